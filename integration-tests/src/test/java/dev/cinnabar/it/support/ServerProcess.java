@@ -1,0 +1,172 @@
+package dev.cinnabar.it.support;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A server started as a child process on a free port: Cinnabar's JAR or a real redis-server.
+ * Its output goes to a log file; {@link #close()} stops it with SIGTERM, then SIGKILL.
+ */
+public final class ServerProcess implements AutoCloseable {
+    private final Process process;
+    private final int port;
+    private final Path log;
+    private final String name;
+
+    private ServerProcess(String name, Process process, int port, Path log) {
+        this.name = name;
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    /** Starts the built Cinnabar JAR with {@code --port <free>} and the given extra arguments. */
+    public static ServerProcess cinnabar(String... args) throws IOException {
+        int port = freePort();
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaBinary());
+        cmd.add("-jar");
+        cmd.add(jar());
+        List<String> rest = new ArrayList<>(List.of(args));
+        // A config file, when given, must stay the first argument, as with redis-server.
+        if (!rest.isEmpty() && !rest.get(0).startsWith("--")) {
+            cmd.add(rest.remove(0));
+        }
+        cmd.add("--port");
+        cmd.add(Integer.toString(port));
+        cmd.addAll(rest);
+        return start("cinnabar", cmd, port);
+    }
+
+    /** Starts Debian's redis-server without persistence on a free port. */
+    public static ServerProcess redis(String... args) throws IOException {
+        int port = freePort();
+        List<String> cmd = new ArrayList<>(List.of(redisServerBinary(), "--port", Integer.toString(port),
+                "--save", "", "--appendonly", "no", "--bind", "127.0.0.1"));
+        cmd.addAll(List.of(args));
+        return start("redis", cmd, port);
+    }
+
+    /** Starts any command that listens on {@code port}; the caller chose the port. */
+    public static ServerProcess start(String name, List<String> command, int port) throws IOException {
+        Path log = Files.createTempFile(name + "-" + port + "-", ".log");
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .directory(Files.createTempDirectory(name + "-dir").toFile());
+        Process p = pb.start();
+        ServerProcess s = new ServerProcess(name, p, port, log);
+        s.awaitListening(20_000);
+        return s;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public String log() {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "<log unreadable: " + e + ">";
+        }
+    }
+
+    private void awaitListening(long timeoutMillis) throws IOException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (System.currentTimeMillis() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException(name + " exited with " + process.exitValue() + " before listening:\n" + log());
+            }
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException notYet) {
+                sleep(20);
+            }
+        }
+        close();
+        throw new IOException(name + " did not listen on " + port + " within " + timeoutMillis + " ms:\n" + log());
+    }
+
+    /** Sends SIGTERM and waits for the exit; returns the exit code. */
+    public int terminate(long timeoutMillis) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            process.waitFor();
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() {
+        try {
+            terminate(5000);
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        }
+    }
+
+    public static String jar() {
+        String jar = System.getProperty("cinnabar.jar");
+        if (jar == null || !new File(jar).isFile()) {
+            throw new IllegalStateException("cinnabar.jar system property must name the built server JAR, got " + jar);
+        }
+        return jar;
+    }
+
+    public static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** redis-server from PATH; the tests need it (CI installs Debian's redis-server). */
+    public static String redisServerBinary() {
+        return binary("redis-server");
+    }
+
+    public static String redisCliBinary() {
+        return binary("redis-cli");
+    }
+
+    private static String binary(String name) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            File f = new File(dir, name);
+            if (f.canExecute()) {
+                return f.getAbsolutePath();
+            }
+        }
+        throw new IllegalStateException(name + " is not installed; install Debian's redis-server and redis-tools");
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package dev.cinnabar.protocol;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The arguments of one command, as slices of byte arrays.
+ *
+ * <p>A command decoded from the network points straight into its client's query buffer, so
+ * decoding copies nothing and a lookup by key allocates nothing. Such slices live only until the
+ * decoder is fed again; anything kept longer (a stored value, a queued MULTI command) must be
+ * copied with {@link #copy(int)} or {@link #detach()}.
+ */
+public final class Argv {
+    private byte[][] arrays;
+    private int[] offsets;
+    private int[] lengths;
+    private int count;
+
+    public Argv() {
+        this(8);
+    }
+
+    public Argv(int capacity) {
+        int n = Math.max(1, capacity);
+        arrays = new byte[n][];
+        offsets = new int[n];
+        lengths = new int[n];
+    }
+
+    /** An argv owning the given arrays; convenient for tests, scripts and internal commands. */
+    public static Argv of(byte[]... args) {
+        Argv a = new Argv(args.length);
+        for (byte[] arg : args) {
+            a.add(arg, 0, arg.length);
+        }
+        return a;
+    }
+
+    public static Argv of(String... args) {
+        Argv a = new Argv(args.length);
+        for (String arg : args) {
+            byte[] b = arg.getBytes(StandardCharsets.UTF_8);
+            a.add(b, 0, b.length);
+        }
+        return a;
+    }
+
+    public int count() {
+        return count;
+    }
+
+    public byte[] array(int i) {
+        return arrays[i];
+    }
+
+    public int offset(int i) {
+        return offsets[i];
+    }
+
+    public int length(int i) {
+        return lengths[i];
+    }
+
+    public byte byteAt(int i, int pos) {
+        return arrays[i][offsets[i] + pos];
+    }
+
+    /** A fresh array holding argument {@code i}; the caller owns it. */
+    public byte[] copy(int i) {
+        int off = offsets[i];
+        return Arrays.copyOfRange(arrays[i], off, off + lengths[i]);
+    }
+
+    /** True when argument {@code i} equals {@code lowerAscii} ignoring ASCII case. */
+    public boolean is(int i, byte[] lowerAscii) {
+        int len = lengths[i];
+        if (len != lowerAscii.length) {
+            return false;
+        }
+        byte[] a = arrays[i];
+        int off = offsets[i];
+        for (int k = 0; k < len; k++) {
+            int c = a[off + k];
+            if (c >= 'A' && c <= 'Z') {
+                c += 32;
+            }
+            if (c != lowerAscii[k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Like {@link #is(int, byte[])} for a lowercase ASCII literal; for option parsing off the hot path. */
+    public boolean is(int i, String lowerAscii) {
+        int len = lengths[i];
+        if (len != lowerAscii.length()) {
+            return false;
+        }
+        byte[] a = arrays[i];
+        int off = offsets[i];
+        for (int k = 0; k < len; k++) {
+            int c = a[off + k];
+            if (c >= 'A' && c <= 'Z') {
+                c += 32;
+            }
+            if (c != lowerAscii.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** True when arguments {@code i} and {@code j} hold the same bytes. */
+    public boolean sameBytes(int i, int j) {
+        return Arrays.equals(arrays[i], offsets[i], offsets[i] + lengths[i],
+                arrays[j], offsets[j], offsets[j] + lengths[j]);
+    }
+
+    /** Argument {@code i} as text, for error messages and logs only. */
+    public String string(int i) {
+        return new String(arrays[i], offsets[i], lengths[i], StandardCharsets.UTF_8);
+    }
+
+    /** Argument {@code i} decoded byte-per-char (Latin-1), so that no byte is lost in messages. */
+    public String latin1(int i) {
+        return new String(arrays[i], offsets[i], lengths[i], StandardCharsets.ISO_8859_1);
+    }
+
+    /** A copy whose arguments own their bytes, safe to keep after the decoder moves on. */
+    public Argv detach() {
+        Argv d = new Argv(count);
+        for (int i = 0; i < count; i++) {
+            byte[] c = copy(i);
+            d.add(c, 0, c.length);
+        }
+        return d;
+    }
+
+    public void clear() {
+        // Drop references so a large query buffer is not kept alive through an idle argv.
+        Arrays.fill(arrays, 0, count, null);
+        count = 0;
+    }
+
+    public void add(byte[] array, int offset, int length) {
+        if (count == arrays.length) {
+            int n = count * 2;
+            arrays = Arrays.copyOf(arrays, n);
+            offsets = Arrays.copyOf(offsets, n);
+            lengths = Arrays.copyOf(lengths, n);
+        }
+        arrays[count] = array;
+        offsets[count] = offset;
+        lengths[count] = length;
+        count++;
+    }
+
+    public void add(byte[] whole) {
+        add(whole, 0, whole.length);
+    }
+
+    /** Replaces argument {@code i}; used when a command is rewritten before it runs. */
+    public void set(int i, byte[] whole) {
+        arrays[i] = whole;
+        offsets[i] = 0;
+        lengths[i] = whole.length;
+    }
+
+    /** Makes room for {@code n} arguments at once, as a multibulk header announces them. */
+    void ensureCapacity(int n) {
+        if (n > arrays.length) {
+            arrays = Arrays.copyOf(arrays, n);
+            offsets = Arrays.copyOf(offsets, n);
+            lengths = Arrays.copyOf(lengths, n);
+        }
+    }
+
+    /** The query buffer moved: slices into {@code from} now live in {@code to}, shifted by {@code delta}. */
+    void relocate(byte[] from, byte[] to, int delta) {
+        for (int i = 0; i < count; i++) {
+            if (arrays[i] == from) {
+                arrays[i] = to;
+                offsets[i] += delta;
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < count; i++) {
+            if (i > 0) {
+                sb.append(", ");
+            }
+            sb.append('"').append(latin1(i)).append('"');
+        }
+        return sb.append(']').toString();
+    }
+}

@@ -1,0 +1,338 @@
+package dev.cinnabar.protocol;
+
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Encodes replies straight into a client's output buffer, in RESP3 or its RESP2 fallback.
+ *
+ * <p>Every RESP2 fallback lives here, so command code asks for "a map of 3" or "a double" and
+ * never looks at the protocol version. Frequent replies are pre-encoded once.
+ */
+public final class ReplyWriter {
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] OK = ascii("+OK\r\n");
+    private static final byte[] ZERO = ascii(":0\r\n");
+    private static final byte[] ONE = ascii(":1\r\n");
+    private static final byte[] NULL_BULK = ascii("$-1\r\n");
+    private static final byte[] NULL_ARRAY = ascii("*-1\r\n");
+    private static final byte[] NULL3 = ascii("_\r\n");
+    private static final byte[] EMPTY_ARRAY = ascii("*0\r\n");
+    private static final byte[] EMPTY_BULK = ascii("$0\r\n\r\n");
+    private static final byte[] TRUE3 = ascii("#t\r\n");
+    private static final byte[] FALSE3 = ascii("#f\r\n");
+
+    /** Headers {@code $0..$N} and {@code *0..*N}, as Redis shares them, since most replies are short. */
+    private static final int SHARED_HEADERS = 64;
+    private static final byte[][] BULK_HEADERS = headers('$');
+    private static final byte[][] ARRAY_HEADERS = headers('*');
+    private static final byte[][] MAP_HEADERS = headers('%');
+    private static final byte[][] SET_HEADERS = headers('~');
+
+    private ByteBuf out;
+    private int protocol = 2;
+    /** Error replies written so far; the dispatcher compares it around a call to count failures. */
+    private long errors;
+    private final byte[] digits = new byte[20];
+
+    public ReplyWriter() {
+    }
+
+    public ReplyWriter(ByteBuf out) {
+        this.out = out;
+    }
+
+    public ByteBuf buffer() {
+        return out;
+    }
+
+    public void buffer(ByteBuf out) {
+        this.out = out;
+    }
+
+    public int protocol() {
+        return protocol;
+    }
+
+    public void protocol(int version) {
+        this.protocol = version;
+    }
+
+    public long errors() {
+        return errors;
+    }
+
+    public boolean resp3() {
+        return protocol >= 3;
+    }
+
+    public void ok() {
+        out.writeBytes(OK);
+    }
+
+    /** Writes already-encoded reply bytes, such as a shared constant. */
+    public void raw(byte[] encoded) {
+        out.writeBytes(encoded);
+    }
+
+    public void simple(String text) {
+        out.writeByte('+');
+        writeLine(text);
+    }
+
+    public void simple(byte[] text) {
+        out.writeByte('+');
+        out.writeBytes(text);
+        out.writeBytes(CRLF);
+    }
+
+    /**
+     * An error reply. {@code message} starts with the error code, e.g. {@code "ERR syntax error"}
+     * or {@code "WRONGTYPE ..."}. Line breaks are turned into spaces, as Redis does, so that an
+     * error can never break the framing.
+     */
+    public void error(String message) {
+        errors++;
+        out.writeByte('-');
+        writeLine(message);
+    }
+
+    public void integer(long v) {
+        if (v == 0) {
+            out.writeBytes(ZERO);
+        } else if (v == 1) {
+            out.writeBytes(ONE);
+        } else {
+            out.writeByte(':');
+            writeLong(v);
+            out.writeBytes(CRLF);
+        }
+    }
+
+    public void bulk(byte[] v) {
+        bulk(v, 0, v.length);
+    }
+
+    public void bulk(byte[] v, int off, int len) {
+        writeHeader(BULK_HEADERS, '$', len);
+        out.writeBytes(v, off, len);
+        out.writeBytes(CRLF);
+    }
+
+    public void bulk(Argv argv, int i) {
+        bulk(argv.array(i), argv.offset(i), argv.length(i));
+    }
+
+    public void bulk(String v) {
+        bulk(v.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A number sent as a bulk string, as Redis replies with an integer-encoded string value. */
+    public void bulk(long v) {
+        int n = toDigits(v);
+        writeHeader(BULK_HEADERS, '$', n);
+        out.writeBytes(digits, digits.length - n, n);
+        out.writeBytes(CRLF);
+    }
+
+    public void emptyBulk() {
+        out.writeBytes(EMPTY_BULK);
+    }
+
+    /** The null reply for a missing string: {@code $-1} in RESP2. */
+    public void nullBulk() {
+        out.writeBytes(protocol >= 3 ? NULL3 : NULL_BULK);
+    }
+
+    /** The null reply for a missing aggregate: {@code *-1} in RESP2. */
+    public void nullArray() {
+        out.writeBytes(protocol >= 3 ? NULL3 : NULL_ARRAY);
+    }
+
+    public void array(int n) {
+        writeHeader(ARRAY_HEADERS, '*', n);
+    }
+
+    public void emptyArray() {
+        out.writeBytes(EMPTY_ARRAY);
+    }
+
+    /** A map of {@code pairs} key/value pairs; a flat array of twice that in RESP2. */
+    public void map(int pairs) {
+        if (protocol >= 3) {
+            writeHeader(MAP_HEADERS, '%', pairs);
+        } else {
+            writeHeader(ARRAY_HEADERS, '*', pairs * 2);
+        }
+    }
+
+    /** A set; an array in RESP2. */
+    public void set(int n) {
+        if (protocol >= 3) {
+            writeHeader(SET_HEADERS, '~', n);
+        } else {
+            writeHeader(ARRAY_HEADERS, '*', n);
+        }
+    }
+
+    /** An out-of-band push; an array in RESP2 (pub/sub messages). */
+    public void push(int n) {
+        if (protocol >= 3) {
+            out.writeByte('>');
+            writeLong(n);
+            out.writeBytes(CRLF);
+        } else {
+            writeHeader(ARRAY_HEADERS, '*', n);
+        }
+    }
+
+    /**
+     * A double whose text the caller formatted (Redis 7.0 prints {@code %.17g}, {@code inf},
+     * {@code -inf}); a bulk string in RESP2.
+     */
+    public void doubleText(byte[] text) {
+        if (protocol >= 3) {
+            out.writeByte(',');
+            out.writeBytes(text);
+            out.writeBytes(CRLF);
+        } else {
+            bulk(text);
+        }
+    }
+
+    /** A boolean; the integers 1 and 0 in RESP2. */
+    public void bool(boolean v) {
+        if (protocol >= 3) {
+            out.writeBytes(v ? TRUE3 : FALSE3);
+        } else {
+            out.writeBytes(v ? ONE : ZERO);
+        }
+    }
+
+    /** Verbatim text with a three-letter format such as {@code txt}; a plain bulk string in RESP2. */
+    public void verbatim(String format, byte[] text) {
+        if (protocol >= 3) {
+            out.writeByte('=');
+            writeLong(text.length + 4L);
+            out.writeBytes(CRLF);
+            out.writeBytes(format.getBytes(StandardCharsets.US_ASCII));
+            out.writeByte(':');
+            out.writeBytes(text);
+            out.writeBytes(CRLF);
+        } else {
+            bulk(text);
+        }
+    }
+
+    /** A big number given as decimal digits; a bulk string in RESP2. */
+    public void bigNumber(String decimal) {
+        if (protocol >= 3) {
+            out.writeByte('(');
+            writeLine(decimal);
+        } else {
+            bulk(decimal);
+        }
+    }
+
+    /**
+     * Starts an aggregate whose length is known only after its elements are written. Returns a
+     * mark for {@link #endArray}, {@link #endMap} or {@link #endSet}.
+     */
+    public int beginDeferred() {
+        return out.writerIndex();
+    }
+
+    public void endArray(int mark, int n) {
+        insertHeader(mark, (byte) '*', n);
+    }
+
+    public void endMap(int mark, int pairs) {
+        if (protocol >= 3) {
+            insertHeader(mark, (byte) '%', pairs);
+        } else {
+            insertHeader(mark, (byte) '*', pairs * 2L);
+        }
+    }
+
+    public void endSet(int mark, int n) {
+        insertHeader(mark, protocol >= 3 ? (byte) '~' : (byte) '*', n);
+    }
+
+    private void insertHeader(int mark, byte type, long n) {
+        int bodyLength = out.writerIndex() - mark;
+        byte[] body = new byte[bodyLength];
+        out.getBytes(mark, body);
+        out.writerIndex(mark);
+        out.writeByte(type);
+        writeLong(n);
+        out.writeBytes(CRLF);
+        out.writeBytes(body);
+    }
+
+    private void writeHeader(byte[][] shared, char type, long n) {
+        if (n >= 0 && n < SHARED_HEADERS) {
+            out.writeBytes(shared[(int) n]);
+        } else {
+            out.writeByte(type);
+            writeLong(n);
+            out.writeBytes(CRLF);
+        }
+    }
+
+    private void writeLine(String text) {
+        int len = text.length();
+        out.ensureWritable(len + 2);
+        for (int i = 0; i < len; i++) {
+            char c = text.charAt(i);
+            if (c == '\r' || c == '\n') {
+                c = ' ';
+            }
+            if (c < 0x80) {
+                out.writeByte(c);
+            } else {
+                // Error texts may echo client bytes decoded as Latin-1: write them back unchanged.
+                out.writeByte(c <= 0xff ? c : '?');
+            }
+        }
+        out.writeBytes(CRLF);
+    }
+
+    private void writeLong(long v) {
+        int n = toDigits(v);
+        out.writeBytes(digits, digits.length - n, n);
+    }
+
+    /** Writes the decimal form of {@code v} at the end of {@link #digits}; returns its length. */
+    private int toDigits(long v) {
+        int pos = digits.length;
+        if (v == Long.MIN_VALUE) {
+            byte[] min = ascii("-9223372036854775808");
+            System.arraycopy(min, 0, digits, 0, 20);
+            return 20;
+        }
+        boolean negative = v < 0;
+        if (negative) {
+            v = -v;
+        }
+        do {
+            digits[--pos] = (byte) ('0' + (v % 10));
+            v /= 10;
+        } while (v != 0);
+        if (negative) {
+            digits[--pos] = '-';
+        }
+        return digits.length - pos;
+    }
+
+    private static byte[][] headers(char type) {
+        byte[][] h = new byte[SHARED_HEADERS][];
+        for (int i = 0; i < SHARED_HEADERS; i++) {
+            h[i] = ascii(type + Integer.toString(i) + "\r\n");
+        }
+        return h;
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+}

@@ -1,0 +1,22 @@
+package dev.cinnabar.server.commands;
+
+import dev.cinnabar.server.command.CommandTable;
+import java.util.List;
+
+/** Every command family, registered at start. A new family is added here and nowhere else. */
+public final class CommandFamilies {
+    private static final List<CommandFamily> ALL = List.of(
+            new ConnectionCommands(),
+            new ServerCommands(),
+            new KeyCommands(),
+            new StringCommands());
+
+    private CommandFamilies() {
+    }
+
+    public static void registerAll(CommandTable table) {
+        for (CommandFamily f : ALL) {
+            f.register(table);
+        }
+    }
+}

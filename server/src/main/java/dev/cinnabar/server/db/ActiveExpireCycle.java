@@ -1,0 +1,152 @@
+package dev.cinnabar.server.db;
+
+import dev.cinnabar.datatypes.Dict;
+import dev.cinnabar.server.engine.Clock;
+import dev.cinnabar.server.engine.ServerStats;
+import java.util.Arrays;
+
+/**
+ * Redis's adaptive active expiry. Lazy expiry alone would keep keys that nobody reads again in
+ * memory forever, so the engine also walks the expires tables and deletes what has passed.
+ *
+ * <p>The slow cycle runs from the cron, {@code hz} times a second, and may use up to 25% of a
+ * cron period (more with {@code active-expire-effort}). It keeps sampling a database while more
+ * than 10% of the sampled keys turned out to be expired, because then many more probably are.
+ * The fast cycle runs before the engine goes idle, at most 1 ms at a time and only when the last
+ * cycles found many stale keys, so a burst of expiring keys is cleared between batches of commands
+ * rather than waiting for the next cron tick.
+ */
+public final class ActiveExpireCycle {
+    private static final int DBS_PER_CALL = 16;
+
+    private final Keyspace keyspace;
+    private final ServerStats stats;
+    private final Clock clock;
+    private int currentDb;
+    private boolean timeLimitExit;
+    private long lastFastCycleMicros;
+    private byte[][] batch = new byte[64][];
+    private long[] batchWhen = new long[64];
+    private int batchSize;
+
+    public ActiveExpireCycle(Keyspace keyspace, ServerStats stats) {
+        this.keyspace = keyspace;
+        this.stats = stats;
+        this.clock = keyspace.clock();
+    }
+
+    /** The cron's cycle. */
+    public void slow(int hz, int effort) {
+        run(false, hz, effort);
+    }
+
+    /** The before-idle cycle. */
+    public void fast(int hz, int effort) {
+        run(true, hz, effort);
+    }
+
+    private void run(boolean fast, int hz, int effortSetting) {
+        if (!keyspace.expiryEnabled()) {
+            return;
+        }
+        int effort = effortSetting - 1;
+        int keysPerLoop = 20 + 20 / 4 * effort;
+        long fastDurationMicros = 1000 + 1000 / 4 * effort;
+        int slowTimePercent = 25 + 2 * effort;
+        int acceptableStale = 10 - effort;
+
+        long start = clock.nanos() / 1000;
+        if (fast) {
+            if (!timeLimitExit && stats.expiredStalePercent < acceptableStale) {
+                return;
+            }
+            if (start < lastFastCycleMicros + fastDurationMicros * 2) {
+                return;
+            }
+            lastFastCycleMicros = start;
+        }
+        int dbCount = keyspace.count();
+        int dbsPerCall = DBS_PER_CALL;
+        if (dbsPerCall > dbCount || timeLimitExit) {
+            dbsPerCall = dbCount;
+        }
+        long timeLimit = fast ? fastDurationMicros : Math.max(1, (long) slowTimePercent * 1_000_000 / hz / 100);
+        timeLimitExit = false;
+
+        long totalSampled = 0;
+        long totalExpired = 0;
+        for (int j = 0; j < dbsPerCall && !timeLimitExit; j++) {
+            Db db = keyspace.db(currentDb % dbCount);
+            currentDb++;
+            int iteration = 0;
+            long sampled;
+            long expired;
+            do {
+                iteration++;
+                Dict<Long> expires = db.expires();
+                int num = expires.size();
+                if (num == 0) {
+                    db.avgTtl = 0;
+                    break;
+                }
+                // A table under 1% full is about to shrink; sampling it would mostly hit empty buckets.
+                int slots = expires.buckets();
+                if (slots > 4 && (long) num * 100 / slots < 1) {
+                    break;
+                }
+                long now = clock.millis();
+                num = Math.min(num, keysPerLoop);
+                long maxBuckets = (long) num * 20;
+                long checkedBuckets = 0;
+                sampled = 0;
+                expired = 0;
+                long ttlSum = 0;
+                long ttlSamples = 0;
+                while (sampled < num && checkedBuckets < maxBuckets) {
+                    batchSize = 0;
+                    db.expireCursor = expires.scan(db.expireCursor, this::collect);
+                    checkedBuckets++;
+                    for (int k = 0; k < batchSize; k++) {
+                        long ttl = batchWhen[k] - now;
+                        if (now > batchWhen[k]) {
+                            db.deleteExpired(batch[k]);
+                            expired++;
+                        } else if (ttl > 0) {
+                            ttlSum += ttl;
+                            ttlSamples++;
+                        }
+                        sampled++;
+                        batch[k] = null;
+                    }
+                }
+                totalExpired += expired;
+                totalSampled += sampled;
+                if (ttlSamples > 0) {
+                    long avg = ttlSum / ttlSamples;
+                    db.avgTtl = db.avgTtl == 0 ? avg : (db.avgTtl / 50) * 49 + avg / 50;
+                }
+                if ((iteration & 0xf) == 0) {
+                    long elapsed = clock.nanos() / 1000 - start;
+                    if (elapsed > timeLimit) {
+                        timeLimitExit = true;
+                        stats.expireCycleTimeCapReached++;
+                        break;
+                    }
+                }
+            } while (sampled == 0 || expired * 100 / sampled > acceptableStale);
+        }
+        stats.expireCycleMicros += clock.nanos() / 1000 - start;
+        double current = totalSampled == 0 ? 0 : (double) totalExpired / totalSampled;
+        stats.expiredStalePercent = current * 0.05 + stats.expiredStalePercent * 0.95;
+    }
+
+    private void collect(Dict.Entry<Long> e) {
+        if (batchSize == batch.length) {
+            batch = Arrays.copyOf(batch, batchSize * 2);
+            batchWhen = Arrays.copyOf(batchWhen, batchSize * 2);
+        }
+        batch[batchSize] = e.key();
+        batchWhen[batchSize] = e.value();
+        batchSize++;
+    }
+}

@@ -1,0 +1,262 @@
+package dev.cinnabar.server.db;
+
+import dev.cinnabar.datatypes.Dict;
+import dev.cinnabar.protocol.Argv;
+
+/**
+ * One numbered database: the key table and, separately, the expiry times of the keys that have
+ * one (as in Redis, so a key without a TTL pays nothing for TTL support, and active expiry
+ * samples only keys that can expire).
+ *
+ * <p>Lookups take the key as an argument slice so that reading a key allocates nothing. Every
+ * lookup first expires the key if its time has passed (lazy expiry). Every change goes through
+ * the write hook: {@link #setKey}, {@link #add}, {@link #delete} and expiry call it themselves;
+ * commands that change a value in place call {@link #signalModified}.
+ */
+public final class Db {
+    /** Entry meta: the low 24 bits hold the LRU clock (or LFU data), as Redis's LRU_BITS. */
+    public static final int LRU_CLOCK_MAX = (1 << 24) - 1;
+
+    public final int id;
+    private final Keyspace keyspace;
+    private Dict<Object> keys = new Dict<>();
+    private Dict<Long> expires = new Dict<>();
+    /** Where the active expiry cycle resumes its walk of {@link #expires}. */
+    public long expireCursor;
+    /** Sum and count of TTLs seen by the active cycle, for INFO's avg_ttl. */
+    public long avgTtl;
+
+    Db(int id, Keyspace keyspace) {
+        this.id = id;
+        this.keyspace = keyspace;
+    }
+
+    public Keyspace keyspace() {
+        return keyspace;
+    }
+
+    public int size() {
+        return keys.size();
+    }
+
+    public int expiresSize() {
+        return expires.size();
+    }
+
+    /** The key table itself, for SCAN, KEYS, RANDOMKEY and the cron. */
+    public Dict<Object> keys() {
+        return keys;
+    }
+
+    public Dict<Long> expires() {
+        return expires;
+    }
+
+    // ------------------------------------------------------------------ lookups
+
+    /** A read lookup: expires the key if due, counts a hit or miss, refreshes its LRU clock. */
+    public Object lookupRead(Argv argv, int i) {
+        return lookupRead(argv.array(i), argv.offset(i), argv.length(i));
+    }
+
+    public Object lookupRead(byte[] key, int off, int len) {
+        Dict.Entry<Object> e = lookup(key, off, len);
+        if (e == null) {
+            keyspace.misses++;
+            return null;
+        }
+        keyspace.hits++;
+        e.meta(keyspace.lruClock());
+        return e.value();
+    }
+
+    /** A write lookup: expires the key if due; no hit/miss counting. */
+    public Object lookupWrite(Argv argv, int i) {
+        Dict.Entry<Object> e = lookup(argv.array(i), argv.offset(i), argv.length(i));
+        return e == null ? null : e.value();
+    }
+
+    /** The live entry for a key, or null; expires it first if due. Does not count or touch. */
+    public Dict.Entry<Object> entry(Argv argv, int i) {
+        return lookup(argv.array(i), argv.offset(i), argv.length(i));
+    }
+
+    public Dict.Entry<Object> entry(byte[] key) {
+        return lookup(key, 0, key.length);
+    }
+
+    /** Like {@link #entry} but refreshes the LRU clock, as a read of the value does. */
+    public Dict.Entry<Object> touchEntry(Argv argv, int i) {
+        Dict.Entry<Object> e = lookup(argv.array(i), argv.offset(i), argv.length(i));
+        if (e != null) {
+            e.meta(keyspace.lruClock());
+        }
+        return e;
+    }
+
+    private Dict.Entry<Object> lookup(byte[] key, int off, int len) {
+        Dict.Entry<Object> e = keys.find(key, off, len);
+        if (e != null && expires.size() > 0 && expireIfNeeded(e)) {
+            return null;
+        }
+        return e;
+    }
+
+    /**
+     * Deletes the key if its time has passed. Returns true when the key counts as gone: on a
+     * replica it stays in memory until the master's DEL, but readers must not see it.
+     */
+    private boolean expireIfNeeded(Dict.Entry<Object> e) {
+        Long when = expires.get(e.key());
+        if (when == null || keyspace.now() <= when) {
+            return false;
+        }
+        if (keyspace.expiryEnabled()) {
+            deleteExpired(e.key());
+        }
+        return true;
+    }
+
+    /** Removes a key whose TTL passed, as both lazy and active expiry do. */
+    public void deleteExpired(byte[] key) {
+        expires.remove(key);
+        keys.remove(key);
+        keyspace.expiredKeys++;
+        keyspace.keyModified(this, key, 0, key.length);
+    }
+
+    // ------------------------------------------------------------------ writes
+
+    /**
+     * Sets a key to a value, creating or overwriting it, like Redis's setKey. The TTL is removed
+     * unless {@code keepTtl}. The key bytes are copied when the key is new.
+     */
+    public Dict.Entry<Object> setKey(Argv argv, int i, Object value, boolean keepTtl) {
+        return setKey(argv.array(i), argv.offset(i), argv.length(i), value, keepTtl);
+    }
+
+    /** Sets a key given as an owned array; see {@link #setKey(Argv, int, Object, boolean)}. */
+    public Dict.Entry<Object> setKey(byte[] key, Object value, boolean keepTtl) {
+        return setKey(key, 0, key.length, value, keepTtl);
+    }
+
+    private Dict.Entry<Object> setKey(byte[] key, int off, int len, Object value, boolean keepTtl) {
+        Dict.Entry<Object> e = keys.findOrCreate(key, off, len);
+        if (e.value() != null && expires.size() > 0) {
+            Long when = expires.get(e.key());
+            if (when != null) {
+                if (keyspace.now() > when && keyspace.expiryEnabled()) {
+                    // A key past its TTL is absent to every command, KEEPTTL included.
+                    deleteExpired(e.key());
+                    e = keys.findOrCreate(key, off, len);
+                } else if (!keepTtl) {
+                    expires.remove(e.key());
+                }
+            }
+        }
+        e.value(value);
+        e.meta(keyspace.lruClock());
+        keyspace.keyModified(this, key, off, len);
+        return e;
+    }
+
+    /** Adds a key known to be absent, keeping the given array as the key. */
+    public Dict.Entry<Object> add(byte[] key, Object value) {
+        Dict.Entry<Object> e = keys.findOrCreate(key, 0, key.length);
+        e.value(value);
+        e.meta(keyspace.lruClock());
+        keyspace.keyModified(this, key, 0, key.length);
+        return e;
+    }
+
+    public boolean delete(Argv argv, int i) {
+        return delete(argv.array(i), argv.offset(i), argv.length(i));
+    }
+
+    public boolean delete(byte[] key) {
+        return delete(key, 0, key.length);
+    }
+
+    /** Deletes a key and its TTL. Returns false when it did not exist (or had just expired). */
+    public boolean delete(byte[] key, int off, int len) {
+        Dict.Entry<Object> e = lookup(key, off, len);
+        if (e == null) {
+            return false;
+        }
+        if (expires.size() > 0) {
+            expires.remove(e.key());
+        }
+        keys.remove(e.key());
+        keyspace.keyModified(this, key, off, len);
+        return true;
+    }
+
+    /** The write hook for commands that change a value in place. */
+    public void signalModified(Argv argv, int i) {
+        keyspace.keyModified(this, argv.array(i), argv.offset(i), argv.length(i));
+    }
+
+    public void signalModified(byte[] key) {
+        keyspace.keyModified(this, key, 0, key.length);
+    }
+
+    // ------------------------------------------------------------------ expiry
+
+    /** The key's absolute expiry in Unix milliseconds, or -1 when it has none. */
+    public long expireAt(byte[] key) {
+        if (expires.size() == 0) {
+            return -1;
+        }
+        Long when = expires.get(key);
+        return when == null ? -1 : when;
+    }
+
+    /** Sets the expiry of an existing key; {@code e} must be its live entry. */
+    public void setExpire(Dict.Entry<Object> e, long whenMillis) {
+        // The expires table shares the key array with the key table: no second copy.
+        expires.put(e.key(), whenMillis);
+    }
+
+    /** Removes the key's TTL; true when it had one. */
+    public boolean removeExpire(byte[] key) {
+        return expires.size() > 0 && expires.remove(key) != null;
+    }
+
+    // ------------------------------------------------------------------ whole database
+
+    public void flush() {
+        keys = new Dict<>();
+        expires = new Dict<>();
+        expireCursor = 0;
+        avgTtl = 0;
+        keyspace.databaseFlushed(this);
+    }
+
+    void swapContents(Db other) {
+        Dict<Object> k = keys;
+        keys = other.keys;
+        other.keys = k;
+        Dict<Long> x = expires;
+        expires = other.expires;
+        other.expires = x;
+        long c = expireCursor;
+        expireCursor = other.expireCursor;
+        other.expireCursor = c;
+        long t = avgTtl;
+        avgTtl = other.avgTtl;
+        other.avgTtl = t;
+    }
+
+    /** Cron work: shrink sparse tables and spend a slice on incremental rehashing. */
+    public void cron(boolean activeRehashing) {
+        keys.shrinkIfSparse();
+        expires.shrinkIfSparse();
+        if (activeRehashing) {
+            if (keys.isRehashing()) {
+                keys.rehashFor(1);
+            } else if (expires.isRehashing()) {
+                expires.rehashFor(1);
+            }
+        }
+    }
+}

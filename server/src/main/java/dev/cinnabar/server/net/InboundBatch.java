@@ -1,0 +1,85 @@
+package dev.cinnabar.server.net;
+
+import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.engine.Engine;
+import dev.cinnabar.server.engine.EngineTask;
+import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.FastThreadLocal;
+import java.util.Arrays;
+
+/**
+ * Everything one I/O thread received during one turn of its event loop: connects, reads and
+ * disconnects, in order. The first event of a turn schedules {@link #submit} at the end of the
+ * turn, so the engine gets one hand-off per turn however many clients were readable.
+ */
+final class InboundBatch implements EngineTask {
+    private static final Object CONNECTED = new Object();
+    private static final Object DISCONNECTED = new Object();
+
+    private static final FastThreadLocal<InboundBatch> CURRENT = new FastThreadLocal<>();
+
+    private final Engine engine;
+    private Client[] clients = new Client[16];
+    private Object[] events = new Object[16];
+    private int size;
+
+    private InboundBatch(Engine engine) {
+        this.engine = engine;
+    }
+
+    static void connected(Engine engine, io.netty.channel.EventLoop loop, Client c) {
+        current(engine, loop).add(c, CONNECTED);
+    }
+
+    static void read(Engine engine, io.netty.channel.EventLoop loop, Client c, ByteBuf data) {
+        current(engine, loop).add(c, data);
+    }
+
+    static void disconnected(Engine engine, io.netty.channel.EventLoop loop, Client c) {
+        current(engine, loop).add(c, DISCONNECTED);
+    }
+
+    private static InboundBatch current(Engine engine, io.netty.channel.EventLoop loop) {
+        InboundBatch b = CURRENT.get();
+        if (b == null) {
+            b = new InboundBatch(engine);
+            CURRENT.set(b);
+            loop.execute(InboundBatch::submitCurrent);
+        }
+        return b;
+    }
+
+    /** Runs at the end of the loop turn: hand the batch to the engine and start a fresh one. */
+    private static void submitCurrent() {
+        InboundBatch b = CURRENT.get();
+        CURRENT.remove();
+        if (b != null && b.size > 0) {
+            b.engine.submit(b);
+        }
+    }
+
+    private void add(Client c, Object event) {
+        if (size == clients.length) {
+            clients = Arrays.copyOf(clients, size * 2);
+            events = Arrays.copyOf(events, size * 2);
+        }
+        clients[size] = c;
+        events[size] = event;
+        size++;
+    }
+
+    @Override
+    public void run(Engine e) {
+        for (int i = 0; i < size; i++) {
+            Client c = clients[i];
+            Object ev = events[i];
+            if (ev == CONNECTED) {
+                e.connected(c);
+            } else if (ev == DISCONNECTED) {
+                e.disconnected(c);
+            } else {
+                e.input(c, (ByteBuf) ev);
+            }
+        }
+    }
+}

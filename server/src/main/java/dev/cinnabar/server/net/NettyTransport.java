@@ -1,0 +1,313 @@
+package dev.cinnabar.server.net;
+
+import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.config.ServerConfig;
+import dev.cinnabar.server.engine.Engine;
+import dev.cinnabar.server.engine.ReplyFlusher;
+import dev.cinnabar.server.log.ServerLog;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * TCP and Unix-socket listeners on Netty, with native epoll where the platform has it. Owns the
+ * I/O threads; hands input to the engine in per-turn batches ({@link InboundBatch}) and takes
+ * replies back in per-batch hand-offs ({@link OutboundBatch}).
+ */
+public final class NettyTransport implements ReplyFlusher {
+    private final Engine engine;
+    private final ServerConfig config;
+    private final boolean epoll = Epoll.isAvailable();
+    private EventLoopGroup group;
+    private final List<Channel> listeners = new ArrayList<>();
+    private Path unixSocketPath;
+
+    public NettyTransport(Engine engine, ServerConfig config) {
+        this.engine = engine;
+        this.config = config;
+    }
+
+    /** The multiplexing API name INFO reports. */
+    public String multiplexingApi() {
+        return epoll ? "epoll" : "nio";
+    }
+
+    /**
+     * Opens the listeners. Throws with Redis's wording when a mandatory address cannot be bound;
+     * addresses written with a leading '-' are optional, as in redis.conf.
+     */
+    public void start() throws IOException {
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        group = new MultiThreadIoEventLoopGroup(Math.max(1, config.ioThreads),
+                new DefaultThreadFactory("cinnabar-io", true), io);
+        if (config.port != 0) {
+            for (String address : bindAddresses()) {
+                bindTcp(address);
+            }
+        }
+        if (!config.unixSocket.isEmpty()) {
+            bindUnix();
+        }
+    }
+
+    private List<String> bindAddresses() {
+        List<String> out = new ArrayList<>();
+        boolean anyV4 = false;
+        boolean anyV6 = false;
+        for (String a : config.bind) {
+            String bare = a.startsWith("-") ? a.substring(1) : a;
+            anyV4 |= bare.equals("*");
+            anyV6 |= bare.equals("::*");
+        }
+        for (String a : config.bind) {
+            String bare = a.startsWith("-") ? a.substring(1) : a;
+            // Linux's IPv6 wildcard also accepts IPv4, so "* ::*" is one dual-stack socket;
+            // keep "*" mandatory if it was, by trying it after the IPv6 one failed.
+            if (anyV4 && anyV6 && bare.equals("*")) {
+                continue;
+            }
+            out.add(a);
+        }
+        if (anyV4 && anyV6) {
+            out.add("*@fallback");
+        }
+        return out;
+    }
+
+    private boolean dualStackBound;
+
+    private void bindTcp(String spec) throws IOException {
+        boolean optional = spec.startsWith("-");
+        String address = optional ? spec.substring(1) : spec;
+        if (address.equals("*@fallback")) {
+            if (dualStackBound) {
+                return;
+            }
+            address = "*";
+        }
+        String host = address.equals("*") ? "0.0.0.0" : address.equals("::*") ? "::" : address;
+        ServerBootstrap b = new ServerBootstrap()
+                .group(group)
+                .channel(tcpServerChannel())
+                .option(ChannelOption.SO_BACKLOG, config.tcpBacklog)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        if (config.tcpKeepAlive > 0) {
+                            ch.config().setOption(ChannelOption.SO_KEEPALIVE, true);
+                            if (epoll) {
+                                ch.config().setOption(EpollChannelOption.TCP_KEEPIDLE, config.tcpKeepAlive);
+                                ch.config().setOption(EpollChannelOption.TCP_KEEPINTVL, Math.max(1, config.tcpKeepAlive / 3));
+                                ch.config().setOption(EpollChannelOption.TCP_KEEPCNT, 3);
+                            }
+                        }
+                        ch.pipeline().addLast(new ClientChannelHandler(engine));
+                    }
+                });
+        try {
+            Channel ch = b.bind(new InetSocketAddress(host, config.port)).sync().channel();
+            listeners.add(ch);
+            if (host.equals("::")) {
+                dualStackBound = true;
+            }
+        } catch (Exception e) {
+            if (optional) {
+                ServerLog.verbose("Could not bind optional address " + address + ": " + e.getMessage());
+                return;
+            }
+            if (host.equals("::")) {
+                // No IPv6 here: the IPv4 fallback that follows serves "*".
+                ServerLog.verbose("Could not bind " + address + ": " + e.getMessage());
+                return;
+            }
+            ServerLog.warning("Warning: Could not create server TCP listening socket " + address + ":"
+                    + config.port + ": " + reason(e));
+            throw new IOException("Failed listening on port " + config.port + " (tcp), aborting.", e);
+        }
+    }
+
+    private void bindUnix() throws IOException {
+        if (!epoll) {
+            ServerLog.warning("unixsocket is not supported on this platform without native epoll; not listening on "
+                    + config.unixSocket);
+            return;
+        }
+        Path path = Path.of(config.unixSocket);
+        Files.deleteIfExists(path);
+        ServerBootstrap b = new ServerBootstrap()
+                .group(group)
+                .channel(EpollServerDomainSocketChannel.class)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(new ClientChannelHandler(engine));
+                    }
+                });
+        try {
+            listeners.add(b.bind(new DomainSocketAddress(path.toFile())).sync().channel());
+            unixSocketPath = path;
+            if (config.unixSocketPerm != 0) {
+                Files.setPosixFilePermissions(path, permissions(config.unixSocketPerm));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        } catch (Exception e) {
+            ServerLog.warning("Failed opening Unix socket: " + reason(e));
+            throw new IOException("Failed opening Unix socket " + config.unixSocket, e);
+        }
+    }
+
+    private static Set<PosixFilePermission> permissions(int mode) {
+        Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] order = {
+            PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
+            PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ,
+        };
+        for (int bit = 0; bit < order.length; bit++) {
+            if ((mode & (1 << bit)) != 0) {
+                set.add(order[bit]);
+            }
+        }
+        return set;
+    }
+
+    private Class<? extends ServerChannel> tcpServerChannel() {
+        return epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    }
+
+    private static String reason(Throwable e) {
+        String m = e.getMessage();
+        if (m != null && m.contains("Address already in use")) {
+            return "bind: Address already in use";
+        }
+        return m == null ? e.toString() : m;
+    }
+
+    /** The TCP port actually bound (differs from the configured one only for port 0 tests). */
+    public int boundPort() {
+        for (Channel ch : listeners) {
+            if (ch.localAddress() instanceof InetSocketAddress) {
+                return ((InetSocketAddress) ch.localAddress()).getPort();
+            }
+        }
+        return 0;
+    }
+
+    public void stop() {
+        for (Channel ch : listeners) {
+            ch.close().awaitUninterruptibly(1000);
+        }
+        listeners.clear();
+        if (group != null) {
+            group.shutdownGracefully(0, 500, java.util.concurrent.TimeUnit.MILLISECONDS).awaitUninterruptibly(2000);
+        }
+        if (unixSocketPath != null) {
+            try {
+                Files.deleteIfExists(unixSocketPath);
+            } catch (IOException ignored) {
+                // nothing left to do at exit
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ ReplyFlusher
+
+    @Override
+    public void flush(List<Client> clients) {
+        EventLoop loop0 = null;
+        OutboundBatch batch0 = null;
+        List<EventLoop> loops = null;
+        List<OutboundBatch> batches = null;
+        for (Client c : clients) {
+            if (c.channel == null) {
+                continue;
+            }
+            ByteBuf out = c.reply.buffer();
+            boolean close = c.closeAfterReply && !c.closed;
+            if (c.closed) {
+                continue;
+            }
+            if (out == null || !out.isReadable()) {
+                if (!close) {
+                    continue; // keep the empty buffer for the next batch
+                }
+                out = null;
+                ByteBuf empty = c.takeOutput();
+                if (empty != null) {
+                    empty.release();
+                }
+            } else {
+                c.takeOutput();
+            }
+            EventLoop loop = c.channel.eventLoop();
+            OutboundBatch b;
+            if (loop0 == null || loop0 == loop) {
+                loop0 = loop;
+                if (batch0 == null) {
+                    batch0 = new OutboundBatch();
+                }
+                b = batch0;
+            } else {
+                if (loops == null) {
+                    loops = new ArrayList<>();
+                    batches = new ArrayList<>();
+                }
+                int i = loops.indexOf(loop);
+                if (i < 0) {
+                    loops.add(loop);
+                    batches.add(new OutboundBatch());
+                    i = loops.size() - 1;
+                }
+                b = batches.get(i);
+            }
+            b.add(c.channel, out, close);
+        }
+        if (batch0 != null) {
+            loop0.execute(batch0);
+        }
+        if (loops != null) {
+            for (int i = 0; i < loops.size(); i++) {
+                loops.get(i).execute(batches.get(i));
+            }
+        }
+    }
+
+    @Override
+    public void close(Client c) {
+        if (c.channel != null) {
+            c.channel.close();
+        }
+    }
+}
