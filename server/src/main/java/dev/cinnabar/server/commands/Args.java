@@ -37,6 +37,19 @@ public final class Args {
         return v;
     }
 
+    /**
+     * A 32-bit integer as Redis's getIntFromObjectOrReply reads it: not an integer at all gives
+     * the usual error, an integer outside 32 bits gives the range message.
+     */
+    public static int intArg(Client c, int i) {
+        long v = longArg(c, i);
+        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+            throw new CommandError("ERR value is out of range, value must between "
+                    + Integer.MIN_VALUE + " and " + Integer.MAX_VALUE);
+        }
+        return (int) v;
+    }
+
     /** True when argument {@code i} is a canonical integer. */
     public static boolean isLong(Argv a, int i) {
         return Numbers.isLong(a.array(i), a.offset(i), a.length(i));

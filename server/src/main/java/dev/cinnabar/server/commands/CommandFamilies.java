@@ -7,8 +7,12 @@ import java.util.List;
 public final class CommandFamilies {
     private static final List<CommandFamily> ALL = List.of(
             new ConnectionCommands(),
+            new ClientCommands(),
             new ServerCommands(),
+            new ConfigCommands(),
+            new CommandCommands(),
             new KeyCommands(),
+            new ExpireCommands(),
             new StringCommands());
 
     private CommandFamilies() {

@@ -1,6 +1,7 @@
 package dev.cinnabar.server.commands;
 
 import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.command.CommandError;
 import dev.cinnabar.server.command.CommandTable;
 
 /** Connection commands: PING, ECHO, SELECT, QUIT, AUTH, HELLO, RESET, CLIENT. */
@@ -9,6 +10,7 @@ public final class ConnectionCommands implements CommandFamily {
     public void register(CommandTable t) {
         t.bind("ping", ConnectionCommands::ping);
         t.bind("echo", ConnectionCommands::echo);
+        t.bind("select", ConnectionCommands::select);
     }
 
     // PING [message]
@@ -20,6 +22,16 @@ public final class ConnectionCommands implements CommandFamily {
         } else {
             c.reply.simple("PONG");
         }
+    }
+
+    // SELECT index
+    static void select(Client c) {
+        int index = Args.intArg(c, 1);
+        if (index < 0 || index >= c.engine.keyspace().count()) {
+            throw new CommandError(Errors.DB_INDEX);
+        }
+        c.select(c.engine.keyspace().db(index));
+        c.reply.ok();
     }
 
     // ECHO message

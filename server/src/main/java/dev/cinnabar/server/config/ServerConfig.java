@@ -31,6 +31,10 @@ public final class ServerConfig {
     public String dir = "";
     public boolean protectedMode = true;
     public int activeExpireEffort = 1;
+    /** Bytes; 0 means no limit. */
+    public long maxMemory = 0;
+    /** One of Redis's policy names, e.g. {@code noeviction}, {@code allkeys-lfu}. */
+    public String maxMemoryPolicy = "noeviction";
     public boolean activeRehashing = true;
     /** The config file given at start, absolute, or empty. CONFIG REWRITE writes here. */
     public String configFile = "";
