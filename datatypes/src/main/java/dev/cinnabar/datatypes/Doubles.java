@@ -70,7 +70,11 @@ public final class Doubles {
         return !Double.isNaN(parse(b, off, len));
     }
 
-    /** C's {@code "%.17g"} of {@code v}, with {@code inf}, {@code -inf} and {@code nan} as glibc prints them. */
+    /**
+     * C's {@code "%.17g"} of {@code v}, with {@code inf}, {@code -inf} and {@code nan} as glibc
+     * prints them. Integral values below 1e17 take a fast path without BigDecimal. The result
+     * may be a shared array: write it out, never modify it.
+     */
     public static byte[] format17g(double v) {
         if (Double.isNaN(v)) {
             return NAN;

@@ -59,7 +59,7 @@ final class LcsCommand {
             return;
         }
         if (!getIdx) {
-            c.reply.bulk(walk(table, x, xl, y, yl, lcsLength, null, 0, false));
+            c.reply.bulk(walk(table, x, xl, y, yl, lcsLength, null, 0, false, null));
             return;
         }
         ReplyWriter r = c.reply;
@@ -103,14 +103,10 @@ final class LcsCommand {
         return t;
     }
 
-    private static byte[] walk(int[] t, byte[] x, int xl, byte[] y, int yl, int lcsLength,
-            ReplyWriter r, long minMatchLen, boolean withMatchLen) {
-        return walk(t, x, xl, y, yl, lcsLength, r, minMatchLen, withMatchLen, new int[1]);
-    }
-
     /**
      * Walks the table back from the end, building the subsequence and, when {@code r} is given,
-     * replying each run of consecutive matches (at least {@code minMatchLen} long) as it closes.
+     * replying each run of consecutive matches (at least {@code minMatchLen} long) as it closes
+     * and counting them in {@code emitted[0]}.
      */
     private static byte[] walk(int[] t, byte[] x, int xl, byte[] y, int yl, int lcsLength,
             ReplyWriter r, long minMatchLen, boolean withMatchLen, int[] emitted) {

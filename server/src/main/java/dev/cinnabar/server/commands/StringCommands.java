@@ -16,7 +16,6 @@ import dev.cinnabar.server.db.StringValues;
  * most once.
  */
 public final class StringCommands implements CommandFamily {
-    static final String NOT_FLOAT = Errors.NOT_FLOAT;
     static final String NAN_OR_INFINITY = "ERR increment would produce NaN or Infinity";
     static final String TOO_BIG = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
     static final String OFFSET_RANGE = "ERR offset is out of range";
@@ -347,12 +346,12 @@ public final class StringCommands implements CommandFamily {
             }
             value = StringValues.toLongDouble(v);
             if (value == null) {
-                throw new CommandError(NOT_FLOAT);
+                throw new CommandError(Errors.NOT_FLOAT);
             }
         }
         LongDouble increment = LongDouble.parse(a.array(2), a.offset(2), a.length(2));
         if (increment == null) {
-            throw new CommandError(NOT_FLOAT);
+            throw new CommandError(Errors.NOT_FLOAT);
         }
         LongDouble sum = value.add(increment);
         if (!sum.isFinite()) {
