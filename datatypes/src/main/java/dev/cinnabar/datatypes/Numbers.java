@@ -9,6 +9,8 @@ public final class Numbers {
     /** Returned by the parse methods when the text is not a canonical 64-bit integer. */
     public static final long NOT_A_NUMBER = Long.MIN_VALUE + 1;
 
+    private static final byte[] NOT_A_NUMBER_TEXT = toBytes(NOT_A_NUMBER);
+
     private Numbers() {
     }
 
@@ -62,8 +64,9 @@ public final class Numbers {
         return v;
     }
 
-    private static boolean isNotANumberText(byte[] b, int off, int len) {
-        byte[] t = toBytes(NOT_A_NUMBER);
+    /** True when the text is exactly the sentinel's own value, which is a valid integer. */
+    public static boolean isNotANumberText(byte[] b, int off, int len) {
+        byte[] t = NOT_A_NUMBER_TEXT;
         return len == t.length && java.util.Arrays.equals(b, off, off + len, t, 0, t.length);
     }
 

@@ -1,14 +1,49 @@
 package dev.cinnabar.server.commands;
 
+import dev.cinnabar.datatypes.Dict;
+import dev.cinnabar.datatypes.LongDouble;
+import dev.cinnabar.datatypes.RawString;
+import dev.cinnabar.protocol.Argv;
 import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.command.CommandError;
 import dev.cinnabar.server.command.CommandTable;
+import dev.cinnabar.server.db.Db;
+import dev.cinnabar.server.db.StringValues;
 
-/** String commands. */
+/**
+ * The string commands. Values are stored as {@link StringValues} describes; GET and plain SET
+ * are the benchmark commands, so they take a path without option parsing and copy the value at
+ * most once.
+ */
 public final class StringCommands implements CommandFamily {
+    static final String NAN_OR_INFINITY = "ERR increment would produce NaN or Infinity";
+    static final String TOO_BIG = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
+    static final String OFFSET_RANGE = "ERR offset is out of range";
+
     @Override
     public void register(CommandTable t) {
         t.bind("get", StringCommands::get);
         t.bind("set", StringCommands::set);
+        t.bind("setnx", StringCommands::setnx);
+        t.bind("setex", StringCommands::setex);
+        t.bind("psetex", StringCommands::psetex);
+        t.bind("getex", StringCommands::getex);
+        t.bind("getdel", StringCommands::getdel);
+        t.bind("getset", StringCommands::getset);
+        t.bind("mget", StringCommands::mget);
+        t.bind("mset", StringCommands::mset);
+        t.bind("msetnx", StringCommands::msetnx);
+        t.bind("append", StringCommands::append);
+        t.bind("strlen", StringCommands::strlen);
+        t.bind("incr", c -> incrBy(c, 1));
+        t.bind("decr", c -> incrBy(c, -1));
+        t.bind("incrby", StringCommands::incrby);
+        t.bind("decrby", StringCommands::decrby);
+        t.bind("incrbyfloat", StringCommands::incrbyfloat);
+        t.bind("getrange", StringCommands::getrange);
+        t.bind("substr", StringCommands::getrange);
+        t.bind("setrange", StringCommands::setrange);
+        t.bind("lcs", LcsCommand::lcs);
     }
 
     // GET key
@@ -19,13 +54,411 @@ public final class StringCommands implements CommandFamily {
         } else if (v instanceof byte[]) {
             c.reply.bulk((byte[]) v);
         } else {
-            c.reply.error("WRONGTYPE Operation against a key holding the wrong kind of value");
+            replyString(c, v);
         }
     }
 
-    // SET key value
+    // SET key value [NX | XX] [GET] [EX seconds | PX milliseconds | EXAT unix-time-seconds |
+    //     PXAT unix-time-milliseconds | KEEPTTL]
     static void set(Client c) {
-        c.db().setKey(c.argv, 1, c.argv.copy(2), false);
+        Argv a = c.argv;
+        if (a.count() == 3) {
+            c.db().setKey(a, 1, StringValues.fromArg(a, 2), false);
+            c.engine.keyspace().dirty++;
+            c.reply.ok();
+            return;
+        }
+        int options = SetOptions.parse(c, 3, false);
+        setGeneric(c, SetOptions.flags(options), SetOptions.expireArg(options), 2, false);
+    }
+
+    // SETNX key value
+    static void setnx(Client c) {
+        setGeneric(c, SetOptions.NX, 0, 2, true);
+    }
+
+    // SETEX key seconds value
+    static void setex(Client c) {
+        setGeneric(c, SetOptions.EX, 2, 3, false);
+    }
+
+    // PSETEX key milliseconds value
+    static void psetex(Client c) {
+        setGeneric(c, SetOptions.PX, 2, 3, false);
+    }
+
+    /**
+     * The body of SET and its variants, in Redis's order: the expiry is checked first, then GET
+     * answers with the old value (or fails on a wrong type) before NX/XX decide whether to write.
+     * {@code counting} gives SETNX's 1/0 replies instead of OK/null.
+     */
+    private static void setGeneric(Client c, int flags, int expireArg, int valueArg, boolean counting) {
+        long when = expireArg > 0 ? SetOptions.expireMillis(c, expireArg, flags) : 0;
+        Db db = c.db();
+        boolean get = (flags & SetOptions.GET) != 0;
+        if (get) {
+            Object old = db.lookupRead(c.argv, 1);
+            if (old == null) {
+                c.reply.nullBulk();
+            } else {
+                replyString(c, old);
+            }
+        }
+        boolean found = db.lookupWrite(c.argv, 1) != null;
+        if (((flags & SetOptions.NX) != 0 && found) || ((flags & SetOptions.XX) != 0 && !found)) {
+            if (!get) {
+                if (counting) {
+                    c.reply.integer(0);
+                } else {
+                    c.reply.nullBulk();
+                }
+            }
+            return;
+        }
+        boolean keepTtl = (flags & SetOptions.KEEPTTL) != 0 || expireArg > 0;
+        Dict.Entry<Object> e = db.setKey(c.argv, 1, StringValues.fromArg(c.argv, valueArg), keepTtl);
+        c.engine.keyspace().dirty++;
+        if (expireArg > 0) {
+            // A time already past is stored as it is; the key then expires on its next access.
+            db.setExpire(e, when);
+        }
+        if (!get) {
+            if (counting) {
+                c.reply.integer(1);
+            } else {
+                c.reply.ok();
+            }
+        }
+    }
+
+    // GETEX key [EX seconds | PX milliseconds | EXAT unix-time-seconds |
+    //     PXAT unix-time-milliseconds | PERSIST]
+    static void getex(Client c) {
+        int options = SetOptions.parse(c, 2, true);
+        int flags = SetOptions.flags(options);
+        int expireArg = SetOptions.expireArg(options);
+        Db db = c.db();
+        Object v = db.lookupRead(c.argv, 1);
+        if (v == null) {
+            c.reply.nullBulk();
+            return;
+        }
+        if (!StringValues.isString(v)) {
+            throw new CommandError(Errors.WRONG_TYPE);
+        }
+        long when = expireArg > 0 ? SetOptions.expireMillis(c, expireArg, flags) : 0;
+        replyString(c, v);
+        boolean absolute = (flags & (SetOptions.EXAT | SetOptions.PXAT)) != 0;
+        if (absolute && when <= c.engine.keyspace().now()) {
+            db.delete(c.argv, 1);
+            c.engine.keyspace().dirty++;
+        } else if (expireArg > 0) {
+            db.setExpire(db.entry(c.argv, 1), when);
+            db.signalModified(c.argv, 1);
+            c.engine.keyspace().dirty++;
+        } else if ((flags & SetOptions.PERSIST) != 0) {
+            if (db.removeExpire(db.entry(c.argv, 1).key())) {
+                db.signalModified(c.argv, 1);
+                c.engine.keyspace().dirty++;
+            }
+        }
+    }
+
+    // GETDEL key
+    static void getdel(Client c) {
+        Db db = c.db();
+        Object v = db.lookupRead(c.argv, 1);
+        if (v == null) {
+            c.reply.nullBulk();
+            return;
+        }
+        replyString(c, v);
+        db.delete(c.argv, 1);
+        c.engine.keyspace().dirty++;
+    }
+
+    // GETSET key value
+    static void getset(Client c) {
+        Db db = c.db();
+        Object old = db.lookupRead(c.argv, 1);
+        if (old == null) {
+            c.reply.nullBulk();
+        } else {
+            replyString(c, old);
+        }
+        db.setKey(c.argv, 1, StringValues.fromArg(c.argv, 2), false);
+        c.engine.keyspace().dirty++;
+    }
+
+    // MGET key [key ...]
+    static void mget(Client c) {
+        Argv a = c.argv;
+        Db db = c.db();
+        int n = a.count();
+        c.reply.array(n - 1);
+        for (int i = 1; i < n; i++) {
+            Object v = db.lookupRead(a, i);
+            if (v instanceof byte[]) {
+                c.reply.bulk((byte[]) v);
+            } else if (v != null && StringValues.isString(v)) {
+                StringValues.reply(c.reply, v);
+            } else {
+                c.reply.nullBulk();
+            }
+        }
+    }
+
+    // MSET key value [key value ...]
+    static void mset(Client c) {
+        checkPairs(c);
+        setPairs(c);
         c.reply.ok();
+    }
+
+    // MSETNX key value [key value ...]
+    static void msetnx(Client c) {
+        checkPairs(c);
+        Argv a = c.argv;
+        Db db = c.db();
+        for (int i = 1; i < a.count(); i += 2) {
+            if (db.lookupWrite(a, i) != null) {
+                c.reply.integer(0);
+                return;
+            }
+        }
+        setPairs(c);
+        c.reply.integer(1);
+    }
+
+    private static void checkPairs(Client c) {
+        if (c.argv.count() % 2 == 0) {
+            throw new CommandError(Errors.arity(c.command.fullName));
+        }
+    }
+
+    private static void setPairs(Client c) {
+        Argv a = c.argv;
+        Db db = c.db();
+        int n = a.count();
+        for (int i = 1; i < n; i += 2) {
+            db.setKey(a, i, StringValues.fromArg(a, i + 1), false);
+        }
+        c.engine.keyspace().dirty += (n - 1) / 2;
+    }
+
+    // APPEND key value
+    static void append(Client c) {
+        Argv a = c.argv;
+        Db db = c.db();
+        Dict.Entry<Object> e = db.touchEntry(a, 1);
+        if (e == null) {
+            Object v = StringValues.fromArg(a, 2);
+            db.setKey(a, 1, v, false);
+            c.engine.keyspace().dirty++;
+            c.reply.integer(StringValues.length(v));
+            return;
+        }
+        Object v = e.value();
+        if (!StringValues.isString(v)) {
+            throw new CommandError(Errors.WRONG_TYPE);
+        }
+        checkLength(c, StringValues.length(v), a.length(2));
+        RawString raw = StringValues.toRaw(v);
+        raw.append(a.array(2), a.offset(2), a.length(2));
+        if (raw != v) {
+            e.value(raw);
+        }
+        db.signalModified(a, 1);
+        c.engine.keyspace().dirty++;
+        c.reply.integer(raw.length());
+    }
+
+    // STRLEN key
+    static void strlen(Client c) {
+        Object v = c.db().lookupRead(c.argv, 1);
+        if (v == null) {
+            c.reply.integer(0);
+            return;
+        }
+        if (!StringValues.isString(v)) {
+            throw new CommandError(Errors.WRONG_TYPE);
+        }
+        c.reply.integer(StringValues.length(v));
+    }
+
+    // INCRBY key increment
+    static void incrby(Client c) {
+        incrBy(c, Args.longArg(c, 2));
+    }
+
+    // DECRBY key decrement
+    static void decrby(Client c) {
+        long decrement = Args.longArg(c, 2);
+        if (decrement == Long.MIN_VALUE) {
+            throw new CommandError("ERR decrement would overflow");
+        }
+        incrBy(c, -decrement);
+    }
+
+    // INCR key, DECR key, and the body of INCRBY and DECRBY. The TTL is kept.
+    static void incrBy(Client c, long increment) {
+        Db db = c.db();
+        Dict.Entry<Object> e = db.touchEntry(c.argv, 1);
+        long value = 0;
+        if (e != null) {
+            Object v = e.value();
+            if (v instanceof Long) {
+                value = (Long) v;
+            } else if (!StringValues.isString(v)) {
+                throw new CommandError(Errors.WRONG_TYPE);
+            } else if (StringValues.isInteger(v)) {
+                value = StringValues.toLong(v);
+            } else {
+                throw new CommandError(Errors.NOT_INTEGER);
+            }
+        }
+        if ((increment < 0 && value < 0 && increment < Long.MIN_VALUE - value)
+                || (increment > 0 && value > 0 && increment > Long.MAX_VALUE - value)) {
+            throw new CommandError(Errors.OVERFLOW);
+        }
+        long result = value + increment;
+        Long stored = StringValues.fromLong(result);
+        if (e != null) {
+            e.value(stored);
+            db.signalModified(c.argv, 1);
+        } else {
+            db.setKey(c.argv, 1, stored, false);
+        }
+        c.engine.keyspace().dirty++;
+        c.reply.integer(result);
+    }
+
+    // INCRBYFLOAT key increment
+    static void incrbyfloat(Client c) {
+        Argv a = c.argv;
+        Db db = c.db();
+        Dict.Entry<Object> e = db.touchEntry(a, 1);
+        LongDouble value = LongDouble.POSITIVE_ZERO;
+        if (e != null) {
+            Object v = e.value();
+            if (!StringValues.isString(v)) {
+                throw new CommandError(Errors.WRONG_TYPE);
+            }
+            value = StringValues.toLongDouble(v);
+            if (value == null) {
+                throw new CommandError(Errors.NOT_FLOAT);
+            }
+        }
+        LongDouble increment = LongDouble.parse(a.array(2), a.offset(2), a.length(2));
+        if (increment == null) {
+            throw new CommandError(Errors.NOT_FLOAT);
+        }
+        LongDouble sum = value.add(increment);
+        if (!sum.isFinite()) {
+            throw new CommandError(NAN_OR_INFINITY);
+        }
+        // Stored as text, as Redis does, so the value keeps the digits the client was shown.
+        byte[] text = sum.toHumanBytes();
+        if (e != null) {
+            e.value(text);
+            db.signalModified(a, 1);
+        } else {
+            db.setKey(a, 1, text, false);
+        }
+        c.engine.keyspace().dirty++;
+        c.reply.bulk(text);
+    }
+
+    // GETRANGE key start end, and SUBSTR key start end
+    static void getrange(Client c) {
+        long start = Args.longArg(c, 2);
+        long end = Args.longArg(c, 3);
+        Object v = c.db().lookupRead(c.argv, 1);
+        if (v == null) {
+            c.reply.emptyBulk();
+            return;
+        }
+        if (!StringValues.isString(v)) {
+            throw new CommandError(Errors.WRONG_TYPE);
+        }
+        long len = StringValues.length(v);
+        // Two negative offsets in the wrong order select nothing, even when both clamp to 0.
+        if (start < 0 && end < 0 && start > end) {
+            c.reply.emptyBulk();
+            return;
+        }
+        if (start < 0) {
+            start = Math.max(0, len + start);
+        }
+        if (end < 0) {
+            end = Math.max(0, len + end);
+        }
+        if (end >= len) {
+            end = len - 1;
+        }
+        if (start > end || len == 0) {
+            c.reply.emptyBulk();
+            return;
+        }
+        c.reply.bulk(StringValues.view(v), (int) start, (int) (end - start + 1));
+    }
+
+    // SETRANGE key offset value
+    static void setrange(Client c) {
+        Argv a = c.argv;
+        long offset = Args.longArg(c, 2);
+        if (offset < 0) {
+            throw new CommandError(OFFSET_RANGE);
+        }
+        int valueLength = a.length(3);
+        Db db = c.db();
+        Dict.Entry<Object> e = db.touchEntry(a, 1);
+        RawString raw;
+        if (e == null) {
+            if (valueLength == 0) {
+                // Writing nothing to a missing key does not create it.
+                c.reply.integer(0);
+                return;
+            }
+            checkLength(c, offset, valueLength);
+            byte[] b = new byte[(int) offset + valueLength];
+            System.arraycopy(a.array(3), a.offset(3), b, (int) offset, valueLength);
+            raw = new RawString(b);
+            db.setKey(a, 1, raw, false);
+        } else {
+            Object v = e.value();
+            if (!StringValues.isString(v)) {
+                throw new CommandError(Errors.WRONG_TYPE);
+            }
+            if (valueLength == 0) {
+                c.reply.integer(StringValues.length(v));
+                return;
+            }
+            checkLength(c, offset, valueLength);
+            raw = StringValues.toRaw(v);
+            raw.setRange((int) offset, a.array(3), a.offset(3), valueLength);
+            if (raw != v) {
+                e.value(raw);
+            }
+            db.signalModified(a, 1);
+        }
+        c.engine.keyspace().dirty++;
+        c.reply.integer(raw.length());
+    }
+
+    /** Refuses a string that would grow past proto-max-bulk-len (or past what a Java array holds). */
+    private static void checkLength(Client c, long size, long append) {
+        long max = Math.min(c.engine.config().protoMaxBulkLen, Integer.MAX_VALUE - 8);
+        if (size > max - append) {
+            throw new CommandError(TOO_BIG);
+        }
+    }
+
+    /** Replies with a string value, or fails with WRONGTYPE for any other type. */
+    static void replyString(Client c, Object v) {
+        if (!StringValues.isString(v)) {
+            throw new CommandError(Errors.WRONG_TYPE);
+        }
+        StringValues.reply(c.reply, v);
     }
 }

@@ -1,7 +1,10 @@
 package dev.cinnabar.server.db;
 
+import dev.cinnabar.datatypes.LongDouble;
 import dev.cinnabar.datatypes.Numbers;
 import dev.cinnabar.datatypes.RawString;
+import dev.cinnabar.protocol.Argv;
+import dev.cinnabar.protocol.ReplyWriter;
 import java.util.Arrays;
 
 /**
@@ -39,13 +42,29 @@ public final class StringValues {
      * {@code owned} must not be modified by the caller afterwards.
      */
     public static Object fromBytes(byte[] owned) {
-        if (owned.length <= 20 && owned.length > 0) {
-            long v = Numbers.parseLongOrSentinel(owned, 0, owned.length);
-            if (v != Numbers.NOT_A_NUMBER || Numbers.isLong(owned, 0, owned.length)) {
-                return fromLong(v);
-            }
+        Long asInt = integerOrNull(owned, 0, owned.length);
+        return asInt != null ? asInt : owned;
+    }
+
+    /**
+     * The value to store for argument {@code i}, encoded as {@link #fromBytes} does; the bytes are
+     * copied only when they are kept as bytes, so an integer value costs no array at all.
+     */
+    public static Object fromArg(Argv a, int i) {
+        Long asInt = integerOrNull(a.array(i), a.offset(i), a.length(i));
+        return asInt != null ? asInt : a.copy(i);
+    }
+
+    private static Long integerOrNull(byte[] b, int off, int len) {
+        // Redis tries the int encoding only for texts of at most 20 characters.
+        if (len == 0 || len > 20) {
+            return null;
         }
-        return owned;
+        long v = Numbers.parseLongOrSentinel(b, off, len);
+        if (v == Numbers.NOT_A_NUMBER && !Numbers.isNotANumberText(b, off, len)) {
+            return null;
+        }
+        return fromLong(v);
     }
 
     /** An integer value, shared for 0..9999 as Redis shares those objects. */
@@ -74,6 +93,73 @@ public final class StringValues {
             return Numbers.toBytes((Long) v);
         }
         return ((RawString) v).toBytes();
+    }
+
+    /** Writes a string value as a bulk reply without copying it. */
+    public static void reply(ReplyWriter w, Object v) {
+        if (v instanceof byte[]) {
+            w.bulk((byte[]) v);
+        } else if (v instanceof Long) {
+            w.bulk((long) (Long) v);
+        } else {
+            RawString r = (RawString) v;
+            w.bulk(r.array(), 0, r.length());
+        }
+    }
+
+    /**
+     * The bytes to read the value from: the stored array itself for {@code byte[]} and
+     * {@link RawString} (only the first {@link #length} bytes count), the digits for an integer.
+     * Callers must not modify it.
+     */
+    public static byte[] view(Object v) {
+        if (v instanceof byte[]) {
+            return (byte[]) v;
+        }
+        if (v instanceof RawString) {
+            return ((RawString) v).array();
+        }
+        return Numbers.toBytes((Long) v);
+    }
+
+    /** True when the value's text is a canonical 64-bit integer, as Redis's string2ll reads it. */
+    public static boolean isInteger(Object v) {
+        if (v instanceof Long) {
+            return true;
+        }
+        byte[] b = view(v);
+        return Numbers.isLong(b, 0, length(v));
+    }
+
+    /** The integer a string value holds; call only when {@link #isInteger} said yes. */
+    public static long toLong(Object v) {
+        if (v instanceof Long) {
+            return (Long) v;
+        }
+        return Numbers.parseLong(view(v), 0, length(v));
+    }
+
+    /** The value read as a C long double, or null when Redis would say it is not a valid float. */
+    public static LongDouble toLongDouble(Object v) {
+        if (v instanceof Long) {
+            return LongDouble.of((Long) v);
+        }
+        return LongDouble.parse(view(v), 0, length(v));
+    }
+
+    /**
+     * The value as a {@link RawString} that can grow in place, as Redis unshares a value before
+     * APPEND or SETRANGE changes it. A stored {@code byte[]} is owned by its key alone, so it is
+     * wrapped rather than copied.
+     */
+    public static RawString toRaw(Object v) {
+        if (v instanceof RawString) {
+            return (RawString) v;
+        }
+        if (v instanceof byte[]) {
+            return new RawString((byte[]) v);
+        }
+        return new RawString(Numbers.toBytes((Long) v));
     }
 
     public static int length(Object v) {

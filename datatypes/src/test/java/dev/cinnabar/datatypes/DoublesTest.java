@@ -1,0 +1,118 @@
+package dev.cinnabar.datatypes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DoublesTest {
+    private static String g(double v) {
+        return Doubles.format17gString(v);
+    }
+
+    private static double parse(String s) {
+        return Doubles.parse(s.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
+    void formatsLikePercent17g() {
+        assertEquals("0.10000000000000001", g(0.1));
+        assertEquals("1e+20", g(1e20));
+        assertEquals("1e+17", g(1e17));
+        assertEquals("10000000000000000", g(1e16));
+        assertEquals("15000000000000000", g(1.5e16));
+        assertEquals("1.2345678901234568e+20", g(123456789012345680000.0));
+        assertEquals("0.0001", g(0.0001));
+        assertEquals("1.0000000000000001e-05", g(0.00001));
+        assertEquals("-9.9998886718268301e-321", g(-1e-320));
+        assertEquals("4.9406564584124654e-324", g(Double.MIN_VALUE));
+        assertEquals("1.7976931348623157e+308", g(Double.MAX_VALUE));
+        assertEquals("inf", g(Double.POSITIVE_INFINITY));
+        assertEquals("-inf", g(Double.NEGATIVE_INFINITY));
+        assertEquals("0", g(0.0));
+        assertEquals("-0", g(-0.0));
+        assertEquals("-3", g(-3.0));
+        assertEquals("2.5", g(2.5));
+        assertEquals("123.456", g(123.456));
+        assertEquals("0.30000000000000004", g(0.1 + 0.2));
+    }
+
+    @Test
+    void parsesStrictly() {
+        assertEquals(100000.0, parse("1e5"));
+        assertEquals(8.0, parse("0x1p3"));
+        assertEquals(0.5, parse(".5"));
+        assertEquals(5.0, parse("5."));
+        assertEquals(1.0, parse("+1"));
+        assertEquals(Double.POSITIVE_INFINITY, parse("inf"));
+        assertEquals(Double.NEGATIVE_INFINITY, parse("-Infinity"));
+        assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(parse("-0")));
+        assertEquals(Double.MIN_VALUE, parse("2.4703282292062328e-324"));
+        for (String s : new String[] {"", " 1", "1 ", "nan", "NaN", "-nan", "1e400", "1e-400",
+                "2.4703282292062327e-324", "1.7976931348623159e308", "0x1p1024", "0x1p-1076", "1e", "0x",
+                "abc", "1\u0000", "1d", "1f", ".", "1,5"}) {
+            assertTrue(Double.isNaN(parse(s)), s);
+        }
+        assertEquals(1.5, parse("0x1.8"));
+    }
+
+    @Test
+    void matchesEveryCaseReplayedOnRedis() throws IOException {
+        List<String> failures = new ArrayList<>();
+        int n = 0;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(
+                getClass().getResourceAsStream("double-cases.txt"), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.startsWith("#") || line.isEmpty()) {
+                    continue;
+                }
+                int tab = line.lastIndexOf('\t');
+                String input = unquote(line.substring(0, tab));
+                String expected = line.substring(tab + 1);
+                double v = parse(input);
+                String got = Double.isNaN(v) ? "ERR" : g(v);
+                n++;
+                if (!got.equals(expected)) {
+                    failures.add(line + "  got " + got);
+                }
+            }
+        }
+        assertTrue(n > 1500, "cases read: " + n);
+        assertEquals(List.of(), failures.subList(0, Math.min(10, failures.size())), failures.size() + " failures");
+    }
+
+    /** A JSON string literal's value (the fixture's inputs are written that way). */
+    private static String unquote(String json) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 1; i < json.length() - 1; i++) {
+            char c = json.charAt(i);
+            if (c != '\\') {
+                sb.append(c);
+                continue;
+            }
+            char e = json.charAt(++i);
+            switch (e) {
+                case 'u':
+                    sb.append((char) Integer.parseInt(json.substring(i + 1, i + 5), 16));
+                    i += 4;
+                    break;
+                case 't':
+                    sb.append('\t');
+                    break;
+                case 'n':
+                    sb.append('\n');
+                    break;
+                default:
+                    sb.append(e);
+            }
+        }
+        return sb.toString();
+    }
+}
