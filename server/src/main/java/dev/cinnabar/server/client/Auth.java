@@ -28,7 +28,8 @@ public final class Auth {
      */
     public static boolean authenticate(Client c, Argv argv, int userIndex, int passwordIndex) {
         // User names are case-sensitive in Redis.
-        if (!Arrays.equals(argv.array(userIndex), argv.offset(userIndex), argv.offset(userIndex) + argv.length(userIndex),
+        int from = argv.offset(userIndex);
+        if (!Arrays.equals(argv.array(userIndex), from, from + argv.length(userIndex),
                 DEFAULT_USER, 0, DEFAULT_USER.length)) {
             return false;
         }

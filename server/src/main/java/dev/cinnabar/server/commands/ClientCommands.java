@@ -125,7 +125,8 @@ public final class ClientCommands implements CommandFamily {
             throw new CommandError("ERR Unrecognized option '" + ConnectionCommands.cString(c.argv, 2) + "'");
         }
         if (!printable(c.argv, 3)) {
-            throw new CommandError("ERR " + ConnectionCommands.cString(c.argv, 2) + " cannot contain spaces, newlines or special characters.");
+            throw new CommandError("ERR " + ConnectionCommands.cString(c.argv, 2)
+                    + " cannot contain spaces, newlines or special characters.");
         }
         String value = c.argv.length(3) == 0 ? null : c.argv.string(3);
         if (libName) {
