@@ -18,6 +18,9 @@ import io.netty.channel.Channel;
  * ({@link #engine}).
  */
 public final class Client {
+    /** The user every connection starts as, and the only one until ACL users exist. */
+    public static final String DEFAULT_USER = "default";
+
     public final long id;
     public final Engine engine;
     /** Null for clients without a connection (scripts, tests). */
@@ -35,9 +38,10 @@ public final class Client {
 
     private Db db;
     public boolean authenticated;
-    public String user = "default";
+    public String user = DEFAULT_USER;
     /** Set by CLIENT SETNAME / HELLO SETNAME; null when unnamed. */
     public String name;
+    /** Set by CLIENT SETINFO; null when unset. RESET keeps them: the library has not changed. */
     public String libName;
     public String libVersion;
     public long lastInteractionMillis;
@@ -59,6 +63,20 @@ public final class Client {
         this.lastInteractionMillis = createdMillis;
         this.db = engine.keyspace().db(0);
         this.authenticated = !engine.config().authRequired();
+    }
+
+    /**
+     * Returns the connection to the state of a new one, as RESET does: database 0, RESP2, the
+     * default user (authenticated only when it needs no password) and no name. State that
+     * other features keep per connection (MULTI, subscriptions, tracking, CLIENT REPLY) must be
+     * cleared here as well when it is added.
+     */
+    public void clearConnectionState() {
+        db = engine.keyspace().db(0);
+        reply.protocol(2);
+        user = DEFAULT_USER;
+        authenticated = !engine.config().authRequired();
+        name = null;
     }
 
     public Db db() {

@@ -1,27 +1,52 @@
 package dev.cinnabar.server.commands;
 
+import dev.cinnabar.protocol.Argv;
+import dev.cinnabar.server.Version;
+import dev.cinnabar.server.client.Auth;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.command.CommandError;
 import dev.cinnabar.server.command.CommandTable;
+import java.nio.charset.StandardCharsets;
 
-/** Connection commands: PING, ECHO, SELECT, QUIT, AUTH, HELLO, RESET, CLIENT. */
+/** Connection commands: PING, ECHO, SELECT, QUIT, AUTH, HELLO, RESET. CLIENT is in {@link ClientCommands}. */
 public final class ConnectionCommands implements CommandFamily {
+    private static final byte[] PONG = "+PONG\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] RESET = "+RESET\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    static final String WRONGPASS = "WRONGPASS invalid username-password pair or user is disabled.";
+    private static final String AUTH_WITHOUT_PASSWORD = "ERR AUTH <password> called without any password "
+            + "configured for the default user. Are you sure your configuration is correct?";
+    private static final String HELLO_NOAUTH = "NOAUTH HELLO must be called with the client already "
+            + "authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate "
+            + "the client and select the RESP protocol version at the same time";
+
     @Override
     public void register(CommandTable t) {
         t.bind("ping", ConnectionCommands::ping);
         t.bind("echo", ConnectionCommands::echo);
         t.bind("select", ConnectionCommands::select);
+        t.bind("quit", ConnectionCommands::quit);
+        t.bind("auth", ConnectionCommands::auth);
+        t.bind("hello", ConnectionCommands::hello);
+        t.bind("reset", ConnectionCommands::reset);
     }
 
     // PING [message]
     static void ping(Client c) {
+        // The arity (-1) lets any count through; Redis refuses more than one message itself.
         if (c.argv.count() > 2) {
-            c.reply.error("ERR wrong number of arguments for 'ping' command");
-        } else if (c.argv.count() == 2) {
+            throw new CommandError(Errors.arity("ping"));
+        }
+        if (c.argv.count() == 2) {
             c.reply.bulk(c.argv, 1);
         } else {
-            c.reply.simple("PONG");
+            c.reply.raw(PONG);
         }
+    }
+
+    // ECHO message
+    static void echo(Client c) {
+        c.reply.bulk(c.argv, 1);
     }
 
     // SELECT index
@@ -34,8 +59,97 @@ public final class ConnectionCommands implements CommandFamily {
         c.reply.ok();
     }
 
-    // ECHO message
-    static void echo(Client c) {
-        c.reply.bulk(c.argv, 1);
+    // QUIT
+    static void quit(Client c) {
+        // Extra arguments are accepted and ignored, as in Redis 7.0.
+        c.reply.ok();
+        c.closeAfterReply = true;
+    }
+
+    // AUTH [username] password
+    static void auth(Client c) {
+        int argc = c.argv.count();
+        if (argc > 3) {
+            throw new CommandError(Errors.SYNTAX);
+        }
+        boolean ok;
+        if (argc == 2) {
+            // The one-argument form means the default user, and is refused outright when that
+            // user needs no password: the client's configuration is probably wrong.
+            if (Auth.defaultUserHasNoPassword(c)) {
+                throw new CommandError(AUTH_WITHOUT_PASSWORD);
+            }
+            ok = Auth.authenticateDefault(c, c.argv, 1);
+        } else {
+            ok = Auth.authenticate(c, c.argv, 1, 2);
+        }
+        if (!ok) {
+            throw new CommandError(WRONGPASS);
+        }
+        c.reply.ok();
+    }
+
+    // HELLO [protover [AUTH username password] [SETNAME clientname]]
+    static void hello(Client c) {
+        int argc = c.argv.count();
+        long version = 0;
+        int next = 1;
+        if (argc >= 2) {
+            version = Args.longArg(c, next++, "ERR Protocol version is not an integer or out of range");
+            if (version < 2 || version > 3) {
+                throw new CommandError("NOPROTO unsupported protocol version");
+            }
+        }
+        // Options take effect as they are read, as in Redis: a later bad option leaves an earlier
+        // AUTH or SETNAME done.
+        for (int j = next; j < argc; j++) {
+            int more = argc - 1 - j;
+            if (c.argv.is(j, "auth") && more >= 2) {
+                if (!Auth.authenticate(c, c.argv, j + 1, j + 2)) {
+                    throw new CommandError(WRONGPASS);
+                }
+                j += 2;
+            } else if (c.argv.is(j, "setname") && more >= 1) {
+                ClientCommands.setName(c, j + 1);
+                j++;
+            } else {
+                throw new CommandError("ERR Syntax error in HELLO option '" + cString(c.argv, j) + "'");
+            }
+        }
+        if (!c.authenticated) {
+            throw new CommandError(HELLO_NOAUTH);
+        }
+        if (version != 0) {
+            c.reply.protocol((int) version);
+        }
+        // Written after the switch: HELLO 3 already answers in RESP3.
+        c.reply.map(7);
+        c.reply.bulk("server");
+        c.reply.bulk("redis");
+        c.reply.bulk("version");
+        c.reply.bulk(Version.REDIS);
+        c.reply.bulk("proto");
+        c.reply.integer(c.protocol());
+        c.reply.bulk("id");
+        c.reply.integer(c.id);
+        c.reply.bulk("mode");
+        c.reply.bulk("standalone");
+        c.reply.bulk("role");
+        c.reply.bulk("master");
+        c.reply.bulk("modules");
+        c.reply.emptyArray();
+    }
+
+    /** Argument {@code i} as C's "%s" prints it in Redis's message: up to the first NUL byte. */
+    static String cString(Argv argv, int i) {
+        String s = argv.latin1(i);
+        int nul = s.indexOf('\0');
+        return nul < 0 ? s : s.substring(0, nul);
+    }
+
+    // RESET
+    static void reset(Client c) {
+        c.clearConnectionState();
+        c.reply.raw(RESET);
     }
 }

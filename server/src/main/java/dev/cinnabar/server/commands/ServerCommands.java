@@ -4,6 +4,7 @@ import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.command.CommandError;
 import dev.cinnabar.server.command.CommandTable;
 import dev.cinnabar.server.db.Keyspace;
+import dev.cinnabar.server.info.InfoSections;
 
 /** Server commands: DBSIZE, FLUSHDB, FLUSHALL, SWAPDB, TIME, INFO. */
 public final class ServerCommands implements CommandFamily {
@@ -12,6 +13,9 @@ public final class ServerCommands implements CommandFamily {
         t.bind("dbsize", ServerCommands::dbsize);
         t.bind("flushdb", ServerCommands::flushdb);
         t.bind("flushall", ServerCommands::flushall);
+        t.bind("swapdb", ServerCommands::swapdb);
+        t.bind("time", ServerCommands::time);
+        t.bind("info", ServerCommands::info);
     }
 
     // DBSIZE
@@ -39,6 +43,37 @@ public final class ServerCommands implements CommandFamily {
         // Redis counts FLUSHALL as a change even on an empty server, so a save point can fire.
         ks.dirty++;
         c.reply.ok();
+    }
+
+    // SWAPDB index1 index2
+    static void swapdb(Client c) {
+        int a = (int) Args.longArg(c, 1, Integer.MIN_VALUE, Integer.MAX_VALUE, "ERR invalid first DB index");
+        int b = (int) Args.longArg(c, 2, Integer.MIN_VALUE, Integer.MAX_VALUE, "ERR invalid second DB index");
+        Keyspace ks = c.engine.keyspace();
+        if (a < 0 || a >= ks.count() || b < 0 || b >= ks.count()) {
+            throw new CommandError(Errors.DB_INDEX);
+        }
+        // Swapping a database with itself changes nothing, so WATCH on it is not disturbed; it
+        // still counts as a write, as in Redis.
+        if (a != b) {
+            ks.swap(a, b);
+        }
+        ks.dirty++;
+        c.reply.ok();
+    }
+
+    // TIME
+    static void time(Client c) {
+        long micros = c.engine.clock().micros();
+        c.reply.array(2);
+        c.reply.bulk(micros / 1_000_000L);
+        c.reply.bulk(micros % 1_000_000L);
+    }
+
+    // INFO [section [section ...]]
+    static void info(Client c) {
+        // A verbatim text reply in RESP3, a bulk string in RESP2, as Redis sends it.
+        c.reply.verbatim("txt", InfoSections.render(c.engine, c.argv, 1));
     }
 
     /**

@@ -8,6 +8,11 @@ public interface Clock {
     /** A monotonic nanosecond counter for durations and timers. */
     long nanos();
 
+    /** Wall-clock microseconds since the Unix epoch, for TIME and INFO's server_time_usec. */
+    default long micros() {
+        return millis() * 1000L;
+    }
+
     Clock SYSTEM = new Clock() {
         @Override
         public long millis() {
@@ -17,6 +22,12 @@ public interface Clock {
         @Override
         public long nanos() {
             return System.nanoTime();
+        }
+
+        @Override
+        public long micros() {
+            java.time.Instant now = java.time.Instant.now();
+            return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
         }
     };
 }

@@ -51,6 +51,8 @@ public final class Engine {
     private final ByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
     private final AtomicLong nextClientId = new AtomicLong(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** 40 random hex digits, new at every start, so tools can tell a restart apart (INFO run_id). */
+    private final String runId = randomHex(40);
     private final List<Runnable> shutdownActions = new ArrayList<>();
     private ReplyFlusher flusher;
     private Thread thread;
@@ -97,6 +99,19 @@ public final class Engine {
 
     public ClientRegistry clients() {
         return clients;
+    }
+
+    public String runId() {
+        return runId;
+    }
+
+    private static String randomHex(int digits) {
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        StringBuilder sb = new StringBuilder(digits);
+        for (int i = 0; i < digits; i++) {
+            sb.append(Character.forDigit(random.nextInt(16), 16));
+        }
+        return sb.toString();
     }
 
     public long nextClientId() {

@@ -1,0 +1,61 @@
+package dev.cinnabar.server.client;
+
+import dev.cinnabar.protocol.Argv;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+
+/**
+ * Credential checks for AUTH and HELLO AUTH. Until ACL users exist there is one user,
+ * {@code default}, whose password is {@code requirepass}; with no password set it accepts any
+ * password, like Redis's {@code nopass} default user.
+ */
+public final class Auth {
+    private static final byte[] DEFAULT_USER = Client.DEFAULT_USER.getBytes(StandardCharsets.US_ASCII);
+
+    private Auth() {
+    }
+
+    /** True when the default user has no password, so AUTH with a password alone is a mistake. */
+    public static boolean defaultUserHasNoPassword(Client c) {
+        return !c.engine.config().authRequired();
+    }
+
+    /**
+     * Checks user {@code argv[userIndex]} with password {@code argv[passwordIndex]}; on success
+     * the client is authenticated as that user. A failure leaves the client as it was.
+     */
+    public static boolean authenticate(Client c, Argv argv, int userIndex, int passwordIndex) {
+        // User names are case-sensitive in Redis.
+        int from = argv.offset(userIndex);
+        if (!Arrays.equals(argv.array(userIndex), from, from + argv.length(userIndex),
+                DEFAULT_USER, 0, DEFAULT_USER.length)) {
+            return false;
+        }
+        return authenticateDefault(c, argv, passwordIndex);
+    }
+
+    /** Checks {@code argv[passwordIndex]} as the default user's password; see {@link #authenticate}. */
+    public static boolean authenticateDefault(Client c, Argv argv, int passwordIndex) {
+        String required = c.engine.config().requirePass;
+        if (!required.isEmpty()
+                && !sameSecret(required.getBytes(StandardCharsets.UTF_8), argv.copy(passwordIndex))) {
+            return false;
+        }
+        c.user = Client.DEFAULT_USER;
+        c.authenticated = true;
+        return true;
+    }
+
+    /** Compares digests rather than the texts, so the time taken says nothing about either. */
+    private static boolean sameSecret(byte[] expected, byte[] given) {
+        try {
+            MessageDigest a = MessageDigest.getInstance("SHA-256");
+            MessageDigest b = MessageDigest.getInstance("SHA-256");
+            return MessageDigest.isEqual(a.digest(expected), b.digest(given));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package dev.cinnabar.server.info;
+
+import dev.cinnabar.server.engine.Engine;
+
+/** One section of INFO's text, such as {@code # Server}. */
+public interface InfoSection {
+    /** The lowercase name INFO takes as an argument, e.g. {@code server}. */
+    String name();
+
+    /** True when INFO without arguments, and {@code INFO default}, includes this section. */
+    boolean isDefault();
+
+    /** Writes the header and every field, in Redis's order. */
+    void write(Engine engine, InfoWriter out);
+}
