@@ -25,7 +25,7 @@ public final class Db {
     private Dict<Long> expires = new Dict<>();
     /** Where the active expiry cycle resumes its walk of {@link #expires}. */
     public long expireCursor;
-    /** Sum and count of TTLs seen by the active cycle, for INFO's avg_ttl. */
+    /** Running average of the TTLs the active cycle sampled, in ms, for INFO's avg_ttl. */
     public long avgTtl;
 
     Db(int id, Keyspace keyspace) {
