@@ -4,6 +4,7 @@ import dev.cinnabar.datatypes.Dict;
 import dev.cinnabar.server.engine.Clock;
 import dev.cinnabar.server.engine.ServerStats;
 import java.util.Arrays;
+import java.util.function.Consumer;
 
 /**
  * Redis's adaptive active expiry. Lazy expiry alone would keep keys that nobody reads again in
@@ -33,6 +34,8 @@ public final class ActiveExpireCycle {
     private byte[][] batch = new byte[64][];
     private long[] batchWhen = new long[64];
     private int batchSize;
+    /** Made once: a method reference to {@code this} would be a new object on every scan step. */
+    private final Consumer<Dict.Entry<Long>> collector = this::collect;
 
     public ActiveExpireCycle(Keyspace keyspace, ServerStats stats) {
         this.keyspace = keyspace;
@@ -111,7 +114,7 @@ public final class ActiveExpireCycle {
                 long ttlSamples = 0;
                 while (sampled < num && checkedBuckets < maxBuckets) {
                     batchSize = 0;
-                    db.expireCursor = expires.scan(db.expireCursor, this::collect);
+                    db.expireCursor = expires.scan(db.expireCursor, collector);
                     checkedBuckets++;
                     for (int k = 0; k < batchSize; k++) {
                         long ttl = batchWhen[k] - now;

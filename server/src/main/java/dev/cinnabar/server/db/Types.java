@@ -14,11 +14,15 @@ public final class Types {
     private static final byte[] INT = "int".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EMBSTR = "embstr".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] RAW = "raw".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] UNKNOWN = "unknown".getBytes(StandardCharsets.US_ASCII);
 
     private Types() {
     }
 
-    /** The type name Redis reports for a value; {@link #NONE} for null (a missing key). */
+    /**
+     * The type name Redis reports for a value; {@link #NONE} for null (a missing key), and
+     * Redis's own fallback "unknown" for a value no case here knows, rather than failing TYPE.
+     */
     public static String name(Object value) {
         if (value == null) {
             return NONE;
@@ -26,7 +30,7 @@ public final class Types {
         if (StringValues.isString(value)) {
             return STRING;
         }
-        throw unknown(value);
+        return "unknown";
     }
 
     /** OBJECT ENCODING's answer, as shared bytes. */
@@ -41,11 +45,12 @@ public final class Types {
                     return RAW;
             }
         }
-        throw unknown(value);
+        return UNKNOWN;
     }
 
     /**
-     * A deep copy for COPY, with the same encoding. The copy is a new object in Redis, so an
+     * A deep copy for COPY, with the same encoding. Every type must have its case: a value that
+     * COPY cannot duplicate is a bug, not something to answer. The copy is a new object in Redis, so an
      * integer from the shared pool comes back unshared: OBJECT REFCOUNT says 1 for it.
      */
     public static Object duplicate(Object value) {
