@@ -1,10 +1,157 @@
 package dev.cinnabar.server.commands;
 
+import dev.cinnabar.datatypes.Dict;
+import dev.cinnabar.protocol.Argv;
+import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.command.CommandError;
 import dev.cinnabar.server.command.CommandTable;
+import dev.cinnabar.server.db.Db;
+import dev.cinnabar.server.db.Keyspace;
 
 /** Expiry commands: EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT, TTL, PTTL, EXPIRETIME, PEXPIRETIME, PERSIST. */
 public final class ExpireCommands implements CommandFamily {
+    private static final int NX = 1;
+    private static final int XX = 2;
+    private static final int GT = 4;
+    private static final int LT = 8;
+
     @Override
     public void register(CommandTable t) {
+        t.bind("expire", c -> expire(c, true, true));
+        t.bind("pexpire", c -> expire(c, true, false));
+        t.bind("expireat", c -> expire(c, false, true));
+        t.bind("pexpireat", c -> expire(c, false, false));
+        t.bind("ttl", c -> ttl(c, false, false));
+        t.bind("pttl", c -> ttl(c, true, false));
+        t.bind("expiretime", c -> ttl(c, false, true));
+        t.bind("pexpiretime", c -> ttl(c, true, true));
+        t.bind("persist", ExpireCommands::persist);
+    }
+
+    // EXPIRE key seconds [NX | XX | GT | LT]
+    // PEXPIRE key milliseconds [NX | XX | GT | LT]
+    // EXPIREAT key unix-time-seconds [NX | XX | GT | LT]
+    // PEXPIREAT key unix-time-milliseconds [NX | XX | GT | LT]
+    static void expire(Client c, boolean relative, boolean seconds) {
+        Argv a = c.argv;
+        Keyspace ks = c.engine.keyspace();
+        int flags = parseFlags(a);
+        long when = Args.longArg(c, 2);
+        // Negative times are allowed (they delete the key); only overflow is an error.
+        if (seconds) {
+            if (when > Long.MAX_VALUE / 1000 || when < Long.MIN_VALUE / 1000) {
+                throw invalidTime(c);
+            }
+            when *= 1000;
+        }
+        long base = relative ? ks.now() : 0;
+        if (when > Long.MAX_VALUE - base) {
+            throw invalidTime(c);
+        }
+        when += base;
+
+        Db db = c.db();
+        Dict.Entry<Object> e = db.writeEntry(a, 1);
+        if (e == null || !allowedBy(flags, when, db.expireAt(e.key()))) {
+            c.reply.integer(0);
+            return;
+        }
+        // A time already past deletes the key, except on a replica, which keeps it with its
+        // past time until the master's DEL arrives.
+        if (when <= ks.now() && ks.expiryEnabled()) {
+            db.delete(a, 1);
+        } else {
+            db.setExpire(e, when);
+            db.signalModified(a, 1);
+        }
+        ks.dirty++;
+        c.reply.integer(1);
+    }
+
+    /** Whether NX/XX/GT/LT let the new time replace {@code current} (-1: none, i.e. infinite). */
+    private static boolean allowedBy(int flags, long when, long current) {
+        if ((flags & NX) != 0 && current != -1) {
+            return false;
+        }
+        if ((flags & XX) != 0 && current == -1) {
+            return false;
+        }
+        if ((flags & GT) != 0 && (current == -1 || when <= current)) {
+            return false;
+        }
+        // No TTL counts as infinite, so any time is less than it.
+        return (flags & LT) == 0 || current == -1 || when < current;
+    }
+
+    private static int parseFlags(Argv a) {
+        int flags = 0;
+        for (int i = 3; i < a.count(); i++) {
+            if (a.is(i, "nx")) {
+                flags |= NX;
+            } else if (a.is(i, "xx")) {
+                flags |= XX;
+            } else if (a.is(i, "gt")) {
+                flags |= GT;
+            } else if (a.is(i, "lt")) {
+                flags |= LT;
+            } else {
+                throw new CommandError("ERR Unsupported option " + cString(a, i));
+            }
+        }
+        if ((flags & NX) != 0 && (flags & (XX | GT | LT)) != 0) {
+            throw new CommandError("ERR NX and XX, GT or LT options at the same time are not compatible");
+        }
+        if ((flags & (GT | LT)) == (GT | LT)) {
+            throw new CommandError("ERR GT and LT options at the same time are not compatible");
+        }
+        return flags;
+    }
+
+    /** The argument as C's %s prints it: up to the first NUL byte. */
+    private static String cString(Argv a, int i) {
+        String s = a.latin1(i);
+        int nul = s.indexOf('\0');
+        return nul < 0 ? s : s.substring(0, nul);
+    }
+
+    private static CommandError invalidTime(Client c) {
+        return new CommandError("ERR invalid expire time in '" + c.command.fullName + "' command");
+    }
+
+    // TTL key
+    // PTTL key
+    // EXPIRETIME key
+    // PEXPIRETIME key
+    static void ttl(Client c, boolean millis, boolean absolute) {
+        Db db = c.db();
+        if (db.peek(c.argv, 1) == null) {
+            c.reply.integer(-2);
+            return;
+        }
+        long when = db.expireAt(c.argv, 1);
+        if (when == -1) {
+            c.reply.integer(-1);
+            return;
+        }
+        long t = absolute ? when : when - c.engine.keyspace().now();
+        if (t < 0) {
+            t = 0;
+        }
+        // Rounded to the nearest second. Redis's sum can pass 2^63 for times near the maximum and
+        // comes out as the unsigned result, so this divides unsigned too.
+        c.reply.integer(millis ? t : Long.divideUnsigned(t + 500, 1000));
+    }
+
+    // PERSIST key
+    static void persist(Client c) {
+        Db db = c.db();
+        Dict.Entry<Object> e = db.writeEntry(c.argv, 1);
+        if (e == null || !db.removeExpire(e.key())) {
+            c.reply.integer(0);
+            return;
+        }
+        db.signalModified(c.argv, 1);
+        c.engine.keyspace().dirty++;
+        c.reply.integer(1);
     }
 }

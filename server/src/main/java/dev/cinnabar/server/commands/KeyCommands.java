@@ -1,10 +1,320 @@
 package dev.cinnabar.server.commands;
 
+import dev.cinnabar.datatypes.Dict;
+import dev.cinnabar.datatypes.Glob;
+import dev.cinnabar.protocol.Argv;
+import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.command.CommandError;
 import dev.cinnabar.server.command.CommandTable;
+import dev.cinnabar.server.db.Db;
+import dev.cinnabar.server.db.Keyspace;
+import dev.cinnabar.server.db.Types;
+import java.util.concurrent.ThreadLocalRandom;
 
-/** Generic key commands: DEL, EXISTS, TYPE, RENAME, KEYS, SCAN, OBJECT, expiry, ... */
+/**
+ * Generic key commands: DEL, UNLINK, EXISTS, TYPE, TOUCH, RENAME, RENAMENX, MOVE, COPY, KEYS,
+ * SCAN, RANDOMKEY and OBJECT. They work on any type through {@link Types}.
+ */
 public final class KeyCommands implements CommandFamily {
+    private static final String[] OBJECT_HELP = {
+        "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "ENCODING <key>",
+        "    Return the kind of internal representation used in order to store the value",
+        "    associated with a <key>.",
+        "FREQ <key>",
+        "    Return the access frequency index of the <key>. The returned integer is",
+        "    proportional to the logarithm of the recent access frequency of the key.",
+        "IDLETIME <key>",
+        "    Return the idle time of the <key>, that is the approximated number of",
+        "    seconds elapsed since the last access to the key.",
+        "REFCOUNT <key>",
+        "    Return the number of references of the value associated with the specified",
+        "    <key>.",
+        "HELP",
+        "    Prints this help.",
+    };
+    private static final String LFU_SELECTED = "ERR An LFU maxmemory policy is selected, idle time not tracked."
+            + " Please note that when switching between policies at runtime LRU and LFU data will take"
+            + " some time to adjust.";
+    private static final String LFU_NOT_SELECTED = "ERR An LFU maxmemory policy is not selected, access frequency"
+            + " not tracked. Please note that when switching between policies at runtime LRU and LFU data"
+            + " will take some time to adjust.";
+
     @Override
     public void register(CommandTable t) {
+        t.bind("del", KeyCommands::del);
+        t.bind("unlink", KeyCommands::del);
+        t.bind("exists", KeyCommands::exists);
+        t.bind("type", KeyCommands::type);
+        t.bind("touch", KeyCommands::touch);
+        t.bind("rename", c -> rename(c, false));
+        t.bind("renamenx", c -> rename(c, true));
+        t.bind("move", KeyCommands::move);
+        t.bind("copy", KeyCommands::copy);
+        t.bind("keys", KeyCommands::keys);
+        t.bind("scan", KeyCommands::scan);
+        t.bind("randomkey", KeyCommands::randomkey);
+        t.bind("object|encoding", KeyCommands::objectEncoding);
+        t.bind("object|freq", KeyCommands::objectFreq);
+        t.bind("object|idletime", KeyCommands::objectIdletime);
+        t.bind("object|refcount", KeyCommands::objectRefcount);
+        t.bind("object|help", KeyCommands::objectHelp);
+    }
+
+    // DEL key [key ...]
+    // UNLINK key [key ...]
+    // Both free the value at once: the garbage collector already does UNLINK's background part.
+    static void del(Client c) {
+        Db db = c.db();
+        int deleted = 0;
+        for (int i = 1; i < c.argv.count(); i++) {
+            if (db.delete(c.argv, i)) {
+                deleted++;
+            }
+        }
+        c.engine.keyspace().dirty += deleted;
+        c.reply.integer(deleted);
+    }
+
+    // EXISTS key [key ...]
+    static void exists(Client c) {
+        Db db = c.db();
+        int found = 0;
+        for (int i = 1; i < c.argv.count(); i++) {
+            if (db.peek(c.argv, i) != null) {
+                found++;
+            }
+        }
+        c.reply.integer(found);
+    }
+
+    // TYPE key
+    static void type(Client c) {
+        c.reply.simple(Types.name(c.db().peek(c.argv, 1)));
+    }
+
+    // TOUCH key [key ...]
+    static void touch(Client c) {
+        Db db = c.db();
+        int found = 0;
+        for (int i = 1; i < c.argv.count(); i++) {
+            if (db.lookupRead(c.argv, i) != null) {
+                found++;
+            }
+        }
+        c.reply.integer(found);
+    }
+
+    // RENAME key newkey
+    // RENAMENX key newkey
+    static void rename(Client c, boolean nx) {
+        Argv a = c.argv;
+        Db db = c.db();
+        Dict.Entry<Object> src = db.writeEntry(a, 1);
+        if (src == null) {
+            throw new CommandError(Errors.NO_SUCH_KEY);
+        }
+        if (a.sameBytes(1, 2)) {
+            if (nx) {
+                c.reply.integer(0);
+            } else {
+                c.reply.ok();
+            }
+            return;
+        }
+        Object value = src.value();
+        int meta = src.meta();
+        long when = db.expireAt(src.key());
+        if (db.writeEntry(a, 2) != null) {
+            if (nx) {
+                c.reply.integer(0);
+                return;
+            }
+            db.delete(a, 2);
+        }
+        byte[] srcKey = src.key();
+        moveValue(db, a.copy(2), value, meta, when);
+        db.delete(srcKey);
+        c.engine.keyspace().dirty++;
+        if (nx) {
+            c.reply.integer(1);
+        } else {
+            c.reply.ok();
+        }
+    }
+
+    // MOVE key db
+    static void move(Client c) {
+        Argv a = c.argv;
+        Keyspace ks = c.engine.keyspace();
+        Db src = c.db();
+        Db dst = otherDb(c, Args.intArg(c, 2));
+        if (src == dst) {
+            throw new CommandError(Errors.SAME_OBJECT);
+        }
+        Dict.Entry<Object> e = src.writeEntry(a, 1);
+        if (e == null || dst.writeEntry(a, 1) != null) {
+            c.reply.integer(0);
+            return;
+        }
+        moveValue(dst, a.copy(1), e.value(), e.meta(), src.expireAt(e.key()));
+        src.delete(e.key());
+        ks.dirty++;
+        c.reply.integer(1);
+    }
+
+    /** Adds a value that leaves another key, keeping its access data and expiry time. */
+    private static void moveValue(Db dst, byte[] key, Object value, int meta, long when) {
+        Dict.Entry<Object> added = dst.add(key, value);
+        added.meta(meta);
+        if (when != -1) {
+            dst.setExpire(added, when);
+        }
+    }
+
+    // COPY source destination [DB destination-db] [REPLACE]
+    static void copy(Client c) {
+        Argv a = c.argv;
+        Db src = c.db();
+        Db dst = src;
+        boolean replace = false;
+        for (int i = 3; i < a.count(); i++) {
+            if (a.is(i, "replace")) {
+                replace = true;
+            } else if (a.is(i, "db") && i + 1 < a.count()) {
+                dst = otherDb(c, Args.intArg(c, i + 1));
+                i++;
+            } else {
+                throw new CommandError(Errors.SYNTAX);
+            }
+        }
+        if (src == dst && a.sameBytes(1, 2)) {
+            throw new CommandError(Errors.SAME_OBJECT);
+        }
+        Object value = src.lookupRead(a, 1);
+        if (value == null) {
+            c.reply.integer(0);
+            return;
+        }
+        long when = src.expireAt(a, 1);
+        if (dst.writeEntry(a, 2) != null) {
+            if (!replace) {
+                c.reply.integer(0);
+                return;
+            }
+            dst.delete(a, 2);
+        }
+        // A fresh object in Redis, so the copy starts with fresh access data.
+        Dict.Entry<Object> added = dst.add(a.copy(2), Types.duplicate(value));
+        if (when != -1) {
+            dst.setExpire(added, when);
+        }
+        c.engine.keyspace().dirty++;
+        c.reply.integer(1);
+    }
+
+    /** The database with that index, or Redis's out-of-range error. */
+    private static Db otherDb(Client c, int index) {
+        Keyspace ks = c.engine.keyspace();
+        if (index < 0 || index >= ks.count()) {
+            throw new CommandError(Errors.DB_INDEX);
+        }
+        return ks.db(index);
+    }
+
+    // KEYS pattern
+    // Expired keys are left out but not deleted here, as in Redis.
+    static void keys(Client c) {
+        Argv a = c.argv;
+        Db db = c.db();
+        byte[] pat = a.array(1);
+        int pOff = a.offset(1);
+        int pLen = a.length(1);
+        boolean all = Glob.matchesAll(pat, pOff, pLen);
+        int mark = c.reply.beginDeferred();
+        int n = 0;
+        try (Dict<Object>.Cursor it = db.keys().cursor()) {
+            while (it.hasNext()) {
+                byte[] key = it.next().key();
+                if ((all || Glob.matches(pat, pOff, pLen, key, 0, key.length, false)) && !db.isExpired(key)) {
+                    c.reply.bulk(key);
+                    n++;
+                }
+            }
+        }
+        c.reply.endArray(mark, n);
+    }
+
+    // SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]
+    static void scan(Client c) {
+        long cursor = Scan.parseCursor(c.argv, 1);
+        Scan.keys(c, cursor);
+    }
+
+    // RANDOMKEY
+    static void randomkey(Client c) {
+        byte[] key = c.db().randomKey(ThreadLocalRandom.current());
+        if (key == null) {
+            c.reply.nullBulk();
+        } else {
+            c.reply.bulk(key);
+        }
+    }
+
+    // OBJECT ENCODING key
+    static void objectEncoding(Client c) {
+        Dict.Entry<Object> e = c.db().peekEntry(c.argv, 2);
+        if (e == null) {
+            c.reply.nullBulk();
+        } else {
+            c.reply.bulk(Types.encoding(e.value()));
+        }
+    }
+
+    // OBJECT FREQ key
+    static void objectFreq(Client c) {
+        Dict.Entry<Object> e = c.db().peekEntry(c.argv, 2);
+        if (e == null) {
+            c.reply.nullBulk();
+        } else if (!lfuPolicy(c)) {
+            c.reply.error(LFU_NOT_SELECTED);
+        } else {
+            c.reply.integer(c.engine.keyspace().access().frequency(e.meta()));
+        }
+    }
+
+    // OBJECT IDLETIME key
+    static void objectIdletime(Client c) {
+        Dict.Entry<Object> e = c.db().peekEntry(c.argv, 2);
+        if (e == null) {
+            c.reply.nullBulk();
+        } else if (lfuPolicy(c)) {
+            c.reply.error(LFU_SELECTED);
+        } else {
+            c.reply.integer(c.engine.keyspace().access().idleMillis(e.meta()) / 1000);
+        }
+    }
+
+    // OBJECT REFCOUNT key
+    static void objectRefcount(Client c) {
+        Dict.Entry<Object> e = c.db().peekEntry(c.argv, 2);
+        if (e == null) {
+            c.reply.nullBulk();
+        } else {
+            c.reply.integer(Types.refCount(e.value()));
+        }
+    }
+
+    // OBJECT HELP
+    static void objectHelp(Client c) {
+        c.reply.array(OBJECT_HELP.length);
+        for (String line : OBJECT_HELP) {
+            c.reply.simple(line);
+        }
+    }
+
+    /** The policies whose names end in "-lfu" are Redis's LFU ones. */
+    private static boolean lfuPolicy(Client c) {
+        return c.engine.config().maxMemoryPolicy.endsWith("-lfu");
     }
 }

@@ -4,6 +4,7 @@ import dev.cinnabar.datatypes.Dict;
 import dev.cinnabar.server.engine.Clock;
 import dev.cinnabar.server.engine.ServerStats;
 import java.util.Arrays;
+import java.util.function.Consumer;
 
 /**
  * Redis's adaptive active expiry. Lazy expiry alone would keep keys that nobody reads again in
@@ -12,9 +13,14 @@ import java.util.Arrays;
  * <p>The slow cycle runs from the cron, {@code hz} times a second, and may use up to 25% of a
  * cron period (more with {@code active-expire-effort}). It keeps sampling a database while more
  * than 10% of the sampled keys turned out to be expired, because then many more probably are.
- * The fast cycle runs before the engine goes idle, at most 1 ms at a time and only when the last
- * cycles found many stale keys, so a burst of expiring keys is cleared between batches of commands
- * rather than waiting for the next cron tick.
+ * Every 16 sampling rounds (counted across databases) it checks the clock and stops at the
+ * budget; the next cycle then visits every database, not just the usual 16.
+ *
+ * <p>The fast cycle runs before the engine goes idle, at most 1 ms at a time and not more often
+ * than every 2 ms. Redis gates it on the previous cycle having hit its time budget or on the
+ * stale-key estimate exceeding the acceptable percentage; that estimate is kept as a fraction
+ * (0..1) but compared with a percentage, so in practice only the time-budget condition ever
+ * starts a fast cycle. This is reproduced as is, since it decides how eagerly keys disappear.
  */
 public final class ActiveExpireCycle {
     private static final int DBS_PER_CALL = 16;
@@ -28,6 +34,8 @@ public final class ActiveExpireCycle {
     private byte[][] batch = new byte[64][];
     private long[] batchWhen = new long[64];
     private int batchSize;
+    /** Made once: a method reference to {@code this} would be a new object on every scan step. */
+    private final Consumer<Dict.Entry<Long>> collector = this::collect;
 
     public ActiveExpireCycle(Keyspace keyspace, ServerStats stats) {
         this.keyspace = keyspace;
@@ -75,10 +83,12 @@ public final class ActiveExpireCycle {
 
         long totalSampled = 0;
         long totalExpired = 0;
+        // Counted across databases, so the clock is checked even when each one needs few rounds.
+        int iteration = 0;
         for (int j = 0; j < dbsPerCall && !timeLimitExit; j++) {
-            Db db = keyspace.db(currentDb % dbCount);
+            // Advanced before the work, so that running out of time here resumes at the next one.
+            Db db = keyspace.db(Math.floorMod(currentDb, dbCount));
             currentDb++;
-            int iteration = 0;
             long sampled;
             long expired;
             do {
@@ -104,7 +114,7 @@ public final class ActiveExpireCycle {
                 long ttlSamples = 0;
                 while (sampled < num && checkedBuckets < maxBuckets) {
                     batchSize = 0;
-                    db.expireCursor = expires.scan(db.expireCursor, this::collect);
+                    db.expireCursor = expires.scan(db.expireCursor, collector);
                     checkedBuckets++;
                     for (int k = 0; k < batchSize; k++) {
                         long ttl = batchWhen[k] - now;
@@ -122,8 +132,12 @@ public final class ActiveExpireCycle {
                 totalExpired += expired;
                 totalSampled += sampled;
                 if (ttlSamples > 0) {
+                    // A running average weighting the new sample 2%, seeded with the first one.
                     long avg = ttlSum / ttlSamples;
-                    db.avgTtl = db.avgTtl == 0 ? avg : (db.avgTtl / 50) * 49 + avg / 50;
+                    if (db.avgTtl == 0) {
+                        db.avgTtl = avg;
+                    }
+                    db.avgTtl = (db.avgTtl / 50) * 49 + avg / 50;
                 }
                 if ((iteration & 0xf) == 0) {
                     long elapsed = clock.nanos() / 1000 - start;

@@ -2,6 +2,7 @@ package dev.cinnabar.server.db;
 
 import dev.cinnabar.datatypes.Dict;
 import dev.cinnabar.protocol.Argv;
+import java.util.random.RandomGenerator;
 
 /**
  * One numbered database: the key table and, separately, the expiry times of the keys that have
@@ -11,11 +12,12 @@ import dev.cinnabar.protocol.Argv;
  * <p>Lookups take the key as an argument slice so that reading a key allocates nothing. Every
  * lookup first expires the key if its time has passed (lazy expiry). Every change goes through
  * the write hook: {@link #setKey}, {@link #add}, {@link #delete} and expiry call it themselves;
- * commands that change a value in place call {@link #signalModified}.
+ * commands that change a value in place, or only its TTL ({@link #setExpire},
+ * {@link #removeExpire}), call {@link #signalModified}, once, as Redis signals once per command.
  */
 public final class Db {
     /** Entry meta: the low 24 bits hold the LRU clock (or LFU data), as Redis's LRU_BITS. */
-    public static final int LRU_CLOCK_MAX = (1 << 24) - 1;
+    public static final int LRU_CLOCK_MAX = AccessClock.LRU_CLOCK_MAX;
 
     public final int id;
     private final Keyspace keyspace;
@@ -23,7 +25,7 @@ public final class Db {
     private Dict<Long> expires = new Dict<>();
     /** Where the active expiry cycle resumes its walk of {@link #expires}. */
     public long expireCursor;
-    /** Sum and count of TTLs seen by the active cycle, for INFO's avg_ttl. */
+    /** Running average of the TTLs the active cycle sampled, in ms, for INFO's avg_ttl. */
     public long avgTtl;
 
     Db(int id, Keyspace keyspace) {
@@ -54,7 +56,7 @@ public final class Db {
 
     // ------------------------------------------------------------------ lookups
 
-    /** A read lookup: expires the key if due, counts a hit or miss, refreshes its LRU clock. */
+    /** A read lookup: expires the key if due, counts a hit or miss, records the access. */
     public Object lookupRead(Argv argv, int i) {
         return lookupRead(argv.array(i), argv.offset(i), argv.length(i));
     }
@@ -66,14 +68,56 @@ public final class Db {
             return null;
         }
         keyspace.hits++;
-        e.meta(keyspace.lruClock());
+        touch(e);
         return e.value();
     }
 
-    /** A write lookup: expires the key if due; no hit/miss counting. */
-    public Object lookupWrite(Argv argv, int i) {
+    /**
+     * A read lookup that leaves the access data alone (Redis's LOOKUP_NOTOUCH): EXISTS, TYPE,
+     * TTL and OBJECT look at a key without making it look recently used. Still counts.
+     */
+    public Object peek(Argv argv, int i) {
+        return peek(argv.array(i), argv.offset(i), argv.length(i));
+    }
+
+    public Object peek(byte[] key, int off, int len) {
+        Dict.Entry<Object> e = lookup(key, off, len);
+        if (e == null) {
+            keyspace.misses++;
+            return null;
+        }
+        keyspace.hits++;
+        return e.value();
+    }
+
+    /** Like {@link #peek} but returns the entry, for OBJECT's access data. */
+    public Dict.Entry<Object> peekEntry(Argv argv, int i) {
         Dict.Entry<Object> e = lookup(argv.array(i), argv.offset(i), argv.length(i));
+        if (e == null) {
+            keyspace.misses++;
+        } else {
+            keyspace.hits++;
+        }
+        return e;
+    }
+
+    /** A write lookup: expires the key if due and records the access; no hit/miss counting. */
+    public Object lookupWrite(Argv argv, int i) {
+        Dict.Entry<Object> e = writeEntry(argv, i);
         return e == null ? null : e.value();
+    }
+
+    /** The entry behind {@link #lookupWrite}, for commands that move or re-time the key. */
+    public Dict.Entry<Object> writeEntry(Argv argv, int i) {
+        return writeEntry(argv.array(i), argv.offset(i), argv.length(i));
+    }
+
+    public Dict.Entry<Object> writeEntry(byte[] key, int off, int len) {
+        Dict.Entry<Object> e = lookup(key, off, len);
+        if (e != null) {
+            touch(e);
+        }
+        return e;
     }
 
     /** The live entry for a key, or null; expires it first if due. Does not count or touch. */
@@ -85,13 +129,17 @@ public final class Db {
         return lookup(key, 0, key.length);
     }
 
-    /** Like {@link #entry} but refreshes the LRU clock, as a read of the value does. */
+    /** Like {@link #entry} but records the access, as a read of the value does. */
     public Dict.Entry<Object> touchEntry(Argv argv, int i) {
         Dict.Entry<Object> e = lookup(argv.array(i), argv.offset(i), argv.length(i));
         if (e != null) {
-            e.meta(keyspace.lruClock());
+            touch(e);
         }
         return e;
+    }
+
+    private void touch(Dict.Entry<Object> e) {
+        e.meta(keyspace.access().accessed(e.meta()));
     }
 
     private Dict.Entry<Object> lookup(byte[] key, int off, int len) {
@@ -107,12 +155,32 @@ public final class Db {
      * replica it stays in memory until the master's DEL, but readers must not see it.
      */
     private boolean expireIfNeeded(Dict.Entry<Object> e) {
-        Long when = expires.get(e.key());
-        if (when == null || keyspace.now() <= when) {
+        return expireIfNeeded(e.key());
+    }
+
+    /**
+     * True when the key has a TTL that has passed, without deleting it (KEYS reports only live
+     * keys but leaves the deleting to others). A key is still alive during its expiry
+     * millisecond; a negative time, which only a replica can hold, never expires by itself.
+     */
+    public boolean isExpired(byte[] key) {
+        if (expires.size() == 0) {
+            return false;
+        }
+        Long when = expires.get(key);
+        return when != null && when >= 0 && keyspace.now() > when;
+    }
+
+    /**
+     * Expires the key if its time has passed, as a lookup would, and says whether it had: for
+     * commands that walk keys without looking them up (SCAN). A missing key is not expired.
+     */
+    public boolean expireIfNeeded(byte[] key) {
+        if (!isExpired(key)) {
             return false;
         }
         if (keyspace.expiryEnabled()) {
-            deleteExpired(e.key());
+            deleteExpired(key);
         }
         return true;
     }
@@ -123,6 +191,32 @@ public final class Db {
         keys.remove(key);
         keyspace.expiredKeys++;
         keyspace.keyModified(this, key, 0, key.length);
+    }
+
+    /**
+     * A random live key for RANDOMKEY, or null when there is none. Expired keys met on the way
+     * are deleted. On a replica they cannot be, so when every key has a TTL the search stops
+     * after 100 expired picks and returns one of them rather than looping forever.
+     */
+    public byte[] randomKey(RandomGenerator random) {
+        boolean allVolatile = keys.size() == expires.size();
+        int tries = 100;
+        while (true) {
+            Dict.Entry<Object> e = keys.fairRandomEntry(random);
+            if (e == null) {
+                return null;
+            }
+            byte[] key = e.key();
+            if (expires.size() > 0 && expires.get(key) != null) {
+                if (allVolatile && !keyspace.expiryEnabled() && --tries == 0) {
+                    return key;
+                }
+                if (expireIfNeeded(e)) {
+                    continue;
+                }
+            }
+            return key;
+        }
     }
 
     // ------------------------------------------------------------------ writes
@@ -145,7 +239,7 @@ public final class Db {
         if (e.value() != null && expires.size() > 0) {
             Long when = expires.get(e.key());
             if (when != null) {
-                if (keyspace.now() > when && keyspace.expiryEnabled()) {
+                if (when >= 0 && keyspace.now() > when && keyspace.expiryEnabled()) {
                     // A key past its TTL is absent to every command, KEEPTTL included.
                     deleteExpired(e.key());
                     e = keys.findOrCreate(key, off, len);
@@ -154,8 +248,12 @@ public final class Db {
                 }
             }
         }
+        AccessClock access = keyspace.access();
+        // An overwrite is an access to the old value, and under LFU the new value inherits the
+        // old one's counter, as Redis carries the lru field across.
+        int meta = e.value() != null && access.lfu() ? access.accessed(e.meta()) : access.created();
         e.value(value);
-        e.meta(keyspace.lruClock());
+        e.meta(meta);
         keyspace.keyModified(this, key, off, len);
         return e;
     }
@@ -164,7 +262,7 @@ public final class Db {
     public Dict.Entry<Object> add(byte[] key, Object value) {
         Dict.Entry<Object> e = keys.findOrCreate(key, 0, key.length);
         e.value(value);
-        e.meta(keyspace.lruClock());
+        e.meta(keyspace.access().created());
         keyspace.keyModified(this, key, 0, key.length);
         return e;
     }
@@ -204,20 +302,31 @@ public final class Db {
 
     /** The key's absolute expiry in Unix milliseconds, or -1 when it has none. */
     public long expireAt(byte[] key) {
+        return expireAt(key, 0, key.length);
+    }
+
+    public long expireAt(Argv argv, int i) {
+        return expireAt(argv.array(i), argv.offset(i), argv.length(i));
+    }
+
+    public long expireAt(byte[] key, int off, int len) {
         if (expires.size() == 0) {
             return -1;
         }
-        Long when = expires.get(key);
+        Long when = expires.get(key, off, len);
         return when == null ? -1 : when;
     }
 
-    /** Sets the expiry of an existing key; {@code e} must be its live entry. */
+    /**
+     * Sets the expiry of an existing key; {@code e} must be its live entry. Does not call the
+     * write hook: SET EX has already signalled through {@link #setKey}, EXPIRE signals itself.
+     */
     public void setExpire(Dict.Entry<Object> e, long whenMillis) {
         // The expires table shares the key array with the key table: no second copy.
         expires.put(e.key(), whenMillis);
     }
 
-    /** Removes the key's TTL; true when it had one. */
+    /** Removes the key's TTL; true when it had one. Does not call the write hook. */
     public boolean removeExpire(byte[] key) {
         return expires.size() > 0 && expires.remove(key) != null;
     }

@@ -15,6 +15,7 @@ public final class Keyspace {
     private final Clock clock;
     private final List<KeyspaceListener> listeners = new ArrayList<>();
     private KeyspaceListener[] listenerArray = new KeyspaceListener[0];
+    private final AccessClock access = new AccessClock(this);
     private long now;
     private boolean expiryEnabled = true;
 
@@ -60,13 +61,18 @@ public final class Keyspace {
         this.expiryEnabled = enabled;
     }
 
-    boolean expiryEnabled() {
+    public boolean expiryEnabled() {
         return expiryEnabled;
     }
 
     /** The 24-bit LRU clock in seconds, stored in each key's entry on access. */
     public int lruClock() {
-        return (int) ((now / 1000) & Db.LRU_CLOCK_MAX);
+        return access.lruClock();
+    }
+
+    /** The LRU/LFU data kept per key; follows {@code maxmemory-policy}. */
+    public AccessClock access() {
+        return access;
     }
 
     public void addListener(KeyspaceListener l) {

@@ -65,6 +65,9 @@ public final class Engine {
         this.config = config;
         this.clock = clock;
         this.keyspace = new Keyspace(config.databases, clock);
+        // Keys carry LFU counters instead of LRU times under an LFU policy; CONFIG SET of
+        // maxmemory-policy must call this too.
+        keyspace.access().lfu(config.maxMemoryPolicy.endsWith("-lfu"));
         this.commands = CommandTable.load();
         CommandFamilies.registerAll(commands);
         commands.requireComplete();

@@ -1,0 +1,108 @@
+package dev.cinnabar.server.db;
+
+import java.util.SplittableRandom;
+
+/**
+ * The access data each key carries in its entry's 24-bit meta, as Redis keeps it in the value's
+ * {@code lru} field. Under an LRU (or no) eviction policy it is the time of the last access in
+ * seconds, modulo 2^24; under an LFU policy it is the last decrement time in minutes (16 bits)
+ * above a logarithmic access counter (8 bits). OBJECT IDLETIME and OBJECT FREQ read it, and
+ * eviction will sample it.
+ *
+ * <p>Which of the two is kept follows {@code maxmemory-policy}: whoever changes the policy calls
+ * {@link #lfu(boolean)}. As in Redis, keys written under the other policy read oddly until they
+ * are next accessed.
+ */
+public final class AccessClock {
+    /** The counter a new value starts with, so that it is not evicted before it had a chance. */
+    public static final int LFU_INIT_VAL = 5;
+    static final int LRU_CLOCK_MAX = (1 << 24) - 1;
+    private static final int LRU_RESOLUTION_MS = 1000;
+
+    private final Keyspace keyspace;
+    // The engine thread is the only user, so an unsynchronized generator is right.
+    private final SplittableRandom random = new SplittableRandom();
+    private boolean lfu;
+    private int lfuLogFactor = 10;
+    private int lfuDecayMinutes = 1;
+
+    AccessClock(Keyspace keyspace) {
+        this.keyspace = keyspace;
+    }
+
+    public boolean lfu() {
+        return lfu;
+    }
+
+    /** True under an {@code *-lfu} maxmemory policy. */
+    public void lfu(boolean enabled) {
+        this.lfu = enabled;
+    }
+
+    /** {@code lfu-log-factor}: how many accesses it takes to raise the counter. */
+    public void lfuLogFactor(int factor) {
+        this.lfuLogFactor = factor;
+    }
+
+    /** {@code lfu-decay-time}: minutes per counter decrement while a key is not accessed. */
+    public void lfuDecayTime(int minutes) {
+        this.lfuDecayMinutes = minutes;
+    }
+
+    /** The meta of a value just created. */
+    public int created() {
+        return lfu ? (lfuMinutes() << 8) | LFU_INIT_VAL : lruClock();
+    }
+
+    /** The meta after an access to a value whose meta was {@code meta}. */
+    public int accessed(int meta) {
+        if (!lfu) {
+            return lruClock();
+        }
+        return (lfuMinutes() << 8) | logIncrement(decayedCounter(meta));
+    }
+
+    /** The LRU clock: seconds, wrapping at 2^24. */
+    public int lruClock() {
+        return (int) ((keyspace.now() / LRU_RESOLUTION_MS) & LRU_CLOCK_MAX);
+    }
+
+    /** Milliseconds since the last access, at the LRU clock's one-second resolution. */
+    public long idleMillis(int meta) {
+        long clock = lruClock();
+        long last = meta & LRU_CLOCK_MAX;
+        long ticks = clock >= last ? clock - last : clock + (LRU_CLOCK_MAX - last);
+        return ticks * LRU_RESOLUTION_MS;
+    }
+
+    /** OBJECT FREQ: the counter, decayed for the time since it was last updated. */
+    public int frequency(int meta) {
+        return decayedCounter(meta);
+    }
+
+    private int lfuMinutes() {
+        return (int) ((keyspace.now() / 1000 / 60) & 0xffff);
+    }
+
+    private int decayedCounter(int meta) {
+        int counter = meta & 0xff;
+        if (lfuDecayMinutes == 0) {
+            return counter;
+        }
+        int then = (meta >>> 8) & 0xffff;
+        int now = lfuMinutes();
+        int elapsed = now >= then ? now - then : 0xffff - then + now;
+        int periods = elapsed / lfuDecayMinutes;
+        return periods > counter ? 0 : counter - periods;
+    }
+
+    /** Raises the counter with a probability that falls as it grows, so 255 takes ~1M hits. */
+    private int logIncrement(int counter) {
+        if (counter == 255) {
+            return 255;
+        }
+        double base = Math.max(0, counter - LFU_INIT_VAL);
+        double p = 1.0 / (base * lfuLogFactor + 1);
+        return random.nextDouble() < p ? counter + 1 : counter;
+    }
+}
