@@ -183,7 +183,10 @@ public final class StringValues {
         return "raw";
     }
 
-    /** A copy for COPY and RESTORE-like duplication, keeping the encoding. */
+    /**
+     * A copy for COPY, keeping the encoding. Redis's copy is a new object, so an integer from the
+     * shared pool comes back unshared and OBJECT REFCOUNT reports 1 for it.
+     */
     public static Object duplicate(Object v) {
         if (v instanceof byte[]) {
             byte[] b = (byte[]) v;
@@ -192,6 +195,13 @@ public final class StringValues {
         if (v instanceof RawString) {
             return new RawString(((RawString) v).toBytes());
         }
-        return v; // Long is immutable
+        return isShared(v) ? unshared((Long) v) : v;
+    }
+
+    @SuppressWarnings({"removal", "deprecation"})
+    private static Long unshared(Long shared) {
+        // Long.valueOf would return the cached instance, which is the shared one; only the
+        // constructor gives a distinct object.
+        return new Long(shared);
     }
 }

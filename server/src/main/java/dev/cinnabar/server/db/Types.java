@@ -50,13 +50,11 @@ public final class Types {
 
     /**
      * A deep copy for COPY, with the same encoding. Every type must have its case: a value that
-     * COPY cannot duplicate is a bug, not something to answer. The copy is a new object in Redis, so an
-     * integer from the shared pool comes back unshared: OBJECT REFCOUNT says 1 for it.
+     * COPY cannot duplicate is a bug, not something to answer.
      */
     public static Object duplicate(Object value) {
         if (StringValues.isString(value)) {
-            Object copy = StringValues.duplicate(value);
-            return StringValues.isShared(copy) ? unshared((Long) copy) : copy;
+            return StringValues.duplicate(value);
         }
         throw unknown(value);
     }
@@ -64,13 +62,6 @@ public final class Types {
     /** OBJECT REFCOUNT: shared integers are pinned at Redis's OBJ_SHARED_REFCOUNT. */
     public static int refCount(Object value) {
         return StringValues.isShared(value) ? Integer.MAX_VALUE : 1;
-    }
-
-    @SuppressWarnings({"removal", "deprecation"})
-    private static Long unshared(Long shared) {
-        // Long.valueOf would hand back the JDK's cached instance for small values, which is the
-        // shared one; only the constructor gives a distinct object.
-        return new Long(shared);
     }
 
     private static IllegalStateException unknown(Object value) {
