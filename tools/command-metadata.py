@@ -172,13 +172,16 @@ def main():
         names += sorted(n for n in r.call("COMMAND", "LIST") if "|" not in n)
     if not names:
         p.error("name at least one command, or --refresh, or --all")
+    if any("|" in n for n in names):
+        p.error("name top-level commands only; their subcommands come with them")
+    names = list(dict.fromkeys(n.lower() for n in names))
     out = []
     for name in names:
         info = r.call("COMMAND", "INFO", name)[0]
         if info is None:
             sys.exit("unknown command " + name)
-        docs = r.call("COMMAND", "DOCS", name).get(name.lower())
-        entry = info_to_json(info, docs, old.get(name.lower()))
+        docs = r.call("COMMAND", "DOCS", name).get(name)
+        entry = info_to_json(info, docs, old.get(name))
         if a.facts_only:
             strip_docs(entry)
         out.append(entry)
