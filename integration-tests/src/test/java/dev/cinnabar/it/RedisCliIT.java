@@ -33,11 +33,15 @@ class RedisCliIT {
             String prompt = "127.0.0.1:" + server.port() + "> ";
             // The pseudo-terminal starts with no size; linenoise would then ask the terminal for
             // its width and wait for an answer nobody sends.
-            Process cli = new ProcessBuilder(binary("script"), "-q", "-c",
+            ProcessBuilder pb = new ProcessBuilder(binary("script"), "-q", "-c",
                     "stty cols 200 rows 50; exec " + ServerProcess.redisCliBinary() + " -p " + server.port(),
                     "/dev/null")
-                    .redirectErrorStream(true)
-                    .start();
+                    .redirectErrorStream(true);
+            // Neither read the user's settings nor write to their history.
+            pb.environment().put("REDISCLI_HISTFILE", "/dev/null");
+            pb.environment().put("REDISCLI_RCFILE", "/dev/null");
+            pb.environment().put("TERM", "xterm");
+            Process cli = pb.start();
             Terminal t = new Terminal(cli);
             try {
                 t.await(prompt);
