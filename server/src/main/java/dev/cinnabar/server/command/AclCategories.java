@@ -36,6 +36,26 @@ public final class AclCategories {
         return CommandFlags.bit(NAMES, name, "ACL category");
     }
 
+    /** The bit of a category named in any letter case, or 0 when there is no such category. */
+    public static long find(String name) {
+        for (int i = 0; i < NAMES.length; i++) {
+            if (NAMES[i].equalsIgnoreCase(name)) {
+                return 1L << i;
+            }
+        }
+        return 0;
+    }
+
+    /** Writes the categories as a set of {@code +@name} status strings, as COMMAND INFO does. */
+    static void write(dev.cinnabar.protocol.ReplyWriter w, long bits) {
+        w.set(Long.bitCount(bits));
+        for (int i = 0; i < NAMES.length; i++) {
+            if ((bits & (1L << i)) != 0) {
+                w.simple("@" + NAMES[i]);
+            }
+        }
+    }
+
     public static List<String> names(long bits) {
         return CommandFlags.namesOf(NAMES, bits);
     }

@@ -33,6 +33,12 @@ public final class CommandFlags {
     public static final long MOVABLE_KEYS = 1L << 22;
     public static final long ALLOW_BUSY = 1L << 23;
 
+    /**
+     * Flags Redis keeps to itself: COMMAND INFO never lists them, so metadata read from a real
+     * server never has them either; they are set by hand where a command needs them.
+     */
+    public static final long HIDDEN = MAY_REPLICATE | SENTINEL | ONLY_SENTINEL | PROTECTED;
+
     /** Names indexed by bit position. */
     static final String[] NAMES = {
         "write", "readonly", "denyoom", "module", "admin", "pubsub", "noscript", "blocking",
@@ -54,6 +60,17 @@ public final class CommandFlags {
 
     public static List<String> names(long bits) {
         return namesOf(NAMES, bits);
+    }
+
+    /** Writes the flags COMMAND INFO shows, as a set of status strings in Redis's order. */
+    static void write(dev.cinnabar.protocol.ReplyWriter w, long bits) {
+        long visible = bits & ~HIDDEN;
+        w.set(Long.bitCount(visible));
+        for (int i = 0; i < NAMES.length; i++) {
+            if ((visible & (1L << i)) != 0) {
+                w.simple(NAMES[i]);
+            }
+        }
     }
 
     static long bit(String[] names, String name, String what) {

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One command's metadata, as Redis publishes it through COMMAND INFO and COMMAND DOCS, plus its
@@ -17,6 +16,7 @@ public final class CommandSpec {
     /** Lowercase name as Redis prints it in errors: {@code config|get} for a subcommand. */
     public final String fullName;
     final byte[] lowerName;
+    private final byte[] fullNameBytes;
     /** Positive: exact argument count including the name; negative: at least that many. */
     public final int arity;
     public final long flags;
@@ -26,10 +26,21 @@ public final class CommandSpec {
     public final int lastKey;
     public final int keyStep;
     public final List<String> tips;
-    /** Key specs exactly as in the metadata file: begin_search, find_keys, flags, notes. */
-    public final List<Map<String, Object>> keySpecs;
+    /** Where the keys are, parsed once; COMMAND INFO prints them and key extraction reads them. */
+    public final List<KeySpec> keySpecs;
     /** Documentation for COMMAND DOCS: summary, since, group, complexity, arguments, ... */
-    public final Map<String, Object> docs;
+    public final CommandDocs docs;
+    /** The command's own key finder where its specs are not enough (Redis's getkeys_proc). */
+    final KeyFinder keyFinder;
+    /** Some key spec names real keys, not shard channels. */
+    final boolean hasRealKeySpec;
+    /** Some key spec has flags that depend on the arguments. */
+    final boolean hasVariableFlags;
+    /** COMMAND INFO and COMMAND DOCS replies, encoded on first use, for RESP2 and RESP3. */
+    byte[] info2;
+    byte[] info3;
+    byte[] docs2;
+    byte[] docs3;
     public final CommandSpec parent;
     private final List<CommandSpec> subcommands = new ArrayList<>();
     private CommandLookup subcommandLookup;
@@ -43,11 +54,12 @@ public final class CommandSpec {
 
     CommandSpec(String name, CommandSpec parent, int arity, long flags, long aclCategories,
                 int firstKey, int lastKey, int keyStep, List<String> tips,
-                List<Map<String, Object>> keySpecs, Map<String, Object> docs) {
+                List<KeySpec> keySpecs, CommandDocs docs) {
         this.name = name;
         this.parent = parent;
         this.fullName = parent == null ? name : parent.name + "|" + name;
         this.lowerName = name.getBytes(StandardCharsets.US_ASCII);
+        this.fullNameBytes = fullName.getBytes(StandardCharsets.US_ASCII);
         this.arity = arity;
         this.flags = flags;
         this.aclCategories = aclCategories;
@@ -57,6 +69,20 @@ public final class CommandSpec {
         this.tips = tips;
         this.keySpecs = keySpecs;
         this.docs = docs;
+        this.keyFinder = NativeKeyFinders.forCommand(fullName);
+        boolean real = false;
+        boolean variable = false;
+        for (KeySpec k : keySpecs) {
+            real |= !k.has(KeyFlags.NOT_KEY);
+            variable |= k.has(KeyFlags.VARIABLE_FLAGS);
+        }
+        this.hasRealKeySpec = real;
+        this.hasVariableFlags = variable;
+    }
+
+    /** {@link #fullName} as bytes; callers must not change them. */
+    public byte[] fullNameBytes() {
+        return fullNameBytes;
     }
 
     public boolean has(long flag) {
@@ -65,6 +91,14 @@ public final class CommandSpec {
 
     public boolean isContainer() {
         return !subcommands.isEmpty();
+    }
+
+    /**
+     * True when the command runs a handler of its own: every plain command, and a container
+     * that may be called without a subcommand (COMMAND, whose arity is -1).
+     */
+    public boolean needsHandler() {
+        return !isContainer() || arityAccepts(1);
     }
 
     public List<CommandSpec> subcommands() {

@@ -71,15 +71,19 @@ public final class CommandTable {
     private static CommandSpec build(Map<String, Object> m, CommandSpec parent, String source) {
         String name = ((String) m.get("name")).toLowerCase(java.util.Locale.ROOT);
         try {
+            List<KeySpec> keySpecs = new ArrayList<>();
+            for (Object k : list(m, "key_specs")) {
+                keySpecs.add(KeySpec.parse(asMap(k)));
+            }
             CommandSpec spec = new CommandSpec(
                     name, parent,
                     num(m, "arity"),
                     CommandFlags.parse(list(m, "flags")),
                     AclCategories.parse(list(m, "acl_categories")),
                     num(m, "first_key"), num(m, "last_key"), num(m, "step"),
-                    (List<String>) (List<?>) Collections.unmodifiableList(list(m, "tips")),
-                    (List<Map<String, Object>>) (List<?>) Collections.unmodifiableList(list(m, "key_specs")),
-                    m.containsKey("docs") ? Collections.unmodifiableMap(asMap(m.get("docs"))) : Map.of());
+                    CommandDocs.strings(m.getOrDefault("tips", List.of()), "tips"),
+                    Collections.unmodifiableList(keySpecs),
+                    m.containsKey("docs") ? CommandDocs.parse(asMap(m.get("docs"))) : CommandDocs.NONE);
             for (Object sub : list(m, "subcommands")) {
                 spec.addSubcommand(build(asMap(sub), spec, source));
             }
@@ -98,7 +102,7 @@ public final class CommandTable {
         if (spec.handler != null) {
             throw new IllegalStateException("two handlers for " + fullName);
         }
-        if (spec.isContainer()) {
+        if (!spec.needsHandler()) {
             throw new IllegalStateException(fullName + " is a container; bind its subcommands");
         }
         spec.handler = handler;
@@ -108,7 +112,7 @@ public final class CommandTable {
     public List<String> unbound() {
         List<String> missing = new ArrayList<>();
         for (CommandSpec s : byFullName.values()) {
-            if (!s.isContainer() && s.handler == null) {
+            if (s.needsHandler() && s.handler == null) {
                 missing.add(s.fullName);
             }
         }
@@ -127,7 +131,10 @@ public final class CommandTable {
         return lookup.find(argv, index);
     }
 
-    /** By full lowercase name, for COMMAND INFO and tests. */
+    /**
+     * By full name in any letter case, as COMMAND INFO and COMMAND DOCS take it: {@code get}, or
+     * {@code config|get} for a subcommand; {@code config} is the container. Null when unknown.
+     */
     public CommandSpec get(String fullName) {
         return byFullName.get(fullName.toLowerCase(java.util.Locale.ROOT));
     }
