@@ -1,5 +1,6 @@
 package dev.cinnabar.server.commands;
 
+import dev.cinnabar.datatypes.Glob;
 import dev.cinnabar.protocol.Argv;
 import dev.cinnabar.protocol.ReplyWriter;
 import dev.cinnabar.server.client.Client;
@@ -130,7 +131,7 @@ public final class CommandCommands implements CommandFamily {
                 filter = cmd -> (cmd.aclCategories & category) != 0;
             } else if (a.is(i + 1, "pattern")) {
                 byte[] pattern = a.copy(i + 2);
-                filter = cmd -> NameGlob.matches(pattern, cmd.fullNameBytes());
+                filter = cmd -> Glob.matchesIgnoreCase(pattern, cmd.fullNameBytes());
             } else {
                 throw new CommandError(Errors.SYNTAX);
             }
@@ -191,122 +192,6 @@ public final class CommandCommands implements CommandFamily {
         c.reply.array(HELP.length);
         for (String line : HELP) {
             c.reply.simple(line);
-        }
-    }
-
-    /**
-     * Redis's glob matching (stringmatchlen), case-insensitive, for COMMAND LIST FILTERBY
-     * PATTERN. A stand-in until the shared matcher in datatypes is merged.
-     */
-    static final class NameGlob {
-        private NameGlob() {
-        }
-
-        static boolean matches(byte[] pattern, byte[] string) {
-            return match(pattern, 0, pattern.length, string, 0, string.length, new boolean[1], 0);
-        }
-
-        private static boolean match(byte[] pat, int p, int pend, byte[] str, int s, int send,
-                                     boolean[] skipLonger, int nesting) {
-            if (nesting > 1000) {
-                return false;
-            }
-            while (p < pend && s < send) {
-                switch (pat[p]) {
-                    case '*':
-                        while (p + 1 < pend && pat[p + 1] == '*') {
-                            p++;
-                        }
-                        if (p + 1 == pend) {
-                            return true;
-                        }
-                        while (s < send) {
-                            if (match(pat, p + 1, pend, str, s, send, skipLonger, nesting + 1)) {
-                                return true;
-                            }
-                            if (skipLonger[0]) {
-                                return false;
-                            }
-                            s++;
-                        }
-                        // The rest of the pattern matches nowhere in the rest of the string, so an
-                        // earlier star trying longer stretches cannot help either.
-                        skipLonger[0] = true;
-                        return false;
-                    case '?':
-                        s++;
-                        break;
-                    case '[': {
-                        p++;
-                        boolean not = p < pend && pat[p] == '^';
-                        if (not) {
-                            p++;
-                        }
-                        boolean match = false;
-                        while (true) {
-                            if (p < pend && pat[p] == '\\' && pend - p >= 2) {
-                                p++;
-                                if (pat[p] == str[s]) {
-                                    match = true;
-                                }
-                            } else if (p < pend && pat[p] == ']') {
-                                break;
-                            } else if (p >= pend) {
-                                p--;
-                                break;
-                            } else if (pend - p >= 3 && pat[p + 1] == '-') {
-                                int start = lower(pat[p]);
-                                int end = lower(pat[p + 2]);
-                                if (pat[p] > pat[p + 2]) {
-                                    int t = start;
-                                    start = end;
-                                    end = t;
-                                }
-                                int ch = lower(str[s]);
-                                p += 2;
-                                if (ch >= start && ch <= end) {
-                                    match = true;
-                                }
-                            } else if (lower(pat[p]) == lower(str[s])) {
-                                match = true;
-                            }
-                            p++;
-                        }
-                        if (not == match) {
-                            return false;
-                        }
-                        s++;
-                        break;
-                    }
-                    case '\\':
-                        if (pend - p >= 2) {
-                            p++;
-                        }
-                        if (lower(pat[p]) != lower(str[s])) {
-                            return false;
-                        }
-                        s++;
-                        break;
-                    default:
-                        if (lower(pat[p]) != lower(str[s])) {
-                            return false;
-                        }
-                        s++;
-                        break;
-                }
-                p++;
-                if (s == send) {
-                    while (p < pend && pat[p] == '*') {
-                        p++;
-                    }
-                    break;
-                }
-            }
-            return p == pend && s == send;
-        }
-
-        private static int lower(byte b) {
-            return b >= 'A' && b <= 'Z' ? b + 32 : b;
         }
     }
 }

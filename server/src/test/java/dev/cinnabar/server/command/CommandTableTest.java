@@ -122,13 +122,21 @@ class CommandTableTest {
                     differ.add(ours.fullName + " (RESP" + protocol + ")\n  redis: " + a + "\n  ours:  " + b);
                 }
             }
-            List<String> subs = ours.subcommands().stream().map(c -> c.fullName).sorted().collect(Collectors.toList());
+            // Subcommands from later Redis versions (CLIENT SETINFO, 7.2) have nothing to match.
+            List<String> subs = ours.subcommands().stream().filter(c -> !newerThanRedis70(c))
+                    .map(c -> c.fullName).sorted().collect(Collectors.toList());
             List<String> redisSubs = theirs.subcommands().stream().map(c -> c.fullName).sorted().collect(Collectors.toList());
             if (!redisSubs.containsAll(subs)) {
                 differ.add(ours.fullName + ": subcommands " + subs + " are not all in Redis's " + redisSubs);
             }
         }
         assertEquals(List.of(), differ);
+    }
+
+    private static boolean newerThanRedis70(CommandSpec c) {
+        String[] v = c.docs.since.split("\\.");
+        int major = Integer.parseInt(v[0]);
+        return major > 7 || (major == 7 && Integer.parseInt(v[1]) > 0);
     }
 
     /** The COMMAND INFO entry up to, not including, its subcommands. */

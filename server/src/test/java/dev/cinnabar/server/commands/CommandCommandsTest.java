@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cinnabar.datatypes.Glob;
 import dev.cinnabar.server.testing.EngineHarness;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -192,14 +193,14 @@ class CommandCommandsTest {
             {"g[", "ge"}, {"[", "["}, {"a\\", "a"}, {"a*b*c", "abbb"}, {"", "a"}, {"?", ""},
         };
         for (String[] c : yes) {
-            assertTrue(CommandCommands.NameGlob.matches(b(c[0]), b(c[1])), c[0] + " ~ " + c[1]);
+            assertTrue(Glob.matchesIgnoreCase(b(c[0]), b(c[1])), c[0] + " ~ " + c[1]);
         }
         for (String[] c : no) {
-            assertFalse(CommandCommands.NameGlob.matches(b(c[0]), b(c[1])), c[0] + " !~ " + c[1]);
+            assertFalse(Glob.matchesIgnoreCase(b(c[0]), b(c[1])), c[0] + " !~ " + c[1]);
         }
-        assertTrue(CommandCommands.NameGlob.matches(b(""), b("")));
+        assertTrue(Glob.matchesIgnoreCase(b(""), b("")));
         // Thousands of stars are cut short, not a stack overflow.
-        assertFalse(CommandCommands.NameGlob.matches(b("a" + "*".repeat(5000) + "b"), b("a".repeat(3000))));
+        assertFalse(Glob.matchesIgnoreCase(b("a" + "*".repeat(5000) + "b"), b("a".repeat(3000))));
     }
 
     private static byte[] b(String s) {
