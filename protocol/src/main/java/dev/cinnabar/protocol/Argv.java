@@ -187,6 +187,17 @@ public final class Argv {
         }
     }
 
+    /** Gives every slice of {@code from} an array of its own, so {@code from} can be reused. */
+    void own(byte[] from) {
+        for (int i = 0; i < count; i++) {
+            if (arrays[i] == from) {
+                int off = offsets[i];
+                arrays[i] = Arrays.copyOfRange(from, off, off + lengths[i]);
+                offsets[i] = 0;
+            }
+        }
+    }
+
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("[");

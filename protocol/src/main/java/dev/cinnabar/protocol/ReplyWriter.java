@@ -21,6 +21,9 @@ public final class ReplyWriter {
     private static final byte[] EMPTY_BULK = ascii("$0\r\n\r\n");
     private static final byte[] TRUE3 = ascii("#t\r\n");
     private static final byte[] FALSE3 = ascii("#f\r\n");
+    private static final byte[] LONG_MIN = ascii("-9223372036854775808");
+    /** Scratch for moving a deferred aggregate's body; one per thread, so writers stay small. */
+    private static final ThreadLocal<byte[]> MOVE_SCRATCH = ThreadLocal.withInitial(() -> new byte[8192]);
 
     /** Headers {@code $0..$N} and {@code *0..*N}, as Redis shares them, since most replies are short. */
     private static final int SHARED_HEADERS = 64;
@@ -88,13 +91,21 @@ public final class ReplyWriter {
 
     /**
      * An error reply. {@code message} starts with the error code, e.g. {@code "ERR syntax error"}
-     * or {@code "WRONGTYPE ..."}. Line breaks are turned into spaces, as Redis does, so that an
-     * error can never break the framing.
+     * or {@code "WRONGTYPE ..."}. As Redis does with formatted errors, line breaks at the end
+     * are dropped and any others become spaces, so that an error can never break the framing.
      */
     public void error(String message) {
         errors++;
+        int to = message.length();
+        while (to > 0 && isLineBreak(message.charAt(to - 1))) {
+            to--;
+        }
         out.writeByte('-');
-        writeLine(message);
+        writeLine(message, 0, to);
+    }
+
+    private static boolean isLineBreak(char c) {
+        return c == '\r' || c == '\n';
     }
 
     public void integer(long v) {
@@ -235,6 +246,16 @@ public final class ReplyWriter {
     }
 
     /**
+     * An attribute of {@code pairs} key/value pairs, which goes before the reply it describes.
+     * RESP3 only: RESP2 has no way to say it, so callers leave it out there, as Redis does.
+     */
+    public void attribute(int pairs) {
+        out.writeByte('|');
+        writeLong(pairs);
+        out.writeBytes(CRLF);
+    }
+
+    /**
      * Starts an aggregate whose length is known only after its elements are written. Returns a
      * mark for {@link #endArray}, {@link #endMap} or {@link #endSet}.
      */
@@ -258,15 +279,30 @@ public final class ReplyWriter {
         insertHeader(mark, protocol >= 3 ? (byte) '~' : (byte) '*', n);
     }
 
+    /**
+     * Puts the header in front of the body written since {@code mark}: the body moves up by
+     * the header's size, back to front through a small scratch array, so nothing is allocated
+     * however large the body is. Nested deferred aggregates work because an inner one always
+     * ends, and moves only bytes after its own mark, before the outer one does.
+     */
     private void insertHeader(int mark, byte type, long n) {
-        int bodyLength = out.writerIndex() - mark;
-        byte[] body = new byte[bodyLength];
-        out.getBytes(mark, body);
-        out.writerIndex(mark);
-        out.writeByte(type);
-        writeLong(n);
-        out.writeBytes(CRLF);
-        out.writeBytes(body);
+        int digitCount = toDigits(n);
+        int headerLength = 1 + digitCount + 2;
+        int end = out.writerIndex();
+        out.ensureWritable(headerLength);
+        byte[] scratch = MOVE_SCRATCH.get();
+        int srcEnd = end;
+        while (srcEnd > mark) {
+            int chunk = Math.min(srcEnd - mark, scratch.length);
+            srcEnd -= chunk;
+            out.getBytes(srcEnd, scratch, 0, chunk);
+            out.setBytes(srcEnd + headerLength, scratch, 0, chunk);
+        }
+        out.setByte(mark, type);
+        out.setBytes(mark + 1, digits, digits.length - digitCount, digitCount);
+        out.setByte(mark + 1 + digitCount, '\r');
+        out.setByte(mark + 2 + digitCount, '\n');
+        out.writerIndex(end + headerLength);
     }
 
     private void writeHeader(byte[][] shared, char type, long n) {
@@ -280,9 +316,12 @@ public final class ReplyWriter {
     }
 
     private void writeLine(String text) {
-        int len = text.length();
-        out.ensureWritable(len + 2);
-        for (int i = 0; i < len; i++) {
+        writeLine(text, 0, text.length());
+    }
+
+    private void writeLine(String text, int from, int to) {
+        out.ensureWritable(to - from + 2);
+        for (int i = from; i < to; i++) {
             char c = text.charAt(i);
             if (c == '\r' || c == '\n') {
                 c = ' ';
@@ -306,8 +345,8 @@ public final class ReplyWriter {
     private int toDigits(long v) {
         int pos = digits.length;
         if (v == Long.MIN_VALUE) {
-            byte[] min = ascii("-9223372036854775808");
-            System.arraycopy(min, 0, digits, 0, 20);
+            // The one value whose negation overflows.
+            System.arraycopy(LONG_MIN, 0, digits, 0, 20);
             return 20;
         }
         boolean negative = v < 0;
