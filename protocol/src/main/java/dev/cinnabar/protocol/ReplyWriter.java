@@ -27,6 +27,8 @@ public final class ReplyWriter {
 
     /** Headers {@code $0..$N} and {@code *0..*N}, as Redis shares them, since most replies are short. */
     private static final int SHARED_HEADERS = 64;
+    /** The longest aggregate or bulk header, or integer reply: type, sign, 19 digits, CRLF. */
+    private static final int MAX_HEADER = 23;
     private static final byte[][] BULK_HEADERS = headers('$');
     private static final byte[][] ARRAY_HEADERS = headers('*');
     private static final byte[][] MAP_HEADERS = headers('%');
@@ -70,20 +72,24 @@ public final class ReplyWriter {
     }
 
     public void ok() {
+        room(5);
         out.writeBytes(OK);
     }
 
     /** Writes already-encoded reply bytes, such as a shared constant. */
     public void raw(byte[] encoded) {
+        room(encoded.length);
         out.writeBytes(encoded);
     }
 
     public void simple(String text) {
+        room(text.length() + 3);
         out.writeByte('+');
         writeLine(text);
     }
 
     public void simple(byte[] text) {
+        room(text.length + 3);
         out.writeByte('+');
         out.writeBytes(text);
         out.writeBytes(CRLF);
@@ -95,6 +101,7 @@ public final class ReplyWriter {
      * are dropped and any others become spaces, so that an error can never break the framing.
      */
     public void error(String message) {
+        room(message.length() + 3);
         errors++;
         int to = message.length();
         while (to > 0 && isLineBreak(message.charAt(to - 1))) {
@@ -109,6 +116,7 @@ public final class ReplyWriter {
     }
 
     public void integer(long v) {
+        room(MAX_HEADER);
         if (v == 0) {
             out.writeBytes(ZERO);
         } else if (v == 1) {
@@ -125,6 +133,7 @@ public final class ReplyWriter {
     }
 
     public void bulk(byte[] v, int off, int len) {
+        room(len + MAX_HEADER + 2);
         writeHeader(BULK_HEADERS, '$', len);
         out.writeBytes(v, off, len);
         out.writeBytes(CRLF);
@@ -140,6 +149,7 @@ public final class ReplyWriter {
 
     /** A number sent as a bulk string, as Redis replies with an integer-encoded string value. */
     public void bulk(long v) {
+        room(MAX_HEADER + 22);
         int n = toDigits(v);
         writeHeader(BULK_HEADERS, '$', n);
         out.writeBytes(digits, digits.length - n, n);
@@ -147,29 +157,35 @@ public final class ReplyWriter {
     }
 
     public void emptyBulk() {
+        room(6);
         out.writeBytes(EMPTY_BULK);
     }
 
     /** The null reply for a missing string: {@code $-1} in RESP2. */
     public void nullBulk() {
+        room(5);
         out.writeBytes(protocol >= 3 ? NULL3 : NULL_BULK);
     }
 
     /** The null reply for a missing aggregate: {@code *-1} in RESP2. */
     public void nullArray() {
+        room(5);
         out.writeBytes(protocol >= 3 ? NULL3 : NULL_ARRAY);
     }
 
     public void array(int n) {
+        room(MAX_HEADER);
         writeHeader(ARRAY_HEADERS, '*', n);
     }
 
     public void emptyArray() {
+        room(4);
         out.writeBytes(EMPTY_ARRAY);
     }
 
     /** A map of {@code pairs} key/value pairs; a flat array of twice that in RESP2. */
     public void map(int pairs) {
+        room(MAX_HEADER);
         if (protocol >= 3) {
             writeHeader(MAP_HEADERS, '%', pairs);
         } else {
@@ -179,6 +195,7 @@ public final class ReplyWriter {
 
     /** A set; an array in RESP2. */
     public void set(int n) {
+        room(MAX_HEADER);
         if (protocol >= 3) {
             writeHeader(SET_HEADERS, '~', n);
         } else {
@@ -188,6 +205,7 @@ public final class ReplyWriter {
 
     /** An out-of-band push; an array in RESP2 (pub/sub messages). */
     public void push(int n) {
+        room(MAX_HEADER);
         if (protocol >= 3) {
             out.writeByte('>');
             writeLong(n);
@@ -202,6 +220,7 @@ public final class ReplyWriter {
      * {@code -inf}); a bulk string in RESP2.
      */
     public void doubleText(byte[] text) {
+        room(text.length + MAX_HEADER + 2);
         if (protocol >= 3) {
             out.writeByte(',');
             out.writeBytes(text);
@@ -213,6 +232,7 @@ public final class ReplyWriter {
 
     /** A boolean; the integers 1 and 0 in RESP2. */
     public void bool(boolean v) {
+        room(4);
         if (protocol >= 3) {
             out.writeBytes(v ? TRUE3 : FALSE3);
         } else {
@@ -222,6 +242,7 @@ public final class ReplyWriter {
 
     /** Verbatim text with a three-letter format such as {@code txt}; a plain bulk string in RESP2. */
     public void verbatim(String format, byte[] text) {
+        room(text.length + MAX_HEADER + 8);
         if (protocol >= 3) {
             out.writeByte('=');
             writeLong(text.length + 4L);
@@ -237,6 +258,7 @@ public final class ReplyWriter {
 
     /** A big number given as decimal digits; a bulk string in RESP2. */
     public void bigNumber(String decimal) {
+        room(decimal.length() + MAX_HEADER + 2);
         if (protocol >= 3) {
             out.writeByte('(');
             writeLine(decimal);
@@ -250,6 +272,7 @@ public final class ReplyWriter {
      * RESP3 only: RESP2 has no way to say it, so callers leave it out there, as Redis does.
      */
     public void attribute(int pairs) {
+        room(MAX_HEADER);
         out.writeByte('|');
         writeLong(pairs);
         out.writeBytes(CRLF);
@@ -289,7 +312,7 @@ public final class ReplyWriter {
         int digitCount = toDigits(n);
         int headerLength = 1 + digitCount + 2;
         int end = out.writerIndex();
-        out.ensureWritable(headerLength);
+        room(headerLength);
         byte[] scratch = MOVE_SCRATCH.get();
         int srcEnd = end;
         while (srcEnd > mark) {
@@ -303,6 +326,20 @@ public final class ReplyWriter {
         out.setByte(mark + 1 + digitCount, '\r');
         out.setByte(mark + 2 + digitCount, '\n');
         out.writerIndex(end + headerLength);
+    }
+
+    /**
+     * Makes room for {@code n} more bytes, doubling the buffer when it must grow. Netty alone
+     * grows a buffer past 4 MB in 4 MB steps, copying it whole each time, which makes a reply of
+     * a few hundred megabytes (a big KEYS, a deep pipeline of GETs) take quadratic time.
+     */
+    private void room(int n) {
+        if (out.writableBytes() >= n) {
+            return;
+        }
+        long need = (long) out.writerIndex() + n;
+        long doubled = Math.max(need, 2L * out.capacity());
+        out.capacity((int) Math.max(need, Math.min(doubled, out.maxCapacity())));
     }
 
     private void writeHeader(byte[][] shared, char type, long n) {
@@ -320,7 +357,6 @@ public final class ReplyWriter {
     }
 
     private void writeLine(String text, int from, int to) {
-        out.ensureWritable(to - from + 2);
         for (int i = from; i < to; i++) {
             char c = text.charAt(i);
             if (c == '\r' || c == '\n') {

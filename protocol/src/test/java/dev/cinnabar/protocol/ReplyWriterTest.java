@@ -1,6 +1,7 @@
 package dev.cinnabar.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -269,6 +270,30 @@ class ReplyWriterTest {
             } finally {
                 out.release();
             }
+        }
+    }
+
+    @Test
+    void aHugeReplyGrowsItsBufferByDoubling() {
+        // Netty alone grows past 4 MB in 4 MB steps; 100 MB would take 25 of them, each a full copy.
+        ByteBuf out = PooledByteBufAllocator.DEFAULT.directBuffer(256);
+        try {
+            ReplyWriter w = new ReplyWriter(out);
+            byte[] value = new byte[1024];
+            int growths = 0;
+            int capacity = out.capacity();
+            w.array(100 * 1024);
+            for (int i = 0; i < 100 * 1024; i++) {
+                w.bulk(value);
+                if (out.capacity() != capacity) {
+                    growths++;
+                    capacity = out.capacity();
+                }
+            }
+            assertEquals(100 * 1024 * (1024 + 9) + 9, out.readableBytes());
+            assertTrue(growths <= 22, "grew " + growths + " times");
+        } finally {
+            out.release();
         }
     }
 

@@ -37,6 +37,8 @@ public final class Engine {
     private static final long SPIN_NANOS = Long.getLong("cinnabar.engine.spinNanos", 50_000L);
     /** Bound on tasks run before flushing replies, so a flood of input cannot starve the output. */
     private static final int MAX_TASKS_PER_FLUSH = 256;
+    /** Replies a client may pile up between commands before they are sent without waiting for the batch end. */
+    private static final int EARLY_FLUSH_BYTES = 1024 * 1024;
 
     private final ServerConfig config;
     private final Clock clock;
@@ -48,6 +50,7 @@ public final class Engine {
     private final ActiveExpireCycle activeExpire;
     private final Queue<EngineTask> inbox = PlatformDependent.newMpscQueue();
     private final ArrayList<Client> flushList = new ArrayList<>();
+    private final List<Client> earlyFlush = java.util.Arrays.asList(new Client[1]);
     private final ByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
     private final AtomicLong nextClientId = new AtomicLong(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -268,6 +271,27 @@ public final class Engine {
             }
             c.argv = decoder.argv();
             dispatcher.dispatch(c);
+            flushEarlyIfLarge(c);
+        }
+        if (!c.closed && decoder.unparsedBytes() > config.clientQueryBufferLimit) {
+            // Redis drops such a client at once, unsent replies included, and says so only in the log.
+            ServerLog.warning("Closing client that reached max query buffer length: " + c);
+            kill(c);
+        }
+    }
+
+    /**
+     * Hands a client's replies to the transport before the batch ends once they pass
+     * {@link #EARLY_FLUSH_BYTES}: a deep pipeline then streams out while it runs instead of
+     * piling up into one giant buffer.
+     */
+    private void flushEarlyIfLarge(Client c) {
+        ByteBuf out = c.reply.buffer();
+        if (out != null && out.readableBytes() >= EARLY_FLUSH_BYTES && flusher != null && c.channel != null && !c.closed) {
+            stats.netOutputBytes += out.readableBytes();
+            earlyFlush.set(0, c);
+            flusher.flush(earlyFlush);
+            output(c); // a fresh buffer for the commands still to run
         }
     }
 
