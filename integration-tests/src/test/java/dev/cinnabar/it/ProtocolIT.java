@@ -116,6 +116,18 @@ class ProtocolIT {
     }
 
     @Test
+    void anHttpRequestIsDroppedSilentlyAsRedisDoes() throws IOException {
+        for (String in : new String[] {"POST / HTTP/1.1\r\nHost: localhost\r\n\r\n",
+            "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n", "PING\r\nHost: x\r\nPING\r\n", resp("post")}) {
+            RawExchange expected = RawExchange.send(redis.port(), in, CLOSE_WAIT_MILLIS);
+            RawExchange actual = RawExchange.send(cinnabar.port(), in, CLOSE_WAIT_MILLIS);
+            assertEquals(expected.toString(), actual.toString(), show(in));
+            assertTrue(actual.closed);
+        }
+        assertTrue(cinnabar.log().contains("Possible SECURITY ATTACK detected"), cinnabar.log());
+    }
+
+    @Test
     void nothingAfterAProtocolErrorRuns() throws IOException {
         RawExchange r = RawExchange.send(cinnabar.port(), "SET after:a 1\r\n*x\r\nSET after:b 2\r\n", CLOSE_WAIT_MILLIS);
         assertEquals("+OK\r\n-ERR Protocol error: invalid multibulk length\r\n", r.reply);
@@ -137,6 +149,24 @@ class ProtocolIT {
             RawExchange r = RawExchange.readUntilClose(s, CLOSE_WAIT_MILLIS);
             assertEquals("+PONG\r\n+PONG\r\n-ERR Protocol error: invalid bulk length\r\n", r.reply);
             assertTrue(r.closed);
+        }
+    }
+
+    @Test
+    void aClientThatStopsSendingStillGetsItsReplies() throws Exception {
+        for (String in : new String[] {"PING\r\n", "SET halfclosed 1\r\nGET halfclosed\r\n",
+            resp("PING").repeat(1000), "*2\r\n$4\r\nECHO\r\n$5\r\nhal"}) {
+            assertEquals(halfClose(redis.port(), in), halfClose(cinnabar.port(), in), show(in.substring(0, Math.min(40, in.length()))));
+        }
+    }
+
+    /** Sends {@code in}, shuts down the sending side as {@code nc -N} does, and reads to the end. */
+    private static String halfClose(int port, String in) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.getOutputStream().write(in.getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            s.shutdownOutput();
+            return RawExchange.readUntilClose(s, CLOSE_WAIT_MILLIS).toString();
         }
     }
 

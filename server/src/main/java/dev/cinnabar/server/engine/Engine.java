@@ -61,6 +61,7 @@ public final class Engine {
     private volatile boolean running;
     private long nextCronNanos;
     private long cronLoops;
+    private long lastAttackLogMillis = Long.MIN_VALUE / 2;
 
     public Engine(ServerConfig config, Clock clock) {
         this.config = config;
@@ -270,6 +271,10 @@ public final class Engine {
                 continue;
             }
             c.argv = decoder.argv();
+            if (c.argv.is(0, "post") || c.argv.is(0, "host:")) {
+                crossProtocolAttack(c);
+                return;
+            }
             dispatcher.dispatch(c);
             flushEarlyIfLarge(c);
         }
@@ -278,6 +283,22 @@ public final class Engine {
             ServerLog.warning("Closing client that reached max query buffer length: " + c);
             kill(c);
         }
+    }
+
+    /**
+     * An HTTP request sent to the server, likely by a browser tricked into it: Redis drops the
+     * connection at once, without a reply, not even to the commands before it, and logs it at
+     * most once a minute.
+     */
+    private void crossProtocolAttack(Client c) {
+        long now = clock.millis();
+        if (Math.abs(now - lastAttackLogMillis) > 60_000) {
+            ServerLog.warning("Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: "
+                    + "commands to Redis. This is likely due to an attacker attempting to use Cross Protocol "
+                    + "Scripting to compromise your Redis instance. Connection aborted.");
+            lastAttackLogMillis = now;
+        }
+        kill(c);
     }
 
     /**
@@ -292,6 +313,17 @@ public final class Engine {
             earlyFlush.set(0, c);
             flusher.flush(earlyFlush);
             output(c); // a fresh buffer for the commands still to run
+        }
+    }
+
+    /**
+     * The client will send nothing more: once everything it sent has been answered, the
+     * connection closes, as with Redis, which frees a client when its read returns 0.
+     */
+    public void inputEnded(Client c) {
+        if (!c.closed) {
+            c.closeAfterReply = true;
+            output(c);
         }
     }
 

@@ -7,6 +7,7 @@ import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.unix.DomainSocketAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -109,6 +110,23 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
     private void updateAutoRead() {
         Channel ch = ctx.channel();
         ch.config().setAutoRead(ch.isWritable() && !pausedForInput);
+    }
+
+    /**
+     * The client shut down its sending side (a {@code printf ... | nc -N} user): everything it
+     * sent is still answered, as Redis answers what it read before the end of the stream, and
+     * then the connection closes.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            handOver();
+            if (client != null) {
+                InboundBatch.inputEnded(engine, ctx.channel().eventLoop(), client);
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
     }
 
     @Override

@@ -16,6 +16,7 @@ import java.util.Arrays;
 final class InboundBatch implements EngineTask {
     private static final Object CONNECTED = new Object();
     private static final Object DISCONNECTED = new Object();
+    private static final Object INPUT_ENDED = new Object();
 
     private static final FastThreadLocal<InboundBatch> CURRENT = new FastThreadLocal<>();
 
@@ -36,6 +37,10 @@ final class InboundBatch implements EngineTask {
 
     static void read(Engine engine, io.netty.channel.EventLoop loop, ClientChannelHandler reader, Client c, ByteBuf data) {
         current(engine, loop).add(c, data, reader);
+    }
+
+    static void inputEnded(Engine engine, io.netty.channel.EventLoop loop, Client c) {
+        current(engine, loop).add(c, INPUT_ENDED, null);
     }
 
     static void disconnected(Engine engine, io.netty.channel.EventLoop loop, Client c) {
@@ -83,6 +88,8 @@ final class InboundBatch implements EngineTask {
                     e.connected(c);
                 } else if (ev == DISCONNECTED) {
                     e.disconnected(c);
+                } else if (ev == INPUT_ENDED) {
+                    e.inputEnded(c);
                 } else {
                     ByteBuf data = (ByteBuf) ev;
                     int n = data.readableBytes();

@@ -71,6 +71,27 @@ class EngineInputTest {
     }
 
     @Test
+    void anHttpRequestDropsTheConnectionWithoutAnyReply() {
+        for (String attack : new String[] {"POST / HTTP/1.1\r\n", "Host: localhost\r\n", "*1\r\n$4\r\npOsT\r\n"}) {
+            EngineHarness h = new EngineHarness();
+            assertEquals("", h.send("SET before 1\r\nPING\r\n" + attack + "SET after 1\r\n"));
+            assertTrue(h.client.closed, attack);
+            Client other = h.newClient();
+            assertEquals("$1\r\n1\r\n", h.call(other, "GET", "before"), "commands before it ran");
+            assertEquals("$-1\r\n", h.call(other, "GET", "after"));
+        }
+    }
+
+    @Test
+    void theEndOfInputClosesOnceEverythingIsAnswered() {
+        EngineHarness h = new EngineHarness();
+        assertEquals("+PONG\r\n", h.send("PING\r\n"));
+        h.engine.inputEnded(h.client);
+        assertTrue(h.client.closeAfterReply);
+        assertFalse(h.client.closed, "closed only when the replies have been handed over");
+    }
+
+    @Test
     void aDeepPipelineIsAnsweredInOrder() {
         EngineHarness h = new EngineHarness();
         StringBuilder in = new StringBuilder();
