@@ -321,7 +321,7 @@ public final class RequestDecoder {
                 if (bigFill < bulkLength || window - readIndex < 2) {
                     return NEED_MORE;
                 }
-                argv.add(bigArg, 0, (int) bulkLength);
+                argv.addOwned(bigArg); // exactly bulkLength long: it grew to that size and no further
                 bigArg = null;
                 bigFill = 0;
                 readIndex += 2; // not checked for CRLF, as in Redis

@@ -221,6 +221,11 @@ class RequestDecoderTest {
                 assertEquals((byte) (i * 31), a.byteAt(2, i), "byte " + i);
             }
             assertEquals(size, a.array(2).length, "the big argument owns an array of exactly its size");
+            byte[] array = a.array(2);
+            assertSame(array, a.take(2), "a handler may keep the big argument without a copy");
+            assertTrue(array != a.take(2), "but only once");
+            assertTrue(a.array(1) != a.take(1), "a slice of the query buffer is copied");
+            assertArrayEquals(bytes("big"), a.take(1));
             assertEquals(RequestDecoder.COMMAND, d.next(false, 512L * 1024 * 1024));
             assertEquals("PING", d.argv().string(0));
             assertEquals(RequestDecoder.NEED_MORE, d.next(false, 512L * 1024 * 1024));
