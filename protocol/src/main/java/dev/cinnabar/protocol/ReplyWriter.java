@@ -99,16 +99,19 @@ public final class ReplyWriter {
      * An error reply. {@code message} starts with the error code, e.g. {@code "ERR syntax error"}
      * or {@code "WRONGTYPE ..."}. As Redis does with formatted errors, line breaks at the end
      * are dropped and any others become spaces, so that an error can never break the framing.
+     * A message that already starts with '-' (as Lua error tables and Redis's own shared error
+     * strings do) is written as it is, not with a second '-'.
      */
     public void error(String message) {
         room(message.length() + 3);
         errors++;
+        int from = message.startsWith("-") ? 1 : 0;
         int to = message.length();
-        while (to > 0 && isLineBreak(message.charAt(to - 1))) {
+        while (to > from && isLineBreak(message.charAt(to - 1))) {
             to--;
         }
         out.writeByte('-');
-        writeLine(message, 0, to);
+        writeLine(message, from, to);
     }
 
     private static boolean isLineBreak(char c) {

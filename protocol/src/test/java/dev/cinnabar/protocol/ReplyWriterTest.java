@@ -49,6 +49,11 @@ class ReplyWriterTest {
     }
 
     @Test
+    void anErrorGivenWithItsDashIsNotDoubled() {
+        assertEquals("-NOSCRIPT No matching script.\r\n", write(2, w -> w.error("-NOSCRIPT No matching script.")));
+    }
+
+    @Test
     void errorTextCannotBreakTheFraming() {
         // As redis-server does: trailing line breaks dropped, the others turned into spaces.
         assertEquals("-ERR unknown command 'foo  bar'\r\n", write(2, w -> w.error("ERR unknown command 'foo\r\nbar'")));
