@@ -15,6 +15,8 @@ public final class Argv {
     private byte[][] arrays;
     private int[] offsets;
     private int[] lengths;
+    /** Argument i is the whole of an array nobody else holds, so {@link #take} may hand it over. */
+    private boolean[] owned;
     private int count;
 
     public Argv() {
@@ -26,6 +28,7 @@ public final class Argv {
         arrays = new byte[n][];
         offsets = new int[n];
         lengths = new int[n];
+        owned = new boolean[n];
     }
 
     /** An argv owning the given arrays; convenient for tests, scripts and internal commands. */
@@ -70,6 +73,19 @@ public final class Argv {
     public byte[] copy(int i) {
         int off = offsets[i];
         return Arrays.copyOfRange(arrays[i], off, off + lengths[i]);
+    }
+
+    /**
+     * Argument {@code i} as an array the caller may keep: the decoder's own array for a big
+     * argument, handed over without a copy (a 100 MB SET stores the bytes that arrived), or else
+     * a fresh copy. Argument {@code i} stays readable afterwards.
+     */
+    public byte[] take(int i) {
+        if (owned[i]) {
+            owned[i] = false;
+            return arrays[i];
+        }
+        return copy(i);
     }
 
     /** True when argument {@code i} equals {@code lowerAscii} ignoring ASCII case. */
@@ -146,15 +162,26 @@ public final class Argv {
 
     public void add(byte[] array, int offset, int length) {
         if (count == arrays.length) {
-            int n = count * 2;
-            arrays = Arrays.copyOf(arrays, n);
-            offsets = Arrays.copyOf(offsets, n);
-            lengths = Arrays.copyOf(lengths, n);
+            grow(count * 2);
         }
         arrays[count] = array;
         offsets[count] = offset;
         lengths[count] = length;
+        owned[count] = false;
         count++;
+    }
+
+    /** Adds an argument that is the whole of {@code array}, which nothing else refers to. */
+    void addOwned(byte[] array) {
+        add(array, 0, array.length);
+        owned[count - 1] = true;
+    }
+
+    private void grow(int n) {
+        arrays = Arrays.copyOf(arrays, n);
+        offsets = Arrays.copyOf(offsets, n);
+        lengths = Arrays.copyOf(lengths, n);
+        owned = Arrays.copyOf(owned, n);
     }
 
     public void add(byte[] whole) {
@@ -166,14 +193,13 @@ public final class Argv {
         arrays[i] = whole;
         offsets[i] = 0;
         lengths[i] = whole.length;
+        owned[i] = false;
     }
 
     /** Makes room for {@code n} arguments at once, as a multibulk header announces them. */
     void ensureCapacity(int n) {
         if (n > arrays.length) {
-            arrays = Arrays.copyOf(arrays, n);
-            offsets = Arrays.copyOf(offsets, n);
-            lengths = Arrays.copyOf(lengths, n);
+            grow(n);
         }
     }
 
@@ -183,6 +209,18 @@ public final class Argv {
             if (arrays[i] == from) {
                 arrays[i] = to;
                 offsets[i] += delta;
+            }
+        }
+    }
+
+    /** Gives every slice of {@code from} an array of its own, so {@code from} can be reused. */
+    void own(byte[] from) {
+        for (int i = 0; i < count; i++) {
+            if (arrays[i] == from) {
+                int off = offsets[i];
+                arrays[i] = Arrays.copyOfRange(from, off, off + lengths[i]);
+                offsets[i] = 0;
+                owned[i] = true;
             }
         }
     }

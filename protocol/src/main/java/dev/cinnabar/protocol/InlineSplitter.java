@@ -1,45 +1,56 @@
 package dev.cinnabar.protocol;
 
-import java.io.ByteArrayOutputStream;
-
 /**
  * Splits an inline request line into arguments with Redis's quoting rules (sdssplitargs):
- * double quotes take {@code \n \r \t \b \a \\ \" \xHH} escapes, single quotes only {@code \'},
- * a quote may open in the middle of an argument, a closing quote must be followed by whitespace
- * or the end, and a NUL byte ends the line as it ends a C string.
+ * <ul>
+ *   <li>blanks (C's {@code isspace}) separate arguments; inside an unquoted argument only space,
+ *       tab, CR, LF and NUL end it, so a vertical tab or form feed there is part of it;</li>
+ *   <li>double quotes take {@code \n \r \t \b \a \xHH} escapes, and any other escaped byte
+ *       stands for itself ({@code \\}, {@code \"}, {@code \z} gives {@code z});</li>
+ *   <li>single quotes take only {@code \'};</li>
+ *   <li>a quote may open in the middle of an argument ({@code a"b c"} is {@code ab c}), but a
+ *       closing quote must be followed by a blank or the end of the line;</li>
+ *   <li>a NUL byte ends the line as it ends a C string; a quote still open there is an error.
+ *       (From the network a line never holds a NUL: the decoder does not find a line end past
+ *       one, as Redis does not.)</li>
+ * </ul>
  *
- * <p>Inline requests come from people typing into telnet, not from clients, so this favours
- * plainness over speed: every argument gets its own array.
+ * <p>Unescaping never makes an argument longer than its source text, so the arguments are
+ * written back over the line itself and returned as slices of it: nothing is allocated. The
+ * line's bytes are overwritten in the process.
  */
 final class InlineSplitter {
     private InlineSplitter() {
     }
 
-    /** Appends the arguments of {@code line[from, to)} to {@code out}; false on unbalanced quotes. */
+    /**
+     * Appends the arguments of {@code line[from, to)} to {@code out} as slices of {@code line},
+     * overwriting it; false on unbalanced quotes (then {@code out} may hold some arguments).
+     */
     static boolean split(byte[] line, int from, int to, Argv out) {
-        ByteArrayOutputStream current = new ByteArrayOutputStream();
         int p = from;
+        int w = from; // where unescaped bytes go; never passes p
         while (true) {
-            while (p < to && isSpace(line[p])) {
+            while (p < to && line[p] != 0 && isSpace(line[p])) {
                 p++;
             }
             if (at(line, p, to) == 0) {
                 return true;
             }
+            int start = w;
             boolean inDouble = false;
             boolean inSingle = false;
             boolean done = false;
-            current.reset();
             while (!done) {
                 byte c = at(line, p, to);
                 if (inDouble) {
                     if (c == '\\' && at(line, p + 1, to) == 'x'
                             && isHex(at(line, p + 2, to)) && isHex(at(line, p + 3, to))) {
-                        current.write(hex(line[p + 2]) * 16 + hex(line[p + 3]));
+                        line[w++] = (byte) (hex(line[p + 2]) * 16 + hex(line[p + 3]));
                         p += 3;
                     } else if (c == '\\' && at(line, p + 1, to) != 0) {
                         p++;
-                        current.write(unescape(line[p]));
+                        line[w++] = unescape(line[p]);
                     } else if (c == '"') {
                         if (!endsArgument(at(line, p + 1, to))) {
                             return false;
@@ -48,12 +59,12 @@ final class InlineSplitter {
                     } else if (c == 0) {
                         return false;
                     } else {
-                        current.write(c);
+                        line[w++] = c;
                     }
                 } else if (inSingle) {
                     if (c == '\\' && at(line, p + 1, to) == '\'') {
                         p++;
-                        current.write('\'');
+                        line[w++] = '\'';
                     } else if (c == '\'') {
                         if (!endsArgument(at(line, p + 1, to))) {
                             return false;
@@ -62,7 +73,7 @@ final class InlineSplitter {
                     } else if (c == 0) {
                         return false;
                     } else {
-                        current.write(c);
+                        line[w++] = c;
                     }
                 } else {
                     switch (c) {
@@ -80,7 +91,7 @@ final class InlineSplitter {
                             inSingle = true;
                             break;
                         default:
-                            current.write(c);
+                            line[w++] = c;
                             break;
                     }
                 }
@@ -88,7 +99,7 @@ final class InlineSplitter {
                     p++;
                 }
             }
-            out.add(current.toByteArray());
+            out.add(line, start, w - start);
         }
     }
 
@@ -107,6 +118,7 @@ final class InlineSplitter {
         return next == 0 || isSpace(next);
     }
 
+    /** The byte at {@code i}, or 0 past the end, as reading a C string would give. */
     private static byte at(byte[] b, int i, int to) {
         return i < to ? b[i] : 0;
     }

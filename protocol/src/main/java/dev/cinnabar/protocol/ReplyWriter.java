@@ -21,9 +21,14 @@ public final class ReplyWriter {
     private static final byte[] EMPTY_BULK = ascii("$0\r\n\r\n");
     private static final byte[] TRUE3 = ascii("#t\r\n");
     private static final byte[] FALSE3 = ascii("#f\r\n");
+    private static final byte[] LONG_MIN = ascii("-9223372036854775808");
+    /** Scratch for moving a deferred aggregate's body; one per thread, so writers stay small. */
+    private static final ThreadLocal<byte[]> MOVE_SCRATCH = ThreadLocal.withInitial(() -> new byte[8192]);
 
     /** Headers {@code $0..$N} and {@code *0..*N}, as Redis shares them, since most replies are short. */
     private static final int SHARED_HEADERS = 64;
+    /** The longest aggregate or bulk header, or integer reply: type, sign, 19 digits, CRLF. */
+    private static final int MAX_HEADER = 23;
     private static final byte[][] BULK_HEADERS = headers('$');
     private static final byte[][] ARRAY_HEADERS = headers('*');
     private static final byte[][] MAP_HEADERS = headers('%');
@@ -67,20 +72,24 @@ public final class ReplyWriter {
     }
 
     public void ok() {
+        room(5);
         out.writeBytes(OK);
     }
 
     /** Writes already-encoded reply bytes, such as a shared constant. */
     public void raw(byte[] encoded) {
+        room(encoded.length);
         out.writeBytes(encoded);
     }
 
     public void simple(String text) {
+        room(text.length() + 3);
         out.writeByte('+');
         writeLine(text);
     }
 
     public void simple(byte[] text) {
+        room(text.length + 3);
         out.writeByte('+');
         out.writeBytes(text);
         out.writeBytes(CRLF);
@@ -88,16 +97,29 @@ public final class ReplyWriter {
 
     /**
      * An error reply. {@code message} starts with the error code, e.g. {@code "ERR syntax error"}
-     * or {@code "WRONGTYPE ..."}. Line breaks are turned into spaces, as Redis does, so that an
-     * error can never break the framing.
+     * or {@code "WRONGTYPE ..."}. As Redis does with formatted errors, line breaks at the end
+     * are dropped and any others become spaces, so that an error can never break the framing.
+     * A message that already starts with '-' (as Lua error tables and Redis's own shared error
+     * strings do) is written as it is, not with a second '-'.
      */
     public void error(String message) {
+        room(message.length() + 3);
         errors++;
+        int from = message.startsWith("-") ? 1 : 0;
+        int to = message.length();
+        while (to > from && isLineBreak(message.charAt(to - 1))) {
+            to--;
+        }
         out.writeByte('-');
-        writeLine(message);
+        writeLine(message, from, to);
+    }
+
+    private static boolean isLineBreak(char c) {
+        return c == '\r' || c == '\n';
     }
 
     public void integer(long v) {
+        room(MAX_HEADER);
         if (v == 0) {
             out.writeBytes(ZERO);
         } else if (v == 1) {
@@ -114,6 +136,7 @@ public final class ReplyWriter {
     }
 
     public void bulk(byte[] v, int off, int len) {
+        room(len + MAX_HEADER + 2);
         writeHeader(BULK_HEADERS, '$', len);
         out.writeBytes(v, off, len);
         out.writeBytes(CRLF);
@@ -129,6 +152,7 @@ public final class ReplyWriter {
 
     /** A number sent as a bulk string, as Redis replies with an integer-encoded string value. */
     public void bulk(long v) {
+        room(MAX_HEADER + 22);
         int n = toDigits(v);
         writeHeader(BULK_HEADERS, '$', n);
         out.writeBytes(digits, digits.length - n, n);
@@ -136,29 +160,35 @@ public final class ReplyWriter {
     }
 
     public void emptyBulk() {
+        room(6);
         out.writeBytes(EMPTY_BULK);
     }
 
     /** The null reply for a missing string: {@code $-1} in RESP2. */
     public void nullBulk() {
+        room(5);
         out.writeBytes(protocol >= 3 ? NULL3 : NULL_BULK);
     }
 
     /** The null reply for a missing aggregate: {@code *-1} in RESP2. */
     public void nullArray() {
+        room(5);
         out.writeBytes(protocol >= 3 ? NULL3 : NULL_ARRAY);
     }
 
     public void array(int n) {
+        room(MAX_HEADER);
         writeHeader(ARRAY_HEADERS, '*', n);
     }
 
     public void emptyArray() {
+        room(4);
         out.writeBytes(EMPTY_ARRAY);
     }
 
     /** A map of {@code pairs} key/value pairs; a flat array of twice that in RESP2. */
     public void map(int pairs) {
+        room(MAX_HEADER);
         if (protocol >= 3) {
             writeHeader(MAP_HEADERS, '%', pairs);
         } else {
@@ -168,6 +198,7 @@ public final class ReplyWriter {
 
     /** A set; an array in RESP2. */
     public void set(int n) {
+        room(MAX_HEADER);
         if (protocol >= 3) {
             writeHeader(SET_HEADERS, '~', n);
         } else {
@@ -177,6 +208,7 @@ public final class ReplyWriter {
 
     /** An out-of-band push; an array in RESP2 (pub/sub messages). */
     public void push(int n) {
+        room(MAX_HEADER);
         if (protocol >= 3) {
             out.writeByte('>');
             writeLong(n);
@@ -191,6 +223,7 @@ public final class ReplyWriter {
      * {@code -inf}); a bulk string in RESP2.
      */
     public void doubleText(byte[] text) {
+        room(text.length + MAX_HEADER + 2);
         if (protocol >= 3) {
             out.writeByte(',');
             out.writeBytes(text);
@@ -202,6 +235,7 @@ public final class ReplyWriter {
 
     /** A boolean; the integers 1 and 0 in RESP2. */
     public void bool(boolean v) {
+        room(4);
         if (protocol >= 3) {
             out.writeBytes(v ? TRUE3 : FALSE3);
         } else {
@@ -211,6 +245,7 @@ public final class ReplyWriter {
 
     /** Verbatim text with a three-letter format such as {@code txt}; a plain bulk string in RESP2. */
     public void verbatim(String format, byte[] text) {
+        room(text.length + MAX_HEADER + 8);
         if (protocol >= 3) {
             out.writeByte('=');
             writeLong(text.length + 4L);
@@ -226,12 +261,24 @@ public final class ReplyWriter {
 
     /** A big number given as decimal digits; a bulk string in RESP2. */
     public void bigNumber(String decimal) {
+        room(decimal.length() + MAX_HEADER + 2);
         if (protocol >= 3) {
             out.writeByte('(');
             writeLine(decimal);
         } else {
             bulk(decimal);
         }
+    }
+
+    /**
+     * An attribute of {@code pairs} key/value pairs, which goes before the reply it describes.
+     * RESP3 only: RESP2 has no way to say it, so callers leave it out there, as Redis does.
+     */
+    public void attribute(int pairs) {
+        room(MAX_HEADER);
+        out.writeByte('|');
+        writeLong(pairs);
+        out.writeBytes(CRLF);
     }
 
     /**
@@ -258,15 +305,44 @@ public final class ReplyWriter {
         insertHeader(mark, protocol >= 3 ? (byte) '~' : (byte) '*', n);
     }
 
+    /**
+     * Puts the header in front of the body written since {@code mark}: the body moves up by
+     * the header's size, back to front through a small scratch array, so nothing is allocated
+     * however large the body is. Nested deferred aggregates work because an inner one always
+     * ends, and moves only bytes after its own mark, before the outer one does.
+     */
     private void insertHeader(int mark, byte type, long n) {
-        int bodyLength = out.writerIndex() - mark;
-        byte[] body = new byte[bodyLength];
-        out.getBytes(mark, body);
-        out.writerIndex(mark);
-        out.writeByte(type);
-        writeLong(n);
-        out.writeBytes(CRLF);
-        out.writeBytes(body);
+        int digitCount = toDigits(n);
+        int headerLength = 1 + digitCount + 2;
+        int end = out.writerIndex();
+        room(headerLength);
+        byte[] scratch = MOVE_SCRATCH.get();
+        int srcEnd = end;
+        while (srcEnd > mark) {
+            int chunk = Math.min(srcEnd - mark, scratch.length);
+            srcEnd -= chunk;
+            out.getBytes(srcEnd, scratch, 0, chunk);
+            out.setBytes(srcEnd + headerLength, scratch, 0, chunk);
+        }
+        out.setByte(mark, type);
+        out.setBytes(mark + 1, digits, digits.length - digitCount, digitCount);
+        out.setByte(mark + 1 + digitCount, '\r');
+        out.setByte(mark + 2 + digitCount, '\n');
+        out.writerIndex(end + headerLength);
+    }
+
+    /**
+     * Makes room for {@code n} more bytes, doubling the buffer when it must grow. Netty alone
+     * grows a buffer past 4 MB in 4 MB steps, copying it whole each time, which makes a reply of
+     * a few hundred megabytes (a big KEYS, a deep pipeline of GETs) take quadratic time.
+     */
+    private void room(int n) {
+        if (out.writableBytes() >= n) {
+            return;
+        }
+        long need = (long) out.writerIndex() + n;
+        long doubled = Math.max(need, 2L * out.capacity());
+        out.capacity((int) Math.max(need, Math.min(doubled, out.maxCapacity())));
     }
 
     private void writeHeader(byte[][] shared, char type, long n) {
@@ -280,9 +356,11 @@ public final class ReplyWriter {
     }
 
     private void writeLine(String text) {
-        int len = text.length();
-        out.ensureWritable(len + 2);
-        for (int i = 0; i < len; i++) {
+        writeLine(text, 0, text.length());
+    }
+
+    private void writeLine(String text, int from, int to) {
+        for (int i = from; i < to; i++) {
             char c = text.charAt(i);
             if (c == '\r' || c == '\n') {
                 c = ' ';
@@ -306,8 +384,8 @@ public final class ReplyWriter {
     private int toDigits(long v) {
         int pos = digits.length;
         if (v == Long.MIN_VALUE) {
-            byte[] min = ascii("-9223372036854775808");
-            System.arraycopy(min, 0, digits, 0, 20);
+            // The one value whose negation overflows.
+            System.arraycopy(LONG_MIN, 0, digits, 0, 20);
             return 20;
         }
         boolean negative = v < 0;

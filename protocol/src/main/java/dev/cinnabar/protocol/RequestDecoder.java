@@ -5,22 +5,49 @@ import io.netty.buffer.ByteBuf;
 /**
  * Turns one client's request bytes into commands: RESP multibulk ({@code *2\r\n$3\r\nGET...}) or
  * an inline line ({@code GET key\r\n}), following Redis 7.0's parser rule for rule, including
- * its error texts.
+ * its error texts and its quirks:
+ * <ul>
+ *   <li>Header lines are found the way C's {@code strchr} finds them, so a NUL byte before the
+ *       line end hides the end: the request waits, and fails only when the 64 KB limit passes.</li>
+ *   <li>The byte after a header's {@code \r} and the two bytes after a bulk's payload are
+ *       skipped unchecked.</li>
+ *   <li>Lengths are parsed as {@code string2ll} does: no {@code +}, no leading zeros, no
+ *       {@code -0}; any negative multibulk count is an empty request.</li>
+ *   <li>The "too big" limits are judged on what Redis would have read at that point. Redis
+ *       reads at most 16 KB per call (exactly the rest of the payload while inside a bulk of
+ *       32 KB or more) and parses after each read, so a 70 KB inline line sent in one write is
+ *       accepted while a 100 KB one is refused. The decoder replays that read schedule over
+ *       whatever the network delivered (see {@link #advanceWindow}).</li>
+ * </ul>
  *
  * <p>The decoder owns the client's query buffer. It is resumable: bytes may arrive one at a time
  * and a command split anywhere is picked up where it stopped, without parsing the finished
  * arguments again. Arguments are slices of the query buffer (see {@link Argv}); they stay valid
- * until the next {@link #feed}, which may move the unread bytes.
+ * until the next {@link #feed}, which may move the unread bytes. A bulk of 32 KB or more gets an
+ * array of its own that the network fills directly, so a huge argument is copied once, the query
+ * buffer stays small, and a command of several huge arguments never needs one giant array.
  *
  * <p>Not thread-safe: one decoder per client, used by one thread at a time.
  */
 public final class RequestDecoder {
-    /** The longest inline request, and the longest length line, that Redis accepts (PROTO_INLINE_MAX_SIZE). */
+    /** The longest inline request, and the longest header line, that Redis accepts (PROTO_INLINE_MAX_SIZE). */
     public static final int INLINE_MAX_SIZE = 64 * 1024;
     /** Multibulk headers above this count are refused before the client has authenticated. */
     public static final int UNAUTHENTICATED_MAX_MULTIBULK = 10;
     /** Bulk lengths above this are refused before the client has authenticated. */
     public static final int UNAUTHENTICATED_MAX_BULK = 16384;
+    /** The most Redis reads from a socket in one call outside a big bulk (PROTO_IOBUF_LEN). */
+    static final int READ_CHUNK = 16 * 1024;
+    /** Bulks from this size on are read into an array of their own (PROTO_MBULK_BIG_ARG). */
+    static final int BIG_ARG = 32 * 1024;
+    /** The largest bulk a Java array can hold, whatever proto-max-bulk-len says. */
+    static final long MAX_ARRAY_BULK = Integer.MAX_VALUE - 16;
+    /** A buffer about to grow past this gives the parsed arguments of its command their own arrays. */
+    static final int DETACH_ABOVE = 64 * 1024 * 1024;
+    /** An idle query buffer above this size is dropped rather than kept for the next request. */
+    static final int KEEP_IDLE_CAPACITY = 128 * 1024;
+    /** A big argument's array starts at most this large and doubles as its bytes arrive. */
+    private static final int BIG_ARG_FIRST_ALLOCATION = 1024 * 1024;
 
     /** {@link #next} found no complete command; feed more bytes. */
     public static final int NEED_MORE = 0;
@@ -33,9 +60,15 @@ public final class RequestDecoder {
     private static final int REQ_INLINE = 1;
     private static final int REQ_MULTIBULK = 2;
 
+    private static final byte[] EMPTY = new byte[0];
+
     private byte[] buf = EMPTY;
     private int readIndex;
     private int writeIndex;
+    /** The end of what Redis would have read by now; parsing never looks past it. */
+    private int window;
+    /** Where the command being decoded starts; bytes before it may be discarded. */
+    private int commandStart;
 
     private final Argv argv = new Argv();
     private int reqType = REQ_NONE;
@@ -43,29 +76,37 @@ public final class RequestDecoder {
     private int multibulkRemaining;
     /** Length of the bulk being read, or -1 while its {@code $n} line is still unread. */
     private long bulkLength = -1;
-    /** Where the command being decoded starts; bytes before it may be discarded. */
-    private int commandStart;
+    /** The array of the big bulk being read, filled straight from {@link #feed}; null otherwise. */
+    private byte[] bigArg;
+    private int bigFill;
+    /** Set by a protocol error: from then on every feed is ignored and {@link #next} repeats the error. */
     private String error;
-
-    private static final byte[] EMPTY = new byte[0];
 
     public Argv argv() {
         return argv;
     }
 
-    /** Redis's reply text for the last {@link #ERROR}, without the leading '-'. */
+    /** Redis's reply text for the {@link #ERROR}, without the leading '-'; null before any. */
     public String error() {
         return error;
     }
 
-    /** Bytes received but not yet consumed by a complete command (Redis's query buffer length). */
+    /** Bytes received but not yet consumed by a complete command. */
     public int pendingBytes() {
-        return writeIndex - commandStart;
+        return writeIndex - commandStart + bigFill;
+    }
+
+    /**
+     * Bytes received and not parsed yet: what Redis holds in its query buffer between reads,
+     * since it moves each parsed argument out. {@code client-query-buffer-limit} applies to it.
+     */
+    public long unparsedBytes() {
+        return (long) writeIndex - readIndex + bigFill;
     }
 
     /** Bytes of buffer held for this client, for memory accounting and idle shrinking. */
     public int capacity() {
-        return buf.length;
+        return buf.length + (bigArg == null ? 0 : bigArg.length);
     }
 
     /** True when no command is half-read, so dropping the buffer loses nothing. */
@@ -76,33 +117,65 @@ public final class RequestDecoder {
     /** Releases the buffer of an idle client; the next feed allocates a fitting one. */
     public void trim() {
         if (idle()) {
+            argv.clear();
             buf = EMPTY;
-            readIndex = writeIndex = commandStart = 0;
+            readIndex = writeIndex = window = commandStart = 0;
         }
     }
 
     public void feed(ByteBuf in) {
         int n = in.readableBytes();
-        ensureWritable(n);
-        in.readBytes(buf, writeIndex, n);
-        writeIndex += n;
+        if (error != null) {
+            in.skipBytes(n);
+            return;
+        }
+        if (bigArg != null && bigFill < bulkLength) {
+            int take = (int) Math.min(n, bulkLength - bigFill);
+            growBigArg(bigFill + take);
+            in.readBytes(bigArg, bigFill, take);
+            bigFill += take;
+            n -= take;
+        }
+        if (n > 0) {
+            ensureWritable(n);
+            in.readBytes(buf, writeIndex, n);
+            writeIndex += n;
+        }
     }
 
     public void feed(byte[] in, int off, int len) {
-        ensureWritable(len);
-        System.arraycopy(in, off, buf, writeIndex, len);
-        writeIndex += len;
+        if (error != null) {
+            return;
+        }
+        if (bigArg != null && bigFill < bulkLength) {
+            int take = (int) Math.min(len, bulkLength - bigFill);
+            growBigArg(bigFill + take);
+            System.arraycopy(in, off, bigArg, bigFill, take);
+            bigFill += take;
+            off += take;
+            len -= take;
+        }
+        if (len > 0) {
+            ensureWritable(len);
+            System.arraycopy(in, off, buf, writeIndex, len);
+            writeIndex += len;
+        }
     }
 
     private void ensureWritable(int n) {
         if (writeIndex + n <= buf.length) {
             return;
         }
+        if ((long) writeIndex - commandStart + n > DETACH_ABOVE && readIndex > commandStart) {
+            // A command of very many small arguments: give the parsed ones arrays of their own
+            // so the buffer holds only unparsed bytes, as Redis's query buffer does.
+            argv.own(buf);
+            commandStart = readIndex;
+        }
         int live = writeIndex - commandStart;
-        int need = live + n;
-        if (bulkLength >= 0) {
-            // A known bulk is coming: make room for all of it at once instead of doubling repeatedly.
-            need = (int) Math.max(need, Math.min(Integer.MAX_VALUE - 8, (readIndex - commandStart) + bulkLength + 2));
+        long need = (long) live + n;
+        if (need > MAX_ARRAY_BULK) {
+            throw new IllegalStateException("query buffer cannot grow past " + MAX_ARRAY_BULK + " bytes");
         }
         byte[] target = buf;
         if (need > buf.length) {
@@ -110,7 +183,7 @@ public final class RequestDecoder {
             while (cap < need) {
                 cap <<= 1;
             }
-            target = new byte[(int) Math.min(cap, Integer.MAX_VALUE - 8)];
+            target = new byte[(int) Math.min(cap, MAX_ARRAY_BULK)];
         }
         System.arraycopy(buf, commandStart, target, 0, live);
         int delta = -commandStart;
@@ -118,7 +191,26 @@ public final class RequestDecoder {
         buf = target;
         readIndex += delta;
         writeIndex += delta;
+        window += delta;
         commandStart = 0;
+    }
+
+    /**
+     * Makes the big argument's array hold at least {@code fill} bytes. It grows by doubling
+     * instead of taking the announced length at once, so a client that announces 512 MB and
+     * sends nothing does not make the server commit 512 MB.
+     */
+    private void growBigArg(int fill) {
+        if (fill <= bigArg.length) {
+            return;
+        }
+        long cap = Math.max(bigArg.length, 1);
+        while (cap < fill) {
+            cap <<= 1;
+        }
+        byte[] grown = new byte[(int) Math.min(cap, bulkLength)];
+        System.arraycopy(bigArg, 0, grown, 0, bigFill);
+        bigArg = grown;
     }
 
     /**
@@ -128,10 +220,54 @@ public final class RequestDecoder {
      * @param maxBulkLength {@code proto-max-bulk-len}
      */
     public int next(boolean authRequired, long maxBulkLength) {
+        if (error != null) {
+            return ERROR;
+        }
+        while (true) {
+            int r = parse(authRequired, maxBulkLength);
+            if (r != NEED_MORE) {
+                return r;
+            }
+            if (!advanceWindow()) {
+                if (reqType == REQ_NONE && readIndex == writeIndex) {
+                    rewind();
+                }
+                return NEED_MORE;
+            }
+        }
+    }
+
+    /**
+     * Extends what the parser may see by one Redis read: up to 16 KB, or inside a big bulk,
+     * exactly what is left of it and its CRLF (the payload itself lives in {@link #bigArg}).
+     * False when there is nothing more to see.
+     */
+    private boolean advanceWindow() {
+        int before = window;
+        if (bigArg != null) {
+            if (bigFill < bulkLength) {
+                return false;
+            }
+            // Redis's read of "the rest of the bulk" ends just after the two bytes that follow it.
+            window = Math.max(window, Math.min(writeIndex, readIndex + 2));
+        } else {
+            window += Math.min(READ_CHUNK, writeIndex - window);
+        }
+        return window != before;
+    }
+
+    /** Everything consumed: reuse the buffer from its start, or drop it if a big request grew it. */
+    private void rewind() {
+        readIndex = writeIndex = window = commandStart = 0;
+        if (buf.length > KEEP_IDLE_CAPACITY) {
+            argv.clear();
+            buf = EMPTY;
+        }
+    }
+
+    private int parse(boolean authRequired, long maxBulkLength) {
         if (reqType == REQ_NONE) {
-            if (readIndex == writeIndex) {
-                // Everything consumed: rewind so the buffer is reused from its start.
-                readIndex = writeIndex = commandStart = 0;
+            if (readIndex == window) {
                 return NEED_MORE;
             }
             argv.clear();
@@ -148,19 +284,19 @@ public final class RequestDecoder {
 
     private int multibulk(boolean authRequired, long maxBulkLength) {
         if (multibulkRemaining == 0) {
-            int cr = indexOf(buf, readIndex, writeIndex, (byte) '\r');
+            int cr = lineEnd(readIndex, (byte) '\r');
             if (cr < 0) {
-                if (writeIndex - readIndex > INLINE_MAX_SIZE) {
+                if (window - readIndex > INLINE_MAX_SIZE) {
                     return fail("Protocol error: too big mbulk count string");
                 }
                 return NEED_MORE;
             }
-            // Redis looks for '\r' and then only checks that one more byte has arrived.
-            if (cr + 1 >= writeIndex) {
+            // Redis finds the '\r' and then only checks that one more byte has arrived.
+            if (cr + 1 >= window) {
                 return NEED_MORE;
             }
             long count = parseLength(buf, readIndex + 1, cr);
-            if (count == Long.MIN_VALUE || count > Integer.MAX_VALUE) {
+            if (count == INVALID || count > Integer.MAX_VALUE) {
                 return fail("Protocol error: invalid multibulk length");
             }
             if (count > UNAUTHENTICATED_MAX_MULTIBULK && authRequired) {
@@ -171,49 +307,81 @@ public final class RequestDecoder {
                 return COMMAND; // "*0" and "*-1" are empty requests
             }
             multibulkRemaining = (int) count;
+            // Like Redis, trust the count only so far: a huge header costs nothing until its arguments come.
             argv.ensureCapacity((int) Math.min(count, 1024));
         }
         while (multibulkRemaining > 0) {
             if (bulkLength == -1) {
-                int cr = indexOf(buf, readIndex, writeIndex, (byte) '\r');
-                if (cr < 0) {
-                    if (writeIndex - readIndex > INLINE_MAX_SIZE) {
-                        return fail("Protocol error: too big bulk count string");
-                    }
+                int r = bulkHeader(authRequired, maxBulkLength);
+                if (r != COMMAND) {
+                    return r;
+                }
+            }
+            if (bigArg != null) {
+                if (bigFill < bulkLength || window - readIndex < 2) {
                     return NEED_MORE;
                 }
-                if (cr + 1 >= writeIndex) {
+                argv.addOwned(bigArg); // exactly bulkLength long: it grew to that size and no further
+                bigArg = null;
+                bigFill = 0;
+                readIndex += 2; // not checked for CRLF, as in Redis
+            } else {
+                if (window - readIndex < bulkLength + 2) {
                     return NEED_MORE;
                 }
-                if (buf[readIndex] != '$') {
-                    return fail("Protocol error: expected '$', got '" + (char) (buf[readIndex] & 0xff) + "'");
-                }
-                long len = parseLength(buf, readIndex + 1, cr);
-                if (len == Long.MIN_VALUE || len < 0 || len > maxBulkLength) {
-                    return fail("Protocol error: invalid bulk length");
-                }
-                if (len > UNAUTHENTICATED_MAX_BULK && authRequired) {
-                    return fail("Protocol error: unauthenticated bulk length");
-                }
-                readIndex = cr + 2;
-                bulkLength = len;
+                argv.add(buf, readIndex, (int) bulkLength);
+                readIndex += (int) bulkLength + 2; // not checked for CRLF, as in Redis
             }
-            // Like Redis, the two bytes after the payload are skipped, not checked for CRLF.
-            if (writeIndex - readIndex < bulkLength + 2) {
-                return NEED_MORE;
-            }
-            argv.add(buf, readIndex, (int) bulkLength);
-            readIndex += (int) bulkLength + 2;
             bulkLength = -1;
             multibulkRemaining--;
         }
         return COMMAND;
     }
 
+    /** Reads a {@code $n} line; COMMAND when the length is known, else NEED_MORE or ERROR. */
+    private int bulkHeader(boolean authRequired, long maxBulkLength) {
+        int cr = lineEnd(readIndex, (byte) '\r');
+        if (cr < 0) {
+            if (window - readIndex > INLINE_MAX_SIZE) {
+                return fail("Protocol error: too big bulk count string");
+            }
+            return NEED_MORE;
+        }
+        if (cr + 1 >= window) {
+            return NEED_MORE;
+        }
+        if (buf[readIndex] != '$') {
+            return fail("Protocol error: expected '$', got '" + (char) (buf[readIndex] & 0xff) + "'");
+        }
+        long len = parseLength(buf, readIndex + 1, cr);
+        if (len == INVALID || len < 0 || len > maxBulkLength || len > MAX_ARRAY_BULK) {
+            return fail("Protocol error: invalid bulk length");
+        }
+        if (len > UNAUTHENTICATED_MAX_BULK && authRequired) {
+            return fail("Protocol error: unauthenticated bulk length");
+        }
+        readIndex = cr + 2;
+        bulkLength = len;
+        if (len >= BIG_ARG) {
+            startBigArg();
+        }
+        return COMMAND;
+    }
+
+    /** Moves the payload bytes already buffered into the big argument's own array. */
+    private void startBigArg() {
+        int present = (int) Math.min(writeIndex - readIndex, bulkLength);
+        bigArg = new byte[(int) Math.min(bulkLength, Math.max(present, BIG_ARG_FIRST_ALLOCATION))];
+        System.arraycopy(buf, readIndex, bigArg, 0, present);
+        bigFill = present;
+        readIndex += present;
+        window = Math.max(window, readIndex);
+    }
+
     private int inline() {
-        int nl = indexOf(buf, readIndex, writeIndex, (byte) '\n');
+        int nl = lineEnd(readIndex, (byte) '\n');
         if (nl < 0) {
-            if (writeIndex - readIndex > INLINE_MAX_SIZE) {
+            if (window - readIndex > INLINE_MAX_SIZE) {
                 return fail("Protocol error: too big inline request");
             }
             return NEED_MORE;
@@ -231,31 +399,51 @@ public final class RequestDecoder {
 
     private int fail(String message) {
         error = message;
-        // The connection closes after the error; nothing more is parsed from it.
-        readIndex = writeIndex;
-        multibulkRemaining = 0;
-        bulkLength = -1;
-        argv.clear();
+        discard();
         return ERROR;
     }
 
-    private static int indexOf(byte[] b, int from, int to, byte target) {
-        for (int i = from; i < to; i++) {
-            if (b[i] == target) {
+    /** Drops all input; the connection is about to close. */
+    private void discard() {
+        readIndex = writeIndex = window = commandStart = 0;
+        reqType = REQ_NONE;
+        multibulkRemaining = 0;
+        bulkLength = -1;
+        bigArg = null;
+        bigFill = 0;
+        argv.clear();
+    }
+
+    /**
+     * The position of {@code target} in the window, searching as C's {@code strchr} does on
+     * Redis's NUL-terminated buffer: a NUL byte first means "not found".
+     */
+    private int lineEnd(int from, byte target) {
+        byte[] b = buf;
+        for (int i = from, to = window; i < to; i++) {
+            byte c = b[i];
+            if (c == target) {
                 return i;
+            }
+            if (c == 0) {
+                return -1;
             }
         }
         return -1;
     }
 
+    /** What {@link #parseLength} returns for text that is not a number. */
+    static final long INVALID = Long.MIN_VALUE;
+
     /**
      * Parses a length as Redis's string2ll does: optional '-', no '+', no leading zeros, no
-     * spaces, 64-bit range. Returns Long.MIN_VALUE when the text is not such a number.
+     * "-0", no spaces, at most 20 characters, 64-bit range. Returns {@link #INVALID} for anything
+     * else. Only the sign of a negative length matters to the protocol, so -2^63 comes back as -1.
      */
     static long parseLength(byte[] b, int from, int to) {
         int len = to - from;
         if (len == 0 || len > 20) {
-            return Long.MIN_VALUE;
+            return INVALID;
         }
         if (len == 1 && b[from] == '0') {
             return 0;
@@ -266,23 +454,27 @@ public final class RequestDecoder {
             negative = true;
             p++;
             if (p == to) {
-                return Long.MIN_VALUE;
+                return INVALID;
             }
         }
         if (b[p] < '1' || b[p] > '9') {
-            return Long.MIN_VALUE;
+            return INVALID;
         }
+        // Accumulate as a negative number, whose range reaches -2^63.
         long v = 0;
         for (; p < to; p++) {
             int d = b[p] - '0';
             if (d < 0 || d > 9) {
-                return Long.MIN_VALUE;
+                return INVALID;
             }
-            if (v > (Long.MAX_VALUE - d) / 10) {
-                return Long.MIN_VALUE; // lengths near the 64-bit edge are invalid anyway
+            if (v < (Long.MIN_VALUE + d) / 10) {
+                return INVALID;
             }
-            v = v * 10 + d;
+            v = v * 10 - d;
         }
-        return negative ? -v : v;
+        if (negative) {
+            return v == Long.MIN_VALUE ? -1 : v;
+        }
+        return v == Long.MIN_VALUE ? INVALID : -v;
     }
 }

@@ -83,7 +83,8 @@ public final class Dispatcher {
     private void unknownCommand(Client c, Argv argv) {
         StringBuilder args = new StringBuilder();
         for (int i = 1; i < argv.count() && args.length() < 128; i++) {
-            args.append('\'').append(truncated(argv, i, 128 - args.length())).append("' ");
+            int room = 128 - args.length(); // measured before the opening quote, as Redis does
+            args.append('\'').append(truncated(argv, i, room)).append("' ");
         }
         c.reply.error("ERR unknown command '" + truncated(argv, 0, 128)
                 + "', with args beginning with: " + args);

@@ -37,6 +37,8 @@ public final class Engine {
     private static final long SPIN_NANOS = Long.getLong("cinnabar.engine.spinNanos", 50_000L);
     /** Bound on tasks run before flushing replies, so a flood of input cannot starve the output. */
     private static final int MAX_TASKS_PER_FLUSH = 256;
+    /** Replies a client may pile up between commands before they are sent without waiting for the batch end. */
+    private static final int EARLY_FLUSH_BYTES = 1024 * 1024;
 
     private final ServerConfig config;
     private final Clock clock;
@@ -48,6 +50,7 @@ public final class Engine {
     private final ActiveExpireCycle activeExpire;
     private final Queue<EngineTask> inbox = PlatformDependent.newMpscQueue();
     private final ArrayList<Client> flushList = new ArrayList<>();
+    private final List<Client> earlyFlush = java.util.Arrays.asList(new Client[1]);
     private final ByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
     private final AtomicLong nextClientId = new AtomicLong(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -60,6 +63,7 @@ public final class Engine {
     private volatile boolean running;
     private long nextCronNanos;
     private long cronLoops;
+    private long lastAttackLogMillis = Long.MIN_VALUE / 2;
 
     public Engine(ServerConfig config, Clock clock) {
         this.config = config;
@@ -285,7 +289,59 @@ public final class Engine {
                 continue;
             }
             c.argv = decoder.argv();
+            if (c.argv.is(0, "post") || c.argv.is(0, "host:")) {
+                crossProtocolAttack(c);
+                return;
+            }
             dispatcher.dispatch(c);
+            flushEarlyIfLarge(c);
+        }
+        if (!c.closed && decoder.unparsedBytes() > config.clientQueryBufferLimit) {
+            // Redis drops such a client at once, unsent replies included, and says so only in the log.
+            ServerLog.warning("Closing client that reached max query buffer length: " + c);
+            kill(c);
+        }
+    }
+
+    /**
+     * An HTTP request sent to the server, likely by a browser tricked into it: Redis drops the
+     * connection at once, without a reply, not even to the commands before it, and logs it at
+     * most once a minute.
+     */
+    private void crossProtocolAttack(Client c) {
+        long now = clock.millis();
+        if (Math.abs(now - lastAttackLogMillis) > 60_000) {
+            ServerLog.warning("Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: "
+                    + "commands to Redis. This is likely due to an attacker attempting to use Cross Protocol "
+                    + "Scripting to compromise your Redis instance. Connection aborted.");
+            lastAttackLogMillis = now;
+        }
+        kill(c);
+    }
+
+    /**
+     * Hands a client's replies to the transport before the batch ends once they pass
+     * {@link #EARLY_FLUSH_BYTES}: a deep pipeline then streams out while it runs instead of
+     * piling up into one giant buffer.
+     */
+    private void flushEarlyIfLarge(Client c) {
+        ByteBuf out = c.reply.buffer();
+        if (out != null && out.readableBytes() >= EARLY_FLUSH_BYTES && flusher != null && c.channel != null && !c.closed) {
+            stats.netOutputBytes += out.readableBytes();
+            earlyFlush.set(0, c);
+            flusher.flush(earlyFlush);
+            output(c); // a fresh buffer for the commands still to run
+        }
+    }
+
+    /**
+     * The client will send nothing more: once everything it sent has been answered, the
+     * connection closes, as with Redis, which frees a client when its read returns 0.
+     */
+    public void inputEnded(Client c) {
+        if (!c.closed) {
+            c.closeAfterReply = true;
+            output(c);
         }
     }
 

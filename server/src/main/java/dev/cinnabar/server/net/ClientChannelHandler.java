@@ -3,23 +3,54 @@ package dev.cinnabar.server.net;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.engine.Engine;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.unix.DomainSocketAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The I/O side of one connection: hands what it reads to the engine untouched (decoding happens
- * on the engine thread, into the client's own buffer) and stops reading while the connection
- * cannot keep up with its replies, so a slow reader cannot make the server buffer without bound.
+ * on the engine thread, into the client's own buffer) and stops reading while either side falls
+ * behind, so no client can make the server buffer without bound:
+ * <ul>
+ *   <li>the connection cannot take its replies as fast as they come (Netty's writability, from
+ *       the write-buffer watermarks), or</li>
+ *   <li>more than {@link #INPUT_HIGH} bytes read from it wait for the engine. Reading resumes
+ *       once the engine is down to {@link #INPUT_LOW}.</li>
+ * </ul>
+ * Redis gets both for free by reading only when it is ready to parse; here the I/O thread runs
+ * ahead of the engine, so it has to be told.
+ *
+ * <p>Everything one read event gets from the socket goes to the engine as one piece, as Redis
+ * parses what one read(2) returned: the decoder's 64 KB limits replay Redis's read sizes over
+ * that piece (see {@code RequestDecoder}), which only works if Netty's smaller reads are joined.
  */
 final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
+    static final long INPUT_HIGH = 1024 * 1024;
+    static final long INPUT_LOW = 256 * 1024;
+
     private final Engine engine;
     private Client client;
+    private ChannelHandlerContext ctx;
+    /** Bytes read and handed to the engine that it has not consumed yet; the engine lowers it. */
+    private final AtomicLong unconsumed = new AtomicLong();
+    /** Set on the I/O thread when it stopped reading for {@link #unconsumed}; read by the engine. */
+    private volatile boolean pausedForInput;
+    /** What this read event got so far; handed on at read-complete. */
+    private ByteBuf received;
 
     ClientChannelHandler(Engine engine) {
         this.engine = engine;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
     }
 
     @Override
@@ -32,11 +63,75 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        InboundBatch.read(engine, ctx.channel().eventLoop(), client, (ByteBuf) msg);
+        ByteBuf data = (ByteBuf) msg;
+        if (unconsumed.addAndGet(data.readableBytes()) > INPUT_HIGH && !pausedForInput) {
+            pausedForInput = true;
+            updateAutoRead();
+        }
+        if (received == null) {
+            received = data;
+        } else {
+            if (!(received instanceof CompositeByteBuf)) {
+                received = ctx.alloc().compositeBuffer(16).addComponent(true, received);
+            }
+            ((CompositeByteBuf) received).addComponent(true, data);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        handOver();
+        ctx.fireChannelReadComplete();
+    }
+
+    private void handOver() {
+        if (received != null) {
+            InboundBatch.read(engine, ctx.channel().eventLoop(), this, client, received);
+            received = null;
+        }
+    }
+
+    /** The engine consumed {@code n} bytes of this connection's input; on the engine thread. */
+    void consumed(int n) {
+        long left = unconsumed.addAndGet(-n);
+        if (pausedForInput && left <= INPUT_LOW) {
+            ctx.channel().eventLoop().execute(this::resumeAfterInput);
+        }
+    }
+
+    private void resumeAfterInput() {
+        if (pausedForInput && unconsumed.get() <= INPUT_LOW) {
+            pausedForInput = false;
+            updateAutoRead();
+        }
+    }
+
+    /** Reads only while both the replies and the input keep up; on the I/O thread. */
+    private void updateAutoRead() {
+        Channel ch = ctx.channel();
+        ch.config().setAutoRead(ch.isWritable() && !pausedForInput);
+    }
+
+    /**
+     * The client shut down its sending side (a {@code printf ... | nc -N} user): everything it
+     * sent is still answered, as Redis answers what it read before the end of the stream, and
+     * then the connection closes.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            handOver();
+            if (client != null) {
+                InboundBatch.inputEnded(engine, ctx.channel().eventLoop(), client);
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        handOver();
         if (client != null) {
             InboundBatch.disconnected(engine, ctx.channel().eventLoop(), client);
         }
@@ -45,8 +140,8 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        // Back-pressure: a client that does not read its replies stops being read from.
-        ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+        // A client that does not read its replies stops being read from.
+        updateAutoRead();
         ctx.fireChannelWritabilityChanged();
     }
 

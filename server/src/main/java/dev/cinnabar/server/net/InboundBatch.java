@@ -3,6 +3,7 @@ package dev.cinnabar.server.net;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.engine.Engine;
 import dev.cinnabar.server.engine.EngineTask;
+import dev.cinnabar.server.log.ServerLog;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.util.Arrays;
@@ -15,12 +16,15 @@ import java.util.Arrays;
 final class InboundBatch implements EngineTask {
     private static final Object CONNECTED = new Object();
     private static final Object DISCONNECTED = new Object();
+    private static final Object INPUT_ENDED = new Object();
 
     private static final FastThreadLocal<InboundBatch> CURRENT = new FastThreadLocal<>();
 
     private final Engine engine;
     private Client[] clients = new Client[16];
     private Object[] events = new Object[16];
+    /** For reads, the connection to tell how much the engine consumed; null for other events. */
+    private ClientChannelHandler[] readers = new ClientChannelHandler[16];
     private int size;
 
     private InboundBatch(Engine engine) {
@@ -28,15 +32,19 @@ final class InboundBatch implements EngineTask {
     }
 
     static void connected(Engine engine, io.netty.channel.EventLoop loop, Client c) {
-        current(engine, loop).add(c, CONNECTED);
+        current(engine, loop).add(c, CONNECTED, null);
     }
 
-    static void read(Engine engine, io.netty.channel.EventLoop loop, Client c, ByteBuf data) {
-        current(engine, loop).add(c, data);
+    static void read(Engine engine, io.netty.channel.EventLoop loop, ClientChannelHandler reader, Client c, ByteBuf data) {
+        current(engine, loop).add(c, data, reader);
+    }
+
+    static void inputEnded(Engine engine, io.netty.channel.EventLoop loop, Client c) {
+        current(engine, loop).add(c, INPUT_ENDED, null);
     }
 
     static void disconnected(Engine engine, io.netty.channel.EventLoop loop, Client c) {
-        current(engine, loop).add(c, DISCONNECTED);
+        current(engine, loop).add(c, DISCONNECTED, null);
     }
 
     private static InboundBatch current(Engine engine, io.netty.channel.EventLoop loop) {
@@ -58,13 +66,15 @@ final class InboundBatch implements EngineTask {
         }
     }
 
-    private void add(Client c, Object event) {
+    private void add(Client c, Object event, ClientChannelHandler reader) {
         if (size == clients.length) {
             clients = Arrays.copyOf(clients, size * 2);
             events = Arrays.copyOf(events, size * 2);
+            readers = Arrays.copyOf(readers, size * 2);
         }
         clients[size] = c;
         events[size] = event;
+        readers[size] = reader;
         size++;
     }
 
@@ -73,12 +83,28 @@ final class InboundBatch implements EngineTask {
         for (int i = 0; i < size; i++) {
             Client c = clients[i];
             Object ev = events[i];
-            if (ev == CONNECTED) {
-                e.connected(c);
-            } else if (ev == DISCONNECTED) {
-                e.disconnected(c);
-            } else {
-                e.input(c, (ByteBuf) ev);
+            try {
+                if (ev == CONNECTED) {
+                    e.connected(c);
+                } else if (ev == DISCONNECTED) {
+                    e.disconnected(c);
+                } else if (ev == INPUT_ENDED) {
+                    e.inputEnded(c);
+                } else {
+                    ByteBuf data = (ByteBuf) ev;
+                    int n = data.readableBytes();
+                    try {
+                        e.input(c, data);
+                    } finally {
+                        readers[i].consumed(n);
+                    }
+                }
+            } catch (RuntimeException failure) {
+                // A bug met while serving one client must not lose the other clients' input in
+                // this batch; that client is dropped rather than left waiting for a reply.
+                ServerLog.warning("Closing " + c + " after an internal error: " + failure);
+                failure.printStackTrace();
+                e.kill(c);
             }
         }
     }

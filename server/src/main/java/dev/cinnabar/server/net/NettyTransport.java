@@ -119,6 +119,8 @@ public final class NettyTransport implements ReplyFlusher {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+                // The end of a client's input is not the end of its replies (see ClientChannelHandler).
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -167,6 +169,8 @@ public final class NettyTransport implements ReplyFlusher {
                 .group(group)
                 .channel(EpollServerDomainSocketChannel.class)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+                // The end of a client's input is not the end of its replies (see ClientChannelHandler).
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -254,22 +258,26 @@ public final class NettyTransport implements ReplyFlusher {
             if (c.channel == null) {
                 continue;
             }
-            ByteBuf out = c.reply.buffer();
-            boolean close = c.closeAfterReply && !c.closed;
             if (c.closed) {
+                // Something replied to a client after it went away (a publish, an unblock):
+                // nobody will send those bytes, so give the buffer back now.
+                ByteBuf orphan = c.takeOutput();
+                if (orphan != null) {
+                    orphan.release();
+                }
                 continue;
             }
-            if (out == null || !out.isReadable()) {
+            boolean close = c.closeAfterReply;
+            ByteBuf out = c.takeOutput();
+            if (out != null && !out.isReadable()) {
                 if (!close) {
-                    continue; // keep the empty buffer for the next batch
+                    c.reply.buffer(out); // keep the empty buffer for the next batch
+                    continue;
                 }
+                out.release();
                 out = null;
-                ByteBuf empty = c.takeOutput();
-                if (empty != null) {
-                    empty.release();
-                }
-            } else {
-                c.takeOutput();
+            } else if (out == null && !close) {
+                continue;
             }
             EventLoop loop = c.channel.eventLoop();
             OutboundBatch b;
