@@ -1,24 +1,229 @@
 package dev.cinnabar.server;
 
+import dev.cinnabar.server.command.CommandSpec;
+import dev.cinnabar.server.command.CommandTable;
+import dev.cinnabar.server.config.ConfigLoader;
+import dev.cinnabar.server.config.Directive;
+import dev.cinnabar.server.config.Directives;
+import dev.cinnabar.server.config.OpenFilesLimit;
+import dev.cinnabar.server.config.ServerArguments;
 import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.log.ServerLog;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import sun.misc.Signal;
 
-/** Command-line entry point: {@code java -jar cinnabar-server.jar [config file] [--directive value ...]}. */
+/**
+ * {@code java -jar cinnabar-server.jar [configfile | -] [--directive value ...]}: the same
+ * command line as redis-server, with the same start-up log and the same exits (status 1 and the
+ * reason for a bad configuration or a port that cannot be bound).
+ */
 public final class Main {
+    private static volatile CinnabarServer running;
+
     private Main() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        if (args.length > 0 && isHelpOrVersion(args[0])) {
+            System.exit(new CommandLine(new Usage()).execute(args[0]));
+        }
         ServerConfig config = new ServerConfig();
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--port")) {
-                config.port = Integer.parseInt(args[++i]);
-            } else if (args[i].equals("--requirepass")) {
-                config.requirePass = args[++i];
+        ServerArguments cli = ServerArguments.parse(args, ServerArguments.workingDir());
+        Set<String> seen = load(config, cli);
+        ServerLog.level(ServerLog.Level.parse(config.logLevel));
+        ServerLog.file(config.logFile.isEmpty() ? null : config.resolvePath(config.logFile));
+
+        ServerLog.warning("oO0OoO0OoO0Oo Cinnabar is starting oO0OoO0OoO0Oo");
+        ServerLog.warning("Cinnabar version=" + Version.CINNABAR + ", redis_version=" + Version.REDIS
+                + ", bits=64, java=" + System.getProperty("java.version") + ", pid=" + ServerLog.pid()
+                + ", just started");
+        if (cli.noArguments) {
+            ServerLog.warning("Warning: no config file specified, using the default config. In order to specify a "
+                    + "config file use java -jar cinnabar-server.jar /path/to/cinnabar.conf");
+        } else {
+            ServerLog.warning("Configuration loaded");
+        }
+        warnAboutUnsupported(config, seen);
+        if (!OpenFilesLimit.adjustAtStartup(config)) {
+            System.exit(1);
+        }
+        try {
+            running = CinnabarServer.start(config);
+        } catch (IOException e) {
+            System.exit(1);
+        }
+        installSignalHandlers();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            CinnabarServer s = running;
+            if (s != null) {
+                s.shutdown();
+            }
+        }, "cinnabar-shutdown"));
+    }
+
+    private static boolean isHelpOrVersion(String a) {
+        return a.equals("-h") || a.equals("--help") || a.equals("-v") || a.equals("--version");
+    }
+
+    /**
+     * Reads the configuration the arguments name. A bad line ends the process with Redis's
+     * banner on standard error; an unreadable file with a log line; both with status 1.
+     */
+    private static Set<String> load(ServerConfig config, ServerArguments cli) {
+        ConfigLoader loader = new ConfigLoader(config, Main::commandNames);
+        if (cli.noArguments) {
+            return loader.seen();
+        }
+        try {
+            String file = null;
+            if (cli.configFile != null) {
+                config.configFile = cli.configFile;
+                file = ConfigLoader.readFile(cli.configFile);
+            }
+            String stdin = null;
+            if (cli.fromStdin) {
+                ServerLog.warning("Reading config from stdin");
+                stdin = new String(System.in.readAllBytes(), StandardCharsets.ISO_8859_1);
+            }
+            loader.load(cli.configText(file, stdin));
+        } catch (ConfigLoader.FatalError e) {
+            PrintStream err = System.err;
+            err.write(e.render(), 0, e.render().length);
+            err.flush();
+            System.exit(1);
+        } catch (ConfigLoader.UnreadableFile e) {
+            ServerLog.warning(e.getMessage());
+            System.exit(1);
+        } catch (IOException e) {
+            ServerLog.warning("Fatal error, can't read config from stdin: " + e.getMessage());
+            System.exit(1);
+        }
+        if (!config.modules.isEmpty()) {
+            ServerLog.warning("Module " + config.modules.get(0).get(0)
+                    + " failed to load: Cinnabar cannot load Redis modules");
+            System.exit(1);
+        }
+        if (!loader.moduleConfigs().isEmpty()) {
+            ServerLog.warning("Module Configuration detected without loadmodule directive or no ApplyConfig call: aborting");
+            System.exit(1);
+        }
+        return loader.seen();
+    }
+
+    /** Names for rename-command to check against; loads the command table, so only on demand. */
+    private static Set<String> commandNames() {
+        Set<String> names = new HashSet<>();
+        for (CommandSpec c : CommandTable.load().topLevel()) {
+            names.add(c.name);
+        }
+        return names;
+    }
+
+    /**
+     * One warning for what the configuration asks and Cinnabar cannot do yet, so nothing is
+     * silently ignored; daemonize gets its own, since the answer there is "never".
+     */
+    private static void warnAboutUnsupported(ServerConfig config, Set<String> seen) {
+        if (config.daemonize) {
+            ServerLog.warning("WARNING: daemonize yes is not supported: a JVM cannot fork. "
+                    + "Cinnabar keeps running in the foreground; use a service manager to run it in the background.");
+        }
+        List<String> pending = new ArrayList<>();
+        for (String name : seen) {
+            Directive d = Directives.lookup(name);
+            if (d != null && d.effect() == Directive.Effect.PENDING) {
+                pending.add(name);
+            } else if (d == null) {
+                pending.add(name);
             }
         }
-        ServerLog.warning("oO0OoO0OoO0Oo Cinnabar is starting oO0OoO0OoO0Oo");
-        CinnabarServer server = CinnabarServer.start(config);
-        Runtime.getRuntime().addShutdownHook(new Thread(server::shutdown, "cinnabar-shutdown"));
+        if (!pending.isEmpty()) {
+            ServerLog.warning("WARNING: these directives are accepted but not in effect in Cinnabar yet: "
+                    + String.join(", ", pending));
+        }
+    }
+
+    private static void installSignalHandlers() {
+        try {
+            Signal.handle(new Signal("TERM"), s -> shutdownOnSignal("SIGTERM"));
+            Signal.handle(new Signal("INT"), s -> shutdownOnSignal("SIGINT"));
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            // No signal support here: the shutdown hook still stops the server, with the JVM's status.
+        }
+    }
+
+    private static void shutdownOnSignal(String name) {
+        ServerLog.fromSignalHandler("Received " + name + " scheduling shutdown...");
+        CinnabarServer s = running;
+        if (s != null) {
+            s.shutdown();
+        }
+        System.exit(0);
+    }
+
+    /** The --help and --version texts; every other argument is the redis-server command line. */
+    @Command(name = "cinnabar-server",
+            versionProvider = Usage.VersionText.class,
+            usageHelpWidth = 100,
+            customSynopsis = {
+                "java -jar cinnabar-server.jar [configfile | -] [--directive value ...]",
+                "       java -jar cinnabar-server.jar -h | --help | -v | --version",
+            },
+            description = {
+                "",
+                "Cinnabar, a Redis-compatible in-memory data structure server on the JVM.",
+                "It reads redis.conf files and takes the same command line as redis-server.",
+            },
+            footer = {
+                "",
+                "The configuration is the file (or standard input when the argument is '-', or both when",
+                "'-' comes last), followed by the options: each --name starts a config line and the",
+                "arguments after it are its values, so the last setting of a directive wins.",
+                "",
+                "Examples:",
+                "  java -jar cinnabar-server.jar",
+                "  java -jar cinnabar-server.jar /etc/redis/redis.conf",
+                "  java -jar cinnabar-server.jar --port 7777",
+                "  java -jar cinnabar-server.jar --port 7777 --replicaof 127.0.0.1 8888",
+                "  java -jar cinnabar-server.jar cinnabar.conf --loglevel verbose --save 60 1000",
+                "  echo 'maxmemory 128mb' | java -jar cinnabar-server.jar -",
+            })
+    static final class Usage implements Callable<Integer> {
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+        boolean help;
+
+        @Option(names = {"-v", "--version"}, versionHelp = true,
+                description = "Show the version, and the Redis version Cinnabar is compatible with, and exit.")
+        boolean version;
+
+        @Parameters(paramLabel = "configfile", arity = "0..1",
+                description = "A redis.conf-style configuration file, or '-' for standard input.")
+        String configFile;
+
+        @Override
+        public Integer call() {
+            return 0;
+        }
+
+        static final class VersionText implements CommandLine.IVersionProvider {
+            @Override
+            public String[] getVersion() {
+                return new String[] {
+                    "Cinnabar server v=" + Version.CINNABAR + " redis_version=" + Version.REDIS + " bits=64 java="
+                            + System.getProperty("java.version"),
+                };
+            }
+        }
     }
 }

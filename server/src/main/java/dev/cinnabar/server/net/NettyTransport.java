@@ -151,7 +151,7 @@ public final class NettyTransport implements ReplyFlusher {
             }
             ServerLog.warning("Warning: Could not create server TCP listening socket " + address + ":"
                     + config.port + ": " + reason(e));
-            throw new IOException("Failed listening on port " + config.port + " (tcp), aborting.", e);
+            throw new IOException("Failed listening on port " + config.port + " (TCP), aborting.", e);
         }
     }
 
@@ -161,7 +161,7 @@ public final class NettyTransport implements ReplyFlusher {
                     + config.unixSocket);
             return;
         }
-        Path path = Path.of(config.unixSocket);
+        Path path = config.resolvePath(config.unixSocket);
         Files.deleteIfExists(path);
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
@@ -201,6 +201,39 @@ public final class NettyTransport implements ReplyFlusher {
             }
         }
         return set;
+    }
+
+    /**
+     * CONFIG SET port or bind: closes the TCP listeners, then listens again with the current
+     * settings, as Redis does. On failure nothing new is left open and the caller restores the
+     * old settings and calls this again.
+     */
+    public synchronized void rebindTcp() throws IOException {
+        List<Channel> old = new ArrayList<>();
+        for (Channel ch : listeners) {
+            if (ch.localAddress() instanceof InetSocketAddress) {
+                old.add(ch);
+            }
+        }
+        for (Channel ch : old) {
+            ch.close().awaitUninterruptibly(1000);
+            listeners.remove(ch);
+        }
+        dualStackBound = false;
+        if (config.port == 0) {
+            return;
+        }
+        int before = listeners.size();
+        try {
+            for (String address : bindAddresses()) {
+                bindTcp(address);
+            }
+        } catch (IOException e) {
+            while (listeners.size() > before) {
+                listeners.remove(listeners.size() - 1).close().awaitUninterruptibly(1000);
+            }
+            throw e;
+        }
     }
 
     private Class<? extends ServerChannel> tcpServerChannel() {
