@@ -3,7 +3,6 @@ package dev.cinnabar.server;
 import dev.cinnabar.server.command.CommandSpec;
 import dev.cinnabar.server.command.CommandTable;
 import dev.cinnabar.server.config.ConfigLoader;
-import dev.cinnabar.server.config.Directive;
 import dev.cinnabar.server.config.Directives;
 import dev.cinnabar.server.config.OpenFilesLimit;
 import dev.cinnabar.server.config.ServerArguments;
@@ -131,23 +130,16 @@ public final class Main {
     }
 
     /**
-     * One warning for what the configuration asks and Cinnabar cannot do yet, so nothing is
-     * silently ignored; daemonize gets its own, since the answer there is "never".
+     * One warning naming every directive the configuration sets to something other than Redis's
+     * default whose feature Cinnabar does not have yet, so nothing asked for is silently ignored;
+     * daemonize gets its own, since the answer there is "never".
      */
     private static void warnAboutUnsupported(ServerConfig config, Set<String> seen) {
         if (config.daemonize) {
             ServerLog.warning("WARNING: daemonize yes is not supported: a JVM cannot fork. "
                     + "Cinnabar keeps running in the foreground; use a service manager to run it in the background.");
         }
-        List<String> pending = new ArrayList<>();
-        for (String name : seen) {
-            Directive d = Directives.lookup(name);
-            if (d != null && d.effect() == Directive.Effect.PENDING) {
-                pending.add(name);
-            } else if (d == null) {
-                pending.add(name);
-            }
-        }
+        List<String> pending = Directives.pendingChanges(config, seen);
         if (!pending.isEmpty()) {
             ServerLog.warning("WARNING: these directives are accepted but not in effect in Cinnabar yet: "
                     + String.join(", ", pending));

@@ -27,6 +27,7 @@ public final class ConfigLoader {
     private final Set<String> seen = new LinkedHashSet<>();
     private final List<String> moduleConfigs = new ArrayList<>();
     private Set<String> liveCommandNames;
+    private boolean checkLogFile = true;
 
     /**
      * @param commandNames the server's command names, asked for only when a rename-command line
@@ -35,6 +36,15 @@ public final class ConfigLoader {
     public ConfigLoader(ServerConfig config, Supplier<Set<String>> commandNames) {
         this.config = config;
         this.commandNames = commandNames;
+    }
+
+    /**
+     * Skips opening the log file after reading, the one side effect of loading; for reading a
+     * configuration only to look at it.
+     */
+    ConfigLoader withoutLogFileCheck() {
+        checkLogFile = false;
+        return this;
     }
 
     /** The primary names of the directives the configuration set, in order of first appearance. */
@@ -141,7 +151,7 @@ public final class ConfigLoader {
         } else if (name.equals("loadmodule") && argc >= 2) {
             config.modules.add(new ArrayList<>(argv.subList(1, argc)));
         } else if (name.indexOf('.') >= 0) {
-            if (argc != 2) {
+            if (argc < 2) {
                 throw new ConfigError("Module config specified without value");
             }
             moduleConfigs.add(argv.get(0));
@@ -180,7 +190,7 @@ public final class ConfigLoader {
 
     /** Redis opens the log file once while loading, because it could not stop later. */
     private void checkLogFile() throws FatalError {
-        if (config.logFile.isEmpty()) {
+        if (!checkLogFile || config.logFile.isEmpty()) {
             return;
         }
         Path p = config.resolvePath(config.logFile);

@@ -305,6 +305,25 @@ public final class Directives {
         return Collections.unmodifiableMap(BY_NAME);
     }
 
+    /**
+     * Of the directives a configuration set ({@code seen}, primary names, plus "user"), those that
+     * are not in effect yet and differ from their default: what a start-up warning must name.
+     */
+    public static List<String> pendingChanges(ServerConfig config, java.util.Collection<String> seen) {
+        ServerConfig defaults = new ServerConfig();
+        List<String> out = new ArrayList<>();
+        for (String name : seen) {
+            Directive d = lookup(name);
+            if (d == null) {
+                // ACL users: no ACL yet, so the users a file declares do not exist.
+                out.add(name);
+            } else if (d.effect() == Directive.Effect.PENDING && !d.get(config).equals(d.get(defaults))) {
+                out.add(name);
+            }
+        }
+        return out;
+    }
+
     // ---------------------------------------------------------------- table builders
 
     private static Directive add(Directive d) {

@@ -80,12 +80,14 @@ public final class NettyTransport implements ReplyFlusher {
         List<String> out = new ArrayList<>();
         boolean anyV4 = false;
         boolean anyV6 = false;
-        for (String a : config.bind) {
+        // "bind" with no address means the default ones, as in Redis.
+        String[] bind = config.bind.length == 0 ? new String[] {"*", "-::*"} : config.bind;
+        for (String a : bind) {
             String bare = a.startsWith("-") ? a.substring(1) : a;
             anyV4 |= bare.equals("*");
             anyV6 |= bare.equals("::*");
         }
-        for (String a : config.bind) {
+        for (String a : bind) {
             String bare = a.startsWith("-") ? a.substring(1) : a;
             // Linux's IPv6 wildcard also accepts IPv4, so "* ::*" is one dual-stack socket;
             // keep "*" mandatory if it was, by trying it after the IPv6 one failed.
