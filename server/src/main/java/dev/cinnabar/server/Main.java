@@ -57,11 +57,7 @@ public final class Main {
         if (!OpenFilesLimit.adjustAtStartup(config)) {
             System.exit(1);
         }
-        try {
-            running = CinnabarServer.start(config);
-        } catch (IOException e) {
-            System.exit(1);
-        }
+        // Before listening: a signal that comes as soon as the port answers must find them.
         installSignalHandlers();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             CinnabarServer s = running;
@@ -69,6 +65,11 @@ public final class Main {
                 s.shutdown();
             }
         }, "cinnabar-shutdown"));
+        try {
+            running = CinnabarServer.start(config);
+        } catch (IOException e) {
+            System.exit(1);
+        }
     }
 
     private static boolean isHelpOrVersion(String a) {
