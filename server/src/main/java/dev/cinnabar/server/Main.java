@@ -9,18 +9,12 @@ import dev.cinnabar.server.config.ServerArguments;
 import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.log.ServerLog;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import sun.misc.Signal;
 
 /**
  * {@code java -jar cinnabar-server.jar [configfile | -] [--directive value ...]}: the same
@@ -35,7 +29,13 @@ public final class Main {
 
     public static void main(String[] args) {
         if (args.length > 0 && isHelpOrVersion(args[0])) {
-            System.exit(new CommandLine(new Usage()).execute(args[0]));
+            System.exit(new CommandLine(new CommandLineHelp()).execute(args[0]));
+        }
+        for (String a : args) {
+            if (a.equalsIgnoreCase("--sentinel")) {
+                ServerLog.warning("Sentinel mode is not supported by Cinnabar, exiting.");
+                System.exit(1);
+            }
         }
         ServerConfig config = new ServerConfig();
         ServerArguments cli = ServerArguments.parse(args, ServerArguments.workingDir());
@@ -58,7 +58,7 @@ public final class Main {
             System.exit(1);
         }
         // Before listening: a signal that comes as soon as the port answers must find them.
-        installSignalHandlers();
+        ShutdownSignals.install(() -> running);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             CinnabarServer s = running;
             if (s != null) {
@@ -98,9 +98,8 @@ public final class Main {
             }
             loader.load(cli.configText(file, stdin));
         } catch (ConfigLoader.FatalError e) {
-            PrintStream err = System.err;
-            err.write(e.render(), 0, e.render().length);
-            err.flush();
+            System.err.write(e.render(), 0, e.render().length);
+            System.err.flush();
             System.exit(1);
         } catch (ConfigLoader.UnreadableFile e) {
             ServerLog.warning(e.getMessage());
@@ -144,79 +143,6 @@ public final class Main {
         if (!pending.isEmpty()) {
             ServerLog.warning("WARNING: these directives are accepted but not in effect in Cinnabar yet: "
                     + String.join(", ", pending));
-        }
-    }
-
-    private static void installSignalHandlers() {
-        try {
-            Signal.handle(new Signal("TERM"), s -> shutdownOnSignal("SIGTERM"));
-            Signal.handle(new Signal("INT"), s -> shutdownOnSignal("SIGINT"));
-        } catch (IllegalArgumentException | UnsupportedOperationException e) {
-            // No signal support here: the shutdown hook still stops the server, with the JVM's status.
-        }
-    }
-
-    private static void shutdownOnSignal(String name) {
-        ServerLog.fromSignalHandler("Received " + name + " scheduling shutdown...");
-        CinnabarServer s = running;
-        if (s != null) {
-            s.shutdown();
-        }
-        System.exit(0);
-    }
-
-    /** The --help and --version texts; every other argument is the redis-server command line. */
-    @Command(name = "cinnabar-server",
-            versionProvider = Usage.VersionText.class,
-            usageHelpWidth = 100,
-            customSynopsis = {
-                "java -jar cinnabar-server.jar [configfile | -] [--directive value ...]",
-                "       java -jar cinnabar-server.jar -h | --help | -v | --version",
-            },
-            description = {
-                "",
-                "Cinnabar, a Redis-compatible in-memory data structure server on the JVM.",
-                "It reads redis.conf files and takes the same command line as redis-server.",
-            },
-            footer = {
-                "",
-                "The configuration is the file (or standard input when the argument is '-', or both when",
-                "'-' comes last), followed by the options: each --name starts a config line and the",
-                "arguments after it are its values, so the last setting of a directive wins.",
-                "",
-                "Examples:",
-                "  java -jar cinnabar-server.jar",
-                "  java -jar cinnabar-server.jar /etc/redis/redis.conf",
-                "  java -jar cinnabar-server.jar --port 7777",
-                "  java -jar cinnabar-server.jar --port 7777 --replicaof 127.0.0.1 8888",
-                "  java -jar cinnabar-server.jar cinnabar.conf --loglevel verbose --save 60 1000",
-                "  echo 'maxmemory 128mb' | java -jar cinnabar-server.jar -",
-            })
-    static final class Usage implements Callable<Integer> {
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-        boolean help;
-
-        @Option(names = {"-v", "--version"}, versionHelp = true,
-                description = "Show the version, and the Redis version Cinnabar is compatible with, and exit.")
-        boolean version;
-
-        @Parameters(paramLabel = "configfile", arity = "0..1",
-                description = "A redis.conf-style configuration file, or '-' for standard input.")
-        String configFile;
-
-        @Override
-        public Integer call() {
-            return 0;
-        }
-
-        static final class VersionText implements CommandLine.IVersionProvider {
-            @Override
-            public String[] getVersion() {
-                return new String[] {
-                    "Cinnabar server v=" + Version.CINNABAR + " redis_version=" + Version.REDIS + " bits=64 java="
-                            + System.getProperty("java.version"),
-                };
-            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.cinnabar.server.config;
 
+import dev.cinnabar.server.log.ServerLog;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.AccessDeniedException;
@@ -261,6 +262,10 @@ final class SpecialDirectives {
                     throw new ConfigError("Invalid oom-score-adj-values, elements must be between -2000 and 2000.");
                 }
                 v[i] = (int) (long) n;
+            }
+            if (v[1] < v[0] || v[2] < v[1]) {
+                ServerLog.warning("The oom-score-adj-values configuration may not work for non-privileged processes! "
+                        + "Please consult the documentation.");
             }
             if (Arrays.equals(v, c.oomScoreAdjValues)) {
                 return Result.UNCHANGED;

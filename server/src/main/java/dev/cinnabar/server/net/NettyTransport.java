@@ -247,6 +247,11 @@ public final class NettyTransport implements ReplyFlusher {
         if (m != null && m.contains("Address already in use")) {
             return "bind: Address already in use";
         }
+        // Netty's native transport says "bind(..) failed with error(-99): <strerror>".
+        int at = m == null ? -1 : m.indexOf("failed with error(");
+        if (at >= 0 && m.indexOf("): ", at) > 0) {
+            return "bind: " + m.substring(m.indexOf("): ", at) + 3);
+        }
         return m == null ? e.toString() : m;
     }
 
