@@ -189,4 +189,39 @@ class ServerLifecycleIT {
         assertTrue(text.contains("* Removing the pid file.\n"), "notice lines once loglevel is notice again:\n" + text);
         assertTrue(text.endsWith("# Cinnabar is now ready to exit, bye bye...\n"), text);
     }
+
+    @Test
+    void supervisedBySystemdNotifiesReadyAndStopping() throws Exception {
+        // systemd listens on a Unix datagram socket; the JDK cannot, Python can.
+        Path sock = tmp.resolve("notify.sock");
+        Path got = tmp.resolve("notify.txt");
+        Process listener = new ProcessBuilder("python3", "-c", String.join("\n",
+                "import socket, sys",
+                "s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)",
+                "s.bind(sys.argv[1])",
+                "s.settimeout(30)",
+                "with open(sys.argv[2], 'w') as out:",
+                "    while True:",
+                "        d = s.recv(4096).decode()",
+                "        out.write(d)",
+                "        out.flush()",
+                "        if 'STOPPING=1' in d:",
+                "            break"), sock.toString(), got.toString()).start();
+        for (int i = 0; i < 500 && !Files.exists(sock); i++) {
+            Thread.sleep(10);
+        }
+        int port = ServerProcess.freePort();
+        ProcessBuilder pb = new ProcessBuilder(ConfigFileIT.cinnabar("--port", Integer.toString(port), "--supervised",
+                "systemd")).directory(tmp.toFile()).redirectErrorStream(true).redirectOutput(tmp.resolve("log").toFile());
+        pb.environment().put("NOTIFY_SOCKET", sock.toString());
+        Process p = pb.start();
+        ConfigFileIT.awaitPort(p, port);
+        p.destroy();
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+        assertTrue(listener.waitFor(10, TimeUnit.SECONDS));
+        assertEquals("STATUS=Cinnabar is loading...\nSTATUS=Ready to accept connections\nREADY=1\nSTOPPING=1\n",
+                Files.readString(got));
+        assertTrue(Files.readString(tmp.resolve("log")).contains("* supervised by systemd. Please make sure you set "
+                + "appropriate values for TimeoutStartSec and TimeoutStopSec in your service unit."));
+    }
 }

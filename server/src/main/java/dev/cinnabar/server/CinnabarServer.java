@@ -23,6 +23,7 @@ public final class CinnabarServer implements ConfigHooks {
     private final NettyTransport transport;
     private volatile boolean stopped;
     private Path pidFile;
+    private SystemdNotify systemd;
 
     private CinnabarServer(ServerConfig config) {
         this.config = config;
@@ -37,6 +38,7 @@ public final class CinnabarServer implements ConfigHooks {
     public static CinnabarServer start(ServerConfig config) throws IOException {
         CinnabarServer s = new CinnabarServer(config);
         applyRenames(s.engine.commands(), config);
+        s.systemd = SystemdNotify.forConfig(config);
         ServerLog.role(config.masterHost.isEmpty() ? 'M' : 'S');
         try {
             s.transport.start();
@@ -62,6 +64,9 @@ public final class CinnabarServer implements ConfigHooks {
         }
         if (!config.unixSocket.isEmpty()) {
             ServerLog.notice("The server is now ready to accept connections at " + config.unixSocket);
+        }
+        if (s.systemd != null) {
+            s.systemd.ready(config);
         }
         return s;
     }
@@ -154,6 +159,9 @@ public final class CinnabarServer implements ConfigHooks {
         }
         stopped = true;
         ServerLog.warning("User requested shutdown...");
+        if (systemd != null) {
+            systemd.stopping();
+        }
         engine.stop(5000);
         transport.stop();
         if (pidFile != null) {

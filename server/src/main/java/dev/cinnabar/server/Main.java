@@ -28,6 +28,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        warmUpInBackground();
         if (args.length > 0 && isHelpOrVersion(args[0])) {
             System.exit(new CommandLine(new CommandLineHelp()).execute(args[0]));
         }
@@ -58,7 +59,7 @@ public final class Main {
             System.exit(1);
         }
         // Before listening: a signal that comes as soon as the port answers must find them.
-        ShutdownSignals.install(() -> running);
+        ShutdownSignals.install();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             CinnabarServer s = running;
             if (s != null) {
@@ -70,6 +71,26 @@ public final class Main {
         } catch (IOException e) {
             System.exit(1);
         }
+        ShutdownSignals.started(running);
+    }
+
+    /**
+     * Loads the network layer's classes and native library on the second core while this one
+     * reads the configuration and builds the engine: they are a good part of the start-up time.
+     */
+    private static void warmUpInBackground() {
+        Thread t = new Thread(() -> {
+            try {
+                io.netty.channel.epoll.Epoll.isAvailable();
+                Class.forName("io.netty.bootstrap.ServerBootstrap");
+                Class.forName("io.netty.channel.MultiThreadIoEventLoopGroup");
+                Class.forName("io.netty.buffer.PooledByteBufAllocator").getField("DEFAULT").get(null);
+            } catch (ReflectiveOperationException | LinkageError e) {
+                // Only a warm-up: the real start reports any problem.
+            }
+        }, "cinnabar-warmup");
+        t.setDaemon(true);
+        t.start();
     }
 
     private static boolean isHelpOrVersion(String a) {

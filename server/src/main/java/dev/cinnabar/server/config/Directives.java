@@ -130,7 +130,7 @@ public final class Directives {
         str("requirepass", null, MOD | SENSITIVE, "requirePass", true, null, null).effect(ACTIVE);
 
         // ---- enums
-        words("supervised", IMMUTABLE, "supervised", "no", "upstart", "systemd", "auto", "no");
+        words("supervised", IMMUTABLE, "supervised", "no", "upstart", "systemd", "auto", "no").effect(ACTIVE);
         words("syslog-facility", IMMUTABLE, "syslogFacility", "local0",
                 "user", "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7");
         words("repl-diskless-load", MOD, "replDisklessLoad", "disabled", "disabled", "on-empty-db", "swapdb");
