@@ -271,4 +271,22 @@ class ConfigFileIT {
         // Redis appends new lines in the order of its hash table: compare them as a set.
         assertEquals(new HashSet<>(Arrays.asList(redis[1].split("\n"))), new HashSet<>(Arrays.asList(ours[1].split("\n"))));
     }
+
+    @Test
+    void renameCommandLikeRedis() throws Exception {
+        Path conf = tmp.resolve("rename.conf");
+        Files.writeString(conf, "rename-command CONFIG cfg\nrename-command flushall \"\"\n");
+        int redisPort = ServerProcess.freePort();
+        try (ServerProcess c = ServerProcess.cinnabar(conf.toString());
+                ServerProcess r = ServerProcess.start("redis", redis(conf.toString(), "--port", Integer.toString(redisPort)),
+                        redisPort);
+                RawConnection rc = new RawConnection(r.port()); RawConnection cc = new RawConnection(c.port())) {
+            List<String[]> commands = List.of(new String[] {"CONFIG", "GET", "hz"}, new String[] {"cfg", "GET", "hz"},
+                    new String[] {"CFG", "SET", "hz", "x"}, new String[] {"cfg"}, new String[] {"FLUSHALL"},
+                    new String[] {"cfg", "nosuch"});
+            for (String[] cmd : commands) {
+                assertEquals(rc.call(cmd), cc.call(cmd), String.join(" ", cmd));
+            }
+        }
+    }
 }
