@@ -134,7 +134,14 @@ public final class ConfigLoader {
             if (!d.has(Directive.MULTI_ARG) && argc != 2) {
                 throw new ConfigError("wrong number of arguments");
             }
-            d.set(config, argv.subList(1, argc).toArray(new String[0]), ctx);
+            String[] args = argv.subList(1, argc).toArray(new String[0]);
+            if (d.has(Directive.MULTI_ARG) && argc == 2 && !args[0].isEmpty()) {
+                // One quoted value holds them all, as in --save "900 1 300 10"; unbalanced
+                // quotes inside it leave no arguments at all.
+                List<String> split = Quoting.splitArgs(args[0]);
+                args = split == null ? new String[0] : split.toArray(new String[0]);
+            }
+            d.set(config, args, ctx);
             seen.add(d.name());
             return;
         }

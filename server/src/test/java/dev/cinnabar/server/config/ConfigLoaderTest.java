@@ -210,6 +210,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aSingleQuotedValueOfAMultiArgumentDirectiveIsSplit() throws Exception {
+        assertArrayEquals(new long[] {900, 1, 300, 10}, load("save \"900 1 300 10\"\n").save);
+        assertArrayEquals(new String[] {"127.0.0.1", "-::1"}, load("bind \" 127.0.0.1  -::1 \"\n").bind);
+        assertArrayEquals(new long[0], load("save \" \"\n").save);
+        assertArrayEquals(new long[0], load("save \"10 'x\"\n").save, "unbalanced inside: no arguments");
+        ServerArguments cli = ServerArguments.parse(new String[] {"--client-output-buffer-limit", "pubsub 1 2 3"}, "/");
+        assertArrayEquals(new long[] {1, 2, 3}, load(cli.configText(null, null)).clientOutputBufferLimits[2]);
+    }
+
+    @Test
     void commandLineOptionsComeAfterTheFile() throws Exception {
         ServerArguments cli = ServerArguments.parse(new String[] {"x.conf", "--port", "abc"}, "/w");
         ConfigLoader.FatalError e = fails(cli.configText("port 1\nhz 2\n", null));
