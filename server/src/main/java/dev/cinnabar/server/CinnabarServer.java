@@ -1,5 +1,8 @@
 package dev.cinnabar.server;
 
+import dev.cinnabar.server.command.CommandTable;
+import dev.cinnabar.server.config.ConfigError;
+import dev.cinnabar.server.config.ConfigHooks;
 import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.engine.Clock;
 import dev.cinnabar.server.engine.Engine;
@@ -10,12 +13,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** A running server: the engine, the transport, and their start and stop in the right order. */
-public final class CinnabarServer {
+/**
+ * A running server: the engine, the transport, and their start and stop in Redis's order, with
+ * Redis's log lines. Also what CONFIG SET calls when a change must reach the sockets.
+ */
+public final class CinnabarServer implements ConfigHooks {
     private final ServerConfig config;
     private final Engine engine;
     private final NettyTransport transport;
     private volatile boolean stopped;
+    private Path pidFile;
+    private SystemdNotify systemd;
 
     private CinnabarServer(ServerConfig config) {
         this.config = config;
@@ -23,17 +31,51 @@ public final class CinnabarServer {
         this.transport = new NettyTransport(engine, config);
     }
 
-    /** Builds the server, binds its listeners and starts the engine. */
+    /**
+     * Builds the server, binds its listeners and starts the engine. Throws when a listener cannot
+     * be opened, after logging why in Redis's words.
+     */
     public static CinnabarServer start(ServerConfig config) throws IOException {
         CinnabarServer s = new CinnabarServer(config);
-        s.transport.start();
-        ServerLog.role('M');
+        applyRenames(s.engine.commands(), config);
+        s.systemd = SystemdNotify.forConfig(config);
+        ServerLog.role(config.masterHost.isEmpty() ? 'M' : 'S');
+        try {
+            s.transport.start();
+        } catch (IOException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("Failed listening")) {
+                ServerLog.warning(e.getMessage());
+            }
+            s.transport.stop();
+            throw e;
+        }
+        if (config.port == 0 && config.unixSocket.isEmpty()) {
+            ServerLog.warning("Configured to not listen anywhere, exiting.");
+            s.transport.stop();
+            throw new IOException("Configured to not listen anywhere");
+        }
+        s.writePidFile();
         s.logo();
         ServerLog.warning("Server initialized");
         s.engine.start(s.transport);
-        s.writePidFile();
-        ServerLog.notice("Ready to accept connections");
+        config.hooks = s;
+        if (config.port != 0) {
+            ServerLog.notice("Ready to accept connections");
+        }
+        if (!config.unixSocket.isEmpty()) {
+            ServerLog.notice("The server is now ready to accept connections at " + config.unixSocket);
+        }
+        if (s.systemd != null) {
+            s.systemd.ready(config);
+        }
         return s;
+    }
+
+    /** The rename-command lines, checked when the file was read, applied to the live table. */
+    private static void applyRenames(CommandTable table, ServerConfig config) {
+        for (String[] r : config.renamedCommands) {
+            table.rename(r[0], r[1]);
+        }
     }
 
     public Engine engine() {
@@ -44,14 +86,19 @@ public final class CinnabarServer {
         return transport;
     }
 
+    public ServerConfig config() {
+        return config;
+    }
+
     public int port() {
         return transport.boundPort();
     }
 
     private void logo() {
         String pad = "                ";
+        String mode = config.clusterEnabled ? "cluster" : "standalone";
         ServerLog.raw(pad + "Cinnabar " + Version.CINNABAR + " (Redis " + Version.REDIS + " compatible) 64 bit\n"
-                + pad + "Running in standalone mode\n"
+                + pad + "Running in " + mode + " mode\n"
                 + pad + "Port: " + config.port + "\n"
                 + pad + "PID: " + ServerLog.pid() + "\n\n");
     }
@@ -60,12 +107,50 @@ public final class CinnabarServer {
         if (config.pidFile.isEmpty()) {
             return;
         }
+        Path p = config.resolvePath(config.pidFile);
         try {
-            Files.writeString(Path.of(config.pidFile), ServerLog.pid() + "\n", StandardCharsets.US_ASCII);
+            Files.writeString(p, ServerLog.pid() + "\n", StandardCharsets.US_ASCII);
+            pidFile = p;
         } catch (IOException e) {
-            ServerLog.warning("Failed to write PID file: " + e.getMessage());
+            ServerLog.warning("Failed to write PID file: " + reason(e));
         }
     }
+
+    private static String reason(IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "No such file or directory";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "Permission denied";
+        }
+        return e.getMessage();
+    }
+
+    // ------------------------------------------------------------------ ConfigHooks
+
+    @Override
+    public void portChanged(ServerConfig c) throws ConfigError {
+        rebind();
+    }
+
+    @Override
+    public void bindChanged(ServerConfig c) throws ConfigError {
+        try {
+            transport.rebindTcp();
+        } catch (IOException e) {
+            throw new ConfigError("Failed to bind to specified addresses.");
+        }
+    }
+
+    private void rebind() throws ConfigError {
+        try {
+            transport.rebindTcp();
+        } catch (IOException e) {
+            throw new ConfigError("Unable to listen on this port. Check server logs.");
+        }
+    }
+
+    // ------------------------------------------------------------------ stop
 
     /** Stops accepting, lets the engine finish its current work, and releases everything. */
     public synchronized void shutdown() {
@@ -74,12 +159,15 @@ public final class CinnabarServer {
         }
         stopped = true;
         ServerLog.warning("User requested shutdown...");
+        if (systemd != null) {
+            systemd.stopping();
+        }
         engine.stop(5000);
         transport.stop();
-        if (!config.pidFile.isEmpty()) {
+        if (pidFile != null) {
             ServerLog.notice("Removing the pid file.");
             try {
-                Files.deleteIfExists(Path.of(config.pidFile));
+                Files.deleteIfExists(pidFile);
             } catch (IOException ignored) {
                 // exiting anyway
             }
@@ -88,5 +176,9 @@ public final class CinnabarServer {
             ServerLog.notice("Removing the unix socket file.");
         }
         ServerLog.warning("Cinnabar is now ready to exit, bye bye...");
+    }
+
+    public boolean isStopped() {
+        return stopped;
     }
 }

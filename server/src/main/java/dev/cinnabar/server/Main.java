@@ -1,24 +1,169 @@
 package dev.cinnabar.server;
 
+import dev.cinnabar.server.command.CommandSpec;
+import dev.cinnabar.server.command.CommandTable;
+import dev.cinnabar.server.config.ConfigLoader;
+import dev.cinnabar.server.config.Directives;
+import dev.cinnabar.server.config.OpenFilesLimit;
+import dev.cinnabar.server.config.ServerArguments;
 import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.log.ServerLog;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import picocli.CommandLine;
 
-/** Command-line entry point: {@code java -jar cinnabar-server.jar [config file] [--directive value ...]}. */
+/**
+ * {@code java -jar cinnabar-server.jar [configfile | -] [--directive value ...]}: the same
+ * command line as redis-server, with the same start-up log and the same exits (status 1 and the
+ * reason for a bad configuration or a port that cannot be bound).
+ */
 public final class Main {
+    private static volatile CinnabarServer running;
+
     private Main() {
     }
 
-    public static void main(String[] args) throws Exception {
-        ServerConfig config = new ServerConfig();
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--port")) {
-                config.port = Integer.parseInt(args[++i]);
-            } else if (args[i].equals("--requirepass")) {
-                config.requirePass = args[++i];
+    public static void main(String[] args) {
+        warmUpInBackground();
+        if (args.length > 0 && isHelpOrVersion(args[0])) {
+            System.exit(new CommandLine(new CommandLineHelp()).execute(args[0]));
+        }
+        for (String a : args) {
+            if (a.equalsIgnoreCase("--sentinel")) {
+                ServerLog.warning("Sentinel mode is not supported by Cinnabar, exiting.");
+                System.exit(1);
             }
         }
+        ServerConfig config = new ServerConfig();
+        ServerArguments cli = ServerArguments.parse(args, ServerArguments.workingDir());
+        Set<String> seen = load(config, cli);
+        ServerLog.level(ServerLog.Level.parse(config.logLevel));
+        ServerLog.file(config.logFile.isEmpty() ? null : config.resolvePath(config.logFile));
+
         ServerLog.warning("oO0OoO0OoO0Oo Cinnabar is starting oO0OoO0OoO0Oo");
-        CinnabarServer server = CinnabarServer.start(config);
-        Runtime.getRuntime().addShutdownHook(new Thread(server::shutdown, "cinnabar-shutdown"));
+        ServerLog.warning("Cinnabar version=" + Version.CINNABAR + ", redis_version=" + Version.REDIS
+                + ", bits=64, java=" + System.getProperty("java.version") + ", pid=" + ServerLog.pid()
+                + ", just started");
+        if (cli.noArguments) {
+            ServerLog.warning("Warning: no config file specified, using the default config. In order to specify a "
+                    + "config file use java -jar cinnabar-server.jar /path/to/cinnabar.conf");
+        } else {
+            ServerLog.warning("Configuration loaded");
+        }
+        warnAboutUnsupported(config, seen);
+        if (!OpenFilesLimit.adjustAtStartup(config)) {
+            System.exit(1);
+        }
+        // Before listening: a signal that comes as soon as the port answers must find them.
+        ShutdownSignals.install();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            CinnabarServer s = running;
+            if (s != null) {
+                s.shutdown();
+            }
+        }, "cinnabar-shutdown"));
+        try {
+            running = CinnabarServer.start(config);
+        } catch (IOException e) {
+            System.exit(1);
+        }
+        ShutdownSignals.started(running);
+    }
+
+    /**
+     * Loads the network layer's classes and native library on the second core while this one
+     * reads the configuration and builds the engine: they are a good part of the start-up time.
+     */
+    private static void warmUpInBackground() {
+        Thread t = new Thread(() -> {
+            try {
+                io.netty.channel.epoll.Epoll.isAvailable();
+                Class.forName("io.netty.bootstrap.ServerBootstrap");
+                Class.forName("io.netty.channel.MultiThreadIoEventLoopGroup");
+                Class.forName("io.netty.buffer.PooledByteBufAllocator").getField("DEFAULT").get(null);
+            } catch (ReflectiveOperationException | LinkageError e) {
+                // Only a warm-up: the real start reports any problem.
+            }
+        }, "cinnabar-warmup");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static boolean isHelpOrVersion(String a) {
+        return a.equals("-h") || a.equals("--help") || a.equals("-v") || a.equals("--version");
+    }
+
+    /**
+     * Reads the configuration the arguments name. A bad line ends the process with Redis's
+     * banner on standard error; an unreadable file with a log line; both with status 1.
+     */
+    private static Set<String> load(ServerConfig config, ServerArguments cli) {
+        ConfigLoader loader = new ConfigLoader(config, Main::commandNames);
+        if (cli.noArguments) {
+            return loader.seen();
+        }
+        try {
+            String file = null;
+            if (cli.configFile != null) {
+                config.configFile = cli.configFile;
+                file = ConfigLoader.readFile(cli.configFile);
+            }
+            String stdin = null;
+            if (cli.fromStdin) {
+                ServerLog.warning("Reading config from stdin");
+                stdin = new String(System.in.readAllBytes(), StandardCharsets.ISO_8859_1);
+            }
+            loader.load(cli.configText(file, stdin));
+        } catch (ConfigLoader.FatalError e) {
+            System.err.write(e.render(), 0, e.render().length);
+            System.err.flush();
+            System.exit(1);
+        } catch (ConfigLoader.UnreadableFile e) {
+            ServerLog.warning(e.getMessage());
+            System.exit(1);
+        } catch (IOException e) {
+            ServerLog.warning("Fatal error, can't read config from stdin: " + e.getMessage());
+            System.exit(1);
+        }
+        if (!config.modules.isEmpty()) {
+            ServerLog.warning("Module " + config.modules.get(0).get(0)
+                    + " failed to load: Cinnabar cannot load Redis modules");
+            System.exit(1);
+        }
+        if (!loader.moduleConfigs().isEmpty()) {
+            ServerLog.warning("Module Configuration detected without loadmodule directive or no ApplyConfig call: aborting");
+            System.exit(1);
+        }
+        return loader.seen();
+    }
+
+    /** Names for rename-command to check against; loads the command table, so only on demand. */
+    private static Set<String> commandNames() {
+        Set<String> names = new HashSet<>();
+        for (CommandSpec c : CommandTable.load().topLevel()) {
+            names.add(c.name);
+        }
+        return names;
+    }
+
+    /**
+     * One warning naming every directive the configuration sets to something other than Redis's
+     * default whose feature Cinnabar does not have yet, so nothing asked for is silently ignored;
+     * daemonize gets its own, since the answer there is "never".
+     */
+    private static void warnAboutUnsupported(ServerConfig config, Set<String> seen) {
+        if (config.daemonize) {
+            ServerLog.warning("WARNING: daemonize yes is not supported: a JVM cannot fork. "
+                    + "Cinnabar keeps running in the foreground; use a service manager to run it in the background.");
+        }
+        List<String> pending = Directives.pendingChanges(config, seen);
+        if (!pending.isEmpty()) {
+            ServerLog.warning("WARNING: these directives are accepted but not in effect in Cinnabar yet: "
+                    + String.join(", ", pending));
+        }
     }
 }

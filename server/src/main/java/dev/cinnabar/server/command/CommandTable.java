@@ -24,6 +24,8 @@ public final class CommandTable {
     private final Map<String, CommandSpec> byFullName = new LinkedHashMap<>();
     private final List<CommandSpec> topLevel = new ArrayList<>();
     private CommandLookup lookup;
+    /** The names commands answer to, once rename-command changed them; null until then. */
+    private Map<String, CommandSpec> lookupNames;
 
     /** Loads the metadata shipped with the server. */
     public static CommandTable load() {
@@ -91,6 +93,29 @@ public final class CommandTable {
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(source + ": command " + name + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * rename-command: the command called {@code from} (any case) answers to {@code to} from now
+     * on, or to nothing when {@code to} is empty. Its metadata keeps its own name, as in Redis.
+     * Returns false when no command has that name.
+     */
+    public boolean rename(String from, String to) {
+        if (lookupNames == null) {
+            lookupNames = new LinkedHashMap<>();
+            for (CommandSpec c : topLevel) {
+                lookupNames.put(c.name, c);
+            }
+        }
+        CommandSpec spec = lookupNames.remove(from.toLowerCase(java.util.Locale.ROOT));
+        if (spec == null) {
+            return false;
+        }
+        if (!to.isEmpty()) {
+            lookupNames.put(to.toLowerCase(java.util.Locale.ROOT), spec);
+        }
+        lookup = new CommandLookup(lookupNames);
+        return true;
     }
 
     /** Binds a handler to a command by full name ({@code get}, {@code config|get}). */

@@ -1,10 +1,124 @@
 package dev.cinnabar.server.commands;
 
+import dev.cinnabar.protocol.ReplyWriter;
+import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.command.CommandError;
+import dev.cinnabar.server.command.CommandSpec;
 import dev.cinnabar.server.command.CommandTable;
+import dev.cinnabar.server.config.ConfigGet;
+import dev.cinnabar.server.config.ConfigRewriter;
+import dev.cinnabar.server.config.ConfigSet;
+import dev.cinnabar.server.config.ServerConfig;
+import dev.cinnabar.server.db.Keyspace;
+import dev.cinnabar.server.log.ServerLog;
+import io.netty.channel.unix.DomainSocketChannel;
+import java.util.ArrayList;
+import java.util.List;
 
-/** CONFIG GET, SET, RESETSTAT, REWRITE. */
+/** CONFIG GET, SET, RESETSTAT, REWRITE, HELP. */
 public final class ConfigCommands implements CommandFamily {
+    private static final String[] HELP = {
+        "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "GET <pattern>",
+        "    Return parameters matching the glob-like <pattern> and their values.",
+        "SET <directive> <value>",
+        "    Set the configuration <directive> to <value>.",
+        "RESETSTAT",
+        "    Reset statistics reported by the INFO command.",
+        "REWRITE",
+        "    Rewrite the configuration file.",
+        "HELP",
+        "    Prints this help.",
+    };
+
     @Override
     public void register(CommandTable t) {
+        t.bind("config|get", ConfigCommands::get);
+        t.bind("config|set", ConfigCommands::set);
+        t.bind("config|resetstat", ConfigCommands::resetstat);
+        t.bind("config|rewrite", ConfigCommands::rewrite);
+        t.bind("config|help", ConfigCommands::help);
+    }
+
+    // CONFIG GET parameter [parameter ...]
+    static void get(Client c) {
+        List<String> patterns = new ArrayList<>();
+        for (int i = 2; i < c.argv.count(); i++) {
+            patterns.add(c.argv.latin1(i));
+        }
+        List<String[]> found = ConfigGet.get(c.engine.config(), patterns);
+        ReplyWriter r = c.reply;
+        r.map(found.size());
+        for (String[] nv : found) {
+            r.bulk(ServerConfig.bytes(nv[0]));
+            r.bulk(ServerConfig.bytes(nv[1]));
+        }
+    }
+
+    // CONFIG SET parameter value [parameter value ...]
+    static void set(Client c) {
+        if ((c.argv.count() & 1) != 0) {
+            throw new CommandError(Errors.SYNTAX);
+        }
+        List<String> pairs = new ArrayList<>();
+        for (int i = 2; i < c.argv.count(); i++) {
+            pairs.add(c.argv.latin1(i));
+        }
+        String error = ConfigSet.set(c.engine.config(), pairs, isLocal(c));
+        if (error != null) {
+            throw new CommandError(error);
+        }
+        c.reply.ok();
+    }
+
+    /** Redis's test for enable-protected-configs local: a Unix socket or a loopback peer. */
+    static boolean isLocal(Client c) {
+        if (c.channel instanceof DomainSocketChannel) {
+            return true;
+        }
+        String addr = c.remoteAddress;
+        int colon = addr.lastIndexOf(':');
+        String host = colon >= 0 ? addr.substring(0, colon) : addr;
+        return host.equals("127.0.0.1") || host.equals("::1");
+    }
+
+    // CONFIG RESETSTAT
+    static void resetstat(Client c) {
+        c.engine.stats().reset();
+        Keyspace ks = c.engine.keyspace();
+        ks.hits = 0;
+        ks.misses = 0;
+        ks.expiredKeys = 0;
+        for (CommandSpec spec : c.engine.commands().all()) {
+            spec.calls = 0;
+            spec.microseconds = 0;
+            spec.failedCalls = 0;
+            spec.rejectedCalls = 0;
+        }
+        c.reply.ok();
+    }
+
+    // CONFIG REWRITE
+    static void rewrite(Client c) {
+        ServerConfig config = c.engine.config();
+        if (config.configFile.isEmpty()) {
+            throw new CommandError("ERR The server is running without a config file");
+        }
+        try {
+            ConfigRewriter.rewriteFile(config);
+        } catch (ConfigRewriter.RewriteFailed e) {
+            ServerLog.warning("CONFIG REWRITE failed: " + e.getMessage());
+            throw new CommandError("ERR Rewriting config file: " + e.getMessage());
+        }
+        ServerLog.warning("CONFIG REWRITE executed with success.");
+        c.reply.ok();
+    }
+
+    // CONFIG HELP
+    static void help(Client c) {
+        c.reply.array(HELP.length);
+        for (String line : HELP) {
+            c.reply.simple(line);
+        }
     }
 }

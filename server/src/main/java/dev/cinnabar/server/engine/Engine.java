@@ -237,7 +237,35 @@ public final class Engine {
         for (int i = 0; i < keyspace.count(); i++) {
             keyspace.db(i).cron(config.activeRehashing);
         }
+        closeIdleClients();
         flushReplies();
+    }
+
+    /**
+     * The {@code timeout} directive: closes clients idle for longer than that many seconds.
+     * (Redis spares replicas, masters, blocked and pub/sub clients; none exist here yet.)
+     */
+    private void closeIdleClients() {
+        long timeout = config.timeoutSeconds;
+        if (timeout <= 0 || clients.size() == 0) {
+            return;
+        }
+        long now = clock.millis();
+        List<Client> idle = null;
+        for (Client c : clients.all()) {
+            if ((now - c.lastInteractionMillis) / 1000 > timeout) {
+                if (idle == null) {
+                    idle = new ArrayList<>();
+                }
+                idle.add(c);
+            }
+        }
+        if (idle != null) {
+            for (Client c : idle) {
+                ServerLog.verbose("Closing idle client");
+                kill(c);
+            }
+        }
     }
 
     // ------------------------------------------------------------------ clients

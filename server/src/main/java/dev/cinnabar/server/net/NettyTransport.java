@@ -80,12 +80,14 @@ public final class NettyTransport implements ReplyFlusher {
         List<String> out = new ArrayList<>();
         boolean anyV4 = false;
         boolean anyV6 = false;
-        for (String a : config.bind) {
+        // "bind" with no address means the default ones, as in Redis.
+        String[] bind = config.bind.length == 0 ? new String[] {"*", "-::*"} : config.bind;
+        for (String a : bind) {
             String bare = a.startsWith("-") ? a.substring(1) : a;
             anyV4 |= bare.equals("*");
             anyV6 |= bare.equals("::*");
         }
-        for (String a : config.bind) {
+        for (String a : bind) {
             String bare = a.startsWith("-") ? a.substring(1) : a;
             // Linux's IPv6 wildcard also accepts IPv4, so "* ::*" is one dual-stack socket;
             // keep "*" mandatory if it was, by trying it after the IPv6 one failed.
@@ -153,7 +155,7 @@ public final class NettyTransport implements ReplyFlusher {
             }
             ServerLog.warning("Warning: Could not create server TCP listening socket " + address + ":"
                     + config.port + ": " + reason(e));
-            throw new IOException("Failed listening on port " + config.port + " (tcp), aborting.", e);
+            throw new IOException("Failed listening on port " + config.port + " (TCP), aborting.", e);
         }
     }
 
@@ -163,7 +165,7 @@ public final class NettyTransport implements ReplyFlusher {
                     + config.unixSocket);
             return;
         }
-        Path path = Path.of(config.unixSocket);
+        Path path = config.resolvePath(config.unixSocket);
         Files.deleteIfExists(path);
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
@@ -207,6 +209,39 @@ public final class NettyTransport implements ReplyFlusher {
         return set;
     }
 
+    /**
+     * CONFIG SET port or bind: closes the TCP listeners, then listens again with the current
+     * settings, as Redis does. On failure nothing new is left open and the caller restores the
+     * old settings and calls this again.
+     */
+    public synchronized void rebindTcp() throws IOException {
+        List<Channel> old = new ArrayList<>();
+        for (Channel ch : listeners) {
+            if (ch.localAddress() instanceof InetSocketAddress) {
+                old.add(ch);
+            }
+        }
+        for (Channel ch : old) {
+            ch.close().awaitUninterruptibly(1000);
+            listeners.remove(ch);
+        }
+        dualStackBound = false;
+        if (config.port == 0) {
+            return;
+        }
+        int before = listeners.size();
+        try {
+            for (String address : bindAddresses()) {
+                bindTcp(address);
+            }
+        } catch (IOException e) {
+            while (listeners.size() > before) {
+                listeners.remove(listeners.size() - 1).close().awaitUninterruptibly(1000);
+            }
+            throw e;
+        }
+    }
+
     private Class<? extends ServerChannel> tcpServerChannel() {
         return epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     }
@@ -215,6 +250,11 @@ public final class NettyTransport implements ReplyFlusher {
         String m = e.getMessage();
         if (m != null && m.contains("Address already in use")) {
             return "bind: Address already in use";
+        }
+        // Netty's native transport says "bind(..) failed with error(-99): <strerror>".
+        int at = m == null ? -1 : m.indexOf("failed with error(");
+        if (at >= 0 && m.indexOf("): ", at) > 0) {
+            return "bind: " + m.substring(m.indexOf("): ", at) + 3);
         }
         return m == null ? e.toString() : m;
     }

@@ -1,0 +1,60 @@
+package dev.cinnabar.server;
+
+import dev.cinnabar.server.log.ServerLog;
+import sun.misc.Signal;
+
+/**
+ * SIGTERM and SIGINT as redis-server handles them: a line from the signal handler, the orderly
+ * shutdown, and exit status 0. The JVM's own handling would run shutdown hooks but exit with
+ * 128 + the signal, which service managers and scripts read as a failure; sun.misc.Signal is
+ * the only way to take the signal over.
+ *
+ * <p>A signal that comes while the server is still starting (its port may already answer) is
+ * kept, like Redis's shutdown flag, and acted on as soon as the server is up.
+ */
+final class ShutdownSignals {
+    private static final Object LOCK = new Object();
+    private static CinnabarServer server;
+    private static boolean requested;
+
+    private ShutdownSignals() {
+    }
+
+    static void install() {
+        try {
+            Signal.handle(new Signal("TERM"), s -> received("SIGTERM"));
+            Signal.handle(new Signal("INT"), s -> received("SIGINT"));
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            // No signal support here: the shutdown hook still stops the server, with the JVM's status.
+        }
+    }
+
+    /** The server has started: from now on a signal stops it, and one that came already does now. */
+    static void started(CinnabarServer s) {
+        boolean stopNow;
+        synchronized (LOCK) {
+            server = s;
+            stopNow = requested;
+        }
+        if (stopNow) {
+            stop(s);
+        }
+    }
+
+    private static void received(String name) {
+        ServerLog.fromSignalHandler("Received " + name + " scheduling shutdown...");
+        CinnabarServer s;
+        synchronized (LOCK) {
+            requested = true;
+            s = server;
+        }
+        if (s != null) {
+            stop(s);
+        }
+    }
+
+    private static void stop(CinnabarServer s) {
+        s.shutdown();
+        System.exit(0);
+    }
+}

@@ -1,0 +1,20 @@
+package dev.cinnabar.server.config;
+
+/**
+ * What a running server does when CONFIG SET changes a directive whose effect lives outside
+ * {@link ServerConfig}, such as the listening sockets. A failure is reported with Redis's text and
+ * makes CONFIG SET restore every value it changed.
+ */
+public interface ConfigHooks {
+    /** For a server that is not running (tests, the embedded API before start). */
+    ConfigHooks NONE = new ConfigHooks() {
+    };
+
+    /** Listens on {@link ServerConfig#port} instead of the old port. */
+    default void portChanged(ServerConfig config) throws ConfigError {
+    }
+
+    /** Listens on the addresses of {@link ServerConfig#bind} instead of the old ones. */
+    default void bindChanged(ServerConfig config) throws ConfigError {
+    }
+}

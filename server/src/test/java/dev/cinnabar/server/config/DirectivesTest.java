@@ -1,0 +1,64 @@
+package dev.cinnabar.server.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DirectivesTest {
+    @Test
+    void everyNameAndAliasResolvesInAnyCase() {
+        for (Map.Entry<String, Directive> e : Directives.byName().entrySet()) {
+            assertSame(e.getValue(), Directives.lookup(e.getKey().toUpperCase()));
+        }
+        assertSame(Directives.lookup("replicaof"), Directives.lookup("SlaveOf"));
+        assertSame(Directives.lookup("hash-max-listpack-entries"), Directives.lookup("hash-max-ziplist-entries"));
+        assertNull(Directives.lookup("list-max-ziplist-entries"));
+    }
+
+    @Test
+    void theTableHasRedisesCount() {
+        // 192 names (aliases included) shown by CONFIG GET *, plus 5 hidden ones.
+        long shown = Directives.byName().values().stream().filter(d -> !d.has(Directive.HIDDEN)).count();
+        assertEquals(192, shown);
+        assertEquals(197, Directives.byName().size());
+    }
+
+    @Test
+    void settingTheShownValueChangesNothing() throws ConfigError {
+        // What GET prints, SET must read back: CONFIG SET's rollback relies on it.
+        ServerConfig c = new ServerConfig();
+        for (Directive d : Directives.all()) {
+            if (d.has(Directive.IMMUTABLE)) {
+                continue;
+            }
+            String before = d.get(c);
+            d.set(c, ConfigSet.argsOf(d, before), null);
+            assertEquals(before, d.get(c), d.name());
+        }
+    }
+
+    @Test
+    void activeDirectivesAreTheOnesCinnabarHonours() {
+        for (String name : List.of("port", "bind", "hz", "timeout", "maxclients", "requirepass", "loglevel", "logfile",
+                "pidfile", "dir", "databases", "unixsocket", "proto-max-bulk-len")) {
+            assertEquals(Directive.Effect.ACTIVE, Directives.lookup(name).effect(), name);
+        }
+        assertEquals(Directive.Effect.PENDING, Directives.lookup("appendonly").effect());
+        assertEquals(Directive.Effect.IGNORED, Directives.lookup("jemalloc-bg-thread").effect());
+    }
+
+    @Test
+    void keyspaceEventsRoundTrip() {
+        assertEquals("AKE", KeyspaceEvents.format(KeyspaceEvents.parse("KEA")));
+        assertEquals("AKEm", KeyspaceEvents.format(KeyspaceEvents.parse("gK$lshzxetmdnE")));
+        assertEquals("AKE", KeyspaceEvents.format(KeyspaceEvents.parse("g$lshzxetdKE")));
+        assertEquals("g$lshzxetKE", KeyspaceEvents.format(KeyspaceEvents.parse("g$lshzxetKE")));
+        assertEquals("nKm", KeyspaceEvents.format(KeyspaceEvents.parse("mKn")));
+        assertEquals(-1, KeyspaceEvents.parse("Q"));
+        assertEquals("", KeyspaceEvents.format(0));
+    }
+}
