@@ -134,6 +134,11 @@ public final class CinnabarServer implements ConfigHooks {
     }
 
     @Override
+    public void accessTrackingChanged(ServerConfig c) {
+        engine.applyAccessTracking();
+    }
+
+    @Override
     public void bindChanged(ServerConfig c) throws ConfigError {
         try {
             transport.rebindTcp();

@@ -1,6 +1,7 @@
 package dev.cinnabar.server.client;
 
 import dev.cinnabar.protocol.Argv;
+import dev.cinnabar.server.config.ServerConfig;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -40,7 +41,7 @@ public final class Auth {
     public static boolean authenticateDefault(Client c, Argv argv, int passwordIndex) {
         String required = c.engine.config().requirePass;
         if (!required.isEmpty()
-                && !sameSecret(required.getBytes(StandardCharsets.UTF_8), argv.copy(passwordIndex))) {
+                && !sameSecret(ServerConfig.bytes(required), argv.copy(passwordIndex))) {
             return false;
         }
         c.user = Client.DEFAULT_USER;

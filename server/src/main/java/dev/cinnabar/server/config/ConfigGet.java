@@ -1,5 +1,8 @@
 package dev.cinnabar.server.config;
 
+import dev.cinnabar.datatypes.Glob;
+import java.nio.charset.StandardCharsets;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +35,7 @@ public final class ConfigGet {
                 if (d.has(Directive.HIDDEN) || taken.contains(e.getKey())) {
                     continue;
                 }
-                if (Glob.matches(p, e.getKey(), true)) {
+                if (Glob.matchesIgnoreCase(p.getBytes(StandardCharsets.UTF_8), e.getKey().getBytes(StandardCharsets.UTF_8))) {
                     taken.add(e.getKey());
                     out.add(new String[] {e.getKey(), d.get(c)});
                 }

@@ -17,4 +17,8 @@ public interface ConfigHooks {
     /** Listens on the addresses of {@link ServerConfig#bind} instead of the old ones. */
     default void bindChanged(ServerConfig config) throws ConfigError {
     }
+
+    /** maxmemory-policy, lfu-log-factor or lfu-decay-time changed what keys record on access. */
+    default void accessTrackingChanged(ServerConfig config) {
+    }
 }

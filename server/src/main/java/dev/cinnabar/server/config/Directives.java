@@ -137,7 +137,8 @@ public final class Directives {
         words("loglevel", MOD, "logLevel", "notice", "debug", "verbose", "notice", "warning").effect(ACTIVE)
                 .apply(c -> ServerLog.level(ServerLog.Level.parse(c.logLevel)));
         words("maxmemory-policy", MOD, "maxMemoryPolicy", "noeviction", "volatile-lru", "volatile-lfu",
-                "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction");
+                "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction")
+                .apply(c -> c.hooks.accessTrackingChanged(c));
         words("appendfsync", MOD, "appendFsync", "everysec", "everysec", "always", "no");
         add(new EnumDirective("oom-score-adj", null, MOD, "oomScoreAdj", new String[] {"no", "yes", "relative", "absolute"},
                 new int[] {0, 1, 1, 2}, 0, false, null)).effect(IGNORED);
@@ -171,8 +172,10 @@ public final class Directives {
                 .effect(IGNORED);
         num("active-defrag-threshold-upper", null, MOD, "activeDefragThresholdUpper", SIGNED, INTEGER, 0, 1000, 100)
                 .effect(IGNORED);
-        num("lfu-log-factor", null, MOD, "lfuLogFactor", SIGNED, INTEGER, 0, INT_MAX, 10);
-        num("lfu-decay-time", null, MOD, "lfuDecayTime", SIGNED, INTEGER, 0, INT_MAX, 1);
+        num("lfu-log-factor", null, MOD, "lfuLogFactor", SIGNED, INTEGER, 0, INT_MAX, 10).effect(ACTIVE)
+                .apply(c -> c.hooks.accessTrackingChanged(c));
+        num("lfu-decay-time", null, MOD, "lfuDecayTime", SIGNED, INTEGER, 0, INT_MAX, 1).effect(ACTIVE)
+                .apply(c -> c.hooks.accessTrackingChanged(c));
         num("replica-priority", "slave-priority", MOD, "replicaPriority", SIGNED, INTEGER, 0, INT_MAX, 100);
         num("repl-diskless-sync-delay", null, MOD, "replDisklessSyncDelay", SIGNED, INTEGER, 0, INT_MAX, 5);
         num("maxmemory-samples", null, MOD, "maxMemorySamples", SIGNED, INTEGER, 1, INT_MAX, 5);

@@ -1,5 +1,8 @@
 package dev.cinnabar.server.config;
 
+import dev.cinnabar.datatypes.Glob;
+import java.nio.charset.StandardCharsets;
+
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -70,6 +73,6 @@ final class IncludeFiles {
         if (name.startsWith(".") && !pattern.startsWith(".")) {
             return false;
         }
-        return Glob.matches(pattern, 0, name, 0, false);
+        return Glob.matches(pattern.getBytes(StandardCharsets.UTF_8), name.getBytes(StandardCharsets.UTF_8));
     }
 }

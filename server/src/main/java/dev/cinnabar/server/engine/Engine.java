@@ -69,15 +69,23 @@ public final class Engine {
         this.config = config;
         this.clock = clock;
         this.keyspace = new Keyspace(config.databases, clock);
-        // Keys carry LFU counters instead of LRU times under an LFU policy; CONFIG SET of
-        // maxmemory-policy must call this too.
-        keyspace.access().lfu(config.maxMemoryPolicy.endsWith("-lfu"));
+        applyAccessTracking();
         this.commands = CommandTable.load();
         CommandFamilies.registerAll(commands);
         commands.requireComplete();
         this.dispatcher = new Dispatcher(this, commands);
         this.activeExpire = new ActiveExpireCycle(keyspace, stats);
         this.stats.startMillis = clock.millis();
+    }
+
+    /**
+     * Keys carry LFU counters instead of LRU times under an LFU policy. Read from the config at
+     * start and again whenever CONFIG SET changes one of the settings involved.
+     */
+    public void applyAccessTracking() {
+        keyspace.access().lfu(config.maxMemoryPolicy.endsWith("-lfu"));
+        keyspace.access().lfuLogFactor(config.lfuLogFactor);
+        keyspace.access().lfuDecayTime(config.lfuDecayTime);
     }
 
     public ServerConfig config() {

@@ -25,6 +25,28 @@ class ConfigCommandsTest {
     }
 
     @Test
+    void switchingToAnLfuPolicyStartsCountingAccesses() {
+        h.call("SET", "k", "v");
+        assertTrue(h.call("OBJECT", "FREQ", "k").startsWith("-ERR An LFU maxmemory policy is not selected"));
+        assertEquals("+OK\r\n", h.call("CONFIG", "SET", "maxmemory-policy", "allkeys-lfu"));
+        h.call("SET", "k2", "v");
+        assertEquals(":5\r\n", h.call("OBJECT", "FREQ", "k2"));
+        h.call("GET", "k2");
+        assertEquals(":6\r\n", h.call("OBJECT", "FREQ", "k2"));
+        assertEquals("+OK\r\n", h.call("CONFIG", "SET", "maxmemory-policy", "allkeys-lru"));
+        assertTrue(h.call("OBJECT", "FREQ", "k2").startsWith("-ERR An LFU maxmemory policy is not selected"));
+    }
+
+    @Test
+    void aNonAsciiPasswordSetByConfigSetIsComparedByItsBytes() {
+        assertEquals("+OK\r\n", h.call("CONFIG", "SET", "requirepass", "p\u00e4ss\u00e9"));
+        Client other = h.newClient();
+        assertTrue(h.call(other, "GET", "k").startsWith("-NOAUTH"));
+        assertTrue(h.call(other, "AUTH", "pass").startsWith("-WRONGPASS"));
+        assertEquals("+OK\r\n", h.call(other, "AUTH", "p\u00e4ss\u00e9"));
+    }
+
+    @Test
     void getRepliesWithAMap() {
         assertEquals("*2\r\n$2\r\nhz\r\n$2\r\n10\r\n", h.call("CONFIG", "GET", "hz"));
         assertEquals("*2\r\n$2\r\nHZ\r\n$2\r\n10\r\n", h.call("CONFIG", "GET", "HZ", "hz"));

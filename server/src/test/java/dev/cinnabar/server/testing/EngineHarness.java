@@ -1,6 +1,7 @@
 package dev.cinnabar.server.testing;
 
 import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.config.ConfigHooks;
 import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.engine.Engine;
 import io.netty.buffer.ByteBuf;
@@ -25,6 +26,13 @@ public final class EngineHarness {
         this.clock = new ManualClock();
         this.config = config;
         this.engine = new Engine(config, clock);
+        // What the running server does on CONFIG SET beyond storing the value.
+        config.hooks = new ConfigHooks() {
+            @Override
+            public void accessTrackingChanged(ServerConfig c) {
+                engine.applyAccessTracking();
+            }
+        };
         this.client = newClient();
     }
 
