@@ -1,6 +1,7 @@
 package dev.cinnabar.server;
 
 import dev.cinnabar.server.command.CommandTable;
+import dev.cinnabar.server.commands.CommandFamilies;
 import dev.cinnabar.server.config.ConfigError;
 import dev.cinnabar.server.config.ConfigHooks;
 import dev.cinnabar.server.config.ServerConfig;
@@ -25,9 +26,9 @@ public final class CinnabarServer implements ConfigHooks {
     private Path pidFile;
     private SystemdNotify systemd;
 
-    private CinnabarServer(ServerConfig config) {
+    private CinnabarServer(ServerConfig config, CommandTable commands) {
         this.config = config;
-        this.engine = new Engine(config, Clock.SYSTEM);
+        this.engine = new Engine(config, Clock.SYSTEM, commands);
         this.transport = new NettyTransport(engine, config);
     }
 
@@ -36,7 +37,12 @@ public final class CinnabarServer implements ConfigHooks {
      * be opened, after logging why in Redis's words.
      */
     public static CinnabarServer start(ServerConfig config) throws IOException {
-        CinnabarServer s = new CinnabarServer(config);
+        return start(config, CommandFamilies.newTable());
+    }
+
+    /** Like {@link #start(ServerConfig)} with a command table built beforehand (see Main). */
+    public static CinnabarServer start(ServerConfig config, CommandTable commands) throws IOException {
+        CinnabarServer s = new CinnabarServer(config, commands);
         applyRenames(s.engine.commands(), config);
         s.systemd = SystemdNotify.forConfig(config);
         ServerLog.role(config.masterHost.isEmpty() ? 'M' : 'S');

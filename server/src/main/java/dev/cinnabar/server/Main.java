@@ -2,6 +2,7 @@ package dev.cinnabar.server;
 
 import dev.cinnabar.server.command.CommandSpec;
 import dev.cinnabar.server.command.CommandTable;
+import dev.cinnabar.server.commands.CommandFamilies;
 import dev.cinnabar.server.config.ConfigLoader;
 import dev.cinnabar.server.config.Directives;
 import dev.cinnabar.server.config.OpenFilesLimit;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine;
 
 /**
@@ -28,10 +30,20 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        warmUpInBackground();
+        // Netty's allocator reports to Flight Recorder when it can, and merely checking loads
+        // about a hundred JFR classes on the first connection: a fifth of a second before the
+        // first reply. Anyone profiling can still turn it on with -Dio.netty.jfr.enabled=true.
+        if (System.getProperty("io.netty.jfr.enabled") == null) {
+            System.setProperty("io.netty.jfr.enabled", "false");
+        }
         if (args.length > 0 && isHelpOrVersion(args[0])) {
             System.exit(new CommandLine(new CommandLineHelp()).execute(args[0]));
         }
+        warmUpInBackground();
+        // Parsing the command metadata and linking the handlers is the largest part of a start;
+        // it needs nothing from the configuration, so it runs beside the config loading.
+        CompletableFuture<CommandTable> commands = CompletableFuture.supplyAsync(CommandFamilies::newTable,
+                r -> daemon(r, "cinnabar-commands").start());
         for (String a : args) {
             if (a.equalsIgnoreCase("--sentinel")) {
                 ServerLog.warning("Sentinel mode is not supported by Cinnabar, exiting.");
@@ -40,7 +52,7 @@ public final class Main {
         }
         ServerConfig config = new ServerConfig();
         ServerArguments cli = ServerArguments.parse(args, ServerArguments.workingDir());
-        Set<String> seen = load(config, cli);
+        Set<String> seen = load(config, cli, commands);
         ServerLog.level(ServerLog.Level.parse(config.logLevel));
         ServerLog.file(config.logFile.isEmpty() ? null : config.resolvePath(config.logFile));
 
@@ -67,7 +79,7 @@ public final class Main {
             }
         }, "cinnabar-shutdown"));
         try {
-            running = CinnabarServer.start(config);
+            running = CinnabarServer.start(config, commands.join());
         } catch (IOException e) {
             System.exit(1);
         }
@@ -79,7 +91,7 @@ public final class Main {
      * reads the configuration and builds the engine: they are a good part of the start-up time.
      */
     private static void warmUpInBackground() {
-        Thread t = new Thread(() -> {
+        daemon(() -> {
             try {
                 io.netty.channel.epoll.Epoll.isAvailable();
                 Class.forName("io.netty.bootstrap.ServerBootstrap");
@@ -88,9 +100,13 @@ public final class Main {
             } catch (ReflectiveOperationException | LinkageError e) {
                 // Only a warm-up: the real start reports any problem.
             }
-        }, "cinnabar-warmup");
+        }, "cinnabar-warmup").start();
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
         t.setDaemon(true);
-        t.start();
+        return t;
     }
 
     private static boolean isHelpOrVersion(String a) {
@@ -101,8 +117,8 @@ public final class Main {
      * Reads the configuration the arguments name. A bad line ends the process with Redis's
      * banner on standard error; an unreadable file with a log line; both with status 1.
      */
-    private static Set<String> load(ServerConfig config, ServerArguments cli) {
-        ConfigLoader loader = new ConfigLoader(config, Main::commandNames);
+    private static Set<String> load(ServerConfig config, ServerArguments cli, CompletableFuture<CommandTable> commands) {
+        ConfigLoader loader = new ConfigLoader(config, () -> commandNames(commands.join()));
         if (cli.noArguments) {
             return loader.seen();
         }
@@ -141,10 +157,10 @@ public final class Main {
         return loader.seen();
     }
 
-    /** Names for rename-command to check against; loads the command table, so only on demand. */
-    private static Set<String> commandNames() {
+    /** Names for rename-command to check against; asked for only when a rename-command line is read. */
+    private static Set<String> commandNames(CommandTable table) {
         Set<String> names = new HashSet<>();
-        for (CommandSpec c : CommandTable.load().topLevel()) {
+        for (CommandSpec c : table.topLevel()) {
             names.add(c.name);
         }
         return names;

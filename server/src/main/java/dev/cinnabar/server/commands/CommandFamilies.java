@@ -18,6 +18,14 @@ public final class CommandFamilies {
     private CommandFamilies() {
     }
 
+    /** The shipped command table with every handler bound; fails if any command lacks one. */
+    public static CommandTable newTable() {
+        CommandTable table = CommandTable.load();
+        registerAll(table);
+        table.requireComplete();
+        return table;
+    }
+
     public static void registerAll(CommandTable table) {
         for (CommandFamily f : ALL) {
             f.register(table);

@@ -42,6 +42,8 @@ public abstract class Directive {
     final int flags;
     Effect effect = Effect.PENDING;
     Apply apply;
+    /** The value that turns a pending feature off (e.g. {@code save ""}); nothing to warn about then. */
+    String offValue;
 
     protected Directive(String name, String alias, int flags) {
         this.name = name;
@@ -83,6 +85,20 @@ public abstract class Directive {
     Directive apply(Apply a) {
         this.apply = a;
         return this;
+    }
+
+    Directive offValue(String value) {
+        this.offValue = value;
+        return this;
+    }
+
+    /** True when the configured value asks for a feature that is not built yet. */
+    boolean requestsPendingFeature(ServerConfig config, ServerConfig defaults) {
+        if (effect != Effect.PENDING) {
+            return false;
+        }
+        String value = get(config);
+        return !value.equals(offValue) && !value.equals(get(defaults));
     }
 
     static String lower(String s) {

@@ -281,7 +281,8 @@ public final class Directives {
 
         // ---- special
         add(new SpecialDirectives.Dir()).effect(ACTIVE);
-        add(new SpecialDirectives.Save());
+        // No save points is exactly what a server without persistence does: nothing to warn about.
+        add(new SpecialDirectives.Save()).offValue("");
         add(new SpecialDirectives.ClientOutputBufferLimit());
         add(new SpecialDirectives.OomScoreAdjValues()).effect(IGNORED);
         add(new SpecialDirectives.NotifyKeyspaceEvents());
@@ -310,7 +311,7 @@ public final class Directives {
 
     /**
      * Of the directives a configuration set ({@code seen}, primary names, plus "user"), those that
-     * are not in effect yet and differ from their default: what a start-up warning must name.
+     * ask for a feature not built yet: what a start-up warning must name.
      */
     public static List<String> pendingChanges(ServerConfig config, java.util.Collection<String> seen) {
         ServerConfig defaults = new ServerConfig();
@@ -320,7 +321,7 @@ public final class Directives {
             if (d == null) {
                 // ACL users: no ACL yet, so the users a file declares do not exist.
                 out.add(name);
-            } else if (d.effect() == Directive.Effect.PENDING && !d.get(config).equals(d.get(defaults))) {
+            } else if (d.requestsPendingFeature(config, defaults)) {
                 out.add(name);
             }
         }

@@ -66,13 +66,16 @@ public final class Engine {
     private long lastAttackLogMillis = Long.MIN_VALUE / 2;
 
     public Engine(ServerConfig config, Clock clock) {
+        this(config, clock, CommandFamilies.newTable());
+    }
+
+    /** An engine serving {@code commands}, a table from {@link CommandFamilies#newTable()}. */
+    public Engine(ServerConfig config, Clock clock, CommandTable commands) {
         this.config = config;
         this.clock = clock;
         this.keyspace = new Keyspace(config.databases, clock);
         applyAccessTracking();
-        this.commands = CommandTable.load();
-        CommandFamilies.registerAll(commands);
-        commands.requireComplete();
+        this.commands = commands;
         this.dispatcher = new Dispatcher(this, commands);
         this.activeExpire = new ActiveExpireCycle(keyspace, stats);
         this.stats.startMillis = clock.millis();

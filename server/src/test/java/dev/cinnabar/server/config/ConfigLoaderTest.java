@@ -267,4 +267,14 @@ class ConfigLoaderTest {
         l.load("appendonly no\nappendonly yes\nhz 20\nactivedefrag no\nnotify-keyspace-events Ex\nuser bob on\n");
         assertEquals(List.of("appendonly", "notify-keyspace-events", "user"), Directives.pendingChanges(config, l.seen()));
     }
+
+    @Test
+    void turningAMissingFeatureOffIsNotNamed() throws Exception {
+        ConfigLoader l = loader();
+        l.load("save \"\"\n");
+        assertEquals(List.of(), Directives.pendingChanges(config, l.seen()));
+        l = loader();
+        l.load("save 60 1\n");
+        assertEquals(List.of("save"), Directives.pendingChanges(config, l.seen()));
+    }
 }
