@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cinnabar.it.support.RawConnection;
+import dev.cinnabar.it.support.ServerPair;
 import dev.cinnabar.it.support.ServerProcess;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionException;
@@ -14,10 +15,9 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -32,28 +32,13 @@ import redis.clients.jedis.exceptions.JedisDataException;
 class AuthIT {
     private static final String PASSWORD = "s3cret pass";
 
-    private ServerProcess redis;
-    private ServerProcess cinnabar;
+    @RegisterExtension
+    static final ServerPair SERVERS = new ServerPair("--requirepass", PASSWORD);
 
-    @BeforeAll
-    void start() throws IOException {
-        redis = ServerProcess.redis("--requirepass", PASSWORD);
-        cinnabar = ServerProcess.cinnabar("--requirepass", PASSWORD);
-    }
-
-    @AfterAll
-    void stop() {
-        if (redis != null) {
-            redis.close();
-        }
-        if (cinnabar != null) {
-            cinnabar.close();
-        }
-    }
 
     /** Runs the commands on a fresh connection to each server and compares every reply. */
     private void sameReplies(String[]... commands) throws IOException {
-        try (RawConnection r = new RawConnection(redis.port()); RawConnection c = new RawConnection(cinnabar.port())) {
+        try (RawConnection r = new RawConnection(SERVERS.redis().port()); RawConnection c = new RawConnection(SERVERS.cinnabar().port())) {
             for (String[] command : commands) {
                 String where = String.join(" ", command);
                 assertEquals(maskId(r.call(command)), maskId(c.call(command)), where);
@@ -114,7 +99,7 @@ class AuthIT {
 
     @Test
     void quitNeedsNoAuthentication() throws IOException {
-        for (ServerProcess s : List.of(redis, cinnabar)) {
+        for (ServerProcess s : List.of(SERVERS.redis(), SERVERS.cinnabar())) {
             try (RawConnection c = new RawConnection(s.port())) {
                 assertEquals("+OK\r\n", c.call("QUIT"));
                 assertTrue(c.closedByServer());
@@ -127,7 +112,7 @@ class AuthIT {
         List<String> requests = List.of("*11\r\n", "*2\r\n$4\r\nAUTH\r\n$16385\r\n", "*10\r\n$4\r\nPING\r\n");
         for (String request : requests) {
             List<String> seen = new ArrayList<>();
-            for (ServerProcess s : List.of(redis, cinnabar)) {
+            for (ServerProcess s : List.of(SERVERS.redis(), SERVERS.cinnabar())) {
                 try (RawConnection c = new RawConnection(s.port())) {
                     c.timeout(2000);
                     c.sendRaw(request);
@@ -146,7 +131,7 @@ class AuthIT {
 
     @Test
     void authenticatedClientsGetTheNormalLimits() throws IOException {
-        try (RawConnection c = new RawConnection(cinnabar.port())) {
+        try (RawConnection c = new RawConnection(SERVERS.cinnabar().port())) {
             assertEquals("+OK\r\n", c.call("AUTH", PASSWORD));
             String[] big = new String[12];
             big[0] = "ECHO";
@@ -161,7 +146,7 @@ class AuthIT {
     }
 
     private Jedis jedis(DefaultJedisClientConfig.Builder config) {
-        return new Jedis(new HostAndPort("127.0.0.1", cinnabar.port()), config.timeoutMillis(10_000).build());
+        return new Jedis(new HostAndPort("127.0.0.1", SERVERS.cinnabar().port()), config.timeoutMillis(10_000).build());
     }
 
     @Test
@@ -202,7 +187,7 @@ class AuthIT {
     }
 
     private RedisClient lettuce(RedisURI.Builder uri) {
-        return RedisClient.create(uri.withHost("127.0.0.1").withPort(cinnabar.port())
+        return RedisClient.create(uri.withHost("127.0.0.1").withPort(SERVERS.cinnabar().port())
                 .withTimeout(Duration.ofSeconds(10)).build());
     }
 

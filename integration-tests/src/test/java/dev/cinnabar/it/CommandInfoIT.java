@@ -6,16 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cinnabar.it.support.RawConnection;
 import dev.cinnabar.it.support.Replies;
+import dev.cinnabar.it.support.ServerPair;
 import dev.cinnabar.it.support.ServerProcess;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every command Cinnabar knows, described by COMMAND INFO exactly as redis-server 7.0 describes
@@ -27,6 +28,9 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CommandInfoIT {
+    @RegisterExtension
+    static final ServerPair SERVERS = new ServerPair();
+
     /**
      * Commands we serve that Redis 7.0 does not have, so there is nothing to compare them with.
      * Each needs a reason; an entry Redis does know fails the test, so the list cannot go stale.
@@ -35,34 +39,20 @@ class CommandInfoIT {
             // Added in Redis 7.2; clients such as redis-py and Lettuce send it when they connect.
             "client|setinfo");
 
-    private ServerProcess redis;
-    private ServerProcess cinnabar;
     private List<String> names;
 
     @BeforeAll
     void start() throws IOException {
-        redis = ServerProcess.redis();
-        cinnabar = ServerProcess.cinnabar();
-        try (RawConnection c = new RawConnection(cinnabar.port())) {
+        try (RawConnection c = new RawConnection(SERVERS.cinnabar().port())) {
             names = bulkStrings(c.call("COMMAND", "LIST"));
         }
         assertTrue(names.contains("command|info"), "COMMAND LIST: " + names);
     }
 
-    @AfterAll
-    void stop() {
-        if (redis != null) {
-            redis.close();
-        }
-        if (cinnabar != null) {
-            cinnabar.close();
-        }
-    }
-
     @Test
     void commandsNotInRedisAreOnlyTheListedOnes() throws IOException {
         List<String> unknownToRedis = new ArrayList<>();
-        try (RawConnection r = new RawConnection(redis.port())) {
+        try (RawConnection r = new RawConnection(SERVERS.redis().port())) {
             for (String name : names) {
                 boolean inRedis = !r.call("COMMAND", "INFO", name).equals("*1\r\n$-1\r\n");
                 if (!inRedis) {
@@ -98,7 +88,7 @@ class CommandInfoIT {
     }
 
     private void compareInfo(boolean resp3) throws IOException {
-        try (RawConnection r = connect(redis, resp3); RawConnection c = connect(cinnabar, resp3)) {
+        try (RawConnection r = connect(SERVERS.redis(), resp3); RawConnection c = connect(SERVERS.cinnabar(), resp3)) {
             List<String> failures = new ArrayList<>();
             for (String name : compared()) {
                 Node ours = Node.parse(c.call("COMMAND", "INFO", name));
@@ -115,7 +105,7 @@ class CommandInfoIT {
     }
 
     private void compareDocs(boolean resp3) throws IOException {
-        try (RawConnection r = connect(redis, resp3); RawConnection c = connect(cinnabar, resp3)) {
+        try (RawConnection r = connect(SERVERS.redis(), resp3); RawConnection c = connect(SERVERS.cinnabar(), resp3)) {
             List<String> failures = new ArrayList<>();
             for (String name : compared()) {
                 String redisDocs = r.call("COMMAND", "DOCS", name);

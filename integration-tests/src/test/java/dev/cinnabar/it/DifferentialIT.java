@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cinnabar.it.support.Corpus;
 import dev.cinnabar.it.support.RawConnection;
 import dev.cinnabar.it.support.Replies;
-import dev.cinnabar.it.support.ServerProcess;
+import dev.cinnabar.it.support.ServerPair;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,12 +15,11 @@ import java.util.Collections;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Replays every script under {@code src/test/resources/differential} against a real
@@ -29,24 +28,9 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DifferentialIT {
-    private ServerProcess redis;
-    private ServerProcess cinnabar;
+    @RegisterExtension
+    static final ServerPair SERVERS = new ServerPair();
 
-    @BeforeAll
-    void start() throws IOException {
-        redis = ServerProcess.redis();
-        cinnabar = ServerProcess.cinnabar();
-    }
-
-    @AfterAll
-    void stop() {
-        if (redis != null) {
-            redis.close();
-        }
-        if (cinnabar != null) {
-            cinnabar.close();
-        }
-    }
 
     static List<Path> scripts() throws IOException {
         Path dir = Path.of(System.getProperty("cinnabar.corpus", "src/test/resources/differential"));
@@ -75,7 +59,7 @@ class DifferentialIT {
 
     private void run(Path script) throws Exception {
         List<Corpus.Line> lines = Corpus.parse(script);
-        try (RawConnection r = new RawConnection(redis.port()); RawConnection c = new RawConnection(cinnabar.port())) {
+        try (RawConnection r = new RawConnection(SERVERS.redis().port()); RawConnection c = new RawConnection(SERVERS.cinnabar().port())) {
             assertEquals(r.call("FLUSHALL"), c.call("FLUSHALL"));
             for (Corpus.Line line : lines) {
                 if (line.mode == Corpus.Mode.SLEEP) {

@@ -4,16 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cinnabar.it.support.RawConnection;
+import dev.cinnabar.it.support.ServerPair;
 import dev.cinnabar.it.support.ServerProcess;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * INFO's values differ between servers (pids, times, ids), so the differential corpus cannot
@@ -22,27 +22,12 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class InfoIT {
+    @RegisterExtension
+    static final ServerPair SERVERS = new ServerPair();
+
     /** Fields of our own that Redis does not have. */
     private static final List<String> OUR_FIELDS = List.of("cinnabar_version");
 
-    private ServerProcess redis;
-    private ServerProcess cinnabar;
-
-    @BeforeAll
-    void start() throws IOException {
-        redis = ServerProcess.redis();
-        cinnabar = ServerProcess.cinnabar();
-    }
-
-    @AfterAll
-    void stop() {
-        if (redis != null) {
-            redis.close();
-        }
-        if (cinnabar != null) {
-            cinnabar.close();
-        }
-    }
 
     private static String payload(String reply) {
         int eol = reply.indexOf("\r\n");
@@ -86,8 +71,8 @@ class InfoIT {
     @Test
     void fieldNamesMatchRedisPerSection() throws IOException {
         for (String section : List.of("server", "clients")) {
-            Map<String, List<String>> theirs = fieldNames(payload(info(redis, section)));
-            Map<String, List<String>> ours = fieldNames(payload(info(cinnabar, section)));
+            Map<String, List<String>> theirs = fieldNames(payload(info(SERVERS.redis(), section)));
+            Map<String, List<String>> ours = fieldNames(payload(info(SERVERS.cinnabar(), section)));
             assertEquals(theirs.keySet(), ours.keySet(), section);
             for (String title : theirs.keySet()) {
                 List<String> names = new ArrayList<>(ours.get(title));
@@ -99,7 +84,7 @@ class InfoIT {
 
     @Test
     void serverSectionValuesHaveRedisFormats() throws IOException {
-        String text = payload(info(cinnabar, "server"));
+        String text = payload(info(SERVERS.cinnabar(), "server"));
         Map<String, String> v = new LinkedHashMap<>();
         for (String line : text.split("\r\n")) {
             if (line.contains(":")) {
@@ -109,15 +94,15 @@ class InfoIT {
         assertEquals("7.0.15", v.get("redis_version"));
         assertEquals("standalone", v.get("redis_mode"));
         assertTrue(v.get("run_id").matches("[0-9a-f]{40}"), v.get("run_id"));
-        assertEquals(Long.toString(cinnabar.pid()), v.get("process_id"));
-        assertEquals(Integer.toString(cinnabar.port()), v.get("tcp_port"));
+        assertEquals(Long.toString(SERVERS.cinnabar().pid()), v.get("process_id"));
+        assertEquals(Integer.toString(SERVERS.cinnabar().port()), v.get("tcp_port"));
         assertTrue(v.get("os").matches("\\S+ \\S+ \\S+"), v.get("os"));
         assertTrue(Math.abs(Long.parseLong(v.get("server_time_usec")) / 1000 - System.currentTimeMillis()) < 60_000);
         for (String numeric : List.of("arch_bits", "uptime_in_seconds", "uptime_in_days", "hz", "configured_hz",
                 "lru_clock", "io_threads_active", "redis_git_dirty")) {
             assertTrue(v.get(numeric).matches("[0-9]+"), numeric + "=" + v.get(numeric));
         }
-        String otherRunId = payload(info(cinnabar, "server")).replaceAll("(?s).*run_id:([0-9a-f]+).*", "$1");
+        String otherRunId = payload(info(SERVERS.cinnabar(), "server")).replaceAll("(?s).*run_id:([0-9a-f]+).*", "$1");
         assertEquals(v.get("run_id"), otherRunId);
     }
 
@@ -126,8 +111,8 @@ class InfoIT {
         for (String[] request : List.of(new String[] {}, new String[] {"default"}, new String[] {"all"},
                 new String[] {"everything"}, new String[] {"keyspace", "server"}, new String[] {"CLIENTS"},
                 new String[] {"nosuch"}, new String[] {"server", "server"})) {
-            List<String> theirs = new ArrayList<>(fieldNames(payload(info(redis, request))).keySet());
-            List<String> ours = new ArrayList<>(fieldNames(payload(info(cinnabar, request))).keySet());
+            List<String> theirs = new ArrayList<>(fieldNames(payload(info(SERVERS.redis(), request))).keySet());
+            List<String> ours = new ArrayList<>(fieldNames(payload(info(SERVERS.cinnabar(), request))).keySet());
             // Sections not written yet are absent from ours; those we have come in Redis's order.
             List<String> expected = new ArrayList<>(theirs);
             expected.retainAll(List.of("Server", "Clients", "Keyspace"));
@@ -137,7 +122,7 @@ class InfoIT {
 
     @Test
     void keyspaceAndResp3AreByteForByte() throws IOException {
-        for (ServerProcess s : List.of(redis, cinnabar)) {
+        for (ServerProcess s : List.of(SERVERS.redis(), SERVERS.cinnabar())) {
             try (RawConnection c = new RawConnection(s.port())) {
                 c.call("FLUSHALL");
                 c.call("SET", "a", "1");
@@ -145,7 +130,7 @@ class InfoIT {
                 c.call("SET", "b", "1");
             }
         }
-        try (RawConnection r = new RawConnection(redis.port()); RawConnection c = new RawConnection(cinnabar.port())) {
+        try (RawConnection r = new RawConnection(SERVERS.redis().port()); RawConnection c = new RawConnection(SERVERS.cinnabar().port())) {
             assertEquals(r.call("INFO", "keyspace"), c.call("INFO", "keyspace"));
             r.call("HELLO", "3");
             c.call("HELLO", "3");

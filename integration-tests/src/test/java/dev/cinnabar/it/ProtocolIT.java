@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cinnabar.it.support.RawConnection;
 import dev.cinnabar.it.support.RawExchange;
+import dev.cinnabar.it.support.ServerPair;
 import dev.cinnabar.it.support.ServerProcess;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -25,12 +26,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The wire protocol over real sockets, against the built JAR and, where the bytes can be
@@ -38,26 +38,11 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ProtocolIT {
+    @RegisterExtension
+    static final ServerPair SERVERS = new ServerPair();
+
     private static final int CLOSE_WAIT_MILLIS = 15_000;
 
-    private ServerProcess redis;
-    private ServerProcess cinnabar;
-
-    @BeforeAll
-    void start() throws IOException {
-        redis = ServerProcess.redis();
-        cinnabar = ServerProcess.cinnabar();
-    }
-
-    @AfterAll
-    void stop() {
-        if (redis != null) {
-            redis.close();
-        }
-        if (cinnabar != null) {
-            cinnabar.close();
-        }
-    }
 
     private static String show(String s) {
         return s.replace("\r", "\\r").replace("\n", "\\n");
@@ -102,12 +87,12 @@ class ProtocolIT {
             // Commands before the bad bytes, in the same write, must run and be answered first.
             String input = "SET " + key + " 1\r\n" + resp("PING") + e.getValue();
             tests.add(DynamicTest.dynamicTest(e.getKey(), () -> {
-                RawExchange expected = RawExchange.send(redis.port(), input, CLOSE_WAIT_MILLIS);
-                RawExchange actual = RawExchange.send(cinnabar.port(), input, CLOSE_WAIT_MILLIS);
+                RawExchange expected = RawExchange.send(SERVERS.redis().port(), input, CLOSE_WAIT_MILLIS);
+                RawExchange actual = RawExchange.send(SERVERS.cinnabar().port(), input, CLOSE_WAIT_MILLIS);
                 assertTrue(expected.closed, "redis closes: " + expected);
                 assertEquals(expected.toString(), actual.toString());
                 assertTrue(actual.reply.startsWith("+OK\r\n+PONG\r\n-ERR Protocol error: "), actual.toString());
-                try (RawConnection c = new RawConnection(cinnabar.port())) {
+                try (RawConnection c = new RawConnection(SERVERS.cinnabar().port())) {
                     assertEquals("$1\r\n1\r\n", c.call("GET", key), "the command before the error ran");
                 }
             }));
@@ -119,27 +104,27 @@ class ProtocolIT {
     void anHttpRequestIsDroppedSilentlyAsRedisDoes() throws IOException {
         for (String in : new String[] {"POST / HTTP/1.1\r\nHost: localhost\r\n\r\n",
             "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n", "PING\r\nHost: x\r\nPING\r\n", resp("post")}) {
-            RawExchange expected = RawExchange.send(redis.port(), in, CLOSE_WAIT_MILLIS);
-            RawExchange actual = RawExchange.send(cinnabar.port(), in, CLOSE_WAIT_MILLIS);
+            RawExchange expected = RawExchange.send(SERVERS.redis().port(), in, CLOSE_WAIT_MILLIS);
+            RawExchange actual = RawExchange.send(SERVERS.cinnabar().port(), in, CLOSE_WAIT_MILLIS);
             assertEquals(expected.toString(), actual.toString(), show(in));
             assertTrue(actual.closed);
         }
-        assertTrue(cinnabar.log().contains("Possible SECURITY ATTACK detected"), cinnabar.log());
+        assertTrue(SERVERS.cinnabar().log().contains("Possible SECURITY ATTACK detected"), SERVERS.cinnabar().log());
     }
 
     @Test
     void nothingAfterAProtocolErrorRuns() throws IOException {
-        RawExchange r = RawExchange.send(cinnabar.port(), "SET after:a 1\r\n*x\r\nSET after:b 2\r\n", CLOSE_WAIT_MILLIS);
+        RawExchange r = RawExchange.send(SERVERS.cinnabar().port(), "SET after:a 1\r\n*x\r\nSET after:b 2\r\n", CLOSE_WAIT_MILLIS);
         assertEquals("+OK\r\n-ERR Protocol error: invalid multibulk length\r\n", r.reply);
         assertTrue(r.closed);
-        try (RawConnection c = new RawConnection(cinnabar.port())) {
+        try (RawConnection c = new RawConnection(SERVERS.cinnabar().port())) {
             assertEquals("$-1\r\n", c.call("GET", "after:b"));
         }
     }
 
     @Test
     void aProtocolErrorArrivingLaterStillAnswersEverythingBeforeIt() throws Exception {
-        try (Socket s = new Socket("127.0.0.1", cinnabar.port())) {
+        try (Socket s = new Socket("127.0.0.1", SERVERS.cinnabar().port())) {
             OutputStream out = s.getOutputStream();
             out.write("PING\r\n*1\r\n$4\r\nPI".getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
@@ -156,7 +141,7 @@ class ProtocolIT {
     void aClientThatStopsSendingStillGetsItsReplies() throws Exception {
         for (String in : new String[] {"PING\r\n", "SET halfclosed 1\r\nGET halfclosed\r\n",
             resp("PING").repeat(1000), "*2\r\n$4\r\nECHO\r\n$5\r\nhal"}) {
-            assertEquals(halfClose(redis.port(), in), halfClose(cinnabar.port(), in), show(in.substring(0, Math.min(40, in.length()))));
+            assertEquals(halfClose(SERVERS.redis().port(), in), halfClose(SERVERS.cinnabar().port(), in), show(in.substring(0, Math.min(40, in.length()))));
         }
     }
 
@@ -203,7 +188,7 @@ class ProtocolIT {
             "ECHO '\\x41 \"x\"'\r\n",
             "NOSUCH 'a b' \"c\\nd\"\r\n",
         };
-        try (RawConnection r = new RawConnection(redis.port()); RawConnection c = new RawConnection(cinnabar.port())) {
+        try (RawConnection r = new RawConnection(SERVERS.redis().port()); RawConnection c = new RawConnection(SERVERS.cinnabar().port())) {
             for (String line : lines) {
                 r.sendRaw(line);
                 c.sendRaw(line);
@@ -215,8 +200,8 @@ class ProtocolIT {
     @Test
     void emptyRequestsAreSkipped() throws IOException {
         String input = "*0\r\n*-1\r\n*-9223372036854775808\r\n\r\n \t \r\n\n\u000b\r\nPING\r\n";
-        RawExchange expected = RawExchange.send(redis.port(), input, 1000);
-        RawExchange actual = RawExchange.send(cinnabar.port(), input, 1000);
+        RawExchange expected = RawExchange.send(SERVERS.redis().port(), input, 1000);
+        RawExchange actual = RawExchange.send(SERVERS.cinnabar().port(), input, 1000);
         assertEquals("+PONG\r\n", expected.reply);
         assertEquals(expected.toString(), actual.toString());
     }
@@ -227,8 +212,8 @@ class ProtocolIT {
         // longer than 64 KB that arrives complete in one read is still accepted.
         String input = "*1\rX$4\rYPINGxxPING\r\n" + resp("ECHO", "a").replace("a\r\n", "aZZ")
                 + "ECHO " + "a".repeat(70_000) + "\r\n" + "PING\n";
-        RawExchange expected = RawExchange.send(redis.port(), input, 1500);
-        RawExchange actual = RawExchange.send(cinnabar.port(), input, 1500);
+        RawExchange expected = RawExchange.send(SERVERS.redis().port(), input, 1500);
+        RawExchange actual = RawExchange.send(SERVERS.cinnabar().port(), input, 1500);
         assertTrue(expected.reply.endsWith("+PONG\r\n"), expected.toString());
         assertEquals(expected.toString(), actual.toString());
     }
@@ -238,7 +223,7 @@ class ProtocolIT {
         String input = resp("SET", "bytewise", "v\r\nalue") + "GET bytewise\r\n" + "*0\r\n" + "\r\n"
                 + resp("ECHO", "x".repeat(2000)) + "ECHO \"quoted \\x41\" 'single'\n" + resp("PING", "a b")
                 + "*1\r\n$4\r\nPING\r\n";
-        assertEquals(byteAtATime(redis.port(), input), byteAtATime(cinnabar.port(), input));
+        assertEquals(byteAtATime(SERVERS.redis().port(), input), byteAtATime(SERVERS.cinnabar().port(), input));
     }
 
     private static String byteAtATime(int port, String input) throws Exception {
@@ -286,7 +271,7 @@ class ProtocolIT {
         byte[] request = "PING\r\n".repeat(100_000).getBytes(StandardCharsets.ISO_8859_1);
         byte[] expected = "+PONG\r\n".repeat(100_000).getBytes(StandardCharsets.ISO_8859_1);
         ExecutorService pool = Executors.newSingleThreadExecutor();
-        try (Socket s = new Socket("127.0.0.1", cinnabar.port())) {
+        try (Socket s = new Socket("127.0.0.1", SERVERS.cinnabar().port())) {
             s.setSoTimeout(60_000);
             Future<?> w = writeInBackground(pool, s.getOutputStream(), request, new AtomicLong());
             readExactly(new BufferedInputStream(s.getInputStream()), expected, "100k PINGs");
@@ -306,7 +291,7 @@ class ProtocolIT {
             exp.append('$').append(v.length()).append("\r\n").append(v).append("\r\n");
         }
         ExecutorService pool = Executors.newSingleThreadExecutor();
-        try (Socket s = new Socket("127.0.0.1", cinnabar.port())) {
+        try (Socket s = new Socket("127.0.0.1", SERVERS.cinnabar().port())) {
             s.setSoTimeout(60_000);
             Future<?> w = writeInBackground(pool, s.getOutputStream(), req.toString().getBytes(StandardCharsets.ISO_8859_1), new AtomicLong());
             readExactly(new BufferedInputStream(s.getInputStream()), exp.toString().getBytes(StandardCharsets.ISO_8859_1), "100k ECHOs");
@@ -325,7 +310,7 @@ class ProtocolIT {
         req.append(resp("DBSIZE")).append(resp("GET", "pipe:99999")).append(resp("GET", "pipe:0"));
         String expected = "+OK\r\n+OK\r\n" + "+OK\r\n".repeat(100_000) + ":100000\r\n$11\r\nvalue:99999\r\n$7\r\nvalue:0\r\n";
         ExecutorService pool = Executors.newSingleThreadExecutor();
-        try (Socket s = new Socket("127.0.0.1", cinnabar.port())) {
+        try (Socket s = new Socket("127.0.0.1", SERVERS.cinnabar().port())) {
             s.setSoTimeout(60_000);
             Future<?> w = writeInBackground(pool, s.getOutputStream(), req.toString().getBytes(StandardCharsets.ISO_8859_1), new AtomicLong());
             readExactly(new BufferedInputStream(s.getInputStream()), expected.getBytes(StandardCharsets.ISO_8859_1), "100k SETs");
@@ -344,7 +329,7 @@ class ProtocolIT {
         for (int i = 0; i < size; i++) {
             value[i] = (byte) (i * 31 + (i >>> 13));
         }
-        try (Socket s = new Socket("127.0.0.1", cinnabar.port())) {
+        try (Socket s = new Socket("127.0.0.1", SERVERS.cinnabar().port())) {
             s.setSoTimeout(120_000);
             OutputStream out = s.getOutputStream();
             InputStream in = new BufferedInputStream(s.getInputStream(), 1 << 20);
@@ -357,7 +342,7 @@ class ProtocolIT {
             readExactly(in, value, "the 100 MB value");
             readExactly(in, "\r\n".getBytes(StandardCharsets.ISO_8859_1), "the value's CRLF");
         }
-        try (RawConnection c = new RawConnection(cinnabar.port())) {
+        try (RawConnection c = new RawConnection(SERVERS.cinnabar().port())) {
             assertEquals("+PONG\r\n", c.call("PING"));
             assertEquals("+OK\r\n", c.call("SET", "bigbulk", "small again"));
         }
@@ -365,7 +350,7 @@ class ProtocolIT {
 
     @Test
     void bulksAroundTheBigArgumentSizeRoundTrip() throws IOException {
-        try (RawConnection c = new RawConnection(cinnabar.port())) {
+        try (RawConnection c = new RawConnection(SERVERS.cinnabar().port())) {
             for (int size : new int[] {0, 1, 16383, 16384, 16385, 32767, 32768, 32769, 65535, 65536, 65537, 1 << 20}) {
                 String v = "v".repeat(size);
                 assertEquals("+OK\r\n", c.call("SET", "around", v), "SET " + size);
@@ -385,7 +370,7 @@ class ProtocolIT {
         ExecutorService pool = Executors.newFixedThreadPool(16);
         try {
             for (int i = 0; i < clients; i++) {
-                RawConnection c = new RawConnection(cinnabar.port());
+                RawConnection c = new RawConnection(SERVERS.cinnabar().port());
                 c.timeout(60_000);
                 conns.add(c);
             }
@@ -435,7 +420,7 @@ class ProtocolIT {
         }
         byte[] request = req.toString().getBytes(StandardCharsets.ISO_8859_1);
         ExecutorService pool = Executors.newSingleThreadExecutor();
-        try (Socket s = new Socket("127.0.0.1", cinnabar.port()); RawConnection other = new RawConnection(cinnabar.port())) {
+        try (Socket s = new Socket("127.0.0.1", SERVERS.cinnabar().port()); RawConnection other = new RawConnection(SERVERS.cinnabar().port())) {
             s.setSoTimeout(60_000);
             AtomicLong written = new AtomicLong();
             Future<?> w = writeInBackground(pool, s.getOutputStream(), request, written);
@@ -511,9 +496,9 @@ class ProtocolIT {
 
     @Test
     void aClientThatDisconnectsMidPipelineDoesNotDisturbOthers() throws Exception {
-        try (RawConnection other = new RawConnection(cinnabar.port())) {
+        try (RawConnection other = new RawConnection(SERVERS.cinnabar().port())) {
             for (int round = 0; round < 20; round++) {
-                try (Socket s = new Socket("127.0.0.1", cinnabar.port())) {
+                try (Socket s = new Socket("127.0.0.1", SERVERS.cinnabar().port())) {
                     StringBuilder req = new StringBuilder();
                     for (int i = 0; i < 2000; i++) {
                         req.append(resp("SET", "vanish:" + i, "x".repeat(100)));
@@ -570,7 +555,7 @@ class ProtocolIT {
     /** Keeps the helper honest: it must see the bytes a protocol error leaves behind. */
     @Test
     void rawExchangeSeesTheReplyBeforeAReset() throws IOException {
-        RawExchange r = RawExchange.send(redis.port(), "PING\r\n" + "ECHO " + "a".repeat(200_000) + "\r\n", CLOSE_WAIT_MILLIS);
+        RawExchange r = RawExchange.send(SERVERS.redis().port(), "PING\r\n" + "ECHO " + "a".repeat(200_000) + "\r\n", CLOSE_WAIT_MILLIS);
         assertEquals("+PONG\r\n-ERR Protocol error: too big inline request\r\n", r.reply);
         assertTrue(r.closed);
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cinnabar.it.support.RawConnection;
 import dev.cinnabar.it.support.RedisCli;
+import dev.cinnabar.it.support.ServerPair;
 import dev.cinnabar.it.support.ServerProcess;
 import java.io.BufferedOutputStream;
 import java.io.File;
@@ -18,10 +19,9 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * redis-cli used non-interactively against the built JAR: mass insertion with --pipe, commands
@@ -30,24 +30,9 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedisCliPipeIT {
-    private ServerProcess redis;
-    private ServerProcess cinnabar;
+    @RegisterExtension
+    static final ServerPair SERVERS = new ServerPair();
 
-    @BeforeAll
-    void start() throws IOException {
-        redis = ServerProcess.redis();
-        cinnabar = ServerProcess.cinnabar();
-    }
-
-    @AfterAll
-    void stop() {
-        if (redis != null) {
-            redis.close();
-        }
-        if (cinnabar != null) {
-            cinnabar.close();
-        }
-    }
 
     private static String port(ServerProcess s) {
         return Integer.toString(s.port());
@@ -58,7 +43,7 @@ class RedisCliPipeIT {
     }
 
     private void flushBoth() throws IOException {
-        for (ServerProcess s : new ServerProcess[] {redis, cinnabar}) {
+        for (ServerProcess s : new ServerProcess[] {SERVERS.redis(), SERVERS.cinnabar()}) {
             try (RawConnection c = new RawConnection(s.port())) {
                 assertEquals("+OK\r\n", c.call("FLUSHALL"));
             }
@@ -67,8 +52,8 @@ class RedisCliPipeIT {
 
     /** The same redis-cli invocation against both servers; their outputs must match. */
     private RedisCli same(byte[] stdin, String... args) throws Exception {
-        RedisCli expected = RedisCli.run(stdin, 60, withPort(redis, args));
-        RedisCli actual = RedisCli.run(stdin, 60, withPort(cinnabar, args));
+        RedisCli expected = RedisCli.run(stdin, 60, withPort(SERVERS.redis(), args));
+        RedisCli actual = RedisCli.run(stdin, 60, withPort(SERVERS.cinnabar(), args));
         assertEquals(expected.toString(), actual.toString(), String.join(" ", args));
         return actual;
     }
@@ -99,20 +84,20 @@ class RedisCliPipeIT {
                     out.write('\n');
                 }
             }
-            try (RawConnection c = new RawConnection(cinnabar.port())) {
+            try (RawConnection c = new RawConnection(SERVERS.cinnabar().port())) {
                 assertEquals("+OK\r\n", c.call("FLUSHALL"));
             }
-            RedisCli cli = RedisCli.runWithInputFile(file.toFile(), 300, "-p", port(cinnabar), "--pipe");
+            RedisCli cli = RedisCli.runWithInputFile(file.toFile(), 300, "-p", port(SERVERS.cinnabar()), "--pipe");
             assertTrue(cli.out.contains("errors: 0, replies: 1000000"), cli.toString());
             assertEquals(0, cli.exitCode, cli.toString());
-            try (RawConnection c = new RawConnection(cinnabar.port())) {
+            try (RawConnection c = new RawConnection(SERVERS.cinnabar().port())) {
                 assertEquals(":1000000\r\n", c.call("DBSIZE"));
                 assertEquals("$12\r\nvalue:999999\r\n", c.call("GET", "key:999999"));
                 assertEquals("$7\r\nvalue:0\r\n", c.call("GET", "key:0"));
             }
         } finally {
             Files.deleteIfExists(file);
-            try (RawConnection c = new RawConnection(cinnabar.port())) {
+            try (RawConnection c = new RawConnection(SERVERS.cinnabar().port())) {
                 c.call("FLUSHALL");
             }
         }
@@ -134,7 +119,7 @@ class RedisCliPipeIT {
 
     @Test
     void aCommandFromTheArguments() throws Exception {
-        RedisCli cli = RedisCli.run(null, 30, "-p", port(cinnabar), "PING");
+        RedisCli cli = RedisCli.run(null, 30, "-p", port(SERVERS.cinnabar()), "PING");
         assertEquals("PONG\n", cli.out);
         assertEquals(0, cli.exitCode);
         same(null, "ECHO", "hello world");
@@ -180,7 +165,7 @@ class RedisCliPipeIT {
 
     @Test
     void scanWithAPattern() throws Exception {
-        try (RawConnection c = new RawConnection(cinnabar.port())) {
+        try (RawConnection c = new RawConnection(SERVERS.cinnabar().port())) {
             assertEquals("+OK\r\n", c.call("FLUSHALL"));
             for (int i = 0; i < 300; i++) {
                 assertEquals("+OK\r\n", c.call("SET", "user:" + i, "u"));
@@ -189,7 +174,7 @@ class RedisCliPipeIT {
                 assertEquals("+OK\r\n", c.call("SET", "other:" + i, "o"));
             }
         }
-        RedisCli cli = RedisCli.run(null, 60, "-p", port(cinnabar), "--scan", "--pattern", "user:*");
+        RedisCli cli = RedisCli.run(null, 60, "-p", port(SERVERS.cinnabar()), "--scan", "--pattern", "user:*");
         assertEquals(0, cli.exitCode, cli.toString());
         Set<String> expected = new TreeSet<>();
         for (int i = 0; i < 300; i++) {
@@ -199,7 +184,7 @@ class RedisCliPipeIT {
         got.remove("");
         assertEquals(expected, got);
 
-        RedisCli all = RedisCli.run(null, 60, "-p", port(cinnabar), "--scan");
+        RedisCli all = RedisCli.run(null, 60, "-p", port(SERVERS.cinnabar()), "--scan");
         assertEquals(400, new HashSet<>(Arrays.asList(all.out.trim().split("\n"))).size(), all.toString());
     }
 

@@ -390,7 +390,7 @@ public final class RequestDecoder {
         if (end != readIndex && buf[end - 1] == '\r') {
             end--;
         }
-        if (!InlineSplitter.split(buf, readIndex, end, argv)) {
+        if (!ArgumentSplitter.split(buf, readIndex, end, argv)) {
             return fail("Protocol error: unbalanced quotes in request");
         }
         readIndex = nl + 1;

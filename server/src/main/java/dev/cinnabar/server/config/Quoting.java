@@ -1,5 +1,7 @@
 package dev.cinnabar.server.config;
 
+import dev.cinnabar.protocol.ArgumentSplitter;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,82 +20,15 @@ public final class Quoting {
      * quotes or a quote followed by something other than a blank.
      */
     public static List<String> splitArgs(String line) {
-        int nul = line.indexOf('\0');
-        String s = nul >= 0 ? line.substring(0, nul) : line;
-        List<String> out = new ArrayList<>();
-        int p = 0;
-        int n = s.length();
-        while (true) {
-            while (p < n && isSpace(s.charAt(p))) {
-                p++;
-            }
-            if (p >= n) {
-                return out;
-            }
-            StringBuilder cur = new StringBuilder();
-            boolean inDouble = false;
-            boolean inSingle = false;
-            boolean done = false;
-            while (!done) {
-                char c = p < n ? s.charAt(p) : '\0';
-                if (inDouble) {
-                    if (c == '\\' && p + 3 < n && s.charAt(p + 1) == 'x'
-                            && hex(s.charAt(p + 2)) >= 0 && hex(s.charAt(p + 3)) >= 0) {
-                        cur.append((char) (hex(s.charAt(p + 2)) * 16 + hex(s.charAt(p + 3))));
-                        p += 3;
-                    } else if (c == '\\' && p + 1 < n) {
-                        p++;
-                        char e = s.charAt(p);
-                        cur.append(e == 'n' ? '\n' : e == 'r' ? '\r' : e == 't' ? '\t' : e == 'b' ? '\b' : e == 'a' ? (char) 7 : e);
-                    } else if (c == '"') {
-                        if (p + 1 < n && !isSpace(s.charAt(p + 1))) {
-                            return null;
-                        }
-                        done = true;
-                    } else if (p >= n) {
-                        return null;
-                    } else {
-                        cur.append(c);
-                    }
-                } else if (inSingle) {
-                    if (c == '\\' && p + 1 < n && s.charAt(p + 1) == '\'') {
-                        p++;
-                        cur.append('\'');
-                    } else if (c == '\'') {
-                        if (p + 1 < n && !isSpace(s.charAt(p + 1))) {
-                            return null;
-                        }
-                        done = true;
-                    } else if (p >= n) {
-                        return null;
-                    } else {
-                        cur.append(c);
-                    }
-                } else {
-                    switch (c) {
-                        case ' ':
-                        case '\n':
-                        case '\r':
-                        case '\t':
-                        case '\0':
-                            done = true;
-                            break;
-                        case '"':
-                            inDouble = true;
-                            break;
-                        case '\'':
-                            inSingle = true;
-                            break;
-                        default:
-                            cur.append(c);
-                    }
-                }
-                if (p < n) {
-                    p++;
-                }
-            }
-            out.add(cur.toString());
+        List<byte[]> parts = ArgumentSplitter.split(line.getBytes(StandardCharsets.ISO_8859_1));
+        if (parts == null) {
+            return null;
         }
+        List<String> out = new ArrayList<>(parts.size());
+        for (byte[] p : parts) {
+            out.add(new String(p, StandardCharsets.ISO_8859_1));
+        }
+        return out;
     }
 
     /**
@@ -166,18 +101,5 @@ public final class Quoting {
     /** C's isspace in the C locale. */
     static boolean isSpace(char c) {
         return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0x0b || c == '\f';
-    }
-
-    private static int hex(char c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        if (c >= 'A' && c <= 'F') {
-            return c - 'A' + 10;
-        }
-        return -1;
     }
 }

@@ -1,7 +1,8 @@
 package dev.cinnabar.protocol;
 
 /**
- * Splits an inline request line into arguments with Redis's quoting rules (sdssplitargs):
+ * Splits a line into arguments with Redis's quoting rules (sdssplitargs), for inline requests
+ * and, through {@link #split(byte[])}, for configuration lines, which Redis reads the same way:
  * <ul>
  *   <li>blanks (C's {@code isspace}) separate arguments; inside an unquoted argument only space,
  *       tab, CR, LF and NUL end it, so a vertical tab or form feed there is part of it;</li>
@@ -19,8 +20,25 @@ package dev.cinnabar.protocol;
  * written back over the line itself and returned as slices of it: nothing is allocated. The
  * line's bytes are overwritten in the process.
  */
-final class InlineSplitter {
-    private InlineSplitter() {
+public final class ArgumentSplitter {
+    private ArgumentSplitter() {
+    }
+
+    /**
+     * The arguments of a whole line as fresh arrays, or null on unbalanced quotes. The line is
+     * left as it was.
+     */
+    public static java.util.List<byte[]> split(byte[] line) {
+        byte[] work = line.clone();
+        Argv argv = new Argv();
+        if (!split(work, 0, work.length, argv)) {
+            return null;
+        }
+        java.util.List<byte[]> out = new java.util.ArrayList<>(argv.count());
+        for (int i = 0; i < argv.count(); i++) {
+            out.add(argv.copy(i));
+        }
+        return out;
     }
 
     /**

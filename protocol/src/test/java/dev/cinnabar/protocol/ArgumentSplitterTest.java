@@ -10,12 +10,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Redis's sdssplitargs rules, each case checked as an inline command on redis-server 7.0.15. */
-class InlineSplitterTest {
+class ArgumentSplitterTest {
     /** The arguments of {@code line}, or null for unbalanced quotes. */
     private static List<String> split(String line) {
         byte[] b = bytes("##" + line + "##");
         Argv out = new Argv();
-        if (!InlineSplitter.split(b, 2, b.length - 2, out)) {
+        if (!ArgumentSplitter.split(b, 2, b.length - 2, out)) {
             return null;
         }
         List<String> args = new ArrayList<>();
@@ -103,7 +103,7 @@ class InlineSplitterTest {
     void argumentsAreWrittenOverTheLineAndSliced() {
         byte[] line = bytes("SET \"k\\x41\" 'v v'");
         Argv out = new Argv();
-        InlineSplitter.split(line, 0, line.length, out);
+        ArgumentSplitter.split(line, 0, line.length, out);
         assertEquals(3, out.count());
         for (int i = 0; i < 3; i++) {
             assertSame(line, out.array(i));
@@ -116,7 +116,7 @@ class InlineSplitterTest {
     void theRangeIsRespected() {
         byte[] line = bytes("xxPING yy");
         Argv out = new Argv();
-        InlineSplitter.split(line, 2, 6, out);
+        ArgumentSplitter.split(line, 2, 6, out);
         assertEquals(1, out.count());
         assertEquals("PING", out.string(0));
     }
