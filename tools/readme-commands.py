@@ -12,7 +12,9 @@ for name in open(os.path.join(res, "groups.txt")).read().split():
         group = c["docs"].get("group", "?")
         names = [c["name"].upper()]
         if c.get("subcommands"):
-            names = [c["name"].upper() + " " + s["name"].upper() for s in c["subcommands"]]
+            # A container with arity -1 (COMMAND) also runs on its own.
+            names = [c["name"].upper()] if c["arity"] == -1 else []
+            names += [c["name"].upper() + " " + s["name"].upper() for s in c["subcommands"]]
         rows.setdefault(group, []).extend(names)
 
 lines = ["| group | commands |", "|---|---|"]
