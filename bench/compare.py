@@ -1,0 +1,266 @@
+#!/usr/bin/env python3
+"""Cinnabar against Redis, side by side, on this machine.
+
+Starts the built Cinnabar JAR and Debian's redis-server on free ports and runs redis-benchmark
+against each in alternation, so that both see the same machine state:
+
+  * throughput: 50 clients, -t set,get,incr,mset, -P 1 and -P 16, -r 100000, over --rounds
+    rounds; the median ops/s of each and the ratio Cinnabar/Redis;
+  * tail latency: p50, p99 and p99.9 of GET at -P 1, from redis-benchmark's percentile table;
+  * memory: the same 1M keys loaded into each (-t set -r 1000000 -n 2000000 -d 64), then the
+    process RSS and used_memory, and the ratios.
+
+The results are printed and appended to bench/RESULTS.md with the date, git revision, JDK and
+JVM flags. This is a measurement, not a test: nothing here passes or fails.
+
+  python3 bench/compare.py [--rounds 3] [--requests 200000] [--java /path/to/java]
+                           [--jvm-flags "-XX:+UseZGC"] [--skip-memory] [--no-record]
+"""
+import argparse
+import datetime
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+JAR = os.path.join(ROOT, "server", "target", "cinnabar-server.jar")
+RESULTS = os.path.join(ROOT, "bench", "RESULTS.md")
+TESTS = ["set", "get", "incr", "mset"]
+PIPELINES = [1, 16]
+CLIENTS = 50
+KEYSPACE = 100000
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_listening(port, proc, timeout=30):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("server exited with %s" % proc.returncode)
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+                s.sendall(b"PING\r\n")
+                if s.recv(16).startswith(b"+PONG"):
+                    return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("server on %d did not answer" % port)
+
+
+class Server:
+    def __init__(self, name, argv, port, workdir):
+        self.name = name
+        self.port = port
+        self.log = open(os.path.join(workdir, name + ".log"), "w")
+        self.proc = subprocess.Popen(argv, stdout=self.log, stderr=subprocess.STDOUT, cwd=workdir)
+        wait_listening(port, self.proc)
+
+    def command(self, *args):
+        out = subprocess.run(["redis-cli", "-p", str(self.port)] + list(args),
+                             capture_output=True, text=True, check=True)
+        return out.stdout
+
+    def rss_bytes(self):
+        with open("/proc/%d/status" % self.proc.pid) as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+        return 0
+
+    def used_memory(self):
+        m = re.search(r"^used_memory:(\d+)", self.command("INFO", "memory"), re.M)
+        return int(m.group(1)) if m else 0
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.log.close()
+
+
+def benchmark(port, tests, pipeline, requests, extra=()):
+    """Runs redis-benchmark in CSV mode; returns {test: ops per second}."""
+    argv = ["redis-benchmark", "-p", str(port), "-c", str(CLIENTS), "-n", str(requests),
+            "-P", str(pipeline), "-r", str(KEYSPACE), "-t", ",".join(tests), "--csv"] + list(extra)
+    out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
+    result = {}
+    for line in out.splitlines():
+        cells = [c.strip('"') for c in line.split(",")]
+        if len(cells) > 1 and cells[0] != "test":
+            # redis-benchmark names MSET "MSET (10 keys)"
+            result[cells[0].split(" ")[0].lower()] = float(cells[1])
+    return result
+
+
+def get_latency(port, requests):
+    """p50, p99 and p99.9 of GET at -P 1, in milliseconds, from the percentile table."""
+    argv = ["redis-benchmark", "-p", str(port), "-c", str(CLIENTS), "-n", str(requests),
+            "-P", "1", "-r", str(KEYSPACE), "-t", "get"]
+    out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout.replace("\r", "\n")
+    table = []
+    in_table = False
+    for line in out.splitlines():
+        if line.startswith("Latency by percentile distribution"):
+            in_table = True
+            continue
+        if in_table:
+            m = re.match(r"\s*([\d.]+)% <= ([\d.]+) milliseconds", line)
+            if not m:
+                break
+            table.append((float(m.group(1)), float(m.group(2))))
+
+    def at(p):
+        for pct, ms in table:
+            if pct >= p:
+                return ms
+        return table[-1][1] if table else float("nan")
+
+    return {"p50": at(50.0), "p99": at(99.0), "p99.9": at(99.9)}
+
+
+def git_revision():
+    try:
+        rev = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True).stdout.strip()
+        return rev + ("+dirty" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def java_version(java):
+    out = subprocess.run([java, "-version"], capture_output=True, text=True).stderr
+    return out.splitlines()[0] if out else "unknown"
+
+
+def ratio(a, b):
+    return a / b if b else float("nan")
+
+
+def human(n):
+    for unit in ["B", "K", "M", "G"]:
+        if abs(n) < 1024:
+            return "%.1f%s" % (n, unit)
+        n /= 1024.0
+    return "%.1fT" % n
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--requests", type=int, default=200000)
+    p.add_argument("--java", default="java")
+    p.add_argument("--jvm-flags", default="")
+    p.add_argument("--skip-memory", action="store_true")
+    p.add_argument("--no-record", action="store_true", help="print only; do not append to RESULTS.md")
+    p.add_argument("--note", default="", help="a line recorded with the run")
+    a = p.parse_args()
+
+    if not os.path.isfile(JAR):
+        sys.exit("build first: mvn -q -B -DskipTests package")
+    for tool in ["redis-server", "redis-benchmark", "redis-cli"]:
+        if subprocess.run(["which", tool], capture_output=True).returncode != 0:
+            sys.exit(tool + " is missing: apt-get install redis-server redis-tools")
+
+    workdir = tempfile.mkdtemp(prefix="cinnabar-bench-")
+    jvm_flags = a.jvm_flags.split()
+    servers = {}
+    throughput = {(name, t, pl): [] for name in ["cinnabar", "redis"] for t in TESTS for pl in PIPELINES}
+    try:
+        cport, rport = free_port(), free_port()
+        servers["cinnabar"] = Server("cinnabar", [a.java] + jvm_flags + ["-jar", JAR, "--port", str(cport),
+                                     "--save", ""], cport, workdir)
+        servers["redis"] = Server("redis", ["redis-server", "--port", str(rport), "--save", "",
+                                  "--appendonly", "no"], rport, workdir)
+        # Warm the JIT (and Redis's caches) before anything is measured.
+        benchmark(cport, TESTS, 16, a.requests)
+        benchmark(rport, TESTS, 16, a.requests // 4)
+
+        for rnd in range(a.rounds):
+            for pl in PIPELINES:
+                order = ["cinnabar", "redis"] if rnd % 2 == 0 else ["redis", "cinnabar"]
+                for name in order:
+                    n = a.requests if pl > 1 else max(a.requests // 4, 20000)
+                    res = benchmark(servers[name].port, TESTS, pl, n)
+                    for t in TESTS:
+                        throughput[(name, t, pl)].append(res.get(t, 0.0))
+            print("round %d of %d done" % (rnd + 1, a.rounds), file=sys.stderr)
+
+        latency = {}
+        for name in ["cinnabar", "redis"]:
+            latency[name] = get_latency(servers[name].port, max(a.requests // 2, 50000))
+
+        memory = {}
+        if not a.skip_memory:
+            for name in ["cinnabar", "redis"]:
+                s = servers[name]
+                s.command("FLUSHALL")
+                subprocess.run(["redis-benchmark", "-p", str(s.port), "-t", "set", "-r", "1000000",
+                                "-n", "2000000", "-d", "64", "-c", str(CLIENTS), "-P", "16", "-q"],
+                               capture_output=True, check=True)
+                keys = int(s.command("DBSIZE").strip())
+                time.sleep(2)  # let a collector settle before reading the resident size
+                memory[name] = {"keys": keys, "rss": s.rss_bytes(), "used": s.used_memory()}
+    finally:
+        for s in servers.values():
+            s.stop()
+
+    lines = []
+    lines.append("| test | pipeline | Cinnabar ops/s | Redis ops/s | ratio |")
+    lines.append("|---|---|---|---|---|")
+    for pl in PIPELINES:
+        for t in TESTS:
+            c = statistics.median(throughput[("cinnabar", t, pl)])
+            r = statistics.median(throughput[("redis", t, pl)])
+            lines.append("| %s | %d | %.0f | %.0f | %.2f |" % (t.upper(), pl, c, r, ratio(c, r)))
+    lines.append("")
+    lines.append("| GET -P 1 latency (ms) | p50 | p99 | p99.9 |")
+    lines.append("|---|---|---|---|")
+    for name in ["cinnabar", "redis"]:
+        l = latency[name]
+        lines.append("| %s | %.3f | %.3f | %.3f |" % (name, l["p50"], l["p99"], l["p99.9"]))
+    lines.append("| ratio | %.2f | %.2f | %.2f |" % tuple(
+        ratio(latency["cinnabar"][k], latency["redis"][k]) for k in ["p50", "p99", "p99.9"]))
+    if memory:
+        lines.append("")
+        lines.append("| 1M keys, 64-byte values | keys | RSS | used_memory |")
+        lines.append("|---|---|---|---|")
+        for name in ["cinnabar", "redis"]:
+            m = memory[name]
+            lines.append("| %s | %d | %s | %s |" % (name, m["keys"], human(m["rss"]), human(m["used"])))
+        lines.append("| ratio | | %.2f | %.2f |" % (ratio(memory["cinnabar"]["rss"], memory["redis"]["rss"]),
+                                                   ratio(memory["cinnabar"]["used"], memory["redis"]["used"])))
+    table = "\n".join(lines)
+    print(table)
+
+    if not a.no_record:
+        redis_version = subprocess.run(["redis-server", "--version"], capture_output=True, text=True).stdout.strip()
+        header = ["", "## %s, %s" % (datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), git_revision()),
+                  "", "- JDK: %s" % java_version(a.java),
+                  "- JVM flags: %s" % (a.jvm_flags or "(none)"),
+                  "- Redis: %s" % redis_version,
+                  "- %d rounds, %d requests per run at -P 16, %d clients, -r %d; medians" % (
+                      a.rounds, a.requests, CLIENTS, KEYSPACE)]
+        if a.note:
+            header.append("- Note: %s" % a.note)
+        with open(RESULTS, "a") as f:
+            f.write("\n".join(header) + "\n\n" + table + "\n")
+        print("recorded in bench/RESULTS.md", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
