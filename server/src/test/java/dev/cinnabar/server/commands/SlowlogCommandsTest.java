@@ -15,10 +15,10 @@ class SlowlogCommandsTest {
     private final EngineHarness h = new EngineHarness();
 
     private static String entry(long id, String... args) {
-        return entry(id, "", args);
+        return named(id, "", args);
     }
 
-    private static String entry(long id, String name, String... args) {
+    private static String named(long id, String name, String... args) {
         StringBuilder sb = new StringBuilder("*6\r\n:" + id + "\r\n:1700000000\r\n:0\r\n*" + args.length + "\r\n");
         for (String a : args) {
             sb.append('$').append(a.length()).append("\r\n").append(a).append("\r\n");
@@ -35,11 +35,11 @@ class SlowlogCommandsTest {
         h.call("GET");      // rejected: never logged
         h.call("NOSUCH");   // unknown: never logged
         assertEquals(":3\r\n", h.call("SLOWLOG", "LEN"));
-        assertEquals("*2\r\n" + entry(3, "me", "slowlog", "len") + entry(2, "me", "client", "setname", "me"),
+        assertEquals("*2\r\n" + named(3, "me", "SLOWLOG", "LEN") + named(2, "me", "CLIENT", "SETNAME", "me"),
                 h.call("SLOWLOG", "GET", "2"));
         String all = h.call("SLOWLOG", "GET", "-1");
-        assertTrue(all.startsWith("*5\r\n" + entry(4, "me", "slowlog", "get", "2")), all);
-        assertTrue(all.endsWith(entry(1, "set", "k", "v") + entry(0, "config", "set", "slowlog-log-slower-than", "0")), all);
+        assertTrue(all.startsWith("*5\r\n" + named(4, "me", "SLOWLOG", "GET", "2")), all);
+        assertTrue(all.endsWith(entry(1, "SET", "k", "v") + entry(0, "CONFIG", "SET", "slowlog-log-slower-than", "0")), all);
         assertEquals("*0\r\n", h.call("SLOWLOG", "GET", "0"));
     }
 
@@ -68,7 +68,7 @@ class SlowlogCommandsTest {
         assertEquals("+OK\r\n", h.call("SLOWLOG", "RESET"));
         // SLOWLOG RESET itself is logged once it has run.
         assertEquals(":1\r\n", h.call("SLOWLOG", "LEN"));
-        assertEquals("*1\r\n" + entry(3, "slowlog", "len"), h.call("SLOWLOG", "GET", "1"));
+        assertEquals("*1\r\n" + entry(3, "SLOWLOG", "LEN"), h.call("SLOWLOG", "GET", "1"));
     }
 
     @Test
@@ -97,13 +97,13 @@ class SlowlogCommandsTest {
         h.call("HELLO", "2", "AUTH", "default", "pw", "SETNAME", "x");
         h.call("CONFIG", "SET", "requirepass", "", "maxmemory", "0");
         String log = h.call("SLOWLOG", "GET", "4");
-        assertTrue(log.contains(entry(4, "config", "set", "requirepass", "(redacted)", "maxmemory", "0")), log);
-        assertTrue(log.contains(entry(3, "hello", "2", "AUTH", "(redacted)", "(redacted)", "SETNAME", "x")), log);
-        assertTrue(log.contains(entry(2, "auth", "(redacted)", "(redacted)")), log);
-        assertTrue(log.contains(entry(1, "auth", "(redacted)")), log);
+        assertTrue(log.contains(named(4, "x", "CONFIG", "SET", "requirepass", "(redacted)", "maxmemory", "0")), log);
+        assertTrue(log.contains(named(3, "x", "HELLO", "2", "AUTH", "(redacted)", "(redacted)", "SETNAME", "x")), log);
+        assertTrue(log.contains(entry(2, "AUTH", "(redacted)", "(redacted)")), log);
+        assertTrue(log.contains(entry(1, "AUTH", "(redacted)")), log);
         // The next command is not affected.
         h.call("SET", "pw", "pw");
-        assertTrue(h.call("SLOWLOG", "GET", "2").contains(entry(6, "set", "pw", "pw")));
+        assertTrue(h.call("SLOWLOG", "GET", "2").contains(named(6, "x", "SET", "pw", "pw")));
     }
 
     @Test
