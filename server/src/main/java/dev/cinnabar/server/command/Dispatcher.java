@@ -55,6 +55,7 @@ public final class Dispatcher {
     public void call(Client c, CommandSpec cmd) {
         engine.keyspace().updateTime();
         c.command = cmd;
+        c.redactedArgs = null; // what the previous command hid, even if it ended in an exception
         long errorsBefore = c.reply.errors();
         long start = engine.clock().nanos();
         try {
@@ -64,7 +65,6 @@ public final class Dispatcher {
         }
         long micros = (engine.clock().nanos() - start) / 1000;
         engine.stats().afterCall(c, cmd, micros, c.reply.errors() != errorsBefore);
-        c.redactedArgs = null;
         c.lastCommand = cmd;
     }
 
