@@ -39,6 +39,15 @@ public final class ReplyWriter {
     /** Error replies written so far; the dispatcher compares it around a call to count failures. */
     private long errors;
     private final byte[] digits = new byte[20];
+    /** Told of every error reply, for INFO's error statistics; null when nobody counts them. */
+    private ErrorObserver errorObserver;
+
+    /** Receives each error reply as it is written (the server counts them by error code). */
+    @FunctionalInterface
+    public interface ErrorObserver {
+        /** {@code message} as passed to {@link #error}; its text starts at {@code from} (after a leading '-'). */
+        void errorReplied(String message, int from);
+    }
 
     public ReplyWriter() {
     }
@@ -65,6 +74,10 @@ public final class ReplyWriter {
 
     public long errors() {
         return errors;
+    }
+
+    public void errorObserver(ErrorObserver observer) {
+        this.errorObserver = observer;
     }
 
     public boolean resp3() {
@@ -112,6 +125,9 @@ public final class ReplyWriter {
         }
         out.writeByte('-');
         writeLine(message, from, to);
+        if (errorObserver != null) {
+            errorObserver.errorReplied(message, from);
+        }
     }
 
     private static boolean isLineBreak(char c) {

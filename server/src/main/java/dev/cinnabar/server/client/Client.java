@@ -35,6 +35,11 @@ public final class Client {
     public Argv argv;
     public CommandSpec command;
     public CommandSpec lastCommand;
+    /**
+     * Arguments of the running command that the slow log (and MONITOR) must not show, such as
+     * passwords; null when there are none. Cleared after each command.
+     */
+    public java.util.BitSet redactedArgs;
 
     private Db db;
     public boolean authenticated;
@@ -63,6 +68,15 @@ public final class Client {
         this.lastInteractionMillis = createdMillis;
         this.db = engine.keyspace().db(0);
         this.authenticated = !engine.config().authRequired();
+        this.reply.errorObserver(engine.stats().errors);
+    }
+
+    /** Hides argument {@code i} of the running command from the slow log, as Redis redacts secrets. */
+    public void redactArgument(int i) {
+        if (redactedArgs == null) {
+            redactedArgs = new java.util.BitSet();
+        }
+        redactedArgs.set(i);
     }
 
     /**

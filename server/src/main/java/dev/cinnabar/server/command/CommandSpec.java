@@ -51,6 +51,8 @@ public final class CommandSpec {
     public long microseconds;
     public long rejectedCalls;
     public long failedCalls;
+    /** Latencies of the calls since the last CONFIG RESETSTAT; created on the first call. */
+    public dev.cinnabar.server.stats.LatencyHistogram latencyHistogram;
 
     CommandSpec(String name, CommandSpec parent, int arity, long flags, long aclCategories,
                 int firstKey, int lastKey, int keyStep, List<String> tips,

@@ -32,7 +32,6 @@ public final class Dispatcher {
             if (sub == null) {
                 c.reply.error("ERR unknown subcommand '" + truncated(argv, 1, 128)
                         + "'. Try " + argv.latin1(0).toUpperCase(Locale.ROOT) + " HELP.");
-                engine.stats().errorReplies++;
                 return;
             }
             cmd = sub;
@@ -48,31 +47,29 @@ public final class Dispatcher {
         call(c, cmd);
     }
 
-    /** Runs a command that passed every check, with the time frozen and the statistics kept. */
+    /**
+     * Runs a command that passed every check, with the time frozen, and keeps the statistics:
+     * one clock reading on each side of the handler, nothing allocated unless the slow log or
+     * the latency monitor takes the command.
+     */
     public void call(Client c, CommandSpec cmd) {
         engine.keyspace().updateTime();
         c.command = cmd;
+        c.redactedArgs = null; // what the previous command hid, even if it ended in an exception
         long errorsBefore = c.reply.errors();
-        long start = System.nanoTime();
+        long start = engine.clock().nanos();
         try {
             cmd.execute(c);
         } catch (CommandError e) {
             c.reply.error(e.getMessage());
         }
-        long micros = (System.nanoTime() - start) / 1000;
-        cmd.calls++;
-        cmd.microseconds += micros;
-        if (c.reply.errors() != errorsBefore) {
-            cmd.failedCalls++;
-            engine.stats().errorReplies++;
-        }
-        engine.stats().commandsProcessed++;
+        long micros = (engine.clock().nanos() - start) / 1000;
+        engine.stats().afterCall(c, cmd, micros, c.reply.errors() != errorsBefore);
         c.lastCommand = cmd;
     }
 
     private void reject(Client c, CommandSpec cmd, String error) {
         cmd.rejectedCalls++;
-        engine.stats().errorReplies++;
         c.reply.error(error);
     }
 
@@ -88,7 +85,6 @@ public final class Dispatcher {
         }
         c.reply.error("ERR unknown command '" + truncated(argv, 0, 128)
                 + "', with args beginning with: " + args);
-        engine.stats().errorReplies++;
     }
 
     /** Argument {@code i} cut at {@code max} bytes or at a NUL byte, as C's "%.*s" prints it. */

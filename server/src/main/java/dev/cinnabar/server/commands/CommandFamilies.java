@@ -13,7 +13,9 @@ public final class CommandFamilies {
             new CommandCommands(),
             new KeyCommands(),
             new ExpireCommands(),
-            new StringCommands());
+            new StringCommands(),
+            new SlowlogCommands(),
+            new LatencyCommands());
 
     private CommandFamilies() {
     }

@@ -3,13 +3,15 @@ package dev.cinnabar.server.commands;
 import dev.cinnabar.protocol.ReplyWriter;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.command.CommandError;
-import dev.cinnabar.server.command.CommandSpec;
 import dev.cinnabar.server.command.CommandTable;
 import dev.cinnabar.server.config.ConfigGet;
 import dev.cinnabar.server.config.ConfigRewriter;
 import dev.cinnabar.server.config.ConfigSet;
+import dev.cinnabar.server.config.Directive;
+import dev.cinnabar.server.config.Directives;
 import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.db.Keyspace;
+import dev.cinnabar.server.engine.ServerStats;
 import dev.cinnabar.server.log.ServerLog;
 import io.netty.channel.unix.DomainSocketChannel;
 import java.util.ArrayList;
@@ -63,6 +65,12 @@ public final class ConfigCommands implements CommandFamily {
         List<String> pairs = new ArrayList<>();
         for (int i = 2; i < c.argv.count(); i++) {
             pairs.add(c.argv.latin1(i));
+            if ((i & 1) == 1) {
+                Directive d = Directives.lookup(c.argv.latin1(i - 1));
+                if (d != null && d.has(Directive.SENSITIVE)) {
+                    c.redactArgument(i); // the slow log shows "(redacted)" for secrets
+                }
+            }
         }
         String error = ConfigSet.set(c.engine.config(), pairs, isLocal(c));
         if (error != null) {
@@ -89,12 +97,7 @@ public final class ConfigCommands implements CommandFamily {
         ks.hits = 0;
         ks.misses = 0;
         ks.expiredKeys = 0;
-        for (CommandSpec spec : c.engine.commands().all()) {
-            spec.calls = 0;
-            spec.microseconds = 0;
-            spec.failedCalls = 0;
-            spec.rejectedCalls = 0;
-        }
+        ServerStats.resetCommandStats(c.engine.commands().all());
         c.reply.ok();
     }
 

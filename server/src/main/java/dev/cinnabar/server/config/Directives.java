@@ -94,7 +94,7 @@ public final class Directives {
         bool("disable-thp", null, IMMUTABLE, "disableThp", true).effect(IGNORED);
         bool("cluster-allow-replica-migration", null, MOD, "clusterAllowReplicaMigration", true);
         bool("replica-announced", null, MOD, "replicaAnnounced", true);
-        bool("latency-tracking", null, MOD, "latencyTracking", true);
+        bool("latency-tracking", null, MOD, "latencyTracking", true).effect(ACTIVE);
         bool("aof-disable-auto-gc", null, MOD, "aofDisableAutoGc", false);
         bool("replica-ignore-disk-write-errors", null, MOD, "replicaIgnoreDiskWriteErrors", false);
 
@@ -212,14 +212,14 @@ public final class Directives {
         // ---- unsigned long (bounds compared signed in Redis)
         num("active-defrag-max-scan-fields", null, MOD, "activeDefragMaxScanFields", SIGNED, INTEGER, 1, LONG_MAX, 1000)
                 .effect(IGNORED);
-        num("slowlog-max-len", null, MOD, "slowlogMaxLen", SIGNED, INTEGER, 0, LONG_MAX, 128);
+        num("slowlog-max-len", null, MOD, "slowlogMaxLen", SIGNED, INTEGER, 0, LONG_MAX, 128).effect(ACTIVE);
         num("acllog-max-len", null, MOD, "acllogMaxLen", SIGNED, INTEGER, 0, LONG_MAX, 128);
 
         // ---- long long
         num("busy-reply-threshold", "lua-time-limit", MOD, "busyReplyThreshold", SIGNED, INTEGER, 0, LONG_MAX, 5000);
         num("cluster-node-timeout", null, MOD, "clusterNodeTimeout", SIGNED, INTEGER, 0, LONG_MAX, 15000);
-        num("slowlog-log-slower-than", null, MOD, "slowlogLogSlowerThan", SIGNED, INTEGER, -1, LONG_MAX, 10000);
-        num("latency-monitor-threshold", null, MOD, "latencyMonitorThreshold", SIGNED, INTEGER, 0, LONG_MAX, 0);
+        num("slowlog-log-slower-than", null, MOD, "slowlogLogSlowerThan", SIGNED, INTEGER, -1, LONG_MAX, 10000).effect(ACTIVE);
+        num("latency-monitor-threshold", null, MOD, "latencyMonitorThreshold", SIGNED, INTEGER, 0, LONG_MAX, 0).effect(ACTIVE);
         num("proto-max-bulk-len", null, MOD, "protoMaxBulkLen", SIGNED, MEMORY, 1024 * 1024, LONG_MAX,
                 512L * 1024 * 1024).effect(ACTIVE);
         num("stream-node-max-entries", null, MOD, "streamNodeMaxEntries", SIGNED, INTEGER, 0, LONG_MAX, 100);
@@ -288,7 +288,7 @@ public final class Directives {
         add(new SpecialDirectives.NotifyKeyspaceEvents());
         add(new SpecialDirectives.Bind()).effect(ACTIVE).apply(c -> c.hooks.bindChanged(c));
         add(new SpecialDirectives.ReplicaOf());
-        add(new SpecialDirectives.LatencyPercentiles());
+        add(new SpecialDirectives.LatencyPercentiles()).effect(ACTIVE);
     }
 
     private Directives() {

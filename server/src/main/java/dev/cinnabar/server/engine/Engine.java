@@ -40,6 +40,9 @@ public final class Engine {
     /** Replies a client may pile up between commands before they are sent without waiting for the batch end. */
     private static final int EARLY_FLUSH_BYTES = 1024 * 1024;
 
+    private static final byte[] MAX_CLIENTS_REACHED =
+            "-ERR max number of clients reached\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     private final ServerConfig config;
     private final Clock clock;
     private final Keyspace keyspace;
@@ -249,7 +252,17 @@ public final class Engine {
             keyspace.db(i).cron(config.activeRehashing);
         }
         closeIdleClients();
+        sampleInstantaneousMetrics();
         flushReplies();
+    }
+
+    /** Every 100 ms of cron, as Redis's run_with_period(100): the samples behind INFO's rates. */
+    private void sampleInstantaneousMetrics() {
+        int cronMillis = 1000 / Math.max(1, config.hz);
+        int period = dev.cinnabar.server.stats.InstantaneousMetrics.PERIOD_MILLIS;
+        if (cronMillis >= period || cronLoops % (period / cronMillis) == 0) {
+            stats.instantaneous.sample(clock.millis(), stats.commandsProcessed, stats.netInputBytes, stats.netOutputBytes);
+        }
     }
 
     /**
@@ -286,7 +299,8 @@ public final class Engine {
         stats.connectionsReceived++;
         if (clients.size() >= config.maxClients) {
             stats.rejectedConnections++;
-            output(c).error("ERR max number of clients reached");
+            // Written straight to the socket in Redis, so not an error reply that INFO counts.
+            output(c).raw(MAX_CLIENTS_REACHED);
             c.closeAfterReply = true;
             return;
         }
@@ -300,6 +314,7 @@ public final class Engine {
                 return;
             }
             stats.netInputBytes += data.readableBytes();
+            stats.readsProcessed++;
             c.decoder.feed(data);
         } finally {
             data.release();
@@ -319,7 +334,6 @@ public final class Engine {
             }
             if (r == RequestDecoder.ERROR) {
                 c.reply.error("ERR " + decoder.error());
-                stats.errorReplies++;
                 ServerLog.verbose("Protocol error (" + decoder.error() + ") from client: " + c);
                 c.closeAfterReply = true;
                 break;
@@ -367,6 +381,7 @@ public final class Engine {
         ByteBuf out = c.reply.buffer();
         if (out != null && out.readableBytes() >= EARLY_FLUSH_BYTES && flusher != null && c.channel != null && !c.closed) {
             stats.netOutputBytes += out.readableBytes();
+            stats.writesProcessed++;
             earlyFlush.set(0, c);
             flusher.flush(earlyFlush);
             output(c); // a fresh buffer for the commands still to run
@@ -431,8 +446,9 @@ public final class Engine {
         for (Client c : flushList) {
             c.pendingFlush = false;
             ByteBuf out = c.reply.buffer();
-            if (out != null) {
+            if (out != null && out.isReadable()) {
                 stats.netOutputBytes += out.readableBytes();
+                stats.writesProcessed++;
             }
         }
         if (flusher != null) {

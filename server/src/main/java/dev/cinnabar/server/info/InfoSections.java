@@ -10,13 +10,24 @@ import java.util.Set;
 /**
  * Builds the text of INFO from the sections asked for. Sections always come out in Redis's
  * order, whatever the order of the arguments, each once. A new section is a class implementing
- * {@link InfoSection}, placed in {@link #ORDER} where Redis prints it: server, clients, memory,
- * persistence, stats, replication, cpu, modules, commandstats, errorstats, cluster, keyspace.
+ * {@link InfoSection}, placed in {@link #ORDER} where Redis 7.0 prints it: server, clients,
+ * memory, persistence, stats, replication, cpu, modules, commandstats, errorstats, latencystats,
+ * cluster, keyspace.
  */
 public final class InfoSections {
     private static final List<InfoSection> ORDER = List.of(
             new ServerSection(),
             new ClientsSection(),
+            // the memory section goes here
+            new PersistenceSection(),
+            new StatsSection(),
+            new ReplicationSection(),
+            new CpuSection(),
+            new ModulesSection(),
+            new CommandStatsSection(),
+            new ErrorStatsSection(),
+            new LatencyStatsSection(),
+            new ClusterSection(),
             new KeyspaceSection());
 
     private InfoSections() {

@@ -131,14 +131,20 @@ class ServerCommandsTest {
     void infoDefaultHasItsSectionsInRedisOrder() {
         String reply = h.call("INFO");
         assertTrue(reply.startsWith("$"), reply);
-        Map<String, Map<String, String>> s = sections(payload(reply));
-        assertEquals(List.of("Server", "Clients", "Keyspace"), new ArrayList<>(s.keySet()));
-        assertEquals(payload(reply), payload(h.call("INFO", "default")));
-        assertEquals(payload(reply), payload(h.call("INFO", "all")));
-        assertEquals(payload(reply), payload(h.call("INFO", "everything")));
+        List<String> defaults = List.of("Server", "Clients", "Persistence", "Stats", "Replication", "CPU",
+                "Modules", "Errorstats", "Cluster", "Keyspace");
+        assertEquals(defaults, new ArrayList<>(sections(payload(reply)).keySet()));
+        assertEquals(defaults, new ArrayList<>(sections(payload(h.call("INFO", "default"))).keySet()));
+        List<String> all = List.of("Server", "Clients", "Persistence", "Stats", "Replication", "CPU",
+                "Modules", "Commandstats", "Errorstats", "Latencystats", "Cluster", "Keyspace");
+        assertEquals(all, new ArrayList<>(sections(payload(h.call("INFO", "all"))).keySet()));
+        assertEquals(all, new ArrayList<>(sections(payload(h.call("INFO", "everything"))).keySet()));
+        assertEquals(all, new ArrayList<>(sections(payload(h.call("INFO", "default", "commandstats", "latencystats"))).keySet()));
         // Asked out of order, sections still come in Redis's order, each once.
         assertEquals(List.of("Server", "Keyspace"),
                 new ArrayList<>(sections(payload(h.call("INFO", "keyspace", "SERVER", "Keyspace"))).keySet()));
+        assertEquals(List.of("CPU", "Modules", "Commandstats"),
+                new ArrayList<>(sections(payload(h.call("INFO", "commandstats", "MODULES", "Cpu"))).keySet()));
     }
 
     @Test

@@ -1,0 +1,109 @@
+package dev.cinnabar.server.commands;
+
+import dev.cinnabar.protocol.ReplyWriter;
+import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.command.CommandError;
+import dev.cinnabar.server.command.CommandTable;
+import dev.cinnabar.server.stats.SlowLog;
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.Locale;
+
+/** SLOWLOG GET, LEN, RESET, HELP. */
+public final class SlowlogCommands implements CommandFamily {
+    /** SLOWLOG HELP's lines as Redis 7.0.15 prints them: tools compare the reply. */
+    private static final String[] HELP = {
+        "GET [<count>]",
+        "    Return top <count> entries from the slowlog (default: 10, -1 mean all).",
+        "    Entries are made of:",
+        "    id, timestamp, time in microseconds, arguments array, client IP and port,",
+        "    client name",
+        "LEN",
+        "    Return the length of the slowlog.",
+        "RESET",
+        "    Reset the slowlog.",
+    };
+    private static final String BAD_COUNT = "ERR count should be greater than or equal to -1";
+    private static final int DEFAULT_COUNT = 10;
+
+    @Override
+    public void register(CommandTable t) {
+        t.bind("slowlog|get", SlowlogCommands::get);
+        t.bind("slowlog|len", SlowlogCommands::len);
+        t.bind("slowlog|reset", SlowlogCommands::reset);
+        t.bind("slowlog|help", SlowlogCommands::help);
+    }
+
+    // SLOWLOG GET [count]
+    static void get(Client c) {
+        if (c.argv.count() > 3) {
+            throw new CommandError(subcommandSyntaxError(c));
+        }
+        SlowLog log = c.engine.stats().slowLog;
+        long count = DEFAULT_COUNT;
+        if (c.argv.count() == 3) {
+            count = Args.longArg(c, 2, -1, Long.MAX_VALUE, BAD_COUNT);
+            if (count == -1) {
+                count = log.size();
+            }
+        }
+        int n = (int) Math.min(count, log.size());
+        ReplyWriter r = c.reply;
+        r.array(n);
+        Iterator<SlowLog.Entry> it = log.iterator();
+        for (int i = 0; i < n; i++) {
+            SlowLog.Entry e = it.next();
+            r.array(6);
+            r.integer(e.id);
+            r.integer(e.unixSeconds);
+            r.integer(e.micros);
+            r.array(e.args.length);
+            for (byte[] arg : e.args) {
+                r.bulk(arg);
+            }
+            r.bulk(e.peer);
+            r.bulk(e.clientName);
+        }
+    }
+
+    // SLOWLOG LEN
+    static void len(Client c) {
+        c.reply.integer(c.engine.stats().slowLog.size());
+    }
+
+    // SLOWLOG RESET
+    static void reset(Client c) {
+        c.engine.stats().slowLog.reset();
+        c.reply.ok();
+    }
+
+    // SLOWLOG HELP
+    static void help(Client c) {
+        helpReply(c, HELP);
+    }
+
+    /** Redis's help layout: a usage line, the subcommand lines, then HELP itself, as status replies. */
+    static void helpReply(Client c, String[] lines) {
+        c.reply.array(lines.length + 3);
+        c.reply.simple(upperName(c) + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
+        for (String line : lines) {
+            c.reply.simple(line);
+        }
+        c.reply.simple("HELP");
+        c.reply.simple("    Prints this help.");
+    }
+
+    /** A known subcommand called with arguments it does not take, in Redis's words. */
+    static String subcommandSyntaxError(Client c) {
+        String sub = c.argv.latin1(1);
+        if (sub.length() > 128) {
+            sub = sub.substring(0, 128);
+        }
+        return "ERR unknown subcommand or wrong number of arguments for '" + sub + "'. Try "
+                + upperName(c) + " HELP.";
+    }
+
+    private static String upperName(Client c) {
+        return new String(c.argv.copy(0), StandardCharsets.ISO_8859_1).toUpperCase(Locale.ROOT);
+    }
+}
