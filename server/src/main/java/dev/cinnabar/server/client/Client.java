@@ -46,6 +46,36 @@ public final class Client {
     public String libVersion;
     public long lastInteractionMillis;
 
+    /** The socket's file descriptor where the transport exposes it (native epoll); -1 otherwise. */
+    public int fd = -1;
+    /** Connected through the Unix socket (CLIENT LIST flag {@code U}, MONITOR's {@code unix:} origin). */
+    public boolean unixSocket;
+    /** The connection of the scripting engine (MONITOR shows its commands as {@code lua}). */
+    public boolean scriptClient;
+    /** In MONITOR mode (flag {@code O}). */
+    public boolean monitor;
+    /** Subscribed to channels or patterns (flag {@code P}); pub/sub sets it. */
+    public boolean pubsub;
+    /** CLIENT NO-EVICT ON (flag {@code e}). */
+    public boolean noEvict;
+    /** CLIENT NO-TOUCH ON (flag {@code T}): its commands leave the keys' access data alone. */
+    public boolean noTouch;
+    /** CLIENT REPLY OFF: nothing is sent to this client until REPLY ON. */
+    public boolean replyOff;
+    /** CLIENT REPLY SKIP was the last command: the next command's reply is dropped. */
+    public boolean replySkipNext;
+    /** The reply of the command being run is dropped (the one after CLIENT REPLY SKIP). */
+    public boolean replySkip;
+    /**
+     * The command held back by CLIENT PAUSE (flag {@code b}), with arguments of its own, run
+     * when the pause ends; null when the client is not held.
+     */
+    public Argv postponed;
+    /** Replies not sent yet, and the state of the output-buffer limits and back-pressure. */
+    public final ClientOutput output;
+    /** Arguments of the running command that MONITOR must show as {@code (redacted)}. */
+    private java.util.BitSet redacted;
+
     /** The connection closes once the replies written so far have been sent. */
     public boolean closeAfterReply;
     /** The connection is gone; nothing more is read or written. */
@@ -61,6 +91,7 @@ public final class Client {
         this.localAddress = localAddress;
         this.createdMillis = engine.clock().millis();
         this.lastInteractionMillis = createdMillis;
+        this.output = new ClientOutput(createdMillis);
         this.db = engine.keyspace().db(0);
         this.authenticated = !engine.config().authRequired();
     }
@@ -77,6 +108,46 @@ public final class Client {
         user = DEFAULT_USER;
         authenticated = !engine.config().authRequired();
         name = null;
+        if (monitor) {
+            engine.clients().monitors().remove(this);
+            monitor = false;
+        }
+        replyOff = false;
+        replySkipNext = false;
+        // Redis 7.2 resets NO-TOUCH with the connection; NO-EVICT stays, as in 7.0.
+        noTouch = false;
+    }
+
+    /** True while whatever is written to this client must be dropped (CLIENT REPLY OFF / SKIP). */
+    public boolean repliesSuppressed() {
+        return replyOff || replySkip;
+    }
+
+    /**
+     * Marks argument {@code i} of the running command as secret, as AUTH and HELLO do with
+     * passwords: MONITOR shows it as {@code (redacted)}.
+     */
+    public void redactArgument(int i) {
+        if (redacted == null) {
+            redacted = new java.util.BitSet();
+        }
+        redacted.set(i);
+    }
+
+    public boolean isRedacted(int i) {
+        return redacted != null && redacted.get(i);
+    }
+
+    /** The command is over: its redactions no longer apply. */
+    public void clearRedactions() {
+        if (redacted != null) {
+            redacted.clear();
+        }
+    }
+
+    /** Held by CLIENT PAUSE. */
+    public boolean isPostponed() {
+        return postponed != null;
     }
 
     public Db db() {

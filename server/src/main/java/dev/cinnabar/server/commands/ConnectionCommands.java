@@ -72,6 +72,11 @@ public final class ConnectionCommands implements CommandFamily {
         if (argc > 3) {
             throw new CommandError(Errors.SYNTAX);
         }
+        // MONITOR shows the credentials as "(redacted)", as Redis does from this point on.
+        c.redactArgument(1);
+        if (argc == 3) {
+            c.redactArgument(2);
+        }
         boolean ok;
         if (argc == 2) {
             // The one-argument form means the default user, and is refused outright when that
@@ -105,6 +110,8 @@ public final class ConnectionCommands implements CommandFamily {
         for (int j = next; j < argc; j++) {
             int more = argc - 1 - j;
             if (c.argv.is(j, "auth") && more >= 2) {
+                c.redactArgument(j + 1);
+                c.redactArgument(j + 2);
                 if (!Auth.authenticate(c, c.argv, j + 1, j + 2)) {
                     throw new CommandError(WRONGPASS);
                 }

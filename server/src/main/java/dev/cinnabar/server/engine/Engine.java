@@ -2,7 +2,11 @@ package dev.cinnabar.server.engine;
 
 import dev.cinnabar.protocol.RequestDecoder;
 import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.client.ClientListFormat;
+import dev.cinnabar.server.client.ClientPause;
 import dev.cinnabar.server.client.ClientRegistry;
+import dev.cinnabar.server.client.ClientsCron;
+import dev.cinnabar.server.client.OutputLimits;
 import dev.cinnabar.server.command.CommandTable;
 import dev.cinnabar.server.command.Dispatcher;
 import dev.cinnabar.server.commands.CommandFamilies;
@@ -79,6 +83,8 @@ public final class Engine {
         this.dispatcher = new Dispatcher(this, commands);
         this.activeExpire = new ActiveExpireCycle(keyspace, stats);
         this.stats.startMillis = clock.millis();
+        // A pause keeps the dataset still: nothing expires until it ends (Redis's expireIfNeeded).
+        keyspace.expiryPauseCheck(() -> clients.pause().checkTimeout(keyspace.now()));
     }
 
     /**
@@ -231,6 +237,7 @@ public final class Engine {
                 ServerLog.warning("Task failed on the engine thread: " + e);
                 e.printStackTrace();
             }
+            runReleasedClients();
         } while (++n < MAX_TASKS_PER_FLUSH && (task = inbox.poll()) != null);
         flushReplies();
         return true;
@@ -248,48 +255,23 @@ public final class Engine {
         for (int i = 0; i < keyspace.count(); i++) {
             keyspace.db(i).cron(config.activeRehashing);
         }
-        closeIdleClients();
+        ClientsCron.run(this);
+        runReleasedClients();
         flushReplies();
-    }
-
-    /**
-     * The {@code timeout} directive: closes clients idle for longer than that many seconds.
-     * (Redis spares replicas, masters, blocked and pub/sub clients; none exist here yet.)
-     */
-    private void closeIdleClients() {
-        long timeout = config.timeoutSeconds;
-        if (timeout <= 0 || clients.size() == 0) {
-            return;
-        }
-        long now = clock.millis();
-        List<Client> idle = null;
-        for (Client c : clients.all()) {
-            if ((now - c.lastInteractionMillis) / 1000 > timeout) {
-                if (idle == null) {
-                    idle = new ArrayList<>();
-                }
-                idle.add(c);
-            }
-        }
-        if (idle != null) {
-            for (Client c : idle) {
-                ServerLog.verbose("Closing idle client");
-                kill(c);
-            }
-        }
     }
 
     // ------------------------------------------------------------------ clients
 
     /** A new connection, on the engine thread. */
     public void connected(Client c) {
-        stats.connectionsReceived++;
         if (clients.size() >= config.maxClients) {
+            // Refused before it counts as a connection, as in Redis.
             stats.rejectedConnections++;
             output(c).error("ERR max number of clients reached");
             c.closeAfterReply = true;
             return;
         }
+        stats.connectionsReceived++;
         clients.add(c);
     }
 
@@ -312,19 +294,28 @@ public final class Engine {
     public void processInput(Client c) {
         output(c);
         RequestDecoder decoder = c.decoder;
-        while (!c.closeAfterReply && !c.closed) {
+        while (!c.closeAfterReply && !c.closed && !c.isPostponed() && !c.output.held) {
+            if (outputBacklogged(c)) {
+                // Back-pressure: the rest waits until the replies drain (see OutputLimits).
+                c.output.held = true;
+                break;
+            }
             int r = decoder.next(!c.authenticated, config.protoMaxBulkLen);
             if (r == RequestDecoder.NEED_MORE) {
                 break;
             }
             if (r == RequestDecoder.ERROR) {
-                c.reply.error("ERR " + decoder.error());
+                if (!c.repliesSuppressed()) {
+                    c.reply.error("ERR " + decoder.error());
+                }
                 stats.errorReplies++;
                 ServerLog.verbose("Protocol error (" + decoder.error() + ") from client: " + c);
                 c.closeAfterReply = true;
                 break;
             }
             if (decoder.argv().count() == 0) {
+                // An empty request still ends a CLIENT REPLY SKIP, as in Redis.
+                commandDone(c);
                 continue;
             }
             c.argv = decoder.argv();
@@ -332,7 +323,10 @@ public final class Engine {
                 crossProtocolAttack(c);
                 return;
             }
-            dispatcher.dispatch(c);
+            execute(c);
+            if (closeIfOverOutputLimit(c, true)) {
+                return;
+            }
             flushEarlyIfLarge(c);
         }
         if (!c.closed && decoder.unparsedBytes() > config.clientQueryBufferLimit) {
@@ -356,6 +350,111 @@ public final class Engine {
             lastAttackLogMillis = now;
         }
         kill(c);
+    }
+
+    /**
+     * Runs the client's command ({@link Client#argv}) through the dispatcher. Under CLIENT
+     * REPLY OFF or SKIP whatever the command wrote to the client is taken back, as Redis never
+     * queues it. A command held by CLIENT PAUSE is not over: its SKIP still applies later.
+     */
+    private void execute(Client c) {
+        ByteBuf out = c.reply.buffer();
+        int mark = out == null ? 0 : out.writerIndex();
+        dispatcher.dispatch(c);
+        if (c.isPostponed()) {
+            return;
+        }
+        if (c.repliesSuppressed()) {
+            ByteBuf now = c.reply.buffer();
+            if (now == out && now != null && now.writerIndex() >= mark) {
+                now.writerIndex(mark);
+            }
+        }
+        commandDone(c);
+    }
+
+    /** Redis's resetClient, for the state that lasts one command: CLIENT REPLY SKIP and redactions. */
+    private static void commandDone(Client c) {
+        c.replySkip = false;
+        if (c.replySkipNext) {
+            c.replySkip = true;
+            c.replySkipNext = false;
+        }
+        c.clearRedactions();
+    }
+
+    /**
+     * Runs the clients a pause let go, each its held command and then the rest of its input,
+     * as Redis does before it sleeps. A pause that started again holds them again.
+     */
+    private void runReleasedClients() {
+        ClientPause pause = clients.pause();
+        while (pause.hasReleased()) {
+            for (Client c : pause.takeReleased()) {
+                if (c.closed || c.postponed == null) {
+                    continue;
+                }
+                c.argv = c.postponed;
+                c.postponed = null;
+                output(c);
+                execute(c);
+                if (!c.closed && !c.isPostponed() && !closeIfOverOutputLimit(c, true)) {
+                    processInput(c);
+                }
+            }
+        }
+    }
+
+    /** The client's unsent replies reached the point where its next command must wait. */
+    private boolean outputBacklogged(Client c) {
+        if (c.channel == null) {
+            return false;
+        }
+        return ClientListFormat.pendingOutput(c)
+                >= OutputLimits.holdAt(config, c);
+    }
+
+    /**
+     * Lets a client held by back-pressure go on once its replies drained to half the hold
+     * threshold; the transport calls this when the connection becomes writable again, the cron
+     * as a fallback.
+     */
+    public void resumeIfDrained(Client c) {
+        if (c.closed || !c.output.held) {
+            return;
+        }
+        long pending = ClientListFormat.pendingOutput(c);
+        if (pending <= OutputLimits.holdAt(config, c) / 2) {
+            c.output.held = false;
+            processInput(c);
+        }
+    }
+
+    /**
+     * {@code client-output-buffer-limit}: closes the client, dropping its unsent replies, when
+     * they passed a limit; with Redis's log line. {@code async} picks Redis's wording for a
+     * check made as replies are added (the client is closed "ASAP") rather than by the cron.
+     */
+    public boolean closeIfOverOutputLimit(Client c, boolean async) {
+        if (c.channel == null || c.closed) {
+            return false;
+        }
+        long[] limit = config.clientOutputBufferLimits[OutputLimits.limitClass(c)];
+        if (limit[0] == 0 && limit[1] == 0) {
+            return false;
+        }
+        long pending = ClientListFormat.pendingOutput(c);
+        long measured = OutputLimits.measured(c, pending);
+        long now = clock.millis();
+        if (!OutputLimits.exceeded(config, c, measured, now / 1000)) {
+            return false;
+        }
+        StringBuilder info = new StringBuilder();
+        ClientListFormat.append(info, c, now, pending, false);
+        ServerLog.warning("Client " + info + (async ? " scheduled to be closed ASAP" : " closed")
+                + " for overcoming of output buffer limits.");
+        kill(c);
+        return true;
     }
 
     /**
@@ -428,11 +527,18 @@ public final class Engine {
         if (flushList.isEmpty()) {
             return;
         }
+        long now = clock.millis();
         for (Client c : flushList) {
             c.pendingFlush = false;
+            if (closeIfOverOutputLimit(c, true)) {
+                continue;
+            }
             ByteBuf out = c.reply.buffer();
-            if (out != null) {
+            if (out != null && out.isReadable()) {
                 stats.netOutputBytes += out.readableBytes();
+                c.output.wrote(out.readableBytes());
+                // Redis counts a write as an interaction too (a MONITOR client is never idle).
+                c.lastInteractionMillis = now;
             }
         }
         if (flusher != null) {

@@ -7,6 +7,7 @@ import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.unix.UnixChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.unix.DomainSocketAddress;
 import java.net.InetSocketAddress;
@@ -57,6 +58,12 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         client = new Client(engine.nextClientId(), engine, ctx.channel(),
                 address(ctx.channel().remoteAddress()), address(ctx.channel().localAddress()));
+        // CLIENT LIST shows the descriptor; only the native transport has one to show.
+        if (ctx.channel() instanceof UnixChannel) {
+            client.fd = ((UnixChannel) ctx.channel()).fd().intValue();
+        }
+        client.unixSocket = ctx.channel().remoteAddress() instanceof DomainSocketAddress
+                || ctx.channel().localAddress() instanceof DomainSocketAddress;
         InboundBatch.connected(engine, ctx.channel().eventLoop(), client);
         ctx.fireChannelActive();
     }
@@ -142,6 +149,11 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         // A client that does not read its replies stops being read from.
         updateAutoRead();
+        if (client != null && client.output.held && ctx.channel().isWritable()) {
+            // The engine stopped running its commands until the replies drained; they have.
+            Client c = client;
+            engine.submit(e -> e.resumeIfDrained(c));
+        }
         ctx.fireChannelWritabilityChanged();
     }
 
@@ -159,7 +171,8 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
             if (pct >= 0) {
                 host = host.substring(0, pct);
             }
-            return host + ":" + i.getPort();
+            // IPv6 addresses in brackets, as Redis formats a peer.
+            return host.indexOf(':') >= 0 ? "[" + host + "]:" + i.getPort() : host + ":" + i.getPort();
         }
         if (a instanceof DomainSocketAddress) {
             return ((DomainSocketAddress) a).path() + ":0";

@@ -340,7 +340,10 @@ public final class NettyTransport implements ReplyFlusher {
                 }
                 b = batches.get(i);
             }
-            b.add(c.channel, out, close);
+            if (out != null) {
+                c.output.inTransit.addAndGet(out.readableBytes());
+            }
+            b.add(c, out, close);
         }
         if (batch0 != null) {
             loop0.execute(batch0);

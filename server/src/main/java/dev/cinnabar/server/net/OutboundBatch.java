@@ -1,5 +1,6 @@
 package dev.cinnabar.server.net;
 
+import dev.cinnabar.server.client.Client;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -10,18 +11,18 @@ import java.util.Arrays;
  * once per channel, on that I/O thread.
  */
 final class OutboundBatch implements Runnable {
-    private Channel[] channels = new Channel[8];
+    private Client[] clients = new Client[8];
     private ByteBuf[] buffers = new ByteBuf[8];
     private boolean[] close = new boolean[8];
     private int size;
 
-    void add(Channel ch, ByteBuf buf, boolean closeAfter) {
-        if (size == channels.length) {
-            channels = Arrays.copyOf(channels, size * 2);
+    void add(Client c, ByteBuf buf, boolean closeAfter) {
+        if (size == clients.length) {
+            clients = Arrays.copyOf(clients, size * 2);
             buffers = Arrays.copyOf(buffers, size * 2);
             close = Arrays.copyOf(close, size * 2);
         }
-        channels[size] = ch;
+        clients[size] = c;
         buffers[size] = buf;
         close[size] = closeAfter;
         size++;
@@ -34,8 +35,11 @@ final class OutboundBatch implements Runnable {
     @Override
     public void run() {
         for (int i = 0; i < size; i++) {
-            Channel ch = channels[i];
+            Client c = clients[i];
+            Channel ch = c.channel;
             ByteBuf buf = buffers[i];
+            // Netty's outbound buffer counts these bytes from the write on.
+            int n = buf == null ? 0 : buf.readableBytes();
             if (close[i]) {
                 if (buf != null) {
                     ch.writeAndFlush(buf).addListener(ChannelFutureListener.CLOSE);
@@ -44,6 +48,9 @@ final class OutboundBatch implements Runnable {
                 }
             } else {
                 ch.writeAndFlush(buf, ch.voidPromise());
+            }
+            if (n != 0) {
+                c.output.inTransit.addAndGet(-n);
             }
         }
     }
