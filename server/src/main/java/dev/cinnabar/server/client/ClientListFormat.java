@@ -23,7 +23,10 @@ public final class ClientListFormat {
      */
     public static void append(StringBuilder sb, Client c, long nowMillis, long pending, boolean running) {
         long nowSeconds = nowMillis / 1000;
-        long qbuf = c.decoder.pendingBytes();
+        // Redis keeps the running command in the query buffer until it is done.
+        long qbuf = running && c.argv != null
+                ? requestSize(c.argv) + c.decoder.unparsedBytes()
+                : c.decoder.pendingBytes();
         long qbufFree = Math.max(0, c.decoder.capacity() - qbuf);
         long argvMem = 0;
         int argc = 0;
@@ -73,6 +76,19 @@ public final class ClientListFormat {
                 .append(" user=").append(c.user)
                 .append(" redir=-1")
                 .append(" resp=").append(c.protocol());
+    }
+
+    /** The bytes of {@code argv} as a RESP multibulk request. */
+    static long requestSize(dev.cinnabar.protocol.Argv argv) {
+        long n = 1 + digits(argv.count()) + 2;
+        for (int i = 0; i < argv.count(); i++) {
+            n += 1 + digits(argv.length(i)) + 2 + argv.length(i) + 2;
+        }
+        return n;
+    }
+
+    private static int digits(long v) {
+        return Long.toString(v).length();
     }
 
     /** Redis's flag letters, in its order; {@code N} when none applies. */

@@ -387,7 +387,7 @@ public final class Engine {
      * Runs the clients a pause let go, each its held command and then the rest of its input,
      * as Redis does before it sleeps. A pause that started again holds them again.
      */
-    private void runReleasedClients() {
+    public void runReleasedClients() {
         ClientPause pause = clients.pause();
         while (pause.hasReleased()) {
             for (Client c : pause.takeReleased()) {
