@@ -294,8 +294,12 @@ public final class Engine {
     public void processInput(Client c) {
         output(c);
         RequestDecoder decoder = c.decoder;
+        // What the transport holds is read once: during the loop it only shrinks, and the
+        // engine's own buffer, which grows, is counted per command.
+        long transport = c.channel == null ? 0 : c.output.transportPending(c.channel);
+        long holdAt = OutputLimits.holdAt(config, c);
         while (!c.closeAfterReply && !c.closed && !c.isPostponed() && !c.output.held) {
-            if (outputBacklogged(c)) {
+            if (c.channel != null && transport + c.reply.buffer().readableBytes() >= holdAt) {
                 // Back-pressure: the rest waits until the replies drain (see OutputLimits).
                 c.output.held = true;
                 break;
@@ -327,7 +331,7 @@ public final class Engine {
             if (closeIfOverOutputLimit(c, true)) {
                 return;
             }
-            flushEarlyIfLarge(c);
+            transport += flushEarlyIfLarge(c);
         }
         if (!c.closed && decoder.unparsedBytes() > config.clientQueryBufferLimit) {
             // Redis drops such a client at once, unsent replies included, and says so only in the log.
@@ -405,15 +409,6 @@ public final class Engine {
         }
     }
 
-    /** The client's unsent replies reached the point where its next command must wait. */
-    private boolean outputBacklogged(Client c) {
-        if (c.channel == null) {
-            return false;
-        }
-        return ClientListFormat.pendingOutput(c)
-                >= OutputLimits.holdAt(config, c);
-    }
-
     /**
      * Lets a client held by back-pressure go on once its replies drained to half the hold
      * threshold; the transport calls this when the connection becomes writable again, the cron
@@ -460,16 +455,20 @@ public final class Engine {
     /**
      * Hands a client's replies to the transport before the batch ends once they pass
      * {@link #EARLY_FLUSH_BYTES}: a deep pipeline then streams out while it runs instead of
-     * piling up into one giant buffer.
+     * piling up into one giant buffer. Returns how many bytes it handed over.
      */
-    private void flushEarlyIfLarge(Client c) {
+    private long flushEarlyIfLarge(Client c) {
         ByteBuf out = c.reply.buffer();
         if (out != null && out.readableBytes() >= EARLY_FLUSH_BYTES && flusher != null && c.channel != null && !c.closed) {
-            stats.netOutputBytes += out.readableBytes();
+            long n = out.readableBytes();
+            stats.netOutputBytes += n;
+            c.output.wrote(n);
             earlyFlush.set(0, c);
             flusher.flush(earlyFlush);
             output(c); // a fresh buffer for the commands still to run
+            return n;
         }
+        return 0;
     }
 
     /**
