@@ -98,9 +98,10 @@ public final class Client {
 
     /**
      * Returns the connection to the state of a new one, as RESET does: database 0, RESP2, the
-     * default user (authenticated only when it needs no password) and no name. State that
-     * other features keep per connection (MULTI, subscriptions, tracking, CLIENT REPLY) must be
-     * cleared here as well when it is added.
+     * default user (authenticated only when it needs no password), no name, not monitoring,
+     * replies on (a SKIP of the RESET itself still applies) and NO-TOUCH off; NO-EVICT stays,
+     * as in Redis 7.0. State that other features keep per connection (MULTI, subscriptions,
+     * tracking) must be cleared here as well when it is added.
      */
     public void clearConnectionState() {
         db = engine.keyspace().db(0);
