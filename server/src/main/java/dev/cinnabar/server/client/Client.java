@@ -8,6 +8,7 @@ import dev.cinnabar.server.db.Db;
 import dev.cinnabar.server.engine.Engine;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import java.util.BitSet;
 
 /**
  * One connection's state, owned by the engine thread: the request decoder, the reply writer and
@@ -74,10 +75,12 @@ public final class Client {
     /** Replies not sent yet, and the state of the output-buffer limits and back-pressure. */
     public final ClientOutput output;
     /** Arguments of the running command that MONITOR must show as {@code (redacted)}. */
-    private java.util.BitSet redacted;
+    private BitSet redacted;
 
     /** The connection closes once the replies written so far have been sent. */
     public boolean closeAfterReply;
+    /** The client shut its sending side while its commands waited for output to drain. */
+    public boolean inputEnded;
     /** The connection is gone; nothing more is read or written. */
     public boolean closed;
     /** Queued for the end-of-batch flush. */
@@ -130,7 +133,7 @@ public final class Client {
      */
     public void redactArgument(int i) {
         if (redacted == null) {
-            redacted = new java.util.BitSet();
+            redacted = new BitSet();
         }
         redacted.set(i);
     }

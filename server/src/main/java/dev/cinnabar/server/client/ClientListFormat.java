@@ -1,5 +1,6 @@
 package dev.cinnabar.server.client;
 
+import dev.cinnabar.protocol.Argv;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -30,7 +31,7 @@ public final class ClientListFormat {
         long qbufFree = Math.max(0, c.decoder.capacity() - qbuf);
         long argvMem = 0;
         int argc = 0;
-        dev.cinnabar.protocol.Argv a = c.isPostponed() ? c.postponed : running ? c.argv : null;
+        Argv a = c.isPostponed() ? c.postponed : running ? c.argv : null;
         if (a != null) {
             argc = a.count();
             for (int i = 0; i < argc; i++) {
@@ -79,7 +80,7 @@ public final class ClientListFormat {
     }
 
     /** The bytes of {@code argv} as a RESP multibulk request. */
-    static long requestSize(dev.cinnabar.protocol.Argv argv) {
+    static long requestSize(Argv argv) {
         long n = 1 + digits(argv.count()) + 2;
         for (int i = 0; i < argv.count(); i++) {
             n += 1 + digits(argv.length(i)) + 2 + argv.length(i) + 2;

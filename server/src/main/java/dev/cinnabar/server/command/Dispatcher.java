@@ -2,6 +2,8 @@ package dev.cinnabar.server.command;
 
 import dev.cinnabar.protocol.Argv;
 import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.client.ClientPause;
+import dev.cinnabar.server.client.Monitors;
 import dev.cinnabar.server.engine.Engine;
 import java.util.Locale;
 
@@ -63,7 +65,7 @@ public final class Dispatcher {
      * never paused). The engine runs it when the pause ends.
      */
     private boolean heldByPause(Client c, CommandSpec cmd) {
-        dev.cinnabar.server.client.ClientPause pause = engine.clients().pause();
+        ClientPause pause = engine.clients().pause();
         if (!pause.active() || c.monitor || !pause.holds(c, cmd)) {
             return false;
         }
@@ -81,11 +83,11 @@ public final class Dispatcher {
      * the administrative ones and those that ask not to be shown; secrets redacted.
      */
     private void feedMonitors(Client c, CommandSpec cmd) {
-        dev.cinnabar.server.client.Monitors monitors = engine.clients().monitors();
+        Monitors monitors = engine.clients().monitors();
         if (monitors.isEmpty() || cmd.has(CommandFlags.SKIP_MONITOR | CommandFlags.ADMIN)) {
             return;
         }
-        byte[] line = dev.cinnabar.server.client.Monitors.line(engine.clock().micros(), c.db().id, c,
+        byte[] line = Monitors.line(engine.clock().micros(), c.db().id, c,
                 engine.config().unixSocket, c.argv);
         for (Client m : monitors.all()) {
             if (!m.closed && !m.repliesSuppressed()) {

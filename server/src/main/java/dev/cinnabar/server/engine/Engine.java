@@ -333,6 +333,9 @@ public final class Engine {
             }
             transport += flushEarlyIfLarge(c);
         }
+        if (c.inputEnded && !c.closed && !c.output.held && !c.isPostponed()) {
+            c.closeAfterReply = true;
+        }
         if (!c.closed && decoder.unparsedBytes() > config.clientQueryBufferLimit) {
             // Redis drops such a client at once, unsent replies included, and says so only in the log.
             ServerLog.warning("Closing client that reached max query buffer length: " + c);
@@ -476,10 +479,16 @@ public final class Engine {
      * connection closes, as with Redis, which frees a client when its read returns 0.
      */
     public void inputEnded(Client c) {
-        if (!c.closed) {
-            c.closeAfterReply = true;
-            output(c);
+        if (c.closed) {
+            return;
         }
+        if (c.output.held) {
+            // Commands wait for their turn behind a slow reader: close once they have run.
+            c.inputEnded = true;
+            return;
+        }
+        c.closeAfterReply = true;
+        output(c);
     }
 
     /** The connection is gone, on the engine thread. */

@@ -7,9 +7,9 @@ import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.unix.UnixChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.channel.unix.UnixChannel;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.concurrent.atomic.AtomicLong;
@@ -44,6 +44,8 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
     private volatile boolean pausedForInput;
     /** What this read event got so far; handed on at read-complete. */
     private ByteBuf received;
+    /** The client shut its sending side; on the I/O thread. */
+    private boolean inputShutdown;
 
     ClientChannelHandler(Engine engine) {
         this.engine = engine;
@@ -115,6 +117,11 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
 
     /** Reads only while both the replies and the input keep up; on the I/O thread. */
     private void updateAutoRead() {
+        if (inputShutdown) {
+            // Nothing is left to read, and epoll no longer watches the descriptor for input:
+            // changing the interest would fail and take the connection down with its replies.
+            return;
+        }
         Channel ch = ctx.channel();
         ch.config().setAutoRead(ch.isWritable() && !pausedForInput);
     }
@@ -127,6 +134,7 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
+            inputShutdown = true;
             handOver();
             if (client != null) {
                 InboundBatch.inputEnded(engine, ctx.channel().eventLoop(), client);

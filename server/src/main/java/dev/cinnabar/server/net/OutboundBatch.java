@@ -2,6 +2,7 @@ package dev.cinnabar.server.net;
 
 import dev.cinnabar.server.client.Client;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import java.util.Arrays;
@@ -41,11 +42,10 @@ final class OutboundBatch implements Runnable {
             // Netty's outbound buffer counts these bytes from the write on.
             int n = buf == null ? 0 : buf.readableBytes();
             if (close[i]) {
-                if (buf != null) {
-                    ch.writeAndFlush(buf).addListener(ChannelFutureListener.CLOSE);
-                } else {
-                    ch.close();
-                }
+                // Closing only once this write is done also waits for the writes before it (an
+                // early flush of a long pipeline still queued for a slow reader): a plain close
+                // would drop them.
+                ch.writeAndFlush(buf != null ? buf : Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             } else {
                 ch.writeAndFlush(buf, ch.voidPromise());
             }
