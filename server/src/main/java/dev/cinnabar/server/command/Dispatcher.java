@@ -2,6 +2,8 @@ package dev.cinnabar.server.command;
 
 import dev.cinnabar.protocol.Argv;
 import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.client.ClientPause;
+import dev.cinnabar.server.client.Monitors;
 import dev.cinnabar.server.engine.Engine;
 import java.util.Locale;
 
@@ -23,12 +25,14 @@ public final class Dispatcher {
     public void dispatch(Client c) {
         Argv argv = c.argv;
         CommandSpec cmd = table.lookup(argv, 0);
+        c.lastCommand = cmd;
         if (cmd == null) {
             unknownCommand(c, argv);
             return;
         }
         if (cmd.isContainer() && argv.count() >= 2) {
             CommandSpec sub = cmd.subcommand(argv, 1);
+            c.lastCommand = sub;
             if (sub == null) {
                 c.reply.error("ERR unknown subcommand '" + truncated(argv, 1, 128)
                         + "'. Try " + argv.latin1(0).toUpperCase(Locale.ROOT) + " HELP.");
@@ -44,7 +48,51 @@ public final class Dispatcher {
             reject(c, cmd, "NOAUTH Authentication required.");
             return;
         }
+        if (c.monitor && cmd.has(CommandFlags.READONLY | CommandFlags.WRITE | CommandFlags.MAY_REPLICATE)) {
+            // A monitor counts as a replica in Redis, and replicas may not touch the keyspace.
+            reject(c, cmd, "ERR Replica can't interact with the keyspace");
+            return;
+        }
+        if (heldByPause(c, cmd)) {
+            return;
+        }
         call(c, cmd);
+    }
+
+    /**
+     * CLIENT PAUSE: parks the command instead of running it (monitors, like replicas, are
+     * never paused). The engine runs it when the pause ends.
+     */
+    private boolean heldByPause(Client c, CommandSpec cmd) {
+        ClientPause pause = engine.clients().pause();
+        if (!pause.active() || c.monitor || !pause.holds(c, cmd)) {
+            return false;
+        }
+        pause.postpone(c);
+        return true;
+    }
+
+    /** CLIENT NO-TOUCH: the command's lookups leave the access data alone, except TOUCH's. */
+    private void beginNoTouch(Client c, CommandSpec cmd) {
+        engine.keyspace().noTouch(c.noTouch && !cmd.fullName.equals("touch"));
+    }
+
+    /**
+     * MONITOR: every command that ran, after it ran (so SELECT shows its new database), except
+     * the administrative ones and those that ask not to be shown; secrets redacted.
+     */
+    private void feedMonitors(Client c, CommandSpec cmd) {
+        Monitors monitors = engine.clients().monitors();
+        if (monitors.isEmpty() || cmd.has(CommandFlags.SKIP_MONITOR | CommandFlags.ADMIN)) {
+            return;
+        }
+        byte[] line = Monitors.line(engine.clock().micros(), c.db().id, c,
+                engine.config().unixSocket, c.argv);
+        for (Client m : monitors.all()) {
+            if (!m.closed && !m.repliesSuppressed()) {
+                engine.output(m).raw(line);
+            }
+        }
     }
 
     /**
@@ -54,8 +102,9 @@ public final class Dispatcher {
      */
     public void call(Client c, CommandSpec cmd) {
         engine.keyspace().updateTime();
+        beginNoTouch(c, cmd);
         c.command = cmd;
-        c.redactedArgs = null; // what the previous command hid, even if it ended in an exception
+        c.clearRedactions(); // what the previous command hid, even if it ended in an exception
         long errorsBefore = c.reply.errors();
         long start = engine.clock().nanos();
         try {
@@ -66,6 +115,8 @@ public final class Dispatcher {
         long micros = (engine.clock().nanos() - start) / 1000;
         engine.stats().afterCall(c, cmd, micros, c.reply.errors() != errorsBefore);
         c.lastCommand = cmd;
+        engine.keyspace().noTouch(false);
+        feedMonitors(c, cmd);
     }
 
     private void reject(Client c, CommandSpec cmd, String error) {

@@ -2,12 +2,17 @@ package dev.cinnabar.server.commands;
 
 import dev.cinnabar.protocol.Argv;
 import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.client.ClientListFormat;
+import dev.cinnabar.server.client.ClientPause;
 import dev.cinnabar.server.command.CommandError;
 import dev.cinnabar.server.command.CommandTable;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
-/** CLIENT subcommands: ID, GETNAME, SETNAME, SETINFO, HELP (and later LIST, KILL, PAUSE, ...). */
+/**
+ * CLIENT subcommands: ID, GETNAME, SETNAME, SETINFO, INFO, LIST, KILL, PAUSE, UNPAUSE, REPLY,
+ * NO-EVICT, NO-TOUCH, HELP. (Tracking and UNBLOCK come with the features they control.)
+ */
 public final class ClientCommands implements CommandFamily {
     private static final String BAD_NAME = "ERR Client names cannot contain spaces, newlines or special characters.";
 
@@ -70,6 +75,268 @@ public final class ClientCommands implements CommandFamily {
         t.bind("client|setname", ClientCommands::setname);
         t.bind("client|setinfo", ClientCommands::setinfo);
         t.bind("client|help", ClientCommands::help);
+        t.bind("client|info", ClientCommands::info);
+        t.bind("client|list", ClientCommands::list);
+        t.bind("client|kill", ClientCommands::kill);
+        t.bind("client|pause", ClientCommands::pause);
+        t.bind("client|unpause", ClientCommands::unpause);
+        t.bind("client|reply", ClientCommands::reply);
+        t.bind("client|no-evict", ClientCommands::noEvict);
+        t.bind("client|no-touch", ClientCommands::noTouch);
+    }
+
+    // CLIENT INFO
+    static void info(Client c) {
+        StringBuilder sb = new StringBuilder(320);
+        appendInfo(sb, c, c);
+        c.reply.verbatim("txt", sb.toString().getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    /*
+     * CLIENT LIST [TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID client-id [client-id ...]]
+     *
+     * Redis takes one filter or the other, not both: TYPE only as the whole of the arguments,
+     * ID with any number of ids (each line once per time it is named, unknown ids skipped).
+     */
+    static void list(Client c) {
+        int argc = c.argv.count();
+        StringBuilder sb = new StringBuilder(320 * Math.max(1, c.engine.clients().size()));
+        if (argc == 4 && c.argv.is(2, "type")) {
+            int type = clientType(c, 3);
+            for (Client other : c.engine.clients().all()) {
+                if (typeOf(other) == type) {
+                    appendInfo(sb, other, c);
+                }
+            }
+        } else if (argc > 3 && c.argv.is(2, "id")) {
+            for (int i = 3; i < argc; i++) {
+                long id = Args.longArg(c, i, "ERR Invalid client ID");
+                Client other = c.engine.clients().get(id);
+                if (other != null) {
+                    appendInfo(sb, other, c);
+                }
+            }
+        } else if (argc != 2) {
+            throw new CommandError(Errors.SYNTAX);
+        } else {
+            for (Client other : c.engine.clients().all()) {
+                appendInfo(sb, other, c);
+            }
+        }
+        c.reply.verbatim("txt", sb.toString().getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    private static void appendInfo(StringBuilder sb, Client who, Client caller) {
+        ClientListFormat.append(sb, who, caller.engine.clock().millis(), ClientListFormat.pendingOutput(who), who == caller);
+        sb.append('\n');
+    }
+
+    private static final int TYPE_NORMAL = 0;
+    private static final int TYPE_REPLICA = 1;
+    private static final int TYPE_PUBSUB = 2;
+    private static final int TYPE_MASTER = 3;
+
+    /** Redis's client types for the TYPE filters: a monitor is a normal client. */
+    static int typeOf(Client c) {
+        return c.pubsub && !c.monitor ? TYPE_PUBSUB : TYPE_NORMAL;
+    }
+
+    private static int clientType(Client c, int i) {
+        if (c.argv.is(i, "normal")) {
+            return TYPE_NORMAL;
+        }
+        if (c.argv.is(i, "slave") || c.argv.is(i, "replica")) {
+            return TYPE_REPLICA;
+        }
+        if (c.argv.is(i, "pubsub")) {
+            return TYPE_PUBSUB;
+        }
+        if (c.argv.is(i, "master")) {
+            return TYPE_MASTER;
+        }
+        throw new CommandError("ERR Unknown client type '" + ConnectionCommands.cString(c.argv, i) + "'");
+    }
+
+    /*
+     * CLIENT KILL ip:port
+     * CLIENT KILL [ID id] [TYPE type] [ADDR ip:port] [LADDR ip:port] [USER name] [SKIPME yes|no]
+     *             [MAXAGE seconds] ...
+     *
+     * The old form answers OK or "No such client" and may close the caller itself; the filter
+     * form answers how many it closed and spares the caller unless SKIPME no. Every filter
+     * given must match. The caller, if killed, gets its reply before its connection closes.
+     * MAXAGE comes from Redis 7.4: only clients connected for more than that many seconds.
+     */
+    static void kill(Client c) {
+        int argc = c.argv.count();
+        String addr = null;
+        String laddr = null;
+        String user = null;
+        int type = -1;
+        long id = 0;
+        long maxAge = 0;
+        boolean skipMe = true;
+        if (argc == 3) {
+            addr = cStringArg(c, 2);
+            skipMe = false;
+        } else {
+            for (int i = 2; i < argc; i += 2) {
+                boolean more = i + 1 < argc;
+                if (c.argv.is(i, "id") && more) {
+                    id = Args.longArg(c, i + 1, 1, Long.MAX_VALUE, "ERR client-id should be greater than 0");
+                } else if (c.argv.is(i, "type") && more) {
+                    type = clientType(c, i + 1);
+                } else if (c.argv.is(i, "addr") && more) {
+                    addr = cStringArg(c, i + 1);
+                } else if (c.argv.is(i, "laddr") && more) {
+                    laddr = cStringArg(c, i + 1);
+                } else if (c.argv.is(i, "user") && more) {
+                    // Until ACL users exist there is only the default one.
+                    if (!c.argv.string(i + 1).equals(Client.DEFAULT_USER)) {
+                        throw new CommandError("ERR No such user '" + ConnectionCommands.cString(c.argv, i + 1) + "'");
+                    }
+                    user = Client.DEFAULT_USER;
+                } else if (c.argv.is(i, "skipme") && more) {
+                    if (c.argv.is(i + 1, "yes")) {
+                        skipMe = true;
+                    } else if (c.argv.is(i + 1, "no")) {
+                        skipMe = false;
+                    } else {
+                        throw new CommandError(Errors.SYNTAX);
+                    }
+                } else if (c.argv.is(i, "maxage") && more) {
+                    maxAge = Args.longArg(c, i + 1, "ERR maxage is not an integer or out of range");
+                } else {
+                    throw new CommandError(Errors.SYNTAX);
+                }
+            }
+        }
+        long nowSeconds = c.engine.clock().millis() / 1000;
+        int killed = 0;
+        boolean closeSelf = false;
+        for (Client other : c.engine.clients().all().toArray(new Client[0])) {
+            if (addr != null && !addr.equals(other.remoteAddress)
+                    || laddr != null && !laddr.equals(other.localAddress)
+                    || type != -1 && typeOf(other) != type
+                    || id != 0 && other.id != id
+                    || user != null && !user.equals(other.user)
+                    || maxAge != 0 && nowSeconds - other.createdMillis / 1000 <= maxAge
+                    || other == c && skipMe) {
+                continue;
+            }
+            if (other == c) {
+                closeSelf = true;
+            } else {
+                c.engine.kill(other);
+            }
+            killed++;
+        }
+        if (argc == 3) {
+            if (killed == 0) {
+                throw new CommandError("ERR No such client");
+            }
+            c.reply.ok();
+        } else {
+            c.reply.integer(killed);
+        }
+        if (closeSelf) {
+            c.closeAfterReply = true;
+        }
+    }
+
+    /** Argument {@code i} as Redis compares it with strcmp: up to its first NUL byte. */
+    private static String cStringArg(Client c, int i) {
+        return ConnectionCommands.cString(c.argv, i);
+    }
+
+    /*
+     * CLIENT PAUSE timeout [WRITE|ALL]
+     *
+     * The mode is checked before the timeout, and more than one mode argument is Redis's
+     * subcommand syntax error. A timeout of 0 pauses nothing.
+     */
+    static void pause(Client c) {
+        int argc = c.argv.count();
+        if (argc > 4) {
+            throw new CommandError(subcommandSyntax(c));
+        }
+        int type = ClientPause.ALL;
+        if (argc == 4) {
+            if (c.argv.is(3, "write")) {
+                type = ClientPause.WRITE;
+            } else if (!c.argv.is(3, "all")) {
+                throw new CommandError("ERR CLIENT PAUSE mode must be WRITE or ALL");
+            }
+        }
+        long timeout = Args.longArg(c, 2, "ERR timeout is not an integer or out of range");
+        if (timeout < 0) {
+            throw new CommandError("ERR timeout is negative");
+        }
+        long now = c.engine.clock().millis();
+        // Redis adds the current time only to a positive timeout; 0 stays an end in the past.
+        long end = timeout > 0 ? timeout + now : 0;
+        c.engine.clients().pause().pause(end, type, now);
+        c.reply.ok();
+    }
+
+    // CLIENT UNPAUSE
+    static void unpause(Client c) {
+        c.engine.clients().pause().unpause();
+        c.reply.ok();
+    }
+
+    // CLIENT REPLY ON|OFF|SKIP
+    static void reply(Client c) {
+        if (c.argv.is(2, "on")) {
+            c.replyOff = false;
+            c.replySkip = false;
+            c.reply.ok();
+        } else if (c.argv.is(2, "off")) {
+            c.replyOff = true;
+        } else if (c.argv.is(2, "skip")) {
+            if (!c.replyOff) {
+                c.replySkipNext = true;
+            }
+        } else {
+            throw new CommandError(Errors.SYNTAX);
+        }
+    }
+
+    // CLIENT NO-EVICT ON|OFF
+    static void noEvict(Client c) {
+        c.noEvict = onOff(c, 2);
+        c.reply.ok();
+    }
+
+    /*
+     * CLIENT NO-TOUCH ON|OFF
+     *
+     * Redis 7.2: while on, the client's commands do not make the keys they read look recently
+     * (or frequently) used, except TOUCH, which is asked to.
+     */
+    static void noTouch(Client c) {
+        c.noTouch = onOff(c, 2);
+        c.reply.ok();
+    }
+
+    private static boolean onOff(Client c, int i) {
+        if (c.argv.is(i, "on")) {
+            return true;
+        }
+        if (c.argv.is(i, "off")) {
+            return false;
+        }
+        throw new CommandError(Errors.SYNTAX);
+    }
+
+    /** Redis's reply when a subcommand gets an argument count its handler does not take. */
+    private static String subcommandSyntax(Client c) {
+        String sub = ConnectionCommands.cString(c.argv, 1);
+        if (sub.length() > 128) {
+            sub = sub.substring(0, 128);
+        }
+        return "ERR unknown subcommand or wrong number of arguments for '" + sub
+                + "'. Try " + ConnectionCommands.cString(c.argv, 0).toUpperCase(Locale.ROOT) + " HELP.";
     }
 
     // CLIENT ID

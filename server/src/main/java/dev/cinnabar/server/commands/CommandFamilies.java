@@ -8,6 +8,7 @@ public final class CommandFamilies {
     private static final List<CommandFamily> ALL = List.of(
             new ConnectionCommands(),
             new ClientCommands(),
+            new MonitorCommand(),
             new ServerCommands(),
             new ConfigCommands(),
             new CommandCommands(),

@@ -72,7 +72,7 @@ public final class ConnectionCommands implements CommandFamily {
         if (argc > 3) {
             throw new CommandError(Errors.SYNTAX);
         }
-        // Passwords never reach the slow log, whatever the outcome.
+        // The slow log and MONITOR show passwords as "(redacted)", as Redis does.
         c.redactArgument(1);
         if (argc == 3) {
             c.redactArgument(2);

@@ -283,7 +283,7 @@ public final class Directives {
         add(new SpecialDirectives.Dir()).effect(ACTIVE);
         // No save points is exactly what a server without persistence does: nothing to warn about.
         add(new SpecialDirectives.Save()).offValue("");
-        add(new SpecialDirectives.ClientOutputBufferLimit());
+        add(new SpecialDirectives.ClientOutputBufferLimit()).effect(ACTIVE);
         add(new SpecialDirectives.OomScoreAdjValues()).effect(IGNORED);
         add(new SpecialDirectives.NotifyKeyspaceEvents());
         add(new SpecialDirectives.Bind()).effect(ACTIVE).apply(c -> c.hooks.bindChanged(c));

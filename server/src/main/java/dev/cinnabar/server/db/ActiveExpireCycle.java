@@ -54,7 +54,7 @@ public final class ActiveExpireCycle {
     }
 
     private void run(boolean fast, int hz, int effortSetting) {
-        if (!keyspace.expiryEnabled()) {
+        if (!keyspace.expiryEnabled() || keyspace.expiryPaused()) {
             return;
         }
         int effort = effortSetting - 1;

@@ -139,7 +139,9 @@ public final class Db {
     }
 
     private void touch(Dict.Entry<Object> e) {
-        e.meta(keyspace.access().accessed(e.meta()));
+        if (!keyspace.noTouch()) {
+            e.meta(keyspace.access().accessed(e.meta()));
+        }
     }
 
     private Dict.Entry<Object> lookup(byte[] key, int off, int len) {
@@ -179,7 +181,7 @@ public final class Db {
         if (!isExpired(key)) {
             return false;
         }
-        if (keyspace.expiryEnabled()) {
+        if (keyspace.expiryEnabled() && !keyspace.expiryPaused()) {
             deleteExpired(key);
         }
         return true;
@@ -208,7 +210,7 @@ public final class Db {
             }
             byte[] key = e.key();
             if (expires.size() > 0 && expires.get(key) != null) {
-                if (allVolatile && !keyspace.expiryEnabled() && --tries == 0) {
+                if (allVolatile && (!keyspace.expiryEnabled() || keyspace.expiryPaused()) && --tries == 0) {
                     return key;
                 }
                 if (expireIfNeeded(e)) {
@@ -251,7 +253,9 @@ public final class Db {
         AccessClock access = keyspace.access();
         // An overwrite is an access to the old value, and under LFU the new value inherits the
         // old one's counter, as Redis carries the lru field across.
-        int meta = e.value() != null && access.lfu() ? access.accessed(e.meta()) : access.created();
+        int meta = e.value() != null && access.lfu()
+                ? (keyspace.noTouch() ? e.meta() : access.accessed(e.meta()))
+                : access.created();
         e.value(value);
         e.meta(meta);
         keyspace.keyModified(this, key, off, len);

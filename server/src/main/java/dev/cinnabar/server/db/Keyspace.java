@@ -18,6 +18,10 @@ public final class Keyspace {
     private final AccessClock access = new AccessClock(this);
     private long now;
     private boolean expiryEnabled = true;
+    /** Says whether CLIENT PAUSE holds expiry back (ending a pause that is over); null: never. */
+    private java.util.function.BooleanSupplier expiryPauseCheck;
+    /** The running command leaves the keys' access data alone (CLIENT NO-TOUCH). */
+    private boolean noTouch;
 
     public long hits;
     public long misses;
@@ -63,6 +67,28 @@ public final class Keyspace {
 
     public boolean expiryEnabled() {
         return expiryEnabled;
+    }
+
+    /** Installs the check {@link #expiryPaused()} asks; the engine wires its client pause here. */
+    public void expiryPauseCheck(java.util.function.BooleanSupplier check) {
+        this.expiryPauseCheck = check;
+    }
+
+    /**
+     * True while a client pause keeps the dataset still: expired keys look absent to readers
+     * but are not deleted, and the active cycle does nothing, as in Redis.
+     */
+    public boolean expiryPaused() {
+        return expiryPauseCheck != null && expiryPauseCheck.getAsBoolean();
+    }
+
+    /** Set around each command from CLIENT NO-TOUCH; lookups then record no access. */
+    public void noTouch(boolean on) {
+        this.noTouch = on;
+    }
+
+    public boolean noTouch() {
+        return noTouch;
     }
 
     /** The 24-bit LRU clock in seconds, stored in each key's entry on access. */

@@ -2,7 +2,11 @@ package dev.cinnabar.server.engine;
 
 import dev.cinnabar.protocol.RequestDecoder;
 import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.client.ClientListFormat;
+import dev.cinnabar.server.client.ClientPause;
 import dev.cinnabar.server.client.ClientRegistry;
+import dev.cinnabar.server.client.ClientsCron;
+import dev.cinnabar.server.client.OutputLimits;
 import dev.cinnabar.server.command.CommandTable;
 import dev.cinnabar.server.command.Dispatcher;
 import dev.cinnabar.server.commands.CommandFamilies;
@@ -82,6 +86,8 @@ public final class Engine {
         this.dispatcher = new Dispatcher(this, commands);
         this.activeExpire = new ActiveExpireCycle(keyspace, stats);
         this.stats.startMillis = clock.millis();
+        // A pause keeps the dataset still: nothing expires until it ends (Redis's expireIfNeeded).
+        keyspace.expiryPauseCheck(() -> clients.pause().checkTimeout(keyspace.now()));
     }
 
     /**
@@ -234,6 +240,7 @@ public final class Engine {
                 ServerLog.warning("Task failed on the engine thread: " + e);
                 e.printStackTrace();
             }
+            runReleasedClients();
         } while (++n < MAX_TASKS_PER_FLUSH && (task = inbox.poll()) != null);
         flushReplies();
         return true;
@@ -251,8 +258,9 @@ public final class Engine {
         for (int i = 0; i < keyspace.count(); i++) {
             keyspace.db(i).cron(config.activeRehashing);
         }
-        closeIdleClients();
+        ClientsCron.run(this);
         sampleInstantaneousMetrics();
+        runReleasedClients();
         flushReplies();
     }
 
@@ -265,45 +273,19 @@ public final class Engine {
         }
     }
 
-    /**
-     * The {@code timeout} directive: closes clients idle for longer than that many seconds.
-     * (Redis spares replicas, masters, blocked and pub/sub clients; none exist here yet.)
-     */
-    private void closeIdleClients() {
-        long timeout = config.timeoutSeconds;
-        if (timeout <= 0 || clients.size() == 0) {
-            return;
-        }
-        long now = clock.millis();
-        List<Client> idle = null;
-        for (Client c : clients.all()) {
-            if ((now - c.lastInteractionMillis) / 1000 > timeout) {
-                if (idle == null) {
-                    idle = new ArrayList<>();
-                }
-                idle.add(c);
-            }
-        }
-        if (idle != null) {
-            for (Client c : idle) {
-                ServerLog.verbose("Closing idle client");
-                kill(c);
-            }
-        }
-    }
-
     // ------------------------------------------------------------------ clients
 
     /** A new connection, on the engine thread. */
     public void connected(Client c) {
-        stats.connectionsReceived++;
         if (clients.size() >= config.maxClients) {
+            // Refused before it counts as a connection, as in Redis.
             stats.rejectedConnections++;
             // Written straight to the socket in Redis, so not an error reply that INFO counts.
             output(c).raw(MAX_CLIENTS_REACHED);
             c.closeAfterReply = true;
             return;
         }
+        stats.connectionsReceived++;
         clients.add(c);
     }
 
@@ -327,18 +309,34 @@ public final class Engine {
     public void processInput(Client c) {
         output(c);
         RequestDecoder decoder = c.decoder;
-        while (!c.closeAfterReply && !c.closed) {
+        // What the transport holds is read once: during the loop it only shrinks, and the
+        // engine's own buffer, which grows, is counted per command.
+        long transport = c.channel == null ? 0 : c.output.transportPending(c.channel);
+        long holdAt = OutputLimits.holdAt(config, c);
+        while (!c.closeAfterReply && !c.closed && !c.isPostponed() && !c.output.held) {
+            if (c.channel != null && transport + c.reply.buffer().readableBytes() >= holdAt) {
+                // Back-pressure: the rest waits until the replies drain (see OutputLimits).
+                c.output.held = true;
+                break;
+            }
             int r = decoder.next(!c.authenticated, config.protoMaxBulkLen);
             if (r == RequestDecoder.NEED_MORE) {
                 break;
             }
             if (r == RequestDecoder.ERROR) {
-                c.reply.error("ERR " + decoder.error());
+                if (!c.repliesSuppressed()) {
+                    c.reply.error("ERR " + decoder.error());
+                } else {
+                    // Redis counts an error it did not send (CLIENT REPLY OFF) all the same.
+                    stats.errors.errorReplied("ERR " + decoder.error(), 0);
+                }
                 ServerLog.verbose("Protocol error (" + decoder.error() + ") from client: " + c);
                 c.closeAfterReply = true;
                 break;
             }
             if (decoder.argv().count() == 0) {
+                // An empty request still ends a CLIENT REPLY SKIP, as in Redis.
+                commandDone(c);
                 continue;
             }
             c.argv = decoder.argv();
@@ -346,8 +344,14 @@ public final class Engine {
                 crossProtocolAttack(c);
                 return;
             }
-            dispatcher.dispatch(c);
-            flushEarlyIfLarge(c);
+            execute(c);
+            if (closeIfOverOutputLimit(c, true)) {
+                return;
+            }
+            transport += flushEarlyIfLarge(c);
+        }
+        if (c.inputEnded && !c.closed && !c.output.held && !c.isPostponed()) {
+            c.closeAfterReply = true;
         }
         if (!c.closed && decoder.unparsedBytes() > config.clientQueryBufferLimit) {
             // Redis drops such a client at once, unsent replies included, and says so only in the log.
@@ -373,19 +377,119 @@ public final class Engine {
     }
 
     /**
+     * Runs the client's command ({@link Client#argv}) through the dispatcher. Under CLIENT
+     * REPLY OFF or SKIP whatever the command wrote to the client is taken back, as Redis never
+     * queues it. A command held by CLIENT PAUSE is not over: its SKIP still applies later.
+     */
+    private void execute(Client c) {
+        ByteBuf out = c.reply.buffer();
+        int mark = out == null ? 0 : out.writerIndex();
+        dispatcher.dispatch(c);
+        if (c.isPostponed()) {
+            return;
+        }
+        if (c.repliesSuppressed()) {
+            ByteBuf now = c.reply.buffer();
+            if (now == out && now != null && now.writerIndex() >= mark) {
+                now.writerIndex(mark);
+            }
+        }
+        commandDone(c);
+    }
+
+    /** Redis's resetClient, for the state that lasts one command: CLIENT REPLY SKIP and redactions. */
+    private static void commandDone(Client c) {
+        c.replySkip = false;
+        if (c.replySkipNext) {
+            c.replySkip = true;
+            c.replySkipNext = false;
+        }
+        c.clearRedactions();
+    }
+
+    /**
+     * Runs the clients a pause let go, each its held command and then the rest of its input,
+     * as Redis does before it sleeps. A pause that started again holds them again.
+     */
+    public void runReleasedClients() {
+        ClientPause pause = clients.pause();
+        while (pause.hasReleased()) {
+            for (Client c : pause.takeReleased()) {
+                if (c.closed || c.postponed == null) {
+                    continue;
+                }
+                c.argv = c.postponed;
+                c.postponed = null;
+                output(c);
+                execute(c);
+                if (!c.closed && !c.isPostponed() && !closeIfOverOutputLimit(c, true)) {
+                    processInput(c);
+                }
+            }
+        }
+    }
+
+    /**
+     * Lets a client held by back-pressure go on once its replies drained to half the hold
+     * threshold; the transport calls this when the connection becomes writable again, the cron
+     * as a fallback.
+     */
+    public void resumeIfDrained(Client c) {
+        if (c.closed || !c.output.held) {
+            return;
+        }
+        long pending = ClientListFormat.pendingOutput(c);
+        if (pending <= OutputLimits.holdAt(config, c) / 2) {
+            c.output.held = false;
+            processInput(c);
+        }
+    }
+
+    /**
+     * {@code client-output-buffer-limit}: closes the client, dropping its unsent replies, when
+     * they passed a limit; with Redis's log line. {@code async} picks Redis's wording for a
+     * check made as replies are added (the client is closed "ASAP") rather than by the cron.
+     */
+    public boolean closeIfOverOutputLimit(Client c, boolean async) {
+        if (c.channel == null || c.closed) {
+            return false;
+        }
+        long[] limit = config.clientOutputBufferLimits[OutputLimits.limitClass(c)];
+        if (limit[0] == 0 && limit[1] == 0) {
+            return false;
+        }
+        long pending = ClientListFormat.pendingOutput(c);
+        long measured = OutputLimits.measured(c, pending);
+        long now = clock.millis();
+        if (!OutputLimits.exceeded(config, c, measured, now / 1000)) {
+            return false;
+        }
+        StringBuilder info = new StringBuilder();
+        ClientListFormat.append(info, c, now, pending, false);
+        ServerLog.warning("Client " + info + (async ? " scheduled to be closed ASAP" : " closed")
+                + " for overcoming of output buffer limits.");
+        kill(c);
+        return true;
+    }
+
+    /**
      * Hands a client's replies to the transport before the batch ends once they pass
      * {@link #EARLY_FLUSH_BYTES}: a deep pipeline then streams out while it runs instead of
-     * piling up into one giant buffer.
+     * piling up into one giant buffer. Returns how many bytes it handed over.
      */
-    private void flushEarlyIfLarge(Client c) {
+    private long flushEarlyIfLarge(Client c) {
         ByteBuf out = c.reply.buffer();
         if (out != null && out.readableBytes() >= EARLY_FLUSH_BYTES && flusher != null && c.channel != null && !c.closed) {
-            stats.netOutputBytes += out.readableBytes();
+            long n = out.readableBytes();
+            stats.netOutputBytes += n;
             stats.writesProcessed++;
+            c.output.wrote(n);
             earlyFlush.set(0, c);
             flusher.flush(earlyFlush);
             output(c); // a fresh buffer for the commands still to run
+            return n;
         }
+        return 0;
     }
 
     /**
@@ -393,10 +497,16 @@ public final class Engine {
      * connection closes, as with Redis, which frees a client when its read returns 0.
      */
     public void inputEnded(Client c) {
-        if (!c.closed) {
-            c.closeAfterReply = true;
-            output(c);
+        if (c.closed) {
+            return;
         }
+        if (c.output.held) {
+            // Commands wait for their turn behind a slow reader: close once they have run.
+            c.inputEnded = true;
+            return;
+        }
+        c.closeAfterReply = true;
+        output(c);
     }
 
     /** The connection is gone, on the engine thread. */
@@ -443,12 +553,19 @@ public final class Engine {
         if (flushList.isEmpty()) {
             return;
         }
+        long now = clock.millis();
         for (Client c : flushList) {
             c.pendingFlush = false;
+            if (closeIfOverOutputLimit(c, true)) {
+                continue;
+            }
             ByteBuf out = c.reply.buffer();
             if (out != null && out.isReadable()) {
                 stats.netOutputBytes += out.readableBytes();
                 stats.writesProcessed++;
+                c.output.wrote(out.readableBytes());
+                // Redis counts a write as an interaction too (a MONITOR client is never idle).
+                c.lastInteractionMillis = now;
             }
         }
         if (flusher != null) {

@@ -65,7 +65,7 @@ public final class ServerStats {
         long threshold = config.slowlogLogSlowerThan;
         if (threshold >= 0 && micros >= threshold && !cmd.has(CommandFlags.SKIP_SLOWLOG)) {
             slowLog.maybeLog(threshold, config.slowlogMaxLen, micros, c.engine.clock().millis() / 1000,
-                    c.argv, c.redactedArgs, c.remoteAddress, c.name);
+                    c.argv, c.redactedArguments(), c.remoteAddress, c.name);
         }
         if (config.latencyMonitorThreshold > 0) {
             latency.maybeAdd(config.latencyMonitorThreshold, cmd.has(CommandFlags.FAST) ? "fast-command" : "command",

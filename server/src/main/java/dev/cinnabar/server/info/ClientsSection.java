@@ -35,8 +35,8 @@ final class ClientsSection implements InfoSection {
                 .field("maxclients", engine.config().maxClients)
                 .field("client_recent_max_input_buffer", maxInput)
                 .field("client_recent_max_output_buffer", maxOutput)
-                // Blocking commands and client tracking do not exist yet: nobody is counted.
-                .field("blocked_clients", 0)
+                // Clients held by CLIENT PAUSE count as blocked, as in Redis; tracking comes later.
+                .field("blocked_clients", engine.clients().blockedCount())
                 .field("tracking_clients", 0)
                 .field("clients_in_timeout_table", 0);
     }

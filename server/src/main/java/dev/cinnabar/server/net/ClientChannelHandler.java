@@ -9,6 +9,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.channel.unix.UnixChannel;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.concurrent.atomic.AtomicLong;
@@ -43,6 +44,8 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
     private volatile boolean pausedForInput;
     /** What this read event got so far; handed on at read-complete. */
     private ByteBuf received;
+    /** The client shut its sending side; on the I/O thread. */
+    private boolean inputShutdown;
 
     ClientChannelHandler(Engine engine) {
         this.engine = engine;
@@ -57,6 +60,12 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         client = new Client(engine.nextClientId(), engine, ctx.channel(),
                 address(ctx.channel().remoteAddress()), address(ctx.channel().localAddress()));
+        // CLIENT LIST shows the descriptor; only the native transport has one to show.
+        if (ctx.channel() instanceof UnixChannel) {
+            client.fd = ((UnixChannel) ctx.channel()).fd().intValue();
+        }
+        client.unixSocket = ctx.channel().remoteAddress() instanceof DomainSocketAddress
+                || ctx.channel().localAddress() instanceof DomainSocketAddress;
         InboundBatch.connected(engine, ctx.channel().eventLoop(), client);
         ctx.fireChannelActive();
     }
@@ -108,6 +117,11 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
 
     /** Reads only while both the replies and the input keep up; on the I/O thread. */
     private void updateAutoRead() {
+        if (inputShutdown) {
+            // Nothing is left to read, and epoll no longer watches the descriptor for input:
+            // changing the interest would fail and take the connection down with its replies.
+            return;
+        }
         Channel ch = ctx.channel();
         ch.config().setAutoRead(ch.isWritable() && !pausedForInput);
     }
@@ -120,6 +134,7 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
+            inputShutdown = true;
             handOver();
             if (client != null) {
                 InboundBatch.inputEnded(engine, ctx.channel().eventLoop(), client);
@@ -142,6 +157,11 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         // A client that does not read its replies stops being read from.
         updateAutoRead();
+        if (client != null && client.output.held && ctx.channel().isWritable()) {
+            // The engine stopped running its commands until the replies drained; they have.
+            Client c = client;
+            engine.submit(e -> e.resumeIfDrained(c));
+        }
         ctx.fireChannelWritabilityChanged();
     }
 
@@ -159,7 +179,8 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
             if (pct >= 0) {
                 host = host.substring(0, pct);
             }
-            return host + ":" + i.getPort();
+            // IPv6 addresses in brackets, as Redis formats a peer.
+            return host.indexOf(':') >= 0 ? "[" + host + "]:" + i.getPort() : host + ":" + i.getPort();
         }
         if (a instanceof DomainSocketAddress) {
             return ((DomainSocketAddress) a).path() + ":0";

@@ -66,13 +66,15 @@ public final class NettyTransport implements ReplyFlusher {
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         group = new MultiThreadIoEventLoopGroup(Math.max(1, config.ioThreads),
                 new DefaultThreadFactory("cinnabar-io", true), io);
+        // The Unix socket first: whoever sees the TCP port open (a test harness, a health
+        // check) may then use the socket at once.
+        if (!config.unixSocket.isEmpty()) {
+            bindUnix();
+        }
         if (config.port != 0) {
             for (String address : bindAddresses()) {
                 bindTcp(address);
             }
-        }
-        if (!config.unixSocket.isEmpty()) {
-            bindUnix();
         }
     }
 
@@ -340,7 +342,10 @@ public final class NettyTransport implements ReplyFlusher {
                 }
                 b = batches.get(i);
             }
-            b.add(c.channel, out, close);
+            if (out != null) {
+                c.output.inTransit.addAndGet(out.readableBytes());
+            }
+            b.add(c, out, close);
         }
         if (batch0 != null) {
             loop0.execute(batch0);

@@ -1,6 +1,8 @@
 package dev.cinnabar.server.net;
 
+import dev.cinnabar.server.client.Client;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import java.util.Arrays;
@@ -10,18 +12,18 @@ import java.util.Arrays;
  * once per channel, on that I/O thread.
  */
 final class OutboundBatch implements Runnable {
-    private Channel[] channels = new Channel[8];
+    private Client[] clients = new Client[8];
     private ByteBuf[] buffers = new ByteBuf[8];
     private boolean[] close = new boolean[8];
     private int size;
 
-    void add(Channel ch, ByteBuf buf, boolean closeAfter) {
-        if (size == channels.length) {
-            channels = Arrays.copyOf(channels, size * 2);
+    void add(Client c, ByteBuf buf, boolean closeAfter) {
+        if (size == clients.length) {
+            clients = Arrays.copyOf(clients, size * 2);
             buffers = Arrays.copyOf(buffers, size * 2);
             close = Arrays.copyOf(close, size * 2);
         }
-        channels[size] = ch;
+        clients[size] = c;
         buffers[size] = buf;
         close[size] = closeAfter;
         size++;
@@ -34,16 +36,21 @@ final class OutboundBatch implements Runnable {
     @Override
     public void run() {
         for (int i = 0; i < size; i++) {
-            Channel ch = channels[i];
+            Client c = clients[i];
+            Channel ch = c.channel;
             ByteBuf buf = buffers[i];
+            // Netty's outbound buffer counts these bytes from the write on.
+            int n = buf == null ? 0 : buf.readableBytes();
             if (close[i]) {
-                if (buf != null) {
-                    ch.writeAndFlush(buf).addListener(ChannelFutureListener.CLOSE);
-                } else {
-                    ch.close();
-                }
+                // Closing only once this write is done also waits for the writes before it (an
+                // early flush of a long pipeline still queued for a slow reader): a plain close
+                // would drop them.
+                ch.writeAndFlush(buf != null ? buf : Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             } else {
                 ch.writeAndFlush(buf, ch.voidPromise());
+            }
+            if (n != 0) {
+                c.output.inTransit.addAndGet(-n);
             }
         }
     }

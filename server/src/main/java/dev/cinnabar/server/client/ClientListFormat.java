@@ -1,0 +1,130 @@
+package dev.cinnabar.server.client;
+
+import dev.cinnabar.protocol.Argv;
+import io.netty.buffer.ByteBuf;
+
+/**
+ * One client as a CLIENT LIST / CLIENT INFO line, with Redis 7.0's fields in Redis's order:
+ * {@code id addr laddr fd name age idle flags db sub psub ssub multi qbuf qbuf-free argv-mem
+ * multi-mem rbs rbp obl oll omem tot-mem events cmd user redir resp}. Tools split the line on
+ * spaces and then on the first '=', so no value may contain a space.
+ */
+public final class ClientListFormat {
+    /** What Redis's client structure itself costs, counted in {@code tot-mem}. */
+    static final long CLIENT_OVERHEAD = 768;
+
+    private ClientListFormat() {
+    }
+
+    /**
+     * Appends the line for {@code c} without a line end. {@code nowMillis} is the server time,
+     * {@code pending} every byte answered to the client and not sent yet, and {@code running}
+     * says that {@code c} is the client whose command is running (the only one whose arguments
+     * are held, apart from clients held by a pause).
+     */
+    public static void append(StringBuilder sb, Client c, long nowMillis, long pending, boolean running) {
+        long nowSeconds = nowMillis / 1000;
+        // Redis keeps the running command in the query buffer until it is done.
+        long qbuf = running && c.argv != null
+                ? requestSize(c.argv) + c.decoder.unparsedBytes()
+                : c.decoder.pendingBytes();
+        long qbufFree = Math.max(0, c.decoder.capacity() - qbuf);
+        long argvMem = 0;
+        int argc = 0;
+        Argv a = c.isPostponed() ? c.postponed : running ? c.argv : null;
+        if (a != null) {
+            argc = a.count();
+            for (int i = 0; i < argc; i++) {
+                argvMem += a.length(i);
+            }
+        }
+        long obl = Math.min(pending, c.output.bufferSize());
+        long omem = pending - obl;
+        long oll = (omem + ClientOutput.REPLY_CHUNK - 1) / ClientOutput.REPLY_CHUNK;
+        long totMem = omem + c.decoder.capacity() + CLIENT_OVERHEAD + c.output.bufferSize() + argvMem + 8L * argc;
+        sb.append("id=").append(c.id)
+                .append(" addr=").append(c.remoteAddress)
+                .append(" laddr=").append(c.localAddress)
+                .append(" fd=").append(c.fd)
+                .append(" name=").append(c.name == null ? "" : c.name)
+                .append(" age=").append(nowSeconds - c.createdMillis / 1000)
+                .append(" idle=").append(nowSeconds - c.lastInteractionMillis / 1000)
+                .append(" flags=");
+        appendFlags(sb, c);
+        sb.append(" db=").append(c.db().id)
+                .append(" sub=0 psub=0 ssub=0")
+                .append(" multi=-1")
+                .append(" qbuf=").append(qbuf)
+                .append(" qbuf-free=").append(qbufFree)
+                .append(" argv-mem=").append(argvMem)
+                .append(" multi-mem=0")
+                .append(" rbs=").append(c.output.bufferSize())
+                .append(" rbp=").append(c.output.bufferPeak())
+                .append(" obl=").append(obl)
+                .append(" oll=").append(oll)
+                .append(" omem=").append(omem)
+                .append(" tot-mem=").append(totMem)
+                .append(" events=");
+        if (c.channel != null) {
+            if (c.channel.isActive() && c.channel.config().isAutoRead()) {
+                sb.append('r');
+            }
+            if (c.output.transportPending(c.channel) > 0) {
+                sb.append('w');
+            }
+        }
+        sb.append(" cmd=").append(c.lastCommand == null ? "NULL" : c.lastCommand.fullName)
+                .append(" user=").append(c.user)
+                .append(" redir=-1")
+                .append(" resp=").append(c.protocol());
+    }
+
+    /** The bytes of {@code argv} as a RESP multibulk request. */
+    static long requestSize(Argv argv) {
+        long n = 1 + digits(argv.count()) + 2;
+        for (int i = 0; i < argv.count(); i++) {
+            n += 1 + digits(argv.length(i)) + 2 + argv.length(i) + 2;
+        }
+        return n;
+    }
+
+    private static int digits(long v) {
+        return Long.toString(v).length();
+    }
+
+    /** Redis's flag letters, in its order; {@code N} when none applies. */
+    static void appendFlags(StringBuilder sb, Client c) {
+        int start = sb.length();
+        if (c.monitor) {
+            sb.append('O');
+        }
+        if (c.pubsub) {
+            sb.append('P');
+        }
+        if (c.isPostponed()) {
+            sb.append('b');
+        }
+        if (c.closeAfterReply) {
+            sb.append('c');
+        }
+        if (c.unixSocket) {
+            sb.append('U');
+        }
+        if (c.noEvict) {
+            sb.append('e');
+        }
+        if (c.noTouch) {
+            sb.append('T');
+        }
+        if (sb.length() == start) {
+            sb.append('N');
+        }
+    }
+
+    /** Every unsent byte of {@code c}: its reply buffer plus what the transport still holds. */
+    public static long pendingOutput(Client c) {
+        ByteBuf out = c.reply.buffer();
+        long n = out == null ? 0 : out.readableBytes();
+        return n + c.output.transportPending(c.channel);
+    }
+}

@@ -1,0 +1,91 @@
+package dev.cinnabar.server.client;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What one client has been answered and not yet sent, for CLIENT LIST, the output buffer limits
+ * and back-pressure; and Redis's reply-buffer sizing, which CLIENT LIST reports as {@code rbs}
+ * and {@code rbp}.
+ *
+ * <p>Replies live in three places on their way out: the engine's buffer of the current batch,
+ * in transit to the I/O thread, and Netty's outbound buffer while the socket does not take them.
+ * Redis has them all in its own reply list, which is what its limits measure.
+ */
+public final class ClientOutput {
+    /** Redis's fixed reply buffer starts at this size (PROTO_REPLY_CHUNK_BYTES)... */
+    static final int REPLY_CHUNK = 16 * 1024;
+    /** ...and its cron shrinks it down to no less than this (PROTO_REPLY_MIN_BYTES). */
+    static final int REPLY_MIN = 1024;
+    /** The peak is measured over windows of this many milliseconds (reply-buffer-peak-reset-time). */
+    static final long PEAK_RESET_MILLIS = 5000;
+
+    /** Bytes the engine handed to the transport that are not in the channel's buffer yet. */
+    public final AtomicLong inTransit = new AtomicLong();
+    /**
+     * The engine stopped running this client's commands until its replies drain; the I/O side
+     * reads it to know whether a writability change should wake the engine.
+     */
+    public volatile boolean held;
+    /** Unix seconds since when the soft limit has been exceeded without a break; 0 when it is not. */
+    public long softLimitSince;
+
+    private int bufferSize = REPLY_CHUNK;
+    private int bufferPeak = REPLY_CHUNK;
+    private long peakResetMillis;
+
+    ClientOutput(long createdMillis) {
+        // Redis stamps the first reset in seconds and compares it with milliseconds, so the
+        // first cron resets the peak at once; kept, since it decides what CLIENT LIST shows.
+        this.peakResetMillis = createdMillis / 1000;
+    }
+
+    /** Bytes queued on the connection: in transit plus what Netty holds unwritten. */
+    public long transportPending(Channel channel) {
+        long n = inTransit.get();
+        if (channel != null) {
+            ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
+            if (out != null) {
+                n += out.totalPendingWriteBytes();
+            }
+        }
+        return n;
+    }
+
+    /** A batch of {@code bytes} of replies left for the connection; the fixed buffer took what fit. */
+    public void wrote(long bytes) {
+        int inBuffer = (int) Math.min(bytes, bufferSize);
+        if (inBuffer > bufferPeak) {
+            bufferPeak = inBuffer;
+        }
+    }
+
+    /**
+     * Redis's cron step for the reply buffer: shrink it to the recent peak when the peak used
+     * less than half, grow it back (up to the chunk size) when a reply filled it, and start a
+     * new peak window every {@link #PEAK_RESET_MILLIS}.
+     */
+    public void cron(long nowMillis) {
+        if (bufferSize / 2 >= REPLY_MIN && bufferPeak < bufferSize / 2) {
+            bufferSize = Math.max(REPLY_MIN, bufferPeak + 1);
+        } else if (bufferSize * 2 < REPLY_CHUNK * 2 && bufferPeak == bufferSize) {
+            bufferSize = Math.min(REPLY_CHUNK, bufferSize * 2);
+        }
+        if (nowMillis - peakResetMillis >= PEAK_RESET_MILLIS) {
+            // Replies are sent by the time the cron runs, so the buffer holds nothing now.
+            bufferPeak = 0;
+            peakResetMillis = nowMillis;
+        }
+    }
+
+    /** CLIENT LIST's {@code rbs}: the size of the fixed reply buffer. */
+    public int bufferSize() {
+        return bufferSize;
+    }
+
+    /** CLIENT LIST's {@code rbp}: the most of it used in the current window. */
+    public int bufferPeak() {
+        return bufferPeak;
+    }
+}

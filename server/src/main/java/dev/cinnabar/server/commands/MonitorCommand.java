@@ -1,0 +1,28 @@
+package dev.cinnabar.server.commands;
+
+import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.command.CommandTable;
+
+/**
+ * MONITOR: the connection receives a line for every command the server runs from then on (see
+ * {@link dev.cinnabar.server.client.Monitors} for the line and the dispatcher for which
+ * commands). Like a replica in Redis, a monitor may still send commands that do not touch the
+ * keyspace (PING, CLIENT, SELECT, RESET, QUIT, ...); RESET ends the monitoring.
+ */
+public final class MonitorCommand implements CommandFamily {
+    @Override
+    public void register(CommandTable t) {
+        t.bind("monitor", MonitorCommand::monitor);
+    }
+
+    // MONITOR
+    static void monitor(Client c) {
+        // Already monitoring: Redis ignores the command without a reply.
+        if (c.monitor) {
+            return;
+        }
+        c.monitor = true;
+        c.engine.clients().monitors().add(c);
+        c.reply.ok();
+    }
+}
