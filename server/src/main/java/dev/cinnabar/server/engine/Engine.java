@@ -10,6 +10,7 @@ import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.db.ActiveExpireCycle;
 import dev.cinnabar.server.db.Keyspace;
 import dev.cinnabar.server.log.ServerLog;
+import dev.cinnabar.server.memory.MemoryAccounting;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -48,6 +49,7 @@ public final class Engine {
     private final ServerStats stats = new ServerStats();
     private final ClientRegistry clients = new ClientRegistry();
     private final ActiveExpireCycle activeExpire;
+    private final MemoryAccounting memory;
     private final Queue<EngineTask> inbox = PlatformDependent.newMpscQueue();
     private final ArrayList<Client> flushList = new ArrayList<>();
     private final List<Client> earlyFlush = java.util.Arrays.asList(new Client[1]);
@@ -78,6 +80,7 @@ public final class Engine {
         this.commands = commands;
         this.dispatcher = new Dispatcher(this, commands);
         this.activeExpire = new ActiveExpireCycle(keyspace, stats);
+        this.memory = new MemoryAccounting(keyspace, clients);
         this.stats.startMillis = clock.millis();
     }
 
@@ -117,6 +120,16 @@ public final class Engine {
 
     public ClientRegistry clients() {
         return clients;
+    }
+
+    /** used_memory and the rest of the memory figures. */
+    public MemoryAccounting memory() {
+        return memory;
+    }
+
+    /** The active expiry cycle, which DEBUG SET-ACTIVE-EXPIRE turns off and on. */
+    public ActiveExpireCycle activeExpire() {
+        return activeExpire;
     }
 
     public String runId() {
@@ -248,6 +261,7 @@ public final class Engine {
         for (int i = 0; i < keyspace.count(); i++) {
             keyspace.db(i).cron(config.activeRehashing);
         }
+        memory.cron(clock.nanos());
         closeIdleClients();
         flushReplies();
     }
