@@ -13,7 +13,10 @@ public final class CommandFamilies {
             new CommandCommands(),
             new KeyCommands(),
             new ExpireCommands(),
-            new StringCommands());
+            new StringCommands(),
+            new MemoryCommands(),
+            new DebugCommands(),
+            new ShutdownCommand());
 
     private CommandFamilies() {
     }

@@ -50,6 +50,7 @@ public final class Engine {
     private final ClientRegistry clients = new ClientRegistry();
     private final ActiveExpireCycle activeExpire;
     private final MemoryAccounting memory;
+    private final Shutdown shutdown = new Shutdown(this);
     private final Queue<EngineTask> inbox = PlatformDependent.newMpscQueue();
     private final ArrayList<Client> flushList = new ArrayList<>();
     private final List<Client> earlyFlush = java.util.Arrays.asList(new Client[1]);
@@ -125,6 +126,16 @@ public final class Engine {
     /** used_memory and the rest of the memory figures. */
     public MemoryAccounting memory() {
         return memory;
+    }
+
+    /** The shutdown sequence SHUTDOWN and the signals share. */
+    public Shutdown shutdown() {
+        return shutdown;
+    }
+
+    /** True from start until the loop has ended. */
+    public boolean isRunning() {
+        return running && stopped.getCount() > 0;
     }
 
     /** The active expiry cycle, which DEBUG SET-ACTIVE-EXPIRE turns off and on. */

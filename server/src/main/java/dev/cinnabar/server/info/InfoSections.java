@@ -17,6 +17,7 @@ public final class InfoSections {
     private static final List<InfoSection> ORDER = List.of(
             new ServerSection(),
             new ClientsSection(),
+            new MemorySection(),
             new KeyspaceSection());
 
     private InfoSections() {

@@ -37,7 +37,6 @@ public final class MemoryAccounting {
     private long rss;
     private long heapUsed;
     private long heapCommitted;
-    private long nonHeapCommitted;
     private long lastSampleNanos;
     private boolean sampled;
 
@@ -100,11 +99,6 @@ public final class MemoryAccounting {
         return heapCommitted;
     }
 
-    /** Heap committed plus the JVM's own committed memory (code cache, metaspace). */
-    public long jvmCommitted() {
-        return heapCommitted + nonHeapCommitted;
-    }
-
     /** The cron's part: client buffers and process figures every 100 ms, and the peak. */
     public void cron(long nanos) {
         if (!sampled || nanos - lastSampleNanos >= SAMPLE_PERIOD_NANOS) {
@@ -141,7 +135,6 @@ public final class MemoryAccounting {
         rss = ProcessMemory.rss();
         heapUsed = ProcessMemory.heapUsed();
         heapCommitted = ProcessMemory.heapCommitted();
-        nonHeapCommitted = ProcessMemory.nonHeapCommitted();
         lastSampleNanos = nanos;
         sampled = true;
     }

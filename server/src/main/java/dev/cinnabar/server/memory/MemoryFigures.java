@@ -10,8 +10,8 @@ import java.util.List;
  * One consistent set of memory figures, taken when INFO memory or MEMORY STATS asks, split the
  * way Redis splits its own: overhead (startup, clients, the tables of every database with keys)
  * and dataset (keys and values), and the ratios between what we count, what the JVM holds and
- * what the process occupies. The JVM heap plays the allocator: allocated is the heap in use,
- * active the heap committed, resident that plus the JVM's own committed memory.
+ * what the process occupies. The JVM heap plays the allocator: allocated is the heap in use
+ * (garbage included), active the heap committed, resident the process's resident set.
  */
 public final class MemoryFigures {
     /** The tables of one database that has keys. */
@@ -83,7 +83,8 @@ public final class MemoryFigures {
         rss = memory.rss();
         allocatorAllocated = memory.heapUsed();
         allocatorActive = memory.heapCommitted();
-        allocatorResident = memory.jvmCommitted();
+        // How much of its heap is in RAM the JVM cannot tell; the process's resident set is the answer.
+        allocatorResident = rss;
         allocatorFragmentation = (float) allocatorActive / allocatorAllocated;
         allocatorFragmentationBytes = allocatorActive - allocatorAllocated;
         allocatorRss = (float) allocatorResident / allocatorActive;

@@ -50,10 +50,6 @@ public final class ProcessMemory {
         return JVM.getHeapMemoryUsage().getCommitted();
     }
 
-    public static long nonHeapCommitted() {
-        return JVM.getNonHeapMemoryUsage().getCommitted();
-    }
-
     /** The number after {@code field} in a /proc file of "Name:   123 kB" lines, or -1. */
     static long kilobytes(Path file, String field) {
         try {

@@ -127,15 +127,23 @@ class ServerCommandsTest {
         assertEquals("-ERR wrong number of arguments for 'time' command\r\n", h.call("TIME", "x"));
     }
 
+    /** INFO text without the memory figures, which move as the reply buffer grows between calls. */
+    private static String steady(String info) {
+        int start = info.indexOf("# Memory\r\n");
+        int end = info.indexOf("\r\n\r\n", start);
+        return start < 0 ? info : info.substring(0, start)
+                + info.substring(start, end).replaceAll(":[^\r]*", ":") + info.substring(end);
+    }
+
     @Test
     void infoDefaultHasItsSectionsInRedisOrder() {
         String reply = h.call("INFO");
         assertTrue(reply.startsWith("$"), reply);
         Map<String, Map<String, String>> s = sections(payload(reply));
-        assertEquals(List.of("Server", "Clients", "Keyspace"), new ArrayList<>(s.keySet()));
-        assertEquals(payload(reply), payload(h.call("INFO", "default")));
-        assertEquals(payload(reply), payload(h.call("INFO", "all")));
-        assertEquals(payload(reply), payload(h.call("INFO", "everything")));
+        assertEquals(List.of("Server", "Clients", "Memory", "Keyspace"), new ArrayList<>(s.keySet()));
+        assertEquals(steady(payload(reply)), steady(payload(h.call("INFO", "default"))));
+        assertEquals(steady(payload(reply)), steady(payload(h.call("INFO", "all"))));
+        assertEquals(steady(payload(reply)), steady(payload(h.call("INFO", "everything"))));
         // Asked out of order, sections still come in Redis's order, each once.
         assertEquals(List.of("Server", "Keyspace"),
                 new ArrayList<>(sections(payload(h.call("INFO", "keyspace", "SERVER", "Keyspace"))).keySet()));
