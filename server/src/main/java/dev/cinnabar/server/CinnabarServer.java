@@ -178,7 +178,7 @@ public final class CinnabarServer implements ConfigHooks, Shutdown.Hooks {
             shutdown();
             System.exit(0);
         }
-        engine.submit(e -> e.shutdown().runForSignal(flags));
+        engine.shutdownOnSignal(flags);
     }
 
     /**

@@ -64,6 +64,8 @@ public final class Engine {
     private Thread thread;
     private volatile boolean sleeping;
     private volatile boolean running;
+    /** Flags of a shutdown a signal asked for, or -1; acted on between batches, as Redis's cron does. */
+    private volatile int signalShutdownFlags = -1;
     private long nextCronNanos;
     private long cronLoops;
     private long lastAttackLogMillis = Long.MIN_VALUE / 2;
@@ -131,6 +133,17 @@ public final class Engine {
     /** The shutdown sequence SHUTDOWN and the signals share. */
     public Shutdown shutdown() {
         return shutdown;
+    }
+
+    /**
+     * A signal asks for a shutdown; callable from any thread. The engine runs it once the command
+     * in progress has finished and its replies have gone out.
+     */
+    public void shutdownOnSignal(int flags) {
+        signalShutdownFlags = flags;
+        if (thread != null) {
+            LockSupport.unpark(thread);
+        }
     }
 
     /** True from start until the loop has ended. */
@@ -208,6 +221,11 @@ public final class Engine {
         try {
             while (running) {
                 boolean worked = drain();
+                if (signalShutdownFlags >= 0) {
+                    int flags = signalShutdownFlags;
+                    signalShutdownFlags = -1;
+                    shutdown.runForSignal(flags);
+                }
                 long now = clock.nanos();
                 if (now >= nextCronNanos) {
                     cron();
