@@ -72,7 +72,7 @@ class DebugIT {
     }
 
     @Test
-    void localRefusesARemoteClient() throws IOException {
+    void localRefusesARemoteClient() throws Exception {
         InetAddress external = externalAddress();
         Assumptions.assumeTrue(external != null, "this machine has no non-loopback IPv4 address");
         String bind = "127.0.0.1 " + external.getHostAddress();
@@ -81,6 +81,8 @@ class DebugIT {
                     "--protected-mode", "no");
                     ServerProcess ours = ServerProcess.cinnabar("--enable-debug-command", setting, "--bind", bind,
                             "--protected-mode", "no")) {
+                // The loopback address answers first; every listener is open once the server says it is ready.
+                ServerLifecycleIT.logWhenReady(ours);
                 String expected = setting.equals("local") ? DENIED : "+OK\r\n";
                 assertEquals(expected, call(external, redis.port(), "DEBUG", "SLEEP", "0"), "redis, " + setting);
                 assertEquals(expected, call(external, ours.port(), "DEBUG", "SLEEP", "0"), "cinnabar, " + setting);

@@ -76,6 +76,7 @@ public final class DebugCommands implements CommandFamily {
         Object v = e.value();
         AccessClock access = c.engine.keyspace().access();
         int lru = e.meta() & Db.LRU_CLOCK_MAX;
+        // Only strings exist so far; each collection type adds its RDB length with its encoding.
         long serialized = StringValues.isString(v) ? SerializedLength.ofString(v, c.engine.config().rdbCompression) : 0;
         c.reply.simple("Value at:0x" + Integer.toHexString(System.identityHashCode(v))
                 + " refcount:" + Types.refCount(v)

@@ -18,12 +18,8 @@ public final class JvmSizes {
     /** {@code RawString}: header, array reference, length; its array is counted apart. */
     public static final int RAW_STRING = 24;
 
-    /**
-     * G1's region size, or 0 under another collector. G1 gives an object of half a region or more
-     * whole regions of its own, so a large table or value costs its size rounded up to regions,
-     * as a large allocation in Redis costs jemalloc's size class.
-     */
-    static final long G1_REGION = g1RegionSize();
+    /** Half of G1's smallest region (1 MB): nothing smaller is ever humongous. */
+    private static final long SMALLEST_HUMONGOUS = 512 * 1024;
 
     private JvmSizes() {
     }
@@ -40,12 +36,32 @@ public final class JvmSizes {
         return footprint(align(ARRAY_HEADER + REFERENCE * length));
     }
 
-    /** What an object of {@code bytes} occupies, with G1's whole regions for a humongous one. */
+    /**
+     * What an object of {@code bytes} occupies. G1 gives an object of half a region or more whole
+     * regions of its own, so a large table or value costs its size rounded up to regions, as a
+     * large allocation in Redis costs jemalloc's size class.
+     */
     static long footprint(long bytes) {
-        if (G1_REGION > 0 && bytes >= G1_REGION / 2) {
-            return (bytes + G1_REGION - 1) / G1_REGION * G1_REGION;
+        if (bytes >= SMALLEST_HUMONGOUS) {
+            long region = Collector.G1_REGION;
+            if (region > 0 && bytes >= region / 2) {
+                return (bytes + region - 1) / region * region;
+            }
         }
         return bytes;
+    }
+
+    /**
+     * Asks the JVM for its collector now rather than at the first large object; the start-up
+     * warm-up calls it, since the management classes take tens of milliseconds to load.
+     */
+    public static void warmUp() {
+        footprint(SMALLEST_HUMONGOUS);
+    }
+
+    /** G1's region size, or 0 under another collector; looked up on first need. */
+    private static final class Collector {
+        static final long G1_REGION = g1RegionSize();
     }
 
     private static long g1RegionSize() {

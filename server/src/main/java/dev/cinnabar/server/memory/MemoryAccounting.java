@@ -31,7 +31,7 @@ public final class MemoryAccounting {
     private final ClientRegistry clients;
     private final long fixed;
     private final long startup;
-    private final long totalSystem;
+    private long totalSystem = -1;
     private long peak;
     private long clientBytes;
     private long rss;
@@ -49,8 +49,8 @@ public final class MemoryAccounting {
         this.fixed = sharedIntegers + keyspace.count() * DATABASE_FIXED;
         this.startup = used();
         this.peak = startup;
-        this.totalSystem = ProcessMemory.totalSystemMemory();
-        sampleProcess(0);
+        // The process figures wait for the first cron or question: reading them loads the JVM's
+        // management classes, which would lengthen the start.
     }
 
     /** used_memory: fixed structures, the keyspace, and client buffers as of the last cron. */
@@ -83,20 +83,33 @@ public final class MemoryAccounting {
     }
 
     public long totalSystemMemory() {
+        if (totalSystem < 0) {
+            totalSystem = ProcessMemory.totalSystemMemory();
+        }
         return totalSystem;
     }
 
     /** Sampled figures: RSS, and the JVM heap standing in for an allocator. */
     public long rss() {
+        ensureSampled();
         return rss;
     }
 
     public long heapUsed() {
+        ensureSampled();
         return heapUsed;
     }
 
     public long heapCommitted() {
+        ensureSampled();
         return heapCommitted;
+    }
+
+    private void ensureSampled() {
+        if (!sampled) {
+            // Out of the cron's schedule: the cron still takes its next sample when due.
+            sampleProcess(lastSampleNanos);
+        }
     }
 
     /** The cron's part: client buffers and process figures every 100 ms, and the peak. */

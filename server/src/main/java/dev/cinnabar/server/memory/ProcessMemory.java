@@ -42,6 +42,14 @@ public final class ProcessMemory {
         return 0;
     }
 
+    /** Loads what the figures need (management beans, the collector's region size) ahead of use. */
+    public static void warmUp() {
+        heapUsed();
+        rss();
+        totalSystemMemory();
+        JvmSizes.warmUp();
+    }
+
     public static long heapUsed() {
         return JVM.getHeapMemoryUsage().getUsed();
     }
