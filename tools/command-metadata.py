@@ -122,9 +122,15 @@ def docs_to_json(docs, old_docs):
     return ordered(d, DOC_FIELDS, "docs")
 
 
+# Flags Redis keeps to itself: COMMAND INFO never shows them, so they are set by hand in our
+# files (DEBUG is "protected") and kept when a command is regenerated.
+HIDDEN_FLAGS = ["may_replicate", "sentinel", "only_sentinel", "protected"]
+
+
 def info_to_json(info, docs, old):
     name, arity, flags, first, last, step, acl, tips, key_specs, subs = info
     old = old or {}
+    flags = list(flags) + [f for f in old.get("flags", []) if f in HIDDEN_FLAGS and f not in flags]
     entry = {
         "name": name.split("|")[-1],
         "arity": arity,

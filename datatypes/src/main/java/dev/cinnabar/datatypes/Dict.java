@@ -111,6 +111,12 @@ public final class Dict<V> {
         return (table0 == null ? 0 : table0.length) + (table1 == null ? 0 : table1.length);
     }
 
+    /** Buckets of the main table (0) or of the table being filled while rehashing (1); 0 when absent. */
+    public int tableLength(int which) {
+        Entry<V>[] t = which == 0 ? table0 : table1;
+        return t == null ? 0 : t.length;
+    }
+
     public boolean isRehashing() {
         return rehashIndex != -1;
     }

@@ -51,6 +51,27 @@ class DictTest {
     }
 
     @Test
+    void tableLengthsShowBothTablesWhileRehashing() {
+        Dict<Integer> d = new Dict<>(1);
+        assertEquals(0, d.tableLength(0));
+        assertEquals(0, d.tableLength(1));
+        for (int i = 0; i < 4; i++) {
+            d.put(k("k" + i), i);
+        }
+        assertEquals(4, d.tableLength(0));
+        d.put(k("k4"), 4);
+        assertTrue(d.isRehashing());
+        assertEquals(4, d.tableLength(0));
+        assertEquals(8, d.tableLength(1));
+        assertEquals(12, d.buckets());
+        while (d.rehash(1)) {
+            // finish the move
+        }
+        assertEquals(8, d.tableLength(0));
+        assertEquals(0, d.tableLength(1));
+    }
+
+    @Test
     void growingTriggersIncrementalRehashThatEndsWithOneTable() {
         Dict<Integer> d = new Dict<>(1);
         for (int i = 0; i < 4; i++) {

@@ -7,6 +7,7 @@ import dev.cinnabar.server.config.ConfigHooks;
 import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.engine.Clock;
 import dev.cinnabar.server.engine.Engine;
+import dev.cinnabar.server.engine.Shutdown;
 import dev.cinnabar.server.log.ServerLog;
 import dev.cinnabar.server.net.NettyTransport;
 import java.io.IOException;
@@ -18,7 +19,7 @@ import java.nio.file.Path;
  * A running server: the engine, the transport, and their start and stop in Redis's order, with
  * Redis's log lines. Also what CONFIG SET calls when a change must reach the sockets.
  */
-public final class CinnabarServer implements ConfigHooks {
+public final class CinnabarServer implements ConfigHooks, Shutdown.Hooks {
     private final ServerConfig config;
     private final Engine engine;
     private final NettyTransport transport;
@@ -63,6 +64,7 @@ public final class CinnabarServer implements ConfigHooks {
         s.writePidFile();
         s.logo();
         ServerLog.warning("Server initialized");
+        s.engine.shutdown().hooks(s);
         s.engine.start(s.transport);
         config.hooks = s;
         if (config.port != 0) {
@@ -163,18 +165,69 @@ public final class CinnabarServer implements ConfigHooks {
 
     // ------------------------------------------------------------------ stop
 
-    /** Stops accepting, lets the engine finish its current work, and releases everything. */
-    public synchronized void shutdown() {
-        if (stopped) {
-            return;
+    /**
+     * SIGTERM or SIGINT: the engine runs the shutdown sequence SHUTDOWN runs, with the flags of
+     * {@code shutdown-on-sigterm} or {@code shutdown-on-sigint}, after the command in progress,
+     * as Redis acts on a signal from its cron. Returns at once; the process exits from the
+     * engine thread.
+     */
+    public void shutdownOnSignal(boolean sigint) {
+        int flags = sigint ? config.shutdownOnSigint : config.shutdownOnSigterm;
+        if (!engine.isRunning()) {
+            // Nothing left to run the sequence: release what there is and go.
+            shutdown();
+            System.exit(0);
         }
-        stopped = true;
+        engine.shutdownOnSignal(flags);
+    }
+
+    /**
+     * Stops without the shutdown sequence's save, for exits the JVM starts itself (its shutdown
+     * hook): stops accepting, lets the engine finish its current work, and releases everything.
+     */
+    public void shutdown() {
+        synchronized (this) {
+            if (stopped) {
+                return;
+            }
+            stopped = true;
+        }
         ServerLog.warning("User requested shutdown...");
+        stopping();
+        engine.stop(5000);
+        release();
+    }
+
+    @Override
+    public void stopping() {
         if (systemd != null) {
             systemd.stopping();
         }
-        engine.stop(5000);
-        transport.stop();
+    }
+
+    @Override
+    public void status(String text) {
+        if (systemd != null) {
+            systemd.send("STATUS=" + text + "\n");
+        }
+    }
+
+    /** The end of the shutdown sequence, on the engine thread: release everything, exit with 0. */
+    @Override
+    public void exit() {
+        synchronized (this) {
+            if (stopped) {
+                return;
+            }
+            stopped = true;
+        }
+        release();
+        // The JVM's shutdown hook finds the server stopped and does nothing more.
+        System.exit(0);
+    }
+
+    /** Redis's order: the pid file, then the listeners and the socket file, then the last line. */
+    private void release() {
         if (pidFile != null) {
             ServerLog.notice("Removing the pid file.");
             try {
@@ -183,6 +236,7 @@ public final class CinnabarServer implements ConfigHooks {
                 // exiting anyway
             }
         }
+        transport.stop();
         if (!config.unixSocket.isEmpty()) {
             ServerLog.notice("Removing the unix socket file.");
         }

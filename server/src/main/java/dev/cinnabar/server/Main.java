@@ -97,7 +97,9 @@ public final class Main {
                 Class.forName("io.netty.bootstrap.ServerBootstrap");
                 Class.forName("io.netty.channel.MultiThreadIoEventLoopGroup");
                 Class.forName("io.netty.buffer.PooledByteBufAllocator").getField("DEFAULT").get(null);
-            } catch (ReflectiveOperationException | LinkageError e) {
+                // The JVM's memory figures (INFO memory, the cron's samples): slow to load the first time.
+                dev.cinnabar.server.memory.ProcessMemory.warmUp();
+            } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
                 // Only a warm-up: the real start reports any problem.
             }
         }, "cinnabar-warmup").start();

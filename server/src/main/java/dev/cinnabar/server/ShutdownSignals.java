@@ -16,6 +16,7 @@ final class ShutdownSignals {
     private static final Object LOCK = new Object();
     private static CinnabarServer server;
     private static boolean requested;
+    private static boolean lastWasSigint;
 
     private ShutdownSignals() {
     }
@@ -32,29 +33,33 @@ final class ShutdownSignals {
     /** The server has started: from now on a signal stops it, and one that came already does now. */
     static void started(CinnabarServer s) {
         boolean stopNow;
+        boolean sigint;
         synchronized (LOCK) {
             server = s;
             stopNow = requested;
+            sigint = lastWasSigint;
         }
         if (stopNow) {
-            stop(s);
+            s.shutdownOnSignal(sigint);
         }
     }
 
     private static void received(String name) {
-        ServerLog.fromSignalHandler("Received " + name + " scheduling shutdown...");
         CinnabarServer s;
+        boolean sigint = name.equals("SIGINT");
         synchronized (LOCK) {
+            if (requested && sigint) {
+                // A second Ctrl-C while the first is being handled: Redis gives up waiting, so do we.
+                ServerLog.fromSignalHandler("You insist... exiting now.");
+                Runtime.getRuntime().halt(1);
+            }
             requested = true;
+            lastWasSigint = sigint;
             s = server;
         }
+        ServerLog.fromSignalHandler("Received " + name + " scheduling shutdown...");
         if (s != null) {
-            stop(s);
+            s.shutdownOnSignal(sigint);
         }
-    }
-
-    private static void stop(CinnabarServer s) {
-        s.shutdown();
-        System.exit(0);
     }
 }

@@ -9,7 +9,7 @@ import java.util.Locale;
 
 /**
  * The one place a command goes from arguments to handler. The checks run in Redis's order:
- * known command and subcommand, arity, authentication; then (as they are built) ACL, cluster
+ * known command and subcommand, arity, protected commands (DEBUG), authentication; then (as they are built) ACL, cluster
  * slot, out-of-memory, MULTI queueing, pub/sub context, busy script, loading, read-only replica.
  * Handlers can rely on all of them and never recount their arguments.
  */
@@ -43,6 +43,13 @@ public final class Dispatcher {
         if (!cmd.arityAccepts(argv.count())) {
             reject(c, cmd, "ERR wrong number of arguments for '" + cmd.fullName + "' command");
             return;
+        }
+        if (cmd.has(CommandFlags.PROTECTED)) {
+            String denied = ProtectedCommands.denial(c, cmd);
+            if (denied != null) {
+                reject(c, cmd, denied);
+                return;
+            }
         }
         if (!c.authenticated && !cmd.has(CommandFlags.NO_AUTH)) {
             reject(c, cmd, "NOAUTH Authentication required.");

@@ -16,7 +16,10 @@ public final class CommandFamilies {
             new ExpireCommands(),
             new StringCommands(),
             new SlowlogCommands(),
-            new LatencyCommands());
+            new LatencyCommands(),
+            new MemoryCommands(),
+            new DebugCommands(),
+            new ShutdownCommand());
 
     private CommandFamilies() {
     }

@@ -4,6 +4,7 @@ import dev.cinnabar.protocol.ReplyWriter;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.command.CommandError;
 import dev.cinnabar.server.command.CommandTable;
+import dev.cinnabar.server.command.ProtectedCommands;
 import dev.cinnabar.server.config.ConfigGet;
 import dev.cinnabar.server.config.ConfigRewriter;
 import dev.cinnabar.server.config.ConfigSet;
@@ -13,7 +14,6 @@ import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.db.Keyspace;
 import dev.cinnabar.server.engine.ServerStats;
 import dev.cinnabar.server.log.ServerLog;
-import io.netty.channel.unix.DomainSocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -81,13 +81,7 @@ public final class ConfigCommands implements CommandFamily {
 
     /** Redis's test for enable-protected-configs local: a Unix socket or a loopback peer. */
     static boolean isLocal(Client c) {
-        if (c.channel instanceof DomainSocketChannel) {
-            return true;
-        }
-        String addr = c.remoteAddress;
-        int colon = addr.lastIndexOf(':');
-        String host = colon >= 0 ? addr.substring(0, colon) : addr;
-        return host.equals("127.0.0.1") || host.equals("::1");
+        return ProtectedCommands.isLocal(c);
     }
 
     // CONFIG RESETSTAT

@@ -9,6 +9,7 @@ import dev.cinnabar.server.command.CommandError;
 import dev.cinnabar.server.command.CommandTable;
 import dev.cinnabar.server.db.Db;
 import dev.cinnabar.server.db.StringValues;
+import dev.cinnabar.server.memory.ValueSizes;
 
 /**
  * The string commands. Values are stored as {@link StringValues} describes; GET and plain SET
@@ -263,11 +264,13 @@ public final class StringCommands implements CommandFamily {
             throw new CommandError(Errors.WRONG_TYPE);
         }
         checkLength(c, StringValues.length(v), a.length(2));
+        long bytesBefore = ValueSizes.value(v);
         RawString raw = StringValues.toRaw(v);
         raw.append(a.array(2), a.offset(2), a.length(2));
         if (raw != v) {
             e.value(raw);
         }
+        db.valueChanged(e, bytesBefore);
         db.signalModified(a, 1);
         c.engine.keyspace().dirty++;
         c.reply.integer(raw.length());
@@ -324,7 +327,7 @@ public final class StringCommands implements CommandFamily {
         long result = value + increment;
         Long stored = StringValues.fromLong(result);
         if (e != null) {
-            e.value(stored);
+            db.replaceValue(e, stored);
             db.signalModified(c.argv, 1);
         } else {
             db.setKey(c.argv, 1, stored, false);
@@ -360,7 +363,7 @@ public final class StringCommands implements CommandFamily {
         // Stored as text, as Redis does, so the value keeps the digits the client was shown.
         byte[] text = sum.toHumanBytes();
         if (e != null) {
-            e.value(text);
+            db.replaceValue(e, text);
             db.signalModified(a, 1);
         } else {
             db.setKey(a, 1, text, false);
@@ -435,11 +438,13 @@ public final class StringCommands implements CommandFamily {
                 return;
             }
             checkLength(c, offset, valueLength);
+            long bytesBefore = ValueSizes.value(v);
             raw = StringValues.toRaw(v);
             raw.setRange((int) offset, a.array(3), a.offset(3), valueLength);
             if (raw != v) {
                 e.value(raw);
             }
+            db.valueChanged(e, bytesBefore);
             db.signalModified(a, 1);
         }
         c.engine.keyspace().dirty++;

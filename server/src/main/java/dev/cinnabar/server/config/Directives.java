@@ -145,7 +145,7 @@ public final class Directives {
         words("acl-pubsub-default", MOD, "aclPubsubDefault", "resetchannels", "allchannels", "resetchannels");
         words("sanitize-dump-payload", MOD, "sanitizeDumpPayload", "no", "no", "yes", "clients");
         words("enable-protected-configs", IMMUTABLE, "enableProtectedConfigs", "no", "no", "yes", "local").effect(ACTIVE);
-        words("enable-debug-command", IMMUTABLE, "enableDebugCommand", "no", "no", "yes", "local");
+        words("enable-debug-command", IMMUTABLE, "enableDebugCommand", "no", "no", "yes", "local").effect(ACTIVE);
         words("enable-module-command", IMMUTABLE, "enableModuleCommand", "no", "no", "yes", "local");
         words("cluster-preferred-endpoint-type", MOD, "clusterPreferredEndpointType", "ip",
                 "ip", "hostname", "unknown-endpoint");
@@ -359,10 +359,11 @@ public final class Directives {
     }
 
     private static void shutdownFlags(String name, String field) {
-        add(new EnumDirective(name, null, MOD, field, new String[] {"default", "save", "nosave", "now", "force"},
+        Directive d = add(new EnumDirective(name, null, MOD, field, new String[] {"default", "save", "nosave", "now", "force"},
                 new int[] {0, ShutdownFlags.SAVE, ShutdownFlags.NOSAVE, ShutdownFlags.NOW, ShutdownFlags.FORCE}, 0, true,
                 v -> (v & ShutdownFlags.SAVE) != 0 && (v & ShutdownFlags.NOSAVE) != 0
                         ? "shutdown options SAVE and NOSAVE can't be used simultaneously" : null));
+        d.effect(ACTIVE);
     }
 
     private static NumericDirective num(String name, String alias, int flags, String field,

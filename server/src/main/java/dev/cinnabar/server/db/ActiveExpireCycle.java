@@ -29,6 +29,8 @@ public final class ActiveExpireCycle {
     private final ServerStats stats;
     private final Clock clock;
     private int currentDb;
+    /** DEBUG SET-ACTIVE-EXPIRE: off leaves expired keys to lazy expiry alone. */
+    private boolean enabled = true;
     private boolean timeLimitExit;
     private long lastFastCycleMicros;
     private byte[][] batch = new byte[64][];
@@ -43,6 +45,15 @@ public final class ActiveExpireCycle {
         this.clock = keyspace.clock();
     }
 
+    /** Turns both cycles off or on again (DEBUG SET-ACTIVE-EXPIRE). */
+    public void enabled(boolean on) {
+        this.enabled = on;
+    }
+
+    public boolean enabled() {
+        return enabled;
+    }
+
     /** The cron's cycle. */
     public void slow(int hz, int effort) {
         run(false, hz, effort);
@@ -54,7 +65,7 @@ public final class ActiveExpireCycle {
     }
 
     private void run(boolean fast, int hz, int effortSetting) {
-        if (!keyspace.expiryEnabled() || keyspace.expiryPaused()) {
+        if (!enabled || !keyspace.expiryEnabled() || keyspace.expiryPaused()) {
             return;
         }
         int effort = effortSetting - 1;

@@ -2,6 +2,8 @@ package dev.cinnabar.server.db;
 
 import dev.cinnabar.datatypes.Dict;
 import dev.cinnabar.protocol.Argv;
+import dev.cinnabar.server.memory.JvmSizes;
+import dev.cinnabar.server.memory.ValueSizes;
 import java.util.random.RandomGenerator;
 
 /**
@@ -14,6 +16,11 @@ import java.util.random.RandomGenerator;
  * the write hook: {@link #setKey}, {@link #add}, {@link #delete} and expiry call it themselves;
  * commands that change a value in place, or only its TTL ({@link #setExpire},
  * {@link #removeExpire}), call {@link #signalModified}, once, as Redis signals once per command.
+ *
+ * <p>The same write paths keep {@link #memory()} up to date, a running estimate of the heap the
+ * database holds, so that INFO and eviction never walk the keys. A command that replaces a value
+ * through its entry or grows it in place says so with {@link #replaceValue} or
+ * {@link #valueChanged}.
  */
 public final class Db {
     /** Entry meta: the low 24 bits hold the LRU clock (or LFU data), as Redis's LRU_BITS. */
@@ -27,6 +34,8 @@ public final class Db {
     public long expireCursor;
     /** Running average of the TTLs the active cycle sampled, in ms, for INFO's avg_ttl. */
     public long avgTtl;
+    /** Heap bytes of the entries, key copies, values and expiry times; the tables are measured on read. */
+    private long bytes;
 
     Db(int id, Keyspace keyspace) {
         this.id = id;
@@ -189,8 +198,13 @@ public final class Db {
 
     /** Removes a key whose TTL passed, as both lazy and active expiry do. */
     public void deleteExpired(byte[] key) {
-        expires.remove(key);
-        keys.remove(key);
+        if (expires.remove(key) != null) {
+            bytes -= ValueSizes.EXPIRE_ENTRY;
+        }
+        Dict.Entry<Object> gone = keys.remove(key);
+        if (gone != null) {
+            bytes -= ValueSizes.keyEntry(gone.key().length) + ValueSizes.value(gone.value());
+        }
         keyspace.expiredKeys++;
         keyspace.keyModified(this, key, 0, key.length);
     }
@@ -238,18 +252,26 @@ public final class Db {
 
     private Dict.Entry<Object> setKey(byte[] key, int off, int len, Object value, boolean keepTtl) {
         Dict.Entry<Object> e = keys.findOrCreate(key, off, len);
-        if (e.value() != null && expires.size() > 0) {
+        if (e.value() == null) {
+            bytes += ValueSizes.keyEntry(len);
+        } else if (expires.size() > 0) {
             Long when = expires.get(e.key());
             if (when != null) {
                 if (when >= 0 && keyspace.now() > when && keyspace.expiryEnabled()) {
                     // A key past its TTL is absent to every command, KEEPTTL included.
                     deleteExpired(e.key());
                     e = keys.findOrCreate(key, off, len);
+                    bytes += ValueSizes.keyEntry(len);
                 } else if (!keepTtl) {
                     expires.remove(e.key());
+                    bytes -= ValueSizes.EXPIRE_ENTRY;
                 }
             }
         }
+        if (e.value() != null) {
+            bytes -= ValueSizes.value(e.value());
+        }
+        bytes += ValueSizes.value(value);
         AccessClock access = keyspace.access();
         // An overwrite is an access to the old value, and under LFU the new value inherits the
         // old one's counter, as Redis carries the lru field across.
@@ -265,6 +287,8 @@ public final class Db {
     /** Adds a key known to be absent, keeping the given array as the key. */
     public Dict.Entry<Object> add(byte[] key, Object value) {
         Dict.Entry<Object> e = keys.findOrCreate(key, 0, key.length);
+        bytes += e.value() == null ? ValueSizes.keyEntry(key.length) : -ValueSizes.value(e.value());
+        bytes += ValueSizes.value(value);
         e.value(value);
         e.meta(keyspace.access().created());
         keyspace.keyModified(this, key, 0, key.length);
@@ -285,12 +309,32 @@ public final class Db {
         if (e == null) {
             return false;
         }
-        if (expires.size() > 0) {
-            expires.remove(e.key());
+        if (expires.size() > 0 && expires.remove(e.key()) != null) {
+            bytes -= ValueSizes.EXPIRE_ENTRY;
         }
         keys.remove(e.key());
+        bytes -= ValueSizes.keyEntry(e.key().length) + ValueSizes.value(e.value());
         keyspace.keyModified(this, key, off, len);
         return true;
+    }
+
+    /**
+     * Replaces the value of a live entry, keeping its TTL and access data (INCR, INCRBYFLOAT).
+     * Does not call the write hook.
+     */
+    public void replaceValue(Dict.Entry<Object> e, Object value) {
+        long before = ValueSizes.value(e.value());
+        e.value(value);
+        bytes += ValueSizes.value(value) - before;
+    }
+
+    /**
+     * Accounts for a value changed without going through this class: grown in place, or
+     * replaced through its entry. {@code bytesBefore} is {@link ValueSizes#value} of the value
+     * the entry held before the change. Does not call the write hook.
+     */
+    public void valueChanged(Dict.Entry<Object> e, long bytesBefore) {
+        bytes += ValueSizes.value(e.value()) - bytesBefore;
     }
 
     /** The write hook for commands that change a value in place. */
@@ -327,12 +371,35 @@ public final class Db {
      */
     public void setExpire(Dict.Entry<Object> e, long whenMillis) {
         // The expires table shares the key array with the key table: no second copy.
-        expires.put(e.key(), whenMillis);
+        if (expires.put(e.key(), whenMillis) == null) {
+            bytes += ValueSizes.EXPIRE_ENTRY;
+        }
     }
 
     /** Removes the key's TTL; true when it had one. Does not call the write hook. */
     public boolean removeExpire(byte[] key) {
-        return expires.size() > 0 && expires.remove(key) != null;
+        if (expires.size() > 0 && expires.remove(key) != null) {
+            bytes -= ValueSizes.EXPIRE_ENTRY;
+            return true;
+        }
+        return false;
+    }
+
+    // ------------------------------------------------------------------ memory
+
+    /** Estimated heap bytes of everything this database holds: used_memory's share of it. */
+    public long memory() {
+        return bytes + ValueSizes.table(keys) + ValueSizes.table(expires);
+    }
+
+    /** The key table's own cost, entries and buckets, without keys and values (MEMORY STATS). */
+    public long keyTableOverhead() {
+        return (long) keys.size() * JvmSizes.DICT_ENTRY + ValueSizes.table(keys);
+    }
+
+    /** The expires table's cost: entries, boxed times and buckets (MEMORY STATS). */
+    public long expiresOverhead() {
+        return (long) expires.size() * ValueSizes.EXPIRE_ENTRY + ValueSizes.table(expires);
     }
 
     // ------------------------------------------------------------------ whole database
@@ -340,6 +407,7 @@ public final class Db {
     public void flush() {
         keys = new Dict<>();
         expires = new Dict<>();
+        bytes = 0;
         expireCursor = 0;
         avgTtl = 0;
         keyspace.databaseFlushed(this);
@@ -358,6 +426,9 @@ public final class Db {
         long t = avgTtl;
         avgTtl = other.avgTtl;
         other.avgTtl = t;
+        long b = bytes;
+        bytes = other.bytes;
+        other.bytes = b;
     }
 
     /** Cron work: shrink sparse tables and spend a slice on incremental rehashing. */

@@ -132,6 +132,15 @@ public final class Keyspace {
         databaseFlushed(y);
     }
 
+    /** Estimated heap bytes of every database; see {@link Db#memory()}. */
+    public long memory() {
+        long n = 0;
+        for (Db d : dbs) {
+            n += d.memory();
+        }
+        return n;
+    }
+
     public long totalKeys() {
         long n = 0;
         for (Db d : dbs) {

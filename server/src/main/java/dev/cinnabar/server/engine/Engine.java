@@ -14,6 +14,7 @@ import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.db.ActiveExpireCycle;
 import dev.cinnabar.server.db.Keyspace;
 import dev.cinnabar.server.log.ServerLog;
+import dev.cinnabar.server.memory.MemoryAccounting;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -55,6 +56,8 @@ public final class Engine {
     private final ServerStats stats = new ServerStats();
     private final ClientRegistry clients = new ClientRegistry();
     private final ActiveExpireCycle activeExpire;
+    private final MemoryAccounting memory;
+    private final Shutdown shutdown = new Shutdown(this);
     private final Queue<EngineTask> inbox = PlatformDependent.newMpscQueue();
     private final ArrayList<Client> flushList = new ArrayList<>();
     private final List<Client> earlyFlush = java.util.Arrays.asList(new Client[1]);
@@ -68,6 +71,8 @@ public final class Engine {
     private Thread thread;
     private volatile boolean sleeping;
     private volatile boolean running;
+    /** Flags of a shutdown a signal asked for, or -1; acted on between batches, as Redis's cron does. */
+    private volatile int signalShutdownFlags = -1;
     private long nextCronNanos;
     private long cronLoops;
     private long lastAttackLogMillis = Long.MIN_VALUE / 2;
@@ -85,6 +90,7 @@ public final class Engine {
         this.commands = commands;
         this.dispatcher = new Dispatcher(this, commands);
         this.activeExpire = new ActiveExpireCycle(keyspace, stats);
+        this.memory = new MemoryAccounting(keyspace, clients);
         this.stats.startMillis = clock.millis();
         // A pause keeps the dataset still: nothing expires until it ends (Redis's expireIfNeeded).
         keyspace.expiryPauseCheck(() -> clients.pause().checkTimeout(keyspace.now()));
@@ -126,6 +132,37 @@ public final class Engine {
 
     public ClientRegistry clients() {
         return clients;
+    }
+
+    /** used_memory and the rest of the memory figures. */
+    public MemoryAccounting memory() {
+        return memory;
+    }
+
+    /** The shutdown sequence SHUTDOWN and the signals share. */
+    public Shutdown shutdown() {
+        return shutdown;
+    }
+
+    /**
+     * A signal asks for a shutdown; callable from any thread. The engine runs it once the command
+     * in progress has finished and its replies have gone out.
+     */
+    public void shutdownOnSignal(int flags) {
+        signalShutdownFlags = flags;
+        if (thread != null) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /** True from start until the loop has ended. */
+    public boolean isRunning() {
+        return running && stopped.getCount() > 0;
+    }
+
+    /** The active expiry cycle, which DEBUG SET-ACTIVE-EXPIRE turns off and on. */
+    public ActiveExpireCycle activeExpire() {
+        return activeExpire;
     }
 
     public String runId() {
@@ -193,6 +230,11 @@ public final class Engine {
         try {
             while (running) {
                 boolean worked = drain();
+                if (signalShutdownFlags >= 0) {
+                    int flags = signalShutdownFlags;
+                    signalShutdownFlags = -1;
+                    shutdown.runForSignal(flags);
+                }
                 long now = clock.nanos();
                 if (now >= nextCronNanos) {
                     cron();
@@ -258,6 +300,7 @@ public final class Engine {
         for (int i = 0; i < keyspace.count(); i++) {
             keyspace.db(i).cron(config.activeRehashing);
         }
+        memory.cron(clock.nanos());
         ClientsCron.run(this);
         sampleInstantaneousMetrics();
         runReleasedClients();

@@ -18,7 +18,7 @@ public final class InfoSections {
     private static final List<InfoSection> ORDER = List.of(
             new ServerSection(),
             new ClientsSection(),
-            // the memory section goes here
+            new MemorySection(),
             new PersistenceSection(),
             new StatsSection(),
             new ReplicationSection(),

@@ -131,11 +131,11 @@ class ServerCommandsTest {
     void infoDefaultHasItsSectionsInRedisOrder() {
         String reply = h.call("INFO");
         assertTrue(reply.startsWith("$"), reply);
-        List<String> defaults = List.of("Server", "Clients", "Persistence", "Stats", "Replication", "CPU",
+        List<String> defaults = List.of("Server", "Clients", "Memory", "Persistence", "Stats", "Replication", "CPU",
                 "Modules", "Errorstats", "Cluster", "Keyspace");
         assertEquals(defaults, new ArrayList<>(sections(payload(reply)).keySet()));
         assertEquals(defaults, new ArrayList<>(sections(payload(h.call("INFO", "default"))).keySet()));
-        List<String> all = List.of("Server", "Clients", "Persistence", "Stats", "Replication", "CPU",
+        List<String> all = List.of("Server", "Clients", "Memory", "Persistence", "Stats", "Replication", "CPU",
                 "Modules", "Commandstats", "Errorstats", "Latencystats", "Cluster", "Keyspace");
         assertEquals(all, new ArrayList<>(sections(payload(h.call("INFO", "all"))).keySet()));
         assertEquals(all, new ArrayList<>(sections(payload(h.call("INFO", "everything"))).keySet()));

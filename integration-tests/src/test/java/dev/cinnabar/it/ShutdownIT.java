@@ -1,0 +1,142 @@
+package dev.cinnabar.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cinnabar.it.support.RawConnection;
+import dev.cinnabar.it.support.RedisCli;
+import dev.cinnabar.it.support.ServerProcess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** SHUTDOWN and the signals against the JAR: exit status, log lines, files left behind, replies. */
+class ShutdownIT {
+    @TempDir
+    Path tmp;
+
+    private static int awaitExit(ServerProcess s) throws InterruptedException {
+        assertTrue(s.process().waitFor(10, TimeUnit.SECONDS), "the server did not exit:\n" + s.log());
+        return s.process().exitValue();
+    }
+
+    @Test
+    void nosaveExitsWithZeroAndCleansUp() throws Exception {
+        Path pid = tmp.resolve("c.pid");
+        Path sock = tmp.resolve("c.sock");
+        ServerProcess s = ServerProcess.cinnabar("--pidfile", pid.toString(), "--unixsocket", sock.toString());
+        ServerLifecycleIT.logWhenReady(s);
+        assertTrue(Files.exists(pid) && Files.exists(sock));
+        long start = System.nanoTime();
+        try (RawConnection c = new RawConnection(s.port()); RawConnection other = new RawConnection(s.port())) {
+            assertEquals("+PONG\r\n", other.call("PING"));
+            c.send("SHUTDOWN", "NOSAVE");
+            assertTrue(c.closedByServer(), "no reply, the connection just closes");
+            assertTrue(other.closedByServer(), "every client is disconnected");
+        }
+        assertEquals(0, awaitExit(s), s.log());
+        assertTrue((System.nanoTime() - start) / 1_000_000 < 5000, "promptly");
+        String log = s.log();
+        int at = 0;
+        for (String line : new String[] {"# User requested shutdown...\n", "* Removing the pid file.\n",
+                "* Removing the unix socket file.\n", "# Cinnabar is now ready to exit, bye bye...\n"}) {
+            int found = log.indexOf(line, at);
+            assertTrue(found >= 0, line + " missing or out of order in:\n" + log);
+            at = found;
+        }
+        assertFalse(log.contains("Saving the final RDB snapshot"), log);
+        assertFalse(Files.exists(pid), "pid file removed");
+        assertFalse(Files.exists(sock), "socket file removed");
+    }
+
+    @Test
+    void savePointsMakeItFailAndTheServerStays() throws Exception {
+        try (ServerProcess s = ServerProcess.cinnabar(); RawConnection c = new RawConnection(s.port())) {
+            assertEquals("-ERR Errors trying to SHUTDOWN. Check logs.\r\n", c.call("SHUTDOWN"));
+            assertEquals("-ERR Errors trying to SHUTDOWN. Check logs.\r\n", c.call("SHUTDOWN", "SAVE", "NOW"));
+            assertEquals("-ERR No shutdown in progress.\r\n", c.call("SHUTDOWN", "ABORT"));
+            assertEquals("+PONG\r\n", c.call("PING"));
+            String log = s.log();
+            assertTrue(log.contains("* Saving the final RDB snapshot before exiting.\n"), log);
+            assertTrue(log.contains("# Error trying to save the DB, can't exit.\n"), log);
+            assertTrue(log.contains("# Errors trying to shut down the server. Check the logs for more information.\n"), log);
+            assertFalse(log.contains("bye bye"), log);
+        }
+    }
+
+    @Test
+    void forceExitsAnyway() throws Exception {
+        ServerProcess s = ServerProcess.cinnabar();
+        try (RawConnection c = new RawConnection(s.port())) {
+            c.send("SHUTDOWN", "FORCE");
+            assertTrue(c.closedByServer());
+        }
+        assertEquals(0, awaitExit(s));
+        assertTrue(s.log().contains("# Error trying to save the DB. Exit anyway.\n"), s.log());
+        assertTrue(s.log().endsWith("# Cinnabar is now ready to exit, bye bye...\n"), s.log());
+    }
+
+    @Test
+    void withoutSavePointsRedisCliShutdownJustStopsIt() throws Exception {
+        ServerProcess s = ServerProcess.cinnabar("--save", "");
+        RedisCli cli = RedisCli.run(null, 20, "-p", Integer.toString(s.port()), "SHUTDOWN");
+        assertEquals(0, cli.exitCode, cli.toString());
+        assertEquals("", cli.out, "redis-cli prints nothing when SHUTDOWN closes the connection");
+        assertEquals(0, awaitExit(s));
+    }
+
+    @Test
+    void sigtermExitsDespiteSavePoints() throws Exception {
+        ServerProcess s = ServerProcess.cinnabar();
+        ServerLifecycleIT.logWhenReady(s);
+        assertEquals(0, s.terminate(10_000), s.log());
+        String log = s.log();
+        assertTrue(log.contains(") Received SIGTERM scheduling shutdown...\n"), log);
+        assertTrue(log.contains("# Error trying to save the DB. Exit anyway.\n"), log);
+        assertTrue(log.endsWith("# Cinnabar is now ready to exit, bye bye...\n"), log);
+    }
+
+    @Test
+    void shutdownOnSigtermNosaveSkipsTheSave() throws Exception {
+        ServerProcess s = ServerProcess.cinnabar("--shutdown-on-sigterm", "nosave");
+        ServerLifecycleIT.logWhenReady(s);
+        assertEquals(0, s.terminate(10_000), s.log());
+        assertFalse(s.log().contains("Saving the final RDB snapshot"), s.log());
+        assertTrue(s.log().endsWith("# Cinnabar is now ready to exit, bye bye...\n"), s.log());
+    }
+
+    @Test
+    void aSignalWaitsForTheCommandInProgress() throws Exception {
+        ServerProcess s = ServerProcess.cinnabar("--enable-debug-command", "yes", "--save", "");
+        ServerLifecycleIT.logWhenReady(s);
+        try (RawConnection c = new RawConnection(s.port())) {
+            c.send("DEBUG", "SLEEP", "0.5");
+            Thread.sleep(100);
+            s.process().destroy();
+            assertEquals("+OK\r\n", c.readReply(), "the command finishes first, as in Redis");
+        }
+        assertEquals(0, awaitExit(s));
+    }
+
+    @Test
+    void aFailedSaveAnswersLikeRedis() throws Exception {
+        // Redis fails the same way when its save fails: here its directory disappears.
+        Path dir = Files.createDirectory(tmp.resolve("gone"));
+        try (ServerProcess redis = ServerProcess.redis("--save", "3600 1", "--dir", dir.toString());
+                ServerProcess ours = ServerProcess.cinnabar("--save", "3600 1");
+                RawConnection r = new RawConnection(redis.port());
+                RawConnection c = new RawConnection(ours.port())) {
+            Files.delete(dir);
+            for (String[] cmd : new String[][] {{"SHUTDOWN"}, {"SHUTDOWN", "SAVE"}, {"SHUTDOWN", "NOW"},
+                    {"SHUTDOWN", "ABORT"}, {"SHUTDOWN", "SAVE", "NOSAVE"}, {"SHUTDOWN", "NOW", "ABORT"},
+                    {"SHUTDOWN", "BOGUS"}}) {
+                assertEquals(r.call(cmd), c.call(cmd), String.join(" ", cmd));
+            }
+            assertEquals(r.call("PING"), c.call("PING"));
+        }
+    }
+}

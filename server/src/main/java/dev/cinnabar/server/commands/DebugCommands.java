@@ -1,0 +1,158 @@
+package dev.cinnabar.server.commands;
+
+import dev.cinnabar.datatypes.Dict;
+import dev.cinnabar.datatypes.Doubles;
+import dev.cinnabar.protocol.Argv;
+import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.command.CommandError;
+import dev.cinnabar.server.command.CommandTable;
+import dev.cinnabar.server.db.AccessClock;
+import dev.cinnabar.server.db.Db;
+import dev.cinnabar.server.db.StringValues;
+import dev.cinnabar.server.db.Types;
+import dev.cinnabar.server.memory.SerializedLength;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * DEBUG OBJECT, SLEEP, SET-ACTIVE-EXPIRE and HELP. DEBUG is a plain command that reads its
+ * subcommand itself, as in Redis, where a subcommand with the wrong number of arguments gets the
+ * same error as an unknown one. Redis's other subcommands (RELOAD, DIGEST, POPULATE, ...) do not
+ * exist here: they get that error too and DEBUG HELP does not list them. Who may run DEBUG at
+ * all is the dispatcher's business ({@code enable-debug-command}).
+ */
+public final class DebugCommands implements CommandFamily {
+    /** Redis's help lines for the subcommands served here. */
+    private static final String[] HELP = {
+        "OBJECT <key>",
+        "    Show low level info about `key` and associated value.",
+        "SET-ACTIVE-EXPIRE <0|1>",
+        "    Setting it to 0 disables expiring keys in background when they are not",
+        "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
+        "    default.",
+        "SLEEP <seconds>",
+        "    Stop the server for <seconds>. Decimals allowed.",
+    };
+
+    @Override
+    public void register(CommandTable t) {
+        t.bind("debug", DebugCommands::debug);
+    }
+
+    // DEBUG subcommand [argument ...]
+    static void debug(Client c) {
+        Argv a = c.argv;
+        int n = a.count();
+        if (n == 2 && a.is(1, "help")) {
+            help(c);
+        } else if (n == 3 && a.is(1, "object")) {
+            object(c);
+        } else if (n == 3 && a.is(1, "sleep")) {
+            sleep(c);
+        } else if (n == 3 && a.is(1, "set-active-expire")) {
+            c.engine.activeExpire().enabled(atoi(a, 2) != 0);
+            c.reply.ok();
+        } else {
+            String sub = a.latin1(1);
+            throw new CommandError("ERR unknown subcommand or wrong number of arguments for '"
+                    + (sub.length() > 128 ? sub.substring(0, 128) : sub) + "'. Try "
+                    + a.latin1(0).toUpperCase(Locale.ROOT) + " HELP.");
+        }
+    }
+
+    /**
+     * DEBUG OBJECT key: Redis's line, with the key read straight from the table (no expiry, no
+     * statistics). The address is the value's identity hash, so keys sharing an integer show
+     * the same one; lru is the key's access clock, which Redis keeps on the value.
+     */
+    static void object(Client c) {
+        Db db = c.db();
+        Argv a = c.argv;
+        Dict.Entry<Object> e = db.keys().find(a.array(2), a.offset(2), a.length(2));
+        if (e == null) {
+            throw new CommandError(Errors.NO_SUCH_KEY);
+        }
+        Object v = e.value();
+        AccessClock access = c.engine.keyspace().access();
+        int lru = e.meta() & Db.LRU_CLOCK_MAX;
+        // Only strings exist so far; each collection type adds its RDB length with its encoding.
+        long serialized = StringValues.isString(v) ? SerializedLength.ofString(v, c.engine.config().rdbCompression) : 0;
+        c.reply.simple("Value at:0x" + Integer.toHexString(System.identityHashCode(v))
+                + " refcount:" + Types.refCount(v)
+                + " encoding:" + new String(Types.encoding(v), StandardCharsets.US_ASCII)
+                + " serializedlength:" + serialized
+                + " lru:" + lru
+                + " lru_seconds_idle:" + access.idleMillis(e.meta()) / 1000);
+    }
+
+    /**
+     * DEBUG SLEEP seconds: stops the engine thread, and so every client, for that long. The
+     * number is read as C's strtod reads it: its longest valid prefix, 0 when there is none;
+     * zero or negative times return at once.
+     */
+    static void sleep(Client c) {
+        double seconds = leadingDouble(c.argv, 2);
+        long micros = (long) (seconds * 1_000_000);
+        if (micros > 0) {
+            long deadline = System.nanoTime() + micros * 1000;
+            for (long left = micros * 1000; left > 0; left = deadline - System.nanoTime()) {
+                LockSupport.parkNanos(left);
+            }
+        }
+        c.reply.ok();
+    }
+
+    private static void help(Client c) {
+        String command = c.argv.latin1(0).toUpperCase(Locale.ROOT);
+        c.reply.array(HELP.length + 3);
+        c.reply.simple(command + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
+        for (String line : HELP) {
+            c.reply.simple(line);
+        }
+        c.reply.simple("HELP");
+        c.reply.simple("    Prints this help.");
+    }
+
+    /** strtod: leading white space, then the longest prefix that is a number; 0 when none is. */
+    static double leadingDouble(Argv a, int i) {
+        byte[] b = a.array(i);
+        int start = a.offset(i);
+        int end = start + a.length(i);
+        while (start < end && isSpace(b[start])) {
+            start++;
+        }
+        for (int stop = end; stop > start; stop--) {
+            double v = Doubles.parse(b, start, stop - start);
+            if (!Double.isNaN(v)) {
+                return v;
+            }
+        }
+        return 0;
+    }
+
+    /** C's atoi: leading white space, a sign, then digits up to the first other byte. */
+    static long atoi(Argv a, int i) {
+        byte[] b = a.array(i);
+        int p = a.offset(i);
+        int end = p + a.length(i);
+        while (p < end && isSpace(b[p])) {
+            p++;
+        }
+        boolean negative = false;
+        if (p < end && (b[p] == '-' || b[p] == '+')) {
+            negative = b[p] == '-';
+            p++;
+        }
+        long v = 0;
+        while (p < end && b[p] >= '0' && b[p] <= '9' && v < Integer.MAX_VALUE) {
+            v = v * 10 + (b[p] - '0');
+            p++;
+        }
+        return negative ? -v : v;
+    }
+
+    private static boolean isSpace(byte ch) {
+        return ch == ' ' || (ch >= '\t' && ch <= '\r');
+    }
+}

@@ -1,0 +1,174 @@
+package dev.cinnabar.server.commands;
+
+import dev.cinnabar.datatypes.Dict;
+import dev.cinnabar.datatypes.Doubles;
+import dev.cinnabar.protocol.Argv;
+import dev.cinnabar.protocol.ReplyWriter;
+import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.command.CommandError;
+import dev.cinnabar.server.command.CommandTable;
+import dev.cinnabar.server.db.Db;
+import dev.cinnabar.server.memory.JvmMemoryReport;
+import dev.cinnabar.server.memory.MemoryDoctor;
+import dev.cinnabar.server.memory.MemoryFigures;
+import dev.cinnabar.server.memory.ValueSizes;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/** MEMORY USAGE, STATS, DOCTOR, MALLOC-STATS, PURGE and HELP. */
+public final class MemoryCommands implements CommandFamily {
+    /** Redis's help lines: a reply that tools and tests compare, so kept as Redis prints it. */
+    private static final String[] HELP = {
+        "DOCTOR",
+        "    Return memory problems reports.",
+        "MALLOC-STATS",
+        "    Return internal statistics report from the memory allocator.",
+        "PURGE",
+        "    Attempt to purge dirty pages for reclamation by the allocator.",
+        "STATS",
+        "    Return information about the memory usage of the server.",
+        "USAGE <key> [SAMPLES <count>]",
+        "    Return memory in bytes used by <key> and its value. Nested values are",
+        "    sampled up to <count> times (default: 5, 0 means sample all).",
+    };
+    /** Elements of a collection MEMORY USAGE looks at when SAMPLES is not given. */
+    static final long DEFAULT_SAMPLES = 5;
+
+    @Override
+    public void register(CommandTable t) {
+        t.bind("memory|usage", MemoryCommands::usage);
+        t.bind("memory|stats", MemoryCommands::stats);
+        t.bind("memory|doctor", MemoryCommands::doctor);
+        t.bind("memory|malloc-stats", MemoryCommands::mallocStats);
+        t.bind("memory|purge", MemoryCommands::purge);
+        t.bind("memory|help", MemoryCommands::help);
+    }
+
+    // MEMORY USAGE key [SAMPLES count]
+    static void usage(Client c) {
+        Argv a = c.argv;
+        long samples = DEFAULT_SAMPLES;
+        for (int i = 3; i < a.count(); i++) {
+            if (a.is(i, "samples") && i + 1 < a.count()) {
+                samples = Args.longArg(c, i + 1);
+                if (samples < 0) {
+                    throw new CommandError(Errors.SYNTAX);
+                }
+                if (samples == 0) {
+                    samples = Long.MAX_VALUE;
+                }
+                i++;
+            } else {
+                throw new CommandError(Errors.SYNTAX);
+            }
+        }
+        // As in Redis, the table is read directly: no lazy expiry, no hit or miss, no access time.
+        Db db = c.db();
+        Dict.Entry<Object> e = db.keys().find(a.array(2), a.offset(2), a.length(2));
+        if (e == null) {
+            c.reply.nullBulk();
+            return;
+        }
+        c.reply.integer(keyUsage(db, e, samples));
+    }
+
+    /**
+     * What a key costs: its entry with the key bytes, its value and its expiry time if it has one.
+     * {@code samples} bounds how many elements of a collection are looked at; strings have none.
+     */
+    static long keyUsage(Db db, Dict.Entry<Object> e, long samples) {
+        long bytes = ValueSizes.keyEntry(e.key().length) + ValueSizes.value(e.value());
+        if (db.expiresSize() > 0 && db.expires().find(e.key()) != null) {
+            bytes += ValueSizes.EXPIRE_ENTRY;
+        }
+        return bytes;
+    }
+
+    // MEMORY STATS
+    static void stats(Client c) {
+        MemoryFigures f = new MemoryFigures(c.engine.memory(), c.engine.keyspace());
+        ReplyWriter w = c.reply;
+        w.map(27 + f.dbs.size());
+        entry(w, "peak.allocated", f.peak);
+        entry(w, "total.allocated", f.used);
+        entry(w, "startup.allocated", f.startup);
+        entry(w, "replication.backlog", 0);
+        entry(w, "clients.slaves", 0);
+        entry(w, "clients.normal", f.clientsNormal);
+        entry(w, "cluster.links", 0);
+        entry(w, "aof.buffer", 0);
+        entry(w, "lua.caches", 0);
+        entry(w, "functions.caches", 0);
+        for (MemoryFigures.DbOverhead db : f.dbs) {
+            w.bulk("db." + db.id);
+            w.map(3);
+            entry(w, "overhead.hashtable.main", db.main);
+            entry(w, "overhead.hashtable.expires", db.expires);
+            // Only cluster mode keeps a slot-to-keys index.
+            entry(w, "overhead.hashtable.slot-to-keys", 0);
+        }
+        entry(w, "overhead.total", f.overheadTotal);
+        entry(w, "keys.count", f.totalKeys);
+        entry(w, "keys.bytes-per-key", f.bytesPerKey);
+        entry(w, "dataset.bytes", f.dataset);
+        entry(w, "dataset.percentage", f.datasetPercent);
+        entry(w, "peak.percentage", f.peakPercent);
+        entry(w, "allocator.allocated", f.allocatorAllocated);
+        entry(w, "allocator.active", f.allocatorActive);
+        entry(w, "allocator.resident", f.allocatorResident);
+        entry(w, "allocator-fragmentation.ratio", f.allocatorFragmentation);
+        entry(w, "allocator-fragmentation.bytes", f.allocatorFragmentationBytes);
+        entry(w, "allocator-rss.ratio", f.allocatorRss);
+        entry(w, "allocator-rss.bytes", f.allocatorRssBytes);
+        entry(w, "rss-overhead.ratio", f.rssOverhead);
+        entry(w, "rss-overhead.bytes", f.rssOverheadBytes);
+        entry(w, "fragmentation", f.fragmentation);
+        entry(w, "fragmentation.bytes", f.fragmentationBytes);
+    }
+
+    private static void entry(ReplyWriter w, String name, long value) {
+        w.bulk(name);
+        w.integer(value);
+    }
+
+    /** Redis computes these ratios as C floats and prints the float's exact value with %.17g. */
+    private static void entry(ReplyWriter w, String name, float value) {
+        w.bulk(name);
+        w.doubleText(Doubles.format17g(value));
+    }
+
+    // MEMORY DOCTOR
+    static void doctor(Client c) {
+        MemoryFigures f = new MemoryFigures(c.engine.memory(), c.engine.keyspace());
+        String text = MemoryDoctor.report(f, c.engine.clients().size(), c.engine.config().maxMemory,
+                Runtime.getRuntime().maxMemory());
+        c.reply.verbatim("txt", text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    // MEMORY MALLOC-STATS
+    static void mallocStats(Client c) {
+        c.reply.verbatim("txt", JvmMemoryReport.text().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * MEMORY PURGE. Redis asks jemalloc to return dirty pages to the system; the JVM returns heap
+     * only after a collection, so this runs a full one, on the engine thread, like Redis's purge
+     * runs on its main thread.
+     */
+    static void purge(Client c) {
+        System.gc();
+        c.reply.ok();
+    }
+
+    // MEMORY HELP
+    static void help(Client c) {
+        String command = new String(c.argv.copy(0), StandardCharsets.ISO_8859_1).toUpperCase(Locale.ROOT);
+        c.reply.array(HELP.length + 3);
+        c.reply.simple(command + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
+        for (String line : HELP) {
+            c.reply.simple(line);
+        }
+        c.reply.simple("HELP");
+        c.reply.simple("    Prints this help.");
+    }
+}

@@ -1,0 +1,55 @@
+package dev.cinnabar.server.commands;
+
+import dev.cinnabar.protocol.Argv;
+import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.command.CommandError;
+import dev.cinnabar.server.command.CommandTable;
+import dev.cinnabar.server.config.ShutdownFlags;
+import dev.cinnabar.server.engine.Shutdown;
+
+/** SHUTDOWN; the sequence itself is {@link Shutdown}'s, shared with the signals. */
+public final class ShutdownCommand implements CommandFamily {
+    @Override
+    public void register(CommandTable t) {
+        t.bind("shutdown", ShutdownCommand::shutdown);
+    }
+
+    // SHUTDOWN [NOSAVE | SAVE] [NOW] [FORCE] [ABORT]
+    static void shutdown(Client c) {
+        Argv a = c.argv;
+        int flags = 0;
+        boolean abort = false;
+        // Repeating an option is accepted, as in Redis; only the combinations below are not.
+        for (int i = 1; i < a.count(); i++) {
+            if (a.is(i, "nosave")) {
+                flags |= ShutdownFlags.NOSAVE;
+            } else if (a.is(i, "save")) {
+                flags |= ShutdownFlags.SAVE;
+            } else if (a.is(i, "now")) {
+                flags |= ShutdownFlags.NOW;
+            } else if (a.is(i, "force")) {
+                flags |= ShutdownFlags.FORCE;
+            } else if (a.is(i, "abort")) {
+                abort = true;
+            } else {
+                throw new CommandError(Errors.SYNTAX);
+            }
+        }
+        if ((abort && flags != 0)
+                || ((flags & ShutdownFlags.NOSAVE) != 0 && (flags & ShutdownFlags.SAVE) != 0)) {
+            throw new CommandError(Errors.SYNTAX);
+        }
+        Shutdown shutdown = c.engine.shutdown();
+        if (abort) {
+            if (!shutdown.inProgress()) {
+                throw new CommandError("ERR No shutdown in progress.");
+            }
+            c.reply.ok();
+            return;
+        }
+        // On success the process ends and the connection closes without a reply.
+        if (!shutdown.run(flags)) {
+            throw new CommandError("ERR Errors trying to SHUTDOWN. Check logs.");
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.cinnabar.server.info;
+
+import dev.cinnabar.server.config.ServerConfig;
+import dev.cinnabar.server.engine.Engine;
+import dev.cinnabar.server.memory.HumanBytes;
+import dev.cinnabar.server.memory.MemoryFigures;
+
+/**
+ * {@code # Memory}: Redis 7.0's fields in its order. The figures are our estimate of what the
+ * data and clients hold ({@link MemoryFigures}); the allocator fields describe the JVM heap.
+ * Scripting, replication, AOF and cluster links do not exist yet and hold nothing.
+ */
+final class MemorySection implements InfoSection {
+    /** The allocator's name and version, as Redis writes jemalloc-5.3.0. */
+    static final String ALLOCATOR = "jvm-" + System.getProperty("java.version");
+
+    @Override
+    public String name() {
+        return "memory";
+    }
+
+    @Override
+    public boolean isDefault() {
+        return true;
+    }
+
+    @Override
+    public void write(Engine engine, InfoWriter out) {
+        MemoryFigures f = new MemoryFigures(engine.memory(), engine.keyspace());
+        ServerConfig config = engine.config();
+        out.header("Memory")
+                .field("used_memory", f.used)
+                .field("used_memory_human", HumanBytes.of(f.used))
+                .field("used_memory_rss", f.rss)
+                .field("used_memory_rss_human", HumanBytes.of(f.rss))
+                .field("used_memory_peak", f.peak)
+                .field("used_memory_peak_human", HumanBytes.of(f.peak))
+                .field("used_memory_peak_perc", HumanBytes.fixed(f.peakPercent, 2) + "%")
+                .field("used_memory_overhead", f.overheadTotal)
+                .field("used_memory_startup", f.startup)
+                .field("used_memory_dataset", f.dataset)
+                .field("used_memory_dataset_perc", HumanBytes.fixed(f.datasetPercent, 2) + "%")
+                .field("allocator_allocated", f.allocatorAllocated)
+                .field("allocator_active", f.allocatorActive)
+                .field("allocator_resident", f.allocatorResident)
+                .field("total_system_memory", engine.memory().totalSystemMemory())
+                .field("total_system_memory_human", HumanBytes.of(engine.memory().totalSystemMemory()))
+                // No Lua VM and no functions exist yet, so they hold nothing.
+                .field("used_memory_lua", 0)
+                .field("used_memory_vm_eval", 0)
+                .field("used_memory_lua_human", HumanBytes.of(0))
+                .field("used_memory_scripts_eval", 0)
+                .field("number_of_cached_scripts", 0)
+                .field("number_of_functions", 0)
+                .field("number_of_libraries", 0)
+                .field("used_memory_vm_functions", 0)
+                .field("used_memory_vm_total", 0)
+                .field("used_memory_vm_total_human", HumanBytes.of(0))
+                .field("used_memory_functions", 0)
+                .field("used_memory_scripts", 0)
+                .field("used_memory_scripts_human", HumanBytes.of(0))
+                .field("maxmemory", config.maxMemory)
+                .field("maxmemory_human", HumanBytes.of(config.maxMemory))
+                .field("maxmemory_policy", config.maxMemoryPolicy)
+                .field("allocator_frag_ratio", HumanBytes.fixed(f.allocatorFragmentation, 2))
+                // Printed unsigned by Redis (%zu), signed where Redis prints it signed.
+                .field("allocator_frag_bytes", Long.toUnsignedString(f.allocatorFragmentationBytes))
+                .field("allocator_rss_ratio", HumanBytes.fixed(f.allocatorRss, 2))
+                .field("allocator_rss_bytes", f.allocatorRssBytes)
+                .field("rss_overhead_ratio", HumanBytes.fixed(f.rssOverhead, 2))
+                .field("rss_overhead_bytes", f.rssOverheadBytes)
+                .field("mem_fragmentation_ratio", HumanBytes.fixed(f.fragmentation, 2))
+                .field("mem_fragmentation_bytes", f.fragmentationBytes)
+                .field("mem_not_counted_for_evict", 0)
+                .field("mem_replication_backlog", 0)
+                .field("mem_total_replication_buffers", 0)
+                .field("mem_clients_slaves", 0)
+                .field("mem_clients_normal", f.clientsNormal)
+                .field("mem_cluster_links", 0)
+                .field("mem_aof_buffer", 0)
+                .field("mem_allocator", ALLOCATOR)
+                .field("active_defrag_running", 0)
+                // Deletions free memory at once (the collector reclaims it): nothing is pending.
+                .field("lazyfree_pending_objects", 0)
+                .field("lazyfreed_objects", 0);
+    }
+}

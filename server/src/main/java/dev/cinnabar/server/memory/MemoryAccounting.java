@@ -1,0 +1,154 @@
+package dev.cinnabar.server.memory;
+
+import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.client.ClientRegistry;
+import dev.cinnabar.server.db.Keyspace;
+import dev.cinnabar.server.db.StringValues;
+import io.netty.buffer.ByteBuf;
+
+/**
+ * The server's {@code used_memory}: an estimate of the heap that keys, values and clients hold,
+ * plus the fixed structures every server has. The keyspace keeps its share up to date on every
+ * write ({@link dev.cinnabar.server.db.Db#memory()}); client buffers come and go on the I/O side,
+ * so they are summed from the cron, as Redis's client cron does. The cron also samples what the
+ * process and the JVM report (RSS, heap) and keeps the peak.
+ *
+ * <p>Engine thread only.
+ */
+public final class MemoryAccounting {
+    /** How often the process figures are sampled, as Redis's cron samples RSS. */
+    static final long SAMPLE_PERIOD_NANOS = 100_000_000L;
+    /**
+     * Heap of a connection beyond its buffers: the client with its decoder, reply writer and
+     * argument slices (about 870 bytes, measured), and about as much again for Netty's channel,
+     * pipeline, handler and outbound queue.
+     */
+    public static final long CLIENT_FIXED = 2048;
+    /** A Db object with its two empty dicts. */
+    private static final long DATABASE_FIXED = 56 + 2 * 48;
+
+    private final Keyspace keyspace;
+    private final ClientRegistry clients;
+    private final long fixed;
+    private final long startup;
+    private long totalSystem = -1;
+    private long peak;
+    private long clientBytes;
+    private long rss;
+    private long heapUsed;
+    private long heapCommitted;
+    private long lastSampleNanos;
+    private boolean sampled;
+
+    public MemoryAccounting(Keyspace keyspace, ClientRegistry clients) {
+        this.keyspace = keyspace;
+        this.clients = clients;
+        // The shared integers (0..127 are the JDK's own cache and exist anyway) and the databases.
+        long sharedIntegers = (StringValues.SHARED_INTEGERS - 128) * (long) JvmSizes.LONG
+                + JvmSizes.referenceArray(StringValues.SHARED_INTEGERS);
+        this.fixed = sharedIntegers + keyspace.count() * DATABASE_FIXED;
+        this.startup = used();
+        this.peak = startup;
+        // The process figures wait for the first cron or question: reading them loads the JVM's
+        // management classes, which would lengthen the start.
+    }
+
+    /** used_memory: fixed structures, the keyspace, and client buffers as of the last cron. */
+    public long used() {
+        return fixed + keyspace.memory() + clientBytes;
+    }
+
+    /** used_memory_startup: what the server held before any key or client. */
+    public long startup() {
+        return startup;
+    }
+
+    /** used_memory_peak, raised to the current figure first, as INFO does. */
+    public long peak() {
+        updatePeak();
+        return peak;
+    }
+
+    public long updatePeak() {
+        long used = used();
+        if (used > peak) {
+            peak = used;
+        }
+        return used;
+    }
+
+    /** Heap held by normal clients: per-connection objects, query and reply buffers. */
+    public long clients() {
+        return clientBytes;
+    }
+
+    public long totalSystemMemory() {
+        if (totalSystem < 0) {
+            totalSystem = ProcessMemory.totalSystemMemory();
+        }
+        return totalSystem;
+    }
+
+    /** Sampled figures: RSS, and the JVM heap standing in for an allocator. */
+    public long rss() {
+        ensureSampled();
+        return rss;
+    }
+
+    public long heapUsed() {
+        ensureSampled();
+        return heapUsed;
+    }
+
+    public long heapCommitted() {
+        ensureSampled();
+        return heapCommitted;
+    }
+
+    private void ensureSampled() {
+        if (!sampled) {
+            // Out of the cron's schedule: the cron still takes its next sample when due.
+            sampleProcess(lastSampleNanos);
+        }
+    }
+
+    /** The cron's part: client buffers and process figures every 100 ms, and the peak. */
+    public void cron(long nanos) {
+        if (!sampled || nanos - lastSampleNanos >= SAMPLE_PERIOD_NANOS) {
+            refreshClients();
+            sampleProcess(nanos);
+        }
+        updatePeak();
+    }
+
+    /** Sums the clients' memory now; INFO and MEMORY STATS call it so that they are current. */
+    public void refreshClients() {
+        long total = 0;
+        for (Client c : clients.all()) {
+            total += of(c);
+        }
+        clientBytes = total;
+    }
+
+    /** One client's memory: fixed part, query buffer, reply buffer not yet handed to the network. */
+    public static long of(Client c) {
+        long bytes = CLIENT_FIXED;
+        int query = c.decoder.capacity();
+        if (query > 0) {
+            bytes += JvmSizes.byteArray(query);
+        }
+        ByteBuf out = c.reply.buffer();
+        if (out != null) {
+            bytes += out.capacity();
+        }
+        return bytes;
+    }
+
+    private void sampleProcess(long nanos) {
+        rss = ProcessMemory.rss();
+        heapUsed = ProcessMemory.heapUsed();
+        heapCommitted = ProcessMemory.heapCommitted();
+        lastSampleNanos = nanos;
+        sampled = true;
+    }
+}

@@ -1,0 +1,177 @@
+package dev.cinnabar.server.memory;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cinnabar.server.db.Db;
+import dev.cinnabar.server.db.Keyspace;
+import dev.cinnabar.server.testing.EngineHarness;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The running estimate of each database stays equal to a full recount after any sequence of
+ * writes: the counter is only as good as the write paths that keep it.
+ */
+class KeyspaceMemoryTest {
+    /** Walks a database and adds up what {@link Db#memory()} claims to keep incrementally. */
+    static long recount(Db db) {
+        long[] total = {ValueSizes.table(db.keys()) + ValueSizes.table(db.expires())};
+        db.keys().forEach(e -> total[0] += ValueSizes.keyEntry(e.key().length) + ValueSizes.value(e.value()));
+        total[0] += (long) db.expires().size() * ValueSizes.EXPIRE_ENTRY;
+        return total[0];
+    }
+
+    private static void assertExact(Keyspace ks, String after) {
+        for (int i = 0; i < ks.count(); i++) {
+            assertEquals(recount(ks.db(i)), ks.db(i).memory(), "db " + i + " after " + after);
+        }
+    }
+
+    @Test
+    void randomWritesKeepTheCounterExact() {
+        EngineHarness h = new EngineHarness();
+        Keyspace ks = h.engine.keyspace();
+        Random r = new Random(42);
+        for (int step = 0; step < 30_000; step++) {
+            List<String> cmd = randomCommand(r);
+            h.call(cmd.toArray(new String[0]));
+            if (r.nextInt(50) == 0) {
+                h.clock.advance(r.nextInt(3000));
+            }
+            if (r.nextInt(200) == 0) {
+                ks.updateTime();
+                h.engine.activeExpire().slow(10, 1);
+            }
+            if (r.nextInt(100) == 0) {
+                for (int i = 0; i < ks.count(); i++) {
+                    ks.db(i).cron(true);
+                }
+            }
+            assertExact(ks, step + ": " + cmd);
+        }
+        assertTrue(ks.totalKeys() > 0, "the run ended with some keys, so it measured something");
+    }
+
+    private static String key(Random r) {
+        return "k" + r.nextInt(40);
+    }
+
+    private static String value(Random r) {
+        switch (r.nextInt(7)) {
+            case 0:
+                return Integer.toString(r.nextInt(20_000) - 200); // shared, cached and boxed integers
+            case 1:
+                return Long.toString(r.nextLong());
+            case 2:
+                return "";
+            case 3:
+                return "x".repeat(r.nextInt(44) + 1);
+            case 4:
+                return "y".repeat(45 + r.nextInt(300));
+            case 5:
+                return "1.5";
+            default:
+                return "v" + r.nextInt(1000);
+        }
+    }
+
+    private static List<String> randomCommand(Random r) {
+        List<String> c = new ArrayList<>();
+        switch (r.nextInt(26)) {
+            case 0: case 1: case 2:
+                c.addAll(List.of("SET", key(r), value(r)));
+                if (r.nextBoolean()) {
+                    c.addAll(List.of(r.nextBoolean() ? "EX" : "PX", Integer.toString(1 + r.nextInt(5))));
+                } else if (r.nextInt(4) == 0) {
+                    c.add("KEEPTTL");
+                }
+                if (r.nextInt(4) == 0) {
+                    c.add(r.nextBoolean() ? "NX" : "XX");
+                }
+                break;
+            case 3:
+                c.addAll(List.of("DEL", key(r), key(r)));
+                break;
+            case 4: case 5:
+                c.addAll(List.of("APPEND", key(r), value(r)));
+                break;
+            case 6:
+                c.addAll(List.of("SETRANGE", key(r), Integer.toString(r.nextInt(100)), value(r)));
+                break;
+            case 7:
+                c.addAll(List.of("INCR", key(r)));
+                break;
+            case 8:
+                c.addAll(List.of("INCRBY", key(r), Integer.toString(r.nextInt(20_000) - 10_000)));
+                break;
+            case 9:
+                c.addAll(List.of("INCRBYFLOAT", key(r), "0.5"));
+                break;
+            case 10:
+                c.addAll(List.of("EXPIRE", key(r), Integer.toString(r.nextInt(4) - 1)));
+                break;
+            case 11:
+                c.addAll(List.of("PERSIST", key(r)));
+                break;
+            case 12:
+                c.addAll(List.of("GETEX", key(r), r.nextBoolean() ? "PERSIST" : "PX", "1500"));
+                if (c.get(2).equals("PERSIST")) {
+                    c.remove(3);
+                }
+                break;
+            case 13:
+                c.addAll(List.of("GETDEL", key(r)));
+                break;
+            case 14:
+                c.addAll(List.of("GETSET", key(r), value(r)));
+                break;
+            case 15:
+                c.addAll(List.of("MSET", key(r), value(r), key(r), value(r)));
+                break;
+            case 16:
+                c.addAll(List.of("RENAME", key(r), key(r)));
+                break;
+            case 17:
+                c.addAll(List.of("COPY", key(r), key(r)));
+                if (r.nextBoolean()) {
+                    c.addAll(List.of("DB", Integer.toString(r.nextInt(3))));
+                }
+                if (r.nextBoolean()) {
+                    c.add("REPLACE");
+                }
+                break;
+            case 18:
+                c.addAll(List.of("MOVE", key(r), Integer.toString(r.nextInt(3))));
+                break;
+            case 19:
+                c.addAll(List.of("SELECT", Integer.toString(r.nextInt(3))));
+                break;
+            case 20:
+                c.addAll(List.of("SWAPDB", Integer.toString(r.nextInt(3)), Integer.toString(r.nextInt(3))));
+                break;
+            case 21:
+                c.add(r.nextInt(20) == 0 ? "FLUSHALL" : "FLUSHDB");
+                if (r.nextInt(5) != 0) {
+                    c.set(0, "GET");
+                    c.add(key(r));
+                }
+                break;
+            case 22:
+                c.addAll(List.of("SETNX", key(r), value(r)));
+                break;
+            case 23:
+                c.addAll(List.of("DECRBY", key(r), "3"));
+                break;
+            case 24:
+                c.addAll(List.of("RENAMENX", key(r), key(r)));
+                break;
+            default:
+                c.addAll(List.of("PSETEX", key(r), Integer.toString(1 + r.nextInt(3000)), value(r)));
+                break;
+        }
+        return c;
+    }
+}

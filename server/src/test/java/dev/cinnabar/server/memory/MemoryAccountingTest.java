@@ -1,0 +1,58 @@
+package dev.cinnabar.server.memory;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.testing.EngineHarness;
+import org.junit.jupiter.api.Test;
+
+class MemoryAccountingTest {
+    private final EngineHarness h = new EngineHarness();
+    private final MemoryAccounting m = h.engine.memory();
+
+    @Test
+    void usedIsStartupPlusKeysPlusClients() {
+        long startup = m.startup();
+        assertTrue(startup > 200_000, "the shared integers alone are about 280 KB: " + startup);
+        m.refreshClients();
+        assertEquals(startup + MemoryAccounting.of(h.client), m.used());
+        h.call("SET", "key", "x".repeat(100));
+        // Entry 32 + key 24 + value 120 + a 4-bucket table 32.
+        assertEquals(208, h.engine.keyspace().db(0).memory());
+        m.refreshClients();
+        assertEquals(startup + 208 + MemoryAccounting.of(h.client), m.used());
+    }
+
+    @Test
+    void clientsCountTheirBuffers() {
+        Client c = h.newClient();
+        long idle = MemoryAccounting.of(c);
+        assertEquals(MemoryAccounting.CLIENT_FIXED, idle, "no buffer yet");
+        String big = "x".repeat(100_000);
+        h.call(c, "SET", "k", big);
+        h.call(c, "GET", "k");
+        assertTrue(MemoryAccounting.of(c) > idle + 100_000, "query and reply buffers of 100 KB each: " + MemoryAccounting.of(c));
+    }
+
+    @Test
+    void thePeakFollowsTheCronAndStays() {
+        long before = m.peak();
+        h.call("SET", "k", "x".repeat(1_000_000));
+        m.cron(h.clock.nanos() + MemoryAccounting.SAMPLE_PERIOD_NANOS);
+        long peak = m.peak();
+        assertTrue(peak >= before + 1_000_000, peak + " after " + before);
+        h.call("DEL", "k");
+        m.cron(h.clock.nanos() + 2 * MemoryAccounting.SAMPLE_PERIOD_NANOS);
+        assertEquals(peak, m.peak());
+        assertTrue(m.used() < peak - 900_000);
+    }
+
+    @Test
+    void processFiguresAreSampled() {
+        assertTrue(m.rss() > 0);
+        assertTrue(m.heapUsed() > 0);
+        assertTrue(m.heapCommitted() >= m.heapUsed());
+        assertTrue(m.totalSystemMemory() > m.rss());
+    }
+}
