@@ -10,6 +10,7 @@ import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.db.ActiveExpireCycle;
 import dev.cinnabar.server.db.Keyspace;
 import dev.cinnabar.server.log.ServerLog;
+import dev.cinnabar.server.net.ProtectedMode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -283,13 +284,24 @@ public final class Engine {
 
     /** A new connection, on the engine thread. */
     public void connected(Client c) {
-        stats.connectionsReceived++;
+        if (ServerLog.enabled(ServerLog.Level.VERBOSE)) {
+            ServerLog.verbose(c.channel != null && c.channel.remoteAddress() instanceof java.net.InetSocketAddress
+                    ? "Accepted " + c.remoteAddress : "Accepted connection to " + config.unixSocket);
+        }
+        // Turned-away connections count as rejected, not as received, as in Redis.
         if (clients.size() >= config.maxClients) {
             stats.rejectedConnections++;
             output(c).error("ERR max number of clients reached");
             c.closeAfterReply = true;
             return;
         }
+        if (c.channel != null && ProtectedMode.denies(config, c.channel.remoteAddress())) {
+            stats.rejectedConnections++;
+            output(c).raw(ProtectedMode.DENIED);
+            c.closeAfterReply = true;
+            return;
+        }
+        stats.connectionsReceived++;
         clients.add(c);
     }
 
@@ -320,7 +332,10 @@ public final class Engine {
             if (r == RequestDecoder.ERROR) {
                 c.reply.error("ERR " + decoder.error());
                 stats.errorReplies++;
-                ServerLog.verbose("Protocol error (" + decoder.error() + ") from client: " + c);
+                if (ServerLog.enabled(ServerLog.Level.VERBOSE)) {
+                    ServerLog.verbose("Protocol error (" + decoder.errorReason() + ") from client: " + c + ". "
+                            + decoder.errorSample());
+                }
                 c.closeAfterReply = true;
                 break;
             }
@@ -337,7 +352,8 @@ public final class Engine {
         }
         if (!c.closed && decoder.unparsedBytes() > config.clientQueryBufferLimit) {
             // Redis drops such a client at once, unsent replies included, and says so only in the log.
-            ServerLog.warning("Closing client that reached max query buffer length: " + c);
+            ServerLog.warning("Closing client that reached max query buffer length: " + c
+                    + " (qbuf initial bytes: " + decoder.unparsedRepr(64) + ")");
             kill(c);
         }
     }
@@ -379,6 +395,7 @@ public final class Engine {
      */
     public void inputEnded(Client c) {
         if (!c.closed) {
+            logClosedByClient(c);
             c.closeAfterReply = true;
             output(c);
         }
@@ -389,6 +406,18 @@ public final class Engine {
         if (c.closed) {
             return;
         }
+        logClosedByClient(c);
+        release(c);
+    }
+
+    /** Redis's verbose line for a client that hung up, unless the server was closing it anyway. */
+    private static void logClosedByClient(Client c) {
+        if (!c.closeAfterReply && ServerLog.enabled(ServerLog.Level.VERBOSE)) {
+            ServerLog.verbose("Client closed connection " + c);
+        }
+    }
+
+    private void release(Client c) {
         c.closed = true;
         clients.remove(c);
         ByteBuf out = c.takeOutput();
@@ -418,7 +447,7 @@ public final class Engine {
         if (c.closed) {
             return;
         }
-        disconnected(c);
+        release(c);
         if (flusher != null) {
             flusher.close(c);
         }
