@@ -58,6 +58,7 @@ public final class Engine {
     /** 40 random hex digits, new at every start, so tools can tell a restart apart (INFO run_id). */
     private final String runId = randomHex(40);
     private final List<Runnable> shutdownActions = new ArrayList<>();
+    private final CronLog cronLog = new CronLog();
     private ReplyFlusher flusher;
     private Thread thread;
     private volatile boolean sleeping;
@@ -250,6 +251,7 @@ public final class Engine {
             keyspace.db(i).cron(config.activeRehashing);
         }
         closeIdleClients();
+        cronLog.run(this, clock.millis());
         flushReplies();
     }
 

@@ -1,0 +1,225 @@
+package dev.cinnabar.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cinnabar.it.support.FrameFuzzer;
+import dev.cinnabar.it.support.RawConnection;
+import dev.cinnabar.it.support.ReplyStream;
+import dev.cinnabar.it.support.ServerProcess;
+import dev.cinnabar.it.support.Sockets;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The running server under at least 100k random and mutated request frames, sent over several
+ * connections at once. Each connection writes its frames, shuts down its sending side and reads
+ * to the end: the server must answer with well-formed replies (a protocol error last, if any)
+ * and close, never hang. Meanwhile a bystander connection keeps checking its own SET/GET/PING
+ * replies, and afterwards the server answers PING, holds no leftover clients and has logged no
+ * failure.
+ *
+ * <p>Reproducing a failure: every message names the seed and the connection number; run with
+ * {@code -Dfuzz.seed=<seed>}, and the failing connection's input is in the message too.
+ */
+class FuzzIT {
+    private static final int FRAMES = Integer.getInteger("fuzz.frames", 100_000);
+    private static final int WORKERS = 6;
+    private static final int MAX_FRAMES_PER_CONNECTION = 40;
+    /** A connection that neither answers nor closes for this long counts as hung. */
+    private static final int HANG_MILLIS = 10_000;
+
+    @Test
+    void garbledInputGetsRepliesOrACloseAndDisturbsNoOne() throws Exception {
+        long seed = Long.getLong("fuzz.seed", System.nanoTime());
+        String run = "fuzz seed=" + seed + " (rerun with -Dfuzz.seed=" + seed + ")";
+        System.out.println(run);
+        // -Dfuzz.against=redis runs the same against redis-server, to check the checks themselves.
+        boolean redis = "redis".equals(System.getProperty("fuzz.against"));
+        try (ServerProcess server = redis ? ServerProcess.redis() : ServerProcess.cinnabar()) {
+            AtomicBoolean fuzzing = new AtomicBoolean(true);
+            AtomicLong bystanderOps = new AtomicLong();
+            ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+            ExecutorService pool = Executors.newFixedThreadPool(WORKERS + 1);
+            try {
+                Future<?> bystander = pool.submit(() -> bystander(server.port(), fuzzing, bystanderOps, failures));
+                AtomicInteger nextConnection = new AtomicInteger();
+                AtomicLong framesSent = new AtomicLong();
+                AtomicLong closedByProtocolError = new AtomicLong();
+                List<Future<?>> workers = new ArrayList<>();
+                for (int w = 0; w < WORKERS; w++) {
+                    workers.add(pool.submit(() -> {
+                        while (framesSent.get() < FRAMES && failures.isEmpty()) {
+                            int id = nextConnection.getAndIncrement();
+                            FrameFuzzer fuzzer = new FrameFuzzer(new Random(seed * 1_000_003L + id));
+                            byte[] input = fuzzer.connectionInput(MAX_FRAMES_PER_CONNECTION);
+                            framesSent.addAndGet(fuzzer.lastFrameCount);
+                            String problem = exchange(server.port(), input, new Random(seed ^ id), closedByProtocolError, redis);
+                            if (problem != null) {
+                                failures.add(run + ", connection " + id + ": " + problem + "\ninput: " + show(input));
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : workers) {
+                    f.get(120, TimeUnit.SECONDS);
+                }
+                fuzzing.set(false);
+                bystander.get(30, TimeUnit.SECONDS);
+                assertTrue(failures.isEmpty(), failures.size() + " failures; the first: " + failures.peek());
+                assertTrue(framesSent.get() >= FRAMES, run + ": sent only " + framesSent.get());
+                assertTrue(bystanderOps.get() > 100, run + ": the bystander got few replies: " + bystanderOps.get());
+                assertTrue(closedByProtocolError.get() > 100, run + ": the fuzzing hardly reached the decoder's errors");
+                System.out.println(run + ": " + framesSent.get() + " frames on " + nextConnection.get() + " connections, "
+                        + closedByProtocolError.get() + " ended by a protocol error, " + bystanderOps.get() + " bystander checks");
+            } finally {
+                fuzzing.set(false);
+                pool.shutdownNow();
+            }
+            try (RawConnection c = new RawConnection(server.port())) {
+                assertEquals("+PONG\r\n", c.call("PING"), run);
+                assertEquals("$2\r\nok\r\n", c.call("ECHO", "ok"), run);
+            }
+            awaitConnectedClients(server.port(), run);
+            String log = server.log();
+            for (String bad : new String[] {"Exception", "failed", "internal error", "Error"}) {
+                assertFalse(log.contains(bad), run + ": the server logged '" + bad + "':\n" + log);
+            }
+            assertTrue(server.process().isAlive(), run);
+        }
+    }
+
+    /**
+     * Sends {@code input} in randomly sized writes, shuts the sending side and reads to the end.
+     * Returns what went wrong, or null.
+     */
+    private static String exchange(int port, byte[] input, Random random, AtomicLong protocolErrors, boolean redis) {
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        boolean reset = false;
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(HANG_MILLIS);
+            s.setTcpNoDelay(true);
+            InputStream in = s.getInputStream();
+            OutputStream out = s.getOutputStream();
+            try {
+                for (int off = 0; off < input.length; ) {
+                    int n = Math.min(input.length - off, 1 + random.nextInt(random.nextBoolean() ? 16 : 4096));
+                    out.write(input, off, n);
+                    out.flush();
+                    off += n;
+                }
+                s.shutdownOutput();
+            } catch (IOException closedEarly) {
+                // The server hung up first (a protocol error, QUIT): what it sent is still to read.
+            }
+            byte[] buf = new byte[65536];
+            while (true) {
+                int n;
+                try {
+                    n = in.read(buf);
+                } catch (SocketTimeoutException hang) {
+                    return "no reply and no close within " + HANG_MILLIS + " ms; got so far: " + show(got.toByteArray());
+                } catch (IOException e) {
+                    reset = true;
+                    break;
+                }
+                if (n < 0) {
+                    break;
+                }
+                got.write(buf, 0, n);
+            }
+        } catch (IOException e) {
+            return "could not talk to the server: " + e;
+        }
+        ReplyStream replies = ReplyStream.check(got.toByteArray());
+        if (replies.problem != null) {
+            return "malformed replies (" + replies.problem + "): " + show(got.toByteArray());
+        }
+        // A reset may cut the last reply short in transit; a clean close must not. (Redis itself
+        // drops a client as soon as it reads the end of its input, so it may cut a reply of more
+        // than 64 KB; Cinnabar sends everything first.)
+        if (replies.truncated && !reset && !redis) {
+            return "the connection closed in the middle of a reply: " + show(got.toByteArray());
+        }
+        if (replies.protocolErrors > 0) {
+            protocolErrors.incrementAndGet();
+        }
+        return null;
+    }
+
+    /** Keeps checking its own replies until the fuzzing ends; records any wrong or missing one. */
+    private static Void bystander(int port, AtomicBoolean fuzzing, AtomicLong ops, ConcurrentLinkedQueue<String> failures) {
+        try (RawConnection c = new RawConnection(port)) {
+            c.timeout(HANG_MILLIS);
+            for (long i = 0; fuzzing.get(); i++) {
+                String v = "value-" + i;
+                check(failures, "+OK\r\n", c.call("SET", "bystander:key", v));
+                check(failures, "$" + v.length() + "\r\n" + v + "\r\n", c.call("GET", "bystander:key"));
+                check(failures, "+PONG\r\n", c.call("PING"));
+                ops.addAndGet(3);
+                Thread.sleep(2);
+            }
+        } catch (Exception e) {
+            failures.add("the bystander connection failed: " + e);
+        }
+        return null;
+    }
+
+    private static void check(ConcurrentLinkedQueue<String> failures, String expected, String got) {
+        if (!expected.equals(got)) {
+            failures.add("the bystander expected " + show(expected) + " and got " + show(got));
+        }
+    }
+
+    /** Every fuzzing connection is gone: only the one asking is left. */
+    private static void awaitConnectedClients(int port, String run) throws IOException, InterruptedException {
+        long deadline = System.currentTimeMillis() + 10_000;
+        String n;
+        while (!"1".equals(n = Sockets.infoField(port, "clients", "connected_clients"))) {
+            assertTrue(System.currentTimeMillis() < deadline, run + ": connected_clients stays at " + n);
+            Thread.sleep(50);
+        }
+    }
+
+    private static String show(byte[] b) {
+        return show(new String(b, 0, Math.min(b.length, 2000), StandardCharsets.ISO_8859_1))
+                + (b.length > 2000 ? "...(" + b.length + " bytes)" : "");
+    }
+
+    private static String show(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            if (c == '\r') {
+                sb.append("\\r");
+            } else if (c == '\n') {
+                sb.append("\\n");
+            } else if (c < ' ' || c >= 0x7f) {
+                sb.append(String.format("\\x%02x", (int) c));
+            } else if (c == '\\') {
+                sb.append("\\\\");
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+}
