@@ -8,7 +8,6 @@ import dev.cinnabar.it.support.FrameFuzzer;
 import dev.cinnabar.it.support.RawConnection;
 import dev.cinnabar.it.support.ReplyStream;
 import dev.cinnabar.it.support.ServerProcess;
-import dev.cinnabar.it.support.Sockets;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,7 +30,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The running server under at least 100k random and mutated request frames, sent over several
- * connections at once. Each connection writes its frames, shuts down its sending side and reads
+ * connections at once, to a server with a password that half the connections give first (so
+ * both the authenticated path and the limits for strangers are hit). Each connection writes its
+ * frames, shuts down its sending side and reads
  * to the end: the server must answer with well-formed replies (a protocol error last, if any)
  * and close, never hang. Meanwhile a bystander connection keeps checking its own SET/GET/PING
  * replies, and afterwards the server answers PING, holds no leftover clients and has logged no
@@ -54,7 +55,8 @@ class FuzzIT {
         System.out.println(run);
         // -Dfuzz.against=redis runs the same against redis-server, to check the checks themselves.
         boolean redis = "redis".equals(System.getProperty("fuzz.against"));
-        try (ServerProcess server = redis ? ServerProcess.redis() : ServerProcess.cinnabar()) {
+        String[] args = {"--requirepass", FrameFuzzer.PASSWORD};
+        try (ServerProcess server = redis ? ServerProcess.redis(args) : ServerProcess.cinnabar(args)) {
             AtomicBoolean fuzzing = new AtomicBoolean(true);
             AtomicLong bystanderOps = new AtomicLong();
             ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
@@ -96,6 +98,7 @@ class FuzzIT {
                 pool.shutdownNow();
             }
             try (RawConnection c = new RawConnection(server.port())) {
+                assertEquals("+OK\r\n", c.call("AUTH", FrameFuzzer.PASSWORD), run);
                 assertEquals("+PONG\r\n", c.call("PING"), run);
                 assertEquals("$2\r\nok\r\n", c.call("ECHO", "ok"), run);
             }
@@ -170,6 +173,7 @@ class FuzzIT {
     private static Void bystander(int port, AtomicBoolean fuzzing, AtomicLong ops, ConcurrentLinkedQueue<String> failures) {
         try (RawConnection c = new RawConnection(port)) {
             c.timeout(HANG_MILLIS);
+            check(failures, "+OK\r\n", c.call("AUTH", FrameFuzzer.PASSWORD));
             for (long i = 0; fuzzing.get(); i++) {
                 String v = "value-" + i;
                 check(failures, "+OK\r\n", c.call("SET", "bystander:key", v));
@@ -194,9 +198,21 @@ class FuzzIT {
     private static void awaitConnectedClients(int port, String run) throws IOException, InterruptedException {
         long deadline = System.currentTimeMillis() + 10_000;
         String n;
-        while (!"1".equals(n = Sockets.infoField(port, "clients", "connected_clients"))) {
+        while (!"1".equals(n = connectedClients(port))) {
             assertTrue(System.currentTimeMillis() < deadline, run + ": connected_clients stays at " + n);
             Thread.sleep(50);
+        }
+    }
+
+    private static String connectedClients(int port) throws IOException {
+        try (RawConnection c = new RawConnection(port)) {
+            c.call("AUTH", FrameFuzzer.PASSWORD);
+            for (String line : c.call("INFO", "clients").split("\r\n")) {
+                if (line.startsWith("connected_clients:")) {
+                    return line.substring("connected_clients:".length());
+                }
+            }
+            return null;
         }
     }
 

@@ -19,6 +19,9 @@ import java.util.Random;
 public final class FrameFuzzer {
     private final Random random;
 
+    /** The password {@link #connectionInput} authenticates with, when it does. */
+    public static final String PASSWORD = "fuzz";
+
     public FrameFuzzer(Random random) {
         this.random = random;
     }
@@ -29,6 +32,11 @@ public final class FrameFuzzer {
     /** The bytes one connection sends: several frames, each possibly mutated. */
     public byte[] connectionInput(int maxFrames) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
+        // Half the connections log in first; the others meet the limits for strangers.
+        if (random.nextBoolean()) {
+            byte[] auth = multibulk(List.of("AUTH", PASSWORD));
+            out.write(auth, 0, auth.length);
+        }
         int frames = 1 + random.nextInt(maxFrames);
         for (int i = 0; i < frames; i++) {
             byte[] f = frame();
@@ -58,7 +66,7 @@ public final class FrameFuzzer {
         String k = "fz:" + random.nextInt(20);
         String k2 = "fz:" + random.nextInt(20);
         String v = value();
-        switch (random.nextInt(30)) {
+        switch (random.nextInt(36)) {
             case 0: return List.of("PING");
             case 1: return List.of("PING", v);
             case 2: return List.of("ECHO", v);
@@ -88,6 +96,12 @@ public final class FrameFuzzer {
             case 26: return List.of("GETEX", k, "PERSIST");
             case 27: return List.of("OBJECT", "ENCODING", k);
             case 28: return List.of("TIME");
+            case 29: return List.of("HELLO", random.nextBoolean() ? "3" : "2");
+            case 30: return List.of("AUTH", random.nextBoolean() ? FrameFuzzer.PASSWORD : "wrong");
+            case 31: return List.of("RESET");
+            case 32: return List.of("CLIENT", "SETNAME", "fz" + random.nextInt(100));
+            case 33: return List.of("CLIENT", "ID");
+            case 34: return random.nextInt(10) == 0 ? List.of("QUIT") : List.of("PING");
             default: return List.of("ECHO", "a b\r\n\"quoted\" 'x' \\x41");
         }
     }
