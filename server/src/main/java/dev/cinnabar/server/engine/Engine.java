@@ -286,8 +286,8 @@ public final class Engine {
 
     /** A new connection, on the engine thread. */
     public void connected(Client c) {
-        if (ServerLog.enabled(ServerLog.Level.VERBOSE)) {
-            ServerLog.verbose(c.channel != null && c.channel.remoteAddress() instanceof java.net.InetSocketAddress
+        if (c.channel != null && ServerLog.enabled(ServerLog.Level.VERBOSE)) {
+            ServerLog.verbose(c.channel.remoteAddress() instanceof java.net.InetSocketAddress
                     ? "Accepted " + c.remoteAddress : "Accepted connection to " + config.unixSocket);
         }
         // Turned-away connections count as rejected, not as received, as in Redis.
