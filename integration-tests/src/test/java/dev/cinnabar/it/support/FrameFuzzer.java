@@ -107,7 +107,10 @@ public final class FrameFuzzer {
     }
 
     private String value() {
-        int len = random.nextInt(100) < 90 ? random.nextInt(40) : random.nextInt(3000);
+        int pick = random.nextInt(1000);
+        // Now and then a value past the decoder's 32 KB "big argument" size, or an inline line
+        // past 64 KB.
+        int len = pick < 900 ? random.nextInt(40) : pick < 995 ? random.nextInt(3000) : 30_000 + random.nextInt(40_000);
         StringBuilder sb = new StringBuilder(len);
         for (int i = 0; i < len; i++) {
             sb.append((char) (random.nextInt(100) < 80 ? 'a' + random.nextInt(26) : random.nextInt(256)));
