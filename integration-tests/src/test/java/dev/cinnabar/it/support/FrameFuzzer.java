@@ -22,8 +22,21 @@ public final class FrameFuzzer {
     /** The password {@link #connectionInput} authenticates with, when it does. */
     public static final String PASSWORD = "fuzz";
 
+    /** Only commands whose replies depend on nothing but the input (for comparing servers). */
+    private boolean deterministic;
+
     public FrameFuzzer(Random random) {
         this.random = random;
+    }
+
+    /**
+     * A fuzzer for comparing two servers byte for byte: small inputs, and only commands whose
+     * replies depend on nothing but the bytes sent (no client ids, times, command tables).
+     */
+    public static FrameFuzzer deterministic(Random random) {
+        FrameFuzzer f = new FrameFuzzer(random);
+        f.deterministic = true;
+        return f;
     }
 
     /** How many frames {@link #connectionInput} put in its last result. */
@@ -66,6 +79,20 @@ public final class FrameFuzzer {
         String k = "fz:" + random.nextInt(20);
         String k2 = "fz:" + random.nextInt(20);
         String v = value();
+        if (deterministic) {
+            switch (random.nextInt(10)) {
+                case 0: return List.of("PING");
+                case 1: return List.of("PING", v);
+                case 2: return List.of("ECHO", v);
+                case 3: return List.of("SET", k, v);
+                case 4: return List.of("GET", k);
+                case 5: return List.of("DEL", k, k2);
+                case 6: return List.of("MSET", k, v, k2, value());
+                case 7: return List.of("STRLEN", k);
+                case 8: return List.of("AUTH", random.nextBoolean() ? FrameFuzzer.PASSWORD : "wrong");
+                default: return List.of("ECHO", "a b\r\n\"quoted\" 'x' \\x41");
+            }
+        }
         switch (random.nextInt(36)) {
             case 0: return List.of("PING");
             case 1: return List.of("PING", v);
@@ -107,7 +134,7 @@ public final class FrameFuzzer {
     }
 
     private String value() {
-        int pick = random.nextInt(1000);
+        int pick = random.nextInt(deterministic ? 995 : 1000);
         // Now and then a value past the decoder's 32 KB "big argument" size, or an inline line
         // past 64 KB.
         int len = pick < 900 ? random.nextInt(40) : pick < 995 ? random.nextInt(3000) : 30_000 + random.nextInt(40_000);
@@ -252,7 +279,7 @@ public final class FrameFuzzer {
     }
 
     private byte[] junk() {
-        byte[] b = new byte[1 + random.nextInt(random.nextInt(100) < 95 ? 40 : 5000)];
+        byte[] b = new byte[1 + random.nextInt(random.nextInt(100) < 95 || deterministic ? 40 : 5000)];
         random.nextBytes(b);
         return b;
     }
