@@ -120,9 +120,12 @@ class LoggingIT {
             assertFalse(s.log().contains("Ready to accept connections"), "also on standard output:\n" + s.log());
             Path rotated = dir.resolve("server.log.1");
             Files.move(file, rotated);
-            call(s.port(), "+PONG\r\n", "PING");
-            awaitLog(() -> read(file), '-', "Accepted 127\\.0\\.0\\.1:[0-9]+");
-            assertFalse(read(rotated).contains("Accepted"), "written to the old file");
+            int clientPort;
+            try (java.net.Socket probe = new java.net.Socket("127.0.0.1", s.port())) {
+                clientPort = probe.getLocalPort();
+                awaitLog(() -> read(file), '-', "Accepted 127\\.0\\.0\\.1:" + clientPort);
+            }
+            assertFalse(read(rotated).contains("Accepted 127.0.0.1:" + clientPort), "written to the old file");
             try (RawConnection c = new RawConnection(s.port())) {
                 assertEquals("-ERR CONFIG SET failed (possibly related to argument 'logfile') - can't set immutable config\r\n",
                         c.call("CONFIG", "SET", "logfile", dir.resolve("other.log").toString()));
