@@ -37,11 +37,11 @@ import org.junit.jupiter.api.Test;
  * The running server under at least 100k random and mutated request frames, sent over several
  * connections at once, to a server with a password that half the connections give first (so
  * both the authenticated path and the limits for strangers are hit). Each connection writes its
- * frames, shuts down its sending side and reads
- * to the end: the server must answer with well-formed replies (a protocol error last, if any)
- * and close, never hang. Meanwhile a bystander connection keeps checking its own SET/GET/PING
- * replies, and afterwards the server answers PING, holds no leftover clients and has logged no
- * failure.
+ * frames, shuts down its sending side and reads to the end: the server must answer with
+ * well-formed replies (a protocol error last, if any) and close, never hang. Meanwhile a
+ * bystander connection keeps checking its own SET/GET/PING replies, and afterwards the server
+ * answers PING, holds no leftover clients and has logged no failure. A second test sends
+ * mutated input to redis-server and to Cinnabar and wants the same bytes back from both.
  *
  * <p>Reproducing a failure: every message names the seed and the connection number; run with
  * {@code -Dfuzz.seed=<seed>}, and the failing connection's input is in the message too.
