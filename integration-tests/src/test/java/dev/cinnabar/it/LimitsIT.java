@@ -76,6 +76,25 @@ class LimitsIT {
         return args;
     }
 
+    // ------------------------------------------------------------------ configuration
+
+    @Test
+    void everyLimitTakesRedisValuesAndRefusesTheRest() throws IOException {
+        String[][] settings = {
+            {"proto-max-bulk-len", "1048575", "-1", "2mb", "512mb"},
+            {"client-query-buffer-limit", "1000", "1.5mb", "2gb", "1gb"},
+            {"maxclients", "0", "-5", "4294967296", "10000"},
+            {"timeout", "-1", "2147483648", "5", "0"},
+            {"tcp-keepalive", "-1", "x", "60", "300"},
+            {"protected-mode", "maybe", "", "no", "yes"},
+        };
+        for (String[] s : settings) {
+            for (int i = 1; i < s.length; i++) {
+                sameReplies(cmd("CONFIG", "SET", s[0], s[i]), cmd("CONFIG", "GET", s[0]));
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ proto-max-bulk-len
 
     @Test
