@@ -81,6 +81,10 @@ public final class RequestDecoder {
     private int bigFill;
     /** Set by a protocol error: from then on every feed is ignored and {@link #next} repeats the error. */
     private String error;
+    /** The first and last bytes of the inline line being split (see {@link #inline}). */
+    private final byte[] lineEnds = new byte[DUMP_LEN];
+    private String errorReason;
+    private String errorSample;
 
     public Argv argv() {
         return argv;
@@ -89,6 +93,16 @@ public final class RequestDecoder {
     /** Redis's reply text for the {@link #ERROR}, without the leading '-'; null before any. */
     public String error() {
         return error;
+    }
+
+    /** How Redis words the {@link #ERROR} in its log ("invalid mbulk count", ...); null before any. */
+    public String errorReason() {
+        return errorReason;
+    }
+
+    /** The input at the error as Redis's log line quotes it; null before any. */
+    public String errorSample() {
+        return errorSample;
     }
 
     /** Bytes received but not yet consumed by a complete command. */
@@ -102,6 +116,46 @@ public final class RequestDecoder {
      */
     public long unparsedBytes() {
         return (long) writeIndex - readIndex + bigFill;
+    }
+
+    /**
+     * The first {@code max} unparsed bytes quoted as Redis's {@code sdscatrepr} does
+     * ({@code "a\r\n\x00"}), for the log line of a client dropped for its query buffer.
+     */
+    public String unparsedRepr(int max) {
+        byte[] b;
+        int from;
+        int to;
+        if (bigArg != null) {
+            // Redis keeps a big argument's bytes at the start of its query buffer.
+            b = bigArg;
+            from = 0;
+            to = Math.min(bigFill, max);
+        } else {
+            b = buf;
+            from = readIndex;
+            to = Math.min(writeIndex, readIndex + max);
+        }
+        StringBuilder sb = new StringBuilder(to - from + 2).append('"');
+        for (int i = from; i < to; i++) {
+            int c = b[i] & 0xff;
+            switch (c) {
+                case '\\': sb.append("\\\\"); break;
+                case '"': sb.append("\\\""); break;
+                case '\n': sb.append("\\n"); break;
+                case '\r': sb.append("\\r"); break;
+                case '\t': sb.append("\\t"); break;
+                case 7: sb.append("\\a"); break;
+                case 8: sb.append("\\b"); break;
+                default:
+                    if (c >= 0x20 && c < 0x7f) {
+                        sb.append((char) c);
+                    } else {
+                        sb.append("\\x").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 15, 16));
+                    }
+            }
+        }
+        return sb.append('"').toString();
     }
 
     /** Bytes of buffer held for this client, for memory accounting and idle shrinking. */
@@ -287,7 +341,7 @@ public final class RequestDecoder {
             int cr = lineEnd(readIndex, (byte) '\r');
             if (cr < 0) {
                 if (window - readIndex > INLINE_MAX_SIZE) {
-                    return fail("Protocol error: too big mbulk count string");
+                    return fail("Protocol error: too big mbulk count string", "too big mbulk count string");
                 }
                 return NEED_MORE;
             }
@@ -297,10 +351,10 @@ public final class RequestDecoder {
             }
             long count = parseLength(buf, readIndex + 1, cr);
             if (count == INVALID || count > Integer.MAX_VALUE) {
-                return fail("Protocol error: invalid multibulk length");
+                return fail("Protocol error: invalid multibulk length", "invalid mbulk count");
             }
             if (count > UNAUTHENTICATED_MAX_MULTIBULK && authRequired) {
-                return fail("Protocol error: unauthenticated multibulk length");
+                return fail("Protocol error: unauthenticated multibulk length", "unauth mbulk count");
             }
             readIndex = cr + 2;
             if (count <= 0) {
@@ -343,7 +397,7 @@ public final class RequestDecoder {
         int cr = lineEnd(readIndex, (byte) '\r');
         if (cr < 0) {
             if (window - readIndex > INLINE_MAX_SIZE) {
-                return fail("Protocol error: too big bulk count string");
+                return fail("Protocol error: too big bulk count string", "too big bulk count string");
             }
             return NEED_MORE;
         }
@@ -351,14 +405,15 @@ public final class RequestDecoder {
             return NEED_MORE;
         }
         if (buf[readIndex] != '$') {
-            return fail("Protocol error: expected '$', got '" + (char) (buf[readIndex] & 0xff) + "'");
+            return fail("Protocol error: expected '$', got '" + (char) (buf[readIndex] & 0xff) + "'",
+                    "expected $ but got something else");
         }
         long len = parseLength(buf, readIndex + 1, cr);
         if (len == INVALID || len < 0 || len > maxBulkLength || len > MAX_ARRAY_BULK) {
-            return fail("Protocol error: invalid bulk length");
+            return fail("Protocol error: invalid bulk length", "invalid bulk length");
         }
         if (len > UNAUTHENTICATED_MAX_BULK && authRequired) {
-            return fail("Protocol error: unauthenticated bulk length");
+            return fail("Protocol error: unauthenticated bulk length", "unauth bulk length");
         }
         readIndex = cr + 2;
         bulkLength = len;
@@ -382,7 +437,7 @@ public final class RequestDecoder {
         int nl = lineEnd(readIndex, (byte) '\n');
         if (nl < 0) {
             if (window - readIndex > INLINE_MAX_SIZE) {
-                return fail("Protocol error: too big inline request");
+                return fail("Protocol error: too big inline request", "too big inline request");
             }
             return NEED_MORE;
         }
@@ -390,17 +445,62 @@ public final class RequestDecoder {
         if (end != readIndex && buf[end - 1] == '\r') {
             end--;
         }
+        // The splitter writes the arguments over the line; keep what the log's sample of the
+        // line would show, in case the quotes do not balance.
+        int head = Math.min(end - readIndex, DUMP_LEN / 2);
+        int tail = Math.min(end - readIndex - head, DUMP_LEN / 2);
+        System.arraycopy(buf, readIndex, lineEnds, 0, head);
+        System.arraycopy(buf, end - tail, lineEnds, head, tail);
         if (!ArgumentSplitter.split(buf, readIndex, end, argv)) {
-            return fail("Protocol error: unbalanced quotes in request");
+            System.arraycopy(lineEnds, 0, buf, readIndex, head);
+            System.arraycopy(lineEnds, head, buf, end - tail, tail);
+            // A line of more than 128 bytes has its middle overwritten, which the sample skips.
+            return fail("Protocol error: unbalanced quotes in request", "unbalanced quotes in inline request");
         }
         readIndex = nl + 1;
         return COMMAND;
     }
 
-    private int fail(String message) {
+    /**
+     * @param message the reply text
+     * @param reason Redis's shorter wording of the same error for its log, which differs
+     */
+    private int fail(String message, String reason) {
         error = message;
+        errorReason = reason;
+        errorSample = sample(buf, readIndex, window);
         discard();
         return ERROR;
+    }
+
+    /** How many bytes of the unparsed input Redis shows when it logs a protocol error (PROTO_DUMP_LEN). */
+    private static final int DUMP_LEN = 128;
+
+    /**
+     * Redis's log excerpt of the input left when the error struck: all of it when short, else
+     * the first and last 64 bytes; like C's {@code %s}, each part stops at a NUL byte, and
+     * whatever is not printable ASCII shows as '.'.
+     */
+    static String sample(byte[] b, int from, int to) {
+        StringBuilder sb = new StringBuilder("Query buffer during protocol error: '");
+        int len = to - from;
+        if (len < DUMP_LEN) {
+            printable(sb, b, from, to);
+            sb.append('\'');
+        } else {
+            printable(sb, b, from, from + DUMP_LEN / 2);
+            sb.append("' (... more ").append(len - DUMP_LEN).append(" bytes ...) '");
+            printable(sb, b, to - DUMP_LEN / 2, to);
+            sb.append('\'');
+        }
+        return sb.toString();
+    }
+
+    private static void printable(StringBuilder sb, byte[] b, int from, int to) {
+        for (int i = from; i < to && b[i] != 0; i++) {
+            int c = b[i] & 0xff;
+            sb.append(c >= 0x20 && c < 0x7f ? (char) c : '.');
+        }
     }
 
     /** Drops all input; the connection is about to close. */

@@ -5,6 +5,7 @@ import dev.cinnabar.server.command.CommandTable;
 import dev.cinnabar.server.commands.CommandFamilies;
 import dev.cinnabar.server.config.ConfigLoader;
 import dev.cinnabar.server.config.Directives;
+import dev.cinnabar.server.config.MaxMemoryWarnings;
 import dev.cinnabar.server.config.OpenFilesLimit;
 import dev.cinnabar.server.config.ServerArguments;
 import dev.cinnabar.server.config.ServerConfig;
@@ -84,6 +85,10 @@ public final class Main {
             System.exit(1);
         }
         ShutdownSignals.started(running);
+        // Where Redis checks maxmemory: once the server is up.
+        for (String warning : MaxMemoryWarnings.check(config.maxMemory, Runtime.getRuntime().maxMemory())) {
+            ServerLog.warning(warning);
+        }
     }
 
     /**

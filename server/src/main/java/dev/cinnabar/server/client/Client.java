@@ -181,8 +181,12 @@ public final class Client {
         return out;
     }
 
+    /**
+     * The start of the client's CLIENT LIST line, which is how Redis names a client in its log
+     * ("Client closed connection id=7 addr=...").
+     */
     @Override
     public String toString() {
-        return "client id=" + id + " addr=" + remoteAddress;
+        return "id=" + id + " addr=" + remoteAddress + " laddr=" + localAddress;
     }
 }

@@ -52,7 +52,7 @@ public final class Directives {
         bool("daemonize", null, IMMUTABLE, "daemonize", false).effect(IGNORED);
         bool("io-threads-do-reads", null, IMMUTABLE, "ioThreadsDoReads", false).effect(IGNORED);
         bool("always-show-logo", null, IMMUTABLE, "alwaysShowLogo", false).effect(IGNORED);
-        bool("protected-mode", null, MOD, "protectedMode", true);
+        bool("protected-mode", null, MOD, "protectedMode", true).effect(ACTIVE);
         bool("rdbcompression", null, MOD, "rdbCompression", true);
         bool("rdb-del-sync-files", null, MOD, "rdbDelSyncFiles", false);
         bool("activerehashing", null, MOD, "activeRehashing", true).effect(ACTIVE);
@@ -245,7 +245,7 @@ public final class Directives {
         num("hll-sparse-max-bytes", null, MOD, "hllSparseMaxBytes", UNSIGNED, MEMORY, 0, LONG_MAX, 3000);
         num("tracking-table-max-keys", null, MOD, "trackingTableMaxKeys", UNSIGNED, INTEGER, 0, LONG_MAX, 1000000);
         num("client-query-buffer-limit", null, MOD, "clientQueryBufferLimit", UNSIGNED, MEMORY, 1024 * 1024, LONG_MAX,
-                1024L * 1024 * 1024);
+                1024L * 1024 * 1024).effect(ACTIVE);
         num("maxmemory-clients", null, MOD, "maxMemoryClients", SIGNED, MEMORY | PERCENT, -100, LONG_MAX, 0);
 
         // ---- time_t and off_t

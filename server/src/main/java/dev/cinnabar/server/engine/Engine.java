@@ -15,6 +15,7 @@ import dev.cinnabar.server.db.ActiveExpireCycle;
 import dev.cinnabar.server.db.Keyspace;
 import dev.cinnabar.server.log.ServerLog;
 import dev.cinnabar.server.memory.MemoryAccounting;
+import dev.cinnabar.server.net.ProtectedMode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -67,6 +68,7 @@ public final class Engine {
     /** 40 random hex digits, new at every start, so tools can tell a restart apart (INFO run_id). */
     private final String runId = randomHex(40);
     private final List<Runnable> shutdownActions = new ArrayList<>();
+    private final CronLog cronLog = new CronLog();
     private ReplyFlusher flusher;
     private Thread thread;
     private volatile boolean sleeping;
@@ -304,6 +306,7 @@ public final class Engine {
         ClientsCron.run(this);
         sampleInstantaneousMetrics();
         runReleasedClients();
+        cronLog.run(this, clock.millis());
         flushReplies();
     }
 
@@ -320,11 +323,22 @@ public final class Engine {
 
     /** A new connection, on the engine thread. */
     public void connected(Client c) {
+        if (c.channel != null && ServerLog.enabled(ServerLog.Level.VERBOSE)) {
+            ServerLog.verbose(c.channel.remoteAddress() instanceof java.net.InetSocketAddress
+                    ? "Accepted " + c.remoteAddress : "Accepted connection to " + config.unixSocket);
+        }
+        // Turned-away connections count as rejected, not as received, as in Redis.
         if (clients.size() >= config.maxClients) {
             // Refused before it counts as a connection, as in Redis.
             stats.rejectedConnections++;
             // Written straight to the socket in Redis, so not an error reply that INFO counts.
             output(c).raw(MAX_CLIENTS_REACHED);
+            c.closeAfterReply = true;
+            return;
+        }
+        if (c.channel != null && ProtectedMode.denies(config, c.channel.remoteAddress())) {
+            stats.rejectedConnections++;
+            output(c).raw(ProtectedMode.DENIED);
             c.closeAfterReply = true;
             return;
         }
@@ -373,7 +387,10 @@ public final class Engine {
                     // Redis counts an error it did not send (CLIENT REPLY OFF) all the same.
                     stats.errors.errorReplied("ERR " + decoder.error(), 0);
                 }
-                ServerLog.verbose("Protocol error (" + decoder.error() + ") from client: " + c);
+                if (ServerLog.enabled(ServerLog.Level.VERBOSE)) {
+                    ServerLog.verbose("Protocol error (" + decoder.errorReason() + ") from client: " + c + ". "
+                            + decoder.errorSample());
+                }
                 c.closeAfterReply = true;
                 break;
             }
@@ -398,7 +415,8 @@ public final class Engine {
         }
         if (!c.closed && decoder.unparsedBytes() > config.clientQueryBufferLimit) {
             // Redis drops such a client at once, unsent replies included, and says so only in the log.
-            ServerLog.warning("Closing client that reached max query buffer length: " + c);
+            ServerLog.warning("Closing client that reached max query buffer length: " + c
+                    + " (qbuf initial bytes: " + decoder.unparsedRepr(64) + ")");
             kill(c);
         }
     }
@@ -543,6 +561,7 @@ public final class Engine {
         if (c.closed) {
             return;
         }
+        logClosedByClient(c);
         if (c.output.held) {
             // Commands wait for their turn behind a slow reader: close once they have run.
             c.inputEnded = true;
@@ -557,6 +576,18 @@ public final class Engine {
         if (c.closed) {
             return;
         }
+        logClosedByClient(c);
+        release(c);
+    }
+
+    /** Redis's verbose line for a client that hung up, unless the server was closing it anyway. */
+    private static void logClosedByClient(Client c) {
+        if (!c.closeAfterReply && ServerLog.enabled(ServerLog.Level.VERBOSE)) {
+            ServerLog.verbose("Client closed connection " + c);
+        }
+    }
+
+    private void release(Client c) {
         c.closed = true;
         clients.remove(c);
         ByteBuf out = c.takeOutput();
@@ -586,7 +617,7 @@ public final class Engine {
         if (c.closed) {
             return;
         }
-        disconnected(c);
+        release(c);
         if (flusher != null) {
             flusher.close(c);
         }

@@ -10,6 +10,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.unix.UnixChannel;
+import io.netty.util.NetUtil;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.concurrent.atomic.AtomicLong;
@@ -174,7 +175,8 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
     static String address(SocketAddress a) {
         if (a instanceof InetSocketAddress) {
             InetSocketAddress i = (InetSocketAddress) a;
-            String host = i.getAddress() != null ? i.getAddress().getHostAddress() : i.getHostString();
+            // inet_ntop's form, as Redis prints it: "::1", not Java's "0:0:0:0:0:0:0:1".
+            String host = i.getAddress() != null ? NetUtil.toAddressString(i.getAddress()) : i.getHostString();
             int pct = host.indexOf('%');
             if (pct >= 0) {
                 host = host.substring(0, pct);

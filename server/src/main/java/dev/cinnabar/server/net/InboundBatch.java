@@ -102,7 +102,7 @@ final class InboundBatch implements EngineTask {
             } catch (RuntimeException failure) {
                 // A bug met while serving one client must not lose the other clients' input in
                 // this batch; that client is dropped rather than left waiting for a reply.
-                ServerLog.warning("Closing " + c + " after an internal error: " + failure);
+                ServerLog.warning("Closing client " + c + " after an internal error: " + failure);
                 failure.printStackTrace();
                 e.kill(c);
             }

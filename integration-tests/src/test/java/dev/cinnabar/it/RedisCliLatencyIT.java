@@ -1,0 +1,107 @@
+package dev.cinnabar.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cinnabar.it.support.RedisCli;
+import dev.cinnabar.it.support.ServerPair;
+import dev.cinnabar.it.support.ServerProcess;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * {@code redis-cli --latency} and {@code --latency-history} against the JAR as a script sees
+ * them (output not a terminal): one summary line after the interval for the first, a stream of
+ * samples closed by a range line every interval for the second. redis-server runs beside it,
+ * so a change in redis-cli's own output shows up as such.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RedisCliLatencyIT {
+    @RegisterExtension
+    static final ServerPair SERVERS = new ServerPair();
+
+    private List<ServerProcess> both() {
+        return List.of(SERVERS.redis(), SERVERS.cinnabar());
+    }
+
+    @Test
+    void latencyPrintsOneSummaryAndExitsWhenNotOnATerminal() throws Exception {
+        for (ServerProcess s : both()) {
+            RedisCli cli = RedisCli.run(null, 20, "-p", Integer.toString(s.port()), "--latency", "-i", "1");
+            assertEquals(0, cli.exitCode, cli.toString());
+            Matcher m = Pattern.compile("^(\\d+) (\\d+) (\\d+\\.\\d{2}) (\\d+)\n$").matcher(cli.out);
+            assertTrue(m.matches(), "port " + s.port() + ": " + cli);
+            assertSamples(m.group(1), m.group(2), m.group(3), m.group(4), cli.out);
+
+            RedisCli csv = RedisCli.run(null, 20, "-p", Integer.toString(s.port()), "--latency", "-i", "1", "--csv");
+            assertTrue(csv.out.matches("\\d+,\\d+,\\d+\\.\\d{2},\\d+\n"), csv.toString());
+        }
+    }
+
+    @Test
+    void latencyHistoryClosesARangeEveryInterval() throws Exception {
+        for (ServerProcess s : both()) {
+            String out = streamFor(3700, "-p", Integer.toString(s.port()), "--latency-history", "-i", "1");
+            // Not on a terminal, each sample is a "min max avg count" line, and each interval
+            // ends with its range line.
+            Matcher m = Pattern.compile("(\\d+) (\\d+) (\\d+\\.\\d{2}) (\\d+)\n -- (\\d+\\.\\d{2}) seconds range\n").matcher(out);
+            int ranges = 0;
+            while (m.find()) {
+                ranges++;
+                assertSamples(m.group(1), m.group(2), m.group(3), m.group(4), out);
+                double seconds = Double.parseDouble(m.group(5));
+                assertTrue(seconds >= 1.0 && seconds < 2.0, "a range of " + seconds + " s in " + out);
+            }
+            assertTrue(ranges >= 2, "port " + s.port() + ": " + out);
+            assertTrue(out.matches("(?s)(\\d+ \\d+ \\d+\\.\\d{2} \\d+\n| -- \\d+\\.\\d{2} seconds range\n)+.*"), out);
+        }
+    }
+
+    /** min <= avg <= max, and enough PINGs answered to mean something (one every 10 ms). */
+    private static void assertSamples(String min, String max, String avg, String count, String out) {
+        long lo = Long.parseLong(min);
+        long hi = Long.parseLong(max);
+        double mean = Double.parseDouble(avg);
+        assertTrue(lo <= mean && mean <= hi, out);
+        assertTrue(Long.parseLong(count) >= 20, "few samples: " + out);
+    }
+
+    /**
+     * Runs redis-cli for {@code millis} with its output line-buffered ({@code stdbuf}), as it
+     * would be read by a pipe that displays it live, then stops it; returns what it printed.
+     */
+    private static String streamFor(long millis, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("stdbuf", "-oL", ServerProcess.redisCliBinary()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectInput(new File("/dev/null"))
+                .start();
+        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> {
+            try {
+                return p.getInputStream().readAllBytes();
+            } catch (IOException e) {
+                return new byte[0];
+            }
+        });
+        Thread.sleep(millis);
+        boolean alive = p.isAlive();
+        p.destroy();
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+        }
+        String printed = new String(out.get(10, TimeUnit.SECONDS), StandardCharsets.ISO_8859_1);
+        assertTrue(alive, "redis-cli ended early: " + printed);
+        return printed;
+    }
+}
