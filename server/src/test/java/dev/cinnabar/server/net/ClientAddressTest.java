@@ -8,14 +8,17 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import org.junit.jupiter.api.Test;
 
-/** Client addresses as Redis prints them in CLIENT LIST and its log: inet_ntop's text, then the port. */
+/**
+ * Client addresses as Redis prints them in CLIENT LIST: inet_ntop's text, in brackets for IPv6
+ * (redis-server 7.0.15 shows {@code addr=[::1]:39672}), then the port.
+ */
 class ClientAddressTest {
     @Test
-    void ipv6IsWrittenInItsShortForm() throws UnknownHostException {
-        assertEquals("::1:6379", ClientChannelHandler.address(new InetSocketAddress(InetAddress.getByName("::1"), 6379)));
-        assertEquals("2001:db8::7:40000",
+    void ipv6IsWrittenInItsShortFormInBrackets() throws UnknownHostException {
+        assertEquals("[::1]:6379", ClientChannelHandler.address(new InetSocketAddress(InetAddress.getByName("::1"), 6379)));
+        assertEquals("[2001:db8::7]:40000",
                 ClientChannelHandler.address(new InetSocketAddress(InetAddress.getByName("2001:db8:0:0:0:0:0:7"), 40000)));
-        assertEquals("fe80::1:5", ClientChannelHandler.address(new InetSocketAddress(InetAddress.getByName("fe80::1%1"), 5)));
+        assertEquals("[fe80::1]:5", ClientChannelHandler.address(new InetSocketAddress(InetAddress.getByName("fe80::1%1"), 5)));
     }
 
     @Test
