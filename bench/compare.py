@@ -168,7 +168,13 @@ def main():
     p.add_argument("--skip-memory", action="store_true")
     p.add_argument("--no-record", action="store_true", help="print only; do not append to RESULTS.md")
     p.add_argument("--note", default="", help="a line recorded with the run")
+    p.add_argument("--tests", default=",".join(TESTS), help="a subset of " + ",".join(TESTS))
+    p.add_argument("--pipelines", default=",".join(map(str, PIPELINES)), help="e.g. 1 or 1,16")
+    p.add_argument("--server-args", default="", help="more redis-server style arguments for Cinnabar only")
+    p.add_argument("--skip-latency", action="store_true")
     a = p.parse_args()
+    TESTS[:] = a.tests.split(",")
+    PIPELINES[:] = [int(x) for x in a.pipelines.split(",")]
 
     if not os.path.isfile(JAR):
         sys.exit("build first: mvn -q -B -DskipTests package")
@@ -183,7 +189,7 @@ def main():
     try:
         cport, rport = free_port(), free_port()
         servers["cinnabar"] = Server("cinnabar", [a.java] + jvm_flags + ["-jar", JAR, "--port", str(cport),
-                                     "--save", ""], cport, workdir)
+                                     "--save", ""] + a.server_args.split(), cport, workdir)
         servers["redis"] = Server("redis", ["redis-server", "--port", str(rport), "--save", "",
                                   "--appendonly", "no"], rport, workdir)
         # Warm the JIT (and Redis's caches) before anything is measured.
@@ -201,7 +207,7 @@ def main():
             print("round %d of %d done" % (rnd + 1, a.rounds), file=sys.stderr)
 
         latency = {}
-        for name in ["cinnabar", "redis"]:
+        for name in ([] if a.skip_latency else ["cinnabar", "redis"]):
             latency[name] = get_latency(servers[name].port, max(a.requests // 2, 50000))
 
         memory = {}
@@ -227,14 +233,15 @@ def main():
             c = statistics.median(throughput[("cinnabar", t, pl)])
             r = statistics.median(throughput[("redis", t, pl)])
             lines.append("| %s | %d | %.0f | %.0f | %.2f |" % (t.upper(), pl, c, r, ratio(c, r)))
-    lines.append("")
-    lines.append("| GET -P 1 latency (ms) | p50 | p99 | p99.9 |")
-    lines.append("|---|---|---|---|")
-    for name in ["cinnabar", "redis"]:
-        l = latency[name]
-        lines.append("| %s | %.3f | %.3f | %.3f |" % (name, l["p50"], l["p99"], l["p99.9"]))
-    lines.append("| ratio | %.2f | %.2f | %.2f |" % tuple(
-        ratio(latency["cinnabar"][k], latency["redis"][k]) for k in ["p50", "p99", "p99.9"]))
+    if latency:
+        lines.append("")
+        lines.append("| GET -P 1 latency (ms) | p50 | p99 | p99.9 |")
+        lines.append("|---|---|---|---|")
+        for name in ["cinnabar", "redis"]:
+            l = latency[name]
+            lines.append("| %s | %.3f | %.3f | %.3f |" % (name, l["p50"], l["p99"], l["p99.9"]))
+        lines.append("| ratio | %.2f | %.2f | %.2f |" % tuple(
+            ratio(latency["cinnabar"][k], latency["redis"][k]) for k in ["p50", "p99", "p99.9"]))
     if memory:
         lines.append("")
         lines.append("| 1M keys, 64-byte values | keys | RSS | used_memory |")

@@ -65,7 +65,7 @@ public final class CinnabarServer implements ConfigHooks, Shutdown.Hooks {
         s.logo();
         ServerLog.warning("Server initialized");
         s.engine.shutdown().hooks(s);
-        s.engine.start(s.transport);
+        s.transport.startEngine();
         config.hooks = s;
         if (config.port != 0) {
             ServerLog.notice("Ready to accept connections");

@@ -33,6 +33,9 @@ public final class ServerProcess implements AutoCloseable {
         int port = freePort();
         List<String> cmd = new ArrayList<>();
         cmd.add(javaBinary());
+        // The server turns Netty's leak detector off; tests sample for leaks as Netty does by
+        // default, and close() fails a test whose server reported one.
+        cmd.add("-Dio.netty.leakDetection.level=simple");
         cmd.add("-jar");
         cmd.add(jar());
         List<String> rest = new ArrayList<>(List.of(args));
@@ -121,6 +124,11 @@ public final class ServerProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
+        }
+        String text = log();
+        int leak = text.indexOf("LEAK: ");
+        if (leak >= 0) {
+            throw new AssertionError(name + " leaked a buffer:\n" + text.substring(leak, Math.min(text.length(), leak + 2000)));
         }
     }
 

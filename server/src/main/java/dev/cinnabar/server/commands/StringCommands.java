@@ -64,7 +64,7 @@ public final class StringCommands implements CommandFamily {
     static void set(Client c) {
         Argv a = c.argv;
         if (a.count() == 3) {
-            c.db().setKey(a, 1, StringValues.fromArg(a, 2), false);
+            c.db().setStringKey(a, 1, 2, false);
             c.engine.keyspace().dirty++;
             c.reply.ok();
             return;
@@ -117,7 +117,7 @@ public final class StringCommands implements CommandFamily {
             return;
         }
         boolean keepTtl = (flags & SetOptions.KEEPTTL) != 0 || expireArg > 0;
-        Dict.Entry<Object> e = db.setKey(c.argv, 1, StringValues.fromArg(c.argv, valueArg), keepTtl);
+        Dict.Entry<Object> e = db.setStringKey(c.argv, 1, valueArg, keepTtl);
         c.engine.keyspace().dirty++;
         if (expireArg > 0) {
             // A time already past is stored as it is; the key then expires on its next access.
@@ -187,7 +187,7 @@ public final class StringCommands implements CommandFamily {
         } else {
             replyString(c, old);
         }
-        db.setKey(c.argv, 1, StringValues.fromArg(c.argv, 2), false);
+        db.setStringKey(c.argv, 1, 2, false);
         c.engine.keyspace().dirty++;
     }
 
@@ -242,7 +242,7 @@ public final class StringCommands implements CommandFamily {
         Db db = c.db();
         int n = a.count();
         for (int i = 1; i < n; i += 2) {
-            db.setKey(a, i, StringValues.fromArg(a, i + 1), false);
+            db.setStringKey(a, i, i + 1, false);
         }
         c.engine.keyspace().dirty += (n - 1) / 2;
     }

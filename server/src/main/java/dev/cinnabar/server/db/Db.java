@@ -242,15 +242,26 @@ public final class Db {
      * unless {@code keepTtl}. The key bytes are copied when the key is new.
      */
     public Dict.Entry<Object> setKey(Argv argv, int i, Object value, boolean keepTtl) {
-        return setKey(argv.array(i), argv.offset(i), argv.length(i), value, keepTtl);
+        return setKey(argv.array(i), argv.offset(i), argv.length(i), value, null, 0, keepTtl);
     }
 
     /** Sets a key given as an owned array; see {@link #setKey(Argv, int, Object, boolean)}. */
     public Dict.Entry<Object> setKey(byte[] key, Object value, boolean keepTtl) {
-        return setKey(key, 0, key.length, value, keepTtl);
+        return setKey(key, 0, key.length, value, null, 0, keepTtl);
     }
 
-    private Dict.Entry<Object> setKey(byte[] key, int off, int len, Object value, boolean keepTtl) {
+    /**
+     * SET's write: {@link #setKey} with the string value of argument {@code valueArg}, encoded
+     * as {@link StringValues#fromArg} does. An old value held as bytes of the same length takes
+     * the new bytes in place: overwriting a key with a value of the same size, the common case
+     * of a cache, then leaves no garbage and gives the collector no new array to promote.
+     */
+    public Dict.Entry<Object> setStringKey(Argv argv, int keyArg, int valueArg, boolean keepTtl) {
+        return setKey(argv.array(keyArg), argv.offset(keyArg), argv.length(keyArg), null, argv, valueArg, keepTtl);
+    }
+
+    private Dict.Entry<Object> setKey(byte[] key, int off, int len, Object value, Argv from, int fromArg,
+            boolean keepTtl) {
         Dict.Entry<Object> e = keys.findOrCreate(key, off, len);
         if (e.value() == null) {
             bytes += ValueSizes.keyEntry(len);
@@ -270,6 +281,9 @@ public final class Db {
         }
         if (e.value() != null) {
             bytes -= ValueSizes.value(e.value());
+        }
+        if (value == null) {
+            value = StringValues.fromArgReusing(from, fromArg, e.value());
         }
         bytes += ValueSizes.value(value);
         AccessClock access = keyspace.access();

@@ -15,6 +15,10 @@ import java.util.Arrays;
  *   <li>{@link RawString}: {@code raw}, for a value modified in place by APPEND, SETRANGE or SETBIT.</li>
  * </ul>
  * Values of the other types are collection objects; anything else is not a string.
+ *
+ * <p>A stored {@code byte[]} is owned by its key alone: no two keys share one, and nothing
+ * outside the keyspace keeps one past the command that read it, so SET may overwrite it in
+ * place ({@link #fromArgReusing}).
  */
 public final class StringValues {
     /** Redis's OBJ_ENCODING_EMBSTR_SIZE_LIMIT. */
@@ -53,6 +57,24 @@ public final class StringValues {
     public static Object fromArg(Argv a, int i) {
         Long asInt = integerOrNull(a.array(i), a.offset(i), a.length(i));
         return asInt != null ? asInt : a.copy(i);
+    }
+
+    /**
+     * {@link #fromArg}, except that when the text is kept as bytes and {@code old}, the value it
+     * replaces, is an array of the same length, the bytes are copied into {@code old}, which is
+     * returned. A stored array belongs to its key alone (COPY duplicates, replies copy out), so
+     * nothing else can see the change.
+     */
+    public static Object fromArgReusing(Argv a, int i, Object old) {
+        Long asInt = integerOrNull(a.array(i), a.offset(i), a.length(i));
+        if (asInt != null) {
+            return asInt;
+        }
+        if (old instanceof byte[] && ((byte[]) old).length == a.length(i)) {
+            System.arraycopy(a.array(i), a.offset(i), (byte[]) old, 0, a.length(i));
+            return old;
+        }
+        return a.copy(i);
     }
 
     private static Long integerOrNull(byte[] b, int off, int len) {

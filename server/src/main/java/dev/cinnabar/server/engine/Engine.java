@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -70,7 +71,9 @@ public final class Engine {
     private final List<Runnable> shutdownActions = new ArrayList<>();
     private final CronLog cronLog = new CronLog();
     private ReplyFlusher flusher;
-    private Thread thread;
+    /** The transport's event loop when the engine runs on it, else null: the engine has its own thread. */
+    private ScheduledExecutorService eventLoop;
+    private volatile Thread thread;
     private volatile boolean sleeping;
     private volatile boolean running;
     /** Flags of a shutdown a signal asked for, or -1; acted on between batches, as Redis's cron does. */
@@ -152,6 +155,10 @@ public final class Engine {
      */
     public void shutdownOnSignal(int flags) {
         signalShutdownFlags = flags;
+        if (eventLoop != null) {
+            eventLoop.execute(() -> runBatch(e -> { }));
+            return;
+        }
         if (thread != null) {
             LockSupport.unpark(thread);
         }
@@ -203,12 +210,82 @@ public final class Engine {
         thread.start();
     }
 
+    /**
+     * Starts the engine on {@code loop}, the transport's single event loop, instead of a thread
+     * of its own: input batches then run where they were read ({@link #runBatch}), with no
+     * hand-off between threads, and replies are written from the same thread.
+     */
+    public void startOn(ReplyFlusher flusher, ScheduledExecutorService loop) {
+        this.flusher = flusher;
+        this.running = true;
+        this.eventLoop = loop;
+        this.nextCronNanos = clock.nanos();
+        try {
+            loop.submit(() -> {
+                thread = Thread.currentThread();
+            }).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+        loop.execute(this::cronTick);
+    }
+
+    /** The cron on the event loop: at {@code hz}, read again each time as CONFIG SET may change it. */
+    private void cronTick() {
+        if (!running) {
+            return;
+        }
+        try {
+            cron();
+            beforeSleep();
+        } catch (RuntimeException e) {
+            ServerLog.warning("Cron failed on the engine thread: " + e);
+            e.printStackTrace();
+        }
+        eventLoop.schedule(this::cronTick, 1_000_000_000L / Math.max(1, config.hz), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Runs one batch of input and sends what it replied. On the engine's own thread this is a
+     * queued task; when the engine is the event loop, the transport calls it directly at the end
+     * of the loop turn that read the input.
+     */
+    public void runBatch(EngineTask batch) {
+        if (eventLoop == null || !inEngineThread()) {
+            submit(batch);
+            return;
+        }
+        if (!running) {
+            return;
+        }
+        try {
+            batch.run(this);
+        } catch (RuntimeException e) {
+            ServerLog.warning("Task failed on the engine thread: " + e);
+            e.printStackTrace();
+        }
+        runReleasedClients();
+        activeExpire.fast(config.hz, config.activeExpireEffort);
+        flushReplies();
+        if (signalShutdownFlags >= 0) {
+            int flags = signalShutdownFlags;
+            signalShutdownFlags = -1;
+            shutdown.runForSignal(flags);
+        }
+    }
+
     /** Stops the loop after the current task and waits for it; safe from any thread. */
     public void stop(long timeoutMillis) {
         if (thread == null) {
             return;
         }
         running = false;
+        if (eventLoop != null) {
+            stopOnEventLoop(timeoutMillis);
+            return;
+        }
         LockSupport.unpark(thread);
         if (Thread.currentThread() != thread) {
             try {
@@ -219,8 +296,39 @@ public final class Engine {
         }
     }
 
+    private void stopOnEventLoop(long timeoutMillis) {
+        Runnable finish = () -> {
+            if (stopped.getCount() == 0) {
+                return;
+            }
+            try {
+                for (Runnable r : shutdownActions) {
+                    r.run();
+                }
+            } finally {
+                stopped.countDown();
+            }
+        };
+        if (inEngineThread()) {
+            finish.run();
+            return;
+        }
+        try {
+            eventLoop.execute(finish);
+            stopped.await(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            stopped.countDown(); // the loop is gone already
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Queues work for the engine thread; callable from any thread. */
     public void submit(EngineTask task) {
+        if (eventLoop != null) {
+            eventLoop.execute(() -> runBatch(task));
+            return;
+        }
         inbox.offer(task);
         if (sleeping) {
             LockSupport.unpark(thread);

@@ -62,7 +62,7 @@ final class InboundBatch implements EngineTask {
         InboundBatch b = CURRENT.get();
         CURRENT.remove();
         if (b != null && b.size > 0) {
-            b.engine.submit(b);
+            b.engine.runBatch(b);
         }
     }
 

@@ -64,8 +64,11 @@ public final class NettyTransport implements ReplyFlusher {
      */
     public void start() throws IOException {
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        group = new MultiThreadIoEventLoopGroup(Math.max(1, config.ioThreads),
-                new DefaultThreadFactory("cinnabar-io", true), io);
+        // The engine's loop is what keeps the process alive, as the engine thread does otherwise.
+        group = engineOnEventLoop()
+                ? new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("cinnabar-engine", false), io)
+                : new MultiThreadIoEventLoopGroup(config.ioThreads - 1,
+                        new DefaultThreadFactory("cinnabar-io", true), io);
         // The Unix socket first: whoever sees the TCP port open (a test harness, a health
         // check) may then use the socket at once.
         if (!config.unixSocket.isEmpty()) {
@@ -271,13 +274,48 @@ public final class NettyTransport implements ReplyFlusher {
         return 0;
     }
 
+    /**
+     * Starts the engine: on the one event loop when {@link #engineOnEventLoop()}, else on its own
+     * thread, fed by this transport's I/O threads.
+     */
+    public void startEngine() {
+        if (engineOnEventLoop()) {
+            engine.startOn(this, group.next());
+        } else {
+            engine.start(this);
+        }
+    }
+
+    /**
+     * True when the engine runs on the event loop. {@code io-threads} counts the threads doing
+     * I/O the way Redis counts them, the main thread included: 1, the default, is the engine
+     * alone, reading and writing its own sockets as Redis's main thread does, which is the
+     * faster shape on a small machine (see bench/RESULTS.md). N above 1 gives N-1 I/O threads
+     * handing input to a separate engine thread.
+     */
+    public boolean engineOnEventLoop() {
+        return config.ioThreads <= 1;
+    }
+
     public void stop() {
+        // When the engine runs on the event loop, this may be called from that loop (SHUTDOWN),
+        // which must not wait for itself: it closes what it can and lets the process exit.
+        boolean onLoop = false;
         for (Channel ch : listeners) {
-            ch.close().awaitUninterruptibly(1000);
+            onLoop |= ch.eventLoop().inEventLoop();
+            if (onLoop) {
+                ch.close();
+            } else {
+                ch.close().awaitUninterruptibly(1000);
+            }
         }
         listeners.clear();
         if (group != null) {
-            group.shutdownGracefully(0, 500, java.util.concurrent.TimeUnit.MILLISECONDS).awaitUninterruptibly(2000);
+            io.netty.util.concurrent.Future<?> done =
+                    group.shutdownGracefully(0, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
+            if (!onLoop) {
+                done.awaitUninterruptibly(2000);
+            }
         }
         if (unixSocketPath != null) {
             try {
@@ -348,7 +386,11 @@ public final class NettyTransport implements ReplyFlusher {
             b.add(c, out, close);
         }
         if (batch0 != null) {
-            loop0.execute(batch0);
+            if (loop0.inEventLoop()) {
+                batch0.run(); // the engine runs on this loop: write now, no hand-off
+            } else {
+                loop0.execute(batch0);
+            }
         }
         if (loops != null) {
             for (int i = 0; i < loops.size(); i++) {
