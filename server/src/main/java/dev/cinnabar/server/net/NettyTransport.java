@@ -45,6 +45,8 @@ public final class NettyTransport implements ReplyFlusher {
     private final ServerConfig config;
     private final boolean epoll = Epoll.isAvailable();
     private EventLoopGroup group;
+    /** Where the listeners run: the I/O threads, or a loop of their own beside the engine's. */
+    private EventLoopGroup acceptGroup;
     private final List<Channel> listeners = new ArrayList<>();
     private Path unixSocketPath;
 
@@ -64,11 +66,16 @@ public final class NettyTransport implements ReplyFlusher {
      */
     public void start() throws IOException {
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        // The engine's loop is what keeps the process alive, as the engine thread does otherwise.
-        group = engineOnEventLoop()
-                ? new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("cinnabar-engine", false), io)
-                : new MultiThreadIoEventLoopGroup(config.ioThreads - 1,
-                        new DefaultThreadFactory("cinnabar-io", true), io);
+        if (engineOnEventLoop()) {
+            // The engine's loop is what keeps the process alive, as the engine thread does
+            // otherwise. Listeners get a loop of their own, so that the engine can open and
+            // close them (CONFIG SET port) and wait for the outcome.
+            group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("cinnabar-engine", false), io);
+            acceptGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("cinnabar-accept", true), io);
+        } else {
+            group = new MultiThreadIoEventLoopGroup(config.ioThreads - 1, new DefaultThreadFactory("cinnabar-io", true), io);
+            acceptGroup = group;
+        }
         // The Unix socket first: whoever sees the TCP port open (a test harness, a health
         // check) may then use the socket at once.
         if (!config.unixSocket.isEmpty()) {
@@ -120,7 +127,7 @@ public final class NettyTransport implements ReplyFlusher {
         }
         String host = address.equals("*") ? "0.0.0.0" : address.equals("::*") ? "::" : address;
         ServerBootstrap b = new ServerBootstrap()
-                .group(group)
+                .group(acceptGroup, group)
                 .channel(tcpServerChannel())
                 .option(ChannelOption.SO_BACKLOG, config.tcpBacklog)
                 .option(ChannelOption.SO_REUSEADDR, true)
@@ -173,7 +180,7 @@ public final class NettyTransport implements ReplyFlusher {
         Path path = config.resolvePath(config.unixSocket);
         Files.deleteIfExists(path);
         ServerBootstrap b = new ServerBootstrap()
-                .group(group)
+                .group(acceptGroup, group)
                 .channel(EpollServerDomainSocketChannel.class)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
                 // The end of a client's input is not the end of its replies (see ClientChannelHandler).
@@ -300,16 +307,14 @@ public final class NettyTransport implements ReplyFlusher {
     public void stop() {
         // When the engine runs on the event loop, this may be called from that loop (SHUTDOWN),
         // which must not wait for itself: it closes what it can and lets the process exit.
-        boolean onLoop = false;
+        boolean onLoop = group != null && engineOnEventLoop() && group.next().inEventLoop();
         for (Channel ch : listeners) {
-            onLoop |= ch.eventLoop().inEventLoop();
-            if (onLoop) {
-                ch.close();
-            } else {
-                ch.close().awaitUninterruptibly(1000);
-            }
+            ch.close().awaitUninterruptibly(1000);
         }
         listeners.clear();
+        if (acceptGroup != null && acceptGroup != group) {
+            acceptGroup.shutdownGracefully(0, 500, java.util.concurrent.TimeUnit.MILLISECONDS).awaitUninterruptibly(2000);
+        }
         if (group != null) {
             io.netty.util.concurrent.Future<?> done =
                     group.shutdownGracefully(0, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
