@@ -7,8 +7,8 @@ against each in alternation, so that both see the same machine state:
   * throughput: 50 clients, -t set,get,incr,mset, -P 1 and -P 16, -r 100000, over --rounds
     rounds; the median ops/s of each and the ratio Cinnabar/Redis;
   * tail latency: p50, p99 and p99.9 of GET at -P 1, from redis-benchmark's percentile table;
-  * memory: the same 1M keys loaded into each (-t set -r 1000000 -n 2000000 -d 64), then the
-    process RSS and used_memory, and the ratios.
+  * memory: the same 1M keys loaded into a fresh process of each (-t set -r 1000000 -n 2000000
+    -d 64), then the process RSS and used_memory, and the ratios.
 
 The results are printed and appended to bench/RESULTS.md with the date, git revision, JDK and
 JVM flags. This is a measurement, not a test: nothing here passes or fails.
@@ -159,6 +159,18 @@ def human(n):
     return "%.1fT" % n
 
 
+def start_cinnabar(a, jvm_flags, workdir):
+    port = free_port()
+    return Server("cinnabar", [a.java] + jvm_flags + ["-jar", JAR, "--port", str(port), "--save", ""]
+                  + a.server_args.split(), port, workdir)
+
+
+def start_redis(workdir):
+    port = free_port()
+    return Server("redis", ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no"],
+                  port, workdir)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--rounds", type=int, default=3)
@@ -187,11 +199,9 @@ def main():
     servers = {}
     throughput = {(name, t, pl): [] for name in ["cinnabar", "redis"] for t in TESTS for pl in PIPELINES}
     try:
-        cport, rport = free_port(), free_port()
-        servers["cinnabar"] = Server("cinnabar", [a.java] + jvm_flags + ["-jar", JAR, "--port", str(cport),
-                                     "--save", ""] + a.server_args.split(), cport, workdir)
-        servers["redis"] = Server("redis", ["redis-server", "--port", str(rport), "--save", "",
-                                  "--appendonly", "no"], rport, workdir)
+        servers["cinnabar"] = start_cinnabar(a, jvm_flags, workdir)
+        servers["redis"] = start_redis(workdir)
+        cport, rport = servers["cinnabar"].port, servers["redis"].port
         # Warm the JIT (and Redis's caches) before anything is measured.
         benchmark(cport, TESTS, 16, a.requests)
         benchmark(rport, TESTS, 16, a.requests // 4)
@@ -212,9 +222,15 @@ def main():
 
         memory = {}
         if not a.skip_memory:
+            # Fresh processes: the rounds above grew each server's heap or arenas, and a
+            # figure that depends on what ran before would not compare like with like.
+            for s in servers.values():
+                s.stop()
+            servers.clear()
+            servers["cinnabar"] = start_cinnabar(a, jvm_flags, workdir)
+            servers["redis"] = start_redis(workdir)
             for name in ["cinnabar", "redis"]:
                 s = servers[name]
-                s.command("FLUSHALL")
                 subprocess.run(["redis-benchmark", "-p", str(s.port), "-t", "set", "-r", "1000000",
                                 "-n", "2000000", "-d", "64", "-c", str(CLIENTS), "-P", "16", "-q"],
                                capture_output=True, check=True)
