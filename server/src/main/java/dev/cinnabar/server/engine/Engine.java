@@ -30,18 +30,20 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The engine thread: the only thread that touches data. I/O threads hand it batches of input
- * through a lock-free queue; it decodes and runs each client's commands, writes the replies into
- * the clients' output buffers, and hands the replies back once per batch. Between batches it runs
- * the timers: the cron at {@code hz} and the fast expiry cycle.
+ * The engine: the only thread that touches data. It decodes and runs each client's commands,
+ * writes the replies into the clients' output buffers and sends them once per batch of input;
+ * between batches it runs the timers: the cron at {@code hz} and the fast expiry cycle.
  *
- * <p>Waking a parked thread costs tens of microseconds on these machines, more than a whole GET,
- * so after a batch the engine spins briefly before parking, and producers unpark it only when it
- * has announced that it sleeps.
+ * <p>It runs in one of two shapes (see HACKING.md, "Threads"): on the transport's event loop
+ * ({@link #startOn}), where batches run where they were read, or on a thread of its own
+ * ({@link #start}), fed batches by I/O threads through a lock-free queue. On its own thread it
+ * parks when idle, and producers unpark it only when it has announced that it sleeps. Spinning
+ * before parking was measured to cost more than it saves on a 2-core machine, where the spin
+ * takes the core the clients need, so by default it does not spin.
  */
 public final class Engine {
-    /** How long the engine polls for more work before parking; tuned by measurement in bench/. */
-    private static final long SPIN_NANOS = Long.getLong("cinnabar.engine.spinNanos", 50_000L);
+    /** How long the engine on its own thread polls for more work before parking (bench/RESULTS.md). */
+    private static final long SPIN_NANOS = Long.getLong("cinnabar.engine.spinNanos", 0L);
     /** Bound on tasks run before flushing replies, so a flood of input cannot starve the output. */
     private static final int MAX_TASKS_PER_FLUSH = 256;
     /** Replies a client may pile up between commands before they are sent without waiting for the batch end. */
