@@ -262,15 +262,25 @@ public final class Engine {
         if (!running) {
             return;
         }
+        runTask(batch);
+        activeExpire.fast(config.hz, config.activeExpireEffort);
+        flushReplies();
+        actOnSignal();
+    }
+
+    /** One task, then the clients a pause let go; a failure is logged and does not stop the engine. */
+    private void runTask(EngineTask task) {
         try {
-            batch.run(this);
+            task.run(this);
         } catch (RuntimeException e) {
             ServerLog.warning("Task failed on the engine thread: " + e);
             e.printStackTrace();
         }
         runReleasedClients();
-        activeExpire.fast(config.hz, config.activeExpireEffort);
-        flushReplies();
+    }
+
+    /** The shutdown a signal asked for, once the work in progress is done and its replies sent. */
+    private void actOnSignal() {
         if (signalShutdownFlags >= 0) {
             int flags = signalShutdownFlags;
             signalShutdownFlags = -1;
@@ -342,11 +352,7 @@ public final class Engine {
         try {
             while (running) {
                 boolean worked = drain();
-                if (signalShutdownFlags >= 0) {
-                    int flags = signalShutdownFlags;
-                    signalShutdownFlags = -1;
-                    shutdown.runForSignal(flags);
-                }
+                actOnSignal();
                 long now = clock.nanos();
                 if (now >= nextCronNanos) {
                     cron();
@@ -388,13 +394,7 @@ public final class Engine {
         }
         int n = 0;
         do {
-            try {
-                task.run(this);
-            } catch (RuntimeException e) {
-                ServerLog.warning("Task failed on the engine thread: " + e);
-                e.printStackTrace();
-            }
-            runReleasedClients();
+            runTask(task);
         } while (++n < MAX_TASKS_PER_FLUSH && (task = inbox.poll()) != null);
         flushReplies();
         return true;
