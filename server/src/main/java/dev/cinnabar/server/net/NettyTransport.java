@@ -70,7 +70,7 @@ public final class NettyTransport implements ReplyFlusher {
             // The engine's loop is what keeps the process alive, as the engine thread does
             // otherwise. Listeners get a loop of their own, so that the engine can open and
             // close them (CONFIG SET port) and wait for the outcome.
-            group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("cinnabar-engine", false), io);
+            group = EngineEventLoop.group(new DefaultThreadFactory("cinnabar-engine", false), io);
             acceptGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("cinnabar-accept", true), io);
         } else {
             group = new MultiThreadIoEventLoopGroup(config.ioThreads - 1, new DefaultThreadFactory("cinnabar-io", true), io);
