@@ -55,8 +55,7 @@ public final class StringValues {
      * copied only when they are kept as bytes, so an integer value costs no array at all.
      */
     public static Object fromArg(Argv a, int i) {
-        Long asInt = integerOrNull(a.array(i), a.offset(i), a.length(i));
-        return asInt != null ? asInt : a.copy(i);
+        return fromArgReusing(a, i, null);
     }
 
     /**

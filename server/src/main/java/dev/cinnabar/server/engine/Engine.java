@@ -314,9 +314,7 @@ public final class Engine {
                 return;
             }
             try {
-                for (Runnable r : shutdownActions) {
-                    r.run();
-                }
+                runShutdownActions();
             } finally {
                 stopped.countDown();
             }
@@ -332,6 +330,12 @@ public final class Engine {
             stopped.countDown(); // the loop is gone already
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private void runShutdownActions() {
+        for (Runnable r : shutdownActions) {
+            r.run();
         }
     }
 
@@ -375,9 +379,7 @@ public final class Engine {
                 sleeping = false;
                 lastWork = clock.nanos();
             }
-            for (Runnable r : shutdownActions) {
-                r.run();
-            }
+            runShutdownActions();
         } catch (Throwable t) {
             ServerLog.warning("Engine thread failed: " + t);
             t.printStackTrace();
