@@ -2,16 +2,14 @@ package dev.cinnabar.server.commands;
 
 import dev.cinnabar.datatypes.Dict;
 import dev.cinnabar.datatypes.Doubles;
+import dev.cinnabar.datatypes.value.ValueType;
+import dev.cinnabar.datatypes.value.ValueTypes;
 import dev.cinnabar.protocol.Argv;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.command.CommandError;
 import dev.cinnabar.server.command.CommandTable;
 import dev.cinnabar.server.db.AccessClock;
 import dev.cinnabar.server.db.Db;
-import dev.cinnabar.server.db.StringValues;
-import dev.cinnabar.server.db.Types;
-import dev.cinnabar.server.memory.SerializedLength;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.locks.LockSupport;
 
@@ -76,12 +74,11 @@ public final class DebugCommands implements CommandFamily {
         Object v = e.value();
         AccessClock access = c.engine.keyspace().access();
         int lru = e.meta() & Db.LRU_CLOCK_MAX;
-        // Only strings exist so far; each collection type adds its RDB length with its encoding.
-        long serialized = StringValues.isString(v) ? SerializedLength.ofString(v, c.engine.config().rdbCompression) : 0;
+        ValueType type = ValueTypes.of(v);
         c.reply.simple("Value at:0x" + Integer.toHexString(System.identityHashCode(v))
-                + " refcount:" + Types.refCount(v)
-                + " encoding:" + new String(Types.encoding(v), StandardCharsets.US_ASCII)
-                + " serializedlength:" + serialized
+                + " refcount:" + type.refCount(v)
+                + " encoding:" + type.encoding(v)
+                + " serializedlength:" + type.serializedLength(v, c.engine.config().rdbCompression)
                 + " lru:" + lru
                 + " lru_seconds_idle:" + access.idleMillis(e.meta()) / 1000);
     }

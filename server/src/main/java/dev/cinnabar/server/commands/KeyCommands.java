@@ -2,20 +2,22 @@ package dev.cinnabar.server.commands;
 
 import dev.cinnabar.datatypes.Dict;
 import dev.cinnabar.datatypes.Glob;
+import dev.cinnabar.datatypes.value.ValueTypes;
 import dev.cinnabar.protocol.Argv;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.command.CommandError;
 import dev.cinnabar.server.command.CommandTable;
 import dev.cinnabar.server.db.Db;
 import dev.cinnabar.server.db.Keyspace;
-import dev.cinnabar.server.db.Types;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Generic key commands: DEL, UNLINK, EXISTS, TYPE, TOUCH, RENAME, RENAMENX, MOVE, COPY, KEYS,
- * SCAN, RANDOMKEY and OBJECT. They work on any type through {@link Types}.
+ * SCAN, RANDOMKEY and OBJECT. They work on any type through {@link ValueTypes}.
  */
 public final class KeyCommands implements CommandFamily {
+    /** TYPE's answer for a missing key. */
+    static final String NONE = "none";
     private static final String[] OBJECT_HELP = {
         "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
         "ENCODING <key>",
@@ -90,7 +92,8 @@ public final class KeyCommands implements CommandFamily {
 
     // TYPE key
     static void type(Client c) {
-        c.reply.simple(Types.name(c.db().peek(c.argv, 1)));
+        Object v = c.db().peek(c.argv, 1);
+        c.reply.simple(v == null ? NONE : ValueTypes.of(v).name());
     }
 
     // TOUCH key [key ...]
@@ -205,7 +208,7 @@ public final class KeyCommands implements CommandFamily {
             dst.delete(a, 2);
         }
         // A fresh object in Redis, so the copy starts with fresh access data.
-        Dict.Entry<Object> added = dst.add(a.copy(2), Types.duplicate(value));
+        Dict.Entry<Object> added = dst.add(a.copy(2), ValueTypes.of(value).duplicate(value));
         if (when != -1) {
             dst.setExpire(added, when);
         }
@@ -267,7 +270,7 @@ public final class KeyCommands implements CommandFamily {
         if (e == null) {
             c.reply.nullBulk();
         } else {
-            c.reply.bulk(Types.encoding(e.value()));
+            c.reply.bulk(ValueTypes.of(e.value()).encoding(e.value()));
         }
     }
 
@@ -301,7 +304,7 @@ public final class KeyCommands implements CommandFamily {
         if (e == null) {
             c.reply.nullBulk();
         } else {
-            c.reply.integer(Types.refCount(e.value()));
+            c.reply.integer(ValueTypes.of(e.value()).refCount(e.value()));
         }
     }
 

@@ -1,11 +1,11 @@
 package dev.cinnabar.server.commands;
 
+import dev.cinnabar.datatypes.value.StringType;
 import dev.cinnabar.protocol.Argv;
 import dev.cinnabar.protocol.ReplyWriter;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.command.CommandError;
 import dev.cinnabar.server.db.Db;
-import dev.cinnabar.server.db.StringValues;
 
 /**
  * LCS: the longest common subsequence of two strings, by the classic dynamic programming table,
@@ -24,7 +24,7 @@ final class LcsCommand {
         Db db = c.db();
         Object va = db.lookupRead(a, 1);
         Object vb = db.lookupRead(a, 2);
-        if ((va != null && !StringValues.isString(va)) || (vb != null && !StringValues.isString(vb))) {
+        if ((va != null && !StringType.isString(va)) || (vb != null && !StringType.isString(vb))) {
             throw new CommandError("ERR The specified keys must contain string values");
         }
         boolean getLen = false;
@@ -47,10 +47,10 @@ final class LcsCommand {
         if (getLen && getIdx) {
             throw new CommandError("ERR If you want both the length and indexes, please just use IDX.");
         }
-        byte[] x = va == null ? EMPTY : StringValues.view(va);
-        byte[] y = vb == null ? EMPTY : StringValues.view(vb);
-        int xl = va == null ? 0 : StringValues.length(va);
-        int yl = vb == null ? 0 : StringValues.length(vb);
+        byte[] x = va == null ? EMPTY : StringType.view(va);
+        byte[] y = vb == null ? EMPTY : StringType.view(vb);
+        int xl = va == null ? 0 : StringType.length(va);
+        int yl = vb == null ? 0 : StringType.length(vb);
         int[] table = table(c, x, xl, y, yl);
         int w = yl + 1;
         int lcsLength = table[xl * w + yl];

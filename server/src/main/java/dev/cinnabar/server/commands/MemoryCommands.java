@@ -8,10 +8,10 @@ import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.command.CommandError;
 import dev.cinnabar.server.command.CommandTable;
 import dev.cinnabar.server.db.Db;
+import dev.cinnabar.server.db.EntrySizes;
 import dev.cinnabar.server.memory.JvmMemoryReport;
 import dev.cinnabar.server.memory.MemoryDoctor;
 import dev.cinnabar.server.memory.MemoryFigures;
-import dev.cinnabar.server.memory.ValueSizes;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
@@ -77,9 +77,9 @@ public final class MemoryCommands implements CommandFamily {
      * {@code samples} bounds how many elements of a collection are looked at; strings have none.
      */
     static long keyUsage(Db db, Dict.Entry<Object> e, long samples) {
-        long bytes = ValueSizes.keyEntry(e.key().length) + ValueSizes.value(e.value());
+        long bytes = EntrySizes.keyEntry(e.key().length) + EntrySizes.value(e.value());
         if (db.expiresSize() > 0 && db.expires().find(e.key()) != null) {
-            bytes += ValueSizes.EXPIRE_ENTRY;
+            bytes += EntrySizes.EXPIRE_ENTRY;
         }
         return bytes;
     }

@@ -2,11 +2,11 @@ package dev.cinnabar.server.commands;
 
 import dev.cinnabar.datatypes.Glob;
 import dev.cinnabar.datatypes.Numbers;
+import dev.cinnabar.datatypes.value.ValueTypes;
 import dev.cinnabar.protocol.Argv;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.command.CommandError;
 import dev.cinnabar.server.db.Db;
-import dev.cinnabar.server.db.Types;
 import java.util.ArrayList;
 
 /**
@@ -135,7 +135,7 @@ public final class Scan {
             }
             // Looking the key up for its type may expire it; it is then of type "none", which
             // Redis then lets through a TYPE none filter.
-            if (o.type >= 0 && !typeIs(a, o.type, Types.name(db.peek(key, 0, key.length)))) {
+            if (o.type >= 0 && !typeIs(a, o.type, typeName(db.peek(key, 0, key.length)))) {
                 continue;
             }
             if (db.expireIfNeeded(key)) {
@@ -149,6 +149,10 @@ public final class Scan {
         for (int i = 0; i < kept; i++) {
             c.reply.bulk(found.get(i));
         }
+    }
+
+    private static String typeName(Object value) {
+        return value == null ? KeyCommands.NONE : ValueTypes.of(value).name();
     }
 
     /** strcasecmp of the argument, read as a C string, with a type name. */

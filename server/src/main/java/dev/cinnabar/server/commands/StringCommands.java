@@ -3,13 +3,14 @@ package dev.cinnabar.server.commands;
 import dev.cinnabar.datatypes.Dict;
 import dev.cinnabar.datatypes.LongDouble;
 import dev.cinnabar.datatypes.RawString;
+import dev.cinnabar.datatypes.value.StringType;
 import dev.cinnabar.protocol.Argv;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.command.CommandError;
 import dev.cinnabar.server.command.CommandTable;
 import dev.cinnabar.server.db.Db;
+import dev.cinnabar.server.db.EntrySizes;
 import dev.cinnabar.server.db.StringValues;
-import dev.cinnabar.server.memory.ValueSizes;
 
 /**
  * The string commands. Values are stored as {@link StringValues} describes; GET and plain SET
@@ -49,13 +50,9 @@ public final class StringCommands implements CommandFamily {
 
     // GET key
     static void get(Client c) {
-        Object v = c.db().lookupRead(c.argv, 1);
-        if (v == null) {
-            c.reply.nullBulk();
-        } else if (v instanceof byte[]) {
-            c.reply.bulk((byte[]) v);
-        } else {
-            replyString(c, v);
+        Object v = TypedLookup.readOrReply(c, 1, StringType.TYPE, TypedLookup.NULL);
+        if (v != null) {
+            StringValues.reply(c.reply, v);
         }
     }
 
@@ -98,12 +95,7 @@ public final class StringCommands implements CommandFamily {
         Db db = c.db();
         boolean get = (flags & SetOptions.GET) != 0;
         if (get) {
-            Object old = db.lookupRead(c.argv, 1);
-            if (old == null) {
-                c.reply.nullBulk();
-            } else {
-                replyString(c, old);
-            }
+            replyOldValue(c);
         }
         boolean found = db.lookupWrite(c.argv, 1) != null;
         if (((flags & SetOptions.NX) != 0 && found) || ((flags & SetOptions.XX) != 0 && !found)) {
@@ -139,16 +131,12 @@ public final class StringCommands implements CommandFamily {
         int flags = SetOptions.flags(options);
         int expireArg = SetOptions.expireArg(options);
         Db db = c.db();
-        Object v = db.lookupRead(c.argv, 1);
+        Object v = TypedLookup.readOrReply(c, 1, StringType.TYPE, TypedLookup.NULL);
         if (v == null) {
-            c.reply.nullBulk();
             return;
         }
-        if (!StringValues.isString(v)) {
-            throw new CommandError(Errors.WRONG_TYPE);
-        }
         long when = expireArg > 0 ? SetOptions.expireMillis(c, expireArg, flags) : 0;
-        replyString(c, v);
+        StringValues.reply(c.reply, v);
         boolean absolute = (flags & (SetOptions.EXAT | SetOptions.PXAT)) != 0;
         if (absolute && when <= c.engine.keyspace().now()) {
             db.delete(c.argv, 1);
@@ -168,12 +156,11 @@ public final class StringCommands implements CommandFamily {
     // GETDEL key
     static void getdel(Client c) {
         Db db = c.db();
-        Object v = db.lookupRead(c.argv, 1);
+        Object v = TypedLookup.readOrReply(c, 1, StringType.TYPE, TypedLookup.NULL);
         if (v == null) {
-            c.reply.nullBulk();
             return;
         }
-        replyString(c, v);
+        StringValues.reply(c.reply, v);
         db.delete(c.argv, 1);
         c.engine.keyspace().dirty++;
     }
@@ -181,12 +168,7 @@ public final class StringCommands implements CommandFamily {
     // GETSET key value
     static void getset(Client c) {
         Db db = c.db();
-        Object old = db.lookupRead(c.argv, 1);
-        if (old == null) {
-            c.reply.nullBulk();
-        } else {
-            replyString(c, old);
-        }
+        replyOldValue(c);
         db.setStringKey(c.argv, 1, 2, false);
         c.engine.keyspace().dirty++;
     }
@@ -199,9 +181,8 @@ public final class StringCommands implements CommandFamily {
         c.reply.array(n - 1);
         for (int i = 1; i < n; i++) {
             Object v = db.lookupRead(a, i);
-            if (v instanceof byte[]) {
-                c.reply.bulk((byte[]) v);
-            } else if (v != null && StringValues.isString(v)) {
+            // Not an error here: MGET answers nil for a key of another type.
+            if (StringType.TYPE.holds(v)) {
                 StringValues.reply(c.reply, v);
             } else {
                 c.reply.nullBulk();
@@ -251,21 +232,18 @@ public final class StringCommands implements CommandFamily {
     static void append(Client c) {
         Argv a = c.argv;
         Db db = c.db();
-        Dict.Entry<Object> e = db.touchEntry(a, 1);
+        Dict.Entry<Object> e = TypedLookup.write(c, 1, StringType.TYPE);
         if (e == null) {
             Object v = StringValues.fromArg(a, 2);
             db.setKey(a, 1, v, false);
             c.engine.keyspace().dirty++;
-            c.reply.integer(StringValues.length(v));
+            c.reply.integer(StringType.length(v));
             return;
         }
         Object v = e.value();
-        if (!StringValues.isString(v)) {
-            throw new CommandError(Errors.WRONG_TYPE);
-        }
-        checkLength(c, StringValues.length(v), a.length(2));
-        long bytesBefore = ValueSizes.value(v);
-        RawString raw = StringValues.toRaw(v);
+        checkLength(c, StringType.length(v), a.length(2));
+        long bytesBefore = EntrySizes.value(v);
+        RawString raw = StringType.toRaw(v);
         raw.append(a.array(2), a.offset(2), a.length(2));
         if (raw != v) {
             e.value(raw);
@@ -278,15 +256,10 @@ public final class StringCommands implements CommandFamily {
 
     // STRLEN key
     static void strlen(Client c) {
-        Object v = c.db().lookupRead(c.argv, 1);
-        if (v == null) {
-            c.reply.integer(0);
-            return;
+        Object v = TypedLookup.readOrReply(c, 1, StringType.TYPE, TypedLookup.ZERO);
+        if (v != null) {
+            c.reply.integer(StringType.length(v));
         }
-        if (!StringValues.isString(v)) {
-            throw new CommandError(Errors.WRONG_TYPE);
-        }
-        c.reply.integer(StringValues.length(v));
     }
 
     // INCRBY key increment
@@ -306,26 +279,21 @@ public final class StringCommands implements CommandFamily {
     // INCR key, DECR key, and the body of INCRBY and DECRBY. The TTL is kept.
     static void incrBy(Client c, long increment) {
         Db db = c.db();
-        Dict.Entry<Object> e = db.touchEntry(c.argv, 1);
+        Dict.Entry<Object> e = TypedLookup.write(c, 1, StringType.TYPE);
         long value = 0;
         if (e != null) {
             Object v = e.value();
-            if (v instanceof Long) {
-                value = (Long) v;
-            } else if (!StringValues.isString(v)) {
-                throw new CommandError(Errors.WRONG_TYPE);
-            } else if (StringValues.isInteger(v)) {
-                value = StringValues.toLong(v);
-            } else {
+            if (!StringType.isInteger(v)) {
                 throw new CommandError(Errors.NOT_INTEGER);
             }
+            value = StringType.toLong(v);
         }
         if ((increment < 0 && value < 0 && increment < Long.MIN_VALUE - value)
                 || (increment > 0 && value > 0 && increment > Long.MAX_VALUE - value)) {
             throw new CommandError(Errors.OVERFLOW);
         }
         long result = value + increment;
-        Long stored = StringValues.fromLong(result);
+        Long stored = StringType.fromLong(result);
         if (e != null) {
             db.replaceValue(e, stored);
             db.signalModified(c.argv, 1);
@@ -340,14 +308,10 @@ public final class StringCommands implements CommandFamily {
     static void incrbyfloat(Client c) {
         Argv a = c.argv;
         Db db = c.db();
-        Dict.Entry<Object> e = db.touchEntry(a, 1);
+        Dict.Entry<Object> e = TypedLookup.write(c, 1, StringType.TYPE);
         LongDouble value = LongDouble.POSITIVE_ZERO;
         if (e != null) {
-            Object v = e.value();
-            if (!StringValues.isString(v)) {
-                throw new CommandError(Errors.WRONG_TYPE);
-            }
-            value = StringValues.toLongDouble(v);
+            value = StringType.toLongDouble(e.value());
             if (value == null) {
                 throw new CommandError(Errors.NOT_FLOAT);
             }
@@ -376,15 +340,11 @@ public final class StringCommands implements CommandFamily {
     static void getrange(Client c) {
         long start = Args.longArg(c, 2);
         long end = Args.longArg(c, 3);
-        Object v = c.db().lookupRead(c.argv, 1);
+        Object v = TypedLookup.readOrReply(c, 1, StringType.TYPE, TypedLookup.EMPTY_BULK);
         if (v == null) {
-            c.reply.emptyBulk();
             return;
         }
-        if (!StringValues.isString(v)) {
-            throw new CommandError(Errors.WRONG_TYPE);
-        }
-        long len = StringValues.length(v);
+        long len = StringType.length(v);
         // Two negative offsets in the wrong order select nothing, even when both clamp to 0.
         if (start < 0 && end < 0 && start > end) {
             c.reply.emptyBulk();
@@ -403,7 +363,7 @@ public final class StringCommands implements CommandFamily {
             c.reply.emptyBulk();
             return;
         }
-        c.reply.bulk(StringValues.view(v), (int) start, (int) (end - start + 1));
+        c.reply.bulk(StringType.view(v), (int) start, (int) (end - start + 1));
     }
 
     // SETRANGE key offset value
@@ -415,7 +375,7 @@ public final class StringCommands implements CommandFamily {
         }
         int valueLength = a.length(3);
         Db db = c.db();
-        Dict.Entry<Object> e = db.touchEntry(a, 1);
+        Dict.Entry<Object> e = TypedLookup.write(c, 1, StringType.TYPE);
         RawString raw;
         if (e == null) {
             if (valueLength == 0) {
@@ -430,16 +390,13 @@ public final class StringCommands implements CommandFamily {
             db.setKey(a, 1, raw, false);
         } else {
             Object v = e.value();
-            if (!StringValues.isString(v)) {
-                throw new CommandError(Errors.WRONG_TYPE);
-            }
             if (valueLength == 0) {
-                c.reply.integer(StringValues.length(v));
+                c.reply.integer(StringType.length(v));
                 return;
             }
             checkLength(c, offset, valueLength);
-            long bytesBefore = ValueSizes.value(v);
-            raw = StringValues.toRaw(v);
+            long bytesBefore = EntrySizes.value(v);
+            raw = StringType.toRaw(v);
             raw.setRange((int) offset, a.array(3), a.offset(3), valueLength);
             if (raw != v) {
                 e.value(raw);
@@ -459,11 +416,11 @@ public final class StringCommands implements CommandFamily {
         }
     }
 
-    /** Replies with a string value, or fails with WRONGTYPE for any other type. */
-    static void replyString(Client c, Object v) {
-        if (!StringValues.isString(v)) {
-            throw new CommandError(Errors.WRONG_TYPE);
+    /** GET's answer for the key argument, as SET GET and GETSET give it before they write. */
+    private static void replyOldValue(Client c) {
+        Object old = TypedLookup.readOrReply(c, 1, StringType.TYPE, TypedLookup.NULL);
+        if (old != null) {
+            StringValues.reply(c.reply, old);
         }
-        StringValues.reply(c.reply, v);
     }
 }

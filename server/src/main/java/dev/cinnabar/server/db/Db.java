@@ -1,9 +1,8 @@
 package dev.cinnabar.server.db;
 
 import dev.cinnabar.datatypes.Dict;
+import dev.cinnabar.datatypes.value.JvmSizes;
 import dev.cinnabar.protocol.Argv;
-import dev.cinnabar.server.memory.JvmSizes;
-import dev.cinnabar.server.memory.ValueSizes;
 import java.util.random.RandomGenerator;
 
 /**
@@ -138,15 +137,6 @@ public final class Db {
         return lookup(key, 0, key.length);
     }
 
-    /** Like {@link #entry} but records the access, as a read of the value does. */
-    public Dict.Entry<Object> touchEntry(Argv argv, int i) {
-        Dict.Entry<Object> e = lookup(argv.array(i), argv.offset(i), argv.length(i));
-        if (e != null) {
-            touch(e);
-        }
-        return e;
-    }
-
     private void touch(Dict.Entry<Object> e) {
         if (!keyspace.noTouch()) {
             e.meta(keyspace.access().accessed(e.meta()));
@@ -199,11 +189,11 @@ public final class Db {
     /** Removes a key whose TTL passed, as both lazy and active expiry do. */
     public void deleteExpired(byte[] key) {
         if (expires.remove(key) != null) {
-            bytes -= ValueSizes.EXPIRE_ENTRY;
+            bytes -= EntrySizes.EXPIRE_ENTRY;
         }
         Dict.Entry<Object> gone = keys.remove(key);
         if (gone != null) {
-            bytes -= ValueSizes.keyEntry(gone.key().length) + ValueSizes.value(gone.value());
+            bytes -= EntrySizes.keyEntry(gone.key().length) + EntrySizes.value(gone.value());
         }
         keyspace.expiredKeys++;
         keyspace.keyModified(this, key, 0, key.length);
@@ -264,7 +254,7 @@ public final class Db {
             boolean keepTtl) {
         Dict.Entry<Object> e = keys.findOrCreate(key, off, len);
         if (e.value() == null) {
-            bytes += ValueSizes.keyEntry(len);
+            bytes += EntrySizes.keyEntry(len);
         } else if (expires.size() > 0) {
             Long when = expires.get(e.key());
             if (when != null) {
@@ -272,20 +262,20 @@ public final class Db {
                     // A key past its TTL is absent to every command, KEEPTTL included.
                     deleteExpired(e.key());
                     e = keys.findOrCreate(key, off, len);
-                    bytes += ValueSizes.keyEntry(len);
+                    bytes += EntrySizes.keyEntry(len);
                 } else if (!keepTtl) {
                     expires.remove(e.key());
-                    bytes -= ValueSizes.EXPIRE_ENTRY;
+                    bytes -= EntrySizes.EXPIRE_ENTRY;
                 }
             }
         }
         if (e.value() != null) {
-            bytes -= ValueSizes.value(e.value());
+            bytes -= EntrySizes.value(e.value());
         }
         if (value == null) {
             value = StringValues.fromArgReusing(from, fromArg, e.value());
         }
-        bytes += ValueSizes.value(value);
+        bytes += EntrySizes.value(value);
         AccessClock access = keyspace.access();
         // An overwrite is an access to the old value, and under LFU the new value inherits the
         // old one's counter, as Redis carries the lru field across.
@@ -301,8 +291,8 @@ public final class Db {
     /** Adds a key known to be absent, keeping the given array as the key. */
     public Dict.Entry<Object> add(byte[] key, Object value) {
         Dict.Entry<Object> e = keys.findOrCreate(key, 0, key.length);
-        bytes += e.value() == null ? ValueSizes.keyEntry(key.length) : -ValueSizes.value(e.value());
-        bytes += ValueSizes.value(value);
+        bytes += e.value() == null ? EntrySizes.keyEntry(key.length) : -EntrySizes.value(e.value());
+        bytes += EntrySizes.value(value);
         e.value(value);
         e.meta(keyspace.access().created());
         keyspace.keyModified(this, key, 0, key.length);
@@ -324,10 +314,10 @@ public final class Db {
             return false;
         }
         if (expires.size() > 0 && expires.remove(e.key()) != null) {
-            bytes -= ValueSizes.EXPIRE_ENTRY;
+            bytes -= EntrySizes.EXPIRE_ENTRY;
         }
         keys.remove(e.key());
-        bytes -= ValueSizes.keyEntry(e.key().length) + ValueSizes.value(e.value());
+        bytes -= EntrySizes.keyEntry(e.key().length) + EntrySizes.value(e.value());
         keyspace.keyModified(this, key, off, len);
         return true;
     }
@@ -337,18 +327,18 @@ public final class Db {
      * Does not call the write hook.
      */
     public void replaceValue(Dict.Entry<Object> e, Object value) {
-        long before = ValueSizes.value(e.value());
+        long before = EntrySizes.value(e.value());
         e.value(value);
-        bytes += ValueSizes.value(value) - before;
+        bytes += EntrySizes.value(value) - before;
     }
 
     /**
      * Accounts for a value changed without going through this class: grown in place, or
-     * replaced through its entry. {@code bytesBefore} is {@link ValueSizes#value} of the value
+     * replaced through its entry. {@code bytesBefore} is {@link EntrySizes#value} of the value
      * the entry held before the change. Does not call the write hook.
      */
     public void valueChanged(Dict.Entry<Object> e, long bytesBefore) {
-        bytes += ValueSizes.value(e.value()) - bytesBefore;
+        bytes += EntrySizes.value(e.value()) - bytesBefore;
     }
 
     /** The write hook for commands that change a value in place. */
@@ -386,14 +376,14 @@ public final class Db {
     public void setExpire(Dict.Entry<Object> e, long whenMillis) {
         // The expires table shares the key array with the key table: no second copy.
         if (expires.put(e.key(), whenMillis) == null) {
-            bytes += ValueSizes.EXPIRE_ENTRY;
+            bytes += EntrySizes.EXPIRE_ENTRY;
         }
     }
 
     /** Removes the key's TTL; true when it had one. Does not call the write hook. */
     public boolean removeExpire(byte[] key) {
         if (expires.size() > 0 && expires.remove(key) != null) {
-            bytes -= ValueSizes.EXPIRE_ENTRY;
+            bytes -= EntrySizes.EXPIRE_ENTRY;
             return true;
         }
         return false;
@@ -403,17 +393,17 @@ public final class Db {
 
     /** Estimated heap bytes of everything this database holds: used_memory's share of it. */
     public long memory() {
-        return bytes + ValueSizes.table(keys) + ValueSizes.table(expires);
+        return bytes + EntrySizes.table(keys) + EntrySizes.table(expires);
     }
 
     /** The key table's own cost, entries and buckets, without keys and values (MEMORY STATS). */
     public long keyTableOverhead() {
-        return (long) keys.size() * JvmSizes.DICT_ENTRY + ValueSizes.table(keys);
+        return (long) keys.size() * JvmSizes.DICT_ENTRY + EntrySizes.table(keys);
     }
 
     /** The expires table's cost: entries, boxed times and buckets (MEMORY STATS). */
     public long expiresOverhead() {
-        return (long) expires.size() * ValueSizes.EXPIRE_ENTRY + ValueSizes.table(expires);
+        return (long) expires.size() * EntrySizes.EXPIRE_ENTRY + EntrySizes.table(expires);
     }
 
     // ------------------------------------------------------------------ whole database

@@ -1,9 +1,10 @@
 package dev.cinnabar.server.memory;
 
+import dev.cinnabar.datatypes.value.JvmSizes;
+import dev.cinnabar.datatypes.value.StringType;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.client.ClientRegistry;
 import dev.cinnabar.server.db.Keyspace;
-import dev.cinnabar.server.db.StringValues;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -44,8 +45,8 @@ public final class MemoryAccounting {
         this.keyspace = keyspace;
         this.clients = clients;
         // The shared integers (0..127 are the JDK's own cache and exist anyway) and the databases.
-        long sharedIntegers = (StringValues.SHARED_INTEGERS - 128) * (long) JvmSizes.LONG
-                + JvmSizes.referenceArray(StringValues.SHARED_INTEGERS);
+        long sharedIntegers = (StringType.SHARED_INTEGERS - 128) * (long) JvmSizes.LONG
+                + JvmSizes.referenceArray(StringType.SHARED_INTEGERS);
         this.fixed = sharedIntegers + keyspace.count() * DATABASE_FIXED;
         this.startup = used();
         this.peak = startup;

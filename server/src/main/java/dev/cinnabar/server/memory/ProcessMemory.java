@@ -1,5 +1,6 @@
 package dev.cinnabar.server.memory;
 
+import dev.cinnabar.datatypes.value.JvmSizes;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;

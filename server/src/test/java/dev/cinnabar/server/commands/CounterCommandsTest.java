@@ -5,11 +5,11 @@ import static dev.cinnabar.server.commands.StringCommandsTest.WRONGTYPE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import dev.cinnabar.datatypes.value.StringType;
 import dev.cinnabar.server.db.Db;
-import dev.cinnabar.server.db.StringValues;
+import dev.cinnabar.server.testing.BoxType;
 import dev.cinnabar.server.testing.EngineHarness;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import org.junit.jupiter.api.Test;
 
 /** INCR, DECR, INCRBY, DECRBY and INCRBYFLOAT. */
@@ -43,17 +43,17 @@ class CounterCommandsTest {
         assertEquals(":-14\r\n", h.call("DECRBY", "k", "5"));
         assertEquals(":-9\r\n", h.call("DECRBY", "k", "-5"));
         assertEquals(":-1\r\n", h.call("DECR", "new"));
-        assertEquals("int", StringValues.encoding(value("k")));
+        assertEquals("int", StringType.TYPE.encoding(value("k")));
     }
 
     @Test
     void resultsAreSharedIntegersBelowTenThousand() {
         h.call("SET", "k", "9998");
         h.call("INCR", "k");
-        assertSame(StringValues.fromLong(9999), value("k"));
+        assertSame(StringType.fromLong(9999), value("k"));
         h.call("INCR", "k");
         assertEquals(10000L, value("k"));
-        assertEquals("int", StringValues.encoding(value("k")));
+        assertEquals("int", StringType.TYPE.encoding(value("k")));
     }
 
     @Test
@@ -74,9 +74,9 @@ class CounterCommandsTest {
         // An integer that was grown by APPEND is still an integer.
         h.call("SET", "n", "10");
         h.call("APPEND", "n", "0");
-        assertEquals("raw", StringValues.encoding(value("n")));
+        assertEquals("raw", StringType.TYPE.encoding(value("n")));
         assertEquals(":101\r\n", h.call("INCR", "n"));
-        assertEquals("int", StringValues.encoding(value("n")));
+        assertEquals("int", StringType.TYPE.encoding(value("n")));
     }
 
     @Test
@@ -98,7 +98,7 @@ class CounterCommandsTest {
 
     @Test
     void otherTypesAreWrongTypeButTheArgumentIsCheckedFirst() {
-        db.setKey(b("l"), new ArrayList<>(), false);
+        db.setKey(b("l"), BoxType.box(), false);
         assertEquals(WRONGTYPE, h.call("INCR", "l"));
         assertEquals(WRONGTYPE, h.call("DECR", "l"));
         assertEquals(WRONGTYPE, h.call("INCRBY", "l", "1"));
@@ -141,12 +141,12 @@ class CounterCommandsTest {
     void incrbyfloatResultsAreStoredAsText() {
         h.call("SET", "i", "10");
         assertEquals(bulk("11"), h.call("INCRBYFLOAT", "i", "1"));
-        assertEquals("embstr", StringValues.encoding(value("i")));
+        assertEquals("embstr", StringType.TYPE.encoding(value("i")));
         h.call("INCRBYFLOAT", "huge", "1e100");
-        assertEquals("raw", StringValues.encoding(value("huge")));
+        assertEquals("raw", StringType.TYPE.encoding(value("huge")));
         // The text of a whole result is an integer again for INCR.
         assertEquals(":12\r\n", h.call("INCR", "i"));
-        assertEquals("int", StringValues.encoding(value("i")));
+        assertEquals("int", StringType.TYPE.encoding(value("i")));
     }
 
     @Test

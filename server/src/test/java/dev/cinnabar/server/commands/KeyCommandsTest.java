@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cinnabar.datatypes.value.StringType;
 import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.db.Db;
 import dev.cinnabar.server.db.Keyspace;
-import dev.cinnabar.server.db.StringValues;
 import dev.cinnabar.server.testing.EngineHarness;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -25,7 +25,7 @@ class KeyCommandsTest {
     /** Stores a value encoded as SET will store it, without depending on SET's handler. */
     private void set(int db, String key, String value) {
         ks.db(db).setKey(key.getBytes(StandardCharsets.UTF_8),
-                StringValues.fromBytes(value.getBytes(StandardCharsets.UTF_8)), false);
+                StringType.fromBytes(value.getBytes(StandardCharsets.UTF_8)), false);
     }
 
     private void set(String key, String value) {
@@ -440,7 +440,7 @@ class KeyCommandsTest {
         config.maxMemoryPolicy = "allkeys-lfu";
         EngineHarness lfu = new EngineHarness(config);
         Db db = lfu.engine.keyspace().db(0);
-        db.setKey("k".getBytes(), StringValues.fromBytes("v".getBytes()), false);
+        db.setKey("k".getBytes(), StringType.fromBytes("v".getBytes()), false);
         assertEquals(":5\r\n", lfu.call("OBJECT", "FREQ", "k"));
         lfu.call("GET", "k");
         assertEquals(":6\r\n", lfu.call("OBJECT", "FREQ", "k"), "the first access from 5 always counts");

@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.cinnabar.datatypes.RawString;
+import dev.cinnabar.datatypes.value.StringType;
 import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.db.Db;
-import dev.cinnabar.server.db.StringValues;
+import dev.cinnabar.server.testing.BoxType;
 import dev.cinnabar.server.testing.EngineHarness;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import org.junit.jupiter.api.Test;
 
 /** APPEND, STRLEN, GETRANGE, SUBSTR and SETRANGE. */
@@ -45,10 +45,10 @@ class RangeCommandsTest {
     @Test
     void appendCreatesThenGrowsInPlace() {
         assertEquals(":3\r\n", h.call("APPEND", "k", "abc"));
-        assertEquals("embstr", StringValues.encoding(value("k")));
+        assertEquals("embstr", StringType.TYPE.encoding(value("k")));
         assertEquals(":6\r\n", h.call("APPEND", "k", "def"));
         Object grown = value("k");
-        assertEquals("raw", StringValues.encoding(grown));
+        assertEquals("raw", StringType.TYPE.encoding(grown));
         assertEquals(":7\r\n", h.call("APPEND", "k", "g"));
         assertSame(grown, value("k"));
         assertEquals(bulk("abcdefg"), h.call("GET", "k"));
@@ -58,19 +58,19 @@ class RangeCommandsTest {
     @Test
     void appendToAMissingKeyStoresTheArgumentAsSetWould() {
         h.call("APPEND", "n", "123");
-        assertEquals("int", StringValues.encoding(value("n")));
+        assertEquals("int", StringType.TYPE.encoding(value("n")));
         h.call("APPEND", "n", "4");
-        assertEquals("raw", StringValues.encoding(value("n")));
+        assertEquals("raw", StringType.TYPE.encoding(value("n")));
         assertEquals(bulk("1234"), h.call("GET", "n"));
         h.call("APPEND", "long", "x".repeat(45));
-        assertEquals("raw", StringValues.encoding(value("long")));
+        assertEquals("raw", StringType.TYPE.encoding(value("long")));
     }
 
     @Test
     void appendingNothingStillMakesTheValueRaw() {
         h.call("SET", "n", "12345");
         assertEquals(":5\r\n", h.call("APPEND", "n", ""));
-        assertEquals("raw", StringValues.encoding(value("n")));
+        assertEquals("raw", StringType.TYPE.encoding(value("n")));
         assertEquals(bulk("12345"), h.call("GET", "n"));
     }
 
@@ -80,7 +80,7 @@ class RangeCommandsTest {
         long when = db.expireAt(b("k"));
         h.call("APPEND", "k", "w");
         assertEquals(when, db.expireAt(b("k")));
-        db.setKey(b("l"), new ArrayList<>(), false);
+        db.setKey(b("l"), BoxType.box(), false);
         assertEquals(WRONGTYPE, h.call("APPEND", "l", "x"));
         assertEquals(WRONGTYPE, h.call("STRLEN", "l"));
     }
@@ -139,7 +139,7 @@ class RangeCommandsTest {
         assertEquals(NOT_INTEGER, h.call("GETRANGE", "missing", "a", "1"));
         assertEquals(NOT_INTEGER, h.call("GETRANGE", "missing", "1", "b"));
         assertEquals(NOT_INTEGER, h.call("GETRANGE", "missing", "0", "9223372036854775808"));
-        db.setKey(b("l"), new ArrayList<>(), false);
+        db.setKey(b("l"), BoxType.box(), false);
         assertEquals(NOT_INTEGER, h.call("GETRANGE", "l", "a", "1"));
         assertEquals(WRONGTYPE, h.call("GETRANGE", "l", "0", "1"));
         assertEquals("-ERR wrong number of arguments for 'substr' command\r\n", h.call("SUBSTR", "k", "0"));
@@ -153,7 +153,7 @@ class RangeCommandsTest {
         assertEquals(":16\r\n", h.call("SETRANGE", "k", "15", "!"));
         assertEquals(bulk("Hello Redis\0\0\0\0!"), h.call("GET", "k"));
         assertEquals(":2\r\n", h.call("SETRANGE", "new", "0", "ab"));
-        assertEquals("raw", StringValues.encoding(value("new")));
+        assertEquals("raw", StringType.TYPE.encoding(value("new")));
         assertEquals(":4\r\n", h.call("SETRANGE", "m", "2", "ab"));
         assertEquals(bulk("\0\0ab"), h.call("GET", "m"));
     }
@@ -176,10 +176,10 @@ class RangeCommandsTest {
         assertNull(db.entry(b("m")));
         h.call("SET", "n", "123");
         assertEquals(":3\r\n", h.call("SETRANGE", "n", "0", ""));
-        assertEquals("int", StringValues.encoding(value("n")));
+        assertEquals("int", StringType.TYPE.encoding(value("n")));
         assertEquals(":3\r\n", h.call("SETRANGE", "n", "999999999999", ""));
         assertEquals(":3\r\n", h.call("SETRANGE", "n", "0", "9"));
-        assertEquals("raw", StringValues.encoding(value("n")));
+        assertEquals("raw", StringType.TYPE.encoding(value("n")));
         assertEquals(bulk("923"), h.call("GET", "n"));
     }
 
@@ -194,7 +194,7 @@ class RangeCommandsTest {
         assertEquals(TOO_BIG, h.call("SETRANGE", "k", "9223372036854775807", "x"));
         assertNull(db.entry(b("k")));
         assertEquals(":1048576\r\n", h.call("SETRANGE", "k", "1048575", "x"));
-        db.setKey(b("l"), new ArrayList<>(), false);
+        db.setKey(b("l"), BoxType.box(), false);
         assertEquals(WRONGTYPE, h.call("SETRANGE", "l", "0", "x"));
         assertEquals(WRONGTYPE, h.call("SETRANGE", "l", "0", ""));
         assertEquals("-ERR offset is out of range\r\n", h.call("SETRANGE", "l", "-1", "x"));

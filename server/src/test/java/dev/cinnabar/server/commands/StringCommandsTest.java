@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cinnabar.datatypes.value.StringType;
 import dev.cinnabar.server.db.Db;
-import dev.cinnabar.server.db.StringValues;
+import dev.cinnabar.server.testing.BoxType;
 import dev.cinnabar.server.testing.EngineHarness;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import org.junit.jupiter.api.Test;
 
 /** GET, SET with all its options, and the other commands that read or replace a whole value. */
@@ -29,7 +29,7 @@ class StringCommandsTest {
 
     /** A key holding a value of another type; no other type exists yet, any non-string object will do. */
     private void putList(String key) {
-        db.setKey(b(key), new ArrayList<>(), false);
+        db.setKey(b(key), BoxType.box(), false);
     }
 
     private long now() {
@@ -37,7 +37,7 @@ class StringCommandsTest {
     }
 
     private String encoding(String key) {
-        return StringValues.encoding(db.entry(b(key)).value());
+        return StringType.TYPE.encoding(db.entry(b(key)).value());
     }
 
     @Test
@@ -91,7 +91,7 @@ class StringCommandsTest {
         h.call("SET", "k", "");
         assertEquals("embstr", encoding("k"));
         h.call("SET", "k", "7");
-        assertSame(StringValues.fromLong(7), db.entry(b("k")).value());
+        assertSame(StringType.fromLong(7), db.entry(b("k")).value());
     }
 
     @Test
@@ -221,7 +221,7 @@ class StringCommandsTest {
     void setGetOnAnotherTypeFailsAndWritesNothing() {
         putList("l");
         assertEquals(WRONGTYPE, h.call("SET", "l", "v", "GET"));
-        assertTrue(db.entry(b("l")).value() instanceof ArrayList);
+        assertTrue(db.entry(b("l")).value() instanceof BoxType.Box);
         // The expiry is checked first, the type after it.
         assertEquals(NOT_INTEGER, h.call("SET", "l", "v", "GET", "EX", "x"));
         assertEquals(SYNTAX, h.call("SET", "l", "v", "GET", "foo"));
@@ -345,7 +345,7 @@ class StringCommandsTest {
         assertEquals(-1, db.expireAt(b("k")));
         putList("l");
         assertEquals(WRONGTYPE, h.call("GETSET", "l", "x"));
-        assertTrue(db.entry(b("l")).value() instanceof ArrayList);
+        assertTrue(db.entry(b("l")).value() instanceof BoxType.Box);
     }
 
     @Test

@@ -3,9 +3,9 @@ package dev.cinnabar.server.memory;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cinnabar.datatypes.RawString;
+import dev.cinnabar.datatypes.value.StringType;
 import dev.cinnabar.server.db.Db;
 import dev.cinnabar.server.db.Keyspace;
-import dev.cinnabar.server.db.StringValues;
 import dev.cinnabar.server.testing.ManualClock;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -45,10 +45,10 @@ class KeyspaceHeapTest {
             Object value;
             switch (i % 6) {
                 case 0:
-                    value = StringValues.fromLong(i % 10_000);
+                    value = StringType.fromLong(i % 10_000);
                     break;
                 case 1:
-                    value = StringValues.fromLong(1_000_000_000L + i);
+                    value = StringType.fromLong(1_000_000_000L + i);
                     break;
                 case 2:
                     value = new byte[r.nextInt(45)];

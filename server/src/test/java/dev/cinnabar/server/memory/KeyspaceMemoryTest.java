@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cinnabar.server.db.Db;
+import dev.cinnabar.server.db.EntrySizes;
 import dev.cinnabar.server.db.Keyspace;
 import dev.cinnabar.server.testing.EngineHarness;
 import java.util.ArrayList;
@@ -18,9 +19,9 @@ import org.junit.jupiter.api.Test;
 class KeyspaceMemoryTest {
     /** Walks a database and adds up what {@link Db#memory()} claims to keep incrementally. */
     static long recount(Db db) {
-        long[] total = {ValueSizes.table(db.keys()) + ValueSizes.table(db.expires())};
-        db.keys().forEach(e -> total[0] += ValueSizes.keyEntry(e.key().length) + ValueSizes.value(e.value()));
-        total[0] += (long) db.expires().size() * ValueSizes.EXPIRE_ENTRY;
+        long[] total = {EntrySizes.table(db.keys()) + EntrySizes.table(db.expires())};
+        db.keys().forEach(e -> total[0] += EntrySizes.keyEntry(e.key().length) + EntrySizes.value(e.value()));
+        total[0] += (long) db.expires().size() * EntrySizes.EXPIRE_ENTRY;
         return total[0];
     }
 

@@ -1,10 +1,9 @@
-package dev.cinnabar.server.memory;
+package dev.cinnabar.datatypes.value;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cinnabar.datatypes.RawString;
-import dev.cinnabar.server.db.StringValues;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * repeats placed around LZF's distance and length limits. The strings are generated here and
  * by the script that asked Redis from the same generator, so only the answers are stored.
  */
-class SerializedLengthTest {
+class RdbLengthsTest {
     private static final long MASK = -1L;
 
     /** The generator both sides share: a 64-bit LCG, byte = bits 33.. of the state. */
@@ -59,7 +58,7 @@ class SerializedLengthTest {
             String[] f = line.split(" ");
             byte[] value = make(f[0], Long.parseLong(f[1]), Integer.parseInt(f[2]), Integer.parseInt(f[3]));
             long expected = Long.parseLong(f[4]);
-            long ours = SerializedLength.ofString(StringValues.fromBytes(value), true);
+            long ours = StringType.TYPE.serializedLength(StringType.fromBytes(value), true);
             if (ours != expected) {
                 wrong.add(line + " -> " + ours);
             }
@@ -71,43 +70,43 @@ class SerializedLengthTest {
 
     @Test
     void integersTakeTheSmallestEncoding() {
-        assertEquals(2, SerializedLength.ofString(StringValues.fromLong(123), true));
-        assertEquals(2, SerializedLength.ofString(StringValues.fromLong(-128), true));
-        assertEquals(3, SerializedLength.ofString(StringValues.fromLong(-129), true));
-        assertEquals(5, SerializedLength.ofString(StringValues.fromLong(100_000), true));
-        assertEquals(5, SerializedLength.ofString(StringValues.fromLong(Integer.MIN_VALUE), true));
+        assertEquals(2, StringType.TYPE.serializedLength(StringType.fromLong(123), true));
+        assertEquals(2, StringType.TYPE.serializedLength(StringType.fromLong(-128), true));
+        assertEquals(3, StringType.TYPE.serializedLength(StringType.fromLong(-129), true));
+        assertEquals(5, StringType.TYPE.serializedLength(StringType.fromLong(100_000), true));
+        assertEquals(5, StringType.TYPE.serializedLength(StringType.fromLong(Integer.MIN_VALUE), true));
         // Past 32 bits: the digits with a one-byte length.
-        assertEquals(12, SerializedLength.ofString(StringValues.fromLong(12_345_678_901L), true));
-        assertEquals(21, SerializedLength.ofString(StringValues.fromLong(Long.MIN_VALUE), true));
+        assertEquals(12, StringType.TYPE.serializedLength(StringType.fromLong(12_345_678_901L), true));
+        assertEquals(21, StringType.TYPE.serializedLength(StringType.fromLong(Long.MIN_VALUE), true));
     }
 
     @Test
     void numericTextInARawStringIsStillWrittenAsAnInteger() {
         RawString raw = new RawString("12".getBytes(StandardCharsets.US_ASCII), 64);
         raw.append("3".getBytes(StandardCharsets.US_ASCII), 0, 1);
-        assertEquals(2, SerializedLength.ofString(raw, true));
-        assertEquals(4, SerializedLength.ofString("012".getBytes(StandardCharsets.US_ASCII), true));
+        assertEquals(2, StringType.TYPE.serializedLength(raw, true));
+        assertEquals(4, StringType.TYPE.serializedLength("012".getBytes(StandardCharsets.US_ASCII), true));
     }
 
     @Test
     void compressionOffWritesTheBytes() {
         byte[] repeated = "a".repeat(100).getBytes(StandardCharsets.US_ASCII);
-        assertTrue(SerializedLength.ofString(repeated, true) < 20);
-        assertEquals(2 + 100, SerializedLength.ofString(repeated, false));
+        assertTrue(StringType.TYPE.serializedLength(repeated, true) < 20);
+        assertEquals(2 + 100, StringType.TYPE.serializedLength(repeated, false));
     }
 
     @Test
     void lengthPrefixes() {
-        assertEquals(1, SerializedLength.length(63));
-        assertEquals(2, SerializedLength.length(64));
-        assertEquals(2, SerializedLength.length(16383));
-        assertEquals(5, SerializedLength.length(16384));
-        assertEquals(5, SerializedLength.length(0xFFFFFFFFL));
-        assertEquals(9, SerializedLength.length(0x100000000L));
+        assertEquals(1, RdbLengths.length(63));
+        assertEquals(2, RdbLengths.length(64));
+        assertEquals(2, RdbLengths.length(16383));
+        assertEquals(5, RdbLengths.length(16384));
+        assertEquals(5, RdbLengths.length(0xFFFFFFFFL));
+        assertEquals(9, RdbLengths.length(0x100000000L));
     }
 
     private static List<String> lines(String resource) throws IOException {
-        try (InputStream in = SerializedLengthTest.class.getResourceAsStream(resource)) {
+        try (InputStream in = RdbLengthsTest.class.getResourceAsStream(resource)) {
             List<String> out = new ArrayList<>();
             for (String l : new String(in.readAllBytes(), StandardCharsets.US_ASCII).split("\n")) {
                 if (!l.isBlank() && !l.startsWith("#")) {

@@ -1,41 +1,21 @@
-package dev.cinnabar.server.memory;
+package dev.cinnabar.datatypes.value;
 
 import dev.cinnabar.datatypes.Lzf;
 import dev.cinnabar.datatypes.Numbers;
-import dev.cinnabar.datatypes.RawString;
 
 /**
- * How many bytes a value takes in an RDB file, as DEBUG OBJECT reports it (serializedlength):
- * Redis's RDB encoding computed without writing anything. Strings: an integer that fits 32 bits
- * as a one-byte type and 1, 2 or 4 bytes; a longer integer as its digits; other text as a length
- * and the bytes, or LZF-compressed when it is over 20 bytes, compression is on and it saves at
- * least four bytes.
+ * Sizes of the pieces of Redis's RDB encoding, computed without writing anything: what DEBUG
+ * OBJECT reports as serializedlength, and what each value type adds up for its own payload.
+ * A string is an integer that fits 32 bits as a one-byte type and 1, 2 or 4 bytes, or else a
+ * length and the bytes, LZF-compressed when it is over 20 bytes, compression is on and it saves
+ * at least four bytes.
  */
-public final class SerializedLength {
-    private SerializedLength() {
+public final class RdbLengths {
+    private RdbLengths() {
     }
 
-    /** The RDB length of a string value; {@code compression} is the rdbcompression setting. */
-    public static long ofString(Object v, boolean compression) {
-        if (v instanceof Long) {
-            long n = (Long) v;
-            int asInteger = integerEncoding(n);
-            return asInteger > 0 ? asInteger : length(Numbers.digits(n)) + Numbers.digits(n);
-        }
-        byte[] b;
-        int len;
-        if (v instanceof RawString) {
-            b = ((RawString) v).array();
-            len = ((RawString) v).length();
-        } else {
-            b = (byte[]) v;
-            len = b.length;
-        }
-        return ofBytes(b, 0, len, compression);
-    }
-
-    /** Redis's rdbSaveRawString, measured. */
-    static long ofBytes(byte[] b, int off, int len, boolean compression) {
+    /** Redis's rdbSaveRawString, measured: {@code len} bytes of text at {@code off}. */
+    public static long ofBytes(byte[] b, int off, int len, boolean compression) {
         // Short text that is a canonical integer is written as one, when it fits 32 bits.
         if (len <= 11 && Numbers.isLong(b, off, len)) {
             int asInteger = integerEncoding(Numbers.parseLong(b, off, len));
@@ -50,6 +30,12 @@ public final class SerializedLength {
             }
         }
         return length(len) + len;
+    }
+
+    /** An integer value written as a string: the integer encoding, or its digits. */
+    public static long ofInteger(long n) {
+        int asInteger = integerEncoding(n);
+        return asInteger > 0 ? asInteger : length(Numbers.digits(n)) + Numbers.digits(n);
     }
 
     /** The bytes of an LZF blob (type, both lengths, data), or 0 when it would save under 4 bytes. */
@@ -78,7 +64,7 @@ public final class SerializedLength {
     }
 
     /** Bytes of an RDB length: 1 below 64, 2 below 16384, 5 up to 2^32 - 1, else 9. */
-    static int length(long n) {
+    public static int length(long n) {
         if (n < 1 << 6) {
             return 1;
         }

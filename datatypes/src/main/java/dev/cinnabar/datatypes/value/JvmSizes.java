@@ -1,4 +1,4 @@
-package dev.cinnabar.server.memory;
+package dev.cinnabar.datatypes.value;
 
 /**
  * Sizes of the objects the keyspace is made of, as HotSpot lays them out on a 64-bit JVM with

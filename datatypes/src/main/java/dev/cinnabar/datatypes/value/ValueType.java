@@ -1,0 +1,76 @@
+package dev.cinnabar.datatypes.value;
+
+/**
+ * One kind of value the keyspace holds, as Redis's TYPE names it: everything the server, and
+ * later the RDB writer, needs to know about a stored value without knowing which type it is.
+ * A value's type is found with {@link ValueTypes#of}; a new type is one subclass plus its line
+ * in {@link ValueTypes}, and its value classes implement {@link TypedValue}.
+ *
+ * <p>Types are singletons, so comparing them with {@code ==} is the type check.
+ */
+public abstract class ValueType {
+    private final String name;
+    private final byte[] nameBytes;
+
+    protected ValueType(String name) {
+        this.name = name;
+        this.nameBytes = name.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    /** TYPE's answer, also what SCAN's TYPE option matches. */
+    public final String name() {
+        return name;
+    }
+
+    /** {@link #name()} as shared bytes; callers must not change them. */
+    public final byte[] nameBytes() {
+        return nameBytes;
+    }
+
+    /** True when {@code value} is of this type. */
+    public boolean holds(Object value) {
+        return value instanceof TypedValue && ((TypedValue) value).type() == this;
+    }
+
+    /** OBJECT ENCODING's answer for the value in its current representation. */
+    public abstract String encoding(Object value);
+
+    /**
+     * A deep copy in the same encoding, for COPY: nothing the copy holds may be changed through
+     * the original, or the other way round.
+     */
+    public abstract Object duplicate(Object value);
+
+    /**
+     * The heap bytes the value holds that nothing else shares: its part of {@code used_memory}
+     * and of MEMORY USAGE. Collections keep this figure as they change, so asking is O(1).
+     */
+    public abstract long heapSize(Object value);
+
+    /**
+     * The bytes of the value's payload in an RDB file (DEBUG OBJECT's serializedlength), with
+     * {@code rdbcompression} on or off. The RDB writer's encoding of the value goes next to this.
+     */
+    public abstract long serializedLength(Object value, boolean compression);
+
+    /** Redis's RDB type byte for the value in its current encoding (RDB_TYPE_*). */
+    public abstract int rdbType(Object value);
+
+    /**
+     * True when the value holds nothing. A collection never stays in the keyspace empty: the
+     * command that removed its last element deletes the key. A string is never empty in this sense.
+     */
+    public boolean isEmpty(Object value) {
+        return false;
+    }
+
+    /** OBJECT REFCOUNT: 1, except for values many keys share. */
+    public int refCount(Object value) {
+        return 1;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}
