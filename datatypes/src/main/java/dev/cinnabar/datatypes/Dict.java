@@ -202,6 +202,25 @@ public final class Dict<V> {
         return insert(Arrays.copyOfRange(key, off, off + len), h, null);
     }
 
+    /**
+     * Creates the entry of a key the caller has just looked up and not found, with a null value
+     * and a copy of the key bytes, without searching for it again.
+     */
+    public Entry<V> createAbsent(byte[] key, int off, int len) {
+        if (rehashIndex != -1) {
+            rehashStep();
+        }
+        return insert(Arrays.copyOfRange(key, off, off + len), hashOf(key, off, len), null);
+    }
+
+    /** {@link #createAbsent(byte[], int, int)} keeping {@code ownedKey} itself as the key. */
+    public Entry<V> createAbsent(byte[] ownedKey) {
+        if (rehashIndex != -1) {
+            rehashStep();
+        }
+        return insert(ownedKey, hashOf(ownedKey, 0, ownedKey.length), null);
+    }
+
     /** Inserts or replaces; the dict keeps {@code key} without copying. Returns the previous value. */
     public V put(byte[] key, V value) {
         if (rehashIndex != -1) {

@@ -122,4 +122,23 @@ public final class Doubles {
     private static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
+
+    /**
+     * C's {@code %.Nf}: the exact binary value rounded half to even, which is what glibc prints
+     * (Java's own formatting rounds the decimal expansion half up and differs on ties); a
+     * negative value that rounds to zero keeps its sign, as in C.
+     */
+    public static String fixed(double v, int decimals) {
+        if (Double.isNaN(v)) {
+            return v < 0 ? "-nan" : "nan";
+        }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "inf" : "-inf";
+        }
+        String s = new java.math.BigDecimal(v).setScale(decimals, java.math.RoundingMode.HALF_EVEN).toPlainString();
+        if ((v < 0 || (v == 0 && 1 / v < 0)) && !s.startsWith("-")) {
+            s = "-" + s;
+        }
+        return s;
+    }
 }

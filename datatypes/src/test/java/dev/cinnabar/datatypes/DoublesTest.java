@@ -115,4 +115,26 @@ class DoublesTest {
         }
         return sb.toString();
     }
+
+    @Test
+    void fixedDecimalsRoundLikeC() {
+        assertEquals("0.12", Doubles.fixed(0.125, 2));
+        assertEquals("0.38", Doubles.fixed(0.375, 2));
+        assertEquals("2.67", Doubles.fixed(2.675, 2)); // 2.67499999... in binary
+        assertEquals("14.62", Doubles.fixed(14.625, 2));
+        assertEquals("22.015", Doubles.fixed(22015 / 1000.0, 3));
+    }
+
+    @Test
+    void fixedRoundsTheExactBinaryValueLikeGlibc() {
+        // 893.28125 is exact in binary: a tie, rounded to even like printf, not up like Java's format.
+        assertEquals("893.28", Doubles.fixed(893.28125, 2));
+        assertEquals("0.13", Doubles.fixed(0.125 + 1e-12, 2));
+        assertEquals("0.12", Doubles.fixed(0.125, 2));
+        // 1.005 is slightly below in binary, so it rounds down.
+        assertEquals("1.00", Doubles.fixed(1.005, 2));
+        assertEquals("-0.00", Doubles.fixed(-0.001, 2));
+        assertEquals("100.00", Doubles.fixed(100f, 2));
+        assertEquals("inf", Doubles.fixed(Double.POSITIVE_INFINITY, 2));
+    }
 }

@@ -144,6 +144,28 @@ public final class Argv {
         return new String(arrays[i], offsets[i], lengths[i], StandardCharsets.ISO_8859_1);
     }
 
+    /**
+     * Argument {@code i} as C's {@code "%.*s"} prints it in Redis's messages: up to its first
+     * NUL byte and at most {@code max} bytes, byte per char.
+     */
+    public String cString(int i, int max) {
+        int off = offsets[i];
+        int len = Math.min(lengths[i], max);
+        byte[] a = arrays[i];
+        for (int k = 0; k < len; k++) {
+            if (a[off + k] == 0) {
+                len = k;
+                break;
+            }
+        }
+        return new String(a, off, len, StandardCharsets.ISO_8859_1);
+    }
+
+    /** {@link #cString(int, int)} without a length limit: C's {@code "%s"}. */
+    public String cString(int i) {
+        return cString(i, Integer.MAX_VALUE);
+    }
+
     /** A copy whose arguments own their bytes, safe to keep after the decoder moves on. */
     public Argv detach() {
         Argv d = new Argv(count);

@@ -41,6 +41,25 @@ public final class ReplyWriter {
     private final byte[] digits = new byte[20];
     /** Told of every error reply, for INFO's error statistics; null when nobody counts them. */
     private ErrorObserver errorObserver;
+    /** Asked whether the replies may go on growing; null when nothing limits them. */
+    private Limit limit;
+    /** The buffer size at which {@link #limit} is asked next. */
+    private long checkAt = Long.MAX_VALUE;
+    /** Nothing more is written: the client is being closed for its output limits. */
+    private boolean discarding;
+
+    /**
+     * Watches the replies as they grow, for the output buffer limits: a reply that crosses the
+     * hard limit stops being produced there, rather than after the whole of it is built.
+     */
+    @FunctionalInterface
+    public interface Limit {
+        /**
+         * The buffer is about to hold {@code bytes}: returns the size at which to ask again, or
+         * a negative number to stop writing (the writer then {@link #discard}s).
+         */
+        long reached(long bytes);
+    }
 
     /** Receives each error reply as it is written (the server counts them by error code). */
     @FunctionalInterface
@@ -60,8 +79,34 @@ public final class ReplyWriter {
         return out;
     }
 
+    /** Installs the buffer replies go into; with a {@link Limit}, the first write asks it. */
     public void buffer(ByteBuf out) {
         this.out = out;
+        if (limit != null && !discarding) {
+            checkAt = 0;
+        }
+    }
+
+    /** Installs the {@link Limit}; null removes it. */
+    public void limit(Limit limit) {
+        this.limit = limit;
+        this.checkAt = limit == null ? Long.MAX_VALUE : 0;
+    }
+
+    /**
+     * Drops what the buffer holds and every reply from now on: the client is closing without
+     * being sent anything more, as Redis's CLOSE_ASAP clients are. Errors are still counted.
+     */
+    public void discard() {
+        discarding = true;
+        checkAt = -1;
+        if (out != null) {
+            out.clear();
+        }
+    }
+
+    public boolean discarding() {
+        return discarding;
     }
 
     public int protocol() {
@@ -85,24 +130,32 @@ public final class ReplyWriter {
     }
 
     public void ok() {
-        room(5);
+        if (!room(5)) {
+            return;
+        }
         out.writeBytes(OK);
     }
 
     /** Writes already-encoded reply bytes, such as a shared constant. */
     public void raw(byte[] encoded) {
-        room(encoded.length);
+        if (!room(encoded.length)) {
+            return;
+        }
         out.writeBytes(encoded);
     }
 
     public void simple(String text) {
-        room(text.length() + 3);
+        if (!room(text.length() + 3)) {
+            return;
+        }
         out.writeByte('+');
         writeLine(text);
     }
 
     public void simple(byte[] text) {
-        room(text.length + 3);
+        if (!room(text.length + 3)) {
+            return;
+        }
         out.writeByte('+');
         out.writeBytes(text);
         out.writeBytes(CRLF);
@@ -116,18 +169,21 @@ public final class ReplyWriter {
      * strings do) is written as it is, not with a second '-'.
      */
     public void error(String message) {
-        room(message.length() + 3);
         errors++;
         int from = message.startsWith("-") ? 1 : 0;
+        // Counted even when it is not sent (a client closing over its limits), as Redis does.
+        if (errorObserver != null) {
+            errorObserver.errorReplied(message, from);
+        }
+        if (!room(message.length() + 3)) {
+            return;
+        }
         int to = message.length();
         while (to > from && isLineBreak(message.charAt(to - 1))) {
             to--;
         }
         out.writeByte('-');
         writeLine(message, from, to);
-        if (errorObserver != null) {
-            errorObserver.errorReplied(message, from);
-        }
     }
 
     private static boolean isLineBreak(char c) {
@@ -135,7 +191,9 @@ public final class ReplyWriter {
     }
 
     public void integer(long v) {
-        room(MAX_HEADER);
+        if (!room(MAX_HEADER)) {
+            return;
+        }
         if (v == 0) {
             out.writeBytes(ZERO);
         } else if (v == 1) {
@@ -152,7 +210,9 @@ public final class ReplyWriter {
     }
 
     public void bulk(byte[] v, int off, int len) {
-        room(len + MAX_HEADER + 2);
+        if (!room(len + MAX_HEADER + 2)) {
+            return;
+        }
         writeHeader(BULK_HEADERS, '$', len);
         out.writeBytes(v, off, len);
         out.writeBytes(CRLF);
@@ -168,7 +228,9 @@ public final class ReplyWriter {
 
     /** A number sent as a bulk string, as Redis replies with an integer-encoded string value. */
     public void bulk(long v) {
-        room(MAX_HEADER + 22);
+        if (!room(MAX_HEADER + 22)) {
+            return;
+        }
         int n = toDigits(v);
         writeHeader(BULK_HEADERS, '$', n);
         out.writeBytes(digits, digits.length - n, n);
@@ -176,35 +238,47 @@ public final class ReplyWriter {
     }
 
     public void emptyBulk() {
-        room(6);
+        if (!room(6)) {
+            return;
+        }
         out.writeBytes(EMPTY_BULK);
     }
 
     /** The null reply for a missing string: {@code $-1} in RESP2. */
     public void nullBulk() {
-        room(5);
+        if (!room(5)) {
+            return;
+        }
         out.writeBytes(protocol >= 3 ? NULL3 : NULL_BULK);
     }
 
     /** The null reply for a missing aggregate: {@code *-1} in RESP2. */
     public void nullArray() {
-        room(5);
+        if (!room(5)) {
+            return;
+        }
         out.writeBytes(protocol >= 3 ? NULL3 : NULL_ARRAY);
     }
 
     public void array(int n) {
-        room(MAX_HEADER);
+        if (!room(MAX_HEADER)) {
+            return;
+        }
         writeHeader(ARRAY_HEADERS, '*', n);
     }
 
     public void emptyArray() {
-        room(4);
+        if (!room(4)) {
+            return;
+        }
         out.writeBytes(EMPTY_ARRAY);
     }
 
     /** A map of {@code pairs} key/value pairs; a flat array of twice that in RESP2. */
     public void map(int pairs) {
-        room(MAX_HEADER);
+        if (!room(MAX_HEADER)) {
+            return;
+        }
         if (protocol >= 3) {
             writeHeader(MAP_HEADERS, '%', pairs);
         } else {
@@ -214,7 +288,9 @@ public final class ReplyWriter {
 
     /** A set; an array in RESP2. */
     public void set(int n) {
-        room(MAX_HEADER);
+        if (!room(MAX_HEADER)) {
+            return;
+        }
         if (protocol >= 3) {
             writeHeader(SET_HEADERS, '~', n);
         } else {
@@ -224,7 +300,9 @@ public final class ReplyWriter {
 
     /** An out-of-band push; an array in RESP2 (pub/sub messages). */
     public void push(int n) {
-        room(MAX_HEADER);
+        if (!room(MAX_HEADER)) {
+            return;
+        }
         if (protocol >= 3) {
             out.writeByte('>');
             writeLong(n);
@@ -239,7 +317,9 @@ public final class ReplyWriter {
      * {@code -inf}); a bulk string in RESP2.
      */
     public void doubleText(byte[] text) {
-        room(text.length + MAX_HEADER + 2);
+        if (!room(text.length + MAX_HEADER + 2)) {
+            return;
+        }
         if (protocol >= 3) {
             out.writeByte(',');
             out.writeBytes(text);
@@ -251,7 +331,9 @@ public final class ReplyWriter {
 
     /** A boolean; the integers 1 and 0 in RESP2. */
     public void bool(boolean v) {
-        room(4);
+        if (!room(4)) {
+            return;
+        }
         if (protocol >= 3) {
             out.writeBytes(v ? TRUE3 : FALSE3);
         } else {
@@ -261,7 +343,9 @@ public final class ReplyWriter {
 
     /** Verbatim text with a three-letter format such as {@code txt}; a plain bulk string in RESP2. */
     public void verbatim(String format, byte[] text) {
-        room(text.length + MAX_HEADER + 8);
+        if (!room(text.length + MAX_HEADER + 8)) {
+            return;
+        }
         if (protocol >= 3) {
             out.writeByte('=');
             writeLong(text.length + 4L);
@@ -277,7 +361,9 @@ public final class ReplyWriter {
 
     /** A big number given as decimal digits; a bulk string in RESP2. */
     public void bigNumber(String decimal) {
-        room(decimal.length() + MAX_HEADER + 2);
+        if (!room(decimal.length() + MAX_HEADER + 2)) {
+            return;
+        }
         if (protocol >= 3) {
             out.writeByte('(');
             writeLine(decimal);
@@ -291,7 +377,9 @@ public final class ReplyWriter {
      * RESP3 only: RESP2 has no way to say it, so callers leave it out there, as Redis does.
      */
     public void attribute(int pairs) {
-        room(MAX_HEADER);
+        if (!room(MAX_HEADER)) {
+            return;
+        }
         out.writeByte('|');
         writeLong(pairs);
         out.writeBytes(CRLF);
@@ -331,7 +419,9 @@ public final class ReplyWriter {
         int digitCount = toDigits(n);
         int headerLength = 1 + digitCount + 2;
         int end = out.writerIndex();
-        room(headerLength);
+        if (!room(headerLength)) {
+            return;
+        }
         byte[] scratch = MOVE_SCRATCH.get();
         int srcEnd = end;
         while (srcEnd > mark) {
@@ -348,17 +438,39 @@ public final class ReplyWriter {
     }
 
     /**
-     * Makes room for {@code n} more bytes, doubling the buffer when it must grow. Netty alone
-     * grows a buffer past 4 MB in 4 MB steps, copying it whole each time, which makes a reply of
-     * a few hundred megabytes (a big KEYS, a deep pipeline of GETs) take quadratic time.
+     * Makes room for {@code n} more bytes and says whether to write them: false once the writer
+     * discards. Asks the {@link Limit} when the buffer passes its check point.
      */
-    private void room(int n) {
-        if (out.writableBytes() >= n) {
-            return;
+    private boolean room(int n) {
+        if (out.writerIndex() + (long) n <= checkAt && out.writableBytes() >= n) {
+            return true;
+        }
+        return slowRoom(n);
+    }
+
+    /**
+     * Doubles the buffer when it must grow. Netty alone grows a buffer past 4 MB in 4 MB steps,
+     * copying it whole each time, which makes a reply of a few hundred megabytes (a big KEYS, a
+     * deep pipeline of GETs) take quadratic time.
+     */
+    private boolean slowRoom(int n) {
+        if (discarding) {
+            return false;
         }
         long need = (long) out.writerIndex() + n;
-        long doubled = Math.max(need, 2L * out.capacity());
-        out.capacity((int) Math.max(need, Math.min(doubled, out.maxCapacity())));
+        if (need > checkAt) {
+            long next = limit == null ? Long.MAX_VALUE : limit.reached(need);
+            if (next < 0) {
+                discard();
+                return false;
+            }
+            checkAt = next;
+        }
+        if (out.writableBytes() < n) {
+            long doubled = Math.max(need, 2L * out.capacity());
+            out.capacity((int) Math.max(need, Math.min(doubled, out.maxCapacity())));
+        }
+        return true;
     }
 
     private void writeHeader(byte[][] shared, char type, long n) {

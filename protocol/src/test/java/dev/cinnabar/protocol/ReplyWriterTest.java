@@ -315,4 +315,47 @@ class ReplyWriterTest {
         w.protocol(3);
         assertEquals(true, w.resp3());
     }
+
+    @Test
+    void aLimitIsAskedAsTheRepliesGrowAndCanStopThem() {
+        ByteBuf out = Unpooled.buffer(16);
+        ReplyWriter w = new ReplyWriter(out);
+        java.util.List<Long> asked = new java.util.ArrayList<>();
+        w.limit(bytes -> {
+            asked.add(bytes);
+            return bytes >= 100 ? -1 : bytes + 30;
+        });
+        w.ok();
+        assertEquals(java.util.List.of(5L), asked, "the first write asks");
+        for (int i = 0; i < 100; i++) {
+            w.bulk(b("0123456789"));
+        }
+        assertTrue(w.discarding());
+        assertEquals(0, out.readableBytes(), "what was buffered is dropped");
+        int calls = asked.size();
+        w.bulk(b("more"));
+        w.integer(12);
+        w.array(3);
+        int mark = w.beginDeferred();
+        w.endArray(mark, 4);
+        assertEquals(0, out.readableBytes(), "and nothing more is written");
+        assertEquals(calls, asked.size(), "nor asked");
+        assertTrue(asked.get(asked.size() - 1) >= 100);
+        w.error("ERR counted anyway");
+        assertEquals(1, w.errors());
+    }
+
+    @Test
+    void withoutALimitNothingIsAsked() {
+        ByteBuf out = Unpooled.buffer(16);
+        ReplyWriter w = new ReplyWriter(out);
+        for (int i = 0; i < 1000; i++) {
+            w.bulk(b("0123456789"));
+        }
+        assertEquals(17000, out.readableBytes());
+        w.limit(bytes -> -1);
+        w.limit(null);
+        w.ok();
+        assertEquals(17005, out.readableBytes());
+    }
 }

@@ -1,13 +1,13 @@
 package dev.cinnabar.server;
 
-import dev.cinnabar.server.command.CommandTable;
 import dev.cinnabar.server.commands.CommandFamilies;
 import dev.cinnabar.server.config.ConfigError;
 import dev.cinnabar.server.config.ConfigHooks;
 import dev.cinnabar.server.config.ServerConfig;
-import dev.cinnabar.server.engine.Clock;
+import dev.cinnabar.server.db.Clock;
 import dev.cinnabar.server.engine.Engine;
 import dev.cinnabar.server.engine.Shutdown;
+import dev.cinnabar.server.exec.CommandHandlers;
 import dev.cinnabar.server.log.ServerLog;
 import dev.cinnabar.server.net.NettyTransport;
 import java.io.IOException;
@@ -27,7 +27,7 @@ public final class CinnabarServer implements ConfigHooks, Shutdown.Hooks {
     private Path pidFile;
     private SystemdNotify systemd;
 
-    private CinnabarServer(ServerConfig config, CommandTable commands) {
+    private CinnabarServer(ServerConfig config, CommandHandlers commands) {
         this.config = config;
         this.engine = new Engine(config, Clock.SYSTEM, commands);
         this.transport = new NettyTransport(engine, config);
@@ -38,13 +38,13 @@ public final class CinnabarServer implements ConfigHooks, Shutdown.Hooks {
      * be opened, after logging why in Redis's words.
      */
     public static CinnabarServer start(ServerConfig config) throws IOException {
-        return start(config, CommandFamilies.newTable());
+        return start(config, CommandFamilies.newHandlers());
     }
 
     /** Like {@link #start(ServerConfig)} with a command table built beforehand (see Main). */
-    public static CinnabarServer start(ServerConfig config, CommandTable commands) throws IOException {
+    public static CinnabarServer start(ServerConfig config, CommandHandlers commands) throws IOException {
         CinnabarServer s = new CinnabarServer(config, commands);
-        applyRenames(s.engine.commands(), config);
+        applyRenames(commands, config);
         s.systemd = SystemdNotify.forConfig(config);
         ServerLog.role(config.masterHost.isEmpty() ? 'M' : 'S');
         try {
@@ -80,9 +80,9 @@ public final class CinnabarServer implements ConfigHooks, Shutdown.Hooks {
     }
 
     /** The rename-command lines, checked when the file was read, applied to the live table. */
-    private static void applyRenames(CommandTable table, ServerConfig config) {
+    private static void applyRenames(CommandHandlers commands, ServerConfig config) {
         for (String[] r : config.renamedCommands) {
-            table.rename(r[0], r[1]);
+            commands.table().rename(r[0], r[1]);
         }
     }
 
@@ -143,7 +143,7 @@ public final class CinnabarServer implements ConfigHooks, Shutdown.Hooks {
 
     @Override
     public void accessTrackingChanged(ServerConfig c) {
-        engine.applyAccessTracking();
+        engine.server().applyAccessTracking();
     }
 
     @Override

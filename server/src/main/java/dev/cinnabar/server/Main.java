@@ -9,6 +9,7 @@ import dev.cinnabar.server.config.MaxMemoryWarnings;
 import dev.cinnabar.server.config.OpenFilesLimit;
 import dev.cinnabar.server.config.ServerArguments;
 import dev.cinnabar.server.config.ServerConfig;
+import dev.cinnabar.server.exec.CommandHandlers;
 import dev.cinnabar.server.log.ServerLog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +55,7 @@ public final class Main {
         warmUpInBackground();
         // Parsing the command metadata and linking the handlers is the largest part of a start;
         // it needs nothing from the configuration, so it runs beside the config loading.
-        CompletableFuture<CommandTable> commands = CompletableFuture.supplyAsync(CommandFamilies::newTable,
+        CompletableFuture<CommandHandlers> commands = CompletableFuture.supplyAsync(CommandFamilies::newHandlers,
                 r -> daemon(r, "cinnabar-commands").start());
         for (String a : args) {
             if (a.equalsIgnoreCase("--sentinel")) {
@@ -135,8 +136,8 @@ public final class Main {
      * Reads the configuration the arguments name. A bad line ends the process with Redis's
      * banner on standard error; an unreadable file with a log line; both with status 1.
      */
-    private static Set<String> load(ServerConfig config, ServerArguments cli, CompletableFuture<CommandTable> commands) {
-        ConfigLoader loader = new ConfigLoader(config, () -> commandNames(commands.join()));
+    private static Set<String> load(ServerConfig config, ServerArguments cli, CompletableFuture<CommandHandlers> commands) {
+        ConfigLoader loader = new ConfigLoader(config, () -> commandNames(commands.join().table()));
         if (cli.noArguments) {
             return loader.seen();
         }

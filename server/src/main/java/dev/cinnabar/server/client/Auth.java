@@ -20,7 +20,7 @@ public final class Auth {
 
     /** True when the default user has no password, so AUTH with a password alone is a mistake. */
     public static boolean defaultUserHasNoPassword(Client c) {
-        return !c.engine.config().authRequired();
+        return !c.server.config().authRequired();
     }
 
     /**
@@ -39,7 +39,7 @@ public final class Auth {
 
     /** Checks {@code argv[passwordIndex]} as the default user's password; see {@link #authenticate}. */
     public static boolean authenticateDefault(Client c, Argv argv, int passwordIndex) {
-        String required = c.engine.config().requirePass;
+        String required = c.server.config().requirePass;
         if (!required.isEmpty()
                 && !sameSecret(ServerConfig.bytes(required), argv.copy(passwordIndex))) {
             return false;

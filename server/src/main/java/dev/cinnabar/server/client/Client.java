@@ -5,9 +5,9 @@ import dev.cinnabar.protocol.ReplyWriter;
 import dev.cinnabar.protocol.RequestDecoder;
 import dev.cinnabar.server.command.CommandSpec;
 import dev.cinnabar.server.db.Db;
-import dev.cinnabar.server.engine.Engine;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import java.util.ArrayDeque;
 import java.util.BitSet;
 
 /**
@@ -16,14 +16,52 @@ import java.util.BitSet;
  *
  * <p>Command handlers receive the client and find everything through it: the arguments
  * ({@link #argv}), the reply ({@link #reply}), the database ({@link #db}) and the server
- * ({@link #engine}).
+ * ({@link #server}).
+ *
+ * <p>What the client is doing is one set of {@link #state} bits, and input processing asks one
+ * question of them before each command: {@link #canRunCommand()}. The bits that do not stop the
+ * input ({@link #MULTI}, {@link #SUBSCRIBED}) decide what the dispatcher does with the command.
  */
 public final class Client {
     /** The user every connection starts as, and the only one until ACL users exist. */
     public static final String DEFAULT_USER = "default";
 
+    // ------------------------------------------------------------------ state bits
+
+    /** The connection closes once the replies written so far have been sent. */
+    public static final int CLOSE_AFTER_REPLY = 1;
+    /** The connection is gone; nothing more is read or written. */
+    public static final int CLOSED = 1 << 1;
+    /** The client shut its sending side while its commands waited for output to drain. */
+    public static final int INPUT_ENDED = 1 << 2;
+    /** A command is held by CLIENT PAUSE ({@link #postponed}); flag {@code b}. */
+    public static final int PAUSED = 1 << 3;
+    /** A blocking command waits for keys; flag {@code b}. */
+    public static final int BLOCKED = 1 << 4;
+    /** Its unsent replies passed the back-pressure threshold; it waits for them to drain. */
+    public static final int OUTPUT_HELD = 1 << 5;
+    /**
+     * Its command holds the engine (a script past busy-reply-threshold): what it sends meanwhile
+     * is kept for afterwards, and its half-written reply is not sent (Redis's protectClient).
+     */
+    public static final int RUNNING_LONG_TASK = 1 << 6;
+    /** Between MULTI and EXEC: commands are queued. */
+    public static final int MULTI = 1 << 7;
+    /** RESP2 pub/sub context: only the subscription commands, PING, QUIT and RESET are accepted. */
+    public static final int SUBSCRIBED = 1 << 8;
+
+    /**
+     * Over its output-buffer limits: its replies are dropped and it is closed once the running
+     * command ends (Redis's CLOSE_ASAP).
+     */
+    public static final int CLOSE_ASAP = 1 << 9;
+
+    /** Any of these stops the next command from running. */
+    private static final int WAITS = CLOSE_AFTER_REPLY | CLOSED | CLOSE_ASAP | PAUSED | BLOCKED | OUTPUT_HELD
+            | RUNNING_LONG_TASK;
+
     public final long id;
-    public final Engine engine;
+    public final ServerContext server;
     /** Null for clients without a connection (scripts, tests). */
     public final Channel channel;
     public final String remoteAddress;
@@ -37,6 +75,7 @@ public final class Client {
     public CommandSpec command;
     public CommandSpec lastCommand;
     private Db db;
+    private int state;
     public boolean authenticated;
     public String user = DEFAULT_USER;
     /** Set by CLIENT SETNAME / HELLO SETNAME; null when unnamed. */
@@ -66,11 +105,10 @@ public final class Client {
     public boolean replySkipNext;
     /** The reply of the command being run is dropped (the one after CLIENT REPLY SKIP). */
     public boolean replySkip;
-    /**
-     * The command held back by CLIENT PAUSE (flag {@code b}), with arguments of its own, run
-     * when the pause ends; null when the client is not held.
-     */
-    public Argv postponed;
+    /** The command held back by CLIENT PAUSE, with arguments of its own; see {@link #postpone}. */
+    private Argv postponed;
+    /** Input that arrived while {@link #RUNNING_LONG_TASK}; fed to the decoder afterwards. */
+    private ArrayDeque<ByteBuf> heldInput;
     /** Replies not sent yet, and the state of the output-buffer limits and back-pressure. */
     public final ClientOutput output;
     /**
@@ -79,27 +117,101 @@ public final class Client {
      */
     private BitSet redacted;
 
-    /** The connection closes once the replies written so far have been sent. */
-    public boolean closeAfterReply;
-    /** The client shut its sending side while its commands waited for output to drain. */
-    public boolean inputEnded;
-    /** The connection is gone; nothing more is read or written. */
-    public boolean closed;
     /** Queued for the end-of-batch flush. */
     public boolean pendingFlush;
 
-    public Client(long id, Engine engine, Channel channel, String remoteAddress, String localAddress) {
+    // What the running command asked of its propagation; reset before each command.
+    private Argv propagateAs;
+    private boolean forcePropagation;
+    private boolean preventPropagation;
+    private long changes = -1;
+
+    public Client(long id, ServerContext server, Channel channel, String remoteAddress, String localAddress) {
         this.id = id;
-        this.engine = engine;
+        this.server = server;
         this.channel = channel;
         this.remoteAddress = remoteAddress;
         this.localAddress = localAddress;
-        this.createdMillis = engine.clock().millis();
+        this.createdMillis = server.clock().millis();
         this.lastInteractionMillis = createdMillis;
         this.output = new ClientOutput(createdMillis);
-        this.db = engine.keyspace().db(0);
-        this.authenticated = !engine.config().authRequired();
-        this.reply.errorObserver(engine.stats().errors);
+        this.db = server.keyspace().db(0);
+        this.authenticated = !server.config().authRequired();
+        this.reply.errorObserver(server.stats().errors);
+    }
+
+    // ------------------------------------------------------------------ state
+
+    /**
+     * The question input processing asks before it runs this client's next command: false while
+     * the client is closing, holds a command back for CLIENT PAUSE, waits for keys, waits for its
+     * replies to drain, or runs the command that holds the engine.
+     */
+    public boolean canRunCommand() {
+        return (state & WAITS) == 0;
+    }
+
+    public boolean has(int bits) {
+        return (state & bits) != 0;
+    }
+
+    public void set(int bits) {
+        state |= bits;
+    }
+
+    public void clear(int bits) {
+        state &= ~bits;
+    }
+
+    public boolean isClosed() {
+        return (state & CLOSED) != 0;
+    }
+
+    /** Closing or closed: nothing more is run for this client. */
+    public boolean isClosing() {
+        return (state & (CLOSED | CLOSE_AFTER_REPLY | CLOSE_ASAP)) != 0;
+    }
+
+    /** The connection closes once what has been replied so far is sent (QUIT, protocol errors). */
+    public void closeAfterReply() {
+        state |= CLOSE_AFTER_REPLY;
+    }
+
+    /** Held by CLIENT PAUSE. */
+    public boolean isPostponed() {
+        return postponed != null;
+    }
+
+    /** The held command, for CLIENT LIST; null when none is held. */
+    public Argv postponed() {
+        return postponed;
+    }
+
+    /** CLIENT PAUSE holds the running command: it keeps a copy of its arguments to run later. */
+    void postpone() {
+        postponed = argv.detach();
+        state |= PAUSED;
+    }
+
+    /** The pause is over for this client: the held command, now to be run, or null. */
+    public Argv takePostponed() {
+        Argv a = postponed;
+        postponed = null;
+        state &= ~PAUSED;
+        return a;
+    }
+
+    /** Keeps input that arrived while the client's own command holds the engine. */
+    public void holdInput(ByteBuf data) {
+        if (heldInput == null) {
+            heldInput = new ArrayDeque<>();
+        }
+        heldInput.add(data);
+    }
+
+    /** The next piece of held input, or null. */
+    public ByteBuf takeHeldInput() {
+        return heldInput == null ? null : heldInput.poll();
     }
 
     /**
@@ -110,13 +222,13 @@ public final class Client {
      * tracking) must be cleared here as well when it is added.
      */
     public void clearConnectionState() {
-        db = engine.keyspace().db(0);
+        db = server.keyspace().db(0);
         reply.protocol(2);
         user = DEFAULT_USER;
-        authenticated = !engine.config().authRequired();
+        authenticated = !server.config().authRequired();
         name = null;
         if (monitor) {
-            engine.clients().monitors().remove(this);
+            server.clients().monitors().remove(this);
             monitor = false;
         }
         replyOff = false;
@@ -157,9 +269,60 @@ public final class Client {
         }
     }
 
-    /** Held by CLIENT PAUSE. */
-    public boolean isPostponed() {
-        return postponed != null;
+    // ------------------------------------------------------------------ the running command's effects
+
+    /**
+     * Replicas and the AOF are to see {@code command} instead of the running command's own
+     * arguments (Redis's rewriteClientCommandVector): SET EX becomes SET PXAT, GETDEL a DEL.
+     * Build it only when {@code server.propagation().active()}; it must stay unchanged until the
+     * command ends.
+     */
+    public void propagateAs(Argv command) {
+        propagateAs = command;
+    }
+
+    /** The command propagates even when it changed nothing (FLUSHALL on an empty server). */
+    public void forcePropagation() {
+        forcePropagation = true;
+    }
+
+    /** The command does not propagate itself; what it propagates it adds on its own. */
+    public void preventPropagation() {
+        preventPropagation = true;
+    }
+
+    /**
+     * The command counts as {@code n} changes towards the save points, where Redis counts other
+     * than one per key changed (RENAME counts one, not two).
+     */
+    public void changes(long n) {
+        changes = n;
+    }
+
+    /** Forgets the previous command's requests; the dispatcher calls it before each command. */
+    public void clearEffects() {
+        propagateAs = null;
+        forcePropagation = false;
+        preventPropagation = false;
+        changes = -1;
+    }
+
+    /** The rewrite asked for, or null. */
+    public Argv propagatedAs() {
+        return propagateAs;
+    }
+
+    public boolean propagationForced() {
+        return forcePropagation;
+    }
+
+    public boolean propagationPrevented() {
+        return preventPropagation;
+    }
+
+    /** The changes the command declared, or -1 when it left them to the write path's count. */
+    public long declaredChanges() {
+        return changes;
     }
 
     public Db db() {
@@ -179,6 +342,22 @@ public final class Client {
         ByteBuf out = reply.buffer();
         reply.buffer(null);
         return out;
+    }
+
+    /**
+     * Gives back what the client holds outside the heap's reach: its output buffer and any
+     * input kept while it ran a long task. Called once, when the client is freed.
+     */
+    void releaseBuffers() {
+        ByteBuf out = takeOutput();
+        if (out != null) {
+            out.release();
+        }
+        if (heldInput != null) {
+            for (ByteBuf b; (b = heldInput.poll()) != null; ) {
+                b.release();
+            }
+        }
     }
 
     /**

@@ -31,7 +31,7 @@ public final class ClientListFormat {
         long qbufFree = Math.max(0, c.decoder.capacity() - qbuf);
         long argvMem = 0;
         int argc = 0;
-        Argv a = c.isPostponed() ? c.postponed : running ? c.argv : null;
+        Argv a = c.isPostponed() ? c.postponed() : running ? c.argv : null;
         if (a != null) {
             argc = a.count();
             for (int i = 0; i < argc; i++) {
@@ -101,10 +101,10 @@ public final class ClientListFormat {
         if (c.pubsub) {
             sb.append('P');
         }
-        if (c.isPostponed()) {
+        if (c.has(Client.PAUSED | Client.BLOCKED)) {
             sb.append('b');
         }
-        if (c.closeAfterReply) {
+        if (c.has(Client.CLOSE_AFTER_REPLY)) {
             sb.append('c');
         }
         if (c.unixSocket) {

@@ -23,11 +23,6 @@ public final class ClientOutput {
 
     /** Bytes the engine handed to the transport that are not in the channel's buffer yet. */
     public final AtomicLong inTransit = new AtomicLong();
-    /**
-     * The engine stopped running this client's commands until its replies drain; the I/O side
-     * reads it to know whether a writability change should wake the engine.
-     */
-    public volatile boolean held;
     /** Unix seconds since when the soft limit has been exceeded without a break; 0 when it is not. */
     public long softLimitSince;
 

@@ -89,7 +89,7 @@ public final class ClientPause {
 
     /** Parks the client's current command until the pause ends. */
     public void postpone(Client c) {
-        c.postponed = c.argv.detach();
+        c.postpone();
         postponed.addLast(c);
     }
 
@@ -99,10 +99,10 @@ public final class ClientPause {
 
     /** A client went away: it has nothing left to run. */
     public void forget(Client c) {
-        if (c.postponed != null) {
+        if (c.isPostponed()) {
             postponed.remove(c);
             released.remove(c);
-            c.postponed = null;
+            c.takePostponed();
         }
     }
 
@@ -113,7 +113,7 @@ public final class ClientPause {
 
     /**
      * The clients let go since the last call, in the order they were held. They keep their
-     * held command ({@link Client#postponed}) for the engine to run, which may hold it again.
+     * held command ({@link Client#postponed()}) for the engine to run, which may hold it again.
      */
     public List<Client> takeReleased() {
         if (released.isEmpty()) {

@@ -1,5 +1,7 @@
 package dev.cinnabar.server.client;
 
+import dev.cinnabar.datatypes.value.JvmSizes;
+import io.netty.buffer.ByteBuf;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -10,6 +12,13 @@ import java.util.Map;
  * client state kept across clients: the monitors and the pause with its held clients.
  */
 public final class ClientRegistry {
+    /**
+     * Heap of a connection beyond its buffers: the client with its decoder, reply writer and
+     * argument slices (about 870 bytes, measured), and about as much again for Netty's channel,
+     * pipeline, handler and outbound queue.
+     */
+    public static final long CLIENT_FIXED = 2048;
+
     private final Map<Long, Client> byId = new LinkedHashMap<>();
     private final Monitors monitors = new Monitors();
     private final ClientPause pause = new ClientPause();
@@ -18,13 +27,20 @@ public final class ClientRegistry {
         byId.put(c.id, c);
     }
 
-    /** The client is gone: it no longer monitors nor waits for the pause to end. */
+    /**
+     * The client is gone (the engine frees it, and only the engine): it is closed, no longer
+     * monitors nor waits for the pause to end, and its buffers are given back. Per-client state
+     * that later features keep across clients (subscriptions, blocked keys, watched keys) is
+     * dropped here too.
+     */
     public void remove(Client c) {
+        c.set(Client.CLOSED);
         byId.remove(c.id);
         if (c.monitor) {
             monitors.remove(c);
         }
         pause.forget(c);
+        c.releaseBuffers();
     }
 
     public Client get(long id) {
@@ -50,5 +66,28 @@ public final class ClientRegistry {
     /** Clients held by a pause or by a blocking command (INFO's {@code blocked_clients}). */
     public int blockedCount() {
         return pause.postponedCount();
+    }
+
+    /** The heap every connected client holds: see {@link #memoryOf}. */
+    public long memory() {
+        long total = 0;
+        for (Client c : byId.values()) {
+            total += memoryOf(c);
+        }
+        return total;
+    }
+
+    /** One client's memory: fixed part, query buffer, reply buffer not yet handed to the network. */
+    public static long memoryOf(Client c) {
+        long bytes = CLIENT_FIXED;
+        int query = c.decoder.capacity();
+        if (query > 0) {
+            bytes += JvmSizes.byteArray(query);
+        }
+        ByteBuf out = c.reply.buffer();
+        if (out != null) {
+            bytes += out.capacity();
+        }
+        return bytes;
     }
 }

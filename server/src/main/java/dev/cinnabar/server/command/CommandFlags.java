@@ -32,19 +32,24 @@ public final class CommandFlags {
     public static final long NO_MULTI = 1L << 21;
     public static final long MOVABLE_KEYS = 1L << 22;
     public static final long ALLOW_BUSY = 1L << 23;
+    /**
+     * The command may touch any key (SCAN, RANDOMKEY): the deletions its lazy expiry propagates
+     * are not wrapped in MULTI/EXEC, as active expiry's are not (Redis's CMD_TOUCHES_ARBITRARY_KEYS).
+     */
+    public static final long TOUCHES_ARBITRARY_KEYS = 1L << 24;
 
     /**
      * Flags Redis keeps to itself: COMMAND INFO never lists them, so metadata read from a real
      * server never has them either; they are set by hand where a command needs them.
      */
-    public static final long HIDDEN = MAY_REPLICATE | SENTINEL | ONLY_SENTINEL | PROTECTED;
+    public static final long HIDDEN = MAY_REPLICATE | SENTINEL | ONLY_SENTINEL | PROTECTED | TOUCHES_ARBITRARY_KEYS;
 
     /** Names indexed by bit position. */
     static final String[] NAMES = {
         "write", "readonly", "denyoom", "module", "admin", "pubsub", "noscript", "blocking",
         "loading", "stale", "skip_monitor", "skip_slowlog", "asking", "fast", "no_auth",
         "may_replicate", "sentinel", "only_sentinel", "no_mandatory_keys", "protected",
-        "no_async_loading", "no_multi", "movablekeys", "allow_busy",
+        "no_async_loading", "no_multi", "movablekeys", "allow_busy", "touches_arbitrary_keys",
     };
 
     private CommandFlags() {

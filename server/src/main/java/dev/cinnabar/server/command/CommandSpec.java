@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * One command's metadata, as Redis publishes it through COMMAND INFO and COMMAND DOCS, plus its
- * handler and call statistics. Container commands (CONFIG, CLIENT, OBJECT, ...) hold their
+ * call statistics; what runs it is bound to its {@link #id()} elsewhere, so metadata knows no
+ * handlers. Container commands (CONFIG, CLIENT, OBJECT, ...) hold their
  * subcommands, each a CommandSpec of its own with the full name {@code container|sub}.
  */
 public final class CommandSpec {
@@ -44,7 +45,8 @@ public final class CommandSpec {
     public final CommandSpec parent;
     private final List<CommandSpec> subcommands = new ArrayList<>();
     private CommandLookup subcommandLookup;
-    CommandHandler handler;
+    /** Position in the table: handlers and other per-command data are kept in arrays by it. */
+    int id = -1;
 
     /** Counters for INFO commandstats. */
     public long calls;
@@ -111,13 +113,9 @@ public final class CommandSpec {
         return subcommandLookup == null ? null : subcommandLookup.find(argv, index);
     }
 
-    public CommandHandler handler() {
-        return handler;
-    }
-
-    /** Runs the handler; the dispatcher has checked arity and permissions already. */
-    public void execute(dev.cinnabar.server.client.Client c) {
-        handler.execute(c);
+    /** This command's position among all commands and subcommands of its table, from 0. */
+    public int id() {
+        return id;
     }
 
     void addSubcommand(CommandSpec sub) {

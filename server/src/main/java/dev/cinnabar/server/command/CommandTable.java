@@ -14,9 +14,9 @@ import java.util.Map;
 
 /**
  * Every command the server knows: metadata read from the JSON files under
- * {@code /commands/} (one per Redis command group, listed in {@code groups.txt}) joined with the
- * handlers that command families bind by name. A command without a handler, or a handler without
- * metadata, fails the start: the table and the code cannot drift apart.
+ * {@code /commands/} (one per Redis command group, listed in {@code groups.txt}). The handlers
+ * that command families bind by name are joined to it by the command handlers of the exec
+ * package, which refuse a command without a handler and a handler without metadata.
  */
 public final class CommandTable {
     private static final String RESOURCE_DIR = "/commands/";
@@ -47,6 +47,15 @@ public final class CommandTable {
         return t;
     }
 
+    /**
+     * Adds the commands described by {@code json} (an array of commands in the shipped files'
+     * form) to this table; for commands that exist only in tests.
+     */
+    public void add(String json, String source) {
+        addAll(json, source);
+        lookup = new CommandLookup(topLevel);
+    }
+
     private void addAll(String json, String source) {
         Object parsed = Json.parse(json);
         if (!(parsed instanceof List)) {
@@ -63,6 +72,7 @@ public final class CommandTable {
     }
 
     private void index(CommandSpec spec) {
+        spec.id = byFullName.size();
         byFullName.put(spec.fullName, spec);
         for (CommandSpec sub : spec.subcommands()) {
             index(sub);
@@ -118,39 +128,6 @@ public final class CommandTable {
         return true;
     }
 
-    /** Binds a handler to a command by full name ({@code get}, {@code config|get}). */
-    public void bind(String fullName, CommandHandler handler) {
-        CommandSpec spec = byFullName.get(fullName);
-        if (spec == null) {
-            throw new IllegalStateException("handler for " + fullName + " has no command metadata");
-        }
-        if (spec.handler != null) {
-            throw new IllegalStateException("two handlers for " + fullName);
-        }
-        if (!spec.needsHandler()) {
-            throw new IllegalStateException(fullName + " is a container; bind its subcommands");
-        }
-        spec.handler = handler;
-    }
-
-    /** Commands whose metadata has no handler bound; empty once every family registered. */
-    public List<String> unbound() {
-        List<String> missing = new ArrayList<>();
-        for (CommandSpec s : byFullName.values()) {
-            if (s.needsHandler() && s.handler == null) {
-                missing.add(s.fullName);
-            }
-        }
-        return missing;
-    }
-
-    public void requireComplete() {
-        List<String> missing = unbound();
-        if (!missing.isEmpty()) {
-            throw new IllegalStateException("commands without a handler: " + missing);
-        }
-    }
-
     /** The top-level command named by argument {@code index}, or null. Allocates nothing. */
     public CommandSpec lookup(Argv argv, int index) {
         return lookup.find(argv, index);
@@ -166,6 +143,22 @@ public final class CommandTable {
 
     public Collection<CommandSpec> topLevel() {
         return Collections.unmodifiableList(topLevel);
+    }
+
+    /** How many commands and subcommands there are: every {@link CommandSpec#id()} is below it. */
+    public int size() {
+        return byFullName.size();
+    }
+
+    /** CONFIG RESETSTAT: every command's calls, time, failures and latency histogram. */
+    public void resetStats() {
+        for (CommandSpec spec : byFullName.values()) {
+            spec.calls = 0;
+            spec.microseconds = 0;
+            spec.failedCalls = 0;
+            spec.rejectedCalls = 0;
+            spec.latencyHistogram = null;
+        }
     }
 
     /** Every command and subcommand. */

@@ -5,7 +5,7 @@ import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.client.ClientListFormat;
 import dev.cinnabar.server.client.ClientPause;
 import dev.cinnabar.server.command.CommandError;
-import dev.cinnabar.server.command.CommandTable;
+import dev.cinnabar.server.exec.CommandHandlers;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
@@ -69,7 +69,7 @@ public final class ClientCommands implements CommandFamily {
     };
 
     @Override
-    public void register(CommandTable t) {
+    public void register(CommandHandlers t) {
         t.bind("client|id", ClientCommands::id);
         t.bind("client|getname", ClientCommands::getname);
         t.bind("client|setname", ClientCommands::setname);
@@ -100,10 +100,10 @@ public final class ClientCommands implements CommandFamily {
      */
     static void list(Client c) {
         int argc = c.argv.count();
-        StringBuilder sb = new StringBuilder(320 * Math.max(1, c.engine.clients().size()));
+        StringBuilder sb = new StringBuilder(320 * Math.max(1, c.server.clients().size()));
         if (argc == 4 && c.argv.is(2, "type")) {
             int type = clientType(c, 3);
-            for (Client other : c.engine.clients().all()) {
+            for (Client other : c.server.clients().all()) {
                 if (typeOf(other) == type) {
                     appendInfo(sb, other, c);
                 }
@@ -111,7 +111,7 @@ public final class ClientCommands implements CommandFamily {
         } else if (argc > 3 && c.argv.is(2, "id")) {
             for (int i = 3; i < argc; i++) {
                 long id = Args.longArg(c, i, "ERR Invalid client ID");
-                Client other = c.engine.clients().get(id);
+                Client other = c.server.clients().get(id);
                 if (other != null) {
                     appendInfo(sb, other, c);
                 }
@@ -119,7 +119,7 @@ public final class ClientCommands implements CommandFamily {
         } else if (argc != 2) {
             throw new CommandError(Errors.SYNTAX);
         } else {
-            for (Client other : c.engine.clients().all()) {
+            for (Client other : c.server.clients().all()) {
                 appendInfo(sb, other, c);
             }
         }
@@ -127,7 +127,7 @@ public final class ClientCommands implements CommandFamily {
     }
 
     private static void appendInfo(StringBuilder sb, Client who, Client caller) {
-        ClientListFormat.append(sb, who, caller.engine.clock().millis(), ClientListFormat.pendingOutput(who), who == caller);
+        ClientListFormat.append(sb, who, caller.server.clock().millis(), ClientListFormat.pendingOutput(who), who == caller);
         sb.append('\n');
     }
 
@@ -154,7 +154,7 @@ public final class ClientCommands implements CommandFamily {
         if (c.argv.is(i, "master")) {
             return TYPE_MASTER;
         }
-        throw new CommandError("ERR Unknown client type '" + ConnectionCommands.cString(c.argv, i) + "'");
+        throw new CommandError("ERR Unknown client type '" + c.argv.cString(i) + "'");
     }
 
     /*
@@ -177,7 +177,7 @@ public final class ClientCommands implements CommandFamily {
         long maxAge = 0;
         boolean skipMe = true;
         if (argc == 3) {
-            addr = cStringArg(c, 2);
+            addr = c.argv.cString(2);
             skipMe = false;
         } else {
             for (int i = 2; i < argc; i += 2) {
@@ -187,13 +187,13 @@ public final class ClientCommands implements CommandFamily {
                 } else if (c.argv.is(i, "type") && more) {
                     type = clientType(c, i + 1);
                 } else if (c.argv.is(i, "addr") && more) {
-                    addr = cStringArg(c, i + 1);
+                    addr = c.argv.cString(i + 1);
                 } else if (c.argv.is(i, "laddr") && more) {
-                    laddr = cStringArg(c, i + 1);
+                    laddr = c.argv.cString(i + 1);
                 } else if (c.argv.is(i, "user") && more) {
                     // Until ACL users exist there is only the default one.
                     if (!c.argv.string(i + 1).equals(Client.DEFAULT_USER)) {
-                        throw new CommandError("ERR No such user '" + ConnectionCommands.cString(c.argv, i + 1) + "'");
+                        throw new CommandError("ERR No such user '" + c.argv.cString(i + 1) + "'");
                     }
                     user = Client.DEFAULT_USER;
                 } else if (c.argv.is(i, "skipme") && more) {
@@ -211,10 +211,10 @@ public final class ClientCommands implements CommandFamily {
                 }
             }
         }
-        long nowSeconds = c.engine.clock().millis() / 1000;
+        long nowSeconds = c.server.clock().millis() / 1000;
         int killed = 0;
         boolean closeSelf = false;
-        for (Client other : c.engine.clients().all().toArray(new Client[0])) {
+        for (Client other : c.server.clients().all().toArray(new Client[0])) {
             if (addr != null && !addr.equals(other.remoteAddress)
                     || laddr != null && !laddr.equals(other.localAddress)
                     || type != -1 && typeOf(other) != type
@@ -227,7 +227,7 @@ public final class ClientCommands implements CommandFamily {
             if (other == c) {
                 closeSelf = true;
             } else {
-                c.engine.kill(other);
+                c.server.control().kill(other);
             }
             killed++;
         }
@@ -240,13 +240,8 @@ public final class ClientCommands implements CommandFamily {
             c.reply.integer(killed);
         }
         if (closeSelf) {
-            c.closeAfterReply = true;
+            c.closeAfterReply();
         }
-    }
-
-    /** Argument {@code i} as Redis compares it with strcmp: up to its first NUL byte. */
-    private static String cStringArg(Client c, int i) {
-        return ConnectionCommands.cString(c.argv, i);
     }
 
     /*
@@ -258,7 +253,7 @@ public final class ClientCommands implements CommandFamily {
     static void pause(Client c) {
         int argc = c.argv.count();
         if (argc > 4) {
-            throw new CommandError(subcommandSyntax(c));
+            throw new CommandError(Errors.subcommandSyntax(c.argv));
         }
         int type = ClientPause.ALL;
         if (argc == 4) {
@@ -272,16 +267,16 @@ public final class ClientCommands implements CommandFamily {
         if (timeout < 0) {
             throw new CommandError("ERR timeout is negative");
         }
-        long now = c.engine.clock().millis();
+        long now = c.server.clock().millis();
         // Redis adds the current time only to a positive timeout; 0 stays an end in the past.
         long end = timeout > 0 ? timeout + now : 0;
-        c.engine.clients().pause().pause(end, type, now);
+        c.server.clients().pause().pause(end, type, now);
         c.reply.ok();
     }
 
     // CLIENT UNPAUSE
     static void unpause(Client c) {
-        c.engine.clients().pause().unpause();
+        c.server.clients().pause().unpause();
         c.reply.ok();
     }
 
@@ -327,16 +322,6 @@ public final class ClientCommands implements CommandFamily {
             return false;
         }
         throw new CommandError(Errors.SYNTAX);
-    }
-
-    /** Redis's reply when a subcommand gets an argument count its handler does not take. */
-    private static String subcommandSyntax(Client c) {
-        String sub = ConnectionCommands.cString(c.argv, 1);
-        if (sub.length() > 128) {
-            sub = sub.substring(0, 128);
-        }
-        return "ERR unknown subcommand or wrong number of arguments for '" + sub
-                + "'. Try " + ConnectionCommands.cString(c.argv, 0).toUpperCase(Locale.ROOT) + " HELP.";
     }
 
     // CLIENT ID
@@ -389,10 +374,10 @@ public final class ClientCommands implements CommandFamily {
         } else if (c.argv.is(2, "lib-ver")) {
             libName = false;
         } else {
-            throw new CommandError("ERR Unrecognized option '" + ConnectionCommands.cString(c.argv, 2) + "'");
+            throw new CommandError("ERR Unrecognized option '" + c.argv.cString(2) + "'");
         }
         if (!printable(c.argv, 3)) {
-            throw new CommandError("ERR " + ConnectionCommands.cString(c.argv, 2)
+            throw new CommandError("ERR " + c.argv.cString(2)
                     + " cannot contain spaces, newlines or special characters.");
         }
         String value = c.argv.length(3) == 0 ? null : c.argv.string(3);

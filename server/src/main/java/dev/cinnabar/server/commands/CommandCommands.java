@@ -12,6 +12,7 @@ import dev.cinnabar.server.command.CommandSpec;
 import dev.cinnabar.server.command.CommandTable;
 import dev.cinnabar.server.command.KeyFlags;
 import dev.cinnabar.server.command.KeyResult;
+import dev.cinnabar.server.exec.CommandHandlers;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 
@@ -43,7 +44,7 @@ public final class CommandCommands implements CommandFamily {
     };
 
     @Override
-    public void register(CommandTable t) {
+    public void register(CommandHandlers t) {
         t.bind("command", CommandCommands::command);
         t.bind("command|count", CommandCommands::count);
         t.bind("command|info", CommandCommands::info);
@@ -61,7 +62,7 @@ public final class CommandCommands implements CommandFamily {
 
     // COMMAND COUNT
     static void count(Client c) {
-        c.reply.integer(c.engine.commands().topLevel().size());
+        c.reply.integer(c.server.commands().topLevel().size());
     }
 
     // COMMAND INFO [command-name ...]
@@ -71,7 +72,7 @@ public final class CommandCommands implements CommandFamily {
             infoAll(c);
             return;
         }
-        CommandTable table = c.engine.commands();
+        CommandTable table = c.server.commands();
         c.reply.array(a.count() - 2);
         for (int i = 2; i < a.count(); i++) {
             CommandReplies.info(c.reply, table.get(a.latin1(i)));
@@ -79,7 +80,7 @@ public final class CommandCommands implements CommandFamily {
     }
 
     private static void infoAll(Client c) {
-        Collection<CommandSpec> all = c.engine.commands().topLevel();
+        Collection<CommandSpec> all = c.server.commands().topLevel();
         c.reply.array(all.size());
         for (CommandSpec cmd : all) {
             CommandReplies.info(c.reply, cmd);
@@ -91,7 +92,7 @@ public final class CommandCommands implements CommandFamily {
         Argv a = c.argv;
         ReplyWriter w = c.reply;
         if (a.count() == 2) {
-            Collection<CommandSpec> all = c.engine.commands().topLevel();
+            Collection<CommandSpec> all = c.server.commands().topLevel();
             w.map(all.size());
             for (CommandSpec cmd : all) {
                 w.bulk(cmd.fullName);
@@ -100,7 +101,7 @@ public final class CommandCommands implements CommandFamily {
             return;
         }
         // Unknown names are left out, so the size is known only at the end.
-        CommandTable table = c.engine.commands();
+        CommandTable table = c.server.commands();
         int mark = w.beginDeferred();
         int n = 0;
         for (int i = 2; i < a.count(); i++) {
@@ -140,7 +141,7 @@ public final class CommandCommands implements CommandFamily {
         ReplyWriter w = c.reply;
         int mark = w.beginDeferred();
         int n = 0;
-        for (CommandSpec cmd : c.engine.commands().topLevel()) {
+        for (CommandSpec cmd : c.server.commands().topLevel()) {
             n += listed(w, cmd, filter);
             for (CommandSpec sub : cmd.subcommands()) {
                 n += listed(w, sub, filter);
@@ -173,7 +174,7 @@ public final class CommandCommands implements CommandFamily {
 
     private static void keys(Client c, boolean withFlags) {
         KeyResult keys = new KeyResult();
-        int n = CommandKeys.forGetKeys(c.engine.commands(), c.argv, 2, keys);
+        int n = CommandKeys.forGetKeys(c.server.commands(), c.argv, 2, keys);
         ReplyWriter w = c.reply;
         w.array(n);
         for (int i = 0; i < n; i++) {

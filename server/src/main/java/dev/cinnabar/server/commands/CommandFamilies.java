@@ -1,6 +1,7 @@
 package dev.cinnabar.server.commands;
 
 import dev.cinnabar.server.command.CommandTable;
+import dev.cinnabar.server.exec.CommandHandlers;
 import java.util.List;
 
 /** Every command family, registered at start. A new family is added here and nowhere else. */
@@ -25,16 +26,16 @@ public final class CommandFamilies {
     }
 
     /** The shipped command table with every handler bound; fails if any command lacks one. */
-    public static CommandTable newTable() {
-        CommandTable table = CommandTable.load();
-        registerAll(table);
-        table.requireComplete();
-        return table;
+    public static CommandHandlers newHandlers() {
+        CommandHandlers handlers = new CommandHandlers(CommandTable.load());
+        registerAll(handlers);
+        handlers.requireComplete();
+        return handlers;
     }
 
-    public static void registerAll(CommandTable table) {
+    public static void registerAll(CommandHandlers handlers) {
         for (CommandFamily f : ALL) {
-            f.register(table);
+            f.register(handlers);
         }
     }
 }

@@ -3,8 +3,6 @@ package dev.cinnabar.server.commands;
 import dev.cinnabar.protocol.ReplyWriter;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.command.CommandError;
-import dev.cinnabar.server.command.CommandTable;
-import dev.cinnabar.server.command.ProtectedCommands;
 import dev.cinnabar.server.config.ConfigGet;
 import dev.cinnabar.server.config.ConfigRewriter;
 import dev.cinnabar.server.config.ConfigSet;
@@ -12,7 +10,8 @@ import dev.cinnabar.server.config.Directive;
 import dev.cinnabar.server.config.Directives;
 import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.db.Keyspace;
-import dev.cinnabar.server.engine.ServerStats;
+import dev.cinnabar.server.exec.CommandHandlers;
+import dev.cinnabar.server.exec.ProtectedCommands;
 import dev.cinnabar.server.log.ServerLog;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +33,7 @@ public final class ConfigCommands implements CommandFamily {
     };
 
     @Override
-    public void register(CommandTable t) {
+    public void register(CommandHandlers t) {
         t.bind("config|get", ConfigCommands::get);
         t.bind("config|set", ConfigCommands::set);
         t.bind("config|resetstat", ConfigCommands::resetstat);
@@ -48,7 +47,7 @@ public final class ConfigCommands implements CommandFamily {
         for (int i = 2; i < c.argv.count(); i++) {
             patterns.add(c.argv.latin1(i));
         }
-        List<String[]> found = ConfigGet.get(c.engine.config(), patterns);
+        List<String[]> found = ConfigGet.get(c.server.config(), patterns);
         ReplyWriter r = c.reply;
         r.map(found.size());
         for (String[] nv : found) {
@@ -72,7 +71,7 @@ public final class ConfigCommands implements CommandFamily {
                 }
             }
         }
-        String error = ConfigSet.set(c.engine.config(), pairs, isLocal(c));
+        String error = ConfigSet.set(c.server.config(), pairs, isLocal(c));
         if (error != null) {
             throw new CommandError(error);
         }
@@ -86,18 +85,18 @@ public final class ConfigCommands implements CommandFamily {
 
     // CONFIG RESETSTAT
     static void resetstat(Client c) {
-        c.engine.stats().reset();
-        Keyspace ks = c.engine.keyspace();
+        c.server.stats().reset();
+        Keyspace ks = c.server.keyspace();
         ks.hits = 0;
         ks.misses = 0;
         ks.expiredKeys = 0;
-        ServerStats.resetCommandStats(c.engine.commands().all());
+        c.server.commands().resetStats();
         c.reply.ok();
     }
 
     // CONFIG REWRITE
     static void rewrite(Client c) {
-        ServerConfig config = c.engine.config();
+        ServerConfig config = c.server.config();
         if (config.configFile.isEmpty()) {
             throw new CommandError("ERR The server is running without a config file");
         }

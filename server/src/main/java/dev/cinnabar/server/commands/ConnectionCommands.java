@@ -5,7 +5,7 @@ import dev.cinnabar.server.Version;
 import dev.cinnabar.server.client.Auth;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.command.CommandError;
-import dev.cinnabar.server.command.CommandTable;
+import dev.cinnabar.server.exec.CommandHandlers;
 import java.nio.charset.StandardCharsets;
 
 /** Connection commands: PING, ECHO, SELECT, QUIT, AUTH, HELLO, RESET. CLIENT is in {@link ClientCommands}. */
@@ -21,7 +21,7 @@ public final class ConnectionCommands implements CommandFamily {
             + "the client and select the RESP protocol version at the same time";
 
     @Override
-    public void register(CommandTable t) {
+    public void register(CommandHandlers t) {
         t.bind("ping", ConnectionCommands::ping);
         t.bind("echo", ConnectionCommands::echo);
         t.bind("select", ConnectionCommands::select);
@@ -52,10 +52,10 @@ public final class ConnectionCommands implements CommandFamily {
     // SELECT index
     static void select(Client c) {
         int index = Args.intArg(c, 1);
-        if (index < 0 || index >= c.engine.keyspace().count()) {
+        if (index < 0 || index >= c.server.keyspace().count()) {
             throw new CommandError(Errors.DB_INDEX);
         }
-        c.select(c.engine.keyspace().db(index));
+        c.select(c.server.keyspace().db(index));
         c.reply.ok();
     }
 
@@ -63,7 +63,7 @@ public final class ConnectionCommands implements CommandFamily {
     static void quit(Client c) {
         // Extra arguments are accepted and ignored, as in Redis 7.0.
         c.reply.ok();
-        c.closeAfterReply = true;
+        c.closeAfterReply();
     }
 
     // AUTH [username] password
@@ -120,7 +120,7 @@ public final class ConnectionCommands implements CommandFamily {
                 ClientCommands.setName(c, j + 1);
                 j++;
             } else {
-                throw new CommandError("ERR Syntax error in HELLO option '" + cString(c.argv, j) + "'");
+                throw new CommandError("ERR Syntax error in HELLO option '" + c.argv.cString(j) + "'");
             }
         }
         if (!c.authenticated) {
@@ -145,13 +145,6 @@ public final class ConnectionCommands implements CommandFamily {
         c.reply.bulk("master");
         c.reply.bulk("modules");
         c.reply.emptyArray();
-    }
-
-    /** Argument {@code i} as C's "%s" prints it in Redis's message: up to the first NUL byte. */
-    static String cString(Argv argv, int i) {
-        String s = argv.latin1(i);
-        int nul = s.indexOf('\0');
-        return nul < 0 ? s : s.substring(0, nul);
     }
 
     // RESET

@@ -7,9 +7,9 @@ import dev.cinnabar.datatypes.value.ValueTypes;
 import dev.cinnabar.protocol.Argv;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.command.CommandError;
-import dev.cinnabar.server.command.CommandTable;
 import dev.cinnabar.server.db.AccessClock;
 import dev.cinnabar.server.db.Db;
+import dev.cinnabar.server.exec.CommandHandlers;
 import java.util.Locale;
 import java.util.concurrent.locks.LockSupport;
 
@@ -34,7 +34,7 @@ public final class DebugCommands implements CommandFamily {
     };
 
     @Override
-    public void register(CommandTable t) {
+    public void register(CommandHandlers t) {
         t.bind("debug", DebugCommands::debug);
     }
 
@@ -49,13 +49,10 @@ public final class DebugCommands implements CommandFamily {
         } else if (n == 3 && a.is(1, "sleep")) {
             sleep(c);
         } else if (n == 3 && a.is(1, "set-active-expire")) {
-            c.engine.activeExpire().enabled(atoi(a, 2) != 0);
+            c.server.activeExpire().enabled(atoi(a, 2) != 0);
             c.reply.ok();
         } else {
-            String sub = a.latin1(1);
-            throw new CommandError("ERR unknown subcommand or wrong number of arguments for '"
-                    + (sub.length() > 128 ? sub.substring(0, 128) : sub) + "'. Try "
-                    + a.latin1(0).toUpperCase(Locale.ROOT) + " HELP.");
+            throw new CommandError(Errors.subcommandSyntax(a));
         }
     }
 
@@ -72,13 +69,13 @@ public final class DebugCommands implements CommandFamily {
             throw new CommandError(Errors.NO_SUCH_KEY);
         }
         Object v = e.value();
-        AccessClock access = c.engine.keyspace().access();
+        AccessClock access = c.server.keyspace().access();
         int lru = e.meta() & Db.LRU_CLOCK_MAX;
         ValueType type = ValueTypes.of(v);
-        c.reply.simple("Value at:0x" + Integer.toHexString(System.identityHashCode(v))
+        c.reply.simple("Value at:0x" + Integer.toHexString(Db.valueIdentity(e))
                 + " refcount:" + type.refCount(v)
                 + " encoding:" + type.encoding(v)
-                + " serializedlength:" + type.serializedLength(v, c.engine.config().rdbCompression)
+                + " serializedlength:" + type.serializedLength(v, c.server.config().rdbCompression)
                 + " lru:" + lru
                 + " lru_seconds_idle:" + access.idleMillis(e.meta()) / 1000);
     }

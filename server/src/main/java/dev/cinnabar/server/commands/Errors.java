@@ -1,5 +1,8 @@
 package dev.cinnabar.server.commands;
 
+import dev.cinnabar.protocol.Argv;
+import java.util.Locale;
+
 /** Redis's error texts that many commands share, written once so they cannot drift. */
 public final class Errors {
     public static final String WRONG_TYPE = "WRONGTYPE Operation against a key holding the wrong kind of value";
@@ -13,6 +16,15 @@ public final class Errors {
     public static final String OVERFLOW = "ERR increment or decrement would overflow";
 
     private Errors() {
+    }
+
+    /**
+     * Redis's reply when a known subcommand gets arguments it does not take, or an unknown one
+     * reaches a command that reads its subcommand itself.
+     */
+    public static String subcommandSyntax(Argv argv) {
+        return "ERR unknown subcommand or wrong number of arguments for '" + argv.cString(1, 128)
+                + "'. Try " + argv.cString(0).toUpperCase(Locale.ROOT) + " HELP.";
     }
 
     /** "ERR wrong number of arguments for 'cmd' command", for handlers that check extra shapes. */

@@ -4,9 +4,9 @@ import dev.cinnabar.datatypes.Dict;
 import dev.cinnabar.protocol.Argv;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.command.CommandError;
-import dev.cinnabar.server.command.CommandTable;
 import dev.cinnabar.server.db.Db;
 import dev.cinnabar.server.db.Keyspace;
+import dev.cinnabar.server.exec.CommandHandlers;
 
 /** Expiry commands: EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT, TTL, PTTL, EXPIRETIME, PEXPIRETIME, PERSIST. */
 public final class ExpireCommands implements CommandFamily {
@@ -16,7 +16,7 @@ public final class ExpireCommands implements CommandFamily {
     private static final int LT = 8;
 
     @Override
-    public void register(CommandTable t) {
+    public void register(CommandHandlers t) {
         t.bind("expire", c -> expire(c, true, true));
         t.bind("pexpire", c -> expire(c, true, false));
         t.bind("expireat", c -> expire(c, false, true));
@@ -34,7 +34,7 @@ public final class ExpireCommands implements CommandFamily {
     // PEXPIREAT key unix-time-milliseconds [NX | XX | GT | LT]
     static void expire(Client c, boolean relative, boolean seconds) {
         Argv a = c.argv;
-        Keyspace ks = c.engine.keyspace();
+        Keyspace ks = c.server.keyspace();
         int flags = parseFlags(a);
         long when = Args.longArg(c, 2);
         // Negative times are allowed (they delete the key); only overflow is an error.
@@ -60,11 +60,14 @@ public final class ExpireCommands implements CommandFamily {
         // past time until the master's DEL arrives.
         if (when <= ks.now() && ks.expiryEnabled()) {
             db.delete(a, 1);
+            Rewrites.delete(c, c.server.config().lazyfreeLazyExpire);
         } else {
             db.setExpire(e, when);
-            db.signalModified(a, 1);
+            // Replicas and the AOF get the absolute time; PEXPIREAT is sent as it came.
+            if (relative || seconds) {
+                Rewrites.pexpireat(c, when, 3);
+            }
         }
-        ks.dirty++;
         c.reply.integer(1);
     }
 
@@ -95,7 +98,7 @@ public final class ExpireCommands implements CommandFamily {
             } else if (a.is(i, "lt")) {
                 flags |= LT;
             } else {
-                throw new CommandError("ERR Unsupported option " + cString(a, i));
+                throw new CommandError("ERR Unsupported option " + a.cString(i));
             }
         }
         if ((flags & NX) != 0 && (flags & (XX | GT | LT)) != 0) {
@@ -105,13 +108,6 @@ public final class ExpireCommands implements CommandFamily {
             throw new CommandError("ERR GT and LT options at the same time are not compatible");
         }
         return flags;
-    }
-
-    /** The argument as C's %s prints it: up to the first NUL byte. */
-    private static String cString(Argv a, int i) {
-        String s = a.latin1(i);
-        int nul = s.indexOf('\0');
-        return nul < 0 ? s : s.substring(0, nul);
     }
 
     private static CommandError invalidTime(Client c) {
@@ -133,7 +129,7 @@ public final class ExpireCommands implements CommandFamily {
             c.reply.integer(-1);
             return;
         }
-        long t = absolute ? when : when - c.engine.keyspace().now();
+        long t = absolute ? when : when - c.server.keyspace().now();
         if (t < 0) {
             t = 0;
         }
@@ -146,12 +142,6 @@ public final class ExpireCommands implements CommandFamily {
     static void persist(Client c) {
         Db db = c.db();
         Dict.Entry<Object> e = db.writeEntry(c.argv, 1);
-        if (e == null || !db.removeExpire(e.key())) {
-            c.reply.integer(0);
-            return;
-        }
-        db.signalModified(c.argv, 1);
-        c.engine.keyspace().dirty++;
-        c.reply.integer(1);
+        c.reply.integer(e != null && db.removeExpire(e) ? 1 : 0);
     }
 }

@@ -6,9 +6,9 @@ import dev.cinnabar.datatypes.value.ValueTypes;
 import dev.cinnabar.protocol.Argv;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.command.CommandError;
-import dev.cinnabar.server.command.CommandTable;
 import dev.cinnabar.server.db.Db;
 import dev.cinnabar.server.db.Keyspace;
+import dev.cinnabar.server.exec.CommandHandlers;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -43,7 +43,7 @@ public final class KeyCommands implements CommandFamily {
             + " will take some time to adjust.";
 
     @Override
-    public void register(CommandTable t) {
+    public void register(CommandHandlers t) {
         t.bind("del", KeyCommands::del);
         t.bind("unlink", KeyCommands::del);
         t.bind("exists", KeyCommands::exists);
@@ -74,7 +74,6 @@ public final class KeyCommands implements CommandFamily {
                 deleted++;
             }
         }
-        c.engine.keyspace().dirty += deleted;
         c.reply.integer(deleted);
     }
 
@@ -138,7 +137,7 @@ public final class KeyCommands implements CommandFamily {
         byte[] srcKey = src.key();
         moveValue(db, a.copy(2), value, meta, when);
         db.delete(srcKey);
-        c.engine.keyspace().dirty++;
+        c.changes(1); // two keys changed, one change for Redis
         if (nx) {
             c.reply.integer(1);
         } else {
@@ -149,7 +148,7 @@ public final class KeyCommands implements CommandFamily {
     // MOVE key db
     static void move(Client c) {
         Argv a = c.argv;
-        Keyspace ks = c.engine.keyspace();
+        Keyspace ks = c.server.keyspace();
         Db src = c.db();
         Db dst = otherDb(c, Args.intArg(c, 2));
         if (src == dst) {
@@ -162,7 +161,7 @@ public final class KeyCommands implements CommandFamily {
         }
         moveValue(dst, a.copy(1), e.value(), e.meta(), src.expireAt(e.key()));
         src.delete(e.key());
-        ks.dirty++;
+        c.changes(1);
         c.reply.integer(1);
     }
 
@@ -212,13 +211,13 @@ public final class KeyCommands implements CommandFamily {
         if (when != -1) {
             dst.setExpire(added, when);
         }
-        c.engine.keyspace().dirty++;
+        c.changes(1);
         c.reply.integer(1);
     }
 
     /** The database with that index, or Redis's out-of-range error. */
     private static Db otherDb(Client c, int index) {
-        Keyspace ks = c.engine.keyspace();
+        Keyspace ks = c.server.keyspace();
         if (index < 0 || index >= ks.count()) {
             throw new CommandError(Errors.DB_INDEX);
         }
@@ -279,10 +278,10 @@ public final class KeyCommands implements CommandFamily {
         Dict.Entry<Object> e = c.db().peekEntry(c.argv, 2);
         if (e == null) {
             c.reply.nullBulk();
-        } else if (!lfuPolicy(c)) {
+        } else if (!c.server.config().lfuPolicy()) {
             c.reply.error(LFU_NOT_SELECTED);
         } else {
-            c.reply.integer(c.engine.keyspace().access().frequency(e.meta()));
+            c.reply.integer(c.server.keyspace().access().frequency(e.meta()));
         }
     }
 
@@ -291,10 +290,10 @@ public final class KeyCommands implements CommandFamily {
         Dict.Entry<Object> e = c.db().peekEntry(c.argv, 2);
         if (e == null) {
             c.reply.nullBulk();
-        } else if (lfuPolicy(c)) {
+        } else if (c.server.config().lfuPolicy()) {
             c.reply.error(LFU_SELECTED);
         } else {
-            c.reply.integer(c.engine.keyspace().access().idleMillis(e.meta()) / 1000);
+            c.reply.integer(c.server.keyspace().access().idleMillis(e.meta()) / 1000);
         }
     }
 
@@ -314,10 +313,5 @@ public final class KeyCommands implements CommandFamily {
         for (String line : OBJECT_HELP) {
             c.reply.simple(line);
         }
-    }
-
-    /** The policies whose names end in "-lfu" are Redis's LFU ones. */
-    private static boolean lfuPolicy(Client c) {
-        return c.engine.config().maxMemoryPolicy.endsWith("-lfu");
     }
 }

@@ -4,7 +4,7 @@ import dev.cinnabar.protocol.ReplyWriter;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.command.CommandError;
 import dev.cinnabar.server.command.CommandSpec;
-import dev.cinnabar.server.command.CommandTable;
+import dev.cinnabar.server.exec.CommandHandlers;
 import dev.cinnabar.server.stats.LatencyDoctor;
 import dev.cinnabar.server.stats.LatencyGraph;
 import dev.cinnabar.server.stats.LatencyHistogram;
@@ -32,7 +32,7 @@ public final class LatencyCommands implements CommandFamily {
     };
 
     @Override
-    public void register(CommandTable t) {
+    public void register(CommandHandlers t) {
         t.bind("latency|latest", LatencyCommands::latest);
         t.bind("latency|history", LatencyCommands::history);
         t.bind("latency|reset", LatencyCommands::reset);
@@ -43,11 +43,11 @@ public final class LatencyCommands implements CommandFamily {
     }
 
     private static LatencyMonitor monitor(Client c) {
-        return c.engine.stats().latency;
+        return c.server.stats().latency;
     }
 
     private static long nowSeconds(Client c) {
-        return c.engine.clock().millis() / 1000;
+        return c.server.clock().millis() / 1000;
     }
 
     // LATENCY LATEST
@@ -104,7 +104,7 @@ public final class LatencyCommands implements CommandFamily {
 
     // LATENCY DOCTOR
     static void doctor(Client c) {
-        String report = LatencyDoctor.report(monitor(c), c.engine.config(), nowSeconds(c));
+        String report = LatencyDoctor.report(monitor(c), c.server.config(), nowSeconds(c));
         c.reply.verbatim("txt", report.getBytes(StandardCharsets.ISO_8859_1));
     }
 
@@ -114,12 +114,12 @@ public final class LatencyCommands implements CommandFamily {
         int mark = r.beginDeferred();
         int n = 0;
         if (c.argv.count() == 2) {
-            for (CommandSpec cmd : c.engine.commands().all()) {
+            for (CommandSpec cmd : c.server.commands().all()) {
                 n += histogramOf(r, cmd);
             }
         } else {
             for (int i = 2; i < c.argv.count(); i++) {
-                CommandSpec cmd = c.engine.commands().get(c.argv.latin1(i));
+                CommandSpec cmd = c.server.commands().get(c.argv.latin1(i));
                 if (cmd == null) {
                     continue;
                 }

@@ -76,7 +76,7 @@ final class LcsCommand {
     /** The table of LCS lengths of every pair of prefixes, {@code (xl+1) * (yl+1)} entries. */
     private static int[] table(Client c, byte[] x, int xl, byte[] y, int yl) {
         long cells = (long) (xl + 1) * (yl + 1);
-        if (cells * Integer.BYTES > c.engine.config().protoMaxBulkLen) {
+        if (cells * Integer.BYTES > c.server.config().protoMaxBulkLen) {
             throw new CommandError("ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len");
         }
         int[] t;

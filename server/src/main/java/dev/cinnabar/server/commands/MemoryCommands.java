@@ -6,9 +6,9 @@ import dev.cinnabar.protocol.Argv;
 import dev.cinnabar.protocol.ReplyWriter;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.command.CommandError;
-import dev.cinnabar.server.command.CommandTable;
 import dev.cinnabar.server.db.Db;
 import dev.cinnabar.server.db.EntrySizes;
+import dev.cinnabar.server.exec.CommandHandlers;
 import dev.cinnabar.server.memory.JvmMemoryReport;
 import dev.cinnabar.server.memory.MemoryDoctor;
 import dev.cinnabar.server.memory.MemoryFigures;
@@ -35,7 +35,7 @@ public final class MemoryCommands implements CommandFamily {
     static final long DEFAULT_SAMPLES = 5;
 
     @Override
-    public void register(CommandTable t) {
+    public void register(CommandHandlers t) {
         t.bind("memory|usage", MemoryCommands::usage);
         t.bind("memory|stats", MemoryCommands::stats);
         t.bind("memory|doctor", MemoryCommands::doctor);
@@ -86,7 +86,7 @@ public final class MemoryCommands implements CommandFamily {
 
     // MEMORY STATS
     static void stats(Client c) {
-        MemoryFigures f = new MemoryFigures(c.engine.memory(), c.engine.keyspace());
+        MemoryFigures f = new MemoryFigures(c.server.memory(), c.server.keyspace());
         ReplyWriter w = c.reply;
         w.map(27 + f.dbs.size());
         entry(w, "peak.allocated", f.peak);
@@ -139,8 +139,8 @@ public final class MemoryCommands implements CommandFamily {
 
     // MEMORY DOCTOR
     static void doctor(Client c) {
-        MemoryFigures f = new MemoryFigures(c.engine.memory(), c.engine.keyspace());
-        String text = MemoryDoctor.report(f, c.engine.clients().size(), c.engine.config().maxMemory,
+        MemoryFigures f = new MemoryFigures(c.server.memory(), c.server.keyspace());
+        String text = MemoryDoctor.report(f, c.server.clients().size(), c.server.config().maxMemory,
                 Runtime.getRuntime().maxMemory());
         c.reply.verbatim("txt", text.getBytes(StandardCharsets.UTF_8));
     }

@@ -1,7 +1,7 @@
 package dev.cinnabar.server.commands;
 
 import dev.cinnabar.server.client.Client;
-import dev.cinnabar.server.command.CommandTable;
+import dev.cinnabar.server.exec.CommandHandlers;
 
 /**
  * MONITOR: the connection receives a line for every command the server runs from then on (see
@@ -11,7 +11,7 @@ import dev.cinnabar.server.command.CommandTable;
  */
 public final class MonitorCommand implements CommandFamily {
     @Override
-    public void register(CommandTable t) {
+    public void register(CommandHandlers t) {
         t.bind("monitor", MonitorCommand::monitor);
     }
 
@@ -22,7 +22,7 @@ public final class MonitorCommand implements CommandFamily {
             return;
         }
         c.monitor = true;
-        c.engine.clients().monitors().add(c);
+        c.server.clients().monitors().add(c);
         c.reply.ok();
     }
 }

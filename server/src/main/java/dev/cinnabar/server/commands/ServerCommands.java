@@ -2,14 +2,14 @@ package dev.cinnabar.server.commands;
 
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.command.CommandError;
-import dev.cinnabar.server.command.CommandTable;
 import dev.cinnabar.server.db.Keyspace;
+import dev.cinnabar.server.exec.CommandHandlers;
 import dev.cinnabar.server.info.InfoSections;
 
 /** Server commands: DBSIZE, FLUSHDB, FLUSHALL, SWAPDB, TIME, INFO. */
 public final class ServerCommands implements CommandFamily {
     @Override
-    public void register(CommandTable t) {
+    public void register(CommandHandlers t) {
         t.bind("dbsize", ServerCommands::dbsize);
         t.bind("flushdb", ServerCommands::flushdb);
         t.bind("flushall", ServerCommands::flushall);
@@ -26,22 +26,24 @@ public final class ServerCommands implements CommandFamily {
     // FLUSHDB [ASYNC | SYNC]
     static void flushdb(Client c) {
         checkFlushOption(c);
-        Keyspace ks = c.engine.keyspace();
-        ks.dirty += c.db().size();
+        c.changes(c.db().size());
         c.db().flush();
+        // Propagated even when there was nothing to flush, as Redis does.
+        c.forcePropagation();
         c.reply.ok();
     }
 
     // FLUSHALL [ASYNC | SYNC]
     static void flushall(Client c) {
         checkFlushOption(c);
-        Keyspace ks = c.engine.keyspace();
+        Keyspace ks = c.server.keyspace();
+        long keys = 0;
         for (int i = 0; i < ks.count(); i++) {
-            ks.dirty += ks.db(i).size();
+            keys += ks.db(i).size();
             ks.db(i).flush();
         }
-        // Redis counts FLUSHALL as a change even on an empty server, so a save point can fire.
-        ks.dirty++;
+        c.changes(keys);
+        c.forcePropagation();
         c.reply.ok();
     }
 
@@ -49,7 +51,7 @@ public final class ServerCommands implements CommandFamily {
     static void swapdb(Client c) {
         int a = (int) Args.longArg(c, 1, Integer.MIN_VALUE, Integer.MAX_VALUE, "ERR invalid first DB index");
         int b = (int) Args.longArg(c, 2, Integer.MIN_VALUE, Integer.MAX_VALUE, "ERR invalid second DB index");
-        Keyspace ks = c.engine.keyspace();
+        Keyspace ks = c.server.keyspace();
         if (a < 0 || a >= ks.count() || b < 0 || b >= ks.count()) {
             throw new CommandError(Errors.DB_INDEX);
         }
@@ -58,13 +60,14 @@ public final class ServerCommands implements CommandFamily {
         if (a != b) {
             ks.swap(a, b);
         }
-        ks.dirty++;
+        c.changes(1);
+        c.forcePropagation();
         c.reply.ok();
     }
 
     // TIME
     static void time(Client c) {
-        long micros = c.engine.clock().micros();
+        long micros = c.server.clock().micros();
         c.reply.array(2);
         c.reply.bulk(micros / 1_000_000L);
         c.reply.bulk(micros % 1_000_000L);
@@ -73,7 +76,7 @@ public final class ServerCommands implements CommandFamily {
     // INFO [section [section ...]]
     static void info(Client c) {
         // A verbatim text reply in RESP3, a bulk string in RESP2, as Redis sends it.
-        c.reply.verbatim("txt", InfoSections.render(c.engine, c.argv, 1));
+        c.reply.verbatim("txt", InfoSections.render(c.server, c.argv, 1));
     }
 
     /**

@@ -95,7 +95,7 @@ final class SetOptions {
         }
         if ((flags & (EX | PX)) != 0) {
             // Wraps past Long.MAX_VALUE as the C arithmetic does, and the sign check catches it.
-            v += c.engine.keyspace().now();
+            v += c.server.keyspace().now();
         }
         if (v <= 0) {
             throw invalidExpire(c);

@@ -1,16 +1,17 @@
 package dev.cinnabar.server.commands;
 
 import dev.cinnabar.protocol.Argv;
+import dev.cinnabar.server.client.BusyState;
 import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.client.ServerControl;
 import dev.cinnabar.server.command.CommandError;
-import dev.cinnabar.server.command.CommandTable;
 import dev.cinnabar.server.config.ShutdownFlags;
-import dev.cinnabar.server.engine.Shutdown;
+import dev.cinnabar.server.exec.CommandHandlers;
 
 /** SHUTDOWN; the sequence itself is {@link Shutdown}'s, shared with the signals. */
 public final class ShutdownCommand implements CommandFamily {
     @Override
-    public void register(CommandTable t) {
+    public void register(CommandHandlers t) {
         t.bind("shutdown", ShutdownCommand::shutdown);
     }
 
@@ -39,16 +40,26 @@ public final class ShutdownCommand implements CommandFamily {
                 || ((flags & ShutdownFlags.NOSAVE) != 0 && (flags & ShutdownFlags.SAVE) != 0)) {
             throw new CommandError(Errors.SYNTAX);
         }
-        Shutdown shutdown = c.engine.shutdown();
+        ServerControl control = c.server.control();
         if (abort) {
-            if (!shutdown.inProgress()) {
+            if (!control.shutdownInProgress()) {
                 throw new CommandError("ERR No shutdown in progress.");
             }
             c.reply.ok();
             return;
         }
+        BusyState busy = c.server.busy();
+        if (busy.active()) {
+            // While a script holds the server only NOSAVE may stop it: the task ends, then the
+            // shutdown runs, and the connection closes without a reply.
+            if ((flags & ShutdownFlags.NOSAVE) == 0) {
+                throw new CommandError(busy.rejection());
+            }
+            busy.requestStop(flags);
+            return;
+        }
         // On success the process ends and the connection closes without a reply.
-        if (!shutdown.run(flags)) {
+        if (!control.shutdown(flags)) {
             throw new CommandError("ERR Errors trying to SHUTDOWN. Check logs.");
         }
     }

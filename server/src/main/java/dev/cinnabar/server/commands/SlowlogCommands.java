@@ -3,7 +3,7 @@ package dev.cinnabar.server.commands;
 import dev.cinnabar.protocol.ReplyWriter;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.command.CommandError;
-import dev.cinnabar.server.command.CommandTable;
+import dev.cinnabar.server.exec.CommandHandlers;
 import dev.cinnabar.server.stats.SlowLog;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
@@ -27,7 +27,7 @@ public final class SlowlogCommands implements CommandFamily {
     private static final int DEFAULT_COUNT = 10;
 
     @Override
-    public void register(CommandTable t) {
+    public void register(CommandHandlers t) {
         t.bind("slowlog|get", SlowlogCommands::get);
         t.bind("slowlog|len", SlowlogCommands::len);
         t.bind("slowlog|reset", SlowlogCommands::reset);
@@ -37,9 +37,9 @@ public final class SlowlogCommands implements CommandFamily {
     // SLOWLOG GET [count]
     static void get(Client c) {
         if (c.argv.count() > 3) {
-            throw new CommandError(subcommandSyntaxError(c));
+            throw new CommandError(Errors.subcommandSyntax(c.argv));
         }
-        SlowLog log = c.engine.stats().slowLog;
+        SlowLog log = c.server.stats().slowLog;
         long count = DEFAULT_COUNT;
         if (c.argv.count() == 3) {
             count = Args.longArg(c, 2, -1, Long.MAX_VALUE, BAD_COUNT);
@@ -68,12 +68,12 @@ public final class SlowlogCommands implements CommandFamily {
 
     // SLOWLOG LEN
     static void len(Client c) {
-        c.reply.integer(c.engine.stats().slowLog.size());
+        c.reply.integer(c.server.stats().slowLog.size());
     }
 
     // SLOWLOG RESET
     static void reset(Client c) {
-        c.engine.stats().slowLog.reset();
+        c.server.stats().slowLog.reset();
         c.reply.ok();
     }
 
@@ -85,25 +85,11 @@ public final class SlowlogCommands implements CommandFamily {
     /** Redis's help layout: a usage line, the subcommand lines, then HELP itself, as status replies. */
     static void helpReply(Client c, String[] lines) {
         c.reply.array(lines.length + 3);
-        c.reply.simple(upperName(c) + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
+        c.reply.simple(c.argv.cString(0).toUpperCase(Locale.ROOT) + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
         for (String line : lines) {
             c.reply.simple(line);
         }
         c.reply.simple("HELP");
         c.reply.simple("    Prints this help.");
-    }
-
-    /** A known subcommand called with arguments it does not take, in Redis's words. */
-    static String subcommandSyntaxError(Client c) {
-        String sub = c.argv.latin1(1);
-        if (sub.length() > 128) {
-            sub = sub.substring(0, 128);
-        }
-        return "ERR unknown subcommand or wrong number of arguments for '" + sub + "'. Try "
-                + upperName(c) + " HELP.";
-    }
-
-    private static String upperName(Client c) {
-        return new String(c.argv.copy(0), StandardCharsets.ISO_8859_1).toUpperCase(Locale.ROOT);
     }
 }

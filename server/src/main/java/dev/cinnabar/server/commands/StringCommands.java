@@ -7,10 +7,9 @@ import dev.cinnabar.datatypes.value.StringType;
 import dev.cinnabar.protocol.Argv;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.command.CommandError;
-import dev.cinnabar.server.command.CommandTable;
 import dev.cinnabar.server.db.Db;
-import dev.cinnabar.server.db.EntrySizes;
 import dev.cinnabar.server.db.StringValues;
+import dev.cinnabar.server.exec.CommandHandlers;
 
 /**
  * The string commands. Values are stored as {@link StringValues} describes; GET and plain SET
@@ -23,7 +22,7 @@ public final class StringCommands implements CommandFamily {
     static final String OFFSET_RANGE = "ERR offset is out of range";
 
     @Override
-    public void register(CommandTable t) {
+    public void register(CommandHandlers t) {
         t.bind("get", StringCommands::get);
         t.bind("set", StringCommands::set);
         t.bind("setnx", StringCommands::setnx);
@@ -62,7 +61,6 @@ public final class StringCommands implements CommandFamily {
         Argv a = c.argv;
         if (a.count() == 3) {
             c.db().setStringKey(a, 1, 2, false);
-            c.engine.keyspace().dirty++;
             c.reply.ok();
             return;
         }
@@ -88,7 +86,8 @@ public final class StringCommands implements CommandFamily {
     /**
      * The body of SET and its variants, in Redis's order: the expiry is checked first, then GET
      * answers with the old value (or fails on a wrong type) before NX/XX decide whether to write.
-     * {@code counting} gives SETNX's 1/0 replies instead of OK/null.
+     * {@code counting} gives SETNX's 1/0 replies instead of OK/null. With an expiry it propagates
+     * as {@code SET key value PXAT when}, whatever the options; GET is not propagated.
      */
     private static void setGeneric(Client c, int flags, int expireArg, int valueArg, boolean counting) {
         long when = expireArg > 0 ? SetOptions.expireMillis(c, expireArg, flags) : 0;
@@ -110,10 +109,12 @@ public final class StringCommands implements CommandFamily {
         }
         boolean keepTtl = (flags & SetOptions.KEEPTTL) != 0 || expireArg > 0;
         Dict.Entry<Object> e = db.setStringKey(c.argv, 1, valueArg, keepTtl);
-        c.engine.keyspace().dirty++;
         if (expireArg > 0) {
             // A time already past is stored as it is; the key then expires on its next access.
             db.setExpire(e, when);
+            Rewrites.setPxat(c, valueArg, when);
+        } else if (get) {
+            Rewrites.withoutGet(c);
         }
         if (!get) {
             if (counting) {
@@ -138,17 +139,15 @@ public final class StringCommands implements CommandFamily {
         long when = expireArg > 0 ? SetOptions.expireMillis(c, expireArg, flags) : 0;
         StringValues.reply(c.reply, v);
         boolean absolute = (flags & (SetOptions.EXAT | SetOptions.PXAT)) != 0;
-        if (absolute && when <= c.engine.keyspace().now()) {
+        if (absolute && when <= c.server.keyspace().now()) {
             db.delete(c.argv, 1);
-            c.engine.keyspace().dirty++;
+            Rewrites.delete(c, c.server.config().lazyfreeLazyExpire);
         } else if (expireArg > 0) {
             db.setExpire(db.entry(c.argv, 1), when);
-            db.signalModified(c.argv, 1);
-            c.engine.keyspace().dirty++;
+            Rewrites.pexpireat(c, when, c.argv.count());
         } else if ((flags & SetOptions.PERSIST) != 0) {
-            if (db.removeExpire(db.entry(c.argv, 1).key())) {
-                db.signalModified(c.argv, 1);
-                c.engine.keyspace().dirty++;
+            if (db.removeExpire(db.entry(c.argv, 1))) {
+                Rewrites.persist(c);
             }
         }
     }
@@ -162,7 +161,7 @@ public final class StringCommands implements CommandFamily {
         }
         StringValues.reply(c.reply, v);
         db.delete(c.argv, 1);
-        c.engine.keyspace().dirty++;
+        Rewrites.delete(c, c.server.config().lazyfreeLazyUserDel);
     }
 
     // GETSET key value
@@ -170,7 +169,7 @@ public final class StringCommands implements CommandFamily {
         Db db = c.db();
         replyOldValue(c);
         db.setStringKey(c.argv, 1, 2, false);
-        c.engine.keyspace().dirty++;
+        Rewrites.set(c);
     }
 
     // MGET key [key ...]
@@ -225,7 +224,8 @@ public final class StringCommands implements CommandFamily {
         for (int i = 1; i < n; i += 2) {
             db.setStringKey(a, i, i + 1, false);
         }
-        c.engine.keyspace().dirty += (n - 1) / 2;
+        // Redis counts every pair, a key set twice included.
+        c.changes((n - 1) / 2);
     }
 
     // APPEND key value
@@ -236,21 +236,15 @@ public final class StringCommands implements CommandFamily {
         if (e == null) {
             Object v = StringValues.fromArg(a, 2);
             db.setKey(a, 1, v, false);
-            c.engine.keyspace().dirty++;
             c.reply.integer(StringType.length(v));
             return;
         }
         Object v = e.value();
         checkLength(c, StringType.length(v), a.length(2));
-        long bytesBefore = EntrySizes.value(v);
+        long bytesBefore = db.beforeChange(e);
         RawString raw = StringType.toRaw(v);
         raw.append(a.array(2), a.offset(2), a.length(2));
-        if (raw != v) {
-            e.value(raw);
-        }
-        db.valueChanged(e, bytesBefore);
-        db.signalModified(a, 1);
-        c.engine.keyspace().dirty++;
+        changedInPlace(db, e, raw, bytesBefore);
         c.reply.integer(raw.length());
     }
 
@@ -294,13 +288,16 @@ public final class StringCommands implements CommandFamily {
         }
         long result = value + increment;
         Long stored = StringType.fromLong(result);
-        if (e != null) {
-            db.replaceValue(e, stored);
-            db.signalModified(c.argv, 1);
-        } else {
+        if (e == null) {
             db.setKey(c.argv, 1, stored, false);
+        } else if (e.value() instanceof Long && !StringType.isShared(e.value()) && !StringType.isShared(stored)) {
+            // Redis changes an unshared integer object in place: the same value object.
+            long bytesBefore = db.beforeChange(e);
+            e.value(stored);
+            db.changed(e, bytesBefore);
+        } else {
+            db.replaceValue(e, stored);
         }
-        c.engine.keyspace().dirty++;
         c.reply.integer(result);
     }
 
@@ -328,11 +325,11 @@ public final class StringCommands implements CommandFamily {
         byte[] text = sum.toHumanBytes();
         if (e != null) {
             db.replaceValue(e, text);
-            db.signalModified(a, 1);
         } else {
             db.setKey(a, 1, text, false);
         }
-        c.engine.keyspace().dirty++;
+        // Propagated as the value it computed, so a replica need not compute the same digits.
+        Rewrites.setKeepTtl(c, text);
         c.reply.bulk(text);
     }
 
@@ -395,22 +392,29 @@ public final class StringCommands implements CommandFamily {
                 return;
             }
             checkLength(c, offset, valueLength);
-            long bytesBefore = EntrySizes.value(v);
+            long bytesBefore = db.beforeChange(e);
             raw = StringType.toRaw(v);
             raw.setRange((int) offset, a.array(3), a.offset(3), valueLength);
-            if (raw != v) {
-                e.value(raw);
-            }
-            db.valueChanged(e, bytesBefore);
-            db.signalModified(a, 1);
+            changedInPlace(db, e, raw, bytesBefore);
         }
-        c.engine.keyspace().dirty++;
         c.reply.integer(raw.length());
+    }
+
+    /**
+     * APPEND and SETRANGE are done: a raw string changed in place stays the same value object,
+     * any other string was turned into the raw one {@code raw}, as Redis unshares it.
+     */
+    private static void changedInPlace(Db db, Dict.Entry<Object> e, RawString raw, long bytesBefore) {
+        if (raw == e.value()) {
+            db.changed(e, bytesBefore);
+        } else {
+            db.changedTo(e, raw, bytesBefore);
+        }
     }
 
     /** Refuses a string that would grow past proto-max-bulk-len (or past what a Java array holds). */
     private static void checkLength(Client c, long size, long append) {
-        long max = Math.min(c.engine.config().protoMaxBulkLen, Integer.MAX_VALUE - 8);
+        long max = Math.min(c.server.config().protoMaxBulkLen, Integer.MAX_VALUE - 8);
         if (size > max - append) {
             throw new CommandError(TOO_BIG);
         }

@@ -258,6 +258,11 @@ public final class ServerConfig {
         return !requirePass.isEmpty();
     }
 
+    /** The policies whose names end in "-lfu" are Redis's LFU ones: keys keep access counters. */
+    public boolean lfuPolicy() {
+        return maxMemoryPolicy.endsWith("-lfu");
+    }
+
     /** The raw bytes of a config string (see the class comment). */
     public static byte[] bytes(String value) {
         return value.getBytes(StandardCharsets.ISO_8859_1);

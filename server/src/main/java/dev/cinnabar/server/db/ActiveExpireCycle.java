@@ -1,8 +1,8 @@
 package dev.cinnabar.server.db;
 
 import dev.cinnabar.datatypes.Dict;
-import dev.cinnabar.server.engine.Clock;
-import dev.cinnabar.server.engine.ServerStats;
+import dev.cinnabar.server.db.Clock;
+import dev.cinnabar.server.stats.ServerStats;
 import java.util.Arrays;
 import java.util.function.Consumer;
 

@@ -2,6 +2,8 @@ package dev.cinnabar.server.db;
 
 import dev.cinnabar.datatypes.Dict;
 import dev.cinnabar.datatypes.value.JvmSizes;
+import dev.cinnabar.datatypes.value.StringType;
+import dev.cinnabar.datatypes.value.ValueTypes;
 import dev.cinnabar.protocol.Argv;
 import java.util.random.RandomGenerator;
 
@@ -11,19 +13,26 @@ import java.util.random.RandomGenerator;
  * samples only keys that can expire).
  *
  * <p>Lookups take the key as an argument slice so that reading a key allocates nothing. Every
- * lookup first expires the key if its time has passed (lazy expiry). Every change goes through
- * the write hook: {@link #setKey}, {@link #add}, {@link #delete} and expiry call it themselves;
- * commands that change a value in place, or only its TTL ({@link #setExpire},
- * {@link #removeExpire}), call {@link #signalModified}, once, as Redis signals once per command.
+ * lookup first expires the key if its time has passed (lazy expiry).
  *
- * <p>The same write paths keep {@link #memory()} up to date, a running estimate of the heap the
- * database holds, so that INFO and eviction never walk the keys. A command that replaces a value
- * through its entry or grows it in place says so with {@link #replaceValue} or
- * {@link #valueChanged}.
+ * <p><b>The write path.</b> Every change goes through a primitive here: {@link #setKey},
+ * {@link #add}, {@link #delete}, {@link #replaceValue}, {@link #beforeChange}/{@link #changed}
+ * for a value changed in place, {@link #setExpire}, {@link #removeExpire}, expiry, {@link #flush}.
+ * Each tells the keyspace's observers before it changes anything (a snapshot saves the old
+ * value), signals the key after (Redis's signalModifiedKey: once per key per command, with the
+ * command's client), and keeps {@link #memory()}, a running estimate of the heap the database
+ * holds, so that INFO and eviction never walk the keys. Commands never signal or count by hand.
  */
 public final class Db {
     /** Entry meta: the low 24 bits hold the LRU clock (or LFU data), as Redis's LRU_BITS. */
     public static final int LRU_CLOCK_MAX = AccessClock.LRU_CLOCK_MAX;
+    /**
+     * Entry meta: the top 8 bits count the value objects the key has held. A value replaced by
+     * another object (SET, INCRBYFLOAT, APPEND to an embstr) counts one more; one changed in place
+     * (APPEND to a raw string, INCR of an unshared integer) does not, which is what DEBUG OBJECT's
+     * address tells in Redis. See {@link #valueIdentity}.
+     */
+    private static final int VERSION_SHIFT = 24;
 
     public final int id;
     private final Keyspace keyspace;
@@ -139,8 +148,27 @@ public final class Db {
 
     private void touch(Dict.Entry<Object> e) {
         if (!keyspace.noTouch()) {
-            e.meta(keyspace.access().accessed(e.meta()));
+            int meta = e.meta();
+            e.meta((meta & ~LRU_CLOCK_MAX) | keyspace.access().accessed(meta));
         }
+    }
+
+    /**
+     * A number that stays the same while the key holds the same value object, as the address
+     * DEBUG OBJECT prints in Redis does: the value's own identity for integers many keys share,
+     * else the entry's mixed with the count of objects it has held.
+     */
+    public static int valueIdentity(Dict.Entry<Object> e) {
+        Object v = e.value();
+        if (StringType.isShared(v)) {
+            return System.identityHashCode(v);
+        }
+        return System.identityHashCode(e) ^ ((e.meta() >>> VERSION_SHIFT) * 0x9E3779B9);
+    }
+
+    /** The meta of a key whose value object was just replaced: one more version, {@code access} as given. */
+    private static int replaced(int meta, int access) {
+        return (((meta >>> VERSION_SHIFT) + 1) << VERSION_SHIFT) | access;
     }
 
     private Dict.Entry<Object> lookup(byte[] key, int off, int len) {
@@ -186,8 +214,10 @@ public final class Db {
         return true;
     }
 
-    /** Removes a key whose TTL passed, as both lazy and active expiry do. */
+    /** Removes a key whose TTL passed, as both lazy and active expiry do, and propagates its deletion. */
     public void deleteExpired(byte[] key) {
+        Dict.Entry<Object> e = keys.find(key);
+        keyspace.beforeWrite(this, key, 0, key.length, e == null ? null : e.value());
         if (expires.remove(key) != null) {
             bytes -= EntrySizes.EXPIRE_ENTRY;
         }
@@ -195,8 +225,8 @@ public final class Db {
         if (gone != null) {
             bytes -= EntrySizes.keyEntry(gone.key().length) + EntrySizes.value(gone.value());
         }
-        keyspace.expiredKeys++;
-        keyspace.keyModified(this, key, 0, key.length);
+        keyspace.expired(this, key);
+        keyspace.keyModified(this, key, 0, key.length, false);
     }
 
     /**
@@ -243,8 +273,9 @@ public final class Db {
     /**
      * SET's write: {@link #setKey} with the string value of argument {@code valueArg}, encoded
      * as {@link StringValues#fromArg} does. An old value held as bytes of the same length takes
-     * the new bytes in place: overwriting a key with a value of the same size, the common case
-     * of a cache, then leaves no garbage and gives the collector no new array to promote.
+     * the new bytes in place (after the write hook has seen it): overwriting a key with a value
+     * of the same size, the common case of a cache, then leaves no garbage and gives the
+     * collector no new array to promote.
      */
     public Dict.Entry<Object> setStringKey(Argv argv, int keyArg, int valueArg, boolean keepTtl) {
         return setKey(argv.array(keyArg), argv.offset(keyArg), argv.length(keyArg), null, argv, valueArg, keepTtl);
@@ -252,50 +283,51 @@ public final class Db {
 
     private Dict.Entry<Object> setKey(byte[] key, int off, int len, Object value, Argv from, int fromArg,
             boolean keepTtl) {
-        Dict.Entry<Object> e = keys.findOrCreate(key, off, len);
-        if (e.value() == null) {
-            bytes += EntrySizes.keyEntry(len);
-        } else if (expires.size() > 0) {
+        Dict.Entry<Object> e = keys.find(key, off, len);
+        if (e != null && expires.size() > 0) {
             Long when = expires.get(e.key());
-            if (when != null) {
-                if (when >= 0 && keyspace.now() > when && keyspace.expiryEnabled()) {
-                    // A key past its TTL is absent to every command, KEEPTTL included.
-                    deleteExpired(e.key());
-                    e = keys.findOrCreate(key, off, len);
-                    bytes += EntrySizes.keyEntry(len);
-                } else if (!keepTtl) {
-                    expires.remove(e.key());
-                    bytes -= EntrySizes.EXPIRE_ENTRY;
-                }
+            // A key past its TTL is absent to every command, KEEPTTL included.
+            if (when != null && when >= 0 && keyspace.now() > when && keyspace.expiryEnabled()) {
+                deleteExpired(e.key());
+                e = null;
             }
         }
-        if (e.value() != null) {
-            bytes -= EntrySizes.value(e.value());
+        Object old = e == null ? null : e.value();
+        keyspace.beforeWrite(this, key, off, len, old);
+        if (e == null) {
+            e = keys.createAbsent(key, off, len);
+            bytes += EntrySizes.keyEntry(len);
+        } else {
+            bytes -= EntrySizes.value(old);
+            if (!keepTtl && expires.size() > 0 && expires.remove(e.key()) != null) {
+                bytes -= EntrySizes.EXPIRE_ENTRY;
+            }
         }
         if (value == null) {
-            value = StringValues.fromArgReusing(from, fromArg, e.value());
+            value = StringValues.fromArgReusing(from, fromArg, old);
         }
         bytes += EntrySizes.value(value);
         AccessClock access = keyspace.access();
         // An overwrite is an access to the old value, and under LFU the new value inherits the
         // old one's counter, as Redis carries the lru field across.
-        int meta = e.value() != null && access.lfu()
-                ? (keyspace.noTouch() ? e.meta() : access.accessed(e.meta()))
+        int meta = e.meta();
+        int accessData = old != null && access.lfu()
+                ? (keyspace.noTouch() ? meta & LRU_CLOCK_MAX : access.accessed(meta))
                 : access.created();
         e.value(value);
-        e.meta(meta);
-        keyspace.keyModified(this, key, off, len);
+        e.meta(replaced(meta, accessData));
+        keyspace.keyModified(this, key, off, len, true);
         return e;
     }
 
-    /** Adds a key known to be absent, keeping the given array as the key. */
+    /** Adds a key the caller knows is absent (it just looked), keeping the given array as the key. */
     public Dict.Entry<Object> add(byte[] key, Object value) {
-        Dict.Entry<Object> e = keys.findOrCreate(key, 0, key.length);
-        bytes += e.value() == null ? EntrySizes.keyEntry(key.length) : -EntrySizes.value(e.value());
-        bytes += EntrySizes.value(value);
+        keyspace.beforeWrite(this, key, 0, key.length, null);
+        Dict.Entry<Object> e = keys.createAbsent(key);
+        bytes += EntrySizes.keyEntry(key.length) + EntrySizes.value(value);
         e.value(value);
         e.meta(keyspace.access().created());
-        keyspace.keyModified(this, key, 0, key.length);
+        keyspace.keyModified(this, key, 0, key.length, true);
         return e;
     }
 
@@ -313,41 +345,71 @@ public final class Db {
         if (e == null) {
             return false;
         }
+        keyspace.beforeWrite(this, key, off, len, e.value());
         if (expires.size() > 0 && expires.remove(e.key()) != null) {
             bytes -= EntrySizes.EXPIRE_ENTRY;
         }
         keys.remove(e.key());
         bytes -= EntrySizes.keyEntry(e.key().length) + EntrySizes.value(e.value());
-        keyspace.keyModified(this, key, off, len);
+        keyspace.keyModified(this, key, off, len, true);
         return true;
     }
 
     /**
-     * Replaces the value of a live entry, keeping its TTL and access data (INCR, INCRBYFLOAT).
-     * Does not call the write hook.
+     * Deletes the key of a collection whose last element a command just removed: a collection
+     * never stays in the keyspace empty. True when it was deleted.
      */
+    public boolean deleteIfEmpty(Dict.Entry<Object> e) {
+        Object v = e.value();
+        if (!ValueTypes.of(v).isEmpty(v)) {
+            return false;
+        }
+        return delete(e.key());
+    }
+
+    /** Replaces the value of a live entry with another object, keeping its TTL and access data (INCRBYFLOAT). */
     public void replaceValue(Dict.Entry<Object> e, Object value) {
-        long before = EntrySizes.value(e.value());
+        Object old = e.value();
+        byte[] key = e.key();
+        keyspace.beforeWrite(this, key, 0, key.length, old);
         e.value(value);
-        bytes += EntrySizes.value(value) - before;
+        e.meta(replaced(e.meta(), e.meta() & LRU_CLOCK_MAX));
+        bytes += EntrySizes.value(value) - EntrySizes.value(old);
+        keyspace.keyModified(this, key, 0, key.length, true);
     }
 
     /**
-     * Accounts for a value changed without going through this class: grown in place, or
-     * replaced through its entry. {@code bytesBefore} is {@link EntrySizes#value} of the value
-     * the entry held before the change. Does not call the write hook.
+     * A command is about to change the value of a live entry in place (APPEND, SETRANGE, a
+     * collection's push, INCR of an unshared integer): the write hook sees the value as it still
+     * is. Returns the value's size now, for {@link #changed}, which the command calls once the
+     * change is made. A command that puts another object in the entry meanwhile says so with
+     * {@link #changedTo}.
      */
-    public void valueChanged(Dict.Entry<Object> e, long bytesBefore) {
+    public long beforeChange(Dict.Entry<Object> e) {
+        byte[] key = e.key();
+        keyspace.beforeWrite(this, key, 0, key.length, e.value());
+        return EntrySizes.value(e.value());
+    }
+
+    /**
+     * The value of {@code e} was changed in place, or replaced through the entry, since
+     * {@link #beforeChange} returned {@code bytesBefore}: accounts for its new size and signals
+     * the key.
+     */
+    public void changed(Dict.Entry<Object> e, long bytesBefore) {
         bytes += EntrySizes.value(e.value()) - bytesBefore;
+        byte[] key = e.key();
+        keyspace.keyModified(this, key, 0, key.length, true);
     }
 
-    /** The write hook for commands that change a value in place. */
-    public void signalModified(Argv argv, int i) {
-        keyspace.keyModified(this, argv.array(i), argv.offset(i), argv.length(i));
-    }
-
-    public void signalModified(byte[] key) {
-        keyspace.keyModified(this, key, 0, key.length);
+    /**
+     * {@link #changed} for a change that needed a new object, {@code value} (APPEND to an embstr
+     * makes it raw): the entry takes it, as a new value object.
+     */
+    public void changedTo(Dict.Entry<Object> e, Object value, long bytesBefore) {
+        e.value(value);
+        e.meta(replaced(e.meta(), e.meta() & LRU_CLOCK_MAX));
+        changed(e, bytesBefore);
     }
 
     // ------------------------------------------------------------------ expiry
@@ -369,24 +431,28 @@ public final class Db {
         return when == null ? -1 : when;
     }
 
-    /**
-     * Sets the expiry of an existing key; {@code e} must be its live entry. Does not call the
-     * write hook: SET EX has already signalled through {@link #setKey}, EXPIRE signals itself.
-     */
+    /** Sets the expiry of an existing key; {@code e} must be its live entry. */
     public void setExpire(Dict.Entry<Object> e, long whenMillis) {
+        byte[] key = e.key();
+        keyspace.beforeWrite(this, key, 0, key.length, e.value());
         // The expires table shares the key array with the key table: no second copy.
-        if (expires.put(e.key(), whenMillis) == null) {
+        if (expires.put(key, whenMillis) == null) {
             bytes += EntrySizes.EXPIRE_ENTRY;
         }
+        keyspace.keyModified(this, key, 0, key.length, true);
     }
 
-    /** Removes the key's TTL; true when it had one. Does not call the write hook. */
-    public boolean removeExpire(byte[] key) {
-        if (expires.size() > 0 && expires.remove(key) != null) {
-            bytes -= EntrySizes.EXPIRE_ENTRY;
-            return true;
+    /** Removes the TTL of the live entry {@code e}; true when it had one. */
+    public boolean removeExpire(Dict.Entry<Object> e) {
+        byte[] key = e.key();
+        if (expires.size() == 0 || !expires.containsKey(key)) {
+            return false;
         }
-        return false;
+        keyspace.beforeWrite(this, key, 0, key.length, e.value());
+        expires.remove(key);
+        bytes -= EntrySizes.EXPIRE_ENTRY;
+        keyspace.keyModified(this, key, 0, key.length, true);
+        return true;
     }
 
     // ------------------------------------------------------------------ memory
@@ -408,7 +474,9 @@ public final class Db {
 
     // ------------------------------------------------------------------ whole database
 
+    /** Drops every key (FLUSHDB, and FLUSHALL for each database). */
     public void flush() {
+        keyspace.beforeFlush(this);
         keys = new Dict<>();
         expires = new Dict<>();
         bytes = 0;

@@ -1,25 +1,44 @@
 package dev.cinnabar.server.db;
 
-import dev.cinnabar.server.engine.Clock;
-import java.util.ArrayList;
-import java.util.List;
+import dev.cinnabar.protocol.Argv;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.function.BooleanSupplier;
 
 /**
- * The databases, the time commands see, the keyspace counters, and the write hook.
+ * The databases, the time commands see, the keyspace counters, and the write path's two hooks
+ * and its propagation.
  *
  * <p>Time is frozen per command: {@link #now()} is read once when a command starts, so a key
  * cannot expire half-way through a command that looks at it twice, as in Redis.
+ *
+ * <p>Every write primitive of {@link Db} tells the {@link KeyspaceObserver}s before it changes
+ * anything, and signals the key as modified after (Redis's signalModifiedKey). Between
+ * {@link #beginCommand} and {@link #endCommand} a key is signalled once however many primitives
+ * touched it, with the command's client, and the keys the command changed are counted: that is
+ * the command's share of {@link #dirty} unless it says otherwise. Expiry signals too, but counts
+ * nothing, as in Redis.
  */
 public final class Keyspace {
+    private static final byte[] DEL = "DEL".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] UNLINK = "UNLINK".getBytes(StandardCharsets.US_ASCII);
+
     private final Db[] dbs;
     private final Clock clock;
-    private final List<KeyspaceListener> listeners = new ArrayList<>();
-    private KeyspaceListener[] listenerArray = new KeyspaceListener[0];
+    private KeyspaceObserver[] observers = new KeyspaceObserver[0];
     private final AccessClock access = new AccessClock(this);
+    private final Propagation propagation = new Propagation();
+    /** The running commands, innermost last: a command may run others (EXEC, a script, a busy poll). */
+    private ModifiedKeys[] modified = {new ModifiedKeys()};
+    private Object[] clients = new Object[1];
+    private long[] changes = new long[1];
+    private int depth;
     private long now;
     private boolean expiryEnabled = true;
     /** Says whether CLIENT PAUSE holds expiry back (ending a pause that is over); null: never. */
-    private java.util.function.BooleanSupplier expiryPauseCheck;
+    private BooleanSupplier expiryPauseCheck;
+    /** lazyfree-lazy-expire: expired keys propagate as UNLINK rather than DEL. */
+    private BooleanSupplier unlinkOnExpiry = () -> false;
     /** The running command leaves the keys' access data alone (CLIENT NO-TOUCH). */
     private boolean noTouch;
 
@@ -69,8 +88,8 @@ public final class Keyspace {
         return expiryEnabled;
     }
 
-    /** Installs the check {@link #expiryPaused()} asks; the engine wires its client pause here. */
-    public void expiryPauseCheck(java.util.function.BooleanSupplier check) {
+    /** Installs the check {@link #expiryPaused()} asks; the server wires its client pause here. */
+    public void expiryPauseCheck(BooleanSupplier check) {
         this.expiryPauseCheck = check;
     }
 
@@ -80,6 +99,11 @@ public final class Keyspace {
      */
     public boolean expiryPaused() {
         return expiryPauseCheck != null && expiryPauseCheck.getAsBoolean();
+    }
+
+    /** Where {@code lazyfree-lazy-expire} is read from: expired keys then propagate as UNLINK. */
+    public void unlinkOnExpiry(BooleanSupplier setting) {
+        this.unlinkOnExpiry = setting;
     }
 
     /** Set around each command from CLIENT NO-TOUCH; lookups then record no access. */
@@ -101,25 +125,111 @@ public final class Keyspace {
         return access;
     }
 
-    public void addListener(KeyspaceListener l) {
-        listeners.add(l);
-        listenerArray = listeners.toArray(new KeyspaceListener[0]);
+    /** What the writes amount to for replicas and the AOF. */
+    public Propagation propagation() {
+        return propagation;
     }
 
-    public void removeListener(KeyspaceListener l) {
-        listeners.remove(l);
-        listenerArray = listeners.toArray(new KeyspaceListener[0]);
+    public void addObserver(KeyspaceObserver o) {
+        observers = Arrays.copyOf(observers, observers.length + 1);
+        observers[observers.length - 1] = o;
     }
 
-    void keyModified(Db db, byte[] key, int off, int len) {
-        for (KeyspaceListener l : listenerArray) {
-            l.keyModified(db, key, off, len);
+    public void removeObserver(KeyspaceObserver o) {
+        KeyspaceObserver[] left = new KeyspaceObserver[observers.length];
+        int n = 0;
+        for (KeyspaceObserver x : observers) {
+            if (x != o) {
+                left[n++] = x;
+            }
+        }
+        observers = Arrays.copyOf(left, n);
+    }
+
+    // ------------------------------------------------------------------ commands
+
+    /**
+     * A command of {@code client} starts: from here its signals carry the client, each key is
+     * signalled once, and its changes are counted. Nested commands (those of an EXEC or a
+     * script) each begin and end their own.
+     */
+    public void beginCommand(Object client) {
+        if (depth == modified.length) {
+            modified = Arrays.copyOf(modified, depth * 2);
+            clients = Arrays.copyOf(clients, depth * 2);
+            changes = Arrays.copyOf(changes, depth * 2);
+        }
+        if (modified[depth] == null) {
+            modified[depth] = new ModifiedKeys();
+        }
+        clients[depth] = client;
+        changes[depth] = 0;
+        depth++;
+    }
+
+    /** How many commands are running, the outermost first: 0 between commands. */
+    public int commandDepth() {
+        return depth;
+    }
+
+    /** The keys the running command changed, expiry aside: its {@link #dirty} by default. */
+    public long commandChanges() {
+        return changes[depth - 1];
+    }
+
+    public void endCommand() {
+        depth--;
+        modified[depth].clear();
+        clients[depth] = null;
+    }
+
+    // ------------------------------------------------------------------ the write path
+
+    void beforeWrite(Db db, byte[] key, int off, int len, Object value) {
+        for (KeyspaceObserver o : observers) {
+            o.beforeWrite(db, key, off, len, value);
+        }
+    }
+
+    /**
+     * Redis's signalModifiedKey. {@code counts}: the change is the command's own (expiry is
+     * not), so it adds to the command's changes.
+     */
+    void keyModified(Db db, byte[] key, int off, int len, boolean counts) {
+        Object client = null;
+        if (depth > 0) {
+            int top = depth - 1;
+            int added = modified[top].add(db, key, off, len, counts);
+            if ((added & ModifiedKeys.COUNTED) != 0) {
+                changes[top]++;
+            }
+            if ((added & ModifiedKeys.NEW) == 0) {
+                return;
+            }
+            client = clients[top];
+        }
+        for (KeyspaceObserver o : observers) {
+            o.keyModified(client, db, key, off, len);
+        }
+    }
+
+    /** A key expired: propagated as the DEL (or UNLINK) a replica must apply. */
+    void expired(Db db, byte[] key) {
+        expiredKeys++;
+        if (propagation.active()) {
+            propagation.add(db.id, Argv.of(unlinkOnExpiry.getAsBoolean() ? UNLINK : DEL, key));
+        }
+    }
+
+    void beforeFlush(Db db) {
+        for (KeyspaceObserver o : observers) {
+            o.beforeFlush(db);
         }
     }
 
     void databaseFlushed(Db db) {
-        for (KeyspaceListener l : listenerArray) {
-            l.databaseFlushed(db);
+        for (KeyspaceObserver o : observers) {
+            o.databaseFlushed(db);
         }
     }
 
@@ -127,6 +237,8 @@ public final class Keyspace {
     public void swap(int a, int b) {
         Db x = dbs[a];
         Db y = dbs[b];
+        beforeFlush(x);
+        beforeFlush(y);
         x.swapContents(y);
         databaseFlushed(x);
         databaseFlushed(y);

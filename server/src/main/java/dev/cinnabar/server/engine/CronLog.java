@@ -1,5 +1,6 @@
 package dev.cinnabar.server.engine;
 
+import dev.cinnabar.server.client.ServerContext;
 import dev.cinnabar.server.db.Db;
 import dev.cinnabar.server.db.Keyspace;
 import dev.cinnabar.server.log.ServerLog;
@@ -14,12 +15,12 @@ final class CronLog {
 
     private long nextMillis = Long.MIN_VALUE;
 
-    void run(Engine engine, long nowMillis) {
+    void run(ServerContext server, long nowMillis) {
         if (nowMillis < nextMillis || !ServerLog.enabled(ServerLog.Level.VERBOSE)) {
             return;
         }
         nextMillis = nowMillis + PERIOD_MILLIS;
-        Keyspace ks = engine.keyspace();
+        Keyspace ks = server.keyspace();
         for (int i = 0; i < ks.count(); i++) {
             Db db = ks.db(i);
             if (db.size() > 0 || db.expiresSize() > 0) {
@@ -29,7 +30,7 @@ final class CronLog {
         }
         if (ServerLog.enabled(ServerLog.Level.DEBUG)) {
             Runtime rt = Runtime.getRuntime();
-            ServerLog.debug(engine.clients().size() + " clients connected (0 replicas), "
+            ServerLog.debug(server.clients().size() + " clients connected (0 replicas), "
                     + (rt.totalMemory() - rt.freeMemory()) + " bytes in use");
         }
     }

@@ -1,5 +1,6 @@
 package dev.cinnabar.server.engine;
 
+import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.config.ShutdownFlags;
 import dev.cinnabar.server.log.ServerLog;
 
@@ -30,11 +31,11 @@ public final class Shutdown {
         void exit();
     }
 
-    private final Engine engine;
+    private final ServerConfig config;
     private Hooks hooks;
 
-    Shutdown(Engine engine) {
-        this.engine = engine;
+    Shutdown(ServerConfig config, Runnable stopEngine) {
+        this.config = config;
         // Without a server (tests, an embedded engine) exiting means stopping the engine.
         this.hooks = new Hooks() {
             @Override
@@ -47,7 +48,7 @@ public final class Shutdown {
 
             @Override
             public void exit() {
-                engine.stop(0);
+                stopEngine.run();
             }
         };
     }
@@ -69,7 +70,7 @@ public final class Shutdown {
     public boolean run(int flags) {
         ServerLog.warning("User requested shutdown...");
         hooks.stopping();
-        boolean savePoints = engine.config().save.length > 0;
+        boolean savePoints = config.save.length > 0;
         if ((savePoints && (flags & ShutdownFlags.NOSAVE) == 0) || (flags & ShutdownFlags.SAVE) != 0) {
             ServerLog.notice("Saving the final RDB snapshot before exiting.");
             hooks.status("Saving the final RDB snapshot");

@@ -1,7 +1,7 @@
 package dev.cinnabar.server.info;
 
 import dev.cinnabar.server.client.Client;
-import dev.cinnabar.server.engine.Engine;
+import dev.cinnabar.server.client.ServerContext;
 import io.netty.buffer.ByteBuf;
 
 /** {@code # Clients}: connection counts and buffer peaks. */
@@ -17,12 +17,12 @@ final class ClientsSection implements InfoSection {
     }
 
     @Override
-    public void write(Engine engine, InfoWriter out) {
+    public void write(ServerContext server, InfoWriter out) {
         long maxInput = 0;
         long maxOutput = 0;
         // Redis keeps these peaks over the last few seconds from its client cron; the largest
         // buffers held right now are the same figure for a server that is not under a burst.
-        for (Client c : engine.clients().all()) {
+        for (Client c : server.clients().all()) {
             maxInput = Math.max(maxInput, c.decoder.capacity());
             ByteBuf reply = c.reply.buffer();
             if (reply != null) {
@@ -30,13 +30,13 @@ final class ClientsSection implements InfoSection {
             }
         }
         out.header("Clients")
-                .field("connected_clients", engine.clients().size())
+                .field("connected_clients", server.clients().size())
                 .field("cluster_connections", 0)
-                .field("maxclients", engine.config().maxClients)
+                .field("maxclients", server.config().maxClients)
                 .field("client_recent_max_input_buffer", maxInput)
                 .field("client_recent_max_output_buffer", maxOutput)
                 // Clients held by CLIENT PAUSE count as blocked, as in Redis; tracking comes later.
-                .field("blocked_clients", engine.clients().blockedCount())
+                .field("blocked_clients", server.clients().blockedCount())
                 .field("tracking_clients", 0)
                 .field("clients_in_timeout_table", 0);
     }

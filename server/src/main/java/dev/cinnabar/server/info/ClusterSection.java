@@ -1,6 +1,6 @@
 package dev.cinnabar.server.info;
 
-import dev.cinnabar.server.engine.Engine;
+import dev.cinnabar.server.client.ServerContext;
 
 /** {@code # Cluster}: cluster mode is not built, so it is reported off. */
 final class ClusterSection implements InfoSection {
@@ -15,7 +15,7 @@ final class ClusterSection implements InfoSection {
     }
 
     @Override
-    public void write(Engine engine, InfoWriter out) {
+    public void write(ServerContext server, InfoWriter out) {
         out.header("Cluster").field("cluster_enabled", 0);
     }
 }

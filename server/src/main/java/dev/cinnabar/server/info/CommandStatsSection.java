@@ -1,7 +1,8 @@
 package dev.cinnabar.server.info;
 
+import dev.cinnabar.datatypes.Doubles;
+import dev.cinnabar.server.client.ServerContext;
 import dev.cinnabar.server.command.CommandSpec;
-import dev.cinnabar.server.engine.Engine;
 
 /**
  * {@code # Commandstats}: one line per command or subcommand (named {@code container|sub}) that was
@@ -19,10 +20,10 @@ final class CommandStatsSection implements InfoSection {
     }
 
     @Override
-    public void write(Engine engine, InfoWriter out) {
+    public void write(ServerContext server, InfoWriter out) {
         out.header("Commandstats");
         StringBuilder line = new StringBuilder(128);
-        for (CommandSpec c : engine.commands().all()) {
+        for (CommandSpec c : server.commands().all()) {
             if (c.calls == 0 && c.failedCalls == 0 && c.rejectedCalls == 0) {
                 continue;
             }
@@ -31,7 +32,7 @@ final class CommandStatsSection implements InfoSection {
             line.append("cmdstat_").append(c.fullName)
                     .append(":calls=").append(c.calls)
                     .append(",usec=").append(c.microseconds)
-                    .append(",usec_per_call=").append(InfoWriter.fixed(perCall, 2))
+                    .append(",usec_per_call=").append(Doubles.fixed(perCall, 2))
                     .append(",rejected_calls=").append(c.rejectedCalls)
                     .append(",failed_calls=").append(c.failedCalls);
             out.line(line.toString());

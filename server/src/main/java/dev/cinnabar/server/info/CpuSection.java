@@ -1,6 +1,6 @@
 package dev.cinnabar.server.info;
 
-import dev.cinnabar.server.engine.Engine;
+import dev.cinnabar.server.client.ServerContext;
 import dev.cinnabar.server.stats.CpuUsage;
 
 /**
@@ -19,7 +19,7 @@ final class CpuSection implements InfoSection {
     }
 
     @Override
-    public void write(Engine engine, InfoWriter out) {
+    public void write(ServerContext server, InfoWriter out) {
         long[] process = CpuUsage.process();
         long[] engineThread = CpuUsage.currentThread();
         out.header("CPU")

@@ -1,6 +1,6 @@
 package dev.cinnabar.server.info;
 
-import dev.cinnabar.server.engine.Engine;
+import dev.cinnabar.server.client.ServerContext;
 import java.util.Map;
 
 /** {@code # Errorstats}: error replies counted by their code (ERR, WRONGTYPE, ...), sorted by code. */
@@ -16,9 +16,9 @@ final class ErrorStatsSection implements InfoSection {
     }
 
     @Override
-    public void write(Engine engine, InfoWriter out) {
+    public void write(ServerContext server, InfoWriter out) {
         out.header("Errorstats");
-        for (Map.Entry<String, long[]> e : engine.stats().errors.counts().entrySet()) {
+        for (Map.Entry<String, long[]> e : server.stats().errors.counts().entrySet()) {
             out.line("errorstat_" + e.getKey() + ":count=" + e.getValue()[0]);
         }
     }

@@ -1,6 +1,6 @@
 package dev.cinnabar.server.info;
 
-import dev.cinnabar.server.engine.Engine;
+import dev.cinnabar.server.client.ServerContext;
 
 /** One section of INFO's text, such as {@code # Server}. */
 public interface InfoSection {
@@ -11,5 +11,5 @@ public interface InfoSection {
     boolean isDefault();
 
     /** Writes the header and every field, in Redis's order. */
-    void write(Engine engine, InfoWriter out);
+    void write(ServerContext server, InfoWriter out);
 }

@@ -1,7 +1,7 @@
 package dev.cinnabar.server.info;
 
 import dev.cinnabar.protocol.Argv;
-import dev.cinnabar.server.engine.Engine;
+import dev.cinnabar.server.client.ServerContext;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
@@ -38,7 +38,7 @@ public final class InfoSections {
      * default sections, {@code all} and {@code everything} every section, other names are matched
      * case-insensitively and unknown ones are skipped.
      */
-    public static byte[] render(Engine engine, Argv argv, int from) {
+    public static byte[] render(ServerContext server, Argv argv, int from) {
         Set<String> wanted = new HashSet<>();
         boolean all = false;
         if (argv.count() <= from) {
@@ -60,7 +60,7 @@ public final class InfoSections {
                 if (!out.isEmpty()) {
                     out.separator();
                 }
-                s.write(engine, out);
+                s.write(server, out);
             }
         }
         return out.toString().getBytes(StandardCharsets.UTF_8);

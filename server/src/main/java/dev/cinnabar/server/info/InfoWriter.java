@@ -19,21 +19,6 @@ public final class InfoWriter {
         return this;
     }
 
-    /**
-     * C's {@code %.Nf}: the exact binary value rounded half-even, which Java's own formatter
-     * does not always agree with.
-     */
-    public static String fixed(double value, int decimals) {
-        if (Double.isNaN(value)) {
-            return "nan";
-        }
-        if (Double.isInfinite(value)) {
-            return value > 0 ? "inf" : "-inf";
-        }
-        String s = new java.math.BigDecimal(value).setScale(decimals, java.math.RoundingMode.HALF_EVEN).toPlainString();
-        // C keeps the sign of a negative value that rounds to zero.
-        return value < 0 && !s.startsWith("-") ? "-" + s : s;
-    }
 
     /** A line written as is, for fields made of several values ({@code db0:keys=1,...}). */
     public InfoWriter line(String line) {

@@ -1,8 +1,8 @@
 package dev.cinnabar.server.info;
 
+import dev.cinnabar.server.client.ServerContext;
 import dev.cinnabar.server.db.Db;
 import dev.cinnabar.server.db.Keyspace;
-import dev.cinnabar.server.engine.Engine;
 
 /** {@code # Keyspace}: one line per database that holds keys. */
 final class KeyspaceSection implements InfoSection {
@@ -17,9 +17,9 @@ final class KeyspaceSection implements InfoSection {
     }
 
     @Override
-    public void write(Engine engine, InfoWriter out) {
+    public void write(ServerContext server, InfoWriter out) {
         out.header("Keyspace");
-        Keyspace ks = engine.keyspace();
+        Keyspace ks = server.keyspace();
         for (int i = 0; i < ks.count(); i++) {
             Db db = ks.db(i);
             if (db.size() > 0 || db.expiresSize() > 0) {

@@ -1,8 +1,9 @@
 package dev.cinnabar.server.info;
 
+import dev.cinnabar.datatypes.Doubles;
+import dev.cinnabar.server.client.ServerContext;
 import dev.cinnabar.server.command.CommandSpec;
 import dev.cinnabar.server.config.ServerConfig;
-import dev.cinnabar.server.engine.Engine;
 import dev.cinnabar.server.stats.LatencyHistogram;
 
 /**
@@ -22,15 +23,15 @@ final class LatencyStatsSection implements InfoSection {
     }
 
     @Override
-    public void write(Engine engine, InfoWriter out) {
+    public void write(ServerContext server, InfoWriter out) {
         out.header("Latencystats");
-        ServerConfig config = engine.config();
+        ServerConfig config = server.config();
         if (!config.latencyTracking) {
             return;
         }
         double[] percentiles = config.latencyTrackingInfoPercentiles;
         StringBuilder line = new StringBuilder(128);
-        for (CommandSpec c : engine.commands().all()) {
+        for (CommandSpec c : server.commands().all()) {
             LatencyHistogram h = c.latencyHistogram;
             if (h == null) {
                 continue;
@@ -42,7 +43,7 @@ final class LatencyStatsSection implements InfoSection {
                     line.append(',');
                 }
                 line.append('p').append(percentileName(percentiles[i])).append('=')
-                        .append(InfoWriter.fixed(h.valueAtPercentile(percentiles[i]) / 1000.0, 3));
+                        .append(Doubles.fixed(h.valueAtPercentile(percentiles[i]) / 1000.0, 3));
             }
             out.line(line.toString());
         }
@@ -50,7 +51,7 @@ final class LatencyStatsSection implements InfoSection {
 
     /** {@code %f} without trailing zeros or a trailing point: 99.9, 50, 1.234568. */
     static String percentileName(double p) {
-        String s = InfoWriter.fixed(p, 6);
+        String s = Doubles.fixed(p, 6);
         int end = s.length();
         while (s.charAt(end - 1) == '0') {
             end--;

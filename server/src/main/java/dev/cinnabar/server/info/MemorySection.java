@@ -1,7 +1,8 @@
 package dev.cinnabar.server.info;
 
+import dev.cinnabar.datatypes.Doubles;
+import dev.cinnabar.server.client.ServerContext;
 import dev.cinnabar.server.config.ServerConfig;
-import dev.cinnabar.server.engine.Engine;
 import dev.cinnabar.server.memory.HumanBytes;
 import dev.cinnabar.server.memory.MemoryFigures;
 
@@ -25,9 +26,9 @@ final class MemorySection implements InfoSection {
     }
 
     @Override
-    public void write(Engine engine, InfoWriter out) {
-        MemoryFigures f = new MemoryFigures(engine.memory(), engine.keyspace());
-        ServerConfig config = engine.config();
+    public void write(ServerContext server, InfoWriter out) {
+        MemoryFigures f = new MemoryFigures(server.memory(), server.keyspace());
+        ServerConfig config = server.config();
         out.header("Memory")
                 .field("used_memory", f.used)
                 .field("used_memory_human", HumanBytes.of(f.used))
@@ -35,16 +36,16 @@ final class MemorySection implements InfoSection {
                 .field("used_memory_rss_human", HumanBytes.of(f.rss))
                 .field("used_memory_peak", f.peak)
                 .field("used_memory_peak_human", HumanBytes.of(f.peak))
-                .field("used_memory_peak_perc", HumanBytes.fixed(f.peakPercent, 2) + "%")
+                .field("used_memory_peak_perc", Doubles.fixed(f.peakPercent, 2) + "%")
                 .field("used_memory_overhead", f.overheadTotal)
                 .field("used_memory_startup", f.startup)
                 .field("used_memory_dataset", f.dataset)
-                .field("used_memory_dataset_perc", HumanBytes.fixed(f.datasetPercent, 2) + "%")
+                .field("used_memory_dataset_perc", Doubles.fixed(f.datasetPercent, 2) + "%")
                 .field("allocator_allocated", f.allocatorAllocated)
                 .field("allocator_active", f.allocatorActive)
                 .field("allocator_resident", f.allocatorResident)
-                .field("total_system_memory", engine.memory().totalSystemMemory())
-                .field("total_system_memory_human", HumanBytes.of(engine.memory().totalSystemMemory()))
+                .field("total_system_memory", server.memory().totalSystemMemory())
+                .field("total_system_memory_human", HumanBytes.of(server.memory().totalSystemMemory()))
                 // No Lua VM and no functions exist yet, so they hold nothing.
                 .field("used_memory_lua", 0)
                 .field("used_memory_vm_eval", 0)
@@ -62,14 +63,14 @@ final class MemorySection implements InfoSection {
                 .field("maxmemory", config.maxMemory)
                 .field("maxmemory_human", HumanBytes.of(config.maxMemory))
                 .field("maxmemory_policy", config.maxMemoryPolicy)
-                .field("allocator_frag_ratio", HumanBytes.fixed(f.allocatorFragmentation, 2))
+                .field("allocator_frag_ratio", Doubles.fixed(f.allocatorFragmentation, 2))
                 // Printed unsigned by Redis (%zu), signed where Redis prints it signed.
                 .field("allocator_frag_bytes", Long.toUnsignedString(f.allocatorFragmentationBytes))
-                .field("allocator_rss_ratio", HumanBytes.fixed(f.allocatorRss, 2))
+                .field("allocator_rss_ratio", Doubles.fixed(f.allocatorRss, 2))
                 .field("allocator_rss_bytes", f.allocatorRssBytes)
-                .field("rss_overhead_ratio", HumanBytes.fixed(f.rssOverhead, 2))
+                .field("rss_overhead_ratio", Doubles.fixed(f.rssOverhead, 2))
                 .field("rss_overhead_bytes", f.rssOverheadBytes)
-                .field("mem_fragmentation_ratio", HumanBytes.fixed(f.fragmentation, 2))
+                .field("mem_fragmentation_ratio", Doubles.fixed(f.fragmentation, 2))
                 .field("mem_fragmentation_bytes", f.fragmentationBytes)
                 .field("mem_not_counted_for_evict", 0)
                 .field("mem_replication_backlog", 0)

@@ -1,6 +1,6 @@
 package dev.cinnabar.server.info;
 
-import dev.cinnabar.server.engine.Engine;
+import dev.cinnabar.server.client.ServerContext;
 
 /** {@code # Modules}: one line per loaded module; modules cannot be loaded, so just the header. */
 final class ModulesSection implements InfoSection {
@@ -15,7 +15,7 @@ final class ModulesSection implements InfoSection {
     }
 
     @Override
-    public void write(Engine engine, InfoWriter out) {
+    public void write(ServerContext server, InfoWriter out) {
         out.header("Modules");
     }
 }

@@ -1,6 +1,6 @@
 package dev.cinnabar.server.info;
 
-import dev.cinnabar.server.engine.Engine;
+import dev.cinnabar.server.client.ServerContext;
 
 /**
  * {@code # Persistence}: what Redis 7.0 reports when it has loaded nothing, saved nothing and has
@@ -18,7 +18,7 @@ final class PersistenceSection implements InfoSection {
     }
 
     @Override
-    public void write(Engine engine, InfoWriter out) {
+    public void write(ServerContext server, InfoWriter out) {
         out.header("Persistence")
                 .field("loading", 0)
                 .field("async_loading", 0)
@@ -28,9 +28,9 @@ final class PersistenceSection implements InfoSection {
                 .field("current_fork_perc", "0.00")
                 .field("current_save_keys_processed", 0)
                 .field("current_save_keys_total", 0)
-                .field("rdb_changes_since_last_save", engine.keyspace().dirty)
+                .field("rdb_changes_since_last_save", server.keyspace().dirty)
                 .field("rdb_bgsave_in_progress", 0)
-                .field("rdb_last_save_time", engine.stats().startMillis / 1000)
+                .field("rdb_last_save_time", server.stats().startMillis / 1000)
                 .field("rdb_last_bgsave_status", "ok")
                 .field("rdb_last_bgsave_time_sec", -1)
                 .field("rdb_current_bgsave_time_sec", -1)

@@ -1,8 +1,8 @@
 package dev.cinnabar.server.info;
 
 import dev.cinnabar.server.Version;
+import dev.cinnabar.server.client.ServerContext;
 import dev.cinnabar.server.config.ServerConfig;
-import dev.cinnabar.server.engine.Engine;
 import io.netty.channel.epoll.Epoll;
 import java.io.File;
 import java.net.URISyntaxException;
@@ -30,9 +30,9 @@ final class ServerSection implements InfoSection {
     }
 
     @Override
-    public void write(Engine engine, InfoWriter out) {
-        ServerConfig config = engine.config();
-        long uptimeSeconds = Math.max(0, (engine.clock().millis() - engine.stats().startMillis) / 1000);
+    public void write(ServerContext server, InfoWriter out) {
+        ServerConfig config = server.config();
+        long uptimeSeconds = Math.max(0, (server.clock().millis() - server.stats().startMillis) / 1000);
         out.header("Server")
                 .field("redis_version", Version.REDIS)
                 .field("cinnabar_version", Version.CINNABAR)
@@ -51,14 +51,14 @@ final class ServerSection implements InfoSection {
                 .field("gcc_version", "0.0.0")
                 .field("process_id", PID)
                 .field("process_supervised", "no")
-                .field("run_id", engine.runId())
+                .field("run_id", server.ids().runId())
                 .field("tcp_port", config.port)
-                .field("server_time_usec", engine.clock().micros())
+                .field("server_time_usec", server.clock().micros())
                 .field("uptime_in_seconds", uptimeSeconds)
                 .field("uptime_in_days", uptimeSeconds / 86400)
                 .field("hz", config.hz)
                 .field("configured_hz", config.hz)
-                .field("lru_clock", engine.keyspace().lruClock())
+                .field("lru_clock", server.keyspace().lruClock())
                 .field("executable", EXECUTABLE)
                 .field("config_file", config.configFile)
                 .field("io_threads_active", config.ioThreads > 1 ? 1 : 0);

@@ -1,9 +1,10 @@
 package dev.cinnabar.server.info;
 
+import dev.cinnabar.datatypes.Doubles;
+import dev.cinnabar.server.client.ServerContext;
 import dev.cinnabar.server.db.Keyspace;
-import dev.cinnabar.server.engine.Engine;
-import dev.cinnabar.server.engine.ServerStats;
 import dev.cinnabar.server.stats.InstantaneousMetrics;
+import dev.cinnabar.server.stats.ServerStats;
 
 /**
  * {@code # Stats}: Redis 7.0's fields in its order. Features that do not exist here (replication,
@@ -22,9 +23,9 @@ final class StatsSection implements InfoSection {
     }
 
     @Override
-    public void write(Engine engine, InfoWriter out) {
-        ServerStats s = engine.stats();
-        Keyspace ks = engine.keyspace();
+    public void write(ServerContext server, InfoWriter out) {
+        ServerStats s = server.stats();
+        Keyspace ks = server.keyspace();
         InstantaneousMetrics rates = s.instantaneous;
         out.header("Stats")
                 .field("total_connections_received", s.connectionsReceived)
@@ -34,8 +35,8 @@ final class StatsSection implements InfoSection {
                 .field("total_net_output_bytes", s.netOutputBytes)
                 .field("total_net_repl_input_bytes", 0)
                 .field("total_net_repl_output_bytes", 0)
-                .field("instantaneous_input_kbps", InfoWriter.fixed(rates.kbps(InstantaneousMetrics.NET_INPUT), 2))
-                .field("instantaneous_output_kbps", InfoWriter.fixed(rates.kbps(InstantaneousMetrics.NET_OUTPUT), 2))
+                .field("instantaneous_input_kbps", Doubles.fixed(rates.kbps(InstantaneousMetrics.NET_INPUT), 2))
+                .field("instantaneous_output_kbps", Doubles.fixed(rates.kbps(InstantaneousMetrics.NET_OUTPUT), 2))
                 .field("instantaneous_input_repl_kbps", "0.00")
                 .field("instantaneous_output_repl_kbps", "0.00")
                 .field("rejected_connections", s.rejectedConnections)
@@ -43,7 +44,7 @@ final class StatsSection implements InfoSection {
                 .field("sync_partial_ok", 0)
                 .field("sync_partial_err", 0)
                 .field("expired_keys", ks.expiredKeys)
-                .field("expired_stale_perc", InfoWriter.fixed(s.expiredStalePercent * 100, 2))
+                .field("expired_stale_perc", Doubles.fixed(s.expiredStalePercent * 100, 2))
                 .field("expired_time_cap_reached_count", s.expireCycleTimeCapReached)
                 .field("expire_cycle_cpu_milliseconds", s.expireCycleMicros / 1000)
                 .field("evicted_keys", s.evictedKeys)

@@ -2,10 +2,8 @@ package dev.cinnabar.server.memory;
 
 import dev.cinnabar.datatypes.value.JvmSizes;
 import dev.cinnabar.datatypes.value.StringType;
-import dev.cinnabar.server.client.Client;
-import dev.cinnabar.server.client.ClientRegistry;
 import dev.cinnabar.server.db.Keyspace;
-import io.netty.buffer.ByteBuf;
+import java.util.function.LongSupplier;
 
 /**
  * The server's {@code used_memory}: an estimate of the heap that keys, values and clients hold,
@@ -19,17 +17,12 @@ import io.netty.buffer.ByteBuf;
 public final class MemoryAccounting {
     /** How often the process figures are sampled, as Redis's cron samples RSS. */
     static final long SAMPLE_PERIOD_NANOS = 100_000_000L;
-    /**
-     * Heap of a connection beyond its buffers: the client with its decoder, reply writer and
-     * argument slices (about 870 bytes, measured), and about as much again for Netty's channel,
-     * pipeline, handler and outbound queue.
-     */
-    public static final long CLIENT_FIXED = 2048;
     /** A Db object with its two empty dicts. */
     private static final long DATABASE_FIXED = 56 + 2 * 48;
 
     private final Keyspace keyspace;
-    private final ClientRegistry clients;
+    /** The heap the connected clients hold now; summed by the client registry. */
+    private final LongSupplier clients;
     private final long fixed;
     private final long startup;
     private long totalSystem = -1;
@@ -41,7 +34,7 @@ public final class MemoryAccounting {
     private long lastSampleNanos;
     private boolean sampled;
 
-    public MemoryAccounting(Keyspace keyspace, ClientRegistry clients) {
+    public MemoryAccounting(Keyspace keyspace, LongSupplier clients) {
         this.keyspace = keyspace;
         this.clients = clients;
         // The shared integers (0..127 are the JDK's own cache and exist anyway) and the databases.
@@ -124,25 +117,7 @@ public final class MemoryAccounting {
 
     /** Sums the clients' memory now; INFO and MEMORY STATS call it so that they are current. */
     public void refreshClients() {
-        long total = 0;
-        for (Client c : clients.all()) {
-            total += of(c);
-        }
-        clientBytes = total;
-    }
-
-    /** One client's memory: fixed part, query buffer, reply buffer not yet handed to the network. */
-    public static long of(Client c) {
-        long bytes = CLIENT_FIXED;
-        int query = c.decoder.capacity();
-        if (query > 0) {
-            bytes += JvmSizes.byteArray(query);
-        }
-        ByteBuf out = c.reply.buffer();
-        if (out != null) {
-            bytes += out.capacity();
-        }
-        return bytes;
+        clientBytes = clients.getAsLong();
     }
 
     private void sampleProcess(long nanos) {

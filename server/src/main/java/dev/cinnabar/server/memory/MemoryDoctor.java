@@ -1,5 +1,6 @@
 package dev.cinnabar.server.memory;
 
+import dev.cinnabar.datatypes.Doubles;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,7 +38,7 @@ public final class MemoryDoctor {
         }
         if (f.fragmentation > 1.4 && f.fragmentationBytes > MANY_BYTES) {
             issues.add("Process size: the process occupies " + HumanBytes.of(f.rss) + " of RAM for "
-                    + HumanBytes.of(f.used) + " of data and buffers (" + HumanBytes.fixed(f.fragmentation, 2)
+                    + HumanBytes.of(f.used) + " of data and buffers (" + Doubles.fixed(f.fragmentation, 2)
                     + " times as much). A JVM reserves heap ahead of use and keeps its compiled code and class "
                     + "data besides; -Xms and -Xmx bound the heap, and a smaller heap means more frequent "
                     + "collections.");

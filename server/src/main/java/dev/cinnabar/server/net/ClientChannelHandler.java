@@ -59,7 +59,7 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        client = new Client(engine.nextClientId(), engine, ctx.channel(),
+        client = new Client(engine.nextClientId(), engine.server(), ctx.channel(),
                 address(ctx.channel().remoteAddress()), address(ctx.channel().localAddress()));
         // CLIENT LIST shows the descriptor; only the native transport has one to show.
         if (ctx.channel() instanceof UnixChannel) {
@@ -158,8 +158,8 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         // A client that does not read its replies stops being read from.
         updateAutoRead();
-        if (client != null && client.output.held && ctx.channel().isWritable()) {
-            // The engine stopped running its commands until the replies drained; they have.
+        if (client != null && ctx.channel().isWritable()) {
+            // If the engine stopped running its commands until the replies drained, they have.
             Client c = client;
             engine.submit(e -> e.resumeIfDrained(c));
         }

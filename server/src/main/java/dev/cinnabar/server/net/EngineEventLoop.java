@@ -12,10 +12,10 @@ import java.util.concurrent.ThreadFactory;
 /**
  * The event loop the engine runs on when {@code io-threads} is 1. Beyond Netty's loop it can
  * serve the sockets from inside a long task on the loop, without blocking: Redis's
- * processEventsWhileBlocked. A script past {@code busy-reply-threshold}, or a long load, calls
- * {@link #pollIoNow} from its hook, so other clients are read and can be answered -BUSY or
- * -LOADING instead of waiting in silence. What the poll reads reaches the channel handlers as
- * any read does; the caller decides what to do with the batch it produced.
+ * processEventsWhileBlocked. A script past {@code busy-reply-threshold}, or a long load, polls
+ * through {@link #pollIoAndTasksNow}, so other clients are read and answered -BUSY or -LOADING
+ * instead of waiting in silence. What the poll reads reaches the channel handlers as any read
+ * does, and the batch it produces runs in the same poll.
  */
 final class EngineEventLoop extends SingleThreadIoEventLoop {
     /** Tells the I/O handler to take what is ready and return: no wait, no timer to arm. */
@@ -49,6 +49,16 @@ final class EngineEventLoop extends SingleThreadIoEventLoop {
             throw new IllegalStateException("pollIoNow outside the engine's event loop");
         }
         return ioHandler().run(NO_WAIT);
+    }
+
+    /**
+     * {@link #pollIoNow}, then everything queued on the loop: the batches the reads produced,
+     * connections the listeners handed over, tasks other threads submitted. The engine decides
+     * what of that runs while a long task holds it.
+     */
+    void pollIoAndTasksNow() {
+        pollIoNow();
+        runAllTasks();
     }
 
     /** A group of one such loop, on a non-daemon thread: it is what keeps the server running. */

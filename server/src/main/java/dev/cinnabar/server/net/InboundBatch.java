@@ -26,6 +26,12 @@ final class InboundBatch implements EngineTask {
     /** For reads, the connection to tell how much the engine consumed; null for other events. */
     private ClientChannelHandler[] readers = new ClientChannelHandler[16];
     private int size;
+    /**
+     * The next event to handle. A long task started by one of the events continues the batch
+     * from inside itself (the other clients' events in it must get their busy replies), so the
+     * position is kept here and each event is handled once, whoever gets to it.
+     */
+    private int next;
 
     private InboundBatch(Engine engine) {
         this.engine = engine;
@@ -79,8 +85,14 @@ final class InboundBatch implements EngineTask {
     }
 
     @Override
+    public boolean isInput() {
+        return true;
+    }
+
+    @Override
     public void run(Engine e) {
-        for (int i = 0; i < size; i++) {
+        while (next < size) {
+            int i = next++;
             Client c = clients[i];
             Object ev = events[i];
             try {

@@ -287,7 +287,8 @@ public final class NettyTransport implements ReplyFlusher {
      */
     public void startEngine() {
         if (engineOnEventLoop()) {
-            engine.startOn(this, group.next());
+            EngineEventLoop loop = (EngineEventLoop) group.next();
+            engine.startOn(this, loop, loop::pollIoAndTasksNow);
         } else {
             engine.start(this);
         }
@@ -343,7 +344,7 @@ public final class NettyTransport implements ReplyFlusher {
             if (c.channel == null) {
                 continue;
             }
-            if (c.closed) {
+            if (c.isClosed()) {
                 // Something replied to a client after it went away (a publish, an unblock):
                 // nobody will send those bytes, so give the buffer back now.
                 ByteBuf orphan = c.takeOutput();
@@ -352,7 +353,7 @@ public final class NettyTransport implements ReplyFlusher {
                 }
                 continue;
             }
-            boolean close = c.closeAfterReply;
+            boolean close = c.has(Client.CLOSE_AFTER_REPLY);
             ByteBuf out = c.takeOutput();
             if (out != null && !out.isReadable()) {
                 if (!close) {

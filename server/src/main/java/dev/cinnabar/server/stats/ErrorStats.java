@@ -1,7 +1,7 @@
 package dev.cinnabar.server.stats;
 
 import dev.cinnabar.protocol.ReplyWriter;
-import dev.cinnabar.server.engine.ServerStats;
+import dev.cinnabar.server.stats.ServerStats;
 import java.util.Map;
 import java.util.TreeMap;
 

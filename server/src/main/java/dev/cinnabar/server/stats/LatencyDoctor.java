@@ -1,5 +1,6 @@
 package dev.cinnabar.server.stats;
 
+import dev.cinnabar.datatypes.Doubles;
 import dev.cinnabar.server.config.ServerConfig;
 
 /**
@@ -34,7 +35,7 @@ public final class LatencyDoctor {
             out.append(n).append(". ").append(s.event).append(": ").append(st.samples)
                     .append(" latency spikes (average ").append(st.avg).append("ms, mean deviation ")
                     .append(st.mad).append("ms, period ")
-                    .append(dev.cinnabar.server.info.InfoWriter.fixed((double) st.period / st.samples, 2))
+                    .append(Doubles.fixed((double) st.period / st.samples, 2))
                     .append(" sec). Worst all time event ").append(s.max).append("ms.\n");
             command |= s.event.equalsIgnoreCase("command");
             fastCommand |= s.event.equalsIgnoreCase("fast-command");

@@ -15,14 +15,14 @@ class ClientLimitsTest {
     @Test
     void maxclientsRefusesAndCountsOnlyTheRefusal() {
         h.config.maxClients = 2;
-        long received = h.engine.stats().connectionsReceived;
+        long received = h.server.stats().connectionsReceived;
         h.newClient();
         Client refused = h.newClient();
         assertEquals("-ERR max number of clients reached\r\n", h.drain(refused));
-        assertTrue(refused.closeAfterReply);
-        assertEquals(2, h.engine.clients().size());
-        assertEquals(1, h.engine.stats().rejectedConnections);
-        assertEquals(received + 1, h.engine.stats().connectionsReceived);
+        assertTrue(refused.has(Client.CLOSE_AFTER_REPLY));
+        assertEquals(2, h.server.clients().size());
+        assertEquals(1, h.server.stats().rejectedConnections);
+        assertEquals(received + 1, h.server.stats().connectionsReceived);
     }
 
     @Test
@@ -35,14 +35,14 @@ class ClientLimitsTest {
         h.call("CLIENT", "PAUSE", "100000", "WRITE");
         h.call(held, "SET", "k", "v");
         h.clock.advance(2_000);
-        ClientsCron.run(h.engine);
-        assertFalse(idle.closed, "2 s is not more than 2 s");
+        h.engine.runCron();
+        assertFalse(idle.isClosed(), "2 s is not more than 2 s");
         h.clock.advance(1_000);
-        ClientsCron.run(h.engine);
-        assertTrue(idle.closed);
-        assertTrue(h.client.closed);
-        assertFalse(monitor.closed);
-        assertFalse(held.closed);
+        h.engine.runCron();
+        assertTrue(idle.isClosed());
+        assertTrue(h.client.isClosed());
+        assertFalse(monitor.isClosed());
+        assertFalse(held.isClosed());
     }
 
     @Test

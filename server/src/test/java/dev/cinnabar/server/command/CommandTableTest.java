@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cinnabar.protocol.Argv;
-import dev.cinnabar.server.commands.CommandFamilies;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,39 +22,6 @@ import org.junit.jupiter.api.Test;
 /** The shipped metadata: it loads, it is complete, it matches the handlers, and it is ours. */
 class CommandTableTest {
     private static final Path DIR = Path.of("src/main/resources/commands");
-
-    @Test
-    void everyCommandHasAHandlerAndEveryHandlerACommand() {
-        CommandTable t = CommandTable.load();
-        // Binding a name without metadata throws, so registering all families checks one way...
-        CommandFamilies.registerAll(t);
-        // ...and this the other.
-        assertEquals(List.of(), t.unbound());
-        for (CommandSpec c : t.all()) {
-            if (c.needsHandler()) {
-                assertNotNull(c.handler(), c.fullName);
-            } else {
-                assertTrue(c.isContainer(), c.fullName);
-            }
-        }
-    }
-
-    @Test
-    void bindingChecksNamesAndDuplicates() {
-        CommandTable t = CommandTable.load();
-        CommandHandler h = c -> { };
-        assertThrows(IllegalStateException.class, () -> t.bind("no-such-command", h));
-        t.bind("get", h);
-        assertThrows(IllegalStateException.class, () -> t.bind("get", h));
-        // A container whose arity needs a subcommand runs no handler of its own...
-        if (t.get("config") != null) {
-            assertThrows(IllegalStateException.class, () -> t.bind("config", h));
-        }
-        // ...but COMMAND alone is a command.
-        t.bind("command", h);
-        assertSame(h, t.get("command").handler());
-        assertTrue(t.unbound().contains("command|info"));
-    }
 
     @Test
     void everyGroupFileIsListedAndParses() throws IOException {

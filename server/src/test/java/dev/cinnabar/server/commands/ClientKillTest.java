@@ -12,7 +12,7 @@ class ClientKillTest {
     private final EngineHarness h = new EngineHarness();
 
     private Client clientAt(String addr, String laddr) {
-        Client c = new Client(h.engine.nextClientId(), h.engine, null, addr, laddr);
+        Client c = new Client(h.engine.nextClientId(), h.server, null, addr, laddr);
         h.engine.connected(c);
         return c;
     }
@@ -22,14 +22,14 @@ class ClientKillTest {
         Client a = clientAt("10.0.0.1:1000", "127.0.0.1:6379");
         assertEquals("-ERR No such client\r\n", h.call("CLIENT", "KILL", "10.0.0.1:9"));
         assertEquals("+OK\r\n", h.call("CLIENT", "KILL", "10.0.0.1:1000"));
-        assertTrue(a.closed);
-        assertEquals(1, h.engine.clients().size());
+        assertTrue(a.isClosed());
+        assertEquals(1, h.server.clients().size());
     }
 
     @Test
     void oldFormMayKillTheCallerAfterReplying() {
         assertEquals("+OK\r\n", h.call("CLIENT", "KILL", "127.0.0.1:40000"));
-        assertTrue(h.client.closeAfterReply);
+        assertTrue(h.client.has(Client.CLOSE_AFTER_REPLY));
     }
 
     @Test
@@ -39,21 +39,21 @@ class ClientKillTest {
         assertEquals(":0\r\n", h.call("CLIENT", "KILL", "ADDR", "10.0.0.1:1000", "LADDR", "127.0.0.1:7000"));
         assertEquals(":0\r\n", h.call("CLIENT", "KILL", "ID", Long.toString(a.id), "ADDR", "10.0.0.2:1000"));
         assertEquals(":1\r\n", h.call("CLIENT", "KILL", "laddr", "127.0.0.1:7000"));
-        assertTrue(b.closed);
-        assertFalse(a.closed);
+        assertTrue(b.isClosed());
+        assertFalse(a.isClosed());
         assertEquals(":1\r\n", h.call("CLIENT", "KILL", "id", Long.toString(a.id), "type", "normal", "user", "default"));
-        assertTrue(a.closed);
+        assertTrue(a.isClosed());
     }
 
     @Test
     void skipMeSparesTheCallerUnlessNo() {
         Client a = h.newClient();
         assertEquals(":1\r\n", h.call("CLIENT", "KILL", "TYPE", "normal"));
-        assertTrue(a.closed);
-        assertFalse(h.client.closeAfterReply);
+        assertTrue(a.isClosed());
+        assertFalse(h.client.has(Client.CLOSE_AFTER_REPLY));
         assertEquals(":0\r\n", h.call("CLIENT", "KILL", "SKIPME", "yes"));
         assertEquals(":1\r\n", h.call("CLIENT", "KILL", "SKIPME", "no"));
-        assertTrue(h.client.closeAfterReply);
+        assertTrue(h.client.has(Client.CLOSE_AFTER_REPLY));
     }
 
     @Test
@@ -62,8 +62,8 @@ class ClientKillTest {
         h.clock.advance(10_000);
         Client young = h.newClient();
         assertEquals(":1\r\n", h.call("CLIENT", "KILL", "MAXAGE", "5"));
-        assertTrue(old.closed);
-        assertFalse(young.closed);
+        assertTrue(old.isClosed());
+        assertFalse(young.isClosed());
         assertEquals("-ERR maxage is not an integer or out of range\r\n", h.call("CLIENT", "KILL", "MAXAGE", "x"));
     }
 

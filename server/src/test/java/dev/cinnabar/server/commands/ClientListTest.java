@@ -164,9 +164,9 @@ class ClientListTest {
     void replyBufferShrinksWhenIdleAsRedisDoes() {
         Client other = h.newClient();
         h.call(other, "PING");
-        dev.cinnabar.server.client.ClientsCron.run(h.engine);
+        h.engine.runCron();
         h.clock.advance(100);
-        dev.cinnabar.server.client.ClientsCron.run(h.engine);
+        h.engine.runCron();
         Map<String, String> f = fields(lines(h.call("CLIENT", "LIST", "ID", Long.toString(other.id))).get(0));
         assertEquals("1024", f.get("rbs"));
         assertEquals("0", f.get("rbp"));

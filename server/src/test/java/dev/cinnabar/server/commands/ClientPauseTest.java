@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cinnabar.server.client.Client;
-import dev.cinnabar.server.client.ClientsCron;
 import dev.cinnabar.server.testing.EngineHarness;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +13,7 @@ class ClientPauseTest {
 
     /** What the engine does on its cron tick and after each task. */
     private void tick() {
-        ClientsCron.run(h.engine);
+        h.engine.runCron();
         h.engine.runReleasedClients();
     }
 
@@ -25,7 +24,7 @@ class ClientPauseTest {
         assertEquals("", h.call(b, "SET", "k", "v"));
         // Pipelined behind the held command: waits too, even a read.
         assertEquals("", h.call(b, "GET", "k"));
-        assertEquals(1, h.engine.clients().blockedCount());
+        assertEquals(1, h.server.clients().blockedCount());
         String list = h.call("CLIENT", "LIST", "ID", Long.toString(b.id));
         assertTrue(list.contains(" flags=b "), list);
         assertTrue(list.contains(" cmd=set "), list);
@@ -35,7 +34,7 @@ class ClientPauseTest {
         h.clock.advance(501);
         tick();
         assertEquals("+OK\r\n$1\r\nv\r\n", h.drain(b));
-        assertEquals(0, h.engine.clients().blockedCount());
+        assertEquals(0, h.server.clients().blockedCount());
     }
 
     @Test
@@ -89,11 +88,11 @@ class ClientPauseTest {
         h.clock.advance(200);
         // Readers see the key gone, but it stays in memory while the dataset is frozen.
         assertEquals("$-1\r\n", h.call("GET", "k"));
-        assertEquals(1, h.engine.keyspace().db(0).size());
+        assertEquals(1, h.server.keyspace().db(0).size());
         assertEquals(":1\r\n", h.call("DBSIZE"));
         h.call("CLIENT", "UNPAUSE");
         assertEquals("$-1\r\n", h.call("GET", "k"));
-        assertEquals(0, h.engine.keyspace().db(0).size());
+        assertEquals(0, h.server.keyspace().db(0).size());
     }
 
     @Test

@@ -80,14 +80,14 @@ class CommandCommandsTest {
     void commandAloneIsInfoOfEverything() {
         String all = h.call("COMMAND");
         assertEquals(all, h.call("COMMAND", "INFO"));
-        int count = h.engine.commands().topLevel().size();
+        int count = h.server.commands().topLevel().size();
         assertEquals(":" + count + "\r\n", h.call("COMMAND", "COUNT"));
         assertTrue(all.startsWith("*" + count + "\r\n*10\r\n"), all);
     }
 
     @Test
     void docsInBothProtocols() {
-        String summary = h.engine.commands().get("command|count").docs.summary;
+        String summary = h.server.commands().get("command|count").docs.summary;
         String body2 = resp("*8", "$7", "summary", "$" + summary.length(), summary, "$5", "since", "$6", "2.8.13",
                 "$5", "group", "$6", "server", "$10", "complexity", "$4", "O(1)");
         assertEquals("*2\r\n$13\r\ncommand|count\r\n" + body2, h.call("COMMAND", "DOCS", "nosuch", "Command|Count"));
@@ -126,7 +126,7 @@ class CommandCommandsTest {
         assertTrue(all.contains("command"));
         assertTrue(all.contains("command|getkeysandflags"));
         assertTrue(all.contains("get"));
-        assertEquals(h.engine.commands().all().size(), all.size());
+        assertEquals(h.server.commands().all().size(), all.size());
         assertEquals(List.of("command|count", "command|docs", "command|getkeys", "command|getkeysandflags",
                 "command|help", "command|info", "command|list"),
                 sorted(bulks(h.call("COMMAND", "LIST", "FILTERBY", "PATTERN", "command|*"))));

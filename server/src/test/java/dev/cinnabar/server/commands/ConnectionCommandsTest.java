@@ -69,13 +69,13 @@ class ConnectionCommandsTest {
     @Test
     void quitRepliesThenStopsReadingTheConnection() {
         assertEquals("+OK\r\n", h.send("*1\r\n$4\r\nQUIT\r\n*1\r\n$4\r\nPING\r\n"));
-        assertTrue(h.client.closeAfterReply);
+        assertTrue(h.client.has(Client.CLOSE_AFTER_REPLY));
     }
 
     @Test
     void quitAcceptsArguments() {
         assertEquals("+OK\r\n", h.call("quit", "a", "b"));
-        assertTrue(h.client.closeAfterReply);
+        assertTrue(h.client.has(Client.CLOSE_AFTER_REPLY));
     }
 
     @Test
@@ -229,13 +229,13 @@ class ConnectionCommandsTest {
         @Test
         void quitWorksWithoutAuthentication() {
             assertEquals("+OK\r\n", p.call("QUIT"));
-            assertTrue(p.client.closeAfterReply);
+            assertTrue(p.client.has(Client.CLOSE_AFTER_REPLY));
         }
 
         @Test
         void unauthenticatedConnectionsHaveLowerProtocolLimits() {
             assertEquals("-ERR Protocol error: unauthenticated multibulk length\r\n", p.send("*11\r\n"));
-            assertTrue(p.client.closeAfterReply);
+            assertTrue(p.client.has(Client.CLOSE_AFTER_REPLY));
 
             Client bulk = p.newClient();
             assertEquals("-ERR Protocol error: unauthenticated bulk length\r\n",
@@ -247,7 +247,7 @@ class ConnectionCommandsTest {
             mget[0] = "ECHO";
             java.util.Arrays.fill(mget, 1, 12, "x");
             assertEquals("-ERR wrong number of arguments for 'echo' command\r\n", p.call(authed, mget));
-            assertFalse(authed.closeAfterReply);
+            assertFalse(authed.has(Client.CLOSE_AFTER_REPLY));
         }
     }
 }

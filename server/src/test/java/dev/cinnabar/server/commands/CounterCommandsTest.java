@@ -19,7 +19,7 @@ class CounterCommandsTest {
     private static final String NAN = "-ERR increment would produce NaN or Infinity\r\n";
 
     private final EngineHarness h = new EngineHarness();
-    private final Db db = h.engine.keyspace().db(0);
+    private final Db db = h.server.keyspace().db(0);
 
     private static byte[] b(String s) {
         return s.getBytes(StandardCharsets.UTF_8);

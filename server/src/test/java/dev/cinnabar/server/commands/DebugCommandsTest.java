@@ -25,7 +25,7 @@ class DebugCommandsTest {
     private final EngineHarness h = harness("yes");
 
     private static Client remote(EngineHarness h) {
-        Client c = new Client(h.engine.nextClientId(), h.engine, null, "10.1.2.3:50000", "10.1.2.4:6379");
+        Client c = new Client(h.engine.nextClientId(), h.server, null, "10.1.2.3:50000", "10.1.2.4:6379");
         h.engine.connected(c);
         return c;
     }
@@ -38,8 +38,8 @@ class DebugCommandsTest {
         // Arity comes first, as in Redis.
         assertEquals("-ERR wrong number of arguments for 'debug' command\r\n", no.call("DEBUG"));
         // Counted as rejected, like an arity error, for INFO commandstats.
-        assertEquals(3, no.engine.commands().get("debug").rejectedCalls);
-        assertEquals(0, no.engine.commands().get("debug").calls);
+        assertEquals(3, no.server.commands().get("debug").rejectedCalls);
+        assertEquals(0, no.server.commands().get("debug").calls);
     }
 
     @Test
@@ -47,7 +47,7 @@ class DebugCommandsTest {
         EngineHarness local = harness("local");
         assertEquals("+OK\r\n", local.call("DEBUG", "SLEEP", "0"), "the harness client is 127.0.0.1");
         assertEquals(DENIED, local.call(remote(local), "DEBUG", "SLEEP", "0"));
-        Client v6 = new Client(local.engine.nextClientId(), local.engine, null, "0:0:0:0:0:0:0:1:50000", "::1:6379");
+        Client v6 = new Client(local.engine.nextClientId(), local.server, null, "0:0:0:0:0:0:0:1:50000", "::1:6379");
         local.engine.connected(v6);
         assertEquals("+OK\r\n", local.call(v6, "DEBUG", "SLEEP", "0"));
     }
@@ -132,17 +132,17 @@ class DebugCommandsTest {
         h.call("SET", "k", "v", "PX", "10");
         h.clock.advance(1000);
         assertEquals("+OK\r\n", h.call("DEBUG", "SET-ACTIVE-EXPIRE", "0"));
-        assertFalse(h.engine.activeExpire().enabled());
-        h.engine.keyspace().updateTime();
-        h.engine.activeExpire().slow(10, 1);
-        assertEquals(1, h.engine.keyspace().db(0).size(), "left to lazy expiry");
+        assertFalse(h.server.activeExpire().enabled());
+        h.server.keyspace().updateTime();
+        h.server.activeExpire().slow(10, 1);
+        assertEquals(1, h.server.keyspace().db(0).size(), "left to lazy expiry");
         // atoi: anything that does not start with digits is 0, any other number turns it on.
         assertEquals("+OK\r\n", h.call("DEBUG", "SET-ACTIVE-EXPIRE", "abc"));
-        assertFalse(h.engine.activeExpire().enabled());
+        assertFalse(h.server.activeExpire().enabled());
         assertEquals("+OK\r\n", h.call("DEBUG", "SET-ACTIVE-EXPIRE", "2"));
-        assertTrue(h.engine.activeExpire().enabled());
-        h.engine.activeExpire().slow(10, 1);
-        assertEquals(0, h.engine.keyspace().db(0).size());
+        assertTrue(h.server.activeExpire().enabled());
+        h.server.activeExpire().slow(10, 1);
+        assertEquals(0, h.server.keyspace().db(0).size());
     }
 
     @Test

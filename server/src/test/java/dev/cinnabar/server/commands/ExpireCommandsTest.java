@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.cinnabar.server.db.Db;
 import dev.cinnabar.server.db.Keyspace;
-import dev.cinnabar.server.db.KeyspaceListener;
+import dev.cinnabar.server.db.KeyspaceObserver;
 import dev.cinnabar.server.testing.EngineHarness;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class ExpireCommandsTest {
     private final EngineHarness h = new EngineHarness();
-    private final Keyspace ks = h.engine.keyspace();
+    private final Keyspace ks = h.server.keyspace();
     private final long t0 = h.clock.millis();
 
     private void set(String key) {
@@ -180,9 +180,9 @@ class ExpireCommandsTest {
     void eachSuccessfulChangeSignalsTheKeyOnce() {
         set("k");
         List<String> heard = new ArrayList<>();
-        ks.addListener(new KeyspaceListener() {
+        ks.addObserver(new KeyspaceObserver() {
             @Override
-            public void keyModified(Db db, byte[] key, int off, int len) {
+            public void keyModified(Object client, Db db, byte[] key, int off, int len) {
                 heard.add(new String(key, off, len, StandardCharsets.UTF_8));
             }
 

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 class KeyCommandsTest {
     private final EngineHarness h = new EngineHarness();
-    private final Keyspace ks = h.engine.keyspace();
+    private final Keyspace ks = h.server.keyspace();
 
     /** Stores a value encoded as SET will store it, without depending on SET's handler. */
     private void set(int db, String key, String value) {
@@ -439,7 +439,7 @@ class KeyCommandsTest {
         ServerConfig config = new ServerConfig();
         config.maxMemoryPolicy = "allkeys-lfu";
         EngineHarness lfu = new EngineHarness(config);
-        Db db = lfu.engine.keyspace().db(0);
+        Db db = lfu.server.keyspace().db(0);
         db.setKey("k".getBytes(), StringType.fromBytes("v".getBytes()), false);
         assertEquals(":5\r\n", lfu.call("OBJECT", "FREQ", "k"));
         lfu.call("GET", "k");

@@ -11,7 +11,7 @@ class LatencyCommandsTest {
     private final EngineHarness h = new EngineHarness();
 
     private LatencyMonitor monitor() {
-        return h.engine.stats().latency;
+        return h.server.stats().latency;
     }
 
     @Test

@@ -69,7 +69,7 @@ class LcsCommandTest {
         assertEquals(SYNTAX, h.call("LCS", "key1", "key2", "foo"));
         assertEquals("-ERR value is not an integer or out of range\r\n", h.call("LCS", "key1", "key2", "MINMATCHLEN", "abc"));
         assertEquals("-ERR wrong number of arguments for 'lcs' command\r\n", h.call("LCS", "key1"));
-        h.engine.keyspace().db(0).setKey("l".getBytes(StandardCharsets.UTF_8), BoxType.box(), false);
+        h.server.keyspace().db(0).setKey("l".getBytes(StandardCharsets.UTF_8), BoxType.box(), false);
         String notStrings = "-ERR The specified keys must contain string values\r\n";
         assertEquals(notStrings, h.call("LCS", "key1", "l"));
         assertEquals(notStrings, h.call("LCS", "l", "key1"));

@@ -27,7 +27,7 @@ class RangeCommandsTest {
         // A small limit so that the size checks can be tested without half a gigabyte.
         config.protoMaxBulkLen = 1024 * 1024;
         h = new EngineHarness(config);
-        db = h.engine.keyspace().db(0);
+        db = h.server.keyspace().db(0);
     }
 
     private static byte[] b(String s) {

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.config.ServerConfig;
-import dev.cinnabar.server.engine.Clock;
+import dev.cinnabar.server.db.Clock;
 import dev.cinnabar.server.engine.Engine;
 import dev.cinnabar.server.testing.EngineHarness;
 import java.nio.charset.StandardCharsets;
@@ -132,7 +132,7 @@ class SlowlogCommandsTest {
     @Test
     void theDispatcherTimesEachCommand() {
         Engine engine = new Engine(new ServerConfig(), new SteppingClock());
-        Client c = new Client(engine.nextClientId(), engine, null, "127.0.0.1:1", "127.0.0.1:6379");
+        Client c = new Client(engine.nextClientId(), engine.server(), null, "127.0.0.1:1", "127.0.0.1:6379");
         engine.connected(c);
         byte[] cmd = "SLOWLOG LEN\r\nCONFIG SET slowlog-log-slower-than 2000 latency-monitor-threshold 2\r\nPING\r\nSLOWLOG LEN\r\nLATENCY LATEST\r\n"
                 .getBytes(StandardCharsets.US_ASCII);

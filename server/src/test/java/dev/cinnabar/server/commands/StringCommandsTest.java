@@ -21,7 +21,7 @@ class StringCommandsTest {
     static final String OK = "+OK\r\n";
 
     private final EngineHarness h = new EngineHarness();
-    private final Db db = h.engine.keyspace().db(0);
+    private final Db db = h.server.keyspace().db(0);
 
     private static byte[] b(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -308,7 +308,7 @@ class StringCommandsTest {
         assertEquals("$1\r\nv\r\n", h.call("GETEX", "k", "PXAT", Long.toString(now())));
         assertEquals(0, db.size());
         // The deletion is not an expiry.
-        assertEquals(0, h.engine.keyspace().expiredKeys);
+        assertEquals(0, h.server.keyspace().expiredKeys);
     }
 
     @Test
@@ -378,11 +378,11 @@ class StringCommandsTest {
 
     @Test
     void writesCountAsChanges() {
-        long before = h.engine.keyspace().dirty;
+        long before = h.server.keyspace().dirty;
         h.call("SET", "a", "1");
         h.call("MSET", "b", "1", "c", "2");
         h.call("SET", "a", "1", "NX");
-        assertEquals(before + 3, h.engine.keyspace().dirty);
+        assertEquals(before + 3, h.server.keyspace().dirty);
     }
 
     @Test

@@ -22,7 +22,7 @@ class ValueTypeDispatchTest {
     private static final String WRONGTYPE = "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n";
 
     private final EngineHarness h = harness();
-    private final Db db = h.engine.keyspace().db(0);
+    private final Db db = h.server.keyspace().db(0);
 
     private static EngineHarness harness() {
         ServerConfig config = new ServerConfig();

@@ -108,14 +108,14 @@ class ConfigCommandsTest {
     void resetstatClearsCounters() {
         h.call("CONFIG", "GET", "hz");
         h.call("CONFIG", "SET", "nosuch", "1");
-        assertTrue(h.engine.stats().commandsProcessed > 0);
+        assertTrue(h.server.stats().commandsProcessed > 0);
         assertEquals("+OK\r\n", h.call("CONFIG", "RESETSTAT"));
         // RESETSTAT itself is counted after the reset, as in Redis.
-        assertEquals(1, h.engine.stats().commandsProcessed);
-        assertEquals(0, h.engine.stats().errorReplies);
-        CommandSpec get = h.engine.commands().get("config|get");
+        assertEquals(1, h.server.stats().commandsProcessed);
+        assertEquals(0, h.server.stats().errorReplies);
+        CommandSpec get = h.server.commands().get("config|get");
         assertEquals(0, get.calls);
-        assertEquals(0, h.engine.commands().get("config|set").failedCalls);
+        assertEquals(0, h.server.commands().get("config|set").failedCalls);
     }
 
     @Test

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cinnabar.datatypes.Dict;
-import dev.cinnabar.server.engine.Clock;
-import dev.cinnabar.server.engine.ServerStats;
+import dev.cinnabar.server.db.Clock;
+import dev.cinnabar.server.stats.ServerStats;
 import dev.cinnabar.server.testing.ManualClock;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -98,9 +98,9 @@ class ActiveExpireCycleTest {
     void listenersHearOfEachExpiredKey() {
         Db db = ks.db(3);
         int[] heard = new int[1];
-        ks.addListener(new KeyspaceListener() {
+        ks.addObserver(new KeyspaceObserver() {
             @Override
-            public void keyModified(Db d, byte[] key, int off, int len) {
+            public void keyModified(Object client, Db d, byte[] key, int off, int len) {
                 assertEquals(3, d.id);
                 heard[0]++;
             }
@@ -141,9 +141,9 @@ class ActiveExpireCycleTest {
         Keyspace tks = new Keyspace(16, tc);
         ServerStats st = new ServerStats();
         ActiveExpireCycle c = new ActiveExpireCycle(tks, st);
-        tks.addListener(new KeyspaceListener() {
+        tks.addObserver(new KeyspaceObserver() {
             @Override
-            public void keyModified(Db d, byte[] key, int off, int len) {
+            public void keyModified(Object client, Db d, byte[] key, int off, int len) {
                 tc.nanos += 10_000;
             }
 
@@ -180,9 +180,9 @@ class ActiveExpireCycleTest {
         Keyspace tks = new Keyspace(16, tc);
         ServerStats st = new ServerStats();
         ActiveExpireCycle c = new ActiveExpireCycle(tks, st);
-        tks.addListener(new KeyspaceListener() {
+        tks.addObserver(new KeyspaceObserver() {
             @Override
-            public void keyModified(Db d, byte[] key, int off, int len) {
+            public void keyModified(Object client, Db d, byte[] key, int off, int len) {
                 tc.nanos += 100_000;
             }
 
@@ -209,9 +209,9 @@ class ActiveExpireCycleTest {
         Keyspace tks = new Keyspace(1, tc);
         ServerStats st = new ServerStats();
         ActiveExpireCycle c = new ActiveExpireCycle(tks, st);
-        tks.addListener(new KeyspaceListener() {
+        tks.addObserver(new KeyspaceObserver() {
             @Override
-            public void keyModified(Db d, byte[] key, int off, int len) {
+            public void keyModified(Object client, Db d, byte[] key, int off, int len) {
                 tc.nanos += 1_000;
             }
 
@@ -254,7 +254,7 @@ class ActiveExpireCycleTest {
             put(db, "k" + i, clock.millis() + 1_000_000);
         }
         for (int i = 1; i < 1000; i++) {
-            db.removeExpire(k("k" + i));
+            db.removeExpire(db.entry(k("k" + i)));
         }
         // One TTL left in a table of 1024 buckets: under 1% full, so no sampling happens.
         db.setExpire(db.entry(k("k0")), clock.millis() + 1);

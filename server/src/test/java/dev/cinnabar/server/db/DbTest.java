@@ -24,9 +24,9 @@ class DbTest {
     private final List<String> modified = new ArrayList<>();
 
     DbTest() {
-        ks.addListener(new KeyspaceListener() {
+        ks.addObserver(new KeyspaceObserver() {
             @Override
-            public void keyModified(Db d, byte[] key, int off, int len) {
+            public void keyModified(Object client, Db d, byte[] key, int off, int len) {
                 modified.add(new String(key, off, len, StandardCharsets.UTF_8));
             }
 
@@ -200,8 +200,8 @@ class DbTest {
         assertEquals(clock.millis() + 1234, db.expireAt(buf, 2, 3));
         assertEquals(clock.millis() + 1234, db.expireAt(k("key")));
         assertEquals(-1, db.expireAt(k("nokey")));
-        assertTrue(db.removeExpire(k("key")));
-        assertFalse(db.removeExpire(k("key")));
+        assertTrue(db.removeExpire(db.entry(k("key"))));
+        assertFalse(db.removeExpire(db.entry(k("key"))));
         assertEquals(-1, db.expireAt(buf, 2, 3));
     }
 

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.client.ProtectedMode;
 import dev.cinnabar.server.config.ServerConfig;
-import dev.cinnabar.server.net.ProtectedMode;
 import dev.cinnabar.server.testing.EngineHarness;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.net.InetSocketAddress;
@@ -31,7 +31,7 @@ class EngineConnectionsTest {
     }
 
     private static Client connect(EngineHarness h, String ip) {
-        Client c = new Client(h.engine.nextClientId(), h.engine, new FromAddress(ip), ip + ":50000", "127.0.0.1:6379");
+        Client c = new Client(h.engine.nextClientId(), h.server, new FromAddress(ip), ip + ":50000", "127.0.0.1:6379");
         h.engine.connected(c);
         return c;
     }
@@ -41,32 +41,32 @@ class EngineConnectionsTest {
         ServerConfig config = new ServerConfig();
         config.maxClients = 2;
         EngineHarness h = new EngineHarness(config);
-        long received = h.engine.stats().connectionsReceived;
+        long received = h.server.stats().connectionsReceived;
         Client second = connect(h, "127.0.0.1");
-        assertFalse(second.closeAfterReply);
+        assertFalse(second.has(Client.CLOSE_AFTER_REPLY));
         Client third = connect(h, "127.0.0.1");
         assertEquals("-ERR max number of clients reached\r\n", h.drain(third));
-        assertTrue(third.closeAfterReply);
-        assertEquals(2, h.engine.clients().size());
-        assertEquals(received + 1, h.engine.stats().connectionsReceived);
-        assertEquals(1, h.engine.stats().rejectedConnections);
+        assertTrue(third.has(Client.CLOSE_AFTER_REPLY));
+        assertEquals(2, h.server.clients().size());
+        assertEquals(received + 1, h.server.stats().connectionsReceived);
+        assertEquals(1, h.server.stats().rejectedConnections);
     }
 
     @Test
     void anExternalClientIsDeniedWhileTheDefaultUserHasNoPassword() {
         EngineHarness h = new EngineHarness();
-        long received = h.engine.stats().connectionsReceived;
+        long received = h.server.stats().connectionsReceived;
         Client outsider = connect(h, "192.0.2.7");
         assertEquals(new String(ProtectedMode.DENIED, StandardCharsets.US_ASCII), h.drain(outsider));
-        assertTrue(outsider.closeAfterReply);
-        assertEquals(1, h.engine.stats().rejectedConnections);
-        assertEquals(received, h.engine.stats().connectionsReceived);
+        assertTrue(outsider.has(Client.CLOSE_AFTER_REPLY));
+        assertEquals(1, h.server.stats().rejectedConnections);
+        assertEquals(received, h.server.stats().connectionsReceived);
         // Its input is never run.
         assertEquals("", h.send(outsider, "SET taken 1\r\n".getBytes(StandardCharsets.US_ASCII)));
         assertEquals("$-1\r\n", h.call("GET", "taken"));
 
         Client local = connect(h, "127.0.0.1");
-        assertFalse(local.closeAfterReply);
+        assertFalse(local.has(Client.CLOSE_AFTER_REPLY));
         assertEquals("", h.drain(local));
     }
 
@@ -74,10 +74,10 @@ class EngineConnectionsTest {
     void theChecksFollowConfigSet() {
         EngineHarness h = new EngineHarness();
         assertEquals("+OK\r\n", h.call("CONFIG", "SET", "protected-mode", "no"));
-        assertFalse(connect(h, "192.0.2.7").closeAfterReply);
+        assertFalse(connect(h, "192.0.2.7").has(Client.CLOSE_AFTER_REPLY));
         assertEquals("+OK\r\n", h.call("CONFIG", "SET", "protected-mode", "yes"));
-        assertTrue(connect(h, "192.0.2.7").closeAfterReply);
+        assertTrue(connect(h, "192.0.2.7").has(Client.CLOSE_AFTER_REPLY));
         assertEquals("+OK\r\n", h.call("CONFIG", "SET", "requirepass", "pw"));
-        assertFalse(connect(h, "192.0.2.7").closeAfterReply);
+        assertFalse(connect(h, "192.0.2.7").has(Client.CLOSE_AFTER_REPLY));
     }
 }

@@ -22,7 +22,7 @@ class EngineInputTest {
         EngineHarness h = new EngineHarness();
         String reply = h.send("SET a 1\r\n*1\r\n$4\r\nPING\r\n*x\r\nSET b 2\r\n");
         assertEquals("+OK\r\n+PONG\r\n-ERR Protocol error: invalid multibulk length\r\n", reply);
-        assertTrue(h.client.closeAfterReply);
+        assertTrue(h.client.has(Client.CLOSE_AFTER_REPLY));
         assertEquals("$-1\r\n", h.call(h.newClient(), "GET", "b"));
     }
 
@@ -39,7 +39,7 @@ class EngineInputTest {
     void emptyRequestsAreSkipped() {
         EngineHarness h = new EngineHarness();
         assertEquals("+PONG\r\n", h.send("*0\r\n*-1\r\n\r\n   \r\nPING\r\n"));
-        assertFalse(h.client.closeAfterReply);
+        assertFalse(h.client.has(Client.CLOSE_AFTER_REPLY));
     }
 
     @Test
@@ -62,11 +62,11 @@ class EngineInputTest {
         byte[] start = latin1("*2\r\n$4\r\nECHO\r\n$3000000\r\n");
         h.client.decoder.feed(start, 0, start.length);
         h.engine.processInput(h.client);
-        assertFalse(h.client.closed, "the announced length alone does not count");
+        assertFalse(h.client.isClosed(), "the announced length alone does not count");
         byte[] part = new byte[1024 * 1024 + 1];
         h.client.decoder.feed(part, 0, part.length);
         h.engine.processInput(h.client);
-        assertTrue(h.client.closed);
+        assertTrue(h.client.isClosed());
         assertEquals("", h.drain(h.client));
     }
 
@@ -75,7 +75,7 @@ class EngineInputTest {
         for (String attack : new String[] {"POST / HTTP/1.1\r\n", "Host: localhost\r\n", "*1\r\n$4\r\npOsT\r\n"}) {
             EngineHarness h = new EngineHarness();
             assertEquals("", h.send("SET before 1\r\nPING\r\n" + attack + "SET after 1\r\n"));
-            assertTrue(h.client.closed, attack);
+            assertTrue(h.client.isClosed(), attack);
             Client other = h.newClient();
             assertEquals("$1\r\n1\r\n", h.call(other, "GET", "before"), "commands before it ran");
             assertEquals("$-1\r\n", h.call(other, "GET", "after"));
@@ -87,8 +87,8 @@ class EngineInputTest {
         EngineHarness h = new EngineHarness();
         assertEquals("+PONG\r\n", h.send("PING\r\n"));
         h.engine.inputEnded(h.client);
-        assertTrue(h.client.closeAfterReply);
-        assertFalse(h.client.closed, "closed only when the replies have been handed over");
+        assertTrue(h.client.has(Client.CLOSE_AFTER_REPLY));
+        assertFalse(h.client.isClosed(), "closed only when the replies have been handed over");
     }
 
     @Test

@@ -150,12 +150,4 @@ class InfoStatsTest {
         assertFalse(h.call("SLOWLOG", "LEN").equals(":0\r\n"));
     }
 
-    @Test
-    void fixedDecimalsRoundLikeC() {
-        assertEquals("0.12", InfoWriter.fixed(0.125, 2));
-        assertEquals("0.38", InfoWriter.fixed(0.375, 2));
-        assertEquals("2.67", InfoWriter.fixed(2.675, 2)); // 2.67499999... in binary
-        assertEquals("14.62", InfoWriter.fixed(14.625, 2));
-        assertEquals("22.015", InfoWriter.fixed(22015 / 1000.0, 3));
-    }
 }

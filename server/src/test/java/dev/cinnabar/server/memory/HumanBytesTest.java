@@ -19,16 +19,4 @@ class HumanBytesTest {
         assertEquals("1152921504606846976B", HumanBytes.of(1L << 60));
     }
 
-    @Test
-    void fixedRoundsTheExactBinaryValueLikeGlibc() {
-        // 893.28125 is exact in binary: a tie, rounded to even like printf, not up like Java's format.
-        assertEquals("893.28", HumanBytes.fixed(893.28125, 2));
-        assertEquals("0.13", HumanBytes.fixed(0.125 + 1e-12, 2));
-        assertEquals("0.12", HumanBytes.fixed(0.125, 2));
-        // 1.005 is slightly below in binary, so it rounds down.
-        assertEquals("1.00", HumanBytes.fixed(1.005, 2));
-        assertEquals("-0.00", HumanBytes.fixed(-0.001, 2));
-        assertEquals("100.00", HumanBytes.fixed(100f, 2));
-        assertEquals("inf", HumanBytes.fixed(Double.POSITIVE_INFINITY, 2));
-    }
 }

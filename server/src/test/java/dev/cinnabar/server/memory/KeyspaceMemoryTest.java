@@ -34,7 +34,7 @@ class KeyspaceMemoryTest {
     @Test
     void randomWritesKeepTheCounterExact() {
         EngineHarness h = new EngineHarness();
-        Keyspace ks = h.engine.keyspace();
+        Keyspace ks = h.server.keyspace();
         Random r = new Random(42);
         for (int step = 0; step < 30_000; step++) {
             List<String> cmd = randomCommand(r);
@@ -44,7 +44,7 @@ class KeyspaceMemoryTest {
             }
             if (r.nextInt(200) == 0) {
                 ks.updateTime();
-                h.engine.activeExpire().slow(10, 1);
+                h.server.activeExpire().slow(10, 1);
             }
             if (r.nextInt(100) == 0) {
                 for (int i = 0; i < ks.count(); i++) {

@@ -4,35 +4,36 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.client.ClientRegistry;
 import dev.cinnabar.server.testing.EngineHarness;
 import org.junit.jupiter.api.Test;
 
 class MemoryAccountingTest {
     private final EngineHarness h = new EngineHarness();
-    private final MemoryAccounting m = h.engine.memory();
+    private final MemoryAccounting m = h.server.memory();
 
     @Test
     void usedIsStartupPlusKeysPlusClients() {
         long startup = m.startup();
         assertTrue(startup > 200_000, "the shared integers alone are about 280 KB: " + startup);
         m.refreshClients();
-        assertEquals(startup + MemoryAccounting.of(h.client), m.used());
+        assertEquals(startup + ClientRegistry.memoryOf(h.client), m.used());
         h.call("SET", "key", "x".repeat(100));
         // Entry 32 + key 24 + value 120 + a 4-bucket table 32.
-        assertEquals(208, h.engine.keyspace().db(0).memory());
+        assertEquals(208, h.server.keyspace().db(0).memory());
         m.refreshClients();
-        assertEquals(startup + 208 + MemoryAccounting.of(h.client), m.used());
+        assertEquals(startup + 208 + ClientRegistry.memoryOf(h.client), m.used());
     }
 
     @Test
     void clientsCountTheirBuffers() {
         Client c = h.newClient();
-        long idle = MemoryAccounting.of(c);
-        assertEquals(MemoryAccounting.CLIENT_FIXED, idle, "no buffer yet");
+        long idle = ClientRegistry.memoryOf(c);
+        assertEquals(ClientRegistry.CLIENT_FIXED, idle, "no buffer yet");
         String big = "x".repeat(100_000);
         h.call(c, "SET", "k", big);
         h.call(c, "GET", "k");
-        assertTrue(MemoryAccounting.of(c) > idle + 100_000, "query and reply buffers of 100 KB each: " + MemoryAccounting.of(c));
+        assertTrue(ClientRegistry.memoryOf(c) > idle + 100_000, "query and reply buffers of 100 KB each: " + ClientRegistry.memoryOf(c));
     }
 
     @Test

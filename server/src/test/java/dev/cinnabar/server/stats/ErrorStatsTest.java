@@ -2,7 +2,7 @@ package dev.cinnabar.server.stats;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.cinnabar.server.engine.ServerStats;
+import dev.cinnabar.server.stats.ServerStats;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,10 +1,12 @@
 package dev.cinnabar.server.testing;
 
 import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.client.ServerContext;
 import dev.cinnabar.server.config.ConfigHooks;
 import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.engine.Engine;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -16,6 +18,8 @@ public final class EngineHarness {
     public final ManualClock clock;
     public final ServerConfig config;
     public final Engine engine;
+    /** The server as handlers see it. */
+    public final ServerContext server;
     public final Client client;
 
     public EngineHarness() {
@@ -26,11 +30,12 @@ public final class EngineHarness {
         this.clock = new ManualClock();
         this.config = config;
         this.engine = new Engine(config, clock);
+        this.server = engine.server();
         // What the running server does on CONFIG SET beyond storing the value.
         config.hooks = new ConfigHooks() {
             @Override
             public void accessTrackingChanged(ServerConfig c) {
-                engine.applyAccessTracking();
+                server.applyAccessTracking();
             }
         };
         this.client = newClient();
@@ -38,7 +43,15 @@ public final class EngineHarness {
 
     /** A further connection-less client, registered like a connected one. */
     public Client newClient() {
-        Client c = new Client(engine.nextClientId(), engine, null, "127.0.0.1:40000", "127.0.0.1:6379");
+        return connect(null);
+    }
+
+    /**
+     * A client on {@code channel} (an {@code EmbeddedChannel} in tests), registered like a
+     * connected one: what applies only to connections (output limits) applies to it.
+     */
+    public Client connect(Channel channel) {
+        Client c = new Client(engine.nextClientId(), server, channel, "127.0.0.1:40000", "127.0.0.1:6379");
         engine.connected(c);
         return c;
     }

@@ -1,6 +1,6 @@
 package dev.cinnabar.server.testing;
 
-import dev.cinnabar.server.engine.Clock;
+import dev.cinnabar.server.db.Clock;
 
 /** A clock that moves only when told to, for testing expiry and timers without sleeping. */
 public final class ManualClock implements Clock {

@@ -1,4 +1,4 @@
-package dev.cinnabar.server.command;
+package dev.cinnabar.server.exec;
 
 import dev.cinnabar.server.client.Client;
 

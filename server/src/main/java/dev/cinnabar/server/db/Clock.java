@@ -1,4 +1,4 @@
-package dev.cinnabar.server.engine;
+package dev.cinnabar.server.db;
 
 /** Time as the server sees it; injectable so expiry can be tested without sleeping. */
 public interface Clock {

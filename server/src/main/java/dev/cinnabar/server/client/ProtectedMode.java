@@ -1,4 +1,4 @@
-package dev.cinnabar.server.net;
+package dev.cinnabar.server.client;
 
 import dev.cinnabar.server.config.ServerConfig;
 import java.net.Inet4Address;

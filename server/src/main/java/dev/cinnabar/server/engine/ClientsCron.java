@@ -1,7 +1,9 @@
-package dev.cinnabar.server.client;
+package dev.cinnabar.server.engine;
 
+import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.client.ClientRegistry;
+import dev.cinnabar.server.client.ServerContext;
 import dev.cinnabar.server.config.ServerConfig;
-import dev.cinnabar.server.engine.Engine;
 import dev.cinnabar.server.log.ServerLog;
 
 /**
@@ -10,40 +12,40 @@ import dev.cinnabar.server.log.ServerLog;
  * resizes the reply buffer figures, drops idle query buffers, and lets clients held by
  * back-pressure go on when the cron sees their replies drained.
  */
-public final class ClientsCron {
+final class ClientsCron {
     /** An idle query buffer is given back after this many seconds, as Redis does. */
     private static final long QUERY_BUFFER_IDLE_SECONDS = 2;
 
     private ClientsCron() {
     }
 
-    public static void run(Engine engine) {
-        ClientRegistry clients = engine.clients();
-        long now = engine.clock().millis();
+    static void run(ServerContext server, ClientInput input, ClientOutputs outputs) {
+        ClientRegistry clients = server.clients();
+        long now = server.clock().millis();
         clients.pause().checkTimeout(now);
         if (clients.size() == 0) {
             return;
         }
-        ServerConfig config = engine.config();
+        ServerConfig config = server.config();
         // A copy: closing a client changes the registry.
         for (Client c : clients.all().toArray(new Client[0])) {
-            if (c.closed) {
+            if (c.isClosed()) {
                 continue;
             }
             if (isIdle(config, c, now)) {
                 ServerLog.verbose("Closing idle client");
-                engine.kill(c);
+                outputs.free(c, true);
                 continue;
             }
-            if (engine.closeIfOverOutputLimit(c, false)) {
+            if (outputs.closeIfOverOutputLimit(c, false)) {
                 continue;
             }
             c.output.cron(now);
             if (now / 1000 - c.lastInteractionMillis / 1000 > QUERY_BUFFER_IDLE_SECONDS && !c.isPostponed()) {
                 c.decoder.trim();
             }
-            if (c.output.held) {
-                engine.resumeIfDrained(c);
+            if (c.has(Client.OUTPUT_HELD)) {
+                input.resumeIfDrained(c);
             }
         }
     }
@@ -54,7 +56,7 @@ public final class ClientsCron {
      */
     static boolean isIdle(ServerConfig config, Client c, long nowMillis) {
         long timeout = config.timeoutSeconds;
-        return timeout > 0 && !c.monitor && !c.isPostponed() && !c.pubsub
+        return timeout > 0 && !c.monitor && !c.has(Client.PAUSED | Client.BLOCKED) && !c.pubsub
                 && nowMillis / 1000 - c.lastInteractionMillis / 1000 > timeout;
     }
 }

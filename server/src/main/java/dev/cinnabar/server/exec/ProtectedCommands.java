@@ -1,6 +1,7 @@
-package dev.cinnabar.server.command;
+package dev.cinnabar.server.exec;
 
 import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.command.CommandSpec;
 import dev.cinnabar.server.config.ServerConfig;
 import io.netty.channel.unix.DomainSocketChannel;
 
@@ -17,7 +18,7 @@ public final class ProtectedCommands {
     /** The error for a client not allowed to run {@code cmd}, or null when it may. */
     static String denial(Client c, CommandSpec cmd) {
         String name = (cmd.parent == null ? cmd : cmd.parent).name;
-        ServerConfig config = c.engine.config();
+        ServerConfig config = c.server.config();
         boolean module = name.equals("module");
         String setting = module ? config.enableModuleCommand : config.enableDebugCommand;
         if (allowed(setting, c)) {

@@ -1,4 +1,4 @@
-package dev.cinnabar.server.net;
+package dev.cinnabar.server.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

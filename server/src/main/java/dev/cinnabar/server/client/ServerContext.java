@@ -1,0 +1,110 @@
+package dev.cinnabar.server.client;
+
+import dev.cinnabar.server.command.CommandTable;
+import dev.cinnabar.server.config.ServerConfig;
+import dev.cinnabar.server.db.ActiveExpireCycle;
+import dev.cinnabar.server.db.Clock;
+import dev.cinnabar.server.db.Keyspace;
+import dev.cinnabar.server.db.Propagation;
+import dev.cinnabar.server.memory.MemoryAccounting;
+import dev.cinnabar.server.stats.ServerStats;
+
+/**
+ * The server as command handlers, INFO and the clients see it: configuration, clock, keyspace,
+ * command table, statistics, clients, memory, identities, propagation, the busy state, and
+ * {@link #control()} for what only the engine can do. Reached from a handler as
+ * {@code c.server}. Engine thread only, like everything it holds.
+ */
+public final class ServerContext {
+    private final ServerConfig config;
+    private final Clock clock;
+    private final Keyspace keyspace;
+    private final CommandTable commands;
+    private final ServerStats stats = new ServerStats();
+    private final ClientRegistry clients = new ClientRegistry();
+    private final MemoryAccounting memory;
+    private final ActiveExpireCycle activeExpire;
+    private final ServerIds ids = new ServerIds();
+    private final BusyState busy = new BusyState();
+    private ServerControl control;
+
+    public ServerContext(ServerConfig config, Clock clock, CommandTable commands) {
+        this.config = config;
+        this.clock = clock;
+        this.commands = commands;
+        this.keyspace = new Keyspace(config.databases, clock);
+        this.activeExpire = new ActiveExpireCycle(keyspace, stats);
+        this.memory = new MemoryAccounting(keyspace, clients::memory);
+        this.stats.startMillis = clock.millis();
+        applyAccessTracking();
+        // A pause keeps the dataset still: nothing expires until it ends (Redis's expireIfNeeded).
+        keyspace.expiryPauseCheck(() -> clients.pause().checkTimeout(keyspace.now()));
+    }
+
+    /**
+     * Keys carry LFU counters instead of LRU times under an LFU policy. Read from the config at
+     * start and again whenever CONFIG SET changes one of the settings involved.
+     */
+    public void applyAccessTracking() {
+        keyspace.access().lfu(config.lfuPolicy());
+        keyspace.access().lfuLogFactor(config.lfuLogFactor);
+        keyspace.access().lfuDecayTime(config.lfuDecayTime);
+    }
+
+    /** Installed by the engine before any client connects. */
+    public void control(ServerControl control) {
+        this.control = control;
+    }
+
+    public ServerControl control() {
+        return control;
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public Keyspace keyspace() {
+        return keyspace;
+    }
+
+    public CommandTable commands() {
+        return commands;
+    }
+
+    public ServerStats stats() {
+        return stats;
+    }
+
+    public ClientRegistry clients() {
+        return clients;
+    }
+
+    /** used_memory and the rest of the memory figures. */
+    public MemoryAccounting memory() {
+        return memory;
+    }
+
+    /** The active expiry cycle, which DEBUG SET-ACTIVE-EXPIRE turns off and on. */
+    public ActiveExpireCycle activeExpire() {
+        return activeExpire;
+    }
+
+    /** What the keyspace's writes send to replicas and the AOF. */
+    public Propagation propagation() {
+        return keyspace.propagation();
+    }
+
+    public ServerIds ids() {
+        return ids;
+    }
+
+    /** Whether a long task holds the engine, for the dispatcher and the commands let through. */
+    public BusyState busy() {
+        return busy;
+    }
+}

@@ -1,0 +1,33 @@
+package dev.cinnabar.server.db;
+
+/**
+ * Told about every write to the keyspace, in two steps. Before: the forkless snapshot saves the
+ * old value of a key it has not reached yet. After: Redis's signalModifiedKey, which WATCH,
+ * client-side caching and clients blocked on keys hang off. Keyspace notifications are not
+ * here: commands fire them with Redis's event names.
+ */
+public interface KeyspaceObserver {
+    /**
+     * Key {@code key[off, off+len)} of {@code db} is about to be created, changed, re-timed or
+     * deleted; {@code value} is what it holds now (null when absent). The value may change in
+     * place once this returns: whoever needs it as it was copies or encodes it here.
+     */
+    default void beforeWrite(Db db, byte[] key, int off, int len, Object value) {
+    }
+
+    /**
+     * The key was changed, once per key per command. {@code client} is the client whose command
+     * changed it (client tracking's NOLOOP skips it), null for the server's own changes such as
+     * active expiry.
+     */
+    default void keyModified(Object client, Db db, byte[] key, int off, int len) {
+    }
+
+    /** Every key of {@code db} is about to go (FLUSHDB, FLUSHALL, SWAPDB): the values are still there. */
+    default void beforeFlush(Db db) {
+    }
+
+    /** Every key of {@code db} is gone or replaced (Redis's signalFlushedDb). */
+    default void databaseFlushed(Db db) {
+    }
+}

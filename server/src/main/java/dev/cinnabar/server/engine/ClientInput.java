@@ -1,0 +1,286 @@
+package dev.cinnabar.server.engine;
+
+import dev.cinnabar.protocol.RequestDecoder;
+import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.client.ClientListFormat;
+import dev.cinnabar.server.client.ClientPause;
+import dev.cinnabar.server.client.ClientRegistry;
+import dev.cinnabar.server.client.OutputLimits;
+import dev.cinnabar.server.client.ProtectedMode;
+import dev.cinnabar.server.client.ServerContext;
+import dev.cinnabar.server.config.ServerConfig;
+import dev.cinnabar.server.exec.Dispatcher;
+import dev.cinnabar.server.log.ServerLog;
+import dev.cinnabar.server.stats.ServerStats;
+import io.netty.buffer.ByteBuf;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The way in: connections arrive, bytes are fed to each client's decoder, and every complete
+ * command runs through the dispatcher, in order, as long as the client can run one (see
+ * {@link Client#canRunCommand()}). Handles what Redis's readQueryFromClient and
+ * processInputBuffer do around that: protocol errors, the query buffer limit, back-pressure, the
+ * end of a client's input, cross-protocol attacks, and the clients a pause lets go.
+ */
+final class ClientInput {
+    private static final byte[] MAX_CLIENTS_REACHED =
+            "-ERR max number of clients reached\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final ServerContext server;
+    private final ServerConfig config;
+    private final ServerStats stats;
+    private final ClientRegistry clients;
+    private final Dispatcher dispatcher;
+    private final ClientOutputs outputs;
+    private long lastAttackLogMillis = Long.MIN_VALUE / 2;
+
+    ClientInput(ServerContext server, Dispatcher dispatcher, ClientOutputs outputs) {
+        this.server = server;
+        this.config = server.config();
+        this.stats = server.stats();
+        this.clients = server.clients();
+        this.dispatcher = dispatcher;
+        this.outputs = outputs;
+    }
+
+    /** A new connection, on the engine thread. */
+    void connected(Client c) {
+        if (c.channel != null && ServerLog.enabled(ServerLog.Level.VERBOSE)) {
+            ServerLog.verbose(c.channel.remoteAddress() instanceof InetSocketAddress
+                    ? "Accepted " + c.remoteAddress : "Accepted connection to " + config.unixSocket);
+        }
+        // Turned-away connections count as rejected, not as received, as in Redis.
+        if (clients.size() >= config.maxClients) {
+            stats.rejectedConnections++;
+            // Written straight to the socket in Redis, so not an error reply that INFO counts.
+            outputs.output(c).raw(MAX_CLIENTS_REACHED);
+            c.closeAfterReply();
+            return;
+        }
+        if (c.channel != null && ProtectedMode.denies(config, c.channel.remoteAddress())) {
+            stats.rejectedConnections++;
+            outputs.output(c).raw(ProtectedMode.DENIED);
+            c.closeAfterReply();
+            return;
+        }
+        stats.connectionsReceived++;
+        clients.add(c);
+        outputs.watchLimits(c);
+    }
+
+    /** Bytes from a client, on the engine thread; takes ownership of {@code data}. */
+    void input(Client c, ByteBuf data) {
+        if (c.isClosing()) {
+            data.release();
+            return;
+        }
+        stats.netInputBytes += data.readableBytes();
+        stats.readsProcessed++;
+        c.lastInteractionMillis = server.clock().millis();
+        if (c.has(Client.RUNNING_LONG_TASK)) {
+            // Its command holds the engine and its arguments live in the decoder's buffer.
+            c.holdInput(data);
+            return;
+        }
+        try {
+            c.decoder.feed(data);
+        } finally {
+            data.release();
+        }
+        processInput(c);
+    }
+
+    /** Runs every complete command in the client's buffer, in order, while the client can run one. */
+    void processInput(Client c) {
+        outputs.output(c);
+        RequestDecoder decoder = c.decoder;
+        // What the transport holds is read once: during the loop it only shrinks, and the
+        // engine's own buffer, which grows, is counted per command.
+        long transport = c.channel == null ? 0 : c.output.transportPending(c.channel);
+        long holdAt = OutputLimits.holdAt(config, c);
+        while (c.canRunCommand()) {
+            if (c.channel != null && transport + c.reply.buffer().readableBytes() >= holdAt) {
+                // Back-pressure: the rest waits until the replies drain (see OutputLimits).
+                c.set(Client.OUTPUT_HELD);
+                break;
+            }
+            int r = decoder.next(!c.authenticated, config.protoMaxBulkLen);
+            if (r == RequestDecoder.NEED_MORE) {
+                break;
+            }
+            if (r == RequestDecoder.ERROR) {
+                protocolError(c, decoder);
+                break;
+            }
+            if (decoder.argv().count() == 0) {
+                // An empty request still ends a CLIENT REPLY SKIP, as in Redis.
+                commandDone(c);
+                continue;
+            }
+            c.argv = decoder.argv();
+            if (c.argv.is(0, "post") || c.argv.is(0, "host:")) {
+                crossProtocolAttack(c);
+                return;
+            }
+            execute(c);
+            if (outputs.closeIfOverOutputLimit(c, true)) {
+                return;
+            }
+            transport += outputs.flushEarlyIfLarge(c);
+        }
+        if (c.has(Client.INPUT_ENDED) && c.canRunCommand()) {
+            c.closeAfterReply();
+        }
+        if (!c.isClosed() && decoder.unparsedBytes() > config.clientQueryBufferLimit) {
+            // Redis drops such a client at once, unsent replies included, and says so only in the log.
+            ServerLog.warning("Closing client that reached max query buffer length: " + c
+                    + " (qbuf initial bytes: " + decoder.unparsedRepr(64) + ")");
+            outputs.free(c, true);
+        }
+    }
+
+    private void protocolError(Client c, RequestDecoder decoder) {
+        if (!c.repliesSuppressed()) {
+            c.reply.error("ERR " + decoder.error());
+        } else {
+            // Redis counts an error it did not send (CLIENT REPLY OFF) all the same.
+            stats.errors.errorReplied("ERR " + decoder.error(), 0);
+        }
+        if (ServerLog.enabled(ServerLog.Level.VERBOSE)) {
+            ServerLog.verbose("Protocol error (" + decoder.errorReason() + ") from client: " + c + ". "
+                    + decoder.errorSample());
+        }
+        c.closeAfterReply();
+    }
+
+    /**
+     * An HTTP request sent to the server, likely by a browser tricked into it: Redis drops the
+     * connection at once, without a reply, not even to the commands before it, and logs it at
+     * most once a minute.
+     */
+    private void crossProtocolAttack(Client c) {
+        long now = server.clock().millis();
+        if (Math.abs(now - lastAttackLogMillis) > 60_000) {
+            ServerLog.warning("Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: "
+                    + "commands to Redis. This is likely due to an attacker attempting to use Cross Protocol "
+                    + "Scripting to compromise your Redis instance. Connection aborted.");
+            lastAttackLogMillis = now;
+        }
+        outputs.free(c, true);
+    }
+
+    /**
+     * Runs the client's command ({@link Client#argv}) through the dispatcher. Under CLIENT
+     * REPLY OFF or SKIP whatever the command wrote to the client is taken back, as Redis never
+     * queues it. A command held by CLIENT PAUSE is not over: its SKIP still applies later.
+     * Input that arrived while the command held the engine is fed to the decoder afterwards.
+     */
+    private void execute(Client c) {
+        ByteBuf out = c.reply.buffer();
+        int mark = out == null ? 0 : out.writerIndex();
+        dispatcher.dispatch(c);
+        feedHeldInput(c);
+        if (c.isPostponed()) {
+            return;
+        }
+        if (c.repliesSuppressed()) {
+            ByteBuf now = c.reply.buffer();
+            if (now == out && now != null && now.writerIndex() >= mark) {
+                now.writerIndex(mark);
+            }
+        }
+        commandDone(c);
+    }
+
+    private static void feedHeldInput(Client c) {
+        for (ByteBuf held; (held = c.takeHeldInput()) != null; ) {
+            try {
+                c.decoder.feed(held);
+            } finally {
+                held.release();
+            }
+        }
+    }
+
+    /** Redis's resetClient, for the state that lasts one command: CLIENT REPLY SKIP and redactions. */
+    private static void commandDone(Client c) {
+        c.replySkip = false;
+        if (c.replySkipNext) {
+            c.replySkip = true;
+            c.replySkipNext = false;
+        }
+        c.clearRedactions();
+    }
+
+    /**
+     * Runs the clients a pause let go, each its held command and then the rest of its input,
+     * as Redis does before it sleeps. A pause that started again holds them again.
+     */
+    void runReleasedClients() {
+        ClientPause pause = clients.pause();
+        while (pause.hasReleased()) {
+            for (Client c : pause.takeReleased()) {
+                if (c.isClosed() || !c.isPostponed()) {
+                    continue;
+                }
+                c.argv = c.takePostponed();
+                outputs.output(c);
+                execute(c);
+                if (!c.isClosed() && !c.isPostponed() && !outputs.closeIfOverOutputLimit(c, true)) {
+                    processInput(c);
+                }
+            }
+        }
+    }
+
+    /**
+     * Lets a client held by back-pressure go on once its replies drained to half the hold
+     * threshold; the transport calls this when the connection becomes writable again, the cron
+     * as a fallback.
+     */
+    void resumeIfDrained(Client c) {
+        if (c.isClosed() || !c.has(Client.OUTPUT_HELD)) {
+            return;
+        }
+        long pending = ClientListFormat.pendingOutput(c);
+        if (pending <= OutputLimits.holdAt(config, c) / 2) {
+            c.clear(Client.OUTPUT_HELD);
+            processInput(c);
+        }
+    }
+
+    /**
+     * The client will send nothing more: once everything it sent has been answered, the
+     * connection closes, as with Redis, which frees a client when its read returns 0.
+     */
+    void inputEnded(Client c) {
+        if (c.isClosed()) {
+            return;
+        }
+        logClosedByClient(c);
+        if (c.has(Client.OUTPUT_HELD)) {
+            // Commands wait for their turn behind a slow reader: close once they have run.
+            c.set(Client.INPUT_ENDED);
+            return;
+        }
+        c.closeAfterReply();
+        outputs.output(c);
+    }
+
+    /** The connection is gone, on the engine thread. */
+    void disconnected(Client c) {
+        if (c.isClosed()) {
+            return;
+        }
+        logClosedByClient(c);
+        outputs.free(c, false);
+    }
+
+    /** Redis's verbose line for a client that hung up, unless the server was closing it anyway. */
+    private static void logClosedByClient(Client c) {
+        if (!c.isClosing() && ServerLog.enabled(ServerLog.Level.VERBOSE)) {
+            ServerLog.verbose("Client closed connection " + c);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.cinnabar.server.engine;
+
+import dev.cinnabar.server.client.BusyState;
+import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.client.LongTask;
+import dev.cinnabar.server.db.Clock;
+
+/**
+ * One {@link LongTask}: while it runs the server is busy. Each poll, at most every
+ * {@link #POLL_INTERVAL_NANOS}, serves the sockets and the queued input (the dispatcher answers
+ * the busy reply) and sends the replies, all but the owner's.
+ */
+final class LongTaskRun implements LongTask {
+    /** How often a long task lets other clients in: a client waits at most about this long for -BUSY. */
+    static final long POLL_INTERVAL_NANOS = 2_000_000;
+
+    private final BusyState busy;
+    private final Client owner;
+    private final EngineLoop loop;
+    private final ClientOutputs outputs;
+    private final Clock clock;
+    private long lastPollNanos;
+    private boolean closed;
+
+    LongTaskRun(BusyState busy, Client owner, String rejection, EngineLoop loop, ClientOutputs outputs, Clock clock) {
+        this.busy = busy;
+        this.owner = owner;
+        this.loop = loop;
+        this.outputs = outputs;
+        this.clock = clock;
+        busy.begin(owner, rejection);
+        if (owner != null) {
+            owner.set(Client.RUNNING_LONG_TASK);
+        }
+        this.lastPollNanos = clock.nanos();
+    }
+
+    @Override
+    public void poll() {
+        long now = clock.nanos();
+        if (now - lastPollNanos < POLL_INTERVAL_NANOS || closed) {
+            return;
+        }
+        loop.serveWhileBusy();
+        outputs.flush();
+        lastPollNanos = clock.nanos();
+    }
+
+    @Override
+    public boolean killRequested() {
+        return busy.killRequested();
+    }
+
+    @Override
+    public boolean stopRequested() {
+        return busy.stopRequested() || loop.signalPending();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        busy.end();
+        if (owner != null) {
+            owner.clear(Client.RUNNING_LONG_TASK);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package dev.cinnabar.server.engine;
+
+import dev.cinnabar.server.client.ServerContext;
+import dev.cinnabar.server.config.ServerConfig;
+import dev.cinnabar.server.db.Keyspace;
+import dev.cinnabar.server.stats.InstantaneousMetrics;
+import dev.cinnabar.server.stats.ServerStats;
+
+/**
+ * Redis's serverCron, {@code hz} times a second on the engine thread: active expiry, the
+ * databases' rehashing and shrinking, memory figures, the clients' cron (timeouts, output limits,
+ * buffers), the samples behind INFO's rates, and the periodic log lines. DEBUG PAUSE-CRON stops
+ * it.
+ */
+final class ServerCron {
+    private final ServerContext server;
+    private final ServerConfig config;
+    private final ClientInput input;
+    private final ClientOutputs outputs;
+    private final CronLog cronLog = new CronLog();
+    private long loops;
+    private boolean paused;
+
+    ServerCron(ServerContext server, ClientInput input, ClientOutputs outputs) {
+        this.server = server;
+        this.config = server.config();
+        this.input = input;
+        this.outputs = outputs;
+    }
+
+    /** DEBUG PAUSE-CRON. */
+    void paused(boolean on) {
+        this.paused = on;
+    }
+
+    boolean paused() {
+        return paused;
+    }
+
+    /** The nanoseconds between two runs: 1/hz, read again each time as CONFIG SET may change it. */
+    long periodNanos() {
+        return 1_000_000_000L / Math.max(1, config.hz);
+    }
+
+    void run() {
+        if (paused) {
+            return;
+        }
+        loops++;
+        Keyspace keyspace = server.keyspace();
+        keyspace.updateTime();
+        server.activeExpire().slow(config.hz, config.activeExpireEffort);
+        for (int i = 0; i < keyspace.count(); i++) {
+            keyspace.db(i).cron(config.activeRehashing);
+        }
+        server.memory().cron(server.clock().nanos());
+        ClientsCron.run(server, input, outputs);
+        sampleInstantaneousMetrics();
+        input.runReleasedClients();
+        cronLog.run(server, server.clock().millis());
+        outputs.flush();
+    }
+
+    /** Every 100 ms of cron, as Redis's run_with_period(100): the samples behind INFO's rates. */
+    private void sampleInstantaneousMetrics() {
+        int cronMillis = 1000 / Math.max(1, config.hz);
+        int period = InstantaneousMetrics.PERIOD_MILLIS;
+        if (cronMillis >= period || loops % (period / cronMillis) == 0) {
+            ServerStats stats = server.stats();
+            stats.instantaneous.sample(server.clock().millis(), stats.commandsProcessed, stats.netInputBytes,
+                    stats.netOutputBytes);
+        }
+    }
+
+    long loops() {
+        return loops;
+    }
+}

@@ -1,0 +1,232 @@
+package dev.cinnabar.server.exec;
+
+import dev.cinnabar.protocol.Argv;
+import dev.cinnabar.server.client.BusyState;
+import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.client.ClientPause;
+import dev.cinnabar.server.client.Monitors;
+import dev.cinnabar.server.client.ServerContext;
+import dev.cinnabar.server.command.CommandError;
+import dev.cinnabar.server.command.CommandFlags;
+import dev.cinnabar.server.command.CommandSpec;
+import dev.cinnabar.server.command.CommandTable;
+import dev.cinnabar.server.config.ServerConfig;
+import dev.cinnabar.server.db.Keyspace;
+import dev.cinnabar.server.db.Propagation;
+import dev.cinnabar.server.stats.LatencyHistogram;
+import dev.cinnabar.server.stats.ServerStats;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * The one place a command goes from arguments to handler, Redis's processCommand and call().
+ *
+ * <p>The checks run in Redis's order: known command and subcommand, arity, protected commands
+ * (DEBUG), authentication, a monitor touching keys, loading and busy scripts, CLIENT PAUSE;
+ * then (as they are built) ACL, cluster slot, out-of-memory, MULTI queueing, pub/sub context and
+ * read-only replica take their places among them. Handlers rely on all of them and never recount
+ * their arguments.
+ *
+ * <p>{@link #call} runs a command that passed, with the time frozen, and does what follows every
+ * command: the statistics, the slow log, MONITOR, the count of changes, and propagation.
+ */
+public final class Dispatcher {
+    private final ServerContext server;
+    private final CommandTable table;
+    private final CommandHandlers handlers;
+    private AfterCommandStep[] afterCommand = new AfterCommandStep[0];
+
+    public Dispatcher(ServerContext server, CommandHandlers handlers) {
+        this.server = server;
+        this.table = handlers.table();
+        this.handlers = handlers;
+    }
+
+    /** Adds work to do after every command a client sends (see {@link AfterCommandStep}). */
+    public void afterCommand(AfterCommandStep step) {
+        afterCommand = Arrays.copyOf(afterCommand, afterCommand.length + 1);
+        afterCommand[afterCommand.length - 1] = step;
+    }
+
+    /** Checks and runs the client's command ({@link Client#argv}), then the after-command steps. */
+    public void dispatch(Client c) {
+        Argv argv = c.argv;
+        CommandSpec cmd = table.lookup(argv, 0);
+        c.lastCommand = cmd;
+        if (cmd == null) {
+            unknownCommand(c, argv);
+            return;
+        }
+        if (cmd.isContainer() && argv.count() >= 2) {
+            CommandSpec sub = cmd.subcommand(argv, 1);
+            c.lastCommand = sub;
+            if (sub == null) {
+                c.reply.error("ERR unknown subcommand '" + argv.cString(1, 128)
+                        + "'. Try " + argv.latin1(0).toUpperCase(Locale.ROOT) + " HELP.");
+                return;
+            }
+            cmd = sub;
+        }
+        if (!cmd.arityAccepts(argv.count())) {
+            reject(c, cmd, "ERR wrong number of arguments for '" + cmd.fullName + "' command");
+            return;
+        }
+        if (cmd.has(CommandFlags.PROTECTED)) {
+            String denied = ProtectedCommands.denial(c, cmd);
+            if (denied != null) {
+                reject(c, cmd, denied);
+                return;
+            }
+        }
+        if (!c.authenticated && !cmd.has(CommandFlags.NO_AUTH)) {
+            reject(c, cmd, "NOAUTH Authentication required.");
+            return;
+        }
+        if (c.monitor && cmd.has(CommandFlags.READONLY | CommandFlags.WRITE | CommandFlags.MAY_REPLICATE)) {
+            // A monitor counts as a replica in Redis, and replicas may not touch the keyspace.
+            reject(c, cmd, "ERR Replica can't interact with the keyspace");
+            return;
+        }
+        BusyState busy = server.busy();
+        if (busy.active() && !cmd.has(busy.loading() ? CommandFlags.LOADING : CommandFlags.ALLOW_BUSY)) {
+            reject(c, cmd, busy.rejection());
+            return;
+        }
+        if (heldByPause(c, cmd)) {
+            return;
+        }
+        call(c, cmd);
+        for (AfterCommandStep step : afterCommand) {
+            step.afterCommand(c);
+        }
+    }
+
+    /**
+     * CLIENT PAUSE: parks the command instead of running it (monitors, like replicas, are
+     * never paused). The engine runs it when the pause ends.
+     */
+    private boolean heldByPause(Client c, CommandSpec cmd) {
+        ClientPause pause = server.clients().pause();
+        if (!pause.active() || c.monitor || !pause.holds(c, cmd)) {
+            return false;
+        }
+        pause.postpone(c);
+        return true;
+    }
+
+    /**
+     * Runs a command that passed every check: Redis's call(). The time is frozen for it, its
+     * writes are signalled once per key with this client, and afterwards its changes are added to
+     * {@code dirty} and, when it changed anything (or asked to), what it amounts to is
+     * propagated: its own arguments or the rewrite it asked for, after whatever its lazy expiry
+     * propagated. One clock reading on each side of the handler; nothing is allocated unless the
+     * slow log, the latency monitor or a propagation sink takes the command.
+     */
+    public void call(Client c, CommandSpec cmd) {
+        Keyspace ks = server.keyspace();
+        Propagation propagation = ks.propagation();
+        boolean outermost = ks.commandDepth() == 0;
+        if (outermost) {
+            // Commands run by another (EXEC, a script) see the time their caller started at.
+            ks.updateTime();
+        }
+        boolean callerNoTouch = ks.noTouch();
+        ks.noTouch(c.noTouch && !cmd.fullName.equals("touch"));
+        c.command = cmd;
+        c.clearRedactions(); // what the previous command hid, even if it ended in an exception
+        c.clearEffects();
+        propagation.beginUnit(!cmd.has(CommandFlags.TOUCHES_ARBITRARY_KEYS));
+        ks.beginCommand(c);
+        long errorsBefore = c.reply.errors();
+        long start = server.clock().nanos();
+        try {
+            try {
+                handlers.of(cmd).execute(c);
+            } catch (CommandError e) {
+                c.reply.error(e.getMessage());
+            }
+            long changes = c.declaredChanges() >= 0 ? c.declaredChanges() : ks.commandChanges();
+            ks.dirty += changes;
+            if ((changes > 0 || c.propagationForced()) && !c.propagationPrevented() && propagation.active()) {
+                Argv as = c.propagatedAs();
+                propagation.add(c.db().id, as != null ? as : c.argv);
+            }
+        } finally {
+            ks.endCommand();
+            propagation.endUnit();
+            ks.noTouch(callerNoTouch);
+        }
+        long micros = (server.clock().nanos() - start) / 1000;
+        record(c, cmd, micros, c.reply.errors() != errorsBefore);
+        c.lastCommand = cmd;
+        feedMonitors(c, cmd);
+    }
+
+    /**
+     * What every executed command adds once it has run: its counters, its latency histogram, the
+     * slow log and the latency monitor. Rejected commands never get here.
+     */
+    private void record(Client c, CommandSpec cmd, long micros, boolean failed) {
+        cmd.calls++;
+        cmd.microseconds += micros;
+        if (failed) {
+            cmd.failedCalls++;
+        }
+        ServerStats stats = server.stats();
+        stats.commandsProcessed++;
+        ServerConfig config = server.config();
+        if (config.latencyTracking) {
+            LatencyHistogram h = cmd.latencyHistogram;
+            if (h == null) {
+                h = new LatencyHistogram();
+                cmd.latencyHistogram = h;
+            }
+            h.recordMicros(micros);
+        }
+        long threshold = config.slowlogLogSlowerThan;
+        if (threshold >= 0 && micros >= threshold && !cmd.has(CommandFlags.SKIP_SLOWLOG)) {
+            stats.slowLog.maybeLog(threshold, config.slowlogMaxLen, micros, server.clock().millis() / 1000,
+                    c.argv, c.redactedArguments(), c.remoteAddress, c.name);
+        }
+        if (config.latencyMonitorThreshold > 0) {
+            stats.latency.maybeAdd(config.latencyMonitorThreshold, cmd.has(CommandFlags.FAST) ? "fast-command" : "command",
+                    micros / 1000, server.clock().millis() / 1000);
+        }
+    }
+
+    /**
+     * MONITOR: every command that ran, after it ran (so SELECT shows its new database), except
+     * the administrative ones and those that ask not to be shown; secrets redacted.
+     */
+    private void feedMonitors(Client c, CommandSpec cmd) {
+        Monitors monitors = server.clients().monitors();
+        if (monitors.isEmpty() || cmd.has(CommandFlags.SKIP_MONITOR | CommandFlags.ADMIN)) {
+            return;
+        }
+        byte[] line = Monitors.line(server.clock().micros(), c.db().id, c, server.config().unixSocket, c.argv);
+        for (Client m : monitors.all()) {
+            if (!m.isClosed() && !m.repliesSuppressed()) {
+                server.control().output(m).raw(line);
+            }
+        }
+    }
+
+    private void reject(Client c, CommandSpec cmd, String error) {
+        cmd.rejectedCalls++;
+        c.reply.error(error);
+    }
+
+    /**
+     * Redis's text: the name and up to 128 characters of arguments, each quoted and followed by
+     * a space, each cut to what is left of the 128.
+     */
+    private void unknownCommand(Client c, Argv argv) {
+        StringBuilder args = new StringBuilder();
+        for (int i = 1; i < argv.count() && args.length() < 128; i++) {
+            int room = 128 - args.length(); // measured before the opening quote, as Redis does
+            args.append('\'').append(argv.cString(i, room)).append("' ");
+        }
+        c.reply.error("ERR unknown command '" + argv.cString(0, 128)
+                + "', with args beginning with: " + args);
+    }
+}
