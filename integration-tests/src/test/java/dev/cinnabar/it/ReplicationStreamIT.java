@@ -12,6 +12,7 @@ import dev.cinnabar.it.support.PropagationSubject;
 import dev.cinnabar.it.support.RawConnection;
 import dev.cinnabar.it.support.RedisPropagation;
 import dev.cinnabar.it.support.ReplicationStream;
+import dev.cinnabar.it.support.Replies;
 import dev.cinnabar.it.support.ServerProcess;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -101,26 +102,63 @@ class ReplicationStreamIT {
 
     /**
      * With {@code -Dcinnabar.propagation.record=FILE}, what Redis propagated for each scenario is
-     * written there: each step with Redis's reply, then the stream, clock times shown as an offset
-     * in seconds from the scenario's start ({@code PXAT <now+100s>}).
+     * written there, compactly: the steps with Redis's replies ({@code ·} between them), then
+     * {@code =>} and the stream ({@code ;} between commands), clock times shown as an offset in
+     * seconds from the scenario's start ({@code PXAT <now+100s>}). README.md's record is made so.
      */
     private static String record(PropagationScenario s, List<String> replies, List<List<byte[]>> stream, long started) {
-        StringBuilder b = new StringBuilder("== ").append(s.name).append(" (").append(s.where()).append(")\n");
+        List<String> steps = new ArrayList<>();
         for (int i = 0; i < s.steps.size(); i++) {
-            b.append("  ").append(s.steps.get(i).text).append("  -> ").append(replies.get(i).strip().replace("\r\n", " ")).append('\n');
+            PropagationScenario.Step step = s.steps.get(i);
+            steps.add(step.kind == PropagationScenario.Kind.COMMAND ? step.text + " -> " + showReply(replies.get(i)) : step.text);
         }
-        b.append("propagated:\n");
+        List<String> cmds = new ArrayList<>();
         for (List<byte[]> cmd : stream) {
             List<byte[]> shown = new ArrayList<>(cmd);
-            for (int i = 0; i < shown.size(); i++) {
+            for (int i = 2; i < shown.size(); i++) {
                 String v = new String(shown.get(i), StandardCharsets.US_ASCII);
-                if (i >= 2 && v.matches("\\d{12,14}") && Math.abs(Long.parseLong(v) - started) < 366L * 86400 * 1000) {
+                if (v.matches("\\d{12,14}") && Math.abs(Long.parseLong(v) - started) < 366L * 86400 * 1000) {
                     shown.set(i, String.format("<now%+ds>", Math.round((Long.parseLong(v) - started) / 1000.0)).getBytes(StandardCharsets.US_ASCII));
                 }
             }
-            b.append("    ").append(PropagationDiff.render(shown)).append('\n');
+            cmds.add(PropagationDiff.render(shown));
         }
-        return b.append('\n').toString();
+        return "== " + s.name + " (" + s.where() + (s.anyOrder ? ", any order" : "") + ")\n"
+                + wrap(steps, " · ", "   ") + wrap(cmds.isEmpty() ? List.of("(nothing)") : cmds, " ; ", "=> ") + "\n";
+    }
+
+    /** Items joined by {@code sep} on lines of about 100 characters, the first prefixed. */
+    private static String wrap(List<String> items, String sep, String first) {
+        StringBuilder out = new StringBuilder();
+        StringBuilder line = new StringBuilder(first);
+        for (int i = 0; i < items.size(); i++) {
+            String item = items.get(i) + (i + 1 < items.size() ? sep.stripTrailing() : "");
+            if (line.length() > 3 && line.length() + item.length() > 100) {
+                out.append(line.toString().stripTrailing()).append('\n');
+                line = new StringBuilder("   ");
+            }
+            line.append(item).append(' ');
+        }
+        return out.append(line.toString().stripTrailing()).append('\n').toString();
+    }
+
+    /** A RESP2 reply as redis-cli would show it, on one line. */
+    private static String showReply(String raw) {
+        switch (raw.charAt(0)) {
+            case '+':
+                return raw.substring(1).strip();
+            case '-':
+                return "(error) " + raw.substring(1).strip();
+            case ':':
+                return "(integer) " + raw.substring(1).strip();
+            case '$':
+                return raw.startsWith("$-1") ? "(nil)"
+                        : PropagationDiff.render(List.of(raw.substring(raw.indexOf("\r\n") + 2, raw.length() - 2).getBytes(StandardCharsets.ISO_8859_1)));
+            case '*':
+                return "[" + Replies.elements(raw).stream().map(ReplicationStreamIT::showReply).collect(Collectors.joining(", ")) + "]";
+            default:
+                return raw.strip();
+        }
     }
 
     /** Every command Cinnabar marks write or may_replicate appears in some scenario. */
