@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cinnabar.it.support.CinnabarPropagation;
 import dev.cinnabar.it.support.PropagationDiff;
 import dev.cinnabar.it.support.PropagationScenario;
 import dev.cinnabar.it.support.PropagationSubject;
@@ -35,17 +36,20 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The Redis half of the propagation differential test: {@link ReplicationStream} checked on a
- * real redis-server, {@link PropagationDiff} checked on its own, and every scenario under
- * {@code src/test/resources/propagation} run against Redis and compared with
- * {@link #candidate()}.
+ * What Cinnabar propagates to replicas and the AOF, compared with what Redis sends on its
+ * replication stream: every scenario under {@code src/test/resources/propagation} runs against a
+ * real redis-server, read through {@link ReplicationStream}, and against Cinnabar's engine with a
+ * recording sink ({@link #candidate()}), and the two streams must be the same command for
+ * command (clock times within a tolerance, see {@link PropagationDiff}). The reader and the
+ * comparator are checked here too.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ReplicationStreamIT {
+class PropagationIT {
     private static final long TIMEOUT = 10_000;
 
     private ServerProcess redis;
     private RedisPropagation reference;
+    private CinnabarPropagation cinnabar;
 
     @BeforeAll
     void start() throws IOException {
@@ -64,13 +68,19 @@ class ReplicationStreamIT {
     }
 
     /**
-     * The implementation whose propagation is compared with Redis's, scenario by scenario.
-     * Until Cinnabar propagates, this is Redis again: each scenario then runs twice, which checks
-     * that the scenarios are deterministic and that the comparator forgives only clock times.
-     * Replace it with Cinnabar's engine and a recording sink (see {@link PropagationSubject}).
+     * The implementation whose propagation is compared with Redis's, scenario by scenario:
+     * Cinnabar's engine with a recording sink. With {@code -Dcinnabar.propagation.candidate=redis}
+     * it is Redis again: each scenario then runs twice, which checks that the scenarios are
+     * deterministic and that the comparator forgives only clock times.
      */
     PropagationSubject candidate() {
-        return reference;
+        if ("redis".equals(System.getProperty("cinnabar.propagation.candidate"))) {
+            return reference;
+        }
+        if (cinnabar == null) {
+            cinnabar = new CinnabarPropagation();
+        }
+        return cinnabar;
     }
 
     static List<PropagationScenario> scenarios() throws IOException {
@@ -155,7 +165,7 @@ class ReplicationStreamIT {
                 return raw.startsWith("$-1") ? "(nil)"
                         : PropagationDiff.render(List.of(raw.substring(raw.indexOf("\r\n") + 2, raw.length() - 2).getBytes(StandardCharsets.ISO_8859_1)));
             case '*':
-                return "[" + Replies.elements(raw).stream().map(ReplicationStreamIT::showReply).collect(Collectors.joining(", ")) + "]";
+                return "[" + Replies.elements(raw).stream().map(PropagationIT::showReply).collect(Collectors.joining(", ")) + "]";
             default:
                 return raw.strip();
         }
