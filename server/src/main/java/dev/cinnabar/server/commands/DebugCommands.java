@@ -2,6 +2,7 @@ package dev.cinnabar.server.commands;
 
 import dev.cinnabar.datatypes.Dict;
 import dev.cinnabar.datatypes.Doubles;
+import dev.cinnabar.datatypes.Numbers;
 import dev.cinnabar.datatypes.value.ValueType;
 import dev.cinnabar.datatypes.value.ValueTypes;
 import dev.cinnabar.protocol.Argv;
@@ -128,25 +129,9 @@ public final class DebugCommands implements CommandFamily {
         return 0;
     }
 
-    /** C's atoi: leading white space, a sign, then digits up to the first other byte. */
-    static long atoi(Argv a, int i) {
-        byte[] b = a.array(i);
-        int p = a.offset(i);
-        int end = p + a.length(i);
-        while (p < end && isSpace(b[p])) {
-            p++;
-        }
-        boolean negative = false;
-        if (p < end && (b[p] == '-' || b[p] == '+')) {
-            negative = b[p] == '-';
-            p++;
-        }
-        long v = 0;
-        while (p < end && b[p] >= '0' && b[p] <= '9' && v < Integer.MAX_VALUE) {
-            v = v * 10 + (b[p] - '0');
-            p++;
-        }
-        return negative ? -v : v;
+    /** C's atoi, as Redis reads DEBUG's switches: 4294967296 is 0, so it turns a switch off. */
+    static int atoi(Argv a, int i) {
+        return Numbers.atoi(a.array(i), a.offset(i), a.length(i));
     }
 
     private static boolean isSpace(byte ch) {

@@ -139,6 +139,11 @@ class DebugCommandsTest {
         // atoi: anything that does not start with digits is 0, any other number turns it on.
         assertEquals("+OK\r\n", h.call("DEBUG", "SET-ACTIVE-EXPIRE", "abc"));
         assertFalse(h.engine.activeExpire().enabled());
+        assertEquals("+OK\r\n", h.call("DEBUG", "SET-ACTIVE-EXPIRE", "1"));
+        assertTrue(h.engine.activeExpire().enabled());
+        // atoi's 32 bits: 4294967296 reads as 0, as in Redis.
+        assertEquals("+OK\r\n", h.call("DEBUG", "SET-ACTIVE-EXPIRE", "4294967296"));
+        assertFalse(h.engine.activeExpire().enabled());
         assertEquals("+OK\r\n", h.call("DEBUG", "SET-ACTIVE-EXPIRE", "2"));
         assertTrue(h.engine.activeExpire().enabled());
         h.engine.activeExpire().slow(10, 1);
