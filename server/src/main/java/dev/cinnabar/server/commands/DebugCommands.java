@@ -15,11 +15,13 @@ import java.util.Locale;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * DEBUG OBJECT, SLEEP, SET-ACTIVE-EXPIRE and HELP. DEBUG is a plain command that reads its
- * subcommand itself, as in Redis, where a subcommand with the wrong number of arguments gets the
- * same error as an unknown one. Redis's other subcommands (RELOAD, DIGEST, POPULATE, ...) do not
- * exist here: they get that error too and DEBUG HELP does not list them. Who may run DEBUG at
- * all is the dispatcher's business ({@code enable-debug-command}).
+ * DEBUG: OBJECT, SLEEP, SET-ACTIVE-EXPIRE and HELP here; POPULATE, DIGEST, DIGEST-VALUE,
+ * PROTOCOL, ERROR, STRINGMATCH-TEST, CONFIG-REWRITE-FORCE-ALL and REPLYBUFFER each in a class of
+ * its own ({@code Debug*}). DEBUG is a plain command that reads its subcommand itself, as in
+ * Redis, where a subcommand with the wrong number of arguments gets the same error as an unknown
+ * one. Redis's other subcommands (RELOAD, PAUSE-CRON, ...) do not exist here: they get that
+ * error too and DEBUG HELP does not list them. Who may run DEBUG at all is the dispatcher's
+ * business ({@code enable-debug-command}).
  */
 public final class DebugCommands implements CommandFamily {
     /** Redis's help lines for the subcommands served here. */
@@ -52,6 +54,10 @@ public final class DebugCommands implements CommandFamily {
         } else if (n == 3 && a.is(1, "set-active-expire")) {
             c.engine.activeExpire().enabled(atoi(a, 2) != 0);
             c.reply.ok();
+        } else if (n == 2 && a.is(1, "digest")) {
+            DebugDigest.digest(c);
+        } else if (a.is(1, "digest-value")) {
+            DebugDigest.digestValue(c);
         } else {
             String sub = a.latin1(1);
             throw new CommandError("ERR unknown subcommand or wrong number of arguments for '"
