@@ -58,6 +58,8 @@ public final class DebugCommands implements CommandFamily {
             DebugDigest.digest(c);
         } else if (a.is(1, "digest-value")) {
             DebugDigest.digestValue(c);
+        } else if (n == 3 && a.is(1, "protocol")) {
+            DebugProtocol.protocol(c);
         } else {
             String sub = a.latin1(1);
             throw new CommandError("ERR unknown subcommand or wrong number of arguments for '"
