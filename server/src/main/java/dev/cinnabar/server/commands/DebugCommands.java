@@ -54,6 +54,8 @@ public final class DebugCommands implements CommandFamily {
         } else if (n == 3 && a.is(1, "set-active-expire")) {
             c.engine.activeExpire().enabled(atoi(a, 2) != 0);
             c.reply.ok();
+        } else if (n >= 3 && n <= 5 && a.is(1, "populate")) {
+            DebugPopulate.populate(c);
         } else if (n == 2 && a.is(1, "digest")) {
             DebugDigest.digest(c);
         } else if (a.is(1, "digest-value")) {
