@@ -62,6 +62,10 @@ public final class DebugCommands implements CommandFamily {
             DebugDigest.digestValue(c);
         } else if (n == 3 && a.is(1, "protocol")) {
             DebugProtocol.protocol(c);
+        } else if (n == 3 && a.is(1, "error")) {
+            DebugError.error(c);
+        } else if (n == 2 && a.is(1, "stringmatch-test")) {
+            DebugStringmatch.test(c);
         } else {
             String sub = a.latin1(1);
             throw new CommandError("ERR unknown subcommand or wrong number of arguments for '"
