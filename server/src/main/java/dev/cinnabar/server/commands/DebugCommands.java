@@ -66,6 +66,8 @@ public final class DebugCommands implements CommandFamily {
             DebugError.error(c);
         } else if (n == 2 && a.is(1, "stringmatch-test")) {
             DebugStringmatch.test(c);
+        } else if (n == 2 && a.is(1, "config-rewrite-force-all")) {
+            DebugConfigRewrite.forceAll(c);
         } else {
             String sub = a.latin1(1);
             throw new CommandError("ERR unknown subcommand or wrong number of arguments for '"
