@@ -68,6 +68,8 @@ public final class DebugCommands implements CommandFamily {
             DebugStringmatch.test(c);
         } else if (n == 2 && a.is(1, "config-rewrite-force-all")) {
             DebugConfigRewrite.forceAll(c);
+        } else if (n == 4 && a.is(1, "replybuffer") && DebugReplyBuffer.isOption(a)) {
+            DebugReplyBuffer.replyBuffer(c);
         } else {
             String sub = a.latin1(1);
             throw new CommandError("ERR unknown subcommand or wrong number of arguments for '"
