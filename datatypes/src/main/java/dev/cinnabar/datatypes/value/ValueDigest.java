@@ -2,6 +2,7 @@ package dev.cinnabar.datatypes.value;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 
 /**
  * A 20-byte running digest built from SHA-1, with the two ways of adding data that Redis's DEBUG
@@ -24,7 +25,7 @@ public final class ValueDigest {
 
     /** Back to all zeros, to reuse the object for the next key or element. */
     public void reset() {
-        java.util.Arrays.fill(state, (byte) 0);
+        Arrays.fill(state, (byte) 0);
     }
 
     /** XORs the SHA-1 of {@code len} bytes at {@code off} into the state. */

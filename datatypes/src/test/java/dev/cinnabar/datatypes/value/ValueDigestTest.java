@@ -49,32 +49,25 @@ class ValueDigestTest {
         assertEquals(text, ofString(raw));
     }
 
+    /** A fresh digest with {@code parts} added in order, each by mix or by xor. */
+    private static String added(boolean mix, String... parts) {
+        ValueDigest d = new ValueDigest();
+        for (String p : parts) {
+            if (mix) {
+                d.mix(b(p));
+            } else {
+                d.xor(b(p));
+            }
+        }
+        return d.hex();
+    }
+
     @Test
     void xorIgnoresOrderMixDoesNot() {
-        ValueDigest ab = new ValueDigest();
-        ab.xor(b("a"));
-        ab.xor(b("b"));
-        ValueDigest ba = new ValueDigest();
-        ba.xor(b("b"));
-        ba.xor(b("a"));
-        assertEquals(ab.hex(), ba.hex());
-
-        ValueDigest mixedAb = new ValueDigest();
-        mixedAb.mix(b("a"));
-        mixedAb.mix(b("b"));
-        ValueDigest mixedBa = new ValueDigest();
-        mixedBa.mix(b("b"));
-        mixedBa.mix(b("a"));
-        assertNotEquals(mixedAb.hex(), mixedBa.hex());
-
+        assertEquals(added(false, "a", "b"), added(false, "b", "a"));
+        assertNotEquals(added(true, "a", "b"), added(true, "b", "a"));
         // Boundaries count: "fo" + "obar" is not "foo" + "bar".
-        ValueDigest foo = new ValueDigest();
-        foo.mix(b("foo"));
-        foo.mix(b("bar"));
-        ValueDigest fo = new ValueDigest();
-        fo.mix(b("fo"));
-        fo.mix(b("obar"));
-        assertNotEquals(foo.hex(), fo.hex());
+        assertNotEquals(added(true, "foo", "bar"), added(true, "fo", "obar"));
     }
 
     @Test

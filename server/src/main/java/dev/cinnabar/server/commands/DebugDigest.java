@@ -8,6 +8,7 @@ import dev.cinnabar.protocol.Argv;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.db.Db;
 import dev.cinnabar.server.db.Keyspace;
+import java.nio.charset.StandardCharsets;
 
 /**
  * DEBUG DIGEST and DEBUG DIGEST-VALUE: Redis's signature of the data, so that a test can tell
@@ -24,7 +25,7 @@ import dev.cinnabar.server.db.Keyspace;
  * nothing expires, and no hit, miss or access is recorded.
  */
 final class DebugDigest {
-    private static final byte[] EXPIRE_MARK = "!!expire!!".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] EXPIRE_MARK = "!!expire!!".getBytes(StandardCharsets.US_ASCII);
 
     private DebugDigest() {
     }

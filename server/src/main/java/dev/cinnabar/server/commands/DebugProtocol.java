@@ -4,6 +4,7 @@ import dev.cinnabar.datatypes.Doubles;
 import dev.cinnabar.protocol.ReplyWriter;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.command.CommandError;
+import java.nio.charset.StandardCharsets;
 
 /**
  * DEBUG PROTOCOL type: one sample reply of each RESP3 type, with the values Redis sends, for
@@ -61,7 +62,7 @@ final class DebugProtocol {
             // A push is out of band: a normal reply follows, so that a client waiting for one goes on.
             r.bulk("Some real reply following the push reply");
         } else if (c.argv.is(2, "verbatim")) {
-            r.verbatim("txt", "This is a verbatim\nstring".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            r.verbatim("txt", "This is a verbatim\nstring".getBytes(StandardCharsets.US_ASCII));
         } else if (c.argv.is(2, "true")) {
             r.bool(true);
         } else if (c.argv.is(2, "false")) {

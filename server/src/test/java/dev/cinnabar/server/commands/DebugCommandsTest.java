@@ -16,7 +16,8 @@ class DebugCommandsTest {
             + "\"local\", you can run it from a local connection, otherwise you need to set this option in the "
             + "configuration file, and then restart the server.\r\n";
 
-    private static EngineHarness harness(String enableDebug) {
+    /** A harness whose enable-debug-command is {@code enableDebug}; the other DEBUG tests take "yes". */
+    static EngineHarness harness(String enableDebug) {
         ServerConfig config = new ServerConfig();
         config.enableDebugCommand = enableDebug;
         return new EngineHarness(config);

@@ -3,7 +3,6 @@ package dev.cinnabar.server.commands;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.testing.BoxType;
 import dev.cinnabar.server.testing.EngineHarness;
 import java.nio.charset.StandardCharsets;
@@ -13,13 +12,7 @@ import org.junit.jupiter.api.Test;
 class DebugDigestTest {
     private static final String ZEROS = "+" + "0".repeat(40) + "\r\n";
 
-    private final EngineHarness h = harness();
-
-    private static EngineHarness harness() {
-        ServerConfig config = new ServerConfig();
-        config.enableDebugCommand = "yes";
-        return new EngineHarness(config);
-    }
+    private final EngineHarness h = DebugCommandsTest.harness("yes");
 
     private static String status(String hex) {
         return "+" + hex + "\r\n";
@@ -113,7 +106,7 @@ class DebugDigestTest {
             h.call("SET", "k" + i, "v" + i);
         }
         String forward = h.call("DEBUG", "DIGEST");
-        EngineHarness other = harness();
+        EngineHarness other = DebugCommandsTest.harness("yes");
         for (int i = 199; i >= 0; i--) {
             other.call("SET", "k" + i, "v" + i);
         }

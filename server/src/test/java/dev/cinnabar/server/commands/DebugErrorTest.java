@@ -3,19 +3,12 @@ package dev.cinnabar.server.commands;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.testing.EngineHarness;
 import org.junit.jupiter.api.Test;
 
 /** DEBUG ERROR and DEBUG STRINGMATCH-TEST, with redis-server 7.0.15's replies. */
 class DebugErrorTest {
-    private final EngineHarness h = harness();
-
-    private static EngineHarness harness() {
-        ServerConfig config = new ServerConfig();
-        config.enableDebugCommand = "yes";
-        return new EngineHarness(config);
-    }
+    private final EngineHarness h = DebugCommandsTest.harness("yes");
 
     @Test
     void theMessageIsTheWholeErrorLine() {

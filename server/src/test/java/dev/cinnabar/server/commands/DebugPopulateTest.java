@@ -2,20 +2,13 @@ package dev.cinnabar.server.commands;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.testing.EngineHarness;
 import org.junit.jupiter.api.Test;
 
 /** DEBUG POPULATE, with redis-server 7.0.15's names, values and errors. */
 class DebugPopulateTest {
     private static final String NOT_POSITIVE = "-ERR value is out of range, must be positive\r\n";
-    private final EngineHarness h = harness();
-
-    private static EngineHarness harness() {
-        ServerConfig config = new ServerConfig();
-        config.enableDebugCommand = "yes";
-        return new EngineHarness(config);
-    }
+    private final EngineHarness h = DebugCommandsTest.harness("yes");
 
     @Test
     void keysAndValuesAreNumbered() {

@@ -2,19 +2,12 @@ package dev.cinnabar.server.commands;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.testing.EngineHarness;
 import org.junit.jupiter.api.Test;
 
 /** DEBUG PROTOCOL: each reply as redis-server 7.0.15 sends it after HELLO 2 and after HELLO 3. */
 class DebugProtocolTest {
-    private final EngineHarness h = harness();
-
-    private static EngineHarness harness() {
-        ServerConfig config = new ServerConfig();
-        config.enableDebugCommand = "yes";
-        return new EngineHarness(config);
-    }
+    private final EngineHarness h = DebugCommandsTest.harness("yes");
 
     private void both(String type, String resp2, String resp3) {
         h.call("HELLO", "2");

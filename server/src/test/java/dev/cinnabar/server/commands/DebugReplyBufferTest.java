@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.client.ClientsCron;
-import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.testing.EngineHarness;
 import org.junit.jupiter.api.Test;
 
@@ -13,15 +12,9 @@ import org.junit.jupiter.api.Test;
  * every client. The sequences were checked against redis-server 7.0.15 (DebugIT does it live).
  */
 class DebugReplyBufferTest {
-    private final EngineHarness h = harness();
+    private final EngineHarness h = DebugCommandsTest.harness("yes");
     /** The client whose buffer is watched; the harness's own client sends the DEBUG commands. */
     private final Client other = h.newClient();
-
-    private static EngineHarness harness() {
-        ServerConfig config = new ServerConfig();
-        config.enableDebugCommand = "yes";
-        return new EngineHarness(config);
-    }
 
     /** Runs the clients cron {@code times} times, 100 ms apart. */
     private void cron(int times) {
