@@ -83,6 +83,42 @@ public final class Numbers {
         return parseLong(b, 0, b.length);
     }
 
+    /**
+     * C's atoi, which Redis uses for a few lenient arguments (key counts of some commands,
+     * DEBUG's switches): leading white space, a sign, digits up to the first other byte, 0 when
+     * there are none; out of range it saturates as strtol does, and is then cut to 32 bits, so
+     * "4294967296" reads as 0 and "99999999999999999999" as -1.
+     */
+    public static int atoi(byte[] a, int off, int len) {
+        int p = off;
+        int end = off + len;
+        while (p < end && (a[p] == ' ' || (a[p] >= '\t' && a[p] <= '\r'))) {
+            p++;
+        }
+        boolean negative = false;
+        if (p < end && (a[p] == '+' || a[p] == '-')) {
+            negative = a[p] == '-';
+            p++;
+        }
+        long v = 0;
+        boolean saturated = false;
+        for (; p < end && a[p] >= '0' && a[p] <= '9'; p++) {
+            int d = a[p] - '0';
+            if (v > (Long.MAX_VALUE - d) / 10) {
+                saturated = true;
+                break;
+            }
+            v = v * 10 + d;
+        }
+        long r;
+        if (saturated) {
+            r = negative ? Long.MIN_VALUE : Long.MAX_VALUE;
+        } else {
+            r = negative ? -v : v;
+        }
+        return (int) r;
+    }
+
     /** Number of characters in the decimal form of {@code v}. */
     public static int digits(long v) {
         if (v == Long.MIN_VALUE) {

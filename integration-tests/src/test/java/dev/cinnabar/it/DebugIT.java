@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cinnabar.it.support.RawConnection;
+import dev.cinnabar.it.support.Replies;
 import dev.cinnabar.it.support.ServerProcess;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -169,5 +170,199 @@ class DebugIT {
             }
             assertEquals(":0\r\n", c.call("DBSIZE"));
         }
+    }
+
+    /** Starts both servers with DEBUG on and runs {@code body} with a connection to each. */
+    private interface PairBody {
+        void run(RawConnection redis, RawConnection ours) throws Exception;
+    }
+
+    private static void withPair(PairBody body) throws Exception {
+        try (ServerProcess redis = ServerProcess.redis("--enable-debug-command", "yes");
+                ServerProcess ours = ServerProcess.cinnabar("--enable-debug-command", "yes");
+                RawConnection r = new RawConnection(redis.port());
+                RawConnection c = new RawConnection(ours.port())) {
+            body.run(r, c);
+        }
+    }
+
+    private static void same(RawConnection r, RawConnection c, String... command) throws IOException {
+        assertEquals(r.call(command), c.call(command), String.join(" ", command));
+    }
+
+    @Test
+    void digestAgreesWithRedisOnTheSameWrites() throws Exception {
+        withPair((r, c) -> {
+            same(r, c, "DEBUG", "DIGEST");
+            java.util.Random random = new java.util.Random(7);
+            List<String> keys = new java.util.ArrayList<>();
+            for (int i = 0; i < 3000; i++) {
+                String key = "k" + random.nextInt(2000);
+                String db = Integer.toString(random.nextInt(4));
+                same(r, c, "SELECT", db);
+                switch (random.nextInt(8)) {
+                    case 0:
+                        same(r, c, "SET", key, Long.toString(random.nextLong()));
+                        break;
+                    case 1:
+                        same(r, c, "SET", key, Integer.toString(random.nextInt(20000)));
+                        break;
+                    case 2:
+                        same(r, c, "SET", key, "v".repeat(random.nextInt(100)));
+                        break;
+                    case 3:
+                        same(r, c, "APPEND", key, "x".repeat(random.nextInt(30)));
+                        break;
+                    case 4:
+                        same(r, c, "SET", key, "t" + i, "EX", Integer.toString(1000 + random.nextInt(1000)));
+                        break;
+                    case 5:
+                        same(r, c, "PERSIST", key);
+                        break;
+                    case 6:
+                        same(r, c, "DEL", key);
+                        break;
+                    default:
+                        same(r, c, "INCRBYFLOAT", "f" + random.nextInt(50), "0.25");
+                        break;
+                }
+                keys.add(key);
+            }
+            same(r, c, "DEBUG", "POPULATE", "500", "pop", "20");
+            for (int db = 0; db < 4; db++) {
+                same(r, c, "SELECT", Integer.toString(db));
+                same(r, c, "DBSIZE");
+                List<String> command = new java.util.ArrayList<>(List.of("DEBUG", "DIGEST-VALUE"));
+                command.addAll(keys.subList(0, 300));
+                command.add("pop:7");
+                same(r, c, command.toArray(new String[0]));
+            }
+            String digest = r.call("DEBUG", "DIGEST");
+            assertEquals(digest, c.call("DEBUG", "DIGEST"));
+            assertTrue(!digest.equals("+" + "0".repeat(40) + "\r\n"), digest);
+            same(r, c, "FLUSHALL");
+            same(r, c, "DEBUG", "DIGEST");
+        });
+    }
+
+    @Test
+    void protocolPushIsFollowedByARealReply() throws Exception {
+        withPair((r, c) -> {
+            r.call("HELLO", "3");
+            c.call("HELLO", "3");
+            String push = ">2\r\n$16\r\nserver-cpu-usage\r\n:42\r\n";
+            String after = "$40\r\nSome real reply following the push reply\r\n";
+            for (RawConnection conn : List.of(r, c)) {
+                assertEquals(push, conn.call("DEBUG", "PROTOCOL", "push"));
+                assertEquals(after, conn.readReply());
+                assertEquals("+PONG\r\n", conn.call("PING"));
+            }
+        });
+    }
+
+    /** DEBUG HELP's entries: each name line with the indented lines under it. */
+    private static List<String> helpEntries(String reply) {
+        List<String> entries = new java.util.ArrayList<>();
+        List<String> lines = Replies.elements(reply);
+        for (String line : lines.subList(1, lines.size())) {
+            if (line.startsWith("+    ") && !entries.isEmpty()) {
+                entries.set(entries.size() - 1, entries.get(entries.size() - 1) + line);
+            } else {
+                entries.add(line);
+            }
+        }
+        return entries;
+    }
+
+    @Test
+    void helpListsRedisEntriesInRedisOrder() throws Exception {
+        withPair((r, c) -> {
+            String redisHelp = r.call("DEBUG", "HELP");
+            String ourHelp = c.call("DEBUG", "HELP");
+            assertEquals(Replies.elements(redisHelp).get(0), Replies.elements(ourHelp).get(0));
+            List<String> redis = helpEntries(redisHelp);
+            List<String> ours = helpEntries(ourHelp);
+            // Every entry we print is one of Redis's, word for word, in Redis's order.
+            int at = 0;
+            for (String entry : ours) {
+                int found = redis.subList(at, redis.size()).indexOf(entry);
+                assertTrue(found >= 0, "not in Redis's help, or out of order: " + entry);
+                at += found + 1;
+            }
+            assertEquals(13, ours.size(), ours.toString());
+        });
+    }
+
+    /** CLIENT INFO's rbs and rbp. */
+    private static String replyBuffer(RawConnection conn) throws IOException {
+        Matcher m = Pattern.compile(" (rbs=\\d+ rbp=\\d+) ").matcher(conn.call("CLIENT", "INFO"));
+        assertTrue(m.find());
+        return m.group(1);
+    }
+
+    @Test
+    void replyBufferSettingsSteerTheCronAsInRedis() throws Exception {
+        try (ServerProcess redis = ServerProcess.redis("--enable-debug-command", "yes");
+                ServerProcess ours = ServerProcess.cinnabar("--enable-debug-command", "yes")) {
+            List<List<String>> seen = new java.util.ArrayList<>();
+            for (ServerProcess s : List.of(redis, ours)) {
+                List<String> states = new java.util.ArrayList<>();
+                try (RawConnection a = new RawConnection(s.port())) {
+                    // The peak is never reset, so nothing shrinks.
+                    assertEquals("+OK\r\n", a.call("DEBUG", "REPLYBUFFER", "PEAK-RESET-TIME", "NEVER"));
+                    Thread.sleep(500);
+                    states.add(replyBuffer(a));
+                    // Back to the 5 s window: the first reset is due at once, then the buffer shrinks.
+                    assertEquals("+OK\r\n", a.call("DEBUG", "REPLYBUFFER", "PEAK-RESET-TIME", "RESET"));
+                    Thread.sleep(500);
+                    states.add(replyBuffer(a));
+                    // Resizing off: a new client keeps its first buffer and peak.
+                    assertEquals("+OK\r\n", a.call("DEBUG", "REPLYBUFFER", "RESIZING", "0"));
+                    try (RawConnection b = new RawConnection(s.port())) {
+                        assertEquals("+PONG\r\n", b.call("PING"));
+                        Thread.sleep(500);
+                        states.add(replyBuffer(b));
+                        assertEquals("+OK\r\n", a.call("DEBUG", "REPLYBUFFER", "RESIZING", "1"));
+                        Thread.sleep(500);
+                        states.add(replyBuffer(b));
+                    }
+                }
+                seen.add(states);
+            }
+            assertEquals(List.of("rbs=16384 rbp=16384", "rbs=1024 rbp=0", "rbs=16384 rbp=16384", "rbs=1024 rbp=0"),
+                    seen.get(0), "redis");
+            assertEquals(seen.get(0), seen.get(1));
+        }
+    }
+
+    @Test
+    void configRewriteForceAllWritesWhatRedisWrites(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        List<java.util.Set<String>> written = new java.util.ArrayList<>();
+        List<String> heads = new java.util.ArrayList<>();
+        for (String server : List.of("redis", "cinnabar")) {
+            java.nio.file.Path dir = java.nio.file.Files.createDirectories(tmp.resolve(server));
+            java.nio.file.Path conf = dir.resolve("r.conf");
+            java.nio.file.Files.writeString(conf, "# mine\nenable-debug-command yes\nhz 20\nsave \"\"\ndir " + dir + "\n");
+            int port = ServerProcess.freePort();
+            List<String> cmd = server.equals("redis") ? ConfigFileIT.redis(conf.toString(), "--port", Integer.toString(port))
+                    : ConfigFileIT.cinnabar(conf.toString(), "--port", Integer.toString(port));
+            try (ServerProcess s = ServerProcess.start(server, cmd, port); RawConnection c = new RawConnection(port)) {
+                assertEquals("+OK\r\n", c.call("CONFIG", "SET", "maxmemory", "10mb"));
+                assertEquals("+OK\r\n", c.call("DEBUG", "CONFIG-REWRITE-FORCE-ALL"));
+            }
+            String text = java.nio.file.Files.readString(conf).replace(dir.toString(), "DIR")
+                    .replace("port " + port + "\n", "port PORT\n");
+            String[] parts = text.split("# Generated by CONFIG REWRITE\n", 2);
+            heads.add(parts[0]);
+            java.util.Set<String> lines = new java.util.TreeSet<>(List.of(parts[1].split("\n")));
+            // Debian's build has a hidden directive of its own, which upstream 7.0.15 lacks.
+            lines.remove("lua-enable-deprecated-api no");
+            written.add(lines);
+        }
+        assertEquals("# mine\nenable-debug-command yes\nhz 20\nsave \"\"\ndir \"DIR\"\n\n", heads.get(0));
+        assertEquals(heads.get(0), heads.get(1));
+        assertTrue(written.get(0).contains("maxmemory 10mb") && written.get(0).contains("appendonly no"), written.get(0).toString());
+        assertEquals(written.get(0), written.get(1));
     }
 }

@@ -24,16 +24,26 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Replays every script under {@code src/test/resources/differential} against a real
  * redis-server and against Cinnabar, and compares the raw reply bytes. Each script runs on fresh
- * connections after FLUSHALL, starting in database 0 with RESP2.
+ * connections after FLUSHALL, starting in database 0 with RESP2. The scripts in its
+ * {@code debug/} folder run on a second pair started with {@code --enable-debug-command yes}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DifferentialIT {
     @RegisterExtension
     static final ServerPair SERVERS = new ServerPair();
-
+    /** For the scripts that use DEBUG, which the default enable-debug-command refuses. */
+    @RegisterExtension
+    static final ServerPair DEBUG_SERVERS = new ServerPair("--enable-debug-command", "yes");
 
     static List<Path> scripts() throws IOException {
-        Path dir = Path.of(System.getProperty("cinnabar.corpus", "src/test/resources/differential"));
+        return scripts(corpusDir());
+    }
+
+    private static Path corpusDir() {
+        return Path.of(System.getProperty("cinnabar.corpus", "src/test/resources/differential"));
+    }
+
+    private static List<Path> scripts(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> p.toString().endsWith(".txt")).sorted().collect(Collectors.toList());
         }
@@ -41,7 +51,13 @@ class DifferentialIT {
 
     @TestFactory
     Stream<DynamicTest> corpus() throws IOException {
-        return scripts().stream().map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), () -> run(p)));
+        return scripts().stream().map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), () -> run(SERVERS, p)));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> debugCorpus() throws IOException {
+        return scripts(corpusDir().resolve("debug")).stream()
+                .map(p -> DynamicTest.dynamicTest("debug/" + p.getFileName(), () -> run(DEBUG_SERVERS, p)));
     }
 
     @Test
@@ -57,9 +73,10 @@ class DifferentialIT {
         assertTrue(n >= 300, "the differential corpus has only " + n + " commands");
     }
 
-    private void run(Path script) throws Exception {
+    private void run(ServerPair servers, Path script) throws Exception {
         List<Corpus.Line> lines = Corpus.parse(script);
-        try (RawConnection r = new RawConnection(SERVERS.redis().port()); RawConnection c = new RawConnection(SERVERS.cinnabar().port())) {
+        try (RawConnection r = new RawConnection(servers.redis().port());
+                RawConnection c = new RawConnection(servers.cinnabar().port())) {
             assertEquals(r.call("FLUSHALL"), c.call("FLUSHALL"));
             for (Corpus.Line line : lines) {
                 if (line.mode == Corpus.Mode.SLEEP) {

@@ -186,6 +186,22 @@ public final class ReplyWriter {
         writeLine(message, from, to);
     }
 
+    /**
+     * An error line from bytes the caller supplies in full, code included, the way Redis writes
+     * an error it assembled itself (DEBUG ERROR): a '-', the bytes with every CR and LF turned
+     * into a space (none dropped), CRLF. It is not counted as an error reply, neither here nor
+     * in INFO's error statistics, as Redis does not count such a reply.
+     */
+    public void uncountedError(byte[] text, int off, int len) {
+        room(len + 3);
+        out.writeByte('-');
+        for (int i = off; i < off + len; i++) {
+            byte b = text[i];
+            out.writeByte(b == '\r' || b == '\n' ? ' ' : b);
+        }
+        out.writeBytes(CRLF);
+    }
+
     private static boolean isLineBreak(char c) {
         return c == '\r' || c == '\n';
     }

@@ -69,6 +69,19 @@ class ReplyWriterTest {
     }
 
     @Test
+    void anUncountedErrorKeepsItsTextWhole() {
+        // What redis-server 7.0.15 answers to DEBUG ERROR with these messages.
+        byte[] text = b("xMYERR a\r\nb\nc\r\ny");
+        both("-MYERR a  b c  \r\n", "-MYERR a  b c  \r\n", w -> w.uncountedError(text, 1, text.length - 2));
+        both("-\r\n", "-\r\n", w -> w.uncountedError(b(""), 0, 0));
+        both("--x\r\n", "--x\r\n", w -> w.uncountedError(b("-x"), 0, 2));
+        both("-caf\u00e9\r\n", "-caf\u00e9\r\n", w -> w.uncountedError(b("caf\u00e9"), 0, 4));
+        ReplyWriter w = new ReplyWriter(Unpooled.buffer(1));
+        w.uncountedError(text, 0, text.length);
+        assertEquals(0, w.errors());
+    }
+
+    @Test
     void errorsAreCounted() {
         ReplyWriter w = new ReplyWriter(Unpooled.buffer());
         w.ok();

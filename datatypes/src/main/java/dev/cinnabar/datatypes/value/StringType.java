@@ -25,6 +25,8 @@ public final class StringType extends ValueType {
     public static final int EMBSTR_LIMIT = 44;
     /** Integers 0..9999 are Redis's shared objects; OBJECT REFCOUNT reports them as shared. */
     public static final int SHARED_INTEGERS = 10000;
+    /** OBJ_STRING. */
+    static final int OBJ_STRING = 0;
     /** RDB_TYPE_STRING. */
     static final int RDB_TYPE_STRING = 0;
     private static final Long[] SHARED = new Long[SHARED_INTEGERS];
@@ -95,6 +97,17 @@ public final class StringType extends ValueType {
     @Override
     public int rdbType(Object value) {
         return RDB_TYPE_STRING;
+    }
+
+    @Override
+    public int objectType() {
+        return OBJ_STRING;
+    }
+
+    /** The string's bytes, mixed in once: an integer as its decimal text, as Redis decodes it. */
+    @Override
+    public void digest(Object v, ValueDigest digest) {
+        digest.mix(view(v), 0, length(v));
     }
 
     @Override

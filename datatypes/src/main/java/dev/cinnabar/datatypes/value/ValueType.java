@@ -57,6 +57,22 @@ public abstract class ValueType {
     public abstract int rdbType(Object value);
 
     /**
+     * Redis's number for the type (OBJ_STRING 0, OBJ_LIST 1, OBJ_SET 2, OBJ_ZSET 3, OBJ_HASH 4,
+     * OBJ_STREAM 6), whatever the encoding. DEBUG DIGEST mixes it in before the content, so a
+     * list and a set of the same elements differ.
+     */
+    public abstract int objectType();
+
+    /**
+     * Adds the value's content to {@code digest} as Redis's DEBUG DIGEST does for this type, so
+     * that equal values give equal digests on Redis and here: ordered parts (a string's bytes, a
+     * list's elements in order) with {@link ValueDigest#mix}; the elements of an unordered
+     * collection each into a fresh digest, joined with {@link ValueDigest#xor(ValueDigest)}.
+     * Independent of the encoding. The caller has already mixed in {@link #objectType()}.
+     */
+    public abstract void digest(Object value, ValueDigest digest);
+
+    /**
      * True when the value holds nothing. A collection never stays in the keyspace empty: the
      * command that removed its last element deletes the key. A string is never empty in this sense.
      */

@@ -44,6 +44,16 @@ class ValueTypesTest {
         public int rdbType(Object value) {
             return 99;
         }
+
+        @Override
+        public int objectType() {
+            return 99;
+        }
+
+        @Override
+        public void digest(Object value, ValueDigest digest) {
+            digest.mix(new byte[] {'b'});
+        }
     }
 
     static final class Bag implements TypedValue {

@@ -18,9 +18,6 @@ public final class ClientOutput {
     static final int REPLY_CHUNK = 16 * 1024;
     /** ...and its cron shrinks it down to no less than this (PROTO_REPLY_MIN_BYTES). */
     static final int REPLY_MIN = 1024;
-    /** The peak is measured over windows of this many milliseconds (reply-buffer-peak-reset-time). */
-    static final long PEAK_RESET_MILLIS = 5000;
-
     /** Bytes the engine handed to the transport that are not in the channel's buffer yet. */
     public final AtomicLong inTransit = new AtomicLong();
     /** Unix seconds since when the soft limit has been exceeded without a break; 0 when it is not. */
@@ -59,15 +56,19 @@ public final class ClientOutput {
     /**
      * Redis's cron step for the reply buffer: shrink it to the recent peak when the peak used
      * less than half, grow it back (up to the chunk size) when a reply filled it, and start a
-     * new peak window every {@link #PEAK_RESET_MILLIS}.
+     * new peak window every {@link ReplyBufferSettings#peakResetMillis}. With resizing off
+     * (DEBUG REPLYBUFFER RESIZING 0) nothing changes, the peak included.
      */
-    public void cron(long nowMillis) {
+    public void cron(long nowMillis, ReplyBufferSettings settings) {
+        if (!settings.resizing) {
+            return;
+        }
         if (bufferSize / 2 >= REPLY_MIN && bufferPeak < bufferSize / 2) {
             bufferSize = Math.max(REPLY_MIN, bufferPeak + 1);
         } else if (bufferSize * 2 < REPLY_CHUNK * 2 && bufferPeak == bufferSize) {
             bufferSize = Math.min(REPLY_CHUNK, bufferSize * 2);
         }
-        if (nowMillis - peakResetMillis >= PEAK_RESET_MILLIS) {
+        if (settings.peakResetMillis >= 0 && nowMillis - peakResetMillis >= settings.peakResetMillis) {
             // Replies are sent by the time the cron runs, so the buffer holds nothing now.
             bufferPeak = 0;
             peakResetMillis = nowMillis;

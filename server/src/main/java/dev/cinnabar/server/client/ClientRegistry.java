@@ -22,6 +22,7 @@ public final class ClientRegistry {
     private final Map<Long, Client> byId = new LinkedHashMap<>();
     private final Monitors monitors = new Monitors();
     private final ClientPause pause = new ClientPause();
+    private final ReplyBufferSettings replyBuffers = new ReplyBufferSettings();
 
     public void add(Client c) {
         byId.put(c.id, c);
@@ -61,6 +62,11 @@ public final class ClientRegistry {
 
     public ClientPause pause() {
         return pause;
+    }
+
+    /** How the cron sizes reply buffers (DEBUG REPLYBUFFER). */
+    public ReplyBufferSettings replyBuffers() {
+        return replyBuffers;
     }
 
     /** Clients held by a pause or by a blocking command (INFO's {@code blocked_clients}). */

@@ -1,5 +1,6 @@
 package dev.cinnabar.server.command;
 
+import dev.cinnabar.datatypes.Numbers;
 import dev.cinnabar.protocol.Argv;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -243,40 +244,9 @@ final class NativeKeyFinders {
         return n;
     }
 
-    /**
-     * The key count as C's atoi reads it, which Redis uses here: leading spaces, a sign, digits
-     * up to the first other byte; out of range it saturates as strtol does and is then cut to
-     * 32 bits.
-     */
+    /** The key count as C's atoi reads it, which Redis uses here: see {@link Numbers#atoi}. */
     static int atoi(Argv argv, int i) {
-        byte[] a = argv.array(i);
-        int p = argv.offset(i);
-        int end = p + argv.length(i);
-        while (p < end && (a[p] == ' ' || (a[p] >= '\t' && a[p] <= '\r'))) {
-            p++;
-        }
-        boolean negative = false;
-        if (p < end && (a[p] == '+' || a[p] == '-')) {
-            negative = a[p] == '-';
-            p++;
-        }
-        long v = 0;
-        boolean saturated = false;
-        for (; p < end && a[p] >= '0' && a[p] <= '9'; p++) {
-            int d = a[p] - '0';
-            if (v > (Long.MAX_VALUE - d) / 10) {
-                saturated = true;
-                break;
-            }
-            v = v * 10 + d;
-        }
-        long r;
-        if (saturated) {
-            r = negative ? Long.MIN_VALUE : Long.MAX_VALUE;
-        } else {
-            r = negative ? -v : v;
-        }
-        return (int) r;
+        return Numbers.atoi(argv.array(i), argv.offset(i), argv.length(i));
     }
 
     private static byte[] ascii(String s) {

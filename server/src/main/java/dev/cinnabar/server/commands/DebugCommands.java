@@ -2,6 +2,7 @@ package dev.cinnabar.server.commands;
 
 import dev.cinnabar.datatypes.Dict;
 import dev.cinnabar.datatypes.Doubles;
+import dev.cinnabar.datatypes.Numbers;
 import dev.cinnabar.datatypes.value.ValueType;
 import dev.cinnabar.datatypes.value.ValueTypes;
 import dev.cinnabar.protocol.Argv;
@@ -14,23 +15,52 @@ import java.util.Locale;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * DEBUG OBJECT, SLEEP, SET-ACTIVE-EXPIRE and HELP. DEBUG is a plain command that reads its
- * subcommand itself, as in Redis, where a subcommand with the wrong number of arguments gets the
- * same error as an unknown one. Redis's other subcommands (RELOAD, DIGEST, POPULATE, ...) do not
- * exist here: they get that error too and DEBUG HELP does not list them. Who may run DEBUG at
- * all is the dispatcher's business ({@code enable-debug-command}).
+ * DEBUG: OBJECT, SLEEP, SET-ACTIVE-EXPIRE and HELP here; POPULATE, DIGEST, DIGEST-VALUE,
+ * PROTOCOL, ERROR, STRINGMATCH-TEST, CONFIG-REWRITE-FORCE-ALL and REPLYBUFFER each in a class of
+ * its own ({@code Debug*}). DEBUG is a plain command that reads its subcommand itself, as in
+ * Redis, where a subcommand with the wrong number of arguments gets the same error as an unknown
+ * one. Redis's other subcommands (RELOAD, PAUSE-CRON, ...) do not exist here: they get that
+ * error too and DEBUG HELP does not list them. Who may run DEBUG at all is the dispatcher's
+ * business ({@code enable-debug-command}).
  */
 public final class DebugCommands implements CommandFamily {
     /** Redis's help lines for the subcommands served here. */
     private static final String[] HELP = {
+        "CONFIG-REWRITE-FORCE-ALL",
+        "    Like CONFIG REWRITE but writes all configuration options, including",
+        "    keywords not listed in original configuration file or default values.",
+        "DIGEST",
+        "    Output a hex signature representing the current DB content.",
+        "DIGEST-VALUE <key> [<key> ...]",
+        "    Output a hex signature of the values of all the specified keys.",
+        "ERROR <string>",
+        "    Return a Redis protocol error with <string> as message. Useful for clients",
+        "    unit tests to simulate Redis errors.",
         "OBJECT <key>",
         "    Show low level info about `key` and associated value.",
+        "POPULATE <count> [<prefix>] [<size>]",
+        "    Create <count> string keys named key:<num>. If <prefix> is specified then",
+        "    it is used instead of the 'key' prefix. These are not propagated to",
+        "    replicas. Cluster slots are not respected so keys not belonging to the",
+        "    current node can be created in cluster mode.",
+        "PROTOCOL <type>",
+        "    Reply with a test value of the specified type. <type> can be: string,",
+        "    integer, double, bignum, null, array, set, map, attrib, push, verbatim,",
+        "    true, false.",
         "SET-ACTIVE-EXPIRE <0|1>",
         "    Setting it to 0 disables expiring keys in background when they are not",
         "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
         "    default.",
         "SLEEP <seconds>",
         "    Stop the server for <seconds>. Decimals allowed.",
+        "STRINGMATCH-TEST",
+        "    Run a fuzz tester against the stringmatchlen() function.",
+        "REPLYBUFFER PEAK-RESET-TIME <NEVER||RESET|time>",
+        "    Sets the time (in milliseconds) to wait between client reply buffer peak resets.",
+        "    In case NEVER is provided the last observed peak will never be reset",
+        "    In case RESET is provided the peak reset time will be restored to the default value",
+        "REPLYBUFFER RESIZING <0|1>",
+        "    Enable or disable the reply buffer resize cron job",
     };
 
     @Override
@@ -51,6 +81,22 @@ public final class DebugCommands implements CommandFamily {
         } else if (n == 3 && a.is(1, "set-active-expire")) {
             c.server.activeExpire().enabled(atoi(a, 2) != 0);
             c.reply.ok();
+        } else if (n >= 3 && n <= 5 && a.is(1, "populate")) {
+            DebugPopulate.populate(c);
+        } else if (n == 2 && a.is(1, "digest")) {
+            DebugDigest.digest(c);
+        } else if (a.is(1, "digest-value")) {
+            DebugDigest.digestValue(c);
+        } else if (n == 3 && a.is(1, "protocol")) {
+            DebugProtocol.protocol(c);
+        } else if (n == 3 && a.is(1, "error")) {
+            DebugError.error(c);
+        } else if (n == 2 && a.is(1, "stringmatch-test")) {
+            DebugStringmatch.test(c);
+        } else if (n == 2 && a.is(1, "config-rewrite-force-all")) {
+            DebugConfigRewrite.forceAll(c);
+        } else if (n == 4 && a.is(1, "replybuffer") && DebugReplyBuffer.isOption(a)) {
+            DebugReplyBuffer.replyBuffer(c);
         } else {
             throw new CommandError(Errors.subcommandSyntax(a));
         }
@@ -125,25 +171,9 @@ public final class DebugCommands implements CommandFamily {
         return 0;
     }
 
-    /** C's atoi: leading white space, a sign, then digits up to the first other byte. */
-    static long atoi(Argv a, int i) {
-        byte[] b = a.array(i);
-        int p = a.offset(i);
-        int end = p + a.length(i);
-        while (p < end && isSpace(b[p])) {
-            p++;
-        }
-        boolean negative = false;
-        if (p < end && (b[p] == '-' || b[p] == '+')) {
-            negative = b[p] == '-';
-            p++;
-        }
-        long v = 0;
-        while (p < end && b[p] >= '0' && b[p] <= '9' && v < Integer.MAX_VALUE) {
-            v = v * 10 + (b[p] - '0');
-            p++;
-        }
-        return negative ? -v : v;
+    /** C's atoi, as Redis reads DEBUG's switches: 4294967296 is 0, so it turns a switch off. */
+    static int atoi(Argv a, int i) {
+        return Numbers.atoi(a.array(i), a.offset(i), a.length(i));
     }
 
     private static boolean isSpace(byte ch) {

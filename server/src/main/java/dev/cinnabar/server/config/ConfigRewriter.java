@@ -46,15 +46,18 @@ public final class ConfigRewriter {
         final Map<String, Deque<Integer>> optionLines = new LinkedHashMap<>();
         final Set<String> rewritten = new HashSet<>();
         boolean needsSignature = true;
+        /** DEBUG CONFIG-REWRITE-FORCE-ALL: every line is written, default or not. */
+        boolean forceAll;
 
         /**
          * Puts {@code line} in place of the next old line for {@code option}, or appends it when
-         * there is none and {@code force} says the value must be written (it is not the default).
+         * there is none and {@code force} says the value must be written (it is not the default),
+         * or the whole rewrite is forced.
          */
         public void rewriteLine(String option, String line, boolean force) {
             markProcessed(option);
             Deque<Integer> old = optionLines.get(option);
-            if (old == null && !force) {
+            if (old == null && !force && !forceAll) {
                 return;
             }
             if (old != null) {
@@ -126,7 +129,17 @@ public final class ConfigRewriter {
 
     /** The new file content for {@code config}, given the old content ("" if there is none). */
     public static String rewrite(ServerConfig config, String oldContent) {
+        return rewrite(config, oldContent, false);
+    }
+
+    /**
+     * {@link #rewrite(ServerConfig, String)}; with {@code forceAll}, as DEBUG
+     * CONFIG-REWRITE-FORCE-ALL asks, every directive is written even at its default value,
+     * except those whose rewrite leaves a default out in any case, as Redis's do.
+     */
+    public static String rewrite(ServerConfig config, String oldContent, boolean forceAll) {
         State st = readOld(oldContent);
+        st.forceAll = forceAll;
         for (Directive d : Directives.all()) {
             d.rewrite(config, st);
         }
@@ -210,6 +223,11 @@ public final class ConfigRewriter {
      * wording of the failure, which CONFIG REWRITE reports.
      */
     public static void rewriteFile(ServerConfig config) throws RewriteFailed {
+        rewriteFile(config, false);
+    }
+
+    /** {@link #rewriteFile(ServerConfig)}, writing every directive when {@code forceAll}. */
+    public static void rewriteFile(ServerConfig config, boolean forceAll) throws RewriteFailed {
         Path file = Path.of(config.configFile);
         String old;
         try {
@@ -217,7 +235,7 @@ public final class ConfigRewriter {
         } catch (IOException e) {
             throw new RewriteFailed(strerror(e));
         }
-        byte[] content = rewrite(config, old).getBytes(StandardCharsets.ISO_8859_1);
+        byte[] content = rewrite(config, old, forceAll).getBytes(StandardCharsets.ISO_8859_1);
         Path tmp = file.resolveSibling(file.getFileName() + "." + randomSuffix());
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {

@@ -40,7 +40,7 @@ final class ClientsCron {
             if (outputs.closeIfOverOutputLimit(c, false)) {
                 continue;
             }
-            c.output.cron(now);
+            c.output.cron(now, clients.replyBuffers());
             if (now / 1000 - c.lastInteractionMillis / 1000 > QUERY_BUFFER_IDLE_SECONDS && !c.isPostponed()) {
                 c.decoder.trim();
             }

@@ -16,7 +16,8 @@ class DebugCommandsTest {
             + "\"local\", you can run it from a local connection, otherwise you need to set this option in the "
             + "configuration file, and then restart the server.\r\n";
 
-    private static EngineHarness harness(String enableDebug) {
+    /** A harness whose enable-debug-command is {@code enableDebug}; the other DEBUG tests take "yes". */
+    static EngineHarness harness(String enableDebug) {
         ServerConfig config = new ServerConfig();
         config.enableDebugCommand = enableDebug;
         return new EngineHarness(config);
@@ -139,6 +140,11 @@ class DebugCommandsTest {
         // atoi: anything that does not start with digits is 0, any other number turns it on.
         assertEquals("+OK\r\n", h.call("DEBUG", "SET-ACTIVE-EXPIRE", "abc"));
         assertFalse(h.server.activeExpire().enabled());
+        assertEquals("+OK\r\n", h.call("DEBUG", "SET-ACTIVE-EXPIRE", "1"));
+        assertTrue(h.server.activeExpire().enabled());
+        // atoi's 32 bits: 4294967296 reads as 0, as in Redis.
+        assertEquals("+OK\r\n", h.call("DEBUG", "SET-ACTIVE-EXPIRE", "4294967296"));
+        assertFalse(h.server.activeExpire().enabled());
         assertEquals("+OK\r\n", h.call("DEBUG", "SET-ACTIVE-EXPIRE", "2"));
         assertTrue(h.server.activeExpire().enabled());
         h.server.activeExpire().slow(10, 1);
@@ -158,9 +164,17 @@ class DebugCommandsTest {
         assertEquals("-ERR unknown subcommand or wrong number of arguments for 'reload'. Try DEBUG HELP.\r\n",
                 h.call("DEBUG", "reload"), "Redis's other subcommands do not exist here");
         String help = h.call("DEBUG", "HELP");
-        assertTrue(help.startsWith("*11\r\n+DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"
-                + "+OBJECT <key>\r\n"), help);
-        assertTrue(help.contains("+SLEEP <seconds>\r\n"), help);
+        assertTrue(help.startsWith("*38\r\n+DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"
+                + "+CONFIG-REWRITE-FORCE-ALL\r\n"), help);
         assertTrue(help.endsWith("+HELP\r\n+    Prints this help.\r\n"), help);
+        // The subcommands served, in Redis's order (DebugIT compares the lines with redis-server's).
+        int at = 0;
+        for (String sub : new String[] {"CONFIG-REWRITE-FORCE-ALL", "DIGEST", "DIGEST-VALUE", "ERROR", "OBJECT",
+            "POPULATE", "PROTOCOL", "SET-ACTIVE-EXPIRE", "SLEEP", "STRINGMATCH-TEST", "REPLYBUFFER PEAK-RESET-TIME",
+            "REPLYBUFFER RESIZING", "HELP"}) {
+            int next = help.indexOf("\r\n+" + sub, at);
+            assertTrue(next > at, sub + " after the one before it\n" + help);
+            at = next;
+        }
     }
 }

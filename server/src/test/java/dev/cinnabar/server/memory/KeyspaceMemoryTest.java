@@ -3,6 +3,7 @@ package dev.cinnabar.server.memory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.db.Db;
 import dev.cinnabar.server.db.EntrySizes;
 import dev.cinnabar.server.db.Keyspace;
@@ -33,7 +34,9 @@ class KeyspaceMemoryTest {
 
     @Test
     void randomWritesKeepTheCounterExact() {
-        EngineHarness h = new EngineHarness();
+        ServerConfig config = new ServerConfig();
+        config.enableDebugCommand = "yes"; // for DEBUG POPULATE
+        EngineHarness h = new EngineHarness(config);
         Keyspace ks = h.server.keyspace();
         Random r = new Random(42);
         for (int step = 0; step < 30_000; step++) {
@@ -57,7 +60,8 @@ class KeyspaceMemoryTest {
     }
 
     private static String key(Random r) {
-        return "k" + r.nextInt(40);
+        // Now and then one of the names DEBUG POPULATE gives.
+        return r.nextInt(8) == 0 ? "k:" + r.nextInt(6) : "k" + r.nextInt(40);
     }
 
     private static String value(Random r) {
@@ -81,7 +85,7 @@ class KeyspaceMemoryTest {
 
     private static List<String> randomCommand(Random r) {
         List<String> c = new ArrayList<>();
-        switch (r.nextInt(26)) {
+        switch (r.nextInt(27)) {
             case 0: case 1: case 2:
                 c.addAll(List.of("SET", key(r), value(r)));
                 if (r.nextBoolean()) {
@@ -168,6 +172,12 @@ class KeyspaceMemoryTest {
                 break;
             case 24:
                 c.addAll(List.of("RENAMENX", key(r), key(r)));
+                break;
+            case 25:
+                c.addAll(List.of("DEBUG", "POPULATE", Integer.toString(r.nextInt(8)), "k"));
+                if (r.nextBoolean()) {
+                    c.add(Integer.toString(r.nextInt(60)));
+                }
                 break;
             default:
                 c.addAll(List.of("PSETEX", key(r), Integer.toString(1 + r.nextInt(3000)), value(r)));

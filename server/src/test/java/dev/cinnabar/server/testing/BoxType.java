@@ -1,6 +1,7 @@
 package dev.cinnabar.server.testing;
 
 import dev.cinnabar.datatypes.value.TypedValue;
+import dev.cinnabar.datatypes.value.ValueDigest;
 import dev.cinnabar.datatypes.value.ValueType;
 
 /**
@@ -47,6 +48,17 @@ public final class BoxType extends ValueType {
     @Override
     public int rdbType(Object value) {
         return 42;
+    }
+
+    /** Redis's OBJ_MODULE: the number a type of its own would have there. */
+    @Override
+    public int objectType() {
+        return 5;
+    }
+
+    @Override
+    public void digest(Object value, ValueDigest digest) {
+        digest.mixInt(((Box) value).size);
     }
 
     public static final class Box implements TypedValue {
