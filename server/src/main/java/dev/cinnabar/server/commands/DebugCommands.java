@@ -11,21 +11,25 @@ import dev.cinnabar.server.command.CommandError;
 import dev.cinnabar.server.db.AccessClock;
 import dev.cinnabar.server.db.Db;
 import dev.cinnabar.server.exec.CommandHandlers;
+import dev.cinnabar.server.log.ServerLog;
 import java.util.Locale;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * DEBUG: OBJECT, SLEEP, SET-ACTIVE-EXPIRE and HELP here; POPULATE, DIGEST, DIGEST-VALUE,
- * PROTOCOL, ERROR, STRINGMATCH-TEST, CONFIG-REWRITE-FORCE-ALL and REPLYBUFFER each in a class of
- * its own ({@code Debug*}). DEBUG is a plain command that reads its subcommand itself, as in
- * Redis, where a subcommand with the wrong number of arguments gets the same error as an unknown
- * one. Redis's other subcommands (RELOAD, PAUSE-CRON, ...) do not exist here: they get that
- * error too and DEBUG HELP does not list them. Who may run DEBUG at all is the dispatcher's
+ * DEBUG: OBJECT, SLEEP, SET-ACTIVE-EXPIRE, CHANGE-REPL-ID, PAUSE-CRON and HELP here; POPULATE,
+ * DIGEST, DIGEST-VALUE, PROTOCOL, ERROR, STRINGMATCH-TEST, CONFIG-REWRITE-FORCE-ALL and
+ * REPLYBUFFER each in a class of its own ({@code Debug*}). DEBUG is a plain command that reads
+ * its subcommand itself, as in Redis, where a subcommand with the wrong number of arguments gets
+ * the same error as an unknown one. Redis's other subcommands (RELOAD, ASSERT, ...) do not exist
+ * here: they get that error too and DEBUG HELP does not list them. Who may run DEBUG at all is the dispatcher's
  * business ({@code enable-debug-command}).
  */
 public final class DebugCommands implements CommandFamily {
     /** Redis's help lines for the subcommands served here. */
     private static final String[] HELP = {
+        "CHANGE-REPL-ID",
+        "    Change the replication IDs of the instance.",
+        "    Dangerous: should be used only for testing the replication subsystem.",
         "CONFIG-REWRITE-FORCE-ALL",
         "    Like CONFIG REWRITE but writes all configuration options, including",
         "    keywords not listed in original configuration file or default values.",
@@ -55,6 +59,8 @@ public final class DebugCommands implements CommandFamily {
         "    Stop the server for <seconds>. Decimals allowed.",
         "STRINGMATCH-TEST",
         "    Run a fuzz tester against the stringmatchlen() function.",
+        "PAUSE-CRON <0|1>",
+        "    Stop periodic cron job processing.",
         "REPLYBUFFER PEAK-RESET-TIME <NEVER||RESET|time>",
         "    Sets the time (in milliseconds) to wait between client reply buffer peak resets.",
         "    In case NEVER is provided the last observed peak will never be reset",
@@ -95,6 +101,13 @@ public final class DebugCommands implements CommandFamily {
             DebugStringmatch.test(c);
         } else if (n == 2 && a.is(1, "config-rewrite-force-all")) {
             DebugConfigRewrite.forceAll(c);
+        } else if (n == 2 && a.is(1, "change-repl-id")) {
+            ServerLog.warning("Changing replication IDs after receiving DEBUG change-repl-id");
+            c.server.ids().changeReplicationId();
+            c.reply.ok();
+        } else if (n == 3 && a.is(1, "pause-cron")) {
+            c.server.control().pauseCron(atoi(a, 2) != 0);
+            c.reply.ok();
         } else if (n == 4 && a.is(1, "replybuffer") && DebugReplyBuffer.isOption(a)) {
             DebugReplyBuffer.replyBuffer(c);
         } else {

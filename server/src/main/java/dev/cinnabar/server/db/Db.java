@@ -155,15 +155,18 @@ public final class Db {
 
     /**
      * A number that stays the same while the key holds the same value object, as the address
-     * DEBUG OBJECT prints in Redis does: the value's own identity for integers many keys share,
-     * else the entry's mixed with the count of objects it has held.
+     * DEBUG OBJECT prints in Redis does: the value's own identity for integers many keys share;
+     * else the value's, or for an integer (a new {@code Long} each time it changes in place) the
+     * entry's, mixed with the count of value objects the key has held. An integer moved to
+     * another key (RENAME, MOVE) thus shows a new address, where Redis's shows the old one.
      */
     public static int valueIdentity(Dict.Entry<Object> e) {
         Object v = e.value();
         if (StringType.isShared(v)) {
             return System.identityHashCode(v);
         }
-        return System.identityHashCode(e) ^ ((e.meta() >>> VERSION_SHIFT) * 0x9E3779B9);
+        Object anchor = v instanceof Long ? e : v;
+        return System.identityHashCode(anchor) ^ ((e.meta() >>> VERSION_SHIFT) * 0x9E3779B9);
     }
 
     /** The meta of a key whose value object was just replaced: one more version, {@code access} as given. */

@@ -164,17 +164,92 @@ class DebugCommandsTest {
         assertEquals("-ERR unknown subcommand or wrong number of arguments for 'reload'. Try DEBUG HELP.\r\n",
                 h.call("DEBUG", "reload"), "Redis's other subcommands do not exist here");
         String help = h.call("DEBUG", "HELP");
-        assertTrue(help.startsWith("*38\r\n+DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"
-                + "+CONFIG-REWRITE-FORCE-ALL\r\n"), help);
+        assertTrue(help.startsWith("*43\r\n+DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"
+                + "+CHANGE-REPL-ID\r\n"), help);
         assertTrue(help.endsWith("+HELP\r\n+    Prints this help.\r\n"), help);
         // The subcommands served, in Redis's order (DebugIT compares the lines with redis-server's).
         int at = 0;
-        for (String sub : new String[] {"CONFIG-REWRITE-FORCE-ALL", "DIGEST", "DIGEST-VALUE", "ERROR", "OBJECT",
-            "POPULATE", "PROTOCOL", "SET-ACTIVE-EXPIRE", "SLEEP", "STRINGMATCH-TEST", "REPLYBUFFER PEAK-RESET-TIME",
-            "REPLYBUFFER RESIZING", "HELP"}) {
+        for (String sub : new String[] {"CHANGE-REPL-ID", "CONFIG-REWRITE-FORCE-ALL", "DIGEST", "DIGEST-VALUE",
+            "ERROR", "OBJECT", "POPULATE", "PROTOCOL", "SET-ACTIVE-EXPIRE", "SLEEP", "STRINGMATCH-TEST", "PAUSE-CRON",
+            "REPLYBUFFER PEAK-RESET-TIME", "REPLYBUFFER RESIZING", "HELP"}) {
             int next = help.indexOf("\r\n+" + sub, at);
             assertTrue(next > at, sub + " after the one before it\n" + help);
             at = next;
         }
+    }
+
+    private String address(String key) {
+        Matcher m = Pattern.compile("Value at:(0x[0-9a-f]+) ").matcher(h.call("DEBUG", "OBJECT", key));
+        assertTrue(m.find());
+        return m.group(1);
+    }
+
+    @Test
+    void objectAddressFollowsTheValueObjectAsRedisDoes() {
+        h.call("SET", "n", "100000");
+        String at = address("n");
+        h.call("INCR", "n");
+        assertEquals(at, address("n"), "an unshared integer is changed in place");
+        h.call("INCRBY", "n", "-200000");
+        assertEquals(at, address("n"));
+        h.call("SET", "n", "100000");
+        String set = address("n");
+        assertFalse(set.equals(at), "SET makes a new value object");
+        h.call("SET", "s", "5");
+        h.call("SET", "t", "5");
+        assertEquals(address("s"), address("t"), "shared integers are one object");
+        h.call("INCR", "s");
+        assertFalse(address("s").equals(address("t")), "6 is another shared object");
+        h.call("SET", "r", "abc");
+        String embstr = address("r");
+        h.call("APPEND", "r", "d");
+        String raw = address("r");
+        assertFalse(raw.equals(embstr), "APPEND turns an embstr into a new raw object");
+        h.call("APPEND", "r", "e");
+        h.call("SETRANGE", "r", "0", "x");
+        assertEquals(raw, address("r"), "a raw string grows in place");
+        h.call("EXPIRE", "r", "100");
+        h.call("RENAME", "r", "q");
+        assertEquals(raw, address("q"), "RENAME moves the same object");
+        h.call("SET", "w", "abcd");
+        String first = address("w");
+        h.call("SET", "w", "wxyz");
+        assertFalse(address("w").equals(first), "a new value object, though its bytes went into the old array");
+        h.call("INCRBYFLOAT", "n", "1");
+        assertFalse(address("n").equals(set), "INCRBYFLOAT stores a new string");
+    }
+
+    @Test
+    void changeReplIdGivesTheServerANewHistory() {
+        String before = h.server.ids().replicationId();
+        String info = h.call("INFO", "replication");
+        assertTrue(info.contains("master_replid:" + before), info);
+        assertEquals("+OK\r\n", h.call("DEBUG", "CHANGE-REPL-ID"));
+        String after = h.server.ids().replicationId();
+        assertFalse(after.equals(before));
+        assertTrue(after.matches("[0-9a-f]{40}"), after);
+        info = h.call("INFO", "replication");
+        assertTrue(info.contains("master_replid:" + after), info);
+        assertTrue(info.contains("master_replid2:0000000000000000000000000000000000000000"), info);
+        assertFalse(new EngineHarness().server.ids().replicationId().equals(after), "each server has its own");
+    }
+
+    @Test
+    void pauseCronStopsTheCronAndNothingElse() {
+        h.config.timeoutSeconds = 1;
+        Client idle = h.newClient();
+        h.call("SET", "k", "v", "PX", "10");
+        assertEquals("+OK\r\n", h.call("DEBUG", "PAUSE-CRON", "1"));
+        h.clock.advance(5000);
+        h.engine.runCron();
+        assertFalse(idle.isClosed(), "no client timeouts while paused");
+        assertEquals(1, h.server.keyspace().db(0).size(), "no active expiry");
+        assertEquals("$-1\r\n", h.call("GET", "k"), "lazy expiry still works");
+        assertEquals("-ERR unknown subcommand or wrong number of arguments for 'pause-cron'. Try DEBUG HELP.\r\n",
+                h.call("DEBUG", "pause-cron"));
+        assertEquals("+OK\r\n", h.call("DEBUG", "PAUSE-CRON", "0"));
+        h.clock.advance(5000);
+        h.engine.runCron();
+        assertTrue(idle.isClosed());
     }
 }
