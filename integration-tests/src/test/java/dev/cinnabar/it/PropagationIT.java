@@ -103,6 +103,10 @@ class PropagationIT {
             List<List<byte[]>> actual = candidate().run(s);
             try {
                 PropagationDiff.now().assertSame(s, "redis", expected, "candidate", actual);
+                if (candidate() == cinnabar) {
+                    assertEquals(reference.lastChanges(), cinnabar.lastChanges(),
+                            s.where() + ": rdb_changes_since_last_save after the scenario");
+                }
             } catch (AssertionError e) {
                 throw new AssertionError(e.getMessage() + "redis's replies:\n" + replies.stream()
                         .map(r -> "  " + r.strip().replace("\r\n", " ")).collect(Collectors.joining("\n")), e);

@@ -24,6 +24,7 @@ import java.util.List;
 public final class CinnabarPropagation implements PropagationSubject {
     private final CommandHandlers handlers = CommandFamilies.newHandlers();
     private final List<String> replies = new ArrayList<>();
+    private long changes;
 
     /** A replica's view: a SELECT whenever the database changes, the first command included. */
     private static final class Stream implements Propagation.Sink {
@@ -77,7 +78,13 @@ public final class CinnabarPropagation implements PropagationSubject {
                     break;
             }
         }
+        changes = engine.server().keyspace().dirty;
         return stream.commands;
+    }
+
+    /** The last scenario's changes towards the save points (INFO's rdb_changes_since_last_save). */
+    public long lastChanges() {
+        return changes;
     }
 
     /** Sleeps, running the cron at {@code hz} as the engine's loop would. */

@@ -23,6 +23,7 @@ public final class RedisPropagation implements PropagationSubject, AutoCloseable
     private final RawConnection control;
     private final List<String> replies = new ArrayList<>();
     private int filtered;
+    private long changes;
 
     public RedisPropagation(int port) throws IOException {
         this.port = port;
@@ -32,6 +33,20 @@ public final class RedisPropagation implements PropagationSubject, AutoCloseable
     /** The last scenario's replies, one per step (directives included), for failure messages. */
     public List<String> lastReplies() {
         return List.copyOf(replies);
+    }
+
+    /** The last scenario's changes, as INFO's rdb_changes_since_last_save counted them. */
+    public long lastChanges() {
+        return changes;
+    }
+
+    private long changesSinceSave() throws IOException {
+        String info = control.call("INFO", "persistence");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("rdb_changes_since_last_save:(\\d+)").matcher(info);
+        if (!m.find()) {
+            throw new IllegalStateException("no rdb_changes_since_last_save in " + info);
+        }
+        return Long.parseLong(m.group(1));
     }
 
     /** PINGs and GETACKs the stream filtered out over all scenarios run. */
@@ -47,6 +62,8 @@ public final class RedisPropagation implements PropagationSubject, AutoCloseable
         boolean activeExpireTouched = false;
         try (ReplicationStream stream = ReplicationStream.open(port, SYNC_TIMEOUT_MILLIS);
              RawConnection c = new RawConnection(port)) {
+            // Read once the stream is open: the snapshot SYNC makes resets the count when it ends.
+            long changesBefore = changesSinceSave();
             for (PropagationScenario.Step step : scenario.steps) {
                 switch (step.kind) {
                     case SLEEP:
@@ -81,6 +98,7 @@ public final class RedisPropagation implements PropagationSubject, AutoCloseable
                         break;
                 }
             }
+            changes = changesSinceSave() - changesBefore;
             List<List<byte[]>> out = stream.drain(control, DRAIN_TIMEOUT_MILLIS);
             filtered += stream.filtered();
             return out;
