@@ -86,6 +86,30 @@ class OutputLimitIT {
     }
 
     @Test
+    void aReplyThatCrossesTheHardLimitStopsThereLikeRedis() throws Exception {
+        for (boolean ours : new boolean[] {false, true}) {
+            String[] args = {"--client-output-buffer-limit", "normal 1mb 0 0", "--enable-debug-command", "yes"};
+            String who = ours ? "cinnabar" : "redis";
+            try (ServerProcess s = ours ? ServerProcess.cinnabar(args) : ServerProcess.redis(args);
+                    RawConnection other = new RawConnection(s.port())) {
+                // KEYS * answers about 6 MB here.
+                assertEquals("+OK\r\n", other.call("DEBUG", "POPULATE", "200000", "a-key-name-long-enough"));
+                try (Socket greedy = new Socket("127.0.0.1", s.port())) {
+                    greedy.getOutputStream().write("KEYS *\r\n".getBytes(StandardCharsets.US_ASCII));
+                    assertEquals(0, readToEof(greedy, 10_000), who);
+                }
+                waitForLog(s, "scheduled to be closed ASAP for overcoming of output buffer limits.");
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile(" omem=(\\d+) ").matcher(s.log());
+                assertTrue(m.find(), s.log());
+                // The reply stopped growing where it crossed the limit, not at its end.
+                long omem = Long.parseLong(m.group(1));
+                assertTrue(omem >= 1 << 20 && omem < 2 << 20, who + " omem=" + omem);
+                assertEquals("+PONG\r\n", other.call("PING"));
+            }
+        }
+    }
+
+    @Test
     void softLimitClosesAfterItsSeconds() throws Exception {
         for (boolean ours : new boolean[] {false, true}) {
             String[] args = {"--client-output-buffer-limit", "normal 0 256kb 1"};
