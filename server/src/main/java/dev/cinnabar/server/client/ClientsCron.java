@@ -39,7 +39,9 @@ public final class ClientsCron {
                 continue;
             }
             c.output.cron(now);
-            if (now / 1000 - c.lastInteractionMillis / 1000 > QUERY_BUFFER_IDLE_SECONDS && !c.isPostponed()) {
+            long idleSeconds = now / 1000 - c.lastInteractionMillis / 1000;
+            c.decoder.cron(idleSeconds);
+            if (idleSeconds > QUERY_BUFFER_IDLE_SECONDS && !c.isPostponed()) {
                 c.decoder.trim();
             }
             if (c.output.held) {
