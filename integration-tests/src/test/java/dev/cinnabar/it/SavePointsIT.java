@@ -87,19 +87,4 @@ class SavePointsIT {
         sameAsRedis("300 10", "save \"\"\nsave 300 10\n");
         sameAsRedis("3600 1 300 100 60 10000", "hz 10\n");
     }
-
-    @Test
-    void badSavePointsStopTheStartLikeRedis() throws Exception {
-        Path conf = tmp.resolve("bad.conf");
-        Files.writeString(conf, "save 900 1\n");
-        for (List<String> args : List.of(List.of("--save", "{}"), List.of("--save", "", ""), List.of("--save", "3 3", "4", "4"))) {
-            List<String> argv = new ArrayList<>(List.of(conf.toString()));
-            argv.addAll(args);
-            ConfigFileIT.Exit c = ConfigFileIT.run(ConfigFileIT.cinnabar(argv.toArray(new String[0])), tmp, null);
-            ConfigFileIT.Exit r = ConfigFileIT.run(ConfigFileIT.redis(argv.toArray(new String[0])), tmp, null);
-            assertEquals(1, r.status(), args.toString());
-            assertEquals(1, c.status(), args.toString());
-            assertEquals(r.stderr(), c.stderr(), args.toString());
-        }
-    }
 }

@@ -35,7 +35,6 @@ final class RedisQueryBuffer {
     /** SDS_MAX_PREALLOC: greedy growth doubles below this and adds this above. */
     private static final long MAX_PREALLOC = 1024 * 1024;
 
-    private static final int TYPE_5 = 0;
     private static final int TYPE_8 = 1;
     private static final int TYPE_16 = 2;
     private static final int TYPE_32 = 3;
@@ -51,10 +50,7 @@ final class RedisQueryBuffer {
     private long peak;
 
     RedisQueryBuffer() {
-        // sdsempty(): type 8 rather than 5 since it is meant to grow.
-        type = TYPE_8;
-        allocation = sizeClass(header(TYPE_8) + 1);
-        alloc = Math.min(allocation - header(TYPE_8) - 1, maxSize(TYPE_8));
+        allocate(0); // sdsempty()
     }
 
     long alloc() {
@@ -63,10 +59,6 @@ final class RedisQueryBuffer {
 
     long allocation() {
         return allocation;
-    }
-
-    long peak() {
-        return peak;
     }
 
     /**
@@ -101,13 +93,7 @@ final class RedisQueryBuffer {
 
     /** The complete big bulk became the argument; a new empty string of its size replaces it. */
     void replaceAfterBulk(long bulkLength) {
-        long size = bulkLength + 2;
-        type = requiredType(size);
-        if (type == TYPE_5) {
-            type = TYPE_8;
-        }
-        allocation = sizeClass(header(type) + size + 1);
-        alloc = Math.min(allocation - header(type) - 1, maxSize(type));
+        allocate(bulkLength + 2);
     }
 
     /**
@@ -121,13 +107,13 @@ final class RedisQueryBuffer {
         long size = alloc;
         if (alloc - len > WASTE_ALLOWED) {
             if (idleSeconds > IDLE_SECONDS) {
-                resize(len, len);
+                resize(len);
             } else if (size > RESIZE_THRESHOLD && size / 2 > peak) {
                 long target = Math.max(len, peak);
                 if (bulkLength != -1 && target < bulkLength) {
                     target = bulkLength;
                 }
-                resize(len, target);
+                resize(target);
             }
         }
         peak = len;
@@ -145,25 +131,23 @@ final class RedisQueryBuffer {
         if (greedy) {
             newLen = newLen < MAX_PREALLOC ? newLen * 2 : newLen + MAX_PREALLOC;
         }
-        int t = requiredType(newLen);
-        if (t == TYPE_5) {
-            t = TYPE_8;
-        }
         // Whether the block is reallocated or replaced, its usable size is the class of the request.
-        type = t;
-        allocation = sizeClass(header(t) + newLen + 1);
-        alloc = Math.min(allocation - header(t) - 1, maxSize(t));
+        allocate(newLen);
     }
 
-    /** sdsResize with would_regrow: the string may hold exactly {@code size} bytes afterwards. */
-    private void resize(long len, long size) {
+    /** A block for {@code size} bytes; the string may use all the allocator gives (sdsnewlen, sdsMakeRoomFor). */
+    private void allocate(long size) {
+        type = growableType(size);
+        allocation = sizeClass(header(type) + size + 1);
+        alloc = Math.min(allocation - header(type) - 1, maxSize(type));
+    }
+
+    /** sdsResize with would_regrow, never below the length: the string may hold exactly {@code size} bytes afterwards. */
+    private void resize(long size) {
         if (alloc == size) {
             return;
         }
-        int t = requiredType(size);
-        if (t == TYPE_5) {
-            t = TYPE_8;
-        }
+        int t = growableType(size);
         // A smaller header type that is still wider than type 8 keeps the old header and reallocates.
         boolean realloc = t == type || (t < type && t > TYPE_8);
         if (realloc) {
@@ -175,10 +159,8 @@ final class RedisQueryBuffer {
         alloc = size;
     }
 
-    private static int requiredType(long size) {
-        if (size < 1 << 5) {
-            return TYPE_5;
-        }
+    /** The smallest header for {@code size}, but never type 5, which cannot record free space. */
+    private static int growableType(long size) {
         if (size < 1 << 8) {
             return TYPE_8;
         }
@@ -193,7 +175,6 @@ final class RedisQueryBuffer {
 
     private static int header(int type) {
         switch (type) {
-            case TYPE_5: return 1;
             case TYPE_8: return 3;
             case TYPE_16: return 5;
             case TYPE_32: return 9;
@@ -203,7 +184,6 @@ final class RedisQueryBuffer {
 
     private static long maxSize(int type) {
         switch (type) {
-            case TYPE_5: return (1 << 5) - 1;
             case TYPE_8: return (1 << 8) - 1;
             case TYPE_16: return (1 << 16) - 1;
             case TYPE_32: return (1L << 32) - 1;
