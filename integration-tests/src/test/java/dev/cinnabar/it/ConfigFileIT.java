@@ -103,6 +103,9 @@ class ConfigFileIT {
                 List.of("--port"),
                 List.of(conf.toString(), "--maxmemory", "1x"),
                 List.of(conf.toString(), "--save", "--port", "x"),
+                List.of(conf.toString(), "--save", "{}"),
+                List.of(conf.toString(), "--save", "", ""),
+                List.of(conf.toString(), "--save", "3 3", "4", "4"),
                 List.of("--bind", "127.0.0.1", "--logfile", tmp.resolve("no/such/dir.log").toString()),
                 List.of("--nosuchdirective", "1"),
                 List.of("--requirepass", "a\"b\n", "--loglevel", "loud"));

@@ -14,10 +14,12 @@ import io.netty.buffer.ByteBuf;
  *   <li>Lengths are parsed as {@code string2ll} does: no {@code +}, no leading zeros, no
  *       {@code -0}; any negative multibulk count is an empty request.</li>
  *   <li>The "too big" limits are judged on what Redis would have read at that point. Redis
- *       reads at most 16 KB per call (exactly the rest of the payload while inside a bulk of
- *       32 KB or more) and parses after each read, so a 70 KB inline line sent in one write is
- *       accepted while a 100 KB one is refused. The decoder replays that read schedule over
- *       whatever the network delivered (see {@link #advanceWindow}).</li>
+ *       reads 16 KB into a small query buffer, as much as the buffer has room for once it has
+ *       grown (exactly the rest of the payload while inside a bulk of 32 KB or more), and parses
+ *       after each read, so a 70 KB inline line sent in one write is accepted while a 100 KB
+ *       one is refused. The decoder replays that read schedule over whatever the network
+ *       delivered (see {@link #advanceWindow}), keeping the sizes of Redis's buffer in a
+ *       {@link RedisQueryBuffer}, which CLIENT LIST shows.</li>
  * </ul>
  *
  * <p>The decoder owns the client's query buffer. It is resumable: bytes may arrive one at a time
@@ -36,8 +38,6 @@ public final class RequestDecoder {
     public static final int UNAUTHENTICATED_MAX_MULTIBULK = 10;
     /** Bulk lengths above this are refused before the client has authenticated. */
     public static final int UNAUTHENTICATED_MAX_BULK = 16384;
-    /** The most Redis reads from a socket in one call outside a big bulk (PROTO_IOBUF_LEN). */
-    static final int READ_CHUNK = 16 * 1024;
     /** Bulks from this size on are read into an array of their own (PROTO_MBULK_BIG_ARG). */
     static final int BIG_ARG = 32 * 1024;
     /** The largest bulk a Java array can hold, whatever proto-max-bulk-len says. */
@@ -69,6 +69,15 @@ public final class RequestDecoder {
     private int window;
     /** Where the command being decoded starts; bytes before it may be discarded. */
     private int commandStart;
+    /**
+     * Where Redis's query buffer would start: Redis cuts it to the parse position once it has run
+     * the commands of a read, so while a command runs it still holds that command and the ones
+     * before it from the same read.
+     */
+    private int redisStart;
+    /** The big bulk being read fills a query buffer of its own in Redis (see {@link RedisQueryBuffer}). */
+    private boolean bigInPlace;
+    private final RedisQueryBuffer redis = new RedisQueryBuffer();
 
     private final Argv argv = new Argv();
     private int reqType = REQ_NONE;
@@ -158,6 +167,39 @@ public final class RequestDecoder {
         return sb.append('"').toString();
     }
 
+    /**
+     * The length of Redis's query buffer now (its {@code qbuf}). Meant for the client whose
+     * command is running: that command, those before it from the same read and the unparsed
+     * rest of the read. Between commands it is what {@link #unparsedBytes} counts.
+     */
+    public long redisQueryBufferLength() {
+        return bigInPlace ? bigFill + (window - readIndex) : window - redisStart;
+    }
+
+    /** What Redis's query buffer may hold without growing (sdsalloc; {@code qbuf + qbuf-free}). */
+    public long redisQueryBufferAlloc() {
+        return redis.alloc();
+    }
+
+    /** The allocator's size of Redis's query buffer, as {@code tot-mem} counts it. */
+    public long redisQueryBufferAllocation() {
+        return redis.allocation();
+    }
+
+    /** The arguments parsed so far of a multibulk command still arriving; null when none is. */
+    public Argv partialArgv() {
+        return reqType == REQ_MULTIBULK ? argv : null;
+    }
+
+    /**
+     * The cron's turn, as Redis resizes a client's query buffer in its cron: given back once the
+     * client has been idle long enough, or shrunk to the recent peak. Changes only the figures of
+     * Redis's buffer; {@link #trim} releases this decoder's own.
+     */
+    public void cron(long idleSeconds) {
+        redis.cron(unparsedBytes(), idleSeconds, bulkLength);
+    }
+
     /** Bytes of buffer held for this client, for memory accounting and idle shrinking. */
     public int capacity() {
         return buf.length + (bigArg == null ? 0 : bigArg.length);
@@ -173,7 +215,7 @@ public final class RequestDecoder {
         if (idle()) {
             argv.clear();
             buf = EMPTY;
-            readIndex = writeIndex = window = commandStart = 0;
+            readIndex = writeIndex = window = commandStart = redisStart = 0;
         }
     }
 
@@ -185,10 +227,12 @@ public final class RequestDecoder {
         }
         if (bigArg != null && bigFill < bulkLength) {
             int take = (int) Math.min(n, bulkLength - bigFill);
+            beforeBigRead();
             growBigArg(bigFill + take);
             in.readBytes(bigArg, bigFill, take);
             bigFill += take;
             n -= take;
+            afterRead();
         }
         if (n > 0) {
             ensureWritable(n);
@@ -203,11 +247,13 @@ public final class RequestDecoder {
         }
         if (bigArg != null && bigFill < bulkLength) {
             int take = (int) Math.min(len, bulkLength - bigFill);
+            beforeBigRead();
             growBigArg(bigFill + take);
             System.arraycopy(in, off, bigArg, bigFill, take);
             bigFill += take;
             off += take;
             len -= take;
+            afterRead();
         }
         if (len > 0) {
             ensureWritable(len);
@@ -246,6 +292,8 @@ public final class RequestDecoder {
         readIndex += delta;
         writeIndex += delta;
         window += delta;
+        // Only a client held mid-read (a pause) has bytes before its command still counted.
+        redisStart = Math.max(redisStart + delta, 0);
         commandStart = 0;
     }
 
@@ -282,6 +330,8 @@ public final class RequestDecoder {
             if (r != NEED_MORE) {
                 return r;
             }
+            // Redis has run every command of the read: it cuts its buffer to the parse position.
+            redisStart = readIndex;
             if (!advanceWindow()) {
                 if (reqType == REQ_NONE && readIndex == writeIndex) {
                     rewind();
@@ -292,9 +342,10 @@ public final class RequestDecoder {
     }
 
     /**
-     * Extends what the parser may see by one Redis read: up to 16 KB, or inside a big bulk,
-     * exactly what is left of it and its CRLF (the payload itself lives in {@link #bigArg}).
-     * False when there is nothing more to see.
+     * Extends what the parser may see by one Redis read: what Redis's buffer has room for (16 KB
+     * while it is small, see {@link RedisQueryBuffer#beforeRead}), or inside a big bulk, exactly
+     * what is left of it and its CRLF (the payload itself lives in {@link #bigArg}). False when
+     * there is nothing more to see.
      */
     private boolean advanceWindow() {
         int before = window;
@@ -303,16 +354,35 @@ public final class RequestDecoder {
                 return false;
             }
             // Redis's read of "the rest of the bulk" ends just after the two bytes that follow it.
-            window = Math.max(window, Math.min(writeIndex, readIndex + 2));
-        } else {
-            window += Math.min(READ_CHUNK, writeIndex - window);
+            int end = Math.min(writeIndex, readIndex + 2);
+            if (end > window) {
+                beforeBigRead();
+                window = end;
+                afterRead();
+            }
+        } else if (window < writeIndex) {
+            long readLength = redis.beforeRead(redisQueryBufferLength(), -1);
+            window += (int) Math.min(readLength, writeIndex - window);
+            afterRead();
         }
         return window != before;
     }
 
+    /** Redis's read inside a big bulk asks for the rest of it, CRLF included. */
+    private void beforeBigRead() {
+        if (bigInPlace) {
+            long len = redisQueryBufferLength();
+            redis.beforeRead(len, bulkLength + 2 - len);
+        }
+    }
+
+    private void afterRead() {
+        redis.afterRead(redisQueryBufferLength());
+    }
+
     /** Everything consumed: reuse the buffer from its start, or drop it if a big request grew it. */
     private void rewind() {
-        readIndex = writeIndex = window = commandStart = 0;
+        readIndex = writeIndex = window = commandStart = redisStart = 0;
         if (buf.length > KEEP_IDLE_CAPACITY) {
             argv.clear();
             buf = EMPTY;
@@ -379,6 +449,12 @@ public final class RequestDecoder {
                 bigArg = null;
                 bigFill = 0;
                 readIndex += 2; // not checked for CRLF, as in Redis
+                if (bigInPlace) {
+                    // Redis's buffer, which held just this bulk, became the argument.
+                    bigInPlace = false;
+                    redis.replaceAfterBulk(bulkLength);
+                    redisStart = readIndex;
+                }
             } else {
                 if (window - readIndex < bulkLength + 2) {
                     return NEED_MORE;
@@ -425,12 +501,23 @@ public final class RequestDecoder {
 
     /** Moves the payload bytes already buffered into the big argument's own array. */
     private void startBigArg() {
+        // Redis sizes its buffer for the bulk unless the bytes it has read go beyond it.
+        long read = window - readIndex;
+        if (read <= bulkLength + 2) {
+            bigInPlace = true;
+            redisStart = readIndex;
+            redis.sizeForBulk(read, bulkLength);
+        }
         int present = (int) Math.min(writeIndex - readIndex, bulkLength);
         bigArg = new byte[(int) Math.min(bulkLength, Math.max(present, BIG_ARG_FIRST_ALLOCATION))];
         System.arraycopy(buf, readIndex, bigArg, 0, present);
         bigFill = present;
         readIndex += present;
         window = Math.max(window, readIndex);
+        if (bigInPlace) {
+            // Redis reads the payload that came with the header next, the rest of the bulk at a time.
+            afterRead();
+        }
     }
 
     private int inline() {
@@ -505,7 +592,8 @@ public final class RequestDecoder {
 
     /** Drops all input; the connection is about to close. */
     private void discard() {
-        readIndex = writeIndex = window = commandStart = 0;
+        readIndex = writeIndex = window = commandStart = redisStart = 0;
+        bigInPlace = false;
         reqType = REQ_NONE;
         multibulkRemaining = 0;
         bulkLength = -1;

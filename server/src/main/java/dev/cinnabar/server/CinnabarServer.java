@@ -56,7 +56,10 @@ public final class CinnabarServer implements ConfigHooks, Shutdown.Hooks {
             s.transport.stop();
             throw e;
         }
-        if (config.port == 0 && config.unixSocket.isEmpty()) {
+        // No TCP listener (port 0, bind "", or only optional addresses that are not there) and
+        // no Unix socket: Redis gives up.
+        boolean tcp = s.transport.boundPort() != 0;
+        if (!tcp && config.unixSocket.isEmpty()) {
             ServerLog.warning("Configured to not listen anywhere, exiting.");
             s.transport.stop();
             throw new IOException("Configured to not listen anywhere");
@@ -67,7 +70,7 @@ public final class CinnabarServer implements ConfigHooks, Shutdown.Hooks {
         s.engine.shutdown().hooks(s);
         s.transport.startEngine();
         config.hooks = s;
-        if (config.port != 0) {
+        if (tcp) {
             ServerLog.notice("Ready to accept connections");
         }
         if (!config.unixSocket.isEmpty()) {
@@ -151,6 +154,7 @@ public final class CinnabarServer implements ConfigHooks, Shutdown.Hooks {
         try {
             transport.rebindTcp();
         } catch (IOException e) {
+            ServerLog.warning("Failed to bind");
             throw new ConfigError("Failed to bind to specified addresses.");
         }
     }

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
  */
 public final class RawConnection implements AutoCloseable {
     private final Socket socket;
+    private final java.nio.channels.SocketChannel unix;
     private final InputStream in;
     private final OutputStream out;
 
@@ -21,11 +22,23 @@ public final class RawConnection implements AutoCloseable {
         socket = new Socket("127.0.0.1", port);
         socket.setSoTimeout(10_000);
         socket.setTcpNoDelay(true);
+        unix = null;
         in = new java.io.BufferedInputStream(socket.getInputStream());
         out = socket.getOutputStream();
     }
 
+    /** A connection to a server's Unix socket; reads block without a timeout. */
+    public RawConnection(java.nio.file.Path unixSocket) throws IOException {
+        socket = null;
+        unix = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(unixSocket));
+        in = new java.io.BufferedInputStream(java.nio.channels.Channels.newInputStream(unix));
+        out = java.nio.channels.Channels.newOutputStream(unix);
+    }
+
     public void timeout(int millis) throws IOException {
+        if (socket == null) {
+            throw new UnsupportedOperationException("no read timeout on a Unix socket connection");
+        }
         socket.setSoTimeout(millis);
     }
 
@@ -143,6 +156,10 @@ public final class RawConnection implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        socket.close();
+        if (socket != null) {
+            socket.close();
+        } else {
+            unix.close();
+        }
     }
 }

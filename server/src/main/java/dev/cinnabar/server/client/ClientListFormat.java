@@ -24,14 +24,14 @@ public final class ClientListFormat {
      */
     public static void append(StringBuilder sb, Client c, long nowMillis, long pending, boolean running) {
         long nowSeconds = nowMillis / 1000;
-        // Redis keeps the running command in the query buffer until it is done.
-        long qbuf = running && c.argv != null
-                ? requestSize(c.argv) + c.decoder.unparsedBytes()
-                : c.decoder.pendingBytes();
-        long qbufFree = Math.max(0, c.decoder.capacity() - qbuf);
+        // The query buffer as Redis holds and sizes it (see RedisQueryBuffer): while a command
+        // runs Redis still holds it with the rest of its read; between commands, only bytes not
+        // parsed yet, the arguments parsed so far being in argv-mem. Sizes are jemalloc's.
+        long qbuf = running && c.argv != null ? c.decoder.redisQueryBufferLength() : c.decoder.unparsedBytes();
+        long qbufFree = Math.max(0, c.decoder.redisQueryBufferAlloc() - qbuf);
         long argvMem = 0;
         int argc = 0;
-        Argv a = c.isPostponed() ? c.postponed() : running ? c.argv : null;
+        Argv a = c.isPostponed() ? c.postponed() : running ? c.argv : c.decoder.partialArgv();
         if (a != null) {
             argc = a.count();
             for (int i = 0; i < argc; i++) {
@@ -41,7 +41,8 @@ public final class ClientListFormat {
         long obl = Math.min(pending, c.output.bufferSize());
         long omem = pending - obl;
         long oll = (omem + ClientOutput.REPLY_CHUNK - 1) / ClientOutput.REPLY_CHUNK;
-        long totMem = omem + c.decoder.capacity() + CLIENT_OVERHEAD + c.output.bufferSize() + argvMem + 8L * argc;
+        long totMem = omem + c.decoder.redisQueryBufferAllocation() + CLIENT_OVERHEAD + c.output.bufferSize()
+                + argvMem + 8L * argc;
         sb.append("id=").append(c.id)
                 .append(" addr=").append(c.remoteAddress)
                 .append(" laddr=").append(c.localAddress)
@@ -77,19 +78,6 @@ public final class ClientListFormat {
                 .append(" user=").append(c.user)
                 .append(" redir=-1")
                 .append(" resp=").append(c.protocol());
-    }
-
-    /** The bytes of {@code argv} as a RESP multibulk request. */
-    static long requestSize(Argv argv) {
-        long n = 1 + digits(argv.count()) + 2;
-        for (int i = 0; i < argv.count(); i++) {
-            n += 1 + digits(argv.length(i)) + 2 + argv.length(i) + 2;
-        }
-        return n;
-    }
-
-    private static int digits(long v) {
-        return Long.toString(v).length();
     }
 
     /** Redis's flag letters, in its order; {@code N} when none applies. */

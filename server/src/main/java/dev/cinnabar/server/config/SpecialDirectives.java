@@ -69,7 +69,10 @@ final class SpecialDirectives {
 
     /**
      * {@code save}: pairs of seconds and changes, {@code ""} for none. While a file is read, the
-     * first save line replaces the defaults and later ones add to them; CONFIG SET replaces.
+     * first save line replaces the defaults and later ones add to them; CONFIG SET replaces. A
+     * lone {@code ""} always clears what came before, in the file or on the command line, so
+     * {@code --save ""} (and a bare {@code --save}) turns off the points a file set; a value that
+     * splits into no words ({@code save " "}, a bare {@code save} line) changes nothing.
      */
     static final class Save extends Directive {
         Save() {
@@ -78,7 +81,8 @@ final class SpecialDirectives {
 
         @Override
         public Result set(ServerConfig c, String[] args, LoadContext ctx) throws ConfigError {
-            int argc = args.length == 1 && args[0].isEmpty() ? 0 : args.length;
+            boolean clear = args.length == 1 && args[0].isEmpty();
+            int argc = clear ? 0 : args.length;
             if ((argc & 1) != 0) {
                 throw new ConfigError("Invalid save parameters");
             }
@@ -90,15 +94,12 @@ final class SpecialDirectives {
                 }
                 parsed[j] = (j & 1) == 0 ? v : (int) (long) v;
             }
-            long[] base;
-            if (ctx == null || !ctx.readingFile) {
-                base = new long[0];
-            } else if (!ctx.saveLoaded) {
+            boolean inFile = ctx != null && ctx.readingFile;
+            boolean firstInFile = inFile && !ctx.saveLoaded;
+            if (firstInFile) {
                 ctx.saveLoaded = true;
-                base = new long[0];
-            } else {
-                base = c.save;
             }
+            long[] base = clear || firstInFile || !inFile ? new long[0] : c.save;
             long[] next = Arrays.copyOf(base, base.length + argc);
             System.arraycopy(parsed, 0, next, base.length, argc);
             c.save = next;

@@ -41,7 +41,9 @@ final class ClientsCron {
                 continue;
             }
             c.output.cron(now, clients.replyBuffers());
-            if (now / 1000 - c.lastInteractionMillis / 1000 > QUERY_BUFFER_IDLE_SECONDS && !c.isPostponed()) {
+            long idleSeconds = now / 1000 - c.lastInteractionMillis / 1000;
+            c.decoder.cron(idleSeconds);
+            if (idleSeconds > QUERY_BUFFER_IDLE_SECONDS && !c.isPostponed()) {
                 c.decoder.trim();
             }
             if (c.has(Client.OUTPUT_HELD)) {

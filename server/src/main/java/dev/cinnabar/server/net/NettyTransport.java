@@ -92,8 +92,9 @@ public final class NettyTransport implements ReplyFlusher {
         List<String> out = new ArrayList<>();
         boolean anyV4 = false;
         boolean anyV6 = false;
-        // "bind" with no address means the default ones, as in Redis.
-        String[] bind = config.bind.length == 0 ? new String[] {"*", "-::*"} : config.bind;
+        // "bind" with no address (bind "") means no TCP listener at all, as in Redis: the Unix
+        // socket, if any, is the only way in.
+        String[] bind = config.bind;
         for (String a : bind) {
             String bare = a.startsWith("-") ? a.substring(1) : a;
             anyV4 |= bare.equals("*");
@@ -126,6 +127,13 @@ public final class NettyTransport implements ReplyFlusher {
             address = "*";
         }
         String host = address.equals("*") ? "0.0.0.0" : address.equals("::*") ? "::" : address;
+        InetSocketAddress at = new InetSocketAddress(host, config.port);
+        if (host.isEmpty() || at.isUnresolved()) {
+            // Java takes "" for the loopback address; Redis's getaddrinfo finds no such name.
+            ServerLog.warning("Warning: Could not create server TCP listening socket " + address + ":"
+                    + config.port + ": Name or service not known");
+            throw new IOException("Failed listening on port " + config.port + " (TCP), aborting.");
+        }
         ServerBootstrap b = new ServerBootstrap()
                 .group(acceptGroup, group)
                 .channel(tcpServerChannel())
@@ -150,23 +158,26 @@ public final class NettyTransport implements ReplyFlusher {
                     }
                 });
         try {
-            Channel ch = b.bind(new InetSocketAddress(host, config.port)).sync().channel();
+            Channel ch = b.bind(at).sync().channel();
             listeners.add(ch);
             if (host.equals("::")) {
                 dualStackBound = true;
             }
         } catch (Exception e) {
-            if (optional) {
-                ServerLog.verbose("Could not bind optional address " + address + ": " + e.getMessage());
-                return;
-            }
             if (host.equals("::")) {
                 // No IPv6 here: the IPv4 fallback that follows serves "*".
                 ServerLog.verbose("Could not bind " + address + ": " + e.getMessage());
                 return;
             }
+            String why = reason(e);
             ServerLog.warning("Warning: Could not create server TCP listening socket " + address + ":"
-                    + config.port + ": " + reason(e));
+                    + config.port + ": " + why);
+            // Redis skips an optional address that is not there (EADDRNOTAVAIL), and any address
+            // of a family the machine lacks; anything else, such as a port in use, is fatal.
+            if ((optional && why.endsWith("Cannot assign requested address"))
+                    || why.endsWith("Address family not supported by protocol") || why.endsWith("Protocol not supported")) {
+                return;
+            }
             throw new IOException("Failed listening on port " + config.port + " (TCP), aborting.", e);
         }
     }

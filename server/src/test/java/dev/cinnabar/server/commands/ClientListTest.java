@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.testing.EngineHarness;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -158,6 +160,86 @@ class ClientListTest {
         h.call("CLIENT", "NO-TOUCH", "on");
         h.call("RESET");
         assertEquals("e", fields(lines(h.call("CLIENT", "INFO")).get(0)).get("flags"));
+    }
+
+    private Map<String, String> listed(Client c) {
+        return fields(lines(h.call("CLIENT", "LIST", "ID", Long.toString(c.id))).get(0));
+    }
+
+    /** The query buffer fields and tot-mem without the reply buffer, whose size follows other rules. */
+    private static String queryBuffer(Map<String, String> f) {
+        long totMem = Long.parseLong(f.get("tot-mem")) - Long.parseLong(f.get("rbs")) - Long.parseLong(f.get("omem"));
+        return "qbuf=" + f.get("qbuf") + " qbuf-free=" + f.get("qbuf-free") + " argv-mem=" + f.get("argv-mem")
+                + " tot-mem-rbs=" + totMem;
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private void cron() {
+        h.engine.runCron();
+    }
+
+    // The figures below are what Redis 7.0.15 shows after the same steps. tot-mem-rbs is the
+    // query buffer's allocation (jemalloc's size class) + 768 for the client + argv-mem + 8 per argument.
+
+    @Test
+    void queryBufferFiguresAreRedisSizes() {
+        Client other = h.newClient();
+        assertEquals("qbuf=0 qbuf-free=4 argv-mem=0 tot-mem-rbs=776", queryBuffer(listed(other)), "nothing read yet");
+        h.call(other, "CLIENT", "SETNAME", "a");
+        assertEquals("qbuf=0 qbuf-free=20474 argv-mem=0 tot-mem-rbs=21248", queryBuffer(listed(other)),
+                "a 16 KB read leaves a 20 KB jemalloc block");
+        assertEquals("qbuf=26 qbuf-free=20448 argv-mem=10 tot-mem-rbs=21274",
+                queryBuffer(fields(lines(h.call(other, "CLIENT", "INFO")).get(0))), "the running command is in it");
+        String inline = h.send(other, bytes("CLIENT INFO\r\n"));
+        assertEquals("qbuf=13 qbuf-free=20461 argv-mem=10 tot-mem-rbs=21274", queryBuffer(fields(lines(inline).get(0))));
+        String piped = h.send(other, bytes("*1\r\n$4\r\nPING\r\n*2\r\n$6\r\nCLIENT\r\n$4\r\nINFO\r\n"
+                + "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$5\r\nab"));
+        assertEquals("qbuf=66 qbuf-free=20408 argv-mem=10 tot-mem-rbs=21274",
+                queryBuffer(fields(lines(piped.substring("+PONG\r\n".length())).get(0))),
+                "the commands before it from the same read, and what follows");
+        assertEquals("qbuf=2 qbuf-free=20472 argv-mem=4 tot-mem-rbs=21268", queryBuffer(listed(other)),
+                "a command still arriving: its parsed arguments count in argv-mem");
+        h.send(other, bytes("cde\r\n"));
+        assertEquals("qbuf=0 qbuf-free=20474 argv-mem=0 tot-mem-rbs=21248", queryBuffer(listed(other)));
+    }
+
+    @Test
+    void theCronGivesAnIdleQueryBufferBack() {
+        Client other = h.newClient();
+        h.call(other, "PING");
+        h.clock.advance(2_000);
+        cron();
+        assertEquals("qbuf=0 qbuf-free=20474 argv-mem=0 tot-mem-rbs=21248", queryBuffer(listed(other)),
+                "2 seconds idle are not enough");
+        h.clock.advance(1_000);
+        cron();
+        assertEquals("qbuf=0 qbuf-free=0 argv-mem=0 tot-mem-rbs=776", queryBuffer(listed(other)));
+    }
+
+    @Test
+    void aBigArgumentSizesTheQueryBuffer() {
+        Client other = h.newClient();
+        h.call(other, "PING");
+        byte[] set = bytes("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1048576\r\n" + "y".repeat(1_048_576) + "\r\n");
+        h.send(other, Arrays.copyOfRange(set, 0, 600_000));
+        assertEquals("qbuf=599970 qbuf-free=710740 argv-mem=4 tot-mem-rbs=1311508", queryBuffer(listed(other)),
+                "sized for the bulk: 1 MB + 2 in a 1.25 MB block");
+        byte[] rest = Arrays.copyOfRange(set, 600_000, set.length);
+        byte[] restAndInfo = new byte[rest.length + 26];
+        System.arraycopy(rest, 0, restAndInfo, 0, rest.length);
+        System.arraycopy(bytes("*2\r\n$6\r\nCLIENT\r\n$4\r\nINFO\r\n"), 0, restAndInfo, rest.length, 26);
+        String replies = h.send(other, restAndInfo);
+        assertEquals("qbuf=26 qbuf-free=1310684 argv-mem=10 tot-mem-rbs=1311514",
+                queryBuffer(fields(lines(replies.substring("+OK\r\n".length())).get(0))),
+                "the bulk became the value; a new buffer of its size took its place");
+        cron();
+        h.clock.advance(100);
+        cron();
+        assertEquals("qbuf=0 qbuf-free=0 argv-mem=0 tot-mem-rbs=776", queryBuffer(listed(other)),
+                "more than twice the recent peak: given back");
     }
 
     @Test

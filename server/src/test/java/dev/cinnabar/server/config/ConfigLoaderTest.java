@@ -126,6 +126,42 @@ class ConfigLoaderTest {
         assertArrayEquals(new long[] {3600, 1, 300, 100, 60, 10000}, load("hz 1\n").save);
     }
 
+    /** The save points redis-server 7.0.15 ends with for a file's text and a command line. */
+    private long[] saveFrom(String file, String... args) throws Exception {
+        return load(ServerArguments.parse(args, tmp.toString()).configText(file, null)).save;
+    }
+
+    @Test
+    void saveFromFileThenCommandLineAsRedisComposesIt() throws Exception {
+        String file = "save 900 1\n";
+        long[] none = new long[0];
+        assertArrayEquals(none, saveFrom(file, "--save", ""), "--save \"\" clears what the file set");
+        assertArrayEquals(none, saveFrom(file, "--save"), "a bare --save at the end");
+        assertArrayEquals(none, saveFrom(file, "--save", "--loglevel", "verbose"), "a bare --save before an option");
+        assertArrayEquals(none, saveFrom(file, "--SAVE"), "the name in any case");
+        assertArrayEquals(none, saveFrom("save 900 1\nsave 300 10\nsave 60 5\n", "--save", ""));
+        assertArrayEquals(new long[] {900, 1, 100, 100}, saveFrom(file, "--save", "100", "100"), "points add up");
+        assertArrayEquals(new long[] {900, 1, 100, 100}, saveFrom(file, "--save", "100 100"));
+        assertArrayEquals(new long[] {900, 1, 100, 0}, saveFrom(file, "--save", "100", ""), "strtoll reads \"\" as 0");
+        assertArrayEquals(new long[] {200, 200}, saveFrom(file, "--save", "", "--save", "200", "200"));
+        assertArrayEquals(new long[] {5, 5}, saveFrom(file, "--save", "--save", "5", "5"));
+        assertArrayEquals(new long[] {100, 100, 200, 200}, saveFrom("hz 5\n", "--save", "100", "100", "--save", "200", "200"),
+                "the first save line replaces the defaults");
+        assertArrayEquals(new long[] {900, 1}, saveFrom(file, "--save", " "), "a value of no words changes nothing");
+        assertArrayEquals(new long[] {900, 1}, saveFrom(file, "--save "), "nor does a name with a blank and no value");
+        assertArrayEquals(new long[] {900, 1}, saveFrom("save 900 1\nsave\n"), "nor a bare save line");
+        assertArrayEquals(new long[] {60, 5}, saveFrom("save 900 1\nsave \"\"\nsave 60 5\n"));
+        assertArrayEquals(new long[] {900, 1, 300, 10, 60, 5, 7, 7}, saveFrom("save 900 1\nsave 300 10\nsave 60 5\n",
+                "--save", "7", "7"));
+        assertArrayEquals(new long[] {3600, 1, 300, 100, 60, 10000}, saveFrom("hz 5\n"));
+        for (String[] bad : List.of(new String[] {"--save", "{}"}, new String[] {"--save", "", ""},
+                new String[] {"--save", "3 3", "4", "4"})) {
+            ConfigLoader.FatalError e = assertThrows(ConfigLoader.FatalError.class, () -> saveFrom(file, bad));
+            assertEquals("Invalid save parameters", e.reason(), List.of(bad).toString());
+            assertEquals(3, e.lineNumber(), "the options follow the file and a line break");
+        }
+    }
+
     @Test
     void afterAnIncludeSaveLinesReplaceEachOther() throws Exception {
         // Redis's reader forgets it is reading a file once an included file ends.
