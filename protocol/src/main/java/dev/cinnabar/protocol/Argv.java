@@ -166,6 +166,17 @@ public final class Argv {
         return cString(i, Integer.MAX_VALUE);
     }
 
+    /** {@link #cString(int)} with a-z in capitals, as C's toupper makes them: a command's name in messages. */
+    public String cStringUpper(int i) {
+        String s = cString(i);
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int k = 0; k < s.length(); k++) {
+            char ch = s.charAt(k);
+            sb.append(ch >= 'a' && ch <= 'z' ? (char) (ch - 32) : ch);
+        }
+        return sb.toString();
+    }
+
     /** A copy whose arguments own their bytes, safe to keep after the decoder moves on. */
     public Argv detach() {
         Argv d = new Argv(count);

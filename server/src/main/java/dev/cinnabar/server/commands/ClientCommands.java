@@ -7,7 +7,6 @@ import dev.cinnabar.server.client.ClientPause;
 import dev.cinnabar.server.command.CommandError;
 import dev.cinnabar.server.exec.CommandHandlers;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 
 /**
  * CLIENT subcommands: ID, GETNAME, SETNAME, SETINFO, INFO, LIST, KILL, PAUSE, UNPAUSE, REPLY,
@@ -391,19 +390,7 @@ public final class ClientCommands implements CommandFamily {
 
     // CLIENT HELP
     static void help(Client c) {
-        reply(c, HELP);
-    }
-
-    /** Redis's help layout: a usage line, the subcommand lines, then HELP itself, as status replies. */
-    private static void reply(Client c, String[] lines) {
-        String command = new String(c.argv.copy(0), StandardCharsets.ISO_8859_1).toUpperCase(Locale.ROOT);
-        c.reply.array(lines.length + 3);
-        c.reply.simple(command + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
-        for (String line : lines) {
-            c.reply.simple(line);
-        }
-        c.reply.simple("HELP");
-        c.reply.simple("    Prints this help.");
+        Help.reply(c, HELP);
     }
 
     /** True when every byte of argument {@code i} is printable ASCII other than space. */

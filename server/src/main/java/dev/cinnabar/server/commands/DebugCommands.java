@@ -12,7 +12,6 @@ import dev.cinnabar.server.db.AccessClock;
 import dev.cinnabar.server.db.Db;
 import dev.cinnabar.server.exec.CommandHandlers;
 import dev.cinnabar.server.log.ServerLog;
-import java.util.Locale;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -79,7 +78,7 @@ public final class DebugCommands implements CommandFamily {
         Argv a = c.argv;
         int n = a.count();
         if (n == 2 && a.is(1, "help")) {
-            help(c);
+            Help.reply(c, HELP);
         } else if (n == 3 && a.is(1, "object")) {
             object(c);
         } else if (n == 3 && a.is(1, "sleep")) {
@@ -154,17 +153,6 @@ public final class DebugCommands implements CommandFamily {
             }
         }
         c.reply.ok();
-    }
-
-    private static void help(Client c) {
-        String command = c.argv.latin1(0).toUpperCase(Locale.ROOT);
-        c.reply.array(HELP.length + 3);
-        c.reply.simple(command + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
-        for (String line : HELP) {
-            c.reply.simple(line);
-        }
-        c.reply.simple("HELP");
-        c.reply.simple("    Prints this help.");
     }
 
     /** strtod: leading white space, then the longest prefix that is a number; 0 when none is. */

@@ -1,7 +1,6 @@
 package dev.cinnabar.server.commands;
 
 import dev.cinnabar.protocol.Argv;
-import java.util.Locale;
 
 /** Redis's error texts that many commands share, written once so they cannot drift. */
 public final class Errors {
@@ -24,7 +23,7 @@ public final class Errors {
      */
     public static String subcommandSyntax(Argv argv) {
         return "ERR unknown subcommand or wrong number of arguments for '" + argv.cString(1, 128)
-                + "'. Try " + argv.cString(0).toUpperCase(Locale.ROOT) + " HELP.";
+                + "'. Try " + argv.cStringUpper(0) + " HELP.";
     }
 
     /** "ERR wrong number of arguments for 'cmd' command", for handlers that check extra shapes. */

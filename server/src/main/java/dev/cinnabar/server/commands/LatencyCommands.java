@@ -157,6 +157,6 @@ public final class LatencyCommands implements CommandFamily {
 
     // LATENCY HELP
     static void help(Client c) {
-        SlowlogCommands.helpReply(c, HELP);
+        Help.reply(c, HELP);
     }
 }

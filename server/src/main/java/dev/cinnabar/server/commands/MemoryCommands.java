@@ -13,7 +13,6 @@ import dev.cinnabar.server.memory.JvmMemoryReport;
 import dev.cinnabar.server.memory.MemoryDoctor;
 import dev.cinnabar.server.memory.MemoryFigures;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 
 /** MEMORY USAGE, STATS, DOCTOR, MALLOC-STATS, PURGE and HELP. */
 public final class MemoryCommands implements CommandFamily {
@@ -162,13 +161,6 @@ public final class MemoryCommands implements CommandFamily {
 
     // MEMORY HELP
     static void help(Client c) {
-        String command = new String(c.argv.copy(0), StandardCharsets.ISO_8859_1).toUpperCase(Locale.ROOT);
-        c.reply.array(HELP.length + 3);
-        c.reply.simple(command + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
-        for (String line : HELP) {
-            c.reply.simple(line);
-        }
-        c.reply.simple("HELP");
-        c.reply.simple("    Prints this help.");
+        Help.reply(c, HELP);
     }
 }

@@ -5,9 +5,7 @@ import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.command.CommandError;
 import dev.cinnabar.server.exec.CommandHandlers;
 import dev.cinnabar.server.stats.SlowLog;
-import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
-import java.util.Locale;
 
 /** SLOWLOG GET, LEN, RESET, HELP. */
 public final class SlowlogCommands implements CommandFamily {
@@ -79,17 +77,6 @@ public final class SlowlogCommands implements CommandFamily {
 
     // SLOWLOG HELP
     static void help(Client c) {
-        helpReply(c, HELP);
-    }
-
-    /** Redis's help layout: a usage line, the subcommand lines, then HELP itself, as status replies. */
-    static void helpReply(Client c, String[] lines) {
-        c.reply.array(lines.length + 3);
-        c.reply.simple(c.argv.cString(0).toUpperCase(Locale.ROOT) + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
-        for (String line : lines) {
-            c.reply.simple(line);
-        }
-        c.reply.simple("HELP");
-        c.reply.simple("    Prints this help.");
+        Help.reply(c, HELP);
     }
 }

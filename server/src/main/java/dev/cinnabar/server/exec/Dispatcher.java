@@ -16,7 +16,6 @@ import dev.cinnabar.server.db.Propagation;
 import dev.cinnabar.server.stats.LatencyHistogram;
 import dev.cinnabar.server.stats.ServerStats;
 import java.util.Arrays;
-import java.util.Locale;
 
 /**
  * The one place a command goes from arguments to handler, Redis's processCommand and call().
@@ -62,7 +61,7 @@ public final class Dispatcher {
             c.lastCommand = sub;
             if (sub == null) {
                 c.reply.error("ERR unknown subcommand '" + argv.cString(1, 128)
-                        + "'. Try " + argv.latin1(0).toUpperCase(Locale.ROOT) + " HELP.");
+                        + "'. Try " + argv.cStringUpper(0) + " HELP.");
                 return;
             }
             cmd = sub;

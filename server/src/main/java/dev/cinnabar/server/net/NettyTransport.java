@@ -134,29 +134,10 @@ public final class NettyTransport implements ReplyFlusher {
                     + config.port + ": Name or service not known");
             throw new IOException("Failed listening on port " + config.port + " (TCP), aborting.");
         }
-        ServerBootstrap b = new ServerBootstrap()
-                .group(acceptGroup, group)
-                .channel(tcpServerChannel())
+        ServerBootstrap b = listener(tcpServerChannel(), true)
                 .option(ChannelOption.SO_BACKLOG, config.tcpBacklog)
                 .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
-                // The end of a client's input is not the end of its replies (see ClientChannelHandler).
-                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childHandler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        if (config.tcpKeepAlive > 0) {
-                            ch.config().setOption(ChannelOption.SO_KEEPALIVE, true);
-                            if (epoll) {
-                                ch.config().setOption(EpollChannelOption.TCP_KEEPIDLE, config.tcpKeepAlive);
-                                ch.config().setOption(EpollChannelOption.TCP_KEEPINTVL, Math.max(1, config.tcpKeepAlive / 3));
-                                ch.config().setOption(EpollChannelOption.TCP_KEEPCNT, 3);
-                            }
-                        }
-                        ch.pipeline().addLast(new ClientChannelHandler(engine));
-                    }
-                });
+                .childOption(ChannelOption.TCP_NODELAY, true);
         try {
             Channel ch = b.bind(at).sync().channel();
             listeners.add(ch);
@@ -182,6 +163,41 @@ public final class NettyTransport implements ReplyFlusher {
         }
     }
 
+    /**
+     * A listener's setup, TCP or Unix socket alike: the two loops, the output watermarks that
+     * drive back-pressure, half-closed connections kept for their replies, and a
+     * {@link ClientChannelHandler} for each connection; TCP keepalive on TCP connections.
+     */
+    private ServerBootstrap listener(Class<? extends ServerChannel> channel, boolean tcp) {
+        return new ServerBootstrap()
+                .group(acceptGroup, group)
+                .channel(channel)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+                // The end of a client's input is not the end of its replies (see ClientChannelHandler).
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        if (tcp) {
+                            keepAlive(ch);
+                        }
+                        ch.pipeline().addLast(new ClientChannelHandler(engine));
+                    }
+                });
+    }
+
+    /** {@code tcp-keepalive}: probes after that many idle seconds, as Redis sets them. */
+    private void keepAlive(Channel ch) {
+        if (config.tcpKeepAlive > 0) {
+            ch.config().setOption(ChannelOption.SO_KEEPALIVE, true);
+            if (epoll) {
+                ch.config().setOption(EpollChannelOption.TCP_KEEPIDLE, config.tcpKeepAlive);
+                ch.config().setOption(EpollChannelOption.TCP_KEEPINTVL, Math.max(1, config.tcpKeepAlive / 3));
+                ch.config().setOption(EpollChannelOption.TCP_KEEPCNT, 3);
+            }
+        }
+    }
+
     private void bindUnix() throws IOException {
         if (!epoll) {
             ServerLog.warning("unixsocket is not supported on this platform without native epoll; not listening on "
@@ -190,18 +206,7 @@ public final class NettyTransport implements ReplyFlusher {
         }
         Path path = config.resolvePath(config.unixSocket);
         Files.deleteIfExists(path);
-        ServerBootstrap b = new ServerBootstrap()
-                .group(acceptGroup, group)
-                .channel(EpollServerDomainSocketChannel.class)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
-                // The end of a client's input is not the end of its replies (see ClientChannelHandler).
-                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childHandler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new ClientChannelHandler(engine));
-                    }
-                });
+        ServerBootstrap b = listener(EpollServerDomainSocketChannel.class, false);
         try {
             listeners.add(b.bind(new DomainSocketAddress(path.toFile())).sync().channel());
             unixSocketPath = path;

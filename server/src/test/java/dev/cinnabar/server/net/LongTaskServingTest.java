@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cinnabar.server.client.BusyState;
+import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.client.LongTask;
 import dev.cinnabar.server.command.CommandTable;
 import dev.cinnabar.server.commands.CommandFamilies;
@@ -39,6 +40,10 @@ class LongTaskServingTest {
             + "{\"name\":\"longtask\",\"arity\":1,\"flags\":[\"noscript\"],\"acl_categories\":[\"slow\"],"
             + "\"first_key\":0,\"last_key\":0,\"step\":0,\"key_specs\":[]},"
             + "{\"name\":\"longtaskkill\",\"arity\":1,\"flags\":[\"allow_busy\"],\"acl_categories\":[\"slow\"],"
+            + "\"first_key\":0,\"last_key\":0,\"step\":0,\"key_specs\":[]},"
+            + "{\"name\":\"loadtask\",\"arity\":1,\"flags\":[\"noscript\"],\"acl_categories\":[\"slow\"],"
+            + "\"first_key\":0,\"last_key\":0,\"step\":0,\"key_specs\":[]},"
+            + "{\"name\":\"loaddone\",\"arity\":1,\"flags\":[\"loading\"],\"acl_categories\":[\"slow\"],"
             + "\"first_key\":0,\"last_key\":0,\"step\":0,\"key_specs\":[]}]";
 
     private Engine engine;
@@ -55,35 +60,43 @@ class LongTaskServingTest {
         table.add(COMMANDS, "test");
         CommandHandlers handlers = new CommandHandlers(table);
         CommandFamilies.registerAll(handlers);
-        handlers.bind("longtask", c -> {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            String end = "timeout";
-            try (LongTask task = c.server.control().beginLongTask(c, BusyState.SCRIPT)) {
-                while (System.nanoTime() < deadline) {
-                    task.poll();
-                    if (task.killRequested()) {
-                        end = "killed";
-                        break;
-                    }
-                    if (task.stopRequested()) {
-                        end = "stopped";
-                        break;
-                    }
-                    Thread.onSpinWait();
-                }
-            }
-            c.reply.simple(end);
-        });
-        handlers.bind("longtaskkill", c -> {
-            c.server.busy().requestKill();
-            c.reply.ok();
-        });
+        handlers.bind("longtask", c -> runLongTask(c, BusyState.SCRIPT));
+        handlers.bind("loadtask", c -> runLongTask(c, BusyState.LOADING));
+        // SCRIPT KILL's part, and a command a load lets through that ends it.
+        handlers.bind("longtaskkill", LongTaskServingTest::kill);
+        handlers.bind("loaddone", LongTaskServingTest::kill);
         handlers.requireComplete();
         engine = new Engine(config, Clock.SYSTEM, handlers);
         transport = new NettyTransport(engine, config);
         transport.start();
         transport.startEngine();
         return transport.boundPort();
+    }
+
+    private static void kill(Client c) {
+        c.server.busy().requestKill();
+        c.reply.ok();
+    }
+
+    /** Runs until killed or stopped (at most 30 s), polling as a script's hook or a load would. */
+    private static void runLongTask(Client c, String rejection) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String end = "timeout";
+        try (LongTask task = c.server.control().beginLongTask(c, rejection)) {
+            while (System.nanoTime() < deadline) {
+                task.poll();
+                if (task.killRequested()) {
+                    end = "killed";
+                    break;
+                }
+                if (task.stopRequested()) {
+                    end = "stopped";
+                    break;
+                }
+                Thread.onSpinWait();
+            }
+        }
+        c.reply.simple(end);
     }
 
     @AfterEach
@@ -116,6 +129,16 @@ class LongTaskServingTest {
 
         String line() throws IOException {
             return in.readLine();
+        }
+
+        /** A bulk reply's text. */
+        String bulk() throws IOException {
+            String header = line();
+            char[] body = new char[Integer.parseInt(header.substring(1)) + 2];
+            for (int n = 0; n < body.length; ) {
+                n += in.read(body, n, body.length - n);
+            }
+            return new String(body, 0, body.length - 2);
         }
 
         String call(String command) throws IOException {
@@ -172,6 +195,22 @@ class LongTaskServingTest {
                 Thread.sleep(10);
             }
             assertFalse(engine.isRunning(), "the shutdown ran once the task was over");
+        }
+    }
+
+    @ParameterizedTest(name = "io-threads {0}")
+    @ValueSource(ints = {1, 2})
+    void whileLoadingOnlyLoadingCommandsRun(int ioThreads) throws Exception {
+        int port = start(ioThreads);
+        try (Conn owner = new Conn(port); Conn other = new Conn(port)) {
+            owner.send("LOADTASK\r\n");
+            assertEquals("-" + BusyState.LOADING, awaitBusy(other));
+            assertEquals("-" + BusyState.LOADING, other.call("GET k"));
+            other.send("INFO server\r\n");
+            assertTrue(other.bulk().startsWith("# Server"), "INFO is flagged loading, so it runs");
+            assertEquals("+OK", other.call("LOADDONE"));
+            assertEquals("+killed", owner.line());
+            assertEquals("+PONG", other.call("PING"));
         }
     }
 
