@@ -61,7 +61,7 @@ final class EngineLoop {
     private final ArrayDeque<EngineTask> deferred = new ArrayDeque<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** The transport's event loop when the engine runs on it, else null: the engine has its own thread. */
-    private ScheduledExecutorService eventLoop;
+    private volatile ScheduledExecutorService eventLoop;
     /** Serves the event loop's sockets and tasks from inside a long task; null on a thread of its own. */
     private IoPoller poller;
     private volatile Thread thread;
@@ -111,11 +111,22 @@ final class EngineLoop {
         loop.execute(this::cronTick);
     }
 
+    /**
+     * On the event loop, runs what was queued before the engine started there: a connection the
+     * listeners accepted while the server was still starting.
+     */
+    private void runQueuedBeforeStart() {
+        for (EngineTask task; (task = inbox.poll()) != null; ) {
+            runBatch(task);
+        }
+    }
+
     /** The cron on the event loop: at {@code hz}, read again each time as CONFIG SET may change it. */
     private void cronTick() {
         if (!running) {
             return;
         }
+        runQueuedBeforeStart();
         if (!work.busy()) {
             try {
                 work.cron();
