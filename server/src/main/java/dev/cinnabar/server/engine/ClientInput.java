@@ -274,6 +274,11 @@ final class ClientInput {
             return;
         }
         logClosedByClient(c);
+        if (c.has(Client.RUNNING_LONG_TASK)) {
+            // Its command still runs and writes into its buffers: freed once it is over.
+            c.set(Client.CLOSE_ASAP);
+            return;
+        }
         outputs.free(c, false);
     }
 

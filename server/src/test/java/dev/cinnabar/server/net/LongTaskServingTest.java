@@ -200,6 +200,34 @@ class LongTaskServingTest {
 
     @ParameterizedTest(name = "io-threads {0}")
     @ValueSource(ints = {1, 2})
+    void theTasksClientMayHangUpMeanwhile(int ioThreads) throws Exception {
+        int port = start(ioThreads);
+        try (Conn other = new Conn(port)) {
+            Conn owner = new Conn(port);
+            owner.send("LONGTASK\r\n");
+            assertEquals(BUSY, awaitBusy(other));
+            owner.close();
+            assertEquals(BUSY, other.call("PING"));
+            assertEquals("+OK", other.call("LONGTASKKILL"));
+            assertEquals("+PONG", awaitAnswer(other));
+            assertEquals(1, engine.server().clients().size(), "the task's client was freed once it ended");
+        }
+    }
+
+    /** Sends PING until it is answered +PONG (the task over); returns the last answer. */
+    private static String awaitAnswer(Conn c) throws IOException, InterruptedException {
+        String r = "";
+        for (int i = 0; i < 2000 && !r.equals("+PONG"); i++) {
+            r = c.call("PING");
+            if (!r.equals("+PONG")) {
+                Thread.sleep(5);
+            }
+        }
+        return r;
+    }
+
+    @ParameterizedTest(name = "io-threads {0}")
+    @ValueSource(ints = {1, 2})
     void whileLoadingOnlyLoadingCommandsRun(int ioThreads) throws Exception {
         int port = start(ioThreads);
         try (Conn owner = new Conn(port); Conn other = new Conn(port)) {
