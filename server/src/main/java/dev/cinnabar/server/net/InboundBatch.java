@@ -10,15 +10,33 @@ import java.util.Arrays;
 
 /**
  * Everything one I/O thread received during one turn of its event loop: connects, reads and
- * disconnects, in order. The first event of a turn schedules {@link #submit} at the end of the
- * turn, so the engine gets one hand-off per turn however many clients were readable.
+ * disconnects, in order. The first event of a turn schedules {@link #submitCurrent} at the end
+ * of the turn, so the engine gets one hand-off per turn however many clients were readable.
+ *
+ * <p>A batch is used again once the engine has run it: a new one per turn was most of the
+ * garbage a server made at {@code -P 1} (about 125 bytes a request, with 50 clients), and
+ * garbage is what grows the heap (bench/RESULTS.md). The engine marks a batch done when it has
+ * run it; until then (on the hand-off shape, or while a long task polls the sockets from inside
+ * a batch) the I/O thread starts another.
  */
 final class InboundBatch implements EngineTask {
     private static final Object CONNECTED = new Object();
     private static final Object DISCONNECTED = new Object();
     private static final Object INPUT_ENDED = new Object();
 
-    private static final FastThreadLocal<InboundBatch> CURRENT = new FastThreadLocal<>();
+    /** Per I/O thread: the batch of this turn, and the one it may use again. */
+    private static final FastThreadLocal<Slot> SLOT = new FastThreadLocal<Slot>() {
+        @Override
+        protected Slot initialValue() {
+            return new Slot();
+        }
+    };
+    private static final Runnable SUBMIT = InboundBatch::submitCurrent;
+
+    private static final class Slot {
+        InboundBatch open;
+        InboundBatch spare;
+    }
 
     private final Engine engine;
     private Client[] clients = new Client[16];
@@ -26,6 +44,8 @@ final class InboundBatch implements EngineTask {
     /** For reads, the connection to tell how much the engine consumed; null for other events. */
     private ClientChannelHandler[] readers = new ClientChannelHandler[16];
     private int size;
+    /** Set by the engine thread once it has run the batch and dropped its references. */
+    private volatile boolean done;
 
     private InboundBatch(Engine engine) {
         this.engine = engine;
@@ -48,21 +68,33 @@ final class InboundBatch implements EngineTask {
     }
 
     private static InboundBatch current(Engine engine, io.netty.channel.EventLoop loop) {
-        InboundBatch b = CURRENT.get();
+        Slot slot = SLOT.get();
+        InboundBatch b = slot.open;
         if (b == null) {
-            b = new InboundBatch(engine);
-            CURRENT.set(b);
-            loop.execute(InboundBatch::submitCurrent);
+            b = slot.spare;
+            if (b != null && b.done && b.engine == engine) {
+                b.done = false;
+            } else {
+                b = new InboundBatch(engine);
+            }
+            slot.open = b;
+            loop.execute(SUBMIT);
         }
         return b;
     }
 
     /** Runs at the end of the loop turn: hand the batch to the engine and start a fresh one. */
     private static void submitCurrent() {
-        InboundBatch b = CURRENT.get();
-        CURRENT.remove();
-        if (b != null && b.size > 0) {
-            b.engine.runBatch(b);
+        Slot slot = SLOT.get();
+        InboundBatch b = slot.open;
+        slot.open = null;
+        if (b != null) {
+            slot.spare = b;
+            if (b.size > 0) {
+                b.engine.runBatch(b);
+            } else {
+                b.done = true;
+            }
         }
     }
 
@@ -80,6 +112,18 @@ final class InboundBatch implements EngineTask {
 
     @Override
     public void run(Engine e) {
+        try {
+            runEvents(e);
+        } finally {
+            Arrays.fill(clients, 0, size, null);
+            Arrays.fill(events, 0, size, null);
+            Arrays.fill(readers, 0, size, null);
+            size = 0;
+            done = true;
+        }
+    }
+
+    private void runEvents(Engine e) {
         for (int i = 0; i < size; i++) {
             Client c = clients[i];
             Object ev = events[i];
