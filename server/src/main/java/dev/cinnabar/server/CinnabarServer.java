@@ -66,6 +66,7 @@ public final class CinnabarServer implements ConfigHooks, Shutdown.Hooks {
         ServerLog.warning("Server initialized");
         s.engine.shutdown().hooks(s);
         s.transport.startEngine();
+        dev.cinnabar.server.memory.HeapGovernor.start(s.engine);
         config.hooks = s;
         if (config.port != 0) {
             ServerLog.notice("Ready to accept connections");
