@@ -24,7 +24,7 @@ final class InboundBatch implements EngineTask {
     private static final Object DISCONNECTED = new Object();
     private static final Object INPUT_ENDED = new Object();
 
-    /** Per I/O thread: the batch of this turn, and the one it may use again. */
+    /** Per I/O thread: the batch of this turn, and those it may use again. */
     private static final FastThreadLocal<Slot> SLOT = new FastThreadLocal<Slot>() {
         @Override
         protected Slot initialValue() {
@@ -32,10 +32,39 @@ final class InboundBatch implements EngineTask {
         }
     };
     private static final Runnable SUBMIT = InboundBatch::submitCurrent;
+    /**
+     * Batches an I/O thread keeps for use again. On the engine's own loop one is enough: the
+     * batch has run by the end of the turn. An I/O thread handing batches to a separate engine
+     * thread starts the next turn while the engine may still be running the last one.
+     */
+    private static final int KEPT = 4;
 
     private static final class Slot {
         InboundBatch open;
-        InboundBatch spare;
+        final InboundBatch[] kept = new InboundBatch[KEPT];
+
+        /** A batch the engine is done with, or a new one, kept if there is room. */
+        InboundBatch take(Engine engine) {
+            int free = -1;
+            for (int i = 0; i < KEPT; i++) {
+                InboundBatch b = kept[i];
+                if (b == null) {
+                    if (free < 0) {
+                        free = i;
+                    }
+                } else if (b.done && b.engine == engine) {
+                    b.done = false;
+                    return b;
+                } else if (b.done && free < 0) {
+                    free = i; // another engine's (tests run several servers in one JVM)
+                }
+            }
+            InboundBatch b = new InboundBatch(engine);
+            if (free >= 0) {
+                kept[free] = b;
+            }
+            return b;
+        }
     }
 
     private final Engine engine;
@@ -71,12 +100,7 @@ final class InboundBatch implements EngineTask {
         Slot slot = SLOT.get();
         InboundBatch b = slot.open;
         if (b == null) {
-            b = slot.spare;
-            if (b != null && b.done && b.engine == engine) {
-                b.done = false;
-            } else {
-                b = new InboundBatch(engine);
-            }
+            b = slot.take(engine);
             slot.open = b;
             loop.execute(SUBMIT);
         }
@@ -89,7 +113,6 @@ final class InboundBatch implements EngineTask {
         InboundBatch b = slot.open;
         slot.open = null;
         if (b != null) {
-            slot.spare = b;
             if (b.size > 0) {
                 b.engine.runBatch(b);
             } else {
