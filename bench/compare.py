@@ -183,7 +183,7 @@ def human(n):
 
 def start_cinnabar(a, jvm_flags, workdir):
     port = free_port()
-    return Server("cinnabar", [a.java] + jvm_flags + ["-jar", JAR, "--port", str(port), "--save", ""]
+    return Server("cinnabar", [a.java] + jvm_flags + ["-jar", a.jar, "--port", str(port), "--save", ""]
                   + a.server_args.split(), port, workdir)
 
 
@@ -195,7 +195,8 @@ def start_redis(workdir):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--rounds", type=int, default=3, help="throughput rounds; 0 measures only latency and memory")
+    p.add_argument("--jar", default=JAR, help="another build to measure, such as an older revision's")
     p.add_argument("--requests", type=int, default=200000)
     p.add_argument("--java", default="java")
     p.add_argument("--jvm-flags", default="")
@@ -215,7 +216,7 @@ def main():
     PIPELINES[:] = [int(x) for x in a.pipelines.split(",")]
     MEMORY_PIPELINES[:] = [int(x) for x in a.memory_pipelines.split(",")]
 
-    if not os.path.isfile(JAR):
+    if not os.path.isfile(a.jar):
         sys.exit("build first: mvn -q -B -DskipTests package")
     for tool in ["redis-server", "redis-benchmark", "redis-cli"]:
         if subprocess.run(["which", tool], capture_output=True).returncode != 0:
@@ -230,8 +231,9 @@ def main():
         servers["redis"] = start_redis(workdir)
         cport, rport = servers["cinnabar"].port, servers["redis"].port
         # Warm the JIT (and Redis's caches) before anything is measured.
-        benchmark(cport, TESTS, 16, a.requests)
-        benchmark(rport, TESTS, 16, a.requests // 4)
+        if a.rounds > 0 or not a.skip_latency:
+            benchmark(cport, TESTS, 16, a.requests)
+            benchmark(rport, TESTS, 16, a.requests // 4)
 
         for rnd in range(a.rounds):
             for pl in PIPELINES:
@@ -266,15 +268,17 @@ def main():
             s.stop()
 
     lines = []
-    lines.append("| test | pipeline | Cinnabar ops/s | Redis ops/s | ratio |")
-    lines.append("|---|---|---|---|---|")
-    for pl in PIPELINES:
+    if a.rounds > 0:
+        lines.append("| test | pipeline | Cinnabar ops/s | Redis ops/s | ratio |")
+        lines.append("|---|---|---|---|---|")
+    for pl in PIPELINES if a.rounds > 0 else []:
         for t in TESTS:
             c = statistics.median(throughput[("cinnabar", t, pl)])
             r = statistics.median(throughput[("redis", t, pl)])
             lines.append("| %s | %d | %.0f | %.0f | %.2f |" % (t.upper(), pl, c, r, ratio(c, r)))
     if latency:
-        lines.append("")
+        if lines:
+            lines.append("")
         lines.append("| GET -P 1 latency (ms) | p50 | p99 | p99.9 |")
         lines.append("|---|---|---|---|")
         for name in ["cinnabar", "redis"]:
@@ -283,7 +287,8 @@ def main():
         lines.append("| ratio | %.2f | %.2f | %.2f |" % tuple(
             ratio(latency["cinnabar"][k], latency["redis"][k]) for k in ["p50", "p99", "p99.9"]))
     if memory:
-        lines.append("")
+        if lines:
+            lines.append("")
         lines.append("| ~865k keys, 64-byte values | load | keys | RSS at the end | RSS after %gs idle | used_memory |" % a.settle)
         lines.append("|---|---|---|---|---|---|")
         for pl in MEMORY_PIPELINES:
@@ -301,6 +306,7 @@ def main():
         header = ["", "## %s, %s" % (datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), git_revision()),
                   "", "- JDK: %s" % java_version(a.java),
                   "- JVM flags: %s" % (a.jvm_flags or "(none)"),
+                  ] + (["- JAR: %s, not this revision's build" % a.jar] if a.jar != JAR else []) + [
                   "- Redis: %s" % redis_version,
                   "- %d rounds, %d requests per run at -P 16, %d clients, -r %d; medians" % (
                       a.rounds, a.requests, CLIENTS, KEYSPACE)]
