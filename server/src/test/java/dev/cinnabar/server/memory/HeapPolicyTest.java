@@ -31,10 +31,15 @@ class HeapPolicyTest {
         }, data, gcs);
     }
 
-    /** Samples while quiet until the policy acts; fails after a minute. */
+    /** Samples while quiet until the policy acts; NONE after a minute of nothing. */
     private Action quietUntilAction() {
+        return untilAction(0);
+    }
+
+    /** Samples at {@code perSecond} commands a second until the policy acts; NONE after a minute. */
+    private Action untilAction(long perSecond) {
         for (int i = 0; i < 120; i++) {
-            Action a = step(0);
+            Action a = step(perSecond);
             if (a != Action.NONE) {
                 return a;
             }
@@ -109,11 +114,7 @@ class HeapPolicyTest {
     void aCycleThatNeverStartsIsGivenUp() {
         assertEquals(Action.START_CYCLE, quietUntilAction());
         long started = nanos;
-        Action a;
-        do {
-            a = step(0);
-        } while (a == Action.NONE);
-        assertEquals(Action.RESTORE, a);
+        assertEquals(Action.RESTORE, quietUntilAction());
         assertTrue(nanos - started >= HeapPolicy.CYCLE_TIMEOUT_NANOS);
     }
 
@@ -123,11 +124,7 @@ class HeapPolicyTest {
         gcs++;
         assertEquals(Action.STOP_PERIODIC, step(0));
         long started = nanos;
-        Action a;
-        do {
-            a = step(0);
-        } while (a == Action.NONE);
-        assertEquals(Action.RESTORE, a);
+        assertEquals(Action.RESTORE, quietUntilAction());
         assertTrue(nanos - started >= HeapPolicy.CYCLE_TIMEOUT_NANOS - 2 * STEP);
     }
 
@@ -150,17 +147,7 @@ class HeapPolicyTest {
 
     @Test
     void aLightTrickleIsQuiet() {
-        assertEquals(Action.START_CYCLE, quietUntilActionAt(HeapPolicy.QUIET_COMMANDS_PER_SECOND / 2));
-    }
-
-    private Action quietUntilActionAt(long perSecond) {
-        for (int i = 0; i < 120; i++) {
-            Action a = step(perSecond);
-            if (a != Action.NONE) {
-                return a;
-            }
-        }
-        return Action.NONE;
+        assertEquals(Action.START_CYCLE, untilAction(HeapPolicy.QUIET_COMMANDS_PER_SECOND / 2));
     }
 
     @Test
