@@ -13,6 +13,7 @@ import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Gives the heap a load grew back to the system once the server is quiet, with the flags a
@@ -46,6 +47,11 @@ public final class HeapGovernor {
     private static final String MAX_FREE = "MaxHeapFreeRatio";
     private static final String PERIODIC = "G1PeriodicGCInterval";
 
+    /** One governor per JVM: the flags are the JVM's, and tests run several servers in one. */
+    private static final AtomicBoolean ACTIVE = new AtomicBoolean();
+    /** The JVM's flags before any governor changed them (which makes their origin "management"). */
+    private static Found found;
+
     private final Engine engine;
     private final HotSpotDiagnosticMXBean vm;
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
@@ -55,12 +61,31 @@ public final class HeapGovernor {
     private final EngineTask tick = e -> sample();
     /** A flag was refused: the governor put back what it could and stopped. */
     private volatile boolean failed;
-    /** The ratios to put back, as found at start; null when the user set them (then they stay untouched). */
+    /** The ratios to put back; null when the user set them (then they stay untouched). */
     private final String minFree;
     private final String maxFree;
     private long committedAtStart;
 
-    private HeapGovernor(Engine engine, HotSpotDiagnosticMXBean vm) {
+    /** What the JVM was started with, as far as the governor cares. */
+    private static final class Found {
+        final boolean g1;
+        /** Periodic collections are free for the governor to use: not configured, and concurrent. */
+        final boolean periodicFree;
+        /** The free ratios as found when they were the JVM's own; null when the user set them. */
+        final String minFree;
+        final String maxFree;
+
+        Found(HotSpotDiagnosticMXBean vm) {
+            g1 = "true".equals(vm.getVMOption("UseG1GC").getValue());
+            periodicFree = g1 && isDefault(vm, PERIODIC)
+                    && "true".equals(vm.getVMOption("G1PeriodicGCInvokesConcurrent").getValue());
+            boolean ratiosFree = isDefault(vm, MIN_FREE) && isDefault(vm, MAX_FREE);
+            minFree = ratiosFree ? vm.getVMOption(MIN_FREE).getValue() : null;
+            maxFree = ratiosFree ? vm.getVMOption(MAX_FREE).getValue() : null;
+        }
+    }
+
+    private HeapGovernor(Engine engine, HotSpotDiagnosticMXBean vm, Found found) {
         this.engine = engine;
         this.vm = vm;
         for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
@@ -68,9 +93,8 @@ public final class HeapGovernor {
                 heapPools.add(p);
             }
         }
-        boolean ratiosOurs = isDefault(MIN_FREE) && isDefault(MAX_FREE);
-        this.minFree = ratiosOurs ? vm.getVMOption(MIN_FREE).getValue() : null;
-        this.maxFree = ratiosOurs ? vm.getVMOption(MAX_FREE).getValue() : null;
+        this.minFree = found.minFree;
+        this.maxFree = found.maxFree;
     }
 
     /**
@@ -83,9 +107,17 @@ public final class HeapGovernor {
             return;
         }
         Thread t = new Thread(() -> {
-            HeapGovernor g = create(engine);
-            if (g != null) {
-                g.run();
+            if (!ACTIVE.compareAndSet(false, true)) {
+                ServerLog.verbose("Heap governor off: another server in this JVM governs the heap");
+                return;
+            }
+            try {
+                HeapGovernor g = create(engine);
+                if (g != null) {
+                    g.run();
+                }
+            } finally {
+                ACTIVE.set(false);
             }
         }, "cinnabar-heap");
         t.setDaemon(true);
@@ -95,15 +127,23 @@ public final class HeapGovernor {
     private static HeapGovernor create(Engine engine) {
         try {
             HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
-            if (vm == null || !"true".equals(vm.getVMOption("UseG1GC").getValue())) {
+            if (vm == null) {
+                return null;
+            }
+            synchronized (HeapGovernor.class) {
+                if (found == null) {
+                    found = new Found(vm);
+                }
+            }
+            if (!found.g1) {
                 ServerLog.verbose("Heap governor off: it steers only G1 (this JVM runs another collector)");
                 return null;
             }
-            if (!isDefault(vm, PERIODIC) || !"true".equals(vm.getVMOption("G1PeriodicGCInvokesConcurrent").getValue())) {
+            if (!found.periodicFree) {
                 ServerLog.verbose("Heap governor off: G1PeriodicGCInterval or G1PeriodicGCInvokesConcurrent was set on the command line");
                 return null;
             }
-            HeapGovernor g = new HeapGovernor(engine, vm);
+            HeapGovernor g = new HeapGovernor(engine, vm, found);
             ServerLog.verbose("Heap governor on: G1 gives back heap after " + HeapPolicy.QUIET_NANOS / 1_000_000_000L
                     + " s with fewer than " + HeapPolicy.QUIET_COMMANDS_PER_SECOND + " commands a second");
             return g;
@@ -111,10 +151,6 @@ public final class HeapGovernor {
             ServerLog.verbose("Heap governor off: " + e);
             return null;
         }
-    }
-
-    private boolean isDefault(String flag) {
-        return isDefault(vm, flag);
     }
 
     private static boolean isDefault(HotSpotDiagnosticMXBean vm, String flag) {
