@@ -7,14 +7,19 @@ against each in alternation, so that both see the same machine state:
   * throughput: 50 clients, -t set,get,incr,mset, -P 1 and -P 16, -r 100000, over --rounds
     rounds; the median ops/s of each and the ratio Cinnabar/Redis;
   * tail latency: p50, p99 and p99.9 of GET at -P 1, from redis-benchmark's percentile table;
-  * memory: the same 1M keys loaded into a fresh process of each (-t set -r 1000000 -n 2000000
-    -d 64), then the process RSS and used_memory, and the ratios.
+  * memory: the same ~865k keys loaded into a fresh process of each (-t set -r 1000000 -n 2000000
+    -d 64), once pipelined (-P 16) and once not (-P 1, which takes about 45 s a server), then
+    the process RSS right after the load and once the server has been idle for --settle
+    seconds, used_memory, and the ratios. A JVM keeps the heap a load grew unless something
+    gives it back, and the load without pipelining makes more garbage per request: the two
+    shapes can differ by a factor of 1.5 (bench/RESULTS.md, "Memory after a load").
 
 The results are printed and appended to bench/RESULTS.md with the date, git revision, JDK and
 JVM flags. This is a measurement, not a test: nothing here passes or fails.
 
   python3 bench/compare.py [--rounds 3] [--requests 200000] [--java /path/to/java]
                            [--jvm-flags "-XX:+UseZGC"] [--skip-memory] [--no-record]
+                           [--memory-pipelines 16,1] [--settle 10]
 """
 import argparse
 import datetime
@@ -32,6 +37,7 @@ JAR = os.path.join(ROOT, "server", "target", "cinnabar-server.jar")
 RESULTS = os.path.join(ROOT, "bench", "RESULTS.md")
 TESTS = ["set", "get", "incr", "mset"]
 PIPELINES = [1, 16]
+MEMORY_PIPELINES = [16, 1]
 CLIENTS = 50
 KEYSPACE = 100000
 
@@ -131,6 +137,20 @@ def get_latency(port, requests):
     return {"p50": at(50.0), "p99": at(99.0), "p99.9": at(99.9)}
 
 
+def load_and_measure(s, pipeline, settle):
+    """Loads the ~865k keys at the given pipeline depth; RSS at the end and after `settle` idle seconds."""
+    started = time.time()
+    subprocess.run(["redis-benchmark", "-p", str(s.port), "-t", "set", "-r", "1000000",
+                    "-n", "2000000", "-d", "64", "-c", str(CLIENTS), "-P", str(pipeline), "-q"],
+                   capture_output=True, check=True)
+    seconds = time.time() - started
+    rss_end = s.rss_bytes()
+    keys = int(s.command("DBSIZE").strip())
+    used = s.used_memory()
+    time.sleep(settle)
+    return {"keys": keys, "rss_end": rss_end, "rss": s.rss_bytes(), "used": used, "seconds": seconds}
+
+
 def git_revision():
     try:
         rev = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"],
@@ -163,7 +183,7 @@ def human(n):
 
 def start_cinnabar(a, jvm_flags, workdir):
     port = free_port()
-    return Server("cinnabar", [a.java] + jvm_flags + ["-jar", JAR, "--port", str(port), "--save", ""]
+    return Server("cinnabar", [a.java] + jvm_flags + ["-jar", a.jar, "--port", str(port), "--save", ""]
                   + a.server_args.split(), port, workdir)
 
 
@@ -175,7 +195,8 @@ def start_redis(workdir):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--rounds", type=int, default=3, help="throughput rounds; 0 measures only latency and memory")
+    p.add_argument("--jar", default=JAR, help="another build to measure, such as an older revision's")
     p.add_argument("--requests", type=int, default=200000)
     p.add_argument("--java", default="java")
     p.add_argument("--jvm-flags", default="")
@@ -186,11 +207,16 @@ def main():
     p.add_argument("--pipelines", default=",".join(map(str, PIPELINES)), help="e.g. 1 or 1,16")
     p.add_argument("--server-args", default="", help="more redis-server style arguments for Cinnabar only")
     p.add_argument("--skip-latency", action="store_true")
+    p.add_argument("--memory-pipelines", default=",".join(map(str, MEMORY_PIPELINES)),
+                   help="the load shapes of the memory phase, e.g. 16 or 16,1")
+    p.add_argument("--settle", type=float, default=10.0,
+                   help="idle seconds after a load before the second RSS reading")
     a = p.parse_args()
     TESTS[:] = a.tests.split(",")
     PIPELINES[:] = [int(x) for x in a.pipelines.split(",")]
+    MEMORY_PIPELINES[:] = [int(x) for x in a.memory_pipelines.split(",")]
 
-    if not os.path.isfile(JAR):
+    if not os.path.isfile(a.jar):
         sys.exit("build first: mvn -q -B -DskipTests package")
     for tool in ["redis-server", "redis-benchmark", "redis-cli"]:
         if subprocess.run(["which", tool], capture_output=True).returncode != 0:
@@ -205,8 +231,9 @@ def main():
         servers["redis"] = start_redis(workdir)
         cport, rport = servers["cinnabar"].port, servers["redis"].port
         # Warm the JIT (and Redis's caches) before anything is measured.
-        benchmark(cport, TESTS, 16, a.requests)
-        benchmark(rport, TESTS, 16, a.requests // 4)
+        if a.rounds > 0 or not a.skip_latency:
+            benchmark(cport, TESTS, 16, a.requests)
+            benchmark(rport, TESTS, 16, a.requests // 4)
 
         for rnd in range(a.rounds):
             for pl in PIPELINES:
@@ -224,35 +251,34 @@ def main():
 
         memory = {}
         if not a.skip_memory:
-            # Fresh processes: the rounds above grew each server's heap or arenas, and a
-            # figure that depends on what ran before would not compare like with like.
             for s in servers.values():
                 s.stop()
             servers.clear()
-            servers["cinnabar"] = start_cinnabar(a, jvm_flags, workdir)
-            servers["redis"] = start_redis(workdir)
-            for name in ["cinnabar", "redis"]:
-                s = servers[name]
-                subprocess.run(["redis-benchmark", "-p", str(s.port), "-t", "set", "-r", "1000000",
-                                "-n", "2000000", "-d", "64", "-c", str(CLIENTS), "-P", "16", "-q"],
-                               capture_output=True, check=True)
-                keys = int(s.command("DBSIZE").strip())
-                time.sleep(2)  # let a collector settle before reading the resident size
-                memory[name] = {"keys": keys, "rss": s.rss_bytes(), "used": s.used_memory()}
+            for pl in MEMORY_PIPELINES:
+                # Fresh processes for each shape: the rounds above grew each server's heap or
+                # arenas, and a figure that depends on what ran before would not compare like
+                # with like.
+                for name in ["cinnabar", "redis"]:
+                    servers[name] = start_cinnabar(a, jvm_flags, workdir) if name == "cinnabar" else start_redis(workdir)
+                    memory[(name, pl)] = load_and_measure(servers[name], pl, a.settle)
+                    servers.pop(name).stop()
+                print("memory after the -P %d load done" % pl, file=sys.stderr)
     finally:
         for s in servers.values():
             s.stop()
 
     lines = []
-    lines.append("| test | pipeline | Cinnabar ops/s | Redis ops/s | ratio |")
-    lines.append("|---|---|---|---|---|")
-    for pl in PIPELINES:
+    if a.rounds > 0:
+        lines.append("| test | pipeline | Cinnabar ops/s | Redis ops/s | ratio |")
+        lines.append("|---|---|---|---|---|")
+    for pl in PIPELINES if a.rounds > 0 else []:
         for t in TESTS:
             c = statistics.median(throughput[("cinnabar", t, pl)])
             r = statistics.median(throughput[("redis", t, pl)])
             lines.append("| %s | %d | %.0f | %.0f | %.2f |" % (t.upper(), pl, c, r, ratio(c, r)))
     if latency:
-        lines.append("")
+        if lines:
+            lines.append("")
         lines.append("| GET -P 1 latency (ms) | p50 | p99 | p99.9 |")
         lines.append("|---|---|---|---|")
         for name in ["cinnabar", "redis"]:
@@ -261,14 +287,17 @@ def main():
         lines.append("| ratio | %.2f | %.2f | %.2f |" % tuple(
             ratio(latency["cinnabar"][k], latency["redis"][k]) for k in ["p50", "p99", "p99.9"]))
     if memory:
-        lines.append("")
-        lines.append("| 1M keys, 64-byte values | keys | RSS | used_memory |")
-        lines.append("|---|---|---|---|")
-        for name in ["cinnabar", "redis"]:
-            m = memory[name]
-            lines.append("| %s | %d | %s | %s |" % (name, m["keys"], human(m["rss"]), human(m["used"])))
-        lines.append("| ratio | | %.2f | %.2f |" % (ratio(memory["cinnabar"]["rss"], memory["redis"]["rss"]),
-                                                   ratio(memory["cinnabar"]["used"], memory["redis"]["used"])))
+        if lines:
+            lines.append("")
+        lines.append("| ~865k keys, 64-byte values | load | keys | RSS at the end | RSS after %gs idle | used_memory |" % a.settle)
+        lines.append("|---|---|---|---|---|---|")
+        for pl in MEMORY_PIPELINES:
+            c, r = memory[("cinnabar", pl)], memory[("redis", pl)]
+            for name, m in [("cinnabar", c), ("redis", r)]:
+                lines.append("| %s | -P %d, %.0fs | %d | %s | %s | %s |" % (
+                    name, pl, m["seconds"], m["keys"], human(m["rss_end"]), human(m["rss"]), human(m["used"])))
+            lines.append("| ratio | -P %d | | %.2f | %.2f | %.2f |" % (
+                pl, ratio(c["rss_end"], r["rss_end"]), ratio(c["rss"], r["rss"]), ratio(c["used"], r["used"])))
     table = "\n".join(lines)
     print(table)
 
@@ -277,6 +306,7 @@ def main():
         header = ["", "## %s, %s" % (datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), git_revision()),
                   "", "- JDK: %s" % java_version(a.java),
                   "- JVM flags: %s" % (a.jvm_flags or "(none)"),
+                  ] + (["- JAR: %s, not this revision's build" % a.jar] if a.jar != JAR else []) + [
                   "- Redis: %s" % redis_version,
                   "- %d rounds, %d requests per run at -P 16, %d clients, -r %d; medians" % (
                       a.rounds, a.requests, CLIENTS, KEYSPACE)]

@@ -6,6 +6,7 @@ import dev.cinnabar.server.config.ConfigHooks;
 import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.db.Clock;
 import dev.cinnabar.server.engine.Engine;
+import dev.cinnabar.server.engine.HeapGovernor;
 import dev.cinnabar.server.engine.Shutdown;
 import dev.cinnabar.server.exec.CommandHandlers;
 import dev.cinnabar.server.log.ServerLog;
@@ -69,6 +70,7 @@ public final class CinnabarServer implements ConfigHooks, Shutdown.Hooks {
         ServerLog.warning("Server initialized");
         s.engine.shutdown().hooks(s);
         s.transport.startEngine();
+        HeapGovernor.start(s.engine);
         config.hooks = s;
         if (tcp) {
             ServerLog.notice("Ready to accept connections");

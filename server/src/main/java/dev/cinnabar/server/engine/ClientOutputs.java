@@ -179,7 +179,8 @@ final class ClientOutputs {
         if (flusher != null) {
             flusher.flush(flushList);
         }
-        for (Client c : flushList) {
+        for (int i = 0; i < flushList.size(); i++) { // indexed: no iterator per flush
+            Client c = flushList.get(i);
             if (c.has(Client.CLOSE_AFTER_REPLY) && flusher != null) {
                 // The transport closes the connection once the last reply is written.
                 free(c, false);

@@ -350,13 +350,36 @@ public final class NettyTransport implements ReplyFlusher {
 
     // ------------------------------------------------------------------ ReplyFlusher
 
+    /** Batches the engine fills and the I/O threads send; engine thread only (see {@link OutboundBatch}). */
+    private final ArrayList<OutboundBatch> outboundPool = new ArrayList<>();
+    /** The loops of one flush beyond the first, and their batches; engine thread only, cleared after each flush. */
+    private final ArrayList<EventLoop> flushLoops = new ArrayList<>();
+    private final ArrayList<OutboundBatch> flushBatches = new ArrayList<>();
+
+    /** A batch no I/O thread is sending, from the pool or new. */
+    private OutboundBatch outboundBatch() {
+        for (int i = 0; i < outboundPool.size(); i++) {
+            OutboundBatch b = outboundPool.get(i);
+            if (b.isDone()) {
+                b.take();
+                return b;
+            }
+        }
+        OutboundBatch b = new OutboundBatch();
+        b.take();
+        if (outboundPool.size() < 64) {
+            outboundPool.add(b);
+        }
+        return b;
+    }
+
     @Override
     public void flush(List<Client> clients) {
         EventLoop loop0 = null;
         OutboundBatch batch0 = null;
-        List<EventLoop> loops = null;
-        List<OutboundBatch> batches = null;
-        for (Client c : clients) {
+        // Indexed: the engine's lists are array-backed, and an iterator per flush is garbage.
+        for (int n = 0, count = clients.size(); n < count; n++) {
+            Client c = clients.get(n);
             if (c.channel == null) {
                 continue;
             }
@@ -386,21 +409,17 @@ public final class NettyTransport implements ReplyFlusher {
             if (loop0 == null || loop0 == loop) {
                 loop0 = loop;
                 if (batch0 == null) {
-                    batch0 = new OutboundBatch();
+                    batch0 = outboundBatch();
                 }
                 b = batch0;
             } else {
-                if (loops == null) {
-                    loops = new ArrayList<>();
-                    batches = new ArrayList<>();
-                }
-                int i = loops.indexOf(loop);
+                int i = flushLoops.indexOf(loop);
                 if (i < 0) {
-                    loops.add(loop);
-                    batches.add(new OutboundBatch());
-                    i = loops.size() - 1;
+                    flushLoops.add(loop);
+                    flushBatches.add(outboundBatch());
+                    i = flushLoops.size() - 1;
                 }
-                b = batches.get(i);
+                b = flushBatches.get(i);
             }
             if (out != null) {
                 c.output.inTransit.addAndGet(out.readableBytes());
@@ -414,10 +433,12 @@ public final class NettyTransport implements ReplyFlusher {
                 loop0.execute(batch0);
             }
         }
-        if (loops != null) {
-            for (int i = 0; i < loops.size(); i++) {
-                loops.get(i).execute(batches.get(i));
+        if (!flushLoops.isEmpty()) {
+            for (int i = 0; i < flushLoops.size(); i++) {
+                flushLoops.get(i).execute(flushBatches.get(i));
             }
+            flushLoops.clear();
+            flushBatches.clear();
         }
     }
 

@@ -10,12 +10,28 @@ import java.util.Arrays;
 /**
  * The replies for the clients of one I/O thread from one engine batch: written, then flushed
  * once per channel, on that I/O thread.
+ *
+ * <p>The engine takes batches from {@link NettyTransport}'s pool and uses a batch again once its
+ * I/O thread has run it ({@link #isDone}): a new batch per flush was about 65 bytes of garbage
+ * a request at {@code -P 1}.
  */
 final class OutboundBatch implements Runnable {
     private Client[] clients = new Client[8];
     private ByteBuf[] buffers = new ByteBuf[8];
     private boolean[] close = new boolean[8];
     private int size;
+    /** Written by the I/O thread when it has sent everything and dropped its references. */
+    private volatile boolean done = true;
+
+    /** True when the batch is free to be filled again; on the engine thread. */
+    boolean isDone() {
+        return done;
+    }
+
+    /** The engine starts filling this batch. */
+    void take() {
+        done = false;
+    }
 
     void add(Client c, ByteBuf buf, boolean closeAfter) {
         if (size == clients.length) {
@@ -35,6 +51,17 @@ final class OutboundBatch implements Runnable {
 
     @Override
     public void run() {
+        try {
+            send();
+        } finally {
+            java.util.Arrays.fill(clients, 0, size, null);
+            java.util.Arrays.fill(buffers, 0, size, null);
+            size = 0;
+            done = true;
+        }
+    }
+
+    private void send() {
         for (int i = 0; i < size; i++) {
             Client c = clients[i];
             Channel ch = c.channel;
