@@ -53,6 +53,11 @@ public final class Dict<V> {
             return key;
         }
 
+        /** The key's hash in its table, for callers that tell keys apart without hashing again. */
+        public int hash() {
+            return hash;
+        }
+
         public V value() {
             return value;
         }
@@ -141,13 +146,18 @@ public final class Dict<V> {
     }
 
     public Entry<V> find(byte[] key, int off, int len) {
+        return find(key, off, len, hashOf(key, off, len));
+    }
+
+    /** {@link #find(byte[], int, int)} for a key whose {@link #hashOf} the caller has. */
+    public Entry<V> find(byte[] key, int off, int len, int hash) {
         if (used0 + used1 == 0) {
             return null;
         }
         if (rehashIndex != -1) {
             rehashStep();
         }
-        return findHashed(key, off, len, hashOf(key, off, len));
+        return findHashed(key, off, len, hash);
     }
 
     private Entry<V> findHashed(byte[] key, int off, int len, int h) {
@@ -207,10 +217,15 @@ public final class Dict<V> {
      * and a copy of the key bytes, without searching for it again.
      */
     public Entry<V> createAbsent(byte[] key, int off, int len) {
+        return createAbsent(key, off, len, hashOf(key, off, len));
+    }
+
+    /** {@link #createAbsent(byte[], int, int)} for a key whose {@link #hashOf} the caller has. */
+    public Entry<V> createAbsent(byte[] key, int off, int len, int hash) {
         if (rehashIndex != -1) {
             rehashStep();
         }
-        return insert(Arrays.copyOfRange(key, off, off + len), hashOf(key, off, len), null);
+        return insert(Arrays.copyOfRange(key, off, off + len), hash, null);
     }
 
     /** {@link #createAbsent(byte[], int, int)} keeping {@code ownedKey} itself as the key. */

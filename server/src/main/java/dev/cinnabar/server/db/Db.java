@@ -229,7 +229,8 @@ public final class Db {
             bytes -= EntrySizes.keyEntry(gone.key().length) + EntrySizes.value(gone.value());
         }
         keyspace.expired(this, key);
-        keyspace.keyModified(this, key, 0, key.length, false);
+        keyspace.keyModified(this, key, 0, key.length, gone != null ? gone.hash() : keys.hashOf(key, 0, key.length),
+                false);
     }
 
     /**
@@ -286,7 +287,8 @@ public final class Db {
 
     private Dict.Entry<Object> setKey(byte[] key, int off, int len, Object value, Argv from, int fromArg,
             boolean keepTtl) {
-        Dict.Entry<Object> e = keys.find(key, off, len);
+        int hash = keys.hashOf(key, off, len);
+        Dict.Entry<Object> e = keys.find(key, off, len, hash);
         if (e != null && expires.size() > 0) {
             Long when = expires.get(e.key());
             // A key past its TTL is absent to every command, KEEPTTL included.
@@ -298,7 +300,7 @@ public final class Db {
         Object old = e == null ? null : e.value();
         keyspace.beforeWrite(this, key, off, len, old);
         if (e == null) {
-            e = keys.createAbsent(key, off, len);
+            e = keys.createAbsent(key, off, len, hash);
             bytes += EntrySizes.keyEntry(len);
         } else {
             bytes -= EntrySizes.value(old);
@@ -319,7 +321,7 @@ public final class Db {
                 : access.created();
         e.value(value);
         e.meta(replaced(meta, accessData));
-        keyspace.keyModified(this, key, off, len, true);
+        keyspace.keyModified(this, key, off, len, e.hash(), true);
         return e;
     }
 
@@ -330,7 +332,7 @@ public final class Db {
         bytes += EntrySizes.keyEntry(key.length) + EntrySizes.value(value);
         e.value(value);
         e.meta(keyspace.access().created());
-        keyspace.keyModified(this, key, 0, key.length, true);
+        keyspace.keyModified(this, key, 0, key.length, e.hash(), true);
         return e;
     }
 
@@ -354,7 +356,7 @@ public final class Db {
         }
         keys.remove(e.key());
         bytes -= EntrySizes.keyEntry(e.key().length) + EntrySizes.value(e.value());
-        keyspace.keyModified(this, key, off, len, true);
+        keyspace.keyModified(this, key, off, len, e.hash(), true);
         return true;
     }
 
@@ -378,7 +380,7 @@ public final class Db {
         e.value(value);
         e.meta(replaced(e.meta(), e.meta() & LRU_CLOCK_MAX));
         bytes += EntrySizes.value(value) - EntrySizes.value(old);
-        keyspace.keyModified(this, key, 0, key.length, true);
+        keyspace.keyModified(this, key, 0, key.length, e.hash(), true);
     }
 
     /**
@@ -402,7 +404,7 @@ public final class Db {
     public void changed(Dict.Entry<Object> e, long bytesBefore) {
         bytes += EntrySizes.value(e.value()) - bytesBefore;
         byte[] key = e.key();
-        keyspace.keyModified(this, key, 0, key.length, true);
+        keyspace.keyModified(this, key, 0, key.length, e.hash(), true);
     }
 
     /**
@@ -442,7 +444,7 @@ public final class Db {
         if (expires.put(key, whenMillis) == null) {
             bytes += EntrySizes.EXPIRE_ENTRY;
         }
-        keyspace.keyModified(this, key, 0, key.length, true);
+        keyspace.keyModified(this, key, 0, key.length, e.hash(), true);
     }
 
     /** Removes the TTL of the live entry {@code e}; true when it had one. */
@@ -454,7 +456,7 @@ public final class Db {
         keyspace.beforeWrite(this, key, 0, key.length, e.value());
         expires.remove(key);
         bytes -= EntrySizes.EXPIRE_ENTRY;
-        keyspace.keyModified(this, key, 0, key.length, true);
+        keyspace.keyModified(this, key, 0, key.length, e.hash(), true);
         return true;
     }
 

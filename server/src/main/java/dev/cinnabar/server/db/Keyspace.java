@@ -192,14 +192,15 @@ public final class Keyspace {
     }
 
     /**
-     * Redis's signalModifiedKey. {@code counts}: the change is the command's own (expiry is
-     * not), so it adds to the command's changes.
+     * Redis's signalModifiedKey. {@code hash} is the key's hash in the database's table;
+     * {@code counts}: the change is the command's own (expiry is not), so it adds to the
+     * command's changes.
      */
-    void keyModified(Db db, byte[] key, int off, int len, boolean counts) {
+    void keyModified(Db db, byte[] key, int off, int len, int hash, boolean counts) {
         Object client = null;
         if (depth > 0) {
             int top = depth - 1;
-            int added = modified[top].add(db, key, off, len, counts);
+            int added = modified[top].add(db, key, off, len, hash, counts);
             if ((added & ModifiedKeys.COUNTED) != 0) {
                 changes[top]++;
             }

@@ -226,6 +226,15 @@ class WritePathTest {
         ks.endCommand();
         assertEquals(100, seen.modified.size());
         assertEquals(100, seen.modified.stream().distinct().count());
+        // The next command starts from an empty set, its index reused.
+        ks.beginCommand(null);
+        for (int i = 0; i < 100; i++) {
+            db.setKey(b("key:" + i), b("v"), false);
+            db.setKey(b("key:" + i), b("w"), false);
+        }
+        assertEquals(100, ks.commandChanges());
+        ks.endCommand();
+        assertEquals(200, seen.modified.size());
     }
 
     @Test
