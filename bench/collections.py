@@ -1,0 +1,178 @@
+#!/usr/bin/env python3
+"""Lists, hashes and sets: Cinnabar against Redis, side by side, on this machine.
+
+The companion of compare.py (which measures strings), with the same rules: both servers start on
+free ports, redis-benchmark runs against each in alternation, and the results are printed and
+appended to bench/RESULTS.md. A measurement, not a test.
+
+  * throughput: 50 clients, -t lpush,rpush,lpop,rpop,sadd,hset,spop,lrange_100,lrange_600,
+    -P 1 and -P 16, -r 100000, medians of --rounds rounds and the ratio Cinnabar/Redis;
+  * memory: four datasets, each loaded into a fresh process of each server the way applications
+    load them (50 clients, no pipelining, random members), then RSS right after the load and
+    after --settle idle seconds, used_memory and the size of what was loaded:
+      - one list of 1M elements (RPUSH),
+      - one hash of ~1M fields (HSET with random fields),
+      - one set of ~1M members (SADD with random members),
+      - ~100k small hashes of 10 fields each (the listpack case).
+    Random members repeat, so the sizes are close but not equal on both sides: the table gives
+    them, and the ratio is of RSS, not per element.
+
+  python3 bench/collections.py [--rounds 3] [--requests 200000] [--jvm-flags ...]
+                               [--datasets list,hash,set,small-hashes] [--skip-memory]
+"""
+import argparse
+import datetime
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import compare
+
+TESTS = ["lpush", "rpush", "lpop", "rpop", "sadd", "hset", "spop", "lrange_100", "lrange_600"]
+
+# name: (what it is, the command redis-benchmark repeats, requests, the random range, size command)
+DATASETS = {
+    "list": ("one list of 1M elements", ["RPUSH", "biglist", "element:__rand_int__"],
+             1000000, 1000000000, ["LLEN", "biglist"]),
+    "hash": ("one hash of ~1M fields", ["HSET", "bighash", "field:__rand_int__", "value:__rand_int__"],
+             1060000, 10000000, ["HLEN", "bighash"]),
+    "set": ("one set of ~1M members", ["SADD", "bigset", "member:__rand_int__"],
+            1060000, 10000000, ["SCARD", "bigset"]),
+    "small-hashes": ("~100k hashes of 10 fields", ["HSET", "user:__rand_int__"]
+                     + [x for i in range(10) for x in ("field%d" % i, "value:__rand_int__")],
+                     500000, 100000, ["DBSIZE"]),
+}
+
+
+def benchmark_tests(port, pipeline, requests):
+    """redis-benchmark's own tests; names as it prints them, lowercased up to the first blank."""
+    argv = ["redis-benchmark", "-p", str(port), "-c", str(compare.CLIENTS), "-n", str(requests),
+            "-P", str(pipeline), "-r", str(compare.KEYSPACE), "-t", ",".join(TESTS), "--csv"]
+    out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
+    result = {}
+    for line in out.splitlines():
+        cells = [c.strip('"') for c in line.split(",")]
+        if len(cells) > 1 and cells[0] != "test":
+            # "LRANGE_100 (first 100 elements)", "LPUSH (needed to benchmark LRANGE)"
+            name = cells[0].split(" ")[0].lower()
+            if "needed to benchmark" in cells[0]:
+                continue
+            result[name] = float(cells[1])
+    return result
+
+
+def load_dataset(s, name, settle):
+    _, command, requests, rand, size_command = DATASETS[name]
+    started = time.time()
+    subprocess.run(["redis-benchmark", "-p", str(s.port), "-c", str(compare.CLIENTS), "-n", str(requests),
+                    "-r", str(rand), "-P", "1", "-q"] + command, capture_output=True, check=True)
+    seconds = time.time() - started
+    rss_end = s.rss_bytes()
+    size = int(s.command(*size_command).strip())
+    used = s.used_memory()
+    time.sleep(settle)
+    return {"size": size, "rss_end": rss_end, "rss": s.rss_bytes(), "used": used, "seconds": seconds}
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--rounds", type=int, default=3, help="throughput rounds; 0 measures only memory")
+    p.add_argument("--jar", default=compare.JAR)
+    p.add_argument("--requests", type=int, default=200000)
+    p.add_argument("--java", default="java")
+    p.add_argument("--jvm-flags", default="")
+    p.add_argument("--server-args", default="", help="more redis-server style arguments for Cinnabar only")
+    p.add_argument("--tests", default=",".join(TESTS), help="a subset of " + ",".join(TESTS))
+    p.add_argument("--pipelines", default="1,16")
+    p.add_argument("--datasets", default=",".join(DATASETS), help="a subset of " + ",".join(DATASETS))
+    p.add_argument("--skip-memory", action="store_true")
+    p.add_argument("--settle", type=float, default=10.0)
+    p.add_argument("--no-record", action="store_true")
+    p.add_argument("--note", default="")
+    a = p.parse_args()
+    TESTS[:] = a.tests.split(",")
+    pipelines = [int(x) for x in a.pipelines.split(",")]
+    datasets = [] if a.skip_memory else a.datasets.split(",")
+
+    if not os.path.isfile(a.jar):
+        sys.exit("build first: mvn -q -B -DskipTests package")
+    workdir = tempfile.mkdtemp(prefix="cinnabar-bench-")
+    jvm_flags = a.jvm_flags.split()
+    servers = {}
+    throughput = {(n, t, pl): [] for n in ["cinnabar", "redis"] for t in TESTS for pl in pipelines}
+    memory = {}
+    try:
+        if a.rounds > 0:
+            servers["cinnabar"] = compare.start_cinnabar(a, jvm_flags, workdir)
+            servers["redis"] = compare.start_redis(workdir)
+            benchmark_tests(servers["cinnabar"].port, 16, a.requests)
+            benchmark_tests(servers["redis"].port, 16, a.requests // 4)
+            for rnd in range(a.rounds):
+                for pl in pipelines:
+                    order = ["cinnabar", "redis"] if rnd % 2 == 0 else ["redis", "cinnabar"]
+                    for n in order:
+                        servers[n].command("FLUSHALL")
+                        res = benchmark_tests(servers[n].port, pl, a.requests if pl > 1 else max(a.requests // 4, 20000))
+                        for t in TESTS:
+                            throughput[(n, t, pl)].append(res.get(t, 0.0))
+                print("round %d of %d done" % (rnd + 1, a.rounds), file=sys.stderr)
+            for s in servers.values():
+                s.stop()
+            servers.clear()
+        for d in datasets:
+            for n in ["cinnabar", "redis"]:
+                servers[n] = compare.start_cinnabar(a, jvm_flags, workdir) if n == "cinnabar" else compare.start_redis(workdir)
+                memory[(n, d)] = load_dataset(servers[n], d, a.settle)
+                servers.pop(n).stop()
+            print("memory of %s done" % d, file=sys.stderr)
+    finally:
+        for s in servers.values():
+            s.stop()
+
+    lines = []
+    if a.rounds > 0:
+        lines += ["| test | pipeline | Cinnabar ops/s | Redis ops/s | ratio |", "|---|---|---|---|---|"]
+        for pl in pipelines:
+            for t in TESTS:
+                c = statistics.median(throughput[("cinnabar", t, pl)])
+                r = statistics.median(throughput[("redis", t, pl)])
+                lines.append("| %s | %d | %.0f | %.0f | %.2f |" % (t.upper(), pl, c, r, compare.ratio(c, r)))
+    if memory:
+        if lines:
+            lines.append("")
+        lines.append("| dataset, 50 clients, -P 1 | server | size | load | RSS at the end | RSS after %gs idle | used_memory |"
+                     % a.settle)
+        lines.append("|---|---|---|---|---|---|---|")
+        for d in datasets:
+            c, r = memory[("cinnabar", d)], memory[("redis", d)]
+            for n, m in [("cinnabar", c), ("redis", r)]:
+                lines.append("| %s | %s | %d | %.0fs | %s | %s | %s |" % (
+                    DATASETS[d][0], n, m["size"], m["seconds"], compare.human(m["rss_end"]),
+                    compare.human(m["rss"]), compare.human(m["used"])))
+            lines.append("| | ratio | | | %.2f | %.2f | %.2f |" % (
+                compare.ratio(c["rss_end"], r["rss_end"]), compare.ratio(c["rss"], r["rss"]),
+                compare.ratio(c["used"], r["used"])))
+    table = "\n".join(lines)
+    print(table)
+
+    if not a.no_record and table:
+        redis_version = subprocess.run(["redis-server", "--version"], capture_output=True, text=True).stdout.strip()
+        header = ["", "## %s, %s, collections" % (datetime.datetime.now().strftime("%Y-%m-%d %H:%M"),
+                                                  compare.git_revision()),
+                  "", "- JDK: %s" % compare.java_version(a.java),
+                  "- JVM flags: %s" % (a.jvm_flags or "(none)"),
+                  "- Redis: %s" % redis_version,
+                  "- bench/collections.py: %d rounds, %d requests per run at -P 16, %d clients, -r %d; medians" % (
+                      a.rounds, a.requests, compare.CLIENTS, compare.KEYSPACE)]
+        if a.note:
+            header.append("- Note: %s" % a.note)
+        with open(compare.RESULTS, "a") as f:
+            f.write("\n".join(header) + "\n\n" + table + "\n")
+        print("recorded in bench/RESULTS.md", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
