@@ -329,6 +329,10 @@ public final class SetCommands implements CommandFamily {
             c.reply.array(n);
             for (int i = 0; i < n; i++) {
                 replyMember(c, set.randomMember(random));
+                if (c.isClosing()) {
+                    // Over its output limit: the rest would be thrown away with the client.
+                    break;
+                }
             }
             return;
         }
