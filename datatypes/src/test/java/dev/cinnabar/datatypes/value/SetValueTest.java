@@ -52,6 +52,28 @@ class SetValueTest {
         assertEquals(7, SetType.TYPE.serializedLength(s, true));
     }
 
+    /** DEBUG OBJECT's serializedlength on redis-server 7.0.15, rdbcompression yes and no. */
+    @Test
+    void serializedLengthsMatchRedis() {
+        SetValue bigi = SetValue.newIntset();
+        for (int i = 1; i <= 500; i++) {
+            bigi.addInteger(i, 512);
+        }
+        SetValue hbig = SetValue.newIntset();
+        for (int i = 1; i <= 600; i++) {
+            hbig.addInteger(i, 512);
+        }
+        SetValue hl = of(512, "x".repeat(50), "123", "-70000", "abc");
+        SetValue wide = of(512, "1", "9223372036854775807");
+        assertEquals("hashtable", SetType.TYPE.encoding(hbig));
+        long[][] expected = {{1010, 1010}, {1675, 1675}, {24, 63}, {25, 25}};
+        SetValue[] sets = {bigi, hbig, hl, wide};
+        for (int i = 0; i < sets.length; i++) {
+            assertEquals(expected[i][0], SetType.TYPE.serializedLength(sets[i], true), "compressed " + i);
+            assertEquals(expected[i][1], SetType.TYPE.serializedLength(sets[i], false), "plain " + i);
+        }
+    }
+
     @Test
     void digestDoesNotDependOnTheEncoding() {
         SetValue small = of(512, "1", "70000");
