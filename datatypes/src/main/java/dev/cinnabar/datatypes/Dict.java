@@ -76,6 +76,8 @@ public final class Dict<V> {
     }
 
     static final int INITIAL_SIZE = 4;
+    /** Entries {@link #fairRandomEntry} samples before picking one: Redis's GETFAIR_NUM_ENTRIES. */
+    static final int FAIR_SAMPLE = 15;
     /** Grow even while resizing is discouraged once there are this many entries per bucket. */
     static final int FORCE_RESIZE_RATIO = 5;
     /** Below this fill percentage a table is worth shrinking. */
@@ -591,7 +593,7 @@ public final class Dict<V> {
      */
     public Entry<V> fairRandomEntry(RandomGenerator random) {
         @SuppressWarnings("unchecked")
-        Entry<V>[] sample = new Entry[20];
+        Entry<V>[] sample = new Entry[FAIR_SAMPLE];
         int n = sample(random, sample);
         if (n == 0) {
             return randomEntry(random);
@@ -644,12 +646,24 @@ public final class Dict<V> {
                     }
                 } else {
                     emptyRun = 0;
+                    // The rest of a chain that overflows replaces taken entries at random
+                    // (reservoir sampling), so that a long chain's tail is not left out.
+                    int seen = stored;
                     while (e != null) {
-                        out[stored++] = e;
-                        if (stored == count) {
-                            return stored;
+                        if (seen < count) {
+                            out[seen] = e;
+                        } else {
+                            int k = random.nextInt(seen + 1);
+                            if (k < count) {
+                                out[k] = e;
+                            }
                         }
+                        seen++;
                         e = e.next;
+                    }
+                    stored = Math.min(seen, count);
+                    if (stored == count) {
+                        return stored;
                     }
                 }
             }

@@ -263,4 +263,30 @@ class DictTest {
         }
         assertEquals(n, distinct.size());
     }
+
+    /** A chain longer than the sample still has its tail picked now and then, as Redis's reservoir does. */
+    @Test
+    void sampleReachesTheTailOfLongChains() {
+        Dict<Integer> d = new Dict<>(1);
+        d.resizeAllowed(false);
+        for (int i = 0; i < 20; i++) {
+            d.put(("k" + i).getBytes(StandardCharsets.US_ASCII), i);
+        }
+        assertEquals(4, d.buckets());
+        Random r = new Random(3);
+        Set<Integer> seen = new HashSet<>();
+        @SuppressWarnings("unchecked")
+        Dict.Entry<Integer>[] out = new Dict.Entry[3];
+        for (int round = 0; round < 3000; round++) {
+            int n = d.sample(r, out);
+            assertEquals(3, n);
+            Set<Integer> distinct = new HashSet<>();
+            for (int i = 0; i < n; i++) {
+                distinct.add(out[i].value());
+                seen.add(out[i].value());
+            }
+            assertEquals(3, distinct.size());
+        }
+        assertEquals(20, seen.size());
+    }
 }

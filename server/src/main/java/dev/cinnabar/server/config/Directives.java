@@ -232,7 +232,7 @@ public final class Directives {
         // ---- size_t (compared unsigned) and ssize_t
         num("hash-max-listpack-entries", "hash-max-ziplist-entries", MOD, "hashMaxListpackEntries", UNSIGNED, INTEGER,
                 0, LONG_MAX, 512);
-        num("set-max-intset-entries", null, MOD, "setMaxIntsetEntries", UNSIGNED, INTEGER, 0, LONG_MAX, 512);
+        num("set-max-intset-entries", null, MOD, "setMaxIntsetEntries", UNSIGNED, INTEGER, 0, LONG_MAX, 512).effect(ACTIVE);
         num("zset-max-listpack-entries", "zset-max-ziplist-entries", MOD, "zsetMaxListpackEntries", UNSIGNED, INTEGER,
                 0, LONG_MAX, 128);
         num("active-defrag-ignore-bytes", null, MOD, "activeDefragIgnoreBytes", UNSIGNED, MEMORY, 1, LONG_MAX,

@@ -85,7 +85,7 @@ class KeyspaceMemoryTest {
 
     private static List<String> randomCommand(Random r) {
         List<String> c = new ArrayList<>();
-        switch (r.nextInt(27)) {
+        switch (r.nextInt(31)) {
             case 0: case 1: case 2:
                 c.addAll(List.of("SET", key(r), value(r)));
                 if (r.nextBoolean()) {
@@ -179,10 +179,54 @@ class KeyspaceMemoryTest {
                     c.add(Integer.toString(r.nextInt(60)));
                 }
                 break;
+            case 27: case 28: case 29:
+                setCommand(r, c);
+                break;
             default:
                 c.addAll(List.of("PSETEX", key(r), Integer.toString(1 + r.nextInt(3000)), value(r)));
                 break;
         }
         return c;
+    }
+
+    private static String member(Random r) {
+        int x = r.nextInt(10);
+        return x == 0 ? "m" + r.nextInt(20) : x == 1 ? Long.toString(r.nextLong()) : Integer.toString(r.nextInt(60) - 10);
+    }
+
+    /** A set command; members are mostly small integers, so sets cross intset to hashtable. */
+    private static void setCommand(Random r, List<String> c) {
+        switch (r.nextInt(10)) {
+            case 0: case 1: case 2:
+                c.addAll(List.of("SADD", key(r)));
+                for (int i = r.nextInt(8); i >= 0; i--) {
+                    c.add(member(r));
+                }
+                break;
+            case 3:
+                c.addAll(List.of("SREM", key(r), member(r), member(r)));
+                break;
+            case 4:
+                c.addAll(List.of("SPOP", key(r)));
+                if (r.nextBoolean()) {
+                    c.add(Integer.toString(r.nextInt(12)));
+                }
+                break;
+            case 5:
+                c.addAll(List.of("SMOVE", key(r), key(r), member(r)));
+                break;
+            case 6:
+                c.addAll(List.of(r.nextBoolean() ? "SINTERSTORE" : "SUNIONSTORE", key(r), key(r), key(r)));
+                break;
+            case 7:
+                c.addAll(List.of("SDIFFSTORE", key(r), key(r), key(r)));
+                break;
+            case 8:
+                c.addAll(List.of("SISMEMBER", key(r), member(r)));
+                break;
+            default:
+                c.addAll(List.of("CONFIG", "SET", "set-max-intset-entries", Integer.toString(r.nextInt(12))));
+                break;
+        }
     }
 }
