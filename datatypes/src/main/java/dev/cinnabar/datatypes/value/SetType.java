@@ -71,4 +71,10 @@ public final class SetType extends ValueType {
     public boolean isEmpty(Object value) {
         return ((SetValue) value).size() == 0;
     }
+
+    @Override
+    public long freeEffort(Object value) {
+        SetValue set = (SetValue) value;
+        return set.isIntset() ? 1 : set.size();
+    }
 }

@@ -80,6 +80,15 @@ public abstract class ValueType {
         return false;
     }
 
+    /**
+     * Redis's lazyfreeGetFreeEffort: about how many allocations freeing the value takes in Redis
+     * (a hashtable's entries, a quicklist's nodes; 1 for a value in one piece). A lazy deletion
+     * of a value over 64 counts in INFO's {@code lazyfreed_objects}.
+     */
+    public long freeEffort(Object value) {
+        return 1;
+    }
+
     /** OBJECT REFCOUNT: 1, except for values many keys share. */
     public int refCount(Object value) {
         return 1;

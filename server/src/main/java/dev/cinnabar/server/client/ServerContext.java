@@ -39,7 +39,7 @@ public final class ServerContext {
         applyAccessTracking();
         // A pause keeps the dataset still: nothing expires until it ends (Redis's expireIfNeeded).
         keyspace.expiryPauseCheck(() -> clients.pause().checkTimeout(keyspace.now()));
-        keyspace.unlinkOnExpiry(() -> config.lazyfreeLazyExpire);
+        keyspace.lazyFree().config(config);
     }
 
     /**

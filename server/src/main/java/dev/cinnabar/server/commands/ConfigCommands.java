@@ -90,6 +90,7 @@ public final class ConfigCommands implements CommandFamily {
         ks.hits = 0;
         ks.misses = 0;
         ks.expiredKeys = 0;
+        ks.lazyFree().resetStats();
         c.server.commands().resetStats();
         c.reply.ok();
     }

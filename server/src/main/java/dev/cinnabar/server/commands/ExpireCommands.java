@@ -5,6 +5,7 @@ import dev.cinnabar.protocol.Argv;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.command.CommandError;
 import dev.cinnabar.server.db.Db;
+import dev.cinnabar.server.db.LazyFree;
 import dev.cinnabar.server.db.Keyspace;
 import dev.cinnabar.server.exec.CommandHandlers;
 
@@ -59,7 +60,7 @@ public final class ExpireCommands implements CommandFamily {
         // A time already past deletes the key, except on a replica, which keeps it with its
         // past time until the master's DEL arrives.
         if (when <= ks.now() && ks.expiryEnabled()) {
-            db.delete(a, 1);
+            db.delete(a, 1, LazyFree.Cause.EXPIRE);
             Rewrites.delete(c, c.server.config().lazyfreeLazyExpire);
         } else {
             db.setExpire(e, when);

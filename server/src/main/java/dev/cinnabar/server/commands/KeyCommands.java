@@ -7,6 +7,7 @@ import dev.cinnabar.protocol.Argv;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.command.CommandError;
 import dev.cinnabar.server.db.Db;
+import dev.cinnabar.server.db.LazyFree;
 import dev.cinnabar.server.db.Keyspace;
 import dev.cinnabar.server.exec.CommandHandlers;
 import java.util.concurrent.ThreadLocalRandom;
@@ -45,7 +46,7 @@ public final class KeyCommands implements CommandFamily {
     @Override
     public void register(CommandHandlers t) {
         t.bind("del", KeyCommands::del);
-        t.bind("unlink", KeyCommands::del);
+        t.bind("unlink", KeyCommands::unlink);
         t.bind("exists", KeyCommands::exists);
         t.bind("type", KeyCommands::type);
         t.bind("touch", KeyCommands::touch);
@@ -64,13 +65,21 @@ public final class KeyCommands implements CommandFamily {
     }
 
     // DEL key [key ...]
-    // UNLINK key [key ...]
-    // Both free the value at once: the garbage collector already does UNLINK's background part.
     static void del(Client c) {
+        delete(c, LazyFree.Cause.USER_DEL);
+    }
+
+    // UNLINK key [key ...]
+    static void unlink(Client c) {
+        delete(c, LazyFree.Cause.UNLINK);
+    }
+
+    // Both free the value at once: the collector does what UNLINK's background thread does.
+    private static void delete(Client c, LazyFree.Cause cause) {
         Db db = c.db();
         int deleted = 0;
         for (int i = 1; i < c.argv.count(); i++) {
-            if (db.delete(c.argv, i)) {
+            if (db.delete(c.argv, i, cause)) {
                 deleted++;
             }
         }
@@ -136,7 +145,7 @@ public final class KeyCommands implements CommandFamily {
         }
         byte[] srcKey = src.key();
         moveValue(db, a.copy(2), value, meta, when);
-        db.delete(srcKey);
+        db.delete(srcKey, LazyFree.Cause.MOVED);
         c.changes(1); // two keys changed, one change for Redis
         if (nx) {
             c.reply.integer(1);
@@ -160,7 +169,7 @@ public final class KeyCommands implements CommandFamily {
             return;
         }
         moveValue(dst, a.copy(1), e.value(), e.meta(), src.expireAt(e.key()));
-        src.delete(e.key());
+        src.delete(e.key(), LazyFree.Cause.MOVED);
         c.changes(1);
         c.reply.integer(1);
     }

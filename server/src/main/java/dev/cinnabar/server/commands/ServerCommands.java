@@ -25,9 +25,9 @@ public final class ServerCommands implements CommandFamily {
 
     // FLUSHDB [ASYNC | SYNC]
     static void flushdb(Client c) {
-        checkFlushOption(c);
+        boolean lazily = flushLazily(c);
         c.changes(c.db().size());
-        c.db().flush();
+        c.db().flush(lazily);
         // Propagated even when there was nothing to flush, as Redis does.
         c.forcePropagation();
         c.reply.ok();
@@ -35,12 +35,12 @@ public final class ServerCommands implements CommandFamily {
 
     // FLUSHALL [ASYNC | SYNC]
     static void flushall(Client c) {
-        checkFlushOption(c);
+        boolean lazily = flushLazily(c);
         Keyspace ks = c.server.keyspace();
         long keys = 0;
         for (int i = 0; i < ks.count(); i++) {
             keys += ks.db(i).size();
-            ks.db(i).flush();
+            ks.db(i).flush(lazily);
         }
         c.changes(keys);
         c.forcePropagation();
@@ -83,9 +83,11 @@ public final class ServerCommands implements CommandFamily {
      * ASYNC frees the old tables in the background in Redis; here the old tables are simply
      * dropped for the garbage collector, which is the same thing, so both options behave alike.
      */
-    private static void checkFlushOption(Client c) {
+    /** FLUSHALL's and FLUSHDB's option: ASYNC, SYNC, or lazyfree-lazy-user-flush's choice. */
+    private static boolean flushLazily(Client c) {
         if (c.argv.count() > 2 || (c.argv.count() == 2 && !c.argv.is(1, "async") && !c.argv.is(1, "sync"))) {
             throw new CommandError(Errors.SYNTAX);
         }
+        return c.argv.count() == 2 ? c.argv.is(1, "async") : c.server.keyspace().lazyFree().lazyUserFlush();
     }
 }

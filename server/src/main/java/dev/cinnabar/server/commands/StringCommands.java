@@ -8,6 +8,7 @@ import dev.cinnabar.protocol.Argv;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.command.CommandError;
 import dev.cinnabar.server.db.Db;
+import dev.cinnabar.server.db.LazyFree;
 import dev.cinnabar.server.db.StringValues;
 import dev.cinnabar.server.exec.CommandHandlers;
 
@@ -140,7 +141,7 @@ public final class StringCommands implements CommandFamily {
         StringValues.reply(c.reply, v);
         boolean absolute = (flags & (SetOptions.EXAT | SetOptions.PXAT)) != 0;
         if (absolute && when <= c.server.keyspace().now()) {
-            db.delete(c.argv, 1);
+            db.delete(c.argv, 1, LazyFree.Cause.EXPIRE);
             Rewrites.delete(c, c.server.config().lazyfreeLazyExpire);
         } else if (expireArg > 0) {
             db.setExpire(db.entry(c.argv, 1), when);
@@ -160,7 +161,7 @@ public final class StringCommands implements CommandFamily {
             return;
         }
         StringValues.reply(c.reply, v);
-        db.delete(c.argv, 1);
+        db.delete(c.argv, 1, LazyFree.Cause.USER_DEL);
         Rewrites.delete(c, c.server.config().lazyfreeLazyUserDel);
     }
 

@@ -61,9 +61,9 @@ public final class Directives {
         bool("dynamic-hz", null, MOD, "dynamicHz", true);
         bool("lazyfree-lazy-eviction", null, MOD, "lazyfreeLazyEviction", false).effect(IGNORED);
         bool("lazyfree-lazy-expire", null, MOD, "lazyfreeLazyExpire", false).effect(ACTIVE);
-        bool("lazyfree-lazy-server-del", null, MOD, "lazyfreeLazyServerDel", false).effect(IGNORED);
+        bool("lazyfree-lazy-server-del", null, MOD, "lazyfreeLazyServerDel", false).effect(ACTIVE);
         bool("lazyfree-lazy-user-del", null, MOD, "lazyfreeLazyUserDel", false).effect(ACTIVE);
-        bool("lazyfree-lazy-user-flush", null, MOD, "lazyfreeLazyUserFlush", false).effect(IGNORED);
+        bool("lazyfree-lazy-user-flush", null, MOD, "lazyfreeLazyUserFlush", false).effect(ACTIVE);
         bool("repl-disable-tcp-nodelay", null, MOD, "replDisableTcpNodelay", false);
         bool("repl-diskless-sync", null, MOD, "replDisklessSync", true);
         bool("aof-rewrite-incremental-fsync", null, MOD, "aofRewriteIncrementalFsync", true);

@@ -227,6 +227,7 @@ public final class Db {
         Dict.Entry<Object> gone = keys.remove(key);
         if (gone != null) {
             bytes -= EntrySizes.keyEntry(gone.key().length) + EntrySizes.value(gone.value());
+            keyspace.lazyFree().dropped(gone.value(), LazyFree.Cause.EXPIRE);
         }
         keyspace.expired(this, key);
         keyspace.keyModified(this, key, 0, key.length, gone != null ? gone.hash() : keys.hashOf(key, 0, key.length),
@@ -304,6 +305,7 @@ public final class Db {
             bytes += EntrySizes.keyEntry(len);
         } else {
             bytes -= EntrySizes.value(old);
+            keyspace.lazyFree().dropped(old, LazyFree.Cause.SERVER_DEL);
             if (!keepTtl && expires.size() > 0 && expires.remove(e.key()) != null) {
                 bytes -= EntrySizes.EXPIRE_ENTRY;
             }
@@ -337,19 +339,32 @@ public final class Db {
     }
 
     public boolean delete(Argv argv, int i) {
-        return delete(argv.array(i), argv.offset(i), argv.length(i));
+        return delete(argv.array(i), argv.offset(i), argv.length(i), LazyFree.Cause.SERVER_DEL);
+    }
+
+    /** {@link #delete(Argv, int)} for a deletion whose {@code cause} is not the server's own (DEL, UNLINK, RENAME's source). */
+    public boolean delete(Argv argv, int i, LazyFree.Cause cause) {
+        return delete(argv.array(i), argv.offset(i), argv.length(i), cause);
     }
 
     public boolean delete(byte[] key) {
-        return delete(key, 0, key.length);
+        return delete(key, 0, key.length, LazyFree.Cause.SERVER_DEL);
     }
 
-    /** Deletes a key and its TTL. Returns false when it did not exist (or had just expired). */
-    public boolean delete(byte[] key, int off, int len) {
+    public boolean delete(byte[] key, LazyFree.Cause cause) {
+        return delete(key, 0, key.length, cause);
+    }
+
+    /**
+     * Deletes a key and its TTL. Returns false when it did not exist (or had just expired).
+     * {@code cause} decides whether Redis would have freed the value lazily.
+     */
+    public boolean delete(byte[] key, int off, int len, LazyFree.Cause cause) {
         Dict.Entry<Object> e = lookup(key, off, len);
         if (e == null) {
             return false;
         }
+        keyspace.lazyFree().dropped(e.value(), cause);
         keyspace.beforeWrite(this, key, off, len, e.value());
         if (expires.size() > 0 && expires.remove(e.key()) != null) {
             bytes -= EntrySizes.EXPIRE_ENTRY;
@@ -481,6 +496,14 @@ public final class Db {
 
     /** Drops every key (FLUSHDB, and FLUSHALL for each database). */
     public void flush() {
+        flush(false);
+    }
+
+    /** {@link #flush()}, {@code lazily} as FLUSHALL ASYNC is in Redis (which counts every key as freed lazily). */
+    public void flush(boolean lazily) {
+        if (lazily) {
+            keyspace.lazyFree().flushed(keys.size());
+        }
         keyspace.beforeFlush(this);
         keys = new Dict<>();
         expires = new Dict<>();

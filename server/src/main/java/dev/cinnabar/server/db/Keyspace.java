@@ -37,8 +37,7 @@ public final class Keyspace {
     private boolean expiryEnabled = true;
     /** Says whether CLIENT PAUSE holds expiry back (ending a pause that is over); null: never. */
     private BooleanSupplier expiryPauseCheck;
-    /** lazyfree-lazy-expire: expired keys propagate as UNLINK rather than DEL. */
-    private BooleanSupplier unlinkOnExpiry = () -> false;
+    private final LazyFree lazyFree = new LazyFree();
     /** The running command leaves the keys' access data alone (CLIENT NO-TOUCH). */
     private boolean noTouch;
 
@@ -101,9 +100,9 @@ public final class Keyspace {
         return expiryPauseCheck != null && expiryPauseCheck.getAsBoolean();
     }
 
-    /** Where {@code lazyfree-lazy-expire} is read from: expired keys then propagate as UNLINK. */
-    public void unlinkOnExpiry(BooleanSupplier setting) {
-        this.unlinkOnExpiry = setting;
+    /** Which deletions are lazy, and INFO's count of the values freed lazily. */
+    public LazyFree lazyFree() {
+        return lazyFree;
     }
 
     /** Set around each command from CLIENT NO-TOUCH; lookups then record no access. */
@@ -218,7 +217,7 @@ public final class Keyspace {
     void expired(Db db, byte[] key) {
         expiredKeys++;
         if (propagation.active()) {
-            propagation.add(db.id, Argv.of(unlinkOnExpiry.getAsBoolean() ? UNLINK : DEL, key));
+            propagation.add(db.id, Argv.of(lazyFree.lazy(LazyFree.Cause.EXPIRE) ? UNLINK : DEL, key));
         }
     }
 

@@ -81,8 +81,8 @@ final class MemorySection implements InfoSection {
                 .field("mem_aof_buffer", 0)
                 .field("mem_allocator", ALLOCATOR)
                 .field("active_defrag_running", 0)
-                // Deletions free memory at once (the collector reclaims it): nothing is pending.
+                // Nothing waits to be freed (see LazyFree); the count is what Redis would have freed lazily.
                 .field("lazyfree_pending_objects", 0)
-                .field("lazyfreed_objects", 0);
+                .field("lazyfreed_objects", server.keyspace().lazyFree().freedObjects());
     }
 }
