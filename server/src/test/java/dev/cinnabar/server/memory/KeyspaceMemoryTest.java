@@ -36,6 +36,7 @@ class KeyspaceMemoryTest {
     void randomWritesKeepTheCounterExact() {
         ServerConfig config = new ServerConfig();
         config.enableDebugCommand = "yes"; // for DEBUG POPULATE
+        config.hashMaxListpackEntries = 16; // hashes cross to a hashtable now and then
         EngineHarness h = new EngineHarness(config);
         Keyspace ks = h.server.keyspace();
         Random r = new Random(42);
@@ -83,9 +84,13 @@ class KeyspaceMemoryTest {
         }
     }
 
+    private static String field(Random r) {
+        return r.nextInt(10) == 0 ? "f".repeat(70) : "f" + r.nextInt(30);
+    }
+
     private static List<String> randomCommand(Random r) {
         List<String> c = new ArrayList<>();
-        switch (r.nextInt(31)) {
+        switch (r.nextInt(38)) {
             case 0: case 1: case 2:
                 c.addAll(List.of("SET", key(r), value(r)));
                 if (r.nextBoolean()) {
@@ -179,7 +184,31 @@ class KeyspaceMemoryTest {
                     c.add(Integer.toString(r.nextInt(60)));
                 }
                 break;
-            case 27: case 28: case 29:
+            case 27: case 28:
+                c.addAll(List.of("HSET", key(r), field(r), value(r)));
+                if (r.nextBoolean()) {
+                    c.addAll(List.of(field(r), value(r)));
+                }
+                break;
+            case 29:
+                c.addAll(List.of("HDEL", key(r), field(r), field(r)));
+                break;
+            case 30:
+                c.addAll(List.of(r.nextBoolean() ? "HINCRBY" : "HINCRBYFLOAT", key(r), field(r), "7"));
+                break;
+            case 31:
+                c.addAll(List.of("HSETNX", key(r), field(r), value(r)));
+                break;
+            case 32:
+                c.addAll(List.of("HMSET", key(r), field(r), value(r), field(r), value(r), field(r), value(r)));
+                break;
+            case 33:
+                c.addAll(List.of(r.nextBoolean() ? "HGET" : "HRANDFIELD", key(r), field(r)));
+                if (c.get(0).equals("HRANDFIELD")) {
+                    c.set(2, Integer.toString(r.nextInt(9) - 4));
+                }
+                break;
+            case 34: case 35: case 36:
                 setCommand(r, c);
                 break;
             default:
