@@ -92,4 +92,10 @@ public final class HashType extends ValueType {
     public boolean isEmpty(Object value) {
         return ((HashValue) value).size() == 0;
     }
+
+    @Override
+    public long freeEffort(Object value) {
+        HashValue hash = (HashValue) value;
+        return hash.isListpack() ? 1 : hash.size();
+    }
 }

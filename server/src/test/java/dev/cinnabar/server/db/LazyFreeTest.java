@@ -36,6 +36,13 @@ class LazyFreeTest {
         h.call("SET", "s", "v");
         assertEquals(":4\r\n", h.call("UNLINK", "small", "big", "ints", "s"));
         assertEquals(1, freed());
+        h.call("CONFIG", "SET", "hash-max-listpack-entries", "10");
+        for (int i = 0; i < 65; i++) {
+            h.call("HSET", "hash", "f" + i, "v");
+        }
+        h.call("HSET", "packed", "f", "v");
+        h.call("UNLINK", "hash", "packed");
+        assertEquals(2, freed());
     }
 
     @Test
