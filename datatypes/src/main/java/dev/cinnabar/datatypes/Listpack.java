@@ -536,6 +536,34 @@ public class Listpack {
         return insert(p, where, s, 0, s.length);
     }
 
+    /** Inserts the integer {@code v} {@link #BEFORE} or {@link #AFTER} the entry {@code p}; returns its offset. */
+    public final int insert(int p, int where, long v) {
+        return insertAt(where == AFTER ? p + entrySize(p) : p, v);
+    }
+
+    /**
+     * Adds every entry of {@code other} after this one's last (or before its first, with
+     * {@code atHead}), copying the entries' bytes as they are: Redis's lpMerge for quicklist
+     * nodes. {@code other} is left unchanged.
+     */
+    public final void addAll(Listpack other, boolean atHead) {
+        int from = HEADER_SIZE;
+        int len = other.totalBytes() - 1 - HEADER_SIZE;
+        if (len == 0) {
+            return;
+        }
+        int p = atHead ? HEADER_SIZE : totalBytes() - 1;
+        resize(p, 0, len);
+        System.arraycopy(other.buf, from, buf, p, len);
+        int mine = headerCount();
+        int theirs = other.headerCount();
+        if (mine == COUNT_UNKNOWN || theirs == COUNT_UNKNOWN) {
+            setHeaderCount(COUNT_UNKNOWN);
+        } else {
+            setHeaderCount(Math.min(mine + theirs, COUNT_UNKNOWN));
+        }
+    }
+
     /** Replaces the entry at {@code p} with {@code s}; returns the offset (still {@code p}). */
     public final int replace(int p, byte[] s, int off, int len) {
         int old = entrySize(p);
