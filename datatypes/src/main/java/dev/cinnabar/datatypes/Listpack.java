@@ -29,6 +29,9 @@ public class Listpack {
     public static final int BEFORE = 0;
     public static final int AFTER = 1;
 
+    /** Below this many bytes a listpack grows without headroom. */
+    private static final int SMALL = 512;
+
     private static final byte[] EMPTY_TEMPLATE = {7, 0, 0, 0, 0, 0, (byte) 0xFF};
 
     /** The bytes; {@link #totalBytes()} of them are in use. */
@@ -472,7 +475,9 @@ public class Listpack {
         int newTotal = total - oldLen + newLen;
         if (newTotal < 0) throw new IllegalStateException("listpack over 2GB");
         if (newTotal > buf.length) {
-            int cap = newTotal + Math.min(newTotal >> 3, 4096);
+            // Small listpacks grow to the next 8 bytes only (the JVM's own rounding), as most
+            // stay small; larger ones get an eighth more, up to 4 KB, so that appends amortise.
+            int cap = newTotal < SMALL ? (newTotal + 7) & ~7 : newTotal + Math.min(newTotal >> 3, 4096);
             byte[] nb = new byte[Math.max(cap, newTotal)];
             System.arraycopy(buf, 0, nb, 0, p);
             System.arraycopy(buf, p + oldLen, nb, p + newLen, total - p - oldLen);

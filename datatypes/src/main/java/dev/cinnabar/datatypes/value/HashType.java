@@ -15,8 +15,10 @@ public final class HashType extends ValueType {
     static final int RDB_TYPE_HASH = 4;
     static final int RDB_TYPE_HASH_LISTPACK = 16;
 
-    /** {@link HashValue}: header, two references, a long. */
-    static final int HASH_OBJECT = 32;
+    /** {@link HashValue}: header and one reference. */
+    static final int HASH_OBJECT = 16;
+    /** A hash's dict form: header, the dict's reference, the running byte count. */
+    static final int DICT_FORM = 24;
     /** {@link Listpack}: header and its array reference. */
     static final int LISTPACK_OBJECT = 16;
     /** {@code Dict}: header, two table references, four ints, a boolean, the seed. */

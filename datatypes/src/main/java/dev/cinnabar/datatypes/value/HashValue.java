@@ -17,25 +17,32 @@ public final class HashValue implements TypedValue {
     /** Above this many bytes a listpack is not grown further (Redis's LISTPACK_MAX_SAFETY_SIZE). */
     public static final long LISTPACK_MAX_SAFETY_SIZE = 1L << 30;
 
-    private Listpack lp;
-    private Dict<byte[]> dict;
-    /** In dict form: the field and value arrays and the entries, without the table. */
-    private long dictBytes;
+    /** A {@link Listpack}, or a {@link DictForm} once converted: one field keeps the object small. */
+    private Object repr;
+
+    /** The dict and the heap bytes of its entries, fields and values (the table apart). */
+    private static final class DictForm {
+        final Dict<byte[]> dict;
+        long bytes;
+
+        DictForm(Dict<byte[]> dict, long bytes) {
+            this.dict = dict;
+            this.bytes = bytes;
+        }
+    }
 
     /** An empty hash in listpack form, as Redis creates one. */
     public HashValue() {
-        this.lp = new Listpack();
+        this.repr = new Listpack();
     }
 
-    private HashValue(Listpack lp, Dict<byte[]> dict, long dictBytes) {
-        this.lp = lp;
-        this.dict = dict;
-        this.dictBytes = dictBytes;
+    private HashValue(Object repr) {
+        this.repr = repr;
     }
 
     /** A hash holding the given listpack (as an RDB file stores it); the listpack is kept. */
     public static HashValue ofListpack(Listpack lp) {
-        return new HashValue(lp, null, 0);
+        return new HashValue(lp);
     }
 
     @Override
@@ -44,21 +51,22 @@ public final class HashValue implements TypedValue {
     }
 
     public boolean isListpack() {
-        return lp != null;
+        return repr instanceof Listpack;
     }
 
     /** The listpack while in that form (for the RDB writer), else null. */
     public Listpack listpack() {
-        return lp;
+        return repr instanceof Listpack ? (Listpack) repr : null;
     }
 
     /** The dict once converted, else null. */
     public Dict<byte[]> dict() {
-        return dict;
+        return repr instanceof DictForm ? ((DictForm) repr).dict : null;
     }
 
     public int size() {
-        return lp != null ? lp.size() / 2 : dict.size();
+        Listpack lp = listpack();
+        return lp != null ? lp.size() / 2 : dict().size();
     }
 
     // ------------------------------------------------------------------ conversion
@@ -68,6 +76,7 @@ public final class HashValue implements TypedValue {
      * is longer than {@code maxValue}, or when they could make the listpack unsafely large.
      */
     public void convertIfLonger(long longest, long sumOfLengths, long maxValue) {
+        Listpack lp = listpack();
         if (lp == null) {
             return;
         }
@@ -78,6 +87,7 @@ public final class HashValue implements TypedValue {
 
     /** Moves every pair into a dict; the listpack is dropped. */
     public void convertToDict() {
+        Listpack lp = listpack();
         if (lp == null) {
             return;
         }
@@ -91,9 +101,7 @@ public final class HashValue implements TypedValue {
             bytes += pairBytes(field.length, value.length);
             p = lp.next(v);
         }
-        this.dict = d;
-        this.dictBytes = bytes;
-        this.lp = null;
+        this.repr = new DictForm(d, bytes);
     }
 
     private static long pairBytes(int fieldLength, int valueLength) {
@@ -107,6 +115,7 @@ public final class HashValue implements TypedValue {
      * a string); false when the field is absent.
      */
     public boolean get(byte[] f, int off, int len, Listpack.Entry out) {
+        Listpack lp = listpack();
         if (lp != null) {
             int p = lp.first();
             if (p < 0) {
@@ -119,7 +128,7 @@ public final class HashValue implements TypedValue {
             lp.get(lp.next(p), out);
             return true;
         }
-        byte[] v = dict.get(f, off, len);
+        byte[] v = dict().get(f, off, len);
         if (v == null) {
             return false;
         }
@@ -128,11 +137,12 @@ public final class HashValue implements TypedValue {
     }
 
     public boolean contains(byte[] f, int off, int len) {
+        Listpack lp = listpack();
         if (lp != null) {
             int p = lp.first();
             return p >= 0 && lp.find(p, f, off, len, 1) >= 0;
         }
-        return dict.find(f, off, len) != null;
+        return dict().find(f, off, len) != null;
     }
 
     /** The value of a field as a new array, or null. */
@@ -157,6 +167,7 @@ public final class HashValue implements TypedValue {
 
     /** Visits every pair: listpack order, or the dict's. The hash must not change meanwhile. */
     public void forEach(PairVisitor visitor) {
+        Listpack lp = listpack();
         Listpack.Entry f = new Listpack.Entry();
         Listpack.Entry v = new Listpack.Entry();
         if (lp != null) {
@@ -167,7 +178,7 @@ public final class HashValue implements TypedValue {
             }
             return;
         }
-        dict.forEach(e -> {
+        dict().forEach(e -> {
             setEntry(f, e.key());
             setEntry(v, e.value());
             visitor.visit(f, v);
@@ -182,10 +193,11 @@ public final class HashValue implements TypedValue {
      * {@code maxEntries} pairs. Returns true when the field existed (an update).
      */
     public boolean set(byte[] f, int foff, int flen, byte[] v, int voff, int vlen, long maxEntries, long maxValue) {
-        if (lp != null && (flen > maxValue || vlen > maxValue)) {
+        if (repr instanceof Listpack && (flen > maxValue || vlen > maxValue)) {
             convertToDict();
         }
-        if (lp != null) {
+        if (repr instanceof Listpack) {
+            Listpack lp = (Listpack) repr;
             int p = lp.first();
             if (p >= 0) {
                 p = lp.find(p, f, foff, flen, 1);
@@ -201,15 +213,16 @@ public final class HashValue implements TypedValue {
             }
             return false;
         }
-        Dict.Entry<byte[]> e = dict.findOrCreate(f, foff, flen);
+        DictForm df = (DictForm) repr;
+        Dict.Entry<byte[]> e = df.dict.findOrCreate(f, foff, flen);
         byte[] value = Arrays.copyOfRange(v, voff, voff + vlen);
         if (e.value() != null) {
-            dictBytes += JvmSizes.byteArray(vlen) - JvmSizes.byteArray(e.value().length);
+            df.bytes += JvmSizes.byteArray(vlen) - JvmSizes.byteArray(e.value().length);
             e.value(value);
             return true;
         }
         e.value(value);
-        dictBytes += pairBytes(flen, vlen);
+        df.bytes += pairBytes(flen, vlen);
         return false;
     }
 
@@ -219,7 +232,8 @@ public final class HashValue implements TypedValue {
 
     /** Removes a field; true when it was there. A dict that became sparse starts shrinking. */
     public boolean delete(byte[] f, int off, int len) {
-        if (lp != null) {
+        if (repr instanceof Listpack) {
+            Listpack lp = (Listpack) repr;
             int p = lp.first();
             if (p < 0) {
                 return false;
@@ -231,12 +245,13 @@ public final class HashValue implements TypedValue {
             lp.deleteRange(p, 2);
             return true;
         }
-        Dict.Entry<byte[]> e = dict.remove(f, off, len);
+        DictForm df = (DictForm) repr;
+        Dict.Entry<byte[]> e = df.dict.remove(f, off, len);
         if (e == null) {
             return false;
         }
-        dictBytes -= pairBytes(e.key().length, e.value().length);
-        dict.shrinkIfSparse();
+        df.bytes -= pairBytes(e.key().length, e.value().length);
+        df.dict.shrinkIfSparse();
         return true;
     }
 
@@ -247,6 +262,7 @@ public final class HashValue implements TypedValue {
      * without a count picks one.
      */
     public void randomPair(RandomGenerator random, Listpack.Entry field, Listpack.Entry value) {
+        Listpack lp = listpack();
         if (lp != null) {
             int i = random.nextInt(size());
             int p = lp.seek(2L * i);
@@ -256,7 +272,7 @@ public final class HashValue implements TypedValue {
             }
             return;
         }
-        Dict.Entry<byte[]> e = dict.fairRandomEntry(random);
+        Dict.Entry<byte[]> e = dict().fairRandomEntry(random);
         setEntry(field, e.key());
         if (value != null) {
             setEntry(value, e.value());
@@ -270,7 +286,7 @@ public final class HashValue implements TypedValue {
     public long scanDict(long cursor, PairVisitor visitor) {
         Listpack.Entry f = new Listpack.Entry();
         Listpack.Entry v = new Listpack.Entry();
-        return dict.scan(cursor, e -> {
+        return dict().scan(cursor, e -> {
             setEntry(f, e.key());
             setEntry(v, e.value());
             visitor.visit(f, v);
@@ -281,20 +297,23 @@ public final class HashValue implements TypedValue {
 
     /** Heap bytes, O(1). */
     long heapSize() {
-        if (lp != null) {
-            return HashType.HASH_OBJECT + HashType.LISTPACK_OBJECT + JvmSizes.byteArray(lp.capacity());
+        if (repr instanceof Listpack) {
+            return HashType.HASH_OBJECT + HashType.LISTPACK_OBJECT + JvmSizes.byteArray(((Listpack) repr).capacity());
         }
-        int table = dict.isRehashing() ? dict.tableLength(1) : dict.tableLength(0);
-        return HashType.HASH_OBJECT + HashType.DICT_OBJECT + (table > 0 ? JvmSizes.referenceArray(table) : 0)
-                + dictBytes;
+        DictForm df = (DictForm) repr;
+        int table = df.dict.isRehashing() ? df.dict.tableLength(1) : df.dict.tableLength(0);
+        return HashType.HASH_OBJECT + HashType.DICT_FORM + HashType.DICT_OBJECT
+                + (table > 0 ? JvmSizes.referenceArray(table) : 0) + df.bytes;
     }
 
     HashValue duplicate() {
+        Listpack lp = listpack();
         if (lp != null) {
-            return new HashValue(lp.duplicate(), null, 0);
+            return new HashValue(lp.duplicate());
         }
+        DictForm df = (DictForm) repr;
         Dict<byte[]> d = new Dict<>();
-        dict.forEach(e -> d.put(e.key().clone(), e.value().clone()));
-        return new HashValue(null, d, dictBytes);
+        df.dict.forEach(e -> d.put(e.key().clone(), e.value().clone()));
+        return new HashValue(new DictForm(d, df.bytes));
     }
 }

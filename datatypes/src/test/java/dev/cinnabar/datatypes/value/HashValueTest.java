@@ -35,7 +35,7 @@ class HashValueTest {
         if (h.isListpack()) {
             return HashType.HASH_OBJECT + HashType.LISTPACK_OBJECT + JvmSizes.byteArray(h.listpack().capacity());
         }
-        long[] sum = {HashType.HASH_OBJECT + HashType.DICT_OBJECT};
+        long[] sum = {HashType.HASH_OBJECT + HashType.DICT_FORM + HashType.DICT_OBJECT};
         int table = h.dict().isRehashing() ? h.dict().tableLength(1) : h.dict().tableLength(0);
         sum[0] += table > 0 ? JvmSizes.referenceArray(table) : 0;
         h.dict().forEach(e -> sum[0] += JvmSizes.DICT_ENTRY + JvmSizes.byteArray(e.key().length)

@@ -418,8 +418,26 @@ public final class HashCommands implements CommandFamily {
             } else {
                 w.array((int) length);
             }
+            // A listpack is walked once for its fields' offsets, not once per pick.
+            Listpack lp = h.listpack();
+            int[] fields = null;
+            if (lp != null) {
+                fields = new int[(int) size];
+                int n = 0;
+                for (int p = lp.first(); p >= 0; p = lp.next(lp.next(p))) {
+                    fields[n++] = p;
+                }
+            }
             for (long i = 0; i < count; i++) {
-                h.randomPair(random, f, withValues ? v : null);
+                if (fields != null) {
+                    int p = fields[random.nextInt(fields.length)];
+                    lp.get(p, f);
+                    if (withValues) {
+                        lp.get(lp.next(p), v);
+                    }
+                } else {
+                    h.randomPair(random, f, withValues ? v : null);
+                }
                 pair(w, f, withValues ? v : null, resp3);
                 if (w.discarding()) {
                     break;
