@@ -124,6 +124,20 @@ public final class Dict<V> {
         return t == null ? 0 : t.length;
     }
 
+    /** Entries in the main table (0) or in the table being filled (1): DEBUG HTSTATS. */
+    public int used(int which) {
+        return which == 0 ? used0 : used1;
+    }
+
+    /** How many entries chain from {@code bucket} of table {@code which}: DEBUG HTSTATS. */
+    public int chainLength(int which, int bucket) {
+        int n = 0;
+        for (Entry<V> e = (which == 0 ? table0 : table1)[bucket]; e != null; e = e.next) {
+            n++;
+        }
+        return n;
+    }
+
     public boolean isRehashing() {
         return rehashIndex != -1;
     }

@@ -1,5 +1,6 @@
 package dev.cinnabar.datatypes.value;
 
+import dev.cinnabar.datatypes.Dict;
 import dev.cinnabar.datatypes.Listpack;
 
 /**
@@ -91,6 +92,16 @@ public final class HashType extends ValueType {
     @Override
     public boolean isEmpty(Object value) {
         return ((HashValue) value).size() == 0;
+    }
+
+    @Override
+    public Dict<?> hashTable(Object value) {
+        return ((HashValue) value).dict();
+    }
+
+    @Override
+    public Listpack listpack(Object value) {
+        return ((HashValue) value).listpack();
     }
 
     @Override

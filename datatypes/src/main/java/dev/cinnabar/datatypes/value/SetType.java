@@ -1,5 +1,7 @@
 package dev.cinnabar.datatypes.value;
 
+import dev.cinnabar.datatypes.Dict;
+
 /**
  * The set type ({@link SetValue}): OBJECT ENCODING {@code intset} or {@code hashtable}, saved
  * in the RDB as the intset blob (type 11) or as a count followed by each member (type 2).
@@ -70,6 +72,11 @@ public final class SetType extends ValueType {
     @Override
     public boolean isEmpty(Object value) {
         return ((SetValue) value).size() == 0;
+    }
+
+    @Override
+    public Dict<?> hashTable(Object value) {
+        return ((SetValue) value).dict();
     }
 
     @Override

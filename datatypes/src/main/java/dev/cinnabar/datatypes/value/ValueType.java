@@ -1,5 +1,8 @@
 package dev.cinnabar.datatypes.value;
 
+import dev.cinnabar.datatypes.Dict;
+import dev.cinnabar.datatypes.Listpack;
+
 /**
  * One kind of value the keyspace holds, as Redis's TYPE names it: everything the server, and
  * later the RDB writer, needs to know about a stored value without knowing which type it is.
@@ -87,6 +90,19 @@ public abstract class ValueType {
      */
     public long freeEffort(Object value) {
         return 1;
+    }
+
+    /**
+     * The hash table the value is in its current encoding (a hashtable set or hash), or null:
+     * what DEBUG HTSTATS-KEY describes.
+     */
+    public Dict<?> hashTable(Object value) {
+        return null;
+    }
+
+    /** The listpack the value is in its current encoding, or null: what DEBUG LISTPACK prints. */
+    public Listpack listpack(Object value) {
+        return null;
     }
 
     /** OBJECT REFCOUNT: 1, except for values many keys share. */

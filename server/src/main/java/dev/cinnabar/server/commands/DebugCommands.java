@@ -15,7 +15,8 @@ import dev.cinnabar.server.log.ServerLog;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * DEBUG: OBJECT, SLEEP, SET-ACTIVE-EXPIRE, CHANGE-REPL-ID, PAUSE-CRON and HELP here; POPULATE,
+ * DEBUG: OBJECT, SLEEP, SET-ACTIVE-EXPIRE, CHANGE-REPL-ID, PAUSE-CRON and HELP here; HTSTATS,
+ * HTSTATS-KEY and LISTPACK in {@code DebugEncodings}; POPULATE,
  * DIGEST, DIGEST-VALUE, PROTOCOL, ERROR, STRINGMATCH-TEST, CONFIG-REWRITE-FORCE-ALL and
  * REPLYBUFFER each in a class of its own ({@code Debug*}). DEBUG is a plain command that reads
  * its subcommand itself, as in Redis, where a subcommand with the wrong number of arguments gets
@@ -39,6 +40,10 @@ public final class DebugCommands implements CommandFamily {
         "ERROR <string>",
         "    Return a Redis protocol error with <string> as message. Useful for clients",
         "    unit tests to simulate Redis errors.",
+        "HTSTATS <dbid>",
+        "    Return hash table statistics of the specified Redis database.",
+        "HTSTATS-KEY <key>",
+        "    Like HTSTATS but for the hash table stored at <key>'s value.",
         "OBJECT <key>",
         "    Show low level info about `key` and associated value.",
         "POPULATE <count> [<prefix>] [<size>]",
@@ -58,6 +63,8 @@ public final class DebugCommands implements CommandFamily {
         "    Stop the server for <seconds>. Decimals allowed.",
         "STRINGMATCH-TEST",
         "    Run a fuzz tester against the stringmatchlen() function.",
+        "LISTPACK <key>",
+        "    Show low level info about the listpack encoding of <key>.",
         "PAUSE-CRON <0|1>",
         "    Stop periodic cron job processing.",
         "REPLYBUFFER PEAK-RESET-TIME <NEVER||RESET|time>",
@@ -81,6 +88,12 @@ public final class DebugCommands implements CommandFamily {
             Help.reply(c, HELP);
         } else if (n == 3 && a.is(1, "object")) {
             object(c);
+        } else if (n == 3 && a.is(1, "htstats")) {
+            DebugEncodings.htstats(c);
+        } else if (n == 3 && a.is(1, "htstats-key")) {
+            DebugEncodings.htstatsKey(c);
+        } else if (n == 3 && a.is(1, "listpack")) {
+            DebugEncodings.listpack(c);
         } else if (n == 3 && a.is(1, "sleep")) {
             sleep(c);
         } else if (n == 3 && a.is(1, "set-active-expire")) {

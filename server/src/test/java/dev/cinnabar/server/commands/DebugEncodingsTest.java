@@ -1,0 +1,44 @@
+package dev.cinnabar.server.commands;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cinnabar.server.testing.EngineHarness;
+import org.junit.jupiter.api.Test;
+
+/** DEBUG HTSTATS, HTSTATS-KEY and LISTPACK; the fixed texts are redis-server 7.0.15's. */
+class DebugEncodingsTest {
+    private final EngineHarness h = DebugCommandsTest.harness("yes");
+
+    @Test
+    void anEmptyDatabaseHasNoStats() {
+        String empty = "Hash table 0 stats (main hash table):\nNo stats available for empty dictionaries\n";
+        String text = "[Dictionary HT]\n" + empty + "[Expires HT]\n" + empty;
+        assertEquals("$" + text.length() + "\r\n" + text + "\r\n", h.call("DEBUG", "HTSTATS", "3"));
+        assertEquals("-ERR Out of range database\r\n", h.call("DEBUG", "HTSTATS", "16"));
+    }
+
+    @Test
+    void aFullerTableShowsItsChains() {
+        for (int i = 0; i < 100; i++) {
+            h.call("SADD", "s", "m" + i);
+        }
+        String reply = h.call("DEBUG", "HTSTATS-KEY", "s");
+        assertTrue(reply.contains("Hash table 0 stats (main hash table):\n table size: 128\n number of elements: 100\n"),
+                reply);
+        assertTrue(reply.contains(" Chain length distribution:\n   0: "), reply);
+        h.call("HELLO", "3");
+        assertTrue(h.call("DEBUG", "HTSTATS-KEY", "s").startsWith("="), "a verbatim string in RESP3");
+    }
+
+    @Test
+    void listpacksOnly() {
+        h.call("HSET", "h", "f", "v");
+        assertEquals("+Listpack structure printed on stdout\r\n", h.call("DEBUG", "LISTPACK", "h"));
+        h.call("RPUSH", "l", "a");
+        assertEquals("-ERR Not a listpack encoded object.\r\n", h.call("DEBUG", "LISTPACK", "l"));
+        assertEquals("-ERR The value stored at the specified key is not represented using an hash table\r\n",
+                h.call("DEBUG", "HTSTATS-KEY", "h"));
+        assertEquals("-ERR no such key\r\n", h.call("DEBUG", "LISTPACK", "nokey"));
+    }
+}
