@@ -30,7 +30,12 @@ public final class HashType extends ValueType {
 
     @Override
     public String encoding(Object value) {
-        return ((HashValue) value).isListpack() ? "listpack" : "hashtable";
+        HashValue h = (HashValue) value;
+        if (!h.isListpack()) {
+            return "hashtable";
+        }
+        // Redis 7.4 keeps a listpack hash that field expiry touched as listpackex.
+        return h.hasExpiries() ? "listpackex" : "listpack";
     }
 
     @Override
