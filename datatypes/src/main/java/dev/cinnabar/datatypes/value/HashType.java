@@ -15,8 +15,8 @@ public final class HashType extends ValueType {
     static final int RDB_TYPE_HASH = 4;
     static final int RDB_TYPE_HASH_LISTPACK = 16;
 
-    /** {@link HashValue}: header and one reference. */
-    static final int HASH_OBJECT = 16;
+    /** {@link HashValue}: header and two references (the pairs, the field expiry times). */
+    static final int HASH_OBJECT = 24;
     /** A hash's dict form: header, the dict's reference, the running byte count. */
     static final int DICT_FORM = 24;
     /** {@link Listpack}: header and its array reference. */

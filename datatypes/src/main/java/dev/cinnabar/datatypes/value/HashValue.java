@@ -283,6 +283,11 @@ public final class HashValue implements TypedValue {
         return ttls != null;
     }
 
+    /** The expiry times, or null (for tests). */
+    FieldExpiries expiries() {
+        return ttls;
+    }
+
     /** Makes the hash one that can hold field expiry times (Redis converts listpack to listpackex). */
     public void enableExpiries() {
         if (ttls == null) {
