@@ -322,4 +322,95 @@ class HashTtlCommandsTest {
         assertEquals("-ERR Mandatory argument FIELDS is missing or not at the right position\r\n",
                 h.call("HGETDEL", "h", "FIELD", "1", "b"));
     }
+
+    @Test
+    void readsSkipExpiredFieldsInEveryEncoding() {
+        h.call("CONFIG", "SET", "hash-max-listpack-entries", "2");
+        h.call("HSET", "h", "a", "1", "b", "2", "c", "3");
+        assertEquals("$9\r\nhashtable\r\n", h.call("OBJECT", "ENCODING", "h"));
+        h.call("HPEXPIRE", "h", "10", "FIELDS", "2", "a", "b");
+        h.clock.advance(11);
+        assertEquals("*2\r\n$1\r\n0\r\n*2\r\n$1\r\nc\r\n$1\r\n3\r\n", h.call("HSCAN", "h", "0"));
+        assertEquals("*1\r\n$1\r\n3\r\n", h.call("HVALS", "h"));
+        List<String> out = record();
+        assertEquals("*3\r\n$-1\r\n$1\r\n3\r\n$-1\r\n", h.call("HMGET", "h", "a", "c", "b"));
+        // One command's deletions go together, as a command's lazy key expiry does.
+        assertEquals(List.of("MULTI", "HDEL h a", "HDEL h b", "EXEC"), out);
+        assertEquals(":1\r\n", h.call("HLEN", "h"));
+    }
+
+    @Test
+    void hrandfieldDeletesExpiredFieldsFirst() {
+        h.call("HSET", "h", "a", "1", "b", "2");
+        h.call("HPEXPIRE", "h", "10", "FIELDS", "1", "a");
+        h.clock.advance(11);
+        List<String> out = record();
+        assertEquals("*2\r\n$1\r\nb\r\n$1\r\nb\r\n", h.call("HRANDFIELD", "h", "-2"));
+        assertEquals(List.of("HDEL h a"), out);
+        h.call("HPEXPIRE", "h", "10", "FIELDS", "1", "b");
+        h.clock.advance(11);
+        assertEquals("*0\r\n", h.call("HRANDFIELD", "h", "3"));
+        assertEquals(":0\r\n", h.call("EXISTS", "h"));
+        h.call("HSET", "g", "a", "1");
+        h.call("HPEXPIRE", "g", "10", "FIELDS", "1", "a");
+        h.clock.advance(11);
+        assertEquals("$-1\r\n", h.call("HRANDFIELD", "g"));
+        assertEquals(":0\r\n", h.call("EXISTS", "g"));
+    }
+
+    @Test
+    void withoutExpiryExpiredFieldsStayButReadAsAbsent() {
+        // A replica: fields go only when the master's HDEL comes; a past time sets the field's time.
+        h.call("HSET", "h", "a", "1", "b", "2");
+        h.call("HPEXPIRE", "h", "10", "FIELDS", "1", "a");
+        h.clock.advance(11);
+        h.server.keyspace().expiryEnabled(false);
+        assertEquals("$-1\r\n", h.call("HGET", "h", "a"));
+        assertEquals(":2\r\n", h.call("HLEN", "h"));
+        assertEquals(ints(1), h.call("HPEXPIRE", "h", "0", "FIELDS", "1", "b"));
+        cron();
+        assertEquals(":2\r\n", h.call("HLEN", "h"));
+        h.server.keyspace().expiryEnabled(true);
+        cron();
+        assertEquals(":0\r\n", h.call("EXISTS", "h"));
+    }
+
+    @Test
+    void resp3Replies() {
+        h.client.reply.protocol(3);
+        h.call("HSET", "h", "a", "1", "b", "2");
+        assertEquals(ints(1, -2), h.call("HPEXPIRE", "h", "1500", "FIELDS", "2", "a", "zz"));
+        assertEquals(ints(2, -1), h.call("HTTL", "h", "FIELDS", "2", "a", "b"));
+        assertEquals(ints(1500), h.call("HPTTL", "h", "FIELDS", "1", "a"));
+        assertEquals("*2\r\n$1\r\n1\r\n_\r\n", h.call("HGETDEL", "h", "FIELDS", "2", "a", "zz"));
+        assertEquals(":1\r\n", h.call("HSETEX", "h", "KEEPTTL", "FIELDS", "1", "b", "3"));
+        assertEquals("%1\r\n$1\r\nb\r\n$1\r\n3\r\n", h.call("HGETALL", "h"));
+    }
+
+    @Test
+    void activeExpiryFollowsKeysAcrossSwapdbFlushAndOverwrite() {
+        h.call("HSET", "h", "a", "1", "b", "2");
+        h.call("HPEXPIRE", "h", "10", "FIELDS", "1", "a");
+        h.call("SWAPDB", "0", "1");
+        h.call("HSET", "gone", "a", "1", "b", "2");
+        h.call("HPEXPIRE", "gone", "10", "FIELDS", "1", "a");
+        h.call("SET", "gone", "string now");
+        h.call("HSET", "del", "a", "1", "b", "2");
+        h.call("HPEXPIRE", "del", "10", "FIELDS", "1", "a");
+        h.call("DEL", "del");
+        h.call("HSET", "del", "a", "1", "b", "2");
+        List<String> dbs = new ArrayList<>();
+        h.server.propagation().addSink((db, cmd) -> dbs.add(db + " " + cmd.latin1(0) + (cmd.count() > 1 ? " " + cmd.latin1(1) : "")));
+        h.clock.advance(11);
+        cron();
+        assertEquals(List.of("1 HDEL h"), dbs);
+        assertEquals(":2\r\n", h.call("HLEN", "del"));
+        h.call("SELECT", "1");
+        assertEquals(":1\r\n", h.call("HLEN", "h"));
+        h.call("HPEXPIRE", "h", "10", "FIELDS", "1", "b");
+        h.call("FLUSHALL");
+        h.clock.advance(11);
+        cron();
+        assertEquals(1, dbs.stream().filter(x -> x.contains("HDEL")).count());
+    }
 }
