@@ -73,14 +73,26 @@ public final class HashType extends ValueType {
         return OBJ_HASH;
     }
 
-    /** Each pair mixed (field, then value) into a fresh digest, the pairs joined by XOR. */
+    private static final byte[] HEXPIRE_MARK = "!!hexpire!!".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /**
+     * Each pair mixed (field, then value) into a fresh digest, the pairs joined by XOR; a field
+     * with an expiry time has a mark XORed into its pair's digest (not the time), as in Redis 7.4.
+     */
     @Override
     public void digest(Object value, ValueDigest digest) {
         ValueDigest pair = new ValueDigest();
-        ((HashValue) value).forEach((f, v) -> {
+        HashValue h = (HashValue) value;
+        h.forEach((f, v) -> {
             pair.reset();
             mix(pair, f);
             mix(pair, v);
+            if (h.expiringCount() > 0) {
+                byte[] fb = f.toBytes();
+                if (h.expireTime(fb, 0, fb.length) != FieldExpiries.NONE) {
+                    pair.xor(HEXPIRE_MARK);
+                }
+            }
             digest.xor(pair);
         });
     }

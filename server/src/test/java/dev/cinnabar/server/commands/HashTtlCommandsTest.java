@@ -413,4 +413,18 @@ class HashTtlCommandsTest {
         cron();
         assertEquals(1, dbs.stream().filter(x -> x.contains("HDEL")).count());
     }
+
+    @Test
+    void digestMarksFieldsWithATimeButNotTheTime() {
+        EngineHarness h = DebugCommandsTest.harness("yes");
+        h.call("HSET", "h", "a", "1", "b", "2");
+        String plain = h.call("DEBUG", "DIGEST-VALUE", "h");
+        h.call("HEXPIRE", "h", "100", "FIELDS", "1", "a");
+        String timed = h.call("DEBUG", "DIGEST-VALUE", "h");
+        assertEquals(false, plain.equals(timed));
+        h.call("HEXPIRE", "h", "200", "FIELDS", "1", "a");
+        assertEquals(timed, h.call("DEBUG", "DIGEST-VALUE", "h"));
+        h.call("HPERSIST", "h", "FIELDS", "1", "a");
+        assertEquals(plain, h.call("DEBUG", "DIGEST-VALUE", "h"));
+    }
 }
