@@ -476,8 +476,10 @@ public final class HashTtlCommands implements CommandFamily {
             }
             replyValue(c, v);
             if (persist) {
-                h.persist(f, off, len);
-                updated++;
+                // Redis 8.0 counts only the fields that had a time.
+                if (h.persist(f, off, len)) {
+                    updated++;
+                }
             } else if (timed) {
                 if (alreadyExpired(c, when)) {
                     h.delete(f, off, len);

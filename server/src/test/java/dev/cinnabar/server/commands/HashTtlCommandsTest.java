@@ -255,6 +255,9 @@ class HashTtlCommandsTest {
         assertEquals("*1\r\n$1\r\n1\r\n", h.call("HGETEX", "h", "PERSIST", "FIELDS", "1", "a"));
         assertEquals("HPERSIST h FIELDS 1 a", out.get(1));
         assertEquals(ints(-1), h.call("HTTL", "h", "FIELDS", "1", "a"));
+        // PERSIST of fields without a time changes nothing: not propagated.
+        assertEquals("*1\r\n$1\r\n1\r\n", h.call("HGETEX", "h", "PERSIST", "FIELDS", "1", "a"));
+        assertEquals(2, out.size());
         assertEquals("*1\r\n$1\r\n2\r\n", h.call("HGETEX", "h", "PXAT", "1", "FIELDS", "1", "b"));
         assertEquals("HDEL h b", out.get(2));
         assertEquals(3, out.size());
