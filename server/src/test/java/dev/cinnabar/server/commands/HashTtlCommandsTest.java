@@ -430,4 +430,24 @@ class HashTtlCommandsTest {
         h.call("HPERSIST", "h", "FIELDS", "1", "a");
         assertEquals(plain, h.call("DEBUG", "DIGEST-VALUE", "h"));
     }
+
+    @Test
+    void memoryFollowsTheTimesAndNoOpsCountNothing() {
+        h.call("HSET", "h", "a", "1");
+        long plain = Long.parseLong(h.call("MEMORY", "USAGE", "h").replaceAll("[^0-9]", ""));
+        h.call("HEXPIRE", "h", "100", "FIELDS", "1", "a");
+        long timed = Long.parseLong(h.call("MEMORY", "USAGE", "h").replaceAll("[^0-9]", ""));
+        assertEquals(true, timed > plain, plain + " then " + timed);
+        long before = changes();
+        assertEquals(ints(0), h.call("HEXPIRE", "h", "50", "GT", "FIELDS", "1", "a"));
+        assertEquals(before, changes());
+    }
+
+    @Test
+    void hsetexWithAPastTimeOnANewKeyLeavesNoKey() {
+        List<String> out = record();
+        assertEquals(":1\r\n", h.call("HSETEX", "h", "EXAT", "1", "FIELDS", "1", "a", "1"));
+        assertEquals(":0\r\n", h.call("EXISTS", "h"));
+        assertEquals(List.of("HDEL h a"), out);
+    }
 }
