@@ -43,9 +43,7 @@ public final class HashTtlCommands implements CommandFamily {
     private static final byte[] HDEL = bytes("HDEL");
     private static final byte[] HPEXPIREAT = bytes("HPEXPIREAT");
     private static final byte[] HPERSIST = bytes("HPERSIST");
-    private static final byte[] HSET = bytes("HSET");
     private static final byte[] PXAT = bytes("PXAT");
-    private static final byte[] FIELDS = bytes("FIELDS");
 
     private static final int NX = 1;
     private static final int XX = 2;
