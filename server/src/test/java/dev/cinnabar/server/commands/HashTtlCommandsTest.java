@@ -450,4 +450,13 @@ class HashTtlCommandsTest {
         assertEquals(":0\r\n", h.call("EXISTS", "h"));
         assertEquals(List.of("HDEL h a"), out);
     }
+
+    @Test
+    void commandInfoDescribesThem() {
+        String info = h.call("COMMAND", "INFO", "hexpire", "httl", "hsetex");
+        assertEquals(true, info.startsWith("*3\r\n*10\r\n$7\r\nhexpire\r\n:-6\r\n*3\r\n+write\r\n+denyoom\r\n+fast\r\n"), info);
+        assertEquals(true, info.contains("$4\r\nhttl\r\n:-5\r\n*2\r\n+readonly\r\n+fast\r\n"), info);
+        String docs = h.call("COMMAND", "DOCS", "hgetex");
+        assertEquals(true, docs.contains("8.0.0") && docs.contains("PERSIST"), docs);
+    }
 }
