@@ -39,7 +39,10 @@ class CommandInfoIT {
             // Added in Redis 7.2; clients such as redis-py and Lettuce send it when they connect.
             "client|setinfo",
             // Added in Redis 7.2; issue 3 asks for it (reads that leave keys' LRU/LFU data alone).
-            "client|no-touch");
+            "client|no-touch",
+            // Hash field expiration: Redis 7.4 (the first eight) and Redis 8.0 (the last three).
+            "hexpire", "hpexpire", "hexpireat", "hpexpireat", "httl", "hpttl", "hexpiretime", "hpexpiretime",
+            "hpersist", "hgetex", "hsetex", "hgetdel");
 
     private List<String> names;
 

@@ -175,6 +175,14 @@ class PropagationIT {
         }
     }
 
+    /**
+     * Write commands the reference, Redis 7.0, does not have (hash field expiration, from Redis
+     * 7.4 and 8.0): a scenario could only show an error there. Their propagation is tested in
+     * process instead (HashTtlCommandsTest in server, with a recording sink).
+     */
+    private static final Set<String> NOT_IN_REDIS_7_0 = Set.of(
+            "hexpire", "hpexpire", "hexpireat", "hpexpireat", "hpersist", "hgetex", "hsetex", "hgetdel");
+
     /** Every command Cinnabar marks write or may_replicate appears in some scenario. */
     @Test
     void corpusCoversEveryWriteCommand() throws IOException {
@@ -186,6 +194,7 @@ class PropagationIT {
         }
         Set<String> writes = cinnabarWriteCommands();
         assertTrue(writes.size() >= 30, "found only " + writes + " in Cinnabar's command metadata");
+        writes.removeAll(NOT_IN_REDIS_7_0);
         Set<String> missing = new TreeSet<>(writes);
         missing.removeAll(used);
         assertEquals(Set.of(), missing, "write commands no propagation scenario uses");

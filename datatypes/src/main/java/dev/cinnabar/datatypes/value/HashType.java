@@ -16,8 +16,8 @@ public final class HashType extends ValueType {
     static final int RDB_TYPE_HASH = 4;
     static final int RDB_TYPE_HASH_LISTPACK = 16;
 
-    /** {@link HashValue}: header and one reference. */
-    static final int HASH_OBJECT = 16;
+    /** {@link HashValue}: header and two references (the pairs, the field expiry times). */
+    static final int HASH_OBJECT = 24;
     /** A hash's dict form: header, the dict's reference, the running byte count. */
     static final int DICT_FORM = 24;
     /** {@link Listpack}: header and its array reference. */
@@ -31,7 +31,12 @@ public final class HashType extends ValueType {
 
     @Override
     public String encoding(Object value) {
-        return ((HashValue) value).isListpack() ? "listpack" : "hashtable";
+        HashValue h = (HashValue) value;
+        if (!h.isListpack()) {
+            return "hashtable";
+        }
+        // Redis 7.4 keeps a listpack hash that field expiry touched as listpackex.
+        return h.hasExpiries() ? "listpackex" : "listpack";
     }
 
     @Override
@@ -69,14 +74,26 @@ public final class HashType extends ValueType {
         return OBJ_HASH;
     }
 
-    /** Each pair mixed (field, then value) into a fresh digest, the pairs joined by XOR. */
+    private static final byte[] HEXPIRE_MARK = "!!hexpire!!".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /**
+     * Each pair mixed (field, then value) into a fresh digest, the pairs joined by XOR; a field
+     * with an expiry time has a mark XORed into its pair's digest (not the time), as in Redis 7.4.
+     */
     @Override
     public void digest(Object value, ValueDigest digest) {
         ValueDigest pair = new ValueDigest();
-        ((HashValue) value).forEach((f, v) -> {
+        HashValue h = (HashValue) value;
+        h.forEach((f, v) -> {
             pair.reset();
             mix(pair, f);
             mix(pair, v);
+            if (h.expiringCount() > 0) {
+                byte[] fb = f.toBytes();
+                if (h.expireTime(fb, 0, fb.length) != FieldExpiries.NONE) {
+                    pair.xor(HEXPIRE_MARK);
+                }
+            }
             digest.xor(pair);
         });
     }

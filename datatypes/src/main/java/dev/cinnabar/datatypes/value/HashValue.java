@@ -19,6 +19,12 @@ public final class HashValue implements TypedValue {
 
     /** A {@link Listpack}, or a {@link DictForm} once converted: one field keeps the object small. */
     private Object repr;
+    /**
+     * The fields' expiry times (Redis 7.4), null until a field-expiry command first touches the
+     * hash: from then on a listpack hash is Redis's {@code listpackex}, whose pairs are kept in
+     * its order (fields with a time first, earliest first, then those without).
+     */
+    private FieldExpiries ttls;
 
     /** The dict and the heap bytes of its entries, fields and values (the table apart). */
     private static final class DictForm {
@@ -193,6 +199,18 @@ public final class HashValue implements TypedValue {
      * {@code maxEntries} pairs. Returns true when the field existed (an update).
      */
     public boolean set(byte[] f, int foff, int flen, byte[] v, int voff, int vlen, long maxEntries, long maxValue) {
+        return set(f, foff, flen, v, voff, vlen, maxEntries, maxValue, false);
+    }
+
+    /**
+     * {@link #set(byte[], int, int, byte[], int, int, long, long)}; the field's expiry time is
+     * dropped unless {@code keepTtl} (HINCRBY keeps it, HSET does not, as in Redis 7.4).
+     */
+    public boolean set(byte[] f, int foff, int flen, byte[] v, int voff, int vlen, long maxEntries, long maxValue,
+            boolean keepTtl) {
+        if (ttls != null && !keepTtl && ttls.remove(f, foff, flen) && repr instanceof Listpack) {
+            reposition(f, foff, flen);
+        }
         if (repr instanceof Listpack && (flen > maxValue || vlen > maxValue)) {
             convertToDict();
         }
@@ -232,6 +250,9 @@ public final class HashValue implements TypedValue {
 
     /** Removes a field; true when it was there. A dict that became sparse starts shrinking. */
     public boolean delete(byte[] f, int off, int len) {
+        if (ttls != null) {
+            ttls.remove(f, off, len);
+        }
         if (repr instanceof Listpack) {
             Listpack lp = (Listpack) repr;
             int p = lp.first();
@@ -253,6 +274,117 @@ public final class HashValue implements TypedValue {
         df.bytes -= pairBytes(e.key().length, e.value().length);
         df.dict.shrinkIfSparse();
         return true;
+    }
+
+    // ------------------------------------------------------------------ field expiry
+
+    /** True once a field-expiry command touched the hash (a listpack one is then {@code listpackex}). */
+    public boolean hasExpiries() {
+        return ttls != null;
+    }
+
+    /** The expiry times, or null (for tests). */
+    FieldExpiries expiries() {
+        return ttls;
+    }
+
+    /** Makes the hash one that can hold field expiry times (Redis converts listpack to listpackex). */
+    public void enableExpiries() {
+        if (ttls == null) {
+            ttls = new FieldExpiries();
+        }
+    }
+
+    /** The field's expiry time in Unix ms, or {@link FieldExpiries#NONE}. */
+    public long expireTime(byte[] f, int off, int len) {
+        return ttls == null ? FieldExpiries.NONE : ttls.get(f, off, len);
+    }
+
+    /** True when the field has a time before {@code now} (a field lives through its own millisecond). */
+    public boolean isExpired(byte[] f, int off, int len, long now) {
+        long when = expireTime(f, off, len);
+        return when != FieldExpiries.NONE && when < now;
+    }
+
+    /** The earliest expiry time of any field, or {@link FieldExpiries#NONE}. */
+    public long minExpireTime() {
+        return ttls == null ? FieldExpiries.NONE : ttls.min();
+    }
+
+    /** The number of fields with an expiry time. */
+    public int expiringCount() {
+        return ttls == null ? 0 : ttls.size();
+    }
+
+    /** The fields whose time is below {@code limit}, earliest first, at most {@code max}. */
+    public byte[][] fieldsExpiringBelow(long limit, int max) {
+        return ttls == null ? new byte[0][] : ttls.below(limit, max);
+    }
+
+    /** The number of fields not expired at {@code now}. */
+    public int liveSize(long now) {
+        return ttls == null ? size() : size() - ttls.countBelow(now);
+    }
+
+    /** Sets the expiry time of a field the hash holds ({@link #enableExpiries} first). */
+    public void setExpireTime(byte[] f, int off, int len, long when) {
+        ttls.put(f, off, len, when);
+        if (repr instanceof Listpack) {
+            reposition(f, off, len);
+        }
+    }
+
+    /** Drops the field's expiry time; true when it had one. */
+    public boolean persist(byte[] f, int off, int len) {
+        if (ttls == null || !ttls.remove(f, off, len)) {
+            return false;
+        }
+        if (repr instanceof Listpack) {
+            reposition(f, off, len);
+        }
+        return true;
+    }
+
+    /**
+     * Moves a field of the listpack to its place in Redis's listpackex order: before the first
+     * field whose time is not earlier, or without a time; at the end when it has none.
+     */
+    private void reposition(byte[] f, int off, int len) {
+        Listpack lp = (Listpack) repr;
+        int p = lp.first();
+        if (p < 0 || (p = lp.find(p, f, off, len, 1)) < 0) {
+            return;
+        }
+        byte[] value = lp.getBytes(lp.next(p));
+        lp.deleteRange(p, 2);
+        long when = ttls.get(f, off, len);
+        if (when != FieldExpiries.NONE) {
+            for (int q = lp.first(); q >= 0; q = lp.next(lp.next(q))) {
+                byte[] other = lp.getBytes(q);
+                long t = ttls.get(other, 0, other.length);
+                if (t == FieldExpiries.NONE || t >= when) {
+                    int at = lp.insert(q, Listpack.BEFORE, f, off, len);
+                    lp.insert(at, Listpack.AFTER, value);
+                    return;
+                }
+            }
+        }
+        lp.append(f, off, len);
+        lp.append(value);
+    }
+
+    /** Visits every pair not expired at {@code now}, as {@link #forEach} does. */
+    public void forEachLive(long now, PairVisitor visitor) {
+        if (ttls == null || ttls.size() == 0) {
+            forEach(visitor);
+            return;
+        }
+        forEach((f, v) -> {
+            byte[] fb = f.toBytes();
+            if (!isExpired(fb, 0, fb.length, now)) {
+                visitor.visit(f, v);
+            }
+        });
     }
 
     // ------------------------------------------------------------------ random pairs and scan
@@ -297,23 +429,28 @@ public final class HashValue implements TypedValue {
 
     /** Heap bytes, O(1). */
     long heapSize() {
+        long extra = ttls == null ? 0 : ttls.heapSize();
         if (repr instanceof Listpack) {
-            return HashType.HASH_OBJECT + HashType.LISTPACK_OBJECT + JvmSizes.byteArray(((Listpack) repr).capacity());
+            return extra + HashType.HASH_OBJECT + HashType.LISTPACK_OBJECT + JvmSizes.byteArray(((Listpack) repr).capacity());
         }
         DictForm df = (DictForm) repr;
         int table = df.dict.isRehashing() ? df.dict.tableLength(1) : df.dict.tableLength(0);
-        return HashType.HASH_OBJECT + HashType.DICT_FORM + HashType.DICT_OBJECT
+        return extra + HashType.HASH_OBJECT + HashType.DICT_FORM + HashType.DICT_OBJECT
                 + (table > 0 ? JvmSizes.referenceArray(table) : 0) + df.bytes;
     }
 
     HashValue duplicate() {
+        HashValue copy;
         Listpack lp = listpack();
         if (lp != null) {
-            return new HashValue(lp.duplicate());
+            copy = new HashValue(lp.duplicate());
+        } else {
+            DictForm df = (DictForm) repr;
+            Dict<byte[]> d = new Dict<>();
+            df.dict.forEach(e -> d.put(e.key().clone(), e.value().clone()));
+            copy = new HashValue(new DictForm(d, df.bytes));
         }
-        DictForm df = (DictForm) repr;
-        Dict<byte[]> d = new Dict<>();
-        df.dict.forEach(e -> d.put(e.key().clone(), e.value().clone()));
-        return new HashValue(new DictForm(d, df.bytes));
+        copy.ttls = ttls == null ? null : ttls.duplicate();
+        return copy;
     }
 }

@@ -18,6 +18,7 @@ public final class CommandFamilies {
             new StringCommands(),
             new ListCommands(),
             new HashCommands(),
+            new HashTtlCommands(),
             new SetCommands(),
             new SlowlogCommands(),
             new LatencyCommands(),

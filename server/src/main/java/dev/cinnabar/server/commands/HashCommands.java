@@ -109,16 +109,28 @@ public final class HashCommands implements CommandFamily {
         h.convertIfLonger(longest, sum, c.server.config().hashMaxListpackValue);
     }
 
-    private static boolean set(Client c, HashValue h, int fieldArg, byte[] v, int off, int len) {
+    /** Sets a field; its expiry time is dropped unless {@code keepTtl} (HINCRBY keeps it, as in Redis 7.4). */
+    private static boolean set(Client c, HashValue h, int fieldArg, byte[] v, int off, int len, boolean keepTtl) {
         Argv a = c.argv;
         ServerConfig cfg = c.server.config();
         return h.set(a.array(fieldArg), a.offset(fieldArg), a.length(fieldArg), v, off, len,
-                cfg.hashMaxListpackEntries, cfg.hashMaxListpackValue);
+                cfg.hashMaxListpackEntries, cfg.hashMaxListpackValue, keepTtl);
     }
 
     private static boolean set(Client c, HashValue h, int fieldArg, int valueArg) {
         Argv a = c.argv;
-        return set(c, h, fieldArg, a.array(valueArg), a.offset(valueArg), a.length(valueArg));
+        return set(c, h, fieldArg, a.array(valueArg), a.offset(valueArg), a.length(valueArg), false);
+    }
+
+    /**
+     * The hash entry of key argument 1 for a command about to read field argument {@code i} and
+     * write: the field is expired lazily first, and null comes back when that deleted the hash.
+     */
+    private static Dict.Entry<Object> afterLazyExpiry(Client c, Dict.Entry<Object> e, int i) {
+        if (e != null && HashTtlCommands.expireIfNeeded(c, (HashValue) e.value(), i) == HashTtlCommands.EXPIRED_HASH) {
+            return null;
+        }
+        return e;
     }
 
     // HSET key field value [field value ...]
@@ -149,8 +161,9 @@ public final class HashCommands implements CommandFamily {
     // HSETNX key field value
     static void hsetnx(Client c) {
         Argv a = c.argv;
-        Dict.Entry<Object> e = TypedLookup.write(c, 1, HashType.TYPE);
-        if (e != null && ((HashValue) e.value()).contains(a.array(2), a.offset(2), a.length(2))) {
+        Dict.Entry<Object> e = afterLazyExpiry(c, TypedLookup.write(c, 1, HashType.TYPE), 2);
+        if (e != null && live((HashValue) e.value(), c, 2)
+                && ((HashValue) e.value()).contains(a.array(2), a.offset(2), a.length(2))) {
             c.reply.integer(0);
             return;
         }
@@ -201,11 +214,11 @@ public final class HashCommands implements CommandFamily {
     static void hincrby(Client c) {
         Argv a = c.argv;
         long incr = Args.longArg(c, 3);
-        Dict.Entry<Object> e = TypedLookup.write(c, 1, HashType.TYPE);
+        Dict.Entry<Object> e = afterLazyExpiry(c, TypedLookup.write(c, 1, HashType.TYPE), 2);
         HashValue h = e == null ? null : (HashValue) e.value();
         long value = 0;
         Listpack.Entry cur = new Listpack.Entry();
-        if (h != null && h.get(a.array(2), a.offset(2), a.length(2), cur)) {
+        if (h != null && live(h, c, 2) && h.get(a.array(2), a.offset(2), a.length(2), cur)) {
             if (cur.isInteger) {
                 value = cur.value;
             } else if (Numbers.isLong(cur.bytes, cur.offset, cur.length)) {
@@ -221,7 +234,7 @@ public final class HashCommands implements CommandFamily {
         value += incr;
         byte[] text = Numbers.toBytes(value);
         Target t = new Target(c, e);
-        set(c, t.hash, 2, text, 0, text.length);
+        set(c, t.hash, 2, text, 0, text.length, true);
         // event: hincrby
         t.done();
         c.reply.integer(value);
@@ -237,11 +250,11 @@ public final class HashCommands implements CommandFamily {
         if (!incr.isFinite()) {
             throw new CommandError(NAN_OR_INFINITY_INCR);
         }
-        Dict.Entry<Object> e = TypedLookup.write(c, 1, HashType.TYPE);
+        Dict.Entry<Object> e = afterLazyExpiry(c, TypedLookup.write(c, 1, HashType.TYPE), 2);
         HashValue h = e == null ? null : (HashValue) e.value();
         LongDouble value = LongDouble.POSITIVE_ZERO;
         Listpack.Entry cur = new Listpack.Entry();
-        if (h != null && h.get(a.array(2), a.offset(2), a.length(2), cur)) {
+        if (h != null && live(h, c, 2) && h.get(a.array(2), a.offset(2), a.length(2), cur)) {
             if (cur.isInteger) {
                 value = LongDouble.of(cur.value);
             } else {
@@ -257,7 +270,7 @@ public final class HashCommands implements CommandFamily {
         }
         byte[] text = sum.toHumanBytes();
         Target t = new Target(c, e);
-        set(c, t.hash, 2, text, 0, text.length);
+        set(c, t.hash, 2, text, 0, text.length, true);
         // event: hincrbyfloat
         t.done();
         c.reply.bulk(text);
@@ -290,9 +303,22 @@ public final class HashCommands implements CommandFamily {
         }
     }
 
+    /**
+     * True when field argument {@code i} is not expired (lazily expired first): on a replica an
+     * expired field stays but reads as absent.
+     */
+    static boolean live(HashValue h, Client c, int i) {
+        if (!h.hasExpiries()) {
+            return true;
+        }
+        HashTtlCommands.expireIfNeeded(c, h, i);
+        Argv a = c.argv;
+        return !h.isExpired(a.array(i), a.offset(i), a.length(i), c.server.keyspace().now());
+    }
+
     private static void replyField(Client c, HashValue h, int fieldArg, Listpack.Entry holder) {
         Argv a = c.argv;
-        if (h != null && h.get(a.array(fieldArg), a.offset(fieldArg), a.length(fieldArg), holder)) {
+        if (h != null && live(h, c, fieldArg) && h.get(a.array(fieldArg), a.offset(fieldArg), a.length(fieldArg), holder)) {
             reply(c.reply, holder);
         } else {
             c.reply.nullBulk();
@@ -323,7 +349,7 @@ public final class HashCommands implements CommandFamily {
         if (h != null) {
             Argv a = c.argv;
             Listpack.Entry e = new Listpack.Entry();
-            c.reply.integer(h.get(a.array(2), a.offset(2), a.length(2), e) ? e.stringLength() : 0);
+            c.reply.integer(live(h, c, 2) && h.get(a.array(2), a.offset(2), a.length(2), e) ? e.stringLength() : 0);
         }
     }
 
@@ -332,7 +358,7 @@ public final class HashCommands implements CommandFamily {
         HashValue h = (HashValue) TypedLookup.readOrReply(c, 1, HashType.TYPE, TypedLookup.ZERO);
         if (h != null) {
             Argv a = c.argv;
-            c.reply.integer(h.contains(a.array(2), a.offset(2), a.length(2)) ? 1 : 0);
+            c.reply.integer(live(h, c, 2) && h.contains(a.array(2), a.offset(2), a.length(2)) ? 1 : 0);
         }
     }
 
@@ -347,12 +373,15 @@ public final class HashCommands implements CommandFamily {
             return;
         }
         ReplyWriter w = c.reply;
+        // Fields past their time are left out (and left for expiry to delete), as in Redis 7.4.
+        long now = c.server.keyspace().now();
+        int live = h.liveSize(now);
         if (both) {
-            w.map(h.size());
+            w.map(live);
         } else {
-            w.array(h.size());
+            w.array(live);
         }
-        h.forEach((f, v) -> {
+        h.forEachLive(now, (f, v) -> {
             if (fields) {
                 reply(w, f);
             }
@@ -386,6 +415,11 @@ public final class HashCommands implements CommandFamily {
             return;
         }
         HashValue h = (HashValue) TypedLookup.readOrReply(c, 1, HashType.TYPE, TypedLookup.NULL);
+        if (h != null && HashTtlCommands.expireAllIfNeeded(c, h)) {
+            // Every field had expired: the hash is gone.
+            c.reply.nullBulk();
+            return;
+        }
         if (h != null) {
             Listpack.Entry f = new Listpack.Entry();
             h.randomPair(random, f, null);
@@ -396,6 +430,11 @@ public final class HashCommands implements CommandFamily {
     private static void randomWithCount(Client c, long l, boolean withValues, RandomGenerator random) {
         HashValue h = (HashValue) TypedLookup.readOrReply(c, 1, HashType.TYPE, TypedLookup.EMPTY_ARRAY);
         if (h == null) {
+            return;
+        }
+        // Redis 7.4 deletes the expired fields first; the hash may go with them.
+        if (HashTtlCommands.expireAllIfNeeded(c, h)) {
+            c.reply.emptyArray();
             return;
         }
         ReplyWriter w = c.reply;
@@ -530,9 +569,14 @@ public final class HashCommands implements CommandFamily {
         }
         Scan.Options o = Scan.parseOptions(a, 3, false);
         ArrayList<byte[]> found = new ArrayList<>();
+        long now = c.server.keyspace().now();
+        // Fields past their time are skipped, as in Redis 7.4.
         HashValue.PairVisitor collect = (f, v) -> {
-            found.add(f.toBytes());
-            found.add(v.toBytes());
+            byte[] fb = f.toBytes();
+            if (!h.isExpired(fb, 0, fb.length, now)) {
+                found.add(fb);
+                found.add(v.toBytes());
+            }
         };
         if (h.isListpack()) {
             h.forEach(collect);

@@ -24,6 +24,8 @@ import java.util.function.Consumer;
  */
 public final class ActiveExpireCycle {
     private static final int DBS_PER_CALL = 16;
+    /** Redis 7.4's HFE_DB_BASE_ACTIVE_EXPIRE_FIELDS_PER_SEC: hash fields expired per database and second. */
+    private static final int FIELDS_PER_SECOND = 10000;
 
     private final Keyspace keyspace;
     private final ServerStats stats;
@@ -100,6 +102,8 @@ public final class ActiveExpireCycle {
             // Advanced before the work, so that running out of time here resumes at the next one.
             Db db = keyspace.db(Math.floorMod(currentDb, dbCount));
             currentDb++;
+            // Hash fields first, as Redis 7.4 does: a bounded number per database and call.
+            db.activeExpireFields(clock.millis(), Math.max(1, FIELDS_PER_SECOND / hz));
             long sampled;
             long expired;
             do {

@@ -1,10 +1,15 @@
 package dev.cinnabar.server.db;
 
 import dev.cinnabar.datatypes.Dict;
+import dev.cinnabar.datatypes.value.FieldExpiries;
+import dev.cinnabar.datatypes.value.HashValue;
 import dev.cinnabar.datatypes.value.JvmSizes;
 import dev.cinnabar.datatypes.value.StringType;
 import dev.cinnabar.datatypes.value.ValueTypes;
 import dev.cinnabar.protocol.Argv;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.TreeSet;
 import java.util.random.RandomGenerator;
 
 /**
@@ -44,6 +49,59 @@ public final class Db {
     public long avgTtl;
     /** Heap bytes of the entries, key copies, values and expiry times; the tables are measured on read. */
     private long bytes;
+    /**
+     * The hashes with field expiry times, by their earliest one (Redis 7.4's per-database
+     * {@code hexpires}), for the active cycle. Kept by the write primitives; not counted in
+     * {@link #memory()}, which measures what the keys hold.
+     */
+    private FieldExpiryIndex fieldExpiries = new FieldExpiryIndex();
+
+    /** Keys to their hash's earliest field expiry time, and the same ordered by time. */
+    static final class FieldExpiryIndex {
+        static final class Node {
+            final byte[] key;
+            final long when;
+
+            Node(byte[] key, long when) {
+                this.key = key;
+                this.when = when;
+            }
+        }
+
+        private static final Comparator<Node> ORDER = (a, b) -> {
+            int c = Long.compare(a.when, b.when);
+            return c != 0 ? c : Arrays.compare(a.key, b.key);
+        };
+        final Dict<Node> byKey = new Dict<>();
+        final TreeSet<Node> order = new TreeSet<>(ORDER);
+
+        void update(byte[] key, Object value) {
+            long when = value instanceof HashValue ? ((HashValue) value).minExpireTime() : FieldExpiries.NONE;
+            Node old = byKey.size() == 0 ? null : byKey.get(key);
+            if (old != null && old.when == when) {
+                return;
+            }
+            if (old != null) {
+                order.remove(old);
+                byKey.remove(key);
+            }
+            if (when != FieldExpiries.NONE) {
+                Node n = new Node(key, when);
+                byKey.put(key, n);
+                order.add(n);
+            }
+        }
+
+        void remove(byte[] key) {
+            if (byKey.size() == 0) {
+                return;
+            }
+            Dict.Entry<Node> e = byKey.remove(key);
+            if (e != null) {
+                order.remove(e.value());
+            }
+        }
+    }
 
     Db(int id, Keyspace keyspace) {
         this.id = id;
@@ -229,6 +287,7 @@ public final class Db {
             bytes -= EntrySizes.keyEntry(gone.key().length) + EntrySizes.value(gone.value());
             keyspace.lazyFree().dropped(gone.value(), LazyFree.Cause.EXPIRE);
         }
+        fieldExpiries.remove(key);
         keyspace.expired(this, key);
         keyspace.keyModified(this, key, 0, key.length, gone != null ? gone.hash() : keys.hashOf(key, 0, key.length),
                 false);
@@ -323,6 +382,7 @@ public final class Db {
                 : access.created();
         e.value(value);
         e.meta(replaced(meta, accessData));
+        fieldExpiries.update(e.key(), value);
         keyspace.keyModified(this, key, off, len, e.hash(), true);
         return e;
     }
@@ -334,6 +394,7 @@ public final class Db {
         bytes += EntrySizes.keyEntry(key.length) + EntrySizes.value(value);
         e.value(value);
         e.meta(keyspace.access().created());
+        fieldExpiries.update(e.key(), value);
         keyspace.keyModified(this, key, 0, key.length, e.hash(), true);
         return e;
     }
@@ -370,6 +431,7 @@ public final class Db {
             bytes -= EntrySizes.EXPIRE_ENTRY;
         }
         keys.remove(e.key());
+        fieldExpiries.remove(e.key());
         bytes -= EntrySizes.keyEntry(e.key().length) + EntrySizes.value(e.value());
         keyspace.keyModified(this, key, off, len, e.hash(), true);
         return true;
@@ -395,6 +457,7 @@ public final class Db {
         e.value(value);
         e.meta(replaced(e.meta(), e.meta() & LRU_CLOCK_MAX));
         bytes += EntrySizes.value(value) - EntrySizes.value(old);
+        fieldExpiries.update(key, value);
         keyspace.keyModified(this, key, 0, key.length, e.hash(), true);
     }
 
@@ -417,9 +480,92 @@ public final class Db {
      * the key.
      */
     public void changed(Dict.Entry<Object> e, long bytesBefore) {
+        changed(e, bytesBefore, true);
+    }
+
+    private void changed(Dict.Entry<Object> e, long bytesBefore, boolean counts) {
         bytes += EntrySizes.value(e.value()) - bytesBefore;
         byte[] key = e.key();
-        keyspace.keyModified(this, key, 0, key.length, e.hash(), true);
+        fieldExpiries.update(key, e.value());
+        keyspace.keyModified(this, key, 0, key.length, e.hash(), counts);
+    }
+
+    /**
+     * The value of {@code e} changed its form but not its content since {@link #beforeChange}
+     * (a hash made able to hold field expiry times): accounted, neither signalled nor counted.
+     */
+    public void resized(Dict.Entry<Object> e, long bytesBefore) {
+        bytes += EntrySizes.value(e.value()) - bytesBefore;
+        fieldExpiries.update(e.key(), e.value());
+    }
+
+    // ------------------------------------------------------------------ hash field expiry
+
+    /**
+     * Deletes fields of the hash in {@code e} whose time passed (lazily, or by the active
+     * cycle), as Redis 7.4 does: each is propagated as {@code HDEL key field}, the change counts
+     * nothing for the running command, and a hash left empty is deleted without a DEL of its own
+     * (the replica's last HDEL deletes it there). Returns true when the key went.
+     */
+    public boolean expireFields(Dict.Entry<Object> e, byte[][] fields) {
+        if (fields.length == 0) {
+            return false;
+        }
+        HashValue h = (HashValue) e.value();
+        long before = beforeChange(e);
+        byte[] key = e.key();
+        for (byte[] f : fields) {
+            if (h.delete(f, 0, f.length)) {
+                keyspace.fieldExpired(this, key, f);
+            }
+        }
+        changed(e, before, false);
+        if (h.size() == 0) {
+            keyspace.lazyFree().dropped(h, LazyFree.Cause.SERVER_DEL);
+            keyspace.beforeWrite(this, key, 0, key.length, h);
+            if (expires.size() > 0 && expires.remove(key) != null) {
+                bytes -= EntrySizes.EXPIRE_ENTRY;
+            }
+            keys.remove(key);
+            fieldExpiries.remove(key);
+            bytes -= EntrySizes.keyEntry(key.length) + EntrySizes.value(h);
+            keyspace.keyModified(this, key, 0, key.length, e.hash(), false);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * The active cycle's share for field expiry (Redis 7.4's hashTypeDbActiveExpire): deletes
+     * fields whose time is at or before {@code now}, hashes with the earliest times first, at
+     * most {@code max} fields. Returns how many it deleted.
+     */
+    public int activeExpireFields(long now, int max) {
+        int done = 0;
+        while (done < max && !fieldExpiries.order.isEmpty()) {
+            FieldExpiryIndex.Node n = fieldExpiries.order.first();
+            if (n.when > now) {
+                break;
+            }
+            Dict.Entry<Object> e = keys.find(n.key);
+            if (e == null || !(e.value() instanceof HashValue)) {
+                fieldExpiries.remove(n.key);
+                continue;
+            }
+            byte[][] due = ((HashValue) e.value()).fieldsExpiringBelow(now + 1, max - done);
+            if (due.length == 0) {
+                fieldExpiries.update(e.key(), e.value());
+                continue;
+            }
+            done += due.length;
+            expireFields(e, due);
+        }
+        return done;
+    }
+
+    /** The earliest field expiry time of any hash here, or -1 (for tests). */
+    public long nextFieldExpiry() {
+        return fieldExpiries.order.isEmpty() ? -1 : fieldExpiries.order.first().when;
     }
 
     /**
@@ -507,6 +653,7 @@ public final class Db {
         keyspace.beforeFlush(this);
         keys = new Dict<>();
         expires = new Dict<>();
+        fieldExpiries = new FieldExpiryIndex();
         bytes = 0;
         expireCursor = 0;
         avgTtl = 0;
@@ -529,6 +676,9 @@ public final class Db {
         long b = bytes;
         bytes = other.bytes;
         other.bytes = b;
+        FieldExpiryIndex f = fieldExpiries;
+        fieldExpiries = other.fieldExpiries;
+        other.fieldExpiries = f;
     }
 
     /** Cron work: shrink sparse tables and spend a slice on incremental rehashing. */

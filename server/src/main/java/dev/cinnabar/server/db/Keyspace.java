@@ -21,6 +21,7 @@ import java.util.function.BooleanSupplier;
  */
 public final class Keyspace {
     private static final byte[] DEL = "DEL".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HDEL = "HDEL".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] UNLINK = "UNLINK".getBytes(StandardCharsets.US_ASCII);
 
     private final Db[] dbs;
@@ -218,6 +219,13 @@ public final class Keyspace {
         expiredKeys++;
         if (propagation.active()) {
             propagation.add(db.id, Argv.of(lazyFree.lazy(LazyFree.Cause.EXPIRE) ? UNLINK : DEL, key));
+        }
+    }
+
+    /** A hash field expired (Redis 7.4): propagated as the HDEL a replica must apply. */
+    void fieldExpired(Db db, byte[] key, byte[] field) {
+        if (propagation.active()) {
+            propagation.add(db.id, Argv.of(HDEL, key, field));
         }
     }
 

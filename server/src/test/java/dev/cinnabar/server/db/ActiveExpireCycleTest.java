@@ -279,4 +279,28 @@ class ActiveExpireCycleTest {
             return nanos;
         }
     }
+
+    @Test
+    void hashFieldsExpireAtMostTenThousandPerSecondAndDatabase() {
+        Db db = ks.db(0);
+        dev.cinnabar.datatypes.value.HashValue h = new dev.cinnabar.datatypes.value.HashValue();
+        h.enableExpiries();
+        for (int i = 0; i < 2500; i++) {
+            byte[] f = k("f" + i);
+            h.set(f, k("v"), 128, 64);
+            h.setExpireTime(f, 0, f.length, clock.millis() + 10);
+        }
+        h.set(k("stays"), k("v"), 128, 64);
+        db.add(k("h"), h);
+        assertEquals(clock.millis() + 10, db.nextFieldExpiry());
+        clock.advance(10);
+        cron();
+        // 10000 a second at hz 10: 1000 a cycle.
+        assertEquals(1501, h.size());
+        cron();
+        cron();
+        assertEquals(1, h.size());
+        assertEquals(-1, db.nextFieldExpiry());
+        assertTrue(db.keys().find(k("h")) != null);
+    }
 }

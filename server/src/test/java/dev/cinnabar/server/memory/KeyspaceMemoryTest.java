@@ -90,7 +90,7 @@ class KeyspaceMemoryTest {
 
     private static List<String> randomCommand(Random r) {
         List<String> c = new ArrayList<>();
-        switch (r.nextInt(49)) {
+        switch (r.nextInt(52)) {
             case 0: case 1: case 2:
                 c.addAll(List.of("SET", key(r), value(r)));
                 if (r.nextBoolean()) {
@@ -265,11 +265,54 @@ class KeyspaceMemoryTest {
             case 46: case 47: case 48:
                 setCommand(r, c);
                 break;
+            case 49: case 50: case 51:
+                hashTtlCommand(r, c);
+                break;
             default:
                 c.addAll(List.of("PSETEX", key(r), Integer.toString(1 + r.nextInt(3000)), value(r)));
                 break;
         }
         return c;
+    }
+
+    /** A hash field expiry command (Redis 7.4/8.0), times short enough to pass during the run. */
+    private static void hashTtlCommand(Random r, List<String> c) {
+        String ms = Integer.toString(r.nextInt(4000));
+        switch (r.nextInt(7)) {
+            case 0: case 1:
+                c.addAll(List.of("HPEXPIRE", key(r), ms));
+                if (r.nextInt(3) == 0) {
+                    c.add(List.of("NX", "XX", "GT", "LT").get(r.nextInt(4)));
+                }
+                c.addAll(List.of("FIELDS", "2", field(r), field(r)));
+                break;
+            case 2:
+                c.addAll(List.of("HPERSIST", key(r), "FIELDS", "1", field(r)));
+                break;
+            case 3:
+                c.addAll(List.of("HGETEX", key(r), "PX", ms, "FIELDS", "1", field(r)));
+                if (r.nextBoolean()) {
+                    c.set(2, "PERSIST");
+                    c.remove(3);
+                }
+                break;
+            case 4:
+                c.addAll(List.of("HSETEX", key(r), "PX", ms, "FIELDS", "2", field(r), value(r), field(r), value(r)));
+                if (r.nextBoolean()) {
+                    c.set(2, "KEEPTTL");
+                    c.remove(3);
+                }
+                break;
+            case 5:
+                c.addAll(List.of("HGETDEL", key(r), "FIELDS", "2", field(r), field(r)));
+                break;
+            default:
+                c.addAll(List.of(r.nextBoolean() ? "HGETALL" : "HSTRLEN", key(r)));
+                if (c.get(0).equals("HSTRLEN")) {
+                    c.add(field(r));
+                }
+                break;
+        }
     }
 
     private static String member(Random r) {
