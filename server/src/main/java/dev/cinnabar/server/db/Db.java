@@ -321,6 +321,9 @@ public final class Db {
                 : access.created();
         e.value(value);
         e.meta(replaced(meta, accessData));
+        if (old == null) {
+            keyspace.keyAdded(this, key, off, len);
+        }
         keyspace.keyModified(this, key, off, len, e.hash(), true);
         return e;
     }
@@ -332,6 +335,7 @@ public final class Db {
         bytes += EntrySizes.keyEntry(key.length) + EntrySizes.value(value);
         e.value(value);
         e.meta(keyspace.access().created());
+        keyspace.keyAdded(this, key, 0, key.length);
         keyspace.keyModified(this, key, 0, key.length, e.hash(), true);
         return e;
     }
