@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Engine implements ServerControl {
     private final ServerContext server;
     private final Dispatcher dispatcher;
+    private final BlockedKeysStep blockedKeys;
     private final ClientOutputs outputs;
     private final ClientInput input;
     private final ServerCron cron;
@@ -43,7 +44,8 @@ public final class Engine implements ServerControl {
     public Engine(ServerConfig config, Clock clock, CommandHandlers commands) {
         this.server = new ServerContext(config, clock, commands.table());
         this.dispatcher = new Dispatcher(server, commands);
-        dispatcher.afterCommand(new BlockedKeysStep(server));
+        this.blockedKeys = new BlockedKeysStep(server);
+        dispatcher.afterCommand(blockedKeys);
         this.outputs = new ClientOutputs(server);
         this.input = new ClientInput(server, dispatcher, outputs);
         this.cron = new ServerCron(server, input, outputs);
@@ -72,6 +74,8 @@ public final class Engine implements ServerControl {
         @Override
         public void beforeSleep() {
             ServerConfig config = server.config();
+            // Keys made ready while a long task held the engine are served once it is over.
+            blockedKeys.serveReadyKeys();
             BlockedTimeouts.run(server, outputs);
             input.runUnblockedClients();
             server.activeExpire().fast(config.hz, config.activeExpireEffort);
