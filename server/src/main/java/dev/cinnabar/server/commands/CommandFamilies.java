@@ -16,6 +16,7 @@ public final class CommandFamilies {
             new KeyCommands(),
             new ExpireCommands(),
             new StringCommands(),
+            new ListCommands(),
             new SlowlogCommands(),
             new LatencyCommands(),
             new MemoryCommands(),

@@ -163,7 +163,7 @@ public final class Directives {
         num("cluster-replica-validity-factor", "cluster-slave-validity-factor", MOD, "clusterReplicaValidityFactor",
                 SIGNED, INTEGER, 0, INT_MAX, 10);
         num("list-max-listpack-size", "list-max-ziplist-size", MOD, "listMaxListpackSize", SIGNED, INTEGER,
-                INT_MIN, INT_MAX, -2);
+                INT_MIN, INT_MAX, -2).effect(ACTIVE);
         num("tcp-keepalive", null, MOD, "tcpKeepAlive", SIGNED, INTEGER, 0, INT_MAX, 300).effect(ACTIVE);
         num("cluster-migration-barrier", null, MOD, "clusterMigrationBarrier", SIGNED, INTEGER, 0, INT_MAX, 1);
         num("active-defrag-cycle-min", null, MOD, "activeDefragCycleMin", SIGNED, INTEGER, 1, 99, 1).effect(IGNORED);
@@ -190,7 +190,7 @@ public final class Directives {
         num("repl-timeout", null, MOD, "replTimeout", SIGNED, INTEGER, 1, INT_MAX, 60);
         num("repl-ping-replica-period", "repl-ping-slave-period", MOD, "replPingReplicaPeriod", SIGNED, INTEGER,
                 1, INT_MAX, 10);
-        num("list-compress-depth", null, MOD, "listCompressDepth", SIGNED, INTEGER, 0, INT_MAX, 0);
+        num("list-compress-depth", null, MOD, "listCompressDepth", SIGNED, INTEGER, 0, INT_MAX, 0).effect(ACTIVE);
         num("rdb-key-save-delay", null, MOD | HIDDEN, "rdbKeySaveDelay", SIGNED, INTEGER, INT_MIN, INT_MAX, 0);
         num("key-load-delay", null, MOD | HIDDEN, "keyLoadDelay", SIGNED, INTEGER, INT_MIN, INT_MAX, 0);
         num("active-expire-effort", null, MOD, "activeExpireEffort", SIGNED, INTEGER, 1, 10, 1).effect(ACTIVE);

@@ -85,7 +85,7 @@ class KeyspaceMemoryTest {
 
     private static List<String> randomCommand(Random r) {
         List<String> c = new ArrayList<>();
-        switch (r.nextInt(27)) {
+        switch (r.nextInt(38)) {
             case 0: case 1: case 2:
                 c.addAll(List.of("SET", key(r), value(r)));
                 if (r.nextBoolean()) {
@@ -179,10 +179,78 @@ class KeyspaceMemoryTest {
                     c.add(Integer.toString(r.nextInt(60)));
                 }
                 break;
+            case 27: case 28:
+                c.addAll(List.of(r.nextBoolean() ? "LPUSH" : "RPUSH", key(r)));
+                for (int i = r.nextInt(8); i >= 0; i--) {
+                    c.add(element(r));
+                }
+                break;
+            case 29:
+                c.addAll(List.of(r.nextBoolean() ? "LPOP" : "RPOP", key(r)));
+                if (r.nextBoolean()) {
+                    c.add(Integer.toString(r.nextInt(6)));
+                }
+                break;
+            case 30:
+                c.addAll(List.of("LINSERT", key(r), r.nextBoolean() ? "BEFORE" : "AFTER", element(r), element(r)));
+                break;
+            case 31:
+                c.addAll(List.of("LREM", key(r), Integer.toString(r.nextInt(5) - 2), element(r)));
+                break;
+            case 32:
+                c.addAll(List.of("LTRIM", key(r), Integer.toString(r.nextInt(6) - 2), Integer.toString(r.nextInt(30) - 5)));
+                break;
+            case 33:
+                c.addAll(List.of("LSET", key(r), Integer.toString(r.nextInt(20) - 10), element(r)));
+                break;
+            case 34:
+                if (r.nextBoolean()) {
+                    c.addAll(List.of("LMOVE", key(r), key(r), r.nextBoolean() ? "LEFT" : "RIGHT", r.nextBoolean() ? "LEFT" : "RIGHT"));
+                } else {
+                    c.addAll(List.of("RPOPLPUSH", key(r), key(r)));
+                }
+                break;
+            case 35:
+                c.addAll(List.of("LMPOP", "2", key(r), key(r), r.nextBoolean() ? "LEFT" : "RIGHT", "COUNT", Integer.toString(1 + r.nextInt(4))));
+                break;
+            case 36:
+                if (r.nextBoolean()) {
+                    c.addAll(List.of("CONFIG", "SET", "list-max-listpack-size", Integer.toString(r.nextInt(8) - 3)));
+                } else {
+                    c.addAll(List.of("CONFIG", "SET", "list-compress-depth", Integer.toString(r.nextInt(3))));
+                }
+                break;
+            case 37:
+                switch (r.nextInt(3)) {
+                    case 0:
+                        c.addAll(List.of("LRANGE", key(r), Integer.toString(r.nextInt(10) - 5), "-1"));
+                        break;
+                    case 1:
+                        c.addAll(List.of("LINDEX", key(r), Integer.toString(r.nextInt(20) - 10)));
+                        break;
+                    default:
+                        c.addAll(List.of("LPOS", key(r), element(r), "RANK", "-1", "COUNT", "0"));
+                        break;
+                }
+                break;
             default:
                 c.addAll(List.of("PSETEX", key(r), Integer.toString(1 + r.nextInt(3000)), value(r)));
                 break;
         }
         return c;
+    }
+
+    /** List elements: a few that repeat (pivots, LREM targets), integers, and compressible long ones. */
+    private static String element(Random r) {
+        switch (r.nextInt(4)) {
+            case 0:
+                return "e" + r.nextInt(4);
+            case 1:
+                return Integer.toString(r.nextInt(300) - 100);
+            case 2:
+                return "z".repeat(20 + r.nextInt(50));
+            default:
+                return "padded-element-" + r.nextInt(10) + "-padding-padding";
+        }
     }
 }

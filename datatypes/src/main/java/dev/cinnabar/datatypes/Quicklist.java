@@ -1,0 +1,851 @@
+package dev.cinnabar.datatypes;
+
+import dev.cinnabar.datatypes.value.JvmSizes;
+import dev.cinnabar.datatypes.value.RdbLengths;
+
+/**
+ * Redis 7.0's quicklist: a doubly linked list of nodes, each a {@link Listpack} byte array
+ * holding a run of the list's elements. How full a node may grow is the {@code fill} factor
+ * ({@code list-max-listpack-size}: a positive number of elements, or -1..-5 for 4 to 64 KB of
+ * listpack); nodes further than {@code compress} ({@code list-compress-depth}) from either end
+ * are kept LZF-compressed. Nodes are split, merged and (de)compressed exactly where Redis's
+ * quicklist.c does it, so that the node layout, and so the RDB image and DEBUG OBJECT's
+ * serializedlength, come out the same for the same sequence of commands.
+ *
+ * <p>Elements are compared and read in place; the list keeps its heap size as it changes.
+ * Plain nodes (single elements of 1 GB and more) are not supported: no client can send one
+ * under the default {@code proto-max-bulk-len}.
+ */
+public class Quicklist {
+    /** quicklist.c's optimization_level: listpack byte limits for fill -1..-5. */
+    private static final int[] SIZE_LEVELS = {4096, 8192, 16384, 32768, 65536};
+    /** SIZE_SAFETY_LIMIT: a count-limited node never grows past this many bytes. */
+    private static final int SIZE_SAFETY_LIMIT = 8192;
+    /** SIZE_ESTIMATE_OVERHEAD: what one more entry is assumed to add, beyond its bytes. */
+    private static final int SIZE_ESTIMATE_OVERHEAD = 8;
+    /** MIN_COMPRESS_BYTES: smaller listpacks are never compressed. */
+    private static final int MIN_COMPRESS_BYTES = 48;
+    /** MIN_COMPRESS_IMPROVE: compression must save more than this many bytes to be kept. */
+    private static final int MIN_COMPRESS_IMPROVE = 8;
+    private static final int FILL_MAX = (1 << 15) - 1;
+    private static final int COMPRESS_MAX = (1 << 16) - 1;
+
+    /** The quicklist object: header, head, tail, count, len, fill, compress, heap (long). */
+    public static final int OBJECT_SIZE = 48;
+    /** A node: header, prev, next, data, count, sz, three flags. */
+    public static final int NODE_SIZE = 40;
+
+    /**
+     * One node: a listpack (the node is one, to save an object), whose array holds instead the
+     * listpack's LZF compression while {@link #lzf}.
+     */
+    static final class Node extends Listpack {
+        Node prev;
+        Node next;
+        int count;
+        /** The listpack's size in bytes, compressed or not. */
+        int sz;
+        boolean lzf;
+        /** Decompressed for a moment's use: compress again when done. */
+        boolean recompress;
+        boolean dontCompress;
+    }
+
+    private Node head;
+    private Node tail;
+    private long count;
+    private int len;
+    private int fill;
+    private int compress;
+    private long heap;
+
+    public Quicklist(int fill, int compress) {
+        this.fill = Math.max(-5, Math.min(FILL_MAX, fill));
+        this.compress = Math.max(0, Math.min(COMPRESS_MAX, compress));
+        this.heap = OBJECT_SIZE;
+    }
+
+    /** A deep copy with the same nodes, compressed the same way (quicklistDup). */
+    protected Quicklist(Quicklist orig) {
+        this(orig.fill, orig.compress);
+        for (Node cur = orig.head; cur != null; cur = cur.next) {
+            Node n = new Node();
+            n.buf = cur.lzf ? cur.buf.clone() : cur.toByteArray();
+            n.count = cur.count;
+            n.sz = cur.sz;
+            n.lzf = cur.lzf;
+            count += n.count;
+            heap += NODE_SIZE + JvmSizes.byteArray(n.buf.length);
+            insertNode(tail, n, true);
+        }
+    }
+
+    // ------------------------------------------------------------------ facts
+
+    /** Elements in the list. */
+    public long size() {
+        return count;
+    }
+
+    /** Nodes in the list. */
+    public int nodes() {
+        return len;
+    }
+
+    public int fill() {
+        return fill;
+    }
+
+    public int compressDepth() {
+        return compress;
+    }
+
+    /** Heap bytes held by the list and its nodes; O(1). */
+    public long heapSize() {
+        return heap;
+    }
+
+    /**
+     * The RDB payload's length as Redis writes a QUICKLIST_2 value: the node count, then per node
+     * its container type and either its LZF blob as it is or its listpack as a string (which the
+     * RDB writer compresses itself when {@code compression} is on).
+     */
+    public long serializedLength(boolean compression) {
+        long n = rdbLength(len);
+        for (Node node = head; node != null; node = node.next) {
+            n += 1;
+            if (node.lzf) {
+                n += 1 + rdbLength(node.buf.length) + rdbLength(node.sz) + node.buf.length;
+            } else {
+                n += RdbLengths.ofBytes(node.buf, 0, node.sz, compression);
+            }
+        }
+        return n;
+    }
+
+    private static int rdbLength(long n) {
+        if (n < 1 << 6) {
+            return 1;
+        }
+        if (n < 1 << 14) {
+            return 2;
+        }
+        return n <= 0xFFFFFFFFL ? 5 : 9;
+    }
+
+    /** Node layout for tests and DEBUG: per node its count and whether it is compressed. */
+    public String layout() {
+        StringBuilder sb = new StringBuilder();
+        for (Node n = head; n != null; n = n.next) {
+            sb.append(n.count).append(n.lzf ? "z" : "").append(n.next != null ? " " : "");
+        }
+        return sb.toString();
+    }
+
+    /** Sum of the nodes' uncompressed listpack sizes (DEBUG OBJECT's ql_uncompressed_size). */
+    public long uncompressedSize() {
+        long s = 0;
+        for (Node n = head; n != null; n = n.next) {
+            s += n.sz;
+        }
+        return s;
+    }
+
+    // ------------------------------------------------------------------ node bookkeeping
+
+    private void setData(Node n, byte[] data) {
+        heap += JvmSizes.byteArray(data.length) - JvmSizes.byteArray(n.buf.length);
+        n.buf = data;
+    }
+
+    /**
+     * The listpack of {@code n}, whose array was {@code capBefore} long, was just changed: its
+     * size follows (quicklistNodeUpdateSz), and the heap figure with its array.
+     */
+    private void changed(Node n, int capBefore) {
+        heap += JvmSizes.byteArray(n.capacity()) - JvmSizes.byteArray(capBefore);
+        n.sz = n.totalBytes();
+    }
+
+    private Node newNode() {
+        Node n = new Node();
+        heap += NODE_SIZE + JvmSizes.byteArray(n.capacity());
+        return n;
+    }
+
+    private boolean compressNodeRaw(Node n) {
+        if (n.dontCompress) {
+            return false;
+        }
+        n.recompress = false;
+        if (n.sz < MIN_COMPRESS_BYTES) {
+            return false;
+        }
+        byte[] out = new byte[n.sz + 1];
+        int clen = Lzf.compress(n.buf, 0, n.sz, out, n.sz);
+        if (clen == 0 || clen + MIN_COMPRESS_IMPROVE >= n.sz) {
+            return false;
+        }
+        setData(n, java.util.Arrays.copyOf(out, clen));
+        n.lzf = true;
+        return true;
+    }
+
+    private void compressNode(Node n) {
+        if (n != null && !n.lzf) {
+            compressNodeRaw(n);
+        }
+    }
+
+    private void decompressNode(Node n) {
+        if (n != null && n.lzf) {
+            n.recompress = false;
+            byte[] raw = new byte[n.sz];
+            Lzf.decompress(n.buf, 0, n.buf.length, raw);
+            setData(n, raw);
+            n.lzf = false;
+        }
+    }
+
+    private void decompressNodeForUse(Node n) {
+        if (n != null && n.lzf) {
+            decompressNode(n);
+            n.recompress = true;
+        }
+    }
+
+    private void recompressOnly(Node n) {
+        if (n.recompress) {
+            compressNode(n);
+        }
+    }
+
+    /** Brings the nodes to the compression the depth asks for, around {@code node} (__quicklistCompress). */
+    private void compressAround(Node node) {
+        if (len == 0 || compress == 0 || len < compress * 2) {
+            return;
+        }
+        Node forward = head;
+        Node reverse = tail;
+        int depth = 0;
+        boolean inDepth = false;
+        while (depth++ < compress) {
+            decompressNode(forward);
+            decompressNode(reverse);
+            if (forward == node || reverse == node) {
+                inDepth = true;
+            }
+            if (forward == reverse || forward.next == reverse) {
+                return;
+            }
+            forward = forward.next;
+            reverse = reverse.prev;
+        }
+        if (!inDepth) {
+            compressNode(node);
+        }
+        compressNode(forward);
+        compressNode(reverse);
+    }
+
+    /** quicklistCompress: a node decompressed for use goes back; otherwise the depth rule. */
+    private void compressOrDepth(Node n) {
+        if (n.recompress) {
+            compressNode(n);
+        } else {
+            compressAround(n);
+        }
+    }
+
+    private void insertNode(Node old, Node n, boolean after) {
+        if (after) {
+            n.prev = old;
+            if (old != null) {
+                n.next = old.next;
+                if (old.next != null) {
+                    old.next.prev = n;
+                }
+                old.next = n;
+            }
+            if (tail == old) {
+                tail = n;
+            }
+        } else {
+            n.next = old;
+            if (old != null) {
+                n.prev = old.prev;
+                if (old.prev != null) {
+                    old.prev.next = n;
+                }
+                old.prev = n;
+            }
+            if (head == old) {
+                head = n;
+            }
+        }
+        if (len == 0) {
+            head = tail = n;
+        }
+        len++;
+        if (old != null) {
+            compressOrDepth(old);
+        }
+        compressOrDepth(n);
+    }
+
+    private void deleteNode(Node n) {
+        if (n.next != null) {
+            n.next.prev = n.prev;
+        }
+        if (n.prev != null) {
+            n.prev.next = n.next;
+        }
+        if (n == tail) {
+            tail = n.prev;
+        }
+        if (n == head) {
+            head = n.next;
+        }
+        len--;
+        count -= n.count;
+        compressAround(null);
+        heap -= NODE_SIZE + JvmSizes.byteArray(n.buf.length);
+    }
+
+    private static boolean sizeMeetsOptimization(long sz, int fill) {
+        if (fill >= 0) {
+            return false;
+        }
+        int level = -fill - 1;
+        return level < SIZE_LEVELS.length && sz <= SIZE_LEVELS[level];
+    }
+
+    private boolean allowInsert(Node n, int sz) {
+        if (n == null) {
+            return false;
+        }
+        long newSz = (long) n.sz + sz + SIZE_ESTIMATE_OVERHEAD;
+        if (sizeMeetsOptimization(newSz, fill)) {
+            return true;
+        }
+        if (newSz > SIZE_SAFETY_LIMIT) {
+            return false;
+        }
+        return n.count < fill;
+    }
+
+    private boolean allowMerge(Node a, Node b) {
+        if (a == null || b == null) {
+            return false;
+        }
+        long mergeSz = (long) a.sz + b.sz - 11;
+        if (sizeMeetsOptimization(mergeSz, fill)) {
+            return true;
+        }
+        if (mergeSz > SIZE_SAFETY_LIMIT) {
+            return false;
+        }
+        return a.count + b.count <= fill;
+    }
+
+    // ------------------------------------------------------------------ push and pop
+
+    /** Adds an element at the head (quicklistPushHead). */
+    public void pushHead(byte[] v, int off, int vlen) {
+        if (allowInsert(head, vlen)) {
+            int cap = head.capacity();
+            head.prepend(v, off, vlen);
+            changed(head, cap);
+        } else {
+            Node n = newNode();
+            int cap = n.capacity();
+            n.prepend(v, off, vlen);
+            changed(n, cap);
+            insertNode(head, n, false);
+        }
+        count++;
+        head.count++;
+    }
+
+    /** Adds an element at the tail (quicklistPushTail). */
+    public void pushTail(byte[] v, int off, int vlen) {
+        if (allowInsert(tail, vlen)) {
+            int cap = tail.capacity();
+            tail.append(v, off, vlen);
+            changed(tail, cap);
+        } else {
+            Node n = newNode();
+            int cap = n.capacity();
+            n.append(v, off, vlen);
+            changed(n, cap);
+            insertNode(tail, n, true);
+        }
+        count++;
+        tail.count++;
+    }
+
+    public void push(byte[] v, boolean atHead) {
+        if (atHead) {
+            pushHead(v, 0, v.length);
+        } else {
+            pushTail(v, 0, v.length);
+        }
+    }
+
+    /** Removes and returns the first (or last) element, or null when the list is empty. */
+    public byte[] pop(boolean fromHead) {
+        if (count == 0) {
+            return null;
+        }
+        Node n = fromHead ? head : tail;
+        int p = fromHead ? n.first() : n.last();
+        byte[] v = n.getBytes(p);
+        deleteAt(n, p);
+        return v;
+    }
+
+    /** quicklistDelIndex: deletes the entry at byte position {@code p} of raw node {@code n}; true when the node went. */
+    private boolean deleteAt(Node n, int p) {
+        int cap = n.capacity();
+        n.delete(p);
+        changed(n, cap);
+        n.count--;
+        boolean gone = n.count == 0;
+        if (gone) {
+            deleteNode(n);
+        }
+        count--;
+        return gone;
+    }
+
+    // ------------------------------------------------------------------ iteration
+
+    /**
+     * A cursor over the elements (quicklistIter): {@link #next()} moves to the next element in
+     * its direction and the accessors read it in place. Release it with {@link #close()} so the
+     * node it stopped on is compressed again.
+     */
+    public final class Cursor implements AutoCloseable {
+        Node current;
+        /** Offset of the element in its node: from the head when >= 0, from the tail when < 0. */
+        int offset;
+        /** Byte position of the current element in the current node's listpack, or -1. */
+        int zi = -1;
+        final boolean forward;
+        Node entryNode;
+        int entryOffset;
+        int entryPos;
+
+        Cursor(boolean forward) {
+            this.forward = forward;
+            this.current = forward ? head : tail;
+            this.offset = forward ? 0 : -1;
+        }
+
+        /** Moves to the next element; false at the end. */
+        public boolean next() {
+            while (true) {
+                entryNode = current;
+                if (current == null) {
+                    return false;
+                }
+                if (zi < 0) {
+                    decompressNodeForUse(current);
+                    zi = current.seek(offset);
+                } else {
+                    zi = forward ? current.next(zi) : current.prev(zi);
+                    offset += forward ? 1 : -1;
+                }
+                entryPos = zi;
+                entryOffset = offset;
+                if (zi >= 0) {
+                    return true;
+                }
+                compressOrDepth(current);
+                if (forward) {
+                    current = current.next;
+                    offset = 0;
+                } else {
+                    current = current.prev;
+                    offset = -1;
+                }
+                zi = -1;
+            }
+        }
+
+        /** The listpack holding the current element. */
+        public Listpack listpack() {
+            return entryNode;
+        }
+
+        /** The current element's byte position in {@link #data()}. */
+        public int position() {
+            return entryPos;
+        }
+
+        public boolean equalsElement(byte[] b, int off, int blen) {
+            return entryNode.equalsAt(entryPos, b, off, blen);
+        }
+
+        public byte[] value() {
+            return entryNode.getBytes(entryPos);
+        }
+
+        /** Deletes the current element (quicklistDelEntry); {@link #next()} then gives the one after it. */
+        public void delete() {
+            Node prev = entryNode.prev;
+            Node nxt = entryNode.next;
+            boolean gone = deleteAt(entryNode, entryPos);
+            zi = -1;
+            if (gone) {
+                if (forward) {
+                    current = nxt;
+                    offset = 0;
+                } else {
+                    current = prev;
+                    offset = -1;
+                }
+            }
+        }
+
+        /** Inserts {@code v} before or after the current element; the cursor is then done. */
+        public void insert(byte[] v, boolean after) {
+            Quicklist.this.insert(entryNode, entryOffset, entryPos, v, after);
+            current = null;
+            zi = -1;
+        }
+
+        /** Replaces the current element; the cursor is then done. */
+        public void replace(byte[] v) {
+            Quicklist.this.replaceEntry(entryNode, entryOffset, entryPos, v);
+            current = null;
+            zi = -1;
+        }
+
+        @Override
+        public void close() {
+            if (current != null) {
+                compressOrDepth(current);
+            }
+            current = null;
+        }
+    }
+
+    /** A cursor from the head or the tail. */
+    public Cursor cursor(boolean forward) {
+        return new Cursor(forward);
+    }
+
+    /**
+     * A cursor at index {@code idx} (negative from the tail) going in the given direction, or null
+     * when the index is out of range (quicklistGetIteratorAtIdx).
+     */
+    public Cursor cursorAt(long idx, boolean forward) {
+        boolean fromHead = idx >= 0;
+        long index = fromHead ? idx : -idx - 1;
+        if (index >= count) {
+            return null;
+        }
+        boolean seekForward = fromHead;
+        long seekIndex = index;
+        if (index > (count - 1) / 2) {
+            seekForward = !fromHead;
+            seekIndex = count - 1 - index;
+        }
+        Node n = seekForward ? head : tail;
+        long accum = 0;
+        while (n != null) {
+            if (accum + n.count > seekIndex) {
+                break;
+            }
+            accum += n.count;
+            n = seekForward ? n.next : n.prev;
+        }
+        if (n == null) {
+            return null;
+        }
+        if (seekForward != fromHead) {
+            accum = count - n.count - accum;
+        }
+        Cursor c = new Cursor(forward);
+        c.current = n;
+        c.offset = fromHead ? (int) (index - accum) : (int) (-index - 1 + accum);
+        return c;
+    }
+
+    /** The element at {@code idx} (negative from the tail), or null when out of range. */
+    public byte[] get(long idx) {
+        Cursor c = cursorAt(idx, false);
+        if (c == null) {
+            return null;
+        }
+        try (c) {
+            c.next();
+            return c.value();
+        }
+    }
+
+    /** Replaces the element at {@code idx}; false when out of range (quicklistReplaceAtIndex). */
+    public boolean replace(long idx, byte[] v) {
+        Cursor c = cursorAt(idx, false);
+        if (c == null) {
+            return false;
+        }
+        try (c) {
+            c.next();
+            c.replace(v);
+        }
+        return true;
+    }
+
+    // ------------------------------------------------------------------ insert, replace, delete
+
+    private void replaceEntry(Node node, int offset, int pos, byte[] v) {
+        int cap = node.capacity();
+        node.replace(pos, v);
+        changed(node, cap);
+        compressOrDepth(node);
+    }
+
+    private Node splitNode(Node node, int offset, boolean after) {
+        Node n = newNode();
+        setData(n, node.toByteArray());
+        n.sz = node.sz;
+        if (offset < 0) {
+            offset = node.count + offset;
+        }
+        // An extent of -1 is "to the end", as Redis's unsigned count makes it.
+        int origStart = after ? offset + 1 : 0;
+        int origExtent = after ? Integer.MAX_VALUE : offset;
+        int newStart = after ? 0 : offset;
+        int newExtent = after ? offset + 1 : Integer.MAX_VALUE;
+        int cap = node.capacity();
+        node.deleteRange((long) origStart, origExtent);
+        changed(node, cap);
+        node.count = node.size();
+        cap = n.capacity();
+        n.deleteRange((long) newStart, newExtent);
+        changed(n, cap);
+        n.count = n.size();
+        return n;
+    }
+
+    private void insert(Node node, int offset, int pos, byte[] v, boolean after) {
+        int sz = v.length;
+        boolean full = !allowInsert(node, sz);
+        boolean atTail = false;
+        boolean atHead = false;
+        boolean availNext = false;
+        boolean availPrev = false;
+        if (after && (offset == node.count - 1 || offset == -1)) {
+            atTail = true;
+            availNext = allowInsert(node.next, sz);
+        }
+        if (!after && (offset == 0 || offset == -node.count)) {
+            atHead = true;
+            availPrev = allowInsert(node.prev, sz);
+        }
+        if (!full) {
+            decompressNodeForUse(node);
+            int cap = node.capacity();
+            node.insert(pos, after ? Listpack.AFTER : Listpack.BEFORE, v);
+            changed(node, cap);
+            node.count++;
+            recompressOnly(node);
+        } else if (atTail && availNext) {
+            Node n = node.next;
+            decompressNodeForUse(n);
+            int cap = n.capacity();
+            n.prepend(v);
+            changed(n, cap);
+            n.count++;
+            recompressOnly(n);
+            recompressOnly(node);
+        } else if (atHead && availPrev) {
+            Node n = node.prev;
+            decompressNodeForUse(n);
+            int cap = n.capacity();
+            n.append(v);
+            changed(n, cap);
+            n.count++;
+            recompressOnly(n);
+            recompressOnly(node);
+        } else if (atTail || atHead) {
+            Node n = newNode();
+            int cap = n.capacity();
+            n.prepend(v);
+            changed(n, cap);
+            n.count++;
+            insertNode(node, n, after);
+        } else {
+            decompressNodeForUse(node);
+            Node n = splitNode(node, offset, after);
+            int cap = n.capacity();
+            if (after) {
+                n.prepend(v);
+            } else {
+                n.append(v);
+            }
+            changed(n, cap);
+            n.count++;
+            insertNode(node, n, after);
+            mergeNodes(node);
+        }
+        count++;
+    }
+
+    private Node mergePair(Node a, Node b) {
+        decompressNode(a);
+        decompressNode(b);
+        // lpMerge: the entries of b after those of a, the same bytes whichever array is kept.
+        int cap = a.capacity();
+        Listpack.Entry e = new Listpack.Entry();
+        for (int p = b.first(); p >= 0; p = b.next(p)) {
+            b.get(p, e);
+            if (e.isInteger) {
+                a.append(e.value);
+            } else {
+                a.append(e.bytes, e.offset, e.length);
+            }
+        }
+        changed(a, cap);
+        a.count = a.size();
+        b.count = 0;
+        deleteNode(b);
+        compressOrDepth(a);
+        return a;
+    }
+
+    private void mergeNodes(Node center) {
+        Node prev = center.prev;
+        Node prevPrev = prev == null ? null : prev.prev;
+        Node next = center.next;
+        Node nextNext = next == null ? null : next.next;
+        if (allowMerge(prev, prevPrev)) {
+            mergePair(prevPrev, prev);
+        }
+        if (allowMerge(next, nextNext)) {
+            mergePair(next, nextNext);
+        }
+        Node target;
+        if (allowMerge(center, center.prev)) {
+            target = mergePair(center.prev, center);
+        } else {
+            target = center;
+        }
+        if (allowMerge(target, target.next)) {
+            mergePair(target, target.next);
+        }
+    }
+
+    /**
+     * Deletes {@code n} elements from index {@code start} (negative from the tail) on
+     * (quicklistDelRange). Returns false when nothing was deleted.
+     */
+    public boolean deleteRange(long start, long n) {
+        if (n <= 0) {
+            return false;
+        }
+        long extent = n;
+        if (start >= 0 && extent > count - start) {
+            extent = count - start;
+        } else if (start < 0 && extent > -start) {
+            extent = -start;
+        }
+        Cursor c = cursorAt(start, false);
+        if (c == null) {
+            return false;
+        }
+        Node node = c.current;
+        long offset = c.offset;
+        c.close();
+        while (extent > 0) {
+            Node next = node.next;
+            long del;
+            boolean entire = false;
+            if (offset == 0 && extent >= node.count) {
+                entire = true;
+                del = node.count;
+            } else if (offset >= 0 && extent + offset >= node.count) {
+                del = node.count - offset;
+            } else if (offset < 0) {
+                del = -offset;
+                if (del > extent) {
+                    del = extent;
+                }
+            } else {
+                del = extent;
+            }
+            if (entire) {
+                deleteNode(node);
+            } else {
+                decompressNodeForUse(node);
+                int cap = node.capacity();
+                node.deleteRange(offset, (int) del);
+                changed(node, cap);
+                node.count -= (int) del;
+                count -= del;
+                if (node.count == 0) {
+                    deleteNode(node);
+                } else {
+                    recompressOnly(node);
+                }
+            }
+            extent -= del;
+            node = next;
+            offset = 0;
+        }
+        return true;
+    }
+
+    /** Every element, head to tail, for tests and digests. */
+    public java.util.List<byte[]> toList() {
+        java.util.List<byte[]> out = new java.util.ArrayList<>();
+        try (Cursor c = cursor(true)) {
+            while (c.next()) {
+                out.add(c.value());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Checks the structure (for tests): links, counts, sizes, the heap figure, and that no node
+     * within the compress depth of either end is compressed. Throws on the first fault.
+     */
+    public void verify() {
+        long total = 0;
+        int nodes = 0;
+        long h = OBJECT_SIZE;
+        Node prev = null;
+        for (Node n = head; n != null; n = n.next) {
+            if (n.prev != prev) {
+                throw new IllegalStateException("bad prev link at node " + nodes);
+            }
+            if (n.count <= 0) {
+                throw new IllegalStateException("empty node " + nodes);
+            }
+            if (!n.lzf && (n.size() != n.count || n.totalBytes() != n.sz)) {
+                throw new IllegalStateException("node " + nodes + " count/size mismatch");
+            }
+            h += NODE_SIZE + JvmSizes.byteArray(n.capacity());
+            total += n.count;
+            nodes++;
+            prev = n;
+        }
+        if (prev != tail || total != count || nodes != len || h != heap) {
+            throw new IllegalStateException("list totals: count " + total + "/" + count + " len " + nodes + "/"
+                    + len + " heap " + h + "/" + heap);
+        }
+        int i = 0;
+        for (Node n = head; n != null; n = n.next, i++) {
+            boolean inDepth = i < compress || i >= len - compress || compress == 0;
+            if (n.lzf && inDepth) {
+                throw new IllegalStateException("node " + i + " compressed within depth");
+            }
+            if (n.recompress) {
+                throw new IllegalStateException("node " + i + " left decompressed for use");
+            }
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package dev.cinnabar.datatypes;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class QuicklistTest {
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static List<String> strings(Quicklist q) {
+        List<String> out = new ArrayList<>();
+        for (byte[] v : q.toList()) {
+            out.add(new String(v, StandardCharsets.ISO_8859_1));
+        }
+        return out;
+    }
+
+    @Test
+    void countFillSplitsNodes() {
+        Quicklist q = new Quicklist(3, 0);
+        for (int i = 0; i < 10; i++) {
+            q.pushTail(b("e" + i), 0, 2);
+        }
+        assertEquals("3 3 3 1", q.layout());
+        assertEquals(10, q.size());
+        q.verify();
+        q.pushHead(b("x"), 0, 1);
+        assertEquals("1 3 3 3 1", q.layout());
+    }
+
+    @Test
+    void sizeFillLimitsBytes() {
+        Quicklist q = new Quicklist(-1, 0);
+        byte[] v = new byte[100];
+        java.util.Arrays.fill(v, (byte) 'a');
+        for (int i = 0; i < 100; i++) {
+            q.pushTail(v, 0, v.length);
+        }
+        // 4096 bytes per node at most: 102 bytes an entry, 6 + 1 of header and end.
+        assertEquals("39 39 22", q.layout());
+        q.verify();
+    }
+
+    @Test
+    void innerNodesCompressBeyondDepth() {
+        Quicklist q = new Quicklist(4, 1);
+        for (int i = 0; i < 20; i++) {
+            byte[] v = b("element-number-" + i + "-padding-padding-padding");
+            q.pushTail(v, 0, v.length);
+        }
+        assertEquals("4 4z 4z 4z 4", q.layout());
+        q.verify();
+        assertEquals("element-number-10-padding-padding-padding", new String(q.get(10), StandardCharsets.ISO_8859_1));
+        assertEquals("4 4z 4z 4z 4", q.layout());
+        while (q.size() > 0) {
+            q.pop(true);
+            q.verify();
+        }
+        assertEquals("", q.layout());
+        assertEquals(Quicklist.OBJECT_SIZE, q.heapSize());
+    }
+
+    @Test
+    void indexesFromBothEnds() {
+        Quicklist q = new Quicklist(2, 0);
+        for (int i = 0; i < 7; i++) {
+            q.pushTail(b(Integer.toString(i)), 0, 1);
+        }
+        assertArrayEquals(b("0"), q.get(0));
+        assertArrayEquals(b("6"), q.get(-1));
+        assertArrayEquals(b("2"), q.get(-5));
+        assertNull(q.get(7));
+        assertNull(q.get(-8));
+        assertTrue(q.replace(-2, b("five")));
+        assertFalse(q.replace(9, b("x")));
+        assertEquals(List.of("0", "1", "2", "3", "4", "five", "6"), strings(q));
+    }
+
+    /** Random operations against an ArrayList, across fills, depths, splits, merges and compression. */
+    @Test
+    void behavesLikeAList() {
+        SplittableRandom r = new SplittableRandom(42);
+        int[] fills = {-1, -2, 1, 2, 3, 5, 0, 16};
+        for (int round = 0; round < 60; round++) {
+            int fill = fills[round % fills.length];
+            int depth = round % 4;
+            Quicklist q = new Quicklist(fill, depth);
+            List<String> model = new ArrayList<>();
+            for (int step = 0; step < 600; step++) {
+                int op = r.nextInt(100);
+                String v = value(r);
+                if (op < 25) {
+                    q.pushTail(b(v), 0, v.length());
+                    model.add(v);
+                } else if (op < 45) {
+                    q.pushHead(b(v), 0, v.length());
+                    model.add(0, v);
+                } else if (op < 55) {
+                    boolean head = r.nextBoolean();
+                    byte[] got = q.pop(head);
+                    if (model.isEmpty()) {
+                        assertNull(got);
+                    } else {
+                        assertEquals(model.remove(head ? 0 : model.size() - 1), new String(got, StandardCharsets.ISO_8859_1));
+                    }
+                } else if (op < 65 && !model.isEmpty()) {
+                    // LINSERT at a random element, found by walking from the head
+                    int at = r.nextInt(model.size());
+                    boolean after = r.nextBoolean();
+                    try (Quicklist.Cursor c = q.cursorAt(0, true)) {
+                        for (int i = 0; i <= at; i++) {
+                            assertTrue(c.next());
+                        }
+                        c.insert(b(v), after);
+                    }
+                    model.add(after ? at + 1 : at, v);
+                } else if (op < 72 && !model.isEmpty()) {
+                    long idx = r.nextInt(model.size() * 2 + 2) - model.size() - 1;
+                    boolean ok = q.replace(idx, b(v));
+                    int i = (int) (idx < 0 ? model.size() + idx : idx);
+                    assertEquals(i >= 0 && i < model.size(), ok);
+                    if (ok) {
+                        model.set(i, v);
+                    }
+                } else if (op < 78 && !model.isEmpty()) {
+                    long start = r.nextInt(model.size() * 2) - model.size();
+                    long n = r.nextInt(model.size() + 2);
+                    int s = (int) (start < 0 ? model.size() + start : start);
+                    q.deleteRange(start, n);
+                    long extent = start >= 0 ? Math.min(n, model.size() - s) : Math.min(n, -start);
+                    for (long k = 0; k < extent; k++) {
+                        model.remove(s);
+                    }
+                } else if (op < 84 && !model.isEmpty()) {
+                    // LREM-like: delete every match of a random element, in a random direction
+                    String target = model.get(r.nextInt(model.size()));
+                    boolean fwd = r.nextBoolean();
+                    try (Quicklist.Cursor c = fwd ? q.cursorAt(0, true) : q.cursorAt(-1, false)) {
+                        while (c.next()) {
+                            if (c.equalsElement(b(target), 0, target.length())) {
+                                c.delete();
+                            }
+                        }
+                    }
+                    model.removeIf(target::equals);
+                } else if (op < 92 && !model.isEmpty()) {
+                    long idx = r.nextInt(model.size() * 2) - model.size();
+                    int i = (int) (idx < 0 ? model.size() + idx : idx);
+                    assertEquals(model.get(i), new String(q.get(idx), StandardCharsets.ISO_8859_1));
+                } else if (!model.isEmpty()) {
+                    // LRANGE backwards from a random index
+                    int from = r.nextInt(model.size());
+                    List<String> got = new ArrayList<>();
+                    try (Quicklist.Cursor c = q.cursorAt(from, false)) {
+                        while (c.next()) {
+                            got.add(new String(c.value(), StandardCharsets.ISO_8859_1));
+                        }
+                    }
+                    List<String> want = new ArrayList<>(model.subList(0, from + 1));
+                    java.util.Collections.reverse(want);
+                    assertEquals(want, got);
+                }
+                q.verify();
+                assertEquals(model.size(), q.size());
+            }
+            assertEquals(model, strings(q));
+            Quicklist copy = new Quicklist(q) { };
+            copy.verify();
+            assertEquals(q.layout(), copy.layout());
+            assertEquals(model, strings(copy));
+        }
+    }
+
+    private static String value(SplittableRandom r) {
+        switch (r.nextInt(4)) {
+            case 0:
+                return Long.toString(r.nextLong(-100000, 100000));
+            case 1:
+                return "v" + r.nextInt(20);
+            case 2:
+                return "x".repeat(r.nextInt(40, 300));
+            default:
+                return "long-compressible-value-" + "ab".repeat(r.nextInt(10, 60)) + r.nextInt(5);
+        }
+    }
+}

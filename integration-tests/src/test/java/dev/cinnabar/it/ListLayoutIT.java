@@ -1,0 +1,114 @@
+package dev.cinnabar.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.cinnabar.it.support.RawConnection;
+import dev.cinnabar.it.support.ServerPair;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A list's node layout follows Redis's quicklist exactly: after random list commands under
+ * several node sizes and compress depths, DEBUG OBJECT (serializedlength, with rdbcompression on
+ * and off, and the ql_ fields: nodes, average fill, raw size) and DEBUG DIGEST-VALUE agree with
+ * redis-server's for every key, as do the replies.
+ */
+class ListLayoutIT {
+    @RegisterExtension
+    static final ServerPair SERVERS = new ServerPair("--enable-debug-command", "yes");
+
+    private static String strip(String debugObject) {
+        return debugObject.replaceAll("Value at:0x[0-9a-f]+ ", "").replaceAll(" lru:\\d+ lru_seconds_idle:\\d+", "");
+    }
+
+    @Test
+    void randomCommandsGiveTheSameNodes() throws IOException {
+        int[] fills = {-2, -1, 2, 3, 5, 1};
+        try (RawConnection redis = new RawConnection(SERVERS.redis().port());
+                RawConnection cin = new RawConnection(SERVERS.cinnabar().port())) {
+            for (int round = 0; round < 12; round++) {
+                Random r = new Random(round);
+                String fill = Integer.toString(fills[round % fills.length]);
+                String depth = Integer.toString(round % 4);
+                for (RawConnection c : List.of(redis, cin)) {
+                    c.call("FLUSHALL");
+                    c.call("CONFIG", "SET", "list-max-listpack-size", fill, "list-compress-depth", depth);
+                }
+                for (int step = 0; step < 400; step++) {
+                    List<String> cmd = command(r);
+                    String[] args = cmd.toArray(new String[0]);
+                    assertEquals(redis.call(args), cin.call(args), "round " + round + " step " + step + ": " + cmd);
+                    if (step % 10 == 9) {
+                        for (String key : List.of("a", "b", "c")) {
+                            for (String compression : List.of("no", "yes")) {
+                                redis.call("CONFIG", "SET", "rdbcompression", compression);
+                                cin.call("CONFIG", "SET", "rdbcompression", compression);
+                                assertEquals(strip(redis.call("DEBUG", "OBJECT", key)), strip(cin.call("DEBUG", "OBJECT", key)),
+                                        "round " + round + " step " + step + " key " + key + " after " + cmd);
+                            }
+                            assertEquals(redis.call("DEBUG", "DIGEST-VALUE", key), cin.call("DEBUG", "DIGEST-VALUE", key));
+                        }
+                    }
+                }
+                assertEquals(redis.call("DEBUG", "DIGEST"), cin.call("DEBUG", "DIGEST"));
+            }
+        }
+    }
+
+    private static String key(Random r) {
+        return "abc".substring(r.nextInt(3)).substring(0, 1);
+    }
+
+    private static String element(Random r) {
+        switch (r.nextInt(5)) {
+            case 0:
+                return "e" + r.nextInt(5);
+            case 1:
+                return Integer.toString(r.nextInt(100000) - 500);
+            case 2:
+                return "z".repeat(10 + r.nextInt(120));
+            case 3:
+                return "element-" + r.nextInt(30) + "-padding-padding-padding";
+            default:
+                return "x" + Long.toHexString(r.nextLong()) + "y".repeat(r.nextInt(40));
+        }
+    }
+
+    private static List<String> command(Random r) {
+        List<String> c = new ArrayList<>();
+        int op = r.nextInt(100);
+        String k = key(r);
+        if (op < 35) {
+            c.add(r.nextBoolean() ? "RPUSH" : "LPUSH");
+            c.add(k);
+            for (int i = r.nextInt(12); i >= 0; i--) {
+                c.add(element(r));
+            }
+        } else if (op < 45) {
+            c.addAll(List.of(r.nextBoolean() ? "LPOP" : "RPOP", k, Integer.toString(r.nextInt(6))));
+        } else if (op < 58) {
+            c.addAll(List.of("LINSERT", k, r.nextBoolean() ? "BEFORE" : "AFTER", element(r), element(r)));
+        } else if (op < 66) {
+            c.addAll(List.of("LSET", k, Integer.toString(r.nextInt(60) - 30), element(r)));
+        } else if (op < 72) {
+            c.addAll(List.of("LREM", k, Integer.toString(r.nextInt(5) - 2), element(r)));
+        } else if (op < 76) {
+            c.addAll(List.of("LTRIM", k, Integer.toString(r.nextInt(4)), Integer.toString(-1 - r.nextInt(4))));
+        } else if (op < 82) {
+            c.addAll(List.of("LMOVE", k, key(r), r.nextBoolean() ? "LEFT" : "RIGHT", r.nextBoolean() ? "LEFT" : "RIGHT"));
+        } else if (op < 86) {
+            c.addAll(List.of("LMPOP", "2", k, key(r), r.nextBoolean() ? "LEFT" : "RIGHT", "COUNT", Integer.toString(1 + r.nextInt(5))));
+        } else if (op < 92) {
+            c.addAll(List.of("LRANGE", k, Integer.toString(r.nextInt(40) - 20), Integer.toString(r.nextInt(40) - 20)));
+        } else if (op < 96) {
+            c.addAll(List.of("LINDEX", k, Integer.toString(r.nextInt(60) - 30)));
+        } else {
+            c.addAll(List.of("LPOS", k, element(r), "RANK", Integer.toString(r.nextBoolean() ? 1 : -1), "COUNT", "0"));
+        }
+        return c;
+    }
+}

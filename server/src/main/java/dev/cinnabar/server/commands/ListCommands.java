@@ -1,0 +1,593 @@
+package dev.cinnabar.server.commands;
+
+import dev.cinnabar.datatypes.Dict;
+import dev.cinnabar.datatypes.Listpack;
+import dev.cinnabar.datatypes.Quicklist;
+import dev.cinnabar.datatypes.value.ListType;
+import dev.cinnabar.datatypes.value.ListValue;
+import dev.cinnabar.protocol.Argv;
+import dev.cinnabar.protocol.ReplyWriter;
+import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.command.CommandError;
+import dev.cinnabar.server.db.Db;
+import dev.cinnabar.server.exec.CommandHandlers;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The list commands that never block. Lists are {@link ListValue}s (Redis 7.0's quicklist), made
+ * with the {@code list-max-listpack-size} and {@code list-compress-depth} in force when the key
+ * is created; like Redis, a later CONFIG SET changes only lists created afterwards.
+ *
+ * <p>The pop and move paths are public so that the blocking commands can serve a client with
+ * them: {@link #popOne}, {@link #popRangeAndReply}, {@link #popRangeWithKeyAndReply} and
+ * {@link #moveAndReply}. They go through the write path (the key is signalled, memory kept,
+ * an emptied list deleted) but leave the changes counted and the propagation to the caller.
+ */
+public final class ListCommands implements CommandFamily {
+    static final String RANK_ZERO = "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second "
+            + "... or use negative to start from the end of the list";
+    static final String COUNT_NEGATIVE = "ERR COUNT can't be negative";
+    static final String MAXLEN_NEGATIVE = "ERR MAXLEN can't be negative";
+    static final String MUST_BE_POSITIVE = "ERR value is out of range, must be positive";
+    static final String NUMKEYS = "ERR numkeys should be greater than 0";
+    static final String COUNT_POSITIVE = "ERR count should be greater than 0";
+
+    private static final byte[] LPOP = ascii("LPOP");
+    private static final byte[] RPOP = ascii("RPOP");
+
+    @Override
+    public void register(CommandHandlers t) {
+        t.bind("lpush", c -> push(c, true, false));
+        t.bind("rpush", c -> push(c, false, false));
+        t.bind("lpushx", c -> push(c, true, true));
+        t.bind("rpushx", c -> push(c, false, true));
+        t.bind("linsert", ListCommands::linsert);
+        t.bind("llen", ListCommands::llen);
+        t.bind("lindex", ListCommands::lindex);
+        t.bind("lset", ListCommands::lset);
+        t.bind("lpop", c -> pop(c, true));
+        t.bind("rpop", c -> pop(c, false));
+        t.bind("lmpop", ListCommands::lmpop);
+        t.bind("lrange", ListCommands::lrange);
+        t.bind("ltrim", ListCommands::ltrim);
+        t.bind("lpos", ListCommands::lpos);
+        t.bind("lrem", ListCommands::lrem);
+        t.bind("lmove", ListCommands::lmove);
+        t.bind("rpoplpush", ListCommands::rpoplpush);
+    }
+
+    /** A new, empty list with the node options the config gives now. */
+    public static ListValue newList(Client c) {
+        return new ListValue(c.server.config().listMaxListpackSize, c.server.config().listCompressDepth);
+    }
+
+    // LPUSH key element [element ...], RPUSH key element [element ...]
+    // LPUSHX key element [element ...], RPUSHX key element [element ...]
+    static void push(Client c, boolean head, boolean onlyIfExists) {
+        Db db = c.db();
+        Argv a = c.argv;
+        Dict.Entry<Object> e = TypedLookup.write(c, 1, ListType.TYPE);
+        int n = a.count();
+        // event: lpush / rpush
+        if (e == null) {
+            if (onlyIfExists) {
+                c.reply.integer(0);
+                return;
+            }
+            ListValue l = newList(c);
+            for (int i = 2; i < n; i++) {
+                pushArg(l, a, i, head);
+            }
+            db.add(a.copy(1), l);
+            c.reply.integer(l.size());
+        } else {
+            ListValue l = (ListValue) e.value();
+            long before = db.beforeChange(e);
+            for (int i = 2; i < n; i++) {
+                pushArg(l, a, i, head);
+            }
+            db.changed(e, before);
+            c.reply.integer(l.size());
+        }
+        c.changes(n - 2);
+    }
+
+    private static void pushArg(Quicklist l, Argv a, int i, boolean head) {
+        if (head) {
+            l.pushHead(a.array(i), a.offset(i), a.length(i));
+        } else {
+            l.pushTail(a.array(i), a.offset(i), a.length(i));
+        }
+    }
+
+    // LINSERT key <BEFORE | AFTER> pivot element
+    static void linsert(Client c) {
+        Argv a = c.argv;
+        boolean after;
+        if (a.is(2, "after")) {
+            after = true;
+        } else if (a.is(2, "before")) {
+            after = false;
+        } else {
+            throw new CommandError(Errors.SYNTAX);
+        }
+        Dict.Entry<Object> e = TypedLookup.write(c, 1, ListType.TYPE);
+        if (e == null) {
+            c.reply.integer(0);
+            return;
+        }
+        Db db = c.db();
+        ListValue l = (ListValue) e.value();
+        boolean inserted = false;
+        // Walking the list may decompress nodes for a moment: measure before it.
+        long before = db.beforeChange(e);
+        try (Quicklist.Cursor cur = l.cursorAt(0, true)) {
+            while (cur.next()) {
+                if (cur.equalsElement(a.array(3), a.offset(3), a.length(3))) {
+                    // event: linsert
+                    cur.insert(a.copy(4), after);
+                    inserted = true;
+                    break;
+                }
+            }
+        }
+        if (!inserted) {
+            c.reply.integer(-1);
+            return;
+        }
+        db.changed(e, before);
+        c.reply.integer(l.size());
+    }
+
+    // LLEN key
+    static void llen(Client c) {
+        Object v = TypedLookup.readOrReply(c, 1, ListType.TYPE, TypedLookup.ZERO);
+        if (v != null) {
+            c.reply.integer(((Quicklist) v).size());
+        }
+    }
+
+    // LINDEX key index
+    static void lindex(Client c) {
+        Object v = TypedLookup.readOrReply(c, 1, ListType.TYPE, TypedLookup.NULL);
+        if (v == null) {
+            return;
+        }
+        long index = Args.longArg(c, 2);
+        Quicklist l = (Quicklist) v;
+        Quicklist.Cursor cur = l.cursorAt(index, false);
+        if (cur == null) {
+            c.reply.nullBulk();
+            return;
+        }
+        try (cur) {
+            cur.next();
+            replyElement(c.reply, cur);
+        }
+    }
+
+    // LSET key index element
+    static void lset(Client c) {
+        Dict.Entry<Object> e = TypedLookup.write(c, 1, ListType.TYPE);
+        if (e == null) {
+            throw new CommandError(Errors.NO_SUCH_KEY);
+        }
+        long index = Args.longArg(c, 2);
+        Db db = c.db();
+        ListValue l = (ListValue) e.value();
+        Quicklist.Cursor cur = l.cursorAt(index, false);
+        if (cur == null) {
+            throw new CommandError(Errors.OUT_OF_RANGE);
+        }
+        // event: lset
+        long before = db.beforeChange(e);
+        try (cur) {
+            cur.next();
+            cur.replace(c.argv.copy(3));
+        }
+        db.changed(e, before);
+        c.reply.ok();
+    }
+
+    // LPOP key [count], RPOP key [count]
+    static void pop(Client c, boolean head) {
+        Argv a = c.argv;
+        if (a.count() > 3) {
+            throw new CommandError(Errors.arity(head ? "lpop" : "rpop"));
+        }
+        boolean hasCount = a.count() == 3;
+        long count = hasCount ? Args.longArg(c, 2, 0, Long.MAX_VALUE, MUST_BE_POSITIVE) : 0;
+        Dict.Entry<Object> e = TypedLookup.write(c, 1, ListType.TYPE);
+        if (e == null) {
+            if (hasCount) {
+                c.reply.nullArray();
+            } else {
+                c.reply.nullBulk();
+            }
+            return;
+        }
+        if (hasCount && count == 0) {
+            c.reply.emptyArray();
+            return;
+        }
+        if (!hasCount) {
+            byte[] v = popOne(c, e, head);
+            c.reply.bulk(v);
+            c.changes(1);
+        } else {
+            c.changes(popRangeAndReply(c, e, head, count));
+        }
+    }
+
+    /**
+     * Pops one element off a live list entry through the write path, deleting the key when it was
+     * the last (Redis's listTypePop with listElementsRemoved). Counts no change; the caller does.
+     */
+    public static byte[] popOne(Client c, Dict.Entry<Object> e, boolean head) {
+        Db db = c.db();
+        // event: lpop / rpop (then del when the list is emptied)
+        long before = db.beforeChange(e);
+        byte[] v = ((Quicklist) e.value()).pop(head);
+        db.changed(e, before);
+        db.deleteIfEmpty(e);
+        return v;
+    }
+
+    /**
+     * Replies with up to {@code count} elements from one end of a live list entry as an array (in
+     * the order they are popped) and pops them through the write path, deleting the key when
+     * emptied. Returns how many were popped, Redis's count of changes.
+     */
+    public static long popRangeAndReply(Client c, Dict.Entry<Object> e, boolean head, long count) {
+        Db db = c.db();
+        Quicklist l = (Quicklist) e.value();
+        long llen = l.size();
+        long n = Math.min(count, llen);
+        long start = head ? 0 : -n;
+        long end = head ? n - 1 : -1;
+        // Walking the list may decompress nodes for a moment: measure before it.
+        long before = db.beforeChange(e);
+        rangeReply(c.reply, l, start, end, !head);
+        // event: lpop / rpop (then del when the list is emptied)
+        l.deleteRange(start, n);
+        db.changed(e, before);
+        db.deleteIfEmpty(e);
+        return n;
+    }
+
+    /**
+     * LMPOP's and BLMPOP's reply: {@code [key, [elements]]}, popping as {@link #popRangeAndReply}
+     * does. Returns how many were popped.
+     */
+    public static long popRangeWithKeyAndReply(Client c, Dict.Entry<Object> e, boolean head, long count) {
+        c.reply.array(2);
+        c.reply.bulk(e.key());
+        return popRangeAndReply(c, e, head, count);
+    }
+
+    // LMPOP numkeys key [key ...] <LEFT | RIGHT> [COUNT count]
+    static void lmpop(Client c) {
+        Argv a = c.argv;
+        long numkeys = Args.longArg(c, 1, 1, Long.MAX_VALUE, NUMKEYS);
+        if (numkeys >= a.count()) {
+            throw new CommandError(Errors.SYNTAX);
+        }
+        long whereIdx = 1 + numkeys + 1;
+        if (whereIdx >= a.count()) {
+            throw new CommandError(Errors.SYNTAX);
+        }
+        boolean head = where(c, (int) whereIdx);
+        long count = -1;
+        for (int j = (int) whereIdx + 1; j < a.count(); j++) {
+            if (count == -1 && a.is(j, "count") && j + 1 < a.count()) {
+                j++;
+                count = Args.longArg(c, j, 1, Long.MAX_VALUE, COUNT_POSITIVE);
+            } else {
+                throw new CommandError(Errors.SYNTAX);
+            }
+        }
+        if (count == -1) {
+            count = 1;
+        }
+        Db db = c.db();
+        for (int k = 2; k < whereIdx; k++) {
+            Dict.Entry<Object> e = TypedLookup.write(c, k, ListType.TYPE);
+            if (e == null) {
+                continue;
+            }
+            long popped = popRangeWithKeyAndReply(c, e, head, count);
+            c.changes(popped);
+            if (c.server.propagation().active()) {
+                Argv p = new Argv(3);
+                p.add(head ? LPOP : RPOP);
+                p.add(a.array(k), a.offset(k), a.length(k));
+                p.add(dev.cinnabar.datatypes.Numbers.toBytes(popped));
+                c.propagateAs(p);
+            }
+            return;
+        }
+        c.reply.nullArray();
+    }
+
+    /** LEFT or RIGHT: true for LEFT (the head). */
+    static boolean where(Client c, int i) {
+        if (c.argv.is(i, "left")) {
+            return true;
+        }
+        if (c.argv.is(i, "right")) {
+            return false;
+        }
+        throw new CommandError(Errors.SYNTAX);
+    }
+
+    // LRANGE key start stop
+    static void lrange(Client c) {
+        long start = Args.longArg(c, 2);
+        long end = Args.longArg(c, 3);
+        Object v = TypedLookup.readOrReply(c, 1, ListType.TYPE, TypedLookup.EMPTY_ARRAY);
+        if (v != null) {
+            rangeReply(c.reply, (Quicklist) v, start, end, false);
+        }
+    }
+
+    /** Redis's addListRangeReply: the elements from start to end (inclusive, clamped), maybe tail first. */
+    static void rangeReply(ReplyWriter w, Quicklist l, long start, long end, boolean reverse) {
+        long llen = l.size();
+        if (start < 0) {
+            start = llen + start;
+        }
+        if (end < 0) {
+            end = llen + end;
+        }
+        if (start < 0) {
+            start = 0;
+        }
+        if (start > end || start >= llen) {
+            w.emptyArray();
+            return;
+        }
+        if (end >= llen) {
+            end = llen - 1;
+        }
+        long n = end - start + 1;
+        w.array((int) n);
+        try (Quicklist.Cursor cur = l.cursorAt(reverse ? end : start, !reverse)) {
+            Listpack.Entry en = new Listpack.Entry();
+            while (n-- > 0) {
+                cur.next();
+                cur.listpack().get(cur.position(), en);
+                if (en.isInteger) {
+                    w.bulk(en.value);
+                } else {
+                    w.bulk(en.bytes, en.offset, en.length);
+                }
+            }
+        }
+    }
+
+    private static void replyElement(ReplyWriter w, Quicklist.Cursor cur) {
+        Listpack.Entry en = cur.listpack().get(cur.position(), new Listpack.Entry());
+        if (en.isInteger) {
+            w.bulk(en.value);
+        } else {
+            w.bulk(en.bytes, en.offset, en.length);
+        }
+    }
+
+    // LTRIM key start stop
+    static void ltrim(Client c) {
+        long start = Args.longArg(c, 2);
+        long end = Args.longArg(c, 3);
+        Dict.Entry<Object> e = TypedLookup.write(c, 1, ListType.TYPE);
+        if (e == null) {
+            c.reply.ok();
+            return;
+        }
+        Db db = c.db();
+        Quicklist l = (Quicklist) e.value();
+        long llen = l.size();
+        if (start < 0) {
+            start = llen + start;
+        }
+        if (end < 0) {
+            end = llen + end;
+        }
+        if (start < 0) {
+            start = 0;
+        }
+        long ltrim;
+        long rtrim;
+        if (start > end || start >= llen) {
+            ltrim = llen;
+            rtrim = 0;
+        } else {
+            if (end >= llen) {
+                end = llen - 1;
+            }
+            ltrim = start;
+            rtrim = llen - end - 1;
+        }
+        // event: ltrim (then del when the list is emptied)
+        long before = db.beforeChange(e);
+        l.deleteRange(0, ltrim);
+        l.deleteRange(-rtrim, rtrim);
+        db.changed(e, before);
+        db.deleteIfEmpty(e);
+        c.changes(ltrim + rtrim);
+        c.reply.ok();
+    }
+
+    // LPOS key element [RANK rank] [COUNT num-matches] [MAXLEN len]
+    static void lpos(Client c) {
+        Argv a = c.argv;
+        long rank = 1;
+        long count = -1;
+        long maxlen = 0;
+        for (int j = 3; j < a.count(); j++) {
+            boolean more = j + 1 < a.count();
+            if (a.is(j, "rank") && more) {
+                j++;
+                rank = Args.longArg(c, j);
+                if (rank == 0) {
+                    throw new CommandError(RANK_ZERO);
+                }
+            } else if (a.is(j, "count") && more) {
+                j++;
+                count = Args.longArg(c, j, 0, Long.MAX_VALUE, COUNT_NEGATIVE);
+            } else if (a.is(j, "maxlen") && more) {
+                j++;
+                maxlen = Args.longArg(c, j, 0, Long.MAX_VALUE, MAXLEN_NEGATIVE);
+            } else {
+                throw new CommandError(Errors.SYNTAX);
+            }
+        }
+        boolean forward = true;
+        if (rank < 0) {
+            // -LONG_MIN stays negative in C; every match then ranks, as there.
+            rank = -rank;
+            forward = false;
+        }
+        Object v = TypedLookup.read(c, 1, ListType.TYPE);
+        if (v == null) {
+            if (count != -1) {
+                c.reply.emptyArray();
+            } else {
+                c.reply.nullBulk();
+            }
+            return;
+        }
+        Quicklist l = (Quicklist) v;
+        int mark = count != -1 ? c.reply.beginDeferred() : -1;
+        long llen = l.size();
+        long index = 0;
+        long matches = 0;
+        long matchIndex = -1;
+        int arrayLen = 0;
+        try (Quicklist.Cursor cur = l.cursorAt(forward ? 0 : -1, forward)) {
+            while (cur.next() && (maxlen == 0 || index < maxlen)) {
+                if (cur.equalsElement(a.array(2), a.offset(2), a.length(2))) {
+                    matches++;
+                    matchIndex = forward ? index : llen - index - 1;
+                    if (matches >= rank) {
+                        if (mark >= 0) {
+                            arrayLen++;
+                            c.reply.integer(matchIndex);
+                            if (count != 0 && matches - rank + 1 >= count) {
+                                break;
+                            }
+                        } else {
+                            break;
+                        }
+                    }
+                }
+                index++;
+                matchIndex = -1;
+            }
+        }
+        if (mark >= 0) {
+            c.reply.endArray(mark, arrayLen);
+        } else if (matchIndex != -1) {
+            c.reply.integer(matchIndex);
+        } else {
+            c.reply.nullBulk();
+        }
+    }
+
+    // LREM key count element
+    static void lrem(Client c) {
+        Argv a = c.argv;
+        long toRemove = Args.longArg(c, 2);
+        Dict.Entry<Object> e = TypedLookup.write(c, 1, ListType.TYPE);
+        if (e == null) {
+            c.reply.integer(0);
+            return;
+        }
+        Db db = c.db();
+        Quicklist l = (Quicklist) e.value();
+        boolean forward = toRemove >= 0;
+        if (!forward) {
+            toRemove = -toRemove;
+        }
+        long removed = 0;
+        long before = db.beforeChange(e);
+        try (Quicklist.Cursor cur = l.cursorAt(forward ? 0 : -1, forward)) {
+            while (cur != null && cur.next()) {
+                if (cur.equalsElement(a.array(3), a.offset(3), a.length(3))) {
+                    cur.delete();
+                    removed++;
+                    if (toRemove != 0 && removed == toRemove) {
+                        break;
+                    }
+                }
+            }
+        }
+        // event: lrem (when removed), then del when the list is emptied
+        if (removed > 0) {
+            db.changed(e, before);
+            db.deleteIfEmpty(e);
+        }
+        c.changes(removed);
+        c.reply.integer(removed);
+    }
+
+    // LMOVE source destination <LEFT | RIGHT> <LEFT | RIGHT>
+    static void lmove(Client c) {
+        boolean fromHead = where(c, 3);
+        boolean toHead = where(c, 4);
+        moveGeneric(c, fromHead, toHead);
+    }
+
+    // RPOPLPUSH source destination
+    static void rpoplpush(Client c) {
+        moveGeneric(c, false, true);
+    }
+
+    private static void moveGeneric(Client c, boolean fromHead, boolean toHead) {
+        Dict.Entry<Object> src = TypedLookup.write(c, 1, ListType.TYPE);
+        if (src == null) {
+            c.reply.nullBulk();
+            return;
+        }
+        Dict.Entry<Object> dst = TypedLookup.write(c, 2, ListType.TYPE);
+        Argv a = c.argv;
+        moveAndReply(c, src, dst, a.array(2), a.offset(2), a.length(2), fromHead, toHead);
+        c.changes(1);
+    }
+
+    /**
+     * LMOVE's work once both keys are checked: pops from the live list {@code src}, pushes onto
+     * {@code dst} (null when the destination key is absent: it is created under the given name),
+     * replies with the element, and deletes the source if it emptied. The destination must have
+     * been checked to be a list or absent. Counts no change and propagates nothing itself.
+     */
+    public static byte[] moveAndReply(Client c, Dict.Entry<Object> src, Dict.Entry<Object> dst,
+            byte[] dstKey, int dstOff, int dstLen, boolean fromHead, boolean toHead) {
+        Db db = c.db();
+        // event: lpop / rpop on the source, lpush / rpush on the destination
+        long before = db.beforeChange(src);
+        Quicklist from = (Quicklist) src.value();
+        byte[] v = from.pop(fromHead);
+        if (dst == src) {
+            from.push(v, toHead);
+            db.changed(src, before);
+        } else {
+            db.changed(src, before);
+            if (dst == null) {
+                ListValue l = newList(c);
+                l.push(v, toHead);
+                db.add(java.util.Arrays.copyOfRange(dstKey, dstOff, dstOff + dstLen), l);
+            } else {
+                long dstBefore = db.beforeChange(dst);
+                ((Quicklist) dst.value()).push(v, toHead);
+                db.changed(dst, dstBefore);
+            }
+            db.deleteIfEmpty(src);
+        }
+        c.reply.bulk(v);
+        return v;
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+}
