@@ -17,7 +17,8 @@ import io.netty.buffer.ByteBuf;
  *
  * <p>Each client served is a unit of its own, as Redis runs each one's afterCommand: what it
  * propagates goes out alone (BLPOP served as LPOP), its writes are signalled with it as the
- * client, and it counts no change towards the save points, as Redis's serving code does not. Its
+ * client, and it counts no change towards the save points unless the waiter declares some with
+ * {@link Client#changes} (Redis counts BLMPOP's popped elements, not BLPOP's or BLMOVE's). Its
  * statistics are completed ({@link Dispatcher#statsOnUnblock}) and its further input is read once
  * the engine gets to it ({@link BlockedClients#takeUnblocked}).
  */
@@ -84,6 +85,9 @@ public final class BlockedKeysStep implements AfterCommandStep {
             ks.endCommand();
             propagation.endUnit();
             receiver.argv = argv;
+        }
+        if (receiver.declaredChanges() > 0) {
+            ks.dirty += receiver.declaredChanges();
         }
         if (receiver.replyOff && receiver.reply.buffer() == out && out.writerIndex() >= mark) {
             out.writerIndex(mark); // CLIENT REPLY OFF: nothing is sent
