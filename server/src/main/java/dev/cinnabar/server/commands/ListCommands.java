@@ -309,8 +309,8 @@ public final class ListCommands implements CommandFamily {
         c.reply.nullArray();
     }
 
-    /** LEFT or RIGHT: true for LEFT (the head). */
-    static boolean where(Client c, int i) {
+    /** Argument {@code i} as LEFT or RIGHT (else a syntax error): true for LEFT, the head. */
+    public static boolean where(Client c, int i) {
         if (c.argv.is(i, "left")) {
             return true;
         }
