@@ -230,6 +230,47 @@ class BlockingIT {
     }
 
     @Test
+    void theSlowLogGetsABlockedCommandWhenItEnds() throws Exception {
+        List<String> seen = new ArrayList<>();
+        for (ServerProcess s : both()) {
+            List<String> out = new ArrayList<>();
+            try (RawConnection control = new RawConnection(s.port()); RawConnection a = new RawConnection(s.port())) {
+                control.call("CONFIG", "SET", "slowlog-log-slower-than", "0");
+                control.call("SLOWLOG", "RESET");
+                a.send("BLPOP", "k", "0");
+                awaitBlocked(control, 1);
+                out.add(names(control.call("SLOWLOG", "GET", "100")));
+                control.call("SLOWLOG", "RESET");
+                control.call("RPUSH", "k", "v");
+                out.add(a.readReply());
+                a.send("BRPOP", "k", "0.01");
+                out.add(a.readReply());
+                a.send("BLPOP", "k", "0");
+                awaitBlocked(control, 1);
+                String id = control.call("CLIENT", "LIST").lines().filter(l -> l.contains("cmd=blpop"))
+                        .map(l -> l.substring(l.indexOf("id=") + 3, l.indexOf(' ', l.indexOf("id=")))).findFirst().orElseThrow();
+                control.call("CLIENT", "UNBLOCK", id);
+                out.add(a.readReply());
+                out.add(names(control.call("SLOWLOG", "GET", "100")));
+                control.call("CONFIG", "SET", "slowlog-log-slower-than", "10000");
+            }
+            seen.add(String.join("|", out));
+        }
+        assertEquals(seen.get(0), seen.get(1));
+    }
+
+    /** The commands of a SLOWLOG GET reply, newest first: each entry's first argument, or "()". */
+    private static String names(String reply) {
+        List<String> names = new ArrayList<>();
+        Matcher m = Pattern.compile("\\*6\r\n:\\d+\r\n:\\d+\r\n:\\d+\r\n\\*(\\d+)\r\n(?:\\$\\d+\r\n([^\r]*)\r\n)?")
+                .matcher(reply);
+        while (m.find()) {
+            names.add(m.group(1).equals("0") ? "()" : m.group(2));
+        }
+        return String.join(",", names);
+    }
+
+    @Test
     void aClientThatHangsUpOrIsKilledWhileBlockedLeavesNothing() throws Exception {
         List<String> seen = new ArrayList<>();
         for (ServerProcess s : both()) {

@@ -216,6 +216,16 @@ public final class Dispatcher {
      */
     public static void statsOnUnblock(ServerContext server, Client c, BlockedClients.Blocking blocking,
             long replyMicros, boolean failed) {
+        statsOnUnblock(server, c, blocking, replyMicros, failed, blocking.argv());
+    }
+
+    /**
+     * {@link #statsOnUnblock(ServerContext, Client, BlockedClients.Blocking, long, boolean)}
+     * with the arguments the slow log shows: CLIENT UNBLOCK gives none, as Redis 7.0.15 has
+     * already reset the client when it logs the command (an entry with an empty argument list).
+     */
+    public static void statsOnUnblock(ServerContext server, Client c, BlockedClients.Blocking blocking,
+            long replyMicros, boolean failed, Argv slowLogArgs) {
         CommandSpec cmd = blocking.command();
         long total = blocking.micros() + replyMicros;
         cmd.microseconds += total;
@@ -235,7 +245,7 @@ public final class Dispatcher {
         long threshold = config.slowlogLogSlowerThan;
         if (threshold >= 0 && total >= threshold && !cmd.has(CommandFlags.SKIP_SLOWLOG)) {
             stats.slowLog.maybeLog(threshold, config.slowlogMaxLen, total, server.clock().millis() / 1000,
-                    blocking.argv(), null, c.remoteAddress, c.name);
+                    slowLogArgs, null, c.remoteAddress, c.name);
         }
         if (config.latencyMonitorThreshold > 0) {
             stats.latency.maybeAdd(config.latencyMonitorThreshold, "command-unblocking", replyMicros / 1000,
