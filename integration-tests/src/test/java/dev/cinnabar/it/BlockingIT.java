@@ -177,7 +177,7 @@ class BlockingIT {
                         double asked = Double.parseDouble(cmd.get(cmd.get(0).equals("BLMPOP") ? 1 : cmd.size() - 1)) * 1000;
                         // Due once passed, answered at the next loop turn: at most a cron period
                         // (100 ms at hz 10) late, on a loaded machine a little more.
-                        assertTrue(took >= asked && took < asked + 600, cmd + " took " + took + " ms on " + s);
+                        assertTrue(took >= asked && took < asked + 900, cmd + " took " + took + " ms on " + s);
                     }
                 }
                 out.add(a.call("PING"));
@@ -197,7 +197,8 @@ class BlockingIT {
                 a.send("BLPOP", "k", "0");
                 awaitBlocked(control, 1);
                 String list = control.call("CLIENT", "LIST", "ID", id);
-                out.add(list.contains(" flags=b ") + " " + list.contains(" cmd=blpop "));
+                out.add(list.contains(" flags=b ") + " " + list.contains(" cmd=blpop ")
+                        + " " + list.replaceAll("(?s).*( qbuf=\\d+ ).*( argv-mem=\\d+ ).*", "$1$2"));
                 out.add(field(control.call("INFO", "clients"), "clients_in_timeout_table"));
                 out.add(control.call("CLIENT", "UNBLOCK", id, "ERROR"));
                 out.add(a.readReply());
@@ -259,13 +260,19 @@ class BlockingIT {
         assertEquals(seen.get(0), seen.get(1));
     }
 
-    /** The commands of a SLOWLOG GET reply, newest first: each entry's first argument, or "()". */
+    /**
+     * The commands of a SLOWLOG GET reply, newest first: each entry's first argument, or "()";
+     * INFO left out (waiting for a client to block polls it a varying number of times).
+     */
     private static String names(String reply) {
         List<String> names = new ArrayList<>();
         Matcher m = Pattern.compile("\\*6\r\n:\\d+\r\n:\\d+\r\n:\\d+\r\n\\*(\\d+)\r\n(?:\\$\\d+\r\n([^\r]*)\r\n)?")
                 .matcher(reply);
         while (m.find()) {
-            names.add(m.group(1).equals("0") ? "()" : m.group(2));
+            String name = m.group(1).equals("0") ? "()" : m.group(2);
+            if (!name.equals("INFO")) {
+                names.add(name);
+            }
         }
         return String.join(",", names);
     }
