@@ -29,6 +29,9 @@ public class Listpack {
     public static final int BEFORE = 0;
     public static final int AFTER = 1;
 
+    /** Below this many bytes a listpack grows without headroom. */
+    private static final int SMALL = 512;
+
     private static final byte[] EMPTY_TEMPLATE = {7, 0, 0, 0, 0, 0, (byte) 0xFF};
 
     /** The bytes; {@link #totalBytes()} of them are in use. */
@@ -472,7 +475,9 @@ public class Listpack {
         int newTotal = total - oldLen + newLen;
         if (newTotal < 0) throw new IllegalStateException("listpack over 2GB");
         if (newTotal > buf.length) {
-            int cap = newTotal + Math.min(newTotal >> 3, 4096);
+            // Small listpacks grow to the next 8 bytes only (the JVM's own rounding), as most
+            // stay small; larger ones get an eighth more, up to 4 KB, so that appends amortise.
+            int cap = newTotal < SMALL ? (newTotal + 7) & ~7 : newTotal + Math.min(newTotal >> 3, 4096);
             byte[] nb = new byte[Math.max(cap, newTotal)];
             System.arraycopy(buf, 0, nb, 0, p);
             System.arraycopy(buf, p + oldLen, nb, p + newLen, total - p - oldLen);
@@ -534,6 +539,34 @@ public class Listpack {
 
     public final int insert(int p, int where, byte[] s) {
         return insert(p, where, s, 0, s.length);
+    }
+
+    /** Inserts the integer {@code v} {@link #BEFORE} or {@link #AFTER} the entry {@code p}; returns its offset. */
+    public final int insert(int p, int where, long v) {
+        return insertAt(where == AFTER ? p + entrySize(p) : p, v);
+    }
+
+    /**
+     * Adds every entry of {@code other} after this one's last (or before its first, with
+     * {@code atHead}), copying the entries' bytes as they are: Redis's lpMerge for quicklist
+     * nodes. {@code other} is left unchanged.
+     */
+    public final void addAll(Listpack other, boolean atHead) {
+        int from = HEADER_SIZE;
+        int len = other.totalBytes() - 1 - HEADER_SIZE;
+        if (len == 0) {
+            return;
+        }
+        int p = atHead ? HEADER_SIZE : totalBytes() - 1;
+        resize(p, 0, len);
+        System.arraycopy(other.buf, from, buf, p, len);
+        int mine = headerCount();
+        int theirs = other.headerCount();
+        if (mine == COUNT_UNKNOWN || theirs == COUNT_UNKNOWN) {
+            setHeaderCount(COUNT_UNKNOWN);
+        } else {
+            setHeaderCount(Math.min(mine + theirs, COUNT_UNKNOWN));
+        }
     }
 
     /** Replaces the entry at {@code p} with {@code s}; returns the offset (still {@code p}). */

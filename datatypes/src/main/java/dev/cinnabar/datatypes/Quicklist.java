@@ -699,15 +699,7 @@ public class Quicklist {
         decompressNode(b);
         // lpMerge: the entries of b after those of a, the same bytes whichever array is kept.
         int cap = a.capacity();
-        Listpack.Entry e = new Listpack.Entry();
-        for (int p = b.first(); p >= 0; p = b.next(p)) {
-            b.get(p, e);
-            if (e.isInteger) {
-                a.append(e.value);
-            } else {
-                a.append(e.bytes, e.offset, e.length);
-            }
-        }
+        a.addAll(b, false);
         changed(a, cap);
         a.count = a.size();
         b.count = 0;

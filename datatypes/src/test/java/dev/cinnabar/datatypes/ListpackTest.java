@@ -192,6 +192,32 @@ class ListpackTest {
     }
 
     @Test
+    void addAllAndIntegerInserts() {
+        Listpack a = new Listpack();
+        Listpack b = new Listpack();
+        a.append(b("x"));
+        a.append(b("y".repeat(300)));
+        b.append(-5000);
+        b.append(b("z"));
+        Listpack tail = a.duplicate();
+        tail.addAll(b, false);
+        Listpack head = a.duplicate();
+        head.addAll(b, true);
+        Listpack expectTail = new Listpack();
+        Listpack expectHead = new Listpack();
+        for (String s : new String[] {"x", "y".repeat(300), "-5000", "z"}) expectTail.append(b(s));
+        for (String s : new String[] {"-5000", "z", "x", "y".repeat(300)}) expectHead.append(b(s));
+        assertEquals(hex(expectTail), hex(tail));
+        assertEquals(hex(expectHead), hex(head));
+        tail.addAll(new Listpack(), true);
+        assertEquals(hex(expectTail), hex(tail));
+        int p = b.insert(b.first(), Listpack.AFTER, 7L);
+        assertEquals(7, b.integerAt(p));
+        assertEquals("-5000,7,z", b.getBytes(b.seek(0)).length == 5 ? "-5000," + b.integerAt(b.seek(1)) + ",z" : "");
+        assertEquals(3, b.size());
+    }
+
+    @Test
     void canonicalIntegers() {
         assertTrue(Listpack.isCanonicalLong(b("0"), 0, 1));
         assertTrue(Listpack.isCanonicalLong(b("-9223372036854775808"), 0, 20));

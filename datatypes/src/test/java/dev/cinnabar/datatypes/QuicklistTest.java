@@ -86,6 +86,43 @@ class QuicklistTest {
         assertEquals(List.of("0", "1", "2", "3", "4", "five", "6"), strings(q));
     }
 
+    @Test
+    void smallOrIncompressibleNodesStayRaw() {
+        Quicklist small = new Quicklist(2, 1);
+        for (int i = 0; i < 8; i++) {
+            small.pushTail(b("s" + i), 0, 2);
+        }
+        // Listpacks under 48 bytes are never compressed.
+        assertEquals("2 2 2 2", small.layout());
+        Quicklist random = new Quicklist(2, 1);
+        SplittableRandom r = new SplittableRandom(1);
+        for (int i = 0; i < 8; i++) {
+            byte[] v = new byte[40];
+            for (int j = 0; j < v.length; j++) {
+                v[j] = (byte) r.nextInt(256);
+            }
+            random.pushTail(v, 0, v.length);
+        }
+        // Random bytes do not shrink by the 8 bytes compression must save.
+        assertEquals("2 2 2 2", random.layout());
+        random.verify();
+    }
+
+    @Test
+    void deleteRangeMergesNothingButDropsEmptiedNodes() {
+        Quicklist q = new Quicklist(3, 0);
+        for (int i = 0; i < 9; i++) {
+            q.pushTail(b("v" + i), 0, 2);
+        }
+        assertTrue(q.deleteRange(2, 4));
+        assertEquals("2 3", q.layout());
+        assertFalse(q.deleteRange(10, 1));
+        assertFalse(q.deleteRange(0, 0));
+        assertTrue(q.deleteRange(-2, 100));
+        assertEquals(List.of("v0", "v1", "v6"), strings(q));
+        q.verify();
+    }
+
     /** Random operations against an ArrayList, across fills, depths, splits, merges and compression. */
     @Test
     void behavesLikeAList() {

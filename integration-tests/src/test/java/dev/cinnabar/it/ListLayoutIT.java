@@ -27,10 +27,19 @@ class ListLayoutIT {
 
     @Test
     void randomCommandsGiveTheSameNodes() throws IOException {
-        int[] fills = {-2, -1, 2, 3, 5, 1};
+        run(new int[] {-2, -1, 2, 3, 5, 1}, 12, 1);
+    }
+
+    /** Large elements: the byte limits of -1..-5 and the 8 KB safety limit of count fills. */
+    @Test
+    void largeElementsMeetTheByteLimits() throws IOException {
+        run(new int[] {-1, 100, -3, 1000, -5, 20}, 6, 25);
+    }
+
+    private void run(int[] fills, int rounds, int scale) throws IOException {
         try (RawConnection redis = new RawConnection(SERVERS.redis().port());
                 RawConnection cin = new RawConnection(SERVERS.cinnabar().port())) {
-            for (int round = 0; round < 12; round++) {
+            for (int round = 0; round < rounds; round++) {
                 Random r = new Random(round);
                 String fill = Integer.toString(fills[round % fills.length]);
                 String depth = Integer.toString(round % 4);
@@ -39,7 +48,7 @@ class ListLayoutIT {
                     c.call("CONFIG", "SET", "list-max-listpack-size", fill, "list-compress-depth", depth);
                 }
                 for (int step = 0; step < 400; step++) {
-                    List<String> cmd = command(r);
+                    List<String> cmd = command(r, scale);
                     String[] args = cmd.toArray(new String[0]);
                     assertEquals(redis.call(args), cin.call(args), "round " + round + " step " + step + ": " + cmd);
                     if (step % 10 == 9) {
@@ -63,7 +72,10 @@ class ListLayoutIT {
         return "abc".substring(r.nextInt(3)).substring(0, 1);
     }
 
-    private static String element(Random r) {
+    private static String element(Random r, int scale) {
+        if (scale > 1 && r.nextInt(3) == 0) {
+            return "w" + r.nextInt(8) + "v".repeat(r.nextInt(100 * scale));
+        }
         switch (r.nextInt(5)) {
             case 0:
                 return "e" + r.nextInt(5);
@@ -78,7 +90,7 @@ class ListLayoutIT {
         }
     }
 
-    private static List<String> command(Random r) {
+    private static List<String> command(Random r, int scale) {
         List<String> c = new ArrayList<>();
         int op = r.nextInt(100);
         String k = key(r);
@@ -86,16 +98,16 @@ class ListLayoutIT {
             c.add(r.nextBoolean() ? "RPUSH" : "LPUSH");
             c.add(k);
             for (int i = r.nextInt(12); i >= 0; i--) {
-                c.add(element(r));
+                c.add(element(r, scale));
             }
         } else if (op < 45) {
             c.addAll(List.of(r.nextBoolean() ? "LPOP" : "RPOP", k, Integer.toString(r.nextInt(6))));
         } else if (op < 58) {
-            c.addAll(List.of("LINSERT", k, r.nextBoolean() ? "BEFORE" : "AFTER", element(r), element(r)));
+            c.addAll(List.of("LINSERT", k, r.nextBoolean() ? "BEFORE" : "AFTER", element(r, scale), element(r, scale)));
         } else if (op < 66) {
-            c.addAll(List.of("LSET", k, Integer.toString(r.nextInt(60) - 30), element(r)));
+            c.addAll(List.of("LSET", k, Integer.toString(r.nextInt(60) - 30), element(r, scale)));
         } else if (op < 72) {
-            c.addAll(List.of("LREM", k, Integer.toString(r.nextInt(5) - 2), element(r)));
+            c.addAll(List.of("LREM", k, Integer.toString(r.nextInt(5) - 2), element(r, scale)));
         } else if (op < 76) {
             c.addAll(List.of("LTRIM", k, Integer.toString(r.nextInt(4)), Integer.toString(-1 - r.nextInt(4))));
         } else if (op < 82) {
@@ -107,7 +119,7 @@ class ListLayoutIT {
         } else if (op < 96) {
             c.addAll(List.of("LINDEX", k, Integer.toString(r.nextInt(60) - 30)));
         } else {
-            c.addAll(List.of("LPOS", k, element(r), "RANK", Integer.toString(r.nextBoolean() ? 1 : -1), "COUNT", "0"));
+            c.addAll(List.of("LPOS", k, element(r, scale), "RANK", Integer.toString(r.nextBoolean() ? 1 : -1), "COUNT", "0"));
         }
         return c;
     }

@@ -18,6 +18,7 @@ public final class CommandFamilies {
             new StringCommands(),
             new ListCommands(),
             new ListBlockingCommands(),
+            new HashCommands(),
             new SlowlogCommands(),
             new LatencyCommands(),
             new MemoryCommands(),

@@ -231,14 +231,14 @@ public final class Directives {
 
         // ---- size_t (compared unsigned) and ssize_t
         num("hash-max-listpack-entries", "hash-max-ziplist-entries", MOD, "hashMaxListpackEntries", UNSIGNED, INTEGER,
-                0, LONG_MAX, 512);
+                0, LONG_MAX, 512).effect(ACTIVE);
         num("set-max-intset-entries", null, MOD, "setMaxIntsetEntries", UNSIGNED, INTEGER, 0, LONG_MAX, 512);
         num("zset-max-listpack-entries", "zset-max-ziplist-entries", MOD, "zsetMaxListpackEntries", UNSIGNED, INTEGER,
                 0, LONG_MAX, 128);
         num("active-defrag-ignore-bytes", null, MOD, "activeDefragIgnoreBytes", UNSIGNED, MEMORY, 1, LONG_MAX,
                 100L << 20).effect(IGNORED);
         num("hash-max-listpack-value", "hash-max-ziplist-value", MOD, "hashMaxListpackValue", UNSIGNED, MEMORY,
-                0, LONG_MAX, 64);
+                0, LONG_MAX, 64).effect(ACTIVE);
         num("stream-node-max-bytes", null, MOD, "streamNodeMaxBytes", UNSIGNED, MEMORY, 0, LONG_MAX, 4096);
         num("zset-max-listpack-value", "zset-max-ziplist-value", MOD, "zsetMaxListpackValue", UNSIGNED, MEMORY,
                 0, LONG_MAX, 64);

@@ -159,4 +159,34 @@ class ListCommandsTest {
             assertEquals(WRONGTYPE, h.call(cmd), String.join(" ", cmd));
         }
     }
+
+    /** DEBUG figures taken from redis-server 7.0.15 for the same commands. */
+    @Test
+    void debugFiguresMatchRedis() {
+        dev.cinnabar.server.config.ServerConfig config = new dev.cinnabar.server.config.ServerConfig();
+        config.enableDebugCommand = "yes";
+        EngineHarness d = new EngineHarness(config);
+        d.call("RPUSH", "l", "a", "b", "c", "1", "2", "3", "-5", "100000", "9223372036854775807", "x");
+        assertEquals("*1\r\n+d70be28ba44ca96a594b7172ed9f087b3d1ee4e2\r\n", d.call("DEBUG", "DIGEST-VALUE", "l"));
+        String object = d.call("DEBUG", "OBJECT", "l");
+        assertEquals(true, object.contains(" encoding:quicklist serializedlength:46 "), object);
+        assertEquals(true, object.endsWith(" ql_nodes:1 ql_avg_node:10.00 ql_listpack_max:-2 ql_compressed:0"
+                + " ql_uncompressed_size:43\r\n"), object);
+        d.call("CONFIG", "SET", "list-max-listpack-size", "2");
+        d.call("CONFIG", "SET", "list-compress-depth", "1");
+        String[] push = new String[14];
+        push[0] = "RPUSH";
+        push[1] = "z";
+        for (int i = 1; i <= 12; i++) {
+            push[i + 1] = "compressible-compressible-compressible-" + i;
+        }
+        d.call(push);
+        object = d.call("DEBUG", "OBJECT", "z");
+        assertEquals(true, object.contains(" serializedlength:241 "), object);
+        assertEquals(true, object.endsWith(" ql_nodes:6 ql_avg_node:2.00 ql_listpack_max:2 ql_compressed:1"
+                + " ql_uncompressed_size:549\r\n"), object);
+        d.call("CONFIG", "SET", "rdbcompression", "no");
+        assertEquals(true, d.call("DEBUG", "OBJECT", "z").contains(" serializedlength:352 "));
+        assertEquals("*1\r\n+1498577a5ec37e51861033e6038cfa73942e7587\r\n", d.call("DEBUG", "DIGEST-VALUE", "z"));
+    }
 }

@@ -36,6 +36,7 @@ class KeyspaceMemoryTest {
     void randomWritesKeepTheCounterExact() {
         ServerConfig config = new ServerConfig();
         config.enableDebugCommand = "yes"; // for DEBUG POPULATE
+        config.hashMaxListpackEntries = 16; // hashes cross to a hashtable now and then
         EngineHarness h = new EngineHarness(config);
         h.client.denyBlocking = true;
         Keyspace ks = h.server.keyspace();
@@ -84,9 +85,13 @@ class KeyspaceMemoryTest {
         }
     }
 
+    private static String field(Random r) {
+        return r.nextInt(10) == 0 ? "f".repeat(70) : "f" + r.nextInt(30);
+    }
+
     private static List<String> randomCommand(Random r) {
         List<String> c = new ArrayList<>();
-        switch (r.nextInt(39)) {
+        switch (r.nextInt(47)) {
             case 0: case 1: case 2:
                 c.addAll(List.of("SET", key(r), value(r)));
                 if (r.nextBoolean()) {
@@ -181,47 +186,71 @@ class KeyspaceMemoryTest {
                 }
                 break;
             case 27: case 28:
+                c.addAll(List.of("HSET", key(r), field(r), value(r)));
+                if (r.nextBoolean()) {
+                    c.addAll(List.of(field(r), value(r)));
+                }
+                break;
+            case 29:
+                c.addAll(List.of("HDEL", key(r), field(r), field(r)));
+                break;
+            case 30:
+                c.addAll(List.of(r.nextBoolean() ? "HINCRBY" : "HINCRBYFLOAT", key(r), field(r), "7"));
+                break;
+            case 31:
+                c.addAll(List.of("HSETNX", key(r), field(r), value(r)));
+                break;
+            case 32:
+                c.addAll(List.of("HMSET", key(r), field(r), value(r), field(r), value(r), field(r), value(r)));
+                break;
+            case 33:
+                c.addAll(List.of(r.nextBoolean() ? "HGET" : "HRANDFIELD", key(r), field(r)));
+                if (c.get(0).equals("HRANDFIELD")) {
+                    c.set(2, Integer.toString(r.nextInt(9) - 4));
+                }
+                break;
+            case 35: case 36:
                 c.addAll(List.of(r.nextBoolean() ? "LPUSH" : "RPUSH", key(r)));
                 for (int i = r.nextInt(8); i >= 0; i--) {
                     c.add(element(r));
                 }
                 break;
-            case 29:
+            case 37:
                 c.addAll(List.of(r.nextBoolean() ? "LPOP" : "RPOP", key(r)));
                 if (r.nextBoolean()) {
                     c.add(Integer.toString(r.nextInt(6)));
                 }
                 break;
-            case 30:
+            case 38:
                 c.addAll(List.of("LINSERT", key(r), r.nextBoolean() ? "BEFORE" : "AFTER", element(r), element(r)));
                 break;
-            case 31:
+            case 39:
                 c.addAll(List.of("LREM", key(r), Integer.toString(r.nextInt(5) - 2), element(r)));
                 break;
-            case 32:
+            case 40:
                 c.addAll(List.of("LTRIM", key(r), Integer.toString(r.nextInt(6) - 2), Integer.toString(r.nextInt(30) - 5)));
                 break;
-            case 33:
+            case 41:
                 c.addAll(List.of("LSET", key(r), Integer.toString(r.nextInt(20) - 10), element(r)));
                 break;
-            case 34:
+            case 42:
                 if (r.nextBoolean()) {
                     c.addAll(List.of("LMOVE", key(r), key(r), r.nextBoolean() ? "LEFT" : "RIGHT", r.nextBoolean() ? "LEFT" : "RIGHT"));
                 } else {
                     c.addAll(List.of("RPOPLPUSH", key(r), key(r)));
                 }
                 break;
-            case 35:
+            case 43:
                 c.addAll(List.of("LMPOP", "2", key(r), key(r), r.nextBoolean() ? "LEFT" : "RIGHT", "COUNT", Integer.toString(1 + r.nextInt(4))));
                 break;
-            case 36:
+            case 44:
                 if (r.nextBoolean()) {
                     c.addAll(List.of("CONFIG", "SET", "list-max-listpack-size", Integer.toString(r.nextInt(8) - 3)));
                 } else {
                     c.addAll(List.of("CONFIG", "SET", "list-compress-depth", Integer.toString(r.nextInt(3))));
                 }
                 break;
-            case 38:
+            case 46:
                 // The blocking list commands, served at once (the client may not block).
                 switch (r.nextInt(4)) {
                     case 0:
@@ -238,7 +267,7 @@ class KeyspaceMemoryTest {
                         break;
                 }
                 break;
-            case 37:
+            case 45:
                 switch (r.nextInt(3)) {
                     case 0:
                         c.addAll(List.of("LRANGE", key(r), Integer.toString(r.nextInt(10) - 5), "-1"));

@@ -1,0 +1,95 @@
+package dev.cinnabar.datatypes.value;
+
+import dev.cinnabar.datatypes.Listpack;
+
+/**
+ * The hash type: a {@link HashValue}, encoded {@code listpack} while small and {@code hashtable}
+ * after. RDB type 16 (the listpack's bytes as one string) or 4 (the pair count, then each field
+ * and value as strings).
+ */
+public final class HashType extends ValueType {
+    public static final HashType TYPE = new HashType();
+
+    /** OBJ_HASH. */
+    static final int OBJ_HASH = 4;
+    static final int RDB_TYPE_HASH = 4;
+    static final int RDB_TYPE_HASH_LISTPACK = 16;
+
+    /** {@link HashValue}: header and one reference. */
+    static final int HASH_OBJECT = 16;
+    /** A hash's dict form: header, the dict's reference, the running byte count. */
+    static final int DICT_FORM = 24;
+    /** {@link Listpack}: header and its array reference. */
+    static final int LISTPACK_OBJECT = 16;
+    /** {@code Dict}: header, two table references, four ints, a boolean, the seed. */
+    static final int DICT_OBJECT = 48;
+
+    private HashType() {
+        super("hash");
+    }
+
+    @Override
+    public String encoding(Object value) {
+        return ((HashValue) value).isListpack() ? "listpack" : "hashtable";
+    }
+
+    @Override
+    public Object duplicate(Object value) {
+        return ((HashValue) value).duplicate();
+    }
+
+    @Override
+    public long heapSize(Object value) {
+        return ((HashValue) value).heapSize();
+    }
+
+    @Override
+    public long serializedLength(Object value, boolean compression) {
+        HashValue h = (HashValue) value;
+        Listpack lp = h.listpack();
+        if (lp != null) {
+            return RdbLengths.ofBytes(lp.array(), 0, lp.totalBytes(), compression);
+        }
+        long[] sum = {RdbLengths.length(h.size())};
+        h.dict().forEach(e -> {
+            sum[0] += RdbLengths.ofBytes(e.key(), 0, e.key().length, compression);
+            sum[0] += RdbLengths.ofBytes(e.value(), 0, e.value().length, compression);
+        });
+        return sum[0];
+    }
+
+    @Override
+    public int rdbType(Object value) {
+        return ((HashValue) value).isListpack() ? RDB_TYPE_HASH_LISTPACK : RDB_TYPE_HASH;
+    }
+
+    @Override
+    public int objectType() {
+        return OBJ_HASH;
+    }
+
+    /** Each pair mixed (field, then value) into a fresh digest, the pairs joined by XOR. */
+    @Override
+    public void digest(Object value, ValueDigest digest) {
+        ValueDigest pair = new ValueDigest();
+        ((HashValue) value).forEach((f, v) -> {
+            pair.reset();
+            mix(pair, f);
+            mix(pair, v);
+            digest.xor(pair);
+        });
+    }
+
+    private static void mix(ValueDigest d, Listpack.Entry e) {
+        if (e.isInteger) {
+            d.mix(dev.cinnabar.datatypes.Numbers.toBytes(e.value));
+        } else {
+            d.mix(e.bytes, e.offset, e.length);
+        }
+    }
+
+    @Override
+    public boolean isEmpty(Object value) {
+        return ((HashValue) value).size() == 0;
+    }
+}

@@ -1,0 +1,319 @@
+package dev.cinnabar.datatypes.value;
+
+import dev.cinnabar.datatypes.Dict;
+import dev.cinnabar.datatypes.Listpack;
+import java.util.Arrays;
+import java.util.random.RandomGenerator;
+
+/**
+ * A hash, in Redis's two encodings: a {@link Listpack} of fields and values in turn while it is
+ * small, then a {@link Dict} from field to value, and never back. The thresholds come from the
+ * caller (the server's {@code hash-max-listpack-*}); this class only applies them as Redis does.
+ *
+ * <p>The heap figure is kept as the hash changes, so that {@link HashType#heapSize} is O(1): the
+ * listpack's array, or the dict's entries, field and value arrays and its (final) table.
+ */
+public final class HashValue implements TypedValue {
+    /** Above this many bytes a listpack is not grown further (Redis's LISTPACK_MAX_SAFETY_SIZE). */
+    public static final long LISTPACK_MAX_SAFETY_SIZE = 1L << 30;
+
+    /** A {@link Listpack}, or a {@link DictForm} once converted: one field keeps the object small. */
+    private Object repr;
+
+    /** The dict and the heap bytes of its entries, fields and values (the table apart). */
+    private static final class DictForm {
+        final Dict<byte[]> dict;
+        long bytes;
+
+        DictForm(Dict<byte[]> dict, long bytes) {
+            this.dict = dict;
+            this.bytes = bytes;
+        }
+    }
+
+    /** An empty hash in listpack form, as Redis creates one. */
+    public HashValue() {
+        this.repr = new Listpack();
+    }
+
+    private HashValue(Object repr) {
+        this.repr = repr;
+    }
+
+    /** A hash holding the given listpack (as an RDB file stores it); the listpack is kept. */
+    public static HashValue ofListpack(Listpack lp) {
+        return new HashValue(lp);
+    }
+
+    @Override
+    public ValueType type() {
+        return HashType.TYPE;
+    }
+
+    public boolean isListpack() {
+        return repr instanceof Listpack;
+    }
+
+    /** The listpack while in that form (for the RDB writer), else null. */
+    public Listpack listpack() {
+        return repr instanceof Listpack ? (Listpack) repr : null;
+    }
+
+    /** The dict once converted, else null. */
+    public Dict<byte[]> dict() {
+        return repr instanceof DictForm ? ((DictForm) repr).dict : null;
+    }
+
+    public int size() {
+        Listpack lp = listpack();
+        return lp != null ? lp.size() / 2 : dict().size();
+    }
+
+    // ------------------------------------------------------------------ conversion
+
+    /**
+     * Redis's hashTypeTryConversion, for arguments about to be written: converts when one of them
+     * is longer than {@code maxValue}, or when they could make the listpack unsafely large.
+     */
+    public void convertIfLonger(long longest, long sumOfLengths, long maxValue) {
+        Listpack lp = listpack();
+        if (lp == null) {
+            return;
+        }
+        if (longest > maxValue || lp.totalBytes() + sumOfLengths > LISTPACK_MAX_SAFETY_SIZE) {
+            convertToDict();
+        }
+    }
+
+    /** Moves every pair into a dict; the listpack is dropped. */
+    public void convertToDict() {
+        Listpack lp = listpack();
+        if (lp == null) {
+            return;
+        }
+        Dict<byte[]> d = new Dict<>();
+        long bytes = 0;
+        for (int p = lp.first(); p >= 0; ) {
+            int v = lp.next(p);
+            byte[] field = lp.getBytes(p);
+            byte[] value = lp.getBytes(v);
+            d.put(field, value);
+            bytes += pairBytes(field.length, value.length);
+            p = lp.next(v);
+        }
+        this.repr = new DictForm(d, bytes);
+    }
+
+    private static long pairBytes(int fieldLength, int valueLength) {
+        return JvmSizes.DICT_ENTRY + JvmSizes.byteArray(fieldLength) + JvmSizes.byteArray(valueLength);
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    /**
+     * Reads the value of a field into {@code out} (the listpack's entry, or the dict's array as
+     * a string); false when the field is absent.
+     */
+    public boolean get(byte[] f, int off, int len, Listpack.Entry out) {
+        Listpack lp = listpack();
+        if (lp != null) {
+            int p = lp.first();
+            if (p < 0) {
+                return false;
+            }
+            p = lp.find(p, f, off, len, 1);
+            if (p < 0) {
+                return false;
+            }
+            lp.get(lp.next(p), out);
+            return true;
+        }
+        byte[] v = dict().get(f, off, len);
+        if (v == null) {
+            return false;
+        }
+        setEntry(out, v);
+        return true;
+    }
+
+    public boolean contains(byte[] f, int off, int len) {
+        Listpack lp = listpack();
+        if (lp != null) {
+            int p = lp.first();
+            return p >= 0 && lp.find(p, f, off, len, 1) >= 0;
+        }
+        return dict().find(f, off, len) != null;
+    }
+
+    /** The value of a field as a new array, or null. */
+    public byte[] get(byte[] f) {
+        Listpack.Entry e = new Listpack.Entry();
+        return get(f, 0, f.length, e) ? e.toBytes() : null;
+    }
+
+    static void setEntry(Listpack.Entry out, byte[] v) {
+        out.isInteger = false;
+        out.value = 0;
+        out.bytes = v;
+        out.offset = 0;
+        out.length = v.length;
+    }
+
+    /** Receives one pair; the holders are reused from call to call. */
+    @FunctionalInterface
+    public interface PairVisitor {
+        void visit(Listpack.Entry field, Listpack.Entry value);
+    }
+
+    /** Visits every pair: listpack order, or the dict's. The hash must not change meanwhile. */
+    public void forEach(PairVisitor visitor) {
+        Listpack lp = listpack();
+        Listpack.Entry f = new Listpack.Entry();
+        Listpack.Entry v = new Listpack.Entry();
+        if (lp != null) {
+            for (int p = lp.first(); p >= 0; ) {
+                int q = lp.next(p);
+                visitor.visit(lp.get(p, f), lp.get(q, v));
+                p = lp.next(q);
+            }
+            return;
+        }
+        dict().forEach(e -> {
+            setEntry(f, e.key());
+            setEntry(v, e.value());
+            visitor.visit(f, v);
+        });
+    }
+
+    // ------------------------------------------------------------------ writing
+
+    /**
+     * Sets a field (Redis's hashTypeSet): a listpack is converted first when the field or value
+     * is longer than {@code maxValue}, and after adding when it holds more than
+     * {@code maxEntries} pairs. Returns true when the field existed (an update).
+     */
+    public boolean set(byte[] f, int foff, int flen, byte[] v, int voff, int vlen, long maxEntries, long maxValue) {
+        if (repr instanceof Listpack && (flen > maxValue || vlen > maxValue)) {
+            convertToDict();
+        }
+        if (repr instanceof Listpack) {
+            Listpack lp = (Listpack) repr;
+            int p = lp.first();
+            if (p >= 0) {
+                p = lp.find(p, f, foff, flen, 1);
+                if (p >= 0) {
+                    lp.replace(lp.next(p), v, voff, vlen);
+                    return true;
+                }
+            }
+            lp.append(f, foff, flen);
+            lp.append(v, voff, vlen);
+            if (lp.size() / 2 > maxEntries) {
+                convertToDict();
+            }
+            return false;
+        }
+        DictForm df = (DictForm) repr;
+        Dict.Entry<byte[]> e = df.dict.findOrCreate(f, foff, flen);
+        byte[] value = Arrays.copyOfRange(v, voff, voff + vlen);
+        if (e.value() != null) {
+            df.bytes += JvmSizes.byteArray(vlen) - JvmSizes.byteArray(e.value().length);
+            e.value(value);
+            return true;
+        }
+        e.value(value);
+        df.bytes += pairBytes(flen, vlen);
+        return false;
+    }
+
+    public boolean set(byte[] f, byte[] v, long maxEntries, long maxValue) {
+        return set(f, 0, f.length, v, 0, v.length, maxEntries, maxValue);
+    }
+
+    /** Removes a field; true when it was there. A dict that became sparse starts shrinking. */
+    public boolean delete(byte[] f, int off, int len) {
+        if (repr instanceof Listpack) {
+            Listpack lp = (Listpack) repr;
+            int p = lp.first();
+            if (p < 0) {
+                return false;
+            }
+            p = lp.find(p, f, off, len, 1);
+            if (p < 0) {
+                return false;
+            }
+            lp.deleteRange(p, 2);
+            return true;
+        }
+        DictForm df = (DictForm) repr;
+        Dict.Entry<byte[]> e = df.dict.remove(f, off, len);
+        if (e == null) {
+            return false;
+        }
+        df.bytes -= pairBytes(e.key().length, e.value().length);
+        df.dict.shrinkIfSparse();
+        return true;
+    }
+
+    // ------------------------------------------------------------------ random pairs and scan
+
+    /**
+     * Fills {@code fields} (and {@code values} when not null) with a random pair, as HRANDFIELD
+     * without a count picks one.
+     */
+    public void randomPair(RandomGenerator random, Listpack.Entry field, Listpack.Entry value) {
+        Listpack lp = listpack();
+        if (lp != null) {
+            int i = random.nextInt(size());
+            int p = lp.seek(2L * i);
+            lp.get(p, field);
+            if (value != null) {
+                lp.get(lp.next(p), value);
+            }
+            return;
+        }
+        Dict.Entry<byte[]> e = dict().fairRandomEntry(random);
+        setEntry(field, e.key());
+        if (value != null) {
+            setEntry(value, e.value());
+        }
+    }
+
+    /**
+     * One step of HSCAN over a dict: visits the cursor's buckets and returns the next cursor.
+     * (A listpack is scanned whole by the caller, with {@link #forEach}.)
+     */
+    public long scanDict(long cursor, PairVisitor visitor) {
+        Listpack.Entry f = new Listpack.Entry();
+        Listpack.Entry v = new Listpack.Entry();
+        return dict().scan(cursor, e -> {
+            setEntry(f, e.key());
+            setEntry(v, e.value());
+            visitor.visit(f, v);
+        });
+    }
+
+    // ------------------------------------------------------------------ for the type
+
+    /** Heap bytes, O(1). */
+    long heapSize() {
+        if (repr instanceof Listpack) {
+            return HashType.HASH_OBJECT + HashType.LISTPACK_OBJECT + JvmSizes.byteArray(((Listpack) repr).capacity());
+        }
+        DictForm df = (DictForm) repr;
+        int table = df.dict.isRehashing() ? df.dict.tableLength(1) : df.dict.tableLength(0);
+        return HashType.HASH_OBJECT + HashType.DICT_FORM + HashType.DICT_OBJECT
+                + (table > 0 ? JvmSizes.referenceArray(table) : 0) + df.bytes;
+    }
+
+    HashValue duplicate() {
+        Listpack lp = listpack();
+        if (lp != null) {
+            return new HashValue(lp.duplicate());
+        }
+        DictForm df = (DictForm) repr;
+        Dict<byte[]> d = new Dict<>();
+        df.dict.forEach(e -> d.put(e.key().clone(), e.value().clone()));
+        return new HashValue(new DictForm(d, df.bytes));
+    }
+}

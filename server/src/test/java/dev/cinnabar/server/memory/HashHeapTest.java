@@ -1,0 +1,56 @@
+package dev.cinnabar.server.memory;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cinnabar.datatypes.value.HashValue;
+import dev.cinnabar.server.db.Db;
+import dev.cinnabar.server.db.Keyspace;
+import dev.cinnabar.server.testing.ManualClock;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The hash heap figures against the real heap, as {@code KeyspaceHeapTest} does for strings. */
+class HashHeapTest {
+    private static long heapAfterGc() throws InterruptedException {
+        long best = Long.MAX_VALUE;
+        for (int i = 0; i < 4; i++) {
+            System.gc();
+            Thread.sleep(50);
+            best = Math.min(best, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+        }
+        return best;
+    }
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    @Test
+    void smallAndLargeHashesMatchTheHeap() throws InterruptedException {
+        ManualClock clock = new ManualClock();
+        long before = heapAfterGc();
+        Keyspace ks = new Keyspace(16, clock);
+        Db db = ks.db(0);
+        for (int i = 0; i < 200_000; i++) {
+            HashValue h = new HashValue();
+            int fields = 1 + i % 10;
+            for (int f = 0; f < fields; f++) {
+                h.set(b("field:" + f), b(f % 2 == 0 ? Integer.toString(i) : "value-" + i), 512, 64);
+            }
+            db.setKey(b("small:" + i), h, false);
+        }
+        for (int i = 0; i < 300; i++) {
+            HashValue h = new HashValue();
+            for (int f = 0; f < 700 + i; f++) {
+                h.set(b("f" + f), b("v" + f * i), 512, 64);
+            }
+            db.setKey(b("big:" + i), h, false);
+        }
+        long heap = heapAfterGc() - before;
+        long estimate = ks.memory();
+        double ratio = (double) estimate / heap;
+        assertTrue(Math.abs(1 - ratio) < 0.02, "estimate " + estimate + " vs heap " + heap + " (" + ratio + ")");
+        assertTrue(ks.totalKeys() == 200_300);
+    }
+}
