@@ -135,6 +135,47 @@ public final class LongDouble {
     }
 
     /**
+     * This times {@code factor} (positive), rounded to nearest as the x87 unit multiplies: Redis's
+     * blocking timeouts are {@code ceill(seconds * 1000.0)} in long double.
+     */
+    public LongDouble multiply(long factor) {
+        if (kind != FINITE) {
+            return this;
+        }
+        BigInteger product = unsigned(mantissa).multiply(BigInteger.valueOf(factor));
+        BinaryRounding.Rounded r = BinaryRounding.EXTENDED.round(product, BigInteger.ONE, exponent);
+        switch (r.status()) {
+            case OVERFLOW:
+                return new LongDouble(negative, 0, 0, INFINITE);
+            case ZERO:
+                return new LongDouble(negative, 0, 0, ZERO);
+            default:
+                return new LongDouble(negative, r.mantissa(), r.exponent(), FINITE);
+        }
+    }
+
+    /** The smallest integer not below this, C's {@code ceill}; null when not finite. */
+    public BigInteger ceil() {
+        if (kind == ZERO) {
+            return BigInteger.ZERO;
+        }
+        if (kind != FINITE) {
+            return null;
+        }
+        BigInteger m = unsigned(mantissa);
+        if (exponent >= 0) {
+            BigInteger v = m.shiftLeft(exponent);
+            return negative ? v.negate() : v;
+        }
+        BigInteger whole = m.shiftRight(-exponent);
+        if (negative) {
+            return whole.negate();
+        }
+        boolean fraction = whole.shiftLeft(-exponent).compareTo(m) != 0;
+        return fraction ? whole.add(BigInteger.ONE) : whole;
+    }
+
+    /**
      * Redis's "human" form: {@code "%.17Lf"} (exact digits, rounded half to even at the 17th
      * decimal), then trailing zeros and a bare point removed, and {@code -0} written {@code 0}.
      * Infinities print as {@code inf}/{@code -inf}.

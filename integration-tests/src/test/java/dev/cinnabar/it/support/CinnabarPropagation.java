@@ -73,9 +73,27 @@ public final class CinnabarPropagation implements PropagationSubject {
                 case DEBUG:
                     replies.add(call(engine, c, prefixed(step.args, "DEBUG")));
                     break;
-                default:
-                    replies.add(call(engine, c, step.args));
+                case BLOCK: {
+                    Client b = new Client(engine.nextClientId(), engine.server(), null, "127.0.0.1:40001", "127.0.0.1:6379");
+                    engine.connected(b);
+                    call(engine, b, step.args);
+                    if (!b.has(Client.BLOCKED)) {
+                        throw new IllegalStateException(scenario.where() + ": " + step.text + " did not block");
+                    }
+                    replies.add("(blocked)");
                     break;
+                }
+                default: {
+                    String reply = call(engine, c, step.args);
+                    // A command that blocks (BLPOP k 0.01) answers when its timeout passes.
+                    long deadline = System.currentTimeMillis() + 5000;
+                    while (c.has(Client.BLOCKED) && System.currentTimeMillis() < deadline) {
+                        Thread.sleep(1);
+                        engine.handleBlockedClients();
+                    }
+                    replies.add(reply + take(c));
+                    break;
+                }
             }
         }
         changes = engine.server().keyspace().dirty;
@@ -118,6 +136,11 @@ public final class CinnabarPropagation implements PropagationSubject {
         byte[] bytes = request.toByteArray();
         c.decoder.feed(bytes, 0, bytes.length);
         engine.processInput(c);
+        return take(c);
+    }
+
+    /** What was replied to {@code c} so far. */
+    private static String take(Client c) {
         ByteBuf out = c.reply.buffer();
         String reply = out == null ? "" : out.toString(StandardCharsets.ISO_8859_1);
         if (out != null) {

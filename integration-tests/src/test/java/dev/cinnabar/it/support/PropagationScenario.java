@@ -31,6 +31,9 @@ import java.util.stream.Stream;
  *       runner restores the previous values afterwards;</li>
  *   <li>{@code !debug ARGS...}: DEBUG ARGS, e.g. {@code !debug set-active-expire 0} (turned
  *       back on after the scenario);</li>
+ *   <li>{@code !block CMD ARGS...}: sends a blocking command (BLPOP k 0) on a connection of its
+ *       own (db 0), which must block; the runner goes on once the server counts it as blocked.
+ *       Its replies, when it is served, are not read;</li>
  *   <li>{@code !any-order}: the stream's commands may come in any order (active expiry of
  *       several keys of one db follows the hash table); compared as multisets.</li>
  * </ul>
@@ -39,7 +42,7 @@ import java.util.stream.Stream;
  * 1 or 4102444800), so that {@link PropagationDiff} compares them exactly.
  */
 public final class PropagationScenario {
-    public enum Kind { COMMAND, SLEEP, CONFIG, DEBUG }
+    public enum Kind { COMMAND, SLEEP, CONFIG, DEBUG, BLOCK }
 
     /** One line of a scenario. */
     public static final class Step {
@@ -98,9 +101,9 @@ public final class PropagationScenario {
         return steps.stream().map(s -> "  " + s.text).collect(Collectors.joining("\n"));
     }
 
-    /** The commands only (no directives), in order. */
+    /** The commands (those a {@code !block} sends included, no other directive), in order. */
     public List<List<byte[]>> commands() {
-        return steps.stream().filter(s -> s.kind == Kind.COMMAND).map(s -> s.args).collect(Collectors.toList());
+        return steps.stream().filter(s -> s.kind == Kind.COMMAND || s.kind == Kind.BLOCK).map(s -> s.args).collect(Collectors.toList());
     }
 
     @Override
@@ -192,6 +195,12 @@ public final class PropagationScenario {
                             throw new IllegalArgumentException(file + ":" + n + ": !debug needs a subcommand: " + raw);
                         }
                         steps.add(new Step(Kind.DEBUG, args, 0, n, raw));
+                        break;
+                    case "block":
+                        if (args.isEmpty()) {
+                            throw new IllegalArgumentException(file + ":" + n + ": !block needs a command: " + raw);
+                        }
+                        steps.add(new Step(Kind.BLOCK, args, 0, n, raw));
                         break;
                     case "any-order":
                         anyOrder = true;

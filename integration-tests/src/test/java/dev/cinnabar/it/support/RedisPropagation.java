@@ -60,6 +60,7 @@ public final class RedisPropagation implements PropagationSubject, AutoCloseable
         expectOk(control.call("FLUSHALL"), "FLUSHALL");
         Map<String, String> saved = savedConfig(scenario);
         boolean activeExpireTouched = false;
+        List<RawConnection> blocked = new ArrayList<>();
         try (ReplicationStream stream = ReplicationStream.open(port, SYNC_TIMEOUT_MILLIS);
              RawConnection c = new RawConnection(port)) {
             // Read once the stream is open: the snapshot SYNC makes resets the count when it ends.
@@ -93,6 +94,21 @@ public final class RedisPropagation implements PropagationSubject, AutoCloseable
                         replies.add(r);
                         break;
                     }
+                    case BLOCK: {
+                        long before = blockedClients();
+                        RawConnection b = new RawConnection(port);
+                        blocked.add(b);
+                        b.send(step.args.toArray(new byte[0][]));
+                        long deadline = System.nanoTime() + 5_000_000_000L;
+                        while (blockedClients() != before + 1) {
+                            if (System.nanoTime() > deadline) {
+                                throw new IllegalStateException(scenario.where() + ": " + step.text + " did not block");
+                            }
+                            Thread.sleep(2);
+                        }
+                        replies.add("(blocked)");
+                        break;
+                    }
                     default:
                         replies.add(call(c, step.args));
                         break;
@@ -103,8 +119,20 @@ public final class RedisPropagation implements PropagationSubject, AutoCloseable
             filtered += stream.filtered();
             return out;
         } finally {
+            for (RawConnection b : blocked) {
+                b.close();
+            }
             restore(saved, activeExpireTouched);
         }
+    }
+
+    private long blockedClients() throws IOException {
+        String info = control.call("INFO", "clients");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("blocked_clients:(\\d+)").matcher(info);
+        if (!m.find()) {
+            throw new IllegalStateException("no blocked_clients in " + info);
+        }
+        return Long.parseLong(m.group(1));
     }
 
     private Map<String, String> savedConfig(PropagationScenario scenario) throws IOException {

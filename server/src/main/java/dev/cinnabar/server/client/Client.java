@@ -105,6 +105,13 @@ public final class Client {
     public boolean replySkipNext;
     /** The reply of the command being run is dropped (the one after CLIENT REPLY SKIP). */
     public boolean replySkip;
+    /** What the client waits for while {@link #BLOCKED}; see {@link BlockedClients}. */
+    BlockedClients.Blocking blocking;
+    /**
+     * Its commands may not block (Redis's CLIENT_DENY_BLOCKING): set while MULTI/EXEC or a script
+     * runs them. A blocking command then answers as if its timeout had passed.
+     */
+    public boolean denyBlocking;
     /** The command held back by CLIENT PAUSE, with arguments of its own; see {@link #postpone}. */
     private Argv postponed;
     /** Input that arrived while {@link #RUNNING_LONG_TASK}; fed to the decoder afterwards. */

@@ -20,7 +20,7 @@ public final class ClientListFormat {
      * Appends the line for {@code c} without a line end. {@code nowMillis} is the server time,
      * {@code pending} every byte answered to the client and not sent yet, and {@code running}
      * says that {@code c} is the client whose command is running (the only one whose arguments
-     * are held, apart from clients held by a pause).
+     * are held, apart from clients held by a pause or blocked on keys).
      */
     public static void append(StringBuilder sb, Client c, long nowMillis, long pending, boolean running) {
         long nowSeconds = nowMillis / 1000;
@@ -31,7 +31,10 @@ public final class ClientListFormat {
         long qbufFree = Math.max(0, c.decoder.redisQueryBufferAlloc() - qbuf);
         long argvMem = 0;
         int argc = 0;
-        Argv a = c.isPostponed() ? c.postponed() : running ? c.argv : c.decoder.partialArgv();
+        BlockedClients.Blocking blocking = c.blocking;
+        // A client held by a pause or blocked on keys still holds its command's arguments.
+        Argv a = c.isPostponed() ? c.postponed() : blocking != null ? blocking.argv() : running ? c.argv
+                : c.decoder.partialArgv();
         if (a != null) {
             argc = a.count();
             for (int i = 0; i < argc; i++) {

@@ -22,6 +22,7 @@ public final class ClientRegistry {
     private final Map<Long, Client> byId = new LinkedHashMap<>();
     private final Monitors monitors = new Monitors();
     private final ClientPause pause = new ClientPause();
+    private final BlockedClients blocked = new BlockedClients();
     private final ReplyBufferSettings replyBuffers = new ReplyBufferSettings();
 
     public void add(Client c) {
@@ -30,7 +31,7 @@ public final class ClientRegistry {
 
     /**
      * The client is gone (the engine frees it, and only the engine): it is closed, no longer
-     * monitors nor waits for the pause to end, and its buffers are given back. Per-client state
+     * monitors nor waits for the pause to end or for keys, and its buffers are given back. Per-client state
      * that later features keep across clients (subscriptions, blocked keys, watched keys) is
      * dropped here too.
      */
@@ -41,6 +42,7 @@ public final class ClientRegistry {
             monitors.remove(c);
         }
         pause.forget(c);
+        blocked.remove(c);
         c.releaseBuffers();
     }
 
@@ -64,6 +66,11 @@ public final class ClientRegistry {
         return pause;
     }
 
+    /** The clients blocked on keys. */
+    public BlockedClients blocked() {
+        return blocked;
+    }
+
     /** How the cron sizes reply buffers (DEBUG REPLYBUFFER). */
     public ReplyBufferSettings replyBuffers() {
         return replyBuffers;
@@ -71,7 +78,7 @@ public final class ClientRegistry {
 
     /** Clients held by a pause or by a blocking command (INFO's {@code blocked_clients}). */
     public int blockedCount() {
-        return pause.postponedCount();
+        return pause.postponedCount() + blocked.count();
     }
 
     /** The heap every connected client holds: see {@link #memoryOf}. */

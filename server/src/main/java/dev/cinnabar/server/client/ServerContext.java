@@ -33,6 +33,7 @@ public final class ServerContext {
         this.clock = clock;
         this.commands = commands;
         this.keyspace = new Keyspace(config.databases, clock);
+        keyspace.addObserver(clients.blocked());
         this.activeExpire = new ActiveExpireCycle(keyspace, stats);
         this.memory = new MemoryAccounting(keyspace, clients::memory);
         this.stats.startMillis = clock.millis();

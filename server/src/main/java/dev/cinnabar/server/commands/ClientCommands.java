@@ -1,16 +1,19 @@
 package dev.cinnabar.server.commands;
 
 import dev.cinnabar.protocol.Argv;
+import dev.cinnabar.protocol.ReplyWriter;
+import dev.cinnabar.server.client.BlockedClients;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.client.ClientListFormat;
 import dev.cinnabar.server.client.ClientPause;
 import dev.cinnabar.server.command.CommandError;
 import dev.cinnabar.server.exec.CommandHandlers;
+import dev.cinnabar.server.exec.Dispatcher;
 import java.nio.charset.StandardCharsets;
 
 /**
  * CLIENT subcommands: ID, GETNAME, SETNAME, SETINFO, INFO, LIST, KILL, PAUSE, UNPAUSE, REPLY,
- * NO-EVICT, NO-TOUCH, HELP. (Tracking and UNBLOCK come with the features they control.)
+ * NO-EVICT, NO-TOUCH, UNBLOCK, HELP. (Tracking comes with the feature it controls.)
  */
 public final class ClientCommands implements CommandFamily {
     private static final String BAD_NAME = "ERR Client names cannot contain spaces, newlines or special characters.";
@@ -79,6 +82,7 @@ public final class ClientCommands implements CommandFamily {
         t.bind("client|kill", ClientCommands::kill);
         t.bind("client|pause", ClientCommands::pause);
         t.bind("client|unpause", ClientCommands::unpause);
+        t.bind("client|unblock", ClientCommands::unblock);
         t.bind("client|reply", ClientCommands::reply);
         t.bind("client|no-evict", ClientCommands::noEvict);
         t.bind("client|no-touch", ClientCommands::noTouch);
@@ -241,6 +245,46 @@ public final class ClientCommands implements CommandFamily {
         if (closeSelf) {
             c.closeAfterReply();
         }
+    }
+
+    /*
+     * CLIENT UNBLOCK client-id [TIMEOUT|ERROR]
+     *
+     * Ends the wait of a client blocked on keys: with its command's timeout reply (the default)
+     * or with an UNBLOCKED error; 1 if it was blocked, else 0. A client held by CLIENT PAUSE is
+     * not blocked on keys (Redis 7.0.15 crashes on one: "Unknown btype"). As Redis does, the
+     * blocked command is counted as failed either way, this command too when it sent the error,
+     * and the slow log gets the blocked command with no arguments.
+     */
+    static void unblock(Client c) {
+        int argc = c.argv.count();
+        if (argc > 4) {
+            throw new CommandError(Errors.subcommandSyntax(c.argv));
+        }
+        boolean error = false;
+        if (argc == 4) {
+            if (c.argv.is(3, "error")) {
+                error = true;
+            } else if (!c.argv.is(3, "timeout")) {
+                throw new CommandError("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+            }
+        }
+        long id = Args.longArg(c, 2);
+        Client target = c.server.clients().get(id);
+        BlockedClients.Blocking b = target == null ? null : BlockedClients.of(target);
+        if (b == null) {
+            c.reply.integer(0);
+            return;
+        }
+        ReplyWriter out = c.server.control().output(target);
+        if (error) {
+            out.error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
+        } else {
+            b.waiter().timedOut(out);
+        }
+        c.server.clients().blocked().unblock(target);
+        Dispatcher.statsOnUnblock(c.server, target, b, 0, true, new Argv());
+        c.reply.integer(1);
     }
 
     /*

@@ -17,6 +17,7 @@ public final class CommandFamilies {
             new ExpireCommands(),
             new StringCommands(),
             new ListCommands(),
+            new ListBlockingCommands(),
             new HashCommands(),
             new HashTtlCommands(),
             new SetCommands(),

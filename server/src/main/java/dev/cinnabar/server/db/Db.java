@@ -383,6 +383,9 @@ public final class Db {
         e.value(value);
         e.meta(replaced(meta, accessData));
         fieldExpiries.update(e.key(), value);
+        if (old == null) {
+            keyspace.keyAdded(this, key, off, len);
+        }
         keyspace.keyModified(this, key, off, len, e.hash(), true);
         return e;
     }
@@ -395,6 +398,7 @@ public final class Db {
         e.value(value);
         e.meta(keyspace.access().created());
         fieldExpiries.update(e.key(), value);
+        keyspace.keyAdded(this, key, 0, key.length);
         keyspace.keyModified(this, key, 0, key.length, e.hash(), true);
         return e;
     }

@@ -214,6 +214,12 @@ public final class Keyspace {
         }
     }
 
+    void keyAdded(Db db, byte[] key, int off, int len) {
+        for (KeyspaceObserver o : observers) {
+            o.keyAdded(db, key, off, len);
+        }
+    }
+
     /** A key expired: propagated as the DEL (or UNLINK) a replica must apply. */
     void expired(Db db, byte[] key) {
         expiredKeys++;

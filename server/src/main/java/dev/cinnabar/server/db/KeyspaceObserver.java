@@ -23,6 +23,14 @@ public interface KeyspaceObserver {
     default void keyModified(Object client, Db db, byte[] key, int off, int len) {
     }
 
+    /**
+     * Key {@code key[off, off+len)} was just created in {@code db}, by a write or by a key moved
+     * in (RENAME, MOVE, COPY): Redis's dbAdd, where it signals the clients blocked on the key
+     * that it may be ready. An overwrite of a key that exists does not count.
+     */
+    default void keyAdded(Db db, byte[] key, int off, int len) {
+    }
+
     /** Every key of {@code db} is about to go (FLUSHDB, FLUSHALL, SWAPDB): the values are still there. */
     default void beforeFlush(Db db) {
     }

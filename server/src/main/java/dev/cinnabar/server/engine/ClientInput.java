@@ -1,6 +1,7 @@
 package dev.cinnabar.server.engine;
 
 import dev.cinnabar.protocol.RequestDecoder;
+import dev.cinnabar.server.client.BlockedClients;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.client.ClientListFormat;
 import dev.cinnabar.server.client.ClientPause;
@@ -228,6 +229,22 @@ final class ClientInput {
                 outputs.output(c);
                 execute(c);
                 if (!c.isClosed() && !c.isPostponed() && !outputs.closeIfOverOutputLimit(c, true)) {
+                    processInput(c);
+                }
+            }
+        }
+    }
+
+    /**
+     * Reads on for the clients a blocking command let go (served, timed out, unblocked), as
+     * Redis's processUnblockedClients does before it sleeps: the commands they sent while
+     * blocked run now, and may block them again.
+     */
+    void runUnblockedClients() {
+        BlockedClients blocked = clients.blocked();
+        while (blocked.hasUnblocked()) {
+            for (Client c : blocked.takeUnblocked()) {
+                if (!c.isClosed() && c.canRunCommand() && !outputs.closeIfOverOutputLimit(c, true)) {
                     processInput(c);
                 }
             }

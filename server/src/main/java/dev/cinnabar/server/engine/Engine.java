@@ -8,6 +8,7 @@ import dev.cinnabar.server.client.ServerControl;
 import dev.cinnabar.server.commands.CommandFamilies;
 import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.db.Clock;
+import dev.cinnabar.server.exec.BlockedKeysStep;
 import dev.cinnabar.server.exec.CommandHandlers;
 import dev.cinnabar.server.exec.Dispatcher;
 import io.netty.buffer.ByteBuf;
@@ -26,6 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Engine implements ServerControl {
     private final ServerContext server;
     private final Dispatcher dispatcher;
+    private final BlockedKeysStep blockedKeys;
     private final ClientOutputs outputs;
     private final ClientInput input;
     private final ServerCron cron;
@@ -42,6 +44,8 @@ public final class Engine implements ServerControl {
     public Engine(ServerConfig config, Clock clock, CommandHandlers commands) {
         this.server = new ServerContext(config, clock, commands.table());
         this.dispatcher = new Dispatcher(server, commands);
+        this.blockedKeys = new BlockedKeysStep(server);
+        dispatcher.afterCommand(blockedKeys);
         this.outputs = new ClientOutputs(server);
         this.input = new ClientInput(server, dispatcher, outputs);
         this.cron = new ServerCron(server, input, outputs);
@@ -55,6 +59,7 @@ public final class Engine implements ServerControl {
         @Override
         public void afterTask() {
             input.runReleasedClients();
+            input.runUnblockedClients();
             int stop = server.busy().takeStopFlags();
             if (stop >= 0) {
                 shutdown.run(stop);
@@ -69,6 +74,10 @@ public final class Engine implements ServerControl {
         @Override
         public void beforeSleep() {
             ServerConfig config = server.config();
+            // Keys made ready while a long task held the engine are served once it is over.
+            blockedKeys.serveReadyKeys();
+            BlockedTimeouts.run(server, outputs);
+            input.runUnblockedClients();
             server.activeExpire().fast(config.hz, config.activeExpireEffort);
             outputs.flush();
         }
@@ -205,6 +214,15 @@ public final class Engine implements ServerControl {
     /** The clients a pause let go run their held commands; the cron and each batch call it. */
     public void runReleasedClients() {
         input.runReleasedClients();
+    }
+
+    /**
+     * What the loop does about blocked clients before it sleeps: the timeouts due, then the
+     * input of the clients let go; for tests with a manual clock.
+     */
+    public void handleBlockedClients() {
+        BlockedTimeouts.run(server, outputs);
+        input.runUnblockedClients();
     }
 
     /** Runs the cron once now; for tests with a manual clock. */

@@ -57,6 +57,8 @@ final class ServerCron {
         ClientsCron.run(server, input, outputs);
         sampleInstantaneousMetrics();
         input.runReleasedClients();
+        BlockedTimeouts.run(server, outputs);
+        input.runUnblockedClients();
         cronLog.run(server, server.clock().millis());
         outputs.flush();
     }

@@ -1,6 +1,7 @@
 package dev.cinnabar.server.exec;
 
 import dev.cinnabar.protocol.Argv;
+import dev.cinnabar.server.client.BlockedClients;
 import dev.cinnabar.server.client.BusyState;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.client.ClientPause;
@@ -137,6 +138,7 @@ public final class Dispatcher {
         propagation.beginUnit(!cmd.has(CommandFlags.TOUCHES_ARBITRARY_KEYS));
         ks.beginCommand(c);
         long errorsBefore = c.reply.errors();
+        long allErrorsBefore = server.stats().errorReplies;
         long start = server.clock().nanos();
         try {
             try {
@@ -156,7 +158,9 @@ public final class Dispatcher {
             ks.noTouch(callerNoTouch);
         }
         long micros = (server.clock().nanos() - start) / 1000;
-        record(c, cmd, micros, c.reply.errors() != errorsBefore);
+        // Failed: it answered an error, or wrote one to another client (CLIENT UNBLOCK ... ERROR),
+        // as Redis compares its global count of error replies.
+        record(c, cmd, micros, c.reply.errors() != errorsBefore || server.stats().errorReplies > allErrorsBefore);
         c.lastCommand = cmd;
         feedMonitors(c, cmd);
     }
@@ -174,6 +178,17 @@ public final class Dispatcher {
         ServerStats stats = server.stats();
         stats.commandsProcessed++;
         ServerConfig config = server.config();
+        BlockedClients.Blocking blocking = BlockedClients.of(c);
+        if (blocking != null) {
+            // Blocked: the latency histogram and the slow log get the command when it ends
+            // (statsOnUnblock); the latency monitor has its sample now, as in Redis.
+            blocking.micros(micros);
+            if (config.latencyMonitorThreshold > 0) {
+                stats.latency.maybeAdd(config.latencyMonitorThreshold, cmd.has(CommandFlags.FAST) ? "fast-command" : "command",
+                        micros / 1000, server.clock().millis() / 1000);
+            }
+            return;
+        }
         if (config.latencyTracking) {
             LatencyHistogram h = cmd.latencyHistogram;
             if (h == null) {
@@ -190,6 +205,51 @@ public final class Dispatcher {
         if (config.latencyMonitorThreshold > 0) {
             stats.latency.maybeAdd(config.latencyMonitorThreshold, cmd.has(CommandFlags.FAST) ? "fast-command" : "command",
                     micros / 1000, server.clock().millis() / 1000);
+        }
+    }
+
+    /**
+     * A blocked command ended, served or let go by CLIENT UNBLOCK (Redis's updateStatsOnUnblock;
+     * a timeout counts nothing more): its time when it blocked is added once more with the time
+     * serving it took, and the total goes to the latency histogram and the slow log.
+     * {@code failed}: it answered an error (CLIENT UNBLOCK always says so, as Redis does).
+     */
+    public static void statsOnUnblock(ServerContext server, Client c, BlockedClients.Blocking blocking,
+            long replyMicros, boolean failed) {
+        statsOnUnblock(server, c, blocking, replyMicros, failed, blocking.argv());
+    }
+
+    /**
+     * {@link #statsOnUnblock(ServerContext, Client, BlockedClients.Blocking, long, boolean)}
+     * with the arguments the slow log shows: CLIENT UNBLOCK gives none, as Redis 7.0.15 has
+     * already reset the client when it logs the command (an entry with an empty argument list).
+     */
+    public static void statsOnUnblock(ServerContext server, Client c, BlockedClients.Blocking blocking,
+            long replyMicros, boolean failed, Argv slowLogArgs) {
+        CommandSpec cmd = blocking.command();
+        long total = blocking.micros() + replyMicros;
+        cmd.microseconds += total;
+        if (failed) {
+            cmd.failedCalls++;
+        }
+        ServerConfig config = server.config();
+        if (config.latencyTracking) {
+            LatencyHistogram h = cmd.latencyHistogram;
+            if (h == null) {
+                h = new LatencyHistogram();
+                cmd.latencyHistogram = h;
+            }
+            h.recordMicros(total);
+        }
+        ServerStats stats = server.stats();
+        long threshold = config.slowlogLogSlowerThan;
+        if (threshold >= 0 && total >= threshold && !cmd.has(CommandFlags.SKIP_SLOWLOG)) {
+            stats.slowLog.maybeLog(threshold, config.slowlogMaxLen, total, server.clock().millis() / 1000,
+                    slowLogArgs, null, c.remoteAddress, c.name);
+        }
+        if (config.latencyMonitorThreshold > 0) {
+            stats.latency.maybeAdd(config.latencyMonitorThreshold, "command-unblocking", replyMicros / 1000,
+                    server.clock().millis() / 1000);
         }
     }
 

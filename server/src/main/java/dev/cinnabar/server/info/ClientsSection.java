@@ -38,6 +38,6 @@ final class ClientsSection implements InfoSection {
                 // Clients held by CLIENT PAUSE count as blocked, as in Redis; tracking comes later.
                 .field("blocked_clients", server.clients().blockedCount())
                 .field("tracking_clients", 0)
-                .field("clients_in_timeout_table", 0);
+                .field("clients_in_timeout_table", server.clients().blocked().withDeadline());
     }
 }

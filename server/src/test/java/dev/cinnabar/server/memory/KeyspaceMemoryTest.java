@@ -38,6 +38,7 @@ class KeyspaceMemoryTest {
         config.enableDebugCommand = "yes"; // for DEBUG POPULATE
         config.hashMaxListpackEntries = 16; // hashes cross to a hashtable now and then
         EngineHarness h = new EngineHarness(config);
+        h.client.denyBlocking = true;
         Keyspace ks = h.server.keyspace();
         Random r = new Random(42);
         for (int step = 0; step < 30_000; step++) {
@@ -90,7 +91,7 @@ class KeyspaceMemoryTest {
 
     private static List<String> randomCommand(Random r) {
         List<String> c = new ArrayList<>();
-        switch (r.nextInt(52)) {
+        switch (r.nextInt(53)) {
             case 0: case 1: case 2:
                 c.addAll(List.of("SET", key(r), value(r)));
                 if (r.nextBoolean()) {
@@ -247,6 +248,23 @@ class KeyspaceMemoryTest {
                     c.addAll(List.of("CONFIG", "SET", "list-max-listpack-size", Integer.toString(r.nextInt(8) - 3)));
                 } else {
                     c.addAll(List.of("CONFIG", "SET", "list-compress-depth", Integer.toString(r.nextInt(3))));
+                }
+                break;
+            case 52:
+                // The blocking list commands, served at once (the client may not block).
+                switch (r.nextInt(4)) {
+                    case 0:
+                        c.addAll(List.of(r.nextBoolean() ? "BLPOP" : "BRPOP", key(r), key(r), "0"));
+                        break;
+                    case 1:
+                        c.addAll(List.of("BLMPOP", "0", "2", key(r), key(r), "LEFT", "COUNT", Integer.toString(1 + r.nextInt(4))));
+                        break;
+                    case 2:
+                        c.addAll(List.of("BLMOVE", key(r), key(r), r.nextBoolean() ? "LEFT" : "RIGHT", "RIGHT", "0"));
+                        break;
+                    default:
+                        c.addAll(List.of("BRPOPLPUSH", key(r), key(r), "0"));
+                        break;
                 }
                 break;
             case 45:

@@ -2,9 +2,11 @@ package dev.cinnabar.server.testing;
 
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.client.ServerContext;
+import dev.cinnabar.server.commands.CommandFamilies;
 import dev.cinnabar.server.config.ConfigHooks;
 import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.engine.Engine;
+import dev.cinnabar.server.exec.CommandHandlers;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import java.nio.charset.StandardCharsets;
@@ -27,9 +29,14 @@ public final class EngineHarness {
     }
 
     public EngineHarness(ServerConfig config) {
+        this(config, CommandFamilies.newHandlers());
+    }
+
+    /** An engine serving {@code commands}: the shipped ones plus commands that exist only in tests. */
+    public EngineHarness(ServerConfig config, CommandHandlers commands) {
         this.clock = new ManualClock();
         this.config = config;
-        this.engine = new Engine(config, clock);
+        this.engine = new Engine(config, clock, commands);
         this.server = engine.server();
         // What the running server does on CONFIG SET beyond storing the value.
         config.hooks = new ConfigHooks() {
