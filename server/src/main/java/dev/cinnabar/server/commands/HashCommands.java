@@ -95,7 +95,7 @@ public final class HashCommands implements CommandFamily {
 
 
     /** Redis's hashTypeTryConversion over arguments {@code from..to}. */
-    private static void convertForArguments(Client c, HashValue h, int from, int to) {
+    static void convertForArguments(Client c, HashValue h, int from, int to) {
         if (!h.isListpack()) {
             return;
         }

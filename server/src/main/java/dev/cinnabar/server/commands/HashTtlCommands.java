@@ -630,7 +630,7 @@ public final class HashTtlCommands implements CommandFamily {
                 return;
             }
         }
-        convertForArguments(c, h, first, a.count() - 1);
+        HashCommands.convertForArguments(c, h, first, a.count() - 1);
         boolean setExpiry = (flags & (F_EX | F_PX | F_EXAT | F_PXAT)) != 0;
         if (setExpiry) {
             h.enableExpiries();
@@ -688,20 +688,5 @@ public final class HashTtlCommands implements CommandFamily {
             }
             c.propagateAs(p);
         }
-    }
-
-    /** Redis's hashTypeTryConversion over arguments {@code from..to}. */
-    private static void convertForArguments(Client c, HashValue h, int from, int to) {
-        if (!h.isListpack()) {
-            return;
-        }
-        Argv a = c.argv;
-        long longest = 0;
-        long sum = 0;
-        for (int i = from; i <= to; i++) {
-            longest = Math.max(longest, a.length(i));
-            sum += a.length(i);
-        }
-        h.convertIfLonger(longest, sum, c.server.config().hashMaxListpackValue);
     }
 }
