@@ -396,6 +396,10 @@ class LimitsIT {
             configSet("tcp-keepalive", seconds);
             for (ServerProcess s : both()) {
                 try (Socket client = new Socket("127.0.0.1", s.port())) {
+                    // A round trip first: the server sets the option once it has taken the connection.
+                    client.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+                    byte[] pong = new byte[7];
+                    assertEquals(7, client.getInputStream().readNBytes(pong, 0, 7));
                     Integer timer = keepaliveTimerSeconds(s.port(), client.getLocalPort());
                     if (seconds.equals("0")) {
                         assertEquals(null, timer, "no keepalive on port " + s.port());
