@@ -6,14 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.db.Clock;
 import dev.cinnabar.server.engine.Engine;
+import dev.cinnabar.server.testing.LineConnection;
 import dev.cinnabar.server.testing.TestQueues;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -53,52 +48,8 @@ class BlockedClientsServingTest {
         }
     }
 
-    private static final class Conn implements AutoCloseable {
-        final Socket socket;
-        final OutputStream out;
-        final BufferedReader in;
 
-        Conn(int port) throws IOException {
-            socket = new Socket("127.0.0.1", port);
-            socket.setSoTimeout(10_000);
-            out = socket.getOutputStream();
-            in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
-        }
-
-        void send(String lines) throws IOException {
-            out.write(lines.getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-        }
-
-        String line() throws IOException {
-            return in.readLine();
-        }
-
-        String call(String command) throws IOException {
-            send(command + "\r\n");
-            return line();
-        }
-
-        /** True when nothing arrives within {@code millis}. */
-        boolean silentFor(int millis) throws IOException {
-            socket.setSoTimeout(millis);
-            try {
-                in.readLine();
-                return false;
-            } catch (SocketTimeoutException e) {
-                return true;
-            } finally {
-                socket.setSoTimeout(10_000);
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
-    }
-
-    private String info(Conn c, String field) throws IOException {
+    private String info(LineConnection c, String field) throws IOException {
         c.send("INFO clients\r\n");
         int len = Integer.parseInt(c.line().substring(1));
         String found = null;
@@ -114,7 +65,7 @@ class BlockedClientsServingTest {
         return found;
     }
 
-    private void awaitBlocked(Conn c, int n) throws Exception {
+    private void awaitBlocked(LineConnection c, int n) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (!Integer.toString(n).equals(info(c, "blocked_clients")) && System.nanoTime() < deadline) {
             Thread.sleep(5);
@@ -126,7 +77,7 @@ class BlockedClientsServingTest {
     @ValueSource(ints = {1, 2})
     void servedInOrderByAnotherConnectionsPush(int ioThreads) throws Exception {
         int port = start(ioThreads);
-        try (Conn a = new Conn(port); Conn b = new Conn(port); Conn p = new Conn(port)) {
+        try (LineConnection a = new LineConnection(port); LineConnection b = new LineConnection(port); LineConnection p = new LineConnection(port)) {
             a.send("QBPOP k 0\r\nPING\r\n");
             awaitBlocked(p, 1);
             b.send("QBPOP k 0\r\n");
@@ -152,7 +103,7 @@ class BlockedClientsServingTest {
     @ValueSource(ints = {1, 2})
     void timeoutFiresWithoutOtherTraffic(int ioThreads) throws Exception {
         int port = start(ioThreads);
-        try (Conn a = new Conn(port)) {
+        try (LineConnection a = new LineConnection(port)) {
             long start = System.nanoTime();
             assertEquals("*-1", a.call("QBPOP k 150"));
             long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -166,13 +117,13 @@ class BlockedClientsServingTest {
     @ValueSource(ints = {1, 2})
     void clientUnblockAndHangingUp(int ioThreads) throws Exception {
         int port = start(ioThreads);
-        try (Conn a = new Conn(port); Conn p = new Conn(port)) {
+        try (LineConnection a = new LineConnection(port); LineConnection p = new LineConnection(port)) {
             String id = a.call("CLIENT ID").substring(1);
             a.send("QBPOP k 0\r\n");
             awaitBlocked(p, 1);
             assertEquals(":1", p.call("CLIENT UNBLOCK " + id + " ERROR"));
             assertEquals("-UNBLOCKED client unblocked via CLIENT UNBLOCK", a.line());
-            Conn gone = new Conn(port);
+            LineConnection gone = new LineConnection(port);
             gone.send("QBPOP k 0\r\n");
             awaitBlocked(p, 1);
             gone.close();

@@ -13,12 +13,8 @@ import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.db.Clock;
 import dev.cinnabar.server.engine.Engine;
 import dev.cinnabar.server.exec.CommandHandlers;
-import java.io.BufferedReader;
+import dev.cinnabar.server.testing.LineConnection;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -109,61 +105,19 @@ class LongTaskServingTest {
         }
     }
 
-    /** A connection that sends inline commands and reads single-line replies. */
-    private static final class Conn implements AutoCloseable {
-        final Socket socket;
-        final OutputStream out;
-        final BufferedReader in;
-
-        Conn(int port) throws IOException {
-            socket = new Socket("127.0.0.1", port);
-            socket.setSoTimeout(20_000);
-            out = socket.getOutputStream();
-            in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
-        }
-
-        void send(String lines) throws IOException {
-            out.write(lines.getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-        }
-
-        String line() throws IOException {
-            return in.readLine();
-        }
-
-        /** A bulk reply's text. */
-        String bulk() throws IOException {
-            String header = line();
-            char[] body = new char[Integer.parseInt(header.substring(1)) + 2];
-            for (int n = 0; n < body.length; ) {
-                n += in.read(body, n, body.length - n);
-            }
-            return new String(body, 0, body.length - 2);
-        }
-
-        String call(String command) throws IOException {
-            send(command + "\r\n");
-            return line();
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
-    }
 
     @ParameterizedTest(name = "io-threads {0}")
     @ValueSource(ints = {1, 2})
     void otherClientsGetBusyUntilTheTaskIsKilled(int ioThreads) throws Exception {
         int port = start(ioThreads);
-        try (Conn owner = new Conn(port); Conn other = new Conn(port)) {
+        try (LineConnection owner = new LineConnection(port); LineConnection other = new LineConnection(port)) {
             assertEquals("+PONG", other.call("PING"));
             // The task's own client pipelines more commands behind it: they wait, untouched.
             owner.send("SET before 1\r\nLONGTASK\r\nPING\r\nGET before\r\n");
             // Busy answers come while the task still runs: it only ends when killed.
             assertEquals(BUSY, awaitBusy(other));
             assertEquals(BUSY, other.call("GET before"));
-            try (Conn late = new Conn(port)) {
+            try (LineConnection late = new LineConnection(port)) {
                 assertEquals(BUSY, late.call("PING"), "a connection made during the task is served too");
                 // Let through while busy, as Redis lets AUTH, HELLO, QUIT and RESET through.
                 assertEquals("+RESET", late.call("RESET"));
@@ -184,7 +138,7 @@ class LongTaskServingTest {
     @ValueSource(ints = {1, 2})
     void shutdownNosaveEndsTheTaskThenTheServer(int ioThreads) throws Exception {
         int port = start(ioThreads);
-        try (Conn owner = new Conn(port); Conn other = new Conn(port)) {
+        try (LineConnection owner = new LineConnection(port); LineConnection other = new LineConnection(port)) {
             owner.send("LONGTASK\r\n");
             assertEquals(BUSY, awaitBusy(other));
             assertEquals(BUSY, other.call("SHUTDOWN"), "only NOSAVE may stop a busy server");
@@ -202,8 +156,8 @@ class LongTaskServingTest {
     @ValueSource(ints = {1, 2})
     void theTasksClientMayHangUpMeanwhile(int ioThreads) throws Exception {
         int port = start(ioThreads);
-        try (Conn other = new Conn(port)) {
-            Conn owner = new Conn(port);
+        try (LineConnection other = new LineConnection(port)) {
+            LineConnection owner = new LineConnection(port);
             owner.send("LONGTASK\r\n");
             assertEquals(BUSY, awaitBusy(other));
             owner.close();
@@ -223,7 +177,7 @@ class LongTaskServingTest {
     }
 
     /** Sends PING until it is answered +PONG (the task over); returns the last answer. */
-    private static String awaitAnswer(Conn c) throws IOException, InterruptedException {
+    private static String awaitAnswer(LineConnection c) throws IOException, InterruptedException {
         String r = "";
         for (int i = 0; i < 2000 && !r.equals("+PONG"); i++) {
             r = c.call("PING");
@@ -238,7 +192,7 @@ class LongTaskServingTest {
     @ValueSource(ints = {1, 2})
     void whileLoadingOnlyLoadingCommandsRun(int ioThreads) throws Exception {
         int port = start(ioThreads);
-        try (Conn owner = new Conn(port); Conn other = new Conn(port)) {
+        try (LineConnection owner = new LineConnection(port); LineConnection other = new LineConnection(port)) {
             owner.send("LOADTASK\r\n");
             assertEquals("-" + BusyState.LOADING, awaitBusy(other));
             assertEquals("-" + BusyState.LOADING, other.call("GET k"));
@@ -251,7 +205,7 @@ class LongTaskServingTest {
     }
 
     /** Sends PING until the task has started and the answer is the busy one; returns it. */
-    private static String awaitBusy(Conn c) throws IOException, InterruptedException {
+    private static String awaitBusy(LineConnection c) throws IOException, InterruptedException {
         for (int i = 0; i < 2000; i++) {
             String r = c.call("PING");
             if (!r.equals("+PONG")) {
