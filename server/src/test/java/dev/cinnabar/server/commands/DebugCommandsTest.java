@@ -164,13 +164,13 @@ class DebugCommandsTest {
         assertEquals("-ERR unknown subcommand or wrong number of arguments for 'reload'. Try DEBUG HELP.\r\n",
                 h.call("DEBUG", "reload"), "Redis's other subcommands do not exist here");
         String help = h.call("DEBUG", "HELP");
-        assertTrue(help.startsWith("*49\r\n+DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"
+        assertTrue(help.startsWith("*52\r\n+DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"
                 + "+CHANGE-REPL-ID\r\n"), help);
         assertTrue(help.endsWith("+HELP\r\n+    Prints this help.\r\n"), help);
         // The subcommands served, in Redis's order (DebugIT compares the lines with redis-server's).
         int at = 0;
         for (String sub : new String[] {"CHANGE-REPL-ID", "CONFIG-REWRITE-FORCE-ALL", "DIGEST", "DIGEST-VALUE",
-            "ERROR", "HTSTATS", "HTSTATS-KEY", "OBJECT", "POPULATE", "PROTOCOL", "SET-ACTIVE-EXPIRE", "SLEEP",
+            "ERROR", "HTSTATS", "HTSTATS-KEY", "OBJECT", "POPULATE", "PROTOCOL", "SET-ACTIVE-EXPIRE", "QUICKLIST-PACKED-THRESHOLD", "SLEEP",
             "STRINGMATCH-TEST", "LISTPACK", "PAUSE-CRON",
             "REPLYBUFFER PEAK-RESET-TIME", "REPLYBUFFER RESIZING", "HELP"}) {
             int next = help.indexOf("\r\n+" + sub, at);
