@@ -16,7 +16,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * several node sizes and compress depths, DEBUG OBJECT (serializedlength, with rdbcompression on
  * and off, and the ql_ fields: nodes, average fill, raw size) and DEBUG DIGEST-VALUE agree with
  * redis-server's for every key, as do the replies. The same with a 100-byte DEBUG
- * QUICKLIST-PACKED-THRESHOLD, elements around it going into plain nodes or listpacks.
+ * QUICKLIST-PACKED-THRESHOLD, elements around it going into plain nodes or listpacks, and with a
+ * 3-byte one, where nearly every element is plain.
  */
 class ListLayoutIT {
     @RegisterExtension
@@ -47,6 +48,11 @@ class ListLayoutIT {
             }
             try {
                 run(new int[] {-2, 3, -1, 1, 16, -5}, 12, PLAIN);
+                // 3 bytes: all but the shortest elements plain, numbers among them stored as text.
+                for (RawConnection c : List.of(redis, cin)) {
+                    assertEquals("+OK\r\n", c.call("DEBUG", "QUICKLIST-PACKED-THRESHOLD", "3b"));
+                }
+                run(new int[] {-2, 2, 1}, 6, 1);
             } finally {
                 for (RawConnection c : List.of(redis, cin)) {
                     c.call("DEBUG", "QUICKLIST-PACKED-THRESHOLD", "0");
