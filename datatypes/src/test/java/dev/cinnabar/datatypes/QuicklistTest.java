@@ -129,12 +129,15 @@ class QuicklistTest {
         randomOperations(42);
     }
 
-    /** The same with a 60-byte packed threshold: the long values go into plain nodes. */
+    /** The same with a 60-byte packed threshold (the long values go into plain nodes), then a 1-byte one. */
     @Test
     void behavesLikeAListAcrossPlainNodes() {
         assertTrue(Quicklist.setPackedThreshold(60));
         try {
             randomOperations(7);
+            // 1 byte: every element alone in its plain node.
+            assertTrue(Quicklist.setPackedThreshold(1));
+            randomOperations(8);
         } finally {
             Quicklist.setPackedThreshold(0);
         }
