@@ -166,7 +166,8 @@ public class Quicklist {
     public String layout() {
         StringBuilder sb = new StringBuilder();
         for (Node n = head; n != null; n = n.next) {
-            sb.append(n.plain ? "p" : "").append(n.count).append(n.lzf ? "z" : "").append(n.next != null ? " " : "");
+            sb.append(n.plain ? "p" : "").append(n.count).append(n.lzf ? "z" : "");
+            sb.append(n.next != null ? " " : "");
         }
         return sb.toString();
     }

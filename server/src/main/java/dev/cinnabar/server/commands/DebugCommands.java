@@ -15,8 +15,8 @@ import dev.cinnabar.server.log.ServerLog;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * DEBUG: OBJECT, SLEEP, SET-ACTIVE-EXPIRE, CHANGE-REPL-ID, PAUSE-CRON and HELP here; HTSTATS,
- * HTSTATS-KEY and LISTPACK in {@code DebugEncodings}; POPULATE,
+ * DEBUG: OBJECT, SLEEP, SET-ACTIVE-EXPIRE, QUICKLIST-PACKED-THRESHOLD, CHANGE-REPL-ID, PAUSE-CRON
+ * and HELP here; HTSTATS, HTSTATS-KEY and LISTPACK in {@code DebugEncodings}; POPULATE,
  * DIGEST, DIGEST-VALUE, PROTOCOL, ERROR, STRINGMATCH-TEST, CONFIG-REWRITE-FORCE-ALL and
  * REPLYBUFFER each in a class of its own ({@code Debug*}). DEBUG is a plain command that reads
  * its subcommand itself, as in Redis, where a subcommand with the wrong number of arguments gets
