@@ -13,8 +13,10 @@ import dev.cinnabar.datatypes.value.RdbLengths;
  * serializedlength, come out the same for the same sequence of commands.
  *
  * <p>Elements are compared and read in place; the list keeps its heap size as it changes.
- * Plain nodes (single elements of 1 GB and more) are not supported: no client can send one
- * under the default {@code proto-max-bulk-len}.
+ * An element of at least the packed threshold ({@link #setPackedThreshold}, 1 GB unless DEBUG
+ * QUICKLIST-PACKED-THRESHOLD changed it; one figure for every list, as in Redis) lives alone in
+ * a PLAIN node holding its raw bytes rather than a listpack. Plain nodes never take another
+ * element and never merge; they are compressed beyond the depth like any other node.
  */
 public class Quicklist {
     /** quicklist.c's optimization_level: listpack byte limits for fill -1..-5. */
@@ -29,6 +31,10 @@ public class Quicklist {
     private static final int MIN_COMPRESS_IMPROVE = 8;
     private static final int FILL_MAX = (1 << 15) - 1;
     private static final int COMPRESS_MAX = (1 << 16) - 1;
+    /** The packed threshold's default, 1 GB. */
+    public static final long DEFAULT_PACKED_THRESHOLD = 1L << 30;
+    /** Elements of this many bytes or more go into plain nodes; global, as in Redis. */
+    private static long packedThreshold = DEFAULT_PACKED_THRESHOLD;
 
     /** The quicklist object: header, head, tail, count, len, fill, compress, heap (long). */
     public static final int OBJECT_SIZE = 48;
@@ -49,6 +55,28 @@ public class Quicklist {
         /** Decompressed for a moment's use: compress again when done. */
         boolean recompress;
         boolean dontCompress;
+        /** A PLAIN node: {@code buf} holds one element's raw bytes (exactly, when not compressed). */
+        boolean plain;
+    }
+
+    /**
+     * Sets the packed threshold for every list (quicklistisSetPackedThreshold): 0 restores the
+     * default; {@code sz}, read as unsigned, must not pass 4 GB less 1 MB. False when refused.
+     */
+    public static boolean setPackedThreshold(long sz) {
+        if (Long.compareUnsigned(sz, (1L << 32) - (1L << 20)) > 0) {
+            return false;
+        }
+        packedThreshold = sz == 0 ? DEFAULT_PACKED_THRESHOLD : sz;
+        return true;
+    }
+
+    public static long packedThreshold() {
+        return packedThreshold;
+    }
+
+    private static boolean isLarge(long sz) {
+        return sz >= packedThreshold;
     }
 
     private Node head;
@@ -70,7 +98,8 @@ public class Quicklist {
         this(orig.fill, orig.compress);
         for (Node cur = orig.head; cur != null; cur = cur.next) {
             Node n = new Node();
-            n.buf = cur.lzf ? cur.buf.clone() : cur.toByteArray();
+            n.buf = cur.lzf || cur.plain ? cur.buf.clone() : cur.toByteArray();
+            n.plain = cur.plain;
             n.count = cur.count;
             n.sz = cur.sz;
             n.lzf = cur.lzf;
@@ -133,11 +162,12 @@ public class Quicklist {
         return n <= 0xFFFFFFFFL ? 5 : 9;
     }
 
-    /** Node layout for tests and DEBUG: per node its count and whether it is compressed. */
+    /** Node layout for tests: per node its count, "p" before it when plain, "z" after it when compressed. */
     public String layout() {
         StringBuilder sb = new StringBuilder();
         for (Node n = head; n != null; n = n.next) {
-            sb.append(n.count).append(n.lzf ? "z" : "").append(n.next != null ? " " : "");
+            sb.append(n.plain ? "p" : "").append(n.count).append(n.lzf ? "z" : "");
+            sb.append(n.next != null ? " " : "");
         }
         return sb.toString();
     }
@@ -189,6 +219,23 @@ public class Quicklist {
         setData(n, java.util.Arrays.copyOf(out, clen));
         n.lzf = true;
         return true;
+    }
+
+    /** A plain node holding a copy of {@code v}, not yet linked (__quicklistCreatePlainNode). */
+    private Node newPlainNode(byte[] v, int off, int vlen) {
+        Node n = new Node();
+        n.buf = java.util.Arrays.copyOfRange(v, off, off + vlen);
+        n.plain = true;
+        n.sz = vlen;
+        n.count = 1;
+        heap += NODE_SIZE + JvmSizes.byteArray(vlen);
+        return n;
+    }
+
+    /** Links a new plain node for {@code v} next to {@code old} (__quicklistInsertPlainNode). */
+    private void insertPlainNode(Node old, byte[] v, int off, int vlen, boolean after) {
+        insertNode(old, newPlainNode(v, off, vlen), after);
+        count++;
     }
 
     private void compressNode(Node n) {
@@ -321,7 +368,7 @@ public class Quicklist {
     }
 
     private boolean allowInsert(Node n, int sz) {
-        if (n == null) {
+        if (n == null || n.plain || isLarge(sz)) {
             return false;
         }
         long newSz = (long) n.sz + sz + SIZE_ESTIMATE_OVERHEAD;
@@ -335,7 +382,7 @@ public class Quicklist {
     }
 
     private boolean allowMerge(Node a, Node b) {
-        if (a == null || b == null) {
+        if (a == null || b == null || a.plain || b.plain) {
             return false;
         }
         long mergeSz = (long) a.sz + b.sz - 11;
@@ -352,6 +399,10 @@ public class Quicklist {
 
     /** Adds an element at the head (quicklistPushHead). */
     public void pushHead(byte[] v, int off, int vlen) {
+        if (isLarge(vlen)) {
+            insertPlainNode(head, v, off, vlen, false);
+            return;
+        }
         if (allowInsert(head, vlen)) {
             int cap = head.capacity();
             head.prepend(v, off, vlen);
@@ -369,6 +420,10 @@ public class Quicklist {
 
     /** Adds an element at the tail (quicklistPushTail). */
     public void pushTail(byte[] v, int off, int vlen) {
+        if (isLarge(vlen)) {
+            insertPlainNode(tail, v, off, vlen, true);
+            return;
+        }
         if (allowInsert(tail, vlen)) {
             int cap = tail.capacity();
             tail.append(v, off, vlen);
@@ -398,6 +453,11 @@ public class Quicklist {
             return null;
         }
         Node n = fromHead ? head : tail;
+        if (n.plain) {
+            byte[] v = n.buf.clone();
+            deleteAt(n, 0);
+            return v;
+        }
         int p = fromHead ? n.first() : n.last();
         byte[] v = n.getBytes(p);
         deleteAt(n, p);
@@ -406,6 +466,10 @@ public class Quicklist {
 
     /** quicklistDelIndex: deletes the entry at byte position {@code p} of raw node {@code n}; true when the node went. */
     private boolean deleteAt(Node n, int p) {
+        if (n.plain) {
+            deleteNode(n);
+            return true;
+        }
         int cap = n.capacity();
         n.delete(p);
         changed(n, cap);
@@ -451,7 +515,9 @@ public class Quicklist {
                 }
                 if (zi < 0) {
                     decompressNodeForUse(current);
-                    zi = current.seek(offset);
+                    zi = current.plain ? 0 : current.seek(offset);
+                } else if (current.plain) {
+                    zi = -1;
                 } else {
                     zi = forward ? current.next(zi) : current.prev(zi);
                     offset += forward ? 1 : -1;
@@ -473,22 +539,30 @@ public class Quicklist {
             }
         }
 
-        /** The listpack holding the current element. */
-        public Listpack listpack() {
-            return entryNode;
-        }
-
-        /** The current element's byte position in {@link #data()}. */
-        public int position() {
-            return entryPos;
-        }
-
         public boolean equalsElement(byte[] b, int off, int blen) {
+            if (entryNode.plain) {
+                return java.util.Arrays.equals(entryNode.buf, 0, entryNode.sz, b, off, off + blen);
+            }
             return entryNode.equalsAt(entryPos, b, off, blen);
         }
 
         public byte[] value() {
+            if (entryNode.plain) {
+                return entryNode.buf.clone();
+            }
             return entryNode.getBytes(entryPos);
+        }
+
+        /** Fills {@code e} with the current element, read in place; returns it. */
+        public Listpack.Entry entry(Listpack.Entry e) {
+            if (entryNode.plain) {
+                e.isInteger = false;
+                e.bytes = entryNode.buf;
+                e.offset = 0;
+                e.length = entryNode.sz;
+                return e;
+            }
+            return entryNode.get(entryPos, e);
         }
 
         /** Deletes the current element (quicklistDelEntry); {@link #next()} then gives the one after it. */
@@ -600,11 +674,38 @@ public class Quicklist {
 
     // ------------------------------------------------------------------ insert, replace, delete
 
+    /** quicklistReplaceEntry: in place, or through an insert after the element and a delete. */
     private void replaceEntry(Node node, int offset, int pos, byte[] v) {
-        int cap = node.capacity();
-        node.replace(pos, v);
-        changed(node, cap);
-        compressOrDepth(node);
+        boolean large = isLarge(v.length);
+        if (!node.plain && !large) {
+            int cap = node.capacity();
+            node.replace(pos, v);
+            changed(node, cap);
+            compressOrDepth(node);
+        } else if (node.plain) {
+            if (large) {
+                setData(node, v.clone());
+                node.sz = v.length;
+                compressOrDepth(node);
+            } else {
+                insert(node, offset, pos, v, true);
+                deleteNode(node);
+            }
+        } else {
+            // The node stays uncompressed through the insert; the element, now its last, goes after.
+            node.dontCompress = true;
+            insert(node, offset, pos, v, true);
+            if (node.count == 1) {
+                deleteNode(node);
+            } else {
+                deleteAt(node, node.last());
+                node.dontCompress = false;
+                compressOrDepth(node);
+                if (node.next != null) {
+                    compressOrDepth(node.next);
+                }
+            }
+        }
     }
 
     private Node splitNode(Node node, int offset, boolean after) {
@@ -644,6 +745,19 @@ public class Quicklist {
         if (!after && (offset == 0 || offset == -node.count)) {
             atHead = true;
             availPrev = allowInsert(node.prev, sz);
+        }
+        if (isLarge(sz)) {
+            if (node.plain || atTail || atHead) {
+                insertPlainNode(node, v, 0, sz, after);
+            } else {
+                decompressNodeForUse(node);
+                Node n = splitNode(node, offset, after);
+                Node p = newPlainNode(v, 0, sz);
+                insertNode(node, p, after);
+                insertNode(p, n, after);
+                count++;
+            }
+            return;
         }
         if (!full) {
             decompressNodeForUse(node);
@@ -768,7 +882,7 @@ public class Quicklist {
             } else {
                 del = extent;
             }
-            if (entire) {
+            if (entire || node.plain) {
                 deleteNode(node);
             } else {
                 decompressNodeForUse(node);
@@ -817,7 +931,8 @@ public class Quicklist {
             if (n.count <= 0) {
                 throw new IllegalStateException("empty node " + nodes);
             }
-            if (!n.lzf && (n.size() != n.count || n.totalBytes() != n.sz)) {
+            if (n.plain ? n.count != 1 || (!n.lzf && n.buf.length != n.sz)
+                    : !n.lzf && (n.size() != n.count || n.totalBytes() != n.sz)) {
                 throw new IllegalStateException("node " + nodes + " count/size mismatch");
             }
             h += NODE_SIZE + JvmSizes.byteArray(n.capacity());

@@ -126,7 +126,105 @@ class QuicklistTest {
     /** Random operations against an ArrayList, across fills, depths, splits, merges and compression. */
     @Test
     void behavesLikeAList() {
-        SplittableRandom r = new SplittableRandom(42);
+        randomOperations(42);
+    }
+
+    /** The same with a 60-byte packed threshold (the long values go into plain nodes), then a 1-byte one. */
+    @Test
+    void behavesLikeAListAcrossPlainNodes() {
+        assertTrue(Quicklist.setPackedThreshold(60));
+        try {
+            randomOperations(7);
+            // 1 byte: every element alone in its plain node.
+            assertTrue(Quicklist.setPackedThreshold(1));
+            randomOperations(8);
+        } finally {
+            Quicklist.setPackedThreshold(0);
+        }
+        assertEquals(1L << 30, Quicklist.packedThreshold());
+    }
+
+    @Test
+    void packedThresholdBounds() {
+        try {
+            assertTrue(Quicklist.setPackedThreshold(1));
+            assertEquals(1, Quicklist.packedThreshold());
+            assertTrue(Quicklist.setPackedThreshold((1L << 32) - (1L << 20)));
+            assertFalse(Quicklist.setPackedThreshold((1L << 32) - (1L << 20) + 1));
+            assertFalse(Quicklist.setPackedThreshold(-1), "read as unsigned");
+            assertEquals((1L << 32) - (1L << 20), Quicklist.packedThreshold());
+            assertTrue(Quicklist.setPackedThreshold(0));
+            assertEquals(1L << 30, Quicklist.packedThreshold());
+        } finally {
+            Quicklist.setPackedThreshold(0);
+        }
+    }
+
+    /** Where quicklist.c puts, replaces and compresses plain elements. */
+    @Test
+    void plainNodesAsRedisPlacesThem() {
+        assertTrue(Quicklist.setPackedThreshold(10));
+        try {
+            Quicklist q = new Quicklist(-2, 0);
+            q.pushTail(b("a"), 0, 1);
+            q.pushTail(b("b"), 0, 1);
+            q.pushTail(b("0123456789"), 0, 10);
+            q.pushTail(b("c"), 0, 1);
+            q.pushHead(b("9876543210"), 0, 10);
+            assertEquals("p1 2 p1 1", q.layout(), "a plain element stands alone; the next small one opens a node");
+            // LINSERT a large element between a and b: the node splits around a plain one.
+            try (Quicklist.Cursor c = q.cursorAt(1, true)) {
+                c.next();
+                c.insert(b("LARGE-ELEMENT"), true);
+            }
+            assertEquals("p1 1 p1 1 p1 1", q.layout());
+            // A small element next to a plain one goes to the neighbouring node when it has room.
+            try (Quicklist.Cursor c = q.cursorAt(0, true)) {
+                c.next();
+                c.insert(b("s"), true);
+            }
+            assertEquals("p1 2 p1 1 p1 1", q.layout());
+            // A plain element replaced by a small one: the neighbour takes it, the plain node goes.
+            assertTrue(q.replace(0, b("t")));
+            assertEquals("3 p1 1 p1 1", q.layout());
+            // A packed element replaced by a large one: split off into a plain node.
+            assertTrue(q.replace(1, b("ANOTHER-LARGE")));
+            assertEquals("1 p1 1 p1 1 p1 1", q.layout());
+            // A plain element replaced by a large one stays in its node.
+            assertTrue(q.replace(1, b("THIRD-LARGE-ONE")));
+            assertEquals("1 p1 1 p1 1 p1 1", q.layout());
+            assertEquals(List.of("t", "THIRD-LARGE-ONE", "a", "LARGE-ELEMENT", "b", "0123456789", "c"), strings(q));
+            Listpack.Entry e = new Listpack.Entry();
+            try (Quicklist.Cursor c = q.cursorAt(3, true)) {
+                c.next();
+                assertEquals("LARGE-ELEMENT", new String(c.entry(e).toBytes(), StandardCharsets.ISO_8859_1));
+                assertTrue(c.equalsElement(b("LARGE-ELEMENT"), 0, 13));
+                assertFalse(c.equalsElement(b("LARGE-ELEMENT!"), 0, 14));
+            }
+            assertEquals("c", new String(q.pop(false), StandardCharsets.ISO_8859_1));
+            assertEquals("0123456789", new String(q.pop(false), StandardCharsets.ISO_8859_1));
+            assertEquals("1 p1 1 p1 1", q.layout());
+            q.verify();
+            // Plain nodes beyond the depth are LZF-compressed like the others.
+            Quicklist z = new Quicklist(-2, 1);
+            String big = "abcdefgh".repeat(20);
+            for (int i = 0; i < 4; i++) {
+                z.pushTail(b(big), 0, big.length());
+            }
+            assertEquals("p1 p1z p1z p1", z.layout());
+            assertEquals(4 * big.length(), z.uncompressedSize());
+            assertEquals(big, new String(z.get(1), StandardCharsets.ISO_8859_1));
+            z.verify();
+            assertTrue(z.deleteRange(1, 2));
+            assertEquals("p1 p1", z.layout());
+            z.verify();
+        } finally {
+            Quicklist.setPackedThreshold(0);
+        }
+    }
+
+    private static void randomOperations(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
         int[] fills = {-1, -2, 1, 2, 3, 5, 0, 16};
         for (int round = 0; round < 60; round++) {
             int fill = fills[round % fills.length];
@@ -201,6 +299,8 @@ class QuicklistTest {
                     try (Quicklist.Cursor c = q.cursorAt(from, false)) {
                         while (c.next()) {
                             got.add(new String(c.value(), StandardCharsets.ISO_8859_1));
+                            assertEquals(got.get(got.size() - 1),
+                                    new String(c.entry(new Listpack.Entry()).toBytes(), StandardCharsets.ISO_8859_1));
                         }
                     }
                     List<String> want = new ArrayList<>(model.subList(0, from + 1));

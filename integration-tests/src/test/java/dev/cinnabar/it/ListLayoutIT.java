@@ -15,7 +15,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * A list's node layout follows Redis's quicklist exactly: after random list commands under
  * several node sizes and compress depths, DEBUG OBJECT (serializedlength, with rdbcompression on
  * and off, and the ql_ fields: nodes, average fill, raw size) and DEBUG DIGEST-VALUE agree with
- * redis-server's for every key, as do the replies.
+ * redis-server's for every key, as do the replies. The same with a 100-byte DEBUG
+ * QUICKLIST-PACKED-THRESHOLD, elements around it going into plain nodes or listpacks, and with a
+ * 3-byte one, where nearly every element is plain.
  */
 class ListLayoutIT {
     @RegisterExtension
@@ -35,6 +37,32 @@ class ListLayoutIT {
     void largeElementsMeetTheByteLimits() throws IOException {
         run(new int[] {-1, 100, -3, 1000, -5, 20}, 6, 25);
     }
+
+    /** Elements a few bytes either side of a 100-byte packed threshold: plain nodes among packed ones. */
+    @Test
+    void plainNodesPastThePackedThreshold() throws IOException {
+        try (RawConnection redis = new RawConnection(SERVERS.redis().port());
+                RawConnection cin = new RawConnection(SERVERS.cinnabar().port())) {
+            for (RawConnection c : List.of(redis, cin)) {
+                assertEquals("+OK\r\n", c.call("DEBUG", "QUICKLIST-PACKED-THRESHOLD", "100"));
+            }
+            try {
+                run(new int[] {-2, 3, -1, 1, 16, -5}, 12, PLAIN);
+                // 3 bytes: all but the shortest elements plain, numbers among them stored as text.
+                for (RawConnection c : List.of(redis, cin)) {
+                    assertEquals("+OK\r\n", c.call("DEBUG", "QUICKLIST-PACKED-THRESHOLD", "3b"));
+                }
+                run(new int[] {-2, 2, 1}, 6, 1);
+            } finally {
+                for (RawConnection c : List.of(redis, cin)) {
+                    c.call("DEBUG", "QUICKLIST-PACKED-THRESHOLD", "0");
+                }
+            }
+        }
+    }
+
+    /** The scale that asks {@link #element} for elements around a 100-byte packed threshold. */
+    private static final int PLAIN = -1;
 
     private void run(int[] fills, int rounds, int scale) throws IOException {
         try (RawConnection redis = new RawConnection(SERVERS.redis().port());
@@ -73,6 +101,13 @@ class ListLayoutIT {
     }
 
     private static String element(Random r, int scale) {
+        if (scale == PLAIN && r.nextInt(2) == 0) {
+            // Few distinct ones, so that LINSERT, LREM and LPOS find them; some compress well.
+            int len = 96 + r.nextInt(8);
+            String head = "p" + r.nextInt(4);
+            return head + (r.nextBoolean() ? "q".repeat(len - head.length())
+                    : Long.toHexString(r.nextLong()).repeat(8).substring(0, len - head.length()));
+        }
         if (scale > 1 && r.nextInt(3) == 0) {
             return "w" + r.nextInt(8) + "v".repeat(r.nextInt(100 * scale));
         }

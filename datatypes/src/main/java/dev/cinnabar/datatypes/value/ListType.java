@@ -54,7 +54,7 @@ public final class ListType extends ValueType {
         Listpack.Entry e = new Listpack.Entry();
         try (Quicklist.Cursor c = ((Quicklist) value).cursor(true)) {
             while (c.next()) {
-                c.listpack().get(c.position(), e);
+                c.entry(e);
                 if (e.isInteger) {
                     digest.mix(dev.cinnabar.datatypes.Numbers.toBytes(e.value));
                 } else {

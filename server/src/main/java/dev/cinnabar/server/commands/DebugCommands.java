@@ -15,8 +15,8 @@ import dev.cinnabar.server.log.ServerLog;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * DEBUG: OBJECT, SLEEP, SET-ACTIVE-EXPIRE, CHANGE-REPL-ID, PAUSE-CRON and HELP here; HTSTATS,
- * HTSTATS-KEY and LISTPACK in {@code DebugEncodings}; POPULATE,
+ * DEBUG: OBJECT, SLEEP, SET-ACTIVE-EXPIRE, QUICKLIST-PACKED-THRESHOLD, CHANGE-REPL-ID, PAUSE-CRON
+ * and HELP here; HTSTATS, HTSTATS-KEY and LISTPACK in {@code DebugEncodings}; POPULATE,
  * DIGEST, DIGEST-VALUE, PROTOCOL, ERROR, STRINGMATCH-TEST, CONFIG-REWRITE-FORCE-ALL and
  * REPLYBUFFER each in a class of its own ({@code Debug*}). DEBUG is a plain command that reads
  * its subcommand itself, as in Redis, where a subcommand with the wrong number of arguments gets
@@ -59,6 +59,9 @@ public final class DebugCommands implements CommandFamily {
         "    Setting it to 0 disables expiring keys in background when they are not",
         "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
         "    default.",
+        "QUICKLIST-PACKED-THRESHOLD <size>",
+        "    Sets the threshold for elements to be inserted as plain vs packed nodes",
+        "    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.",
         "SLEEP <seconds>",
         "    Stop the server for <seconds>. Decimals allowed.",
         "STRINGMATCH-TEST",
@@ -96,6 +99,8 @@ public final class DebugCommands implements CommandFamily {
             DebugEncodings.listpack(c);
         } else if (n == 3 && a.is(1, "sleep")) {
             sleep(c);
+        } else if (n == 3 && a.is(1, "quicklist-packed-threshold")) {
+            quicklistPackedThreshold(c);
         } else if (n == 3 && a.is(1, "set-active-expire")) {
             c.server.activeExpire().enabled(atoi(a, 2) != 0);
             c.reply.ok();
@@ -157,6 +162,16 @@ public final class DebugCommands implements CommandFamily {
      * average is printed as C's %.2f does, from the double's exact value with ties to even
      * (21 elements in 8 nodes give 2.62).
      */
+    // DEBUG QUICKLIST-PACKED-THRESHOLD <size>: for every list from now on, as Redis's static is.
+    private static void quicklistPackedThreshold(Client c) {
+        Long sz = dev.cinnabar.server.config.MemoryUnits.parse(c.argv.cString(2));
+        if (sz == null || !dev.cinnabar.datatypes.Quicklist.setPackedThreshold(sz)) {
+            c.reply.error("ERR argument must be a memory value bigger than 1 and smaller than 4gb");
+        } else {
+            c.reply.ok();
+        }
+    }
+
     private static String quicklistFacts(dev.cinnabar.datatypes.Quicklist q) {
         return " ql_nodes:" + q.nodes()
                 + " ql_avg_node:" + new java.math.BigDecimal((double) q.size() / q.nodes()).setScale(2, java.math.RoundingMode.HALF_EVEN)

@@ -355,7 +355,7 @@ public final class ListCommands implements CommandFamily {
             Listpack.Entry en = new Listpack.Entry();
             while (n-- > 0) {
                 cur.next();
-                cur.listpack().get(cur.position(), en);
+                cur.entry(en);
                 if (en.isInteger) {
                     w.bulk(en.value);
                 } else {
@@ -366,7 +366,7 @@ public final class ListCommands implements CommandFamily {
     }
 
     private static void replyElement(ReplyWriter w, Quicklist.Cursor cur) {
-        Listpack.Entry en = cur.listpack().get(cur.position(), new Listpack.Entry());
+        Listpack.Entry en = cur.entry(new Listpack.Entry());
         if (en.isInteger) {
             w.bulk(en.value);
         } else {

@@ -31,6 +31,33 @@ class DebugCommandsTest {
         return c;
     }
 
+    /** The figures redis-server 7.0.15 prints for the same commands. */
+    @Test
+    void quicklistPackedThresholdMakesPlainNodes() {
+        String error = "-ERR argument must be a memory value bigger than 1 and smaller than 4gb\r\n";
+        assertEquals(error, h.call("DEBUG", "QUICKLIST-PACKED-THRESHOLD", "4gb"));
+        assertEquals(error, h.call("DEBUG", "QUICKLIST-PACKED-THRESHOLD", "-1"));
+        assertEquals(error, h.call("DEBUG", "QUICKLIST-PACKED-THRESHOLD", "1x"));
+        try {
+            assertEquals("+OK\r\n", h.call("DEBUG", "QUICKLIST-PACKED-THRESHOLD", "5"));
+            assertEquals(":5\r\n", h.call("RPUSH", "l", "a", "bb", "123456", "abcdefgh", "1234"));
+            String object = h.call("DEBUG", "OBJECT", "l");
+            assertTrue(object.contains(" serializedlength:45 "), object);
+            assertTrue(object.endsWith(" ql_nodes:4 ql_avg_node:1.25 ql_listpack_max:-2 ql_compressed:0"
+                    + " ql_uncompressed_size:38\r\n"), object);
+            assertEquals("+OK\r\n", h.call("LSET", "l", "1", "replaced-large"));
+            object = h.call("DEBUG", "OBJECT", "l");
+            assertTrue(object.contains(" serializedlength:57 "), object);
+            assertTrue(object.endsWith(" ql_nodes:5 ql_avg_node:1.00 ql_listpack_max:-2 ql_compressed:0"
+                    + " ql_uncompressed_size:48\r\n"), object);
+            assertEquals("*5\r\n$1\r\na\r\n$14\r\nreplaced-large\r\n$6\r\n123456\r\n$8\r\nabcdefgh\r\n"
+                    + "$4\r\n1234\r\n", h.call("LRANGE", "l", "0", "-1"));
+        } finally {
+            assertEquals("+OK\r\n", h.call("DEBUG", "QUICKLIST-PACKED-THRESHOLD", "0"));
+        }
+        assertEquals(1L << 30, dev.cinnabar.datatypes.Quicklist.packedThreshold());
+    }
+
     @Test
     void refusedByDefaultEvenLocally() {
         EngineHarness no = harness("no");
@@ -164,13 +191,14 @@ class DebugCommandsTest {
         assertEquals("-ERR unknown subcommand or wrong number of arguments for 'reload'. Try DEBUG HELP.\r\n",
                 h.call("DEBUG", "reload"), "Redis's other subcommands do not exist here");
         String help = h.call("DEBUG", "HELP");
-        assertTrue(help.startsWith("*49\r\n+DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"
+        assertTrue(help.startsWith("*52\r\n+DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"
                 + "+CHANGE-REPL-ID\r\n"), help);
         assertTrue(help.endsWith("+HELP\r\n+    Prints this help.\r\n"), help);
         // The subcommands served, in Redis's order (DebugIT compares the lines with redis-server's).
         int at = 0;
         for (String sub : new String[] {"CHANGE-REPL-ID", "CONFIG-REWRITE-FORCE-ALL", "DIGEST", "DIGEST-VALUE",
-            "ERROR", "HTSTATS", "HTSTATS-KEY", "OBJECT", "POPULATE", "PROTOCOL", "SET-ACTIVE-EXPIRE", "SLEEP",
+            "ERROR", "HTSTATS", "HTSTATS-KEY", "OBJECT", "POPULATE", "PROTOCOL", "SET-ACTIVE-EXPIRE",
+            "QUICKLIST-PACKED-THRESHOLD", "SLEEP",
             "STRINGMATCH-TEST", "LISTPACK", "PAUSE-CRON",
             "REPLYBUFFER PEAK-RESET-TIME", "REPLYBUFFER RESIZING", "HELP"}) {
             int next = help.indexOf("\r\n+" + sub, at);

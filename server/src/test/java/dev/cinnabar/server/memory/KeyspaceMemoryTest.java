@@ -34,14 +34,35 @@ class KeyspaceMemoryTest {
 
     @Test
     void randomWritesKeepTheCounterExact() {
+        randomWrites(null, 30_000);
+    }
+
+    /** The same with a 30-byte packed threshold: the longer list elements go into plain nodes. */
+    @Test
+    void randomWritesOverPlainListNodesKeepTheCounterExact() {
+        randomWrites("30", 10_000);
+    }
+
+    private static void randomWrites(String packedThreshold, int steps) {
         ServerConfig config = new ServerConfig();
-        config.enableDebugCommand = "yes"; // for DEBUG POPULATE
+        config.enableDebugCommand = "yes"; // for DEBUG POPULATE and QUICKLIST-PACKED-THRESHOLD
         config.hashMaxListpackEntries = 16; // hashes cross to a hashtable now and then
         EngineHarness h = new EngineHarness(config);
         h.client.denyBlocking = true;
+        if (packedThreshold != null) {
+            assertEquals("+OK\r\n", h.call("DEBUG", "QUICKLIST-PACKED-THRESHOLD", packedThreshold));
+        }
+        try {
+            writeRandomly(h, steps);
+        } finally {
+            h.call("DEBUG", "QUICKLIST-PACKED-THRESHOLD", "0");
+        }
+    }
+
+    private static void writeRandomly(EngineHarness h, int steps) {
         Keyspace ks = h.server.keyspace();
         Random r = new Random(42);
-        for (int step = 0; step < 30_000; step++) {
+        for (int step = 0; step < steps; step++) {
             List<String> cmd = randomCommand(r);
             h.call(cmd.toArray(new String[0]));
             if (r.nextInt(50) == 0) {
