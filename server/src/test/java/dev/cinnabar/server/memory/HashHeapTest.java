@@ -5,23 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cinnabar.datatypes.value.HashValue;
 import dev.cinnabar.server.db.Db;
 import dev.cinnabar.server.db.Keyspace;
+import dev.cinnabar.server.testing.HeapMeasure;
 import dev.cinnabar.server.testing.ManualClock;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** The hash heap figures against the real heap, as {@code KeyspaceHeapTest} does for strings. */
 class HashHeapTest {
-    private static long heapAfterGc() throws InterruptedException {
-        long best = Long.MAX_VALUE;
-        for (int i = 0; i < 4; i++) {
-            System.gc();
-            Thread.sleep(50);
-            best = Math.min(best, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
-        }
-        return best;
-    }
-
     private static byte[] b(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
@@ -29,7 +19,7 @@ class HashHeapTest {
     @Test
     void smallAndLargeHashesMatchTheHeap() throws InterruptedException {
         ManualClock clock = new ManualClock();
-        long before = heapAfterGc();
+        long before = HeapMeasure.usedAfterGc();
         Keyspace ks = new Keyspace(16, clock);
         Db db = ks.db(0);
         for (int i = 0; i < 200_000; i++) {
@@ -47,7 +37,7 @@ class HashHeapTest {
             }
             db.setKey(b("big:" + i), h, false);
         }
-        long heap = heapAfterGc() - before;
+        long heap = HeapMeasure.usedAfterGc() - before;
         long estimate = ks.memory();
         double ratio = (double) estimate / heap;
         assertTrue(Math.abs(1 - ratio) < 0.02, "estimate " + estimate + " vs heap " + heap + " (" + ratio + ")");

@@ -6,8 +6,8 @@ import dev.cinnabar.datatypes.RawString;
 import dev.cinnabar.datatypes.value.StringType;
 import dev.cinnabar.server.db.Db;
 import dev.cinnabar.server.db.Keyspace;
+import dev.cinnabar.server.testing.HeapMeasure;
 import dev.cinnabar.server.testing.ManualClock;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -23,21 +23,11 @@ import org.junit.jupiter.api.Test;
  * 5% or more.
  */
 class KeyspaceHeapTest {
-    private static long heapAfterGc() throws InterruptedException {
-        long best = Long.MAX_VALUE;
-        for (int i = 0; i < 4; i++) {
-            System.gc();
-            Thread.sleep(50);
-            best = Math.min(best, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
-        }
-        return best;
-    }
-
     @Test
     void aMillionKeysMatchTheHeap() throws InterruptedException {
         ManualClock clock = new ManualClock();
         Random r = new Random(7);
-        long before = heapAfterGc();
+        long before = HeapMeasure.usedAfterGc();
         Keyspace ks = new Keyspace(16, clock);
         Db db = ks.db(0);
         for (int i = 0; i < 1_000_000; i++) {
@@ -70,7 +60,7 @@ class KeyspaceHeapTest {
                 db.setExpire(db.entry(key), clock.millis() + 1_000_000 + i);
             }
         }
-        long heap = heapAfterGc() - before;
+        long heap = HeapMeasure.usedAfterGc() - before;
         long estimate = ks.memory();
         double ratio = (double) estimate / heap;
         assertTrue(Math.abs(1 - ratio) < 0.02, "estimate " + estimate + " vs heap " + heap + " (" + ratio + ")");

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cinnabar.datatypes.value.SetValue;
 import dev.cinnabar.server.db.Db;
 import dev.cinnabar.server.db.Keyspace;
+import dev.cinnabar.server.testing.HeapMeasure;
 import dev.cinnabar.server.testing.ManualClock;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -15,16 +15,6 @@ import org.junit.jupiter.api.Test;
  * measured as the growth of the heap after full collections, within 3% (see KeyspaceHeapTest).
  */
 class SetHeapTest {
-    private static long heapAfterGc() throws InterruptedException {
-        long best = Long.MAX_VALUE;
-        for (int i = 0; i < 4; i++) {
-            System.gc();
-            Thread.sleep(50);
-            best = Math.min(best, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
-        }
-        return best;
-    }
-
     @Test
     void setsMatchTheHeap() throws InterruptedException {
         ManualClock clock = new ManualClock();
@@ -33,7 +23,7 @@ class SetHeapTest {
         // Warm up the classes the loop uses, so that the measure is of the data alone.
         SetValue warm = SetValue.newIntset();
         warm.add(new byte[] {'x'}, 0, 1, 512);
-        long before = heapAfterGc();
+        long before = HeapMeasure.usedAfterGc();
         long memoryBefore = ks.memory();
         for (int i = 0; i < 60_000; i++) {
             byte[] key = ("set:" + i).getBytes(StandardCharsets.US_ASCII);
@@ -50,7 +40,7 @@ class SetHeapTest {
             }
             db.setKey(key, s, false);
         }
-        long heap = heapAfterGc() - before;
+        long heap = HeapMeasure.usedAfterGc() - before;
         long estimate = ks.memory() - memoryBefore;
         double ratio = (double) estimate / heap;
         assertTrue(Math.abs(1 - ratio) < 0.03, "estimate " + estimate + " vs heap " + heap + " (" + ratio + ")");
