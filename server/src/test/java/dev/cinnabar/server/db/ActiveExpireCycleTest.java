@@ -175,7 +175,10 @@ class ActiveExpireCycleTest {
     @Test
     void theBudgetHoldsAcrossManySmallDatabases() {
         // No database needs 16 rounds on its own, so only a count kept across databases ever
-        // reaches a clock check. Each deletion costs 100 us against a 25 ms budget.
+        // reaches a clock check. Each deletion costs 100 us against a 25 ms budget. As in Redis,
+        // a round that ends a database (it is empty, or too sparse to sample) skips the check,
+        // so when a database's last round falls on a 16th one the check comes 16 rounds later:
+        // where the cycle stops depends on the tables' layout (their hash seed), not whether.
         TickingClock tc = new TickingClock();
         Keyspace tks = new Keyspace(16, tc);
         ServerStats st = new ServerStats();
@@ -190,16 +193,18 @@ class ActiveExpireCycleTest {
             public void databaseFlushed(Db d) {
             }
         });
+        int keys = 0;
         for (int d = 0; d < 16; d++) {
-            for (int i = 0; i < 150; i++) {
-                put(tks.db(d), "k" + i, tc.millis + 1);
+            for (int i = 0; i < 100; i++) {
+                put(tks.db(d), "k" + d + ":" + i, tc.millis + 1);
+                keys++;
             }
         }
         tc.millis += 2;
         tks.updateTime();
         c.slow(HZ, 1);
         assertEquals(1, st.expireCycleTimeCapReached);
-        assertTrue(tks.expiredKeys <= 250 + 16 * 40, "deleted " + tks.expiredKeys);
+        assertTrue(tks.expiredKeys >= 250 && tks.expiredKeys < keys - 300, "deleted " + tks.expiredKeys);
     }
 
     /** Each key deleted by the fast-cycle test costs 1 simulated microsecond. */
