@@ -25,6 +25,8 @@ import java.util.random.RandomGenerator;
  */
 public final class HashCommands implements CommandFamily {
     static final String NOT_INTEGER_VALUE = "ERR hash value is not an integer";
+    /** A value being read; one serves every command (they run one at a time on the engine thread). */
+    private static final Listpack.Entry VALUE = new Listpack.Entry();
     static final String NOT_FLOAT_VALUE = "ERR hash value is not a float";
     static final String NAN_OR_INFINITY_INCR = "ERR value is NaN or Infinity";
     static final String RANGE_WITHVALUES = "ERR value is out of range";
@@ -299,7 +301,7 @@ public final class HashCommands implements CommandFamily {
     static void hget(Client c) {
         HashValue h = (HashValue) TypedLookup.readOrReply(c, 1, HashType.TYPE, TypedLookup.NULL);
         if (h != null) {
-            replyField(c, h, 2, new Listpack.Entry());
+            replyField(c, h, 2, VALUE);
         }
     }
 
@@ -348,8 +350,8 @@ public final class HashCommands implements CommandFamily {
         HashValue h = (HashValue) TypedLookup.readOrReply(c, 1, HashType.TYPE, TypedLookup.ZERO);
         if (h != null) {
             Argv a = c.argv;
-            Listpack.Entry e = new Listpack.Entry();
-            c.reply.integer(live(h, c, 2) && h.get(a.array(2), a.offset(2), a.length(2), e) ? e.stringLength() : 0);
+            boolean found = live(h, c, 2) && h.get(a.array(2), a.offset(2), a.length(2), VALUE);
+            c.reply.integer(found ? VALUE.stringLength() : 0);
         }
     }
 

@@ -27,6 +27,11 @@ public final class ListCommands implements CommandFamily {
     static final String RANK_ZERO = "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second "
             + "... or use negative to start from the end of the list";
     static final String COUNT_NEGATIVE = "ERR COUNT can't be negative";
+    /**
+     * The element being replied: commands run one at a time on the engine thread and finish
+     * their reply before another starts, so one holder serves them all without allocating.
+     */
+    private static final Listpack.Entry ELEMENT = new Listpack.Entry();
     static final String MAXLEN_NEGATIVE = "ERR MAXLEN can't be negative";
     static final String MUST_BE_POSITIVE = "ERR value is out of range, must be positive";
     static final String NUMKEYS = "ERR numkeys should be greater than 0";
@@ -352,21 +357,15 @@ public final class ListCommands implements CommandFamily {
         long n = end - start + 1;
         w.array((int) n);
         try (Quicklist.Cursor cur = l.cursorAt(reverse ? end : start, !reverse)) {
-            Listpack.Entry en = new Listpack.Entry();
             while (n-- > 0) {
                 cur.next();
-                cur.entry(en);
-                if (en.isInteger) {
-                    w.bulk(en.value);
-                } else {
-                    w.bulk(en.bytes, en.offset, en.length);
-                }
+                replyElement(w, cur);
             }
         }
     }
 
     private static void replyElement(ReplyWriter w, Quicklist.Cursor cur) {
-        Listpack.Entry en = cur.entry(new Listpack.Entry());
+        Listpack.Entry en = cur.entry(ELEMENT);
         if (en.isInteger) {
             w.bulk(en.value);
         } else {
