@@ -64,11 +64,11 @@ def benchmark_tests(port, pipeline, requests):
     return result
 
 
-def load_dataset(s, name, settle):
+def load_dataset(s, name, settle, pipeline):
     _, command, requests, rand, size_command = DATASETS[name]
     started = time.time()
     subprocess.run(["redis-benchmark", "-p", str(s.port), "-c", str(compare.CLIENTS), "-n", str(requests),
-                    "-r", str(rand), "-P", "1", "-q"] + command, capture_output=True, check=True)
+                    "-r", str(rand), "-P", str(pipeline), "-q"] + command, capture_output=True, check=True)
     seconds = time.time() - started
     rss_end = s.rss_bytes()
     size = int(s.command(*size_command).strip())
@@ -90,12 +90,14 @@ def main():
     p.add_argument("--datasets", default=",".join(DATASETS), help="a subset of " + ",".join(DATASETS))
     p.add_argument("--skip-memory", action="store_true")
     p.add_argument("--settle", type=float, default=10.0)
+    p.add_argument("--memory-pipelines", default="1", help="load shapes of the memory phase, e.g. 1 or 1,16")
     p.add_argument("--no-record", action="store_true")
     p.add_argument("--note", default="")
     a = p.parse_args()
     TESTS[:] = a.tests.split(",")
     pipelines = [int(x) for x in a.pipelines.split(",")]
     datasets = [] if a.skip_memory else a.datasets.split(",")
+    shapes = [int(x) for x in a.memory_pipelines.split(",")]
 
     if not os.path.isfile(a.jar):
         sys.exit("build first: mvn -q -B -DskipTests package")
@@ -122,12 +124,13 @@ def main():
             for s in servers.values():
                 s.stop()
             servers.clear()
-        for d in datasets:
-            for n in ["cinnabar", "redis"]:
-                servers[n] = compare.start_cinnabar(a, jvm_flags, workdir) if n == "cinnabar" else compare.start_redis(workdir)
-                memory[(n, d)] = load_dataset(servers[n], d, a.settle)
-                servers.pop(n).stop()
-            print("memory of %s done" % d, file=sys.stderr)
+        for pl in shapes:
+            for d in datasets:
+                for n in ["cinnabar", "redis"]:
+                    servers[n] = compare.start_cinnabar(a, jvm_flags, workdir) if n == "cinnabar" else compare.start_redis(workdir)
+                    memory[(n, d, pl)] = load_dataset(servers[n], d, a.settle, pl)
+                    servers.pop(n).stop()
+                print("memory of %s at -P %d done" % (d, pl), file=sys.stderr)
     finally:
         for s in servers.values():
             s.stop()
@@ -143,14 +146,14 @@ def main():
     if memory:
         if lines:
             lines.append("")
-        lines.append("| dataset, 50 clients, -P 1 | server | size | load | RSS at the end | RSS after %gs idle | used_memory |"
+        lines.append("| dataset, 50 clients | server | size | load | RSS at the end | RSS after %gs idle | used_memory |"
                      % a.settle)
         lines.append("|---|---|---|---|---|---|---|")
-        for d in datasets:
-            c, r = memory[("cinnabar", d)], memory[("redis", d)]
+        for pl, d in [(pl, d) for pl in shapes for d in datasets]:
+            c, r = memory[("cinnabar", d, pl)], memory[("redis", d, pl)]
             for n, m in [("cinnabar", c), ("redis", r)]:
-                lines.append("| %s | %s | %d | %.0fs | %s | %s | %s |" % (
-                    DATASETS[d][0], n, m["size"], m["seconds"], compare.human(m["rss_end"]),
+                lines.append("| %s, -P %d | %s | %d | %.0fs | %s | %s | %s |" % (
+                    DATASETS[d][0], pl, n, m["size"], m["seconds"], compare.human(m["rss_end"]),
                     compare.human(m["rss"]), compare.human(m["used"])))
             lines.append("| | ratio | | | %.2f | %.2f | %.2f |" % (
                 compare.ratio(c["rss_end"], r["rss_end"]), compare.ratio(c["rss"], r["rss"]),
