@@ -6,19 +6,22 @@ free ports, redis-benchmark runs against each in alternation, and the results ar
 appended to bench/RESULTS.md. A measurement, not a test.
 
   * throughput: 50 clients, -t lpush,rpush,lpop,rpop,sadd,hset,spop,lrange_100,lrange_600,
-    -P 1 and -P 16, -r 100000, medians of --rounds rounds and the ratio Cinnabar/Redis;
+    zadd,zpopmin and ZRANGEBYSCORE of a 1000-member zset with LIMIT 0 10, -P 1 and -P 16,
+    -r 100000, medians of --rounds rounds and the ratio Cinnabar/Redis;
   * memory: four datasets, each loaded into a fresh process of each server the way applications
     load them (50 clients, no pipelining, random members), then RSS right after the load and
     after --settle idle seconds, used_memory and the size of what was loaded:
       - one list of 1M elements (RPUSH),
       - one hash of ~1M fields (HSET with random fields),
       - one set of ~1M members (SADD with random members),
-      - ~100k small hashes of 10 fields each (the listpack case).
+      - ~100k small hashes of 10 fields each (the listpack case),
+      - one zset of ~1M members (ZADD with random scores and members),
+      - ~100k small zsets of 10 members each (the listpack case).
     Random members repeat, so the sizes are close but not equal on both sides: the table gives
     them, and the ratio is of RSS, not per element.
 
   python3 bench/collections.py [--rounds 3] [--requests 200000] [--jvm-flags ...]
-                               [--datasets list,hash,set,small-hashes] [--skip-memory]
+                               [--datasets list,hash,set,small-hashes,zset,small-zsets] [--skip-memory]
 """
 import argparse
 import datetime
@@ -31,7 +34,15 @@ import time
 
 import compare
 
-TESTS = ["lpush", "rpush", "lpop", "rpop", "sadd", "hset", "spop", "lrange_100", "lrange_600"]
+TESTS = ["lpush", "rpush", "lpop", "rpop", "sadd", "hset", "spop", "lrange_100", "lrange_600",
+         "zadd", "zpopmin", "zrangebyscore_10"]
+
+# Tests redis-benchmark has no name for: the key they read is filled first, the same on both
+# servers. name: (the commands that fill it, the command redis-benchmark repeats)
+CUSTOM = {
+    "zrangebyscore_10": ([["ZADD", "bench:zset"] + [x for i in range(1000) for x in (str(i), "member:%d" % i)]],
+                         ["ZRANGEBYSCORE", "bench:zset", "0", "+inf", "LIMIT", "0", "10"]),
+}
 
 # name: (what it is, the command redis-benchmark repeats, requests, the random range, size command)
 DATASETS = {
@@ -44,15 +55,36 @@ DATASETS = {
     "small-hashes": ("~100k hashes of 10 fields", ["HSET", "user:__rand_int__"]
                      + [x for i in range(10) for x in ("field%d" % i, "value:__rand_int__")],
                      500000, 100000, ["DBSIZE"]),
+    "zset": ("one zset of ~1M members", ["ZADD", "bigzset", "__rand_int__", "member:__rand_int__"],
+             1060000, 10000000, ["ZCARD", "bigzset"]),
+    "small-zsets": ("~100k zsets of 10 members", ["ZADD", "board:__rand_int__"]
+                    + [x for i in range(10) for x in (str(i * 10), "player:%d:__rand_int__" % i)],
+                    500000, 100000, ["DBSIZE"]),
 }
 
 
-def benchmark_tests(port, pipeline, requests):
-    """redis-benchmark's own tests; names as it prints them, lowercased up to the first blank."""
-    argv = ["redis-benchmark", "-p", str(port), "-c", str(compare.CLIENTS), "-n", str(requests),
-            "-P", str(pipeline), "-r", str(compare.KEYSPACE), "-t", ",".join(TESTS), "--csv"]
-    out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
+def benchmark_tests(server, pipeline, requests):
+    """redis-benchmark's own tests, names as it prints them lowercased up to the first blank,
+    then the custom ones."""
+    port = server.port
     result = {}
+    for name in [t for t in TESTS if t in CUSTOM]:
+        fill, command = CUSTOM[name]
+        for c in fill:
+            server.command(*c)
+        argv = ["redis-benchmark", "-p", str(port), "-c", str(compare.CLIENTS), "-n", str(requests),
+                "-P", str(pipeline), "--csv"] + command
+        out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
+        for line in out.splitlines():
+            cells = [c.strip('"') for c in line.split(",")]
+            if len(cells) > 1 and cells[0] != "test":
+                result[name] = float(cells[1])
+    builtin = [t for t in TESTS if t not in CUSTOM]
+    if not builtin:
+        return result
+    argv = ["redis-benchmark", "-p", str(port), "-c", str(compare.CLIENTS), "-n", str(requests),
+            "-P", str(pipeline), "-r", str(compare.KEYSPACE), "-t", ",".join(builtin), "--csv"]
+    out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
     for line in out.splitlines():
         cells = [c.strip('"') for c in line.split(",")]
         if len(cells) > 1 and cells[0] != "test":
@@ -110,14 +142,14 @@ def main():
         if a.rounds > 0:
             servers["cinnabar"] = compare.start_cinnabar(a, jvm_flags, workdir)
             servers["redis"] = compare.start_redis(workdir)
-            benchmark_tests(servers["cinnabar"].port, 16, a.requests)
-            benchmark_tests(servers["redis"].port, 16, a.requests // 4)
+            benchmark_tests(servers["cinnabar"], 16, a.requests)
+            benchmark_tests(servers["redis"], 16, a.requests // 4)
             for rnd in range(a.rounds):
                 for pl in pipelines:
                     order = ["cinnabar", "redis"] if rnd % 2 == 0 else ["redis", "cinnabar"]
                     for n in order:
                         servers[n].command("FLUSHALL")
-                        res = benchmark_tests(servers[n].port, pl, a.requests if pl > 1 else max(a.requests // 4, 20000))
+                        res = benchmark_tests(servers[n], pl, a.requests if pl > 1 else max(a.requests // 4, 20000))
                         for t in TESTS:
                             throughput[(n, t, pl)].append(res.get(t, 0.0))
                 print("round %d of %d done" % (rnd + 1, a.rounds), file=sys.stderr)
