@@ -667,6 +667,16 @@ public final class ZSetValue implements TypedValue {
      */
     public int add(double score, byte[] m, int off, int len, int flags, long maxEntries, long maxValue,
             double[] newScore) {
+        return add(score, m, off, len, flags, maxEntries, maxValue, newScore, null);
+    }
+
+    /**
+     * {@link #add(double, byte[], int, int, int, long, long, double[])}, running
+     * {@code beforeChange} (when not null) just before the set is modified, and not at all when
+     * nothing changes: where a command opens its write bracket ({@code Db.beforeChange}).
+     */
+    public int add(double score, byte[] m, int off, int len, int flags, long maxEntries, long maxValue,
+            double[] newScore, Runnable beforeChange) {
         boolean incr = (flags & INCR) != 0;
         boolean nx = (flags & NX) != 0;
         boolean xx = (flags & XX) != 0;
@@ -696,6 +706,7 @@ public final class ZSetValue implements TypedValue {
                     newScore[0] = score;
                 }
                 if (score != cur) {
+                    notify(beforeChange);
                     lp.deleteRange(ep, 2);
                     lpInsert(lp, m, off, len, score);
                     return UPDATED;
@@ -705,6 +716,7 @@ public final class ZSetValue implements TypedValue {
             if (xx) {
                 return NOP;
             }
+            notify(beforeChange);
             if (lp.size() / 2 + 1 > maxEntries || len > maxValue || lp.totalBytes() + (long) len > LISTPACK_MAX_SAFETY_SIZE) {
                 convertToSkiplist();
             } else {
@@ -737,6 +749,7 @@ public final class ZSetValue implements TypedValue {
                 newScore[0] = score;
             }
             if (score != cur) {
+                notify(beforeChange);
                 SkipList.Node moved = s.zsl.updateScore(cur, node.member(), score);
                 if (moved != node) {
                     s.bytes += nodeBytes(moved.level()) - nodeBytes(node.level());
@@ -749,6 +762,7 @@ public final class ZSetValue implements TypedValue {
         if (xx) {
             return NOP;
         }
+        notify(beforeChange);
         // The dict's copy of the member is the node's too; the hash is computed once.
         Dict.Entry<SkipList.Node> created = s.dict.createAbsent(m, off, len, hash);
         SkipList.Node n = s.zsl.insert(score, created.key());
@@ -759,6 +773,12 @@ public final class ZSetValue implements TypedValue {
             newScore[0] = score;
         }
         return ADDED;
+    }
+
+    private static void notify(Runnable beforeChange) {
+        if (beforeChange != null) {
+            beforeChange.run();
+        }
     }
 
     public int add(double score, byte[] m, int flags, long maxEntries, long maxValue, double[] newScore) {

@@ -84,6 +84,33 @@ class ZSetValueTest {
     }
 
     @Test
+    void theChangeHookRunsBeforeEveryChangeAndNeverForNone() {
+        for (long maxEntries : new long[] {128, 0}) {
+            ZSetValue z = maxEntries == 0 ? ZSetValue.newSkiplist() : ZSetValue.newListpack();
+            int[] calls = {0};
+            int[] sizeSeen = {-1};
+            Runnable hook = () -> {
+                calls[0]++;
+                sizeSeen[0] = z.size();
+            };
+            z.add(1, b("a"), 0, 1, 0, maxEntries, 64, null, hook);
+            assertEquals(1, calls[0]);
+            assertEquals(0, sizeSeen[0]);
+            z.add(1, b("a"), 0, 1, 0, maxEntries, 64, null, hook);
+            z.add(5, b("a"), 0, 1, ZSetValue.NX, maxEntries, 64, null, hook);
+            z.add(5, b("b"), 0, 1, ZSetValue.XX, maxEntries, 64, null, hook);
+            z.add(0, b("a"), 0, 1, ZSetValue.GT, maxEntries, 64, null, hook);
+            z.add(0, b("a"), 0, 1, ZSetValue.INCR, maxEntries, 64, null, hook);
+            assertEquals(1, calls[0]);
+            z.add(2, b("a"), 0, 1, ZSetValue.GT, maxEntries, 64, null, hook);
+            assertEquals(2, calls[0]);
+            z.add(2, b("b"), 0, 1, 0, maxEntries, 64, null, hook);
+            assertEquals(3, calls[0]);
+            assertEquals(1, sizeSeen[0]);
+        }
+    }
+
+    @Test
     void convertsWhenTooManyOrTooLong() {
         ZSetValue z = ZSetValue.newListpack();
         for (int i = 0; i < 4; i++) {

@@ -176,7 +176,14 @@ public final class ZSetCommands implements CommandFamily {
         ServerConfig cfg = c.server.config();
         Db db = c.db();
         ZSetValue z;
-        long before = 0;
+        // The size before the first change, taken when the set is about to change (never for a
+        // ZADD that changes nothing, which is then no write).
+        long[] before = {-1};
+        Runnable opening = e == null ? null : () -> {
+            if (before[0] < 0) {
+                before[0] = db.beforeChange(e);
+            }
+        };
         if (e == null) {
             if (xx) {
                 if (incr) {
@@ -189,8 +196,6 @@ public final class ZSetCommands implements CommandFamily {
             z = ZSetValue.forFirstMember(a.length(scoreIdx + 1), cfg.zsetMaxListpackEntries, cfg.zsetMaxListpackValue);
         } else {
             z = (ZSetValue) e.value();
-            // Taken just before the first change, so that a ZADD changing nothing is no write.
-            before = -1;
         }
         int added = 0;
         int updated = 0;
@@ -199,11 +204,8 @@ public final class ZSetCommands implements CommandFamily {
         double score = 0;
         for (int j = 0; j < elements; j++) {
             int m = scoreIdx + 1 + 2 * j;
-            if (before < 0 && e != null && wouldChange(z, scores[j], a, m, flags)) {
-                before = db.beforeChange(e);
-            }
             int res = z.add(scores[j], a.array(m), a.offset(m), a.length(m), flags, cfg.zsetMaxListpackEntries,
-                    cfg.zsetMaxListpackValue, newScore);
+                    cfg.zsetMaxListpackValue, newScore, opening);
             if ((res & ZSetValue.NAN) != 0) {
                 // Only an increment of an existing member can give NaN: nothing changed.
                 throw new CommandError(NAN_RESULT);
@@ -224,7 +226,7 @@ public final class ZSetCommands implements CommandFamily {
             db.add(a.copy(1), z);
         } else if (added + updated > 0) {
             // event: zadd (zincr with INCR or ZINCRBY)
-            db.changed(e, before);
+            db.changed(e, before[0]);
         }
         c.changes(added + updated);
         if (incr) {
@@ -236,25 +238,6 @@ public final class ZSetCommands implements CommandFamily {
         } else {
             c.reply.integer(ch ? added + updated : added);
         }
-    }
-
-    /** Whether {@link ZSetValue#add} of argument {@code m} with these flags would change the set. */
-    private static boolean wouldChange(ZSetValue z, double score, Argv a, int m, int flags) {
-        double cur = z.score(a.array(m), a.offset(m), a.length(m));
-        if (Double.isNaN(cur)) {
-            return (flags & ZSetValue.XX) == 0;
-        }
-        if ((flags & ZSetValue.NX) != 0) {
-            return false;
-        }
-        double target = (flags & ZSetValue.INCR) != 0 ? score + cur : score;
-        if (Double.isNaN(target)) {
-            return false;
-        }
-        if (((flags & ZSetValue.LT) != 0 && target >= cur) || ((flags & ZSetValue.GT) != 0 && target <= cur)) {
-            return false;
-        }
-        return target != cur;
     }
 
     // ------------------------------------------------------------------ ZREM and range removal
