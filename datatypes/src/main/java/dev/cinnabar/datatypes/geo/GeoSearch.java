@@ -14,18 +14,24 @@ public final class GeoSearch {
 
     /** The sorted set's side: its members with {@code min <= score < max}, in order. */
     public interface Ranges {
-        /** Calls {@code visitor} for each member in the range until it returns false. */
+        /**
+         * For each member in the range, calls {@link Visitor#test}; when that gives a point, sets
+         * the point's member (a copy). Stops once {@link Visitor#more} is false.
+         */
         void scan(double min, double max, Visitor visitor);
     }
 
     public interface Visitor {
-        /** Returns false to stop the scan. */
-        boolean member(byte[] member, double score);
+        /** The match a member of this score makes (its member still to be set), or null. */
+        Point test(double score);
+
+        /** False once the search has enough. */
+        boolean more();
     }
 
     /** One match: the member, its score, its position and its distance to the center in meters. */
     public static final class Point {
-        public final byte[] member;
+        public byte[] member;
         public final double score;
         public final double lon;
         public final double lat;
@@ -60,12 +66,22 @@ public final class GeoSearch {
             if (!found.isEmpty() && limit > 0 && found.size() >= limit) {
                 break;
             }
-            ranges.scan(areas.minScore(i), areas.maxScore(i), (member, score) -> {
-                double d = shape.distanceIfWithin(score, xy);
-                if (d != GeoDistance.OUTSIDE) {
-                    found.add(new Point(member, score, xy[0], xy[1], d));
+            ranges.scan(areas.minScore(i), areas.maxScore(i), new Visitor() {
+                @Override
+                public Point test(double score) {
+                    double d = shape.distanceIfWithin(score, xy);
+                    if (d == GeoDistance.OUTSIDE) {
+                        return null;
+                    }
+                    Point p = new Point(null, score, xy[0], xy[1], d);
+                    found.add(p);
+                    return p;
                 }
-                return !(limit > 0 && found.size() >= limit);
+
+                @Override
+                public boolean more() {
+                    return !(limit > 0 && found.size() >= limit);
+                }
             });
             last = i;
         }

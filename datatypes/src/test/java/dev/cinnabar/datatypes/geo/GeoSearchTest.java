@@ -41,7 +41,14 @@ class GeoSearchTest {
     private static GeoSearch.Ranges ranges(TreeSet<Entry> set) {
         return (min, max, visitor) -> {
             for (Entry e : set.tailSet(new Entry(new byte[0], min), true)) {
-                if (!(e.score < max) || !visitor.member(e.member, e.score)) {
+                if (!(e.score < max)) {
+                    return;
+                }
+                GeoSearch.Point p = visitor.test(e.score);
+                if (p != null) {
+                    p.member = e.member.clone();
+                }
+                if (!visitor.more()) {
                     return;
                 }
             }

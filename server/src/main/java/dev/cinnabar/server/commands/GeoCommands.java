@@ -65,7 +65,11 @@ public final class GeoCommands implements CommandFamily {
         return (min, max, visitor) -> {
             try {
                 z.rangeByScore(new ScoreRange(min, false, max, true), false, 0, -1, (m, s) -> {
-                    if (!visitor.member(m.toBytes(), s)) {
+                    GeoSearch.Point p = visitor.test(s);
+                    if (p != null) {
+                        p.member = m.toBytes();
+                    }
+                    if (!visitor.more()) {
                         throw Enough.INSTANCE;
                     }
                 });
