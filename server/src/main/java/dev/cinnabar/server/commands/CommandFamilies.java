@@ -21,6 +21,7 @@ public final class CommandFamilies {
             new HashCommands(),
             new HashTtlCommands(),
             new SetCommands(),
+            new ZSetCommands(),
             new GeoCommands(),
             new SlowlogCommands(),
             new LatencyCommands(),
