@@ -2,7 +2,8 @@ package dev.cinnabar.datatypes.geo;
 
 /**
  * Distances on a sphere of Redis's radius (the Earth's quadratic mean radius under WGS-84), by the
- * haversine formula, computed in Redis's order of operations.
+ * haversine formula, computed in Redis's order of operations, with sine, cosine and arcsine
+ * rounded to nearest as the C library's are ({@link CorrectMath}).
  */
 public final class GeoDistance {
     public static final double EARTH_RADIUS_METERS = 6372797.560856;
@@ -30,16 +31,16 @@ public final class GeoDistance {
     public static double distance(double lon1, double lat1, double lon2, double lat2) {
         double lon1r = radians(lon1);
         double lon2r = radians(lon2);
-        double v = Math.sin((lon2r - lon1r) / 2);
+        double v = CorrectMath.sin((lon2r - lon1r) / 2);
         if (v == 0.0) {
             // Same meridian: the formula reduces to the latitudes' arc.
             return latitudeDistance(lat1, lat2);
         }
         double lat1r = radians(lat1);
         double lat2r = radians(lat2);
-        double u = Math.sin((lat2r - lat1r) / 2);
-        double a = u * u + Math.cos(lat1r) * Math.cos(lat2r) * v * v;
-        return 2.0 * EARTH_RADIUS_METERS * Math.asin(Math.sqrt(a));
+        double u = CorrectMath.sin((lat2r - lat1r) / 2);
+        double a = u * u + CorrectMath.cos(lat1r) * CorrectMath.cos(lat2r) * v * v;
+        return 2.0 * EARTH_RADIUS_METERS * CorrectMath.asin(Math.sqrt(a));
     }
 
     /**

@@ -69,9 +69,9 @@ public final class GeoShape {
         double w = conversion * (box ? width / 2 : radius);
         double latDelta = GeoDistance.degrees(h / GeoDistance.EARTH_RADIUS_METERS);
         double lonDeltaTop = GeoDistance.degrees(
-                w / GeoDistance.EARTH_RADIUS_METERS / Math.cos(GeoDistance.radians(lat + latDelta)));
+                w / GeoDistance.EARTH_RADIUS_METERS / CorrectMath.cos(GeoDistance.radians(lat + latDelta)));
         double lonDeltaBottom = GeoDistance.degrees(
-                w / GeoDistance.EARTH_RADIUS_METERS / Math.cos(GeoDistance.radians(lat - latDelta)));
+                w / GeoDistance.EARTH_RADIUS_METERS / CorrectMath.cos(GeoDistance.radians(lat - latDelta)));
         boolean south = lat < 0;
         double lonDelta = south ? lonDeltaBottom : lonDeltaTop;
         return new double[] {lon - lonDelta, lat - latDelta, lon + lonDelta, lat + latDelta};
