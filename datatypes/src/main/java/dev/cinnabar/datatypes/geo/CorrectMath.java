@@ -13,8 +13,8 @@ import java.math.MathContext;
  * four decimals, but GEOSEARCHSTORE ... STOREDIST stores it and ZRANGE WITHSCORES shows all 17
  * digits: with Java's functions 4% of stored distances differed from Redis's, with these about
  * 0.2% (the arguments where glibc itself misses the nearest double). They evaluate in
- * double-double arithmetic (about 106 bits) and round once; the tail of each series, below
- * 2^-40 of the result, is summed in plain double.
+ * double-double arithmetic and round once; the tail of each series (under 2^-21 of the result)
+ * is summed in plain double, so the error before rounding stays near 2^-74 of the result.
  *
  * <p>Arguments are reduced modulo pi/2 with a three-part pi/2, which is exact enough for the
  * small arguments the formula uses (a few radians); huge arguments fall back to StrictMath.
