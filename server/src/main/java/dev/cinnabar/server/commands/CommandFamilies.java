@@ -22,6 +22,7 @@ public final class CommandFamilies {
             new HashTtlCommands(),
             new SetCommands(),
             new ZSetCommands(),
+            new GeoCommands(),
             new SlowlogCommands(),
             new LatencyCommands(),
             new MemoryCommands(),
