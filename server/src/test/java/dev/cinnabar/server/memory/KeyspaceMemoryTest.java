@@ -384,7 +384,8 @@ class KeyspaceMemoryTest {
                 c.addAll(List.of(r.nextBoolean() ? "SINTERSTORE" : "SUNIONSTORE", key(r), key(r), key(r)));
                 break;
             case 7:
-                c.addAll(List.of("SDIFFSTORE", key(r), key(r), key(r)));
+                c.addAll(r.nextBoolean() ? List.of("SDIFFSTORE", key(r), key(r), key(r))
+                        : List.of("SORT", key(r), "ALPHA", "LIMIT", "0", Integer.toString(r.nextInt(10)), "STORE", key(r)));
                 break;
             case 8:
                 c.addAll(List.of("SISMEMBER", key(r), member(r)));
