@@ -61,6 +61,48 @@ public final class Doubles {
         return v;
     }
 
+    /**
+     * C's {@code strtod} as Redis's score ranges use it (zslParseRange): leading white space is
+     * skipped, the text ends at the first NUL byte, an empty text is 0, an overflow is an
+     * infinity and an underflow 0; anything left over after the number, or NaN, is a failure,
+     * answered as {@link Double#NaN}.
+     */
+    public static double parseStrtod(byte[] b, int off, int len) {
+        int end = off;
+        while (end < off + len && b[end] != 0) {
+            end++;
+        }
+        if (end == off) {
+            return 0;
+        }
+        int p = off;
+        while (p < end && (b[p] == ' ' || (b[p] >= '\t' && b[p] <= '\r'))) {
+            p++;
+        }
+        FloatText t = FloatText.parse(b, p, end - p);
+        if (t == null) {
+            return Double.NaN;
+        }
+        if (t.infinite) {
+            return t.negative ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+        }
+        if (t.isZero()) {
+            return t.negative ? -0.0 : 0.0;
+        }
+        if (t.hex) {
+            BinaryRounding.Rounded r = BinaryRounding.DOUBLE.round(t);
+            if (r.status() == BinaryRounding.Status.OVERFLOW) {
+                return t.negative ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+            }
+            if (r.status() == BinaryRounding.Status.ZERO) {
+                return t.negative ? -0.0 : 0.0;
+            }
+            double v = Math.scalb((double) r.mantissa(), r.exponent());
+            return t.negative ? -v : v;
+        }
+        return Double.parseDouble(new String(b, p, end - p, StandardCharsets.ISO_8859_1));
+    }
+
     public static double parse(byte[] b) {
         return parse(b, 0, b.length);
     }

@@ -1,0 +1,488 @@
+package dev.cinnabar.datatypes;
+
+import java.util.Arrays;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+
+/**
+ * Redis's sorted-set skiplist (zskiplist): nodes ordered by score, then by member as unsigned
+ * bytes, each level's link carrying its span (how many nodes it jumps) so that ranks are found
+ * in O(log n). Levels are drawn with p = 1/4 up to 32.
+ *
+ * <p>Memory: three nodes in four have a single level. Those are one {@link Node} object of 32
+ * bytes (member, score, backward and level-0 links); a taller node is a {@link Tall} node with
+ * one array of the upper links and one of their spans. The level-0 span is always 1 and is not
+ * stored. The dict of a sorted set maps each member to its node, sharing the member's array.
+ */
+public final class SkipList {
+    public static final int MAX_LEVEL = 32;
+    /** Redis's ZSKIPLIST_P, as a threshold on 16 random bits. */
+    private static final int P_THRESHOLD = (int) (0.25 * 0xFFFF);
+
+    /** A node of one level. */
+    public static class Node {
+        final byte[] member;
+        double score;
+        Node backward;
+        Node next0;
+
+        Node(byte[] member, double score) {
+            this.member = member;
+            this.score = score;
+        }
+
+        /** The member's bytes, shared: never modify them. */
+        public final byte[] member() {
+            return member;
+        }
+
+        public final double score() {
+            return score;
+        }
+
+        /** The next node in order, or null. */
+        public final Node next() {
+            return next0;
+        }
+
+        /** The previous node in order, or null. */
+        public final Node previous() {
+            return backward;
+        }
+
+        public int level() {
+            return 1;
+        }
+    }
+
+    /** A node of two levels or more: links and spans of levels 1 and up. */
+    static final class Tall extends Node {
+        final Node[] up;
+        final int[] span;
+
+        Tall(byte[] member, double score, int level) {
+            super(member, score);
+            up = new Node[level - 1];
+            span = new int[level - 1];
+        }
+
+        @Override
+        public int level() {
+            return up.length + 1;
+        }
+    }
+
+    private final Tall header = new Tall(null, 0, MAX_LEVEL);
+    private Node tail;
+    private int length;
+    private int level = 1;
+
+    private static Node forward(Node x, int i) {
+        return i == 0 ? x.next0 : ((Tall) x).up[i - 1];
+    }
+
+    private static void setForward(Node x, int i, Node to) {
+        if (i == 0) {
+            x.next0 = to;
+        } else {
+            ((Tall) x).up[i - 1] = to;
+        }
+    }
+
+    private static int span(Node x, int i) {
+        return i == 0 ? 1 : ((Tall) x).span[i - 1];
+    }
+
+    private static void setSpan(Node x, int i, int s) {
+        if (i != 0) {
+            ((Tall) x).span[i - 1] = s;
+        }
+    }
+
+    /** Order of (score, member) pairs: by score, then by member as unsigned bytes, then length. */
+    public static int compare(double s1, byte[] m1, double s2, byte[] m2) {
+        if (s1 < s2) {
+            return -1;
+        }
+        if (s1 > s2) {
+            return 1;
+        }
+        return Arrays.compareUnsigned(m1, m2);
+    }
+
+    private static boolean before(Node n, double score, byte[] member) {
+        return n.score < score || (n.score == score && Arrays.compareUnsigned(n.member, member) < 0);
+    }
+
+    public int length() {
+        return length;
+    }
+
+    /** The current number of levels in use. */
+    public int levels() {
+        return level;
+    }
+
+    /** The first node (lowest score), or null. */
+    public Node first() {
+        return header.next0;
+    }
+
+    /** The last node (highest score), or null. */
+    public Node last() {
+        return tail;
+    }
+
+    /** A random level: 1, then one more with probability 1/4 each time, at most 32. */
+    public static int randomLevel() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        int lvl = 1;
+        while ((r.nextInt() & 0xFFFF) < P_THRESHOLD) {
+            lvl++;
+        }
+        return Math.min(lvl, MAX_LEVEL);
+    }
+
+    /** Inserts a member known to be absent; the array is kept. Returns its node. */
+    public Node insert(double score, byte[] member) {
+        return insert(score, member, randomLevel());
+    }
+
+    /** {@link #insert(double, byte[])} at a given level (tests). */
+    Node insert(double score, byte[] member, int lvl) {
+        Node[] update = new Node[MAX_LEVEL];
+        int[] rank = new int[MAX_LEVEL];
+        Node x = header;
+        for (int i = level - 1; i >= 0; i--) {
+            rank[i] = i == level - 1 ? 0 : rank[i + 1];
+            Node f;
+            while ((f = forward(x, i)) != null && before(f, score, member)) {
+                rank[i] += span(x, i);
+                x = f;
+            }
+            update[i] = x;
+        }
+        if (lvl > level) {
+            for (int i = level; i < lvl; i++) {
+                rank[i] = 0;
+                update[i] = header;
+                setSpan(header, i, length);
+            }
+            level = lvl;
+        }
+        Node n = lvl == 1 ? new Node(member, score) : new Tall(member, score, lvl);
+        for (int i = 0; i < lvl; i++) {
+            setForward(n, i, forward(update[i], i));
+            setForward(update[i], i, n);
+            setSpan(n, i, span(update[i], i) - (rank[0] - rank[i]));
+            setSpan(update[i], i, rank[0] - rank[i] + 1);
+        }
+        for (int i = lvl; i < level; i++) {
+            setSpan(update[i], i, span(update[i], i) + 1);
+        }
+        n.backward = update[0] == header ? null : update[0];
+        if (n.next0 != null) {
+            n.next0.backward = n;
+        } else {
+            tail = n;
+        }
+        length++;
+        return n;
+    }
+
+    private void unlink(Node x, Node[] update) {
+        for (int i = 0; i < level; i++) {
+            if (forward(update[i], i) == x) {
+                setSpan(update[i], i, span(update[i], i) + span(x, i) - 1);
+                setForward(update[i], i, forward(x, i));
+            } else {
+                setSpan(update[i], i, span(update[i], i) - 1);
+            }
+        }
+        if (x.next0 != null) {
+            x.next0.backward = x.backward;
+        } else {
+            tail = x.backward;
+        }
+        while (level > 1 && header.up[level - 2] == null) {
+            level--;
+        }
+        length--;
+    }
+
+    private Node seek(double score, byte[] member, Node[] update) {
+        Node x = header;
+        for (int i = level - 1; i >= 0; i--) {
+            Node f;
+            while ((f = forward(x, i)) != null && before(f, score, member)) {
+                x = f;
+            }
+            update[i] = x;
+        }
+        return x.next0;
+    }
+
+    /** Removes the member with this score; returns its node, or null when it is not there. */
+    public Node delete(double score, byte[] member) {
+        Node[] update = new Node[MAX_LEVEL];
+        Node x = seek(score, member, update);
+        if (x != null && x.score == score && Arrays.equals(x.member, member)) {
+            unlink(x, update);
+            return x;
+        }
+        return null;
+    }
+
+    /**
+     * Changes the score of a member present with {@code current}: in place when the node keeps
+     * its position (its neighbours' scores are strictly below and above the new one), else by
+     * removing and inserting it again. Returns the member's node.
+     */
+    public Node updateScore(double current, byte[] member, double score) {
+        Node[] update = new Node[MAX_LEVEL];
+        Node x = seek(current, member, update);
+        if (x == null || x.score != current || !Arrays.equals(x.member, member)) {
+            throw new IllegalStateException("member not in the skiplist with that score");
+        }
+        if ((x.backward == null || x.backward.score < score) && (x.next0 == null || x.next0.score > score)) {
+            x.score = score;
+            return x;
+        }
+        unlink(x, update);
+        return insert(score, x.member);
+    }
+
+    /** The 1-based rank of the member with this score, or 0 when it is not there. */
+    public long rank(double score, byte[] member) {
+        Node x = header;
+        long rank = 0;
+        for (int i = level - 1; i >= 0; i--) {
+            Node f;
+            while ((f = forward(x, i)) != null && (f.score < score
+                    || (f.score == score && Arrays.compareUnsigned(f.member, member) <= 0))) {
+                rank += span(x, i);
+                x = f;
+            }
+            if (x.member != null && x.score == score && Arrays.equals(x.member, member)) {
+                return rank;
+            }
+        }
+        return 0;
+    }
+
+    /** The node of 1-based rank {@code rank}, or null when out of range. */
+    public Node byRank(long rank) {
+        if (rank < 1 || rank > length) {
+            return null;
+        }
+        Node x = header;
+        long traversed = 0;
+        for (int i = level - 1; i >= 0; i--) {
+            Node f;
+            while ((f = forward(x, i)) != null && traversed + span(x, i) <= rank) {
+                traversed += span(x, i);
+                x = f;
+            }
+            if (traversed == rank) {
+                return x;
+            }
+        }
+        return null;
+    }
+
+    // ------------------------------------------------------------------ score ranges
+
+    private boolean anyInRange(ScoreRange r) {
+        if (r.isEmpty() || tail == null || !r.aboveMin(tail.score)) {
+            return false;
+        }
+        return r.belowMax(header.next0.score);
+    }
+
+    /** The first node with a score in the range, or null. */
+    public Node firstInRange(ScoreRange r) {
+        if (!anyInRange(r)) {
+            return null;
+        }
+        Node x = header;
+        for (int i = level - 1; i >= 0; i--) {
+            Node f;
+            while ((f = forward(x, i)) != null && !r.aboveMin(f.score)) {
+                x = f;
+            }
+        }
+        x = x.next0;
+        return r.belowMax(x.score) ? x : null;
+    }
+
+    /** The last node with a score in the range, or null. */
+    public Node lastInRange(ScoreRange r) {
+        if (!anyInRange(r)) {
+            return null;
+        }
+        Node x = header;
+        for (int i = level - 1; i >= 0; i--) {
+            Node f;
+            while ((f = forward(x, i)) != null && r.belowMax(f.score)) {
+                x = f;
+            }
+        }
+        return r.aboveMin(x.score) ? x : null;
+    }
+
+    // ------------------------------------------------------------------ lex ranges
+
+    private boolean anyInLexRange(LexRange r) {
+        if (r.isEmpty() || tail == null || !r.aboveMin(tail.member)) {
+            return false;
+        }
+        return r.belowMax(header.next0.member);
+    }
+
+    /** The first node whose member is in the range (members assumed to share a score), or null. */
+    public Node firstInLexRange(LexRange r) {
+        if (!anyInLexRange(r)) {
+            return null;
+        }
+        Node x = header;
+        for (int i = level - 1; i >= 0; i--) {
+            Node f;
+            while ((f = forward(x, i)) != null && !r.aboveMin(f.member)) {
+                x = f;
+            }
+        }
+        x = x.next0;
+        return r.belowMax(x.member) ? x : null;
+    }
+
+    /** The last node whose member is in the range, or null. */
+    public Node lastInLexRange(LexRange r) {
+        if (!anyInLexRange(r)) {
+            return null;
+        }
+        Node x = header;
+        for (int i = level - 1; i >= 0; i--) {
+            Node f;
+            while ((f = forward(x, i)) != null && r.belowMax(f.member)) {
+                x = f;
+            }
+        }
+        return r.aboveMin(x.member) ? x : null;
+    }
+
+    // ------------------------------------------------------------------ range deletion
+
+    /** Removes every node with a score in the range, in order, telling {@code removed} of each. */
+    public long deleteRangeByScore(ScoreRange r, Consumer<Node> removed) {
+        Node[] update = new Node[MAX_LEVEL];
+        Node x = header;
+        for (int i = level - 1; i >= 0; i--) {
+            Node f;
+            while ((f = forward(x, i)) != null && !r.aboveMin(f.score)) {
+                x = f;
+            }
+            update[i] = x;
+        }
+        x = x.next0;
+        long n = 0;
+        while (x != null && r.belowMax(x.score)) {
+            Node next = x.next0;
+            unlink(x, update);
+            removed.accept(x);
+            n++;
+            x = next;
+        }
+        return n;
+    }
+
+    /** Removes every node whose member is in the range, in order. */
+    public long deleteRangeByLex(LexRange r, Consumer<Node> removed) {
+        Node[] update = new Node[MAX_LEVEL];
+        Node x = header;
+        for (int i = level - 1; i >= 0; i--) {
+            Node f;
+            while ((f = forward(x, i)) != null && !r.aboveMin(f.member)) {
+                x = f;
+            }
+            update[i] = x;
+        }
+        x = x.next0;
+        long n = 0;
+        while (x != null && r.belowMax(x.member)) {
+            Node next = x.next0;
+            unlink(x, update);
+            removed.accept(x);
+            n++;
+            x = next;
+        }
+        return n;
+    }
+
+    /** Removes the nodes of 1-based ranks {@code start} to {@code end}, both included. */
+    public long deleteRangeByRank(long start, long end, Consumer<Node> removed) {
+        Node[] update = new Node[MAX_LEVEL];
+        Node x = header;
+        long traversed = 0;
+        for (int i = level - 1; i >= 0; i--) {
+            Node f;
+            while ((f = forward(x, i)) != null && traversed + span(x, i) < start) {
+                traversed += span(x, i);
+                x = f;
+            }
+            update[i] = x;
+        }
+        traversed++;
+        x = x.next0;
+        long n = 0;
+        while (x != null && traversed <= end) {
+            Node next = x.next0;
+            unlink(x, update);
+            removed.accept(x);
+            n++;
+            traversed++;
+            x = next;
+        }
+        return n;
+    }
+
+    // ------------------------------------------------------------------ checks (tests)
+
+    /**
+     * Checks every invariant: order, backward links, the tail, the length, and that each span is
+     * the number of level-0 steps its link covers. Throws on the first violation.
+     */
+    void check() {
+        int count = 0;
+        Node prev = null;
+        for (Node x = header.next0; x != null; x = x.next0) {
+            if (x.backward != prev) {
+                throw new AssertionError("backward link of node " + count);
+            }
+            if (prev != null && compare(prev.score, prev.member, x.score, x.member) >= 0) {
+                throw new AssertionError("order at node " + count);
+            }
+            prev = x;
+            count++;
+        }
+        if (prev != tail || count != length) {
+            throw new AssertionError("tail or length");
+        }
+        for (int i = 1; i < level; i++) {
+            Node x = header;
+            while (forward(x, i) != null) {
+                Node target = forward(x, i);
+                int steps = 0;
+                for (Node y = x; y != target; y = y.next0) {
+                    steps++;
+                }
+                if (steps != span(x, i)) {
+                    throw new AssertionError("span at level " + i);
+                }
+                x = target;
+            }
+        }
+        if (level > 1 && header.up[level - 2] == null) {
+            throw new AssertionError("top level empty");
+        }
+    }
+}

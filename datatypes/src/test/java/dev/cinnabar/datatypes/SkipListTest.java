@@ -1,0 +1,230 @@
+package dev.cinnabar.datatypes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class SkipListTest {
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static String s(byte[] m) {
+        return new String(m, StandardCharsets.ISO_8859_1);
+    }
+
+    private static List<String> members(SkipList zsl) {
+        List<String> out = new ArrayList<>();
+        for (SkipList.Node n = zsl.first(); n != null; n = n.next()) {
+            out.add(s(n.member()));
+        }
+        return out;
+    }
+
+    @Test
+    void ordersByScoreThenMemberAsUnsignedBytes() {
+        SkipList zsl = new SkipList();
+        zsl.insert(2, b("a"));
+        zsl.insert(1, b("z"));
+        zsl.insert(1, b("\u00e9"));
+        zsl.insert(1, b("b"));
+        zsl.insert(1, b("bb"));
+        zsl.insert(Double.NEGATIVE_INFINITY, b("low"));
+        zsl.check();
+        assertEquals(List.of("low", "b", "bb", "z", "\u00e9", "a"), members(zsl));
+        assertEquals("a", s(zsl.last().member()));
+        assertEquals("\u00e9", s(zsl.last().previous().member()));
+    }
+
+    @Test
+    void ranksAndElementsByRankFollowTheSpans() {
+        SkipList zsl = new SkipList();
+        // Fixed levels make tall nodes whose spans cross many short ones.
+        int[] levels = {1, 4, 1, 1, 2, 1, 3, 1, 1, 1, 5, 1};
+        for (int i = 0; i < levels.length; i++) {
+            zsl.insert(i * 10, b("m" + i), levels[i]);
+        }
+        zsl.check();
+        assertEquals(5, zsl.levels());
+        for (int i = 0; i < levels.length; i++) {
+            assertEquals(i + 1, zsl.rank(i * 10, b("m" + i)));
+            assertEquals("m" + i, s(zsl.byRank(i + 1).member()));
+        }
+        assertEquals(0, zsl.rank(10, b("m2")));
+        assertEquals(0, zsl.rank(5, b("m0")));
+        assertNull(zsl.byRank(0));
+        assertNull(zsl.byRank(levels.length + 1));
+        // Deleting the tallest nodes keeps every span right and lowers the level.
+        assertNotNull(zsl.delete(100, b("m10")));
+        zsl.check();
+        assertEquals(4, zsl.levels());
+        assertNotNull(zsl.delete(10, b("m1")));
+        zsl.check();
+        assertEquals(3, zsl.levels());
+        assertNull(zsl.delete(10, b("m1")));
+        assertNull(zsl.delete(20, b("m3")));
+        assertEquals(10, zsl.length());
+        assertEquals(4, zsl.rank(40, b("m4")));
+    }
+
+    @Test
+    void updatesTheScoreInPlaceWhenTheOrderHolds() {
+        SkipList zsl = new SkipList();
+        SkipList.Node a = zsl.insert(1, b("a"));
+        SkipList.Node bNode = zsl.insert(2, b("b"));
+        zsl.insert(3, b("c"));
+        assertSame(bNode, zsl.updateScore(2, b("b"), 2.5));
+        assertEquals(2.5, bNode.score());
+        // Equal to a neighbour's score is not kept in place (Redis compares strictly).
+        SkipList.Node moved = zsl.updateScore(2.5, b("b"), 3);
+        zsl.check();
+        assertEquals(List.of("a", "b", "c"), members(zsl));
+        SkipList.Node moved2 = zsl.updateScore(1, b("a"), 10);
+        zsl.check();
+        assertEquals(List.of("b", "c", "a"), members(zsl));
+        assertEquals(3, zsl.rank(10, b("a")));
+        assertTrue(moved != null && moved2 != a);
+    }
+
+    @Test
+    void scoreRangesWithExclusiveEndsAndInfinities() {
+        SkipList zsl = new SkipList();
+        for (int i = 1; i <= 20; i++) {
+            zsl.insert(i, b(String.format("%02d", i)));
+        }
+        ScoreRange r = ScoreRange.parse(b("(5"), b("8"));
+        assertEquals("06", s(zsl.firstInRange(r).member()));
+        assertEquals("08", s(zsl.lastInRange(r).member()));
+        r = ScoreRange.parse(b("-inf"), b("(1"));
+        assertNull(zsl.firstInRange(r));
+        assertNull(zsl.lastInRange(r));
+        r = ScoreRange.parse(b("20"), b("+inf"));
+        assertEquals("20", s(zsl.firstInRange(r).member()));
+        r = ScoreRange.parse(b("(5"), b("(6"));
+        assertNull(zsl.firstInRange(r));
+        r = ScoreRange.parse(b("5"), b("(5"));
+        assertTrue(r.isEmpty());
+        assertNull(zsl.firstInRange(r));
+        assertNull(ScoreRange.parse(b("nan"), b("1")));
+        assertNull(ScoreRange.parse(b("1x"), b("1")));
+        assertEquals(0, ScoreRange.parse(b(""), b(" 3")).min);
+        assertEquals(3, ScoreRange.parse(b(""), b(" 3")).max);
+        assertEquals(Double.POSITIVE_INFINITY, ScoreRange.parse(b("1e400"), b("1")).min);
+
+        assertEquals(4, zsl.deleteRangeByScore(ScoreRange.parse(b("(2"), b("6")), n -> { }));
+        zsl.check();
+        assertEquals(16, zsl.length());
+        assertEquals(3, zsl.rank(7, b("07")));
+    }
+
+    @Test
+    void lexRangesWithAllFourKindsOfEnds() {
+        SkipList zsl = new SkipList();
+        for (String m : new String[] {"a", "b", "c", "d", "e", "f", "g"}) {
+            zsl.insert(0, b(m));
+        }
+        LexRange r = LexRange.parse(b("[b"), b("(e"));
+        assertEquals("b", s(zsl.firstInLexRange(r).member()));
+        assertEquals("d", s(zsl.lastInLexRange(r).member()));
+        r = LexRange.parse(b("-"), b("+"));
+        assertEquals("a", s(zsl.firstInLexRange(r).member()));
+        assertEquals("g", s(zsl.lastInLexRange(r).member()));
+        r = LexRange.parse(b("(g"), b("+"));
+        assertNull(zsl.firstInLexRange(r));
+        r = LexRange.parse(b("+"), b("-"));
+        assertTrue(r.isEmpty());
+        assertTrue(LexRange.parse(b("-"), b("-")).isEmpty());
+        assertTrue(LexRange.parse(b("[b"), b("(b")).isEmpty());
+        assertNull(LexRange.parse(b("b"), b("+")));
+        assertNull(LexRange.parse(b("[a"), b("++")));
+        assertNull(LexRange.parse(b(""), b("+")));
+        assertEquals(3, zsl.deleteRangeByLex(LexRange.parse(b("(a"), b("[d")), n -> { }));
+        zsl.check();
+        assertEquals(List.of("a", "e", "f", "g"), members(zsl));
+    }
+
+    @Test
+    void deletesByRank() {
+        SkipList zsl = new SkipList();
+        for (int i = 0; i < 100; i++) {
+            zsl.insert(i, b("m" + i));
+        }
+        List<String> gone = new ArrayList<>();
+        assertEquals(10, zsl.deleteRangeByRank(11, 20, n -> gone.add(s(n.member()))));
+        assertEquals("m10", gone.get(0));
+        assertEquals("m19", gone.get(9));
+        zsl.check();
+        assertEquals(11, zsl.rank(20, b("m20")));
+        assertEquals(90, zsl.deleteRangeByRank(1, 1000, n -> { }));
+        zsl.check();
+        assertEquals(0, zsl.length());
+        assertNull(zsl.first());
+        assertNull(zsl.last());
+        assertEquals(1, zsl.levels());
+    }
+
+    @Test
+    void randomLevelsFollowAQuarterProbability() {
+        int[] counts = new int[SkipList.MAX_LEVEL + 1];
+        int n = 400_000;
+        for (int i = 0; i < n; i++) {
+            int l = SkipList.randomLevel();
+            assertTrue(l >= 1 && l <= SkipList.MAX_LEVEL);
+            counts[l]++;
+        }
+        // P(level = 1) = 3/4, P(level = 2) = 3/16, P(level >= 3) = 1/16.
+        assertEquals(0.75, counts[1] / (double) n, 0.01);
+        assertEquals(0.1875, counts[2] / (double) n, 0.01);
+    }
+
+    @Test
+    void randomOperationsAgainstASortedList() {
+        Random rnd = new Random(7);
+        SkipList zsl = new SkipList();
+        List<Object[]> model = new ArrayList<>();
+        Comparator<Object[]> order = (x, y) -> SkipList.compare((Double) x[0], (byte[]) x[1], (Double) y[0], (byte[]) y[1]);
+        for (int step = 0; step < 20_000; step++) {
+            int op = rnd.nextInt(10);
+            if (op < 5 || model.isEmpty()) {
+                byte[] m = b("k" + rnd.nextInt(2000));
+                boolean present = model.stream().anyMatch(e -> java.util.Arrays.equals((byte[]) e[1], m));
+                if (!present) {
+                    double score = rnd.nextInt(50);
+                    zsl.insert(score, m);
+                    model.add(new Object[] {score, m});
+                    model.sort(order);
+                }
+            } else if (op < 8) {
+                Object[] e = model.remove(rnd.nextInt(model.size()));
+                assertNotNull(zsl.delete((Double) e[0], (byte[]) e[1]));
+            } else {
+                int i = rnd.nextInt(model.size());
+                Object[] e = model.get(i);
+                double to = rnd.nextInt(50) + (rnd.nextBoolean() ? 0.5 : 0);
+                zsl.updateScore((Double) e[0], (byte[]) e[1], to);
+                e[0] = to;
+                model.sort(order);
+            }
+            if (step % 500 == 0) {
+                zsl.check();
+            }
+            if (!model.isEmpty()) {
+                int i = rnd.nextInt(model.size());
+                Object[] e = model.get(i);
+                assertEquals(i + 1, zsl.rank((Double) e[0], (byte[]) e[1]));
+                assertSame((byte[]) e[1], zsl.byRank(i + 1).member());
+            }
+        }
+        zsl.check();
+        assertEquals(model.size(), zsl.length());
+    }
+}
