@@ -146,7 +146,7 @@ public final class ZSetValue implements TypedValue {
     // ------------------------------------------------------------------ scores in listpacks
 
     /** Redis's double2ll: the long equal to {@code d} when |d| <= 2^62 and d is an integer. */
-    static boolean isLongScore(double d) {
+    public static boolean isLongScore(double d) {
         if (d < -4611686018427387903.0 || d > 4611686018427387903.0) {
             return false;
         }
@@ -343,6 +343,17 @@ public final class ZSetValue implements TypedValue {
         int n = size();
         if (n > 0) {
             rangeByRank(0, n - 1, false, v);
+        }
+    }
+
+    /**
+     * Visits every member from the highest score down: the order Redis's zset iterator for
+     * ZUNION/ZINTER/ZDIFF and ZRANDMEMBER (whole set) walks a sorted set in.
+     */
+    public void forEachReverse(Visitor v) {
+        int n = size();
+        if (n > 0) {
+            rangeByRank(0, n - 1, true, v);
         }
     }
 

@@ -21,6 +21,7 @@ public final class CommandFamilies {
             new HashCommands(),
             new HashTtlCommands(),
             new SetCommands(),
+            new ZSetCommands(),
             new SortCommands(),
             new SlowlogCommands(),
             new LatencyCommands(),

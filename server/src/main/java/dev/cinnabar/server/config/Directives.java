@@ -234,14 +234,14 @@ public final class Directives {
                 0, LONG_MAX, 512).effect(ACTIVE);
         num("set-max-intset-entries", null, MOD, "setMaxIntsetEntries", UNSIGNED, INTEGER, 0, LONG_MAX, 512).effect(ACTIVE);
         num("zset-max-listpack-entries", "zset-max-ziplist-entries", MOD, "zsetMaxListpackEntries", UNSIGNED, INTEGER,
-                0, LONG_MAX, 128);
+                0, LONG_MAX, 128).effect(ACTIVE);
         num("active-defrag-ignore-bytes", null, MOD, "activeDefragIgnoreBytes", UNSIGNED, MEMORY, 1, LONG_MAX,
                 100L << 20).effect(IGNORED);
         num("hash-max-listpack-value", "hash-max-ziplist-value", MOD, "hashMaxListpackValue", UNSIGNED, MEMORY,
                 0, LONG_MAX, 64).effect(ACTIVE);
         num("stream-node-max-bytes", null, MOD, "streamNodeMaxBytes", UNSIGNED, MEMORY, 0, LONG_MAX, 4096);
         num("zset-max-listpack-value", "zset-max-ziplist-value", MOD, "zsetMaxListpackValue", UNSIGNED, MEMORY,
-                0, LONG_MAX, 64);
+                0, LONG_MAX, 64).effect(ACTIVE);
         num("hll-sparse-max-bytes", null, MOD, "hllSparseMaxBytes", UNSIGNED, MEMORY, 0, LONG_MAX, 3000);
         num("tracking-table-max-keys", null, MOD, "trackingTableMaxKeys", UNSIGNED, INTEGER, 0, LONG_MAX, 1000000);
         num("client-query-buffer-limit", null, MOD, "clientQueryBufferLimit", UNSIGNED, MEMORY, 1024 * 1024, LONG_MAX,

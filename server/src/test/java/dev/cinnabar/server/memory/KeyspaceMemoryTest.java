@@ -112,7 +112,7 @@ class KeyspaceMemoryTest {
 
     private static List<String> randomCommand(Random r) {
         List<String> c = new ArrayList<>();
-        switch (r.nextInt(53)) {
+        switch (r.nextInt(56)) {
             case 0: case 1: case 2:
                 c.addAll(List.of("SET", key(r), value(r)));
                 if (r.nextBoolean()) {
@@ -307,11 +307,94 @@ class KeyspaceMemoryTest {
             case 49: case 50: case 51:
                 hashTtlCommand(r, c);
                 break;
+            case 53: case 54: case 55:
+                zsetCommand(r, c);
+                break;
             default:
                 c.addAll(List.of("PSETEX", key(r), Integer.toString(1 + r.nextInt(3000)), value(r)));
                 break;
         }
         return c;
+    }
+
+    private static String score(Random r) {
+        switch (r.nextInt(6)) {
+            case 0:
+                return Integer.toString(r.nextInt(100) - 50);
+            case 1:
+                return r.nextBoolean() ? "inf" : "-inf";
+            case 2:
+                return "0." + r.nextInt(1000);
+            default:
+                return Integer.toString(r.nextInt(5));
+        }
+    }
+
+    /** A sorted-set command, crossing the listpack thresholds both ways (CONFIG SET). */
+    private static void zsetCommand(Random r, List<String> c) {
+        switch (r.nextInt(9)) {
+            case 0: case 1: case 2:
+                c.addAll(List.of("ZADD", key(r)));
+                if (r.nextInt(4) == 0) {
+                    c.add(List.of("NX", "XX", "GT", "LT", "CH").get(r.nextInt(5)));
+                }
+                for (int i = r.nextInt(6); i >= 0; i--) {
+                    c.add(score(r));
+                    c.add(field(r));
+                }
+                break;
+            case 3:
+                c.addAll(List.of("ZINCRBY", key(r), score(r), field(r)));
+                break;
+            case 4:
+                c.addAll(List.of("ZREM", key(r), field(r), field(r)));
+                break;
+            case 5:
+                switch (r.nextInt(3)) {
+                    case 0:
+                        c.addAll(List.of("ZREMRANGEBYRANK", key(r), Integer.toString(r.nextInt(6) - 3), Integer.toString(r.nextInt(6) - 3)));
+                        break;
+                    case 1:
+                        c.addAll(List.of("ZREMRANGEBYSCORE", key(r), "(" + r.nextInt(5), Integer.toString(r.nextInt(5))));
+                        break;
+                    default:
+                        c.addAll(List.of("ZREMRANGEBYLEX", key(r), "[f1", "(f3"));
+                        break;
+                }
+                break;
+            case 6:
+                c.addAll(List.of("ZRANGESTORE", key(r), key(r), Integer.toString(r.nextInt(4)), "-1"));
+                if (r.nextBoolean()) {
+                    c.set(3, "-inf");
+                    c.set(4, "+inf");
+                    c.add("BYSCORE");
+                }
+                break;
+            case 7:
+                if (r.nextBoolean()) {
+                    c.addAll(List.of("CONFIG", "SET", "zset-max-listpack-entries", Integer.toString(r.nextInt(8))));
+                } else {
+                    c.addAll(List.of("CONFIG", "SET", "zset-max-listpack-value", Integer.toString(r.nextInt(80))));
+                }
+                break;
+            default:
+                c.addAll(List.of(List.of("ZRANGE", "ZSCAN", "ZRANDMEMBER", "ZCOUNT").get(r.nextInt(4)), key(r)));
+                switch (c.get(0)) {
+                    case "ZRANGE":
+                        c.addAll(List.of("0", "-1", "WITHSCORES"));
+                        break;
+                    case "ZSCAN":
+                        c.add("0");
+                        break;
+                    case "ZRANDMEMBER":
+                        c.add(Integer.toString(r.nextInt(9) - 4));
+                        break;
+                    default:
+                        c.addAll(List.of("-inf", "+inf"));
+                        break;
+                }
+                break;
+        }
     }
 
     /** A hash field expiry command (Redis 7.4/8.0), times short enough to pass during the run. */
