@@ -23,6 +23,8 @@ public final class CommandFamilies {
             new SetCommands(),
             new ZSetCommands(),
             new SortCommands(),
+            new ZSetPopCommands(),
+            new ZSetAlgebraCommands(),
             new SlowlogCommands(),
             new LatencyCommands(),
             new MemoryCommands(),
