@@ -1,5 +1,6 @@
 package dev.cinnabar.server.commands;
 
+import dev.cinnabar.datatypes.Dict;
 import dev.cinnabar.datatypes.Doubles;
 import dev.cinnabar.datatypes.Listpack;
 import dev.cinnabar.datatypes.Quicklist;
@@ -10,6 +11,8 @@ import dev.cinnabar.datatypes.value.ListValue;
 import dev.cinnabar.datatypes.value.SetType;
 import dev.cinnabar.datatypes.value.SetValue;
 import dev.cinnabar.datatypes.value.StringType;
+import dev.cinnabar.datatypes.value.ZSetType;
+import dev.cinnabar.datatypes.value.ZSetValue;
 import dev.cinnabar.protocol.Argv;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.command.CommandError;
@@ -21,7 +24,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * SORT and SORT_RO over lists and sets, as Redis 7.0 sorts.
+ * SORT and SORT_RO over lists, sets and sorted sets, as Redis 7.0 sorts.
  *
  * <p>What decides the order, beyond the obvious:
  * <ul>
@@ -34,9 +37,13 @@ import java.util.List;
  *     (glibc's qsort is a merge sort) unless LIMIT selects a part, where Redis's partial
  *     quicksort (Bentley and McIlroy's, with ranges left unsorted outside the LIMIT) is used:
  *     {@link #partialSort} follows the same partitioning so that ties come out as they do there.</li>
- * <li>BY a pattern without {@code *} does not sort: a list is read in its order (reversed by
- *     DESC), a set in its own iteration order (DESC ignored), except with STORE or from a
- *     script, where a set is sorted ALPHA so that replicas get the same list.</li>
+ * <li>BY a pattern without {@code *} does not sort: a list or a sorted set is read in its order
+ *     (reversed by DESC), only the LIMIT range of it; a set in its own iteration order (DESC
+ *     ignored), except with STORE or from a script, where a set is sorted ALPHA so that replicas
+ *     get the same list.</li>
+ * <li>A sorted set in a listpack is converted to a skiplist first, for good (SORT_RO too), as
+ *     Redis does; otherwise its members are read in its table's order, which only shows in
+ *     ties that a stable sort keeps (Redis's table order is as arbitrary).</li>
  * </ul>
  */
 public final class SortCommands implements CommandFamily {
@@ -105,28 +112,38 @@ public final class SortCommands implements CommandFamily {
 
         Db db = c.db();
         Object sortval = db.lookupRead(a, 1);
-        boolean isList;
+        boolean isList = false;
+        boolean isZSet = false;
         if (sortval == null) {
             sortval = ListCommands.newList(c);
             isList = true;
         } else if (ListType.TYPE.holds(sortval)) {
             isList = true;
-        } else if (SetType.TYPE.holds(sortval)) {
-            isList = false;
-        } else {
+        } else if (ZSetType.TYPE.holds(sortval)) {
+            isZSet = true;
+        } else if (!SetType.TYPE.holds(sortval)) {
             throw new CommandError(Errors.WRONG_TYPE);
         }
         boolean store = storeArg >= 0;
 
         // A set given back unsorted would come out in an order that replicas and scripts
         // cannot reproduce: sort it as strings instead.
-        if (dontsort && !isList && (store || c.scriptClient)) {
+        if (dontsort && !isList && !isZSet && (store || c.scriptClient)) {
             dontsort = false;
             alpha = true;
             sortby = null;
         }
 
-        int vectorlen = isList ? (int) ((ListValue) sortval).size() : ((SetValue) sortval).size();
+        if (isZSet && ((ZSetValue) sortval).isListpack()) {
+            // Redis sorts a sorted set in its skiplist form, and leaves it so.
+            Dict.Entry<Object> e = db.entry(a, 1);
+            long before = db.beforeChange(e);
+            ((ZSetValue) sortval).convertToSkiplist();
+            db.resized(e, before);
+        }
+
+        int vectorlen = isList ? (int) ((ListValue) sortval).size()
+                : isZSet ? ((ZSetValue) sortval).size() : ((SetValue) sortval).size();
         long start = Math.min(Math.max(limitStart, 0), vectorlen);
         limitCount = Math.min(Math.max(limitCount, -1), vectorlen);
         long end = limitCount < 0 ? vectorlen - 1 : start + limitCount - 1;
@@ -159,6 +176,23 @@ public final class SortCommands implements CommandFamily {
                 end -= start;
                 start = 0;
             }
+        } else if (isZSet && dontsort) {
+            // The LIMIT range by rank, in the set's order (from the highest for DESC).
+            if (start != 0 || end != vectorlen - 1) {
+                vectorlen = (int) (end - start + 1);
+            }
+            vector = new Item[vectorlen];
+            if (vectorlen > 0) {
+                int[] j = {0};
+                ((ZSetValue) sortval).rangeByRank(start, start + vectorlen - 1, desc,
+                        (m, score) -> vector[j[0]++] = new Item(m.toBytes()));
+            }
+            end -= start;
+            start = 0;
+        } else if (isZSet) {
+            vector = new Item[vectorlen];
+            int[] j = {0};
+            ((ZSetValue) sortval).dict().forEach(en -> vector[j[0]++] = new Item(en.key()));
         } else if (isList) {
             vector = new Item[vectorlen];
             int[] j = {0};

@@ -165,4 +165,20 @@ class SortCommandsTest {
         assertEquals("-ERR syntax error\r\n", h.call("SORT", "l", "STORE"));
         assertEquals("*0\r\n", h.call("SORT", "nokey", "ALPHA", "LIMIT", "0", "5"));
     }
+
+    @Test
+    void sortedSetsAreConvertedAndReadByRankWithoutSorting() {
+        h.call("ZADD", "z", "3", "c", "1", "a", "2", "b", "10", "j", "5", "e", "4", "d");
+        assertEquals("listpack", dev.cinnabar.datatypes.value.ZSetType.TYPE.encoding(db.entry(b("z")).value()));
+        long dirty = h.server.keyspace().dirty;
+        assertEquals(bulks("a", "b", "c", "d", "e", "j"), h.call("SORT_RO", "z", "ALPHA"));
+        assertEquals("skiplist", dev.cinnabar.datatypes.value.ZSetType.TYPE.encoding(db.entry(b("z")).value()));
+        assertEquals(dirty, h.server.keyspace().dirty);
+        assertEquals(bulks("b", "c", "d"), h.call("SORT", "z", "BY", "nosort", "LIMIT", "1", "3"));
+        assertEquals(bulks("e", "d", "c"), h.call("SORT", "z", "BY", "nosort", "DESC", "LIMIT", "1", "3"));
+        assertEquals(bulks("j", "e"), h.call("SORT", "z", "BY", "nosort", "DESC", "LIMIT", "-4", "2"));
+        assertEquals("*0\r\n", h.call("SORT", "z", "BY", "nosort", "LIMIT", "6", "2"));
+        assertEquals(":2\r\n", h.call("SORT", "z", "BY", "nosort", "LIMIT", "4", "5", "STORE", "d"));
+        assertEquals(bulks("e", "j"), h.call("LRANGE", "d", "0", "-1"));
+    }
 }
