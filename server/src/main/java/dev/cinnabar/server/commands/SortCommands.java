@@ -98,7 +98,7 @@ public final class SortCommands implements CommandFamily {
                 sortby = a.copy(j + 1);
                 // A pattern without a star names one key for every element: nothing to sort by.
                 // Once set, a later BY with a star does not undo it (as in Redis).
-                if (indexOf(sortby, (byte) '*', 0) < 0) {
+                if (indexOf(sortby, (byte) '*', 0, cLength(sortby)) < 0) {
                     dontsort = true;
                 }
                 j++;
@@ -296,8 +296,9 @@ public final class SortCommands implements CommandFamily {
         }
     }
 
-    private static int indexOf(byte[] b, byte x, int from) {
-        for (int i = from; i < b.length; i++) {
+    /** Where {@code x} first is in {@code b[from, to)}, or -1. */
+    private static int indexOf(byte[] b, byte x, int from, int to) {
+        for (int i = from; i < to; i++) {
             if (b[i] == x) {
                 return i;
             }
@@ -310,25 +311,28 @@ public final class SortCommands implements CommandFamily {
      * itself; otherwise the first {@code *} is replaced by the element, and a {@code ->field}
      * after it (with a non-empty field) reads that field of a hash. A string value (a
      * {@code Long} or bytes as {@link StringType} keeps them), or null when the pattern has no
-     * star, the key is missing or of another type, or the field is absent.
+     * star, the key is missing or of another type, or the field is absent. Like Redis, the
+     * {@code #}, {@code *} and {@code ->} are looked for in the pattern as a C string (up to a
+     * zero byte), while the key and field are cut from all of its bytes.
      */
     static Object lookupByPattern(Client c, byte[] pattern, byte[] subst) {
-        if (pattern.length == 1 && pattern[0] == '#') {
+        int cLen = cLength(pattern);
+        if (cLen == 1 && pattern[0] == '#') {
             return subst;
         }
-        int star = indexOf(pattern, (byte) '*', 0);
+        int star = indexOf(pattern, (byte) '*', 0, cLen);
         if (star < 0) {
             return null;
         }
         int arrow = -1;
-        for (int i = star + 1; i + 1 < pattern.length; i++) {
+        for (int i = star + 1; i + 1 < cLen; i++) {
             if (pattern[i] == '-' && pattern[i + 1] == '>') {
                 arrow = i;
                 break;
             }
         }
         int fieldlen = 0;
-        if (arrow >= 0 && arrow + 2 < pattern.length) {
+        if (arrow >= 0 && arrow + 2 < cLen) {
             fieldlen = pattern.length - arrow - 2;
         }
         int postfix = pattern.length - star - 1 - (fieldlen > 0 ? fieldlen + 2 : 0);
@@ -356,6 +360,12 @@ public final class SortCommands implements CommandFamily {
             return e.isInteger ? (Object) e.value : e.toBytes();
         }
         return StringType.isString(o) ? o : null;
+    }
+
+    /** The length of {@code b} read as a C string: up to its first zero byte. */
+    private static int cLength(byte[] b) {
+        int n = indexOf(b, (byte) 0, 0, b.length);
+        return n < 0 ? b.length : n;
     }
 
     /**
