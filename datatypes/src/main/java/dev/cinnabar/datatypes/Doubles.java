@@ -32,6 +32,10 @@ public final class Doubles {
      * the failure value).
      */
     public static double parse(byte[] b, int off, int len) {
+        double quick = shortInteger(b, off, off + len);
+        if (quick == quick) {
+            return quick;
+        }
         FloatText t = FloatText.parse(b, off, len);
         if (t == null) {
             return Double.NaN;
@@ -79,6 +83,10 @@ public final class Doubles {
         while (p < end && (b[p] == ' ' || (b[p] >= '\t' && b[p] <= '\r'))) {
             p++;
         }
+        double quick = shortInteger(b, p, end);
+        if (quick == quick) {
+            return quick;
+        }
         FloatText t = FloatText.parse(b, p, end - p);
         if (t == null) {
             return Double.NaN;
@@ -101,6 +109,32 @@ public final class Doubles {
             return t.negative ? -v : v;
         }
         return Double.parseDouble(new String(b, p, end - p, StandardCharsets.ISO_8859_1));
+    }
+
+    /**
+     * The common case without the general parser: an optionally signed decimal integer of at
+     * most 15 characters (exact as a double), as strtod reads it; NaN when the text is not one.
+     */
+    private static double shortInteger(byte[] b, int p, int end) {
+        if (end - p > 15 || end <= p) {
+            return Double.NaN;
+        }
+        boolean negative = b[p] == '-';
+        if (negative || b[p] == '+') {
+            p++;
+        }
+        if (p == end) {
+            return Double.NaN;
+        }
+        long v = 0;
+        for (int i = p; i < end; i++) {
+            int d = b[i] - '0';
+            if (d < 0 || d > 9) {
+                return Double.NaN;
+            }
+            v = v * 10 + d;
+        }
+        return negative ? (v == 0 ? -0.0 : -v) : v;
     }
 
     public static double parse(byte[] b) {

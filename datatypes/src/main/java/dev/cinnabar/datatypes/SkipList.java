@@ -150,8 +150,10 @@ public final class SkipList {
 
     /** {@link #insert(double, byte[])} at a given level (tests). */
     Node insert(double score, byte[] member, int lvl) {
-        Node[] update = new Node[MAX_LEVEL];
-        int[] rank = new int[MAX_LEVEL];
+        // Sized for the levels in use rather than 32: the arrays are made per insert.
+        int height = Math.max(level, lvl);
+        Node[] update = new Node[height];
+        int[] rank = new int[height];
         Node x = header;
         for (int i = level - 1; i >= 0; i--) {
             rank[i] = i == level - 1 ? 0 : rank[i + 1];
@@ -224,7 +226,7 @@ public final class SkipList {
 
     /** Removes the member with this score; returns its node, or null when it is not there. */
     public Node delete(double score, byte[] member) {
-        Node[] update = new Node[MAX_LEVEL];
+        Node[] update = new Node[level];
         Node x = seek(score, member, update);
         if (x != null && x.score == score && Arrays.equals(x.member, member)) {
             unlink(x, update);
@@ -239,7 +241,7 @@ public final class SkipList {
      * removing and inserting it again. Returns the member's node.
      */
     public Node updateScore(double current, byte[] member, double score) {
-        Node[] update = new Node[MAX_LEVEL];
+        Node[] update = new Node[level];
         Node x = seek(current, member, update);
         if (x == null || x.score != current || !Arrays.equals(x.member, member)) {
             throw new IllegalStateException("member not in the skiplist with that score");
@@ -374,7 +376,7 @@ public final class SkipList {
 
     /** Removes every node with a score in the range, in order, telling {@code removed} of each. */
     public long deleteRangeByScore(ScoreRange r, Consumer<Node> removed) {
-        Node[] update = new Node[MAX_LEVEL];
+        Node[] update = new Node[level];
         Node x = header;
         for (int i = level - 1; i >= 0; i--) {
             Node f;
@@ -397,7 +399,7 @@ public final class SkipList {
 
     /** Removes every node whose member is in the range, in order. */
     public long deleteRangeByLex(LexRange r, Consumer<Node> removed) {
-        Node[] update = new Node[MAX_LEVEL];
+        Node[] update = new Node[level];
         Node x = header;
         for (int i = level - 1; i >= 0; i--) {
             Node f;
@@ -420,7 +422,7 @@ public final class SkipList {
 
     /** Removes the nodes of 1-based ranks {@code start} to {@code end}, both included. */
     public long deleteRangeByRank(long start, long end, Consumer<Node> removed) {
-        Node[] update = new Node[MAX_LEVEL];
+        Node[] update = new Node[level];
         Node x = header;
         long traversed = 0;
         for (int i = level - 1; i >= 0; i--) {

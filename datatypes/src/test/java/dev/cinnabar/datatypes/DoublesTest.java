@@ -137,4 +137,47 @@ class DoublesTest {
         assertEquals("100.00", Doubles.fixed(100f, 2));
         assertEquals("inf", Doubles.fixed(Double.POSITIVE_INFINITY, 2));
     }
+
+    private static double strtod(String s) {
+        byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
+        return Doubles.parseStrtod(b, 0, b.length);
+    }
+
+    private static double strict(String s) {
+        return Doubles.parse(s.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
+    void strtodAsScoreRangesReadIt() {
+        assertEquals(0.0, strtod(""));
+        assertEquals(1.0, strtod(" 1"));
+        assertEquals(1.0, strtod("\t\n1"));
+        assertTrue(Double.isNaN(strtod("1 ")));
+        assertTrue(Double.isNaN(strtod("  ")));
+        assertEquals(1.0, strtod("1\u0000junk"));
+        assertEquals(0.0, strtod("\u0000junk"));
+        assertEquals(Double.POSITIVE_INFINITY, strtod("1e400"));
+        assertEquals(Double.NEGATIVE_INFINITY, strtod("-infinity"));
+        assertEquals(0.0, strtod("1e-400"));
+        assertTrue(Double.isNaN(strtod("nan")));
+        assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(strtod("-0")));
+        assertEquals(5.0, strtod("+5"));
+        assertEquals(7.0, strtod("007"));
+        assertEquals(16.0, strtod("0x10"));
+        assertEquals(123456789012345.0, strtod("123456789012345"));
+        assertEquals(1234567890123456789.0, strtod("1234567890123456789"));
+        assertTrue(Double.isNaN(strtod("-")));
+        assertTrue(Double.isNaN(strtod("1-")));
+    }
+
+    @Test
+    void strictParseKeepsItsRulesOnTheIntegerFastPath() {
+        assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(strict("-0")));
+        assertEquals(1.0, strict("+1"));
+        assertEquals(10.0, strict("010"));
+        assertTrue(Double.isNaN(strict(" 1")));
+        assertTrue(Double.isNaN(strict("")));
+        assertTrue(Double.isNaN(strict("+")));
+        assertTrue(Double.isNaN(strict("1e400")));
+    }
 }

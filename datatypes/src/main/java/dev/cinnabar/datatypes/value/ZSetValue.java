@@ -318,7 +318,6 @@ public final class ZSetValue implements TypedValue {
         int n = size();
         if (repr instanceof Listpack) {
             Listpack lp = (Listpack) repr;
-            Listpack.Entry tmp = new Listpack.Entry();
             long rank = 0;
             for (int ep = lp.first(); ep >= 0; ) {
                 if (lp.equalsAt(ep, m, off, len)) {
@@ -717,7 +716,8 @@ public final class ZSetValue implements TypedValue {
             }
         }
         Skip s = (Skip) repr;
-        Dict.Entry<SkipList.Node> e = s.dict.find(m, off, len);
+        int hash = s.dict.hashOf(m, off, len);
+        Dict.Entry<SkipList.Node> e = s.dict.find(m, off, len, hash);
         if (e != null) {
             if (nx) {
                 return NOP;
@@ -749,7 +749,11 @@ public final class ZSetValue implements TypedValue {
         if (xx) {
             return NOP;
         }
-        skipAdd(s, Arrays.copyOfRange(m, off, off + len), score);
+        // The dict's copy of the member is the node's too; the hash is computed once.
+        Dict.Entry<SkipList.Node> created = s.dict.createAbsent(m, off, len, hash);
+        SkipList.Node n = s.zsl.insert(score, created.key());
+        created.value(n);
+        s.bytes += memberBytes(n);
         refreshTable();
         if (newScore != null) {
             newScore[0] = score;

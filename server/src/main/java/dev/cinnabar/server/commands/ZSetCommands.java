@@ -189,7 +189,8 @@ public final class ZSetCommands implements CommandFamily {
             z = ZSetValue.forFirstMember(a.length(scoreIdx + 1), cfg.zsetMaxListpackEntries, cfg.zsetMaxListpackValue);
         } else {
             z = (ZSetValue) e.value();
-            before = db.beforeChange(e);
+            // Taken just before the first change, so that a ZADD changing nothing is no write.
+            before = -1;
         }
         int added = 0;
         int updated = 0;
@@ -198,6 +199,9 @@ public final class ZSetCommands implements CommandFamily {
         double score = 0;
         for (int j = 0; j < elements; j++) {
             int m = scoreIdx + 1 + 2 * j;
+            if (before < 0 && e != null && wouldChange(z, scores[j], a, m, flags)) {
+                before = db.beforeChange(e);
+            }
             int res = z.add(scores[j], a.array(m), a.offset(m), a.length(m), flags, cfg.zsetMaxListpackEntries,
                     cfg.zsetMaxListpackValue, newScore);
             if ((res & ZSetValue.NAN) != 0) {
@@ -232,6 +236,25 @@ public final class ZSetCommands implements CommandFamily {
         } else {
             c.reply.integer(ch ? added + updated : added);
         }
+    }
+
+    /** Whether {@link ZSetValue#add} of argument {@code m} with these flags would change the set. */
+    private static boolean wouldChange(ZSetValue z, double score, Argv a, int m, int flags) {
+        double cur = z.score(a.array(m), a.offset(m), a.length(m));
+        if (Double.isNaN(cur)) {
+            return (flags & ZSetValue.XX) == 0;
+        }
+        if ((flags & ZSetValue.NX) != 0) {
+            return false;
+        }
+        double target = (flags & ZSetValue.INCR) != 0 ? score + cur : score;
+        if (Double.isNaN(target)) {
+            return false;
+        }
+        if (((flags & ZSetValue.LT) != 0 && target >= cur) || ((flags & ZSetValue.GT) != 0 && target <= cur)) {
+            return false;
+        }
+        return target != cur;
     }
 
     // ------------------------------------------------------------------ ZREM and range removal
@@ -311,6 +334,12 @@ public final class ZSetCommands implements CommandFamily {
             if (end >= llen) {
                 end = llen - 1;
             }
+        }
+        if (type == SCORE && z.countByScore(score) == 0) {
+            // Nothing in range: no write at all. (A lex range over members of different scores
+            // may delete what a count does not find, as in Redis, so it is not counted first.)
+            c.reply.integer(0);
+            return;
         }
         Db db = c.db();
         long before = db.beforeChange(e);
