@@ -347,7 +347,7 @@ class KeyspaceMemoryTest {
                 c.addAll(List.of("ZINCRBY", key(r), score(r), field(r)));
                 break;
             case 4:
-                c.addAll(List.of("ZREM", key(r), field(r), field(r)));
+                c.addAll(r.nextBoolean() ? List.of("ZREM", key(r), field(r), field(r)) : zsetPopOrStore(r));
                 break;
             case 5:
                 switch (r.nextInt(3)) {
@@ -467,7 +467,8 @@ class KeyspaceMemoryTest {
                 c.addAll(List.of(r.nextBoolean() ? "SINTERSTORE" : "SUNIONSTORE", key(r), key(r), key(r)));
                 break;
             case 7:
-                c.addAll(List.of("SDIFFSTORE", key(r), key(r), key(r)));
+                c.addAll(r.nextBoolean() ? List.of("SDIFFSTORE", key(r), key(r), key(r))
+                        : List.of("SORT", key(r), "ALPHA", "LIMIT", "0", Integer.toString(r.nextInt(10)), "STORE", key(r)));
                 break;
             case 8:
                 c.addAll(List.of("SISMEMBER", key(r), member(r)));
@@ -489,6 +490,25 @@ class KeyspaceMemoryTest {
                 return "z".repeat(20 + r.nextInt(50));
             default:
                 return "padded-element-" + r.nextInt(10) + "-padding-padding";
+        }
+    }
+
+    /** A sorted-set pop, or a STORE form of the sorted-set algebra (sets as inputs too). */
+    private static List<String> zsetPopOrStore(Random r) {
+        String n = Integer.toString(r.nextInt(4));
+        switch (r.nextInt(6)) {
+            case 0:
+                return List.of(r.nextBoolean() ? "ZPOPMIN" : "ZPOPMAX", key(r), n);
+            case 1:
+                return List.of("ZMPOP", "2", key(r), key(r), r.nextBoolean() ? "MIN" : "MAX", "COUNT", "1" + n);
+            case 2:
+                return List.of("BZPOPMIN", key(r), key(r), "0");
+            case 3:
+                return List.of("ZUNIONSTORE", key(r), "2", key(r), key(r), "WEIGHTS", "2", "0.5");
+            case 4:
+                return List.of("ZINTERSTORE", key(r), "2", key(r), key(r), "AGGREGATE", "MAX");
+            default:
+                return List.of("ZDIFFSTORE", key(r), "2", key(r), key(r));
         }
     }
 }
