@@ -55,8 +55,12 @@ public final class ZSetValue implements TypedValue {
     static final int DICT_OBJECT = 48;
     /** A one-level node: header, member reference, score, two links. */
     static final int NODE = 32;
-    /** A taller node adds two array references. */
-    static final int TALL_NODE = 40;
+    /** Each level held in the node's fields adds a link and its span. */
+    static final int INLINE_LEVEL = 8;
+    /** Levels held in fields; a node above them adds two arrays. */
+    private static final int INLINE_LEVELS = SkipList.INLINE_LEVELS;
+    /** The node of {@link #INLINE_LEVELS} levels with its two array references. */
+    static final int TALL_NODE = NODE + (INLINE_LEVELS - 1) * INLINE_LEVEL + 8;
     /** The skiplist's header node of 32 levels. */
     static final long HEADER_NODE = nodeBytes(SkipList.MAX_LEVEL);
 
@@ -209,11 +213,11 @@ public final class ZSetValue implements TypedValue {
 
     // ------------------------------------------------------------------ heap figures
 
-    private static long nodeBytes(int level) {
-        if (level == 1) {
-            return NODE;
+    static long nodeBytes(int level) {
+        if (level <= INLINE_LEVELS) {
+            return NODE + (level - 1) * INLINE_LEVEL;
         }
-        return TALL_NODE + JvmSizes.referenceArray(level - 1) + JvmSizes.referenceArray(level - 1);
+        return TALL_NODE + 2 * JvmSizes.referenceArray(level - INLINE_LEVELS);
     }
 
     private static long memberBytes(SkipList.Node n) {

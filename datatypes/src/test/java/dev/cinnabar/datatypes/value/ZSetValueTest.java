@@ -398,7 +398,7 @@ class ZSetValueTest {
                 + ZSetValue.DICT_OBJECT;
         for (SkipList.Node n = z.skipList().first(); n != null; n = n.next()) {
             recount += JvmSizes.DICT_ENTRY + JvmSizes.byteArray(n.member().length)
-                    + (n.level() == 1 ? 32 : 40 + 2 * JvmSizes.referenceArray(n.level() - 1));
+                    + (n.level() <= 4 ? 32 + 8 * (n.level() - 1) : 64 + 2 * JvmSizes.referenceArray(n.level() - 4));
         }
         for (int which = 0; which <= 1; which++) {
             int len = z.dict().tableLength(which);
