@@ -58,7 +58,7 @@ DATASETS = {
     "zset": ("one zset of ~1M members", ["ZADD", "bigzset", "__rand_int__", "member:__rand_int__"],
              1060000, 10000000, ["ZCARD", "bigzset"]),
     "small-zsets": ("~100k zsets of 10 members", ["ZADD", "board:__rand_int__"]
-                    + [x for i in range(10) for x in (str(i * 10), "player:%d:__rand_int__" % i)],
+                    + [x for i in range(10) for x in ("__rand_int__", "player:%d" % i)],
                     500000, 100000, ["DBSIZE"]),
 }
 

@@ -1,5 +1,6 @@
 package dev.cinnabar.datatypes.geo;
 
+import dev.cinnabar.datatypes.PartialQuicksort;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

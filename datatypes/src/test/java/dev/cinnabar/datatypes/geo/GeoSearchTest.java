@@ -3,6 +3,7 @@ package dev.cinnabar.datatypes.geo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cinnabar.datatypes.PartialQuicksort;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

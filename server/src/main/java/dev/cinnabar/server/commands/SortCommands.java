@@ -3,6 +3,7 @@ package dev.cinnabar.server.commands;
 import dev.cinnabar.datatypes.Dict;
 import dev.cinnabar.datatypes.Doubles;
 import dev.cinnabar.datatypes.Listpack;
+import dev.cinnabar.datatypes.PartialQuicksort;
 import dev.cinnabar.datatypes.Quicklist;
 import dev.cinnabar.datatypes.value.HashType;
 import dev.cinnabar.datatypes.value.HashValue;
@@ -36,7 +37,7 @@ import java.util.List;
  *     sorts first, and elements with equal weights keep their relative order from the source
  *     (glibc's qsort is a merge sort) unless LIMIT selects a part, where Redis's partial
  *     quicksort (Bentley and McIlroy's, with ranges left unsorted outside the LIMIT) is used:
- *     {@link #partialSort} follows the same partitioning so that ties come out as they do there.</li>
+ *     {@link PartialQuicksort} follows the same partitioning so that ties come out as they do there.</li>
  * <li>BY a pattern without {@code *} does not sort: a list or a sorted set is read in its order
  *     (reversed by DESC), only the LIMIT range of it; a set in its own iteration order (DESC
  *     ignored), except with STORE or from a script, where a set is sorted ALPHA so that replicas
@@ -236,7 +237,7 @@ public final class SortCommands implements CommandFamily {
             if (!conversionError) {
                 Comparator<Item> cmp = comparator(desc, alpha, sortby != null, store);
                 if (sortby != null && (start != 0 || end != vectorlen - 1)) {
-                    partialSort(vector, cmp, start, end);
+                    PartialQuicksort.sort(vector, cmp, (int) start, (int) end);
                 } else {
                     // A stable sort, as glibc's merge sort is.
                     Arrays.sort(vector, cmp);
@@ -448,118 +449,6 @@ public final class SortCommands implements CommandFamily {
             if (cx == 0) {
                 return 0;
             }
-        }
-    }
-
-    // ------------------------------------------------------------------ partial quicksort
-
-    /**
-     * Sorts enough of {@code v} that positions {@code lo..hi} hold what a full sort would put
-     * there, by Bentley and McIlroy's quicksort (median of three, or the ninther above 40
-     * elements; insertion sort below 7; equal keys gathered at both ends and swapped to the
-     * middle), skipping the parts that lie wholly outside the range. Elements that compare
-     * equal end up in the order this partitioning leaves them, as in Redis.
-     */
-    static void partialSort(Item[] v, Comparator<Item> cmp, long lo, long hi) {
-        // The range's bounds as Redis computes them: its first element, and the end of its last.
-        long lrange = lo * 2;
-        long rrange = (hi + 1) * 2 - 1;
-        pqsort(v, 0, v.length, cmp, lrange, rrange);
-    }
-
-    private static void pqsort(Item[] v, int base, int n, Comparator<Item> cmp, long lrange, long rrange) {
-        while (true) {
-            if (n < 7) {
-                for (int m = base + 1; m < base + n; m++) {
-                    for (int l = m; l > base && cmp.compare(v[l - 1], v[l]) > 0; l--) {
-                        swap(v, l, l - 1);
-                    }
-                }
-                return;
-            }
-            int pm = base + n / 2;
-            if (n > 7) {
-                int pl = base;
-                int pn = base + n - 1;
-                if (n > 40) {
-                    int d = n / 8;
-                    pl = med3(v, pl, pl + d, pl + 2 * d, cmp);
-                    pm = med3(v, pm - d, pm, pm + d, cmp);
-                    pn = med3(v, pn - 2 * d, pn - d, pn, cmp);
-                }
-                pm = med3(v, pl, pm, pn, cmp);
-            }
-            swap(v, base, pm);
-            int pa = base + 1;
-            int pb = pa;
-            int pc = base + n - 1;
-            int pd = pc;
-            while (true) {
-                int r;
-                while (pb <= pc && (r = cmp.compare(v[pb], v[base])) <= 0) {
-                    if (r == 0) {
-                        swap(v, pa, pb);
-                        pa++;
-                    }
-                    pb++;
-                }
-                while (pb <= pc && (r = cmp.compare(v[pc], v[base])) >= 0) {
-                    if (r == 0) {
-                        swap(v, pc, pd);
-                        pd--;
-                    }
-                    pc--;
-                }
-                if (pb > pc) {
-                    break;
-                }
-                swap(v, pb, pc);
-                pb++;
-                pc--;
-            }
-            int pn = base + n;
-            int r = Math.min(pa - base, pb - pa);
-            vecswap(v, base, pb - r, r);
-            r = Math.min(pd - pc, pn - pd - 1);
-            vecswap(v, pb, pn - r, r);
-            r = pb - pa;
-            if (r > 1 && overlaps(base, r, lrange, rrange)) {
-                pqsort(v, base, r, cmp, lrange, rrange);
-            }
-            r = pd - pc;
-            if (r <= 1) {
-                return;
-            }
-            base = pn - r;
-            n = r;
-            if (!overlaps(base, n, lrange, rrange)) {
-                return;
-            }
-        }
-    }
-
-    /** Whether elements {@code [base, base+n)} touch the range (in Redis's half-element units). */
-    private static boolean overlaps(int base, int n, long lrange, long rrange) {
-        long l = base * 2L;
-        long r = (base + (long) n) * 2 - 1;
-        return !((lrange < l && rrange < l) || (lrange > r && rrange > r));
-    }
-
-    private static int med3(Item[] v, int a, int b, int c, Comparator<Item> cmp) {
-        return cmp.compare(v[a], v[b]) < 0
-                ? (cmp.compare(v[b], v[c]) < 0 ? b : (cmp.compare(v[a], v[c]) < 0 ? c : a))
-                : (cmp.compare(v[b], v[c]) > 0 ? b : (cmp.compare(v[a], v[c]) < 0 ? a : c));
-    }
-
-    private static void swap(Item[] v, int i, int j) {
-        Item t = v[i];
-        v[i] = v[j];
-        v[j] = t;
-    }
-
-    private static void vecswap(Item[] v, int i, int j, int n) {
-        for (int k = 0; k < n; k++) {
-            swap(v, i + k, j + k);
         }
     }
 }

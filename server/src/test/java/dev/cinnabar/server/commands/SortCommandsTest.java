@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.cinnabar.datatypes.PartialQuicksort;
 import dev.cinnabar.server.db.Db;
 import dev.cinnabar.server.testing.EngineHarness;
 import java.nio.charset.StandardCharsets;
@@ -109,7 +110,7 @@ class SortCommandsTest {
             Arrays.sort(full, cmp);
             int lo = n == 0 ? 0 : r.nextInt(n);
             int hi = n == 0 ? -1 : lo + r.nextInt(n - lo);
-            SortCommands.partialSort(v, cmp, lo, hi);
+            PartialQuicksort.sort(v, cmp, lo, hi);
             for (int i = lo; i <= hi; i++) {
                 assertEquals(full[i].score, v[i].score);
                 assertArrayEquals(full[i].obj, v[i].obj);

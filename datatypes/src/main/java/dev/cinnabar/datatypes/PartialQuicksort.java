@@ -1,21 +1,22 @@
-package dev.cinnabar.datatypes.geo;
+package dev.cinnabar.datatypes;
 
 import java.util.Comparator;
 
 /**
- * The partial quicksort Redis uses when a geo search returns only the nearest N of its matches:
+ * The partial quicksort Redis uses where only part of a sorted result is wanted (the nearest N
+ * of a geo search's matches, SORT's BY with LIMIT):
  * Bentley and McIlroy's quicksort (median of three, or ninther above 40 elements; three-way
  * partitioning that parks equal keys at both ends and swaps them to the middle; insertion sort
  * below 7 elements) that only descends into partitions overlapping the wanted index range.
  * Equal keys end up in an order of the algorithm's own, which callers see, so the steps are the
  * same as Redis's, element for element.
  */
-final class PartialQuicksort {
+public final class PartialQuicksort {
     private PartialQuicksort() {
     }
 
     /** Puts into {@code a[from..to]} (inclusive) what a full sort would put there. */
-    static <T> void sort(T[] a, Comparator<? super T> cmp, int from, int to) {
+    public static <T> void sort(T[] a, Comparator<? super T> cmp, int from, int to) {
         sort(a, 0, a.length, cmp, from, to);
     }
 
