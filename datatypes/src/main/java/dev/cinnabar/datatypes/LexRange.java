@@ -8,7 +8,7 @@ import java.util.Arrays;
  * every member) or {@code +} (above every member). Members compare as unsigned bytes, then by
  * length.
  */
-public final class LexRange {
+public final class LexRange implements SkipList.Range {
     /** The kinds of an end. */
     public static final int MINUS = -1;
     public static final int VALUE = 0;
@@ -96,11 +96,22 @@ public final class LexRange {
         return belowMax(m, 0, m.length);
     }
 
+    @Override
+    public boolean aboveMin(SkipList.Node n) {
+        return aboveMin(n.member);
+    }
+
+    @Override
+    public boolean belowMax(SkipList.Node n) {
+        return belowMax(n.member);
+    }
+
     public boolean contains(byte[] m, int off, int len) {
         return aboveMin(m, off, len) && belowMax(m, off, len);
     }
 
     /** True when no member can be in the interval. */
+    @Override
     public boolean isEmpty() {
         int c;
         if (minKind == maxKind && minKind != VALUE) {

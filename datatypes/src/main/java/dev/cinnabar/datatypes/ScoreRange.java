@@ -5,7 +5,7 @@ package dev.cinnabar.datatypes;
  * end inclusive, or exclusive when written with a leading {@code (}. Infinite ends are plain
  * infinities.
  */
-public final class ScoreRange {
+public final class ScoreRange implements SkipList.Range {
     public final double min;
     public final double max;
     public final boolean minExclusive;
@@ -48,11 +48,22 @@ public final class ScoreRange {
         return maxExclusive ? v < max : v <= max;
     }
 
+    @Override
+    public boolean aboveMin(SkipList.Node n) {
+        return aboveMin(n.score);
+    }
+
+    @Override
+    public boolean belowMax(SkipList.Node n) {
+        return belowMax(n.score);
+    }
+
     public boolean contains(double v) {
         return aboveMin(v) && belowMax(v);
     }
 
     /** True when no score can be in the interval. */
+    @Override
     public boolean isEmpty() {
         return min > max || (min == max && (minExclusive || maxExclusive));
     }

@@ -405,125 +405,75 @@ public final class SkipList {
         return null;
     }
 
-    // ------------------------------------------------------------------ score ranges
+    // ------------------------------------------------------------------ ranges
 
-    private boolean anyInRange(ScoreRange r) {
-        if (r.isEmpty() || tail == null || !r.aboveMin(tail.score)) {
-            return false;
-        }
-        return r.belowMax(header.next0.score);
+    /**
+     * An interval of the list's order: of scores ({@link ScoreRange}) or, where the members share
+     * one score, of members ({@link LexRange}). The searches below serve both, as the order they
+     * walk is the same.
+     */
+    public interface Range {
+        /** True when no node can be in the interval. */
+        boolean isEmpty();
+
+        /** True when the node is not below the lower end. */
+        boolean aboveMin(Node n);
+
+        /** True when the node is not above the upper end. */
+        boolean belowMax(Node n);
     }
 
-    /** The first node with a score in the range, or null. */
-    public Node firstInRange(ScoreRange r) {
+    private boolean anyInRange(Range r) {
+        return !r.isEmpty() && tail != null && r.aboveMin(tail) && r.belowMax(header.next0);
+    }
+
+    /** The first node in the range, or null. */
+    public Node firstInRange(Range r) {
         if (!anyInRange(r)) {
             return null;
         }
         Node x = header;
         for (int i = level - 1; i >= 0; i--) {
             Node f;
-            while ((f = forward(x, i)) != null && !r.aboveMin(f.score)) {
+            while ((f = forward(x, i)) != null && !r.aboveMin(f)) {
                 x = f;
             }
         }
         x = x.next0;
-        return r.belowMax(x.score) ? x : null;
+        return r.belowMax(x) ? x : null;
     }
 
-    /** The last node with a score in the range, or null. */
-    public Node lastInRange(ScoreRange r) {
+    /** The last node in the range, or null. */
+    public Node lastInRange(Range r) {
         if (!anyInRange(r)) {
             return null;
         }
         Node x = header;
         for (int i = level - 1; i >= 0; i--) {
             Node f;
-            while ((f = forward(x, i)) != null && r.belowMax(f.score)) {
+            while ((f = forward(x, i)) != null && r.belowMax(f)) {
                 x = f;
             }
         }
-        return r.aboveMin(x.score) ? x : null;
-    }
-
-    // ------------------------------------------------------------------ lex ranges
-
-    private boolean anyInLexRange(LexRange r) {
-        if (r.isEmpty() || tail == null || !r.aboveMin(tail.member)) {
-            return false;
-        }
-        return r.belowMax(header.next0.member);
-    }
-
-    /** The first node whose member is in the range (members assumed to share a score), or null. */
-    public Node firstInLexRange(LexRange r) {
-        if (!anyInLexRange(r)) {
-            return null;
-        }
-        Node x = header;
-        for (int i = level - 1; i >= 0; i--) {
-            Node f;
-            while ((f = forward(x, i)) != null && !r.aboveMin(f.member)) {
-                x = f;
-            }
-        }
-        x = x.next0;
-        return r.belowMax(x.member) ? x : null;
-    }
-
-    /** The last node whose member is in the range, or null. */
-    public Node lastInLexRange(LexRange r) {
-        if (!anyInLexRange(r)) {
-            return null;
-        }
-        Node x = header;
-        for (int i = level - 1; i >= 0; i--) {
-            Node f;
-            while ((f = forward(x, i)) != null && r.belowMax(f.member)) {
-                x = f;
-            }
-        }
-        return r.aboveMin(x.member) ? x : null;
+        return r.aboveMin(x) ? x : null;
     }
 
     // ------------------------------------------------------------------ range deletion
 
-    /** Removes every node with a score in the range, in order, telling {@code removed} of each. */
-    public long deleteRangeByScore(ScoreRange r, Consumer<Node> removed) {
+    /** Removes every node in the range, in order, telling {@code removed} of each. */
+    public long deleteRange(Range r, Consumer<Node> removed) {
         Node[] update = new Node[level];
         Node x = header;
         for (int i = level - 1; i >= 0; i--) {
             Node f;
-            while ((f = forward(x, i)) != null && !r.aboveMin(f.score)) {
+            while ((f = forward(x, i)) != null && !r.aboveMin(f)) {
                 x = f;
             }
             update[i] = x;
         }
         x = x.next0;
         long n = 0;
-        while (x != null && r.belowMax(x.score)) {
-            Node next = x.next0;
-            unlink(x, update);
-            removed.accept(x);
-            n++;
-            x = next;
-        }
-        return n;
-    }
-
-    /** Removes every node whose member is in the range, in order. */
-    public long deleteRangeByLex(LexRange r, Consumer<Node> removed) {
-        Node[] update = new Node[level];
-        Node x = header;
-        for (int i = level - 1; i >= 0; i--) {
-            Node f;
-            while ((f = forward(x, i)) != null && !r.aboveMin(f.member)) {
-                x = f;
-            }
-            update[i] = x;
-        }
-        x = x.next0;
-        long n = 0;
-        while (x != null && r.belowMax(x.member)) {
+        while (x != null && r.belowMax(x)) {
             Node next = x.next0;
             unlink(x, update);
             removed.accept(x);

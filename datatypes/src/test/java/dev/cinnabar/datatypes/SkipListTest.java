@@ -120,7 +120,7 @@ class SkipListTest {
         assertEquals(3, ScoreRange.parse(b(""), b(" 3")).max);
         assertEquals(Double.POSITIVE_INFINITY, ScoreRange.parse(b("1e400"), b("1")).min);
 
-        assertEquals(4, zsl.deleteRangeByScore(ScoreRange.parse(b("(2"), b("6")), n -> { }));
+        assertEquals(4, zsl.deleteRange(ScoreRange.parse(b("(2"), b("6")), n -> { }));
         zsl.check();
         assertEquals(16, zsl.length());
         assertEquals(3, zsl.rank(7, b("07")));
@@ -133,13 +133,13 @@ class SkipListTest {
             zsl.insert(0, b(m));
         }
         LexRange r = LexRange.parse(b("[b"), b("(e"));
-        assertEquals("b", s(zsl.firstInLexRange(r).member()));
-        assertEquals("d", s(zsl.lastInLexRange(r).member()));
+        assertEquals("b", s(zsl.firstInRange(r).member()));
+        assertEquals("d", s(zsl.lastInRange(r).member()));
         r = LexRange.parse(b("-"), b("+"));
-        assertEquals("a", s(zsl.firstInLexRange(r).member()));
-        assertEquals("g", s(zsl.lastInLexRange(r).member()));
+        assertEquals("a", s(zsl.firstInRange(r).member()));
+        assertEquals("g", s(zsl.lastInRange(r).member()));
         r = LexRange.parse(b("(g"), b("+"));
-        assertNull(zsl.firstInLexRange(r));
+        assertNull(zsl.firstInRange(r));
         r = LexRange.parse(b("+"), b("-"));
         assertTrue(r.isEmpty());
         assertTrue(LexRange.parse(b("-"), b("-")).isEmpty());
@@ -147,7 +147,7 @@ class SkipListTest {
         assertNull(LexRange.parse(b("b"), b("+")));
         assertNull(LexRange.parse(b("[a"), b("++")));
         assertNull(LexRange.parse(b(""), b("+")));
-        assertEquals(3, zsl.deleteRangeByLex(LexRange.parse(b("(a"), b("[d")), n -> { }));
+        assertEquals(3, zsl.deleteRange(LexRange.parse(b("(a"), b("[d")), n -> { }));
         zsl.check();
         assertEquals(List.of("a", "e", "f", "g"), members(zsl));
     }

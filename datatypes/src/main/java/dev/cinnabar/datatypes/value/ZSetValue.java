@@ -567,7 +567,7 @@ public final class ZSetValue implements TypedValue {
             return visited;
         }
         SkipList zsl = ((Skip) repr).zsl;
-        SkipList.Node n = reverse ? zsl.lastInLexRange(r) : zsl.firstInLexRange(r);
+        SkipList.Node n = reverse ? zsl.lastInRange(r) : zsl.firstInRange(r);
         while (n != null && offset-- > 0) {
             n = reverse ? n.previous() : n.next();
         }
@@ -620,11 +620,11 @@ public final class ZSetValue implements TypedValue {
             return count;
         }
         SkipList zsl = ((Skip) repr).zsl;
-        SkipList.Node first = zsl.firstInLexRange(r);
+        SkipList.Node first = zsl.firstInRange(r);
         if (first == null) {
             return 0;
         }
-        SkipList.Node last = zsl.lastInLexRange(r);
+        SkipList.Node last = zsl.lastInRange(r);
         return zsl.rank(last.score(), last.member()) - zsl.rank(first.score(), first.member()) + 1;
     }
 
@@ -856,7 +856,7 @@ public final class ZSetValue implements TypedValue {
             return n;
         }
         Skip s = (Skip) repr;
-        long n = s.zsl.deleteRangeByScore(r, node -> removedNode(s, node));
+        long n = s.zsl.deleteRange(r, node -> removedNode(s, node));
         afterRangeRemoval();
         return n;
     }
@@ -875,7 +875,7 @@ public final class ZSetValue implements TypedValue {
             return n;
         }
         Skip s = (Skip) repr;
-        long n = s.zsl.deleteRangeByLex(r, node -> removedNode(s, node));
+        long n = s.zsl.deleteRange(r, node -> removedNode(s, node));
         afterRangeRemoval();
         return n;
     }
