@@ -57,7 +57,7 @@ public final class ClientListFormat {
         appendFlags(sb, c);
         sb.append(" db=").append(c.db().id)
                 .append(" sub=0 psub=0 ssub=0")
-                .append(" multi=-1")
+                .append(" multi=").append(c.transaction() == null ? -1 : c.transaction().size())
                 .append(" qbuf=").append(qbuf)
                 .append(" qbuf-free=").append(qbufFree)
                 .append(" argv-mem=").append(argvMem)
@@ -92,8 +92,14 @@ public final class ClientListFormat {
         if (c.pubsub) {
             sb.append('P');
         }
+        if (c.has(Client.MULTI)) {
+            sb.append('x');
+        }
         if (c.has(Client.PAUSED | Client.BLOCKED)) {
             sb.append('b');
+        }
+        if (c.dirtyCas) {
+            sb.append('d');
         }
         if (c.has(Client.CLOSE_AFTER_REPLY)) {
             sb.append('c');

@@ -235,9 +235,9 @@ public final class Keyspace {
         }
     }
 
-    void beforeFlush(Db db) {
+    void beforeFlush(Db db, Db replacedWith) {
         for (KeyspaceObserver o : observers) {
-            o.beforeFlush(db);
+            o.beforeFlush(db, replacedWith);
         }
     }
 
@@ -251,8 +251,8 @@ public final class Keyspace {
     public void swap(int a, int b) {
         Db x = dbs[a];
         Db y = dbs[b];
-        beforeFlush(x);
-        beforeFlush(y);
+        beforeFlush(x, y);
+        beforeFlush(y, x);
         x.swapContents(y);
         databaseFlushed(x);
         databaseFlushed(y);

@@ -35,6 +35,14 @@ public interface KeyspaceObserver {
     default void beforeFlush(Db db) {
     }
 
+    /**
+     * {@link #beforeFlush(Db)} with what replaces the keys: another database's contents for
+     * SWAPDB (called for each of the two before they are swapped), null when they just go.
+     */
+    default void beforeFlush(Db db, Db replacedWith) {
+        beforeFlush(db);
+    }
+
     /** Every key of {@code db} is gone or replaced (Redis's signalFlushedDb). */
     default void databaseFlushed(Db db) {
     }
