@@ -310,7 +310,9 @@ public final class Dispatcher {
         if (c.has(Client.MULTI) && cmd.fullName.equals("exec")) {
             // Redis's execCommandAbort: the transaction goes, and MONITOR sees the EXEC that ends it.
             c.discardTransaction();
-            c.reply.error("EXECABORT Transaction discarded because of: " + error);
+            // Redis passes its own texts without their "ERR " prefix; shared ones keep their code.
+            c.reply.error("EXECABORT Transaction discarded because of: "
+                    + (error.startsWith("ERR ") ? error.substring(4) : error));
             feedMonitors(c, cmd);
             return;
         }

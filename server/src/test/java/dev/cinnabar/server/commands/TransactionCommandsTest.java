@@ -79,7 +79,7 @@ class TransactionCommandsTest {
     void execWithArgumentsAbortsTheTransaction() {
         h.call("MULTI");
         h.call("SET", "k", "v");
-        assertEquals("-EXECABORT Transaction discarded because of: ERR wrong number of arguments for 'exec' command\r\n",
+        assertEquals("-EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command\r\n",
                 h.call("EXEC", "x"));
         assertEquals("-ERR EXEC without MULTI\r\n", h.call("EXEC"));
     }
