@@ -317,4 +317,13 @@ class TransactionCommandsTest {
         String exec = stats.substring(stats.indexOf("cmdstat_exec:"));
         assertTrue(exec.startsWith("cmdstat_exec:calls=1,") && exec.substring(0, exec.indexOf("\r\n")).endsWith("failed_calls=0"), exec);
     }
+
+    @Test
+    void monitorIsRefusedInsideExec() {
+        h.call("MULTI");
+        h.call("MONITOR");
+        h.call("PING");
+        assertEquals("*2\r\n-ERR MONITOR isn't allowed for DENY BLOCKING client\r\n+PONG\r\n", h.call("EXEC"));
+        assertEquals("+PONG\r\n", h.call("PING"));
+    }
 }
