@@ -280,6 +280,8 @@ class TransactionCommandsTest {
         // The running EXEC is the client's command, and the queue holds CLIENT INFO too.
         assertTrue(info.contains(" flags=x db=0 sub=0 psub=0 ssub=0 multi=3 "), info);
         assertTrue(info.contains(" cmd=exec "), info);
+        // Redis's sum of argument lengths plus a pointer per argument: SET k v, GET k, CLIENT INFO.
+        assertTrue(info.contains(" multi-mem=75 "), info);
         // A client whose watched key changed shows flag d until its EXEC.
         h.call("WATCH", "k");
         h.call("SET", "k", "2");
