@@ -204,7 +204,10 @@ public final class Keyspace {
             if ((added & ModifiedKeys.COUNTED) != 0) {
                 changes[top]++;
             }
-            if ((added & ModifiedKeys.NEW) == 0) {
+            // Signalled once per command, except that a key deleted by expiry and then written
+            // is signalled again for the write, as Redis signals both: a WATCH taken while the
+            // key had expired ignores the deletion but not the write.
+            if ((added & ModifiedKeys.NEW) == 0 && (!counts || (added & ModifiedKeys.COUNTED) == 0)) {
                 return;
             }
             client = clients[top];

@@ -16,7 +16,8 @@ public interface KeyspaceObserver {
     }
 
     /**
-     * The key was changed, once per key per command. {@code client} is the client whose command
+     * The key was changed, once per key per command (twice when the command's lookup deleted it
+     * as expired and the command then wrote it, as Redis signals both). {@code client} is the client whose command
      * changed it (client tracking's NOLOOP skips it), null for the server's own changes such as
      * active expiry.
      */

@@ -328,4 +328,17 @@ class TransactionCommandsTest {
         assertEquals("*2\r\n-ERR MONITOR isn't allowed for DENY BLOCKING client\r\n+PONG\r\n", h.call("EXEC"));
         assertEquals("+PONG\r\n", h.call("PING"));
     }
+
+    @Test
+    void aKeyWatchedWhileExpiredAndThenWrittenFailsExec() {
+        h.call("DEBUG", "SET-ACTIVE-EXPIRE", "0");
+        h.call("SET", "k", "v", "PX", "100");
+        h.clock.advance(200);
+        h.call("WATCH", "k");
+        // SET deletes the expired key (no change for this watcher) and then writes it (a change).
+        h.call("SET", "k", "new");
+        h.call("MULTI");
+        h.call("GET", "k");
+        assertEquals("*-1\r\n", h.call("EXEC"));
+    }
 }
