@@ -112,6 +112,12 @@ public final class Client {
      * runs them. A blocking command then answers as if its timeout had passed.
      */
     public boolean denyBlocking;
+    /** The queued commands between MULTI and EXEC; null outside a transaction. */
+    private Transaction transaction;
+    /** The keys it watches; see {@link WatchedKeys}. */
+    java.util.ArrayList<WatchedKeys.Watch> watched;
+    /** A watched key changed (Redis's CLIENT_DIRTY_CAS): the next EXEC fails with a null array. */
+    public boolean dirtyCas;
     /** The command held back by CLIENT PAUSE, with arguments of its own; see {@link #postpone}. */
     private Argv postponed;
     /** Input that arrived while {@link #RUNNING_LONG_TASK}; fed to the decoder afterwards. */
@@ -242,6 +248,45 @@ public final class Client {
         replySkipNext = false;
         // Redis 7.2 resets NO-TOUCH with the connection; NO-EVICT stays, as in 7.0.
         noTouch = false;
+        discardTransaction();
+    }
+
+    // ------------------------------------------------------------------ transactions
+
+    /** The transaction being queued, or null outside MULTI. */
+    public Transaction transaction() {
+        return transaction;
+    }
+
+    /** MULTI: from now on commands are queued. */
+    public void beginTransaction() {
+        transaction = new Transaction();
+        state |= MULTI;
+    }
+
+    /** Queues the current command after MULTI. Nothing is kept once the transaction is doomed. */
+    public void queue(CommandSpec cmd) {
+        if (!transaction.aborted && !dirtyCas) {
+            transaction.queue(argv, cmd);
+        }
+    }
+
+    /** A command was refused inside MULTI (Redis's flagTransaction): EXEC will abort. */
+    public void flagTransaction() {
+        if (transaction != null) {
+            transaction.aborted = true;
+        }
+    }
+
+    /**
+     * Ends the transaction, run or not, and forgets the watched keys (Redis's
+     * discardTransaction): EXEC, DISCARD, RESET, and a client freed.
+     */
+    public void discardTransaction() {
+        transaction = null;
+        state &= ~MULTI;
+        dirtyCas = false;
+        server.clients().watched().unwatchAll(this);
     }
 
     /** True while whatever is written to this client must be dropped (CLIENT REPLY OFF / SKIP). */

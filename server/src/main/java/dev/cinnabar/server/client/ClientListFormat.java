@@ -44,8 +44,10 @@ public final class ClientListFormat {
         long obl = Math.min(pending, c.output.bufferSize());
         long omem = pending - obl;
         long oll = (omem + ClientOutput.REPLY_CHUNK - 1) / ClientOutput.REPLY_CHUNK;
+        Transaction t = c.transaction();
+        long multiMem = t == null ? 0 : t.argvBytes();
         long totMem = omem + c.decoder.redisQueryBufferAllocation() + CLIENT_OVERHEAD + c.output.bufferSize()
-                + argvMem + 8L * argc;
+                + argvMem + 8L * argc + multiStateOverhead(c, multiMem);
         sb.append("id=").append(c.id)
                 .append(" addr=").append(c.remoteAddress)
                 .append(" laddr=").append(c.localAddress)
@@ -57,11 +59,11 @@ public final class ClientListFormat {
         appendFlags(sb, c);
         sb.append(" db=").append(c.db().id)
                 .append(" sub=0 psub=0 ssub=0")
-                .append(" multi=-1")
+                .append(" multi=").append(c.transaction() == null ? -1 : c.transaction().size())
                 .append(" qbuf=").append(qbuf)
                 .append(" qbuf-free=").append(qbufFree)
                 .append(" argv-mem=").append(argvMem)
-                .append(" multi-mem=0")
+                .append(" multi-mem=").append(multiMem)
                 .append(" rbs=").append(c.output.bufferSize())
                 .append(" rbp=").append(c.output.bufferPeak())
                 .append(" obl=").append(obl)
@@ -83,6 +85,17 @@ public final class ClientListFormat {
                 .append(" resp=").append(c.protocol());
     }
 
+    /**
+     * Redis's multiStateMemOverhead: the queued arguments, a list node and a watchedKey (24 + 32
+     * bytes) per watched key, and the queue's array of 24-byte entries, grown by doubling from 2.
+     */
+    private static long multiStateOverhead(Client c, long multiMem) {
+        Transaction t = c.transaction();
+        int queued = t == null ? 0 : t.size();
+        long slots = queued == 0 ? 0 : queued <= 2 ? 2 : Integer.highestOneBit(queued - 1) << 1;
+        return multiMem + 56L * WatchedKeys.count(c) + 24L * slots;
+    }
+
     /** Redis's flag letters, in its order; {@code N} when none applies. */
     static void appendFlags(StringBuilder sb, Client c) {
         int start = sb.length();
@@ -92,8 +105,14 @@ public final class ClientListFormat {
         if (c.pubsub) {
             sb.append('P');
         }
+        if (c.has(Client.MULTI)) {
+            sb.append('x');
+        }
         if (c.has(Client.PAUSED | Client.BLOCKED)) {
             sb.append('b');
+        }
+        if (c.dirtyCas) {
+            sb.append('d');
         }
         if (c.has(Client.CLOSE_AFTER_REPLY)) {
             sb.append('c');

@@ -84,7 +84,10 @@ public final class ClientPause {
             return true;
         }
         // Replicas are never paused; there are none yet.
-        return type == WRITE && cmd.has(CommandFlags.WRITE | CommandFlags.MAY_REPLICATE);
+        // EXEC is held when what it would run writes (Redis 7.0's is_may_replicate_command).
+        Transaction t = c.transaction();
+        long flags = cmd.flags | (t != null && cmd.fullName.equals("exec") ? t.flags() : 0);
+        return type == WRITE && (flags & (CommandFlags.WRITE | CommandFlags.MAY_REPLICATE)) != 0;
     }
 
     /** Parks the client's current command until the pause ends. */

@@ -23,6 +23,7 @@ public final class ClientRegistry {
     private final Monitors monitors = new Monitors();
     private final ClientPause pause = new ClientPause();
     private final BlockedClients blocked = new BlockedClients();
+    private final WatchedKeys watched = new WatchedKeys();
     private final ReplyBufferSettings replyBuffers = new ReplyBufferSettings();
 
     public void add(Client c) {
@@ -43,6 +44,7 @@ public final class ClientRegistry {
         }
         pause.forget(c);
         blocked.remove(c);
+        c.discardTransaction();
         c.releaseBuffers();
     }
 
@@ -69,6 +71,11 @@ public final class ClientRegistry {
     /** The clients blocked on keys. */
     public BlockedClients blocked() {
         return blocked;
+    }
+
+    /** WATCH's registry of watched keys. */
+    public WatchedKeys watched() {
+        return watched;
     }
 
     /** How the cron sizes reply buffers (DEBUG REPLYBUFFER). */

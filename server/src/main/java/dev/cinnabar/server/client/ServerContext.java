@@ -27,6 +27,7 @@ public final class ServerContext {
     private final ServerIds ids = new ServerIds();
     private final BusyState busy = new BusyState();
     private ServerControl control;
+    private CommandCaller caller;
 
     public ServerContext(ServerConfig config, Clock clock, CommandTable commands) {
         this.config = config;
@@ -34,6 +35,7 @@ public final class ServerContext {
         this.commands = commands;
         this.keyspace = new Keyspace(config.databases, clock);
         keyspace.addObserver(clients.blocked());
+        keyspace.addObserver(clients.watched());
         this.activeExpire = new ActiveExpireCycle(keyspace, stats);
         this.memory = new MemoryAccounting(keyspace, clients::memory);
         this.stats.startMillis = clock.millis();
@@ -51,6 +53,15 @@ public final class ServerContext {
         keyspace.access().lfu(config.lfuPolicy());
         keyspace.access().lfuLogFactor(config.lfuLogFactor);
         keyspace.access().lfuDecayTime(config.lfuDecayTime);
+    }
+
+    /** Installed by the dispatcher: how EXEC runs the commands it queued. */
+    public void caller(CommandCaller caller) {
+        this.caller = caller;
+    }
+
+    public CommandCaller caller() {
+        return caller;
     }
 
     /** Installed by the engine before any client connects. */

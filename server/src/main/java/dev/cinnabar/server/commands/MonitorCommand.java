@@ -17,6 +17,11 @@ public final class MonitorCommand implements CommandFamily {
 
     // MONITOR
     static void monitor(Client c) {
+        if (c.denyBlocking) {
+            // Inside EXEC (or a script) the client expects one reply per command.
+            c.reply.error("ERR MONITOR isn't allowed for DENY BLOCKING client");
+            return;
+        }
         // Already monitoring: Redis ignores the command without a reply.
         if (c.monitor) {
             return;

@@ -654,7 +654,7 @@ public final class Db {
         if (lazily) {
             keyspace.lazyFree().flushed(keys.size());
         }
-        keyspace.beforeFlush(this);
+        keyspace.beforeFlush(this, null);
         keys = new Dict<>();
         expires = new Dict<>();
         fieldExpiries = new FieldExpiryIndex();

@@ -204,7 +204,10 @@ public final class Keyspace {
             if ((added & ModifiedKeys.COUNTED) != 0) {
                 changes[top]++;
             }
-            if ((added & ModifiedKeys.NEW) == 0) {
+            // Signalled once per command, except that a key deleted by expiry and then written
+            // is signalled again for the write, as Redis signals both: a WATCH taken while the
+            // key had expired ignores the deletion but not the write.
+            if ((added & ModifiedKeys.NEW) == 0 && (!counts || (added & ModifiedKeys.COUNTED) == 0)) {
                 return;
             }
             client = clients[top];
@@ -235,9 +238,9 @@ public final class Keyspace {
         }
     }
 
-    void beforeFlush(Db db) {
+    void beforeFlush(Db db, Db replacedWith) {
         for (KeyspaceObserver o : observers) {
-            o.beforeFlush(db);
+            o.beforeFlush(db, replacedWith);
         }
     }
 
@@ -251,8 +254,8 @@ public final class Keyspace {
     public void swap(int a, int b) {
         Db x = dbs[a];
         Db y = dbs[b];
-        beforeFlush(x);
-        beforeFlush(y);
+        beforeFlush(x, y);
+        beforeFlush(y, x);
         x.swapContents(y);
         databaseFlushed(x);
         databaseFlushed(y);

@@ -16,7 +16,8 @@ public interface KeyspaceObserver {
     }
 
     /**
-     * The key was changed, once per key per command. {@code client} is the client whose command
+     * The key was changed, once per key per command (twice when the command's lookup deleted it
+     * as expired and the command then wrote it, as Redis signals both). {@code client} is the client whose command
      * changed it (client tracking's NOLOOP skips it), null for the server's own changes such as
      * active expiry.
      */
@@ -33,6 +34,14 @@ public interface KeyspaceObserver {
 
     /** Every key of {@code db} is about to go (FLUSHDB, FLUSHALL, SWAPDB): the values are still there. */
     default void beforeFlush(Db db) {
+    }
+
+    /**
+     * {@link #beforeFlush(Db)} with what replaces the keys: another database's contents for
+     * SWAPDB (called for each of the two before they are swapped), null when they just go.
+     */
+    default void beforeFlush(Db db, Db replacedWith) {
+        beforeFlush(db);
     }
 
     /** Every key of {@code db} is gone or replaced (Redis's signalFlushedDb). */

@@ -34,12 +34,19 @@ public final class Dispatcher {
     private final ServerContext server;
     private final CommandTable table;
     private final CommandHandlers handlers;
+    private static final byte[] QUEUED = {'Q', 'U', 'E', 'U', 'E', 'D'};
+    /**
+     * The error count when the last command ended, as Redis's incrCommandStatsOnError keeps it:
+     * an EXEC counts as failed only for errors after its last command, which counted its own.
+     */
+    private long errorsAfterLastCall;
     private AfterCommandStep[] afterCommand = new AfterCommandStep[0];
 
     public Dispatcher(ServerContext server, CommandHandlers handlers) {
         this.server = server;
         this.table = handlers.table();
         this.handlers = handlers;
+        server.caller(this::call);
     }
 
     /** Adds work to do after every command a client sends (see {@link AfterCommandStep}). */
@@ -54,6 +61,7 @@ public final class Dispatcher {
         CommandSpec cmd = table.lookup(argv, 0);
         c.lastCommand = cmd;
         if (cmd == null) {
+            c.flagTransaction();
             unknownCommand(c, argv);
             return;
         }
@@ -61,6 +69,7 @@ public final class Dispatcher {
             CommandSpec sub = cmd.subcommand(argv, 1);
             c.lastCommand = sub;
             if (sub == null) {
+                c.flagTransaction();
                 c.reply.error("ERR unknown subcommand '" + argv.cString(1, 128)
                         + "'. Try " + argv.cStringUpper(0) + " HELP.");
                 return;
@@ -82,6 +91,10 @@ public final class Dispatcher {
             reject(c, cmd, "NOAUTH Authentication required.");
             return;
         }
+        if (c.has(Client.MULTI) && cmd.has(CommandFlags.NO_MULTI)) {
+            reject(c, cmd, "ERR Command not allowed inside a transaction");
+            return;
+        }
         if (c.monitor && cmd.has(CommandFlags.READONLY | CommandFlags.WRITE | CommandFlags.MAY_REPLICATE)) {
             // A monitor counts as a replica in Redis, and replicas may not touch the keyspace.
             reject(c, cmd, "ERR Replica can't interact with the keyspace");
@@ -95,10 +108,22 @@ public final class Dispatcher {
         if (heldByPause(c, cmd)) {
             return;
         }
+        if (c.has(Client.MULTI) && queues(cmd)) {
+            c.queue(cmd);
+            c.reply.simple(QUEUED);
+            return;
+        }
         call(c, cmd);
         for (AfterCommandStep step : afterCommand) {
             step.afterCommand(c);
         }
+    }
+
+    /** Inside MULTI every command is queued but those that end or shape the transaction. */
+    private static boolean queues(CommandSpec cmd) {
+        String n = cmd.fullName;
+        return !(n.equals("exec") || n.equals("discard") || n.equals("multi") || n.equals("watch")
+                || n.equals("quit") || n.equals("reset"));
     }
 
     /**
@@ -160,8 +185,18 @@ public final class Dispatcher {
         long micros = (server.clock().nanos() - start) / 1000;
         // Failed: it answered an error, or wrote one to another client (CLIENT UNBLOCK ... ERROR),
         // as Redis compares its global count of error replies.
-        record(c, cmd, micros, c.reply.errors() != errorsBefore || server.stats().errorReplies > allErrorsBefore);
-        c.lastCommand = cmd;
+        long allErrors = server.stats().errorReplies;
+        boolean failed = c.reply.errors() != errorsBefore || allErrors > allErrorsBefore;
+        if (failed && errorsAfterLastCall > allErrorsBefore) {
+            // Commands run by this one (EXEC's) counted the errors up to where they ended.
+            failed = allErrors > errorsAfterLastCall;
+        }
+        errorsAfterLastCall = allErrors;
+        record(c, cmd, micros, failed);
+        if (outermost) {
+            // As Redis's lastcmd: the client's own command, not those an EXEC runs.
+            c.lastCommand = cmd;
+        }
         feedMonitors(c, cmd);
     }
 
@@ -272,6 +307,16 @@ public final class Dispatcher {
 
     private void reject(Client c, CommandSpec cmd, String error) {
         cmd.rejectedCalls++;
+        if (c.has(Client.MULTI) && cmd.fullName.equals("exec")) {
+            // Redis's execCommandAbort: the transaction goes, and MONITOR sees the EXEC that ends it.
+            c.discardTransaction();
+            // Redis passes its own texts without their "ERR " prefix; shared ones keep their code.
+            c.reply.error("EXECABORT Transaction discarded because of: "
+                    + (error.startsWith("ERR ") ? error.substring(4) : error));
+            feedMonitors(c, cmd);
+            return;
+        }
+        c.flagTransaction();
         c.reply.error(error);
     }
 

@@ -62,9 +62,24 @@ class KeyspaceMemoryTest {
     private static void writeRandomly(EngineHarness h, int steps) {
         Keyspace ks = h.server.keyspace();
         Random r = new Random(42);
+        Random tx = new Random(7);
         for (int step = 0; step < steps; step++) {
             List<String> cmd = randomCommand(r);
-            h.call(cmd.toArray(new String[0]));
+            if (tx.nextInt(30) == 0) {
+                // A transaction: the command and a few more queued and run by EXEC, sometimes
+                // under a WATCH that one of them breaks.
+                if (tx.nextBoolean()) {
+                    h.call("WATCH", key(tx));
+                }
+                h.call("MULTI");
+                h.call(cmd.toArray(new String[0]));
+                for (int i = tx.nextInt(4); i > 0; i--) {
+                    h.call(randomCommand(r).toArray(new String[0]));
+                }
+                h.call("EXEC");
+            } else {
+                h.call(cmd.toArray(new String[0]));
+            }
             if (r.nextInt(50) == 0) {
                 h.clock.advance(r.nextInt(3000));
             }

@@ -1,0 +1,110 @@
+package dev.cinnabar.server.commands;
+
+import dev.cinnabar.protocol.Argv;
+import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.client.CommandCaller;
+import dev.cinnabar.server.client.Transaction;
+import dev.cinnabar.server.client.WatchedKeys;
+import dev.cinnabar.server.command.CommandError;
+import dev.cinnabar.server.command.CommandSpec;
+import dev.cinnabar.server.exec.CommandHandlers;
+
+/**
+ * MULTI, EXEC, DISCARD, WATCH, UNWATCH. The dispatcher queues what a client sends between MULTI
+ * and EXEC (and flags the transaction when it refuses a command); the state is the client's
+ * ({@link Transaction}) and the watched keys are in {@link WatchedKeys}.
+ */
+public final class TransactionCommands implements CommandFamily {
+    @Override
+    public void register(CommandHandlers t) {
+        t.bind("multi", TransactionCommands::multi);
+        t.bind("exec", TransactionCommands::exec);
+        t.bind("discard", TransactionCommands::discard);
+        t.bind("watch", TransactionCommands::watch);
+        t.bind("unwatch", TransactionCommands::unwatch);
+    }
+
+    // MULTI
+    static void multi(Client c) {
+        if (c.transaction() != null) {
+            throw new CommandError("ERR MULTI calls can not be nested");
+        }
+        c.beginTransaction();
+        c.reply.ok();
+    }
+
+    // DISCARD
+    static void discard(Client c) {
+        if (c.transaction() == null) {
+            throw new CommandError("ERR DISCARD without MULTI");
+        }
+        c.discardTransaction();
+        c.reply.ok();
+    }
+
+    // EXEC
+    static void exec(Client c) {
+        Transaction t = c.transaction();
+        if (t == null) {
+            throw new CommandError("ERR EXEC without MULTI");
+        }
+        WatchedKeys watched = c.server.clients().watched();
+        if (watched.watchedKeyExpired(c)) {
+            c.dirtyCas = true;
+        }
+        if (t.aborted()) {
+            c.discardTransaction();
+            throw new CommandError("EXECABORT Transaction discarded because of previous errors.");
+        }
+        if (c.dirtyCas) {
+            c.discardTransaction();
+            c.reply.nullArray();
+            return;
+        }
+        boolean denied = c.denyBlocking;
+        c.denyBlocking = true; // blocking commands answer at once, as if timed out
+        watched.unwatchAll(c);
+        Argv argv = c.argv;
+        CommandSpec exec = c.command;
+        CommandCaller caller = c.server.caller();
+        c.reply.array(t.size());
+        try {
+            for (int i = 0; i < t.size(); i++) {
+                c.argv = t.argv(i);
+                caller.call(c, t.command(i));
+            }
+        } finally {
+            c.denyBlocking = denied;
+            c.argv = argv;
+            c.command = exec;
+            c.discardTransaction();
+            // EXEC is never propagated itself: what its commands propagated is wrapped in
+            // MULTI/EXEC when the unit ends, and the changes were counted by each of them.
+            c.clearEffects();
+            c.preventPropagation();
+            c.changes(0);
+        }
+    }
+
+    // WATCH key [key ...]
+    static void watch(Client c) {
+        if (c.transaction() != null) {
+            throw new CommandError("ERR WATCH inside MULTI is not allowed");
+        }
+        // Already dirty: the next EXEC fails whatever is watched.
+        if (!c.dirtyCas) {
+            WatchedKeys watched = c.server.clients().watched();
+            for (int i = 1; i < c.argv.count(); i++) {
+                watched.watch(c, c.argv.copy(i));
+            }
+        }
+        c.reply.ok();
+    }
+
+    // UNWATCH
+    static void unwatch(Client c) {
+        c.server.clients().watched().unwatchAll(c);
+        c.dirtyCas = false;
+        c.reply.ok();
+    }
+}
