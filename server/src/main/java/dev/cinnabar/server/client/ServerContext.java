@@ -41,6 +41,7 @@ public final class ServerContext {
         // A pause keeps the dataset still: nothing expires until it ends (Redis's expireIfNeeded).
         keyspace.expiryPauseCheck(() -> clients.pause().checkTimeout(keyspace.now()));
         keyspace.lazyFree().config(config);
+        keyspace.notifications().config(config);
     }
 
     /**
