@@ -23,6 +23,7 @@ public final class ClientRegistry {
     private final Monitors monitors = new Monitors();
     private final ClientPause pause = new ClientPause();
     private final BlockedClients blocked = new BlockedClients();
+    private final PubSub pubsub = new PubSub();
     private final ReplyBufferSettings replyBuffers = new ReplyBufferSettings();
 
     public void add(Client c) {
@@ -43,6 +44,7 @@ public final class ClientRegistry {
         }
         pause.forget(c);
         blocked.remove(c);
+        pubsub.forget(c);
         c.releaseBuffers();
     }
 
@@ -64,6 +66,11 @@ public final class ClientRegistry {
 
     public ClientPause pause() {
         return pause;
+    }
+
+    /** The channel, shard channel and pattern subscriptions; the way messages are published. */
+    public PubSub pubsub() {
+        return pubsub;
     }
 
     /** The clients blocked on keys. */

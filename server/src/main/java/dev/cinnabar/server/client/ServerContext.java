@@ -57,6 +57,7 @@ public final class ServerContext {
     /** Installed by the engine before any client connects. */
     public void control(ServerControl control) {
         this.control = control;
+        clients.pubsub().control(control);
     }
 
     public ServerControl control() {

@@ -26,6 +26,7 @@ public final class CommandFamilies {
             new ZSetPopCommands(),
             new ZSetAlgebraCommands(),
             new GeoCommands(),
+            new PubSubCommands(),
             new SlowlogCommands(),
             new LatencyCommands(),
             new MemoryCommands(),
