@@ -5,6 +5,7 @@ import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.db.ActiveExpireCycle;
 import dev.cinnabar.server.db.Clock;
 import dev.cinnabar.server.db.Keyspace;
+import dev.cinnabar.server.db.KeyspaceNotifications;
 import dev.cinnabar.server.db.Propagation;
 import dev.cinnabar.server.memory.MemoryAccounting;
 import dev.cinnabar.server.stats.ServerStats;
@@ -42,6 +43,18 @@ public final class ServerContext {
         keyspace.expiryPauseCheck(() -> clients.pause().checkTimeout(keyspace.now()));
         keyspace.lazyFree().config(config);
         keyspace.notifications().config(config);
+        PubSub pubsub = clients.pubsub();
+        keyspace.notifications().sink(new KeyspaceNotifications.Sink() {
+            @Override
+            public void publish(byte[] channel, byte[] message) {
+                pubsub.publish(channel, message);
+            }
+
+            @Override
+            public boolean listening() {
+                return !pubsub.isEmpty();
+            }
+        });
     }
 
     /**

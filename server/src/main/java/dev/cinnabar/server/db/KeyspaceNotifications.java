@@ -10,8 +10,8 @@ import java.util.Arrays;
  * Keyspace notifications (Redis's notifyKeyspaceEvent): an event of a class enabled in
  * {@code notify-keyspace-events} is published as {@code __keyspace@<db>__:<key>} carrying the
  * event name (class K) and as {@code __keyevent@<db>__:<event>} carrying the key (class E),
- * in that order. With the class off, which is the default for every class, a call is one
- * field read and a test: nothing is built.
+ * in that order. With the class off, which is the default for every class, or with nobody
+ * subscribed, a call reads a field or two and builds nothing.
  */
 public final class KeyspaceNotifications {
     /** Where the messages go: pub/sub's publish. Both arrays are fresh and owned by the sink. */
@@ -19,6 +19,11 @@ public final class KeyspaceNotifications {
         Sink NONE = (channel, message) -> { };
 
         void publish(byte[] channel, byte[] message);
+
+        /** False when nobody would receive a message: the channel names are then not built. */
+        default boolean listening() {
+            return true;
+        }
     }
 
     private static final byte[] KEYSPACE_PREFIX = "__keyspace@".getBytes(StandardCharsets.US_ASCII);
@@ -78,6 +83,9 @@ public final class KeyspaceNotifications {
     }
 
     private void publish(int flags, String event, byte[] key, int off, int len, int db) {
+        if (!sink.listening()) {
+            return;
+        }
         byte[] eventBytes = event.getBytes(StandardCharsets.ISO_8859_1);
         byte[] dbBytes = Integer.toString(db).getBytes(StandardCharsets.US_ASCII);
         if ((flags & KeyspaceEvents.KEYSPACE) != 0) {
