@@ -270,7 +270,7 @@ public final class GeoCommands implements CommandFamily {
         Db db = c.db();
         if (z == null) {
             if (q.storeKey >= 0) {
-                if (db.delete(c.argv, q.storeKey)) {
+                if (db.deleteUnchecked(c.argv, q.storeKey)) {
                     Notify.arg(c, Notify.GENERIC, "del", q.storeKey);
                 }
                 c.reply.integer(0);
@@ -313,7 +313,7 @@ public final class GeoCommands implements CommandFamily {
             return;
         }
         if (returned == 0) {
-            if (db.delete(c.argv, q.storeKey)) {
+            if (db.deleteUnchecked(c.argv, q.storeKey)) {
                 Notify.arg(c, Notify.GENERIC, "del", q.storeKey);
             }
             c.reply.integer(0);

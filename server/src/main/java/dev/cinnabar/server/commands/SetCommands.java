@@ -464,7 +464,7 @@ public final class SetCommands implements CommandFamily {
         }
         if (empty) {
             if (dst >= 0) {
-                if (db.delete(c.argv, dst)) {
+                if (db.deleteUnchecked(c.argv, dst)) {
                     Notify.arg(c, Notify.GENERIC, "del", dst);
                 }
                 c.reply.integer(0);
@@ -537,7 +537,7 @@ public final class SetCommands implements CommandFamily {
             Notify.arg(c, Notify.SET, c.command.fullName, dst);
         } else {
             c.reply.integer(0);
-            if (c.db().delete(c.argv, dst)) {
+            if (c.db().deleteUnchecked(c.argv, dst)) {
                 Notify.arg(c, Notify.GENERIC, "del", dst);
             }
         }

@@ -283,7 +283,7 @@ public final class SortCommands implements CommandFamily {
             // Class 'l' in Redis: the stored result is a list.
             Notify.arg(c, Notify.LIST, "sortstore", storeArg);
             c.changes(outputlen);
-        } else if (db.delete(a, storeArg)) {
+        } else if (db.deleteUnchecked(a, storeArg)) {
             Notify.arg(c, Notify.GENERIC, "del", storeArg);
         }
         c.reply.integer(outputlen);

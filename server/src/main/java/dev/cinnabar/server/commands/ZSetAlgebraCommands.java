@@ -281,7 +281,7 @@ public final class ZSetAlgebraCommands implements CommandFamily {
     private static void store(Client c, int dst, int op, List<Scored> result) {
         if (result.isEmpty()) {
             c.reply.integer(0);
-            if (c.db().delete(c.argv, dst)) {
+            if (c.db().deleteUnchecked(c.argv, dst)) {
                 Notify.arg(c, Notify.GENERIC, "del", dst);
             }
             return;

@@ -604,7 +604,7 @@ public final class ZSetCommands implements CommandFamily {
             Notify.arg(c, Notify.ZSET, "zrangestore", 1);
         } else {
             c.reply.integer(0);
-            if (c.db().delete(c.argv, 1)) {
+            if (c.db().deleteUnchecked(c.argv, 1)) {
                 Notify.arg(c, Notify.GENERIC, "del", 1);
             }
         }

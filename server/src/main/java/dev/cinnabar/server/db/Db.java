@@ -428,7 +428,22 @@ public final class Db {
      * {@code cause} decides whether Redis would have freed the value lazily.
      */
     public boolean delete(byte[] key, int off, int len, LazyFree.Cause cause) {
-        Dict.Entry<Object> e = lookup(key, off, len);
+        return delete(lookup(key, off, len), key, off, len, cause);
+    }
+
+    /**
+     * Deletes a key without looking at its TTL first, as Redis's dbDelete does where a command
+     * deletes a destination it never looked up (the STORE forms with an empty result): a key
+     * past its time is deleted as a live one (a {@code del} event, a change), not expired.
+     */
+    public boolean deleteUnchecked(Argv argv, int i) {
+        byte[] key = argv.array(i);
+        int off = argv.offset(i);
+        int len = argv.length(i);
+        return delete(keys.find(key, off, len), key, off, len, LazyFree.Cause.SERVER_DEL);
+    }
+
+    private boolean delete(Dict.Entry<Object> e, byte[] key, int off, int len, LazyFree.Cause cause) {
         if (e == null) {
             return false;
         }

@@ -67,10 +67,12 @@ class KeyspaceNotificationsCorpusTest {
     void everyEventMatchesRedis() throws IOException {
         String actual = run(resource("corpus.txt"));
         String expected = resource("corpus.expected");
+        // For a diff with the resource when they differ.
+        java.nio.file.Path file = java.nio.file.Path.of("target", "notifications-corpus.actual");
         if (!expected.equals(actual)) {
-            // For a diff: target/notifications-corpus.actual next to the resource.
-            java.nio.file.Files.writeString(java.nio.file.Path.of("target", "notifications-corpus.actual"), actual,
-                    StandardCharsets.ISO_8859_1);
+            java.nio.file.Files.writeString(file, actual, StandardCharsets.ISO_8859_1);
+        } else {
+            java.nio.file.Files.deleteIfExists(file);
         }
         assertEquals(expected, actual);
     }
