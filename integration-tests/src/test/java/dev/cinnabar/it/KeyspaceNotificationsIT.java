@@ -106,4 +106,57 @@ class KeyspaceNotificationsIT {
     void resp3SubscribersGetPushFrames() throws Exception {
         assertEquals(transcript(SERVERS.redis(), true), transcript(SERVERS.cinnabar(), true));
     }
+
+    /** Events while a blocked client is served: the push's, then the pop's (and del) for the waiter's db. */
+    private static String blockedTranscript(ServerProcess s) throws Exception {
+        StringBuilder out = new StringBuilder();
+        try (RawConnection sub = new RawConnection(s.port());
+             RawConnection cmd = new RawConnection(s.port());
+             RawConnection waiter = new RawConnection(s.port())) {
+            sub.send("PSUBSCRIBE", "__key*__:*", SENTINEL);
+            sub.readReply();
+            sub.readReply();
+            cmd.call("FLUSHALL");
+            cmd.call("CONFIG", "SET", "notify-keyspace-events", "KEA");
+            String[][] cases = {
+                {"2", "BLPOP", "bl", "0"}, {"RPUSH", "bl", "a"},
+                {"2", "BLMOVE", "bm", "dst", "RIGHT", "LEFT", "0"}, {"RPUSH", "bm", "a"},
+                {"2", "BRPOPLPUSH", "bm", "bm", "0"}, {"LPUSH", "bm", "x"},
+                {"2", "BZPOPMIN", "bz", "0"}, {"ZADD", "bz", "1", "a", "2", "b"},
+                {"2", "BLMPOP", "0", "1", "bl2", "LEFT", "COUNT", "5"}, {"RPUSH", "bl2", "a", "b"},
+                {"3", "BZMPOP", "0", "1", "bz2", "MAX", "COUNT", "5"}, {"ZADD", "bz2", "1", "a"},
+            };
+            for (int k = 0; k < cases.length; k += 2) {
+                String[] block = cases[k];
+                waiter.call("SELECT", block[0]);
+                waiter.send(java.util.Arrays.copyOfRange(block, 1, block.length));
+                long deadline = System.nanoTime() + 5_000_000_000L;
+                while (!cmd.call("INFO", "clients").contains("blocked_clients:1")) {
+                    assertTrue(System.nanoTime() < deadline, "never blocked");
+                    Thread.sleep(2);
+                }
+                cmd.call("SELECT", block[0]);
+                out.append("> ").append(String.join(" ", cases[k + 1])).append('\n');
+                cmd.call(cases[k + 1]);
+                out.append("  ").append(waiter.readReply().replace("\r\n", " ")).append('\n');
+                cmd.call("PUBLISH", SENTINEL, "x");
+                while (true) {
+                    String[] m = pmessage(sub.readReply());
+                    if (m[0].equals(SENTINEL)) {
+                        break;
+                    }
+                    out.append(m[0]).append('\t').append(m[1]).append('\n');
+                }
+            }
+            cmd.call("CONFIG", "SET", "notify-keyspace-events", "");
+        }
+        return out.toString();
+    }
+
+    @Test
+    void servingBlockedClientsFiresThePopsEvents() throws Exception {
+        String redis = blockedTranscript(SERVERS.redis());
+        assertTrue(redis.contains("lpop"), redis);
+        assertEquals(redis, blockedTranscript(SERVERS.cinnabar()));
+    }
 }
