@@ -95,6 +95,8 @@ public final class Client {
     public boolean monitor;
     /** Subscribed to channels or patterns (flag {@code P}); pub/sub sets it. */
     public boolean pubsub;
+    /** Its channels, shard channels and patterns; null when it has none. See {@link PubSub}. */
+    PubSub.Subscriptions subscriptions;
     /** CLIENT NO-EVICT ON (flag {@code e}). */
     public boolean noEvict;
     /** CLIENT NO-TOUCH ON (flag {@code T}): its commands leave the keys' access data alone. */
@@ -244,6 +246,7 @@ public final class Client {
             server.clients().monitors().remove(this);
             monitor = false;
         }
+        server.clients().pubsub().forget(this);
         replyOff = false;
         replySkipNext = false;
         // Redis 7.2 resets NO-TOUCH with the connection; NO-EVICT stays, as in 7.0.

@@ -58,7 +58,9 @@ public final class ClientListFormat {
                 .append(" flags=");
         appendFlags(sb, c);
         sb.append(" db=").append(c.db().id)
-                .append(" sub=0 psub=0 ssub=0")
+                .append(" sub=").append(PubSub.channelCount(c))
+                .append(" psub=").append(PubSub.patternCount(c))
+                .append(" ssub=").append(PubSub.shardCount(c))
                 .append(" multi=").append(c.transaction() == null ? -1 : c.transaction().size())
                 .append(" qbuf=").append(qbuf)
                 .append(" qbuf-free=").append(qbufFree)

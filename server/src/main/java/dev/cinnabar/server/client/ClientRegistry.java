@@ -24,6 +24,7 @@ public final class ClientRegistry {
     private final ClientPause pause = new ClientPause();
     private final BlockedClients blocked = new BlockedClients();
     private final WatchedKeys watched = new WatchedKeys();
+    private final PubSub pubsub = new PubSub();
     private final ReplyBufferSettings replyBuffers = new ReplyBufferSettings();
 
     public void add(Client c) {
@@ -45,6 +46,7 @@ public final class ClientRegistry {
         pause.forget(c);
         blocked.remove(c);
         c.discardTransaction();
+        pubsub.forget(c);
         c.releaseBuffers();
     }
 
@@ -66,6 +68,11 @@ public final class ClientRegistry {
 
     public ClientPause pause() {
         return pause;
+    }
+
+    /** The channel, shard channel and pattern subscriptions; the way messages are published. */
+    public PubSub pubsub() {
+        return pubsub;
     }
 
     /** The clients blocked on keys. */

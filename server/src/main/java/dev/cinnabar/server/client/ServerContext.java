@@ -5,6 +5,7 @@ import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.db.ActiveExpireCycle;
 import dev.cinnabar.server.db.Clock;
 import dev.cinnabar.server.db.Keyspace;
+import dev.cinnabar.server.db.KeyspaceNotifications;
 import dev.cinnabar.server.db.Propagation;
 import dev.cinnabar.server.memory.MemoryAccounting;
 import dev.cinnabar.server.stats.ServerStats;
@@ -43,6 +44,19 @@ public final class ServerContext {
         // A pause keeps the dataset still: nothing expires until it ends (Redis's expireIfNeeded).
         keyspace.expiryPauseCheck(() -> clients.pause().checkTimeout(keyspace.now()));
         keyspace.lazyFree().config(config);
+        keyspace.notifications().config(config);
+        PubSub pubsub = clients.pubsub();
+        keyspace.notifications().sink(new KeyspaceNotifications.Sink() {
+            @Override
+            public void publish(byte[] channel, byte[] message) {
+                pubsub.publish(channel, message);
+            }
+
+            @Override
+            public boolean listening() {
+                return !pubsub.isEmpty();
+            }
+        });
     }
 
     /**
@@ -67,6 +81,7 @@ public final class ServerContext {
     /** Installed by the engine before any client connects. */
     public void control(ServerControl control) {
         this.control = control;
+        clients.pubsub().control(control);
     }
 
     public ServerControl control() {

@@ -27,6 +27,7 @@ public final class CommandFamilies {
             new ZSetAlgebraCommands(),
             new GeoCommands(),
             new TransactionCommands(),
+            new PubSubCommands(),
             new SlowlogCommands(),
             new LatencyCommands(),
             new MemoryCommands(),

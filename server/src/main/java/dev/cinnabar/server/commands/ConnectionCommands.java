@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 /** Connection commands: PING, ECHO, SELECT, QUIT, AUTH, HELLO, RESET. CLIENT is in {@link ClientCommands}. */
 public final class ConnectionCommands implements CommandFamily {
     private static final byte[] PONG = "+PONG\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PONG_WORD = "pong".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] RESET = "+RESET\r\n".getBytes(StandardCharsets.US_ASCII);
 
     static final String WRONGPASS = "WRONGPASS invalid username-password pair or user is disabled.";
@@ -37,7 +38,16 @@ public final class ConnectionCommands implements CommandFamily {
         if (c.argv.count() > 2) {
             throw new CommandError(Errors.arity("ping"));
         }
-        if (c.argv.count() == 2) {
+        if (c.pubsub && c.protocol() == 2) {
+            // The RESP2 subscribed context answers as a message frame would look.
+            c.reply.array(2);
+            c.reply.bulk(PONG_WORD);
+            if (c.argv.count() == 2) {
+                c.reply.bulk(c.argv, 1);
+            } else {
+                c.reply.emptyBulk();
+            }
+        } else if (c.argv.count() == 2) {
             c.reply.bulk(c.argv, 1);
         } else {
             c.reply.raw(PONG);

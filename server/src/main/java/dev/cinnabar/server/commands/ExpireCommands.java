@@ -61,9 +61,11 @@ public final class ExpireCommands implements CommandFamily {
         // past time until the master's DEL arrives.
         if (when <= ks.now() && ks.expiryEnabled()) {
             db.delete(a, 1, LazyFree.Cause.EXPIRE);
+            Notify.arg(c, Notify.GENERIC, "del", 1);
             Rewrites.delete(c, c.server.config().lazyfreeLazyExpire);
         } else {
             db.setExpire(e, when);
+            Notify.arg(c, Notify.GENERIC, "expire", 1);
             // Replicas and the AOF get the absolute time; PEXPIREAT is sent as it came.
             if (relative || seconds) {
                 Rewrites.pexpireat(c, when, 3);
@@ -143,6 +145,11 @@ public final class ExpireCommands implements CommandFamily {
     static void persist(Client c) {
         Db db = c.db();
         Dict.Entry<Object> e = db.writeEntry(c.argv, 1);
-        c.reply.integer(e != null && db.removeExpire(e) ? 1 : 0);
+        if (e != null && db.removeExpire(e)) {
+            Notify.arg(c, Notify.GENERIC, "persist", 1);
+            c.reply.integer(1);
+        } else {
+            c.reply.integer(0);
+        }
     }
 }

@@ -129,7 +129,6 @@ public final class GeoCommands implements CommandFamily {
                 added += (out & ZSetValue.ADDED) != 0 ? 1 : 0;
                 updated += (out & ZSetValue.UPDATED) != 0 ? 1 : 0;
             }
-            // event: zadd
             db.add(a.copy(1), z);
         } else {
             ZSetValue z = (ZSetValue) e.value();
@@ -142,9 +141,12 @@ public final class GeoCommands implements CommandFamily {
                     added += (out & ZSetValue.ADDED) != 0 ? 1 : 0;
                     updated += (out & ZSetValue.UPDATED) != 0 ? 1 : 0;
                 }
-                // event: zadd
                 db.changed(e, before);
             }
+        }
+        if (added + updated > 0) {
+            // GEOADD is ZADD in Redis, event included.
+            Notify.arg(c, Notify.ZSET, "zadd", 1);
         }
         c.changes(added + updated);
         if (added + updated > 0 && c.server.propagation().active()) {
@@ -268,8 +270,9 @@ public final class GeoCommands implements CommandFamily {
         Db db = c.db();
         if (z == null) {
             if (q.storeKey >= 0) {
-                // event: del (when the destination existed)
-                db.delete(c.argv, q.storeKey);
+                if (db.deleteUnchecked(c.argv, q.storeKey)) {
+                    Notify.arg(c, Notify.GENERIC, "del", q.storeKey);
+                }
                 c.reply.integer(0);
             } else {
                 c.reply.emptyArray();
@@ -310,8 +313,9 @@ public final class GeoCommands implements CommandFamily {
             return;
         }
         if (returned == 0) {
-            // event: del (when the destination existed)
-            db.delete(c.argv, q.storeKey);
+            if (db.deleteUnchecked(c.argv, q.storeKey)) {
+                Notify.arg(c, Notify.GENERIC, "del", q.storeKey);
+            }
             c.reply.integer(0);
             return;
         }
@@ -328,8 +332,8 @@ public final class GeoCommands implements CommandFamily {
             total += p.member.length;
         }
         stored.convertToListpackIfNeeded(longest, total, maxEntries, maxValue);
-        // event: geosearchstore (GEOSEARCHSTORE) / georadiusstore (GEORADIUS* STORE)
         db.setKey(c.argv, q.storeKey, stored, false);
+        Notify.arg(c, Notify.ZSET, (flags & GeoQuery.SEARCH) != 0 ? "geosearchstore" : "georadiusstore", q.storeKey);
         c.changes(returned);
         c.reply.integer(returned);
     }

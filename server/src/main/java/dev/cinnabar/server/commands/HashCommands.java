@@ -150,8 +150,8 @@ public final class HashCommands implements CommandFamily {
                 created++;
             }
         }
-        // event: hset
         t.done();
+        Notify.arg(c, Notify.HASH, "hset", 1);
         c.changes((a.count() - 2) / 2);
         if (counting) {
             c.reply.integer(created);
@@ -172,8 +172,8 @@ public final class HashCommands implements CommandFamily {
         Target t = new Target(c, e);
         convertForArguments(c, t.hash, 2, 3);
         set(c, t.hash, 2, 3);
-        // event: hset
         t.done();
+        Notify.arg(c, Notify.HASH, "hset", 1);
         c.reply.integer(1);
     }
 
@@ -204,9 +204,11 @@ public final class HashCommands implements CommandFamily {
             }
         }
         if (deleted > 0) {
-            // event: hdel (and del when the last field went)
             db.changed(e, before);
-            db.deleteIfEmpty(e);
+            Notify.arg(c, Notify.HASH, "hdel", 1);
+            if (db.deleteIfEmpty(e)) {
+                Notify.arg(c, Notify.GENERIC, "del", 1);
+            }
             c.changes(deleted);
         }
         c.reply.integer(deleted);
@@ -237,8 +239,8 @@ public final class HashCommands implements CommandFamily {
         byte[] text = Numbers.toBytes(value);
         Target t = new Target(c, e);
         set(c, t.hash, 2, text, 0, text.length, true);
-        // event: hincrby
         t.done();
+        Notify.arg(c, Notify.HASH, "hincrby", 1);
         c.reply.integer(value);
     }
 
@@ -273,8 +275,8 @@ public final class HashCommands implements CommandFamily {
         byte[] text = sum.toHumanBytes();
         Target t = new Target(c, e);
         set(c, t.hash, 2, text, 0, text.length, true);
-        // event: hincrbyfloat
         t.done();
+        Notify.arg(c, Notify.HASH, "hincrbyfloat", 1);
         c.reply.bulk(text);
         // Propagated as HSET of the value it computed, as Redis does.
         if (c.server.propagation().active()) {

@@ -255,8 +255,11 @@ public final class HashTtlCommands implements CommandFamily {
             }
             c.reply.integer(res);
         }
-        finishWrite(c, e, before, updates + deletions > 0);
-        // event: hexpire (hdel when a field was deleted, and del when the hash went)
+        boolean gone = finishWrite(c, e, before, updates + deletions > 0);
+        // Redis 7.4: hdel when a field went (the hash too: hdel, del), else hexpire.
+        if (updates + deletions > 0) {
+            fieldEvents(c, gone, deletions > 0 ? "hdel" : "hexpire");
+        }
         c.changes(updates + deletions);
         if (updates == 0) {
             c.preventPropagation();
@@ -289,14 +292,26 @@ public final class HashTtlCommands implements CommandFamily {
      * Ends a change bracketed from {@code before}: counted and signalled when {@code changed},
      * else only accounted (a conversion to listpackex); deletes the hash if it is now empty.
      */
-    private static void finishWrite(Client c, Dict.Entry<Object> e, long before, boolean changed) {
+    private static boolean finishWrite(Client c, Dict.Entry<Object> e, long before, boolean changed) {
         Db db = c.db();
         if (changed) {
             db.changed(e, before);
         } else {
             db.resized(e, before);
         }
-        db.deleteIfEmpty(e);
+        return db.deleteIfEmpty(e);
+    }
+
+    /** The events of a field write, in order (a null name is skipped), then del when the hash went. */
+    private static void fieldEvents(Client c, boolean gone, String... events) {
+        for (String ev : events) {
+            if (ev != null) {
+                Notify.arg(c, Notify.HASH, ev, 1);
+            }
+        }
+        if (gone) {
+            Notify.arg(c, Notify.GENERIC, "del", 1);
+        }
     }
 
     // ------------------------------------------------------------------ HTTL
@@ -358,8 +373,10 @@ public final class HashTtlCommands implements CommandFamily {
             }
         }
         if (e != null) {
-            // event: hpersist
             finishWrite(c, e, before, changed);
+            if (changed) {
+                Notify.arg(c, Notify.HASH, "hpersist", 1);
+            }
             c.changes(changed ? 1 : 0);
         }
     }
@@ -400,8 +417,8 @@ public final class HashTtlCommands implements CommandFamily {
             h.delete(a.array(i), a.offset(i), a.length(i));
             deleted++;
         }
-        // event: hdel (hexpired for expired fields, del when the hash went)
-        finishWrite(c, e, before, deleted + expired > 0);
+        boolean gone = finishWrite(c, e, before, deleted + expired > 0);
+        fieldEvents(c, gone, expired > 0 ? "hexpired" : null, deleted > 0 ? "hdel" : null);
         c.changes(deleted);
         // Propagated as HDEL of the fields it deleted (Redis 8.0 sends all the fields given).
         if (deleted > 0 && c.server.propagation().active()) {
@@ -491,8 +508,9 @@ public final class HashTtlCommands implements CommandFamily {
                 }
             }
         }
-        // event: hexpire / hpersist / hdel (hexpired for expired fields, del when the hash went)
-        finishWrite(c, e, before, updated + deleted + expired > 0);
+        boolean gone = finishWrite(c, e, before, updated + deleted + expired > 0);
+        fieldEvents(c, gone, expired > 0 ? "hexpired" : null,
+                deleted > 0 ? "hdel" : updated > 0 ? (persist ? "hpersist" : "hexpire") : null);
         c.changes(updated + deleted);
         if (updated == 0) {
             c.preventPropagation();
@@ -623,7 +641,8 @@ public final class HashTtlCommands implements CommandFamily {
             if (((flags & F_FNX) != 0 && found != 0) || ((flags & F_FXX) != 0 && found != count)) {
                 if (e != null) {
                     // An expired field deleted on the way is the only change.
-                    finishWrite(c, e, before, expired > 0);
+                    boolean gone = finishWrite(c, e, before, expired > 0);
+                    fieldEvents(c, gone, expired > 0 ? "hexpired" : null);
                     c.changes(0);
                 }
                 c.reply.integer(0);
@@ -655,15 +674,19 @@ public final class HashTtlCommands implements CommandFamily {
                 }
             }
         }
-        // event: hset (hexpire, or hdel for a time in the past; del when the hash went)
+        boolean gone;
         if (e == null) {
-            if (h.size() > 0) {
+            gone = h.size() == 0;
+            if (!gone) {
                 db.add(a.copy(1), h);
             }
         } else {
             db.changed(e, before);
-            db.deleteIfEmpty(e);
+            gone = db.deleteIfEmpty(e);
         }
+        // Redis 8.0's order: hexpired fields on the way, hset, then hexpire or hdel, then del.
+        fieldEvents(c, gone && e != null, expired > 0 ? "hexpired" : null, "hset",
+                deleted > 0 ? "hdel" : setExpiry ? "hexpire" : null);
         c.changes(count);
         c.reply.integer(1);
         if (deleted > 0) {

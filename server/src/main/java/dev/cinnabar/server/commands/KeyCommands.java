@@ -5,10 +5,12 @@ import dev.cinnabar.datatypes.Glob;
 import dev.cinnabar.datatypes.value.ValueTypes;
 import dev.cinnabar.protocol.Argv;
 import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.config.KeyspaceEvents;
 import dev.cinnabar.server.command.CommandError;
 import dev.cinnabar.server.db.Db;
 import dev.cinnabar.server.db.LazyFree;
 import dev.cinnabar.server.db.Keyspace;
+import dev.cinnabar.server.db.KeyspaceNotifications;
 import dev.cinnabar.server.exec.CommandHandlers;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -80,6 +82,7 @@ public final class KeyCommands implements CommandFamily {
         int deleted = 0;
         for (int i = 1; i < c.argv.count(); i++) {
             if (db.delete(c.argv, i, cause)) {
+                Notify.arg(c, Notify.GENERIC, "del", i);
                 deleted++;
             }
         }
@@ -146,6 +149,8 @@ public final class KeyCommands implements CommandFamily {
         byte[] srcKey = src.key();
         moveValue(db, a.copy(2), value, meta, when);
         db.delete(srcKey, LazyFree.Cause.MOVED);
+        Notify.arg(c, Notify.GENERIC, "rename_from", 1);
+        Notify.arg(c, Notify.GENERIC, "rename_to", 2);
         c.changes(1); // two keys changed, one change for Redis
         if (nx) {
             c.reply.integer(1);
@@ -170,6 +175,9 @@ public final class KeyCommands implements CommandFamily {
         }
         moveValue(dst, a.copy(1), e.value(), e.meta(), src.expireAt(e.key()));
         src.delete(e.key(), LazyFree.Cause.MOVED);
+        KeyspaceNotifications n = ks.notifications();
+        n.notify(KeyspaceEvents.GENERIC, "move_from", a, 1, src.id);
+        n.notify(KeyspaceEvents.GENERIC, "move_to", a, 1, dst.id);
         c.changes(1);
         c.reply.integer(1);
     }
@@ -220,6 +228,7 @@ public final class KeyCommands implements CommandFamily {
         if (when != -1) {
             dst.setExpire(added, when);
         }
+        c.server.keyspace().notifications().notify(KeyspaceEvents.GENERIC, "copy_to", a, 2, dst.id);
         c.changes(1);
         c.reply.integer(1);
     }

@@ -132,7 +132,7 @@ public final class ListBlockingCommands implements CommandFamily {
                 return true;
             }
             propagate(receiver, db, popArgv(head, key, -1));
-            // event: lpop / rpop (then del when emptied), fired inside popOne
+            // popOne fires lpop / rpop (and del when emptied).
             byte[] v = ListCommands.popOne(receiver, e, head);
             receiver.reply.array(2);
             receiver.reply.bulk(key);
@@ -188,7 +188,7 @@ public final class ListBlockingCommands implements CommandFamily {
                             receiver.reply.error(Errors.WRONG_TYPE);
                             return true;
                         }
-                        // event: lpush / rpush on the destination, lpop / rpop on the source (moveAndReply)
+                        // moveAndReply fires the push's events, then the pop's.
                         ListCommands.moveAndReply(receiver, e, dst, dstKey, 0, dstKey.length, fromHead, toHead);
                         propagate(receiver, db, rpoplpush ? Argv.of(RPOPLPUSH, key, dstKey)
                                 : Argv.of(LMOVE, key, dstKey, fromHead ? LEFT : RIGHT, toHead ? LEFT : RIGHT));

@@ -8,8 +8,10 @@ import dev.cinnabar.datatypes.value.ListValue;
 import dev.cinnabar.protocol.Argv;
 import dev.cinnabar.protocol.ReplyWriter;
 import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.config.KeyspaceEvents;
 import dev.cinnabar.server.command.CommandError;
 import dev.cinnabar.server.db.Db;
+import dev.cinnabar.server.db.KeyspaceNotifications;
 import dev.cinnabar.server.exec.CommandHandlers;
 import java.nio.charset.StandardCharsets;
 
@@ -73,7 +75,6 @@ public final class ListCommands implements CommandFamily {
         Argv a = c.argv;
         Dict.Entry<Object> e = TypedLookup.write(c, 1, ListType.TYPE);
         int n = a.count();
-        // event: lpush / rpush
         if (e == null) {
             if (onlyIfExists) {
                 c.reply.integer(0);
@@ -84,6 +85,7 @@ public final class ListCommands implements CommandFamily {
                 pushArg(l, a, i, head);
             }
             db.add(a.copy(1), l);
+            Notify.arg(c, Notify.LIST, head ? "lpush" : "rpush", 1);
             c.reply.integer(l.size());
         } else {
             ListValue l = (ListValue) e.value();
@@ -92,6 +94,7 @@ public final class ListCommands implements CommandFamily {
                 pushArg(l, a, i, head);
             }
             db.changed(e, before);
+            Notify.arg(c, Notify.LIST, head ? "lpush" : "rpush", 1);
             c.reply.integer(l.size());
         }
         c.changes(n - 2);
@@ -129,7 +132,6 @@ public final class ListCommands implements CommandFamily {
         try (Quicklist.Cursor cur = l.cursorAt(0, true)) {
             while (cur.next()) {
                 if (cur.equalsElement(a.array(3), a.offset(3), a.length(3))) {
-                    // event: linsert
                     cur.insert(a.copy(4), after);
                     inserted = true;
                     break;
@@ -141,6 +143,7 @@ public final class ListCommands implements CommandFamily {
             return;
         }
         db.changed(e, before);
+        Notify.arg(c, Notify.LIST, "linsert", 1);
         c.reply.integer(l.size());
     }
 
@@ -184,13 +187,13 @@ public final class ListCommands implements CommandFamily {
         if (cur == null) {
             throw new CommandError(Errors.OUT_OF_RANGE);
         }
-        // event: lset
         long before = db.beforeChange(e);
         try (cur) {
             cur.next();
             cur.replace(c.argv.copy(3));
         }
         db.changed(e, before);
+        Notify.arg(c, Notify.LIST, "lset", 1);
         c.reply.ok();
     }
 
@@ -230,11 +233,10 @@ public final class ListCommands implements CommandFamily {
      */
     public static byte[] popOne(Client c, Dict.Entry<Object> e, boolean head) {
         Db db = c.db();
-        // event: lpop / rpop (then del when the list is emptied)
         long before = db.beforeChange(e);
         byte[] v = ((Quicklist) e.value()).pop(head);
         db.changed(e, before);
-        db.deleteIfEmpty(e);
+        popped(c, e, head);
         return v;
     }
 
@@ -253,11 +255,18 @@ public final class ListCommands implements CommandFamily {
         // Walking the list may decompress nodes for a moment: measure before it.
         long before = db.beforeChange(e);
         rangeReply(c.reply, l, start, end, !head);
-        // event: lpop / rpop (then del when the list is emptied)
         l.deleteRange(start, n);
         db.changed(e, before);
-        db.deleteIfEmpty(e);
+        popped(c, e, head);
         return n;
+    }
+
+    /** Elements left a list: lpop / rpop, then the key goes with del if it emptied (listElementsRemoved). */
+    private static void popped(Client c, Dict.Entry<Object> e, boolean head) {
+        Notify.key(c, Notify.LIST, head ? "lpop" : "rpop", e.key());
+        if (c.db().deleteIfEmpty(e)) {
+            Notify.key(c, Notify.GENERIC, "del", e.key());
+        }
     }
 
     /**
@@ -406,12 +415,14 @@ public final class ListCommands implements CommandFamily {
             ltrim = start;
             rtrim = llen - end - 1;
         }
-        // event: ltrim (then del when the list is emptied)
         long before = db.beforeChange(e);
         l.deleteRange(0, ltrim);
         l.deleteRange(-rtrim, rtrim);
         db.changed(e, before);
-        db.deleteIfEmpty(e);
+        Notify.arg(c, Notify.LIST, "ltrim", 1);
+        if (db.deleteIfEmpty(e)) {
+            Notify.arg(c, Notify.GENERIC, "del", 1);
+        }
         c.changes(ltrim + rtrim);
         c.reply.ok();
     }
@@ -520,10 +531,12 @@ public final class ListCommands implements CommandFamily {
                 }
             }
         }
-        // event: lrem (when removed), then del when the list is emptied
         if (removed > 0) {
             db.changed(e, before);
-            db.deleteIfEmpty(e);
+            Notify.arg(c, Notify.LIST, "lrem", 1);
+            if (db.deleteIfEmpty(e)) {
+                Notify.arg(c, Notify.GENERIC, "del", 1);
+            }
         }
         c.changes(removed);
         c.reply.integer(removed);
@@ -562,13 +575,17 @@ public final class ListCommands implements CommandFamily {
     public static byte[] moveAndReply(Client c, Dict.Entry<Object> src, Dict.Entry<Object> dst,
             byte[] dstKey, int dstOff, int dstLen, boolean fromHead, boolean toHead) {
         Db db = c.db();
-        // event: lpop / rpop on the source, lpush / rpush on the destination
+        // Redis's order: the push's events on the destination, then the pop's on the source.
         long before = db.beforeChange(src);
         Quicklist from = (Quicklist) src.value();
         byte[] v = from.pop(fromHead);
+        KeyspaceNotifications n = c.server.keyspace().notifications();
+        String push = toHead ? "lpush" : "rpush";
         if (dst == src) {
             from.push(v, toHead);
             db.changed(src, before);
+            Notify.key(c, Notify.LIST, push, src.key());
+            Notify.key(c, Notify.LIST, fromHead ? "lpop" : "rpop", src.key());
         } else {
             db.changed(src, before);
             if (dst == null) {
@@ -580,7 +597,8 @@ public final class ListCommands implements CommandFamily {
                 ((Quicklist) dst.value()).push(v, toHead);
                 db.changed(dst, dstBefore);
             }
-            db.deleteIfEmpty(src);
+            n.notify(KeyspaceEvents.LIST, push, dstKey, dstOff, dstLen, db.id);
+            popped(c, src, fromHead);
         }
         c.reply.bulk(v);
         return v;

@@ -89,8 +89,8 @@ public final class SetCommands implements CommandFamily {
                     added++;
                 }
             }
-            // event: sadd
             db.add(a.copy(1), set);
+            Notify.arg(c, Notify.SET, "sadd", 1);
         } else {
             SetValue set = (SetValue) e.value();
             int first = 2;
@@ -104,8 +104,10 @@ public final class SetCommands implements CommandFamily {
                         added++;
                     }
                 }
-                // event: sadd
                 db.changed(e, before);
+                if (added > 0) {
+                    Notify.arg(c, Notify.SET, "sadd", 1);
+                }
             }
         }
         c.changes(added);
@@ -137,10 +139,11 @@ public final class SetCommands implements CommandFamily {
                     }
                 }
             }
-            // event: srem
             db.changed(e, before);
-            // event: del (when it was the last member)
-            db.deleteIfEmpty(e);
+            Notify.arg(c, Notify.SET, "srem", 1);
+            if (db.deleteIfEmpty(e)) {
+                Notify.arg(c, Notify.GENERIC, "del", 1);
+            }
         }
         c.changes(deleted);
         c.reply.integer(deleted);
@@ -198,15 +201,16 @@ public final class SetCommands implements CommandFamily {
         long before = db.beforeChange(e);
         Object member = set.randomMember(random());
         set.removeMember(member);
-        // event: spop
         db.changed(e, before);
+        Notify.arg(c, Notify.SET, "spop", 1);
         byte[] text = SetValue.bytesOf(member);
         if (c.server.propagation().active()) {
             c.propagateAs(srem(a, text));
         }
         c.reply.bulk(text);
-        // event: del (when it was the last member)
-        db.deleteIfEmpty(e);
+        if (db.deleteIfEmpty(e)) {
+            Notify.arg(c, Notify.GENERIC, "del", 1);
+        }
     }
 
     private static Argv srem(Argv a, byte[] member) {
@@ -230,13 +234,13 @@ public final class SetCommands implements CommandFamily {
         SetValue set = (SetValue) e.value();
         long size = set.size();
         boolean propagate = c.server.propagation().active();
-        // event: spop
+        Notify.arg(c, Notify.SET, "spop", 1);
         if (count >= size) {
             // The whole set, read as SUNION of the one key would read it; the key goes.
             db.lookupRead(a, 1);
             replyMembers(c, copyOf(set, maxIntset(c)));
-            // event: del
             db.delete(a, 1);
+            Notify.arg(c, Notify.GENERIC, "del", 1);
             c.changes(size);
             if (propagate) {
                 Argv p = new Argv(2);
@@ -388,22 +392,23 @@ public final class SetCommands implements CommandFamily {
         long max = maxIntset(c);
         long before = db.beforeChange(src);
         from.remove(m, off, len);
-        // event: srem
         db.changed(src, before);
-        // event: del (when it was the last member)
-        db.deleteIfEmpty(src);
+        Notify.arg(c, Notify.SET, "srem", 1);
+        if (db.deleteIfEmpty(src)) {
+            Notify.arg(c, Notify.GENERIC, "del", 1);
+        }
         if (dst == null) {
             SetValue to = SetValue.forMember(m, off, len);
             to.add(m, off, len, max);
-            // event: sadd
             db.add(a.copy(2), to);
+            Notify.arg(c, Notify.SET, "sadd", 2);
         } else {
             SetValue to = (SetValue) dst.value();
             if (!to.contains(m, off, len)) {
                 long beforeDst = db.beforeChange(dst);
                 to.add(m, off, len, max);
-                // event: sadd
                 db.changed(dst, beforeDst);
+                Notify.arg(c, Notify.SET, "sadd", 2);
             }
         }
         c.reply.integer(1);
@@ -459,8 +464,9 @@ public final class SetCommands implements CommandFamily {
         }
         if (empty) {
             if (dst >= 0) {
-                // event: del (when the destination existed)
-                db.delete(c.argv, dst);
+                if (db.deleteUnchecked(c.argv, dst)) {
+                    Notify.arg(c, Notify.GENERIC, "del", dst);
+                }
                 c.reply.integer(0);
             } else if (cardinalityOnly) {
                 c.reply.integer(0);
@@ -525,13 +531,15 @@ public final class SetCommands implements CommandFamily {
      */
     private static void store(Client c, int dst, SetValue result) {
         if (result.size() > 0) {
-            // event: sinterstore / sunionstore / sdiffstore
             c.db().setKey(c.argv, dst, result, false);
             c.reply.integer(result.size());
+            // sinterstore / sunionstore / sdiffstore: the command's own name.
+            Notify.arg(c, Notify.SET, c.command.fullName, dst);
         } else {
             c.reply.integer(0);
-            // event: del (when the destination existed)
-            c.db().delete(c.argv, dst);
+            if (c.db().deleteUnchecked(c.argv, dst)) {
+                Notify.arg(c, Notify.GENERIC, "del", dst);
+            }
         }
     }
 

@@ -279,12 +279,12 @@ public final class SortCommands implements CommandFamily {
             }
         }
         if (outputlen > 0) {
-            // event: sortstore
             db.setKey(a, storeArg, result, false);
+            // Class 'l' in Redis: the stored result is a list.
+            Notify.arg(c, Notify.LIST, "sortstore", storeArg);
             c.changes(outputlen);
-        } else {
-            // event: del (when the destination existed)
-            db.delete(a, storeArg);
+        } else if (db.deleteUnchecked(a, storeArg)) {
+            Notify.arg(c, Notify.GENERIC, "del", storeArg);
         }
         c.reply.integer(outputlen);
     }

@@ -62,6 +62,7 @@ public final class StringCommands implements CommandFamily {
         Argv a = c.argv;
         if (a.count() == 3) {
             c.db().setStringKey(a, 1, 2, false);
+            Notify.arg(c, Notify.STRING, "set", 1);
             c.reply.ok();
             return;
         }
@@ -110,10 +111,12 @@ public final class StringCommands implements CommandFamily {
         }
         boolean keepTtl = (flags & SetOptions.KEEPTTL) != 0 || expireArg > 0;
         Dict.Entry<Object> e = db.setStringKey(c.argv, 1, valueArg, keepTtl);
+        Notify.arg(c, Notify.STRING, "set", 1);
         if (expireArg > 0) {
             // A time already past is stored as it is; the key then expires on its next access.
             db.setExpire(e, when);
             Rewrites.setPxat(c, valueArg, when);
+            Notify.arg(c, Notify.GENERIC, "expire", 1);
         } else if (get) {
             Rewrites.withoutGet(c);
         }
@@ -142,12 +145,15 @@ public final class StringCommands implements CommandFamily {
         boolean absolute = (flags & (SetOptions.EXAT | SetOptions.PXAT)) != 0;
         if (absolute && when <= c.server.keyspace().now()) {
             db.delete(c.argv, 1, LazyFree.Cause.EXPIRE);
+            Notify.arg(c, Notify.GENERIC, "del", 1);
             Rewrites.delete(c, c.server.config().lazyfreeLazyExpire);
         } else if (expireArg > 0) {
             db.setExpire(db.entry(c.argv, 1), when);
+            Notify.arg(c, Notify.GENERIC, "expire", 1);
             Rewrites.pexpireat(c, when, c.argv.count());
         } else if ((flags & SetOptions.PERSIST) != 0) {
             if (db.removeExpire(db.entry(c.argv, 1))) {
+                Notify.arg(c, Notify.GENERIC, "persist", 1);
                 Rewrites.persist(c);
             }
         }
@@ -162,6 +168,7 @@ public final class StringCommands implements CommandFamily {
         }
         StringValues.reply(c.reply, v);
         db.delete(c.argv, 1, LazyFree.Cause.USER_DEL);
+        Notify.arg(c, Notify.GENERIC, "del", 1);
         Rewrites.delete(c, c.server.config().lazyfreeLazyUserDel);
     }
 
@@ -170,6 +177,7 @@ public final class StringCommands implements CommandFamily {
         Db db = c.db();
         replyOldValue(c);
         db.setStringKey(c.argv, 1, 2, false);
+        Notify.arg(c, Notify.STRING, "set", 1);
         Rewrites.set(c);
     }
 
@@ -224,6 +232,7 @@ public final class StringCommands implements CommandFamily {
         int n = a.count();
         for (int i = 1; i < n; i += 2) {
             db.setStringKey(a, i, i + 1, false);
+            Notify.arg(c, Notify.STRING, "set", i);
         }
         // Redis counts every pair, a key set twice included.
         c.changes((n - 1) / 2);
@@ -237,6 +246,7 @@ public final class StringCommands implements CommandFamily {
         if (e == null) {
             Object v = StringValues.fromArg(a, 2);
             db.setKey(a, 1, v, false);
+            Notify.arg(c, Notify.STRING, "append", 1);
             c.reply.integer(StringType.length(v));
             return;
         }
@@ -246,6 +256,7 @@ public final class StringCommands implements CommandFamily {
         RawString raw = StringType.toRaw(v);
         raw.append(a.array(2), a.offset(2), a.length(2));
         changedInPlace(db, e, raw, bytesBefore);
+        Notify.arg(c, Notify.STRING, "append", 1);
         c.reply.integer(raw.length());
     }
 
@@ -299,6 +310,7 @@ public final class StringCommands implements CommandFamily {
         } else {
             db.replaceValue(e, stored);
         }
+        Notify.arg(c, Notify.STRING, "incrby", 1);
         c.reply.integer(result);
     }
 
@@ -329,6 +341,7 @@ public final class StringCommands implements CommandFamily {
         } else {
             db.setKey(a, 1, text, false);
         }
+        Notify.arg(c, Notify.STRING, "incrbyfloat", 1);
         // Propagated as the value it computed, so a replica need not compute the same digits.
         Rewrites.setKeepTtl(c, text);
         c.reply.bulk(text);
@@ -398,6 +411,7 @@ public final class StringCommands implements CommandFamily {
             raw.setRange((int) offset, a.array(3), a.offset(3), valueLength);
             changedInPlace(db, e, raw, bytesBefore);
         }
+        Notify.arg(c, Notify.STRING, "setrange", 1);
         c.reply.integer(raw.length());
     }
 

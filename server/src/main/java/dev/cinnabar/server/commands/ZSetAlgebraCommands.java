@@ -281,8 +281,9 @@ public final class ZSetAlgebraCommands implements CommandFamily {
     private static void store(Client c, int dst, int op, List<Scored> result) {
         if (result.isEmpty()) {
             c.reply.integer(0);
-            // event: del (when the destination existed)
-            c.db().delete(c.argv, dst);
+            if (c.db().deleteUnchecked(c.argv, dst)) {
+                Notify.arg(c, Notify.GENERIC, "del", dst);
+            }
             return;
         }
         long maxEntries = c.server.config().zsetMaxListpackEntries;
@@ -296,9 +297,10 @@ public final class ZSetAlgebraCommands implements CommandFamily {
             total += s.member.length;
         }
         z.convertToListpackIfNeeded(longest, total, maxEntries, maxValue);
-        // event: zunionstore / zinterstore / zdiffstore
         c.db().setKey(c.argv, dst, z, false);
         c.reply.integer(z.size());
+        // zunionstore / zinterstore / zdiffstore: the command's own name.
+        Notify.arg(c, Notify.ZSET, c.command.fullName, dst);
     }
 
     /** Redis's zunionInterAggregate. */

@@ -222,11 +222,12 @@ public final class ZSetCommands implements CommandFamily {
             score = newScore[0];
         }
         if (e == null) {
-            // event: zadd (zincr with INCR or ZINCRBY)
             db.add(a.copy(1), z);
         } else if (added + updated > 0) {
-            // event: zadd (zincr with INCR or ZINCRBY)
             db.changed(e, before[0]);
+        }
+        if (added + updated > 0) {
+            Notify.arg(c, Notify.ZSET, incr ? "zincr" : "zadd", 1);
         }
         c.changes(added + updated);
         if (incr) {
@@ -269,9 +270,11 @@ public final class ZSetCommands implements CommandFamily {
             }
         }
         if (deleted > 0) {
-            // event: zrem (and del when the last member went)
             db.changed(e, before);
-            db.deleteIfEmpty(e);
+            Notify.arg(c, Notify.ZSET, "zrem", 1);
+            if (db.deleteIfEmpty(e)) {
+                Notify.arg(c, Notify.GENERIC, "del", 1);
+            }
             c.changes(deleted);
         }
         c.reply.integer(deleted);
@@ -335,9 +338,12 @@ public final class ZSetCommands implements CommandFamily {
             deleted = z.removeRangeByLex(lex);
         }
         if (deleted > 0) {
-            // event: zremrangebyrank / zremrangebyscore / zremrangebylex (and del when emptied)
             db.changed(e, before);
-            db.deleteIfEmpty(e);
+            Notify.arg(c, Notify.ZSET, type == RANK ? "zremrangebyrank" : type == SCORE ? "zremrangebyscore"
+                    : "zremrangebylex", 1);
+            if (db.deleteIfEmpty(e)) {
+                Notify.arg(c, Notify.GENERIC, "del", 1);
+            }
             c.changes(deleted);
         }
         c.reply.integer(deleted);
@@ -593,13 +599,14 @@ public final class ZSetCommands implements CommandFamily {
     /** ZRANGESTORE's ending: a non-empty result replaces the destination, an empty one deletes it. */
     private static void finishStore(Client c, ZSetValue result, long count) {
         if (count > 0) {
-            // event: zrangestore
             c.db().setKey(c.argv, 1, result, false);
             c.reply.integer(count);
+            Notify.arg(c, Notify.ZSET, "zrangestore", 1);
         } else {
             c.reply.integer(0);
-            // event: del (when the destination existed)
-            c.db().delete(c.argv, 1);
+            if (c.db().deleteUnchecked(c.argv, 1)) {
+                Notify.arg(c, Notify.GENERIC, "del", 1);
+            }
         }
     }
 

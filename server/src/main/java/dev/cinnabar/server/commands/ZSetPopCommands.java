@@ -9,8 +9,10 @@ import dev.cinnabar.datatypes.value.ZSetValue;
 import dev.cinnabar.protocol.Argv;
 import dev.cinnabar.protocol.ReplyWriter;
 import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.config.KeyspaceEvents;
 import dev.cinnabar.server.command.CommandError;
 import dev.cinnabar.server.db.Db;
+import dev.cinnabar.server.db.KeyspaceNotifications;
 import dev.cinnabar.server.exec.CommandHandlers;
 import java.nio.charset.StandardCharsets;
 
@@ -202,7 +204,6 @@ public final class ZSetPopCommands implements CommandFamily {
         }
         boolean pairs = shape == NESTED || shape == KEY_AND_NESTED;
         long before = db.beforeChange(e);
-        // event: zpopmin / zpopmax
         z.pop(max, n, (member, score) -> {
             if (pairs) {
                 r.array(2);
@@ -211,8 +212,11 @@ public final class ZSetPopCommands implements CommandFamily {
             r.doubleText(Doubles.format17g(score));
         });
         db.changed(e, before);
-        // event: del (when it was the last member)
-        db.deleteIfEmpty(e);
+        KeyspaceNotifications events = c.server.keyspace().notifications();
+        events.notify(KeyspaceEvents.ZSET, max ? "zpopmax" : "zpopmin", key, db.id);
+        if (db.deleteIfEmpty(e)) {
+            events.notify(KeyspaceEvents.GENERIC, "del", key, db.id);
+        }
         return n;
     }
 

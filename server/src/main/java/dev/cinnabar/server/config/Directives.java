@@ -285,7 +285,7 @@ public final class Directives {
         add(new SpecialDirectives.Save()).offValue("");
         add(new SpecialDirectives.ClientOutputBufferLimit()).effect(ACTIVE);
         add(new SpecialDirectives.OomScoreAdjValues()).effect(IGNORED);
-        add(new SpecialDirectives.NotifyKeyspaceEvents());
+        add(new SpecialDirectives.NotifyKeyspaceEvents()).effect(ACTIVE);
         add(new SpecialDirectives.Bind()).effect(ACTIVE).apply(c -> c.hooks.bindChanged(c));
         add(new SpecialDirectives.ReplicaOf());
         add(new SpecialDirectives.LatencyPercentiles()).effect(ACTIVE);

@@ -7,6 +7,7 @@ import dev.cinnabar.datatypes.value.JvmSizes;
 import dev.cinnabar.datatypes.value.StringType;
 import dev.cinnabar.datatypes.value.ValueTypes;
 import dev.cinnabar.protocol.Argv;
+import dev.cinnabar.server.config.KeyspaceEvents;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.TreeSet;
@@ -140,6 +141,7 @@ public final class Db {
         Dict.Entry<Object> e = lookup(key, off, len);
         if (e == null) {
             keyspace.misses++;
+            keyspace.notifications().notify(KeyspaceEvents.KEY_MISS, "keymiss", key, off, len, id);
             return null;
         }
         keyspace.hits++;
@@ -159,6 +161,7 @@ public final class Db {
         Dict.Entry<Object> e = lookup(key, off, len);
         if (e == null) {
             keyspace.misses++;
+            keyspace.notifications().notify(KeyspaceEvents.KEY_MISS, "keymiss", key, off, len, id);
             return null;
         }
         keyspace.hits++;
@@ -425,7 +428,22 @@ public final class Db {
      * {@code cause} decides whether Redis would have freed the value lazily.
      */
     public boolean delete(byte[] key, int off, int len, LazyFree.Cause cause) {
-        Dict.Entry<Object> e = lookup(key, off, len);
+        return delete(lookup(key, off, len), key, off, len, cause);
+    }
+
+    /**
+     * Deletes a key without looking at its TTL first, as Redis's dbDelete does where a command
+     * deletes a destination it never looked up (the STORE forms with an empty result): a key
+     * past its time is deleted as a live one (a {@code del} event, a change), not expired.
+     */
+    public boolean deleteUnchecked(Argv argv, int i) {
+        byte[] key = argv.array(i);
+        int off = argv.offset(i);
+        int len = argv.length(i);
+        return delete(keys.find(key, off, len), key, off, len, LazyFree.Cause.SERVER_DEL);
+    }
+
+    private boolean delete(Dict.Entry<Object> e, byte[] key, int off, int len, LazyFree.Cause cause) {
         if (e == null) {
             return false;
         }
@@ -518,12 +536,17 @@ public final class Db {
         HashValue h = (HashValue) e.value();
         long before = beforeChange(e);
         byte[] key = e.key();
+        boolean any = false;
         for (byte[] f : fields) {
             if (h.delete(f, 0, f.length)) {
                 keyspace.fieldExpired(this, key, f);
+                any = true;
             }
         }
         changed(e, before, false);
+        if (any) {
+            keyspace.notifications().notify(KeyspaceEvents.HASH, "hexpired", key, id);
+        }
         if (h.size() == 0) {
             keyspace.lazyFree().dropped(h, LazyFree.Cause.SERVER_DEL);
             keyspace.beforeWrite(this, key, 0, key.length, h);
@@ -534,6 +557,7 @@ public final class Db {
             fieldExpiries.remove(key);
             bytes -= EntrySizes.keyEntry(key.length) + EntrySizes.value(h);
             keyspace.keyModified(this, key, 0, key.length, e.hash(), false);
+            keyspace.notifications().notify(KeyspaceEvents.GENERIC, "del", key, id);
             return true;
         }
         return false;

@@ -1,6 +1,7 @@
 package dev.cinnabar.server.db;
 
 import dev.cinnabar.protocol.Argv;
+import dev.cinnabar.server.config.KeyspaceEvents;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.function.BooleanSupplier;
@@ -39,6 +40,7 @@ public final class Keyspace {
     /** Says whether CLIENT PAUSE holds expiry back (ending a pause that is over); null: never. */
     private BooleanSupplier expiryPauseCheck;
     private final LazyFree lazyFree = new LazyFree();
+    private final KeyspaceNotifications notifications = new KeyspaceNotifications();
     /** The running command leaves the keys' access data alone (CLIENT NO-TOUCH). */
     private boolean noTouch;
 
@@ -104,6 +106,11 @@ public final class Keyspace {
     /** Which deletions are lazy, and INFO's count of the values freed lazily. */
     public LazyFree lazyFree() {
         return lazyFree;
+    }
+
+    /** Keyspace notifications: where events go and which classes are on. */
+    public KeyspaceNotifications notifications() {
+        return notifications;
     }
 
     /** Set around each command from CLIENT NO-TOUCH; lookups then record no access. */
@@ -218,6 +225,7 @@ public final class Keyspace {
     }
 
     void keyAdded(Db db, byte[] key, int off, int len) {
+        notifications.notify(KeyspaceEvents.NEW, "new", key, off, len, db.id);
         for (KeyspaceObserver o : observers) {
             o.keyAdded(db, key, off, len);
         }
@@ -225,6 +233,7 @@ public final class Keyspace {
 
     /** A key expired: propagated as the DEL (or UNLINK) a replica must apply. */
     void expired(Db db, byte[] key) {
+        notifications.notify(KeyspaceEvents.EXPIRED, "expired", key, db.id);
         expiredKeys++;
         if (propagation.active()) {
             propagation.add(db.id, Argv.of(lazyFree.lazy(LazyFree.Cause.EXPIRE) ? UNLINK : DEL, key));

@@ -95,6 +95,11 @@ public final class Dispatcher {
             reject(c, cmd, "ERR Command not allowed inside a transaction");
             return;
         }
+        if (c.pubsub && c.protocol() == 2 && !SubscribedContext.allows(cmd)) {
+            reject(c, cmd, "ERR Can't execute '" + cmd.fullName + "': only (P|S)SUBSCRIBE / "
+                    + "(P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
+            return;
+        }
         if (c.monitor && cmd.has(CommandFlags.READONLY | CommandFlags.WRITE | CommandFlags.MAY_REPLICATE)) {
             // A monitor counts as a replica in Redis, and replicas may not touch the keyspace.
             reject(c, cmd, "ERR Replica can't interact with the keyspace");
