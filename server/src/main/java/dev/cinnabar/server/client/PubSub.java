@@ -59,25 +59,30 @@ public final class PubSub {
      * nothing. The arrays are not kept.
      */
     public int publish(byte[] channel, byte[] message) {
+        return publish(channel, message, 0, message.length);
+    }
+
+    /** {@link #publish(byte[], byte[])} of a slice of {@code message} (PUBLISH's own argument). */
+    public int publish(byte[] channel, byte[] message, int off, int len) {
         int receivers = 0;
         Subscribers direct = lookup(channels, channel);
         if (direct != null) {
-            receivers += deliver(direct.clients, MESSAGE, null, channel, message);
+            receivers += deliver(direct.clients, MESSAGE, null, channel, message, off, len);
         }
         for (int i = 0; i < patternList.size(); i++) {
             Subscribers p = patternList.get(i);
             byte[] pat = p.name.bytes;
             if (Glob.matches(pat, 0, pat.length, channel, 0, channel.length, false)) {
-                receivers += deliver(p.clients, PMESSAGE, pat, channel, message);
+                receivers += deliver(p.clients, PMESSAGE, pat, channel, message, off, len);
             }
         }
         return receivers;
     }
 
     /** SPUBLISH: to the subscribers of the shard channel only; patterns do not see shard messages. */
-    public int publishShard(byte[] channel, byte[] message) {
+    public int publishShard(byte[] channel, byte[] message, int off, int len) {
         Subscribers direct = lookup(shardChannels, channel);
-        return direct == null ? 0 : deliver(direct.clients, SMESSAGE, null, channel, message);
+        return direct == null ? 0 : deliver(direct.clients, SMESSAGE, null, channel, message, off, len);
     }
 
     /** True when nobody subscribes to any channel or pattern: a publish would reach no one. */
@@ -85,7 +90,8 @@ public final class PubSub {
         return channels.isEmpty() && patterns.isEmpty();
     }
 
-    private int deliver(ArrayList<Client> clients, byte[] kind, byte[] pattern, byte[] channel, byte[] message) {
+    private int deliver(ArrayList<Client> clients, byte[] kind, byte[] pattern, byte[] channel, byte[] message,
+            int off, int len) {
         int n = clients.size();
         for (int i = 0; i < n; i++) {
             Client c = clients.get(i);
@@ -100,7 +106,7 @@ public final class PubSub {
                 w.bulk(pattern);
             }
             w.bulk(channel);
-            w.bulk(message);
+            w.bulk(message, off, len);
         }
         return n;
     }
