@@ -152,9 +152,9 @@ class PubSubClientsIT {
     }
 
     private void lettuce(ProtocolVersion protocol) throws Exception {
-        RedisClient client = RedisClient.create(RedisURI.create("127.0.0.1", server.port()));
+        RedisClient client = RedisClient.create(
+                RedisURI.Builder.redis("127.0.0.1", server.port()).withTimeout(Duration.ofSeconds(10)).build());
         client.setOptions(ClientOptions.builder().protocolVersion(protocol).build());
-        client.setDefaultTimeout(Duration.ofSeconds(10));
         BlockingQueue<String> got = new LinkedBlockingQueue<>();
         try (StatefulRedisPubSubConnection<String, String> sub = client.connectPubSub();
                 StatefulRedisPubSubConnection<String, String> pub = client.connectPubSub()) {
