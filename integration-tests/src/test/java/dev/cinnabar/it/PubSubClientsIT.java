@@ -152,8 +152,12 @@ class PubSubClientsIT {
     }
 
     private void lettuce(ProtocolVersion protocol) throws Exception {
+        lettuce(protocol, server.port());
+    }
+
+    private void lettuce(ProtocolVersion protocol, int port) throws Exception {
         RedisClient client = RedisClient.create(
-                RedisURI.Builder.redis("127.0.0.1", server.port()).withTimeout(Duration.ofSeconds(10)).build());
+                RedisURI.Builder.redis("127.0.0.1", port).withTimeout(Duration.ofSeconds(10)).build());
         client.setOptions(ClientOptions.builder().protocolVersion(protocol).build());
         BlockingQueue<String> got = new LinkedBlockingQueue<>();
         try (StatefulRedisPubSubConnection<String, String> sub = client.connectPubSub();
@@ -207,5 +211,60 @@ class PubSubClientsIT {
     @Test
     void lettuceResp2() throws Exception {
         lettuce(ProtocolVersion.RESP2);
+    }
+
+    /** The other threading shape: replies to other clients cross from the engine to the I/O threads. */
+    @Test
+    void withSeparateIoThreads() throws Exception {
+        try (ServerProcess s = ServerProcess.cinnabar("--io-threads", "3")) {
+            lettuce(ProtocolVersion.RESP3, s.port());
+            lettuce(ProtocolVersion.RESP2, s.port());
+            // Fan-out: every subscriber gets every message, in order.
+            int subscribers = 8;
+            int messages = 500;
+            List<BlockingQueue<String>> queues = new java.util.ArrayList<>();
+            List<Thread> threads = new java.util.ArrayList<>();
+            List<Jedis> conns = new java.util.ArrayList<>();
+            try (Jedis pub = new Jedis(new HostAndPort("127.0.0.1", s.port()),
+                    DefaultJedisClientConfig.builder().timeoutMillis(10_000).build())) {
+                for (int i = 0; i < subscribers; i++) {
+                    BlockingQueue<String> q = new LinkedBlockingQueue<>();
+                    queues.add(q);
+                    Jedis j = new Jedis(new HostAndPort("127.0.0.1", s.port()),
+                            DefaultJedisClientConfig.builder().timeoutMillis(10_000).build());
+                    conns.add(j);
+                    JedisPubSub l = new JedisPubSub() {
+                        @Override
+                        public void onMessage(String channel, String message) {
+                            q.add(message);
+                            if (message.equals("end")) {
+                                unsubscribe();
+                            }
+                        }
+                    };
+                    Thread t = new Thread(() -> j.subscribe(l, "fan"));
+                    t.start();
+                    threads.add(t);
+                }
+                waitForSubscribers(pub, "fan", subscribers);
+                for (int m = 0; m < messages; m++) {
+                    assertEquals(subscribers, pub.publish("fan", Integer.toString(m)));
+                }
+                pub.publish("fan", "end");
+                for (BlockingQueue<String> q : queues) {
+                    for (int m = 0; m < messages; m++) {
+                        assertEquals(Integer.toString(m), q.poll(10, TimeUnit.SECONDS));
+                    }
+                    assertEquals("end", q.poll(10, TimeUnit.SECONDS));
+                }
+                for (Thread t : threads) {
+                    t.join(10_000);
+                }
+            } finally {
+                for (Jedis j : conns) {
+                    j.close();
+                }
+            }
+        }
     }
 }
