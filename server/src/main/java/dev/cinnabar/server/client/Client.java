@@ -126,6 +126,10 @@ public final class Client {
      */
     private BitSet redacted;
 
+    /** Offsets of pub/sub frames written while replies were silenced; see {@link #pushWritten}. */
+    private int[] silencedPushes;
+    private int silencedPushCount;
+
     /** Queued for the end-of-batch flush. */
     public boolean pendingFlush;
 
@@ -245,6 +249,49 @@ public final class Client {
         replySkipNext = false;
         // Redis 7.2 resets NO-TOUCH with the connection; NO-EVICT stays, as in 7.0.
         noTouch = false;
+    }
+
+    /**
+     * A pub/sub frame (a confirmation, a message) went into the reply buffer between offsets
+     * {@code from} and {@code to} while replies are silenced: Redis sends those anyway, so the
+     * silenced command's output keeps them ({@link #keepSilencedPushes}).
+     */
+    public void pushWritten(int from, int to) {
+        if (silencedPushes == null) {
+            silencedPushes = new int[8];
+        } else if (silencedPushCount + 2 > silencedPushes.length) {
+            silencedPushes = java.util.Arrays.copyOf(silencedPushes, silencedPushes.length * 2);
+        }
+        silencedPushes[silencedPushCount++] = from;
+        silencedPushes[silencedPushCount++] = to;
+    }
+
+    /** A command starts: frames recorded before it are sent or gone. */
+    public void forgetSilencedPushes() {
+        silencedPushCount = 0;
+    }
+
+    /**
+     * After a silenced command: moves the pub/sub frames it wrote from offset {@code mark} on
+     * down to {@code mark}, in order, dropping everything else it wrote; returns the new end.
+     */
+    public int keepSilencedPushes(ByteBuf buf, int mark) {
+        int end = mark;
+        for (int i = 0; i < silencedPushCount; i += 2) {
+            int from = silencedPushes[i];
+            int len = silencedPushes[i + 1] - from;
+            if (from < mark || len <= 0 || from + len > buf.writerIndex()) {
+                continue;
+            }
+            if (from != end) {
+                byte[] frame = new byte[len];
+                buf.getBytes(from, frame);
+                buf.setBytes(end, frame);
+            }
+            end += len;
+        }
+        silencedPushCount = 0;
+        return end;
     }
 
     /** True while whatever is written to this client must be dropped (CLIENT REPLY OFF / SKIP). */

@@ -100,6 +100,7 @@ public final class PubSub {
                 continue;
             }
             ReplyWriter w = writer(c);
+            int start = w.buffer() == null ? -1 : w.buffer().writerIndex();
             w.push(pattern == null ? 3 : 4);
             w.bulk(kind);
             if (pattern != null) {
@@ -107,6 +108,9 @@ public final class PubSub {
             }
             w.bulk(channel);
             w.bulk(message, off, len);
+            if (c.repliesSuppressed() && start >= 0) {
+                c.pushWritten(start, w.buffer().writerIndex());
+            }
         }
         return n;
     }
@@ -304,6 +308,7 @@ public final class PubSub {
 
     private void confirm(Client c, byte[] kind, byte[] name, int count) {
         ReplyWriter w = c.reply;
+        int start = w.buffer() == null ? -1 : w.buffer().writerIndex();
         w.push(3);
         w.bulk(kind);
         if (name == null) {
@@ -312,6 +317,9 @@ public final class PubSub {
             w.bulk(name);
         }
         w.integer(count);
+        if (c.repliesSuppressed() && start >= 0) {
+            c.pushWritten(start, w.buffer().writerIndex());
+        }
     }
 
     // ------------------------------------------------------------------ inspection

@@ -180,6 +180,7 @@ final class ClientInput {
     private void execute(Client c) {
         ByteBuf out = c.reply.buffer();
         int mark = out == null ? 0 : out.writerIndex();
+        c.forgetSilencedPushes();
         dispatcher.dispatch(c);
         feedHeldInput(c);
         if (c.isPostponed()) {
@@ -188,7 +189,8 @@ final class ClientInput {
         if (c.repliesSuppressed()) {
             ByteBuf now = c.reply.buffer();
             if (now == out && now != null && now.writerIndex() >= mark) {
-                now.writerIndex(mark);
+                // Pub/sub frames are sent all the same, as Redis's CLIENT_PUSHING lets them through.
+                now.writerIndex(c.keepSilencedPushes(now, mark));
             }
         }
         commandDone(c);

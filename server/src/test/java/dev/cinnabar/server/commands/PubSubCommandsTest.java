@@ -171,6 +171,23 @@ class PubSubCommandsTest {
     }
 
     @Test
+    void replyOffSilencesRepliesButNotPubSubFrames() {
+        assertEquals("", h.call(sub, "CLIENT", "REPLY", "OFF"));
+        assertEquals(frame("subscribe", "a", 1), h.call(sub, "SUBSCRIBE", "a"));
+        assertEquals("", h.call(sub, "PING"));
+        h.call("PUBLISH", "a", "m");
+        assertEquals("*3\r\n$7\r\nmessage\r\n$1\r\na\r\n$1\r\nm\r\n", h.drain(sub));
+        h.call(sub, "RESET");
+        // RESP3: publishing to itself keeps the push and drops the count, as Redis does.
+        h.call(sub, "HELLO", "3");
+        h.call(sub, "SUBSCRIBE", "a");
+        assertEquals("", h.call(sub, "CLIENT", "REPLY", "SKIP"));
+        assertEquals(">3\r\n$7\r\nmessage\r\n$1\r\na\r\n$2\r\nhi\r\n", h.call(sub, "PUBLISH", "a", "hi"));
+        assertEquals(":0\r\n", h.call(sub, "PUBLISH", "b", "x"));
+        assertEquals(push("unsubscribe", "a", 0), h.call(sub, "UNSUBSCRIBE"));
+    }
+
+    @Test
     void ssubscribeInsideMultiIsRefusedWhereSubscribeIsNot() {
         sub.denyBlocking = true;
         assertEquals("-ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client\r\n", h.call(sub, "SSUBSCRIBE", "s"));
