@@ -118,11 +118,14 @@ class PubSubIT {
         compare((port, t) -> {
             try (RawConnection s = new RawConnection(port); RawConnection p = new RawConnection(port)) {
                 t.add(s.call("CLIENT", "SETNAME", "subscriber"));
+                long before = totMem(p.call("CLIENT", "LIST"));
                 s.send("SUBSCRIBE", "a", "b");
                 s.send("PSUBSCRIBE", "c*");
                 s.send("SSUBSCRIBE", "d", "e", "f");
                 read(s, 6, t);
                 String list = p.call("CLIENT", "LIST", "TYPE", "pubsub");
+                // What the subscriptions add to tot-mem (entries, list nodes, table buckets).
+                t.add("tot-mem +" + (totMem(list) - before));
                 Matcher m = Pattern.compile("name=subscriber .*?(flags=\\S+ db=\\d+ sub=\\d+ psub=\\d+ ssub=\\d+ multi=-?\\d+)")
                         .matcher(list);
                 assertTrue(m.find(), list);
@@ -134,6 +137,12 @@ class PubSubIT {
                 t.add(p.call("PUBSUB", "NUMPAT"));
             }
         });
+    }
+
+    private static long totMem(String clientList) {
+        Matcher m = Pattern.compile("name=subscriber .*? tot-mem=(\\d+) ").matcher(clientList);
+        assertTrue(m.find(), clientList);
+        return Long.parseLong(m.group(1));
     }
 
     @Test

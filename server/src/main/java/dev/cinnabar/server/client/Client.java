@@ -97,6 +97,12 @@ public final class Client {
     public boolean pubsub;
     /** Its channels, shard channels and patterns; null when it has none. See {@link PubSub}. */
     PubSub.Subscriptions subscriptions;
+    /**
+     * Buckets of Redis's per-client channel and shard-channel tables, which grow and never
+     * shrink (they count in CLIENT LIST's tot-mem); see {@link PubSub#memoryOverhead}.
+     */
+    int channelBuckets;
+    int shardBuckets;
     /** CLIENT NO-EVICT ON (flag {@code e}). */
     public boolean noEvict;
     /** CLIENT NO-TOUCH ON (flag {@code T}): its commands leave the keys' access data alone. */

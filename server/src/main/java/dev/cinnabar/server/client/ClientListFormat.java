@@ -45,7 +45,7 @@ public final class ClientListFormat {
         long omem = pending - obl;
         long oll = (omem + ClientOutput.REPLY_CHUNK - 1) / ClientOutput.REPLY_CHUNK;
         long totMem = omem + c.decoder.redisQueryBufferAllocation() + CLIENT_OVERHEAD + c.output.bufferSize()
-                + argvMem + 8L * argc;
+                + argvMem + 8L * argc + PubSub.memoryOverhead(c);
         sb.append("id=").append(c.id)
                 .append(" addr=").append(c.remoteAddress)
                 .append(" laddr=").append(c.localAddress)

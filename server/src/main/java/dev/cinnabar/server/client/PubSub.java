@@ -140,6 +140,7 @@ public final class PubSub {
         Name n = new Name(channel);
         if (s.channels.add(n)) {
             add(channels, null, n, c);
+            c.channelBuckets = Math.max(c.channelBuckets, buckets(s.channels.size()));
         }
         confirm(c, SUBSCRIBE, channel, s.count());
     }
@@ -150,6 +151,7 @@ public final class PubSub {
         Name n = new Name(channel);
         if (s.shardChannels.add(n)) {
             add(shardChannels, null, n, c);
+            c.shardBuckets = Math.max(c.shardBuckets, buckets(s.shardChannels.size()));
         }
         confirm(c, SSUBSCRIBE, channel, s.shardChannels.size());
     }
@@ -346,6 +348,27 @@ public final class PubSub {
     public static int shardCount(Client c) {
         Subscriptions s = c.subscriptions;
         return s == null ? 0 : s.shardChannels.size();
+    }
+
+    /**
+     * What Redis's CLIENT LIST adds to {@code tot-mem} for a client's subscriptions
+     * (pubsubMemOverhead): a list node per pattern, a table entry per channel and shard channel,
+     * and a pointer per bucket of the two tables (as large as they ever grew; the growth of an
+     * incremental rehash in progress is not counted).
+     */
+    public static long memoryOverhead(Client c) {
+        long entry = 24;
+        long mem = 8L * (c.channelBuckets + c.shardBuckets);
+        Subscriptions s = c.subscriptions;
+        if (s != null) {
+            mem += entry * (s.patterns.size() + s.channels.size() + s.shardChannels.size());
+        }
+        return mem;
+    }
+
+    /** Buckets of a Redis dict after growing to {@code n} entries: 4 at first, doubling when full. */
+    private static int buckets(int n) {
+        return n <= 4 ? 4 : Integer.highestOneBit(n - 1) << 1;
     }
 
     /** INFO's {@code pubsub_channels}. */

@@ -161,6 +161,31 @@ class PubSubCommandsTest {
         assertTrue(info.contains("pubsub_channels:0\r\npubsub_patterns:0\r\npubsubshard_channels:0\r\n"), info);
     }
 
+    private long totMem(Client c) {
+        String list = h.call("CLIENT", "LIST", "ID", Long.toString(c.id));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(" tot-mem=(\\d+) ").matcher(list);
+        assertTrue(m.find(), list);
+        return Long.parseLong(m.group(1));
+    }
+
+    @Test
+    void totMemCountsTheSubscriptionsAsRedisDoes() {
+        h.call(sub, "CLIENT", "SETNAME", "sub"); // its query buffer as it will be from now on
+        long fresh = totMem(sub);
+        h.call(sub, "SUBSCRIBE", "a");
+        // An entry of 24 bytes and the table's first 4 buckets, as redis-server 7.0.15 shows.
+        assertEquals(fresh + 56, totMem(sub));
+        h.call(sub, "PSUBSCRIBE", "p");
+        assertEquals(fresh + 80, totMem(sub));
+        h.call(sub, "SSUBSCRIBE", "s");
+        assertEquals(fresh + 136, totMem(sub));
+        h.call(sub, "UNSUBSCRIBE");
+        h.call(sub, "PUNSUBSCRIBE");
+        h.call(sub, "SUNSUBSCRIBE");
+        // The tables keep their buckets.
+        assertEquals(fresh + 64, totMem(sub));
+    }
+
     @Test
     void quitLeavesNoSubscription() {
         h.call(sub, "SUBSCRIBE", "a");
