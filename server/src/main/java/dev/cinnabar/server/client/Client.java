@@ -135,6 +135,7 @@ public final class Client {
     /** Offsets of pub/sub frames written while replies were silenced; see {@link #pushWritten}. */
     private int[] silencedPushes;
     private int silencedPushCount;
+    private boolean recordingPushes;
 
     /** Queued for the end-of-batch flush. */
     public boolean pendingFlush;
@@ -263,6 +264,9 @@ public final class Client {
      * silenced command's output keeps them ({@link #keepSilencedPushes}).
      */
     public void pushWritten(int from, int to) {
+        if (!recordingPushes) {
+            return; // not its own command: nothing of its output will be taken back
+        }
         if (silencedPushes == null) {
             silencedPushes = new int[8];
         } else if (silencedPushCount + 2 > silencedPushes.length) {
@@ -272,9 +276,15 @@ public final class Client {
         silencedPushes[silencedPushCount++] = to;
     }
 
-    /** A command starts: frames recorded before it are sent or gone. */
-    public void forgetSilencedPushes() {
-        silencedPushCount = 0;
+    /**
+     * True while the client's own command runs (whose output a silenced client takes back),
+     * false once it returned; starting forgets frames recorded for an earlier command.
+     */
+    public void recordSilencedPushes(boolean on) {
+        if (on) {
+            silencedPushCount = 0;
+        }
+        recordingPushes = on;
     }
 
     /**

@@ -180,8 +180,9 @@ final class ClientInput {
     private void execute(Client c) {
         ByteBuf out = c.reply.buffer();
         int mark = out == null ? 0 : out.writerIndex();
-        c.forgetSilencedPushes();
+        c.recordSilencedPushes(true);
         dispatcher.dispatch(c);
+        c.recordSilencedPushes(false);
         feedHeldInput(c);
         if (c.isPostponed()) {
             return;
