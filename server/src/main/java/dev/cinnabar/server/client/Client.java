@@ -97,6 +97,12 @@ public final class Client {
     public boolean pubsub;
     /** Its channels, shard channels and patterns; null when it has none. See {@link PubSub}. */
     PubSub.Subscriptions subscriptions;
+    /**
+     * Buckets of Redis's per-client channel and shard-channel tables, which grow and never
+     * shrink (they count in CLIENT LIST's tot-mem); see {@link PubSub#memoryOverhead}.
+     */
+    int channelBuckets;
+    int shardBuckets;
     /** CLIENT NO-EVICT ON (flag {@code e}). */
     public boolean noEvict;
     /** CLIENT NO-TOUCH ON (flag {@code T}): its commands leave the keys' access data alone. */
@@ -131,6 +137,11 @@ public final class Client {
      * {@code (redacted)}, such as passwords; null or empty when there are none.
      */
     private BitSet redacted;
+
+    /** Offsets of pub/sub frames written while replies were silenced; see {@link #pushWritten}. */
+    private int[] silencedPushes;
+    private int silencedPushCount;
+    private boolean recordingPushes;
 
     /** Queued for the end-of-batch flush. */
     public boolean pendingFlush;
@@ -290,6 +301,58 @@ public final class Client {
         state &= ~MULTI;
         dirtyCas = false;
         server.clients().watched().unwatchAll(this);
+    }
+
+    /**
+     * A pub/sub frame (a confirmation, a message) went into the reply buffer between offsets
+     * {@code from} and {@code to} while replies are silenced: Redis sends those anyway, so the
+     * silenced command's output keeps them ({@link #keepSilencedPushes}).
+     */
+    public void pushWritten(int from, int to) {
+        if (!recordingPushes) {
+            return; // not its own command: nothing of its output will be taken back
+        }
+        if (silencedPushes == null) {
+            silencedPushes = new int[8];
+        } else if (silencedPushCount + 2 > silencedPushes.length) {
+            silencedPushes = java.util.Arrays.copyOf(silencedPushes, silencedPushes.length * 2);
+        }
+        silencedPushes[silencedPushCount++] = from;
+        silencedPushes[silencedPushCount++] = to;
+    }
+
+    /**
+     * True while the client's own command runs (whose output a silenced client takes back),
+     * false once it returned; starting forgets frames recorded for an earlier command.
+     */
+    public void recordSilencedPushes(boolean on) {
+        if (on) {
+            silencedPushCount = 0;
+        }
+        recordingPushes = on;
+    }
+
+    /**
+     * After a silenced command: moves the pub/sub frames it wrote from offset {@code mark} on
+     * down to {@code mark}, in order, dropping everything else it wrote; returns the new end.
+     */
+    public int keepSilencedPushes(ByteBuf buf, int mark) {
+        int end = mark;
+        for (int i = 0; i < silencedPushCount; i += 2) {
+            int from = silencedPushes[i];
+            int len = silencedPushes[i + 1] - from;
+            if (from < mark || len <= 0 || from + len > buf.writerIndex()) {
+                continue;
+            }
+            if (from != end) {
+                byte[] frame = new byte[len];
+                buf.getBytes(from, frame);
+                buf.setBytes(end, frame);
+            }
+            end += len;
+        }
+        silencedPushCount = 0;
+        return end;
     }
 
     /** True while whatever is written to this client must be dropped (CLIENT REPLY OFF / SKIP). */

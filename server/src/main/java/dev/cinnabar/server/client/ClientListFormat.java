@@ -47,7 +47,7 @@ public final class ClientListFormat {
         Transaction t = c.transaction();
         long multiMem = t == null ? 0 : t.argvBytes();
         long totMem = omem + c.decoder.redisQueryBufferAllocation() + CLIENT_OVERHEAD + c.output.bufferSize()
-                + argvMem + 8L * argc + multiStateOverhead(c, multiMem);
+                + argvMem + 8L * argc + multiStateOverhead(c, multiMem) + PubSub.memoryOverhead(c);
         sb.append("id=").append(c.id)
                 .append(" addr=").append(c.remoteAddress)
                 .append(" laddr=").append(c.localAddress)

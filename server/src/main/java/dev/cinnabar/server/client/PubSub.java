@@ -59,25 +59,30 @@ public final class PubSub {
      * nothing. The arrays are not kept.
      */
     public int publish(byte[] channel, byte[] message) {
+        return publish(channel, message, 0, message.length);
+    }
+
+    /** {@link #publish(byte[], byte[])} of a slice of {@code message} (PUBLISH's own argument). */
+    public int publish(byte[] channel, byte[] message, int off, int len) {
         int receivers = 0;
         Subscribers direct = lookup(channels, channel);
         if (direct != null) {
-            receivers += deliver(direct.clients, MESSAGE, null, channel, message);
+            receivers += deliver(direct.clients, MESSAGE, null, channel, message, off, len);
         }
         for (int i = 0; i < patternList.size(); i++) {
             Subscribers p = patternList.get(i);
             byte[] pat = p.name.bytes;
             if (Glob.matches(pat, 0, pat.length, channel, 0, channel.length, false)) {
-                receivers += deliver(p.clients, PMESSAGE, pat, channel, message);
+                receivers += deliver(p.clients, PMESSAGE, pat, channel, message, off, len);
             }
         }
         return receivers;
     }
 
     /** SPUBLISH: to the subscribers of the shard channel only; patterns do not see shard messages. */
-    public int publishShard(byte[] channel, byte[] message) {
+    public int publishShard(byte[] channel, byte[] message, int off, int len) {
         Subscribers direct = lookup(shardChannels, channel);
-        return direct == null ? 0 : deliver(direct.clients, SMESSAGE, null, channel, message);
+        return direct == null ? 0 : deliver(direct.clients, SMESSAGE, null, channel, message, off, len);
     }
 
     /** True when nobody subscribes to any channel or pattern: a publish would reach no one. */
@@ -85,7 +90,8 @@ public final class PubSub {
         return channels.isEmpty() && patterns.isEmpty();
     }
 
-    private int deliver(ArrayList<Client> clients, byte[] kind, byte[] pattern, byte[] channel, byte[] message) {
+    private int deliver(ArrayList<Client> clients, byte[] kind, byte[] pattern, byte[] channel, byte[] message,
+            int off, int len) {
         int n = clients.size();
         for (int i = 0; i < n; i++) {
             Client c = clients.get(i);
@@ -94,13 +100,17 @@ public final class PubSub {
                 continue;
             }
             ReplyWriter w = writer(c);
+            int start = w.buffer() == null ? -1 : w.buffer().writerIndex();
             w.push(pattern == null ? 3 : 4);
             w.bulk(kind);
             if (pattern != null) {
                 w.bulk(pattern);
             }
             w.bulk(channel);
-            w.bulk(message);
+            w.bulk(message, off, len);
+            if (c.repliesSuppressed() && start >= 0) {
+                c.pushWritten(start, w.buffer().writerIndex());
+            }
         }
         return n;
     }
@@ -130,6 +140,7 @@ public final class PubSub {
         Name n = new Name(channel);
         if (s.channels.add(n)) {
             add(channels, null, n, c);
+            c.channelBuckets = Math.max(c.channelBuckets, buckets(s.channels.size()));
         }
         confirm(c, SUBSCRIBE, channel, s.count());
     }
@@ -140,6 +151,7 @@ public final class PubSub {
         Name n = new Name(channel);
         if (s.shardChannels.add(n)) {
             add(shardChannels, null, n, c);
+            c.shardBuckets = Math.max(c.shardBuckets, buckets(s.shardChannels.size()));
         }
         confirm(c, SSUBSCRIBE, channel, s.shardChannels.size());
     }
@@ -298,6 +310,7 @@ public final class PubSub {
 
     private void confirm(Client c, byte[] kind, byte[] name, int count) {
         ReplyWriter w = c.reply;
+        int start = w.buffer() == null ? -1 : w.buffer().writerIndex();
         w.push(3);
         w.bulk(kind);
         if (name == null) {
@@ -306,6 +319,9 @@ public final class PubSub {
             w.bulk(name);
         }
         w.integer(count);
+        if (c.repliesSuppressed() && start >= 0) {
+            c.pushWritten(start, w.buffer().writerIndex());
+        }
     }
 
     // ------------------------------------------------------------------ inspection
@@ -332,6 +348,27 @@ public final class PubSub {
     public static int shardCount(Client c) {
         Subscriptions s = c.subscriptions;
         return s == null ? 0 : s.shardChannels.size();
+    }
+
+    /**
+     * What Redis's CLIENT LIST adds to {@code tot-mem} for a client's subscriptions
+     * (pubsubMemOverhead): a list node per pattern, a table entry per channel and shard channel,
+     * and a pointer per bucket of the two tables (as large as they ever grew; the growth of an
+     * incremental rehash in progress is not counted).
+     */
+    public static long memoryOverhead(Client c) {
+        long entry = 24;
+        long mem = 8L * (c.channelBuckets + c.shardBuckets);
+        Subscriptions s = c.subscriptions;
+        if (s != null) {
+            mem += entry * (s.patterns.size() + s.channels.size() + s.shardChannels.size());
+        }
+        return mem;
+    }
+
+    /** Buckets of a Redis dict after growing to {@code n} entries: 4 at first, doubling when full. */
+    private static int buckets(int n) {
+        return n <= 4 ? 4 : Integer.highestOneBit(n - 1) << 1;
     }
 
     /** INFO's {@code pubsub_channels}. */

@@ -124,7 +124,8 @@ public final class PubSubCommands implements CommandFamily {
 
     // PUBLISH channel message
     static void publish(Client c) {
-        int receivers = registry(c).publish(c.argv.copy(1), c.argv.copy(2));
+        int receivers = registry(c).publish(c.argv.copy(1), c.argv.array(2), c.argv.offset(2),
+                c.argv.length(2));
         // Replicas get every PUBLISH, as Redis without cluster sends them.
         c.forcePropagation();
         c.reply.integer(receivers);
@@ -132,7 +133,8 @@ public final class PubSubCommands implements CommandFamily {
 
     // SPUBLISH shardchannel message
     static void spublish(Client c) {
-        int receivers = registry(c).publishShard(c.argv.copy(1), c.argv.copy(2));
+        int receivers = registry(c).publishShard(c.argv.copy(1), c.argv.array(2),
+                c.argv.offset(2), c.argv.length(2));
         c.forcePropagation();
         c.reply.integer(receivers);
     }

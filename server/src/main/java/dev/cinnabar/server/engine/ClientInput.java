@@ -180,7 +180,9 @@ final class ClientInput {
     private void execute(Client c) {
         ByteBuf out = c.reply.buffer();
         int mark = out == null ? 0 : out.writerIndex();
+        c.recordSilencedPushes(true);
         dispatcher.dispatch(c);
+        c.recordSilencedPushes(false);
         feedHeldInput(c);
         if (c.isPostponed()) {
             return;
@@ -188,7 +190,8 @@ final class ClientInput {
         if (c.repliesSuppressed()) {
             ByteBuf now = c.reply.buffer();
             if (now == out && now != null && now.writerIndex() >= mark) {
-                now.writerIndex(mark);
+                // Pub/sub frames are sent all the same, as Redis's CLIENT_PUSHING lets them through.
+                now.writerIndex(c.keepSilencedPushes(now, mark));
             }
         }
         commandDone(c);

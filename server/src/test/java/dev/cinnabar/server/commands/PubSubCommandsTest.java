@@ -161,6 +161,31 @@ class PubSubCommandsTest {
         assertTrue(info.contains("pubsub_channels:0\r\npubsub_patterns:0\r\npubsubshard_channels:0\r\n"), info);
     }
 
+    private long totMem(Client c) {
+        String list = h.call("CLIENT", "LIST", "ID", Long.toString(c.id));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(" tot-mem=(\\d+) ").matcher(list);
+        assertTrue(m.find(), list);
+        return Long.parseLong(m.group(1));
+    }
+
+    @Test
+    void totMemCountsTheSubscriptionsAsRedisDoes() {
+        h.call(sub, "CLIENT", "SETNAME", "sub"); // its query buffer as it will be from now on
+        long fresh = totMem(sub);
+        h.call(sub, "SUBSCRIBE", "a");
+        // An entry of 24 bytes and the table's first 4 buckets, as redis-server 7.0.15 shows.
+        assertEquals(fresh + 56, totMem(sub));
+        h.call(sub, "PSUBSCRIBE", "p");
+        assertEquals(fresh + 80, totMem(sub));
+        h.call(sub, "SSUBSCRIBE", "s");
+        assertEquals(fresh + 136, totMem(sub));
+        h.call(sub, "UNSUBSCRIBE");
+        h.call(sub, "PUNSUBSCRIBE");
+        h.call(sub, "SUNSUBSCRIBE");
+        // The tables keep their buckets.
+        assertEquals(fresh + 64, totMem(sub));
+    }
+
     @Test
     void quitLeavesNoSubscription() {
         h.call(sub, "SUBSCRIBE", "a");
@@ -168,6 +193,23 @@ class PubSubCommandsTest {
         // The connection closes once the reply is sent; freeing it drops the subscriptions.
         h.server.clients().remove(sub);
         assertEquals("*2\r\n$1\r\na\r\n:0\r\n", h.call("PUBSUB", "NUMSUB", "a"));
+    }
+
+    @Test
+    void replyOffSilencesRepliesButNotPubSubFrames() {
+        assertEquals("", h.call(sub, "CLIENT", "REPLY", "OFF"));
+        assertEquals(frame("subscribe", "a", 1), h.call(sub, "SUBSCRIBE", "a"));
+        assertEquals("", h.call(sub, "PING"));
+        h.call("PUBLISH", "a", "m");
+        assertEquals("*3\r\n$7\r\nmessage\r\n$1\r\na\r\n$1\r\nm\r\n", h.drain(sub));
+        h.call(sub, "RESET");
+        // RESP3: publishing to itself keeps the push and drops the count, as Redis does.
+        h.call(sub, "HELLO", "3");
+        h.call(sub, "SUBSCRIBE", "a");
+        assertEquals("", h.call(sub, "CLIENT", "REPLY", "SKIP"));
+        assertEquals(">3\r\n$7\r\nmessage\r\n$1\r\na\r\n$2\r\nhi\r\n", h.call(sub, "PUBLISH", "a", "hi"));
+        assertEquals(":0\r\n", h.call(sub, "PUBLISH", "b", "x"));
+        assertEquals(push("unsubscribe", "a", 0), h.call(sub, "UNSUBSCRIBE"));
     }
 
     @Test
