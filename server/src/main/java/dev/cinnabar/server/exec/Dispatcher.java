@@ -312,8 +312,10 @@ public final class Dispatcher {
 
     private void reject(Client c, CommandSpec cmd, String error) {
         cmd.rejectedCalls++;
-        if (c.has(Client.MULTI) && cmd.fullName.equals("exec")) {
-            // Redis's execCommandAbort: the transaction goes, and MONITOR sees the EXEC that ends it.
+        if (cmd.fullName.equals("exec")) {
+            // Redis's execCommandAbort, in or out of MULTI (a refused EXEC outside a transaction
+            // still answers EXECABORT and drops the client's watches): the transaction goes, and
+            // MONITOR sees the EXEC that ends it.
             c.discardTransaction();
             // Redis passes its own texts without their "ERR " prefix; shared ones keep their code.
             c.reply.error("EXECABORT Transaction discarded because of: "
