@@ -432,7 +432,9 @@ class LimitsIT {
         }
         int min = t.group(1) == null ? 0 : Integer.parseInt(t.group(1));
         int sec = t.group(2) == null ? 0 : Integer.parseInt(t.group(2));
-        return min * 60 + sec + 1; // ss rounds down what is left
+        // What is left, rounded down by ss. The kernel arms the timer on a clock tick, so a
+        // fresh connection can show a few milliseconds more than the setting: never a second.
+        return min * 60 + sec;
     }
 
     // ------------------------------------------------------------------ a slow reader
