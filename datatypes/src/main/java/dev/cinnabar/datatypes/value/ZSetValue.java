@@ -518,20 +518,7 @@ public final class ZSetValue implements TypedValue {
             }
             return visited;
         }
-        SkipList zsl = ((Skip) repr).zsl;
-        SkipList.Node n = reverse ? zsl.lastInRange(r) : zsl.firstInRange(r);
-        while (n != null && offset-- > 0) {
-            n = reverse ? n.previous() : n.next();
-        }
-        while (n != null && limit-- != 0) {
-            if (reverse ? !r.aboveMin(n.score()) : !r.belowMax(n.score())) {
-                break;
-            }
-            v.visit(entryOf(member, n.member()), n.score());
-            visited++;
-            n = reverse ? n.previous() : n.next();
-        }
-        return visited;
+        return skipRange(((Skip) repr).zsl, r, reverse, offset, limit, v, member);
     }
 
     /** The member entry after (or before, with {@code reverse}) the one at {@code ep}, or -1. */
@@ -566,13 +553,19 @@ public final class ZSetValue implements TypedValue {
             }
             return visited;
         }
-        SkipList zsl = ((Skip) repr).zsl;
+        return skipRange(((Skip) repr).zsl, r, reverse, offset, limit, v, member);
+    }
+
+    /** The skiplist half of {@link #rangeByScore} and {@link #rangeByLex}: one walk for both. */
+    private static long skipRange(SkipList zsl, SkipList.Range r, boolean reverse, long offset, long limit, Visitor v,
+            Listpack.Entry member) {
         SkipList.Node n = reverse ? zsl.lastInRange(r) : zsl.firstInRange(r);
         while (n != null && offset-- > 0) {
             n = reverse ? n.previous() : n.next();
         }
+        long visited = 0;
         while (n != null && limit-- != 0) {
-            if (reverse ? !r.aboveMin(n.member()) : !r.belowMax(n.member())) {
+            if (reverse ? !r.aboveMin(n) : !r.belowMax(n)) {
                 break;
             }
             v.visit(entryOf(member, n.member()), n.score());
@@ -596,13 +589,7 @@ public final class ZSetValue implements TypedValue {
             }
             return count;
         }
-        SkipList zsl = ((Skip) repr).zsl;
-        SkipList.Node first = zsl.firstInRange(r);
-        if (first == null) {
-            return 0;
-        }
-        SkipList.Node last = zsl.lastInRange(r);
-        return zsl.rank(last.score(), last.member()) - zsl.rank(first.score(), first.member()) + 1;
+        return skipCount(((Skip) repr).zsl, r);
     }
 
     /** How many members are in the range (ZLEXCOUNT). */
@@ -619,7 +606,11 @@ public final class ZSetValue implements TypedValue {
             }
             return count;
         }
-        SkipList zsl = ((Skip) repr).zsl;
+        return skipCount(((Skip) repr).zsl, r);
+    }
+
+    /** The skiplist half of {@link #countByScore} and {@link #countByLex}: ranks of the ends. */
+    private static long skipCount(SkipList zsl, SkipList.Range r) {
         SkipList.Node first = zsl.firstInRange(r);
         if (first == null) {
             return 0;

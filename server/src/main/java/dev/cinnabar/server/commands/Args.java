@@ -54,4 +54,13 @@ public final class Args {
     public static boolean isLong(Argv a, int i) {
         return Numbers.isLong(a.array(i), a.offset(i), a.length(i));
     }
+
+    /** Copies of arguments {@code from} (included) to {@code to} (excluded), to keep past the command. */
+    public static byte[][] copies(Argv a, int from, int to) {
+        byte[][] out = new byte[to - from][];
+        for (int k = from; k < to; k++) {
+            out[k - from] = a.copy(k);
+        }
+        return out;
+    }
 }

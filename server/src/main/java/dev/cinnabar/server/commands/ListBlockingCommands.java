@@ -115,10 +115,7 @@ public final class ListBlockingCommands implements CommandFamily {
             c.reply.nullArray();
             return;
         }
-        byte[][] keys = new byte[to - from][];
-        for (int k = from; k < to; k++) {
-            keys[k - from] = a.copy(k);
-        }
+        byte[][] keys = Args.copies(a, from, to);
         c.server.clients().blocked().block(c, c.db(), keys, deadline, (receiver, db, key) -> {
             Dict.Entry<Object> e = db.writeEntry(key, 0, key.length);
             if (e == null || !ListType.TYPE.holds(e.value())) {
@@ -206,7 +203,8 @@ public final class ListBlockingCommands implements CommandFamily {
         return count < 0 ? Argv.of(head ? LPOP : RPOP, key) : Argv.of(head ? LPOP : RPOP, key, Numbers.toBytes(count));
     }
 
-    private static void propagate(Client c, Db db, Argv command) {
+    /** What a serve of a blocked client amounts to, in the database it was served from. */
+    static void propagate(Client c, Db db, Argv command) {
         if (c.server.propagation().active()) {
             c.server.propagation().add(db.id, command);
         }

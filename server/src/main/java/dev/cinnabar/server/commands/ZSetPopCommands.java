@@ -157,19 +157,14 @@ public final class ZSetPopCommands implements CommandFamily {
             c.reply.nullArray();
             return;
         }
-        byte[][] keys = new byte[to - from][];
-        for (int k = from; k < to; k++) {
-            keys[k - from] = a.copy(k);
-        }
+        byte[][] keys = Args.copies(a, from, to);
         c.server.clients().blocked().block(c, c.db(), keys, deadline, (receiver, db, key) -> {
             Dict.Entry<Object> e = db.writeEntry(key, 0, key.length);
             if (e == null || !ZSetType.TYPE.holds(e.value())) {
                 return false;
             }
             long popped = popAndReply(receiver, db, e, key, max, count == -1 ? 1 : count, shape);
-            if (receiver.server.propagation().active()) {
-                receiver.server.propagation().add(db.id, popArgv(max, key, count == -1 ? -1 : popped));
-            }
+            ListBlockingCommands.propagate(receiver, db, popArgv(max, key, count == -1 ? -1 : popped));
             // Counted, as genericZpopCommand counts each member it pops.
             receiver.changes(popped);
             return true;
