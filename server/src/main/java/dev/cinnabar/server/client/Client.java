@@ -103,6 +103,12 @@ public final class Client {
      */
     int channelBuckets;
     int shardBuckets;
+    /** Client-side caching: {@link Tracking}'s flag bits, 0 while tracking is off. */
+    public int tracking;
+    /** CLIENT TRACKING REDIRECT: the client its invalidations go to, 0 for itself. */
+    public long trackingRedirect;
+    /** Its BCAST prefixes, in byte order; null when it has none. */
+    java.util.TreeSet<byte[]> trackingPrefixes;
     /** CLIENT NO-EVICT ON (flag {@code e}). */
     public boolean noEvict;
     /** CLIENT NO-TOUCH ON (flag {@code T}): its commands leave the keys' access data alone. */
@@ -258,6 +264,7 @@ public final class Client {
             monitor = false;
         }
         server.clients().pubsub().forget(this);
+        server.clients().tracking().disable(this);
         replyOff = false;
         replySkipNext = false;
         // Redis 7.2 resets NO-TOUCH with the connection; NO-EVICT stays, as in 7.0.

@@ -83,7 +83,7 @@ public final class ClientListFormat {
         }
         sb.append(" cmd=").append(c.lastCommand == null ? "NULL" : c.lastCommand.fullName)
                 .append(" user=").append(c.user)
-                .append(" redir=-1")
+                .append(" redir=").append((c.tracking & Tracking.ON) != 0 ? c.trackingRedirect : -1)
                 .append(" resp=").append(c.protocol());
     }
 
@@ -112,6 +112,15 @@ public final class ClientListFormat {
         }
         if (c.has(Client.PAUSED | Client.BLOCKED)) {
             sb.append('b');
+        }
+        if ((c.tracking & Tracking.ON) != 0) {
+            sb.append('t');
+        }
+        if ((c.tracking & Tracking.BROKEN_REDIRECT) != 0) {
+            sb.append('R');
+        }
+        if ((c.tracking & Tracking.BCAST) != 0) {
+            sb.append('B');
         }
         if (c.dirtyCas) {
             sb.append('d');

@@ -25,6 +25,7 @@ public final class ClientRegistry {
     private final BlockedClients blocked = new BlockedClients();
     private final WatchedKeys watched = new WatchedKeys();
     private final PubSub pubsub = new PubSub();
+    private final Tracking tracking = new Tracking(this);
     private final ReplyBufferSettings replyBuffers = new ReplyBufferSettings();
 
     public void add(Client c) {
@@ -47,6 +48,7 @@ public final class ClientRegistry {
         blocked.remove(c);
         c.discardTransaction();
         pubsub.forget(c);
+        tracking.forget(c);
         c.releaseBuffers();
     }
 
@@ -73,6 +75,11 @@ public final class ClientRegistry {
     /** The channel, shard channel and pattern subscriptions; the way messages are published. */
     public PubSub pubsub() {
         return pubsub;
+    }
+
+    /** Client-side caching: the tracking table, BCAST prefixes and invalidation messages. */
+    public Tracking tracking() {
+        return tracking;
     }
 
     /** The clients blocked on keys. */

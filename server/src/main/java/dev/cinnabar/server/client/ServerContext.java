@@ -37,6 +37,7 @@ public final class ServerContext {
         this.keyspace = new Keyspace(config.databases, clock);
         keyspace.addObserver(clients.blocked());
         keyspace.addObserver(clients.watched());
+        keyspace.addObserver(clients.tracking());
         this.activeExpire = new ActiveExpireCycle(keyspace, stats);
         this.memory = new MemoryAccounting(keyspace, clients::memory);
         this.stats.startMillis = clock.millis();
@@ -82,6 +83,7 @@ public final class ServerContext {
     public void control(ServerControl control) {
         this.control = control;
         clients.pubsub().control(control);
+        clients.tracking().control(control);
     }
 
     public ServerControl control() {

@@ -13,7 +13,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * CLIENT subcommands: ID, GETNAME, SETNAME, SETINFO, INFO, LIST, KILL, PAUSE, UNPAUSE, REPLY,
- * NO-EVICT, NO-TOUCH, UNBLOCK, HELP. (Tracking comes with the feature it controls.)
+ * NO-EVICT, NO-TOUCH, UNBLOCK, HELP. The client-side caching ones are in
+ * {@link ClientTrackingCommands}.
  */
 public final class ClientCommands implements CommandFamily {
     private static final String BAD_NAME = "ERR Client names cannot contain spaces, newlines or special characters.";

@@ -9,6 +9,7 @@ public final class CommandFamilies {
     private static final List<CommandFamily> ALL = List.of(
             new ConnectionCommands(),
             new ClientCommands(),
+            new ClientTrackingCommands(),
             new MonitorCommand(),
             new ServerCommands(),
             new ConfigCommands(),

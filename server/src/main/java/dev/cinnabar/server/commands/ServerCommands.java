@@ -28,6 +28,7 @@ public final class ServerCommands implements CommandFamily {
         boolean lazily = flushLazily(c);
         c.changes(c.db().size());
         c.db().flush(lazily);
+        c.server.clients().tracking().invalidateAll();
         // Propagated even when there was nothing to flush, as Redis does.
         c.forcePropagation();
         c.reply.ok();
@@ -42,6 +43,7 @@ public final class ServerCommands implements CommandFamily {
             keys += ks.db(i).size();
             ks.db(i).flush(lazily);
         }
+        c.server.clients().tracking().invalidateAll();
         c.changes(keys);
         c.forcePropagation();
         c.reply.ok();

@@ -9,6 +9,7 @@ import dev.cinnabar.server.client.ClientRegistry;
 import dev.cinnabar.server.client.OutputLimits;
 import dev.cinnabar.server.client.ProtectedMode;
 import dev.cinnabar.server.client.ServerContext;
+import dev.cinnabar.server.client.Tracking;
 import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.exec.Dispatcher;
 import dev.cinnabar.server.log.ServerLog;
@@ -209,6 +210,11 @@ final class ClientInput {
 
     /** Redis's resetClient, for the state that lasts one command: CLIENT REPLY SKIP and redactions. */
     private static void commandDone(Client c) {
+        // CLIENT CACHING lasts one command, or the transaction; any CLIENT subcommand keeps it.
+        if ((c.tracking & Tracking.CACHING) != 0 && !c.has(Client.MULTI)
+                && (c.lastCommand == null || !c.lastCommand.fullName.startsWith("client|"))) {
+            c.tracking &= ~Tracking.CACHING;
+        }
         c.replySkip = false;
         if (c.replySkipNext) {
             c.replySkip = true;

@@ -79,6 +79,7 @@ public final class Engine implements ServerControl {
             BlockedTimeouts.run(server, outputs);
             input.runUnblockedClients();
             server.activeExpire().fast(config.hz, config.activeExpireEffort);
+            server.clients().tracking().broadcast();
             outputs.flush();
         }
 

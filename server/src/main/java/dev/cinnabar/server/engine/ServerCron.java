@@ -55,6 +55,10 @@ final class ServerCron {
         }
         server.memory().cron(server.clock().nanos());
         ClientsCron.run(server, input, outputs);
+        // Also before each command; here so that a lower limit set by CONFIG SET applies on an idle server.
+        if (server.clients().tracking().active()) {
+            server.clients().tracking().limitTable(config.trackingTableMaxKeys);
+        }
         sampleInstantaneousMetrics();
         input.runReleasedClients();
         BlockedTimeouts.run(server, outputs);

@@ -7,6 +7,7 @@ import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.client.ClientPause;
 import dev.cinnabar.server.client.Monitors;
 import dev.cinnabar.server.client.ServerContext;
+import dev.cinnabar.server.client.Tracking;
 import dev.cinnabar.server.command.CommandError;
 import dev.cinnabar.server.command.CommandFlags;
 import dev.cinnabar.server.command.CommandSpec;
@@ -35,6 +36,11 @@ public final class Dispatcher {
     private final CommandTable table;
     private final CommandHandlers handlers;
     private static final byte[] QUEUED = {'Q', 'U', 'E', 'U', 'E', 'D'};
+    /**
+     * Read-only, but what a tracking client reads through them is remembered by the commands
+     * the script runs (as the script's declared keys), not by the script command itself.
+     */
+    private static final java.util.Set<String> READ_ONLY_SCRIPTS = java.util.Set.of("eval_ro", "evalsha_ro", "fcall_ro");
     /**
      * The error count when the last command ended, as Redis's incrCommandStatsOnError keeps it:
      * an EXEC counts as failed only for errors after its last command, which counted its own.
@@ -110,6 +116,10 @@ public final class Dispatcher {
             reject(c, cmd, busy.rejection());
             return;
         }
+        Tracking tracking = server.clients().tracking();
+        if (tracking.active()) {
+            tracking.limitTable(server.config().trackingTableMaxKeys);
+        }
         if (heldByPause(c, cmd)) {
             return;
         }
@@ -156,9 +166,11 @@ public final class Dispatcher {
         Keyspace ks = server.keyspace();
         Propagation propagation = ks.propagation();
         boolean outermost = ks.commandDepth() == 0;
+        Tracking tracking = server.clients().tracking();
         if (outermost) {
             // Commands run by another (EXEC, a script) see the time their caller started at.
             ks.updateTime();
+            tracking.commandStarts(c);
         }
         boolean callerNoTouch = ks.noTouch();
         ks.noTouch(c.noTouch && !cmd.fullName.equals("touch"));
@@ -176,6 +188,10 @@ public final class Dispatcher {
             } catch (CommandError e) {
                 c.reply.error(e.getMessage());
             }
+            if ((c.tracking & (Tracking.ON | Tracking.BCAST)) == Tracking.ON && cmd.has(CommandFlags.READONLY)
+                    && !READ_ONLY_SCRIPTS.contains(cmd.fullName)) {
+                tracking.rememberKeys(c, cmd, c.argv);
+            }
             long changes = c.declaredChanges() >= 0 ? c.declaredChanges() : ks.commandChanges();
             ks.dirty += changes;
             if ((changes > 0 || c.propagationForced()) && !c.propagationPrevented() && propagation.active()) {
@@ -186,6 +202,10 @@ public final class Dispatcher {
             ks.endCommand();
             propagation.endUnit();
             ks.noTouch(callerNoTouch);
+            if (outermost) {
+                // After the reply: a client's own invalidations never split it.
+                tracking.commandEnds();
+            }
         }
         long micros = (server.clock().nanos() - start) / 1000;
         // Failed: it answered an error, or wrote one to another client (CLIENT UNBLOCK ... ERROR),

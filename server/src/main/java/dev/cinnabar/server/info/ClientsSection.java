@@ -35,9 +35,9 @@ final class ClientsSection implements InfoSection {
                 .field("maxclients", server.config().maxClients)
                 .field("client_recent_max_input_buffer", maxInput)
                 .field("client_recent_max_output_buffer", maxOutput)
-                // Clients held by CLIENT PAUSE count as blocked, as in Redis; tracking comes later.
+                // Clients held by CLIENT PAUSE count as blocked, as in Redis.
                 .field("blocked_clients", server.clients().blockedCount())
-                .field("tracking_clients", 0)
+                .field("tracking_clients", server.clients().tracking().clients())
                 .field("clients_in_timeout_table", server.clients().blocked().withDeadline());
     }
 }
