@@ -147,6 +147,11 @@ public final class CinnabarServer implements ConfigHooks, Shutdown.Hooks {
     }
 
     @Override
+    public void maxMemoryChanged(ServerConfig c) {
+        engine.maxMemoryChanged();
+    }
+
+    @Override
     public void accessTrackingChanged(ServerConfig c) {
         engine.server().applyAccessTracking();
     }

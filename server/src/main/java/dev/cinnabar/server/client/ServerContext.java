@@ -7,6 +7,7 @@ import dev.cinnabar.server.db.Clock;
 import dev.cinnabar.server.db.Keyspace;
 import dev.cinnabar.server.db.KeyspaceNotifications;
 import dev.cinnabar.server.db.Propagation;
+import dev.cinnabar.server.memory.Eviction;
 import dev.cinnabar.server.memory.MemoryAccounting;
 import dev.cinnabar.server.stats.ServerStats;
 
@@ -24,6 +25,7 @@ public final class ServerContext {
     private final ServerStats stats = new ServerStats();
     private final ClientRegistry clients = new ClientRegistry();
     private final MemoryAccounting memory;
+    private final Eviction eviction;
     private final ActiveExpireCycle activeExpire;
     private final ServerIds ids = new ServerIds();
     private final BusyState busy = new BusyState();
@@ -40,6 +42,7 @@ public final class ServerContext {
         keyspace.addObserver(clients.tracking());
         this.activeExpire = new ActiveExpireCycle(keyspace, stats);
         this.memory = new MemoryAccounting(keyspace, clients::memory);
+        this.eviction = new Eviction(keyspace, config, stats, memory);
         this.stats.startMillis = clock.millis();
         applyAccessTracking();
         // A pause keeps the dataset still: nothing expires until it ends (Redis's expireIfNeeded).
@@ -117,6 +120,23 @@ public final class ServerContext {
     /** used_memory and the rest of the memory figures. */
     public MemoryAccounting memory() {
         return memory;
+    }
+
+    /** {@code maxmemory} and its eviction policies. */
+    public Eviction eviction() {
+        return eviction;
+    }
+
+    /**
+     * Evicts what {@code maxmemory} requires, when it is safe: not while a long task (a script,
+     * loading) holds the engine, nor while clients are paused (the dataset must stay as it is).
+     * Returns false when the memory is over the limit and nothing more can be evicted.
+     */
+    public boolean evictIfNeeded() {
+        if (config.maxMemory == 0 || busy.active() || clients.pause().active()) {
+            return true;
+        }
+        return eviction.perform() != Eviction.Result.FAIL;
     }
 
     /** The active expiry cycle, which DEBUG SET-ACTIVE-EXPIRE turns off and on. */

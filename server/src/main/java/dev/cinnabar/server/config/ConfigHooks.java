@@ -18,6 +18,10 @@ public interface ConfigHooks {
     default void bindChanged(ServerConfig config) throws ConfigError {
     }
 
+    /** maxmemory changed: a lower limit starts evicting now, in slices. */
+    default void maxMemoryChanged(ServerConfig config) {
+    }
+
     /** maxmemory-policy, lfu-log-factor or lfu-decay-time changed what keys record on access. */
     default void accessTrackingChanged(ServerConfig config) {
     }

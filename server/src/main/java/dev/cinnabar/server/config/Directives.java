@@ -59,7 +59,7 @@ public final class Directives {
         bool("stop-writes-on-bgsave-error", null, MOD, "stopWritesOnBgsaveError", true);
         bool("set-proc-title", null, IMMUTABLE, "setProcTitle", true).effect(IGNORED);
         bool("dynamic-hz", null, MOD, "dynamicHz", true);
-        bool("lazyfree-lazy-eviction", null, MOD, "lazyfreeLazyEviction", false).effect(IGNORED);
+        bool("lazyfree-lazy-eviction", null, MOD, "lazyfreeLazyEviction", false).effect(ACTIVE);
         bool("lazyfree-lazy-expire", null, MOD, "lazyfreeLazyExpire", false).effect(ACTIVE);
         bool("lazyfree-lazy-server-del", null, MOD, "lazyfreeLazyServerDel", false).effect(ACTIVE);
         bool("lazyfree-lazy-user-del", null, MOD, "lazyfreeLazyUserDel", false).effect(ACTIVE);
@@ -138,7 +138,7 @@ public final class Directives {
                 .apply(c -> ServerLog.level(ServerLog.Level.parse(c.logLevel)));
         words("maxmemory-policy", MOD, "maxMemoryPolicy", "noeviction", "volatile-lru", "volatile-lfu",
                 "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction")
-                .apply(c -> c.hooks.accessTrackingChanged(c));
+                .apply(c -> c.hooks.accessTrackingChanged(c)).effect(ACTIVE);
         words("appendfsync", MOD, "appendFsync", "everysec", "everysec", "always", "no");
         add(new EnumDirective("oom-score-adj", null, MOD, "oomScoreAdj", new String[] {"no", "yes", "relative", "absolute"},
                 new int[] {0, 1, 1, 2}, 0, false, null)).effect(IGNORED);
@@ -178,8 +178,8 @@ public final class Directives {
                 .apply(c -> c.hooks.accessTrackingChanged(c));
         num("replica-priority", "slave-priority", MOD, "replicaPriority", SIGNED, INTEGER, 0, INT_MAX, 100);
         num("repl-diskless-sync-delay", null, MOD, "replDisklessSyncDelay", SIGNED, INTEGER, 0, INT_MAX, 5);
-        num("maxmemory-samples", null, MOD, "maxMemorySamples", SIGNED, INTEGER, 1, INT_MAX, 5);
-        num("maxmemory-eviction-tenacity", null, MOD, "maxMemoryEvictionTenacity", SIGNED, INTEGER, 0, 100, 10);
+        num("maxmemory-samples", null, MOD, "maxMemorySamples", SIGNED, INTEGER, 1, INT_MAX, 5).effect(ACTIVE);
+        num("maxmemory-eviction-tenacity", null, MOD, "maxMemoryEvictionTenacity", SIGNED, INTEGER, 0, 100, 10).effect(ACTIVE);
         num("timeout", null, MOD, "timeoutSeconds", SIGNED, INTEGER, 0, INT_MAX, 0).effect(ACTIVE);
         num("replica-announce-port", "slave-announce-port", MOD, "replicaAnnouncePort", SIGNED, INTEGER, 0, 65535, 0);
         num("tcp-backlog", null, IMMUTABLE, "tcpBacklog", SIGNED, INTEGER, 0, INT_MAX, 511).effect(ACTIVE);
@@ -226,7 +226,8 @@ public final class Directives {
         num("repl-backlog-size", null, MOD, "replBacklogSize", SIGNED, MEMORY, 1, LONG_MAX, 1024 * 1024);
 
         // ---- unsigned long long
-        num("maxmemory", null, MOD, "maxMemory", UNSIGNED, MEMORY, 0, ULLONG_MAX, 0);
+        num("maxmemory", null, MOD, "maxMemory", UNSIGNED, MEMORY, 0, ULLONG_MAX, 0)
+                .apply(c -> c.hooks.maxMemoryChanged(c)).effect(ACTIVE);
         num("cluster-link-sendbuf-limit", null, MOD, "clusterLinkSendbufLimit", UNSIGNED, MEMORY, 0, ULLONG_MAX, 0);
 
         // ---- size_t (compared unsigned) and ssize_t

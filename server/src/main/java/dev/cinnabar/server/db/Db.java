@@ -460,6 +460,19 @@ public final class Db {
     }
 
     /**
+     * Evicts a key under maxmemory, as Redis's performEvictions deletes one: the clients
+     * tracking it are told, the {@code evicted} event fires and the deletion is propagated.
+     * True when the key was there.
+     */
+    public boolean evict(byte[] key) {
+        if (!delete(keys.find(key), key, 0, key.length, LazyFree.Cause.EVICTION)) {
+            return false;
+        }
+        keyspace.evicted(this, key);
+        return true;
+    }
+
+    /**
      * Deletes the key of a collection whose last element a command just removed: a collection
      * never stays in the keyspace empty. True when it was deleted.
      */

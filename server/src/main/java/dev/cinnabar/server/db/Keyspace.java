@@ -240,6 +240,14 @@ public final class Keyspace {
         }
     }
 
+    /** A key was evicted: propagated as the DEL (or UNLINK) a replica must apply. */
+    void evicted(Db db, byte[] key) {
+        notifications.notify(KeyspaceEvents.EVICTED, "evicted", key, db.id);
+        if (propagation.active()) {
+            propagation.add(db.id, Argv.of(lazyFree.lazy(LazyFree.Cause.EVICTION) ? UNLINK : DEL, key));
+        }
+    }
+
     /** A hash field expired (Redis 7.4): propagated as the HDEL a replica must apply. */
     void fieldExpired(Db db, byte[] key, byte[] field) {
         if (propagation.active()) {

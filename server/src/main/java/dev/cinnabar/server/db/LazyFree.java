@@ -27,6 +27,8 @@ public final class LazyFree {
         SERVER_DEL,
         /** Expiry, lazy or active (lazyfree-lazy-expire). */
         EXPIRE,
+        /** Eviction under maxmemory (lazyfree-lazy-eviction). */
+        EVICTION,
         /** The value lives on under another key (RENAME, MOVE): nothing is freed. */
         MOVED
     }
@@ -52,6 +54,8 @@ public final class LazyFree {
                 return config.lazyfreeLazyServerDel;
             case EXPIRE:
                 return config.lazyfreeLazyExpire;
+            case EVICTION:
+                return config.lazyfreeLazyEviction;
             default:
                 return false;
         }

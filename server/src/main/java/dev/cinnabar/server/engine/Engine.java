@@ -11,6 +11,7 @@ import dev.cinnabar.server.db.Clock;
 import dev.cinnabar.server.exec.BlockedKeysStep;
 import dev.cinnabar.server.exec.CommandHandlers;
 import dev.cinnabar.server.exec.Dispatcher;
+import dev.cinnabar.server.log.ServerLog;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +36,8 @@ public final class Engine implements ServerControl {
     private final Shutdown shutdown;
     private final AtomicLong nextClientId = new AtomicLong(1);
     private final List<Runnable> shutdownActions = new ArrayList<>();
+    /** An eviction slice is queued: see {@link #continueEviction()}. */
+    private boolean evictionQueued;
 
     public Engine(ServerConfig config, Clock clock) {
         this(config, clock, CommandFamilies.newHandlers());
@@ -80,6 +83,9 @@ public final class Engine implements ServerControl {
             input.runUnblockedClients();
             server.activeExpire().fast(config.hz, config.activeExpireEffort);
             server.clients().tracking().broadcast();
+            if (server.eviction().running()) {
+                continueEviction();
+            }
             outputs.flush();
         }
 
@@ -121,6 +127,41 @@ public final class Engine implements ServerControl {
 
     public boolean inEngineThread() {
         return loop.inEngineThread();
+    }
+
+    /**
+     * CONFIG SET maxmemory: a limit under what is used starts evicting now, as Redis's
+     * updateMaxmemory does, without waiting for the next write. Engine thread.
+     */
+    public void maxMemoryChanged() {
+        ServerConfig config = server.config();
+        long used = server.memory().used();
+        if (config.maxMemory != 0 && config.maxMemory < used) {
+            ServerLog.warning("WARNING: the new maxmemory value set via CONFIG SET (" + Long.toUnsignedString(config.maxMemory)
+                    + ") is smaller than the current memory usage (" + used + "). This will result in key eviction and/or the"
+                    + " inability to accept new write commands depending on the maxmemory-policy.");
+        }
+        continueEviction();
+    }
+
+    /**
+     * Runs one eviction slice as a task of its own, again and again while a slice ends with
+     * memory still over the limit, as Redis's eviction time proc does: clients are served in
+     * between, and an idle server gets back under the limit too.
+     */
+    private void continueEviction() {
+        if (evictionQueued) {
+            return;
+        }
+        evictionQueued = true;
+        submit(s -> {
+            evictionQueued = false;
+            server.evictIfNeeded();
+            if (server.eviction().running()) {
+                continueEviction();
+            }
+            outputs.flush(); // messages to tracking clients
+        });
     }
 
     /** Work to do on the engine thread when it stops, such as a final save. */

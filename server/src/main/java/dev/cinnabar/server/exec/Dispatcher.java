@@ -8,6 +8,7 @@ import dev.cinnabar.server.client.ClientPause;
 import dev.cinnabar.server.client.Monitors;
 import dev.cinnabar.server.client.ServerContext;
 import dev.cinnabar.server.client.Tracking;
+import dev.cinnabar.server.client.Transaction;
 import dev.cinnabar.server.command.CommandError;
 import dev.cinnabar.server.command.CommandFlags;
 import dev.cinnabar.server.command.CommandSpec;
@@ -36,6 +37,7 @@ public final class Dispatcher {
     private final CommandTable table;
     private final CommandHandlers handlers;
     private static final byte[] QUEUED = {'Q', 'U', 'E', 'U', 'E', 'D'};
+    static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
     /**
      * Read-only, but what a tracking client reads through them is remembered by the commands
      * the script runs (as the script's declared keys), not by the script command itself.
@@ -101,6 +103,12 @@ public final class Dispatcher {
             reject(c, cmd, "ERR Command not allowed inside a transaction");
             return;
         }
+        // maxmemory: evict first; refuse what could grow the dataset if that was not enough.
+        if (server.config().maxMemory != 0 && !server.busy().active() && !server.evictIfNeeded()
+                && deniedWhenOutOfMemory(c, cmd)) {
+            reject(c, cmd, OOM);
+            return;
+        }
         if (c.pubsub && c.protocol() == 2 && !SubscribedContext.allows(cmd)) {
             reject(c, cmd, "ERR Can't execute '" + cmd.fullName + "': only (P|S)SUBSCRIBE / "
                     + "(P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
@@ -132,6 +140,21 @@ public final class Dispatcher {
         for (AfterCommandStep step : afterCommand) {
             step.afterCommand(c);
         }
+    }
+
+    /**
+     * Over maxmemory with nothing left to evict, Redis refuses the commands that may grow the
+     * dataset (DENYOOM, or an EXEC with one queued) and, inside MULTI, anything that would be
+     * queued, since a queue can grow without bound; EXEC, DISCARD, QUIT and RESET still work.
+     */
+    private static boolean deniedWhenOutOfMemory(Client c, CommandSpec cmd) {
+        boolean exec = cmd.fullName.equals("exec");
+        Transaction t = c.transaction();
+        if (cmd.has(CommandFlags.DENYOOM) || (exec && t != null && (t.flags() & CommandFlags.DENYOOM) != 0)) {
+            return true;
+        }
+        String n = cmd.fullName;
+        return c.has(Client.MULTI) && !(exec || n.equals("discard") || n.equals("quit") || n.equals("reset"));
     }
 
     /** Inside MULTI every command is queued but those that end or shape the transaction. */

@@ -1,0 +1,271 @@
+package dev.cinnabar.server.memory;
+
+import dev.cinnabar.datatypes.Dict;
+import dev.cinnabar.server.config.ServerConfig;
+import dev.cinnabar.server.db.AccessClock;
+import dev.cinnabar.server.db.Db;
+import dev.cinnabar.server.db.Keyspace;
+import dev.cinnabar.server.stats.ServerStats;
+import java.util.SplittableRandom;
+
+/**
+ * {@code maxmemory}: keys are evicted by {@code maxmemory-policy} until {@code used_memory} is
+ * back under the limit, as Redis's evict.c does it.
+ *
+ * <p>Redis does not find the least recently (or frequently) used key, which would need a list
+ * over all keys: it samples {@code maxmemory-samples} keys of each database and keeps the best
+ * candidates seen so far in a small pool sorted by idleness, so that samples accumulate across
+ * evictions and the choice gets close to true LRU at a fraction of the cost. Keys carry their
+ * access data in 24 bits of their entry ({@link AccessClock}): the LRU clock, or under an LFU
+ * policy a logarithmic counter with its last decrement time. {@code volatile-ttl} ranks by the
+ * nearest expiry, and the random policies take a random key, one database after another.
+ *
+ * <p>An eviction run stops after a time that grows with {@code maxmemory-eviction-tenacity}
+ * even if the memory is not yet down; then it is {@link Result#RUNNING} and the engine calls
+ * {@link #perform} again soon, so lowering {@code maxmemory} by a lot frees memory in slices
+ * rather than in one stall. The caller decides whether evicting is safe now (not while loading,
+ * a script holds the engine, or clients are paused).
+ */
+public final class Eviction {
+    public enum Result {
+        /** Under the limit (or no limit). */
+        OK,
+        /** Over the limit after the time allowed: more runs follow. */
+        RUNNING,
+        /** Over the limit with nothing left to evict, or under {@code noeviction}. */
+        FAIL
+    }
+
+    /** Candidates kept between runs, Redis's EVPOOL_SIZE. */
+    static final int POOL_SIZE = 16;
+    /** Keys evicted between looks at the clock. */
+    private static final int KEYS_PER_CLOCK_CHECK = 16;
+
+    private final Keyspace keyspace;
+    private final ServerConfig config;
+    private final ServerStats stats;
+    private final MemoryAccounting memory;
+    private final SplittableRandom random = new SplittableRandom();
+
+    /** Ascending idleness: the best candidate is the last one present. */
+    private final byte[][] poolKeys = new byte[POOL_SIZE][];
+    private final long[] poolIdle = new long[POOL_SIZE];
+    private final int[] poolDb = new int[POOL_SIZE];
+    @SuppressWarnings("unchecked")
+    private Dict.Entry<?>[] samples = new Dict.Entry[5];
+    /** The database the random policies try first next time. */
+    private int nextDb;
+    private boolean running;
+    /** Since when the memory has been over the limit without a run bringing it back, or 0. */
+    private long exceededSinceNanos;
+    private long exceededTotalNanos;
+
+    public Eviction(Keyspace keyspace, ServerConfig config, ServerStats stats, MemoryAccounting memory) {
+        this.keyspace = keyspace;
+        this.config = config;
+        this.stats = stats;
+        this.memory = memory;
+    }
+
+    /** True when {@code maxmemory} is set and {@code used_memory} is over it. */
+    public boolean overLimit() {
+        return config.maxMemory != 0 && memory.used() > config.maxMemory;
+    }
+
+    /** True while a run stopped by its time limit waits to be continued. */
+    public boolean running() {
+        return running;
+    }
+
+    /**
+     * Evicts keys until {@code used_memory} is under {@code maxmemory}, nothing is left to evict,
+     * or the run's time is up (Redis's performEvictions).
+     */
+    public Result perform() {
+        Result result = evict();
+        long now = System.nanoTime();
+        if (result == Result.OK) {
+            if (exceededSinceNanos != 0) {
+                exceededTotalNanos += now - exceededSinceNanos;
+                exceededSinceNanos = 0;
+            }
+        } else if (exceededSinceNanos == 0) {
+            exceededSinceNanos = now;
+        }
+        return result;
+    }
+
+    private Result evict() {
+        running = false;
+        if (config.maxMemory == 0) {
+            return Result.OK;
+        }
+        long used = memory.used();
+        if (used <= config.maxMemory) {
+            return Result.OK;
+        }
+        String policy = config.maxMemoryPolicy;
+        if (policy.equals("noeviction")) {
+            return Result.FAIL;
+        }
+        long toFree = used - config.maxMemory;
+        long freed = 0;
+        long limitNanos = timeLimitMicros() * 1000;
+        long start = System.nanoTime();
+        boolean allKeys = policy.startsWith("allkeys");
+        boolean randomPolicy = policy.endsWith("random");
+        int evicted = 0;
+        while (freed < toFree) {
+            Db db;
+            byte[] key;
+            if (randomPolicy) {
+                db = null;
+                key = null;
+                for (int i = 0; i < keyspace.count(); i++) {
+                    int j = nextDb = (nextDb + 1) % keyspace.count();
+                    Dict<?> dict = allKeys ? keyspace.db(j).keys() : keyspace.db(j).expires();
+                    Dict.Entry<?> e = dict.randomEntry(random);
+                    if (e != null) {
+                        db = keyspace.db(j);
+                        key = e.key();
+                        break;
+                    }
+                }
+            } else {
+                int at = bestFromPool(allKeys, policy);
+                db = at < 0 ? null : keyspace.db(poolDb[at]);
+                key = at < 0 ? null : poolKeys[at];
+                if (at >= 0) {
+                    poolKeys[at] = null;
+                }
+            }
+            if (key == null) {
+                return Result.FAIL;
+            }
+            long before = memory.used();
+            db.evict(key);
+            freed += before - memory.used();
+            stats.evictedKeys++;
+            evicted++;
+            if (evicted % KEYS_PER_CLOCK_CHECK == 0 && System.nanoTime() - start > limitNanos) {
+                running = true;
+                return Result.RUNNING;
+            }
+        }
+        return Result.OK;
+    }
+
+    /**
+     * Fills the pool from every database's samples until it yields a key that still exists;
+     * returns its slot, or -1 when there are no keys to sample.
+     */
+    private int bestFromPool(boolean allKeys, String policy) {
+        while (true) {
+            long total = 0;
+            for (int i = 0; i < keyspace.count(); i++) {
+                Db db = keyspace.db(i);
+                Dict<?> dict = allKeys ? db.keys() : db.expires();
+                if (dict.size() != 0) {
+                    populate(i, db, dict, policy);
+                    total += dict.size();
+                }
+            }
+            if (total == 0) {
+                return -1;
+            }
+            for (int k = POOL_SIZE - 1; k >= 0; k--) {
+                if (poolKeys[k] == null) {
+                    continue;
+                }
+                Db db = keyspace.db(poolDb[k]);
+                Dict<?> dict = allKeys ? db.keys() : db.expires();
+                if (dict.find(poolKeys[k]) != null) {
+                    return k;
+                }
+                // Deleted since it was sampled: a ghost; try the next best.
+                poolKeys[k] = null;
+            }
+        }
+    }
+
+    /** Redis's evictionPoolPopulate: each sampled key goes in by idleness if it beats the worst. */
+    private void populate(int dbIndex, Db db, Dict<?> dict, String policy) {
+        int want = config.maxMemorySamples;
+        if (samples.length != want) {
+            samples = new Dict.Entry[want];
+        }
+        Dict.Entry<?>[] out = samples;
+        @SuppressWarnings("unchecked")
+        int count = ((Dict<Object>) dict).sample(random, (Dict.Entry<Object>[]) out);
+        AccessClock clock = keyspace.access();
+        boolean ttl = policy.equals("volatile-ttl");
+        boolean lfu = policy.endsWith("lfu");
+        for (int j = 0; j < count; j++) {
+            Dict.Entry<?> e = out[j];
+            long idle;
+            if (ttl) {
+                // Sooner expiry ranks higher.
+                idle = Long.MAX_VALUE - (Long) e.value();
+            } else {
+                Dict.Entry<Object> entry = dict == db.keys() ? (Dict.Entry<Object>) e : db.keys().find(e.key());
+                if (entry == null) {
+                    continue;
+                }
+                idle = lfu ? 255 - clock.frequency(entry.meta()) : clock.idleMillis(entry.meta());
+            }
+            insert(dbIndex, e.key(), idle);
+        }
+    }
+
+    private void insert(int dbIndex, byte[] key, long idle) {
+        int k = 0;
+        while (k < POOL_SIZE && poolKeys[k] != null && poolIdle[k] < idle) {
+            k++;
+        }
+        if (k == 0 && poolKeys[POOL_SIZE - 1] != null) {
+            return; // worse than the worst, and no room
+        }
+        if (k < POOL_SIZE && poolKeys[k] == null) {
+            // an empty slot: nothing to move
+        } else if (poolKeys[POOL_SIZE - 1] == null) {
+            // room on the right: shift right from k
+            System.arraycopy(poolKeys, k, poolKeys, k + 1, POOL_SIZE - k - 1);
+            System.arraycopy(poolIdle, k, poolIdle, k + 1, POOL_SIZE - k - 1);
+            System.arraycopy(poolDb, k, poolDb, k + 1, POOL_SIZE - k - 1);
+        } else {
+            // full: drop the least idle, shifting left up to k-1
+            k--;
+            System.arraycopy(poolKeys, 1, poolKeys, 0, k);
+            System.arraycopy(poolIdle, 1, poolIdle, 0, k);
+            System.arraycopy(poolDb, 1, poolDb, 0, k);
+        }
+        poolKeys[k] = key;
+        poolIdle[k] = idle;
+        poolDb[k] = dbIndex;
+    }
+
+    /**
+     * How long one run may take, from {@code maxmemory-eviction-tenacity}: 50 µs per step up to
+     * 10, then 15% more per step (about two minutes at 99), and no limit at 100.
+     */
+    long timeLimitMicros() {
+        int t = config.maxMemoryEvictionTenacity;
+        if (t <= 10) {
+            return 50L * t;
+        }
+        if (t < 100) {
+            return (long) (500.0 * Math.pow(1.15, t - 10.0));
+        }
+        return Long.MAX_VALUE / 1000;
+    }
+
+    /** INFO {@code total_eviction_exceeded_time}, in milliseconds. */
+    public long exceededTotalMillis() {
+        return (exceededTotalNanos + (exceededSinceNanos == 0 ? 0 : System.nanoTime() - exceededSinceNanos)) / 1_000_000;
+    }
+
+    /** INFO {@code current_eviction_exceeded_time}, in milliseconds. */
+    public long exceededCurrentMillis() {
+        return exceededSinceNanos == 0 ? 0 : (System.nanoTime() - exceededSinceNanos) / 1_000_000;
+    }
+}

@@ -1,0 +1,112 @@
+package dev.cinnabar.server.memory;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cinnabar.server.testing.EngineHarness;
+import org.junit.jupiter.api.Test;
+
+class EvictionTest {
+    private final EngineHarness h = new EngineHarness();
+
+    private int exists(String prefix, int n) {
+        int found = 0;
+        for (int i = 0; i < n; i++) {
+            found += h.call("EXISTS", prefix + i).equals(":1\r\n") ? 1 : 0;
+        }
+        return found;
+    }
+
+    /**
+     * Sets maxmemory so that {@code keys} keys of about the given size must go (half a key of
+     * slack for keys whose names are a byte shorter), with no time limit on a run.
+     */
+    private void squeezeOut(int keys, long bytesPerKey) {
+        h.config.maxMemoryEvictionTenacity = 100;
+        h.config.maxMemory = h.server.memory().used() - keys * bytesPerKey + bytesPerKey / 2;
+    }
+
+    @Test
+    void lruEvictsTheKeysIdleLongest() {
+        h.call("CONFIG", "SET", "maxmemory-policy", "allkeys-lru");
+        h.call("CONFIG", "SET", "maxmemory-samples", "20");
+        long before = h.server.memory().used();
+        for (int i = 0; i < 50; i++) {
+            h.call("SET", "old" + i, "x".repeat(100));
+        }
+        long perKey = (h.server.memory().used() - before) / 50;
+        h.clock.advance(10_000);
+        for (int i = 0; i < 50; i++) {
+            h.call("SET", "new" + i, "x".repeat(100));
+        }
+        squeezeOut(30, perKey);
+        assertEquals("+PONG\r\n", h.call("PING"));
+        assertTrue(h.server.memory().used() <= h.config.maxMemory);
+        // Twenty samples of a hundred keys find the old ones: only old keys go.
+        assertEquals(50, exists("new", 50));
+        assertTrue(exists("old", 50) <= 21, "old keys left: " + exists("old", 50));
+        assertEquals(h.server.stats().evictedKeys, 100 - Long.parseLong(h.call("DBSIZE").substring(1).strip()));
+    }
+
+    @Test
+    void volatileTtlEvictsTheNearestExpiry() {
+        h.call("CONFIG", "SET", "maxmemory-policy", "volatile-ttl");
+        h.call("CONFIG", "SET", "maxmemory-samples", "20");
+        long before = h.server.memory().used();
+        for (int i = 0; i < 20; i++) {
+            h.call("SET", "k" + i, "x".repeat(100), "EX", Integer.toString(1000 + i));
+        }
+        long perKey = (h.server.memory().used() - before) / 20;
+        squeezeOut(5, perKey);
+        h.call("PING");
+        for (int i = 0; i < 20; i++) {
+            String exists = h.call("EXISTS", "k" + i);
+            assertEquals(i < 5 ? ":0\r\n" : ":1\r\n", exists, "k" + i);
+        }
+    }
+
+    @Test
+    void noevictionRefusesWritesButServesReadsAndDeletes() {
+        h.call("SET", "a", "1");
+        h.config.maxMemory = 1;
+        assertEquals("-OOM command not allowed when used memory > 'maxmemory'.\r\n", h.call("SET", "b", "1"));
+        assertEquals("$1\r\n1\r\n", h.call("GET", "a"));
+        assertEquals(":1\r\n", h.call("DEL", "a"));
+        assertEquals("+OK\r\n", h.call("MULTI"));
+        assertEquals("-OOM command not allowed when used memory > 'maxmemory'.\r\n", h.call("GET", "a"));
+        assertEquals("-EXECABORT Transaction discarded because of previous errors.\r\n", h.call("EXEC"));
+        assertEquals(0, h.server.stats().evictedKeys);
+    }
+
+    @Test
+    void aRunStopsAtItsTimeLimitAndIsContinued() {
+        h.call("CONFIG", "SET", "maxmemory-policy", "allkeys-random");
+        h.call("CONFIG", "SET", "maxmemory-eviction-tenacity", "0");
+        for (int i = 0; i < 200; i++) {
+            h.call("SET", "k" + i, "v");
+        }
+        h.config.maxMemory = 1;
+        // No time allowed: each run evicts its sixteen keys and reports that it is not done.
+        assertEquals(Eviction.Result.RUNNING, h.server.eviction().perform());
+        assertEquals(16, h.server.stats().evictedKeys);
+        assertTrue(h.server.eviction().running());
+        while (h.server.eviction().perform() == Eviction.Result.RUNNING) {
+            // continued, as the engine does between other work
+        }
+        assertEquals(200, h.server.stats().evictedKeys);
+        assertEquals(Eviction.Result.FAIL, h.server.eviction().perform());
+    }
+
+    @Test
+    void tenacityGivesEachRunMoreTime() {
+        Eviction e = h.server.eviction();
+        h.config.maxMemoryEvictionTenacity = 0;
+        assertEquals(0, e.timeLimitMicros());
+        h.config.maxMemoryEvictionTenacity = 10;
+        assertEquals(500, e.timeLimitMicros());
+        h.config.maxMemoryEvictionTenacity = 11;
+        assertEquals(575, e.timeLimitMicros());
+        h.config.maxMemoryEvictionTenacity = 99;
+        assertTrue(e.timeLimitMicros() > 100_000_000L);
+    }
+}
