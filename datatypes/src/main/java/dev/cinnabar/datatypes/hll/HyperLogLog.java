@@ -197,8 +197,12 @@ public final class HyperLogLog {
         return (op & 0x3f) + 1;
     }
 
+    /**
+     * An XZERO opcode's run. Its second byte is read even past the value's end, as Redis reads
+     * it from the string's terminator (or whatever a corrupt value's update left there).
+     */
     private static int xzeroLen(byte[] b, int p, int end) {
-        int second = p + 1 < end ? b[p + 1] & 0xff : 0;
+        int second = p + 1 < b.length ? b[p + 1] & 0xff : 0;
         return (((b[p] & 0x3f) << 8) | second) + 1;
     }
 
@@ -345,11 +349,13 @@ public final class HyperLogLog {
             if (delta != 0 && next != -1) {
                 System.arraycopy(b, next, b, next + delta, end - next);
             }
+            end += delta;
+            s.setLength(end);
+            terminate(b, end);
+            // Written after the terminator, as Redis does: a corrupt value's sequence may pass it.
             for (int k = 0; k < n; k++) {
                 b[p + k] = (byte) (seq >>> (8 * k));
             }
-            end += delta;
-            s.setLength(end);
         }
         // Merge runs of equal values next to the change, looking at a few opcodes from prev.
         p = prev >= 0 ? prev : HEADER;
@@ -370,9 +376,10 @@ public final class HyperLogLog {
                     int len = valLen(o) + valLen(b[p + 1] & 0xff);
                     if (len <= VAL_MAX_LEN) {
                         setVal(b, p + 1, v1, len);
-                        System.arraycopy(b, p + 1, b, p, end - p - 1);
+                        System.arraycopy(b, p + 1, b, p, end < b.length ? end - p : end - p - 1);
                         end--;
                         s.setLength(end);
+                        terminate(b, end);
                         continue;
                     }
                 }
@@ -381,6 +388,13 @@ public final class HyperLogLog {
         }
         invalidateCache(b);
         return 1;
+    }
+
+    /** The byte just past the value reads as Redis's string terminator, 0, when the array has it. */
+    private static void terminate(byte[] b, int end) {
+        if (end < b.length) {
+            b[end] = 0;
+        }
     }
 
     private static int promote(RawString s, int index, int count) {
