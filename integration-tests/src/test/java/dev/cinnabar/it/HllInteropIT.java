@@ -106,6 +106,26 @@ class HllInteropIT {
         }
     }
 
+    /**
+     * A sparse body whose runs cover more than the 16384 registers: full runs of zeros, then a
+     * run of any kind. Redis's fix for CVE-2025-32023 rejects these in every reader.
+     */
+    private static byte[] overrun(Random random, byte[] base) {
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        body.write(base, 0, 16);
+        int xzeros = 1 + random.nextInt(3);
+        for (int k = 0; k < xzeros; k++) {
+            body.write(0x7f);
+            body.write(0xff);
+        }
+        int kind = random.nextInt(3);
+        body.write(kind == 0 ? random.nextInt(64) : kind == 1 ? 0x40 | random.nextInt(64) : 0x80 | random.nextInt(128));
+        if (kind == 1) {
+            body.write(random.nextInt(256));
+        }
+        return body.toByteArray();
+    }
+
     @Test
     void corruptValuesGetTheSameErrors() throws IOException {
         Random random = new Random(9);
@@ -125,6 +145,9 @@ class HllInteropIT {
                 }
                 if (random.nextInt(4) == 0) {
                     v = java.util.Arrays.copyOf(v, 16 + random.nextInt(v.length - 15));
+                }
+                if (i % 10 == 0) {
+                    v = overrun(random, base);
                 }
                 for (RawConnection c : List.of(redis, cin)) {
                     assertEquals("+OK\r\n", setValue(c, "bad", v));

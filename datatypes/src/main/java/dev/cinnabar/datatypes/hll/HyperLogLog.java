@@ -422,23 +422,22 @@ public final class HyperLogLog {
         int end = s.length();
         while (p < end) {
             int op = b[p] & 0xff;
-            if (isZero(op)) {
-                idx += zeroLen(op);
-                p++;
-            } else if (isXZero(op)) {
-                idx += xzeroLen(b, p, end);
-                p += 2;
-            } else {
-                int runlen = valLen(op);
+            int runlen = isZero(op) ? zeroLen(op) : isXZero(op) ? xzeroLen(b, p, end) : valLen(op);
+            if (runlen + idx > REGISTERS) {
+                // A run past the last register: corrupt (the check the CVE-2025-32023 fix added
+                // for every opcode, which the redis-server 7.0.15 we follow carries).
+                return false;
+            }
+            if (isVal(op)) {
                 int regval = valValue(op);
-                if (runlen + idx > REGISTERS) {
-                    break;
-                }
                 while (runlen-- > 0) {
                     denseSet(dense, HEADER, idx, regval);
                     idx++;
                 }
                 p++;
+            } else {
+                idx += runlen;
+                p += isXZero(op) ? 2 : 1;
             }
         }
         if (idx != REGISTERS) {
@@ -468,18 +467,12 @@ public final class HyperLogLog {
         int p = HEADER;
         while (p < len) {
             int op = b[p] & 0xff;
-            if (isZero(op)) {
-                i += zeroLen(op);
-                p++;
-            } else if (isXZero(op)) {
-                i += xzeroLen(b, p, len);
-                p += 2;
-            } else {
-                int runlen = valLen(op);
+            int runlen = isZero(op) ? zeroLen(op) : isXZero(op) ? xzeroLen(b, p, len) : valLen(op);
+            if (runlen + i > REGISTERS) {
+                return false;
+            }
+            if (isVal(op)) {
                 int regval = valValue(op);
-                if (runlen + i > REGISTERS) {
-                    break;
-                }
                 while (runlen-- > 0) {
                     if (regval > max[i]) {
                         max[i] = (byte) regval;
@@ -487,6 +480,9 @@ public final class HyperLogLog {
                     i++;
                 }
                 p++;
+            } else {
+                i += runlen;
+                p += isXZero(op) ? 2 : 1;
             }
         }
         return i == REGISTERS;
