@@ -214,14 +214,11 @@ public final class HyperLogLogCommands implements CommandFamily {
         Object old = e.value();
         long before = db.beforeChange(e);
         RawString raw = StringType.toRaw(old);
-        int argc = a.count();
+        // The arity (exactly 3) is the dispatcher's: no subcommand takes more.
         String sub = a.cString(1);
         boolean converted = false;
         try {
             if (a.is(1, "getreg")) {
-                if (argc != 3) {
-                    throw arity(sub);
-                }
                 if (HyperLogLog.encoding(raw.array()) == HyperLogLog.SPARSE) {
                     if (!HyperLogLog.sparseToDense(raw)) {
                         throw new CommandError(CORRUPT);
@@ -234,22 +231,13 @@ public final class HyperLogLogCommands implements CommandFamily {
                     c.reply.integer(HyperLogLog.denseGet(b, HyperLogLog.HEADER, j));
                 }
             } else if (a.is(1, "decode")) {
-                if (argc != 3) {
-                    throw arity(sub);
-                }
                 if (HyperLogLog.encoding(raw.array()) != HyperLogLog.SPARSE) {
                     throw new CommandError("ERR HLL encoding is not sparse");
                 }
                 c.reply.bulk(HyperLogLog.decode(raw.array(), raw.length()).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             } else if (a.is(1, "encoding")) {
-                if (argc != 3) {
-                    throw arity(sub);
-                }
                 c.reply.simple(HyperLogLog.encoding(raw.array()) == HyperLogLog.DENSE ? "dense" : "sparse");
             } else if (a.is(1, "todense")) {
-                if (argc != 3) {
-                    throw arity(sub);
-                }
                 if (HyperLogLog.encoding(raw.array()) == HyperLogLog.SPARSE) {
                     if (!HyperLogLog.sparseToDense(raw)) {
                         throw new CommandError(CORRUPT);
@@ -267,10 +255,6 @@ public final class HyperLogLogCommands implements CommandFamily {
             BitmapCommands.finishEdit(db, e, old, raw, before, false);
         }
         c.changes(converted ? 1 : 0);
-    }
-
-    private static CommandError arity(String sub) {
-        return new CommandError("ERR Wrong number of arguments for the '" + sub + "' subcommand");
     }
 
     // PFSELFTEST
