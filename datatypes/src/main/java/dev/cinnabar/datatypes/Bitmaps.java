@@ -1,10 +1,16 @@
 package dev.cinnabar.datatypes;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * Bit counting and searching over a byte range, with Redis's bit order: bit 0 is the most
  * significant bit of the first byte.
  */
 public final class Bitmaps {
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
     private Bitmaps() {
     }
 
@@ -14,7 +20,7 @@ public final class Bitmaps {
         int i = off;
         int end = off + len;
         for (; i + 8 <= end; i += 8) {
-            n += Long.bitCount(Bytes.longLE(b, i));
+            n += Long.bitCount((long) LONG_LE.get(b, i));
         }
         for (; i < end; i++) {
             n += Integer.bitCount(b[i] & 0xff);
