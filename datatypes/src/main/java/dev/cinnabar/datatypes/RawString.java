@@ -69,6 +69,25 @@ public final class RawString {
         }
     }
 
+    /** Makes room for {@code extra} more bytes past the end, growing as {@link #append} does (Redis's sdsMakeRoomFor). */
+    public void reserve(int extra) {
+        ensureCapacity(length + extra);
+    }
+
+    /** Sets the length within the capacity; bytes past the old end must have been written by the caller. */
+    public void setLength(int newLength) {
+        if (newLength < 0 || newLength > bytes.length) {
+            throw new IllegalArgumentException("length " + newLength + " past capacity " + bytes.length);
+        }
+        length = newLength;
+    }
+
+    /** Takes {@code array} as the new contents, all of it the value (a representation rebuilt at its exact size). */
+    public void replace(byte[] array) {
+        bytes = array;
+        length = array.length;
+    }
+
     private void ensureCapacity(int needed) {
         if (needed <= bytes.length) {
             return;

@@ -43,4 +43,29 @@ class RawStringTest {
         r.extendTo(3);
         assertEquals(5, r.length());
     }
+
+    @Test
+    void reserveSetLengthAndReplace() {
+        RawString r = new RawString(b("abc"));
+        assertEquals(3, r.capacity());
+        r.reserve(3);
+        assertEquals(12, r.capacity(), "grown as APPEND grows: twice what is needed");
+        assertEquals(3, r.length());
+        r.array()[3] = 'd';
+        r.setLength(4);
+        assertArrayEquals(b("abcd"), r.toBytes());
+        r.setLength(2);
+        assertArrayEquals(b("ab"), r.toBytes());
+        byte[] other = b("xyz");
+        r.replace(other);
+        assertEquals(3, r.length());
+        assertEquals(3, r.capacity());
+        assertTrue(r.array() == other);
+        try {
+            r.setLength(4);
+            throw new AssertionError("a length past the capacity was accepted");
+        } catch (IllegalArgumentException expected) {
+            // refused
+        }
+    }
 }

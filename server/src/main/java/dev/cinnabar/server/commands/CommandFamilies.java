@@ -27,6 +27,8 @@ public final class CommandFamilies {
             new ZSetPopCommands(),
             new ZSetAlgebraCommands(),
             new GeoCommands(),
+            new BitmapCommands(),
+            new HyperLogLogCommands(),
             new TransactionCommands(),
             new PubSubCommands(),
             new SlowlogCommands(),

@@ -31,6 +31,13 @@ public final class KeyspaceEventTable {
         }
         put("incrbyfloat", "incrbyfloat");
         put("setrange", "setrange");
+        // bitmaps and HyperLogLogs (PFMERGE fires pfadd, as Redis does)
+        put("setbit", "setbit");
+        put("bitfield", "setbit");
+        put("bitop", "set", "del");
+        put("pfadd", "pfadd");
+        put("pfmerge", "pfadd");
+        put("pfdebug");
         // keys
         put("del", "del");
         put("unlink", "del");

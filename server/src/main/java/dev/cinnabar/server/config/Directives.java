@@ -243,7 +243,7 @@ public final class Directives {
         num("stream-node-max-bytes", null, MOD, "streamNodeMaxBytes", UNSIGNED, MEMORY, 0, LONG_MAX, 4096);
         num("zset-max-listpack-value", "zset-max-ziplist-value", MOD, "zsetMaxListpackValue", UNSIGNED, MEMORY,
                 0, LONG_MAX, 64).effect(ACTIVE);
-        num("hll-sparse-max-bytes", null, MOD, "hllSparseMaxBytes", UNSIGNED, MEMORY, 0, LONG_MAX, 3000);
+        num("hll-sparse-max-bytes", null, MOD, "hllSparseMaxBytes", UNSIGNED, MEMORY, 0, LONG_MAX, 3000).effect(ACTIVE);
         num("tracking-table-max-keys", null, MOD, "trackingTableMaxKeys", UNSIGNED, INTEGER, 0, LONG_MAX, 1000000).effect(ACTIVE);
         num("client-query-buffer-limit", null, MOD, "clientQueryBufferLimit", UNSIGNED, MEMORY, 1024 * 1024, LONG_MAX,
                 1024L * 1024 * 1024).effect(ACTIVE);

@@ -534,6 +534,18 @@ public final class Db {
         fieldExpiries.update(e.key(), e.value());
     }
 
+    /**
+     * The value of {@code e} became another object with the same content since {@link
+     * #beforeChange} (Redis's dbUnshareStringValue: a bit or HyperLogLog command turning an
+     * {@code int} or {@code embstr} string into a raw one it can change in place, then changing
+     * nothing): the entry takes it, accounted, neither signalled nor counted.
+     */
+    public void unshared(Dict.Entry<Object> e, Object value, long bytesBefore) {
+        e.value(value);
+        e.meta(replaced(e.meta(), e.meta() & LRU_CLOCK_MAX));
+        resized(e, bytesBefore);
+    }
+
     // ------------------------------------------------------------------ hash field expiry
 
     /**

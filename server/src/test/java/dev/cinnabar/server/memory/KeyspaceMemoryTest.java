@@ -127,7 +127,7 @@ class KeyspaceMemoryTest {
 
     private static List<String> randomCommand(Random r) {
         List<String> c = new ArrayList<>();
-        switch (r.nextInt(56)) {
+        switch (r.nextInt(60)) {
             case 0: case 1: case 2:
                 c.addAll(List.of("SET", key(r), value(r)));
                 if (r.nextBoolean()) {
@@ -324,6 +324,9 @@ class KeyspaceMemoryTest {
                 break;
             case 53: case 54: case 55:
                 zsetCommand(r, c);
+                break;
+            case 56: case 57: case 58: case 59:
+                bitCommand(r, c);
                 break;
             default:
                 c.addAll(List.of("PSETEX", key(r), Integer.toString(1 + r.nextInt(3000)), value(r)));
@@ -524,6 +527,41 @@ class KeyspaceMemoryTest {
                 return List.of("ZINTERSTORE", key(r), "2", key(r), key(r), "AGGREGATE", "MAX");
             default:
                 return List.of("ZDIFFSTORE", key(r), "2", key(r), key(r));
+        }
+    }
+
+    /** Bitmap, BITFIELD and HyperLogLog writes: strings made raw and grown in place, HLLs promoted. */
+    private static void bitCommand(Random r, List<String> c) {
+        String k = key(r);
+        switch (r.nextInt(9)) {
+            case 0: case 1:
+                c.addAll(List.of("SETBIT", k, Integer.toString(r.nextInt(r.nextBoolean() ? 64 : 5000)), Integer.toString(r.nextInt(2))));
+                break;
+            case 2:
+                c.addAll(List.of("BITFIELD", k, "OVERFLOW", r.nextBoolean() ? "FAIL" : "WRAP", "INCRBY", "u8", "#" + r.nextInt(300),
+                        Integer.toString(r.nextInt(400)), "SET", "i5", Integer.toString(r.nextInt(100)), "3"));
+                break;
+            case 3:
+                c.addAll(List.of("BITOP", r.nextBoolean() ? "OR" : "NOT", key(r), key(r)));
+                break;
+            case 4: case 5: {
+                c.addAll(List.of("PFADD", k));
+                int n = r.nextInt(r.nextInt(10) == 0 ? 600 : 20);
+                for (int i = 0; i < n; i++) {
+                    c.add("e" + r.nextInt(100_000));
+                }
+                break;
+            }
+            case 6:
+                c.addAll(List.of("PFCOUNT", k));
+                break;
+            case 7:
+                c.addAll(List.of("PFMERGE", k, key(r), key(r)));
+                break;
+            default:
+                c.addAll(r.nextBoolean() ? List.of("PFDEBUG", "TODENSE", k)
+                        : List.of("CONFIG", "SET", "hll-sparse-max-bytes", Integer.toString(r.nextInt(400))));
+                break;
         }
     }
 }
