@@ -16,12 +16,14 @@ appended to bench/RESULTS.md. A measurement, not a test.
       - one set of ~1M members (SADD with random members),
       - ~100k small hashes of 10 fields each (the listpack case),
       - one zset of ~1M members (ZADD with random scores and members),
-      - ~100k small zsets of 10 members each (the listpack case).
+      - ~100k small zsets of 10 members each (the listpack case),
+      - one stream of 1M entries of 3 fields (XADD *),
+      - ~100k HLLs of ~20 elements each (PFADD; sparse).
     Random members repeat, so the sizes are close but not equal on both sides: the table gives
     them, and the ratio is of RSS, not per element.
 
   python3 bench/collections.py [--rounds 3] [--requests 200000] [--jvm-flags ...]
-                               [--datasets list,hash,set,small-hashes,zset,small-zsets] [--skip-memory]
+                               [--datasets list,hash,set,small-hashes,zset,small-zsets,stream,hlls] [--skip-memory]
 """
 import argparse
 import datetime
@@ -35,13 +37,20 @@ import time
 import compare
 
 TESTS = ["lpush", "rpush", "lpop", "rpop", "sadd", "hset", "spop", "lrange_100", "lrange_600",
-         "zadd", "zpopmin", "zrangebyscore_10"]
+         "zadd", "zpopmin", "zrangebyscore_10", "setbit", "getbit", "pfadd", "xadd"]
 
 # Tests redis-benchmark has no name for: the key they read is filled first, the same on both
 # servers. name: (the commands that fill it, the command redis-benchmark repeats)
 CUSTOM = {
     "zrangebyscore_10": ([["ZADD", "bench:zset"] + [x for i in range(1000) for x in (str(i), "member:%d" % i)]],
                          ["ZRANGEBYSCORE", "bench:zset", "0", "+inf", "LIMIT", "0", "10"]),
+    # Bits of one 100k-bit string, the same command lines for both servers.
+    "setbit": ([], ["SETBIT", "bench:bits", "__rand_int__", "1"]),
+    "getbit": ([["SETBIT", "bench:bits", "100000", "1"]], ["GETBIT", "bench:bits", "__rand_int__"]),
+    # One HLL, dense after its first few thousand elements, as counters of real traffic are.
+    "pfadd": ([], ["PFADD", "bench:hll", "element:__rand_int__"]),
+    # Entries of three fields appended to one stream.
+    "xadd": ([], ["XADD", "bench:stream", "*", "f1", "value1", "f2", "value2", "f3", "value3"]),
 }
 
 # name: (what it is, the command redis-benchmark repeats, requests, the random range, size command)
@@ -60,6 +69,11 @@ DATASETS = {
     "small-zsets": ("~100k zsets of 10 members", ["ZADD", "board:__rand_int__"]
                     + [x for i in range(10) for x in ("__rand_int__", "player:%d" % i)],
                     500000, 100000, ["DBSIZE"]),
+    "stream": ("one stream of 1M entries of 3 fields", ["XADD", "bigstream", "*", "f1", "value:__rand_int__",
+                                                        "f2", "value:__rand_int__", "f3", "value:__rand_int__"],
+               1000000, 1000000000, ["XLEN", "bigstream"]),
+    "hlls": ("~100k HLLs of ~20 elements", ["PFADD", "visitors:__rand_int__", "page:__rand_int__"],
+             2000000, 100000, ["DBSIZE"]),
 }
 
 
@@ -73,7 +87,7 @@ def benchmark_tests(server, pipeline, requests):
         for c in fill:
             server.command(*c)
         argv = ["redis-benchmark", "-p", str(port), "-c", str(compare.CLIENTS), "-n", str(requests),
-                "-P", str(pipeline), "--csv"] + command
+                "-P", str(pipeline), "-r", str(compare.KEYSPACE), "--csv"] + command
         out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
         for line in out.splitlines():
             cells = [c.strip('"') for c in line.split(",")]

@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""Scripting: Cinnabar against Redis, side by side, on this machine.
+
+The companion of compare.py for issue 13, with the same rules: both servers start on free
+ports, the same load runs against each in alternation, medians of --rounds rounds.
+
+  * EVALSHA of `return redis.call('INCR', KEYS[1])` over random keys: redis-benchmark, 50
+    clients, -P 1 and -P 16, ops/s and the ratio;
+  * a CPU-bound script (a loop of 1M additions), run --runs times: the median time and the
+    ratio of times (Cinnabar/Redis: under 1 is faster);
+  * memory of the script cache: 10k distinct scripts loaded with SCRIPT LOAD into fresh
+    processes, then used_memory_scripts, used_memory and RSS against before.
+
+  python3 bench/scripting.py [--rounds 3] [--requests 200000] [--runs 5] [--scripts 10000]
+"""
+import argparse
+import datetime
+import hashlib
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import compare
+
+INCR = "return redis.call('INCR', KEYS[1])"
+LOOP = "local s = 0 for i = 1, 1000000 do s = s + i end return s"
+
+
+def evalsha(port, pipeline, requests):
+    sha = hashlib.sha1(INCR.encode()).hexdigest()
+    subprocess.run(["redis-cli", "-p", str(port), "SCRIPT", "LOAD", INCR], capture_output=True, check=True)
+    argv = ["redis-benchmark", "-p", str(port), "-c", str(compare.CLIENTS), "-n", str(requests),
+            "-P", str(pipeline), "-r", str(compare.KEYSPACE), "--csv", "EVALSHA", sha, "1", "key:__rand_int__"]
+    out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
+    for line in out.splitlines():
+        cells = [c.strip('"') for c in line.split(",")]
+        if len(cells) > 1 and cells[0] != "test":
+            return float(cells[1])
+    raise RuntimeError("no result from redis-benchmark: " + out)
+
+
+def call(sock, *args):
+    out = b"*%d\r\n" % len(args)
+    for a in args:
+        a = a.encode() if isinstance(a, str) else a
+        out += b"$%d\r\n%s\r\n" % (len(a), a)
+    sock.sendall(out)
+    return sock.recv(1 << 16)
+
+
+def loop_seconds(port):
+    with socket.create_connection(("127.0.0.1", port)) as s:
+        started = time.perf_counter()
+        reply = call(s, "EVAL", LOOP, "0")
+        elapsed = time.perf_counter() - started
+        if not reply.startswith(b":500000500000"):
+            raise RuntimeError("unexpected reply %r" % reply)
+        return elapsed
+
+
+def info_field(server, field):
+    for line in server.command("INFO", "memory").splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split(":", 1)[1])
+    raise RuntimeError("no %s in INFO" % field)
+
+
+def script_cache(server, n):
+    time.sleep(1.0)
+    before = {"rss": server.rss_bytes(), "used": server.used_memory(),
+              "scripts": info_field(server, "used_memory_scripts")}
+    with socket.create_connection(("127.0.0.1", server.port)) as s:
+        f = s.makefile("rb")
+        batch = []
+        for i in range(n):
+            script = "local v = redis.call('GET', KEYS[1]) if v then return v .. '%d' end return %d" % (i, i)
+            batch.append(b"*3\r\n$6\r\nSCRIPT\r\n$4\r\nLOAD\r\n$%d\r\n%s\r\n" % (len(script), script.encode()))
+            if len(batch) == 100 or i == n - 1:
+                s.sendall(b"".join(batch))
+                for _ in batch:
+                    f.readline()
+                    f.readline()
+                batch = []
+    time.sleep(2.0)
+    return {"rss": server.rss_bytes() - before["rss"], "used": server.used_memory() - before["used"],
+            "scripts": info_field(server, "used_memory_scripts") - before["scripts"]}
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--requests", type=int, default=200000)
+    p.add_argument("--runs", type=int, default=5, help="runs of the CPU-bound script per round")
+    p.add_argument("--scripts", type=int, default=10000)
+    p.add_argument("--skip-memory", action="store_true")
+    p.add_argument("--jar", default=compare.JAR)
+    p.add_argument("--java", default="java")
+    p.add_argument("--jvm-flags", default="")
+    p.add_argument("--server-args", default="")
+    p.add_argument("--no-record", action="store_true")
+    p.add_argument("--note", default="")
+    a = p.parse_args()
+    workdir = tempfile.mkdtemp(prefix="cinnabar-bench-")
+    jvm_flags = a.jvm_flags.split()
+    servers = {}
+    results = {}
+    memory = {}
+    try:
+        servers["cinnabar"] = compare.start_cinnabar(a, jvm_flags, workdir)
+        servers["redis"] = compare.start_redis(workdir)
+        for s in servers.values():  # warm-up
+            evalsha(s.port, 16, a.requests)
+            loop_seconds(s.port)
+        for rnd in range(a.rounds):
+            order = ["cinnabar", "redis"] if rnd % 2 == 0 else ["redis", "cinnabar"]
+            for name in order:
+                port = servers[name].port
+                for pl in [1, 16]:
+                    n = a.requests if pl > 1 else max(a.requests // 4, 20000)
+                    results.setdefault((name, pl), []).append(evalsha(port, pl, n))
+                for _ in range(a.runs):
+                    results.setdefault((name, "loop"), []).append(loop_seconds(port))
+            print("round %d of %d done" % (rnd + 1, a.rounds), file=sys.stderr)
+        if not a.skip_memory:
+            for s in servers.values():
+                s.stop()
+            servers.clear()
+            for name in ["cinnabar", "redis"]:
+                servers[name] = compare.start_cinnabar(a, jvm_flags, workdir) if name == "cinnabar" \
+                    else compare.start_redis(workdir)
+                memory[name] = script_cache(servers[name], a.scripts)
+                servers.pop(name).stop()
+    finally:
+        for s in servers.values():
+            s.stop()
+
+    lines = []
+    if results:
+        lines += ["| test | Cinnabar | Redis | ratio |", "|---|---|---|---|"]
+        for pl in [1, 16]:
+            c = statistics.median(results[("cinnabar", pl)])
+            r = statistics.median(results[("redis", pl)])
+            lines.append("| EVALSHA INCR, -P %d, ops/s | %.0f | %.0f | %.2f |" % (pl, c, r, compare.ratio(c, r)))
+        c = statistics.median(results[("cinnabar", "loop")])
+        r = statistics.median(results[("redis", "loop")])
+        lines.append("| loop of 1M additions, seconds (time ratio) | %.3f | %.3f | %.2f |" % (c, r, compare.ratio(c, r)))
+    if memory:
+        lines += ["", "| %d scripts loaded | used_memory_scripts | used_memory growth | RSS growth |" % a.scripts,
+                  "|---|---|---|---|"]
+        for name in ["cinnabar", "redis"]:
+            m = memory[name]
+            lines.append("| %s | %s | %s | %s |" % (name, compare.human(m["scripts"]), compare.human(m["used"]),
+                                                    compare.human(m["rss"])))
+        lines.append("| ratio | %.2f | %.2f | %.2f |" % (
+            compare.ratio(memory["cinnabar"]["scripts"], memory["redis"]["scripts"]),
+            compare.ratio(memory["cinnabar"]["used"], memory["redis"]["used"]),
+            compare.ratio(memory["cinnabar"]["rss"], memory["redis"]["rss"])))
+    table = "\n".join(lines)
+    print(table)
+    if not a.no_record and table:
+        redis_version = subprocess.run(["redis-server", "--version"], capture_output=True, text=True).stdout.strip()
+        header = ["", "## %s, %s, scripting" % (datetime.datetime.now().strftime("%Y-%m-%d %H:%M"),
+                                                compare.git_revision()),
+                  "", "- JDK: %s" % compare.java_version(a.java),
+                  "- JVM flags: %s" % (a.jvm_flags or "(none)"),
+                  "- Redis: %s" % redis_version,
+                  "- %d rounds, %d requests at -P 16, %d clients, -r %d; %d loop runs a round; medians" % (
+                      a.rounds, a.requests, compare.CLIENTS, compare.KEYSPACE, a.runs)]
+        if a.note:
+            header.append("- Note: %s" % a.note)
+        with open(compare.RESULTS, "a") as f:
+            f.write("\n".join(header) + "\n\n" + table + "\n")
+        print("recorded in bench/RESULTS.md", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
