@@ -26,7 +26,6 @@ appended to bench/RESULTS.md. A measurement, not a test.
                                [--datasets list,hash,set,small-hashes,zset,small-zsets,stream,hlls] [--skip-memory]
 """
 import argparse
-import datetime
 import os
 import statistics
 import subprocess
@@ -208,19 +207,8 @@ def main():
     print(table)
 
     if not a.no_record and table:
-        redis_version = subprocess.run(["redis-server", "--version"], capture_output=True, text=True).stdout.strip()
-        header = ["", "## %s, %s, collections" % (datetime.datetime.now().strftime("%Y-%m-%d %H:%M"),
-                                                  compare.git_revision()),
-                  "", "- JDK: %s" % compare.java_version(a.java),
-                  "- JVM flags: %s" % (a.jvm_flags or "(none)"),
-                  "- Redis: %s" % redis_version,
-                  "- bench/collections.py: %d rounds, %d requests per run at -P 16, %d clients, -r %d; medians" % (
-                      a.rounds, a.requests, compare.CLIENTS, compare.KEYSPACE)]
-        if a.note:
-            header.append("- Note: %s" % a.note)
-        with open(compare.RESULTS, "a") as f:
-            f.write("\n".join(header) + "\n\n" + table + "\n")
-        print("recorded in bench/RESULTS.md", file=sys.stderr)
+        compare.record("collections", a, "bench/collections.py: %d rounds, %d requests per run at -P 16, %d clients, "
+                       "-r %d; medians" % (a.rounds, a.requests, compare.CLIENTS, compare.KEYSPACE), table)
 
 
 if __name__ == "__main__":

@@ -169,6 +169,36 @@ def java_version(java):
     return out.splitlines()[0] if out else "unknown"
 
 
+def each_fresh(a, jvm_flags, workdir, servers, measure):
+    """Stops the servers in {servers}, then runs measure(server) in a fresh process of each
+    server in turn, so that neither figure depends on what ran before; returns them by name."""
+    for s in servers.values():
+        s.stop()
+    servers.clear()
+    out = {}
+    for name in ["cinnabar", "redis"]:
+        servers[name] = start_cinnabar(a, jvm_flags, workdir) if name == "cinnabar" else start_redis(workdir)
+        out[name] = measure(servers[name])
+        servers.pop(name).stop()
+    return out
+
+
+def record(kind, a, details, table):
+    """Appends a run of a companion script to bench/RESULTS.md: a heading with the date, the git
+    revision and {kind}, the JDK, JVM flags and Redis version, the {details} line and the note."""
+    redis_version = subprocess.run(["redis-server", "--version"], capture_output=True, text=True).stdout.strip()
+    header = ["", "## %s, %s, %s" % (datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), git_revision(), kind),
+              "", "- JDK: %s" % java_version(a.java),
+              "- JVM flags: %s" % (a.jvm_flags or "(none)"),
+              "- Redis: %s" % redis_version,
+              "- %s" % details]
+    if a.note:
+        header.append("- Note: %s" % a.note)
+    with open(RESULTS, "a") as f:
+        f.write("\n".join(header) + "\n\n" + table + "\n")
+    print("recorded in bench/RESULTS.md", file=sys.stderr)
+
+
 def ratio(a, b):
     return a / b if b else float("nan")
 

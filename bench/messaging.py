@@ -21,7 +21,6 @@ The load that redis-benchmark cannot make comes from bench's MessagingLoad (buil
   python3 bench/messaging.py [--rounds 3] [--messages 50000] [--seconds 5] [--skip-stall]
 """
 import argparse
-import datetime
 import os
 import socket
 import statistics
@@ -146,14 +145,7 @@ def main():
             print("round %d of %d done" % (rnd + 1, a.rounds), file=sys.stderr)
         stall = {}
         if not a.skip_stall:
-            for s in servers.values():
-                s.stop()
-            servers.clear()
-            for name in ["cinnabar", "redis"]:
-                servers[name] = compare.start_cinnabar(a, jvm_flags, workdir) if name == "cinnabar" \
-                    else compare.start_redis(workdir)
-                stall[name] = stalled_subscriber(servers[name], a.stall_mb)
-                servers.pop(name).stop()
+            stall = compare.each_fresh(a, jvm_flags, workdir, servers, lambda s: stalled_subscriber(s, a.stall_mb))
     finally:
         for s in servers.values():
             s.stop()
@@ -177,20 +169,9 @@ def main():
                                                            "yes" if closed else "no"))
     table = "\n".join(lines)
     print(table)
-    if not a.no_record:
-        redis_version = subprocess.run(["redis-server", "--version"], capture_output=True, text=True).stdout.strip()
-        header = ["", "## %s, %s, messaging" % (datetime.datetime.now().strftime("%Y-%m-%d %H:%M"),
-                                                compare.git_revision()),
-                  "", "- JDK: %s" % compare.java_version(a.java),
-                  "- JVM flags: %s" % (a.jvm_flags or "(none)"),
-                  "- Redis: %s" % redis_version,
-                  "- %d rounds; %d messages of %d bytes per fan-out run; %gs MULTI/EXEC runs; medians" % (
-                      a.rounds, a.messages, MESSAGE_SIZE, a.seconds)]
-        if a.note:
-            header.append("- Note: %s" % a.note)
-        with open(compare.RESULTS, "a") as f:
-            f.write("\n".join(header) + "\n\n" + table + "\n")
-        print("recorded in bench/RESULTS.md", file=sys.stderr)
+    if not a.no_record and table:
+        compare.record("messaging", a, "%d rounds; %d messages of %d bytes per fan-out run; %gs MULTI/EXEC runs; "
+                       "medians" % (a.rounds, a.messages, MESSAGE_SIZE, a.seconds), table)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,6 @@ ports, the same load runs against each in alternation, medians of --rounds round
   python3 bench/scripting.py [--rounds 3] [--requests 200000] [--runs 5] [--scripts 10000]
 """
 import argparse
-import datetime
 import hashlib
 import socket
 import statistics
@@ -125,14 +124,7 @@ def main():
                     results.setdefault((name, "loop"), []).append(loop_seconds(port))
             print("round %d of %d done" % (rnd + 1, a.rounds), file=sys.stderr)
         if not a.skip_memory:
-            for s in servers.values():
-                s.stop()
-            servers.clear()
-            for name in ["cinnabar", "redis"]:
-                servers[name] = compare.start_cinnabar(a, jvm_flags, workdir) if name == "cinnabar" \
-                    else compare.start_redis(workdir)
-                memory[name] = script_cache(servers[name], a.scripts)
-                servers.pop(name).stop()
+            memory = compare.each_fresh(a, jvm_flags, workdir, servers, lambda s: script_cache(s, a.scripts))
     finally:
         for s in servers.values():
             s.stop()
@@ -161,19 +153,8 @@ def main():
     table = "\n".join(lines)
     print(table)
     if not a.no_record and table:
-        redis_version = subprocess.run(["redis-server", "--version"], capture_output=True, text=True).stdout.strip()
-        header = ["", "## %s, %s, scripting" % (datetime.datetime.now().strftime("%Y-%m-%d %H:%M"),
-                                                compare.git_revision()),
-                  "", "- JDK: %s" % compare.java_version(a.java),
-                  "- JVM flags: %s" % (a.jvm_flags or "(none)"),
-                  "- Redis: %s" % redis_version,
-                  "- %d rounds, %d requests at -P 16, %d clients, -r %d; %d loop runs a round; medians" % (
-                      a.rounds, a.requests, compare.CLIENTS, compare.KEYSPACE, a.runs)]
-        if a.note:
-            header.append("- Note: %s" % a.note)
-        with open(compare.RESULTS, "a") as f:
-            f.write("\n".join(header) + "\n\n" + table + "\n")
-        print("recorded in bench/RESULTS.md", file=sys.stderr)
+        compare.record("scripting", a, "%d rounds, %d requests at -P 16, %d clients, -r %d; %d loop runs a round; "
+                       "medians" % (a.rounds, a.requests, compare.CLIENTS, compare.KEYSPACE, a.runs), table)
 
 
 if __name__ == "__main__":

@@ -167,30 +167,11 @@ public final class BitmapCommands implements CommandFamily {
             if (argc == 5) {
                 isbit = unitIsBit(c, 4);
             }
-            if (isbit) {
-                totlen <<= 3;
-            }
-            if (start < 0) {
-                start = totlen + start;
-            }
-            if (end < 0) {
-                end = totlen + end;
-            }
-            if (start < 0) {
-                start = 0;
-            }
-            if (end < 0) {
-                end = 0;
-            }
-            if (end >= totlen) {
-                end = totlen - 1;
-            }
-            if (isbit && start <= end) {
-                firstMask = ~((1 << (8 - (int) (start & 7))) - 1) & 0xff;
-                lastMask = (1 << (7 - (int) (end & 7))) - 1;
-                start >>= 3;
-                end >>= 3;
-            }
+            ByteRange r = new ByteRange(start, end, totlen, isbit);
+            start = r.start;
+            end = r.end;
+            firstMask = r.firstMask;
+            lastMask = r.lastMask;
         } else if (argc == 2) {
             start = 0;
             end = strlen - 1;
@@ -209,6 +190,42 @@ public final class BitmapCommands implements CommandFamily {
             count -= Integer.bitCount(p[(int) end] & lastMask);
         }
         c.reply.integer(count);
+    }
+
+    /**
+     * BITCOUNT's and BITPOS's range as Redis reads it: negative positions count from the end,
+     * both are clamped to the string of {@code strlen} bytes, in bits when {@code isbit}; a bit
+     * range then becomes its bytes and the bits of the first and last byte to leave out.
+     */
+    private static final class ByteRange {
+        final long start;
+        final long end;
+        final int firstMask;
+        final int lastMask;
+
+        ByteRange(long start, long end, long strlen, boolean isbit) {
+            long totlen = isbit ? strlen << 3 : strlen;
+            if (start < 0) {
+                start = Math.max(0, totlen + start);
+            }
+            if (end < 0) {
+                end = Math.max(0, totlen + end);
+            }
+            if (end >= totlen) {
+                end = totlen - 1;
+            }
+            if (isbit && start <= end) {
+                firstMask = ~((1 << (8 - (int) (start & 7))) - 1) & 0xff;
+                lastMask = (1 << (7 - (int) (end & 7))) - 1;
+                start >>= 3;
+                end >>= 3;
+            } else {
+                firstMask = 0;
+                lastMask = 0;
+            }
+            this.start = start;
+            this.end = end;
+        }
     }
 
     private static boolean unitIsBit(Client c, int i) {
@@ -254,30 +271,11 @@ public final class BitmapCommands implements CommandFamily {
             } else {
                 end = isbit ? (totlen << 3) + 7 : totlen - 1;
             }
-            if (isbit) {
-                totlen <<= 3;
-            }
-            if (start < 0) {
-                start = totlen + start;
-            }
-            if (end < 0) {
-                end = totlen + end;
-            }
-            if (start < 0) {
-                start = 0;
-            }
-            if (end < 0) {
-                end = 0;
-            }
-            if (end >= totlen) {
-                end = totlen - 1;
-            }
-            if (isbit && start <= end) {
-                firstMask = ~((1 << (8 - (int) (start & 7))) - 1) & 0xff;
-                lastMask = (1 << (7 - (int) (end & 7))) - 1;
-                start >>= 3;
-                end >>= 3;
-            }
+            ByteRange r = new ByteRange(start, end, totlen, isbit);
+            start = r.start;
+            end = r.end;
+            firstMask = r.firstMask;
+            lastMask = r.lastMask;
         } else if (argc == 3) {
             start = 0;
             end = strlen - 1;
