@@ -133,7 +133,7 @@ public final class ServerContext {
      * Returns false when the memory is over the limit and nothing more can be evicted.
      */
     public boolean evictIfNeeded() {
-        if (config.maxMemory == 0 || busy.active() || clients.pause().active()) {
+        if (busy.active() || clients.pause().active()) {
             return true;
         }
         return eviction.perform() != Eviction.Result.FAIL;

@@ -87,6 +87,13 @@ public final class ServerConfig {
     public String maxMemoryPolicy = "noeviction";
     public int maxMemorySamples = 5;
     public int maxMemoryEvictionTenacity = 10;
+    /**
+     * Cinnabar's {@code heap-reserve}: the percentage of the JVM's maximum heap kept for the
+     * collector and for requests in flight. With {@code maxmemory 0}, writes are refused with
+     * -OOM once used_memory reaches the rest, rather than the JVM dying of OutOfMemoryError.
+     * 0 turns the guard off.
+     */
+    public int heapReserve = 25;
     /** Bytes, or a percentage of maxmemory stored as its negative (-10 is 10%). */
     public long maxMemoryClients = 0;
     public int lfuLogFactor = 10;

@@ -86,11 +86,26 @@ final class ClientInput {
             return;
         }
         try {
-            c.decoder.feed(data);
-        } finally {
-            data.release();
+            try {
+                c.decoder.feed(data);
+            } finally {
+                data.release();
+            }
+            processInput(c);
+        } catch (OutOfMemoryError e) {
+            requestTooBigForTheHeap(c);
         }
-        processInput(c);
+    }
+
+    /**
+     * The heap ran out while a client's request was being read (a command's own failure is the
+     * dispatcher's to answer): the client goes, and with it the buffers that filled the heap,
+     * rather than the server; as Redis closes a client over its query-buffer limit.
+     */
+    private void requestTooBigForTheHeap(Client c) {
+        ServerLog.warning("Closing client that sent more than the Java heap can hold: " + c
+                + " (qbuf bytes: " + c.decoder.unparsedBytes() + ")");
+        outputs.free(c, true);
     }
 
     /** Runs every complete command in the client's buffer, in order, while the client can run one. */

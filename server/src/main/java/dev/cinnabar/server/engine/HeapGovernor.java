@@ -161,7 +161,11 @@ public final class HeapGovernor {
         try {
             while (engine.isRunning() && !failed) {
                 Thread.sleep(SAMPLE_MILLIS);
-                engine.submit(tick);
+                try {
+                    engine.submit(tick);
+                } catch (OutOfMemoryError e) {
+                    // The heap is full this instant; the next sample tries again.
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -16,8 +16,10 @@ import dev.cinnabar.server.command.CommandTable;
 import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.db.Keyspace;
 import dev.cinnabar.server.db.Propagation;
+import dev.cinnabar.server.log.ServerLog;
 import dev.cinnabar.server.stats.LatencyHistogram;
 import dev.cinnabar.server.stats.ServerStats;
+import io.netty.buffer.ByteBuf;
 import java.util.Arrays;
 
 /**
@@ -104,7 +106,7 @@ public final class Dispatcher {
             return;
         }
         // maxmemory: evict first; refuse what could grow the dataset if that was not enough.
-        if (server.config().maxMemory != 0 && !server.busy().active() && !server.evictIfNeeded()
+        if (server.eviction().active() && !server.busy().active() && !server.evictIfNeeded()
                 && deniedWhenOutOfMemory(c, cmd)) {
             reject(c, cmd, OOM);
             return;
@@ -205,11 +207,15 @@ public final class Dispatcher {
         long errorsBefore = c.reply.errors();
         long allErrorsBefore = server.stats().errorReplies;
         long start = server.clock().nanos();
+        ByteBuf replyBefore = c.reply.buffer();
+        int replyMark = replyBefore == null ? 0 : replyBefore.writerIndex();
         try {
             try {
                 handlers.of(cmd).execute(c);
             } catch (CommandError e) {
                 c.reply.error(e.getMessage());
+            } catch (OutOfMemoryError e) {
+                heapExhausted(c, cmd, replyBefore, replyMark);
             }
             if ((c.tracking & (Tracking.ON | Tracking.BCAST)) == Tracking.ON && cmd.has(CommandFlags.READONLY)
                     && !READ_ONLY_SCRIPTS.contains(cmd.fullName)) {
@@ -246,6 +252,25 @@ public final class Dispatcher {
             c.lastCommand = cmd;
         }
         feedMonitors(c, cmd);
+    }
+
+    /**
+     * The heap ran out while the command ran (a reply or a value bigger than what is left): the
+     * command fails with Redis's OOM error instead of the JVM going down. Whatever part of its
+     * reply was written is taken back; if some of it already went out, the connection cannot
+     * be kept in step and is closed after the error. The heap guard ({@code heap-reserve})
+     * refuses writes before this point in all but the largest single commands.
+     */
+    private void heapExhausted(Client c, CommandSpec cmd, ByteBuf replyBefore, int replyMark) {
+        ByteBuf now = c.reply.buffer();
+        if (now != null && now == replyBefore && now.writerIndex() >= replyMark) {
+            now.writerIndex(replyMark);
+        } else if (now != replyBefore) {
+            c.closeAfterReply();
+        }
+        ServerLog.warning("The Java heap was exhausted running '" + cmd.fullName + "' for client id=" + c.id
+                + "; the command failed with -OOM. Consider a lower maxmemory, a larger -Xmx or a larger heap-reserve.");
+        c.reply.error(OOM);
     }
 
     /**

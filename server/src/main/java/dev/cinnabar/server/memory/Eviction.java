@@ -67,9 +67,25 @@ public final class Eviction {
         this.memory = memory;
     }
 
-    /** True when {@code maxmemory} is set and {@code used_memory} is over it. */
-    public boolean overLimit() {
-        return config.maxMemory != 0 && memory.used() > config.maxMemory;
+    /** The JVM's maximum heap ({@code -Xmx}). */
+    private final long maxHeap = Runtime.getRuntime().maxMemory();
+
+    /**
+     * True when writes may have to be refused or keys evicted before a command: {@code maxmemory}
+     * is set, or without it {@code used_memory} has reached the heap guard's limit. Cheap enough
+     * for every command.
+     */
+    public boolean active() {
+        return config.maxMemory != 0 || (config.heapReserve != 0 && memory.used() > heapLimit());
+    }
+
+    /**
+     * With {@code maxmemory 0}: what used_memory may reach before writes are refused, the heap
+     * less {@code heap-reserve} percent of it. The estimate counts what the data holds, while
+     * the collector needs room for garbage and requests need room for their arguments.
+     */
+    public long heapLimit() {
+        return maxHeap / 100 * (100 - config.heapReserve);
     }
 
     /** True while a run stopped by its time limit waits to be continued. */
@@ -98,7 +114,8 @@ public final class Eviction {
     private Result evict() {
         running = false;
         if (config.maxMemory == 0) {
-            return Result.OK;
+            // The heap guard evicts nothing: without maxmemory the user asked for no eviction.
+            return config.heapReserve != 0 && memory.used() > heapLimit() ? Result.FAIL : Result.OK;
         }
         long used = memory.used();
         if (used <= config.maxMemory) {

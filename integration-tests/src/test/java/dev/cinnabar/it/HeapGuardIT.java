@@ -1,0 +1,89 @@
+package dev.cinnabar.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cinnabar.it.support.RawConnection;
+import dev.cinnabar.it.support.ServerProcess;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Without maxmemory, a server on a small heap refuses writes with -OOM before the heap runs out
+ * ({@code heap-reserve}), and a request too big for what is left fails alone: the server does
+ * not die of OutOfMemoryError and keeps serving reads, deletes and, once there is room, writes.
+ * Not covered yet: many clients whose pipelines are in flight at once can together still fill
+ * the heap before any of their commands runs (no global bound on query buffers yet).
+ */
+class HeapGuardIT {
+    private static final String OOM = "-OOM command not allowed when used memory > 'maxmemory'.\r\n";
+    private static final String MEGABYTE = "x".repeat(1024 * 1024);
+
+    private static ServerProcess smallHeap() throws IOException {
+        int port = ServerProcess.freePort();
+        List<String> cmd = new ArrayList<>(List.of(ServerProcess.javaBinary(), "-Xmx128m", "-jar", ServerProcess.jar(),
+                "--port", Integer.toString(port), "--save", ""));
+        return ServerProcess.start("cinnabar", cmd, port);
+    }
+
+    @Test
+    void writesAreRefusedBeforeTheHeapRunsOut() throws Exception {
+        try (ServerProcess s = smallHeap(); RawConnection c = new RawConnection(s.port())) {
+            String reply = "";
+            int stored = 0;
+            while (!reply.equals(OOM)) {
+                assertTrue(stored < 200, "128 MB of heap took " + stored + " values of 1 MB");
+                reply = c.call("SET", "big:" + stored, MEGABYTE);
+                if (reply.equals("+OK\r\n")) {
+                    stored++;
+                } else {
+                    assertEquals(OOM, reply);
+                }
+            }
+            assertTrue(stored >= 40, "refused after only " + stored + " MB");
+            // Reads, deletes and commands that do not grow the dataset still work.
+            assertEquals("$" + MEGABYTE.length() + "\r\n" + MEGABYTE + "\r\n", c.call("GET", "big:0"));
+            assertEquals(":" + stored + "\r\n", c.call("DBSIZE"));
+            assertEquals("+PONG\r\n", c.call("PING"));
+            for (int i = 0; i < 20; i++) {
+                assertEquals(":1\r\n", c.call("DEL", "big:" + i));
+            }
+            assertEquals("+OK\r\n", c.call("SET", "small", "1"));
+            assertTrue(c.call("INFO", "memory").contains("used_memory:"));
+        }
+    }
+
+    @Test
+    void aRequestBiggerThanTheHeapFailsAlone() throws Exception {
+        try (ServerProcess s = smallHeap()) {
+            // One MSET of 200 values of 1 MB: more than the whole heap.
+            try (RawConnection c = new RawConnection(s.port())) {
+                c.timeout(60_000);
+                String[] mset = new String[1 + 2 * 200];
+                mset[0] = "MSET";
+                for (int i = 0; i < 200; i++) {
+                    mset[1 + 2 * i] = "huge:" + i;
+                    mset[2 + 2 * i] = MEGABYTE;
+                }
+                String reply;
+                try {
+                    c.send(mset);
+                    reply = c.readReply();
+                } catch (IOException closed) {
+                    // The server may drop the connection while the request is still arriving.
+                    reply = "(closed)";
+                }
+                assertTrue(reply.equals(OOM) || reply.equals("(closed)"), reply);
+            }
+            try (RawConnection c = new RawConnection(s.port())) {
+                assertEquals("+PONG\r\n", c.call("PING"));
+                assertEquals("+OK\r\n", c.call("FLUSHALL"));
+                assertEquals("+OK\r\n", c.call("SET", "after", "1"));
+                assertEquals("$1\r\n1\r\n", c.call("GET", "after"));
+            }
+            assertTrue(s.process().isAlive(), s.log());
+        }
+    }
+}
