@@ -141,8 +141,10 @@ public final class ConfigRewriter {
         State st = readOld(oldContent);
         st.forceAll = forceAll;
         for (Directive d : Directives.all()) {
+            st.forceAll = forceAll && !d.has(Directive.OWN);
             d.rewrite(config, st);
         }
+        st.forceAll = forceAll;
         rewriteUsers(config, st);
         // No module is ever loaded, so every loadmodule line goes.
         st.markProcessed("loadmodule");

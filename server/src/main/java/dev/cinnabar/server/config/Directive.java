@@ -17,6 +17,11 @@ public abstract class Directive {
     public static final int PROTECTED = 1 << 3;
     /** Its value is a secret. */
     public static final int SENSITIVE = 1 << 4;
+    /**
+     * Cinnabar's own, not Redis's: hidden from CONFIG GET patterns and written by CONFIG REWRITE
+     * only when set, so that a config file stays one redis-server can read.
+     */
+    public static final int OWN = 1 << 5;
 
     /** Whether a directive's value changes what Cinnabar does. */
     public enum Effect {

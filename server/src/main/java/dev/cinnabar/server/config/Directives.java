@@ -4,6 +4,7 @@ import static dev.cinnabar.server.config.Directive.Effect.ACTIVE;
 import static dev.cinnabar.server.config.Directive.Effect.IGNORED;
 import static dev.cinnabar.server.config.Directive.HIDDEN;
 import static dev.cinnabar.server.config.Directive.IMMUTABLE;
+import static dev.cinnabar.server.config.Directive.OWN;
 import static dev.cinnabar.server.config.Directive.PROTECTED;
 import static dev.cinnabar.server.config.Directive.SENSITIVE;
 import static dev.cinnabar.server.config.NumericDirective.Kind.SIGNED;
@@ -181,7 +182,7 @@ public final class Directives {
         num("maxmemory-samples", null, MOD, "maxMemorySamples", SIGNED, INTEGER, 1, INT_MAX, 5).effect(ACTIVE);
         num("maxmemory-eviction-tenacity", null, MOD, "maxMemoryEvictionTenacity", SIGNED, INTEGER, 0, 100, 10).effect(ACTIVE);
         // Cinnabar's own (Redis has no heap): hidden from CONFIG GET patterns, which list Redis's.
-        num("heap-reserve", null, MOD | HIDDEN, "heapReserve", SIGNED, INTEGER, 0, 90, 25).effect(ACTIVE);
+        num("heap-reserve", null, MOD | HIDDEN | OWN, "heapReserve", SIGNED, INTEGER, 0, 90, 25).effect(ACTIVE);
         num("timeout", null, MOD, "timeoutSeconds", SIGNED, INTEGER, 0, INT_MAX, 0).effect(ACTIVE);
         num("replica-announce-port", "slave-announce-port", MOD, "replicaAnnouncePort", SIGNED, INTEGER, 0, 65535, 0);
         num("tcp-backlog", null, IMMUTABLE, "tcpBacklog", SIGNED, INTEGER, 0, INT_MAX, 511).effect(ACTIVE);
