@@ -26,6 +26,8 @@ public final class CommandFamilies {
             new ZSetPopCommands(),
             new ZSetAlgebraCommands(),
             new GeoCommands(),
+            new StreamCommands(),
+            new StreamGroupCommands(),
             new TransactionCommands(),
             new PubSubCommands(),
             new SlowlogCommands(),
