@@ -615,8 +615,7 @@ public final class StreamCommands implements CommandFamily {
                 streamsArg = i + 1;
                 streamsCount = a.count() - streamsArg;
                 if (streamsCount % 2 != 0) {
-                    throw new CommandError("ERR Unbalanced " + (xreadgroup ? "XREADGROUP" : "XREAD")
-                            + " list of streams: for each stream key an ID or '$' must be specified.");
+                    throw new CommandError("ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.");
                 }
                 streamsCount /= 2;
                 break;
@@ -930,6 +929,10 @@ public final class StreamCommands implements CommandFamily {
         if (g != null) {
             long before = db.beforeChange(e);
             StreamConsumer consumer = lookupConsumerOrCreate(c, db, g, consumerName, key, noack, groupName);
+            if (consumer.seenTime == -1) {
+                // Counted as streamCreateConsumer counts it; the serve itself counts nothing.
+                c.changes(1);
+            }
             consumer.seenTime = c.server.keyspace().now();
             readGroup(c, db, s, start, count, g, consumer, noack, false, key, groupName);
             db.resized(e, before);
