@@ -59,14 +59,13 @@ public final class StreamType extends ValueType {
     }
 
     /**
-     * Redis's lazyfreeGetFreeEffort for a stream: its rax nodes (here: its listpack nodes, which
-     * is fewer than Redis's radix-tree nodes), plus the groups times one more than the first
-     * group's PEL size.
+     * Redis's lazyfreeGetFreeEffort for a stream: the nodes of the rax its listpacks would be in,
+     * plus the groups times one more than the first group's PEL size.
      */
     @Override
     public long freeEffort(Object value) {
         StreamValue s = (StreamValue) value;
-        long effort = s.index().size();
+        long effort = s.raxNodes();
         if (s.groupCount() > 0) {
             effort += (long) s.groupCount() * (1 + s.groups().firstEntry().getValue().pel().size());
         }

@@ -228,6 +228,57 @@ public final class StreamValue implements TypedValue {
         return deleted;
     }
 
+    /**
+     * The number of nodes of the rax Redis would hold the node keys in (XINFO STREAM's
+     * radix-tree-nodes): the keys are the 16-byte big-endian master IDs; a rax has a node per
+     * branching point, one per run of single-child bytes, and one per key end.
+     */
+    public long raxNodes() {
+        StreamValue s = this;
+        int n = s.index().size();
+        byte[][] keys = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            keys[i] = raxKey(s.index().get(i).masterMs, s.index().get(i).masterSeq);
+        }
+        if (n == 0) {
+            return 1;
+        }
+        return raxCount(keys, 0, n, 0);
+    }
+
+    private static long raxCount(byte[][] keys, int lo, int hi, int depth) {
+        if (depth == 16) {
+            return 1;
+        }
+        int d = depth;
+        while (d < 16 && keys[lo][d] == keys[hi - 1][d]) {
+            d++;
+        }
+        if (d > depth) {
+            return 1 + raxCount(keys, lo, hi, d);
+        }
+        long total = 1;
+        int i = lo;
+        while (i < hi) {
+            int k = i + 1;
+            while (k < hi && keys[k][depth] == keys[i][depth]) {
+                k++;
+            }
+            total += raxCount(keys, i, k, depth + 1);
+            i = k;
+        }
+        return total;
+    }
+
+    private static byte[] raxKey(long ms, long seq) {
+        byte[] k = new byte[16];
+        for (int i = 0; i < 8; i++) {
+            k[i] = (byte) (ms >>> (56 - 8 * i));
+            k[8 + i] = (byte) (seq >>> (56 - 8 * i));
+        }
+        return k;
+    }
+
     // ------------------------------------------------------------------ lag
 
     /** Redis's streamRangeHasTombstones; a null bound is open. */

@@ -378,56 +378,6 @@ public final class StreamCommands implements CommandFamily {
         return end;
     }
 
-    /**
-     * The number of nodes of the rax Redis would hold the node keys in (XINFO STREAM's
-     * radix-tree-nodes): the keys are the 16-byte big-endian master IDs; a rax has a node per
-     * branching point, one per run of single-child bytes, and one per key end.
-     */
-    static long raxNodes(StreamValue s) {
-        int n = s.index().size();
-        byte[][] keys = new byte[n][];
-        for (int i = 0; i < n; i++) {
-            keys[i] = raxKey(s.index().get(i).masterMs, s.index().get(i).masterSeq);
-        }
-        if (n == 0) {
-            return 1;
-        }
-        return raxCount(keys, 0, n, 0);
-    }
-
-    private static long raxCount(byte[][] keys, int lo, int hi, int depth) {
-        if (depth == 16) {
-            return 1;
-        }
-        int d = depth;
-        while (d < 16 && keys[lo][d] == keys[hi - 1][d]) {
-            d++;
-        }
-        if (d > depth) {
-            return 1 + raxCount(keys, lo, hi, d);
-        }
-        long total = 1;
-        int i = lo;
-        while (i < hi) {
-            int k = i + 1;
-            while (k < hi && keys[k][depth] == keys[i][depth]) {
-                k++;
-            }
-            total += raxCount(keys, i, k, depth + 1);
-            i = k;
-        }
-        return total;
-    }
-
-    private static byte[] raxKey(long ms, long seq) {
-        byte[] k = new byte[16];
-        for (int i = 0; i < 8; i++) {
-            k[i] = (byte) (ms >>> (56 - 8 * i));
-            k[8 + i] = (byte) (seq >>> (56 - 8 * i));
-        }
-        return k;
-    }
-
     private static final StreamId EXCLUDED = new StreamId(0, 0);
 
     /** The bound at argument {@code i}, or {@link #EXCLUDED} when it starts with {@code (}. */
@@ -596,12 +546,11 @@ public final class StreamCommands implements CommandFamily {
         boolean noack = false;
         int groupArg = -1;
         int consumerArg = -1;
-        String name = xreadgroup ? "XREADGROUP" : "XREAD";
         for (int i = 1; i < a.count(); i++) {
             int more = a.count() - i - 1;
             if (a.is(i, "block") && more > 0) {
                 if (c.scriptClient) {
-                    throw new CommandError("ERR " + name + " command is not allowed with BLOCK option from scripts");
+                    throw new CommandError("ERR " + a.cString(0) + " command is not allowed with BLOCK option from scripts");
                 }
                 i++;
                 timeout = timeoutMillis(c, i);

@@ -734,7 +734,7 @@ public final class StreamGroupCommands implements CommandFamily {
         r.bulk("radix-tree-keys");
         r.integer(s.index().size());
         r.bulk("radix-tree-nodes");
-        r.integer(StreamCommands.raxNodes(s));
+        r.integer(s.raxNodes());
         r.bulk("last-generated-id");
         r.bulk(StreamId.toBytes(s.lastMs, s.lastSeq));
         r.bulk("max-deleted-entry-id");
