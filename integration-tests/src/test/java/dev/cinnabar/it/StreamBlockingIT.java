@@ -132,4 +132,45 @@ class StreamBlockingIT {
         }
         assertEquals(seen.get(0), seen.get(1));
     }
+    /**
+     * Only XADD, XDEL and XTRIM (when they change something) and XGROUP CREATE MKSTREAM touch a
+     * watched stream: the group commands and XSETID change it without signalling the key.
+     */
+    @Test
+    void groupCommandsLeaveWatchedStreamsAlone() throws Exception {
+        List<String> seen = new ArrayList<>();
+        String[][] steps = {
+            {"XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", ">"},
+            {"XACK", "s", "g", "1-1"},
+            {"XGROUP", "SETID", "s", "g", "0"},
+            {"XSETID", "s", "5-5"},
+            {"XGROUP", "CREATECONSUMER", "s", "g", "z"},
+            {"XCLAIM", "s", "g", "z", "0", "1-1", "FORCE"},
+            {"XAUTOCLAIM", "s", "g", "y", "0", "0"},
+            {"XGROUP", "DELCONSUMER", "s", "g", "y"},
+            {"XGROUP", "CREATE", "s", "g2", "0"},
+            {"XGROUP", "DESTROY", "s", "g2"},
+            {"XDEL", "s", "9-9"},
+            {"XTRIM", "s", "MAXLEN", "10"},
+            {"XADD", "s", "6-1", "f", "v"},
+            {"XDEL", "s", "6-1"},
+        };
+        for (ServerProcess s : both()) {
+            List<String> out = new ArrayList<>();
+            try (RawConnection a = new RawConnection(s.port());
+                 RawConnection b = new RawConnection(s.port())) {
+                out.add(a.call("XADD", "s", "1-1", "f", "v"));
+                out.add(a.call("XGROUP", "CREATE", "s", "g", "0"));
+                for (String[] step : steps) {
+                    a.call("WATCH", "s");
+                    out.add(b.call(step));
+                    a.call("MULTI");
+                    a.call("PING");
+                    out.add(String.join(" ", step) + " -> " + a.call("EXEC"));
+                }
+            }
+            seen.add(String.join("|", out));
+        }
+        assertEquals(seen.get(0), seen.get(1));
+    }
 }
