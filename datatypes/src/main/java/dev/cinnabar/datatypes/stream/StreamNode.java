@@ -50,14 +50,14 @@ public final class StreamNode extends Listpack {
      * A new node whose master entry has the fields of {@code fv} (field, value, field, value ...
      * from {@code from}, {@code n} pairs), holding that entry as its first.
      */
-    public static StreamNode create(long ms, long seq, byte[][] fv, int from, int n, int capacity) {
+    public static StreamNode create(long ms, long seq, StreamFields fv, int from, int n, int capacity) {
         StreamNode node = new StreamNode(ms, seq, capacity);
         node.append(1);
         node.append(0);
         node.append(n);
         for (int i = 0; i < n; i++) {
-            byte[] f = fv[from + 2 * i];
-            node.append(f, 0, f.length);
+            int k = from + 2 * i;
+            node.append(fv.array(k), fv.offset(k), fv.length(k));
         }
         node.append(0);
         node.appendEntry(ms, seq, fv, from, n, true);
@@ -80,15 +80,15 @@ public final class StreamNode extends Listpack {
     }
 
     /** Whether the fields of {@code fv} are the master fields, in order. */
-    boolean sameFields(byte[][] fv, int from, int n) {
+    boolean sameFields(StreamFields fv, int from, int n) {
         int p = next(next(first()));
         if (integerAt(p) != n) {
             return false;
         }
         for (int i = 0; i < n; i++) {
             p = next(p);
-            byte[] f = fv[from + 2 * i];
-            if (!equalsAt(p, f, 0, f.length)) {
+            int k = from + 2 * i;
+            if (!equalsAt(p, fv.array(k), fv.offset(k), fv.length(k))) {
                 return false;
             }
         }
@@ -96,12 +96,12 @@ public final class StreamNode extends Listpack {
     }
 
     /** Appends an entry to a node that has room: counts it, and compresses its fields when they are the master's. */
-    public void appendEntry(long ms, long seq, byte[][] fv, int from, int n) {
+    public void appendEntry(long ms, long seq, StreamFields fv, int from, int n) {
         replace(first(), live() + 1);
         appendEntry(ms, seq, fv, from, n, sameFields(fv, from, n));
     }
 
-    private void appendEntry(long ms, long seq, byte[][] fv, int from, int n, boolean same) {
+    private void appendEntry(long ms, long seq, StreamFields fv, int from, int n, boolean same) {
         append(same ? FLAG_SAMEFIELDS : FLAG_NONE);
         append(ms - masterMs);
         append(seq - masterSeq);
@@ -109,12 +109,11 @@ public final class StreamNode extends Listpack {
             append(n);
         }
         for (int i = 0; i < n; i++) {
+            int k = from + 2 * i;
             if (!same) {
-                byte[] f = fv[from + 2 * i];
-                append(f, 0, f.length);
+                append(fv.array(k), fv.offset(k), fv.length(k));
             }
-            byte[] v = fv[from + 2 * i + 1];
-            append(v, 0, v.length);
+            append(fv.array(k + 1), fv.offset(k + 1), fv.length(k + 1));
         }
         long lpCount = n + 3;
         if (!same) {

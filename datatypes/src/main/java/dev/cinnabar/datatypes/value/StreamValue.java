@@ -3,6 +3,7 @@ package dev.cinnabar.datatypes.value;
 import dev.cinnabar.datatypes.Listpack;
 import dev.cinnabar.datatypes.stream.StreamConsumer;
 import dev.cinnabar.datatypes.stream.StreamCursor;
+import dev.cinnabar.datatypes.stream.StreamFields;
 import dev.cinnabar.datatypes.stream.StreamGroup;
 import dev.cinnabar.datatypes.stream.StreamId;
 import dev.cinnabar.datatypes.stream.StreamIndex;
@@ -86,9 +87,14 @@ public final class StreamValue implements TypedValue {
      * limit but Redis's 1 GB) or {@code nodeMaxEntries} (0: none). Redis's streamAppendItem.
      */
     public void append(long ms, long seq, byte[][] fv, int from, int n, long nodeMaxBytes, long nodeMaxEntries) {
+        append(ms, seq, StreamFields.of(fv), from, n, nodeMaxBytes, nodeMaxEntries);
+    }
+
+    /** {@link #append(long, long, byte[][], int, int, long, long)} from argument slices. */
+    public void append(long ms, long seq, StreamFields fv, int from, int n, long nodeMaxBytes, long nodeMaxEntries) {
         long total = 0;
         for (int i = 0; i < 2 * n; i++) {
-            total += fv[from + i].length;
+            total += fv.length(from + i);
         }
         StreamNode lp = index.last();
         if (lp != null) {

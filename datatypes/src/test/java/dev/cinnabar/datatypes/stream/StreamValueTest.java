@@ -95,7 +95,7 @@ class StreamValueTest {
     void indexFloorAndHeadRemoval() {
         StreamIndex idx = new StreamIndex();
         for (int i = 0; i < 50; i++) {
-            idx.add(StreamNode.create(i * 10, 0, fv("a", "b"), 0, 1, 0));
+            idx.add(StreamNode.create(i * 10, 0, StreamFields.of(fv("a", "b")), 0, 1, 0));
         }
         assertEquals(0, idx.floor(0, 0));
         assertEquals(0, idx.floor(9, 5));
@@ -108,7 +108,7 @@ class StreamValueTest {
         assertEquals(47, idx.size());
         assertEquals(130, idx.get(10).masterMs);
         for (int i = 0; i < 100; i++) {
-            idx.add(StreamNode.create(1000 + i, 0, fv("a", "b"), 0, 1, 0));
+            idx.add(StreamNode.create(1000 + i, 0, StreamFields.of(fv("a", "b")), 0, 1, 0));
         }
         assertEquals(147, idx.size());
         assertEquals(20, idx.get(0).masterMs);

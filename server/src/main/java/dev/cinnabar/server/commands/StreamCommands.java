@@ -5,6 +5,7 @@ import dev.cinnabar.datatypes.Listpack;
 import dev.cinnabar.datatypes.Numbers;
 import dev.cinnabar.datatypes.stream.StreamConsumer;
 import dev.cinnabar.datatypes.stream.StreamCursor;
+import dev.cinnabar.datatypes.stream.StreamFields;
 import dev.cinnabar.datatypes.stream.StreamGroup;
 import dev.cinnabar.datatypes.stream.StreamId;
 import dev.cinnabar.datatypes.stream.StreamNack;
@@ -230,16 +231,17 @@ public final class StreamCommands implements CommandFamily {
         if (total > StreamValue.LISTPACK_MAX_SIZE) {
             throw new CommandError("ERR Elements are too large to be stored");
         }
-        byte[][] fv = Args.copies(a, fieldPos, a.count());
+        StreamFields fv = new ArgvFields(a);
+        int pairs = rest / 2;
         long nodeMaxBytes = c.server.config().streamNodeMaxBytes;
         long nodeMaxEntries = c.server.config().streamNodeMaxEntries;
         byte[] idBytes = StreamId.toBytes(ms, seq);
         if (e == null) {
-            s.append(ms, seq, fv, 0, fv.length / 2, nodeMaxBytes, nodeMaxEntries);
+            s.append(ms, seq, fv, fieldPos, pairs, nodeMaxBytes, nodeMaxEntries);
             e = db.add(a.copy(1), s);
         } else {
             long before = db.beforeChange(e);
-            s.append(ms, seq, fv, 0, fv.length / 2, nodeMaxBytes, nodeMaxEntries);
+            s.append(ms, seq, fv, fieldPos, pairs, nodeMaxBytes, nodeMaxEntries);
             db.changed(e, before);
             c.server.clients().blocked().signal(db, a.array(1), a.offset(1), a.length(1));
         }
@@ -272,6 +274,30 @@ public final class StreamCommands implements CommandFamily {
                 }
                 c.propagateAs(p);
             }
+        }
+    }
+
+    /** The command's arguments as the fields of an entry, read in place. */
+    private static final class ArgvFields implements StreamFields {
+        private final Argv a;
+
+        ArgvFields(Argv a) {
+            this.a = a;
+        }
+
+        @Override
+        public byte[] array(int i) {
+            return a.array(i);
+        }
+
+        @Override
+        public int offset(int i) {
+            return a.offset(i);
+        }
+
+        @Override
+        public int length(int i) {
+            return a.length(i);
         }
     }
 
