@@ -6,7 +6,7 @@ import java.util.List;
 /** Every value type, and the one place that tells a stored value's type. */
 public final class ValueTypes {
     /** The registered types; a new type adds its line here. */
-    private static final List<ValueType> ALL = List.of(StringType.TYPE, ListType.TYPE, HashType.TYPE, SetType.TYPE, ZSetType.TYPE);
+    private static final List<ValueType> ALL = List.of(StringType.TYPE, ListType.TYPE, HashType.TYPE, SetType.TYPE, ZSetType.TYPE, StreamType.TYPE);
 
     private ValueTypes() {
     }

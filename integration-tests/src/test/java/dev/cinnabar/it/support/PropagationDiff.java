@@ -129,7 +129,7 @@ public final class PropagationDiff {
     /**
      * 1 when argument {@code i} is an absolute time in milliseconds, 1000 when in seconds, 0 when
      * it is not a time: the argument after PXAT/EXAT in SET (from the 4th) and GETEX (from the
-     * 3rd), and the 3rd argument of PEXPIREAT/EXPIREAT.
+     * 3rd), the 3rd argument of PEXPIREAT/EXPIREAT, and the argument after TIME in XCLAIM.
      */
     static long timeUnit(List<byte[]> cmd, int i) {
         if (cmd.isEmpty()) {
@@ -141,6 +141,9 @@ public final class PropagationDiff {
         }
         if (i == 2 && ReplicationStream.is(name, "EXPIREAT")) {
             return 1000;
+        }
+        if (ReplicationStream.is(name, "XCLAIM") && i >= 7 && ReplicationStream.is(cmd.get(i - 1), "TIME")) {
+            return 1; // the delivery time XREADGROUP, XCLAIM and XAUTOCLAIM propagate
         }
         int first = ReplicationStream.is(name, "SET") ? 4 : ReplicationStream.is(name, "GETEX") ? 3 : -1;
         if (first < 0 || i < first) {

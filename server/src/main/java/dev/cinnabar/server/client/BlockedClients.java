@@ -1,5 +1,6 @@
 package dev.cinnabar.server.client;
 
+import dev.cinnabar.datatypes.value.StreamType;
 import dev.cinnabar.protocol.Argv;
 import dev.cinnabar.protocol.ReplyWriter;
 import dev.cinnabar.server.command.CommandSpec;
@@ -330,6 +331,39 @@ public final class BlockedClients implements KeyspaceObserver {
     @Override
     public void keyAdded(Db db, byte[] key, int off, int len) {
         signal(db, key, off, len);
+    }
+
+    /** Redis signals a stream's key when the stream goes, for XREADGROUP's waiters to fail. */
+    @Override
+    public void streamRemoved(Db db, byte[] key, int off, int len) {
+        signal(db, key, off, len);
+    }
+
+    private static boolean holdsStream(Db db, byte[] key) {
+        dev.cinnabar.datatypes.Dict.Entry<Object> e = db.keys().find(key);
+        return e != null && StreamType.TYPE.holds(e.value());
+    }
+
+    /**
+     * Redis's scanDatabaseForDeletedStreams: before a flush or a swap, each key waited on that
+     * holds a stream and will not hold one after is signalled.
+     */
+    @Override
+    public void beforeFlush(Db db, Db replacedWith) {
+        if (count == 0) {
+            return;
+        }
+        Map<Key, LinkedHashSet<Client>> byKey = waiting.get(db.id);
+        if (byKey == null) {
+            return;
+        }
+        for (Key k : byKey.keySet().toArray(new Key[0])) {
+            boolean wasStream = holdsStream(db, k.bytes);
+            boolean isStream = replacedWith != null && holdsStream(replacedWith, k.bytes);
+            if (wasStream && !isStream) {
+                signal(db, k.bytes, 0, k.bytes.length);
+            }
+        }
     }
 
     /**

@@ -29,6 +29,8 @@ public final class CommandFamilies {
             new GeoCommands(),
             new BitmapCommands(),
             new HyperLogLogCommands(),
+            new StreamCommands(),
+            new StreamGroupCommands(),
             new TransactionCommands(),
             new PubSubCommands(),
             new SlowlogCommands(),

@@ -114,6 +114,20 @@ public final class KeyspaceEventTable {
         put("geosearchstore", "geosearchstore", "del");
         // SORT ... STORE: class 'l'
         put("sort", "sortstore", "del");
+        // streams (class 't'); a stream is never deleted for being empty
+        put("xadd", "xadd", "xtrim");
+        put("xtrim", "xtrim");
+        put("xdel", "xdel");
+        put("xsetid", "xsetid");
+        put("xreadgroup", "xgroup-createconsumer");
+        put("xgroup|create", "xgroup-create");
+        put("xgroup|setid", "xgroup-setid");
+        put("xgroup|destroy", "xgroup-destroy");
+        put("xgroup|createconsumer", "xgroup-createconsumer");
+        put("xgroup|delconsumer", "xgroup-delconsumer");
+        put("xack");
+        put("xclaim", "xgroup-createconsumer");
+        put("xautoclaim", "xgroup-createconsumer");
     }
 
     private KeyspaceEventTable() {

@@ -225,7 +225,7 @@ public final class Directives {
         num("latency-monitor-threshold", null, MOD, "latencyMonitorThreshold", SIGNED, INTEGER, 0, LONG_MAX, 0).effect(ACTIVE);
         num("proto-max-bulk-len", null, MOD, "protoMaxBulkLen", SIGNED, MEMORY, 1024 * 1024, LONG_MAX,
                 512L * 1024 * 1024).effect(ACTIVE);
-        num("stream-node-max-entries", null, MOD, "streamNodeMaxEntries", SIGNED, INTEGER, 0, LONG_MAX, 100);
+        num("stream-node-max-entries", null, MOD, "streamNodeMaxEntries", SIGNED, INTEGER, 0, LONG_MAX, 100).effect(ACTIVE);
         num("repl-backlog-size", null, MOD, "replBacklogSize", SIGNED, MEMORY, 1, LONG_MAX, 1024 * 1024);
 
         // ---- unsigned long long
@@ -243,7 +243,7 @@ public final class Directives {
                 100L << 20).effect(IGNORED);
         num("hash-max-listpack-value", "hash-max-ziplist-value", MOD, "hashMaxListpackValue", UNSIGNED, MEMORY,
                 0, LONG_MAX, 64).effect(ACTIVE);
-        num("stream-node-max-bytes", null, MOD, "streamNodeMaxBytes", UNSIGNED, MEMORY, 0, LONG_MAX, 4096);
+        num("stream-node-max-bytes", null, MOD, "streamNodeMaxBytes", UNSIGNED, MEMORY, 0, LONG_MAX, 4096).effect(ACTIVE);
         num("zset-max-listpack-value", "zset-max-ziplist-value", MOD, "zsetMaxListpackValue", UNSIGNED, MEMORY,
                 0, LONG_MAX, 64).effect(ACTIVE);
         num("hll-sparse-max-bytes", null, MOD, "hllSparseMaxBytes", UNSIGNED, MEMORY, 0, LONG_MAX, 3000).effect(ACTIVE);

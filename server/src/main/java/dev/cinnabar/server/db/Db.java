@@ -4,6 +4,7 @@ import dev.cinnabar.datatypes.Dict;
 import dev.cinnabar.datatypes.value.FieldExpiries;
 import dev.cinnabar.datatypes.value.HashValue;
 import dev.cinnabar.datatypes.value.JvmSizes;
+import dev.cinnabar.datatypes.value.StreamType;
 import dev.cinnabar.datatypes.value.StringType;
 import dev.cinnabar.datatypes.value.ValueTypes;
 import dev.cinnabar.protocol.Argv;
@@ -289,6 +290,9 @@ public final class Db {
         if (gone != null) {
             bytes -= EntrySizes.keyEntry(gone.key().length) + EntrySizes.value(gone.value());
             keyspace.lazyFree().dropped(gone.value(), LazyFree.Cause.EXPIRE);
+            if (StreamType.TYPE.holds(gone.value())) {
+                keyspace.streamRemoved(this, key, 0, key.length);
+            }
         }
         fieldExpiries.remove(key);
         keyspace.expired(this, key);
@@ -368,6 +372,9 @@ public final class Db {
         } else {
             bytes -= EntrySizes.value(old);
             keyspace.lazyFree().dropped(old, LazyFree.Cause.SERVER_DEL);
+            if (StreamType.TYPE.holds(old)) {
+                keyspace.streamRemoved(this, key, off, len);
+            }
             if (!keepTtl && expires.size() > 0 && expires.remove(e.key()) != null) {
                 bytes -= EntrySizes.EXPIRE_ENTRY;
             }
@@ -455,6 +462,9 @@ public final class Db {
         keys.remove(e.key());
         fieldExpiries.remove(e.key());
         bytes -= EntrySizes.keyEntry(e.key().length) + EntrySizes.value(e.value());
+        if (StreamType.TYPE.holds(e.value())) {
+            keyspace.streamRemoved(this, key, off, len);
+        }
         keyspace.keyModified(this, key, off, len, e.hash(), true);
         return true;
     }

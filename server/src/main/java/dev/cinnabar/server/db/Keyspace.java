@@ -231,6 +231,12 @@ public final class Keyspace {
         }
     }
 
+    void streamRemoved(Db db, byte[] key, int off, int len) {
+        for (KeyspaceObserver o : observers) {
+            o.streamRemoved(db, key, off, len);
+        }
+    }
+
     /** A key expired: propagated as the DEL (or UNLINK) a replica must apply. */
     void expired(Db db, byte[] key) {
         notifications.notify(KeyspaceEvents.EXPIRED, "expired", key, db.id);

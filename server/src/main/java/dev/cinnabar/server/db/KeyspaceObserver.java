@@ -32,6 +32,14 @@ public interface KeyspaceObserver {
     default void keyAdded(Db db, byte[] key, int off, int len) {
     }
 
+    /**
+     * A stream left key {@code key[off, off+len)} of {@code db}: deleted (by any command or by
+     * expiry) or overwritten. Redis signals the key as ready then, so that clients blocked on it
+     * in XREADGROUP are released with an error.
+     */
+    default void streamRemoved(Db db, byte[] key, int off, int len) {
+    }
+
     /** Every key of {@code db} is about to go (FLUSHDB, FLUSHALL, SWAPDB): the values are still there. */
     default void beforeFlush(Db db) {
     }

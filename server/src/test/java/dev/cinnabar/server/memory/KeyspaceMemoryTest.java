@@ -47,6 +47,7 @@ class KeyspaceMemoryTest {
         ServerConfig config = new ServerConfig();
         config.enableDebugCommand = "yes"; // for DEBUG POPULATE and QUICKLIST-PACKED-THRESHOLD
         config.hashMaxListpackEntries = 16; // hashes cross to a hashtable now and then
+        config.streamNodeMaxEntries = 3; // streams spread over several nodes
         EngineHarness h = new EngineHarness(config);
         h.client.denyBlocking = true;
         if (packedThreshold != null) {
@@ -127,7 +128,7 @@ class KeyspaceMemoryTest {
 
     private static List<String> randomCommand(Random r) {
         List<String> c = new ArrayList<>();
-        switch (r.nextInt(60)) {
+        switch (r.nextInt(64)) {
             case 0: case 1: case 2:
                 c.addAll(List.of("SET", key(r), value(r)));
                 if (r.nextBoolean()) {
@@ -328,11 +329,58 @@ class KeyspaceMemoryTest {
             case 56: case 57: case 58: case 59:
                 bitCommand(r, c);
                 break;
+            case 60: case 61: case 62: case 63:
+                streamCommand(r, c);
+                break;
             default:
                 c.addAll(List.of("PSETEX", key(r), Integer.toString(1 + r.nextInt(3000)), value(r)));
                 break;
         }
         return c;
+    }
+
+    /** Stream writes: entries in and out (nodes of 3 entries at most), groups, consumers, PELs. */
+    private static void streamCommand(Random r, List<String> c) {
+        String k = "st" + r.nextInt(4);
+        String g = "g" + r.nextInt(2);
+        String consumer = "c" + r.nextInt(3);
+        switch (r.nextInt(12)) {
+            case 0: case 1: case 2:
+                c.addAll(List.of("XADD", k));
+                if (r.nextInt(4) == 0) {
+                    c.addAll(List.of("MAXLEN", r.nextBoolean() ? "~" : "=", Integer.toString(r.nextInt(8))));
+                }
+                c.add(r.nextBoolean() ? "*" : (1 + r.nextInt(1000)) + "-*");
+                for (int i = 1 + r.nextInt(3); i > 0; i--) {
+                    c.addAll(List.of(r.nextBoolean() ? "f" : field(r), value(r)));
+                }
+                break;
+            case 3:
+                c.addAll(List.of("XDEL", k, "0-1", "0-0"));
+                break;
+            case 4:
+                c.addAll(List.of("XTRIM", k, "MAXLEN", r.nextBoolean() ? "~" : "=", Integer.toString(r.nextInt(6))));
+                break;
+            case 5:
+                c.addAll(List.of("XGROUP", "CREATE", k, g, r.nextBoolean() ? "$" : "0", "MKSTREAM"));
+                break;
+            case 6: case 7:
+                c.addAll(List.of("XREADGROUP", "GROUP", g, consumer, "COUNT", Integer.toString(1 + r.nextInt(4)),
+                        "STREAMS", k, r.nextInt(4) == 0 ? "0" : ">"));
+                break;
+            case 8:
+                c.addAll(List.of("XAUTOCLAIM", k, g, consumer, "0", "0", "COUNT", Integer.toString(1 + r.nextInt(3))));
+                break;
+            case 9:
+                c.addAll(List.of("XGROUP", r.nextBoolean() ? "DELCONSUMER" : "CREATECONSUMER", k, g, consumer));
+                break;
+            case 10:
+                c.addAll(List.of("XGROUP", "DESTROY", k, g));
+                break;
+            default:
+                c.addAll(List.of("XSETID", k, (2000 + r.nextInt(10)) + "-0"));
+                break;
+        }
     }
 
     private static String score(Random r) {
