@@ -194,7 +194,7 @@ final class BaseFunctions extends LibFunction51 {
             String m = e.getMessage();
             String luaj = org.luaj.vm2.Lua.chunkid(chunkname);
             if (m != null && m.startsWith(luaj + ":")) {
-                m = LuaErrors.chunkid(chunkname) + m.substring(luaj.length());
+                m = LuaErrors.chunkid(chunkname, 80) + m.substring(luaj.length());
             }
             return varargsOf(NIL, valueOf(m));
         } catch (IOException e) {

@@ -50,6 +50,15 @@ public final class LuaErrors {
                 }
                 return m;
             }
+            if (m.startsWith("attempt to compare ") && m.contains(" expected, got ")) {
+                // LuaJ's text for number < string: "attempt to compare string with number expected, got string"
+                String rest = m.substring(19, m.indexOf(" expected, got "));
+                int with = rest.indexOf(" with ");
+                if (with > 0) {
+                    return "attempt to compare " + rest.substring(with + 6) + " with " + rest.substring(0, with);
+                }
+                return m;
+            }
             if (m.startsWith("attempt to compare ") && m.indexOf(" with ") > 0) {
                 String rest = m.substring(19);
                 int with = rest.indexOf(" with ");
@@ -92,29 +101,45 @@ public final class LuaErrors {
         return chunkid(fileline.substring(0, colon)) + fileline.substring(colon) + ": ";
     }
 
-    /** Lua 5.1's luaO_chunkid: "=name" and "@name" give name, a source string gives [string "..."]. */
+    /** Lua 5.1's luaO_chunkid for run-time positions (LUA_IDSIZE 60). */
     public static String chunkid(String source) {
+        return chunkid(source, 60);
+    }
+
+    /**
+     * Lua 5.1's luaO_chunkid: "=name" gives name, "@file" the file name (its tail if long), a source
+     * string [string "first line..."]. Run-time positions use 60 bytes, the lexer 80 (MAXSRC).
+     */
+    public static String chunkid(String source, int bufflen) {
+        int nul = source.indexOf('\0');
+        if (nul >= 0) {
+            source = source.substring(0, nul);
+        }
         if (source.startsWith("=")) {
-            return source.substring(1);
+            String s = source.substring(1);
+            return s.length() > bufflen - 1 ? s.substring(0, bufflen - 1) : s;
         }
         if (source.startsWith("@")) {
-            return source.substring(1);
+            String s = source.substring(1);
+            int max = bufflen - 8;
+            return s.length() > max ? "..." + s.substring(s.length() - max) : s;
         }
-        int nl = source.indexOf('\n');
-        int r = source.indexOf('\r');
-        if (r >= 0 && (nl < 0 || r < nl)) {
-            nl = r;
-        }
-        int max = 60 - 15;
-        StringBuilder sb = new StringBuilder("[string \"");
         int len = source.length();
-        if (nl >= 0 || len > max) {
-            int cut = Math.min(nl >= 0 ? nl : len, max);
-            sb.append(source, 0, cut).append("...");
-        } else {
-            sb.append(source);
+        for (int i = 0; i < source.length(); i++) {
+            char c = source.charAt(i);
+            if (c == '\n' || c == '\r') {
+                len = i;
+                break;
+            }
         }
-        return sb.append("\"]").toString();
+        int max = bufflen - 17;
+        if (len > max) {
+            len = max;
+        }
+        if (len < source.length()) {
+            return "[string \"" + source.substring(0, len) + "...\"]";
+        }
+        return "[string \"" + source + "\"]";
     }
 
     /** luaL_argerror: "bad argument #n to 'fname' (msg)". */

@@ -41,15 +41,20 @@ final class MathFunctions extends LibFunction51 {
         return valueOf(r != r && in == in ? NEG_NAN : r);
     }
 
+    /** glibc's acos and asin answer a domain error with a positive NaN ("nan"). */
+    private static LuaValue positiveNan(double r) {
+        return valueOf(r != r ? Double.NaN : r);
+    }
+
     @Override
     public Varargs invoke(Varargs a) {
         switch (op) {
             case ABS:
                 return valueOf(Math.abs(num(a, 1)));
             case ACOS:
-                return valueOf(Math.acos(num(a, 1)));
+                return positiveNan(Math.acos(num(a, 1)));
             case ASIN:
-                return valueOf(Math.asin(num(a, 1)));
+                return positiveNan(Math.asin(num(a, 1)));
             case ATAN:
                 return valueOf(Math.atan(num(a, 1)));
             case ATAN2:
