@@ -335,7 +335,7 @@ final class CjsonFunctions extends LibFunction51 {
 
     /** lua_array_length: the highest key when every key is a positive integer and not too sparse, else -1. */
     private int arrayLength(LuaTable t) {
-        double max = 0;
+        int max = 0; // a C int: an infinite key converts to INT_MIN on x86 and the table becomes an object
         int items = 0;
         LuaValue k = NIL;
         while (true) {
@@ -347,7 +347,7 @@ final class CjsonFunctions extends LibFunction51 {
                 double d = k.todouble();
                 if (d != 0 && Math.floor(d) == d && d >= 1) {
                     if (d > max) {
-                        max = d;
+                        max = LuaNumbers.cInt(d);
                     }
                     items++;
                     continue;
@@ -355,13 +355,13 @@ final class CjsonFunctions extends LibFunction51 {
             }
             return -1;
         }
-        if (cfg.sparseRatio > 0 && max > (double) items * cfg.sparseRatio && max > cfg.sparseSafe) {
+        if (cfg.sparseRatio > 0 && max > (long) items * cfg.sparseRatio && max > cfg.sparseSafe) {
             if (!cfg.sparseConvert) {
                 throw cannot(t, "excessively sparse array");
             }
             return -1;
         }
-        return max > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) max;
+        return max;
     }
 
     // ------------------------------------------------------------------ decoding
