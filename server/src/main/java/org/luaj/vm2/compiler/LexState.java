@@ -7,7 +7,8 @@
  *  - white space is C's isspace (LuaJ took every byte up to ' ', control characters included);
  *  - syntax errors say "near '<token>'" and name the chunk as Lua 5.1's lexer does;
  *  - "unexpected symbol" no longer carries LuaJ's token number;
- *  - goto is an ordinary name, as in Lua 5.1.
+ *  - goto is an ordinary name, as in Lua 5.1;
+ *  - numerals are read as Lua 5.1 reads them ("malformed number near '1e'").
  */
 /*******************************************************************************
 * Copyright (c) 2009 Luaj.org. All rights reserved.
@@ -409,24 +410,25 @@ public class LexState extends Constants {
 		return true;
 	}
 
+	// Cinnabar: Lua 5.1's numeral reader: digits and dots, an exponent, then any letters, the whole
+	// converted as strtod does (hex included); anything else is a "malformed number" (LuaJ threw a
+	// NumberFormatException on "1e").
 	void read_numeral(SemInfo seminfo) {
-		String expo = "Ee";
-		int first = current;
-		_assert (isdigit(current));
-		save_and_next();
-		if (first == '0' && check_next("Xx"))
-			expo = "Pp";
-		while (true) {
-			if (check_next(expo))
-				check_next("+-");
-			if(isxdigit(current) || current == '.')
-				save_and_next();
-			else
-				break;
-		}
+		do {
+			save_and_next();
+		} while (isdigit(current) || current == '.');
+		if (check_next("Ee"))
+			check_next("+-");
+		while (isalnum(current) || current == '_')
+			save_and_next();
+		byte[] b = new byte[nbuff];
+		for (int i = 0; i < nbuff; i++)
+			b[i] = (byte) buff[i];
+		LuaValue v = dev.cinnabar.server.lua.LuaNumbers.str2number(LuaString.valueOf(b));
 		save('\0');
-		String str = new String(buff, 0, nbuff);
-		str2d(str, seminfo);
+		if (v.isnil())
+			lexerror("malformed number", TK_NUMBER);
+		seminfo.r = v;
 	}
 
 	int skip_sep() {
@@ -2012,13 +2014,12 @@ public class LexState extends Constants {
 		FuncState fs = this.fs;
 		LHS_assign v = new LHS_assign();
 		this.suffixedexp(v.v);
-		if (t.token == '=' || t.token == ',') { /* stat -> assignment ? */
+		if (v.v.k == VCALL) {  /* stat -> func */
+			SETARG_C(fs.getcodePtr(v.v), 1);  /* call statement uses no results */
+		}
+		else {  /* stat -> assignment (Lua 5.1: "'=' expected" when it is neither) */
 			v.prev = null;
 			assignment(v, 1);
-		}
-		else {  /* stat -> func */
-			check_condition(v.v.k == VCALL, "syntax error");
-			SETARG_C(fs.getcodePtr(v.v), 1);  /* call statement uses no results */
 		}
 	}
 
