@@ -37,6 +37,20 @@ final class StringFunctions extends LibFunction51 {
         for (String w : WRAPPED) {
             t.rawset(w, new Reworded(w, luaj.get(w)));
         }
+        LuaValue dump = luaj.get("dump");
+        t.rawset("dump", new org.luaj.vm2.lib.VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs a) {
+                LuaValue f = a.arg1();
+                if (!f.isfunction()) {
+                    throw LuaErrors.type(1, "dump", "function", a);
+                }
+                if (!(f instanceof org.luaj.vm2.LuaClosure)) {
+                    throw new LuaError("unable to dump given function");
+                }
+                return dump.call(f);
+            }
+        });
         register(t, LuaPatterns.NAMES, LuaPatterns::new);
         return t;
     }
