@@ -72,6 +72,35 @@ final class StringFunctions extends LibFunction51 {
                 throw reword(e, name, a);
             }
         }
+
+        // the fixed-arity calls the VM makes go straight through, without packing a Varargs
+
+        @Override
+        public LuaValue call() {
+            try {
+                return f.call();
+            } catch (LuaError e) {
+                throw reword(e, name, NONE);
+            }
+        }
+
+        @Override
+        public LuaValue call(LuaValue a) {
+            try {
+                return f.call(a);
+            } catch (LuaError e) {
+                throw reword(e, name, a);
+            }
+        }
+
+        @Override
+        public LuaValue call(LuaValue a, LuaValue b) {
+            try {
+                return f.call(a, b);
+            } catch (LuaError e) {
+                throw reword(e, name, varargsOf(a, b));
+            }
+        }
     }
 
     static LuaError reword(LuaError e, String fname, Varargs args) {
