@@ -3,6 +3,10 @@ r"""Record what redis-server returns for each Lua expression in a cases file.
 
 Usage: tools/record-lua-corpus.py [--port 7391] CASES OUT
 
+Record against a freshly started redis-server 7.0.15 (redis-server --port 7391 --save ''): cjson's
+settings and math.random's state live on between EVALs, and the cases expect a fresh process.
+e.g. tools/record-lua-corpus.py server/src/test/resources/lua/cases.txt server/src/test/resources/lua/corpus.txt
+
 CASES holds one case per line (blank lines and comment lines, `# ` at the start, are kept as they are):
 an expression, sent as `return <expr>`, or a chunk prefixed with `!`, sent as it is.
 OUT gets `<case> -> <reply>` lines, the reply in a compact notation that LuaCorpusTest
