@@ -1,0 +1,31 @@
+package dev.cinnabar.server.lua;
+
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.lib.VarArgFunction;
+
+/** A library function dispatched on a small opcode; {@code name} is used in error texts. */
+abstract class LibFunction51 extends VarArgFunction {
+    final int op;
+
+    LibFunction51(String name, int op) {
+        this.name = name;
+        this.op = op;
+    }
+
+    /** As Lua 5.1 prints a C function: "function: 0x..." (an address there, an identity hash here). */
+    @Override
+    public String tojstring() {
+        return "function: 0x" + Integer.toHexString(System.identityHashCode(this));
+    }
+
+    interface Factory {
+        LibFunction51 make(String name, int op);
+    }
+
+    /** Puts one function per name into t, the opcode being the name's index. */
+    static void register(LuaTable t, String[] names, Factory f) {
+        for (int i = 0; i < names.length; i++) {
+            t.rawset(names[i], f.make(names[i], i));
+        }
+    }
+}
