@@ -27,6 +27,7 @@ public final class CommandFamilies {
             new ZSetAlgebraCommands(),
             new GeoCommands(),
             new TransactionCommands(),
+            new ScriptingCommands(),
             new PubSubCommands(),
             new SlowlogCommands(),
             new LatencyCommands(),

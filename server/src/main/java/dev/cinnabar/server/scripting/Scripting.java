@@ -1,0 +1,382 @@
+package dev.cinnabar.server.scripting;
+
+import dev.cinnabar.protocol.Argv;
+import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.client.ServerContext;
+import dev.cinnabar.server.lua.LuaSandbox;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.Map;
+import org.luaj.vm2.Globals;
+import org.luaj.vm2.LuaClosure;
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaString;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Prototype;
+import org.luaj.vm2.Varargs;
+import org.luaj.vm2.lib.VarArgFunction;
+
+/**
+ * The EVAL engine of one server, Redis's {@code lctx}: the Lua environment (LuaJ's globals from
+ * {@link LuaSandbox} with the {@code redis} table and Redis's global protection on top), the
+ * script cache (compiled once per SHA1, never parsed again), the connection scripts run their
+ * commands through, and the run in progress. Engine thread only.
+ */
+public final class Scripting {
+    /** The chunk name scripts are compiled under; Redis's errors say {@code user_script:N:}. */
+    static final String CHUNK = "user_script";
+
+    final ServerContext server;
+    /** The connection {@code redis.call} runs commands on (MONITOR shows it as {@code lua}). */
+    final Client client;
+    private final ByteBuf clientOutput = Unpooled.buffer(256);
+    private Globals globals;
+    private ProtectedTable env;
+    private ScriptHook hook;
+    private final Map<String, Script> scripts = new HashMap<>();
+    private long scriptsMemory;
+    /** The script running now, or null. */
+    ScriptRun running;
+
+    /** A cached script: its source, its shebang flags and its compiled function. */
+    public record Script(String sha, byte[] body, int flags, LuaClosure function) {
+    }
+
+    private Scripting(ServerContext server) {
+        this.server = server;
+        this.client = new Client(0, server, null, "", "");
+        client.scriptClient = true;
+        client.denyBlocking = true;
+        client.authenticated = true;
+        client.reply.buffer(clientOutput);
+        reset();
+    }
+
+    /** The server's engine, made on first use. */
+    public static Scripting of(ServerContext server) {
+        Object s = server.scripting;
+        if (s == null) {
+            s = new Scripting(server);
+            server.scripting = s;
+        }
+        return (Scripting) s;
+    }
+
+    /** A fresh Lua environment with no cached scripts (SCRIPT FLUSH). */
+    public void reset() {
+        scripts.clear();
+        scriptsMemory = 0;
+        Globals g = baseGlobals();
+        hook = new ScriptHook();
+        RedisApi.install(this, g);
+        // Reading a global nobody set is an error, as in Redis.
+        LuaTable mt = new LuaTable();
+        mt.rawset(LuaValue.INDEX, new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                throw new LuaError("Script attempted to access nonexistent global variable '"
+                        + args.arg(2).tojstring() + "'");
+            }
+        });
+        g.setmetatable(mt);
+        ProtectedTable protectedEnv = ProtectedTable.copyOf(g, ProtectedTable.newMemo());
+        g.setmetatable(null);
+        g.debuglib = hook;
+        this.globals = g;
+        this.env = protectedEnv;
+    }
+
+    /**
+     * {@link LuaSandbox#newGlobals()}; while its skeleton cannot load LuaJ's table library
+     * (which wants {@code package} loaded first), the same libraries loaded in that order.
+     */
+    private static Globals baseGlobals() {
+        try {
+            return LuaSandbox.newGlobals();
+        } catch (LuaError e) {
+            Globals g = new Globals();
+            g.load(new org.luaj.vm2.lib.BaseLib());
+            g.load(new org.luaj.vm2.lib.PackageLib());
+            g.load(new org.luaj.vm2.lib.TableLib());
+            g.load(new org.luaj.vm2.lib.StringLib());
+            g.load(new org.luaj.vm2.lib.jse.JseMathLib());
+            org.luaj.vm2.LoadState.install(g);
+            org.luaj.vm2.compiler.LuaC.install(g);
+            g.set("dofile", LuaValue.NIL);
+            g.set("loadfile", LuaValue.NIL);
+            g.set("package", LuaValue.NIL);
+            g.set("require", LuaValue.NIL);
+            return g;
+        }
+    }
+
+    public int cachedScripts() {
+        return scripts.size();
+    }
+
+    /** Redis's {@code used_memory_scripts_eval}: the SHA strings and the bodies kept. */
+    public long scriptsMemory() {
+        return scriptsMemory;
+    }
+
+    public boolean exists(String sha) {
+        return scripts.containsKey(sha.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    public Script lookup(String sha) {
+        return scripts.get(sha.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** SHA1 of {@code body} in lowercase hex. */
+    public static String sha1hex(byte[] body, int off, int len) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-1");
+            md.update(body, off, len);
+            byte[] d = md.digest();
+            char[] hex = new char[40];
+            for (int i = 0; i < 20; i++) {
+                hex[2 * i] = Character.forDigit((d[i] >> 4) & 0xf, 16);
+                hex[2 * i + 1] = Character.forDigit(d[i] & 0xf, 16);
+            }
+            return new String(hex);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Thrown when a script cannot be cached; the message is the whole error reply. */
+    public static final class CreateError extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        CreateError(String reply) {
+            super(reply, null, false, false);
+        }
+    }
+
+    /** Compiles and caches {@code body} unless it is cached already (Redis's luaCreateFunction). */
+    public Script create(byte[] body) throws CreateError {
+        String sha = sha1hex(body, 0, body.length);
+        Script s = scripts.get(sha);
+        if (s != null) {
+            return s;
+        }
+        Shebang.Parsed shebang;
+        try {
+            shebang = Shebang.parse(body);
+        } catch (Shebang.Error e) {
+            throw new CreateError("ERR " + e.getMessage());
+        }
+        Prototype p;
+        try {
+            p = globals.compilePrototype(new ByteArrayInputStream(body, shebang.bodyStart(),
+                    body.length - shebang.bodyStart()), CHUNK);
+        } catch (LuaError e) {
+            throw new CreateError("ERR Error compiling script (new function): " + compileMessage(e));
+        } catch (Exception | StackOverflowError e) {
+            throw new CreateError("ERR Error compiling script (new function): " + CHUNK + ": " + e.getMessage());
+        }
+        noTailCalls(p);
+        s = new Script(sha, body, shebang.flags(), new LuaClosure(p, env));
+        scripts.put(sha, s);
+        // As Redis counts them: the SHA's sds and the body's.
+        scriptsMemory += 40 + 9 + body.length + 9;
+        return s;
+    }
+
+    /**
+     * Turns every tail call into a call and the return that follows it. LuaJ runs a tail call
+     * after the calling function has returned, so an error in a C-like function called as
+     * {@code return redis.call(...)} would lose the caller's line, which Redis's replies give
+     * (Lua 5.1 never tail-calls a C function).
+     */
+    static void noTailCalls(Prototype p) {
+        int[] code = p.code;
+        for (int i = 0; i < code.length; i++) {
+            if ((code[i] & 0x3f) == org.luaj.vm2.Lua.OP_TAILCALL) {
+                code[i] = (code[i] & ~0x3f) | org.luaj.vm2.Lua.OP_CALL;
+            }
+        }
+        for (Prototype inner : p.p) {
+            noTailCalls(inner);
+        }
+    }
+
+    /** LuaJ's parser says {@code user_script:1: ...} already in most cases; other forms get the chunk name. */
+    private static String compileMessage(LuaError e) {
+        String m = stripTraceback(e.getMessage());
+        if (m == null) {
+            return CHUNK + ": syntax error";
+        }
+        return rewritePosition(m);
+    }
+
+    static String stripTraceback(String m) {
+        if (m != null && m.endsWith("\n")) {
+            return m.substring(0, m.length() - 1);
+        }
+        return m;
+    }
+
+    /** LuaJ writes a position as {@code user_script:3 msg}; Lua 5.1 as {@code user_script:3: msg}. */
+    static String rewritePosition(String m) {
+        int n = CHUNK.length();
+        if (m.startsWith(CHUNK) && m.length() > n + 1 && m.charAt(n) == ':') {
+            int i = n + 1;
+            while (i < m.length() && (Character.isDigit(m.charAt(i)) || m.charAt(i) == '?')) {
+                i++;
+            }
+            if (i < m.length() && m.charAt(i) == ' ' && i > n + 1) {
+                return m.substring(0, i) + ":" + m.substring(i);
+            }
+        }
+        return m;
+    }
+
+    /** The line an error was raised at, from LuaJ's position prefix; null when it has none. */
+    static String errorLine(String m) {
+        int n = CHUNK.length();
+        if (m == null || !m.startsWith(CHUNK) || m.length() <= n + 1 || m.charAt(n) != ':') {
+            return null;
+        }
+        int i = n + 1;
+        while (i < m.length() && Character.isDigit(m.charAt(i))) {
+            i++;
+        }
+        return i > n + 1 ? m.substring(n + 1, i) : null;
+    }
+
+    /** The value a Lua error carries, as a script's pcall sees it. */
+    static LuaValue errorValue(Throwable t) {
+        if (t instanceof RaisedValue r) {
+            return r.value;
+        }
+        if (t instanceof StackOverflowError) {
+            return LuaValue.valueOf("stack overflow");
+        }
+        if (t instanceof OutOfMemoryError) {
+            return LuaValue.valueOf("not enough memory");
+        }
+        if (t instanceof LuaError e) {
+            String m = stripTraceback(e.getMessage());
+            return m == null ? LuaValue.NIL : LuaValue.valueOf(rewritePosition(m).getBytes(StandardCharsets.ISO_8859_1));
+        }
+        String m = t.getMessage();
+        return LuaValue.valueOf(t.getClass().getSimpleName() + (m == null ? "" : ": " + m));
+    }
+
+    /**
+     * Runs {@code script} for {@code caller} and writes its reply (Redis's scriptPrepareForRun,
+     * luaCallFunction and scriptResetRun). The caller's command has checked the arguments.
+     */
+    public void run(Client caller, Script script, Argv argv, int firstKey, int numkeys, boolean readOnlyCommand) {
+        int flags = script.flags();
+        boolean compat = (flags & Shebang.EVAL_COMPAT) != 0;
+        if (!compat && (flags & Shebang.NO_WRITES) == 0 && readOnlyCommand) {
+            caller.reply.error("ERR Can not execute a script with write flag using *_ro command.");
+            return;
+        }
+        boolean readOnly = readOnlyCommand || (!compat && (flags & Shebang.NO_WRITES) != 0);
+        ScriptRun run = new ScriptRun(this, caller, script.sha(), readOnly, server.config().busyReplyThreshold);
+        client.select(caller.db());
+        client.reply.protocol(2);
+        client.argv = null;
+        LuaTable keys = new LuaTable(numkeys, 0);
+        for (int i = 0; i < numkeys; i++) {
+            keys.rawset(i + 1, LuaString.valueOf(argv.copy(firstKey + i)));
+        }
+        int nargs = argv.count() - firstKey - numkeys;
+        LuaTable args = new LuaTable(nargs, 0);
+        for (int i = 0; i < nargs; i++) {
+            args.rawset(i + 1, LuaString.valueOf(argv.copy(firstKey + numkeys + i)));
+        }
+        env.force(LuaValue.valueOf("KEYS"), keys);
+        env.force(LuaValue.valueOf("ARGV"), args);
+        running = run;
+        hook.reset();
+        hook.run = run.threshold > 0 ? run : null;
+        LuaValue result = null;
+        Throwable failure = null;
+        try {
+            result = script.function().call();
+        } catch (LuaError | StackOverflowError | OutOfMemoryError e) {
+            failure = e;
+        } catch (RuntimeException e) {
+            // A library function that LuaJ lets fail with a Java exception: the script fails, the server stays.
+            failure = e;
+        } finally {
+            hook.run = null;
+            running = null;
+            run.end();
+        }
+        if (failure == null) {
+            LuaReplies.write(caller.reply, result, client.reply.protocol());
+        } else {
+            writeError(caller, script.sha(), failure);
+        }
+    }
+
+    /** Redis's reply for a script that raised an error: the message, then where it was raised. */
+    private static void writeError(Client caller, String sha, Throwable t) {
+        LuaValue v = errorValue(t);
+        String line = t instanceof LuaError e ? errorLine(stripTraceback(e.getMessage())) : null;
+        String msg;
+        boolean ignoreStats = false;
+        if (v.istable()) {
+            LuaValue err = v.rawget(LuaReplies.ERR);
+            msg = err.isstring() ? err.tojstring() : "ERR unknown error";
+            ignoreStats = v.rawget(LuaReplies.IGNORE_STATS).toboolean();
+        } else {
+            msg = "ERR " + v.tojstring();
+        }
+        String reply = "-" + msg + (line != null ? " script: " + sha + ", on @" + CHUNK + ":" + line + "." : "");
+        if (ignoreStats) {
+            byte[] text = reply.getBytes(StandardCharsets.ISO_8859_1);
+            int to = text.length;
+            while (to > 1 && (text[to - 1] == '\r' || text[to - 1] == '\n')) {
+                to--;
+            }
+            caller.reply.uncountedError(text, 1, to - 1);
+        } else {
+            caller.reply.error(reply);
+        }
+    }
+
+    /** What the script's connection received since the last call, taken out of its buffer. */
+    byte[] takeClientOutput() {
+        ByteBuf out = client.reply.buffer();
+        byte[] b = new byte[out.readableBytes()];
+        out.readBytes(b);
+        out.clear();
+        return b;
+    }
+
+    /**
+     * SCRIPT KILL ({@code eval}) or FUNCTION KILL: null when the kill is under way, else the
+     * error to answer (Redis's scriptKill).
+     */
+    public String kill(boolean eval) {
+        ScriptRun run = running;
+        if (run == null || !run.timedOut()) {
+            return "NOTBUSY No scripts in execution right now.";
+        }
+        if (run.writeDirty) {
+            return "UNKILLABLE Sorry the script already executed write commands against the dataset. "
+                    + "You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.";
+        }
+        if (!eval) {
+            return "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+        }
+        server.busy().requestKill();
+        return null;
+    }
+
+    ScriptHook hook() {
+        return hook;
+    }
+}
