@@ -45,7 +45,7 @@ final class LuaReplies {
                 return t;
             }
             case '-':
-                return errorTable(new String(b, p + 1, eol - p - 1, StandardCharsets.ISO_8859_1), true);
+                return errorTable(new String(b, p, eol - p, StandardCharsets.ISO_8859_1), true);
             case '$': {
                 long n = parseLong(b, p + 1, eol);
                 if (n < 0) {

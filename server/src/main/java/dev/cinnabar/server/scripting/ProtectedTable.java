@@ -44,7 +44,8 @@ final class ProtectedTable extends LuaTable {
     @Override
     public LuaValue setmetatable(LuaValue metatable) {
         if (readonly) {
-            throw new LuaError(READONLY);
+            // Raised by setmetatable itself in Redis: no position in the message.
+            throw new RaisedValue(LuaValue.valueOf(READONLY));
         }
         return super.setmetatable(metatable);
     }

@@ -152,7 +152,10 @@ final class RedisApi {
 
     /** Redis's pcall: as Lua's, but an error table carrying {@code err} gives that string. */
     private static Varargs pcall(Varargs args) {
-        LuaValue f = args.checkvalue(1);
+        if (args.narg() == 0) {
+            return LuaValue.varargsOf(LuaValue.FALSE, LuaValue.valueOf("bad argument #1 to 'pcall' (value expected)"));
+        }
+        LuaValue f = args.arg1();
         try {
             return LuaValue.varargsOf(LuaValue.TRUE, f.invoke(args.subargs(2)));
         } catch (ScriptKilled k) {

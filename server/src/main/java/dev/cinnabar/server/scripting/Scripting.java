@@ -208,12 +208,44 @@ public final class Scripting {
     }
 
     /** LuaJ's parser says {@code user_script:1: ...} already in most cases; other forms get the chunk name. */
-    private static String compileMessage(LuaError e) {
+    static String compileMessage(LuaError e) {
         String m = stripTraceback(e.getMessage());
         if (m == null) {
             return CHUNK + ": syntax error";
         }
-        return rewritePosition(m);
+        String prefix = "[string \"" + CHUNK + "\"]";
+        if (m.startsWith(prefix)) {
+            m = CHUNK + m.substring(prefix.length());
+        }
+        return nearToken(rewritePosition(m));
+    }
+
+    /** Lua 5.2's reserved words and other tokens from 257 on, as LuaJ numbers them. */
+    private static final String[] TOKENS = {"and", "break", "do", "else", "elseif", "end", "false", "for",
+        "function", "goto", "if", "in", "local", "nil", "not", "or", "repeat", "return", "then", "true",
+        "until", "while", "..", "...", "==", ">=", "<=", "~=", "::", "<eof>"};
+    private static final java.util.regex.Pattern LUAJ_TOKEN = java.util.regex.Pattern.compile(" (\\d+) \\((.*)\\)$");
+
+    /**
+     * LuaJ names the token a syntax error is at as {@code 286 (?)} or {@code 43 (+)}; Lua 5.1
+     * says {@code near '<eof>'} and {@code near '+'}. Names, numbers and strings, whose text
+     * LuaJ does not keep, stay as LuaJ gives them.
+     */
+    private static String nearToken(String m) {
+        java.util.regex.Matcher x = LUAJ_TOKEN.matcher(m);
+        if (!x.find()) {
+            return m;
+        }
+        int t = Integer.parseInt(x.group(1));
+        String text;
+        if (t < 257) {
+            text = String.valueOf((char) t);
+        } else if (t - 257 < TOKENS.length) {
+            text = TOKENS[t - 257];
+        } else {
+            return m;
+        }
+        return m.substring(0, x.start()) + " near '" + text + "'";
     }
 
     static String stripTraceback(String m) {
