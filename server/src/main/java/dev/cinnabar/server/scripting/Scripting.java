@@ -37,7 +37,7 @@ public final class Scripting {
     final Client client;
     private final ByteBuf clientOutput = Unpooled.buffer(256);
     private Globals globals;
-    private ProtectedTable env;
+    private ProtectedGlobals env;
     private ScriptHook hook;
     private final Map<String, Script> scripts = new HashMap<>();
     private long scriptsMemory;
@@ -85,9 +85,10 @@ public final class Scripting {
             }
         });
         g.setmetatable(mt);
-        ProtectedTable protectedEnv = ProtectedTable.copyOf(g, ProtectedTable.newMemo());
+        ProtectedGlobals protectedEnv = ProtectedGlobals.copyOf(g);
         g.setmetatable(null);
         g.debuglib = hook;
+        protectedEnv.debuglib = hook;
         this.globals = g;
         this.env = protectedEnv;
     }
@@ -116,13 +117,20 @@ public final class Scripting {
         }
     }
 
-    public int cachedScripts() {
-        return scripts.size();
+    /** INFO's {@code number_of_cached_scripts}; 0 before any script was seen. */
+    public static int cachedScripts(ServerContext server) {
+        return server.scripting instanceof Scripting s ? s.scripts.size() : 0;
     }
 
-    /** Redis's {@code used_memory_scripts_eval}: the SHA strings and the bodies kept. */
-    public long scriptsMemory() {
-        return scriptsMemory;
+    /** INFO's {@code used_memory_scripts_eval}: the SHA strings and the bodies kept, as Redis counts them. */
+    public static long scriptsMemory(ServerContext server) {
+        if (!(server.scripting instanceof Scripting s) || s.scripts.isEmpty()) {
+            return 0;
+        }
+        // Each entry's dictEntry (24) and luaScript (16), and the table's slots.
+        int n = s.scripts.size();
+        long slots = Math.max(4, Long.highestOneBit(n - 1L) * 2);
+        return s.scriptsMemory + n * 40L + slots * 8;
     }
 
     public boolean exists(String sha) {
@@ -131,6 +139,33 @@ public final class Scripting {
 
     public Script lookup(String sha) {
         return scripts.get(sha.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /**
+     * What Redis counts for a cached script: the SHA's sds (48 bytes with jemalloc) and the
+     * body's string, embedded with its object up to 44 bytes, an sds of its own above.
+     */
+    static long cacheEntrySize(int len) {
+        long body;
+        if (len <= 44) {
+            body = jemallocSize(16 + 3 + len + 1) - 16;
+        } else {
+            int header = len < 256 ? 3 : len < 65536 ? 5 : 9;
+            body = jemallocSize(header + len + 1L);
+        }
+        return 48 + body;
+    }
+
+    /** jemalloc's size class for {@code n} bytes: 8, multiples of 16 to 128, then four per doubling. */
+    static long jemallocSize(long n) {
+        if (n <= 8) {
+            return 8;
+        }
+        if (n <= 128) {
+            return (n + 15) / 16 * 16;
+        }
+        long spacing = Long.highestOneBit(n - 1) / 4;
+        return (n + spacing - 1) / spacing * spacing;
     }
 
     /** SHA1 of {@code body} in lowercase hex. */
@@ -184,8 +219,7 @@ public final class Scripting {
         noTailCalls(p);
         s = new Script(sha, body, shebang.flags(), new LuaClosure(p, env));
         scripts.put(sha, s);
-        // As Redis counts them: the SHA's sds and the body's.
-        scriptsMemory += 40 + 9 + body.length + 9;
+        scriptsMemory += cacheEntrySize(body.length);
         return s;
     }
 
