@@ -292,7 +292,17 @@ final class RedisApi {
                 run.writeDirty = true;
             }
             sc.argv = a;
-            engine.server.caller().call(sc, cmd);
+            boolean unreplicated = (run.replFlags & REPL_REPLICA) == 0;
+            if (unreplicated) {
+                engine.server.propagation().suspend(true);
+            }
+            try {
+                engine.server.caller().call(sc, cmd);
+            } finally {
+                if (unreplicated) {
+                    engine.server.propagation().suspend(false);
+                }
+            }
             byte[] reply = engine.takeClientOutput();
             sc.argv = null;
             if (reply.length == 0) {
