@@ -28,6 +28,7 @@ public final class CommandFamilies {
             new GeoCommands(),
             new TransactionCommands(),
             new ScriptingCommands(),
+            new FunctionCommands(),
             new PubSubCommands(),
             new SlowlogCommands(),
             new LatencyCommands(),

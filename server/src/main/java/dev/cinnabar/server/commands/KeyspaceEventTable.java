@@ -46,6 +46,10 @@ public final class KeyspaceEventTable {
         put("flushall");
         put("flushdb");
         put("swapdb");
+        // Function libraries are not keys: loading or dropping one fires nothing.
+        put("function|load");
+        put("function|delete");
+        put("function|flush");
         // lists
         put("lpush", "lpush");
         put("lpushx", "lpush");

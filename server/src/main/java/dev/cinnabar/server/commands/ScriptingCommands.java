@@ -65,7 +65,7 @@ public final class ScriptingCommands implements CommandFamily {
         }
     }
 
-    private static void feedMonitors(Client c) {
+    static void feedMonitors(Client c) {
         Monitors monitors = c.server.clients().monitors();
         if (monitors.isEmpty()) {
             return;

@@ -53,8 +53,10 @@ final class MemorySection implements InfoSection {
                 .field("used_memory_lua_human", HumanBytes.of(0))
                 .field("used_memory_scripts_eval", Scripting.scriptsMemory(server))
                 .field("number_of_cached_scripts", Scripting.cachedScripts(server))
-                .field("number_of_functions", 0)
-                .field("number_of_libraries", 0)
+                .field("number_of_functions", Scripting.functionsIfAny(server) == null ? 0
+                        : Scripting.functionsIfAny(server).functionCount())
+                .field("number_of_libraries", Scripting.functionsIfAny(server) == null ? 0
+                        : Scripting.functionsIfAny(server).libraries().size())
                 .field("used_memory_vm_functions", 0)
                 .field("used_memory_vm_total", 0)
                 .field("used_memory_vm_total_human", HumanBytes.of(0))

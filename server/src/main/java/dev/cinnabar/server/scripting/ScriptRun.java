@@ -19,6 +19,8 @@ final class ScriptRun {
     private final Scripting engine;
     final Client caller;
     final String sha;
+    /** EVAL (SCRIPT KILL stops it), or a function (FUNCTION KILL). */
+    final boolean eval;
     final boolean readOnly;
     final long threshold;
     private final long startNanos;
@@ -29,13 +31,19 @@ final class ScriptRun {
     private LongTask task;
     private boolean killed;
 
-    ScriptRun(Scripting engine, Client caller, String sha, boolean readOnly, long thresholdMillis) {
+    ScriptRun(Scripting engine, Client caller, String sha, boolean eval, boolean readOnly, long thresholdMillis) {
         this.engine = engine;
         this.caller = caller;
         this.sha = sha;
+        this.eval = eval;
         this.readOnly = readOnly;
         this.threshold = thresholdMillis;
         this.startNanos = System.nanoTime();
+    }
+
+    /** Milliseconds since the run started (FUNCTION STATS). */
+    long elapsedMillis() {
+        return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
     /** Past the threshold (the server is answering -BUSY). */
@@ -55,9 +63,9 @@ final class ScriptRun {
                 return;
             }
             ServerLog.warning("Slow script detected: still in execution after " + elapsedMillis
-                    + " milliseconds. You can try killing the script using the SCRIPT KILL command. Script name is: "
-                    + sha + ".");
-            task = engine.server.control().beginLongTask(caller, BusyState.SCRIPT);
+                    + " milliseconds. You can try killing the script using the " + (eval ? "SCRIPT KILL" : "FUNCTION KILL")
+                    + " command. Script name is: " + sha + ".");
+            task = engine.server.control().beginLongTask(caller, eval ? BusyState.SCRIPT : BusyState.FUNCTION);
         }
         task.poll();
         if (task.killRequested() || task.stopRequested()) {

@@ -38,7 +38,8 @@ public final class Scripting {
     private final ByteBuf clientOutput = Unpooled.buffer(256);
     private Globals globals;
     private ProtectedGlobals env;
-    private ScriptHook hook;
+    private final ScriptHook hook = new ScriptHook();
+    private Functions functions;
     private final Map<String, Script> scripts = new HashMap<>();
     private long scriptsMemory;
     /** The script running now, or null. */
@@ -73,7 +74,6 @@ public final class Scripting {
         scripts.clear();
         scriptsMemory = 0;
         Globals g = baseGlobals();
-        hook = new ScriptHook();
         RedisApi.install(this, g);
         // Reading a global nobody set is an error, as in Redis.
         LuaTable mt = new LuaTable();
@@ -97,7 +97,7 @@ public final class Scripting {
      * {@link LuaSandbox#newGlobals()}; while its skeleton cannot load LuaJ's table library
      * (which wants {@code package} loaded first), the same libraries loaded in that order.
      */
-    private static Globals baseGlobals() {
+    static Globals baseGlobals() {
         try {
             return LuaSandbox.newGlobals();
         } catch (LuaError e) {
@@ -212,7 +212,7 @@ public final class Scripting {
             p = globals.compilePrototype(new ByteArrayInputStream(body, shebang.bodyStart(),
                     body.length - shebang.bodyStart()), CHUNK);
         } catch (LuaError e) {
-            throw new CreateError("ERR Error compiling script (new function): " + compileMessage(e));
+            throw new CreateError("ERR Error compiling script (new function): " + compileMessage(e, CHUNK));
         } catch (Exception | StackOverflowError e) {
             throw new CreateError("ERR Error compiling script (new function): " + CHUNK + ": " + e.getMessage());
         }
@@ -242,14 +242,14 @@ public final class Scripting {
     }
 
     /** LuaJ's parser says {@code user_script:1: ...} already in most cases; other forms get the chunk name. */
-    static String compileMessage(LuaError e) {
+    static String compileMessage(LuaError e, String chunk) {
         String m = stripTraceback(e.getMessage());
         if (m == null) {
-            return CHUNK + ": syntax error";
+            return chunk + ": syntax error";
         }
-        String prefix = "[string \"" + CHUNK + "\"]";
+        String prefix = "[string \"" + chunk + "\"]";
         if (m.startsWith(prefix)) {
-            m = CHUNK + m.substring(prefix.length());
+            m = chunk + m.substring(prefix.length());
         }
         return nearToken(rewritePosition(m));
     }
@@ -291,8 +291,9 @@ public final class Scripting {
 
     /** LuaJ writes a position as {@code user_script:3 msg}; Lua 5.1 as {@code user_script:3: msg}. */
     static String rewritePosition(String m) {
-        int n = CHUNK.length();
-        if (m.startsWith(CHUNK) && m.length() > n + 1 && m.charAt(n) == ':') {
+        String chunk = m.startsWith(Functions.CHUNK) ? Functions.CHUNK : CHUNK;
+        int n = chunk.length();
+        if (m.startsWith(chunk) && m.length() > n + 1 && m.charAt(n) == ':') {
             int i = n + 1;
             while (i < m.length() && (Character.isDigit(m.charAt(i)) || m.charAt(i) == '?')) {
                 i++;
@@ -306,8 +307,9 @@ public final class Scripting {
 
     /** The line an error was raised at, from LuaJ's position prefix; null when it has none. */
     static String errorLine(String m) {
-        int n = CHUNK.length();
-        if (m == null || !m.startsWith(CHUNK) || m.length() <= n + 1 || m.charAt(n) != ':') {
+        String chunk = m != null && m.startsWith(Functions.CHUNK) ? Functions.CHUNK : CHUNK;
+        int n = chunk.length();
+        if (m == null || !m.startsWith(chunk) || m.length() <= n + 1 || m.charAt(n) != ':') {
             return null;
         }
         int i = n + 1;
@@ -341,14 +343,23 @@ public final class Scripting {
      * luaCallFunction and scriptResetRun). The caller's command has checked the arguments.
      */
     public void run(Client caller, Script script, Argv argv, int firstKey, int numkeys, boolean readOnlyCommand) {
-        int flags = script.flags();
+        run(caller, script.function(), script.sha(), CHUNK, script.flags(), true, argv, firstKey, numkeys, readOnlyCommand);
+    }
+
+    /**
+     * Runs {@code function}, an EVAL script (KEYS and ARGV as globals) or a library function
+     * (keys and arguments as its two parameters); {@code name} and {@code chunk} name it in
+     * error replies.
+     */
+    void run(Client caller, LuaValue function, String name, String chunk, int flags, boolean eval, Argv argv,
+            int firstKey, int numkeys, boolean readOnlyCommand) {
         boolean compat = (flags & Shebang.EVAL_COMPAT) != 0;
         if (!compat && (flags & Shebang.NO_WRITES) == 0 && readOnlyCommand) {
             caller.reply.error("ERR Can not execute a script with write flag using *_ro command.");
             return;
         }
         boolean readOnly = readOnlyCommand || (!compat && (flags & Shebang.NO_WRITES) != 0);
-        ScriptRun run = new ScriptRun(this, caller, script.sha(), readOnly, server.config().busyReplyThreshold);
+        ScriptRun run = new ScriptRun(this, caller, name, eval, readOnly, server.config().busyReplyThreshold);
         client.select(caller.db());
         client.reply.protocol(2);
         client.argv = null;
@@ -361,15 +372,17 @@ public final class Scripting {
         for (int i = 0; i < nargs; i++) {
             args.rawset(i + 1, LuaString.valueOf(argv.copy(firstKey + numkeys + i)));
         }
-        env.force(LuaValue.valueOf("KEYS"), keys);
-        env.force(LuaValue.valueOf("ARGV"), args);
+        if (eval) {
+            env.force(LuaValue.valueOf("KEYS"), keys);
+            env.force(LuaValue.valueOf("ARGV"), args);
+        }
         running = run;
         hook.reset();
         hook.run = run.threshold > 0 ? run : null;
         LuaValue result = null;
         Throwable failure = null;
         try {
-            result = script.function().call();
+            result = eval ? function.call() : function.call(keys, args);
         } catch (LuaError | StackOverflowError | OutOfMemoryError e) {
             failure = e;
         } catch (RuntimeException e) {
@@ -383,12 +396,12 @@ public final class Scripting {
         if (failure == null) {
             LuaReplies.write(caller.reply, result, client.reply.protocol());
         } else {
-            writeError(caller, script.sha(), failure);
+            writeError(caller, name, chunk, failure);
         }
     }
 
     /** Redis's reply for a script that raised an error: the message, then where it was raised. */
-    private static void writeError(Client caller, String sha, Throwable t) {
+    private static void writeError(Client caller, String sha, String chunk, Throwable t) {
         LuaValue v = errorValue(t);
         String line = t instanceof LuaError e ? errorLine(stripTraceback(e.getMessage())) : null;
         String msg;
@@ -400,7 +413,7 @@ public final class Scripting {
         } else {
             msg = "ERR " + v.tojstring();
         }
-        String reply = "-" + msg + (line != null ? " script: " + sha + ", on @" + CHUNK + ":" + line + "." : "");
+        String reply = "-" + msg + (line != null ? " script: " + sha + ", on @" + chunk + ":" + line + "." : "");
         if (ignoreStats) {
             byte[] text = reply.getBytes(StandardCharsets.ISO_8859_1);
             int to = text.length;
@@ -435,11 +448,42 @@ public final class Scripting {
             return "UNKILLABLE Sorry the script already executed write commands against the dataset. "
                     + "You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.";
         }
-        if (!eval) {
-            return "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+        if (eval != run.eval) {
+            // SCRIPT KILL of a function, FUNCTION KILL of a script: the busy text of what runs.
+            return run.eval ? dev.cinnabar.server.client.BusyState.SCRIPT : dev.cinnabar.server.client.BusyState.FUNCTION;
         }
         server.busy().requestKill();
         return null;
+    }
+
+    /** The functions' side (FUNCTION, FCALL), made on first use. */
+    public Functions functions() {
+        if (functions == null) {
+            functions = new Functions(this);
+        }
+        return functions;
+    }
+
+    /** INFO's function counts without making the engine. */
+    public static Functions functionsIfAny(ServerContext server) {
+        return server.scripting instanceof Scripting s ? s.functions : null;
+    }
+
+    /** The run in progress (FUNCTION STATS): its name, and the caller's command. */
+    public String runningName() {
+        return running == null ? null : running.sha;
+    }
+
+    public boolean runningEval() {
+        return running != null && running.eval;
+    }
+
+    public Client runningCaller() {
+        return running == null ? null : running.caller;
+    }
+
+    public long runningMillis() {
+        return running == null ? 0 : running.elapsedMillis();
     }
 
     ScriptHook hook() {
