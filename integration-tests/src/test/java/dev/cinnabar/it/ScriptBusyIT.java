@@ -133,4 +133,31 @@ class ScriptBusyIT {
             assertEquals(":1\r\n", c.call("EVAL", "return redis.call('set', 'k', 'v') and 1", "0"));
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1"})
+    void busyFunctionAndFunctionKill(String ioThreads) throws Exception {
+        String fnBusy = "-BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.\r\n";
+        try (ServerProcess s = ServerProcess.cinnabar("--busy-reply-threshold", "100", "--io-threads", ioThreads);
+                RawConnection runner = new RawConnection(s.port());
+                RawConnection other = new RawConnection(s.port())) {
+            assertEquals("$4\r\nloop\r\n", runner.call("FUNCTION", "LOAD",
+                    "#!lua name=loop\nredis.register_function('spin', function() while true do end end)"));
+            runner.send("FCALL", "spin", "0");
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            String r;
+            do {
+                r = other.call("PING");
+                Thread.sleep(20);
+            } while (!r.equals(fnBusy) && System.nanoTime() < end);
+            assertEquals(fnBusy, r);
+            assertEquals(fnBusy, other.call("SCRIPT", "KILL"));
+            String stats = other.call("FUNCTION", "STATS");
+            assertTrue(stats.contains("$4\r\nname\r\n$4\r\nspin\r\n$7\r\ncommand\r\n*3\r\n$5\r\nFCALL\r\n$4\r\nspin\r\n$1\r\n0\r\n"), stats);
+            assertEquals("+OK\r\n", other.call("FUNCTION", "KILL"));
+            assertEquals("-ERR Script killed by user with SCRIPT KILL... script: spin, on @user_function:2.\r\n",
+                    runner.readReply());
+            assertEquals("+PONG\r\n", other.call("PING"));
+        }
+    }
 }

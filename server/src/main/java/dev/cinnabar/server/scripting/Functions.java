@@ -78,7 +78,7 @@ public final class Functions {
     public void reset() {
         libraries.clear();
         functions.clear();
-        Globals g = Scripting.baseGlobals();
+        Globals g = Scripting.baseGlobals(engine.random);
         RedisApi.install(engine, g);
         g.setmetatable(nonexistentGlobalError());
         ProtectedGlobals globals = ProtectedGlobals.copyOf(g);
@@ -115,6 +115,7 @@ public final class Functions {
         shell.setmetatable(mt);
         env = ProtectedGlobals.copyOf(shell);
         env.debuglib = engine.hook();
+        globals.bindLoadstring(env);
         env.compiler = g.compiler;
         lookup = runtimeGlobals;
     }
@@ -216,7 +217,7 @@ public final class Functions {
         Library li = new Library(name, code);
         Prototype p;
         try {
-            p = env.compilePrototype(new ByteArrayInputStream(code, end, code.length - end), CHUNK);
+            p = env.compilePrototype(new ByteArrayInputStream(code, end, code.length - end), "@" + CHUNK);
         } catch (LuaError e) {
             throw new LoadError("ERR Error compiling function: " + Scripting.compileMessage(e, CHUNK));
         } catch (Exception | StackOverflowError e) {

@@ -46,6 +46,27 @@ final class ProtectedGlobals extends Globals {
         return super.setmetatable(metatable);
     }
 
+    /**
+     * loadstring compiles into LuaJ's globals; chunks it makes here get {@code chunkEnv} (the
+     * scripts' globals) as their environment instead, as Redis runs them under the same protection.
+     */
+    void bindLoadstring(LuaValue chunkEnv) {
+        LuaValue original = rawget("loadstring");
+        if (!original.isfunction()) {
+            return;
+        }
+        force(LuaValue.valueOf("loadstring"), new org.luaj.vm2.lib.VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                Varargs r = original.invoke(args);
+                if (r.arg1() instanceof org.luaj.vm2.LuaClosure c && c.upValues.length > 0) {
+                    c.upValues[0] = new org.luaj.vm2.UpValue(new LuaValue[] {chunkEnv}, 0);
+                }
+                return r;
+            }
+        });
+    }
+
     /** A read-only copy of {@code source} (see {@link ProtectedTable#copyOf}). */
     static ProtectedGlobals copyOf(Globals source) {
         Map<LuaValue, ProtectedTable> done = ProtectedTable.newMemo();

@@ -83,7 +83,31 @@ final class ProtectedTable extends LuaTable {
         return copy;
     }
 
-    static Map<LuaValue, ProtectedTable> newMemo() {
-        return new IdentityHashMap<>();
+    /** The read-only copies of the strings' metatable and string library, made once. */
+    private static Map<LuaValue, ProtectedTable> strings;
+
+    /**
+     * LuaJ keeps the strings' metatable (whose {@code __index} is the string library) in a static:
+     * it is replaced, once, by a read-only copy, which every environment's {@code string} shares.
+     */
+    static synchronized void protectStrings(org.luaj.vm2.Globals g) {
+        if (strings != null) {
+            return;
+        }
+        Map<LuaValue, ProtectedTable> memo = new IdentityHashMap<>();
+        LuaValue mt = org.luaj.vm2.LuaString.s_metatable;
+        if (mt != null && mt.istable()) {
+            org.luaj.vm2.LuaString.s_metatable = copyOf((LuaTable) mt, memo);
+        }
+        strings = memo;
+    }
+
+    /** A memo for {@link #copyOf} that already holds the shared string tables. */
+    static synchronized Map<LuaValue, ProtectedTable> newMemo() {
+        Map<LuaValue, ProtectedTable> memo = new IdentityHashMap<>();
+        if (strings != null) {
+            memo.putAll(strings);
+        }
+        return memo;
     }
 }

@@ -15,9 +15,8 @@ import org.luaj.vm2.Varargs;
 import org.luaj.vm2.lib.VarArgFunction;
 
 /**
- * The {@code redis} table Redis 7.0 gives scripts, its replacements of {@code pcall},
- * {@code error}, {@code math.random} and {@code math.randomseed}, with Redis's argument checks
- * and error texts.
+ * The {@code redis} table Redis 7.0 gives scripts and its replacement of {@code pcall}, with
+ * Redis's argument checks and error texts.
  */
 final class RedisApi {
     static final String VERSION = "7.0.15";
@@ -107,16 +106,6 @@ final class RedisApi {
         g.set("redis", redis);
         g.set("pcall", fn(RedisApi::pcall));
         g.set("error", fn(RedisApi::error));
-        LuaValue math = g.get("math");
-        if (math.istable()) {
-            Rand48 rand = new Rand48();
-            math.rawset("random", fn(args -> rand.random(engine, args)));
-            math.rawset("randomseed", fn(args -> {
-                running(engine, "math.randomseed can only be called inside a script invocation");
-                rand.seed((int) args.checkdouble(1));
-                return LuaValue.NONE;
-            }));
-        }
     }
 
     interface Body {
@@ -172,12 +161,15 @@ final class RedisApi {
         }
     }
 
-    /** Lua's error: a position is added at level 1 and above, none at level 0 or to a non-string. */
+    /**
+     * Lua's error, keeping where it was raised even when the message has no position (level 0,
+     * a table, nil): Redis's reply names the line all the same.
+     */
     private static Varargs error(Varargs args) {
         LuaValue msg = args.arg1();
         int level = args.optint(2, 1);
         if (level > 0 && (msg.type() == LuaValue.TSTRING || msg.type() == LuaValue.TNUMBER)) {
-            throw new LuaError(msg.tojstring());
+            throw new LuaError(msg.tojstring(), level);
         }
         throw new RaisedValue(msg);
     }
@@ -313,49 +305,6 @@ final class RedisApi {
                 throw new RaisedValue(v);
             }
             return v;
-        }
-    }
-
-    /** Redis's math.random: rand48, the same sequence for the same seed on every platform. */
-    static final class Rand48 {
-        private static final long MULT = 0x5DEECE66DL;
-        private static final long MASK = (1L << 48) - 1;
-        private static final int MAX = Integer.MAX_VALUE;
-        private long x = 0x1234ABCD330EL;
-
-        void seed(int seed) {
-            x = (((long) seed & 0xffffffffL) << 16 | 0x330E) & MASK;
-        }
-
-        int next() {
-            x = (x * MULT + 0xB) & MASK;
-            return (int) (x >>> 17);
-        }
-
-        Varargs random(Scripting engine, Varargs args) {
-            running(engine, "math.random can only be called inside a script invocation");
-            double r = (double) (next() % MAX) / (double) MAX;
-            switch (args.narg()) {
-                case 0:
-                    return LuaValue.valueOf(r);
-                case 1: {
-                    int u = (int) args.checkdouble(1);
-                    if (u < 1) {
-                        throw new LuaError("bad argument #1 to 'random' (interval is empty)");
-                    }
-                    return LuaValue.valueOf(Math.floor(r * u) + 1);
-                }
-                case 2: {
-                    int l = (int) args.checkdouble(1);
-                    int u = (int) args.checkdouble(2);
-                    if (l > u) {
-                        throw new LuaError("bad argument #2 to 'random' (interval is empty)");
-                    }
-                    return LuaValue.valueOf(Math.floor(r * (u - l + 1)) + l);
-                }
-                default:
-                    throw new LuaError("wrong number of arguments");
-            }
         }
     }
 }

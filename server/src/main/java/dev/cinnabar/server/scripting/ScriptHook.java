@@ -18,9 +18,16 @@ final class ScriptHook extends DebugLib {
     private int countdown = CHECK_EVERY;
     /** The run being watched; null between scripts. */
     ScriptRun run;
+    /**
+     * The function last entered and the instruction last run: where a stack overflow happened
+     * (a Java StackOverflowError has no Lua position of its own).
+     */
+    private LuaClosure current;
+    private int pc;
 
     @Override
     public void onInstruction(int pc, Varargs v, int top) {
+        this.pc = pc;
         if (--countdown <= 0) {
             countdown = CHECK_EVERY;
             ScriptRun r = run;
@@ -37,6 +44,7 @@ final class ScriptHook extends DebugLib {
 
     void reset() {
         countdown = CHECK_EVERY;
+        current = null;
     }
 
     @Override
@@ -45,6 +53,17 @@ final class ScriptHook extends DebugLib {
 
     @Override
     public void onCall(LuaClosure c, Varargs varargs, LuaValue[] stack) {
+        current = c;
+    }
+
+    /** "user_script:N" for where the stack ran out, or null when unknown. */
+    String overflowPosition() {
+        LuaClosure c = current;
+        if (c == null || c.p.lineinfo == null || pc < 0 || pc >= c.p.lineinfo.length || c.p.source == null) {
+            return null;
+        }
+        String source = c.p.source.tojstring();
+        return (source.startsWith("@") ? source.substring(1) : source) + ":" + c.p.lineinfo[pc];
     }
 
     @Override

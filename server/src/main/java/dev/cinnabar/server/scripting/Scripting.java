@@ -31,6 +31,8 @@ import org.luaj.vm2.lib.VarArgFunction;
 public final class Scripting {
     /** The chunk name scripts are compiled under; Redis's errors say {@code user_script:N:}. */
     static final String CHUNK = "user_script";
+    /** The name scripts are compiled under; Lua 5.1 shows it without the {@code @}. */
+    static final String CHUNK_NAME = "@user_script";
 
     final ServerContext server;
     /** The connection {@code redis.call} runs commands on (MONITOR shows it as {@code lua}). */
@@ -39,6 +41,8 @@ public final class Scripting {
     private Globals globals;
     private ProtectedGlobals env;
     private final ScriptHook hook = new ScriptHook();
+    /** math.random's generator, one per server as Redis has one per process. */
+    final dev.cinnabar.server.lua.LuaRandom random = new dev.cinnabar.server.lua.LuaRandom();
     private Functions functions;
     private final Map<String, Script> scripts = new HashMap<>();
     private long scriptsMemory;
@@ -73,7 +77,7 @@ public final class Scripting {
     public void reset() {
         scripts.clear();
         scriptsMemory = 0;
-        Globals g = baseGlobals();
+        Globals g = baseGlobals(random);
         RedisApi.install(this, g);
         // Reading a global nobody set is an error, as in Redis.
         LuaTable mt = new LuaTable();
@@ -89,32 +93,19 @@ public final class Scripting {
         g.setmetatable(null);
         g.debuglib = hook;
         protectedEnv.debuglib = hook;
+        protectedEnv.bindLoadstring(protectedEnv);
         this.globals = g;
         this.env = protectedEnv;
     }
 
     /**
-     * {@link LuaSandbox#newGlobals()}; while its skeleton cannot load LuaJ's table library
-     * (which wants {@code package} loaded first), the same libraries loaded in that order.
+     * {@link LuaSandbox#newGlobals(dev.cinnabar.server.lua.LuaRandom)}, with the strings'
+     * metatable made read-only once (LuaJ keeps it in a static).
      */
-    static Globals baseGlobals() {
-        try {
-            return LuaSandbox.newGlobals();
-        } catch (LuaError e) {
-            Globals g = new Globals();
-            g.load(new org.luaj.vm2.lib.BaseLib());
-            g.load(new org.luaj.vm2.lib.PackageLib());
-            g.load(new org.luaj.vm2.lib.TableLib());
-            g.load(new org.luaj.vm2.lib.StringLib());
-            g.load(new org.luaj.vm2.lib.jse.JseMathLib());
-            org.luaj.vm2.LoadState.install(g);
-            org.luaj.vm2.compiler.LuaC.install(g);
-            g.set("dofile", LuaValue.NIL);
-            g.set("loadfile", LuaValue.NIL);
-            g.set("package", LuaValue.NIL);
-            g.set("require", LuaValue.NIL);
-            return g;
-        }
+    static Globals baseGlobals(dev.cinnabar.server.lua.LuaRandom random) {
+        Globals g = LuaSandbox.newGlobals(random);
+        ProtectedTable.protectStrings(g);
+        return g;
     }
 
     /** INFO's {@code number_of_cached_scripts}; 0 before any script was seen. */
@@ -210,7 +201,7 @@ public final class Scripting {
         Prototype p;
         try {
             p = globals.compilePrototype(new ByteArrayInputStream(body, shebang.bodyStart(),
-                    body.length - shebang.bodyStart()), CHUNK);
+                    body.length - shebang.bodyStart()), CHUNK_NAME);
         } catch (LuaError e) {
             throw new CreateError("ERR Error compiling script (new function): " + compileMessage(e, CHUNK));
         } catch (Exception | StackOverflowError e) {
@@ -319,18 +310,34 @@ public final class Scripting {
         return i > n + 1 ? m.substring(n + 1, i) : null;
     }
 
+    /** Set by the engine thread's runs: the hook that knows where a stack overflow happened. */
+    private static final ThreadLocal<ScriptHook> CURRENT_HOOK = new ThreadLocal<>();
+
+    private static String hookOf(Throwable t) {
+        ScriptHook h = CURRENT_HOOK.get();
+        return h == null ? null : h.overflowPosition();
+    }
+
     /** The value a Lua error carries, as a script's pcall sees it. */
     static LuaValue errorValue(Throwable t) {
         if (t instanceof RaisedValue r) {
             return r.value;
         }
         if (t instanceof StackOverflowError) {
-            return LuaValue.valueOf("stack overflow");
+            String at = hookOf(t);
+            return LuaValue.valueOf(at == null ? "stack overflow" : at + ": stack overflow");
         }
         if (t instanceof OutOfMemoryError) {
             return LuaValue.valueOf("not enough memory");
         }
         if (t instanceof LuaError e) {
+            LuaValue o = e.getMessageObject();
+            if (o == null) {
+                return LuaValue.NIL;
+            }
+            if (!o.isstring()) {
+                return o; // error(table), error(true): the value itself
+            }
             String m = stripTraceback(e.getMessage());
             return m == null ? LuaValue.NIL : LuaValue.valueOf(rewritePosition(m).getBytes(StandardCharsets.ISO_8859_1));
         }
@@ -378,6 +385,7 @@ public final class Scripting {
         }
         running = run;
         hook.reset();
+        CURRENT_HOOK.set(hook);
         hook.run = run.threshold > 0 ? run : null;
         LuaValue result = null;
         Throwable failure = null;
@@ -403,7 +411,8 @@ public final class Scripting {
     /** Redis's reply for a script that raised an error: the message, then where it was raised. */
     private static void writeError(Client caller, String sha, String chunk, Throwable t) {
         LuaValue v = errorValue(t);
-        String line = t instanceof LuaError e ? errorLine(stripTraceback(e.getMessage())) : null;
+        String line = t instanceof LuaError e ? errorLine(stripTraceback(e.getMessage()))
+                : t instanceof StackOverflowError && v.isstring() ? errorLine(v.tojstring()) : null;
         String msg;
         boolean ignoreStats = false;
         if (v.istable()) {
