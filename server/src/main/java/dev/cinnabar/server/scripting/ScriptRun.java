@@ -56,6 +56,11 @@ final class ScriptRun {
         if (killed) {
             throw new ScriptKilled();
         }
+        if (threshold <= 0) {
+            // busy-reply-threshold 0: never busy (Redis installs no hook then), but still bounded.
+            MemoryGuard.check();
+            return;
+        }
         if (task == null) {
             long elapsedMillis = (System.nanoTime() - startNanos) / 1_000_000;
             if (elapsedMillis < threshold) {

@@ -386,7 +386,7 @@ public final class Scripting {
         running = run;
         hook.reset();
         CURRENT_HOOK.set(hook);
-        hook.run = run.threshold > 0 ? run : null;
+        hook.run = run;
         LuaValue result = null;
         Throwable failure = null;
         try {
