@@ -11,8 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * FUNCTION (LOAD, DELETE, FLUSH, LIST, STATS, KILL, HELP), FCALL and FCALL_RO: Redis 7.0's
- * function libraries. FUNCTION DUMP and RESTORE are not served.
+ * FUNCTION (LOAD, DELETE, FLUSH, LIST, DUMP, RESTORE, STATS, KILL, HELP), FCALL and FCALL_RO:
+ * Redis 7.0's function libraries.
  */
 public final class FunctionCommands implements CommandFamily {
     @Override
@@ -26,6 +26,8 @@ public final class FunctionCommands implements CommandFamily {
         t.bind("function|stats", FunctionCommands::stats);
         t.bind("function|kill", FunctionCommands::kill);
         t.bind("function|help", FunctionCommands::help);
+        t.bind("function|dump", FunctionCommands::dump);
+        t.bind("function|restore", FunctionCommands::restore);
     }
 
     // FCALL function numkeys [key [key ...]] [arg [arg ...]]
@@ -158,6 +160,38 @@ public final class FunctionCommands implements CommandFamily {
             }
         }
         c.reply.endArray(mark, n);
+    }
+
+    // FUNCTION DUMP
+    static void dump(Client c) {
+        c.reply.bulk(Scripting.of(c.server).functions().dump(c.server.config().rdbCompression));
+    }
+
+    // FUNCTION RESTORE serialized-value [FLUSH | APPEND | REPLACE]
+    static void restore(Client c) {
+        if (c.argv.count() > 4) {
+            throw new CommandError("ERR unknown subcommand or wrong number of arguments for '"
+                    + c.argv.cString(1) + "'. Try " + c.argv.cStringUpper(0) + " HELP.");
+        }
+        Functions.Policy policy = Functions.Policy.APPEND;
+        if (c.argv.count() == 4) {
+            if (c.argv.is(3, "append")) {
+                policy = Functions.Policy.APPEND;
+            } else if (c.argv.is(3, "replace")) {
+                policy = Functions.Policy.REPLACE;
+            } else if (c.argv.is(3, "flush")) {
+                policy = Functions.Policy.FLUSH;
+            } else {
+                throw new CommandError("ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.");
+            }
+        }
+        String error = Scripting.of(c.server).functions().restore(c.argv.copy(2), policy);
+        if (error != null) {
+            throw new CommandError(error);
+        }
+        c.forcePropagation();
+        c.changes(1);
+        c.reply.ok();
     }
 
     // FUNCTION STATS

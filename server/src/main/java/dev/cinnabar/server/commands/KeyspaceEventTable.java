@@ -50,6 +50,7 @@ public final class KeyspaceEventTable {
         put("function|load");
         put("function|delete");
         put("function|flush");
+        put("function|restore");
         // lists
         put("lpush", "lpush");
         put("lpushx", "lpush");

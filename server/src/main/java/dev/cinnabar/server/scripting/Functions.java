@@ -145,14 +145,121 @@ public final class Functions {
     }
 
     public boolean deleteLibrary(String name) {
-        Library li = libraries.remove(name);
+        Library li = libraries.get(name);
         if (li == null) {
             return false;
         }
-        for (Function f : li.functions.values()) {
-            functions.remove(f.name().toLowerCase(Locale.ROOT));
-        }
+        unlink(li, libraries, functions);
         return true;
+    }
+
+    private static void unlink(Library li, Map<String, Library> libs, Map<String, Function> fns) {
+        libs.remove(li.name);
+        for (Function f : li.functions.values()) {
+            fns.remove(f.name().toLowerCase(Locale.ROOT));
+        }
+    }
+
+    private static void link(Library li, Map<String, Library> libs, Map<String, Function> fns) {
+        libs.put(li.name, li);
+        for (Function f : li.functions.values()) {
+            fns.put(f.name().toLowerCase(Locale.ROOT), f);
+        }
+    }
+
+    /** FUNCTION DUMP: Redis's payload (each library's code as an RDB string, version, CRC64). */
+    public byte[] dump(boolean compress) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (Library li : libraries.values()) {
+            out.write(FUNCTION2);
+            RdbStrings.write(out, li.code, compress);
+        }
+        out.write(RDB_VERSION & 0xff);
+        out.write((RDB_VERSION >> 8) & 0xff);
+        byte[] body = out.toByteArray();
+        long crc = Crc64.of(body, 0, body.length);
+        for (int i = 0; i < 8; i++) {
+            out.write((int) (crc >>> (8 * i)) & 0xff);
+        }
+        return out.toByteArray();
+    }
+
+    static final int FUNCTION2 = 245;
+    static final int FUNCTION_PRE_GA = 246;
+    static final int RDB_VERSION = 10;
+
+    /** FUNCTION RESTORE's policies. */
+    public enum Policy { APPEND, REPLACE, FLUSH }
+
+    /** FUNCTION RESTORE: null when done, else the error reply. */
+    public String restore(byte[] payload, Policy policy) {
+        int len = payload.length;
+        if (len < 10) {
+            return "ERR DUMP payload version or checksum are wrong";
+        }
+        int version = (payload[len - 10] & 0xff) | (payload[len - 9] & 0xff) << 8;
+        long crc = 0;
+        for (int i = 0; i < 8; i++) {
+            crc |= (long) (payload[len - 8 + i] & 0xff) << (8 * i);
+        }
+        if (version > RDB_VERSION || Crc64.of(payload, 0, len - 8) != crc) {
+            return "ERR DUMP payload version or checksum are wrong";
+        }
+        Map<String, Library> libs = new LinkedHashMap<>();
+        Map<String, Function> fns = new LinkedHashMap<>();
+        int[] pos = {0};
+        while (len - pos[0] > 10) {
+            int type = payload[pos[0]++] & 0xff;
+            if (type != FUNCTION2 && type != FUNCTION_PRE_GA) {
+                return "ERR given type is not a function";
+            }
+            if (type == FUNCTION_PRE_GA) {
+                return "ERR failed loading the given functions payload";
+            }
+            byte[] code = RdbStrings.read(payload, pos, len - 10);
+            if (code == null) {
+                return "ERR Failed loading library payload";
+            }
+            try {
+                create(code, false, libs, fns, "ERR ");
+            } catch (LoadError e) {
+                return e.getMessage();
+            }
+        }
+        if (policy == Policy.FLUSH) {
+            libraries.clear();
+            functions.clear();
+            for (Library li : libs.values()) {
+                link(li, libraries, functions);
+            }
+            return null;
+        }
+        List<Library> replaced = new ArrayList<>();
+        for (Library li : libs.values()) {
+            Library old = libraries.get(li.name);
+            if (old != null) {
+                if (policy != Policy.REPLACE) {
+                    for (Library r : replaced) {
+                        link(r, libraries, functions);
+                    }
+                    return "ERR Library " + li.name + " already exists";
+                }
+                unlink(old, libraries, functions);
+                replaced.add(old);
+            }
+        }
+        for (Function f : fns.values()) {
+            if (functions.containsKey(f.name().toLowerCase(Locale.ROOT))) {
+                for (Library r : replaced) {
+                    link(r, libraries, functions);
+                }
+                return "ERR Function " + f.name() + " already exists";
+            }
+        }
+        for (Library li : libs.values()) {
+            link(li, libraries, functions);
+        }
+        return null;
     }
 
     static boolean validName(String name) {
@@ -170,6 +277,25 @@ public final class Functions {
 
     /** FUNCTION LOAD: the library's name, or a LoadError with Redis's text. */
     public String load(byte[] code, boolean replace) throws LoadError {
+        return create(code, replace, libraries, functions, "ERR ");
+    }
+
+    /**
+     * Redis's functionsCreateWithLibraryCtx: compiles {@code code} and links the library into
+     * {@code libs}/{@code fns}. {@code prefix} goes before each error text ("ERR ", or nothing
+     * where the caller adds its own).
+     */
+    private String create(byte[] code, boolean replace, Map<String, Library> libs, Map<String, Function> fns,
+            String prefix) throws LoadError {
+        try {
+            return create(code, replace, libs, fns);
+        } catch (LoadError e) {
+            throw new LoadError(prefix + e.getMessage().substring(4));
+        }
+    }
+
+    private String create(byte[] code, boolean replace, Map<String, Library> libs, Map<String, Function> fns)
+            throws LoadError {
         if (code.length < 2 || code[0] != '#' || code[1] != '!') {
             throw new LoadError("ERR Missing library metadata");
         }
@@ -210,7 +336,7 @@ public final class Functions {
             throw new LoadError("ERR Engine '" + engineName + "' not found");
         }
         String key = name;
-        Library old = libraries.get(key);
+        Library old = libs.get(key);
         if (old != null && !replace) {
             throw new LoadError("ERR Library '" + name + "' already exists");
         }
@@ -246,18 +372,15 @@ public final class Functions {
             throw new LoadError("ERR No functions registered");
         }
         for (Function f : li.functions.values()) {
-            Function existing = functions.get(f.name().toLowerCase(Locale.ROOT));
+            Function existing = fns.get(f.name().toLowerCase(Locale.ROOT));
             if (existing != null && existing.library() != old) {
                 throw new LoadError("ERR Function " + f.name() + " already exists");
             }
         }
         if (old != null) {
-            deleteLibrary(name);
+            unlink(old, libs, fns);
         }
-        libraries.put(key, li);
-        for (Function f : li.functions.values()) {
-            functions.put(f.name().toLowerCase(Locale.ROOT), f);
-        }
+        link(li, libs, fns);
         return name;
     }
 
