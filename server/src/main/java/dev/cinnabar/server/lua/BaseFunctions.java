@@ -21,9 +21,9 @@ import org.luaj.vm2.Varargs;
  */
 final class BaseFunctions extends LibFunction51 {
     private static final String[] NAMES = {"tonumber", "load", "loadstring", "unpack", "select", "gcinfo",
-        "collectgarbage"};
+        "collectgarbage", "setmetatable"};
     private static final int TONUMBER = 0, LOAD = 1, LOADSTRING = 2, UNPACK = 3, SELECT = 4, GCINFO = 5,
-        COLLECTGARBAGE = 6;
+        COLLECTGARBAGE = 6, SETMETATABLE = 7;
 
     private final Globals globals;
 
@@ -56,6 +56,19 @@ final class BaseFunctions extends LibFunction51 {
                 return valueOf((int) (usedKb()));
             case COLLECTGARBAGE:
                 return collectgarbage(a);
+            case SETMETATABLE: {
+                LuaTable t = LuaErrors.checkTable(a, 1, name);
+                LuaValue mt = a.arg(2);
+                if (!mt.isnil() && !mt.istable()) {
+                    throw LuaErrors.arg(2, name, "nil or table expected");
+                }
+                LuaValue old = t.getmetatable();
+                if (old != null && !old.rawget(METATABLE).isnil()) {
+                    throw new LuaError("cannot change a protected metatable");
+                }
+                t.setmetatable(mt.isnil() ? null : mt);
+                return t;
+            }
             default:
                 return NONE;
         }

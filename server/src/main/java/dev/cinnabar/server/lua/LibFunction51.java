@@ -12,9 +12,10 @@ abstract class LibFunction51 extends VarArgFunction {
         this.op = op;
     }
 
+    /** As Lua 5.1 prints a C function: "function: 0x..." (an address there, an identity hash here). */
     @Override
     public String tojstring() {
-        return "function: builtin: " + name;
+        return "function: 0x" + Integer.toHexString(System.identityHashCode(this));
     }
 
     interface Factory {

@@ -77,6 +77,10 @@ public final class LuaErrors {
             }
             return m;
         }
+        if (m.startsWith("table index expected, got ")) {
+            // LuaJ's text for t[nil] = v (and t[0/0] = v, which Lua 5.1 calls "table index is NaN")
+            return "table index is nil";
+        }
         if (m.startsWith("index expected, got ")) {
             return "attempt to index a " + m.substring(20) + " value";
         }

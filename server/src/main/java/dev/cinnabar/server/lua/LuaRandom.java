@@ -13,6 +13,20 @@ public final class LuaRandom {
     private static final long INITIAL = 0x1234ABCD330EL;
 
     private long x = INITIAL;
+    private boolean allowed = true;
+
+    /**
+     * Whether math.random and math.randomseed may run: Redis refuses them outside a script
+     * invocation ("math.random can only be called inside a script invocation"), e.g. while FUNCTION
+     * LOAD runs a library's body. On by default.
+     */
+    public void allow(boolean allowed) {
+        this.allowed = allowed;
+    }
+
+    boolean allowed() {
+        return allowed;
+    }
 
     /** redisSrand48: the seed becomes the high 32 bits, 0x330E the low 16. */
     public void seed(int seed) {

@@ -129,6 +129,9 @@ final class MathFunctions extends LibFunction51 {
             case RANDOM:
                 return random(a);
             case RANDOMSEED:
+                if (!random.allowed()) {
+                    throw new LuaError("math.randomseed can only be called inside a script invocation");
+                }
                 random.seed(LuaErrors.checkInt(a, 1, name));
                 return NONE;
             case SIN:
@@ -149,6 +152,9 @@ final class MathFunctions extends LibFunction51 {
     }
 
     private Varargs random(Varargs a) {
+        if (!random.allowed()) {
+            throw new LuaError("math.random can only be called inside a script invocation");
+        }
         double r = (double) (random.next() % Integer.MAX_VALUE) / (double) Integer.MAX_VALUE;
         switch (a.narg()) {
             case 0:

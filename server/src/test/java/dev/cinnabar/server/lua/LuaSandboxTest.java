@@ -83,6 +83,19 @@ class LuaSandboxTest {
     }
 
     @Test
+    void randomCanBeRefusedOutsideAScriptInvocation() {
+        LuaRandom r = new LuaRandom();
+        Globals g = LuaSandbox.newGlobals(r);
+        r.allow(false);
+        LuaError e = assertThrows(LuaError.class, () -> eval(g, "return math.random()"));
+        assertEquals("user_script:1: math.random can only be called inside a script invocation", e.getMessage());
+        e = assertThrows(LuaError.class, () -> eval(g, "math.randomseed(1)"));
+        assertEquals("user_script:1: math.randomseed can only be called inside a script invocation", e.getMessage());
+        r.allow(true);
+        assertEquals(397, eval(g, "return math.random(1000)").arg1().toint());
+    }
+
+    @Test
     void cjsonSettingsBelongToTheirModuleTable() {
         Globals g = LuaSandbox.newGlobals();
         eval(g, "cjson.encode_max_depth(2)");
