@@ -353,6 +353,7 @@ public final class Functions {
         LuaClosure chunk = new LuaClosure(p, env);
         loading = li;
         lookup = loadGlobals;
+        engine.random.allow(false);
         try {
             chunk.call();
         } catch (LuaError | StackOverflowError e) {
@@ -367,6 +368,7 @@ public final class Functions {
         } finally {
             loading = null;
             lookup = runtimeGlobals;
+            engine.random.allow(true);
         }
         if (li.functions.isEmpty()) {
             throw new LoadError("ERR No functions registered");
