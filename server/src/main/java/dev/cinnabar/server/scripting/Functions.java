@@ -349,7 +349,6 @@ public final class Functions {
         } catch (Exception | StackOverflowError e) {
             throw new LoadError("ERR Error compiling function: " + CHUNK + ": " + e.getMessage());
         }
-        Scripting.noTailCalls(p);
         LuaClosure chunk = new LuaClosure(p, env);
         loading = li;
         lookup = loadGlobals;

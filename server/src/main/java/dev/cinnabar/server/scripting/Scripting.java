@@ -207,7 +207,6 @@ public final class Scripting {
         } catch (Exception | StackOverflowError e) {
             throw new CreateError("ERR Error compiling script (new function): " + CHUNK + ": " + e.getMessage());
         }
-        noTailCalls(p);
         s = new Script(sha, body, shebang.flags(), new LuaClosure(p, env));
         scripts.put(sha, s);
         scriptsMemory += cacheEntrySize(body.length);
@@ -215,24 +214,9 @@ public final class Scripting {
     }
 
     /**
-     * Turns every tail call into a call and the return that follows it. LuaJ runs a tail call
-     * after the calling function has returned, so an error in a C-like function called as
-     * {@code return redis.call(...)} would lose the caller's line, which Redis's replies give
-     * (Lua 5.1 never tail-calls a C function).
+     * A syntax error's text: the lua package's lexer writes Lua 5.1's {@code user_script:1: ...
+     * near 'x'}; a chunk named as a string source is reduced to the chunk name.
      */
-    static void noTailCalls(Prototype p) {
-        int[] code = p.code;
-        for (int i = 0; i < code.length; i++) {
-            if ((code[i] & 0x3f) == org.luaj.vm2.Lua.OP_TAILCALL) {
-                code[i] = (code[i] & ~0x3f) | org.luaj.vm2.Lua.OP_CALL;
-            }
-        }
-        for (Prototype inner : p.p) {
-            noTailCalls(inner);
-        }
-    }
-
-    /** LuaJ's parser says {@code user_script:1: ...} already in most cases; other forms get the chunk name. */
     static String compileMessage(LuaError e, String chunk) {
         String m = stripTraceback(e.getMessage());
         if (m == null) {
@@ -242,35 +226,7 @@ public final class Scripting {
         if (m.startsWith(prefix)) {
             m = chunk + m.substring(prefix.length());
         }
-        return nearToken(rewritePosition(m));
-    }
-
-    /** Lua 5.2's reserved words and other tokens from 257 on, as LuaJ numbers them. */
-    private static final String[] TOKENS = {"and", "break", "do", "else", "elseif", "end", "false", "for",
-        "function", "goto", "if", "in", "local", "nil", "not", "or", "repeat", "return", "then", "true",
-        "until", "while", "..", "...", "==", ">=", "<=", "~=", "::", "<eof>"};
-    private static final java.util.regex.Pattern LUAJ_TOKEN = java.util.regex.Pattern.compile(" (\\d+) \\((.*)\\)$");
-
-    /**
-     * LuaJ names the token a syntax error is at as {@code 286 (?)} or {@code 43 (+)}; Lua 5.1
-     * says {@code near '<eof>'} and {@code near '+'}. Names, numbers and strings, whose text
-     * LuaJ does not keep, stay as LuaJ gives them.
-     */
-    private static String nearToken(String m) {
-        java.util.regex.Matcher x = LUAJ_TOKEN.matcher(m);
-        if (!x.find()) {
-            return m;
-        }
-        int t = Integer.parseInt(x.group(1));
-        String text;
-        if (t < 257) {
-            text = String.valueOf((char) t);
-        } else if (t - 257 < TOKENS.length) {
-            text = TOKENS[t - 257];
-        } else {
-            return m;
-        }
-        return m.substring(0, x.start()) + " near '" + text + "'";
+        return rewritePosition(m);
     }
 
     static String stripTraceback(String m) {
@@ -280,7 +236,10 @@ public final class Scripting {
         return m;
     }
 
-    /** LuaJ writes a position as {@code user_script:3 msg}; Lua 5.1 as {@code user_script:3: msg}. */
+    /**
+     * Plain LuaJ writes a position as {@code user_script:3 msg}, Lua 5.1 (and the lua package's
+     * LuaError) as {@code user_script:3: msg}: the first form is rewritten, the second kept.
+     */
     static String rewritePosition(String m) {
         String chunk = m.startsWith(Functions.CHUNK) ? Functions.CHUNK : CHUNK;
         int n = chunk.length();
