@@ -10,7 +10,8 @@ import dev.cinnabar.server.scripting.Scripting;
 /**
  * {@code # Memory}: Redis 7.0's fields in its order. The figures are our estimate of what the
  * data and clients hold ({@link MemoryFigures}); the allocator fields describe the JVM heap.
- * Scripting, replication, AOF and cluster links do not exist yet and hold nothing.
+ * The script cache and libraries are counted as Redis counts them; the Lua heap is the JVM's and
+ * is not measured (used_memory_lua 0). Replication, AOF and cluster links do not exist yet.
  */
 final class MemorySection implements InfoSection {
     /** The allocator's name and version, as Redis writes jemalloc-5.3.0. */
