@@ -31,6 +31,8 @@ public final class ServerContext {
     private final BusyState busy = new BusyState();
     private ServerControl control;
     private CommandCaller caller;
+    /** The scripting engine (package {@code scripting}, a layer above), made on first use. */
+    public Object scripting;
 
     public ServerContext(ServerConfig config, Clock clock, CommandTable commands) {
         this.config = config;

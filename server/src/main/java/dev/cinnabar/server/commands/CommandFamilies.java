@@ -32,6 +32,8 @@ public final class CommandFamilies {
             new StreamCommands(),
             new StreamGroupCommands(),
             new TransactionCommands(),
+            new ScriptingCommands(),
+            new FunctionCommands(),
             new PubSubCommands(),
             new SlowlogCommands(),
             new LatencyCommands(),

@@ -53,6 +53,11 @@ public final class KeyspaceEventTable {
         put("flushall");
         put("flushdb");
         put("swapdb");
+        // Function libraries are not keys: loading or dropping one fires nothing.
+        put("function|load");
+        put("function|delete");
+        put("function|flush");
+        put("function|restore");
         // lists
         put("lpush", "lpush");
         put("lpushx", "lpush");

@@ -219,7 +219,7 @@ public final class Directives {
         num("acllog-max-len", null, MOD, "acllogMaxLen", SIGNED, INTEGER, 0, LONG_MAX, 128);
 
         // ---- long long
-        num("busy-reply-threshold", "lua-time-limit", MOD, "busyReplyThreshold", SIGNED, INTEGER, 0, LONG_MAX, 5000);
+        num("busy-reply-threshold", "lua-time-limit", MOD, "busyReplyThreshold", SIGNED, INTEGER, 0, LONG_MAX, 5000).effect(ACTIVE);
         num("cluster-node-timeout", null, MOD, "clusterNodeTimeout", SIGNED, INTEGER, 0, LONG_MAX, 15000);
         num("slowlog-log-slower-than", null, MOD, "slowlogLogSlowerThan", SIGNED, INTEGER, -1, LONG_MAX, 10000).effect(ACTIVE);
         num("latency-monitor-threshold", null, MOD, "latencyMonitorThreshold", SIGNED, INTEGER, 0, LONG_MAX, 0).effect(ACTIVE);

@@ -34,6 +34,8 @@ public final class Propagation {
     private int depth;
     /** Whether the outermost unit may be wrapped in MULTI/EXEC. */
     private boolean transactional = true;
+    /** Commands added meanwhile are dropped (a script's redis.set_repl(redis.REPL_NONE)). */
+    private boolean suspended;
 
     /** True when anything listens: commands build rewrites only then. */
     public boolean active() {
@@ -80,7 +82,7 @@ public final class Propagation {
      * {@code command} must stay as it is until the unit ends.
      */
     public void add(int db, Argv command) {
-        if (sinks.length == 0) {
+        if (sinks.length == 0 || suspended) {
             return;
         }
         if (size == commands.length) {
@@ -93,6 +95,11 @@ public final class Propagation {
         if (depth == 0) {
             flush();
         }
+    }
+
+    /** Drops, or again keeps, the commands added from now on; see {@link #add}. */
+    public void suspend(boolean on) {
+        suspended = on;
     }
 
     /**

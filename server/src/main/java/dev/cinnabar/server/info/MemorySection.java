@@ -5,11 +5,13 @@ import dev.cinnabar.server.client.ServerContext;
 import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.memory.HumanBytes;
 import dev.cinnabar.server.memory.MemoryFigures;
+import dev.cinnabar.server.scripting.Scripting;
 
 /**
  * {@code # Memory}: Redis 7.0's fields in its order. The figures are our estimate of what the
  * data and clients hold ({@link MemoryFigures}); the allocator fields describe the JVM heap.
- * Scripting, replication, AOF and cluster links do not exist yet and hold nothing.
+ * The script cache and libraries are counted as Redis counts them; the Lua heap is the JVM's and
+ * is not measured (used_memory_lua 0). Replication, AOF and cluster links do not exist yet.
  */
 final class MemorySection implements InfoSection {
     /** The allocator's name and version, as Redis writes jemalloc-5.3.0. */
@@ -46,20 +48,22 @@ final class MemorySection implements InfoSection {
                 .field("allocator_resident", f.allocatorResident)
                 .field("total_system_memory", server.memory().totalSystemMemory())
                 .field("total_system_memory_human", HumanBytes.of(server.memory().totalSystemMemory()))
-                // No Lua VM and no functions exist yet, so they hold nothing.
+                // The Lua VM's heap is the JVM's and is not measured; no functions exist yet.
                 .field("used_memory_lua", 0)
                 .field("used_memory_vm_eval", 0)
                 .field("used_memory_lua_human", HumanBytes.of(0))
-                .field("used_memory_scripts_eval", 0)
-                .field("number_of_cached_scripts", 0)
-                .field("number_of_functions", 0)
-                .field("number_of_libraries", 0)
+                .field("used_memory_scripts_eval", Scripting.scriptsMemory(server))
+                .field("number_of_cached_scripts", Scripting.cachedScripts(server))
+                .field("number_of_functions", Scripting.functionsIfAny(server) == null ? 0
+                        : Scripting.functionsIfAny(server).functionCount())
+                .field("number_of_libraries", Scripting.functionsIfAny(server) == null ? 0
+                        : Scripting.functionsIfAny(server).libraries().size())
                 .field("used_memory_vm_functions", 0)
                 .field("used_memory_vm_total", 0)
                 .field("used_memory_vm_total_human", HumanBytes.of(0))
                 .field("used_memory_functions", 0)
-                .field("used_memory_scripts", 0)
-                .field("used_memory_scripts_human", HumanBytes.of(0))
+                .field("used_memory_scripts", Scripting.scriptsMemory(server))
+                .field("used_memory_scripts_human", HumanBytes.of(Scripting.scriptsMemory(server)))
                 .field("maxmemory", config.maxMemory)
                 .field("maxmemory_human", HumanBytes.of(config.maxMemory))
                 .field("maxmemory_policy", config.maxMemoryPolicy)

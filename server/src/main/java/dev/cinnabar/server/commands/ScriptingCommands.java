@@ -1,0 +1,137 @@
+package dev.cinnabar.server.commands;
+
+import dev.cinnabar.protocol.Argv;
+import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.client.Monitors;
+import dev.cinnabar.server.command.CommandError;
+import dev.cinnabar.server.exec.CommandHandlers;
+import dev.cinnabar.server.scripting.Scripting;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT: the commands of Redis's script cache. The
+ * engine (environment, cache, the run and its conversions) is in {@code scripting}.
+ */
+public final class ScriptingCommands implements CommandFamily {
+    @Override
+    public void register(CommandHandlers t) {
+        t.bind("eval", c -> eval(c, false, false));
+        t.bind("evalsha", c -> eval(c, true, false));
+        t.bind("eval_ro", c -> eval(c, false, true));
+        t.bind("evalsha_ro", c -> eval(c, true, true));
+        t.bind("script|load", ScriptingCommands::load);
+        t.bind("script|exists", ScriptingCommands::exists);
+        t.bind("script|flush", ScriptingCommands::flush);
+        t.bind("script|kill", ScriptingCommands::kill);
+        t.bind("script|help", ScriptingCommands::help);
+    }
+
+    // EVAL script numkeys [key [key ...]] [arg [arg ...]]
+    // EVALSHA sha1 numkeys [key [key ...]] [arg [arg ...]]
+    // EVAL_RO / EVALSHA_RO: the same, for scripts that only read
+    static void eval(Client c, boolean evalsha, boolean ro) {
+        long numkeys = Args.longArg(c, 2);
+        if (numkeys > c.argv.count() - 3) {
+            throw new CommandError("ERR Number of keys can't be greater than number of args");
+        }
+        if (numkeys < 0) {
+            throw new CommandError("ERR Number of keys can't be negative");
+        }
+        Scripting engine = Scripting.of(c.server);
+        Scripting.Script script;
+        if (evalsha) {
+            script = engine.lookup(c.argv.latin1(1));
+            if (script == null) {
+                throw new CommandError("NOSCRIPT No matching script. Please use EVAL.");
+            }
+        } else {
+            try {
+                script = engine.create(c.argv.copy(1));
+            } catch (Scripting.CreateError e) {
+                throw new CommandError(e.getMessage());
+            }
+        }
+        // EVAL is skip_monitor: MONITOR sees it here, before the commands it runs.
+        feedMonitors(c);
+        Argv argv = c.argv;
+        try {
+            engine.run(c, script, argv, 3, (int) numkeys, ro);
+        } finally {
+            c.argv = argv;
+            // What the script's commands did is already counted and propagated, each by itself,
+            // inside this command's unit (wrapped in MULTI/EXEC when there are several).
+            c.preventPropagation();
+            c.changes(0);
+        }
+    }
+
+    static void feedMonitors(Client c) {
+        Monitors monitors = c.server.clients().monitors();
+        if (monitors.isEmpty()) {
+            return;
+        }
+        byte[] line = Monitors.line(c.server.clock().micros(), c.db().id, c, c.server.config().unixSocket, c.argv);
+        for (Client m : monitors.all()) {
+            if (!m.isClosed() && !m.repliesSuppressed()) {
+                c.server.control().output(m).raw(line);
+            }
+        }
+    }
+
+    // SCRIPT LOAD script
+    static void load(Client c) {
+        try {
+            Scripting.Script s = Scripting.of(c.server).create(c.argv.copy(2));
+            c.reply.bulk(s.sha().getBytes(StandardCharsets.US_ASCII));
+        } catch (Scripting.CreateError e) {
+            throw new CommandError(e.getMessage());
+        }
+    }
+
+    // SCRIPT EXISTS sha1 [sha1 ...]
+    static void exists(Client c) {
+        Scripting engine = Scripting.of(c.server);
+        c.reply.array(c.argv.count() - 2);
+        for (int i = 2; i < c.argv.count(); i++) {
+            c.reply.integer(engine.exists(c.argv.latin1(i)) ? 1 : 0);
+        }
+    }
+
+    // SCRIPT FLUSH [ASYNC | SYNC]
+    static void flush(Client c) {
+        if (c.argv.count() > 3 || (c.argv.count() == 3 && !c.argv.is(2, "sync") && !c.argv.is(2, "async"))) {
+            throw new CommandError("ERR SCRIPT FLUSH only support SYNC|ASYNC option");
+        }
+        Scripting.of(c.server).reset();
+        c.reply.ok();
+    }
+
+    // SCRIPT KILL
+    static void kill(Client c) {
+        String error = Scripting.of(c.server).kill(true);
+        if (error != null) {
+            throw new CommandError(error);
+        }
+        c.reply.ok();
+    }
+
+    // SCRIPT HELP
+    static void help(Client c) {
+        Help.reply(c, new String[] {
+            "DEBUG (YES|SYNC|NO)",
+            "    Set the debug mode for subsequent scripts executed.",
+            "EXISTS <sha1> [<sha1> ...]",
+            "    Return information about the existence of the scripts in the script cache.",
+            "FLUSH [ASYNC|SYNC]",
+            "    Flush the Lua scripts cache. Very dangerous on replicas.",
+            "    When called without the optional mode argument, the behavior is determined by the",
+            "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
+            "    * ASYNC: Asynchronously flush the scripts cache.",
+            "    * SYNC: Synchronously flush the scripts cache.",
+            "KILL",
+            "    Kill the currently executing Lua script.",
+            "LOAD <script>",
+            "    Load a script into the scripts cache without executing it.",
+        });
+    }
+}

@@ -1,0 +1,347 @@
+package dev.cinnabar.server.scripting;
+
+import dev.cinnabar.datatypes.Doubles;
+import dev.cinnabar.protocol.ReplyWriter;
+import java.nio.charset.StandardCharsets;
+import org.luaj.vm2.LuaString;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Varargs;
+
+/**
+ * The conversions between Redis replies and Lua values, as Redis 7.0 defines them: a command's
+ * reply (RESP2 or RESP3 bytes, as the script's connection received it) becomes a Lua value for
+ * {@code redis.call}, and the value a script returns becomes the caller's reply.
+ */
+final class LuaReplies {
+    static final LuaString ERR = LuaString.valueOf("err");
+    static final LuaString OK = LuaString.valueOf("ok");
+    static final LuaString DOUBLE = LuaString.valueOf("double");
+    static final LuaString BIG_NUMBER = LuaString.valueOf("big_number");
+    static final LuaString VERBATIM = LuaString.valueOf("verbatim_string");
+    static final LuaString FORMAT = LuaString.valueOf("format");
+    static final LuaString STRING = LuaString.valueOf("string");
+    static final LuaString MAP = LuaString.valueOf("map");
+    static final LuaString SET = LuaString.valueOf("set");
+    static final LuaString IGNORE_STATS = LuaString.valueOf("ignore_error_stats_update");
+
+    private LuaReplies() {
+    }
+
+    // ------------------------------------------------------------------ Redis reply -> Lua
+
+    /** Parses one reply from {@code b} at {@code pos[0]} (advanced past it). */
+    static LuaValue toLua(byte[] b, int[] pos) {
+        int p = pos[0];
+        byte type = b[p];
+        int eol = lineEnd(b, p);
+        pos[0] = eol + 2;
+        switch (type) {
+            case ':':
+                return LuaValue.valueOf((double) parseLong(b, p + 1, eol));
+            case '+': {
+                LuaTable t = new LuaTable();
+                t.rawset(OK, LuaString.valueOf(b, p + 1, eol - p - 1));
+                return t;
+            }
+            case '-':
+                return errorTable(new String(b, p, eol - p, StandardCharsets.ISO_8859_1), true);
+            case '$': {
+                long n = parseLong(b, p + 1, eol);
+                if (n < 0) {
+                    return LuaValue.FALSE;
+                }
+                int from = pos[0];
+                pos[0] = from + (int) n + 2;
+                return LuaString.valueOf(copy(b, from, (int) n));
+            }
+            case '*':
+            case '~':
+            case '%': {
+                long n = parseLong(b, p + 1, eol);
+                if (n < 0) {
+                    return LuaValue.FALSE;
+                }
+                LuaTable t = new LuaTable();
+                if (type == '*') {
+                    for (int i = 1; i <= n; i++) {
+                        t.rawset(i, toLua(b, pos));
+                    }
+                    return t;
+                }
+                LuaTable inner = new LuaTable();
+                for (int i = 0; i < n; i++) {
+                    LuaValue k = toLua(b, pos);
+                    LuaValue v = type == '%' ? toLua(b, pos) : LuaValue.TRUE;
+                    inner.rawset(k, v);
+                }
+                t.rawset(type == '%' ? MAP : SET, inner);
+                return t;
+            }
+            case '_':
+                return LuaValue.NIL;
+            case '#':
+                return LuaValue.valueOf(b[p + 1] == 't');
+            case ',': {
+                LuaTable t = new LuaTable();
+                t.rawset(DOUBLE, LuaValue.valueOf(Doubles.parse(copy(b, p + 1, eol - p - 1))));
+                return t;
+            }
+            case '(': {
+                LuaTable t = new LuaTable();
+                t.rawset(BIG_NUMBER, LuaString.valueOf(copy(b, p + 1, eol - p - 1)));
+                return t;
+            }
+            case '=': {
+                long n = parseLong(b, p + 1, eol);
+                int from = pos[0];
+                pos[0] = from + (int) n + 2;
+                LuaTable v = new LuaTable();
+                v.rawset(FORMAT, LuaString.valueOf(copy(b, from, 3)));
+                v.rawset(STRING, LuaString.valueOf(copy(b, from + 4, (int) n - 4)));
+                LuaTable t = new LuaTable();
+                t.rawset(VERBATIM, v);
+                return t;
+            }
+            case '|': {
+                // An attribute: skipped, the reply follows it.
+                long n = parseLong(b, p + 1, eol);
+                for (int i = 0; i < 2 * n; i++) {
+                    toLua(b, pos);
+                }
+                return toLua(b, pos);
+            }
+            case '>': {
+                long n = parseLong(b, p + 1, eol);
+                for (int i = 0; i < n; i++) {
+                    toLua(b, pos);
+                }
+                return pos[0] < b.length ? toLua(b, pos) : LuaValue.NIL;
+            }
+            default:
+                throw new IllegalStateException("unexpected reply type " + (char) type);
+        }
+    }
+
+    /**
+     * Redis's error table ({@code luaPushErrorBuff}): {@code -CODE message} keeps its code,
+     * a text without one gets {@code ERR}; line breaks at the ends are trimmed.
+     */
+    static LuaTable errorTable(String text, boolean ignoreStats) {
+        String msg;
+        String code;
+        if (text.startsWith("-")) {
+            int sp = text.indexOf(' ');
+            if (sp < 0) {
+                msg = text.substring(1);
+                code = "ERR";
+            } else {
+                code = text.substring(1, sp);
+                msg = text.substring(sp + 1);
+            }
+        } else {
+            msg = text;
+            code = "ERR";
+        }
+        msg = trimLineBreaks(msg);
+        LuaTable t = new LuaTable();
+        t.rawset(ERR, LuaString.valueOf((code + " " + msg).getBytes(StandardCharsets.ISO_8859_1)));
+        if (ignoreStats) {
+            t.rawset(IGNORE_STATS, LuaValue.TRUE);
+        }
+        return t;
+    }
+
+    /** A reply error text (already without its '-') as Redis puts it in a table: "-" + text. */
+    static LuaTable replyError(String text) {
+        return errorTable("-" + text, true);
+    }
+
+    private static String trimLineBreaks(String s) {
+        int from = 0;
+        int to = s.length();
+        while (from < to && (s.charAt(from) == '\r' || s.charAt(from) == '\n')) {
+            from++;
+        }
+        while (to > from && (s.charAt(to - 1) == '\r' || s.charAt(to - 1) == '\n')) {
+            to--;
+        }
+        return s.substring(from, to);
+    }
+
+    private static int lineEnd(byte[] b, int p) {
+        while (b[p] != '\r') {
+            p++;
+        }
+        return p;
+    }
+
+    private static long parseLong(byte[] b, int from, int to) {
+        boolean neg = b[from] == '-';
+        long v = 0;
+        for (int i = neg ? from + 1 : from; i < to; i++) {
+            v = v * 10 + (b[i] - '0');
+        }
+        return neg ? -v : v;
+    }
+
+    private static byte[] copy(byte[] b, int from, int n) {
+        byte[] out = new byte[n];
+        System.arraycopy(b, from, out, 0, n);
+        return out;
+    }
+
+    static byte[] bytes(LuaString s) {
+        byte[] out = new byte[s.m_length];
+        System.arraycopy(s.m_bytes, s.m_offset, out, 0, s.m_length);
+        return out;
+    }
+
+    // ------------------------------------------------------------------ Lua -> Redis reply
+
+    /**
+     * Writes {@code v} as the caller's reply ({@code luaReplyToRedisReply}). {@code scriptResp}
+     * is the protocol the script chose with {@code redis.setresp}: booleans follow it.
+     */
+    static void write(ReplyWriter w, LuaValue v, int scriptResp) {
+        switch (v.type()) {
+            case LuaValue.TSTRING: {
+                LuaString s = (LuaString) v;
+                w.bulk(s.m_bytes, s.m_offset, s.m_length);
+                return;
+            }
+            case LuaValue.TNUMBER:
+                if (v.isint()) {
+                    w.integer(v.toint());
+                } else {
+                    w.integer(truncate(v.todouble()));
+                }
+                return;
+            case LuaValue.TBOOLEAN:
+                if (scriptResp == 2) {
+                    if (v.toboolean()) {
+                        w.integer(1);
+                    } else {
+                        w.nullBulk();
+                    }
+                } else {
+                    w.bool(v.toboolean());
+                }
+                return;
+            case LuaValue.TTABLE:
+                writeTable(w, (LuaTable) v, scriptResp);
+                return;
+            default:
+                w.nullBulk();
+        }
+    }
+
+    /** C's (long long) cast of a double on x86-64: NaN and out-of-range values give LLONG_MIN. */
+    static long truncate(double d) {
+        if (Double.isNaN(d) || d >= 9.223372036854775807E18 || d < -9.223372036854775808E18) {
+            return Long.MIN_VALUE;
+        }
+        return (long) d;
+    }
+
+    private static void writeTable(ReplyWriter w, LuaTable t, int scriptResp) {
+        LuaValue err = t.rawget(ERR);
+        if (err.type() == LuaValue.TSTRING) {
+            String msg = err.tojstring();
+            if (t.rawget(IGNORE_STATS).toboolean()) {
+                byte[] text = ("-" + msg).getBytes(StandardCharsets.ISO_8859_1);
+                int from = 1;
+                int to = text.length;
+                while (to > from && (text[to - 1] == '\r' || text[to - 1] == '\n')) {
+                    to--;
+                }
+                w.uncountedError(text, from, to - from);
+            } else {
+                w.error("-" + msg);
+            }
+            return;
+        }
+        LuaValue ok = t.rawget(OK);
+        if (ok.type() == LuaValue.TSTRING) {
+            byte[] s = bytes((LuaString) ok);
+            for (int i = 0; i < s.length; i++) {
+                if (s[i] == '\r' || s[i] == '\n') {
+                    s[i] = ' ';
+                }
+            }
+            w.simple(s);
+            return;
+        }
+        LuaValue dbl = t.rawget(DOUBLE);
+        if (dbl.type() == LuaValue.TNUMBER) {
+            w.doubleText(Doubles.format17g(dbl.todouble()));
+            return;
+        }
+        LuaValue big = t.rawget(BIG_NUMBER);
+        if (big.type() == LuaValue.TSTRING) {
+            byte[] s = bytes((LuaString) big);
+            for (int i = 0; i < s.length; i++) {
+                if (s[i] == '\r' || s[i] == '\n') {
+                    s[i] = ' ';
+                }
+            }
+            w.bigNumber(new String(s, StandardCharsets.ISO_8859_1));
+            return;
+        }
+        LuaValue verb = t.rawget(VERBATIM);
+        if (verb.type() == LuaValue.TTABLE) {
+            LuaValue format = verb.rawget(FORMAT);
+            LuaValue string = verb.rawget(STRING);
+            if (format.type() == LuaValue.TSTRING && string.type() == LuaValue.TSTRING) {
+                w.verbatim(format.tojstring(), bytes((LuaString) string));
+                return;
+            }
+        }
+        LuaValue map = t.rawget(MAP);
+        if (map.type() == LuaValue.TTABLE) {
+            int mark = w.beginDeferred();
+            int n = 0;
+            LuaValue k = LuaValue.NIL;
+            while (true) {
+                Varargs next = map.next(k);
+                k = next.arg1();
+                if (k.isnil()) {
+                    break;
+                }
+                write(w, k, scriptResp);
+                write(w, next.arg(2), scriptResp);
+                n++;
+            }
+            w.endMap(mark, n);
+            return;
+        }
+        LuaValue set = t.rawget(SET);
+        if (set.type() == LuaValue.TTABLE) {
+            int mark = w.beginDeferred();
+            int n = 0;
+            LuaValue k = LuaValue.NIL;
+            while (true) {
+                Varargs next = set.next(k);
+                k = next.arg1();
+                if (k.isnil()) {
+                    break;
+                }
+                write(w, k, scriptResp);
+                n++;
+            }
+            w.endSet(mark, n);
+            return;
+        }
+        int mark = w.beginDeferred();
+        int n = 0;
+        for (int i = 1; ; i++) {
+            LuaValue e = t.rawget(i);
+            if (e.isnil()) {
+                break;
+            }
+            write(w, e, scriptResp);
+            n++;
+        }
+        w.endArray(mark, n);
+    }
+}

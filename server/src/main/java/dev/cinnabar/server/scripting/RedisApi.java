@@ -1,0 +1,310 @@
+package dev.cinnabar.server.scripting;
+
+import dev.cinnabar.datatypes.Doubles;
+import dev.cinnabar.protocol.Argv;
+import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.command.CommandFlags;
+import dev.cinnabar.server.command.CommandSpec;
+import dev.cinnabar.server.log.ServerLog;
+import org.luaj.vm2.Globals;
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaString;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Varargs;
+import org.luaj.vm2.lib.VarArgFunction;
+
+/**
+ * The {@code redis} table Redis 7.0 gives scripts and its replacement of {@code pcall}, with
+ * Redis's argument checks and error texts.
+ */
+final class RedisApi {
+    static final String VERSION = "7.0.15";
+    static final int VERSION_NUM = 0x0007000f;
+    static final int REPL_AOF = 1;
+    static final int REPL_REPLICA = 2;
+
+    private RedisApi() {
+    }
+
+    static void install(Scripting engine, Globals g) {
+        LuaTable redis = new LuaTable();
+        redis.rawset("call", new CallFunction(engine, true));
+        redis.rawset("pcall", new CallFunction(engine, false));
+        redis.rawset("log", fn(RedisApi::log));
+        redis.rawset("LOG_DEBUG", LuaValue.valueOf(0));
+        redis.rawset("LOG_VERBOSE", LuaValue.valueOf(1));
+        redis.rawset("LOG_NOTICE", LuaValue.valueOf(2));
+        redis.rawset("LOG_WARNING", LuaValue.valueOf(3));
+        redis.rawset("REDIS_VERSION_NUM", LuaValue.valueOf(VERSION_NUM));
+        redis.rawset("REDIS_VERSION", LuaValue.valueOf(VERSION));
+        redis.rawset("setresp", fn(args -> {
+            ScriptRun run = running(engine, "redis.setresp can only be called inside a script invocation");
+            if (args.narg() != 1) {
+                throw raise("redis.setresp() requires one argument.");
+            }
+            int resp = (int) LuaReplies.truncate(args.arg1().optdouble(0));
+            if (resp != 2 && resp != 3) {
+                throw raise("RESP version must be 2 or 3.");
+            }
+            engine.client.reply.protocol(resp);
+            return LuaValue.NONE;
+        }));
+        redis.rawset("sha1hex", fn(args -> {
+            if (args.narg() != 1) {
+                throw raise("wrong number of arguments");
+            }
+            LuaValue v = args.arg1();
+            byte[] b = v.isstring() ? LuaReplies.bytes(v.checkstring()) : new byte[0];
+            return LuaValue.valueOf(Scripting.sha1hex(b, 0, b.length));
+        }));
+        redis.rawset("error_reply", fn(args -> {
+            if (args.narg() != 1 || args.arg1().type() != LuaValue.TSTRING) {
+                return LuaReplies.errorTable("wrong number or type of arguments", false);
+            }
+            String err = latin1(args.arg1());
+            return LuaReplies.errorTable(err.startsWith("-") ? err : "-" + err, false);
+        }));
+        redis.rawset("status_reply", fn(args -> {
+            if (args.narg() != 1 || args.arg1().type() != LuaValue.TSTRING) {
+                return LuaReplies.errorTable("wrong number or type of arguments", false);
+            }
+            LuaTable t = new LuaTable();
+            t.rawset(LuaReplies.OK, args.arg1());
+            return t;
+        }));
+        redis.rawset("set_repl", fn(args -> {
+            ScriptRun run = running(engine, "redis.set_repl can only be called inside a script invocation");
+            if (args.narg() != 1) {
+                throw raise("redis.set_repl() requires two arguments.");
+            }
+            int flags = (int) LuaReplies.truncate(args.arg1().optdouble(0));
+            if ((flags & ~(REPL_AOF | REPL_REPLICA)) != 0) {
+                throw raise("Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.");
+            }
+            run.replFlags = flags;
+            return LuaValue.NONE;
+        }));
+        redis.rawset("REPL_NONE", LuaValue.valueOf(0));
+        redis.rawset("REPL_AOF", LuaValue.valueOf(REPL_AOF));
+        redis.rawset("REPL_SLAVE", LuaValue.valueOf(REPL_REPLICA));
+        redis.rawset("REPL_REPLICA", LuaValue.valueOf(REPL_REPLICA));
+        redis.rawset("REPL_ALL", LuaValue.valueOf(REPL_AOF | REPL_REPLICA));
+        // Effects replication is the only kind since 7.0: this says yes and does nothing.
+        redis.rawset("replicate_commands", fn(args -> LuaValue.TRUE));
+        // The debugger is not served (SCRIPT DEBUG): as in Redis outside a debugging session.
+        redis.rawset("breakpoint", fn(args -> LuaValue.FALSE));
+        redis.rawset("debug", fn(args -> LuaValue.NONE));
+        redis.rawset("acl_check_cmd", fn(args -> {
+            running(engine, "redis.acl_check_cmd can only be called inside a script invocation");
+            byte[][] argv = toArgv(args, true);
+            if (engine.server.commands().lookup(Argv.of(argv), 0) == null) {
+                throw raise("Invalid command passed to redis.acl_check_cmd()");
+            }
+            return LuaValue.TRUE; // One user, allowed everything, until ACL users exist.
+        }));
+        g.set("redis", redis);
+        g.set("pcall", fn(RedisApi::pcall));
+        g.set("error", fn(RedisApi::error));
+    }
+
+    interface Body {
+        Varargs invoke(Varargs args);
+    }
+
+    static VarArgFunction fn(Body body) {
+        return new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                return body.invoke(args);
+            }
+        };
+    }
+
+    /** Redis's luaPushError + lua_error: an error table with code ERR. */
+    static RaisedValue raise(String message) {
+        return new RaisedValue(LuaReplies.errorTable(message, false));
+    }
+
+    private static ScriptRun running(Scripting engine, String otherwise) {
+        ScriptRun run = engine.running;
+        if (run == null) {
+            throw raise(otherwise);
+        }
+        return run;
+    }
+
+    static String latin1(LuaValue v) {
+        LuaString s = v.checkstring();
+        return new String(s.m_bytes, s.m_offset, s.m_length, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    /** Redis's pcall: as Lua's, but an error table carrying {@code err} gives that string. */
+    private static Varargs pcall(Varargs args) {
+        if (args.narg() == 0) {
+            return LuaValue.varargsOf(LuaValue.FALSE, LuaValue.valueOf("bad argument #1 to 'pcall' (value expected)"));
+        }
+        LuaValue f = args.arg1();
+        try {
+            return LuaValue.varargsOf(LuaValue.TRUE, f.invoke(args.subargs(2)));
+        } catch (ScriptKilled k) {
+            throw k;
+        } catch (LuaError | StackOverflowError | OutOfMemoryError e) {
+            LuaValue v = Scripting.errorValue(e);
+            if (v.istable()) {
+                LuaValue err = v.rawget(LuaReplies.ERR);
+                if (err.isstring()) {
+                    v = err;
+                }
+            }
+            return LuaValue.varargsOf(LuaValue.FALSE, v);
+        }
+    }
+
+    /**
+     * Lua's error, keeping where it was raised even when the message has no position (level 0,
+     * a table, nil): Redis's reply names the line all the same.
+     */
+    private static Varargs error(Varargs args) {
+        LuaValue msg = args.arg1();
+        int level = args.optint(2, 1);
+        if (level > 0 && (msg.type() == LuaValue.TSTRING || msg.type() == LuaValue.TNUMBER)) {
+            throw new LuaError(msg.tojstring(), level);
+        }
+        throw new RaisedValue(msg);
+    }
+
+    private static Varargs log(Varargs args) {
+        int argc = args.narg();
+        if (argc < 2) {
+            throw raise("redis.log() requires two arguments or more.");
+        }
+        if (!args.arg1().isnumber()) {
+            throw raise("First argument must be a number (log level).");
+        }
+        int level = (int) LuaReplies.truncate(args.arg1().todouble());
+        if (level < 0 || level > 3) {
+            throw raise("Invalid debug level.");
+        }
+        ServerLog.Level l = ServerLog.Level.values()[level];
+        if (!ServerLog.enabled(l)) {
+            return LuaValue.NONE;
+        }
+        StringBuilder sb = new StringBuilder();
+        boolean first = true;
+        for (int j = 2; j <= argc; j++) {
+            LuaValue v = args.arg(j);
+            if (v.isstring()) {
+                if (!first) {
+                    sb.append(' ');
+                }
+                sb.append(v.tojstring());
+                first = false;
+            }
+        }
+        ServerLog.raw(l, sb.toString());
+        return LuaValue.NONE;
+    }
+
+    /** The arguments of redis.call as Redis builds them: strings as they are, numbers as %.17g. */
+    static byte[][] toArgv(Varargs args, boolean raise) {
+        int n = args.narg();
+        if (n == 0) {
+            throw raise("Please specify at least one argument for this redis lib call");
+        }
+        byte[][] argv = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            LuaValue v = args.arg(i + 1);
+            if (v.type() == LuaValue.TNUMBER) {
+                argv[i] = Doubles.format17g(v.todouble());
+            } else if (v.type() == LuaValue.TSTRING) {
+                argv[i] = LuaReplies.bytes((LuaString) v);
+            } else {
+                throw raise("Lua redis lib command arguments must be strings or integers");
+            }
+        }
+        return argv;
+    }
+
+    /** redis.call and redis.pcall (Redis's luaRedisGenericCommand and scriptCall). */
+    static final class CallFunction extends VarArgFunction {
+        private final Scripting engine;
+        private final boolean raise;
+
+        CallFunction(Scripting engine, boolean raise) {
+            this.engine = engine;
+            this.raise = raise;
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            ScriptRun run = engine.running;
+            if (run == null) {
+                throw raise("redis.call/pcall can only be called inside a script invocation");
+            }
+            byte[][] argv;
+            try {
+                argv = toArgv(args, raise);
+            } catch (RaisedValue e) {
+                if (raise) {
+                    throw e;
+                }
+                return e.value;
+            }
+            Client sc = engine.client;
+            Argv a = Argv.of(argv);
+            CommandSpec cmd = engine.server.commands().lookup(a, 0);
+            if (cmd != null && cmd.isContainer() && a.count() >= 2) {
+                cmd = cmd.subcommand(a, 1);
+            }
+            String err = null;
+            if (cmd == null) {
+                err = "Unknown Redis command called from script";
+            } else if (!cmd.arityAccepts(a.count())) {
+                err = "Wrong number of args calling Redis command from script";
+            } else if (cmd.has(CommandFlags.NOSCRIPT)) {
+                err = "This Redis command is not allowed from script";
+            } else if (run.readOnly && cmd.has(CommandFlags.WRITE | CommandFlags.MAY_REPLICATE)) {
+                err = "Write commands are not allowed from read-only scripts.";
+            }
+            if (err != null) {
+                // Counted as the script connection's error, and the command's rejection, as in Redis.
+                sc.reply.error("ERR " + err);
+                engine.takeClientOutput();
+                if (cmd != null) {
+                    cmd.rejectedCalls++;
+                }
+                LuaTable t = LuaReplies.errorTable(err, true);
+                if (raise) {
+                    throw new RaisedValue(t);
+                }
+                return t;
+            }
+            if (cmd.has(CommandFlags.WRITE)) {
+                run.writeDirty = true;
+            }
+            sc.argv = a;
+            boolean unreplicated = (run.replFlags & REPL_REPLICA) == 0;
+            if (unreplicated) {
+                engine.server.propagation().suspend(true);
+            }
+            try {
+                engine.server.caller().call(sc, cmd);
+            } finally {
+                if (unreplicated) {
+                    engine.server.propagation().suspend(false);
+                }
+            }
+            byte[] reply = engine.takeClientOutput();
+            sc.argv = null;
+            if (reply.length == 0) {
+                return LuaValue.NIL;
+            }
+            LuaValue v = LuaReplies.toLua(reply, new int[] {0});
+            if (raise && reply[0] == '-') {
+                throw new RaisedValue(v);
+            }
+            return v;
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package dev.cinnabar.server.scripting;
+
+import org.luaj.vm2.LuaClosure;
+import org.luaj.vm2.LuaFunction;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Varargs;
+import org.luaj.vm2.lib.DebugLib;
+
+/**
+ * The instruction hook, Redis's count hook: LuaJ's interpreter calls {@link #onInstruction} for
+ * every instruction once a debug library is installed, and this one only counts down, looking
+ * at the running script every {@link #CHECK_EVERY} instructions (time past
+ * {@code busy-reply-threshold}, SCRIPT KILL, SHUTDOWN NOSAVE, memory). The call-stack tracking
+ * of LuaJ's own debug library is left out: it is what makes that library slow.
+ */
+final class ScriptHook extends DebugLib {
+    static final int CHECK_EVERY = 10_000;
+    private int countdown = CHECK_EVERY;
+    /** The run being watched; null between scripts. */
+    ScriptRun run;
+    /**
+     * The function last entered and the instruction last run: where a stack overflow happened
+     * (a Java StackOverflowError has no Lua position of its own).
+     */
+    private LuaClosure current;
+    private int pc;
+
+    @Override
+    public void onInstruction(int pc, Varargs v, int top) {
+        this.pc = pc;
+        if (--countdown <= 0) {
+            countdown = CHECK_EVERY;
+            ScriptRun r = run;
+            if (r != null) {
+                r.interrupt();
+            }
+        }
+    }
+
+    /** After SCRIPT KILL: every instruction raises again, so that pcall cannot swallow it. */
+    void checkEveryInstruction() {
+        countdown = 0;
+    }
+
+    void reset() {
+        countdown = CHECK_EVERY;
+        current = null;
+    }
+
+    @Override
+    public void onCall(LuaFunction f) {
+    }
+
+    @Override
+    public void onCall(LuaClosure c, Varargs varargs, LuaValue[] stack) {
+        current = c;
+    }
+
+    /** "user_script:N" for where the stack ran out, or null when unknown. */
+    String overflowPosition() {
+        LuaClosure c = current;
+        if (c == null || c.p.lineinfo == null || pc < 0 || pc >= c.p.lineinfo.length || c.p.source == null) {
+            return null;
+        }
+        String source = c.p.source.tojstring();
+        return (source.startsWith("@") ? source.substring(1) : source) + ":" + c.p.lineinfo[pc];
+    }
+
+    @Override
+    public void onReturn() {
+    }
+
+    /** No traceback is appended to error messages: Redis's replies carry none. */
+    @Override
+    public String traceback(int level) {
+        return "";
+    }
+}

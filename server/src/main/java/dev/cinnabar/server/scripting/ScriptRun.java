@@ -1,0 +1,134 @@
+package dev.cinnabar.server.scripting;
+
+import dev.cinnabar.server.client.BusyState;
+import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.client.LongTask;
+import dev.cinnabar.server.log.ServerLog;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
+import org.luaj.vm2.LuaError;
+
+/**
+ * One script being run (Redis's scriptRunCtx): who asked, whether it may write and has written,
+ * and, once it has run past {@code busy-reply-threshold}, the long task that lets other clients
+ * in (to be told -BUSY, to send SCRIPT KILL or SHUTDOWN NOSAVE).
+ */
+final class ScriptRun {
+    private final Scripting engine;
+    final Client caller;
+    final String sha;
+    /** EVAL (SCRIPT KILL stops it), or a function (FUNCTION KILL). */
+    final boolean eval;
+    final boolean readOnly;
+    final long threshold;
+    private final long startNanos;
+    /** A write command was called: SCRIPT KILL answers -UNKILLABLE from now on. */
+    boolean writeDirty;
+    /** redis.set_repl: where the script's commands propagate (REPL_ALL by default). */
+    int replFlags = RedisApi.REPL_AOF | RedisApi.REPL_REPLICA;
+    private LongTask task;
+    private boolean killed;
+
+    ScriptRun(Scripting engine, Client caller, String sha, boolean eval, boolean readOnly, long thresholdMillis) {
+        this.engine = engine;
+        this.caller = caller;
+        this.sha = sha;
+        this.eval = eval;
+        this.readOnly = readOnly;
+        this.threshold = thresholdMillis;
+        this.startNanos = System.nanoTime();
+    }
+
+    /** Milliseconds since the run started (FUNCTION STATS). */
+    long elapsedMillis() {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    /** Past the threshold (the server is answering -BUSY). */
+    boolean timedOut() {
+        return task != null;
+    }
+
+    /** Called by the hook every few thousand instructions. */
+    void interrupt() {
+        if (killed) {
+            throw new ScriptKilled();
+        }
+        if (threshold <= 0) {
+            // busy-reply-threshold 0: never busy (Redis installs no hook then), but still bounded.
+            MemoryGuard.check();
+            return;
+        }
+        if (task == null) {
+            long elapsedMillis = (System.nanoTime() - startNanos) / 1_000_000;
+            if (elapsedMillis < threshold) {
+                MemoryGuard.check();
+                return;
+            }
+            ServerLog.warning("Slow script detected: still in execution after " + elapsedMillis
+                    + " milliseconds. You can try killing the script using the " + (eval ? "SCRIPT KILL" : "FUNCTION KILL")
+                    + " command. Script name is: " + sha + ".");
+            task = engine.server.control().beginLongTask(caller, eval ? BusyState.SCRIPT : BusyState.FUNCTION);
+        }
+        task.poll();
+        if (task.killRequested() || task.stopRequested()) {
+            if (task.killRequested()) {
+                ServerLog.warning("Lua script killed by user with SCRIPT KILL.");
+            }
+            killed = true;
+            engine.hook().checkEveryInstruction();
+            throw new ScriptKilled();
+        }
+        MemoryGuard.check();
+    }
+
+    void end() {
+        if (task != null) {
+            task.close();
+            task = null;
+        }
+    }
+
+    /**
+     * A script that allocates without bound fails before the heap runs out: after a
+     * collection, the old generation holding over 90% of what it may grow to means the live
+     * data no longer fits. An OutOfMemoryError on the engine thread is caught as well.
+     */
+    static final class MemoryGuard {
+        private static final MemoryPoolMXBean OLD = findOldPool();
+
+        private static MemoryPoolMXBean findOldPool() {
+            for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+                if (p.getType() == MemoryType.HEAP && p.isCollectionUsageThresholdSupported()
+                        && (p.getName().contains("Old") || p.getName().contains("Tenured"))) {
+                    return p;
+                }
+            }
+            return null;
+        }
+
+        private static boolean high() {
+            MemoryUsage u = OLD.getCollectionUsage();
+            long max = OLD.getUsage().getMax();
+            if (max <= 0) {
+                max = Runtime.getRuntime().maxMemory();
+            }
+            return u != null && u.getUsed() > max / 10 * 9;
+        }
+
+        static void check() {
+            if (OLD == null) {
+                return;
+            }
+            if (high()) {
+                // The figure may be stale, from before the garbage of an earlier script went.
+                System.gc();
+                if (high()) {
+                    throw new LuaError("not enough memory");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,460 @@
+package dev.cinnabar.server.scripting;
+
+import dev.cinnabar.protocol.Argv;
+import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.client.ServerContext;
+import dev.cinnabar.server.lua.LuaSandbox;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.Map;
+import org.luaj.vm2.Globals;
+import org.luaj.vm2.LuaClosure;
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaString;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Prototype;
+import org.luaj.vm2.Varargs;
+import org.luaj.vm2.lib.VarArgFunction;
+
+/**
+ * The EVAL engine of one server, Redis's {@code lctx}: the Lua environment (LuaJ's globals from
+ * {@link LuaSandbox} with the {@code redis} table and Redis's global protection on top), the
+ * script cache (compiled once per SHA1, never parsed again), the connection scripts run their
+ * commands through, and the run in progress. Engine thread only.
+ */
+public final class Scripting {
+    /** The chunk name scripts are compiled under; Redis's errors say {@code user_script:N:}. */
+    static final String CHUNK = "user_script";
+    /** The name scripts are compiled under; Lua 5.1 shows it without the {@code @}. */
+    static final String CHUNK_NAME = "@user_script";
+
+    final ServerContext server;
+    /** The connection {@code redis.call} runs commands on (MONITOR shows it as {@code lua}). */
+    final Client client;
+    private final ByteBuf clientOutput = Unpooled.buffer(256);
+    private Globals globals;
+    private ProtectedGlobals env;
+    private final ScriptHook hook = new ScriptHook();
+    /** math.random's generator, one per server as Redis has one per process. */
+    final dev.cinnabar.server.lua.LuaRandom random = new dev.cinnabar.server.lua.LuaRandom();
+    private Functions functions;
+    private final Map<String, Script> scripts = new HashMap<>();
+    private long scriptsMemory;
+    /** The script running now, or null. */
+    ScriptRun running;
+
+    /** A cached script: its source, its shebang flags and its compiled function. */
+    public record Script(String sha, byte[] body, int flags, LuaClosure function) {
+    }
+
+    private Scripting(ServerContext server) {
+        this.server = server;
+        this.client = new Client(0, server, null, "", "");
+        client.scriptClient = true;
+        client.denyBlocking = true;
+        client.authenticated = true;
+        client.reply.buffer(clientOutput);
+        reset();
+    }
+
+    /** The server's engine, made on first use. */
+    public static Scripting of(ServerContext server) {
+        Object s = server.scripting;
+        if (s == null) {
+            s = new Scripting(server);
+            server.scripting = s;
+        }
+        return (Scripting) s;
+    }
+
+    /** A fresh Lua environment with no cached scripts (SCRIPT FLUSH). */
+    public void reset() {
+        scripts.clear();
+        scriptsMemory = 0;
+        Globals g = baseGlobals(random);
+        RedisApi.install(this, g);
+        // Reading a global nobody set is an error, as in Redis.
+        LuaTable mt = new LuaTable();
+        mt.rawset(LuaValue.INDEX, new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                throw new LuaError("Script attempted to access nonexistent global variable '"
+                        + args.arg(2).tojstring() + "'");
+            }
+        });
+        g.setmetatable(mt);
+        ProtectedGlobals protectedEnv = ProtectedGlobals.copyOf(g);
+        g.setmetatable(null);
+        g.debuglib = hook;
+        protectedEnv.debuglib = hook;
+        protectedEnv.bindLoadstring(protectedEnv);
+        this.globals = g;
+        this.env = protectedEnv;
+    }
+
+    /**
+     * {@link LuaSandbox#newGlobals(dev.cinnabar.server.lua.LuaRandom)}, with the strings'
+     * metatable made read-only once (LuaJ keeps it in a static).
+     */
+    static Globals baseGlobals(dev.cinnabar.server.lua.LuaRandom random) {
+        Globals g = LuaSandbox.newGlobals(random);
+        ProtectedTable.protectStrings(g);
+        return g;
+    }
+
+    /** INFO's {@code number_of_cached_scripts}; 0 before any script was seen. */
+    public static int cachedScripts(ServerContext server) {
+        return server.scripting instanceof Scripting s ? s.scripts.size() : 0;
+    }
+
+    /** INFO's {@code used_memory_scripts_eval}: the SHA strings and the bodies kept, as Redis counts them. */
+    public static long scriptsMemory(ServerContext server) {
+        if (!(server.scripting instanceof Scripting s) || s.scripts.isEmpty()) {
+            return 0;
+        }
+        // Each entry's dictEntry (24) and luaScript (16), and the table's slots.
+        int n = s.scripts.size();
+        long slots = Math.max(4, Long.highestOneBit(n - 1L) * 2);
+        return s.scriptsMemory + n * 40L + slots * 8;
+    }
+
+    public boolean exists(String sha) {
+        return scripts.containsKey(sha.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    public Script lookup(String sha) {
+        return scripts.get(sha.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /**
+     * What Redis counts for a cached script: the SHA's sds (48 bytes with jemalloc) and the
+     * body's string, embedded with its object up to 44 bytes, an sds of its own above.
+     */
+    static long cacheEntrySize(int len) {
+        long body;
+        if (len <= 44) {
+            body = jemallocSize(16 + 3 + len + 1) - 16;
+        } else {
+            int header = len < 256 ? 3 : len < 65536 ? 5 : 9;
+            body = jemallocSize(header + len + 1L);
+        }
+        return 48 + body;
+    }
+
+    /** jemalloc's size class for {@code n} bytes: 8, multiples of 16 to 128, then four per doubling. */
+    static long jemallocSize(long n) {
+        if (n <= 8) {
+            return 8;
+        }
+        if (n <= 128) {
+            return (n + 15) / 16 * 16;
+        }
+        long spacing = Long.highestOneBit(n - 1) / 4;
+        return (n + spacing - 1) / spacing * spacing;
+    }
+
+    /** SHA1 of {@code body} in lowercase hex. */
+    public static String sha1hex(byte[] body, int off, int len) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-1");
+            md.update(body, off, len);
+            byte[] d = md.digest();
+            char[] hex = new char[40];
+            for (int i = 0; i < 20; i++) {
+                hex[2 * i] = Character.forDigit((d[i] >> 4) & 0xf, 16);
+                hex[2 * i + 1] = Character.forDigit(d[i] & 0xf, 16);
+            }
+            return new String(hex);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Thrown when a script cannot be cached; the message is the whole error reply. */
+    public static final class CreateError extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        CreateError(String reply) {
+            super(reply, null, false, false);
+        }
+    }
+
+    /** Compiles and caches {@code body} unless it is cached already (Redis's luaCreateFunction). */
+    public Script create(byte[] body) throws CreateError {
+        String sha = sha1hex(body, 0, body.length);
+        Script s = scripts.get(sha);
+        if (s != null) {
+            return s;
+        }
+        Shebang.Parsed shebang;
+        try {
+            shebang = Shebang.parse(body);
+        } catch (Shebang.Error e) {
+            throw new CreateError("ERR " + e.getMessage());
+        }
+        Prototype p;
+        try {
+            p = globals.compilePrototype(new ByteArrayInputStream(body, shebang.bodyStart(),
+                    body.length - shebang.bodyStart()), CHUNK_NAME);
+        } catch (LuaError e) {
+            throw new CreateError("ERR Error compiling script (new function): " + compileMessage(e, CHUNK));
+        } catch (Exception | StackOverflowError e) {
+            throw new CreateError("ERR Error compiling script (new function): " + CHUNK + ": " + e.getMessage());
+        }
+        s = new Script(sha, body, shebang.flags(), new LuaClosure(p, env));
+        scripts.put(sha, s);
+        scriptsMemory += cacheEntrySize(body.length);
+        return s;
+    }
+
+    /**
+     * A syntax error's text: the lua package's lexer writes Lua 5.1's {@code user_script:1: ...
+     * near 'x'}; a chunk named as a string source is reduced to the chunk name.
+     */
+    static String compileMessage(LuaError e, String chunk) {
+        String m = stripTraceback(e.getMessage());
+        if (m == null) {
+            return chunk + ": syntax error";
+        }
+        String prefix = "[string \"" + chunk + "\"]";
+        if (m.startsWith(prefix)) {
+            m = chunk + m.substring(prefix.length());
+        }
+        return rewritePosition(m);
+    }
+
+    static String stripTraceback(String m) {
+        if (m != null && m.endsWith("\n")) {
+            return m.substring(0, m.length() - 1);
+        }
+        return m;
+    }
+
+    /**
+     * Plain LuaJ writes a position as {@code user_script:3 msg}, Lua 5.1 (and the lua package's
+     * LuaError) as {@code user_script:3: msg}: the first form is rewritten, the second kept.
+     */
+    static String rewritePosition(String m) {
+        String chunk = m.startsWith(Functions.CHUNK) ? Functions.CHUNK : CHUNK;
+        int n = chunk.length();
+        if (m.startsWith(chunk) && m.length() > n + 1 && m.charAt(n) == ':') {
+            int i = n + 1;
+            while (i < m.length() && (Character.isDigit(m.charAt(i)) || m.charAt(i) == '?')) {
+                i++;
+            }
+            if (i < m.length() && m.charAt(i) == ' ' && i > n + 1) {
+                return m.substring(0, i) + ":" + m.substring(i);
+            }
+        }
+        return m;
+    }
+
+    /** The line an error was raised at, from LuaJ's position prefix; null when it has none. */
+    static String errorLine(String m) {
+        String chunk = m != null && m.startsWith(Functions.CHUNK) ? Functions.CHUNK : CHUNK;
+        int n = chunk.length();
+        if (m == null || !m.startsWith(chunk) || m.length() <= n + 1 || m.charAt(n) != ':') {
+            return null;
+        }
+        int i = n + 1;
+        while (i < m.length() && Character.isDigit(m.charAt(i))) {
+            i++;
+        }
+        return i > n + 1 ? m.substring(n + 1, i) : null;
+    }
+
+    /** Set by the engine thread's runs: the hook that knows where a stack overflow happened. */
+    private static final ThreadLocal<ScriptHook> CURRENT_HOOK = new ThreadLocal<>();
+
+    private static String hookOf(Throwable t) {
+        ScriptHook h = CURRENT_HOOK.get();
+        return h == null ? null : h.overflowPosition();
+    }
+
+    /** The value a Lua error carries, as a script's pcall sees it. */
+    static LuaValue errorValue(Throwable t) {
+        if (t instanceof RaisedValue r) {
+            return r.value;
+        }
+        if (t instanceof StackOverflowError) {
+            String at = hookOf(t);
+            return LuaValue.valueOf(at == null ? "stack overflow" : at + ": stack overflow");
+        }
+        if (t instanceof OutOfMemoryError) {
+            return LuaValue.valueOf("not enough memory");
+        }
+        if (t instanceof LuaError e) {
+            LuaValue o = e.getMessageObject();
+            if (o == null) {
+                return LuaValue.NIL;
+            }
+            if (!o.isstring()) {
+                return o; // error(table), error(true): the value itself
+            }
+            String m = stripTraceback(e.getMessage());
+            return m == null ? LuaValue.NIL : LuaValue.valueOf(rewritePosition(m).getBytes(StandardCharsets.ISO_8859_1));
+        }
+        String m = t.getMessage();
+        return LuaValue.valueOf(t.getClass().getSimpleName() + (m == null ? "" : ": " + m));
+    }
+
+    /**
+     * Runs {@code script} for {@code caller} and writes its reply (Redis's scriptPrepareForRun,
+     * luaCallFunction and scriptResetRun). The caller's command has checked the arguments.
+     */
+    public void run(Client caller, Script script, Argv argv, int firstKey, int numkeys, boolean readOnlyCommand) {
+        run(caller, script.function(), script.sha(), CHUNK, script.flags(), true, argv, firstKey, numkeys, readOnlyCommand);
+    }
+
+    /**
+     * Runs {@code function}, an EVAL script (KEYS and ARGV as globals) or a library function
+     * (keys and arguments as its two parameters); {@code name} and {@code chunk} name it in
+     * error replies.
+     */
+    void run(Client caller, LuaValue function, String name, String chunk, int flags, boolean eval, Argv argv,
+            int firstKey, int numkeys, boolean readOnlyCommand) {
+        boolean compat = (flags & Shebang.EVAL_COMPAT) != 0;
+        if (!compat && (flags & Shebang.NO_WRITES) == 0 && readOnlyCommand) {
+            caller.reply.error("ERR Can not execute a script with write flag using *_ro command.");
+            return;
+        }
+        boolean readOnly = readOnlyCommand || (!compat && (flags & Shebang.NO_WRITES) != 0);
+        ScriptRun run = new ScriptRun(this, caller, name, eval, readOnly, server.config().busyReplyThreshold);
+        client.select(caller.db());
+        client.reply.protocol(2);
+        client.argv = null;
+        LuaTable keys = new LuaTable(numkeys, 0);
+        for (int i = 0; i < numkeys; i++) {
+            keys.rawset(i + 1, LuaString.valueOf(argv.copy(firstKey + i)));
+        }
+        int nargs = argv.count() - firstKey - numkeys;
+        LuaTable args = new LuaTable(nargs, 0);
+        for (int i = 0; i < nargs; i++) {
+            args.rawset(i + 1, LuaString.valueOf(argv.copy(firstKey + numkeys + i)));
+        }
+        if (eval) {
+            env.force(LuaValue.valueOf("KEYS"), keys);
+            env.force(LuaValue.valueOf("ARGV"), args);
+        }
+        running = run;
+        hook.reset();
+        CURRENT_HOOK.set(hook);
+        hook.run = run;
+        LuaValue result = null;
+        Throwable failure = null;
+        try {
+            result = eval ? function.call() : function.call(keys, args);
+        } catch (LuaError | StackOverflowError | OutOfMemoryError e) {
+            failure = e;
+        } catch (RuntimeException e) {
+            // A library function that LuaJ lets fail with a Java exception: the script fails, the server stays.
+            failure = e;
+        } finally {
+            hook.run = null;
+            running = null;
+            run.end();
+        }
+        if (failure == null) {
+            LuaReplies.write(caller.reply, result, client.reply.protocol());
+        } else {
+            writeError(caller, name, chunk, failure);
+        }
+    }
+
+    /** Redis's reply for a script that raised an error: the message, then where it was raised. */
+    private static void writeError(Client caller, String sha, String chunk, Throwable t) {
+        LuaValue v = errorValue(t);
+        String line = t instanceof LuaError e ? errorLine(stripTraceback(e.getMessage()))
+                : t instanceof StackOverflowError && v.isstring() ? errorLine(v.tojstring()) : null;
+        String msg;
+        boolean ignoreStats = false;
+        if (v.istable()) {
+            LuaValue err = v.rawget(LuaReplies.ERR);
+            msg = err.isstring() ? err.tojstring() : "ERR unknown error";
+            ignoreStats = v.rawget(LuaReplies.IGNORE_STATS).toboolean();
+        } else {
+            msg = "ERR " + v.tojstring();
+        }
+        String reply = "-" + msg + (line != null ? " script: " + sha + ", on @" + chunk + ":" + line + "." : "");
+        if (ignoreStats) {
+            byte[] text = reply.getBytes(StandardCharsets.ISO_8859_1);
+            int to = text.length;
+            while (to > 1 && (text[to - 1] == '\r' || text[to - 1] == '\n')) {
+                to--;
+            }
+            caller.reply.uncountedError(text, 1, to - 1);
+        } else {
+            caller.reply.error(reply);
+        }
+    }
+
+    /** What the script's connection received since the last call, taken out of its buffer. */
+    byte[] takeClientOutput() {
+        ByteBuf out = client.reply.buffer();
+        byte[] b = new byte[out.readableBytes()];
+        out.readBytes(b);
+        out.clear();
+        return b;
+    }
+
+    /**
+     * SCRIPT KILL ({@code eval}) or FUNCTION KILL: null when the kill is under way, else the
+     * error to answer (Redis's scriptKill).
+     */
+    public String kill(boolean eval) {
+        ScriptRun run = running;
+        if (run == null || !run.timedOut()) {
+            return "NOTBUSY No scripts in execution right now.";
+        }
+        if (run.writeDirty) {
+            return "UNKILLABLE Sorry the script already executed write commands against the dataset. "
+                    + "You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.";
+        }
+        if (eval != run.eval) {
+            // SCRIPT KILL of a function, FUNCTION KILL of a script: the busy text of what runs.
+            return run.eval ? dev.cinnabar.server.client.BusyState.SCRIPT : dev.cinnabar.server.client.BusyState.FUNCTION;
+        }
+        server.busy().requestKill();
+        return null;
+    }
+
+    /** The functions' side (FUNCTION, FCALL), made on first use. */
+    public Functions functions() {
+        if (functions == null) {
+            functions = new Functions(this);
+        }
+        return functions;
+    }
+
+    /** INFO's function counts without making the engine. */
+    public static Functions functionsIfAny(ServerContext server) {
+        return server.scripting instanceof Scripting s ? s.functions : null;
+    }
+
+    /** The run in progress (FUNCTION STATS): its name, and the caller's command. */
+    public String runningName() {
+        return running == null ? null : running.sha;
+    }
+
+    public boolean runningEval() {
+        return running != null && running.eval;
+    }
+
+    public Client runningCaller() {
+        return running == null ? null : running.caller;
+    }
+
+    public long runningMillis() {
+        return running == null ? 0 : running.elapsedMillis();
+    }
+
+    ScriptHook hook() {
+        return hook;
+    }
+}
