@@ -91,6 +91,8 @@ public final class Client {
     public boolean unixSocket;
     /** The connection of the scripting engine (MONITOR shows its commands as {@code lua}). */
     public boolean scriptClient;
+    /** On the scripting engine's connection, while a script runs: the client whose command runs it. */
+    public Client scriptCaller;
     /** In MONITOR mode (flag {@code O}). */
     public boolean monitor;
     /** Subscribed to channels or patterns (flag {@code P}); pub/sub sets it. */

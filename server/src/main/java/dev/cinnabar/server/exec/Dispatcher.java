@@ -106,10 +106,15 @@ public final class Dispatcher {
             return;
         }
         // maxmemory: evict first; refuse what could grow the dataset if that was not enough.
-        if (server.eviction().active() && !server.busy().active() && !server.evictIfNeeded()
-                && deniedWhenOutOfMemory(c, cmd)) {
-            reject(c, cmd, OOM);
-            return;
+        if (server.eviction().active() && !server.busy().active()) {
+            boolean oom = !server.evictIfNeeded();
+            if (oom && deniedWhenOutOfMemory(c, cmd)) {
+                reject(c, cmd, OOM);
+                return;
+            }
+            server.eviction().outOfMemoryAtCommandStart(oom);
+        } else if (!server.busy().active()) {
+            server.eviction().outOfMemoryAtCommandStart(false);
         }
         if (c.pubsub && c.protocol() == 2 && !SubscribedContext.allows(cmd)) {
             reject(c, cmd, "ERR Can't execute '" + cmd.fullName + "': only (P|S)SUBSCRIBE / "
@@ -217,9 +222,11 @@ public final class Dispatcher {
             } catch (OutOfMemoryError e) {
                 heapExhausted(c, cmd, replyBefore, replyMark);
             }
-            if ((c.tracking & (Tracking.ON | Tracking.BCAST)) == Tracking.ON && cmd.has(CommandFlags.READONLY)
+            // A read from a script makes its caller remember the keys the script declared.
+            Client reader = c.scriptCaller != null ? c.scriptCaller : c;
+            if ((reader.tracking & (Tracking.ON | Tracking.BCAST)) == Tracking.ON && cmd.has(CommandFlags.READONLY)
                     && !READ_ONLY_SCRIPTS.contains(cmd.fullName)) {
-                tracking.rememberKeys(c, cmd, c.argv);
+                tracking.rememberKeys(reader, reader == c ? cmd : reader.command, reader.argv);
             }
             long changes = c.declaredChanges() >= 0 ? c.declaredChanges() : ks.commandChanges();
             ks.dirty += changes;

@@ -88,6 +88,21 @@ public final class Eviction {
         return maxHeap / 100 * (100 - config.heapReserve);
     }
 
+    /**
+     * Whether the memory was over the limit with nothing left to evict when the running
+     * top-level command started (Redis's pre_command_oom_state): a script may then not start
+     * writing, however much its own commands free.
+     */
+    private boolean outOfMemoryAtCommandStart;
+
+    public boolean outOfMemoryAtCommandStart() {
+        return outOfMemoryAtCommandStart;
+    }
+
+    public void outOfMemoryAtCommandStart(boolean oom) {
+        outOfMemoryAtCommandStart = oom;
+    }
+
     /** True while a run stopped by its time limit waits to be continued. */
     public boolean running() {
         return running;

@@ -266,10 +266,14 @@ final class RedisApi {
                 err = "This Redis command is not allowed from script";
             } else if (run.readOnly && cmd.has(CommandFlags.WRITE | CommandFlags.MAY_REPLICATE)) {
                 err = "Write commands are not allowed from read-only scripts.";
+            } else if (!run.allowOom && !run.writeDirty && cmd.has(CommandFlags.DENYOOM)
+                    && engine.server.eviction().outOfMemoryAtCommandStart()) {
+                // Only before its first write: a script stopped halfway would break atomicity.
+                err = "-OOM command not allowed when used memory > 'maxmemory'.";
             }
             if (err != null) {
                 // Counted as the script connection's error, and the command's rejection, as in Redis.
-                sc.reply.error("ERR " + err);
+                sc.reply.error(err.startsWith("-") ? err.substring(1) : "ERR " + err);
                 engine.takeClientOutput();
                 if (cmd != null) {
                     cmd.rejectedCalls++;

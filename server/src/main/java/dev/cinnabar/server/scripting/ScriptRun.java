@@ -26,6 +26,8 @@ final class ScriptRun {
     private final long startNanos;
     /** A write command was called: SCRIPT KILL answers -UNKILLABLE from now on. */
     boolean writeDirty;
+    /** Declared {@code allow-oom}: its commands may grow the dataset even when memory is out. */
+    boolean allowOom;
     /** redis.set_repl: where the script's commands propagate (REPL_ALL by default). */
     int replFlags = RedisApi.REPL_AOF | RedisApi.REPL_REPLICA;
     private LongTask task;

@@ -325,7 +325,14 @@ public final class Scripting {
             return;
         }
         boolean readOnly = readOnlyCommand || (!compat && (flags & Shebang.NO_WRITES) != 0);
+        if (!compat && (flags & (Shebang.ALLOW_OOM | Shebang.NO_WRITES)) == 0
+                && server.eviction().outOfMemoryAtCommandStart()) {
+            // A script that declares it may write is a DENYOOM command: refused before it runs.
+            caller.reply.error("OOM command not allowed when used memory > 'maxmemory'.");
+            return;
+        }
         ScriptRun run = new ScriptRun(this, caller, name, eval, readOnly, server.config().busyReplyThreshold);
+        run.allowOom = !compat && (flags & Shebang.ALLOW_OOM) != 0;
         client.select(caller.db());
         client.reply.protocol(2);
         client.argv = null;
@@ -343,6 +350,7 @@ public final class Scripting {
             env.force(LuaValue.valueOf("ARGV"), args);
         }
         running = run;
+        client.scriptCaller = caller;
         hook.reset();
         CURRENT_HOOK.set(hook);
         hook.run = run;
@@ -358,6 +366,7 @@ public final class Scripting {
         } finally {
             hook.run = null;
             running = null;
+            client.scriptCaller = null;
             run.end();
         }
         if (failure == null) {
