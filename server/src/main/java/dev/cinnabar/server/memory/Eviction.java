@@ -76,8 +76,24 @@ public final class Eviction {
      * for every command.
      */
     public boolean active() {
-        return config.maxMemory != 0 || (config.heapReserve != 0 && memory.used() > heapLimit());
+        if (config.maxMemory != 0) {
+            return true;
+        }
+        if (config.heapReserve == 0) {
+            return false;
+        }
+        // used_memory sums every database's tables: looked at every few commands, which is
+        // close enough for a guard that keeps a quarter of the heap in reserve.
+        if (++guardCalls % GUARD_PERIOD == 0 || overHeapLimit) {
+            overHeapLimit = memory.used() > heapLimit();
+        }
+        return overHeapLimit;
     }
+
+    /** Commands between two looks at used_memory for the heap guard. */
+    private static final int GUARD_PERIOD = 16;
+    private int guardCalls;
+    private boolean overHeapLimit;
 
     /**
      * With {@code maxmemory 0}: what used_memory may reach before writes are refused, the heap
