@@ -82,10 +82,13 @@ public final class Eviction {
         if (config.heapReserve == 0) {
             return false;
         }
-        // used_memory sums every database's tables: looked at every few commands, which is
-        // close enough for a guard that keeps a quarter of the heap in reserve.
-        if (++guardCalls % GUARD_PERIOD == 0 || overHeapLimit) {
-            overHeapLimit = memory.used() > heapLimit();
+        // used_memory sums every database's tables: far from the limit it is looked at every
+        // few commands, near it (past seven eighths) before each one.
+        if (++guardCalls % GUARD_PERIOD == 0 || nearHeapLimit) {
+            long used = memory.used();
+            long limit = heapLimit();
+            overHeapLimit = used > limit;
+            nearHeapLimit = used > limit - limit / 8;
         }
         return overHeapLimit;
     }
@@ -94,6 +97,7 @@ public final class Eviction {
     private static final int GUARD_PERIOD = 16;
     private int guardCalls;
     private boolean overHeapLimit;
+    private boolean nearHeapLimit;
 
     /**
      * With {@code maxmemory 0}: what used_memory may reach before writes are refused, the heap
