@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static dev.cinnabar.it.support.Waits.awaitBlocked;
+import static dev.cinnabar.it.support.Waits.field;
+import static dev.cinnabar.it.support.Waits.silent;
+
 import dev.cinnabar.it.support.RawConnection;
 import dev.cinnabar.it.support.ServerPair;
 import dev.cinnabar.it.support.ServerProcess;
@@ -43,13 +47,10 @@ class BlockingIT {
     @RegisterExtension
     static final ServerPair SERVERS = new ServerPair();
 
-    private static List<ServerProcess> both() {
-        return List.of(SERVERS.redis(), SERVERS.cinnabar());
-    }
 
     @BeforeEach
     void flush() throws IOException {
-        for (ServerProcess s : both()) {
+        for (ServerProcess s : SERVERS.both()) {
             try (RawConnection c = new RawConnection(s.port())) {
                 c.call("FLUSHALL");
                 c.call("CONFIG", "RESETSTAT");
@@ -57,37 +58,11 @@ class BlockingIT {
         }
     }
 
-    private static String field(String info, String name) {
-        Matcher m = Pattern.compile(Pattern.quote(name) + ":([^\r\n]*)").matcher(info);
-        return m.find() ? m.group(1) : null;
-    }
-
-    /** Waits until the server counts {@code n} blocked clients. */
-    private static void awaitBlocked(RawConnection control, int n) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!Integer.toString(n).equals(field(control.call("INFO", "clients"), "blocked_clients"))) {
-            assertTrue(System.nanoTime() < deadline, "never " + n + " blocked clients");
-            Thread.sleep(2);
-        }
-    }
-
-    /** True when nothing arrives on {@code c} within {@code millis}. */
-    private static boolean silent(RawConnection c, int millis) throws IOException {
-        c.timeout(millis);
-        try {
-            c.readReply();
-            return false;
-        } catch (java.net.SocketTimeoutException e) {
-            return true;
-        } finally {
-            c.timeout(10_000);
-        }
-    }
 
     @Test
     void clientsAreServedInTheOrderTheyBlocked() throws Exception {
         List<String> seen = new ArrayList<>();
-        for (ServerProcess s : both()) {
+        for (ServerProcess s : SERVERS.both()) {
             List<String> out = new ArrayList<>();
             try (RawConnection control = new RawConnection(s.port());
                  RawConnection a = new RawConnection(s.port());
@@ -122,7 +97,7 @@ class BlockingIT {
     @Test
     void aChainOfMovesAndKeysMadeReadyByOtherMeans() throws Exception {
         List<String> seen = new ArrayList<>();
-        for (ServerProcess s : both()) {
+        for (ServerProcess s : SERVERS.both()) {
             List<String> out = new ArrayList<>();
             try (RawConnection control = new RawConnection(s.port());
                  RawConnection a = new RawConnection(s.port());
@@ -163,7 +138,7 @@ class BlockingIT {
     @Test
     void timeoutsAnswerWhenDueInBothProtocols() throws Exception {
         List<String> seen = new ArrayList<>();
-        for (ServerProcess s : both()) {
+        for (ServerProcess s : SERVERS.both()) {
             List<String> out = new ArrayList<>();
             try (RawConnection a = new RawConnection(s.port())) {
                 for (String resp : List.of("2", "3")) {
@@ -190,7 +165,7 @@ class BlockingIT {
     @Test
     void clientUnblockAndWhatTheStatisticsSay() throws Exception {
         List<String> seen = new ArrayList<>();
-        for (ServerProcess s : both()) {
+        for (ServerProcess s : SERVERS.both()) {
             List<String> out = new ArrayList<>();
             try (RawConnection control = new RawConnection(s.port()); RawConnection a = new RawConnection(s.port())) {
                 String id = a.call("CLIENT", "ID").substring(1).strip();
@@ -233,7 +208,7 @@ class BlockingIT {
     @Test
     void theSlowLogGetsABlockedCommandWhenItEnds() throws Exception {
         List<String> seen = new ArrayList<>();
-        for (ServerProcess s : both()) {
+        for (ServerProcess s : SERVERS.both()) {
             List<String> out = new ArrayList<>();
             try (RawConnection control = new RawConnection(s.port()); RawConnection a = new RawConnection(s.port())) {
                 control.call("CONFIG", "SET", "slowlog-log-slower-than", "0");
@@ -280,7 +255,7 @@ class BlockingIT {
     @Test
     void aClientThatHangsUpOrIsKilledWhileBlockedLeavesNothing() throws Exception {
         List<String> seen = new ArrayList<>();
-        for (ServerProcess s : both()) {
+        for (ServerProcess s : SERVERS.both()) {
             List<String> out = new ArrayList<>();
             try (RawConnection control = new RawConnection(s.port())) {
                 RawConnection a = new RawConnection(s.port());
@@ -305,7 +280,7 @@ class BlockingIT {
 
     @Test
     void jedisBlockingCalls() throws Exception {
-        for (ServerProcess s : both()) {
+        for (ServerProcess s : SERVERS.both()) {
             for (RedisProtocol protocol : List.of(RedisProtocol.RESP2, RedisProtocol.RESP3)) {
                 DefaultJedisClientConfig config = DefaultJedisClientConfig.builder().protocol(protocol)
                         .timeoutMillis(10_000).build();
@@ -339,7 +314,7 @@ class BlockingIT {
 
     @Test
     void lettuceBlockingCalls() throws Exception {
-        for (ServerProcess s : both()) {
+        for (ServerProcess s : SERVERS.both()) {
             for (ProtocolVersion protocol : List.of(ProtocolVersion.RESP2, ProtocolVersion.RESP3)) {
                 RedisClient client = RedisClient.create(RedisURI.builder().withHost("127.0.0.1").withPort(s.port())
                         .withTimeout(Duration.ofSeconds(10)).build());

@@ -3,15 +3,16 @@ package dev.cinnabar.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static dev.cinnabar.it.support.Waits.awaitBlocked;
+import static dev.cinnabar.it.support.Waits.field;
+import static dev.cinnabar.it.support.Waits.silent;
+
 import dev.cinnabar.it.support.RawConnection;
 import dev.cinnabar.it.support.ServerPair;
 import dev.cinnabar.it.support.ServerProcess;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,13 +27,10 @@ class StreamBlockingIT {
     @RegisterExtension
     static final ServerPair SERVERS = new ServerPair();
 
-    private static List<ServerProcess> both() {
-        return List.of(SERVERS.redis(), SERVERS.cinnabar());
-    }
 
     @BeforeEach
     void flush() throws IOException {
-        for (ServerProcess s : both()) {
+        for (ServerProcess s : SERVERS.both()) {
             try (RawConnection c = new RawConnection(s.port())) {
                 c.call("FLUSHALL");
                 c.call("CONFIG", "RESETSTAT");
@@ -40,23 +38,12 @@ class StreamBlockingIT {
         }
     }
 
-    private static String field(String info, String name) {
-        Matcher m = Pattern.compile(Pattern.quote(name) + ":([^\r\n]*)").matcher(info);
-        return m.find() ? m.group(1) : null;
-    }
 
-    private static void awaitBlocked(RawConnection control, int n) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!Integer.toString(n).equals(field(control.call("INFO", "clients"), "blocked_clients"))) {
-            assertTrue(System.nanoTime() < deadline, "never " + n + " blocked clients");
-            Thread.sleep(2);
-        }
-    }
 
     @Test
     void readersAreServedInTheOrderTheyBlockedInBothProtocols() throws Exception {
         List<String> seen = new ArrayList<>();
-        for (ServerProcess s : both()) {
+        for (ServerProcess s : SERVERS.both()) {
             List<String> out = new ArrayList<>();
             try (RawConnection control = new RawConnection(s.port());
                  RawConnection a = new RawConnection(s.port());
@@ -96,7 +83,7 @@ class StreamBlockingIT {
     @Test
     void groupReadersAreReleasedWhenTheGroupOrTheStreamGoes() throws Exception {
         List<String> seen = new ArrayList<>();
-        for (ServerProcess s : both()) {
+        for (ServerProcess s : SERVERS.both()) {
             List<String> out = new ArrayList<>();
             try (RawConnection control = new RawConnection(s.port());
                  RawConnection a = new RawConnection(s.port());
@@ -155,7 +142,7 @@ class StreamBlockingIT {
             {"XADD", "s", "6-1", "f", "v"},
             {"XDEL", "s", "6-1"},
         };
-        for (ServerProcess s : both()) {
+        for (ServerProcess s : SERVERS.both()) {
             List<String> out = new ArrayList<>();
             try (RawConnection a = new RawConnection(s.port());
                  RawConnection b = new RawConnection(s.port())) {

@@ -3,6 +3,10 @@ package dev.cinnabar.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static dev.cinnabar.it.support.Waits.awaitBlocked;
+import static dev.cinnabar.it.support.Waits.field;
+import static dev.cinnabar.it.support.Waits.silent;
+
 import dev.cinnabar.it.support.RawConnection;
 import dev.cinnabar.it.support.ServerPair;
 import dev.cinnabar.it.support.ServerProcess;
@@ -10,8 +14,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,13 +28,10 @@ class ZSetBlockingIT {
     @RegisterExtension
     static final ServerPair SERVERS = new ServerPair();
 
-    private static List<ServerProcess> both() {
-        return List.of(SERVERS.redis(), SERVERS.cinnabar());
-    }
 
     @BeforeEach
     void flush() throws IOException {
-        for (ServerProcess s : both()) {
+        for (ServerProcess s : SERVERS.both()) {
             try (RawConnection c = new RawConnection(s.port())) {
                 c.call("FLUSHALL");
                 c.call("CONFIG", "RESETSTAT");
@@ -40,35 +39,13 @@ class ZSetBlockingIT {
         }
     }
 
-    private static String field(String info, String name) {
-        Matcher m = Pattern.compile(Pattern.quote(name) + ":([^\r\n]*)").matcher(info);
-        return m.find() ? m.group(1) : null;
-    }
 
-    private static void awaitBlocked(RawConnection control, int n) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!Integer.toString(n).equals(field(control.call("INFO", "clients"), "blocked_clients"))) {
-            assertTrue(System.nanoTime() < deadline, "never " + n + " blocked clients");
-            Thread.sleep(2);
-        }
-    }
 
-    private static boolean silent(RawConnection c, int millis) throws IOException {
-        c.timeout(millis);
-        try {
-            c.readReply();
-            return false;
-        } catch (java.net.SocketTimeoutException e) {
-            return true;
-        } finally {
-            c.timeout(10_000);
-        }
-    }
 
     @Test
     void clientsAreServedInTheOrderTheyBlockedInBothProtocols() throws Exception {
         List<String> seen = new ArrayList<>();
-        for (ServerProcess s : both()) {
+        for (ServerProcess s : SERVERS.both()) {
             List<String> out = new ArrayList<>();
             try (RawConnection control = new RawConnection(s.port());
                  RawConnection a = new RawConnection(s.port());
@@ -104,7 +81,7 @@ class ZSetBlockingIT {
     @Test
     void keysThatChangeTypeOrComeFromOtherCommands() throws Exception {
         List<String> seen = new ArrayList<>();
-        for (ServerProcess s : both()) {
+        for (ServerProcess s : SERVERS.both()) {
             List<String> out = new ArrayList<>();
             try (RawConnection control = new RawConnection(s.port());
                  RawConnection a = new RawConnection(s.port());
@@ -142,7 +119,7 @@ class ZSetBlockingIT {
     @Test
     void timeoutsAndUnblocking() throws Exception {
         List<String> seen = new ArrayList<>();
-        for (ServerProcess s : both()) {
+        for (ServerProcess s : SERVERS.both()) {
             List<String> out = new ArrayList<>();
             try (RawConnection control = new RawConnection(s.port()); RawConnection a = new RawConnection(s.port())) {
                 for (String resp : List.of("2", "3")) {

@@ -38,6 +38,11 @@ public final class ServerPair implements BeforeAllCallback, AfterAllCallback {
         return redis;
     }
 
+    /** Redis first, then Cinnabar. */
+    public java.util.List<ServerProcess> both() {
+        return java.util.List.of(redis, cinnabar);
+    }
+
     public ServerProcess cinnabar() {
         return cinnabar;
     }

@@ -1,0 +1,43 @@
+package dev.cinnabar.it.support;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Waiting on a server from outside: INFO fields, blocked clients, a connection that stays silent. */
+public final class Waits {
+    private Waits() {
+    }
+
+    /** The value of INFO field {@code name}, or null. */
+    public static String field(String info, String name) {
+        Matcher m = Pattern.compile(Pattern.quote(name) + ":([^\r\n]*)").matcher(info);
+        return m.find() ? m.group(1) : null;
+    }
+
+    /** Waits until the server counts {@code n} blocked clients. */
+    public static void awaitBlocked(RawConnection control, int n) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!Integer.toString(n).equals(field(control.call("INFO", "clients"), "blocked_clients"))) {
+            assertTrue(System.nanoTime() < deadline, "never " + n + " blocked clients");
+            Thread.sleep(2);
+        }
+    }
+
+    /** True when nothing arrives on {@code c} within {@code millis}. */
+    public static boolean silent(RawConnection c, int millis) throws IOException {
+        c.timeout(millis);
+        try {
+            c.readReply();
+            return false;
+        } catch (SocketTimeoutException e) {
+            return true;
+        } finally {
+            c.timeout(10_000);
+        }
+    }
+}
