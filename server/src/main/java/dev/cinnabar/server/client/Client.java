@@ -288,9 +288,9 @@ public final class Client {
     }
 
     /** Queues the current command after MULTI. Nothing is kept once the transaction is doomed. */
-    public void queue(CommandSpec cmd) {
+    public void queue(CommandSpec cmd, long flags) {
         if (!transaction.aborted && !dirtyCas) {
-            transaction.queue(argv, cmd);
+            transaction.queue(argv, cmd, flags);
         }
     }
 

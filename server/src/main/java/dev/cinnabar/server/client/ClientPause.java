@@ -79,14 +79,14 @@ public final class ClientPause {
     }
 
     /** True when {@code cmd} from {@code c} must wait for the pause to end. */
-    public boolean holds(Client c, CommandSpec cmd) {
+    public boolean holds(Client c, CommandSpec cmd, long cmdFlags) {
         if (type == ALL) {
             return true;
         }
         // Replicas are never paused; there are none yet.
         // EXEC is held when what it would run writes (Redis 7.0's is_may_replicate_command).
         Transaction t = c.transaction();
-        long flags = cmd.flags | (t != null && cmd.fullName.equals("exec") ? t.flags() : 0);
+        long flags = cmdFlags | (t != null && cmd.fullName.equals("exec") ? t.flags() : 0);
         return type == WRITE && (flags & (CommandFlags.WRITE | CommandFlags.MAY_REPLICATE)) != 0;
     }
 

@@ -1,5 +1,7 @@
 package dev.cinnabar.server.client;
 
+import dev.cinnabar.server.command.CommandSpec;
+import dev.cinnabar.server.command.CommandFlags;
 import dev.cinnabar.server.command.CommandTable;
 import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.db.ActiveExpireCycle;
@@ -73,6 +75,22 @@ public final class ServerContext {
         keyspace.access().lfu(config.lfuPolicy());
         keyspace.access().lfuLogFactor(config.lfuLogFactor);
         keyspace.access().lfuDecayTime(config.lfuDecayTime);
+    }
+
+    private CommandFlagsOf commandFlags = (c, cmd) -> cmd.flags;
+
+    /** Installed by the scripting layer: the flags of EVAL and FCALL follow the script's. */
+    public void commandFlags(CommandFlagsOf f) {
+        this.commandFlags = f;
+    }
+
+    /**
+     * The flags of {@code cmd} as run by {@code c} now (its arguments in {@code c.argv}): its
+     * table entry's, except for the script commands (the only ones without mandatory keys that
+     * ask), whose scripts may declare their own.
+     */
+    public long commandFlags(Client c, CommandSpec cmd) {
+        return cmd.has(CommandFlags.NO_MANDATORY_KEYS) ? commandFlags.flags(c, cmd) : cmd.flags;
     }
 
     /** Installed by the dispatcher: how EXEC runs the commands it queued. */

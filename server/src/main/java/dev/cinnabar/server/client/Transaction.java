@@ -18,10 +18,10 @@ public final class Transaction {
     boolean aborted;
 
     /** Queues the client's current command, keeping a copy of its arguments. */
-    void queue(Argv argv, CommandSpec cmd) {
+    void queue(Argv argv, CommandSpec cmd, long cmdFlags) {
         argvs.add(argv.detach());
         commands.add(cmd);
-        flags |= cmd.flags;
+        flags |= cmdFlags;
     }
 
     public int size() {

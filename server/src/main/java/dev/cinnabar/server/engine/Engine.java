@@ -12,6 +12,7 @@ import dev.cinnabar.server.exec.BlockedKeysStep;
 import dev.cinnabar.server.exec.CommandHandlers;
 import dev.cinnabar.server.exec.Dispatcher;
 import dev.cinnabar.server.log.ServerLog;
+import dev.cinnabar.server.scripting.ScriptCommandFlags;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +47,7 @@ public final class Engine implements ServerControl {
     /** An engine serving {@code commands}, from {@link CommandFamilies#newHandlers()}. */
     public Engine(ServerConfig config, Clock clock, CommandHandlers commands) {
         this.server = new ServerContext(config, clock, commands.table());
+        ScriptCommandFlags.install(server);
         this.dispatcher = new Dispatcher(server, commands);
         this.blockedKeys = new BlockedKeysStep(server);
         dispatcher.afterCommand(blockedKeys);

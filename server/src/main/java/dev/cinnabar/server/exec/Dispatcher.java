@@ -106,9 +106,10 @@ public final class Dispatcher {
             return;
         }
         // maxmemory: evict first; refuse what could grow the dataset if that was not enough.
+        long flags = server.commandFlags(c, cmd);
         if (server.eviction().active() && !server.busy().active()) {
             boolean oom = !server.evictIfNeeded();
-            if (oom && deniedWhenOutOfMemory(c, cmd)) {
+            if (oom && deniedWhenOutOfMemory(c, cmd, flags)) {
                 reject(c, cmd, OOM);
                 return;
             }
@@ -135,11 +136,11 @@ public final class Dispatcher {
         if (tracking.active()) {
             tracking.limitTable(server.config().trackingTableMaxKeys);
         }
-        if (heldByPause(c, cmd)) {
+        if (heldByPause(c, cmd, flags)) {
             return;
         }
         if (c.has(Client.MULTI) && queues(cmd)) {
-            c.queue(cmd);
+            c.queue(cmd, flags);
             c.reply.simple(QUEUED);
             return;
         }
@@ -154,10 +155,10 @@ public final class Dispatcher {
      * dataset (DENYOOM, or an EXEC with one queued) and, inside MULTI, anything that would be
      * queued, since a queue can grow without bound; EXEC, DISCARD, QUIT and RESET still work.
      */
-    private static boolean deniedWhenOutOfMemory(Client c, CommandSpec cmd) {
+    private static boolean deniedWhenOutOfMemory(Client c, CommandSpec cmd, long flags) {
         boolean exec = cmd.fullName.equals("exec");
         Transaction t = c.transaction();
-        if (cmd.has(CommandFlags.DENYOOM) || (exec && t != null && (t.flags() & CommandFlags.DENYOOM) != 0)) {
+        if ((flags & CommandFlags.DENYOOM) != 0 || (exec && t != null && (t.flags() & CommandFlags.DENYOOM) != 0)) {
             return true;
         }
         String n = cmd.fullName;
@@ -175,9 +176,9 @@ public final class Dispatcher {
      * CLIENT PAUSE: parks the command instead of running it (monitors, like replicas, are
      * never paused). The engine runs it when the pause ends.
      */
-    private boolean heldByPause(Client c, CommandSpec cmd) {
+    private boolean heldByPause(Client c, CommandSpec cmd, long flags) {
         ClientPause pause = server.clients().pause();
-        if (!pause.active() || c.monitor || !pause.holds(c, cmd)) {
+        if (!pause.active() || c.monitor || !pause.holds(c, cmd, flags)) {
             return false;
         }
         pause.postpone(c);

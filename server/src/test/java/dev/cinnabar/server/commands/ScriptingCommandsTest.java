@@ -19,6 +19,17 @@ class ScriptingCommandsTest {
     }
 
     @Test
+    void clientPauseWriteHoldsOnlyScriptsThatMayWrite() {
+        var other = h.newClient();
+        assertEquals("+OK\r\n", h.call(other, "CLIENT", "PAUSE", "100000", "WRITE"));
+        // A script declaring no-writes is a read; one without a shebang may replicate; one
+        // declaring nothing writes.
+        assertEquals(":1\r\n", h.call("EVAL", "#!lua flags=no-writes\nreturn 1", "0"));
+        assertEquals("", h.call("EVAL", "return 2", "0"));
+        assertEquals("+OK\r\n", h.call(other, "CLIENT", "UNPAUSE"));
+    }
+
+    @Test
     void basics() {
         assertEquals(":1\r\n", h.call("EVAL", "return 1", "0"));
         assertEquals("$1\r\nx\r\n", h.call("EVAL", "return 'x'", "0"));
