@@ -327,8 +327,9 @@ public final class Scripting {
         boolean readOnly = readOnlyCommand || (!compat && (flags & Shebang.NO_WRITES) != 0);
         if (!compat && (flags & (Shebang.ALLOW_OOM | Shebang.NO_WRITES)) == 0
                 && server.eviction().outOfMemoryAtCommandStart()) {
-            // A script that declares it may write is a DENYOOM command: refused before it runs.
-            caller.reply.error("OOM command not allowed when used memory > 'maxmemory'.");
+            // The dispatcher refuses such a script before it runs (its declared flags make it
+            // DENYOOM); this is Redis's scriptPrepareForRun check behind it, with its text.
+            caller.reply.error("OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'");
             return;
         }
         ScriptRun run = new ScriptRun(this, caller, name, eval, readOnly, server.config().busyReplyThreshold);
