@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cinnabar.it.support.RawConnection;
 import dev.cinnabar.it.support.ServerPair;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,18 +43,6 @@ class MaxMemoryIT {
         return new int[] {SERVERS.redis().port(), SERVERS.cinnabar().port()};
     }
 
-    private interface Scenario {
-        void run(int port, List<String> transcript) throws Exception;
-    }
-
-    private static void compare(Scenario s) throws Exception {
-        List<String> redis = new ArrayList<>();
-        List<String> ours = new ArrayList<>();
-        s.run(SERVERS.redis().port(), redis);
-        s.run(SERVERS.cinnabar().port(), ours);
-        assertEquals(String.join("\n", redis), String.join("\n", ours));
-    }
-
     private static long info(RawConnection c, String field) throws IOException {
         Matcher m = Pattern.compile(field + ":(\\d+)").matcher(c.call("INFO", "everything"));
         assertTrue(m.find(), field);
@@ -64,7 +51,7 @@ class MaxMemoryIT {
 
     @Test
     void execIsRefusedWhenItsQueueWritesAndMemoryRanOutMeanwhile() throws Exception {
-        compare((port, t) -> {
+        SERVERS.compare((port, t) -> {
             try (RawConnection a = new RawConnection(port); RawConnection admin = new RawConnection(port)) {
                 t.add(a.call("SET", "k", "1"));
                 t.add(a.call("MULTI"));
@@ -86,7 +73,7 @@ class MaxMemoryIT {
 
     @Test
     void evictionFiresTheEventTellsTrackingClientsAndCounts() throws Exception {
-        compare((port, t) -> {
+        SERVERS.compare((port, t) -> {
             try (RawConnection sub = new RawConnection(port); RawConnection tracker = new RawConnection(port);
                     RawConnection c = new RawConnection(port)) {
                 long before = info(c, "evicted_keys");

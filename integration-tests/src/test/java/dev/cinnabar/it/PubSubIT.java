@@ -13,7 +13,6 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -31,22 +30,6 @@ class PubSubIT {
     @RegisterExtension
     static final ServerPair SERVERS = new ServerPair();
 
-    private interface Scenario {
-        void run(int port, List<String> transcript) throws Exception;
-    }
-
-    private static void compare(Scenario s) throws Exception {
-        List<String> redis = new ArrayList<>();
-        List<String> ours = new ArrayList<>();
-        s.run(SERVERS.redis().port(), redis);
-        s.run(SERVERS.cinnabar().port(), ours);
-        assertEquals(show(redis), show(ours));
-    }
-
-    private static String show(List<String> t) {
-        return String.join("\n", t).replace("\r", "\\r");
-    }
-
     /** Reads {@code n} replies (messages or confirmations) into the transcript. */
     private static void read(RawConnection c, int n, List<String> t) throws IOException {
         for (int i = 0; i < n; i++) {
@@ -56,7 +39,7 @@ class PubSubIT {
 
     @Test
     void messagesReachChannelThenPatternSubscribersInOrder() throws Exception {
-        compare((port, t) -> {
+        SERVERS.compare((port, t) -> {
             try (RawConnection s1 = new RawConnection(port); RawConnection s2 = new RawConnection(port);
                     RawConnection s3 = new RawConnection(port); RawConnection p = new RawConnection(port)) {
                 s1.send("SUBSCRIBE", "news", "sport");
@@ -115,7 +98,7 @@ class PubSubIT {
 
     @Test
     void clientListShowsTheSubscriptionsAndKillDropsThem() throws Exception {
-        compare((port, t) -> {
+        SERVERS.compare((port, t) -> {
             try (RawConnection s = new RawConnection(port); RawConnection p = new RawConnection(port)) {
                 t.add(s.call("CLIENT", "SETNAME", "subscriber"));
                 long before = totMem(p.call("CLIENT", "LIST"));
@@ -147,7 +130,7 @@ class PubSubIT {
 
     @Test
     void idleTimeoutSparesSubscribers() throws Exception {
-        compare((port, t) -> {
+        SERVERS.compare((port, t) -> {
             try (RawConnection s = new RawConnection(port); RawConnection idle = new RawConnection(port);
                     RawConnection p = new RawConnection(port)) {
                 s.send("PSUBSCRIBE", "*");

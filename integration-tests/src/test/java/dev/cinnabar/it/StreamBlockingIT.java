@@ -27,18 +27,10 @@ class StreamBlockingIT {
     @RegisterExtension
     static final ServerPair SERVERS = new ServerPair();
 
-
     @BeforeEach
     void flush() throws IOException {
-        for (ServerProcess s : SERVERS.both()) {
-            try (RawConnection c = new RawConnection(s.port())) {
-                c.call("FLUSHALL");
-                c.call("CONFIG", "RESETSTAT");
-            }
-        }
+        SERVERS.flushAllAndResetStats();
     }
-
-
 
     @Test
     void readersAreServedInTheOrderTheyBlockedInBothProtocols() throws Exception {

@@ -28,19 +28,10 @@ class ZSetBlockingIT {
     @RegisterExtension
     static final ServerPair SERVERS = new ServerPair();
 
-
     @BeforeEach
     void flush() throws IOException {
-        for (ServerProcess s : SERVERS.both()) {
-            try (RawConnection c = new RawConnection(s.port())) {
-                c.call("FLUSHALL");
-                c.call("CONFIG", "RESETSTAT");
-            }
-        }
+        SERVERS.flushAllAndResetStats();
     }
-
-
-
 
     @Test
     void clientsAreServedInTheOrderTheyBlockedInBothProtocols() throws Exception {

@@ -38,6 +38,31 @@ public final class ServerPair implements BeforeAllCallback, AfterAllCallback {
         return redis;
     }
 
+    /** An exchange run against one server, writing what its connections receive. */
+    public interface Scenario {
+        void run(int port, java.util.List<String> transcript) throws Exception;
+    }
+
+    /** Runs {@code s} against Redis, then Cinnabar, and asserts the transcripts are equal. */
+    public void compare(Scenario s) throws Exception {
+        java.util.List<String> expected = new java.util.ArrayList<>();
+        java.util.List<String> actual = new java.util.ArrayList<>();
+        s.run(redis.port(), expected);
+        s.run(cinnabar.port(), actual);
+        org.junit.jupiter.api.Assertions.assertEquals(String.join("\n", expected).replace("\r", "\\r"),
+                String.join("\n", actual).replace("\r", "\\r"));
+    }
+
+    /** Empties both servers and zeroes their statistics, for a test that counts. */
+    public void flushAllAndResetStats() throws java.io.IOException {
+        for (ServerProcess s : both()) {
+            try (RawConnection c = new RawConnection(s.port())) {
+                c.call("FLUSHALL");
+                c.call("CONFIG", "RESETSTAT");
+            }
+        }
+    }
+
     /** Redis first, then Cinnabar. */
     public java.util.List<ServerProcess> both() {
         return java.util.List.of(redis, cinnabar);

@@ -107,15 +107,13 @@ public final class Dispatcher {
         }
         // maxmemory: evict first; refuse what could grow the dataset if that was not enough.
         long flags = server.commandFlags(c, cmd);
-        if (server.eviction().active() && !server.busy().active()) {
-            boolean oom = !server.evictIfNeeded();
+        if (!server.busy().active()) {
+            boolean oom = server.eviction().active() && !server.evictIfNeeded();
             if (oom && deniedWhenOutOfMemory(c, cmd, flags)) {
                 reject(c, cmd, OOM);
                 return;
             }
             server.eviction().outOfMemoryAtCommandStart(oom);
-        } else if (!server.busy().active()) {
-            server.eviction().outOfMemoryAtCommandStart(false);
         }
         if (c.pubsub && c.protocol() == 2 && !SubscribedContext.allows(cmd)) {
             reject(c, cmd, "ERR Can't execute '" + cmd.fullName + "': only (P|S)SUBSCRIBE / "
