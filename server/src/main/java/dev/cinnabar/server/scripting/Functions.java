@@ -1,5 +1,6 @@
 package dev.cinnabar.server.scripting;
 
+import dev.cinnabar.persistence.rdb.Crc64;
 import dev.cinnabar.protocol.Argv;
 import dev.cinnabar.protocol.ArgumentSplitter;
 import dev.cinnabar.server.client.Client;

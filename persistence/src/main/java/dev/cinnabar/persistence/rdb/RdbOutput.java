@@ -1,0 +1,207 @@
+package dev.cinnabar.persistence.rdb;
+
+import dev.cinnabar.datatypes.Lzf;
+import dev.cinnabar.datatypes.Numbers;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+
+/**
+ * Writes the pieces of Redis's RDB encoding: lengths, strings (as integers when they are
+ * canonical 32-bit numbers, LZF-compressed past 20 bytes under {@code rdbcompression}), binary
+ * doubles and times, keeping the CRC-64 of everything written for the trailer.
+ *
+ * <p>Bytes collect in a buffer. With a sink (a file, a socket) the buffer goes out whenever it
+ * passes {@link #FLUSH_AT} and at {@link #flush()}; without one it grows and {@link #toByteArray()}
+ * gives the whole (a DUMP payload). Sink errors come out as {@link UncheckedIOException}, so value
+ * encoders need not declare them.
+ */
+public final class RdbOutput {
+    static final int FLUSH_AT = 64 * 1024;
+
+    private final OutputStream sink;
+    private final boolean compression;
+    private byte[] buf = new byte[256];
+    private int n;
+    private long flushed;
+    private long crc;
+    /** LZF's output, kept between strings. */
+    private byte[] lzf = new byte[0];
+
+    /** An output that keeps everything in memory. */
+    public RdbOutput(boolean compression) {
+        this(null, compression);
+    }
+
+    public RdbOutput(OutputStream sink, boolean compression) {
+        this.sink = sink;
+        this.compression = compression;
+    }
+
+    public boolean compression() {
+        return compression;
+    }
+
+    /** Bytes written so far, flushed or not. */
+    public long size() {
+        return flushed + n;
+    }
+
+    /** The CRC-64 of every byte written so far. */
+    public long crc() {
+        return Crc64.update(crc, buf, 0, n);
+    }
+
+    public void writeByte(int b) {
+        ensure(1);
+        buf[n++] = (byte) b;
+    }
+
+    public void writeBytes(byte[] b, int off, int len) {
+        ensure(len);
+        System.arraycopy(b, off, buf, n, len);
+        n += len;
+    }
+
+    public void writeBytes(byte[] b) {
+        writeBytes(b, 0, b.length);
+    }
+
+    /** Redis's rdbSaveLen: 1, 2, 5 or 9 bytes. */
+    public void writeLength(long len) {
+        if (len < 1 << 6) {
+            writeByte((int) len);
+        } else if (len < 1 << 14) {
+            writeByte((int) (Rdb.LEN_14BIT << 6 | (len >> 8)));
+            writeByte((int) (len & 0xff));
+        } else if (len <= 0xFFFFFFFFL) {
+            writeByte(Rdb.LEN_32BIT);
+            writeBigEndian(len, 4);
+        } else {
+            writeByte(Rdb.LEN_64BIT);
+            writeBigEndian(len, 8);
+        }
+    }
+
+    /** Redis's rdbSaveRawString: an integer, an LZF blob or the plain bytes. */
+    public void writeString(byte[] b, int off, int len) {
+        if (len <= 11 && len > 0 && Numbers.isLong(b, off, len) && writeInteger(Numbers.parseLong(b, off, len))) {
+            return;
+        }
+        if (compression && len > 20 && writeCompressed(b, off, len)) {
+            return;
+        }
+        writeLength(len);
+        writeBytes(b, off, len);
+    }
+
+    public void writeString(byte[] b) {
+        writeString(b, 0, b.length);
+    }
+
+    /** Redis's rdbSaveLongLongAsStringObject: the integer encoding when it fits 32 bits, else the digits. */
+    public void writeString(long v) {
+        if (!writeInteger(v)) {
+            byte[] digits = Numbers.toBytes(v);
+            writeLength(digits.length);
+            writeBytes(digits);
+        }
+    }
+
+    /** Little-endian 8 bytes: expiry times in ms, stream IDs' halves in some places. */
+    public void writeMillis(long ms) {
+        writeLittleEndian(ms, 8);
+    }
+
+    /** Little-endian IEEE 754, as RDB_TYPE_ZSET_2 scores and RDB_OPCODE_* doubles. */
+    public void writeBinaryDouble(double d) {
+        writeLittleEndian(Double.doubleToRawLongBits(d), 8);
+    }
+
+    public void writeLittleEndian(long v, int bytes) {
+        ensure(bytes);
+        for (int i = 0; i < bytes; i++) {
+            buf[n++] = (byte) (v >>> (8 * i));
+        }
+    }
+
+    public void writeBigEndian(long v, int bytes) {
+        ensure(bytes);
+        for (int i = bytes - 1; i >= 0; i--) {
+            buf[n++] = (byte) (v >>> (8 * i));
+        }
+    }
+
+    /** Everything written, for an output without a sink. */
+    public byte[] toByteArray() {
+        if (sink != null) {
+            throw new IllegalStateException("written to a sink");
+        }
+        return Arrays.copyOf(buf, n);
+    }
+
+    /** Sends the buffered bytes to the sink. */
+    public void flush() {
+        if (sink == null || n == 0) {
+            return;
+        }
+        crc = Crc64.update(crc, buf, 0, n);
+        try {
+            sink.write(buf, 0, n);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        flushed += n;
+        n = 0;
+    }
+
+    private boolean writeInteger(long v) {
+        if (v >= Byte.MIN_VALUE && v <= Byte.MAX_VALUE) {
+            writeByte(Rdb.LEN_ENCODED << 6 | Rdb.ENC_INT8);
+            writeLittleEndian(v, 1);
+        } else if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE) {
+            writeByte(Rdb.LEN_ENCODED << 6 | Rdb.ENC_INT16);
+            writeLittleEndian(v, 2);
+        } else if (v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE) {
+            writeByte(Rdb.LEN_ENCODED << 6 | Rdb.ENC_INT32);
+            writeLittleEndian(v, 4);
+        } else {
+            return false;
+        }
+        return true;
+    }
+
+    /** Redis compresses only when it saves more than four bytes. */
+    private boolean writeCompressed(byte[] b, int off, int len) {
+        int maxOut = len - 4;
+        if (lzf.length < maxOut + 1) {
+            lzf = new byte[maxOut + 1];
+        }
+        int c = Lzf.compress(b, off, len, lzf, maxOut);
+        if (c == 0) {
+            return false;
+        }
+        writeByte(Rdb.LEN_ENCODED << 6 | Rdb.ENC_LZF);
+        writeLength(c);
+        writeLength(len);
+        writeBytes(lzf, 0, c);
+        if (lzf.length > FLUSH_AT) {
+            lzf = new byte[0]; // a big string's buffer is not kept for the small ones after it
+        }
+        return true;
+    }
+
+    private void ensure(int more) {
+        if (n + more <= buf.length) {
+            return;
+        }
+        if (sink != null && n > 0 && n + more > FLUSH_AT) {
+            flush();
+            if (more <= buf.length) {
+                return;
+            }
+        }
+        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, n + more));
+    }
+}
