@@ -27,6 +27,7 @@ public final class ClientRegistry {
     private final PubSub pubsub = new PubSub();
     private final Tracking tracking = new Tracking(this);
     private final ReplyBufferSettings replyBuffers = new ReplyBufferSettings();
+    private final QueryBuffers queryBuffers = new QueryBuffers();
 
     public void add(Client c) {
         byId.put(c.id, c);
@@ -49,6 +50,7 @@ public final class ClientRegistry {
         c.discardTransaction();
         pubsub.forget(c);
         tracking.forget(c);
+        queryBuffers.forget(c);
         c.releaseBuffers();
     }
 
@@ -93,6 +95,10 @@ public final class ClientRegistry {
     }
 
     /** How the cron sizes reply buffers (DEBUG REPLYBUFFER). */
+    public QueryBuffers queryBuffers() {
+        return queryBuffers;
+    }
+
     public ReplyBufferSettings replyBuffers() {
         return replyBuffers;
     }

@@ -8,6 +8,7 @@ import dev.cinnabar.server.client.ClientPause;
 import dev.cinnabar.server.client.ClientRegistry;
 import dev.cinnabar.server.client.OutputLimits;
 import dev.cinnabar.server.client.ProtectedMode;
+import dev.cinnabar.server.client.QueryBuffers;
 import dev.cinnabar.server.client.ServerContext;
 import dev.cinnabar.server.client.Tracking;
 import dev.cinnabar.server.config.ServerConfig;
@@ -28,6 +29,8 @@ import java.nio.charset.StandardCharsets;
 final class ClientInput {
     private static final byte[] MAX_CLIENTS_REACHED =
             "-ERR max number of clients reached\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    private static final long MAX_HEAP = Runtime.getRuntime().maxMemory();
 
     private final ServerContext server;
     private final ServerConfig config;
@@ -94,6 +97,31 @@ final class ClientInput {
             processInput(c);
         } catch (OutOfMemoryError e) {
             requestTooBigForTheHeap(c);
+            return;
+        }
+        if (!c.isClosed()) {
+            clients.queryBuffers().update(c);
+            boundQueryBuffers();
+        }
+    }
+
+    /** Closes the clients holding the most until all half-read requests fit their bound (see {@link QueryBuffers}). */
+    private void boundQueryBuffers() {
+        QueryBuffers q = clients.queryBuffers();
+        if (config.heapReserve == 0 || q.total() <= QueryBuffers.bound(MAX_HEAP, config.heapReserve, Long.MAX_VALUE / 2)) {
+            return; // under the least the bound can be: used_memory need not be summed
+        }
+        long bound = QueryBuffers.bound(MAX_HEAP, config.heapReserve, server.memory().used());
+        while (q.total() > bound) {
+            Client largest = QueryBuffers.largest(clients.all());
+            if (largest == null) {
+                return;
+            }
+            ServerLog.warning("Closing the client whose unfinished request holds the most heap (" + largest.queryBufferHeld()
+                    + " bytes): the requests of all clients held " + q.total() + " bytes, over the heap guard's " + bound
+                    + ": " + largest);
+            stats.evictedClients++;
+            outputs.free(largest, true);
         }
     }
 

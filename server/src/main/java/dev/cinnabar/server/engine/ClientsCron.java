@@ -45,6 +45,7 @@ final class ClientsCron {
             c.decoder.cron(idleSeconds);
             if (idleSeconds > QUERY_BUFFER_IDLE_SECONDS && !c.isPostponed()) {
                 c.decoder.trim();
+                clients.queryBuffers().update(c);
             }
             if (c.has(Client.OUTPUT_HELD)) {
                 input.resumeIfDrained(c);
