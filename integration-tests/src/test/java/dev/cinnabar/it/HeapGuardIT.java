@@ -142,4 +142,34 @@ class HeapGuardIT {
             }
         }
     }
+
+    @Test
+    void aScriptOrAStoreBiggerThanTheHeapFailsAlone() throws Exception {
+        try (ServerProcess s = smallHeap(); RawConnection c = new RawConnection(s.port())) {
+            c.timeout(120_000);
+            // A Lua table that grows until the heap runs out: the script fails, as Redis's does
+            // when its allocator gives up, with the error Lua raises.
+            String lua = c.call("EVAL", "local t = {} for i = 1, 1e9 do t[i] = string.rep('x', 100) .. i end return 1", "0");
+            assertTrue(lua.startsWith("-ERR user_script:1: not enough memory"), lua);
+            // Two sets of 300k members, then unions of them kept until the heap is full.
+            assertEquals(":1\r\n", c.call("EVAL", "for i = 1, 300000, 1000 do local a = {} for j = i, i + 999 do "
+                    + "a[#a + 1] = 'member:' .. j end redis.call('sadd', 's1', unpack(a)) redis.call('sadd', 's2', unpack(a)) end "
+                    + "return 1", "0"));
+            String reply = "";
+            int stored = 0;
+            while (!reply.equals(OOM)) {
+                assertTrue(stored < 40, "128 MB of heap took " + stored + " sets of 300k members");
+                reply = c.call("SUNIONSTORE", "union:" + stored, "s1", "s2");
+                if (reply.equals(":300000\r\n")) {
+                    stored++;
+                } else {
+                    assertEquals(OOM, reply);
+                }
+            }
+            assertTrue(stored >= 1, "no union fit");
+            assertEquals(":300000\r\n", c.call("SCARD", "union:0"));
+            assertEquals("+PONG\r\n", c.call("PING"));
+            assertTrue(s.process().isAlive(), s.log());
+        }
+    }
 }
