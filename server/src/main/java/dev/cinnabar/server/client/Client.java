@@ -84,6 +84,8 @@ public final class Client {
     public String libName;
     public String libVersion;
     public long lastInteractionMillis;
+    /** The client's {@code tot-mem} when {@link ClientEviction} last looked. */
+    long evictionMemory;
     /** What the client's input held when {@link QueryBuffers} last looked. */
     long queryBufferHeld;
 

@@ -28,6 +28,7 @@ public final class ClientRegistry {
     private final Tracking tracking = new Tracking(this);
     private final ReplyBufferSettings replyBuffers = new ReplyBufferSettings();
     private final QueryBuffers queryBuffers = new QueryBuffers();
+    private final ClientEviction eviction = new ClientEviction();
 
     public void add(Client c) {
         byId.put(c.id, c);
@@ -51,6 +52,7 @@ public final class ClientRegistry {
         pubsub.forget(c);
         tracking.forget(c);
         queryBuffers.forget(c);
+        eviction.forget(c);
         c.releaseBuffers();
     }
 
@@ -95,6 +97,10 @@ public final class ClientRegistry {
     }
 
     /** How the cron sizes reply buffers (DEBUG REPLYBUFFER). */
+    public ClientEviction eviction() {
+        return eviction;
+    }
+
     public QueryBuffers queryBuffers() {
         return queryBuffers;
     }

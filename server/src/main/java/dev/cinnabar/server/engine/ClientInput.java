@@ -3,6 +3,7 @@ package dev.cinnabar.server.engine;
 import dev.cinnabar.protocol.RequestDecoder;
 import dev.cinnabar.server.client.BlockedClients;
 import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.client.ClientEviction;
 import dev.cinnabar.server.client.ClientListFormat;
 import dev.cinnabar.server.client.ClientPause;
 import dev.cinnabar.server.client.ClientRegistry;
@@ -94,6 +95,11 @@ final class ClientInput {
             } finally {
                 data.release();
             }
+            // As Redis evicts before a command runs: a request that takes the clients past
+            // maxmemory-clients does not run.
+            if (evictClients(c)) {
+                return;
+            }
             processInput(c);
         } catch (OutOfMemoryError e) {
             requestTooBigForTheHeap(c);
@@ -102,6 +108,48 @@ final class ClientInput {
         if (!c.isClosed()) {
             clients.queryBuffers().update(c);
             boundQueryBuffers();
+            evictClients(c);
+        }
+    }
+
+    /**
+     * {@code maxmemory-clients}: takes {@code c}'s memory again, then disconnects the biggest
+     * clients while the total is over the limit. True when {@code c} itself was disconnected.
+     */
+    boolean evictClients(Client c) {
+        long limit = ClientEviction.limit(config);
+        if (limit == 0) {
+            return false;
+        }
+        clients.eviction().update(c, ClientListFormat.pendingOutput(c), false);
+        evictClients(limit);
+        return c.isClosed();
+    }
+
+    /** Takes every client's memory again, when maxmemory-clients is on. */
+    void refreshClientMemory() {
+        if (ClientEviction.limit(config) == 0) {
+            return;
+        }
+        for (Client c : clients.all()) {
+            clients.eviction().update(c, ClientListFormat.pendingOutput(c), false);
+        }
+    }
+
+    /** Disconnects the biggest evictable clients until the clients' memory is under {@code limit}. */
+    void evictClients(long limit) {
+        ClientEviction eviction = clients.eviction();
+        while (eviction.total() >= limit) {
+            Client biggest = ClientEviction.biggestEvictable(clients.all());
+            if (biggest == null) {
+                ServerLog.warning("Over client maxmemory after evicting all evictable clients");
+                return;
+            }
+            StringBuilder info = new StringBuilder();
+            ClientListFormat.append(info, biggest, server.clock().millis(), ClientListFormat.pendingOutput(biggest), false);
+            ServerLog.notice("Evicting client: " + info);
+            stats.evictedClients++;
+            outputs.free(biggest, true);
         }
     }
 
