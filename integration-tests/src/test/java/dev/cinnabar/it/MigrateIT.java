@@ -143,8 +143,7 @@ class MigrateIT {
         return d;
     }
 
-    /** The types whose DUMP payloads exist on this branch (the RDB value codec lands type by type). */
-    static final List<String> TYPES = List.of("string");
+    static final List<String> TYPES = List.of("string", "list", "hash", "set", "zset", "stream");
 
     private static List<String> build(RawConnection c, String type) throws IOException {
         List<String> keys = new ArrayList<>();
@@ -195,6 +194,11 @@ class MigrateIT {
     @Test
     void everyTypeMovesFromCinnabarToRedisAndBack() throws IOException {
         moveEveryType(SERVERS.cinnabar(), target);
+    }
+
+    @Test
+    void everyTypeMovesFromRedisToCinnabarAndBack() throws IOException {
+        moveEveryType(SERVERS.redis(), cinnabarTarget);
     }
 
     @Test

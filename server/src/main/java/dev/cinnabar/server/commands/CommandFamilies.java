@@ -35,6 +35,7 @@ public final class CommandFamilies {
             new TransactionCommands(),
             new ScriptingCommands(),
             new FunctionCommands(),
+            new DumpCommands(),
             new PubSubCommands(),
             new SlowlogCommands(),
             new LatencyCommands(),

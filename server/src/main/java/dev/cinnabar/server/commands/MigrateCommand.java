@@ -1,10 +1,7 @@
 package dev.cinnabar.server.commands;
 
 import dev.cinnabar.datatypes.Numbers;
-import dev.cinnabar.persistence.rdb.Crc64;
-import dev.cinnabar.persistence.rdb.Rdb;
-import dev.cinnabar.persistence.rdb.RdbOutput;
-import dev.cinnabar.persistence.rdb.RdbValues;
+import dev.cinnabar.persistence.rdb.DumpPayload;
 import dev.cinnabar.protocol.Argv;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.client.MigrateSockets;
@@ -281,7 +278,7 @@ public final class MigrateCommand implements CommandFamily {
                 out.bulk(restore);
                 out.bulk(a, keys[j]);
                 out.bulk(Numbers.toBytes(ttl));
-                out.bulk(dumpPayload(values[j], c.server.config().rdbCompression));
+                out.bulk(DumpPayload.create(values[j], c.server.config().rdbCompression));
                 if (replace) {
                     out.bulk(ascii("REPLACE"));
                 }
@@ -303,20 +300,6 @@ public final class MigrateCommand implements CommandFamily {
             to++;
         }
         return new String(b, from, to - from, StandardCharsets.ISO_8859_1);
-    }
-
-    /** DUMP's payload: the type and value as RDB writes them, the RDB version, the CRC-64, both little-endian. */
-    static byte[] dumpPayload(Object value, boolean compression) {
-        RdbOutput out = new RdbOutput(compression);
-        RdbValues.write(out, value);
-        out.writeLittleEndian(Rdb.VERSION, 2);
-        byte[] body = out.toByteArray();
-        long crc = Crc64.of(body, 0, body.length);
-        byte[] payload = java.util.Arrays.copyOf(body, body.length + 8);
-        for (int i = 0; i < 8; i++) {
-            payload[body.length + i] = (byte) (crc >>> (8 * i));
-        }
-        return payload;
     }
 
     /** RESP multibulk requests, as Redis's rioWriteBulkCount and rioWriteBulkString write them. */

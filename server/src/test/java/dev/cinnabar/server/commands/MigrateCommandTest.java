@@ -291,7 +291,7 @@ class MigrateCommandTest {
     private static final class DumpOf {
         static byte[] string(String v) {
             Object value = dev.cinnabar.datatypes.value.StringType.fromBytes(v.getBytes(StandardCharsets.ISO_8859_1));
-            return MigrateCommand.dumpPayload(value, true);
+            return dev.cinnabar.persistence.rdb.DumpPayload.create(value, true);
         }
     }
 
