@@ -150,7 +150,7 @@ class MigrateIT {
         for (String[] cmd : dataset().get(type)) {
             String reply = c.call(cmd);
             assertTrue(!reply.startsWith("-"), String.join(" ", cmd) + " -> " + reply);
-            String key = cmd[0].equals("XGROUP") ? cmd[2] : cmd[1];
+            String key = cmd[0].equals("XGROUP") ? cmd[2] : cmd[0].equals("XREADGROUP") ? cmd[cmd.length - 2] : cmd[1];
             if (!keys.contains(key)) {
                 keys.add(key);
             }
