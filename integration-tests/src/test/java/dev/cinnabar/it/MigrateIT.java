@@ -386,7 +386,9 @@ class MigrateIT {
                 "EXEC",
                 "MIGRATE 127.0.0.1 " + port + " nosuch 0 1000",
                 "SET f 6 PX 100000",
-                "MIGRATE 127.0.0.1 " + port + " f 2 1000 REPLACE");
+                "MIGRATE 127.0.0.1 " + port + " f 2 1000 REPLACE",
+                "SET g 7",
+                "EVAL \"redis.call('migrate', '127.0.0.1', ARGV[1], KEYS[1], '0', '1000') return redis.call('set', 'h', '1')\" 1 g " + port);
         try (ServerProcess reference = ServerProcess.redis("--enable-debug-command", "yes");
                 RedisPropagation redis = new RedisPropagation(reference.port());
                 RawConnection dst = new RawConnection(target.port())) {
