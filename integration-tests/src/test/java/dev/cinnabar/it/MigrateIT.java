@@ -295,7 +295,16 @@ class MigrateIT {
     @Test
     void nobodyListeningAndASilentTarget() throws Exception {
         int free = ServerProcess.freePort();
-        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+        List<java.nio.channels.SocketChannel> queued = new ArrayList<>();
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+                ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            for (int i = 0; i < 4; i++) {
+                java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open();
+                ch.configureBlocking(false);
+                ch.connect(full.getLocalSocketAddress());
+                queued.add(ch);
+            }
+            Thread.sleep(200);
             List<Socket> accepted = new ArrayList<>();
             Thread acceptor = new Thread(() -> {
                 try {
@@ -322,6 +331,13 @@ class MigrateIT {
                     long millis = (System.nanoTime() - start) / 1_000_000;
                     t.add("waited its timeout: " + (millis >= 290 && millis < 3000));
                     say(t, src, "EXISTS", "a");
+                    // A target whose accept queue is full: the connect never completes. Redis
+                    // waits the timeout for it, goes on as if connected, and the write waits the
+                    // timeout again: IOERR writing after twice the timeout, no retry.
+                    start = System.nanoTime();
+                    say(t, src, "MIGRATE", "127.0.0.1", Integer.toString(full.getLocalPort()), "a", "0", "300");
+                    millis = (System.nanoTime() - start) / 1_000_000;
+                    t.add("waited twice its timeout: " + (millis >= 590 && millis < 3000));
                     String errors = src.call("INFO", "errorstats");
                     int at = errors.indexOf("errorstat_IOERR");
                     t.add(errors.substring(at, errors.indexOf("\r\n", at)));
@@ -329,6 +345,10 @@ class MigrateIT {
             });
             for (Socket s : accepted) {
                 s.close();
+            }
+        } finally {
+            for (java.nio.channels.SocketChannel ch : queued) {
+                ch.close();
             }
         }
     }
