@@ -56,4 +56,20 @@ class MigrateSocketsTest {
             sockets.closeAll();
         }
     }
+
+    @Test
+    void atMostSixtyFourConnectionsAreKept() throws IOException {
+        MigrateSockets sockets = new MigrateSockets();
+        try (ServerSocket target = new ServerSocket(0, 200, InetAddress.getLoopbackAddress())) {
+            String port = Integer.toString(target.getLocalPort());
+            for (int i = 0; i < 70; i++) {
+                assertNotNull(sockets.get(b("127.0.0.1"), b(" ".repeat(i) + port), 1000, 100));
+                assertEquals(Math.min(i + 1, MigrateSockets.MAX_ITEMS), sockets.size());
+            }
+            // The newest is always kept: a random older one made room for it.
+            assertNotNull(sockets.cached("127.0.0.1:" + " ".repeat(69) + port));
+        } finally {
+            sockets.closeAll();
+        }
+    }
 }
