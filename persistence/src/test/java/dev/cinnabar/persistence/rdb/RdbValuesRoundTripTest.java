@@ -364,6 +364,56 @@ class RdbValuesRoundTripTest {
         assertArrayEquals(bytes, write(back, compression));
     }
 
+    // ------------------------------------------------------------------ field expiry (Redis 7.4's types)
+
+    @Test
+    void hashesWithFieldTimesKeepThemInRedis74Formats() throws RdbFormatException {
+        Random r = new Random(74);
+        for (int round = 0; round < 200; round++) {
+            HashValue h = new HashValue();
+            h.enableExpiries();
+            Map<String, Long> times = new HashMap<>();
+            int n = 1 + r.nextInt(40);
+            for (int i = 0; i < n; i++) {
+                byte[] f = b(r.nextInt(4) == 0 ? Integer.toString(i) : "f" + i);
+                h.set(f, element(r), 1000, r.nextBoolean() ? 1000 : 10);
+                long when = r.nextBoolean() ? -1 : 1_700_000_000_000L + r.nextInt(100_000);
+                if (when > 0) {
+                    h.setExpireTime(f, 0, f.length, when);
+                }
+                times.put(new String(f, StandardCharsets.ISO_8859_1), when);
+            }
+            RdbOutput out = new RdbOutput(r.nextBoolean());
+            RdbValues.write(out, h);
+            byte[] bytes = out.toByteArray();
+            boolean any = times.values().stream().anyMatch(t -> t > 0);
+            int expectedType = h.isListpack() ? Rdb.TYPE_HASH_LISTPACK_EX : any ? Rdb.TYPE_HASH_METADATA : Rdb.TYPE_HASH;
+            assertEquals(expectedType, bytes[0] & 0xff);
+            RdbLoadSettings s = new RdbLoadSettings(-2, 0, r.nextInt(50), r.nextInt(100), 512, 128, 64, r.nextBoolean());
+            HashValue back = (HashValue) read(bytes, s);
+            assertEquals(digest(h), digest(back));
+            assertEquals(h.size(), back.size());
+            for (Map.Entry<String, Long> e : times.entrySet()) {
+                byte[] f = e.getKey().getBytes(StandardCharsets.ISO_8859_1);
+                assertEquals((long) e.getValue(), back.expireTime(f, 0, f.length), e.getKey());
+            }
+            if (back.isListpack() && h.isListpack()) {
+                // the listpackex order (earliest time first) comes back as it was
+                assertArrayEquals(h.listpack().toByteArray(), back.listpack().toByteArray());
+            }
+            boolean toDict = h.size() > s.hashMaxListpackEntries
+                    || !h.isListpack() && longestOf(h) > s.hashMaxListpackValue;
+            String expected = toDict ? "hashtable" : expectedType == Rdb.TYPE_HASH ? "listpack" : "listpackex";
+            assertEquals(expected, encoding(back));
+        }
+    }
+
+    private static long longestOf(HashValue h) {
+        long[] max = {0};
+        h.forEach((f, v) -> max[0] = Math.max(max[0], Math.max(f.stringLength(), v.stringLength())));
+        return max[0];
+    }
+
     // ------------------------------------------------------------------ refusals
 
     @Test
