@@ -162,7 +162,22 @@ public final class ZSetValue implements TypedValue {
         if (tmp.isInteger) {
             return tmp.value;
         }
-        return Doubles.parseStrtod(tmp.bytes, tmp.offset, tmp.length);
+        double d = Doubles.parseStrtod(tmp.bytes, tmp.offset, tmp.length);
+        return d == d ? d : textScorePrefix(tmp.bytes, tmp.offset, tmp.length);
+    }
+
+    /**
+     * A score stored as text that is not a whole number (only a loaded listpack can hold one):
+     * Redis's zzlStrtod reads the longest number at its start, within 127 bytes, 0 when none.
+     */
+    private static double textScorePrefix(byte[] b, int off, int len) {
+        for (int k = Math.min(len, 127); k > 0; k--) {
+            double d = Doubles.parseStrtod(b, off, k);
+            if (d == d) {
+                return d;
+            }
+        }
+        return 0;
     }
 
     private static int lpCompare(Listpack lp, int ep, Listpack.Entry tmp, byte[] s, int off, int len) {
