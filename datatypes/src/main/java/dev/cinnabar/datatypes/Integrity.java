@@ -11,7 +11,8 @@ import java.util.HashSet;
  * reads outside the array, whatever the bytes.
  *
  * <p>Where Redis would accept bytes that later crash it (a string length that wraps 32 bits, a
- * stream entry with a negative field count), these checks refuse them.
+ * stream entry with a negative field count, a stream count written as a string), these checks
+ * refuse them.
  */
 public final class Integrity {
     private static final int LP_HEADER = Listpack.HEADER_SIZE;
@@ -311,7 +312,10 @@ public final class Integrity {
             return true;
         }
 
-        /** The next entry as an integer (an integer entry or canonical digits), or null. */
+        /**
+         * The next entry as an integer, or null. Redis also takes a string of digits here; the
+         * stream code reads these entries as integer entries, which is all Redis writes.
+         */
         Long integer() {
             if (atEnd()) {
                 return null;
@@ -322,13 +326,7 @@ public final class Integrity {
             }
             view.get(p, e);
             p = next;
-            if (e.isInteger) {
-                return e.value;
-            }
-            if (!Numbers.isLong(e.bytes, e.offset, e.length)) {
-                return null;
-            }
-            return Numbers.parseLong(e.bytes, e.offset, e.length);
+            return e.isInteger ? e.value : null;
         }
     }
 
