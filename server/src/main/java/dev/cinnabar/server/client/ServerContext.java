@@ -35,6 +35,8 @@ public final class ServerContext {
     private CommandCaller caller;
     /** The scripting engine (package {@code scripting}, a layer above), made on first use. */
     public Object scripting;
+    /** RDB persistence (package {@code persistence}, a layer above), made on first use. */
+    public Object persistence;
 
     public ServerContext(ServerConfig config, Clock clock, CommandTable commands) {
         this.config = config;
