@@ -37,6 +37,8 @@ public final class ServerContext {
     public Object scripting;
     /** RDB persistence (package {@code persistence}, a layer above), made on first use. */
     public Object persistence;
+    /** True while writes are refused because the last BGSAVE failed (stop-writes-on-bgsave-error). */
+    public java.util.function.BooleanSupplier diskError = () -> false;
 
     public ServerContext(ServerConfig config, Clock clock, CommandTable commands) {
         this.config = config;

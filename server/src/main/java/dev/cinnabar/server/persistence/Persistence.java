@@ -83,6 +83,7 @@ public final class Persistence {
         this.config = server.config();
         this.lastSaveSeconds = server.clock().millis() / 1000;
         this.lastBgsaveTrySeconds = lastSaveSeconds;
+        server.diskError = this::writesDenied;
     }
 
     public static Persistence of(ServerContext server) {
@@ -124,7 +125,7 @@ public final class Persistence {
 
     /** True when writes are refused for a failed BGSAVE (stop-writes-on-bgsave-error). */
     public boolean writesDenied() {
-        return config.stopWritesOnBgsaveError && config.save.length > 0 && !lastBgsaveOk;
+        return !lastBgsaveOk && config.stopWritesOnBgsaveError && config.save.length > 0 && config.masterHost.isEmpty();
     }
 
     private RdbFileWriter.Aux aux() {
