@@ -904,6 +904,52 @@ public class Quicklist {
         return true;
     }
 
+    // ------------------------------------------------------------------ nodes as stored (RDB)
+
+    /** Receives one node as the RDB writer needs it: see {@link #forEachNode}. */
+    @FunctionalInterface
+    public interface NodeVisitor {
+        /**
+         * {@code data[0, length)} is the node's LZF blob when {@code compressed}, else its
+         * listpack (or, when {@code plain}, its element's bytes); {@code size} is the
+         * uncompressed size.
+         */
+        void node(boolean plain, boolean compressed, byte[] data, int length, int size);
+    }
+
+    /** Visits every node, head to tail, in the form it is held in; the list must not change meanwhile. */
+    public void forEachNode(NodeVisitor v) {
+        for (Node n = head; n != null; n = n.next) {
+            v.node(n.plain, n.lzf, n.buf, n.lzf ? n.buf.length : n.sz, n.sz);
+        }
+    }
+
+    /**
+     * Adds a node at the tail holding the listpack {@code lp} (kept, not copied; it must hold at
+     * least one element and be valid), compressed as the depth asks: Redis's quicklistAppendListpack.
+     */
+    public void appendListpackNode(byte[] lp) {
+        Node n = new Node();
+        n.buf = lp;
+        n.sz = n.totalBytes();
+        n.count = n.size();
+        heap += NODE_SIZE + JvmSizes.byteArray(lp.length);
+        count += n.count;
+        insertNode(tail, n, true);
+    }
+
+    /** Adds a plain node at the tail holding {@code data} (kept) as one element: quicklistAppendPlainNode. */
+    public void appendPlainNode(byte[] data) {
+        Node n = new Node();
+        n.buf = data;
+        n.plain = true;
+        n.sz = data.length;
+        n.count = 1;
+        heap += NODE_SIZE + JvmSizes.byteArray(data.length);
+        count++;
+        insertNode(tail, n, true);
+    }
+
     /** Every element, head to tail, for tests and digests. */
     public java.util.List<byte[]> toList() {
         java.util.List<byte[]> out = new java.util.ArrayList<>();

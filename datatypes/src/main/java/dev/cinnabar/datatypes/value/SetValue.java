@@ -45,6 +45,11 @@ public final class SetValue implements TypedValue {
         return new SetValue(Intset.empty(), null);
     }
 
+    /** A set holding the intset blob {@code blob} (kept; read from an RDB file, already validated). */
+    public static SetValue ofIntset(byte[] blob) {
+        return new SetValue(blob, null);
+    }
+
     /** An empty hashtable-encoded set. */
     public static SetValue newHashtable() {
         SetValue s = new SetValue(null, new Dict<>());

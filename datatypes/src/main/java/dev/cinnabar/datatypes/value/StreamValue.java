@@ -133,6 +133,15 @@ public final class StreamValue implements TypedValue {
         }
     }
 
+    /**
+     * Adds a node read from an RDB file or payload after the others (its master ID must be above
+     * theirs); the metadata fields are the caller's to set.
+     */
+    public void appendLoadedNode(StreamNode node) {
+        index.add(node);
+        nodesHeap += node.heapSize();
+    }
+
     /** A cursor over this stream's entries in [start, end]. */
     public StreamCursor range(StreamCursor c, long sMs, long sSeq, long eMs, long eSeq, boolean rev) {
         return c.start(index, sMs, sSeq, eMs, eSeq, rev);

@@ -129,15 +129,15 @@ public final class PropagationDiff {
     /**
      * 1 when argument {@code i} is an absolute time in milliseconds, 1000 when in seconds, 0 when
      * it is not a time: the argument after PXAT/EXAT in SET (from the 4th) and GETEX (from the
-     * 3rd), the 3rd argument of PEXPIREAT/EXPIREAT, and the argument after TIME in XCLAIM.
+     * 3rd), the 3rd argument of PEXPIREAT/EXPIREAT and RESTORE, and the argument after TIME in XCLAIM.
      */
     static long timeUnit(List<byte[]> cmd, int i) {
         if (cmd.isEmpty()) {
             return 0;
         }
         byte[] name = cmd.get(0);
-        if (i == 2 && ReplicationStream.is(name, "PEXPIREAT")) {
-            return 1;
+        if (i == 2 && (ReplicationStream.is(name, "PEXPIREAT") || ReplicationStream.is(name, "RESTORE"))) {
+            return 1; // RESTORE: the TTL, made absolute (with ABSTTL) when it was relative
         }
         if (i == 2 && ReplicationStream.is(name, "EXPIREAT")) {
             return 1000;

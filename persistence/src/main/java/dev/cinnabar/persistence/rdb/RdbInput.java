@@ -123,6 +123,19 @@ public final class RdbInput {
         return v;
     }
 
+    /**
+     * A length read as Redis's uint64_t, all 64 bits (stream IDs and counters, where -1 is
+     * SCG_INVALID_ENTRIES_READ): the value may be negative as a Java long.
+     */
+    public long readUnsignedLength() throws RdbFormatException {
+        int first = readByte();
+        if (first == Rdb.LEN_64BIT) {
+            return readBigEndian(8);
+        }
+        pos--;
+        return readLength();
+    }
+
     /** A length that must fit an int and be at most {@code max}: element counts, sizes. */
     public int readLength(int max) throws RdbFormatException {
         long v = readLength();

@@ -33,7 +33,7 @@ public final class RdbLoadSettings {
     }
 
     /** Redis 7.0's defaults, sanitize-dump-payload no. */
-    public static final RdbLoadSettings DEFAULTS = new RdbLoadSettings(-2, 0, 128, 64, 512, 128, 64, false);
+    public static final RdbLoadSettings DEFAULTS = new RdbLoadSettings(-2, 0, 512, 64, 512, 128, 64, false);
 
     public RdbLoadSettings withDeepSanitize(boolean deep) {
         return new RdbLoadSettings(listMaxListpackSize, listCompressDepth, hashMaxListpackEntries,

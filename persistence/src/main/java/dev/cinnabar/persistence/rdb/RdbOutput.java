@@ -95,9 +95,12 @@ public final class RdbOutput {
         writeBytes(b, 0, b.length);
     }
 
-    /** Redis's rdbSaveLen: 1, 2, 5 or 9 bytes. */
+    /** Redis's rdbSaveLen: 1, 2, 5 or 9 bytes; {@code len} is read as unsigned (stream IDs, -1 counters). */
     public void writeLength(long len) {
-        if (len < 1 << 6) {
+        if (len < 0) {
+            writeByte(Rdb.LEN_64BIT);
+            writeBigEndian(len, 8);
+        } else if (len < 1 << 6) {
             writeByte((int) len);
         } else if (len < 1 << 14) {
             writeByte((int) (Rdb.LEN_14BIT << 6 | (len >> 8)));

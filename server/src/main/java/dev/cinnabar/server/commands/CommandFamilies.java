@@ -34,6 +34,7 @@ public final class CommandFamilies {
             new TransactionCommands(),
             new ScriptingCommands(),
             new FunctionCommands(),
+            new DumpCommands(),
             new PubSubCommands(),
             new SlowlogCommands(),
             new LatencyCommands(),

@@ -45,6 +45,7 @@ public final class KeyspaceEventTable {
         put("renamenx", "rename_from", "rename_to");
         put("move", "move_from", "move_to");
         put("copy", "copy_to");
+        put("restore", "restore", "del");
         for (String c : new String[] {"expire", "pexpire", "expireat", "pexpireat"}) {
             put(c, "expire", "del");
         }

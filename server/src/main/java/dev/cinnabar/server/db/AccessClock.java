@@ -62,6 +62,26 @@ public final class AccessClock {
         return (lfuMinutes() << 8) | logIncrement(decayedCounter(meta));
     }
 
+    /**
+     * The meta for a value given access data from outside (RESTORE's FREQ and IDLETIME, the RDB
+     * file's FREQ and IDLE opcodes; -1 where absent), as Redis's objectSetLRUOrLFU: under an LFU
+     * policy a frequency is taken, otherwise an idle time in seconds; else {@code meta} stays.
+     * {@code lruClock} is the LRU clock when the idle time was read.
+     */
+    public int restored(int meta, long lfuFreq, long lruIdleSeconds, int lruClock) {
+        if (lfu) {
+            return lfuFreq >= 0 ? (lfuMinutes() << 8) | (int) lfuFreq : meta;
+        }
+        if (lruIdleSeconds >= 0) {
+            long abs = lruClock - lruIdleSeconds;
+            if (abs < 0) {
+                abs += LRU_CLOCK_MAX;
+            }
+            return (int) (abs & LRU_CLOCK_MAX);
+        }
+        return meta;
+    }
+
     /** The LRU clock: seconds, wrapping at 2^24. */
     public int lruClock() {
         return (int) ((keyspace.now() / LRU_RESOLUTION_MS) & LRU_CLOCK_MAX);
