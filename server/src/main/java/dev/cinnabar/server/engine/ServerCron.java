@@ -3,6 +3,7 @@ package dev.cinnabar.server.engine;
 import dev.cinnabar.server.client.ServerContext;
 import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.db.Keyspace;
+import dev.cinnabar.server.persistence.Persistence;
 import dev.cinnabar.server.stats.InstantaneousMetrics;
 import dev.cinnabar.server.stats.ServerStats;
 
@@ -60,6 +61,7 @@ final class ServerCron {
             server.clients().tracking().limitTable(config.trackingTableMaxKeys);
         }
         sampleInstantaneousMetrics();
+        Persistence.of(server).cron();
         input.runReleasedClients();
         BlockedTimeouts.run(server, outputs);
         input.runUnblockedClients();
