@@ -236,10 +236,13 @@ public final class Persistence {
         try {
             f = SnapshotFile.open(Path.of(config.dir), false, config.rdbSaveIncrementalFsync);
         } catch (SnapshotFile.SaveError e) {
+            // Redis's child fails here after the fork succeeded: BGSAVE has started, then failed.
+            ServerLog.notice("Background saving started by pid " + ServerLog.pid());
             ServerLog.warning(e.getMessage());
-            lastBgsaveOk = false;
             ServerLog.warning("Background saving error");
-            return false;
+            lastBgsaveOk = false;
+            saveTimeLastSeconds = 0;
+            return true;
         }
         Background bg = new Background(f, dumpPath(), config.rdbChecksum, config.rdbKeySaveDelay);
         background = bg;
