@@ -279,6 +279,29 @@ class PersistenceIT {
     }
 
     @Test
+    void shutdownWhileLoadingNeverSavesThePartialDataset() throws Exception {
+        Path cdir = dir("c");
+        try (ServerProcess ours = ServerProcess.cinnabar("--dir", cdir.toString(), "--enable-debug-command", "yes",
+                "--save", ""); RawConnection c = new RawConnection(ours.port())) {
+            assertEquals("+OK\r\n", c.call("DEBUG", "POPULATE", "20000"));
+            assertEquals("+OK\r\n", c.call("SAVE"));
+        }
+        byte[] dump = Files.readAllBytes(cdir.resolve("dump.rdb"));
+        // Default save points: a SHUTDOWN would save, but not while loading.
+        ServerProcess ours = ServerProcess.cinnabar("--dir", cdir.toString(), "--key-load-delay", "200",
+                "--loading-process-events-interval-bytes", "1024");
+        try (RawConnection c = new RawConnection(ours.port())) {
+            assertEquals("-LOADING Redis is loading the dataset in memory\r\n", c.call("PING"));
+            c.send("SHUTDOWN", "SAVE");
+            assertTrue(c.closedByServer());
+        }
+        assertTrue(ours.process().waitFor(20, TimeUnit.SECONDS), ours.log());
+        assertEquals(0, ours.process().exitValue(), ours.log());
+        assertFalse(ours.log().contains("Saving the final RDB snapshot"), ours.log());
+        assertTrue(java.util.Arrays.equals(dump, Files.readAllBytes(cdir.resolve("dump.rdb"))), "dump untouched");
+    }
+
+    @Test
     void aFailedBgsaveStopsWritesAsInRedis() throws Exception {
         Path rdir = dir("r");
         Path cdir = dir("c");

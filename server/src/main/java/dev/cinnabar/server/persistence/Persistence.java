@@ -13,6 +13,7 @@ import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.client.LongTask;
 import dev.cinnabar.server.client.ServerContext;
 import dev.cinnabar.server.config.ServerConfig;
+import dev.cinnabar.server.config.ShutdownFlags;
 import dev.cinnabar.server.db.Db;
 import dev.cinnabar.server.db.Keyspace;
 import dev.cinnabar.server.log.ServerLog;
@@ -153,7 +154,7 @@ public final class Persistence {
     public String save() {
         SnapshotFile f;
         try {
-            f = SnapshotFile.open(Path.of(config.dir), config.rdbCompression, config.rdbSaveIncrementalFsync);
+            f = SnapshotFile.open(Path.of(config.dir), false, config.rdbCompression, config.rdbSaveIncrementalFsync);
         } catch (SnapshotFile.SaveError e) {
             ServerLog.warning(e.getMessage());
             return e.getMessage();
@@ -234,7 +235,7 @@ public final class Persistence {
         lastBgsaveTrySeconds = nowSeconds();
         SnapshotFile f;
         try {
-            f = SnapshotFile.open(Path.of(config.dir), false, config.rdbSaveIncrementalFsync);
+            f = SnapshotFile.open(Path.of(config.dir), true, false, config.rdbSaveIncrementalFsync);
         } catch (SnapshotFile.SaveError e) {
             // Redis's child fails here after the fork succeeded: BGSAVE has started, then failed.
             ServerLog.notice("Background saving started by pid " + ServerLog.pid());
@@ -482,6 +483,7 @@ public final class Persistence {
             fatal();
             return LoadOutcome.FAILED;
         }
+        boolean stopped = false;
         loading = true;
         loadingStartSeconds = nowSeconds();
         loadingTotalBytes = size;
@@ -499,6 +501,9 @@ public final class Persistence {
             } catch (RdbFileException e) {
                 loadFailed(e);
                 return LoadOutcome.FAILED;
+            } catch (StopLoading e) {
+                stopped = true;
+                return LoadOutcome.FAILED;
             }
             if (reader.checksumDisabledInFile()) {
                 ServerLog.warning("RDB file was saved with checksum disabled: no check performed.");
@@ -509,7 +514,19 @@ public final class Persistence {
         } catch (IOException e) {
             return LoadOutcome.LOADED;
         } finally {
+            if (stopped) {
+                // SHUTDOWN or a signal while loading: Redis exits without saving the partial dataset.
+                server.busy().takeStopFlags();
+                server.control().shutdown(ShutdownFlags.NOSAVE);
+            }
             loading = false;
+        }
+    }
+
+    /** SHUTDOWN or a signal arrived while loading. */
+    private static final class StopLoading extends RuntimeException {
+        StopLoading() {
+            super(null, null, false, false);
         }
     }
 
@@ -654,6 +671,9 @@ public final class Persistence {
             }
             if (task != null && (++sinceDelay & 63) == 0) {
                 task.poll();
+                if (task.stopRequested()) {
+                    throw new StopLoading();
+                }
             }
         }
 
@@ -662,6 +682,9 @@ public final class Persistence {
             loadingLoadedBytes = bytes;
             if (task != null) {
                 task.poll();
+                if (task.stopRequested()) {
+                    throw new StopLoading();
+                }
             }
         }
     }
