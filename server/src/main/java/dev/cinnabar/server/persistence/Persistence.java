@@ -262,7 +262,19 @@ public final class Persistence {
             return;
         }
         Snapshot s = running;
-        if (s.slice(SLICE_KEYS, SLICE_BYTES)) {
+        boolean done = false;
+        RuntimeException failed;
+        try {
+            done = s.failure() == null && s.slice(SLICE_KEYS, SLICE_BYTES);
+            failed = s.failure();
+        } catch (RuntimeException e) {
+            failed = e;
+        }
+        if (failed != null) {
+            abortBackground(bg, failed);
+            return;
+        }
+        if (done) {
             server.keyspace().removeObserver(s);
             bg.finishProducing();
             return;
@@ -303,6 +315,14 @@ public final class Persistence {
         }
         saveTimeLastSeconds = nowSeconds() - saveTimeStartSeconds;
         saveTimeStartSeconds = -1;
+    }
+
+    /** The snapshot could not encode something: the BGSAVE fails as a child's would. */
+    private void abortBackground(Background bg, RuntimeException why) {
+        cancelBackground();
+        ServerLog.warning("Write error saving DB on disk(rdbSaveRio): " + why);
+        ServerLog.warning("Background saving error");
+        lastBgsaveOk = false;
     }
 
     /** Stops a BGSAVE in progress and deletes its temporary file (Redis's killRDBChild). */
