@@ -32,10 +32,14 @@ public final class Rdb {
     public static final int TYPE_ZSET_LISTPACK = 17; // written
     public static final int TYPE_LIST_QUICKLIST_2 = 18; // written
     public static final int TYPE_STREAM_LISTPACKS_2 = 19; // written
+    // Redis 7.4's hashes with field expiry times (HEXPIRE), which 7.0 has no format for: written
+    // for such hashes only, so that their times survive; Redis 7.0 refuses them.
+    public static final int TYPE_HASH_METADATA = 24;
+    public static final int TYPE_HASH_LISTPACK_EX = 25;
 
-    /** Redis 7.0's rdbIsObjectType: what may follow a key's opcodes. */
+    /** Redis 7.0's rdbIsObjectType (and the two hash types of 7.4): what may follow a key's opcodes. */
     public static boolean isObjectType(int t) {
-        return (t >= 0 && t <= 7) || (t >= 9 && t <= 19);
+        return (t >= 0 && t <= 7) || (t >= 9 && t <= 19) || t == TYPE_HASH_METADATA || t == TYPE_HASH_LISTPACK_EX;
     }
 
     // Opcodes.

@@ -25,9 +25,31 @@ final class RdbBlobChecks {
         return !deep || deepListpack(lp);
     }
 
-    /** A listpack of field/value (member/score) pairs. */
+    /**
+     * A listpack of field/value (member/score) pairs; deep: no field twice. An odd number of
+     * entries is refused in every mode (Redis checks it only deeply, and would then crash).
+     */
     static boolean pairsListpack(byte[] lp, boolean deep) {
-        return listpack(lp, deep);
+        if (!listpack(lp, deep)) {
+            return false;
+        }
+        try {
+            Listpack l = Listpack.wrap(lp);
+            if (l.size() % 2 != 0) {
+                return false;
+            }
+            if (deep) {
+                java.util.Set<java.nio.ByteBuffer> seen = new java.util.HashSet<>();
+                for (int p = l.first(); p >= 0; p = l.next(l.next(p))) {
+                    if (!seen.add(java.nio.ByteBuffer.wrap(l.getBytes(p)))) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** A stream node's listpack. */

@@ -8,6 +8,7 @@ import dev.cinnabar.datatypes.stream.StreamGroup;
 import dev.cinnabar.datatypes.stream.StreamId;
 import dev.cinnabar.datatypes.stream.StreamNack;
 import dev.cinnabar.datatypes.stream.StreamNode;
+import dev.cinnabar.datatypes.value.FieldExpiries;
 import dev.cinnabar.datatypes.value.HashValue;
 import dev.cinnabar.datatypes.value.ListValue;
 import dev.cinnabar.datatypes.value.SetValue;
@@ -58,7 +59,13 @@ public final class RdbValues {
             }
         } else if (value instanceof HashValue) {
             HashValue h = (HashValue) value;
-            if (h.isListpack()) {
+            if (h.isListpack() && h.hasExpiries()) {
+                out.writeByte(Rdb.TYPE_HASH_LISTPACK_EX);
+                writeHashListpackEx(out, h);
+            } else if (!h.isListpack() && h.expiringCount() > 0) {
+                out.writeByte(Rdb.TYPE_HASH_METADATA);
+                writeHashMetadata(out, h);
+            } else if (h.isListpack()) {
                 out.writeByte(Rdb.TYPE_HASH_LISTPACK);
                 writeListpack(out, h.listpack());
             } else {
@@ -91,6 +98,10 @@ public final class RdbValues {
                 return readHash(in, s);
             case Rdb.TYPE_HASH_LISTPACK:
                 return readHashListpack(in, s);
+            case Rdb.TYPE_HASH_LISTPACK_EX:
+                return readHashListpackEx(in, s);
+            case Rdb.TYPE_HASH_METADATA:
+                return readHashMetadata(in, s);
             case Rdb.TYPE_ZSET_2:
                 return readZSet(in, s);
             case Rdb.TYPE_ZSET_LISTPACK:
@@ -254,6 +265,115 @@ public final class RdbValues {
             // a repeated field is refused here in every case.
             if (h.set(f, v, Long.MAX_VALUE, s.hashMaxListpackValue)) {
                 throw new RdbFormatException("Duplicate hash fields detected");
+            }
+        }
+        return h;
+    }
+
+    // ------------------------------------------------------------------ hashes with field expiry (Redis 7.4)
+
+    /** Redis 7.4's EB_EXPIRE_TIME_MAX: field times are 48-bit. */
+    private static final long FIELD_TIME_MAX = (1L << 48) - 1;
+
+    /**
+     * RDB_TYPE_HASH_LISTPACK_EX: the earliest field time (0 for none), then a listpack of field,
+     * value and time (0 for none) triplets in the hash's order.
+     */
+    private static void writeHashListpackEx(RdbOutput out, HashValue h) {
+        long min = h.minExpireTime();
+        out.writeMillis(min == FieldExpiries.NONE ? 0 : min);
+        Listpack lp = new Listpack();
+        h.forEach((f, v) -> {
+            byte[] fb = f.toBytes();
+            lp.append(fb);
+            lp.append(v.toBytes());
+            long when = h.expireTime(fb, 0, fb.length);
+            lp.append(when == FieldExpiries.NONE ? 0 : when);
+        });
+        writeListpack(out, lp);
+    }
+
+    /**
+     * RDB_TYPE_HASH_METADATA: the earliest field time, the count, then per field its time as a
+     * length (0: none, else 1 + its distance from the earliest), the field and the value.
+     */
+    private static void writeHashMetadata(RdbOutput out, HashValue h) {
+        long min = h.minExpireTime();
+        out.writeMillis(min);
+        out.writeLength(h.size());
+        h.dict().forEach(e -> {
+            byte[] f = e.key();
+            long when = h.expireTime(f, 0, f.length);
+            out.writeLength(when == FieldExpiries.NONE ? 0 : when - min + 1);
+            out.writeString(f);
+            out.writeString(e.value());
+        });
+    }
+
+    private static HashValue readHashListpackEx(RdbInput in, RdbLoadSettings s) throws RdbFormatException {
+        in.readMillis(); // the earliest time, not needed
+        byte[] blob = in.readString();
+        if (!RdbBlobChecks.listpack(blob, true)) {
+            throw new RdbFormatException("Hash listpack integrity check failed.");
+        }
+        Listpack lp = Listpack.wrap(blob);
+        if (lp.size() % 3 != 0) {
+            throw new RdbFormatException("Hash listpack integrity check failed.");
+        }
+        if (lp.size() == 0) {
+            return null;
+        }
+        HashValue h = new HashValue();
+        h.enableExpiries();
+        for (int p = lp.first(); p >= 0; ) {
+            int q = lp.next(p);
+            int t = lp.next(q);
+            byte[] f = lp.getBytes(p);
+            if (!lp.isInteger(t)) {
+                throw new RdbFormatException("Hash listpack integrity check failed.");
+            }
+            long when = lp.integerAt(t);
+            if (when < 0 || when > FIELD_TIME_MAX) {
+                throw new RdbFormatException("invalid expireAt time");
+            }
+            if (h.set(f, lp.getBytes(q), Long.MAX_VALUE, Long.MAX_VALUE)) {
+                throw new RdbFormatException("Hash with dup elements");
+            }
+            if (when != 0) {
+                h.setExpireTime(f, 0, f.length, when);
+            }
+            p = lp.next(t);
+        }
+        if (h.size() > s.hashMaxListpackEntries) {
+            h.convertToDict();
+        }
+        return h;
+    }
+
+    private static HashValue readHashMetadata(RdbInput in, RdbLoadSettings s) throws RdbFormatException {
+        long min = in.readMillis();
+        long len = in.readLength();
+        if (len == 0) {
+            return null;
+        }
+        HashValue h = new HashValue();
+        h.enableExpiries();
+        if (len > s.hashMaxListpackEntries) {
+            h.convertToDict();
+        }
+        while (len-- > 0) {
+            long ttl = in.readUnsignedLength();
+            long when = ttl != 0 ? ttl + min - 1 : 0;
+            if (when < 0 || when > FIELD_TIME_MAX) {
+                throw new RdbFormatException("invalid expireAt time");
+            }
+            byte[] f = in.readString();
+            byte[] v = in.readString();
+            if (h.set(f, v, Long.MAX_VALUE, s.hashMaxListpackValue)) {
+                throw new RdbFormatException("Duplicate hash fields detected");
+            }
+            if (when != 0) {
+                h.setExpireTime(f, 0, f.length, when);
             }
         }
         return h;

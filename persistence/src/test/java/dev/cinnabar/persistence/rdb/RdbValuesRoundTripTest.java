@@ -364,6 +364,141 @@ class RdbValuesRoundTripTest {
         assertArrayEquals(bytes, write(back, compression));
     }
 
+    // ------------------------------------------------------------------ field expiry (Redis 7.4's types)
+
+    @Test
+    void hashesWithFieldTimesKeepThemInRedis74Formats() throws RdbFormatException {
+        Random r = new Random(74);
+        for (int round = 0; round < 200; round++) {
+            HashValue h = new HashValue();
+            h.enableExpiries();
+            Map<String, Long> times = new HashMap<>();
+            int n = 1 + r.nextInt(40);
+            for (int i = 0; i < n; i++) {
+                byte[] f = b(r.nextInt(4) == 0 ? Integer.toString(i) : "f" + i);
+                h.set(f, element(r), 1000, r.nextBoolean() ? 1000 : 10);
+                long when = r.nextBoolean() ? -1 : 1_700_000_000_000L + r.nextInt(100_000);
+                if (when > 0) {
+                    h.setExpireTime(f, 0, f.length, when);
+                }
+                times.put(new String(f, StandardCharsets.ISO_8859_1), when);
+            }
+            RdbOutput out = new RdbOutput(r.nextBoolean());
+            RdbValues.write(out, h);
+            byte[] bytes = out.toByteArray();
+            boolean any = times.values().stream().anyMatch(t -> t > 0);
+            int expectedType = h.isListpack() ? Rdb.TYPE_HASH_LISTPACK_EX : any ? Rdb.TYPE_HASH_METADATA : Rdb.TYPE_HASH;
+            assertEquals(expectedType, bytes[0] & 0xff);
+            RdbLoadSettings s = new RdbLoadSettings(-2, 0, r.nextInt(50), r.nextInt(100), 512, 128, 64, r.nextBoolean());
+            HashValue back = (HashValue) read(bytes, s);
+            assertEquals(digest(h), digest(back));
+            assertEquals(h.size(), back.size());
+            for (Map.Entry<String, Long> e : times.entrySet()) {
+                byte[] f = e.getKey().getBytes(StandardCharsets.ISO_8859_1);
+                assertEquals((long) e.getValue(), back.expireTime(f, 0, f.length), e.getKey());
+            }
+            if (back.isListpack() && h.isListpack()) {
+                // the listpackex order (earliest time first) comes back as it was
+                assertArrayEquals(h.listpack().toByteArray(), back.listpack().toByteArray());
+            }
+            boolean toDict = h.size() > s.hashMaxListpackEntries
+                    || !h.isListpack() && longestOf(h) > s.hashMaxListpackValue;
+            String expected = toDict ? "hashtable" : expectedType == Rdb.TYPE_HASH ? "listpack" : "listpackex";
+            assertEquals(expected, encoding(back));
+        }
+    }
+
+    private static long longestOf(HashValue h) {
+        long[] max = {0};
+        h.forEach((f, v) -> max[0] = Math.max(max[0], Math.max(f.stringLength(), v.stringLength())));
+        return max[0];
+    }
+
+    // ------------------------------------------------------------------ streams Redis would refuse
+
+    /** An empty stream (no nodes, no entries) followed by {@code groups}, as raw RDB bytes. */
+    private static byte[] streamWith(java.util.function.Consumer<RdbOutput> groups) {
+        RdbOutput out = new RdbOutput(false);
+        out.writeByte(Rdb.TYPE_STREAM_LISTPACKS_2);
+        out.writeLength(0);
+        for (int i = 0; i < 8; i++) {
+            out.writeLength(0);
+        }
+        groups.accept(out);
+        return out.toByteArray();
+    }
+
+    private static void group(RdbOutput out, String name, int pending, String... consumers) {
+        out.writeString(b(name));
+        out.writeLength(0);
+        out.writeLength(0);
+        out.writeLength(-1); // entries read unknown: 9 bytes, as Redis writes it
+        out.writeLength(pending);
+        for (int i = 1; i <= pending; i++) {
+            out.writeBigEndian(0, 8);
+            out.writeBigEndian(i, 8);
+            out.writeMillis(1_700_000_000_000L);
+            out.writeLength(2);
+        }
+        out.writeLength(consumers.length);
+        for (String c : consumers) {
+            String[] parts = c.split(":");
+            out.writeString(b(parts[0]));
+            out.writeMillis(1_700_000_000_000L);
+            out.writeLength(parts.length - 1);
+            for (int i = 1; i < parts.length; i++) {
+                out.writeBigEndian(0, 8);
+                out.writeBigEndian(Long.parseLong(parts[i]), 8);
+            }
+        }
+    }
+
+    @Test
+    void streamGroupsMustHoldTogether() throws RdbFormatException {
+        RdbLoadSettings d = RdbLoadSettings.DEFAULTS;
+        StreamValue ok = (StreamValue) read(streamWith(out -> {
+            out.writeLength(1);
+            group(out, "g", 2, "alice:1", "bob:2");
+        }), d);
+        assertEquals(1, ok.groupCount());
+        StreamGroup g = ok.group(b("g"));
+        assertEquals(StreamGroup.INVALID_ENTRIES_READ, g.entriesRead);
+        assertEquals(2, g.pel().size());
+        assertEquals(2, g.nack(new StreamId(0, 1)).deliveryCount);
+        assertEquals("alice", new String(g.nack(new StreamId(0, 1)).consumer.name, StandardCharsets.UTF_8));
+        assertEquals(ok.recountHeap(), ok.heapSize());
+        // a pending entry nobody owns
+        assertThrows(RdbFormatException.class, () -> read(streamWith(out -> {
+            out.writeLength(1);
+            group(out, "g", 2, "alice:1");
+        }), d));
+        // a consumer owning an entry the group does not have, or one owned twice
+        assertThrows(RdbFormatException.class, () -> read(streamWith(out -> {
+            out.writeLength(1);
+            group(out, "g", 1, "alice:1:2");
+        }), d));
+        assertThrows(RdbFormatException.class, () -> read(streamWith(out -> {
+            out.writeLength(1);
+            group(out, "g", 1, "alice:1", "bob:1");
+        }), d));
+        // two groups of one name, two consumers of one name
+        assertThrows(RdbFormatException.class, () -> read(streamWith(out -> {
+            out.writeLength(2);
+            group(out, "g", 0);
+            group(out, "g", 0);
+        }), d));
+        assertThrows(RdbFormatException.class, () -> read(streamWith(out -> {
+            out.writeLength(1);
+            group(out, "g", 0, "alice", "alice");
+        }), d));
+        // a node key that is not 16 bytes
+        RdbOutput bad = new RdbOutput(false);
+        bad.writeByte(Rdb.TYPE_STREAM_LISTPACKS_2);
+        bad.writeLength(1);
+        bad.writeString(b("short"));
+        assertThrows(RdbFormatException.class, () -> read(bad.toByteArray(), d));
+    }
+
     // ------------------------------------------------------------------ refusals
 
     @Test
@@ -377,7 +512,7 @@ class RdbValuesRoundTripTest {
     }
 
     @Test
-    void duplicatesAndBadBlobsAreRefused() {
+    void duplicatesAndBadBlobsAreRefused() throws RdbFormatException {
         RdbLoadSettings d = RdbLoadSettings.DEFAULTS;
         // SET of "a", "a"
         assertThrows(RdbFormatException.class, () -> read(HexFormat.of().parseHex("0202016101" + "61"), d));
@@ -392,6 +527,11 @@ class RdbValuesRoundTripTest {
         assertThrows(RdbFormatException.class, () -> read(HexFormat.of().parseHex("0b0a02000000020000000100"), d));
         // a listpack whose header total is wrong
         assertThrows(RdbFormatException.class, () -> read(HexFormat.of().parseHex("10070800000000" + "00ff"), d));
+        // a listpack hash of three entries, and (sanitizing) one with a field twice
+        assertThrows(RdbFormatException.class, () -> read(HexFormat.of().parseHex("1010100000000300816602817602816102ff"), d));
+        byte[] twice = HexFormat.of().parseHex("1013130000000400816102817602816102817702ff");
+        assertTrue(read(twice, d) instanceof HashValue);
+        assertThrows(RdbFormatException.class, () -> read(twice, d.withDeepSanitize(true)));
         // a quicklist node of an unknown container
         assertThrows(RdbFormatException.class, () -> read(HexFormat.of().parseHex("1201030161"), d));
         // truncated

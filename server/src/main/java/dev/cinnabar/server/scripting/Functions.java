@@ -1,6 +1,9 @@
 package dev.cinnabar.server.scripting;
 
 import dev.cinnabar.persistence.rdb.Crc64;
+import dev.cinnabar.persistence.rdb.RdbFormatException;
+import dev.cinnabar.persistence.rdb.RdbInput;
+import dev.cinnabar.persistence.rdb.RdbOutput;
 import dev.cinnabar.protocol.Argv;
 import dev.cinnabar.protocol.ArgumentSplitter;
 import dev.cinnabar.server.client.Client;
@@ -170,18 +173,13 @@ public final class Functions {
 
     /** FUNCTION DUMP: Redis's payload (each library's code as an RDB string, version, CRC64). */
     public byte[] dump(boolean compress) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        RdbOutput out = new RdbOutput(compress);
         for (Library li : libraries.values()) {
-            out.write(FUNCTION2);
-            RdbStrings.write(out, li.code, compress);
+            out.writeByte(FUNCTION2);
+            out.writeString(li.code);
         }
-        out.write(RDB_VERSION & 0xff);
-        out.write((RDB_VERSION >> 8) & 0xff);
-        byte[] body = out.toByteArray();
-        long crc = Crc64.of(body, 0, body.length);
-        for (int i = 0; i < 8; i++) {
-            out.write((int) (crc >>> (8 * i)) & 0xff);
-        }
+        out.writeLittleEndian(RDB_VERSION, 2);
+        out.writeLittleEndian(out.crc(), 8);
         return out.toByteArray();
     }
 
@@ -208,17 +206,24 @@ public final class Functions {
         }
         Map<String, Library> libs = new LinkedHashMap<>();
         Map<String, Function> fns = new LinkedHashMap<>();
-        int[] pos = {0};
-        while (len - pos[0] > 10) {
-            int type = payload[pos[0]++] & 0xff;
+        RdbInput in = new RdbInput(payload, 0, len - 10);
+        while (in.position() < len - 10) {
+            int type;
+            byte[] code;
+            try {
+                type = in.readType();
+            } catch (RdbFormatException e) {
+                return "ERR Failed loading library payload"; // not reached: a byte is left
+            }
             if (type != FUNCTION2 && type != FUNCTION_PRE_GA) {
                 return "ERR given type is not a function";
             }
             if (type == FUNCTION_PRE_GA) {
                 return "ERR failed loading the given functions payload";
             }
-            byte[] code = RdbStrings.read(payload, pos, len - 10);
-            if (code == null) {
+            try {
+                code = in.readString();
+            } catch (RdbFormatException e) {
                 return "ERR Failed loading library payload";
             }
             try {

@@ -87,6 +87,32 @@ class DumpCommandsTest {
     }
 
     @Test
+    void fieldTimesOfHashesSurviveInRedis74Formats() {
+        call("HSET", "h", "a", "1", "b", "2", "c", "3");
+        call("HEXPIRE", "h", "100", "FIELDS", "1", "b");
+        call("CONFIG", "SET", "hash-max-listpack-entries", "1");
+        call("HSET", "hd", "a", "1", "b", "2");
+        call("HEXPIRE", "hd", "200", "FIELDS", "1", "a");
+        call("CONFIG", "SET", "hash-max-listpack-entries", "512");
+        String p = dump("h");
+        assertEquals(25, p.charAt(0));
+        assertEquals(24, dump("hd").charAt(0));
+        assertEquals("+OK\r\n", call("RESTORE", "h2", "0", p));
+        assertEquals("+OK\r\n", call("RESTORE", "hd2", "0", dump("hd")));
+        assertEquals("$10\r\nlistpackex\r\n", call("OBJECT", "ENCODING", "h2"));
+        assertEquals(call("HTTL", "h", "FIELDS", "3", "a", "b", "c"), call("HTTL", "h2", "FIELDS", "3", "a", "b", "c"));
+        assertEquals("*2\r\n:200\r\n:-1\r\n", call("HTTL", "hd2", "FIELDS", "2", "a", "b"));
+        assertEquals(digest("h"), digest("h2"));
+        // the restored times expire fields as the originals' do
+        h.clock.advance(150_000);
+        assertEquals("*2\r\n$1\r\na\r\n$1\r\nc\r\n", call("HKEYS", "h2"));
+        assertEquals(":2\r\n", call("HLEN", "hd2"));
+        h.clock.advance(100_000);
+        assertEquals("*1\r\n$1\r\nb\r\n", call("HKEYS", "hd2"));
+        assertEquals(call("HLEN", "hd"), call("HLEN", "hd2"));
+    }
+
+    @Test
     void restoreConvertsByTheCurrentThresholds() {
         call("SADD", "s", "1", "2", "3");
         call("HSET", "h", "a", "1", "b", "2", "c", "3");

@@ -64,8 +64,17 @@ class KeyspaceMemoryTest {
         Keyspace ks = h.server.keyspace();
         Random r = new Random(42);
         Random tx = new Random(7);
+        Random dump = new Random(16);
         for (int step = 0; step < steps; step++) {
             List<String> cmd = randomCommand(r);
+            if (dump.nextInt(25) == 0) {
+                // RESTORE of another key's DUMP (through a script: payloads are binary), over the
+                // destination or beside it, sometimes with a TTL
+                String src = dump.nextInt(3) == 0 ? "st" + dump.nextInt(4) : key(dump);
+                cmd = List.of("EVAL", "local p = redis.call('dump', KEYS[1]) if not p then return 0 end "
+                        + "return redis.pcall('restore', KEYS[2], ARGV[1], p, 'REPLACE')", "2", src, key(dump),
+                        Integer.toString(dump.nextBoolean() ? 0 : 1 + dump.nextInt(3000)));
+            }
             if (tx.nextInt(30) == 0) {
                 // A transaction: the command and a few more queued and run by EXEC, sometimes
                 // under a WATCH that one of them breaks.
