@@ -33,6 +33,13 @@ public final class RdbFileReader {
          */
         void key(byte[] key, Object value, long expireAt, long idleSeconds, int lfuFreq) throws RdbFileException;
 
+        /**
+         * A key whose value is an empty collection (old Redis versions could save one): not
+         * loaded; Redis logs "rdbLoadObject skipping empty key: KEY" for the first 10.
+         */
+        default void emptyKey(byte[] key) {
+        }
+
         /** Called as bytes are consumed, every {@code progressInterval} bytes at most. */
         default void progress(long bytesRead) {
         }
@@ -159,7 +166,11 @@ public final class RdbFileReader {
                         throw RdbFileException.corrupt(e.getMessage(), reportedBytes());
                     }
                     progress();
-                    handler.key(key, value, expireAt, idle, freq);
+                    if (value == null) {
+                        handler.emptyKey(key); // an empty collection: Redis skips it and loads on
+                    } else {
+                        handler.key(key, value, expireAt, idle, freq);
+                    }
                     expireAt = -1;
                     idle = -1;
                     freq = -1;

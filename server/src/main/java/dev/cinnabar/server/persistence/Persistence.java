@@ -528,8 +528,13 @@ public final class Persistence {
             if (reader.checksumDisabledInFile()) {
                 ServerLog.warning("RDB file was saved with checksum disabled: no check performed.");
             }
-            ServerLog.notice("Done loading RDB, keys loaded: " + lastLoadKeysLoaded + ", keys expired: "
-                    + lastLoadKeysExpired + ".");
+            if (loader.emptyKeysSkipped > 0) {
+                ServerLog.warning("Done loading RDB, keys loaded: " + lastLoadKeysLoaded + ", keys expired: "
+                        + lastLoadKeysExpired + ", empty keys skipped: " + loader.emptyKeysSkipped + ".");
+            } else {
+                ServerLog.notice("Done loading RDB, keys loaded: " + lastLoadKeysLoaded + ", keys expired: "
+                        + lastLoadKeysExpired + ".");
+            }
             return LoadOutcome.LOADED;
         } catch (IOException e) {
             return LoadOutcome.LOADED;
@@ -611,6 +616,7 @@ public final class Persistence {
         private final boolean master = config.masterHost.isEmpty();
         private Db db = keyspace.db(0);
         private int sinceDelay;
+        long emptyKeysSkipped;
 
         Loader(LongTask task, boolean allowDup) {
             this.task = task;
@@ -694,6 +700,13 @@ public final class Persistence {
                 if (task.stopRequested()) {
                     throw new StopLoading();
                 }
+            }
+        }
+
+        @Override
+        public void emptyKey(byte[] key) {
+            if (emptyKeysSkipped++ < 10) {
+                ServerLog.warning("rdbLoadObject skipping empty key: " + new String(key, StandardCharsets.ISO_8859_1));
             }
         }
 
