@@ -64,7 +64,7 @@ public final class Engine implements ServerControl {
             boolean was = persistence.bgsaveInProgress();
             persistence.cancelBackground();
             return was;
-        }, persistence::save);
+        }, persistence::save, () -> persistence.loading);
     }
 
     /** What the loop does besides running tasks. */

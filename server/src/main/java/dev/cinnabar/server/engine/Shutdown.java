@@ -34,6 +34,8 @@ public final class Shutdown {
     private Hooks hooks;
     /** Stops a BGSAVE in progress; true when there was one. */
     private java.util.function.BooleanSupplier stopBackgroundSave = () -> false;
+    /** True while a dump loads: a shutdown then never saves (the dataset is partial). */
+    private java.util.function.BooleanSupplier loading = () -> false;
     /** Writes the final snapshot; returns why it failed (already logged), or null. */
     private java.util.function.Supplier<String> save = () -> "no snapshot writer";
 
@@ -61,9 +63,11 @@ public final class Shutdown {
     }
 
     /** The persistence side: how to stop a BGSAVE and how to save (the engine wires them). */
-    void persistence(java.util.function.BooleanSupplier stopBackgroundSave, java.util.function.Supplier<String> save) {
+    void persistence(java.util.function.BooleanSupplier stopBackgroundSave, java.util.function.Supplier<String> save,
+            java.util.function.BooleanSupplier loading) {
         this.stopBackgroundSave = stopBackgroundSave;
         this.save = save;
+        this.loading = loading;
     }
 
     /** True while a shutdown waits for replicas; there are none, so never. */
@@ -78,6 +82,9 @@ public final class Shutdown {
      */
     public boolean run(int flags) {
         ServerLog.warning("User requested shutdown...");
+        if (loading.getAsBoolean()) {
+            flags = (flags & ~ShutdownFlags.SAVE) | ShutdownFlags.NOSAVE;
+        }
         hooks.stopping();
         if (stopBackgroundSave.getAsBoolean()) {
             ServerLog.warning("There is a child saving an .rdb. Killing it!");

@@ -13,6 +13,7 @@ import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.client.LongTask;
 import dev.cinnabar.server.client.ServerContext;
 import dev.cinnabar.server.config.ServerConfig;
+import dev.cinnabar.server.config.ShutdownFlags;
 import dev.cinnabar.server.db.Db;
 import dev.cinnabar.server.db.Keyspace;
 import dev.cinnabar.server.log.ServerLog;
@@ -153,7 +154,7 @@ public final class Persistence {
     public String save() {
         SnapshotFile f;
         try {
-            f = SnapshotFile.open(Path.of(config.dir), config.rdbCompression, config.rdbSaveIncrementalFsync);
+            f = SnapshotFile.open(Path.of(config.dir), false, config.rdbCompression, config.rdbSaveIncrementalFsync);
         } catch (SnapshotFile.SaveError e) {
             ServerLog.warning(e.getMessage());
             return e.getMessage();
@@ -234,12 +235,15 @@ public final class Persistence {
         lastBgsaveTrySeconds = nowSeconds();
         SnapshotFile f;
         try {
-            f = SnapshotFile.open(Path.of(config.dir), false, config.rdbSaveIncrementalFsync);
+            f = SnapshotFile.open(Path.of(config.dir), true, false, config.rdbSaveIncrementalFsync);
         } catch (SnapshotFile.SaveError e) {
+            // Redis's child fails here after the fork succeeded: BGSAVE has started, then failed.
+            ServerLog.notice("Background saving started by pid " + ServerLog.pid());
             ServerLog.warning(e.getMessage());
-            lastBgsaveOk = false;
             ServerLog.warning("Background saving error");
-            return false;
+            lastBgsaveOk = false;
+            saveTimeLastSeconds = 0;
+            return true;
         }
         Background bg = new Background(f, dumpPath(), config.rdbChecksum, config.rdbKeySaveDelay);
         background = bg;
@@ -258,7 +262,19 @@ public final class Persistence {
             return;
         }
         Snapshot s = running;
-        if (s.slice(SLICE_KEYS, SLICE_BYTES)) {
+        boolean done = false;
+        RuntimeException failed;
+        try {
+            done = s.failure() == null && s.slice(SLICE_KEYS, SLICE_BYTES);
+            failed = s.failure();
+        } catch (RuntimeException e) {
+            failed = e;
+        }
+        if (failed != null) {
+            abortBackground(bg, failed);
+            return;
+        }
+        if (done) {
             server.keyspace().removeObserver(s);
             bg.finishProducing();
             return;
@@ -299,6 +315,14 @@ public final class Persistence {
         }
         saveTimeLastSeconds = nowSeconds() - saveTimeStartSeconds;
         saveTimeStartSeconds = -1;
+    }
+
+    /** The snapshot could not encode something: the BGSAVE fails as a child's would. */
+    private void abortBackground(Background bg, RuntimeException why) {
+        cancelBackground();
+        ServerLog.warning("Write error saving DB on disk(rdbSaveRio): " + why);
+        ServerLog.warning("Background saving error");
+        lastBgsaveOk = false;
     }
 
     /** Stops a BGSAVE in progress and deletes its temporary file (Redis's killRDBChild). */
@@ -479,6 +503,7 @@ public final class Persistence {
             fatal();
             return LoadOutcome.FAILED;
         }
+        boolean stopped = false;
         loading = true;
         loadingStartSeconds = nowSeconds();
         loadingTotalBytes = size;
@@ -496,17 +521,37 @@ public final class Persistence {
             } catch (RdbFileException e) {
                 loadFailed(e);
                 return LoadOutcome.FAILED;
+            } catch (StopLoading e) {
+                stopped = true;
+                return LoadOutcome.FAILED;
             }
             if (reader.checksumDisabledInFile()) {
                 ServerLog.warning("RDB file was saved with checksum disabled: no check performed.");
             }
-            ServerLog.notice("Done loading RDB, keys loaded: " + lastLoadKeysLoaded + ", keys expired: "
-                    + lastLoadKeysExpired + ".");
+            if (loader.emptyKeysSkipped > 0) {
+                ServerLog.warning("Done loading RDB, keys loaded: " + lastLoadKeysLoaded + ", keys expired: "
+                        + lastLoadKeysExpired + ", empty keys skipped: " + loader.emptyKeysSkipped + ".");
+            } else {
+                ServerLog.notice("Done loading RDB, keys loaded: " + lastLoadKeysLoaded + ", keys expired: "
+                        + lastLoadKeysExpired + ".");
+            }
             return LoadOutcome.LOADED;
         } catch (IOException e) {
             return LoadOutcome.LOADED;
         } finally {
+            if (stopped) {
+                // SHUTDOWN or a signal while loading: Redis exits without saving the partial dataset.
+                server.busy().takeStopFlags();
+                server.control().shutdown(ShutdownFlags.NOSAVE);
+            }
             loading = false;
+        }
+    }
+
+    /** SHUTDOWN or a signal arrived while loading. */
+    private static final class StopLoading extends RuntimeException {
+        StopLoading() {
+            super(null, null, false, false);
         }
     }
 
@@ -571,6 +616,7 @@ public final class Persistence {
         private final boolean master = config.masterHost.isEmpty();
         private Db db = keyspace.db(0);
         private int sinceDelay;
+        long emptyKeysSkipped;
 
         Loader(LongTask task, boolean allowDup) {
             this.task = task;
@@ -651,6 +697,16 @@ public final class Persistence {
             }
             if (task != null && (++sinceDelay & 63) == 0) {
                 task.poll();
+                if (task.stopRequested()) {
+                    throw new StopLoading();
+                }
+            }
+        }
+
+        @Override
+        public void emptyKey(byte[] key) {
+            if (emptyKeysSkipped++ < 10) {
+                ServerLog.warning("rdbLoadObject skipping empty key: " + new String(key, StandardCharsets.ISO_8859_1));
             }
         }
 
@@ -659,6 +715,9 @@ public final class Persistence {
             loadingLoadedBytes = bytes;
             if (task != null) {
                 task.poll();
+                if (task.stopRequested()) {
+                    throw new StopLoading();
+                }
             }
         }
     }

@@ -192,8 +192,27 @@ final class Snapshot implements KeyspaceObserver {
 
     // ------------------------------------------------------------------ the write hook
 
+    /** Why the snapshot failed (a value it could not encode), or null; it then stops hooking writes. */
+    RuntimeException failure() {
+        return failure;
+    }
+
+    private RuntimeException failure;
+
     @Override
     public void beforeWrite(Db d, byte[] key, int off, int len, Object value) {
+        if (failure != null) {
+            return;
+        }
+        try {
+            hook(d, key, off, len, value);
+        } catch (RuntimeException e) {
+            // Never fail the client's write for the snapshot's sake: the snapshot fails instead.
+            failure = e;
+        }
+    }
+
+    private void hook(Db d, byte[] key, int off, int len, Object value) {
         int id = d.id;
         if (finished || id < db || walkDone[id] || startSize[id] == 0) {
             return;
@@ -231,6 +250,17 @@ final class Snapshot implements KeyspaceObserver {
 
     @Override
     public void beforeFlush(Db d, Db replacedWith) {
+        if (failure != null) {
+            return;
+        }
+        try {
+            flushHook(d);
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+    }
+
+    private void flushHook(Db d) {
         int id = d.id;
         if (finished || id < db || walkDone[id] || startSize[id] == 0) {
             return;

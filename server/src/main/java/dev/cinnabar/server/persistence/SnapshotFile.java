@@ -43,13 +43,19 @@ final class SnapshotFile implements AutoCloseable {
         this.out = new RdbOutput(sink, compression);
     }
 
-    static Path tempPath(Path dir) {
-        return dir.resolve("temp-" + ProcessHandle.current().pid() + ".rdb");
+    /**
+     * SAVE's {@code temp-<pid>.rdb}, as Redis's; a BGSAVE, which Redis's child writes as
+     * {@code temp-<childpid>.rdb}, gets {@code temp-<pid>-bg.rdb}, so that a SAVE while it runs
+     * (DEBUG RELOAD) does not write into the same file.
+     */
+    static Path tempPath(Path dir, boolean background) {
+        return dir.resolve("temp-" + ProcessHandle.current().pid() + (background ? "-bg" : "") + ".rdb");
     }
 
     /** Opens the temporary file, or fails with Redis's "Failed opening the temp RDB file" line. */
-    static SnapshotFile open(Path dir, boolean compression, boolean incrementalFsync) throws SaveError {
-        Path temp = tempPath(dir);
+    static SnapshotFile open(Path dir, boolean background, boolean compression, boolean incrementalFsync)
+            throws SaveError {
+        Path temp = tempPath(dir, background);
         try {
             return new SnapshotFile(dir, temp, new FileOutputStream(temp.toFile()), compression, incrementalFsync);
         } catch (IOException e) {
