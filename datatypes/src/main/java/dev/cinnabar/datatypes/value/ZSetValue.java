@@ -273,7 +273,12 @@ public final class ZSetValue implements TypedValue {
         for (int ep = lp.first(); ep >= 0; ) {
             int sp = lp.next(ep);
             double score = lpScore(lp, sp, tmp);
-            skipAdd(s, lp.getBytes(ep), score);
+            byte[] member = lp.getBytes(ep);
+            // A member twice can only come from a payload loaded without sanitization (Redis
+            // crashes converting it); the first one, which lookups found, is kept.
+            if (s.dict.find(member) == null) {
+                skipAdd(s, member, score);
+            }
             ep = lp.next(sp);
         }
         repr = s;

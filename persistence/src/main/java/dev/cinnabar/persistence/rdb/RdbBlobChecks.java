@@ -6,8 +6,8 @@ import dev.cinnabar.datatypes.Integrity;
  * The integrity checks a blob read from an RDB file or payload passes before it becomes part of
  * a value: Redis's lpValidateIntegrity, intsetValidateIntegrity, lpPairsValidateIntegrityAndDups
  * and streamValidateListpackIntegrity, from {@link Integrity}. Listpacks and stream nodes are
- * always walked entry by entry and pairs checked for repeated names; {@code deep}
- * (sanitize-dump-payload) adds the intset order check.
+ * always walked entry by entry; {@code deep} (sanitize-dump-payload) adds Redis's checks for
+ * repeated names in pairs and for order in intsets.
  */
 final class RdbBlobChecks {
     private RdbBlobChecks() {
@@ -22,12 +22,18 @@ final class RdbBlobChecks {
     }
 
     /**
-     * A listpack of field/value (member/score) pairs: an even count and no repeated name, also
-     * without {@code deep} (a sorted set holding a member twice breaks when converted to a
-     * skiplist; Redis crashes there).
+     * A listpack of field/value (member/score) pairs: an even count in every mode (Redis checks
+     * it only deeply, and would then crash); deep: no name twice, as Redis.
      */
     static boolean pairsListpack(byte[] lp, boolean deep) {
-        return Integrity.listpackPairs(lp, true);
+        if (deep) {
+            return Integrity.listpackPairs(lp, true);
+        }
+        long[] count = {0};
+        return Integrity.listpack(lp, true, (e, n) -> {
+            count[0]++;
+            return true;
+        }) && (count[0] & 1) == 0;
     }
 
     /** A stream node's listpack (streamValidateListpackIntegrity), always deep. */
