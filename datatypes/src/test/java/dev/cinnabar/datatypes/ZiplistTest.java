@@ -210,6 +210,41 @@ class ZiplistTest {
         assertNotNull(Ziplist.pairsToListpack(build("a", "x", "b", "x")), "values may repeat");
     }
 
+    /** Random ziplists against a list model: every encoding, big and small previous-entry sizes. */
+    @Test
+    void randomZiplistsReadAsTheirModel() {
+        Random rnd = new Random(42);
+        long[] edges = {0, 12, 13, -1, 127, -128, 128, 32767, -32768, 32768, (1 << 23) - 1, -(1 << 23), 1 << 23,
+            Integer.MAX_VALUE, Integer.MIN_VALUE, Integer.MAX_VALUE + 1L, Long.MAX_VALUE, Long.MIN_VALUE};
+        for (int round = 0; round < 300; round++) {
+            int n = rnd.nextInt(40);
+            Object[] items = new Object[n];
+            List<String> model = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                switch (rnd.nextInt(4)) {
+                    case 0 -> items[i] = edges[rnd.nextInt(edges.length)];
+                    case 1 -> items[i] = rnd.nextLong() >> rnd.nextInt(64);
+                    case 2 -> items[i] = "s".repeat(rnd.nextInt(20));
+                    default -> items[i] = "b".repeat(rnd.nextInt(rnd.nextInt(10) == 0 ? 17000 : 400));
+                }
+                model.add(items[i].toString());
+            }
+            byte[] zl = build(items);
+            assertTrue(Ziplist.validate(zl, false));
+            assertEquals(model, entries(zl));
+            Listpack lp = Ziplist.toListpack(zl);
+            assertEquals(model, entries(lp));
+            assertTrue(Integrity.listpack(lp.toByteArray(), true));
+            Listpack pairs = Ziplist.pairsToListpack(zl);
+            boolean distinct = true;
+            java.util.Set<String> names = new java.util.HashSet<>();
+            for (int i = 0; i < n; i += 2) {
+                distinct &= names.add(model.get(i));
+            }
+            assertEquals(distinct && n % 2 == 0, pairs != null, model.toString());
+        }
+    }
+
     /** Whatever the bytes, validation answers without reading outside the array. */
     @Test
     void mutatedBlobsNeverThrow() {
