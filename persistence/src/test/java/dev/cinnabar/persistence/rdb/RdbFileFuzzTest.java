@@ -23,13 +23,13 @@ import org.junit.jupiter.api.Test;
  * Issue 16's "bad input" for whole files: dumps saved by a redis-server 7.0.15 (every type, two
  * databases, expiries, LRU idle times or LFU counters, a function library, with and without
  * compression) and a version-9 file of the old value types, mutated as {@link RdbFuzzTest}
- * mutates payloads, 20,000 of them, each loaded with deep sanitization off and on, from memory
+ * mutates payloads, 10,000 of them, each loaded with deep sanitization off and on, from memory
  * and from a stream. Loading either fails with an {@link RdbFileException} or hands over keys that
  * are usable as {@link RdbFuzzTest#use} checks; nothing else is thrown, no case hangs, and the
  * allocation stays proportional to the file.
  */
 class RdbFileFuzzTest {
-    private static final int CASES = Integer.getInteger("fuzz.files", 20_000);
+    private static final int CASES = Integer.getInteger("fuzz.files", 10_000);
     private static final long SEED = Long.getLong("fuzz.seed", 16);
     private static final long CASE_TIMEOUT_MS = 5_000;
     private static final com.sun.management.ThreadMXBean THREADS =
