@@ -53,24 +53,50 @@ class ShutdownIT {
         assertFalse(Files.exists(sock), "socket file removed");
     }
 
+    /** A directory the save cannot write to: it is deleted once the server has started. */
+    private Path doomedDir(String name) throws IOException {
+        return Files.createDirectory(tmp.resolve(name));
+    }
+
     @Test
-    void savePointsMakeItFailAndTheServerStays() throws Exception {
-        try (ServerProcess s = ServerProcess.cinnabar(); RawConnection c = new RawConnection(s.port())) {
+    void aFailedSaveMakesItFailAndTheServerStays() throws Exception {
+        Path dir = doomedDir("gone");
+        try (ServerProcess s = ServerProcess.cinnabar("--dir", dir.toString()); RawConnection c = new RawConnection(s.port())) {
+            Files.delete(dir);
             assertEquals("-ERR Errors trying to SHUTDOWN. Check logs.\r\n", c.call("SHUTDOWN"));
             assertEquals("-ERR Errors trying to SHUTDOWN. Check logs.\r\n", c.call("SHUTDOWN", "SAVE", "NOW"));
             assertEquals("-ERR No shutdown in progress.\r\n", c.call("SHUTDOWN", "ABORT"));
             assertEquals("+PONG\r\n", c.call("PING"));
             String log = s.log();
             assertTrue(log.contains("* Saving the final RDB snapshot before exiting.\n"), log);
+            assertTrue(log.contains("# Failed opening the temp RDB file temp-"), log);
             assertTrue(log.contains("# Error trying to save the DB, can't exit.\n"), log);
             assertTrue(log.contains("# Errors trying to shut down the server. Check the logs for more information.\n"), log);
             assertFalse(log.contains("bye bye"), log);
+            c.send("SHUTDOWN", "NOSAVE"); // a SIGTERM would fail to save too, and the server would stay
         }
     }
 
     @Test
+    void savePointsMakeItSaveThenExit() throws Exception {
+        Path dir = doomedDir("kept");
+        ServerProcess s = ServerProcess.cinnabar("--dir", dir.toString());
+        try (RawConnection c = new RawConnection(s.port())) {
+            assertEquals("+OK\r\n", c.call("SET", "k", "v"));
+            c.send("SHUTDOWN");
+            assertTrue(c.closedByServer());
+        }
+        assertEquals(0, awaitExit(s));
+        assertTrue(s.log().contains("* Saving the final RDB snapshot before exiting.\n* DB saved on disk\n")
+                || s.log().contains("* DB saved on disk\n"), s.log());
+        assertTrue(Files.exists(dir.resolve("dump.rdb")));
+    }
+
+    @Test
     void forceExitsAnyway() throws Exception {
-        ServerProcess s = ServerProcess.cinnabar();
+        Path dir = doomedDir("gone");
+        ServerProcess s = ServerProcess.cinnabar("--dir", dir.toString());
+        Files.delete(dir);
         try (RawConnection c = new RawConnection(s.port())) {
             c.send("SHUTDOWN", "FORCE");
             assertTrue(c.closedByServer());
@@ -90,14 +116,35 @@ class ShutdownIT {
     }
 
     @Test
-    void sigtermExitsDespiteSavePoints() throws Exception {
-        ServerProcess s = ServerProcess.cinnabar();
+    void sigtermSavesFirst() throws Exception {
+        Path dir = doomedDir("kept");
+        ServerProcess s = ServerProcess.cinnabar("--dir", dir.toString());
         ServerLifecycleIT.logWhenReady(s);
         assertEquals(0, s.terminate(10_000), s.log());
         String log = s.log();
         assertTrue(log.contains(") Received SIGTERM scheduling shutdown...\n"), log);
-        assertTrue(log.contains("# Error trying to save the DB. Exit anyway.\n"), log);
+        assertTrue(log.contains("* Saving the final RDB snapshot before exiting.\n"), log);
+        assertTrue(log.contains("* DB saved on disk\n"), log);
         assertTrue(log.endsWith("# Cinnabar is now ready to exit, bye bye...\n"), log);
+        assertTrue(Files.exists(dir.resolve("dump.rdb")));
+    }
+
+    @Test
+    void sigtermWhoseSaveFailsLeavesTheServerRunningAsRedisDoes() throws Exception {
+        Path dir = doomedDir("gone");
+        try (ServerProcess s = ServerProcess.cinnabar("--dir", dir.toString())) {
+            ServerLifecycleIT.logWhenReady(s);
+            Files.delete(dir);
+            s.process().destroy();
+            for (int i = 0; i < 100 && !s.log().contains("can't exit"); i++) {
+                Thread.sleep(50);
+            }
+            assertTrue(s.log().contains("# Error trying to save the DB, can't exit.\n"), s.log());
+            try (RawConnection c = new RawConnection(s.port())) {
+                assertEquals("+PONG\r\n", c.call("PING"));
+                c.send("SHUTDOWN", "NOSAVE");
+            }
+        }
     }
 
     @Test
@@ -126,17 +173,21 @@ class ShutdownIT {
     void aFailedSaveAnswersLikeRedis() throws Exception {
         // Redis fails the same way when its save fails: here its directory disappears.
         Path dir = Files.createDirectory(tmp.resolve("gone"));
+        Path ourDir = Files.createDirectory(tmp.resolve("gone2"));
         try (ServerProcess redis = ServerProcess.redis("--save", "3600 1", "--dir", dir.toString());
-                ServerProcess ours = ServerProcess.cinnabar("--save", "3600 1");
+                ServerProcess ours = ServerProcess.cinnabar("--save", "3600 1", "--dir", ourDir.toString());
                 RawConnection r = new RawConnection(redis.port());
                 RawConnection c = new RawConnection(ours.port())) {
             Files.delete(dir);
+            Files.delete(ourDir);
             for (String[] cmd : new String[][] {{"SHUTDOWN"}, {"SHUTDOWN", "SAVE"}, {"SHUTDOWN", "NOW"},
                     {"SHUTDOWN", "ABORT"}, {"SHUTDOWN", "SAVE", "NOSAVE"}, {"SHUTDOWN", "NOW", "ABORT"},
                     {"SHUTDOWN", "BOGUS"}}) {
                 assertEquals(r.call(cmd), c.call(cmd), String.join(" ", cmd));
             }
             assertEquals(r.call("PING"), c.call("PING"));
+            r.send("SHUTDOWN", "NOSAVE");
+            c.send("SHUTDOWN", "NOSAVE");
         }
     }
 }

@@ -11,6 +11,7 @@ import dev.cinnabar.server.engine.Shutdown;
 import dev.cinnabar.server.exec.CommandHandlers;
 import dev.cinnabar.server.log.ServerLog;
 import dev.cinnabar.server.net.NettyTransport;
+import dev.cinnabar.server.persistence.Persistence;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -72,6 +73,12 @@ public final class CinnabarServer implements ConfigHooks, Shutdown.Hooks {
         s.transport.startEngine();
         HeapGovernor.start(s.engine);
         config.hooks = s;
+        // Redis's loadDataFromDisk: the listeners are open, and clients get -LOADING meanwhile.
+        try {
+            s.engine.runAndWait(e -> Persistence.of(e.server()).loadAtStart(), Long.MAX_VALUE / 4);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (tcp) {
             ServerLog.notice("Ready to accept connections");
         }

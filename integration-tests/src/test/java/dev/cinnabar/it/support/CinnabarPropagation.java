@@ -56,6 +56,8 @@ public final class CinnabarPropagation implements PropagationSubject {
         replies.clear();
         ServerConfig config = new ServerConfig();
         config.enableDebugCommand = "yes";
+        // The reference redis-server runs without save points: no save at FLUSHALL, no BGSAVE from the cron.
+        config.save = new long[0];
         Engine engine = new Engine(config, Clock.SYSTEM, handlers);
         Stream stream = new Stream();
         engine.server().propagation().addSink(stream);

@@ -21,7 +21,13 @@ public final class ServerPair implements BeforeAllCallback, AfterAllCallback {
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         redis = ServerProcess.redis(args);
-        cinnabar = ServerProcess.cinnabar(args);
+        // Like the redis-server beside it, without save points (a test's own --save still wins):
+        // otherwise FLUSHALL would save and the cron start BGSAVEs only on one side.
+        String[] noSave = new String[args.length + 2];
+        noSave[0] = "--save";
+        noSave[1] = "";
+        System.arraycopy(args, 0, noSave, 2, args.length);
+        cinnabar = ServerProcess.cinnabar(noSave);
     }
 
     @Override

@@ -28,6 +28,9 @@ public final class RdbOutput {
     private long crc;
     /** LZF's output, kept between strings. */
     private byte[] lzf = new byte[0];
+    private byte[] pendingKey;
+    private int pendingOff;
+    private int pendingLen;
 
     /** An output that keeps everything in memory. */
     public RdbOutput(boolean compression) {
@@ -56,6 +59,30 @@ public final class RdbOutput {
     public void writeByte(int b) {
         ensure(1);
         buf[n++] = (byte) b;
+        if (pendingKey != null) {
+            writePendingKey();
+        }
+    }
+
+    /**
+     * An RDB file puts the key between a value's type byte and its payload, where
+     * {@link RdbValues#write} writes the two together: the key given here is written right after
+     * the next byte (the type). Used by {@link RdbFileWriter#keyValue}.
+     */
+    void keyAfterNextByte(byte[] key, int off, int len) {
+        pendingKey = key;
+        pendingOff = off;
+        pendingLen = len;
+    }
+
+    boolean keyPending() {
+        return pendingKey != null;
+    }
+
+    private void writePendingKey() {
+        byte[] k = pendingKey;
+        pendingKey = null;
+        writeString(k, pendingOff, pendingLen);
     }
 
     public void writeBytes(byte[] b, int off, int len) {

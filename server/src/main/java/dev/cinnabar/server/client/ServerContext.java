@@ -36,6 +36,10 @@ public final class ServerContext {
     private CommandCaller caller;
     /** The scripting engine (package {@code scripting}, a layer above), made on first use. */
     public Object scripting;
+    /** RDB persistence (package {@code persistence}, a layer above), made on first use. */
+    public Object persistence;
+    /** True while writes are refused because the last BGSAVE failed (stop-writes-on-bgsave-error). */
+    public java.util.function.BooleanSupplier diskError = () -> false;
 
     public ServerContext(ServerConfig config, Clock clock, CommandTable commands) {
         this.config = config;

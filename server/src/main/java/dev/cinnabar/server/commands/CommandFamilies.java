@@ -41,7 +41,8 @@ public final class CommandFamilies {
             new LatencyCommands(),
             new MemoryCommands(),
             new DebugCommands(),
-            new ShutdownCommand());
+            new ShutdownCommand(),
+            new PersistenceCommands());
 
     private CommandFamilies() {
     }

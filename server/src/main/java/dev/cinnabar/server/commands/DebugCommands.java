@@ -20,7 +20,7 @@ import java.util.concurrent.locks.LockSupport;
  * DIGEST, DIGEST-VALUE, PROTOCOL, ERROR, STRINGMATCH-TEST, CONFIG-REWRITE-FORCE-ALL and
  * REPLYBUFFER each in a class of its own ({@code Debug*}). DEBUG is a plain command that reads
  * its subcommand itself, as in Redis, where a subcommand with the wrong number of arguments gets
- * the same error as an unknown one. Redis's other subcommands (RELOAD, ASSERT, ...) do not exist
+ * the same error as an unknown one. RELOAD is {@code DebugReload}'s. Redis's other subcommands (ASSERT, ...) do not exist
  * here: they get that error too and DEBUG HELP does not list them. Who may run DEBUG at all is the dispatcher's
  * business ({@code enable-debug-command}).
  */
@@ -55,6 +55,19 @@ public final class DebugCommands implements CommandFamily {
         "    Reply with a test value of the specified type. <type> can be: string,",
         "    integer, double, bignum, null, array, set, map, attrib, push, verbatim,",
         "    true, false.",
+        "RELOAD [option ...]",
+        "    Save the RDB on disk and reload it back to memory. Valid <option> values:",
+        "    * MERGE: conflicting keys will be loaded from RDB.",
+        "    * NOFLUSH: the existing database will not be removed before load, but",
+        "      conflicting keys will generate an exception and kill the server.",
+        "    * NOSAVE: the database will be loaded from an existing RDB file.",
+        "    Examples:",
+        "    * DEBUG RELOAD: verify that the server is able to persist, flush and reload",
+        "      the database.",
+        "    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an",
+        "      existing RDB file.",
+        "    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB",
+        "      file to the database.",
         "SET-ACTIVE-EXPIRE <0|1>",
         "    Setting it to 0 disables expiring keys in background when they are not",
         "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
@@ -106,6 +119,8 @@ public final class DebugCommands implements CommandFamily {
             c.reply.ok();
         } else if (n >= 3 && n <= 5 && a.is(1, "populate")) {
             DebugPopulate.populate(c);
+        } else if (a.is(1, "reload")) {
+            DebugReload.run(c);
         } else if (n == 2 && a.is(1, "digest")) {
             DebugDigest.digest(c);
         } else if (a.is(1, "digest-value")) {

@@ -5,6 +5,7 @@ import dev.cinnabar.server.command.CommandError;
 import dev.cinnabar.server.db.Keyspace;
 import dev.cinnabar.server.exec.CommandHandlers;
 import dev.cinnabar.server.info.InfoSections;
+import dev.cinnabar.server.persistence.Persistence;
 
 /** Server commands: DBSIZE, FLUSHDB, FLUSHALL, SWAPDB, TIME, INFO. */
 public final class ServerCommands implements CommandFamily {
@@ -45,6 +46,14 @@ public final class ServerCommands implements CommandFamily {
         }
         c.server.clients().tracking().invalidateAll();
         c.changes(keys);
+        // Redis's flushAllDataAndResetRDB: a BGSAVE in progress is stopped, and with save points
+        // the empty dataset is saved at once (which leaves no change to count).
+        Persistence p = Persistence.of(c.server);
+        p.cancelBackground();
+        if (c.server.config().save.length > 0) {
+            p.save();
+            c.changes(0);
+        }
         c.forcePropagation();
         c.reply.ok();
     }

@@ -49,6 +49,11 @@ public final class ShutdownCommand implements CommandFamily {
             return;
         }
         BusyState busy = c.server.busy();
+        if (busy.loading()) {
+            // While a dump loads Redis shuts down without saving whatever the options say.
+            busy.requestStop((flags & ~ShutdownFlags.SAVE) | ShutdownFlags.NOSAVE);
+            return;
+        }
         if (busy.active()) {
             // While a script holds the server only NOSAVE may stop it: the task ends, then the
             // shutdown runs, and the connection closes without a reply.

@@ -49,15 +49,15 @@ public final class Directives {
 
     static {
         // ---- booleans
-        bool("rdbchecksum", null, IMMUTABLE, "rdbChecksum", true);
+        bool("rdbchecksum", null, IMMUTABLE, "rdbChecksum", true).effect(ACTIVE);
         bool("daemonize", null, IMMUTABLE, "daemonize", false).effect(IGNORED);
         bool("io-threads-do-reads", null, IMMUTABLE, "ioThreadsDoReads", false).effect(IGNORED);
         bool("always-show-logo", null, IMMUTABLE, "alwaysShowLogo", false).effect(IGNORED);
         bool("protected-mode", null, MOD, "protectedMode", true).effect(ACTIVE);
-        bool("rdbcompression", null, MOD, "rdbCompression", true);
+        bool("rdbcompression", null, MOD, "rdbCompression", true).effect(ACTIVE);
         bool("rdb-del-sync-files", null, MOD, "rdbDelSyncFiles", false);
         bool("activerehashing", null, MOD, "activeRehashing", true).effect(ACTIVE);
-        bool("stop-writes-on-bgsave-error", null, MOD, "stopWritesOnBgsaveError", true);
+        bool("stop-writes-on-bgsave-error", null, MOD, "stopWritesOnBgsaveError", true).effect(ACTIVE);
         bool("set-proc-title", null, IMMUTABLE, "setProcTitle", true).effect(IGNORED);
         bool("dynamic-hz", null, MOD, "dynamicHz", true);
         bool("lazyfree-lazy-eviction", null, MOD, "lazyfreeLazyEviction", false).effect(ACTIVE);
@@ -70,7 +70,7 @@ public final class Directives {
         bool("aof-rewrite-incremental-fsync", null, MOD, "aofRewriteIncrementalFsync", true);
         bool("no-appendfsync-on-rewrite", null, MOD, "noAppendfsyncOnRewrite", false);
         bool("cluster-require-full-coverage", null, MOD, "clusterRequireFullCoverage", true);
-        bool("rdb-save-incremental-fsync", null, MOD, "rdbSaveIncrementalFsync", true);
+        bool("rdb-save-incremental-fsync", null, MOD, "rdbSaveIncrementalFsync", true).effect(ACTIVE);
         bool("aof-load-truncated", null, MOD, "aofLoadTruncated", true);
         bool("aof-use-rdb-preamble", null, MOD, "aofUseRdbPreamble", true);
         bool("aof-timestamp-enabled", null, MOD, "aofTimestampEnabled", false);
@@ -110,7 +110,7 @@ public final class Directives {
         str("cluster-announce-hostname", null, MOD, "clusterAnnounceHostname", true, null, Directives::hostnameError);
         str("syslog-ident", null, IMMUTABLE, "syslogIdent", false, "redis", null);
         str("dbfilename", null, MOD | PROTECTED, "dbFilename", false, "dump.rdb",
-                v -> isBaseName(v) ? null : "dbfilename can't be a path, just a filename");
+                v -> isBaseName(v) ? null : "dbfilename can't be a path, just a filename").effect(ACTIVE);
         str("appendfilename", null, IMMUTABLE, "appendFilename", false, "appendonly.aof",
                 v -> v.isEmpty() ? "appendfilename can't be empty"
                         : isBaseName(v) ? null : "appendfilename can't be a path, just a filename");
@@ -144,7 +144,7 @@ public final class Directives {
         add(new EnumDirective("oom-score-adj", null, MOD, "oomScoreAdj", new String[] {"no", "yes", "relative", "absolute"},
                 new int[] {0, 1, 1, 2}, 0, false, null)).effect(IGNORED);
         words("acl-pubsub-default", MOD, "aclPubsubDefault", "resetchannels", "allchannels", "resetchannels");
-        words("sanitize-dump-payload", MOD, "sanitizeDumpPayload", "no", "no", "yes", "clients");
+        words("sanitize-dump-payload", MOD, "sanitizeDumpPayload", "no", "no", "yes", "clients").effect(ACTIVE);
         words("enable-protected-configs", IMMUTABLE, "enableProtectedConfigs", "no", "no", "yes", "local").effect(ACTIVE);
         words("enable-debug-command", IMMUTABLE, "enableDebugCommand", "no", "no", "yes", "local").effect(ACTIVE);
         words("enable-module-command", IMMUTABLE, "enableModuleCommand", "no", "no", "yes", "local");
@@ -194,8 +194,8 @@ public final class Directives {
         num("repl-ping-replica-period", "repl-ping-slave-period", MOD, "replPingReplicaPeriod", SIGNED, INTEGER,
                 1, INT_MAX, 10);
         num("list-compress-depth", null, MOD, "listCompressDepth", SIGNED, INTEGER, 0, INT_MAX, 0).effect(ACTIVE);
-        num("rdb-key-save-delay", null, MOD | HIDDEN, "rdbKeySaveDelay", SIGNED, INTEGER, INT_MIN, INT_MAX, 0);
-        num("key-load-delay", null, MOD | HIDDEN, "keyLoadDelay", SIGNED, INTEGER, INT_MIN, INT_MAX, 0);
+        num("rdb-key-save-delay", null, MOD | HIDDEN, "rdbKeySaveDelay", SIGNED, INTEGER, INT_MIN, INT_MAX, 0).effect(ACTIVE);
+        num("key-load-delay", null, MOD | HIDDEN, "keyLoadDelay", SIGNED, INTEGER, INT_MIN, INT_MAX, 0).effect(ACTIVE);
         num("active-expire-effort", null, MOD, "activeExpireEffort", SIGNED, INTEGER, 1, 10, 1).effect(ACTIVE);
         num("hz", null, MOD, "hz", SIGNED, INTEGER, 0, INT_MAX, 10)
                 // Redis takes any hz but runs (and reports) it within 1..500.
@@ -258,7 +258,7 @@ public final class Directives {
         num("auto-aof-rewrite-min-size", null, MOD, "autoAofRewriteMinSize", SIGNED, MEMORY, 0, LONG_MAX,
                 64L * 1024 * 1024);
         num("loading-process-events-interval-bytes", null, MOD | HIDDEN, "loadingProcessEventsIntervalBytes",
-                SIGNED, INTEGER, 1024, INT_MAX, 2L * 1024 * 1024);
+                SIGNED, INTEGER, 1024, INT_MAX, 2L * 1024 * 1024).effect(ACTIVE);
 
         // ---- TLS (Debian builds Redis with TLS, so these exist; Cinnabar does not speak TLS yet)
         num("tls-port", null, MOD, "tlsPort", SIGNED, INTEGER, 0, 65535, 0).apply(c -> {
@@ -286,8 +286,7 @@ public final class Directives {
 
         // ---- special
         add(new SpecialDirectives.Dir()).effect(ACTIVE);
-        // No save points is exactly what a server without persistence does: nothing to warn about.
-        add(new SpecialDirectives.Save()).offValue("");
+        add(new SpecialDirectives.Save()).effect(ACTIVE);
         add(new SpecialDirectives.ClientOutputBufferLimit()).effect(ACTIVE);
         add(new SpecialDirectives.OomScoreAdjValues()).effect(IGNORED);
         add(new SpecialDirectives.NotifyKeyspaceEvents()).effect(ACTIVE);

@@ -12,6 +12,7 @@ import dev.cinnabar.server.exec.BlockedKeysStep;
 import dev.cinnabar.server.exec.CommandHandlers;
 import dev.cinnabar.server.exec.Dispatcher;
 import dev.cinnabar.server.log.ServerLog;
+import dev.cinnabar.server.persistence.Persistence;
 import dev.cinnabar.server.scripting.ScriptCommandFlags;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
@@ -57,6 +58,13 @@ public final class Engine implements ServerControl {
         this.loop = new EngineLoop(this, clock, cron, new LoopWork());
         this.shutdown = new Shutdown(config, () -> stop(0));
         server.control(this);
+        Persistence persistence = Persistence.of(server);
+        persistence.engineExecutor(r -> submit(e -> r.run()));
+        shutdown.persistence(() -> {
+            boolean was = persistence.bgsaveInProgress();
+            persistence.cancelBackground();
+            return was;
+        }, persistence::save, () -> persistence.loading);
     }
 
     /** What the loop does besides running tasks. */

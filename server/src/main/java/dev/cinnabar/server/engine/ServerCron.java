@@ -3,6 +3,7 @@ package dev.cinnabar.server.engine;
 import dev.cinnabar.server.client.ServerContext;
 import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.db.Keyspace;
+import dev.cinnabar.server.persistence.Persistence;
 import dev.cinnabar.server.stats.InstantaneousMetrics;
 import dev.cinnabar.server.stats.ServerStats;
 
@@ -63,6 +64,7 @@ final class ServerCron {
         if (everySecond()) {
             server.migrateSockets().closeIdle(server.clock().millis() / 1000);
         }
+        Persistence.of(server).cron();
         input.runReleasedClients();
         BlockedTimeouts.run(server, outputs);
         input.runUnblockedClients();

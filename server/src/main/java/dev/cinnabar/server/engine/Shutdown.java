@@ -9,11 +9,10 @@ import dev.cinnabar.server.log.ServerLog;
  * the engine thread: log the request, save a final snapshot when asked to or when save points
  * are configured, then let the server remove its pid file and sockets and exit with status 0.
  *
- * <p>Snapshots cannot be written yet, so a shutdown that must save fails the way Redis's does
- * when its save fails: logged, the server keeps running, and SHUTDOWN answers an error, unless
- * FORCE says to exit anyway. NOSAVE, or {@code save ""}, skips the save. A signal is handled as
- * with FORCE: Redis keeps running after a failed save on SIGTERM so that an operator can fix the
- * disk, but here no fix exists and every service manager would end up killing the process.
+ * <p>A BGSAVE in progress is stopped first. A shutdown whose save fails fails the way Redis's
+ * does: logged, the server keeps running, and SHUTDOWN answers an error, unless FORCE says to
+ * exit anyway (signals included: the operator can fix the disk and signal again). NOSAVE, or
+ * {@code save ""}, skips the save.
  *
  * <p>There are no replicas to wait for, so the shutdown never stays pending: {@code
  * shutdown-timeout} has nothing to wait on and SHUTDOWN ABORT never finds one to cancel.
@@ -33,6 +32,12 @@ public final class Shutdown {
 
     private final ServerConfig config;
     private Hooks hooks;
+    /** Stops a BGSAVE in progress; true when there was one. */
+    private java.util.function.BooleanSupplier stopBackgroundSave = () -> false;
+    /** True while a dump loads: a shutdown then never saves (the dataset is partial). */
+    private java.util.function.BooleanSupplier loading = () -> false;
+    /** Writes the final snapshot; returns why it failed (already logged), or null. */
+    private java.util.function.Supplier<String> save = () -> "no snapshot writer";
 
     Shutdown(ServerConfig config, Runnable stopEngine) {
         this.config = config;
@@ -57,6 +62,14 @@ public final class Shutdown {
         this.hooks = h;
     }
 
+    /** The persistence side: how to stop a BGSAVE and how to save (the engine wires them). */
+    void persistence(java.util.function.BooleanSupplier stopBackgroundSave, java.util.function.Supplier<String> save,
+            java.util.function.BooleanSupplier loading) {
+        this.stopBackgroundSave = stopBackgroundSave;
+        this.save = save;
+        this.loading = loading;
+    }
+
     /** True while a shutdown waits for replicas; there are none, so never. */
     public boolean inProgress() {
         return false;
@@ -69,14 +82,19 @@ public final class Shutdown {
      */
     public boolean run(int flags) {
         ServerLog.warning("User requested shutdown...");
+        if (loading.getAsBoolean()) {
+            flags = (flags & ~ShutdownFlags.SAVE) | ShutdownFlags.NOSAVE;
+        }
         hooks.stopping();
+        if (stopBackgroundSave.getAsBoolean()) {
+            ServerLog.warning("There is a child saving an .rdb. Killing it!");
+        }
         boolean savePoints = config.save.length > 0;
         if ((savePoints && (flags & ShutdownFlags.NOSAVE) == 0) || (flags & ShutdownFlags.SAVE) != 0) {
             ServerLog.notice("Saving the final RDB snapshot before exiting.");
             hooks.status("Saving the final RDB snapshot");
-            String failure = saveSnapshot();
+            String failure = save.get();
             if (failure != null) {
-                ServerLog.warning(failure);
                 if ((flags & ShutdownFlags.FORCE) != 0) {
                     ServerLog.warning("Error trying to save the DB. Exit anyway.");
                 } else {
@@ -93,12 +111,6 @@ public final class Shutdown {
 
     /** SIGTERM or SIGINT, with the flags {@code shutdown-on-sigterm} or {@code -sigint} set. */
     public void runForSignal(int configuredFlags) {
-        // FORCE: see the class comment. Drop it once snapshots can be saved.
-        run(configuredFlags | ShutdownFlags.FORCE);
-    }
-
-    /** Writes the final snapshot; returns why it failed, or null. No snapshot can be written yet. */
-    private String saveSnapshot() {
-        return "Failed saving the final RDB snapshot: Cinnabar cannot write RDB files yet.";
+        run(configuredFlags);
     }
 }

@@ -40,6 +40,10 @@ public final class Dispatcher {
     private final CommandHandlers handlers;
     private static final byte[] QUEUED = {'Q', 'U', 'E', 'U', 'E', 'D'};
     static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
+    static final String MISCONF = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to "
+            + "persist to disk. Commands that may modify the data set are disabled, because this instance is "
+            + "configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error "
+            + "option). Please check the Redis logs for details about the RDB error.";
     /**
      * Read-only, but what a tracking client reads through them is remembered by the commands
      * the script runs (as the script's declared keys), not by the script command itself.
@@ -115,6 +119,10 @@ public final class Dispatcher {
             }
             server.eviction().outOfMemoryAtCommandStart(oom);
         }
+        if (server.diskError.getAsBoolean() && deniedOnDiskError(c, cmd, flags)) {
+            reject(c, cmd, MISCONF);
+            return;
+        }
         if (c.pubsub && c.protocol() == 2 && !SubscribedContext.allows(cmd)) {
             reject(c, cmd, "ERR Can't execute '" + cmd.fullName + "': only (P|S)SUBSCRIBE / "
                     + "(P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
@@ -161,6 +169,14 @@ public final class Dispatcher {
         }
         String n = cmd.fullName;
         return c.has(Client.MULTI) && !(exec || n.equals("discard") || n.equals("quit") || n.equals("reset"));
+    }
+
+    /** After a failed BGSAVE Redis refuses writes (an EXEC with one queued too), and PING. */
+    private static boolean deniedOnDiskError(Client c, CommandSpec cmd, long flags) {
+        Transaction t = c.transaction();
+        boolean exec = cmd.fullName.equals("exec");
+        return (flags & CommandFlags.WRITE) != 0 || (exec && t != null && (t.flags() & CommandFlags.WRITE) != 0)
+                || cmd.fullName.equals("ping");
     }
 
     /** Inside MULTI every command is queued but those that end or shape the transaction. */

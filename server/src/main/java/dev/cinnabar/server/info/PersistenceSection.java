@@ -1,10 +1,13 @@
 package dev.cinnabar.server.info;
 
 import dev.cinnabar.server.client.ServerContext;
+import dev.cinnabar.server.persistence.Persistence;
+import java.util.Locale;
 
 /**
- * {@code # Persistence}: what Redis 7.0 reports when it has loaded nothing, saved nothing and has
- * no AOF, which is this server's state until persistence exists. The last save time is the start.
+ * {@code # Persistence}: the RDB figures of {@link Persistence} (a BGSAVE's extra copies stand
+ * for Redis's copy-on-write bytes), the loading progress while a dump loads, and the AOF's
+ * fields as Redis shows them with the AOF off.
  */
 final class PersistenceSection implements InfoSection {
     @Override
@@ -19,25 +22,31 @@ final class PersistenceSection implements InfoSection {
 
     @Override
     public void write(ServerContext server, InfoWriter out) {
+        Persistence p = Persistence.of(server);
+        long now = server.clock().millis() / 1000;
+        boolean bg = p.bgsaveInProgress();
+        long keysTotal = p.currentKeysTotal();
+        long keysDone = p.currentKeysProcessed();
+        String perc = keysTotal > 0 ? String.format(Locale.ROOT, "%.2f", keysDone * 100.0 / keysTotal) : "0.00";
         out.header("Persistence")
-                .field("loading", 0)
+                .field("loading", p.loading ? 1 : 0)
                 .field("async_loading", 0)
-                .field("current_cow_peak", 0)
-                .field("current_cow_size", 0)
+                .field("current_cow_peak", p.currentExtraBytes())
+                .field("current_cow_size", p.currentExtraBytes())
                 .field("current_cow_size_age", 0)
-                .field("current_fork_perc", "0.00")
-                .field("current_save_keys_processed", 0)
-                .field("current_save_keys_total", 0)
+                .field("current_fork_perc", bg ? perc : "0.00")
+                .field("current_save_keys_processed", keysDone)
+                .field("current_save_keys_total", keysTotal)
                 .field("rdb_changes_since_last_save", server.keyspace().dirty)
-                .field("rdb_bgsave_in_progress", 0)
-                .field("rdb_last_save_time", server.stats().startMillis / 1000)
-                .field("rdb_last_bgsave_status", "ok")
-                .field("rdb_last_bgsave_time_sec", -1)
-                .field("rdb_current_bgsave_time_sec", -1)
-                .field("rdb_saves", 0)
-                .field("rdb_last_cow_size", 0)
-                .field("rdb_last_load_keys_expired", 0)
-                .field("rdb_last_load_keys_loaded", 0)
+                .field("rdb_bgsave_in_progress", bg ? 1 : 0)
+                .field("rdb_last_save_time", p.lastSaveSeconds)
+                .field("rdb_last_bgsave_status", p.lastBgsaveOk ? "ok" : "err")
+                .field("rdb_last_bgsave_time_sec", p.saveTimeLastSeconds)
+                .field("rdb_current_bgsave_time_sec", bg ? now - p.saveTimeStartSeconds : -1)
+                .field("rdb_saves", p.saves)
+                .field("rdb_last_cow_size", p.lastExtraBytes)
+                .field("rdb_last_load_keys_expired", p.lastLoadKeysExpired)
+                .field("rdb_last_load_keys_loaded", p.lastLoadKeysLoaded)
                 .field("aof_enabled", 0)
                 .field("aof_rewrite_in_progress", 0)
                 .field("aof_rewrite_scheduled", 0)
@@ -50,5 +59,24 @@ final class PersistenceSection implements InfoSection {
                 .field("aof_last_cow_size", 0)
                 .field("module_fork_in_progress", 0)
                 .field("module_fork_last_cow_size", 0);
+        if (p.loading) {
+            double loadedPerc = 0;
+            long remaining = 1;
+            if (p.loadingTotalBytes > 0) {
+                loadedPerc = (double) p.loadingLoadedBytes / p.loadingTotalBytes * 100;
+                remaining = p.loadingTotalBytes - p.loadingLoadedBytes;
+            } else if (p.loadingRdbUsedMem > 0) {
+                loadedPerc = Math.min(99.99, (double) p.loadingLoadedBytes / p.loadingRdbUsedMem * 100);
+                remaining = Math.max(1, p.loadingRdbUsedMem - p.loadingLoadedBytes);
+            }
+            long elapsed = now - p.loadingStartSeconds;
+            long eta = elapsed == 0 ? 1 : elapsed * remaining / (p.loadingLoadedBytes + 1);
+            out.field("loading_start_time", p.loadingStartSeconds)
+                    .field("loading_total_bytes", p.loadingTotalBytes)
+                    .field("loading_rdb_used_mem", p.loadingRdbUsedMem)
+                    .field("loading_loaded_bytes", p.loadingLoadedBytes)
+                    .field("loading_loaded_perc", String.format(Locale.ROOT, "%.2f", loadedPerc))
+                    .field("loading_eta_seconds", eta);
+        }
     }
 }

@@ -68,6 +68,7 @@ class ServerCommandsTest {
 
     @Test
     void flushallEmptiesEveryDatabaseAndCountsTheKeysItRemoved() {
+        h.call("CONFIG", "SET", "save", "");
         h.call("SET", "a", "1");
         h.call("SELECT", "7");
         h.call("SET", "b", "1");
@@ -79,6 +80,15 @@ class ServerCommandsTest {
         assertEquals("+OK\r\n", h.call("FLUSHALL", "SYNC"));
         assertEquals(dirty + 2, h.server.keyspace().dirty);
         assertEquals("-ERR syntax error\r\n", h.call("FLUSHALL", "now"));
+    }
+
+    @Test
+    void flushallWithSavePointsSavesTheEmptyDatasetAsRedisDoes() {
+        h.call("CONFIG", "SET", "save", "3600 1");
+        h.call("SET", "a", "1");
+        assertEquals("+OK\r\n", h.call("FLUSHALL"));
+        assertEquals(0, h.server.keyspace().dirty, "the save leaves no change to count");
+        assertTrue(java.nio.file.Files.exists(java.nio.file.Path.of(h.config.dir, "dump.rdb")));
     }
 
     @Test

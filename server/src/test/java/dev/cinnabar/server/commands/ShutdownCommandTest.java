@@ -8,20 +8,26 @@ import dev.cinnabar.server.log.ServerLog;
 import dev.cinnabar.server.testing.EngineHarness;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** SHUTDOWN's options and errors, with the server's part (systemd, the exit) recorded instead of done. */
 class ShutdownCommandTest {
     private final EngineHarness h = new EngineHarness();
     private final List<String> server = new ArrayList<>();
     private final ByteArrayOutputStream log = new ByteArrayOutputStream();
+    @TempDir
+    Path dir;
 
     @BeforeEach
     void recordServer() {
+        h.config.dir = dir.toString();
         ServerLog.stream(log);
         h.engine.shutdown().hooks(new Shutdown.Hooks() {
             @Override
@@ -64,9 +70,25 @@ class ShutdownCommandTest {
         assertEquals(List.of(), server);
     }
 
+    /** A directory the save cannot write to. */
+    private void unwritableDir() {
+        h.config.dir = dir.resolve("missing").toString();
+    }
+
     @Test
-    void savePointsMakeAPlainShutdownFail() {
-        // The default configuration has save points, and snapshots cannot be written yet.
+    void savePointsMakeItSaveFirst() {
+        h.call("SET", "k", "v");
+        assertEquals("", h.call("SHUTDOWN"));
+        assertEquals(List.of("STOPPING", "STATUS=Saving the final RDB snapshot", "exit"), server);
+        String text = logText();
+        assertTrue(text.contains("* Saving the final RDB snapshot before exiting.\n"), text);
+        assertTrue(text.contains("* DB saved on disk\n"), text);
+        assertTrue(Files.exists(dir.resolve("dump.rdb")));
+    }
+
+    @Test
+    void aFailedSaveKeepsTheServerRunning() {
+        unwritableDir();
         assertEquals("-ERR Errors trying to SHUTDOWN. Check logs.\r\n", h.call("SHUTDOWN"));
         assertEquals("-ERR Errors trying to SHUTDOWN. Check logs.\r\n", h.call("SHUTDOWN", "NOW"));
         assertEquals(List.of("STOPPING", "STATUS=Saving the final RDB snapshot",
@@ -75,6 +97,7 @@ class ShutdownCommandTest {
         String text = logText();
         assertTrue(text.contains("# User requested shutdown...\n"), text);
         assertTrue(text.contains("* Saving the final RDB snapshot before exiting.\n"), text);
+        assertTrue(text.contains("# Failed opening the temp RDB file temp-"), text);
         assertTrue(text.contains("# Error trying to save the DB, can't exit.\n"), text);
         assertTrue(text.contains("# Errors trying to shut down the server. Check the logs for more information.\n"), text);
         assertEquals("+PONG\r\n", h.call("PING"), "still serving");
@@ -89,6 +112,7 @@ class ShutdownCommandTest {
 
     @Test
     void forceExitsDespiteTheFailedSave() {
+        unwritableDir();
         assertEquals("", h.call("SHUTDOWN", "FORCE"));
         assertEquals("exit", server.get(server.size() - 1));
         assertTrue(logText().contains("# Error trying to save the DB. Exit anyway.\n"), logText());
@@ -96,6 +120,7 @@ class ShutdownCommandTest {
 
     @Test
     void withoutSavePointsItJustExitsUnlessToldToSave() {
+        unwritableDir();
         h.call("CONFIG", "SET", "save", "");
         assertEquals("-ERR Errors trying to SHUTDOWN. Check logs.\r\n", h.call("SHUTDOWN", "SAVE"));
         assertEquals("", h.call("SHUTDOWN"));
@@ -103,10 +128,13 @@ class ShutdownCommandTest {
     }
 
     @Test
-    void signalsExitEvenWhenTheSaveFails() {
+    void aSignalWhoseSaveFailsLeavesTheServerRunningAsInRedis() {
+        unwritableDir();
         h.engine.shutdown().runForSignal(0);
+        assertEquals("STATUS=Error trying to save the DB, can't exit.", server.get(server.size() - 1));
+        assertTrue(logText().contains("# Error trying to save the DB, can't exit.\n"), logText());
+        h.engine.shutdown().runForSignal(dev.cinnabar.server.config.ShutdownFlags.FORCE);
         assertEquals("exit", server.get(server.size() - 1));
-        assertTrue(logText().contains("# Error trying to save the DB. Exit anyway.\n"), logText());
     }
 
     @Test

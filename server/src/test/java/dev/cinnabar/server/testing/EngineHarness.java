@@ -36,6 +36,8 @@ public final class EngineHarness {
     public EngineHarness(ServerConfig config, CommandHandlers commands) {
         this.clock = new ManualClock();
         this.config = config;
+        // Saves (SHUTDOWN, FLUSHALL with save points, SAVE) go to a scratch directory, never the module's.
+        config.dir = scratchDir();
         this.engine = new Engine(config, clock, commands);
         this.server = engine.server();
         // What the running server does on CONFIG SET beyond storing the value.
@@ -46,6 +48,21 @@ public final class EngineHarness {
             }
         };
         this.client = newClient();
+    }
+
+    private static String scratch;
+
+    private static synchronized String scratchDir() {
+        if (scratch == null) {
+            try {
+                java.nio.file.Path d = java.nio.file.Files.createTempDirectory("cinnabar-harness");
+                d.toFile().deleteOnExit();
+                scratch = d.toString();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return scratch;
     }
 
     /** A further connection-less client, registered like a connected one. */

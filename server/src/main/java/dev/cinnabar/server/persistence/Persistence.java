@@ -1,0 +1,732 @@
+package dev.cinnabar.server.persistence;
+
+import dev.cinnabar.datatypes.Dict;
+import dev.cinnabar.persistence.rdb.RdbFileException;
+import dev.cinnabar.persistence.rdb.RdbFileReader;
+import dev.cinnabar.persistence.rdb.RdbFileWriter;
+import dev.cinnabar.persistence.rdb.RdbInput;
+import dev.cinnabar.persistence.rdb.RdbLoadSettings;
+import dev.cinnabar.persistence.rdb.RdbOutput;
+import dev.cinnabar.server.Version;
+import dev.cinnabar.server.client.BusyState;
+import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.client.LongTask;
+import dev.cinnabar.server.client.ServerContext;
+import dev.cinnabar.server.config.ServerConfig;
+import dev.cinnabar.server.config.ShutdownFlags;
+import dev.cinnabar.server.db.Db;
+import dev.cinnabar.server.db.Keyspace;
+import dev.cinnabar.server.log.ServerLog;
+import dev.cinnabar.server.scripting.Functions;
+import dev.cinnabar.server.scripting.Scripting;
+import java.io.BufferedInputStream;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * RDB persistence for one server: SAVE, the forkless BGSAVE ({@link Snapshot} slices on the
+ * engine thread, a writer thread for the file), save points, loading a dump (at start, DEBUG
+ * RELOAD) and the figures of INFO persistence. Engine thread only, except the writer thread's
+ * own part.
+ */
+public final class Persistence {
+    /** Redis's CONFIG_BGSAVE_RETRY_DELAY: seconds between attempts after a failed BGSAVE. */
+    static final int BGSAVE_RETRY_DELAY = 5;
+    /** Keys per engine slice of a BGSAVE, and bytes. */
+    static final int SLICE_KEYS = 512;
+    static final long SLICE_BYTES = 256 * 1024;
+    /** Encoded bytes queued for the writer before the engine stops producing. */
+    static final long QUEUE_HIGH = 8L << 20;
+    static final long QUEUE_LOW = 2L << 20;
+
+    private final ServerContext server;
+    private final ServerConfig config;
+    private Consumer<Runnable> engineExecutor = Runnable::run;
+
+    // INFO persistence
+    public long lastSaveSeconds;
+    public boolean lastBgsaveOk = true;
+    public long lastBgsaveTrySeconds;
+    public long saves;
+    public long saveTimeLastSeconds = -1;
+    public long saveTimeStartSeconds = -1;
+    public long lastExtraBytes;
+    public long lastLoadKeysLoaded;
+    public long lastLoadKeysExpired;
+    public boolean bgsaveScheduled;
+    private long dirtyBeforeBgsave;
+    private Background background;
+    private Snapshot running;
+
+    // loading
+    public boolean loading;
+    public long loadingStartSeconds;
+    public long loadingTotalBytes;
+    public long loadingRdbUsedMem;
+    public long loadingLoadedBytes;
+
+    private Persistence(ServerContext server) {
+        this.server = server;
+        this.config = server.config();
+        this.lastSaveSeconds = server.clock().millis() / 1000;
+        this.lastBgsaveTrySeconds = lastSaveSeconds;
+        server.diskError = this::writesDenied;
+    }
+
+    public static Persistence of(ServerContext server) {
+        if (server.persistence == null) {
+            server.persistence = new Persistence(server);
+        }
+        return (Persistence) server.persistence;
+    }
+
+    /** How work reaches the engine thread from the writer thread (the engine sets it up). */
+    public void engineExecutor(Consumer<Runnable> executor) {
+        this.engineExecutor = executor;
+    }
+
+    private long nowSeconds() {
+        return server.clock().millis() / 1000;
+    }
+
+    public Path dumpPath() {
+        return Path.of(config.dir).resolve(config.dbFilename);
+    }
+
+    public boolean bgsaveInProgress() {
+        return background != null;
+    }
+
+    /** INFO's current_save_keys_processed and _total. */
+    public long currentKeysProcessed() {
+        return running == null ? 0 : running.keysWritten();
+    }
+
+    public long currentKeysTotal() {
+        return running == null ? 0 : running.totalKeys();
+    }
+
+    public long currentExtraBytes() {
+        return running == null ? 0 : running.extraBytes();
+    }
+
+    /** True when writes are refused for a failed BGSAVE (stop-writes-on-bgsave-error). */
+    public boolean writesDenied() {
+        return !lastBgsaveOk && config.stopWritesOnBgsaveError && config.save.length > 0 && config.masterHost.isEmpty();
+    }
+
+    private RdbFileWriter.Aux aux() {
+        RdbFileWriter.Aux aux = new RdbFileWriter.Aux();
+        aux.redisVersion = Version.REDIS;
+        aux.ctimeSeconds = server.clock().millis() / 1000;
+        aux.usedMemory = server.memory().used();
+        return aux;
+    }
+
+    private List<byte[]> libraries() {
+        List<byte[]> codes = new ArrayList<>();
+        Functions f = Scripting.functionsIfAny(server);
+        if (f != null) {
+            for (Functions.Library li : f.libraries()) {
+                codes.add(li.code);
+            }
+        }
+        return codes;
+    }
+
+    // ------------------------------------------------------------------ SAVE
+
+    /** SAVE, and the saves of SHUTDOWN, FLUSHALL and DEBUG RELOAD: null when done, else the reason logged. */
+    public String save() {
+        SnapshotFile f;
+        try {
+            f = SnapshotFile.open(Path.of(config.dir), false, config.rdbCompression, config.rdbSaveIncrementalFsync);
+        } catch (SnapshotFile.SaveError e) {
+            ServerLog.warning(e.getMessage());
+            return e.getMessage();
+        }
+        try {
+            RdbOutput out = f.out();
+            Snapshot s = new Snapshot(server.keyspace(), new Snapshot.Output() {
+                @Override
+                public RdbOutput out() {
+                    return out;
+                }
+
+                @Override
+                public void handOff(int keys) {
+                    keyDelay(keys);
+                }
+            }, config.rdbCompression, config.maxMemoryPolicy, aux(), libraries());
+            while (!s.slice(Integer.MAX_VALUE, Long.MAX_VALUE)) {
+                // one slice does it all
+            }
+            f.finish(config.rdbChecksum, dumpPath());
+        } catch (SnapshotFile.SaveError e) {
+            ServerLog.warning(e.getMessage());
+            return e.getMessage();
+        } catch (RuntimeException e) {
+            f.abandon();
+            String msg = "Write error saving DB on disk(rdbSaveRio): " + SnapshotFile.reason(e);
+            ServerLog.warning(msg);
+            return msg;
+        }
+        ServerLog.notice("DB saved on disk");
+        server.keyspace().dirty = 0;
+        lastSaveSeconds = nowSeconds();
+        lastBgsaveOk = true;
+        return null;
+    }
+
+    /** rdb-key-save-delay: microseconds per key (negative: nanoseconds), for tests. */
+    private void keyDelay(int keys) {
+        int d = config.rdbKeySaveDelay;
+        if (d == 0 || keys == 0) {
+            return;
+        }
+        long nanos = d > 0 ? (long) d * 1000 * keys : (long) -d * keys;
+        LockSupport.parkNanos(nanos);
+    }
+
+    /** SAVE: counts the save, refuses while a BGSAVE runs. Returns the error reply or null. */
+    public String saveCommand() {
+        if (background != null) {
+            return "ERR Background save already in progress";
+        }
+        saves++;
+        return save() == null ? null : "ERR";
+    }
+
+    // ------------------------------------------------------------------ BGSAVE
+
+    /** BGSAVE [SCHEDULE]: the status reply, or an error reply starting with "ERR". */
+    public String bgsaveCommand(boolean schedule, boolean inTransaction) {
+        if (background != null) {
+            return "ERR Background save already in progress";
+        }
+        if (inTransaction) {
+            bgsaveScheduled = true;
+            return "Background saving scheduled";
+        }
+        return startBackground() ? "Background saving started" : "ERR";
+    }
+
+    /** Redis's rdbSaveBackground: starts the snapshot and its writer; false when it could not. */
+    public boolean startBackground() {
+        if (background != null) {
+            return false;
+        }
+        saves++;
+        dirtyBeforeBgsave = server.keyspace().dirty;
+        lastBgsaveTrySeconds = nowSeconds();
+        SnapshotFile f;
+        try {
+            f = SnapshotFile.open(Path.of(config.dir), true, false, config.rdbSaveIncrementalFsync);
+        } catch (SnapshotFile.SaveError e) {
+            // Redis's child fails here after the fork succeeded: BGSAVE has started, then failed.
+            ServerLog.notice("Background saving started by pid " + ServerLog.pid());
+            ServerLog.warning(e.getMessage());
+            ServerLog.warning("Background saving error");
+            lastBgsaveOk = false;
+            saveTimeLastSeconds = 0;
+            return true;
+        }
+        Background bg = new Background(f, dumpPath(), config.rdbChecksum, config.rdbKeySaveDelay);
+        background = bg;
+        running = new Snapshot(server.keyspace(), bg, config.rdbCompression, config.maxMemoryPolicy, aux(), libraries());
+        server.keyspace().addObserver(running);
+        ServerLog.notice("Background saving started by pid " + ServerLog.pid());
+        saveTimeStartSeconds = nowSeconds();
+        bg.thread.start();
+        produce(bg);
+        return true;
+    }
+
+    /** One engine slice of the snapshot; schedules the next while the writer keeps up. */
+    private void produce(Background bg) {
+        if (background != bg || bg.cancelled.get()) {
+            return;
+        }
+        Snapshot s = running;
+        boolean done = false;
+        RuntimeException failed;
+        try {
+            done = s.failure() == null && s.slice(SLICE_KEYS, SLICE_BYTES);
+            failed = s.failure();
+        } catch (RuntimeException e) {
+            failed = e;
+        }
+        if (failed != null) {
+            abortBackground(bg, failed);
+            return;
+        }
+        if (done) {
+            server.keyspace().removeObserver(s);
+            bg.finishProducing();
+            return;
+        }
+        if (bg.queued.get() > QUEUE_HIGH) {
+            bg.waiting.set(true);
+            // The writer may have drained in between: it resumes us if it saw the flag.
+            if (bg.queued.get() > QUEUE_LOW || !bg.waiting.compareAndSet(true, false)) {
+                return;
+            }
+        }
+        engineExecutor.accept(() -> produce(bg));
+    }
+
+    /** The writer thread is done: Redis's backgroundSaveDoneHandlerDisk. */
+    private void backgroundDone(Background bg, String error) {
+        if (background != bg) {
+            return;
+        }
+        if (running != null) {
+            server.keyspace().removeObserver(running);
+            lastExtraBytes = running.extraBytes();
+        }
+        background = null;
+        running = null;
+        if (bg.cancelled.get()) {
+            // Killed on purpose (shutdown, FLUSHALL): Redis's SIGUSR1 case, no error recorded.
+        } else if (error == null) {
+            ServerLog.notice("DB saved on disk");
+            ServerLog.notice("Background saving terminated with success");
+            server.keyspace().dirty -= dirtyBeforeBgsave;
+            lastSaveSeconds = nowSeconds();
+            lastBgsaveOk = true;
+        } else {
+            ServerLog.warning(error);
+            ServerLog.warning("Background saving error");
+            lastBgsaveOk = false;
+        }
+        saveTimeLastSeconds = nowSeconds() - saveTimeStartSeconds;
+        saveTimeStartSeconds = -1;
+    }
+
+    /** The snapshot could not encode something: the BGSAVE fails as a child's would. */
+    private void abortBackground(Background bg, RuntimeException why) {
+        cancelBackground();
+        ServerLog.warning("Write error saving DB on disk(rdbSaveRio): " + why);
+        ServerLog.warning("Background saving error");
+        lastBgsaveOk = false;
+    }
+
+    /** Stops a BGSAVE in progress and deletes its temporary file (Redis's killRDBChild). */
+    public void cancelBackground() {
+        Background bg = background;
+        if (bg == null) {
+            return;
+        }
+        bg.cancel();
+        try {
+            bg.thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (running != null) {
+            server.keyspace().removeObserver(running);
+            lastExtraBytes = running.extraBytes();
+        }
+        background = null;
+        running = null;
+        saveTimeLastSeconds = nowSeconds() - saveTimeStartSeconds;
+        saveTimeStartSeconds = -1;
+    }
+
+    /** The writer thread of a BGSAVE and its queue of encoded slices. */
+    private final class Background implements Snapshot.Output {
+        private static final byte[] END = new byte[0];
+        final LinkedBlockingQueue<Object[]> queue = new LinkedBlockingQueue<>();
+        final AtomicLong queued = new AtomicLong();
+        final AtomicBoolean waiting = new AtomicBoolean();
+        final AtomicBoolean cancelled = new AtomicBoolean();
+        final Thread thread;
+        private final SnapshotFile file;
+        private final Path target;
+        private final boolean checksum;
+        private final int keyDelay;
+        private RdbOutput chunk;
+
+        Background(SnapshotFile file, Path target, boolean checksum, int keyDelay) {
+            this.file = file;
+            this.target = target;
+            this.checksum = checksum;
+            this.keyDelay = keyDelay;
+            this.chunk = new RdbOutput(config.rdbCompression);
+            this.thread = new Thread(this::write, "cinnabar-bgsave");
+            thread.setDaemon(true);
+        }
+
+        @Override
+        public RdbOutput out() {
+            return chunk;
+        }
+
+        @Override
+        public void handOff(int keys) {
+            if (chunk.size() == 0 && keys == 0) {
+                return;
+            }
+            byte[] b = chunk.toByteArray();
+            chunk = new RdbOutput(config.rdbCompression);
+            queued.addAndGet(b.length);
+            queue.add(new Object[] {b, keys});
+        }
+
+        void finishProducing() {
+            handOff(0);
+            queue.add(new Object[] {END, 0});
+        }
+
+        void cancel() {
+            cancelled.set(true);
+            queue.add(new Object[] {END, 0});
+        }
+
+        private void write() {
+            String error = null;
+            try {
+                RdbOutput out = file.out();
+                while (true) {
+                    Object[] item = queue.poll(1, TimeUnit.SECONDS);
+                    if (cancelled.get()) {
+                        file.abandon();
+                        return;
+                    }
+                    if (item == null) {
+                        continue;
+                    }
+                    byte[] b = (byte[]) item[0];
+                    if (b == END) {
+                        file.finish(checksum, target);
+                        break;
+                    }
+                    out.writeBytes(b);
+                    long left = queued.addAndGet(-b.length);
+                    int keys = (Integer) item[1];
+                    if (keyDelay != 0 && keys > 0) {
+                        long nanos = keyDelay > 0 ? (long) keyDelay * 1000 * keys : (long) -keyDelay * keys;
+                        LockSupport.parkNanos(nanos);
+                    }
+                    if (left < QUEUE_LOW && waiting.compareAndSet(true, false)) {
+                        engineExecutor.accept(() -> produce(this));
+                    }
+                }
+            } catch (SnapshotFile.SaveError e) {
+                error = e.getMessage();
+            } catch (RuntimeException e) {
+                file.abandon();
+                error = "Write error saving DB on disk(rdbSaveRio): " + SnapshotFile.reason(e);
+            } catch (InterruptedException e) {
+                file.abandon();
+                return;
+            }
+            String err = error;
+            engineExecutor.accept(() -> backgroundDone(this, err));
+        }
+    }
+
+    // ------------------------------------------------------------------ cron
+
+    /** serverCron's share: save points, a scheduled BGSAVE. */
+    public void cron() {
+        if (background != null || loading) {
+            return;
+        }
+        long now = nowSeconds();
+        long dirty = server.keyspace().dirty;
+        boolean retryOk = now - lastBgsaveTrySeconds > BGSAVE_RETRY_DELAY || lastBgsaveOk;
+        long[] sp = config.save;
+        for (int i = 0; i + 1 < sp.length; i += 2) {
+            if (dirty >= sp[i + 1] && now - lastSaveSeconds > sp[i] && retryOk) {
+                ServerLog.notice(sp[i + 1] + " changes in " + sp[i] + " seconds. Saving...");
+                startBackground();
+                return;
+            }
+        }
+        if (bgsaveScheduled && retryOk && startBackground()) {
+            bgsaveScheduled = false;
+        }
+    }
+
+    // ------------------------------------------------------------------ loading
+
+    /** Why a load did not happen: no file (not an error at start), or Redis's exit. */
+    public enum LoadOutcome { LOADED, NO_FILE, FAILED }
+
+    /**
+     * Loads the dump at start, as Redis's loadDataFromDisk: absent is fine, anything wrong ends
+     * the process with Redis's log lines. Clients get -LOADING meanwhile.
+     */
+    public void loadAtStart() {
+        long start = System.nanoTime();
+        LoadOutcome o = load(null, false);
+        if (o == LoadOutcome.LOADED) {
+            ServerLog.notice(String.format(Locale.ROOT, "DB loaded from disk: %.3f seconds",
+                    (System.nanoTime() - start) / 1e9));
+        }
+    }
+
+    /**
+     * Loads the dump into the keyspace ({@code allowDup}: a key already there is replaced, as
+     * DEBUG RELOAD MERGE). A format error ends the process as in Redis; a missing file is
+     * {@link LoadOutcome#NO_FILE}.
+     */
+    public LoadOutcome load(Client owner, boolean allowDup) {
+        Path path = dumpPath();
+        InputStream in;
+        long size;
+        try {
+            size = Files.size(path);
+            in = new BufferedInputStream(new FileInputStream(path.toFile()), 1 << 16);
+        } catch (NoSuchFileException e) {
+            return LoadOutcome.NO_FILE;
+        } catch (IOException e) {
+            if (e.getMessage() != null && e.getMessage().contains("No such file")) {
+                return LoadOutcome.NO_FILE;
+            }
+            ServerLog.warning("Fatal error loading the DB: " + SnapshotFile.reason(e) + ". Exiting.");
+            fatal();
+            return LoadOutcome.FAILED;
+        }
+        boolean stopped = false;
+        loading = true;
+        loadingStartSeconds = nowSeconds();
+        loadingTotalBytes = size;
+        loadingLoadedBytes = 0;
+        loadingRdbUsedMem = 0;
+        lastLoadKeysLoaded = 0;
+        lastLoadKeysExpired = 0;
+        try (in; LongTask task = server.control() == null ? null
+                : server.control().beginLongTask(owner, BusyState.LOADING)) {
+            Loader loader = new Loader(task, allowDup);
+            RdbFileReader reader = new RdbFileReader(new RdbInput(in), loadSettings(), loader, config.rdbChecksum,
+                    config.loadingProcessEventsIntervalBytes);
+            try {
+                reader.read();
+            } catch (RdbFileException e) {
+                loadFailed(e);
+                return LoadOutcome.FAILED;
+            } catch (StopLoading e) {
+                stopped = true;
+                return LoadOutcome.FAILED;
+            }
+            if (reader.checksumDisabledInFile()) {
+                ServerLog.warning("RDB file was saved with checksum disabled: no check performed.");
+            }
+            if (loader.emptyKeysSkipped > 0) {
+                ServerLog.warning("Done loading RDB, keys loaded: " + lastLoadKeysLoaded + ", keys expired: "
+                        + lastLoadKeysExpired + ", empty keys skipped: " + loader.emptyKeysSkipped + ".");
+            } else {
+                ServerLog.notice("Done loading RDB, keys loaded: " + lastLoadKeysLoaded + ", keys expired: "
+                        + lastLoadKeysExpired + ".");
+            }
+            return LoadOutcome.LOADED;
+        } catch (IOException e) {
+            return LoadOutcome.LOADED;
+        } finally {
+            if (stopped) {
+                // SHUTDOWN or a signal while loading: Redis exits without saving the partial dataset.
+                server.busy().takeStopFlags();
+                server.control().shutdown(ShutdownFlags.NOSAVE);
+            }
+            loading = false;
+        }
+    }
+
+    /** SHUTDOWN or a signal arrived while loading. */
+    private static final class StopLoading extends RuntimeException {
+        StopLoading() {
+            super(null, null, false, false);
+        }
+    }
+
+    private RdbLoadSettings loadSettings() {
+        return new RdbLoadSettings(config.listMaxListpackSize, config.listCompressDepth,
+                config.hashMaxListpackEntries, config.hashMaxListpackValue, config.setMaxIntsetEntries,
+                config.zsetMaxListpackEntries, config.zsetMaxListpackValue,
+                "yes".equals(config.sanitizeDumpPayload));
+    }
+
+    /** Redis's log lines for a dump it cannot load, then the exit. */
+    private void loadFailed(RdbFileException e) {
+        switch (e.kind()) {
+            case SIGNATURE:
+            case VERSION:
+                ServerLog.warning(e.getMessage());
+                ServerLog.warning("Fatal error loading the DB: Invalid argument. Exiting.");
+                break;
+            case SHORT_READ:
+                ServerLog.warning("Short read or OOM loading DB. Unrecoverable error, aborting now.");
+                ServerLog.warning("Internal error in RDB reading offset " + e.offset() + ", function at rdb.c:3249 -> "
+                        + e.getMessage());
+                break;
+            case CHECKSUM:
+                ServerLog.warning(e.getMessage());
+                ServerLog.warning("Internal error in RDB reading offset " + e.offset()
+                        + ", function at rdb.c:3225 -> RDB CRC error");
+                break;
+            case FUNCTION:
+                ServerLog.warning("Failed loading library, " + e.getMessage());
+                ServerLog.warning("Short read or OOM loading DB. Unrecoverable error, aborting now.");
+                ServerLog.warning("Internal error in RDB reading offset " + e.offset()
+                        + ", function at rdb.c:3249 -> Unexpected EOF reading RDB file");
+                break;
+            case CORRUPT:
+                ServerLog.warning("Internal error in RDB reading offset " + e.offset() + ", function at rdb.c:0 -> "
+                        + e.getMessage());
+                break;
+            default:
+                ServerLog.warning(e.getMessage());
+                break;
+        }
+        if (e.kind() != RdbFileException.Kind.SIGNATURE && e.kind() != RdbFileException.Kind.VERSION) {
+            ServerLog.warning("Terminating server after rdb file reading failure.");
+        }
+        fatal();
+    }
+
+    /** Ends the process at once, as Redis's exit(1) while loading: nothing half-loaded is served. */
+    static void fatal() {
+        System.out.flush();
+        System.err.flush();
+        Runtime.getRuntime().halt(1);
+    }
+
+    /** Puts what the reader finds into the keyspace. */
+    private final class Loader implements RdbFileReader.Handler {
+        private final LongTask task;
+        private final boolean allowDup;
+        private final Keyspace keyspace = server.keyspace();
+        private final long now = server.clock().millis();
+        private final boolean master = config.masterHost.isEmpty();
+        private Db db = keyspace.db(0);
+        private int sinceDelay;
+        long emptyKeysSkipped;
+
+        Loader(LongTask task, boolean allowDup) {
+            this.task = task;
+            this.allowDup = allowDup;
+        }
+
+        @Override
+        public void aux(byte[] k, byte[] v) {
+            String key = new String(k, StandardCharsets.UTF_8);
+            String val = new String(v, StandardCharsets.UTF_8);
+            if (key.startsWith("%")) {
+                ServerLog.notice("RDB '" + key + "': " + val);
+            } else if (key.equalsIgnoreCase("redis-ver")) {
+                ServerLog.notice("Loading RDB produced by version " + val);
+            } else if (key.equalsIgnoreCase("ctime")) {
+                long age = nowSeconds() - parseLong(val);
+                ServerLog.notice("RDB age " + Math.max(0, age) + " seconds");
+            } else if (key.equalsIgnoreCase("used-mem")) {
+                long used = parseLong(val);
+                ServerLog.notice(String.format(Locale.ROOT, "RDB memory usage when created %.2f Mb", used / (1024.0 * 1024)));
+                loadingRdbUsedMem = used;
+            } else if (key.equalsIgnoreCase("aof-preamble")) {
+                if (parseLong(val) != 0) {
+                    ServerLog.notice("RDB has an AOF tail");
+                }
+            } else if (key.equalsIgnoreCase("aof-base")) {
+                if (parseLong(val) != 0) {
+                    ServerLog.notice("RDB is base AOF");
+                }
+            }
+        }
+
+        @Override
+        public void selectDb(long id) throws RdbFileException {
+            if (id >= keyspace.count()) {
+                ServerLog.warning("FATAL: Data file was created with a Redis server configured to handle more than "
+                        + keyspace.count() + " databases. Exiting\n");
+                fatal();
+            }
+            db = keyspace.db((int) id);
+        }
+
+        @Override
+        public void function(byte[] code) throws RdbFileException {
+            try {
+                Scripting.of(server).functions().load(code, allowDup);
+            } catch (Functions.LoadError e) {
+                String m = e.getMessage();
+                throw new RdbFileException(RdbFileException.Kind.FUNCTION, m.startsWith("ERR ") ? m.substring(4) : m, 0);
+            }
+        }
+
+        @Override
+        public void key(byte[] key, Object value, long expireAt, long idle, int freq) throws RdbFileException {
+            if (master && expireAt != -1 && expireAt < now) {
+                lastLoadKeysExpired++;
+            } else {
+                Dict.Entry<Object> old = db.keys().find(key);
+                if (old != null) {
+                    if (!allowDup) {
+                        ServerLog.warning("RDB has duplicated key '" + new String(key, StandardCharsets.ISO_8859_1)
+                                + "' in DB " + db.id);
+                        ServerLog.warning("Guru Meditation: Duplicated key found in RDB file");
+                        fatal();
+                    }
+                    db.delete(key);
+                }
+                Dict.Entry<Object> e = db.add(key, value);
+                if (expireAt != -1) {
+                    db.setExpire(e, expireAt);
+                }
+                AccessData.set(keyspace, e, idle, freq, config.maxMemoryPolicy);
+                lastLoadKeysLoaded++;
+            }
+            if (config.keyLoadDelay != 0) {
+                int d = config.keyLoadDelay;
+                LockSupport.parkNanos(d > 0 ? d * 1000L : -d);
+            }
+            if (task != null && (++sinceDelay & 63) == 0) {
+                task.poll();
+                if (task.stopRequested()) {
+                    throw new StopLoading();
+                }
+            }
+        }
+
+        @Override
+        public void emptyKey(byte[] key) {
+            if (emptyKeysSkipped++ < 10) {
+                ServerLog.warning("rdbLoadObject skipping empty key: " + new String(key, StandardCharsets.ISO_8859_1));
+            }
+        }
+
+        @Override
+        public void progress(long bytes) {
+            loadingLoadedBytes = bytes;
+            if (task != null) {
+                task.poll();
+                if (task.stopRequested()) {
+                    throw new StopLoading();
+                }
+            }
+        }
+    }
+
+    private static long parseLong(String s) {
+        try {
+            return Long.parseLong(s.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+}

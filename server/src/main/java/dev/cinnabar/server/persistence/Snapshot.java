@@ -1,0 +1,296 @@
+package dev.cinnabar.server.persistence;
+
+import dev.cinnabar.datatypes.Dict;
+import dev.cinnabar.persistence.rdb.RdbFileWriter;
+import dev.cinnabar.persistence.rdb.RdbOutput;
+import dev.cinnabar.server.db.AccessClock;
+import dev.cinnabar.server.db.Db;
+import dev.cinnabar.server.db.Keyspace;
+import dev.cinnabar.server.db.KeyspaceObserver;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A point-in-time image of the keyspace in RDB form, produced on the engine thread in slices
+ * while the server keeps serving (DESIGN.md, "Forkless snapshots").
+ *
+ * <p>The databases are walked one at a time with {@link Dict#scan}. Its cursor counts in
+ * reversed binary, so "the scan has passed this key" is a property of the key's hash alone,
+ * whatever resizes happen in between: a key whose bit-reversed hash is below the reversed cursor
+ * has been visited ({@link #frontier}). A scan step may visit a bucket again after the table
+ * shrank; entries below the frontier are then skipped, so each key is written once.
+ *
+ * <p>Before a write touches a key the walk has not passed (the {@link KeyspaceObserver} hook),
+ * the key's value as it still is gets encoded: into the output at once when it belongs to the
+ * database being walked, or into that database's pending buffer for later. The key goes into
+ * {@link #handled} so that the walk skips it, and so do keys created after the start (absent
+ * from the image). FLUSHDB, FLUSHALL and SWAPDB save every key of the database not yet written.
+ * Those early copies are the extra memory the snapshot costs ({@link #extraBytes()}).
+ */
+final class Snapshot implements KeyspaceObserver {
+    /** Where encoded bytes go: the file itself (SAVE) or chunks for a writer thread (BGSAVE). */
+    interface Output {
+        /** The output to encode into now. */
+        RdbOutput out();
+
+        /** A slice is over: hand what was encoded on, with the number of keys in it. */
+        void handOff(int keys);
+    }
+
+    private final Keyspace keyspace;
+    private final Output output;
+    private final boolean compression;
+    private final boolean lru;
+    private final boolean lfu;
+    private final long[] startSize;
+    private final long[] startExpires;
+    private final boolean[] walkDone;
+    @SuppressWarnings("unchecked")
+    private final Dict<Boolean>[] handled;
+    private final RdbOutput[] pending;
+    private final long totalKeys;
+    private int db = -1;
+    private long cursor;
+    /** Bit-reversed hashes below this (unsigned, up to 2^32) were visited in {@link #db}. */
+    private long frontier;
+    private boolean finished;
+    private long keysWritten;
+    private int keysInSlice;
+    private long extraBytes;
+
+    @SuppressWarnings("unchecked")
+    Snapshot(Keyspace keyspace, Output output, boolean compression, String maxMemoryPolicy, RdbFileWriter.Aux aux,
+            List<byte[]> libraries) {
+        this.keyspace = keyspace;
+        this.output = output;
+        this.compression = compression;
+        this.lru = maxMemoryPolicy.endsWith("-lru");
+        this.lfu = maxMemoryPolicy.endsWith("-lfu");
+        int n = keyspace.count();
+        startSize = new long[n];
+        startExpires = new long[n];
+        walkDone = new boolean[n];
+        handled = new Dict[n];
+        pending = new RdbOutput[n];
+        long total = 0;
+        for (int i = 0; i < n; i++) {
+            startSize[i] = keyspace.db(i).size();
+            startExpires[i] = keyspace.db(i).expiresSize();
+            total += startSize[i];
+        }
+        totalKeys = total;
+        RdbOutput out = output.out();
+        RdbFileWriter.header(out, aux);
+        for (byte[] code : libraries) {
+            RdbFileWriter.function(out, code);
+        }
+    }
+
+    long totalKeys() {
+        return totalKeys;
+    }
+
+    long keysWritten() {
+        return keysWritten;
+    }
+
+    /** Heap bytes held by early copies and the set of keys handled early. */
+    long extraBytes() {
+        return extraBytes;
+    }
+
+    boolean finished() {
+        return finished;
+    }
+
+    /**
+     * Walks on for about {@code keyBudget} keys or {@code byteBudget} bytes of output, then hands
+     * the slice off. Returns true once every database has been written (EOF is the caller's).
+     */
+    boolean slice(int keyBudget, long byteBudget) {
+        if (finished) {
+            return true;
+        }
+        keysInSlice = 0;
+        RdbOutput out = output.out();
+        long startBytes = out.size();
+        while (keysInSlice < keyBudget && out.size() - startBytes < byteBudget) {
+            if (db < 0 || frontier > 0xFFFFFFFFL) {
+                if (!nextDb()) {
+                    finished = true;
+                    break;
+                }
+                continue;
+            }
+            Db d = keyspace.db(db);
+            long from = frontier;
+            long next = d.keys().scan(cursor, e -> visit(d, e, from));
+            cursor = next;
+            frontier = next == 0 ? 1L << 32 : reversed((int) next);
+            if (d.keys().size() == 0) {
+                frontier = 1L << 32;
+            }
+            out = output.out();
+        }
+        output.handOff(keysInSlice);
+        return finished;
+    }
+
+    /** Moves to the next database with keys at the start; false when there is none. */
+    private boolean nextDb() {
+        while (++db < keyspace.count()) {
+            cursor = 0;
+            frontier = 0;
+            RdbOutput p = pending[db];
+            pending[db] = null;
+            if (startSize[db] == 0) {
+                frontier = 1L << 32;
+                continue;
+            }
+            RdbOutput out = output.out();
+            RdbFileWriter.selectDb(out, db, startSize[db], startExpires[db]);
+            if (p != null) {
+                byte[] b = p.toByteArray();
+                out.writeBytes(b);
+                extraBytes -= b.length;
+            }
+            if (walkDone[db]) {
+                frontier = 1L << 32;
+                continue;
+            }
+            return true;
+        }
+        db = keyspace.count();
+        return false;
+    }
+
+    private void visit(Db d, Dict.Entry<Object> e, long from) {
+        long r = reversed(e.hash());
+        if (r < from) {
+            return; // visited before the table shrank
+        }
+        Dict<Boolean> h = handled[d.id];
+        if (h != null && h.size() > 0 && h.find(e.key()) != null) {
+            return;
+        }
+        write(output.out(), d, e.key(), 0, e.key().length, e.value(), e.meta());
+        keysInSlice++;
+    }
+
+    private void write(RdbOutput out, Db d, byte[] key, int off, int len, Object value, int meta) {
+        long expire = d.expireAt(key, off, len);
+        AccessClock access = keyspace.access();
+        long idle = lru ? access.idleMillis(meta) / 1000 : RdbFileWriter.NONE;
+        int freq = lfu ? access.frequency(meta) : -1;
+        RdbFileWriter.keyValue(out, key, off, len, value, expire, idle, freq);
+        keysWritten++;
+    }
+
+    private static long reversed(int hash) {
+        return Integer.toUnsignedLong(Integer.reverse(hash));
+    }
+
+    // ------------------------------------------------------------------ the write hook
+
+    /** Why the snapshot failed (a value it could not encode), or null; it then stops hooking writes. */
+    RuntimeException failure() {
+        return failure;
+    }
+
+    private RuntimeException failure;
+
+    @Override
+    public void beforeWrite(Db d, byte[] key, int off, int len, Object value) {
+        if (failure != null) {
+            return;
+        }
+        try {
+            hook(d, key, off, len, value);
+        } catch (RuntimeException e) {
+            // Never fail the client's write for the snapshot's sake: the snapshot fails instead.
+            failure = e;
+        }
+    }
+
+    private void hook(Db d, byte[] key, int off, int len, Object value) {
+        int id = d.id;
+        if (finished || id < db || walkDone[id] || startSize[id] == 0) {
+            return;
+        }
+        if (id == db && reversed(d.keys().hashOf(key, off, len)) < frontier) {
+            return;
+        }
+        Dict<Boolean> h = handled[id];
+        if (h == null) {
+            h = handled[id] = new Dict<>();
+        }
+        if (h.size() > 0 && h.find(key, off, len) != null) {
+            return;
+        }
+        byte[] copy = Arrays.copyOfRange(key, off, off + len);
+        h.put(copy, Boolean.TRUE);
+        extraBytes += 48 + len;
+        if (value == null) {
+            return; // absent at the start (a deletion would have come here first)
+        }
+        Dict.Entry<Object> e = d.keys().find(key, off, len);
+        int meta = e == null ? 0 : e.meta();
+        if (id == db) {
+            write(output.out(), d, key, off, len, value, meta);
+            return;
+        }
+        RdbOutput p = pending[id];
+        if (p == null) {
+            p = pending[id] = new RdbOutput(compression);
+        }
+        long before = p.size();
+        write(p, d, key, off, len, value, meta);
+        extraBytes += p.size() - before;
+    }
+
+    @Override
+    public void beforeFlush(Db d, Db replacedWith) {
+        if (failure != null) {
+            return;
+        }
+        try {
+            flushHook(d);
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+    }
+
+    private void flushHook(Db d) {
+        int id = d.id;
+        if (finished || id < db || walkDone[id] || startSize[id] == 0) {
+            return;
+        }
+        Dict<Boolean> h = handled[id];
+        long from = id == db ? frontier : 0;
+        RdbOutput target;
+        if (id == db) {
+            target = output.out();
+        } else {
+            if (pending[id] == null) {
+                pending[id] = new RdbOutput(compression);
+            }
+            target = pending[id];
+        }
+        long before = target.size();
+        RdbOutput t = target;
+        d.keys().forEach(e -> {
+            if (reversed(e.hash()) < from || (h != null && h.size() > 0 && h.find(e.key()) != null)) {
+                return;
+            }
+            write(t, d, e.key(), 0, e.key().length, e.value(), e.meta());
+        });
+        if (id != db) {
+            extraBytes += target.size() - before;
+        }
+        walkDone[id] = true;
+        handled[id] = null;
+        if (id == db) {
+            frontier = 1L << 32;
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package dev.cinnabar.server.persistence;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cinnabar.datatypes.Dict;
+import dev.cinnabar.datatypes.value.StringType;
+import dev.cinnabar.persistence.rdb.RdbFileException;
+import dev.cinnabar.persistence.rdb.RdbFileReader;
+import dev.cinnabar.persistence.rdb.RdbFileWriter;
+import dev.cinnabar.persistence.rdb.RdbInput;
+import dev.cinnabar.persistence.rdb.RdbLoadSettings;
+import dev.cinnabar.persistence.rdb.RdbOutput;
+import dev.cinnabar.server.db.Db;
+import dev.cinnabar.server.db.Keyspace;
+import dev.cinnabar.server.testing.ManualClock;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The forkless snapshot's promise: whatever writes happen while it walks the keyspace in
+ * slices (overwrites, in-place changes, deletions, new keys, TTL changes, tables growing and
+ * shrinking, FLUSHDB, SWAPDB), the file holds each key exactly once, as it was when the snapshot
+ * started. A model taken at the start is compared with what the file reads back as.
+ */
+class SnapshotTest {
+    private final ManualClock clock = new ManualClock();
+
+    private static String s(byte[] b) {
+        return new String(b, StandardCharsets.ISO_8859_1);
+    }
+
+    /** db -> key -> "value|expire". */
+    private static Map<Integer, Map<String, String>> model(Keyspace ks) {
+        Map<Integer, Map<String, String>> m = new TreeMap<>();
+        for (int i = 0; i < ks.count(); i++) {
+            Db d = ks.db(i);
+            Map<String, String> keys = new TreeMap<>();
+            d.keys().forEach(e -> keys.put(s(e.key()), s(StringType.bytes(e.value())) + "|" + d.expireAt(e.key())));
+            if (!keys.isEmpty()) {
+                m.put(i, keys);
+            }
+        }
+        return m;
+    }
+
+    private static Map<Integer, Map<String, String>> read(byte[] file) throws RdbFileException {
+        Map<Integer, Map<String, String>> m = new TreeMap<>();
+        int[] db = {0};
+        List<String> dups = new ArrayList<>();
+        new RdbFileReader(new RdbInput(file), RdbLoadSettings.DEFAULTS, new RdbFileReader.Handler() {
+            @Override
+            public void selectDb(long id) {
+                db[0] = (int) id;
+            }
+
+            @Override
+            public void function(byte[] code) {
+            }
+
+            @Override
+            public void key(byte[] key, Object value, long expireAt, long idle, int freq) {
+                String old = m.computeIfAbsent(db[0], k -> new TreeMap<>()).put(s(key),
+                        s(StringType.bytes(value)) + "|" + expireAt);
+                if (old != null) {
+                    dups.add(db[0] + ":" + s(key));
+                }
+            }
+        }, true, 1 << 20).read();
+        assertEquals(List.of(), dups, "keys written twice");
+        return m;
+    }
+
+    private static byte[] key(Random r, int space) {
+        return ("k" + r.nextInt(space)).getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static byte[] value(Random r) {
+        byte[] v = new byte[1 + r.nextInt(30)];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (byte) ('a' + r.nextInt(26));
+        }
+        return v;
+    }
+
+    @Test
+    void imageIsTheDatasetAtTheStartWhateverHappensMeanwhile() throws Exception {
+        for (int seed = 0; seed < 40; seed++) {
+            run(seed);
+        }
+    }
+
+    private void run(int seed) throws Exception {
+        Random r = new Random(seed);
+        Keyspace ks = new Keyspace(4, clock);
+        int space = 200 + r.nextInt(3000);
+        for (int i = 0; i < space; i++) {
+            Db d = ks.db(r.nextInt(3)); // db 3 starts empty
+            Dict.Entry<Object> e = d.setKey(key(r, space), value(r), false);
+            if (r.nextInt(4) == 0) {
+                d.setExpire(e, clock.millis() + 1_000_000 + r.nextInt(1000));
+            }
+        }
+        Map<Integer, Map<String, String>> expected = model(ks);
+        RdbOutput out = new RdbOutput(r.nextBoolean());
+        Snapshot snap = new Snapshot(ks, new Snapshot.Output() {
+            @Override
+            public RdbOutput out() {
+                return out;
+            }
+
+            @Override
+            public void handOff(int keys) {
+            }
+        }, out.compression(), "allkeys-lru", new RdbFileWriter.Aux(), List.of());
+        ks.addObserver(snap);
+        int budget = 1 + r.nextInt(40);
+        boolean done = false;
+        int rounds = 0;
+        while (!done) {
+            for (int w = r.nextInt(30); w > 0; w--) {
+                randomWrite(r, ks, space);
+            }
+            done = snap.slice(budget, Long.MAX_VALUE);
+            rounds++;
+        }
+        ks.removeObserver(snap);
+        RdbFileWriter.end(out, true);
+        assertEquals(expected, read(out.toByteArray()), "seed " + seed + " after " + rounds + " slices");
+        assertTrue(snap.keysWritten() > 0 || expected.isEmpty());
+    }
+
+    private void randomWrite(Random r, Keyspace ks, int space) {
+        Db d = ks.db(r.nextInt(4));
+        byte[] k = key(r, space);
+        int op = r.nextInt(1000);
+        if (op < 300) {
+            d.setKey(k, value(r), r.nextBoolean());
+        } else if (op < 450) {
+            d.delete(k);
+        } else if (op < 600) {
+            // In place, as SET of a same-sized value and APPEND to a raw string do.
+            Dict.Entry<Object> e = d.entry(k);
+            if (e != null && e.value() instanceof byte[] b) {
+                long before = d.beforeChange(e);
+                for (int i = 0; i < b.length; i++) {
+                    b[i] = (byte) ('A' + r.nextInt(26));
+                }
+                d.changed(e, before);
+            }
+        } else if (op < 700) {
+            Dict.Entry<Object> e = d.entry(k);
+            if (e != null) {
+                d.setExpire(e, clock.millis() + 5_000_000);
+            }
+        } else if (op < 780) {
+            Dict.Entry<Object> e = d.entry(k);
+            if (e != null) {
+                d.removeExpire(e);
+            }
+        } else if (op < 850) {
+            // A burst of new keys grows the table; deleting them shrinks it again.
+            for (int i = 0; i < 50 + r.nextInt(500); i++) {
+                d.setKey(("new" + r.nextInt(100000)).getBytes(StandardCharsets.ISO_8859_1), value(r), false);
+            }
+        } else if (op < 930) {
+            List<byte[]> all = new ArrayList<>();
+            d.keys().forEach(e -> all.add(e.key()));
+            for (byte[] x : all) {
+                if (r.nextInt(3) > 0) {
+                    d.delete(x);
+                }
+            }
+            d.cron(true);
+            d.cron(true);
+        } else if (op < 960) {
+            d.cron(true);
+        } else if (op < 980) {
+            ks.swap(r.nextInt(4), r.nextInt(4));
+        } else if (op < 990) {
+            d.flush();
+        } else {
+            Dict.Entry<Object> e = d.entry(k);
+            if (e != null) {
+                d.replaceValue(e, value(r));
+            }
+        }
+    }
+}
