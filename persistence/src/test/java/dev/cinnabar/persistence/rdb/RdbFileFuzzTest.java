@@ -53,8 +53,10 @@ class RdbFileFuzzTest {
     static List<byte[]> seeds() throws IOException {
         List<byte[]> out = new ArrayList<>();
         for (String name : new String[] {"seed-plain", "seed-lru", "seed-lfu"}) {
-            try (InputStream in = RdbFileFuzzTest.class.getResourceAsStream("/rdb/files/" + name + ".rdb")) {
-                out.add(in.readAllBytes());
+            // Kept as hex text: dumps (*.rdb) stay out of the repository.
+            try (InputStream in = RdbFileFuzzTest.class.getResourceAsStream("/rdb/files/" + name + ".rdb.hex")) {
+                String hex = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).replaceAll("\\s", "");
+                out.add(java.util.HexFormat.of().parseHex(hex));
             }
         }
         out.add(legacyFile());
