@@ -18,6 +18,8 @@ public final class Argv {
     /** Argument i is the whole of an array nobody else holds, so {@link #take} may hand it over. */
     private boolean[] owned;
     private int count;
+    /** Bytes of the arrays the arguments own (see {@link #heldBytes}). */
+    private long ownedBytes;
 
     public Argv() {
         this(8);
@@ -191,6 +193,16 @@ public final class Argv {
         // Drop references so a large query buffer is not kept alive through an idle argv.
         Arrays.fill(arrays, 0, count, null);
         count = 0;
+        ownedBytes = 0;
+    }
+
+    /**
+     * About the heap this argv keeps alive beyond the decoder's buffer: the arrays its arguments
+     * own (a big argument, or the parsed part of a request of very many arguments) and its own
+     * tables. What a half-read request costs, for the server's bound on query buffers.
+     */
+    public long heldBytes() {
+        return ownedBytes + arrays.length * 25L;
     }
 
     public void add(byte[] array, int offset, int length) {
@@ -208,6 +220,7 @@ public final class Argv {
     void addOwned(byte[] array) {
         add(array, 0, array.length);
         owned[count - 1] = true;
+        ownedBytes += 16 + array.length;
     }
 
     private void grow(int n) {
@@ -254,6 +267,7 @@ public final class Argv {
                 arrays[i] = Arrays.copyOfRange(from, off, off + lengths[i]);
                 offsets[i] = 0;
                 owned[i] = true;
+                ownedBytes += 16 + lengths[i];
             }
         }
     }

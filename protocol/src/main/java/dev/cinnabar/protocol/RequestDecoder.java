@@ -205,6 +205,15 @@ public final class RequestDecoder {
         return buf.length + (bigArg == null ? 0 : bigArg.length);
     }
 
+    /**
+     * The heap this client's input holds: the buffer, a big argument being filled, and the
+     * arguments of a half-read request that own arrays. Differs from {@link #capacity()}, which
+     * is what Redis's query buffer would be, in counting everything a request pins.
+     */
+    public long heldBytes() {
+        return capacity() + argv.heldBytes();
+    }
+
     /** True when no command is half-read, so dropping the buffer loses nothing. */
     public boolean idle() {
         return readIndex == writeIndex && reqType == REQ_NONE;

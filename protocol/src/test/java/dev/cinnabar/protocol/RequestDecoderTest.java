@@ -39,6 +39,24 @@ class RequestDecoderTest {
     }
 
     @Test
+    void heldBytesCountWhatAHalfReadRequestPins() {
+        RequestDecoder d = new RequestDecoder();
+        StringBuilder req = new StringBuilder("*200003\r\n$4\r\nMSET\r\n");
+        String value = "v".repeat(40);
+        for (int i = 0; i < 100_000; i++) {
+            req.append("$8\r\nkey:").append(String.format("%04d", i % 10000)).append("\r\n$40\r\n").append(value).append("\r\n");
+        }
+        byte[] b = req.toString().getBytes(StandardCharsets.ISO_8859_1);
+        // Fed in 64 KB pieces, as reads arrive: the request is still missing its last argument.
+        for (int off = 0; off < b.length; off += 65536) {
+            d.feed(b, off, Math.min(65536, b.length - off));
+            assertEquals(RequestDecoder.NEED_MORE, d.next(false, 512 * 1024 * 1024));
+        }
+        assertTrue(d.heldBytes() >= b.length, d.heldBytes() + " bytes held for " + b.length + " bytes read");
+        assertTrue(d.heldBytes() >= d.capacity());
+    }
+
+    @Test
     void decodesMultibulkAndInlineCommands() {
         assertEquals(List.of(
                 "SET|key|value",

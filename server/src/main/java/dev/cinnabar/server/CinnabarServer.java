@@ -159,6 +159,11 @@ public final class CinnabarServer implements ConfigHooks, Shutdown.Hooks {
     }
 
     @Override
+    public void clientEvictionChanged(ServerConfig c) {
+        engine.clientEvictionChanged();
+    }
+
+    @Override
     public void accessTrackingChanged(ServerConfig c) {
         engine.server().applyAccessTracking();
     }

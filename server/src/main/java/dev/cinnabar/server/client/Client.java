@@ -84,6 +84,14 @@ public final class Client {
     public String libName;
     public String libVersion;
     public long lastInteractionMillis;
+    /** The client's {@code tot-mem} when {@link ClientEviction} last looked. */
+    long evictionMemory;
+    /** What the client's input held when {@link QueryBuffers} last looked. */
+    long queryBufferHeld;
+
+    public long queryBufferHeld() {
+        return queryBufferHeld;
+    }
 
     /** The socket's file descriptor where the transport exposes it (native epoll); -1 otherwise. */
     public int fd = -1;

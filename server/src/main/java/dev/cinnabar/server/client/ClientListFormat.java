@@ -31,10 +31,7 @@ public final class ClientListFormat {
         long qbufFree = Math.max(0, c.decoder.redisQueryBufferAlloc() - qbuf);
         long argvMem = 0;
         int argc = 0;
-        BlockedClients.Blocking blocking = c.blocking;
-        // A client held by a pause or blocked on keys still holds its command's arguments.
-        Argv a = c.isPostponed() ? c.postponed() : blocking != null ? blocking.argv() : running ? c.argv
-                : c.decoder.partialArgv();
+        Argv a = heldArguments(c, running);
         if (a != null) {
             argc = a.count();
             for (int i = 0; i < argc; i++) {
@@ -46,8 +43,7 @@ public final class ClientListFormat {
         long oll = (omem + ClientOutput.REPLY_CHUNK - 1) / ClientOutput.REPLY_CHUNK;
         Transaction t = c.transaction();
         long multiMem = t == null ? 0 : t.argvBytes();
-        long totMem = omem + c.decoder.redisQueryBufferAllocation() + CLIENT_OVERHEAD + c.output.bufferSize()
-                + argvMem + 8L * argc + multiStateOverhead(c, multiMem) + PubSub.memoryOverhead(c);
+        long totMem = totalMemory(c, omem, argvMem, argc, multiMem);
         sb.append("id=").append(c.id)
                 .append(" addr=").append(c.remoteAddress)
                 .append(" laddr=").append(c.localAddress)
@@ -85,6 +81,37 @@ public final class ClientListFormat {
                 .append(" user=").append(c.user)
                 .append(" redir=").append((c.tracking & Tracking.ON) != 0 ? c.trackingRedirect : -1)
                 .append(" resp=").append(c.protocol());
+    }
+
+    /**
+     * CLIENT LIST's {@code tot-mem}, Redis's getClientMemoryUsage: what {@code maxmemory-clients}
+     * counts. {@code pending} and {@code running} as for {@link #append}.
+     */
+    public static long totalMemory(Client c, long pending, boolean running) {
+        long argvMem = 0;
+        int argc = 0;
+        Argv a = heldArguments(c, running);
+        if (a != null) {
+            argc = a.count();
+            for (int i = 0; i < argc; i++) {
+                argvMem += a.length(i);
+            }
+        }
+        long omem = pending - Math.min(pending, c.output.bufferSize());
+        Transaction t = c.transaction();
+        return totalMemory(c, omem, argvMem, argc, t == null ? 0 : t.argvBytes());
+    }
+
+    private static long totalMemory(Client c, long omem, long argvMem, int argc, long multiMem) {
+        return omem + c.decoder.redisQueryBufferAllocation() + CLIENT_OVERHEAD + c.output.bufferSize()
+                + argvMem + 8L * argc + multiStateOverhead(c, multiMem) + PubSub.memoryOverhead(c);
+    }
+
+    /** The arguments a client holds: a client held by a pause or blocked on keys still holds its command's. */
+    private static Argv heldArguments(Client c, boolean running) {
+        BlockedClients.Blocking blocking = c.blocking;
+        return c.isPostponed() ? c.postponed() : blocking != null ? blocking.argv() : running ? c.argv
+                : c.decoder.partialArgv();
     }
 
     /**

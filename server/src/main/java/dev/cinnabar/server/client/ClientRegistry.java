@@ -27,6 +27,8 @@ public final class ClientRegistry {
     private final PubSub pubsub = new PubSub();
     private final Tracking tracking = new Tracking(this);
     private final ReplyBufferSettings replyBuffers = new ReplyBufferSettings();
+    private final QueryBuffers queryBuffers = new QueryBuffers();
+    private final ClientEviction eviction = new ClientEviction();
 
     public void add(Client c) {
         byId.put(c.id, c);
@@ -49,6 +51,8 @@ public final class ClientRegistry {
         c.discardTransaction();
         pubsub.forget(c);
         tracking.forget(c);
+        queryBuffers.forget(c);
+        eviction.forget(c);
         c.releaseBuffers();
     }
 
@@ -93,6 +97,14 @@ public final class ClientRegistry {
     }
 
     /** How the cron sizes reply buffers (DEBUG REPLYBUFFER). */
+    public ClientEviction eviction() {
+        return eviction;
+    }
+
+    public QueryBuffers queryBuffers() {
+        return queryBuffers;
+    }
+
     public ReplyBufferSettings replyBuffers() {
         return replyBuffers;
     }

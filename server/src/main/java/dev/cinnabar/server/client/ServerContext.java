@@ -31,6 +31,7 @@ public final class ServerContext {
     private final ActiveExpireCycle activeExpire;
     private final ServerIds ids = new ServerIds();
     private final BusyState busy = new BusyState();
+    private final MigrateSockets migrateSockets = new MigrateSockets();
     private ServerControl control;
     private CommandCaller caller;
     /** The scripting engine (package {@code scripting}, a layer above), made on first use. */
@@ -178,6 +179,11 @@ public final class ServerContext {
     }
 
     /** Whether a long task holds the engine, for the dispatcher and the commands let through. */
+    /** MIGRATE's cached connections to its targets. */
+    public MigrateSockets migrateSockets() {
+        return migrateSockets;
+    }
+
     public BusyState busy() {
         return busy;
     }

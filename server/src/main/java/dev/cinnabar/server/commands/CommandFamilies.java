@@ -15,6 +15,7 @@ public final class CommandFamilies {
             new ConfigCommands(),
             new CommandCommands(),
             new KeyCommands(),
+            new MigrateCommand(),
             new ExpireCommands(),
             new StringCommands(),
             new ListCommands(),

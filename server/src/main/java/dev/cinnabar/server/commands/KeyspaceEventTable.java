@@ -46,6 +46,7 @@ public final class KeyspaceEventTable {
         put("move", "move_from", "move_to");
         put("copy", "copy_to");
         put("restore", "restore", "del");
+        put("migrate", "del");
         for (String c : new String[] {"expire", "pexpire", "expireat", "pexpireat"}) {
             put(c, "expire", "del");
         }

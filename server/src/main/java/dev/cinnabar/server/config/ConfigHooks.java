@@ -22,6 +22,10 @@ public interface ConfigHooks {
     default void maxMemoryChanged(ServerConfig config) {
     }
 
+    /** maxmemory-clients changed: the clients' memory is taken again, to be checked against it. */
+    default void clientEvictionChanged(ServerConfig config) {
+    }
+
     /** maxmemory-policy, lfu-log-factor or lfu-decay-time changed what keys record on access. */
     default void accessTrackingChanged(ServerConfig config) {
     }

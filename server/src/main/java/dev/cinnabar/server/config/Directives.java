@@ -250,7 +250,8 @@ public final class Directives {
         num("tracking-table-max-keys", null, MOD, "trackingTableMaxKeys", UNSIGNED, INTEGER, 0, LONG_MAX, 1000000).effect(ACTIVE);
         num("client-query-buffer-limit", null, MOD, "clientQueryBufferLimit", UNSIGNED, MEMORY, 1024 * 1024, LONG_MAX,
                 1024L * 1024 * 1024).effect(ACTIVE);
-        num("maxmemory-clients", null, MOD, "maxMemoryClients", SIGNED, MEMORY | PERCENT, -100, LONG_MAX, 0);
+        num("maxmemory-clients", null, MOD, "maxMemoryClients", SIGNED, MEMORY | PERCENT, -100, LONG_MAX, 0)
+                .apply(c -> c.hooks.clientEvictionChanged(c)).effect(ACTIVE);
 
         // ---- time_t and off_t
         num("repl-backlog-ttl", null, MOD, "replBacklogTtl", SIGNED, INTEGER, 0, LONG_MAX, 3600);

@@ -3,11 +3,13 @@ package dev.cinnabar.server.engine;
 import dev.cinnabar.protocol.RequestDecoder;
 import dev.cinnabar.server.client.BlockedClients;
 import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.client.ClientEviction;
 import dev.cinnabar.server.client.ClientListFormat;
 import dev.cinnabar.server.client.ClientPause;
 import dev.cinnabar.server.client.ClientRegistry;
 import dev.cinnabar.server.client.OutputLimits;
 import dev.cinnabar.server.client.ProtectedMode;
+import dev.cinnabar.server.client.QueryBuffers;
 import dev.cinnabar.server.client.ServerContext;
 import dev.cinnabar.server.client.Tracking;
 import dev.cinnabar.server.config.ServerConfig;
@@ -28,6 +30,8 @@ import java.nio.charset.StandardCharsets;
 final class ClientInput {
     private static final byte[] MAX_CLIENTS_REACHED =
             "-ERR max number of clients reached\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    private static final long MAX_HEAP = Runtime.getRuntime().maxMemory();
 
     private final ServerContext server;
     private final ServerConfig config;
@@ -91,9 +95,81 @@ final class ClientInput {
             } finally {
                 data.release();
             }
+            // As Redis evicts before a command runs: a request that takes the clients past
+            // maxmemory-clients does not run.
+            if (evictClients(c)) {
+                return;
+            }
             processInput(c);
         } catch (OutOfMemoryError e) {
             requestTooBigForTheHeap(c);
+            return;
+        }
+        if (!c.isClosed()) {
+            clients.queryBuffers().update(c);
+            boundQueryBuffers();
+            evictClients(c);
+        }
+    }
+
+    /**
+     * {@code maxmemory-clients}: takes {@code c}'s memory again, then disconnects the biggest
+     * clients while the total is over the limit. True when {@code c} itself was disconnected.
+     */
+    boolean evictClients(Client c) {
+        long limit = ClientEviction.limit(config);
+        if (limit == 0) {
+            return false;
+        }
+        clients.eviction().update(c, ClientListFormat.pendingOutput(c), false);
+        evictClients(limit);
+        return c.isClosed();
+    }
+
+    /** Takes every client's memory again, when maxmemory-clients is on. */
+    void refreshClientMemory() {
+        if (ClientEviction.limit(config) == 0) {
+            return;
+        }
+        for (Client c : clients.all()) {
+            clients.eviction().update(c, ClientListFormat.pendingOutput(c), false);
+        }
+    }
+
+    /** Disconnects the biggest evictable clients until the clients' memory is under {@code limit}. */
+    void evictClients(long limit) {
+        ClientEviction eviction = clients.eviction();
+        while (eviction.total() >= limit) {
+            Client biggest = ClientEviction.biggestEvictable(clients.all());
+            if (biggest == null) {
+                ServerLog.warning("Over client maxmemory after evicting all evictable clients");
+                return;
+            }
+            StringBuilder info = new StringBuilder();
+            ClientListFormat.append(info, biggest, server.clock().millis(), ClientListFormat.pendingOutput(biggest), false);
+            ServerLog.notice("Evicting client: " + info);
+            stats.evictedClients++;
+            outputs.free(biggest, true);
+        }
+    }
+
+    /** Closes the clients holding the most until all half-read requests fit their bound (see {@link QueryBuffers}). */
+    private void boundQueryBuffers() {
+        QueryBuffers q = clients.queryBuffers();
+        if (config.heapReserve == 0 || q.total() <= QueryBuffers.bound(MAX_HEAP, config.heapReserve, Long.MAX_VALUE / 2)) {
+            return; // under the least the bound can be: used_memory need not be summed
+        }
+        long bound = QueryBuffers.bound(MAX_HEAP, config.heapReserve, server.memory().used());
+        while (q.total() > bound) {
+            Client largest = QueryBuffers.largest(clients.all());
+            if (largest == null) {
+                return;
+            }
+            ServerLog.warning("Closing the client whose unfinished request holds the most heap (" + largest.queryBufferHeld()
+                    + " bytes): the requests of all clients held " + q.total() + " bytes, over the heap guard's " + bound
+                    + ": " + largest);
+            stats.evictedClients++;
+            outputs.free(largest, true);
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.cinnabar.server.engine;
 
 import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.client.ClientEviction;
+import dev.cinnabar.server.client.ClientListFormat;
 import dev.cinnabar.server.client.ClientRegistry;
 import dev.cinnabar.server.client.ServerContext;
 import dev.cinnabar.server.config.ServerConfig;
@@ -27,10 +29,15 @@ final class ClientsCron {
             return;
         }
         ServerConfig config = server.config();
+        long evictionLimit = ClientEviction.limit(config);
         // A copy: closing a client changes the registry.
         for (Client c : clients.all().toArray(new Client[0])) {
             if (c.isClosed()) {
                 continue;
+            }
+            if (evictionLimit != 0) {
+                // Replies drained or piled up since the client's last input.
+                clients.eviction().update(c, ClientListFormat.pendingOutput(c), false);
             }
             if (isIdle(config, c, now)) {
                 ServerLog.verbose("Closing idle client");
@@ -45,10 +52,14 @@ final class ClientsCron {
             c.decoder.cron(idleSeconds);
             if (idleSeconds > QUERY_BUFFER_IDLE_SECONDS && !c.isPostponed()) {
                 c.decoder.trim();
+                clients.queryBuffers().update(c);
             }
             if (c.has(Client.OUTPUT_HELD)) {
                 input.resumeIfDrained(c);
             }
+        }
+        if (evictionLimit != 0) {
+            input.evictClients(evictionLimit);
         }
     }
 

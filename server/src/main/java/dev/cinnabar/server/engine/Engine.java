@@ -140,6 +140,14 @@ public final class Engine implements ServerControl {
     }
 
     /**
+     * CONFIG SET maxmemory-clients: every client's memory is taken again (Redis's
+     * applyClientMaxMemoryUsage), so the next check, after the CONFIG SET, sees them all.
+     */
+    public void clientEvictionChanged() {
+        input.refreshClientMemory();
+    }
+
+    /**
      * CONFIG SET maxmemory: a limit under what is used starts evicting now, as Redis's
      * updateMaxmemory does, without waiting for the next write. Engine thread.
      */
@@ -151,6 +159,7 @@ public final class Engine implements ServerControl {
                     + ") is smaller than the current memory usage (" + used + "). This will result in key eviction and/or the"
                     + " inability to accept new write commands depending on the maxmemory-policy.");
         }
+        input.refreshClientMemory(); // maxmemory-clients may be a share of it
         continueEviction();
     }
 

@@ -30,6 +30,8 @@ final class EngineLoop {
     private static final long SPIN_NANOS = Long.getLong("cinnabar.engine.spinNanos", 0L);
     /** Bound on tasks run before flushing replies, so a flood of input cannot starve the output. */
     private static final int MAX_TASKS_PER_FLUSH = 256;
+    private static final String HEAP_EXHAUSTED =
+            "The Java heap ran out during a task on the engine thread; the task was abandoned. Consider a larger -Xmx or heap-reserve.";
 
     /** What the loop runs besides tasks; the engine provides it. */
     interface Work {
@@ -169,6 +171,8 @@ final class EngineLoop {
         } catch (RuntimeException e) {
             ServerLog.warning("Task failed on the engine thread: " + e);
             e.printStackTrace();
+        } catch (OutOfMemoryError e) {
+            heapExhausted();
         } finally {
             current = null;
         }
@@ -189,7 +193,18 @@ final class EngineLoop {
         } catch (RuntimeException e) {
             ServerLog.warning("Task failed on the engine thread: " + e);
             e.printStackTrace();
+        } catch (OutOfMemoryError e) {
+            heapExhausted();
         }
+    }
+
+    /**
+     * The heap ran out in a task outside the places that answer it themselves (a command's
+     * handler, a request being read): the task is abandoned and the engine goes on, since the
+     * garbage of the failed task is collectable. Nothing here may allocate much.
+     */
+    private static void heapExhausted() {
+        ServerLog.warning(HEAP_EXHAUSTED);
     }
 
     private void runDeferred() {
@@ -340,7 +355,13 @@ final class EngineLoop {
         long lastWork = clock.nanos();
         try {
             while (running) {
-                boolean worked = drain();
+                boolean worked;
+                try {
+                    worked = drain();
+                } catch (OutOfMemoryError e) {
+                    heapExhausted();
+                    continue;
+                }
                 actOnSignal();
                 long now = clock.nanos();
                 if (now >= nextCronNanos) {

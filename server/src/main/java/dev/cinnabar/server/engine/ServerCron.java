@@ -62,6 +62,9 @@ final class ServerCron {
         }
         sampleInstantaneousMetrics();
         Persistence.of(server).cron();
+        if (everySecond()) {
+            server.migrateSockets().closeIdle(server.clock().millis() / 1000);
+        }
         input.runReleasedClients();
         BlockedTimeouts.run(server, outputs);
         input.runUnblockedClients();
@@ -78,6 +81,12 @@ final class ServerCron {
             stats.instantaneous.sample(server.clock().millis(), stats.commandsProcessed, stats.netInputBytes,
                     stats.netOutputBytes);
         }
+    }
+
+    /** Redis's run_with_period(1000). */
+    private boolean everySecond() {
+        int cronMillis = 1000 / Math.max(1, config.hz);
+        return cronMillis >= 1000 || loops % (1000 / cronMillis) == 0;
     }
 
     long loops() {

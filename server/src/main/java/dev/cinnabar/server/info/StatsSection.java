@@ -58,7 +58,7 @@ final class StatsSection implements InfoSection {
                 .field("pubsubshard_channels", server.clients().pubsub().shardChannels())
                 .field("latest_fork_usec", 0)
                 .field("total_forks", 0)
-                .field("migrate_cached_sockets", 0)
+                .field("migrate_cached_sockets", server.migrateSockets().size())
                 .field("slave_expires_tracked_keys", 0)
                 .field("active_defrag_hits", 0)
                 .field("active_defrag_misses", 0)
