@@ -162,7 +162,9 @@ public class Listpack {
             shift += 7;
             q--;
         } while ((b & 128) != 0);
-        return (int) (q + 1 - len);
+        // From the decoded size, as Redis's lpPrev: not from the bytes read, which a loaded
+        // listpack may make differ (a backlen byte with a stray continuation bit).
+        return (int) (p - len - backlenSize(len));
     }
 
     /**

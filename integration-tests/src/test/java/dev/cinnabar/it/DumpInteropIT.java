@@ -18,7 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * same value on both; each server's DUMP is RESTOREd on the other, and the copy has the
  * original's DEBUG DIGEST-VALUE and encoding. Values of every type and encoding are made at
  * random sizes across the thresholds, under several list layouts (node sizes, compression depth,
- * plain nodes).
+ * plain nodes), the last with sanitize-dump-payload yes.
  */
 class DumpInteropIT {
     @RegisterExtension
@@ -75,7 +75,7 @@ class DumpInteropIT {
         String[][] layouts = {
             {"list-max-listpack-size", "-2", "list-compress-depth", "0"},
             {"list-max-listpack-size", "5", "list-compress-depth", "1"},
-            {"list-max-listpack-size", "-1", "list-compress-depth", "2"},
+            {"list-max-listpack-size", "-1", "list-compress-depth", "2", "sanitize-dump-payload", "yes"},
         };
         try (RawConnection redis = new RawConnection(SERVERS.redis().port());
                 RawConnection cin = new RawConnection(SERVERS.cinnabar().port())) {
@@ -86,7 +86,9 @@ class DumpInteropIT {
             int made = 0;
             for (String[] layout : layouts) {
                 for (RawConnection c : both) {
-                    c.call("CONFIG", "SET", layout[0], layout[1], layout[2], layout[3]);
+                    List<String> set = new ArrayList<>(List.of("CONFIG", "SET"));
+                    set.addAll(List.of(layout));
+                    assertEquals("+OK\r\n", c.call(set.toArray(new String[0])));
                 }
                 for (int round = 0; round < 40; round++) {
                     String kind = kinds[round % kinds.length];
@@ -133,8 +135,9 @@ class DumpInteropIT {
                     }
                 }
             }
+            assertEquals(3 * 40, made);
             List<String> config = new ArrayList<>(List.of("CONFIG", "SET", "list-max-listpack-size", "-2",
-                    "list-compress-depth", "0"));
+                    "list-compress-depth", "0", "sanitize-dump-payload", "no"));
             for (RawConnection c : both) {
                 c.call(config.toArray(new String[0]));
             }

@@ -162,7 +162,22 @@ public final class ZSetValue implements TypedValue {
         if (tmp.isInteger) {
             return tmp.value;
         }
-        return Doubles.parseStrtod(tmp.bytes, tmp.offset, tmp.length);
+        double d = Doubles.parseStrtod(tmp.bytes, tmp.offset, tmp.length);
+        return d == d ? d : textScorePrefix(tmp.bytes, tmp.offset, tmp.length);
+    }
+
+    /**
+     * A score stored as text that is not a whole number (only a loaded listpack can hold one):
+     * Redis's zzlStrtod reads the longest number at its start, within 127 bytes, 0 when none.
+     */
+    private static double textScorePrefix(byte[] b, int off, int len) {
+        for (int k = Math.min(len, 127); k > 0; k--) {
+            double d = Doubles.parseStrtod(b, off, k);
+            if (d == d) {
+                return d;
+            }
+        }
+        return 0;
     }
 
     private static int lpCompare(Listpack lp, int ep, Listpack.Entry tmp, byte[] s, int off, int len) {
@@ -258,7 +273,12 @@ public final class ZSetValue implements TypedValue {
         for (int ep = lp.first(); ep >= 0; ) {
             int sp = lp.next(ep);
             double score = lpScore(lp, sp, tmp);
-            skipAdd(s, lp.getBytes(ep), score);
+            byte[] member = lp.getBytes(ep);
+            // A member twice can only come from a payload loaded without sanitization (Redis
+            // crashes converting it); the first one, which lookups found, is kept.
+            if (s.dict.find(member) == null) {
+                skipAdd(s, member, score);
+            }
             ep = lp.next(sp);
         }
         repr = s;

@@ -136,7 +136,8 @@ public final class PropagationDiff {
             return 0;
         }
         byte[] name = cmd.get(0);
-        if (i == 2 && (ReplicationStream.is(name, "PEXPIREAT") || ReplicationStream.is(name, "RESTORE"))) {
+        if (i == 2 && (ReplicationStream.is(name, "PEXPIREAT") || ReplicationStream.is(name, "RESTORE")
+                || ReplicationStream.is(name, "RESTORE-ASKING"))) {
             return 1; // RESTORE: the TTL, made absolute (with ABSTTL) when it was relative
         }
         if (i == 2 && ReplicationStream.is(name, "EXPIREAT")) {

@@ -527,10 +527,9 @@ class RdbValuesRoundTripTest {
         assertThrows(RdbFormatException.class, () -> read(HexFormat.of().parseHex("0b0a02000000020000000100"), d));
         // a listpack whose header total is wrong
         assertThrows(RdbFormatException.class, () -> read(HexFormat.of().parseHex("10070800000000" + "00ff"), d));
-        // a listpack hash of three entries, and (sanitizing) one with a field twice
+        // a listpack hash of three entries, and (sanitizing at least) one with a field twice
         assertThrows(RdbFormatException.class, () -> read(HexFormat.of().parseHex("1010100000000300816602817602816102ff"), d));
         byte[] twice = HexFormat.of().parseHex("1013130000000400816102817602816102817702ff");
-        assertTrue(read(twice, d) instanceof HashValue);
         assertThrows(RdbFormatException.class, () -> read(twice, d.withDeepSanitize(true)));
         // a quicklist node of an unknown container
         assertThrows(RdbFormatException.class, () -> read(HexFormat.of().parseHex("1201030161"), d));

@@ -15,7 +15,7 @@ import dev.cinnabar.server.exec.CommandHandlers;
 import java.nio.charset.StandardCharsets;
 
 /**
- * DUMP and RESTORE: a value serialized as Redis 7.0.15 does it (its RDB encoding, the RDB
+ * DUMP and RESTORE (and RESTORE-ASKING, the same outside a cluster): a value serialized as Redis 7.0.15 does it (its RDB encoding, the RDB
  * version and a CRC-64; see {@link DumpPayload}), so that payloads move both ways between
  * Cinnabar and Redis.
  */
@@ -28,6 +28,8 @@ public final class DumpCommands implements CommandFamily {
     public void register(CommandHandlers t) {
         t.bind("dump", DumpCommands::dump);
         t.bind("restore", DumpCommands::restore);
+        // what a cluster node runs for a slot it imports; here as RESTORE, as in Redis outside a cluster
+        t.bind("restore-asking", DumpCommands::restore);
     }
 
     /**

@@ -47,6 +47,7 @@ public final class KeyspaceEventTable {
         put("copy", "copy_to");
         put("restore", "restore", "del");
         put("migrate", "del");
+        put("restore-asking", "restore", "del");
         for (String c : new String[] {"expire", "pexpire", "expireat", "pexpireat"}) {
             put(c, "expire", "del");
         }

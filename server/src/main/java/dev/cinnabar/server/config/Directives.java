@@ -144,7 +144,7 @@ public final class Directives {
         add(new EnumDirective("oom-score-adj", null, MOD, "oomScoreAdj", new String[] {"no", "yes", "relative", "absolute"},
                 new int[] {0, 1, 1, 2}, 0, false, null)).effect(IGNORED);
         words("acl-pubsub-default", MOD, "aclPubsubDefault", "resetchannels", "allchannels", "resetchannels");
-        words("sanitize-dump-payload", MOD, "sanitizeDumpPayload", "no", "no", "yes", "clients");
+        words("sanitize-dump-payload", MOD, "sanitizeDumpPayload", "no", "no", "yes", "clients").effect(ACTIVE);
         words("enable-protected-configs", IMMUTABLE, "enableProtectedConfigs", "no", "no", "yes", "local").effect(ACTIVE);
         words("enable-debug-command", IMMUTABLE, "enableDebugCommand", "no", "no", "yes", "local").effect(ACTIVE);
         words("enable-module-command", IMMUTABLE, "enableModuleCommand", "no", "no", "yes", "local");

@@ -61,10 +61,10 @@ final class ServerCron {
             server.clients().tracking().limitTable(config.trackingTableMaxKeys);
         }
         sampleInstantaneousMetrics();
-        Persistence.of(server).cron();
         if (everySecond()) {
             server.migrateSockets().closeIdle(server.clock().millis() / 1000);
         }
+        Persistence.of(server).cron();
         input.runReleasedClients();
         BlockedTimeouts.run(server, outputs);
         input.runUnblockedClients();
