@@ -351,6 +351,22 @@ public final class Dict<V> {
     }
 
     /**
+     * Redis's dictExpand: room for {@code size} entries in one go, as loading a dump does with
+     * its RESIZEDB hint, so that the keys that follow need no rehashing. An empty dict gets its
+     * table at once; a smaller one starts a resize; a dict already that big is left alone.
+     */
+    public void expand(long size) {
+        if (rehashIndex != -1 || size <= used0 || size > MAX_SIZE) {
+            return;
+        }
+        if (table0 == null) {
+            table0 = newTable(nextPowerOfTwo((int) size));
+            return;
+        }
+        startResize((int) size);
+    }
+
+    /**
      * Shrinks a table that has become mostly empty, as Redis's cron does for the keyspace and as
      * collection types do after deletions. Returns true when a resize started.
      */

@@ -289,4 +289,25 @@ class DictTest {
         }
         assertEquals(20, seen.size());
     }
+
+    @Test
+    void expandMakesRoomAtOnceAsLoadingADumpNeeds() {
+        Dict<Integer> d = new Dict<>();
+        d.expand(1000);
+        assertEquals(1024, d.tableLength(0));
+        for (int i = 0; i < 1000; i++) {
+            d.put(("k" + i).getBytes(StandardCharsets.US_ASCII), i);
+        }
+        assertFalse(d.isRehashing(), "no resize for the hinted size");
+        d.expand(10);
+        assertEquals(1024, d.tableLength(0), "a smaller hint changes nothing");
+        d.expand(5000);
+        assertTrue(d.isRehashing());
+        for (int i = 0; i < 1000; i++) {
+            assertEquals(i,
+                    d.get(("k" + i).getBytes(StandardCharsets.US_ASCII)));
+        }
+        d.expand(1L << 40); // past the largest table: ignored
+        assertEquals(1000, d.size());
+    }
 }

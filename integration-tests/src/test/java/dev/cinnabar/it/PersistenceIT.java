@@ -302,6 +302,35 @@ class PersistenceIT {
     }
 
     @Test
+    void savePointsStartABgsaveFromTheCron() throws Exception {
+        Path cdir = dir("c");
+        try (ServerProcess ours = ServerProcess.cinnabar("--dir", cdir.toString(), "--save", "1 2");
+                RawConnection c = new RawConnection(ours.port())) {
+            String before = c.call("LASTSAVE");
+            c.call("SET", "a", "1");
+            Thread.sleep(2500);
+            assertFalse(Files.exists(cdir.resolve("dump.rdb")), "one change is not enough");
+            c.call("SET", "b", "1");
+            for (int i = 0; i < 200 && !Files.exists(cdir.resolve("dump.rdb")); i++) {
+                Thread.sleep(20);
+            }
+            awaitBgsave(c);
+            assertTrue(ours.log().contains("* 2 changes in 1 seconds. Saving...\n"), ours.log());
+            assertTrue(ours.log().contains("* Background saving terminated with success\n"), ours.log());
+            assertNotEquals(before, c.call("LASTSAVE"));
+            assertTrue(c.call("INFO", "persistence").contains("rdb_changes_since_last_save:0\r\n"));
+            // Inside a transaction BGSAVE is only scheduled; the cron starts it.
+            c.call("MULTI");
+            c.call("BGSAVE");
+            assertEquals("*1\r\n+Background saving scheduled\r\n", c.call("EXEC"));
+            for (int i = 0; i < 200 && !c.call("INFO", "persistence").contains("rdb_saves:2\r\n"); i++) {
+                Thread.sleep(20);
+            }
+            assertTrue(c.call("INFO", "persistence").contains("rdb_saves:2\r\n"));
+        }
+    }
+
+    @Test
     void aFailedBgsaveStopsWritesAsInRedis() throws Exception {
         Path rdir = dir("r");
         Path cdir = dir("c");

@@ -660,6 +660,15 @@ public final class Persistence {
         }
 
         @Override
+        public void resizeDb(long size, long expiresSize) {
+            // Redis's dictExpand on both tables; a key takes at least a few bytes of the file, so
+            // a hint beyond that is a lie and is not allowed to allocate.
+            long plausible = Math.max(1024, loadingTotalBytes / 3);
+            db.keys().expand(Math.min(size, plausible));
+            db.expires().expand(Math.min(expiresSize, plausible));
+        }
+
+        @Override
         public void function(byte[] code) throws RdbFileException {
             try {
                 Scripting.of(server).functions().load(code, allowDup);
