@@ -212,31 +212,10 @@ public final class LegacyRdbValues {
 
     /**
      * RDB_TYPE_ZSET: members with scores as text (a length byte, or 253/254/255 for nan, inf,
-     * -inf), loaded into a skiplist and turned into a listpack when small enough.
+     * -inf); otherwise as RDB_TYPE_ZSET_2.
      */
     private static ZSetValue readZSetText(RdbInput in, RdbLoadSettings s) throws RdbFormatException {
-        long len = in.readLength();
-        if (len == 0) {
-            return null;
-        }
-        ZSetValue z = ZSetValue.newSkiplist();
-        long longest = 0;
-        long total = 0;
-        while (len-- > 0) {
-            byte[] m = in.readString();
-            double score = in.readDoubleText();
-            if (Double.isNaN(score)) {
-                throw new RdbFormatException("Zset with NAN score detected");
-            }
-            longest = Math.max(longest, m.length);
-            total += m.length;
-            if ((z.add(score, m, 0, m.length, ZSetValue.NX, Long.MAX_VALUE, Long.MAX_VALUE, null)
-                    & ZSetValue.ADDED) == 0) {
-                throw new RdbFormatException("Duplicate zset fields detected");
-            }
-        }
-        z.convertToListpackIfNeeded(longest, total, s.zsetMaxListpackEntries, s.zsetMaxListpackValue);
-        return z;
+        return RdbValues.readZSet(in, s, false);
     }
 
     // ------------------------------------------------------------------ streams

@@ -407,6 +407,14 @@ public final class RdbValues {
     }
 
     private static ZSetValue readZSet(RdbInput in, RdbLoadSettings s) throws RdbFormatException {
+        return readZSet(in, s, true);
+    }
+
+    /**
+     * RDB_TYPE_ZSET_2 (binary scores) and the older RDB_TYPE_ZSET (scores as text): loaded into a
+     * skiplist and turned into a listpack when small enough.
+     */
+    static ZSetValue readZSet(RdbInput in, RdbLoadSettings s, boolean binaryScores) throws RdbFormatException {
         long len = in.readLength();
         if (len == 0) {
             return null;
@@ -416,7 +424,7 @@ public final class RdbValues {
         long total = 0;
         while (len-- > 0) {
             byte[] m = in.readString();
-            double score = in.readBinaryDouble();
+            double score = binaryScores ? in.readBinaryDouble() : in.readDoubleText();
             if (Double.isNaN(score)) {
                 throw new RdbFormatException("Zset with NAN score detected");
             }
