@@ -96,6 +96,10 @@ def mixed_dataset(s, protocol):
 
 
 def save_and_load(a, name, workdir, jvm_flags, fill):
+    # Each dataset starts empty: the server would otherwise load the last dataset's dump.
+    dump = os.path.join(workdir, name, "dump.rdb")
+    if os.path.exists(dump):
+        os.remove(dump)
     s = start(a, name, workdir, jvm_flags)
     try:
         fill(s)

@@ -23,6 +23,37 @@ class LzfTest {
     }
 
     @Test
+    void aStringCompressesTheSameWhateverWasCompressedBeforeOnTheThread() throws Exception {
+        Random r = new Random(3);
+        byte[][] inputs = new byte[200][];
+        for (int i = 0; i < inputs.length; i++) {
+            inputs[i] = new byte[21 + r.nextInt(3000)];
+            for (int k = 0; k < inputs[i].length; k++) {
+                inputs[i][k] = (byte) ('a' + r.nextInt(i % 7 + 1));
+            }
+        }
+        // Each input on a thread of its own (an untouched table), then all on one thread.
+        byte[][] alone = new byte[inputs.length][];
+        for (int i = 0; i < inputs.length; i++) {
+            int n = i;
+            Thread t = new Thread(() -> alone[n] = compressed(inputs[n]));
+            t.start();
+            t.join();
+        }
+        for (int round = 0; round < 3; round++) {
+            for (int i = 0; i < inputs.length; i++) {
+                assertArrayEquals(alone[i], compressed(inputs[i]), "input " + i);
+            }
+        }
+    }
+
+    private static byte[] compressed(byte[] in) {
+        byte[] out = new byte[in.length];
+        int n = Lzf.compress(in, 0, in.length, out, in.length - 4);
+        return Arrays.copyOf(out, n);
+    }
+
+    @Test
     void roundTripsTextBinaryAndRepeats() {
         Random r = new Random(3);
         for (int round = 0; round < 500; round++) {
