@@ -199,6 +199,24 @@ def record(kind, a, details, table):
     print("recorded in bench/RESULTS.md", file=sys.stderr)
 
 
+def server_options(p):
+    """The options every companion script takes: which build and JVM to run, and the record."""
+    p.add_argument("--jar", default=JAR)
+    p.add_argument("--java", default="java")
+    p.add_argument("--jvm-flags", default="")
+    p.add_argument("--server-args", default="")
+    p.add_argument("--no-record", action="store_true")
+    p.add_argument("--note", default="")
+
+
+def parse_server_options(p):
+    """Parses, checks the JAR is built; returns the arguments, a scratch directory and the JVM flags."""
+    a = p.parse_args()
+    if not os.path.isfile(a.jar):
+        sys.exit("build first: mvn -q -B -DskipTests package (missing %s)" % a.jar)
+    return a, tempfile.mkdtemp(prefix="cinnabar-bench-"), a.jvm_flags.split()
+
+
 def ratio(a, b):
     return a / b if b else float("nan")
 

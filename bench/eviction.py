@@ -25,7 +25,6 @@ import re
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
@@ -92,17 +91,8 @@ def main():
     p.add_argument("--seconds", type=float, default=30.0, help="length of an --lru-test run")
     p.add_argument("--requests", type=int, default=3000000, help="SETs of a cache throughput run")
     p.add_argument("--skip-throughput", action="store_true")
-    p.add_argument("--jar", default=compare.JAR)
-    p.add_argument("--java", default="java")
-    p.add_argument("--jvm-flags", default="")
-    p.add_argument("--server-args", default="")
-    p.add_argument("--no-record", action="store_true")
-    p.add_argument("--note", default="")
-    a = p.parse_args()
-    if not os.path.isfile(a.jar):
-        sys.exit("build first: mvn -q -B -DskipTests package (missing %s)" % a.jar)
-    workdir = tempfile.mkdtemp(prefix="cinnabar-bench-")
-    jvm_flags = a.jvm_flags.split()
+    compare.server_options(p)
+    a, workdir, jvm_flags = compare.parse_server_options(p)
     servers = {}
     rows = ["| measurement | Cinnabar | Redis | note |", "|---|---|---|---|"]
     try:

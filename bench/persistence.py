@@ -21,7 +21,6 @@ import random
 import re
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
@@ -161,17 +160,8 @@ def bgsave_under_load(a, name, workdir, jvm_flags):
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--skip-bgsave", action="store_true")
-    p.add_argument("--jar", default=compare.JAR)
-    p.add_argument("--java", default="java")
-    p.add_argument("--jvm-flags", default="")
-    p.add_argument("--server-args", default="")
-    p.add_argument("--no-record", action="store_true")
-    p.add_argument("--note", default="")
-    a = p.parse_args()
-    if not os.path.isfile(a.jar):
-        sys.exit("build first: mvn -q -B -DskipTests package (missing %s)" % a.jar)
-    workdir = tempfile.mkdtemp(prefix="cinnabar-bench-")
-    jvm_flags = a.jvm_flags.split()
+    compare.server_options(p)
+    a, workdir, jvm_flags = compare.parse_server_options(p)
     protocol = mixed_protocol()
     rows = ["| dataset | server | keys | SAVE | dump size | load at start | keys loaded |", "|---|---|---|---|---|---|---|"]
     for label, fill in [("strings (~865k of 64 bytes)", strings_dataset),
