@@ -38,6 +38,8 @@ public final class ServerContext {
     public Object scripting;
     /** RDB persistence (package {@code persistence}, a layer above), made on first use. */
     public Object persistence;
+    /** The append-only file (package {@code persistence}), made on first use. */
+    public Object appendOnly;
     /** True while writes are refused because the last BGSAVE failed (stop-writes-on-bgsave-error). */
     public java.util.function.BooleanSupplier diskError = () -> false;
 
