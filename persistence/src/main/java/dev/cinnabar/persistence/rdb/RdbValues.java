@@ -200,6 +200,18 @@ public final class RdbValues {
         return set;
     }
 
+    /** Entries worth allocating a collection's table for before they are read. */
+    private static final long PRESIZE_MAX = 1 << 16;
+
+    /**
+     * How big to make a collection's table for the {@code len} entries its header announces, as
+     * Redis's dictTryExpand on load, so that a big set is not rehashed ten times as it fills. A
+     * header can lie: only what a small table costs is allocated before the entries prove it.
+     */
+    private static long presize(long len) {
+        return Math.min(len, PRESIZE_MAX);
+    }
+
     private static SetValue readSet(RdbInput in, RdbLoadSettings s) throws RdbFormatException {
         long len = in.readLength();
         if (len == 0) {
@@ -207,6 +219,9 @@ public final class RdbValues {
         }
         long maxEntries = Math.min(s.setMaxIntsetEntries, 1L << 30);
         SetValue set = len > maxEntries ? SetValue.newHashtable() : SetValue.newIntset();
+        if (!set.isIntset()) {
+            set.dict().expand(presize(len));
+        }
         for (long i = 0; i < len; i++) {
             byte[] m = in.readString();
             // the intset is never made longer than len <= maxEntries here, so only a
@@ -251,6 +266,7 @@ public final class RdbValues {
         HashValue h = new HashValue();
         if (len > s.hashMaxListpackEntries) {
             h.convertToDict();
+            h.dict().expand(presize(len));
         }
         while (len-- > 0) {
             byte[] f = in.readString();
@@ -360,6 +376,7 @@ public final class RdbValues {
         h.enableExpiries();
         if (len > s.hashMaxListpackEntries) {
             h.convertToDict();
+            h.dict().expand(presize(len));
         }
         while (len-- > 0) {
             long ttl = in.readUnsignedLength();
@@ -420,6 +437,7 @@ public final class RdbValues {
             return null;
         }
         ZSetValue z = ZSetValue.newSkiplist();
+        z.dict().expand(presize(len));
         long longest = 0;
         long total = 0;
         while (len-- > 0) {

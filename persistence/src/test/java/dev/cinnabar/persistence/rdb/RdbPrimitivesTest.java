@@ -149,4 +149,30 @@ class RdbPrimitivesTest {
         // The check value in Redis's crc64.c self test: "123456789".
         assertEquals(0xe9c6d914c4b8d9caL, Crc64.of(bytes("123456789"), 0, 9));
     }
+
+    @Test
+    void crcOfAnySliceAndSplitEqualsTheBytewiseDefinition() {
+        java.util.Random r = new java.util.Random(7);
+        byte[] b = new byte[300];
+        r.nextBytes(b);
+        for (int off = 0; off < 9; off++) {
+            for (int len = 0; off + len <= b.length; len += 1 + len / 8) {
+                long expected = bytewise(0, b, off, len);
+                assertEquals(expected, Crc64.of(b, off, len));
+                int cut = len / 3;
+                assertEquals(expected, Crc64.update(Crc64.of(b, off, cut), b, off + cut, len - cut));
+            }
+        }
+    }
+
+    /** The CRC's definition, one bit at a time: what the table-driven code must equal. */
+    private static long bytewise(long crc, byte[] b, int off, int len) {
+        for (int i = off; i < off + len; i++) {
+            crc ^= b[i] & 0xff;
+            for (int k = 0; k < 8; k++) {
+                crc = (crc & 1) != 0 ? (crc >>> 1) ^ 0x95ac9329ac4bc9b5L : crc >>> 1;
+            }
+        }
+        return crc;
+    }
 }
