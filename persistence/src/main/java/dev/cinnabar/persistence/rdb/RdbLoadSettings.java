@@ -18,6 +18,8 @@ public final class RdbLoadSettings {
     public final long zsetMaxListpackValue;
     /** Validate every entry of a blob (listpack, intset, ziplist) and check for duplicates. */
     public final boolean deepSanitize;
+    /** Blobs checked deeply so far with these settings (INFO's dump_payload_sanitizations). */
+    private long sanitizedBlobs;
 
     public RdbLoadSettings(int listMaxListpackSize, int listCompressDepth, long hashMaxListpackEntries,
             long hashMaxListpackValue, long setMaxIntsetEntries, long zsetMaxListpackEntries,
@@ -30,6 +32,23 @@ public final class RdbLoadSettings {
         this.zsetMaxListpackEntries = zsetMaxListpackEntries;
         this.zsetMaxListpackValue = zsetMaxListpackValue;
         this.deepSanitize = deepSanitize;
+    }
+
+    /**
+     * Whether the blob about to be read (a quicklist node, an intset, a hash or zset listpack, a
+     * stream node) is checked entry by entry; when it is, it is counted, where Redis counts
+     * {@code stat_dump_payload_sanitizations}: before the check, so a blob that fails counts too.
+     */
+    public boolean sanitizeBlob() {
+        if (deepSanitize) {
+            sanitizedBlobs++;
+        }
+        return deepSanitize;
+    }
+
+    /** How many blobs {@link #sanitizeBlob} counted. */
+    public long sanitizedBlobs() {
+        return sanitizedBlobs;
     }
 
     /** Redis 7.0's defaults, sanitize-dump-payload no. */

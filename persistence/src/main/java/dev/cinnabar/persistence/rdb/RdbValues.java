@@ -167,7 +167,7 @@ public final class RdbValues {
                 l.appendPlainNode(data);
                 continue;
             }
-            if (!RdbBlobChecks.listpack(data, s.deepSanitize)) {
+            if (!RdbBlobChecks.listpack(data, s.sanitizeBlob())) {
                 throw new RdbFormatException("Listpack integrity check failed.");
             }
             if (Listpack.wrap(data).isEmpty()) {
@@ -190,7 +190,7 @@ public final class RdbValues {
 
     private static SetValue readIntset(RdbInput in, RdbLoadSettings s) throws RdbFormatException {
         byte[] blob = in.readString();
-        if (!RdbBlobChecks.intset(blob, s.deepSanitize)) {
+        if (!RdbBlobChecks.intset(blob, s.sanitizeBlob())) {
             throw new RdbFormatException("Intset integrity check failed.");
         }
         SetValue set = SetValue.ofIntset(blob);
@@ -245,7 +245,7 @@ public final class RdbValues {
 
     private static HashValue readHashListpack(RdbInput in, RdbLoadSettings s) throws RdbFormatException {
         byte[] blob = in.readString();
-        if (!RdbBlobChecks.pairsListpack(blob, s.deepSanitize)) {
+        if (!RdbBlobChecks.pairsListpack(blob, s.sanitizeBlob())) {
             throw new RdbFormatException("Hash listpack integrity check failed.");
         }
         HashValue h = HashValue.ofListpack(Listpack.wrap(blob));
@@ -410,7 +410,7 @@ public final class RdbValues {
 
     private static ZSetValue readZSetListpack(RdbInput in, RdbLoadSettings s) throws RdbFormatException {
         byte[] blob = in.readString();
-        if (!RdbBlobChecks.pairsListpack(blob, s.deepSanitize)) {
+        if (!RdbBlobChecks.pairsListpack(blob, s.sanitizeBlob())) {
             throw new RdbFormatException("Zset listpack integrity check failed.");
         }
         ZSetValue z = ZSetValue.ofListpack(Listpack.wrap(blob));
@@ -543,7 +543,7 @@ public final class RdbValues {
                 seq = seq << 8 | (key[8 + b] & 0xff);
             }
             byte[] lp = in.readString();
-            if (!RdbBlobChecks.streamListpack(lp, s.deepSanitize)) {
+            if (!RdbBlobChecks.streamListpack(lp, s.sanitizeBlob())) {
                 throw new RdbFormatException("Stream listpack integrity check failed.");
             }
             if (Listpack.wrap(lp).isEmpty()) {

@@ -102,10 +102,13 @@ public final class DumpCommands implements CommandFamily {
             throw new CommandError("ERR Invalid TTL value, must be >= 0");
         }
         Object value;
+        RdbLoadSettings settings = loadSettings(c.server.config(), deepSanitize(c));
         try {
-            value = DumpPayload.parse(a.copy(3), loadSettings(c.server.config(), deepSanitize(c)));
+            value = DumpPayload.parse(a.copy(3), settings);
         } catch (DumpPayload.Invalid e) {
             throw new CommandError("ERR " + e.getMessage());
+        } finally {
+            c.server.stats().dumpPayloadSanitizations += settings.sanitizedBlobs();
         }
 
         boolean deleted = replace && db.deleteUnchecked(a, 1);

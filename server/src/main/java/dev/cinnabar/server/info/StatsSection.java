@@ -71,7 +71,7 @@ final class StatsSection implements InfoSection {
                 .field("tracking_total_prefixes", server.clients().tracking().prefixCount())
                 .field("unexpected_error_replies", 0)
                 .field("total_error_replies", s.errorReplies)
-                .field("dump_payload_sanitizations", 0)
+                .field("dump_payload_sanitizations", s.dumpPayloadSanitizations)
                 .field("total_reads_processed", s.readsProcessed)
                 .field("total_writes_processed", s.writesProcessed)
                 .field("io_threaded_reads_processed", 0)

@@ -514,10 +514,12 @@ public final class Persistence {
         try (in; LongTask task = server.control() == null ? null
                 : server.control().beginLongTask(owner, BusyState.LOADING)) {
             Loader loader = new Loader(task, allowDup);
-            RdbFileReader reader = new RdbFileReader(new RdbInput(in), loadSettings(), loader, config.rdbChecksum,
+            RdbLoadSettings settings = loadSettings();
+            RdbFileReader reader = new RdbFileReader(new RdbInput(in), settings, loader, config.rdbChecksum,
                     config.loadingProcessEventsIntervalBytes);
             try {
                 reader.read();
+                server.stats().dumpPayloadSanitizations += settings.sanitizedBlobs();
             } catch (RdbFileException e) {
                 loadFailed(e);
                 return LoadOutcome.FAILED;

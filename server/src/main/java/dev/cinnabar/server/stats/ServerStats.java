@@ -23,6 +23,8 @@ public final class ServerStats {
     public long readsProcessed;
     public long writesProcessed;
     public long startMillis;
+    /** Blobs (listpacks, intsets, quicklist and stream nodes) checked entry by entry by RESTORE or a load. */
+    public long dumpPayloadSanitizations;
 
     /** Error replies by error code (INFO errorstats). */
     public final ErrorStats errors = new ErrorStats(this);
@@ -36,6 +38,7 @@ public final class ServerStats {
     public void reset() {
         connectionsReceived = 0;
         rejectedConnections = 0;
+        dumpPayloadSanitizations = 0;
         commandsProcessed = 0;
         netInputBytes = 0;
         netOutputBytes = 0;
