@@ -175,4 +175,44 @@ class RdbPrimitivesTest {
         }
         return crc;
     }
+
+    @Test
+    void deferredCompressionWritesTheSameBytes() {
+        java.util.Random r = new java.util.Random(11);
+        for (boolean compression : new boolean[] {true, false}) {
+            RdbOutput direct = new RdbOutput(compression);
+            RdbOutput deferring = RdbOutput.deferringCompression(compression);
+            RdbOutput writer = new RdbOutput(compression);
+            for (int chunk = 0; chunk < 20; chunk++) {
+                for (int i = 0; i < 50; i++) {
+                    byte[] s = randomString(r);
+                    for (RdbOutput o : new RdbOutput[] {direct, deferring}) {
+                        o.writeByte(i);
+                        o.writeString(s);
+                        o.writeLength(s.length * 1000L);
+                    }
+                }
+                writer.writeChunk(deferring.takeChunk());
+            }
+            assertEquals(0, deferring.takeChunk().size());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(direct.toByteArray(), writer.toByteArray());
+            assertEquals(direct.crc(), writer.crc());
+        }
+    }
+
+    /** Short, numeric, compressible and incompressible strings, around the 20-byte threshold. */
+    private static byte[] randomString(java.util.Random r) {
+        int len = r.nextInt(4) == 0 ? r.nextInt(300) : r.nextInt(30);
+        byte[] b = new byte[len];
+        switch (r.nextInt(3)) {
+            case 0 -> r.nextBytes(b);
+            case 1 -> java.util.Arrays.fill(b, (byte) ('a' + r.nextInt(3)));
+            default -> {
+                for (int i = 0; i < len; i++) {
+                    b[i] = (byte) ('0' + r.nextInt(10));
+                }
+            }
+        }
+        return b;
+    }
 }

@@ -235,7 +235,7 @@ public final class Persistence {
         lastBgsaveTrySeconds = nowSeconds();
         SnapshotFile f;
         try {
-            f = SnapshotFile.open(Path.of(config.dir), true, false, config.rdbSaveIncrementalFsync);
+            f = SnapshotFile.open(Path.of(config.dir), true, config.rdbCompression, config.rdbSaveIncrementalFsync);
         } catch (SnapshotFile.SaveError e) {
             // Redis's child fails here after the fork succeeded: BGSAVE has started, then failed.
             ServerLog.notice("Background saving started by pid " + ServerLog.pid());
@@ -349,7 +349,7 @@ public final class Persistence {
 
     /** The writer thread of a BGSAVE and its queue of encoded slices. */
     private final class Background implements Snapshot.Output {
-        private static final byte[] END = new byte[0];
+        private static final RdbOutput.Chunk END = new RdbOutput.Chunk(new byte[0], new int[0]);
         final LinkedBlockingQueue<Object[]> queue = new LinkedBlockingQueue<>();
         final AtomicLong queued = new AtomicLong();
         final AtomicBoolean waiting = new AtomicBoolean();
@@ -366,7 +366,8 @@ public final class Persistence {
             this.target = target;
             this.checksum = checksum;
             this.keyDelay = keyDelay;
-            this.chunk = new RdbOutput(config.rdbCompression);
+            // The engine leaves compression to the writer thread: see RdbOutput.deferringCompression.
+            this.chunk = RdbOutput.deferringCompression(config.rdbCompression);
             this.thread = new Thread(this::write, "cinnabar-bgsave");
             thread.setDaemon(true);
         }
@@ -381,10 +382,9 @@ public final class Persistence {
             if (chunk.size() == 0 && keys == 0) {
                 return;
             }
-            byte[] b = chunk.toByteArray();
-            chunk = new RdbOutput(config.rdbCompression);
-            queued.addAndGet(b.length);
-            queue.add(new Object[] {b, keys});
+            RdbOutput.Chunk c = chunk.takeChunk();
+            queued.addAndGet(c.size());
+            queue.add(new Object[] {c, keys});
         }
 
         void finishProducing() {
@@ -410,13 +410,13 @@ public final class Persistence {
                     if (item == null) {
                         continue;
                     }
-                    byte[] b = (byte[]) item[0];
-                    if (b == END) {
+                    RdbOutput.Chunk c = (RdbOutput.Chunk) item[0];
+                    if (c == END) {
                         file.finish(checksum, target);
                         break;
                     }
-                    out.writeBytes(b);
-                    long left = queued.addAndGet(-b.length);
+                    out.writeChunk(c);
+                    long left = queued.addAndGet(-c.size());
                     int keys = (Integer) item[1];
                     if (keyDelay != 0 && keys > 0) {
                         long nanos = keyDelay > 0 ? (long) keyDelay * 1000 * keys : (long) -keyDelay * keys;
