@@ -273,6 +273,10 @@ public final class Dispatcher {
             failed = allErrors > errorsAfterLastCall;
         }
         errorsAfterLastCall = allErrors;
+        if (c.id == Client.AOF_CLIENT_ID) {
+            // Replaying the AOF: no statistics, slow log or MONITOR, as Redis's loading
+            return;
+        }
         record(c, cmd, micros, failed);
         if (outermost) {
             // As Redis's lastcmd: the client's own command, not those an EXEC runs.
