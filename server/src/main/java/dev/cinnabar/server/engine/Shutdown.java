@@ -70,6 +70,13 @@ public final class Shutdown {
         this.loading = loading;
     }
 
+    /** Stops an AOF rewrite in progress; false when it must not be stopped (the shutdown fails). */
+    private java.util.function.IntPredicate stopAofRewrite = flags -> true;
+
+    void aofRewrite(java.util.function.IntPredicate stopAofRewrite) {
+        this.stopAofRewrite = stopAofRewrite;
+    }
+
     /** True while a shutdown waits for replicas; there are none, so never. */
     public boolean inProgress() {
         return false;
@@ -88,6 +95,10 @@ public final class Shutdown {
         hooks.stopping();
         if (stopBackgroundSave.getAsBoolean()) {
             ServerLog.warning("There is a child saving an .rdb. Killing it!");
+        }
+        if (!stopAofRewrite.test(flags)) {
+            ServerLog.warning("Errors trying to shut down the server. Check the logs for more information.");
+            return false;
         }
         boolean savePoints = config.save.length > 0;
         if ((savePoints && (flags & ShutdownFlags.NOSAVE) == 0) || (flags & ShutdownFlags.SAVE) != 0) {
