@@ -3,15 +3,21 @@ package dev.cinnabar.server.persistence;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cinnabar.server.scripting.Functions;
 import dev.cinnabar.server.scripting.Scripting;
 import dev.cinnabar.server.testing.EngineHarness;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -73,6 +79,147 @@ class AofValueCommandsTest {
                 + "*7\r\n$6\r\nXSETID\r\n$1\r\ns\r\n$3\r\n5-5\r\n$12\r\nENTRIESADDED\r\n$1\r\n1\r\n"
                 + "$12\r\nMAXDELETEDID\r\n$3\r\n5-5\r\n", dump(h));
         assertReplays(h);
+    }
+
+    /**
+     * The keys of {@code aof/base-setup.txt} (every one of a deterministic order in Redis) give
+     * the bytes Redis 7.0.15 wrote for them in its plain base ({@code tools/record-aof-base.py}),
+     * key by key (Redis's key order is its dict's).
+     */
+    @Test
+    void sameBytesAsRedisPlainBase() throws Exception {
+        EngineHarness h = new EngineHarness();
+        // XCLAIM's TIME is capped at the present: be where the recording was (after its times).
+        h.clock.advance(1_800_000_000_000L - h.clock.millis());
+        for (List<byte[]> cmd : setupCommands()) {
+            String reply = h.send(resp(cmd));
+            assertFalse(reply.startsWith("-"), new String(cmd.get(0)) + " " + reply);
+        }
+        byte[] redis = resource("aof/base-redis.resp");
+        Map<String, String> theirs = chunks(redis);
+        Map<String, String> ours = chunks(dump(h).getBytes(StandardCharsets.ISO_8859_1));
+        assertEquals(20, theirs.size(), theirs.keySet().toString());
+        assertEquals(theirs.keySet(), ours.keySet());
+        for (String k : theirs.keySet()) {
+            assertEquals(theirs.get(k), ours.get(k), k);
+        }
+        EngineHarness replayed = assertReplays(h);
+        EngineHarness fromRedis = new EngineHarness();
+        fromRedis.clock.advance(h.clock.millis() - fromRedis.clock.millis());
+        fromRedis.send(new String(redis, StandardCharsets.ISO_8859_1));
+        fromRedis.call("SELECT", "0");
+        assertEquals(replayed.call("DEBUG", "DIGEST"), fromRedis.call("DEBUG", "DIGEST"));
+    }
+
+    static List<List<byte[]>> setupCommands() throws IOException {
+        List<List<byte[]>> out = new ArrayList<>();
+        String text = new String(resource("aof/base-setup.txt"), StandardCharsets.UTF_8);
+        for (String line : text.split("\n")) {
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            List<byte[]> args = new ArrayList<>();
+            for (String t : line.split(" ", -1)) {
+                args.add(unescape(t).getBytes(StandardCharsets.UTF_8));
+            }
+            out.add(args);
+        }
+        return out;
+    }
+
+    private static String unescape(String t) {
+        if (t.equals("\\e")) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < t.length(); i++) {
+            char c = t.charAt(i);
+            if (c == '\\' && i + 1 < t.length()) {
+                char n = t.charAt(++i);
+                sb.append(n == 's' ? ' ' : n == 'n' ? '\n' : n);
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String resp(List<byte[]> args) {
+        StringBuilder sb = new StringBuilder("*" + args.size() + "\r\n");
+        for (byte[] a : args) {
+            sb.append('$').append(a.length).append("\r\n").append(new String(a, StandardCharsets.ISO_8859_1)).append("\r\n");
+        }
+        return sb.toString();
+    }
+
+    private static byte[] resource(String name) throws IOException {
+        try (InputStream in = AofValueCommandsTest.class.getClassLoader().getResourceAsStream(name)) {
+            assertNotNull(in, name);
+            return in.readAllBytes();
+        }
+    }
+
+    /**
+     * AOF text split into runs of commands on one key, by "db/key" (the libraries as
+     * "functions"); each run is the text of its commands.
+     */
+    static Map<String, String> chunks(byte[] aof) {
+        Map<String, String> out = new TreeMap<>();
+        int db = -1;
+        int p = 0;
+        String current = null;
+        StringBuilder run = new StringBuilder();
+        while (p < aof.length) {
+            int start = p;
+            List<String> args = new ArrayList<>();
+            p = readCommand(aof, p, args);
+            String text = new String(aof, start, p - start, StandardCharsets.ISO_8859_1);
+            String name = args.get(0).toUpperCase();
+            String where;
+            if (name.equals("SELECT")) {
+                db = Integer.parseInt(args.get(1));
+                continue;
+            } else if (name.equals("FUNCTION")) {
+                where = "functions";
+            } else {
+                where = db + "/" + (name.equals("XGROUP") ? args.get(2) : args.get(1));
+            }
+            if (!where.equals(current)) {
+                if (current != null) {
+                    assertNull(out.put(current, run.toString()), current + " in two runs");
+                }
+                current = where;
+                run.setLength(0);
+            }
+            run.append(text);
+        }
+        if (current != null) {
+            assertNull(out.put(current, run.toString()), current + " in two runs");
+        }
+        return out;
+    }
+
+    private static int readCommand(byte[] b, int p, List<String> args) {
+        assertEquals('*', b[p]);
+        int eol = lineEnd(b, p);
+        int n = Integer.parseInt(new String(b, p + 1, eol - p - 1, StandardCharsets.US_ASCII));
+        p = eol + 2;
+        for (int i = 0; i < n; i++) {
+            assertEquals('$', b[p]);
+            eol = lineEnd(b, p);
+            int len = Integer.parseInt(new String(b, p + 1, eol - p - 1, StandardCharsets.US_ASCII));
+            p = eol + 2;
+            args.add(new String(b, p, len, StandardCharsets.ISO_8859_1));
+            p += len + 2;
+        }
+        return p;
+    }
+
+    private static int lineEnd(byte[] b, int p) {
+        while (b[p] != '\r') {
+            p++;
+        }
+        return p;
     }
 
     // ------------------------------------------------------------------ replay: equal digests
