@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.scripting.Functions;
 import dev.cinnabar.server.scripting.Scripting;
 import dev.cinnabar.server.testing.EngineHarness;
@@ -39,7 +40,7 @@ class AofValueCommandsTest {
 
     @Test
     void listsInBatchesOf64() {
-        EngineHarness h = new EngineHarness();
+        EngineHarness h = harness();
         List<String> args = new ArrayList<>(List.of("RPUSH", "l"));
         for (int i = 0; i < 130; i++) {
             args.add(i % 2 == 0 ? Integer.toString(i) : "e" + i);
@@ -61,7 +62,7 @@ class AofValueCommandsTest {
 
     @Test
     void zsetScoresAs17g() {
-        EngineHarness h = new EngineHarness();
+        EngineHarness h = harness();
         h.call("ZADD", "z", "1.5", "a", "-inf", "b", "0.1", "c", "3", "7");
         assertEquals("*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n"
                 + "*10\r\n$4\r\nZADD\r\n$1\r\nz\r\n$4\r\n-inf\r\n$1\r\nb\r\n$19\r\n0.10000000000000001\r\n$1\r\nc\r\n"
@@ -71,7 +72,7 @@ class AofValueCommandsTest {
 
     @Test
     void emptyStreamAsXaddMaxlen0() {
-        EngineHarness h = new EngineHarness();
+        EngineHarness h = harness();
         h.call("XADD", "s", "5-5", "f", "v");
         h.call("XDEL", "s", "5-5");
         assertEquals("*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n"
@@ -88,7 +89,7 @@ class AofValueCommandsTest {
      */
     @Test
     void sameBytesAsRedisPlainBase() throws Exception {
-        EngineHarness h = new EngineHarness();
+        EngineHarness h = harness();
         // XCLAIM's TIME is capped at the present: be where the recording was (after its times).
         h.clock.advance(1_800_000_000_000L - h.clock.millis());
         for (List<byte[]> cmd : setupCommands()) {
@@ -104,7 +105,7 @@ class AofValueCommandsTest {
             assertEquals(theirs.get(k), ours.get(k), k);
         }
         EngineHarness replayed = assertReplays(h);
-        EngineHarness fromRedis = new EngineHarness();
+        EngineHarness fromRedis = harness();
         fromRedis.clock.advance(h.clock.millis() - fromRedis.clock.millis());
         fromRedis.send(new String(redis, StandardCharsets.ISO_8859_1));
         fromRedis.call("SELECT", "0");
@@ -226,7 +227,7 @@ class AofValueCommandsTest {
 
     @Test
     void everyTypeAndEncodingReplays() {
-        EngineHarness h = new EngineHarness();
+        EngineHarness h = harness();
         long now = h.clock.millis();
         h.call("SET", "str", "hello");
         h.call("SET", "int", "12345");
@@ -286,8 +287,35 @@ class AofValueCommandsTest {
     }
 
     @Test
+    void compressedAndPlainListNodesRawStringsAndOddScores() {
+        EngineHarness h = harness();
+        try {
+            h.call("CONFIG", "SET", "list-compress-depth", "1");
+            h.call("CONFIG", "SET", "list-max-listpack-size", "4");
+            List<String> cmd = new ArrayList<>(List.of("RPUSH", "compressed"));
+            for (int i = 0; i < 200; i++) {
+                cmd.add("element-" + "z".repeat(40) + i);
+            }
+            h.call(cmd.toArray(new String[0]));
+            assertEquals("+OK\r\n", h.call("DEBUG", "QUICKLIST-PACKED-THRESHOLD", "100"));
+            h.call("RPUSH", "plain", "a", "p".repeat(300), "b", "q".repeat(101));
+            h.call("APPEND", "raw", "abc");
+            h.call("APPEND", "raw", "def");
+            h.call("SETRANGE", "raw", "10", "x");
+            h.call("INCRBYFLOAT", "float", "1.25");
+            h.call("ZADD", "odd", "-0", "negzero", "0", "zero", "1e-300", "small", "-1.7976931348623157e308", "min",
+                    "123456789.123456789", "long");
+            EngineHarness replayed = assertReplays(h);
+            assertEquals(h.call("ZRANGE", "odd", "0", "-1", "WITHSCORES"), replayed.call("ZRANGE", "odd", "0", "-1", "WITHSCORES"));
+            assertEquals(h.call("GET", "raw"), replayed.call("GET", "raw"));
+        } finally {
+            h.call("DEBUG", "QUICKLIST-PACKED-THRESHOLD", "1073741824");
+        }
+    }
+
+    @Test
     void hashFieldTtlsAsRedis74() {
-        EngineHarness h = new EngineHarness();
+        EngineHarness h = harness();
         long at = h.clock.millis() + 50000;
         h.call("HSET", "h", "a", "1", "b", "2", "c", "3");
         h.call("HPEXPIREAT", "h", Long.toString(at), "FIELDS", "1", "b");
@@ -313,7 +341,7 @@ class AofValueCommandsTest {
     void randomDatasetsReplay() {
         Random r = new Random(4);
         for (int round = 0; round < 20; round++) {
-            EngineHarness h = new EngineHarness();
+            EngineHarness h = harness();
             int keys = 1 + r.nextInt(30);
             for (int k = 0; k < keys; k++) {
                 String key = "k" + k;
@@ -385,6 +413,13 @@ class AofValueCommandsTest {
         return new String(out.toByteArray(), StandardCharsets.ISO_8859_1);
     }
 
+    /** A server that allows DEBUG. */
+    static EngineHarness harness() {
+        ServerConfig config = new ServerConfig();
+        config.enableDebugCommand = "yes";
+        return new EngineHarness(config);
+    }
+
     static List<byte[]> libraries(EngineHarness h) {
         List<byte[]> codes = new ArrayList<>();
         Functions f = Scripting.functionsIfAny(h.server);
@@ -399,8 +434,9 @@ class AofValueCommandsTest {
     /** Replays the dump of {@code h} into a fresh server at the same time; returns it. */
     static EngineHarness assertReplays(EngineHarness h) {
         String digest = h.call("DEBUG", "DIGEST");
-        assertNotEquals("$40\r\n" + "0".repeat(40) + "\r\n", digest);
-        EngineHarness fresh = new EngineHarness();
+        assertTrue(digest.matches("\\+[0-9a-f]{40}\r\n"), digest);
+        assertNotEquals("+" + "0".repeat(40) + "\r\n", digest);
+        EngineHarness fresh = harness();
         fresh.clock.advance(h.clock.millis() - fresh.clock.millis());
         String replies = fresh.send(dump(h));
         for (String line : replies.split("\r\n")) {
