@@ -60,7 +60,6 @@ public final class AppendOnlyFile implements Propagation.Sink {
 
     private final ServerContext server;
     private final ServerConfig config;
-    private final AofDirectory dir;
     private State state;
     private AofManifest manifest = new AofManifest();
     private boolean sinkAdded;
@@ -102,7 +101,6 @@ public final class AppendOnlyFile implements Propagation.Sink {
     private AppendOnlyFile(ServerContext server) {
         this.server = server;
         this.config = server.config();
-        this.dir = AofDirectory.of(config);
         this.state = config.appendOnly ? State.ON : State.OFF;
         this.lastFsyncSeconds = nowSeconds();
         server.aofDiskError = this::diskError;
@@ -127,8 +125,9 @@ public final class AppendOnlyFile implements Propagation.Sink {
         return state;
     }
 
+    /** The directory as the configuration names it now (dir may change by CONFIG SET). */
     public AofDirectory directory() {
-        return dir;
+        return AofDirectory.of(config);
     }
 
     private long nowSeconds() {
@@ -473,6 +472,7 @@ public final class AppendOnlyFile implements Propagation.Sink {
         if (state != State.ON) {
             return;
         }
+        AofDirectory dir = directory();
         try {
             dir.create();
         } catch (IOException e) {
@@ -601,6 +601,7 @@ public final class AppendOnlyFile implements Propagation.Sink {
 
     /** Redis's aofDelHistoryFiles: history files deleted (unless aof-disable-auto-gc), manifest persisted. */
     public void deleteHistory() {
+        AofDirectory dir = directory();
         if (config.aofDisableAutoGc || manifest.history().isEmpty()) {
             return;
         }
@@ -629,7 +630,7 @@ public final class AppendOnlyFile implements Propagation.Sink {
 
     /** Persists {@code m} as the manifest, then makes it current. */
     public void installManifest(AofManifest m) throws IOException {
-        dir.writeManifest(m);
+        directory().writeManifest(m);
         manifest = m;
     }
 
@@ -651,6 +652,7 @@ public final class AppendOnlyFile implements Propagation.Sink {
             temp = manifest.copy();
             name = temp.newIncr(config.appendFilename);
         }
+        AofDirectory dir = directory();
         dir.create();
         FileChannel ch;
         try {
