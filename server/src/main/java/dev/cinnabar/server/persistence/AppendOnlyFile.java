@@ -636,7 +636,8 @@ public final class AppendOnlyFile implements Propagation.Sink {
 
     /**
      * Redis's openNewIncrAofForAppend: ON: a new incr added to a copy of the manifest, which is
-     * persisted, and written from now on (the old file fsynced and closed on the fsync thread);
+     * persisted, and written from now on (the buffer is written to the old file first, which is
+     * then fsynced and closed on the fsync thread);
      * WAIT_REWRITE: {@code temp-<appendfilename>.incr}, not in the manifest. Returns the name
      * (null when the AOF is off). On failure nothing changes.
      */
@@ -644,6 +645,10 @@ public final class AppendOnlyFile implements Propagation.Sink {
         if (state == State.OFF) {
             return null;
         }
+        // What was buffered ran before the rewrite's snapshot: it belongs to the old file (the new
+        // base has it), as Redis's flushAppendOnlyFile(1) before the switch; SELECT again after it.
+        selectedDb = -1;
+        flush(true);
         AofManifest temp = null;
         String name;
         if (state == State.WAIT_REWRITE) {
