@@ -356,6 +356,20 @@ public final class AppendOnlyFile implements Propagation.Sink {
         });
     }
 
+    /** Tests: an fsync that lasts until {@code release} counts down (a slow disk). */
+    void slowFsyncForTest(java.util.concurrent.CountDownLatch release) {
+        pendingFsync.incrementAndGet();
+        fsyncThread().execute(() -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                pendingFsync.decrementAndGet();
+            }
+        });
+    }
+
     private static void closeQuietly(FileChannel ch) {
         try {
             ch.close();

@@ -215,6 +215,54 @@ class AppendOnlyFileTest {
     }
 
     @Test
+    void everysecPostponesTheWriteWhileAnFsyncRunsForAtMostTwoSeconds() throws Exception {
+        start("appendfsync", "everysec");
+        h.call("SET", "a", "1");
+        h.engine.flush();
+        String first = file("appendonly.aof.1.incr.aof");
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try {
+            aof().slowFsyncForTest(release);
+            h.call("SET", "b", "2");
+            h.engine.flush();
+            assertEquals(first, file("appendonly.aof.1.incr.aof"), "postponed while the fsync runs");
+            h.clock.advance(1000);
+            h.call("SET", "c", "3");
+            h.engine.runCron();
+            h.engine.flush();
+            assertEquals(first, file("appendonly.aof.1.incr.aof"), "still under two seconds");
+            String info = h.call("INFO", "persistence");
+            assertTrue(info.contains("aof_buffer_length:" + aof().bufferLength() + "\r\n"), info);
+            assertTrue(aof().bufferLength() > 0);
+            assertTrue(info.contains("aof_pending_bio_fsync:1\r\naof_delayed_fsync:0\r\n"), info);
+            h.clock.advance(1000);
+            h.engine.runCron();
+            assertEquals(first + "*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$1\r\n2\r\n*3\r\n$3\r\nSET\r\n$1\r\nc\r\n$1\r\n3\r\n",
+                    file("appendonly.aof.1.incr.aof"), "written anyway after two seconds");
+            assertEquals(1, aof().delayedFsync());
+            assertTrue(h.call("INFO", "persistence").contains("aof_buffer_length:0\r\n"));
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void forcedFlushDoesNotWaitForTheFsync() throws Exception {
+        start("appendfsync", "everysec");
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try {
+            aof().slowFsyncForTest(release);
+            h.call("SET", "a", "1");
+            aof().flush(true);
+            assertEquals("*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n",
+                    file("appendonly.aof.1.incr.aof"));
+            assertEquals(0, aof().delayedFsync());
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
     void writeErrorRefusesWritesWithMisconfAndKeepsTheData() throws IOException {
         Path full = Path.of("/dev/full");
         if (!Files.exists(full)) {
