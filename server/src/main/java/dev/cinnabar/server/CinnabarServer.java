@@ -12,6 +12,7 @@ import dev.cinnabar.server.exec.CommandHandlers;
 import dev.cinnabar.server.log.ServerLog;
 import dev.cinnabar.server.net.NettyTransport;
 import dev.cinnabar.server.persistence.AofRewrite;
+import dev.cinnabar.server.persistence.AppendOnlyFile;
 import dev.cinnabar.server.persistence.Persistence;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -77,6 +78,7 @@ public final class CinnabarServer implements ConfigHooks, Shutdown.Hooks {
         // Redis's loadDataFromDisk: the listeners are open, and clients get -LOADING meanwhile.
         try {
             s.engine.runAndWait(e -> Persistence.of(e.server()).loadAtStart(), Long.MAX_VALUE / 4);
+            s.engine.runAndWait(e -> AppendOnlyFile.of(e.server()).openOnServerStart(), Long.MAX_VALUE / 4);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

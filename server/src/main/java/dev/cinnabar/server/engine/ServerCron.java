@@ -4,6 +4,7 @@ import dev.cinnabar.server.client.ServerContext;
 import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.db.Keyspace;
 import dev.cinnabar.server.persistence.AofRewrite;
+import dev.cinnabar.server.persistence.AppendOnlyFile;
 import dev.cinnabar.server.persistence.Persistence;
 import dev.cinnabar.server.stats.InstantaneousMetrics;
 import dev.cinnabar.server.stats.ServerStats;
@@ -68,6 +69,7 @@ final class ServerCron {
         AofRewrite.of(server).cronScheduled();
         Persistence.of(server).cron();
         AofRewrite.of(server).cronAuto();
+        AppendOnlyFile.of(server).cron();
         input.runReleasedClients();
         BlockedTimeouts.run(server, outputs);
         input.runUnblockedClients();
