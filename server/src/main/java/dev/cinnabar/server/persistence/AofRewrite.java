@@ -162,6 +162,8 @@ public final class AofRewrite {
             }
         }
         if (aof.state() != AppendOnlyFile.State.OFF) {
+            // What the commands before this point wrote belongs to the old file: the base will hold it.
+            aof.flush(true);
             try {
                 aof.openNewIncr();
             } catch (IOException | RuntimeException e) {
