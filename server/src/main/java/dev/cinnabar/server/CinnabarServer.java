@@ -11,6 +11,7 @@ import dev.cinnabar.server.engine.Shutdown;
 import dev.cinnabar.server.exec.CommandHandlers;
 import dev.cinnabar.server.log.ServerLog;
 import dev.cinnabar.server.net.NettyTransport;
+import dev.cinnabar.server.persistence.AppendOnlyFile;
 import dev.cinnabar.server.persistence.Persistence;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -76,6 +77,7 @@ public final class CinnabarServer implements ConfigHooks, Shutdown.Hooks {
         // Redis's loadDataFromDisk: the listeners are open, and clients get -LOADING meanwhile.
         try {
             s.engine.runAndWait(e -> Persistence.of(e.server()).loadAtStart(), Long.MAX_VALUE / 4);
+            s.engine.runAndWait(e -> AppendOnlyFile.of(e.server()).openOnServerStart(), Long.MAX_VALUE / 4);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -42,6 +42,8 @@ public final class ServerContext {
     public Object appendOnly;
     /** True while writes are refused because the last BGSAVE failed (stop-writes-on-bgsave-error). */
     public java.util.function.BooleanSupplier diskError = () -> false;
+    /** Redis's -MISCONF text while writes are refused because the AOF cannot be written, else null. */
+    public java.util.function.Supplier<String> aofDiskError = () -> null;
 
     public ServerContext(ServerConfig config, Clock clock, CommandTable commands) {
         this.config = config;

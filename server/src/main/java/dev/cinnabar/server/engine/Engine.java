@@ -12,6 +12,7 @@ import dev.cinnabar.server.exec.BlockedKeysStep;
 import dev.cinnabar.server.exec.CommandHandlers;
 import dev.cinnabar.server.exec.Dispatcher;
 import dev.cinnabar.server.log.ServerLog;
+import dev.cinnabar.server.persistence.AppendOnlyFile;
 import dev.cinnabar.server.persistence.Persistence;
 import dev.cinnabar.server.scripting.ScriptCommandFlags;
 import io.netty.buffer.ByteBuf;
@@ -65,6 +66,9 @@ public final class Engine implements ServerControl {
             persistence.cancelBackground();
             return was;
         }, persistence::save, () -> persistence.loading);
+        AppendOnlyFile aof = AppendOnlyFile.of(server);
+        shutdown.appendOnly(aof::shutdown);
+        dispatcher.afterCommand(aof::commandRan);
     }
 
     /** What the loop does besides running tasks. */

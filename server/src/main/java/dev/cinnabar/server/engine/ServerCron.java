@@ -3,6 +3,7 @@ package dev.cinnabar.server.engine;
 import dev.cinnabar.server.client.ServerContext;
 import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.db.Keyspace;
+import dev.cinnabar.server.persistence.AppendOnlyFile;
 import dev.cinnabar.server.persistence.Persistence;
 import dev.cinnabar.server.stats.InstantaneousMetrics;
 import dev.cinnabar.server.stats.ServerStats;
@@ -65,6 +66,7 @@ final class ServerCron {
             server.migrateSockets().closeIdle(server.clock().millis() / 1000);
         }
         Persistence.of(server).cron();
+        AppendOnlyFile.of(server).cron();
         input.runReleasedClients();
         BlockedTimeouts.run(server, outputs);
         input.runUnblockedClients();

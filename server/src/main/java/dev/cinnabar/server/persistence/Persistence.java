@@ -74,6 +74,8 @@ public final class Persistence {
 
     // loading
     public boolean loading;
+    /** What the start found of the AOF (manifest and sizes); see {@link AofLoader}. */
+    public AofLoader.Loaded aofAtStart;
     public long loadingStartSeconds;
     public long loadingTotalBytes;
     public long loadingRdbUsedMem;
@@ -469,11 +471,16 @@ public final class Persistence {
     public enum LoadOutcome { LOADED, NO_FILE, FAILED }
 
     /**
-     * Loads the dump at start, as Redis's loadDataFromDisk: absent is fine, anything wrong ends
-     * the process with Redis's log lines. Clients get -LOADING meanwhile.
+     * Loads the data at start, as Redis's loadDataFromDisk: with {@code appendonly yes} the AOF
+     * (see {@link AofLoader}) and never the dump; otherwise the dump. Absent is fine, anything
+     * wrong ends the process with Redis's log lines. Clients get -LOADING meanwhile.
      */
     public void loadAtStart() {
         long start = System.nanoTime();
+        AofLoader.loadAtStartup(server, config.appendOnly);
+        if (config.appendOnly) {
+            return;
+        }
         LoadOutcome o = load(null, false);
         if (o == LoadOutcome.LOADED) {
             ServerLog.notice(String.format(Locale.ROOT, "DB loaded from disk: %.3f seconds",
@@ -487,7 +494,11 @@ public final class Persistence {
      * {@link LoadOutcome#NO_FILE}.
      */
     public LoadOutcome load(Client owner, boolean allowDup) {
-        Path path = dumpPath();
+        return load(dumpPath(), owner, allowDup);
+    }
+
+    /** {@link #load(Client, boolean)} of the dump at {@code path}. */
+    public LoadOutcome load(Path path, Client owner, boolean allowDup) {
         InputStream in;
         long size;
         try {
@@ -504,52 +515,77 @@ public final class Persistence {
             return LoadOutcome.FAILED;
         }
         boolean stopped = false;
+        startLoading(size);
+        try (in; LongTask task = server.control() == null ? null
+                : server.control().beginLongTask(owner, BusyState.LOADING)) {
+            RdbFileException e = readRdb(new RdbInput(in), task, allowDup, false, 0);
+            if (e != null) {
+                loadFailed(e);
+                return LoadOutcome.FAILED;
+            }
+            return LoadOutcome.LOADED;
+        } catch (StopLoading e) {
+            stopped = true;
+            return LoadOutcome.FAILED;
+        } catch (IOException e) {
+            return LoadOutcome.LOADED;
+        } finally {
+            stopLoading(stopped);
+        }
+    }
+
+    /** Redis's startLoading: INFO's loading fields from now on. */
+    void startLoading(long totalBytes) {
         loading = true;
         loadingStartSeconds = nowSeconds();
-        loadingTotalBytes = size;
+        loadingTotalBytes = totalBytes;
         loadingLoadedBytes = 0;
         loadingRdbUsedMem = 0;
         lastLoadKeysLoaded = 0;
         lastLoadKeysExpired = 0;
-        try (in; LongTask task = server.control() == null ? null
-                : server.control().beginLongTask(owner, BusyState.LOADING)) {
-            Loader loader = new Loader(task, allowDup);
-            RdbFileReader reader = new RdbFileReader(new RdbInput(in), loadSettings(), loader, config.rdbChecksum,
-                    config.loadingProcessEventsIntervalBytes);
-            try {
-                reader.read();
-            } catch (RdbFileException e) {
-                loadFailed(e);
-                return LoadOutcome.FAILED;
-            } catch (StopLoading e) {
-                stopped = true;
-                return LoadOutcome.FAILED;
-            }
-            if (reader.checksumDisabledInFile()) {
-                ServerLog.warning("RDB file was saved with checksum disabled: no check performed.");
-            }
-            if (loader.emptyKeysSkipped > 0) {
-                ServerLog.warning("Done loading RDB, keys loaded: " + lastLoadKeysLoaded + ", keys expired: "
-                        + lastLoadKeysExpired + ", empty keys skipped: " + loader.emptyKeysSkipped + ".");
-            } else {
-                ServerLog.notice("Done loading RDB, keys loaded: " + lastLoadKeysLoaded + ", keys expired: "
-                        + lastLoadKeysExpired + ".");
-            }
-            return LoadOutcome.LOADED;
-        } catch (IOException e) {
-            return LoadOutcome.LOADED;
-        } finally {
-            if (stopped) {
-                // SHUTDOWN or a signal while loading: Redis exits without saving the partial dataset.
-                server.busy().takeStopFlags();
-                server.control().shutdown(ShutdownFlags.NOSAVE);
-            }
-            loading = false;
+    }
+
+    /** Redis's stopLoading; {@code stopped}: SHUTDOWN or a signal came meanwhile, the server ends now. */
+    void stopLoading(boolean stopped) {
+        if (stopped) {
+            // SHUTDOWN or a signal while loading: Redis exits without saving the partial dataset.
+            server.busy().takeStopFlags();
+            server.control().shutdown(ShutdownFlags.NOSAVE);
         }
+        loading = false;
+    }
+
+    /**
+     * Reads one RDB stream into the keyspace (the dump, or an AOF's RDB base or preamble when
+     * {@code aofBase}: keys whose time has passed are loaded then, as Redis's
+     * RDBFLAGS_AOF_PREAMBLE). Logs Redis's lines of a successful read and returns null, or
+     * returns the error (logged by the caller, whose context decides the lines). Progress is
+     * reported as {@code progressBase} plus the bytes read. Throws {@link StopLoading}.
+     */
+    RdbFileException readRdb(RdbInput in, LongTask task, boolean allowDup, boolean aofBase, long progressBase) {
+        Loader loader = new Loader(task, allowDup, aofBase, progressBase);
+        RdbFileReader reader = new RdbFileReader(in, loadSettings(), loader, config.rdbChecksum,
+                config.loadingProcessEventsIntervalBytes);
+        try {
+            reader.read();
+        } catch (RdbFileException e) {
+            return e;
+        }
+        if (reader.checksumDisabledInFile()) {
+            ServerLog.warning("RDB file was saved with checksum disabled: no check performed.");
+        }
+        if (loader.emptyKeysSkipped > 0) {
+            ServerLog.warning("Done loading RDB, keys loaded: " + lastLoadKeysLoaded + ", keys expired: "
+                    + lastLoadKeysExpired + ", empty keys skipped: " + loader.emptyKeysSkipped + ".");
+        } else {
+            ServerLog.notice("Done loading RDB, keys loaded: " + lastLoadKeysLoaded + ", keys expired: "
+                    + lastLoadKeysExpired + ".");
+        }
+        return null;
     }
 
     /** SHUTDOWN or a signal arrived while loading. */
-    private static final class StopLoading extends RuntimeException {
+    static final class StopLoading extends RuntimeException {
         StopLoading() {
             super(null, null, false, false);
         }
@@ -611,6 +647,8 @@ public final class Persistence {
     private final class Loader implements RdbFileReader.Handler {
         private final LongTask task;
         private final boolean allowDup;
+        private final boolean aofBase;
+        private final long progressBase;
         private final Keyspace keyspace = server.keyspace();
         private final long now = server.clock().millis();
         private final boolean master = config.masterHost.isEmpty();
@@ -618,9 +656,11 @@ public final class Persistence {
         private int sinceDelay;
         long emptyKeysSkipped;
 
-        Loader(LongTask task, boolean allowDup) {
+        Loader(LongTask task, boolean allowDup, boolean aofBase, long progressBase) {
             this.task = task;
             this.allowDup = allowDup;
+            this.aofBase = aofBase;
+            this.progressBase = progressBase;
         }
 
         @Override
@@ -680,7 +720,7 @@ public final class Persistence {
 
         @Override
         public void key(byte[] key, Object value, long expireAt, long idle, int freq) throws RdbFileException {
-            if (master && expireAt != -1 && expireAt < now) {
+            if (master && !aofBase && expireAt != -1 && expireAt < now) {
                 lastLoadKeysExpired++;
             } else {
                 Dict.Entry<Object> old = db.keys().find(key);
@@ -721,7 +761,7 @@ public final class Persistence {
 
         @Override
         public void progress(long bytes) {
-            loadingLoadedBytes = bytes;
+            loadingLoadedBytes = progressBase + bytes;
             if (task != null) {
                 task.poll();
                 if (task.stopRequested()) {
