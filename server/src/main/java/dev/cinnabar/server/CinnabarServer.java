@@ -11,6 +11,7 @@ import dev.cinnabar.server.engine.Shutdown;
 import dev.cinnabar.server.exec.CommandHandlers;
 import dev.cinnabar.server.log.ServerLog;
 import dev.cinnabar.server.net.NettyTransport;
+import dev.cinnabar.server.persistence.AofRewrite;
 import dev.cinnabar.server.persistence.AppendOnlyFile;
 import dev.cinnabar.server.persistence.Persistence;
 import java.io.IOException;
@@ -168,6 +169,16 @@ public final class CinnabarServer implements ConfigHooks, Shutdown.Hooks {
     @Override
     public void accessTrackingChanged(ServerConfig c) {
         engine.server().applyAccessTracking();
+    }
+
+    @Override
+    public void appendOnlyChanged(ServerConfig c) throws ConfigError {
+        AofRewrite.of(engine.server()).appendOnlyChanged();
+    }
+
+    @Override
+    public void aofAutoGcChanged(ServerConfig c) {
+        AofRewrite.of(engine.server()).autoGcChanged();
     }
 
     @Override

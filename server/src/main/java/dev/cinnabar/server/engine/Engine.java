@@ -12,6 +12,7 @@ import dev.cinnabar.server.exec.BlockedKeysStep;
 import dev.cinnabar.server.exec.CommandHandlers;
 import dev.cinnabar.server.exec.Dispatcher;
 import dev.cinnabar.server.log.ServerLog;
+import dev.cinnabar.server.persistence.AofRewrite;
 import dev.cinnabar.server.persistence.AppendOnlyFile;
 import dev.cinnabar.server.persistence.Persistence;
 import dev.cinnabar.server.scripting.ScriptCommandFlags;
@@ -69,6 +70,9 @@ public final class Engine implements ServerControl {
         AppendOnlyFile aof = AppendOnlyFile.of(server);
         shutdown.appendOnly(aof::shutdown);
         dispatcher.afterCommand(aof::commandRan);
+        AofRewrite rewrite = AofRewrite.of(server);
+        rewrite.engineExecutor(r -> submit(e -> r.run()));
+        shutdown.aofRewrite(rewrite::beforeShutdown);
     }
 
     /** What the loop does besides running tasks. */

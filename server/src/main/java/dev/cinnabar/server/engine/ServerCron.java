@@ -3,6 +3,7 @@ package dev.cinnabar.server.engine;
 import dev.cinnabar.server.client.ServerContext;
 import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.db.Keyspace;
+import dev.cinnabar.server.persistence.AofRewrite;
 import dev.cinnabar.server.persistence.AppendOnlyFile;
 import dev.cinnabar.server.persistence.Persistence;
 import dev.cinnabar.server.stats.InstantaneousMetrics;
@@ -65,8 +66,10 @@ final class ServerCron {
         if (everySecond()) {
             server.migrateSockets().closeIdle(server.clock().millis() / 1000);
         }
+        AofRewrite.of(server).cronScheduled();
         Persistence.of(server).cron();
         AppendOnlyFile.of(server).cron();
+        AofRewrite.of(server).cronAuto();
         input.runReleasedClients();
         BlockedTimeouts.run(server, outputs);
         input.runUnblockedClients();

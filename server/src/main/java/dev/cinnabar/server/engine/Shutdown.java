@@ -76,6 +76,13 @@ public final class Shutdown {
         this.appendOnly = flushAndSync;
     }
 
+    /** Stops an AOF rewrite in progress; false when it must not be stopped (the shutdown fails). */
+    private java.util.function.IntPredicate stopAofRewrite = flags -> true;
+
+    void aofRewrite(java.util.function.IntPredicate stopAofRewrite) {
+        this.stopAofRewrite = stopAofRewrite;
+    }
+
     /** True while a shutdown waits for replicas; there are none, so never. */
     public boolean inProgress() {
         return false;
@@ -94,6 +101,10 @@ public final class Shutdown {
         hooks.stopping();
         if (stopBackgroundSave.getAsBoolean()) {
             ServerLog.warning("There is a child saving an .rdb. Killing it!");
+        }
+        if (!stopAofRewrite.test(flags)) {
+            ServerLog.warning("Errors trying to shut down the server. Check the logs for more information.");
+            return false;
         }
         appendOnly.run();
         boolean savePoints = config.save.length > 0;
