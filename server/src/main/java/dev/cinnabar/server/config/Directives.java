@@ -68,12 +68,12 @@ public final class Directives {
         bool("repl-disable-tcp-nodelay", null, MOD, "replDisableTcpNodelay", false);
         bool("repl-diskless-sync", null, MOD, "replDisklessSync", true);
         bool("aof-rewrite-incremental-fsync", null, MOD, "aofRewriteIncrementalFsync", true).effect(ACTIVE);
-        bool("no-appendfsync-on-rewrite", null, MOD, "noAppendfsyncOnRewrite", false);
+        bool("no-appendfsync-on-rewrite", null, MOD, "noAppendfsyncOnRewrite", false).effect(ACTIVE);
         bool("cluster-require-full-coverage", null, MOD, "clusterRequireFullCoverage", true);
         bool("rdb-save-incremental-fsync", null, MOD, "rdbSaveIncrementalFsync", true).effect(ACTIVE);
         bool("aof-load-truncated", null, MOD, "aofLoadTruncated", true);
         bool("aof-use-rdb-preamble", null, MOD, "aofUseRdbPreamble", true).effect(ACTIVE);
-        bool("aof-timestamp-enabled", null, MOD, "aofTimestampEnabled", false);
+        bool("aof-timestamp-enabled", null, MOD, "aofTimestampEnabled", false).effect(ACTIVE);
         bool("cluster-replica-no-failover", "cluster-slave-no-failover", MOD, "clusterReplicaNoFailover", false);
         bool("replica-lazy-flush", "slave-lazy-flush", MOD, "replicaLazyFlush", false);
         bool("replica-serve-stale-data", "slave-serve-stale-data", MOD, "replicaServeStaleData", true);
@@ -114,10 +114,10 @@ public final class Directives {
                 v -> isBaseName(v) ? null : "dbfilename can't be a path, just a filename").effect(ACTIVE);
         str("appendfilename", null, IMMUTABLE, "appendFilename", false, "appendonly.aof",
                 v -> v.isEmpty() ? "appendfilename can't be empty"
-                        : isBaseName(v) ? null : "appendfilename can't be a path, just a filename");
+                        : isBaseName(v) ? null : "appendfilename can't be a path, just a filename").effect(ACTIVE);
         str("appenddirname", null, IMMUTABLE, "appendDirname", false, "appendonlydir",
                 v -> v.isEmpty() ? "appenddirname can't be empty"
-                        : isBaseName(v) ? null : "appenddirname can't be a path, just a dirname");
+                        : isBaseName(v) ? null : "appenddirname can't be a path, just a dirname").effect(ACTIVE);
         str("server_cpulist", null, IMMUTABLE, "serverCpulist", true, null, null).effect(IGNORED);
         str("bio_cpulist", null, IMMUTABLE, "bioCpulist", true, null, null).effect(IGNORED);
         str("aof_rewrite_cpulist", null, IMMUTABLE, "aofRewriteCpulist", true, null, null).effect(IGNORED);
@@ -141,7 +141,7 @@ public final class Directives {
         words("maxmemory-policy", MOD, "maxMemoryPolicy", "noeviction", "volatile-lru", "volatile-lfu",
                 "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction")
                 .apply(c -> c.hooks.accessTrackingChanged(c)).effect(ACTIVE);
-        words("appendfsync", MOD, "appendFsync", "everysec", "everysec", "always", "no");
+        words("appendfsync", MOD, "appendFsync", "everysec", "everysec", "always", "no").effect(ACTIVE);
         add(new EnumDirective("oom-score-adj", null, MOD, "oomScoreAdj", new String[] {"no", "yes", "relative", "absolute"},
                 new int[] {0, 1, 1, 2}, 0, false, null)).effect(IGNORED);
         words("acl-pubsub-default", MOD, "aclPubsubDefault", "resetchannels", "allchannels", "resetchannels");

@@ -67,12 +67,12 @@ public final class Engine implements ServerControl {
             persistence.cancelBackground();
             return was;
         }, persistence::save, () -> persistence.loading);
-        AppendOnlyFile aof = AppendOnlyFile.of(server);
-        shutdown.appendOnly(aof::shutdown);
-        dispatcher.afterCommand(aof::commandRan);
         AofRewrite rewrite = AofRewrite.of(server);
         rewrite.engineExecutor(r -> submit(e -> r.run()));
         shutdown.aofRewrite(rewrite::beforeShutdown);
+        AppendOnlyFile aof = AppendOnlyFile.of(server);
+        shutdown.appendOnly(aof::shutdown);
+        dispatcher.afterCommand(aof::commandRan);
     }
 
     /** What the loop does besides running tasks. */

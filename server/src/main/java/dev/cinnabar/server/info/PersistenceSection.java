@@ -25,8 +25,8 @@ final class PersistenceSection implements InfoSection {
     @Override
     public void write(ServerContext server, InfoWriter out) {
         Persistence p = Persistence.of(server);
-        AppendOnlyFile aof = AppendOnlyFile.ifAny(server);
         AofRewrite rw = AofRewrite.of(server);
+        AppendOnlyFile aof = AppendOnlyFile.ifAny(server);
         long now = server.clock().millis() / 1000;
         boolean bg = p.bgsaveInProgress();
         boolean rewriting = rw.inProgress();

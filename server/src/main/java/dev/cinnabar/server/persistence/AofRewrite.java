@@ -68,6 +68,9 @@ public final class AofRewrite {
         this.server = server;
         this.config = server.config();
         Persistence.of(server).otherChild = () -> job != null;
+        AppendOnlyFile aof = AppendOnlyFile.of(server);
+        aof.rewriteInProgress = () -> job != null;
+        aof.rewriteScheduled = () -> scheduled;
     }
 
     public static AofRewrite of(ServerContext server) {
@@ -150,6 +153,14 @@ public final class AofRewrite {
             return false;
         }
         AppendOnlyFile aof = aof();
+        if (aof.state() == AppendOnlyFile.State.OFF && aof.manifest().isEmpty() && dir.hasManifest()) {
+            // Redis reads the manifest at start even with the AOF off; a rewrite then continues its numbering.
+            try {
+                aof.installManifest(dir.readManifest());
+            } catch (IOException | AofManifest.FormatException e) {
+                // a fresh manifest then, as Redis with an unreadable one would not have started
+            }
+        }
         if (aof.state() != AppendOnlyFile.State.OFF) {
             try {
                 aof.openNewIncr();
@@ -342,32 +353,13 @@ public final class AofRewrite {
         if (aof.state() != AppendOnlyFile.State.OFF) {
             AofManifest.Entry last = m.lastIncr();
             long size = dir.size(baseName) + (last == null ? 0 : dir.size(last.fileName()));
+            aof.currentSize(size);
             aof.baseSize(size);
         }
-        deleteHistory();
+        aof.deleteHistory();
         lastOk = true;
         consecutiveFailures = 0;
         ServerLog.notice("Background AOF rewrite finished successfully");
-    }
-
-    /** Redis's aofDelHistoryFiles: deletes the history files and writes the manifest without them. */
-    public void deleteHistory() {
-        AppendOnlyFile aof = aof();
-        AofManifest current = aof.manifest();
-        if (current == null || config.aofDisableAutoGc || current.history().isEmpty()) {
-            return;
-        }
-        AofManifest m = current.copy();
-        AofDirectory dir = AofDirectory.of(config);
-        for (AofManifest.Entry e : m.takeHistory()) {
-            ServerLog.notice("Removing the history file " + e.fileName() + " in the background");
-            deleteQuietly(dir.file(e.fileName()));
-        }
-        try {
-            aof.installManifest(m);
-        } catch (IOException | RuntimeException e) {
-            // A manifest naming deleted history files still loads: history is never read.
-        }
     }
 
     private static void deleteQuietly(Path p) {
@@ -449,7 +441,7 @@ public final class AofRewrite {
     /** CONFIG SET aof-disable-auto-gc no: the history goes now. */
     public void autoGcChanged() {
         if (!config.aofDisableAutoGc) {
-            deleteHistory();
+            aof().deleteHistory();
         }
     }
 

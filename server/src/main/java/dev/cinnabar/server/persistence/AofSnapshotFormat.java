@@ -29,8 +29,8 @@ final class AofSnapshotFormat implements Snapshot.Format {
         if (timestamp >= 0) {
             scratch.timestamp(timestamp);
         }
+        AofValueCommands.functions(scratch, libraries);
         emit(out);
-        throw new UnsupportedOperationException("aof-use-rdb-preamble no: waiting for AofValueCommands");
     }
 
     @Override
@@ -42,7 +42,8 @@ final class AofSnapshotFormat implements Snapshot.Format {
 
     @Override
     public void key(RdbOutput out, byte[] key, int off, int len, Object value, long expireAt, long idle, int freq) {
-        throw new UnsupportedOperationException("aof-use-rdb-preamble no: waiting for AofValueCommands");
+        AofValueCommands.key(scratch, key, off, len, value, expireAt);
+        emit(out);
     }
 
     @Override

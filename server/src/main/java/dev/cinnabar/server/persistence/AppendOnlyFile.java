@@ -483,8 +483,13 @@ public final class AppendOnlyFile implements Propagation.Sink {
             Persistence.fatal();
             return;
         }
+        AofLoader.Loaded found = Persistence.of(server).aofAtStart;
         boolean loaded = false;
-        if (dir.hasManifest()) {
+        if (found != null && found.manifest() != null) {
+            manifest = found.manifest();
+            currentSize = found.totalSize();
+            baseSize = found.baseSize();
+        } else if (dir.hasManifest()) { // started without the loader (tests)
             try {
                 manifest = dir.readManifest();
                 loaded = true;
