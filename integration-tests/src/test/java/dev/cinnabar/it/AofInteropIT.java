@@ -82,6 +82,74 @@ class AofInteropIT {
         assertEquals(digest, redisDigest(dir), "Redis started from Cinnabar's directory of two incrs");
     }
 
+    @Test
+    void turnedOnAtRuntime() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("cinnabar"));
+        String digest;
+        try (ServerProcess ours = ServerProcess.cinnabar("--dir", dir.toString(), "--save", "",
+                "--enable-debug-command", "yes"); RawConnection c = new RawConnection(ours.port())) {
+            ServerLifecycleIT.logWhenReady(ours);
+            load(c, new Random(10), true);
+            assertEquals("+OK\r\n", c.call("CONFIG", "SET", "appendonly", "yes"));
+            awaitRewrite(c);
+            load(c, new Random(11), false);
+            digest = digest(c);
+        }
+        checkAof(dir);
+        assertEquals(digest, redisDigest(dir), "Redis started from the directory of CONFIG SET appendonly yes");
+    }
+
+    @Test
+    void emptyDirectoriesBothWays() throws Exception {
+        Path ours = Files.createDirectories(tmp.resolve("cinnabar"));
+        try (ServerProcess c = cinnabar(ours); RawConnection conn = new RawConnection(c.port())) {
+            assertEquals(":0\r\n", conn.call("DBSIZE"));
+        }
+        checkAof(ours);
+        assertEquals("+" + "0".repeat(40) + "\r\n", redisDigestOf(ours, false));
+        Path theirs = Files.createDirectories(tmp.resolve("redis"));
+        try (ServerProcess r = redis(theirs, "--aof-use-rdb-preamble", "no"); RawConnection conn = new RawConnection(r.port())) {
+            assertEquals(":0\r\n", conn.call("DBSIZE"));
+        }
+        try (ServerProcess c = cinnabar(theirs); RawConnection conn = new RawConnection(c.port())) {
+            awaitLoaded(conn);
+            assertEquals(":0\r\n", conn.call("DBSIZE"));
+            awaitLog(c, "DB loaded from append only file");
+        }
+        checkAof(theirs);
+    }
+
+    /**
+     * Cinnabar's plain base (aof-use-rdb-preamble no) holds, for each key of a deterministic
+     * order in Redis, the same bytes as Redis's base for the same commands.
+     */
+    @Test
+    void plainBaseSameBytesAsRedis() throws Exception {
+        Path theirs = Files.createDirectories(tmp.resolve("redis"));
+        Path ours = Files.createDirectories(tmp.resolve("cinnabar"));
+        try (ServerProcess r = redis(theirs, "--aof-use-rdb-preamble", "no");
+                RawConnection conn = new RawConnection(r.port())) {
+            setup(conn);
+            rewrite(conn);
+        }
+        try (ServerProcess c = cinnabar(ours, "--aof-use-rdb-preamble", "no");
+                RawConnection conn = new RawConnection(c.port())) {
+            setup(conn);
+            rewrite(conn);
+        }
+        String redisBase = Files.readString(theirs.resolve(DIR).resolve("appendonly.aof.2.base.aof"),
+                StandardCharsets.ISO_8859_1);
+        String ourBase = Files.readString(ours.resolve(DIR).resolve("appendonly.aof.2.base.aof"),
+                StandardCharsets.ISO_8859_1);
+        java.util.Map<String, String> want = chunks(redisBase);
+        java.util.Map<String, String> got = chunks(ourBase);
+        assertEquals(want.keySet(), got.keySet());
+        for (String k : want.keySet()) {
+            assertEquals(want.get(k), got.get(k), k);
+        }
+        checkAof(ours);
+    }
+
     // ------------------------------------------------------------------ Redis writes, Cinnabar reads
 
     @ParameterizedTest(name = "aof-use-rdb-preamble {0}")
@@ -207,6 +275,54 @@ class AofInteropIT {
         call(c, "SELECT", "0");
     }
 
+    private static void setup(RawConnection c) throws IOException {
+        for (List<String> cmd : setupCommands()) {
+            String reply = c.call(cmd.toArray(new String[0]));
+            assertFalse(reply.startsWith("-"), cmd + " " + reply);
+        }
+    }
+
+    /** AOF text as runs of commands on one key, by "db/key" (libraries as "functions"). */
+    static java.util.Map<String, String> chunks(String aof) {
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        int db = -1;
+        int p = 0;
+        String current = null;
+        StringBuilder run = new StringBuilder();
+        while (p < aof.length()) {
+            int start = p;
+            List<String> args = new ArrayList<>();
+            int eol = aof.indexOf("\r\n", p);
+            int n = Integer.parseInt(aof.substring(p + 1, eol));
+            p = eol + 2;
+            for (int i = 0; i < n; i++) {
+                eol = aof.indexOf("\r\n", p);
+                int len = Integer.parseInt(aof.substring(p + 1, eol));
+                args.add(aof.substring(eol + 2, eol + 2 + len));
+                p = eol + 2 + len + 2;
+            }
+            String name = args.get(0).toUpperCase(java.util.Locale.ROOT);
+            if (name.equals("SELECT")) {
+                db = Integer.parseInt(args.get(1));
+                continue;
+            }
+            String where = name.equals("FUNCTION") ? "functions"
+                    : db + "/" + (name.equals("XGROUP") ? args.get(2) : args.get(1));
+            if (!where.equals(current)) {
+                if (current != null) {
+                    assertEquals(null, out.put(current, run.toString()), current + " in two runs");
+                }
+                current = where;
+                run.setLength(0);
+            }
+            run.append(aof, start, p);
+        }
+        if (current != null) {
+            assertEquals(null, out.put(current, run.toString()), current + " in two runs");
+        }
+        return out;
+    }
+
     private static String element(Random r) {
         return switch (r.nextInt(4)) {
             case 0 -> Long.toString(r.nextLong());
@@ -272,21 +388,39 @@ class AofInteropIT {
         return ServerProcess.redis(args.toArray(new String[0]));
     }
 
-    /** DEBUG DIGEST, once the server has loaded. */
+    /** DEBUG DIGEST, once the server has loaded (DEBUG is served while loading). */
     private static String digest(RawConnection c) throws IOException {
+        awaitLoaded(c);
         String d = c.call("DEBUG", "DIGEST");
-        for (int i = 0; i < 500 && d.startsWith("-LOADING"); i++) {
-            sleep(20);
-            d = c.call("DEBUG", "DIGEST");
-        }
         assertTrue(d.matches("\\+[0-9a-f]{40}\r\n"), d);
         assertFalse(d.equals("+" + "0".repeat(40) + "\r\n"), "an empty dataset");
         return d;
     }
 
+    private static void awaitLog(ServerProcess p, String line) {
+        for (int i = 0; i < 250 && !p.log().contains(line); i++) {
+            sleep(20);
+        }
+        assertTrue(p.log().contains(line), p.log());
+    }
+
+    private static void awaitLoaded(RawConnection c) throws IOException {
+        for (int i = 0; i < 1500; i++) {
+            if (Waits.field(c.call("INFO", "persistence"), "loading").equals("0")) {
+                return;
+            }
+            sleep(20);
+        }
+        throw new AssertionError("still loading");
+    }
+
     /** BGREWRITEAOF, then waits for it to end well. */
     private static void rewrite(RawConnection c) throws IOException {
         assertEquals("+Background append only file rewriting started\r\n", c.call("BGREWRITEAOF"));
+        awaitRewrite(c);
+    }
+
+    private static void awaitRewrite(RawConnection c) throws IOException {
         for (int i = 0; i < 1000; i++) {
             String info = c.call("INFO", "persistence");
             if (Waits.field(info, "aof_rewrite_in_progress").equals("0")
@@ -301,11 +435,16 @@ class AofInteropIT {
 
     /** Starts redis-server on a copy of {@code dir}; its DEBUG DIGEST. */
     private static String redisDigest(Path dir) throws Exception {
+        return redisDigestOf(dir, true);
+    }
+
+    private static String redisDigestOf(Path dir, boolean data) throws Exception {
         Path copy = Files.createTempDirectory(dir.getParent(), "redis-reads");
         copyTree(dir.resolve(DIR), copy.resolve(DIR));
         try (ServerProcess redis = redis(copy); RawConnection r = new RawConnection(redis.port())) {
-            String d = digest(r);
-            assertTrue(redis.log().contains("DB loaded from append only file"), redis.log());
+            awaitLoaded(r);
+            String d = data ? digest(r) : r.call("DEBUG", "DIGEST");
+            awaitLog(redis, "DB loaded from append only file");
             return d;
         }
     }
