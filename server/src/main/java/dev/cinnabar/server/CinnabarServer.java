@@ -77,8 +77,11 @@ public final class CinnabarServer implements ConfigHooks, Shutdown.Hooks {
         config.hooks = s;
         // Redis's loadDataFromDisk: the listeners are open, and clients get -LOADING meanwhile.
         try {
-            s.engine.runAndWait(e -> Persistence.of(e.server()).loadAtStart(), Long.MAX_VALUE / 4);
-            s.engine.runAndWait(e -> AppendOnlyFile.of(e.server()).openOnServerStart(), Long.MAX_VALUE / 4);
+            // One task: a write served between the two would reach no AOF file.
+            s.engine.runAndWait(e -> {
+                Persistence.of(e.server()).loadAtStart();
+                AppendOnlyFile.of(e.server()).openOnServerStart();
+            }, Long.MAX_VALUE / 4);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -147,8 +147,9 @@ public final class AofRewrite {
         try {
             dir.create();
         } catch (IOException e) {
-            ServerLog.warning("Can't open or create append-only dir " + config.appendDirname + ": "
-                    + SnapshotFile.reason(e));
+            // Redis's dirCreateIfMissing: a file in the way is ENOTDIR.
+            String why = e instanceof java.nio.file.FileAlreadyExistsException ? "Not a directory" : SnapshotFile.reason(e);
+            ServerLog.warning("Can't open or create append-only dir " + config.appendDirname + ": " + why);
             lastOk = false;
             return false;
         }
@@ -162,6 +163,8 @@ public final class AofRewrite {
             }
         }
         if (aof.state() != AppendOnlyFile.State.OFF) {
+            // What the commands before this point wrote belongs to the old file: the base will hold it.
+            aof.flush(true);
             try {
                 aof.openNewIncr();
             } catch (IOException | RuntimeException e) {

@@ -84,7 +84,7 @@ class AofRewriteSnapshotTest {
     }
 
     /** One random command: every type, in-place changes, TTLs, renames, moves, swaps, flushes. */
-    private static void write(EngineHarness h, Random r, int space) {
+    static void write(EngineHarness h, Random r, int space) {
         String k = k(r, space);
         String k2 = k(r, space);
         int op = r.nextInt(1000);

@@ -250,4 +250,67 @@ class AofRewriteTest {
         assertFalse(AofRewrite.of(h.server).inProgress());
         assertTrue(log.toString(StandardCharsets.UTF_8).contains("* Killing running AOF rewrite child: " + ServerLog.pid()));
     }
+
+    @Test
+    void aDirectoryThatCannotBeMadeFailsTheRewriteAndAppendonlyYes() throws Exception {
+        harness();
+        Files.writeString(aofDir, "in the way");
+        try {
+            assertEquals("-ERR Can't execute an AOF background rewriting. Please check the server logs for more "
+                    + "information.\r\n", h.call("BGREWRITEAOF"));
+            assertEquals("-ERR CONFIG SET failed (possibly related to argument 'appendonly') - Unable to turn on AOF. "
+                    + "Check server logs.\r\n", h.call("CONFIG", "SET", "appendonly", "yes"));
+            assertEquals("*2\r\n$10\r\nappendonly\r\n$2\r\nno\r\n", h.call("CONFIG", "GET", "appendonly"));
+            String info = h.call("INFO", "persistence");
+            assertTrue(info.contains("aof_enabled:0\r\n"), info);
+            assertTrue(info.contains("aof_last_bgrewrite_status:err\r\naof_rewrites:0\r\n"
+                    + "aof_rewrites_consecutive_failures:0\r\n"), info);
+            String text = log.toString(StandardCharsets.UTF_8);
+            assertTrue(text.contains("# Can't open or create append-only dir " + h.config.appendDirname
+                    + ": Not a directory\n"), text);
+            assertTrue(text.contains("# Redis needs to enable the AOF but can't trigger a background AOF rewrite "
+                    + "operation. Check the above logs for more info about the error.\n"), text);
+        } finally {
+            Files.delete(aofDir);
+        }
+    }
+
+    @Test
+    void automaticRewriteOnGrowthAndRedisRetryLimit() throws Exception {
+        harness();
+        h.call("CONFIG", "SET", "appendonly", "yes");
+        awaitRewrite();
+        AppendOnlyFile aof = AppendOnlyFile.of(h.server);
+        AofRewrite rw = AofRewrite.of(h.server);
+        h.call("CONFIG", "SET", "auto-aof-rewrite-min-size", "1000");
+        h.call("CONFIG", "SET", "auto-aof-rewrite-percentage", "100");
+        long base = aof.baseSize();
+        assertTrue(base > 0);
+        while (aof.currentSize() <= Math.max(1000, base * 2)) {
+            h.call("SET", "k", "x".repeat(100));
+            aof.flush(true);
+        }
+        h.engine.runCron();
+        assertTrue(rw.inProgress());
+        awaitRewrite();
+        assertTrue(log.toString(StandardCharsets.UTF_8).contains("* Starting automatic rewriting of AOF on "));
+        assertEquals(2, rw.rewrites);
+        // Three failures in a row: the cron waits a minute before the next automatic attempt.
+        rw.consecutiveFailures = 3;
+        while (aof.currentSize() <= Math.max(1000, aof.baseSize() * 2)) {
+            h.call("SET", "k", "x".repeat(100));
+            aof.flush(true);
+        }
+        h.engine.runCron();
+        assertFalse(rw.inProgress());
+        assertTrue(log.toString(StandardCharsets.UTF_8).contains(
+                "# Background AOF rewrite has repeatedly failed and triggered the limit, will retry in 1 minutes"));
+        h.engine.runCron();
+        assertFalse(rw.inProgress());
+        h.clock.advance(61_000);
+        h.engine.runCron();
+        assertTrue(rw.inProgress());
+        awaitRewrite();
+        assertEquals(0, rw.consecutiveFailures);
+    }
 }
