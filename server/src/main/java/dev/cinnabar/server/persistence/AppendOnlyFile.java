@@ -418,7 +418,7 @@ public final class AppendOnlyFile implements Propagation.Sink {
      * writes are not on disk (a write failed). The engine then holds the replies it has.
      */
     public boolean unwrittenUnderAlways() {
-        return state != State.OFF && always() && !lastWriteOk && !buf.isEmpty();
+        return !lastWriteOk && state != State.OFF && always() && !buf.isEmpty();
     }
 
     /**
