@@ -229,6 +229,7 @@ public final class AppendOnlyFile implements Propagation.Sink {
         long written = 0;
         IOException error = null;
         ByteBuffer bb = ByteBuffer.wrap(buf.array(), 0, len);
+        long started = System.nanoTime();
         try {
             while (bb.hasRemaining()) {
                 fd.write(bb);
@@ -237,6 +238,14 @@ public final class AppendOnlyFile implements Propagation.Sink {
             error = e;
         }
         written = bb.position();
+        if (config.latencyMonitorThreshold > 0) {
+            long ms = (System.nanoTime() - started) / 1_000_000;
+            String event = syncInProgress ? "aof-write-pending-fsync"
+                    : Persistence.of(server).bgsaveInProgress() || rewriteInProgress.getAsBoolean() ? "aof-write-active-child"
+                    : "aof-write-alone";
+            latency(event, ms, now);
+            latency("aof-write", ms, now);
+        }
         if (written != len) {
             boolean canLog = now - lastWriteErrorLog > WRITE_LOG_ERROR_RATE;
             if (canLog) {
@@ -298,6 +307,7 @@ public final class AppendOnlyFile implements Propagation.Sink {
             return;
         }
         if (always()) {
+            long started = System.nanoTime();
             try {
                 fd.force(false);
             } catch (IOException e) {
@@ -305,6 +315,7 @@ public final class AppendOnlyFile implements Propagation.Sink {
                         + reason(e) + ". Exiting...");
                 Persistence.fatal();
             }
+            latency("aof-fsync-always", (System.nanoTime() - started) / 1_000_000, now);
             lastIncrFsyncOffset = lastIncrSize;
             lastFsyncSeconds = now;
         } else if (everysec() && now > lastFsyncSeconds) {
@@ -314,6 +325,11 @@ public final class AppendOnlyFile implements Propagation.Sink {
             }
             lastFsyncSeconds = now;
         }
+    }
+
+    /** Redis's latencyAddSampleIfNeeded. */
+    private void latency(String event, long millis, long now) {
+        server.stats().latency.maybeAdd(config.latencyMonitorThreshold, event, millis, now);
     }
 
     private synchronized ExecutorService fsyncThread() {
