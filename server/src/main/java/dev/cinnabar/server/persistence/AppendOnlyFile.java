@@ -170,6 +170,11 @@ public final class AppendOnlyFile implements Propagation.Sink {
         if (fd == null) {
             return; // loading at start, or WAIT_REWRITE before the rewrite opened its temp incr
         }
+        if (state == State.WAIT_REWRITE && !rewriteInProgress.getAsBoolean()) {
+            // As Redis: waiting for the first rewrite, commands are kept only while one runs (a
+            // failed one deleted the temporary incr; the next opens a new one).
+            return;
+        }
         if (config.aofTimestampEnabled) {
             long now = nowSeconds();
             if (curTimestamp < now) {
