@@ -1,5 +1,6 @@
 package dev.cinnabar.server.commands;
 
+import dev.cinnabar.server.persistence.AppendOnlyFile;
 import dev.cinnabar.protocol.ReplyWriter;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.command.CommandError;
@@ -92,6 +93,7 @@ public final class ConfigCommands implements CommandFamily {
         ks.expiredKeys = 0;
         ks.lazyFree().resetStats();
         c.server.commands().resetStats();
+        AppendOnlyFile.resetStats(c.server);
         c.reply.ok();
     }
 

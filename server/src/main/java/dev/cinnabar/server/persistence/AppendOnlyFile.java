@@ -861,6 +861,14 @@ public final class AppendOnlyFile implements Propagation.Sink {
         return delayedFsync;
     }
 
+    /** CONFIG RESETSTAT (Redis's resetServerStats): aof_delayed_fsync starts again from 0. */
+    public static void resetStats(ServerContext server) {
+        AppendOnlyFile aof = ifAny(server);
+        if (aof != null) {
+            aof.delayedFsync = 0;
+        }
+    }
+
     /** Stops the fsync thread (tests). */
     public void close() {
         if (fd != null) {

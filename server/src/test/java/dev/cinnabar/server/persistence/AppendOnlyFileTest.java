@@ -241,6 +241,8 @@ class AppendOnlyFileTest {
                     file("appendonly.aof.1.incr.aof"), "written anyway after two seconds");
             assertEquals(1, aof().delayedFsync());
             assertTrue(h.call("INFO", "persistence").contains("aof_buffer_length:0\r\n"));
+            h.call("CONFIG", "RESETSTAT");
+            assertTrue(h.call("INFO", "persistence").contains("aof_delayed_fsync:0\r\n"));
         } finally {
             release.countDown();
         }
