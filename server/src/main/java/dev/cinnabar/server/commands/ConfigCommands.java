@@ -1,6 +1,5 @@
 package dev.cinnabar.server.commands;
 
-import dev.cinnabar.server.persistence.AppendOnlyFile;
 import dev.cinnabar.protocol.ReplyWriter;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.command.CommandError;
@@ -14,6 +13,7 @@ import dev.cinnabar.server.db.Keyspace;
 import dev.cinnabar.server.exec.CommandHandlers;
 import dev.cinnabar.server.exec.ProtectedCommands;
 import dev.cinnabar.server.log.ServerLog;
+import dev.cinnabar.server.persistence.AppendOnlyFile;
 import java.util.ArrayList;
 import java.util.List;
 
