@@ -507,7 +507,13 @@ public final class AppendOnlyFile implements Propagation.Sink {
      * Any failure ends the process, as in Redis.
      */
     public void openOnServerStart() {
+        AofLoader.Loaded found = Persistence.of(server).aofAtStart;
         if (state != State.ON) {
+            // Redis reads the manifest whatever appendonly says: turning the AOF on later goes on
+            // from its numbers (and makes the old files history).
+            if (found != null && found.manifest() != null) {
+                manifest = found.manifest();
+            }
             return;
         }
         AofDirectory dir = directory();
@@ -518,7 +524,6 @@ public final class AppendOnlyFile implements Propagation.Sink {
             Persistence.fatal();
             return;
         }
-        AofLoader.Loaded found = Persistence.of(server).aofAtStart;
         boolean loaded = false;
         if (found != null && found.manifest() != null) {
             manifest = found.manifest();

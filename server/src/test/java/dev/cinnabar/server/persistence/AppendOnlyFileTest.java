@@ -187,6 +187,23 @@ class AppendOnlyFileTest {
     }
 
     @Test
+    void withTheAofOffTheManifestFoundAtStartIsKept() throws IOException {
+        start();
+        aof().shutdown();
+        aof().close();
+        ServerConfig config = new ServerConfig();
+        EngineHarness h2 = new EngineHarness(config);
+        config.dir = dir.toString();
+        Persistence.of(h2.server).loadAtStart();
+        AppendOnlyFile aof2 = AppendOnlyFile.of(h2.server);
+        aof2.openOnServerStart();
+        assertEquals(AppendOnlyFile.State.OFF, aof2.state());
+        assertEquals("appendonly.aof.1.base.rdb", aof2.manifest().base().fileName());
+        assertEquals("appendonly.aof.1.incr.aof", aof2.manifest().lastIncr().fileName());
+        assertEquals(null, aof2.currentIncrName());
+    }
+
+    @Test
     void openNewIncrSwitchesFilesThroughTheManifest() throws IOException {
         start("appendfsync", "no");
         h.call("SET", "a", "1");
