@@ -70,7 +70,6 @@ public final class AofRewrite {
         Persistence.of(server).otherChild = () -> job != null;
         AppendOnlyFile aof = AppendOnlyFile.of(server);
         aof.rewriteInProgress = () -> job != null;
-        aof.rewriteScheduled = () -> scheduled;
     }
 
     public static AofRewrite of(ServerContext server) {

@@ -60,7 +60,6 @@ public final class AppendOnlyFile implements Propagation.Sink {
 
     private final ServerContext server;
     private final ServerConfig config;
-    private final AofDirectory dir;
     private State state;
     private AofManifest manifest = new AofManifest();
     private boolean sinkAdded;
@@ -105,7 +104,6 @@ public final class AppendOnlyFile implements Propagation.Sink {
     private AppendOnlyFile(ServerContext server) {
         this.server = server;
         this.config = server.config();
-        this.dir = AofDirectory.of(config);
         this.state = config.appendOnly ? State.ON : State.OFF;
         this.lastFsyncSeconds = nowSeconds();
         server.aofDiskError = this::diskError;
@@ -130,8 +128,9 @@ public final class AppendOnlyFile implements Propagation.Sink {
         return state;
     }
 
+    /** The directory as the configuration names it now (dir may change by CONFIG SET). */
     public AofDirectory directory() {
-        return dir;
+        return AofDirectory.of(config);
     }
 
     private long nowSeconds() {
@@ -360,6 +359,20 @@ public final class AppendOnlyFile implements Propagation.Sink {
         });
     }
 
+    /** Tests: an fsync that lasts until {@code release} counts down (a slow disk). */
+    void slowFsyncForTest(java.util.concurrent.CountDownLatch release) {
+        pendingFsync.incrementAndGet();
+        fsyncThread().execute(() -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                pendingFsync.decrementAndGet();
+            }
+        });
+    }
+
     private static void closeQuietly(FileChannel ch) {
         try {
             ch.close();
@@ -476,6 +489,7 @@ public final class AppendOnlyFile implements Propagation.Sink {
         if (state != State.ON) {
             return;
         }
+        AofDirectory dir = directory();
         try {
             dir.create();
         } catch (IOException e) {
@@ -604,6 +618,7 @@ public final class AppendOnlyFile implements Propagation.Sink {
 
     /** Redis's aofDelHistoryFiles: history files deleted (unless aof-disable-auto-gc), manifest persisted. */
     public void deleteHistory() {
+        AofDirectory dir = directory();
         if (config.aofDisableAutoGc || manifest.history().isEmpty()) {
             return;
         }
@@ -632,13 +647,14 @@ public final class AppendOnlyFile implements Propagation.Sink {
 
     /** Persists {@code m} as the manifest, then makes it current. */
     public void installManifest(AofManifest m) throws IOException {
-        dir.writeManifest(m);
+        directory().writeManifest(m);
         manifest = m;
     }
 
     /**
      * Redis's openNewIncrAofForAppend: ON: a new incr added to a copy of the manifest, which is
-     * persisted, and written from now on (the old file fsynced and closed on the fsync thread);
+     * persisted, and written from now on (the buffer is written to the old file first, which is
+     * then fsynced and closed on the fsync thread);
      * WAIT_REWRITE: {@code temp-<appendfilename>.incr}, not in the manifest. Returns the name
      * (null when the AOF is off). On failure nothing changes.
      */
@@ -646,6 +662,10 @@ public final class AppendOnlyFile implements Propagation.Sink {
         if (state == State.OFF) {
             return null;
         }
+        // What was buffered ran before the rewrite's snapshot: it belongs to the old file (the new
+        // base has it), as Redis's flushAppendOnlyFile(1) before the switch; SELECT again after it.
+        selectedDb = -1;
+        flush(true);
         AofManifest temp = null;
         String name;
         if (state == State.WAIT_REWRITE) {
@@ -654,6 +674,7 @@ public final class AppendOnlyFile implements Propagation.Sink {
             temp = manifest.copy();
             name = temp.newIncr(config.appendFilename);
         }
+        AofDirectory dir = directory();
         dir.create();
         FileChannel ch;
         try {
