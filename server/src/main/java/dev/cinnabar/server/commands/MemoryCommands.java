@@ -1,5 +1,6 @@
 package dev.cinnabar.server.commands;
 
+import dev.cinnabar.server.persistence.AppendOnlyFile;
 import dev.cinnabar.datatypes.Dict;
 import dev.cinnabar.datatypes.Doubles;
 import dev.cinnabar.protocol.Argv;
@@ -95,7 +96,7 @@ public final class MemoryCommands implements CommandFamily {
         entry(w, "clients.slaves", 0);
         entry(w, "clients.normal", f.clientsNormal);
         entry(w, "cluster.links", 0);
-        entry(w, "aof.buffer", 0);
+        entry(w, "aof.buffer", AppendOnlyFile.memAofBuffer(c.server));
         entry(w, "lua.caches", 0);
         entry(w, "functions.caches", 0);
         for (MemoryFigures.DbOverhead db : f.dbs) {

@@ -123,6 +123,11 @@ public final class Dispatcher {
             reject(c, cmd, MISCONF);
             return;
         }
+        String aofError = server.aofDiskError.get();
+        if (aofError != null && deniedOnDiskError(c, cmd, flags)) {
+            reject(c, cmd, aofError);
+            return;
+        }
         if (c.pubsub && c.protocol() == 2 && !SubscribedContext.allows(cmd)) {
             reject(c, cmd, "ERR Can't execute '" + cmd.fullName + "': only (P|S)SUBSCRIBE / "
                     + "(P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");

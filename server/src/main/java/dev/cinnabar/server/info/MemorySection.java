@@ -1,5 +1,6 @@
 package dev.cinnabar.server.info;
 
+import dev.cinnabar.server.persistence.AppendOnlyFile;
 import dev.cinnabar.datatypes.Doubles;
 import dev.cinnabar.server.client.ServerContext;
 import dev.cinnabar.server.config.ServerConfig;
@@ -82,7 +83,7 @@ final class MemorySection implements InfoSection {
                 .field("mem_clients_slaves", 0)
                 .field("mem_clients_normal", f.clientsNormal)
                 .field("mem_cluster_links", 0)
-                .field("mem_aof_buffer", 0)
+                .field("mem_aof_buffer", AppendOnlyFile.memAofBuffer(server))
                 .field("mem_allocator", ALLOCATOR)
                 .field("active_defrag_running", 0)
                 // Nothing waits to be freed (see LazyFree); the count is what Redis would have freed lazily.

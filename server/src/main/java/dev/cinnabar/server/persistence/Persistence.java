@@ -71,6 +71,8 @@ public final class Persistence {
     private long dirtyBeforeBgsave;
     private Background background;
     private Snapshot running;
+    /** True while another background job (an AOF rewrite) runs: Redis's other child process. */
+    public java.util.function.BooleanSupplier otherChild = () -> false;
 
     // loading
     public boolean loading;
@@ -220,16 +222,20 @@ public final class Persistence {
         if (background != null) {
             return "ERR Background save already in progress";
         }
-        if (inTransaction) {
-            bgsaveScheduled = true;
-            return "Background saving scheduled";
+        if (otherChild.getAsBoolean() || inTransaction) {
+            if (schedule || inTransaction) {
+                bgsaveScheduled = true;
+                return "Background saving scheduled";
+            }
+            return "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order "
+                    + "to schedule a BGSAVE whenever possible.";
         }
         return startBackground() ? "Background saving started" : "ERR";
     }
 
     /** Redis's rdbSaveBackground: starts the snapshot and its writer; false when it could not. */
     public boolean startBackground() {
-        if (background != null) {
+        if (background != null || otherChild.getAsBoolean()) {
             return false;
         }
         saves++;
@@ -446,7 +452,7 @@ public final class Persistence {
 
     /** serverCron's share: save points, a scheduled BGSAVE. */
     public void cron() {
-        if (background != null || loading) {
+        if (background != null || loading || otherChild.getAsBoolean()) {
             return;
         }
         long now = nowSeconds();
