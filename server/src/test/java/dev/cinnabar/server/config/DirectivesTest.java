@@ -48,6 +48,8 @@ class DirectivesTest {
                 "appendfilename", "appenddirname", "aof-timestamp-enabled", "no-appendfsync-on-rewrite")) {
             assertEquals(Directive.Effect.ACTIVE, Directives.lookup(name).effect(), name);
         }
+        assertEquals(Directive.Effect.ACTIVE, Directives.lookup("appendonly").effect());
+        assertEquals(Directive.Effect.PENDING, Directives.lookup("dynamic-hz").effect());
         assertEquals(Directive.Effect.PENDING, Directives.lookup("repl-diskless-sync").effect());
         assertEquals(Directive.Effect.IGNORED, Directives.lookup("jemalloc-bg-thread").effect());
     }
