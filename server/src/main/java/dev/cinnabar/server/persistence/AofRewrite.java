@@ -383,6 +383,8 @@ public final class AofRewrite {
         }
         ServerLog.notice("Killing running AOF rewrite child: " + ServerLog.pid());
         j.cancel();
+        // The writer may be sleeping out rdb-key-save-delay: wake it.
+        j.thread.interrupt();
         try {
             j.thread.join(10_000);
         } catch (InterruptedException e) {
