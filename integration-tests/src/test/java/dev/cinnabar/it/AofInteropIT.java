@@ -246,6 +246,8 @@ class AofInteropIT {
                 call(c, "XADD", "b:stream", "*", "n", Integer.toString(i), "v", element(r));
             }
             call(c, "XREADGROUP", "GROUP", "g", "reader", "COUNT", "10", "STREAMS", "b:stream", ">");
+            call(c, "FUNCTION", "LOAD", "#!lua name=lib2\nredis.register_function{function_name='f2', "
+                    + "callback=function(keys, args) return 'two' end, flags={'no-writes'}}");
         }
         for (int i = 0; i < 400; i++) {
             String k = "r:" + r.nextInt(60);
@@ -406,6 +408,8 @@ class AofInteropIT {
     private static String state(RawConnection c) throws IOException {
         StringBuilder sb = new StringBuilder(digest(c));
         c.call("SELECT", "0");
+        // Functions are outside the digest too.
+        sb.append(c.call("FCALL", "f1", "0")).append(c.call("FCALL_RO", "f2", "0"));
         for (String key : List.of("stream", "b:stream")) {
             sb.append(c.call("XINFO", "GROUPS", key));
             for (String group : List.of("g", "g1", "g2", "a-first")) {
@@ -468,6 +472,7 @@ class AofInteropIT {
         try (ServerProcess p = redis ? redis(copy) : cinnabar(copy); RawConnection c = new RawConnection(p.port())) {
             awaitLoaded(c);
             String s = state(c);
+            assertTrue(s.contains(":1\r\n$3\r\ntwo\r\n"), "both libraries loaded: " + s);
             awaitLog(p, "DB loaded from append only file");
             return s;
         }
