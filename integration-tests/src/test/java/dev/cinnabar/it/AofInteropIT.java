@@ -210,6 +210,50 @@ class AofInteropIT {
         assertReadersAgree(dir, digest, "Cinnabar's rewrite of Redis's directory");
     }
 
+    /**
+     * A pre-7.0 single appendonly.aof (an RDB preamble then commands, as Redis 6 wrote it) in
+     * the working directory: both servers move it into the directory as the base, write the same
+     * manifest, and hold the same data.
+     */
+    @Test
+    void legacySingleFileUpgradedAlike() throws Exception {
+        Path source = Files.createDirectories(tmp.resolve("source"));
+        String digest;
+        try (ServerProcess redis = redis(source, "--aof-use-rdb-preamble", "yes");
+                RawConnection r = new RawConnection(redis.port())) {
+            load(r, new Random(12), true);
+            rewrite(r);
+            load(r, new Random(13), false);
+            digest = digest(r);
+        }
+        // The base (RDB preamble) and the incr, concatenated: the single file of Redis 6.
+        byte[] base = Files.readAllBytes(source.resolve(DIR).resolve("appendonly.aof.2.base.rdb"));
+        byte[] incr = Files.readAllBytes(source.resolve(DIR).resolve("appendonly.aof.2.incr.aof"));
+        byte[] legacy = new byte[base.length + incr.length];
+        System.arraycopy(base, 0, legacy, 0, base.length);
+        System.arraycopy(incr, 0, legacy, base.length, incr.length);
+        String[] manifests = new String[2];
+        String[] states = new String[2];
+        for (int i = 0; i < 2; i++) {
+            Path dir = Files.createDirectories(tmp.resolve(i == 0 ? "redis" : "cinnabar"));
+            Files.write(dir.resolve("appendonly.aof"), legacy);
+            try (ServerProcess p = i == 0 ? redis(dir) : cinnabar(dir); RawConnection c = new RawConnection(p.port())) {
+                awaitLoaded(c);
+                states[i] = state(c);
+                awaitLog(p, "Successfully migrated an old-style AOF file (appendonly.aof) into the AOF directory (appendonlydir).");
+            }
+            assertFalse(Files.exists(dir.resolve("appendonly.aof")));
+            manifests[i] = Files.readString(dir.resolve(DIR).resolve(MANIFEST));
+            if (i == 1) {
+                checkAof(dir);
+            }
+        }
+        assertEquals("file appendonly.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n", manifests[0]);
+        assertEquals(manifests[0], manifests[1]);
+        assertEquals(digest, states[0].substring(0, digest.length()));
+        assertEquals(states[0], states[1]);
+    }
+
     // ------------------------------------------------------------------ the data
 
     /**
