@@ -71,7 +71,7 @@ public final class Directives {
         bool("no-appendfsync-on-rewrite", null, MOD, "noAppendfsyncOnRewrite", false).effect(ACTIVE);
         bool("cluster-require-full-coverage", null, MOD, "clusterRequireFullCoverage", true);
         bool("rdb-save-incremental-fsync", null, MOD, "rdbSaveIncrementalFsync", true).effect(ACTIVE);
-        bool("aof-load-truncated", null, MOD, "aofLoadTruncated", true);
+        bool("aof-load-truncated", null, MOD, "aofLoadTruncated", true).effect(ACTIVE);
         bool("aof-use-rdb-preamble", null, MOD, "aofUseRdbPreamble", true).effect(ACTIVE);
         bool("aof-timestamp-enabled", null, MOD, "aofTimestampEnabled", false).effect(ACTIVE);
         bool("cluster-replica-no-failover", "cluster-slave-no-failover", MOD, "clusterReplicaNoFailover", false);

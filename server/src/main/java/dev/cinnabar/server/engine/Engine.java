@@ -73,7 +73,6 @@ public final class Engine implements ServerControl {
         AppendOnlyFile aof = AppendOnlyFile.of(server);
         shutdown.appendOnly(aof::shutdown);
         dispatcher.afterCommand(aof::commandRan);
-        aof.rewriteInProgress = rewrite::inProgress;
     }
 
     /** What the loop does besides running tasks. */

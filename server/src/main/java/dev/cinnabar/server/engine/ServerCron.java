@@ -68,8 +68,8 @@ final class ServerCron {
         }
         AofRewrite.of(server).cronScheduled();
         Persistence.of(server).cron();
-        AppendOnlyFile.of(server).cron();
         AofRewrite.of(server).cronAuto();
+        AppendOnlyFile.of(server).cron();
         input.runReleasedClients();
         BlockedTimeouts.run(server, outputs);
         input.runUnblockedClients();

@@ -72,15 +72,15 @@ public final class Shutdown {
         this.loading = loading;
     }
 
-    void appendOnly(Runnable flushAndSync) {
-        this.appendOnly = flushAndSync;
-    }
-
     /** Stops an AOF rewrite in progress; false when it must not be stopped (the shutdown fails). */
     private java.util.function.IntPredicate stopAofRewrite = flags -> true;
 
     void aofRewrite(java.util.function.IntPredicate stopAofRewrite) {
         this.stopAofRewrite = stopAofRewrite;
+    }
+
+    void appendOnly(Runnable flushAndSync) {
+        this.appendOnly = flushAndSync;
     }
 
     /** True while a shutdown waits for replicas; there are none, so never. */

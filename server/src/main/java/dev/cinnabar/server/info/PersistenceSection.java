@@ -25,8 +25,8 @@ final class PersistenceSection implements InfoSection {
     @Override
     public void write(ServerContext server, InfoWriter out) {
         Persistence p = Persistence.of(server);
-        AppendOnlyFile aof = AppendOnlyFile.ifAny(server);
         AofRewrite rw = AofRewrite.of(server);
+        AppendOnlyFile aof = AppendOnlyFile.ifAny(server);
         long now = server.clock().millis() / 1000;
         boolean bg = p.bgsaveInProgress();
         boolean rewriting = rw.inProgress();
@@ -68,7 +68,7 @@ final class PersistenceSection implements InfoSection {
         if (server.config().appendOnly) { // Redis's server.aof_enabled: the directive, not the state
             out.field("aof_current_size", aof == null ? 0 : aof.currentSize())
                     .field("aof_base_size", aof == null ? 0 : aof.baseSize())
-                    .field("aof_pending_rewrite", rw.scheduled ? 1 : 0)
+                    .field("aof_pending_rewrite", aof != null && aof.rewriteScheduled.getAsBoolean() ? 1 : 0)
                     .field("aof_buffer_length", aof == null ? 0 : aof.bufferLength())
                     .field("aof_pending_bio_fsync", aof == null ? 0 : aof.pendingBioFsync())
                     .field("aof_delayed_fsync", aof == null ? 0 : aof.delayedFsync());

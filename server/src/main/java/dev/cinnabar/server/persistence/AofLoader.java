@@ -12,6 +12,8 @@ import dev.cinnabar.server.command.CommandSpec;
 import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.db.Keyspace;
 import dev.cinnabar.server.log.ServerLog;
+import dev.cinnabar.server.scripting.Functions;
+import dev.cinnabar.server.scripting.Scripting;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.BufferedInputStream;
@@ -105,6 +107,74 @@ public final class AofLoader {
         if (s != Status.NOT_EXIST) {
             ServerLog.notice(String.format(Locale.ROOT, "DB loaded from append only file: %.3f seconds",
                     (System.nanoTime() - start) / 1e9));
+        }
+    }
+
+    /**
+     * DEBUG LOADAOF, as Redis's: the AOF written so far is flushed, the server emptied (keys and
+     * libraries), the manifest read again from disk (history files deleted unless
+     * {@code aof-disable-auto-gc}), and the AOF loaded. Anything but a clean load ends the
+     * process (in Redis even a missing AOF or a truncated one does).
+     */
+    public static void debugLoadAof(Client c) {
+        ServerContext server = c.server;
+        AppendOnlyFile aof = AppendOnlyFile.of(server);
+        if (aof.state() != AppendOnlyFile.State.OFF) {
+            aof.flush(true);
+        }
+        Keyspace ks = server.keyspace();
+        for (int i = 0; i < ks.count(); i++) {
+            ks.db(i).flush();
+        }
+        Functions f = Scripting.functionsIfAny(server);
+        if (f != null) {
+            f.reset();
+        }
+        AofLoader loader = new AofLoader(server);
+        AofManifest m = loader.loadManifestFromDisk();
+        loader.deleteHistoryFiles(m);
+        try {
+            aof.installManifest(m);
+        } catch (IOException e) {
+            ServerLog.warning("Can't open the AOF manifest file "
+                    + AofManifest.tempManifestName(server.config().appendFilename) + ": " + SnapshotFile.reason(e));
+            Persistence.fatal();
+        }
+        Status s = loader.loadAppendOnlyFiles(m, c);
+        if (s != Status.OK && s != Status.EMPTY) {
+            Persistence.fatal();
+        }
+        if (s == Status.OK) {
+            aof.baseSize(loader.baseSize);
+        }
+        // Loading is not a change of the dataset: nothing for the save points, replicas or the AOF.
+        c.changes(0);
+        c.preventPropagation();
+        ServerLog.warning("Append Only File loaded by DEBUG LOADAOF");
+        c.reply.ok();
+    }
+
+    /**
+     * Redis's aofDelHistoryFiles: the history files a rewrite left are deleted and the manifest
+     * without them written, unless {@code aof-disable-auto-gc}.
+     */
+    void deleteHistoryFiles(AofManifest m) {
+        if (config.aofDisableAutoGc || m.history().isEmpty()) {
+            return;
+        }
+        for (AofManifest.Entry e : m.takeHistory()) {
+            ServerLog.notice("Removing the history file " + e.fileName() + " in the background");
+            try {
+                Files.deleteIfExists(dir.file(e.fileName()));
+            } catch (IOException ex) {
+                // Redis's background unlink does not report either
+            }
+        }
+        try {
+            dir.writeManifest(m);
+        } catch (IOException e) {
+            ServerLog.warning("Can't open the AOF manifest file " + AofManifest.tempManifestName(config.appendFilename)
+                    + ": " + SnapshotFile.reason(e));
         }
     }
 
@@ -268,7 +338,7 @@ public final class AofLoader {
         try {
             dir.writeManifest(am);
         } catch (IOException e) {
-            ServerLog.warning("Can't persist the AOF manifest file " + AofManifest.manifestName(config.appendFilename)
+            ServerLog.warning("Can't open the AOF manifest file " + AofManifest.tempManifestName(config.appendFilename)
                     + ": " + SnapshotFile.reason(e));
             Persistence.fatal();
         }
@@ -358,15 +428,12 @@ public final class AofLoader {
             RdbInput in = new RdbInput(Channels.newInputStream(ch));
             RdbFileException e = persistence.readRdb(in, cx.task, false, true, fileBase);
             if (e != null) {
-                boolean eof = rdbFailed(e, fileBase);
+                rdbFailed(name, e, fileBase);
                 ServerLog.warning(oldStyle
                         ? "Error reading the RDB preamble of the AOF file " + name + ", AOF loading aborted"
                         : "Error reading the RDB base file " + name + ", AOF loading aborted");
-                if (!eof) {
-                    ServerLog.warning("Unrecoverable error reading the append only file " + name + ": Invalid argument");
-                    return Status.FAILED;
-                }
-                return unexpectedEof(name, path, 0);
+                ServerLog.warning("Unrecoverable error reading the append only file " + name + ": Invalid argument");
+                return Status.FAILED;
             }
             start = in.position();
             // Redis keeps 0 here, so that a tail cut inside its first command would truncate
@@ -438,36 +505,34 @@ public final class AofLoader {
     }
 
     /**
-     * Redis's lines for an RDB part that could not be read inside an AOF; true when the file
-     * simply ended (Redis then treats it as a truncated AOF), false when it is a reading error.
-     * A corrupt snapshot ends the process, as in Redis.
+     * Redis's lines for an RDB part that could not be read inside an AOF. A short read or a
+     * corrupt snapshot ends the process: Redis reports it, then starts its RDB checker on the
+     * file name, which it looks for in the working directory and cannot find, and exits. Returns
+     * (for what Redis reports without its checker: an unknown version, a library that fails).
      */
-    private boolean rdbFailed(RdbFileException e, long fileBase) {
+    private void rdbFailed(String name, RdbFileException e, long fileBase) {
         String at = "Internal error in RDB reading offset " + (fileBase + e.offset()) + ", function at rdb.c:";
         switch (e.kind()) {
             case SHORT_READ -> {
                 ServerLog.warning("Short read or OOM loading DB. Unrecoverable error, aborting now.");
-                ServerLog.warning(at + "3249 -> Unexpected EOF reading RDB file. Failure loading rdb format from socket,"
-                        + " assuming connection error, resuming operation.");
-                return true;
+                ServerLog.warning(at + "3249 -> Unexpected EOF reading RDB file");
             }
             case VERSION, SIGNATURE -> {
                 ServerLog.warning(e.getMessage());
-                return false;
-            }
-            case CHECKSUM -> {
-                ServerLog.warning(e.getMessage());
-                ServerLog.warning(at + "3225 -> RDB CRC error. Failure loading rdb format");
+                return;
             }
             case FUNCTION -> {
                 ServerLog.warning("Failed loading library, " + e.getMessage());
-                return false;
+                return;
             }
-            default -> ServerLog.warning(at + "0 -> " + e.getMessage() + ". Failure loading rdb format");
+            case CHECKSUM -> {
+                ServerLog.warning(e.getMessage());
+                ServerLog.warning(at + "3225 -> RDB CRC error");
+            }
+            default -> ServerLog.warning(at + "0 -> " + e.getMessage());
         }
-        ServerLog.warning("Terminating server after rdb file reading failure.");
+        ServerLog.raw(ServerLog.Level.WARNING, "[offset 0] Checking RDB file " + name);
         Persistence.fatal();
-        return false;
     }
 
     /** Redis's uxeof: cut back to {@code validUpTo} under aof-load-truncated, else fail. */

@@ -95,6 +95,9 @@ public final class AppendOnlyFile implements Propagation.Sink {
     /** True while a BGREWRITEAOF runs (the rewrite sets it): no-appendfsync-on-rewrite. */
     public BooleanSupplier rewriteInProgress = () -> false;
 
+    /** True while a rewrite is scheduled (the rewrite sets it): INFO's aof_pending_rewrite. */
+    public BooleanSupplier rewriteScheduled = () -> false;
+
     private final AtomicInteger pendingFsync = new AtomicInteger();
     private ExecutorService fsyncThread;
 

@@ -47,7 +47,8 @@ class DirectivesTest {
                 "pidfile", "dir", "databases", "unixsocket", "proto-max-bulk-len")) {
             assertEquals(Directive.Effect.ACTIVE, Directives.lookup(name).effect(), name);
         }
-        assertEquals(Directive.Effect.PENDING, Directives.lookup("appendonly").effect());
+        assertEquals(Directive.Effect.ACTIVE, Directives.lookup("appendonly").effect());
+        assertEquals(Directive.Effect.PENDING, Directives.lookup("dynamic-hz").effect());
         assertEquals(Directive.Effect.IGNORED, Directives.lookup("jemalloc-bg-thread").effect());
     }
 

@@ -313,4 +313,39 @@ class AofRewriteTest {
         awaitRewrite();
         assertEquals(0, rw.consecutiveFailures);
     }
+
+    @Test
+    void appendonlyYesDuringABgsaveWaitsForIt() throws Exception {
+        harness();
+        h.config.rdbKeySaveDelay = 2000;
+        for (int i = 0; i < 20; i++) {
+            h.call("SET", "k" + i, "v");
+        }
+        Persistence p = Persistence.of(h.server);
+        assertEquals("+Background saving started\r\n", h.call("BGSAVE"));
+        assertEquals("+OK\r\n", h.call("CONFIG", "SET", "appendonly", "yes"));
+        assertTrue(log.toString(StandardCharsets.UTF_8).contains("# AOF was enabled but there is already another "
+                + "background operation. An AOF background was scheduled to start when possible.\n"));
+        AofRewrite rw = AofRewrite.of(h.server);
+        assertFalse(rw.inProgress());
+        String info = h.call("INFO", "persistence");
+        assertTrue(info.contains("aof_enabled:1\r\n"), info);
+        assertTrue(info.contains("aof_rewrite_scheduled:1\r\n"), info);
+        assertTrue(info.contains("aof_pending_rewrite:1\r\n"), info);
+        assertEquals(AppendOnlyFile.State.WAIT_REWRITE, AppendOnlyFile.of(h.server).state());
+        h.engine.runCron();
+        assertFalse(rw.inProgress());
+        p.cancelBackground();
+        h.config.rdbKeySaveDelay = 0;
+        h.engine.runCron();
+        assertTrue(rw.inProgress());
+        h.call("SET", "during", "1");
+        awaitRewrite();
+        assertEquals(AppendOnlyFile.State.ON, AppendOnlyFile.of(h.server).state());
+        assertEquals("appendonly.aof.1.base.rdb appendonly.aof.1.incr.aof appendonly.aof.manifest\n"
+                + "file appendonly.aof.1.base.rdb seq 1 type b\n"
+                + "file appendonly.aof.1.incr.aof seq 1 type i\n", state());
+        AppendOnlyFile.of(h.server).flush(true);
+        assertTrue(Files.readString(aofDir.resolve("appendonly.aof.1.incr.aof")).contains("during"));
+    }
 }
