@@ -290,6 +290,8 @@ class AofInteropIT {
                 call(c, "XADD", "b:stream", "*", "n", Integer.toString(i), "v", element(r));
             }
             call(c, "XREADGROUP", "GROUP", "g", "reader", "COUNT", "10", "STREAMS", "b:stream", ">");
+            // A pending entry whose stream entry is gone: a rewrite's XCLAIM for it drops it on load.
+            call(c, "XDEL", "stream", "3-0");
             call(c, "FUNCTION", "LOAD", "#!lua name=lib2\nredis.register_function{function_name='f2', "
                     + "callback=function(keys, args) return 'two' end, flags={'no-writes'}}");
         }

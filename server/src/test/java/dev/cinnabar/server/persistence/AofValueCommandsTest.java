@@ -313,6 +313,27 @@ class AofValueCommandsTest {
         }
     }
 
+    /**
+     * Redis writes an XCLAIM for every pending entry, also one whose stream entry was deleted;
+     * replayed, XCLAIM drops such an entry (Redis 7.0.15 does the same on loading its AOF).
+     */
+    @Test
+    void pendingEntryOfADeletedEntryIsWrittenAndDroppedOnReplay() {
+        EngineHarness h = harness();
+        h.call("XADD", "s", "1-1", "f", "v");
+        h.call("XADD", "s", "2-1", "f", "v");
+        h.call("XGROUP", "CREATE", "s", "g", "0");
+        h.call("XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", ">");
+        h.call("XDEL", "s", "1-1");
+        assertEquals("*4\r\n:2\r\n$3\r\n1-1\r\n$3\r\n2-1\r\n*1\r\n*2\r\n$1\r\nc\r\n$1\r\n2\r\n",
+                h.call("XPENDING", "s", "g"));
+        String text = dump(h);
+        assertTrue(text.contains("$6\r\nXCLAIM\r\n$1\r\ns\r\n$1\r\ng\r\n$1\r\nc\r\n$1\r\n0\r\n$3\r\n1-1\r\n"), text);
+        EngineHarness replayed = assertReplays(h);
+        assertEquals("*4\r\n:1\r\n$3\r\n2-1\r\n$3\r\n2-1\r\n*1\r\n*2\r\n$1\r\nc\r\n$1\r\n1\r\n",
+                replayed.call("XPENDING", "s", "g"));
+    }
+
     @Test
     void hashFieldTtlsAsRedis74() {
         EngineHarness h = harness();
