@@ -254,6 +254,52 @@ class AofInteropIT {
         assertEquals(states[0], states[1]);
     }
 
+    /**
+     * Hash field TTLs (our Redis 7.4 extension, which Redis 7.0 cannot read) survive a rewrite
+     * into a plain base (HMSET and HPEXPIREAT per field, as Redis 7.4 writes them) and a restart.
+     */
+    @ParameterizedTest(name = "aof-use-rdb-preamble {0}")
+    @ValueSource(strings = {"yes", "no"})
+    void hashFieldTtlsSurviveARewrite(String preamble) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("cinnabar"));
+        long at = System.currentTimeMillis() + 3_600_000;
+        String[] fields = {"HPEXPIRETIME", "small", "FIELDS", "3", "a", "b", "c"};
+        String[] bigFields = {"HPEXPIRETIME", "big", "FIELDS", "3", "f1", "f100", "f7"};
+        String small;
+        String big;
+        String digest;
+        try (ServerProcess ours = cinnabar(dir, "--aof-use-rdb-preamble", preamble);
+                RawConnection c = new RawConnection(ours.port())) {
+            call(c, "HSET", "small", "a", "1", "b", "2", "c", "3");
+            call(c, "HPEXPIREAT", "small", Long.toString(at), "FIELDS", "2", "c", "a");
+            List<String> hset = new ArrayList<>(List.of("HSET", "big"));
+            for (int i = 0; i < 300; i++) {
+                hset.add("f" + i);
+                hset.add("v" + i);
+            }
+            call(c, hset.toArray(new String[0]));
+            call(c, "HPEXPIREAT", "big", Long.toString(at + 1), "FIELDS", "2", "f1", "f100");
+            rewrite(c);
+            small = c.call(fields);
+            big = c.call(bigFields);
+            digest = digest(c);
+        }
+        if (preamble.equals("no")) {
+            String base = Files.readString(dir.resolve(DIR).resolve("appendonly.aof.2.base.aof"),
+                    StandardCharsets.ISO_8859_1);
+            assertTrue(base.contains("*6\r\n$10\r\nHPEXPIREAT\r\n$5\r\nsmall\r\n$13\r\n" + at
+                    + "\r\n$6\r\nFIELDS\r\n$1\r\n1\r\n$1\r\nc\r\n"), base);
+            // Its format is an AOF's (with the preamble, the RDB types of field TTLs are 7.4's, unknown to 7.0).
+            checkAof(dir);
+        }
+        try (ServerProcess ours = cinnabar(dir); RawConnection c = new RawConnection(ours.port())) {
+            assertEquals(digest, digest(c));
+            assertEquals(small, c.call(fields));
+            assertEquals(big, c.call(bigFields));
+            assertEquals("*3\r\n:" + at + "\r\n:-1\r\n:" + at + "\r\n", small);
+        }
+    }
+
     // ------------------------------------------------------------------ the data
 
     /**
