@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,6 +28,17 @@ class AofCrashIT {
     private static final int WRITERS = 4;
     // Rounds of kill -9: -Daof.crash.rounds=N (default 6) runs more of them.
 
+    /** Every server a test started: a failed test leaves none running. */
+    private static final List<ServerProcess> STARTED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void killLeftovers() {
+        for (ServerProcess s : STARTED) {
+            s.process().destroyForcibly();
+        }
+        STARTED.clear();
+    }
+
     /** Starts the JAR on {@code dir} with the AOF on; {@code prefix} runs before java (prlimit). */
     static ServerProcess start(Path dir, List<String> prefix, String... args) throws IOException {
         int port = ServerProcess.freePort();
@@ -35,14 +47,17 @@ class AofCrashIT {
                 "--dir", dir.toString(), "--save", "", "--appendonly", "yes"));
         cmd.addAll(List.of(args));
         ServerProcess s = ServerProcess.start("cinnabar", cmd, port);
-        // Listening comes before loading ends: wait for the data (clients get -LOADING meanwhile).
-        try (RawConnection c = new RawConnection(port)) {
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (c.call("PING").startsWith("-LOADING") && System.currentTimeMillis() < deadline) {
+        STARTED.add(s);
+        // Listening comes before loading: wait for the data. (Clients get -LOADING while it loads,
+        // but a command that arrives before the load has started is served on the empty dataset.)
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (!s.log().contains("Ready to accept connections") && System.currentTimeMillis() < deadline) {
+            try {
                 Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
         return s;
     }
@@ -136,7 +151,7 @@ class AofCrashIT {
                 w.join(10_000);
             }
             ServerProcess again = start(dir, List.of(), "--appendfsync", fsync);
-            try (RawConnection c = new RawConnection(again.port())) {
+            try (again; RawConnection c = new RawConnection(again.port())) {
                 for (int w = 0; w < WRITERS; w++) {
                     int got = survived(c, w);
                     int acked = writers[w].acked;
@@ -157,9 +172,9 @@ class AofCrashIT {
                 for (int w = 0; w < WRITERS; w++) {
                     base[w] = 0;
                 }
+                // SIGTERM: the AOF is flushed and fsynced at shutdown.
+                assertEquals(0, again.terminate(10_000), again.log());
             }
-            // SIGTERM: the AOF is flushed and fsynced at shutdown.
-            assertEquals(0, again.terminate(10_000), again.log());
         }
         checkAof(dir);
         deleteTree(dir);
