@@ -193,7 +193,7 @@ class DebugCommandsTest {
         assertEquals("-ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.\r\n",
                 h.call("DEBUG", "reload", "merge", "now"));
         String help = h.call("DEBUG", "HELP");
-        assertTrue(help.startsWith("*65\r\n+DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"
+        assertTrue(help.startsWith("*67\r\n+DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"
                 + "+CHANGE-REPL-ID\r\n"), help);
         assertTrue(help.endsWith("+HELP\r\n+    Prints this help.\r\n"), help);
         // The subcommands served, in Redis's order (DebugIT compares the lines with redis-server's).
