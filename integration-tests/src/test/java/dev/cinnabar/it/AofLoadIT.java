@@ -460,6 +460,27 @@ class AofLoadIT {
         assertEquals(1, sameAsRedis(dir2).exit());
     }
 
+    private static String resp(String... args) {
+        StringBuilder sb = new StringBuilder("*" + args.length + "\r\n");
+        for (String a : args) {
+            sb.append('$').append(a.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(a).append("\r\n");
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void nothingExpiresWhileLoading() throws Exception {
+        // A key whose time passed is still there for the commands after it, as in Redis
+        Path dir = tmp.resolve("expiry");
+        Files.createDirectories(dir.resolve("appendonlydir"));
+        Files.writeString(dir.resolve("appendonlydir/appendonly.aof.manifest"), "file appendonly.aof.1.incr.aof seq 1 type i\n");
+        Files.writeString(incr(dir, 1), resp("SELECT", "0") + "#TS:1700000000\r\n" + resp("SET", "k", "v", "PXAT", "1000")
+                + resp("APPEND", "k", "x") + resp("PERSIST", "k")
+                + resp("MULTI") + resp("INCR", "n") + resp("EXEC") + resp("SELECT", "3") + resp("RPUSH", "l", "a"));
+        Run ours = sameAsRedis(dir);
+        assertFalse(ours.digest().equals("+0000000000000000000000000000000000000000\r\n"), ours.log());
+    }
+
     // ------------------------------------------------------------------ DEBUG LOADAOF and -LOADING
 
     @Test
