@@ -458,6 +458,15 @@ class AofLoadIT {
         b[b.length - 2] ^= 1;
         Files.write(base2, b);
         assertEquals(1, sameAsRedis(dir2).exit());
+        // a version this server cannot read
+        b[b.length - 2] ^= 1;
+        b[5] = '0';
+        b[6] = '0';
+        b[7] = '9';
+        b[8] = '9';
+        Files.write(base2, b);
+        Run ours = sameAsRedis(dir2);
+        assertTrue(ours.log().contains("Can't handle RDB format version 99"), ours.log());
     }
 
     private static String resp(String... args) {
