@@ -210,6 +210,96 @@ class AofInteropIT {
         assertReadersAgree(dir, digest, "Cinnabar's rewrite of Redis's directory");
     }
 
+    /**
+     * A pre-7.0 single appendonly.aof (an RDB preamble then commands, as Redis 6 wrote it) in
+     * the working directory: both servers move it into the directory as the base, write the same
+     * manifest, and hold the same data.
+     */
+    @Test
+    void legacySingleFileUpgradedAlike() throws Exception {
+        Path source = Files.createDirectories(tmp.resolve("source"));
+        String digest;
+        try (ServerProcess redis = redis(source, "--aof-use-rdb-preamble", "yes");
+                RawConnection r = new RawConnection(redis.port())) {
+            load(r, new Random(12), true);
+            rewrite(r);
+            load(r, new Random(13), false);
+            digest = digest(r);
+        }
+        // The base (RDB preamble) and the incr, concatenated: the single file of Redis 6.
+        byte[] base = Files.readAllBytes(source.resolve(DIR).resolve("appendonly.aof.2.base.rdb"));
+        byte[] incr = Files.readAllBytes(source.resolve(DIR).resolve("appendonly.aof.2.incr.aof"));
+        byte[] legacy = new byte[base.length + incr.length];
+        System.arraycopy(base, 0, legacy, 0, base.length);
+        System.arraycopy(incr, 0, legacy, base.length, incr.length);
+        String[] manifests = new String[2];
+        String[] states = new String[2];
+        for (int i = 0; i < 2; i++) {
+            Path dir = Files.createDirectories(tmp.resolve(i == 0 ? "redis" : "cinnabar"));
+            Files.write(dir.resolve("appendonly.aof"), legacy);
+            try (ServerProcess p = i == 0 ? redis(dir) : cinnabar(dir); RawConnection c = new RawConnection(p.port())) {
+                awaitLoaded(c);
+                states[i] = state(c);
+                awaitLog(p, "Successfully migrated an old-style AOF file (appendonly.aof) into the AOF directory (appendonlydir).");
+            }
+            assertFalse(Files.exists(dir.resolve("appendonly.aof")));
+            manifests[i] = Files.readString(dir.resolve(DIR).resolve(MANIFEST));
+            if (i == 1) {
+                checkAof(dir);
+            }
+        }
+        assertEquals("file appendonly.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n", manifests[0]);
+        assertEquals(manifests[0], manifests[1]);
+        assertEquals(digest, states[0].substring(0, digest.length()));
+        assertEquals(states[0], states[1]);
+    }
+
+    /**
+     * Hash field TTLs (our Redis 7.4 extension, which Redis 7.0 cannot read) survive a rewrite
+     * into a plain base (HMSET and HPEXPIREAT per field, as Redis 7.4 writes them) and a restart.
+     */
+    @ParameterizedTest(name = "aof-use-rdb-preamble {0}")
+    @ValueSource(strings = {"yes", "no"})
+    void hashFieldTtlsSurviveARewrite(String preamble) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("cinnabar"));
+        long at = System.currentTimeMillis() + 3_600_000;
+        String[] fields = {"HPEXPIRETIME", "small", "FIELDS", "3", "a", "b", "c"};
+        String[] bigFields = {"HPEXPIRETIME", "big", "FIELDS", "3", "f1", "f100", "f7"};
+        String small;
+        String big;
+        String digest;
+        try (ServerProcess ours = cinnabar(dir, "--aof-use-rdb-preamble", preamble);
+                RawConnection c = new RawConnection(ours.port())) {
+            call(c, "HSET", "small", "a", "1", "b", "2", "c", "3");
+            call(c, "HPEXPIREAT", "small", Long.toString(at), "FIELDS", "2", "c", "a");
+            List<String> hset = new ArrayList<>(List.of("HSET", "big"));
+            for (int i = 0; i < 300; i++) {
+                hset.add("f" + i);
+                hset.add("v" + i);
+            }
+            call(c, hset.toArray(new String[0]));
+            call(c, "HPEXPIREAT", "big", Long.toString(at + 1), "FIELDS", "2", "f1", "f100");
+            rewrite(c);
+            small = c.call(fields);
+            big = c.call(bigFields);
+            digest = digest(c);
+        }
+        if (preamble.equals("no")) {
+            String base = Files.readString(dir.resolve(DIR).resolve("appendonly.aof.2.base.aof"),
+                    StandardCharsets.ISO_8859_1);
+            assertTrue(base.contains("*6\r\n$10\r\nHPEXPIREAT\r\n$5\r\nsmall\r\n$13\r\n" + at
+                    + "\r\n$6\r\nFIELDS\r\n$1\r\n1\r\n$1\r\nc\r\n"), base);
+            // Its format is an AOF's (with the preamble, the RDB types of field TTLs are 7.4's, unknown to 7.0).
+            checkAof(dir);
+        }
+        try (ServerProcess ours = cinnabar(dir); RawConnection c = new RawConnection(ours.port())) {
+            assertEquals(digest, digest(c));
+            assertEquals(small, c.call(fields));
+            assertEquals(big, c.call(bigFields));
+            assertEquals("*3\r\n:" + at + "\r\n:-1\r\n:" + at + "\r\n", small);
+        }
+    }
+
     // ------------------------------------------------------------------ the data
 
     /**
@@ -246,6 +336,10 @@ class AofInteropIT {
                 call(c, "XADD", "b:stream", "*", "n", Integer.toString(i), "v", element(r));
             }
             call(c, "XREADGROUP", "GROUP", "g", "reader", "COUNT", "10", "STREAMS", "b:stream", ">");
+            // A pending entry whose stream entry is gone: a rewrite's XCLAIM for it drops it on load.
+            call(c, "XDEL", "stream", "3-0");
+            call(c, "FUNCTION", "LOAD", "#!lua name=lib2\nredis.register_function{function_name='f2', "
+                    + "callback=function(keys, args) return 'two' end, flags={'no-writes'}}");
         }
         for (int i = 0; i < 400; i++) {
             String k = "r:" + r.nextInt(60);
@@ -406,6 +500,8 @@ class AofInteropIT {
     private static String state(RawConnection c) throws IOException {
         StringBuilder sb = new StringBuilder(digest(c));
         c.call("SELECT", "0");
+        // Functions are outside the digest too.
+        sb.append(c.call("FCALL", "f1", "0")).append(c.call("FCALL_RO", "f2", "0"));
         for (String key : List.of("stream", "b:stream")) {
             sb.append(c.call("XINFO", "GROUPS", key));
             for (String group : List.of("g", "g1", "g2", "a-first")) {
@@ -468,6 +564,7 @@ class AofInteropIT {
         try (ServerProcess p = redis ? redis(copy) : cinnabar(copy); RawConnection c = new RawConnection(p.port())) {
             awaitLoaded(c);
             String s = state(c);
+            assertTrue(s.contains(":1\r\n$3\r\ntwo\r\n"), "both libraries loaded: " + s);
             awaitLog(p, "DB loaded from append only file");
             return s;
         }

@@ -194,4 +194,44 @@ class AofRewriteCrashIT {
             // the server is gone
         }
     }
+
+    @Test
+    void shutdownStopsARewriteAndKeepsEverything() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("s"));
+        String digest;
+        ServerProcess s = start(dir);
+        try (RawConnection c = new RawConnection(s.port())) {
+            ServerLifecycleIT.logWhenReady(s);
+            for (int i = 0; i < 2000; i++) {
+                c.call("RPUSH", "l" + (i % 50), "e" + i);
+                c.call("SET", "k" + i, "v" + i);
+            }
+            digest = c.call("DEBUG", "DIGEST");
+            assertEquals("+OK\r\n", c.call("CONFIG", "SET", "rdb-key-save-delay", "100000"));
+            assertEquals("+Background append only file rewriting started\r\n", c.call("BGREWRITEAOF"));
+            c.call("SET", "after", "1");
+            c.send("SHUTDOWN", "NOSAVE");
+            assertTrue(c.closedByServer());
+        }
+        assertTrue(s.process().waitFor(20, TimeUnit.SECONDS), s.log());
+        assertEquals(0, s.process().exitValue(), s.log());
+        String log = s.log();
+        s.close();
+        int killing = log.indexOf("# There is a child rewriting the AOF. Killing it!");
+        int killed = log.indexOf("* Killing running AOF rewrite child: ");
+        int fsync = log.indexOf("* Calling fsync() on the AOF file.");
+        assertTrue(killing > 0 && killed > killing && fsync > killed, log);
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(), files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("temp-")).toList());
+        }
+        ServerProcess again = start(dir);
+        try (RawConnection c = new RawConnection(again.port())) {
+            ServerLifecycleIT.logWhenReady(again);
+            assertEquals("$1\r\n1\r\n", c.call("GET", "after"));
+            c.call("DEL", "after");
+            assertEquals(digest, c.call("DEBUG", "DIGEST"));
+        } finally {
+            again.close();
+        }
+    }
 }

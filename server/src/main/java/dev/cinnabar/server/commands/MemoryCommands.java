@@ -1,6 +1,5 @@
 package dev.cinnabar.server.commands;
 
-import dev.cinnabar.server.persistence.AppendOnlyFile;
 import dev.cinnabar.datatypes.Dict;
 import dev.cinnabar.datatypes.Doubles;
 import dev.cinnabar.protocol.Argv;
@@ -13,6 +12,7 @@ import dev.cinnabar.server.exec.CommandHandlers;
 import dev.cinnabar.server.memory.JvmMemoryReport;
 import dev.cinnabar.server.memory.MemoryDoctor;
 import dev.cinnabar.server.memory.MemoryFigures;
+import dev.cinnabar.server.persistence.AppendOnlyFile;
 import java.nio.charset.StandardCharsets;
 
 /** MEMORY USAGE, STATS, DOCTOR, MALLOC-STATS, PURGE and HELP. */

@@ -216,7 +216,7 @@ final class ClientOutputs {
     /** Before replies leave early: the AOF is written first, and a client held by it waits. */
     private boolean appendOnlyWritten(Client c) {
         AppendOnlyFile aof = AppendOnlyFile.of(server);
-        aof.flush(true);
+        aof.flush(false);
         if (aof.takeFailedWithNewData()) {
             for (int i = 0; i < flushList.size(); i++) {
                 aof.hold(flushList.get(i));

@@ -1,11 +1,11 @@
 package dev.cinnabar.server.info;
 
-import dev.cinnabar.server.persistence.AppendOnlyFile;
 import dev.cinnabar.datatypes.Doubles;
 import dev.cinnabar.server.client.ServerContext;
 import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.memory.HumanBytes;
 import dev.cinnabar.server.memory.MemoryFigures;
+import dev.cinnabar.server.persistence.AppendOnlyFile;
 import dev.cinnabar.server.scripting.Scripting;
 
 /**

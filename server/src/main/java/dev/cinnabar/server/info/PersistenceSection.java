@@ -68,7 +68,7 @@ final class PersistenceSection implements InfoSection {
         if (server.config().appendOnly) { // Redis's server.aof_enabled: the directive, not the state
             out.field("aof_current_size", aof == null ? 0 : aof.currentSize())
                     .field("aof_base_size", aof == null ? 0 : aof.baseSize())
-                    .field("aof_pending_rewrite", aof != null && aof.rewriteScheduled.getAsBoolean() ? 1 : 0)
+                    .field("aof_pending_rewrite", rw.scheduled ? 1 : 0)
                     .field("aof_buffer_length", aof == null ? 0 : aof.bufferLength())
                     .field("aof_pending_bio_fsync", aof == null ? 0 : aof.pendingBioFsync())
                     .field("aof_delayed_fsync", aof == null ? 0 : aof.delayedFsync());

@@ -187,7 +187,7 @@ public final class AofRewrite {
                     + SnapshotFile.reason(e));
             scheduled = false;
             timeStartSeconds = nowSeconds();
-            finished(null, "error");
+            finished(null, preamble);
             return true;
         }
         Job j = new Job(file, temp, done, preamble);
@@ -272,14 +272,15 @@ public final class AofRewrite {
         if (error != null) {
             ServerLog.warning(error);
         }
-        finished(error == null ? j.done : null, j.preamble ? "rdb" : "aof");
+        finished(error == null ? j.done : null, j.preamble);
     }
 
     /**
      * The end of a rewrite, as Redis's parent handles its child's exit: {@code base} is the
-     * finished temporary base, or null when the rewrite failed.
+     * finished temporary base, or null when the rewrite failed. The new base is named after the
+     * format it was written in (Redis names it after aof-use-rdb-preamble as it is at the end).
      */
-    private void finished(Path base, String format) {
+    private void finished(Path base, boolean rdbPreamble) {
         AppendOnlyFile aof = aof();
         if (base == null) {
             lastOk = false;
@@ -287,7 +288,7 @@ public final class AofRewrite {
             ServerLog.warning("Background AOF rewrite terminated with error");
         } else {
             ServerLog.notice("Background AOF rewrite terminated with success");
-            install(aof, base, format.equals("rdb"));
+            install(aof, base, rdbPreamble);
         }
         deleteQuietly(base);
         if (aof.state() == AppendOnlyFile.State.WAIT_REWRITE) {
@@ -383,6 +384,8 @@ public final class AofRewrite {
         }
         ServerLog.notice("Killing running AOF rewrite child: " + ServerLog.pid());
         j.cancel();
+        // The writer may be sleeping out rdb-key-save-delay: wake it.
+        j.thread.interrupt();
         try {
             j.thread.join(10_000);
         } catch (InterruptedException e) {

@@ -170,6 +170,11 @@ public final class AppendOnlyFile implements Propagation.Sink {
         if (fd == null) {
             return; // loading at start, or WAIT_REWRITE before the rewrite opened its temp incr
         }
+        if (state == State.WAIT_REWRITE && !rewriteInProgress.getAsBoolean()) {
+            // As Redis: waiting for the first rewrite, commands are kept only while one runs (a
+            // failed one deleted the temporary incr; the next opens a new one).
+            return;
+        }
         if (config.aofTimestampEnabled) {
             long now = nowSeconds();
             if (curTimestamp < now) {
@@ -229,6 +234,7 @@ public final class AppendOnlyFile implements Propagation.Sink {
         long written = 0;
         IOException error = null;
         ByteBuffer bb = ByteBuffer.wrap(buf.array(), 0, len);
+        long started = System.nanoTime();
         try {
             while (bb.hasRemaining()) {
                 fd.write(bb);
@@ -237,6 +243,14 @@ public final class AppendOnlyFile implements Propagation.Sink {
             error = e;
         }
         written = bb.position();
+        if (config.latencyMonitorThreshold > 0) {
+            long ms = (System.nanoTime() - started) / 1_000_000;
+            String event = syncInProgress ? "aof-write-pending-fsync"
+                    : Persistence.of(server).bgsaveInProgress() || rewriteInProgress.getAsBoolean() ? "aof-write-active-child"
+                    : "aof-write-alone";
+            latency(event, ms, now);
+            latency("aof-write", ms, now);
+        }
         if (written != len) {
             boolean canLog = now - lastWriteErrorLog > WRITE_LOG_ERROR_RATE;
             if (canLog) {
@@ -298,6 +312,7 @@ public final class AppendOnlyFile implements Propagation.Sink {
             return;
         }
         if (always()) {
+            long started = System.nanoTime();
             try {
                 fd.force(false);
             } catch (IOException e) {
@@ -305,6 +320,7 @@ public final class AppendOnlyFile implements Propagation.Sink {
                         + reason(e) + ". Exiting...");
                 Persistence.fatal();
             }
+            latency("aof-fsync-always", (System.nanoTime() - started) / 1_000_000, now);
             lastIncrFsyncOffset = lastIncrSize;
             lastFsyncSeconds = now;
         } else if (everysec() && now > lastFsyncSeconds) {
@@ -314,6 +330,11 @@ public final class AppendOnlyFile implements Propagation.Sink {
             }
             lastFsyncSeconds = now;
         }
+    }
+
+    /** Redis's latencyAddSampleIfNeeded. */
+    private void latency(String event, long millis, long now) {
+        server.stats().latency.maybeAdd(config.latencyMonitorThreshold, event, millis, now);
     }
 
     private synchronized ExecutorService fsyncThread() {
@@ -418,7 +439,7 @@ public final class AppendOnlyFile implements Propagation.Sink {
      * writes are not on disk (a write failed). The engine then holds the replies it has.
      */
     public boolean unwrittenUnderAlways() {
-        return state != State.OFF && always() && !lastWriteOk && !buf.isEmpty();
+        return !lastWriteOk && state != State.OFF && always() && !buf.isEmpty();
     }
 
     /**
@@ -486,7 +507,13 @@ public final class AppendOnlyFile implements Propagation.Sink {
      * Any failure ends the process, as in Redis.
      */
     public void openOnServerStart() {
+        AofLoader.Loaded found = Persistence.of(server).aofAtStart;
         if (state != State.ON) {
+            // Redis reads the manifest whatever appendonly says: turning the AOF on later goes on
+            // from its numbers (and makes the old files history).
+            if (found != null && found.manifest() != null) {
+                manifest = found.manifest();
+            }
             return;
         }
         AofDirectory dir = directory();
@@ -497,7 +524,6 @@ public final class AppendOnlyFile implements Propagation.Sink {
             Persistence.fatal();
             return;
         }
-        AofLoader.Loaded found = Persistence.of(server).aofAtStart;
         boolean loaded = false;
         if (found != null && found.manifest() != null) {
             manifest = found.manifest();
@@ -838,6 +864,14 @@ public final class AppendOnlyFile implements Propagation.Sink {
 
     public long delayedFsync() {
         return delayedFsync;
+    }
+
+    /** CONFIG RESETSTAT (Redis's resetServerStats): aof_delayed_fsync starts again from 0. */
+    public static void resetStats(ServerContext server) {
+        AppendOnlyFile aof = ifAny(server);
+        if (aof != null) {
+            aof.delayedFsync = 0;
+        }
     }
 
     /** Stops the fsync thread (tests). */

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The rewrite's base written as commands (aof-use-rdb-preamble no) is the dataset of the moment
  * the rewrite started, whatever commands of every type run while the snapshot walks the keyspace
- * in slices: replayed into a fresh server, it gives the DEBUG DIGEST taken at the start.
+ * in slices (FLUSHALL and DEBUG RELOAD included): replayed into a fresh server, it gives the
+ * DEBUG DIGEST taken at the start.
  */
 class AofRewriteSnapshotTest {
     private static final String[] DBS = {"0", "1", "2", "3"};
@@ -166,8 +167,12 @@ class AofRewriteSnapshotTest {
             h.call("SUNIONSTORE", k2, k, k(r, space));
         } else if (op < 900) {
             h.call("SWAPDB", DBS[r.nextInt(4)], DBS[r.nextInt(4)]);
-        } else if (op < 905) {
+        } else if (op < 903) {
             h.call("FLUSHDB");
+        } else if (op < 904) {
+            h.call("FLUSHALL");
+        } else if (op < 905) {
+            h.call("DEBUG", "RELOAD");
         } else if (op < 950) {
             // A burst of new keys grows the table while the walk is under way.
             for (int i = 0; i < 20 + r.nextInt(200); i++) {

@@ -29,6 +29,7 @@ class AppendOnlyFileTest {
                 case "appendfsync" -> config.appendFsync = directives[i + 1];
                 case "aof-use-rdb-preamble" -> config.aofUseRdbPreamble = directives[i + 1].equals("yes");
                 case "aof-timestamp-enabled" -> config.aofTimestampEnabled = directives[i + 1].equals("yes");
+                case "enable-debug-command" -> config.enableDebugCommand = directives[i + 1];
                 default -> throw new IllegalArgumentException(directives[i]);
             }
         }
@@ -187,6 +188,41 @@ class AppendOnlyFileTest {
     }
 
     @Test
+    void debugLoadAofWritesNothingBackIntoTheAof() throws IOException {
+        start("enable-debug-command", "yes");
+        h.call("SET", "a", "1");
+        h.call("INCR", "n");
+        h.engine.flush();
+        String before = file("appendonly.aof.1.incr.aof");
+        assertEquals("+OK\r\n", h.call("DEBUG", "LOADAOF"));
+        h.engine.flush();
+        assertEquals(before, file("appendonly.aof.1.incr.aof"), "the loaded commands are not written again");
+        assertEquals(":2\r\n", h.call("INCR", "n"));
+        h.engine.flush();
+        assertEquals(before + "*2\r\n$4\r\nINCR\r\n$1\r\nn\r\n", file("appendonly.aof.1.incr.aof"));
+        // Redis's figures after the load: the files' sizes, then what is written.
+        long base = Files.size(dir.resolve("appendonlydir").resolve("appendonly.aof.1.base.rdb"));
+        assertEquals(base + before.length() + 21, aof().currentSize());
+    }
+
+    @Test
+    void withTheAofOffTheManifestFoundAtStartIsKept() throws IOException {
+        start();
+        aof().shutdown();
+        aof().close();
+        ServerConfig config = new ServerConfig();
+        EngineHarness h2 = new EngineHarness(config);
+        config.dir = dir.toString();
+        Persistence.of(h2.server).loadAtStart();
+        AppendOnlyFile aof2 = AppendOnlyFile.of(h2.server);
+        aof2.openOnServerStart();
+        assertEquals(AppendOnlyFile.State.OFF, aof2.state());
+        assertEquals("appendonly.aof.1.base.rdb", aof2.manifest().base().fileName());
+        assertEquals("appendonly.aof.1.incr.aof", aof2.manifest().lastIncr().fileName());
+        assertEquals(null, aof2.currentIncrName());
+    }
+
+    @Test
     void openNewIncrSwitchesFilesThroughTheManifest() throws IOException {
         start("appendfsync", "no");
         h.call("SET", "a", "1");
@@ -241,6 +277,8 @@ class AppendOnlyFileTest {
                     file("appendonly.aof.1.incr.aof"), "written anyway after two seconds");
             assertEquals(1, aof().delayedFsync());
             assertTrue(h.call("INFO", "persistence").contains("aof_buffer_length:0\r\n"));
+            h.call("CONFIG", "RESETSTAT");
+            assertTrue(h.call("INFO", "persistence").contains("aof_delayed_fsync:0\r\n"));
         } finally {
             release.countDown();
         }
@@ -262,11 +300,11 @@ class AppendOnlyFileTest {
         }
     }
 
-    @Test
-    void writeErrorRefusesWritesWithMisconfAndKeepsTheData() throws IOException {
+    /** A server whose incr file is /dev/full: every write fails with ENOSPC. */
+    private boolean startOnAFullDisk(String fsync) throws IOException {
         Path full = Path.of("/dev/full");
         if (!Files.exists(full)) {
-            return;
+            return false;
         }
         dir = Files.createTempDirectory("aof-write-test");
         Path d = dir.resolve("appendonlydir");
@@ -275,9 +313,39 @@ class AppendOnlyFileTest {
         Files.createSymbolicLink(d.resolve("appendonly.aof.1.incr.aof"), full);
         ServerConfig config = new ServerConfig();
         config.appendOnly = true;
+        config.appendFsync = fsync;
         h = new EngineHarness(config);
         config.dir = dir.toString();
         aof().openOnServerStart();
+        return true;
+    }
+
+    @Test
+    void underAlwaysAFailedWriteHoldsTheRepliesOfWhoMayHaveSeenIt() throws IOException {
+        if (!startOnAFullDisk("always")) {
+            return;
+        }
+        dev.cinnabar.server.client.Client a = h.client;
+        dev.cinnabar.server.client.Client b = h.newClient();
+        dev.cinnabar.server.client.Client c = h.newClient();
+        assertEquals("+OK\r\n", h.call(a, "SET", "a", "1"));
+        h.engine.flush();
+        assertTrue(aof().holds(a), "the write is not on disk: its reply waits");
+        assertFalse(aof().holds(b));
+        String misconf = "-MISCONF Errors writing to the AOF file: No space left on device\r\n";
+        assertEquals(misconf, h.call(b, "SET", "b", "2"));
+        h.engine.flush();
+        assertFalse(aof().holds(b), "a refused write shows nothing: its error goes out");
+        assertEquals("$1\r\n1\r\n", h.call(c, "GET", "a"));
+        h.engine.flush();
+        assertTrue(aof().holds(c), "a read may have seen the unwritten write: its reply waits");
+    }
+
+    @Test
+    void writeErrorRefusesWritesWithMisconfAndKeepsTheData() throws IOException {
+        if (!startOnAFullDisk("everysec")) {
+            return;
+        }
         assertEquals("+OK\r\n", h.call("SET", "a", "1"));
         h.engine.flush();
         String misconf = "-MISCONF Errors writing to the AOF file: No space left on device\r\n";
