@@ -140,12 +140,21 @@ public final class AofLoader {
                     + AofManifest.tempManifestName(server.config().appendFilename) + ": " + SnapshotFile.reason(e));
             Persistence.fatal();
         }
-        Status s = loader.loadAppendOnlyFiles(m, c);
+        // The loaded commands are not propagated (they would go back into the AOF, inside this
+        // command's unit, and be applied twice at the next start).
+        server.propagation().suspend(true);
+        Status s;
+        try {
+            s = loader.loadAppendOnlyFiles(m, c);
+        } finally {
+            server.propagation().suspend(false);
+        }
         if (s != Status.OK && s != Status.EMPTY) {
             Persistence.fatal();
         }
         if (s == Status.OK) {
             aof.baseSize(loader.baseSize);
+            aof.currentSize(loader.totalSize);
         }
         // Loading is not a change of the dataset: nothing for the save points, replicas or the AOF.
         c.changes(0);

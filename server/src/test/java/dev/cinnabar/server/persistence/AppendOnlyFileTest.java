@@ -29,6 +29,7 @@ class AppendOnlyFileTest {
                 case "appendfsync" -> config.appendFsync = directives[i + 1];
                 case "aof-use-rdb-preamble" -> config.aofUseRdbPreamble = directives[i + 1].equals("yes");
                 case "aof-timestamp-enabled" -> config.aofTimestampEnabled = directives[i + 1].equals("yes");
+                case "enable-debug-command" -> config.enableDebugCommand = directives[i + 1];
                 default -> throw new IllegalArgumentException(directives[i]);
             }
         }
@@ -184,6 +185,24 @@ class AppendOnlyFileTest {
         } finally {
             aof2.close();
         }
+    }
+
+    @Test
+    void debugLoadAofWritesNothingBackIntoTheAof() throws IOException {
+        start("enable-debug-command", "yes");
+        h.call("SET", "a", "1");
+        h.call("INCR", "n");
+        h.engine.flush();
+        String before = file("appendonly.aof.1.incr.aof");
+        assertEquals("+OK\r\n", h.call("DEBUG", "LOADAOF"));
+        h.engine.flush();
+        assertEquals(before, file("appendonly.aof.1.incr.aof"), "the loaded commands are not written again");
+        assertEquals(":2\r\n", h.call("INCR", "n"));
+        h.engine.flush();
+        assertEquals(before + "*2\r\n$4\r\nINCR\r\n$1\r\nn\r\n", file("appendonly.aof.1.incr.aof"));
+        // Redis's figures after the load: the files' sizes, then what is written.
+        long base = Files.size(dir.resolve("appendonlydir").resolve("appendonly.aof.1.base.rdb"));
+        assertEquals(base + before.length() + 21, aof().currentSize());
     }
 
     @Test
