@@ -493,6 +493,23 @@ class AofLoadIT {
     // ------------------------------------------------------------------ DEBUG LOADAOF and -LOADING
 
     @Test
+    void debugLoadAofWithoutAnAofEndsTheServerAsRedisDoes() throws Exception {
+        for (boolean redis : new boolean[] {true, false}) {
+            Path dir = Files.createDirectories(tmp.resolve("noaof-" + redis));
+            String[] args = {"--dir", dir.toString(), "--enable-debug-command", "yes", "--save", ""};
+            try (ServerProcess s = redis ? ServerProcess.redis(args) : ServerProcess.cinnabar(args);
+                    RawConnection c = new RawConnection(s.port())) {
+                assertEquals("+OK\r\n", c.call("SET", "a", "1"));
+                c.send("DEBUG", "LOADAOF");
+                assertTrue(c.closedByServer());
+                assertTrue(s.process().waitFor(20, TimeUnit.SECONDS));
+                assertEquals(1, s.process().exitValue(), s.log());
+                assertFalse(s.log().contains("Can't"), s.log());
+            }
+        }
+    }
+
+    @Test
     void debugLoadAofAndLoadingReplies() throws Exception {
         Path dir = simple("debug");
         String digest = run(true, copy(dir, "debug-r")).digest();

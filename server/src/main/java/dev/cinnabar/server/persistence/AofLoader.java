@@ -136,13 +136,6 @@ public final class AofLoader {
         AofLoader loader = new AofLoader(server);
         AofManifest m = loader.loadManifestFromDisk();
         loader.deleteHistoryFiles(m);
-        try {
-            aof.installManifest(m);
-        } catch (IOException e) {
-            ServerLog.warning("Can't open the AOF manifest file "
-                    + AofManifest.tempManifestName(server.config().appendFilename) + ": " + SnapshotFile.reason(e));
-            Persistence.fatal();
-        }
         // The loaded commands are not propagated (they would go back into the AOF, inside this
         // command's unit, and be applied twice at the next start).
         server.propagation().suspend(true);
@@ -153,7 +146,18 @@ public final class AofLoader {
             server.propagation().suspend(false);
         }
         if (s != Status.OK && s != Status.EMPTY) {
+            // Redis exits without a word when there is no AOF at all
             Persistence.fatal();
+        }
+        // The manifest read again (after an upgrade, if one happened) is the writer's from now on.
+        if (!m.isEmpty()) {
+            try {
+                aof.installManifest(m);
+            } catch (IOException e) {
+                ServerLog.warning("Can't open the AOF manifest file "
+                        + AofManifest.tempManifestName(server.config().appendFilename) + ": " + SnapshotFile.reason(e));
+                Persistence.fatal();
+            }
         }
         if (s == Status.OK) {
             aof.baseSize(loader.baseSize);
