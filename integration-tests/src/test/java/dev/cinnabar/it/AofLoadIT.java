@@ -34,14 +34,16 @@ class AofLoadIT {
     record Run(int exit, String log, String digest, List<String> loadingLines) {
     }
 
-    private static List<String> serverCommand(boolean redis, int port, Path dir, String... extra) {
+    private static List<String> serverCommand(boolean redis, Path socket, Path dir, String... extra) {
         List<String> cmd = new ArrayList<>();
         if (redis) {
             cmd.add(ServerProcess.redisServerBinary());
         } else {
             cmd.addAll(List.of(ServerProcess.javaBinary(), "-jar", ServerProcess.jar()));
         }
-        cmd.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir", dir.toString(), "--save",
+        // A Unix socket only: other tests on the machine restart servers on TCP ports, and their
+        // clients must not reach these.
+        cmd.addAll(List.of("--port", "0", "--unixsocket", socket.toString(), "--dir", dir.toString(), "--save",
                 "", "--appendonly", "yes", "--enable-debug-command", "yes"));
         cmd.addAll(List.of(extra));
         return cmd;
@@ -49,9 +51,9 @@ class AofLoadIT {
 
     /** Starts a server on {@code dir}: either it exits (refusing), or it loads, digests and shuts down. */
     private Run run(boolean redis, Path dir, String... extra) throws Exception {
-        int port = ServerProcess.freePort();
+        Path socket = Files.createTempDirectory(tmp, "s").resolve("sock");
         Path log = Files.createTempFile(tmp, redis ? "redis" : "cinnabar", ".log");
-        Process p = new ProcessBuilder(serverCommand(redis, port, dir, extra)).redirectErrorStream(true)
+        Process p = new ProcessBuilder(serverCommand(redis, socket, dir, extra)).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).directory(dir.toFile()).start();
         String digest = null;
         try {
@@ -60,7 +62,14 @@ class AofLoadIT {
                 if (!p.isAlive()) {
                     break;
                 }
-                try (RawConnection c = new RawConnection(port)) {
+                // Cinnabar may serve a client in the moment between opening its listeners and
+                // starting to load: wait for the line that says loading is over.
+                if (!Files.exists(socket) || !Files.readString(log, StandardCharsets.UTF_8)
+                        .toLowerCase(java.util.Locale.ROOT).contains("ready to accept connections")) {
+                    Thread.sleep(20);
+                    continue;
+                }
+                try (RawConnection c = new RawConnection(socket)) {
                     String pong;
                     while ((pong = c.call("PING")).startsWith("-LOADING")) {
                         Thread.sleep(10);
@@ -101,8 +110,9 @@ class AofLoadIT {
                 on = true;
                 continue;
             }
-            if (!on || raw.contains("Ready to accept connections")) {
-                if (raw.contains("Ready to accept connections")) {
+            boolean ready = raw.toLowerCase(java.util.Locale.ROOT).contains("ready to accept connections");
+            if (!on || ready) {
+                if (ready) {
                     on = false;
                 }
                 continue;
@@ -448,9 +458,56 @@ class AofLoadIT {
         b[b.length - 2] ^= 1;
         Files.write(base2, b);
         assertEquals(1, sameAsRedis(dir2).exit());
+        // a version this server cannot read
+        b[b.length - 2] ^= 1;
+        b[5] = '0';
+        b[6] = '0';
+        b[7] = '9';
+        b[8] = '9';
+        Files.write(base2, b);
+        Run ours = sameAsRedis(dir2);
+        assertTrue(ours.log().contains("Can't handle RDB format version 99"), ours.log());
+    }
+
+    private static String resp(String... args) {
+        StringBuilder sb = new StringBuilder("*" + args.length + "\r\n");
+        for (String a : args) {
+            sb.append('$').append(a.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(a).append("\r\n");
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void nothingExpiresWhileLoading() throws Exception {
+        // A key whose time passed is still there for the commands after it, as in Redis
+        Path dir = tmp.resolve("expiry");
+        Files.createDirectories(dir.resolve("appendonlydir"));
+        Files.writeString(dir.resolve("appendonlydir/appendonly.aof.manifest"), "file appendonly.aof.1.incr.aof seq 1 type i\n");
+        Files.writeString(incr(dir, 1), resp("SELECT", "0") + "#TS:1700000000\r\n" + resp("SET", "k", "v", "PXAT", "1000")
+                + resp("APPEND", "k", "x") + resp("PERSIST", "k")
+                + resp("MULTI") + resp("INCR", "n") + resp("EXEC") + resp("SELECT", "3") + resp("RPUSH", "l", "a"));
+        Run ours = sameAsRedis(dir);
+        assertFalse(ours.digest().equals("+0000000000000000000000000000000000000000\r\n"), ours.log());
     }
 
     // ------------------------------------------------------------------ DEBUG LOADAOF and -LOADING
+
+    @Test
+    void debugLoadAofWithoutAnAofEndsTheServerAsRedisDoes() throws Exception {
+        for (boolean redis : new boolean[] {true, false}) {
+            Path dir = Files.createDirectories(tmp.resolve("noaof-" + redis));
+            String[] args = {"--dir", dir.toString(), "--enable-debug-command", "yes", "--save", ""};
+            try (ServerProcess s = redis ? ServerProcess.redis(args) : ServerProcess.cinnabar(args);
+                    RawConnection c = new RawConnection(s.port())) {
+                assertEquals("+OK\r\n", c.call("SET", "a", "1"));
+                c.send("DEBUG", "LOADAOF");
+                assertTrue(c.closedByServer());
+                assertTrue(s.process().waitFor(20, TimeUnit.SECONDS));
+                assertEquals(1, s.process().exitValue(), s.log());
+                assertFalse(s.log().contains("Can't"), s.log());
+            }
+        }
+    }
 
     @Test
     void debugLoadAofAndLoadingReplies() throws Exception {
@@ -470,6 +527,18 @@ class AofLoadIT {
             assertEquals("+OK\r\n", c.call("DEBUG", "LOADAOF"));
             assertEquals(digest, c.call("DEBUG", "DIGEST"));
             assertTrue(ours.log().contains("Append Only File loaded by DEBUG LOADAOF"), ours.log());
+            // What was written since is in the AOF and comes back; replaying appends nothing.
+            assertEquals("+OK\r\n", c.call("SET", "after", "1"));
+            assertEquals(":1\r\n", c.call("DEL", "a:s1"));
+            String changed = c.call("DEBUG", "DIGEST");
+            long size = Files.size(incr(cdir, 2));
+            assertEquals("+OK\r\n", c.call("DEBUG", "LOADAOF"));
+            assertEquals(changed, c.call("DEBUG", "DIGEST"));
+            assertEquals(size, Files.size(incr(cdir, 2)));
+            assertTrue(c.call("INFO", "persistence").contains("rdb_changes_since_last_save:0\r\n"));
+            digest = changed;
         }
+        // and a restart agrees
+        assertEquals(digest, run(false, cdir).digest());
     }
 }

@@ -46,8 +46,11 @@ public final class AofLoader {
     /** Redis's AOF_OK ... AOF_TRUNCATED: what loading one file, or all, came to. */
     public enum Status { OK, NOT_EXIST, EMPTY, OPEN_ERR, FAILED, TRUNCATED }
 
-    /** Commands between two services of the other clients (Redis: 1024). */
-    private static final int LOOPS_PER_POLL = 1024;
+    /**
+     * Commands between two looks at the clock for serving the other clients (Redis serves them
+     * every 1024 commands; a poll is cheap and serves them at most every few milliseconds).
+     */
+    private static final int LOOPS_PER_POLL = 64;
 
     /** What the loading at start found: the manifest (after an upgrade) and the sizes Redis keeps. */
     public record Loaded(AofManifest manifest, long baseSize, long totalSize) {
@@ -133,13 +136,6 @@ public final class AofLoader {
         AofLoader loader = new AofLoader(server);
         AofManifest m = loader.loadManifestFromDisk();
         loader.deleteHistoryFiles(m);
-        try {
-            aof.installManifest(m);
-        } catch (IOException e) {
-            ServerLog.warning("Can't open the AOF manifest file "
-                    + AofManifest.tempManifestName(server.config().appendFilename) + ": " + SnapshotFile.reason(e));
-            Persistence.fatal();
-        }
         // The loaded commands are not propagated (they would go back into the AOF, inside this
         // command's unit, and be applied twice at the next start).
         server.propagation().suspend(true);
@@ -150,7 +146,18 @@ public final class AofLoader {
             server.propagation().suspend(false);
         }
         if (s != Status.OK && s != Status.EMPTY) {
+            // Redis exits without a word when there is no AOF at all
             Persistence.fatal();
+        }
+        // The manifest read again (after an upgrade, if one happened) is the writer's from now on.
+        if (!m.isEmpty()) {
+            try {
+                aof.installManifest(m);
+            } catch (IOException e) {
+                ServerLog.warning("Can't open the AOF manifest file "
+                        + AofManifest.tempManifestName(server.config().appendFilename) + ": " + SnapshotFile.reason(e));
+                Persistence.fatal();
+            }
         }
         if (s == Status.OK) {
             aof.baseSize(loader.baseSize);
@@ -159,6 +166,7 @@ public final class AofLoader {
         // Loading is not a change of the dataset: nothing for the save points, replicas or the AOF.
         c.changes(0);
         c.preventPropagation();
+        ks.dirty = 0;
         ServerLog.warning("Append Only File loaded by DEBUG LOADAOF");
         c.reply.ok();
     }
@@ -267,6 +275,7 @@ public final class AofLoader {
         Keyspace ks = server.keyspace();
         persistence.startLoading(total);
         ks.loading(true);
+        server.propagation().loading(true);
         int num = 0;
         long base = 0;
         try (LongTask task = server.control() == null ? null
@@ -318,6 +327,7 @@ public final class AofLoader {
             return Status.FAILED;
         } finally {
             ks.loading(false);
+            server.propagation().loading(false);
             persistence.stopLoading(stopped);
         }
     }
@@ -462,7 +472,7 @@ public final class AofLoader {
         CommandSpec exec = server.commands().get("exec");
         try {
             while (true) {
-                if (cx.loops++ % LOOPS_PER_POLL == 0) {
+                if ((cx.loops++ & (LOOPS_PER_POLL - 1)) == 0) {
                     persistence.loadingLoadedBytes = fileBase + reader.position();
                     cx.poll();
                 }

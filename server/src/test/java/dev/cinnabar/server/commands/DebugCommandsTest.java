@@ -199,7 +199,7 @@ class DebugCommandsTest {
         // The subcommands served, in Redis's order (DebugIT compares the lines with redis-server's).
         int at = 0;
         for (String sub : new String[] {"CHANGE-REPL-ID", "CONFIG-REWRITE-FORCE-ALL", "DIGEST", "DIGEST-VALUE",
-            "ERROR", "HTSTATS", "HTSTATS-KEY", "OBJECT", "POPULATE", "PROTOCOL", "RELOAD", "SET-ACTIVE-EXPIRE",
+            "ERROR", "HTSTATS", "HTSTATS-KEY", "LOADAOF", "OBJECT", "POPULATE", "PROTOCOL", "RELOAD", "SET-ACTIVE-EXPIRE",
             "QUICKLIST-PACKED-THRESHOLD", "SLEEP",
             "STRINGMATCH-TEST", "LISTPACK", "PAUSE-CRON",
             "REPLYBUFFER PEAK-RESET-TIME", "REPLYBUFFER RESIZING", "HELP"}) {
