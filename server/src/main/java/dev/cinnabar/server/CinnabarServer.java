@@ -11,6 +11,8 @@ import dev.cinnabar.server.engine.Shutdown;
 import dev.cinnabar.server.exec.CommandHandlers;
 import dev.cinnabar.server.log.ServerLog;
 import dev.cinnabar.server.net.NettyTransport;
+import dev.cinnabar.server.persistence.AofRewrite;
+import dev.cinnabar.server.persistence.AppendOnlyFile;
 import dev.cinnabar.server.persistence.Persistence;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -75,7 +77,11 @@ public final class CinnabarServer implements ConfigHooks, Shutdown.Hooks {
         config.hooks = s;
         // Redis's loadDataFromDisk: the listeners are open, and clients get -LOADING meanwhile.
         try {
-            s.engine.runAndWait(e -> Persistence.of(e.server()).loadAtStart(), Long.MAX_VALUE / 4);
+            // One task: a write served between the two would reach no AOF file.
+            s.engine.runAndWait(e -> {
+                Persistence.of(e.server()).loadAtStart();
+                AppendOnlyFile.of(e.server()).openOnServerStart();
+            }, Long.MAX_VALUE / 4);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -166,6 +172,16 @@ public final class CinnabarServer implements ConfigHooks, Shutdown.Hooks {
     @Override
     public void accessTrackingChanged(ServerConfig c) {
         engine.server().applyAccessTracking();
+    }
+
+    @Override
+    public void appendOnlyChanged(ServerConfig c) throws ConfigError {
+        AofRewrite.of(engine.server()).appendOnlyChanged();
+    }
+
+    @Override
+    public void aofAutoGcChanged(ServerConfig c) {
+        AofRewrite.of(engine.server()).autoGcChanged();
     }
 
     @Override

@@ -25,6 +25,8 @@ import java.util.BitSet;
 public final class Client {
     /** The user every connection starts as, and the only one until ACL users exist. */
     public static final String DEFAULT_USER = "default";
+    /** The id of the client that replays the AOF (Redis's CLIENT_ID_AOF, UINT64_MAX). */
+    public static final long AOF_CLIENT_ID = -1;
 
     // ------------------------------------------------------------------ state bits
 

@@ -40,8 +40,12 @@ public final class ServerContext {
     public Object persistence;
     /** The append-only file (package {@code persistence}), made on first use. */
     public Object appendOnly;
+    /** BGREWRITEAOF and turning the AOF on and off (package {@code persistence}), made on first use. */
+    public Object aofRewrite;
     /** True while writes are refused because the last BGSAVE failed (stop-writes-on-bgsave-error). */
     public java.util.function.BooleanSupplier diskError = () -> false;
+    /** Redis's -MISCONF text while writes are refused because the AOF cannot be written, else null. */
+    public java.util.function.Supplier<String> aofDiskError = () -> null;
 
     public ServerContext(ServerConfig config, Clock clock, CommandTable commands) {
         this.config = config;

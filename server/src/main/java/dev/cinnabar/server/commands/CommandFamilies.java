@@ -42,7 +42,8 @@ public final class CommandFamilies {
             new MemoryCommands(),
             new DebugCommands(),
             new ShutdownCommand(),
-            new PersistenceCommands());
+            new PersistenceCommands(),
+            new AofCommands());
 
     private CommandFamilies() {
     }

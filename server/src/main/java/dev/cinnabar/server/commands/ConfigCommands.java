@@ -13,6 +13,7 @@ import dev.cinnabar.server.db.Keyspace;
 import dev.cinnabar.server.exec.CommandHandlers;
 import dev.cinnabar.server.exec.ProtectedCommands;
 import dev.cinnabar.server.log.ServerLog;
+import dev.cinnabar.server.persistence.AppendOnlyFile;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -92,6 +93,7 @@ public final class ConfigCommands implements CommandFamily {
         ks.expiredKeys = 0;
         ks.lazyFree().resetStats();
         c.server.commands().resetStats();
+        AppendOnlyFile.resetStats(c.server);
         c.reply.ok();
     }
 

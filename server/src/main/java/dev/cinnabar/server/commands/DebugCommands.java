@@ -44,6 +44,8 @@ public final class DebugCommands implements CommandFamily {
         "    Return hash table statistics of the specified Redis database.",
         "HTSTATS-KEY <key>",
         "    Like HTSTATS but for the hash table stored at <key>'s value.",
+        "LOADAOF",
+        "    Flush the AOF buffers on disk and reload the AOF in memory.",
         "OBJECT <key>",
         "    Show low level info about `key` and associated value.",
         "POPULATE <count> [<prefix>] [<size>]",
@@ -119,6 +121,8 @@ public final class DebugCommands implements CommandFamily {
             c.reply.ok();
         } else if (n >= 3 && n <= 5 && a.is(1, "populate")) {
             DebugPopulate.populate(c);
+        } else if (a.is(1, "loadaof")) {
+            dev.cinnabar.server.persistence.AofLoader.debugLoadAof(c);
         } else if (a.is(1, "reload")) {
             DebugReload.run(c);
         } else if (n == 2 && a.is(1, "digest")) {

@@ -12,6 +12,7 @@ import dev.cinnabar.server.exec.CommandHandlers;
 import dev.cinnabar.server.memory.JvmMemoryReport;
 import dev.cinnabar.server.memory.MemoryDoctor;
 import dev.cinnabar.server.memory.MemoryFigures;
+import dev.cinnabar.server.persistence.AppendOnlyFile;
 import java.nio.charset.StandardCharsets;
 
 /** MEMORY USAGE, STATS, DOCTOR, MALLOC-STATS, PURGE and HELP. */
@@ -95,7 +96,7 @@ public final class MemoryCommands implements CommandFamily {
         entry(w, "clients.slaves", 0);
         entry(w, "clients.normal", f.clientsNormal);
         entry(w, "cluster.links", 0);
-        entry(w, "aof.buffer", 0);
+        entry(w, "aof.buffer", AppendOnlyFile.memAofBuffer(c.server));
         entry(w, "lua.caches", 0);
         entry(w, "functions.caches", 0);
         for (MemoryFigures.DbOverhead db : f.dbs) {

@@ -29,4 +29,12 @@ public interface ConfigHooks {
     /** maxmemory-policy, lfu-log-factor or lfu-decay-time changed what keys record on access. */
     default void accessTrackingChanged(ServerConfig config) {
     }
+
+    /** appendonly changed: the AOF is turned on (by a rewrite) or off. */
+    default void appendOnlyChanged(ServerConfig config) throws ConfigError {
+    }
+
+    /** aof-disable-auto-gc changed: turned off, the history files go now. */
+    default void aofAutoGcChanged(ServerConfig config) {
+    }
 }

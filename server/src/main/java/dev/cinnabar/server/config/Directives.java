@@ -67,13 +67,13 @@ public final class Directives {
         bool("lazyfree-lazy-user-flush", null, MOD, "lazyfreeLazyUserFlush", false).effect(ACTIVE);
         bool("repl-disable-tcp-nodelay", null, MOD, "replDisableTcpNodelay", false);
         bool("repl-diskless-sync", null, MOD, "replDisklessSync", true);
-        bool("aof-rewrite-incremental-fsync", null, MOD, "aofRewriteIncrementalFsync", true);
-        bool("no-appendfsync-on-rewrite", null, MOD, "noAppendfsyncOnRewrite", false);
+        bool("aof-rewrite-incremental-fsync", null, MOD, "aofRewriteIncrementalFsync", true).effect(ACTIVE);
+        bool("no-appendfsync-on-rewrite", null, MOD, "noAppendfsyncOnRewrite", false).effect(ACTIVE);
         bool("cluster-require-full-coverage", null, MOD, "clusterRequireFullCoverage", true);
         bool("rdb-save-incremental-fsync", null, MOD, "rdbSaveIncrementalFsync", true).effect(ACTIVE);
-        bool("aof-load-truncated", null, MOD, "aofLoadTruncated", true);
-        bool("aof-use-rdb-preamble", null, MOD, "aofUseRdbPreamble", true);
-        bool("aof-timestamp-enabled", null, MOD, "aofTimestampEnabled", false);
+        bool("aof-load-truncated", null, MOD, "aofLoadTruncated", true).effect(ACTIVE);
+        bool("aof-use-rdb-preamble", null, MOD, "aofUseRdbPreamble", true).effect(ACTIVE);
+        bool("aof-timestamp-enabled", null, MOD, "aofTimestampEnabled", false).effect(ACTIVE);
         bool("cluster-replica-no-failover", "cluster-slave-no-failover", MOD, "clusterReplicaNoFailover", false);
         bool("replica-lazy-flush", "slave-lazy-flush", MOD, "replicaLazyFlush", false);
         bool("replica-serve-stale-data", "slave-serve-stale-data", MOD, "replicaServeStaleData", true);
@@ -86,7 +86,7 @@ public final class Directives {
                 .effect(IGNORED);
         bool("syslog-enabled", null, IMMUTABLE, "syslogEnabled", false);
         bool("cluster-enabled", null, IMMUTABLE, "clusterEnabled", false);
-        bool("appendonly", null, MOD, "appendOnly", false);
+        bool("appendonly", null, MOD, "appendOnly", false).apply(c -> c.hooks.appendOnlyChanged(c)).effect(ACTIVE);
         bool("cluster-allow-reads-when-down", null, MOD, "clusterAllowReadsWhenDown", false);
         bool("cluster-allow-pubsubshard-when-down", null, MOD, "clusterAllowPubsubshardWhenDown", true);
         bool("crash-log-enabled", null, MOD, "crashLogEnabled", true).effect(IGNORED);
@@ -96,7 +96,8 @@ public final class Directives {
         bool("cluster-allow-replica-migration", null, MOD, "clusterAllowReplicaMigration", true);
         bool("replica-announced", null, MOD, "replicaAnnounced", true);
         bool("latency-tracking", null, MOD, "latencyTracking", true).effect(ACTIVE);
-        bool("aof-disable-auto-gc", null, MOD, "aofDisableAutoGc", false);
+        bool("aof-disable-auto-gc", null, MOD, "aofDisableAutoGc", false).apply(c -> c.hooks.aofAutoGcChanged(c))
+                .effect(ACTIVE);
         bool("replica-ignore-disk-write-errors", null, MOD, "replicaIgnoreDiskWriteErrors", false);
 
         // ---- strings; "true" marks the ones Redis keeps unset while empty
@@ -113,10 +114,10 @@ public final class Directives {
                 v -> isBaseName(v) ? null : "dbfilename can't be a path, just a filename").effect(ACTIVE);
         str("appendfilename", null, IMMUTABLE, "appendFilename", false, "appendonly.aof",
                 v -> v.isEmpty() ? "appendfilename can't be empty"
-                        : isBaseName(v) ? null : "appendfilename can't be a path, just a filename");
+                        : isBaseName(v) ? null : "appendfilename can't be a path, just a filename").effect(ACTIVE);
         str("appenddirname", null, IMMUTABLE, "appendDirname", false, "appendonlydir",
                 v -> v.isEmpty() ? "appenddirname can't be empty"
-                        : isBaseName(v) ? null : "appenddirname can't be a path, just a dirname");
+                        : isBaseName(v) ? null : "appenddirname can't be a path, just a dirname").effect(ACTIVE);
         str("server_cpulist", null, IMMUTABLE, "serverCpulist", true, null, null).effect(IGNORED);
         str("bio_cpulist", null, IMMUTABLE, "bioCpulist", true, null, null).effect(IGNORED);
         str("aof_rewrite_cpulist", null, IMMUTABLE, "aofRewriteCpulist", true, null, null).effect(IGNORED);
@@ -140,7 +141,7 @@ public final class Directives {
         words("maxmemory-policy", MOD, "maxMemoryPolicy", "noeviction", "volatile-lru", "volatile-lfu",
                 "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction")
                 .apply(c -> c.hooks.accessTrackingChanged(c)).effect(ACTIVE);
-        words("appendfsync", MOD, "appendFsync", "everysec", "everysec", "always", "no");
+        words("appendfsync", MOD, "appendFsync", "everysec", "everysec", "always", "no").effect(ACTIVE);
         add(new EnumDirective("oom-score-adj", null, MOD, "oomScoreAdj", new String[] {"no", "yes", "relative", "absolute"},
                 new int[] {0, 1, 1, 2}, 0, false, null)).effect(IGNORED);
         words("acl-pubsub-default", MOD, "aclPubsubDefault", "resetchannels", "allchannels", "resetchannels");
@@ -160,7 +161,8 @@ public final class Directives {
         num("port", null, MOD, "port", SIGNED, INTEGER, 0, 65535, 6379).effect(ACTIVE)
                 .apply(c -> c.hooks.portChanged(c));
         num("io-threads", null, IMMUTABLE, "ioThreads", SIGNED, INTEGER, 1, 128, 1).effect(ACTIVE);
-        num("auto-aof-rewrite-percentage", null, MOD, "autoAofRewritePercentage", SIGNED, INTEGER, 0, INT_MAX, 100);
+        num("auto-aof-rewrite-percentage", null, MOD, "autoAofRewritePercentage", SIGNED, INTEGER, 0, INT_MAX, 100)
+                .effect(ACTIVE);
         num("cluster-replica-validity-factor", "cluster-slave-validity-factor", MOD, "clusterReplicaValidityFactor",
                 SIGNED, INTEGER, 0, INT_MAX, 10);
         num("list-max-listpack-size", "list-max-ziplist-size", MOD, "listMaxListpackSize", SIGNED, INTEGER,
@@ -256,7 +258,7 @@ public final class Directives {
         // ---- time_t and off_t
         num("repl-backlog-ttl", null, MOD, "replBacklogTtl", SIGNED, INTEGER, 0, LONG_MAX, 3600);
         num("auto-aof-rewrite-min-size", null, MOD, "autoAofRewriteMinSize", SIGNED, MEMORY, 0, LONG_MAX,
-                64L * 1024 * 1024);
+                64L * 1024 * 1024).effect(ACTIVE);
         num("loading-process-events-interval-bytes", null, MOD | HIDDEN, "loadingProcessEventsIntervalBytes",
                 SIGNED, INTEGER, 1024, INT_MAX, 2L * 1024 * 1024).effect(ACTIVE);
 

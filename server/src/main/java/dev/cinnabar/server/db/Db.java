@@ -258,7 +258,7 @@ public final class Db {
      * millisecond; a negative time, which only a replica can hold, never expires by itself.
      */
     public boolean isExpired(byte[] key) {
-        if (expires.size() == 0) {
+        if (expires.size() == 0 || keyspace.loading()) {
             return false;
         }
         Long when = expires.get(key);

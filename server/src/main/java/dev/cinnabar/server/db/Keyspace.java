@@ -72,6 +72,8 @@ public final class Keyspace {
     }
 
     /** Milliseconds since the epoch, as of the start of the running command. */
+    private boolean loading;
+
     public long now() {
         return now;
     }
@@ -79,6 +81,15 @@ public final class Keyspace {
     /** Freezes the time commands see; the engine calls this before each command. */
     public void updateTime() {
         now = clock.millis();
+    }
+
+    /** While the AOF loads nothing expires (Redis's keyIsExpired with server.loading): see {@link Db#isExpired}. */
+    public void loading(boolean on) {
+        this.loading = on;
+    }
+
+    public boolean loading() {
+        return loading;
     }
 
     /** False on a replica, where keys expire only when the master says so. */

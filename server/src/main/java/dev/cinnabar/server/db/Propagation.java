@@ -36,6 +36,7 @@ public final class Propagation {
     private boolean transactional = true;
     /** Commands added meanwhile are dropped (a script's redis.set_repl(redis.REPL_NONE)). */
     private boolean suspended;
+    private boolean loading;
 
     /** True when anything listens: commands build rewrites only then. */
     public boolean active() {
@@ -82,7 +83,7 @@ public final class Propagation {
      * {@code command} must stay as it is until the unit ends.
      */
     public void add(int db, Argv command) {
-        if (sinks.length == 0 || suspended) {
+        if (sinks.length == 0 || suspended || loading) {
             return;
         }
         if (size == commands.length) {
@@ -95,6 +96,11 @@ public final class Propagation {
         if (depth == 0) {
             flush();
         }
+    }
+
+    /** While the AOF loads nothing is propagated (Redis's shouldPropagate during loading). */
+    public void loading(boolean on) {
+        loading = on;
     }
 
     /** Drops, or again keeps, the commands added from now on; see {@link #add}. */

@@ -7,6 +7,7 @@ import dev.cinnabar.server.client.OutputLimits;
 import dev.cinnabar.server.client.ServerContext;
 import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.log.ServerLog;
+import dev.cinnabar.server.persistence.AppendOnlyFile;
 import dev.cinnabar.server.stats.ServerStats;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -128,7 +129,7 @@ final class ClientOutputs {
     long flushEarlyIfLarge(Client c) {
         ByteBuf out = c.reply.buffer();
         if (out != null && out.readableBytes() >= EARLY_FLUSH_BYTES && flusher != null && c.channel != null
-                && !c.isClosed()) {
+                && !c.isClosed() && appendOnlyWritten(c)) {
             long n = out.readableBytes();
             counted(c, n);
             earlyFlush.set(0, c);
@@ -151,16 +152,33 @@ final class ClientOutputs {
      * reply are freed once it is handed over.
      */
     void flush() {
+        // The AOF first: under appendfsync always no reply leaves before its write is on disk.
+        AppendOnlyFile aof = AppendOnlyFile.of(server);
+        aof.flush(false);
         if (flushList.isEmpty()) {
             return;
         }
         long now = server.clock().millis();
         Client held = null;
+        boolean holding = false;
+        if (aof.takeFailedWithNewData()) {
+            for (int i = 0; i < flushList.size(); i++) {
+                aof.hold(flushList.get(i));
+            }
+        }
+        if (aof.holding()) {
+            holding = true;
+        }
+        List<Client> aofHeld = holding ? new ArrayList<>() : null;
         int n = 0;
         for (int i = 0; i < flushList.size(); i++) {
             Client c = flushList.get(i);
             if (c.has(Client.RUNNING_LONG_TASK)) {
                 held = c;
+                continue;
+            }
+            if (holding && aof.holds(c)) {
+                aofHeld.add(c); // its replies wait for the AOF (appendfsync always, a write failed)
                 continue;
             }
             flushList.set(n++, c);
@@ -190,6 +208,22 @@ final class ClientOutputs {
         if (held != null) {
             flushList.add(held);
         }
+        if (aofHeld != null) {
+            flushList.addAll(aofHeld);
+        }
+    }
+
+    /** Before replies leave early: the AOF is written first, and a client held by it waits. */
+    private boolean appendOnlyWritten(Client c) {
+        AppendOnlyFile aof = AppendOnlyFile.of(server);
+        aof.flush(false);
+        if (aof.takeFailedWithNewData()) {
+            for (int i = 0; i < flushList.size(); i++) {
+                aof.hold(flushList.get(i));
+            }
+            aof.hold(c);
+        }
+        return !aof.holds(c);
     }
 
     /**

@@ -12,6 +12,8 @@ import dev.cinnabar.server.exec.BlockedKeysStep;
 import dev.cinnabar.server.exec.CommandHandlers;
 import dev.cinnabar.server.exec.Dispatcher;
 import dev.cinnabar.server.log.ServerLog;
+import dev.cinnabar.server.persistence.AofRewrite;
+import dev.cinnabar.server.persistence.AppendOnlyFile;
 import dev.cinnabar.server.persistence.Persistence;
 import dev.cinnabar.server.scripting.ScriptCommandFlags;
 import io.netty.buffer.ByteBuf;
@@ -65,6 +67,12 @@ public final class Engine implements ServerControl {
             persistence.cancelBackground();
             return was;
         }, persistence::save, () -> persistence.loading);
+        AofRewrite rewrite = AofRewrite.of(server);
+        rewrite.engineExecutor(r -> submit(e -> r.run()));
+        shutdown.aofRewrite(rewrite::beforeShutdown);
+        AppendOnlyFile aof = AppendOnlyFile.of(server);
+        shutdown.appendOnly(aof::shutdown);
+        dispatcher.afterCommand(aof::commandRan);
     }
 
     /** What the loop does besides running tasks. */

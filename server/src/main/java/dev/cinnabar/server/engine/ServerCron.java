@@ -3,6 +3,8 @@ package dev.cinnabar.server.engine;
 import dev.cinnabar.server.client.ServerContext;
 import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.db.Keyspace;
+import dev.cinnabar.server.persistence.AofRewrite;
+import dev.cinnabar.server.persistence.AppendOnlyFile;
 import dev.cinnabar.server.persistence.Persistence;
 import dev.cinnabar.server.stats.InstantaneousMetrics;
 import dev.cinnabar.server.stats.ServerStats;
@@ -64,7 +66,10 @@ final class ServerCron {
         if (everySecond()) {
             server.migrateSockets().closeIdle(server.clock().millis() / 1000);
         }
+        AofRewrite.of(server).cronScheduled();
         Persistence.of(server).cron();
+        AofRewrite.of(server).cronAuto();
+        AppendOnlyFile.of(server).cron();
         input.runReleasedClients();
         BlockedTimeouts.run(server, outputs);
         input.runUnblockedClients();

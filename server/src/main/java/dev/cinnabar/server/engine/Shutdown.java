@@ -38,6 +38,8 @@ public final class Shutdown {
     private java.util.function.BooleanSupplier loading = () -> false;
     /** Writes the final snapshot; returns why it failed (already logged), or null. */
     private java.util.function.Supplier<String> save = () -> "no snapshot writer";
+    /** Flushes and fsyncs the AOF when it is on (with Redis's log line). */
+    private Runnable appendOnly = () -> { };
 
     Shutdown(ServerConfig config, Runnable stopEngine) {
         this.config = config;
@@ -70,6 +72,17 @@ public final class Shutdown {
         this.loading = loading;
     }
 
+    /** Stops an AOF rewrite in progress; false when it must not be stopped (the shutdown fails). */
+    private java.util.function.IntPredicate stopAofRewrite = flags -> true;
+
+    void aofRewrite(java.util.function.IntPredicate stopAofRewrite) {
+        this.stopAofRewrite = stopAofRewrite;
+    }
+
+    void appendOnly(Runnable flushAndSync) {
+        this.appendOnly = flushAndSync;
+    }
+
     /** True while a shutdown waits for replicas; there are none, so never. */
     public boolean inProgress() {
         return false;
@@ -89,6 +102,11 @@ public final class Shutdown {
         if (stopBackgroundSave.getAsBoolean()) {
             ServerLog.warning("There is a child saving an .rdb. Killing it!");
         }
+        if (!stopAofRewrite.test(flags)) {
+            ServerLog.warning("Errors trying to shut down the server. Check the logs for more information.");
+            return false;
+        }
+        appendOnly.run();
         boolean savePoints = config.save.length > 0;
         if ((savePoints && (flags & ShutdownFlags.NOSAVE) == 0) || (flags & ShutdownFlags.SAVE) != 0) {
             ServerLog.notice("Saving the final RDB snapshot before exiting.");

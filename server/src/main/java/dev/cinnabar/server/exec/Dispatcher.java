@@ -123,6 +123,11 @@ public final class Dispatcher {
             reject(c, cmd, MISCONF);
             return;
         }
+        String aofError = server.aofDiskError.get();
+        if (aofError != null && deniedOnDiskError(c, cmd, flags)) {
+            reject(c, cmd, aofError);
+            return;
+        }
         if (c.pubsub && c.protocol() == 2 && !SubscribedContext.allows(cmd)) {
             reject(c, cmd, "ERR Can't execute '" + cmd.fullName + "': only (P|S)SUBSCRIBE / "
                     + "(P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
@@ -268,6 +273,10 @@ public final class Dispatcher {
             failed = allErrors > errorsAfterLastCall;
         }
         errorsAfterLastCall = allErrors;
+        if (c.id == Client.AOF_CLIENT_ID) {
+            // Replaying the AOF: no statistics, slow log or MONITOR, as Redis's loading
+            return;
+        }
         record(c, cmd, micros, failed);
         if (outermost) {
             // As Redis's lastcmd: the client's own command, not those an EXEC runs.

@@ -5,6 +5,7 @@ import dev.cinnabar.server.client.ServerContext;
 import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.memory.HumanBytes;
 import dev.cinnabar.server.memory.MemoryFigures;
+import dev.cinnabar.server.persistence.AppendOnlyFile;
 import dev.cinnabar.server.scripting.Scripting;
 
 /**
@@ -82,7 +83,7 @@ final class MemorySection implements InfoSection {
                 .field("mem_clients_slaves", 0)
                 .field("mem_clients_normal", f.clientsNormal)
                 .field("mem_cluster_links", 0)
-                .field("mem_aof_buffer", 0)
+                .field("mem_aof_buffer", AppendOnlyFile.memAofBuffer(server))
                 .field("mem_allocator", ALLOCATOR)
                 .field("active_defrag_running", 0)
                 // Nothing waits to be freed (see LazyFree); the count is what Redis would have freed lazily.

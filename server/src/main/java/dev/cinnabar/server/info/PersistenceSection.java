@@ -1,6 +1,8 @@
 package dev.cinnabar.server.info;
 
 import dev.cinnabar.server.client.ServerContext;
+import dev.cinnabar.server.persistence.AofRewrite;
+import dev.cinnabar.server.persistence.AppendOnlyFile;
 import dev.cinnabar.server.persistence.Persistence;
 import java.util.Locale;
 
@@ -23,18 +25,22 @@ final class PersistenceSection implements InfoSection {
     @Override
     public void write(ServerContext server, InfoWriter out) {
         Persistence p = Persistence.of(server);
+        AofRewrite rw = AofRewrite.of(server);
+        AppendOnlyFile aof = AppendOnlyFile.ifAny(server);
         long now = server.clock().millis() / 1000;
         boolean bg = p.bgsaveInProgress();
-        long keysTotal = p.currentKeysTotal();
-        long keysDone = p.currentKeysProcessed();
+        boolean rewriting = rw.inProgress();
+        long keysTotal = rewriting ? rw.currentKeysTotal() : p.currentKeysTotal();
+        long keysDone = rewriting ? rw.currentKeysProcessed() : p.currentKeysProcessed();
+        long extra = rewriting ? rw.currentExtraBytes() : p.currentExtraBytes();
         String perc = keysTotal > 0 ? String.format(Locale.ROOT, "%.2f", keysDone * 100.0 / keysTotal) : "0.00";
         out.header("Persistence")
                 .field("loading", p.loading ? 1 : 0)
                 .field("async_loading", 0)
-                .field("current_cow_peak", p.currentExtraBytes())
-                .field("current_cow_size", p.currentExtraBytes())
+                .field("current_cow_peak", extra)
+                .field("current_cow_size", extra)
                 .field("current_cow_size_age", 0)
-                .field("current_fork_perc", bg ? perc : "0.00")
+                .field("current_fork_perc", bg || rewriting ? perc : "0.00")
                 .field("current_save_keys_processed", keysDone)
                 .field("current_save_keys_total", keysTotal)
                 .field("rdb_changes_since_last_save", server.keyspace().dirty)
@@ -47,18 +53,26 @@ final class PersistenceSection implements InfoSection {
                 .field("rdb_last_cow_size", p.lastExtraBytes)
                 .field("rdb_last_load_keys_expired", p.lastLoadKeysExpired)
                 .field("rdb_last_load_keys_loaded", p.lastLoadKeysLoaded)
-                .field("aof_enabled", 0)
-                .field("aof_rewrite_in_progress", 0)
-                .field("aof_rewrite_scheduled", 0)
-                .field("aof_last_rewrite_time_sec", -1)
-                .field("aof_current_rewrite_time_sec", -1)
-                .field("aof_last_bgrewrite_status", "ok")
-                .field("aof_rewrites", 0)
-                .field("aof_rewrites_consecutive_failures", 0)
-                .field("aof_last_write_status", "ok")
-                .field("aof_last_cow_size", 0)
+                .field("aof_enabled", aof != null && aof.state() != AppendOnlyFile.State.OFF ? 1 : 0)
+                .field("aof_rewrite_in_progress", rewriting ? 1 : 0)
+                .field("aof_rewrite_scheduled", rw.scheduled ? 1 : 0)
+                .field("aof_last_rewrite_time_sec", rw.timeLastSeconds)
+                .field("aof_current_rewrite_time_sec", rw.currentTimeSeconds())
+                .field("aof_last_bgrewrite_status", rw.lastOk ? "ok" : "err")
+                .field("aof_rewrites", rw.rewrites)
+                .field("aof_rewrites_consecutive_failures", rw.consecutiveFailures)
+                .field("aof_last_write_status", aof == null || aof.lastWriteOk() ? "ok" : "err")
+                .field("aof_last_cow_size", rw.lastExtraBytes)
                 .field("module_fork_in_progress", 0)
                 .field("module_fork_last_cow_size", 0);
+        if (server.config().appendOnly) { // Redis's server.aof_enabled: the directive, not the state
+            out.field("aof_current_size", aof == null ? 0 : aof.currentSize())
+                    .field("aof_base_size", aof == null ? 0 : aof.baseSize())
+                    .field("aof_pending_rewrite", rw.scheduled ? 1 : 0)
+                    .field("aof_buffer_length", aof == null ? 0 : aof.bufferLength())
+                    .field("aof_pending_bio_fsync", aof == null ? 0 : aof.pendingBioFsync())
+                    .field("aof_delayed_fsync", aof == null ? 0 : aof.delayedFsync());
+        }
         if (p.loading) {
             double loadedPerc = 0;
             long remaining = 1;

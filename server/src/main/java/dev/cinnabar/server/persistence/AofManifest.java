@@ -116,6 +116,15 @@ public final class AofManifest {
     }
 
     /**
+     * Redis's aofUpgradePrepare: the pre-7.0 single file {@code appendFilename}, moved into the
+     * directory, becomes the base, sequence 1.
+     */
+    public void upgradeBase(String appendFilename) {
+        base = new Entry(appendFilename, 1, BASE);
+        baseSeq = 1;
+    }
+
+    /**
      * A rewrite's new base: the current base becomes the newest history file, and the name
      * returned is {@code <appendfilename>.<seq>.base.rdb} (or {@code .aof} without the RDB
      * preamble), with the next base sequence number.

@@ -71,9 +71,13 @@ public final class Persistence {
     private long dirtyBeforeBgsave;
     private Background background;
     private Snapshot running;
+    /** True while another background job (an AOF rewrite) runs: Redis's other child process. */
+    public java.util.function.BooleanSupplier otherChild = () -> false;
 
     // loading
     public boolean loading;
+    /** What the start found of the AOF (manifest and sizes); see {@link AofLoader}. */
+    public AofLoader.Loaded aofAtStart;
     public long loadingStartSeconds;
     public long loadingTotalBytes;
     public long loadingRdbUsedMem;
@@ -298,16 +302,20 @@ public final class Persistence {
         if (background != null) {
             return "ERR Background save already in progress";
         }
-        if (inTransaction) {
-            bgsaveScheduled = true;
-            return "Background saving scheduled";
+        if (otherChild.getAsBoolean() || inTransaction) {
+            if (schedule || inTransaction) {
+                bgsaveScheduled = true;
+                return "Background saving scheduled";
+            }
+            return "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order "
+                    + "to schedule a BGSAVE whenever possible.";
         }
         return startBackground() ? "Background saving started" : "ERR";
     }
 
     /** Redis's rdbSaveBackground: starts the snapshot and its writer; false when it could not. */
     public boolean startBackground() {
-        if (background != null) {
+        if (background != null || otherChild.getAsBoolean()) {
             return false;
         }
         saves++;
@@ -524,7 +532,7 @@ public final class Persistence {
 
     /** serverCron's share: save points, a scheduled BGSAVE. */
     public void cron() {
-        if (background != null || loading) {
+        if (background != null || loading || otherChild.getAsBoolean()) {
             return;
         }
         long now = nowSeconds();
@@ -549,11 +557,16 @@ public final class Persistence {
     public enum LoadOutcome { LOADED, NO_FILE, FAILED }
 
     /**
-     * Loads the dump at start, as Redis's loadDataFromDisk: absent is fine, anything wrong ends
-     * the process with Redis's log lines. Clients get -LOADING meanwhile.
+     * Loads the data at start, as Redis's loadDataFromDisk: with {@code appendonly yes} the AOF
+     * (see {@link AofLoader}) and never the dump; otherwise the dump. Absent is fine, anything
+     * wrong ends the process with Redis's log lines. Clients get -LOADING meanwhile.
      */
     public void loadAtStart() {
         long start = System.nanoTime();
+        AofLoader.loadAtStartup(server, config.appendOnly);
+        if (config.appendOnly) {
+            return;
+        }
         LoadOutcome o = load(null, false);
         if (o == LoadOutcome.LOADED) {
             ServerLog.notice(String.format(Locale.ROOT, "DB loaded from disk: %.3f seconds",
@@ -567,7 +580,11 @@ public final class Persistence {
      * {@link LoadOutcome#NO_FILE}.
      */
     public LoadOutcome load(Client owner, boolean allowDup) {
-        Path path = dumpPath();
+        return load(dumpPath(), owner, allowDup);
+    }
+
+    /** {@link #load(Client, boolean)} of the dump at {@code path}. */
+    public LoadOutcome load(Path path, Client owner, boolean allowDup) {
         InputStream in;
         long size;
         try {
@@ -584,54 +601,80 @@ public final class Persistence {
             return LoadOutcome.FAILED;
         }
         boolean stopped = false;
+        startLoading(size);
+        try (in; LongTask task = server.control() == null ? null
+                : server.control().beginLongTask(owner, BusyState.LOADING)) {
+            RdbFileException e = readRdb(new RdbInput(in), task, allowDup, false, 0);
+            if (e != null) {
+                loadFailed(e);
+                return LoadOutcome.FAILED;
+            }
+            return LoadOutcome.LOADED;
+        } catch (StopLoading e) {
+            stopped = true;
+            return LoadOutcome.FAILED;
+        } catch (IOException e) {
+            return LoadOutcome.LOADED;
+        } finally {
+            stopLoading(stopped);
+        }
+    }
+
+    /** Redis's startLoading: INFO's loading fields from now on. */
+    void startLoading(long totalBytes) {
         loading = true;
         loadingStartSeconds = nowSeconds();
-        loadingTotalBytes = size;
+        loadingTotalBytes = totalBytes;
         loadingLoadedBytes = 0;
         loadingRdbUsedMem = 0;
         lastLoadKeysLoaded = 0;
         lastLoadKeysExpired = 0;
-        try (in; LongTask task = server.control() == null ? null
-                : server.control().beginLongTask(owner, BusyState.LOADING)) {
-            Loader loader = new Loader(task, allowDup);
-            RdbLoadSettings settings = loadSettings();
-            RdbFileReader reader = new RdbFileReader(new RdbInput(in), settings, loader, config.rdbChecksum,
-                    config.loadingProcessEventsIntervalBytes);
-            try {
-                reader.read();
-                server.stats().dumpPayloadSanitizations += settings.sanitizedBlobs();
-            } catch (RdbFileException e) {
-                loadFailed(e);
-                return LoadOutcome.FAILED;
-            } catch (StopLoading e) {
-                stopped = true;
-                return LoadOutcome.FAILED;
-            }
-            if (reader.checksumDisabledInFile()) {
-                ServerLog.warning("RDB file was saved with checksum disabled: no check performed.");
-            }
-            if (loader.emptyKeysSkipped > 0) {
-                ServerLog.warning("Done loading RDB, keys loaded: " + lastLoadKeysLoaded + ", keys expired: "
-                        + lastLoadKeysExpired + ", empty keys skipped: " + loader.emptyKeysSkipped + ".");
-            } else {
-                ServerLog.notice("Done loading RDB, keys loaded: " + lastLoadKeysLoaded + ", keys expired: "
-                        + lastLoadKeysExpired + ".");
-            }
-            return LoadOutcome.LOADED;
-        } catch (IOException e) {
-            return LoadOutcome.LOADED;
-        } finally {
-            if (stopped) {
-                // SHUTDOWN or a signal while loading: Redis exits without saving the partial dataset.
-                server.busy().takeStopFlags();
-                server.control().shutdown(ShutdownFlags.NOSAVE);
-            }
-            loading = false;
+    }
+
+    /** Redis's stopLoading; {@code stopped}: SHUTDOWN or a signal came meanwhile, the server ends now. */
+    void stopLoading(boolean stopped) {
+        if (stopped) {
+            // SHUTDOWN or a signal while loading: Redis exits without saving the partial dataset.
+            server.busy().takeStopFlags();
+            server.control().shutdown(ShutdownFlags.NOSAVE);
         }
+        loading = false;
+    }
+
+    /**
+     * Reads one RDB stream into the keyspace (the dump, or an AOF's RDB base or preamble when
+     * {@code aofBase}: keys whose time has passed are loaded then, as Redis's
+     * RDBFLAGS_AOF_PREAMBLE). Logs Redis's lines of a successful read and returns null, or
+     * returns the error (logged by the caller, whose context decides the lines). Progress is
+     * reported as {@code progressBase} plus the bytes read. Throws {@link StopLoading}.
+     */
+    RdbFileException readRdb(RdbInput in, LongTask task, boolean allowDup, boolean aofBase, long progressBase) {
+        Loader loader = new Loader(task, allowDup, aofBase, progressBase);
+        RdbLoadSettings settings = loadSettings();
+        RdbFileReader reader = new RdbFileReader(in, settings, loader, config.rdbChecksum,
+                config.loadingProcessEventsIntervalBytes);
+        try {
+            reader.read();
+        } catch (RdbFileException e) {
+            return e;
+        } finally {
+            server.stats().dumpPayloadSanitizations += settings.sanitizedBlobs();
+        }
+        if (reader.checksumDisabledInFile()) {
+            ServerLog.warning("RDB file was saved with checksum disabled: no check performed.");
+        }
+        if (loader.emptyKeysSkipped > 0) {
+            ServerLog.warning("Done loading RDB, keys loaded: " + lastLoadKeysLoaded + ", keys expired: "
+                    + lastLoadKeysExpired + ", empty keys skipped: " + loader.emptyKeysSkipped + ".");
+        } else {
+            ServerLog.notice("Done loading RDB, keys loaded: " + lastLoadKeysLoaded + ", keys expired: "
+                    + lastLoadKeysExpired + ".");
+        }
+        return null;
     }
 
     /** SHUTDOWN or a signal arrived while loading. */
-    private static final class StopLoading extends RuntimeException {
+    static final class StopLoading extends RuntimeException {
         StopLoading() {
             super(null, null, false, false);
         }
@@ -693,6 +736,8 @@ public final class Persistence {
     private final class Loader implements RdbFileReader.Handler {
         private final LongTask task;
         private final boolean allowDup;
+        private final boolean aofBase;
+        private final long progressBase;
         private final Keyspace keyspace = server.keyspace();
         private final long now = server.clock().millis();
         private final boolean master = config.masterHost.isEmpty();
@@ -700,9 +745,11 @@ public final class Persistence {
         private int sinceDelay;
         long emptyKeysSkipped;
 
-        Loader(LongTask task, boolean allowDup) {
+        Loader(LongTask task, boolean allowDup, boolean aofBase, long progressBase) {
             this.task = task;
             this.allowDup = allowDup;
+            this.aofBase = aofBase;
+            this.progressBase = progressBase;
         }
 
         @Override
@@ -762,7 +809,7 @@ public final class Persistence {
 
         @Override
         public void key(byte[] key, Object value, long expireAt, long idle, int freq) throws RdbFileException {
-            if (master && expireAt != -1 && expireAt < now) {
+            if (master && !aofBase && expireAt != -1 && expireAt < now) {
                 lastLoadKeysExpired++;
             } else {
                 Dict.Entry<Object> old = db.keys().find(key);
@@ -803,7 +850,7 @@ public final class Persistence {
 
         @Override
         public void progress(long bytes) {
-            loadingLoadedBytes = bytes;
+            loadingLoadedBytes = progressBase + bytes;
             if (task != null) {
                 task.poll();
                 if (task.stopRequested()) {

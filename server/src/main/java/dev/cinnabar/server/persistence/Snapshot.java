@@ -11,7 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A point-in-time image of the keyspace in RDB form, produced on the engine thread in slices
+ * A point-in-time image of the keyspace, in RDB form or as commands ({@link Format}), produced on the engine thread in slices
  * while the server keeps serving (DESIGN.md, "Forkless snapshots").
  *
  * <p>The databases are walked one at a time with {@link Dict#scan}. Its cursor counts in
@@ -37,8 +37,56 @@ final class Snapshot implements KeyspaceObserver {
         void handOff(int keys);
     }
 
+    /**
+     * How the image is encoded: the RDB format (BGSAVE, SAVE, an AOF base with the RDB preamble)
+     * or commands (an AOF base without it). The byte sink is an {@link RdbOutput} either way.
+     */
+    interface Format {
+        /** What comes before the first database: the RDB header and functions, or their commands. */
+        void header(RdbOutput out);
+
+        /** A database with keys at the start begins ({@code size} and {@code expires} at the start). */
+        void selectDb(RdbOutput out, int db, long size, long expires);
+
+        /** One key as it is now; {@code idle} and {@code freq} are {@link RdbFileWriter#NONE} and -1 when unused. */
+        void key(RdbOutput out, byte[] key, int off, int len, Object value, long expireAt, long idle, int freq);
+
+        /** True when {@link #key} writes the LRU idle time or LFU frequency the policy keeps. */
+        boolean recordsAccess();
+    }
+
+    /** The RDB format with {@code aux} fields and the function libraries before the keys. */
+    static Format rdb(RdbFileWriter.Aux aux, List<byte[]> libraries) {
+        return new Format() {
+            @Override
+            public void header(RdbOutput out) {
+                RdbFileWriter.header(out, aux);
+                for (byte[] code : libraries) {
+                    RdbFileWriter.function(out, code);
+                }
+            }
+
+            @Override
+            public void selectDb(RdbOutput out, int db, long size, long expires) {
+                RdbFileWriter.selectDb(out, db, size, expires);
+            }
+
+            @Override
+            public void key(RdbOutput out, byte[] key, int off, int len, Object value, long expireAt, long idle,
+                    int freq) {
+                RdbFileWriter.keyValue(out, key, off, len, value, expireAt, idle, freq);
+            }
+
+            @Override
+            public boolean recordsAccess() {
+                return true;
+            }
+        };
+    }
+
     private final Keyspace keyspace;
     private final Output output;
+    private final Format format;
     private final boolean compression;
     private final boolean lru;
     private final boolean lfu;
@@ -58,14 +106,19 @@ final class Snapshot implements KeyspaceObserver {
     private int keysInSlice;
     private long extraBytes;
 
-    @SuppressWarnings("unchecked")
     Snapshot(Keyspace keyspace, Output output, boolean compression, String maxMemoryPolicy, RdbFileWriter.Aux aux,
             List<byte[]> libraries) {
+        this(keyspace, output, compression, maxMemoryPolicy, rdb(aux, libraries));
+    }
+
+    @SuppressWarnings("unchecked")
+    Snapshot(Keyspace keyspace, Output output, boolean compression, String maxMemoryPolicy, Format format) {
         this.keyspace = keyspace;
         this.output = output;
+        this.format = format;
         this.compression = compression;
-        this.lru = maxMemoryPolicy.endsWith("-lru");
-        this.lfu = maxMemoryPolicy.endsWith("-lfu");
+        this.lru = format.recordsAccess() && maxMemoryPolicy.endsWith("-lru");
+        this.lfu = format.recordsAccess() && maxMemoryPolicy.endsWith("-lfu");
         int n = keyspace.count();
         startSize = new long[n];
         startExpires = new long[n];
@@ -79,11 +132,7 @@ final class Snapshot implements KeyspaceObserver {
             total += startSize[i];
         }
         totalKeys = total;
-        RdbOutput out = output.out();
-        RdbFileWriter.header(out, aux);
-        for (byte[] code : libraries) {
-            RdbFileWriter.function(out, code);
-        }
+        format.header(output.out());
     }
 
     long totalKeys() {
@@ -148,7 +197,7 @@ final class Snapshot implements KeyspaceObserver {
                 continue;
             }
             RdbOutput out = output.out();
-            RdbFileWriter.selectDb(out, db, startSize[db], startExpires[db]);
+            format.selectDb(out, db, startSize[db], startExpires[db]);
             if (p != null) {
                 byte[] b = p.toByteArray();
                 out.writeBytes(b);
@@ -182,7 +231,7 @@ final class Snapshot implements KeyspaceObserver {
         AccessClock access = keyspace.access();
         long idle = lru ? access.idleMillis(meta) / 1000 : RdbFileWriter.NONE;
         int freq = lfu ? access.frequency(meta) : -1;
-        RdbFileWriter.keyValue(out, key, off, len, value, expire, idle, freq);
+        format.key(out, key, off, len, value, expire, idle, freq);
         keysWritten++;
     }
 

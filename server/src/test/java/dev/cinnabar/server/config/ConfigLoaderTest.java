@@ -300,8 +300,9 @@ class ConfigLoaderTest {
     @Test
     void pendingChangesNameOnlyNonDefaultValuesOfMissingFeatures() throws Exception {
         ConfigLoader l = loader();
-        l.load("appendonly no\nappendonly yes\nhz 20\nactivedefrag no\nnotify-keyspace-events Ex\nuser bob on\n");
-        assertEquals(List.of("appendonly", "user"), Directives.pendingChanges(config, l.seen()));
+        l.load("dynamic-hz yes\ndynamic-hz no\nappendonly yes\nhz 20\nactivedefrag no\nnotify-keyspace-events Ex\n"
+                + "user bob on\n");
+        assertEquals(List.of("dynamic-hz", "user"), Directives.pendingChanges(config, l.seen()));
     }
 
     @Test

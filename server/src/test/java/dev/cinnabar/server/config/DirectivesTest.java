@@ -44,10 +44,13 @@ class DirectivesTest {
     @Test
     void activeDirectivesAreTheOnesCinnabarHonours() {
         for (String name : List.of("port", "bind", "hz", "timeout", "maxclients", "requirepass", "loglevel", "logfile",
-                "pidfile", "dir", "databases", "unixsocket", "proto-max-bulk-len")) {
+                "pidfile", "dir", "databases", "unixsocket", "proto-max-bulk-len", "appendonly", "appendfsync",
+                "appendfilename", "appenddirname", "aof-timestamp-enabled", "no-appendfsync-on-rewrite")) {
             assertEquals(Directive.Effect.ACTIVE, Directives.lookup(name).effect(), name);
         }
-        assertEquals(Directive.Effect.PENDING, Directives.lookup("appendonly").effect());
+        assertEquals(Directive.Effect.ACTIVE, Directives.lookup("appendonly").effect());
+        assertEquals(Directive.Effect.PENDING, Directives.lookup("dynamic-hz").effect());
+        assertEquals(Directive.Effect.PENDING, Directives.lookup("repl-diskless-sync").effect());
         assertEquals(Directive.Effect.IGNORED, Directives.lookup("jemalloc-bg-thread").effect());
     }
 

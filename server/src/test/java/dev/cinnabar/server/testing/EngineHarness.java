@@ -3,10 +3,12 @@ package dev.cinnabar.server.testing;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.client.ServerContext;
 import dev.cinnabar.server.commands.CommandFamilies;
+import dev.cinnabar.server.config.ConfigError;
 import dev.cinnabar.server.config.ConfigHooks;
 import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.engine.Engine;
 import dev.cinnabar.server.exec.CommandHandlers;
+import dev.cinnabar.server.persistence.AofRewrite;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import java.nio.charset.StandardCharsets;
@@ -45,6 +47,16 @@ public final class EngineHarness {
             @Override
             public void accessTrackingChanged(ServerConfig c) {
                 server.applyAccessTracking();
+            }
+
+            @Override
+            public void appendOnlyChanged(ServerConfig c) throws ConfigError {
+                AofRewrite.of(server).appendOnlyChanged();
+            }
+
+            @Override
+            public void aofAutoGcChanged(ServerConfig c) {
+                AofRewrite.of(server).autoGcChanged();
             }
         };
         this.client = newClient();

@@ -1,0 +1,25 @@
+package dev.cinnabar.server.commands;
+
+import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.command.CommandError;
+import dev.cinnabar.server.exec.CommandHandlers;
+import dev.cinnabar.server.persistence.AofRewrite;
+
+/** BGREWRITEAOF; the work is {@link AofRewrite}'s. */
+public final class AofCommands implements CommandFamily {
+    @Override
+    public void register(CommandHandlers t) {
+        t.bind("bgrewriteaof", AofCommands::bgrewriteaof);
+    }
+
+    // BGREWRITEAOF
+    static void bgrewriteaof(Client c) {
+        // Inside EXEC the snapshot would start half-way through the transaction: Redis schedules it.
+        boolean inExec = c.server.keyspace().commandDepth() > 1;
+        String r = AofRewrite.of(c.server).bgrewriteaofCommand(inExec);
+        if (r.startsWith("ERR")) {
+            throw new CommandError(r);
+        }
+        c.reply.simple(r);
+    }
+}

@@ -1,0 +1,214 @@
+package dev.cinnabar.server.persistence;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import dev.cinnabar.persistence.rdb.RdbOutput;
+import dev.cinnabar.server.db.Keyspace;
+import dev.cinnabar.server.testing.EngineHarness;
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The rewrite's base written as commands (aof-use-rdb-preamble no) is the dataset of the moment
+ * the rewrite started, whatever commands of every type run while the snapshot walks the keyspace
+ * in slices (FLUSHALL and DEBUG RELOAD included): replayed into a fresh server, it gives the
+ * DEBUG DIGEST taken at the start.
+ */
+class AofRewriteSnapshotTest {
+    private static final String[] DBS = {"0", "1", "2", "3"};
+
+    @Test
+    void commandBaseIsTheDatasetAtTheStartWhateverRunsMeanwhile() {
+        for (int seed = 0; seed < 25; seed++) {
+            run(seed);
+        }
+    }
+
+    private void run(int seed) {
+        Random r = new Random(seed);
+        EngineHarness h = AofValueCommandsTest.harness();
+        int space = 30 + r.nextInt(400);
+        for (int i = 0; i < space * 3; i++) {
+            write(h, r, space);
+        }
+        h.call("SELECT", "0");
+        String digest = h.call("DEBUG", "DIGEST");
+        Keyspace ks = h.server.keyspace();
+        RdbOutput out = new RdbOutput(false);
+        Snapshot snap = new Snapshot(ks, new Snapshot.Output() {
+            @Override
+            public RdbOutput out() {
+                return out;
+            }
+
+            @Override
+            public void handOff(int keys) {
+            }
+        }, false, "noeviction", AofSnapshotFormat.of(AofValueCommandsTest.libraries(h), -1));
+        ks.addObserver(snap);
+        int budget = 1 + r.nextInt(20);
+        boolean done = false;
+        int rounds = 0;
+        while (!done) {
+            for (int w = r.nextInt(25); w > 0; w--) {
+                write(h, r, space);
+            }
+            done = snap.slice(budget, Long.MAX_VALUE);
+            rounds++;
+        }
+        ks.removeObserver(snap);
+        assertEquals(null, snap.failure());
+
+        EngineHarness fresh = AofValueCommandsTest.harness();
+        fresh.clock.advance(h.clock.millis() - fresh.clock.millis());
+        String replies = fresh.send(new String(out.toByteArray(), StandardCharsets.ISO_8859_1));
+        for (String line : replies.split("\r\n")) {
+            assertFalse(line.startsWith("-"), "seed " + seed + ": " + line);
+        }
+        fresh.call("SELECT", "0");
+        assertEquals(digest, fresh.call("DEBUG", "DIGEST"), "seed " + seed + " after " + rounds + " slices");
+    }
+
+    private static String k(Random r, int space) {
+        return "k" + r.nextInt(space);
+    }
+
+    private static String v(Random r) {
+        return switch (r.nextInt(4)) {
+            case 0 -> String.valueOf(r.nextInt(1000) - 500);
+            case 1 -> "v" + r.nextInt(100);
+            case 2 -> "x".repeat(1 + r.nextInt(80));
+            default -> Long.toString(r.nextLong(), 36);
+        };
+    }
+
+    /** One random command: every type, in-place changes, TTLs, renames, moves, swaps, flushes. */
+    static void write(EngineHarness h, Random r, int space) {
+        String k = k(r, space);
+        String k2 = k(r, space);
+        int op = r.nextInt(1000);
+        if (op < 40) {
+            h.call("SELECT", DBS[r.nextInt(4)]);
+        } else if (op < 120) {
+            h.call("SET", k, v(r));
+        } else if (op < 150) {
+            h.call("APPEND", k, v(r));
+        } else if (op < 180) {
+            h.call("INCRBY", k, String.valueOf(r.nextInt(100)));
+        } else if (op < 250) {
+            String[] a = new String[2 + 1 + r.nextInt(90)];
+            a[0] = "RPUSH";
+            a[1] = k;
+            for (int i = 2; i < a.length; i++) {
+                a[i] = v(r);
+            }
+            h.call(a);
+        } else if (op < 280) {
+            h.call("LPOP", k, String.valueOf(1 + r.nextInt(5)));
+        } else if (op < 300) {
+            h.call("LSET", k, String.valueOf(r.nextInt(10) - 5), v(r));
+        } else if (op < 360) {
+            String[] a = new String[2 + 1 + r.nextInt(150)];
+            a[0] = "SADD";
+            a[1] = k;
+            for (int i = 2; i < a.length; i++) {
+                a[i] = r.nextBoolean() ? String.valueOf(r.nextInt(1000)) : v(r);
+            }
+            h.call(a);
+        } else if (op < 390) {
+            h.call("SREM", k, String.valueOf(r.nextInt(1000)), v(r));
+        } else if (op < 450) {
+            String[] a = new String[2 + 2 * (1 + r.nextInt(80))];
+            a[0] = "ZADD";
+            a[1] = k;
+            for (int i = 2; i < a.length; i += 2) {
+                a[i] = r.nextInt(8) == 0 ? "inf" : String.valueOf(r.nextDouble() * 1000 - 500);
+                a[i + 1] = "m" + r.nextInt(200);
+            }
+            h.call(a);
+        } else if (op < 480) {
+            h.call("ZINCRBY", k, "1.5", "m" + r.nextInt(200));
+        } else if (op < 540) {
+            String[] a = new String[2 + 2 * (1 + r.nextInt(80))];
+            a[0] = "HSET";
+            a[1] = k;
+            for (int i = 2; i < a.length; i += 2) {
+                a[i] = "f" + r.nextInt(300);
+                a[i + 1] = v(r);
+            }
+            h.call(a);
+        } else if (op < 560) {
+            h.call("HDEL", k, "f" + r.nextInt(300));
+        } else if (op < 580) {
+            h.call("HINCRBY", k, "f" + r.nextInt(300), "3");
+        } else if (op < 640) {
+            h.call("XADD", k, "*", "a", v(r), "b", v(r));
+        } else if (op < 650) {
+            h.call("XGROUP", "CREATE", k, "g" + r.nextInt(3), "0");
+        } else if (op < 660) {
+            h.call("XREADGROUP", "GROUP", "g" + r.nextInt(3), "c" + r.nextInt(3), "COUNT", "2", "STREAMS", k, ">");
+        } else if (op < 670) {
+            h.call("XTRIM", k, "MAXLEN", String.valueOf(r.nextInt(5)));
+        } else if (op < 720) {
+            h.call("PEXPIRE", k, String.valueOf(10_000_000 + r.nextInt(1000)));
+        } else if (op < 740) {
+            h.call("PERSIST", k);
+        } else if (op < 800) {
+            h.call("DEL", k, k2);
+        } else if (op < 830) {
+            h.call("RENAME", k, k2);
+        } else if (op < 850) {
+            h.call("MOVE", k, DBS[r.nextInt(4)]);
+        } else if (op < 870) {
+            h.call("COPY", k, k2, "DB", DBS[r.nextInt(4)], "REPLACE");
+        } else if (op < 885) {
+            h.call("SUNIONSTORE", k2, k, k(r, space));
+        } else if (op < 900) {
+            h.call("SWAPDB", DBS[r.nextInt(4)], DBS[r.nextInt(4)]);
+        } else if (op < 903) {
+            h.call("FLUSHDB");
+        } else if (op < 904) {
+            h.call("FLUSHALL");
+        } else if (op < 905) {
+            h.call("DEBUG", "RELOAD");
+        } else if (op < 950) {
+            // A burst of new keys grows the table while the walk is under way.
+            for (int i = 0; i < 20 + r.nextInt(200); i++) {
+                h.call("SET", "new" + r.nextInt(100000), v(r));
+            }
+        } else if (op < 960) {
+            h.call("FUNCTION", "LOAD", "REPLACE", "#!lua name=lib" + r.nextInt(3)
+                    + "\nredis.register_function('f" + r.nextInt(3) + "', function() return 1 end)");
+        } else {
+            h.call("GETDEL", k);
+        }
+    }
+
+    @Test
+    void timestampAnnotationAndFunctionsComeFirst() {
+        EngineHarness h = AofValueCommandsTest.harness();
+        h.call("FUNCTION", "LOAD", "#!lua name=lib\nredis.register_function('f', function() return 1 end)");
+        h.call("SELECT", "2");
+        h.call("SET", "a", "1");
+        RdbOutput out = new RdbOutput(false);
+        Snapshot snap = new Snapshot(h.server.keyspace(), new Snapshot.Output() {
+            @Override
+            public RdbOutput out() {
+                return out;
+            }
+
+            @Override
+            public void handOff(int keys) {
+            }
+        }, false, "noeviction", AofSnapshotFormat.of(AofValueCommandsTest.libraries(h), 1700000000));
+        while (!snap.slice(100, Long.MAX_VALUE)) {
+            // all at once
+        }
+        String code = "#!lua name=lib\nredis.register_function('f', function() return 1 end)";
+        assertEquals("#TS:1700000000\r\n*3\r\n$8\r\nFUNCTION\r\n$4\r\nLOAD\r\n$" + code.length() + "\r\n" + code + "\r\n"
+                + "*2\r\n$6\r\nSELECT\r\n$1\r\n2\r\n*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n",
+                new String(out.toByteArray(), StandardCharsets.ISO_8859_1));
+    }
+}
