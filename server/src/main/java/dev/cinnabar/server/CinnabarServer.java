@@ -75,10 +75,12 @@ public final class CinnabarServer implements ConfigHooks, Shutdown.Hooks {
         s.transport.startEngine();
         HeapGovernor.start(s.engine);
         config.hooks = s;
-        // Redis's loadDataFromDisk: the listeners are open, and clients get -LOADING meanwhile.
+        // Redis's loadDataFromDisk: the listeners accept from the first moment of the load, and
+        // clients get -LOADING meanwhile.
         try {
             // One task: a write served between the two would reach no AOF file.
             s.engine.runAndWait(e -> {
+                s.transport.acceptConnections();
                 Persistence.of(e.server()).loadAtStart();
                 AppendOnlyFile.of(e.server()).openOnServerStart();
             }, Long.MAX_VALUE / 4);

@@ -172,6 +172,8 @@ public final class NettyTransport implements ReplyFlusher {
         return new ServerBootstrap()
                 .group(acceptGroup, group)
                 .channel(channel)
+                // Bound but not accepting until the engine is ready (see acceptConnections).
+                .option(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
                 // The end of a client's input is not the end of its replies (see ClientChannelHandler).
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
@@ -301,6 +303,18 @@ public final class NettyTransport implements ReplyFlusher {
      * Starts the engine: on the one event loop when {@link #engineOnEventLoop()}, else on its own
      * thread, fed by this transport's I/O threads.
      */
+    /**
+     * The listeners start taking connections. Until then they are bound, so clients connect,
+     * but wait in the backlog: the server calls this from its first engine task, the loading of
+     * the dataset, so that no client is served before the load has begun (Redis loads before
+     * its event loop runs; clients get -LOADING meanwhile, never an empty dataset).
+     */
+    public void acceptConnections() {
+        for (Channel ch : listeners) {
+            ch.config().setAutoRead(true);
+        }
+    }
+
     public void startEngine() {
         if (engineOnEventLoop()) {
             EngineEventLoop loop = (EngineEventLoop) group.next();

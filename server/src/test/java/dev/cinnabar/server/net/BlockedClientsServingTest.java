@@ -35,6 +35,7 @@ class BlockedClientsServingTest {
         transport = new NettyTransport(engine, config);
         transport.start();
         transport.startEngine();
+        transport.acceptConnections();
         return transport.boundPort();
     }
 

@@ -66,6 +66,7 @@ class LongTaskServingTest {
         transport = new NettyTransport(engine, config);
         transport.start();
         transport.startEngine();
+        transport.acceptConnections();
         return transport.boundPort();
     }
 
