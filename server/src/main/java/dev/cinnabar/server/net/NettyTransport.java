@@ -48,6 +48,8 @@ public final class NettyTransport implements ReplyFlusher {
     /** Where the listeners run: the I/O threads, or a loop of their own beside the engine's. */
     private EventLoopGroup acceptGroup;
     private final List<Channel> listeners = new ArrayList<>();
+    /** Set once the server has started taking connections (see acceptConnections). */
+    private volatile boolean accepting;
     private Path unixSocketPath;
 
     public NettyTransport(Engine engine, ServerConfig config) {
@@ -140,7 +142,7 @@ public final class NettyTransport implements ReplyFlusher {
                 .childOption(ChannelOption.TCP_NODELAY, true);
         try {
             Channel ch = b.bind(at).sync().channel();
-            listeners.add(ch);
+            listen(ch);
             if (host.equals("::")) {
                 dualStackBound = true;
             }
@@ -210,7 +212,7 @@ public final class NettyTransport implements ReplyFlusher {
         Files.deleteIfExists(path);
         ServerBootstrap b = listener(EpollServerDomainSocketChannel.class, false);
         try {
-            listeners.add(b.bind(new DomainSocketAddress(path.toFile())).sync().channel());
+            listen(b.bind(new DomainSocketAddress(path.toFile())).sync().channel());
             unixSocketPath = path;
             if (config.unixSocketPerm != 0) {
                 Files.setPosixFilePermissions(path, permissions(config.unixSocketPerm));
@@ -310,7 +312,16 @@ public final class NettyTransport implements ReplyFlusher {
      * its event loop runs; clients get -LOADING meanwhile, never an empty dataset).
      */
     public void acceptConnections() {
+        accepting = true;
         for (Channel ch : listeners) {
+            ch.config().setAutoRead(true);
+        }
+    }
+
+    /** A listener bound: it accepts at once once the server has started (CONFIG SET port, bind). */
+    private void listen(Channel ch) {
+        listeners.add(ch);
+        if (accepting) {
             ch.config().setAutoRead(true);
         }
     }

@@ -527,7 +527,7 @@ public final class AofRewrite {
 
     /** The writer thread of a rewrite and its queue of encoded slices. */
     private final class Job implements Snapshot.Output {
-        private static final byte[] END = new byte[0];
+        private static final RdbOutput.Chunk END = new RdbOutput.Chunk(new byte[0], new int[0]);
         final LinkedBlockingQueue<Object[]> queue = new LinkedBlockingQueue<>();
         final AtomicLong queued = new AtomicLong();
         final AtomicBoolean waiting = new AtomicBoolean();
@@ -550,7 +550,8 @@ public final class AofRewrite {
             this.done = done;
             this.preamble = preamble;
             this.compression = preamble && config.rdbCompression;
-            this.chunk = new RdbOutput(compression);
+            // Compression is the writer thread's, as in BGSAVE (RdbOutput.deferringCompression).
+            this.chunk = RdbOutput.deferringCompression(compression);
             this.thread = new Thread(this::write, "cinnabar-aof-rewrite");
             thread.setDaemon(true);
         }
@@ -565,10 +566,9 @@ public final class AofRewrite {
             if (chunk.size() == 0 && keys == 0) {
                 return;
             }
-            byte[] b = chunk.toByteArray();
-            chunk = new RdbOutput(compression);
-            queued.addAndGet(b.length);
-            queue.add(new Object[] {b, keys});
+            RdbOutput.Chunk c = chunk.takeChunk();
+            queued.addAndGet(c.size());
+            queue.add(new Object[] {c, keys});
         }
 
         void finishProducing() {
@@ -590,7 +590,7 @@ public final class AofRewrite {
             String error = null;
             try (FileOutputStream f = file) {
                 SyncingStream sink = new SyncingStream(f, config.aofRewriteIncrementalFsync);
-                RdbOutput out = new RdbOutput(sink, false);
+                RdbOutput out = new RdbOutput(sink, compression);
                 while (true) {
                     Object[] item = queue.poll(1, TimeUnit.SECONDS);
                     if (cancelled.get()) {
@@ -599,8 +599,8 @@ public final class AofRewrite {
                     if (item == null) {
                         continue;
                     }
-                    byte[] b = (byte[]) item[0];
-                    if (b == END) {
+                    RdbOutput.Chunk c = (RdbOutput.Chunk) item[0];
+                    if (c == END) {
                         if (failure != null) {
                             throw new IOException(failure);
                         }
@@ -611,8 +611,8 @@ public final class AofRewrite {
                         f.getFD().sync();
                         break;
                     }
-                    out.writeBytes(b);
-                    long left = queued.addAndGet(-b.length);
+                    out.writeChunk(c);
+                    long left = queued.addAndGet(-c.size());
                     int keys = (Integer) item[1];
                     if (keyDelay != 0 && keys > 0) {
                         // rdb-key-save-delay (tests): Redis's child sleeps per key, so does the writer.
