@@ -20,7 +20,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 
 import compare
 
@@ -47,18 +46,6 @@ def fresh_dir(workdir, name):
     d = os.path.join(workdir, name)
     shutil.rmtree(d, ignore_errors=True)
     os.makedirs(d)
-
-
-def wait_loaded(s, timeout=600):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            if "loading:0" in s.command("INFO", "persistence"):
-                return
-        except subprocess.CalledProcessError:
-            pass
-        time.sleep(0.05)
-    raise RuntimeError("%s did not finish loading" % s.name)
 
 
 def throughput(a, workdir, jvm_flags, fsync):
@@ -103,7 +90,7 @@ def load_time(a, workdir, jvm_flags):
         size = sum(os.path.getsize(os.path.join(aofdir, f)) for f in os.listdir(aofdir))
         s = start(a, name, workdir, jvm_flags, "no")
         try:
-            wait_loaded(s)
+            compare.wait_loaded(s)
             loaded = int(s.command("DBSIZE").strip())
             out[name] = {"keys": keys, "loaded": loaded, "size": size, "load": load_seconds(s)}
         finally:

@@ -97,6 +97,19 @@ class Server:
         self.log.close()
 
 
+def wait_loaded(s, timeout=600):
+    """Waits until the server s has loaded its data (INFO persistence says loading:0)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            if "loading:0" in s.command("INFO", "persistence"):
+                return
+        except subprocess.CalledProcessError:
+            pass
+        time.sleep(0.05)
+    raise RuntimeError("%s did not finish loading" % s.name)
+
+
 def benchmark(port, tests, pipeline, requests, extra=()):
     """Runs redis-benchmark in CSV mode; returns {test: ops per second}."""
     argv = ["redis-benchmark", "-p", str(port), "-c", str(CLIENTS), "-n", str(requests),

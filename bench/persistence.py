@@ -41,18 +41,6 @@ def start(a, name, workdir, jvm_flags):
     return s
 
 
-def wait_loaded(s, timeout=600):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            if "loading:0" in s.command("INFO", "persistence"):
-                return
-        except subprocess.CalledProcessError:
-            pass
-        time.sleep(0.05)
-    raise RuntimeError("%s did not finish loading" % s.name)
-
-
 def load_seconds(s):
     with open(os.path.join(s.dir, s.name + ".log")) as f:
         m = re.findall(r"DB loaded from disk: ([\d.]+) seconds", f.read())
@@ -111,7 +99,7 @@ def save_and_load(a, name, workdir, jvm_flags, fill):
         s.stop()
     s = start(a, name, workdir, jvm_flags)
     try:
-        wait_loaded(s)
+        compare.wait_loaded(s)
         loaded = int(s.command("DBSIZE").strip())
         load = load_seconds(s)
     finally:

@@ -589,7 +589,7 @@ public final class AofRewrite {
         private void write() {
             String error = null;
             try (FileOutputStream f = file) {
-                SyncingStream sink = new SyncingStream(f, config.aofRewriteIncrementalFsync);
+                OutputStream sink = config.aofRewriteIncrementalFsync ? new SnapshotFile.SyncingStream(f) : f;
                 RdbOutput out = new RdbOutput(sink, compression);
                 while (true) {
                     Object[] item = queue.poll(1, TimeUnit.SECONDS);
@@ -645,38 +645,6 @@ public final class AofRewrite {
             }
             String err = error;
             engineExecutor.accept(() -> writerDone(this, err));
-        }
-    }
-
-    /** Redis's rioSetAutoSync under aof-rewrite-incremental-fsync: an fsync every 4 MB written. */
-    private static final class SyncingStream extends OutputStream {
-        private final FileOutputStream file;
-        private final boolean sync;
-        private long sinceSync;
-
-        SyncingStream(FileOutputStream file, boolean sync) {
-            this.file = file;
-            this.sync = sync;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            file.write(b);
-            count(1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            file.write(b, off, len);
-            count(len);
-        }
-
-        private void count(int n) throws IOException {
-            sinceSync += n;
-            if (sync && sinceSync >= SnapshotFile.AUTOSYNC_BYTES) {
-                file.getFD().sync();
-                sinceSync = 0;
-            }
         }
     }
 }

@@ -128,8 +128,11 @@ final class SnapshotFile implements AutoCloseable {
         return String.valueOf(t.getMessage());
     }
 
-    /** Redis's rioSetAutoSync: an fsync every {@link #AUTOSYNC_BYTES} written. */
-    private static final class SyncingStream extends OutputStream {
+    /**
+     * Redis's rioSetAutoSync: an fsync every {@link #AUTOSYNC_BYTES} written (rdb-save- and
+     * aof-rewrite-incremental-fsync), so a big save does not leave gigabytes for one last fsync.
+     */
+    static final class SyncingStream extends OutputStream {
         private final FileOutputStream file;
         private long sinceSync;
 
