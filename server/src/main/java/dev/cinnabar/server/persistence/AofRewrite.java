@@ -19,11 +19,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -192,7 +187,7 @@ public final class AofRewrite {
         }
         Job j = new Job(file, temp, done, preamble);
         job = j;
-        j.snapshot = new Snapshot(server.keyspace(), j, preamble && config.rdbCompression, config.maxMemoryPolicy,
+        j.snapshot = new Snapshot(server.keyspace(), j.chunks, preamble && config.rdbCompression, config.maxMemoryPolicy,
                 preamble ? Snapshot.rdb(aux(), libraries()) : commands());
         server.keyspace().addObserver(j.snapshot);
         ServerLog.notice("Background append only file rewriting started by pid " + pid);
@@ -230,7 +225,7 @@ public final class AofRewrite {
 
     /** One engine slice of the snapshot; schedules the next while the writer keeps up. */
     private void produce(Job j) {
-        if (job != j || j.cancelled.get()) {
+        if (job != j || j.chunks.cancelled()) {
             return;
         }
         Snapshot s = j.snapshot;
@@ -252,13 +247,9 @@ public final class AofRewrite {
             j.finishProducing();
             return;
         }
-        if (j.queued.get() > Persistence.QUEUE_HIGH) {
-            j.waiting.set(true);
-            if (j.queued.get() > Persistence.QUEUE_LOW || !j.waiting.compareAndSet(true, false)) {
-                return;
-            }
+        if (!j.chunks.full()) {
+            engineExecutor.accept(() -> produce(j));
         }
-        engineExecutor.accept(() -> produce(j));
     }
 
     /** The writer is done: Redis's backgroundRewriteDoneHandler. {@code error} null means success. */
@@ -526,22 +517,16 @@ public final class AofRewrite {
     // ------------------------------------------------------------------ the writer
 
     /** The writer thread of a rewrite and its queue of encoded slices. */
-    private final class Job implements Snapshot.Output {
-        private static final RdbOutput.Chunk END = new RdbOutput.Chunk(new byte[0], new int[0]);
-        final LinkedBlockingQueue<Object[]> queue = new LinkedBlockingQueue<>();
-        final AtomicLong queued = new AtomicLong();
-        final AtomicBoolean waiting = new AtomicBoolean();
-        final AtomicBoolean cancelled = new AtomicBoolean();
+    private final class Job {
+        final ChunkQueue chunks;
         final Thread thread;
         final Path temp;
         final Path done;
         final boolean preamble;
         private final FileOutputStream file;
         private final boolean checksum = config.rdbChecksum;
-        private final int keyDelay = config.rdbKeySaveDelay;
         private final boolean compression;
         Snapshot snapshot;
-        private RdbOutput chunk;
         private volatile String failure;
 
         Job(FileOutputStream file, Path temp, Path done, boolean preamble) {
@@ -550,40 +535,23 @@ public final class AofRewrite {
             this.done = done;
             this.preamble = preamble;
             this.compression = preamble && config.rdbCompression;
-            // Compression is the writer thread's, as in BGSAVE (RdbOutput.deferringCompression).
-            this.chunk = RdbOutput.deferringCompression(compression);
+            this.chunks = new ChunkQueue(compression, config.rdbKeySaveDelay,
+                    () -> engineExecutor.accept(() -> produce(this)));
             this.thread = new Thread(this::write, "cinnabar-aof-rewrite");
             thread.setDaemon(true);
         }
 
-        @Override
-        public RdbOutput out() {
-            return chunk;
-        }
-
-        @Override
-        public void handOff(int keys) {
-            if (chunk.size() == 0 && keys == 0) {
-                return;
-            }
-            RdbOutput.Chunk c = chunk.takeChunk();
-            queued.addAndGet(c.size());
-            queue.add(new Object[] {c, keys});
-        }
-
         void finishProducing() {
-            handOff(0);
-            queue.add(new Object[] {END, 0});
+            chunks.finish();
         }
 
         void fail(String why) {
             failure = why;
-            queue.add(new Object[] {END, 0});
+            chunks.end();
         }
 
         void cancel() {
-            cancelled.set(true);
-            queue.add(new Object[] {END, 0});
+            chunks.cancel();
         }
 
         private void write() {
@@ -591,44 +559,24 @@ public final class AofRewrite {
             try (FileOutputStream f = file) {
                 OutputStream sink = config.aofRewriteIncrementalFsync ? new SnapshotFile.SyncingStream(f) : f;
                 RdbOutput out = new RdbOutput(sink, compression);
-                while (true) {
-                    Object[] item = queue.poll(1, TimeUnit.SECONDS);
-                    if (cancelled.get()) {
-                        return;
-                    }
-                    if (item == null) {
-                        continue;
-                    }
-                    RdbOutput.Chunk c = (RdbOutput.Chunk) item[0];
-                    if (c == END) {
-                        if (failure != null) {
-                            throw new IOException(failure);
-                        }
-                        if (preamble) {
-                            RdbFileWriter.end(out, checksum);
-                        }
-                        out.flush();
-                        f.getFD().sync();
-                        break;
-                    }
-                    out.writeChunk(c);
-                    long left = queued.addAndGet(-c.size());
-                    int keys = (Integer) item[1];
-                    if (keyDelay != 0 && keys > 0) {
-                        // rdb-key-save-delay (tests): Redis's child sleeps per key, so does the writer.
-                        LockSupport.parkNanos(keyDelay > 0 ? (long) keyDelay * 1000 * keys : (long) -keyDelay * keys);
-                    }
-                    if (left < Persistence.QUEUE_LOW && waiting.compareAndSet(true, false)) {
-                        engineExecutor.accept(() -> produce(this));
-                    }
+                if (!chunks.drainInto(out)) {
+                    return;
                 }
+                if (failure != null) {
+                    throw new IOException(failure);
+                }
+                if (preamble) {
+                    RdbFileWriter.end(out, checksum);
+                }
+                out.flush();
+                f.getFD().sync();
             } catch (IOException | UncheckedIOException e) {
                 error = e.getMessage() != null && e.getMessage().startsWith("Write error") ? e.getMessage()
                         : "Write error writing append only file on disk: " + SnapshotFile.reason(e);
             } catch (InterruptedException e) {
                 return;
             } finally {
-                if (cancelled.get()) {
+                if (chunks.cancelled()) {
                     deleteQuietly(temp);
                 }
             }

@@ -30,10 +30,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
@@ -49,9 +46,6 @@ public final class Persistence {
     /** Keys per engine slice of a BGSAVE, and bytes. */
     static final int SLICE_KEYS = 512;
     static final long SLICE_BYTES = 256 * 1024;
-    /** Encoded bytes queued for the writer before the engine stops producing. */
-    static final long QUEUE_HIGH = 8L << 20;
-    static final long QUEUE_LOW = 2L << 20;
 
     private final ServerContext server;
     private final ServerConfig config;
@@ -335,7 +329,7 @@ public final class Persistence {
         }
         Background bg = new Background(f, dumpPath(), config.rdbChecksum, config.rdbKeySaveDelay);
         background = bg;
-        running = new Snapshot(server.keyspace(), bg, config.rdbCompression, config.maxMemoryPolicy, aux(), libraries());
+        running = new Snapshot(server.keyspace(), bg.chunks, config.rdbCompression, config.maxMemoryPolicy, aux(), libraries());
         server.keyspace().addObserver(running);
         ServerLog.notice("Background saving started by pid " + ServerLog.pid());
         saveTimeStartSeconds = nowSeconds();
@@ -346,7 +340,7 @@ public final class Persistence {
 
     /** One engine slice of the snapshot; schedules the next while the writer keeps up. */
     private void produce(Background bg) {
-        if (background != bg || bg.cancelled.get()) {
+        if (background != bg || bg.chunks.cancelled()) {
             return;
         }
         Snapshot s = running;
@@ -367,14 +361,9 @@ public final class Persistence {
             bg.finishProducing();
             return;
         }
-        if (bg.queued.get() > QUEUE_HIGH) {
-            bg.waiting.set(true);
-            // The writer may have drained in between: it resumes us if it saw the flag.
-            if (bg.queued.get() > QUEUE_LOW || !bg.waiting.compareAndSet(true, false)) {
-                return;
-            }
+        if (!bg.chunks.full()) {
+            engineExecutor.accept(() -> produce(bg));
         }
-        engineExecutor.accept(() -> produce(bg));
     }
 
     /** The writer thread is done: Redis's backgroundSaveDoneHandlerDisk. */
@@ -388,7 +377,7 @@ public final class Persistence {
         }
         background = null;
         running = null;
-        if (bg.cancelled.get()) {
+        if (bg.chunks.cancelled()) {
             // Killed on purpose (shutdown, FLUSHALL): Redis's SIGUSR1 case, no error recorded.
         } else if (error == null) {
             ServerLog.notice("DB saved on disk");
@@ -436,84 +425,38 @@ public final class Persistence {
     }
 
     /** The writer thread of a BGSAVE and its queue of encoded slices. */
-    private final class Background implements Snapshot.Output {
-        private static final RdbOutput.Chunk END = new RdbOutput.Chunk(new byte[0], new int[0]);
-        final LinkedBlockingQueue<Object[]> queue = new LinkedBlockingQueue<>();
-        final AtomicLong queued = new AtomicLong();
-        final AtomicBoolean waiting = new AtomicBoolean();
-        final AtomicBoolean cancelled = new AtomicBoolean();
+    private final class Background {
+        final ChunkQueue chunks;
         final Thread thread;
         private final SnapshotFile file;
         private final Path target;
         private final boolean checksum;
-        private final int keyDelay;
-        private RdbOutput chunk;
 
         Background(SnapshotFile file, Path target, boolean checksum, int keyDelay) {
             this.file = file;
             this.target = target;
             this.checksum = checksum;
-            this.keyDelay = keyDelay;
-            // The engine leaves compression to the writer thread: see RdbOutput.deferringCompression.
-            this.chunk = RdbOutput.deferringCompression(config.rdbCompression);
+            this.chunks = new ChunkQueue(config.rdbCompression, keyDelay, () -> engineExecutor.accept(() -> produce(this)));
             this.thread = new Thread(this::write, "cinnabar-bgsave");
             thread.setDaemon(true);
         }
 
-        @Override
-        public RdbOutput out() {
-            return chunk;
-        }
-
-        @Override
-        public void handOff(int keys) {
-            if (chunk.size() == 0 && keys == 0) {
-                return;
-            }
-            RdbOutput.Chunk c = chunk.takeChunk();
-            queued.addAndGet(c.size());
-            queue.add(new Object[] {c, keys});
-        }
-
         void finishProducing() {
-            handOff(0);
-            queue.add(new Object[] {END, 0});
+            chunks.finish();
         }
 
         void cancel() {
-            cancelled.set(true);
-            queue.add(new Object[] {END, 0});
+            chunks.cancel();
         }
 
         private void write() {
             String error = null;
             try {
-                RdbOutput out = file.out();
-                while (true) {
-                    Object[] item = queue.poll(1, TimeUnit.SECONDS);
-                    if (cancelled.get()) {
-                        file.abandon();
-                        return;
-                    }
-                    if (item == null) {
-                        continue;
-                    }
-                    RdbOutput.Chunk c = (RdbOutput.Chunk) item[0];
-                    if (c == END) {
-                        file.finish(checksum, target);
-                        break;
-                    }
-                    out.writeChunk(c);
-                    long left = queued.addAndGet(-c.size());
-                    int keys = (Integer) item[1];
-                    if (keyDelay != 0 && keys > 0) {
-                        long nanos = keyDelay > 0 ? (long) keyDelay * 1000 * keys : (long) -keyDelay * keys;
-                        LockSupport.parkNanos(nanos);
-                    }
-                    if (left < QUEUE_LOW && waiting.compareAndSet(true, false)) {
-                        engineExecutor.accept(() -> produce(this));
-                    }
+                if (!chunks.drainInto(file.out())) {
+                    file.abandon();
+                    return;
                 }
+                file.finish(checksum, target);
             } catch (SnapshotFile.SaveError e) {
                 error = e.getMessage();
             } catch (RuntimeException e) {

@@ -1,0 +1,116 @@
+package dev.cinnabar.server.persistence;
+
+import dev.cinnabar.persistence.rdb.RdbOutput;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The hand-over between a background save's two threads (BGSAVE, BGREWRITEAOF): the engine
+ * encodes {@link Snapshot} slices into chunks, a writer thread compresses and writes them. The
+ * engine stops producing while more than {@link #HIGH} bytes wait and the writer resumes it below
+ * {@link #LOW}, so a slow disk bounds the memory a save holds instead of letting it grow.
+ */
+final class ChunkQueue implements Snapshot.Output {
+    /** Encoded bytes queued for the writer before the engine stops producing. */
+    static final long HIGH = 8L << 20;
+    static final long LOW = 2L << 20;
+
+    private record Slice(RdbOutput.Chunk chunk, int keys) {
+    }
+
+    private static final Slice END = new Slice(new RdbOutput.Chunk(new byte[0], new int[0]), 0);
+
+    private final LinkedBlockingQueue<Slice> queue = new LinkedBlockingQueue<>();
+    private final AtomicLong queued = new AtomicLong();
+    private final AtomicBoolean waiting = new AtomicBoolean();
+    private final AtomicBoolean cancelled = new AtomicBoolean();
+    private final int keyDelay;
+    private final Runnable resume;
+    private RdbOutput chunk;
+
+    /**
+     * {@code keyDelay}: rdb-key-save-delay, which the writer sleeps per key (tests); {@code resume}:
+     * called on the writer thread when the engine is to produce again.
+     */
+    ChunkQueue(boolean compression, int keyDelay, Runnable resume) {
+        // The engine leaves compression to the writer thread: see RdbOutput.deferringCompression.
+        this.chunk = RdbOutput.deferringCompression(compression);
+        this.keyDelay = keyDelay;
+        this.resume = resume;
+    }
+
+    @Override
+    public RdbOutput out() {
+        return chunk;
+    }
+
+    @Override
+    public void handOff(int keys) {
+        if (chunk.size() == 0 && keys == 0) {
+            return;
+        }
+        RdbOutput.Chunk c = chunk.takeChunk();
+        queued.addAndGet(c.size());
+        queue.add(new Slice(c, keys));
+    }
+
+    /** Engine side, after a slice: true when it is to stop until {@code resume} runs. */
+    boolean full() {
+        if (queued.get() > HIGH) {
+            waiting.set(true);
+            // The writer may have drained in between: it resumes the engine if it saw the flag.
+            return queued.get() > LOW || !waiting.compareAndSet(true, false);
+        }
+        return false;
+    }
+
+    /** The snapshot is complete: what is left in the chunk goes, then the end. */
+    void finish() {
+        handOff(0);
+        queue.add(END);
+    }
+
+    /** The end comes now, whatever is left (a failed snapshot: the writer reports it). */
+    void end() {
+        queue.add(END);
+    }
+
+    void cancel() {
+        cancelled.set(true);
+        queue.add(END);
+    }
+
+    boolean cancelled() {
+        return cancelled.get();
+    }
+
+    /**
+     * Writer side: writes every chunk into {@code out} until the end. Returns false when the
+     * save was cancelled meanwhile (nothing more is to be written then).
+     */
+    boolean drainInto(RdbOutput out) throws InterruptedException {
+        while (true) {
+            Slice s = queue.poll(1, TimeUnit.SECONDS);
+            if (cancelled.get()) {
+                return false;
+            }
+            if (s == null) {
+                continue;
+            }
+            if (s == END) {
+                return true;
+            }
+            out.writeChunk(s.chunk);
+            long left = queued.addAndGet(-s.chunk.size());
+            if (keyDelay != 0 && s.keys > 0) {
+                LockSupport.parkNanos(keyDelay > 0 ? (long) keyDelay * 1000 * s.keys : (long) -keyDelay * s.keys);
+            }
+            if (left < LOW && waiting.compareAndSet(true, false)) {
+                resume.run();
+            }
+        }
+    }
+}
