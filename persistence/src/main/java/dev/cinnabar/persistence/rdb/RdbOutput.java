@@ -64,22 +64,44 @@ public final class RdbOutput {
     }
 
     /**
-     * What a {@link #deferringCompression} output holds: bytes as they are, except the strings
-     * listed in {@code deferred} (position, length), which are raw and still to be written as
-     * strings (length prefix, compressed when that is shorter).
+     * What a {@link #deferringCompression} output holds: {@code bytes[0, length)} as they are,
+     * except the strings listed in {@code deferred[0, deferredInts)} as (position, length) pairs,
+     * which are raw and still to be written as strings (length prefix, compressed when that is
+     * shorter).
      */
-    public record Chunk(byte[] bytes, int[] deferred) {
+    public record Chunk(byte[] bytes, int length, int[] deferred, int deferredInts) {
+        public Chunk(byte[] bytes, int[] deferred) {
+            this(bytes, bytes.length, deferred, deferred.length);
+        }
+
         public int size() {
-            return bytes.length;
+            return length;
         }
     }
 
-    /** Hands over what was written as a chunk and starts empty again, keeping the buffer. */
+    /** Hands over what was written as a chunk (a copy) and starts empty again, keeping the buffer. */
     public Chunk takeChunk() {
+        return takeChunk(null);
+    }
+
+    /**
+     * Hands over what was written as a chunk, giving away the buffer itself, and goes on in
+     * {@code next} (a buffer of an earlier chunk, done with); with null, the chunk is a copy and
+     * the buffer is kept. Recycling the buffers spares a background save the garbage of a copy
+     * of everything it writes.
+     */
+    public Chunk takeChunk(byte[] next) {
         if (sink != null) {
             throw new IllegalStateException("written to a sink");
         }
-        Chunk c = new Chunk(Arrays.copyOf(buf, n), Arrays.copyOf(deferred, deferredInts));
+        Chunk c;
+        if (next == null) {
+            c = new Chunk(Arrays.copyOf(buf, n), n, Arrays.copyOf(deferred, deferredInts), deferredInts);
+        } else {
+            c = new Chunk(buf, n, deferred, deferredInts);
+            buf = next;
+            deferred = new int[Math.max(16, deferredInts)];
+        }
         n = 0;
         deferredInts = 0;
         return c;
@@ -90,14 +112,14 @@ public final class RdbOutput {
         byte[] b = c.bytes;
         int[] d = c.deferred;
         int from = 0;
-        for (int i = 0; i < d.length; i += 2) {
+        for (int i = 0; i < c.deferredInts; i += 2) {
             int at = d[i];
             int len = d[i + 1];
             writeBytes(b, from, at - from);
             writeString(b, at, len);
             from = at + len;
         }
-        writeBytes(b, from, b.length - from);
+        writeBytes(b, from, c.length - from);
     }
 
     public boolean compression() {

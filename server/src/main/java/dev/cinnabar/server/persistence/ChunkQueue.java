@@ -1,6 +1,7 @@
 package dev.cinnabar.server.persistence;
 
 import dev.cinnabar.persistence.rdb.RdbOutput;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -24,6 +25,8 @@ final class ChunkQueue implements Snapshot.Output {
     private static final Slice END = new Slice(new RdbOutput.Chunk(new byte[0], new int[0]), 0);
 
     private final LinkedBlockingQueue<Slice> queue = new LinkedBlockingQueue<>();
+    /** Buffers of written chunks, for the next ones (see RdbOutput.takeChunk). */
+    private final ArrayBlockingQueue<byte[]> free = new ArrayBlockingQueue<>(8);
     private final AtomicLong queued = new AtomicLong();
     private final AtomicBoolean waiting = new AtomicBoolean();
     private final AtomicBoolean cancelled = new AtomicBoolean();
@@ -52,7 +55,8 @@ final class ChunkQueue implements Snapshot.Output {
         if (chunk.size() == 0 && keys == 0) {
             return;
         }
-        RdbOutput.Chunk c = chunk.takeChunk();
+        byte[] next = free.poll();
+        RdbOutput.Chunk c = chunk.takeChunk(next != null ? next : new byte[256]);
         queued.addAndGet(c.size());
         queue.add(new Slice(c, keys));
     }
@@ -104,6 +108,7 @@ final class ChunkQueue implements Snapshot.Output {
                 return true;
             }
             out.writeChunk(s.chunk);
+            free.offer(s.chunk.bytes());
             long left = queued.addAndGet(-s.chunk.size());
             if (keyDelay != 0 && s.keys > 0) {
                 LockSupport.parkNanos(keyDelay > 0 ? (long) keyDelay * 1000 * s.keys : (long) -keyDelay * s.keys);
