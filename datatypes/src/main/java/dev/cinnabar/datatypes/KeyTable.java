@@ -1,0 +1,976 @@
+package dev.cinnabar.datatypes;
+
+import dev.cinnabar.datatypes.value.JvmSizes;
+import java.util.Arrays;
+import java.util.function.IntConsumer;
+import java.util.random.RandomGenerator;
+
+/**
+ * A hash table of byte-string keys built for the keyspace's memory: no Java object per key. The
+ * key bytes (and a small string value, when the caller puts one inline) live in large slab
+ * pages; the index is an open-addressing {@code long[]}; the value and a 32-bit meta word live in
+ * paged arrays by key id. A key of 16 bytes with a 64-byte inline value costs about 117 bytes,
+ * against 150 for {@link Dict} (an entry, a key array and a value array) and about 170 in Redis
+ * (measured at a million keys; the index is 40-80% full, so the figure moves by ±8 bytes).
+ *
+ * <h2>Ids</h2>
+ * Each key gets an {@code int} id when it is added, kept until it is removed. Callers hold ids,
+ * not entries: an id stays valid across inserts, resizes and slab compaction, and is reused only
+ * after {@link #remove}.
+ *
+ * <h2>The index: linear probing, incremental resizing, Redis's SCAN</h2>
+ * A slot holds the key's 32-bit hash and its id, so a probe compares hashes without touching the
+ * slab. Deletion shifts the rest of the run back instead of leaving tombstones, which keeps the
+ * one invariant everything else relies on: every key sits in the run of occupied slots that
+ * starts at its home slot ({@code hash & mask}). SCAN therefore works on home buckets as
+ * {@link Dict} works on chains: visiting a bucket means walking the run from the home slot and
+ * taking the keys whose home it is, and the reversed-binary cursor keeps Redis's guarantee across
+ * resizes (see {@link Dict}).
+ *
+ * <p>A resize, as in {@link Dict}, allocates the new index and moves one home bucket at a time
+ * (two per insert, a time-boxed batch in the cron). The old index is never written while it
+ * drains: a key whose old home is below {@link #rehashIndex} has moved, and its old slot is left
+ * in place as a stale copy that probes pass over. Lookups for a key whose old home has not been
+ * reached try the old index and then the new one, where inserts go.
+ *
+ * <h2>The slab</h2>
+ * A record is {@code [id:4][key length][value length][key][value]}, lengths as varints, padded to
+ * 8 bytes, appended to the current page. A record's address ({@code ref}) packs the page number and
+ * the offset in 8-byte units into an {@code int}. Removing a key, or moving its value out of line,
+ * leaves a dead record; a page whose live bytes drop below half is compacted: its live
+ * records are copied to the current page (the id in each record says whose it is) and the page
+ * is dropped. Rewriting an inline value of the same padded size happens in place, so a workload
+ * that SETs values of one size makes no slab garbage at all.
+ *
+ * <p>Not thread-safe: the engine thread owns every table.
+ */
+public final class KeyTable {
+    /** Returned by lookups for an absent key. */
+    public static final int NONE = -1;
+
+    /** {@link #value(int)} of a key whose value is inline in the slab. */
+    public static final Object INLINE = new InlineMarker();
+
+    private static final class InlineMarker {
+        @Override
+        public String toString() {
+            return "INLINE";
+        }
+    }
+
+    private static final int ID_PAGE_BITS = 10;
+    private static final int ID_PAGE = 1 << ID_PAGE_BITS;
+    private static final int ID_MASK = ID_PAGE - 1;
+
+    /**
+     * Offsets are stored in 8-byte units in the low {@link #OFFSET_BITS} bits of a ref, the page
+     * number in the rest: 64k pages of 256 KB, 16 GB of keys per table.
+     */
+    private static final int OFFSET_BITS = 15;
+    /**
+     * The largest shared page: a quarter of G1's smallest region, so that no page is ever a
+     * humongous object (which would take whole regions). A record bigger than a quarter of a
+     * page gets a page of its own.
+     */
+    static final int PAGE_MAX = 8 << OFFSET_BITS;
+    private static final int FIRST_PAGE = 512;
+    private static final int LARGE_RECORD = PAGE_MAX / 4;
+    private static final int MAX_PAGES = 1 << (31 - OFFSET_BITS); // refs stay positive
+
+    static final int INITIAL_SIZE = 8;
+    private static final int MAX_SIZE = 1 << 30;
+    /** Below this fill percentage an index is worth shrinking. */
+    static final int MIN_FILL_PERCENT = 10;
+
+    // ------------------------------------------------------------------ per-id arrays
+
+    private Object[][] values = new Object[0][];
+    private int[][] refs = new int[0][];
+    private int[][] metas = new int[0][];
+    /** Ids below this have been handed out (live, or waiting in {@link #freeIds}). */
+    private int idLimit;
+    private int[] freeIds = new int[0];
+    private int freeCount;
+    private int size;
+
+    // ------------------------------------------------------------------ the slab
+
+    /** Page 0 is never used, so that no ref is 0 (0 marks a free id). */
+    private byte[][] pages = new byte[1][];
+    /** Bytes of live records per page. */
+    private int[] pageLive = new int[1];
+    /** Bytes of records written per page (its records end there). */
+    private int[] pageEnd = new int[1];
+    private int tailPage;
+    private int[] freePages = new int[0];
+    private int freePageCount;
+    /** Pages waiting for compaction, each at most once (see {@link #queued}). */
+    private int[] sparsePages = new int[0];
+    private int sparseCount;
+    private boolean[] queued = new boolean[1];
+    private long slabBytes;
+
+    // ------------------------------------------------------------------ the index
+
+    private long[] table0;
+    private long[] table1;
+    /** Live keys in table0 (stale copies of moved keys are not counted) and in table1. */
+    private int used0;
+    private int used1;
+    private int rehashIndex = -1;
+    private int rehashPaused;
+    private boolean resizeAllowed = true;
+    private final long seed;
+
+    public KeyTable() {
+        this(Hashing.SEED);
+    }
+
+    /** A table with its own hash seed; tests use a fixed one for repeatable layouts. */
+    public KeyTable(long seed) {
+        this.seed = seed;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public boolean isEmpty() {
+        return size == 0;
+    }
+
+    public int hashOf(byte[] key, int off, int len) {
+        return Hashing.hash(key, off, len, seed);
+    }
+
+    // ================================================================== lookups
+
+    public int find(byte[] key) {
+        return find(key, 0, key.length);
+    }
+
+    public int find(byte[] key, int off, int len) {
+        return find(key, off, len, hashOf(key, off, len));
+    }
+
+    /** The id of the key, or {@link #NONE}; {@code hash} is its {@link #hashOf}. */
+    public int find(byte[] key, int off, int len, int hash) {
+        if (size == 0) {
+            return NONE;
+        }
+        if (rehashIndex != -1) {
+            rehashStep();
+        }
+        return findHashed(key, off, len, hash);
+    }
+
+    private int findHashed(byte[] key, int off, int len, int hash) {
+        if (rehashIndex == -1) {
+            return probe(table0, key, off, len, hash);
+        }
+        if ((hash & (table0.length - 1)) >= rehashIndex) {
+            int id = probe(table0, key, off, len, hash);
+            if (id != NONE) {
+                return id;
+            }
+        }
+        return probe(table1, key, off, len, hash);
+    }
+
+    private int probe(long[] t, byte[] key, int off, int len, int hash) {
+        int mask = t.length - 1;
+        for (int i = hash & mask; ; i = (i + 1) & mask) {
+            long slot = t[i];
+            if (slot == 0) {
+                return NONE;
+            }
+            if ((int) (slot >>> 32) == hash) {
+                int id = (int) slot - 1;
+                if (keyEquals(id, key, off, len)) {
+                    return id;
+                }
+            }
+        }
+    }
+
+    // ================================================================== per-id access
+
+    public Object value(int id) {
+        return values[id >>> ID_PAGE_BITS][id & ID_MASK];
+    }
+
+    /**
+     * Gives the key an object value. A value that was inline is dropped from the slab (its
+     * record is rewritten with the key alone).
+     */
+    public void value(int id, Object v) {
+        Object[] page = values[id >>> ID_PAGE_BITS];
+        if (page[id & ID_MASK] == INLINE) {
+            int ref = ref(id);
+            byte[] key = copyKey(id);
+            writeRecord(id, key, 0, key.length, null, 0, 0);
+            kill(ref);
+        }
+        page[id & ID_MASK] = v;
+    }
+
+    public int meta(int id) {
+        return metas[id >>> ID_PAGE_BITS][id & ID_MASK];
+    }
+
+    public void meta(int id, int m) {
+        metas[id >>> ID_PAGE_BITS][id & ID_MASK] = m;
+    }
+
+    /** True while {@code id} names a key of this table. */
+    public boolean isLive(int id) {
+        return id >= 0 && id < idLimit && ref(id) != 0;
+    }
+
+    /** The array holding the key's bytes (a slab page: read only, and only until the next write). */
+    public byte[] keyArray(int id) {
+        return pages[ref(id) >>> OFFSET_BITS];
+    }
+
+    public int keyOffset(int id) {
+        int ref = ref(id);
+        return keyStart(pages[ref >>> OFFSET_BITS], offset(ref));
+    }
+
+    public int keyLength(int id) {
+        int ref = ref(id);
+        return Varint.read(pages[ref >>> OFFSET_BITS], offset(ref) + 4);
+    }
+
+    public byte[] copyKey(int id) {
+        int ref = ref(id);
+        byte[] p = pages[ref >>> OFFSET_BITS];
+        int at = offset(ref);
+        int start = keyStart(p, at);
+        return Arrays.copyOfRange(p, start, start + Varint.read(p, at + 4));
+    }
+
+    public boolean keyEquals(int id, byte[] key, int off, int len) {
+        int ref = ref(id);
+        byte[] p = pages[ref >>> OFFSET_BITS];
+        int at = offset(ref);
+        if (Varint.read(p, at + 4) != len) {
+            return false;
+        }
+        int start = keyStart(p, at);
+        return Arrays.equals(p, start, start + len, key, off, off + len);
+    }
+
+    // ------------------------------------------------------------------ inline values
+
+    public boolean isInline(int id) {
+        return value(id) == INLINE;
+    }
+
+    /** The array holding an inline value (read only, and only until the next write). */
+    public byte[] inlineArray(int id) {
+        return pages[ref(id) >>> OFFSET_BITS];
+    }
+
+    public int inlineOffset(int id) {
+        int ref = ref(id);
+        byte[] p = pages[ref >>> OFFSET_BITS];
+        int at = offset(ref);
+        return keyStart(p, at) + Varint.read(p, at + 4);
+    }
+
+    public int inlineLength(int id) {
+        int ref = ref(id);
+        byte[] p = pages[ref >>> OFFSET_BITS];
+        int at = offset(ref);
+        return inlineLengthAt(p, at, Varint.read(p, at + 4));
+    }
+
+    public byte[] copyInline(int id) {
+        int off = inlineOffset(id);
+        return Arrays.copyOfRange(inlineArray(id), off, off + inlineLength(id));
+    }
+
+    /**
+     * Makes {@code value[off, off+len)} the key's value, stored beside the key. Overwrites the
+     * old inline value in place when the record keeps its size; otherwise writes a new record.
+     */
+    public void inline(int id, byte[] value, int off, int len) {
+        int ref = ref(id);
+        byte[] p = pages[ref >>> OFFSET_BITS];
+        int at = offset(ref);
+        int kl = Varint.read(p, at + 4);
+        int oldVl = inlineLengthAt(p, at, kl);
+        int vlAt = at + 4 + Varint.size(kl);
+        if (span(kl, len) == span(kl, oldVl) && Varint.size(len) == Varint.size(oldVl)) {
+            Varint.write(p, vlAt, len);
+            System.arraycopy(value, off, p, keyStart(p, at) + kl, len);
+        } else {
+            int start = keyStart(p, at);
+            // The key is copied out first: the new record may land in the page being compacted.
+            byte[] key = Arrays.copyOfRange(p, start, start + kl);
+            writeRecord(id, key, 0, kl, value, off, len);
+            kill(ref);
+        }
+        values[id >>> ID_PAGE_BITS][id & ID_MASK] = INLINE;
+    }
+
+    // ================================================================== insert and remove
+
+    /**
+     * Adds a key the caller has just looked up and not found; returns its id. Its value is null
+     * and its meta 0 until the caller sets them. {@code hash} is the key's {@link #hashOf}.
+     */
+    public int add(byte[] key, int off, int len, int hash) {
+        return add(key, off, len, hash, null, 0, 0);
+    }
+
+    /** {@link #add(byte[], int, int, int)} with {@code value[voff, voff+vlen)} as its inline value. */
+    public int addInline(byte[] key, int off, int len, int hash, byte[] value, int voff, int vlen) {
+        int id = add(key, off, len, hash, value, voff, vlen);
+        values[id >>> ID_PAGE_BITS][id & ID_MASK] = INLINE;
+        return id;
+    }
+
+    private int add(byte[] key, int off, int len, int hash, byte[] value, int voff, int vlen) {
+        if (rehashIndex != -1) {
+            rehashStep();
+            rehashStep();
+        }
+        expandIfNeeded();
+        int id = allocateId();
+        writeRecord(id, key, off, len, value, voff, vlen);
+        long[] t = rehashIndex != -1 ? table1 : table0;
+        place(t, hash, id);
+        if (t == table1) {
+            used1++;
+            if (used1 > fillLimit(table1.length, 92)) {
+                // Only a paused rehash could let the new index fill up: finish it now.
+                while (rehash(1 << 16)) {
+                    // keep moving
+                }
+            }
+        } else {
+            used0++;
+        }
+        size++;
+        return id;
+    }
+
+    public int add(byte[] key) {
+        return add(key, 0, key.length, hashOf(key, 0, key.length));
+    }
+
+    /** Removes the key; its id is free for reuse once this returns. Returns the id or {@link #NONE}. */
+    public int remove(byte[] key, int off, int len) {
+        return remove(key, off, len, hashOf(key, off, len));
+    }
+
+    public int remove(byte[] key, int off, int len, int hash) {
+        if (size == 0) {
+            return NONE;
+        }
+        if (rehashIndex != -1) {
+            rehashStep();
+        }
+        int id = NONE;
+        if (rehashIndex == -1 || (hash & (table0.length - 1)) >= rehashIndex) {
+            id = unlink(table0, key, off, len, hash);
+            if (id != NONE) {
+                used0--;
+            }
+        }
+        if (id == NONE && rehashIndex != -1) {
+            id = unlink(table1, key, off, len, hash);
+            if (id != NONE) {
+                used1--;
+            }
+        }
+        if (id == NONE) {
+            return NONE;
+        }
+        kill(ref(id));
+        setRef(id, 0);
+        values[id >>> ID_PAGE_BITS][id & ID_MASK] = null;
+        metas[id >>> ID_PAGE_BITS][id & ID_MASK] = 0;
+        freeId(id);
+        size--;
+        compactStep(1);
+        return id;
+    }
+
+    /** Finds the key's slot, clears it and shifts the rest of its run back; returns the id or NONE. */
+    private int unlink(long[] t, byte[] key, int off, int len, int hash) {
+        int mask = t.length - 1;
+        int i = hash & mask;
+        for (; ; i = (i + 1) & mask) {
+            long slot = t[i];
+            if (slot == 0) {
+                return NONE;
+            }
+            if ((int) (slot >>> 32) == hash && keyEquals((int) slot - 1, key, off, len)) {
+                break;
+            }
+        }
+        int id = (int) t[i] - 1;
+        // Backward-shift deletion: pull later members of the run into the hole when the hole
+        // lies between their home and where they sit, so that no run is cut short.
+        int hole = i;
+        for (int j = (hole + 1) & mask; t[j] != 0; j = (j + 1) & mask) {
+            int home = (int) (t[j] >>> 32) & mask;
+            if (((j - home) & mask) >= ((j - hole) & mask)) {
+                t[hole] = t[j];
+                hole = j;
+            }
+        }
+        t[hole] = 0;
+        return id;
+    }
+
+    private static void place(long[] t, int hash, int id) {
+        int mask = t.length - 1;
+        int i = hash & mask;
+        while (t[i] != 0) {
+            i = (i + 1) & mask;
+        }
+        t[i] = ((long) hash << 32) | ((id + 1) & 0xffffffffL);
+    }
+
+    /** Drops every key, the index and the slab. */
+    public void clear() {
+        values = new Object[0][];
+        refs = new int[0][];
+        metas = new int[0][];
+        idLimit = 0;
+        freeIds = new int[0];
+        freeCount = 0;
+        size = 0;
+        pages = new byte[1][];
+        pageLive = new int[1];
+        pageEnd = new int[1];
+        tailPage = 0;
+        freePages = new int[0];
+        freePageCount = 0;
+        sparsePages = new int[0];
+        sparseCount = 0;
+        queued = new boolean[1];
+        slabBytes = 0;
+        table0 = null;
+        table1 = null;
+        used0 = used1 = 0;
+        rehashIndex = -1;
+    }
+
+    // ================================================================== resizing
+
+    private static int fillLimit(int length, int percent) {
+        return (int) ((long) length * percent / 100);
+    }
+
+    private void expandIfNeeded() {
+        if (rehashIndex != -1) {
+            return;
+        }
+        if (table0 == null) {
+            table0 = new long[INITIAL_SIZE];
+            return;
+        }
+        // Linear probing slows down past 80% full; while a snapshot would rather not see the
+        // index doubled, it may go to 92%, but no further: an open-addressing table cannot
+        // overflow into chains as Dict does.
+        int limit = fillLimit(table0.length, resizeAllowed ? 80 : 92);
+        if (used0 + 1 > limit) {
+            startResize(lengthFor((long) (used0 + 1) * 2));
+        }
+    }
+
+    /** The index length that holds {@code keys} at most 80% full. */
+    private static int lengthFor(long keys) {
+        long want = keys * 5 / 4 + 1;
+        if (want >= MAX_SIZE) {
+            return MAX_SIZE;
+        }
+        int n = INITIAL_SIZE;
+        while (n < want) {
+            n <<= 1;
+        }
+        return n;
+    }
+
+    /** Room for {@code keys} keys in one go (a dump's RESIZEDB hint), as {@link Dict#expand}. */
+    public void expand(long keys) {
+        if (rehashIndex != -1 || keys <= size || keys > MAX_SIZE / 2) {
+            return;
+        }
+        int n = lengthFor(keys);
+        if (table0 == null) {
+            table0 = new long[n];
+            return;
+        }
+        if (n > table0.length) {
+            startResize(n);
+        }
+    }
+
+    /** Shrinks an index that has become mostly empty; true when a resize started. */
+    public boolean shrinkIfSparse() {
+        if (table0 == null || rehashIndex != -1 || !resizeAllowed) {
+            return false;
+        }
+        if (table0.length > INITIAL_SIZE && (long) used0 * 100 / table0.length < MIN_FILL_PERCENT) {
+            return startResize(lengthFor(Math.max(used0 * 2L, INITIAL_SIZE / 2)));
+        }
+        return false;
+    }
+
+    private boolean startResize(int length) {
+        if (length == table0.length) {
+            return false;
+        }
+        table1 = new long[length];
+        used1 = 0;
+        rehashIndex = 0;
+        return true;
+    }
+
+    public void resizeAllowed(boolean allowed) {
+        this.resizeAllowed = allowed;
+    }
+
+    public boolean isRehashing() {
+        return rehashIndex != -1;
+    }
+
+    /** Slots of the main index (0) or of the one being filled (1); 0 when absent. */
+    public int tableLength(int which) {
+        long[] t = which == 0 ? table0 : table1;
+        return t == null ? 0 : t.length;
+    }
+
+    /** Live keys in the main index (0) or in the one being filled (1). */
+    public int used(int which) {
+        return which == 0 ? used0 : used1;
+    }
+
+    /**
+     * Moves up to {@code n} home buckets of the old index to the new one, or fewer once
+     * {@code 10 * n} slots have been walked (a bucket is always moved whole). Returns true while
+     * there is more to move.
+     */
+    public boolean rehash(int n) {
+        if (rehashIndex == -1) {
+            return false;
+        }
+        long[] from = table0;
+        long[] to = table1;
+        int mask = from.length - 1;
+        int visits = n * 10;
+        while (n-- > 0 && visits > 0 && used0 > 0 && rehashIndex < from.length) {
+            int b = rehashIndex++;
+            for (int i = b; from[i] != 0; i = (i + 1) & mask) {
+                long slot = from[i];
+                if (((int) (slot >>> 32) & mask) == b) {
+                    place(to, (int) (slot >>> 32), (int) slot - 1);
+                    used0--;
+                    used1++;
+                }
+                visits--;
+            }
+            visits--;
+        }
+        if (used0 == 0 || rehashIndex >= from.length) {
+            table0 = table1;
+            used0 = used1;
+            table1 = null;
+            used1 = 0;
+            rehashIndex = -1;
+            return false;
+        }
+        return true;
+    }
+
+    /** Rehashes in batches of 100 buckets until done or {@code millis} have passed (the cron's step). */
+    public int rehashFor(long millis) {
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        int moved = 0;
+        while (rehash(100)) {
+            moved += 100;
+            if (System.nanoTime() > deadline) {
+                break;
+            }
+        }
+        return moved;
+    }
+
+    private void rehashStep() {
+        if (rehashPaused == 0) {
+            rehash(1);
+        }
+    }
+
+    // ================================================================== scan, iteration, sampling
+
+    /**
+     * Visits the keys of the home bucket(s) at {@code cursor} and returns the next cursor, 0 when
+     * the scan is done: every key present from the first call to the last is visited at least
+     * once. The visitor must not change the table.
+     */
+    public long scan(long cursor, IntConsumer visitor) {
+        if (size == 0) {
+            return 0;
+        }
+        long v = cursor;
+        rehashPaused++;
+        try {
+            if (rehashIndex == -1) {
+                long m0 = table0.length - 1;
+                visitBucket(table0, (int) (v & m0), false, visitor);
+                v |= ~m0;
+                v = Long.reverse(Long.reverse(v) + 1);
+            } else {
+                boolean oldIsSmall = table0.length <= table1.length;
+                long[] small = oldIsSmall ? table0 : table1;
+                long[] large = oldIsSmall ? table1 : table0;
+                long m0 = small.length - 1;
+                long m1 = large.length - 1;
+                visitBucket(small, (int) (v & m0), oldIsSmall, visitor);
+                do {
+                    visitBucket(large, (int) (v & m1), !oldIsSmall, visitor);
+                    v |= ~m1;
+                    v = Long.reverse(Long.reverse(v) + 1);
+                } while ((v & (m0 ^ m1)) != 0);
+            }
+        } finally {
+            rehashPaused--;
+        }
+        return v;
+    }
+
+    private void visitBucket(long[] t, int bucket, boolean draining, IntConsumer visitor) {
+        if (draining && bucket < rehashIndex) {
+            return; // moved: its keys are in the other index now
+        }
+        int mask = t.length - 1;
+        for (int i = bucket; t[i] != 0; i = (i + 1) & mask) {
+            if (((int) (t[i] >>> 32) & mask) == bucket) {
+                visitor.accept((int) t[i] - 1);
+            }
+        }
+    }
+
+    /**
+     * The first live id at or after {@code from}, or {@link #NONE}: iteration in id order, which
+     * tolerates any change between calls (a key added meanwhile may or may not be seen).
+     */
+    public int nextId(int from) {
+        for (int id = Math.max(from, 0); id < idLimit; id++) {
+            if (ref(id) != 0) {
+                return id;
+            }
+        }
+        return NONE;
+    }
+
+    /** A random key's id, or {@link #NONE} when empty: every key is equally likely. */
+    public int randomId(RandomGenerator random) {
+        if (size == 0) {
+            return NONE;
+        }
+        if (rehashIndex != -1) {
+            rehashStep();
+        }
+        // Sampling ids would be uniform, but freed ids may outnumber live ones after many
+        // deletions; index slots are at least 10% live (shrinkIfSparse keeps them so).
+        while (true) {
+            long[] t = table0;
+            if (rehashIndex != -1 && random.nextInt(table0.length + table1.length) >= table0.length) {
+                t = table1;
+            }
+            int i = random.nextInt(t.length);
+            long slot = t[i];
+            if (slot != 0 && (t != table0 || rehashIndex == -1
+                    || ((int) (slot >>> 32) & (table0.length - 1)) >= rehashIndex)) {
+                return (int) slot - 1;
+            }
+        }
+    }
+
+    /**
+     * Fills {@code out} with up to {@code out.length} distinct ids of keys found in consecutive
+     * slots from a random one, as eviction's sampling does. Returns how many were taken.
+     */
+    public int sample(RandomGenerator random, int[] out) {
+        int count = Math.min(out.length, size);
+        if (count == 0) {
+            return 0;
+        }
+        for (int j = 0; j < count && rehashIndex != -1; j++) {
+            rehashStep();
+        }
+        int stored = 0;
+        long[] t = table0;
+        int start = random.nextInt(t.length);
+        int mask = t.length - 1;
+        for (int k = 0; k < t.length && stored < count; k++) {
+            long slot = t[(start + k) & mask];
+            if (slot != 0 && (rehashIndex == -1 || ((int) (slot >>> 32) & mask) >= rehashIndex)) {
+                out[stored++] = (int) slot - 1;
+            }
+        }
+        if (rehashIndex != -1 && stored < count) {
+            t = table1;
+            mask = t.length - 1;
+            start = random.nextInt(t.length);
+            for (int k = 0; k < t.length && stored < count; k++) {
+                long slot = t[(start + k) & mask];
+                if (slot != 0) {
+                    out[stored++] = (int) slot - 1;
+                }
+            }
+        }
+        return stored;
+    }
+
+    // ================================================================== memory
+
+    /** The heap this table holds: slab pages, index, per-id arrays. */
+    public long heapBytes() {
+        long b = slabBytes + JvmSizes.referenceArray(pages.length) + 3 * intArray(pages.length);
+        b += longArray(table0) + longArray(table1);
+        int idPages = values.length;
+        b += idPages * (JvmSizes.referenceArray(ID_PAGE) + 2 * intArray(ID_PAGE)) + 3 * JvmSizes.referenceArray(idPages);
+        b += intArray(freeIds.length) + intArray(freePages.length) + intArray(sparsePages.length);
+        return b;
+    }
+
+    private static long intArray(int n) {
+        return JvmSizes.align(JvmSizes.ARRAY_HEADER + 4L * n);
+    }
+
+    private static long longArray(long[] t) {
+        return t == null ? 0 : JvmSizes.align(JvmSizes.ARRAY_HEADER + 8L * t.length);
+    }
+
+    /** Bytes of slab pages, live records and dead ones. */
+    public long slabBytes() {
+        return slabBytes;
+    }
+
+    // ================================================================== ids
+
+    private int ref(int id) {
+        return refs[id >>> ID_PAGE_BITS][id & ID_MASK];
+    }
+
+    private void setRef(int id, int ref) {
+        refs[id >>> ID_PAGE_BITS][id & ID_MASK] = ref;
+    }
+
+    private int allocateId() {
+        if (freeCount > 0) {
+            return freeIds[--freeCount];
+        }
+        int id = idLimit++;
+        int page = id >>> ID_PAGE_BITS;
+        if (page == values.length) {
+            values = Arrays.copyOf(values, page + 1);
+            refs = Arrays.copyOf(refs, page + 1);
+            metas = Arrays.copyOf(metas, page + 1);
+            values[page] = new Object[ID_PAGE];
+            refs[page] = new int[ID_PAGE];
+            metas[page] = new int[ID_PAGE];
+        }
+        return id;
+    }
+
+    private void freeId(int id) {
+        if (freeCount == freeIds.length) {
+            freeIds = Arrays.copyOf(freeIds, Math.max(16, freeCount * 2));
+        }
+        freeIds[freeCount++] = id;
+    }
+
+    // ================================================================== slab records
+
+    private static int offset(int ref) {
+        return (ref & ((1 << OFFSET_BITS) - 1)) << 3;
+    }
+
+    private static int keyStart(byte[] p, int at) {
+        int kl = Varint.read(p, at + 4);
+        int vlAt = at + 4 + Varint.size(kl);
+        return vlAt + Varint.size(Varint.read(p, vlAt));
+    }
+
+    private static int inlineLengthAt(byte[] p, int at, int keyLength) {
+        return Varint.read(p, at + 4 + Varint.size(keyLength));
+    }
+
+    static int span(int keyLength, int valueLength) {
+        int n = 4 + Varint.size(keyLength) + Varint.size(valueLength) + keyLength + valueLength;
+        return (n + 7) & ~7;
+    }
+
+    private static int spanAt(byte[] p, int at) {
+        int kl = Varint.read(p, at + 4);
+        return span(kl, inlineLengthAt(p, at, kl));
+    }
+
+    /** Writes id's record and points the id at it. */
+    private void writeRecord(int id, byte[] key, int koff, int klen, byte[] value, int voff, int vlen) {
+        int span = span(klen, vlen);
+        int page;
+        int at;
+        if (span > LARGE_RECORD) {
+            page = newPage(span);
+            at = 0;
+        } else {
+            if (tailPage == 0 || pageEnd[tailPage] + span > pages[tailPage].length) {
+                int last = tailPage == 0 ? 0 : pages[tailPage].length;
+                int retired = tailPage;
+                tailPage = newPage(Math.min(PAGE_MAX, Math.max(FIRST_PAGE, Math.max(last * 2, span))));
+                if (retired != 0) {
+                    // Deaths in the tail were only counted: judge the page now that it is full.
+                    judge(retired);
+                }
+            }
+            page = tailPage;
+            at = pageEnd[page];
+        }
+        byte[] p = pages[page];
+        p[at] = (byte) id;
+        p[at + 1] = (byte) (id >>> 8);
+        p[at + 2] = (byte) (id >>> 16);
+        p[at + 3] = (byte) (id >>> 24);
+        int w = Varint.write(p, at + 4, klen);
+        w = Varint.write(p, w, vlen);
+        System.arraycopy(key, koff, p, w, klen);
+        if (vlen > 0) {
+            System.arraycopy(value, voff, p, w + klen, vlen);
+        }
+        pageEnd[page] = at + span;
+        pageLive[page] += span;
+        setRef(id, (page << OFFSET_BITS) | (at >>> 3));
+    }
+
+    private int newPage(int length) {
+        int page;
+        if (freePageCount > 0) {
+            page = freePages[--freePageCount];
+        } else {
+            page = pages.length;
+            if (page >= MAX_PAGES) {
+                throw new OutOfMemoryError("key table slab full");
+            }
+            pages = Arrays.copyOf(pages, page + 1);
+            pageLive = Arrays.copyOf(pageLive, page + 1);
+            pageEnd = Arrays.copyOf(pageEnd, page + 1);
+            queued = Arrays.copyOf(queued, page + 1);
+        }
+        pages[page] = new byte[length];
+        pageLive[page] = 0;
+        pageEnd[page] = 0;
+        slabBytes += JvmSizes.byteArray(length);
+        return page;
+    }
+
+    /** The record at {@code ref} is dead: count it, and free or queue its page when sparse. */
+    private void kill(int ref) {
+        int page = ref >>> OFFSET_BITS;
+        byte[] p = pages[page];
+        pageLive[page] -= spanAt(p, offset(ref));
+        if (page != tailPage) {
+            judge(page);
+        }
+    }
+
+    private void judge(int page) {
+        byte[] p = pages[page];
+        if (pageLive[page] == 0) {
+            dropPage(page);
+        } else if (pageLive[page] < p.length / 2 && !queued[page]) {
+            queued[page] = true;
+            if (sparseCount == sparsePages.length) {
+                sparsePages = Arrays.copyOf(sparsePages, Math.max(8, sparseCount * 2));
+            }
+            sparsePages[sparseCount++] = page;
+        }
+    }
+
+    private void dropPage(int page) {
+        slabBytes -= JvmSizes.byteArray(pages[page].length);
+        pages[page] = null;
+        pageLive[page] = 0;
+        pageEnd[page] = 0;
+        if (freePageCount == freePages.length) {
+            freePages = Arrays.copyOf(freePages, Math.max(8, freePageCount * 2));
+        }
+        freePages[freePageCount++] = page;
+    }
+
+    /**
+     * Moves the live records of up to {@code pagesToCompact} sparse pages to the current page and
+     * drops them. Each page holds less than half its size in live records, so a page copies at
+     * most 128 KB and frees at least as much. Returns true while sparse pages remain.
+     */
+    public boolean compactStep(int pagesToCompact) {
+        while (pagesToCompact-- > 0 && sparseCount > 0) {
+            int page = sparsePages[--sparseCount];
+            queued[page] = false;
+            byte[] p = pages[page];
+            if (p == null || page == tailPage) {
+                continue;
+            }
+            int end = pageEnd[page];
+            for (int at = 0; at < end; ) {
+                int span = spanAt(p, at);
+                int id = (p[at] & 0xff) | (p[at + 1] & 0xff) << 8 | (p[at + 2] & 0xff) << 16 | (p[at + 3] & 0xff) << 24;
+                int ref = (page << OFFSET_BITS) | (at >>> 3);
+                if (id < idLimit && ref(id) == ref) {
+                    int kl = Varint.read(p, at + 4);
+                    int vl = inlineLengthAt(p, at, kl);
+                    int ks = keyStart(p, at);
+                    writeRecord(id, p, ks, kl, p, ks + kl, vl);
+                }
+                at += span;
+            }
+            dropPage(page);
+        }
+        return sparseCount > 0;
+    }
+
+    /** Little-endian base-128 lengths. */
+    static final class Varint {
+        private Varint() {
+        }
+
+        static int size(int v) {
+            return v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5;
+        }
+
+        static int read(byte[] p, int at) {
+            int b = p[at];
+            if (b >= 0) {
+                return b;
+            }
+            int v = b & 0x7f;
+            for (int shift = 7; ; shift += 7) {
+                b = p[++at];
+                v |= (b & 0x7f) << shift;
+                if (b >= 0) {
+                    return v;
+                }
+            }
+        }
+
+        /** Writes {@code v} at {@code at}; returns the position after it. */
+        static int write(byte[] p, int at, int v) {
+            while ((v & ~0x7f) != 0) {
+                p[at++] = (byte) ((v & 0x7f) | 0x80);
+                v >>>= 7;
+            }
+            p[at++] = (byte) v;
+            return at;
+        }
+    }
+}
