@@ -23,7 +23,7 @@ class RdbFileTest {
     }
 
     /** Records what the reader reports. */
-    static final class Recorder implements RdbFileReader.Handler {
+    static class Recorder implements RdbFileReader.Handler {
         final List<String> events = new ArrayList<>();
 
         @Override

@@ -3,6 +3,7 @@ package dev.cinnabar.server.persistence;
 import dev.cinnabar.datatypes.Dict;
 import dev.cinnabar.persistence.rdb.RdbFileException;
 import dev.cinnabar.persistence.rdb.RdbFileReader;
+import dev.cinnabar.persistence.rdb.RdbReadAhead;
 import dev.cinnabar.persistence.rdb.RdbFileWriter;
 import dev.cinnabar.persistence.rdb.RdbInput;
 import dev.cinnabar.persistence.rdb.RdbLoadSettings;
@@ -594,16 +595,16 @@ public final class Persistence {
     RdbFileException readRdb(RdbInput in, LongTask task, boolean allowDup, boolean aofBase, long progressBase) {
         Loader loader = new Loader(task, allowDup, aofBase, progressBase);
         RdbLoadSettings settings = loadSettings();
-        RdbFileReader reader = new RdbFileReader(in, settings, loader, config.rdbChecksum,
-                config.loadingProcessEventsIntervalBytes);
+        boolean checksumDisabled;
         try {
-            reader.read();
+            checksumDisabled = RdbReadAhead.read(in, settings, loader, config.rdbChecksum,
+                    config.loadingProcessEventsIntervalBytes, loader::keepServing);
         } catch (RdbFileException e) {
             return e;
         } finally {
             server.stats().dumpPayloadSanitizations += settings.sanitizedBlobs();
         }
-        if (reader.checksumDisabledInFile()) {
+        if (checksumDisabled) {
             ServerLog.warning("RDB file was saved with checksum disabled: no check performed.");
         }
         if (loader.emptyKeysSkipped > 0) {
@@ -794,6 +795,11 @@ public final class Persistence {
         @Override
         public void progress(long bytes) {
             loadingLoadedBytes = progressBase + bytes;
+            keepServing();
+        }
+
+        /** Serves the clients (-LOADING) while the load holds the engine, and stops on SHUTDOWN. */
+        void keepServing() {
             if (task != null) {
                 task.poll();
                 if (task.stopRequested()) {

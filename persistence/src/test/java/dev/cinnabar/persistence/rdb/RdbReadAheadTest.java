@@ -1,0 +1,179 @@
+package dev.cinnabar.persistence.rdb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class RdbReadAheadTest {
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** A dump of {@code keys} string keys over two databases, with progress every 4 KB. */
+    private static byte[] many(int keys) {
+        RdbOutput out = new RdbOutput(true);
+        RdbFileWriter.header(out, new RdbFileWriter.Aux());
+        for (int db = 0; db < 2; db++) {
+            RdbFileWriter.selectDb(out, db, keys / 2, 0);
+            for (int i = 0; i < keys / 2; i++) {
+                RdbFileWriter.keyValue(out, b("k" + db + ":" + i), 0, ("k" + db + ":" + i).length(),
+                        b("value-" + i + "x".repeat(i % 50)), i % 7 == 0 ? 1700000000000L + i : RdbFileWriter.NONE,
+                        RdbFileWriter.NONE, -1);
+            }
+        }
+        RdbFileWriter.end(out, true);
+        return out.toByteArray();
+    }
+
+    private static List<String> direct(byte[] file) throws RdbFileException {
+        RdbFileTest.Recorder r = new RdbFileTest.Recorder();
+        new RdbFileReader(new RdbInput(new ByteArrayInputStream(file)), RdbLoadSettings.DEFAULTS, r, true, 4096).read();
+        return r.events;
+    }
+
+    private static List<String> ahead(byte[] file, RdbFileTest.Recorder r) throws RdbFileException {
+        boolean disabled = RdbReadAhead.read(new RdbInput(new ByteArrayInputStream(file)), RdbLoadSettings.DEFAULTS, r,
+                true, 4096, () -> { });
+        r.events.add("checksum disabled " + disabled);
+        return r.events;
+    }
+
+    @Test
+    void theHandlerSeesWhatADirectReadReports() throws Exception {
+        for (byte[] file : List.of(RdbFileTest.sample(true), RdbFileTest.sample(false), many(20_000))) {
+            List<String> expected = new ArrayList<>(direct(file));
+            expected.add("checksum disabled " + (file[file.length - 1] == 0 && file[file.length - 2] == 0));
+            assertEquals(expected, ahead(file, new RdbFileTest.Recorder()));
+        }
+    }
+
+    @Test
+    void anErrorComesAfterTheKeysBeforeIt() {
+        byte[] good = many(2_000);
+        for (int cut : new int[] {20, good.length / 3, good.length - 5}) {
+            byte[] shortFile = Arrays.copyOf(good, cut);
+            RdbFileTest.Recorder direct = new RdbFileTest.Recorder();
+            RdbFileException d = assertThrows(RdbFileException.class, () -> new RdbFileReader(
+                    new RdbInput(new ByteArrayInputStream(shortFile)), RdbLoadSettings.DEFAULTS, direct, true, 4096).read());
+            RdbFileTest.Recorder r = new RdbFileTest.Recorder();
+            RdbFileException a = assertThrows(RdbFileException.class, () -> ahead(shortFile, r));
+            assertEquals(d.kind(), a.kind());
+            assertEquals(d.getMessage(), a.getMessage());
+            assertEquals(direct.events, r.events, "cut at " + cut);
+        }
+    }
+
+    /** The consumer gives up (SHUTDOWN while loading): the reader thread ends and the exception goes through. */
+    @Test
+    void aConsumerThatStopsStopsTheReader() {
+        byte[] file = many(50_000);
+        RuntimeException stop = new IllegalStateException("stop");
+        AtomicInteger seen = new AtomicInteger();
+        RdbFileTest.Recorder r = new RdbFileTest.Recorder() {
+            @Override
+            public void key(byte[] key, Object value, long expireAt, long idle, int freq) {
+                if (seen.incrementAndGet() == 1000) {
+                    throw stop;
+                }
+            }
+        };
+        int before = readerThreads();
+        RuntimeException e = assertThrows(RuntimeException.class, () -> ahead(file, r));
+        assertSame(stop, e);
+        assertEquals(before, readerThreads(), "the reader thread has ended");
+    }
+
+    /**
+     * A slow consumer holds a bounded amount: the reader waits instead of decoding the whole
+     * file ahead. Counted in bytes the reader has taken from the stream.
+     */
+    @Test
+    void theReaderRunsOnlyABoundedWayAhead() throws Exception {
+        byte[] file = many(200_000);
+        AtomicInteger consumedBytes = new AtomicInteger();
+        CountingStream in = new CountingStream(new ByteArrayInputStream(file));
+        List<Integer> leads = new ArrayList<>();
+        RdbFileTest.Recorder r = new RdbFileTest.Recorder() {
+            int keys;
+
+            @Override
+            public void key(byte[] key, Object value, long expireAt, long idle, int freq) {
+                if (++keys % 1000 == 0) {
+                    try {
+                        Thread.sleep(2);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    leads.add(in.read - consumedBytes.get());
+                }
+            }
+
+            @Override
+            public void progress(long bytesRead) {
+                consumedBytes.set((int) bytesRead);
+            }
+        };
+        AtomicInteger waits = new AtomicInteger();
+        RdbReadAhead.read(new RdbInput(in), RdbLoadSettings.DEFAULTS, r, true, 4096, waits::incrementAndGet);
+        // 16 batches of 256 events, each at most one key of a few dozen bytes, plus a buffer.
+        assertFalse(leads.isEmpty());
+        for (int lead : leads) {
+            assertTrue(lead < 2 * RdbReadAhead.BATCHES * RdbReadAhead.BATCH * 100 + (1 << 16), "lead " + lead);
+        }
+    }
+
+    private static int readerThreads() {
+        for (int i = 0; i < 100; i++) {
+            boolean alive = Thread.getAllStackTraces().keySet().stream()
+                    .anyMatch(t -> t.getName().equals("cinnabar-rdb-reader"));
+            if (!alive) {
+                return 0;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return 1;
+    }
+
+    private static final class CountingStream extends InputStream {
+        private final InputStream in;
+        volatile int read;
+
+        CountingStream(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int c = in.read();
+            if (c >= 0) {
+                read++;
+            }
+            return c;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) {
+                read += n;
+            }
+            return n;
+        }
+    }
+}
