@@ -60,6 +60,10 @@ public final class HeapGovernor {
     private final EngineTask tick = e -> sample();
     /** A flag was refused: the governor put back what it could and stopped. */
     private volatile boolean failed;
+    /** The engine's sample found a native trim due; the governor's thread does it. */
+    private volatile boolean trimWanted;
+    /** False once the JVM has said it cannot trim (not glibc, or a JDK without the command). */
+    private volatile boolean canTrim = true;
     /** The ratios to put back; null when the user set them (then they stay untouched). */
     private final String minFree;
     private final String maxFree;
@@ -161,6 +165,10 @@ public final class HeapGovernor {
         try {
             while (engine.isRunning() && !failed) {
                 Thread.sleep(SAMPLE_MILLIS);
+                if (trimWanted) {
+                    trimWanted = false;
+                    trimNativeHeap();
+                }
                 try {
                     engine.submit(tick);
                 } catch (OutOfMemoryError e) {
@@ -190,6 +198,9 @@ public final class HeapGovernor {
         }
         HeapPolicy.Action action = policy.sample(engine.server().clock().nanos(), engine.server().stats().commandsProcessed,
                 committed, this::usedAfterLastGc, engine.server().memory().used(), gcs);
+        if (policy.takeNativeTrim() && canTrim) {
+            trimWanted = true;
+        }
         try {
             act(action, committed);
         } catch (RuntimeException e) {
@@ -266,6 +277,27 @@ public final class HeapGovernor {
             restore();
         } catch (RuntimeException ignored) {
             // nothing more to do
+        }
+    }
+
+    /**
+     * glibc's malloc_trim through the JVM's own diagnostic command ({@code jcmd <pid>
+     * System.trim_native_heap}, JDK 17.0.9 and later), on the governor's thread: it can take a
+     * few milliseconds on a fragmented heap.
+     */
+    private void trimNativeHeap() {
+        try {
+            javax.management.MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            Object out = server.invoke(new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"),
+                    "systemTrimNativeHeap", null, null);
+            String said = String.valueOf(out).trim();
+            if (said.contains("Not available") || said.contains("not supported")) {
+                canTrim = false;
+            }
+            ServerLog.verbose("Heap governor: " + said);
+        } catch (javax.management.JMException | RuntimeException e) {
+            canTrim = false;
+            ServerLog.verbose("Heap governor: no native heap trim in this JVM (" + e + ")");
         }
     }
 

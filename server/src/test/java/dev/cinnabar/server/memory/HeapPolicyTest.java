@@ -161,4 +161,35 @@ class HeapPolicyTest {
         assertEquals(Action.START_CYCLE, quietUntilAction());
         assertTrue(nanos - from >= HeapPolicy.QUIET_NANOS);
     }
+
+    @Test
+    void theNativeHeapIsTrimmedOncePerQuietSpellAndAfterACycle() {
+        committed = 100 * MB; // nothing worth a cycle: only the trim is in play
+        step(45_000);
+        assertFalse(policy.takeNativeTrim(), "busy");
+        int trims = 0;
+        for (int i = 0; i < 40; i++) {
+            step(0);
+            trims += policy.takeNativeTrim() ? 1 : 0;
+        }
+        assertEquals(1, trims, "one trim in twenty quiet seconds");
+        step(45_000);
+        for (int i = 0; i < 4; i++) {
+            step(0);
+            assertFalse(policy.takeNativeTrim(), "not yet two quiet seconds");
+        }
+        step(0);
+        assertTrue(policy.takeNativeTrim(), "a new quiet spell");
+
+        committed = 560 * MB; // now a cycle gives heap back, and a second trim follows it
+        step(45_000);
+        assertEquals(Action.START_CYCLE, quietUntilAction());
+        assertTrue(policy.takeNativeTrim());
+        gcs++;
+        assertEquals(Action.STOP_PERIODIC, quietUntilAction());
+        committed = 200 * MB;
+        assertEquals(Action.RESTORE, quietUntilAction());
+        assertTrue(policy.takeNativeTrim(), "after the cycle");
+        assertFalse(policy.takeNativeTrim());
+    }
 }
