@@ -15,8 +15,11 @@ import java.util.random.RandomGenerator;
  *
  * <h2>Ids</h2>
  * Each key gets an {@code int} id when it is added, kept until it is removed. Callers hold ids,
- * not entries: an id stays valid across inserts, resizes and slab compaction, and is reused only
- * after {@link #remove}.
+ * not entries: an id stays valid across inserts, resizes and slab compaction. A removed key's id
+ * still reads what the key held until {@link #recycle}, which the keyspace calls between
+ * commands; only then is it freed for another key. Expiry times are kept by id too, in pages
+ * allocated on the first TTL, with a dense list of the ids that have one for active expiry and
+ * volatile eviction to walk and sample.
  *
  * <h2>The index: linear probing, incremental resizing, Redis's SCAN</h2>
  * A slot holds the key's 32-bit hash and its id, so a probe compares hashes without touching the
@@ -47,6 +50,9 @@ import java.util.random.RandomGenerator;
 public final class KeyTable {
     /** Returned by lookups for an absent key. */
     public static final int NONE = -1;
+
+    /** Set in a ref while its key is removed but its id not yet recycled. */
+    private static final int REMOVED = 0x80000000;
 
     /** {@link #value(int)} of a key whose value is inline in the slab. */
     public static final Object INLINE = new InlineMarker();
@@ -91,7 +97,23 @@ public final class KeyTable {
     private int idLimit;
     private int[] freeIds = new int[0];
     private int freeCount;
+    /** Ids of removed keys waiting for {@link #recycle}. */
+    private int[] pendingIds = new int[0];
+    private int pendingCount;
     private int size;
+
+    // ------------------------------------------------------------------ expiry times
+
+    /**
+     * Per id, the key's expiry time, in pages allocated on the first TTL in them; valid where
+     * {@link #ttlPositions} says the key has one.
+     */
+    private long[][] expireTimes = new long[0][];
+    /** Per id, 1 + the key's place in {@link #ttlIds}, or 0 for a key without a TTL. */
+    private int[][] ttlPositions = new int[0][];
+    /** The ids of the keys with a TTL, densely: active expiry walks it, volatile eviction samples it. */
+    private int[] ttlIds = new int[0];
+    private int ttlCount;
 
     // ------------------------------------------------------------------ the slab
 
@@ -222,9 +244,9 @@ public final class KeyTable {
         metas[id >>> ID_PAGE_BITS][id & ID_MASK] = m;
     }
 
-    /** True while {@code id} names a key of this table. */
+    /** True while {@code id} names a key of this table (not removed). */
     public boolean isLive(int id) {
-        return id >= 0 && id < idLimit && ref(id) != 0;
+        return id >= 0 && id < idLimit && rawRef(id) > 0;
     }
 
     /** The array holding the key's bytes (a slab page: read only, and only until the next write). */
@@ -315,6 +337,69 @@ public final class KeyTable {
         values[id >>> ID_PAGE_BITS][id & ID_MASK] = INLINE;
     }
 
+    // ================================================================== expiry times
+
+    /** True when the key has an expiry time. */
+    public boolean hasExpire(int id) {
+        int[] page = ttlPositions[id >>> ID_PAGE_BITS];
+        return page != null && page[id & ID_MASK] != 0;
+    }
+
+    /** The key's expiry time; meaningful only when {@link #hasExpire}. */
+    public long expireAt(int id) {
+        return expireTimes[id >>> ID_PAGE_BITS][id & ID_MASK];
+    }
+
+    /** Gives the key an expiry time, or a new one. */
+    public void expireAt(int id, long when) {
+        int p = id >>> ID_PAGE_BITS;
+        if (ttlPositions[p] == null) {
+            ttlPositions[p] = new int[ID_PAGE];
+            expireTimes[p] = new long[ID_PAGE];
+        }
+        expireTimes[p][id & ID_MASK] = when;
+        if (ttlPositions[p][id & ID_MASK] == 0) {
+            if (ttlCount == ttlIds.length) {
+                ttlIds = Arrays.copyOf(ttlIds, Math.max(16, ttlCount + (ttlCount >> 1)));
+            }
+            ttlIds[ttlCount++] = id;
+            ttlPositions[p][id & ID_MASK] = ttlCount;
+        }
+    }
+
+    /** Takes the key's expiry time away; true when it had one. */
+    public boolean removeExpire(int id) {
+        int[] page = ttlPositions[id >>> ID_PAGE_BITS];
+        int pos = page == null ? 0 : page[id & ID_MASK];
+        if (pos == 0) {
+            return false;
+        }
+        page[id & ID_MASK] = 0;
+        int last = ttlIds[--ttlCount];
+        if (last != id) {
+            ttlIds[pos - 1] = last;
+            ttlPositions[last >>> ID_PAGE_BITS][last & ID_MASK] = pos;
+        }
+        if (ttlCount < ttlIds.length / 4 && ttlIds.length > 64) {
+            ttlIds = Arrays.copyOf(ttlIds, ttlIds.length / 2);
+        }
+        return true;
+    }
+
+    /** Keys with an expiry time (Redis's expires dict size). */
+    public int expiresSize() {
+        return ttlCount;
+    }
+
+    /**
+     * The id of the {@code i}-th key with an expiry time, {@code 0 <= i < expiresSize()}. Removing
+     * an expiry moves the last one into its place, so a walk by index may see a key twice or miss
+     * one that moved meanwhile, which sampling and active expiry can afford.
+     */
+    public int expiringId(int i) {
+        return ttlIds[i];
+    }
+
     // ================================================================== insert and remove
 
     /**
@@ -389,14 +474,34 @@ public final class KeyTable {
         if (id == NONE) {
             return NONE;
         }
-        kill(ref(id));
-        setRef(id, 0);
-        values[id >>> ID_PAGE_BITS][id & ID_MASK] = null;
-        metas[id >>> ID_PAGE_BITS][id & ID_MASK] = 0;
-        freeId(id);
+        removeExpire(id);
+        setRef(id, ref(id) | REMOVED);
+        if (pendingCount == pendingIds.length) {
+            pendingIds = Arrays.copyOf(pendingIds, Math.max(16, pendingCount * 2));
+        }
+        pendingIds[pendingCount++] = id;
         size--;
-        compactStep(1);
         return id;
+    }
+
+    /**
+     * Frees what {@link #remove} left: the records, values and ids of the keys removed since the
+     * last call. Until then a removed key's id still reads its key, value and meta (a command
+     * that deleted a key may still look at what it held) and is not handed to another key, so
+     * callers holding ids across a removal never see another key's data. The keyspace calls this
+     * between commands.
+     */
+    public void recycle() {
+        for (int i = 0; i < pendingCount; i++) {
+            int id = pendingIds[i];
+            kill(ref(id));
+            setRef(id, 0);
+            values[id >>> ID_PAGE_BITS][id & ID_MASK] = null;
+            metas[id >>> ID_PAGE_BITS][id & ID_MASK] = 0;
+            freeId(id);
+        }
+        pendingCount = 0;
+        compactStep(1);
     }
 
     /** Finds the key's slot, clears it and shifts the rest of its run back; returns the id or NONE. */
@@ -444,6 +549,12 @@ public final class KeyTable {
         idLimit = 0;
         freeIds = new int[0];
         freeCount = 0;
+        pendingIds = new int[0];
+        pendingCount = 0;
+        expireTimes = new long[0][];
+        ttlPositions = new int[0][];
+        ttlIds = new int[0];
+        ttlCount = 0;
         size = 0;
         pages = new byte[1][];
         pageLive = new int[1];
@@ -664,7 +775,7 @@ public final class KeyTable {
      */
     public int nextId(int from) {
         for (int id = Math.max(from, 0); id < idLimit; id++) {
-            if (ref(id) != 0) {
+            if (rawRef(id) > 0) {
                 return id;
             }
         }
@@ -740,6 +851,12 @@ public final class KeyTable {
         int idPages = values.length;
         b += idPages * (JvmSizes.referenceArray(ID_PAGE) + 2 * intArray(ID_PAGE)) + 3 * JvmSizes.referenceArray(idPages);
         b += intArray(freeIds.length) + intArray(freePages.length) + intArray(sparsePages.length);
+        b += intArray(pendingIds.length) + intArray(ttlIds.length) + 2 * JvmSizes.referenceArray(idPages);
+        for (int[] page : ttlPositions) {
+            if (page != null) {
+                b += intArray(ID_PAGE) + JvmSizes.align(JvmSizes.ARRAY_HEADER + 8L * ID_PAGE);
+            }
+        }
         return b;
     }
 
@@ -758,7 +875,12 @@ public final class KeyTable {
 
     // ================================================================== ids
 
+    /** The id's record, whether the key is live or removed and waiting for {@link #recycle}. */
     private int ref(int id) {
+        return refs[id >>> ID_PAGE_BITS][id & ID_MASK] & ~REMOVED;
+    }
+
+    private int rawRef(int id) {
         return refs[id >>> ID_PAGE_BITS][id & ID_MASK];
     }
 
@@ -776,6 +898,8 @@ public final class KeyTable {
             values = Arrays.copyOf(values, page + 1);
             refs = Arrays.copyOf(refs, page + 1);
             metas = Arrays.copyOf(metas, page + 1);
+            expireTimes = Arrays.copyOf(expireTimes, page + 1);
+            ttlPositions = Arrays.copyOf(ttlPositions, page + 1);
             values[page] = new Object[ID_PAGE];
             refs[page] = new int[ID_PAGE];
             metas[page] = new int[ID_PAGE];
@@ -926,11 +1050,16 @@ public final class KeyTable {
                 int span = spanAt(p, at);
                 int id = (p[at] & 0xff) | (p[at + 1] & 0xff) << 8 | (p[at + 2] & 0xff) << 16 | (p[at + 3] & 0xff) << 24;
                 int ref = (page << OFFSET_BITS) | (at >>> 3);
-                if (id < idLimit && ref(id) == ref) {
+                int raw = id < idLimit ? rawRef(id) : 0;
+                if ((raw & ~REMOVED) == ref && raw != 0) {
+                    // Removed keys waiting for recycle() move too: they are still readable.
                     int kl = Varint.read(p, at + 4);
                     int vl = inlineLengthAt(p, at, kl);
                     int ks = keyStart(p, at);
                     writeRecord(id, p, ks, kl, p, ks + kl, vl);
+                    if (raw < 0) {
+                        setRef(id, ref(id) | REMOVED);
+                    }
                 }
                 at += span;
             }

@@ -74,6 +74,11 @@ class KeyTableTest {
                 } else if (m != null && action < 7) {
                     assertEquals(m.id, t.remove(kb, 0, kb.length));
                     model.remove(key);
+                    assertFalse(t.isLive(m.id));
+                    check(t, key, m); // still readable until recycled
+                    if (r.nextInt(4) == 0) {
+                        t.recycle();
+                    }
                 } else if (m != null && action < 8) {
                     m.inline = null;
                     m.value = "w" + op;
@@ -92,6 +97,7 @@ class KeyTableTest {
                             t.rehash(r.nextInt(50));
                             break;
                         default:
+                            t.recycle();
                             t.compactStep(r.nextInt(3));
                             break;
                     }
@@ -141,6 +147,7 @@ class KeyTableTest {
         for (int i = 0; i < 50_000; i += 5) {
             t.remove(k("k" + i), 0, ("k" + i).length());
         }
+        t.recycle();
         while (t.compactStep(4)) {
             // drain
         }
@@ -333,7 +340,11 @@ class KeyTableTest {
         for (int i = 0; i < 180_000; i++) {
             byte[] kb = k("key:" + order.get(i));
             t.remove(kb, 0, kb.length);
+            if (i % 1000 == 0) {
+                t.recycle();
+            }
         }
+        t.recycle();
         while (t.compactStep(8)) {
             // drain
         }
@@ -356,6 +367,7 @@ class KeyTableTest {
         assertArrayEquals(big, t.copyKey(id));
         long withBig = t.slabBytes();
         t.remove(big, 0, big.length);
+        t.recycle();
         assertTrue(withBig - t.slabBytes() >= big.length, "the big key's page is dropped");
         assertEquals(small, t.find(k("small")));
     }
@@ -377,6 +389,72 @@ class KeyTableTest {
         double perKey = (double) t.heapBytes() / n;
         assertTrue(perKey < 120, "bytes per key: " + perKey);
         assertTrue(perKey > 80 + 4, "at least the key, the value and a header: " + perKey);
+    }
+
+    @Test
+    void aRemovedIdKeepsItsDataAndIsNotReusedUntilRecycled() {
+        KeyTable t = new KeyTable(12);
+        int a = add(t, "a");
+        t.value(a, "value of a");
+        t.meta(a, 77);
+        assertEquals(a, t.remove(k("a"), 0, 1));
+        assertEquals(KeyTable.NONE, t.find(k("a")));
+        assertEquals(0, t.size());
+        int b = add(t, "b");
+        assertNotEquals(a, b, "not reused before recycle()");
+        assertEquals("a", key(t, a));
+        assertEquals("value of a", t.value(a));
+        assertEquals(77, t.meta(a));
+        assertEquals(KeyTable.NONE, t.nextId(b + 1));
+        t.recycle();
+        assertEquals(b, t.nextId(0));
+        int c = add(t, "c");
+        assertEquals(a, c, "reused after recycle()");
+        assertEquals(null, t.value(c));
+        assertEquals(0, t.meta(c));
+        assertEquals("c", key(t, c));
+    }
+
+    @Test
+    void expiryTimesFollowTheirKeysAndTheDenseListStaysExact() {
+        KeyTable t = new KeyTable(13);
+        Random r = new Random(5);
+        Map<Integer, Long> model = new HashMap<>();
+        List<Integer> ids = new ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            ids.add(add(t, "k" + i));
+        }
+        for (int op = 0; op < 50_000; op++) {
+            int id = ids.get(r.nextInt(ids.size()));
+            switch (r.nextInt(3)) {
+                case 0:
+                    long when = r.nextLong();
+                    t.expireAt(id, when);
+                    model.put(id, when);
+                    break;
+                case 1:
+                    assertEquals(model.remove(id) != null, t.removeExpire(id));
+                    break;
+                default:
+                    assertEquals(model.containsKey(id), t.hasExpire(id));
+                    if (model.containsKey(id)) {
+                        assertEquals((long) model.get(id), t.expireAt(id));
+                    }
+                    break;
+            }
+        }
+        assertEquals(model.size(), t.expiresSize());
+        Set<Integer> dense = new HashSet<>();
+        for (int i = 0; i < t.expiresSize(); i++) {
+            assertTrue(dense.add(t.expiringId(i)));
+        }
+        assertEquals(model.keySet(), dense);
+        // Removing a key takes its TTL with it.
+        int victim = dense.iterator().next();
+        byte[] kb = t.copyKey(victim);
+        t.remove(kb, 0, kb.length);
+        assertFalse(t.hasExpire(victim));
+        assertEquals(model.size() - 1, t.expiresSize());
     }
 
     @Test
