@@ -194,6 +194,28 @@ public final class CinnabarServer implements ConfigHooks, Shutdown.Hooks {
             ServerLog.warning("Failed to bind");
             throw new ConfigError("Failed to bind to specified addresses.");
         }
+        if (c.memcachedPort != 0) {
+            try {
+                transport.rebindMemcached();
+            } catch (IOException e) {
+                ServerLog.warning("Failed to bind the memcached listener");
+                throw new ConfigError("Failed to bind to specified addresses.");
+            }
+        }
+    }
+
+    @Override
+    public void memcachedPortChanged(ServerConfig c) throws ConfigError {
+        try {
+            transport.rebindMemcached();
+        } catch (IOException e) {
+            throw new ConfigError("Unable to listen on this port. Check server logs.");
+        }
+    }
+
+    /** The memcached listener's port, 0 when there is none. */
+    public int memcachedPort() {
+        return transport.memcachedBoundPort();
     }
 
     private void rebind() throws ConfigError {

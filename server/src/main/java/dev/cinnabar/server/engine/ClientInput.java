@@ -15,6 +15,7 @@ import dev.cinnabar.server.client.Tracking;
 import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.exec.Dispatcher;
 import dev.cinnabar.server.log.ServerLog;
+import dev.cinnabar.server.memcached.MemcachedSession;
 import dev.cinnabar.server.stats.ServerStats;
 import io.netty.buffer.ByteBuf;
 import java.net.InetSocketAddress;
@@ -30,6 +31,9 @@ import java.nio.charset.StandardCharsets;
 final class ClientInput {
     private static final byte[] MAX_CLIENTS_REACHED =
             "-ERR max number of clients reached\r\n".getBytes(StandardCharsets.US_ASCII);
+    /** What memcached says to a connection over its limit, whatever protocol it speaks. */
+    private static final byte[] MEMCACHED_MAX_CLIENTS_REACHED =
+            "ERROR Too many open connections\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private static final long MAX_HEAP = Runtime.getRuntime().maxMemory();
 
@@ -59,8 +63,11 @@ final class ClientInput {
         // Turned-away connections count as rejected, not as received, as in Redis.
         if (clients.size() >= config.maxClients) {
             stats.rejectedConnections++;
+            if (c.memcached != null) {
+                stats.memcached.rejectedConnections++;
+            }
             // Written straight to the socket in Redis, so not an error reply that INFO counts.
-            outputs.output(c).raw(MAX_CLIENTS_REACHED);
+            outputs.output(c).raw(c.memcached != null ? MEMCACHED_MAX_CLIENTS_REACHED : MAX_CLIENTS_REACHED);
             c.closeAfterReply();
             return;
         }
@@ -71,6 +78,9 @@ final class ClientInput {
             return;
         }
         stats.connectionsReceived++;
+        if (c.memcached != null) {
+            stats.memcached.totalConnections++;
+        }
         clients.add(c);
         outputs.watchLimits(c);
     }
@@ -91,7 +101,11 @@ final class ClientInput {
         }
         try {
             try {
-                c.decoder.feed(data);
+                if (c.memcached != null) {
+                    ((MemcachedSession) c.memcached).feed(data);
+                } else {
+                    c.decoder.feed(data);
+                }
             } finally {
                 data.release();
             }
@@ -186,6 +200,10 @@ final class ClientInput {
 
     /** Runs every complete command in the client's buffer, in order, while the client can run one. */
     void processInput(Client c) {
+        if (c.memcached != null) {
+            processMemcachedInput(c, (MemcachedSession) c.memcached);
+            return;
+        }
         outputs.output(c);
         RequestDecoder decoder = c.decoder;
         // What the transport holds is read once: during the loop it only shrinks, and the
@@ -229,6 +247,41 @@ final class ClientInput {
             // Redis drops such a client at once, unsent replies included, and says so only in the log.
             ServerLog.warning("Closing client that reached max query buffer length: " + c
                     + " (qbuf initial bytes: " + decoder.unparsedRepr(64) + ")");
+            outputs.free(c, true);
+        }
+    }
+
+    /**
+     * {@link #processInput} for a connection of the memcached listener: its session runs the
+     * requests (text, meta or binary), one at a time, under the same back-pressure, output
+     * limits and query-buffer limit as RESP clients.
+     */
+    private void processMemcachedInput(Client c, MemcachedSession session) {
+        outputs.output(c);
+        long transport = c.channel == null ? 0 : c.output.transportPending(c.channel);
+        long holdAt = OutputLimits.holdAt(config, c);
+        while (c.canRunCommand()) {
+            if (c.channel != null && transport + c.reply.buffer().readableBytes() >= holdAt) {
+                c.set(Client.OUTPUT_HELD);
+                break;
+            }
+            int before = c.reply.buffer().writerIndex();
+            int r = session.next();
+            stats.memcached.bytesWritten += Math.max(0, c.reply.buffer().writerIndex() - before);
+            if (r == MemcachedSession.NEED_MORE) {
+                break;
+            }
+            if (outputs.closeIfOverOutputLimit(c, true)) {
+                return;
+            }
+            transport += outputs.flushEarlyIfLarge(c);
+        }
+        if (c.has(Client.INPUT_ENDED) && c.canRunCommand()) {
+            c.closeAfterReply();
+        }
+        if (!c.isClosed() && session.unparsedBytes() > config.clientQueryBufferLimit) {
+            ServerLog.warning("Closing client that reached max query buffer length: " + c
+                    + " (qbuf initial bytes: " + session.unparsedBytes() + ")");
             outputs.free(c, true);
         }
     }
