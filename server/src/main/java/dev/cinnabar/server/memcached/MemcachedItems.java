@@ -193,6 +193,8 @@ public final class MemcachedItems implements KeyspaceObserver {
     private int depth;
     /** A delayed flush_all: the time it takes effect, 0 for none. */
     private long flushAtMillis;
+    /** The end of the second in which a delayed flush takes effect: items stored until then go too. */
+    private long flushEndMillis;
     /** Scratch for incr/decr results. */
     private final byte[] number = new byte[24];
 
@@ -295,7 +297,10 @@ public final class MemcachedItems implements KeyspaceObserver {
         ks.propagation().beginUnit(true);
         ks.beginCommand(c);
         if (flushAtMillis != 0 && now() >= flushAtMillis) {
-            flushAtMillis = 0;
+            // memcached's delayed flush hides what is stored until its clock's second ends.
+            if (now() >= flushEndMillis) {
+                flushAtMillis = 0;
+            }
             flushNow(c);
         }
     }
@@ -864,15 +869,34 @@ public final class MemcachedItems implements KeyspaceObserver {
                 return;
             }
             flushAtMillis = 0;
+            // memcached takes a CAS unique for the moment of a flush that is due now.
+            nextCas();
             flushNow(c);
         } finally {
             end(c);
         }
     }
 
-    /** flush_all at an absolute time in ms (memcached's absolute delays); at or before now is now. */
+    /**
+     * flush_all with a delay, at {@code atMillis}: memcached hides every item stored up to the
+     * end of that second, items stored after the command within the second included (its
+     * oldest_live is a whole second).
+     */
     public void flushAllAt(Client c, long atMillis) {
-        flushAll(c, atMillis - server.clock().millis());
+        begin(c);
+        try {
+            stats.flushCmds++;
+            if (atMillis <= now()) {
+                nextCas(); // as for a flush due now
+            }
+            flushAtMillis = Math.max(1, atMillis);
+            flushEndMillis = (atMillis / 1000 + 1) * 1000;
+            if (now() >= flushAtMillis) {
+                flushNow(c);
+            }
+        } finally {
+            end(c);
+        }
     }
 
     /**

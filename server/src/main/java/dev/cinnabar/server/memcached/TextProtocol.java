@@ -594,7 +594,7 @@ public final class TextProtocol {
             // memcached hides the items one second before the time given (its oldest_live is
             // that time less one), at its one-second resolution.
             long at = MemcachedItems.expireAtMillis(exptime, s.client.server.clock().millis());
-            items.flushAllAt(s.client, at == MemcachedItems.EXPIRED ? 0 : at - 1000);
+            items.flushAllAt(s.client, at == MemcachedItems.EXPIRED ? s.client.server.clock().millis() : at - 1000);
         } else {
             items.flushAll(s.client, 0);
         }
