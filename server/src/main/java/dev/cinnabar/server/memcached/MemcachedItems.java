@@ -242,6 +242,7 @@ public final class MemcachedItems implements KeyspaceObserver {
         if (id != metaDb) {
             metas = new Dict<>();
             metaDb = id;
+            sized();
         }
         return server.keyspace().db(id);
     }
@@ -363,6 +364,7 @@ public final class MemcachedItems implements KeyspaceObserver {
         if (m == null) {
             m = new ItemMeta(0, nextCas(), nowSeconds());
             metas.put(key, m);
+            sized();
         }
         return m;
     }
@@ -376,6 +378,7 @@ public final class MemcachedItems implements KeyspaceObserver {
         if (me == null) {
             m = new ItemMeta(flags, cas, nowSeconds());
             metas.put(key, m);
+            sized();
         } else {
             m = me.value();
             m.flags = flags;
@@ -390,13 +393,23 @@ public final class MemcachedItems implements KeyspaceObserver {
     private void dropMeta(byte[] key, int off, int len) {
         if (metas.size() > 0) {
             metas.remove(key, off, len);
+            sized();
         }
+    }
+
+    /** Heap per kept meta: its dict entry, the ItemMeta and a bucket's share. */
+    private static final long META_BYTES = 32 + 32 + 8;
+
+    /** Tells used_memory what the side table holds now. */
+    private void sized() {
+        server.memory().besideKeyspace = metas.size() * META_BYTES;
     }
 
     @Override
     public void beforeWrite(Db db, byte[] key, int off, int len, Object value) {
         if (!selfWriting && db.id == metaDb && metas.size() > 0) {
             metas.remove(key, off, len);
+            sized();
         }
     }
 
@@ -404,6 +417,7 @@ public final class MemcachedItems implements KeyspaceObserver {
     public void beforeFlush(Db db, Db replacedWith) {
         if (db.id == metaDb || (replacedWith != null && replacedWith.id == metaDb)) {
             metas = new Dict<>();
+            sized();
         }
     }
 
@@ -920,6 +934,7 @@ public final class MemcachedItems implements KeyspaceObserver {
         if (onlyStrings) {
             db.flush();
             metas = new Dict<>();
+            sized();
             if (server.propagation().active()) {
                 server.propagation().add(db.id, Argv.of(FLUSHDB));
             }
