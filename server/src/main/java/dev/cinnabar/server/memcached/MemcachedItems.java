@@ -371,6 +371,7 @@ public final class MemcachedItems implements KeyspaceObserver {
 
     /** After this store wrote entry {@code e}: its meta with the new flags and a new CAS. */
     private ItemMeta stored(Dict.Entry<Object> e, int flags) {
+        stats.everStored = true;
         byte[] key = e.key();
         Dict.Entry<ItemMeta> me = metas.find(key);
         long cas = nextCas();
