@@ -336,7 +336,6 @@ public final class MemcachedItems implements KeyspaceObserver {
             return Outcome.DENIED;
         }
         if (growing && server.eviction().active() && !server.evictIfNeeded()) {
-            stats.storeNoMemory++;
             return Outcome.OUT_OF_MEMORY;
         }
         if (server.diskError.getAsBoolean()) {
@@ -540,6 +539,9 @@ public final class MemcachedItems implements KeyspaceObserver {
         stats.setCmds++;
         Outcome refused = checkWrite(true);
         if (refused != null) {
+            if (refused == Outcome.OUT_OF_MEMORY) {
+                stats.storeNoMemory++;
+            }
             return refused;
         }
         Dict.Entry<Object> old = liveString(db, key, koff, klen);
