@@ -292,6 +292,8 @@ public final class Stats {
         sink.stat("read_buf_mem_limit", "0");
         sink.stat("track_sizes", "no");
         sink.stat("inline_ascii_response", "no");
+        sink.stat("slab_automove_freeratio", "0.010");
+        sink.stat("num_napi_ids", "(null)");
     }
 
     /** {@code stats items}: one class holding every item. */
