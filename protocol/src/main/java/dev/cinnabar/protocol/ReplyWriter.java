@@ -144,6 +144,14 @@ public final class ReplyWriter {
         out.writeBytes(encoded);
     }
 
+    /** Writes {@code len} bytes of {@code b} from {@code off} as they are (the memcached front end's replies). */
+    public void raw(byte[] b, int off, int len) {
+        if (!room(len)) {
+            return;
+        }
+        out.writeBytes(b, off, len);
+    }
+
     public void simple(String text) {
         if (!room(text.length() + 3)) {
             return;

@@ -62,7 +62,8 @@ public final class CinnabarServer implements ConfigHooks, Shutdown.Hooks {
         }
         // No TCP listener (port 0, bind "", or only optional addresses that are not there) and
         // no Unix socket: Redis gives up.
-        boolean tcp = s.transport.boundPort() != 0;
+        // A memcached listener alone (port 0, memcached-port set) is a way in too.
+        boolean tcp = s.transport.boundPort() != 0 || s.transport.memcachedBoundPort() != 0;
         if (!tcp && config.unixSocket.isEmpty()) {
             ServerLog.warning("Configured to not listen anywhere, exiting.");
             s.transport.stop();
@@ -86,6 +87,9 @@ public final class CinnabarServer implements ConfigHooks, Shutdown.Hooks {
             }, Long.MAX_VALUE / 4);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (s.transport.memcachedBoundPort() != 0) {
+            ServerLog.notice("Serving the memcached protocols on port " + s.transport.memcachedBoundPort());
         }
         if (tcp) {
             ServerLog.notice("Ready to accept connections");
@@ -194,6 +198,28 @@ public final class CinnabarServer implements ConfigHooks, Shutdown.Hooks {
             ServerLog.warning("Failed to bind");
             throw new ConfigError("Failed to bind to specified addresses.");
         }
+        if (c.memcachedPort != 0) {
+            try {
+                transport.rebindMemcached();
+            } catch (IOException e) {
+                ServerLog.warning("Failed to bind the memcached listener");
+                throw new ConfigError("Failed to bind to specified addresses.");
+            }
+        }
+    }
+
+    @Override
+    public void memcachedPortChanged(ServerConfig c) throws ConfigError {
+        try {
+            transport.rebindMemcached();
+        } catch (IOException e) {
+            throw new ConfigError("Unable to listen on this port. Check server logs.");
+        }
+    }
+
+    /** The memcached listener's port, 0 when there is none. */
+    public int memcachedPort() {
+        return transport.memcachedBoundPort();
     }
 
     private void rebind() throws ConfigError {

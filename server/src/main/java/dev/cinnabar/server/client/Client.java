@@ -103,6 +103,11 @@ public final class Client {
     public boolean scriptClient;
     /** On the scripting engine's connection, while a script runs: the client whose command runs it. */
     public Client scriptCaller;
+    /**
+     * A connection of the memcached listener: its {@code memcached.MemcachedSession} (a layer
+     * above), which takes its input instead of the RESP decoder; null for RESP clients.
+     */
+    public Object memcached;
     /** In MONITOR mode (flag {@code O}). */
     public boolean monitor;
     /** Subscribed to channels or patterns (flag {@code P}); pub/sub sets it. */

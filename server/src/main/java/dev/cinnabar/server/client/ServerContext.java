@@ -42,6 +42,8 @@ public final class ServerContext {
     public Object appendOnly;
     /** BGREWRITEAOF and turning the AOF on and off (package {@code persistence}), made on first use. */
     public Object aofRewrite;
+    /** The memcached item store (package {@code memcached}, a layer above), made on first use. */
+    public Object memcached;
     /** True while writes are refused because the last BGSAVE failed (stop-writes-on-bgsave-error). */
     public java.util.function.BooleanSupplier diskError = () -> false;
     /** Redis's -MISCONF text while writes are refused because the AOF cannot be written, else null. */

@@ -14,6 +14,10 @@ public interface ConfigHooks {
     default void portChanged(ServerConfig config) throws ConfigError {
     }
 
+    /** Listens for memcached clients on {@link ServerConfig#memcachedPort} instead of the old port (0: not at all). */
+    default void memcachedPortChanged(ServerConfig config) throws ConfigError {
+    }
+
     /** Listens on the addresses of {@link ServerConfig#bind} instead of the old ones. */
     default void bindChanged(ServerConfig config) throws ConfigError {
     }

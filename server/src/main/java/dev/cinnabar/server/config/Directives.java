@@ -185,6 +185,18 @@ public final class Directives {
         num("maxmemory-eviction-tenacity", null, MOD, "maxMemoryEvictionTenacity", SIGNED, INTEGER, 0, 100, 10).effect(ACTIVE);
         // Cinnabar's own (Redis has no heap): hidden from CONFIG GET patterns, which list Redis's.
         num("heap-reserve", null, MOD | HIDDEN | OWN, "heapReserve", SIGNED, INTEGER, 0, 90, 25).effect(ACTIVE);
+        // The memcached front end (Cinnabar's own): its port (0: no listener), the database its
+        // items live in, and memcached's -I item size limit.
+        num("memcached-port", null, MOD | HIDDEN | OWN, "memcachedPort", SIGNED, INTEGER, 0, 65535, 0).effect(ACTIVE)
+                .apply(c -> c.hooks.memcachedPortChanged(c));
+        num("memcached-db", null, MOD | HIDDEN | OWN, "memcachedDb", SIGNED, INTEGER, 0, INT_MAX, 0).effect(ACTIVE)
+                .apply(c -> {
+                    if (c.memcachedDb >= c.databases) {
+                        throw new ConfigError("argument must be a database index, less than " + c.databases);
+                    }
+                });
+        num("memcached-max-item-size", null, MOD | HIDDEN | OWN, "memcachedMaxItemSize", SIGNED, MEMORY,
+                1024, 1024L * 1024 * 1024, 1024 * 1024).effect(ACTIVE);
         num("timeout", null, MOD, "timeoutSeconds", SIGNED, INTEGER, 0, INT_MAX, 0).effect(ACTIVE);
         num("replica-announce-port", "slave-announce-port", MOD, "replicaAnnouncePort", SIGNED, INTEGER, 0, 65535, 0);
         num("tcp-backlog", null, IMMUTABLE, "tcpBacklog", SIGNED, INTEGER, 0, INT_MAX, 511).effect(ACTIVE);

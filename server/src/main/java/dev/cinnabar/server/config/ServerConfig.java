@@ -94,6 +94,12 @@ public final class ServerConfig {
      * 0 turns the guard off.
      */
     public int heapReserve = 25;
+    /** Cinnabar's {@code memcached-port}: the memcached listener's TCP port, 0 for none. */
+    public int memcachedPort = 0;
+    /** Cinnabar's {@code memcached-db}: the database memcached items live in. */
+    public int memcachedDb = 0;
+    /** Cinnabar's {@code memcached-max-item-size}: memcached's {@code -I}, the largest item in bytes. */
+    public long memcachedMaxItemSize = 1024 * 1024;
     /** Bytes, or a percentage of maxmemory stored as its negative (-10 is 10%). */
     public long maxMemoryClients = 0;
     public int lfuLogFactor = 10;

@@ -15,6 +15,7 @@ import dev.cinnabar.server.client.Tracking;
 import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.exec.Dispatcher;
 import dev.cinnabar.server.log.ServerLog;
+import dev.cinnabar.server.memcached.MemcachedSession;
 import dev.cinnabar.server.stats.ServerStats;
 import io.netty.buffer.ByteBuf;
 import java.net.InetSocketAddress;
@@ -30,6 +31,20 @@ import java.nio.charset.StandardCharsets;
 final class ClientInput {
     private static final byte[] MAX_CLIENTS_REACHED =
             "-ERR max number of clients reached\r\n".getBytes(StandardCharsets.US_ASCII);
+    /** What memcached says to a connection over its limit, whatever protocol it speaks. */
+    private static final byte[] MEMCACHED_MAX_CLIENTS_REACHED =
+            "ERROR Too many open connections\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    private static final byte[] MEMCACHED_DENIED = memcachedDenied();
+
+    private static byte[] memcachedDenied() {
+        byte[] resp = ProtectedMode.DENIED;
+        byte[] prefix = "SERVER_ERROR ".getBytes(StandardCharsets.US_ASCII);
+        byte[] out = new byte[prefix.length + resp.length - 1];
+        System.arraycopy(prefix, 0, out, 0, prefix.length);
+        System.arraycopy(resp, 1, out, prefix.length, resp.length - 1);
+        return out;
+    }
 
     private static final long MAX_HEAP = Runtime.getRuntime().maxMemory();
 
@@ -59,18 +74,30 @@ final class ClientInput {
         // Turned-away connections count as rejected, not as received, as in Redis.
         if (clients.size() >= config.maxClients) {
             stats.rejectedConnections++;
+            if (c.memcached != null) {
+                stats.memcached.rejectedConnections++;
+            }
             // Written straight to the socket in Redis, so not an error reply that INFO counts.
-            outputs.output(c).raw(MAX_CLIENTS_REACHED);
+            outputs.output(c).raw(c.memcached != null ? MEMCACHED_MAX_CLIENTS_REACHED : MAX_CLIENTS_REACHED);
             c.closeAfterReply();
             return;
         }
         if (c.channel != null && ProtectedMode.denies(config, c.channel.remoteAddress())) {
             stats.rejectedConnections++;
+            if (c.memcached != null) {
+                // The same words as a memcached server error line.
+                outputs.output(c).raw(MEMCACHED_DENIED);
+                c.closeAfterReply();
+                return;
+            }
             outputs.output(c).raw(ProtectedMode.DENIED);
             c.closeAfterReply();
             return;
         }
         stats.connectionsReceived++;
+        if (c.memcached != null) {
+            stats.memcached.totalConnections++;
+        }
         clients.add(c);
         outputs.watchLimits(c);
     }
@@ -91,7 +118,11 @@ final class ClientInput {
         }
         try {
             try {
-                c.decoder.feed(data);
+                if (c.memcached != null) {
+                    ((MemcachedSession) c.memcached).feed(data);
+                } else {
+                    c.decoder.feed(data);
+                }
             } finally {
                 data.release();
             }
@@ -186,6 +217,10 @@ final class ClientInput {
 
     /** Runs every complete command in the client's buffer, in order, while the client can run one. */
     void processInput(Client c) {
+        if (c.memcached != null) {
+            processMemcachedInput(c, (MemcachedSession) c.memcached);
+            return;
+        }
         outputs.output(c);
         RequestDecoder decoder = c.decoder;
         // What the transport holds is read once: during the loop it only shrinks, and the
@@ -231,6 +266,62 @@ final class ClientInput {
                     + " (qbuf initial bytes: " + decoder.unparsedRepr(64) + ")");
             outputs.free(c, true);
         }
+    }
+
+    /**
+     * {@link #processInput} for a connection of the memcached listener: its session runs the
+     * requests (text, meta or binary), one at a time, under the same back-pressure, output
+     * limits and query-buffer limit as RESP clients.
+     */
+    private void processMemcachedInput(Client c, MemcachedSession session) {
+        outputs.output(c);
+        long transport = c.channel == null ? 0 : c.output.transportPending(c.channel);
+        long holdAt = OutputLimits.holdAt(config, c);
+        while (c.canRunCommand()) {
+            if (c.channel != null && transport + c.reply.buffer().readableBytes() >= holdAt) {
+                c.set(Client.OUTPUT_HELD);
+                break;
+            }
+            if (heldByPause(session)) {
+                c.argv = MEMCACHED_HELD;
+                clients.pause().postpone(c);
+                break;
+            }
+            int before = c.reply.buffer().writerIndex();
+            int r = session.next();
+            stats.memcached.bytesWritten += Math.max(0, c.reply.buffer().writerIndex() - before);
+            if (r == MemcachedSession.NEED_MORE) {
+                break;
+            }
+            dispatcher.afterCommandSteps(c);
+            if (outputs.closeIfOverOutputLimit(c, true)) {
+                return;
+            }
+            transport += outputs.flushEarlyIfLarge(c);
+        }
+        if (c.has(Client.INPUT_ENDED) && c.canRunCommand()) {
+            c.closeAfterReply();
+        }
+        if (!c.isClosed() && session.unparsedBytes() > config.clientQueryBufferLimit) {
+            ServerLog.warning("Closing client that reached max query buffer length: " + c
+                    + " (qbuf initial bytes: " + session.unparsedBytes() + ")");
+            outputs.free(c, true);
+        }
+    }
+
+    /** What a memcached client held by CLIENT PAUSE keeps as its command: its requests stay in its session. */
+    private static final dev.cinnabar.protocol.Argv MEMCACHED_HELD = dev.cinnabar.protocol.Argv.of(new byte[0][]);
+
+    /**
+     * CLIENT PAUSE holds a memcached client's next request: any under ALL, any but a read
+     * (get and its kind, version, stats) under WRITE.
+     */
+    private boolean heldByPause(MemcachedSession session) {
+        ClientPause pause = clients.pause();
+        if (!pause.active() || !pause.checkTimeout(server.clock().millis()) || session.available() == 0) {
+            return false;
+        }
+        return pause.type() == ClientPause.ALL || !session.nextIsRead();
     }
 
     private void protocolError(Client c, RequestDecoder decoder) {
@@ -323,6 +414,12 @@ final class ClientInput {
         while (pause.hasReleased()) {
             for (Client c : pause.takeReleased()) {
                 if (c.isClosed() || !c.isPostponed()) {
+                    continue;
+                }
+                if (c.memcached != null) {
+                    // Its requests wait in its session, not as a held command: read on.
+                    c.takePostponed();
+                    processInput(c);
                     continue;
                 }
                 c.argv = c.takePostponed();

@@ -10,6 +10,11 @@ public interface InfoSection {
     /** True when INFO without arguments, and {@code INFO default}, includes this section. */
     boolean isDefault();
 
+    /** True when {@code INFO all} and {@code everything} include it (Cinnabar's own sections may not). */
+    default boolean inAll(ServerContext server) {
+        return true;
+    }
+
     /** Writes the header and every field, in Redis's order. */
     void write(ServerContext server, InfoWriter out);
 }

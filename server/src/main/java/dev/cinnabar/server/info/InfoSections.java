@@ -12,7 +12,7 @@ import java.util.Set;
  * order, whatever the order of the arguments, each once. A new section is a class implementing
  * {@link InfoSection}, placed in {@link #ORDER} where Redis 7.0 prints it: server, clients,
  * memory, persistence, stats, replication, cpu, modules, commandstats, errorstats, latencystats,
- * cluster, keyspace.
+ * cluster, keyspace; then Cinnabar's own: memcached.
  */
 public final class InfoSections {
     private static final List<InfoSection> ORDER = List.of(
@@ -28,7 +28,8 @@ public final class InfoSections {
             new ErrorStatsSection(),
             new LatencyStatsSection(),
             new ClusterSection(),
-            new KeyspaceSection());
+            new KeyspaceSection(),
+            new MemcachedSection());
 
     private InfoSections() {
     }
@@ -56,7 +57,7 @@ public final class InfoSections {
         }
         InfoWriter out = new InfoWriter();
         for (InfoSection s : ORDER) {
-            if (all || wanted.contains(s.name())) {
+            if ((all && s.inAll(server)) || wanted.contains(s.name())) {
                 if (!out.isEmpty()) {
                     out.separator();
                 }

@@ -2,6 +2,7 @@ package dev.cinnabar.server.net;
 
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.engine.Engine;
+import dev.cinnabar.server.memcached.MemcachedSession;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
@@ -37,6 +38,8 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
     static final long INPUT_LOW = 256 * 1024;
 
     private final Engine engine;
+    /** The connection came in through the memcached listener. */
+    private final boolean memcached;
     private Client client;
     private ChannelHandlerContext ctx;
     /** Bytes read and handed to the engine that it has not consumed yet; the engine lowers it. */
@@ -49,7 +52,12 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
     private boolean inputShutdown;
 
     ClientChannelHandler(Engine engine) {
+        this(engine, false);
+    }
+
+    ClientChannelHandler(Engine engine, boolean memcached) {
         this.engine = engine;
+        this.memcached = memcached;
     }
 
     @Override
@@ -67,6 +75,9 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
         }
         client.unixSocket = ctx.channel().remoteAddress() instanceof DomainSocketAddress
                 || ctx.channel().localAddress() instanceof DomainSocketAddress;
+        if (memcached) {
+            client.memcached = new MemcachedSession(client);
+        }
         InboundBatch.connected(engine, ctx.channel().eventLoop(), client);
         ctx.fireChannelActive();
     }

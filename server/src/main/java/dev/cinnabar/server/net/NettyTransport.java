@@ -48,6 +48,8 @@ public final class NettyTransport implements ReplyFlusher {
     /** Where the listeners run: the I/O threads, or a loop of their own beside the engine's. */
     private EventLoopGroup acceptGroup;
     private final List<Channel> listeners = new ArrayList<>();
+    /** The memcached listeners ({@code memcached-port}), on the same addresses as the RESP ones. */
+    private final List<Channel> memcachedListeners = new ArrayList<>();
     /** Set once the server has started taking connections (see acceptConnections). */
     private volatile boolean accepting;
     private Path unixSocketPath;
@@ -82,6 +84,12 @@ public final class NettyTransport implements ReplyFlusher {
         // check) may then use the socket at once.
         if (!config.unixSocket.isEmpty()) {
             bindUnix();
+        }
+        // The memcached listener before the RESP one, for the same reason.
+        if (config.memcachedPort != 0) {
+            for (String address : bindAddresses()) {
+                bindTcp(address, config.memcachedPort, true);
+            }
         }
         if (config.port != 0) {
             for (String address : bindAddresses()) {
@@ -120,31 +128,49 @@ public final class NettyTransport implements ReplyFlusher {
     private boolean dualStackBound;
 
     private void bindTcp(String spec) throws IOException {
+        bindTcp(spec, config.port, false);
+    }
+
+    private boolean memcachedDualStackBound;
+
+    /** Binds one address of {@code port}: a RESP listener, or a memcached one. */
+    private void bindTcp(String spec, int port, boolean memcached) throws IOException {
         boolean optional = spec.startsWith("-");
         String address = optional ? spec.substring(1) : spec;
         if (address.equals("*@fallback")) {
-            if (dualStackBound) {
+            if (memcached ? memcachedDualStackBound : dualStackBound) {
                 return;
             }
             address = "*";
         }
         String host = address.equals("*") ? "0.0.0.0" : address.equals("::*") ? "::" : address;
-        InetSocketAddress at = new InetSocketAddress(host, config.port);
+        InetSocketAddress at = new InetSocketAddress(host, port);
         if (host.isEmpty() || at.isUnresolved()) {
             // Java takes "" for the loopback address; Redis's getaddrinfo finds no such name.
             ServerLog.warning("Warning: Could not create server TCP listening socket " + address + ":"
-                    + config.port + ": Name or service not known");
-            throw new IOException("Failed listening on port " + config.port + " (TCP), aborting.");
+                    + port + ": Name or service not known");
+            throw new IOException("Failed listening on port " + port + " (TCP), aborting.");
         }
-        ServerBootstrap b = listener(tcpServerChannel(), true)
+        ServerBootstrap b = listener(tcpServerChannel(), true, memcached)
                 .option(ChannelOption.SO_BACKLOG, config.tcpBacklog)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true);
         try {
             Channel ch = b.bind(at).sync().channel();
-            listen(ch);
+            if (memcached) {
+                memcachedListeners.add(ch);
+                if (accepting) {
+                    ch.config().setAutoRead(true);
+                }
+            } else {
+                listen(ch);
+            }
             if (host.equals("::")) {
-                dualStackBound = true;
+                if (memcached) {
+                    memcachedDualStackBound = true;
+                } else {
+                    dualStackBound = true;
+                }
             }
         } catch (Exception e) {
             if (host.equals("::")) {
@@ -154,14 +180,14 @@ public final class NettyTransport implements ReplyFlusher {
             }
             String why = reason(e);
             ServerLog.warning("Warning: Could not create server TCP listening socket " + address + ":"
-                    + config.port + ": " + why);
+                    + port + ": " + why);
             // Redis skips an optional address that is not there (EADDRNOTAVAIL), and any address
             // of a family the machine lacks; anything else, such as a port in use, is fatal.
             if ((optional && why.endsWith("Cannot assign requested address"))
                     || why.endsWith("Address family not supported by protocol") || why.endsWith("Protocol not supported")) {
                 return;
             }
-            throw new IOException("Failed listening on port " + config.port + " (TCP), aborting.", e);
+            throw new IOException("Failed listening on port " + port + " (TCP), aborting.", e);
         }
     }
 
@@ -171,6 +197,10 @@ public final class NettyTransport implements ReplyFlusher {
      * {@link ClientChannelHandler} for each connection; TCP keepalive on TCP connections.
      */
     private ServerBootstrap listener(Class<? extends ServerChannel> channel, boolean tcp) {
+        return listener(channel, tcp, false);
+    }
+
+    private ServerBootstrap listener(Class<? extends ServerChannel> channel, boolean tcp, boolean memcached) {
         return new ServerBootstrap()
                 .group(acceptGroup, group)
                 .channel(channel)
@@ -185,7 +215,7 @@ public final class NettyTransport implements ReplyFlusher {
                         if (tcp) {
                             keepAlive(ch);
                         }
-                        ch.pipeline().addLast(new ClientChannelHandler(engine));
+                        ch.pipeline().addLast(new ClientChannelHandler(engine, memcached));
                     }
                 });
     }
@@ -274,6 +304,42 @@ public final class NettyTransport implements ReplyFlusher {
         }
     }
 
+    /**
+     * CONFIG SET memcached-port (and bind): closes the memcached listeners, then listens again on
+     * {@code memcached-port} (none when 0). On failure nothing new is left open.
+     */
+    public synchronized void rebindMemcached() throws IOException {
+        for (Channel ch : memcachedListeners) {
+            ch.close().awaitUninterruptibly(1000);
+        }
+        memcachedListeners.clear();
+        memcachedDualStackBound = false;
+        if (config.memcachedPort == 0) {
+            return;
+        }
+        try {
+            for (String address : bindAddresses()) {
+                bindTcp(address, config.memcachedPort, true);
+            }
+        } catch (IOException e) {
+            for (Channel ch : memcachedListeners) {
+                ch.close().awaitUninterruptibly(1000);
+            }
+            memcachedListeners.clear();
+            throw e;
+        }
+    }
+
+    /** The memcached listener's port (differs from the configured one only for port 0 tests); 0 when none. */
+    public int memcachedBoundPort() {
+        for (Channel ch : memcachedListeners) {
+            if (ch.localAddress() instanceof InetSocketAddress) {
+                return ((InetSocketAddress) ch.localAddress()).getPort();
+            }
+        }
+        return 0;
+    }
+
     private Class<? extends ServerChannel> tcpServerChannel() {
         return epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     }
@@ -316,6 +382,9 @@ public final class NettyTransport implements ReplyFlusher {
         for (Channel ch : listeners) {
             ch.config().setAutoRead(true);
         }
+        for (Channel ch : memcachedListeners) {
+            ch.config().setAutoRead(true);
+        }
     }
 
     /** A listener bound: it accepts at once once the server has started (CONFIG SET port, bind). */
@@ -354,6 +423,10 @@ public final class NettyTransport implements ReplyFlusher {
             ch.close().awaitUninterruptibly(1000);
         }
         listeners.clear();
+        for (Channel ch : memcachedListeners) {
+            ch.close().awaitUninterruptibly(1000);
+        }
+        memcachedListeners.clear();
         if (acceptGroup != null && acceptGroup != group) {
             acceptGroup.shutdownGracefully(0, 500, java.util.concurrent.TimeUnit.MILLISECONDS).awaitUninterruptibly(2000);
         }

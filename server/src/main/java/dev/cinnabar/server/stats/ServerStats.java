@@ -33,6 +33,8 @@ public final class ServerStats {
     /** Not cleared by CONFIG RESETSTAT, as in Redis: SLOWLOG RESET and LATENCY RESET do that. */
     public final SlowLog slowLog = new SlowLog();
     public final LatencyMonitor latency = new LatencyMonitor();
+    /** The memcached front end's counters ({@code stats}, INFO's {@code # Memcached}). */
+    public final MemcachedStats memcached = new MemcachedStats();
 
     /** CONFIG RESETSTAT: the counters and error statistics (per-command ones are reset by the caller). */
     public void reset() {
@@ -52,5 +54,6 @@ public final class ServerStats {
         writesProcessed = 0;
         errors.reset();
         instantaneous.reset();
+        memcached.reset();
     }
 }
