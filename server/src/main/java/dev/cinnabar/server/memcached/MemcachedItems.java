@@ -156,4 +156,52 @@ public final class MemcachedItems implements KeyspaceObserver {
     public void markStale(Client c, byte[] key, int off, int len) {
         throw new UnsupportedOperationException("memcached: not built yet");
     }
+
+    // ------------------------------------------------------------------ meta protocol support (mc-meta-bin)
+
+    /** The item as it is, or null: no hit/miss counted, no access recorded (mg u, md, ma, me). */
+    public Item peek(Client c, byte[] key, int off, int len) {
+        throw new UnsupportedOperationException("memcached: not built yet");
+    }
+
+    /** mg's W: the item's win token has been handed out (later readers see Z). */
+    public void setWinTokenSent(Client c, byte[] key, int off, int len) {
+        throw new UnsupportedOperationException("memcached: not built yet");
+    }
+
+    /**
+     * md I: the item stays but is stale, its win token is free again, it gets a new CAS, and a
+     * new expiry unless {@code expireAtMillis} is {@link #KEEP}.
+     */
+    public void invalidate(Client c, byte[] key, int off, int len, long expireAtMillis) {
+        throw new UnsupportedOperationException("memcached: not built yet");
+    }
+
+    /**
+     * ms with C and I: as a CAS store, except that a CAS older than the item's is accepted too;
+     * then the value is stored stale, keeping the item's expiry and win-token state.
+     */
+    public Outcome storeInvalidating(Client c, byte[] key, int koff, int klen,
+            byte[] data, int doff, int dlen, int flags, long expireAtMillis, long casIn) {
+        throw new UnsupportedOperationException("memcached: not built yet");
+    }
+
+    /** Sets an existing item's expiry ({@link #NO_EXPIRY} for none) without touching its CAS or stats. */
+    public void setExpiry(Client c, byte[] key, int off, int len, long expireAtMillis) {
+        throw new UnsupportedOperationException("memcached: not built yet");
+    }
+
+    /** Deletes the item if there is one, counting nothing (memcached's unlink after a refused set). */
+    public void deleteQuietly(Client c, byte[] key, int off, int len) {
+        throw new UnsupportedOperationException("memcached: not built yet");
+    }
+
+    /**
+     * memcached's item_size_ok: whether an item of this key length, flags and value length is
+     * over the item size limit ({@code memcached-max-item-size}, memcached's -I), counting
+     * memcached's own item overhead.
+     */
+    public boolean tooLarge(int keyLength, int flags, long valueLength) {
+        return SlabSizes.itemTotal(keyLength, flags, 0) + valueLength > server.config().memcachedMaxItemSize;
+    }
 }
