@@ -271,6 +271,7 @@ final class ClientInput {
             if (r == MemcachedSession.NEED_MORE) {
                 break;
             }
+            dispatcher.afterCommandSteps(c);
             if (outputs.closeIfOverOutputLimit(c, true)) {
                 return;
             }

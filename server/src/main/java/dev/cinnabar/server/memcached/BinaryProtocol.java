@@ -388,6 +388,13 @@ public final class BinaryProtocol {
     private static final byte[] AUTH_FAILURE = ascii("Auth failure.");
     private static final byte[] UNHANDLED = ascii("UNHANDLED ERROR");
 
+    /** A write Cinnabar refuses now (MISCONF, a busy script): "Out of memory"'s status with Redis's reason. */
+    private static void denied(MemcachedSession s, State st) {
+        byte[] text = s.items().deniedReason().getBytes(StandardCharsets.US_ASCII);
+        header(s, st, ENOMEM, 0, 0, text.length, 0);
+        s.write(text, 0, text.length);
+    }
+
     /** A malformed frame: "Invalid arguments", then the connection closes. */
     private static void protocolError(MemcachedSession s, State st) {
         error(s, st, EINVAL);
@@ -445,6 +452,7 @@ public final class BinaryProtocol {
         }
         s.consume(head + dlen);
         switch (o) {
+            case DENIED -> denied(s, st);
             case STORED -> {
                 st.replyCas = items.lastCas();
                 response(s, st, null, 0, 0);
@@ -494,6 +502,7 @@ public final class BinaryProtocol {
     private static void delete(MemcachedSession s, State st, byte[] b, int key) {
         Outcome o = s.items().delete(s.client, b, key, st.keylen, st.cas);
         switch (o) {
+            case DENIED -> denied(s, st);
             case DELETED -> response(s, st, null, 0, 0);
             case EXISTS -> error(s, st, KEY_EEXISTS);
             default -> error(s, st, KEY_ENOENT);
@@ -509,6 +518,7 @@ public final class BinaryProtocol {
         Outcome o = items.arith(s.client, b, key, st.keylen, st.cmd == INCREMENT, delta, st.cas);
         byte[] v = st.digits;
         switch (o) {
+            case DENIED -> denied(s, st);
             case NON_NUMERIC -> error(s, st, DELTA_BADVAL);
             case EXISTS -> error(s, st, KEY_EEXISTS);
             case OUT_OF_MEMORY, TOO_LARGE -> error(s, st, ENOMEM);

@@ -312,7 +312,7 @@ public final class MetaCommands {
                         return;
                     }
                 }
-                case 'k' -> putKey(st, key, koff, klen, r.keyBinary);
+                case 'k' -> putKey(st, key, koff, klen, items.keyBinary(key, koff, klen));
                 default -> {
                 }
             }
@@ -348,7 +348,7 @@ public final class MetaCommands {
             send(s, st, false);
         }
         if (won) {
-            items.setWinTokenSent(s.client, key, koff, klen);
+            items.markWinTokenSent(key, koff, klen);
         }
     }
 
@@ -459,6 +459,11 @@ public final class MetaCommands {
                 error(s, "SERVER_ERROR object too large for cache");
                 return MemcachedSession.DONE;
             }
+            case DENIED -> {
+                s.consume(lineBytes + vlen + 2);
+                error(s, "SERVER_ERROR " + items.deniedReason());
+                return MemcachedSession.DONE;
+            }
             default -> {
                 s.consume(lineBytes + vlen + 2);
                 error(s, "SERVER_ERROR out of memory storing object");
@@ -466,6 +471,9 @@ public final class MetaCommands {
             }
         }
         long cas = o == Outcome.STORED ? items.lastCas() : 0;
+        if (o == Outcome.STORED && r.keyBinary) {
+            items.markKeyBinary(r.key, r.keyOff, r.keyLen);
+        }
         for (int i = 3; i < r.ntokens - 1; i++) {
             switch (r.flagAt(i)) {
                 case 'O' -> putOpaque(st, r, i);
@@ -551,7 +559,11 @@ public final class MetaCommands {
             code = HD;
             skip = r.noReply;
         } else {
-            items.delete(s.client, r.key, r.keyOff, r.keyLen, 0);
+            if (items.delete(s.client, r.key, r.keyOff, r.keyLen, 0) == Outcome.DENIED) {
+                st.p = 0;
+                error(s, "SERVER_ERROR " + items.deniedReason());
+                return;
+            }
             code = HD;
             skip = r.noReply;
         }
@@ -620,6 +632,10 @@ public final class MetaCommands {
                 error(s, "SERVER_ERROR out of memory");
                 return;
             }
+            case DENIED -> {
+                error(s, "SERVER_ERROR " + items.deniedReason());
+                return;
+            }
             case NOT_FOUND -> {
                 if (r.vivify) {
                     int n = formatUnsigned(st, r.initial);
@@ -629,6 +645,9 @@ public final class MetaCommands {
                         created = true;
                         haveItem = true;
                         value = r.initial;
+                    } else if (a == Outcome.DENIED) {
+                        error(s, "SERVER_ERROR " + items.deniedReason());
+                        return;
                     } else {
                         put(st, NS);
                     }
@@ -747,6 +766,7 @@ public final class MetaCommands {
             s.writeLine(EN);
             return;
         }
+        binary = items.keyBinary(key, koff, klen);
         long now = now(s);
         st.p = 0;
         put(st, ME);
