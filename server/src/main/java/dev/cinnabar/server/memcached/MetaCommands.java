@@ -215,6 +215,13 @@ public final class MetaCommands {
         int koff = r.keyOff;
         int klen = r.keyLen;
 
+        // memcached applies T (and N on a created stub) where they stand among the flags, so a
+        // t before them shows the TTL as it was: note it first when the request is so ordered.
+        long before = MemcachedItems.KEEP;
+        if (r.newTtl && tBeforeT(r)) {
+            Item old = items.peek(s.client, key, koff, klen);
+            before = old == null ? MemcachedItems.KEEP : old.expireAtMillis();
+        }
         Item it = r.noUpdate ? items.peek(s.client, key, koff, klen)
                 : r.newTtl ? items.getAndTouch(s.client, key, koff, klen, expireAt(r.exptime, now))
                 : items.get(s.client, key, koff, klen);
@@ -234,6 +241,7 @@ public final class MetaCommands {
             if (o == Outcome.STORED) {
                 created = true;
                 it = items.peek(s.client, key, koff, klen);
+                before = MemcachedItems.NO_EXPIRY;
             }
         }
         if (it == null) {
@@ -266,12 +274,14 @@ public final class MetaCommands {
         boolean won = false;
         boolean tokenSent = it.winTokenSent();
         boolean stale = it.stale();
-        long expire = it.expireAtMillis();
+        long expire = before != MemcachedItems.KEEP ? before : it.expireAtMillis();
         for (int i = 2; i < r.ntokens - 1; i++) {
             switch (r.flagAt(i)) {
+                case 'T' -> expire = expireAt(r.exptime, now);
                 case 'N' -> {
                     if (created) {
                         won = true;
+                        expire = expireAt(r.autovivExptime, now);
                     }
                 }
                 case 'R' -> {
@@ -350,6 +360,20 @@ public final class MetaCommands {
         if (won) {
             items.markWinTokenSent(key, koff, klen);
         }
+    }
+
+    /** A t flag stands before a T or N flag (then it shows the TTL from before them). */
+    private static boolean tBeforeT(MetaRequest r) {
+        boolean t = false;
+        for (int i = 2; i < r.ntokens - 1; i++) {
+            byte f = r.flagAt(i);
+            if (f == 't') {
+                t = true;
+            } else if ((f == 'T' || f == 'N') && t) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static final byte[] VA = ascii("VA ");
