@@ -4,6 +4,7 @@ import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.memcached.MemcachedItems.Item;
 import dev.cinnabar.server.memcached.MemcachedItems.Outcome;
 import dev.cinnabar.server.memcached.MemcachedItems.StoreMode;
+import dev.cinnabar.server.stats.MemcachedStats;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -524,10 +525,19 @@ public final class BinaryProtocol {
             case OUT_OF_MEMORY, TOO_LARGE -> error(s, st, ENOMEM);
             case NOT_FOUND -> {
                 if (expiration != 0xffffffffL) {
-                    int n = unsignedDigits(v, initial);
-                    Outcome a = items.store(s.client, StoreMode.ADD, b, key, st.keylen, v, 0, n, 0,
+                    int n = MemcachedItems.unsignedDigits(initial, v);
+                    int from = v.length - n;
+                    Outcome a = items.store(s.client, StoreMode.ADD, b, key, st.keylen, v, from, n, 0,
                             MemcachedItems.expireAtMillis(expiration, now(s)), 0);
                     if (a == Outcome.STORED) {
+                        // memcached counts neither a miss nor a set for the created item
+                        MemcachedStats m = s.client.server.stats().memcached;
+                        m.setCmds--;
+                        if (st.cmd == INCREMENT) {
+                            m.incrMisses--;
+                        } else {
+                            m.decrMisses--;
+                        }
                         st.replyCas = items.lastCas();
                         put64(v, 0, initial);
                         response(s, st, v, 0, 8);
@@ -544,15 +554,6 @@ public final class BinaryProtocol {
                 response(s, st, v, 0, 8);
             }
         }
-    }
-
-    /** The decimal digits of unsigned v into {@code out} from 0; returns their count. */
-    static int unsignedDigits(byte[] out, long v) {
-        String t = Long.toUnsignedString(v);
-        for (int i = 0; i < t.length(); i++) {
-            out[i] = (byte) t.charAt(i);
-        }
-        return t.length();
     }
 
     private static void flush(MemcachedSession s, State st, long exptime) {
