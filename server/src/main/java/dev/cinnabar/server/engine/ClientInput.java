@@ -35,6 +35,17 @@ final class ClientInput {
     private static final byte[] MEMCACHED_MAX_CLIENTS_REACHED =
             "ERROR Too many open connections\r\n".getBytes(StandardCharsets.US_ASCII);
 
+    private static final byte[] MEMCACHED_DENIED = memcachedDenied();
+
+    private static byte[] memcachedDenied() {
+        byte[] resp = ProtectedMode.DENIED;
+        byte[] prefix = "SERVER_ERROR ".getBytes(StandardCharsets.US_ASCII);
+        byte[] out = new byte[prefix.length + resp.length - 1];
+        System.arraycopy(prefix, 0, out, 0, prefix.length);
+        System.arraycopy(resp, 1, out, prefix.length, resp.length - 1);
+        return out;
+    }
+
     private static final long MAX_HEAP = Runtime.getRuntime().maxMemory();
 
     private final ServerContext server;
@@ -73,6 +84,12 @@ final class ClientInput {
         }
         if (c.channel != null && ProtectedMode.denies(config, c.channel.remoteAddress())) {
             stats.rejectedConnections++;
+            if (c.memcached != null) {
+                // The same words as a memcached server error line.
+                outputs.output(c).raw(MEMCACHED_DENIED);
+                c.closeAfterReply();
+                return;
+            }
             outputs.output(c).raw(ProtectedMode.DENIED);
             c.closeAfterReply();
             return;
@@ -265,6 +282,11 @@ final class ClientInput {
                 c.set(Client.OUTPUT_HELD);
                 break;
             }
+            if (heldByPause(session)) {
+                c.argv = MEMCACHED_HELD;
+                clients.pause().postpone(c);
+                break;
+            }
             int before = c.reply.buffer().writerIndex();
             int r = session.next();
             stats.memcached.bytesWritten += Math.max(0, c.reply.buffer().writerIndex() - before);
@@ -285,6 +307,21 @@ final class ClientInput {
                     + " (qbuf initial bytes: " + session.unparsedBytes() + ")");
             outputs.free(c, true);
         }
+    }
+
+    /** What a memcached client held by CLIENT PAUSE keeps as its command: its requests stay in its session. */
+    private static final dev.cinnabar.protocol.Argv MEMCACHED_HELD = dev.cinnabar.protocol.Argv.of(new byte[0][]);
+
+    /**
+     * CLIENT PAUSE holds a memcached client's next request: any under ALL, any but a read
+     * (get and its kind, version, stats) under WRITE.
+     */
+    private boolean heldByPause(MemcachedSession session) {
+        ClientPause pause = clients.pause();
+        if (!pause.active() || !pause.checkTimeout(server.clock().millis()) || session.available() == 0) {
+            return false;
+        }
+        return pause.type() == ClientPause.ALL || !session.nextIsRead();
     }
 
     private void protocolError(Client c, RequestDecoder decoder) {
@@ -377,6 +414,12 @@ final class ClientInput {
         while (pause.hasReleased()) {
             for (Client c : pause.takeReleased()) {
                 if (c.isClosed() || !c.isPostponed()) {
+                    continue;
+                }
+                if (c.memcached != null) {
+                    // Its requests wait in its session, not as a held command: read on.
+                    c.takePostponed();
+                    processInput(c);
                     continue;
                 }
                 c.argv = c.takePostponed();

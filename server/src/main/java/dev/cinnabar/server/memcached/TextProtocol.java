@@ -48,6 +48,7 @@ public final class TextProtocol {
     static final byte[] LINE_TOO_LONG = ascii("CLIENT_ERROR line too long");
     static final byte[] VERSION_LINE = ascii("VERSION " + VERSION);
     static final byte[] RESET = ascii("RESET");
+    static final byte[] WATCH_NOT_ALLOWED = ascii("CLIENT_ERROR watch commands not allowed");
     static final byte[] SHUTDOWN_NOT_ENABLED = ascii("ERROR: shutdown not enabled");
     static final byte[] BAD_COMMAND_LINE = ascii("CLIENT_ERROR bad command line");
     static final byte[] ILLEGAL_SLAB = ascii("CLIENT_ERROR Illegal slab id");
@@ -66,6 +67,26 @@ public final class TextProtocol {
         boolean skippingLine;
         /** Authenticating: the size of the credentials block announced by the auth line, or -1. */
         long authBlock = -1;
+        /** Where the last reply of the authentication phase sits in the output, while unsent. */
+        ByteBuf authOut;
+        int authMark;
+        int authEnd;
+    }
+
+    /**
+     * A reply before authentication. memcached answers those in one response object that each
+     * new answer overwrites, so of the answers to one read only the last is sent: the reply
+     * takes the place of the previous one when that is still unsent and last in the buffer.
+     */
+    private static void authReply(MemcachedSession s, State st, byte[] text) {
+        ByteBuf out = s.client.reply.buffer();
+        if (out != null && out == st.authOut && out.writerIndex() == st.authEnd && st.authMark <= st.authEnd) {
+            out.writerIndex(st.authMark);
+        }
+        st.authOut = out;
+        st.authMark = out == null ? 0 : out.writerIndex();
+        s.writeLineAlways(text);
+        st.authEnd = out == null ? 0 : out.writerIndex();
     }
 
     static State state(MemcachedSession s) {
@@ -100,6 +121,11 @@ public final class TextProtocol {
             return authBlock(s, st);
         }
         if (nl < 0) {
+            if (to - from > TextLine.MAX_LINE && !s.client.authenticated) {
+                s.consume(to - from);
+                s.close(); // as memcached, which takes this for junk before authentication
+                return MemcachedSession.DONE;
+            }
             if (to - from > TextLine.MAX_LINE && !multiGet(b, from, to)) {
                 // memcached drops the connection here; Cinnabar answers and skips the line.
                 s.writeLineAlways(LINE_TOO_LONG);
@@ -203,11 +229,19 @@ public final class TextProtocol {
             return MemcachedSession.DONE;
         } else if (line.is(0, "verbosity")) {
             return verbosity(s, line);
+        } else if (line.is(0, "watch")) {
+            // memcached's log watchers have no counterpart here: its answer when they are off.
+            return reply(s, line, WATCH_NOT_ALLOWED);
         }
         // memcached hangs up on what looks like an HTTP request line.
         int last = line.count() - 1;
         if (line.length(last) >= 5 && startsWith(b, line.offset(last), "HTTP/")) {
             s.consume(line.next() - s.readIndex());
+            // memcached closes at once: the replies it had not sent yet go with the connection.
+            ByteBuf out = s.client.reply.buffer();
+            if (out != null) {
+                out.clear();
+            }
             s.close();
             return MemcachedSession.DONE;
         }
@@ -268,12 +302,12 @@ public final class TextProtocol {
     private static int authLine(MemcachedSession s, State st, TextLine line) {
         s.consume(line.next() - s.readIndex());
         if (line.count() < 5 || !line.is(0, "set")) {
-            s.writeLineAlways(UNAUTHENTICATED);
+            authReply(s, st, UNAUTHENTICATED);
             return MemcachedSession.DONE;
         }
         long size = line.parseU32(4);
         if (!line.ok()) {
-            s.writeLineAlways(UNAUTHENTICATED);
+            authReply(s, st, UNAUTHENTICATED);
             return MemcachedSession.DONE;
         }
         st.authBlock = size + 2;
@@ -305,7 +339,7 @@ public final class TextProtocol {
             }
         }
         s.consume(n);
-        s.writeLineAlways(answer);
+        authReply(s, st, answer);
         return MemcachedSession.DONE;
     }
 
@@ -564,7 +598,7 @@ public final class TextProtocol {
             // memcached hides the items one second before the time given (its oldest_live is
             // that time less one), at its one-second resolution.
             long at = MemcachedItems.expireAtMillis(exptime, s.client.server.clock().millis());
-            items.flushAllAt(s.client, at == MemcachedItems.EXPIRED ? 0 : at - 1000);
+            items.flushAllAt(s.client, at == MemcachedItems.EXPIRED ? s.client.server.clock().millis() : at - 1000);
         } else {
             items.flushAll(s.client, 0);
         }
