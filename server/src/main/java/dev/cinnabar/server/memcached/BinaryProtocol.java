@@ -325,6 +325,20 @@ public final class BinaryProtocol {
         return MemcachedSession.DONE;
     }
 
+    /**
+     * Whether the frame starting at {@code p} only reads (for CLIENT PAUSE WRITE): the get forms,
+     * NOOP, VERSION, STAT, QUIT and the SASL exchange. Touch and GAT change the expiry: writes.
+     */
+    public static boolean readOnly(byte[] in, int p, int available) {
+        if (available < 2) {
+            return false;
+        }
+        return switch (in[p + 1] & 0xff) {
+            case GET, GETQ, GETK, GETKQ, NOOP, VERSION, STAT, QUIT, QUITQ, SASL_LIST_MECHS, SASL_AUTH, SASL_STEP -> true;
+            default -> false;
+        };
+    }
+
     private static boolean authFree(int opcode) {
         return opcode == SASL_LIST_MECHS || opcode == SASL_AUTH || opcode == SASL_STEP || opcode == VERSION;
     }
@@ -556,14 +570,16 @@ public final class BinaryProtocol {
         }
     }
 
+    /** FLUSH [delay]: the same moment as the text flush_all (memcached's oldest_live, one second before the time given). */
     private static void flush(MemcachedSession s, State st, long exptime) {
-        long now = now(s);
-        long delay = 0;
+        MemcachedItems items = s.items();
         if (exptime > 0) {
+            long now = now(s);
             long at = MemcachedItems.expireAtMillis(exptime, now);
-            delay = at > now ? at - now : 0;
+            items.flushAllAt(s.client, at == MemcachedItems.EXPIRED ? now : at - 1000);
+        } else {
+            items.flushAll(s.client, 0);
         }
-        s.items().flushAll(s.client, delay);
         response(s, st, null, 0, 0);
     }
 

@@ -70,6 +70,42 @@ public final class MetaCommands {
         return MemcachedSession.DONE;
     }
 
+    /**
+     * Whether the meta line {@code in[from, to)} only reads (for CLIENT PAUSE WRITE): mn, me, and
+     * mg without N (vivify) or T (touch). ms, md and ma write.
+     */
+    public static boolean readOnly(byte[] in, int from, int to) {
+        int p = from;
+        if (to - p < 2 || in[p] != 'm') {
+            return false;
+        }
+        byte c = in[p + 1];
+        if (to - p > 2 && in[p + 2] != ' ' && in[p + 2] != '\r' && in[p + 2] != '\n') {
+            return false;
+        }
+        if (c == 'n' || c == 'e') {
+            return true;
+        }
+        if (c != 'g') {
+            return false;
+        }
+        // flags start after the key: any token beginning with N or T makes it a write
+        int tokens = 0;
+        boolean inToken = false;
+        for (int i = p; i < to && in[i] != '\r' && in[i] != '\n'; i++) {
+            if (in[i] == ' ') {
+                inToken = false;
+            } else if (!inToken) {
+                inToken = true;
+                tokens++;
+                if (tokens >= 3 && (in[i] == 'N' || in[i] == 'T')) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     // ------------------------------------------------------------------ reply building
 
     private static void put(State st, byte[] b) {
