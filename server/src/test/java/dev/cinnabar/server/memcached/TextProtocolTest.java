@@ -373,5 +373,8 @@ class TextProtocolTest {
         h.call("SELECT", "3");
         assertEquals("$1\r\nx\r\n", h.call("GET", "a"));
         assertEquals("*2\r\n$12\r\nmemcached-db\r\n$1\r\n3\r\n", h.call("CONFIG", "GET", "memcached-db"));
+        assertEquals("-ERR CONFIG SET failed (possibly related to argument 'memcached-db') - argument must be a database"
+                + " index, less than 16\r\n", h.call("CONFIG", "SET", "memcached-db", "16"));
+        assertEquals("*2\r\n$12\r\nmemcached-db\r\n$1\r\n3\r\n", h.call("CONFIG", "GET", "memcached-db"));
     }
 }
