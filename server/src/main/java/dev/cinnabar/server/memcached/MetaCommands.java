@@ -527,6 +527,8 @@ public final class MetaCommands {
         byte[] in = s.input();
         int data = line.next();
         if (in[data + vlen] != '\r' || in[data + vlen + 1] != '\n') {
+            // memcached counts the set before it looks at the chunk's end
+            s.client.server.stats().memcached.setCmds++;
             s.consume(lineBytes + vlen + 2);
             error(s, "CLIENT_ERROR bad data chunk");
             return MemcachedSession.DONE;
