@@ -271,6 +271,7 @@ public final class MetaCommands {
                 : r.newTtl ? items.getAndTouch(s.client, key, koff, klen, expireAt(r.exptime, now))
                 : items.get(s.client, key, koff, klen);
         boolean created = false;
+        boolean expireStubAfter = false;
         if (it == null && r.vivify) {
             // The stub's expiry: whichever of N and T comes last in the request.
             long exp = MemcachedItems.NO_EXPIRY;
@@ -282,7 +283,11 @@ public final class MetaCommands {
                     exp = expireAt(r.exptime, now);
                 }
             }
-            Outcome o = items.store(s.client, StoreMode.ADD, key, koff, klen, key, 0, 0, 0, exp, 0);
+            // a stub due already expired is still handed out once (memcached sets its time after
+            // linking it): stored without expiry, expired once answered
+            expireStubAfter = exp == MemcachedItems.EXPIRED;
+            Outcome o = items.store(s.client, StoreMode.ADD, key, koff, klen, key, 0, 0, 0,
+                    expireStubAfter ? MemcachedItems.NO_EXPIRY : exp, 0);
             if (o == Outcome.STORED) {
                 created = true;
                 it = items.peek(s.client, key, koff, klen);
@@ -422,6 +427,9 @@ public final class MetaCommands {
         }
         if (won) {
             items.markWinTokenSent(key, koff, klen);
+        }
+        if (expireStubAfter) {
+            items.setExpiry(s.client, key, koff, klen, MemcachedItems.EXPIRED);
         }
     }
 
