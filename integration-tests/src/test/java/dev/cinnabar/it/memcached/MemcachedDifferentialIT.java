@@ -1,0 +1,80 @@
+package dev.cinnabar.it.memcached;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cinnabar.it.support.ServerProcess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Replays every script under {@code src/test/resources/memcached} against a real memcached 1.6
+ * ({@code -t 1 -U 0}) and against Cinnabar's memcached listener, on fresh connections to both, and
+ * compares the normalised replies group by group. The script syntax (text lines, data blocks,
+ * meta commands, binary frames, connections, sleeps) and the normalisation (CAS numbers by order
+ * of appearance, stats values, versions, meta's ttl and last-access seconds within 1) are
+ * described in {@link McScript}. A script's failure lists every group that differed, not only
+ * the first. Scripts are written against memcached first: its replies are the truth.
+ *
+ * <p>By hand, while writing a script: {@code java -cp target/test-classes
+ * dev.cinnabar.it.memcached.McScript show <memcached port> <script>} prints what a server answers.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MemcachedDifferentialIT {
+    private ServerProcess memcached;
+    private McServers.Cinnabar cinnabar;
+
+    @BeforeAll
+    void start() throws IOException {
+        memcached = McServers.memcached("-t", "1");
+        cinnabar = McServers.cinnabar();
+    }
+
+    @AfterAll
+    void stop() {
+        if (memcached != null) {
+            memcached.close();
+        }
+        if (cinnabar != null) {
+            cinnabar.close();
+        }
+    }
+
+    static Path corpusDir() {
+        return Path.of(System.getProperty("cinnabar.memcached.corpus", "src/test/resources/memcached"));
+    }
+
+    static List<Path> scripts() throws IOException {
+        try (Stream<Path> s = Files.list(corpusDir())) {
+            return s.filter(p -> p.toString().endsWith(".txt")).sorted().collect(Collectors.toList());
+        }
+    }
+
+    @TestFactory
+    Stream<DynamicTest> corpus() throws IOException {
+        return scripts().stream().map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), () -> {
+            List<McScript.Mismatch> diffs = McScript.compare(p.getFileName().toString(), McScript.parse(p),
+                    memcached.port(), cinnabar.memcachedPort);
+            assertTrue(diffs.isEmpty(), diffs.size() + " groups differ:\n"
+                    + diffs.stream().map(Object::toString).collect(Collectors.joining("\n")));
+        }));
+    }
+
+    @Test
+    void corpusHasHundredsOfLines() throws IOException {
+        int n = 0;
+        for (Path p : scripts()) {
+            n += McScript.lineCount(McScript.parse(p));
+        }
+        assertTrue(n >= 500, "the memcached corpus has only " + n + " lines");
+    }
+}
