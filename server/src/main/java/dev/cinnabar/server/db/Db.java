@@ -139,6 +139,12 @@ public final class Db {
     }
 
     public Object lookupRead(byte[] key, int off, int len) {
+        Dict.Entry<Object> e = lookupReadEntry(key, off, len);
+        return e == null ? null : e.value();
+    }
+
+    /** {@link #lookupRead} returning the entry (the memcached front end's reads). */
+    public Dict.Entry<Object> lookupReadEntry(byte[] key, int off, int len) {
         Dict.Entry<Object> e = lookup(key, off, len);
         if (e == null) {
             keyspace.misses++;
@@ -147,7 +153,7 @@ public final class Db {
         }
         keyspace.hits++;
         touch(e);
-        return e.value();
+        return e;
     }
 
     /**
@@ -206,6 +212,10 @@ public final class Db {
 
     public Dict.Entry<Object> entry(byte[] key) {
         return lookup(key, 0, key.length);
+    }
+
+    public Dict.Entry<Object> entry(byte[] key, int off, int len) {
+        return lookup(key, off, len);
     }
 
     private void touch(Dict.Entry<Object> e) {
@@ -333,12 +343,12 @@ public final class Db {
      * unless {@code keepTtl}. The key bytes are copied when the key is new.
      */
     public Dict.Entry<Object> setKey(Argv argv, int i, Object value, boolean keepTtl) {
-        return setKey(argv.array(i), argv.offset(i), argv.length(i), value, null, 0, keepTtl);
+        return setKey(argv.array(i), argv.offset(i), argv.length(i), value, null, 0, null, 0, 0, keepTtl);
     }
 
     /** Sets a key given as an owned array; see {@link #setKey(Argv, int, Object, boolean)}. */
     public Dict.Entry<Object> setKey(byte[] key, Object value, boolean keepTtl) {
-        return setKey(key, 0, key.length, value, null, 0, keepTtl);
+        return setKey(key, 0, key.length, value, null, 0, null, 0, 0, keepTtl);
     }
 
     /**
@@ -349,11 +359,22 @@ public final class Db {
      * collector no new array to promote.
      */
     public Dict.Entry<Object> setStringKey(Argv argv, int keyArg, int valueArg, boolean keepTtl) {
-        return setKey(argv.array(keyArg), argv.offset(keyArg), argv.length(keyArg), null, argv, valueArg, keepTtl);
+        return setKey(argv.array(keyArg), argv.offset(keyArg), argv.length(keyArg), null, argv, valueArg, null, 0, 0,
+                keepTtl);
+    }
+
+    /**
+     * {@link #setStringKey(Argv, int, int, boolean)} for a key and value given as slices (the
+     * memcached front end): the value is encoded as {@link StringValues#fromBytesReusing} does,
+     * taking the new bytes in place when the old value is an array of the same length.
+     */
+    public Dict.Entry<Object> setStringKey(byte[] key, int off, int len, byte[] data, int doff, int dlen,
+            boolean keepTtl) {
+        return setKey(key, off, len, null, null, 0, data, doff, dlen, keepTtl);
     }
 
     private Dict.Entry<Object> setKey(byte[] key, int off, int len, Object value, Argv from, int fromArg,
-            boolean keepTtl) {
+            byte[] data, int doff, int dlen, boolean keepTtl) {
         int hash = keys.hashOf(key, off, len);
         Dict.Entry<Object> e = keys.find(key, off, len, hash);
         if (e != null && expires.size() > 0) {
@@ -380,7 +401,8 @@ public final class Db {
             }
         }
         if (value == null) {
-            value = StringValues.fromArgReusing(from, fromArg, old);
+            value = from != null ? StringValues.fromArgReusing(from, fromArg, old)
+                    : StringValues.fromBytesReusing(data, doff, dlen, old);
         }
         bytes += EntrySizes.value(value);
         AccessClock access = keyspace.access();

@@ -40,6 +40,23 @@ public final class StringValues {
         return a.take(i);
     }
 
+    /**
+     * {@link #fromArgReusing} for bytes given as a slice: an integer when canonical, else the
+     * bytes, copied into {@code old} when that is an array of the same length, else into a new
+     * array.
+     */
+    public static Object fromBytesReusing(byte[] b, int off, int len, Object old) {
+        Long asInt = StringType.asInteger(b, off, len);
+        if (asInt != null) {
+            return asInt;
+        }
+        if (old instanceof byte[] && ((byte[]) old).length == len) {
+            System.arraycopy(b, off, (byte[]) old, 0, len);
+            return old;
+        }
+        return java.util.Arrays.copyOfRange(b, off, off + len);
+    }
+
     /** Writes a string value as a bulk reply without copying it. */
     public static void reply(ReplyWriter w, Object v) {
         if (v instanceof byte[]) {

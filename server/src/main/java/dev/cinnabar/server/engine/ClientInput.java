@@ -35,6 +35,17 @@ final class ClientInput {
     private static final byte[] MEMCACHED_MAX_CLIENTS_REACHED =
             "ERROR Too many open connections\r\n".getBytes(StandardCharsets.US_ASCII);
 
+    private static final byte[] MEMCACHED_DENIED = memcachedDenied();
+
+    private static byte[] memcachedDenied() {
+        byte[] resp = ProtectedMode.DENIED;
+        byte[] prefix = "SERVER_ERROR ".getBytes(StandardCharsets.US_ASCII);
+        byte[] out = new byte[prefix.length + resp.length - 1];
+        System.arraycopy(prefix, 0, out, 0, prefix.length);
+        System.arraycopy(resp, 1, out, prefix.length, resp.length - 1);
+        return out;
+    }
+
     private static final long MAX_HEAP = Runtime.getRuntime().maxMemory();
 
     private final ServerContext server;
@@ -73,6 +84,12 @@ final class ClientInput {
         }
         if (c.channel != null && ProtectedMode.denies(config, c.channel.remoteAddress())) {
             stats.rejectedConnections++;
+            if (c.memcached != null) {
+                // The same words as a memcached server error line.
+                outputs.output(c).raw(MEMCACHED_DENIED);
+                c.closeAfterReply();
+                return;
+            }
             outputs.output(c).raw(ProtectedMode.DENIED);
             c.closeAfterReply();
             return;
@@ -271,6 +288,7 @@ final class ClientInput {
             if (r == MemcachedSession.NEED_MORE) {
                 break;
             }
+            dispatcher.afterCommandSteps(c);
             if (outputs.closeIfOverOutputLimit(c, true)) {
                 return;
             }

@@ -3,6 +3,7 @@ package dev.cinnabar.server.engine;
 import dev.cinnabar.server.client.ServerContext;
 import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.db.Keyspace;
+import dev.cinnabar.server.memcached.MemcachedItems;
 import dev.cinnabar.server.persistence.AofRewrite;
 import dev.cinnabar.server.persistence.AppendOnlyFile;
 import dev.cinnabar.server.persistence.Persistence;
@@ -65,6 +66,9 @@ final class ServerCron {
         sampleInstantaneousMetrics();
         if (everySecond()) {
             server.migrateSockets().closeIdle(server.clock().millis() / 1000);
+        }
+        if (server.memcached != null) {
+            MemcachedItems.of(server).cron(); // a delayed flush_all whose time came
         }
         AofRewrite.of(server).cronScheduled();
         Persistence.of(server).cron();

@@ -156,6 +156,14 @@ public final class Dispatcher {
             return;
         }
         call(c, cmd);
+        afterCommandSteps(c);
+    }
+
+    /**
+     * Runs the after-command steps for {@code c}: after each of its commands, and after each
+     * request of a memcached connection, whose requests do not pass through {@link #dispatch}.
+     */
+    public void afterCommandSteps(Client c) {
         for (AfterCommandStep step : afterCommand) {
             step.afterCommand(c);
         }

@@ -1,9 +1,20 @@
 package dev.cinnabar.server.memcached;
 
+import dev.cinnabar.datatypes.Dict;
+import dev.cinnabar.datatypes.RawString;
+import dev.cinnabar.datatypes.value.StringType;
+import dev.cinnabar.protocol.Argv;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.client.ServerContext;
+import dev.cinnabar.server.client.Tracking;
+import dev.cinnabar.server.config.KeyspaceEvents;
 import dev.cinnabar.server.db.Db;
+import dev.cinnabar.server.db.Keyspace;
 import dev.cinnabar.server.db.KeyspaceObserver;
+import dev.cinnabar.server.db.LazyFree;
+import dev.cinnabar.server.db.Propagation;
+import dev.cinnabar.server.stats.MemcachedStats;
+import java.nio.charset.StandardCharsets;
 
 /**
  * memcached's items on Cinnabar's keyspace: an item is a string key of database
@@ -11,23 +22,37 @@ import dev.cinnabar.server.db.KeyspaceObserver;
  * live in a side table keyed by key ({@link ItemMeta}). Any write to the key by anything but this
  * store (a RESP command, expiry, eviction, a flush) drops that entry, so the item reads as flags
  * 0 with a fresh CAS. Writes go through {@link Db}'s write path, so propagation, keyspace
- * notifications, WATCH, tracking and eviction see them. Engine thread only.
+ * notifications, WATCH, tracking and eviction see them: each operation is one execution unit,
+ * as a command is (its changes counted, its propagation wrapped). Engine thread only.
+ *
+ * <p>What the AOF and replicas see: {@code set} and friends as {@code SET key value} (with
+ * {@code PXAT} when the item expires), {@code append} as {@code APPEND}, {@code prepend} and
+ * {@code incr}/{@code decr} as a {@code SET} of the result (keeping the TTL), {@code delete} as
+ * {@code DEL}, {@code touch} as {@code PEXPIREAT} or {@code PERSIST}, {@code flush_all} as the
+ * {@code DEL}s of the items or a {@code FLUSHDB}. Flags and CAS uniques are not persisted.
  */
 public final class MemcachedItems implements KeyspaceObserver {
     /** Results of store/delete/arith/touch: memcached's outcomes. */
-    public enum Outcome { STORED, NOT_STORED, EXISTS, NOT_FOUND, DELETED, TOUCHED, NON_NUMERIC, TOO_LARGE, OUT_OF_MEMORY }
+    public enum Outcome {
+        STORED, NOT_STORED, EXISTS, NOT_FOUND, DELETED, TOUCHED, NON_NUMERIC, TOO_LARGE, OUT_OF_MEMORY,
+        /** Writes are refused now (a failed save, a script or load holding the server): see {@link #deniedReason()}. */
+        DENIED
+    }
 
     public enum StoreMode { SET, ADD, REPLACE, APPEND, PREPEND, CAS }
 
     /** {@code expireAtMillis}: no expiry. */
     public static final long NO_EXPIRY = -1;
-    /** {@code expireAtMillis}: already expired (a negative exptime). */
+    /** {@code expireAtMillis}: already expired (a negative exptime, an absolute time passed). */
     public static final long EXPIRED = -2;
     /** {@link #getAndTouch}: keep the item's expiry. */
     public static final long KEEP = Long.MIN_VALUE;
 
     /** memcached's REALTIME_MAXDELTA: exptimes above 30 days are absolute unix times. */
     public static final long REALTIME_MAXDELTA = 60L * 60 * 24 * 30;
+
+    /** memcached's item header on 64-bit builds, which counts against the item size limit. */
+    private static final int ITEM_HEADER = 48;
 
     /** A view of an item, reused between calls (no allocation per get): valid until the next call. */
     public interface Item {
@@ -45,7 +70,7 @@ public final class MemcachedItems implements KeyspaceObserver {
         /** -1 when the item has no expiry. */
         long expireAtMillis();
 
-        /** meta's {@code l}: when the item was last read, before this read. */
+        /** meta's {@code l}: when the item was last read or written, before this read (ms). */
         long lastAccessMillis();
 
         /** meta's {@code h}: whether the item had been read before this read. */
@@ -58,10 +83,123 @@ public final class MemcachedItems implements KeyspaceObserver {
         boolean winTokenSent();
     }
 
+    private static final class View implements Item {
+        byte[] array;
+        int offset;
+        int length;
+        int flags;
+        long cas;
+        long expireAt;
+        long lastAccess;
+        boolean fetchedBefore;
+        boolean stale;
+        boolean winSent;
+        final byte[] digits = new byte[24];
+
+        @Override
+        public byte[] valueArray() {
+            return array;
+        }
+
+        @Override
+        public int valueOffset() {
+            return offset;
+        }
+
+        @Override
+        public int valueLength() {
+            return length;
+        }
+
+        @Override
+        public int flags() {
+            return flags;
+        }
+
+        @Override
+        public long cas() {
+            return cas;
+        }
+
+        @Override
+        public long expireAtMillis() {
+            return expireAt;
+        }
+
+        @Override
+        public long lastAccessMillis() {
+            return lastAccess;
+        }
+
+        @Override
+        public boolean fetchedBefore() {
+            return fetchedBefore;
+        }
+
+        @Override
+        public boolean stale() {
+            return stale;
+        }
+
+        @Override
+        public boolean winTokenSent() {
+            return winSent;
+        }
+
+        /** Points at the value's bytes; an integer is rendered into {@link #digits}. */
+        void value(Object v) {
+            if (v instanceof byte[]) {
+                array = (byte[]) v;
+                offset = 0;
+                length = array.length;
+            } else if (v instanceof RawString) {
+                RawString r = (RawString) v;
+                array = r.array();
+                offset = 0;
+                length = r.length();
+            } else {
+                long x = (Long) v;
+                int p = digits.length;
+                boolean neg = x < 0;
+                do {
+                    long q = x / 10;
+                    digits[--p] = (byte) ('0' + Math.abs((int) (x - q * 10)));
+                    x = q;
+                } while (x != 0);
+                if (neg) {
+                    digits[--p] = '-';
+                }
+                array = digits;
+                offset = p;
+                length = digits.length - p;
+            }
+        }
+    }
+
     private final ServerContext server;
+    private final MemcachedStats stats;
+    /** Flags and CAS per key of {@link #metaDb}. */
+    private Dict<ItemMeta> metas = new Dict<>();
+    /** The database {@link #metas} describes; the table is dropped when memcached-db changes. */
+    private int metaDb;
+    private long casCounter;
+    private long lastCas;
+    private long lastArithValue;
+    private String deniedReason;
+    private final View view = new View();
+    /** Set while this store writes: its own writes keep the side table. */
+    private boolean selfWriting;
+    /** Nesting of {@link #begin}/{@link #end}. */
+    private int depth;
+    /** A delayed flush_all: the time it takes effect, 0 for none. */
+    private long flushAtMillis;
+    /** Scratch for incr/decr results. */
+    private final byte[] number = new byte[24];
 
     private MemcachedItems(ServerContext server) {
         this.server = server;
+        this.stats = server.stats().memcached;
+        this.metaDb = server.config().memcachedDb;
     }
 
     /** The server's item store, made (and registered as an observer) on first use. */
@@ -95,26 +233,26 @@ public final class MemcachedItems implements KeyspaceObserver {
 
     /** The database items live in ({@code memcached-db}). */
     public Db db() {
-        return server.keyspace().db(server.config().memcachedDb);
+        int id = server.config().memcachedDb;
+        if (id >= server.keyspace().count()) {
+            id = 0;
+        }
+        if (id != metaDb) {
+            metas = new Dict<>();
+            metaDb = id;
+        }
+        return server.keyspace().db(id);
     }
 
-    /** get/gets and mg: null on a miss; counts hits and misses. */
-    public Item get(Client c, byte[] key, int off, int len) {
-        throw new UnsupportedOperationException("memcached: not built yet");
+    /** The time as the running operation sees it (frozen for the operation). */
+    public long now() {
+        return server.keyspace().now();
     }
 
-    /** gat/gats and mg with T: as {@link #get}, and sets the expiry ({@link #KEEP} leaves it). */
-    public Item getAndTouch(Client c, byte[] key, int off, int len, long expireAtMillis) {
-        throw new UnsupportedOperationException("memcached: not built yet");
-    }
-
-    /**
-     * set/add/replace/append/prepend/cas and ms; {@code casIn} is 0 unless the mode is CAS (or
-     * meta's C). For append/prepend flags and expiry are the item's own.
-     */
-    public Outcome store(Client c, StoreMode mode, byte[] key, int koff, int klen,
-            byte[] data, int doff, int dlen, int flags, long expireAtMillis, long casIn) {
-        throw new UnsupportedOperationException("memcached: not built yet");
+    /** Whether an item of this key, flags and data length is over {@code memcached-max-item-size}, as memcached counts it. */
+    public boolean tooLarge(int keyLength, int flags, long dataLength) {
+        long total = ITEM_HEADER + keyLength + 1 + (flags != 0 ? 4 : 0) + dataLength + 2 + 8;
+        return total > server.config().memcachedMaxItemSize;
     }
 
     /** The CAS of the item the last successful store/arith/touch produced. */
@@ -122,38 +260,702 @@ public final class MemcachedItems implements KeyspaceObserver {
         return lastCas;
     }
 
-    private long lastCas;
-    private long lastArithValue;
-
-    /** delete and md; {@code casIn} 0 for no CAS check. */
-    public Outcome delete(Client c, byte[] key, int off, int len, long casIn) {
-        throw new UnsupportedOperationException("memcached: not built yet");
-    }
-
-    /**
-     * incr/decr and ma: 64-bit unsigned; incr wraps, decr stops at 0, as memcached. The new
-     * value is {@link #lastArithValue()}.
-     */
-    public Outcome arith(Client c, byte[] key, int off, int len, boolean incr, long delta, long casIn) {
-        throw new UnsupportedOperationException("memcached: not built yet");
-    }
-
     public long lastArithValue() {
         return lastArithValue;
     }
 
-    /** touch: sets the expiry of an item. */
+    /** Why the last {@link Outcome#DENIED} write was refused: Redis's error text (e.g. {@code MISCONF ...}). */
+    public String deniedReason() {
+        return deniedReason;
+    }
+
+    private long nextCas() {
+        return ++casCounter;
+    }
+
+    private int nowSeconds() {
+        return (int) (now() / 1000);
+    }
+
+    // ------------------------------------------------------------------ execution units
+
+    /**
+     * Starts an operation, as the dispatcher starts a command: the time is frozen, writes are
+     * signalled with the client and counted, propagation is gathered into one unit. Operations
+     * nest (a meta command made of several); only the outermost does the per-command work.
+     */
+    public void begin(Client c) {
+        Keyspace ks = server.keyspace();
+        if (depth++ == 0 && ks.commandDepth() == 0) {
+            ks.updateTime();
+            if (c != null) {
+                server.clients().tracking().commandStarts(c);
+            }
+        }
+        ks.propagation().beginUnit(true);
+        ks.beginCommand(c);
+        if (flushAtMillis != 0 && now() >= flushAtMillis) {
+            flushAtMillis = 0;
+            flushNow(c);
+        }
+    }
+
+    /** Ends an operation begun with {@link #begin}: its changes are added to {@code dirty}. */
+    public void end(Client c) {
+        Keyspace ks = server.keyspace();
+        ks.dirty += ks.commandChanges();
+        ks.endCommand();
+        ks.propagation().endUnit();
+        if (--depth == 0 && ks.commandDepth() == 0 && c != null) {
+            Tracking tracking = server.clients().tracking();
+            tracking.commandEnds();
+        }
+    }
+
+    /** A delayed flush_all whose time came, without any request to notice it (the cron calls this). */
+    public void cron() {
+        if (flushAtMillis != 0 && server.clock().millis() >= flushAtMillis) {
+            begin(null);
+            end(null);
+        }
+    }
+
+    /**
+     * Whether writes may go on, as the dispatcher decides for Redis's write commands: null when
+     * they may, else Redis's refusal (an out-of-memory refusal is {@link Outcome#OUT_OF_MEMORY}).
+     */
+    private Outcome checkWrite(boolean growing) {
+        if (server.busy().active()) {
+            deniedReason = server.busy().rejection();
+            return Outcome.DENIED;
+        }
+        if (growing && server.eviction().active() && !server.evictIfNeeded()) {
+            stats.storeNoMemory++;
+            return Outcome.OUT_OF_MEMORY;
+        }
+        if (server.diskError.getAsBoolean()) {
+            deniedReason = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist"
+                    + " to disk. Commands that may modify the data set are disabled, because this instance is"
+                    + " configured to report errors during writes if RDB snapshotting fails"
+                    + " (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the"
+                    + " RDB error.";
+            return Outcome.DENIED;
+        }
+        String aof = server.aofDiskError.get();
+        if (aof != null) {
+            deniedReason = aof;
+            return Outcome.DENIED;
+        }
+        return null;
+    }
+
+    // ------------------------------------------------------------------ the side table
+
+    /** The meta of a live string entry, made (flags 0, a fresh CAS) when it has none. */
+    private ItemMeta metaOf(Dict.Entry<Object> e) {
+        byte[] key = e.key();
+        ItemMeta m = metas.get(key);
+        if (m == null) {
+            m = new ItemMeta(0, nextCas(), nowSeconds());
+            metas.put(key, m);
+        }
+        return m;
+    }
+
+    /** After this store wrote entry {@code e}: its meta with the new flags and a new CAS. */
+    private ItemMeta stored(Dict.Entry<Object> e, int flags) {
+        byte[] key = e.key();
+        Dict.Entry<ItemMeta> me = metas.find(key);
+        long cas = nextCas();
+        ItemMeta m;
+        if (me == null) {
+            m = new ItemMeta(flags, cas, nowSeconds());
+            metas.put(key, m);
+        } else {
+            m = me.value();
+            m.flags = flags;
+            m.cas = cas;
+            m.accessSeconds = nowSeconds();
+            m.state = 0;
+        }
+        lastCas = cas;
+        return m;
+    }
+
+    private void dropMeta(byte[] key, int off, int len) {
+        if (metas.size() > 0) {
+            metas.remove(key, off, len);
+        }
+    }
+
+    @Override
+    public void beforeWrite(Db db, byte[] key, int off, int len, Object value) {
+        if (!selfWriting && db.id == metaDb && metas.size() > 0) {
+            metas.remove(key, off, len);
+        }
+    }
+
+    @Override
+    public void beforeFlush(Db db, Db replacedWith) {
+        if (db.id == metaDb || (replacedWith != null && replacedWith.id == metaDb)) {
+            metas = new Dict<>();
+        }
+    }
+
+    /** How many keys have flags or a CAS unique kept (tests, stats). */
+    public int metaCount() {
+        return metas.size();
+    }
+
+    // ------------------------------------------------------------------ reads
+
+    /** A live string entry of the items' database, or null (absent, expired, another type). */
+    private Dict.Entry<Object> liveString(Db db, byte[] key, int off, int len) {
+        Dict.Entry<Object> e = db.writeEntry(key, off, len);
+        return e != null && StringType.isString(e.value()) ? e : null;
+    }
+
+    /** get/gets and mg: null on a miss; counts get_cmds, get_hits and get_misses. */
+    public Item get(Client c, byte[] key, int off, int len) {
+        begin(c);
+        try {
+            stats.getCmds++;
+            Item it = read(key, off, len, KEEP);
+            if (it == null) {
+                stats.getMisses++;
+            } else {
+                stats.getHits++;
+            }
+            return it;
+        } finally {
+            end(c);
+        }
+    }
+
+    /**
+     * gat/gats and mg with T: as {@link #get}, and sets the expiry ({@link #KEEP} leaves it,
+     * {@link #EXPIRED} returns the item and deletes it). Counts touch_cmds, touch_hits and
+     * touch_misses, as memcached does for gat.
+     */
+    public Item getAndTouch(Client c, byte[] key, int off, int len, long expireAtMillis) {
+        begin(c);
+        try {
+            stats.touchCmds++;
+            Item it = read(key, off, len, expireAtMillis);
+            if (it == null) {
+                stats.touchMisses++;
+            } else {
+                stats.touchHits++;
+            }
+            return it;
+        } finally {
+            end(c);
+        }
+    }
+
+    private Item read(byte[] key, int off, int len, long touchTo) {
+        Db db = db();
+        long when = db.expireAt(key, off, len);
+        if (when >= 0 && now() > when) {
+            stats.getExpired++;
+            when = -1;
+        }
+        Dict.Entry<Object> e = db.lookupReadEntry(key, off, len);
+        if (e == null || !StringType.isString(e.value())) {
+            return null;
+        }
+        Object v = e.value();
+        ItemMeta m = metaOf(e);
+        View out = view;
+        out.value(v);
+        out.flags = m.flags;
+        out.cas = m.cas;
+        out.expireAt = when;
+        out.lastAccess = m.accessSeconds * 1000L;
+        out.fetchedBefore = (m.state & ItemMeta.FETCHED) != 0;
+        out.stale = (m.state & ItemMeta.STALE) != 0;
+        out.winSent = (m.state & ItemMeta.WIN_SENT) != 0;
+        m.state |= ItemMeta.FETCHED;
+        m.accessSeconds = nowSeconds();
+        if (touchTo != KEEP) {
+            if (touchTo == EXPIRED) {
+                // Served this once, then gone, as memcached's gat with a past time.
+                selfDelete(db, key, off, len, LazyFree.Cause.EXPIRE, true);
+            } else {
+                retime(db, e, touchTo);
+                out.expireAt = touchTo < 0 ? -1 : touchTo;
+            }
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ writes
+
+    /**
+     * set/add/replace/append/prepend/cas and ms; {@code casIn} is 0 unless the mode is CAS (or
+     * meta's C). For append/prepend the flags and expiry are the item's own. {@code TOO_LARGE}
+     * when the item would pass {@code memcached-max-item-size} (a refused {@code set} deletes the
+     * old item, as memcached does). Counts cmd_set and the cas_* counters.
+     */
+    public Outcome store(Client c, StoreMode mode, byte[] key, int koff, int klen,
+            byte[] data, int doff, int dlen, int flags, long expireAtMillis, long casIn) {
+        begin(c);
+        try {
+            return storeUnit(c, mode, key, koff, klen, data, doff, dlen, flags, expireAtMillis, casIn);
+        } finally {
+            end(c);
+        }
+    }
+
+    private Outcome storeUnit(Client c, StoreMode mode, byte[] key, int koff, int klen,
+            byte[] data, int doff, int dlen, int flags, long expireAtMillis, long casIn) {
+        Db db = db();
+        if (tooLarge(klen, flags, dlen)) {
+            stats.storeTooLarge++;
+            if (mode == StoreMode.SET && checkWrite(false) == null) {
+                selfDelete(db, key, koff, klen, LazyFree.Cause.USER_DEL, true);
+            }
+            return Outcome.TOO_LARGE;
+        }
+        stats.setCmds++;
+        Outcome refused = checkWrite(true);
+        if (refused != null) {
+            return refused;
+        }
+        Dict.Entry<Object> old = liveString(db, key, koff, klen);
+        if (old == null && db.entry(key, koff, klen) != null) {
+            // A key of another type is no item, but memcached's writes may not replace it
+            // unless they would create an item: set/add overwrite it (as SET would).
+            if (mode != StoreMode.SET && mode != StoreMode.ADD) {
+                if (mode == StoreMode.CAS) {
+                    stats.casMisses++;
+                    return Outcome.NOT_FOUND;
+                }
+                return Outcome.NOT_STORED;
+            }
+            if (mode == StoreMode.ADD) {
+                return Outcome.NOT_STORED;
+            }
+        }
+        switch (mode) {
+            case ADD:
+                if (old != null) {
+                    metaOf(old).accessSeconds = nowSeconds();
+                    return Outcome.NOT_STORED;
+                }
+                break;
+            case REPLACE:
+                if (old == null) {
+                    return Outcome.NOT_STORED;
+                }
+                break;
+            case CAS:
+                if (old == null) {
+                    stats.casMisses++;
+                    return Outcome.NOT_FOUND;
+                }
+                if (casIn == 0 || metaOf(old).cas != casIn) {
+                    stats.casBadval++;
+                    return Outcome.EXISTS;
+                }
+                stats.casHits++;
+                break;
+            case APPEND:
+            case PREPEND:
+                if (old == null) {
+                    return Outcome.NOT_STORED;
+                }
+                if (casIn != 0 && metaOf(old).cas != casIn) {
+                    return Outcome.EXISTS;
+                }
+                return concat(c, db, old, mode == StoreMode.APPEND, data, doff, dlen);
+            default:
+                break;
+        }
+        stats.totalItems++;
+        if (expireAtMillis == EXPIRED) {
+            // Stored and at once expired: memcached answers STORED and the item is gone.
+            selfDelete(db, key, koff, klen, LazyFree.Cause.USER_DEL, true);
+            lastCas = nextCas();
+            return Outcome.STORED;
+        }
+        selfWriting = true;
+        Dict.Entry<Object> e;
+        try {
+            e = db.setStringKey(key, koff, klen, data, doff, dlen, false);
+            if (expireAtMillis >= 0) {
+                db.setExpire(e, expireAtMillis);
+            }
+        } finally {
+            selfWriting = false;
+        }
+        stored(e, flags);
+        notify(KeyspaceEvents.STRING, "set", key, koff, klen, db);
+        if (expireAtMillis >= 0) {
+            notify(KeyspaceEvents.GENERIC, "expire", key, koff, klen, db);
+        }
+        Propagation p = server.propagation();
+        if (p.active()) {
+            byte[] k = java.util.Arrays.copyOfRange(key, koff, koff + klen);
+            byte[] v = java.util.Arrays.copyOfRange(data, doff, doff + dlen);
+            p.add(db.id, expireAtMillis >= 0 ? Argv.of(SET, k, v, PXAT, ascii(Long.toString(expireAtMillis)))
+                    : Argv.of(SET, k, v));
+        }
+        return Outcome.STORED;
+    }
+
+    /** append/prepend: the old value grows (flags, expiry and meta state kept; a new CAS). */
+    private Outcome concat(Client c, Db db, Dict.Entry<Object> e, boolean append, byte[] data, int doff, int dlen) {
+        Object v = e.value();
+        int oldLength = StringType.length(v);
+        ItemMeta m = metaOf(e);
+        if (tooLarge(e.key().length, m.flags, (long) oldLength + dlen)) {
+            return Outcome.NOT_STORED;
+        }
+        int flags = m.flags;
+        byte[] key = e.key();
+        selfWriting = true;
+        try {
+            long before = db.beforeChange(e);
+            RawString raw = StringType.toRaw(v);
+            if (append) {
+                raw.append(data, doff, dlen);
+            } else {
+                byte[] joined = new byte[oldLength + dlen];
+                System.arraycopy(data, doff, joined, 0, dlen);
+                System.arraycopy(raw.array(), 0, joined, dlen, oldLength);
+                raw.replace(joined);
+            }
+            if (raw == e.value()) {
+                db.changed(e, before);
+            } else {
+                db.changedTo(e, raw, before);
+            }
+        } finally {
+            selfWriting = false;
+        }
+        stored(e, flags);
+        stats.totalItems++;
+        notify(KeyspaceEvents.STRING, append ? "append" : "set", key, 0, key.length, db);
+        Propagation p = server.propagation();
+        if (p.active()) {
+            if (append) {
+                p.add(db.id, Argv.of(APPEND, key.clone(), java.util.Arrays.copyOfRange(data, doff, doff + dlen)));
+            } else {
+                propagateSetKeepTtl(db, e);
+            }
+        }
+        return Outcome.STORED;
+    }
+
+    private void propagateSetKeepTtl(Db db, Dict.Entry<Object> e) {
+        byte[] key = e.key().clone();
+        byte[] value = StringType.bytes(e.value()).clone();
+        byte[] bytes = StringType.length(e.value()) == value.length ? value
+                : java.util.Arrays.copyOf(value, StringType.length(e.value()));
+        server.propagation().add(db.id, db.expireAt(key) >= 0 ? Argv.of(SET, key, bytes, KEEPTTL) : Argv.of(SET, key, bytes));
+    }
+
+    /** delete and md; {@code casIn} 0 for no CAS check. Counts delete_hits and delete_misses. */
+    public Outcome delete(Client c, byte[] key, int off, int len, long casIn) {
+        begin(c);
+        try {
+            Db db = db();
+            Dict.Entry<Object> e = liveString(db, key, off, len);
+            if (e == null) {
+                stats.deleteMisses++;
+                return Outcome.NOT_FOUND;
+            }
+            if (casIn != 0 && metaOf(e).cas != casIn) {
+                return Outcome.EXISTS;
+            }
+            Outcome refused = checkWrite(false);
+            if (refused != null) {
+                return refused;
+            }
+            stats.deleteHits++;
+            selfDelete(db, key, off, len, LazyFree.Cause.USER_DEL, true);
+            return Outcome.DELETED;
+        } finally {
+            end(c);
+        }
+    }
+
+    /** Deletes a key through the write path, with its {@code del} event and its DEL propagated. */
+    private void selfDelete(Db db, byte[] key, int off, int len, LazyFree.Cause cause, boolean propagate) {
+        Dict.Entry<Object> e = db.entry(key, off, len);
+        if (e == null) {
+            return;
+        }
+        byte[] owned = e.key();
+        if (!db.delete(owned, cause)) {
+            return;
+        }
+        dropMeta(owned, 0, owned.length);
+        notify(KeyspaceEvents.GENERIC, "del", owned, 0, owned.length, db);
+        if (propagate && server.propagation().active()) {
+            server.propagation().add(db.id, Argv.of(DEL, owned));
+        }
+    }
+
+    /**
+     * incr/decr and ma: 64-bit unsigned; incr wraps, decr stops at 0, as memcached. A value is
+     * a number when it reads as one up to a blank (memcached's strtoull over the data); a
+     * result no longer than the value is written over it, padded with spaces, as memcached
+     * does in place. The new value is {@link #lastArithValue()}. Counts incr/decr hits and misses.
+     */
+    public Outcome arith(Client c, byte[] key, int off, int len, boolean incr, long delta, long casIn) {
+        begin(c);
+        try {
+            Db db = db();
+            Dict.Entry<Object> e = liveString(db, key, off, len);
+            if (e == null) {
+                if (incr) {
+                    stats.incrMisses++;
+                } else {
+                    stats.decrMisses++;
+                }
+                return Outcome.NOT_FOUND;
+            }
+            Object v = e.value();
+            view.value(v);
+            int length = view.length;
+            if (length == 0) {
+                return Outcome.NON_NUMERIC;
+            }
+            ItemMeta m = metaOf(e);
+            if (casIn != 0 && m.cas != casIn) {
+                return Outcome.EXISTS;
+            }
+            Numbers numbers = this.numbers;
+            long value = numbers.strtoull(view.array, view.offset, length);
+            if (!numbers.ok) {
+                return Outcome.NON_NUMERIC;
+            }
+            Outcome refused = checkWrite(true);
+            if (refused != null) {
+                return refused;
+            }
+            if (incr) {
+                value += delta;
+                stats.incrHits++;
+            } else {
+                value = Long.compareUnsigned(delta, value) > 0 ? 0 : value - delta;
+                stats.decrHits++;
+            }
+            lastArithValue = value;
+            int n = unsignedDigits(value, number);
+            int from = number.length - n;
+            int flags = m.flags;
+            int state = m.state;
+            selfWriting = true;
+            try {
+                if (n <= length) {
+                    // In place, padded with spaces to the old length.
+                    byte[] padded = new byte[length];
+                    System.arraycopy(number, from, padded, 0, n);
+                    for (int i = n; i < length; i++) {
+                        padded[i] = ' ';
+                    }
+                    replaceValue(db, e, padded, 0, length);
+                } else {
+                    replaceValue(db, e, number, from, n);
+                }
+            } finally {
+                selfWriting = false;
+            }
+            stored(e, flags).state = state;
+            notify(KeyspaceEvents.STRING, incr ? "incrby" : "decrby", e.key(), 0, e.key().length, db);
+            if (server.propagation().active()) {
+                propagateSetKeepTtl(db, e);
+            }
+            return Outcome.STORED;
+        } finally {
+            end(c);
+        }
+    }
+
+    private final Numbers numbers = new Numbers();
+
+    /** The entry takes a new string value made from the bytes, its TTL kept. */
+    private static void replaceValue(Db db, Dict.Entry<Object> e, byte[] b, int off, int len) {
+        Long asInt = StringType.asInteger(b, off, len);
+        Object value = asInt != null ? asInt : java.util.Arrays.copyOfRange(b, off, off + len);
+        db.replaceValue(e, value);
+    }
+
+    /** Writes {@code v} (unsigned) right-aligned into {@code out}; returns the digit count. */
+    static int unsignedDigits(long v, byte[] out) {
+        int p = out.length;
+        if (v < 0) {
+            long q = (v >>> 1) / 5;
+            out[--p] = (byte) ('0' + (v - q * 10));
+            v = q;
+        }
+        do {
+            out[--p] = (byte) ('0' + v % 10);
+            v /= 10;
+        } while (v != 0);
+        return out.length - p;
+    }
+
+    /** touch (and meta's T): sets the expiry of an item. Counts touch_cmds, touch_hits and touch_misses. */
     public Outcome touch(Client c, byte[] key, int off, int len, long expireAtMillis) {
-        throw new UnsupportedOperationException("memcached: not built yet");
+        begin(c);
+        try {
+            stats.touchCmds++;
+            Db db = db();
+            Dict.Entry<Object> e = liveString(db, key, off, len);
+            if (e == null) {
+                stats.touchMisses++;
+                return Outcome.NOT_FOUND;
+            }
+            Outcome refused = checkWrite(false);
+            if (refused != null) {
+                return refused;
+            }
+            stats.touchHits++;
+            ItemMeta m = metaOf(e);
+            m.accessSeconds = nowSeconds();
+            lastCas = m.cas;
+            if (expireAtMillis == EXPIRED) {
+                selfDelete(db, key, off, len, LazyFree.Cause.EXPIRE, true);
+            } else {
+                retime(db, e, expireAtMillis);
+            }
+            return Outcome.TOUCHED;
+        } finally {
+            end(c);
+        }
     }
 
-    /** flush_all [delay]: every item stored before the moment is gone once it comes. */
+    /** Sets or removes a live entry's TTL, with Redis's events and propagation. */
+    private void retime(Db db, Dict.Entry<Object> e, long expireAtMillis) {
+        byte[] key = e.key();
+        selfWriting = true;
+        try {
+            if (expireAtMillis >= 0) {
+                db.setExpire(e, expireAtMillis);
+                notify(KeyspaceEvents.GENERIC, "expire", key, 0, key.length, db);
+                if (server.propagation().active()) {
+                    server.propagation().add(db.id, Argv.of(PEXPIREAT, key.clone(), ascii(Long.toString(expireAtMillis))));
+                }
+            } else if (db.removeExpire(e)) {
+                notify(KeyspaceEvents.GENERIC, "persist", key, 0, key.length, db);
+                if (server.propagation().active()) {
+                    server.propagation().add(db.id, Argv.of(PERSIST, key.clone()));
+                }
+            }
+        } finally {
+            selfWriting = false;
+        }
+    }
+
+    /**
+     * flush_all [delay]: with no delay every item goes now; with one, at that time (memcached
+     * hides the items stored before it; here they are deleted when it comes). Counts cmd_flush.
+     */
     public void flushAll(Client c, long delayMillis) {
-        throw new UnsupportedOperationException("memcached: not built yet");
+        begin(c);
+        try {
+            stats.flushCmds++;
+            if (delayMillis > 0) {
+                flushAtMillis = now() + delayMillis;
+                return;
+            }
+            flushAtMillis = 0;
+            flushNow(c);
+        } finally {
+            end(c);
+        }
     }
 
-    /** meta's invalidation (md I, ms I, mg's W/X/Z): marks the item stale. */
-    public void markStale(Client c, byte[] key, int off, int len) {
-        throw new UnsupportedOperationException("memcached: not built yet");
+    /** flush_all at an absolute time in ms (memcached's absolute delays); at or before now is now. */
+    public void flushAllAt(Client c, long atMillis) {
+        flushAll(c, atMillis - server.clock().millis());
     }
+
+    /**
+     * Deletes every item (string key) of the items' database: a FLUSHDB when it holds nothing
+     * else, else the items one by one (other types are no items and stay).
+     */
+    private void flushNow(Client c) {
+        Db db = db();
+        if (db.size() == 0) {
+            return;
+        }
+        boolean onlyStrings = true;
+        try (Dict<Object>.Cursor cur = db.keys().cursor()) {
+            while (cur.hasNext()) {
+                if (!StringType.isString(cur.next().value())) {
+                    onlyStrings = false;
+                    break;
+                }
+            }
+        }
+        if (onlyStrings) {
+            db.flush();
+            metas = new Dict<>();
+            if (server.propagation().active()) {
+                server.propagation().add(db.id, Argv.of(FLUSHDB));
+            }
+            return;
+        }
+        java.util.ArrayList<byte[]> items = new java.util.ArrayList<>();
+        try (Dict<Object>.Cursor cur = db.keys().cursor()) {
+            while (cur.hasNext()) {
+                Dict.Entry<Object> e = cur.next();
+                if (StringType.isString(e.value())) {
+                    items.add(e.key());
+                }
+            }
+        }
+        for (byte[] key : items) {
+            selfDelete(db, key, 0, key.length, LazyFree.Cause.USER_DEL, true);
+        }
+    }
+
+    /** meta's invalidation (md I, ms I): marks the item stale with a new CAS. */
+    public void markStale(Client c, byte[] key, int off, int len) {
+        begin(c);
+        try {
+            Db db = db();
+            Dict.Entry<Object> e = liveString(db, key, off, len);
+            if (e == null) {
+                return;
+            }
+            ItemMeta m = metaOf(e);
+            m.state |= ItemMeta.STALE;
+            m.state &= ~ItemMeta.WIN_SENT;
+            m.cas = nextCas();
+            lastCas = m.cas;
+        } finally {
+            end(c);
+        }
+    }
+
+    /** meta's W: records that a win token was handed out for the item. */
+    public void markWinTokenSent(byte[] key, int off, int len) {
+        ItemMeta m = metas.get(key, off, len);
+        if (m != null) {
+            m.state |= ItemMeta.WIN_SENT;
+        }
+    }
+
+    private void notify(int type, String event, byte[] key, int off, int len, Db db) {
+        server.keyspace().notifications().notify(type, event, key, off, len, db.id);
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static final byte[] SET = ascii("SET");
+    private static final byte[] PXAT = ascii("PXAT");
+    private static final byte[] KEEPTTL = ascii("KEEPTTL");
+    private static final byte[] APPEND = ascii("APPEND");
+    private static final byte[] DEL = ascii("DEL");
+    private static final byte[] PEXPIREAT = ascii("PEXPIREAT");
+    private static final byte[] PERSIST = ascii("PERSIST");
+    private static final byte[] FLUSHDB = ascii("FLUSHDB");
 }

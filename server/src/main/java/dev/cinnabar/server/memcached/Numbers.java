@@ -55,7 +55,7 @@ public final class Numbers {
         if (negative) {
             v = -v;
         }
-        if (p < end && !isSpace(b[p])) {
+        if (p < end && !isSpace(b[p]) && b[p] != 0) {
             return 0;
         }
         if (v < 0 && checkMinus) {
@@ -103,7 +103,7 @@ public final class Numbers {
             }
             v = -v;
         }
-        if (p < end && !isSpace(b[p])) {
+        if (p < end && !isSpace(b[p]) && b[p] != 0) {
             return 0;
         }
         ok = true;

@@ -92,6 +92,22 @@ public final class EngineHarness {
         return c;
     }
 
+    /** A connection-less client of the memcached listener (its input goes to a MemcachedSession). */
+    public Client memcachedClient() {
+        Client c = new Client(engine.nextClientId(), server, null, "127.0.0.1:40001", "127.0.0.1:11211");
+        c.memcached = new dev.cinnabar.server.memcached.MemcachedSession(c);
+        engine.connected(c);
+        return c;
+    }
+
+    /** Feeds raw bytes to a memcached client and returns everything replied, decoded as Latin-1. */
+    public String memcached(Client c, String request) {
+        byte[] b = request.getBytes(StandardCharsets.ISO_8859_1);
+        ((dev.cinnabar.server.memcached.MemcachedSession) c.memcached).feed(b, 0, b.length);
+        engine.processInput(c);
+        return drain(c);
+    }
+
     /** Sends one command as RESP from the default client; returns the raw reply. */
     public String call(String... args) {
         return call(client, args);

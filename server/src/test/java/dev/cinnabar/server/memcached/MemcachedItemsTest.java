@@ -1,0 +1,170 @@
+package dev.cinnabar.server.memcached;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cinnabar.protocol.Argv;
+import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.testing.EngineHarness;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The item store on the keyspace: propagation, events, WATCH, dirty, the side table. */
+class MemcachedItemsTest {
+    private EngineHarness h;
+    private Client mc;
+    private final List<String> propagated = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() {
+        h = new EngineHarness();
+        mc = h.memcachedClient();
+        h.server.propagation().addSink((db, cmd) -> propagated.add(db + " " + render(cmd)));
+    }
+
+    private static String render(Argv a) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < a.count(); i++) {
+            if (i > 0) {
+                sb.append(' ');
+            }
+            sb.append(a.latin1(i));
+        }
+        return sb.toString();
+    }
+
+    private String send(String request) {
+        return h.memcached(mc, request);
+    }
+
+    @Test
+    void exptimeRules() {
+        long now = 1_800_000_000_000L;
+        assertEquals(MemcachedItems.NO_EXPIRY, MemcachedItems.expireAtMillis(0, now));
+        assertEquals(MemcachedItems.EXPIRED, MemcachedItems.expireAtMillis(-1, now));
+        assertEquals(now + 2_592_000_000L, MemcachedItems.expireAtMillis(2_592_000, now));
+        assertEquals(MemcachedItems.EXPIRED, MemcachedItems.expireAtMillis(2_592_001, now));
+        assertEquals(1_800_000_100_000L, MemcachedItems.expireAtMillis(1_800_000_100L, now));
+    }
+
+    @Test
+    void writesPropagateAsRedisCommands() {
+        long now = h.clock.millis();
+        send("set a 5 0 3\r\nabc\r\n");
+        send("set b 0 100 1\r\nx\r\n");
+        send("append a 0 0 2\r\nde\r\n");
+        send("prepend a 0 0 1\r\nz\r\n");
+        send("set n 0 0 2\r\n10\r\nincr n 5\r\n");
+        send("touch n 10\r\ntouch n 0\r\n");
+        send("delete a\r\n");
+        send("get b\r\n");
+        send("flush_all\r\n");
+        List<String> expected = List.of(
+                "0 SET a abc",
+                "0 SET b x PXAT " + (now + 100_000),
+                "0 APPEND a de",
+                "0 SET a zabcde",
+                "0 SET n 10",
+                "0 SET n 15",
+                "0 PEXPIREAT n " + (now + 10_000),
+                "0 PERSIST n",
+                "0 DEL a",
+                "0 FLUSHDB");
+        assertEquals(expected, propagated);
+    }
+
+    @Test
+    void incrKeepsTheTtlOnReplicas() {
+        send("set n 0 100 2\r\n10\r\n");
+        propagated.clear();
+        send("decr n 1\r\n");
+        assertEquals(List.of("0 SET n 9  KEEPTTL"), propagated);
+    }
+
+    @Test
+    void refusedWritesPropagateNothing() {
+        send("add a 0 0 1\r\nx\r\n");
+        propagated.clear();
+        send("add a 0 0 1\r\ny\r\nreplace b 0 0 1\r\nx\r\ncas a 0 0 1 99\r\nx\r\ndelete b\r\nincr a 1\r\ntouch b 1\r\n");
+        assertEquals(List.of(), propagated);
+        long dirty = h.server.keyspace().dirty;
+        send("get a\r\n");
+        assertEquals(dirty, h.server.keyspace().dirty);
+        send("set a 0 0 1\r\nz\r\n");
+        assertEquals(dirty + 1, h.server.keyspace().dirty);
+    }
+
+    @Test
+    void keyspaceEvents() {
+        h.call("CONFIG", "SET", "notify-keyspace-events", "KEAm");
+        Client sub = h.newClient();
+        h.call(sub, "PSUBSCRIBE", "__keyevent@0__:*");
+        h.drain(sub);
+        send("set a 0 100 1\r\nx\r\nappend a 0 0 1\r\ny\r\ndelete a\r\nget a\r\n");
+        String events = h.drain(sub);
+        String[] names = {"set", "expire", "append", "del", "keymiss"};
+        int at = 0;
+        for (String name : names) {
+            int i = events.indexOf("__keyevent@0__:" + name + "\r\n", at);
+            assertTrue(i >= at, name + " in order in " + events.replace("\r\n", " "));
+            at = i;
+        }
+    }
+
+    @Test
+    void watchSeesMemcachedWrites() {
+        send("set a 0 0 1\r\nx\r\n");
+        h.call("WATCH", "a");
+        h.call("MULTI");
+        h.call("GET", "a");
+        send("set a 0 0 1\r\ny\r\n");
+        assertEquals("*-1\r\n", h.call("EXEC"));
+    }
+
+    @Test
+    void theSideTableFollowsTheKeyspace() {
+        MemcachedItems items = MemcachedItems.of(h.server);
+        send("set a 1 0 1\r\nx\r\nset b 2 0 1\r\ny\r\n");
+        assertEquals(2, items.metaCount());
+        h.call("DEL", "a");
+        assertEquals(1, items.metaCount());
+        h.call("EXPIRE", "b", "1");
+        assertEquals(0, items.metaCount());
+        send("set c 3 0 1\r\nz\r\n");
+        h.call("FLUSHALL");
+        assertEquals(0, items.metaCount());
+        send("set c 3 0 1\r\nz\r\n");
+        h.call("SWAPDB", "0", "1");
+        assertEquals(0, items.metaCount());
+        assertEquals("END\r\n", send("get c\r\n"));
+        // An expired item's flags go with it.
+        send("set d 9 1 1\r\nz\r\n");
+        h.clock.advance(1_001);
+        h.call("SET", "d", "w");
+        assertEquals("VALUE d 0 1\r\nw\r\nEND\r\n", send("get d\r\n"));
+    }
+
+    @Test
+    void getAndSetDoNotAllocatePerRequest() {
+        h = new EngineHarness(); // no propagation sink: nothing to build for one
+        mc = h.memcachedClient();
+        send("set key 0 0 10\r\n0123456789\r\n");
+        for (int i = 0; i < 20_000; i++) {
+            send("get key\r\n");
+        }
+        com.sun.management.ThreadMXBean bean =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        byte[] request = "get key\r\nset key 0 0 10\r\n9876543210\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        MemcachedSession s = (MemcachedSession) mc.memcached;
+        long before = bean.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 10_000; i++) {
+            s.feed(request, 0, request.length);
+            h.engine.processInput(mc);
+            mc.reply.buffer().clear();
+        }
+        long perRequest = (bean.getCurrentThreadAllocatedBytes() - before) / 20_000;
+        assertTrue(perRequest < 16, "bytes allocated per request: " + perRequest);
+    }
+}
