@@ -958,4 +958,137 @@ public final class MemcachedItems implements KeyspaceObserver {
     private static final byte[] PEXPIREAT = ascii("PEXPIREAT");
     private static final byte[] PERSIST = ascii("PERSIST");
     private static final byte[] FLUSHDB = ascii("FLUSHDB");
+
+    // ------------------------------------------------------------------ meta protocol support (mc-meta-bin)
+
+    /** meta's record that the item was stored under a base64 (binary) key: its k flag and me answer in base64. */
+    private static final int KEY_BINARY = 1 << 8;
+
+    /** The item as it is, or null: no hit or miss counted, no access recorded (mg u, md, ma, me). */
+    public Item peek(Client c, byte[] key, int off, int len) {
+        begin(c);
+        try {
+            Db db = db();
+            Dict.Entry<Object> e = liveString(db, key, off, len);
+            if (e == null) {
+                return null;
+            }
+            ItemMeta m = metaOf(e);
+            View out = view;
+            out.value(e.value());
+            out.flags = m.flags;
+            out.cas = m.cas;
+            out.expireAt = db.expireAt(key, off, len);
+            out.lastAccess = m.accessSeconds * 1000L;
+            out.fetchedBefore = (m.state & ItemMeta.FETCHED) != 0;
+            out.stale = (m.state & ItemMeta.STALE) != 0;
+            out.winSent = (m.state & ItemMeta.WIN_SENT) != 0;
+            return out;
+        } finally {
+            end(c);
+        }
+    }
+
+    /**
+     * md I: the item stays but is stale, its win token is free again, it gets a new CAS, and a
+     * new expiry unless {@code expireAtMillis} is {@link #KEEP}.
+     */
+    public void invalidate(Client c, byte[] key, int off, int len, long expireAtMillis) {
+        begin(c);
+        try {
+            Db db = db();
+            Dict.Entry<Object> e = liveString(db, key, off, len);
+            if (e == null) {
+                return;
+            }
+            ItemMeta m = metaOf(e);
+            m.state |= ItemMeta.STALE;
+            m.state &= ~ItemMeta.WIN_SENT;
+            m.cas = nextCas();
+            lastCas = m.cas;
+            if (expireAtMillis == EXPIRED) {
+                selfDelete(db, key, off, len, LazyFree.Cause.EXPIRE, true);
+            } else if (expireAtMillis != KEEP) {
+                retime(db, e, expireAtMillis);
+            }
+        } finally {
+            end(c);
+        }
+    }
+
+    /**
+     * ms with C and I: a CAS store, except that a CAS older than the item's is taken too: then
+     * the value is stored stale, keeping the item's expiry and its win-token state.
+     */
+    public Outcome storeInvalidating(Client c, byte[] key, int koff, int klen,
+            byte[] data, int doff, int dlen, int flags, long expireAtMillis, long casIn) {
+        begin(c);
+        try {
+            Db db = db();
+            Dict.Entry<Object> e = liveString(db, key, koff, klen);
+            long current = e == null ? 0 : metaOf(e).cas;
+            if (e == null || casIn == 0 || casIn == current || Long.compareUnsigned(casIn, current) > 0) {
+                return storeUnit(c, StoreMode.CAS, key, koff, klen, data, doff, dlen, flags, expireAtMillis, casIn);
+            }
+            int keep = metaOf(e).state & ItemMeta.WIN_SENT;
+            long oldExpiry = db.expireAt(key, koff, klen);
+            Outcome o = storeUnit(c, StoreMode.SET, key, koff, klen, data, doff, dlen, flags,
+                    oldExpiry < 0 ? NO_EXPIRY : oldExpiry, 0);
+            if (o == Outcome.STORED) {
+                stats.casHits++;
+                ItemMeta m = metas.get(key, koff, klen);
+                if (m != null) {
+                    m.state |= ItemMeta.STALE | keep;
+                }
+            }
+            return o;
+        } finally {
+            end(c);
+        }
+    }
+
+    /** Sets an existing item's expiry ({@link #NO_EXPIRY} for none) without changing its CAS or counting a touch. */
+    public void setExpiry(Client c, byte[] key, int off, int len, long expireAtMillis) {
+        begin(c);
+        try {
+            Db db = db();
+            Dict.Entry<Object> e = liveString(db, key, off, len);
+            if (e == null) {
+                return;
+            }
+            if (expireAtMillis == EXPIRED) {
+                selfDelete(db, key, off, len, LazyFree.Cause.EXPIRE, true);
+            } else {
+                retime(db, e, expireAtMillis);
+            }
+        } finally {
+            end(c);
+        }
+    }
+
+    /** Deletes the item if there is one, counting nothing (memcached's unlink after a refused set). */
+    public void deleteQuietly(Client c, byte[] key, int off, int len) {
+        begin(c);
+        try {
+            if (checkWrite(false) == null) {
+                selfDelete(db(), key, off, len, LazyFree.Cause.USER_DEL, true);
+            }
+        } finally {
+            end(c);
+        }
+    }
+
+    /** Whether the item was stored under a base64 key (meta's b): k and me show its key in base64. */
+    public boolean keyBinary(byte[] key, int off, int len) {
+        ItemMeta m = metas.get(key, off, len);
+        return m != null && (m.state & KEY_BINARY) != 0;
+    }
+
+    /** Records that the item was just stored under a base64 key; any later store clears it. */
+    public void markKeyBinary(byte[] key, int off, int len) {
+        ItemMeta m = metas.get(key, off, len);
+        if (m != null) {
+            m.state |= KEY_BINARY;
+        }
+    }
 }

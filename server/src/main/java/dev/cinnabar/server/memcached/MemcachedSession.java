@@ -48,6 +48,8 @@ public final class MemcachedSession {
     private final byte[] digits = new byte[24];
     /** The protocol's per-connection state (owned by whichever protocol the connection speaks). */
     public Object protocolState;
+    /** The meta commands' per-connection state (mc-meta-bin's {@code MetaCommands}). */
+    public Object metaState;
 
     public MemcachedSession(Client client) {
         this.client = client;
