@@ -32,20 +32,30 @@ import org.junit.jupiter.api.TestInstance;
 class MemcachedDifferentialIT {
     private ServerProcess memcached;
     private McServers.Cinnabar cinnabar;
+    /** For the scripts in auth/: memcached -Y with the user "user" and password "secret", Cinnabar --requirepass secret. */
+    private ServerProcess authMemcached;
+    private McServers.Cinnabar authCinnabar;
 
     @BeforeAll
     void start() throws IOException {
         memcached = McServers.memcached("-t", "1");
         cinnabar = McServers.cinnabar();
+        Path authFile = Files.createTempFile("memcached-auth", ".txt");
+        Files.writeString(authFile, "user:secret\n");
+        authMemcached = McServers.memcached("-t", "1", "-Y", authFile.toString());
+        authCinnabar = McServers.cinnabar("--requirepass", "secret");
     }
 
     @AfterAll
     void stop() {
-        if (memcached != null) {
-            memcached.close();
-        }
-        if (cinnabar != null) {
-            cinnabar.close();
+        for (AutoCloseable s : new AutoCloseable[] {memcached, cinnabar, authMemcached, authCinnabar}) {
+            try {
+                if (s != null) {
+                    s.close();
+                }
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
         }
     }
 
@@ -54,19 +64,32 @@ class MemcachedDifferentialIT {
     }
 
     static List<Path> scripts() throws IOException {
-        try (Stream<Path> s = Files.list(corpusDir())) {
+        return scripts(corpusDir());
+    }
+
+    static List<Path> scripts(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> p.toString().endsWith(".txt")).sorted().collect(Collectors.toList());
         }
     }
 
     @TestFactory
     Stream<DynamicTest> corpus() throws IOException {
-        return scripts().stream().map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), () -> {
-            List<McScript.Mismatch> diffs = McScript.compare(p.getFileName().toString(), McScript.parse(p),
-                    memcached.port(), cinnabar.memcachedPort);
-            assertTrue(diffs.isEmpty(), diffs.size() + " groups differ:\n"
-                    + diffs.stream().map(Object::toString).collect(Collectors.joining("\n")));
-        }));
+        return scripts().stream().map(p -> DynamicTest.dynamicTest(p.getFileName().toString(),
+                () -> replay(p, memcached.port(), cinnabar.memcachedPort)));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> authCorpus() throws IOException {
+        return scripts(corpusDir().resolve("auth")).stream().map(p -> DynamicTest.dynamicTest("auth/" + p.getFileName(),
+                () -> replay(p, authMemcached.port(), authCinnabar.memcachedPort)));
+    }
+
+    private static void replay(Path p, int memcachedPort, int cinnabarPort) throws Exception {
+        List<McScript.Mismatch> diffs = McScript.compare(p.getFileName().toString(), McScript.parse(p), memcachedPort,
+                cinnabarPort);
+        assertTrue(diffs.isEmpty(), diffs.size() + " groups differ:\n"
+                + diffs.stream().map(Object::toString).collect(Collectors.joining("\n")));
     }
 
     /**
