@@ -282,6 +282,11 @@ final class ClientInput {
                 c.set(Client.OUTPUT_HELD);
                 break;
             }
+            if (heldByPause(session)) {
+                c.argv = MEMCACHED_HELD;
+                clients.pause().postpone(c);
+                break;
+            }
             int before = c.reply.buffer().writerIndex();
             int r = session.next();
             stats.memcached.bytesWritten += Math.max(0, c.reply.buffer().writerIndex() - before);
@@ -302,6 +307,21 @@ final class ClientInput {
                     + " (qbuf initial bytes: " + session.unparsedBytes() + ")");
             outputs.free(c, true);
         }
+    }
+
+    /** What a memcached client held by CLIENT PAUSE keeps as its command: its requests stay in its session. */
+    private static final dev.cinnabar.protocol.Argv MEMCACHED_HELD = dev.cinnabar.protocol.Argv.of(new byte[0][]);
+
+    /**
+     * CLIENT PAUSE holds a memcached client's next request: any under ALL, any but a read
+     * (get and its kind, version, stats) under WRITE.
+     */
+    private boolean heldByPause(MemcachedSession session) {
+        ClientPause pause = clients.pause();
+        if (!pause.active() || !pause.checkTimeout(server.clock().millis()) || session.available() == 0) {
+            return false;
+        }
+        return pause.type() == ClientPause.ALL || !session.nextIsRead();
     }
 
     private void protocolError(Client c, RequestDecoder decoder) {
@@ -394,6 +414,12 @@ final class ClientInput {
         while (pause.hasReleased()) {
             for (Client c : pause.takeReleased()) {
                 if (c.isClosed() || !c.isPostponed()) {
+                    continue;
+                }
+                if (c.memcached != null) {
+                    // Its requests wait in its session, not as a held command: read on.
+                    c.takePostponed();
+                    processInput(c);
                     continue;
                 }
                 c.argv = c.takePostponed();

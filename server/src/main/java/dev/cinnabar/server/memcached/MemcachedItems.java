@@ -193,6 +193,8 @@ public final class MemcachedItems implements KeyspaceObserver {
     private int depth;
     /** A delayed flush_all: the time it takes effect, 0 for none. */
     private long flushAtMillis;
+    /** The end of the second in which a delayed flush takes effect: items stored until then go too. */
+    private long flushEndMillis;
     /** Scratch for incr/decr results. */
     private final byte[] number = new byte[24];
 
@@ -240,6 +242,7 @@ public final class MemcachedItems implements KeyspaceObserver {
         if (id != metaDb) {
             metas = new Dict<>();
             metaDb = id;
+            sized();
         }
         return server.keyspace().db(id);
     }
@@ -295,7 +298,10 @@ public final class MemcachedItems implements KeyspaceObserver {
         ks.propagation().beginUnit(true);
         ks.beginCommand(c);
         if (flushAtMillis != 0 && now() >= flushAtMillis) {
-            flushAtMillis = 0;
+            // memcached's delayed flush hides what is stored until its clock's second ends.
+            if (now() >= flushEndMillis) {
+                flushAtMillis = 0;
+            }
             flushNow(c);
         }
     }
@@ -358,6 +364,7 @@ public final class MemcachedItems implements KeyspaceObserver {
         if (m == null) {
             m = new ItemMeta(0, nextCas(), nowSeconds());
             metas.put(key, m);
+            sized();
         }
         return m;
     }
@@ -371,6 +378,7 @@ public final class MemcachedItems implements KeyspaceObserver {
         if (me == null) {
             m = new ItemMeta(flags, cas, nowSeconds());
             metas.put(key, m);
+            sized();
         } else {
             m = me.value();
             m.flags = flags;
@@ -385,13 +393,23 @@ public final class MemcachedItems implements KeyspaceObserver {
     private void dropMeta(byte[] key, int off, int len) {
         if (metas.size() > 0) {
             metas.remove(key, off, len);
+            sized();
         }
+    }
+
+    /** Heap per kept meta: its dict entry, the ItemMeta and a bucket's share. */
+    private static final long META_BYTES = 32 + 32 + 8;
+
+    /** Tells used_memory what the side table holds now. */
+    private void sized() {
+        server.memory().besideKeyspace = metas.size() * META_BYTES;
     }
 
     @Override
     public void beforeWrite(Db db, byte[] key, int off, int len, Object value) {
         if (!selfWriting && db.id == metaDb && metas.size() > 0) {
             metas.remove(key, off, len);
+            sized();
         }
     }
 
@@ -399,6 +417,7 @@ public final class MemcachedItems implements KeyspaceObserver {
     public void beforeFlush(Db db, Db replacedWith) {
         if (db.id == metaDb || (replacedWith != null && replacedWith.id == metaDb)) {
             metas = new Dict<>();
+            sized();
         }
     }
 
@@ -864,15 +883,34 @@ public final class MemcachedItems implements KeyspaceObserver {
                 return;
             }
             flushAtMillis = 0;
+            // memcached takes a CAS unique for the moment of a flush that is due now.
+            nextCas();
             flushNow(c);
         } finally {
             end(c);
         }
     }
 
-    /** flush_all at an absolute time in ms (memcached's absolute delays); at or before now is now. */
+    /**
+     * flush_all with a delay, at {@code atMillis}: memcached hides every item stored up to the
+     * end of that second, items stored after the command within the second included (its
+     * oldest_live is a whole second).
+     */
     public void flushAllAt(Client c, long atMillis) {
-        flushAll(c, atMillis - server.clock().millis());
+        begin(c);
+        try {
+            stats.flushCmds++;
+            if (atMillis <= now()) {
+                nextCas(); // as for a flush due now
+            }
+            flushAtMillis = Math.max(1, atMillis);
+            flushEndMillis = (atMillis / 1000 + 1) * 1000;
+            if (now() >= flushAtMillis) {
+                flushNow(c);
+            }
+        } finally {
+            end(c);
+        }
     }
 
     /**
@@ -896,6 +934,7 @@ public final class MemcachedItems implements KeyspaceObserver {
         if (onlyStrings) {
             db.flush();
             metas = new Dict<>();
+            sized();
             if (server.propagation().active()) {
                 server.propagation().add(db.id, Argv.of(FLUSHDB));
             }

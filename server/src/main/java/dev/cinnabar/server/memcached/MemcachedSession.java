@@ -187,6 +187,43 @@ public final class MemcachedSession {
         return protocol == BINARY ? BinaryProtocol.next(this) : TextProtocol.next(this);
     }
 
+    /**
+     * Whether the next request only reads (get, gets, bget, version, stats, verbosity, quit,
+     * mn, me): CLIENT PAUSE WRITE lets those through. Binary requests and anything not yet
+     * known count as writes.
+     */
+    public boolean nextIsRead() {
+        if (swallow > 0) {
+            return true;
+        }
+        int p = readIndex;
+        if (protocol == BINARY || (protocol == UNKNOWN && (in[p] & 0xff) == 0x80)) {
+            return false;
+        }
+        while (p < writeIndex && in[p] == ' ') {
+            p++;
+        }
+        int start = p;
+        while (p < writeIndex && in[p] != ' ' && in[p] != '\r' && in[p] != '\n') {
+            p++;
+        }
+        return isWord(start, p, "get") || isWord(start, p, "gets") || isWord(start, p, "bget")
+                || isWord(start, p, "version") || isWord(start, p, "stats") || isWord(start, p, "verbosity")
+                || isWord(start, p, "quit") || isWord(start, p, "mn") || isWord(start, p, "me");
+    }
+
+    private boolean isWord(int from, int to, String word) {
+        if (to - from != word.length()) {
+            return false;
+        }
+        for (int i = 0; i < word.length(); i++) {
+            if (in[from + i] != word.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The connection closes once the replies written so far are sent (quit, fatal errors). */
     public void close() {
         client.closeAfterReply();

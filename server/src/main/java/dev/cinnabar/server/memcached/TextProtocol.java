@@ -48,6 +48,7 @@ public final class TextProtocol {
     static final byte[] LINE_TOO_LONG = ascii("CLIENT_ERROR line too long");
     static final byte[] VERSION_LINE = ascii("VERSION " + VERSION);
     static final byte[] RESET = ascii("RESET");
+    static final byte[] WATCH_NOT_ALLOWED = ascii("CLIENT_ERROR watch commands not allowed");
     static final byte[] SHUTDOWN_NOT_ENABLED = ascii("ERROR: shutdown not enabled");
     static final byte[] BAD_COMMAND_LINE = ascii("CLIENT_ERROR bad command line");
     static final byte[] ILLEGAL_SLAB = ascii("CLIENT_ERROR Illegal slab id");
@@ -228,6 +229,9 @@ public final class TextProtocol {
             return MemcachedSession.DONE;
         } else if (line.is(0, "verbosity")) {
             return verbosity(s, line);
+        } else if (line.is(0, "watch")) {
+            // memcached's log watchers have no counterpart here: its answer when they are off.
+            return reply(s, line, WATCH_NOT_ALLOWED);
         }
         // memcached hangs up on what looks like an HTTP request line.
         int last = line.count() - 1;
@@ -594,7 +598,7 @@ public final class TextProtocol {
             // memcached hides the items one second before the time given (its oldest_live is
             // that time less one), at its one-second resolution.
             long at = MemcachedItems.expireAtMillis(exptime, s.client.server.clock().millis());
-            items.flushAllAt(s.client, at == MemcachedItems.EXPIRED ? 0 : at - 1000);
+            items.flushAllAt(s.client, at == MemcachedItems.EXPIRED ? s.client.server.clock().millis() : at - 1000);
         } else {
             items.flushAll(s.client, 0);
         }

@@ -28,6 +28,11 @@ public final class MemoryAccounting {
     private long totalSystem = -1;
     private long peak;
     private long clientBytes;
+    /**
+     * Heap held beside the keyspace by tables keyed like it (the memcached items' flags and CAS
+     * uniques), kept up to date by their owner; part of used_memory, so maxmemory counts it.
+     */
+    public long besideKeyspace;
     private long rss;
     private long heapUsed;
     private long heapCommitted;
@@ -49,7 +54,7 @@ public final class MemoryAccounting {
 
     /** used_memory: fixed structures, the keyspace, and client buffers as of the last cron. */
     public long used() {
-        return fixed + keyspace.memory() + clientBytes;
+        return fixed + keyspace.memory() + clientBytes + besideKeyspace;
     }
 
     /** used_memory_startup: what the server held before any key or client. */

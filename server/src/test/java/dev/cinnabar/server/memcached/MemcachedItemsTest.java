@@ -147,6 +147,19 @@ class MemcachedItemsTest {
     }
 
     @Test
+    void theSideTableCountsInUsedMemory() {
+        long before = h.server.memory().used();
+        send("set a 1 0 1\r\nx\r\n");
+        long withItem = h.server.memory().used();
+        h.call("SET", "b", "x");
+        long withString = h.server.memory().used() - withItem;
+        assertTrue(withItem - before > withString, "an item costs its flags and CAS on top of the string");
+        assertEquals(72, h.server.memory().besideKeyspace);
+        h.call("DEL", "a", "b");
+        assertEquals(0, h.server.memory().besideKeyspace);
+    }
+
+    @Test
     void getAndSetDoNotAllocatePerRequest() {
         h = new EngineHarness(); // no propagation sink: nothing to build for one
         mc = h.memcachedClient();

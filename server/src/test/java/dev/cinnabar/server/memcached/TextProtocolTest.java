@@ -171,6 +171,7 @@ class TextProtocolTest {
         assertEquals("CLIENT_ERROR bad command line format\r\n", send("verbosity x\r\n"));
         assertEquals("ERROR\r\n", send("verbosity\r\n"));
         assertEquals("ERROR: shutdown not enabled\r\n", send("shutdown\r\n"));
+        assertEquals("CLIENT_ERROR watch commands not allowed\r\n", send("watch\r\n"));
     }
 
     @Test
@@ -329,6 +330,24 @@ class TextProtocolTest {
         h.config.memcachedPort = 11211;
         assertTrue(h.call("INFO", "everything").contains("# Memcached"));
         assertFalse(h.call("INFO").contains("# Memcached"));
+    }
+
+    @Test
+    void clientPauseHoldsMemcachedWrites() {
+        send("set a 0 0 1\r\nx\r\n");
+        h.call("CLIENT", "PAUSE", "100000", "WRITE");
+        // reads go on; the first write waits, and what follows it with it
+        assertEquals("VALUE a 0 1\r\nx\r\nEND\r\n", send("get a\r\n"));
+        assertEquals("", send("set a 0 0 1\r\ny\r\nget a\r\n"));
+        assertEquals("$1\r\nx\r\n", h.call("GET", "a"));
+        h.call("CLIENT", "UNPAUSE");
+        h.engine.runReleasedClients();
+        assertEquals("STORED\r\nVALUE a 0 1\r\ny\r\nEND\r\n", h.drain(mc));
+        h.call("CLIENT", "PAUSE", "100000", "ALL");
+        assertEquals("", send("get a\r\n"));
+        h.server.clients().pause().unpause(); // CLIENT UNPAUSE would be held too
+        h.engine.runReleasedClients();
+        assertEquals("VALUE a 0 1\r\ny\r\nEND\r\n", h.drain(mc));
     }
 
     @Test
