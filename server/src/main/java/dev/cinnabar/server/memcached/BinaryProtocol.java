@@ -4,6 +4,7 @@ import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.memcached.MemcachedItems.Item;
 import dev.cinnabar.server.memcached.MemcachedItems.Outcome;
 import dev.cinnabar.server.memcached.MemcachedItems.StoreMode;
+import dev.cinnabar.server.stats.MemcachedStats;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -324,6 +325,20 @@ public final class BinaryProtocol {
         return MemcachedSession.DONE;
     }
 
+    /**
+     * Whether the frame starting at {@code p} only reads (for CLIENT PAUSE WRITE): the get forms,
+     * NOOP, VERSION, STAT, QUIT and the SASL exchange. Touch and GAT change the expiry: writes.
+     */
+    public static boolean readOnly(byte[] in, int p, int available) {
+        if (available < 2) {
+            return false;
+        }
+        return switch (in[p + 1] & 0xff) {
+            case GET, GETQ, GETK, GETKQ, NOOP, VERSION, STAT, QUIT, QUITQ, SASL_LIST_MECHS, SASL_AUTH, SASL_STEP -> true;
+            default -> false;
+        };
+    }
+
     private static boolean authFree(int opcode) {
         return opcode == SASL_LIST_MECHS || opcode == SASL_AUTH || opcode == SASL_STEP || opcode == VERSION;
     }
@@ -524,10 +539,19 @@ public final class BinaryProtocol {
             case OUT_OF_MEMORY, TOO_LARGE -> error(s, st, ENOMEM);
             case NOT_FOUND -> {
                 if (expiration != 0xffffffffL) {
-                    int n = unsignedDigits(v, initial);
-                    Outcome a = items.store(s.client, StoreMode.ADD, b, key, st.keylen, v, 0, n, 0,
+                    int n = MemcachedItems.unsignedDigits(initial, v);
+                    int from = v.length - n;
+                    Outcome a = items.store(s.client, StoreMode.ADD, b, key, st.keylen, v, from, n, 0,
                             MemcachedItems.expireAtMillis(expiration, now(s)), 0);
                     if (a == Outcome.STORED) {
+                        // memcached counts neither a miss nor a set for the created item
+                        MemcachedStats m = s.client.server.stats().memcached;
+                        m.setCmds--;
+                        if (st.cmd == INCREMENT) {
+                            m.incrMisses--;
+                        } else {
+                            m.decrMisses--;
+                        }
                         st.replyCas = items.lastCas();
                         put64(v, 0, initial);
                         response(s, st, v, 0, 8);
@@ -546,23 +570,16 @@ public final class BinaryProtocol {
         }
     }
 
-    /** The decimal digits of unsigned v into {@code out} from 0; returns their count. */
-    static int unsignedDigits(byte[] out, long v) {
-        String t = Long.toUnsignedString(v);
-        for (int i = 0; i < t.length(); i++) {
-            out[i] = (byte) t.charAt(i);
-        }
-        return t.length();
-    }
-
+    /** FLUSH [delay]: the same moment as the text flush_all (memcached's oldest_live, one second before the time given). */
     private static void flush(MemcachedSession s, State st, long exptime) {
-        long now = now(s);
-        long delay = 0;
+        MemcachedItems items = s.items();
         if (exptime > 0) {
+            long now = now(s);
             long at = MemcachedItems.expireAtMillis(exptime, now);
-            delay = at > now ? at - now : 0;
+            items.flushAllAt(s.client, at == MemcachedItems.EXPIRED ? now : at - 1000);
+        } else {
+            items.flushAll(s.client, 0);
         }
-        s.items().flushAll(s.client, delay);
         response(s, st, null, 0, 0);
     }
 

@@ -3,6 +3,7 @@ package dev.cinnabar.server.memcached;
 import dev.cinnabar.server.memcached.MemcachedItems.Item;
 import dev.cinnabar.server.memcached.MemcachedItems.Outcome;
 import dev.cinnabar.server.memcached.MemcachedItems.StoreMode;
+import dev.cinnabar.server.stats.MemcachedStats;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -58,7 +59,6 @@ public final class MetaCommands {
             return ms(s, line);
         }
         s.consume(line.next() - s.readIndex());
-        s.client.server.stats().memcached.metaCmds++;
         switch (which) {
             case 'g' -> mg(s, line);
             case 'd' -> md(s, line);
@@ -68,6 +68,42 @@ public final class MetaCommands {
             default -> s.writeLine(ERROR);
         }
         return MemcachedSession.DONE;
+    }
+
+    /**
+     * Whether the meta line {@code in[from, to)} only reads (for CLIENT PAUSE WRITE): mn, me, and
+     * mg without N (vivify) or T (touch). ms, md and ma write.
+     */
+    public static boolean readOnly(byte[] in, int from, int to) {
+        int p = from;
+        if (to - p < 2 || in[p] != 'm') {
+            return false;
+        }
+        byte c = in[p + 1];
+        if (to - p > 2 && in[p + 2] != ' ' && in[p + 2] != '\r' && in[p + 2] != '\n') {
+            return false;
+        }
+        if (c == 'n' || c == 'e') {
+            return true;
+        }
+        if (c != 'g') {
+            return false;
+        }
+        // flags start after the key: any token beginning with N or T makes it a write
+        int tokens = 0;
+        boolean inToken = false;
+        for (int i = p; i < to && in[i] != '\r' && in[i] != '\n'; i++) {
+            if (in[i] == ' ') {
+                inToken = false;
+            } else if (!inToken) {
+                inToken = true;
+                tokens++;
+                if (tokens >= 3 && (in[i] == 'N' || in[i] == 'T')) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     // ------------------------------------------------------------------ reply building
@@ -215,7 +251,14 @@ public final class MetaCommands {
         int koff = r.keyOff;
         int klen = r.keyLen;
 
-        Item it = r.noUpdate ? items.peek(s.client, key, koff, klen)
+        // memcached applies T (and N on a created stub) where they stand among the flags, so a
+        // t before them shows the TTL as it was: note it first when the request is so ordered.
+        long before = MemcachedItems.KEEP;
+        if (r.newTtl && tBeforeT(r)) {
+            Item old = items.peek(s.client, key, koff, klen);
+            before = old == null ? MemcachedItems.KEEP : old.expireAtMillis();
+        }
+        Item it = r.noUpdate ? peekCounted(s, items, key, koff, klen)
                 : r.newTtl ? items.getAndTouch(s.client, key, koff, klen, expireAt(r.exptime, now))
                 : items.get(s.client, key, koff, klen);
         boolean created = false;
@@ -234,9 +277,28 @@ public final class MetaCommands {
             if (o == Outcome.STORED) {
                 created = true;
                 it = items.peek(s.client, key, koff, klen);
+                before = MemcachedItems.NO_EXPIRY;
+                // memcached links the stub without a store: a hit, no set
+                MemcachedStats m = s.client.server.stats().memcached;
+                m.setCmds--;
+                if (r.newTtl) {
+                    m.touchMisses--;
+                    m.touchHits++;
+                } else {
+                    m.getMisses--;
+                    m.getHits++;
+                }
             }
         }
         if (it == null) {
+            if (r.newTtl && !r.noUpdate) {
+                // memcached counts a miss as a get even with T (the touch counters are for hits)
+                MemcachedStats m = s.client.server.stats().memcached;
+                m.touchCmds--;
+                m.touchMisses--;
+                m.getCmds++;
+                m.getMisses++;
+            }
             st.p = 0;
             put(st, EN);
             for (int i = 2; i < r.ntokens - 1; i++) {
@@ -266,12 +328,14 @@ public final class MetaCommands {
         boolean won = false;
         boolean tokenSent = it.winTokenSent();
         boolean stale = it.stale();
-        long expire = it.expireAtMillis();
+        long expire = before != MemcachedItems.KEEP ? before : it.expireAtMillis();
         for (int i = 2; i < r.ntokens - 1; i++) {
             switch (r.flagAt(i)) {
+                case 'T' -> expire = expireAt(r.exptime, now);
                 case 'N' -> {
                     if (created) {
                         won = true;
+                        expire = expireAt(r.autovivExptime, now);
                     }
                 }
                 case 'R' -> {
@@ -352,6 +416,33 @@ public final class MetaCommands {
         }
     }
 
+    /** mg with u: the item without recording an access, counted as a get as memcached counts it. */
+    private static Item peekCounted(MemcachedSession s, MemcachedItems items, byte[] key, int koff, int klen) {
+        Item it = items.peek(s.client, key, koff, klen);
+        MemcachedStats m = s.client.server.stats().memcached;
+        m.getCmds++;
+        if (it == null) {
+            m.getMisses++;
+        } else {
+            m.getHits++;
+        }
+        return it;
+    }
+
+    /** A t flag stands before a T or N flag (then it shows the TTL from before them). */
+    private static boolean tBeforeT(MetaRequest r) {
+        boolean t = false;
+        for (int i = 2; i < r.ntokens - 1; i++) {
+            byte f = r.flagAt(i);
+            if (f == 't') {
+                t = true;
+            } else if ((f == 'T' || f == 'N') && t) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static final byte[] VA = ascii("VA ");
     private static final byte[] HD = ascii("HD");
 
@@ -411,8 +502,7 @@ public final class MetaCommands {
         }
         if (err != null) {
             s.consume(lineBytes);
-            s.client.server.stats().memcached.metaCmds++;
-            if (tooLarge) {
+                if (tooLarge) {
                 s.client.server.stats().memcached.storeTooLarge++;
                 // memcached drops the old item so no stale value outlives a failed set
                 s.items().deleteQuietly(s.client, r.key, r.keyOff, r.keyLen);
@@ -425,7 +515,6 @@ public final class MetaCommands {
         if (s.available() < lineBytes + vlen + 2) {
             return MemcachedSession.NEED_MORE;
         }
-        s.client.server.stats().memcached.metaCmds++;
         byte[] in = s.input();
         int data = line.next();
         if (in[data + vlen] != '\r' || in[data + vlen + 1] != '\n') {
@@ -498,7 +587,6 @@ public final class MetaCommands {
 
     private static int finishLine(MemcachedSession s, int lineBytes, byte[] reply, boolean always) {
         s.consume(lineBytes);
-        s.client.server.stats().memcached.metaCmds++;
         if (always) {
             error(s, reply);
         } else {
@@ -642,6 +730,14 @@ public final class MetaCommands {
                     Outcome a = items.store(s.client, StoreMode.ADD, key, koff, klen, st.digits, 0, n, 0,
                             MemcachedItems.NO_EXPIRY, 0);
                     if (a == Outcome.STORED) {
+                        // memcached counts neither a miss nor a set for the created item
+                        MemcachedStats m = s.client.server.stats().memcached;
+                        m.setCmds--;
+                        if (incr) {
+                            m.incrMisses--;
+                        } else {
+                            m.decrMisses--;
+                        }
                         created = true;
                         haveItem = true;
                         value = r.initial;
@@ -761,6 +857,8 @@ public final class MetaCommands {
             binary = true;
         }
         MemcachedItems items = s.items();
+        // memcached 1.6.18 counts cmd_meta here only, for me
+        s.client.server.stats().memcached.metaCmds++;
         Item it = items.peek(s.client, key, koff, klen);
         if (it == null) {
             s.writeLine(EN);
