@@ -34,6 +34,8 @@ import java.util.regex.Pattern;
  * &#64;NAME                switches to connection NAME, opened on both servers at first use; ends a group
  * !sleep MS            ends the group and sleeps
  * !close               ends the group and closes the current connection on both servers
+ * !chunk N             this group's bytes go out in writes of N bytes, 1 ms apart (partial
+ *                      lines, frames and data blocks across reads)
  * !quiet               this group's replies are read until both connections stay silent for
  *                      300 ms, instead of through the sync marker: for input that leaves the
  *                      server waiting (an incomplete data block) or that it swallows
@@ -74,6 +76,7 @@ public final class McScript {
         final String conn;
         final List<String> lines = new ArrayList<>();
         boolean quiet;
+        int chunk;
         long sleepMillis = -1;
         boolean close;
 
@@ -150,6 +153,10 @@ public final class McScript {
             }
             if (l.equals("!quiet")) {
                 cur.quiet = true;
+                continue;
+            }
+            if (l.startsWith("!chunk ")) {
+                cur.chunk = Integer.parseInt(l.substring(7).trim());
                 continue;
             }
             cur.lines.add(l);
@@ -359,7 +366,20 @@ public final class McScript {
         if (!s.quiet) {
             buf.writeBytes(c.binary() ? BinFrame.noop(SYNC_OPAQUE) : "mn\r\n".getBytes(StandardCharsets.US_ASCII));
         }
-        c.send(buf.toByteArray());
+        byte[] all = buf.toByteArray();
+        if (s.chunk <= 0) {
+            c.send(all);
+            return;
+        }
+        for (int off = 0; off < all.length && !c.closed; off += s.chunk) {
+            c.send(java.util.Arrays.copyOfRange(all, off, Math.min(all.length, off + s.chunk)));
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+        }
     }
 
     /** Reads the group's reply, normalised. */
