@@ -79,6 +79,18 @@ class MemcachedDifferentialIT {
                 () -> replay(p, memcached.port(), cinnabar.memcachedPort)));
     }
 
+    /** The scripts in item-size-2m/, on memcached -I 2m and Cinnabar --memcached-max-item-size 2mb, started for them. */
+    @TestFactory
+    Stream<DynamicTest> itemSizeCorpus() throws IOException {
+        return scripts(corpusDir().resolve("item-size-2m")).stream().map(p -> DynamicTest.dynamicTest(
+                "item-size-2m/" + p.getFileName(), () -> {
+                    try (ServerProcess m = McServers.memcached("-t", "1", "-I", "2m");
+                            McServers.Cinnabar c = McServers.cinnabar("--memcached-max-item-size", "2mb")) {
+                        replay(p, m.port(), c.memcachedPort);
+                    }
+                }));
+    }
+
     @TestFactory
     Stream<DynamicTest> authCorpus() throws IOException {
         return scripts(corpusDir().resolve("auth")).stream().map(p -> DynamicTest.dynamicTest("auth/" + p.getFileName(),
