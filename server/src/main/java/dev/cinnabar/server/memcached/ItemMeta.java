@@ -12,6 +12,8 @@ final class ItemMeta {
     static final int STALE = 1 << 1;
     /** A win token was handed out for it (meta's {@code W}/{@code Z}). */
     static final int WIN_SENT = 1 << 2;
+    /** Read twice since stored: memcached's ITEM_ACTIVE, after which reads leave its time alone. */
+    static final int ACTIVE = 1 << 3;
 
     int flags;
     long cas;

@@ -336,7 +336,6 @@ public final class MemcachedItems implements KeyspaceObserver {
             return Outcome.DENIED;
         }
         if (growing && server.eviction().active() && !server.evictIfNeeded()) {
-            stats.storeNoMemory++;
             return Outcome.OUT_OF_MEMORY;
         }
         if (server.diskError.getAsBoolean()) {
@@ -371,6 +370,7 @@ public final class MemcachedItems implements KeyspaceObserver {
 
     /** After this store wrote entry {@code e}: its meta with the new flags and a new CAS. */
     private ItemMeta stored(Dict.Entry<Object> e, int flags) {
+        stats.everStored = true;
         byte[] key = e.key();
         Dict.Entry<ItemMeta> me = metas.find(key);
         long cas = nextCas();
@@ -472,6 +472,22 @@ public final class MemcachedItems implements KeyspaceObserver {
         }
     }
 
+    /**
+     * A fetch, as memcached's segmented LRU records one: the first marks the item fetched, the
+     * second makes it active and moves its last-access time to now, later ones change nothing
+     * (meta's {@code h} and {@code l} show it).
+     */
+    private void bump(ItemMeta m) {
+        if ((m.state & ItemMeta.ACTIVE) == 0) {
+            if ((m.state & ItemMeta.FETCHED) == 0) {
+                m.state |= ItemMeta.FETCHED;
+            } else {
+                m.state |= ItemMeta.ACTIVE;
+                m.accessSeconds = nowSeconds();
+            }
+        }
+    }
+
     private Item read(byte[] key, int off, int len, long touchTo) {
         Db db = db();
         long when = db.expireAt(key, off, len);
@@ -494,8 +510,7 @@ public final class MemcachedItems implements KeyspaceObserver {
         out.fetchedBefore = (m.state & ItemMeta.FETCHED) != 0;
         out.stale = (m.state & ItemMeta.STALE) != 0;
         out.winSent = (m.state & ItemMeta.WIN_SENT) != 0;
-        m.state |= ItemMeta.FETCHED;
-        m.accessSeconds = nowSeconds();
+        bump(m);
         if (touchTo != KEEP) {
             if (touchTo == EXPIRED) {
                 // Served this once, then gone, as memcached's gat with a past time.
@@ -539,6 +554,9 @@ public final class MemcachedItems implements KeyspaceObserver {
         stats.setCmds++;
         Outcome refused = checkWrite(true);
         if (refused != null) {
+            if (refused == Outcome.OUT_OF_MEMORY) {
+                stats.storeNoMemory++;
+            }
             return refused;
         }
         Dict.Entry<Object> old = liveString(db, key, koff, klen);
@@ -835,7 +853,7 @@ public final class MemcachedItems implements KeyspaceObserver {
             }
             stats.touchHits++;
             ItemMeta m = metaOf(e);
-            m.accessSeconds = nowSeconds();
+            bump(m);
             lastCas = m.cas;
             if (expireAtMillis == EXPIRED) {
                 selfDelete(db, key, off, len, LazyFree.Cause.EXPIRE, true);

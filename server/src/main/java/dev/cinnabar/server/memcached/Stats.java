@@ -292,13 +292,15 @@ public final class Stats {
         sink.stat("read_buf_mem_limit", "0");
         sink.stat("track_sizes", "no");
         sink.stat("inline_ascii_response", "no");
+        sink.stat("slab_automove_freeratio", "0.010");
+        sink.stat("num_napi_ids", "(null)");
     }
 
     /** {@code stats items}: one class holding every item. */
     public static void items(ServerContext server, Sink sink) {
         Db db = itemsDb(server);
         MemcachedStats m = server.stats().memcached;
-        if (db.size() == 0) {
+        if (db.size() == 0 && !m.everStored) {
             return;
         }
         String p = "items:1:";
@@ -337,8 +339,8 @@ public final class Stats {
         Db db = itemsDb(server);
         MemcachedStats m = server.stats().memcached;
         long size = db.size();
-        if (size > 0) {
-            long chunk = Math.max(1, db.memory() / size);
+        if (size > 0 || m.everStored) {
+            long chunk = Math.max(1, db.memory() / Math.max(1, size));
             sink.stat("1:chunk_size", n(chunk));
             sink.stat("1:chunks_per_page", n(Math.max(1, server.config().memcachedMaxItemSize / chunk)));
             sink.stat("1:total_pages", "1");
@@ -355,7 +357,7 @@ public final class Stats {
             sink.stat("1:cas_badval", n(m.casBadval));
             sink.stat("1:touch_hits", n(m.touchHits));
         }
-        sink.stat("active_slabs", size > 0 ? "1" : "0");
+        sink.stat("active_slabs", size > 0 || m.everStored ? "1" : "0");
         sink.stat("total_malloced", n(db.memory()));
     }
 

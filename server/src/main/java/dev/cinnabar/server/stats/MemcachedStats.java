@@ -41,6 +41,11 @@ public final class MemcachedStats {
     public long totalItems;
     /** Every request line or frame handled, for INFO. */
     public long commands;
+    /**
+     * An item has been stored through memcached since the start (never reset): memcached's
+     * {@code stats items} and {@code stats slabs} show a slab class from its first use on.
+     */
+    public boolean everStored;
 
     /** {@code stats reset} and CONFIG RESETSTAT. */
     public void reset() {

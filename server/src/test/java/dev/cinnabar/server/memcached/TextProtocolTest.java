@@ -351,6 +351,21 @@ class TextProtocolTest {
     }
 
     @Test
+    void maxmemoryRefusesStoresAsMemcachedDoesWhenFull() {
+        send("set a 0 0 1\r\n5\r\n");
+        h.call("CONFIG", "SET", "maxmemory", "1");
+        assertEquals("SERVER_ERROR out of memory storing object\r\n", send("set b 0 0 1\r\nx\r\n"));
+        assertEquals("SERVER_ERROR out of memory\r\n", send("incr a 1\r\n"));
+        // reads, deletes and touches go on
+        assertEquals("VALUE a 0 1\r\n5\r\nEND\r\n", send("get a\r\n"));
+        assertEquals("TOUCHED\r\n", send("touch a 100\r\n"));
+        assertEquals("DELETED\r\n", send("delete a\r\n"));
+        assertEquals("1\r\n", stat(mc, "store_no_memory"));
+        h.call("CONFIG", "SET", "maxmemory", "0");
+        assertEquals("STORED\r\n", send("set b 0 0 1\r\nx\r\n"));
+    }
+
+    @Test
     void memcachedDbDirective() {
         h.call("CONFIG", "SET", "memcached-db", "3");
         send("set a 0 0 1\r\nx\r\n");
