@@ -149,10 +149,22 @@ public final class BinaryProtocol {
      * {@link MemcachedSession#DONE}.
      */
     public static int next(MemcachedSession s) {
-        int avail = s.available();
-        if (avail < HEADER) {
+        if (s.available() < HEADER) {
             return MemcachedSession.NEED_MORE;
         }
+        // one operation for the store per frame: one time, one propagation unit (incr's
+        // created item included)
+        MemcachedItems items = s.items();
+        items.begin(s.client);
+        try {
+            return frame(s);
+        } finally {
+            items.end(s.client);
+        }
+    }
+
+    private static int frame(MemcachedSession s) {
+        int avail = s.available();
         byte[] b = s.input();
         int r = s.readIndex();
         if ((b[r] & 0xff) != REQ_MAGIC) {
@@ -416,8 +428,9 @@ public final class BinaryProtocol {
         s.close();
     }
 
+    /** The store's time, frozen for the operation. */
     private static long now(MemcachedSession s) {
-        return s.client.server.clock().millis();
+        return s.items().now();
     }
 
     // ------------------------------------------------------------------ commands

@@ -59,13 +59,21 @@ public final class MetaCommands {
             return ms(s, line);
         }
         s.consume(line.next() - s.readIndex());
-        switch (which) {
-            case 'g' -> mg(s, line);
-            case 'd' -> md(s, line);
-            case 'a' -> ma(s, line);
-            case 'n' -> s.writeLine(MN);
-            case 'e' -> me(s, line);
-            default -> s.writeLine(ERROR);
+        // one operation for the store, however many calls the command makes: one time, one
+        // propagation unit (mg N's stub and its expiry, ma N's item and its T)
+        MemcachedItems items = s.items();
+        items.begin(s.client);
+        try {
+            switch (which) {
+                case 'g' -> mg(s, line);
+                case 'd' -> md(s, line);
+                case 'a' -> ma(s, line);
+                case 'n' -> s.writeLine(MN);
+                case 'e' -> me(s, line);
+                default -> s.writeLine(ERROR);
+            }
+        } finally {
+            items.end(s.client);
         }
         return MemcachedSession.DONE;
     }
@@ -218,8 +226,9 @@ public final class MetaCommands {
         return MemcachedItems.expireAtMillis(exptime, now);
     }
 
+    /** The store's time: frozen for the operation, as for a Redis command. */
     private static long now(MemcachedSession s) {
-        return s.client.server.clock().millis();
+        return s.items().now();
     }
 
     // ------------------------------------------------------------------ mg
@@ -523,8 +532,18 @@ public final class MetaCommands {
             return MemcachedSession.DONE;
         }
         MemcachedItems items = s.items();
+        items.begin(s.client);
+        try {
+            return msStore(s, st, r, items, mode, lineBytes, data, vlen);
+        } finally {
+            items.end(s.client);
+        }
+    }
+
+    private static int msStore(MemcachedSession s, State st, MetaRequest r, MemcachedItems items, StoreMode mode,
+            int lineBytes, int data, int vlen) {
+        byte[] in = s.input();
         long now = now(s);
-        // the key may point into the input buffer: copy it out of the way of consume()
         Outcome o;
         if (r.setStale && mode == StoreMode.CAS) {
             o = items.storeInvalidating(s.client, r.key, r.keyOff, r.keyLen, in, data, vlen,
