@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Cinnabar's memcached listener under at least 100k random and mutated text lines, meta lines
- * and binary frames over several connections at once. Each connection writes its frames and a
+ * and binary frames (generated, and the corpus's groups as seeds, some mutated) over several
+ * connections at once. Each connection writes its frames and a
  * sync marker ({@code mn}, or a binary NOOP), shuts down its sending side and reads to the end:
  * what comes back must be well-formed memcached replies, and the server must close the
  * connection (never hang). Every tenth connection sends one line or frame that is malformed by
@@ -47,8 +48,49 @@ class MemcachedFuzzIT {
                     + "|CLIENT_ERROR .*|SERVER_ERROR .*|VERSION .*|STAT .*|\\d+|VA \\d+( .*)?|HD( .*)?|EN( .*)?|NF( .*)?"
                     + "|NS( .*)?|EX( .*)?|MN|ME .*)", Pattern.DOTALL); // a key may hold a CR: memcached splits lines at LF
 
+    /** The corpus's groups as bytes, text and binary apart: seeds that the fuzzer mutates. */
+    static final List<byte[]> TEXT_SEEDS = new ArrayList<>();
+    static final List<byte[]> BINARY_SEEDS = new ArrayList<>();
+
+    static synchronized void loadSeeds() throws IOException {
+        if (!TEXT_SEEDS.isEmpty()) {
+            return;
+        }
+        McScript.Side side = new McScript.Side(0);
+        for (java.nio.file.Path p : MemcachedDifferentialIT.scripts()) {
+            for (McScript.Step step : McScript.parse(p)) {
+                if (step.lines.isEmpty()) {
+                    continue;
+                }
+                ByteArrayOutputStream b = new ByteArrayOutputStream();
+                boolean binary = step.lines.get(0).startsWith("bin ");
+                for (String l : step.lines) {
+                    String sub = McScript.substitute(l, side);
+                    if (sub.length() > 100_000) {
+                        sub = sub.substring(0, 100_000); // the biggest values: a cut is a mutation too
+                    }
+                    if (sub.startsWith("bin ")) {
+                        b.writeBytes(BinFrame.build(sub.substring(4)));
+                    } else if (sub.startsWith("hex ")) {
+                        b.writeBytes(McScript.hex(sub.substring(4)));
+                    } else if (sub.startsWith("!raw ")) {
+                        b.writeBytes(McScript.unescape(sub.substring(5)));
+                    } else if (!sub.startsWith("!")) {
+                        b.writeBytes(sub.equals("\\z") ? new byte[0] : McScript.unescape(sub));
+                        b.writeBytes(new byte[] {'\r', '\n'});
+                    }
+                }
+                byte[] bytes = b.toByteArray();
+                if (bytes.length > 0 && !new String(bytes, StandardCharsets.ISO_8859_1).contains("flush")) {
+                    (binary && (bytes[0] & 0xff) == 0x80 ? BINARY_SEEDS : TEXT_SEEDS).add(bytes);
+                }
+            }
+        }
+    }
+
     @Test
     void randomAndMutatedInputNeverKillsOrHangsTheServer() throws Exception {
+        loadSeeds();
         long seed = Long.getLong("fuzz.seed", System.nanoTime());
         String run = "memcached fuzz seed=" + seed + " (rerun with -Dfuzz.seed=" + seed + ")";
         System.out.println(run);
@@ -340,6 +382,13 @@ class MemcachedFuzzIT {
         byte[] connectionInput(int n) {
             ByteArrayOutputStream b = new ByteArrayOutputStream();
             for (int i = 0; i < n; i++) {
+                if (r.nextInt(4) == 0) {
+                    List<byte[]> seeds = binary ? BINARY_SEEDS : TEXT_SEEDS;
+                    byte[] seed = seeds.get(r.nextInt(seeds.size()));
+                    b.writeBytes(r.nextBoolean() ? seed : mutateAny(seed));
+                    frames++;
+                    continue;
+                }
                 byte[] f = binary ? binaryFrame() : textCommand();
                 b.writeBytes(f);
                 frames++;
@@ -347,6 +396,9 @@ class MemcachedFuzzIT {
             byte[] all = b.toByteArray();
             if (!binary && all.length > 0 && (all[0] & 0xff) == 0x80) {
                 all[0] = 'x'; // a mutation must not turn a text connection into a binary one
+            }
+            if (binary && all.length > 0) {
+                all[0] = (byte) 0x80; // nor a binary connection into a text one
             }
             return all;
         }
@@ -490,6 +542,30 @@ class MemcachedFuzzIT {
                 }
             }
             return f;
+        }
+
+        /** A byte flipped, a cut, or random bytes inserted, anywhere. */
+        private byte[] mutateAny(byte[] b) {
+            byte[] m = b.clone();
+            switch (r.nextInt(3)) {
+                case 0:
+                    for (int i = 1 + r.nextInt(3); i > 0; i--) {
+                        m[r.nextInt(m.length)] = (byte) r.nextInt(256);
+                    }
+                    return m;
+                case 1:
+                    return java.util.Arrays.copyOf(m, r.nextInt(m.length));
+                default: {
+                    byte[] junk = new byte[1 + r.nextInt(20)];
+                    r.nextBytes(junk);
+                    ByteArrayOutputStream o = new ByteArrayOutputStream();
+                    int at = r.nextInt(m.length);
+                    o.write(m, 0, at);
+                    o.writeBytes(junk);
+                    o.write(m, at, m.length - at);
+                    return o.toByteArray();
+                }
+            }
         }
 
         private byte[] mutate(byte[] b) {
