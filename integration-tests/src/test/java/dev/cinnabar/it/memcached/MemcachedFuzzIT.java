@@ -166,6 +166,21 @@ class MemcachedFuzzIT {
                 String expected = "STORED\r\nVALUE after 0 2\r\nok\r\nEND\r\n";
                 assertEquals(expected, readExactly(s.getInputStream(), expected.length()), run);
             }
+            if (!real) {
+                // every fuzzing connection is gone
+                long deadline = System.currentTimeMillis() + 10_000;
+                String clients;
+                do {
+                    try (redis.clients.jedis.Jedis j = new redis.clients.jedis.Jedis("127.0.0.1", process.port())) {
+                        clients = dev.cinnabar.it.support.Waits.field(j.info("memcached"), "memcached_connected_clients");
+                    }
+                    if ("0".equals(clients)) {
+                        break;
+                    }
+                    Thread.sleep(50);
+                } while (System.currentTimeMillis() < deadline);
+                assertEquals("0", clients, run + ": memcached clients left over");
+            }
             String log = real ? "" : process.log();
             for (String bad : new String[] {"Exception", "internal error", "LEAK"}) {
                 assertFalse(log.contains(bad), run + ": the server logged '" + bad + "':\n" + log);
