@@ -284,6 +284,48 @@ class MemcachedClientsIT {
         }
     }
 
+    // ---------------------------------------------------------------- SASL PLAIN with requirepass
+
+    @Test
+    void binaryClientsAuthenticateWithSaslPlain() throws Exception {
+        try (McServers.Cinnabar s = McServers.cinnabar("--requirepass", "secret")) {
+            ConnectionFactoryBuilder b = new ConnectionFactoryBuilder()
+                    .setProtocol(ConnectionFactoryBuilder.Protocol.BINARY)
+                    .setAuthDescriptor(new net.spy.memcached.auth.AuthDescriptor(new String[] {"PLAIN"},
+                            new net.spy.memcached.auth.PlainCallbackHandler("user", "secret")))
+                    .setOpTimeout(5000);
+            net.spy.memcached.MemcachedClient c = new net.spy.memcached.MemcachedClient(b.build(),
+                    AddrUtil.getAddresses("127.0.0.1:" + s.memcachedPort));
+            try {
+                assertTrue(c.set("auth:k", 0, "v").get());
+                assertEquals("v", c.get("auth:k"));
+            } finally {
+                c.shutdown(5, TimeUnit.SECONDS);
+            }
+            // (Xmemcached 2.4.8 sends its first request before its SASL exchange and never starts
+            // that exchange here; it is left out.)
+            // a wrong password authenticates nothing: the server stays closed to that client
+            ConnectionFactoryBuilder wrong = new ConnectionFactoryBuilder()
+                    .setProtocol(ConnectionFactoryBuilder.Protocol.BINARY)
+                    .setAuthDescriptor(new net.spy.memcached.auth.AuthDescriptor(new String[] {"PLAIN"},
+                            new net.spy.memcached.auth.PlainCallbackHandler("user", "wrong")))
+                    .setOpTimeout(1000);
+            net.spy.memcached.MemcachedClient w = new net.spy.memcached.MemcachedClient(wrong.build(),
+                    AddrUtil.getAddresses("127.0.0.1:" + s.memcachedPort));
+            try {
+                Object got;
+                try {
+                    got = w.get("auth:k");
+                } catch (RuntimeException refusedOrTimedOut) {
+                    got = null;
+                }
+                assertNull(got);
+            } finally {
+                w.shutdown(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- three servers, consistent hashing
 
     @ParameterizedTest(name = "ketama over three servers, binary={0}")
