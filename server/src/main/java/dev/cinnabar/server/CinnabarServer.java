@@ -62,7 +62,8 @@ public final class CinnabarServer implements ConfigHooks, Shutdown.Hooks {
         }
         // No TCP listener (port 0, bind "", or only optional addresses that are not there) and
         // no Unix socket: Redis gives up.
-        boolean tcp = s.transport.boundPort() != 0;
+        // A memcached listener alone (port 0, memcached-port set) is a way in too.
+        boolean tcp = s.transport.boundPort() != 0 || s.transport.memcachedBoundPort() != 0;
         if (!tcp && config.unixSocket.isEmpty()) {
             ServerLog.warning("Configured to not listen anywhere, exiting.");
             s.transport.stop();
@@ -86,6 +87,9 @@ public final class CinnabarServer implements ConfigHooks, Shutdown.Hooks {
             }, Long.MAX_VALUE / 4);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (s.transport.memcachedBoundPort() != 0) {
+            ServerLog.notice("Serving the memcached protocols on port " + s.transport.memcachedBoundPort());
         }
         if (tcp) {
             ServerLog.notice("Ready to accept connections");

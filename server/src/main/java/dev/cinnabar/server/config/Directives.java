@@ -189,7 +189,12 @@ public final class Directives {
         // items live in, and memcached's -I item size limit.
         num("memcached-port", null, MOD | HIDDEN | OWN, "memcachedPort", SIGNED, INTEGER, 0, 65535, 0).effect(ACTIVE)
                 .apply(c -> c.hooks.memcachedPortChanged(c));
-        num("memcached-db", null, MOD | HIDDEN | OWN, "memcachedDb", SIGNED, INTEGER, 0, INT_MAX, 0).effect(ACTIVE);
+        num("memcached-db", null, MOD | HIDDEN | OWN, "memcachedDb", SIGNED, INTEGER, 0, INT_MAX, 0).effect(ACTIVE)
+                .apply(c -> {
+                    if (c.memcachedDb >= c.databases) {
+                        throw new ConfigError("argument must be a database index, less than " + c.databases);
+                    }
+                });
         num("memcached-max-item-size", null, MOD | HIDDEN | OWN, "memcachedMaxItemSize", SIGNED, MEMORY,
                 1024, 1024L * 1024 * 1024, 1024 * 1024).effect(ACTIVE);
         num("timeout", null, MOD, "timeoutSeconds", SIGNED, INTEGER, 0, INT_MAX, 0).effect(ACTIVE);

@@ -513,8 +513,9 @@ public final class MemcachedItems implements KeyspaceObserver {
         bump(m);
         if (touchTo != KEEP) {
             if (touchTo == EXPIRED) {
-                // Served this once, then gone, as memcached's gat with a past time.
-                selfDelete(db, key, off, len, LazyFree.Cause.EXPIRE, true);
+                // Served this once, then expired, as memcached's gat with a past time.
+                retime(db, e, now() - 1);
+                out.expireAt = now() - 1;
             } else {
                 retime(db, e, touchTo);
                 out.expireAt = touchTo < 0 ? -1 : touchTo;
@@ -611,10 +612,9 @@ public final class MemcachedItems implements KeyspaceObserver {
         }
         stats.totalItems++;
         if (expireAtMillis == EXPIRED) {
-            // Stored and at once expired: memcached answers STORED and the item is gone.
-            selfDelete(db, key, koff, klen, LazyFree.Cause.USER_DEL, true);
-            lastCas = nextCas();
-            return Outcome.STORED;
+            // Stored already expired, as memcached stores it: gone for every read (the first
+            // one counts get_expired), deleted by expiry.
+            expireAtMillis = now() - 1;
         }
         selfWriting = true;
         Dict.Entry<Object> e;
@@ -855,11 +855,7 @@ public final class MemcachedItems implements KeyspaceObserver {
             ItemMeta m = metaOf(e);
             bump(m);
             lastCas = m.cas;
-            if (expireAtMillis == EXPIRED) {
-                selfDelete(db, key, off, len, LazyFree.Cause.EXPIRE, true);
-            } else {
-                retime(db, e, expireAtMillis);
-            }
+            retime(db, e, expireAtMillis == EXPIRED ? now() - 1 : expireAtMillis);
             return Outcome.TOUCHED;
         } finally {
             end(c);

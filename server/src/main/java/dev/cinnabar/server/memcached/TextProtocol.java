@@ -362,6 +362,20 @@ public final class TextProtocol {
         ByteBuf out = c.reply.buffer();
         int mark = out == null ? 0 : out.writerIndex();
         int lineEnd = line.end();
+        // One operation for the line: one time for all its keys, one unit for what it propagates.
+        items.begin(c);
+        try {
+            return getKeys(s, line, withCas, touch, expireAt, first, out, mark, lineEnd);
+        } finally {
+            items.end(c);
+        }
+    }
+
+    private static int getKeys(MemcachedSession s, TextLine line, boolean withCas, boolean touch, long expireAt,
+            int first, ByteBuf out, int mark, int lineEnd) {
+        Client c = s.client;
+        MemcachedItems items = s.items();
+        byte[] b = line.buffer();
         while (true) {
             for (int i = first; i < line.count(); i++) {
                 int ko = line.offset(i);

@@ -138,6 +138,8 @@ class TextProtocolTest {
         assertEquals("END\r\n", send("get a\r\n"));
         assertEquals("STORED\r\n", send("set a 0 -1 1\r\nx\r\n"));
         assertEquals("END\r\n", send("get a\r\n"));
+        // stored, counted, and found expired by the first read, as memcached's
+        assertEquals("2\r\n", stat(mc, "get_expired")); // this one and the one that timed out
         long abs = h.clock.millis() / 1000 + 100;
         send("set b 0 " + abs + " 1\r\nx\r\n");
         assertEquals(":100\r\n", h.call("TTL", "b"));
@@ -372,6 +374,9 @@ class TextProtocolTest {
         assertEquals("$-1\r\n", h.call("GET", "a"));
         h.call("SELECT", "3");
         assertEquals("$1\r\nx\r\n", h.call("GET", "a"));
+        assertEquals("*2\r\n$12\r\nmemcached-db\r\n$1\r\n3\r\n", h.call("CONFIG", "GET", "memcached-db"));
+        assertEquals("-ERR CONFIG SET failed (possibly related to argument 'memcached-db') - argument must be a database"
+                + " index, less than 16\r\n", h.call("CONFIG", "SET", "memcached-db", "16"));
         assertEquals("*2\r\n$12\r\nmemcached-db\r\n$1\r\n3\r\n", h.call("CONFIG", "GET", "memcached-db"));
     }
 }
