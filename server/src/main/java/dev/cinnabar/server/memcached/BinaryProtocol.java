@@ -487,6 +487,8 @@ public final class BinaryProtocol {
             }
             case EXISTS -> error(s, st, KEY_EEXISTS);
             case NOT_FOUND -> error(s, st, KEY_ENOENT);
+            // over maxmemory: memcached's out_of_memory, "Out of memory" in the binary protocol
+            case OUT_OF_MEMORY -> error(s, st, ENOMEM);
             default -> error(s, st, st.cmd == ADD ? KEY_EEXISTS : st.cmd == REPLACE ? KEY_ENOENT : NOT_STORED);
         }
         return MemcachedSession.DONE;
@@ -568,6 +570,10 @@ public final class BinaryProtocol {
                         st.replyCas = items.lastCas();
                         put64(v, 0, initial);
                         response(s, st, v, 0, 8);
+                    } else if (a == Outcome.OUT_OF_MEMORY) {
+                        error(s, st, ENOMEM);
+                    } else if (a == Outcome.DENIED) {
+                        denied(s, st);
                     } else {
                         error(s, st, NOT_STORED);
                     }

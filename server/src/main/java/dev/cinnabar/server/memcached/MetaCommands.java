@@ -763,6 +763,9 @@ public final class MetaCommands {
                     } else if (a == Outcome.DENIED) {
                         error(s, "SERVER_ERROR " + items.deniedReason());
                         return;
+                    } else if (a == Outcome.OUT_OF_MEMORY) {
+                        error(s, "SERVER_ERROR Out of memory allocating new item");
+                        return;
                     } else {
                         put(st, NS);
                     }

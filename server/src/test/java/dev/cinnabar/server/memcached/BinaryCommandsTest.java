@@ -116,4 +116,14 @@ class BinaryCommandsTest {
                 frames(m.send(get(0x10, "detail dump"))));
         assertEquals("81 10 01 k0 e0 o0 c0 Not found\n", frames(m.send(get(0x10, "conns"))));
     }
+
+    @Test
+    void overMaxmemoryStoresAnswerOutOfMemory() {
+        check("81 01 00 k0 e0 o0 c1 \n", set(0x01, "a", "5"));
+        h.call("CONFIG", "SET", "maxmemory", "1");
+        check("81 01 82 k0 e0 o0 c0 Out of memory\n81 11 82 k0 e0 o0 c0 Out of memory\n"
+                + "81 05 82 k0 e0 o0 c0 Out of memory\n81 05 82 k0 e0 o0 c0 Out of memory\n",
+                set(0x01, "b", "x"), set(0x11, "b", "x"), incr(0x05, "a", 1, 0, 0, 0), incr(0x05, "nob", 1, 0, 0, 0));
+        check("81 00 00 k0 e4 o0 c1 \\x00\\x00\\x00\\x005\n81 04 00 k0 e0 o0 c0 \n", get(0x00, "a"), get(0x04, "a"));
+    }
 }

@@ -76,4 +76,18 @@ class MetaCommandsTest {
         check("ms shared 2 F9\r\nmc\r\n", "HD\r\n");
         assertEquals("$2\r\nmc\r\n", h.call("GET", "shared"));
     }
+
+    @Test
+    void overMaxmemoryStoresAnswerMemcachedsOutOfMemory() {
+        check("ms a 1\r\n5\r\n", "HD\r\n");
+        h.call("CONFIG", "SET", "maxmemory", "1");
+        check("ms b 1 c\r\nx\r\n", "SERVER_ERROR out of memory storing object\r\n");
+        check("ma a v\r\n", "SERVER_ERROR out of memory\r\n");
+        check("ma nob N0 v\r\n", "SERVER_ERROR Out of memory allocating new item\r\n");
+        check("mg noc N30 v\r\n", "EN\r\n");
+        check("mg a v\r\n", "VA 1\r\n5\r\n");
+        check("md a\r\n", "HD\r\n");
+        h.call("CONFIG", "SET", "maxmemory", "0");
+        check("ms b 1\r\nx\r\n", "HD\r\n");
+    }
 }
