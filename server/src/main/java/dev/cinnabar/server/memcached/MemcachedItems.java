@@ -796,7 +796,9 @@ public final class MemcachedItems implements KeyspaceObserver {
                     }
                     replaceValue(db, e, padded, 0, length);
                 } else {
+                    // Longer than the old value: memcached links a new item (total_items counts it).
                     replaceValue(db, e, number, from, n);
+                    stats.totalItems++;
                 }
             } finally {
                 selfWriting = false;

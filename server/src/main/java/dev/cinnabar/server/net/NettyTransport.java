@@ -85,14 +85,15 @@ public final class NettyTransport implements ReplyFlusher {
         if (!config.unixSocket.isEmpty()) {
             bindUnix();
         }
-        if (config.port != 0) {
-            for (String address : bindAddresses()) {
-                bindTcp(address);
-            }
-        }
+        // The memcached listener before the RESP one, for the same reason.
         if (config.memcachedPort != 0) {
             for (String address : bindAddresses()) {
                 bindTcp(address, config.memcachedPort, true);
+            }
+        }
+        if (config.port != 0) {
+            for (String address : bindAddresses()) {
+                bindTcp(address);
             }
         }
     }

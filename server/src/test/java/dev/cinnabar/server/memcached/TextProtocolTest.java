@@ -90,7 +90,10 @@ class TextProtocolTest {
         assertEquals("9\r\n", send("decr n 1\r\n"));
         // memcached writes a shorter result over the old one, padded with spaces
         assertEquals("VALUE n 0 2\r\n9 \r\nEND\r\n", send("get n\r\n"));
+        String items = stat(mc, "total_items");
         assertEquals("109\r\n", send("incr n 100\r\n"));
+        // a longer result is a new item for memcached: total_items counts it
+        assertEquals(Integer.parseInt(items.trim()) + 1 + "\r\n", stat(mc, "total_items"));
         assertEquals("VALUE n 0 3\r\n109\r\nEND\r\n", send("get n\r\n"));
         assertEquals("0\r\n", send("decr n 1000\r\n"));
         send("set m 0 0 20\r\n18446744073709551615\r\n");
