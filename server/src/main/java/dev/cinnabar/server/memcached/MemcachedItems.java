@@ -1061,10 +1061,9 @@ public final class MemcachedItems implements KeyspaceObserver {
             m.state &= ~ItemMeta.WIN_SENT;
             m.cas = nextCas();
             lastCas = m.cas;
-            if (expireAtMillis == EXPIRED) {
-                selfDelete(db, key, off, len, LazyFree.Cause.EXPIRE, true);
-            } else if (expireAtMillis != KEEP) {
-                retime(db, e, expireAtMillis);
+            if (expireAtMillis != KEEP) {
+                // a past time leaves it already expired, as the other stores do
+                retime(db, e, expireAtMillis == EXPIRED ? now() - 1 : expireAtMillis);
             }
         } finally {
             end(c);
@@ -1111,11 +1110,7 @@ public final class MemcachedItems implements KeyspaceObserver {
             if (e == null) {
                 return;
             }
-            if (expireAtMillis == EXPIRED) {
-                selfDelete(db, key, off, len, LazyFree.Cause.EXPIRE, true);
-            } else {
-                retime(db, e, expireAtMillis);
-            }
+            retime(db, e, expireAtMillis == EXPIRED ? now() - 1 : expireAtMillis);
         } finally {
             end(c);
         }

@@ -188,9 +188,10 @@ public final class MemcachedSession {
     }
 
     /**
-     * Whether the next request only reads (get, gets, bget, version, stats, verbosity, quit,
-     * mn, me): CLIENT PAUSE WRITE lets those through. Binary requests and anything not yet
-     * known count as writes.
+     * Whether the next request only reads, for CLIENT PAUSE WRITE: get, gets, bget, version,
+     * stats, verbosity, quit; meta's mn, me and mg without N or T ({@link MetaCommands#readOnly});
+     * binary get forms, NOOP, VERSION, STAT, QUIT and SASL ({@link BinaryProtocol#readOnly}).
+     * Anything not yet known counts as a write.
      */
     public boolean nextIsRead() {
         if (swallow > 0) {
@@ -198,7 +199,7 @@ public final class MemcachedSession {
         }
         int p = readIndex;
         if (protocol == BINARY || (protocol == UNKNOWN && (in[p] & 0xff) == 0x80)) {
-            return false;
+            return BinaryProtocol.readOnly(in, p, writeIndex - p);
         }
         while (p < writeIndex && in[p] == ' ') {
             p++;
@@ -207,9 +208,12 @@ public final class MemcachedSession {
         while (p < writeIndex && in[p] != ' ' && in[p] != '\r' && in[p] != '\n') {
             p++;
         }
+        if (p - start == 2 && in[start] == 'm') {
+            return MetaCommands.readOnly(in, start, writeIndex);
+        }
         return isWord(start, p, "get") || isWord(start, p, "gets") || isWord(start, p, "bget")
                 || isWord(start, p, "version") || isWord(start, p, "stats") || isWord(start, p, "verbosity")
-                || isWord(start, p, "quit") || isWord(start, p, "mn") || isWord(start, p, "me");
+                || isWord(start, p, "quit");
     }
 
     private boolean isWord(int from, int to, String word) {

@@ -271,6 +271,7 @@ public final class MetaCommands {
                 : r.newTtl ? items.getAndTouch(s.client, key, koff, klen, expireAt(r.exptime, now))
                 : items.get(s.client, key, koff, klen);
         boolean created = false;
+        boolean expireStubAfter = false;
         if (it == null && r.vivify) {
             // The stub's expiry: whichever of N and T comes last in the request.
             long exp = MemcachedItems.NO_EXPIRY;
@@ -282,7 +283,11 @@ public final class MetaCommands {
                     exp = expireAt(r.exptime, now);
                 }
             }
-            Outcome o = items.store(s.client, StoreMode.ADD, key, koff, klen, key, 0, 0, 0, exp, 0);
+            // a stub due already expired is still handed out once (memcached sets its time after
+            // linking it): stored without expiry, expired once answered
+            expireStubAfter = exp == MemcachedItems.EXPIRED;
+            Outcome o = items.store(s.client, StoreMode.ADD, key, koff, klen, key, 0, 0, 0,
+                    expireStubAfter ? MemcachedItems.NO_EXPIRY : exp, 0);
             if (o == Outcome.STORED) {
                 created = true;
                 it = items.peek(s.client, key, koff, klen);
@@ -423,6 +428,9 @@ public final class MetaCommands {
         if (won) {
             items.markWinTokenSent(key, koff, klen);
         }
+        if (expireStubAfter) {
+            items.setExpiry(s.client, key, koff, klen, MemcachedItems.EXPIRED);
+        }
     }
 
     /** mg with u: the item without recording an access, counted as a get as memcached counts it. */
@@ -527,6 +535,8 @@ public final class MetaCommands {
         byte[] in = s.input();
         int data = line.next();
         if (in[data + vlen] != '\r' || in[data + vlen + 1] != '\n') {
+            // memcached counts the set before it looks at the chunk's end
+            s.client.server.stats().memcached.setCmds++;
             s.consume(lineBytes + vlen + 2);
             error(s, "CLIENT_ERROR bad data chunk");
             return MemcachedSession.DONE;

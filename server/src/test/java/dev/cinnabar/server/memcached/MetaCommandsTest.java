@@ -63,6 +63,12 @@ class MetaCommandsTest {
     }
 
     @Test
+    void aStubDueAlreadyExpiredIsHandedOutOnce() {
+        check("mg q22 N-1 v\r\n", "VA 0 W\r\n\r\n");
+        check("mg q22 v\r\n", "EN\r\n");
+    }
+
+    @Test
     void dataBlocksMayArriveInPieces() {
         check("ms p1 10 c\r\n01234", "");
         check("56789\r", "");

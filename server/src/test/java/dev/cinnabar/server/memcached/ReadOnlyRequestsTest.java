@@ -2,6 +2,7 @@ package dev.cinnabar.server.memcached;
 
 import static dev.cinnabar.server.memcached.MemcachedTestConnection.bytes;
 import static dev.cinnabar.server.memcached.MemcachedTestConnection.frame;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,5 +43,26 @@ class ReadOnlyRequestsTest {
             assertFalse(binary(op), Integer.toHexString(op));
         }
         assertFalse(BinaryProtocol.readOnly(new byte[] {(byte) 0x80}, 0, 1));
+    }
+
+    @Test
+    void clientPauseWriteLetsMetaAndBinaryReadsThrough() {
+        dev.cinnabar.server.testing.EngineHarness h = new dev.cinnabar.server.testing.EngineHarness();
+        dev.cinnabar.server.client.Client meta = h.memcachedClient();
+        dev.cinnabar.server.client.Client bin = h.memcachedClient();
+        assertEquals("HD\r\n", h.memcached(meta, "ms a 1\r\nx\r\n"));
+        h.call("CLIENT", "PAUSE", "100000", "WRITE");
+        assertEquals("VA 1\r\nx\r\nMN\r\n", h.memcached(meta, "mg a v\r\nmn\r\n"));
+        // mg with N may write: held, and what follows with it
+        assertEquals("", h.memcached(meta, "mg b N30 v\r\nmn\r\n"));
+        String get = new String(frame(0x0c, "a"), java.nio.charset.StandardCharsets.ISO_8859_1);
+        String touch = new String(frame(0x1c, bytes("a"), new byte[4], new byte[0], 0, 0),
+                java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertEquals(true, h.memcached(bin, get).endsWith("ax"));
+        assertEquals("", h.memcached(bin, touch));
+        h.call("CLIENT", "UNPAUSE");
+        h.engine.runReleasedClients();
+        assertEquals("VA 0 W\r\n\r\nMN\r\n", h.drain(meta));
+        assertEquals(true, h.drain(bin).length() > 0);
     }
 }
