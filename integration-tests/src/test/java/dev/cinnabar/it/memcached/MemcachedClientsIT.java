@@ -284,6 +284,51 @@ class MemcachedClientsIT {
         }
     }
 
+    /** memcached writes are writes for Redis's machinery too: WATCH aborts, keyspace events fire. */
+    @Test
+    void memcachedWritesAbortWatchAndFireKeyspaceEvents() throws Exception {
+        flush();
+        net.spy.memcached.MemcachedClient c = spy(false, server.memcachedPort);
+        try (Jedis j = jedis(); Jedis sub = jedis()) {
+            j.set("w:k", "1");
+            j.watch("w:k");
+            assertTrue(c.set("w:k", 0, "2").get());
+            redis.clients.jedis.Transaction t = j.multi();
+            t.set("w:k", "3");
+            List<Object> exec = t.exec();
+            assertTrue(exec == null || exec.isEmpty(), "EXEC ran after a memcached write to a watched key: " + exec);
+            assertEquals("2", j.get("w:k"));
+
+            j.configSet("notify-keyspace-events", "KEA");
+            List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+            redis.clients.jedis.JedisPubSub listener = new redis.clients.jedis.JedisPubSub() {
+                @Override
+                public void onPMessage(String pattern, String channel, String message) {
+                    events.add(channel + " " + message);
+                    if (message.equals("del")) {
+                        punsubscribe();
+                    }
+                }
+            };
+            Thread th = new Thread(() -> sub.psubscribe(listener, "__keyspace@0__:ev:*"));
+            th.start();
+            long deadline = System.currentTimeMillis() + 5000;
+            while (listener.getSubscribedChannels() == 0 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(10);
+            }
+            assertTrue(c.set("ev:a", 0, "1").get());
+            assertTrue(c.append(0, "ev:a", "2").get());
+            assertEquals(13, c.incr("ev:a", 1));
+            assertTrue(c.touch("ev:a", 100).get());
+            assertTrue(c.delete("ev:a").get());
+            th.join(5000);
+            assertEquals(List.of("__keyspace@0__:ev:a set", "__keyspace@0__:ev:a append", "__keyspace@0__:ev:a incrby",
+                    "__keyspace@0__:ev:a expire", "__keyspace@0__:ev:a del"), events);
+        } finally {
+            c.shutdown(5, TimeUnit.SECONDS);
+        }
+    }
+
     // ---------------------------------------------------------------- SASL PLAIN with requirepass
 
     @Test
