@@ -22,7 +22,8 @@ import org.junit.jupiter.api.TestInstance;
  * compares the normalised replies group by group. The script syntax (text lines, data blocks,
  * meta commands, binary frames, connections, sleeps) and the normalisation (CAS numbers by order
  * of appearance, stats values, versions, meta's ttl and last-access seconds within 1) are
- * described in {@link McScript}. A script's failure lists every group that differed, not only
+ * described in {@link McScript} and in the corpus folder's README.md, with the folders
+ * ({@code auth/}, {@code item-size-2m/}) and the differences left out on purpose. A script's failure lists every group that differed, not only
  * the first. Scripts are written against memcached first: its replies are the truth.
  *
  * <p>By hand, while writing a script: {@code java -cp target/test-classes
