@@ -359,6 +359,10 @@ public final class TextProtocol {
             expireAt = MemcachedItems.expireAtMillis(exptime, c.server.clock().millis());
             first = 2;
         }
+        if (c.server.busy().active()) {
+            // A script or a load holds the server: reads wait for no one, as Redis's -BUSY.
+            return reply(s, line, serverError(c.server.busy().rejection()));
+        }
         ByteBuf out = c.reply.buffer();
         int mark = out == null ? 0 : out.writerIndex();
         int lineEnd = line.end();

@@ -124,6 +124,18 @@ class MemcachedItemsTest {
     }
 
     @Test
+    void clientSideCachingIsToldOfMemcachedWrites() {
+        send("set a 0 0 1\r\nx\r\n");
+        Client tracker = h.newClient();
+        h.call(tracker, "HELLO", "3");
+        h.call(tracker, "CLIENT", "TRACKING", "ON");
+        h.call(tracker, "GET", "a");
+        h.drain(tracker);
+        send("set a 0 0 1\r\ny\r\n");
+        assertEquals(">2\r\n$10\r\ninvalidate\r\n*1\r\n$1\r\na\r\n", h.drain(tracker));
+    }
+
+    @Test
     void theSideTableFollowsTheKeyspace() {
         MemcachedItems items = MemcachedItems.of(h.server);
         send("set a 1 0 1\r\nx\r\nset b 2 0 1\r\ny\r\n");

@@ -371,6 +371,22 @@ class TextProtocolTest {
     }
 
     @Test
+    void aBusyServerRefusesReadsAndWrites() {
+        send("set a 0 0 1\r\nx\r\n");
+        h.server.busy().begin(h.client, dev.cinnabar.server.client.BusyState.SCRIPT);
+        try {
+            String busy = "SERVER_ERROR BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n";
+            assertEquals(busy, send("get a\r\n"));
+            assertEquals(busy, send("set a 0 0 1\r\ny\r\n"));
+            assertEquals(busy, send("delete a\r\n"));
+            assertEquals("VERSION 1.6.18\r\n", send("version\r\n"));
+        } finally {
+            h.server.busy().end();
+        }
+        assertEquals("VALUE a 0 1\r\nx\r\nEND\r\n", send("get a\r\n"));
+    }
+
+    @Test
     void memcachedDbDirective() {
         h.call("CONFIG", "SET", "memcached-db", "3");
         send("set a 0 0 1\r\nx\r\n");
