@@ -417,7 +417,11 @@ public final class BinaryProtocol {
 
     /** A write Cinnabar refuses now (MISCONF, a busy script): "Out of memory"'s status with Redis's reason. */
     private static void denied(MemcachedSession s, State st) {
-        byte[] text = s.items().deniedReason().getBytes(StandardCharsets.US_ASCII);
+        busyReply(s, st, s.items().deniedReason());
+    }
+
+    private static void busyReply(MemcachedSession s, State st, String reason) {
+        byte[] text = reason.getBytes(StandardCharsets.US_ASCII);
         header(s, st, ENOMEM, 0, 0, text.length, 0);
         s.write(text, 0, text.length);
     }
@@ -499,6 +503,11 @@ public final class BinaryProtocol {
         boolean returnKey = st.cmd == GETK || st.cmd == GATK;
         boolean returnValue = st.cmd != TOUCH;
         MemcachedItems items = s.items();
+        if (s.client.server.busy().active()) {
+            // a script or a load holds the server: Redis's BUSY/LOADING text, as for refused writes
+            busyReply(s, st, s.client.server.busy().rejection());
+            return;
+        }
         int nkey = st.keylen;
         Item it = touch
                 ? items.getAndTouch(s.client, b, key, nkey, MemcachedItems.expireAtMillis(exptime, now(s)))

@@ -212,6 +212,18 @@ public final class MetaCommands {
         s.writeLineAlways(text);
     }
 
+    /**
+     * A script or a load holds the server: the command is answered with Redis's BUSY or
+     * LOADING text as a SERVER_ERROR (as the text protocol's reads and every write are).
+     */
+    private static boolean busy(MemcachedSession s) {
+        if (!s.client.server.busy().active()) {
+            return false;
+        }
+        error(s, "SERVER_ERROR " + s.client.server.busy().rejection());
+        return true;
+    }
+
     /** Remaining TTL in whole seconds as memcached shows it (-1: none). */
     static long ttlSeconds(long expireAtMillis, long now) {
         if (expireAtMillis < 0) {
@@ -252,6 +264,9 @@ public final class MetaCommands {
         }
         if (!r.preparse(2)) {
             error(s, r.errstr);
+            return;
+        }
+        if (busy(s)) {
             return;
         }
         MemcachedItems items = s.items();
@@ -647,6 +662,9 @@ public final class MetaCommands {
             error(s, DUP_OR_INVALID);
             return;
         }
+        if (busy(s)) {
+            return;
+        }
         st.p = 2;
         for (int i = 2; i < r.ntokens - 1; i++) {
             byte f = r.flagAt(i);
@@ -713,6 +731,9 @@ public final class MetaCommands {
         }
         if (!r.preparse(2)) {
             error(s, DUP_OR_INVALID);
+            return;
+        }
+        if (busy(s)) {
             return;
         }
         boolean incr;
@@ -887,6 +908,9 @@ public final class MetaCommands {
             koff = 0;
             klen = n;
             binary = true;
+        }
+        if (busy(s)) {
+            return;
         }
         MemcachedItems items = s.items();
         // memcached 1.6.18 counts cmd_meta here only, for me

@@ -126,4 +126,18 @@ class BinaryCommandsTest {
                 set(0x01, "b", "x"), set(0x11, "b", "x"), incr(0x05, "a", 1, 0, 0, 0), incr(0x05, "nob", 1, 0, 0, 0));
         check("81 00 00 k0 e4 o0 c1 \\x00\\x00\\x00\\x005\n81 04 00 k0 e0 o0 c0 \n", get(0x00, "a"), get(0x04, "a"));
     }
+
+    @Test
+    void aBusyServerRefusesBinaryReadsAndWrites() {
+        check("81 01 00 k0 e0 o0 c1 \n", set(0x01, "a", "x"));
+        h.server.busy().begin(h.client, dev.cinnabar.server.client.BusyState.SCRIPT);
+        try {
+            String busy = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+            check("81 00 82 k0 e0 o0 c0 " + busy + "\n81 09 82 k0 e0 o0 c0 " + busy + "\n81 01 82 k0 e0 o0 c0 " + busy
+                    + "\n81 0b 00 k0 e0 o0 c0 1.6.18\n", get(0x00, "a"), get(0x09, "nokey"), set(0x01, "a", "y"), get(0x0b, ""));
+        } finally {
+            h.server.busy().end();
+        }
+        check("81 00 00 k0 e4 o0 c1 \\x00\\x00\\x00\\x00x\n", get(0x00, "a"));
+    }
 }

@@ -96,4 +96,23 @@ class MetaCommandsTest {
         h.call("CONFIG", "SET", "maxmemory", "0");
         check("ms b 1\r\nx\r\n", "HD\r\n");
     }
+
+    @Test
+    void aBusyServerRefusesMetaCommands() {
+        check("ms a 1\r\nx\r\n", "HD\r\n");
+        h.server.busy().begin(h.client, dev.cinnabar.server.client.BusyState.SCRIPT);
+        try {
+            String busy = "SERVER_ERROR BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n";
+            check("mg a v\r\n", busy);
+            check("ms a 1\r\ny\r\n", busy);
+            check("md a I\r\n", busy);
+            check("ma a\r\n", busy);
+            check("me a\r\n", busy);
+            check("mg a zz\r\n", "CLIENT_ERROR invalid flag\r\n");
+            check("mn\r\n", "MN\r\n");
+        } finally {
+            h.server.busy().end();
+        }
+        check("mg a v\r\n", "VA 1\r\nx\r\n");
+    }
 }
