@@ -82,9 +82,11 @@ class MemoryCommandsTest {
                 "allocator-rss.bytes", "rss-overhead.ratio", "rss-overhead.bytes", "fragmentation",
                 "fragmentation.bytes"), keys);
         assertTrue(reply.startsWith("*58\r\n"), reply);
-        // db.3: one entry and a 4-bucket table; its expiry: entry, boxed time and a 4-bucket table.
-        assertTrue(reply.contains("$4\r\ndb.3\r\n*6\r\n$23\r\noverhead.hashtable.main\r\n:64\r\n"
-                + "$26\r\noverhead.hashtable.expires\r\n:88\r\n"), reply);
+        // db.3, one key: an 8-slot index (80), the first 16-id page of values, refs and metas
+        // (240), the arrays of pages (72 + 24 + 72). Its expiry: a 16-slot list of ids (80), the
+        // first 16-id page of times and positions (224), the arrays of those pages (48).
+        assertTrue(reply.contains("$4\r\ndb.3\r\n*6\r\n$23\r\noverhead.hashtable.main\r\n:488\r\n"
+                + "$26\r\noverhead.hashtable.expires\r\n:352\r\n"), reply);
         assertTrue(reply.contains("$10\r\nkeys.count\r\n:2\r\n"), reply);
         h.call("HELLO", "3");
         String resp3 = h.call("MEMORY", "STATS");
