@@ -7,8 +7,8 @@ import java.util.random.RandomGenerator;
 
 /**
  * A chained hash table from byte-string keys to values, with Redis's incremental rehashing and
- * its SCAN guarantee. It backs the keyspace, the expires table and the large hashes, sets and
- * sorted sets.
+ * its SCAN guarantee. It backs the large hashes, sets and sorted sets; the keyspace has a table
+ * of its own with no object per key ({@link KeyTable}).
  *
  * <h2>Why incremental rehashing</h2>
  * Growing a table of millions of keys in one go would stall the single engine thread for tens
@@ -28,7 +28,7 @@ import java.util.random.RandomGenerator;
  *
  * <h2>Entries</h2>
  * One {@link Entry} per key, holding the key, the value, the cached hash and an {@code int} of
- * metadata (the keyspace packs the LRU/LFU clock and encoding bits there). With compressed
+ * metadata. With compressed
  * pointers an entry is 32 bytes: no boxing, no {@code HashMap.Node} plus wrapper.
  *
  * <p>Not thread-safe: the engine thread owns every Dict.

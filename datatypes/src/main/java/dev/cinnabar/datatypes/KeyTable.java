@@ -17,9 +17,9 @@ import java.util.random.RandomGenerator;
  * Each key gets an {@code int} id when it is added, kept until it is removed. Callers hold ids,
  * not entries: an id stays valid across inserts, resizes and slab compaction. A removed key's id
  * still reads what the key held until {@link #recycle}, which the keyspace calls between
- * commands; only then is it freed for another key. Expiry times are kept by id too, in pages
- * allocated on the first TTL, with a dense list of the ids that have one for active expiry and
- * volatile eviction to walk and sample.
+ * commands; only then is it freed for another key. Expiry times are kept apart, as Redis keeps its
+ * expires dict: a dense list of the ids that have one, with their times, for active expiry and
+ * volatile eviction to walk and sample, and a small open-addressing index from id to place.
  *
  * <h2>The index: linear probing, incremental resizing, Redis's SCAN</h2>
  * A slot holds the key's 32-bit hash and its id, so a probe compares hashes without touching the
@@ -67,6 +67,9 @@ public final class KeyTable {
     private static final int ID_PAGE_BITS = 10;
     private static final int ID_PAGE = 1 << ID_PAGE_BITS;
     private static final int ID_MASK = ID_PAGE - 1;
+    private static final int FIRST_ID_PAGE = 16;
+    private static final int[] EMPTY_INTS = new int[0];
+    private static final long[] EMPTY_LONGS = new long[0];
 
     /**
      * Offsets are stored in 8-byte units in the low {@link #OFFSET_BITS} bits of a ref, the page
@@ -83,7 +86,7 @@ public final class KeyTable {
     private static final int LARGE_RECORD = PAGE_MAX / 4;
     private static final int MAX_PAGES = 1 << (31 - OFFSET_BITS); // refs stay positive
 
-    static final int INITIAL_SIZE = 8;
+    static final int INITIAL_SIZE = 4;
     private static final int MAX_SIZE = 1 << 30;
     /** Below this fill percentage an index is worth shrinking. */
     static final int MIN_FILL_PERCENT = 10;
@@ -105,15 +108,17 @@ public final class KeyTable {
     // ------------------------------------------------------------------ expiry times
 
     /**
-     * Per id, the key's expiry time, in pages allocated on the first TTL in them; valid where
-     * {@link #ttlPositions} says the key has one.
+     * The keys with a TTL, densely: their ids and times side by side (active expiry walks them,
+     * volatile eviction samples them), and an open-addressing index from id to place in them.
+     * A key without a TTL costs nothing here, as with Redis's separate expires dict.
      */
-    private long[][] expireTimes = new long[0][];
-    /** Per id, 1 + the key's place in {@link #ttlIds}, or 0 for a key without a TTL. */
-    private int[][] ttlPositions = new int[0][];
-    /** The ids of the keys with a TTL, densely: active expiry walks it, volatile eviction samples it. */
-    private int[] ttlIds = new int[0];
+    private int[] ttlIds = EMPTY_INTS;
+    private long[] ttlTimes = EMPTY_LONGS;
     private int ttlCount;
+    /** 1 + the place in {@link #ttlIds} of the id hashed to each slot, or 0. */
+    private int[] ttlIndex = EMPTY_INTS;
+    /** Bytes of the records of keys in the table (live ones): what the slab holds for them. */
+    private long recordBytes;
 
     // ------------------------------------------------------------------ the slab
 
@@ -341,49 +346,131 @@ public final class KeyTable {
 
     /** True when the key has an expiry time. */
     public boolean hasExpire(int id) {
-        int[] page = ttlPositions[id >>> ID_PAGE_BITS];
-        return page != null && page[id & ID_MASK] != 0;
+        return ttlPlace(id) >= 0;
     }
 
     /** The key's expiry time; meaningful only when {@link #hasExpire}. */
     public long expireAt(int id) {
-        return expireTimes[id >>> ID_PAGE_BITS][id & ID_MASK];
+        int at = ttlPlace(id);
+        return at < 0 ? 0 : ttlTimes[at];
     }
 
     /** Gives the key an expiry time, or a new one. */
     public void expireAt(int id, long when) {
-        int p = id >>> ID_PAGE_BITS;
-        if (ttlPositions[p] == null) {
-            ttlPositions[p] = new int[ID_PAGE];
-            expireTimes[p] = new long[ID_PAGE];
+        int at = ttlPlace(id);
+        if (at >= 0) {
+            ttlTimes[at] = when;
+            return;
         }
-        expireTimes[p][id & ID_MASK] = when;
-        if (ttlPositions[p][id & ID_MASK] == 0) {
-            if (ttlCount == ttlIds.length) {
-                ttlIds = Arrays.copyOf(ttlIds, Math.max(16, ttlCount + (ttlCount >> 1)));
-            }
-            ttlIds[ttlCount++] = id;
-            ttlPositions[p][id & ID_MASK] = ttlCount;
+        if (ttlCount == ttlIds.length) {
+            int n = Math.max(16, ttlCount + (ttlCount >> 1));
+            ttlIds = Arrays.copyOf(ttlIds, n);
+            ttlTimes = Arrays.copyOf(ttlTimes, n);
+        }
+        ttlIds[ttlCount] = id;
+        ttlTimes[ttlCount] = when;
+        ttlCount++;
+        if ((long) ttlCount * 2 > ttlIndex.length) {
+            rebuildTtlIndex(Integer.highestOneBit(Math.max(8, ttlCount * 4 - 1)));
+        } else {
+            placeTtl(ttlIndex, id, ttlCount);
         }
     }
 
     /** Takes the key's expiry time away; true when it had one. */
     public boolean removeExpire(int id) {
-        int[] page = ttlPositions[id >>> ID_PAGE_BITS];
-        int pos = page == null ? 0 : page[id & ID_MASK];
-        if (pos == 0) {
+        if (ttlCount == 0) {
             return false;
         }
-        page[id & ID_MASK] = 0;
-        int last = ttlIds[--ttlCount];
-        if (last != id) {
-            ttlIds[pos - 1] = last;
-            ttlPositions[last >>> ID_PAGE_BITS][last & ID_MASK] = pos;
+        int mask = ttlIndex.length - 1;
+        int slot = ttlMix(id) & mask;
+        while (true) {
+            int v = ttlIndex[slot];
+            if (v == 0) {
+                return false;
+            }
+            if (ttlIds[v - 1] == id) {
+                break;
+            }
+            slot = (slot + 1) & mask;
         }
-        if (ttlCount < ttlIds.length / 4 && ttlIds.length > 64) {
+        int at = ttlIndex[slot] - 1;
+        // Backward-shift deletion, as in the key index.
+        int hole = slot;
+        for (int j = (hole + 1) & mask; ttlIndex[j] != 0; j = (j + 1) & mask) {
+            int home = ttlMix(ttlIds[ttlIndex[j] - 1]) & mask;
+            if (((j - home) & mask) >= ((j - hole) & mask)) {
+                ttlIndex[hole] = ttlIndex[j];
+                hole = j;
+            }
+        }
+        ttlIndex[hole] = 0;
+        int last = --ttlCount;
+        if (at != last) {
+            // The last one moves into the gap; its index slot follows.
+            int moved = ttlIds[last];
+            ttlIds[at] = moved;
+            ttlTimes[at] = ttlTimes[last];
+            for (int j = ttlMix(moved) & mask; ; j = (j + 1) & mask) {
+                if (ttlIndex[j] == last + 1) {
+                    ttlIndex[j] = at + 1;
+                    break;
+                }
+            }
+        }
+        if (ttlCount == 0) {
+            ttlIds = EMPTY_INTS;
+            ttlTimes = EMPTY_LONGS;
+            ttlIndex = EMPTY_INTS;
+        } else if (ttlCount < ttlIds.length / 4 && ttlIds.length > 64) {
             ttlIds = Arrays.copyOf(ttlIds, ttlIds.length / 2);
+            ttlTimes = Arrays.copyOf(ttlTimes, ttlTimes.length / 2);
+            rebuildTtlIndex(Integer.highestOneBit(Math.max(8, ttlCount * 4 - 1)));
         }
         return true;
+    }
+
+    /** The key's place in the TTL list, or -1. */
+    private int ttlPlace(int id) {
+        if (ttlCount == 0) {
+            return -1;
+        }
+        int mask = ttlIndex.length - 1;
+        for (int slot = ttlMix(id) & mask; ; slot = (slot + 1) & mask) {
+            int v = ttlIndex[slot];
+            if (v == 0) {
+                return -1;
+            }
+            if (ttlIds[v - 1] == id) {
+                return v - 1;
+            }
+        }
+    }
+
+    private static int ttlMix(int id) {
+        int h = id * 0x9E3779B9;
+        return h ^ (h >>> 16);
+    }
+
+    private static void placeTtl(int[] index, int id, int placePlusOne) {
+        int mask = index.length - 1;
+        int slot = ttlMix(id) & mask;
+        while (index[slot] != 0) {
+            slot = (slot + 1) & mask;
+        }
+        index[slot] = placePlusOne;
+    }
+
+    /**
+     * A new TTL index of {@code length} slots (a quarter to a half full). This is a stop of the
+     * engine of a few milliseconds per million keys with a TTL, once per doubling or halving.
+     */
+    private void rebuildTtlIndex(int length) {
+        int[] index = new int[length];
+        for (int i = 0; i < ttlCount; i++) {
+            placeTtl(index, ttlIds[i], i + 1);
+        }
+        ttlIndex = index;
     }
 
     /** Keys with an expiry time (Redis's expires dict size). */
@@ -475,7 +562,9 @@ public final class KeyTable {
             return NONE;
         }
         removeExpire(id);
-        setRef(id, ref(id) | REMOVED);
+        int ref = ref(id);
+        recordBytes -= spanAt(pages[ref >>> OFFSET_BITS], offset(ref));
+        setRef(id, ref | REMOVED);
         if (pendingCount == pendingIds.length) {
             pendingIds = Arrays.copyOf(pendingIds, Math.max(16, pendingCount * 2));
         }
@@ -494,7 +583,7 @@ public final class KeyTable {
     public void recycle() {
         for (int i = 0; i < pendingCount; i++) {
             int id = pendingIds[i];
-            kill(ref(id));
+            release(ref(id));
             setRef(id, 0);
             values[id >>> ID_PAGE_BITS][id & ID_MASK] = null;
             metas[id >>> ID_PAGE_BITS][id & ID_MASK] = 0;
@@ -551,10 +640,11 @@ public final class KeyTable {
         freeCount = 0;
         pendingIds = new int[0];
         pendingCount = 0;
-        expireTimes = new long[0][];
-        ttlPositions = new int[0][];
-        ttlIds = new int[0];
+        ttlIds = EMPTY_INTS;
+        ttlTimes = EMPTY_LONGS;
+        ttlIndex = EMPTY_INTS;
         ttlCount = 0;
+        recordBytes = 0;
         size = 0;
         pages = new byte[1][];
         pageLive = new int[1];
@@ -590,8 +680,8 @@ public final class KeyTable {
         // index doubled, it may go to 92%, but no further: an open-addressing table cannot
         // overflow into chains as Dict does.
         int limit = fillLimit(table0.length, resizeAllowed ? 80 : 92);
-        if (used0 + 1 > limit) {
-            startResize(lengthFor((long) (used0 + 1) * 2));
+        if (used0 + 1 > limit && table0.length < MAX_SIZE) {
+            startResize(table0.length * 2);
         }
     }
 
@@ -656,6 +746,28 @@ public final class KeyTable {
     public int tableLength(int which) {
         long[] t = which == 0 ? table0 : table1;
         return t == null ? 0 : t.length;
+    }
+
+    /**
+     * How many live keys have each home bucket of the main index (0) or of the one being filled
+     * (1): what a chained table's chain lengths would be, for DEBUG HTSTATS.
+     */
+    public int[] keysPerBucket(int which) {
+        long[] t = which == 0 ? table0 : table1;
+        if (t == null) {
+            return new int[0];
+        }
+        int mask = t.length - 1;
+        int[] counts = new int[t.length];
+        for (long slot : t) {
+            if (slot != 0) {
+                int home = (int) (slot >>> 32) & mask;
+                if (t != table0 || rehashIndex == -1 || home >= rehashIndex) {
+                    counts[home]++;
+                }
+            }
+        }
+        return counts;
     }
 
     /** Live keys in the main index (0) or in the one being filled (1). */
@@ -844,28 +956,53 @@ public final class KeyTable {
 
     // ================================================================== memory
 
-    /** The heap this table holds: slab pages, index, per-id arrays. */
+    /**
+     * The heap this table holds for its keys: their records (not the slab pages: the dead
+     * records a page still holds are fragmentation, as free space inside a malloc arena is in
+     * Redis, and {@link #slabBytes} reports it), the index and the per-id arrays.
+     */
     public long heapBytes() {
-        long b = slabBytes + JvmSizes.referenceArray(pages.length) + 3 * intArray(pages.length);
+        if (values.length == 0) {
+            return 0; // never held a key: what an empty table has is the server's start-up cost
+        }
+        long b = recordBytes + JvmSizes.referenceArray(pages.length) + 3 * intArray(pages.length);
         b += longArray(table0) + longArray(table1);
         int idPages = values.length;
-        b += idPages * (JvmSizes.referenceArray(ID_PAGE) + 2 * intArray(ID_PAGE)) + 3 * JvmSizes.referenceArray(idPages);
-        b += intArray(freeIds.length) + intArray(freePages.length) + intArray(sparsePages.length);
-        b += intArray(pendingIds.length) + intArray(ttlIds.length) + 2 * JvmSizes.referenceArray(idPages);
-        for (int[] page : ttlPositions) {
-            if (page != null) {
-                b += intArray(ID_PAGE) + JvmSizes.align(JvmSizes.ARRAY_HEADER + 8L * ID_PAGE);
-            }
+        // Slots of ids in use only: a free slot is room for the next key, as a freed dictEntry is
+        // room in Redis's allocator, so deleting keys brings the figure down as it does in Redis.
+        b += size * 12L + idPages * 3L * JvmSizes.ARRAY_HEADER + 3 * JvmSizes.referenceArray(idPages);
+        // The free lists and the list of removed keys are bookkeeping of a few bytes per change,
+        // left out so that deleting what was added gives the figure back exactly.
+        return b + expiryBytes();
+    }
+
+    /** The part of {@link #heapBytes} that holds expiry times. */
+    public long expiryBytes() {
+        if (ttlCount == 0) {
+            return 0;
         }
-        return b;
+        return JvmSizes.intArray(ttlIds.length) + JvmSizes.longArray(ttlTimes.length) + JvmSizes.intArray(ttlIndex.length);
+    }
+
+    /** The hash of the key with id {@code id}, as {@link #hashOf} gives it. */
+    public int hashOfId(int id) {
+        int ref = ref(id);
+        byte[] p = pages[ref >>> OFFSET_BITS];
+        int at = offset(ref);
+        return hashOf(p, keyStart(p, at), Varint.read(p, at + 4));
     }
 
     private static long intArray(int n) {
-        return JvmSizes.align(JvmSizes.ARRAY_HEADER + 4L * n);
+        return JvmSizes.intArray(n);
     }
 
     private static long longArray(long[] t) {
-        return t == null ? 0 : JvmSizes.align(JvmSizes.ARRAY_HEADER + 8L * t.length);
+        return t == null ? 0 : JvmSizes.longArray(t.length);
+    }
+
+    /** Bytes of the keys' records in the slab: their key bytes, inline values and headers. */
+    public long recordBytes() {
+        return recordBytes;
     }
 
     /** Bytes of slab pages, live records and dead ones. */
@@ -898,11 +1035,17 @@ public final class KeyTable {
             values = Arrays.copyOf(values, page + 1);
             refs = Arrays.copyOf(refs, page + 1);
             metas = Arrays.copyOf(metas, page + 1);
-            expireTimes = Arrays.copyOf(expireTimes, page + 1);
-            ttlPositions = Arrays.copyOf(ttlPositions, page + 1);
-            values[page] = new Object[ID_PAGE];
-            refs[page] = new int[ID_PAGE];
-            metas[page] = new int[ID_PAGE];
+            // The first page starts small and doubles, so that a table of a few keys (most of the
+            // sixteen databases) holds a few hundred bytes, not three 1024-slot arrays.
+            int length = page == 0 ? FIRST_ID_PAGE : ID_PAGE;
+            values[page] = new Object[length];
+            refs[page] = new int[length];
+            metas[page] = new int[length];
+        } else if (page == 0 && id == refs[0].length) {
+            int length = id * 2;
+            values[0] = Arrays.copyOf(values[0], length);
+            refs[0] = Arrays.copyOf(refs[0], length);
+            metas[0] = Arrays.copyOf(metas[0], length);
         }
         return id;
     }
@@ -930,7 +1073,8 @@ public final class KeyTable {
         return Varint.read(p, at + 4 + Varint.size(keyLength));
     }
 
-    static int span(int keyLength, int valueLength) {
+    /** The bytes of a record with a key and an inline value of these lengths, padded. */
+    public static int span(int keyLength, int valueLength) {
         int n = 4 + Varint.size(keyLength) + Varint.size(valueLength) + keyLength + valueLength;
         return (n + 7) & ~7;
     }
@@ -974,6 +1118,7 @@ public final class KeyTable {
         }
         pageEnd[page] = at + span;
         pageLive[page] += span;
+        recordBytes += span;
         setRef(id, (page << OFFSET_BITS) | (at >>> 3));
     }
 
@@ -1000,6 +1145,13 @@ public final class KeyTable {
 
     /** The record at {@code ref} is dead: count it, and free or queue its page when sparse. */
     private void kill(int ref) {
+        int page = ref >>> OFFSET_BITS;
+        recordBytes -= spanAt(pages[page], offset(ref));
+        release(ref);
+    }
+
+    /** {@link #kill} of a record whose key {@link #remove} already took out of {@link #recordBytes}. */
+    private void release(int ref) {
         int page = ref >>> OFFSET_BITS;
         byte[] p = pages[page];
         pageLive[page] -= spanAt(p, offset(ref));
@@ -1057,6 +1209,7 @@ public final class KeyTable {
                     int vl = inlineLengthAt(p, at, kl);
                     int ks = keyStart(p, at);
                     writeRecord(id, p, ks, kl, p, ks + kl, vl);
+                    recordBytes -= span; // moved, not added
                     if (raw < 0) {
                         setRef(id, ref(id) | REMOVED);
                     }

@@ -32,6 +32,14 @@ public final class JvmSizes {
         return footprint(align(ARRAY_HEADER + length));
     }
 
+    public static long longArray(long length) {
+        return footprint(align(ARRAY_HEADER + 8 * length));
+    }
+
+    public static long intArray(long length) {
+        return footprint(align(ARRAY_HEADER + 4 * length));
+    }
+
     public static long referenceArray(long length) {
         return footprint(align(ARRAY_HEADER + REFERENCE * length));
     }

@@ -340,7 +340,7 @@ public final class BlockedClients implements KeyspaceObserver {
     }
 
     private static boolean holdsStream(Db db, byte[] key) {
-        dev.cinnabar.datatypes.Dict.Entry<Object> e = db.keys().find(key);
+        dev.cinnabar.server.db.KeyEntry e = db.find(key);
         return e != null && StreamType.TYPE.holds(e.value());
     }
 

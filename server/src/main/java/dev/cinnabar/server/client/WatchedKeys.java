@@ -127,7 +127,7 @@ public final class WatchedKeys implements KeyspaceObserver {
         }
         for (Watch w : list.toArray(new Watch[0])) {
             if (w.expired) {
-                if (db.keys().find(k.bytes) == null) {
+                if (db.find(k.bytes) == null) {
                     // The expired key was deleted: logically no change, and no longer expired.
                     w.expired = false;
                     continue;
@@ -151,8 +151,8 @@ public final class WatchedKeys implements KeyspaceObserver {
         }
         for (Map.Entry<Key, ArrayList<Watch>> e : keys.entrySet()) {
             byte[] key = e.getKey().bytes;
-            boolean existsInEmptied = emptied.keys().find(key) != null;
-            boolean existsInReplacement = replacedWith != null && replacedWith.keys().find(key) != null;
+            boolean existsInEmptied = emptied.find(key) != null;
+            boolean existsInReplacement = replacedWith != null && replacedWith.find(key) != null;
             if (!existsInEmptied && !existsInReplacement) {
                 continue;
             }

@@ -1,5 +1,6 @@
 package dev.cinnabar.server.commands;
 
+import dev.cinnabar.server.db.KeyEntry;
 import dev.cinnabar.datatypes.Bitfield;
 import dev.cinnabar.datatypes.Dict;
 import dev.cinnabar.datatypes.Numbers;
@@ -93,7 +94,7 @@ final class BitfieldCommand {
 
         Db db = c.db();
         Object readValue = null;
-        Dict.Entry<Object> e = null;
+        KeyEntry e = null;
         RawString raw = null;
         Object old = null;
         long before = 0;

@@ -1,5 +1,6 @@
 package dev.cinnabar.server.commands;
 
+import dev.cinnabar.server.db.KeyEntry;
 import dev.cinnabar.datatypes.Bitmaps;
 import dev.cinnabar.datatypes.Dict;
 import dev.cinnabar.datatypes.RawString;
@@ -69,7 +70,7 @@ public final class BitmapCommands implements CommandFamily {
         }
         int byteIndex = checkedByte(bitoffset >>> 3);
         Db db = c.db();
-        Dict.Entry<Object> e = TypedLookup.write(c, 1, StringType.TYPE);
+        KeyEntry e = TypedLookup.write(c, 1, StringType.TYPE);
         RawString raw;
         boolean grew;
         long before = 0;
@@ -117,7 +118,7 @@ public final class BitmapCommands implements CommandFamily {
      * unchanged value that became another object is only accounted, as Redis's
      * dbUnshareStringValue is no change.
      */
-    static void finishEdit(Db db, Dict.Entry<Object> e, Object old, RawString raw, long before, boolean changed) {
+    static void finishEdit(Db db, KeyEntry e, Object old, RawString raw, long before, boolean changed) {
         if (changed) {
             if (raw == old) {
                 db.changed(e, before);

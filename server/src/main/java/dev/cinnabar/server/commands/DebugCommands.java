@@ -1,5 +1,6 @@
 package dev.cinnabar.server.commands;
 
+import dev.cinnabar.server.db.KeyEntry;
 import dev.cinnabar.datatypes.Dict;
 import dev.cinnabar.datatypes.Doubles;
 import dev.cinnabar.datatypes.Numbers;
@@ -159,7 +160,7 @@ public final class DebugCommands implements CommandFamily {
     static void object(Client c) {
         Db db = c.db();
         Argv a = c.argv;
-        Dict.Entry<Object> e = db.keys().find(a.array(2), a.offset(2), a.length(2));
+        KeyEntry e = db.find(a.array(2), a.offset(2), a.length(2));
         if (e == null) {
             throw new CommandError(Errors.NO_SUCH_KEY);
         }

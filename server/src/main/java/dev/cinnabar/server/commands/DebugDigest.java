@@ -1,5 +1,7 @@
 package dev.cinnabar.server.commands;
 
+import dev.cinnabar.datatypes.KeyTable;
+import dev.cinnabar.server.db.KeyEntry;
 import dev.cinnabar.datatypes.Dict;
 import dev.cinnabar.datatypes.value.ValueDigest;
 import dev.cinnabar.datatypes.value.ValueType;
@@ -43,7 +45,7 @@ final class DebugDigest {
         ValueDigest d = new ValueDigest();
         for (int i = 2; i < a.count(); i++) {
             d.reset();
-            Dict.Entry<Object> e = db.keys().find(a.array(i), a.offset(i), a.length(i));
+            KeyEntry e = db.find(a.array(i), a.offset(i), a.length(i));
             if (e != null) {
                 value(db, e, d);
             }
@@ -61,21 +63,20 @@ final class DebugDigest {
                 continue;
             }
             all.mixInt(j);
-            try (Dict<Object>.Cursor it = db.keys().cursor()) {
-                while (it.hasNext()) {
-                    Dict.Entry<Object> e = it.next();
-                    key.reset();
-                    key.mix(e.key());
-                    value(db, e, key);
-                    all.xor(key);
-                }
+            KeyTable keys = db.keys();
+            for (int id = keys.nextId(0); id != KeyTable.NONE; id = keys.nextId(id + 1)) {
+                KeyEntry e = db.entryOf(id);
+                key.reset();
+                key.mix(e.key());
+                value(db, e, key);
+                all.xor(key);
             }
         }
         return all;
     }
 
     /** Adds the entry's value, and whether it has a TTL, to {@code d}. */
-    private static void value(Db db, Dict.Entry<Object> e, ValueDigest d) {
+    private static void value(Db db, KeyEntry e, ValueDigest d) {
         Object v = e.value();
         ValueType type = ValueTypes.of(v);
         d.mixInt(type.objectType());

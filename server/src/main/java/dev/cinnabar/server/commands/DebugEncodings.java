@@ -1,5 +1,7 @@
 package dev.cinnabar.server.commands;
 
+import dev.cinnabar.datatypes.KeyTable;
+import dev.cinnabar.server.db.KeyEntry;
 import dev.cinnabar.datatypes.Dict;
 import dev.cinnabar.datatypes.Doubles;
 import dev.cinnabar.datatypes.Listpack;
@@ -32,9 +34,17 @@ final class DebugEncodings {
         }
         Db db = c.server.keyspace().db((int) id);
         StringBuilder out = new StringBuilder("[Dictionary HT]\n");
-        stats(out, db.keys());
+        KeyTable keys = db.keys();
+        tableStats(out, 0, keys.tableLength(0), keys.used(0), keys.keysPerBucket(0));
+        if (keys.isRehashing()) {
+            tableStats(out, 1, keys.tableLength(1), keys.used(1), keys.keysPerBucket(1));
+        }
+        // The keys with a TTL are a list, not a table: one "slot" per key.
         out.append("[Expires HT]\n");
-        stats(out, db.expires());
+        int volatileKeys = keys.expiresSize();
+        int[] ones = new int[volatileKeys];
+        java.util.Arrays.fill(ones, 1);
+        tableStats(out, 0, volatileKeys, volatileKeys, ones);
         c.reply.verbatim("txt", out.toString().getBytes(StandardCharsets.US_ASCII));
     }
 
@@ -63,7 +73,7 @@ final class DebugEncodings {
 
     private static Object lookup(Client c) {
         Argv a = c.argv;
-        Dict.Entry<Object> e = c.db().keys().find(a.array(2), a.offset(2), a.length(2));
+        KeyEntry e = c.db().find(a.array(2), a.offset(2), a.length(2));
         if (e == null) {
             throw new CommandError(Errors.NO_SUCH_KEY);
         }
@@ -79,20 +89,27 @@ final class DebugEncodings {
     }
 
     private static void tableStats(StringBuilder out, Dict<?> d, int which) {
+        int size = d.tableLength(which);
+        int[] lengths = new int[size];
+        for (int i = 0; i < size; i++) {
+            lengths[i] = d.chainLength(which, i);
+        }
+        tableStats(out, which, size, d.used(which), lengths);
+    }
+
+    private static void tableStats(StringBuilder out, int which, int size, int used, int[] lengths) {
         out.append("Hash table ").append(which).append(" stats (")
                 .append(which == 0 ? "main hash table" : "rehashing target").append("):\n");
-        int used = d.used(which);
         if (used == 0) {
             out.append("No stats available for empty dictionaries\n");
             return;
         }
-        int size = d.tableLength(which);
         long[] chains = new long[CHAIN_BUCKETS];
         long slots = 0;
         long longest = 0;
         long total = 0;
         for (int i = 0; i < size; i++) {
-            int length = d.chainLength(which, i);
+            int length = lengths[i];
             chains[Math.min(length, CHAIN_BUCKETS - 1)]++;
             if (length > 0) {
                 slots++;

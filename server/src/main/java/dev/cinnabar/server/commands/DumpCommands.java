@@ -1,5 +1,6 @@
 package dev.cinnabar.server.commands;
 
+import dev.cinnabar.server.db.KeyEntry;
 import dev.cinnabar.datatypes.Dict;
 import dev.cinnabar.datatypes.Numbers;
 import dev.cinnabar.persistence.rdb.DumpPayload;
@@ -131,7 +132,7 @@ public final class DumpCommands implements CommandFamily {
             c.reply.ok();
             return;
         }
-        Dict.Entry<Object> e = db.add(a.copy(1), value);
+        KeyEntry e = db.add(a.copy(1), value);
         if (ttl != 0) {
             db.setExpire(e, ttl);
             if (!absttl && c.server.propagation().active()) {

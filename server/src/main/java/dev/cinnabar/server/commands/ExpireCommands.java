@@ -1,5 +1,6 @@
 package dev.cinnabar.server.commands;
 
+import dev.cinnabar.server.db.KeyEntry;
 import dev.cinnabar.datatypes.Dict;
 import dev.cinnabar.protocol.Argv;
 import dev.cinnabar.server.client.Client;
@@ -52,7 +53,7 @@ public final class ExpireCommands implements CommandFamily {
         when += base;
 
         Db db = c.db();
-        Dict.Entry<Object> e = db.writeEntry(a, 1);
+        KeyEntry e = db.writeEntry(a, 1);
         if (e == null || !allowedBy(flags, when, db.expireAt(e.key()))) {
             c.reply.integer(0);
             return;
@@ -144,7 +145,7 @@ public final class ExpireCommands implements CommandFamily {
     // PERSIST key
     static void persist(Client c) {
         Db db = c.db();
-        Dict.Entry<Object> e = db.writeEntry(c.argv, 1);
+        KeyEntry e = db.writeEntry(c.argv, 1);
         if (e != null && db.removeExpire(e)) {
             Notify.arg(c, Notify.GENERIC, "persist", 1);
             c.reply.integer(1);

@@ -1,5 +1,6 @@
 package dev.cinnabar.server.commands;
 
+import dev.cinnabar.server.db.KeyEntry;
 import dev.cinnabar.datatypes.Dict;
 import dev.cinnabar.datatypes.ScoreRange;
 import dev.cinnabar.datatypes.geo.GeoDistance;
@@ -113,7 +114,7 @@ public final class GeoCommands implements CommandFamily {
         long maxEntries = c.server.config().zsetMaxListpackEntries;
         long maxValue = c.server.config().zsetMaxListpackValue;
         int flags = (nx ? ZSetValue.NX : 0) | (xx ? ZSetValue.XX : 0);
-        Dict.Entry<Object> e = TypedLookup.write(c, 1, ZSetType.TYPE);
+        KeyEntry e = TypedLookup.write(c, 1, ZSetType.TYPE);
         int added = 0;
         int updated = 0;
         if (e == null) {

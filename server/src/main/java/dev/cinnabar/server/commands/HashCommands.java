@@ -1,5 +1,6 @@
 package dev.cinnabar.server.commands;
 
+import dev.cinnabar.server.db.KeyEntry;
 import dev.cinnabar.datatypes.Dict;
 import dev.cinnabar.datatypes.Listpack;
 import dev.cinnabar.datatypes.LongDouble;
@@ -64,7 +65,7 @@ public final class HashCommands implements CommandFamily {
      */
     private static final class Target {
         final Client c;
-        final Dict.Entry<Object> entry;
+        final KeyEntry entry;
         final HashValue hash;
         final long before;
 
@@ -73,7 +74,7 @@ public final class HashCommands implements CommandFamily {
         }
 
         /** {@code entry} is what {@link TypedLookup#write} just gave for key argument 1. */
-        Target(Client c, Dict.Entry<Object> entry) {
+        Target(Client c, KeyEntry entry) {
             this.c = c;
             this.entry = entry;
             if (entry != null) {
@@ -128,7 +129,7 @@ public final class HashCommands implements CommandFamily {
      * The hash entry of key argument 1 for a command about to read field argument {@code i} and
      * write: the field is expired lazily first, and null comes back when that deleted the hash.
      */
-    private static Dict.Entry<Object> afterLazyExpiry(Client c, Dict.Entry<Object> e, int i) {
+    private static KeyEntry afterLazyExpiry(Client c, KeyEntry e, int i) {
         if (e != null && HashTtlCommands.expireIfNeeded(c, (HashValue) e.value(), i) == HashTtlCommands.EXPIRED_HASH) {
             return null;
         }
@@ -163,7 +164,7 @@ public final class HashCommands implements CommandFamily {
     // HSETNX key field value
     static void hsetnx(Client c) {
         Argv a = c.argv;
-        Dict.Entry<Object> e = afterLazyExpiry(c, TypedLookup.write(c, 1, HashType.TYPE), 2);
+        KeyEntry e = afterLazyExpiry(c, TypedLookup.write(c, 1, HashType.TYPE), 2);
         if (e != null && live((HashValue) e.value(), c, 2)
                 && ((HashValue) e.value()).contains(a.array(2), a.offset(2), a.length(2))) {
             c.reply.integer(0);
@@ -180,7 +181,7 @@ public final class HashCommands implements CommandFamily {
     // HDEL key field [field ...]
     static void hdel(Client c) {
         Argv a = c.argv;
-        Dict.Entry<Object> e = TypedLookup.write(c, 1, HashType.TYPE);
+        KeyEntry e = TypedLookup.write(c, 1, HashType.TYPE);
         if (e == null) {
             c.reply.integer(0);
             return;
@@ -218,7 +219,7 @@ public final class HashCommands implements CommandFamily {
     static void hincrby(Client c) {
         Argv a = c.argv;
         long incr = Args.longArg(c, 3);
-        Dict.Entry<Object> e = afterLazyExpiry(c, TypedLookup.write(c, 1, HashType.TYPE), 2);
+        KeyEntry e = afterLazyExpiry(c, TypedLookup.write(c, 1, HashType.TYPE), 2);
         HashValue h = e == null ? null : (HashValue) e.value();
         long value = 0;
         Listpack.Entry cur = new Listpack.Entry();
@@ -254,7 +255,7 @@ public final class HashCommands implements CommandFamily {
         if (!incr.isFinite()) {
             throw new CommandError(NAN_OR_INFINITY_INCR);
         }
-        Dict.Entry<Object> e = afterLazyExpiry(c, TypedLookup.write(c, 1, HashType.TYPE), 2);
+        KeyEntry e = afterLazyExpiry(c, TypedLookup.write(c, 1, HashType.TYPE), 2);
         HashValue h = e == null ? null : (HashValue) e.value();
         LongDouble value = LongDouble.POSITIVE_ZERO;
         Listpack.Entry cur = new Listpack.Entry();

@@ -1,5 +1,6 @@
 package dev.cinnabar.server.commands;
 
+import dev.cinnabar.server.db.KeyEntry;
 import dev.cinnabar.datatypes.Dict;
 import dev.cinnabar.datatypes.Listpack;
 import dev.cinnabar.datatypes.Numbers;
@@ -97,7 +98,7 @@ public final class HashTtlCommands implements CommandFamily {
             return EXPIRED;
         }
         Db db = c.db();
-        Dict.Entry<Object> e = db.keys().find(a.array(1), a.offset(1), a.length(1));
+        KeyEntry e = db.find(a.array(1), a.offset(1), a.length(1));
         return db.expireFields(e, new byte[][] {a.copy(i)}) ? EXPIRED_HASH : EXPIRED;
     }
 
@@ -116,7 +117,7 @@ public final class HashTtlCommands implements CommandFamily {
         }
         Argv a = c.argv;
         Db db = c.db();
-        Dict.Entry<Object> e = db.keys().find(a.array(1), a.offset(1), a.length(1));
+        KeyEntry e = db.find(a.array(1), a.offset(1), a.length(1));
         return db.expireFields(e, due);
     }
 
@@ -216,7 +217,7 @@ public final class HashTtlCommands implements CommandFamily {
     // HPEXPIREAT key unix-time-milliseconds [NX | XX | GT | LT] FIELDS numfields field [field ...]
     static void hexpire(Client c, String name, boolean seconds, boolean absolute) {
         Argv a = c.argv;
-        Dict.Entry<Object> e = TypedLookup.write(c, 1, HashType.TYPE);
+        KeyEntry e = TypedLookup.write(c, 1, HashType.TYPE);
         long when = expireTimeArg(c, 2, seconds, absolute ? 0 : c.server.keyspace().now(), name);
         int cond = 0;
         if (a.is(3, "nx")) {
@@ -292,7 +293,7 @@ public final class HashTtlCommands implements CommandFamily {
      * Ends a change bracketed from {@code before}: counted and signalled when {@code changed},
      * else only accounted (a conversion to listpackex); deletes the hash if it is now empty.
      */
-    private static boolean finishWrite(Client c, Dict.Entry<Object> e, long before, boolean changed) {
+    private static boolean finishWrite(Client c, KeyEntry e, long before, boolean changed) {
         Db db = c.db();
         if (changed) {
             db.changed(e, before);
@@ -349,7 +350,7 @@ public final class HashTtlCommands implements CommandFamily {
     // HPERSIST key FIELDS numfields field [field ...]
     static void hpersist(Client c) {
         Argv a = c.argv;
-        Dict.Entry<Object> e = TypedLookup.write(c, 1, HashType.TYPE);
+        KeyEntry e = TypedLookup.write(c, 1, HashType.TYPE);
         int n = fieldsArg(c, 2, NUMFIELDS_POSITIVE);
         HashValue h = e == null ? null : (HashValue) e.value();
         long now = c.server.keyspace().now();
@@ -386,7 +387,7 @@ public final class HashTtlCommands implements CommandFamily {
     // HGETDEL key FIELDS numfields field [field ...]
     static void hgetdel(Client c) {
         Argv a = c.argv;
-        Dict.Entry<Object> e = TypedLookup.write(c, 1, HashType.TYPE);
+        KeyEntry e = TypedLookup.write(c, 1, HashType.TYPE);
         int n = fieldsArg(c, 2, NUMFIELDS_POSITIVE);
         c.reply.array(n);
         if (e == null) {
@@ -438,7 +439,7 @@ public final class HashTtlCommands implements CommandFamily {
     //   FIELDS numfields field [field ...]
     static void hgetex(Client c) {
         Argv a = c.argv;
-        Dict.Entry<Object> e = TypedLookup.write(c, 1, HashType.TYPE);
+        KeyEntry e = TypedLookup.write(c, 1, HashType.TYPE);
         boolean persist = false;
         boolean timed = false;
         boolean pxat = false;
@@ -612,7 +613,7 @@ public final class HashTtlCommands implements CommandFamily {
             // Only reachable when the arguments end without FIELDS.
             throw new CommandError(Errors.arity("hsetex"));
         }
-        Dict.Entry<Object> e = TypedLookup.write(c, 1, HashType.TYPE);
+        KeyEntry e = TypedLookup.write(c, 1, HashType.TYPE);
         if (e == null && (flags & F_FXX) != 0) {
             c.reply.integer(0);
             return;

@@ -1,5 +1,6 @@
 package dev.cinnabar.server.commands;
 
+import dev.cinnabar.server.db.KeyEntry;
 import dev.cinnabar.datatypes.Dict;
 import dev.cinnabar.datatypes.RawString;
 import dev.cinnabar.datatypes.hll.HyperLogLog;
@@ -41,7 +42,7 @@ public final class HyperLogLogCommands implements CommandFamily {
     static void pfadd(Client c) {
         Argv a = c.argv;
         Db db = c.db();
-        Dict.Entry<Object> e = db.writeEntry(a, 1);
+        KeyEntry e = db.writeEntry(a, 1);
         int updated = 0;
         RawString raw;
         Object old;
@@ -111,7 +112,7 @@ public final class HyperLogLogCommands implements CommandFamily {
         }
         checkHll(v);
         // Redis makes the value raw (dbUnshareStringValue) before it looks at the cache.
-        Dict.Entry<Object> e = db.entry(a, 1);
+        KeyEntry e = db.entry(a, 1);
         long before = db.beforeChange(e);
         RawString raw = StringType.toRaw(v);
         byte[] b = raw.array();
@@ -169,7 +170,7 @@ public final class HyperLogLogCommands implements CommandFamily {
                 throw new CommandError(CORRUPT);
             }
         }
-        Dict.Entry<Object> e = db.writeEntry(a, 1);
+        KeyEntry e = db.writeEntry(a, 1);
         RawString raw;
         Object old;
         if (e == null) {
@@ -206,7 +207,7 @@ public final class HyperLogLogCommands implements CommandFamily {
     static void pfdebug(Client c) {
         Argv a = c.argv;
         Db db = c.db();
-        Dict.Entry<Object> e = db.writeEntry(a, 2);
+        KeyEntry e = db.writeEntry(a, 2);
         if (e == null) {
             throw new CommandError("ERR The specified key does not exist");
         }

@@ -1,5 +1,7 @@
 package dev.cinnabar.server.commands;
 
+import dev.cinnabar.datatypes.KeyTable;
+import dev.cinnabar.server.db.KeyEntry;
 import dev.cinnabar.datatypes.Dict;
 import dev.cinnabar.datatypes.Glob;
 import dev.cinnabar.datatypes.value.ValueTypes;
@@ -124,7 +126,7 @@ public final class KeyCommands implements CommandFamily {
     static void rename(Client c, boolean nx) {
         Argv a = c.argv;
         Db db = c.db();
-        Dict.Entry<Object> src = db.writeEntry(a, 1);
+        KeyEntry src = db.writeEntry(a, 1);
         if (src == null) {
             throw new CommandError(Errors.NO_SUCH_KEY);
         }
@@ -168,7 +170,7 @@ public final class KeyCommands implements CommandFamily {
         if (src == dst) {
             throw new CommandError(Errors.SAME_OBJECT);
         }
-        Dict.Entry<Object> e = src.writeEntry(a, 1);
+        KeyEntry e = src.writeEntry(a, 1);
         if (e == null || dst.writeEntry(a, 1) != null) {
             c.reply.integer(0);
             return;
@@ -184,7 +186,7 @@ public final class KeyCommands implements CommandFamily {
 
     /** Adds a value that leaves another key, keeping its access data and expiry time. */
     private static void moveValue(Db dst, byte[] key, Object value, int meta, long when) {
-        Dict.Entry<Object> added = dst.add(key, value);
+        KeyEntry added = dst.add(key, value);
         added.meta(meta);
         if (when != -1) {
             dst.setExpire(added, when);
@@ -224,7 +226,7 @@ public final class KeyCommands implements CommandFamily {
             dst.delete(a, 2);
         }
         // A fresh object in Redis, so the copy starts with fresh access data.
-        Dict.Entry<Object> added = dst.add(a.copy(2), ValueTypes.of(value).duplicate(value));
+        KeyEntry added = dst.add(a.copy(2), ValueTypes.of(value).duplicate(value));
         if (when != -1) {
             dst.setExpire(added, when);
         }
@@ -253,13 +255,14 @@ public final class KeyCommands implements CommandFamily {
         boolean all = Glob.matchesAll(pat, pOff, pLen);
         int mark = c.reply.beginDeferred();
         int n = 0;
-        try (Dict<Object>.Cursor it = db.keys().cursor()) {
-            while (it.hasNext()) {
-                byte[] key = it.next().key();
-                if ((all || Glob.matches(pat, pOff, pLen, key, 0, key.length, false)) && !db.isExpired(key)) {
-                    c.reply.bulk(key);
-                    n++;
-                }
+        KeyTable keys = db.keys();
+        for (int id = keys.nextId(0); id != KeyTable.NONE; id = keys.nextId(id + 1)) {
+            byte[] k = keys.keyArray(id);
+            int off = keys.keyOffset(id);
+            int len = keys.keyLength(id);
+            if ((all || Glob.matches(pat, pOff, pLen, k, off, len, false)) && !db.isExpiredId(id)) {
+                c.reply.bulk(k, off, len);
+                n++;
             }
         }
         c.reply.endArray(mark, n);
@@ -283,7 +286,7 @@ public final class KeyCommands implements CommandFamily {
 
     // OBJECT ENCODING key
     static void objectEncoding(Client c) {
-        Dict.Entry<Object> e = c.db().peekEntry(c.argv, 2);
+        KeyEntry e = c.db().peekEntry(c.argv, 2);
         if (e == null) {
             c.reply.nullBulk();
         } else {
@@ -293,7 +296,7 @@ public final class KeyCommands implements CommandFamily {
 
     // OBJECT FREQ key
     static void objectFreq(Client c) {
-        Dict.Entry<Object> e = c.db().peekEntry(c.argv, 2);
+        KeyEntry e = c.db().peekEntry(c.argv, 2);
         if (e == null) {
             c.reply.nullBulk();
         } else if (!c.server.config().lfuPolicy()) {
@@ -305,7 +308,7 @@ public final class KeyCommands implements CommandFamily {
 
     // OBJECT IDLETIME key
     static void objectIdletime(Client c) {
-        Dict.Entry<Object> e = c.db().peekEntry(c.argv, 2);
+        KeyEntry e = c.db().peekEntry(c.argv, 2);
         if (e == null) {
             c.reply.nullBulk();
         } else if (c.server.config().lfuPolicy()) {
@@ -317,7 +320,7 @@ public final class KeyCommands implements CommandFamily {
 
     // OBJECT REFCOUNT key
     static void objectRefcount(Client c) {
-        Dict.Entry<Object> e = c.db().peekEntry(c.argv, 2);
+        KeyEntry e = c.db().peekEntry(c.argv, 2);
         if (e == null) {
             c.reply.nullBulk();
         } else {

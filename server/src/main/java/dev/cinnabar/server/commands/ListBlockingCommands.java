@@ -1,5 +1,6 @@
 package dev.cinnabar.server.commands;
 
+import dev.cinnabar.server.db.KeyEntry;
 import dev.cinnabar.datatypes.Dict;
 import dev.cinnabar.datatypes.Numbers;
 import dev.cinnabar.datatypes.value.ListType;
@@ -88,7 +89,7 @@ public final class ListBlockingCommands implements CommandFamily {
     private static void popOrBlock(Client c, int from, int to, boolean head, long count, long deadline) {
         Argv a = c.argv;
         for (int k = from; k < to; k++) {
-            Dict.Entry<Object> e = TypedLookup.write(c, k, ListType.TYPE);
+            KeyEntry e = TypedLookup.write(c, k, ListType.TYPE);
             if (e == null) {
                 continue;
             }
@@ -117,7 +118,7 @@ public final class ListBlockingCommands implements CommandFamily {
         }
         byte[][] keys = Args.copies(a, from, to);
         c.server.clients().blocked().block(c, c.db(), keys, deadline, (receiver, db, key) -> {
-            Dict.Entry<Object> e = db.writeEntry(key, 0, key.length);
+            KeyEntry e = db.writeEntry(key, 0, key.length);
             if (e == null || !ListType.TYPE.holds(e.value())) {
                 return false;
             }
@@ -155,9 +156,9 @@ public final class ListBlockingCommands implements CommandFamily {
     /** Redis's blmoveGenericCommand: LMOVE when the source has an element, else block on it. */
     private static void moveOrBlock(Client c, boolean fromHead, boolean toHead, long deadline, boolean rpoplpush) {
         Argv a = c.argv;
-        Dict.Entry<Object> src = TypedLookup.write(c, 1, ListType.TYPE);
+        KeyEntry src = TypedLookup.write(c, 1, ListType.TYPE);
         if (src != null) {
-            Dict.Entry<Object> dst = TypedLookup.write(c, 2, ListType.TYPE);
+            KeyEntry dst = TypedLookup.write(c, 2, ListType.TYPE);
             ListCommands.moveAndReply(c, src, dst, a.array(2), a.offset(2), a.length(2), fromHead, toHead);
             c.changes(1);
             if (c.server.propagation().active()) {
@@ -176,11 +177,11 @@ public final class ListBlockingCommands implements CommandFamily {
                 new BlockedClients.Waiter() {
                     @Override
                     public boolean serve(Client receiver, Db db, byte[] key) {
-                        Dict.Entry<Object> e = db.writeEntry(key, 0, key.length);
+                        KeyEntry e = db.writeEntry(key, 0, key.length);
                         if (e == null || !ListType.TYPE.holds(e.value())) {
                             return false;
                         }
-                        Dict.Entry<Object> dst = db.writeEntry(dstKey, 0, dstKey.length);
+                        KeyEntry dst = db.writeEntry(dstKey, 0, dstKey.length);
                         if (dst != null && !ListType.TYPE.holds(dst.value())) {
                             receiver.reply.error(Errors.WRONG_TYPE);
                             return true;

@@ -1,5 +1,6 @@
 package dev.cinnabar.server.commands;
 
+import dev.cinnabar.server.db.KeyEntry;
 import dev.cinnabar.datatypes.Dict;
 import dev.cinnabar.datatypes.Listpack;
 import dev.cinnabar.datatypes.Quicklist;
@@ -73,7 +74,7 @@ public final class ListCommands implements CommandFamily {
     static void push(Client c, boolean head, boolean onlyIfExists) {
         Db db = c.db();
         Argv a = c.argv;
-        Dict.Entry<Object> e = TypedLookup.write(c, 1, ListType.TYPE);
+        KeyEntry e = TypedLookup.write(c, 1, ListType.TYPE);
         int n = a.count();
         if (e == null) {
             if (onlyIfExists) {
@@ -119,7 +120,7 @@ public final class ListCommands implements CommandFamily {
         } else {
             throw new CommandError(Errors.SYNTAX);
         }
-        Dict.Entry<Object> e = TypedLookup.write(c, 1, ListType.TYPE);
+        KeyEntry e = TypedLookup.write(c, 1, ListType.TYPE);
         if (e == null) {
             c.reply.integer(0);
             return;
@@ -176,7 +177,7 @@ public final class ListCommands implements CommandFamily {
 
     // LSET key index element
     static void lset(Client c) {
-        Dict.Entry<Object> e = TypedLookup.write(c, 1, ListType.TYPE);
+        KeyEntry e = TypedLookup.write(c, 1, ListType.TYPE);
         if (e == null) {
             throw new CommandError(Errors.NO_SUCH_KEY);
         }
@@ -205,7 +206,7 @@ public final class ListCommands implements CommandFamily {
         }
         boolean hasCount = a.count() == 3;
         long count = hasCount ? Args.longArg(c, 2, 0, Long.MAX_VALUE, MUST_BE_POSITIVE) : 0;
-        Dict.Entry<Object> e = TypedLookup.write(c, 1, ListType.TYPE);
+        KeyEntry e = TypedLookup.write(c, 1, ListType.TYPE);
         if (e == null) {
             if (hasCount) {
                 c.reply.nullArray();
@@ -231,7 +232,7 @@ public final class ListCommands implements CommandFamily {
      * Pops one element off a live list entry through the write path, deleting the key when it was
      * the last (Redis's listTypePop with listElementsRemoved). Counts no change; the caller does.
      */
-    public static byte[] popOne(Client c, Dict.Entry<Object> e, boolean head) {
+    public static byte[] popOne(Client c, KeyEntry e, boolean head) {
         Db db = c.db();
         long before = db.beforeChange(e);
         byte[] v = ((Quicklist) e.value()).pop(head);
@@ -245,7 +246,7 @@ public final class ListCommands implements CommandFamily {
      * the order they are popped) and pops them through the write path, deleting the key when
      * emptied. Returns how many were popped, Redis's count of changes.
      */
-    public static long popRangeAndReply(Client c, Dict.Entry<Object> e, boolean head, long count) {
+    public static long popRangeAndReply(Client c, KeyEntry e, boolean head, long count) {
         Db db = c.db();
         Quicklist l = (Quicklist) e.value();
         long llen = l.size();
@@ -262,7 +263,7 @@ public final class ListCommands implements CommandFamily {
     }
 
     /** Elements left a list: lpop / rpop, then the key goes with del if it emptied (listElementsRemoved). */
-    private static void popped(Client c, Dict.Entry<Object> e, boolean head) {
+    private static void popped(Client c, KeyEntry e, boolean head) {
         Notify.key(c, Notify.LIST, head ? "lpop" : "rpop", e.key());
         if (c.db().deleteIfEmpty(e)) {
             Notify.key(c, Notify.GENERIC, "del", e.key());
@@ -273,7 +274,7 @@ public final class ListCommands implements CommandFamily {
      * LMPOP's and BLMPOP's reply: {@code [key, [elements]]}, popping as {@link #popRangeAndReply}
      * does. Returns how many were popped.
      */
-    public static long popRangeWithKeyAndReply(Client c, Dict.Entry<Object> e, boolean head, long count) {
+    public static long popRangeWithKeyAndReply(Client c, KeyEntry e, boolean head, long count) {
         c.reply.array(2);
         c.reply.bulk(e.key());
         return popRangeAndReply(c, e, head, count);
@@ -305,7 +306,7 @@ public final class ListCommands implements CommandFamily {
         }
         Db db = c.db();
         for (int k = 2; k < whereIdx; k++) {
-            Dict.Entry<Object> e = TypedLookup.write(c, k, ListType.TYPE);
+            KeyEntry e = TypedLookup.write(c, k, ListType.TYPE);
             if (e == null) {
                 continue;
             }
@@ -386,7 +387,7 @@ public final class ListCommands implements CommandFamily {
     static void ltrim(Client c) {
         long start = Args.longArg(c, 2);
         long end = Args.longArg(c, 3);
-        Dict.Entry<Object> e = TypedLookup.write(c, 1, ListType.TYPE);
+        KeyEntry e = TypedLookup.write(c, 1, ListType.TYPE);
         if (e == null) {
             c.reply.ok();
             return;
@@ -507,7 +508,7 @@ public final class ListCommands implements CommandFamily {
     static void lrem(Client c) {
         Argv a = c.argv;
         long toRemove = Args.longArg(c, 2);
-        Dict.Entry<Object> e = TypedLookup.write(c, 1, ListType.TYPE);
+        KeyEntry e = TypedLookup.write(c, 1, ListType.TYPE);
         if (e == null) {
             c.reply.integer(0);
             return;
@@ -555,12 +556,12 @@ public final class ListCommands implements CommandFamily {
     }
 
     private static void moveGeneric(Client c, boolean fromHead, boolean toHead) {
-        Dict.Entry<Object> src = TypedLookup.write(c, 1, ListType.TYPE);
+        KeyEntry src = TypedLookup.write(c, 1, ListType.TYPE);
         if (src == null) {
             c.reply.nullBulk();
             return;
         }
-        Dict.Entry<Object> dst = TypedLookup.write(c, 2, ListType.TYPE);
+        KeyEntry dst = TypedLookup.write(c, 2, ListType.TYPE);
         Argv a = c.argv;
         moveAndReply(c, src, dst, a.array(2), a.offset(2), a.length(2), fromHead, toHead);
         c.changes(1);
@@ -572,7 +573,7 @@ public final class ListCommands implements CommandFamily {
      * replies with the element, and deletes the source if it emptied. The destination must have
      * been checked to be a list or absent. Counts no change and propagates nothing itself.
      */
-    public static byte[] moveAndReply(Client c, Dict.Entry<Object> src, Dict.Entry<Object> dst,
+    public static byte[] moveAndReply(Client c, KeyEntry src, KeyEntry dst,
             byte[] dstKey, int dstOff, int dstLen, boolean fromHead, boolean toHead) {
         Db db = c.db();
         // Redis's order: the push's events on the destination, then the pop's on the source.
@@ -581,7 +582,7 @@ public final class ListCommands implements CommandFamily {
         byte[] v = from.pop(fromHead);
         KeyspaceNotifications n = c.server.keyspace().notifications();
         String push = toHead ? "lpush" : "rpush";
-        if (dst == src) {
+        if (src.sameKey(dst)) {
             from.push(v, toHead);
             db.changed(src, before);
             Notify.key(c, Notify.LIST, push, src.key());

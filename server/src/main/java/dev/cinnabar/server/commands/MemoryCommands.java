@@ -1,5 +1,6 @@
 package dev.cinnabar.server.commands;
 
+import dev.cinnabar.server.db.KeyEntry;
 import dev.cinnabar.datatypes.Dict;
 import dev.cinnabar.datatypes.Doubles;
 import dev.cinnabar.protocol.Argv;
@@ -64,7 +65,7 @@ public final class MemoryCommands implements CommandFamily {
         }
         // As in Redis, the table is read directly: no lazy expiry, no hit or miss, no access time.
         Db db = c.db();
-        Dict.Entry<Object> e = db.keys().find(a.array(2), a.offset(2), a.length(2));
+        KeyEntry e = db.find(a.array(2), a.offset(2), a.length(2));
         if (e == null) {
             c.reply.nullBulk();
             return;
@@ -76,12 +77,9 @@ public final class MemoryCommands implements CommandFamily {
      * What a key costs: its entry with the key bytes, its value and its expiry time if it has one.
      * {@code samples} bounds how many elements of a collection are looked at; strings have none.
      */
-    static long keyUsage(Db db, Dict.Entry<Object> e, long samples) {
-        long bytes = EntrySizes.keyEntry(e.key().length) + EntrySizes.value(e.value());
-        if (db.expiresSize() > 0 && db.expires().find(e.key()) != null) {
-            bytes += EntrySizes.EXPIRE_ENTRY;
-        }
-        return bytes;
+    static long keyUsage(Db db, KeyEntry e, long samples) {
+        return EntrySizes.keyEntry(e.key().length) + EntrySizes.value(e.value())
+                + (db.keys().hasExpire(e.id()) ? EntrySizes.EXPIRE_ENTRY : 0);
     }
 
     // MEMORY STATS

@@ -1,5 +1,6 @@
 package dev.cinnabar.server.commands;
 
+import dev.cinnabar.datatypes.KeyTable;
 import dev.cinnabar.datatypes.Glob;
 import dev.cinnabar.datatypes.Numbers;
 import dev.cinnabar.datatypes.value.ValueTypes;
@@ -125,7 +126,8 @@ public final class Scan {
         // Bounded to ten buckets per key asked for, so a sparse table cannot stall the server.
         long maxIterations = o.count * 10;
         do {
-            cursor = db.keys().scan(cursor, e -> found.add(e.key()));
+            KeyTable keys = db.keys();
+            cursor = keys.scan(cursor, id -> found.add(keys.copyKey(id)));
         } while (cursor != 0 && maxIterations-- != 0 && found.size() < o.count);
 
         int kept = 0;

@@ -1,5 +1,6 @@
 package dev.cinnabar.server.commands;
 
+import dev.cinnabar.server.db.KeyEntry;
 import dev.cinnabar.datatypes.Dict;
 import dev.cinnabar.datatypes.value.SetType;
 import dev.cinnabar.datatypes.value.SetValue;
@@ -80,7 +81,7 @@ public final class SetCommands implements CommandFamily {
         Argv a = c.argv;
         Db db = c.db();
         long max = maxIntset(c);
-        Dict.Entry<Object> e = TypedLookup.write(c, 1, SetType.TYPE);
+        KeyEntry e = TypedLookup.write(c, 1, SetType.TYPE);
         int added = 0;
         if (e == null) {
             SetValue set = SetValue.forMember(a.array(2), a.offset(2), a.length(2));
@@ -118,7 +119,7 @@ public final class SetCommands implements CommandFamily {
     static void srem(Client c) {
         Argv a = c.argv;
         Db db = c.db();
-        Dict.Entry<Object> e = TypedLookup.write(c, 1, SetType.TYPE);
+        KeyEntry e = TypedLookup.write(c, 1, SetType.TYPE);
         if (e == null) {
             c.reply.integer(0);
             return;
@@ -192,7 +193,7 @@ public final class SetCommands implements CommandFamily {
             throw new CommandError(Errors.SYNTAX);
         }
         Db db = c.db();
-        Dict.Entry<Object> e = TypedLookup.write(c, 1, SetType.TYPE);
+        KeyEntry e = TypedLookup.write(c, 1, SetType.TYPE);
         if (e == null) {
             c.reply.nullBulk();
             return;
@@ -226,7 +227,7 @@ public final class SetCommands implements CommandFamily {
         Argv a = c.argv;
         long count = Args.longArg(c, 2, 0, Long.MAX_VALUE, MUST_BE_POSITIVE);
         Db db = c.db();
-        Dict.Entry<Object> e = TypedLookup.write(c, 1, SetType.TYPE);
+        KeyEntry e = TypedLookup.write(c, 1, SetType.TYPE);
         if (e == null || count == 0) {
             c.reply.set(0);
             return;
@@ -367,8 +368,8 @@ public final class SetCommands implements CommandFamily {
     static void smove(Client c) {
         Argv a = c.argv;
         Db db = c.db();
-        Dict.Entry<Object> src = db.writeEntry(a, 1);
-        Dict.Entry<Object> dst = db.writeEntry(a, 2);
+        KeyEntry src = db.writeEntry(a, 1);
+        KeyEntry dst = db.writeEntry(a, 2);
         if (src == null) {
             c.reply.integer(0);
             return;
@@ -381,7 +382,7 @@ public final class SetCommands implements CommandFamily {
         byte[] m = a.array(3);
         int off = a.offset(3);
         int len = a.length(3);
-        if (src == dst) {
+        if (src.sameKey(dst)) {
             c.reply.integer(from.contains(m, off, len) ? 1 : 0);
             return;
         }

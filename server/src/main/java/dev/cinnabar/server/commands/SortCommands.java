@@ -1,5 +1,6 @@
 package dev.cinnabar.server.commands;
 
+import dev.cinnabar.server.db.KeyEntry;
 import dev.cinnabar.datatypes.Dict;
 import dev.cinnabar.datatypes.Doubles;
 import dev.cinnabar.datatypes.Listpack;
@@ -137,7 +138,7 @@ public final class SortCommands implements CommandFamily {
 
         if (isZSet && ((ZSetValue) sortval).isListpack()) {
             // Redis sorts a sorted set in its skiplist form, and leaves it so.
-            Dict.Entry<Object> e = db.entry(a, 1);
+            KeyEntry e = db.entry(a, 1);
             long before = db.beforeChange(e);
             ((ZSetValue) sortval).convertToSkiplist();
             db.resized(e, before);

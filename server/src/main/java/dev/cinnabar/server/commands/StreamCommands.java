@@ -1,5 +1,6 @@
 package dev.cinnabar.server.commands;
 
+import dev.cinnabar.server.db.KeyEntry;
 import dev.cinnabar.datatypes.Dict;
 import dev.cinnabar.datatypes.Listpack;
 import dev.cinnabar.datatypes.Numbers;
@@ -182,7 +183,7 @@ public final class StreamCommands implements CommandFamily {
             throw new CommandError("ERR The ID specified in XADD must be greater than 0-0");
         }
         Db db = c.db();
-        Dict.Entry<Object> e = TypedLookup.write(c, 1, StreamType.TYPE);
+        KeyEntry e = TypedLookup.write(c, 1, StreamType.TYPE);
         if (e == null && args.noMkstream) {
             c.reply.nullBulk();
             return;
@@ -321,7 +322,7 @@ public final class StreamCommands implements CommandFamily {
     static void xtrim(Client c) {
         TrimArgs args = new TrimArgs();
         parseAddOrTrim(c, args, false);
-        Dict.Entry<Object> e = TypedLookup.write(c, 1, StreamType.TYPE);
+        KeyEntry e = TypedLookup.write(c, 1, StreamType.TYPE);
         if (e == null) {
             c.reply.integer(0);
             return;
@@ -459,7 +460,7 @@ public final class StreamCommands implements CommandFamily {
     // XDEL key id [id ...]
     static void xdel(Client c) {
         Argv a = c.argv;
-        Dict.Entry<Object> e = TypedLookup.write(c, 1, StreamType.TYPE);
+        KeyEntry e = TypedLookup.write(c, 1, StreamType.TYPE);
         if (e == null) {
             c.reply.integer(0);
             return;
@@ -528,7 +529,7 @@ public final class StreamCommands implements CommandFamily {
                 throw new CommandError(Errors.SYNTAX);
             }
         }
-        Dict.Entry<Object> e = TypedLookup.write(c, 1, StreamType.TYPE);
+        KeyEntry e = TypedLookup.write(c, 1, StreamType.TYPE);
         if (e == null) {
             throw new CommandError(Errors.NO_SUCH_KEY);
         }
@@ -698,7 +699,7 @@ public final class StreamCommands implements CommandFamily {
             }
             r.bulk(a, streamsArg + i);
             if (groups != null) {
-                Dict.Entry<Object> e = db.entry(a, streamsArg + i);
+                KeyEntry e = db.entry(a, streamsArg + i);
                 long before = db.beforeChange(e);
                 byte[] key = a.copy(streamsArg + i);
                 StreamConsumer consumer = lookupConsumerOrCreate(c, db, groups[i], a.copy(consumerArg), key, noack,
@@ -863,7 +864,7 @@ public final class StreamCommands implements CommandFamily {
     /** A blocked XREAD or XREADGROUP tried on a key: Redis's serveClientsBlockedOnStreamKey. */
     private static boolean serveBlocked(Client c, Db db, byte[] key, byte[][] keys, StreamId[] ids, long count,
                                         byte[] groupName, byte[] consumerName, boolean noack) {
-        Dict.Entry<Object> e = db.writeEntry(key, 0, key.length);
+        KeyEntry e = db.writeEntry(key, 0, key.length);
         if (e == null || !StreamType.TYPE.holds(e.value())) {
             if (groupName != null) {
                 c.reply.error("UNBLOCKED the stream key no longer exists");

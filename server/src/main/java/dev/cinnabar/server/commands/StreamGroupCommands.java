@@ -1,5 +1,6 @@
 package dev.cinnabar.server.commands;
 
+import dev.cinnabar.server.db.KeyEntry;
 import dev.cinnabar.datatypes.Dict;
 import dev.cinnabar.datatypes.Listpack;
 import dev.cinnabar.datatypes.Numbers;
@@ -106,7 +107,7 @@ public final class StreamGroupCommands implements CommandFamily {
             }
         }
         Db db = c.db();
-        Dict.Entry<Object> e = TypedLookup.write(c, 2, StreamType.TYPE);
+        KeyEntry e = TypedLookup.write(c, 2, StreamType.TYPE);
         StreamValue s = e == null ? null : (StreamValue) e.value();
         byte[] groupName = a.copy(3);
         StreamGroup g = null;
@@ -214,7 +215,7 @@ public final class StreamGroupCommands implements CommandFamily {
         for (int j = 3; j < a.count(); j++) {
             ids[j - 3] = StreamIds.parse(a, j, 0, true);
         }
-        Dict.Entry<Object> e = db.entry(a, 1);
+        KeyEntry e = db.entry(a, 1);
         long before = db.beforeChange(e);
         long acked = 0;
         for (StreamId id : ids) {
@@ -387,7 +388,7 @@ public final class StreamGroupCommands implements CommandFamily {
                 throw new CommandError("ERR Unrecognized XCLAIM option '" + a.cString(j) + "'");
             }
         }
-        Dict.Entry<Object> e = db.entry(a, 1);
+        KeyEntry e = db.entry(a, 1);
         long before = db.beforeChange(e);
         boolean propagateLastId = false;
         if (lastId.compareTo(g.lastMs, g.lastSeq) > 0) {
@@ -527,7 +528,7 @@ public final class StreamGroupCommands implements CommandFamily {
         if (g == null) {
             throw new CommandError(noGroup(c, 1, 2));
         }
-        Dict.Entry<Object> e = db.entry(a, 1);
+        KeyEntry e = db.entry(a, 1);
         long before = db.beforeChange(e);
         boolean propagate = c.server.propagation().active();
         byte[] key = a.copy(1);

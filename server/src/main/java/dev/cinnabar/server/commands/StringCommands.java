@@ -1,5 +1,6 @@
 package dev.cinnabar.server.commands;
 
+import dev.cinnabar.server.db.KeyEntry;
 import dev.cinnabar.datatypes.Dict;
 import dev.cinnabar.datatypes.LongDouble;
 import dev.cinnabar.datatypes.RawString;
@@ -110,11 +111,11 @@ public final class StringCommands implements CommandFamily {
             return;
         }
         boolean keepTtl = (flags & SetOptions.KEEPTTL) != 0 || expireArg > 0;
-        Dict.Entry<Object> e = db.setStringKey(c.argv, 1, valueArg, keepTtl);
+        int id = db.setStringKey(c.argv, 1, valueArg, keepTtl);
         Notify.arg(c, Notify.STRING, "set", 1);
         if (expireArg > 0) {
             // A time already past is stored as it is; the key then expires on its next access.
-            db.setExpire(e, when);
+            db.setExpire(c.argv, 1, id, when);
             Rewrites.setPxat(c, valueArg, when);
             Notify.arg(c, Notify.GENERIC, "expire", 1);
         } else if (get) {
@@ -242,7 +243,7 @@ public final class StringCommands implements CommandFamily {
     static void append(Client c) {
         Argv a = c.argv;
         Db db = c.db();
-        Dict.Entry<Object> e = TypedLookup.write(c, 1, StringType.TYPE);
+        KeyEntry e = TypedLookup.write(c, 1, StringType.TYPE);
         if (e == null) {
             Object v = StringValues.fromArg(a, 2);
             db.setKey(a, 1, v, false);
@@ -285,7 +286,7 @@ public final class StringCommands implements CommandFamily {
     // INCR key, DECR key, and the body of INCRBY and DECRBY. The TTL is kept.
     static void incrBy(Client c, long increment) {
         Db db = c.db();
-        Dict.Entry<Object> e = TypedLookup.write(c, 1, StringType.TYPE);
+        KeyEntry e = TypedLookup.write(c, 1, StringType.TYPE);
         long value = 0;
         if (e != null) {
             Object v = e.value();
@@ -318,7 +319,7 @@ public final class StringCommands implements CommandFamily {
     static void incrbyfloat(Client c) {
         Argv a = c.argv;
         Db db = c.db();
-        Dict.Entry<Object> e = TypedLookup.write(c, 1, StringType.TYPE);
+        KeyEntry e = TypedLookup.write(c, 1, StringType.TYPE);
         LongDouble value = LongDouble.POSITIVE_ZERO;
         if (e != null) {
             value = StringType.toLongDouble(e.value());
@@ -386,7 +387,7 @@ public final class StringCommands implements CommandFamily {
         }
         int valueLength = a.length(3);
         Db db = c.db();
-        Dict.Entry<Object> e = TypedLookup.write(c, 1, StringType.TYPE);
+        KeyEntry e = TypedLookup.write(c, 1, StringType.TYPE);
         RawString raw;
         if (e == null) {
             if (valueLength == 0) {
@@ -419,7 +420,7 @@ public final class StringCommands implements CommandFamily {
      * APPEND and SETRANGE are done: a raw string changed in place stays the same value object,
      * any other string was turned into the raw one {@code raw}, as Redis unshares it.
      */
-    private static void changedInPlace(Db db, Dict.Entry<Object> e, RawString raw, long bytesBefore) {
+    private static void changedInPlace(Db db, KeyEntry e, RawString raw, long bytesBefore) {
         if (raw == e.value()) {
             db.changed(e, bytesBefore);
         } else {

@@ -1,5 +1,6 @@
 package dev.cinnabar.server.commands;
 
+import dev.cinnabar.server.db.KeyEntry;
 import dev.cinnabar.datatypes.Dict;
 import dev.cinnabar.datatypes.value.ValueType;
 import dev.cinnabar.protocol.ReplyWriter;
@@ -37,8 +38,8 @@ public final class TypedLookup {
     }
 
     /** The live entry of key argument {@code arg} for writing, or null when absent; WRONGTYPE otherwise. */
-    public static Dict.Entry<Object> write(Client c, int arg, ValueType type) {
-        Dict.Entry<Object> e = c.db().writeEntry(c.argv, arg);
+    public static KeyEntry write(Client c, int arg, ValueType type) {
+        KeyEntry e = c.db().writeEntry(c.argv, arg);
         if (e != null) {
             checked(e.value(), type);
         }

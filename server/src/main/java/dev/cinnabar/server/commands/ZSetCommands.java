@@ -1,5 +1,6 @@
 package dev.cinnabar.server.commands;
 
+import dev.cinnabar.server.db.KeyEntry;
 import dev.cinnabar.datatypes.Dict;
 import dev.cinnabar.datatypes.Doubles;
 import dev.cinnabar.datatypes.LexRange;
@@ -172,7 +173,7 @@ public final class ZSetCommands implements CommandFamily {
         for (int j = 0; j < elements; j++) {
             scores[j] = scoreArg(c, scoreIdx + 2 * j);
         }
-        Dict.Entry<Object> e = TypedLookup.write(c, 1, ZSetType.TYPE);
+        KeyEntry e = TypedLookup.write(c, 1, ZSetType.TYPE);
         ServerConfig cfg = c.server.config();
         Db db = c.db();
         ZSetValue z;
@@ -246,7 +247,7 @@ public final class ZSetCommands implements CommandFamily {
     // ZREM key member [member ...]
     static void zrem(Client c) {
         Argv a = c.argv;
-        Dict.Entry<Object> e = TypedLookup.write(c, 1, ZSetType.TYPE);
+        KeyEntry e = TypedLookup.write(c, 1, ZSetType.TYPE);
         if (e == null) {
             c.reply.integer(0);
             return;
@@ -296,7 +297,7 @@ public final class ZSetCommands implements CommandFamily {
         } else {
             lex = lexRange(c, 2, 3);
         }
-        Dict.Entry<Object> e = TypedLookup.write(c, 1, ZSetType.TYPE);
+        KeyEntry e = TypedLookup.write(c, 1, ZSetType.TYPE);
         if (e == null) {
             c.reply.integer(0);
             return;

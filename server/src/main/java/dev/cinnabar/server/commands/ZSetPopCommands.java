@@ -1,5 +1,6 @@
 package dev.cinnabar.server.commands;
 
+import dev.cinnabar.server.db.KeyEntry;
 import dev.cinnabar.datatypes.Dict;
 import dev.cinnabar.datatypes.Doubles;
 import dev.cinnabar.datatypes.Listpack;
@@ -62,7 +63,7 @@ public final class ZSetPopCommands implements CommandFamily {
             count = Args.longArg(c, 2, 0, Long.MAX_VALUE, MUST_BE_POSITIVE);
         }
         int shape = c.reply.resp3() && count != -1 ? NESTED : FLAT;
-        Dict.Entry<Object> e = TypedLookup.write(c, 1, ZSetType.TYPE);
+        KeyEntry e = TypedLookup.write(c, 1, ZSetType.TYPE);
         if (e == null || count == 0) {
             c.reply.emptyArray();
             return;
@@ -109,7 +110,7 @@ public final class ZSetPopCommands implements CommandFamily {
             return;
         }
         for (int k = numkeysIdx + 1; k < whereIdx; k++) {
-            Dict.Entry<Object> e = TypedLookup.write(c, k, ZSetType.TYPE);
+            KeyEntry e = TypedLookup.write(c, k, ZSetType.TYPE);
             if (e == null) {
                 continue;
             }
@@ -141,7 +142,7 @@ public final class ZSetPopCommands implements CommandFamily {
         Argv a = c.argv;
         int shape = count == -1 ? WITH_KEY : KEY_AND_NESTED;
         for (int k = from; k < to; k++) {
-            Dict.Entry<Object> e = TypedLookup.write(c, k, ZSetType.TYPE);
+            KeyEntry e = TypedLookup.write(c, k, ZSetType.TYPE);
             if (e == null) {
                 continue;
             }
@@ -159,7 +160,7 @@ public final class ZSetPopCommands implements CommandFamily {
         }
         byte[][] keys = Args.copies(a, from, to);
         c.server.clients().blocked().block(c, c.db(), keys, deadline, (receiver, db, key) -> {
-            Dict.Entry<Object> e = db.writeEntry(key, 0, key.length);
+            KeyEntry e = db.writeEntry(key, 0, key.length);
             if (e == null || !ZSetType.TYPE.holds(e.value())) {
                 return false;
             }
@@ -175,7 +176,7 @@ public final class ZSetPopCommands implements CommandFamily {
      * Pops up to {@code count} (at least 1) members from the zset in {@code e} and writes the
      * reply in the given shape; deletes the key once empty. Returns how many were popped.
      */
-    private static long popAndReply(Client c, Db db, Dict.Entry<Object> e, byte[] key, boolean max, long count,
+    private static long popAndReply(Client c, Db db, KeyEntry e, byte[] key, boolean max, long count,
                                     int shape) {
         ZSetValue z = (ZSetValue) e.value();
         long n = Math.min(count, z.size());

@@ -1,10 +1,8 @@
 package dev.cinnabar.server.db;
 
-import dev.cinnabar.datatypes.Dict;
+import dev.cinnabar.datatypes.KeyTable;
 import dev.cinnabar.server.db.Clock;
 import dev.cinnabar.server.stats.ServerStats;
-import java.util.Arrays;
-import java.util.function.Consumer;
 
 /**
  * Redis's adaptive active expiry. Lazy expiry alone would keep keys that nobody reads again in
@@ -35,11 +33,7 @@ public final class ActiveExpireCycle {
     private boolean enabled = true;
     private boolean timeLimitExit;
     private long lastFastCycleMicros;
-    private byte[][] batch = new byte[64][];
-    private long[] batchWhen = new long[64];
-    private int batchSize;
     /** Made once: a method reference to {@code this} would be a new object on every scan step. */
-    private final Consumer<Dict.Entry<Long>> collector = this::collect;
 
     public ActiveExpireCycle(Keyspace keyspace, ServerStats stats) {
         this.keyspace = keyspace;
@@ -108,41 +102,35 @@ public final class ActiveExpireCycle {
             long expired;
             do {
                 iteration++;
-                Dict<Long> expires = db.expires();
-                int num = expires.size();
+                KeyTable keys = db.keys();
+                int num = keys.expiresSize();
                 if (num == 0) {
                     db.avgTtl = 0;
                     break;
                 }
-                // A table under 1% full is about to shrink; sampling it would mostly hit empty buckets.
-                int slots = expires.buckets();
-                if (slots > 4 && (long) num * 100 / slots < 1) {
-                    break;
-                }
                 long now = clock.millis();
                 num = Math.min(num, keysPerLoop);
-                long maxBuckets = (long) num * 20;
-                long checkedBuckets = 0;
                 sampled = 0;
                 expired = 0;
                 long ttlSum = 0;
                 long ttlSamples = 0;
-                while (sampled < num && checkedBuckets < maxBuckets) {
-                    batchSize = 0;
-                    db.expireCursor = expires.scan(db.expireCursor, collector);
-                    checkedBuckets++;
-                    for (int k = 0; k < batchSize; k++) {
-                        long ttl = batchWhen[k] - now;
-                        if (now > batchWhen[k]) {
-                            db.deleteExpired(batch[k]);
-                            expired++;
-                        } else if (ttl > 0) {
-                            ttlSum += ttl;
-                            ttlSamples++;
-                        }
-                        sampled++;
-                        batch[k] = null;
+                // The keys with a TTL are a dense list: the cursor walks it round and round. Deleting
+                // a key moves the last one into its place, which the cursor then looks at.
+                while (sampled < num && keys.expiresSize() > 0) {
+                    int at = (int) Long.remainderUnsigned(db.expireCursor, keys.expiresSize());
+                    int id = keys.expiringId(at);
+                    long when = keys.expireAt(id);
+                    long ttl = when - now;
+                    db.expireCursor = at + 1;
+                    if (now > when) {
+                        db.deleteExpired(keys.copyKey(id));
+                        db.expireCursor = at;
+                        expired++;
+                    } else if (ttl > 0) {
+                        ttlSum += ttl;
+                        ttlSamples++;
                     }
+                    sampled++;
                 }
                 totalExpired += expired;
                 totalSampled += sampled;
@@ -167,15 +155,5 @@ public final class ActiveExpireCycle {
         stats.expireCycleMicros += clock.nanos() / 1000 - start;
         double current = totalSampled == 0 ? 0 : (double) totalExpired / totalSampled;
         stats.expiredStalePercent = current * 0.05 + stats.expiredStalePercent * 0.95;
-    }
-
-    private void collect(Dict.Entry<Long> e) {
-        if (batchSize == batch.length) {
-            batch = Arrays.copyOf(batch, batchSize * 2);
-            batchWhen = Arrays.copyOf(batchWhen, batchSize * 2);
-        }
-        batch[batchSize] = e.key();
-        batchWhen[batchSize] = e.value();
-        batchSize++;
     }
 }

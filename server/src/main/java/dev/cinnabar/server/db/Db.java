@@ -1,6 +1,7 @@
 package dev.cinnabar.server.db;
 
 import dev.cinnabar.datatypes.Dict;
+import dev.cinnabar.datatypes.KeyTable;
 import dev.cinnabar.datatypes.value.FieldExpiries;
 import dev.cinnabar.datatypes.value.HashValue;
 import dev.cinnabar.datatypes.value.JvmSizes;
@@ -15,9 +16,10 @@ import java.util.TreeSet;
 import java.util.random.RandomGenerator;
 
 /**
- * One numbered database: the key table and, separately, the expiry times of the keys that have
- * one (as in Redis, so a key without a TTL pays nothing for TTL support, and active expiry
- * samples only keys that can expire).
+ * One numbered database: a {@link KeyTable} holding the keys, their values and access data, and
+ * the expiry times of the keys that have one (kept apart, as in Redis, so that active expiry and
+ * volatile eviction see only keys that can expire). Commands get a {@link KeyEntry} per write
+ * lookup; reads get the value.
  *
  * <p>Lookups take the key as an argument slice so that reading a key allocates nothing. Every
  * lookup first expires the key if its time has passed (lazy expiry).
@@ -40,16 +42,16 @@ public final class Db {
      * address tells in Redis. See {@link #valueIdentity}.
      */
     private static final int VERSION_SHIFT = 24;
+    private static final int NONE = KeyTable.NONE;
 
     public final int id;
     private final Keyspace keyspace;
-    private Dict<Object> keys = new Dict<>();
-    private Dict<Long> expires = new Dict<>();
-    /** Where the active expiry cycle resumes its walk of {@link #expires}. */
+    private KeyTable keys = new KeyTable();
+    /** Where the active expiry cycle resumes its walk of the keys with a TTL. */
     public long expireCursor;
     /** Running average of the TTLs the active cycle sampled, in ms, for INFO's avg_ttl. */
     public long avgTtl;
-    /** Heap bytes of the entries, key copies, values and expiry times; the tables are measured on read. */
+    /** Heap bytes of the values; the table measures itself ({@link KeyTable#heapBytes}). */
     private long bytes;
     /**
      * The hashes with field expiry times, by their earliest one (Redis 7.4's per-database
@@ -77,28 +79,28 @@ public final class Db {
         final Dict<Node> byKey = new Dict<>();
         final TreeSet<Node> order = new TreeSet<>(ORDER);
 
-        void update(byte[] key, Object value) {
+        void update(byte[] key, int off, int len, Object value) {
             long when = value instanceof HashValue ? ((HashValue) value).minExpireTime() : FieldExpiries.NONE;
-            Node old = byKey.size() == 0 ? null : byKey.get(key);
+            Node old = byKey.size() == 0 ? null : byKey.get(key, off, len);
             if (old != null && old.when == when) {
                 return;
             }
             if (old != null) {
                 order.remove(old);
-                byKey.remove(key);
+                byKey.remove(key, off, len);
             }
             if (when != FieldExpiries.NONE) {
-                Node n = new Node(key, when);
-                byKey.put(key, n);
+                Node n = new Node(Arrays.copyOfRange(key, off, off + len), when);
+                byKey.put(n.key, n);
                 order.add(n);
             }
         }
 
-        void remove(byte[] key) {
+        void remove(byte[] key, int off, int len) {
             if (byKey.size() == 0) {
                 return;
             }
-            Dict.Entry<Node> e = byKey.remove(key);
+            Dict.Entry<Node> e = byKey.remove(key, off, len);
             if (e != null) {
                 order.remove(e.value());
             }
@@ -119,16 +121,17 @@ public final class Db {
     }
 
     public int expiresSize() {
-        return expires.size();
+        return keys.expiresSize();
     }
 
-    /** The key table itself, for SCAN, KEYS, RANDOMKEY and the cron. */
-    public Dict<Object> keys() {
+    /** The key table itself, for SCAN, KEYS, RANDOMKEY, sampling, snapshots and the cron. */
+    public KeyTable keys() {
         return keys;
     }
 
-    public Dict<Long> expires() {
-        return expires;
+    /** A handle on the key with id {@code id} of {@link #keys()}. */
+    public KeyEntry entryOf(int id) {
+        return new KeyEntry(keys, id);
     }
 
     // ------------------------------------------------------------------ lookups
@@ -139,17 +142,23 @@ public final class Db {
     }
 
     public Object lookupRead(byte[] key, int off, int len) {
-        Dict.Entry<Object> e = lookupReadEntry(key, off, len);
-        return e == null ? null : e.value();
+        int e = lookupReadId(key, off, len);
+        return e == NONE ? null : keys.value(e);
     }
 
     /** {@link #lookupRead} returning the entry (the memcached front end's reads). */
-    public Dict.Entry<Object> lookupReadEntry(byte[] key, int off, int len) {
-        Dict.Entry<Object> e = lookup(key, off, len);
-        if (e == null) {
+    public KeyEntry lookupReadEntry(byte[] key, int off, int len) {
+        int e = lookupReadId(key, off, len);
+        return e == NONE ? null : entryOf(e);
+    }
+
+    /** {@link #lookupRead} returning the key's id in {@link #keys()}, or {@link KeyTable#NONE}. */
+    public int lookupReadId(byte[] key, int off, int len) {
+        int e = lookup(key, off, len);
+        if (e == NONE) {
             keyspace.misses++;
             keyspace.notifications().notify(KeyspaceEvents.KEY_MISS, "keymiss", key, off, len, id);
-            return null;
+            return NONE;
         }
         keyspace.hits++;
         touch(e);
@@ -165,63 +174,99 @@ public final class Db {
     }
 
     public Object peek(byte[] key, int off, int len) {
-        Dict.Entry<Object> e = lookup(key, off, len);
-        if (e == null) {
+        int e = lookup(key, off, len);
+        if (e == NONE) {
             keyspace.misses++;
             keyspace.notifications().notify(KeyspaceEvents.KEY_MISS, "keymiss", key, off, len, id);
             return null;
         }
         keyspace.hits++;
-        return e.value();
+        return keys.value(e);
     }
 
     /** Like {@link #peek} but returns the entry, for OBJECT's access data. */
-    public Dict.Entry<Object> peekEntry(Argv argv, int i) {
-        Dict.Entry<Object> e = lookup(argv.array(i), argv.offset(i), argv.length(i));
-        if (e == null) {
+    public KeyEntry peekEntry(Argv argv, int i) {
+        int e = lookup(argv.array(i), argv.offset(i), argv.length(i));
+        if (e == NONE) {
             keyspace.misses++;
-        } else {
-            keyspace.hits++;
+            return null;
         }
-        return e;
+        keyspace.hits++;
+        return entryOf(e);
     }
 
     /** A write lookup: expires the key if due and records the access; no hit/miss counting. */
     public Object lookupWrite(Argv argv, int i) {
-        Dict.Entry<Object> e = writeEntry(argv, i);
-        return e == null ? null : e.value();
+        int e = lookup(argv.array(i), argv.offset(i), argv.length(i));
+        if (e == NONE) {
+            return null;
+        }
+        touch(e);
+        return keys.value(e);
     }
 
     /** The entry behind {@link #lookupWrite}, for commands that move or re-time the key. */
-    public Dict.Entry<Object> writeEntry(Argv argv, int i) {
+    public KeyEntry writeEntry(Argv argv, int i) {
         return writeEntry(argv.array(i), argv.offset(i), argv.length(i));
     }
 
-    public Dict.Entry<Object> writeEntry(byte[] key, int off, int len) {
-        Dict.Entry<Object> e = lookup(key, off, len);
-        if (e != null) {
+    public KeyEntry writeEntry(byte[] key, int off, int len) {
+        int e = lookup(key, off, len);
+        if (e == NONE) {
+            return null;
+        }
+        touch(e);
+        return entryOf(e);
+    }
+
+    /** The live entry for a key, or null; expires it first if due. Does not count or touch. */
+    public KeyEntry entry(Argv argv, int i) {
+        int e = lookup(argv.array(i), argv.offset(i), argv.length(i));
+        return e == NONE ? null : entryOf(e);
+    }
+
+    public KeyEntry entry(byte[] key) {
+        return entry(key, 0, key.length);
+    }
+
+    public KeyEntry entry(byte[] key, int off, int len) {
+        int e = lookup(key, off, len);
+        return e == NONE ? null : entryOf(e);
+    }
+
+    /** {@link #entry(byte[], int, int)} as an id in {@link #keys()}, or {@link KeyTable#NONE}. */
+    public int entryId(byte[] key, int off, int len) {
+        return lookup(key, off, len);
+    }
+
+    /** {@link #writeEntry(byte[], int, int)} as an id in {@link #keys()}, or {@link KeyTable#NONE}. */
+    public int writeEntryId(byte[] key, int off, int len) {
+        int e = lookup(key, off, len);
+        if (e != NONE) {
             touch(e);
         }
         return e;
     }
 
-    /** The live entry for a key, or null; expires it first if due. Does not count or touch. */
-    public Dict.Entry<Object> entry(Argv argv, int i) {
-        return lookup(argv.array(i), argv.offset(i), argv.length(i));
+    /** The key's entry whether or not its time has passed (no lazy expiry), or null. */
+    public KeyEntry find(byte[] key, int off, int len) {
+        int e = keys.find(key, off, len);
+        return e == NONE ? null : entryOf(e);
     }
 
-    public Dict.Entry<Object> entry(byte[] key) {
-        return lookup(key, 0, key.length);
+    public KeyEntry find(byte[] key) {
+        return find(key, 0, key.length);
     }
 
-    public Dict.Entry<Object> entry(byte[] key, int off, int len) {
-        return lookup(key, off, len);
+    /** True when the key is in the table, whether or not its time has passed. */
+    public boolean contains(byte[] key, int off, int len) {
+        return keys.find(key, off, len) != NONE;
     }
 
-    private void touch(Dict.Entry<Object> e) {
+    private void touch(int e) {
         if (!keyspace.noTouch()) {
-            int meta = e.meta();
-            e.meta((meta & ~LRU_CLOCK_MAX) | keyspace.access().accessed(meta));
+            int meta = keys.meta(e);
+            keys.meta(e, (meta & ~LRU_CLOCK_MAX) | keyspace.access().accessed(meta));
         }
     }
 
@@ -229,16 +274,16 @@ public final class Db {
      * A number that stays the same while the key holds the same value object, as the address
      * DEBUG OBJECT prints in Redis does: the value's own identity for integers many keys share;
      * else the value's, or for an integer (a new {@code Long} each time it changes in place) the
-     * entry's, mixed with the count of value objects the key has held. An integer moved to
+     * key's id, mixed with the count of value objects the key has held. An integer moved to
      * another key (RENAME, MOVE) thus shows a new address, where Redis's shows the old one.
      */
-    public static int valueIdentity(Dict.Entry<Object> e) {
+    public static int valueIdentity(KeyEntry e) {
         Object v = e.value();
         if (StringType.isShared(v)) {
             return System.identityHashCode(v);
         }
-        Object anchor = v instanceof Long ? e : v;
-        return System.identityHashCode(anchor) ^ ((e.meta() >>> VERSION_SHIFT) * 0x9E3779B9);
+        int anchor = v instanceof Long ? (e.id() + 1) * 0x2545F491 : System.identityHashCode(v);
+        return anchor ^ ((e.meta() >>> VERSION_SHIFT) * 0x9E3779B9);
     }
 
     /** The meta of a key whose value object was just replaced: one more version, {@code access} as given. */
@@ -246,10 +291,10 @@ public final class Db {
         return (((meta >>> VERSION_SHIFT) + 1) << VERSION_SHIFT) | access;
     }
 
-    private Dict.Entry<Object> lookup(byte[] key, int off, int len) {
-        Dict.Entry<Object> e = keys.find(key, off, len);
-        if (e != null && expires.size() > 0 && expireIfNeeded(e)) {
-            return null;
+    private int lookup(byte[] key, int off, int len) {
+        int e = keys.find(key, off, len);
+        if (e != NONE && keys.expiresSize() > 0 && keys.hasExpire(e) && expireIfNeeded(e, key, off, len)) {
+            return NONE;
         }
         return e;
     }
@@ -258,21 +303,43 @@ public final class Db {
      * Deletes the key if its time has passed. Returns true when the key counts as gone: on a
      * replica it stays in memory until the master's DEL, but readers must not see it.
      */
-    private boolean expireIfNeeded(Dict.Entry<Object> e) {
-        return expireIfNeeded(e.key());
+    private boolean expireIfNeeded(int e, byte[] key, int off, int len) {
+        if (!isExpired(e)) {
+            return false;
+        }
+        if (keyspace.expiryEnabled() && !keyspace.expiryPaused()) {
+            deleteExpired(e, key, off, len);
+        }
+        return true;
+    }
+
+    /**
+     * True when key {@code e} has a TTL that has passed. A key is still alive during its expiry
+     * millisecond; a negative time, which only a replica can hold, never expires by itself.
+     */
+    private boolean isExpired(int e) {
+        if (!keys.hasExpire(e) || keyspace.loading()) {
+            return false;
+        }
+        long when = keys.expireAt(e);
+        return when >= 0 && keyspace.now() > when;
     }
 
     /**
      * True when the key has a TTL that has passed, without deleting it (KEYS reports only live
-     * keys but leaves the deleting to others). A key is still alive during its expiry
-     * millisecond; a negative time, which only a replica can hold, never expires by itself.
+     * keys but leaves the deleting to others).
      */
     public boolean isExpired(byte[] key) {
-        if (expires.size() == 0 || keyspace.loading()) {
+        if (keys.expiresSize() == 0) {
             return false;
         }
-        Long when = expires.get(key);
-        return when != null && when >= 0 && keyspace.now() > when;
+        int e = keys.find(key, 0, key.length);
+        return e != NONE && isExpired(e);
+    }
+
+    /** {@link #isExpired(byte[])} for the key with id {@code e}. */
+    public boolean isExpiredId(int e) {
+        return keys.expiresSize() > 0 && isExpired(e);
     }
 
     /**
@@ -280,34 +347,35 @@ public final class Db {
      * commands that walk keys without looking them up (SCAN). A missing key is not expired.
      */
     public boolean expireIfNeeded(byte[] key) {
-        if (!isExpired(key)) {
+        if (keys.expiresSize() == 0) {
             return false;
         }
-        if (keyspace.expiryEnabled() && !keyspace.expiryPaused()) {
-            deleteExpired(key);
-        }
-        return true;
+        int e = keys.find(key, 0, key.length);
+        return e != NONE && expireIfNeeded(e, key, 0, key.length);
     }
 
     /** Removes a key whose TTL passed, as both lazy and active expiry do, and propagates its deletion. */
     public void deleteExpired(byte[] key) {
-        Dict.Entry<Object> e = keys.find(key);
-        keyspace.beforeWrite(this, key, 0, key.length, e == null ? null : e.value());
-        if (expires.remove(key) != null) {
-            bytes -= EntrySizes.EXPIRE_ENTRY;
+        int e = keys.find(key, 0, key.length);
+        if (e != NONE) {
+            deleteExpired(e, key, 0, key.length);
         }
-        Dict.Entry<Object> gone = keys.remove(key);
-        if (gone != null) {
-            bytes -= EntrySizes.keyEntry(gone.key().length) + EntrySizes.value(gone.value());
-            keyspace.lazyFree().dropped(gone.value(), LazyFree.Cause.EXPIRE);
-            if (StreamType.TYPE.holds(gone.value())) {
-                keyspace.streamRemoved(this, key, 0, key.length);
-            }
+    }
+
+    private void deleteExpired(int e, byte[] key, int off, int len) {
+        Object value = keys.value(e);
+        keyspace.beforeWrite(this, key, off, len, value);
+        int hash = keys.hashOf(key, off, len);
+        keys.remove(key, off, len, hash);
+        bytes -= EntrySizes.value(value);
+        keyspace.lazyFree().dropped(value, LazyFree.Cause.EXPIRE);
+        if (StreamType.TYPE.holds(value)) {
+            keyspace.streamRemoved(this, key, off, len);
         }
-        fieldExpiries.remove(key);
-        keyspace.expired(this, key);
-        keyspace.keyModified(this, key, 0, key.length, gone != null ? gone.hash() : keys.hashOf(key, 0, key.length),
-                false);
+        fieldExpiries.remove(key, off, len);
+        byte[] owned = off == 0 && len == key.length ? key : Arrays.copyOfRange(key, off, off + len);
+        keyspace.expired(this, owned);
+        keyspace.keyModified(this, key, off, len, hash, false);
     }
 
     /**
@@ -316,19 +384,19 @@ public final class Db {
      * after 100 expired picks and returns one of them rather than looping forever.
      */
     public byte[] randomKey(RandomGenerator random) {
-        boolean allVolatile = keys.size() == expires.size();
+        boolean allVolatile = keys.size() == keys.expiresSize();
         int tries = 100;
         while (true) {
-            Dict.Entry<Object> e = keys.fairRandomEntry(random);
-            if (e == null) {
+            int e = keys.randomId(random);
+            if (e == NONE) {
                 return null;
             }
-            byte[] key = e.key();
-            if (expires.size() > 0 && expires.get(key) != null) {
+            byte[] key = keys.copyKey(e);
+            if (keys.hasExpire(e)) {
                 if (allVolatile && (!keyspace.expiryEnabled() || keyspace.expiryPaused()) && --tries == 0) {
                     return key;
                 }
-                if (expireIfNeeded(e)) {
+                if (expireIfNeeded(e, key, 0, key.length)) {
                     continue;
                 }
             }
@@ -342,13 +410,13 @@ public final class Db {
      * Sets a key to a value, creating or overwriting it, like Redis's setKey. The TTL is removed
      * unless {@code keepTtl}. The key bytes are copied when the key is new.
      */
-    public Dict.Entry<Object> setKey(Argv argv, int i, Object value, boolean keepTtl) {
-        return setKey(argv.array(i), argv.offset(i), argv.length(i), value, null, 0, null, 0, 0, keepTtl);
+    public KeyEntry setKey(Argv argv, int i, Object value, boolean keepTtl) {
+        return entryOf(setKey(argv.array(i), argv.offset(i), argv.length(i), value, null, 0, null, 0, 0, keepTtl));
     }
 
-    /** Sets a key given as an owned array; see {@link #setKey(Argv, int, Object, boolean)}. */
-    public Dict.Entry<Object> setKey(byte[] key, Object value, boolean keepTtl) {
-        return setKey(key, 0, key.length, value, null, 0, null, 0, 0, keepTtl);
+    /** Sets a key given as an array; see {@link #setKey(Argv, int, Object, boolean)}. */
+    public KeyEntry setKey(byte[] key, Object value, boolean keepTtl) {
+        return entryOf(setKey(key, 0, key.length, value, null, 0, null, 0, 0, keepTtl));
     }
 
     /**
@@ -356,9 +424,9 @@ public final class Db {
      * as {@link StringValues#fromArg} does. An old value held as bytes of the same length takes
      * the new bytes in place (after the write hook has seen it): overwriting a key with a value
      * of the same size, the common case of a cache, then leaves no garbage and gives the
-     * collector no new array to promote.
+     * collector no new array to promote. Returns the key's id in {@link #keys()}.
      */
-    public Dict.Entry<Object> setStringKey(Argv argv, int keyArg, int valueArg, boolean keepTtl) {
+    public int setStringKey(Argv argv, int keyArg, int valueArg, boolean keepTtl) {
         return setKey(argv.array(keyArg), argv.offset(keyArg), argv.length(keyArg), null, argv, valueArg, null, 0, 0,
                 keepTtl);
     }
@@ -368,36 +436,34 @@ public final class Db {
      * memcached front end): the value is encoded as {@link StringValues#fromBytesReusing} does,
      * taking the new bytes in place when the old value is an array of the same length.
      */
-    public Dict.Entry<Object> setStringKey(byte[] key, int off, int len, byte[] data, int doff, int dlen,
-            boolean keepTtl) {
+    public int setStringKey(byte[] key, int off, int len, byte[] data, int doff, int dlen, boolean keepTtl) {
         return setKey(key, off, len, null, null, 0, data, doff, dlen, keepTtl);
     }
 
-    private Dict.Entry<Object> setKey(byte[] key, int off, int len, Object value, Argv from, int fromArg,
-            byte[] data, int doff, int dlen, boolean keepTtl) {
+    private int setKey(byte[] key, int off, int len, Object value, Argv from, int fromArg, byte[] data, int doff,
+            int dlen, boolean keepTtl) {
         int hash = keys.hashOf(key, off, len);
-        Dict.Entry<Object> e = keys.find(key, off, len, hash);
-        if (e != null && expires.size() > 0) {
-            Long when = expires.get(e.key());
+        int e = keys.find(key, off, len, hash);
+        if (e != NONE && keys.expiresSize() > 0 && keys.hasExpire(e)) {
+            long when = keys.expireAt(e);
             // A key past its TTL is absent to every command, KEEPTTL included.
-            if (when != null && when >= 0 && keyspace.now() > when && keyspace.expiryEnabled()) {
-                deleteExpired(e.key());
-                e = null;
+            if (when >= 0 && keyspace.now() > when && keyspace.expiryEnabled()) {
+                deleteExpired(e, key, off, len);
+                e = NONE;
             }
         }
-        Object old = e == null ? null : e.value();
+        Object old = e == NONE ? null : keys.value(e);
         keyspace.beforeWrite(this, key, off, len, old);
-        if (e == null) {
-            e = keys.createAbsent(key, off, len, hash);
-            bytes += EntrySizes.keyEntry(len);
+        if (e == NONE) {
+            e = keys.add(key, off, len, hash);
         } else {
             bytes -= EntrySizes.value(old);
             keyspace.lazyFree().dropped(old, LazyFree.Cause.SERVER_DEL);
             if (StreamType.TYPE.holds(old)) {
                 keyspace.streamRemoved(this, key, off, len);
             }
-            if (!keepTtl && expires.size() > 0 && expires.remove(e.key()) != null) {
-                bytes -= EntrySizes.EXPIRE_ENTRY;
+            if (!keepTtl) {
+                keys.removeExpire(e);
             }
         }
         if (value == null) {
@@ -408,31 +474,32 @@ public final class Db {
         AccessClock access = keyspace.access();
         // An overwrite is an access to the old value, and under LFU the new value inherits the
         // old one's counter, as Redis carries the lru field across.
-        int meta = e.meta();
+        int meta = keys.meta(e);
         int accessData = old != null && access.lfu()
                 ? (keyspace.noTouch() ? meta & LRU_CLOCK_MAX : access.accessed(meta))
                 : access.created();
-        e.value(value);
-        e.meta(replaced(meta, accessData));
-        fieldExpiries.update(e.key(), value);
+        keys.value(e, value);
+        keys.meta(e, replaced(meta, accessData));
+        fieldExpiries.update(key, off, len, value);
         if (old == null) {
             keyspace.keyAdded(this, key, off, len);
         }
-        keyspace.keyModified(this, key, off, len, e.hash(), true);
+        keyspace.keyModified(this, key, off, len, hash, true);
         return e;
     }
 
-    /** Adds a key the caller knows is absent (it just looked), keeping the given array as the key. */
-    public Dict.Entry<Object> add(byte[] key, Object value) {
+    /** Adds a key the caller knows is absent (it just looked). */
+    public KeyEntry add(byte[] key, Object value) {
         keyspace.beforeWrite(this, key, 0, key.length, null);
-        Dict.Entry<Object> e = keys.createAbsent(key);
-        bytes += EntrySizes.keyEntry(key.length) + EntrySizes.value(value);
-        e.value(value);
-        e.meta(keyspace.access().created());
-        fieldExpiries.update(e.key(), value);
+        int hash = keys.hashOf(key, 0, key.length);
+        int e = keys.add(key, 0, key.length, hash);
+        bytes += EntrySizes.value(value);
+        keys.value(e, value);
+        keys.meta(e, keyspace.access().created());
+        fieldExpiries.update(key, 0, key.length, value);
         keyspace.keyAdded(this, key, 0, key.length);
-        keyspace.keyModified(this, key, 0, key.length, e.hash(), true);
-        return e;
+        keyspace.keyModified(this, key, 0, key.length, hash, true);
+        return entryOf(e);
     }
 
     public boolean delete(Argv argv, int i) {
@@ -472,22 +539,21 @@ public final class Db {
         return delete(keys.find(key, off, len), key, off, len, LazyFree.Cause.SERVER_DEL);
     }
 
-    private boolean delete(Dict.Entry<Object> e, byte[] key, int off, int len, LazyFree.Cause cause) {
-        if (e == null) {
+    private boolean delete(int e, byte[] key, int off, int len, LazyFree.Cause cause) {
+        if (e == NONE) {
             return false;
         }
-        keyspace.lazyFree().dropped(e.value(), cause);
-        keyspace.beforeWrite(this, key, off, len, e.value());
-        if (expires.size() > 0 && expires.remove(e.key()) != null) {
-            bytes -= EntrySizes.EXPIRE_ENTRY;
-        }
-        keys.remove(e.key());
-        fieldExpiries.remove(e.key());
-        bytes -= EntrySizes.keyEntry(e.key().length) + EntrySizes.value(e.value());
-        if (StreamType.TYPE.holds(e.value())) {
+        Object value = keys.value(e);
+        keyspace.lazyFree().dropped(value, cause);
+        keyspace.beforeWrite(this, key, off, len, value);
+        int hash = keys.hashOf(key, off, len);
+        keys.remove(key, off, len, hash);
+        fieldExpiries.remove(key, off, len);
+        bytes -= EntrySizes.value(value);
+        if (StreamType.TYPE.holds(value)) {
             keyspace.streamRemoved(this, key, off, len);
         }
-        keyspace.keyModified(this, key, off, len, e.hash(), true);
+        keyspace.keyModified(this, key, off, len, hash, true);
         return true;
     }
 
@@ -497,7 +563,7 @@ public final class Db {
      * True when the key was there.
      */
     public boolean evict(byte[] key) {
-        if (!delete(keys.find(key), key, 0, key.length, LazyFree.Cause.EVICTION)) {
+        if (!delete(keys.find(key, 0, key.length), key, 0, key.length, LazyFree.Cause.EVICTION)) {
             return false;
         }
         keyspace.evicted(this, key);
@@ -508,24 +574,25 @@ public final class Db {
      * Deletes the key of a collection whose last element a command just removed: a collection
      * never stays in the keyspace empty. True when it was deleted.
      */
-    public boolean deleteIfEmpty(Dict.Entry<Object> e) {
+    public boolean deleteIfEmpty(KeyEntry e) {
         Object v = e.value();
         if (!ValueTypes.of(v).isEmpty(v)) {
             return false;
         }
-        return delete(e.key());
+        byte[] key = e.key();
+        return delete(e.id(), key, 0, key.length, LazyFree.Cause.SERVER_DEL);
     }
 
     /** Replaces the value of a live entry with another object, keeping its TTL and access data (INCRBYFLOAT). */
-    public void replaceValue(Dict.Entry<Object> e, Object value) {
+    public void replaceValue(KeyEntry e, Object value) {
         Object old = e.value();
         byte[] key = e.key();
         keyspace.beforeWrite(this, key, 0, key.length, old);
         e.value(value);
         e.meta(replaced(e.meta(), e.meta() & LRU_CLOCK_MAX));
         bytes += EntrySizes.value(value) - EntrySizes.value(old);
-        fieldExpiries.update(key, value);
-        keyspace.keyModified(this, key, 0, key.length, e.hash(), true);
+        fieldExpiries.update(key, 0, key.length, value);
+        keyspace.keyModified(this, key, 0, key.length, keys.hashOf(key, 0, key.length), true);
     }
 
     /**
@@ -535,7 +602,7 @@ public final class Db {
      * change is made. A command that puts another object in the entry meanwhile says so with
      * {@link #changedTo}.
      */
-    public long beforeChange(Dict.Entry<Object> e) {
+    public long beforeChange(KeyEntry e) {
         byte[] key = e.key();
         keyspace.beforeWrite(this, key, 0, key.length, e.value());
         return EntrySizes.value(e.value());
@@ -546,24 +613,25 @@ public final class Db {
      * {@link #beforeChange} returned {@code bytesBefore}: accounts for its new size and signals
      * the key.
      */
-    public void changed(Dict.Entry<Object> e, long bytesBefore) {
+    public void changed(KeyEntry e, long bytesBefore) {
         changed(e, bytesBefore, true);
     }
 
-    private void changed(Dict.Entry<Object> e, long bytesBefore, boolean counts) {
+    private void changed(KeyEntry e, long bytesBefore, boolean counts) {
         bytes += EntrySizes.value(e.value()) - bytesBefore;
         byte[] key = e.key();
-        fieldExpiries.update(key, e.value());
-        keyspace.keyModified(this, key, 0, key.length, e.hash(), counts);
+        fieldExpiries.update(key, 0, key.length, e.value());
+        keyspace.keyModified(this, key, 0, key.length, keys.hashOf(key, 0, key.length), counts);
     }
 
     /**
      * The value of {@code e} changed its form but not its content since {@link #beforeChange}
      * (a hash made able to hold field expiry times): accounted, neither signalled nor counted.
      */
-    public void resized(Dict.Entry<Object> e, long bytesBefore) {
+    public void resized(KeyEntry e, long bytesBefore) {
         bytes += EntrySizes.value(e.value()) - bytesBefore;
-        fieldExpiries.update(e.key(), e.value());
+        byte[] key = e.key();
+        fieldExpiries.update(key, 0, key.length, e.value());
     }
 
     /**
@@ -572,7 +640,7 @@ public final class Db {
      * {@code int} or {@code embstr} string into a raw one it can change in place, then changing
      * nothing): the entry takes it, accounted, neither signalled nor counted.
      */
-    public void unshared(Dict.Entry<Object> e, Object value, long bytesBefore) {
+    public void unshared(KeyEntry e, Object value, long bytesBefore) {
         e.value(value);
         e.meta(replaced(e.meta(), e.meta() & LRU_CLOCK_MAX));
         resized(e, bytesBefore);
@@ -586,7 +654,7 @@ public final class Db {
      * nothing for the running command, and a hash left empty is deleted without a DEL of its own
      * (the replica's last HDEL deletes it there). Returns true when the key went.
      */
-    public boolean expireFields(Dict.Entry<Object> e, byte[][] fields) {
+    public boolean expireFields(KeyEntry e, byte[][] fields) {
         if (fields.length == 0) {
             return false;
         }
@@ -607,13 +675,11 @@ public final class Db {
         if (h.size() == 0) {
             keyspace.lazyFree().dropped(h, LazyFree.Cause.SERVER_DEL);
             keyspace.beforeWrite(this, key, 0, key.length, h);
-            if (expires.size() > 0 && expires.remove(key) != null) {
-                bytes -= EntrySizes.EXPIRE_ENTRY;
-            }
-            keys.remove(key);
-            fieldExpiries.remove(key);
-            bytes -= EntrySizes.keyEntry(key.length) + EntrySizes.value(h);
-            keyspace.keyModified(this, key, 0, key.length, e.hash(), false);
+            int hash = keys.hashOf(key, 0, key.length);
+            keys.remove(key, 0, key.length, hash);
+            fieldExpiries.remove(key, 0, key.length);
+            bytes -= EntrySizes.value(h);
+            keyspace.keyModified(this, key, 0, key.length, hash, false);
             keyspace.notifications().notify(KeyspaceEvents.GENERIC, "del", key, id);
             return true;
         }
@@ -632,14 +698,15 @@ public final class Db {
             if (n.when > now) {
                 break;
             }
-            Dict.Entry<Object> e = keys.find(n.key);
-            if (e == null || !(e.value() instanceof HashValue)) {
-                fieldExpiries.remove(n.key);
+            int id = keys.find(n.key, 0, n.key.length);
+            if (id == NONE || !(keys.value(id) instanceof HashValue)) {
+                fieldExpiries.remove(n.key, 0, n.key.length);
                 continue;
             }
+            KeyEntry e = entryOf(id);
             byte[][] due = ((HashValue) e.value()).fieldsExpiringBelow(now + 1, max - done);
             if (due.length == 0) {
-                fieldExpiries.update(e.key(), e.value());
+                fieldExpiries.update(n.key, 0, n.key.length, e.value());
                 continue;
             }
             done += due.length;
@@ -657,7 +724,7 @@ public final class Db {
      * {@link #changed} for a change that needed a new object, {@code value} (APPEND to an embstr
      * makes it raw): the entry takes it, as a new value object.
      */
-    public void changedTo(Dict.Entry<Object> e, Object value, long bytesBefore) {
+    public void changedTo(KeyEntry e, Object value, long bytesBefore) {
         e.value(value);
         e.meta(replaced(e.meta(), e.meta() & LRU_CLOCK_MAX));
         changed(e, bytesBefore);
@@ -675,34 +742,47 @@ public final class Db {
     }
 
     public long expireAt(byte[] key, int off, int len) {
-        if (expires.size() == 0) {
+        if (keys.expiresSize() == 0) {
             return -1;
         }
-        Long when = expires.get(key, off, len);
-        return when == null ? -1 : when;
+        int e = keys.find(key, off, len);
+        return e == NONE ? -1 : expireAtId(e);
+    }
+
+    /** The expiry of the key with id {@code e} of {@link #keys()}, or -1 when it has none. */
+    public long expireAtId(int e) {
+        return keys.hasExpire(e) ? keys.expireAt(e) : -1;
     }
 
     /** Sets the expiry of an existing key; {@code e} must be its live entry. */
-    public void setExpire(Dict.Entry<Object> e, long whenMillis) {
+    public void setExpire(KeyEntry e, long whenMillis) {
         byte[] key = e.key();
         keyspace.beforeWrite(this, key, 0, key.length, e.value());
-        // The expires table shares the key array with the key table: no second copy.
-        if (expires.put(key, whenMillis) == null) {
-            bytes += EntrySizes.EXPIRE_ENTRY;
-        }
-        keyspace.keyModified(this, key, 0, key.length, e.hash(), true);
+        keys.expireAt(e.id(), whenMillis);
+        keyspace.keyModified(this, key, 0, key.length, keys.hashOf(key, 0, key.length), true);
+    }
+
+    /** {@link #setExpire(KeyEntry, long)} for the key of argument {@code i}, whose id {@code e} the caller has. */
+    public void setExpire(Argv argv, int i, int e, long whenMillis) {
+        setExpire(argv.array(i), argv.offset(i), argv.length(i), e, whenMillis);
+    }
+
+    /** {@link #setExpire(KeyEntry, long)} for the key {@code key[off, off+len)}, whose id {@code e} the caller has. */
+    public void setExpire(byte[] key, int off, int len, int e, long whenMillis) {
+        keyspace.beforeWrite(this, key, off, len, keys.value(e));
+        keys.expireAt(e, whenMillis);
+        keyspace.keyModified(this, key, off, len, keys.hashOf(key, off, len), true);
     }
 
     /** Removes the TTL of the live entry {@code e}; true when it had one. */
-    public boolean removeExpire(Dict.Entry<Object> e) {
-        byte[] key = e.key();
-        if (expires.size() == 0 || !expires.containsKey(key)) {
+    public boolean removeExpire(KeyEntry e) {
+        if (!keys.hasExpire(e.id())) {
             return false;
         }
+        byte[] key = e.key();
         keyspace.beforeWrite(this, key, 0, key.length, e.value());
-        expires.remove(key);
-        bytes -= EntrySizes.EXPIRE_ENTRY;
-        keyspace.keyModified(this, key, 0, key.length, e.hash(), true);
+        keys.removeExpire(e.id());
+        keyspace.keyModified(this, key, 0, key.length, keys.hashOf(key, 0, key.length), true);
         return true;
     }
 
@@ -710,17 +790,21 @@ public final class Db {
 
     /** Estimated heap bytes of everything this database holds: used_memory's share of it. */
     public long memory() {
-        return bytes + EntrySizes.table(keys) + EntrySizes.table(expires);
+        return bytes + keys.heapBytes();
     }
 
-    /** The key table's own cost, entries and buckets, without keys and values (MEMORY STATS). */
+    /**
+     * The key table's own cost, without keys, values and expiry times (MEMORY STATS): its index
+     * and per-key arrays, as Redis counts its buckets and dictEntry structs. The key records are
+     * data, as Redis's key strings are.
+     */
     public long keyTableOverhead() {
-        return (long) keys.size() * JvmSizes.DICT_ENTRY + EntrySizes.table(keys);
+        return keys.heapBytes() - keys.expiryBytes() - keys.recordBytes();
     }
 
-    /** The expires table's cost: entries, boxed times and buckets (MEMORY STATS). */
+    /** The expiry times' cost (MEMORY STATS). */
     public long expiresOverhead() {
-        return (long) expires.size() * EntrySizes.EXPIRE_ENTRY + EntrySizes.table(expires);
+        return keys.expiryBytes();
     }
 
     // ------------------------------------------------------------------ whole database
@@ -736,8 +820,7 @@ public final class Db {
             keyspace.lazyFree().flushed(keys.size());
         }
         keyspace.beforeFlush(this, null);
-        keys = new Dict<>();
-        expires = new Dict<>();
+        keys = new KeyTable();
         fieldExpiries = new FieldExpiryIndex();
         bytes = 0;
         expireCursor = 0;
@@ -746,12 +829,9 @@ public final class Db {
     }
 
     void swapContents(Db other) {
-        Dict<Object> k = keys;
+        KeyTable k = keys;
         keys = other.keys;
         other.keys = k;
-        Dict<Long> x = expires;
-        expires = other.expires;
-        other.expires = x;
         long c = expireCursor;
         expireCursor = other.expireCursor;
         other.expireCursor = c;
@@ -766,16 +846,20 @@ public final class Db {
         other.fieldExpiries = f;
     }
 
-    /** Cron work: shrink sparse tables and spend a slice on incremental rehashing. */
+    /** Frees what the keys deleted since the last call held (see {@link KeyTable#recycle}); between commands only. */
+    public void recycle() {
+        keys.recycle();
+    }
+
+    /** Cron work: shrink a sparse index, spend a slice on incremental rehashing, compact the slab. */
     public void cron(boolean activeRehashing) {
-        keys.shrinkIfSparse();
-        expires.shrinkIfSparse();
-        if (activeRehashing) {
-            if (keys.isRehashing()) {
-                keys.rehashFor(1);
-            } else if (expires.isRehashing()) {
-                expires.rehashFor(1);
-            }
+        if (keyspace.commandDepth() == 0) {
+            keys.recycle();
         }
+        keys.shrinkIfSparse();
+        if (activeRehashing && keys.isRehashing()) {
+            keys.rehashFor(1);
+        }
+        keys.compactStep(4);
     }
 }

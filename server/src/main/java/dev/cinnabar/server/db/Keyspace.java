@@ -199,6 +199,12 @@ public final class Keyspace {
         depth--;
         modified[depth].clear();
         clients[depth] = null;
+        if (depth == 0) {
+            // No command holds a key handle now: the ids of deleted keys can go back.
+            for (Db d : dbs) {
+                d.recycle();
+            }
+        }
     }
 
     // ------------------------------------------------------------------ the write path

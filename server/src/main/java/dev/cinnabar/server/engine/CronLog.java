@@ -25,7 +25,7 @@ final class CronLog {
             Db db = ks.db(i);
             if (db.size() > 0 || db.expiresSize() > 0) {
                 ServerLog.verbose("DB " + i + ": " + db.size() + " keys (" + db.expiresSize() + " volatile) in "
-                        + db.keys().buckets() + " slots HT.");
+                        + (db.keys().tableLength(0) + db.keys().tableLength(1)) + " slots HT.");
             }
         }
         if (ServerLog.enabled(ServerLog.Level.DEBUG)) {

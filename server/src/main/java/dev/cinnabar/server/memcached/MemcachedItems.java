@@ -1,6 +1,8 @@
 package dev.cinnabar.server.memcached;
 
+import dev.cinnabar.server.db.KeyEntry;
 import dev.cinnabar.datatypes.Dict;
+import dev.cinnabar.datatypes.KeyTable;
 import dev.cinnabar.datatypes.RawString;
 import dev.cinnabar.datatypes.value.StringType;
 import dev.cinnabar.protocol.Argv;
@@ -357,27 +359,37 @@ public final class MemcachedItems implements KeyspaceObserver {
     // ------------------------------------------------------------------ the side table
 
     /** The meta of a live string entry, made (flags 0, a fresh CAS) when it has none. */
-    private ItemMeta metaOf(Dict.Entry<Object> e) {
-        byte[] key = e.key();
-        ItemMeta m = metas.get(key);
+    private ItemMeta metaOf(KeyEntry e) {
+        return metaOf(e.keyArray(), e.keyOffset(), e.keyLength());
+    }
+
+    private ItemMeta metaOf(KeyTable keys, int id) {
+        return metaOf(keys.keyArray(id), keys.keyOffset(id), keys.keyLength(id));
+    }
+
+    private ItemMeta metaOf(byte[] key, int off, int len) {
+        ItemMeta m = metas.get(key, off, len);
         if (m == null) {
             m = new ItemMeta(0, nextCas(), nowSeconds());
-            metas.put(key, m);
+            metas.put(java.util.Arrays.copyOfRange(key, off, off + len), m);
             sized();
         }
         return m;
     }
 
     /** After this store wrote entry {@code e}: its meta with the new flags and a new CAS. */
-    private ItemMeta stored(Dict.Entry<Object> e, int flags) {
+    private ItemMeta stored(KeyEntry e, int flags) {
+        return stored(e.keyArray(), e.keyOffset(), e.keyLength(), flags);
+    }
+
+    private ItemMeta stored(byte[] key, int off, int len, int flags) {
         stats.everStored = true;
-        byte[] key = e.key();
-        Dict.Entry<ItemMeta> me = metas.find(key);
+        Dict.Entry<ItemMeta> me = metas.find(key, off, len);
         long cas = nextCas();
         ItemMeta m;
         if (me == null) {
             m = new ItemMeta(flags, cas, nowSeconds());
-            metas.put(key, m);
+            metas.put(java.util.Arrays.copyOfRange(key, off, off + len), m);
             sized();
         } else {
             m = me.value();
@@ -429,9 +441,15 @@ public final class MemcachedItems implements KeyspaceObserver {
     // ------------------------------------------------------------------ reads
 
     /** A live string entry of the items' database, or null (absent, expired, another type). */
-    private Dict.Entry<Object> liveString(Db db, byte[] key, int off, int len) {
-        Dict.Entry<Object> e = db.writeEntry(key, off, len);
-        return e != null && StringType.isString(e.value()) ? e : null;
+    private KeyEntry liveString(Db db, byte[] key, int off, int len) {
+        int id = liveStringId(db, key, off, len);
+        return id == KeyTable.NONE ? null : db.entryOf(id);
+    }
+
+    /** {@link #liveString} as an id of the database's table, or {@link KeyTable#NONE}: nothing allocated. */
+    private static int liveStringId(Db db, byte[] key, int off, int len) {
+        int id = db.writeEntryId(key, off, len);
+        return id != KeyTable.NONE && StringType.isString(db.keys().value(id)) ? id : KeyTable.NONE;
     }
 
     /** get/gets and mg: null on a miss; counts get_cmds, get_hits and get_misses. */
@@ -495,12 +513,13 @@ public final class MemcachedItems implements KeyspaceObserver {
             stats.getExpired++;
             when = -1;
         }
-        Dict.Entry<Object> e = db.lookupReadEntry(key, off, len);
-        if (e == null || !StringType.isString(e.value())) {
+        int id = db.lookupReadId(key, off, len);
+        KeyTable keys = db.keys();
+        if (id == KeyTable.NONE || !StringType.isString(keys.value(id))) {
             return null;
         }
-        Object v = e.value();
-        ItemMeta m = metaOf(e);
+        Object v = keys.value(id);
+        ItemMeta m = metaOf(key, off, len);
         View out = view;
         out.value(v);
         out.flags = m.flags;
@@ -512,6 +531,7 @@ public final class MemcachedItems implements KeyspaceObserver {
         out.winSent = (m.state & ItemMeta.WIN_SENT) != 0;
         bump(m);
         if (touchTo != KEEP) {
+            KeyEntry e = db.entryOf(id);
             if (touchTo == EXPIRED) {
                 // Served this once, then expired, as memcached's gat with a past time.
                 retime(db, e, now() - 1);
@@ -560,8 +580,9 @@ public final class MemcachedItems implements KeyspaceObserver {
             }
             return refused;
         }
-        Dict.Entry<Object> old = liveString(db, key, koff, klen);
-        if (old == null && db.entry(key, koff, klen) != null) {
+        int oldId = liveStringId(db, key, koff, klen);
+        KeyTable keys = db.keys();
+        if (oldId == KeyTable.NONE && db.entryId(key, koff, klen) != KeyTable.NONE) {
             // A key of another type is no item, but memcached's writes may not replace it
             // unless they would create an item: set/add overwrite it (as SET would).
             if (mode != StoreMode.SET && mode != StoreMode.ADD) {
@@ -577,22 +598,22 @@ public final class MemcachedItems implements KeyspaceObserver {
         }
         switch (mode) {
             case ADD:
-                if (old != null) {
-                    metaOf(old).accessSeconds = nowSeconds();
+                if (oldId != KeyTable.NONE) {
+                    metaOf(keys, oldId).accessSeconds = nowSeconds();
                     return Outcome.NOT_STORED;
                 }
                 break;
             case REPLACE:
-                if (old == null) {
+                if (oldId == KeyTable.NONE) {
                     return Outcome.NOT_STORED;
                 }
                 break;
             case CAS:
-                if (old == null) {
+                if (oldId == KeyTable.NONE) {
                     stats.casMisses++;
                     return Outcome.NOT_FOUND;
                 }
-                if (casIn == 0 || metaOf(old).cas != casIn) {
+                if (casIn == 0 || metaOf(keys, oldId).cas != casIn) {
                     stats.casBadval++;
                     return Outcome.EXISTS;
                 }
@@ -600,13 +621,13 @@ public final class MemcachedItems implements KeyspaceObserver {
                 break;
             case APPEND:
             case PREPEND:
-                if (old == null) {
+                if (oldId == KeyTable.NONE) {
                     return Outcome.NOT_STORED;
                 }
-                if (casIn != 0 && metaOf(old).cas != casIn) {
+                if (casIn != 0 && metaOf(keys, oldId).cas != casIn) {
                     return Outcome.EXISTS;
                 }
-                return concat(c, db, old, mode == StoreMode.APPEND, data, doff, dlen);
+                return concat(c, db, db.entryOf(oldId), mode == StoreMode.APPEND, data, doff, dlen);
             default:
                 break;
         }
@@ -617,16 +638,15 @@ public final class MemcachedItems implements KeyspaceObserver {
             expireAtMillis = now() - 1;
         }
         selfWriting = true;
-        Dict.Entry<Object> e;
         try {
-            e = db.setStringKey(key, koff, klen, data, doff, dlen, false);
+            int id = db.setStringKey(key, koff, klen, data, doff, dlen, false);
             if (expireAtMillis >= 0) {
-                db.setExpire(e, expireAtMillis);
+                db.setExpire(key, koff, klen, id, expireAtMillis);
             }
         } finally {
             selfWriting = false;
         }
-        stored(e, flags);
+        stored(key, koff, klen, flags);
         notify(KeyspaceEvents.STRING, "set", key, koff, klen, db);
         if (expireAtMillis >= 0) {
             notify(KeyspaceEvents.GENERIC, "expire", key, koff, klen, db);
@@ -642,7 +662,7 @@ public final class MemcachedItems implements KeyspaceObserver {
     }
 
     /** append/prepend: the old value grows (flags, expiry and meta state kept; a new CAS). */
-    private Outcome concat(Client c, Db db, Dict.Entry<Object> e, boolean append, byte[] data, int doff, int dlen) {
+    private Outcome concat(Client c, Db db, KeyEntry e, boolean append, byte[] data, int doff, int dlen) {
         Object v = e.value();
         int oldLength = StringType.length(v);
         ItemMeta m = metaOf(e);
@@ -685,7 +705,7 @@ public final class MemcachedItems implements KeyspaceObserver {
         return Outcome.STORED;
     }
 
-    private void propagateSetKeepTtl(Db db, Dict.Entry<Object> e) {
+    private void propagateSetKeepTtl(Db db, KeyEntry e) {
         byte[] key = e.key().clone();
         byte[] value = StringType.bytes(e.value()).clone();
         byte[] bytes = StringType.length(e.value()) == value.length ? value
@@ -698,7 +718,7 @@ public final class MemcachedItems implements KeyspaceObserver {
         begin(c);
         try {
             Db db = db();
-            Dict.Entry<Object> e = liveString(db, key, off, len);
+            KeyEntry e = liveString(db, key, off, len);
             if (e == null) {
                 stats.deleteMisses++;
                 return Outcome.NOT_FOUND;
@@ -720,7 +740,7 @@ public final class MemcachedItems implements KeyspaceObserver {
 
     /** Deletes a key through the write path, with its {@code del} event and its DEL propagated. */
     private void selfDelete(Db db, byte[] key, int off, int len, LazyFree.Cause cause, boolean propagate) {
-        Dict.Entry<Object> e = db.entry(key, off, len);
+        KeyEntry e = db.entry(key, off, len);
         if (e == null) {
             return;
         }
@@ -745,7 +765,7 @@ public final class MemcachedItems implements KeyspaceObserver {
         begin(c);
         try {
             Db db = db();
-            Dict.Entry<Object> e = liveString(db, key, off, len);
+            KeyEntry e = liveString(db, key, off, len);
             if (e == null) {
                 if (incr) {
                     stats.incrMisses++;
@@ -817,7 +837,7 @@ public final class MemcachedItems implements KeyspaceObserver {
     private final Numbers numbers = new Numbers();
 
     /** The entry takes a new string value made from the bytes, its TTL kept. */
-    private static void replaceValue(Db db, Dict.Entry<Object> e, byte[] b, int off, int len) {
+    private static void replaceValue(Db db, KeyEntry e, byte[] b, int off, int len) {
         Long asInt = StringType.asInteger(b, off, len);
         Object value = asInt != null ? asInt : java.util.Arrays.copyOfRange(b, off, off + len);
         db.replaceValue(e, value);
@@ -844,7 +864,7 @@ public final class MemcachedItems implements KeyspaceObserver {
         try {
             stats.touchCmds++;
             Db db = db();
-            Dict.Entry<Object> e = liveString(db, key, off, len);
+            KeyEntry e = liveString(db, key, off, len);
             if (e == null) {
                 stats.touchMisses++;
                 return Outcome.NOT_FOUND;
@@ -865,7 +885,7 @@ public final class MemcachedItems implements KeyspaceObserver {
     }
 
     /** Sets or removes a live entry's TTL, with Redis's events and propagation. */
-    private void retime(Db db, Dict.Entry<Object> e, long expireAtMillis) {
+    private void retime(Db db, KeyEntry e, long expireAtMillis) {
         byte[] key = e.key();
         selfWriting = true;
         try {
@@ -939,12 +959,11 @@ public final class MemcachedItems implements KeyspaceObserver {
             return;
         }
         boolean onlyStrings = true;
-        try (Dict<Object>.Cursor cur = db.keys().cursor()) {
-            while (cur.hasNext()) {
-                if (!StringType.isString(cur.next().value())) {
-                    onlyStrings = false;
-                    break;
-                }
+        KeyTable keys = db.keys();
+        for (int id = keys.nextId(0); id != KeyTable.NONE; id = keys.nextId(id + 1)) {
+            if (!StringType.isString(keys.value(id))) {
+                onlyStrings = false;
+                break;
             }
         }
         if (onlyStrings) {
@@ -957,12 +976,9 @@ public final class MemcachedItems implements KeyspaceObserver {
             return;
         }
         java.util.ArrayList<byte[]> items = new java.util.ArrayList<>();
-        try (Dict<Object>.Cursor cur = db.keys().cursor()) {
-            while (cur.hasNext()) {
-                Dict.Entry<Object> e = cur.next();
-                if (StringType.isString(e.value())) {
-                    items.add(e.key());
-                }
+        for (int id = keys.nextId(0); id != KeyTable.NONE; id = keys.nextId(id + 1)) {
+            if (StringType.isString(keys.value(id))) {
+                items.add(keys.copyKey(id));
             }
         }
         for (byte[] key : items) {
@@ -975,7 +991,7 @@ public final class MemcachedItems implements KeyspaceObserver {
         begin(c);
         try {
             Db db = db();
-            Dict.Entry<Object> e = liveString(db, key, off, len);
+            KeyEntry e = liveString(db, key, off, len);
             if (e == null) {
                 return;
             }
@@ -1024,7 +1040,7 @@ public final class MemcachedItems implements KeyspaceObserver {
         begin(c);
         try {
             Db db = db();
-            Dict.Entry<Object> e = liveString(db, key, off, len);
+            KeyEntry e = liveString(db, key, off, len);
             if (e == null) {
                 return null;
             }
@@ -1052,7 +1068,7 @@ public final class MemcachedItems implements KeyspaceObserver {
         begin(c);
         try {
             Db db = db();
-            Dict.Entry<Object> e = liveString(db, key, off, len);
+            KeyEntry e = liveString(db, key, off, len);
             if (e == null) {
                 return;
             }
@@ -1079,7 +1095,7 @@ public final class MemcachedItems implements KeyspaceObserver {
         begin(c);
         try {
             Db db = db();
-            Dict.Entry<Object> e = liveString(db, key, koff, klen);
+            KeyEntry e = liveString(db, key, koff, klen);
             long current = e == null ? 0 : metaOf(e).cas;
             if (e == null || casIn == 0 || casIn == current || Long.compareUnsigned(casIn, current) > 0) {
                 return storeUnit(c, StoreMode.CAS, key, koff, klen, data, doff, dlen, flags, expireAtMillis, casIn);
@@ -1106,7 +1122,7 @@ public final class MemcachedItems implements KeyspaceObserver {
         begin(c);
         try {
             Db db = db();
-            Dict.Entry<Object> e = liveString(db, key, off, len);
+            KeyEntry e = liveString(db, key, off, len);
             if (e == null) {
                 return;
             }

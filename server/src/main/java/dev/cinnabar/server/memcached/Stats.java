@@ -229,7 +229,7 @@ public final class Stats {
     }
 
     private static int hashPower(Db db) {
-        int buckets = Math.max(1, db.keys().buckets());
+        int buckets = Math.max(1, db.keys().tableLength(0) + db.keys().tableLength(1));
         return 31 - Integer.numberOfLeadingZeros(buckets);
     }
 

@@ -1,6 +1,6 @@
 package dev.cinnabar.server.memory;
 
-import dev.cinnabar.datatypes.Dict;
+import dev.cinnabar.datatypes.KeyTable;
 import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.db.AccessClock;
 import dev.cinnabar.server.db.Db;
@@ -52,7 +52,7 @@ public final class Eviction {
     private final long[] poolIdle = new long[POOL_SIZE];
     private final int[] poolDb = new int[POOL_SIZE];
     @SuppressWarnings("unchecked")
-    private Dict.Entry<?>[] samples = new Dict.Entry[5];
+    private int[] samples = new int[5];
     /** The database the random policies try first next time. */
     private int nextDb;
     private boolean running;
@@ -175,11 +175,12 @@ public final class Eviction {
                 key = null;
                 for (int i = 0; i < keyspace.count(); i++) {
                     int j = nextDb = (nextDb + 1) % keyspace.count();
-                    Dict<?> dict = allKeys ? keyspace.db(j).keys() : keyspace.db(j).expires();
-                    Dict.Entry<?> e = dict.randomEntry(random);
-                    if (e != null) {
+                    KeyTable keys = keyspace.db(j).keys();
+                    int id = allKeys ? keys.randomId(random)
+                            : keys.expiresSize() == 0 ? KeyTable.NONE : keys.expiringId(random.nextInt(keys.expiresSize()));
+                    if (id != KeyTable.NONE) {
                         db = keyspace.db(j);
-                        key = e.key();
+                        key = keys.copyKey(id);
                         break;
                     }
                 }
@@ -215,11 +216,11 @@ public final class Eviction {
         while (true) {
             long total = 0;
             for (int i = 0; i < keyspace.count(); i++) {
-                Db db = keyspace.db(i);
-                Dict<?> dict = allKeys ? db.keys() : db.expires();
-                if (dict.size() != 0) {
-                    populate(i, db, dict, policy);
-                    total += dict.size();
+                KeyTable keys = keyspace.db(i).keys();
+                int size = allKeys ? keys.size() : keys.expiresSize();
+                if (size != 0) {
+                    populate(i, keys, allKeys, policy);
+                    total += size;
                 }
             }
             if (total == 0) {
@@ -229,9 +230,9 @@ public final class Eviction {
                 if (poolKeys[k] == null) {
                     continue;
                 }
-                Db db = keyspace.db(poolDb[k]);
-                Dict<?> dict = allKeys ? db.keys() : db.expires();
-                if (dict.find(poolKeys[k]) != null) {
+                KeyTable keys = keyspace.db(poolDb[k]).keys();
+                int id = keys.find(poolKeys[k]);
+                if (id != KeyTable.NONE && (allKeys || keys.hasExpire(id))) {
                     return k;
                 }
                 // Deleted since it was sampled: a ghost; try the next best.
@@ -241,35 +242,42 @@ public final class Eviction {
     }
 
     /** Redis's evictionPoolPopulate: each sampled key goes in by idleness if it beats the worst. */
-    private void populate(int dbIndex, Db db, Dict<?> dict, String policy) {
+    private void populate(int dbIndex, KeyTable keys, boolean allKeys, String policy) {
         int want = config.maxMemorySamples;
         if (samples.length != want) {
-            samples = new Dict.Entry[want];
+            samples = new int[want];
         }
-        Dict.Entry<?>[] out = samples;
-        @SuppressWarnings("unchecked")
-        int count = ((Dict<Object>) dict).sample(random, (Dict.Entry<Object>[]) out);
+        int[] out = samples;
+        int count = allKeys ? keys.sample(random, out) : sampleExpiring(keys, out);
         AccessClock clock = keyspace.access();
         boolean ttl = policy.equals("volatile-ttl");
         boolean lfu = policy.endsWith("lfu");
         for (int j = 0; j < count; j++) {
-            Dict.Entry<?> e = out[j];
+            int id = out[j];
             long idle;
             if (ttl) {
                 // Sooner expiry ranks higher.
-                idle = Long.MAX_VALUE - (Long) e.value();
+                idle = Long.MAX_VALUE - keys.expireAt(id);
             } else {
-                Dict.Entry<Object> entry = dict == db.keys() ? (Dict.Entry<Object>) e : db.keys().find(e.key());
-                if (entry == null) {
-                    continue;
-                }
-                idle = lfu ? 255 - clock.frequency(entry.meta()) : clock.idleMillis(entry.meta());
+                int meta = keys.meta(id);
+                idle = lfu ? 255 - clock.frequency(meta) : clock.idleMillis(meta);
             }
-            insert(dbIndex, e.key(), idle);
+            insert(dbIndex, keys, id, idle);
         }
     }
 
-    private void insert(int dbIndex, byte[] key, long idle) {
+    /** Up to {@code out.length} keys with a TTL, consecutive in the table's list from a random one. */
+    private int sampleExpiring(KeyTable keys, int[] out) {
+        int n = keys.expiresSize();
+        int count = Math.min(out.length, n);
+        int start = random.nextInt(n);
+        for (int j = 0; j < count; j++) {
+            out[j] = keys.expiringId((start + j) % n);
+        }
+        return count;
+    }
+
+    private void insert(int dbIndex, KeyTable keys, int id, long idle) {
         int k = 0;
         while (k < POOL_SIZE && poolKeys[k] != null && poolIdle[k] < idle) {
             k++;
@@ -291,7 +299,7 @@ public final class Eviction {
             System.arraycopy(poolIdle, 1, poolIdle, 0, k);
             System.arraycopy(poolDb, 1, poolDb, 0, k);
         }
-        poolKeys[k] = key;
+        poolKeys[k] = keys.copyKey(id);
         poolIdle[k] = idle;
         poolDb[k] = dbIndex;
     }

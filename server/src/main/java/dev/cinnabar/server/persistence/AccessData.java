@@ -1,5 +1,6 @@
 package dev.cinnabar.server.persistence;
 
+import dev.cinnabar.server.db.KeyEntry;
 import dev.cinnabar.datatypes.Dict;
 import dev.cinnabar.server.db.Db;
 import dev.cinnabar.server.db.Keyspace;
@@ -10,7 +11,7 @@ final class AccessData {
     }
 
     /** Applies {@code idle} seconds or the {@code freq} counter (-1: absent) when the policy uses it. */
-    static void set(Keyspace keyspace, Dict.Entry<Object> e, long idle, int freq, String policy) {
+    static void set(Keyspace keyspace, KeyEntry e, long idle, int freq, String policy) {
         int low;
         if (freq >= 0) {
             if (!policy.endsWith("-lfu")) {

@@ -1,5 +1,6 @@
 package dev.cinnabar.server.persistence;
 
+import dev.cinnabar.datatypes.KeyTable;
 import dev.cinnabar.datatypes.Doubles;
 import dev.cinnabar.datatypes.Listpack;
 import dev.cinnabar.datatypes.Quicklist;
@@ -126,7 +127,10 @@ public final class AofValueCommands {
                 continue;
             }
             out.select(i);
-            d.keys().forEach(e -> key(out, e.key(), e.value(), d.expireAt(e.key())));
+            KeyTable keys = d.keys();
+            for (int id = keys.nextId(0); id != KeyTable.NONE; id = keys.nextId(id + 1)) {
+                key(out, keys.copyKey(id), keys.value(id), d.expireAtId(id));
+            }
         }
     }
 

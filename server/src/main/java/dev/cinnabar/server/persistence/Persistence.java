@@ -1,5 +1,6 @@
 package dev.cinnabar.server.persistence;
 
+import dev.cinnabar.server.db.KeyEntry;
 import dev.cinnabar.datatypes.Dict;
 import dev.cinnabar.persistence.rdb.RdbFileException;
 import dev.cinnabar.persistence.rdb.RdbFileReader;
@@ -738,7 +739,6 @@ public final class Persistence {
             // a hint beyond that is a lie and is not allowed to allocate.
             long plausible = Math.max(1024, loadingTotalBytes / 3);
             db.keys().expand(Math.min(size, plausible));
-            db.expires().expand(Math.min(expiresSize, plausible));
         }
 
         @Override
@@ -756,7 +756,7 @@ public final class Persistence {
             if (master && !aofBase && expireAt != -1 && expireAt < now) {
                 lastLoadKeysExpired++;
             } else {
-                Dict.Entry<Object> old = db.keys().find(key);
+                KeyEntry old = db.find(key);
                 if (old != null) {
                     if (!allowDup) {
                         ServerLog.warning("RDB has duplicated key '" + new String(key, StandardCharsets.ISO_8859_1)
@@ -766,7 +766,7 @@ public final class Persistence {
                     }
                     db.delete(key);
                 }
-                Dict.Entry<Object> e = db.add(key, value);
+                KeyEntry e = db.add(key, value);
                 if (expireAt != -1) {
                     db.setExpire(e, expireAt);
                 }

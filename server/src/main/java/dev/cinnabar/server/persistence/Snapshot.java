@@ -1,5 +1,7 @@
 package dev.cinnabar.server.persistence;
 
+import dev.cinnabar.datatypes.KeyTable;
+import dev.cinnabar.server.db.KeyEntry;
 import dev.cinnabar.datatypes.Dict;
 import dev.cinnabar.persistence.rdb.RdbFileWriter;
 import dev.cinnabar.persistence.rdb.RdbOutput;
@@ -173,7 +175,7 @@ final class Snapshot implements KeyspaceObserver {
             }
             Db d = keyspace.db(db);
             long from = frontier;
-            long next = d.keys().scan(cursor, e -> visit(d, e, from));
+            long next = d.keys().scan(cursor, id -> visit(d, id, from));
             cursor = next;
             frontier = next == 0 ? 1L << 32 : reversed((int) next);
             if (d.keys().size() == 0) {
@@ -213,16 +215,20 @@ final class Snapshot implements KeyspaceObserver {
         return false;
     }
 
-    private void visit(Db d, Dict.Entry<Object> e, long from) {
-        long r = reversed(e.hash());
+    private void visit(Db d, int id, long from) {
+        KeyTable keys = d.keys();
+        long r = reversed(keys.hashOfId(id));
         if (r < from) {
             return; // visited before the table shrank
         }
+        byte[] k = keys.keyArray(id);
+        int off = keys.keyOffset(id);
+        int len = keys.keyLength(id);
         Dict<Boolean> h = handled[d.id];
-        if (h != null && h.size() > 0 && h.find(e.key()) != null) {
+        if (h != null && h.size() > 0 && h.find(k, off, len) != null) {
             return;
         }
-        write(output.out(), d, e.key(), 0, e.key().length, e.value(), e.meta());
+        write(output.out(), d, k, off, len, keys.value(id), keys.meta(id));
         keysInSlice++;
     }
 
@@ -282,7 +288,7 @@ final class Snapshot implements KeyspaceObserver {
         if (value == null) {
             return; // absent at the start (a deletion would have come here first)
         }
-        Dict.Entry<Object> e = d.keys().find(key, off, len);
+        KeyEntry e = d.find(key, off, len);
         int meta = e == null ? 0 : e.meta();
         if (id == db) {
             write(output.out(), d, key, off, len, value, meta);
@@ -327,12 +333,16 @@ final class Snapshot implements KeyspaceObserver {
         }
         long before = target.size();
         RdbOutput t = target;
-        d.keys().forEach(e -> {
-            if (reversed(e.hash()) < from || (h != null && h.size() > 0 && h.find(e.key()) != null)) {
-                return;
+        KeyTable keys = d.keys();
+        for (int k = keys.nextId(0); k != KeyTable.NONE; k = keys.nextId(k + 1)) {
+            byte[] key = keys.keyArray(k);
+            int off = keys.keyOffset(k);
+            int len = keys.keyLength(k);
+            if (reversed(keys.hashOfId(k)) < from || (h != null && h.size() > 0 && h.find(key, off, len) != null)) {
+                continue;
             }
-            write(t, d, e.key(), 0, e.key().length, e.value(), e.meta());
-        });
+            write(t, d, key, off, len, keys.value(k), keys.meta(k));
+        }
         if (id != db) {
             extraBytes += target.size() - before;
         }

@@ -24,24 +24,24 @@ class MemoryCommandsTest {
     @Test
     void usageCountsEntryKeyValueAndExpiry() {
         h.call("SET", "b", "hello");
-        // Entry 32, key "b" 24, value "hello" 24.
-        assertEquals(":80\r\n", h.call("MEMORY", "USAGE", "b"));
+        // The key's share of the table 36 (record 8, id slots 12, index 16), value "hello" 24.
+        assertEquals(":60\r\n", h.call("MEMORY", "USAGE", "b"));
         h.call("SET", "i", "123");
-        assertEquals(":56\r\n", h.call("MEMORY", "USAGE", "i"), "a shared integer costs nothing of its own");
+        assertEquals(":36\r\n", h.call("MEMORY", "USAGE", "i"), "a shared integer costs nothing of its own");
         h.call("SET", "l", "123456789");
-        assertEquals(":80\r\n", h.call("MEMORY", "USAGE", "l"), "a boxed long is 24 bytes");
+        assertEquals(":60\r\n", h.call("MEMORY", "USAGE", "l"), "a boxed long is 24 bytes");
         h.call("EXPIRE", "b", "100");
-        assertEquals(":136\r\n", h.call("MEMORY", "USAGE", "b"), "plus 56 for the expiry");
+        assertEquals(":76\r\n", h.call("MEMORY", "USAGE", "b"), "plus 16 for the expiry");
         h.call("APPEND", "b", "!");
         // A raw string: 24 for the object, and its array grown to twice the length (12 + 16 -> 32).
-        assertEquals(":" + (32 + 24 + 24 + 32 + 56) + "\r\n", h.call("MEMORY", "USAGE", "b"));
+        assertEquals(":" + (36 + 24 + 32 + 16) + "\r\n", h.call("MEMORY", "USAGE", "b"));
     }
 
     @Test
     void usageOptions() {
         h.call("SET", "k", "v");
-        assertEquals(":80\r\n", h.call("MEMORY", "USAGE", "k", "SAMPLES", "0"));
-        assertEquals(":80\r\n", h.call("memory", "usage", "k", "samples", "5", "samples", "7"));
+        assertEquals(":60\r\n", h.call("MEMORY", "USAGE", "k", "SAMPLES", "0"));
+        assertEquals(":60\r\n", h.call("memory", "usage", "k", "samples", "5", "samples", "7"));
         assertEquals("-ERR syntax error\r\n", h.call("MEMORY", "USAGE", "k", "SAMPLES", "-1"));
         assertEquals("-ERR value is not an integer or out of range\r\n", h.call("MEMORY", "USAGE", "k", "SAMPLES", "x"));
         assertEquals("-ERR syntax error\r\n", h.call("MEMORY", "USAGE", "k", "SAMPLES"));
@@ -56,7 +56,7 @@ class MemoryCommandsTest {
         h.call("SET", "k", "v", "PX", "10");
         h.clock.advance(1000);
         String before = h.call("INFO", "stats");
-        assertEquals(":136\r\n", h.call("MEMORY", "USAGE", "k"), "the table is read as it is, like Redis");
+        assertEquals(":76\r\n", h.call("MEMORY", "USAGE", "k"), "the table is read as it is, like Redis");
         assertEquals(":1\r\n", h.call("DBSIZE"));
         assertEquals(before.length(), h.call("INFO", "stats").length());
     }
@@ -82,9 +82,11 @@ class MemoryCommandsTest {
                 "allocator-rss.bytes", "rss-overhead.ratio", "rss-overhead.bytes", "fragmentation",
                 "fragmentation.bytes"), keys);
         assertTrue(reply.startsWith("*58\r\n"), reply);
-        // db.3: one entry and a 4-bucket table; its expiry: entry, boxed time and a 4-bucket table.
-        assertTrue(reply.contains("$4\r\ndb.3\r\n*6\r\n$23\r\noverhead.hashtable.main\r\n:64\r\n"
-                + "$26\r\noverhead.hashtable.expires\r\n:88\r\n"), reply);
+        // db.3, one key: a 4-slot index (48), its value, record and meta slots (12), the headers
+        // of the first id page's three arrays (48), the arrays of pages (72 + 24 + 72). Its
+        // expiry: the first 16 slots of the lists of ids (80) and times (144), an 8-slot index (48).
+        assertTrue(reply.contains("$4\r\ndb.3\r\n*6\r\n$23\r\noverhead.hashtable.main\r\n:276\r\n"
+                + "$26\r\noverhead.hashtable.expires\r\n:272\r\n"), reply);
         assertTrue(reply.contains("$10\r\nkeys.count\r\n:2\r\n"), reply);
         h.call("HELLO", "3");
         String resp3 = h.call("MEMORY", "STATS");

@@ -40,8 +40,8 @@ class DbTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private Dict.Entry<Object> put(String key, long ttlMillis) {
-        Dict.Entry<Object> e = db.setKey(k(key), k("v"), false);
+    private KeyEntry put(String key, long ttlMillis) {
+        KeyEntry e = db.setKey(k(key), k("v"), false);
         if (ttlMillis >= 0) {
             db.setExpire(e, clock.millis() + ttlMillis);
         }
@@ -134,7 +134,7 @@ class DbTest {
     @Test
     void aNegativeExpiryTimeNeverExpiresByItself() {
         // Only a replica can hold one: it keeps the key until the master deletes it.
-        Dict.Entry<Object> e = put("k", -1);
+        KeyEntry e = put("k", -1);
         db.setExpire(e, -5);
         advance(1000);
         assertNotNull(read("k"));
@@ -179,7 +179,7 @@ class DbTest {
 
     @Test
     void readsAndWritesRecordTheAccessButPeeksDoNot() {
-        Dict.Entry<Object> e = put("k", -1);
+        KeyEntry e = put("k", -1);
         int created = e.meta();
         advance(5000);
         db.peek(Argv.of("k"), 0);

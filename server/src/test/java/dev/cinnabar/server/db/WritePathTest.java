@@ -70,7 +70,7 @@ class WritePathTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private Dict.Entry<Object> entry(String key) {
+    private KeyEntry entry(String key) {
         return db.entry(b(key));
     }
 
@@ -123,7 +123,7 @@ class WritePathTest {
     void aChangeInPlaceIsAnnouncedBeforeTheBytesChange() {
         db.setKey(b("r"), new RawString(b("abc"), 16), false);
         seen.clear();
-        Dict.Entry<Object> e = entry("r");
+        KeyEntry e = entry("r");
         long before = db.beforeChange(e);
         ((RawString) e.value()).append(b("def"), 0, 3);
         db.changed(e, before);
@@ -183,7 +183,7 @@ class WritePathTest {
     void aCommandSignalsEachKeyOnceWithItsClient() {
         Object client = new Object();
         ks.beginCommand(client);
-        Dict.Entry<Object> e = db.setKey(b("k"), b("v"), false);
+        KeyEntry e = db.setKey(b("k"), b("v"), false);
         db.setExpire(e, clock.millis() + 1000);
         db.replaceValue(e, b("w"));
         db.setKey(b("other"), b("x"), false);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.db.Db;
+import dev.cinnabar.datatypes.KeyTable;
 import dev.cinnabar.server.db.EntrySizes;
 import dev.cinnabar.server.db.Keyspace;
 import dev.cinnabar.server.testing.EngineHarness;
@@ -20,10 +21,12 @@ import org.junit.jupiter.api.Test;
 class KeyspaceMemoryTest {
     /** Walks a database and adds up what {@link Db#memory()} claims to keep incrementally. */
     static long recount(Db db) {
-        long[] total = {EntrySizes.table(db.keys()) + EntrySizes.table(db.expires())};
-        db.keys().forEach(e -> total[0] += EntrySizes.keyEntry(e.key().length) + EntrySizes.value(e.value()));
-        total[0] += (long) db.expires().size() * EntrySizes.EXPIRE_ENTRY;
-        return total[0];
+        KeyTable keys = db.keys();
+        long total = keys.heapBytes();
+        for (int id = keys.nextId(0); id != KeyTable.NONE; id = keys.nextId(id + 1)) {
+            total += EntrySizes.value(keys.value(id));
+        }
+        return total;
     }
 
     private static void assertExact(Keyspace ks, String after) {

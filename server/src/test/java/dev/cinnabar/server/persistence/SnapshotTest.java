@@ -1,5 +1,7 @@
 package dev.cinnabar.server.persistence;
 
+import dev.cinnabar.datatypes.KeyTable;
+import dev.cinnabar.server.db.KeyEntry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,7 +43,10 @@ class SnapshotTest {
         for (int i = 0; i < ks.count(); i++) {
             Db d = ks.db(i);
             Map<String, String> keys = new TreeMap<>();
-            d.keys().forEach(e -> keys.put(s(e.key()), s(StringType.bytes(e.value())) + "|" + d.expireAt(e.key())));
+            KeyTable t = d.keys();
+            for (int id = t.nextId(0); id != KeyTable.NONE; id = t.nextId(id + 1)) {
+                keys.put(s(t.copyKey(id)), s(StringType.bytes(t.value(id))) + "|" + d.expireAtId(id));
+            }
             if (!keys.isEmpty()) {
                 m.put(i, keys);
             }
@@ -101,7 +106,7 @@ class SnapshotTest {
         int space = 200 + r.nextInt(3000);
         for (int i = 0; i < space; i++) {
             Db d = ks.db(r.nextInt(3)); // db 3 starts empty
-            Dict.Entry<Object> e = d.setKey(key(r, space), value(r), false);
+            KeyEntry e = d.setKey(key(r, space), value(r), false);
             if (r.nextInt(4) == 0) {
                 d.setExpire(e, clock.millis() + 1_000_000 + r.nextInt(1000));
             }
@@ -145,7 +150,7 @@ class SnapshotTest {
             d.delete(k);
         } else if (op < 600) {
             // In place, as SET of a same-sized value and APPEND to a raw string do.
-            Dict.Entry<Object> e = d.entry(k);
+            KeyEntry e = d.entry(k);
             if (e != null && e.value() instanceof byte[] b) {
                 long before = d.beforeChange(e);
                 for (int i = 0; i < b.length; i++) {
@@ -154,12 +159,12 @@ class SnapshotTest {
                 d.changed(e, before);
             }
         } else if (op < 700) {
-            Dict.Entry<Object> e = d.entry(k);
+            KeyEntry e = d.entry(k);
             if (e != null) {
                 d.setExpire(e, clock.millis() + 5_000_000);
             }
         } else if (op < 780) {
-            Dict.Entry<Object> e = d.entry(k);
+            KeyEntry e = d.entry(k);
             if (e != null) {
                 d.removeExpire(e);
             }
@@ -170,7 +175,10 @@ class SnapshotTest {
             }
         } else if (op < 930) {
             List<byte[]> all = new ArrayList<>();
-            d.keys().forEach(e -> all.add(e.key()));
+            KeyTable t = d.keys();
+            for (int id = t.nextId(0); id != KeyTable.NONE; id = t.nextId(id + 1)) {
+                all.add(t.copyKey(id));
+            }
             for (byte[] x : all) {
                 if (r.nextInt(3) > 0) {
                     d.delete(x);
@@ -185,7 +193,7 @@ class SnapshotTest {
         } else if (op < 990) {
             d.flush();
         } else {
-            Dict.Entry<Object> e = d.entry(k);
+            KeyEntry e = d.entry(k);
             if (e != null) {
                 d.replaceValue(e, value(r));
             }

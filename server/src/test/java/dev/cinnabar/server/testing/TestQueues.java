@@ -1,5 +1,6 @@
 package dev.cinnabar.server.testing;
 
+import dev.cinnabar.server.db.KeyEntry;
 import dev.cinnabar.datatypes.Dict;
 import dev.cinnabar.datatypes.value.TypedValue;
 import dev.cinnabar.datatypes.value.ValueDigest;
@@ -59,7 +60,7 @@ public final class TestQueues {
 
     static void qpush(Client c) {
         Db db = c.db();
-        Dict.Entry<Object> e = TypedLookup.write(c, 1, TYPE);
+        KeyEntry e = TypedLookup.write(c, 1, TYPE);
         if (e == null) {
             Queue q = new Queue();
             for (int i = 2; i < c.argv.count(); i++) {
@@ -140,7 +141,7 @@ public final class TestQueues {
     }
 
     private static byte[] pop(Db db, byte[] key) {
-        Dict.Entry<Object> e = db.writeEntry(key, 0, key.length);
+        KeyEntry e = db.writeEntry(key, 0, key.length);
         long before = db.beforeChange(e);
         byte[] item = ((Queue) e.value()).items.poll();
         db.changed(e, before);
@@ -161,7 +162,7 @@ public final class TestQueues {
             throw new CommandError("WRONGTYPE Operation against a key holding the wrong kind of value");
         }
         byte[] item = pop(db, src);
-        Dict.Entry<Object> e = db.writeEntry(dst, 0, dst.length);
+        KeyEntry e = db.writeEntry(dst, 0, dst.length);
         if (e == null) {
             Queue q = new Queue();
             q.items.add(item);

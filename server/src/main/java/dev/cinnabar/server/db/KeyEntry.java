@@ -1,0 +1,78 @@
+package dev.cinnabar.server.db;
+
+import dev.cinnabar.datatypes.KeyTable;
+
+/**
+ * A command's handle on one key of a database: what {@link Db}'s write lookups return, so that a
+ * handler can read and replace the value and the access data without looking the key up again.
+ * The key itself lives in the database's {@link KeyTable}, which has no object per key; a handle
+ * is made per lookup and lives no longer than the command. After the key is deleted the handle
+ * still reads what the key held until the command ends (the table recycles ids only between
+ * commands), as a deleted entry could be read before.
+ */
+public final class KeyEntry {
+    private final KeyTable table;
+    private final int id;
+    /** The key's bytes, copied out of the table on first use. */
+    private byte[] key;
+
+    KeyEntry(KeyTable table, int id) {
+        this.table = table;
+        this.id = id;
+    }
+
+    /** The key's id in its database's table. */
+    public int id() {
+        return id;
+    }
+
+    public Object value() {
+        return table.value(id);
+    }
+
+    /**
+     * Puts another value object in the key, bypassing the write path's accounting: for {@link
+     * Db} and for handlers between {@link Db#beforeChange} and {@link Db#changed}.
+     */
+    public void value(Object v) {
+        table.value(id, v);
+    }
+
+    public int meta() {
+        return table.meta(id);
+    }
+
+    public void meta(int m) {
+        table.meta(id, m);
+    }
+
+    /** The key's bytes: a copy owned by this handle, the same array on every call. */
+    public byte[] key() {
+        if (key == null) {
+            key = table.copyKey(id);
+        }
+        return key;
+    }
+
+    /** The key's bytes where the table keeps them: read only, valid until the next write. */
+    public byte[] keyArray() {
+        return table.keyArray(id);
+    }
+
+    public int keyOffset() {
+        return table.keyOffset(id);
+    }
+
+    public int keyLength() {
+        return table.keyLength(id);
+    }
+
+    /** True when both handles are on the same key of the same database. */
+    public boolean sameKey(KeyEntry other) {
+        return other != null && other.table == table && other.id == id;
+    }
+
+    KeyTable table() {
+        return table;
+    }
+}
