@@ -509,6 +509,11 @@ public final class KeyTable {
             rehashStep();
             rehashStep();
         }
+        if (rehashIndex != -1 && (long) size + 1 > fillLimit(table1.length, 80)) {
+            // The index being filled could not take every key: a shrink that inserts
+            // outgrew (a growing index has room for all of them). Start over at the right size.
+            rebuild(lengthFor(((long) size + 1) * 2));
+        }
         expandIfNeeded();
         int id = allocateId();
         writeRecord(id, key, off, len, value, voff, vlen);
@@ -516,17 +521,37 @@ public final class KeyTable {
         place(t, hash, id);
         if (t == table1) {
             used1++;
-            if (used1 > fillLimit(table1.length, 92)) {
-                // Only a paused rehash could let the new index fill up: finish it now.
-                while (rehash(1 << 16)) {
-                    // keep moving
-                }
-            }
         } else {
             used0++;
         }
         size++;
         return id;
+    }
+
+    /**
+     * One index of {@code length} slots with every key, at once: for the rare resize whose
+     * target turned out too small. It costs a walk of both indexes.
+     */
+    private void rebuild(int length) {
+        long[] t = new long[length];
+        int mask0 = table0.length - 1;
+        for (long slot : table0) {
+            if (slot != 0 && (rehashIndex == -1 || ((int) (slot >>> 32) & mask0) >= rehashIndex)) {
+                place(t, (int) (slot >>> 32), (int) slot - 1);
+            }
+        }
+        if (table1 != null) {
+            for (long slot : table1) {
+                if (slot != 0) {
+                    place(t, (int) (slot >>> 32), (int) slot - 1);
+                }
+            }
+        }
+        table0 = t;
+        used0 = size;
+        table1 = null;
+        used1 = 0;
+        rehashIndex = -1;
     }
 
     public int add(byte[] key) {

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class KeyTableTest {
     private static byte[] k(String s) {
@@ -462,6 +463,32 @@ class KeyTableTest {
         t.remove(kb, 0, kb.length);
         assertFalse(t.hasExpire(victim));
         assertEquals(model.size() - 1, t.expiresSize());
+    }
+
+    /** A shrink that a burst of inserts outgrows: every key stays, nothing loops. */
+    @Test
+    @Timeout(30)
+    void insertsDuringAShrinkThatOutgrowItKeepEveryKey() {
+        KeyTable t = new KeyTable(14);
+        for (int i = 0; i < 10_000; i++) {
+            add(t, "k" + i);
+        }
+        t.rehashFor(1000);
+        for (int i = 200; i < 10_000; i++) {
+            t.remove(k("k" + i), 0, ("k" + i).length());
+        }
+        assertTrue(t.shrinkIfSparse());
+        assertTrue(t.isRehashing());
+        for (int i = 0; i < 50_000; i++) {
+            add(t, "n" + i);
+        }
+        assertEquals(50_200, t.size());
+        for (int i = 0; i < 200; i++) {
+            assertNotEquals(KeyTable.NONE, t.find(k("k" + i)));
+        }
+        for (int i = 0; i < 50_000; i += 7) {
+            assertNotEquals(KeyTable.NONE, t.find(k("n" + i)));
+        }
     }
 
     @Test

@@ -360,6 +360,7 @@ class MemcachedFuzzIT {
             InputStream in = s.getInputStream();
             OutputStream out = s.getOutputStream();
             int i = 0;
+            int misses = 0;
             while (fuzzing.get() && failures.isEmpty()) {
                 String key = "bystander:" + (i % 50);
                 String value = "v" + i;
@@ -367,10 +368,21 @@ class MemcachedFuzzIT {
                         .getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 String expected = "STORED\r\nVALUE " + key + " 5 " + value.length() + "\r\n" + value + "\r\nEND\r\n";
-                String got = readExactly(in, expected.length());
-                if (!expected.equals(got)) {
-                    failures.add("bystander: expected " + McScript.show(expected) + ", got " + McScript.show(got));
-                    return;
+                String got = readLine(in) + "\n" + readLine(in) + "\n";
+                if (got.equals("STORED\r\nEND\r\n")) {
+                    // A miss right after the store: a mutated corpus frame can be a delayed
+                    // flush, and during the second it takes effect memcached (and Cinnabar, as
+                    // it) treats what is stored as flushed. Allowed, but only now and then.
+                    if (++misses > 20) {
+                        failures.add("bystander: " + misses + " misses right after a store");
+                        return;
+                    }
+                } else {
+                    got += readLine(in) + "\n" + readLine(in) + "\n";
+                    if (!expected.equals(got)) {
+                        failures.add("bystander: expected " + McScript.show(expected) + ", got " + McScript.show(got));
+                        return;
+                    }
                 }
                 ops.incrementAndGet();
                 i++;
