@@ -389,7 +389,10 @@ public final class McScript {
         long deadline = System.currentTimeMillis() + TIMEOUT_MS;
         int expectedMn = 1;
         for (String l : s.lines) {
-            if (l.trim().equals("mn")) {
+            // "mn" with tokens after it answers MN as well: count it, or the read may stop
+            // before its MN has arrived and leave it to the next group.
+            String t = l.trim();
+            if (t.equals("mn") || t.startsWith("mn ")) {
                 expectedMn++;
             }
         }
