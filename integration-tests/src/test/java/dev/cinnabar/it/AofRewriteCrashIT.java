@@ -52,8 +52,15 @@ class AofRewriteCrashIT {
             try (RawConnection c = new RawConnection(s.port())) {
                 c.timeout(60_000);
                 awaitLoaded(c);
-                verify(c, round > 0, "seed " + seed + " round " + round + "\n" + s.log());
+                try {
+                    verify(c, round > 0, "seed " + seed + " round " + round + "\n" + s.log());
+                } catch (AssertionError | Exception e) {
+                    s.close();
+                    throw e;
+                }
                 if (round == rounds) {
+                    // The last round only checks what the kills left: stop this server too.
+                    s.close();
                     break;
                 }
                 if (round == 0) {
