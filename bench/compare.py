@@ -48,15 +48,16 @@ def free_port():
         return s.getsockname()[1]
 
 
-def wait_listening(port, proc, timeout=30):
+def wait_listening(port, proc, timeout=30, probe=b"PING\r\n", answer=b"+PONG"):
+    """Waits until the server on port answers probe with a reply starting with answer."""
     deadline = time.time() + timeout
     while time.time() < deadline:
         if proc.poll() is not None:
             raise RuntimeError("server exited with %s" % proc.returncode)
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
-                s.sendall(b"PING\r\n")
-                if s.recv(16).startswith(b"+PONG"):
+                s.sendall(probe)
+                if s.recv(64).startswith(answer):
                     return
         except OSError:
             time.sleep(0.05)

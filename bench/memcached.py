@@ -38,21 +38,6 @@ TESTS = ["get", "set"]
 SERVERS = ["memcached-t1", "memcached", "cinnabar"]
 
 
-def wait_memcached(port, proc, timeout=30):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError("server exited with %s" % proc.returncode)
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
-                s.sendall(b"version\r\n")
-                if s.recv(64).startswith(b"VERSION"):
-                    return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError("no memcached listener on %d" % port)
-
-
 class Mc:
     """A server speaking memcached on self.port: memcached itself or Cinnabar's listener."""
 
@@ -61,7 +46,7 @@ class Mc:
         self.port = port
         self.log = open(os.path.join(workdir, name + ".log"), "w")
         self.proc = subprocess.Popen(argv, stdout=self.log, stderr=subprocess.STDOUT, cwd=workdir)
-        wait_memcached(port, self.proc)
+        compare.wait_listening(port, self.proc, probe=b"version\r\n", answer=b"VERSION")
 
     def rss_bytes(self):
         with open("/proc/%d/status" % self.proc.pid) as f:

@@ -757,9 +757,7 @@ public final class Db {
     /** Sets the expiry of an existing key; {@code e} must be its live entry. */
     public void setExpire(KeyEntry e, long whenMillis) {
         byte[] key = e.key();
-        keyspace.beforeWrite(this, key, 0, key.length, e.value());
-        keys.expireAt(e.id(), whenMillis);
-        keyspace.keyModified(this, key, 0, key.length, keys.hashOf(key, 0, key.length), true);
+        setExpire(key, 0, key.length, e.id(), whenMillis);
     }
 
     /** {@link #setExpire(KeyEntry, long)} for the key of argument {@code i}, whose id {@code e} the caller has. */
