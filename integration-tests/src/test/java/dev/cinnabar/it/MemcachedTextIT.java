@@ -154,7 +154,7 @@ class MemcachedTextIT {
                 expiry = Long.parseLong(redis.call("PEXPIRETIME", "timed").substring(1).trim());
             }
         }
-        try (ServerProcess s = ServerProcess.cinnabar(args);
+        try (ServerProcess s = ServerProcess.cinnabar(args).awaitReady(60_000);
                 RawConnection redis = new RawConnection(s.port())) {
             assertEquals("$6\r\nhello!\r\n", redis.call("GET", "plain"));
             assertEquals("$2\r\n9 \r\n", redis.call("GET", "n"));

@@ -93,6 +93,22 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits for the "Ready to accept connections" line: the server listens before it loads its
+     * data (clients get -LOADING meanwhile), so a test that reads what a restart loaded waits
+     * for this first.
+     */
+    public ServerProcess awaitReady(long timeoutMillis) throws IOException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (!log().contains("Ready to accept connections")) {
+            if (!process.isAlive() || System.currentTimeMillis() > deadline) {
+                throw new IOException(name + " was not ready within " + timeoutMillis + " ms:\n" + log());
+            }
+            sleep(20);
+        }
+        return this;
+    }
+
     private void awaitListening(long timeoutMillis) throws IOException {
         long deadline = System.currentTimeMillis() + timeoutMillis;
         while (System.currentTimeMillis() < deadline) {

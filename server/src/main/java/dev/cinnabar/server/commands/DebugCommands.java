@@ -164,7 +164,7 @@ public final class DebugCommands implements CommandFamily {
         if (e == null) {
             throw new CommandError(Errors.NO_SUCH_KEY);
         }
-        Object v = e.value();
+        Object v = e.readValue();
         AccessClock access = c.server.keyspace().access();
         int lru = e.meta() & Db.LRU_CLOCK_MAX;
         ValueType type = ValueTypes.of(v);

@@ -77,7 +77,7 @@ final class DebugDigest {
 
     /** Adds the entry's value, and whether it has a TTL, to {@code d}. */
     private static void value(Db db, KeyEntry e, ValueDigest d) {
-        Object v = e.value();
+        Object v = e.readValue();
         ValueType type = ValueTypes.of(v);
         d.mixInt(type.objectType());
         type.digest(v, d);

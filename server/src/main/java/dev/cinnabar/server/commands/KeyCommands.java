@@ -96,7 +96,7 @@ public final class KeyCommands implements CommandFamily {
         Db db = c.db();
         int found = 0;
         for (int i = 1; i < c.argv.count(); i++) {
-            if (db.peek(c.argv, i) != null) {
+            if (db.peekId(c.argv, i) != KeyTable.NONE) {
                 found++;
             }
         }
@@ -105,8 +105,9 @@ public final class KeyCommands implements CommandFamily {
 
     // TYPE key
     static void type(Client c) {
-        Object v = c.db().peek(c.argv, 1);
-        c.reply.simple(v == null ? NONE : ValueTypes.of(v).name());
+        Db db = c.db();
+        int id = db.peekId(c.argv, 1);
+        c.reply.simple(id == KeyTable.NONE ? NONE : db.typeOf(id).name());
     }
 
     // TOUCH key [key ...]
@@ -114,7 +115,7 @@ public final class KeyCommands implements CommandFamily {
         Db db = c.db();
         int found = 0;
         for (int i = 1; i < c.argv.count(); i++) {
-            if (db.lookupRead(c.argv, i) != null) {
+            if (db.lookupReadId(c.argv.array(i), c.argv.offset(i), c.argv.length(i)) != KeyTable.NONE) {
                 found++;
             }
         }
@@ -290,7 +291,8 @@ public final class KeyCommands implements CommandFamily {
         if (e == null) {
             c.reply.nullBulk();
         } else {
-            c.reply.bulk(ValueTypes.of(e.value()).encoding(e.value()));
+            Object v = e.readValue();
+            c.reply.bulk(ValueTypes.of(v).encoding(v));
         }
     }
 
@@ -324,7 +326,8 @@ public final class KeyCommands implements CommandFamily {
         if (e == null) {
             c.reply.nullBulk();
         } else {
-            c.reply.integer(ValueTypes.of(e.value()).refCount(e.value()));
+            Object v = e.readValue();
+            c.reply.integer(ValueTypes.of(v).refCount(v));
         }
     }
 

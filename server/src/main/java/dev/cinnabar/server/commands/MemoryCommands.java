@@ -78,8 +78,10 @@ public final class MemoryCommands implements CommandFamily {
      * {@code samples} bounds how many elements of a collection are looked at; strings have none.
      */
     static long keyUsage(Db db, KeyEntry e, long samples) {
-        return EntrySizes.keyEntry(e.key().length) + EntrySizes.value(e.value())
-                + (db.keys().hasExpire(e.id()) ? EntrySizes.EXPIRE_ENTRY : 0);
+        long entry = e.isInline()
+                ? EntrySizes.keyEntry(e.keyLength(), db.keys().inlineLength(e.id()))
+                : EntrySizes.keyEntry(e.keyLength()) + EntrySizes.value(e.readValue());
+        return entry + (db.keys().hasExpire(e.id()) ? EntrySizes.EXPIRE_ENTRY : 0);
     }
 
     // MEMORY STATS

@@ -137,7 +137,7 @@ public final class Scan {
             }
             // Looking the key up for its type may expire it; it is then of type "none", which
             // Redis then lets through a TYPE none filter.
-            if (o.type >= 0 && !typeIs(a, o.type, typeName(db.peek(key, 0, key.length)))) {
+            if (o.type >= 0 && !typeIs(a, o.type, typeName(db, db.peekId(key, 0, key.length)))) {
                 continue;
             }
             if (db.expireIfNeeded(key)) {
@@ -153,8 +153,8 @@ public final class Scan {
         }
     }
 
-    private static String typeName(Object value) {
-        return value == null ? KeyCommands.NONE : ValueTypes.of(value).name();
+    private static String typeName(Db db, int id) {
+        return id == KeyTable.NONE ? KeyCommands.NONE : db.typeOf(id).name();
     }
 
     /** strcasecmp of the argument, read as a C string, with a type name. */

@@ -2,6 +2,7 @@ package dev.cinnabar.server.commands;
 
 import dev.cinnabar.server.db.KeyEntry;
 import dev.cinnabar.datatypes.Dict;
+import dev.cinnabar.datatypes.KeyTable;
 import dev.cinnabar.datatypes.LongDouble;
 import dev.cinnabar.datatypes.RawString;
 import dev.cinnabar.datatypes.value.StringType;
@@ -51,9 +52,13 @@ public final class StringCommands implements CommandFamily {
 
     // GET key
     static void get(Client c) {
-        Object v = TypedLookup.readOrReply(c, 1, StringType.TYPE, TypedLookup.NULL);
-        if (v != null) {
-            StringValues.reply(c.reply, v);
+        Argv a = c.argv;
+        Db db = c.db();
+        int id = db.lookupReadId(a.array(1), a.offset(1), a.length(1));
+        if (id == KeyTable.NONE) {
+            c.reply.nullBulk();
+        } else if (!StringValues.replyStored(c.reply, db, id)) {
+            throw new CommandError(Errors.WRONG_TYPE);
         }
     }
 
@@ -189,11 +194,9 @@ public final class StringCommands implements CommandFamily {
         int n = a.count();
         c.reply.array(n - 1);
         for (int i = 1; i < n; i++) {
-            Object v = db.lookupRead(a, i);
+            int id = db.lookupReadId(a.array(i), a.offset(i), a.length(i));
             // Not an error here: MGET answers nil for a key of another type.
-            if (StringType.TYPE.holds(v)) {
-                StringValues.reply(c.reply, v);
-            } else {
+            if (id == KeyTable.NONE || !StringValues.replyStored(c.reply, db, id)) {
                 c.reply.nullBulk();
             }
         }

@@ -2,6 +2,7 @@ package dev.cinnabar.server.commands;
 
 import dev.cinnabar.server.db.KeyEntry;
 import dev.cinnabar.datatypes.Dict;
+import dev.cinnabar.datatypes.value.StringType;
 import dev.cinnabar.datatypes.value.ValueType;
 import dev.cinnabar.protocol.ReplyWriter;
 import dev.cinnabar.server.client.Client;
@@ -41,7 +42,14 @@ public final class TypedLookup {
     public static KeyEntry write(Client c, int arg, ValueType type) {
         KeyEntry e = c.db().writeEntry(c.argv, arg);
         if (e != null) {
-            checked(e.value(), type);
+            if (e.isInline()) {
+                // Checked without moving the string out of the table: the handler may only read it.
+                if (type != StringType.TYPE) {
+                    throw new CommandError(Errors.WRONG_TYPE);
+                }
+            } else {
+                checked(e.value(), type);
+            }
         }
         return e;
     }

@@ -7,6 +7,7 @@ import dev.cinnabar.datatypes.value.HashValue;
 import dev.cinnabar.datatypes.value.JvmSizes;
 import dev.cinnabar.datatypes.value.StreamType;
 import dev.cinnabar.datatypes.value.StringType;
+import dev.cinnabar.datatypes.value.ValueType;
 import dev.cinnabar.datatypes.value.ValueTypes;
 import dev.cinnabar.protocol.Argv;
 import dev.cinnabar.server.config.KeyspaceEvents;
@@ -43,6 +44,13 @@ public final class Db {
      */
     private static final int VERSION_SHIFT = 24;
     private static final int NONE = KeyTable.NONE;
+    /**
+     * String values of up to this many bytes (not integers) live in the key's record in the
+     * table, with no object of their own: the cost of a small string is its bytes, and
+     * overwriting it with one of the same size makes no garbage. Larger values gain little
+     * (16 bytes of array header) and would make slab compaction copy more.
+     */
+    public static final int INLINE_LIMIT = 128;
 
     public final int id;
     private final Keyspace keyspace;
@@ -131,8 +139,64 @@ public final class Db {
 
     /** A handle on the key with id {@code id} of {@link #keys()}. */
     public KeyEntry entryOf(int id) {
-        return new KeyEntry(keys, id);
+        return new KeyEntry(this, keys, id);
     }
+
+    // ------------------------------------------------------------------ inline strings
+
+    /**
+     * The value of key {@code e} for a reader: a string kept inline comes back as a copy of its
+     * bytes, which the caller owns, and stays inline. Readers that can take the bytes where they
+     * lie (GET, MGET, memcached's get) use {@link #isInline} and the table's slices instead.
+     */
+    public Object valueForRead(int e) {
+        Object v = keys.value(e);
+        return v == KeyTable.INLINE ? keys.copyInline(e) : v;
+    }
+
+    /**
+     * The value a {@link KeyspaceObserver#beforeWrite} was given, as an object: a copy of the
+     * string when it was {@link KeyTable#INLINE} (the key is still there, unchanged, during the
+     * call).
+     */
+    public Object valueBeforeWrite(byte[] key, int off, int len, Object value) {
+        return value == KeyTable.INLINE ? keys.copyInline(keys.find(key, off, len)) : value;
+    }
+
+    /** True when key {@code e}'s value is a string kept in its record ({@link #INLINE_LIMIT}). */
+    public boolean isInline(int e) {
+        return keys.value(e) == KeyTable.INLINE;
+    }
+
+    /** True when key {@code e} holds a string, inline or not. */
+    public boolean holdsString(int e) {
+        Object v = keys.value(e);
+        return v == KeyTable.INLINE || StringType.isString(v);
+    }
+
+    /**
+     * The value of key {@code e} for a writer: a string kept inline moves out into an array of its
+     * own first, so that the handler can change it in place and replace it as any value object.
+     * {@link KeyEntry#value()} comes here.
+     */
+    Object valueForWrite(KeyTable table, int e) {
+        Object v = table.value(e);
+        if (v != KeyTable.INLINE) {
+            return v;
+        }
+        byte[] own = table.copyInline(e);
+        table.value(e, own);
+        if (table == keys) {
+            bytes += EntrySizes.value(own);
+        }
+        return own;
+    }
+
+    /** What a stored value adds to {@link #bytes}: an inline string is counted with its record. */
+    private static long storedBytes(Object v) {
+        return v == KeyTable.INLINE ? 0 : EntrySizes.value(v);
+    }
+
 
     // ------------------------------------------------------------------ lookups
 
@@ -143,7 +207,7 @@ public final class Db {
 
     public Object lookupRead(byte[] key, int off, int len) {
         int e = lookupReadId(key, off, len);
-        return e == NONE ? null : keys.value(e);
+        return e == NONE ? null : valueForRead(e);
     }
 
     /** {@link #lookupRead} returning the entry (the memcached front end's reads). */
@@ -174,14 +238,30 @@ public final class Db {
     }
 
     public Object peek(byte[] key, int off, int len) {
+        int e = peekId(key, off, len);
+        return e == NONE ? null : valueForRead(e);
+    }
+
+    /** {@link #peek} returning the key's id in {@link #keys()}, or {@link KeyTable#NONE}. */
+    public int peekId(Argv argv, int i) {
+        return peekId(argv.array(i), argv.offset(i), argv.length(i));
+    }
+
+    public int peekId(byte[] key, int off, int len) {
         int e = lookup(key, off, len);
         if (e == NONE) {
             keyspace.misses++;
             keyspace.notifications().notify(KeyspaceEvents.KEY_MISS, "keymiss", key, off, len, id);
-            return null;
+            return NONE;
         }
         keyspace.hits++;
-        return keys.value(e);
+        return e;
+    }
+
+    /** The type of key {@code e}'s value. */
+    public ValueType typeOf(int e) {
+        Object v = keys.value(e);
+        return v == KeyTable.INLINE ? StringType.TYPE : ValueTypes.of(v);
     }
 
     /** Like {@link #peek} but returns the entry, for OBJECT's access data. */
@@ -202,7 +282,7 @@ public final class Db {
             return null;
         }
         touch(e);
-        return keys.value(e);
+        return valueForWrite(keys, e);
     }
 
     /** The entry behind {@link #lookupWrite}, for commands that move or re-time the key. */
@@ -278,11 +358,11 @@ public final class Db {
      * another key (RENAME, MOVE) thus shows a new address, where Redis's shows the old one.
      */
     public static int valueIdentity(KeyEntry e) {
-        Object v = e.value();
+        Object v = e.table().value(e.id());
         if (StringType.isShared(v)) {
             return System.identityHashCode(v);
         }
-        int anchor = v instanceof Long ? (e.id() + 1) * 0x2545F491 : System.identityHashCode(v);
+        int anchor = v instanceof Long || v == KeyTable.INLINE ? (e.id() + 1) * 0x2545F491 : System.identityHashCode(v);
         return anchor ^ ((e.meta() >>> VERSION_SHIFT) * 0x9E3779B9);
     }
 
@@ -367,7 +447,7 @@ public final class Db {
         keyspace.beforeWrite(this, key, off, len, value);
         int hash = keys.hashOf(key, off, len);
         keys.remove(key, off, len, hash);
-        bytes -= EntrySizes.value(value);
+        bytes -= storedBytes(value);
         keyspace.lazyFree().dropped(value, LazyFree.Cause.EXPIRE);
         if (StreamType.TYPE.holds(value)) {
             keyspace.streamRemoved(this, key, off, len);
@@ -454,10 +534,8 @@ public final class Db {
         }
         Object old = e == NONE ? null : keys.value(e);
         keyspace.beforeWrite(this, key, off, len, old);
-        if (e == NONE) {
-            e = keys.add(key, off, len, hash);
-        } else {
-            bytes -= EntrySizes.value(old);
+        if (e != NONE) {
+            bytes -= storedBytes(old);
             keyspace.lazyFree().dropped(old, LazyFree.Cause.SERVER_DEL);
             if (StreamType.TYPE.holds(old)) {
                 keyspace.streamRemoved(this, key, off, len);
@@ -466,11 +544,45 @@ public final class Db {
                 keys.removeExpire(e);
             }
         }
+        // A string argument small enough goes into the key's record, not into an object.
+        byte[] inlineFrom = null;
+        int inlineOff = 0;
+        int inlineLen = 0;
         if (value == null) {
-            value = from != null ? StringValues.fromArgReusing(from, fromArg, old)
-                    : StringValues.fromBytesReusing(data, doff, dlen, old);
+            if (from != null) {
+                inlineFrom = from.array(fromArg);
+                inlineOff = from.offset(fromArg);
+                inlineLen = from.length(fromArg);
+            } else {
+                inlineFrom = data;
+                inlineOff = doff;
+                inlineLen = dlen;
+            }
+            Long asInt = StringType.asInteger(inlineFrom, inlineOff, inlineLen);
+            if (asInt != null) {
+                value = asInt;
+            } else if (inlineLen > INLINE_LIMIT) {
+                value = from != null ? StringValues.textFromArgReusing(from, fromArg, old)
+                        : StringValues.textFromBytesReusing(data, doff, dlen, old);
+            }
+            if (value != null) {
+                inlineFrom = null;
+            }
         }
-        bytes += EntrySizes.value(value);
+        if (inlineFrom != null) {
+            if (e == NONE) {
+                e = keys.addInline(key, off, len, hash, inlineFrom, inlineOff, inlineLen);
+            } else {
+                keys.inline(e, inlineFrom, inlineOff, inlineLen);
+            }
+            value = KeyTable.INLINE;
+        } else {
+            if (e == NONE) {
+                e = keys.add(key, off, len, hash);
+            }
+            bytes += EntrySizes.value(value);
+            keys.value(e, value);
+        }
         AccessClock access = keyspace.access();
         // An overwrite is an access to the old value, and under LFU the new value inherits the
         // old one's counter, as Redis carries the lru field across.
@@ -478,7 +590,6 @@ public final class Db {
         int accessData = old != null && access.lfu()
                 ? (keyspace.noTouch() ? meta & LRU_CLOCK_MAX : access.accessed(meta))
                 : access.created();
-        keys.value(e, value);
         keys.meta(e, replaced(meta, accessData));
         fieldExpiries.update(key, off, len, value);
         if (old == null) {
@@ -492,9 +603,16 @@ public final class Db {
     public KeyEntry add(byte[] key, Object value) {
         keyspace.beforeWrite(this, key, 0, key.length, null);
         int hash = keys.hashOf(key, 0, key.length);
-        int e = keys.add(key, 0, key.length, hash);
-        bytes += EntrySizes.value(value);
-        keys.value(e, value);
+        int e;
+        if (value instanceof byte[] && ((byte[]) value).length <= INLINE_LIMIT) {
+            // The callers (loading, COPY, MOVE, RESTORE) hand over the array and keep no use of it.
+            byte[] b = (byte[]) value;
+            e = keys.addInline(key, 0, key.length, hash, b, 0, b.length);
+        } else {
+            e = keys.add(key, 0, key.length, hash);
+            bytes += EntrySizes.value(value);
+            keys.value(e, value);
+        }
         keys.meta(e, keyspace.access().created());
         fieldExpiries.update(key, 0, key.length, value);
         keyspace.keyAdded(this, key, 0, key.length);
@@ -549,7 +667,7 @@ public final class Db {
         int hash = keys.hashOf(key, off, len);
         keys.remove(key, off, len, hash);
         fieldExpiries.remove(key, off, len);
-        bytes -= EntrySizes.value(value);
+        bytes -= storedBytes(value);
         if (StreamType.TYPE.holds(value)) {
             keyspace.streamRemoved(this, key, off, len);
         }
@@ -778,7 +896,7 @@ public final class Db {
             return false;
         }
         byte[] key = e.key();
-        keyspace.beforeWrite(this, key, 0, key.length, e.value());
+        keyspace.beforeWrite(this, key, 0, key.length, keys.value(e.id()));
         keys.removeExpire(e.id());
         keyspace.keyModified(this, key, 0, key.length, keys.hashOf(key, 0, key.length), true);
         return true;

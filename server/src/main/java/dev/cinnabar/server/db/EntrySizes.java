@@ -20,7 +20,12 @@ public final class EntrySizes {
      * (value, record, meta) and an index slot at the index's typical fill (half full: 16 bytes).
      */
     public static long keyEntry(int keyLength) {
-        return KeyTable.span(keyLength, 0) + 12 + 16;
+        return keyEntry(keyLength, 0);
+    }
+
+    /** {@link #keyEntry(int)} of a key whose string value of {@code inlineLength} bytes is in its record. */
+    public static long keyEntry(int keyLength, int inlineLength) {
+        return KeyTable.span(keyLength, inlineLength) + 12 + 16;
     }
 
     /** The bytes a stored value holds that nothing else shares. */

@@ -11,12 +11,14 @@ import dev.cinnabar.datatypes.KeyTable;
  * commands), as a deleted entry could be read before.
  */
 public final class KeyEntry {
+    private final Db db;
     private final KeyTable table;
     private final int id;
     /** The key's bytes, copied out of the table on first use. */
     private byte[] key;
 
-    KeyEntry(KeyTable table, int id) {
+    KeyEntry(Db db, KeyTable table, int id) {
+        this.db = db;
         this.table = table;
         this.id = id;
     }
@@ -26,8 +28,26 @@ public final class KeyEntry {
         return id;
     }
 
+    /**
+     * The value, for a handler that may change it: a string kept inline in the table moves out
+     * into an array of its own first (see {@link Db#INLINE_LIMIT}), which this returns.
+     */
     public Object value() {
-        return table.value(id);
+        return db.valueForWrite(table, id);
+    }
+
+    /**
+     * The value, for a reader: a string kept inline comes back as a copy and stays inline. What
+     * reports on a key (OBJECT, DEBUG, MEMORY, DIGEST) reads through this.
+     */
+    public Object readValue() {
+        Object v = table.value(id);
+        return v == KeyTable.INLINE ? table.copyInline(id) : v;
+    }
+
+    /** True when the value is a string kept in the key's record, not an object. */
+    public boolean isInline() {
+        return table.value(id) == KeyTable.INLINE;
     }
 
     /**

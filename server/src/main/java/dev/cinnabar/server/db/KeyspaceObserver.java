@@ -9,8 +9,10 @@ package dev.cinnabar.server.db;
 public interface KeyspaceObserver {
     /**
      * Key {@code key[off, off+len)} of {@code db} is about to be created, changed, re-timed or
-     * deleted; {@code value} is what it holds now (null when absent). The value may change in
-     * place once this returns: whoever needs it as it was copies or encodes it here.
+     * deleted; {@code value} is what it holds now (null when absent), or {@link
+     * dev.cinnabar.datatypes.KeyTable#INLINE} for a small string kept in the key's record, which
+     * {@link Db#valueBeforeWrite} turns into a copy. The value may change in place once this
+     * returns: whoever needs it as it was copies or encodes it here.
      */
     default void beforeWrite(Db db, byte[] key, int off, int len, Object value) {
     }

@@ -1,5 +1,6 @@
 package dev.cinnabar.server.db;
 
+import dev.cinnabar.datatypes.KeyTable;
 import dev.cinnabar.datatypes.value.ValueTypes;
 import dev.cinnabar.server.config.ServerConfig;
 
@@ -68,7 +69,9 @@ public final class LazyFree {
 
     /** {@code value} left the keyspace for {@code cause}. */
     void dropped(Object value, Cause cause) {
-        if (value != null && lazy(cause) && ValueTypes.of(value).freeEffort(value) > THRESHOLD) {
+        // An inline string (KeyTable.INLINE) is never a big free.
+        if (value != null && value != KeyTable.INLINE && lazy(cause)
+                && ValueTypes.of(value).freeEffort(value) > THRESHOLD) {
             freedObjects++;
         }
     }

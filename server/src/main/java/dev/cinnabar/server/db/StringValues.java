@@ -1,5 +1,6 @@
 package dev.cinnabar.server.db;
 
+import dev.cinnabar.datatypes.KeyTable;
 import dev.cinnabar.datatypes.RawString;
 import dev.cinnabar.datatypes.value.StringType;
 import dev.cinnabar.protocol.Argv;
@@ -33,6 +34,11 @@ public final class StringValues {
         if (asInt != null) {
             return asInt;
         }
+        return textFromArgReusing(a, i, old);
+    }
+
+    /** {@link #fromArgReusing} for an argument the caller knows is not a canonical integer. */
+    static Object textFromArgReusing(Argv a, int i, Object old) {
         if (old instanceof byte[] && ((byte[]) old).length == a.length(i)) {
             System.arraycopy(a.array(i), a.offset(i), (byte[]) old, 0, a.length(i));
             return old;
@@ -50,11 +56,34 @@ public final class StringValues {
         if (asInt != null) {
             return asInt;
         }
+        return textFromBytesReusing(b, off, len, old);
+    }
+
+    /** {@link #fromBytesReusing} for bytes the caller knows are not a canonical integer. */
+    static Object textFromBytesReusing(byte[] b, int off, int len, Object old) {
         if (old instanceof byte[] && ((byte[]) old).length == len) {
             System.arraycopy(b, off, (byte[]) old, 0, len);
             return old;
         }
         return java.util.Arrays.copyOfRange(b, off, off + len);
+    }
+
+    /**
+     * Writes the string key {@code id} of {@code db} holds as a bulk reply, from the table when it
+     * is inline; false, writing nothing, when the key holds another type.
+     */
+    public static boolean replyStored(ReplyWriter w, Db db, int id) {
+        KeyTable keys = db.keys();
+        Object v = keys.value(id);
+        if (v == KeyTable.INLINE) {
+            w.bulk(keys.inlineArray(id), keys.inlineOffset(id), keys.inlineLength(id));
+            return true;
+        }
+        if (!StringType.isString(v)) {
+            return false;
+        }
+        reply(w, v);
+        return true;
     }
 
     /** Writes a string value as a bulk reply without copying it. */

@@ -449,7 +449,7 @@ public final class MemcachedItems implements KeyspaceObserver {
     /** {@link #liveString} as an id of the database's table, or {@link KeyTable#NONE}: nothing allocated. */
     private static int liveStringId(Db db, byte[] key, int off, int len) {
         int id = db.writeEntryId(key, off, len);
-        return id != KeyTable.NONE && StringType.isString(db.keys().value(id)) ? id : KeyTable.NONE;
+        return id != KeyTable.NONE && db.holdsString(id) ? id : KeyTable.NONE;
     }
 
     /** get/gets and mg: null on a miss; counts get_cmds, get_hits and get_misses. */
@@ -515,13 +515,19 @@ public final class MemcachedItems implements KeyspaceObserver {
         }
         int id = db.lookupReadId(key, off, len);
         KeyTable keys = db.keys();
-        if (id == KeyTable.NONE || !StringType.isString(keys.value(id))) {
+        if (id == KeyTable.NONE || !db.holdsString(id)) {
             return null;
         }
-        Object v = keys.value(id);
         ItemMeta m = metaOf(key, off, len);
         View out = view;
-        out.value(v);
+        if (db.isInline(id)) {
+            // Read where it lies: the reply is written before anything else can move the record.
+            out.array = keys.inlineArray(id);
+            out.offset = keys.inlineOffset(id);
+            out.length = keys.inlineLength(id);
+        } else {
+            out.value(keys.value(id));
+        }
         out.flags = m.flags;
         out.cas = m.cas;
         out.expireAt = when;
@@ -961,7 +967,7 @@ public final class MemcachedItems implements KeyspaceObserver {
         boolean onlyStrings = true;
         KeyTable keys = db.keys();
         for (int id = keys.nextId(0); id != KeyTable.NONE; id = keys.nextId(id + 1)) {
-            if (!StringType.isString(keys.value(id))) {
+            if (!db.holdsString(id)) {
                 onlyStrings = false;
                 break;
             }
@@ -977,7 +983,7 @@ public final class MemcachedItems implements KeyspaceObserver {
         }
         java.util.ArrayList<byte[]> items = new java.util.ArrayList<>();
         for (int id = keys.nextId(0); id != KeyTable.NONE; id = keys.nextId(id + 1)) {
-            if (StringType.isString(keys.value(id))) {
+            if (db.holdsString(id)) {
                 items.add(keys.copyKey(id));
             }
         }

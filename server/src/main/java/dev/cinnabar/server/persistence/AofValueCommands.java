@@ -129,7 +129,7 @@ public final class AofValueCommands {
             out.select(i);
             KeyTable keys = d.keys();
             for (int id = keys.nextId(0); id != KeyTable.NONE; id = keys.nextId(id + 1)) {
-                key(out, keys.copyKey(id), keys.value(id), d.expireAtId(id));
+                key(out, keys.copyKey(id), d.valueForRead(id), d.expireAtId(id));
             }
         }
     }

@@ -228,7 +228,7 @@ final class Snapshot implements KeyspaceObserver {
         if (h != null && h.size() > 0 && h.find(k, off, len) != null) {
             return;
         }
-        write(output.out(), d, k, off, len, keys.value(id), keys.meta(id));
+        write(output.out(), d, k, off, len, d.valueForRead(id), keys.meta(id));
         keysInSlice++;
     }
 
@@ -288,6 +288,7 @@ final class Snapshot implements KeyspaceObserver {
         if (value == null) {
             return; // absent at the start (a deletion would have come here first)
         }
+        value = d.valueBeforeWrite(key, off, len, value);
         KeyEntry e = d.find(key, off, len);
         int meta = e == null ? 0 : e.meta();
         if (id == db) {
@@ -341,7 +342,7 @@ final class Snapshot implements KeyspaceObserver {
             if (reversed(keys.hashOfId(k)) < from || (h != null && h.size() > 0 && h.find(key, off, len) != null)) {
                 continue;
             }
-            write(t, d, key, off, len, keys.value(k), keys.meta(k));
+            write(t, d, key, off, len, d.valueForRead(k), keys.meta(k));
         }
         if (id != db) {
             extraBytes += target.size() - before;

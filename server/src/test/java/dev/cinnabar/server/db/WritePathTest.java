@@ -39,7 +39,8 @@ class WritePathTest {
         @Override
         public void beforeWrite(Db d, byte[] key, int off, int len, Object value) {
             String k = new String(key, off, len, StandardCharsets.UTF_8);
-            String v = value == null ? "(none)" : new String(StringType.bytes(value), StandardCharsets.UTF_8);
+            Object held = d.valueBeforeWrite(key, off, len, value);
+            String v = held == null ? "(none)" : new String(StringType.bytes(held), StandardCharsets.UTF_8);
             long ttl = d.expireAt(key, off, len);
             before.add(k + "=" + v + (ttl == -1 ? "" : " ttl=" + ttl));
         }
@@ -81,12 +82,15 @@ class WritePathTest {
 
     @Test
     void setKeyShowsTheOldValueEvenWhenItOverwritesItsArrayInPlace() {
-        set("k", "aaaa");
+        // Longer than Db.INLINE_LIMIT, so that the value is an array of its own.
+        String a = "a".repeat(200);
+        String bs = "b".repeat(200);
+        set("k", a);
         byte[] stored = (byte[]) entry("k").value();
-        db.setStringKey(Argv.of("SET", "k", "bbbb"), 1, 2, false);
+        db.setStringKey(Argv.of("SET", "k", bs), 1, 2, false);
         assertSame(stored, entry("k").value(), "the same-length overwrite reused the array");
-        assertArrayEquals(b("bbbb"), stored);
-        assertEquals(List.of("k=aaaa"), seen.before);
+        assertArrayEquals(b(bs), stored);
+        assertEquals(List.of("k=" + a), seen.before);
         assertEquals(List.of("k"), seen.modified);
     }
 

@@ -19,12 +19,12 @@ class MemoryAccountingTest {
         m.refreshClients();
         assertEquals(startup + ClientRegistry.memoryOf(h.client), m.used());
         h.call("SET", "key", "x".repeat(100));
-        // The key's record 16 + value 120 + its value, record and meta slots 12 + the table's
-        // first arrays: a 4-slot index 48, the headers of the first id page's three arrays 48,
-        // the arrays of pages 168.
-        assertEquals(412, h.server.keyspace().db(0).memory());
+        // The key's record with the value inline 112 (id 4, lengths 2, key 3, value 100, padded)
+        // + its value, record and meta slots 12 + the table's first arrays: a 4-slot index 48,
+        // the headers of the first id page's three arrays 48, the arrays of pages 168.
+        assertEquals(388, h.server.keyspace().db(0).memory());
         m.refreshClients();
-        assertEquals(startup + 412 + ClientRegistry.memoryOf(h.client), m.used());
+        assertEquals(startup + 388 + ClientRegistry.memoryOf(h.client), m.used());
     }
 
     @Test
