@@ -136,6 +136,15 @@ public final class KeyTable {
     private int sparseCount;
     private boolean[] queued = new boolean[1];
     private long slabBytes;
+    /**
+     * Full-size page arrays that compaction emptied, kept for the next pages. A cache at its
+     * maxmemory turns its slab over as fast as it evicts: without these, every compacted page is
+     * 256 KB of old-generation garbage, and the collector grows the heap to keep up with it.
+     * Only compaction (between commands) puts arrays here, so no handler still reads one.
+     */
+    private final byte[][] sparePages = new byte[SPARE_PAGES][];
+    private int spareCount;
+    private static final int SPARE_PAGES = 4;
 
     // ------------------------------------------------------------------ the index
 
@@ -147,7 +156,19 @@ public final class KeyTable {
     private int rehashIndex = -1;
     private int rehashPaused;
     private boolean resizeAllowed = true;
+    private ExpandCheck expandCheck;
     private final long seed;
+
+    /**
+     * Asked before the index doubles in the ordinary way: false when the new index's bytes would
+     * take the memory past a limit (Redis's dictExpandAllowed under maxmemory). The index then
+     * fills up to 92% instead, so that a cache at its limit does not grow its index, count it,
+     * and evict a sixth of its keys at once to pay for it.
+     */
+    @FunctionalInterface
+    public interface ExpandCheck {
+        boolean allows(long moreBytes);
+    }
 
     public KeyTable() {
         this(Hashing.SEED);
@@ -706,8 +727,17 @@ public final class KeyTable {
         // overflow into chains as Dict does.
         int limit = fillLimit(table0.length, resizeAllowed ? 80 : 92);
         if (used0 + 1 > limit && table0.length < MAX_SIZE) {
+            if (resizeAllowed && expandCheck != null && used0 + 1 <= fillLimit(table0.length, 92)
+                    && !expandCheck.allows(JvmSizes.longArray(table0.length * 2))) {
+                return;
+            }
             startResize(table0.length * 2);
         }
+    }
+
+    /** See {@link ExpandCheck}; null allows every expansion. */
+    public void expandCheck(ExpandCheck check) {
+        this.expandCheck = check;
     }
 
     /** The index length that holds {@code keys} at most 80% full. */
@@ -946,6 +976,11 @@ public final class KeyTable {
     /**
      * Fills {@code out} with up to {@code out.length} distinct ids of keys found in consecutive
      * slots from a random one, as eviction's sampling does. Returns how many were taken.
+     *
+     * <p>While the index is resized, the old one's moved part holds only stale copies, which can
+     * be nearly all of it: a walk from a random slot there could cross a million slots to find
+     * five keys (and did, stalling eviction for a minute). So each index is picked in proportion
+     * to the keys it still holds, and the old one is walked only from its part not yet moved.
      */
     public int sample(RandomGenerator random, int[] out) {
         int count = Math.min(out.length, size);
@@ -955,25 +990,43 @@ public final class KeyTable {
         for (int j = 0; j < count && rehashIndex != -1; j++) {
             rehashStep();
         }
-        int stored = 0;
-        long[] t = table0;
-        int start = random.nextInt(t.length);
-        int mask = t.length - 1;
-        for (int k = 0; k < t.length && stored < count; k++) {
-            long slot = t[(start + k) & mask];
-            if (slot != 0 && (rehashIndex == -1 || ((int) (slot >>> 32) & mask) >= rehashIndex)) {
-                out[stored++] = (int) slot - 1;
-            }
+        if (rehashIndex == -1) {
+            return sampleFrom(table0, 0, random, out, 0, count);
         }
-        if (rehashIndex != -1 && stored < count) {
-            t = table1;
-            mask = t.length - 1;
+        boolean fromNew = used0 == 0 || random.nextInt(used0 + used1) >= used0;
+        int stored = fromNew ? sampleFrom(table1, -1, random, out, 0, count)
+                : sampleFrom(table0, rehashIndex, random, out, 0, count);
+        if (stored < count) {
+            stored = fromNew ? sampleFrom(table0, rehashIndex, random, out, stored, count)
+                    : sampleFrom(table1, -1, random, out, stored, count);
+        }
+        return stored;
+    }
+
+    /**
+     * Takes live ids from index {@code t} into {@code out[stored..count)} walking from a random
+     * slot; {@code drainedBelow} is the rehash index when {@code t} is the old index being
+     * drained (its slots from there on, and the runs that wrap past its end, hold what has not
+     * moved), else -1.
+     */
+    private static int sampleFrom(long[] t, int drainedBelow, RandomGenerator random, int[] out, int stored,
+            int count) {
+        int mask = t.length - 1;
+        int start;
+        int span;
+        if (drainedBelow < 0) {
             start = random.nextInt(t.length);
-            for (int k = 0; k < t.length && stored < count; k++) {
-                long slot = t[(start + k) & mask];
-                if (slot != 0) {
-                    out[stored++] = (int) slot - 1;
-                }
+            span = t.length;
+        } else {
+            int left = t.length - drainedBelow;
+            start = drainedBelow + random.nextInt(left);
+            // What is left, and the short runs that wrap from its end into the start.
+            span = Math.min(t.length, left + 64);
+        }
+        for (int k = 0; k < span && stored < count; k++) {
+            long slot = t[(start + k) & mask];
+            if (slot != 0 && (drainedBelow < 0 || ((int) (slot >>> 32) & mask) >= drainedBelow)) {
+                out[stored++] = (int) slot - 1;
             }
         }
         return stored;
@@ -1161,7 +1214,12 @@ public final class KeyTable {
             pageEnd = Arrays.copyOf(pageEnd, page + 1);
             queued = Arrays.copyOf(queued, page + 1);
         }
-        pages[page] = new byte[length];
+        if (length == PAGE_MAX && spareCount > 0) {
+            pages[page] = sparePages[--spareCount];
+            sparePages[spareCount] = null;
+        } else {
+            pages[page] = new byte[length];
+        }
         pageLive[page] = 0;
         pageEnd[page] = 0;
         slabBytes += JvmSizes.byteArray(length);
@@ -1199,6 +1257,14 @@ public final class KeyTable {
     }
 
     private void dropPage(int page) {
+        dropPage(page, false);
+    }
+
+    /** Frees {@code page}; {@code reusable}: its array may serve a later page (see {@link #sparePages}). */
+    private void dropPage(int page, boolean reusable) {
+        if (reusable && pages[page].length == PAGE_MAX && spareCount < SPARE_PAGES) {
+            sparePages[spareCount++] = pages[page];
+        }
         slabBytes -= JvmSizes.byteArray(pages[page].length);
         pages[page] = null;
         pageLive[page] = 0;
@@ -1241,7 +1307,7 @@ public final class KeyTable {
                 }
                 at += span;
             }
-            dropPage(page);
+            dropPage(page, true);
         }
         return sparseCount > 0;
     }

@@ -311,6 +311,63 @@ class KeyTableTest {
     }
 
     @Test
+    void aVetoedExpansionFillsTheIndexTo92PercentThenDoublesAnyway() {
+        KeyTable t = new KeyTable(9);
+        java.util.List<Long> asked = new java.util.ArrayList<>();
+        t.expandCheck(more -> {
+            asked.add(more);
+            return false;
+        });
+        for (int i = 0; i < 200; i++) {
+            add(t, "k" + i);
+            t.rehash(1 << 20);
+        }
+        int length = t.tableLength(0);
+        int n = 200;
+        while (n + 1 <= length * 92 / 100) {
+            add(t, "k" + n++);
+            assertEquals(length, t.tableLength(0), "held at " + n + " keys");
+            assertFalse(t.isRehashing());
+        }
+        assertFalse(asked.isEmpty());
+        assertEquals(8L * length * 2 + 16, asked.get(asked.size() - 1), "the new index's bytes");
+        add(t, "k" + n++);
+        assertTrue(t.isRehashing(), "past 92% it grows whatever the check says");
+        for (int i = 0; i < n; i++) {
+            assertTrue(t.find(k("k" + i)) != KeyTable.NONE);
+        }
+    }
+
+    /** Mid-resize, with nearly every key moved: samples still come from both indexes, distinct and live. */
+    @Test
+    void sampleDuringAResizeWhoseOldIndexIsNearlyDrained() {
+        KeyTable t = new KeyTable(8);
+        int n = 0;
+        while (!t.isRehashing() || t.size() < 50_000) {
+            add(t, "k" + n++);
+            if (t.isRehashing() && t.size() < 50_000) {
+                t.rehash(1 << 20);
+            }
+        }
+        while (t.used(0) > 40) {
+            t.rehash(8);
+        }
+        assertTrue(t.isRehashing());
+        Random r = new Random(3);
+        int[] out = new int[5];
+        for (int i = 0; i < 200 && t.isRehashing(); i++) {
+            int got = t.sample(r, out);
+            assertEquals(5, got);
+            Set<Integer> distinct = new HashSet<>();
+            for (int j = 0; j < got; j++) {
+                assertTrue(t.isLive(out[j]));
+                distinct.add(out[j]);
+            }
+            assertEquals(got, distinct.size());
+        }
+    }
+
+    @Test
     void rewritingAnInlineValueOfTheSameSizeMakesNoGarbage() {
         KeyTable t = new KeyTable(7);
         byte[] v = new byte[64];

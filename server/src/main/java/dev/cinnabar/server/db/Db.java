@@ -118,6 +118,7 @@ public final class Db {
     Db(int id, Keyspace keyspace) {
         this.id = id;
         this.keyspace = keyspace;
+        keys.expandCheck(keyspace::expandAllowed);
     }
 
     public Keyspace keyspace() {
@@ -937,6 +938,7 @@ public final class Db {
         }
         keyspace.beforeFlush(this, null);
         keys = new KeyTable();
+        keys.expandCheck(keyspace::expandAllowed);
         fieldExpiries = new FieldExpiryIndex();
         bytes = 0;
         expireCursor = 0;

@@ -1,5 +1,6 @@
 package dev.cinnabar.server.db;
 
+import dev.cinnabar.datatypes.KeyTable;
 import dev.cinnabar.protocol.Argv;
 import dev.cinnabar.server.config.KeyspaceEvents;
 import java.nio.charset.StandardCharsets;
@@ -43,6 +44,8 @@ public final class Keyspace {
     private final KeyspaceNotifications notifications = new KeyspaceNotifications();
     /** The running command leaves the keys' access data alone (CLIENT NO-TOUCH). */
     private boolean noTouch;
+    /** Whether a key table may double its index now (maxmemory's say); null: always. */
+    private KeyTable.ExpandCheck expandCheck;
 
     public long hits;
     public long misses;
@@ -61,6 +64,19 @@ public final class Keyspace {
 
     public Db db(int index) {
         return dbs[index];
+    }
+
+    /**
+     * Installs what the databases' key tables ask before doubling their index (the memory
+     * layer's maxmemory check, as Redis's dictExpandAllowed).
+     */
+    public void expandCheck(KeyTable.ExpandCheck check) {
+        this.expandCheck = check;
+    }
+
+    /** For {@link Db}'s tables: what {@link #expandCheck(KeyTable.ExpandCheck)} installed says. */
+    boolean expandAllowed(long moreBytes) {
+        return expandCheck == null || expandCheck.allows(moreBytes);
     }
 
     public int count() {

@@ -6,6 +6,7 @@ import dev.cinnabar.server.db.AccessClock;
 import dev.cinnabar.server.db.Db;
 import dev.cinnabar.server.db.Keyspace;
 import dev.cinnabar.server.stats.ServerStats;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -36,6 +37,12 @@ public final class Eviction {
         FAIL
     }
 
+    private static int[] filled(int n, int v) {
+        int[] a = new int[n];
+        Arrays.fill(a, v);
+        return a;
+    }
+
     /** Candidates kept between runs, Redis's EVPOOL_SIZE. */
     static final int POOL_SIZE = 16;
     /** Keys evicted between looks at the clock. */
@@ -48,7 +55,14 @@ public final class Eviction {
     private final SplittableRandom random = new SplittableRandom();
 
     /** Ascending idleness: the best candidate is the last one present. */
+    /**
+     * Each slot's key in a buffer the slot keeps (and hands along when candidates shift), as
+     * Redis's pool caches an sds per slot: sampling copies keys by the hundred per eviction, and
+     * fresh arrays for them were most of what a cache at its limit allocated.
+     */
     private final byte[][] poolKeys = new byte[POOL_SIZE][];
+    /** The length of each slot's key; -1 for an empty slot. */
+    private final int[] poolLen = filled(POOL_SIZE, -1);
     private final long[] poolIdle = new long[POOL_SIZE];
     private final int[] poolDb = new int[POOL_SIZE];
     @SuppressWarnings("unchecked")
@@ -65,6 +79,8 @@ public final class Eviction {
         this.config = config;
         this.stats = stats;
         this.memory = memory;
+        // Under maxmemory a key table keeps its index rather than double it past the limit.
+        keyspace.expandCheck(more -> config.maxMemory == 0 || memory.used() + more <= config.maxMemory);
     }
 
     /** The JVM's maximum heap ({@code -Xmx}). */
@@ -187,9 +203,9 @@ public final class Eviction {
             } else {
                 int at = bestFromPool(allKeys, policy);
                 db = at < 0 ? null : keyspace.db(poolDb[at]);
-                key = at < 0 ? null : poolKeys[at];
+                key = at < 0 ? null : Arrays.copyOf(poolKeys[at], poolLen[at]);
                 if (at >= 0) {
-                    poolKeys[at] = null;
+                    poolLen[at] = -1;
                 }
             }
             if (key == null) {
@@ -227,16 +243,16 @@ public final class Eviction {
                 return -1;
             }
             for (int k = POOL_SIZE - 1; k >= 0; k--) {
-                if (poolKeys[k] == null) {
+                if (poolLen[k] < 0) {
                     continue;
                 }
                 KeyTable keys = keyspace.db(poolDb[k]).keys();
-                int id = keys.find(poolKeys[k]);
+                int id = keys.find(poolKeys[k], 0, poolLen[k]);
                 if (id != KeyTable.NONE && (allKeys || keys.hasExpire(id))) {
                     return k;
                 }
                 // Deleted since it was sampled: a ghost; try the next best.
-                poolKeys[k] = null;
+                poolLen[k] = -1;
             }
         }
     }
@@ -279,27 +295,39 @@ public final class Eviction {
 
     private void insert(int dbIndex, KeyTable keys, int id, long idle) {
         int k = 0;
-        while (k < POOL_SIZE && poolKeys[k] != null && poolIdle[k] < idle) {
+        while (k < POOL_SIZE && poolLen[k] >= 0 && poolIdle[k] < idle) {
             k++;
         }
-        if (k == 0 && poolKeys[POOL_SIZE - 1] != null) {
+        if (k == 0 && poolLen[POOL_SIZE - 1] >= 0) {
             return; // worse than the worst, and no room
         }
-        if (k < POOL_SIZE && poolKeys[k] == null) {
+        if (k < POOL_SIZE && poolLen[k] < 0) {
             // an empty slot: nothing to move
-        } else if (poolKeys[POOL_SIZE - 1] == null) {
-            // room on the right: shift right from k
+        } else if (poolLen[POOL_SIZE - 1] < 0) {
+            // room on the right: shift right from k; the empty last slot's buffer comes to k
+            byte[] buffer = poolKeys[POOL_SIZE - 1];
             System.arraycopy(poolKeys, k, poolKeys, k + 1, POOL_SIZE - k - 1);
+            System.arraycopy(poolLen, k, poolLen, k + 1, POOL_SIZE - k - 1);
             System.arraycopy(poolIdle, k, poolIdle, k + 1, POOL_SIZE - k - 1);
             System.arraycopy(poolDb, k, poolDb, k + 1, POOL_SIZE - k - 1);
+            poolKeys[k] = buffer;
         } else {
-            // full: drop the least idle, shifting left up to k-1
+            // full: drop the least idle, shifting left up to k-1; its buffer comes to k
             k--;
+            byte[] buffer = poolKeys[0];
             System.arraycopy(poolKeys, 1, poolKeys, 0, k);
+            System.arraycopy(poolLen, 1, poolLen, 0, k);
             System.arraycopy(poolIdle, 1, poolIdle, 0, k);
             System.arraycopy(poolDb, 1, poolDb, 0, k);
+            poolKeys[k] = buffer;
         }
-        poolKeys[k] = keys.copyKey(id);
+        int len = keys.keyLength(id);
+        byte[] buffer = poolKeys[k];
+        if (buffer == null || buffer.length < len) {
+            buffer = poolKeys[k] = new byte[Math.max(len, 64)];
+        }
+        System.arraycopy(keys.keyArray(id), keys.keyOffset(id), buffer, 0, len);
+        poolLen[k] = len;
         poolIdle[k] = idle;
         poolDb[k] = dbIndex;
     }

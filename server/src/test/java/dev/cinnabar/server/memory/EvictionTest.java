@@ -1,6 +1,7 @@
 package dev.cinnabar.server.memory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cinnabar.server.testing.EngineHarness;
@@ -24,6 +25,32 @@ class EvictionTest {
     private void squeezeOut(int keys, long bytesPerKey) {
         h.config.maxMemoryEvictionTenacity = 100;
         h.config.maxMemory = h.server.memory().used() - keys * bytesPerKey + bytesPerKey / 2;
+    }
+
+    @Test
+    void atTheLimitTheKeyIndexIsNotDoubledWhenThatWouldPassMaxmemory() {
+        h.call("CONFIG", "SET", "maxmemory-policy", "allkeys-random");
+        h.config.maxMemoryEvictionTenacity = 100;
+        for (int i = 0; i < 3000; i++) {
+            h.call("SET", "k" + i, "v");
+        }
+        dev.cinnabar.datatypes.KeyTable keys = h.server.keyspace().db(0).keys();
+        while (keys.isRehashing()) {
+            keys.rehash(1 << 20);
+        }
+        int length = keys.tableLength(0);
+        // Room for the keys to come but not for an index twice the size.
+        h.config.maxMemory = h.server.memory().used() + 8L * length / 2;
+        int evictedBefore = (int) h.server.stats().evictedKeys;
+        for (int i = 3000; i < 3000 + length; i++) {
+            h.call("SET", "k" + i, "v");
+        }
+        assertEquals("+PONG\r\n", h.call("PING")); // evicts for the last SET, as the next command does
+        assertFalse(keys.isRehashing());
+        assertEquals(length, keys.tableLength(0), "the index kept its size");
+        assertTrue(keys.size() > length * 80 / 100, "and filled past its usual 80%: " + keys.size());
+        assertTrue(h.server.memory().used() <= h.config.maxMemory);
+        assertTrue(h.server.stats().evictedKeys > evictedBefore, "the keys past the limit were evicted");
     }
 
     @Test
