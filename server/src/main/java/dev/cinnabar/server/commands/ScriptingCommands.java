@@ -40,7 +40,7 @@ public final class ScriptingCommands implements CommandFamily {
         Scripting engine = Scripting.of(c.server);
         Scripting.Script script;
         if (evalsha) {
-            script = engine.lookup(c.argv.latin1(1));
+            script = engine.lookup(c.argv, 1);
             if (script == null) {
                 throw new CommandError("NOSCRIPT No matching script. Please use EVAL.");
             }
@@ -81,7 +81,8 @@ public final class ScriptingCommands implements CommandFamily {
     // SCRIPT LOAD script
     static void load(Client c) {
         try {
-            Scripting.Script s = Scripting.of(c.server).create(c.argv.copy(2));
+            // Compiled to be checked, but not kept compiled until it runs.
+            Scripting.Script s = Scripting.of(c.server).create(c.argv.copy(2), false);
             c.reply.bulk(s.sha().getBytes(StandardCharsets.US_ASCII));
         } catch (Scripting.CreateError e) {
             throw new CommandError(e.getMessage());
@@ -93,7 +94,7 @@ public final class ScriptingCommands implements CommandFamily {
         Scripting engine = Scripting.of(c.server);
         c.reply.array(c.argv.count() - 2);
         for (int i = 2; i < c.argv.count(); i++) {
-            c.reply.integer(engine.exists(c.argv.latin1(i)) ? 1 : 0);
+            c.reply.integer(engine.lookup(c.argv, i) != null ? 1 : 0);
         }
     }
 

@@ -10,8 +10,6 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HashMap;
-import java.util.Map;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaClosure;
 import org.luaj.vm2.LuaError;
@@ -44,13 +42,45 @@ public final class Scripting {
     /** math.random's generator, one per server as Redis has one per process. */
     final dev.cinnabar.server.lua.LuaRandom random = new dev.cinnabar.server.lua.LuaRandom();
     private Functions functions;
-    private final Map<String, Script> scripts = new HashMap<>();
+    private final ScriptCache scripts = new ScriptCache();
     private long scriptsMemory;
     /** The script running now, or null. */
     ScriptRun running;
 
-    /** A cached script: its source, its shebang flags and its compiled function. */
-    public record Script(String sha, byte[] body, int flags, LuaClosure function) {
+    /**
+     * A cached script: the SHA1 of its body (as three words), the body, its shebang flags, and
+     * its compiled function while {@link ScriptCache} keeps it.
+     */
+    public static final class Script {
+        final long d0;
+        final long d1;
+        final int d2;
+        private final byte[] body;
+        private final int flags;
+        LuaClosure compiled;
+        /** Ran since the cache's clock last passed it. */
+        boolean ranLately;
+
+        Script(long d0, long d1, int d2, byte[] body, int flags) {
+            this.d0 = d0;
+            this.d1 = d1;
+            this.d2 = d2;
+            this.body = body;
+            this.flags = flags;
+        }
+
+        /** The SHA1 of the body in lowercase hex. */
+        public String sha() {
+            return String.format("%016x%016x%08x", d0, d1, d2);
+        }
+
+        public byte[] body() {
+            return body;
+        }
+
+        public int flags() {
+            return flags;
+        }
     }
 
     private Scripting(ServerContext server) {
@@ -115,7 +145,7 @@ public final class Scripting {
 
     /** INFO's {@code used_memory_scripts_eval}: the SHA strings and the bodies kept, as Redis counts them. */
     public static long scriptsMemory(ServerContext server) {
-        if (!(server.scripting instanceof Scripting s) || s.scripts.isEmpty()) {
+        if (!(server.scripting instanceof Scripting s) || s.scripts.size() == 0) {
             return 0;
         }
         // Each entry's dictEntry (24) and luaScript (16), and the table's slots.
@@ -124,12 +154,14 @@ public final class Scripting {
         return s.scriptsMemory + n * 40L + slots * 8;
     }
 
-    public boolean exists(String sha) {
-        return scripts.containsKey(sha.toLowerCase(java.util.Locale.ROOT));
+    /** The cached script whose body is argument {@code i}; null if none. */
+    public Script lookupBody(Argv argv, int i) {
+        return scripts.findBody(argv.array(i), argv.offset(i), argv.length(i));
     }
 
-    public Script lookup(String sha) {
-        return scripts.get(sha.toLowerCase(java.util.Locale.ROOT));
+    /** The script whose SHA1 is argument {@code i}, in hex of either case; null if none. */
+    public Script lookup(Argv argv, int i) {
+        return scripts.find(argv.array(i), argv.offset(i), argv.length(i));
     }
 
     /**
@@ -185,10 +217,12 @@ public final class Scripting {
         }
     }
 
-    /** Compiles and caches {@code body} unless it is cached already (Redis's luaCreateFunction). */
-    public Script create(byte[] body) throws CreateError {
-        String sha = sha1hex(body, 0, body.length);
-        Script s = scripts.get(sha);
+    /**
+     * Compiles and caches {@code body} unless it is cached already (Redis's luaCreateFunction);
+     * the compiled function is kept only when {@code run} says it is about to be run.
+     */
+    public Script create(byte[] body, boolean run) throws CreateError {
+        Script s = scripts.findBody(body, 0, body.length);
         if (s != null) {
             return s;
         }
@@ -198,19 +232,41 @@ public final class Scripting {
         } catch (Shebang.Error e) {
             throw new CreateError("ERR " + e.getMessage());
         }
+        LuaClosure f = compile(body, shebang.bodyStart());
+        s = scripts.add(body, shebang.flags());
+        scriptsMemory += cacheEntrySize(body.length);
+        if (run) {
+            scripts.keepCompiled(s, f);
+        }
+        return s;
+    }
+
+    /** {@link #create(byte[], boolean)} for a script about to be run. */
+    public Script create(byte[] body) throws CreateError {
+        return create(body, true);
+    }
+
+    private LuaClosure compile(byte[] body, int from) throws CreateError {
         Prototype p;
         try {
-            p = globals.compilePrototype(new ByteArrayInputStream(body, shebang.bodyStart(),
-                    body.length - shebang.bodyStart()), CHUNK_NAME);
+            p = globals.compilePrototype(new ByteArrayInputStream(body, from, body.length - from), CHUNK_NAME);
         } catch (LuaError e) {
             throw new CreateError("ERR Error compiling script (new function): " + compileMessage(e, CHUNK));
         } catch (Exception | StackOverflowError e) {
             throw new CreateError("ERR Error compiling script (new function): " + CHUNK + ": " + e.getMessage());
         }
-        s = new Script(sha, body, shebang.flags(), new LuaClosure(p, env));
-        scripts.put(sha, s);
-        scriptsMemory += cacheEntrySize(body.length);
-        return s;
+        return new LuaClosure(p, env);
+    }
+
+    /** The compiled function of a cached script, compiled again if the cache dropped it. */
+    private LuaClosure function(Script s) throws CreateError {
+        LuaClosure f = s.compiled;
+        if (f == null) {
+            f = compile(s.body, Shebang.bodyStart(s.body));
+            scripts.keepCompiled(s, f);
+        }
+        s.ranLately = true;
+        return f;
     }
 
     /**
@@ -309,15 +365,24 @@ public final class Scripting {
      * luaCallFunction and scriptResetRun). The caller's command has checked the arguments.
      */
     public void run(Client caller, Script script, Argv argv, int firstKey, int numkeys, boolean readOnlyCommand) {
-        run(caller, script.function(), script.sha(), CHUNK, script.flags(), true, argv, firstKey, numkeys, readOnlyCommand);
+        LuaClosure f;
+        try {
+            f = function(script);
+        } catch (CreateError e) {
+            // It compiled when it was cached: only a stack deeper now could fail it.
+            caller.reply.error(e.getMessage());
+            return;
+        }
+        run(caller, f, script, CHUNK, script.flags(), true, argv, firstKey, numkeys, readOnlyCommand);
     }
 
     /**
      * Runs {@code function}, an EVAL script (KEYS and ARGV as globals) or a library function
-     * (keys and arguments as its two parameters); {@code name} and {@code chunk} name it in
-     * error replies.
+     * (keys and arguments as its two parameters); {@code name} (a function's name, or the
+     * {@link Script} whose SHA1 names it, written out only when needed) and {@code chunk} name
+     * it in error replies.
      */
-    void run(Client caller, LuaValue function, String name, String chunk, int flags, boolean eval, Argv argv,
+    void run(Client caller, LuaValue function, Object name, String chunk, int flags, boolean eval, Argv argv,
             int firstKey, int numkeys, boolean readOnlyCommand) {
         boolean compat = (flags & Shebang.EVAL_COMPAT) != 0;
         if (!compat && (flags & Shebang.NO_WRITES) == 0 && readOnlyCommand) {
@@ -378,7 +443,7 @@ public final class Scripting {
     }
 
     /** Redis's reply for a script that raised an error: the message, then where it was raised. */
-    private static void writeError(Client caller, String sha, String chunk, Throwable t) {
+    private static void writeError(Client caller, Object name, String chunk, Throwable t) {
         LuaValue v = errorValue(t);
         String line = t instanceof LuaError e ? errorLine(stripTraceback(e.getMessage()))
                 : t instanceof StackOverflowError && v.isstring() ? errorLine(v.tojstring()) : null;
@@ -391,7 +456,7 @@ public final class Scripting {
         } else {
             msg = "ERR " + v.tojstring();
         }
-        String reply = "-" + msg + (line != null ? " script: " + sha + ", on @" + chunk + ":" + line + "." : "");
+        String reply = "-" + msg + (line != null ? " script: " + ScriptRun.nameOf(name) + ", on @" + chunk + ":" + line + "." : "");
         if (ignoreStats) {
             byte[] text = reply.getBytes(StandardCharsets.ISO_8859_1);
             int to = text.length;
@@ -449,7 +514,7 @@ public final class Scripting {
 
     /** The run in progress (FUNCTION STATS): its name, and the caller's command. */
     public String runningName() {
-        return running == null ? null : running.sha;
+        return running == null ? null : running.name();
     }
 
     public boolean runningEval() {
