@@ -20,6 +20,17 @@ final class ScriptCache {
     static final int COMPILED_MAX = 500;
     static final long COMPILED_SOURCE_MAX = 1 << 20;
 
+    /** Each byte's value as a hex digit of either case, or -1. */
+    private static final byte[] HEX = new byte[256];
+
+    static {
+        java.util.Arrays.fill(HEX, (byte) -1);
+        for (int i = 0; i < 16; i++) {
+            HEX["0123456789abcdef".charAt(i)] = (byte) i;
+            HEX["0123456789ABCDEF".charAt(i)] = (byte) i;
+        }
+    }
+
     private Scripting.Script[] table = new Scripting.Script[16];
     private int size;
     private final Scripting.Script[] clock = new Scripting.Script[COMPILED_MAX];
@@ -52,7 +63,7 @@ final class ScriptCache {
         long x1 = 0;
         int x2 = 0;
         for (int i = 0; i < 40; i++) {
-            int d = Character.digit(a[off + i], 16);
+            int d = HEX[a[off + i] & 0xff];
             if (d < 0) {
                 return null;
             }

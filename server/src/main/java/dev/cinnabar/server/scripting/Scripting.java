@@ -38,12 +38,15 @@ public final class Scripting {
     private final ByteBuf clientOutput = Unpooled.buffer(256);
     private Globals globals;
     private ProtectedGlobals env;
+    private SharedNames names;
     private final ScriptHook hook = new ScriptHook();
     /** math.random's generator, one per server as Redis has one per process. */
     final dev.cinnabar.server.lua.LuaRandom random = new dev.cinnabar.server.lua.LuaRandom();
     private Functions functions;
     private final ScriptCache scripts = new ScriptCache();
     private long scriptsMemory;
+    private static final LuaString KEYS = LuaString.valueOf("KEYS");
+    private static final LuaString ARGV = LuaString.valueOf("ARGV");
     /** The script running now, or null. */
     ScriptRun running;
 
@@ -126,6 +129,7 @@ public final class Scripting {
         protectedEnv.bindLoadstring(protectedEnv);
         this.globals = g;
         this.env = protectedEnv;
+        this.names = new SharedNames(protectedEnv, KEYS, ARGV);
     }
 
     /**
@@ -255,6 +259,7 @@ public final class Scripting {
         } catch (Exception | StackOverflowError e) {
             throw new CreateError("ERR Error compiling script (new function): " + CHUNK + ": " + e.getMessage());
         }
+        names.share(p);
         return new LuaClosure(p, env);
     }
 
@@ -404,16 +409,18 @@ public final class Scripting {
         client.argv = null;
         LuaTable keys = new LuaTable(numkeys, 0);
         for (int i = 0; i < numkeys; i++) {
-            keys.rawset(i + 1, LuaString.valueOf(argv.copy(firstKey + i)));
+            int a = firstKey + i;
+            keys.rawset(i + 1, LuaString.copyOf(argv.array(a), argv.offset(a), argv.length(a)));
         }
         int nargs = argv.count() - firstKey - numkeys;
         LuaTable args = new LuaTable(nargs, 0);
         for (int i = 0; i < nargs; i++) {
-            args.rawset(i + 1, LuaString.valueOf(argv.copy(firstKey + numkeys + i)));
+            int a = firstKey + numkeys + i;
+            args.rawset(i + 1, LuaString.copyOf(argv.array(a), argv.offset(a), argv.length(a)));
         }
         if (eval) {
-            env.force(LuaValue.valueOf("KEYS"), keys);
-            env.force(LuaValue.valueOf("ARGV"), args);
+            env.force(KEYS, keys);
+            env.force(ARGV, args);
         }
         running = run;
         client.scriptCaller = caller;
@@ -467,6 +474,31 @@ public final class Scripting {
         } else {
             caller.reply.error(reply);
         }
+    }
+
+    /**
+     * What the script's connection received since the last call, as a Lua value (null when
+     * nothing), read in place; the buffer is emptied.
+     */
+    LuaValue takeClientReply() {
+        ByteBuf out = client.reply.buffer();
+        int n = out.readableBytes();
+        if (n == 0) {
+            return null;
+        }
+        replyPos[0] = out.arrayOffset() + out.readerIndex();
+        replyWasError = out.array()[replyPos[0]] == '-';
+        LuaValue v = LuaReplies.toLua(out.array(), replyPos);
+        out.clear();
+        return v;
+    }
+
+    private final int[] replyPos = new int[1];
+    private boolean replyWasError;
+
+    /** The reply {@link #takeClientReply} read last was an error. */
+    boolean clientReplyWasError() {
+        return replyWasError;
     }
 
     /** What the script's connection received since the last call, taken out of its buffer. */
