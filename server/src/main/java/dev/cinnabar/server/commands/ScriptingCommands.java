@@ -81,8 +81,7 @@ public final class ScriptingCommands implements CommandFamily {
     // SCRIPT LOAD script
     static void load(Client c) {
         try {
-            // Compiled to be checked, but not kept compiled until it runs.
-            Scripting.Script s = Scripting.of(c.server).create(c.argv.copy(2), false);
+            Scripting.Script s = Scripting.of(c.server).create(c.argv.copy(2));
             c.reply.bulk(s.sha().getBytes(StandardCharsets.US_ASCII));
         } catch (Scripting.CreateError e) {
             throw new CommandError(e.getMessage());

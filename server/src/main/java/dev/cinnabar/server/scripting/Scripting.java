@@ -23,7 +23,8 @@ import org.luaj.vm2.lib.VarArgFunction;
 /**
  * The EVAL engine of one server, Redis's {@code lctx}: the Lua environment (LuaJ's globals from
  * {@link LuaSandbox} with the {@code redis} table and Redis's global protection on top), the
- * script cache (compiled once per SHA1, never parsed again), the connection scripts run their
+ * script cache ({@link ScriptCache}: compiled once per SHA1, parsed again only when more scripts
+ * ran since than it keeps compiled), the connection scripts run their
  * commands through, and the run in progress. Engine thread only.
  */
 public final class Scripting {
@@ -74,7 +75,18 @@ public final class Scripting {
 
         /** The SHA1 of the body in lowercase hex. */
         public String sha() {
-            return String.format("%016x%016x%08x", d0, d1, d2);
+            byte[] hex = new byte[40];
+            hexWord(hex, 0, d0, 16);
+            hexWord(hex, 16, d1, 16);
+            hexWord(hex, 32, d2, 8);
+            return new String(hex, StandardCharsets.ISO_8859_1);
+        }
+
+        private static void hexWord(byte[] out, int at, long w, int digits) {
+            for (int i = digits - 1; i >= 0; i--) {
+                out[at + i] = (byte) Character.forDigit((int) (w & 0xf), 16);
+                w >>>= 4;
+            }
         }
 
         public byte[] body() {
@@ -221,11 +233,8 @@ public final class Scripting {
         }
     }
 
-    /**
-     * Compiles and caches {@code body} unless it is cached already (Redis's luaCreateFunction);
-     * the compiled function is kept only when {@code run} says it is about to be run.
-     */
-    public Script create(byte[] body, boolean run) throws CreateError {
+    /** Compiles and caches {@code body} unless it is cached already (Redis's luaCreateFunction). */
+    public Script create(byte[] body) throws CreateError {
         Script s = scripts.findBody(body, 0, body.length);
         if (s != null) {
             return s;
@@ -239,15 +248,8 @@ public final class Scripting {
         LuaClosure f = compile(body, shebang.bodyStart());
         s = scripts.add(body, shebang.flags());
         scriptsMemory += cacheEntrySize(body.length);
-        if (run) {
-            scripts.keepCompiled(s, f);
-        }
+        scripts.keepCompiled(s, f);
         return s;
-    }
-
-    /** {@link #create(byte[], boolean)} for a script about to be run. */
-    public Script create(byte[] body) throws CreateError {
-        return create(body, true);
     }
 
     private LuaClosure compile(byte[] body, int from) throws CreateError {

@@ -38,7 +38,7 @@ class ScriptCacheTest {
     }
 
     @Test
-    void loadedScriptsAreCompiledWhenFirstRun() {
+    void loadedScriptsRunBySha() {
         String s = "#!lua flags=no-writes\nreturn redis.call('GET', KEYS[1])";
         assertEquals("$40\r\n" + sha(s) + "\r\n", h.call("SCRIPT", "LOAD", s));
         h.call("SET", "k", "v");
