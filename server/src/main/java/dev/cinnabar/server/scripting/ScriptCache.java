@@ -6,7 +6,7 @@ import org.luaj.vm2.LuaClosure;
 
 /**
  * EVAL's script cache: every script by the SHA1 of its body, and the compiled functions of the
- * most recently run ones. A compiled LuaJ function costs about five times its source on the
+ * ones most recently loaded or run. A compiled LuaJ function costs about five times its source on the
  * heap (prototype, constants, line and local-variable tables, closure), so only the source and
  * the digest are kept for each script, and at most {@link #COMPILED_MAX} compiled functions
  * (and {@link #COMPILED_SOURCE_MAX} bytes of their sources) beside them; a script run after
