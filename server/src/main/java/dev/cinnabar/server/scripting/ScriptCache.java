@@ -6,12 +6,13 @@ import org.luaj.vm2.LuaClosure;
 
 /**
  * EVAL's script cache: every script by the SHA1 of its body, and the compiled functions of the
- * ones most recently loaded or run. A compiled LuaJ function costs several times its source on the
- * heap (about 730 bytes for an 80-byte script; prototype, constants, line and local-variable tables, closure), so only the source and
- * the digest are kept for each script, and at most {@link #COMPILED_MAX} compiled functions
- * (and {@link #COMPILED_SOURCE_MAX} bytes of their sources) beside them; a script run after
- * its function was dropped is compiled again. Which to drop is decided by the clock
- * algorithm: a pass over the kept ones spares each that ran since the last pass.
+ * ones most recently loaded or run. A compiled LuaJ function costs several times its source on
+ * the heap (about 730 bytes for an 80-byte script: prototype, constants, line and local-variable
+ * tables, closure), so only the source and the digest are kept for each script, and at most
+ * {@link #COMPILED_MAX} compiled functions (and {@link #COMPILED_SOURCE_MAX} bytes of their
+ * sources) beside them; a script run after its function was dropped is compiled again. Which to
+ * drop is decided by the clock algorithm: a pass over the kept ones spares each that ran since
+ * the last pass.
  *
  * <p>The table is open-addressed by the digest itself, so that looking up an EVALSHA argument
  * allocates nothing. Engine thread only.
