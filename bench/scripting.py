@@ -11,7 +11,11 @@ ports, the same load runs against each in alternation, medians of --rounds round
   * memory of the script cache: 10k distinct scripts loaded with SCRIPT LOAD into fresh
     processes, then used_memory_scripts, used_memory and RSS against before, read after 10
     idle seconds as compare.py reads RSS after a load (a JVM gives back what a burst of
-    compiling grew once it is quiet; the figure at 2 s is printed too).
+    compiling grew once it is quiet; the figure at 2 s is printed too). The "before" reading is
+    taken after 10 idle seconds too: a fresh JVM gives back some of its start-up's memory once
+    quiet, which would otherwise be subtracted from the load's growth. Then, in one more fresh
+    Cinnabar, the growth of its live heap (jcmd GC.class_histogram, which collects first): the
+    cache's own cost, which RSS shows only through the collector's sizing.
 
   python3 bench/scripting.py [--rounds 3] [--requests 200000] [--runs 5] [--scripts 10000]
 """
@@ -69,11 +73,8 @@ def info_field(server, field):
     raise RuntimeError("no %s in INFO" % field)
 
 
-def script_cache(server, n):
-    time.sleep(1.0)
-    before = {"rss": server.rss_bytes(), "used": server.used_memory(),
-              "scripts": info_field(server, "used_memory_scripts")}
-    with socket.create_connection(("127.0.0.1", server.port)) as s:
+def load_scripts(port, n):
+    with socket.create_connection(("127.0.0.1", port)) as s:
         f = s.makefile("rb")
         batch = []
         for i in range(n):
@@ -85,9 +86,32 @@ def script_cache(server, n):
                     f.readline()
                     f.readline()
                 batch = []
+
+
+def live_heap(server):
+    out = subprocess.run(["jcmd", str(server.proc.pid), "GC.class_histogram"], capture_output=True, text=True,
+                         check=True).stdout
+    for line in out.splitlines():
+        if line.startswith("Total"):
+            return int(line.split()[2])
+    raise RuntimeError("no total in the class histogram")
+
+
+def heap_growth(server, n):
+    time.sleep(1.0)
+    before = live_heap(server)
+    load_scripts(server.port, n)
+    return live_heap(server) - before
+
+
+def script_cache(server, n, settle):
+    time.sleep(settle)
+    before = {"rss": server.rss_bytes(), "used": server.used_memory(),
+              "scripts": info_field(server, "used_memory_scripts")}
+    load_scripts(server.port, n)
     time.sleep(2.0)
     early = server.rss_bytes() - before["rss"]
-    time.sleep(8.0)
+    time.sleep(settle - 2.0)
     return {"rss": server.rss_bytes() - before["rss"], "rss_at_2s": early, "used": server.used_memory() - before["used"],
             "scripts": info_field(server, "used_memory_scripts") - before["scripts"]}
 
@@ -99,6 +123,8 @@ def main():
     p.add_argument("--runs", type=int, default=5, help="runs of the CPU-bound script per round")
     p.add_argument("--scripts", type=int, default=10000)
     p.add_argument("--skip-memory", action="store_true")
+    p.add_argument("--settle", type=float, default=10.0,
+                   help="idle seconds before the first RSS reading and before the last one after the load")
     p.add_argument("--jar", default=compare.JAR)
     p.add_argument("--java", default="java")
     p.add_argument("--jvm-flags", default="")
@@ -111,6 +137,7 @@ def main():
     servers = {}
     results = {}
     memory = {}
+    heap = None
     try:
         servers["cinnabar"] = compare.start_cinnabar(a, jvm_flags, workdir)
         servers["redis"] = compare.start_redis(workdir)
@@ -128,7 +155,10 @@ def main():
                     results.setdefault((name, "loop"), []).append(loop_seconds(port))
             print("round %d of %d done" % (rnd + 1, a.rounds), file=sys.stderr)
         if not a.skip_memory:
-            memory = compare.each_fresh(a, jvm_flags, workdir, servers, lambda s: script_cache(s, a.scripts))
+            memory = compare.each_fresh(a, jvm_flags, workdir, servers, lambda s: script_cache(s, a.scripts, a.settle))
+            servers["cinnabar"] = compare.start_cinnabar(a, jvm_flags, workdir)
+            heap = heap_growth(servers["cinnabar"], a.scripts)
+            servers.pop("cinnabar").stop()
     finally:
         for s in servers.values():
             s.stop()
@@ -145,7 +175,7 @@ def main():
         lines.append("| loop of 1M additions, seconds (time ratio) | %.3f | %.3f | %.2f |" % (c, r, compare.ratio(c, r)))
     if memory:
         lines += ["", "| %d scripts loaded | used_memory_scripts | used_memory growth | RSS growth at 2 s "
-                  "| RSS growth at 10 s |" % a.scripts, "|---|---|---|---|---|"]
+                  "| RSS growth at %g s |" % (a.scripts, a.settle), "|---|---|---|---|---|"]
         for name in ["cinnabar", "redis"]:
             m = memory[name]
             lines.append("| %s | %s | %s | %s | %s |" % (name, compare.human(m["scripts"]), compare.human(m["used"]),
@@ -155,6 +185,9 @@ def main():
             compare.ratio(memory["cinnabar"]["used"], memory["redis"]["used"]),
             compare.ratio(memory["cinnabar"]["rss_at_2s"], memory["redis"]["rss_at_2s"]),
             compare.ratio(memory["cinnabar"]["rss"], memory["redis"]["rss"])))
+    if heap is not None:
+        lines += ["", "Cinnabar's live heap grew by %s for %d scripts (%d bytes a script)" % (
+            compare.human(heap), a.scripts, heap // a.scripts)]
     table = "\n".join(lines)
     print(table)
     if not a.no_record and table:

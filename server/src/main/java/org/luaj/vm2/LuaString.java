@@ -4,7 +4,8 @@
  * used as a number ('10' + 1, ' 0x10 ' * 2, '1e500' + 0) converts as Lua 5.1's does (strtod: any
  * white space, hex, inf, the text ending at a zero byte); LuaJ trimmed spaces only and threw an
  * ArrayIndexOutOfBoundsException on '0x'. NaN still means "not a number" here, so the string "nan"
- * does not convert in arithmetic (it does in tonumber).
+ * does not convert in arithmetic (it does in tonumber). Added: {@link #copyOf}, a copy that skips
+ * the recent-strings cache, for the keys and arguments of each script call.
  */
 /*******************************************************************************
 * Copyright (c) 2009-2011 Luaj.org. All rights reserved.
@@ -123,6 +124,12 @@ public class LuaString extends LuaValue {
 		byte[] b = new byte[lengthAsUtf8(c)];
 		encodeToUtf8(c, c.length, b, 0);
 		return valueUsing(b, 0, b.length);
+	}
+
+	/** A string holding a copy of a portion of a byte array, without looking in the recent-strings
+	 * cache: for values that seldom repeat, which the cache would only hash and compare. */
+	public static LuaString copyOf(byte[] bytes, int off, int len) {
+		return valueFromCopy(bytes, off, len);
 	}
 
 	/** Construct a {@link LuaString} for a portion of a byte array.

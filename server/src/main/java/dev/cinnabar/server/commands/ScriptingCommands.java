@@ -40,7 +40,7 @@ public final class ScriptingCommands implements CommandFamily {
         Scripting engine = Scripting.of(c.server);
         Scripting.Script script;
         if (evalsha) {
-            script = engine.lookup(c.argv.latin1(1));
+            script = engine.lookup(c.argv, 1);
             if (script == null) {
                 throw new CommandError("NOSCRIPT No matching script. Please use EVAL.");
             }
@@ -93,7 +93,7 @@ public final class ScriptingCommands implements CommandFamily {
         Scripting engine = Scripting.of(c.server);
         c.reply.array(c.argv.count() - 2);
         for (int i = 2; i < c.argv.count(); i++) {
-            c.reply.integer(engine.exists(c.argv.latin1(i)) ? 1 : 0);
+            c.reply.integer(engine.lookup(c.argv, i) != null ? 1 : 0);
         }
     }
 

@@ -53,7 +53,8 @@ final class LuaReplies {
                 }
                 int from = pos[0];
                 pos[0] = from + (int) n + 2;
-                return LuaString.valueOf(copy(b, from, (int) n));
+                // Copies: the caller's buffer is reused.
+                return LuaString.valueOf(b, from, (int) n);
             }
             case '*':
             case '~':

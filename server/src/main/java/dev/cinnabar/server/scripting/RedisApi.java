@@ -226,10 +226,39 @@ final class RedisApi {
         return argv;
     }
 
+    /**
+     * {@link #toArgv}'s arguments added to {@code a} without copying the strings; the error to
+     * raise when one is neither a string nor a number, else null.
+     */
+    static RaisedValue addArguments(Argv a, Varargs args) {
+        int n = args.narg();
+        if (n == 0) {
+            return raise("Please specify at least one argument for this redis lib call");
+        }
+        for (int i = 1; i <= n; i++) {
+            LuaValue v = args.arg(i);
+            if (v.type() == LuaValue.TNUMBER) {
+                a.add(Doubles.format17g(v.todouble()));
+            } else if (v.type() == LuaValue.TSTRING) {
+                LuaString s = (LuaString) v;
+                a.add(s.m_bytes, s.m_offset, s.m_length);
+            } else {
+                return raise("Lua redis lib command arguments must be strings or integers");
+            }
+        }
+        return null;
+    }
+
     /** redis.call and redis.pcall (Redis's luaRedisGenericCommand and scriptCall). */
     static final class CallFunction extends VarArgFunction {
         private final Scripting engine;
         private final boolean raise;
+        /**
+         * The command's arguments, reused while nothing propagates: slices of the Lua strings
+         * (which never change) or numbers' texts. Commands copy what they keep, as they do with
+         * a request's slices of the query buffer.
+         */
+        private final Argv callArgv = new Argv();
 
         CallFunction(Scripting engine, boolean raise) {
             this.engine = engine;
@@ -242,17 +271,18 @@ final class RedisApi {
             if (run == null) {
                 throw raise("redis.call/pcall can only be called inside a script invocation");
             }
-            byte[][] argv;
-            try {
-                argv = toArgv(args, raise);
-            } catch (RaisedValue e) {
+            // Propagation keeps a command's argv until the script's unit ends.
+            Argv a = engine.server.propagation().active() ? new Argv(args.narg()) : callArgv;
+            a.clear();
+            RaisedValue bad = addArguments(a, args);
+            if (bad != null) {
+                a.clear();
                 if (raise) {
-                    throw e;
+                    throw bad;
                 }
-                return e.value;
+                return bad.value;
             }
             Client sc = engine.client;
-            Argv a = Argv.of(argv);
             CommandSpec cmd = engine.server.commands().lookup(a, 0);
             if (cmd != null && cmd.isContainer() && a.count() >= 2) {
                 cmd = cmd.subcommand(a, 1);
@@ -299,13 +329,15 @@ final class RedisApi {
                     engine.server.propagation().suspend(false);
                 }
             }
-            byte[] reply = engine.takeClientOutput();
             sc.argv = null;
-            if (reply.length == 0) {
+            if (a == callArgv) {
+                a.clear();
+            }
+            LuaValue v = engine.takeClientReply();
+            if (v == null) {
                 return LuaValue.NIL;
             }
-            LuaValue v = LuaReplies.toLua(reply, new int[] {0});
-            if (raise && reply[0] == '-') {
+            if (raise && engine.clientReplyWasError()) {
                 throw new RaisedValue(v);
             }
             return v;

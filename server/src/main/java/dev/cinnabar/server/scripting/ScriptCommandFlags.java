@@ -41,10 +41,9 @@ public final class ScriptCommandFlags {
         if (evalsha && argv.length(1) != 40) {
             return cmd.flags;
         }
-        byte[] body = argv.copy(1);
-        String sha = evalsha ? new String(body, java.nio.charset.StandardCharsets.ISO_8859_1)
-                : Scripting.sha1hex(body, 0, body.length);
-        Scripting.Script cached = server.scripting == null ? null : Scripting.of(server).lookup(sha);
+        Scripting engine = server.scripting == null ? null : Scripting.of(server);
+        Scripting.Script cached = engine == null ? null
+                : evalsha ? engine.lookup(argv, 1) : engine.lookupBody(argv, 1);
         int flags;
         if (cached != null) {
             flags = cached.flags();
@@ -52,7 +51,7 @@ public final class ScriptCommandFlags {
             return cmd.flags;
         } else {
             try {
-                flags = Shebang.parse(body).flags();
+                flags = Shebang.parse(argv.copy(1)).flags();
             } catch (Shebang.Error e) {
                 return cmd.flags;
             }

@@ -18,7 +18,8 @@ import org.luaj.vm2.LuaError;
 final class ScriptRun {
     private final Scripting engine;
     final Client caller;
-    final String sha;
+    /** A function's name, or the {@link Scripting.Script} whose SHA1 names it. */
+    private final Object name;
     /** EVAL (SCRIPT KILL stops it), or a function (FUNCTION KILL). */
     final boolean eval;
     final boolean readOnly;
@@ -33,14 +34,22 @@ final class ScriptRun {
     private LongTask task;
     private boolean killed;
 
-    ScriptRun(Scripting engine, Client caller, String sha, boolean eval, boolean readOnly, long thresholdMillis) {
+    ScriptRun(Scripting engine, Client caller, Object name, boolean eval, boolean readOnly, long thresholdMillis) {
         this.engine = engine;
         this.caller = caller;
-        this.sha = sha;
+        this.name = name;
         this.eval = eval;
         this.readOnly = readOnly;
         this.threshold = thresholdMillis;
         this.startNanos = System.nanoTime();
+    }
+
+    String name() {
+        return nameOf(name);
+    }
+
+    static String nameOf(Object name) {
+        return name instanceof Scripting.Script s ? s.sha() : (String) name;
     }
 
     /** Milliseconds since the run started (FUNCTION STATS). */
@@ -71,7 +80,7 @@ final class ScriptRun {
             }
             ServerLog.warning("Slow script detected: still in execution after " + elapsedMillis
                     + " milliseconds. You can try killing the script using the " + (eval ? "SCRIPT KILL" : "FUNCTION KILL")
-                    + " command. Script name is: " + sha + ".");
+                    + " command. Script name is: " + name() + ".");
             task = engine.server.control().beginLongTask(caller, eval ? BusyState.SCRIPT : BusyState.FUNCTION);
         }
         task.poll();

@@ -10,8 +10,6 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HashMap;
-import java.util.Map;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaClosure;
 import org.luaj.vm2.LuaError;
@@ -25,7 +23,8 @@ import org.luaj.vm2.lib.VarArgFunction;
 /**
  * The EVAL engine of one server, Redis's {@code lctx}: the Lua environment (LuaJ's globals from
  * {@link LuaSandbox} with the {@code redis} table and Redis's global protection on top), the
- * script cache (compiled once per SHA1, never parsed again), the connection scripts run their
+ * script cache ({@link ScriptCache}: compiled once per SHA1, parsed again only when more scripts
+ * ran since than it keeps compiled), the connection scripts run their
  * commands through, and the run in progress. Engine thread only.
  */
 public final class Scripting {
@@ -40,17 +39,63 @@ public final class Scripting {
     private final ByteBuf clientOutput = Unpooled.buffer(256);
     private Globals globals;
     private ProtectedGlobals env;
+    private SharedNames names;
     private final ScriptHook hook = new ScriptHook();
     /** math.random's generator, one per server as Redis has one per process. */
     final dev.cinnabar.server.lua.LuaRandom random = new dev.cinnabar.server.lua.LuaRandom();
     private Functions functions;
-    private final Map<String, Script> scripts = new HashMap<>();
+    private final ScriptCache scripts = new ScriptCache();
     private long scriptsMemory;
+    private static final LuaString KEYS = LuaString.valueOf("KEYS");
+    private static final LuaString ARGV = LuaString.valueOf("ARGV");
     /** The script running now, or null. */
     ScriptRun running;
 
-    /** A cached script: its source, its shebang flags and its compiled function. */
-    public record Script(String sha, byte[] body, int flags, LuaClosure function) {
+    /**
+     * A cached script: the SHA1 of its body (as three words), the body, its shebang flags, and
+     * its compiled function while {@link ScriptCache} keeps it.
+     */
+    public static final class Script {
+        final long d0;
+        final long d1;
+        final int d2;
+        private final byte[] body;
+        private final int flags;
+        LuaClosure compiled;
+        /** Ran since the cache's clock last passed it. */
+        boolean ranLately;
+
+        Script(long d0, long d1, int d2, byte[] body, int flags) {
+            this.d0 = d0;
+            this.d1 = d1;
+            this.d2 = d2;
+            this.body = body;
+            this.flags = flags;
+        }
+
+        /** The SHA1 of the body in lowercase hex. */
+        public String sha() {
+            byte[] hex = new byte[40];
+            hexWord(hex, 0, d0, 16);
+            hexWord(hex, 16, d1, 16);
+            hexWord(hex, 32, d2, 8);
+            return new String(hex, StandardCharsets.ISO_8859_1);
+        }
+
+        private static void hexWord(byte[] out, int at, long w, int digits) {
+            for (int i = digits - 1; i >= 0; i--) {
+                out[at + i] = (byte) Character.forDigit((int) (w & 0xf), 16);
+                w >>>= 4;
+            }
+        }
+
+        public byte[] body() {
+            return body;
+        }
+
+        public int flags() {
+            return flags;
+        }
     }
 
     private Scripting(ServerContext server) {
@@ -96,6 +141,7 @@ public final class Scripting {
         protectedEnv.bindLoadstring(protectedEnv);
         this.globals = g;
         this.env = protectedEnv;
+        this.names = new SharedNames(protectedEnv, KEYS, ARGV);
     }
 
     /**
@@ -115,7 +161,7 @@ public final class Scripting {
 
     /** INFO's {@code used_memory_scripts_eval}: the SHA strings and the bodies kept, as Redis counts them. */
     public static long scriptsMemory(ServerContext server) {
-        if (!(server.scripting instanceof Scripting s) || s.scripts.isEmpty()) {
+        if (!(server.scripting instanceof Scripting s) || s.scripts.size() == 0) {
             return 0;
         }
         // Each entry's dictEntry (24) and luaScript (16), and the table's slots.
@@ -124,12 +170,14 @@ public final class Scripting {
         return s.scriptsMemory + n * 40L + slots * 8;
     }
 
-    public boolean exists(String sha) {
-        return scripts.containsKey(sha.toLowerCase(java.util.Locale.ROOT));
+    /** The cached script whose body is argument {@code i}; null if none. */
+    public Script lookupBody(Argv argv, int i) {
+        return scripts.findBody(argv.array(i), argv.offset(i), argv.length(i));
     }
 
-    public Script lookup(String sha) {
-        return scripts.get(sha.toLowerCase(java.util.Locale.ROOT));
+    /** The script whose SHA1 is argument {@code i}, in hex of either case; null if none. */
+    public Script lookup(Argv argv, int i) {
+        return scripts.find(argv.array(i), argv.offset(i), argv.length(i));
     }
 
     /**
@@ -187,8 +235,7 @@ public final class Scripting {
 
     /** Compiles and caches {@code body} unless it is cached already (Redis's luaCreateFunction). */
     public Script create(byte[] body) throws CreateError {
-        String sha = sha1hex(body, 0, body.length);
-        Script s = scripts.get(sha);
+        Script s = scripts.findBody(body, 0, body.length);
         if (s != null) {
             return s;
         }
@@ -198,19 +245,35 @@ public final class Scripting {
         } catch (Shebang.Error e) {
             throw new CreateError("ERR " + e.getMessage());
         }
+        LuaClosure f = compile(body, shebang.bodyStart());
+        s = scripts.add(body, shebang.flags());
+        scriptsMemory += cacheEntrySize(body.length);
+        scripts.keepCompiled(s, f);
+        return s;
+    }
+
+    private LuaClosure compile(byte[] body, int from) throws CreateError {
         Prototype p;
         try {
-            p = globals.compilePrototype(new ByteArrayInputStream(body, shebang.bodyStart(),
-                    body.length - shebang.bodyStart()), CHUNK_NAME);
+            p = globals.compilePrototype(new ByteArrayInputStream(body, from, body.length - from), CHUNK_NAME);
         } catch (LuaError e) {
             throw new CreateError("ERR Error compiling script (new function): " + compileMessage(e, CHUNK));
         } catch (Exception | StackOverflowError e) {
             throw new CreateError("ERR Error compiling script (new function): " + CHUNK + ": " + e.getMessage());
         }
-        s = new Script(sha, body, shebang.flags(), new LuaClosure(p, env));
-        scripts.put(sha, s);
-        scriptsMemory += cacheEntrySize(body.length);
-        return s;
+        names.share(p);
+        return new LuaClosure(p, env);
+    }
+
+    /** The compiled function of a cached script, compiled again if the cache dropped it. */
+    private LuaClosure function(Script s) throws CreateError {
+        LuaClosure f = s.compiled;
+        if (f == null) {
+            f = compile(s.body, Shebang.bodyStart(s.body));
+            scripts.keepCompiled(s, f);
+        }
+        s.ranLately = true;
+        return f;
     }
 
     /**
@@ -309,15 +372,24 @@ public final class Scripting {
      * luaCallFunction and scriptResetRun). The caller's command has checked the arguments.
      */
     public void run(Client caller, Script script, Argv argv, int firstKey, int numkeys, boolean readOnlyCommand) {
-        run(caller, script.function(), script.sha(), CHUNK, script.flags(), true, argv, firstKey, numkeys, readOnlyCommand);
+        LuaClosure f;
+        try {
+            f = function(script);
+        } catch (CreateError e) {
+            // It compiled when it was cached: only a stack deeper now could fail it.
+            caller.reply.error(e.getMessage());
+            return;
+        }
+        run(caller, f, script, CHUNK, script.flags(), true, argv, firstKey, numkeys, readOnlyCommand);
     }
 
     /**
      * Runs {@code function}, an EVAL script (KEYS and ARGV as globals) or a library function
-     * (keys and arguments as its two parameters); {@code name} and {@code chunk} name it in
-     * error replies.
+     * (keys and arguments as its two parameters); {@code name} (a function's name, or the
+     * {@link Script} whose SHA1 names it, written out only when needed) and {@code chunk} name
+     * it in error replies.
      */
-    void run(Client caller, LuaValue function, String name, String chunk, int flags, boolean eval, Argv argv,
+    void run(Client caller, LuaValue function, Object name, String chunk, int flags, boolean eval, Argv argv,
             int firstKey, int numkeys, boolean readOnlyCommand) {
         boolean compat = (flags & Shebang.EVAL_COMPAT) != 0;
         if (!compat && (flags & Shebang.NO_WRITES) == 0 && readOnlyCommand) {
@@ -339,16 +411,18 @@ public final class Scripting {
         client.argv = null;
         LuaTable keys = new LuaTable(numkeys, 0);
         for (int i = 0; i < numkeys; i++) {
-            keys.rawset(i + 1, LuaString.valueOf(argv.copy(firstKey + i)));
+            int a = firstKey + i;
+            keys.rawset(i + 1, LuaString.copyOf(argv.array(a), argv.offset(a), argv.length(a)));
         }
         int nargs = argv.count() - firstKey - numkeys;
         LuaTable args = new LuaTable(nargs, 0);
         for (int i = 0; i < nargs; i++) {
-            args.rawset(i + 1, LuaString.valueOf(argv.copy(firstKey + numkeys + i)));
+            int a = firstKey + numkeys + i;
+            args.rawset(i + 1, LuaString.copyOf(argv.array(a), argv.offset(a), argv.length(a)));
         }
         if (eval) {
-            env.force(LuaValue.valueOf("KEYS"), keys);
-            env.force(LuaValue.valueOf("ARGV"), args);
+            env.force(KEYS, keys);
+            env.force(ARGV, args);
         }
         running = run;
         client.scriptCaller = caller;
@@ -378,7 +452,7 @@ public final class Scripting {
     }
 
     /** Redis's reply for a script that raised an error: the message, then where it was raised. */
-    private static void writeError(Client caller, String sha, String chunk, Throwable t) {
+    private static void writeError(Client caller, Object name, String chunk, Throwable t) {
         LuaValue v = errorValue(t);
         String line = t instanceof LuaError e ? errorLine(stripTraceback(e.getMessage()))
                 : t instanceof StackOverflowError && v.isstring() ? errorLine(v.tojstring()) : null;
@@ -391,7 +465,7 @@ public final class Scripting {
         } else {
             msg = "ERR " + v.tojstring();
         }
-        String reply = "-" + msg + (line != null ? " script: " + sha + ", on @" + chunk + ":" + line + "." : "");
+        String reply = "-" + msg + (line != null ? " script: " + ScriptRun.nameOf(name) + ", on @" + chunk + ":" + line + "." : "");
         if (ignoreStats) {
             byte[] text = reply.getBytes(StandardCharsets.ISO_8859_1);
             int to = text.length;
@@ -402,6 +476,31 @@ public final class Scripting {
         } else {
             caller.reply.error(reply);
         }
+    }
+
+    /**
+     * What the script's connection received since the last call, as a Lua value (null when
+     * nothing), read in place; the buffer is emptied.
+     */
+    LuaValue takeClientReply() {
+        ByteBuf out = client.reply.buffer();
+        int n = out.readableBytes();
+        if (n == 0) {
+            return null;
+        }
+        replyPos[0] = out.arrayOffset() + out.readerIndex();
+        replyWasError = out.array()[replyPos[0]] == '-';
+        LuaValue v = LuaReplies.toLua(out.array(), replyPos);
+        out.clear();
+        return v;
+    }
+
+    private final int[] replyPos = new int[1];
+    private boolean replyWasError;
+
+    /** The reply {@link #takeClientReply} read last was an error. */
+    boolean clientReplyWasError() {
+        return replyWasError;
     }
 
     /** What the script's connection received since the last call, taken out of its buffer. */
@@ -449,7 +548,7 @@ public final class Scripting {
 
     /** The run in progress (FUNCTION STATS): its name, and the caller's command. */
     public String runningName() {
-        return running == null ? null : running.sha;
+        return running == null ? null : running.name();
     }
 
     public boolean runningEval() {

@@ -25,6 +25,19 @@ final class Shebang {
     private Shebang() {
     }
 
+    /** Where the body of a script that parsed starts: {@link Parsed#bodyStart()} again. */
+    static int bodyStart(byte[] body) {
+        if (body.length < 2 || body[0] != '#' || body[1] != '!') {
+            return 0;
+        }
+        for (int i = 2; i < body.length; i++) {
+            if (body[i] == '\n') {
+                return i;
+            }
+        }
+        return body.length;
+    }
+
     static Parsed parse(byte[] body) throws Error {
         if (body.length < 2 || body[0] != '#' || body[1] != '!') {
             return new Parsed(EVAL_COMPAT, 0);
