@@ -11,8 +11,8 @@ import java.util.Properties;
  * <p>Measured on an idle server and after a small load (bench/RESULTS.md, "The JVM's floor"):
  * Netty 4.2's default allocator is the adaptive one, and the engine's reply buffers come from the
  * pooled one, so two allocators each kept chunks of direct memory. One pooled allocator, one
- * arena (in the default shape one thread allocates) and 1 MB chunks instead of 4 MB left 4-14 MB
- * less native memory resident.
+ * arena (in the default shape one thread allocates) and 1 MB chunks instead of 4 MB left 6-14 MB
+ * less native memory resident in single runs, idle and after a small load.
  */
 public final class NettyDefaults {
     private static final Map<String, String> DEFAULTS = Map.of(
