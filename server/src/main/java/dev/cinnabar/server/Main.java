@@ -11,6 +11,7 @@ import dev.cinnabar.server.config.ServerArguments;
 import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.exec.CommandHandlers;
 import dev.cinnabar.server.log.ServerLog;
+import dev.cinnabar.server.net.NettyDefaults;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -32,23 +33,8 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        // Netty's allocator reports to Flight Recorder when it can, and merely checking loads
-        // about a hundred JFR classes on the first connection: a fifth of a second before the
-        // first reply. Anyone profiling can still turn it on with -Dio.netty.jfr.enabled=true.
-        if (System.getProperty("io.netty.jfr.enabled") == null) {
-            System.setProperty("io.netty.jfr.enabled", "false");
-        }
-        // Netty's leak detector records a stack trace for one buffer in 128: a few percent of a
-        // pipelined SET benchmark. Buffers here have one owner each (see Engine.output); the
-        // integration tests turn sampling back on and fail on a report.
-        if (System.getProperty("io.netty.leakDetection.level") == null) {
-            System.setProperty("io.netty.leakDetection.level", "disabled");
-        }
-        // Every write into a buffer otherwise first reads its reference count to refuse a
-        // released one: about 6% of pipelined SET/GET/INCR. The tests keep the check on.
-        if (System.getProperty("io.netty.buffer.checkAccessible") == null) {
-            System.setProperty("io.netty.buffer.checkAccessible", "false");
-        }
+        // Before any Netty class loads: its allocator and diagnostics read these once.
+        NettyDefaults.apply(System.getProperties());
         if (args.length > 0 && isHelpOrVersion(args[0])) {
             System.exit(new CommandLine(new CommandLineHelp()).execute(args[0]));
         }

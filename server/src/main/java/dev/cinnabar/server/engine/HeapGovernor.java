@@ -68,6 +68,8 @@ public final class HeapGovernor {
     private final String minFree;
     private final String maxFree;
     private long committedAtStart;
+    /** Made on the governor's thread at the first trim. */
+    private NativeHeapTrim trim;
 
     /** What the JVM was started with, as far as the governor cares. */
     private static final class Found {
@@ -280,17 +282,13 @@ public final class HeapGovernor {
         }
     }
 
-    /**
-     * glibc's malloc_trim through the JVM's own diagnostic command ({@code jcmd <pid>
-     * System.trim_native_heap}, JDK 17.0.9 and later), on the governor's thread: it can take a
-     * few milliseconds on a fragmented heap.
-     */
+    /** glibc's malloc_trim, on the governor's thread: it can take a few milliseconds on a fragmented heap. */
     private void trimNativeHeap() {
         try {
-            javax.management.MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-            Object out = server.invoke(new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"),
-                    "systemTrimNativeHeap", null, null);
-            String said = String.valueOf(out).trim();
+            if (trim == null) {
+                trim = NativeHeapTrim.create();
+            }
+            String said = trim.run();
             if (said.contains("Not available") || said.contains("not supported")) {
                 canTrim = false;
             }

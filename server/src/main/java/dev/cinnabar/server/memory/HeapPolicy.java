@@ -23,11 +23,18 @@ package dev.cinnabar.server.memory;
  * <p>The same quiet spells decide when to hand the C heap's free memory back
  * ({@link #takeNativeTrim}): the JIT compilers' arenas and the collector's work lists are freed to
  * glibc's malloc, which keeps them. Trimming once the server is quiet, and again after a cycle,
- * gave back 17 MB of an idle server's 92 MB RSS and 11 MB after a load of 865k keys.
+ * gave back 17 MB of an idle server's 92 MB RSS and 11 MB after a load of 865k keys; a second
+ * trim later in the same quiet spell catches what the compilers freed after the first.
  */
 public final class HeapPolicy {
     /** How long the server must be quiet before heap is given back. */
     public static final long QUIET_NANOS = 2_000_000_000L;
+    /**
+     * A second trim in the same quiet spell, this long after it began: the compilers go on for
+     * seconds after a start or a load, and free their arenas after the first trim (3-4 MB of an
+     * idle server's RSS came back at a trim 12 s after start).
+     */
+    public static final long LATE_TRIM_NANOS = 10_000_000_000L;
     /** Fewer commands a second than this is quiet: a cycle's few milliseconds of pauses then touch almost no request. */
     public static final long QUIET_COMMANDS_PER_SECOND = 1000;
     /** The free share of the heap the cycle leaves, at most ({@code MaxHeapFreeRatio}, percent). */
@@ -36,15 +43,26 @@ public final class HeapPolicy {
     public static final int SHRINK_MIN_FREE = 10;
     /** {@code G1PeriodicGCInterval} during the wait for the cycle, in milliseconds. */
     public static final long PERIODIC_MILLIS = 1000;
-    /** Heap worth giving back: at least this much above what the cycle would leave... */
-    static final long WORTH_BYTES = 32L * 1024 * 1024;
+    /**
+     * Heap worth giving back: at least this much above what the cycle would leave... A few
+     * regions: for a server holding 5-50 MB of data they are a tenth of its RSS or more, and
+     * marking so small a heap takes a few milliseconds of a background thread.
+     */
+    static final long WORTH_BYTES = 8L * 1024 * 1024;
     /** ...and at least this share of what is committed. */
-    static final double WORTH_SHARE = 0.2;
+    static final double WORTH_SHARE = 0.1;
     /**
      * The heap the server holds beyond its data (command table, pools, the JVM's own objects):
      * 8 MB was live after a full collection of an idle server; this leaves room for clients.
      */
     static final long BASELINE_BYTES = 24L * 1024 * 1024;
+    /**
+     * Periodic collections allowed per cycle asked for. The first is not always the cycle's start:
+     * after a load G1 may have mixed collections pending, and a periodic collection then runs one
+     * of those (seen after 200k SETs: the heap stayed at 32 MB for 15 MB in use). The next one
+     * starts the cycle. On JDK 20 and later the Remark and Cleanup pauses count too.
+     */
+    static final int PERIODIC_PAUSES = 3;
     /** A cycle not seen to start or to give anything back within this time is given up. */
     static final long CYCLE_TIMEOUT_NANOS = 30_000_000_000L;
 
@@ -53,7 +71,7 @@ public final class HeapPolicy {
         NONE,
         /** Lower the free ratios and turn periodic collections on. */
         START_CYCLE,
-        /** The cycle has started: turn periodic collections off, keep the low ratios until it ends. */
+        /** Enough periodic collections ran: turn them off, keep the low ratios until the cycle ends. */
         STOP_PERIODIC,
         /** The cycle is over, or given up: put every flag back. */
         RESTORE
@@ -72,8 +90,8 @@ public final class HeapPolicy {
     /** Collections counted when the last cycle ended; no new cycle until the heap has been used since. */
     private long gcsAfterLastCycle = -1;
     private long cycles;
-    /** The native heap was trimmed in this quiet spell. */
-    private boolean trimmedThisSpell;
+    /** Trims done in this quiet spell: one at {@link #QUIET_NANOS}, one at {@link #LATE_TRIM_NANOS}. */
+    private int trimsThisSpell;
     private boolean trimDue;
 
     /**
@@ -85,9 +103,10 @@ public final class HeapPolicy {
                   long dataBytes, long gcs) {
         boolean quiet = updateQuiet(nanos, commands);
         if (!quiet) {
-            trimmedThisSpell = false;
-        } else if (!trimmedThisSpell && nanos - quietSince >= QUIET_NANOS) {
-            trimmedThisSpell = true;
+            trimsThisSpell = 0;
+        } else if (trimsThisSpell == 0 ? nanos - quietSince >= QUIET_NANOS
+                : trimsThisSpell == 1 && nanos - quietSince >= LATE_TRIM_NANOS) {
+            trimsThisSpell++;
             trimDue = true;
         }
         switch (state) {
@@ -103,8 +122,12 @@ public final class HeapPolicy {
                 }
                 return Action.NONE;
             case WAITING_FOR_CYCLE:
-                if (gcs != gcsAtCycleStart) {
-                    // The periodic collection has begun the cycle; one is enough.
+                if (committed < committedAtCycleStart) {
+                    // Remark gave heap back: the cycle is over.
+                    return end(gcs);
+                }
+                if (gcs - gcsAtCycleStart >= PERIODIC_PAUSES) {
+                    // The cycle has begun (or will not): no more periodic collections.
                     state = State.IN_CYCLE;
                     return Action.STOP_PERIODIC;
                 }
@@ -131,7 +154,7 @@ public final class HeapPolicy {
     }
 
     /**
-     * True once per quiet spell (after {@link #QUIET_NANOS}) and after each cycle: time to give
+     * True twice per quiet spell (after {@link #QUIET_NANOS} and {@link #LATE_TRIM_NANOS}) and after each cycle: time to give
      * the native heap's free memory back to the system. Clears itself.
      */
     public boolean takeNativeTrim() {
