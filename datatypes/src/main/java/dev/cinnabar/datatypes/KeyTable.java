@@ -334,6 +334,12 @@ public final class KeyTable {
         return inlineLengthAt(p, at, Varint.read(p, at + 4));
     }
 
+    /** {@link #value(int)}, with an inline value as a copy of its bytes. */
+    public Object valueOrCopy(int id) {
+        Object v = value(id);
+        return v == INLINE ? copyInline(id) : v;
+    }
+
     public byte[] copyInline(int id) {
         int off = inlineOffset(id);
         return Arrays.copyOfRange(inlineArray(id), off, off + inlineLength(id));

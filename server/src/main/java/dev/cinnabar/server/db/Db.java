@@ -151,8 +151,7 @@ public final class Db {
      * lie (GET, MGET, memcached's get) use {@link #isInline} and the table's slices instead.
      */
     public Object valueForRead(int e) {
-        Object v = keys.value(e);
-        return v == KeyTable.INLINE ? keys.copyInline(e) : v;
+        return keys.valueOrCopy(e);
     }
 
     /**
@@ -197,7 +196,6 @@ public final class Db {
     private static long storedBytes(Object v) {
         return v == KeyTable.INLINE ? 0 : EntrySizes.value(v);
     }
-
 
     // ------------------------------------------------------------------ lookups
 
@@ -545,36 +543,28 @@ public final class Db {
                 keys.removeExpire(e);
             }
         }
-        // A string argument small enough goes into the key's record, not into an object.
-        byte[] inlineFrom = null;
-        int inlineOff = 0;
-        int inlineLen = 0;
+        // A string given as bytes is an integer, or text small enough for the key's record (the
+        // value stays null), or an array.
+        boolean inline = false;
+        byte[] src = from != null ? from.array(fromArg) : data;
+        int srcOff = from != null ? from.offset(fromArg) : doff;
+        int srcLen = from != null ? from.length(fromArg) : dlen;
         if (value == null) {
-            if (from != null) {
-                inlineFrom = from.array(fromArg);
-                inlineOff = from.offset(fromArg);
-                inlineLen = from.length(fromArg);
-            } else {
-                inlineFrom = data;
-                inlineOff = doff;
-                inlineLen = dlen;
-            }
-            Long asInt = StringType.asInteger(inlineFrom, inlineOff, inlineLen);
+            Long asInt = StringType.asInteger(src, srcOff, srcLen);
             if (asInt != null) {
                 value = asInt;
-            } else if (inlineLen > INLINE_LIMIT) {
+            } else if (srcLen > INLINE_LIMIT) {
                 value = from != null ? StringValues.textFromArgReusing(from, fromArg, old)
                         : StringValues.textFromBytesReusing(data, doff, dlen, old);
-            }
-            if (value != null) {
-                inlineFrom = null;
+            } else {
+                inline = true;
             }
         }
-        if (inlineFrom != null) {
+        if (inline) {
             if (e == NONE) {
-                e = keys.addInline(key, off, len, hash, inlineFrom, inlineOff, inlineLen);
+                e = keys.addInline(key, off, len, hash, src, srcOff, srcLen);
             } else {
-                keys.inline(e, inlineFrom, inlineOff, inlineLen);
+                keys.inline(e, src, srcOff, srcLen);
             }
             value = KeyTable.INLINE;
         } else {

@@ -41,8 +41,7 @@ public final class KeyEntry {
      * reports on a key (OBJECT, DEBUG, MEMORY, DIGEST) reads through this.
      */
     public Object readValue() {
-        Object v = table.value(id);
-        return v == KeyTable.INLINE ? table.copyInline(id) : v;
+        return table.valueOrCopy(id);
     }
 
     /** True when the value is a string kept in the key's record, not an object. */
