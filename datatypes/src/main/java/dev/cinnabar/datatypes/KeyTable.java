@@ -140,11 +140,21 @@ public final class KeyTable {
      * Full-size page arrays that compaction emptied, kept for the next pages. A cache at its
      * maxmemory turns its slab over as fast as it evicts: without these, every compacted page is
      * 256 KB of old-generation garbage, and the collector grows the heap to keep up with it.
-     * Only compaction (between commands) puts arrays here, so no handler still reads one.
+     * Only compaction and {@link #recycle} (between commands) put arrays here, so no handler
+     * still reads one.
+     *
+     * <p>Compaction frees pages in bursts (keys written together age together, so their pages
+     * thin out together) while the tail takes them back one at a time, so the pool holds up to
+     * an eighth of the slab's pages ({@link #sparesAllowed}). With four, a cache loaded past its
+     * 100 MB limit allocated 550-630 pages for 400 live ones; with an eighth, none beyond those
+     * (bench/RESULTS.md). Spare arrays are not in {@link #slabBytes} or {@link #heapBytes}:
+     * like pages a malloc keeps after a free, they are fragmentation.
      */
-    private final byte[][] sparePages = new byte[SPARE_PAGES][];
+    private byte[][] sparePages = new byte[MIN_SPARE_PAGES][];
     private int spareCount;
-    private static final int SPARE_PAGES = 4;
+    private static final int MIN_SPARE_PAGES = 4;
+    /** Full-size page arrays made new rather than taken from the spares (for tests). */
+    private long fullPagesAllocated;
 
     // ------------------------------------------------------------------ the index
 
@@ -635,7 +645,7 @@ public final class KeyTable {
     public void recycle() {
         for (int i = 0; i < pendingCount; i++) {
             int id = pendingIds[i];
-            release(ref(id));
+            release(ref(id), true);
             setRef(id, 0);
             values[id >>> ID_PAGE_BITS][id & ID_MASK] = null;
             metas[id >>> ID_PAGE_BITS][id & ID_MASK] = 0;
@@ -708,6 +718,8 @@ public final class KeyTable {
         sparseCount = 0;
         queued = new boolean[1];
         slabBytes = 0;
+        sparePages = new byte[MIN_SPARE_PAGES][];
+        spareCount = 0;
         table0 = null;
         table1 = null;
         used0 = used1 = 0;
@@ -1183,7 +1195,7 @@ public final class KeyTable {
                 tailPage = newPage(Math.min(PAGE_MAX, Math.max(FIRST_PAGE, Math.max(last * 2, span))));
                 if (retired != 0) {
                     // Deaths in the tail were only counted: judge the page now that it is full.
-                    judge(retired);
+                    judge(retired, false);
                 }
             }
             page = tailPage;
@@ -1225,6 +1237,9 @@ public final class KeyTable {
             sparePages[spareCount] = null;
         } else {
             pages[page] = new byte[length];
+            if (length == PAGE_MAX) {
+                fullPagesAllocated++;
+            }
         }
         pageLive[page] = 0;
         pageEnd[page] = 0;
@@ -1232,27 +1247,34 @@ public final class KeyTable {
         return page;
     }
 
-    /** The record at {@code ref} is dead: count it, and free or queue its page when sparse. */
+    /**
+     * The record at {@code ref} is dead (during a command): count it, and free or queue its page
+     * when sparse.
+     */
     private void kill(int ref) {
         int page = ref >>> OFFSET_BITS;
         recordBytes -= spanAt(pages[page], offset(ref));
-        release(ref);
+        release(ref, false);
     }
 
-    /** {@link #kill} of a record whose key {@link #remove} already took out of {@link #recordBytes}. */
-    private void release(int ref) {
+    /**
+     * {@link #kill} of a record whose key {@link #remove} already took out of {@link #recordBytes}.
+     * {@code betweenCommands}: no handler can still be reading the page, so an emptied one may
+     * serve again as a spare.
+     */
+    private void release(int ref, boolean betweenCommands) {
         int page = ref >>> OFFSET_BITS;
         byte[] p = pages[page];
         pageLive[page] -= spanAt(p, offset(ref));
         if (page != tailPage) {
-            judge(page);
+            judge(page, betweenCommands);
         }
     }
 
-    private void judge(int page) {
+    private void judge(int page, boolean betweenCommands) {
         byte[] p = pages[page];
         if (pageLive[page] == 0) {
-            dropPage(page);
+            dropPage(page, betweenCommands);
         } else if (pageLive[page] < p.length / 2 && !queued[page]) {
             queued[page] = true;
             if (sparseCount == sparsePages.length) {
@@ -1262,13 +1284,16 @@ public final class KeyTable {
         }
     }
 
-    private void dropPage(int page) {
-        dropPage(page, false);
-    }
-
-    /** Frees {@code page}; {@code reusable}: its array may serve a later page (see {@link #sparePages}). */
+    /**
+     * Frees {@code page}; {@code reusable}: its array may serve a later page (see
+     * {@link #sparePages}), because no handler can hold it (compaction and {@link #recycle} run
+     * between commands).
+     */
     private void dropPage(int page, boolean reusable) {
-        if (reusable && pages[page].length == PAGE_MAX && spareCount < SPARE_PAGES) {
+        if (reusable && pages[page].length == PAGE_MAX && spareCount < sparesAllowed()) {
+            if (spareCount == sparePages.length) {
+                sparePages = Arrays.copyOf(sparePages, spareCount * 2);
+            }
             sparePages[spareCount++] = pages[page];
         }
         slabBytes -= JvmSizes.byteArray(pages[page].length);
@@ -1279,6 +1304,29 @@ public final class KeyTable {
             freePages = Arrays.copyOf(freePages, Math.max(8, freePageCount * 2));
         }
         freePages[freePageCount++] = page;
+        // A slab that shrinks for good gives its spares back too.
+        while (spareCount > sparesAllowed()) {
+            sparePages[--spareCount] = null;
+        }
+    }
+
+    /** See {@link #sparePages}. */
+    private int sparesAllowed() {
+        return Math.max(MIN_SPARE_PAGES, pageCount() / 8);
+    }
+
+    /** Full-size page arrays kept for reuse (see {@link #sparePages}). */
+    int sparePageCount() {
+        return spareCount;
+    }
+
+    long fullPagesAllocated() {
+        return fullPagesAllocated;
+    }
+
+    /** Slab pages holding records (live or dead), not counting spares. */
+    int pageCount() {
+        return pages.length - 1 - freePageCount;
     }
 
     /**

@@ -169,6 +169,55 @@ class KeyTableTest {
         }
     }
 
+    /**
+     * A cache at its limit: each new key takes the place of an old one, and now and then the
+     * limit takes a tenth of the keys at once (the index being resized is counted twice until
+     * it is done) and the load then fills the room again. The pages compaction frees meanwhile
+     * must serve the new tail pages: the slab should make no new full page once it is warm.
+     */
+    @Test
+    void aSlabThatShrinksAndRegrowsReusesThePagesCompactionFreed() {
+        KeyTable t = new KeyTable(5);
+        byte[] value = new byte[64];
+        int live = 300_000;
+        java.util.ArrayDeque<Integer> window = new java.util.ArrayDeque<>();
+        int next = 0;
+        for (; next < live; next++) {
+            byte[] key = k("key:" + next);
+            t.inline(t.add(key), value, 0, value.length);
+            window.add(next);
+        }
+        long allocatedAfterFill = t.fullPagesAllocated();
+        for (int round = 0; round < 10; round++) {
+            for (int i = 0; i < live / 10; i++) {
+                byte[] gone = k("key:" + window.poll());
+                assertTrue(t.remove(gone, 0, gone.length) != KeyTable.NONE);
+                t.recycle();
+            }
+            for (int i = 0; i < live / 10; i++) {
+                byte[] key = k("key:" + next);
+                t.inline(t.add(key), value, 0, value.length);
+                window.add(next++);
+                t.recycle();
+            }
+        }
+        long fresh = t.fullPagesAllocated() - allocatedAfterFill;
+        assertTrue(fresh <= 4, "new full pages after the fill: " + fresh + ", " + t.pageCount() + " in use");
+
+        while (!window.isEmpty()) {
+            byte[] key = k("key:" + window.poll());
+            t.remove(key, 0, key.length);
+        }
+        t.recycle();
+        while (t.compactStep(4)) {
+            // drain
+        }
+        assertEquals(0, t.size());
+        assertTrue(t.sparePageCount() <= 4, "spares kept after the slab emptied: " + t.sparePageCount());
+        t.clear();
+        assertEquals(0, t.sparePageCount());
+    }
+
     /** Redis's SCAN promise, as for {@link Dict}: a key present throughout is returned at least once. */
     @Test
     void scanReturnsEveryKeyPresentThroughoutWhileKeysComeAndGo() {

@@ -671,11 +671,11 @@ public final class Db {
      * tracking it are told, the {@code evicted} event fires and the deletion is propagated.
      * True when the key was there.
      */
-    public boolean evict(byte[] key) {
-        if (!delete(keys.find(key, 0, key.length), key, 0, key.length, LazyFree.Cause.EVICTION)) {
+    public boolean evict(byte[] key, int off, int len) {
+        if (!delete(keys.find(key, off, len), key, off, len, LazyFree.Cause.EVICTION)) {
             return false;
         }
-        keyspace.evicted(this, key);
+        keyspace.evicted(this, key, off, len);
         return true;
     }
 

@@ -280,10 +280,11 @@ public final class Keyspace {
     }
 
     /** A key was evicted: propagated as the DEL (or UNLINK) a replica must apply. */
-    void evicted(Db db, byte[] key) {
-        notifications.notify(KeyspaceEvents.EVICTED, "evicted", key, db.id);
+    void evicted(Db db, byte[] key, int off, int len) {
+        notifications.notify(KeyspaceEvents.EVICTED, "evicted", key, off, len, db.id);
         if (propagation.active()) {
-            propagation.add(db.id, Argv.of(lazyFree.lazy(LazyFree.Cause.EVICTION) ? UNLINK : DEL, key));
+            byte[] copy = Arrays.copyOfRange(key, off, off + len);
+            propagation.add(db.id, Argv.of(lazyFree.lazy(LazyFree.Cause.EVICTION) ? UNLINK : DEL, copy));
         }
     }
 

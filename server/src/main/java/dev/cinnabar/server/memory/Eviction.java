@@ -61,6 +61,8 @@ public final class Eviction {
      * fresh arrays for them were most of what a cache at its limit allocated.
      */
     private final byte[][] poolKeys = new byte[POOL_SIZE][];
+    /** The random policies' victim key, copied out of the table before the deletion recycles it. */
+    private byte[] randomKey = new byte[64];
     /** The length of each slot's key; -1 for an empty slot. */
     private final int[] poolLen = filled(POOL_SIZE, -1);
     private final long[] poolIdle = new long[POOL_SIZE];
@@ -184,11 +186,13 @@ public final class Eviction {
         boolean randomPolicy = policy.endsWith("random");
         int evicted = 0;
         while (freed < toFree) {
-            Db db;
-            byte[] key;
+            // The victim's key is read from a buffer this class keeps (a pool slot's, or
+            // randomKey), not copied per eviction: a cache at its limit evicts about a key per
+            // SET, and a copy each was a fifth of the bytes such a load allocates.
+            Db db = null;
+            byte[] key = null;
+            int keyLength = 0;
             if (randomPolicy) {
-                db = null;
-                key = null;
                 for (int i = 0; i < keyspace.count(); i++) {
                     int j = nextDb = (nextDb + 1) % keyspace.count();
                     KeyTable keys = keyspace.db(j).keys();
@@ -196,15 +200,22 @@ public final class Eviction {
                             : keys.expiresSize() == 0 ? KeyTable.NONE : keys.expiringId(random.nextInt(keys.expiresSize()));
                     if (id != KeyTable.NONE) {
                         db = keyspace.db(j);
-                        key = keys.copyKey(id);
+                        keyLength = keys.keyLength(id);
+                        if (randomKey.length < keyLength) {
+                            randomKey = new byte[Math.max(keyLength, randomKey.length * 2)];
+                        }
+                        System.arraycopy(keys.keyArray(id), keys.keyOffset(id), randomKey, 0, keyLength);
+                        key = randomKey;
                         break;
                     }
                 }
             } else {
                 int at = bestFromPool(allKeys, policy);
-                db = at < 0 ? null : keyspace.db(poolDb[at]);
-                key = at < 0 ? null : Arrays.copyOf(poolKeys[at], poolLen[at]);
                 if (at >= 0) {
+                    db = keyspace.db(poolDb[at]);
+                    key = poolKeys[at];
+                    keyLength = poolLen[at];
+                    // Empty now; only populate() refills a slot, and nothing below calls it.
                     poolLen[at] = -1;
                 }
             }
@@ -212,7 +223,7 @@ public final class Eviction {
                 return Result.FAIL;
             }
             long before = memory.used();
-            db.evict(key);
+            db.evict(key, 0, keyLength);
             freed += before - memory.used();
             stats.evictedKeys++;
             evicted++;
