@@ -1,7 +1,6 @@
 package dev.cinnabar.server.memcached;
 
 import dev.cinnabar.server.db.KeyEntry;
-import dev.cinnabar.datatypes.Dict;
 import dev.cinnabar.datatypes.KeyTable;
 import dev.cinnabar.datatypes.RawString;
 import dev.cinnabar.datatypes.value.StringType;
@@ -21,7 +20,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * memcached's items on Cinnabar's keyspace: an item is a string key of database
  * {@code memcached-db}; its 32-bit client flags, 64-bit CAS unique and meta's invalidation state
- * live in a side table keyed by key ({@link ItemMeta}). Any write to the key by anything but this
+ * live in a side table by the key's id ({@link ItemMetas}). Any write to the key by anything but this
  * store (a RESP command, expiry, eviction, a flush) drops that entry, so the item reads as flags
  * 0 with a fresh CAS. Writes go through {@link Db}'s write path, so propagation, keyspace
  * notifications, WATCH, tracking and eviction see them: each operation is one execution unit,
@@ -148,6 +147,17 @@ public final class MemcachedItems implements KeyspaceObserver {
             return winSent;
         }
 
+        /** Takes the flags, CAS, time and state of item {@code id}. */
+        void meta(ItemMetas metas, int id) {
+            flags = metas.flags(id);
+            cas = metas.cas(id);
+            lastAccess = metas.accessSeconds(id) * 1000L;
+            int state = metas.state(id);
+            fetchedBefore = (state & ItemMetas.FETCHED) != 0;
+            stale = (state & ItemMetas.STALE) != 0;
+            winSent = (state & ItemMetas.WIN_SENT) != 0;
+        }
+
         /** Points at the value's bytes; an integer is rendered into {@link #digits}. */
         void value(Object v) {
             if (v instanceof byte[]) {
@@ -180,17 +190,20 @@ public final class MemcachedItems implements KeyspaceObserver {
 
     private final ServerContext server;
     private final MemcachedStats stats;
-    /** Flags and CAS per key of {@link #metaDb}. */
-    private Dict<ItemMeta> metas = new Dict<>();
-    /** The database {@link #metas} describes; the table is dropped when memcached-db changes. */
+    /** Flags and CAS per key id of {@link #metaDb}. */
+    private final ItemMetas metas;
+    /** The database {@link #metas} describes; the table is cleared when memcached-db changes. */
     private int metaDb;
     private long casCounter;
     private long lastCas;
     private long lastArithValue;
     private String deniedReason;
     private final View view = new View();
-    /** Set while this store writes: its own writes keep the side table. */
-    private boolean selfWriting;
+    /**
+     * The key whose meta survives the write under way: this store's re-timing of an item. Any
+     * other write drops the meta of the key it writes (the store's own writes then put it back).
+     */
+    private int keptId = KeyTable.NONE;
     /** Nesting of {@link #begin}/{@link #end}. */
     private int depth;
     /** A delayed flush_all: the time it takes effect, 0 for none. */
@@ -204,6 +217,7 @@ public final class MemcachedItems implements KeyspaceObserver {
         this.server = server;
         this.stats = server.stats().memcached;
         this.metaDb = server.config().memcachedDb;
+        this.metas = new ItemMetas(server.clock().millis() / 1000);
     }
 
     /** The server's item store, made (and registered as an observer) on first use. */
@@ -242,7 +256,7 @@ public final class MemcachedItems implements KeyspaceObserver {
             id = 0;
         }
         if (id != metaDb) {
-            metas = new Dict<>();
+            metas.clear();
             metaDb = id;
             sized();
         }
@@ -278,8 +292,8 @@ public final class MemcachedItems implements KeyspaceObserver {
         return ++casCounter;
     }
 
-    private int nowSeconds() {
-        return (int) (now() / 1000);
+    private long nowSeconds() {
+        return now() / 1000;
     }
 
     // ------------------------------------------------------------------ execution units
@@ -358,77 +372,67 @@ public final class MemcachedItems implements KeyspaceObserver {
 
     // ------------------------------------------------------------------ the side table
 
-    /** The meta of a live string entry, made (flags 0, a fresh CAS) when it has none. */
-    private ItemMeta metaOf(KeyEntry e) {
-        return metaOf(e.keyArray(), e.keyOffset(), e.keyLength());
-    }
-
-    private ItemMeta metaOf(KeyTable keys, int id) {
-        return metaOf(keys.keyArray(id), keys.keyOffset(id), keys.keyLength(id));
-    }
-
-    private ItemMeta metaOf(byte[] key, int off, int len) {
-        ItemMeta m = metas.get(key, off, len);
-        if (m == null) {
-            m = new ItemMeta(0, nextCas(), nowSeconds());
-            metas.put(java.util.Arrays.copyOfRange(key, off, off + len), m);
+    /** Id {@code id} of the items' table, a live string, with its meta made (flags 0, a fresh CAS) if it has none. */
+    private int metaOf(int id) {
+        if (!metas.has(id)) {
+            metas.put(id, 0, nextCas(), nowSeconds());
             sized();
         }
-        return m;
+        return id;
     }
 
-    /** After this store wrote entry {@code e}: its meta with the new flags and a new CAS. */
-    private ItemMeta stored(KeyEntry e, int flags) {
-        return stored(e.keyArray(), e.keyOffset(), e.keyLength(), flags);
-    }
-
-    private ItemMeta stored(byte[] key, int off, int len, int flags) {
+    /** After this store wrote the key of id {@code id}: its meta with the new flags and a new CAS, its state clear. */
+    private void stored(int id, int flags) {
         stats.everStored = true;
-        Dict.Entry<ItemMeta> me = metas.find(key, off, len);
         long cas = nextCas();
-        ItemMeta m;
-        if (me == null) {
-            m = new ItemMeta(flags, cas, nowSeconds());
-            metas.put(java.util.Arrays.copyOfRange(key, off, off + len), m);
-            sized();
-        } else {
-            m = me.value();
-            m.flags = flags;
-            m.cas = cas;
-            m.accessSeconds = nowSeconds();
-            m.state = 0;
-        }
+        metas.put(id, flags, cas, nowSeconds());
+        sized();
         lastCas = cas;
-        return m;
     }
 
-    private void dropMeta(byte[] key, int off, int len) {
-        if (metas.size() > 0) {
-            metas.remove(key, off, len);
-            sized();
+    private void addState(int id, int bits) {
+        metas.state(id, metas.state(id) | bits);
+    }
+
+    /** meta's invalidation: stale, the win token free again, a new CAS. */
+    private void invalidated(int id) {
+        metas.state(id, (metas.state(id) | ItemMetas.STALE) & ~ItemMetas.WIN_SENT);
+        long cas = nextCas();
+        metas.cas(id, cas);
+        lastCas = cas;
+    }
+
+    /** The id of a key of the items' database that has a meta, or {@link KeyTable#NONE}: no expiry, no touch. */
+    private int idWithMeta(byte[] key, int off, int len) {
+        if (metas.size() == 0) {
+            return KeyTable.NONE;
         }
+        int id = server.keyspace().db(metaDb).keys().find(key, off, len);
+        return id != KeyTable.NONE && metas.has(id) ? id : KeyTable.NONE;
     }
-
-    /** Heap per kept meta: its dict entry, the ItemMeta and a bucket's share. */
-    private static final long META_BYTES = 32 + 32 + 8;
 
     /** Tells used_memory what the side table holds now. */
     private void sized() {
-        server.memory().besideKeyspace = metas.size() * META_BYTES;
+        server.memory().besideKeyspace = metas.heapBytes();
     }
 
     @Override
     public void beforeWrite(Db db, byte[] key, int off, int len, Object value) {
-        if (!selfWriting && db.id == metaDb && metas.size() > 0) {
-            metas.remove(key, off, len);
-            sized();
+        if (db.id == metaDb && metas.size() > 0) {
+            int id = db.keys().find(key, off, len);
+            // Dropped on every write but a re-timing by this store, deletions included: a
+            // deleted key's id goes to another key once the command ends.
+            if (id != KeyTable.NONE && id != keptId && metas.has(id)) {
+                metas.drop(id);
+                sized();
+            }
         }
     }
 
     @Override
     public void beforeFlush(Db db, Db replacedWith) {
         if (db.id == metaDb || (replacedWith != null && replacedWith.id == metaDb)) {
-            metas = new Dict<>();
+            metas.clear();
             sized();
         }
     }
@@ -495,13 +499,14 @@ public final class MemcachedItems implements KeyspaceObserver {
      * second makes it active and moves its last-access time to now, later ones change nothing
      * (meta's {@code h} and {@code l} show it).
      */
-    private void bump(ItemMeta m) {
-        if ((m.state & ItemMeta.ACTIVE) == 0) {
-            if ((m.state & ItemMeta.FETCHED) == 0) {
-                m.state |= ItemMeta.FETCHED;
+    private void bump(int id) {
+        int state = metas.state(id);
+        if ((state & ItemMetas.ACTIVE) == 0) {
+            if ((state & ItemMetas.FETCHED) == 0) {
+                metas.state(id, state | ItemMetas.FETCHED);
             } else {
-                m.state |= ItemMeta.ACTIVE;
-                m.accessSeconds = nowSeconds();
+                metas.state(id, state | ItemMetas.ACTIVE);
+                metas.accessSeconds(id, nowSeconds());
             }
         }
     }
@@ -518,7 +523,7 @@ public final class MemcachedItems implements KeyspaceObserver {
         if (id == KeyTable.NONE || !db.holdsString(id)) {
             return null;
         }
-        ItemMeta m = metaOf(key, off, len);
+        metaOf(id);
         View out = view;
         if (db.isInline(id)) {
             // Read where it lies: the reply is written before anything else can move the record.
@@ -528,14 +533,9 @@ public final class MemcachedItems implements KeyspaceObserver {
         } else {
             out.value(keys.value(id));
         }
-        out.flags = m.flags;
-        out.cas = m.cas;
+        out.meta(metas, id);
         out.expireAt = when;
-        out.lastAccess = m.accessSeconds * 1000L;
-        out.fetchedBefore = (m.state & ItemMeta.FETCHED) != 0;
-        out.stale = (m.state & ItemMeta.STALE) != 0;
-        out.winSent = (m.state & ItemMeta.WIN_SENT) != 0;
-        bump(m);
+        bump(id);
         if (touchTo != KEEP) {
             KeyEntry e = db.entryOf(id);
             if (touchTo == EXPIRED) {
@@ -587,7 +587,6 @@ public final class MemcachedItems implements KeyspaceObserver {
             return refused;
         }
         int oldId = liveStringId(db, key, koff, klen);
-        KeyTable keys = db.keys();
         if (oldId == KeyTable.NONE && db.entryId(key, koff, klen) != KeyTable.NONE) {
             // A key of another type is no item, but memcached's writes may not replace it
             // unless they would create an item: set/add overwrite it (as SET would).
@@ -605,7 +604,7 @@ public final class MemcachedItems implements KeyspaceObserver {
         switch (mode) {
             case ADD:
                 if (oldId != KeyTable.NONE) {
-                    metaOf(keys, oldId).accessSeconds = nowSeconds();
+                    metas.accessSeconds(metaOf(oldId), nowSeconds());
                     return Outcome.NOT_STORED;
                 }
                 break;
@@ -619,7 +618,7 @@ public final class MemcachedItems implements KeyspaceObserver {
                     stats.casMisses++;
                     return Outcome.NOT_FOUND;
                 }
-                if (casIn == 0 || metaOf(keys, oldId).cas != casIn) {
+                if (casIn == 0 || metas.cas(metaOf(oldId)) != casIn) {
                     stats.casBadval++;
                     return Outcome.EXISTS;
                 }
@@ -630,7 +629,7 @@ public final class MemcachedItems implements KeyspaceObserver {
                 if (oldId == KeyTable.NONE) {
                     return Outcome.NOT_STORED;
                 }
-                if (casIn != 0 && metaOf(keys, oldId).cas != casIn) {
+                if (casIn != 0 && metas.cas(metaOf(oldId)) != casIn) {
                     return Outcome.EXISTS;
                 }
                 return concat(c, db, db.entryOf(oldId), mode == StoreMode.APPEND, data, doff, dlen);
@@ -643,16 +642,11 @@ public final class MemcachedItems implements KeyspaceObserver {
             // one counts get_expired), deleted by expiry.
             expireAtMillis = now() - 1;
         }
-        selfWriting = true;
-        try {
-            int id = db.setStringKey(key, koff, klen, data, doff, dlen, false);
-            if (expireAtMillis >= 0) {
-                db.setExpire(key, koff, klen, id, expireAtMillis);
-            }
-        } finally {
-            selfWriting = false;
+        int id = db.setStringKey(key, koff, klen, data, doff, dlen, false);
+        if (expireAtMillis >= 0) {
+            db.setExpire(key, koff, klen, id, expireAtMillis);
         }
-        stored(key, koff, klen, flags);
+        stored(id, flags);
         notify(KeyspaceEvents.STRING, "set", key, koff, klen, db);
         if (expireAtMillis >= 0) {
             notify(KeyspaceEvents.GENERIC, "expire", key, koff, klen, db);
@@ -671,33 +665,27 @@ public final class MemcachedItems implements KeyspaceObserver {
     private Outcome concat(Client c, Db db, KeyEntry e, boolean append, byte[] data, int doff, int dlen) {
         Object v = e.value();
         int oldLength = StringType.length(v);
-        ItemMeta m = metaOf(e);
-        if (tooLarge(e.key().length, m.flags, (long) oldLength + dlen)) {
+        int flags = metas.flags(metaOf(e.id()));
+        if (tooLarge(e.key().length, flags, (long) oldLength + dlen)) {
             return Outcome.NOT_STORED;
         }
-        int flags = m.flags;
         byte[] key = e.key();
-        selfWriting = true;
-        try {
-            long before = db.beforeChange(e);
-            RawString raw = StringType.toRaw(v);
-            if (append) {
-                raw.append(data, doff, dlen);
-            } else {
-                byte[] joined = new byte[oldLength + dlen];
-                System.arraycopy(data, doff, joined, 0, dlen);
-                System.arraycopy(raw.array(), 0, joined, dlen, oldLength);
-                raw.replace(joined);
-            }
-            if (raw == e.value()) {
-                db.changed(e, before);
-            } else {
-                db.changedTo(e, raw, before);
-            }
-        } finally {
-            selfWriting = false;
+        long before = db.beforeChange(e);
+        RawString raw = StringType.toRaw(v);
+        if (append) {
+            raw.append(data, doff, dlen);
+        } else {
+            byte[] joined = new byte[oldLength + dlen];
+            System.arraycopy(data, doff, joined, 0, dlen);
+            System.arraycopy(raw.array(), 0, joined, dlen, oldLength);
+            raw.replace(joined);
         }
-        stored(e, flags);
+        if (raw == e.value()) {
+            db.changed(e, before);
+        } else {
+            db.changedTo(e, raw, before);
+        }
+        stored(e.id(), flags);
         stats.totalItems++;
         notify(KeyspaceEvents.STRING, append ? "append" : "set", key, 0, key.length, db);
         Propagation p = server.propagation();
@@ -729,7 +717,7 @@ public final class MemcachedItems implements KeyspaceObserver {
                 stats.deleteMisses++;
                 return Outcome.NOT_FOUND;
             }
-            if (casIn != 0 && metaOf(e).cas != casIn) {
+            if (casIn != 0 && metas.cas(metaOf(e.id())) != casIn) {
                 return Outcome.EXISTS;
             }
             Outcome refused = checkWrite(false);
@@ -754,7 +742,6 @@ public final class MemcachedItems implements KeyspaceObserver {
         if (!db.delete(owned, cause)) {
             return;
         }
-        dropMeta(owned, 0, owned.length);
         notify(KeyspaceEvents.GENERIC, "del", owned, 0, owned.length, db);
         if (propagate && server.propagation().active()) {
             server.propagation().add(db.id, Argv.of(DEL, owned));
@@ -786,8 +773,8 @@ public final class MemcachedItems implements KeyspaceObserver {
             if (length == 0) {
                 return Outcome.NON_NUMERIC;
             }
-            ItemMeta m = metaOf(e);
-            if (casIn != 0 && m.cas != casIn) {
+            int id = metaOf(e.id());
+            if (casIn != 0 && metas.cas(id) != casIn) {
                 return Outcome.EXISTS;
             }
             Numbers numbers = this.numbers;
@@ -809,27 +796,23 @@ public final class MemcachedItems implements KeyspaceObserver {
             lastArithValue = value;
             int n = unsignedDigits(value, number);
             int from = number.length - n;
-            int flags = m.flags;
-            int state = m.state;
-            selfWriting = true;
-            try {
-                if (n <= length) {
-                    // In place, padded with spaces to the old length.
-                    byte[] padded = new byte[length];
-                    System.arraycopy(number, from, padded, 0, n);
-                    for (int i = n; i < length; i++) {
-                        padded[i] = ' ';
-                    }
-                    replaceValue(db, e, padded, 0, length);
-                } else {
-                    // Longer than the old value: memcached links a new item (total_items counts it).
-                    replaceValue(db, e, number, from, n);
-                    stats.totalItems++;
+            int flags = metas.flags(id);
+            int state = metas.state(id);
+            if (n <= length) {
+                // In place, padded with spaces to the old length.
+                byte[] padded = new byte[length];
+                System.arraycopy(number, from, padded, 0, n);
+                for (int i = n; i < length; i++) {
+                    padded[i] = ' ';
                 }
-            } finally {
-                selfWriting = false;
+                replaceValue(db, e, padded, 0, length);
+            } else {
+                // Longer than the old value: memcached links a new item (total_items counts it).
+                replaceValue(db, e, number, from, n);
+                stats.totalItems++;
             }
-            stored(e, flags).state = state;
+            stored(e.id(), flags);
+            metas.state(e.id(), state);
             notify(KeyspaceEvents.STRING, incr ? "incrby" : "decrby", e.key(), 0, e.key().length, db);
             if (server.propagation().active()) {
                 propagateSetKeepTtl(db, e);
@@ -880,9 +863,9 @@ public final class MemcachedItems implements KeyspaceObserver {
                 return refused;
             }
             stats.touchHits++;
-            ItemMeta m = metaOf(e);
-            bump(m);
-            lastCas = m.cas;
+            int id = metaOf(e.id());
+            bump(id);
+            lastCas = metas.cas(id);
             retime(db, e, expireAtMillis == EXPIRED ? now() - 1 : expireAtMillis);
             return Outcome.TOUCHED;
         } finally {
@@ -893,7 +876,7 @@ public final class MemcachedItems implements KeyspaceObserver {
     /** Sets or removes a live entry's TTL, with Redis's events and propagation. */
     private void retime(Db db, KeyEntry e, long expireAtMillis) {
         byte[] key = e.key();
-        selfWriting = true;
+        keptId = e.id();
         try {
             if (expireAtMillis >= 0) {
                 db.setExpire(e, expireAtMillis);
@@ -908,7 +891,7 @@ public final class MemcachedItems implements KeyspaceObserver {
                 }
             }
         } finally {
-            selfWriting = false;
+            keptId = KeyTable.NONE;
         }
     }
 
@@ -974,8 +957,6 @@ public final class MemcachedItems implements KeyspaceObserver {
         }
         if (onlyStrings) {
             db.flush();
-            metas = new Dict<>();
-            sized();
             if (server.propagation().active()) {
                 server.propagation().add(db.id, Argv.of(FLUSHDB));
             }
@@ -1001,11 +982,7 @@ public final class MemcachedItems implements KeyspaceObserver {
             if (e == null) {
                 return;
             }
-            ItemMeta m = metaOf(e);
-            m.state |= ItemMeta.STALE;
-            m.state &= ~ItemMeta.WIN_SENT;
-            m.cas = nextCas();
-            lastCas = m.cas;
+            invalidated(metaOf(e.id()));
         } finally {
             end(c);
         }
@@ -1013,9 +990,9 @@ public final class MemcachedItems implements KeyspaceObserver {
 
     /** meta's W: records that a win token was handed out for the item. */
     public void markWinTokenSent(byte[] key, int off, int len) {
-        ItemMeta m = metas.get(key, off, len);
-        if (m != null) {
-            m.state |= ItemMeta.WIN_SENT;
+        int id = idWithMeta(key, off, len);
+        if (id != KeyTable.NONE) {
+            addState(id, ItemMetas.WIN_SENT);
         }
     }
 
@@ -1038,9 +1015,6 @@ public final class MemcachedItems implements KeyspaceObserver {
 
     // ------------------------------------------------------------------ meta protocol support (mc-meta-bin)
 
-    /** meta's record that the item was stored under a base64 (binary) key: its k flag and me answer in base64. */
-    private static final int KEY_BINARY = 1 << 8;
-
     /** The item as it is, or null: no hit or miss counted, no access recorded (mg u, md, ma, me). */
     public Item peek(Client c, byte[] key, int off, int len) {
         begin(c);
@@ -1050,16 +1024,10 @@ public final class MemcachedItems implements KeyspaceObserver {
             if (e == null) {
                 return null;
             }
-            ItemMeta m = metaOf(e);
             View out = view;
             out.value(e.value());
-            out.flags = m.flags;
-            out.cas = m.cas;
+            out.meta(metas, metaOf(e.id()));
             out.expireAt = db.expireAt(key, off, len);
-            out.lastAccess = m.accessSeconds * 1000L;
-            out.fetchedBefore = (m.state & ItemMeta.FETCHED) != 0;
-            out.stale = (m.state & ItemMeta.STALE) != 0;
-            out.winSent = (m.state & ItemMeta.WIN_SENT) != 0;
             return out;
         } finally {
             end(c);
@@ -1078,11 +1046,7 @@ public final class MemcachedItems implements KeyspaceObserver {
             if (e == null) {
                 return;
             }
-            ItemMeta m = metaOf(e);
-            m.state |= ItemMeta.STALE;
-            m.state &= ~ItemMeta.WIN_SENT;
-            m.cas = nextCas();
-            lastCas = m.cas;
+            invalidated(metaOf(e.id()));
             if (expireAtMillis != KEEP) {
                 // a past time leaves it already expired, as the other stores do
                 retime(db, e, expireAtMillis == EXPIRED ? now() - 1 : expireAtMillis);
@@ -1102,19 +1066,19 @@ public final class MemcachedItems implements KeyspaceObserver {
         try {
             Db db = db();
             KeyEntry e = liveString(db, key, koff, klen);
-            long current = e == null ? 0 : metaOf(e).cas;
+            long current = e == null ? 0 : metas.cas(metaOf(e.id()));
             if (e == null || casIn == 0 || casIn == current || Long.compareUnsigned(casIn, current) > 0) {
                 return storeUnit(c, StoreMode.CAS, key, koff, klen, data, doff, dlen, flags, expireAtMillis, casIn);
             }
-            int keep = metaOf(e).state & ItemMeta.WIN_SENT;
+            int keep = metas.state(metaOf(e.id())) & ItemMetas.WIN_SENT;
             long oldExpiry = db.expireAt(key, koff, klen);
             Outcome o = storeUnit(c, StoreMode.SET, key, koff, klen, data, doff, dlen, flags,
                     oldExpiry < 0 ? NO_EXPIRY : oldExpiry, 0);
             if (o == Outcome.STORED) {
                 stats.casHits++;
-                ItemMeta m = metas.get(key, koff, klen);
-                if (m != null) {
-                    m.state |= ItemMeta.STALE | keep;
+                int id = idWithMeta(key, koff, klen);
+                if (id != KeyTable.NONE) {
+                    addState(id, ItemMetas.STALE | keep);
                 }
             }
             return o;
@@ -1152,15 +1116,15 @@ public final class MemcachedItems implements KeyspaceObserver {
 
     /** Whether the item was stored under a base64 key (meta's b): k and me show its key in base64. */
     public boolean keyBinary(byte[] key, int off, int len) {
-        ItemMeta m = metas.get(key, off, len);
-        return m != null && (m.state & KEY_BINARY) != 0;
+        int id = idWithMeta(key, off, len);
+        return id != KeyTable.NONE && (metas.state(id) & ItemMetas.KEY_BINARY) != 0;
     }
 
     /** Records that the item was just stored under a base64 key; any later store clears it. */
     public void markKeyBinary(byte[] key, int off, int len) {
-        ItemMeta m = metas.get(key, off, len);
-        if (m != null) {
-            m.state |= KEY_BINARY;
+        int id = idWithMeta(key, off, len);
+        if (id != KeyTable.NONE) {
+            addState(id, ItemMetas.KEY_BINARY);
         }
     }
 }

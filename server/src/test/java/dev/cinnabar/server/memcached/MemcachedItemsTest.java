@@ -166,9 +166,182 @@ class MemcachedItemsTest {
         h.call("SET", "b", "x");
         long withString = h.server.memory().used() - withItem;
         assertTrue(withItem - before > withString, "an item costs its flags and CAS on top of the string");
-        assertEquals(72, h.server.memory().besideKeyspace);
-        h.call("DEL", "a", "b");
+        long onePage = h.server.memory().besideKeyspace;
+        send("set c 2 0 1\r\nx\r\n");
+        assertEquals(onePage + 16, h.server.memory().besideKeyspace, "two longs an item");
+        h.call("DEL", "a", "c");
+        assertEquals(onePage - 16, h.server.memory().besideKeyspace, "the page stays, the items' words go");
+        send("set a 1 0 1\r\nx\r\n");
+        h.call("FLUSHALL");
         assertEquals(0, h.server.memory().besideKeyspace);
+    }
+
+    /** The key's id in database 0's table (ids of deleted keys go to the next keys once a command ends). */
+    private int idOf(String key) {
+        return h.server.keyspace().db(0).keys().find(key.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void aKeyReusingADeletedItemsIdHasNoFlagsOrCasOfIt() {
+        send("set a 7 0 1\r\nx\r\n");
+        assertEquals("VALUE a 7 1 1\r\nx\r\nEND\r\n", send("gets a\r\n"));
+        int id = idOf("a");
+        h.call("DEL", "a");
+        h.call("SET", "b", "y");
+        assertEquals(id, idOf("b"), "the premise: b took a's id");
+        assertEquals("VALUE b 0 1 2\r\ny\r\nEND\r\n", send("gets b\r\n"));
+        // Deleted by memcached, reused by memcached: add makes a new item with its own CAS.
+        send("delete b\r\n");
+        send("add c 0 0 1\r\nz\r\n");
+        assertEquals(id, idOf("c"));
+        assertEquals("VALUE c 0 1 3\r\nz\r\nEND\r\n", send("gets c\r\n"));
+    }
+
+    @Test
+    void anExpiredItemsIdReusedByAnotherKeyHasNoFlags() {
+        send("set a 5 1 1\r\nx\r\n");
+        int id = idOf("a");
+        h.clock.advance(1_001);
+        // The set finds a past its time: a goes as expired and comes back under a new id.
+        send("set a 6 0 1\r\ny\r\n");
+        assertTrue(idOf("a") != id);
+        h.call("SET", "b", "z");
+        assertEquals(id, idOf("b"), "the premise: b took the expired a's id");
+        assertEquals("VALUE b 0 1\r\nz\r\nEND\r\n", send("get b\r\n"));
+        assertEquals("VALUE a 6 1\r\ny\r\nEND\r\n", send("get a\r\n"));
+    }
+
+    @Test
+    void touchAndGatKeepTheFlagsAndCas() {
+        send("set a 9 0 1\r\nx\r\n");
+        send("touch a 100\r\n");
+        assertEquals("VALUE a 9 1 1\r\nx\r\nEND\r\n", send("gats 200 a\r\n"));
+        h.call("PERSIST", "a");
+        assertEquals("VALUE a 0 1 2\r\nx\r\nEND\r\n", send("gets a\r\n"));
+    }
+
+    /**
+     * Random memcached and RESP writes over a few keys, so that ids are deleted and reused all
+     * the time: every item reads back the flags memcached stored last (0 after any other write),
+     * and its CAS changes exactly when its meta was made anew.
+     */
+    @Test
+    void flagsAndCasFollowTheWritesAsIdsAreReused() {
+        java.util.Random r = new java.util.Random(18);
+        java.util.Map<String, Integer> flags = new java.util.HashMap<>();
+        java.util.Map<String, Long> cas = new java.util.HashMap<>();
+        java.util.Map<String, Long> expiry = new java.util.HashMap<>();
+        long maxCas = 0;
+        String[] keys = {"k0", "k1", "k2", "k3", "k4", "k5"};
+        for (int step = 0; step < 3_000; step++) {
+            String k = keys[r.nextInt(keys.length)];
+            String k2 = keys[r.nextInt(keys.length)];
+            boolean live = flags.containsKey(k);
+            switch (r.nextInt(11)) {
+                case 0, 1, 2 -> {
+                    int f = r.nextInt(1000) + 1;
+                    send("set " + k + " " + f + " 0 1\r\nv\r\n");
+                    flags.put(k, f);
+                    cas.remove(k);
+                    expiry.remove(k);
+                }
+                case 3 -> {
+                    h.call("SET", k, "r");
+                    flags.put(k, 0);
+                    cas.remove(k);
+                    expiry.remove(k);
+                }
+                case 4 -> {
+                    if (r.nextBoolean()) {
+                        h.call("DEL", k);
+                    } else {
+                        send("delete " + k + "\r\n");
+                    }
+                    flags.remove(k);
+                }
+                case 5 -> {
+                    if (live && !k.equals(k2)) {
+                        h.call("RENAME", k, k2);
+                        flags.remove(k);
+                        flags.put(k2, 0);
+                        cas.remove(k2);
+                        Long at = expiry.remove(k);
+                        expiry.remove(k2);
+                        if (at != null) {
+                            expiry.put(k2, at);
+                        }
+                    }
+                }
+                case 6 -> {
+                    if (live && !flags.containsKey(k2)) {
+                        h.call("COPY", k, k2);
+                        flags.put(k2, 0);
+                        cas.remove(k2);
+                        if (expiry.containsKey(k)) {
+                            expiry.put(k2, expiry.get(k));
+                        }
+                    }
+                }
+                case 7 -> {
+                    if (live) {
+                        send("touch " + k + " 1\r\n");
+                        expiry.put(k, h.clock.millis() + 1_000);
+                    }
+                }
+                case 8 -> {
+                    if (live) {
+                        h.call("EXPIRE", k, "1");
+                        flags.put(k, 0);
+                        cas.remove(k);
+                        expiry.put(k, h.clock.millis() + 1_000);
+                    }
+                }
+                case 9 -> {
+                    if (live) {
+                        h.call("MOVE", k, "1");
+                        flags.remove(k);
+                    }
+                }
+                default -> {
+                    h.clock.advance(r.nextInt(700));
+                    long now = h.clock.millis();
+                    expiry.entrySet().removeIf(x -> {
+                        if (now > x.getValue()) {
+                            flags.remove(x.getKey());
+                            return true;
+                        }
+                        return false;
+                    });
+                }
+            }
+            if (r.nextInt(200) == 0) {
+                h.call("FLUSHDB");
+                flags.clear();
+                expiry.clear();
+            }
+            h.call("SELECT", "1");
+            h.call("FLUSHDB");
+            h.call("SELECT", "0");
+            for (String key : keys) {
+                String got = send("gets " + key + "\r\n");
+                if (!flags.containsKey(key)) {
+                    assertEquals("END\r\n", got, "step " + step + ", " + key);
+                    cas.remove(key);
+                    continue;
+                }
+                String[] head = got.substring(0, got.indexOf("\r\n")).split(" ");
+                assertEquals(String.valueOf(flags.get(key)), head[2], "flags at step " + step + ", " + key + ": " + got);
+                long c = Long.parseLong(head[4]);
+                Long before = cas.get(key);
+                if (before == null) {
+                    assertTrue(c > maxCas, "a new CAS at step " + step + ", " + key + ": " + got);
+                } else {
+                    assertEquals((long) before, c, "the same CAS at step " + step + ", " + key);
+                }
+                cas.put(key, c);
+                maxCas = Math.max(maxCas, c);
+            }
+        }
     }
 
     @Test
