@@ -11,8 +11,8 @@ ports for each measurement, and the figures go to bench/RESULTS.md.
     against maxmemory. The two servers count memory differently (Cinnabar counts Java heap, so a
     key costs another figure than Redis's allocator gives), so the same maxmemory holds another
     number of keys and the hit ratio differs for that reason alone. A second run gives Cinnabar
-    the maxmemory at which it holds as many keys as Redis did, which compares the eviction
-    algorithms themselves;
+    the maxmemory at which it holds as many keys as Redis did (searched for with short probes),
+    which compares the eviction algorithms themselves;
   * cache throughput: maxmemory 100 MB, allkeys-lru, redis-benchmark SET of 64-byte values over
     10M distinct keys (-r 10000000), 50 clients, -P 1 and -P 16; ops/s and the ratio, and the RSS
     at the end against maxmemory and the RSS of the idle server before the load (the baseline).
@@ -33,6 +33,7 @@ import compare
 LRU_TEST_KEYS = 1000000
 TIGHT = 8 * 1024 * 1024
 CACHE = 100 * 1024 * 1024
+PROBE_SECONDS = 4
 
 
 def info_field(s, section, name):
@@ -72,6 +73,28 @@ def lru_test(s, policy, maxmemory, seconds):
             "evicted": int(info_field(s, "stats", "evicted_keys")), "peak_used": peak[0]}
 
 
+def matching_maxmemory(a, jvm_flags, workdir, servers, policy, target_keys, keys_at_tight):
+    """The maxmemory at which Cinnabar holds Redis's key count (within 2%), found by the secant
+    method over short --lru-test probes on fresh servers. A linear scale of 8 MB by the key ratio
+    misses badly: the index and the server's fixed structures are a large share of a few MB."""
+    points = [(TIGHT, keys_at_tight)]
+    guess = int(TIGHT * target_keys / max(1, keys_at_tight))
+    for _ in range(8):
+        servers["cinnabar"] = compare.start_cinnabar(a, jvm_flags, workdir)
+        try:
+            keys = lru_test(servers["cinnabar"], policy, guess, PROBE_SECONDS)["keys"]
+        finally:
+            servers.pop("cinnabar").stop()
+        print("probe: maxmemory %d holds %d keys (Redis %d)" % (guess, keys, target_keys), file=sys.stderr)
+        points.append((guess, keys))
+        if abs(keys - target_keys) <= 0.02 * target_keys:
+            break
+        (m1, k1), (m2, k2) = points[-2], points[-1]
+        guess = int(m2 + (target_keys - k2) * (m2 - m1) / (k2 - k1)) if k2 != k1 else int(m2 * target_keys / max(1, k2))
+        guess = max(1024 * 1024, guess)
+    return min(points[1:], key=lambda p: abs(p[1] - target_keys))[0]
+
+
 def cache_load(s, pipeline, requests):
     s.command("CONFIG", "SET", "maxmemory-policy", "allkeys-lru")
     s.command("CONFIG", "SET", "maxmemory", str(CACHE))
@@ -103,11 +126,10 @@ def main():
                         "peak used_memory %s / %s |" % (policy, c["hit"], r["hit"], c["keys"], r["keys"], c["evicted"],
                                                         r["evicted"], compare.human(c["peak_used"]),
                                                         compare.human(r["peak_used"])))
-            # The maxmemory at which Cinnabar holds as many keys as Redis held with 8 MB.
-            matched = int(TIGHT * r["keys"] / max(1, c["keys"]))
             for s in servers.values():
                 s.stop()
             servers.clear()
+            matched = matching_maxmemory(a, jvm_flags, workdir, servers, policy, r["keys"], c["keys"])
             servers["cinnabar"] = compare.start_cinnabar(a, jvm_flags, workdir)
             run = lru_test(servers["cinnabar"], policy, matched, a.seconds)
             servers.pop("cinnabar").stop()

@@ -63,6 +63,21 @@ public final class CinnabarPropagation implements PropagationSubject {
         engine.server().propagation().addSink(stream);
         Client c = new Client(engine.nextClientId(), engine.server(), null, "127.0.0.1:40000", "127.0.0.1:6379");
         engine.connected(c);
+        List<Client> others = new ArrayList<>();
+        try {
+            runSteps(scenario, engine, config, c, others);
+        } finally {
+            // Their output buffers are pooled direct memory: hand them back as a closed
+            // connection does (left to the collector, Netty reports them as leaks).
+            engine.disconnected(c);
+            others.forEach(engine::disconnected);
+        }
+        changes = engine.server().keyspace().dirty;
+        return stream.commands;
+    }
+
+    private void runSteps(PropagationScenario scenario, Engine engine, ServerConfig config, Client c, List<Client> others)
+            throws Exception {
         for (PropagationScenario.Step step : scenario.steps) {
             switch (step.kind) {
                 case SLEEP:
@@ -78,6 +93,7 @@ public final class CinnabarPropagation implements PropagationSubject {
                 case BLOCK: {
                     Client b = new Client(engine.nextClientId(), engine.server(), null, "127.0.0.1:40001", "127.0.0.1:6379");
                     engine.connected(b);
+                    others.add(b);
                     call(engine, b, step.args);
                     if (!b.has(Client.BLOCKED)) {
                         throw new IllegalStateException(scenario.where() + ": " + step.text + " did not block");
@@ -98,8 +114,6 @@ public final class CinnabarPropagation implements PropagationSubject {
                 }
             }
         }
-        changes = engine.server().keyspace().dirty;
-        return stream.commands;
     }
 
     /** The last scenario's changes towards the save points (INFO's rdb_changes_since_last_save). */
