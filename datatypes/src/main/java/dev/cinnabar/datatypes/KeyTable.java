@@ -1001,6 +1001,14 @@ public final class KeyTable {
      * to the keys it still holds, and the old one is walked only from its part not yet moved.
      */
     public int sample(RandomGenerator random, int[] out) {
+        return sample(random, out, null);
+    }
+
+    /**
+     * {@link #sample}, with each id's hash (as {@link #hashOf} gives it) in {@code hashes}, read
+     * from the index: no record is touched.
+     */
+    public int sample(RandomGenerator random, int[] out, int[] hashes) {
         int count = Math.min(out.length, size);
         if (count == 0) {
             return 0;
@@ -1009,14 +1017,14 @@ public final class KeyTable {
             rehashStep();
         }
         if (rehashIndex == -1) {
-            return sampleFrom(table0, 0, random, out, 0, count);
+            return sampleFrom(table0, 0, random, out, hashes, 0, count);
         }
         boolean fromNew = used0 == 0 || random.nextInt(used0 + used1) >= used0;
-        int stored = fromNew ? sampleFrom(table1, -1, random, out, 0, count)
-                : sampleFrom(table0, rehashIndex, random, out, 0, count);
+        int stored = fromNew ? sampleFrom(table1, -1, random, out, hashes, 0, count)
+                : sampleFrom(table0, rehashIndex, random, out, hashes, 0, count);
         if (stored < count) {
-            stored = fromNew ? sampleFrom(table0, rehashIndex, random, out, stored, count)
-                    : sampleFrom(table1, -1, random, out, stored, count);
+            stored = fromNew ? sampleFrom(table0, rehashIndex, random, out, hashes, stored, count)
+                    : sampleFrom(table1, -1, random, out, hashes, stored, count);
         }
         return stored;
     }
@@ -1027,8 +1035,8 @@ public final class KeyTable {
      * drained (its slots from there on, and the runs that wrap past its end, hold what has not
      * moved), else -1.
      */
-    private static int sampleFrom(long[] t, int drainedBelow, RandomGenerator random, int[] out, int stored,
-            int count) {
+    private static int sampleFrom(long[] t, int drainedBelow, RandomGenerator random, int[] out, int[] hashes,
+            int stored, int count) {
         int mask = t.length - 1;
         int start;
         int span;
@@ -1044,6 +1052,9 @@ public final class KeyTable {
         for (int k = 0; k < span && stored < count; k++) {
             long slot = t[(start + k) & mask];
             if (slot != 0 && (drainedBelow < 0 || ((int) (slot >>> 32) & mask) >= drainedBelow)) {
+                if (hashes != null) {
+                    hashes[stored] = (int) (slot >>> 32);
+                }
                 out[stored++] = (int) slot - 1;
             }
         }

@@ -669,12 +669,18 @@ public final class Db {
     /**
      * Evicts a key under maxmemory, as Redis's performEvictions deletes one: the clients
      * tracking it are told, the {@code evicted} event fires and the deletion is propagated.
-     * True when the key was there.
+     * True when the id held a key.
      */
-    public boolean evict(byte[] key, int off, int len) {
-        if (!delete(keys.find(key, off, len), key, off, len, LazyFree.Cause.EVICTION)) {
+    public boolean evict(int id) {
+        if (!keys.isLive(id)) {
             return false;
         }
+        // The key is read in place: its record stays in the slab until recycle(), after the
+        // command, so the slice holds through the deletion and the notifications.
+        byte[] key = keys.keyArray(id);
+        int off = keys.keyOffset(id);
+        int len = keys.keyLength(id);
+        delete(id, key, off, len, LazyFree.Cause.EVICTION);
         keyspace.evicted(this, key, off, len);
         return true;
     }

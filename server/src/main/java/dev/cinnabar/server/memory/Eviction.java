@@ -54,21 +54,23 @@ public final class Eviction {
     private final MemoryAccounting memory;
     private final SplittableRandom random = new SplittableRandom();
 
-    /** Ascending idleness: the best candidate is the last one present. */
-    /**
-     * Each slot's key in a buffer the slot keeps (and hands along when candidates shift), as
-     * Redis's pool caches an sds per slot: sampling copies keys by the hundred per eviction, and
-     * fresh arrays for them were most of what a cache at its limit allocated.
+    /*
+     * The pool, in ascending idleness: the best candidate is the last one present. Redis keeps a
+     * copy of each candidate's key and looks it up again before evicting it, as the key may have
+     * gone meanwhile. A slot here keeps the key's id and hash instead (the hash comes with the
+     * sample, from the index): copying the key meant reading its record, a cache miss per sampled
+     * candidate, which was a sixth of the engine's time in a cache at its limit. Ids are reused
+     * once a command ends, so before evicting a candidate its id must still be live and hold a
+     * key of the same hash; a reused id that passes (another key of the same 32-bit hash, in
+     * the same database, sampled before) only evicts another old key in its place.
      */
-    private final byte[][] poolKeys = new byte[POOL_SIZE][];
-    /** The random policies' victim key, copied out of the table before the deletion recycles it. */
-    private byte[] randomKey = new byte[64];
-    /** The length of each slot's key; -1 for an empty slot. */
-    private final int[] poolLen = filled(POOL_SIZE, -1);
+    /** Each slot's key id; NONE for an empty slot. */
+    private final int[] poolIds = filled(POOL_SIZE, KeyTable.NONE);
+    private final int[] poolHashes = new int[POOL_SIZE];
     private final long[] poolIdle = new long[POOL_SIZE];
     private final int[] poolDb = new int[POOL_SIZE];
-    @SuppressWarnings("unchecked")
     private int[] samples = new int[5];
+    private int[] sampleHashes = new int[5];
     /** The database the random policies try first next time. */
     private int nextDb;
     private boolean running;
@@ -186,44 +188,29 @@ public final class Eviction {
         boolean randomPolicy = policy.endsWith("random");
         int evicted = 0;
         while (freed < toFree) {
-            // The victim's key is read from a buffer this class keeps (a pool slot's, or
-            // randomKey), not copied per eviction: a cache at its limit evicts about a key per
-            // SET, and a copy each was a fifth of the bytes such a load allocates.
             Db db = null;
-            byte[] key = null;
-            int keyLength = 0;
+            int id = KeyTable.NONE;
             if (randomPolicy) {
-                for (int i = 0; i < keyspace.count(); i++) {
+                for (int i = 0; i < keyspace.count() && id == KeyTable.NONE; i++) {
                     int j = nextDb = (nextDb + 1) % keyspace.count();
                     KeyTable keys = keyspace.db(j).keys();
-                    int id = allKeys ? keys.randomId(random)
+                    id = allKeys ? keys.randomId(random)
                             : keys.expiresSize() == 0 ? KeyTable.NONE : keys.expiringId(random.nextInt(keys.expiresSize()));
-                    if (id != KeyTable.NONE) {
-                        db = keyspace.db(j);
-                        keyLength = keys.keyLength(id);
-                        if (randomKey.length < keyLength) {
-                            randomKey = new byte[Math.max(keyLength, randomKey.length * 2)];
-                        }
-                        System.arraycopy(keys.keyArray(id), keys.keyOffset(id), randomKey, 0, keyLength);
-                        key = randomKey;
-                        break;
-                    }
+                    db = keyspace.db(j);
                 }
             } else {
                 int at = bestFromPool(allKeys, policy);
                 if (at >= 0) {
                     db = keyspace.db(poolDb[at]);
-                    key = poolKeys[at];
-                    keyLength = poolLen[at];
-                    // Empty now; only populate() refills a slot, and nothing below calls it.
-                    poolLen[at] = -1;
+                    id = poolIds[at];
+                    poolIds[at] = KeyTable.NONE;
                 }
             }
-            if (key == null) {
+            if (id == KeyTable.NONE) {
                 return Result.FAIL;
             }
             long before = memory.used();
-            db.evict(key, 0, keyLength);
+            db.evict(id);
             freed += before - memory.used();
             stats.evictedKeys++;
             evicted++;
@@ -254,16 +241,16 @@ public final class Eviction {
                 return -1;
             }
             for (int k = POOL_SIZE - 1; k >= 0; k--) {
-                if (poolLen[k] < 0) {
+                int id = poolIds[k];
+                if (id == KeyTable.NONE) {
                     continue;
                 }
                 KeyTable keys = keyspace.db(poolDb[k]).keys();
-                int id = keys.find(poolKeys[k], 0, poolLen[k]);
-                if (id != KeyTable.NONE && (allKeys || keys.hasExpire(id))) {
+                if (keys.isLive(id) && keys.hashOfId(id) == poolHashes[k] && (allKeys || keys.hasExpire(id))) {
                     return k;
                 }
                 // Deleted since it was sampled: a ghost; try the next best.
-                poolLen[k] = -1;
+                poolIds[k] = KeyTable.NONE;
             }
         }
     }
@@ -273,9 +260,10 @@ public final class Eviction {
         int want = config.maxMemorySamples;
         if (samples.length != want) {
             samples = new int[want];
+            sampleHashes = new int[want];
         }
         int[] out = samples;
-        int count = allKeys ? keys.sample(random, out) : sampleExpiring(keys, out);
+        int count = allKeys ? keys.sample(random, out, sampleHashes) : sampleExpiring(keys, out);
         AccessClock clock = keyspace.access();
         boolean ttl = policy.equals("volatile-ttl");
         boolean lfu = policy.endsWith("lfu");
@@ -289,7 +277,7 @@ public final class Eviction {
                 int meta = keys.meta(id);
                 idle = lfu ? 255 - clock.frequency(meta) : clock.idleMillis(meta);
             }
-            insert(dbIndex, keys, id, idle);
+            insert(dbIndex, id, sampleHashes[j], idle);
         }
     }
 
@@ -300,47 +288,40 @@ public final class Eviction {
         int start = random.nextInt(n);
         for (int j = 0; j < count; j++) {
             out[j] = keys.expiringId((start + j) % n);
+            sampleHashes[j] = keys.hashOfId(out[j]);
         }
         return count;
     }
 
-    private void insert(int dbIndex, KeyTable keys, int id, long idle) {
+    private void insert(int dbIndex, int id, int hash, long idle) {
         int k = 0;
-        while (k < POOL_SIZE && poolLen[k] >= 0 && poolIdle[k] < idle) {
+        while (k < POOL_SIZE && poolIds[k] != KeyTable.NONE && poolIdle[k] < idle) {
             k++;
         }
-        if (k == 0 && poolLen[POOL_SIZE - 1] >= 0) {
+        if (k == 0 && poolIds[POOL_SIZE - 1] != KeyTable.NONE) {
             return; // worse than the worst, and no room
         }
-        if (k < POOL_SIZE && poolLen[k] < 0) {
+        if (k < POOL_SIZE && poolIds[k] == KeyTable.NONE) {
             // an empty slot: nothing to move
-        } else if (poolLen[POOL_SIZE - 1] < 0) {
-            // room on the right: shift right from k; the empty last slot's buffer comes to k
-            byte[] buffer = poolKeys[POOL_SIZE - 1];
-            System.arraycopy(poolKeys, k, poolKeys, k + 1, POOL_SIZE - k - 1);
-            System.arraycopy(poolLen, k, poolLen, k + 1, POOL_SIZE - k - 1);
-            System.arraycopy(poolIdle, k, poolIdle, k + 1, POOL_SIZE - k - 1);
-            System.arraycopy(poolDb, k, poolDb, k + 1, POOL_SIZE - k - 1);
-            poolKeys[k] = buffer;
+        } else if (poolIds[POOL_SIZE - 1] == KeyTable.NONE) {
+            // room on the right: shift right from k
+            shift(k, k + 1, POOL_SIZE - k - 1);
         } else {
-            // full: drop the least idle, shifting left up to k-1; its buffer comes to k
+            // full: drop the least idle, shifting left up to k-1
             k--;
-            byte[] buffer = poolKeys[0];
-            System.arraycopy(poolKeys, 1, poolKeys, 0, k);
-            System.arraycopy(poolLen, 1, poolLen, 0, k);
-            System.arraycopy(poolIdle, 1, poolIdle, 0, k);
-            System.arraycopy(poolDb, 1, poolDb, 0, k);
-            poolKeys[k] = buffer;
+            shift(1, 0, k);
         }
-        int len = keys.keyLength(id);
-        byte[] buffer = poolKeys[k];
-        if (buffer == null || buffer.length < len) {
-            buffer = poolKeys[k] = new byte[Math.max(len, 64)];
-        }
-        System.arraycopy(keys.keyArray(id), keys.keyOffset(id), buffer, 0, len);
-        poolLen[k] = len;
+        poolIds[k] = id;
+        poolHashes[k] = hash;
         poolIdle[k] = idle;
         poolDb[k] = dbIndex;
+    }
+
+    private void shift(int from, int to, int n) {
+        System.arraycopy(poolIds, from, poolIds, to, n);
+        System.arraycopy(poolHashes, from, poolHashes, to, n);
+        System.arraycopy(poolIdle, from, poolIdle, to, n);
+        System.arraycopy(poolDb, from, poolDb, to, n);
     }
 
     /**

@@ -75,6 +75,40 @@ class EvictionTest {
         assertEquals(h.server.stats().evictedKeys, 100 - Long.parseLong(h.call("DBSIZE").substring(1).strip()));
     }
 
+    /**
+     * The pool keeps candidates between runs by id. Candidates deleted meanwhile are ghosts even
+     * when their ids went to new keys, which must not be evicted in their place.
+     */
+    @Test
+    void poolCandidatesDeletedMeanwhileAreSkippedEvenWhenTheirIdsAreReused() {
+        h.call("CONFIG", "SET", "maxmemory-policy", "allkeys-lru");
+        h.call("CONFIG", "SET", "maxmemory-samples", "20");
+        long before = h.server.memory().used();
+        for (int i = 0; i < 50; i++) {
+            h.call("SET", "old" + i, "x".repeat(100));
+        }
+        long perKey = (h.server.memory().used() - before) / 50;
+        h.clock.advance(10_000);
+        for (int i = 0; i < 50; i++) {
+            h.call("SET", "new" + i, "x".repeat(100));
+        }
+        squeezeOut(5, perKey);
+        assertEquals("+PONG\r\n", h.call("PING"));
+        int oldLeft = exists("old", 50);
+        assertTrue(oldLeft >= 40 && oldLeft < 50, "about five old keys went; the pool keeps more old ones: " + oldLeft);
+        for (int i = 0; i < 50; i++) {
+            h.call("DEL", "old" + i);
+        }
+        h.clock.advance(10_000);
+        for (int i = 0; i < 45; i++) {
+            h.call("SET", "fresh" + i, "x".repeat(100)); // the old keys' ids, reused
+        }
+        squeezeOut(5, perKey);
+        assertEquals("+PONG\r\n", h.call("PING"));
+        assertEquals(45, exists("fresh", 45), "no fresh key went in place of a ghost");
+        assertTrue(exists("new", 50) < 50, "the idlest keys now went");
+    }
+
     @Test
     void volatileTtlEvictsTheNearestExpiry() {
         h.call("CONFIG", "SET", "maxmemory-policy", "volatile-ttl");
