@@ -82,6 +82,26 @@ public final class RdbFileWriter {
      */
     public static void keyValue(RdbOutput out, byte[] key, int keyOff, int keyLen, Object value, long expireAt,
             long idleSeconds, int lfuFreq) {
+        keyPrefix(out, key, keyOff, keyLen, expireAt, idleSeconds, lfuFreq);
+        RdbValues.write(out, value);
+        if (out.keyPending()) {
+            throw new IllegalStateException("value written without a type byte first");
+        }
+    }
+
+    /**
+     * {@link #keyValue} of a string value given as bytes where they lie (a string kept inside the
+     * keyspace's table), so that a snapshot makes no copy of it.
+     */
+    public static void keyString(RdbOutput out, byte[] key, int keyOff, int keyLen, byte[] value, int valueOff,
+            int valueLen, long expireAt, long idleSeconds, int lfuFreq) {
+        keyPrefix(out, key, keyOff, keyLen, expireAt, idleSeconds, lfuFreq);
+        out.writeByte(Rdb.TYPE_STRING);
+        out.writeString(value, valueOff, valueLen);
+    }
+
+    private static void keyPrefix(RdbOutput out, byte[] key, int keyOff, int keyLen, long expireAt, long idleSeconds,
+            int lfuFreq) {
         if (expireAt != NONE) {
             out.writeByte(Rdb.OPCODE_EXPIRETIME_MS);
             out.writeMillis(expireAt);
@@ -95,10 +115,6 @@ public final class RdbFileWriter {
             out.writeByte(lfuFreq);
         }
         out.keyAfterNextByte(key, keyOff, keyLen);
-        RdbValues.write(out, value);
-        if (out.keyPending()) {
-            throw new IllegalStateException("value written without a type byte first");
-        }
     }
 
     /** EOF, then the CRC-64 of everything before it (with EOF), or 8 zero bytes without {@code rdbchecksum}. */

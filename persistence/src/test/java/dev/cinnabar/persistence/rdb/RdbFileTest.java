@@ -83,6 +83,22 @@ class RdbFileTest {
         return out.toByteArray();
     }
 
+    /** A string read where it lies (inline in the keyspace's table) is written as the same bytes as a value. */
+    @Test
+    void aStringInPlaceIsWrittenAsTheSameBytesAsAStringValue() {
+        byte[] page = b("..key:1..some value..." + "z".repeat(100) + "..");
+        for (boolean compression : new boolean[] {false, true}) {
+            for (int[] v : new int[][] {{9, 10}, {22, 100}, {0, 0}}) {
+                RdbOutput asValue = new RdbOutput(compression);
+                RdbFileWriter.keyValue(asValue, page, 2, 5, java.util.Arrays.copyOfRange(page, v[0], v[0] + v[1]),
+                        1700000000123L, 7, 3);
+                RdbOutput inPlace = new RdbOutput(compression);
+                RdbFileWriter.keyString(inPlace, page, 2, 5, page, v[0], v[1], 1700000000123L, 7, 3);
+                assertArrayEquals(asValue.toByteArray(), inPlace.toByteArray());
+            }
+        }
+    }
+
     @Test
     void writesWhatRedisWritesAndReadsItBack() throws Exception {
         byte[] file = sample(true);

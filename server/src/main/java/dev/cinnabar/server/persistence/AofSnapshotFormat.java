@@ -47,6 +47,13 @@ final class AofSnapshotFormat implements Snapshot.Format {
     }
 
     @Override
+    public void keyString(RdbOutput out, byte[] key, int off, int len, byte[] value, int valueOff, int valueLen,
+            long expireAt, long idle, int freq) {
+        AofValueCommands.keyString(scratch, key, off, len, value, valueOff, valueLen, expireAt);
+        emit(out);
+    }
+
+    @Override
     public boolean recordsAccess() {
         return false;
     }

@@ -136,6 +136,24 @@ public final class AofValueCommands {
 
     // ------------------------------------------------------------------ per type
 
+    /**
+     * {@link #key(AofOutput, byte[], int, int, Object, long)} of a string value given as bytes
+     * where they lie (a string kept inside the keyspace's table): no copy of it is made.
+     */
+    public static void keyString(AofOutput out, byte[] key, int off, int len, byte[] value, int valueOff,
+            int valueLen, long expireAtMs) {
+        out.arrayHeader(3);
+        out.bulk(SET);
+        out.bulk(key, off, len);
+        out.bulk(value, valueOff, valueLen);
+        if (expireAtMs != -1) {
+            out.arrayHeader(3);
+            out.bulk(PEXPIREAT);
+            out.bulk(key, off, len);
+            out.bulk(expireAtMs);
+        }
+    }
+
     private static void string(AofOutput out, Key k, Object v) {
         out.arrayHeader(3);
         out.bulk(SET);

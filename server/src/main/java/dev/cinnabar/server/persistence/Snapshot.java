@@ -5,7 +5,6 @@ import dev.cinnabar.server.db.KeyEntry;
 import dev.cinnabar.datatypes.Dict;
 import dev.cinnabar.persistence.rdb.RdbFileWriter;
 import dev.cinnabar.persistence.rdb.RdbOutput;
-import dev.cinnabar.server.db.AccessClock;
 import dev.cinnabar.server.db.Db;
 import dev.cinnabar.server.db.Keyspace;
 import dev.cinnabar.server.db.KeyspaceObserver;
@@ -53,6 +52,10 @@ final class Snapshot implements KeyspaceObserver {
         /** One key as it is now; {@code idle} and {@code freq} are {@link RdbFileWriter#NONE} and -1 when unused. */
         void key(RdbOutput out, byte[] key, int off, int len, Object value, long expireAt, long idle, int freq);
 
+        /** {@link #key} of a string whose bytes are read where they lie (inline in the key's record). */
+        void keyString(RdbOutput out, byte[] key, int off, int len, byte[] value, int valueOff, int valueLen,
+                long expireAt, long idle, int freq);
+
         /** True when {@link #key} writes the LRU idle time or LFU frequency the policy keeps. */
         boolean recordsAccess();
     }
@@ -77,6 +80,12 @@ final class Snapshot implements KeyspaceObserver {
             public void key(RdbOutput out, byte[] key, int off, int len, Object value, long expireAt, long idle,
                     int freq) {
                 RdbFileWriter.keyValue(out, key, off, len, value, expireAt, idle, freq);
+            }
+
+            @Override
+            public void keyString(RdbOutput out, byte[] key, int off, int len, byte[] value, int valueOff,
+                    int valueLen, long expireAt, long idle, int freq) {
+                RdbFileWriter.keyString(out, key, off, len, value, valueOff, valueLen, expireAt, idle, freq);
             }
 
             @Override
@@ -228,16 +237,42 @@ final class Snapshot implements KeyspaceObserver {
         if (h != null && h.size() > 0 && h.find(k, off, len) != null) {
             return;
         }
-        write(output.out(), d, k, off, len, d.valueForRead(id), keys.meta(id));
+        writeLive(output.out(), d, id);
         keysInSlice++;
     }
 
+    /**
+     * A key that has not changed since the snapshot began, read from the table: its expiry by id,
+     * and an inline string from the key's record, without the copy a value object would take.
+     */
+    private void writeLive(RdbOutput out, Db d, int id) {
+        KeyTable keys = d.keys();
+        byte[] key = keys.keyArray(id);
+        int off = keys.keyOffset(id);
+        int len = keys.keyLength(id);
+        long expire = d.expireAtId(id);
+        int meta = keys.meta(id);
+        long idle = idle(meta);
+        int freq = freq(meta);
+        if (keys.isInline(id)) {
+            format.keyString(out, key, off, len, keys.inlineArray(id), keys.inlineOffset(id), keys.inlineLength(id),
+                    expire, idle, freq);
+        } else {
+            format.key(out, key, off, len, keys.value(id), expire, idle, freq);
+        }
+        keysWritten++;
+    }
+
+    private long idle(int meta) {
+        return lru ? keyspace.access().idleMillis(meta) / 1000 : RdbFileWriter.NONE;
+    }
+
+    private int freq(int meta) {
+        return lfu ? keyspace.access().frequency(meta) : -1;
+    }
+
     private void write(RdbOutput out, Db d, byte[] key, int off, int len, Object value, int meta) {
-        long expire = d.expireAt(key, off, len);
-        AccessClock access = keyspace.access();
-        long idle = lru ? access.idleMillis(meta) / 1000 : RdbFileWriter.NONE;
-        int freq = lfu ? access.frequency(meta) : -1;
-        format.key(out, key, off, len, value, expire, idle, freq);
+        format.key(out, key, off, len, value, d.expireAt(key, off, len), idle(meta), freq(meta));
         keysWritten++;
     }
 
@@ -342,7 +377,7 @@ final class Snapshot implements KeyspaceObserver {
             if (reversed(keys.hashOfId(k)) < from || (h != null && h.size() > 0 && h.find(key, off, len) != null)) {
                 continue;
             }
-            write(t, d, key, off, len, d.valueForRead(k), keys.meta(k));
+            writeLive(t, d, k);
         }
         if (id != db) {
             extraBytes += target.size() - before;

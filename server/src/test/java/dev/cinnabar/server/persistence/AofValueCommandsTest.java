@@ -38,6 +38,18 @@ class AofValueCommandsTest {
                 one("k", "v".getBytes(), 1700000000123L));
     }
 
+    /** A string read where it lies (inline in the keyspace's table) is written as the same commands as a value. */
+    @Test
+    void aStringInPlaceIsWrittenAsTheSameCommands() {
+        byte[] page = "..key..hello..".getBytes(StandardCharsets.US_ASCII);
+        for (long expireAt : new long[] {-1, 1700000000123L}) {
+            AofOutput inPlace = new AofOutput(64);
+            AofValueCommands.keyString(inPlace, page, 2, 3, page, 7, 5, expireAt);
+            assertEquals(one("key", "hello".getBytes(StandardCharsets.US_ASCII), expireAt),
+                    new String(inPlace.toByteArray(), StandardCharsets.ISO_8859_1));
+        }
+    }
+
     @Test
     void listsInBatchesOf64() {
         EngineHarness h = harness();
