@@ -124,7 +124,8 @@ public final class FunctionCommands implements CommandFamily {
         }
         int mark = c.reply.beginDeferred();
         int n = 0;
-        for (Functions.Library li : Scripting.of(c.server).functions().libraries()) {
+        Scripting engine = Scripting.existing(c.server);
+        for (Functions.Library li : engine == null ? List.<Functions.Library>of() : engine.functions().libraries()) {
             byte[] name = li.name.getBytes(StandardCharsets.ISO_8859_1);
             if (pattern != null && !Glob.matchesIgnoreCase(pattern, name)) {
                 continue;

@@ -90,10 +90,10 @@ public final class ScriptingCommands implements CommandFamily {
 
     // SCRIPT EXISTS sha1 [sha1 ...]
     static void exists(Client c) {
-        Scripting engine = Scripting.of(c.server);
+        Scripting engine = Scripting.existing(c.server);
         c.reply.array(c.argv.count() - 2);
         for (int i = 2; i < c.argv.count(); i++) {
-            c.reply.integer(engine.lookup(c.argv, i) != null ? 1 : 0);
+            c.reply.integer(engine != null && engine.lookup(c.argv, i) != null ? 1 : 0);
         }
     }
 

@@ -118,6 +118,15 @@ public final class Scripting {
         return (Scripting) s;
     }
 
+    /**
+     * The server's engine if a command has made it, else null: commands that only look at
+     * scripts or libraries (SCRIPT EXISTS, FUNCTION LIST) answer without building the Lua
+     * environment, which costs about a megabyte of classes for servers that never script.
+     */
+    public static Scripting existing(ServerContext server) {
+        return (Scripting) server.scripting;
+    }
+
     /** A fresh Lua environment with no cached scripts (SCRIPT FLUSH). */
     public void reset() {
         scripts.clear();

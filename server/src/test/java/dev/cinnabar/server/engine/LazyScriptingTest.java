@@ -18,8 +18,14 @@ class LazyScriptingTest {
         EngineHarness h = new EngineHarness();
         h.call("SET", "k", "v");
         h.call("INFO");
+        assertEquals("*2\r\n:0\r\n:0\r\n",
+                h.call("SCRIPT", "EXISTS", "e0e1f9fabfc9d4800c877a703b823ac0578ff8db", "0000000000000000000000000000000000000000"));
+        assertEquals("*0\r\n", h.call("FUNCTION", "LIST"));
+        assertEquals("*0\r\n", h.call("FUNCTION", "LIST", "LIBRARYNAME", "x", "WITHCODE"));
         assertNull(h.server.scripting, "no script has run");
         assertEquals(":1\r\n", h.call("EVAL", "return 1", "0"));
+        assertEquals("*2\r\n:1\r\n:0\r\n",
+                h.call("SCRIPT", "EXISTS", "e0e1f9fabfc9d4800c877a703b823ac0578ff8db", "0000000000000000000000000000000000000000"));
         assertNotNull(h.server.scripting);
     }
 }
