@@ -9,7 +9,15 @@ import dev.cinnabar.server.persistence.AofRewrite;
 public final class AofCommands implements CommandFamily {
     @Override
     public void register(CommandHandlers t) {
-        t.bind("bgrewriteaof", AofCommands::bgrewriteaof);
+        t.bind("bgrewriteaof", this, 0);
+    }
+
+    @Override
+    public void execute(int handler, Client c) {
+        switch (handler) {
+            case 0 -> bgrewriteaof(c);
+            default -> throw new IllegalArgumentException("AofCommands has no handler " + handler);
+        }
     }
 
     // BGREWRITEAOF

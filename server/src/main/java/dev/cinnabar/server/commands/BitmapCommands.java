@@ -25,13 +25,27 @@ public final class BitmapCommands implements CommandFamily {
 
     @Override
     public void register(CommandHandlers t) {
-        t.bind("setbit", BitmapCommands::setbit);
-        t.bind("getbit", BitmapCommands::getbit);
-        t.bind("bitcount", BitmapCommands::bitcount);
-        t.bind("bitpos", BitmapCommands::bitpos);
-        t.bind("bitop", BitmapCommands::bitop);
-        t.bind("bitfield", c -> BitfieldCommand.bitfield(c, false));
-        t.bind("bitfield_ro", c -> BitfieldCommand.bitfield(c, true));
+        t.bind("setbit", this, 0);
+        t.bind("getbit", this, 1);
+        t.bind("bitcount", this, 2);
+        t.bind("bitpos", this, 3);
+        t.bind("bitop", this, 4);
+        t.bind("bitfield", this, 5);
+        t.bind("bitfield_ro", this, 6);
+    }
+
+    @Override
+    public void execute(int handler, Client c) {
+        switch (handler) {
+            case 0 -> setbit(c);
+            case 1 -> getbit(c);
+            case 2 -> bitcount(c);
+            case 3 -> bitpos(c);
+            case 4 -> bitop(c);
+            case 5 -> BitfieldCommand.bitfield(c, false);
+            case 6 -> BitfieldCommand.bitfield(c, true);
+            default -> throw new IllegalArgumentException("BitmapCommands has no handler " + handler);
+        }
     }
 
     /**

@@ -73,20 +73,41 @@ public final class ClientCommands implements CommandFamily {
 
     @Override
     public void register(CommandHandlers t) {
-        t.bind("client|id", ClientCommands::id);
-        t.bind("client|getname", ClientCommands::getname);
-        t.bind("client|setname", ClientCommands::setname);
-        t.bind("client|setinfo", ClientCommands::setinfo);
-        t.bind("client|help", ClientCommands::help);
-        t.bind("client|info", ClientCommands::info);
-        t.bind("client|list", ClientCommands::list);
-        t.bind("client|kill", ClientCommands::kill);
-        t.bind("client|pause", ClientCommands::pause);
-        t.bind("client|unpause", ClientCommands::unpause);
-        t.bind("client|unblock", ClientCommands::unblock);
-        t.bind("client|reply", ClientCommands::reply);
-        t.bind("client|no-evict", ClientCommands::noEvict);
-        t.bind("client|no-touch", ClientCommands::noTouch);
+        t.bind("client|id", this, 0);
+        t.bind("client|getname", this, 1);
+        t.bind("client|setname", this, 2);
+        t.bind("client|setinfo", this, 3);
+        t.bind("client|help", this, 4);
+        t.bind("client|info", this, 5);
+        t.bind("client|list", this, 6);
+        t.bind("client|kill", this, 7);
+        t.bind("client|pause", this, 8);
+        t.bind("client|unpause", this, 9);
+        t.bind("client|unblock", this, 10);
+        t.bind("client|reply", this, 11);
+        t.bind("client|no-evict", this, 12);
+        t.bind("client|no-touch", this, 13);
+    }
+
+    @Override
+    public void execute(int handler, Client c) {
+        switch (handler) {
+            case 0 -> id(c);
+            case 1 -> getname(c);
+            case 2 -> setname(c);
+            case 3 -> setinfo(c);
+            case 4 -> help(c);
+            case 5 -> info(c);
+            case 6 -> list(c);
+            case 7 -> kill(c);
+            case 8 -> pause(c);
+            case 9 -> unpause(c);
+            case 10 -> unblock(c);
+            case 11 -> reply(c);
+            case 12 -> noEvict(c);
+            case 13 -> noTouch(c);
+            default -> throw new IllegalArgumentException("ClientCommands has no handler " + handler);
+        }
     }
 
     // CLIENT INFO

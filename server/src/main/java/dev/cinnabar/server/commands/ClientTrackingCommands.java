@@ -16,10 +16,21 @@ public final class ClientTrackingCommands implements CommandFamily {
 
     @Override
     public void register(CommandHandlers t) {
-        t.bind("client|tracking", ClientTrackingCommands::tracking);
-        t.bind("client|caching", ClientTrackingCommands::caching);
-        t.bind("client|getredir", ClientTrackingCommands::getredir);
-        t.bind("client|trackinginfo", ClientTrackingCommands::trackinginfo);
+        t.bind("client|tracking", this, 0);
+        t.bind("client|caching", this, 1);
+        t.bind("client|getredir", this, 2);
+        t.bind("client|trackinginfo", this, 3);
+    }
+
+    @Override
+    public void execute(int handler, Client c) {
+        switch (handler) {
+            case 0 -> tracking(c);
+            case 1 -> caching(c);
+            case 2 -> getredir(c);
+            case 3 -> trackinginfo(c);
+            default -> throw new IllegalArgumentException("ClientTrackingCommands has no handler " + handler);
+        }
     }
 
     // CLIENT TRACKING ON|OFF [REDIRECT client-id] [PREFIX prefix [PREFIX prefix ...]] [BCAST] [OPTIN] [OPTOUT] [NOLOOP]

@@ -45,14 +45,29 @@ public final class CommandCommands implements CommandFamily {
 
     @Override
     public void register(CommandHandlers t) {
-        t.bind("command", CommandCommands::command);
-        t.bind("command|count", CommandCommands::count);
-        t.bind("command|info", CommandCommands::info);
-        t.bind("command|docs", CommandCommands::docs);
-        t.bind("command|list", CommandCommands::list);
-        t.bind("command|getkeys", CommandCommands::getkeys);
-        t.bind("command|getkeysandflags", CommandCommands::getkeysandflags);
-        t.bind("command|help", CommandCommands::help);
+        t.bind("command", this, 0);
+        t.bind("command|count", this, 1);
+        t.bind("command|info", this, 2);
+        t.bind("command|docs", this, 3);
+        t.bind("command|list", this, 4);
+        t.bind("command|getkeys", this, 5);
+        t.bind("command|getkeysandflags", this, 6);
+        t.bind("command|help", this, 7);
+    }
+
+    @Override
+    public void execute(int handler, Client c) {
+        switch (handler) {
+            case 0 -> command(c);
+            case 1 -> count(c);
+            case 2 -> info(c);
+            case 3 -> docs(c);
+            case 4 -> list(c);
+            case 5 -> getkeys(c);
+            case 6 -> getkeysandflags(c);
+            case 7 -> help(c);
+            default -> throw new IllegalArgumentException("CommandCommands has no handler " + handler);
+        }
     }
 
     // COMMAND

@@ -35,11 +35,23 @@ public final class ConfigCommands implements CommandFamily {
 
     @Override
     public void register(CommandHandlers t) {
-        t.bind("config|get", ConfigCommands::get);
-        t.bind("config|set", ConfigCommands::set);
-        t.bind("config|resetstat", ConfigCommands::resetstat);
-        t.bind("config|rewrite", ConfigCommands::rewrite);
-        t.bind("config|help", ConfigCommands::help);
+        t.bind("config|get", this, 0);
+        t.bind("config|set", this, 1);
+        t.bind("config|resetstat", this, 2);
+        t.bind("config|rewrite", this, 3);
+        t.bind("config|help", this, 4);
+    }
+
+    @Override
+    public void execute(int handler, Client c) {
+        switch (handler) {
+            case 0 -> get(c);
+            case 1 -> set(c);
+            case 2 -> resetstat(c);
+            case 3 -> rewrite(c);
+            case 4 -> help(c);
+            default -> throw new IllegalArgumentException("ConfigCommands has no handler " + handler);
+        }
     }
 
     // CONFIG GET parameter [parameter ...]

@@ -23,13 +23,27 @@ public final class ConnectionCommands implements CommandFamily {
 
     @Override
     public void register(CommandHandlers t) {
-        t.bind("ping", ConnectionCommands::ping);
-        t.bind("echo", ConnectionCommands::echo);
-        t.bind("select", ConnectionCommands::select);
-        t.bind("quit", ConnectionCommands::quit);
-        t.bind("auth", ConnectionCommands::auth);
-        t.bind("hello", ConnectionCommands::hello);
-        t.bind("reset", ConnectionCommands::reset);
+        t.bind("ping", this, 0);
+        t.bind("echo", this, 1);
+        t.bind("select", this, 2);
+        t.bind("quit", this, 3);
+        t.bind("auth", this, 4);
+        t.bind("hello", this, 5);
+        t.bind("reset", this, 6);
+    }
+
+    @Override
+    public void execute(int handler, Client c) {
+        switch (handler) {
+            case 0 -> ping(c);
+            case 1 -> echo(c);
+            case 2 -> select(c);
+            case 3 -> quit(c);
+            case 4 -> auth(c);
+            case 5 -> hello(c);
+            case 6 -> reset(c);
+            default -> throw new IllegalArgumentException("ConnectionCommands has no handler " + handler);
+        }
     }
 
     // PING [message]

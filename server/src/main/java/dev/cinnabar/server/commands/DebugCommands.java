@@ -96,7 +96,15 @@ public final class DebugCommands implements CommandFamily {
 
     @Override
     public void register(CommandHandlers t) {
-        t.bind("debug", DebugCommands::debug);
+        t.bind("debug", this, 0);
+    }
+
+    @Override
+    public void execute(int handler, Client c) {
+        switch (handler) {
+            case 0 -> debug(c);
+            default -> throw new IllegalArgumentException("DebugCommands has no handler " + handler);
+        }
     }
 
     // DEBUG subcommand [argument ...]

@@ -27,10 +27,20 @@ public final class DumpCommands implements CommandFamily {
 
     @Override
     public void register(CommandHandlers t) {
-        t.bind("dump", DumpCommands::dump);
-        t.bind("restore", DumpCommands::restore);
+        t.bind("dump", this, 0);
+        t.bind("restore", this, 1);
         // what a cluster node runs for a slot it imports; here as RESTORE, as in Redis outside a cluster
-        t.bind("restore-asking", DumpCommands::restore);
+        t.bind("restore-asking", this, 2);
+    }
+
+    @Override
+    public void execute(int handler, Client c) {
+        switch (handler) {
+            case 0 -> dump(c);
+            case 1 -> restore(c);
+            case 2 -> restore(c);
+            default -> throw new IllegalArgumentException("DumpCommands has no handler " + handler);
+        }
     }
 
     /**

@@ -19,15 +19,31 @@ public final class ExpireCommands implements CommandFamily {
 
     @Override
     public void register(CommandHandlers t) {
-        t.bind("expire", c -> expire(c, true, true));
-        t.bind("pexpire", c -> expire(c, true, false));
-        t.bind("expireat", c -> expire(c, false, true));
-        t.bind("pexpireat", c -> expire(c, false, false));
-        t.bind("ttl", c -> ttl(c, false, false));
-        t.bind("pttl", c -> ttl(c, true, false));
-        t.bind("expiretime", c -> ttl(c, false, true));
-        t.bind("pexpiretime", c -> ttl(c, true, true));
-        t.bind("persist", ExpireCommands::persist);
+        t.bind("expire", this, 0);
+        t.bind("pexpire", this, 1);
+        t.bind("expireat", this, 2);
+        t.bind("pexpireat", this, 3);
+        t.bind("ttl", this, 4);
+        t.bind("pttl", this, 5);
+        t.bind("expiretime", this, 6);
+        t.bind("pexpiretime", this, 7);
+        t.bind("persist", this, 8);
+    }
+
+    @Override
+    public void execute(int handler, Client c) {
+        switch (handler) {
+            case 0 -> expire(c, true, true);
+            case 1 -> expire(c, true, false);
+            case 2 -> expire(c, false, true);
+            case 3 -> expire(c, false, false);
+            case 4 -> ttl(c, false, false);
+            case 5 -> ttl(c, true, false);
+            case 6 -> ttl(c, false, true);
+            case 7 -> ttl(c, true, true);
+            case 8 -> persist(c);
+            default -> throw new IllegalArgumentException("ExpireCommands has no handler " + handler);
+        }
     }
 
     // EXPIRE key seconds [NX | XX | GT | LT]

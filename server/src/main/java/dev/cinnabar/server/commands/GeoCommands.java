@@ -29,16 +29,33 @@ public final class GeoCommands implements CommandFamily {
 
     @Override
     public void register(CommandHandlers t) {
-        t.bind("geoadd", GeoCommands::geoadd);
-        t.bind("geopos", GeoCommands::geopos);
-        t.bind("geodist", GeoCommands::geodist);
-        t.bind("geohash", GeoCommands::geohash);
-        t.bind("georadius", c -> search(c, 1, GeoQuery.COORDS));
-        t.bind("georadius_ro", c -> search(c, 1, GeoQuery.COORDS | GeoQuery.NO_STORE));
-        t.bind("georadiusbymember", c -> search(c, 1, GeoQuery.MEMBER));
-        t.bind("georadiusbymember_ro", c -> search(c, 1, GeoQuery.MEMBER | GeoQuery.NO_STORE));
-        t.bind("geosearch", c -> search(c, 1, GeoQuery.SEARCH));
-        t.bind("geosearchstore", c -> search(c, 2, GeoQuery.SEARCH | GeoQuery.SEARCH_STORE));
+        t.bind("geoadd", this, 0);
+        t.bind("geopos", this, 1);
+        t.bind("geodist", this, 2);
+        t.bind("geohash", this, 3);
+        t.bind("georadius", this, 4);
+        t.bind("georadius_ro", this, 5);
+        t.bind("georadiusbymember", this, 6);
+        t.bind("georadiusbymember_ro", this, 7);
+        t.bind("geosearch", this, 8);
+        t.bind("geosearchstore", this, 9);
+    }
+
+    @Override
+    public void execute(int handler, Client c) {
+        switch (handler) {
+            case 0 -> geoadd(c);
+            case 1 -> geopos(c);
+            case 2 -> geodist(c);
+            case 3 -> geohash(c);
+            case 4 -> search(c, 1, GeoQuery.COORDS);
+            case 5 -> search(c, 1, GeoQuery.COORDS | GeoQuery.NO_STORE);
+            case 6 -> search(c, 1, GeoQuery.MEMBER);
+            case 7 -> search(c, 1, GeoQuery.MEMBER | GeoQuery.NO_STORE);
+            case 8 -> search(c, 1, GeoQuery.SEARCH);
+            case 9 -> search(c, 2, GeoQuery.SEARCH | GeoQuery.SEARCH_STORE);
+            default -> throw new IllegalArgumentException("GeoCommands has no handler " + handler);
+        }
     }
 
     // ------------------------------------------------------------------ the sorted set side

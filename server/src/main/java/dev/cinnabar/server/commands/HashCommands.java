@@ -39,22 +39,45 @@ public final class HashCommands implements CommandFamily {
 
     @Override
     public void register(CommandHandlers t) {
-        t.bind("hset", c -> hset(c, true));
-        t.bind("hmset", c -> hset(c, false));
-        t.bind("hsetnx", HashCommands::hsetnx);
-        t.bind("hget", HashCommands::hget);
-        t.bind("hmget", HashCommands::hmget);
-        t.bind("hdel", HashCommands::hdel);
-        t.bind("hlen", HashCommands::hlen);
-        t.bind("hstrlen", HashCommands::hstrlen);
-        t.bind("hexists", HashCommands::hexists);
-        t.bind("hkeys", c -> hgetall(c, true, false));
-        t.bind("hvals", c -> hgetall(c, false, true));
-        t.bind("hgetall", c -> hgetall(c, true, true));
-        t.bind("hincrby", HashCommands::hincrby);
-        t.bind("hincrbyfloat", HashCommands::hincrbyfloat);
-        t.bind("hrandfield", HashCommands::hrandfield);
-        t.bind("hscan", HashCommands::hscan);
+        t.bind("hset", this, 0);
+        t.bind("hmset", this, 1);
+        t.bind("hsetnx", this, 2);
+        t.bind("hget", this, 3);
+        t.bind("hmget", this, 4);
+        t.bind("hdel", this, 5);
+        t.bind("hlen", this, 6);
+        t.bind("hstrlen", this, 7);
+        t.bind("hexists", this, 8);
+        t.bind("hkeys", this, 9);
+        t.bind("hvals", this, 10);
+        t.bind("hgetall", this, 11);
+        t.bind("hincrby", this, 12);
+        t.bind("hincrbyfloat", this, 13);
+        t.bind("hrandfield", this, 14);
+        t.bind("hscan", this, 15);
+    }
+
+    @Override
+    public void execute(int handler, Client c) {
+        switch (handler) {
+            case 0 -> hset(c, true);
+            case 1 -> hset(c, false);
+            case 2 -> hsetnx(c);
+            case 3 -> hget(c);
+            case 4 -> hmget(c);
+            case 5 -> hdel(c);
+            case 6 -> hlen(c);
+            case 7 -> hstrlen(c);
+            case 8 -> hexists(c);
+            case 9 -> hgetall(c, true, false);
+            case 10 -> hgetall(c, false, true);
+            case 11 -> hgetall(c, true, true);
+            case 12 -> hincrby(c);
+            case 13 -> hincrbyfloat(c);
+            case 14 -> hrandfield(c);
+            case 15 -> hscan(c);
+            default -> throw new IllegalArgumentException("HashCommands has no handler " + handler);
+        }
     }
 
     // ------------------------------------------------------------------ the write side

@@ -57,18 +57,37 @@ public final class HashTtlCommands implements CommandFamily {
 
     @Override
     public void register(CommandHandlers t) {
-        t.bind("hexpire", c -> hexpire(c, "hexpire", true, false));
-        t.bind("hpexpire", c -> hexpire(c, "hpexpire", false, false));
-        t.bind("hexpireat", c -> hexpire(c, "hexpireat", true, true));
-        t.bind("hpexpireat", c -> hexpire(c, "hpexpireat", false, true));
-        t.bind("httl", c -> httl(c, true, false));
-        t.bind("hpttl", c -> httl(c, false, false));
-        t.bind("hexpiretime", c -> httl(c, true, true));
-        t.bind("hpexpiretime", c -> httl(c, false, true));
-        t.bind("hpersist", HashTtlCommands::hpersist);
-        t.bind("hgetex", HashTtlCommands::hgetex);
-        t.bind("hsetex", HashTtlCommands::hsetex);
-        t.bind("hgetdel", HashTtlCommands::hgetdel);
+        t.bind("hexpire", this, 0);
+        t.bind("hpexpire", this, 1);
+        t.bind("hexpireat", this, 2);
+        t.bind("hpexpireat", this, 3);
+        t.bind("httl", this, 4);
+        t.bind("hpttl", this, 5);
+        t.bind("hexpiretime", this, 6);
+        t.bind("hpexpiretime", this, 7);
+        t.bind("hpersist", this, 8);
+        t.bind("hgetex", this, 9);
+        t.bind("hsetex", this, 10);
+        t.bind("hgetdel", this, 11);
+    }
+
+    @Override
+    public void execute(int handler, Client c) {
+        switch (handler) {
+            case 0 -> hexpire(c, "hexpire", true, false);
+            case 1 -> hexpire(c, "hpexpire", false, false);
+            case 2 -> hexpire(c, "hexpireat", true, true);
+            case 3 -> hexpire(c, "hpexpireat", false, true);
+            case 4 -> httl(c, true, false);
+            case 5 -> httl(c, false, false);
+            case 6 -> httl(c, true, true);
+            case 7 -> httl(c, false, true);
+            case 8 -> hpersist(c);
+            case 9 -> hgetex(c);
+            case 10 -> hsetex(c);
+            case 11 -> hgetdel(c);
+            default -> throw new IllegalArgumentException("HashTtlCommands has no handler " + handler);
+        }
     }
 
     // ------------------------------------------------------------------ lazy field expiry

@@ -23,11 +23,23 @@ public final class HyperLogLogCommands implements CommandFamily {
 
     @Override
     public void register(CommandHandlers t) {
-        t.bind("pfadd", HyperLogLogCommands::pfadd);
-        t.bind("pfcount", HyperLogLogCommands::pfcount);
-        t.bind("pfmerge", HyperLogLogCommands::pfmerge);
-        t.bind("pfdebug", HyperLogLogCommands::pfdebug);
-        t.bind("pfselftest", HyperLogLogCommands::pfselftest);
+        t.bind("pfadd", this, 0);
+        t.bind("pfcount", this, 1);
+        t.bind("pfmerge", this, 2);
+        t.bind("pfdebug", this, 3);
+        t.bind("pfselftest", this, 4);
+    }
+
+    @Override
+    public void execute(int handler, Client c) {
+        switch (handler) {
+            case 0 -> pfadd(c);
+            case 1 -> pfcount(c);
+            case 2 -> pfmerge(c);
+            case 3 -> pfdebug(c);
+            case 4 -> pfselftest(c);
+            default -> throw new IllegalArgumentException("HyperLogLogCommands has no handler " + handler);
+        }
     }
 
     /** WRONGTYPE for another type, Redis's HLL WRONGTYPE text for a string that is no HLL. */

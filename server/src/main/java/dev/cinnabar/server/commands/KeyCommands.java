@@ -49,23 +49,47 @@ public final class KeyCommands implements CommandFamily {
 
     @Override
     public void register(CommandHandlers t) {
-        t.bind("del", KeyCommands::del);
-        t.bind("unlink", KeyCommands::unlink);
-        t.bind("exists", KeyCommands::exists);
-        t.bind("type", KeyCommands::type);
-        t.bind("touch", KeyCommands::touch);
-        t.bind("rename", c -> rename(c, false));
-        t.bind("renamenx", c -> rename(c, true));
-        t.bind("move", KeyCommands::move);
-        t.bind("copy", KeyCommands::copy);
-        t.bind("keys", KeyCommands::keys);
-        t.bind("scan", KeyCommands::scan);
-        t.bind("randomkey", KeyCommands::randomkey);
-        t.bind("object|encoding", KeyCommands::objectEncoding);
-        t.bind("object|freq", KeyCommands::objectFreq);
-        t.bind("object|idletime", KeyCommands::objectIdletime);
-        t.bind("object|refcount", KeyCommands::objectRefcount);
-        t.bind("object|help", KeyCommands::objectHelp);
+        t.bind("del", this, 0);
+        t.bind("unlink", this, 1);
+        t.bind("exists", this, 2);
+        t.bind("type", this, 3);
+        t.bind("touch", this, 4);
+        t.bind("rename", this, 5);
+        t.bind("renamenx", this, 6);
+        t.bind("move", this, 7);
+        t.bind("copy", this, 8);
+        t.bind("keys", this, 9);
+        t.bind("scan", this, 10);
+        t.bind("randomkey", this, 11);
+        t.bind("object|encoding", this, 12);
+        t.bind("object|freq", this, 13);
+        t.bind("object|idletime", this, 14);
+        t.bind("object|refcount", this, 15);
+        t.bind("object|help", this, 16);
+    }
+
+    @Override
+    public void execute(int handler, Client c) {
+        switch (handler) {
+            case 0 -> del(c);
+            case 1 -> unlink(c);
+            case 2 -> exists(c);
+            case 3 -> type(c);
+            case 4 -> touch(c);
+            case 5 -> rename(c, false);
+            case 6 -> rename(c, true);
+            case 7 -> move(c);
+            case 8 -> copy(c);
+            case 9 -> keys(c);
+            case 10 -> scan(c);
+            case 11 -> randomkey(c);
+            case 12 -> objectEncoding(c);
+            case 13 -> objectFreq(c);
+            case 14 -> objectIdletime(c);
+            case 15 -> objectRefcount(c);
+            case 16 -> objectHelp(c);
+            default -> throw new IllegalArgumentException("KeyCommands has no handler " + handler);
+        }
     }
 
     // DEL key [key ...]

@@ -33,13 +33,27 @@ public final class LatencyCommands implements CommandFamily {
 
     @Override
     public void register(CommandHandlers t) {
-        t.bind("latency|latest", LatencyCommands::latest);
-        t.bind("latency|history", LatencyCommands::history);
-        t.bind("latency|reset", LatencyCommands::reset);
-        t.bind("latency|graph", LatencyCommands::graph);
-        t.bind("latency|doctor", LatencyCommands::doctor);
-        t.bind("latency|histogram", LatencyCommands::histogram);
-        t.bind("latency|help", LatencyCommands::help);
+        t.bind("latency|latest", this, 0);
+        t.bind("latency|history", this, 1);
+        t.bind("latency|reset", this, 2);
+        t.bind("latency|graph", this, 3);
+        t.bind("latency|doctor", this, 4);
+        t.bind("latency|histogram", this, 5);
+        t.bind("latency|help", this, 6);
+    }
+
+    @Override
+    public void execute(int handler, Client c) {
+        switch (handler) {
+            case 0 -> latest(c);
+            case 1 -> history(c);
+            case 2 -> reset(c);
+            case 3 -> graph(c);
+            case 4 -> doctor(c);
+            case 5 -> histogram(c);
+            case 6 -> help(c);
+            default -> throw new IllegalArgumentException("LatencyCommands has no handler " + handler);
+        }
     }
 
     private static LatencyMonitor monitor(Client c) {

@@ -39,11 +39,23 @@ public final class ListBlockingCommands implements CommandFamily {
 
     @Override
     public void register(CommandHandlers t) {
-        t.bind("blpop", c -> bpop(c, true));
-        t.bind("brpop", c -> bpop(c, false));
-        t.bind("blmpop", ListBlockingCommands::blmpop);
-        t.bind("blmove", ListBlockingCommands::blmove);
-        t.bind("brpoplpush", ListBlockingCommands::brpoplpush);
+        t.bind("blpop", this, 0);
+        t.bind("brpop", this, 1);
+        t.bind("blmpop", this, 2);
+        t.bind("blmove", this, 3);
+        t.bind("brpoplpush", this, 4);
+    }
+
+    @Override
+    public void execute(int handler, Client c) {
+        switch (handler) {
+            case 0 -> bpop(c, true);
+            case 1 -> bpop(c, false);
+            case 2 -> blmpop(c);
+            case 3 -> blmove(c);
+            case 4 -> brpoplpush(c);
+            default -> throw new IllegalArgumentException("ListBlockingCommands has no handler " + handler);
+        }
     }
 
     // BLPOP key [key ...] timeout, BRPOP key [key ...] timeout

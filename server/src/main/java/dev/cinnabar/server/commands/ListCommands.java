@@ -45,23 +45,47 @@ public final class ListCommands implements CommandFamily {
 
     @Override
     public void register(CommandHandlers t) {
-        t.bind("lpush", c -> push(c, true, false));
-        t.bind("rpush", c -> push(c, false, false));
-        t.bind("lpushx", c -> push(c, true, true));
-        t.bind("rpushx", c -> push(c, false, true));
-        t.bind("linsert", ListCommands::linsert);
-        t.bind("llen", ListCommands::llen);
-        t.bind("lindex", ListCommands::lindex);
-        t.bind("lset", ListCommands::lset);
-        t.bind("lpop", c -> pop(c, true));
-        t.bind("rpop", c -> pop(c, false));
-        t.bind("lmpop", ListCommands::lmpop);
-        t.bind("lrange", ListCommands::lrange);
-        t.bind("ltrim", ListCommands::ltrim);
-        t.bind("lpos", ListCommands::lpos);
-        t.bind("lrem", ListCommands::lrem);
-        t.bind("lmove", ListCommands::lmove);
-        t.bind("rpoplpush", ListCommands::rpoplpush);
+        t.bind("lpush", this, 0);
+        t.bind("rpush", this, 1);
+        t.bind("lpushx", this, 2);
+        t.bind("rpushx", this, 3);
+        t.bind("linsert", this, 4);
+        t.bind("llen", this, 5);
+        t.bind("lindex", this, 6);
+        t.bind("lset", this, 7);
+        t.bind("lpop", this, 8);
+        t.bind("rpop", this, 9);
+        t.bind("lmpop", this, 10);
+        t.bind("lrange", this, 11);
+        t.bind("ltrim", this, 12);
+        t.bind("lpos", this, 13);
+        t.bind("lrem", this, 14);
+        t.bind("lmove", this, 15);
+        t.bind("rpoplpush", this, 16);
+    }
+
+    @Override
+    public void execute(int handler, Client c) {
+        switch (handler) {
+            case 0 -> push(c, true, false);
+            case 1 -> push(c, false, false);
+            case 2 -> push(c, true, true);
+            case 3 -> push(c, false, true);
+            case 4 -> linsert(c);
+            case 5 -> llen(c);
+            case 6 -> lindex(c);
+            case 7 -> lset(c);
+            case 8 -> pop(c, true);
+            case 9 -> pop(c, false);
+            case 10 -> lmpop(c);
+            case 11 -> lrange(c);
+            case 12 -> ltrim(c);
+            case 13 -> lpos(c);
+            case 14 -> lrem(c);
+            case 15 -> lmove(c);
+            case 16 -> rpoplpush(c);
+            default -> throw new IllegalArgumentException("ListCommands has no handler " + handler);
+        }
     }
 
     /** A new, empty list with the node options the config gives now. */

@@ -37,12 +37,25 @@ public final class MemoryCommands implements CommandFamily {
 
     @Override
     public void register(CommandHandlers t) {
-        t.bind("memory|usage", MemoryCommands::usage);
-        t.bind("memory|stats", MemoryCommands::stats);
-        t.bind("memory|doctor", MemoryCommands::doctor);
-        t.bind("memory|malloc-stats", MemoryCommands::mallocStats);
-        t.bind("memory|purge", MemoryCommands::purge);
-        t.bind("memory|help", MemoryCommands::help);
+        t.bind("memory|usage", this, 0);
+        t.bind("memory|stats", this, 1);
+        t.bind("memory|doctor", this, 2);
+        t.bind("memory|malloc-stats", this, 3);
+        t.bind("memory|purge", this, 4);
+        t.bind("memory|help", this, 5);
+    }
+
+    @Override
+    public void execute(int handler, Client c) {
+        switch (handler) {
+            case 0 -> usage(c);
+            case 1 -> stats(c);
+            case 2 -> doctor(c);
+            case 3 -> mallocStats(c);
+            case 4 -> purge(c);
+            case 5 -> help(c);
+            default -> throw new IllegalArgumentException("MemoryCommands has no handler " + handler);
+        }
     }
 
     // MEMORY USAGE key [SAMPLES count]

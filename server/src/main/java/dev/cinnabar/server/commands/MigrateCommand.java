@@ -28,7 +28,15 @@ public final class MigrateCommand implements CommandFamily {
 
     @Override
     public void register(CommandHandlers t) {
-        t.bind("migrate", MigrateCommand::migrate);
+        t.bind("migrate", this, 0);
+    }
+
+    @Override
+    public void execute(int handler, Client c) {
+        switch (handler) {
+            case 0 -> migrate(c);
+            default -> throw new IllegalArgumentException("MigrateCommand has no handler " + handler);
+        }
     }
 
     // MIGRATE host port key|"" destination-db timeout [COPY] [REPLACE] [AUTH password | AUTH2 username password] [KEYS key [key ...]]

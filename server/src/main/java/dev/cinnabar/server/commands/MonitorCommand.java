@@ -12,7 +12,15 @@ import dev.cinnabar.server.exec.CommandHandlers;
 public final class MonitorCommand implements CommandFamily {
     @Override
     public void register(CommandHandlers t) {
-        t.bind("monitor", MonitorCommand::monitor);
+        t.bind("monitor", this, 0);
+    }
+
+    @Override
+    public void execute(int handler, Client c) {
+        switch (handler) {
+            case 0 -> monitor(c);
+            default -> throw new IllegalArgumentException("MonitorCommand has no handler " + handler);
+        }
     }
 
     // MONITOR

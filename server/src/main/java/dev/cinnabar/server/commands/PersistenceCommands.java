@@ -9,9 +9,19 @@ import dev.cinnabar.server.persistence.Persistence;
 public final class PersistenceCommands implements CommandFamily {
     @Override
     public void register(CommandHandlers t) {
-        t.bind("save", PersistenceCommands::save);
-        t.bind("bgsave", PersistenceCommands::bgsave);
-        t.bind("lastsave", PersistenceCommands::lastsave);
+        t.bind("save", this, 0);
+        t.bind("bgsave", this, 1);
+        t.bind("lastsave", this, 2);
+    }
+
+    @Override
+    public void execute(int handler, Client c) {
+        switch (handler) {
+            case 0 -> save(c);
+            case 1 -> bgsave(c);
+            case 2 -> lastsave(c);
+            default -> throw new IllegalArgumentException("PersistenceCommands has no handler " + handler);
+        }
     }
 
     // SAVE

@@ -30,20 +30,41 @@ public final class PubSubCommands implements CommandFamily {
 
     @Override
     public void register(CommandHandlers t) {
-        t.bind("subscribe", PubSubCommands::subscribe);
-        t.bind("unsubscribe", PubSubCommands::unsubscribe);
-        t.bind("psubscribe", PubSubCommands::psubscribe);
-        t.bind("punsubscribe", PubSubCommands::punsubscribe);
-        t.bind("ssubscribe", PubSubCommands::ssubscribe);
-        t.bind("sunsubscribe", PubSubCommands::sunsubscribe);
-        t.bind("publish", PubSubCommands::publish);
-        t.bind("spublish", PubSubCommands::spublish);
-        t.bind("pubsub|channels", c -> channels(c, false));
-        t.bind("pubsub|shardchannels", c -> channels(c, true));
-        t.bind("pubsub|numsub", c -> numsub(c, false));
-        t.bind("pubsub|shardnumsub", c -> numsub(c, true));
-        t.bind("pubsub|numpat", PubSubCommands::numpat);
-        t.bind("pubsub|help", c -> Help.reply(c, HELP));
+        t.bind("subscribe", this, 0);
+        t.bind("unsubscribe", this, 1);
+        t.bind("psubscribe", this, 2);
+        t.bind("punsubscribe", this, 3);
+        t.bind("ssubscribe", this, 4);
+        t.bind("sunsubscribe", this, 5);
+        t.bind("publish", this, 6);
+        t.bind("spublish", this, 7);
+        t.bind("pubsub|channels", this, 8);
+        t.bind("pubsub|shardchannels", this, 9);
+        t.bind("pubsub|numsub", this, 10);
+        t.bind("pubsub|shardnumsub", this, 11);
+        t.bind("pubsub|numpat", this, 12);
+        t.bind("pubsub|help", this, 13);
+    }
+
+    @Override
+    public void execute(int handler, Client c) {
+        switch (handler) {
+            case 0 -> subscribe(c);
+            case 1 -> unsubscribe(c);
+            case 2 -> psubscribe(c);
+            case 3 -> punsubscribe(c);
+            case 4 -> ssubscribe(c);
+            case 5 -> sunsubscribe(c);
+            case 6 -> publish(c);
+            case 7 -> spublish(c);
+            case 8 -> channels(c, false);
+            case 9 -> channels(c, true);
+            case 10 -> numsub(c, false);
+            case 11 -> numsub(c, true);
+            case 12 -> numpat(c);
+            case 13 -> Help.reply(c, HELP);
+            default -> throw new IllegalArgumentException("PubSubCommands has no handler " + handler);
+        }
     }
 
     private static PubSub registry(Client c) {

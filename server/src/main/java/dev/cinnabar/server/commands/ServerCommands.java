@@ -11,12 +11,25 @@ import dev.cinnabar.server.persistence.Persistence;
 public final class ServerCommands implements CommandFamily {
     @Override
     public void register(CommandHandlers t) {
-        t.bind("dbsize", ServerCommands::dbsize);
-        t.bind("flushdb", ServerCommands::flushdb);
-        t.bind("flushall", ServerCommands::flushall);
-        t.bind("swapdb", ServerCommands::swapdb);
-        t.bind("time", ServerCommands::time);
-        t.bind("info", ServerCommands::info);
+        t.bind("dbsize", this, 0);
+        t.bind("flushdb", this, 1);
+        t.bind("flushall", this, 2);
+        t.bind("swapdb", this, 3);
+        t.bind("time", this, 4);
+        t.bind("info", this, 5);
+    }
+
+    @Override
+    public void execute(int handler, Client c) {
+        switch (handler) {
+            case 0 -> dbsize(c);
+            case 1 -> flushdb(c);
+            case 2 -> flushall(c);
+            case 3 -> swapdb(c);
+            case 4 -> time(c);
+            case 5 -> info(c);
+            default -> throw new IllegalArgumentException("ServerCommands has no handler " + handler);
+        }
     }
 
     // DBSIZE

@@ -39,23 +39,47 @@ public final class SetCommands implements CommandFamily {
 
     @Override
     public void register(CommandHandlers t) {
-        t.bind("sadd", SetCommands::sadd);
-        t.bind("srem", SetCommands::srem);
-        t.bind("scard", SetCommands::scard);
-        t.bind("sismember", SetCommands::sismember);
-        t.bind("smismember", SetCommands::smismember);
-        t.bind("smembers", SetCommands::smembers);
-        t.bind("spop", SetCommands::spop);
-        t.bind("srandmember", SetCommands::srandmember);
-        t.bind("smove", SetCommands::smove);
-        t.bind("sinter", SetCommands::sinter);
-        t.bind("sintercard", SetCommands::sintercard);
-        t.bind("sinterstore", SetCommands::sinterstore);
-        t.bind("sunion", c -> unionDiff(c, 1, -1, false));
-        t.bind("sunionstore", c -> unionDiff(c, 2, 1, false));
-        t.bind("sdiff", c -> unionDiff(c, 1, -1, true));
-        t.bind("sdiffstore", c -> unionDiff(c, 2, 1, true));
-        t.bind("sscan", SetCommands::sscan);
+        t.bind("sadd", this, 0);
+        t.bind("srem", this, 1);
+        t.bind("scard", this, 2);
+        t.bind("sismember", this, 3);
+        t.bind("smismember", this, 4);
+        t.bind("smembers", this, 5);
+        t.bind("spop", this, 6);
+        t.bind("srandmember", this, 7);
+        t.bind("smove", this, 8);
+        t.bind("sinter", this, 9);
+        t.bind("sintercard", this, 10);
+        t.bind("sinterstore", this, 11);
+        t.bind("sunion", this, 12);
+        t.bind("sunionstore", this, 13);
+        t.bind("sdiff", this, 14);
+        t.bind("sdiffstore", this, 15);
+        t.bind("sscan", this, 16);
+    }
+
+    @Override
+    public void execute(int handler, Client c) {
+        switch (handler) {
+            case 0 -> sadd(c);
+            case 1 -> srem(c);
+            case 2 -> scard(c);
+            case 3 -> sismember(c);
+            case 4 -> smismember(c);
+            case 5 -> smembers(c);
+            case 6 -> spop(c);
+            case 7 -> srandmember(c);
+            case 8 -> smove(c);
+            case 9 -> sinter(c);
+            case 10 -> sintercard(c);
+            case 11 -> sinterstore(c);
+            case 12 -> unionDiff(c, 1, -1, false);
+            case 13 -> unionDiff(c, 2, 1, false);
+            case 14 -> unionDiff(c, 1, -1, true);
+            case 15 -> unionDiff(c, 2, 1, true);
+            case 16 -> sscan(c);
+            default -> throw new IllegalArgumentException("SetCommands has no handler " + handler);
+        }
     }
 
     private static long maxIntset(Client c) {

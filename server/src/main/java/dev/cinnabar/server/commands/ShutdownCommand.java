@@ -12,7 +12,15 @@ import dev.cinnabar.server.exec.CommandHandlers;
 public final class ShutdownCommand implements CommandFamily {
     @Override
     public void register(CommandHandlers t) {
-        t.bind("shutdown", ShutdownCommand::shutdown);
+        t.bind("shutdown", this, 0);
+    }
+
+    @Override
+    public void execute(int handler, Client c) {
+        switch (handler) {
+            case 0 -> shutdown(c);
+            default -> throw new IllegalArgumentException("ShutdownCommand has no handler " + handler);
+        }
     }
 
     // SHUTDOWN [NOSAVE | SAVE] [NOW] [FORCE] [ABORT]

@@ -26,10 +26,21 @@ public final class SlowlogCommands implements CommandFamily {
 
     @Override
     public void register(CommandHandlers t) {
-        t.bind("slowlog|get", SlowlogCommands::get);
-        t.bind("slowlog|len", SlowlogCommands::len);
-        t.bind("slowlog|reset", SlowlogCommands::reset);
-        t.bind("slowlog|help", SlowlogCommands::help);
+        t.bind("slowlog|get", this, 0);
+        t.bind("slowlog|len", this, 1);
+        t.bind("slowlog|reset", this, 2);
+        t.bind("slowlog|help", this, 3);
+    }
+
+    @Override
+    public void execute(int handler, Client c) {
+        switch (handler) {
+            case 0 -> get(c);
+            case 1 -> len(c);
+            case 2 -> reset(c);
+            case 3 -> help(c);
+            default -> throw new IllegalArgumentException("SlowlogCommands has no handler " + handler);
+        }
     }
 
     // SLOWLOG GET [count]

@@ -53,8 +53,17 @@ public final class SortCommands implements CommandFamily {
 
     @Override
     public void register(CommandHandlers t) {
-        t.bind("sort", c -> sort(c, false));
-        t.bind("sort_ro", c -> sort(c, true));
+        t.bind("sort", this, 0);
+        t.bind("sort_ro", this, 1);
+    }
+
+    @Override
+    public void execute(int handler, Client c) {
+        switch (handler) {
+            case 0 -> sort(c, false);
+            case 1 -> sort(c, true);
+            default -> throw new IllegalArgumentException("SortCommands has no handler " + handler);
+        }
     }
 
     /** One element being sorted, with its weight. */

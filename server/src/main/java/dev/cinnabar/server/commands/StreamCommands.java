@@ -54,15 +54,31 @@ public final class StreamCommands implements CommandFamily {
 
     @Override
     public void register(CommandHandlers t) {
-        t.bind("xadd", StreamCommands::xadd);
-        t.bind("xrange", c -> xrange(c, false));
-        t.bind("xrevrange", c -> xrange(c, true));
-        t.bind("xlen", StreamCommands::xlen);
-        t.bind("xdel", StreamCommands::xdel);
-        t.bind("xtrim", StreamCommands::xtrim);
-        t.bind("xsetid", StreamCommands::xsetid);
-        t.bind("xread", c -> xread(c, false));
-        t.bind("xreadgroup", c -> xread(c, true));
+        t.bind("xadd", this, 0);
+        t.bind("xrange", this, 1);
+        t.bind("xrevrange", this, 2);
+        t.bind("xlen", this, 3);
+        t.bind("xdel", this, 4);
+        t.bind("xtrim", this, 5);
+        t.bind("xsetid", this, 6);
+        t.bind("xread", this, 7);
+        t.bind("xreadgroup", this, 8);
+    }
+
+    @Override
+    public void execute(int handler, Client c) {
+        switch (handler) {
+            case 0 -> xadd(c);
+            case 1 -> xrange(c, false);
+            case 2 -> xrange(c, true);
+            case 3 -> xlen(c);
+            case 4 -> xdel(c);
+            case 5 -> xtrim(c);
+            case 6 -> xsetid(c);
+            case 7 -> xread(c, false);
+            case 8 -> xread(c, true);
+            default -> throw new IllegalArgumentException("StreamCommands has no handler " + handler);
+        }
     }
 
     // ------------------------------------------------------------------ XADD and XTRIM

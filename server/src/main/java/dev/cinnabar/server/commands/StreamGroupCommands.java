@@ -36,20 +36,41 @@ import java.util.Map;
 public final class StreamGroupCommands implements CommandFamily {
     @Override
     public void register(CommandHandlers t) {
-        t.bind("xgroup|create", StreamGroupCommands::xgroup);
-        t.bind("xgroup|setid", StreamGroupCommands::xgroup);
-        t.bind("xgroup|destroy", StreamGroupCommands::xgroup);
-        t.bind("xgroup|createconsumer", StreamGroupCommands::xgroup);
-        t.bind("xgroup|delconsumer", StreamGroupCommands::xgroup);
-        t.bind("xgroup|help", StreamGroupCommands::xgroupHelp);
-        t.bind("xack", StreamGroupCommands::xack);
-        t.bind("xpending", StreamGroupCommands::xpending);
-        t.bind("xclaim", StreamGroupCommands::xclaim);
-        t.bind("xautoclaim", StreamGroupCommands::xautoclaim);
-        t.bind("xinfo|stream", StreamGroupCommands::xinfo);
-        t.bind("xinfo|groups", StreamGroupCommands::xinfo);
-        t.bind("xinfo|consumers", StreamGroupCommands::xinfo);
-        t.bind("xinfo|help", StreamGroupCommands::xinfoHelp);
+        t.bind("xgroup|create", this, 0);
+        t.bind("xgroup|setid", this, 1);
+        t.bind("xgroup|destroy", this, 2);
+        t.bind("xgroup|createconsumer", this, 3);
+        t.bind("xgroup|delconsumer", this, 4);
+        t.bind("xgroup|help", this, 5);
+        t.bind("xack", this, 6);
+        t.bind("xpending", this, 7);
+        t.bind("xclaim", this, 8);
+        t.bind("xautoclaim", this, 9);
+        t.bind("xinfo|stream", this, 10);
+        t.bind("xinfo|groups", this, 11);
+        t.bind("xinfo|consumers", this, 12);
+        t.bind("xinfo|help", this, 13);
+    }
+
+    @Override
+    public void execute(int handler, Client c) {
+        switch (handler) {
+            case 0 -> xgroup(c);
+            case 1 -> xgroup(c);
+            case 2 -> xgroup(c);
+            case 3 -> xgroup(c);
+            case 4 -> xgroup(c);
+            case 5 -> xgroupHelp(c);
+            case 6 -> xack(c);
+            case 7 -> xpending(c);
+            case 8 -> xclaim(c);
+            case 9 -> xautoclaim(c);
+            case 10 -> xinfo(c);
+            case 11 -> xinfo(c);
+            case 12 -> xinfo(c);
+            case 13 -> xinfoHelp(c);
+            default -> throw new IllegalArgumentException("StreamGroupCommands has no handler " + handler);
+        }
     }
 
     private static String noGroup(Client c, int keyArg, int groupArg) {

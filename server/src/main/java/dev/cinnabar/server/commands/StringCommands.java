@@ -26,28 +26,57 @@ public final class StringCommands implements CommandFamily {
 
     @Override
     public void register(CommandHandlers t) {
-        t.bind("get", StringCommands::get);
-        t.bind("set", StringCommands::set);
-        t.bind("setnx", StringCommands::setnx);
-        t.bind("setex", StringCommands::setex);
-        t.bind("psetex", StringCommands::psetex);
-        t.bind("getex", StringCommands::getex);
-        t.bind("getdel", StringCommands::getdel);
-        t.bind("getset", StringCommands::getset);
-        t.bind("mget", StringCommands::mget);
-        t.bind("mset", StringCommands::mset);
-        t.bind("msetnx", StringCommands::msetnx);
-        t.bind("append", StringCommands::append);
-        t.bind("strlen", StringCommands::strlen);
-        t.bind("incr", c -> incrBy(c, 1));
-        t.bind("decr", c -> incrBy(c, -1));
-        t.bind("incrby", StringCommands::incrby);
-        t.bind("decrby", StringCommands::decrby);
-        t.bind("incrbyfloat", StringCommands::incrbyfloat);
-        t.bind("getrange", StringCommands::getrange);
-        t.bind("substr", StringCommands::getrange);
-        t.bind("setrange", StringCommands::setrange);
-        t.bind("lcs", LcsCommand::lcs);
+        t.bind("get", this, 0);
+        t.bind("set", this, 1);
+        t.bind("setnx", this, 2);
+        t.bind("setex", this, 3);
+        t.bind("psetex", this, 4);
+        t.bind("getex", this, 5);
+        t.bind("getdel", this, 6);
+        t.bind("getset", this, 7);
+        t.bind("mget", this, 8);
+        t.bind("mset", this, 9);
+        t.bind("msetnx", this, 10);
+        t.bind("append", this, 11);
+        t.bind("strlen", this, 12);
+        t.bind("incr", this, 13);
+        t.bind("decr", this, 14);
+        t.bind("incrby", this, 15);
+        t.bind("decrby", this, 16);
+        t.bind("incrbyfloat", this, 17);
+        t.bind("getrange", this, 18);
+        t.bind("substr", this, 19);
+        t.bind("setrange", this, 20);
+        t.bind("lcs", this, 21);
+    }
+
+    @Override
+    public void execute(int handler, Client c) {
+        switch (handler) {
+            case 0 -> get(c);
+            case 1 -> set(c);
+            case 2 -> setnx(c);
+            case 3 -> setex(c);
+            case 4 -> psetex(c);
+            case 5 -> getex(c);
+            case 6 -> getdel(c);
+            case 7 -> getset(c);
+            case 8 -> mget(c);
+            case 9 -> mset(c);
+            case 10 -> msetnx(c);
+            case 11 -> append(c);
+            case 12 -> strlen(c);
+            case 13 -> incrBy(c, 1);
+            case 14 -> incrBy(c, -1);
+            case 15 -> incrby(c);
+            case 16 -> decrby(c);
+            case 17 -> incrbyfloat(c);
+            case 18 -> getrange(c);
+            case 19 -> getrange(c);
+            case 20 -> setrange(c);
+            case 21 -> LcsCommand.lcs(c);
+            default -> throw new IllegalArgumentException("StringCommands has no handler " + handler);
+        }
     }
 
     // GET key

@@ -17,11 +17,23 @@ import dev.cinnabar.server.exec.CommandHandlers;
 public final class TransactionCommands implements CommandFamily {
     @Override
     public void register(CommandHandlers t) {
-        t.bind("multi", TransactionCommands::multi);
-        t.bind("exec", TransactionCommands::exec);
-        t.bind("discard", TransactionCommands::discard);
-        t.bind("watch", TransactionCommands::watch);
-        t.bind("unwatch", TransactionCommands::unwatch);
+        t.bind("multi", this, 0);
+        t.bind("exec", this, 1);
+        t.bind("discard", this, 2);
+        t.bind("watch", this, 3);
+        t.bind("unwatch", this, 4);
+    }
+
+    @Override
+    public void execute(int handler, Client c) {
+        switch (handler) {
+            case 0 -> multi(c);
+            case 1 -> exec(c);
+            case 2 -> discard(c);
+            case 3 -> watch(c);
+            case 4 -> unwatch(c);
+            default -> throw new IllegalArgumentException("TransactionCommands has no handler " + handler);
+        }
     }
 
     // MULTI

@@ -42,13 +42,27 @@ public final class ZSetAlgebraCommands implements CommandFamily {
 
     @Override
     public void register(CommandHandlers t) {
-        t.bind("zunion", c -> generic(c, -1, 1, UNION, false));
-        t.bind("zinter", c -> generic(c, -1, 1, INTER, false));
-        t.bind("zdiff", c -> generic(c, -1, 1, DIFF, false));
-        t.bind("zunionstore", c -> generic(c, 1, 2, UNION, false));
-        t.bind("zinterstore", c -> generic(c, 1, 2, INTER, false));
-        t.bind("zdiffstore", c -> generic(c, 1, 2, DIFF, false));
-        t.bind("zintercard", c -> generic(c, -1, 1, INTER, true));
+        t.bind("zunion", this, 0);
+        t.bind("zinter", this, 1);
+        t.bind("zdiff", this, 2);
+        t.bind("zunionstore", this, 3);
+        t.bind("zinterstore", this, 4);
+        t.bind("zdiffstore", this, 5);
+        t.bind("zintercard", this, 6);
+    }
+
+    @Override
+    public void execute(int handler, Client c) {
+        switch (handler) {
+            case 0 -> generic(c, -1, 1, UNION, false);
+            case 1 -> generic(c, -1, 1, INTER, false);
+            case 2 -> generic(c, -1, 1, DIFF, false);
+            case 3 -> generic(c, 1, 2, UNION, false);
+            case 4 -> generic(c, 1, 2, INTER, false);
+            case 5 -> generic(c, 1, 2, DIFF, false);
+            case 6 -> generic(c, -1, 1, INTER, true);
+            default -> throw new IllegalArgumentException("ZSetAlgebraCommands has no handler " + handler);
+        }
     }
 
     /** One input: a sorted set, a set, or nothing (a missing key). */

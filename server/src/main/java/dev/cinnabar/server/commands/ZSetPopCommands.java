@@ -44,12 +44,25 @@ public final class ZSetPopCommands implements CommandFamily {
 
     @Override
     public void register(CommandHandlers t) {
-        t.bind("zpopmin", c -> zpop(c, false));
-        t.bind("zpopmax", c -> zpop(c, true));
-        t.bind("zmpop", c -> zmpop(c, 1, false));
-        t.bind("bzpopmin", c -> bzpop(c, false));
-        t.bind("bzpopmax", c -> bzpop(c, true));
-        t.bind("bzmpop", c -> zmpop(c, 2, true));
+        t.bind("zpopmin", this, 0);
+        t.bind("zpopmax", this, 1);
+        t.bind("zmpop", this, 2);
+        t.bind("bzpopmin", this, 3);
+        t.bind("bzpopmax", this, 4);
+        t.bind("bzmpop", this, 5);
+    }
+
+    @Override
+    public void execute(int handler, Client c) {
+        switch (handler) {
+            case 0 -> zpop(c, false);
+            case 1 -> zpop(c, true);
+            case 2 -> zmpop(c, 1, false);
+            case 3 -> bzpop(c, false);
+            case 4 -> bzpop(c, true);
+            case 5 -> zmpop(c, 2, true);
+            default -> throw new IllegalArgumentException("ZSetPopCommands has no handler " + handler);
+        }
     }
 
     // ZPOPMIN key [count], ZPOPMAX key [count]
