@@ -148,9 +148,13 @@ public final class CommandSpec {
         return id;
     }
 
-    void addSubcommand(CommandSpec sub) {
-        subcommands.add(sub);
-        subcommandLookup = new CommandLookup(subcommands);
+    /** Sets the subcommands, once, with their lookup built over all of them. */
+    void setSubcommands(List<CommandSpec> subs) {
+        if (!subcommands.isEmpty()) {
+            throw new IllegalStateException(fullName + ": subcommands set twice");
+        }
+        subcommands.addAll(subs);
+        subcommandLookup = subs.isEmpty() ? null : new CommandLookup(subcommands);
     }
 
     /** True when argument count {@code argc} (name included) satisfies the arity. */

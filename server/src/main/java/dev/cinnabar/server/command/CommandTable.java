@@ -113,9 +113,11 @@ public final class CommandTable {
                     CommandDocs.strings(m.getOrDefault("tips", List.of()), "tips"),
                     Collections.unmodifiableList(keySpecs),
                     (Json.Raw) m.get("docs"));
+            List<CommandSpec> subs = new ArrayList<>();
             for (Object sub : list(m, "subcommands")) {
-                spec.addSubcommand(build(asMap(sub), spec, source));
+                subs.add(build(asMap(sub), spec, source));
             }
+            spec.setSubcommands(subs);
             return spec;
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(source + ": command " + name + ": " + e.getMessage(), e);
