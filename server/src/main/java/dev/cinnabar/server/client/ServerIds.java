@@ -1,5 +1,8 @@
 package dev.cinnabar.server.client;
 
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.security.SecureRandom;
 
 /**
@@ -10,8 +13,6 @@ import java.security.SecureRandom;
 public final class ServerIds {
     /** Redis's replication id of no history: forty zeros. */
     public static final String NO_ID = "0".repeat(40);
-
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String runId = randomHex(40);
     private String replicationId = randomHex(40);
@@ -40,12 +41,24 @@ public final class ServerIds {
         replicationId2 = NO_ID;
     }
 
-    /** {@code digits} random lowercase hex digits. */
-    public static String randomHex(int digits) {
-        StringBuilder sb = new StringBuilder(digits);
-        for (int i = 0; i < digits; i++) {
-            sb.append(Character.forDigit(RANDOM.nextInt(16), 16));
+    /**
+     * {@code digits} random lowercase hex digits, read from the kernel's random source as Redis
+     * reads them: a SecureRandom would load the security providers during start-up for this
+     * alone. SecureRandom only where /dev/urandom cannot be read.
+     */
+    static String randomHex(int digits) {
+        byte[] bytes = new byte[digits];
+        try (InputStream in = new FileInputStream("/dev/urandom")) {
+            if (in.readNBytes(bytes, 0, digits) != digits) {
+                throw new IOException("short read");
+            }
+        } catch (IOException | SecurityException e) {
+            new SecureRandom().nextBytes(bytes);
         }
-        return sb.toString();
+        char[] hex = new char[digits];
+        for (int i = 0; i < digits; i++) {
+            hex[i] = Character.forDigit(bytes[i] & 15, 16);
+        }
+        return new String(hex);
     }
 }
