@@ -14,37 +14,43 @@ import java.util.List;
  * FUNCTION (LOAD, DELETE, FLUSH, LIST, DUMP, RESTORE, STATS, KILL, HELP), FCALL and FCALL_RO:
  * Redis 7.0's function libraries.
  */
-public final class FunctionCommands implements CommandFamily {
-    @Override
-    public void register(CommandHandlers t) {
-        t.bind("fcall", this, 0);
-        t.bind("fcall_ro", this, 1);
-        t.bind("function|load", this, 2);
-        t.bind("function|delete", this, 3);
-        t.bind("function|flush", this, 4);
-        t.bind("function|list", this, 5);
-        t.bind("function|stats", this, 6);
-        t.bind("function|kill", this, 7);
-        t.bind("function|help", this, 8);
-        t.bind("function|dump", this, 9);
-        t.bind("function|restore", this, 10);
-    }
+public final class FunctionCommands {
+    /**
+     * The family's bindings, in a class of their own so that a start binds every command
+     * without loading this one, which loads when one of its commands is first called.
+     */
+    static final class Binding implements CommandFamily {
+        @Override
+        public void register(CommandHandlers t) {
+            t.bind("fcall", this, 0);
+            t.bind("fcall_ro", this, 1);
+            t.bind("function|load", this, 2);
+            t.bind("function|delete", this, 3);
+            t.bind("function|flush", this, 4);
+            t.bind("function|list", this, 5);
+            t.bind("function|stats", this, 6);
+            t.bind("function|kill", this, 7);
+            t.bind("function|help", this, 8);
+            t.bind("function|dump", this, 9);
+            t.bind("function|restore", this, 10);
+        }
 
-    @Override
-    public void execute(int handler, Client c) {
-        switch (handler) {
-            case 0 -> fcall(c, false);
-            case 1 -> fcall(c, true);
-            case 2 -> load(c);
-            case 3 -> delete(c);
-            case 4 -> flush(c);
-            case 5 -> list(c);
-            case 6 -> stats(c);
-            case 7 -> kill(c);
-            case 8 -> help(c);
-            case 9 -> dump(c);
-            case 10 -> restore(c);
-            default -> throw new IllegalArgumentException("FunctionCommands has no handler " + handler);
+        @Override
+        public void execute(int handler, Client c) {
+            switch (handler) {
+                case 0 -> FunctionCommands.fcall(c, false);
+                case 1 -> FunctionCommands.fcall(c, true);
+                case 2 -> FunctionCommands.load(c);
+                case 3 -> FunctionCommands.delete(c);
+                case 4 -> FunctionCommands.flush(c);
+                case 5 -> FunctionCommands.list(c);
+                case 6 -> FunctionCommands.stats(c);
+                case 7 -> FunctionCommands.kill(c);
+                case 8 -> FunctionCommands.help(c);
+                case 9 -> FunctionCommands.dump(c);
+                case 10 -> FunctionCommands.restore(c);
+                default -> throw new IllegalArgumentException("FunctionCommands has no handler " + handler);
+            }
         }
     }
 
