@@ -1,9 +1,6 @@
 package dev.cinnabar.server.client;
 
-import java.io.FileInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.security.SecureRandom;
+import dev.cinnabar.datatypes.RandomBytes;
 
 /**
  * The random identities a server shows: the run id, new at every start so tools can tell a
@@ -41,20 +38,9 @@ public final class ServerIds {
         replicationId2 = NO_ID;
     }
 
-    /**
-     * {@code digits} random lowercase hex digits, read from the kernel's random source as Redis
-     * reads them: a SecureRandom would load the security providers during start-up for this
-     * alone. SecureRandom only where /dev/urandom cannot be read.
-     */
+    /** {@code digits} random lowercase hex digits. */
     static String randomHex(int digits) {
-        byte[] bytes = new byte[digits];
-        try (InputStream in = new FileInputStream("/dev/urandom")) {
-            if (in.readNBytes(bytes, 0, digits) != digits) {
-                throw new IOException("short read");
-            }
-        } catch (IOException | SecurityException e) {
-            new SecureRandom().nextBytes(bytes);
-        }
+        byte[] bytes = RandomBytes.of(digits);
         char[] hex = new char[digits];
         for (int i = 0; i < digits; i++) {
             hex[i] = Character.forDigit(bytes[i] & 15, 16);
