@@ -3,7 +3,6 @@ package dev.cinnabar.datatypes;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
-import java.security.SecureRandom;
 
 /**
  * Hash functions for byte strings.
@@ -20,7 +19,7 @@ public final class Hashing {
     private static final long P2 = 0xC2B2AE3D27D4EB4FL;
 
     /** The process-wide seed for keyspace and collection hashing. */
-    public static final long SEED = new SecureRandom().nextLong();
+    public static final long SEED = RandomBytes.nextLong();
 
     private Hashing() {
     }

@@ -1,6 +1,6 @@
 package dev.cinnabar.server.client;
 
-import java.security.SecureRandom;
+import dev.cinnabar.datatypes.RandomBytes;
 
 /**
  * The random identities a server shows: the run id, new at every start so tools can tell a
@@ -10,8 +10,6 @@ import java.security.SecureRandom;
 public final class ServerIds {
     /** Redis's replication id of no history: forty zeros. */
     public static final String NO_ID = "0".repeat(40);
-
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String runId = randomHex(40);
     private String replicationId = randomHex(40);
@@ -41,11 +39,12 @@ public final class ServerIds {
     }
 
     /** {@code digits} random lowercase hex digits. */
-    public static String randomHex(int digits) {
-        StringBuilder sb = new StringBuilder(digits);
+    static String randomHex(int digits) {
+        byte[] bytes = RandomBytes.of(digits);
+        char[] hex = new char[digits];
         for (int i = 0; i < digits; i++) {
-            sb.append(Character.forDigit(RANDOM.nextInt(16), 16));
+            hex[i] = Character.forDigit(bytes[i] & 15, 16);
         }
-        return sb.toString();
+        return new String(hex);
     }
 }

@@ -162,7 +162,7 @@ public final class CommandReplies {
     }
 
     private static void writeDocs(ReplyWriter w, CommandSpec cmd) {
-        CommandDocs d = cmd.docs;
+        CommandDocs d = cmd.docs();
         List<CommandSpec> subs = cmd.subcommands();
         int fields = 1 + count(d.summary) + count(d.since) + count(d.complexity) + count(d.docFlags)
                 + count(d.deprecatedSince) + count(d.replacedBy) + count(d.history)

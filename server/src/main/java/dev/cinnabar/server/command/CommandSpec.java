@@ -29,8 +29,12 @@ public final class CommandSpec {
     public final List<String> tips;
     /** Where the keys are, parsed once; COMMAND INFO prints them and key extraction reads them. */
     public final List<KeySpec> keySpecs;
-    /** Documentation for COMMAND DOCS: summary, since, group, complexity, arguments, ... */
-    public final CommandDocs docs;
+    /**
+     * The docs' JSON until they are first asked for: most starts never serve COMMAND DOCS, and
+     * they are half of the metadata. Null once parsed, or for a command without docs.
+     */
+    private Json.Raw docsSource;
+    private volatile CommandDocs docs;
     /** The command's own key finder where its specs are not enough (Redis's getkeys_proc). */
     final KeyFinder keyFinder;
     /** Some key spec names real keys, not shard channels. */
@@ -58,7 +62,7 @@ public final class CommandSpec {
 
     CommandSpec(String name, CommandSpec parent, int arity, long flags, long aclCategories,
                 int firstKey, int lastKey, int keyStep, List<String> tips,
-                List<KeySpec> keySpecs, CommandDocs docs) {
+                List<KeySpec> keySpecs, Json.Raw docsSource) {
         this.name = name;
         this.parent = parent;
         this.fullName = parent == null ? name : parent.name + "|" + name;
@@ -72,7 +76,8 @@ public final class CommandSpec {
         this.keyStep = keyStep;
         this.tips = tips;
         this.keySpecs = keySpecs;
-        this.docs = docs;
+        this.docsSource = docsSource;
+        this.docs = docsSource == null ? CommandDocs.NONE : null;
         this.keyFinder = NativeKeyFinders.forCommand(fullName);
         boolean real = false;
         boolean variable = false;
@@ -82,6 +87,31 @@ public final class CommandSpec {
         }
         this.hasRealKeySpec = real;
         this.hasVariableFlags = variable;
+    }
+
+    /** Documentation for COMMAND DOCS: summary, since, group, complexity, arguments, ... */
+    @SuppressWarnings("unchecked")
+    public CommandDocs docs() {
+        CommandDocs d = docs;
+        if (d == null) {
+            synchronized (this) {
+                d = docs;
+                if (d == null) {
+                    Object parsed = docsSource.parse();
+                    if (!(parsed instanceof java.util.Map)) {
+                        throw new IllegalArgumentException(fullName + ": docs must be a JSON object");
+                    }
+                    try {
+                        d = CommandDocs.parse((java.util.Map<String, Object>) parsed);
+                    } catch (RuntimeException e) {
+                        throw new IllegalArgumentException(fullName + ": " + e.getMessage(), e);
+                    }
+                    docs = d;
+                    docsSource = null;
+                }
+            }
+        }
+        return d;
     }
 
     /** {@link #fullName} as bytes; callers must not change them. */
@@ -118,9 +148,13 @@ public final class CommandSpec {
         return id;
     }
 
-    void addSubcommand(CommandSpec sub) {
-        subcommands.add(sub);
-        subcommandLookup = new CommandLookup(subcommands);
+    /** Sets the subcommands, once, with their lookup built over all of them. */
+    void setSubcommands(List<CommandSpec> subs) {
+        if (!subcommands.isEmpty()) {
+            throw new IllegalStateException(fullName + ": subcommands set twice");
+        }
+        subcommands.addAll(subs);
+        subcommandLookup = subs.isEmpty() ? null : new CommandLookup(subcommands);
     }
 
     /** True when argument count {@code argc} (name included) satisfies the arity. */

@@ -20,6 +20,8 @@ import java.util.Map;
  */
 public final class CommandTable {
     private static final String RESOURCE_DIR = "/commands/";
+    /** Parsed on first use, by {@link CommandSpec#docs()}. */
+    private static final java.util.Set<String> DEFERRED = java.util.Set.of("docs");
 
     private final Map<String, CommandSpec> byFullName = new LinkedHashMap<>();
     private final List<CommandSpec> topLevel = new ArrayList<>();
@@ -39,10 +41,14 @@ public final class CommandTable {
         return t;
     }
 
-    /** Loads metadata from JSON text; for tests. */
+    /**
+     * Loads metadata from JSON text, docs included (the shipped files' docs are read on first
+     * use; CommandTableTest reads them all); for tests.
+     */
     public static CommandTable fromJson(String json) {
         CommandTable t = new CommandTable();
         t.addAll(json, "<test>");
+        t.readAllDocs("<test>");
         t.lookup = new CommandLookup(t.topLevel);
         return t;
     }
@@ -53,11 +59,12 @@ public final class CommandTable {
      */
     public void add(String json, String source) {
         addAll(json, source);
+        readAllDocs(source);
         lookup = new CommandLookup(topLevel);
     }
 
     private void addAll(String json, String source) {
-        Object parsed = Json.parse(json);
+        Object parsed = Json.parse(json, DEFERRED);
         if (!(parsed instanceof List)) {
             throw new IllegalArgumentException(source + ": expected a JSON array of commands");
         }
@@ -68,6 +75,16 @@ public final class CommandTable {
             }
             topLevel.add(spec);
             index(spec);
+        }
+    }
+
+    private void readAllDocs(String source) {
+        for (CommandSpec spec : byFullName.values()) {
+            try {
+                spec.docs();
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(source + ": command " + e.getMessage(), e);
+            }
         }
     }
 
@@ -95,10 +112,12 @@ public final class CommandTable {
                     num(m, "first_key"), num(m, "last_key"), num(m, "step"),
                     CommandDocs.strings(m.getOrDefault("tips", List.of()), "tips"),
                     Collections.unmodifiableList(keySpecs),
-                    m.containsKey("docs") ? CommandDocs.parse(asMap(m.get("docs"))) : CommandDocs.NONE);
+                    (Json.Raw) m.get("docs"));
+            List<CommandSpec> subs = new ArrayList<>();
             for (Object sub : list(m, "subcommands")) {
-                spec.addSubcommand(build(asMap(sub), spec, source));
+                subs.add(build(asMap(sub), spec, source));
             }
+            spec.setSubcommands(subs);
             return spec;
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(source + ": command " + name + ": " + e.getMessage(), e);

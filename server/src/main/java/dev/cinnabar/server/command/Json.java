@@ -4,23 +4,56 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A strict reader for the JSON resources that describe commands. It yields
  * {@code Map<String,Object>} (insertion-ordered), {@code List<Object>}, {@code String},
  * {@code Long}, {@code Double}, {@code Boolean} and {@code null}. The inputs are our own files,
- * read once at start, so it favours small and clear over fast.
+ * read at every start by a JVM that still interprets this code: the values of the keys a caller
+ * defers are only delimited (a {@link Raw} text to parse on first use), and strings without
+ * escapes are cut out of the input rather than copied a character at a time.
  */
 public final class Json {
     private final String s;
+    private final Set<String> deferred;
     private int p;
+    /** The next backslash at or after p, or the input's length: strings before it need no unescaping. */
+    private int nextBackslash = -1;
 
-    private Json(String s) {
+    /** The text of a value whose parsing was deferred; {@link #parse()} reads it. */
+    public static final class Raw {
+        private final String text;
+
+        Raw(String text) {
+            this.text = text;
+        }
+
+        public Object parse() {
+            return Json.parse(text);
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
+    }
+
+    private Json(String s, Set<String> deferred) {
         this.s = s;
+        this.deferred = deferred;
     }
 
     public static Object parse(String text) {
-        Json j = new Json(text);
+        return parse(text, Set.of());
+    }
+
+    /**
+     * Parses {@code text}, leaving the value of every object member named in {@code deferredKeys}
+     * as a {@link Raw}: checked only for balanced brackets and terminated strings.
+     */
+    public static Object parse(String text, Set<String> deferredKeys) {
+        Json j = new Json(text, deferredKeys);
         j.ws();
         Object v = j.value();
         j.ws();
@@ -67,7 +100,7 @@ public final class Json {
             ws();
             expect(':');
             ws();
-            m.put(key, value());
+            m.put(key, deferred.contains(key) ? raw() : value());
             ws();
             if (peek(',')) {
                 p++;
@@ -101,6 +134,25 @@ public final class Json {
 
     private String string() {
         expect('"');
+        int end = s.indexOf('"', p);
+        if (end < 0) {
+            throw error("unterminated string");
+        }
+        if (nextBackslash < p) {
+            nextBackslash = s.indexOf('\\', p);
+            if (nextBackslash < 0) {
+                nextBackslash = s.length();
+            }
+        }
+        if (end < nextBackslash) {
+            String v = s.substring(p, end);
+            p = end + 1;
+            return v;
+        }
+        return escapedString();
+    }
+
+    private String escapedString() {
         StringBuilder b = new StringBuilder();
         while (true) {
             if (p >= s.length()) {
@@ -130,6 +182,49 @@ public final class Json {
         }
     }
 
+    /** Delimits the value at p without building it. */
+    private Raw raw() {
+        int start = p;
+        char first = p < s.length() ? s.charAt(p) : 0;
+        if (first != '{' && first != '[') {
+            value();
+            return new Raw(s.substring(start, p));
+        }
+        int depth = 0;
+        do {
+            if (p >= s.length()) {
+                throw error("unexpected end");
+            }
+            char c = s.charAt(p++);
+            if (c == '"') {
+                skipStringBody();
+            } else if (c == '{' || c == '[') {
+                depth++;
+            } else if (c == '}' || c == ']') {
+                depth--;
+            }
+        } while (depth > 0);
+        return new Raw(s.substring(start, p));
+    }
+
+    /** Moves p past the closing quote of the string whose opening quote is just before p. */
+    private void skipStringBody() {
+        while (true) {
+            int end = s.indexOf('"', p);
+            if (end < 0) {
+                throw error("unterminated string");
+            }
+            int backslashes = 0;
+            while (s.charAt(end - 1 - backslashes) == '\\') {
+                backslashes++;
+            }
+            p = end + 1;
+            if (backslashes % 2 == 0) {
+                return;
+            }
+        }
+    }
+
     private Object number() {
         int start = p;
         while (p < s.length() && "+-0123456789.eE".indexOf(s.charAt(p)) >= 0) {
@@ -154,7 +249,11 @@ public final class Json {
     }
 
     private void ws() {
-        while (p < s.length() && Character.isWhitespace(s.charAt(p))) {
+        while (p < s.length()) {
+            char c = s.charAt(p);
+            if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+                return;
+            }
             p++;
         }
     }

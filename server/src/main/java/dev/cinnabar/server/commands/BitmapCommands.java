@@ -17,21 +17,41 @@ import dev.cinnabar.server.exec.CommandHandlers;
  * the value into a raw string changed in place ({@link RawString}), grown with zero bytes as
  * Redis's sdsgrowzero grows it (geometrically).
  */
-public final class BitmapCommands implements CommandFamily {
+public final class BitmapCommands {
     static final String BIT_OFFSET = "ERR bit offset is not an integer or out of range";
     static final String BIT_VALUE = "ERR bit is not an integer or out of range";
     static final String BIT_ARG = "ERR The bit argument must be 1 or 0.";
     static final String NOT_SINGLE = "ERR BITOP NOT must be called with a single source key.";
 
-    @Override
-    public void register(CommandHandlers t) {
-        t.bind("setbit", BitmapCommands::setbit);
-        t.bind("getbit", BitmapCommands::getbit);
-        t.bind("bitcount", BitmapCommands::bitcount);
-        t.bind("bitpos", BitmapCommands::bitpos);
-        t.bind("bitop", BitmapCommands::bitop);
-        t.bind("bitfield", c -> BitfieldCommand.bitfield(c, false));
-        t.bind("bitfield_ro", c -> BitfieldCommand.bitfield(c, true));
+    /**
+     * The family's bindings, in a class of their own so that a start binds every command
+     * without loading this one, which loads when one of its commands is first called.
+     */
+    static final class Binding implements CommandFamily {
+        @Override
+        public void register(CommandHandlers t) {
+            t.bind("setbit", this, 0);
+            t.bind("getbit", this, 1);
+            t.bind("bitcount", this, 2);
+            t.bind("bitpos", this, 3);
+            t.bind("bitop", this, 4);
+            t.bind("bitfield", this, 5);
+            t.bind("bitfield_ro", this, 6);
+        }
+
+        @Override
+        public void execute(int handler, Client c) {
+            switch (handler) {
+                case 0 -> BitmapCommands.setbit(c);
+                case 1 -> BitmapCommands.getbit(c);
+                case 2 -> BitmapCommands.bitcount(c);
+                case 3 -> BitmapCommands.bitpos(c);
+                case 4 -> BitmapCommands.bitop(c);
+                case 5 -> BitfieldCommand.bitfield(c, false);
+                case 6 -> BitfieldCommand.bitfield(c, true);
+                default -> throw new IllegalArgumentException("BitmapCommands has no handler " + handler);
+            }
+        }
     }
 
     /**

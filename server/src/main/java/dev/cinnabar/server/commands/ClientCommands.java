@@ -16,7 +16,7 @@ import java.nio.charset.StandardCharsets;
  * NO-EVICT, NO-TOUCH, UNBLOCK, HELP. The client-side caching ones are in
  * {@link ClientTrackingCommands}.
  */
-public final class ClientCommands implements CommandFamily {
+public final class ClientCommands {
     private static final String BAD_NAME = "ERR Client names cannot contain spaces, newlines or special characters.";
 
     /**
@@ -71,22 +71,49 @@ public final class ClientCommands implements CommandFamily {
         "    Protect current client connection from eviction.",
     };
 
-    @Override
-    public void register(CommandHandlers t) {
-        t.bind("client|id", ClientCommands::id);
-        t.bind("client|getname", ClientCommands::getname);
-        t.bind("client|setname", ClientCommands::setname);
-        t.bind("client|setinfo", ClientCommands::setinfo);
-        t.bind("client|help", ClientCommands::help);
-        t.bind("client|info", ClientCommands::info);
-        t.bind("client|list", ClientCommands::list);
-        t.bind("client|kill", ClientCommands::kill);
-        t.bind("client|pause", ClientCommands::pause);
-        t.bind("client|unpause", ClientCommands::unpause);
-        t.bind("client|unblock", ClientCommands::unblock);
-        t.bind("client|reply", ClientCommands::reply);
-        t.bind("client|no-evict", ClientCommands::noEvict);
-        t.bind("client|no-touch", ClientCommands::noTouch);
+    /**
+     * The family's bindings, in a class of their own so that a start binds every command
+     * without loading this one, which loads when one of its commands is first called.
+     */
+    static final class Binding implements CommandFamily {
+        @Override
+        public void register(CommandHandlers t) {
+            t.bind("client|id", this, 0);
+            t.bind("client|getname", this, 1);
+            t.bind("client|setname", this, 2);
+            t.bind("client|setinfo", this, 3);
+            t.bind("client|help", this, 4);
+            t.bind("client|info", this, 5);
+            t.bind("client|list", this, 6);
+            t.bind("client|kill", this, 7);
+            t.bind("client|pause", this, 8);
+            t.bind("client|unpause", this, 9);
+            t.bind("client|unblock", this, 10);
+            t.bind("client|reply", this, 11);
+            t.bind("client|no-evict", this, 12);
+            t.bind("client|no-touch", this, 13);
+        }
+
+        @Override
+        public void execute(int handler, Client c) {
+            switch (handler) {
+                case 0 -> ClientCommands.id(c);
+                case 1 -> ClientCommands.getname(c);
+                case 2 -> ClientCommands.setname(c);
+                case 3 -> ClientCommands.setinfo(c);
+                case 4 -> ClientCommands.help(c);
+                case 5 -> ClientCommands.info(c);
+                case 6 -> ClientCommands.list(c);
+                case 7 -> ClientCommands.kill(c);
+                case 8 -> ClientCommands.pause(c);
+                case 9 -> ClientCommands.unpause(c);
+                case 10 -> ClientCommands.unblock(c);
+                case 11 -> ClientCommands.reply(c);
+                case 12 -> ClientCommands.noEvict(c);
+                case 13 -> ClientCommands.noTouch(c);
+                default -> throw new IllegalArgumentException("ClientCommands has no handler " + handler);
+            }
+        }
     }
 
     // CLIENT INFO

@@ -11,15 +11,32 @@ import java.util.Iterator;
  * The CLIENT subcommands of client-side caching: TRACKING, CACHING, GETREDIR, TRACKINGINFO. The
  * tracking table and the invalidation messages are {@link Tracking}'s.
  */
-public final class ClientTrackingCommands implements CommandFamily {
+public final class ClientTrackingCommands {
     private static final byte[][] NO_PREFIXES = new byte[0][];
 
-    @Override
-    public void register(CommandHandlers t) {
-        t.bind("client|tracking", ClientTrackingCommands::tracking);
-        t.bind("client|caching", ClientTrackingCommands::caching);
-        t.bind("client|getredir", ClientTrackingCommands::getredir);
-        t.bind("client|trackinginfo", ClientTrackingCommands::trackinginfo);
+    /**
+     * The family's bindings, in a class of their own so that a start binds every command
+     * without loading this one, which loads when one of its commands is first called.
+     */
+    static final class Binding implements CommandFamily {
+        @Override
+        public void register(CommandHandlers t) {
+            t.bind("client|tracking", this, 0);
+            t.bind("client|caching", this, 1);
+            t.bind("client|getredir", this, 2);
+            t.bind("client|trackinginfo", this, 3);
+        }
+
+        @Override
+        public void execute(int handler, Client c) {
+            switch (handler) {
+                case 0 -> ClientTrackingCommands.tracking(c);
+                case 1 -> ClientTrackingCommands.caching(c);
+                case 2 -> ClientTrackingCommands.getredir(c);
+                case 3 -> ClientTrackingCommands.trackinginfo(c);
+                default -> throw new IllegalArgumentException("ClientTrackingCommands has no handler " + handler);
+            }
+        }
     }
 
     // CLIENT TRACKING ON|OFF [REDIRECT client-id] [PREFIX prefix [PREFIX prefix ...]] [BCAST] [OPTIN] [OPTOUT] [NOLOOP]

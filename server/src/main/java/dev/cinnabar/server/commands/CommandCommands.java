@@ -17,7 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 
 /** COMMAND and its subcommands: COUNT, DOCS, INFO, LIST, GETKEYS, GETKEYSANDFLAGS, HELP. */
-public final class CommandCommands implements CommandFamily {
+public final class CommandCommands {
     /** Redis's help text, line for line: clients and tests read it. */
     private static final String[] HELP = {
         "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -43,16 +43,37 @@ public final class CommandCommands implements CommandFamily {
         "    Prints this help.",
     };
 
-    @Override
-    public void register(CommandHandlers t) {
-        t.bind("command", CommandCommands::command);
-        t.bind("command|count", CommandCommands::count);
-        t.bind("command|info", CommandCommands::info);
-        t.bind("command|docs", CommandCommands::docs);
-        t.bind("command|list", CommandCommands::list);
-        t.bind("command|getkeys", CommandCommands::getkeys);
-        t.bind("command|getkeysandflags", CommandCommands::getkeysandflags);
-        t.bind("command|help", CommandCommands::help);
+    /**
+     * The family's bindings, in a class of their own so that a start binds every command
+     * without loading this one, which loads when one of its commands is first called.
+     */
+    static final class Binding implements CommandFamily {
+        @Override
+        public void register(CommandHandlers t) {
+            t.bind("command", this, 0);
+            t.bind("command|count", this, 1);
+            t.bind("command|info", this, 2);
+            t.bind("command|docs", this, 3);
+            t.bind("command|list", this, 4);
+            t.bind("command|getkeys", this, 5);
+            t.bind("command|getkeysandflags", this, 6);
+            t.bind("command|help", this, 7);
+        }
+
+        @Override
+        public void execute(int handler, Client c) {
+            switch (handler) {
+                case 0 -> CommandCommands.command(c);
+                case 1 -> CommandCommands.count(c);
+                case 2 -> CommandCommands.info(c);
+                case 3 -> CommandCommands.docs(c);
+                case 4 -> CommandCommands.list(c);
+                case 5 -> CommandCommands.getkeys(c);
+                case 6 -> CommandCommands.getkeysandflags(c);
+                case 7 -> CommandCommands.help(c);
+                default -> throw new IllegalArgumentException("CommandCommands has no handler " + handler);
+            }
+        }
     }
 
     // COMMAND

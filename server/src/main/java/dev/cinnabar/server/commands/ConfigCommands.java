@@ -18,7 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** CONFIG GET, SET, RESETSTAT, REWRITE, HELP. */
-public final class ConfigCommands implements CommandFamily {
+public final class ConfigCommands {
     private static final String[] HELP = {
         "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
         "GET <pattern>",
@@ -33,13 +33,31 @@ public final class ConfigCommands implements CommandFamily {
         "    Prints this help.",
     };
 
-    @Override
-    public void register(CommandHandlers t) {
-        t.bind("config|get", ConfigCommands::get);
-        t.bind("config|set", ConfigCommands::set);
-        t.bind("config|resetstat", ConfigCommands::resetstat);
-        t.bind("config|rewrite", ConfigCommands::rewrite);
-        t.bind("config|help", ConfigCommands::help);
+    /**
+     * The family's bindings, in a class of their own so that a start binds every command
+     * without loading this one, which loads when one of its commands is first called.
+     */
+    static final class Binding implements CommandFamily {
+        @Override
+        public void register(CommandHandlers t) {
+            t.bind("config|get", this, 0);
+            t.bind("config|set", this, 1);
+            t.bind("config|resetstat", this, 2);
+            t.bind("config|rewrite", this, 3);
+            t.bind("config|help", this, 4);
+        }
+
+        @Override
+        public void execute(int handler, Client c) {
+            switch (handler) {
+                case 0 -> ConfigCommands.get(c);
+                case 1 -> ConfigCommands.set(c);
+                case 2 -> ConfigCommands.resetstat(c);
+                case 3 -> ConfigCommands.rewrite(c);
+                case 4 -> ConfigCommands.help(c);
+                default -> throw new IllegalArgumentException("ConfigCommands has no handler " + handler);
+            }
+        }
     }
 
     // CONFIG GET parameter [parameter ...]

@@ -9,7 +9,7 @@ import dev.cinnabar.server.exec.CommandHandlers;
 import java.nio.charset.StandardCharsets;
 
 /** Connection commands: PING, ECHO, SELECT, QUIT, AUTH, HELLO, RESET. CLIENT is in {@link ClientCommands}. */
-public final class ConnectionCommands implements CommandFamily {
+public final class ConnectionCommands {
     private static final byte[] PONG = "+PONG\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] PONG_WORD = "pong".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] RESET = "+RESET\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -21,15 +21,35 @@ public final class ConnectionCommands implements CommandFamily {
             + "authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate "
             + "the client and select the RESP protocol version at the same time";
 
-    @Override
-    public void register(CommandHandlers t) {
-        t.bind("ping", ConnectionCommands::ping);
-        t.bind("echo", ConnectionCommands::echo);
-        t.bind("select", ConnectionCommands::select);
-        t.bind("quit", ConnectionCommands::quit);
-        t.bind("auth", ConnectionCommands::auth);
-        t.bind("hello", ConnectionCommands::hello);
-        t.bind("reset", ConnectionCommands::reset);
+    /**
+     * The family's bindings, in a class of their own so that a start binds every command
+     * without loading this one, which loads when one of its commands is first called.
+     */
+    static final class Binding implements CommandFamily {
+        @Override
+        public void register(CommandHandlers t) {
+            t.bind("ping", this, 0);
+            t.bind("echo", this, 1);
+            t.bind("select", this, 2);
+            t.bind("quit", this, 3);
+            t.bind("auth", this, 4);
+            t.bind("hello", this, 5);
+            t.bind("reset", this, 6);
+        }
+
+        @Override
+        public void execute(int handler, Client c) {
+            switch (handler) {
+                case 0 -> ConnectionCommands.ping(c);
+                case 1 -> ConnectionCommands.echo(c);
+                case 2 -> ConnectionCommands.select(c);
+                case 3 -> ConnectionCommands.quit(c);
+                case 4 -> ConnectionCommands.auth(c);
+                case 5 -> ConnectionCommands.hello(c);
+                case 6 -> ConnectionCommands.reset(c);
+                default -> throw new IllegalArgumentException("ConnectionCommands has no handler " + handler);
+            }
+        }
     }
 
     // PING [message]

@@ -25,7 +25,7 @@ import java.util.concurrent.locks.LockSupport;
  * here: they get that error too and DEBUG HELP does not list them. Who may run DEBUG at all is the dispatcher's
  * business ({@code enable-debug-command}).
  */
-public final class DebugCommands implements CommandFamily {
+public final class DebugCommands {
     /** Redis's help lines for the subcommands served here. */
     private static final String[] HELP = {
         "CHANGE-REPL-ID",
@@ -94,9 +94,23 @@ public final class DebugCommands implements CommandFamily {
         "    Enable or disable the reply buffer resize cron job",
     };
 
-    @Override
-    public void register(CommandHandlers t) {
-        t.bind("debug", DebugCommands::debug);
+    /**
+     * The family's bindings, in a class of their own so that a start binds every command
+     * without loading this one, which loads when one of its commands is first called.
+     */
+    static final class Binding implements CommandFamily {
+        @Override
+        public void register(CommandHandlers t) {
+            t.bind("debug", this, 0);
+        }
+
+        @Override
+        public void execute(int handler, Client c) {
+            switch (handler) {
+                case 0 -> DebugCommands.debug(c);
+                default -> throw new IllegalArgumentException("DebugCommands has no handler " + handler);
+            }
+        }
     }
 
     // DEBUG subcommand [argument ...]

@@ -20,17 +20,33 @@ import java.nio.charset.StandardCharsets;
  * version and a CRC-64; see {@link DumpPayload}), so that payloads move both ways between
  * Cinnabar and Redis.
  */
-public final class DumpCommands implements CommandFamily {
+public final class DumpCommands {
     static final String BUSYKEY = "BUSYKEY Target key name already exists.";
     private static final byte[] ABSTTL = "ABSTTL".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DEL = "DEL".getBytes(StandardCharsets.US_ASCII);
 
-    @Override
-    public void register(CommandHandlers t) {
-        t.bind("dump", DumpCommands::dump);
-        t.bind("restore", DumpCommands::restore);
-        // what a cluster node runs for a slot it imports; here as RESTORE, as in Redis outside a cluster
-        t.bind("restore-asking", DumpCommands::restore);
+    /**
+     * The family's bindings, in a class of their own so that a start binds every command
+     * without loading this one, which loads when one of its commands is first called.
+     */
+    static final class Binding implements CommandFamily {
+        @Override
+        public void register(CommandHandlers t) {
+            t.bind("dump", this, 0);
+            t.bind("restore", this, 1);
+            // what a cluster node runs for a slot it imports; here as RESTORE, as in Redis outside a cluster
+            t.bind("restore-asking", this, 2);
+        }
+
+        @Override
+        public void execute(int handler, Client c) {
+            switch (handler) {
+                case 0 -> DumpCommands.dump(c);
+                case 1 -> DumpCommands.restore(c);
+                case 2 -> DumpCommands.restore(c);
+                default -> throw new IllegalArgumentException("DumpCommands has no handler " + handler);
+            }
+        }
     }
 
     /**

@@ -11,23 +11,45 @@ import dev.cinnabar.server.db.Keyspace;
 import dev.cinnabar.server.exec.CommandHandlers;
 
 /** Expiry commands: EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT, TTL, PTTL, EXPIRETIME, PEXPIRETIME, PERSIST. */
-public final class ExpireCommands implements CommandFamily {
+public final class ExpireCommands {
     private static final int NX = 1;
     private static final int XX = 2;
     private static final int GT = 4;
     private static final int LT = 8;
 
-    @Override
-    public void register(CommandHandlers t) {
-        t.bind("expire", c -> expire(c, true, true));
-        t.bind("pexpire", c -> expire(c, true, false));
-        t.bind("expireat", c -> expire(c, false, true));
-        t.bind("pexpireat", c -> expire(c, false, false));
-        t.bind("ttl", c -> ttl(c, false, false));
-        t.bind("pttl", c -> ttl(c, true, false));
-        t.bind("expiretime", c -> ttl(c, false, true));
-        t.bind("pexpiretime", c -> ttl(c, true, true));
-        t.bind("persist", ExpireCommands::persist);
+    /**
+     * The family's bindings, in a class of their own so that a start binds every command
+     * without loading this one, which loads when one of its commands is first called.
+     */
+    static final class Binding implements CommandFamily {
+        @Override
+        public void register(CommandHandlers t) {
+            t.bind("expire", this, 0);
+            t.bind("pexpire", this, 1);
+            t.bind("expireat", this, 2);
+            t.bind("pexpireat", this, 3);
+            t.bind("ttl", this, 4);
+            t.bind("pttl", this, 5);
+            t.bind("expiretime", this, 6);
+            t.bind("pexpiretime", this, 7);
+            t.bind("persist", this, 8);
+        }
+
+        @Override
+        public void execute(int handler, Client c) {
+            switch (handler) {
+                case 0 -> ExpireCommands.expire(c, true, true);
+                case 1 -> ExpireCommands.expire(c, true, false);
+                case 2 -> ExpireCommands.expire(c, false, true);
+                case 3 -> ExpireCommands.expire(c, false, false);
+                case 4 -> ExpireCommands.ttl(c, false, false);
+                case 5 -> ExpireCommands.ttl(c, true, false);
+                case 6 -> ExpireCommands.ttl(c, false, true);
+                case 7 -> ExpireCommands.ttl(c, true, true);
+                case 8 -> ExpireCommands.persist(c);
+                default -> throw new IllegalArgumentException("ExpireCommands has no handler " + handler);
+            }
+        }
     }
 
     // EXPIRE key seconds [NX | XX | GT | LT]

@@ -14,20 +14,44 @@ import java.util.List;
  * FUNCTION (LOAD, DELETE, FLUSH, LIST, DUMP, RESTORE, STATS, KILL, HELP), FCALL and FCALL_RO:
  * Redis 7.0's function libraries.
  */
-public final class FunctionCommands implements CommandFamily {
-    @Override
-    public void register(CommandHandlers t) {
-        t.bind("fcall", c -> fcall(c, false));
-        t.bind("fcall_ro", c -> fcall(c, true));
-        t.bind("function|load", FunctionCommands::load);
-        t.bind("function|delete", FunctionCommands::delete);
-        t.bind("function|flush", FunctionCommands::flush);
-        t.bind("function|list", FunctionCommands::list);
-        t.bind("function|stats", FunctionCommands::stats);
-        t.bind("function|kill", FunctionCommands::kill);
-        t.bind("function|help", FunctionCommands::help);
-        t.bind("function|dump", FunctionCommands::dump);
-        t.bind("function|restore", FunctionCommands::restore);
+public final class FunctionCommands {
+    /**
+     * The family's bindings, in a class of their own so that a start binds every command
+     * without loading this one, which loads when one of its commands is first called.
+     */
+    static final class Binding implements CommandFamily {
+        @Override
+        public void register(CommandHandlers t) {
+            t.bind("fcall", this, 0);
+            t.bind("fcall_ro", this, 1);
+            t.bind("function|load", this, 2);
+            t.bind("function|delete", this, 3);
+            t.bind("function|flush", this, 4);
+            t.bind("function|list", this, 5);
+            t.bind("function|stats", this, 6);
+            t.bind("function|kill", this, 7);
+            t.bind("function|help", this, 8);
+            t.bind("function|dump", this, 9);
+            t.bind("function|restore", this, 10);
+        }
+
+        @Override
+        public void execute(int handler, Client c) {
+            switch (handler) {
+                case 0 -> FunctionCommands.fcall(c, false);
+                case 1 -> FunctionCommands.fcall(c, true);
+                case 2 -> FunctionCommands.load(c);
+                case 3 -> FunctionCommands.delete(c);
+                case 4 -> FunctionCommands.flush(c);
+                case 5 -> FunctionCommands.list(c);
+                case 6 -> FunctionCommands.stats(c);
+                case 7 -> FunctionCommands.kill(c);
+                case 8 -> FunctionCommands.help(c);
+                case 9 -> FunctionCommands.dump(c);
+                case 10 -> FunctionCommands.restore(c);
+                default -> throw new IllegalArgumentException("FunctionCommands has no handler " + handler);
+            }
+        }
     }
 
     // FCALL function numkeys [key [key ...]] [arg [arg ...]]

@@ -24,21 +24,44 @@ import java.util.List;
  * shape in the order Redis does and sort as Redis sorts ({@link GeoSearch}), so equal distances
  * come back in Redis's order.
  */
-public final class GeoCommands implements CommandFamily {
+public final class GeoCommands {
     private static final byte[] ZADD = "zadd".getBytes(StandardCharsets.US_ASCII);
 
-    @Override
-    public void register(CommandHandlers t) {
-        t.bind("geoadd", GeoCommands::geoadd);
-        t.bind("geopos", GeoCommands::geopos);
-        t.bind("geodist", GeoCommands::geodist);
-        t.bind("geohash", GeoCommands::geohash);
-        t.bind("georadius", c -> search(c, 1, GeoQuery.COORDS));
-        t.bind("georadius_ro", c -> search(c, 1, GeoQuery.COORDS | GeoQuery.NO_STORE));
-        t.bind("georadiusbymember", c -> search(c, 1, GeoQuery.MEMBER));
-        t.bind("georadiusbymember_ro", c -> search(c, 1, GeoQuery.MEMBER | GeoQuery.NO_STORE));
-        t.bind("geosearch", c -> search(c, 1, GeoQuery.SEARCH));
-        t.bind("geosearchstore", c -> search(c, 2, GeoQuery.SEARCH | GeoQuery.SEARCH_STORE));
+    /**
+     * The family's bindings, in a class of their own so that a start binds every command
+     * without loading this one, which loads when one of its commands is first called.
+     */
+    static final class Binding implements CommandFamily {
+        @Override
+        public void register(CommandHandlers t) {
+            t.bind("geoadd", this, 0);
+            t.bind("geopos", this, 1);
+            t.bind("geodist", this, 2);
+            t.bind("geohash", this, 3);
+            t.bind("georadius", this, 4);
+            t.bind("georadius_ro", this, 5);
+            t.bind("georadiusbymember", this, 6);
+            t.bind("georadiusbymember_ro", this, 7);
+            t.bind("geosearch", this, 8);
+            t.bind("geosearchstore", this, 9);
+        }
+
+        @Override
+        public void execute(int handler, Client c) {
+            switch (handler) {
+                case 0 -> GeoCommands.geoadd(c);
+                case 1 -> GeoCommands.geopos(c);
+                case 2 -> GeoCommands.geodist(c);
+                case 3 -> GeoCommands.geohash(c);
+                case 4 -> GeoCommands.search(c, 1, GeoQuery.COORDS);
+                case 5 -> GeoCommands.search(c, 1, GeoQuery.COORDS | GeoQuery.NO_STORE);
+                case 6 -> GeoCommands.search(c, 1, GeoQuery.MEMBER);
+                case 7 -> GeoCommands.search(c, 1, GeoQuery.MEMBER | GeoQuery.NO_STORE);
+                case 8 -> GeoCommands.search(c, 1, GeoQuery.SEARCH);
+                case 9 -> GeoCommands.search(c, 2, GeoQuery.SEARCH | GeoQuery.SEARCH_STORE);
+                default -> throw new IllegalArgumentException("GeoCommands has no handler " + handler);
+            }
+        }
     }
 
     // ------------------------------------------------------------------ the sorted set side

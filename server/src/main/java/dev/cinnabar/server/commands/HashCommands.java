@@ -24,7 +24,7 @@ import java.util.random.RandomGenerator;
  * {@code hash-max-listpack-entries} pairs and no field or value longer than
  * {@code hash-max-listpack-value} bytes, a dict after that.
  */
-public final class HashCommands implements CommandFamily {
+public final class HashCommands {
     static final String NOT_INTEGER_VALUE = "ERR hash value is not an integer";
     /** A value being read; one serves every command (they run one at a time on the engine thread). */
     private static final Listpack.Entry VALUE = new Listpack.Entry();
@@ -37,24 +37,53 @@ public final class HashCommands implements CommandFamily {
     /** Above this many times the count, HRANDFIELD picks pairs rather than removing them. */
     private static final int SUB_STRATEGY_MUL = 3;
 
-    @Override
-    public void register(CommandHandlers t) {
-        t.bind("hset", c -> hset(c, true));
-        t.bind("hmset", c -> hset(c, false));
-        t.bind("hsetnx", HashCommands::hsetnx);
-        t.bind("hget", HashCommands::hget);
-        t.bind("hmget", HashCommands::hmget);
-        t.bind("hdel", HashCommands::hdel);
-        t.bind("hlen", HashCommands::hlen);
-        t.bind("hstrlen", HashCommands::hstrlen);
-        t.bind("hexists", HashCommands::hexists);
-        t.bind("hkeys", c -> hgetall(c, true, false));
-        t.bind("hvals", c -> hgetall(c, false, true));
-        t.bind("hgetall", c -> hgetall(c, true, true));
-        t.bind("hincrby", HashCommands::hincrby);
-        t.bind("hincrbyfloat", HashCommands::hincrbyfloat);
-        t.bind("hrandfield", HashCommands::hrandfield);
-        t.bind("hscan", HashCommands::hscan);
+    /**
+     * The family's bindings, in a class of their own so that a start binds every command
+     * without loading this one, which loads when one of its commands is first called.
+     */
+    static final class Binding implements CommandFamily {
+        @Override
+        public void register(CommandHandlers t) {
+            t.bind("hset", this, 0);
+            t.bind("hmset", this, 1);
+            t.bind("hsetnx", this, 2);
+            t.bind("hget", this, 3);
+            t.bind("hmget", this, 4);
+            t.bind("hdel", this, 5);
+            t.bind("hlen", this, 6);
+            t.bind("hstrlen", this, 7);
+            t.bind("hexists", this, 8);
+            t.bind("hkeys", this, 9);
+            t.bind("hvals", this, 10);
+            t.bind("hgetall", this, 11);
+            t.bind("hincrby", this, 12);
+            t.bind("hincrbyfloat", this, 13);
+            t.bind("hrandfield", this, 14);
+            t.bind("hscan", this, 15);
+        }
+
+        @Override
+        public void execute(int handler, Client c) {
+            switch (handler) {
+                case 0 -> HashCommands.hset(c, true);
+                case 1 -> HashCommands.hset(c, false);
+                case 2 -> HashCommands.hsetnx(c);
+                case 3 -> HashCommands.hget(c);
+                case 4 -> HashCommands.hmget(c);
+                case 5 -> HashCommands.hdel(c);
+                case 6 -> HashCommands.hlen(c);
+                case 7 -> HashCommands.hstrlen(c);
+                case 8 -> HashCommands.hexists(c);
+                case 9 -> HashCommands.hgetall(c, true, false);
+                case 10 -> HashCommands.hgetall(c, false, true);
+                case 11 -> HashCommands.hgetall(c, true, true);
+                case 12 -> HashCommands.hincrby(c);
+                case 13 -> HashCommands.hincrbyfloat(c);
+                case 14 -> HashCommands.hrandfield(c);
+                case 15 -> HashCommands.hscan(c);
+                default -> throw new IllegalArgumentException("HashCommands has no handler " + handler);
+            }
+        }
     }
 
     // ------------------------------------------------------------------ the write side

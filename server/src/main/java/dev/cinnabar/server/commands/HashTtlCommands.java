@@ -26,7 +26,7 @@ import java.nio.charset.StandardCharsets;
  * field}) and by the active expiry cycle ({@code Db.activeExpireFields}). Times are absolute Unix
  * milliseconds, at most 2^48-1.
  */
-public final class HashTtlCommands implements CommandFamily {
+public final class HashTtlCommands {
     /** Redis's EB_EXPIRE_TIME_MAX: the largest field expiry time, in ms. */
     static final long MAX_TIME = (1L << 48) - 1;
     static final String FIELDS_MISSING = "ERR Mandatory argument FIELDS is missing or not at the right position";
@@ -55,20 +55,45 @@ public final class HashTtlCommands implements CommandFamily {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
 
-    @Override
-    public void register(CommandHandlers t) {
-        t.bind("hexpire", c -> hexpire(c, "hexpire", true, false));
-        t.bind("hpexpire", c -> hexpire(c, "hpexpire", false, false));
-        t.bind("hexpireat", c -> hexpire(c, "hexpireat", true, true));
-        t.bind("hpexpireat", c -> hexpire(c, "hpexpireat", false, true));
-        t.bind("httl", c -> httl(c, true, false));
-        t.bind("hpttl", c -> httl(c, false, false));
-        t.bind("hexpiretime", c -> httl(c, true, true));
-        t.bind("hpexpiretime", c -> httl(c, false, true));
-        t.bind("hpersist", HashTtlCommands::hpersist);
-        t.bind("hgetex", HashTtlCommands::hgetex);
-        t.bind("hsetex", HashTtlCommands::hsetex);
-        t.bind("hgetdel", HashTtlCommands::hgetdel);
+    /**
+     * The family's bindings, in a class of their own so that a start binds every command
+     * without loading this one, which loads when one of its commands is first called.
+     */
+    static final class Binding implements CommandFamily {
+        @Override
+        public void register(CommandHandlers t) {
+            t.bind("hexpire", this, 0);
+            t.bind("hpexpire", this, 1);
+            t.bind("hexpireat", this, 2);
+            t.bind("hpexpireat", this, 3);
+            t.bind("httl", this, 4);
+            t.bind("hpttl", this, 5);
+            t.bind("hexpiretime", this, 6);
+            t.bind("hpexpiretime", this, 7);
+            t.bind("hpersist", this, 8);
+            t.bind("hgetex", this, 9);
+            t.bind("hsetex", this, 10);
+            t.bind("hgetdel", this, 11);
+        }
+
+        @Override
+        public void execute(int handler, Client c) {
+            switch (handler) {
+                case 0 -> HashTtlCommands.hexpire(c, "hexpire", true, false);
+                case 1 -> HashTtlCommands.hexpire(c, "hpexpire", false, false);
+                case 2 -> HashTtlCommands.hexpire(c, "hexpireat", true, true);
+                case 3 -> HashTtlCommands.hexpire(c, "hpexpireat", false, true);
+                case 4 -> HashTtlCommands.httl(c, true, false);
+                case 5 -> HashTtlCommands.httl(c, false, false);
+                case 6 -> HashTtlCommands.httl(c, true, true);
+                case 7 -> HashTtlCommands.httl(c, false, true);
+                case 8 -> HashTtlCommands.hpersist(c);
+                case 9 -> HashTtlCommands.hgetex(c);
+                case 10 -> HashTtlCommands.hsetex(c);
+                case 11 -> HashTtlCommands.hgetdel(c);
+                default -> throw new IllegalArgumentException("HashTtlCommands has no handler " + handler);
+            }
+        }
     }
 
     // ------------------------------------------------------------------ lazy field expiry

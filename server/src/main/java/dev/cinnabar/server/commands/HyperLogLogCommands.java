@@ -17,17 +17,35 @@ import java.util.concurrent.ThreadLocalRandom;
  * ({@link HyperLogLog}). A value is changed in place as a {@link RawString}; a string that is
  * not a valid HLL gets Redis's WRONGTYPE text, a corrupt one {@code INVALIDOBJ}.
  */
-public final class HyperLogLogCommands implements CommandFamily {
+public final class HyperLogLogCommands {
     static final String NOT_HLL = "WRONGTYPE Key is not a valid HyperLogLog string value.";
     static final String CORRUPT = "INVALIDOBJ Corrupted HLL object detected";
 
-    @Override
-    public void register(CommandHandlers t) {
-        t.bind("pfadd", HyperLogLogCommands::pfadd);
-        t.bind("pfcount", HyperLogLogCommands::pfcount);
-        t.bind("pfmerge", HyperLogLogCommands::pfmerge);
-        t.bind("pfdebug", HyperLogLogCommands::pfdebug);
-        t.bind("pfselftest", HyperLogLogCommands::pfselftest);
+    /**
+     * The family's bindings, in a class of their own so that a start binds every command
+     * without loading this one, which loads when one of its commands is first called.
+     */
+    static final class Binding implements CommandFamily {
+        @Override
+        public void register(CommandHandlers t) {
+            t.bind("pfadd", this, 0);
+            t.bind("pfcount", this, 1);
+            t.bind("pfmerge", this, 2);
+            t.bind("pfdebug", this, 3);
+            t.bind("pfselftest", this, 4);
+        }
+
+        @Override
+        public void execute(int handler, Client c) {
+            switch (handler) {
+                case 0 -> HyperLogLogCommands.pfadd(c);
+                case 1 -> HyperLogLogCommands.pfcount(c);
+                case 2 -> HyperLogLogCommands.pfmerge(c);
+                case 3 -> HyperLogLogCommands.pfdebug(c);
+                case 4 -> HyperLogLogCommands.pfselftest(c);
+                default -> throw new IllegalArgumentException("HyperLogLogCommands has no handler " + handler);
+            }
+        }
     }
 
     /** WRONGTYPE for another type, Redis's HLL WRONGTYPE text for a string that is no HLL. */

@@ -20,7 +20,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * Generic key commands: DEL, UNLINK, EXISTS, TYPE, TOUCH, RENAME, RENAMENX, MOVE, COPY, KEYS,
  * SCAN, RANDOMKEY and OBJECT. They work on any type through {@link ValueTypes}.
  */
-public final class KeyCommands implements CommandFamily {
+public final class KeyCommands {
     /** TYPE's answer for a missing key. */
     static final String NONE = "none";
     private static final String[] OBJECT_HELP = {
@@ -47,25 +47,55 @@ public final class KeyCommands implements CommandFamily {
             + " not tracked. Please note that when switching between policies at runtime LRU and LFU data"
             + " will take some time to adjust.";
 
-    @Override
-    public void register(CommandHandlers t) {
-        t.bind("del", KeyCommands::del);
-        t.bind("unlink", KeyCommands::unlink);
-        t.bind("exists", KeyCommands::exists);
-        t.bind("type", KeyCommands::type);
-        t.bind("touch", KeyCommands::touch);
-        t.bind("rename", c -> rename(c, false));
-        t.bind("renamenx", c -> rename(c, true));
-        t.bind("move", KeyCommands::move);
-        t.bind("copy", KeyCommands::copy);
-        t.bind("keys", KeyCommands::keys);
-        t.bind("scan", KeyCommands::scan);
-        t.bind("randomkey", KeyCommands::randomkey);
-        t.bind("object|encoding", KeyCommands::objectEncoding);
-        t.bind("object|freq", KeyCommands::objectFreq);
-        t.bind("object|idletime", KeyCommands::objectIdletime);
-        t.bind("object|refcount", KeyCommands::objectRefcount);
-        t.bind("object|help", KeyCommands::objectHelp);
+    /**
+     * The family's bindings, in a class of their own so that a start binds every command
+     * without loading this one, which loads when one of its commands is first called.
+     */
+    static final class Binding implements CommandFamily {
+        @Override
+        public void register(CommandHandlers t) {
+            t.bind("del", this, 0);
+            t.bind("unlink", this, 1);
+            t.bind("exists", this, 2);
+            t.bind("type", this, 3);
+            t.bind("touch", this, 4);
+            t.bind("rename", this, 5);
+            t.bind("renamenx", this, 6);
+            t.bind("move", this, 7);
+            t.bind("copy", this, 8);
+            t.bind("keys", this, 9);
+            t.bind("scan", this, 10);
+            t.bind("randomkey", this, 11);
+            t.bind("object|encoding", this, 12);
+            t.bind("object|freq", this, 13);
+            t.bind("object|idletime", this, 14);
+            t.bind("object|refcount", this, 15);
+            t.bind("object|help", this, 16);
+        }
+
+        @Override
+        public void execute(int handler, Client c) {
+            switch (handler) {
+                case 0 -> KeyCommands.del(c);
+                case 1 -> KeyCommands.unlink(c);
+                case 2 -> KeyCommands.exists(c);
+                case 3 -> KeyCommands.type(c);
+                case 4 -> KeyCommands.touch(c);
+                case 5 -> KeyCommands.rename(c, false);
+                case 6 -> KeyCommands.rename(c, true);
+                case 7 -> KeyCommands.move(c);
+                case 8 -> KeyCommands.copy(c);
+                case 9 -> KeyCommands.keys(c);
+                case 10 -> KeyCommands.scan(c);
+                case 11 -> KeyCommands.randomkey(c);
+                case 12 -> KeyCommands.objectEncoding(c);
+                case 13 -> KeyCommands.objectFreq(c);
+                case 14 -> KeyCommands.objectIdletime(c);
+                case 15 -> KeyCommands.objectRefcount(c);
+                case 16 -> KeyCommands.objectHelp(c);
+                default -> throw new IllegalArgumentException("KeyCommands has no handler " + handler);
+            }
+        }
     }
 
     // DEL key [key ...]

@@ -12,7 +12,7 @@ import dev.cinnabar.server.stats.LatencyMonitor;
 import java.nio.charset.StandardCharsets;
 
 /** LATENCY LATEST, HISTORY, RESET, GRAPH, DOCTOR, HISTOGRAM, HELP. */
-public final class LatencyCommands implements CommandFamily {
+public final class LatencyCommands {
     /** LATENCY HELP's lines as Redis 7.0.15 prints them: tools compare the reply. */
     private static final String[] HELP = {
         "DOCTOR",
@@ -31,15 +31,35 @@ public final class LatencyCommands implements CommandFamily {
         "    If no commands are specified then all histograms are replied.",
     };
 
-    @Override
-    public void register(CommandHandlers t) {
-        t.bind("latency|latest", LatencyCommands::latest);
-        t.bind("latency|history", LatencyCommands::history);
-        t.bind("latency|reset", LatencyCommands::reset);
-        t.bind("latency|graph", LatencyCommands::graph);
-        t.bind("latency|doctor", LatencyCommands::doctor);
-        t.bind("latency|histogram", LatencyCommands::histogram);
-        t.bind("latency|help", LatencyCommands::help);
+    /**
+     * The family's bindings, in a class of their own so that a start binds every command
+     * without loading this one, which loads when one of its commands is first called.
+     */
+    static final class Binding implements CommandFamily {
+        @Override
+        public void register(CommandHandlers t) {
+            t.bind("latency|latest", this, 0);
+            t.bind("latency|history", this, 1);
+            t.bind("latency|reset", this, 2);
+            t.bind("latency|graph", this, 3);
+            t.bind("latency|doctor", this, 4);
+            t.bind("latency|histogram", this, 5);
+            t.bind("latency|help", this, 6);
+        }
+
+        @Override
+        public void execute(int handler, Client c) {
+            switch (handler) {
+                case 0 -> LatencyCommands.latest(c);
+                case 1 -> LatencyCommands.history(c);
+                case 2 -> LatencyCommands.reset(c);
+                case 3 -> LatencyCommands.graph(c);
+                case 4 -> LatencyCommands.doctor(c);
+                case 5 -> LatencyCommands.histogram(c);
+                case 6 -> LatencyCommands.help(c);
+                default -> throw new IllegalArgumentException("LatencyCommands has no handler " + handler);
+            }
+        }
     }
 
     private static LatencyMonitor monitor(Client c) {

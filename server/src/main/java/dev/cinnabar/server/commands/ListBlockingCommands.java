@@ -28,7 +28,7 @@ import java.nio.charset.StandardCharsets;
  * holds another type when it is ready keeps the client waiting; BLMOVE whose destination holds
  * another type when it is served ends with WRONGTYPE, popping nothing.
  */
-public final class ListBlockingCommands implements CommandFamily {
+public final class ListBlockingCommands {
     private static final byte[] LPOP = ascii("LPOP");
     private static final byte[] RPOP = ascii("RPOP");
     private static final byte[] LMOVE = ascii("LMOVE");
@@ -37,13 +37,31 @@ public final class ListBlockingCommands implements CommandFamily {
     private static final byte[] LEFT = ascii("left");
     private static final byte[] RIGHT = ascii("right");
 
-    @Override
-    public void register(CommandHandlers t) {
-        t.bind("blpop", c -> bpop(c, true));
-        t.bind("brpop", c -> bpop(c, false));
-        t.bind("blmpop", ListBlockingCommands::blmpop);
-        t.bind("blmove", ListBlockingCommands::blmove);
-        t.bind("brpoplpush", ListBlockingCommands::brpoplpush);
+    /**
+     * The family's bindings, in a class of their own so that a start binds every command
+     * without loading this one, which loads when one of its commands is first called.
+     */
+    static final class Binding implements CommandFamily {
+        @Override
+        public void register(CommandHandlers t) {
+            t.bind("blpop", this, 0);
+            t.bind("brpop", this, 1);
+            t.bind("blmpop", this, 2);
+            t.bind("blmove", this, 3);
+            t.bind("brpoplpush", this, 4);
+        }
+
+        @Override
+        public void execute(int handler, Client c) {
+            switch (handler) {
+                case 0 -> ListBlockingCommands.bpop(c, true);
+                case 1 -> ListBlockingCommands.bpop(c, false);
+                case 2 -> ListBlockingCommands.blmpop(c);
+                case 3 -> ListBlockingCommands.blmove(c);
+                case 4 -> ListBlockingCommands.brpoplpush(c);
+                default -> throw new IllegalArgumentException("ListBlockingCommands has no handler " + handler);
+            }
+        }
     }
 
     // BLPOP key [key ...] timeout, BRPOP key [key ...] timeout

@@ -26,7 +26,7 @@ import java.nio.charset.StandardCharsets;
  * {@link #moveAndReply}. They go through the write path (the key is signalled, memory kept,
  * an emptied list deleted) but leave the changes counted and the propagation to the caller.
  */
-public final class ListCommands implements CommandFamily {
+public final class ListCommands {
     static final String RANK_ZERO = "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second "
             + "... or use negative to start from the end of the list";
     static final String COUNT_NEGATIVE = "ERR COUNT can't be negative";
@@ -43,25 +43,55 @@ public final class ListCommands implements CommandFamily {
     private static final byte[] LPOP = ascii("LPOP");
     private static final byte[] RPOP = ascii("RPOP");
 
-    @Override
-    public void register(CommandHandlers t) {
-        t.bind("lpush", c -> push(c, true, false));
-        t.bind("rpush", c -> push(c, false, false));
-        t.bind("lpushx", c -> push(c, true, true));
-        t.bind("rpushx", c -> push(c, false, true));
-        t.bind("linsert", ListCommands::linsert);
-        t.bind("llen", ListCommands::llen);
-        t.bind("lindex", ListCommands::lindex);
-        t.bind("lset", ListCommands::lset);
-        t.bind("lpop", c -> pop(c, true));
-        t.bind("rpop", c -> pop(c, false));
-        t.bind("lmpop", ListCommands::lmpop);
-        t.bind("lrange", ListCommands::lrange);
-        t.bind("ltrim", ListCommands::ltrim);
-        t.bind("lpos", ListCommands::lpos);
-        t.bind("lrem", ListCommands::lrem);
-        t.bind("lmove", ListCommands::lmove);
-        t.bind("rpoplpush", ListCommands::rpoplpush);
+    /**
+     * The family's bindings, in a class of their own so that a start binds every command
+     * without loading this one, which loads when one of its commands is first called.
+     */
+    static final class Binding implements CommandFamily {
+        @Override
+        public void register(CommandHandlers t) {
+            t.bind("lpush", this, 0);
+            t.bind("rpush", this, 1);
+            t.bind("lpushx", this, 2);
+            t.bind("rpushx", this, 3);
+            t.bind("linsert", this, 4);
+            t.bind("llen", this, 5);
+            t.bind("lindex", this, 6);
+            t.bind("lset", this, 7);
+            t.bind("lpop", this, 8);
+            t.bind("rpop", this, 9);
+            t.bind("lmpop", this, 10);
+            t.bind("lrange", this, 11);
+            t.bind("ltrim", this, 12);
+            t.bind("lpos", this, 13);
+            t.bind("lrem", this, 14);
+            t.bind("lmove", this, 15);
+            t.bind("rpoplpush", this, 16);
+        }
+
+        @Override
+        public void execute(int handler, Client c) {
+            switch (handler) {
+                case 0 -> ListCommands.push(c, true, false);
+                case 1 -> ListCommands.push(c, false, false);
+                case 2 -> ListCommands.push(c, true, true);
+                case 3 -> ListCommands.push(c, false, true);
+                case 4 -> ListCommands.linsert(c);
+                case 5 -> ListCommands.llen(c);
+                case 6 -> ListCommands.lindex(c);
+                case 7 -> ListCommands.lset(c);
+                case 8 -> ListCommands.pop(c, true);
+                case 9 -> ListCommands.pop(c, false);
+                case 10 -> ListCommands.lmpop(c);
+                case 11 -> ListCommands.lrange(c);
+                case 12 -> ListCommands.ltrim(c);
+                case 13 -> ListCommands.lpos(c);
+                case 14 -> ListCommands.lrem(c);
+                case 15 -> ListCommands.lmove(c);
+                case 16 -> ListCommands.rpoplpush(c);
+                default -> throw new IllegalArgumentException("ListCommands has no handler " + handler);
+            }
+        }
     }
 
     /** A new, empty list with the node options the config gives now. */

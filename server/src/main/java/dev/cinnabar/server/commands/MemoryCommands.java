@@ -17,7 +17,7 @@ import dev.cinnabar.server.persistence.AppendOnlyFile;
 import java.nio.charset.StandardCharsets;
 
 /** MEMORY USAGE, STATS, DOCTOR, MALLOC-STATS, PURGE and HELP. */
-public final class MemoryCommands implements CommandFamily {
+public final class MemoryCommands {
     /** Redis's help lines: a reply that tools and tests compare, so kept as Redis prints it. */
     private static final String[] HELP = {
         "DOCTOR",
@@ -35,14 +35,33 @@ public final class MemoryCommands implements CommandFamily {
     /** Elements of a collection MEMORY USAGE looks at when SAMPLES is not given. */
     static final long DEFAULT_SAMPLES = 5;
 
-    @Override
-    public void register(CommandHandlers t) {
-        t.bind("memory|usage", MemoryCommands::usage);
-        t.bind("memory|stats", MemoryCommands::stats);
-        t.bind("memory|doctor", MemoryCommands::doctor);
-        t.bind("memory|malloc-stats", MemoryCommands::mallocStats);
-        t.bind("memory|purge", MemoryCommands::purge);
-        t.bind("memory|help", MemoryCommands::help);
+    /**
+     * The family's bindings, in a class of their own so that a start binds every command
+     * without loading this one, which loads when one of its commands is first called.
+     */
+    static final class Binding implements CommandFamily {
+        @Override
+        public void register(CommandHandlers t) {
+            t.bind("memory|usage", this, 0);
+            t.bind("memory|stats", this, 1);
+            t.bind("memory|doctor", this, 2);
+            t.bind("memory|malloc-stats", this, 3);
+            t.bind("memory|purge", this, 4);
+            t.bind("memory|help", this, 5);
+        }
+
+        @Override
+        public void execute(int handler, Client c) {
+            switch (handler) {
+                case 0 -> MemoryCommands.usage(c);
+                case 1 -> MemoryCommands.stats(c);
+                case 2 -> MemoryCommands.doctor(c);
+                case 3 -> MemoryCommands.mallocStats(c);
+                case 4 -> MemoryCommands.purge(c);
+                case 5 -> MemoryCommands.help(c);
+                default -> throw new IllegalArgumentException("MemoryCommands has no handler " + handler);
+            }
+        }
     }
 
     // MEMORY USAGE key [SAMPLES count]

@@ -20,15 +20,29 @@ import java.nio.charset.StandardCharsets;
  * blocks its own thread. A connection that fails is closed and, unless it timed out or the
  * target already answered a key, tried once more on a new one.
  */
-public final class MigrateCommand implements CommandFamily {
+public final class MigrateCommand {
     private static final String KEYS_WITH_KEY =
             "ERR When using MIGRATE KEYS option, the key argument must be set to the empty string";
     private static final String CONNECT_ERROR = "IOERR error or timeout connecting to the client";
     private static final byte[] DEL = ascii("DEL");
 
-    @Override
-    public void register(CommandHandlers t) {
-        t.bind("migrate", MigrateCommand::migrate);
+    /**
+     * The family's bindings, in a class of their own so that a start binds every command
+     * without loading this one, which loads when one of its commands is first called.
+     */
+    static final class Binding implements CommandFamily {
+        @Override
+        public void register(CommandHandlers t) {
+            t.bind("migrate", this, 0);
+        }
+
+        @Override
+        public void execute(int handler, Client c) {
+            switch (handler) {
+                case 0 -> MigrateCommand.migrate(c);
+                default -> throw new IllegalArgumentException("MigrateCommand has no handler " + handler);
+            }
+        }
     }
 
     // MIGRATE host port key|"" destination-db timeout [COPY] [REPLACE] [AUTH password | AUTH2 username password] [KEYS key [key ...]]

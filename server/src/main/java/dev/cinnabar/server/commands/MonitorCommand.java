@@ -9,10 +9,24 @@ import dev.cinnabar.server.exec.CommandHandlers;
  * commands). Like a replica in Redis, a monitor may still send commands that do not touch the
  * keyspace (PING, CLIENT, SELECT, RESET, QUIT, ...); RESET ends the monitoring.
  */
-public final class MonitorCommand implements CommandFamily {
-    @Override
-    public void register(CommandHandlers t) {
-        t.bind("monitor", MonitorCommand::monitor);
+public final class MonitorCommand {
+    /**
+     * The family's bindings, in a class of their own so that a start binds every command
+     * without loading this one, which loads when one of its commands is first called.
+     */
+    static final class Binding implements CommandFamily {
+        @Override
+        public void register(CommandHandlers t) {
+            t.bind("monitor", this, 0);
+        }
+
+        @Override
+        public void execute(int handler, Client c) {
+            switch (handler) {
+                case 0 -> MonitorCommand.monitor(c);
+                default -> throw new IllegalArgumentException("MonitorCommand has no handler " + handler);
+            }
+        }
     }
 
     // MONITOR

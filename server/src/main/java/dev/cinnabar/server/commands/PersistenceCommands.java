@@ -6,12 +6,28 @@ import dev.cinnabar.server.exec.CommandHandlers;
 import dev.cinnabar.server.persistence.Persistence;
 
 /** SAVE, BGSAVE and LASTSAVE; the work is {@link Persistence}'s. */
-public final class PersistenceCommands implements CommandFamily {
-    @Override
-    public void register(CommandHandlers t) {
-        t.bind("save", PersistenceCommands::save);
-        t.bind("bgsave", PersistenceCommands::bgsave);
-        t.bind("lastsave", PersistenceCommands::lastsave);
+public final class PersistenceCommands {
+    /**
+     * The family's bindings, in a class of their own so that a start binds every command
+     * without loading this one, which loads when one of its commands is first called.
+     */
+    static final class Binding implements CommandFamily {
+        @Override
+        public void register(CommandHandlers t) {
+            t.bind("save", this, 0);
+            t.bind("bgsave", this, 1);
+            t.bind("lastsave", this, 2);
+        }
+
+        @Override
+        public void execute(int handler, Client c) {
+            switch (handler) {
+                case 0 -> PersistenceCommands.save(c);
+                case 1 -> PersistenceCommands.bgsave(c);
+                case 2 -> PersistenceCommands.lastsave(c);
+                default -> throw new IllegalArgumentException("PersistenceCommands has no handler " + handler);
+            }
+        }
     }
 
     // SAVE

@@ -12,7 +12,7 @@ import java.util.List;
  * patterns do not see), and PUBSUB's subcommands. The registries are {@link PubSub}; the RESP2
  * subscribed context is checked by the dispatcher.
  */
-public final class PubSubCommands implements CommandFamily {
+public final class PubSubCommands {
     /** PUBSUB HELP's lines as Redis 7.0.15 prints them: tools compare the reply. */
     private static final String[] HELP = {
         "CHANNELS [<pattern>]",
@@ -28,22 +28,49 @@ public final class PubSubCommands implements CommandFamily {
         "    Return the number of subscribers for the specified shard level channel(s)",
     };
 
-    @Override
-    public void register(CommandHandlers t) {
-        t.bind("subscribe", PubSubCommands::subscribe);
-        t.bind("unsubscribe", PubSubCommands::unsubscribe);
-        t.bind("psubscribe", PubSubCommands::psubscribe);
-        t.bind("punsubscribe", PubSubCommands::punsubscribe);
-        t.bind("ssubscribe", PubSubCommands::ssubscribe);
-        t.bind("sunsubscribe", PubSubCommands::sunsubscribe);
-        t.bind("publish", PubSubCommands::publish);
-        t.bind("spublish", PubSubCommands::spublish);
-        t.bind("pubsub|channels", c -> channels(c, false));
-        t.bind("pubsub|shardchannels", c -> channels(c, true));
-        t.bind("pubsub|numsub", c -> numsub(c, false));
-        t.bind("pubsub|shardnumsub", c -> numsub(c, true));
-        t.bind("pubsub|numpat", PubSubCommands::numpat);
-        t.bind("pubsub|help", c -> Help.reply(c, HELP));
+    /**
+     * The family's bindings, in a class of their own so that a start binds every command
+     * without loading this one, which loads when one of its commands is first called.
+     */
+    static final class Binding implements CommandFamily {
+        @Override
+        public void register(CommandHandlers t) {
+            t.bind("subscribe", this, 0);
+            t.bind("unsubscribe", this, 1);
+            t.bind("psubscribe", this, 2);
+            t.bind("punsubscribe", this, 3);
+            t.bind("ssubscribe", this, 4);
+            t.bind("sunsubscribe", this, 5);
+            t.bind("publish", this, 6);
+            t.bind("spublish", this, 7);
+            t.bind("pubsub|channels", this, 8);
+            t.bind("pubsub|shardchannels", this, 9);
+            t.bind("pubsub|numsub", this, 10);
+            t.bind("pubsub|shardnumsub", this, 11);
+            t.bind("pubsub|numpat", this, 12);
+            t.bind("pubsub|help", this, 13);
+        }
+
+        @Override
+        public void execute(int handler, Client c) {
+            switch (handler) {
+                case 0 -> PubSubCommands.subscribe(c);
+                case 1 -> PubSubCommands.unsubscribe(c);
+                case 2 -> PubSubCommands.psubscribe(c);
+                case 3 -> PubSubCommands.punsubscribe(c);
+                case 4 -> PubSubCommands.ssubscribe(c);
+                case 5 -> PubSubCommands.sunsubscribe(c);
+                case 6 -> PubSubCommands.publish(c);
+                case 7 -> PubSubCommands.spublish(c);
+                case 8 -> PubSubCommands.channels(c, false);
+                case 9 -> PubSubCommands.channels(c, true);
+                case 10 -> PubSubCommands.numsub(c, false);
+                case 11 -> PubSubCommands.numsub(c, true);
+                case 12 -> PubSubCommands.numpat(c);
+                case 13 -> Help.reply(c, HELP);
+                default -> throw new IllegalArgumentException("PubSubCommands has no handler " + handler);
+            }
+        }
     }
 
     private static PubSub registry(Client c) {

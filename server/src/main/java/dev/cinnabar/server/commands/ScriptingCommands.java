@@ -12,18 +12,40 @@ import java.nio.charset.StandardCharsets;
  * EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT: the commands of Redis's script cache. The
  * engine (environment, cache, the run and its conversions) is in {@code scripting}.
  */
-public final class ScriptingCommands implements CommandFamily {
-    @Override
-    public void register(CommandHandlers t) {
-        t.bind("eval", c -> eval(c, false, false));
-        t.bind("evalsha", c -> eval(c, true, false));
-        t.bind("eval_ro", c -> eval(c, false, true));
-        t.bind("evalsha_ro", c -> eval(c, true, true));
-        t.bind("script|load", ScriptingCommands::load);
-        t.bind("script|exists", ScriptingCommands::exists);
-        t.bind("script|flush", ScriptingCommands::flush);
-        t.bind("script|kill", ScriptingCommands::kill);
-        t.bind("script|help", ScriptingCommands::help);
+public final class ScriptingCommands {
+    /**
+     * The family's bindings, in a class of their own so that a start binds every command
+     * without loading this one, which loads when one of its commands is first called.
+     */
+    static final class Binding implements CommandFamily {
+        @Override
+        public void register(CommandHandlers t) {
+            t.bind("eval", this, 0);
+            t.bind("evalsha", this, 1);
+            t.bind("eval_ro", this, 2);
+            t.bind("evalsha_ro", this, 3);
+            t.bind("script|load", this, 4);
+            t.bind("script|exists", this, 5);
+            t.bind("script|flush", this, 6);
+            t.bind("script|kill", this, 7);
+            t.bind("script|help", this, 8);
+        }
+
+        @Override
+        public void execute(int handler, Client c) {
+            switch (handler) {
+                case 0 -> ScriptingCommands.eval(c, false, false);
+                case 1 -> ScriptingCommands.eval(c, true, false);
+                case 2 -> ScriptingCommands.eval(c, false, true);
+                case 3 -> ScriptingCommands.eval(c, true, true);
+                case 4 -> ScriptingCommands.load(c);
+                case 5 -> ScriptingCommands.exists(c);
+                case 6 -> ScriptingCommands.flush(c);
+                case 7 -> ScriptingCommands.kill(c);
+                case 8 -> ScriptingCommands.help(c);
+                default -> throw new IllegalArgumentException("ScriptingCommands has no handler " + handler);
+            }
+        }
     }
 
     // EVAL script numkeys [key [key ...]] [arg [arg ...]]

@@ -8,15 +8,34 @@ import dev.cinnabar.server.info.InfoSections;
 import dev.cinnabar.server.persistence.Persistence;
 
 /** Server commands: DBSIZE, FLUSHDB, FLUSHALL, SWAPDB, TIME, INFO. */
-public final class ServerCommands implements CommandFamily {
-    @Override
-    public void register(CommandHandlers t) {
-        t.bind("dbsize", ServerCommands::dbsize);
-        t.bind("flushdb", ServerCommands::flushdb);
-        t.bind("flushall", ServerCommands::flushall);
-        t.bind("swapdb", ServerCommands::swapdb);
-        t.bind("time", ServerCommands::time);
-        t.bind("info", ServerCommands::info);
+public final class ServerCommands {
+    /**
+     * The family's bindings, in a class of their own so that a start binds every command
+     * without loading this one, which loads when one of its commands is first called.
+     */
+    static final class Binding implements CommandFamily {
+        @Override
+        public void register(CommandHandlers t) {
+            t.bind("dbsize", this, 0);
+            t.bind("flushdb", this, 1);
+            t.bind("flushall", this, 2);
+            t.bind("swapdb", this, 3);
+            t.bind("time", this, 4);
+            t.bind("info", this, 5);
+        }
+
+        @Override
+        public void execute(int handler, Client c) {
+            switch (handler) {
+                case 0 -> ServerCommands.dbsize(c);
+                case 1 -> ServerCommands.flushdb(c);
+                case 2 -> ServerCommands.flushall(c);
+                case 3 -> ServerCommands.swapdb(c);
+                case 4 -> ServerCommands.time(c);
+                case 5 -> ServerCommands.info(c);
+                default -> throw new IllegalArgumentException("ServerCommands has no handler " + handler);
+            }
+        }
     }
 
     // DBSIZE

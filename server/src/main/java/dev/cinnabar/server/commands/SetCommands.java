@@ -23,7 +23,7 @@ import java.util.random.RandomGenerator;
  * it as an intset, so a result of few integers comes back to intset even from hashtable sources,
  * as in Redis.
  */
-public final class SetCommands implements CommandFamily {
+public final class SetCommands {
     static final String MUST_BE_POSITIVE = "ERR value is out of range, must be positive";
     static final String SRANDMEMBER_RANGE =
             "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
@@ -37,25 +37,55 @@ public final class SetCommands implements CommandFamily {
     private static final byte[] SREM = "SREM".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DEL = "DEL".getBytes(StandardCharsets.US_ASCII);
 
-    @Override
-    public void register(CommandHandlers t) {
-        t.bind("sadd", SetCommands::sadd);
-        t.bind("srem", SetCommands::srem);
-        t.bind("scard", SetCommands::scard);
-        t.bind("sismember", SetCommands::sismember);
-        t.bind("smismember", SetCommands::smismember);
-        t.bind("smembers", SetCommands::smembers);
-        t.bind("spop", SetCommands::spop);
-        t.bind("srandmember", SetCommands::srandmember);
-        t.bind("smove", SetCommands::smove);
-        t.bind("sinter", SetCommands::sinter);
-        t.bind("sintercard", SetCommands::sintercard);
-        t.bind("sinterstore", SetCommands::sinterstore);
-        t.bind("sunion", c -> unionDiff(c, 1, -1, false));
-        t.bind("sunionstore", c -> unionDiff(c, 2, 1, false));
-        t.bind("sdiff", c -> unionDiff(c, 1, -1, true));
-        t.bind("sdiffstore", c -> unionDiff(c, 2, 1, true));
-        t.bind("sscan", SetCommands::sscan);
+    /**
+     * The family's bindings, in a class of their own so that a start binds every command
+     * without loading this one, which loads when one of its commands is first called.
+     */
+    static final class Binding implements CommandFamily {
+        @Override
+        public void register(CommandHandlers t) {
+            t.bind("sadd", this, 0);
+            t.bind("srem", this, 1);
+            t.bind("scard", this, 2);
+            t.bind("sismember", this, 3);
+            t.bind("smismember", this, 4);
+            t.bind("smembers", this, 5);
+            t.bind("spop", this, 6);
+            t.bind("srandmember", this, 7);
+            t.bind("smove", this, 8);
+            t.bind("sinter", this, 9);
+            t.bind("sintercard", this, 10);
+            t.bind("sinterstore", this, 11);
+            t.bind("sunion", this, 12);
+            t.bind("sunionstore", this, 13);
+            t.bind("sdiff", this, 14);
+            t.bind("sdiffstore", this, 15);
+            t.bind("sscan", this, 16);
+        }
+
+        @Override
+        public void execute(int handler, Client c) {
+            switch (handler) {
+                case 0 -> SetCommands.sadd(c);
+                case 1 -> SetCommands.srem(c);
+                case 2 -> SetCommands.scard(c);
+                case 3 -> SetCommands.sismember(c);
+                case 4 -> SetCommands.smismember(c);
+                case 5 -> SetCommands.smembers(c);
+                case 6 -> SetCommands.spop(c);
+                case 7 -> SetCommands.srandmember(c);
+                case 8 -> SetCommands.smove(c);
+                case 9 -> SetCommands.sinter(c);
+                case 10 -> SetCommands.sintercard(c);
+                case 11 -> SetCommands.sinterstore(c);
+                case 12 -> SetCommands.unionDiff(c, 1, -1, false);
+                case 13 -> SetCommands.unionDiff(c, 2, 1, false);
+                case 14 -> SetCommands.unionDiff(c, 1, -1, true);
+                case 15 -> SetCommands.unionDiff(c, 2, 1, true);
+                case 16 -> SetCommands.sscan(c);
+                default -> throw new IllegalArgumentException("SetCommands has no handler " + handler);
+            }
+        }
     }
 
     private static long maxIntset(Client c) {

@@ -9,10 +9,24 @@ import dev.cinnabar.server.config.ShutdownFlags;
 import dev.cinnabar.server.exec.CommandHandlers;
 
 /** SHUTDOWN; the sequence itself is {@link Shutdown}'s, shared with the signals. */
-public final class ShutdownCommand implements CommandFamily {
-    @Override
-    public void register(CommandHandlers t) {
-        t.bind("shutdown", ShutdownCommand::shutdown);
+public final class ShutdownCommand {
+    /**
+     * The family's bindings, in a class of their own so that a start binds every command
+     * without loading this one, which loads when one of its commands is first called.
+     */
+    static final class Binding implements CommandFamily {
+        @Override
+        public void register(CommandHandlers t) {
+            t.bind("shutdown", this, 0);
+        }
+
+        @Override
+        public void execute(int handler, Client c) {
+            switch (handler) {
+                case 0 -> ShutdownCommand.shutdown(c);
+                default -> throw new IllegalArgumentException("ShutdownCommand has no handler " + handler);
+            }
+        }
     }
 
     // SHUTDOWN [NOSAVE | SAVE] [NOW] [FORCE] [ABORT]

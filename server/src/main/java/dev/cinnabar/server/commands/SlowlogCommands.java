@@ -8,7 +8,7 @@ import dev.cinnabar.server.stats.SlowLog;
 import java.util.Iterator;
 
 /** SLOWLOG GET, LEN, RESET, HELP. */
-public final class SlowlogCommands implements CommandFamily {
+public final class SlowlogCommands {
     /** SLOWLOG HELP's lines as Redis 7.0.15 prints them: tools compare the reply. */
     private static final String[] HELP = {
         "GET [<count>]",
@@ -24,12 +24,29 @@ public final class SlowlogCommands implements CommandFamily {
     private static final String BAD_COUNT = "ERR count should be greater than or equal to -1";
     private static final int DEFAULT_COUNT = 10;
 
-    @Override
-    public void register(CommandHandlers t) {
-        t.bind("slowlog|get", SlowlogCommands::get);
-        t.bind("slowlog|len", SlowlogCommands::len);
-        t.bind("slowlog|reset", SlowlogCommands::reset);
-        t.bind("slowlog|help", SlowlogCommands::help);
+    /**
+     * The family's bindings, in a class of their own so that a start binds every command
+     * without loading this one, which loads when one of its commands is first called.
+     */
+    static final class Binding implements CommandFamily {
+        @Override
+        public void register(CommandHandlers t) {
+            t.bind("slowlog|get", this, 0);
+            t.bind("slowlog|len", this, 1);
+            t.bind("slowlog|reset", this, 2);
+            t.bind("slowlog|help", this, 3);
+        }
+
+        @Override
+        public void execute(int handler, Client c) {
+            switch (handler) {
+                case 0 -> SlowlogCommands.get(c);
+                case 1 -> SlowlogCommands.len(c);
+                case 2 -> SlowlogCommands.reset(c);
+                case 3 -> SlowlogCommands.help(c);
+                default -> throw new IllegalArgumentException("SlowlogCommands has no handler " + handler);
+            }
+        }
     }
 
     // SLOWLOG GET [count]

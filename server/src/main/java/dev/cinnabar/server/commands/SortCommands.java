@@ -48,13 +48,28 @@ import java.util.List;
  *     ties that a stable sort keeps (Redis's table order is as arbitrary).</li>
  * </ul>
  */
-public final class SortCommands implements CommandFamily {
+public final class SortCommands {
     static final String CONVERSION = "ERR One or more scores can't be converted into double";
 
-    @Override
-    public void register(CommandHandlers t) {
-        t.bind("sort", c -> sort(c, false));
-        t.bind("sort_ro", c -> sort(c, true));
+    /**
+     * The family's bindings, in a class of their own so that a start binds every command
+     * without loading this one, which loads when one of its commands is first called.
+     */
+    static final class Binding implements CommandFamily {
+        @Override
+        public void register(CommandHandlers t) {
+            t.bind("sort", this, 0);
+            t.bind("sort_ro", this, 1);
+        }
+
+        @Override
+        public void execute(int handler, Client c) {
+            switch (handler) {
+                case 0 -> SortCommands.sort(c, false);
+                case 1 -> SortCommands.sort(c, true);
+                default -> throw new IllegalArgumentException("SortCommands has no handler " + handler);
+            }
+        }
     }
 
     /** One element being sorted, with its weight. */

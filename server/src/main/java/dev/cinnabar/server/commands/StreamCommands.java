@@ -35,7 +35,7 @@ import java.nio.charset.StandardCharsets;
  * <p>Only XADD, XDEL, XTRIM (and XGROUP CREATE MKSTREAM) signal the key as modified (WATCH); the
  * group commands change the stream without signalling it, as in Redis.
  */
-public final class StreamCommands implements CommandFamily {
+public final class StreamCommands {
     static final byte[] XCLAIM = ascii("XCLAIM");
     static final byte[] XGROUP = ascii("XGROUP");
     static final byte[] SETID = ascii("SETID");
@@ -52,17 +52,39 @@ public final class StreamCommands implements CommandFamily {
     /** Redis's XREAD_BLOCKED_DEFAULT_COUNT. */
     private static final long BLOCKED_DEFAULT_COUNT = 1000;
 
-    @Override
-    public void register(CommandHandlers t) {
-        t.bind("xadd", StreamCommands::xadd);
-        t.bind("xrange", c -> xrange(c, false));
-        t.bind("xrevrange", c -> xrange(c, true));
-        t.bind("xlen", StreamCommands::xlen);
-        t.bind("xdel", StreamCommands::xdel);
-        t.bind("xtrim", StreamCommands::xtrim);
-        t.bind("xsetid", StreamCommands::xsetid);
-        t.bind("xread", c -> xread(c, false));
-        t.bind("xreadgroup", c -> xread(c, true));
+    /**
+     * The family's bindings, in a class of their own so that a start binds every command
+     * without loading this one, which loads when one of its commands is first called.
+     */
+    static final class Binding implements CommandFamily {
+        @Override
+        public void register(CommandHandlers t) {
+            t.bind("xadd", this, 0);
+            t.bind("xrange", this, 1);
+            t.bind("xrevrange", this, 2);
+            t.bind("xlen", this, 3);
+            t.bind("xdel", this, 4);
+            t.bind("xtrim", this, 5);
+            t.bind("xsetid", this, 6);
+            t.bind("xread", this, 7);
+            t.bind("xreadgroup", this, 8);
+        }
+
+        @Override
+        public void execute(int handler, Client c) {
+            switch (handler) {
+                case 0 -> StreamCommands.xadd(c);
+                case 1 -> StreamCommands.xrange(c, false);
+                case 2 -> StreamCommands.xrange(c, true);
+                case 3 -> StreamCommands.xlen(c);
+                case 4 -> StreamCommands.xdel(c);
+                case 5 -> StreamCommands.xtrim(c);
+                case 6 -> StreamCommands.xsetid(c);
+                case 7 -> StreamCommands.xread(c, false);
+                case 8 -> StreamCommands.xread(c, true);
+                default -> throw new IllegalArgumentException("StreamCommands has no handler " + handler);
+            }
+        }
     }
 
     // ------------------------------------------------------------------ XADD and XTRIM

@@ -33,23 +33,50 @@ import java.util.Map;
  * {@link StreamCommands#xclaimArgv}); XCLAIM with a LASTID that moved the group and nothing else
  * to propagate goes as {@code XGROUP SETID}.
  */
-public final class StreamGroupCommands implements CommandFamily {
-    @Override
-    public void register(CommandHandlers t) {
-        t.bind("xgroup|create", StreamGroupCommands::xgroup);
-        t.bind("xgroup|setid", StreamGroupCommands::xgroup);
-        t.bind("xgroup|destroy", StreamGroupCommands::xgroup);
-        t.bind("xgroup|createconsumer", StreamGroupCommands::xgroup);
-        t.bind("xgroup|delconsumer", StreamGroupCommands::xgroup);
-        t.bind("xgroup|help", StreamGroupCommands::xgroupHelp);
-        t.bind("xack", StreamGroupCommands::xack);
-        t.bind("xpending", StreamGroupCommands::xpending);
-        t.bind("xclaim", StreamGroupCommands::xclaim);
-        t.bind("xautoclaim", StreamGroupCommands::xautoclaim);
-        t.bind("xinfo|stream", StreamGroupCommands::xinfo);
-        t.bind("xinfo|groups", StreamGroupCommands::xinfo);
-        t.bind("xinfo|consumers", StreamGroupCommands::xinfo);
-        t.bind("xinfo|help", StreamGroupCommands::xinfoHelp);
+public final class StreamGroupCommands {
+    /**
+     * The family's bindings, in a class of their own so that a start binds every command
+     * without loading this one, which loads when one of its commands is first called.
+     */
+    static final class Binding implements CommandFamily {
+        @Override
+        public void register(CommandHandlers t) {
+            t.bind("xgroup|create", this, 0);
+            t.bind("xgroup|setid", this, 1);
+            t.bind("xgroup|destroy", this, 2);
+            t.bind("xgroup|createconsumer", this, 3);
+            t.bind("xgroup|delconsumer", this, 4);
+            t.bind("xgroup|help", this, 5);
+            t.bind("xack", this, 6);
+            t.bind("xpending", this, 7);
+            t.bind("xclaim", this, 8);
+            t.bind("xautoclaim", this, 9);
+            t.bind("xinfo|stream", this, 10);
+            t.bind("xinfo|groups", this, 11);
+            t.bind("xinfo|consumers", this, 12);
+            t.bind("xinfo|help", this, 13);
+        }
+
+        @Override
+        public void execute(int handler, Client c) {
+            switch (handler) {
+                case 0 -> StreamGroupCommands.xgroup(c);
+                case 1 -> StreamGroupCommands.xgroup(c);
+                case 2 -> StreamGroupCommands.xgroup(c);
+                case 3 -> StreamGroupCommands.xgroup(c);
+                case 4 -> StreamGroupCommands.xgroup(c);
+                case 5 -> StreamGroupCommands.xgroupHelp(c);
+                case 6 -> StreamGroupCommands.xack(c);
+                case 7 -> StreamGroupCommands.xpending(c);
+                case 8 -> StreamGroupCommands.xclaim(c);
+                case 9 -> StreamGroupCommands.xautoclaim(c);
+                case 10 -> StreamGroupCommands.xinfo(c);
+                case 11 -> StreamGroupCommands.xinfo(c);
+                case 12 -> StreamGroupCommands.xinfo(c);
+                case 13 -> StreamGroupCommands.xinfoHelp(c);
+                default -> throw new IllegalArgumentException("StreamGroupCommands has no handler " + handler);
+            }
+        }
     }
 
     private static String noGroup(Client c, int keyArg, int groupArg) {

@@ -19,35 +19,70 @@ import dev.cinnabar.server.exec.CommandHandlers;
  * are the benchmark commands, so they take a path without option parsing and copy the value at
  * most once.
  */
-public final class StringCommands implements CommandFamily {
+public final class StringCommands {
     static final String NAN_OR_INFINITY = "ERR increment would produce NaN or Infinity";
     static final String TOO_BIG = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
     static final String OFFSET_RANGE = "ERR offset is out of range";
 
-    @Override
-    public void register(CommandHandlers t) {
-        t.bind("get", StringCommands::get);
-        t.bind("set", StringCommands::set);
-        t.bind("setnx", StringCommands::setnx);
-        t.bind("setex", StringCommands::setex);
-        t.bind("psetex", StringCommands::psetex);
-        t.bind("getex", StringCommands::getex);
-        t.bind("getdel", StringCommands::getdel);
-        t.bind("getset", StringCommands::getset);
-        t.bind("mget", StringCommands::mget);
-        t.bind("mset", StringCommands::mset);
-        t.bind("msetnx", StringCommands::msetnx);
-        t.bind("append", StringCommands::append);
-        t.bind("strlen", StringCommands::strlen);
-        t.bind("incr", c -> incrBy(c, 1));
-        t.bind("decr", c -> incrBy(c, -1));
-        t.bind("incrby", StringCommands::incrby);
-        t.bind("decrby", StringCommands::decrby);
-        t.bind("incrbyfloat", StringCommands::incrbyfloat);
-        t.bind("getrange", StringCommands::getrange);
-        t.bind("substr", StringCommands::getrange);
-        t.bind("setrange", StringCommands::setrange);
-        t.bind("lcs", LcsCommand::lcs);
+    /**
+     * The family's bindings, in a class of their own so that a start binds every command
+     * without loading this one, which loads when one of its commands is first called.
+     */
+    static final class Binding implements CommandFamily {
+        @Override
+        public void register(CommandHandlers t) {
+            t.bind("get", this, 0);
+            t.bind("set", this, 1);
+            t.bind("setnx", this, 2);
+            t.bind("setex", this, 3);
+            t.bind("psetex", this, 4);
+            t.bind("getex", this, 5);
+            t.bind("getdel", this, 6);
+            t.bind("getset", this, 7);
+            t.bind("mget", this, 8);
+            t.bind("mset", this, 9);
+            t.bind("msetnx", this, 10);
+            t.bind("append", this, 11);
+            t.bind("strlen", this, 12);
+            t.bind("incr", this, 13);
+            t.bind("decr", this, 14);
+            t.bind("incrby", this, 15);
+            t.bind("decrby", this, 16);
+            t.bind("incrbyfloat", this, 17);
+            t.bind("getrange", this, 18);
+            t.bind("substr", this, 19);
+            t.bind("setrange", this, 20);
+            t.bind("lcs", this, 21);
+        }
+
+        @Override
+        public void execute(int handler, Client c) {
+            switch (handler) {
+                case 0 -> StringCommands.get(c);
+                case 1 -> StringCommands.set(c);
+                case 2 -> StringCommands.setnx(c);
+                case 3 -> StringCommands.setex(c);
+                case 4 -> StringCommands.psetex(c);
+                case 5 -> StringCommands.getex(c);
+                case 6 -> StringCommands.getdel(c);
+                case 7 -> StringCommands.getset(c);
+                case 8 -> StringCommands.mget(c);
+                case 9 -> StringCommands.mset(c);
+                case 10 -> StringCommands.msetnx(c);
+                case 11 -> StringCommands.append(c);
+                case 12 -> StringCommands.strlen(c);
+                case 13 -> StringCommands.incrBy(c, 1);
+                case 14 -> StringCommands.incrBy(c, -1);
+                case 15 -> StringCommands.incrby(c);
+                case 16 -> StringCommands.decrby(c);
+                case 17 -> StringCommands.incrbyfloat(c);
+                case 18 -> StringCommands.getrange(c);
+                case 19 -> StringCommands.getrange(c);
+                case 20 -> StringCommands.setrange(c);
+                case 21 -> LcsCommand.lcs(c);
+                default -> throw new IllegalArgumentException("StringCommands has no handler " + handler);
+            }
+        }
     }
 
     // GET key

@@ -14,14 +14,32 @@ import dev.cinnabar.server.exec.CommandHandlers;
  * and EXEC (and flags the transaction when it refuses a command); the state is the client's
  * ({@link Transaction}) and the watched keys are in {@link WatchedKeys}.
  */
-public final class TransactionCommands implements CommandFamily {
-    @Override
-    public void register(CommandHandlers t) {
-        t.bind("multi", TransactionCommands::multi);
-        t.bind("exec", TransactionCommands::exec);
-        t.bind("discard", TransactionCommands::discard);
-        t.bind("watch", TransactionCommands::watch);
-        t.bind("unwatch", TransactionCommands::unwatch);
+public final class TransactionCommands {
+    /**
+     * The family's bindings, in a class of their own so that a start binds every command
+     * without loading this one, which loads when one of its commands is first called.
+     */
+    static final class Binding implements CommandFamily {
+        @Override
+        public void register(CommandHandlers t) {
+            t.bind("multi", this, 0);
+            t.bind("exec", this, 1);
+            t.bind("discard", this, 2);
+            t.bind("watch", this, 3);
+            t.bind("unwatch", this, 4);
+        }
+
+        @Override
+        public void execute(int handler, Client c) {
+            switch (handler) {
+                case 0 -> TransactionCommands.multi(c);
+                case 1 -> TransactionCommands.exec(c);
+                case 2 -> TransactionCommands.discard(c);
+                case 3 -> TransactionCommands.watch(c);
+                case 4 -> TransactionCommands.unwatch(c);
+                default -> throw new IllegalArgumentException("TransactionCommands has no handler " + handler);
+            }
+        }
     }
 
     // MULTI

@@ -29,7 +29,7 @@ import java.util.Locale;
  * result is built as a skiplist and turned into a listpack when it fits the
  * {@code zset-max-listpack-*} limits, as in Redis; an empty one deletes the destination.
  */
-public final class ZSetAlgebraCommands implements CommandFamily {
+public final class ZSetAlgebraCommands {
     static final String WEIGHT_NOT_FLOAT = "ERR weight value is not a float";
 
     private static final int UNION = 0;
@@ -40,15 +40,35 @@ public final class ZSetAlgebraCommands implements CommandFamily {
     private static final int MIN = 1;
     private static final int MAX = 2;
 
-    @Override
-    public void register(CommandHandlers t) {
-        t.bind("zunion", c -> generic(c, -1, 1, UNION, false));
-        t.bind("zinter", c -> generic(c, -1, 1, INTER, false));
-        t.bind("zdiff", c -> generic(c, -1, 1, DIFF, false));
-        t.bind("zunionstore", c -> generic(c, 1, 2, UNION, false));
-        t.bind("zinterstore", c -> generic(c, 1, 2, INTER, false));
-        t.bind("zdiffstore", c -> generic(c, 1, 2, DIFF, false));
-        t.bind("zintercard", c -> generic(c, -1, 1, INTER, true));
+    /**
+     * The family's bindings, in a class of their own so that a start binds every command
+     * without loading this one, which loads when one of its commands is first called.
+     */
+    static final class Binding implements CommandFamily {
+        @Override
+        public void register(CommandHandlers t) {
+            t.bind("zunion", this, 0);
+            t.bind("zinter", this, 1);
+            t.bind("zdiff", this, 2);
+            t.bind("zunionstore", this, 3);
+            t.bind("zinterstore", this, 4);
+            t.bind("zdiffstore", this, 5);
+            t.bind("zintercard", this, 6);
+        }
+
+        @Override
+        public void execute(int handler, Client c) {
+            switch (handler) {
+                case 0 -> ZSetAlgebraCommands.generic(c, -1, 1, UNION, false);
+                case 1 -> ZSetAlgebraCommands.generic(c, -1, 1, INTER, false);
+                case 2 -> ZSetAlgebraCommands.generic(c, -1, 1, DIFF, false);
+                case 3 -> ZSetAlgebraCommands.generic(c, 1, 2, UNION, false);
+                case 4 -> ZSetAlgebraCommands.generic(c, 1, 2, INTER, false);
+                case 5 -> ZSetAlgebraCommands.generic(c, 1, 2, DIFF, false);
+                case 6 -> ZSetAlgebraCommands.generic(c, -1, 1, INTER, true);
+                default -> throw new IllegalArgumentException("ZSetAlgebraCommands has no handler " + handler);
+            }
+        }
     }
 
     /** One input: a sorted set, a set, or nothing (a missing key). */

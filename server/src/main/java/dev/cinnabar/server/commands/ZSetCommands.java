@@ -26,7 +26,7 @@ import java.util.random.RandomGenerator;
  * {@code zset-max-listpack-entries} members and none longer than {@code zset-max-listpack-value}
  * bytes, a skiplist and dict after that.
  */
-public final class ZSetCommands implements CommandFamily {
+public final class ZSetCommands {
     public static final String NOT_FLOAT_RANGE = "ERR min or max is not a float";
     public static final String NOT_LEX_RANGE = "ERR min or max not valid string range item";
     static final String NAN_RESULT = "ERR resulting score is not a number (NaN)";
@@ -48,30 +48,65 @@ public final class ZSetCommands implements CommandFamily {
     static final int FORWARD = 1;
     static final int REVERSE = 2;
 
-    @Override
-    public void register(CommandHandlers t) {
-        t.bind("zadd", c -> zadd(c, 0));
-        t.bind("zincrby", c -> zadd(c, ZSetValue.INCR));
-        t.bind("zrem", ZSetCommands::zrem);
-        t.bind("zcard", ZSetCommands::zcard);
-        t.bind("zscore", ZSetCommands::zscore);
-        t.bind("zmscore", ZSetCommands::zmscore);
-        t.bind("zrank", c -> zrank(c, false));
-        t.bind("zrevrank", c -> zrank(c, true));
-        t.bind("zcount", ZSetCommands::zcount);
-        t.bind("zlexcount", ZSetCommands::zlexcount);
-        t.bind("zrange", c -> zrange(c, 1, false, AUTO, AUTO));
-        t.bind("zrangestore", c -> zrange(c, 2, true, AUTO, AUTO));
-        t.bind("zrevrange", c -> zrange(c, 1, false, RANK, REVERSE));
-        t.bind("zrangebyscore", c -> zrange(c, 1, false, SCORE, FORWARD));
-        t.bind("zrevrangebyscore", c -> zrange(c, 1, false, SCORE, REVERSE));
-        t.bind("zrangebylex", c -> zrange(c, 1, false, LEX, FORWARD));
-        t.bind("zrevrangebylex", c -> zrange(c, 1, false, LEX, REVERSE));
-        t.bind("zremrangebyrank", c -> zremrange(c, RANK));
-        t.bind("zremrangebyscore", c -> zremrange(c, SCORE));
-        t.bind("zremrangebylex", c -> zremrange(c, LEX));
-        t.bind("zrandmember", ZSetCommands::zrandmember);
-        t.bind("zscan", ZSetCommands::zscan);
+    /**
+     * The family's bindings, in a class of their own so that a start binds every command
+     * without loading this one, which loads when one of its commands is first called.
+     */
+    static final class Binding implements CommandFamily {
+        @Override
+        public void register(CommandHandlers t) {
+            t.bind("zadd", this, 0);
+            t.bind("zincrby", this, 1);
+            t.bind("zrem", this, 2);
+            t.bind("zcard", this, 3);
+            t.bind("zscore", this, 4);
+            t.bind("zmscore", this, 5);
+            t.bind("zrank", this, 6);
+            t.bind("zrevrank", this, 7);
+            t.bind("zcount", this, 8);
+            t.bind("zlexcount", this, 9);
+            t.bind("zrange", this, 10);
+            t.bind("zrangestore", this, 11);
+            t.bind("zrevrange", this, 12);
+            t.bind("zrangebyscore", this, 13);
+            t.bind("zrevrangebyscore", this, 14);
+            t.bind("zrangebylex", this, 15);
+            t.bind("zrevrangebylex", this, 16);
+            t.bind("zremrangebyrank", this, 17);
+            t.bind("zremrangebyscore", this, 18);
+            t.bind("zremrangebylex", this, 19);
+            t.bind("zrandmember", this, 20);
+            t.bind("zscan", this, 21);
+        }
+
+        @Override
+        public void execute(int handler, Client c) {
+            switch (handler) {
+                case 0 -> ZSetCommands.zadd(c, 0);
+                case 1 -> ZSetCommands.zadd(c, ZSetValue.INCR);
+                case 2 -> ZSetCommands.zrem(c);
+                case 3 -> ZSetCommands.zcard(c);
+                case 4 -> ZSetCommands.zscore(c);
+                case 5 -> ZSetCommands.zmscore(c);
+                case 6 -> ZSetCommands.zrank(c, false);
+                case 7 -> ZSetCommands.zrank(c, true);
+                case 8 -> ZSetCommands.zcount(c);
+                case 9 -> ZSetCommands.zlexcount(c);
+                case 10 -> ZSetCommands.zrange(c, 1, false, AUTO, AUTO);
+                case 11 -> ZSetCommands.zrange(c, 2, true, AUTO, AUTO);
+                case 12 -> ZSetCommands.zrange(c, 1, false, RANK, REVERSE);
+                case 13 -> ZSetCommands.zrange(c, 1, false, SCORE, FORWARD);
+                case 14 -> ZSetCommands.zrange(c, 1, false, SCORE, REVERSE);
+                case 15 -> ZSetCommands.zrange(c, 1, false, LEX, FORWARD);
+                case 16 -> ZSetCommands.zrange(c, 1, false, LEX, REVERSE);
+                case 17 -> ZSetCommands.zremrange(c, RANK);
+                case 18 -> ZSetCommands.zremrange(c, SCORE);
+                case 19 -> ZSetCommands.zremrange(c, LEX);
+                case 20 -> ZSetCommands.zrandmember(c);
+                case 21 -> ZSetCommands.zscan(c);
+                default -> throw new IllegalArgumentException("ZSetCommands has no handler " + handler);
+            }
+        }
     }
 
     // ------------------------------------------------------------------ shared parts

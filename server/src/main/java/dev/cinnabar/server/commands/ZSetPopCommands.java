@@ -31,7 +31,7 @@ import java.nio.charset.StandardCharsets;
  * served later) go as {@code ZPOPMIN key}, or {@code ZPOPMIN key n} with the number of members
  * there were to pop (ZPOPMAX alike).
  */
-public final class ZSetPopCommands implements CommandFamily {
+public final class ZSetPopCommands {
     static final String MUST_BE_POSITIVE = "ERR value is out of range, must be positive";
     private static final byte[] ZPOPMIN = ascii("ZPOPMIN");
     private static final byte[] ZPOPMAX = ascii("ZPOPMAX");
@@ -42,14 +42,33 @@ public final class ZSetPopCommands implements CommandFamily {
     private static final int WITH_KEY = 2;
     private static final int KEY_AND_NESTED = 3;
 
-    @Override
-    public void register(CommandHandlers t) {
-        t.bind("zpopmin", c -> zpop(c, false));
-        t.bind("zpopmax", c -> zpop(c, true));
-        t.bind("zmpop", c -> zmpop(c, 1, false));
-        t.bind("bzpopmin", c -> bzpop(c, false));
-        t.bind("bzpopmax", c -> bzpop(c, true));
-        t.bind("bzmpop", c -> zmpop(c, 2, true));
+    /**
+     * The family's bindings, in a class of their own so that a start binds every command
+     * without loading this one, which loads when one of its commands is first called.
+     */
+    static final class Binding implements CommandFamily {
+        @Override
+        public void register(CommandHandlers t) {
+            t.bind("zpopmin", this, 0);
+            t.bind("zpopmax", this, 1);
+            t.bind("zmpop", this, 2);
+            t.bind("bzpopmin", this, 3);
+            t.bind("bzpopmax", this, 4);
+            t.bind("bzmpop", this, 5);
+        }
+
+        @Override
+        public void execute(int handler, Client c) {
+            switch (handler) {
+                case 0 -> ZSetPopCommands.zpop(c, false);
+                case 1 -> ZSetPopCommands.zpop(c, true);
+                case 2 -> ZSetPopCommands.zmpop(c, 1, false);
+                case 3 -> ZSetPopCommands.bzpop(c, false);
+                case 4 -> ZSetPopCommands.bzpop(c, true);
+                case 5 -> ZSetPopCommands.zmpop(c, 2, true);
+                default -> throw new IllegalArgumentException("ZSetPopCommands has no handler " + handler);
+            }
+        }
     }
 
     // ZPOPMIN key [count], ZPOPMAX key [count]

@@ -104,8 +104,9 @@ public final class HeapGovernor {
 
     /**
      * Starts governing the heap of this JVM for {@code engine} on a thread of its own, which
-     * first checks that the collector is one the governor knows how to steer (the management
-     * classes take tens of milliseconds to load, so not on the way to "Ready").
+     * first checks that the collector is one the governor knows how to steer. It does so one
+     * sample interval after the start: the management classes take tens of milliseconds of CPU
+     * to load, and a start keeps both cores of a small machine busy until the first reply.
      */
     public static void start(Engine engine) {
         if (!Boolean.parseBoolean(System.getProperty(PROPERTY, "true"))) {
@@ -117,6 +118,11 @@ public final class HeapGovernor {
                 return;
             }
             try {
+                try {
+                    Thread.sleep(SAMPLE_MILLIS);
+                } catch (InterruptedException e) {
+                    return;
+                }
                 HeapGovernor g = create(engine);
                 if (g != null) {
                     g.run();

@@ -1,5 +1,6 @@
 package dev.cinnabar.server.exec;
 
+import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.command.CommandSpec;
 import dev.cinnabar.server.command.CommandTable;
 import java.util.ArrayList;
@@ -36,6 +37,27 @@ public final class CommandHandlers {
             throw new IllegalStateException(fullName + " is a container; bind its subcommands");
         }
         byId[spec.id()] = handler;
+    }
+
+    /** Binds handler number {@code handler} of {@code family} to a command by full name. */
+    public void bind(String fullName, HandlerSwitch family, int handler) {
+        bind(fullName, new Switched(family, handler));
+    }
+
+    /** One command's entry into its family's switch. */
+    private static final class Switched implements CommandHandler {
+        private final HandlerSwitch family;
+        private final int handler;
+
+        Switched(HandlerSwitch family, int handler) {
+            this.family = family;
+            this.handler = handler;
+        }
+
+        @Override
+        public void execute(Client c) {
+            family.execute(handler, c);
+        }
     }
 
     /** The handler of {@code spec}; null only for a container called with a subcommand. */

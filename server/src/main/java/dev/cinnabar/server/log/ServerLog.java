@@ -6,9 +6,8 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.TimeZone;
 
 /**
  * Log lines in Redis's format, {@code <pid>:<role> <date> <level> <message>}, so that tools which
@@ -33,8 +32,12 @@ public final class ServerLog {
         }
     }
 
-    private static final DateTimeFormatter TIME =
-            DateTimeFormatter.ofPattern("dd MMM yyyy HH:mm:ss.SSS", Locale.ENGLISH);
+    /**
+     * The stamp is formatted here rather than by java.time: its formatter loads the locale data
+     * and zone rules, some 30 ms of a start in which the first line is written.
+     */
+    private static final String[] MONTHS = {
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
     private static final long PID = ProcessHandle.current().pid();
 
     private static volatile Level level = Level.NOTICE;
@@ -99,7 +102,38 @@ public final class ServerLog {
         if (!enabled(l)) {
             return;
         }
-        write(PID + ":" + role + " " + LocalDateTime.now().format(TIME) + " " + l.mark + " " + msg + "\n");
+        StringBuilder b = new StringBuilder(40 + msg.length());
+        b.append(PID).append(':').append(role).append(' ');
+        long now = System.currentTimeMillis();
+        stamp(b, now, TimeZone.getDefault().getOffset(now));
+        write(b.append(' ').append(l.mark).append(' ').append(msg).append('\n').toString());
+    }
+
+    /** Appends {@code dd Mon yyyy HH:mm:ss.mmm} for {@code millis} at {@code offsetMillis} from UTC. */
+    static void stamp(StringBuilder b, long millis, int offsetMillis) {
+        long local = millis + offsetMillis;
+        long days = Math.floorDiv(local, 86_400_000L);
+        int ms = (int) Math.floorMod(local, 86_400_000L);
+        // Proleptic Gregorian date from days since 1970-01-01, counted in 400-year eras from March 0000.
+        long z = days + 719_468;
+        long era = Math.floorDiv(z, 146_097);
+        int doe = (int) (z - era * 146_097);
+        int yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        int mp = (5 * doy + 2) / 153;
+        int day = doy - (153 * mp + 2) / 5 + 1;
+        int month = mp < 10 ? mp + 3 : mp - 9;
+        long year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+        two(b, day).append(' ').append(MONTHS[month - 1]).append(' ').append(year).append(' ');
+        two(b, ms / 3_600_000).append(':');
+        two(b, ms / 60_000 % 60).append(':');
+        two(b, ms / 1000 % 60).append('.');
+        int frac = ms % 1000;
+        b.append((char) ('0' + frac / 100)).append((char) ('0' + frac / 10 % 10)).append((char) ('0' + frac % 10));
+    }
+
+    private static StringBuilder two(StringBuilder b, int v) {
+        return b.append((char) ('0' + v / 10)).append((char) ('0' + v % 10));
     }
 
     /**

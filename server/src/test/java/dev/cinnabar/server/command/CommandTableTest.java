@@ -54,12 +54,12 @@ class CommandTableTest {
     void docsAreCompleteAndUseRedisGroups() {
         CommandTable t = CommandTable.load();
         for (CommandSpec c : t.all()) {
-            CommandDocs d = c.docs;
+            CommandDocs d = c.docs();
             assertTrue(CommandDocs.GROUPS.contains(d.group), c.fullName + ": group " + d.group);
             assertNotNull(d.summary, c.fullName + " has no summary");
             assertNotNull(d.since, c.fullName + " has no since");
             if (c.parent != null) {
-                assertEquals(c.parent.docs.group, d.group, c.fullName + " is in another group than its container");
+                assertEquals(c.parent.docs().group, d.group, c.fullName + " is in another group than its container");
             }
             if (d.arguments != null) {
                 checkKeyArguments(c, d.arguments);
@@ -100,7 +100,7 @@ class CommandTableTest {
     }
 
     private static boolean newerThanRedis70(CommandSpec c) {
-        String[] v = c.docs.since.split("\\.");
+        String[] v = c.docs().since.split("\\.");
         int major = Integer.parseInt(v[0]);
         return major > 7 || (major == 7 && Integer.parseInt(v[1]) > 0);
     }

@@ -87,7 +87,7 @@ class CommandCommandsTest {
 
     @Test
     void docsInBothProtocols() {
-        String summary = h.server.commands().get("command|count").docs.summary;
+        String summary = h.server.commands().get("command|count").docs().summary;
         String body2 = resp("*8", "$7", "summary", "$" + summary.length(), summary, "$5", "since", "$6", "2.8.13",
                 "$5", "group", "$6", "server", "$10", "complexity", "$4", "O(1)");
         assertEquals("*2\r\n$13\r\ncommand|count\r\n" + body2, h.call("COMMAND", "DOCS", "nosuch", "Command|Count"));
