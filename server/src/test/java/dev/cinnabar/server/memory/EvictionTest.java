@@ -53,8 +53,11 @@ class EvictionTest {
         assertTrue(h.server.stats().evictedKeys > evictedBefore, "the keys past the limit were evicted");
     }
 
-    @Test
-    void lruEvictsTheKeysIdleLongest() {
+    /**
+     * Under allkeys-lru with 20 samples: keys old0..old49, then, 10 s later, new0..new49.
+     * Returns what a key costs.
+     */
+    private long oldAndNewKeysUnderLru() {
         h.call("CONFIG", "SET", "maxmemory-policy", "allkeys-lru");
         h.call("CONFIG", "SET", "maxmemory-samples", "20");
         long before = h.server.memory().used();
@@ -66,6 +69,12 @@ class EvictionTest {
         for (int i = 0; i < 50; i++) {
             h.call("SET", "new" + i, "x".repeat(100));
         }
+        return perKey;
+    }
+
+    @Test
+    void lruEvictsTheKeysIdleLongest() {
+        long perKey = oldAndNewKeysUnderLru();
         squeezeOut(30, perKey);
         assertEquals("+PONG\r\n", h.call("PING"));
         assertTrue(h.server.memory().used() <= h.config.maxMemory);
@@ -81,17 +90,7 @@ class EvictionTest {
      */
     @Test
     void poolCandidatesDeletedMeanwhileAreSkippedEvenWhenTheirIdsAreReused() {
-        h.call("CONFIG", "SET", "maxmemory-policy", "allkeys-lru");
-        h.call("CONFIG", "SET", "maxmemory-samples", "20");
-        long before = h.server.memory().used();
-        for (int i = 0; i < 50; i++) {
-            h.call("SET", "old" + i, "x".repeat(100));
-        }
-        long perKey = (h.server.memory().used() - before) / 50;
-        h.clock.advance(10_000);
-        for (int i = 0; i < 50; i++) {
-            h.call("SET", "new" + i, "x".repeat(100));
-        }
+        long perKey = oldAndNewKeysUnderLru();
         squeezeOut(5, perKey);
         assertEquals("+PONG\r\n", h.call("PING"));
         int oldLeft = exists("old", 50);
