@@ -62,7 +62,9 @@ class RedisCliLatencyIT {
                 double seconds = Double.parseDouble(m.group(5));
                 assertTrue(seconds >= 1.0 && seconds < 2.0, "a range of " + seconds + " s in " + out);
             }
-            assertTrue(ranges >= 2, "port " + s.port() + ": " + out);
+            // Seen once in CI: no range at all from a fresh Cinnabar in 3.7 s, not reproduced
+            // since. The server's log goes with the failure, to tell a stall from a slow client.
+            assertTrue(ranges >= 2, "port " + s.port() + ": " + out + "\nserver log:\n" + s.log());
             assertTrue(out.matches("(?s)(\\d+ \\d+ \\d+\\.\\d{2} \\d+\n| -- \\d+\\.\\d{2} seconds range\n)+.*"), out);
         }
     }

@@ -89,7 +89,11 @@ public final class AccessClock {
 
     /** Milliseconds since the last access, at the LRU clock's one-second resolution. */
     public long idleMillis(int meta) {
-        long clock = lruClock();
+        return idleMillis(meta, lruClock());
+    }
+
+    /** {@link #idleMillis(int)} against a clock read once for many keys (eviction's samples). */
+    public long idleMillis(int meta, int clock) {
         long last = meta & LRU_CLOCK_MAX;
         long ticks = clock >= last ? clock - last : clock + (LRU_CLOCK_MAX - last);
         return ticks * LRU_RESOLUTION_MS;

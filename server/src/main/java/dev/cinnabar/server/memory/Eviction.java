@@ -267,6 +267,7 @@ public final class Eviction {
         AccessClock clock = keyspace.access();
         boolean ttl = policy.equals("volatile-ttl");
         boolean lfu = policy.endsWith("lfu");
+        int lruClock = clock.lruClock();
         for (int j = 0; j < count; j++) {
             int id = out[j];
             long idle;
@@ -275,7 +276,7 @@ public final class Eviction {
                 idle = Long.MAX_VALUE - keys.expireAt(id);
             } else {
                 int meta = keys.meta(id);
-                idle = lfu ? 255 - clock.frequency(meta) : clock.idleMillis(meta);
+                idle = lfu ? 255 - clock.frequency(meta) : clock.idleMillis(meta, lruClock);
             }
             insert(dbIndex, id, sampleHashes[j], idle);
         }
