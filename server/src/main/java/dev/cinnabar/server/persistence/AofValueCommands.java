@@ -96,6 +96,11 @@ public final class AofValueCommands {
         } else {
             throw new IllegalArgumentException("no AOF form for " + value.getClass().getName());
         }
+        expiry(out, k, expireAtMs);
+    }
+
+    /** The PEXPIREAT after a key's commands, when it has an expiry ({@code expireAtMs} not -1). */
+    private static void expiry(AofOutput out, Key k, long expireAtMs) {
         if (expireAtMs != -1) {
             out.arrayHeader(3);
             out.bulk(PEXPIREAT);
@@ -142,16 +147,12 @@ public final class AofValueCommands {
      */
     public static void keyString(AofOutput out, byte[] key, int off, int len, byte[] value, int valueOff,
             int valueLen, long expireAtMs) {
+        Key k = new Key(key, off, len);
         out.arrayHeader(3);
         out.bulk(SET);
-        out.bulk(key, off, len);
+        k.write(out);
         out.bulk(value, valueOff, valueLen);
-        if (expireAtMs != -1) {
-            out.arrayHeader(3);
-            out.bulk(PEXPIREAT);
-            out.bulk(key, off, len);
-            out.bulk(expireAtMs);
-        }
+        expiry(out, k, expireAtMs);
     }
 
     private static void string(AofOutput out, Key k, Object v) {

@@ -271,8 +271,9 @@ final class Snapshot implements KeyspaceObserver {
         return lfu ? keyspace.access().frequency(meta) : -1;
     }
 
-    private void write(RdbOutput out, Db d, byte[] key, int off, int len, Object value, int meta) {
-        format.key(out, key, off, len, value, d.expireAt(key, off, len), idle(meta), freq(meta));
+    /** A key as the hook saw it before a write: its value, access word and expiry as they were. */
+    private void write(RdbOutput out, byte[] key, int off, int len, Object value, int meta, long expire) {
+        format.key(out, key, off, len, value, expire, idle(meta), freq(meta));
         keysWritten++;
     }
 
@@ -326,8 +327,9 @@ final class Snapshot implements KeyspaceObserver {
         value = d.valueBeforeWrite(key, off, len, value);
         KeyEntry e = d.find(key, off, len);
         int meta = e == null ? 0 : e.meta();
+        long expire = e == null ? -1 : d.expireAtId(e.id());
         if (id == db) {
-            write(output.out(), d, key, off, len, value, meta);
+            write(output.out(), key, off, len, value, meta, expire);
             return;
         }
         RdbOutput p = pending[id];
@@ -335,7 +337,7 @@ final class Snapshot implements KeyspaceObserver {
             p = pending[id] = new RdbOutput(compression);
         }
         long before = p.size();
-        write(p, d, key, off, len, value, meta);
+        write(p, key, off, len, value, meta, expire);
         extraBytes += p.size() - before;
     }
 
