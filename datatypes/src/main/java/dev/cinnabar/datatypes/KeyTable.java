@@ -40,9 +40,9 @@ import java.util.random.RandomGenerator;
  * A record is {@code [id:4][key length][value length][key][value]}, lengths as varints, padded to
  * 8 bytes, appended to the current page. A record's address ({@code ref}) packs the page number and
  * the offset in 8-byte units into an {@code int}. Removing a key, or moving its value out of line,
- * leaves a dead record; a page whose live bytes drop below half is compacted: its live
- * records are copied to the current page (the id in each record says whose it is) and the page
- * is dropped. Rewriting an inline value of the same padded size happens in place, so a workload
+ * leaves a dead record; a page whose live bytes drop below three quarters is compacted, a slice
+ * at a time between commands: its live records are copied to the current page (the id in each
+ * record says whose it is) and the page is dropped. Rewriting an inline value of the same padded size happens in place, so a workload
  * that SETs values of one size makes no slab garbage at all.
  *
  * <p>Not thread-safe: the engine thread owns every table.
@@ -72,17 +72,32 @@ public final class KeyTable {
     private static final long[] EMPTY_LONGS = new long[0];
 
     /**
-     * Offsets are stored in 8-byte units in the low {@link #OFFSET_BITS} bits of a ref, the page
-     * number in the rest: 64k pages of 256 KB, 16 GB of keys per table.
+     * A full page is as big as one of G1's heap regions, less the array's header, so that it is a
+     * humongous object: G1 puts it straight into a region of its own, outside the young
+     * generation, and never copies it. Pages of 256 KB, as the slab had before, were born young;
+     * every young collection of a load copied the new ones to a survivor region and again to the
+     * old generation, a cache at its limit spent most of its pauses on that, and G1 grew the heap
+     * to keep them short (RSS 1.6 times maxmemory over the idle server's at -P 16; see
+     * bench/RESULTS.md, 2026-12-04). G1 sizes regions from the maximum heap, a 2048th of it
+     * rounded up to a power of two, between 1 and 32 MB; {@link #pageShift} does the same sum. If
+     * -XX:G1HeapRegionSize says otherwise, or another collector runs, nothing is wasted: a power
+     * of two fills whole regions of any smaller size, and is an ordinary array in bigger ones
+     * (humongous means more than half a region).
      */
-    private static final int OFFSET_BITS = 15;
+    static final int PAGE_SHIFT = pageShift(Runtime.getRuntime().maxMemory());
     /**
-     * The largest shared page: a quarter of G1's smallest region, so that no page is ever a
-     * humongous object (which would take whole regions). A record bigger than a quarter of a
-     * page gets a page of its own.
+     * Offsets are stored in 8-byte units in the low {@link #OFFSET_BITS} bits of a ref, the page
+     * number in the rest: 16 GB of keys per table, whatever the page size.
      */
-    static final int PAGE_MAX = 8 << OFFSET_BITS;
+    private static final int OFFSET_BITS = PAGE_SHIFT - 3;
+    /** The length of a full page. A record bigger than a quarter of it gets a page of its own. */
+    static final int PAGE_MAX = (1 << PAGE_SHIFT) - JvmSizes.ARRAY_HEADER;
     private static final int FIRST_PAGE = 512;
+    /**
+     * Growing pages double up to a quarter of a full page and then jump to a full one: a page of
+     * half a region would be humongous and take a whole region.
+     */
+    private static final int LARGEST_PARTIAL_PAGE = 1 << (PAGE_SHIFT - 2);
     private static final int LARGE_RECORD = PAGE_MAX / 4;
     private static final int MAX_PAGES = 1 << (31 - OFFSET_BITS); // refs stay positive
 
@@ -139,20 +154,26 @@ public final class KeyTable {
     /**
      * Full-size page arrays that compaction emptied, kept for the next pages. A cache at its
      * maxmemory turns its slab over as fast as it evicts: without these, every compacted page is
-     * 256 KB of old-generation garbage, and the collector grows the heap to keep up with it.
-     * Only compaction and {@link #recycle} (between commands) put arrays here, so no handler
+     * garbage outside the young generation (G1 frees a dead humongous array at the next young
+     * collection, but a cache at its limit allocates so little that those are rare), and the
+     * collector grows the heap to keep up with it. Only compaction and {@link #recycle} (between commands) put arrays here, so no handler
      * still reads one.
      *
      * <p>Compaction frees pages in bursts (keys written together age together, so their pages
      * thin out together) while the tail takes them back one at a time, so the pool holds up to
-     * an eighth of the slab's pages ({@link #sparesAllowed}). With four, a cache loaded past its
-     * 100 MB limit allocated 550-630 pages for 400 live ones; with an eighth, none beyond those
-     * (bench/RESULTS.md). Spare arrays are not in {@link #slabBytes} or {@link #heapBytes}:
+     * an eighth of the slab's pages ({@link #sparesAllowed}). With four pages of 256 KB, a cache
+     * loaded past its 100 MB limit allocated 550-630 pages for 400 live ones; with an eighth, none
+     * beyond those (bench/RESULTS.md). Spare arrays are not in {@link #slabBytes} or {@link #heapBytes}:
      * like pages a malloc keeps after a free, they are fragmentation.
      */
     private byte[][] sparePages = new byte[MIN_SPARE_PAGES][];
     private int spareCount;
-    private static final int MIN_SPARE_PAGES = 4;
+    private static final int MIN_SPARE_PAGES = 2;
+    /** The page being compacted, or 0; its records before {@link #compactAt} have moved. */
+    private int compacting;
+    private int compactAt;
+    /** Bytes of records {@link #recycle} looks at for compaction, at most. */
+    static final int COMPACT_SLICE = 64 * 1024;
     /** Full-size page arrays made new rather than taken from the spares (for tests). */
     private long fullPagesAllocated;
 
@@ -652,7 +673,7 @@ public final class KeyTable {
             freeId(id);
         }
         pendingCount = 0;
-        compactStep(1);
+        compactStep(COMPACT_SLICE);
     }
 
     /** Finds the key's slot, clears it and shifts the rest of its run back; returns the id or NONE. */
@@ -717,6 +738,8 @@ public final class KeyTable {
         sparsePages = new int[0];
         sparseCount = 0;
         queued = new boolean[1];
+        compacting = 0;
+        compactAt = 0;
         slabBytes = 0;
         sparePages = new byte[MIN_SPARE_PAGES][];
         spareCount = 0;
@@ -1203,7 +1226,8 @@ public final class KeyTable {
             if (tailPage == 0 || pageEnd[tailPage] + span > pages[tailPage].length) {
                 int last = tailPage == 0 ? 0 : pages[tailPage].length;
                 int retired = tailPage;
-                tailPage = newPage(Math.min(PAGE_MAX, Math.max(FIRST_PAGE, Math.max(last * 2, span))));
+                int length = Math.max(FIRST_PAGE, Math.max(last * 2, span));
+                tailPage = newPage(length > LARGEST_PARTIAL_PAGE ? PAGE_MAX : length);
                 if (retired != 0) {
                     // Deaths in the tail were only counted: judge the page now that it is full.
                     judge(retired, false);
@@ -1286,7 +1310,7 @@ public final class KeyTable {
         byte[] p = pages[page];
         if (pageLive[page] == 0) {
             dropPage(page, betweenCommands);
-        } else if (pageLive[page] < p.length / 2 && !queued[page]) {
+        } else if (pageLive[page] < p.length - p.length / 4 && !queued[page]) {
             queued[page] = true;
             if (sparseCount == sparsePages.length) {
                 sparsePages = Arrays.copyOf(sparsePages, Math.max(8, sparseCount * 2));
@@ -1308,6 +1332,11 @@ public final class KeyTable {
             sparePages[spareCount++] = pages[page];
         }
         slabBytes -= JvmSizes.byteArray(pages[page].length);
+        if (page == compacting) {
+            // Its last live records died before compaction reached them.
+            compacting = 0;
+            queued[page] = false;
+        }
         pages[page] = null;
         pageLive[page] = 0;
         pageEnd[page] = 0;
@@ -1331,6 +1360,11 @@ public final class KeyTable {
         return spareCount;
     }
 
+    /** True while a page is half moved (for tests). */
+    boolean compactionInProgress() {
+        return compacting != 0;
+    }
+
     long fullPagesAllocated() {
         return fullPagesAllocated;
     }
@@ -1341,20 +1375,33 @@ public final class KeyTable {
     }
 
     /**
-     * Moves the live records of up to {@code pagesToCompact} sparse pages to the current page and
-     * drops them. Each page holds less than half its size in live records, so a page copies at
-     * most 128 KB and frees at least as much. Returns true while sparse pages remain.
+     * Moves live records of sparse pages to the current page, looking at about {@code bytes} of
+     * records (live and dead), and drops each page once it has been gone through. A sparse page
+     * holds less than three quarters of its size in live records, so compaction copies at most
+     * three bytes for each one it frees; a full page is several megabytes, which is why it goes
+     * in slices, and a page stays where it is, half moved, between them. Returns true while
+     * sparse pages remain.
      */
-    public boolean compactStep(int pagesToCompact) {
-        while (pagesToCompact-- > 0 && sparseCount > 0) {
-            int page = sparsePages[--sparseCount];
-            queued[page] = false;
-            byte[] p = pages[page];
-            if (p == null || page == tailPage) {
-                continue;
+    public boolean compactStep(int bytes) {
+        while (bytes > 0) {
+            if (compacting == 0) {
+                if (sparseCount == 0) {
+                    return false;
+                }
+                int page = sparsePages[--sparseCount];
+                if (pages[page] == null || page == tailPage) {
+                    queued[page] = false;
+                    continue;
+                }
+                // queued stays set until the page is dropped, so that deaths in it do not queue it again.
+                compacting = page;
+                compactAt = 0;
             }
+            int page = compacting;
+            byte[] p = pages[page];
             int end = pageEnd[page];
-            for (int at = 0; at < end; ) {
+            int at = compactAt;
+            for (; at < end && bytes > 0; ) {
                 int span = spanAt(p, at);
                 int id = (p[at] & 0xff) | (p[at + 1] & 0xff) << 8 | (p[at + 2] & 0xff) << 16 | (p[at + 3] & 0xff) << 24;
                 int ref = (page << OFFSET_BITS) | (at >>> 3);
@@ -1366,15 +1413,33 @@ public final class KeyTable {
                     int ks = keyStart(p, at);
                     writeRecord(id, p, ks, kl, p, ks + kl, vl);
                     recordBytes -= span; // moved, not added
+                    // So that the page goes as soon as the records left in it die.
+                    pageLive[page] -= span;
                     if (raw < 0) {
                         setRef(id, ref(id) | REMOVED);
                     }
                 }
                 at += span;
+                bytes -= span;
             }
-            dropPage(page, true);
+            compactAt = at;
+            if (at >= end) {
+                compacting = 0;
+                queued[page] = false;
+                dropPage(page, true);
+            }
         }
-        return sparseCount > 0;
+        return compacting != 0 || sparseCount > 0;
+    }
+
+    /**
+     * log2 of the size G1 gives its heap regions for a maximum heap of {@code maxHeap} bytes:
+     * a 2048th of it rounded up to a power of two, at least 1 MB and at most 32 MB.
+     */
+    static int pageShift(long maxHeap) {
+        long region = Math.max(maxHeap / 2048, 1 << 20);
+        int shift = 64 - Long.numberOfLeadingZeros(region - 1);
+        return Math.min(25, Math.max(20, shift));
     }
 
     /** Little-endian base-128 lengths. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cinnabar.datatypes.value.JvmSizes;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -99,7 +100,7 @@ class KeyTableTest {
                             break;
                         default:
                             t.recycle();
-                            t.compactStep(r.nextInt(3));
+                            t.compactStep(r.nextInt(3) * 16 * 1024);
                             break;
                     }
                 }
@@ -155,7 +156,7 @@ class KeyTableTest {
             t.remove(k("k" + i), 0, ("k" + i).length());
         }
         t.recycle();
-        while (t.compactStep(4)) {
+        while (t.compactStep(1 << 20)) {
             // drain
         }
         for (int i = 0; i < 50_000; i++) {
@@ -167,6 +168,102 @@ class KeyTableTest {
                 assertEquals("value-" + i, new String(t.copyInline(id), StandardCharsets.UTF_8));
             }
         }
+    }
+
+    /**
+     * Full pages are compacted in slices between commands. Between slices keys are read, removed,
+     * rewritten in place and out of place, and added; then every key but the newest tenth goes
+     * while a page is half moved, so that page loses its last live records before compaction
+     * reaches them.
+     */
+    @Test
+    void pagesCompactedInSlicesKeepEveryKeyWhileKeysChangeBetweenSlices() {
+        Random r = new Random(11);
+        KeyTable t = new KeyTable(12);
+        Map<String, byte[]> model = new HashMap<>();
+        List<String> order = new ArrayList<>();
+        int next = 0;
+        for (; next < 3 * KeyTable.PAGE_MAX / 64; next++) {
+            next = put(t, r, model, order, next);
+        }
+        for (int i = 0; i < order.size(); i += 3) {
+            drop(t, model, order.get(i));
+        }
+        t.recycle();
+        assertTrue(t.compactionInProgress(), "a sparse full page is being compacted");
+        int slices = 0;
+        while (t.compactStep(2048)) {
+            slices++;
+            for (int op = 0; op < 4; op++) {
+                String key = order.get(r.nextInt(order.size()));
+                switch (r.nextInt(4)) {
+                    case 0 -> drop(t, model, key);
+                    case 1 -> next = put(t, r, model, order, next);
+                    default -> {
+                        if (model.containsKey(key)) {
+                            byte[] v = new byte[r.nextBoolean() ? model.get(key).length : r.nextInt(100)];
+                            r.nextBytes(v);
+                            t.inline(t.find(k(key)), v, 0, v.length);
+                            model.put(key, v);
+                        }
+                    }
+                }
+            }
+            if (slices % 64 == 0) {
+                t.recycle();
+            }
+            for (int i = 0; i < 8; i++) {
+                String key = order.get(r.nextInt(order.size()));
+                byte[] v = model.get(key);
+                int id = t.find(k(key));
+                assertEquals(v == null, id == KeyTable.NONE, key);
+                if (v != null) {
+                    assertArrayEquals(v, t.copyInline(id), key);
+                }
+            }
+            if (slices == 100) {
+                assertTrue(t.compactionInProgress());
+                for (int i = 0; i < order.size() * 9 / 10; i++) {
+                    drop(t, model, order.get(i));
+                }
+                t.recycle();
+            }
+        }
+        assertTrue(slices >= 100, "slices: " + slices);
+        assertEquals(model.size(), t.size());
+        for (Map.Entry<String, byte[]> e : model.entrySet()) {
+            assertArrayEquals(e.getValue(), t.copyInline(t.find(k(e.getKey()))), e.getKey());
+        }
+        assertTrue(t.slabBytes() < 2L * JvmSizes.byteArray(KeyTable.PAGE_MAX), "slab after the drain: " + t.slabBytes());
+    }
+
+    private static int put(KeyTable t, Random r, Map<String, byte[]> model, List<String> order, int next) {
+        String key = "key:" + next;
+        byte[] v = new byte[20 + r.nextInt(40)];
+        r.nextBytes(v);
+        t.inline(add(t, key), v, 0, v.length);
+        model.put(key, v);
+        order.add(key);
+        return next + 1;
+    }
+
+    private static void drop(KeyTable t, Map<String, byte[]> model, String key) {
+        if (model.remove(key) != null) {
+            byte[] kb = k(key);
+            assertTrue(t.remove(kb, 0, kb.length) != KeyTable.NONE);
+        }
+    }
+
+    @Test
+    void pagesAreAsBigAsTheRegionsG1GivesTheMaximumHeap() {
+        assertEquals(20, KeyTable.pageShift(256L << 20), "the smallest region, 1 MB");
+        assertEquals(20, KeyTable.pageShift(2L << 30));
+        assertEquals(21, KeyTable.pageShift((2L << 30) + (1 << 20)), "rounded up to a power of two");
+        assertEquals(22, KeyTable.pageShift(6_320_816_128L), "this machine's default: 4 MB");
+        assertEquals(22, KeyTable.pageShift(8L << 30));
+        assertEquals(25, KeyTable.pageShift(512L << 30), "the largest region G1 picks by itself, 32 MB");
+        assertEquals(25, KeyTable.pageShift(Long.MAX_VALUE), "no limit");
+        assertEquals(1 << KeyTable.PAGE_SHIFT, JvmSizes.byteArray(KeyTable.PAGE_MAX), "a full page fills its regions exactly");
     }
 
     /**
@@ -209,7 +306,7 @@ class KeyTableTest {
             t.remove(key, 0, key.length);
         }
         t.recycle();
-        while (t.compactStep(4)) {
+        while (t.compactStep(1 << 20)) {
             // drain
         }
         assertEquals(0, t.size());
@@ -458,7 +555,7 @@ class KeyTableTest {
             }
         }
         t.recycle();
-        while (t.compactStep(8)) {
+        while (t.compactStep(1 << 20)) {
             // drain
         }
         // A tenth of the keys are left; pages under half full were compacted away.

@@ -974,6 +974,6 @@ public final class Db {
         if (activeRehashing && keys.isRehashing()) {
             keys.rehashFor(1);
         }
-        keys.compactStep(4);
+        keys.compactStep(1 << 20);
     }
 }
