@@ -1,5 +1,6 @@
 package dev.cinnabar.datatypes;
 
+import ch.randelshofer.fastdoubleparser.JavaDoubleParser;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
@@ -35,6 +36,12 @@ public final class Doubles {
         double quick = shortInteger(b, off, off + len);
         if (quick == quick) {
             return quick;
+        }
+        int plain = plainDecimal(b, off, off + len);
+        if (plain != NOT_PLAIN) {
+            double v = JavaDoubleParser.parseDouble(b, off, len);
+            // A non-zero number that underflowed to zero or overflowed is strtod's ERANGE.
+            return (v == 0 && plain == NON_ZERO) || Double.isInfinite(v) ? Double.NaN : v;
         }
         FloatText t = FloatText.parse(b, off, len);
         if (t == null) {
@@ -87,6 +94,10 @@ public final class Doubles {
         if (quick == quick) {
             return quick;
         }
+        if (plainDecimal(b, p, end) != NOT_PLAIN) {
+            // Overflow and underflow give an infinity and zero, as strtod does.
+            return JavaDoubleParser.parseDouble(b, p, end - p);
+        }
         FloatText t = FloatText.parse(b, p, end - p);
         if (t == null) {
             return Double.NaN;
@@ -109,6 +120,50 @@ public final class Doubles {
             return t.negative ? -v : v;
         }
         return Double.parseDouble(new String(b, p, end - p, StandardCharsets.ISO_8859_1));
+    }
+
+    private static final int NOT_PLAIN = 0;
+    private static final int ALL_ZERO = 1;
+    private static final int NON_ZERO = 2;
+
+    /**
+     * Whether {@code b[p, end)} is a plain decimal, {@code [sign] digits [. digits] [e [sign]
+     * digits]} with a digit in the mantissa, which strtod and Java read alike (so the
+     * allocation-free parser can take it; hex, inf and anything else go the general way), and
+     * whether one of its mantissa digits is not zero.
+     */
+    private static int plainDecimal(byte[] b, int p, int end) {
+        int i = p;
+        if (i < end && (b[i] == '+' || b[i] == '-')) {
+            i++;
+        }
+        int digits = 0;
+        int nonZero = 0;
+        for (; i < end && b[i] >= '0' && b[i] <= '9'; i++, digits++) {
+            nonZero |= b[i] - '0';
+        }
+        if (i < end && b[i] == '.') {
+            for (i++; i < end && b[i] >= '0' && b[i] <= '9'; i++, digits++) {
+                nonZero |= b[i] - '0';
+            }
+        }
+        if (digits == 0) {
+            return NOT_PLAIN;
+        }
+        if (i < end && (b[i] == 'e' || b[i] == 'E')) {
+            i++;
+            if (i < end && (b[i] == '+' || b[i] == '-')) {
+                i++;
+            }
+            int start = i;
+            while (i < end && b[i] >= '0' && b[i] <= '9') {
+                i++;
+            }
+            if (i == start) {
+                return NOT_PLAIN;
+            }
+        }
+        return i != end ? NOT_PLAIN : nonZero != 0 ? NON_ZERO : ALL_ZERO;
     }
 
     /**
@@ -164,14 +219,135 @@ public final class Doubles {
         if (v == Math.rint(v) && Math.abs(v) < PLAIN_INTEGER_LIMIT) {
             return Numbers.toBytes((long) v);
         }
-        return ascii(format17gSlow(v));
+        byte[] fast = format17gFast(v);
+        return fast != null ? fast : ascii(format17gSlow(v));
+    }
+
+    private static final long[] POW10 = new long[19];
+
+    static {
+        POW10[0] = 1;
+        for (int i = 1; i < POW10.length; i++) {
+            POW10[i] = POW10[i - 1] * 10;
+        }
+    }
+
+    private static final long SEVENTEEN_DIGITS = 100_000_000_000_000_000L;
+    private static final long SIXTEEN_DIGITS = 10_000_000_000_000_000L;
+
+    /**
+     * {@link #format17g} of a non-integral double from about 0.01 up to 1e17, the range of
+     * nearly every score, in exact integer arithmetic: {@code v = m * 2^e}, and the 17 digits are
+     * {@code m * 10^k / 2^-e} for the {@code k} that puts the first digit at 10^16, rounded half
+     * to even on the exact remainder as glibc rounds. {@code m * 10^k} takes at most 116 bits,
+     * so two longs hold it. Returns null outside that range (the BigDecimal path takes it).
+     */
+    static byte[] format17gFast(double v) {
+        long bits = Double.doubleToRawLongBits(v);
+        int biased = (int) (bits >>> 52) & 0x7ff;
+        if (biased == 0 || biased == 0x7ff) {
+            return null; // subnormal, infinite or NaN
+        }
+        long m = (bits & 0xfffffffffffffL) | 0x10000000000000L;
+        int shift = 1075 - biased; // v = m / 2^shift
+        if (shift <= 0) {
+            return null; // an integer of 2^53 or more
+        }
+        int x = (int) Math.floor(Math.log10(Math.abs(v))); // the leading digit's place, or one off
+        for (int tries = 0; tries < 3; tries++) {
+            int k = 16 - x;
+            if (k < 0 || k >= POW10.length) {
+                return null;
+            }
+            long p = POW10[k];
+            long hi = Math.multiplyHigh(m, p);
+            long lo = m * p;
+            long q;
+            int cmp; // the remainder against half of 2^shift
+            if (shift < 64) {
+                if ((hi >>> shift) != 0) {
+                    x++; // more than 64 bits of digits: the estimate was low
+                    continue;
+                }
+                q = (hi << (64 - shift)) | (lo >>> shift);
+                long rem = lo & ((1L << shift) - 1);
+                cmp = Long.compareUnsigned(rem, 1L << (shift - 1));
+            } else if (shift == 64) {
+                q = hi;
+                cmp = Long.compareUnsigned(lo, 1L << 63);
+            } else if (shift < 128) {
+                q = hi >>> (shift - 64);
+                long remHi = hi & ((1L << (shift - 64)) - 1);
+                long halfHi = 1L << (shift - 65);
+                cmp = remHi != halfHi ? Long.compareUnsigned(remHi, halfHi) : lo != 0 ? 1 : 0;
+            } else {
+                return null;
+            }
+            if (q >= SEVENTEEN_DIGITS || q < 0) {
+                x++;
+                continue;
+            }
+            if (q < SIXTEEN_DIGITS) {
+                x--;
+                continue;
+            }
+            if (cmp > 0 || (cmp == 0 && (q & 1) != 0)) {
+                q++;
+                if (q == SEVENTEEN_DIGITS) {
+                    q = SIXTEEN_DIGITS;
+                    x++;
+                }
+            }
+            return layout17g(v < 0, q, x);
+        }
+        return null;
+    }
+
+    /**
+     * %g's text for the 17 digits of {@code q} with the leading one at 10^x, trailing zeros cut:
+     * plain notation, which %g uses for -4 <= x < 17 (the fast path's x is -2 to 16).
+     */
+    private static byte[] layout17g(boolean negative, long q, int x) {
+        byte[] digits = new byte[17];
+        for (int i = 16; i >= 0; i--) {
+            digits[i] = (byte) ('0' + q % 10);
+            q /= 10;
+        }
+        int n = 17;
+        while (n > 1 && digits[n - 1] == '0') {
+            n--;
+        }
+        byte[] out = new byte[24];
+        int w = 0;
+        if (negative) {
+            out[w++] = '-';
+        }
+        if (x >= 0) {
+            for (int i = 0; i <= x; i++) {
+                out[w++] = i < n ? digits[i] : (byte) '0';
+            }
+            if (n > x + 1) {
+                out[w++] = '.';
+                System.arraycopy(digits, x + 1, out, w, n - x - 1);
+                w += n - x - 1;
+            }
+        } else {
+            out[w++] = '0';
+            out[w++] = '.';
+            for (int i = 0; i < -x - 1; i++) {
+                out[w++] = '0';
+            }
+            System.arraycopy(digits, 0, out, w, n);
+            w += n;
+        }
+        return java.util.Arrays.copyOf(out, w);
     }
 
     public static String format17gString(double v) {
         return new String(format17g(v), StandardCharsets.US_ASCII);
     }
 
-    private static String format17gSlow(double v) {
+    static String format17gSlow(double v) {
         BigDecimal d = new BigDecimal(v).round(SEVENTEEN).stripTrailingZeros();
         // The decimal exponent of the leading digit, after rounding as %g decides its style.
         int x = d.precision() - d.scale() - 1;

@@ -9,6 +9,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class DoublesTest {
@@ -168,6 +169,95 @@ class DoublesTest {
         assertEquals(1234567890123456789.0, strtod("1234567890123456789"));
         assertTrue(Double.isNaN(strtod("-")));
         assertTrue(Double.isNaN(strtod("1-")));
+    }
+
+    /**
+     * The integer arithmetic of the usual range against BigDecimal's exact rounding: scores of
+     * every magnitude it takes, values at powers of ten, and halfway cases (an odd multiple of a
+     * quarter near 2^53 has 18 digits ending in 5, so its 17th digit rounds to even).
+     */
+    @Test
+    void seventeenDigitsByIntegersAgreeWithBigDecimal() {
+        Random r = new Random(17);
+        int fast = 0;
+        List<String> failures = new ArrayList<>();
+        for (int i = 0; i < 1_500_000; i++) {
+            double v;
+            switch (i % 6) {
+                case 0 -> v = r.nextDouble() * Math.pow(10, r.nextInt(22) - 3);
+                case 1 -> v = Double.longBitsToDouble(r.nextLong());
+                case 2 -> v = ((r.nextLong() & ((1L << 52) - 1)) | (1L << 52) | 1) / 4.0;
+                case 3 -> v = Math.nextAfter(Math.pow(10, r.nextInt(20) - 3), r.nextBoolean() ? 0 : Double.MAX_VALUE);
+                case 4 -> v = Double.parseDouble(r.nextInt(1000) + "." + r.nextInt(1_000_000));
+                default -> v = -r.nextDouble() * 1000;
+            }
+            byte[] got = Doubles.format17gFast(v);
+            if (got == null) {
+                continue;
+            }
+            fast++;
+            String expected = Doubles.format17gSlow(v);
+            if (!expected.equals(new String(got, StandardCharsets.US_ASCII)) && failures.size() < 10) {
+                failures.add(v + ": " + expected + " got " + new String(got, StandardCharsets.US_ASCII));
+            }
+        }
+        assertEquals(List.of(), failures);
+        assertTrue(fast > 1_000_000, "values on the fast path: " + fast);
+        assertEquals("1125899906842624.2", g(1125899906842624.25), "a tie rounds to the even digit");
+        assertEquals("1125899906842624.8", g(1125899906842624.75));
+        assertEquals("0.01", g(0.01));
+        assertEquals("99999999999999.984", g(99999999999999.984));
+    }
+
+    /** What Redis writes, read back: every score survives the trip, as with strtod. */
+    @Test
+    void seventeenDigitTextsReadBackToTheSameDouble() {
+        Random r = new Random(5);
+        for (int i = 0; i < 300_000; i++) {
+            double v = i % 2 == 0 ? r.nextDouble() * Math.pow(10, r.nextInt(40) - 20)
+                    : Double.longBitsToDouble(r.nextLong());
+            if (Double.isNaN(v)) {
+                continue;
+            }
+            byte[] text = Doubles.format17g(v);
+            String s = new String(text, StandardCharsets.US_ASCII);
+            assertEquals(Double.doubleToRawLongBits(v), Double.doubleToRawLongBits(Doubles.parseStrtod(text, 0, text.length)), s);
+            if (!Double.isInfinite(v) && v != 0 && Math.abs(v) >= Double.MIN_NORMAL) {
+                assertEquals(Double.doubleToRawLongBits(v), Double.doubleToRawLongBits(parse(s)), s);
+            }
+        }
+    }
+
+    @Test
+    void plainDecimalsReadAsJavaReadsThem() {
+        Random r = new Random(9);
+        for (int i = 0; i < 300_000; i++) {
+            StringBuilder sb = new StringBuilder();
+            if (r.nextInt(4) == 0) {
+                sb.append(r.nextBoolean() ? '-' : '+');
+            }
+            int digits = 1 + r.nextInt(25);
+            int point = r.nextInt(digits + 1);
+            for (int d = 0; d < digits; d++) {
+                if (d == point) {
+                    sb.append('.');
+                }
+                sb.append((char) ('0' + r.nextInt(10)));
+            }
+            if (r.nextInt(3) == 0) {
+                sb.append(r.nextBoolean() ? 'e' : 'E').append(r.nextInt(5) == 0 ? "-" : "").append(r.nextInt(330));
+            }
+            String s = sb.toString();
+            double expected = Double.parseDouble(s);
+            double got = strtod(s);
+            assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(got), s);
+            double strict = parse(s);
+            if (Double.isInfinite(expected) || (expected == 0 && s.matches(".*[1-9].*e.*"))) {
+                assertTrue(Double.isNaN(strict), s);
+            } else if (expected != 0) {
+                assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(strict), s);
+            }
+        }
     }
 
     @Test
