@@ -308,39 +308,40 @@ public final class Doubles {
      * plain notation, which %g uses for -4 <= x < 17 (the fast path's x is -2 to 16).
      */
     private static byte[] layout17g(boolean negative, long q, int x) {
-        byte[] digits = new byte[17];
-        for (int i = 16; i >= 0; i--) {
-            digits[i] = (byte) ('0' + q % 10);
-            q /= 10;
-        }
         int n = 17;
-        while (n > 1 && digits[n - 1] == '0') {
+        while (q % 10 == 0) {
+            q /= 10;
             n--;
         }
-        byte[] out = new byte[24];
-        int w = 0;
+        int sign = negative ? 1 : 0;
+        // The digits of q, then where they go: after "0.000" for x < 0; for x >= 0 the first x + 1
+        // are the integer part, padded with zeros when there are fewer.
+        int length = x >= 0 ? sign + Math.max(x + 1, n) + (n > x + 1 ? 1 : 0) : sign + 1 - x + n;
+        byte[] out = new byte[length];
         if (negative) {
-            out[w++] = '-';
+            out[0] = '-';
         }
+        int w = length - 1;
         if (x >= 0) {
-            for (int i = 0; i <= x; i++) {
-                out[w++] = i < n ? digits[i] : (byte) '0';
+            for (int i = n; i < x + 1; i++) {
+                out[w--] = '0';
             }
-            if (n > x + 1) {
-                out[w++] = '.';
-                System.arraycopy(digits, x + 1, out, w, n - x - 1);
-                w += n - x - 1;
-            }
-        } else {
-            out[w++] = '0';
-            out[w++] = '.';
-            for (int i = 0; i < -x - 1; i++) {
-                out[w++] = '0';
-            }
-            System.arraycopy(digits, 0, out, w, n);
-            w += n;
         }
-        return java.util.Arrays.copyOf(out, w);
+        for (int i = n - 1; i >= 0; i--) {
+            out[w--] = (byte) ('0' + q % 10);
+            q /= 10;
+            if (i == x + 1 && x >= 0) {
+                out[w--] = '.';
+            }
+        }
+        if (x < 0) {
+            for (int i = 0; i < -x - 1; i++) {
+                out[w--] = '0';
+            }
+            out[w--] = '.';
+            out[w] = '0';
+        }
+        return out;
     }
 
     public static String format17gString(double v) {

@@ -75,6 +75,28 @@ public class Listpack {
         return Arrays.copyOf(buf, totalBytes());
     }
 
+    /**
+     * Makes room for {@code extra} more bytes at once, before a command adds several entries:
+     * each insert would otherwise copy the whole listpack into an array one entry longer (an
+     * HSET of ten pairs made twenty arrays). {@link #trimExcess} gives back what a command
+     * reserved and did not use.
+     */
+    public final void reserve(int extra) {
+        int total = totalBytes();
+        long wanted = (long) total + extra;
+        if (wanted > buf.length && wanted <= Integer.MAX_VALUE - 8) {
+            buf = Arrays.copyOf(buf, (int) (wanted + 7) & ~7);
+        }
+    }
+
+    /** Drops headroom of more than an eighth (what {@link #reserve} took and no entry used). */
+    public final void trimExcess() {
+        int total = totalBytes();
+        if (buf.length - total > Math.max(8, total >> 3)) {
+            buf = Arrays.copyOf(buf, (total + 7) & ~7);
+        }
+    }
+
     /** Drops the headroom. */
     public final void trimToSize() {
         int total = totalBytes();
@@ -486,7 +508,9 @@ public class Listpack {
             buf = nb;
         } else {
             System.arraycopy(buf, p + oldLen, buf, p + newLen, total - p - oldLen);
-            if (newTotal < (buf.length >> 1) && buf.length > 64) buf = Arrays.copyOf(buf, newTotal);
+            // A listpack that shrank to under half its array gives the rest back (one that grows
+            // into room reserved for it keeps the room).
+            if (newLen < oldLen && newTotal < (buf.length >> 1) && buf.length > 64) buf = Arrays.copyOf(buf, newTotal);
         }
         setTotalBytes(newTotal);
     }

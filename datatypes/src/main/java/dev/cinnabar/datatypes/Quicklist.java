@@ -397,6 +397,53 @@ public class Quicklist {
 
     // ------------------------------------------------------------------ push and pop
 
+    /** Bytes of entries a command is about to push (see {@link #expectPushes}). */
+    private int expectedPushBytes;
+
+    /**
+     * A command is about to push elements taking about {@code bytes} as entries: the end node
+     * they go into makes room for them at once (as far as a node may grow), instead of being
+     * copied into an array one entry longer per push. {@link #endPushes} gives back what was
+     * not used.
+     */
+    public void expectPushes(int bytes) {
+        expectedPushBytes = bytes;
+    }
+
+    /** The pushes {@link #expectPushes} announced are done: the end nodes drop unused room. */
+    public void endPushes() {
+        expectedPushBytes = 0;
+        trimExcess(head);
+        if (tail != head) {
+            trimExcess(tail);
+        }
+    }
+
+    private void trimExcess(Node n) {
+        if (n != null && !n.plain && !n.lzf) {
+            int cap = n.capacity();
+            n.trimExcess();
+            changed(n, cap);
+        }
+    }
+
+    /** Before a push of {@code vlen} bytes into {@code n}: reserve for the rest of the expected pushes when it would grow. */
+    private void reserveForPushes(Node n, int vlen) {
+        if (expectedPushBytes <= 0) {
+            return;
+        }
+        int total = n.totalBytes();
+        if (total + vlen + 11 > n.capacity()) {
+            int level = -fill - 1;
+            int limit = fill < 0 && level < SIZE_LEVELS.length ? SIZE_LEVELS[level] : SIZE_SAFETY_LIMIT;
+            int room = Math.min(expectedPushBytes, limit - total);
+            if (room > 0) {
+                n.reserve(room);
+            }
+        }
+        expectedPushBytes -= vlen + 2;
+    }
+
     /** Adds an element at the head (quicklistPushHead). */
     public void pushHead(byte[] v, int off, int vlen) {
         if (isLarge(vlen)) {
@@ -405,11 +452,13 @@ public class Quicklist {
         }
         if (allowInsert(head, vlen)) {
             int cap = head.capacity();
+            reserveForPushes(head, vlen);
             head.prepend(v, off, vlen);
             changed(head, cap);
         } else {
             Node n = newNode();
             int cap = n.capacity();
+            reserveForPushes(n, vlen);
             n.prepend(v, off, vlen);
             changed(n, cap);
             insertNode(head, n, false);
@@ -426,11 +475,13 @@ public class Quicklist {
         }
         if (allowInsert(tail, vlen)) {
             int cap = tail.capacity();
+            reserveForPushes(tail, vlen);
             tail.append(v, off, vlen);
             changed(tail, cap);
         } else {
             Node n = newNode();
             int cap = n.capacity();
+            reserveForPushes(n, vlen);
             n.append(v, off, vlen);
             changed(n, cap);
             insertNode(tail, n, true);

@@ -19,6 +19,40 @@ class ListpackTest {
     }
 
     /** The listpack inside `DUMP h1` of a redis-server 7.0.15 (rdbcompression no). */
+    /**
+     * A command that adds several entries reserves their room once: the appends that follow
+     * copy nothing, the bytes are those of a listpack built entry by entry, and what was not
+     * used goes back after the command.
+     */
+    @Test
+    void reservedRoomTakesTheEntriesWithoutCopyingAndTheRestIsTrimmed() {
+        Listpack plain = new Listpack();
+        Listpack reserved = new Listpack();
+        List<byte[]> entries = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            entries.add((i % 3 == 0 ? Integer.toString(i * 977) : "field-" + i).getBytes(StandardCharsets.US_ASCII));
+        }
+        int bytes = 0;
+        for (byte[] e : entries) {
+            bytes += Listpack.entrySizeOf(e, 0, e.length);
+        }
+        reserved.reserve(bytes + 100);
+        byte[] array = reserved.array();
+        for (byte[] e : entries) {
+            plain.append(e);
+            reserved.append(e);
+        }
+        assertSame(array, reserved.array(), "the appends used the reserved room");
+        assertArrayEquals(plain.toByteArray(), reserved.toByteArray());
+        reserved.trimExcess();
+        assertEquals((reserved.totalBytes() + 7) & ~7, reserved.capacity(), "the unused room is given back");
+        assertArrayEquals(plain.toByteArray(), reserved.toByteArray());
+
+        // A listpack that shrinks to under half its array still gives the rest back.
+        reserved.deleteRange(reserved.first(), 18);
+        assertTrue(reserved.capacity() < reserved.totalBytes() * 2, reserved.capacity() + " for " + reserved.totalBytes());
+    }
+
     @Test
     void integersAndStringsAreEncodedAsRedisDoes() {
         String[] kv = {"a", "1", "b", "-1", "c", "127", "d", "128", "e", "-4096", "f", "4095", "g", "4096",

@@ -25,6 +25,40 @@ class QuicklistTest {
         return out;
     }
 
+    /** Pushes announced with expectPushes give the very nodes that one push at a time gives. */
+    @Test
+    void announcedPushesLeaveTheSameNodes() {
+        SplittableRandom r = new SplittableRandom(3);
+        for (int fill : new int[] {-2, -1, 5, 128}) {
+            Quicklist one = new Quicklist(fill, 1);
+            Quicklist batch = new Quicklist(fill, 1);
+            for (int round = 0; round < 200; round++) {
+                boolean head = r.nextBoolean();
+                List<byte[]> values = new ArrayList<>();
+                int bytes = 0;
+                for (int i = 1 + r.nextInt(40); i > 0; i--) {
+                    byte[] v = (r.nextBoolean() ? Integer.toString(r.nextInt()) : "v".repeat(r.nextInt(300)))
+                            .getBytes(StandardCharsets.US_ASCII);
+                    values.add(v);
+                    bytes += Listpack.entrySizeOf(v, 0, v.length);
+                }
+                batch.expectPushes(bytes);
+                for (byte[] v : values) {
+                    one.push(v, head);
+                    batch.push(v, head);
+                }
+                batch.endPushes();
+                assertEquals(one.layout(), batch.layout(), "fill " + fill + " round " + round);
+            }
+            List<byte[]> a = one.toList();
+            List<byte[]> b = batch.toList();
+            assertEquals(a.size(), b.size());
+            for (int i = 0; i < a.size(); i++) {
+                assertArrayEquals(a.get(i), b.get(i));
+            }
+        }
+    }
+
     @Test
     void countFillSplitsNodes() {
         Quicklist q = new Quicklist(3, 0);

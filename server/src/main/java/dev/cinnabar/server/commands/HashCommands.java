@@ -141,6 +141,26 @@ public final class HashCommands {
         h.convertIfLonger(longest, sum, c.server.config().hashMaxListpackValue);
     }
 
+    /**
+     * Room in the listpack for the pairs in arguments {@code from..to} at once, when there are
+     * several and they will still fit in a listpack (after {@link Target}'s accounting has read the
+     * size before); returns the listpack, or null when nothing was reserved.
+     */
+    private static Listpack reserveForPairs(Client c, HashValue h, int from, int to) {
+        Listpack lp = h.listpack();
+        int pairs = (to - from + 1) / 2;
+        if (lp == null || pairs < 2 || lp.size() / 2 + pairs > c.server.config().hashMaxListpackEntries) {
+            return null;
+        }
+        Argv a = c.argv;
+        int bytes = 0;
+        for (int i = from; i <= to; i++) {
+            bytes += Listpack.entrySizeOf(a.array(i), a.offset(i), a.length(i));
+        }
+        lp.reserve(bytes);
+        return lp;
+    }
+
     /** Sets a field; its expiry time is dropped unless {@code keepTtl} (HINCRBY keeps it, as in Redis 7.4). */
     private static boolean set(Client c, HashValue h, int fieldArg, byte[] v, int off, int len, boolean keepTtl) {
         Argv a = c.argv;
@@ -174,11 +194,15 @@ public final class HashCommands {
         }
         Target t = new Target(c);
         convertForArguments(c, t.hash, 2, a.count() - 1);
+        Listpack lp = reserveForPairs(c, t.hash, 2, a.count() - 1);
         int created = 0;
         for (int i = 2; i < a.count(); i += 2) {
             if (!set(c, t.hash, i, i + 1)) {
                 created++;
             }
+        }
+        if (lp != null && t.hash.listpack() == lp) {
+            lp.trimExcess();
         }
         t.done();
         Notify.arg(c, Notify.HASH, "hset", 1);

@@ -112,23 +112,37 @@ public final class ListCommands {
                 return;
             }
             ListValue l = newList(c);
-            for (int i = 2; i < n; i++) {
-                pushArg(l, a, i, head);
-            }
+            pushArgs(l, a, head);
             db.add(a.copy(1), l);
             Notify.arg(c, Notify.LIST, head ? "lpush" : "rpush", 1);
             c.reply.integer(l.size());
         } else {
             ListValue l = (ListValue) e.value();
             long before = db.beforeChange(e);
-            for (int i = 2; i < n; i++) {
-                pushArg(l, a, i, head);
-            }
+            pushArgs(l, a, head);
             db.changed(e, before);
             Notify.arg(c, Notify.LIST, head ? "lpush" : "rpush", 1);
             c.reply.integer(l.size());
         }
         c.changes(n - 2);
+    }
+
+    /** Pushes arguments 2.. in order; several make room in the end node at once. */
+    private static void pushArgs(Quicklist l, Argv a, boolean head) {
+        int n = a.count();
+        if (n > 3) {
+            int bytes = 0;
+            for (int i = 2; i < n; i++) {
+                bytes += Listpack.entrySizeOf(a.array(i), a.offset(i), a.length(i));
+            }
+            l.expectPushes(bytes);
+        }
+        for (int i = 2; i < n; i++) {
+            pushArg(l, a, i, head);
+        }
+        if (n > 3) {
+            l.endPushes();
+        }
     }
 
     private static void pushArg(Quicklist l, Argv a, int i, boolean head) {

@@ -163,6 +163,34 @@ public final class ZSetCommands {
 
     // ZADD key [NX | XX] [GT | LT] [CH] [INCR] score member [score member ...]
     // ZINCRBY key increment member
+    /**
+     * Room in a listpack-encoded set for the members of a ZADD at once (as many as the listpack
+     * may still take): each entry would otherwise copy the whole listpack.
+     * A score is counted as the integer it is stored as, or as the longest %.17g text; what is
+     * not used is trimmed after the command.
+     */
+    private static void reserveForMembers(Client c, ZSetValue z, double[] scores, int scoreIdx, ServerConfig cfg) {
+        Listpack lp = z.listpack();
+        // Past the limit the set converts, but only once the listpack has filled up to it.
+        long room = cfg.zsetMaxListpackEntries - z.size();
+        int members = (int) Math.min(scores.length, Math.max(0, room));
+        if (lp == null || members < 2) {
+            return;
+        }
+        Argv a = c.argv;
+        int bytes = 0;
+        for (int j = 0; j < members; j++) {
+            int m = scoreIdx + 1 + 2 * j;
+            double s = scores[j];
+            bytes += Listpack.entrySizeOf(a.array(m), a.offset(m), a.length(m))
+                    + (s == Math.rint(s) && Math.abs(s) < 1e17 ? Listpack.entrySizeOf((long) s) : LONGEST_SCORE_ENTRY);
+        }
+        lp.reserve(bytes);
+    }
+
+    /** A string entry of the longest %.17g text, 24 bytes: one byte of encoding, one of backlen. */
+    private static final int LONGEST_SCORE_ENTRY = 26;
+
     static void zadd(Client c, int flags) {
         Argv a = c.argv;
         boolean ch = false;
@@ -215,9 +243,12 @@ public final class ZSetCommands {
         // The size before the first change, taken when the set is about to change (never for a
         // ZADD that changes nothing, which is then no write).
         long[] before = {-1};
+        ZSetValue target = e == null ? null : (ZSetValue) e.value();
+        int firstScore = scoreIdx;
         Runnable opening = e == null ? null : () -> {
             if (before[0] < 0) {
                 before[0] = db.beforeChange(e);
+                reserveForMembers(c, target, scores, firstScore, cfg);
             }
         };
         if (e == null) {
@@ -230,6 +261,7 @@ public final class ZSetCommands {
                 return;
             }
             z = ZSetValue.forFirstMember(a.length(scoreIdx + 1), cfg.zsetMaxListpackEntries, cfg.zsetMaxListpackValue);
+            reserveForMembers(c, z, scores, scoreIdx, cfg);
         } else {
             z = (ZSetValue) e.value();
         }
@@ -256,6 +288,9 @@ public final class ZSetCommands {
                 processed++;
             }
             score = newScore[0];
+        }
+        if ((e == null || before[0] >= 0) && z.listpack() != null) {
+            z.listpack().trimExcess(); // what reserveForMembers took and no member used
         }
         if (e == null) {
             db.add(a.copy(1), z);
