@@ -42,8 +42,9 @@ import java.util.random.RandomGenerator;
  * the offset in 8-byte units into an {@code int}. Removing a key, or moving its value out of line,
  * leaves a dead record; a page whose live bytes drop below three quarters is compacted, a slice
  * at a time between commands: its live records are copied to the current page (the id in each
- * record says whose it is) and the page is dropped. Rewriting an inline value of the same padded size happens in place, so a workload
- * that SETs values of one size makes no slab garbage at all.
+ * record says whose it is) and the page is dropped. Rewriting an inline value of the same
+ * padded size happens in place, so a workload that SETs values of one size makes no slab
+ * garbage at all.
  *
  * <p>Not thread-safe: the engine thread owns every table.
  */
@@ -156,15 +157,15 @@ public final class KeyTable {
      * maxmemory turns its slab over as fast as it evicts: without these, every compacted page is
      * garbage outside the young generation (G1 frees a dead humongous array at the next young
      * collection, but a cache at its limit allocates so little that those are rare), and the
-     * collector grows the heap to keep up with it. Only compaction and {@link #recycle} (between commands) put arrays here, so no handler
-     * still reads one.
+     * collector grows the heap to keep up with it. Only compaction and {@link #recycle} (between
+     * commands) put arrays here, so no handler still reads one.
      *
      * <p>Compaction frees pages in bursts (keys written together age together, so their pages
      * thin out together) while the tail takes them back one at a time, so the pool holds up to
      * an eighth of the slab's pages ({@link #sparesAllowed}). With four pages of 256 KB, a cache
      * loaded past its 100 MB limit allocated 550-630 pages for 400 live ones; with an eighth, none
-     * beyond those (bench/RESULTS.md). Spare arrays are not in {@link #slabBytes} or {@link #heapBytes}:
-     * like pages a malloc keeps after a free, they are fragmentation.
+     * beyond those (bench/RESULTS.md). Spare arrays are not in {@link #slabBytes} or
+     * {@link #heapBytes}: like pages a malloc keeps after a free, they are fragmentation.
      */
     private byte[][] sparePages = new byte[MIN_SPARE_PAGES][];
     private int spareCount;

@@ -427,7 +427,10 @@ public class Quicklist {
         }
     }
 
-    /** Before a push of {@code vlen} bytes into {@code n}: reserve for the rest of the expected pushes when it would grow. */
+    /**
+     * Before a push of {@code vlen} bytes into {@code n}: when the push would grow the node,
+     * it reserves room for the rest of the expected pushes instead.
+     */
     private void reserveForPushes(Node n, int vlen) {
         if (expectedPushBytes <= 0) {
             return;
