@@ -174,7 +174,7 @@ public final class KeyTable {
     private int compacting;
     private int compactAt;
     /** Bytes of records {@link #recycle} looks at for compaction, at most. */
-    static final int COMPACT_SLICE = 64 * 1024;
+    public static final int COMPACT_SLICE = 64 * 1024;
     /** Full-size page arrays made new rather than taken from the spares (for tests). */
     private long fullPagesAllocated;
 

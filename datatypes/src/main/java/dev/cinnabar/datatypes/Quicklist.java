@@ -436,7 +436,7 @@ public class Quicklist {
             return;
         }
         int total = n.totalBytes();
-        if (total + vlen + 11 > n.capacity()) {
+        if (total + vlen + SIZE_ESTIMATE_OVERHEAD > n.capacity()) {
             int level = -fill - 1;
             int limit = fill < 0 && level < SIZE_LEVELS.length ? SIZE_LEVELS[level] : SIZE_SAFETY_LIMIT;
             int room = Math.min(expectedPushBytes, limit - total);

@@ -1,5 +1,6 @@
 package dev.cinnabar.server.commands;
 
+import dev.cinnabar.datatypes.Listpack;
 import dev.cinnabar.datatypes.Numbers;
 import dev.cinnabar.protocol.Argv;
 import dev.cinnabar.server.client.Client;
@@ -12,6 +13,15 @@ import dev.cinnabar.server.command.CommandError;
  */
 public final class Args {
     private Args() {
+    }
+
+    /** The bytes arguments {@code from..to} take as listpack entries (for {@link Listpack#reserve}). */
+    public static int listpackBytes(Argv a, int from, int to) {
+        int bytes = 0;
+        for (int i = from; i <= to; i++) {
+            bytes += Listpack.entrySizeOf(a.array(i), a.offset(i), a.length(i));
+        }
+        return bytes;
     }
 
     /** A canonical 64-bit integer, or "value is not an integer or out of range". */

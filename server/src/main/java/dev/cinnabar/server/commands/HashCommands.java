@@ -152,12 +152,7 @@ public final class HashCommands {
         if (lp == null || pairs < 2 || lp.size() / 2 + pairs > c.server.config().hashMaxListpackEntries) {
             return null;
         }
-        Argv a = c.argv;
-        int bytes = 0;
-        for (int i = from; i <= to; i++) {
-            bytes += Listpack.entrySizeOf(a.array(i), a.offset(i), a.length(i));
-        }
-        lp.reserve(bytes);
+        lp.reserve(Args.listpackBytes(c.argv, from, to));
         return lp;
     }
 

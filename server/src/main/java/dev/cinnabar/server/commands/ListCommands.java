@@ -131,11 +131,7 @@ public final class ListCommands {
     private static void pushArgs(Quicklist l, Argv a, boolean head) {
         int n = a.count();
         if (n > 3) {
-            int bytes = 0;
-            for (int i = 2; i < n; i++) {
-                bytes += Listpack.entrySizeOf(a.array(i), a.offset(i), a.length(i));
-            }
-            l.expectPushes(bytes);
+            l.expectPushes(Args.listpackBytes(a, 2, n - 1));
         }
         for (int i = 2; i < n; i++) {
             pushArg(l, a, i, head);

@@ -965,6 +965,9 @@ public final class Db {
         keys.recycle();
     }
 
+    /** Slab bytes the cron goes through for compaction per database and run (16 slices of recycle's). */
+    private static final int CRON_COMPACT_BYTES = 16 * KeyTable.COMPACT_SLICE;
+
     /** Cron work: shrink a sparse index, spend a slice on incremental rehashing, compact the slab. */
     public void cron(boolean activeRehashing) {
         if (keyspace.commandDepth() == 0) {
@@ -974,6 +977,6 @@ public final class Db {
         if (activeRehashing && keys.isRehashing()) {
             keys.rehashFor(1);
         }
-        keys.compactStep(1 << 20);
+        keys.compactStep(CRON_COMPACT_BYTES);
     }
 }
