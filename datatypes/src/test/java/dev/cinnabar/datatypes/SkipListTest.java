@@ -92,7 +92,10 @@ class SkipListTest {
         zsl.check();
         assertEquals(List.of("b", "c", "a"), members(zsl));
         assertEquals(3, zsl.rank(10, b("a")));
-        assertTrue(moved != null && moved2 != a);
+        // A node that moves keeps its object: the dict's entry still points at it.
+        assertSame(bNode, moved);
+        assertSame(a, moved2);
+        assertEquals(10, a.score());
     }
 
     @Test

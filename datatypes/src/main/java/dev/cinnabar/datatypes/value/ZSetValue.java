@@ -765,11 +765,7 @@ public final class ZSetValue implements TypedValue {
             }
             if (score != cur) {
                 notify(beforeChange);
-                SkipList.Node moved = s.zsl.updateScore(cur, node.member(), score);
-                if (moved != node) {
-                    s.bytes += nodeBytes(moved.level()) - nodeBytes(node.level());
-                    e.value(moved);
-                }
+                s.zsl.updateScore(cur, node.member(), score);
                 return UPDATED;
             }
             return 0;
