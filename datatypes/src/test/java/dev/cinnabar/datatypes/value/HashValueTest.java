@@ -103,6 +103,26 @@ class HashValueTest {
     }
 
     @Test
+    void aValueOfTheSameLengthOverwritesTheOldOneWithoutTouchingCopiesOrTheArgument() {
+        HashValue h = new HashValue();
+        for (int i = 0; i < 200; i++) {
+            h.set(b("field" + i), b("v" + (i % 10)), 128, 64);
+        }
+        assertFalse(h.isListpack());
+        HashValue copy = (HashValue) HashType.TYPE.duplicate(h);
+        long heap = HashType.TYPE.heapSize(h);
+        byte[] argument = b("xxABxx");
+        assertTrue(h.set(b("field7"), 0, 6, argument, 2, 2, 128, 64));
+        argument[2] = 'Z';
+        assertArrayEquals(b("AB"), h.get(b("field7")));
+        assertArrayEquals(b("v7"), copy.get(b("field7")));
+        assertEquals(heap, HashType.TYPE.heapSize(h));
+        assertTrue(h.set(b("field7"), b("longer"), 128, 64));
+        assertArrayEquals(b("longer"), h.get(b("field7")));
+        assertEquals(recount(h), HashType.TYPE.heapSize(h));
+    }
+
+    @Test
     void listpackKeepsInsertionOrderAndIntegersAsRedisDoes() {
         HashValue h = new HashValue();
         h.set(b("a"), b("1"), 512, 64);
