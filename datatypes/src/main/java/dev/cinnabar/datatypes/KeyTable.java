@@ -202,13 +202,42 @@ public final class KeyTable {
         boolean allows(long moreBytes);
     }
 
+    /**
+     * Raised by a table that has ids or slab pages waiting for {@link #recycle}, so that whoever
+     * owns many tables (the keyspace, sixteen databases) calls it after a command only when one
+     * of them has work: calling all sixteen after every command took 3-4% of the engine's time
+     * under pipelined GETs.
+     */
+    public static final class RecycleDue {
+        private boolean raised;
+
+        /** True when some table raised it since the last call; lowers it. */
+        public boolean take() {
+            boolean r = raised;
+            raised = false;
+            return r;
+        }
+    }
+
+    private final RecycleDue recycleDue;
+
     public KeyTable() {
-        this(Hashing.SEED);
+        this(Hashing.SEED, new RecycleDue());
     }
 
     /** A table with its own hash seed; tests use a fixed one for repeatable layouts. */
     public KeyTable(long seed) {
+        this(seed, new RecycleDue());
+    }
+
+    /** A table that raises {@code recycleDue}, shared with its owner's other tables. */
+    public KeyTable(RecycleDue recycleDue) {
+        this(Hashing.SEED, recycleDue);
+    }
+
+    private KeyTable(long seed, RecycleDue recycleDue) {
         this.seed = seed;
+        this.recycleDue = recycleDue;
     }
 
     public int size() {
@@ -653,6 +682,7 @@ public final class KeyTable {
             pendingIds = Arrays.copyOf(pendingIds, Math.max(16, pendingCount * 2));
         }
         pendingIds[pendingCount++] = id;
+        recycleDue.raised = true;
         size--;
         return id;
     }
@@ -1317,6 +1347,7 @@ public final class KeyTable {
                 sparsePages = Arrays.copyOf(sparsePages, Math.max(8, sparseCount * 2));
             }
             sparsePages[sparseCount++] = page;
+            recycleDue.raised = true;
         }
     }
 
@@ -1430,7 +1461,12 @@ public final class KeyTable {
                 dropPage(page, true);
             }
         }
-        return compacting != 0 || sparseCount > 0;
+        boolean more = compacting != 0 || sparseCount > 0;
+        if (more) {
+            // The next slices come with the next commands' recycle().
+            recycleDue.raised = true;
+        }
+        return more;
     }
 
     /**

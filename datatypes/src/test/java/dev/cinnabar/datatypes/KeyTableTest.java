@@ -255,6 +255,50 @@ class KeyTableTest {
     }
 
     @Test
+    void theRecycleSignalStaysUpWhileIdsOrPagesWaitForRecycle() {
+        KeyTable.RecycleDue due = new KeyTable.RecycleDue();
+        KeyTable t = new KeyTable(due);
+        Random r = new Random(3);
+        Map<String, byte[]> model = new HashMap<>();
+        List<String> order = new ArrayList<>();
+        int next = 0;
+        for (; next < 3 * KeyTable.PAGE_MAX / 64; next++) {
+            next = put(t, r, model, order, next);
+        }
+        // Writing a value after the key (add, then inline) leaves dead records to compact.
+        while (due.take()) {
+            t.recycle();
+        }
+        assertFalse(t.compactionInProgress());
+        t.find(k(order.get(5)));
+        assertFalse(due.take(), "reads leave nothing to recycle");
+        int removed = t.find(k(order.get(0)));
+        drop(t, model, order.get(0));
+        assertTrue(due.take(), "a removed key's id waits");
+        assertFalse(due.take(), "taken once");
+        do {
+            t.recycle();
+        } while (due.take());
+        assertEquals(removed, t.add(k("fresh")), "the removed key's id went back");
+        for (int i = 1; i < order.size(); i += 3) {
+            drop(t, model, order.get(i));
+        }
+        assertTrue(due.take());
+        t.recycle();
+        assertTrue(t.compactionInProgress());
+        int calls = 1;
+        while (due.take()) {
+            t.recycle();
+            calls++;
+        }
+        assertFalse(t.compactionInProgress(), "the signal stays up until the last slice");
+        assertTrue(calls > 2, "compaction took several slices: " + calls);
+        for (Map.Entry<String, byte[]> e : model.entrySet()) {
+            assertArrayEquals(e.getValue(), t.copyInline(t.find(k(e.getKey()))), e.getKey());
+        }
+    }
+
+    @Test
     void pagesAreAsBigAsTheRegionsG1GivesTheMaximumHeap() {
         assertEquals(20, KeyTable.pageShift(256L << 20), "the smallest region, 1 MB");
         assertEquals(20, KeyTable.pageShift(2L << 30));

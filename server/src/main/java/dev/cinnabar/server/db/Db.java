@@ -54,7 +54,7 @@ public final class Db {
 
     public final int id;
     private final Keyspace keyspace;
-    private KeyTable keys = new KeyTable();
+    private KeyTable keys;
     /** Where the active expiry cycle resumes its walk of the keys with a TTL. */
     public long expireCursor;
     /** Running average of the TTLs the active cycle sampled, in ms, for INFO's avg_ttl. */
@@ -118,6 +118,7 @@ public final class Db {
     Db(int id, Keyspace keyspace) {
         this.id = id;
         this.keyspace = keyspace;
+        keys = new KeyTable(keyspace.recycleDue());
         keys.expandCheck(keyspace::expandAllowed);
     }
 
@@ -933,7 +934,7 @@ public final class Db {
             keyspace.lazyFree().flushed(keys.size());
         }
         keyspace.beforeFlush(this, null);
-        keys = new KeyTable();
+        keys = new KeyTable(keyspace.recycleDue());
         keys.expandCheck(keyspace::expandAllowed);
         fieldExpiries = new FieldExpiryIndex();
         bytes = 0;

@@ -27,6 +27,8 @@ public final class Keyspace {
     private static final byte[] UNLINK = "UNLINK".getBytes(StandardCharsets.US_ASCII);
 
     private final Db[] dbs;
+    /** Raised by the databases' tables when one has deleted keys' ids or slab pages to recycle. */
+    private final KeyTable.RecycleDue recycleDue = new KeyTable.RecycleDue();
     private final Clock clock;
     private KeyspaceObserver[] observers = new KeyspaceObserver[0];
     private final AccessClock access = new AccessClock(this);
@@ -66,6 +68,10 @@ public final class Keyspace {
         return dbs[index];
     }
 
+    KeyTable.RecycleDue recycleDue() {
+        return recycleDue;
+    }
+
     /**
      * Installs what the databases' key tables ask before doubling their index (the memory
      * layer's maxmemory check, as Redis's dictExpandAllowed).
@@ -97,6 +103,11 @@ public final class Keyspace {
     /** Freezes the time commands see; the engine calls this before each command. */
     public void updateTime() {
         now = clock.millis();
+    }
+
+    /** {@link #updateTime()} from a reading of the clock's monotonic counter just taken. */
+    public void updateTime(long nanos) {
+        now = clock.millisAt(nanos);
     }
 
     /** While the AOF loads nothing expires (Redis's keyIsExpired with server.loading): see {@link Db#isExpired}. */
@@ -215,7 +226,7 @@ public final class Keyspace {
         depth--;
         modified[depth].clear();
         clients[depth] = null;
-        if (depth == 0) {
+        if (depth == 0 && recycleDue.take()) {
             // No command holds a key handle now: the ids of deleted keys can go back.
             for (Db d : dbs) {
                 d.recycle();

@@ -225,9 +225,10 @@ public final class Dispatcher {
         Propagation propagation = ks.propagation();
         boolean outermost = ks.commandDepth() == 0;
         Tracking tracking = server.clients().tracking();
+        long start = server.clock().nanos();
         if (outermost) {
             // Commands run by another (EXEC, a script) see the time their caller started at.
-            ks.updateTime();
+            ks.updateTime(start);
             tracking.commandStarts(c);
         }
         boolean callerNoTouch = ks.noTouch();
@@ -239,7 +240,6 @@ public final class Dispatcher {
         ks.beginCommand(c);
         long errorsBefore = c.reply.errors();
         long allErrorsBefore = server.stats().errorReplies;
-        long start = server.clock().nanos();
         ByteBuf replyBefore = c.reply.buffer();
         int replyMark = replyBefore == null ? 0 : replyBefore.writerIndex();
         try {
