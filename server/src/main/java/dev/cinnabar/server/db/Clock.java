@@ -48,7 +48,7 @@ public interface Clock {
          * sees (as Redis's call() does with one reading). Two of the JVM's clocks would make that
          * three readings: over a tenth of the engine's time under pipelined GETs went to the
          * vDSO. So the wall clock is read once a millisecond and the monotonic reading gives the
-         * rest. The result is never ahead of the wall clock and at most a millisecond behind it,
+         * rest. The result stays within a millisecond of the wall clock (behind it, not ahead),
          * and a step of the wall clock shows within a millisecond.
          */
         @Override
@@ -58,8 +58,10 @@ public interface Clock {
             if (since >= 0 && since < RESYNC_NANOS) {
                 return a.millis + since / 1_000_000L;
             }
+            // Anchored on a reading of its own: one passed in late would put the time ahead.
+            long now = System.nanoTime();
             long millis = System.currentTimeMillis();
-            anchor = new Anchor(nanos, millis);
+            anchor = new Anchor(now, millis);
             return millis;
         }
 
