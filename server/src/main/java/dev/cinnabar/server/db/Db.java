@@ -701,14 +701,23 @@ public final class Db {
 
     /** Replaces the value of a live entry with another object, keeping its TTL and access data (INCRBYFLOAT). */
     public void replaceValue(KeyEntry e, Object value) {
+        // The key is read where the table keeps it (no copy on this path of every write), so
+        // after anything that may move its record: e.value() takes an inline string out.
         Object old = e.value();
-        byte[] key = e.key();
-        keyspace.beforeWrite(this, key, 0, key.length, old);
+        keyspace.beforeWrite(this, e.keyArray(), e.keyOffset(), e.keyLength(), old);
         e.value(value);
         e.meta(replaced(e.meta(), e.meta() & LRU_CLOCK_MAX));
         bytes += EntrySizes.value(value) - EntrySizes.value(old);
-        fieldExpiries.update(key, 0, key.length, value);
-        keyspace.keyModified(this, key, 0, key.length, keys.hashOf(key, 0, key.length), true);
+        signalChanged(e, value, true);
+    }
+
+    /** Keeps the field-expiry index and signals the key, read in place, after a change to its value. */
+    private void signalChanged(KeyEntry e, Object value, boolean counts) {
+        byte[] key = e.keyArray();
+        int off = e.keyOffset();
+        int len = e.keyLength();
+        fieldExpiries.update(key, off, len, value);
+        keyspace.keyModified(this, key, off, len, keys.hashOf(key, off, len), counts);
     }
 
     /**
@@ -719,9 +728,9 @@ public final class Db {
      * {@link #changedTo}.
      */
     public long beforeChange(KeyEntry e) {
-        byte[] key = e.key();
-        keyspace.beforeWrite(this, key, 0, key.length, e.value());
-        return EntrySizes.value(e.value());
+        Object value = e.value();
+        keyspace.beforeWrite(this, e.keyArray(), e.keyOffset(), e.keyLength(), value);
+        return EntrySizes.value(value);
     }
 
     /**
@@ -734,10 +743,9 @@ public final class Db {
     }
 
     private void changed(KeyEntry e, long bytesBefore, boolean counts) {
-        bytes += EntrySizes.value(e.value()) - bytesBefore;
-        byte[] key = e.key();
-        fieldExpiries.update(key, 0, key.length, e.value());
-        keyspace.keyModified(this, key, 0, key.length, keys.hashOf(key, 0, key.length), counts);
+        Object value = e.value();
+        bytes += EntrySizes.value(value) - bytesBefore;
+        signalChanged(e, value, counts);
     }
 
     /**
