@@ -141,6 +141,14 @@ public final class SkipList {
     }
 
     private final Tall header = new Tall(null, 0, MAX_LEVEL);
+    /**
+     * A search's path (the last node before the target at each level) and ranks, reused by
+     * link, delete and updateScore, which do not call one another while they use them: a ZADD
+     * that moved a member made three such arrays. 288 bytes per skiplist; what they still point
+     * at after a deletion is at most one node per level.
+     */
+    private final Node[] path = new Node[MAX_LEVEL];
+    private final int[] pathRank = new int[MAX_LEVEL];
     private Node tail;
     private int length;
     private int level = 1;
@@ -271,10 +279,8 @@ public final class SkipList {
         double score = n.score;
         byte[] member = n.member;
         int lvl = n.level();
-        // Sized for the levels in use rather than 32: the arrays are made per insert.
-        int height = Math.max(level, lvl);
-        Node[] update = new Node[height];
-        int[] rank = new int[height];
+        Node[] update = path;
+        int[] rank = pathRank;
         Node x = header;
         for (int i = level - 1; i >= 0; i--) {
             rank[i] = i == level - 1 ? 0 : rank[i + 1];
@@ -346,7 +352,7 @@ public final class SkipList {
 
     /** Removes the member with this score; returns its node, or null when it is not there. */
     public Node delete(double score, byte[] member) {
-        Node[] update = new Node[level];
+        Node[] update = path;
         Node x = seek(score, member, update);
         if (x != null && x.score == score && Arrays.equals(x.member, member)) {
             unlink(x, update);
@@ -369,7 +375,7 @@ public final class SkipList {
      * 3.0 µs an update before, 1.3 µs after, in a loop on this machine).
      */
     public Node updateScore(double current, byte[] member, double score) {
-        Node[] update = new Node[level];
+        Node[] update = path;
         Node x = seek(current, member, update);
         if (x == null || x.score != current || !Arrays.equals(x.member, member)) {
             throw new IllegalStateException("member not in the skiplist with that score");

@@ -49,8 +49,10 @@ public final class ZSetValue implements TypedValue {
     static final int LISTPACK_OBJECT = 16;
     /** {@link Skip}: header, two references, a long, an int. */
     static final int SKIP_FORM = 32;
-    /** {@link SkipList}: header, two references, two ints. */
-    static final int SKIPLIST_OBJECT = 32;
+    /** {@link SkipList}: header, four references, two ints. */
+    static final int SKIPLIST_OBJECT = 40;
+    /** The skiplist's reused search path: an array of 32 references and one of 32 ints. */
+    static final long SEARCH_PATH = JvmSizes.referenceArray(SkipList.MAX_LEVEL) + JvmSizes.intArray(SkipList.MAX_LEVEL);
     /** A {@link Dict} without its tables and entries. */
     static final int DICT_OBJECT = 48;
     /** A one-level node: header, member reference, score, two links. */
@@ -257,7 +259,7 @@ public final class ZSetValue implements TypedValue {
             return OBJECT + LISTPACK_OBJECT + JvmSizes.byteArray(((Listpack) repr).capacity());
         }
         Skip s = (Skip) repr;
-        return OBJECT + SKIP_FORM + SKIPLIST_OBJECT + HEADER_NODE + DICT_OBJECT + s.tableBytes + s.bytes;
+        return OBJECT + SKIP_FORM + SKIPLIST_OBJECT + SEARCH_PATH + HEADER_NODE + DICT_OBJECT + s.tableBytes + s.bytes;
     }
 
     // ------------------------------------------------------------------ conversion

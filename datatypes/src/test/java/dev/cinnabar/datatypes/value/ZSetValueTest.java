@@ -394,7 +394,7 @@ class ZSetValueTest {
         z.removeRangeByScore(new ScoreRange(3, false, 4, false));
         // A fresh copy built from scratch has the same figure except for node levels, which
         // are random: recount the nodes of this one.
-        long recount = ZSetValue.OBJECT + ZSetValue.SKIP_FORM + ZSetValue.SKIPLIST_OBJECT + ZSetValue.HEADER_NODE
+        long recount = ZSetValue.OBJECT + ZSetValue.SKIP_FORM + ZSetValue.SKIPLIST_OBJECT + ZSetValue.SEARCH_PATH + ZSetValue.HEADER_NODE
                 + ZSetValue.DICT_OBJECT;
         for (SkipList.Node n = z.skipList().first(); n != null; n = n.next()) {
             recount += JvmSizes.DICT_ENTRY + JvmSizes.byteArray(n.member().length)
