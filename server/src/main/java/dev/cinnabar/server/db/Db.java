@@ -118,8 +118,14 @@ public final class Db {
     Db(int id, Keyspace keyspace) {
         this.id = id;
         this.keyspace = keyspace;
-        keys = new KeyTable(keyspace.recycleDue());
-        keys.expandCheck(keyspace::expandAllowed);
+        keys = newTable();
+    }
+
+    /** An empty table on the keyspace's recycle flag and memory check. */
+    private KeyTable newTable() {
+        KeyTable t = new KeyTable(keyspace.recycleDue());
+        t.expandCheck(keyspace::expandAllowed);
+        return t;
     }
 
     public Keyspace keyspace() {
@@ -942,8 +948,7 @@ public final class Db {
             keyspace.lazyFree().flushed(keys.size());
         }
         keyspace.beforeFlush(this, null);
-        keys = new KeyTable(keyspace.recycleDue());
-        keys.expandCheck(keyspace::expandAllowed);
+        keys = newTable();
         fieldExpiries = new FieldExpiryIndex();
         bytes = 0;
         expireCursor = 0;
