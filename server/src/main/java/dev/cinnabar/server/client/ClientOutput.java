@@ -23,8 +23,13 @@ public final class ClientOutput {
     /** Unix seconds since when the soft limit has been exceeded without a break; 0 when it is not. */
     public long softLimitSince;
 
+    /** The engine's buffer for a batch starts at this size when the last batch was small. */
+    static final int FIRST_BUFFER = 256;
+
     private int bufferSize = REPLY_CHUNK;
     private int bufferPeak = REPLY_CHUNK;
+    /** The size of the last batch of replies, up to {@link #REPLY_CHUNK}: the next buffer's size. */
+    private int lastBatch;
     private long peakResetMillis;
 
     ClientOutput(long createdMillis) {
@@ -47,10 +52,23 @@ public final class ClientOutput {
 
     /** A batch of {@code bytes} of replies left for the connection; the fixed buffer took what fit. */
     public void wrote(long bytes) {
+        lastBatch = (int) Math.min(bytes, REPLY_CHUNK);
         int inBuffer = (int) Math.min(bytes, bufferSize);
         if (inBuffer > bufferPeak) {
             bufferPeak = inBuffer;
         }
+    }
+
+    /**
+     * The capacity to give the engine's next buffer of replies: the last batch's size rounded up
+     * to a power of two, between {@link #FIRST_BUFFER} and {@link #REPLY_CHUNK}. The buffer
+     * goes to the socket at each flush and a new one is taken for the next batch; one that
+     * starts small and doubles as replies come copies them two or three times a batch under
+     * pipelining or pub/sub fan-out, while the next batch is usually the size of the last.
+     */
+    public int nextBufferCapacity() {
+        int n = lastBatch;
+        return n <= FIRST_BUFFER ? FIRST_BUFFER : Math.min(REPLY_CHUNK, Integer.highestOneBit(n - 1) << 1);
     }
 
     /**

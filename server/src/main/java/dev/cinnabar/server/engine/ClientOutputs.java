@@ -51,7 +51,7 @@ final class ClientOutputs {
      */
     ReplyWriter output(Client c) {
         if (c.reply.buffer() == null) {
-            c.reply.buffer(allocator.ioBuffer(256));
+            c.reply.buffer(allocator.ioBuffer(c.output.nextBufferCapacity()));
         }
         if (!c.pendingFlush) {
             c.pendingFlush = true;
