@@ -337,6 +337,19 @@ public final class ReplyWriter {
     }
 
     /**
+     * A push whose whole frame was encoded beforehand as a RESP2 array ({@code *3\r\n...}), for
+     * one message sent to many clients: the frame as it is in RESP2, with the push type
+     * {@code >} in place of {@code *} in RESP3.
+     */
+    public void pushFrame(byte[] frame, int len) {
+        if (!room(len)) {
+            return;
+        }
+        out.writeByte(protocol >= 3 ? '>' : '*');
+        out.writeBytes(frame, 1, len - 1);
+    }
+
+    /**
      * A double whose text the caller formatted (Redis 7.0 prints {@code %.17g}, {@code inf},
      * {@code -inf}); a bulk string in RESP2.
      */

@@ -134,6 +134,24 @@ class ReplyWriterTest {
     }
 
     @Test
+    void aPushFrameEncodedOnceIsAnArrayInResp2AndAPushInResp3() {
+        RespBuffer frame = new RespBuffer(64);
+        frame.arrayHeader(3);
+        frame.bulk(b("message"));
+        frame.bulk(b("ch"));
+        frame.bulk(b("hello"));
+        String rest = "3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$5\r\nhello\r\n";
+        // Built with the writer's own calls, to show the frame is the same as writing its parts.
+        both("*" + rest, ">" + rest, w -> {
+            w.push(3);
+            w.bulk(b("message"));
+            w.bulk(b("ch"));
+            w.bulk(b("hello"));
+        });
+        both("*" + rest, ">" + rest, w -> w.pushFrame(frame.array(), frame.size()));
+    }
+
+    @Test
     void nulls() {
         both("$-1\r\n", "_\r\n", ReplyWriter::nullBulk);
         both("*-1\r\n", "_\r\n", ReplyWriter::nullArray);

@@ -1,12 +1,7 @@
 package dev.cinnabar.server.persistence;
 
-import dev.cinnabar.protocol.Argv;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.WritableByteChannel;
+import dev.cinnabar.protocol.RespBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * Commands in the AOF's text, as Redis's catAppendOnlyGenericCommand writes them: a RESP array of
@@ -14,47 +9,11 @@ import java.util.Arrays;
  * {@code aof-timestamp-enabled}. A growable byte buffer, reused: the engine encodes each
  * propagated command into it and the bytes go to the file at the end of the loop turn.
  */
-public final class AofOutput {
+public final class AofOutput extends RespBuffer {
     private static final byte[] SELECT = "SELECT".getBytes(StandardCharsets.US_ASCII);
 
-    private byte[] buf;
-    private int size;
-
     public AofOutput(int initialCapacity) {
-        buf = new byte[Math.max(64, initialCapacity)];
-    }
-
-    public int size() {
-        return size;
-    }
-
-    public boolean isEmpty() {
-        return size == 0;
-    }
-
-    /** The bytes so far; valid up to {@link #size()} until the next change. */
-    public byte[] array() {
-        return buf;
-    }
-
-    public void clear() {
-        size = 0;
-    }
-
-    /** Drops what is held beyond {@code capacity} (after a burst, so the buffer does not stay big). */
-    public void trim(int capacity) {
-        if (size == 0 && buf.length > capacity) {
-            buf = new byte[capacity];
-        }
-    }
-
-    /** Appends a whole command. */
-    public void command(Argv argv) {
-        int n = argv.count();
-        arrayHeader(n);
-        for (int i = 0; i < n; i++) {
-            bulk(argv.array(i), argv.offset(i), argv.length(i));
-        }
+        super(initialCapacity);
     }
 
     /** Appends {@code SELECT db}. */
@@ -73,114 +32,5 @@ public final class AofOutput {
         buf[size++] = ':';
         number(unixSeconds);
         crlf();
-    }
-
-    /** {@code *<n>\r\n}: a command of {@code n} arguments follows, each added with a bulk method. */
-    public void arrayHeader(int n) {
-        ensure(16);
-        buf[size++] = '*';
-        number(n);
-        crlf();
-    }
-
-    public void bulk(byte[] b) {
-        bulk(b, 0, b.length);
-    }
-
-    public void bulk(byte[] b, int off, int len) {
-        ensure(len + 24);
-        buf[size++] = '$';
-        number(len);
-        crlf();
-        System.arraycopy(b, off, buf, size, len);
-        size += len;
-        crlf();
-    }
-
-    /** A number as a bulk string, as Redis writes integers into the AOF. */
-    public void bulk(long v) {
-        ensure(48);
-        buf[size++] = '$';
-        number(decimalLength(v));
-        crlf();
-        number(v);
-        crlf();
-    }
-
-    static int decimalLength(long v) {
-        if (v == Long.MIN_VALUE) {
-            return 20;
-        }
-        int n = v < 0 ? 2 : 1;
-        for (long t = Math.abs(v); t >= 10; t /= 10) {
-            n++;
-        }
-        return n;
-    }
-
-    public void bulk(String ascii) {
-        bulk(ascii.getBytes(StandardCharsets.ISO_8859_1));
-    }
-
-    /** Raw bytes, as they are (an RDB preamble, a copied file). */
-    public void raw(byte[] b, int off, int len) {
-        ensure(len);
-        System.arraycopy(b, off, buf, size, len);
-        size += len;
-    }
-
-    public void writeTo(OutputStream out) throws IOException {
-        out.write(buf, 0, size);
-    }
-
-    /** Writes all of it to {@code ch}; returns the bytes written (all, or an exception). */
-    public int writeTo(WritableByteChannel ch) throws IOException {
-        ByteBuffer bb = ByteBuffer.wrap(buf, 0, size);
-        while (bb.hasRemaining()) {
-            ch.write(bb);
-        }
-        return size;
-    }
-
-    public byte[] toByteArray() {
-        return Arrays.copyOf(buf, size);
-    }
-
-    private void number(long v) {
-        size = digits(v, size);
-    }
-
-    /** Writes {@code v} in decimal at {@code at}; returns the position after it. */
-    private int digits(long v, int at) {
-        if (v == Long.MIN_VALUE) {
-            byte[] s = Long.toString(v).getBytes(StandardCharsets.US_ASCII);
-            System.arraycopy(s, 0, buf, at, s.length);
-            return at + s.length;
-        }
-        if (v < 0) {
-            buf[at++] = '-';
-            v = -v;
-        }
-        int n = 1;
-        for (long t = v; t >= 10; t /= 10) {
-            n++;
-        }
-        int end = at + n;
-        for (int i = end - 1; i >= at; i--) {
-            buf[i] = (byte) ('0' + v % 10);
-            v /= 10;
-        }
-        return end;
-    }
-
-    private void crlf() {
-        buf[size++] = '\r';
-        buf[size++] = '\n';
-    }
-
-    private void ensure(int more) {
-        if (size + more > buf.length) {
-            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
-        }
     }
 }

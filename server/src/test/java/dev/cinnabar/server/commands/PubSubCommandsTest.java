@@ -119,6 +119,22 @@ class PubSubCommandsTest {
                 afterPsubscribe("a*", "a", "z"));
     }
 
+    @Test
+    void oneMessageReachesResp2AndResp3SubscribersInTheirOwnFraming() {
+        Client resp3 = h.newClient();
+        h.call(resp3, "HELLO", "3");
+        h.call(sub, "SUBSCRIBE", "ch");
+        h.call(resp3, "SUBSCRIBE", "ch");
+        h.call(resp3, "PSUBSCRIBE", "c*");
+        // A message longer than the frame the server keeps between publishes, then a short one.
+        for (String m : new String[] {"x".repeat(20_000), "short"}) {
+            assertEquals(":3\r\n", h.call("PUBLISH", "ch", m));
+            assertEquals("*3\r\n" + bulk("message") + bulk("ch") + bulk(m), h.drain(sub));
+            assertEquals(">3\r\n" + bulk("message") + bulk("ch") + bulk(m)
+                    + ">4\r\n" + bulk("pmessage") + bulk("c*") + bulk("ch") + bulk(m), h.drain(resp3));
+        }
+    }
+
     private String afterPsubscribe(String pattern, String channel, String message) {
         h.call(sub, "UNSUBSCRIBE", "a");
         h.call(sub, "PSUBSCRIBE", pattern);
