@@ -145,6 +145,8 @@ public final class Client {
     public boolean denyBlocking;
     /** The queued commands between MULTI and EXEC; null outside a transaction. */
     private Transaction transaction;
+    /** The last transaction, kept to be reused by the next MULTI (see {@link Transaction}). */
+    private Transaction spareTransaction;
     /** The keys it watches; see {@link WatchedKeys}. */
     java.util.ArrayList<WatchedKeys.Watch> watched;
     /** A watched key changed (Redis's CLIENT_DIRTY_CAS): the next EXEC fails with a null array. */
@@ -298,7 +300,14 @@ public final class Client {
 
     /** MULTI: from now on commands are queued. */
     public void beginTransaction() {
-        transaction = new Transaction();
+        Transaction t = spareTransaction;
+        spareTransaction = null;
+        if (t == null) {
+            t = new Transaction();
+        } else {
+            t.reset();
+        }
+        transaction = t;
         state |= MULTI;
     }
 
@@ -321,6 +330,9 @@ public final class Client {
      * discardTransaction): EXEC, DISCARD, RESET, and a client freed.
      */
     public void discardTransaction() {
+        if (transaction != null && transaction.worthKeeping()) {
+            spareTransaction = transaction;
+        }
         transaction = null;
         state &= ~MULTI;
         dirtyCas = false;

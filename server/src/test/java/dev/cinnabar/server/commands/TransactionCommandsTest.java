@@ -40,6 +40,35 @@ class TransactionCommandsTest {
     }
 
     @Test
+    void aClientsNextTransactionsQueueAndPropagateTheirOwnArguments() {
+        List<String> propagated = record();
+        String big = "v".repeat(3000); // past the first array the queued arguments are copied into
+        assertEquals(OK, h.call("MULTI"));
+        assertEquals(QUEUED, h.call("SET", "long-key-name", big));
+        assertEquals(QUEUED, h.call("RPUSH", "list", "a", "b", "c"));
+        assertEquals(QUEUED, h.call("SET", "other", "x"));
+        assertEquals("*3\r\n+OK\r\n:3\r\n+OK\r\n", h.call("EXEC"));
+        assertEquals(List.of("MULTI", "SET long-key-name " + big, "RPUSH list a b c", "SET other x", "EXEC"),
+                propagated);
+        propagated.clear();
+        // Shorter commands, fewer arguments, over what the last transaction queued.
+        assertEquals(OK, h.call("MULTI"));
+        assertEquals(QUEUED, h.call("INCR", "n"));
+        assertEquals(QUEUED, h.call("SET", "k", "1"));
+        assertEquals("*2\r\n:1\r\n+OK\r\n", h.call("EXEC"));
+        assertEquals(List.of("MULTI", "INCR n", "SET k 1", "EXEC"), propagated);
+        // A discarded one leaves nothing behind for the next.
+        assertEquals(OK, h.call("MULTI"));
+        assertEquals(QUEUED, h.call("SET", "gone", "1"));
+        assertEquals(OK, h.call("DISCARD"));
+        assertEquals(OK, h.call("MULTI"));
+        assertEquals(QUEUED, h.call("GET", "k"));
+        assertEquals("*1\r\n$1\r\n1\r\n", h.call("EXEC"));
+        assertEquals("$" + big.length() + "\r\n" + big + "\r\n", h.call("GET", "long-key-name"));
+        assertEquals(":0\r\n", h.call("EXISTS", "gone"));
+    }
+
+    @Test
     void emptyTransactionAndErrorsOutsideMulti() {
         assertEquals("-ERR EXEC without MULTI\r\n", h.call("EXEC"));
         assertEquals("-ERR DISCARD without MULTI\r\n", h.call("DISCARD"));
