@@ -122,6 +122,19 @@ public final class RdbOutput {
         writeBytes(b, from, c.length - from);
     }
 
+    /**
+     * What {@link #writeChunk} would write for {@code c}, as a chunk with nothing deferred: its
+     * strings compressed (or not) as an output with {@code compression} writes them. Uses only its
+     * arguments and the calling thread's LZF table, so that several threads can prepare the
+     * chunks of one save in parallel and its writer only copies them out in order.
+     */
+    public static Chunk resolve(Chunk c, boolean compression) {
+        RdbOutput o = new RdbOutput(compression);
+        o.ensure(c.length + c.deferredInts * 2);
+        o.writeChunk(c);
+        return new Chunk(o.buf, o.n, new int[0], 0);
+    }
+
     public boolean compression() {
         return compression;
     }

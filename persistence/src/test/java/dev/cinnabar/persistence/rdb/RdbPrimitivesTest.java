@@ -183,6 +183,7 @@ class RdbPrimitivesTest {
             RdbOutput direct = new RdbOutput(compression);
             RdbOutput deferring = RdbOutput.deferringCompression(compression);
             RdbOutput writer = new RdbOutput(compression);
+            RdbOutput ofResolved = new RdbOutput(compression);
             byte[] recycled = new byte[16];
             for (int chunk = 0; chunk < 20; chunk++) {
                 for (int i = 0; i < 50; i++) {
@@ -196,11 +197,16 @@ class RdbPrimitivesTest {
                 // Every other chunk gives its buffer away and goes on in the last chunk's.
                 RdbOutput.Chunk c = chunk % 2 == 0 ? deferring.takeChunk() : deferring.takeChunk(recycled);
                 writer.writeChunk(c);
+                // Prepared on another thread in a SAVE: compressed, then only copied by the writer.
+                RdbOutput.Chunk resolved = RdbOutput.resolve(c, compression);
+                assertEquals(0, resolved.deferredInts());
+                ofResolved.writeChunk(resolved);
                 recycled = c.bytes();
             }
             assertEquals(0, deferring.takeChunk().size());
             org.junit.jupiter.api.Assertions.assertArrayEquals(direct.toByteArray(), writer.toByteArray());
             assertEquals(direct.crc(), writer.crc());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(direct.toByteArray(), ofResolved.toByteArray());
         }
     }
 

@@ -159,7 +159,7 @@ public final class Persistence {
             ServerLog.warning(e.getMessage());
             return e.getMessage();
         }
-        SaveWriter writer = new SaveWriter(f.out());
+        SaveWriter writer = new SaveWriter(f.out(), config.rdbCompression);
         try {
             RdbOutput chunk = RdbOutput.deferringCompression(config.rdbCompression);
             Snapshot s = new Snapshot(server.keyspace(), new Snapshot.Output() {
@@ -198,81 +198,6 @@ public final class Persistence {
     }
 
     /** rdb-key-save-delay: microseconds per key (negative: nanoseconds), for tests. */
-    /**
-     * SAVE's second thread: it compresses the strings the engine left raw and writes the file
-     * while the engine encodes the next slice, so a SAVE takes about the longer of the two
-     * instead of their sum. A few chunks in flight at most: the engine waits when it is ahead.
-     */
-    private static final class SaveWriter {
-        private static final RdbOutput.Chunk END = new RdbOutput.Chunk(new byte[0], new int[0]);
-        private final java.util.concurrent.ArrayBlockingQueue<RdbOutput.Chunk> queue =
-                new java.util.concurrent.ArrayBlockingQueue<>(4);
-        private final Thread thread;
-        private volatile RuntimeException failure;
-
-        SaveWriter(RdbOutput file) {
-            thread = new Thread(() -> {
-                try {
-                    for (RdbOutput.Chunk c = queue.take(); c != END; c = queue.take()) {
-                        file.writeChunk(c);
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (RuntimeException e) {
-                    failure = e;
-                    queue.clear();
-                }
-            }, "cinnabar-save");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        void put(RdbOutput.Chunk c) {
-            if (c.size() == 0) {
-                return;
-            }
-            checkFailed();
-            try {
-                while (!queue.offer(c, 100, TimeUnit.MILLISECONDS)) {
-                    checkFailed();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted");
-            }
-        }
-
-        void checkFailed() {
-            if (failure != null) {
-                throw failure;
-            }
-        }
-
-        /** Waits until every chunk is written; rethrows what the writer met. */
-        void finish() {
-            try {
-                while (!queue.offer(END, 100, TimeUnit.MILLISECONDS)) {
-                    checkFailed();
-                }
-                thread.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted");
-            }
-            checkFailed();
-        }
-
-        /** Abandons the save: the thread ends without writing more. */
-        void stop() {
-            thread.interrupt();
-            try {
-                thread.join(1000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
     private void keyDelay(int keys) {
         int d = config.rdbKeySaveDelay;
         if (d == 0 || keys == 0) {
