@@ -130,6 +130,8 @@ public final class RdbOutput {
      */
     public static Chunk resolve(Chunk c, boolean compression) {
         RdbOutput o = new RdbOutput(compression);
+        // Sized for the chunk plus a few bytes of length prefix per deferred string (two ints
+        // each in the list), so that the usual chunk is written without growing the buffer.
         o.ensure(c.length + c.deferredInts * 2);
         o.writeChunk(c);
         return new Chunk(o.buf, o.n, new int[0], 0);

@@ -24,6 +24,8 @@ import java.util.List;
  * subscription count after the change.
  */
 public final class PubSub {
+    /** The largest message frame kept between publishes. */
+    private static final int FRAME_KEPT = 16 * 1024;
     private static final byte[] MESSAGE = ascii("message");
     private static final byte[] PMESSAGE = ascii("pmessage");
     private static final byte[] SMESSAGE = ascii("smessage");
@@ -50,7 +52,6 @@ public final class PubSub {
      * {@link #FRAME_KEPT} bytes; a bigger message's frame is dropped once it has been delivered.
      */
     private final RespBuffer frame = new RespBuffer(FRAME_KEPT);
-    private static final int FRAME_KEPT = 16 * 1024;
     private ServerControl control;
 
     /** Installed with the engine's control: the way to write to a client other than the running one. */
