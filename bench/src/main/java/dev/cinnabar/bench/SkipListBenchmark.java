@@ -34,31 +34,27 @@ public class SkipListBenchmark {
     int size;
 
     private SkipList zsl;
-    private byte[][] members;
-    private double[] scores;
+    private int[] nodes;
     private final SplittableRandom random = new SplittableRandom(42);
 
     @Setup
     public void setup() {
         zsl = new SkipList();
-        members = new byte[size][];
-        scores = new double[size];
+        nodes = new int[size];
         for (int i = 0; i < size; i++) {
-            members[i] = String.format("element:%012d", i).getBytes(StandardCharsets.US_ASCII);
-            scores[i] = random.nextInt(100_000);
-            zsl.insert(scores[i], members[i]);
+            byte[] member = String.format("element:%012d", i).getBytes(StandardCharsets.US_ASCII);
+            nodes[i] = zsl.insert(random.nextInt(100_000), member);
         }
     }
 
     @Benchmark
-    public Object updateScore() {
-        int i = random.nextInt(size);
+    public double updateScore() {
+        int n = nodes[random.nextInt(size)];
         double score = random.nextInt(100_000);
-        if (score == scores[i]) {
+        if (score == zsl.score(n)) {
             score += 0.5;
         }
-        SkipList.Node n = zsl.updateScore(scores[i], members[i], score);
-        scores[i] = score;
-        return n;
+        zsl.updateScore(n, score);
+        return score;
     }
 }

@@ -97,13 +97,13 @@ public final class LexRange implements SkipList.Range {
     }
 
     @Override
-    public boolean aboveMin(SkipList.Node n) {
-        return aboveMin(n.member);
+    public boolean aboveMin(SkipList list, int node) {
+        return aboveMin(list.member(node));
     }
 
     @Override
-    public boolean belowMax(SkipList.Node n) {
-        return belowMax(n.member);
+    public boolean belowMax(SkipList list, int node) {
+        return belowMax(list.member(node));
     }
 
     public boolean contains(byte[] m, int off, int len) {

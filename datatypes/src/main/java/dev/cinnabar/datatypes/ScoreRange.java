@@ -49,13 +49,13 @@ public final class ScoreRange implements SkipList.Range {
     }
 
     @Override
-    public boolean aboveMin(SkipList.Node n) {
-        return aboveMin(n.score);
+    public boolean aboveMin(SkipList list, int node) {
+        return aboveMin(list.score(node));
     }
 
     @Override
-    public boolean belowMax(SkipList.Node n) {
-        return belowMax(n.score);
+    public boolean belowMax(SkipList list, int node) {
+        return belowMax(list.score(node));
     }
 
     public boolean contains(double v) {

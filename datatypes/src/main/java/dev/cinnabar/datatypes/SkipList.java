@@ -1,224 +1,238 @@
 package dev.cinnabar.datatypes;
 
+import dev.cinnabar.datatypes.value.JvmSizes;
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Consumer;
 
 /**
  * Redis's sorted-set skiplist (zskiplist): nodes ordered by score, then by member as unsigned
  * bytes, each level's link carrying its span (how many nodes it jumps) so that ranks are found
  * in O(log n). Levels are drawn with p = 1/4 up to 32.
  *
- * <p>Layout: a search steps from node to node at every level, and each step that leaves the
- * cache is the cost of the whole structure. So, as in Redis's node with its levels inline, the
- * links of the lower levels are fields of the node itself: a node of level 1 is a {@link Node}
- * of 32 bytes (member, score, backward and level-0 links), levels 2 to {@value #INLINE_LEVELS}
- * are subclasses that add one link and its span each (8 bytes a level), and only nodes above
- * that (one in {@code 4^INLINE_LEVELS}, and the header) keep the upper links and spans in
- * arrays. Separate arrays for every tall node cost a second cache miss per step (ZADD ran at
- * two thirds of Redis's rate) and 40 more bytes a node. The level-0 span is always 1 and is not
- * stored. The dict of a sorted set maps each member to its node, sharing the member's array.
+ * <h2>Why the nodes live in {@code long[]} pages and not in objects</h2>
+ * A node is an {@code int} address into pages of words, and a link is an address, not a
+ * reference. Two reasons, both measured with ZADD of random scores into a 100k-member set:
+ * <ul>
+ * <li>Storing a reference between two old objects in different heap regions runs G1's post-write
+ *     barrier, which queues the card for the concurrent refinement threads. Relinking a node
+ *     stores a reference per level, so with one object per node the refinement threads used 40%
+ *     as much CPU as the engine thread did, on the core redis-benchmark needs; ZADD ran at 0.8 of
+ *     Redis's rate. Storing an {@code int} into a {@code long[]} has no barrier.</li>
+ * <li>The node's score and its links are contiguous, as in Redis's node with its levels inline,
+ *     so a step of a search costs the one cache miss of reading the next node's score, and a node
+ *     of one level is 24 bytes, not a 32-byte object.</li>
+ * </ul>
+ *
+ * <h2>Layout</h2>
+ * A node of level L is {@code 2 + L} words at its address: the info word (member slot in the low
+ * half, level in the high half), the score's bits, then one word per level holding the next
+ * node's address in the low half and, above level 0, the link's span in the high half. Level 0's
+ * span is always 1, so its high half holds the backward link instead. Address 0 is "no node";
+ * the header (32 levels) sits at address 1. A node never straddles a page, so every word of a
+ * node is read from one array.
+ *
+ * <p>Members are {@code byte[]} references, kept in pages of their own by the node's member slot:
+ * a search reads them only between equal scores. The dict of a sorted set maps each member to its
+ * node address and shares the member's array.
+ *
+ * <p>Freed nodes go on a free list per level, keeping their member slot, and are reused by the
+ * next node of that level: the pages only grow. A score update moves a node without freeing it,
+ * so its address, which the dict holds, never changes while the member is in the set.
  */
 public final class SkipList {
     public static final int MAX_LEVEL = 32;
+    /** The address that means no node. */
+    public static final int NIL = 0;
     /** Redis's ZSKIPLIST_P, as a threshold on 16 random bits. */
     private static final int P_THRESHOLD = (int) (0.25 * 0xFFFF);
 
-    /** A node of one level. */
-    public static class Node {
-        final byte[] member;
-        double score;
-        Node backward;
-        Node next0;
+    private static final int PAGE_SHIFT = 16;
+    private static final int PAGE_WORDS = 1 << PAGE_SHIFT;
+    private static final int PAGE_MASK = PAGE_WORDS - 1;
+    /** A page starts this small and doubles up to {@link #PAGE_WORDS}: a skiplist of 129 members is 3 KB. */
+    private static final int FIRST_PAGE_WORDS = 64;
+    private static final int SLOT_SHIFT = 14;
+    private static final int SLOT_PAGE = 1 << SLOT_SHIFT;
+    private static final int SLOT_MASK = SLOT_PAGE - 1;
+    private static final int FIRST_SLOT_PAGE = 16;
 
-        Node(byte[] member, double score) {
-            this.member = member;
-            this.score = score;
-        }
+    /** Word offsets within a node. */
+    private static final int INFO = 0;
+    private static final int SCORE = 1;
+    private static final int LINKS = 2;
+    private static final long LOW = 0xFFFFFFFFL;
+    private static final long HIGH = ~LOW;
 
-        /** The member's bytes, shared: never modify them. */
-        public final byte[] member() {
-            return member;
-        }
+    private static final int HEADER = 1;
+    /** This object: header, five references, five ints, two longs. */
+    private static final int OBJECT = 72;
 
-        public final double score() {
-            return score;
-        }
-
-        /** The next node in order, or null. */
-        public final Node next() {
-            return next0;
-        }
-
-        /** The previous node in order, or null. */
-        public final Node previous() {
-            return backward;
-        }
-
-        public int level() {
-            return 1;
-        }
-    }
-
-    /** Levels held in fields; higher ones go to {@link Tall}'s arrays. */
-    public static final int INLINE_LEVELS = 4;
-
-    /** A node of level 2: the level-1 link and its span. */
-    static class Level2 extends Node {
-        Node next1;
-        int span1;
-
-        Level2(byte[] member, double score) {
-            super(member, score);
-        }
-
-        @Override
-        public int level() {
-            return 2;
-        }
-    }
-
-    /** A node of level 3. */
-    static class Level3 extends Level2 {
-        Node next2;
-        int span2;
-
-        Level3(byte[] member, double score) {
-            super(member, score);
-        }
-
-        @Override
-        public int level() {
-            return 3;
-        }
-    }
-
-    /** A node of level 4. */
-    static class Level4 extends Level3 {
-        Node next3;
-        int span3;
-
-        Level4(byte[] member, double score) {
-            super(member, score);
-        }
-
-        @Override
-        public int level() {
-            return 4;
-        }
-    }
-
-    /** A node above {@link #INLINE_LEVELS}: the links and spans of the levels above in arrays. */
-    static final class Tall extends Level4 {
-        final Node[] up;
-        final int[] span;
-
-        Tall(byte[] member, double score, int level) {
-            super(member, score);
-            up = new Node[level - INLINE_LEVELS];
-            span = new int[level - INLINE_LEVELS];
-        }
-
-        @Override
-        public int level() {
-            return up.length + INLINE_LEVELS;
-        }
-    }
-
-    private static Node newNode(byte[] member, double score, int level) {
-        switch (level) {
-            case 1:
-                return new Node(member, score);
-            case 2:
-                return new Level2(member, score);
-            case 3:
-                return new Level3(member, score);
-            case 4:
-                return new Level4(member, score);
-            default:
-                return new Tall(member, score, level);
-        }
-    }
-
-    private final Tall header = new Tall(null, 0, MAX_LEVEL);
+    private long[][] pages = {new long[FIRST_PAGE_WORDS]};
+    /** The next unallocated word address. */
+    private int top = HEADER + LINKS + MAX_LEVEL;
+    private long wordsAllocated = FIRST_PAGE_WORDS;
+    private byte[][][] members = {new byte[FIRST_SLOT_PAGE][]};
+    private int slots;
+    private long slotsAllocated = FIRST_SLOT_PAGE;
+    /** The head of each level's free list, linked through the free nodes' level-0 links. */
+    private final int[] free = new int[MAX_LEVEL + 1];
     /**
      * A search's path (the last node before the target at each level) and ranks, reused by
-     * link, delete and updateScore, which do not call one another while they use them: a ZADD
-     * that moved a member made three such arrays. 288 bytes per skiplist; what they still point
-     * at after a deletion is at most one node per level.
+     * link, delete and updateScore, which do not call one another while they use them.
      */
-    private final Node[] path = new Node[MAX_LEVEL];
+    private final int[] path = new int[MAX_LEVEL];
     private final int[] pathRank = new int[MAX_LEVEL];
-    private Node tail;
+    private int tail = NIL;
     private int length;
     private int level = 1;
 
-    private static Node forward(Node x, int i) {
-        switch (i) {
-            case 0:
-                return x.next0;
-            case 1:
-                return ((Level2) x).next1;
-            case 2:
-                return ((Level3) x).next2;
-            case 3:
-                return ((Level4) x).next3;
-            default:
-                return ((Tall) x).up[i - INLINE_LEVELS];
+    public SkipList() {
+        pages[0][HEADER + INFO] = (long) MAX_LEVEL << 32;
+    }
+
+    // ------------------------------------------------------------------ words
+
+    private long word(int a) {
+        return pages[a >>> PAGE_SHIFT][a & PAGE_MASK];
+    }
+
+    private void word(int a, long w) {
+        pages[a >>> PAGE_SHIFT][a & PAGE_MASK] = w;
+    }
+
+    private int forward(int x, int i) {
+        return (int) word(x + LINKS + i);
+    }
+
+    private void setForward(int x, int i, int to) {
+        int a = x + LINKS + i;
+        word(a, (word(a) & HIGH) | (to & LOW));
+    }
+
+    private int span(int x, int i) {
+        return i == 0 ? 1 : (int) (word(x + LINKS + i) >>> 32);
+    }
+
+    private void setSpan(int x, int i, int s) {
+        if (i > 0) {
+            int a = x + LINKS + i;
+            word(a, (word(a) & LOW) | ((long) s << 32));
         }
     }
 
-    private static void setForward(Node x, int i, Node to) {
-        switch (i) {
-            case 0:
-                x.next0 = to;
-                break;
-            case 1:
-                ((Level2) x).next1 = to;
-                break;
-            case 2:
-                ((Level3) x).next2 = to;
-                break;
-            case 3:
-                ((Level4) x).next3 = to;
-                break;
-            default:
-                ((Tall) x).up[i - INLINE_LEVELS] = to;
+    private void setBackward(int x, int to) {
+        int a = x + LINKS;
+        word(a, (word(a) & LOW) | ((long) to << 32));
+    }
+
+    private int slot(int x) {
+        return (int) word(x + INFO);
+    }
+
+    // ------------------------------------------------------------------ nodes
+
+    /** The node's score. */
+    public double score(int x) {
+        return Double.longBitsToDouble(word(x + SCORE));
+    }
+
+    /** The node's member, shared: never modify it. */
+    public byte[] member(int x) {
+        int s = slot(x);
+        return members[s >>> SLOT_SHIFT][s & SLOT_MASK];
+    }
+
+    /** The next node in order, or {@link #NIL}. */
+    public int next(int x) {
+        return forward(x, 0);
+    }
+
+    /** The previous node in order, or {@link #NIL}. */
+    public int previous(int x) {
+        return (int) (word(x + LINKS) >>> 32);
+    }
+
+    /** The node's number of levels. */
+    public int level(int x) {
+        return (int) (word(x + INFO) >>> 32);
+    }
+
+    /** A node of {@code lvl} levels with its links zeroed: from the level's free list, else new. */
+    private int allocate(int lvl) {
+        int x = free[lvl];
+        if (x != NIL) {
+            free[lvl] = forward(x, 0);
+            for (int i = 0; i < lvl; i++) {
+                word(x + LINKS + i, 0);
+            }
+            return x;
+        }
+        int size = LINKS + lvl;
+        if ((top & PAGE_MASK) + size > PAGE_WORDS) {
+            top = ((top >>> PAGE_SHIFT) + 1) << PAGE_SHIFT;
+        }
+        x = top;
+        ensureWords(x >>> PAGE_SHIFT, (x & PAGE_MASK) + size);
+        top += size;
+        int s = slots++;
+        ensureSlot(s);
+        word(x + INFO, s & LOW | (long) lvl << 32);
+        return x;
+    }
+
+    private void ensureWords(int page, int words) {
+        if (page == pages.length) {
+            pages = Arrays.copyOf(pages, page + 1);
+        }
+        long[] p = pages[page];
+        if (p == null) {
+            int len = Math.max(FIRST_PAGE_WORDS, Integer.highestOneBit(words - 1) << 1);
+            pages[page] = new long[len];
+            wordsAllocated += len;
+        } else if (p.length < words) {
+            int len = Math.min(PAGE_WORDS, Math.max(p.length * 2, words));
+            pages[page] = Arrays.copyOf(p, len);
+            wordsAllocated += len - p.length;
         }
     }
 
-    private static int span(Node x, int i) {
-        switch (i) {
-            case 0:
-                return 1;
-            case 1:
-                return ((Level2) x).span1;
-            case 2:
-                return ((Level3) x).span2;
-            case 3:
-                return ((Level4) x).span3;
-            default:
-                return ((Tall) x).span[i - INLINE_LEVELS];
+    private void ensureSlot(int s) {
+        int page = s >>> SLOT_SHIFT;
+        if (page == members.length) {
+            members = Arrays.copyOf(members, page + 1);
+        }
+        byte[][] p = members[page];
+        int need = (s & SLOT_MASK) + 1;
+        if (p == null) {
+            members[page] = new byte[FIRST_SLOT_PAGE][];
+            slotsAllocated += FIRST_SLOT_PAGE;
+        } else if (p.length < need) {
+            int len = Math.min(SLOT_PAGE, p.length * 2);
+            members[page] = Arrays.copyOf(p, len);
+            slotsAllocated += len - p.length;
         }
     }
 
-    private static void setSpan(Node x, int i, int s) {
-        switch (i) {
-            case 0:
-                break;
-            case 1:
-                ((Level2) x).span1 = s;
-                break;
-            case 2:
-                ((Level3) x).span2 = s;
-                break;
-            case 3:
-                ((Level4) x).span3 = s;
-                break;
-            default:
-                ((Tall) x).span[i - INLINE_LEVELS] = s;
-        }
+    private void release(int x) {
+        int s = slot(x);
+        members[s >>> SLOT_SHIFT][s & SLOT_MASK] = null;
+        int lvl = level(x);
+        word(x + LINKS, free[lvl] & LOW);
+        free[lvl] = x;
     }
+
+    /**
+     * The heap this list holds: itself, its pages of words and of member references, the reused
+     * search path and the free-list heads (the members' arrays are the dict's, counted there).
+     */
+    public long heapBytes() {
+        return OBJECT + JvmSizes.referenceArray(pages.length) + wordsAllocated * 8 + pages.length * (long) JvmSizes.ARRAY_HEADER
+                + JvmSizes.referenceArray(members.length) + slotsAllocated * JvmSizes.REFERENCE
+                + members.length * (long) JvmSizes.ARRAY_HEADER
+                + 2 * JvmSizes.intArray(MAX_LEVEL) + JvmSizes.intArray(MAX_LEVEL + 1);
+    }
+
+    // ------------------------------------------------------------------ order
 
     /** Order of (score, member) pairs: by score, then by member as unsigned bytes, then length. */
     public static int compare(double s1, byte[] m1, double s2, byte[] m2) {
@@ -231,8 +245,9 @@ public final class SkipList {
         return Arrays.compareUnsigned(m1, m2);
     }
 
-    private static boolean before(Node n, double score, byte[] member) {
-        return n.score < score || (n.score == score && Arrays.compareUnsigned(n.member, member) < 0);
+    private boolean before(int x, double score, byte[] member) {
+        double s = score(x);
+        return s < score || (s == score && Arrays.compareUnsigned(member(x), member) < 0);
     }
 
     public int length() {
@@ -244,13 +259,13 @@ public final class SkipList {
         return level;
     }
 
-    /** The first node (lowest score), or null. */
-    public Node first() {
-        return header.next0;
+    /** The first node (lowest score), or {@link #NIL}. */
+    public int first() {
+        return forward(HEADER, 0);
     }
 
-    /** The last node (highest score), or null. */
-    public Node last() {
+    /** The last node (highest score), or {@link #NIL}. */
+    public int last() {
         return tail;
     }
 
@@ -264,28 +279,47 @@ public final class SkipList {
         return Math.min(lvl, MAX_LEVEL);
     }
 
+    // ------------------------------------------------------------------ changes
+
     /** Inserts a member known to be absent; the array is kept. Returns its node. */
-    public Node insert(double score, byte[] member) {
+    public int insert(double score, byte[] member) {
         return insert(score, member, randomLevel());
     }
 
     /** {@link #insert(double, byte[])} at a given level (tests). */
-    Node insert(double score, byte[] member, int lvl) {
-        return link(newNode(member, score, lvl));
+    int insert(double score, byte[] member, int lvl) {
+        int x = allocate(lvl);
+        int s = slot(x);
+        members[s >>> SLOT_SHIFT][s & SLOT_MASK] = member;
+        word(x + SCORE, Double.doubleToRawLongBits(score));
+        return link(x, score, member, lvl);
     }
 
-    /** Links a node that is in no list (new, or just unlinked) at the place of its score and member. */
-    private Node link(Node n) {
-        double score = n.score;
-        byte[] member = n.member;
-        int lvl = n.level();
-        Node[] update = path;
+    /**
+     * Links a node that is in no list (new, or just unlinked) at the place of its score and
+     * member. {@code member} may be null: it is then read from the node at the first equal score,
+     * as most links never compare members and reading one costs two cache misses.
+     */
+    private int link(int n, double score, byte[] member, int lvl) {
+        int[] update = path;
         int[] rank = pathRank;
-        Node x = header;
+        int x = HEADER;
         for (int i = level - 1; i >= 0; i--) {
             rank[i] = i == level - 1 ? 0 : rank[i + 1];
-            Node f;
-            while ((f = forward(x, i)) != null && before(f, score, member)) {
+            int f;
+            while ((f = forward(x, i)) != NIL) {
+                double fs = score(f);
+                if (fs > score) {
+                    break;
+                }
+                if (fs == score) {
+                    if (member == null) {
+                        member = member(n);
+                    }
+                    if (Arrays.compareUnsigned(member(f), member) >= 0) {
+                        break;
+                    }
+                }
                 rank[i] += span(x, i);
                 x = f;
             }
@@ -294,23 +328,25 @@ public final class SkipList {
         if (lvl > level) {
             for (int i = level; i < lvl; i++) {
                 rank[i] = 0;
-                update[i] = header;
-                setSpan(header, i, length);
+                update[i] = HEADER;
+                setSpan(HEADER, i, length);
             }
             level = lvl;
         }
         for (int i = 0; i < lvl; i++) {
-            setForward(n, i, forward(update[i], i));
-            setForward(update[i], i, n);
-            setSpan(n, i, span(update[i], i) - (rank[0] - rank[i]));
-            setSpan(update[i], i, rank[0] - rank[i] + 1);
+            int u = update[i];
+            setForward(n, i, forward(u, i));
+            setForward(u, i, n);
+            setSpan(n, i, span(u, i) - (rank[0] - rank[i]));
+            setSpan(u, i, rank[0] - rank[i] + 1);
         }
         for (int i = lvl; i < level; i++) {
             setSpan(update[i], i, span(update[i], i) + 1);
         }
-        n.backward = update[0] == header ? null : update[0];
-        if (n.next0 != null) {
-            n.next0.backward = n;
+        setBackward(n, update[0] == HEADER ? NIL : update[0]);
+        int next = forward(n, 0);
+        if (next != NIL) {
+            setBackward(next, n);
         } else {
             tail = n;
         }
@@ -318,105 +354,177 @@ public final class SkipList {
         return n;
     }
 
-    private void unlink(Node x, Node[] update) {
+    private void unlink(int x, int[] update) {
         for (int i = 0; i < level; i++) {
-            if (forward(update[i], i) == x) {
-                setSpan(update[i], i, span(update[i], i) + span(x, i) - 1);
-                setForward(update[i], i, forward(x, i));
+            int u = update[i];
+            if (forward(u, i) == x) {
+                setSpan(u, i, span(u, i) + span(x, i) - 1);
+                setForward(u, i, forward(x, i));
             } else {
-                setSpan(update[i], i, span(update[i], i) - 1);
+                setSpan(u, i, span(u, i) - 1);
             }
         }
-        if (x.next0 != null) {
-            x.next0.backward = x.backward;
+        int next = forward(x, 0);
+        if (next != NIL) {
+            setBackward(next, previous(x));
         } else {
-            tail = x.backward;
+            tail = previous(x);
         }
-        while (level > 1 && forward(header, level - 1) == null) {
+        while (level > 1 && forward(HEADER, level - 1) == NIL) {
             level--;
         }
         length--;
     }
 
-    private Node seek(double score, byte[] member, Node[] update) {
-        Node x = header;
+    private int seek(double score, byte[] member, int[] update) {
+        int x = HEADER;
         for (int i = level - 1; i >= 0; i--) {
-            Node f;
-            while ((f = forward(x, i)) != null && before(f, score, member)) {
+            int f;
+            while ((f = forward(x, i)) != NIL && before(f, score, member)) {
                 x = f;
             }
             update[i] = x;
         }
-        return x.next0;
-    }
-
-    /** Removes the member with this score; returns its node, or null when it is not there. */
-    public Node delete(double score, byte[] member) {
-        Node[] update = path;
-        Node x = seek(score, member, update);
-        if (x != null && x.score == score && Arrays.equals(x.member, member)) {
-            unlink(x, update);
-            return x;
-        }
-        return null;
+        return forward(x, 0);
     }
 
     /**
-     * Changes the score of a member present with {@code current}: in place when the node keeps
-     * its position (its neighbours' scores are strictly below and above the new one), else by
-     * unlinking the node and linking it again at its new place. Returns the member's node, the
-     * same object either way.
-     *
-     * <p>Redis frees the node and makes a new one. Here that would scatter a busy sorted set
-     * over the heap: each new node lands in the young generation, survives to the old one away
-     * from its neighbours, and leaves a dead node behind, so a search of a 100k-member set
-     * touched pages all over tens of MB. Keeping the node keeps the set as compact as it was
-     * loaded, and a score update allocates nothing (ZADD of random scores into 100k members:
-     * 3.0 µs an update before, 1.3 µs after, in a loop on this machine).
+     * Fills {@code update} with the last node before {@code target}, a node in the list, at each
+     * level. Reaching the target itself ends a level without comparing members, and the target's
+     * member is read only if another node has its score.
      */
-    public Node updateScore(double current, byte[] member, double score) {
-        Node[] update = path;
-        Node x = seek(current, member, update);
-        if (x == null || x.score != current || !Arrays.equals(x.member, member)) {
-            throw new IllegalStateException("member not in the skiplist with that score");
+    private void seekNode(int target, int[] update) {
+        double score = score(target);
+        byte[] member = null;
+        int x = HEADER;
+        for (int i = level - 1; i >= 0; i--) {
+            int f;
+            while ((f = forward(x, i)) != NIL && f != target) {
+                double fs = score(f);
+                if (fs > score) {
+                    break;
+                }
+                if (fs == score) {
+                    if (member == null) {
+                        member = member(target);
+                    }
+                    if (Arrays.compareUnsigned(member(f), member) >= 0) {
+                        break;
+                    }
+                }
+                x = f;
+            }
+            update[i] = x;
         }
-        if ((x.backward == null || x.backward.score < score) && (x.next0 == null || x.next0.score > score)) {
-            x.score = score;
-            return x;
-        }
-        unlink(x, update);
-        x.score = score;
-        return link(x);
     }
 
-    /** The 1-based rank of the member with this score, or 0 when it is not there. */
-    public long rank(double score, byte[] member) {
-        Node x = header;
+    private boolean isAt(int x, double score, byte[] member) {
+        return x != NIL && score(x) == score && Arrays.equals(member(x), member);
+    }
+
+    /** Removes the member with this score; false when it is not there (tests). */
+    boolean delete(double score, byte[] member) {
+        int x = seek(score, member, path);
+        if (!isAt(x, score, member)) {
+            return false;
+        }
+        unlink(x, path);
+        release(x);
+        return true;
+    }
+
+    /** Removes a node of the list (its address is not valid afterwards). */
+    public void deleteNode(int x) {
+        seekNode(x, path);
+        unlink(x, path);
+        release(x);
+    }
+
+    /**
+     * Changes the score of a node of the list: in place when the node keeps its position (its
+     * neighbours' scores are strictly below and above the new one), else by unlinking the node
+     * and linking it again at its new place. The node keeps its address either way.
+     *
+     * <p>Redis searches for the node first, then frees it and makes a new one. Here the dict
+     * gives the node, so the neighbours are checked before any search, and keeping the node
+     * means the dict's address stays right and a score update allocates nothing.
+     */
+    public void updateScore(int x, double score) {
+        int prev = previous(x);
+        int next = forward(x, 0);
+        if ((prev == NIL || score(prev) < score) && (next == NIL || score(next) > score)) {
+            word(x + SCORE, Double.doubleToRawLongBits(score));
+            return;
+        }
+        seekNode(x, path);
+        unlink(x, path);
+        word(x + SCORE, Double.doubleToRawLongBits(score));
+        link(x, score, null, level(x));
+    }
+
+    // ------------------------------------------------------------------ ranks
+
+    /** The 1-based rank of the member with this score, or 0 when it is not there (tests). */
+    long rank(double score, byte[] member) {
+        int x = HEADER;
         long rank = 0;
         for (int i = level - 1; i >= 0; i--) {
-            Node f;
-            while ((f = forward(x, i)) != null && (f.score < score
-                    || (f.score == score && Arrays.compareUnsigned(f.member, member) <= 0))) {
+            int f;
+            while ((f = forward(x, i)) != NIL && (score(f) < score
+                    || (score(f) == score && Arrays.compareUnsigned(member(f), member) <= 0))) {
                 rank += span(x, i);
                 x = f;
             }
-            if (x.member != null && x.score == score && Arrays.equals(x.member, member)) {
+            if (x != HEADER && isAt(x, score, member)) {
                 return rank;
             }
         }
         return 0;
     }
 
-    /** The node of 1-based rank {@code rank}, or null when out of range. */
-    public Node byRank(long rank) {
-        if (rank < 1 || rank > length) {
-            return null;
+    /** The 1-based rank of a node in the list; like {@link #seekNode}, it compares members only on ties. */
+    public long rank(int target) {
+        double score = score(target);
+        byte[] member = null;
+        int x = HEADER;
+        long rank = 0;
+        for (int i = level - 1; i >= 0; i--) {
+            int f;
+            while ((f = forward(x, i)) != NIL) {
+                if (f != target) {
+                    double fs = score(f);
+                    if (fs > score) {
+                        break;
+                    }
+                    if (fs == score) {
+                        if (member == null) {
+                            member = member(target);
+                        }
+                        if (Arrays.compareUnsigned(member(f), member) >= 0) {
+                            break;
+                        }
+                    }
+                }
+                rank += span(x, i);
+                x = f;
+            }
+            if (x == target) {
+                return rank;
+            }
         }
-        Node x = header;
+        throw new IllegalStateException("node not in the list");
+    }
+
+    /** The node of 1-based rank {@code rank}, or {@link #NIL} when out of range. */
+    public int byRank(long rank) {
+        if (rank < 1 || rank > length) {
+            return NIL;
+        }
+        int x = HEADER;
         long traversed = 0;
         for (int i = level - 1; i >= 0; i--) {
-            Node f;
-            while ((f = forward(x, i)) != null && traversed + span(x, i) <= rank) {
+            int f;
+            while ((f = forward(x, i)) != NIL && traversed + span(x, i) <= rank) {
                 traversed += span(x, i);
                 x = f;
             }
@@ -424,7 +532,7 @@ public final class SkipList {
                 return x;
             }
         }
-        return null;
+        return NIL;
     }
 
     // ------------------------------------------------------------------ ranges
@@ -432,73 +540,78 @@ public final class SkipList {
     /**
      * An interval of the list's order: of scores ({@link ScoreRange}) or, where the members share
      * one score, of members ({@link LexRange}). The searches below serve both, as the order they
-     * walk is the same.
+     * walk is the same. A range reads from a node only what it compares.
      */
     public interface Range {
         /** True when no node can be in the interval. */
         boolean isEmpty();
 
         /** True when the node is not below the lower end. */
-        boolean aboveMin(Node n);
+        boolean aboveMin(SkipList list, int node);
 
         /** True when the node is not above the upper end. */
-        boolean belowMax(Node n);
+        boolean belowMax(SkipList list, int node);
+    }
+
+    /** Receives each node a range deletion removes, just before its node is freed. */
+    @FunctionalInterface
+    public interface Removed {
+        void removed(byte[] member, double score);
     }
 
     private boolean anyInRange(Range r) {
-        return !r.isEmpty() && tail != null && r.aboveMin(tail) && r.belowMax(header.next0);
+        return !r.isEmpty() && tail != NIL && r.aboveMin(this, tail) && r.belowMax(this, first());
     }
 
-    /** The first node in the range, or null. */
-    public Node firstInRange(Range r) {
+    /** The first node in the range, or {@link #NIL}. */
+    public int firstInRange(Range r) {
         if (!anyInRange(r)) {
-            return null;
+            return NIL;
         }
-        Node x = header;
+        int x = HEADER;
         for (int i = level - 1; i >= 0; i--) {
-            Node f;
-            while ((f = forward(x, i)) != null && !r.aboveMin(f)) {
+            int f;
+            while ((f = forward(x, i)) != NIL && !r.aboveMin(this, f)) {
                 x = f;
             }
         }
-        x = x.next0;
-        return r.belowMax(x) ? x : null;
+        x = forward(x, 0);
+        return r.belowMax(this, x) ? x : NIL;
     }
 
-    /** The last node in the range, or null. */
-    public Node lastInRange(Range r) {
+    /** The last node in the range, or {@link #NIL}. */
+    public int lastInRange(Range r) {
         if (!anyInRange(r)) {
-            return null;
+            return NIL;
         }
-        Node x = header;
+        int x = HEADER;
         for (int i = level - 1; i >= 0; i--) {
-            Node f;
-            while ((f = forward(x, i)) != null && r.belowMax(f)) {
+            int f;
+            while ((f = forward(x, i)) != NIL && r.belowMax(this, f)) {
                 x = f;
             }
         }
-        return r.aboveMin(x) ? x : null;
+        return r.aboveMin(this, x) ? x : NIL;
     }
-
-    // ------------------------------------------------------------------ range deletion
 
     /** Removes every node in the range, in order, telling {@code removed} of each. */
-    public long deleteRange(Range r, Consumer<Node> removed) {
-        Node[] update = new Node[level];
-        Node x = header;
+    public long deleteRange(Range r, Removed removed) {
+        int[] update = path;
+        int x = HEADER;
         for (int i = level - 1; i >= 0; i--) {
-            Node f;
-            while ((f = forward(x, i)) != null && !r.aboveMin(f)) {
+            int f;
+            while ((f = forward(x, i)) != NIL && !r.aboveMin(this, f)) {
                 x = f;
             }
             update[i] = x;
         }
-        x = x.next0;
+        x = forward(x, 0);
         long n = 0;
-        while (x != null && r.belowMax(x)) {
-            Node next = x.next0;
+        while (x != NIL && r.belowMax(this, x)) {
+            int next = forward(x, 0);
             unlink(x, update);
-            removed.accept(x);
+            removed.removed(member(x), score(x));
+            release(x);
             n++;
             x = next;
         }
@@ -506,25 +619,26 @@ public final class SkipList {
     }
 
     /** Removes the nodes of 1-based ranks {@code start} to {@code end}, both included. */
-    public long deleteRangeByRank(long start, long end, Consumer<Node> removed) {
-        Node[] update = new Node[level];
-        Node x = header;
+    public long deleteRangeByRank(long start, long end, Removed removed) {
+        int[] update = path;
+        int x = HEADER;
         long traversed = 0;
         for (int i = level - 1; i >= 0; i--) {
-            Node f;
-            while ((f = forward(x, i)) != null && traversed + span(x, i) < start) {
+            int f;
+            while ((f = forward(x, i)) != NIL && traversed + span(x, i) < start) {
                 traversed += span(x, i);
                 x = f;
             }
             update[i] = x;
         }
         traversed++;
-        x = x.next0;
+        x = forward(x, 0);
         long n = 0;
-        while (x != null && traversed <= end) {
-            Node next = x.next0;
+        while (x != NIL && traversed <= end) {
+            int next = forward(x, 0);
             unlink(x, update);
-            removed.accept(x);
+            removed.removed(member(x), score(x));
+            release(x);
             n++;
             traversed++;
             x = next;
@@ -535,18 +649,30 @@ public final class SkipList {
     // ------------------------------------------------------------------ checks (tests)
 
     /**
-     * Checks every invariant: order, backward links, the tail, the length, and that each span is
-     * the number of level-0 steps its link covers. Throws on the first violation.
+     * Checks every invariant: order, backward links, the tail, the length, that each span is the
+     * number of level-0 steps its link covers, and that no listed node is on a free list. Throws
+     * on the first violation.
      */
     void check() {
+        java.util.Set<Integer> freed = new java.util.HashSet<>();
+        for (int lvl = 1; lvl <= MAX_LEVEL; lvl++) {
+            for (int x = free[lvl]; x != NIL; x = forward(x, 0)) {
+                if (level(x) != lvl || !freed.add(x)) {
+                    throw new AssertionError("free list of level " + lvl);
+                }
+            }
+        }
         int count = 0;
-        Node prev = null;
-        for (Node x = header.next0; x != null; x = x.next0) {
-            if (x.backward != prev) {
+        int prev = NIL;
+        for (int x = first(); x != NIL; x = next(x)) {
+            if (previous(x) != prev) {
                 throw new AssertionError("backward link of node " + count);
             }
-            if (prev != null && compare(prev.score, prev.member, x.score, x.member) >= 0) {
+            if (prev != NIL && compare(score(prev), member(prev), score(x), member(x)) >= 0) {
                 throw new AssertionError("order at node " + count);
+            }
+            if (freed.contains(x) || member(x) == null) {
+                throw new AssertionError("freed node listed at " + count);
             }
             prev = x;
             count++;
@@ -555,11 +681,11 @@ public final class SkipList {
             throw new AssertionError("tail or length");
         }
         for (int i = 1; i < level; i++) {
-            Node x = header;
-            while (forward(x, i) != null) {
-                Node target = forward(x, i);
+            int x = HEADER;
+            while (forward(x, i) != NIL) {
+                int target = forward(x, i);
                 int steps = 0;
-                for (Node y = x; y != target; y = y.next0) {
+                for (int y = x; y != target; y = forward(y, 0)) {
                     steps++;
                 }
                 if (steps != span(x, i)) {
@@ -568,7 +694,7 @@ public final class SkipList {
                 x = target;
             }
         }
-        if (level > 1 && forward(header, level - 1) == null) {
+        if (level > 1 && forward(HEADER, level - 1) == NIL) {
             throw new AssertionError("top level empty");
         }
     }

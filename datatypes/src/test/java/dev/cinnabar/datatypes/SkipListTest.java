@@ -1,7 +1,8 @@
 package dev.cinnabar.datatypes;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,8 +25,8 @@ class SkipListTest {
 
     private static List<String> members(SkipList zsl) {
         List<String> out = new ArrayList<>();
-        for (SkipList.Node n = zsl.first(); n != null; n = n.next()) {
-            out.add(s(n.member()));
+        for (int n = zsl.first(); n != SkipList.NIL; n = zsl.next(n)) {
+            out.add(s(zsl.member(n)));
         }
         return out;
     }
@@ -41,8 +42,8 @@ class SkipListTest {
         zsl.insert(Double.NEGATIVE_INFINITY, b("low"));
         zsl.check();
         assertEquals(List.of("low", "b", "bb", "z", "\u00e9", "a"), members(zsl));
-        assertEquals("a", s(zsl.last().member()));
-        assertEquals("\u00e9", s(zsl.last().previous().member()));
+        assertEquals("a", s(zsl.member(zsl.last())));
+        assertEquals("\u00e9", s(zsl.member(zsl.previous(zsl.last()))));
     }
 
     @Test
@@ -57,21 +58,21 @@ class SkipListTest {
         assertEquals(5, zsl.levels());
         for (int i = 0; i < levels.length; i++) {
             assertEquals(i + 1, zsl.rank(i * 10, b("m" + i)));
-            assertEquals("m" + i, s(zsl.byRank(i + 1).member()));
+            assertEquals("m" + i, s(zsl.member(zsl.byRank(i + 1))));
         }
         assertEquals(0, zsl.rank(10, b("m2")));
         assertEquals(0, zsl.rank(5, b("m0")));
-        assertNull(zsl.byRank(0));
-        assertNull(zsl.byRank(levels.length + 1));
+        assertEquals(SkipList.NIL, zsl.byRank(0));
+        assertEquals(SkipList.NIL, zsl.byRank(levels.length + 1));
         // Deleting the tallest nodes keeps every span right and lowers the level.
-        assertNotNull(zsl.delete(100, b("m10")));
+        assertTrue(zsl.delete(100, b("m10")));
         zsl.check();
         assertEquals(4, zsl.levels());
-        assertNotNull(zsl.delete(10, b("m1")));
+        assertTrue(zsl.delete(10, b("m1")));
         zsl.check();
         assertEquals(3, zsl.levels());
-        assertNull(zsl.delete(10, b("m1")));
-        assertNull(zsl.delete(20, b("m3")));
+        assertFalse(zsl.delete(10, b("m1")));
+        assertFalse(zsl.delete(20, b("m3")));
         assertEquals(10, zsl.length());
         assertEquals(4, zsl.rank(40, b("m4")));
     }
@@ -79,23 +80,24 @@ class SkipListTest {
     @Test
     void updatesTheScoreInPlaceWhenTheOrderHolds() {
         SkipList zsl = new SkipList();
-        SkipList.Node a = zsl.insert(1, b("a"));
-        SkipList.Node bNode = zsl.insert(2, b("b"));
+        int a = zsl.insert(1, b("a"));
+        int bNode = zsl.insert(2, b("b"));
         zsl.insert(3, b("c"));
-        assertSame(bNode, zsl.updateScore(2, b("b"), 2.5));
-        assertEquals(2.5, bNode.score());
+        zsl.updateScore(bNode, 2.5);
+        assertEquals(2.5, zsl.score(bNode));
         // Equal to a neighbour's score is not kept in place (Redis compares strictly).
-        SkipList.Node moved = zsl.updateScore(2.5, b("b"), 3);
+        zsl.updateScore(bNode, 3);
         zsl.check();
         assertEquals(List.of("a", "b", "c"), members(zsl));
-        SkipList.Node moved2 = zsl.updateScore(1, b("a"), 10);
+        zsl.updateScore(a, 10);
         zsl.check();
         assertEquals(List.of("b", "c", "a"), members(zsl));
         assertEquals(3, zsl.rank(10, b("a")));
-        // A node that moves keeps its object: the dict's entry still points at it.
-        assertSame(bNode, moved);
-        assertSame(a, moved2);
-        assertEquals(10, a.score());
+        // A node that moves keeps its address: the dict's entry still points at it.
+        assertEquals(10, zsl.score(a));
+        assertEquals(3, zsl.rank(a));
+        assertEquals("b", s(zsl.member(bNode)));
+        assertEquals(1, zsl.rank(bNode));
     }
 
     @Test
@@ -105,25 +107,25 @@ class SkipListTest {
             zsl.insert(i, b(String.format("%02d", i)));
         }
         ScoreRange r = ScoreRange.parse(b("(5"), b("8"));
-        assertEquals("06", s(zsl.firstInRange(r).member()));
-        assertEquals("08", s(zsl.lastInRange(r).member()));
+        assertEquals("06", s(zsl.member(zsl.firstInRange(r))));
+        assertEquals("08", s(zsl.member(zsl.lastInRange(r))));
         r = ScoreRange.parse(b("-inf"), b("(1"));
-        assertNull(zsl.firstInRange(r));
-        assertNull(zsl.lastInRange(r));
+        assertEquals(SkipList.NIL, zsl.firstInRange(r));
+        assertEquals(SkipList.NIL, zsl.lastInRange(r));
         r = ScoreRange.parse(b("20"), b("+inf"));
-        assertEquals("20", s(zsl.firstInRange(r).member()));
+        assertEquals("20", s(zsl.member(zsl.firstInRange(r))));
         r = ScoreRange.parse(b("(5"), b("(6"));
-        assertNull(zsl.firstInRange(r));
+        assertEquals(SkipList.NIL, zsl.firstInRange(r));
         r = ScoreRange.parse(b("5"), b("(5"));
         assertTrue(r.isEmpty());
-        assertNull(zsl.firstInRange(r));
+        assertEquals(SkipList.NIL, zsl.firstInRange(r));
         assertNull(ScoreRange.parse(b("nan"), b("1")));
         assertNull(ScoreRange.parse(b("1x"), b("1")));
         assertEquals(0, ScoreRange.parse(b(""), b(" 3")).min);
         assertEquals(3, ScoreRange.parse(b(""), b(" 3")).max);
         assertEquals(Double.POSITIVE_INFINITY, ScoreRange.parse(b("1e400"), b("1")).min);
 
-        assertEquals(4, zsl.deleteRange(ScoreRange.parse(b("(2"), b("6")), n -> { }));
+        assertEquals(4, zsl.deleteRange(ScoreRange.parse(b("(2"), b("6")), (m, score) -> { }));
         zsl.check();
         assertEquals(16, zsl.length());
         assertEquals(3, zsl.rank(7, b("07")));
@@ -136,13 +138,13 @@ class SkipListTest {
             zsl.insert(0, b(m));
         }
         LexRange r = LexRange.parse(b("[b"), b("(e"));
-        assertEquals("b", s(zsl.firstInRange(r).member()));
-        assertEquals("d", s(zsl.lastInRange(r).member()));
+        assertEquals("b", s(zsl.member(zsl.firstInRange(r))));
+        assertEquals("d", s(zsl.member(zsl.lastInRange(r))));
         r = LexRange.parse(b("-"), b("+"));
-        assertEquals("a", s(zsl.firstInRange(r).member()));
-        assertEquals("g", s(zsl.lastInRange(r).member()));
+        assertEquals("a", s(zsl.member(zsl.firstInRange(r))));
+        assertEquals("g", s(zsl.member(zsl.lastInRange(r))));
         r = LexRange.parse(b("(g"), b("+"));
-        assertNull(zsl.firstInRange(r));
+        assertEquals(SkipList.NIL, zsl.firstInRange(r));
         r = LexRange.parse(b("+"), b("-"));
         assertTrue(r.isEmpty());
         assertTrue(LexRange.parse(b("-"), b("-")).isEmpty());
@@ -150,7 +152,7 @@ class SkipListTest {
         assertNull(LexRange.parse(b("b"), b("+")));
         assertNull(LexRange.parse(b("[a"), b("++")));
         assertNull(LexRange.parse(b(""), b("+")));
-        assertEquals(3, zsl.deleteRange(LexRange.parse(b("(a"), b("[d")), n -> { }));
+        assertEquals(3, zsl.deleteRange(LexRange.parse(b("(a"), b("[d")), (m, score) -> { }));
         zsl.check();
         assertEquals(List.of("a", "e", "f", "g"), members(zsl));
     }
@@ -162,17 +164,47 @@ class SkipListTest {
             zsl.insert(i, b("m" + i));
         }
         List<String> gone = new ArrayList<>();
-        assertEquals(10, zsl.deleteRangeByRank(11, 20, n -> gone.add(s(n.member()))));
+        assertEquals(10, zsl.deleteRangeByRank(11, 20, (m, score) -> gone.add(s(m))));
         assertEquals("m10", gone.get(0));
         assertEquals("m19", gone.get(9));
         zsl.check();
         assertEquals(11, zsl.rank(20, b("m20")));
-        assertEquals(90, zsl.deleteRangeByRank(1, 1000, n -> { }));
+        assertEquals(90, zsl.deleteRangeByRank(1, 1000, (m, score) -> { }));
         zsl.check();
         assertEquals(0, zsl.length());
-        assertNull(zsl.first());
-        assertNull(zsl.last());
+        assertEquals(SkipList.NIL, zsl.first());
+        assertEquals(SkipList.NIL, zsl.last());
         assertEquals(1, zsl.levels());
+    }
+
+    @Test
+    void nodesSpanManyPagesAndFreedNodesAreReused() {
+        SkipList zsl = new SkipList();
+        int n = 100_000;
+        for (int i = 0; i < n; i++) {
+            zsl.insert(i % 1000, b("m" + i));
+        }
+        zsl.check();
+        long grown = zsl.heapBytes();
+        // Some 330k words: the nodes fill several pages of 64k words.
+        assertTrue(grown > 6 * 65536 * 4, "heap " + grown);
+        for (int i = 0; i < n; i += 2) {
+            assertTrue(zsl.delete(i % 1000, b("m" + i)));
+        }
+        zsl.check();
+        for (int i = 0; i < n; i += 2) {
+            zsl.insert(i % 1000 + 0.5, b("m" + i));
+        }
+        zsl.check();
+        // Every new node took a freed one of its level; few needed fresh words.
+        assertTrue(zsl.heapBytes() < grown + grown / 50, zsl.heapBytes() + " against " + grown);
+        assertEquals(n, zsl.length());
+        for (int i = 0; i < n; i += 997) {
+            double score = i % 2 == 0 ? i % 1000 + 0.5 : i % 1000;
+            long rank = zsl.rank(score, b("m" + i));
+            assertTrue(rank > 0);
+            assertArrayEquals(b("m" + i), zsl.member(zsl.byRank(rank)));
+        }
     }
 
     @Test
@@ -207,13 +239,19 @@ class SkipListTest {
                     model.sort(order);
                 }
             } else if (op < 8) {
-                Object[] e = model.remove(rnd.nextInt(model.size()));
-                assertNotNull(zsl.delete((Double) e[0], (byte[]) e[1]));
+                int i = rnd.nextInt(model.size());
+                Object[] e = model.remove(i);
+                if (rnd.nextBoolean()) {
+                    assertTrue(zsl.delete((Double) e[0], (byte[]) e[1]));
+                } else {
+                    zsl.deleteNode(zsl.byRank(i + 1));
+                }
             } else {
                 int i = rnd.nextInt(model.size());
                 Object[] e = model.get(i);
                 double to = rnd.nextInt(50) + (rnd.nextBoolean() ? 0.5 : 0);
-                zsl.updateScore((Double) e[0], (byte[]) e[1], to);
+                int node = zsl.byRank(zsl.rank((Double) e[0], (byte[]) e[1]));
+                zsl.updateScore(node, to);
                 e[0] = to;
                 model.sort(order);
             }
@@ -224,7 +262,8 @@ class SkipListTest {
                 int i = rnd.nextInt(model.size());
                 Object[] e = model.get(i);
                 assertEquals(i + 1, zsl.rank((Double) e[0], (byte[]) e[1]));
-                assertSame((byte[]) e[1], zsl.byRank(i + 1).member());
+                assertSame((byte[]) e[1], zsl.member(zsl.byRank(i + 1)));
+                assertEquals(i + 1, zsl.rank(zsl.byRank(i + 1)));
             }
         }
         zsl.check();

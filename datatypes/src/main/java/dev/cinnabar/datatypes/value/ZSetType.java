@@ -48,8 +48,9 @@ public final class ZSetType extends ValueType {
             return RdbLengths.ofBytes(lp.array(), 0, lp.totalBytes(), compression);
         }
         long total = RdbLengths.length(z.size());
-        for (SkipList.Node n = z.skipList().first(); n != null; n = n.next()) {
-            byte[] m = n.member();
+        SkipList zsl = z.skipList();
+        for (int n = zsl.first(); n != SkipList.NIL; n = zsl.next(n)) {
+            byte[] m = zsl.member(n);
             total += RdbLengths.ofBytes(m, 0, m.length, compression) + 8;
         }
         return total;

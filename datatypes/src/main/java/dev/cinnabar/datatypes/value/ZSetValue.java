@@ -13,7 +13,7 @@ import java.util.random.RandomGenerator;
 /**
  * A sorted set, in Redis's two encodings: a {@link Listpack} of member and score entries in turn,
  * ordered by score then member, while small; then a {@link SkipList} for order and ranks plus a
- * {@link Dict} from member to its skiplist node, and never back (commands that build a new set,
+ * {@link Dict} from member to its skiplist node's address (in the entry's meta word), and never back (commands that build a new set,
  * such as the STORE forms, pick its encoding from its size). The thresholds come from the caller
  * ({@code zset-max-listpack-entries} and {@code -value}); this class applies them as Redis's
  * zsetAdd does.
@@ -49,30 +49,19 @@ public final class ZSetValue implements TypedValue {
     static final int LISTPACK_OBJECT = 16;
     /** {@link Skip}: header, two references, a long, an int. */
     static final int SKIP_FORM = 32;
-    /** {@link SkipList}: header, four references, two ints. */
-    static final int SKIPLIST_OBJECT = 40;
-    /** The skiplist's reused search path: an array of 32 references and one of 32 ints. */
-    static final long SEARCH_PATH = JvmSizes.referenceArray(SkipList.MAX_LEVEL) + JvmSizes.intArray(SkipList.MAX_LEVEL);
     /** A {@link Dict} without its tables and entries. */
     static final int DICT_OBJECT = 48;
-    /** A one-level node: header, member reference, score, two links. */
-    static final int NODE = 32;
-    /** Each level held in the node's fields adds a link and its span. */
-    static final int INLINE_LEVEL = 8;
-    /** Levels held in fields; a node above them adds two arrays. */
-    private static final int INLINE_LEVELS = SkipList.INLINE_LEVELS;
-    /** The node of {@link #INLINE_LEVELS} levels with its two array references. */
-    static final int TALL_NODE = NODE + (INLINE_LEVELS - 1) * INLINE_LEVEL + 8;
-    /** The skiplist's header node of 32 levels. */
-    static final long HEADER_NODE = nodeBytes(SkipList.MAX_LEVEL);
 
     /** A {@link Listpack}, or a {@link Skip} once converted. */
     private Object repr;
 
-    /** The skiplist form: the list, the dict, and the heap bytes of their nodes, entries and members. */
+    /**
+     * The skiplist form: the list, the dict (whose entries hold their member's node address as
+     * their meta word, and no value), and the heap bytes of the dict's entries and members.
+     */
     private static final class Skip {
         final SkipList zsl = new SkipList();
-        final Dict<SkipList.Node> dict = new Dict<>();
+        final Dict<Void> dict = new Dict<>();
         long bytes;
         int tableBytes;
     }
@@ -130,7 +119,7 @@ public final class ZSetValue implements TypedValue {
     }
 
     /** The member-to-node dict in skiplist form, else null. Callers must not modify it. */
-    public Dict<SkipList.Node> dict() {
+    public Dict<Void> dict() {
         return repr instanceof Skip ? ((Skip) repr).dict : null;
     }
 
@@ -230,15 +219,8 @@ public final class ZSetValue implements TypedValue {
 
     // ------------------------------------------------------------------ heap figures
 
-    static long nodeBytes(int level) {
-        if (level <= INLINE_LEVELS) {
-            return NODE + (level - 1) * INLINE_LEVEL;
-        }
-        return TALL_NODE + 2 * JvmSizes.referenceArray(level - INLINE_LEVELS);
-    }
-
-    private static long memberBytes(SkipList.Node n) {
-        return JvmSizes.DICT_ENTRY + JvmSizes.byteArray(n.member().length) + nodeBytes(n.level());
+    private static long memberBytes(byte[] member) {
+        return JvmSizes.DICT_ENTRY + JvmSizes.byteArray(member.length);
     }
 
     private void refreshTable() {
@@ -259,7 +241,7 @@ public final class ZSetValue implements TypedValue {
             return OBJECT + LISTPACK_OBJECT + JvmSizes.byteArray(((Listpack) repr).capacity());
         }
         Skip s = (Skip) repr;
-        return OBJECT + SKIP_FORM + SKIPLIST_OBJECT + SEARCH_PATH + HEADER_NODE + DICT_OBJECT + s.tableBytes + s.bytes;
+        return OBJECT + SKIP_FORM + s.zsl.heapBytes() + DICT_OBJECT + s.tableBytes + s.bytes;
     }
 
     // ------------------------------------------------------------------ conversion
@@ -288,9 +270,8 @@ public final class ZSetValue implements TypedValue {
     }
 
     private static void skipAdd(Skip s, byte[] owned, double score) {
-        SkipList.Node n = s.zsl.insert(score, owned);
-        s.dict.createAbsent(owned).value(n);
-        s.bytes += memberBytes(n);
+        s.dict.createAbsent(owned).meta(s.zsl.insert(score, owned));
+        s.bytes += memberBytes(owned);
     }
 
     /**
@@ -306,12 +287,14 @@ public final class ZSetValue implements TypedValue {
         Skip s = (Skip) repr;
         if (s.zsl.length() <= maxEntries && longest <= maxValue && totalLength <= LISTPACK_MAX_SAFETY_SIZE) {
             Listpack lp = new Listpack();
-            for (SkipList.Node n = s.zsl.first(); n != null; n = n.next()) {
-                lp.append(n.member());
-                if (isLongScore(n.score())) {
-                    lp.append((long) n.score());
+            SkipList zsl = s.zsl;
+            for (int n = zsl.first(); n != SkipList.NIL; n = zsl.next(n)) {
+                lp.append(zsl.member(n));
+                double score = zsl.score(n);
+                if (isLongScore(score)) {
+                    lp.append((long) score);
                 } else {
-                    lp.append(Doubles.format17g(n.score()));
+                    lp.append(Doubles.format17g(score));
                 }
             }
             repr = lp;
@@ -327,8 +310,9 @@ public final class ZSetValue implements TypedValue {
             int ep = lpFind(lp, m, off, len);
             return ep < 0 ? Double.NaN : lpScore(lp, lp.next(ep), new Listpack.Entry());
         }
-        SkipList.Node n = ((Skip) repr).dict.get(m, off, len);
-        return n == null ? Double.NaN : n.score();
+        Skip s = (Skip) repr;
+        Dict.Entry<Void> e = s.dict.find(m, off, len);
+        return e == null ? Double.NaN : s.zsl.score(e.meta());
     }
 
     public double score(byte[] m) {
@@ -355,11 +339,11 @@ public final class ZSetValue implements TypedValue {
             return -1;
         }
         Skip s = (Skip) repr;
-        SkipList.Node node = s.dict.get(m, off, len);
-        if (node == null) {
+        Dict.Entry<Void> e = s.dict.find(m, off, len);
+        if (e == null) {
             return -1;
         }
-        long r = s.zsl.rank(node.score(), node.member());
+        long r = s.zsl.rank(e.meta());
         return reverse ? n - r : r - 1;
     }
 
@@ -413,15 +397,15 @@ public final class ZSetValue implements TypedValue {
             return;
         }
         SkipList zsl = ((Skip) repr).zsl;
-        SkipList.Node n;
+        int n;
         if (reverse) {
             n = start > 0 ? zsl.byRank(zsl.length() - start) : zsl.last();
         } else {
             n = start > 0 ? zsl.byRank(start + 1) : zsl.first();
         }
-        while (n != null && count-- > 0) {
-            v.visit(entryOf(member, n.member()), n.score());
-            n = reverse ? n.previous() : n.next();
+        while (n != SkipList.NIL && count-- > 0) {
+            v.visit(entryOf(member, zsl.member(n)), zsl.score(n));
+            n = reverse ? zsl.previous(n) : zsl.next(n);
         }
     }
 
@@ -581,18 +565,18 @@ public final class ZSetValue implements TypedValue {
     /** The skiplist half of {@link #rangeByScore} and {@link #rangeByLex}: one walk for both. */
     private static long skipRange(SkipList zsl, SkipList.Range r, boolean reverse, long offset, long limit, Visitor v,
             Listpack.Entry member) {
-        SkipList.Node n = reverse ? zsl.lastInRange(r) : zsl.firstInRange(r);
-        while (n != null && offset-- > 0) {
-            n = reverse ? n.previous() : n.next();
+        int n = reverse ? zsl.lastInRange(r) : zsl.firstInRange(r);
+        while (n != SkipList.NIL && offset-- > 0) {
+            n = reverse ? zsl.previous(n) : zsl.next(n);
         }
         long visited = 0;
-        while (n != null && limit-- != 0) {
-            if (reverse ? !r.aboveMin(n) : !r.belowMax(n)) {
+        while (n != SkipList.NIL && limit-- != 0) {
+            if (reverse ? !r.aboveMin(zsl, n) : !r.belowMax(zsl, n)) {
                 break;
             }
-            v.visit(entryOf(member, n.member()), n.score());
+            v.visit(entryOf(member, zsl.member(n)), zsl.score(n));
             visited++;
-            n = reverse ? n.previous() : n.next();
+            n = reverse ? zsl.previous(n) : zsl.next(n);
         }
         return visited;
     }
@@ -633,12 +617,11 @@ public final class ZSetValue implements TypedValue {
 
     /** The skiplist half of {@link #countByScore} and {@link #countByLex}: ranks of the ends. */
     private static long skipCount(SkipList zsl, SkipList.Range r) {
-        SkipList.Node first = zsl.firstInRange(r);
-        if (first == null) {
+        int first = zsl.firstInRange(r);
+        if (first == SkipList.NIL) {
             return 0;
         }
-        SkipList.Node last = zsl.lastInRange(r);
-        return zsl.rank(last.score(), last.member()) - zsl.rank(first.score(), first.member()) + 1;
+        return zsl.rank(zsl.lastInRange(r)) - zsl.rank(first) + 1;
     }
 
     /**
@@ -655,8 +638,9 @@ public final class ZSetValue implements TypedValue {
             v.visit(lp.get(ep, member), s);
             return;
         }
-        SkipList.Node n = ((Skip) repr).dict.fairRandomEntry(random).value();
-        v.visit(entryOf(member, n.member()), n.score());
+        Skip s = (Skip) repr;
+        int n = s.dict.fairRandomEntry(random).meta();
+        v.visit(entryOf(member, s.zsl.member(n)), s.zsl.score(n));
     }
 
     /**
@@ -669,7 +653,8 @@ public final class ZSetValue implements TypedValue {
             return 0;
         }
         Listpack.Entry member = new Listpack.Entry();
-        return ((Skip) repr).dict.scan(cursor, e -> v.visit(entryOf(member, e.key()), e.value().score()));
+        Skip s = (Skip) repr;
+        return s.dict.scan(cursor, e -> v.visit(entryOf(member, e.key()), s.zsl.score(e.meta())));
     }
 
     // ------------------------------------------------------------------ writing
@@ -746,13 +731,12 @@ public final class ZSetValue implements TypedValue {
         }
         Skip s = (Skip) repr;
         int hash = s.dict.hashOf(m, off, len);
-        Dict.Entry<SkipList.Node> e = s.dict.find(m, off, len, hash);
+        Dict.Entry<Void> e = s.dict.find(m, off, len, hash);
         if (e != null) {
             if (nx) {
                 return NOP;
             }
-            SkipList.Node node = e.value();
-            double cur = node.score();
+            double cur = s.zsl.score(e.meta());
             if (incr) {
                 score += cur;
                 if (Double.isNaN(score)) {
@@ -767,7 +751,7 @@ public final class ZSetValue implements TypedValue {
             }
             if (score != cur) {
                 notify(beforeChange);
-                s.zsl.updateScore(cur, node.member(), score);
+                s.zsl.updateScore(e.meta(), score);
                 return UPDATED;
             }
             return 0;
@@ -777,10 +761,9 @@ public final class ZSetValue implements TypedValue {
         }
         notify(beforeChange);
         // The dict's copy of the member is the node's too; the hash is computed once.
-        Dict.Entry<SkipList.Node> created = s.dict.createAbsent(m, off, len, hash);
-        SkipList.Node n = s.zsl.insert(score, created.key());
-        created.value(n);
-        s.bytes += memberBytes(n);
+        Dict.Entry<Void> created = s.dict.createAbsent(m, off, len, hash);
+        created.meta(s.zsl.insert(score, created.key()));
+        s.bytes += memberBytes(created.key());
         refreshTable();
         if (newScore != null) {
             newScore[0] = score;
@@ -810,13 +793,12 @@ public final class ZSetValue implements TypedValue {
             return true;
         }
         Skip s = (Skip) repr;
-        Dict.Entry<SkipList.Node> e = s.dict.remove(m, off, len);
+        Dict.Entry<Void> e = s.dict.remove(m, off, len);
         if (e == null) {
             return false;
         }
-        SkipList.Node n = e.value();
-        s.zsl.delete(n.score(), n.member());
-        s.bytes -= memberBytes(n);
+        s.zsl.deleteNode(e.meta());
+        s.bytes -= memberBytes(e.key());
         s.dict.shrinkIfSparse();
         refreshTable();
         return true;
@@ -826,9 +808,9 @@ public final class ZSetValue implements TypedValue {
         return remove(m, 0, m.length);
     }
 
-    private void removedNode(Skip s, SkipList.Node n) {
-        s.dict.remove(n.member());
-        s.bytes -= memberBytes(n);
+    private static void removedNode(Skip s, byte[] member) {
+        s.dict.remove(member);
+        s.bytes -= memberBytes(member);
     }
 
     private void afterRangeRemoval() {
@@ -846,7 +828,7 @@ public final class ZSetValue implements TypedValue {
             return count;
         }
         Skip s = (Skip) repr;
-        long n = s.zsl.deleteRangeByRank(start + 1, end + 1, node -> removedNode(s, node));
+        long n = s.zsl.deleteRangeByRank(start + 1, end + 1, (member, score) -> removedNode(s, member));
         afterRangeRemoval();
         return n;
     }
@@ -865,7 +847,7 @@ public final class ZSetValue implements TypedValue {
             return n;
         }
         Skip s = (Skip) repr;
-        long n = s.zsl.deleteRange(r, node -> removedNode(s, node));
+        long n = s.zsl.deleteRange(r, (member, score) -> removedNode(s, member));
         afterRangeRemoval();
         return n;
     }
@@ -884,7 +866,7 @@ public final class ZSetValue implements TypedValue {
             return n;
         }
         Skip s = (Skip) repr;
-        long n = s.zsl.deleteRange(r, node -> removedNode(s, node));
+        long n = s.zsl.deleteRange(r, (member, score) -> removedNode(s, member));
         afterRangeRemoval();
         return n;
     }
@@ -905,11 +887,13 @@ public final class ZSetValue implements TypedValue {
                 lp.deleteRange(ep, 2);
             } else {
                 Skip s = (Skip) repr;
-                SkipList.Node n = max ? s.zsl.last() : s.zsl.first();
-                v.visit(entryOf(member, n.member()), n.score());
-                s.dict.remove(n.member());
-                s.zsl.delete(n.score(), n.member());
-                s.bytes -= memberBytes(n);
+                int n = max ? s.zsl.last() : s.zsl.first();
+                byte[] m = s.zsl.member(n);
+                double score = s.zsl.score(n);
+                v.visit(entryOf(member, m), score);
+                s.dict.remove(m);
+                s.zsl.deleteNode(n);
+                s.bytes -= memberBytes(m);
                 s.dict.shrinkIfSparse();
                 refreshTable();
             }
@@ -925,8 +909,9 @@ public final class ZSetValue implements TypedValue {
         }
         ZSetValue copy = newSkiplist();
         Skip to = (Skip) copy.repr;
-        for (SkipList.Node n = ((Skip) repr).zsl.first(); n != null; n = n.next()) {
-            skipAdd(to, n.member().clone(), n.score());
+        SkipList zsl = ((Skip) repr).zsl;
+        for (int n = zsl.first(); n != SkipList.NIL; n = zsl.next(n)) {
+            skipAdd(to, zsl.member(n).clone(), zsl.score(n));
         }
         copy.refreshTable();
         return copy;

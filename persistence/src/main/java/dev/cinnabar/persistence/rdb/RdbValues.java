@@ -401,10 +401,10 @@ public final class RdbValues {
     /** Members from the highest score down, each with its score as a binary double. */
     private static void writeSkiplist(RdbOutput out, SkipList zsl) {
         out.writeLength(zsl.length());
-        for (SkipList.Node n = zsl.last(); n != null; n = n.previous()) {
-            byte[] m = n.member();
+        for (int n = zsl.last(); n != SkipList.NIL; n = zsl.previous(n)) {
+            byte[] m = zsl.member(n);
             out.writeString(m, 0, m.length);
-            out.writeBinaryDouble(n.score());
+            out.writeBinaryDouble(zsl.score(n));
         }
     }
 
