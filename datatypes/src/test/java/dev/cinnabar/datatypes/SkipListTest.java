@@ -208,6 +208,46 @@ class SkipListTest {
     }
 
     @Test
+    void compactionMovesTheNodesOfAShrunkListAndTellsWhere() {
+        SkipList zsl = new SkipList();
+        int n = 20_000;
+        int[] nodes = new int[n];
+        for (int i = 0; i < n; i++) {
+            nodes[i] = zsl.insert(i % 500, b("m" + i));
+        }
+        assertFalse(zsl.worthCompacting());
+        for (int i = 0; i < n; i++) {
+            if (i % 10 != 0) {
+                zsl.deleteNode(nodes[i]);
+                nodes[i] = SkipList.NIL;
+            }
+        }
+        assertTrue(zsl.worthCompacting());
+        long before = zsl.heapBytes();
+        zsl.compact(moved -> {
+            for (int i = 0; i < n; i += 10) {
+                nodes[i] = moved.applyAsInt(nodes[i]);
+            }
+        });
+        zsl.check();
+        assertFalse(zsl.worthCompacting());
+        assertTrue(zsl.heapBytes() < before / 4, zsl.heapBytes() + " against " + before);
+        assertEquals(n / 10, zsl.length());
+        for (int i = 0; i < n; i += 10) {
+            assertArrayEquals(b("m" + i), zsl.member(nodes[i]));
+            assertEquals(i % 500, zsl.score(nodes[i]));
+            assertEquals(zsl.rank(i % 500, b("m" + i)), zsl.rank(nodes[i]));
+        }
+        // The compacted list goes on changing as before.
+        zsl.updateScore(nodes[0], 1e9);
+        assertEquals(nodes[0], zsl.last());
+        zsl.deleteNode(nodes[10]);
+        zsl.insert(-1, b("first"));
+        zsl.check();
+        assertEquals("first", s(zsl.member(zsl.first())));
+    }
+
+    @Test
     void randomLevelsFollowAQuarterProbability() {
         int[] counts = new int[SkipList.MAX_LEVEL + 1];
         int n = 400_000;

@@ -799,7 +799,7 @@ public final class ZSetValue implements TypedValue {
         }
         s.zsl.deleteNode(e.meta());
         s.bytes -= memberBytes(e.key());
-        s.dict.shrinkIfSparse();
+        shrinkIfSparse(s);
         refreshTable();
         return true;
     }
@@ -813,9 +813,20 @@ public final class ZSetValue implements TypedValue {
         s.bytes -= memberBytes(member);
     }
 
+    /**
+     * After members went: a dict that became sparse starts shrinking, and a skiplist down to a
+     * quarter of the nodes its pages hold moves into smaller ones, the dict's addresses with it.
+     */
+    private static void shrinkIfSparse(Skip s) {
+        s.dict.shrinkIfSparse();
+        if (s.zsl.worthCompacting()) {
+            s.zsl.compact(moved -> s.dict.forEach(e -> e.meta(moved.applyAsInt(e.meta()))));
+        }
+    }
+
     private void afterRangeRemoval() {
         Skip s = (Skip) repr;
-        s.dict.shrinkIfSparse();
+        shrinkIfSparse(s);
         refreshTable();
     }
 
@@ -894,7 +905,7 @@ public final class ZSetValue implements TypedValue {
                 s.dict.remove(m);
                 s.zsl.deleteNode(n);
                 s.bytes -= memberBytes(m);
-                s.dict.shrinkIfSparse();
+                shrinkIfSparse(s);
                 refreshTable();
             }
             popped++;

@@ -379,6 +379,33 @@ class ZSetValueTest {
     }
 
     @Test
+    void aSetTrimmedToAQuarterGivesItsSkiplistPagesBack() {
+        ZSetValue z = ZSetValue.newSkiplist();
+        for (int i = 0; i < 40_000; i++) {
+            z.add(i, b("member:" + i), 0, 128, 64, null);
+        }
+        long full = z.heapSize();
+        // Trimmed the ways a leaderboard or a queue is: by rank, by score, one by one, by pops.
+        z.removeRangeByRank(0, 19_999);
+        z.removeRangeByScore(new ScoreRange(20_000, false, 29_999, false));
+        for (int i = 30_000; i < 35_000; i++) {
+            assertTrue(z.remove(b("member:" + i)));
+        }
+        z.pop(false, 4_000, (m, score) -> { });
+        assertEquals(1_000, z.size());
+        // The pages are sized for at most four times the members left.
+        assertTrue(z.heapSize() < full / 5, z.heapSize() + " against " + full);
+        for (int i = 39_000; i < 40_000; i++) {
+            assertEquals(i, z.score(b("member:" + i)));
+            assertEquals(i - 39_000, z.rank(b("member:" + i), 0, ("member:" + i).length(), false));
+        }
+        z.add(1, b("member:39500"), ZSetValue.INCR, 128, 64, null);
+        assertEquals(39_501, z.score(b("member:39500")));
+        assertTrue(z.remove(b("member:39999")));
+        assertEquals(999, z.size());
+    }
+
+    @Test
     void heapFigureIsKeptAsTheSetChanges() {
         ZSetValue z = ZSetValue.newSkiplist();
         for (int i = 0; i < 500; i++) {
