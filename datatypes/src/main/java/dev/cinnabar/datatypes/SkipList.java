@@ -310,6 +310,16 @@ public final class SkipList {
         return Arrays.compareUnsigned(m1, m2);
     }
 
+    /**
+     * True when node {@code f} comes before the place of {@code score} and the member of node
+     * {@code n}. The members (two cache misses each: the slot, then the array) are read only
+     * when the scores are equal.
+     */
+    private boolean precedes(int f, double score, int n) {
+        double s = score(f);
+        return s < score || (s == score && Arrays.compareUnsigned(member(f), member(n)) < 0);
+    }
+
     private boolean before(int x, double score, byte[] member) {
         double s = score(x);
         return s < score || (s == score && Arrays.compareUnsigned(member(x), member) < 0);
@@ -357,34 +367,18 @@ public final class SkipList {
         int s = slot(x);
         members[s >>> SLOT_SHIFT][s & SLOT_MASK] = member;
         word(x + SCORE, Double.doubleToRawLongBits(score));
-        return link(x, score, member, lvl);
+        return link(x, score, lvl);
     }
 
-    /**
-     * Links a node that is in no list (new, or just unlinked) at the place of its score and
-     * member. {@code member} may be null: it is then read from the node at the first equal score,
-     * as most links never compare members and reading one costs two cache misses.
-     */
-    private int link(int n, double score, byte[] member, int lvl) {
+    /** Links a node that is in no list (new, or just unlinked) at the place of its score and member. */
+    private int link(int n, double score, int lvl) {
         int[] update = path;
         int[] rank = pathRank;
         int x = HEADER;
         for (int i = level - 1; i >= 0; i--) {
             rank[i] = i == level - 1 ? 0 : rank[i + 1];
             int f;
-            while ((f = forward(x, i)) != NIL) {
-                double fs = score(f);
-                if (fs > score) {
-                    break;
-                }
-                if (fs == score) {
-                    if (member == null) {
-                        member = member(n);
-                    }
-                    if (Arrays.compareUnsigned(member(f), member) >= 0) {
-                        break;
-                    }
-                }
+            while ((f = forward(x, i)) != NIL && precedes(f, score, n)) {
                 rank[i] += span(x, i);
                 x = f;
             }
@@ -460,23 +454,10 @@ public final class SkipList {
      */
     private void seekNode(int target, int[] update) {
         double score = score(target);
-        byte[] member = null;
         int x = HEADER;
         for (int i = level - 1; i >= 0; i--) {
             int f;
-            while ((f = forward(x, i)) != NIL && f != target) {
-                double fs = score(f);
-                if (fs > score) {
-                    break;
-                }
-                if (fs == score) {
-                    if (member == null) {
-                        member = member(target);
-                    }
-                    if (Arrays.compareUnsigned(member(f), member) >= 0) {
-                        break;
-                    }
-                }
+            while ((f = forward(x, i)) != NIL && f != target && precedes(f, score, target)) {
                 x = f;
             }
             update[i] = x;
@@ -524,7 +505,7 @@ public final class SkipList {
         seekNode(x, path);
         unlink(x, path);
         word(x + SCORE, Double.doubleToRawLongBits(score));
-        link(x, score, null, level(x));
+        link(x, score, level(x));
     }
 
     // ------------------------------------------------------------------ ranks
@@ -547,29 +528,14 @@ public final class SkipList {
         return 0;
     }
 
-    /** The 1-based rank of a node in the list; like {@link #seekNode}, it compares members only on ties. */
+    /** The 1-based rank of a node in the list, found by its address. */
     public long rank(int target) {
         double score = score(target);
-        byte[] member = null;
         int x = HEADER;
         long rank = 0;
         for (int i = level - 1; i >= 0; i--) {
             int f;
-            while ((f = forward(x, i)) != NIL) {
-                if (f != target) {
-                    double fs = score(f);
-                    if (fs > score) {
-                        break;
-                    }
-                    if (fs == score) {
-                        if (member == null) {
-                            member = member(target);
-                        }
-                        if (Arrays.compareUnsigned(member(f), member) >= 0) {
-                            break;
-                        }
-                    }
-                }
+            while ((f = forward(x, i)) != NIL && (f == target || precedes(f, score, target))) {
                 rank += span(x, i);
                 x = f;
             }
