@@ -336,6 +336,62 @@ class ZSetValueTest {
         }
     }
 
+    /**
+     * Sets that grow past a few thousand members and are trimmed to a fraction, again and again,
+     * so that the skiplist moves into smaller pages several times between other changes.
+     */
+    @Test
+    void randomGrowthAndTrimmingAcrossCompactions() {
+        Random rnd = new Random(11);
+        ZSetValue z = ZSetValue.newSkiplist();
+        Map<String, Double> model = new HashMap<>();
+        for (int cycle = 0; cycle < 6; cycle++) {
+            int grow = 5_000 + rnd.nextInt(15_000);
+            for (int i = 0; i < grow; i++) {
+                String m = "m" + rnd.nextInt(40_000);
+                double score = rnd.nextInt(2_000) / 2.0;
+                z.add(score, b(m), 0, 128, 64, null);
+                model.put(m, score);
+            }
+            // Trim to a tenth, a quarter or a fifth, by one of the three ways a set shrinks.
+            List<Map.Entry<String, Double>> all = sorted(model);
+            int keep = all.size() / (4 + rnd.nextInt(7));
+            switch (cycle % 3) {
+                case 0 -> {
+                    assertEquals(all.size() - keep, z.removeRangeByRank(0, all.size() - keep - 1));
+                    all.subList(0, all.size() - keep).forEach(e -> model.remove(e.getKey()));
+                }
+                case 1 -> {
+                    z.pop(true, all.size() - keep, (m, score) -> assertEquals(model.remove(s(m.toBytes())), score));
+                }
+                default -> {
+                    for (Map.Entry<String, Double> e : all) {
+                        if (model.size() > keep && rnd.nextBoolean()) {
+                            assertTrue(z.remove(b(e.getKey())));
+                            model.remove(e.getKey());
+                        }
+                    }
+                }
+            }
+            assertEquals(model.size(), z.size());
+            List<Map.Entry<String, Double>> left = sorted(model);
+            assertEquals(flat(left), pairs(z));
+            for (int i = 0; i < 200; i++) {
+                Map.Entry<String, Double> e = left.get(rnd.nextInt(left.size()));
+                assertEquals(e.getValue(), z.score(b(e.getKey())));
+                assertEquals(left.indexOf(e), z.rank(b(e.getKey()), 0, e.getKey().length(), false));
+            }
+            // Updates after the move reach the right nodes through the dict.
+            for (int i = 0; i < 500; i++) {
+                Map.Entry<String, Double> e = left.get(rnd.nextInt(left.size()));
+                double to = rnd.nextInt(2_000) / 2.0 + 0.25;
+                z.add(to, b(e.getKey()), 0, 128, 64, null);
+                model.put(e.getKey(), to);
+            }
+            assertEquals(flat(sorted(model)), pairs(z));
+        }
+    }
+
     /** Lex ranges on a set whose members all share one score, in both encodings. */
     @Test
     void lexRangesAgainstAModel() {
