@@ -121,6 +121,30 @@ class ReplyWriterTest {
     }
 
     @Test
+    void shortAndLongBulksAreFramedAlikeAtEveryLength() {
+        // Short bulks are assembled whole before one write; longer ones are written in parts.
+        for (int n = 0; n <= 70; n++) {
+            byte[] v = new byte[n + 3];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (byte) ('a' + i % 26);
+            }
+            String body = new String(v, 2, n, StandardCharsets.ISO_8859_1);
+            int len = n;
+            assertEquals("$" + n + "\r\n" + body + "\r\n", write(2, w -> w.bulk(v, 2, len)));
+        }
+        // Consecutive short replies each keep their own bytes.
+        assertEquals("$1\r\na\r\n:42\r\n$2\r\nbc\r\n:-7\r\n*70\r\n", write(2, w -> {
+            w.bulk(b("a"));
+            w.integer(42);
+            w.bulk(b("bc"));
+            w.integer(-7);
+            w.array(70);
+        }));
+        both(":9223372036854775807\r\n", ":9223372036854775807\r\n", w -> w.integer(Long.MAX_VALUE));
+        both("$19\r\n9223372036854775807\r\n", "$19\r\n9223372036854775807\r\n", w -> w.bulk(Long.MAX_VALUE));
+    }
+
+    @Test
     void sharedAndBuiltHeadersAreTheSame() {
         for (int n : new int[] {0, 1, 9, 10, 63, 64, 65, 100, 1000, 123456}) {
             String len = Integer.toString(n);
