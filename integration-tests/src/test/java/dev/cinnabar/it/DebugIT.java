@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cinnabar.it.support.RawConnection;
 import dev.cinnabar.it.support.Replies;
 import dev.cinnabar.it.support.ServerProcess;
+import dev.cinnabar.it.support.Waits;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -14,7 +15,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
@@ -98,17 +98,12 @@ class DebugIT {
                 RawConnection other = new RawConnection(s.port())) {
             assertEquals("+PONG\r\n", other.call("PING"));
             long start = System.nanoTime();
-            CompletableFuture<String> slept = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return sleeper.call("DEBUG", "SLEEP", "0.6");
-                } catch (IOException e) {
-                    throw new RuntimeException(e);
-                }
-            });
+            // Sent from this thread, not a pool's that a busy machine may start late: on its way before the pause.
+            sleeper.send("DEBUG", "SLEEP", "0.6");
             Thread.sleep(100);
             assertEquals("+PONG\r\n", other.call("PING"));
             long pingMillis = (System.nanoTime() - start) / 1_000_000;
-            assertEquals("+OK\r\n", slept.get());
+            assertEquals("+OK\r\n", sleeper.readReply());
             assertTrue(pingMillis >= 550, "PING answered after " + pingMillis + " ms, during the sleep");
         }
     }
@@ -300,6 +295,14 @@ class DebugIT {
         return m.group(1);
     }
 
+    /**
+     * Gives a busy machine's cron up to 5 s to shrink client {@code id}'s buffer. Watched from
+     * another connection: the client's own replies would raise its peak.
+     */
+    private static void awaitShrunk(RawConnection observer, String id) throws Exception {
+        Waits.poll(5000, () -> observer.call("CLIENT", "LIST", "ID", id).contains(" rbs=1024 rbp=0 "));
+    }
+
     @Test
     void replyBufferSettingsSteerTheCronAsInRedis() throws Exception {
         try (ServerProcess redis = ServerProcess.redis("--enable-debug-command", "yes");
@@ -307,23 +310,25 @@ class DebugIT {
             List<List<String>> seen = new java.util.ArrayList<>();
             for (ServerProcess s : List.of(redis, ours)) {
                 List<String> states = new java.util.ArrayList<>();
-                try (RawConnection a = new RawConnection(s.port())) {
+                try (RawConnection a = new RawConnection(s.port()); RawConnection o = new RawConnection(s.port())) {
+                    String aId = a.call("CLIENT", "ID").substring(1).strip();
                     // The peak is never reset, so nothing shrinks.
                     assertEquals("+OK\r\n", a.call("DEBUG", "REPLYBUFFER", "PEAK-RESET-TIME", "NEVER"));
                     Thread.sleep(500);
                     states.add(replyBuffer(a));
                     // Back to the 5 s window: the first reset is due at once, then the buffer shrinks.
                     assertEquals("+OK\r\n", a.call("DEBUG", "REPLYBUFFER", "PEAK-RESET-TIME", "RESET"));
-                    Thread.sleep(500);
+                    awaitShrunk(o, aId);
                     states.add(replyBuffer(a));
                     // Resizing off: a new client keeps its first buffer and peak.
                     assertEquals("+OK\r\n", a.call("DEBUG", "REPLYBUFFER", "RESIZING", "0"));
                     try (RawConnection b = new RawConnection(s.port())) {
                         assertEquals("+PONG\r\n", b.call("PING"));
+                        String bId = b.call("CLIENT", "ID").substring(1).strip();
                         Thread.sleep(500);
                         states.add(replyBuffer(b));
                         assertEquals("+OK\r\n", a.call("DEBUG", "REPLYBUFFER", "RESIZING", "1"));
-                        Thread.sleep(500);
+                        awaitShrunk(o, bId);
                         states.add(replyBuffer(b));
                     }
                 }

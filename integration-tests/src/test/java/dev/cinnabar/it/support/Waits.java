@@ -28,6 +28,37 @@ public final class Waits {
         }
     }
 
+    /** A state to wait for; it may ask the server. */
+    @FunctionalInterface
+    public interface Check {
+        boolean holds() throws Exception;
+    }
+
+    /**
+     * Polls {@code check} until it holds, for at most {@code millis}; true if it did. For a test
+     * whose own assertion afterwards says best what went wrong (or records the state to compare).
+     */
+    public static boolean poll(long millis, Check check) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (!check.holds()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
+    }
+
+    /** Polls {@code check} until it holds; fails, naming {@code what}, after {@code millis}. */
+    public static void until(String what, long millis, Check check) throws Exception {
+        assertTrue(poll(millis, check), "still not " + what + " after " + millis + " ms");
+    }
+
+    /** Waits until the server has noticed that client {@code id} closed its connection. */
+    public static void awaitGone(RawConnection control, String id) throws Exception {
+        until("rid of client " + id, 5000, () -> !control.call("CLIENT", "LIST", "ID", id).contains("id=" + id + " "));
+    }
+
     /** True when nothing arrives on {@code c} within {@code millis}. */
     public static boolean silent(RawConnection c, int millis) throws IOException {
         c.timeout(millis);
