@@ -8,6 +8,7 @@ import dev.cinnabar.it.support.RawConnection;
 import dev.cinnabar.it.support.RedisCli;
 import dev.cinnabar.it.support.ServerPair;
 import dev.cinnabar.it.support.ServerProcess;
+import dev.cinnabar.it.support.Waits;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -225,10 +226,11 @@ class ClientIT {
                     RawConnection w2 = new RawConnection(s.port())) {
                 String id1 = info(w1).get("id");
                 assertEquals("+OK\r\n", admin.call("CLIENT", "PAUSE", "100000", "WRITE"));
+                // Held in this order: the second is sent once the server holds the first.
                 w1.send("SET", "order", "first");
-                Thread.sleep(100);
+                Waits.awaitBlocked(admin, 1);
                 w2.send("SET", "order", "second");
-                Thread.sleep(200);
+                Waits.awaitBlocked(admin, 2);
                 Map<String, String> held = fields(body(admin.call("CLIENT", "LIST", "ID", id1)).strip());
                 assertEquals("b", held.get("flags"), s.toString());
                 assertEquals("set", held.get("cmd"), s.toString());
