@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cinnabar.it.support.RawConnection;
 import dev.cinnabar.it.support.ServerPair;
+import dev.cinnabar.it.support.Waits;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -254,7 +255,7 @@ class ClientTrackingIT {
                 t.add(a.call("FLUSHDB"));
                 t.read(r, 2);
                 r.close();
-                Thread.sleep(200);
+                Waits.awaitGone(b, rid);
                 t.add(b.call("GET", "rk"));
                 t.add(a.call("GET", "rk"));
                 t.add(a.call("SET", "rk", "2"));
@@ -320,7 +321,7 @@ class ClientTrackingIT {
                     t.add(b.call("INFO", "stats").lines().filter(l -> l.startsWith("tracking_total_keys")).toList().toString());
                     t.add(b.call("CONFIG", "SET", "tracking-table-max-keys", "1"));
                     // On an idle server the cron trims it.
-                    Thread.sleep(500);
+                    Waits.poll(5000, () -> b.call("INFO", "stats").contains("tracking_total_keys:1\r\n"));
                     t.add(b.call("INFO", "stats").lines().filter(l -> l.startsWith("tracking_total_keys")).toList().toString());
                     for (int i = 0; i < 2; i++) {
                         t.add(a.readReply().replaceAll("\\$2\r\nt\\d\r\n", "<key>"));
@@ -343,11 +344,13 @@ class ClientTrackingIT {
                 t.add(b.call("SET", "p1", "1"));
                 t.add(a.call("PING"));
                 t.add(b.call("INFO", "everything").lines().filter(l -> l.startsWith("tracking")).toList().toString());
+                String cid;
                 try (RawConnection c = resp3(port)) {
                     t.add(c.call("CLIENT", "TRACKING", "on"));
                     t.add(c.call("GET", "gone"));
+                    cid = c.call("CLIENT", "ID").substring(1).strip();
                 }
-                Thread.sleep(200);
+                Waits.awaitGone(b, cid);
                 t.add(b.call("SET", "gone", "1"));
                 t.add(b.call("INFO", "everything").lines().filter(l -> l.startsWith("tracking")).toList().toString());
             }
