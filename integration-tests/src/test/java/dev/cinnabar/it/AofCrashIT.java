@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cinnabar.it.support.RawConnection;
 import dev.cinnabar.it.support.ServerProcess;
+import dev.cinnabar.it.support.Waits;
 import java.io.File;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -300,7 +301,11 @@ class AofCrashIT {
             assertEquals("+OK\r\n", r);
             info = a.call("INFO", "persistence");
             assertTrue(info.contains("aof_last_write_status:ok\r\n"), info);
-            Thread.sleep(2500); // everysec: let the fsync thread catch up
+            // everysec postpones a write while an fsync is in progress: wait until the buffer is in the file.
+            Waits.until("the AOF buffer written and synced", 10_000, () -> {
+                String now = a.call("INFO", "persistence");
+                return now.contains("aof_buffer_length:0\r\n") && now.contains("aof_pending_bio_fsync:0\r\n");
+            });
         }
         kill9(s);
         ServerProcess again = start(dir, List.of(), "--appendfsync", "everysec");
