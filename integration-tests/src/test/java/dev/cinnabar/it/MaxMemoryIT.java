@@ -126,11 +126,16 @@ class MaxMemoryIT {
         while (true) {
             Thread.sleep(300);
             long now = info(c, "evicted_keys");
-            if (now == evicted) {
+            boolean stopped = now == evicted;
+            evicted = now;
+            // A busy machine may hold eviction's slices back for a while: done means under the limit too.
+            if (stopped && info(c, "used_memory") <= limit + 64 * 1024) {
                 break;
             }
-            evicted = now;
-            assertTrue(System.nanoTime() < deadline, "evictions never stop");
+            if (System.nanoTime() > deadline) {
+                assertTrue(stopped, "evictions never stop");
+                break;
+            }
         }
         long after = info(c, "used_memory");
         assertTrue(after <= limit + 64 * 1024, "used_memory " + after + " stays over maxmemory " + limit);
