@@ -10,6 +10,7 @@ import dev.cinnabar.it.support.RawConnection;
 import dev.cinnabar.it.support.RedisPropagation;
 import dev.cinnabar.it.support.ServerPair;
 import dev.cinnabar.it.support.ServerProcess;
+import dev.cinnabar.it.support.Waits;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -377,8 +378,9 @@ class MigrateIT {
             }
             String clients = dst.call("CLIENT", "LIST");
             assertEquals(5, clients.split("id=", -1).length - 1, clients); // two per source, and this one
-            Thread.sleep(12_500);
+            // Idle for 10 s, they go at the next cron run, which a busy machine may delay.
             for (RawConnection c : sources) {
+                Waits.poll(20_000, () -> cachedSockets(c) == 0);
                 assertEquals(0, cachedSockets(c));
             }
         } finally {
