@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cinnabar.it.support.RedisCli;
 import dev.cinnabar.it.support.ServerPair;
 import dev.cinnabar.it.support.ServerProcess;
+import dev.cinnabar.it.support.Waits;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,6 +29,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RedisCliLatencyIT {
     @RegisterExtension
     static final ServerPair SERVERS = new ServerPair();
+
+    /** Not on a terminal, each sample is a "min max avg count" line, and each interval ends with its range line. */
+    private static final Pattern RANGE =
+            Pattern.compile("(\\d+) (\\d+) (\\d+\\.\\d{2}) (\\d+)\n -- (\\d+\\.\\d{2}) seconds range\n");
 
     private List<ServerProcess> both() {
         return List.of(SERVERS.redis(), SERVERS.cinnabar());
@@ -51,10 +55,8 @@ class RedisCliLatencyIT {
     @Test
     void latencyHistoryClosesARangeEveryInterval() throws Exception {
         for (ServerProcess s : both()) {
-            String out = streamFor(3700, "-p", Integer.toString(s.port()), "--latency-history", "-i", "1");
-            // Not on a terminal, each sample is a "min max avg count" line, and each interval
-            // ends with its range line.
-            Matcher m = Pattern.compile("(\\d+) (\\d+) (\\d+\\.\\d{2}) (\\d+)\n -- (\\d+\\.\\d{2}) seconds range\n").matcher(out);
+            String out = streamUntilRanges(2, "-p", Integer.toString(s.port()), "--latency-history", "-i", "1");
+            Matcher m = RANGE.matcher(out);
             int ranges = 0;
             while (m.find()) {
                 ranges++;
@@ -62,8 +64,8 @@ class RedisCliLatencyIT {
                 double seconds = Double.parseDouble(m.group(5));
                 assertTrue(seconds >= 1.0 && seconds < 2.0, "a range of " + seconds + " s in " + out);
             }
-            // Seen once in CI: no range at all from a fresh Cinnabar in 3.7 s, not reproduced
-            // since. The server's log goes with the failure, to tell a stall from a slow client.
+            // Seen once in CI: no range at all from a fresh Cinnabar in a fixed 3.7 s, hence the
+            // wait for them. The server's log goes with a failure, to tell a stall from a slow client.
             assertTrue(ranges >= 2, "port " + s.port() + ": " + out + "\nserver log:\n" + s.log());
             assertTrue(out.matches("(?s)(\\d+ \\d+ \\d+\\.\\d{2} \\d+\n| -- \\d+\\.\\d{2} seconds range\n)+.*"), out);
         }
@@ -79,31 +81,37 @@ class RedisCliLatencyIT {
     }
 
     /**
-     * Runs redis-cli for {@code millis} with its output line-buffered ({@code stdbuf}), as it
-     * would be read by a pipe that displays it live, then stops it; returns what it printed.
+     * Runs redis-cli with its output line-buffered ({@code stdbuf}), as it would be read by a
+     * pipe that displays it live, until it has printed {@code ranges} ranges (or for 20 s: a busy
+     * machine may start it late), then stops it; returns what it printed.
      */
-    private static String streamFor(long millis, String... args) throws Exception {
+    private static String streamUntilRanges(int ranges, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("stdbuf", "-oL", ServerProcess.redisCliBinary()));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectInput(new File("/dev/null"))
                 .start();
-        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> {
+        StringBuffer printed = new StringBuffer();
+        Thread reader = new Thread(() -> {
+            byte[] buf = new byte[4096];
             try {
-                return p.getInputStream().readAllBytes();
-            } catch (IOException e) {
-                return new byte[0];
+                for (int n; (n = p.getInputStream().read(buf)) > 0; ) {
+                    printed.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+                }
+            } catch (IOException stopped) {
+                // what it printed so far is kept
             }
         });
-        Thread.sleep(millis);
+        reader.start();
+        Waits.poll(20_000, () -> !p.isAlive() || RANGE.matcher(printed.toString()).results().count() >= ranges);
         boolean alive = p.isAlive();
         p.destroy();
         if (!p.waitFor(10, TimeUnit.SECONDS)) {
             p.destroyForcibly();
         }
-        String printed = new String(out.get(10, TimeUnit.SECONDS), StandardCharsets.ISO_8859_1);
+        reader.join(10_000);
         assertTrue(alive, "redis-cli ended early: " + printed);
-        return printed;
+        return printed.toString();
     }
 }
