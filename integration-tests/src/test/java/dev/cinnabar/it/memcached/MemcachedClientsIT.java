@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cinnabar.it.support.Waits;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -312,16 +313,13 @@ class MemcachedClientsIT {
             };
             Thread th = new Thread(() -> sub.psubscribe(listener, "__keyspace@0__:ev:*"));
             th.start();
-            long deadline = System.currentTimeMillis() + 5000;
-            while (listener.getSubscribedChannels() == 0 && System.currentTimeMillis() < deadline) {
-                Thread.sleep(10);
-            }
+            Waits.until("subscribed", 10_000, () -> listener.getSubscribedChannels() > 0);
             assertTrue(c.set("ev:a", 0, "1").get());
             assertTrue(c.append(0, "ev:a", "2").get());
             assertEquals(13, c.incr("ev:a", 1));
             assertTrue(c.touch("ev:a", 100).get());
             assertTrue(c.delete("ev:a").get());
-            th.join(5000);
+            th.join(15_000); // ends at the del's event, which a busy machine may deliver late
             assertEquals(List.of("__keyspace@0__:ev:a set", "__keyspace@0__:ev:a append", "__keyspace@0__:ev:a incrby",
                     "__keyspace@0__:ev:a expire", "__keyspace@0__:ev:a del"), events);
         } finally {
