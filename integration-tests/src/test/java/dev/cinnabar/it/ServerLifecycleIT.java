@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cinnabar.it.support.RawConnection;
 import dev.cinnabar.it.support.ServerProcess;
+import dev.cinnabar.it.support.Waits;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.StandardProtocolFamily;
@@ -140,6 +141,8 @@ class ServerLifecycleIT {
                 assertEquals("+PONG\r\n", new String(in.array(), 0, in.position(), StandardCharsets.US_ASCII));
             }
             assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(sock)));
+            // The socket may answer a moment before that line is written.
+            Waits.poll(10_000, () -> Files.readString(tmp.resolve("log")).contains("ready to accept connections at c.sock"));
             assertTrue(Files.readString(tmp.resolve("log")).contains("The server is now ready to accept connections at c.sock"));
         } finally {
             p.destroy();
@@ -216,6 +219,8 @@ class ServerLifecycleIT {
         pb.environment().put("NOTIFY_SOCKET", sock.toString());
         Process p = pb.start();
         ConfigFileIT.awaitPort(p, port);
+        // The port answers a moment before the server says it is ready: stopped before that, it never would.
+        Waits.until("READY=1 sent", 10_000, () -> Files.exists(got) && Files.readString(got).contains("READY=1\n"));
         p.destroy();
         assertTrue(p.waitFor(10, TimeUnit.SECONDS));
         assertTrue(listener.waitFor(10, TimeUnit.SECONDS));
