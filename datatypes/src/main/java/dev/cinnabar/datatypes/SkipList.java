@@ -136,6 +136,11 @@ public final class SkipList {
         return (int) word(x + INFO);
     }
 
+    private void setMember(int x, byte[] member) {
+        int s = slot(x);
+        members[s >>> SLOT_SHIFT][s & SLOT_MASK] = member;
+    }
+
     // ------------------------------------------------------------------ nodes
 
     /** The node's score. */
@@ -233,8 +238,7 @@ public final class SkipList {
     }
 
     private void release(int x) {
-        int s = slot(x);
-        members[s >>> SLOT_SHIFT][s & SLOT_MASK] = null;
+        setMember(x, null);
         int lvl = level(x);
         word(x + LINKS, free[lvl] & LOW);
         free[lvl] = x;
@@ -277,8 +281,7 @@ public final class SkipList {
         // Copy each node's member and score, then leave its new address in its old score word.
         for (int x = first(); x != NIL; x = next(x)) {
             int y = fresh.allocate(level(x));
-            int slot = fresh.slot(y);
-            fresh.members[slot >>> SLOT_SHIFT][slot & SLOT_MASK] = member(x);
+            fresh.setMember(y, member(x));
             fresh.word(y + SCORE, word(x + SCORE));
             word(x + SCORE, y);
         }
@@ -373,8 +376,7 @@ public final class SkipList {
     /** {@link #insert(double, byte[])} at a given level (tests). */
     int insert(double score, byte[] member, int lvl) {
         int x = allocate(lvl);
-        int s = slot(x);
-        members[s >>> SLOT_SHIFT][s & SLOT_MASK] = member;
+        setMember(x, member);
         word(x + SCORE, Double.doubleToRawLongBits(score));
         return link(x, score, lvl);
     }

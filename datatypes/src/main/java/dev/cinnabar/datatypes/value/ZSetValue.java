@@ -800,7 +800,7 @@ public final class ZSetValue implements TypedValue {
         }
         s.zsl.deleteNode(e.meta());
         s.bytes -= memberBytes(e.key());
-        shrinkIfSparse(s);
+        s.dict.shrinkIfSparse();
         refreshTable();
         return true;
     }
@@ -812,11 +812,6 @@ public final class ZSetValue implements TypedValue {
     private static void removedNode(Skip s, byte[] member) {
         s.dict.remove(member);
         s.bytes -= memberBytes(member);
-    }
-
-    /** After members went: a dict that became sparse starts shrinking. */
-    private static void shrinkIfSparse(Skip s) {
-        s.dict.shrinkIfSparse();
     }
 
     /**
@@ -833,7 +828,7 @@ public final class ZSetValue implements TypedValue {
 
     private void afterRangeRemoval() {
         Skip s = (Skip) repr;
-        shrinkIfSparse(s);
+        s.dict.shrinkIfSparse();
         refreshTable();
     }
 
@@ -912,7 +907,7 @@ public final class ZSetValue implements TypedValue {
                 s.dict.remove(m);
                 s.zsl.deleteNode(n);
                 s.bytes -= memberBytes(m);
-                shrinkIfSparse(s);
+                s.dict.shrinkIfSparse();
                 refreshTable();
             }
             popped++;
