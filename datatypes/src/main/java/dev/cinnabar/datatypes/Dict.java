@@ -33,7 +33,7 @@ import java.util.random.RandomGenerator;
  *
  * <p>Not thread-safe: the engine thread owns every Dict.
  */
-public final class Dict<V> {
+public final class Dict<V> implements HashTableStats {
     /** A key/value pair in the table. The key array is owned by the entry and never modified. */
     public static final class Entry<V> {
         final byte[] key;
@@ -119,17 +119,20 @@ public final class Dict<V> {
     }
 
     /** Buckets of the main table (0) or of the table being filled while rehashing (1); 0 when absent. */
+    @Override
     public int tableLength(int which) {
         Entry<V>[] t = which == 0 ? table0 : table1;
         return t == null ? 0 : t.length;
     }
 
     /** Entries in the main table (0) or in the table being filled (1): DEBUG HTSTATS. */
+    @Override
     public int used(int which) {
         return which == 0 ? used0 : used1;
     }
 
     /** How many entries chain from {@code bucket} of table {@code which}: DEBUG HTSTATS. */
+    @Override
     public int chainLength(int which, int bucket) {
         int n = 0;
         for (Entry<V> e = (which == 0 ? table0 : table1)[bucket]; e != null; e = e.next) {
@@ -138,6 +141,7 @@ public final class Dict<V> {
         return n;
     }
 
+    @Override
     public boolean isRehashing() {
         return rehashIndex != -1;
     }
@@ -465,34 +469,13 @@ public final class Dict<V> {
         if (used0 + used1 == 0) {
             return 0;
         }
-        long v = cursor;
         rehashPaused++;
         try {
-            if (rehashIndex == -1) {
-                long m0 = table0.length - 1;
-                visitChain(table0[(int) (v & m0)], visitor);
-                v |= ~m0;
-                v = Long.reverse(Long.reverse(v) + 1);
-            } else {
-                Entry<V>[] small = table0;
-                Entry<V>[] large = table1;
-                if (small.length > large.length) {
-                    small = table1;
-                    large = table0;
-                }
-                long m0 = small.length - 1;
-                long m1 = large.length - 1;
-                visitChain(small[(int) (v & m0)], visitor);
-                do {
-                    visitChain(large[(int) (v & m1)], visitor);
-                    v |= ~m1;
-                    v = Long.reverse(Long.reverse(v) + 1);
-                } while ((v & (m0 ^ m1)) != 0);
-            }
+            return ScanCursor.step(cursor, table0.length, rehashIndex == -1 ? 0 : table1.length,
+                    (t, bucket) -> visitChain((t == 0 ? table0 : table1)[bucket], visitor));
         } finally {
             rehashPaused--;
         }
-        return v;
     }
 
     private static <V> void visitChain(Entry<V> e, Consumer<Entry<V>> visitor) {

@@ -969,31 +969,14 @@ public final class KeyTable {
         if (size == 0) {
             return 0;
         }
-        long v = cursor;
         rehashPaused++;
         try {
-            if (rehashIndex == -1) {
-                long m0 = table0.length - 1;
-                visitBucket(table0, (int) (v & m0), false, visitor);
-                v |= ~m0;
-                v = Long.reverse(Long.reverse(v) + 1);
-            } else {
-                boolean oldIsSmall = table0.length <= table1.length;
-                long[] small = oldIsSmall ? table0 : table1;
-                long[] large = oldIsSmall ? table1 : table0;
-                long m0 = small.length - 1;
-                long m1 = large.length - 1;
-                visitBucket(small, (int) (v & m0), oldIsSmall, visitor);
-                do {
-                    visitBucket(large, (int) (v & m1), !oldIsSmall, visitor);
-                    v |= ~m1;
-                    v = Long.reverse(Long.reverse(v) + 1);
-                } while ((v & (m0 ^ m1)) != 0);
-            }
+            // While resizing, table0 is the one being drained.
+            return ScanCursor.step(cursor, table0.length, rehashIndex == -1 ? 0 : table1.length,
+                    (t, bucket) -> visitBucket(t == 0 ? table0 : table1, bucket, t == 0 && rehashIndex != -1, visitor));
         } finally {
             rehashPaused--;
         }
-        return v;
     }
 
     private void visitBucket(long[] t, int bucket, boolean draining, IntConsumer visitor) {
