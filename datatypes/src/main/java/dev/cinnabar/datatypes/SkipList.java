@@ -3,7 +3,6 @@ package dev.cinnabar.datatypes;
 import dev.cinnabar.datatypes.value.JvmSizes;
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Consumer;
 import java.util.function.IntUnaryOperator;
 
 /**
@@ -22,24 +21,26 @@ import java.util.function.IntUnaryOperator;
  *     Redis's rate. Storing an {@code int} into a {@code long[]} has no barrier.</li>
  * <li>The node's score and its links are contiguous, as in Redis's node with its levels inline,
  *     so a step of a search costs the one cache miss of reading the next node's score, and a node
- *     of one level is 24 bytes, not a 32-byte object.</li>
+ *     of one level is 32 bytes with its member's hash-index word, where an object per node and
+ *     an entry per member took 64.</li>
  * </ul>
  *
  * <h2>Layout</h2>
- * A node of level L is {@code 2 + L} words at its address: the info word (member slot in the low
- * half, level in the high half), the score's bits, then one word per level holding the next
+ * A node of level L is {@code 3 + L} words at its address: the info word (member slot in the low
+ * half, level in the high half), the score's bits, the word the {@link MemberIndex} chains its
+ * buckets through, then one word per level holding the next
  * node's address in the low half and, above level 0, the link's span in the high half. Level 0's
  * span is always 1, so its high half holds the backward link instead. Address 0 is "no node";
  * the header (32 levels) sits at address 1. A node never straddles a page, so every word of a
  * node is read from one array.
  *
  * <p>Members are {@code byte[]} references, kept in pages of their own by the node's member slot:
- * a search reads them only between equal scores. The dict of a sorted set maps each member to its
- * node address and shares the member's array.
+ * a search reads them only between equal scores. A sorted set's {@link MemberIndex} finds a
+ * member's node by hashing, through the chain word.
  *
  * <p>Freed nodes go on a free list per level, keeping their member slot, and are reused by the
  * next node of that level: the pages only grow. A score update moves a node without freeing it,
- * so its address, which the dict holds, never changes while the member is in the set.
+ * so its address, which the index holds, never changes while the member is in the set.
  */
 public final class SkipList {
     public static final int MAX_LEVEL = 32;
@@ -61,7 +62,8 @@ public final class SkipList {
     /** Word offsets within a node. */
     private static final int INFO = 0;
     private static final int SCORE = 1;
-    private static final int LINKS = 2;
+    private static final int CHAIN = 2;
+    private static final int LINKS = 3;
     private static final long LOW = 0xFFFFFFFFL;
     private static final long HIGH = ~LOW;
 
@@ -164,6 +166,18 @@ public final class SkipList {
         return (int) (word(x + LINKS) >>> 32);
     }
 
+    /**
+     * The node's word for the {@link MemberIndex} (its member's hash and the next node of its
+     * bucket): the list never reads it, and compaction carries it to the node's new address.
+     */
+    long chain(int x) {
+        return word(x + CHAIN);
+    }
+
+    void chain(int x, long w) {
+        word(x + CHAIN, w);
+    }
+
     /** The node's number of levels. */
     public int level(int x) {
         return (int) (word(x + INFO) >>> 32);
@@ -246,7 +260,7 @@ public final class SkipList {
 
     /**
      * The heap this list holds: itself, its pages of words and of member references, the reused
-     * search path and the free-list heads (the members' arrays are the dict's, counted there).
+     * search path and the free-list heads (the members' arrays are counted by the set).
      */
     public long heapBytes() {
         return OBJECT + JvmSizes.referenceArray(pages.length) + wordsAllocated * 8 + pages.length * (long) JvmSizes.ARRAY_HEADER
@@ -270,19 +284,20 @@ public final class SkipList {
     }
 
     /**
-     * Moves every node into new pages just large enough, in list order, and hands
-     * {@code relocate} the function from an old address to the new one, to update whatever holds
-     * addresses (the dict) before the old pages go. O(n) with no search: each node is copied,
-     * then its links are rewritten through the new address left in its old score word. The
-     * function is valid only during the call.
+     * Moves every node into new pages just large enough, in list order: every address changes,
+     * so whatever holds them (the set's {@link MemberIndex}) must be rebuilt after. O(n) with no
+     * search: each node is copied, then its links are rewritten through the new address left in
+     * its old score word.
      */
-    public void compact(Consumer<IntUnaryOperator> relocate) {
+    public void compact() {
         SkipList fresh = new SkipList();
-        // Copy each node's member and score, then leave its new address in its old score word.
+        // Copy each node's member, score and chain word, then leave its new address in its old
+        // score word.
         for (int x = first(); x != NIL; x = next(x)) {
             int y = fresh.allocate(level(x));
             fresh.setMember(y, member(x));
             fresh.word(y + SCORE, word(x + SCORE));
+            fresh.word(y + CHAIN, word(x + CHAIN));
             word(x + SCORE, y);
         }
         IntUnaryOperator moved = x -> x == NIL || x == HEADER ? x : (int) word(x + SCORE);
@@ -298,7 +313,6 @@ public final class SkipList {
             }
         }
         int newTail = moved.applyAsInt(tail);
-        relocate.accept(moved);
         pages = fresh.pages;
         System.arraycopy(fresh.tops, 0, tops, 0, tops.length);
         wordsAllocated = fresh.wordsAllocated;
@@ -502,9 +516,9 @@ public final class SkipList {
      * neighbours' scores are strictly below and above the new one), else by unlinking the node
      * and linking it again at its new place. The node keeps its address either way.
      *
-     * <p>Redis searches for the node first, then frees it and makes a new one. Here the dict
+     * <p>Redis searches for the node first, then frees it and makes a new one. Here the index
      * gives the node, so the neighbours are checked before any search, and keeping the node
-     * means the dict's address stays right and a score update allocates nothing.
+     * means the index's address stays right and a score update allocates nothing.
      */
     public void updateScore(int x, double score) {
         int prev = previous(x);
@@ -595,10 +609,13 @@ public final class SkipList {
         boolean belowMax(SkipList list, int node);
     }
 
-    /** Receives each node a range deletion removes, just before its node is freed. */
+    /**
+     * Receives each node a range deletion removes, once it is out of the list and before it is
+     * freed: its member, score and chain word can still be read.
+     */
     @FunctionalInterface
     public interface Removed {
-        void removed(byte[] member, double score);
+        void removed(int node);
     }
 
     private boolean anyInRange(Range r) {
@@ -652,7 +669,7 @@ public final class SkipList {
         while (x != NIL && r.belowMax(this, x)) {
             int next = forward(x, 0);
             unlink(x, update);
-            removed.removed(member(x), score(x));
+            removed.removed(x);
             release(x);
             n++;
             x = next;
@@ -679,7 +696,7 @@ public final class SkipList {
         while (x != NIL && traversed <= end) {
             int next = forward(x, 0);
             unlink(x, update);
-            removed.removed(member(x), score(x));
+            removed.removed(x);
             release(x);
             n++;
             traversed++;

@@ -125,7 +125,7 @@ class SkipListTest {
         assertEquals(3, ScoreRange.parse(b(""), b(" 3")).max);
         assertEquals(Double.POSITIVE_INFINITY, ScoreRange.parse(b("1e400"), b("1")).min);
 
-        assertEquals(4, zsl.deleteRange(ScoreRange.parse(b("(2"), b("6")), (m, score) -> { }));
+        assertEquals(4, zsl.deleteRange(ScoreRange.parse(b("(2"), b("6")), node -> { }));
         zsl.check();
         assertEquals(16, zsl.length());
         assertEquals(3, zsl.rank(7, b("07")));
@@ -152,7 +152,7 @@ class SkipListTest {
         assertNull(LexRange.parse(b("b"), b("+")));
         assertNull(LexRange.parse(b("[a"), b("++")));
         assertNull(LexRange.parse(b(""), b("+")));
-        assertEquals(3, zsl.deleteRange(LexRange.parse(b("(a"), b("[d")), (m, score) -> { }));
+        assertEquals(3, zsl.deleteRange(LexRange.parse(b("(a"), b("[d")), node -> { }));
         zsl.check();
         assertEquals(List.of("a", "e", "f", "g"), members(zsl));
     }
@@ -164,12 +164,12 @@ class SkipListTest {
             zsl.insert(i, b("m" + i));
         }
         List<String> gone = new ArrayList<>();
-        assertEquals(10, zsl.deleteRangeByRank(11, 20, (m, score) -> gone.add(s(m))));
+        assertEquals(10, zsl.deleteRangeByRank(11, 20, node -> gone.add(s(zsl.member(node)))));
         assertEquals("m10", gone.get(0));
         assertEquals("m19", gone.get(9));
         zsl.check();
         assertEquals(11, zsl.rank(20, b("m20")));
-        assertEquals(90, zsl.deleteRangeByRank(1, 1000, (m, score) -> { }));
+        assertEquals(90, zsl.deleteRangeByRank(1, 1000, node -> { }));
         zsl.check();
         assertEquals(0, zsl.length());
         assertEquals(SkipList.NIL, zsl.first());
@@ -208,12 +208,13 @@ class SkipListTest {
     }
 
     @Test
-    void compactionMovesTheNodesOfAShrunkListAndTellsWhere() {
+    void compactionMovesTheNodesOfAShrunkListWithTheirChainWords() {
         SkipList zsl = new SkipList();
         int n = 20_000;
         int[] nodes = new int[n];
         for (int i = 0; i < n; i++) {
             nodes[i] = zsl.insert(i % 500, b("m" + i));
+            zsl.chain(nodes[i], i);
         }
         assertFalse(zsl.worthCompacting());
         for (int i = 0; i < n; i++) {
@@ -224,11 +225,11 @@ class SkipListTest {
         }
         assertTrue(zsl.worthCompacting());
         long before = zsl.heapBytes();
-        zsl.compact(moved -> {
-            for (int i = 0; i < n; i += 10) {
-                nodes[i] = moved.applyAsInt(nodes[i]);
-            }
-        });
+        zsl.compact();
+        // Every address changed; the chain word says which node is which.
+        for (int x = zsl.first(); x != SkipList.NIL; x = zsl.next(x)) {
+            nodes[(int) zsl.chain(x)] = x;
+        }
         zsl.check();
         assertFalse(zsl.worthCompacting());
         assertTrue(zsl.heapBytes() < before / 4, zsl.heapBytes() + " against " + before);

@@ -1,6 +1,7 @@
 package dev.cinnabar.datatypes.value;
 
 import dev.cinnabar.datatypes.Dict;
+import dev.cinnabar.datatypes.HashTableStats;
 import dev.cinnabar.datatypes.Listpack;
 
 /**
@@ -112,7 +113,7 @@ public final class HashType extends ValueType {
     }
 
     @Override
-    public Dict<?> hashTable(Object value) {
+    public HashTableStats hashTable(Object value) {
         return ((HashValue) value).dict();
     }
 

@@ -1,6 +1,6 @@
 package dev.cinnabar.datatypes.value;
 
-import dev.cinnabar.datatypes.Dict;
+import dev.cinnabar.datatypes.HashTableStats;
 
 /**
  * The set type ({@link SetValue}): OBJECT ENCODING {@code intset} or {@code hashtable}, saved
@@ -75,7 +75,7 @@ public final class SetType extends ValueType {
     }
 
     @Override
-    public Dict<?> hashTable(Object value) {
+    public HashTableStats hashTable(Object value) {
         return ((SetValue) value).dict();
     }
 

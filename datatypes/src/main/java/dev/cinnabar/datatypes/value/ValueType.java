@@ -1,6 +1,6 @@
 package dev.cinnabar.datatypes.value;
 
-import dev.cinnabar.datatypes.Dict;
+import dev.cinnabar.datatypes.HashTableStats;
 import dev.cinnabar.datatypes.Listpack;
 
 /**
@@ -93,10 +93,10 @@ public abstract class ValueType {
     }
 
     /**
-     * The hash table the value is in its current encoding (a hashtable set or hash), or null:
+     * The hash table the value is in its current encoding (a hashtable set or hash, a skiplist sorted set's index), or null:
      * what DEBUG HTSTATS-KEY describes.
      */
-    public Dict<?> hashTable(Object value) {
+    public HashTableStats hashTable(Object value) {
         return null;
     }
 

@@ -1,6 +1,6 @@
 package dev.cinnabar.datatypes.value;
 
-import dev.cinnabar.datatypes.Dict;
+import dev.cinnabar.datatypes.HashTableStats;
 import dev.cinnabar.datatypes.Doubles;
 import dev.cinnabar.datatypes.Listpack;
 import dev.cinnabar.datatypes.Numbers;
@@ -91,8 +91,8 @@ public final class ZSetType extends ValueType {
     }
 
     @Override
-    public Dict<?> hashTable(Object value) {
-        return ((ZSetValue) value).dict();
+    public HashTableStats hashTable(Object value) {
+        return ((ZSetValue) value).index();
     }
 
     @Override

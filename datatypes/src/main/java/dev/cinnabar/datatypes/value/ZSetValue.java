@@ -1,9 +1,9 @@
 package dev.cinnabar.datatypes.value;
 
-import dev.cinnabar.datatypes.Dict;
 import dev.cinnabar.datatypes.Doubles;
 import dev.cinnabar.datatypes.LexRange;
 import dev.cinnabar.datatypes.Listpack;
+import dev.cinnabar.datatypes.MemberIndex;
 import dev.cinnabar.datatypes.Numbers;
 import dev.cinnabar.datatypes.ScoreRange;
 import dev.cinnabar.datatypes.SkipList;
@@ -13,7 +13,7 @@ import java.util.random.RandomGenerator;
 /**
  * A sorted set, in Redis's two encodings: a {@link Listpack} of member and score entries in turn,
  * ordered by score then member, while small; then a {@link SkipList} for order and ranks plus a
- * {@link Dict} from member to its skiplist node's address (in the entry's meta word), and never back (commands that build a new set,
+ * {@link MemberIndex} from member to its node, and never back (commands that build a new set,
  * such as the STORE forms, pick its encoding from its size). The thresholds come from the caller
  * ({@code zset-max-listpack-entries} and {@code -value}); this class applies them as Redis's
  * zsetAdd does.
@@ -47,23 +47,23 @@ public final class ZSetValue implements TypedValue {
     static final int OBJECT = 16;
     /** {@link Listpack}: header and its array reference. */
     static final int LISTPACK_OBJECT = 16;
-    /** {@link Skip}: header, two references, a long, an int. */
+    /** {@link Skip}: header, two references, a long. */
     static final int SKIP_FORM = 32;
-    /** A {@link Dict} without its tables and entries. */
-    static final int DICT_OBJECT = 48;
 
     /** A {@link Listpack}, or a {@link Skip} once converted. */
     private Object repr;
 
     /**
-     * The skiplist form: the list, the dict (whose entries hold their member's node address as
-     * their meta word, and no value), and the heap bytes of the dict's entries and members.
+     * The skiplist form: the list, its index by member, the heap bytes of the members, and the
+     * index's heap figure as of the last change. A lookup's rehash step can end a resize and
+     * free a table; the figure follows at the next write, so that the keyspace's heap counter,
+     * which only writes adjust, always agrees with {@link #heapSize}.
      */
     private static final class Skip {
         final SkipList zsl = new SkipList();
-        final Dict<Void> dict = new Dict<>();
+        final MemberIndex index = new MemberIndex(zsl);
         long bytes;
-        int tableBytes;
+        long indexBytes = index.heapBytes();
     }
 
     private ZSetValue(Object repr) {
@@ -77,9 +77,7 @@ public final class ZSetValue implements TypedValue {
 
     /** An empty sorted set in skiplist form. */
     public static ZSetValue newSkiplist() {
-        ZSetValue z = new ZSetValue(new Skip());
-        z.refreshTable();
-        return z;
+        return new ZSetValue(new Skip());
     }
 
     /**
@@ -118,9 +116,9 @@ public final class ZSetValue implements TypedValue {
         return repr instanceof Listpack ? (Listpack) repr : null;
     }
 
-    /** The member-to-node dict in skiplist form, else null. Callers must not modify it. */
-    public Dict<Void> dict() {
-        return repr instanceof Skip ? ((Skip) repr).dict : null;
+    /** The member-to-node index in skiplist form, else null. Callers must not modify the set through it. */
+    public MemberIndex index() {
+        return repr instanceof Skip ? ((Skip) repr).index : null;
     }
 
     /** The skiplist in skiplist form, else null. Callers must not modify it. */
@@ -220,19 +218,7 @@ public final class ZSetValue implements TypedValue {
     // ------------------------------------------------------------------ heap figures
 
     private static long memberBytes(byte[] member) {
-        return JvmSizes.DICT_ENTRY + JvmSizes.byteArray(member.length);
-    }
-
-    private void refreshTable() {
-        Skip s = (Skip) repr;
-        int bytes = 0;
-        for (int which = 0; which <= 1; which++) {
-            int length = s.dict.tableLength(which);
-            if (length > 0) {
-                bytes += (int) JvmSizes.referenceArray(length);
-            }
-        }
-        s.tableBytes = bytes;
+        return JvmSizes.byteArray(member.length);
     }
 
     /** The heap figure: this object and what only it holds. */
@@ -241,12 +227,12 @@ public final class ZSetValue implements TypedValue {
             return OBJECT + LISTPACK_OBJECT + JvmSizes.byteArray(((Listpack) repr).capacity());
         }
         Skip s = (Skip) repr;
-        return OBJECT + SKIP_FORM + s.zsl.heapBytes() + DICT_OBJECT + s.tableBytes + s.bytes;
+        return OBJECT + SKIP_FORM + s.zsl.heapBytes() + s.indexBytes + s.bytes;
     }
 
     // ------------------------------------------------------------------ conversion
 
-    /** Moves every pair into a skiplist and dict (Redis's zsetConvert to skiplist). */
+    /** Moves every pair into a skiplist and its index (Redis's zsetConvert to skiplist). */
     public void convertToSkiplist() {
         Listpack lp = listpack();
         if (lp == null) {
@@ -260,18 +246,25 @@ public final class ZSetValue implements TypedValue {
             byte[] member = lp.getBytes(ep);
             // A member twice can only come from a payload loaded without sanitization (Redis
             // crashes converting it); the first one, which lookups found, is kept.
-            if (s.dict.find(member) == null) {
-                skipAdd(s, member, score);
+            int hash = s.index.hashOf(member, 0, member.length);
+            if (s.index.find(member, 0, member.length, hash) == SkipList.NIL) {
+                skipAdd(s, member, hash, score);
             }
             ep = lp.next(sp);
         }
         repr = s;
-        refreshTable();
     }
 
-    private static void skipAdd(Skip s, byte[] owned, double score) {
-        s.dict.createAbsent(owned).meta(s.zsl.insert(score, owned));
+    private static void skipAdd(Skip s, byte[] owned, int hash, double score) {
+        s.index.add(s.zsl.insert(score, owned), hash);
         s.bytes += memberBytes(owned);
+        s.indexBytes = s.index.heapBytes();
+    }
+
+    /** After removals: a sparse index starts shrinking, and the heap figure follows. */
+    private static void shrinkIndex(Skip s) {
+        s.index.shrinkIfSparse();
+        s.indexBytes = s.index.heapBytes();
     }
 
     /**
@@ -311,8 +304,8 @@ public final class ZSetValue implements TypedValue {
             return ep < 0 ? Double.NaN : lpScore(lp, lp.next(ep), new Listpack.Entry());
         }
         Skip s = (Skip) repr;
-        Dict.Entry<Void> e = s.dict.find(m, off, len);
-        return e == null ? Double.NaN : s.zsl.score(e.meta());
+        int node = s.index.find(m, off, len);
+        return node == SkipList.NIL ? Double.NaN : s.zsl.score(node);
     }
 
     public double score(byte[] m) {
@@ -339,11 +332,11 @@ public final class ZSetValue implements TypedValue {
             return -1;
         }
         Skip s = (Skip) repr;
-        Dict.Entry<Void> e = s.dict.find(m, off, len);
-        if (e == null) {
+        int node = s.index.find(m, off, len);
+        if (node == SkipList.NIL) {
             return -1;
         }
-        long r = s.zsl.rank(e.meta());
+        long r = s.zsl.rank(node);
         return reverse ? n - r : r - 1;
     }
 
@@ -625,8 +618,9 @@ public final class ZSetValue implements TypedValue {
     }
 
     /**
-     * One random member, uniformly in a listpack, Redis's fair random dict entry in skiplist
-     * form. The set must not be empty.
+     * One random member, uniformly: by position in a listpack, by rank in a skiplist (Redis
+     * samples its dict's buckets instead, which only approaches uniform). The set must not be
+     * empty.
      */
     public void randomElement(RandomGenerator random, Visitor v) {
         Listpack.Entry member = new Listpack.Entry();
@@ -639,13 +633,13 @@ public final class ZSetValue implements TypedValue {
             return;
         }
         Skip s = (Skip) repr;
-        int n = s.dict.fairRandomEntry(random).meta();
+        int n = s.zsl.byRank(1 + random.nextInt(s.zsl.length()));
         v.visit(entryOf(member, s.zsl.member(n)), s.zsl.score(n));
     }
 
     /**
      * One step of ZSCAN: a listpack is visited whole and the answer is 0; a skiplist set visits
-     * the dict's buckets at {@code cursor} and returns the next cursor (0 when done).
+     * the index's buckets at {@code cursor} and returns the next cursor (0 when done).
      */
     public long scan(long cursor, Visitor v) {
         if (repr instanceof Listpack) {
@@ -654,7 +648,7 @@ public final class ZSetValue implements TypedValue {
         }
         Listpack.Entry member = new Listpack.Entry();
         Skip s = (Skip) repr;
-        return s.dict.scan(cursor, e -> v.visit(entryOf(member, e.key()), s.zsl.score(e.meta())));
+        return s.index.scan(cursor, n -> v.visit(entryOf(member, s.zsl.member(n)), s.zsl.score(n)));
     }
 
     // ------------------------------------------------------------------ writing
@@ -730,14 +724,13 @@ public final class ZSetValue implements TypedValue {
             }
         }
         Skip s = (Skip) repr;
-        compactIfSparse(s);
-        int hash = s.dict.hashOf(m, off, len);
-        Dict.Entry<Void> e = s.dict.find(m, off, len, hash);
-        if (e != null) {
+        int hash = s.index.hashOf(m, off, len);
+        int node = s.index.find(m, off, len, hash);
+        if (node != SkipList.NIL) {
             if (nx) {
                 return NOP;
             }
-            double cur = s.zsl.score(e.meta());
+            double cur = s.zsl.score(node);
             if (incr) {
                 score += cur;
                 if (Double.isNaN(score)) {
@@ -752,7 +745,7 @@ public final class ZSetValue implements TypedValue {
             }
             if (score != cur) {
                 notify(beforeChange);
-                s.zsl.updateScore(e.meta(), score);
+                s.zsl.updateScore(node, score);
                 return UPDATED;
             }
             return 0;
@@ -761,11 +754,8 @@ public final class ZSetValue implements TypedValue {
             return NOP;
         }
         notify(beforeChange);
-        // The dict's copy of the member is the node's too; the hash is computed once.
-        Dict.Entry<Void> created = s.dict.createAbsent(m, off, len, hash);
-        created.meta(s.zsl.insert(score, created.key()));
-        s.bytes += memberBytes(created.key());
-        refreshTable();
+        compactIfSparse(s);
+        skipAdd(s, Arrays.copyOfRange(m, off, off + len), hash, score);
         if (newScore != null) {
             newScore[0] = score;
         }
@@ -782,7 +772,7 @@ public final class ZSetValue implements TypedValue {
         return add(score, m, 0, m.length, flags, maxEntries, maxValue, newScore);
     }
 
-    /** Removes a member; true when it was there. A dict that became sparse starts shrinking. */
+    /** Removes a member; true when it was there. An index that became sparse starts shrinking. */
     public boolean remove(byte[] m, int off, int len) {
         if (repr instanceof Listpack) {
             Listpack lp = (Listpack) repr;
@@ -794,14 +784,13 @@ public final class ZSetValue implements TypedValue {
             return true;
         }
         Skip s = (Skip) repr;
-        Dict.Entry<Void> e = s.dict.remove(m, off, len);
-        if (e == null) {
+        int node = s.index.remove(m, off, len);
+        if (node == SkipList.NIL) {
             return false;
         }
-        s.zsl.deleteNode(e.meta());
-        s.bytes -= memberBytes(e.key());
-        s.dict.shrinkIfSparse();
-        refreshTable();
+        s.bytes -= memberBytes(s.zsl.member(node));
+        s.zsl.deleteNode(node);
+        shrinkIndex(s);
         return true;
     }
 
@@ -809,27 +798,23 @@ public final class ZSetValue implements TypedValue {
         return remove(m, 0, m.length);
     }
 
-    private static void removedNode(Skip s, byte[] member) {
-        s.dict.remove(member);
-        s.bytes -= memberBytes(member);
+    /** Takes a node out of the index and the heap figure, before the list frees it. */
+    private static void unindex(Skip s, int node) {
+        s.index.remove(node);
+        s.bytes -= memberBytes(s.zsl.member(node));
     }
 
     /**
-     * A skiplist down to a quarter of the nodes its pages hold moves into smaller ones, the
-     * dict's addresses with it. Done at the next addition, not as members go: a set being
-     * drained (ZPOPMIN as a queue) would otherwise be copied at each quarter on its way to
-     * empty, a sixth of the pops' time, for pages that go with the key anyway.
+     * A skiplist down to a quarter of the nodes its pages hold moves into smaller ones, and the
+     * index is rebuilt over the new addresses. Done at the next addition, not as members go: a
+     * set being drained (ZPOPMIN as a queue) would otherwise be copied at each quarter on its way
+     * to empty, a sixth of the pops' time, for pages that go with the key anyway.
      */
     private static void compactIfSparse(Skip s) {
         if (s.zsl.worthCompacting()) {
-            s.zsl.compact(moved -> s.dict.forEach(e -> e.meta(moved.applyAsInt(e.meta()))));
+            s.zsl.compact();
+            s.index.rebuild();
         }
-    }
-
-    private void afterRangeRemoval() {
-        Skip s = (Skip) repr;
-        s.dict.shrinkIfSparse();
-        refreshTable();
     }
 
     /** Removes the members of 0-based ranks {@code start} to {@code end} (valid, start <= end). */
@@ -841,8 +826,8 @@ public final class ZSetValue implements TypedValue {
             return count;
         }
         Skip s = (Skip) repr;
-        long n = s.zsl.deleteRangeByRank(start + 1, end + 1, (member, score) -> removedNode(s, member));
-        afterRangeRemoval();
+        long n = s.zsl.deleteRangeByRank(start + 1, end + 1, node -> unindex(s, node));
+        shrinkIndex(s);
         return n;
     }
 
@@ -860,8 +845,8 @@ public final class ZSetValue implements TypedValue {
             return n;
         }
         Skip s = (Skip) repr;
-        long n = s.zsl.deleteRange(r, (member, score) -> removedNode(s, member));
-        afterRangeRemoval();
+        long n = s.zsl.deleteRange(r, node -> unindex(s, node));
+        shrinkIndex(s);
         return n;
     }
 
@@ -879,8 +864,8 @@ public final class ZSetValue implements TypedValue {
             return n;
         }
         Skip s = (Skip) repr;
-        long n = s.zsl.deleteRange(r, (member, score) -> removedNode(s, member));
-        afterRangeRemoval();
+        long n = s.zsl.deleteRange(r, node -> unindex(s, node));
+        shrinkIndex(s);
         return n;
     }
 
@@ -901,14 +886,10 @@ public final class ZSetValue implements TypedValue {
             } else {
                 Skip s = (Skip) repr;
                 int n = max ? s.zsl.last() : s.zsl.first();
-                byte[] m = s.zsl.member(n);
-                double score = s.zsl.score(n);
-                v.visit(entryOf(member, m), score);
-                s.dict.remove(m);
+                v.visit(entryOf(member, s.zsl.member(n)), s.zsl.score(n));
+                unindex(s, n);
                 s.zsl.deleteNode(n);
-                s.bytes -= memberBytes(m);
-                s.dict.shrinkIfSparse();
-                refreshTable();
+                shrinkIndex(s);
             }
             popped++;
         }
@@ -923,10 +904,11 @@ public final class ZSetValue implements TypedValue {
         ZSetValue copy = newSkiplist();
         Skip to = (Skip) copy.repr;
         SkipList zsl = ((Skip) repr).zsl;
+        to.index.expand(zsl.length());
         for (int n = zsl.first(); n != SkipList.NIL; n = zsl.next(n)) {
-            skipAdd(to, zsl.member(n).clone(), zsl.score(n));
+            byte[] m = zsl.member(n).clone();
+            skipAdd(to, m, to.index.hashOf(m, 0, m.length), zsl.score(n));
         }
-        copy.refreshTable();
         return copy;
     }
 }

@@ -478,15 +478,11 @@ class ZSetValueTest {
         }
         z.removeRangeByRank(0, 10);
         z.removeRangeByScore(new ScoreRange(3, false, 4, false));
-        // Recount from the parts: the list's own figure, the dict's entries and members.
-        long recount = ZSetValue.OBJECT + ZSetValue.SKIP_FORM + z.skipList().heapBytes() + ZSetValue.DICT_OBJECT;
+        // Recount from the parts: the list's own figure, the index's and the members'.
+        long recount = ZSetValue.OBJECT + ZSetValue.SKIP_FORM + z.skipList().heapBytes() + z.index().heapBytes();
         SkipList zsl = z.skipList();
         for (int n = zsl.first(); n != SkipList.NIL; n = zsl.next(n)) {
-            recount += JvmSizes.DICT_ENTRY + JvmSizes.byteArray(zsl.member(n).length);
-        }
-        for (int which = 0; which <= 1; which++) {
-            int len = z.dict().tableLength(which);
-            recount += len > 0 ? JvmSizes.referenceArray(len) : 0;
+            recount += JvmSizes.byteArray(zsl.member(n).length);
         }
         assertEquals(recount, z.heapSize());
     }

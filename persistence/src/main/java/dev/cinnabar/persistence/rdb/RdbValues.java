@@ -437,7 +437,7 @@ public final class RdbValues {
             return null;
         }
         ZSetValue z = ZSetValue.newSkiplist();
-        z.dict().expand(presize(len));
+        z.index().expand(presize(len));
         long longest = 0;
         long total = 0;
         while (len-- > 0) {

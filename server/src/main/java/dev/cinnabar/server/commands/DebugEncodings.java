@@ -2,7 +2,7 @@ package dev.cinnabar.server.commands;
 
 import dev.cinnabar.datatypes.KeyTable;
 import dev.cinnabar.server.db.KeyEntry;
-import dev.cinnabar.datatypes.Dict;
+import dev.cinnabar.datatypes.HashTableStats;
 import dev.cinnabar.datatypes.Doubles;
 import dev.cinnabar.datatypes.Listpack;
 import dev.cinnabar.datatypes.value.ValueTypes;
@@ -51,7 +51,7 @@ final class DebugEncodings {
     // DEBUG HTSTATS-KEY key
     static void htstatsKey(Client c) {
         Object v = lookup(c);
-        Dict<?> table = ValueTypes.of(v).hashTable(v);
+        HashTableStats table = ValueTypes.of(v).hashTable(v);
         if (table == null) {
             throw new CommandError("ERR The value stored at the specified key is not represented using an hash table");
         }
@@ -81,14 +81,14 @@ final class DebugEncodings {
     }
 
     /** Redis's dictGetStats: the main table, and the one being filled while rehashing. */
-    static void stats(StringBuilder out, Dict<?> d) {
+    static void stats(StringBuilder out, HashTableStats d) {
         tableStats(out, d, 0);
         if (d.isRehashing()) {
             tableStats(out, d, 1);
         }
     }
 
-    private static void tableStats(StringBuilder out, Dict<?> d, int which) {
+    private static void tableStats(StringBuilder out, HashTableStats d, int which) {
         int size = d.tableLength(which);
         int[] lengths = new int[size];
         for (int i = 0; i < size; i++) {

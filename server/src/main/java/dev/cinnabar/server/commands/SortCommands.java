@@ -209,7 +209,8 @@ public final class SortCommands {
         } else if (isZSet) {
             vector = new Item[vectorlen];
             int[] j = {0};
-            ((ZSetValue) sortval).dict().forEach(en -> vector[j[0]++] = new Item(en.key()));
+            ZSetValue z = (ZSetValue) sortval;
+            z.index().forEach(n -> vector[j[0]++] = new Item(z.skipList().member(n)));
         } else if (isList) {
             vector = new Item[vectorlen];
             int[] j = {0};

@@ -1,0 +1,381 @@
+package dev.cinnabar.datatypes;
+
+import dev.cinnabar.datatypes.value.JvmSizes;
+import java.util.function.IntConsumer;
+
+/**
+ * A sorted set's hash index from member to {@link SkipList} node: the dict of Redis's zset, with
+ * its growth rules, incremental rehashing and SCAN guarantee (explained in {@link Dict}), but
+ * chained through the nodes themselves.
+ *
+ * <h2>Why the chains run through the skiplist's nodes</h2>
+ * A {@link Dict} costs an entry object per member (32 bytes) besides its bucket: a quarter of a
+ * large sorted set's heap, and another object for the collector to trace. Here a bucket holds a
+ * node address, and each node's index word ({@link SkipList#chain}) holds the member's hash in its
+ * high half and the next node of its bucket in the low half: 8 bytes per member and no object.
+ * The cached hash keeps what the entry's did: a lookup reads a member's bytes only when the hashes
+ * are equal, a rehash never reads them, and removing a node (ZPOPMIN, range deletions) walks its
+ * bucket by address without hashing or comparing its member at all.
+ *
+ * <p>A node's address is stable while it is in the list (score updates keep it), so the index
+ * is touched only when members come and go. After {@link SkipList#compact} moved every node, the
+ * index is rebuilt from the hashes the nodes carried along.
+ *
+ * <p>Not thread-safe: the engine thread owns it with its sorted set.
+ */
+public final class MemberIndex implements HashTableStats {
+    static final int INITIAL_SIZE = Dict.INITIAL_SIZE;
+    private static final int NIL = SkipList.NIL;
+    private static final long LOW = 0xFFFFFFFFL;
+    private static final long HIGH = ~LOW;
+    /** This object: header, three references, a long, four ints. */
+    private static final int OBJECT = 48;
+
+    private final SkipList list;
+    private final long seed;
+    private int[] table0;
+    private int[] table1;
+    private int used0;
+    private int used1;
+    /** The next bucket of table0 to move, or -1 when not rehashing. */
+    private int rehashIndex = -1;
+    /** While positive no rehash step runs: a scan or iteration is walking the tables. */
+    private int rehashPaused;
+
+    public MemberIndex(SkipList list) {
+        this(list, Hashing.SEED);
+    }
+
+    /** An index with its own hash seed; tests use a fixed one for repeatable layouts. */
+    MemberIndex(SkipList list, long seed) {
+        this.list = list;
+        this.seed = seed;
+    }
+
+    public int size() {
+        return used0 + used1;
+    }
+
+    public int hashOf(byte[] member, int off, int len) {
+        return Hashing.hash(member, off, len, seed);
+    }
+
+    private static int hashIn(long chainWord) {
+        return (int) (chainWord >>> 32);
+    }
+
+    private int nextInBucket(int x) {
+        return (int) list.chain(x);
+    }
+
+    private void setNextInBucket(int x, int next) {
+        list.chain(x, (list.chain(x) & HIGH) | (next & LOW));
+    }
+
+    // ---------------------------------------------------------------- lookup
+
+    /** The node of {@code member}, or {@link SkipList#NIL}. */
+    public int find(byte[] member, int off, int len) {
+        return find(member, off, len, hashOf(member, off, len));
+    }
+
+    /** {@link #find(byte[], int, int)} for a member whose {@link #hashOf} the caller has. */
+    public int find(byte[] member, int off, int len, int hash) {
+        if (used0 + used1 == 0) {
+            return NIL;
+        }
+        if (rehashIndex != -1) {
+            rehashStep();
+        }
+        int x = findIn(table0, member, off, len, hash);
+        if (x == NIL && rehashIndex != -1) {
+            x = findIn(table1, member, off, len, hash);
+        }
+        return x;
+    }
+
+    private int findIn(int[] table, byte[] member, int off, int len, int hash) {
+        int x = table[hash & (table.length - 1)];
+        while (x != NIL) {
+            long w = list.chain(x);
+            if (hashIn(w) == hash && Dict.keyEquals(list.member(x), member, off, len)) {
+                return x;
+            }
+            x = (int) w;
+        }
+        return NIL;
+    }
+
+    // ---------------------------------------------------------------- changes
+
+    /** Indexes {@code node}, just inserted into the list, whose member hashes to {@code hash}. */
+    public void add(int node, int hash) {
+        if (rehashIndex != -1) {
+            rehashStep();
+        }
+        expandIfNeeded();
+        int[] t = rehashIndex != -1 ? table1 : table0;
+        int bucket = hash & (t.length - 1);
+        list.chain(node, (long) hash << 32 | (t[bucket] & LOW));
+        t[bucket] = node;
+        if (t == table1) {
+            used1++;
+        } else {
+            used0++;
+        }
+    }
+
+    /** Drops {@code node}, which must be indexed, before the list frees it. */
+    public void remove(int node) {
+        if (rehashIndex != -1) {
+            rehashStep();
+        }
+        int hash = hashIn(list.chain(node));
+        if (unlink(table0, node, hash)) {
+            used0--;
+        } else if (rehashIndex != -1 && unlink(table1, node, hash)) {
+            used1--;
+        } else {
+            throw new IllegalStateException("node not indexed");
+        }
+    }
+
+    /**
+     * Drops the node of {@code member} and returns it for the list to free, or returns
+     * {@link SkipList#NIL} when the member is absent: one rehash step, as Redis's dictUnlink.
+     */
+    public int remove(byte[] member, int off, int len) {
+        if (used0 + used1 == 0) {
+            return NIL;
+        }
+        if (rehashIndex != -1) {
+            rehashStep();
+        }
+        int hash = hashOf(member, off, len);
+        int x = findIn(table0, member, off, len, hash);
+        if (x != NIL) {
+            unlink(table0, x, hash);
+            used0--;
+        } else if (rehashIndex != -1 && (x = findIn(table1, member, off, len, hash)) != NIL) {
+            unlink(table1, x, hash);
+            used1--;
+        }
+        return x;
+    }
+
+    private boolean unlink(int[] table, int node, int hash) {
+        int bucket = hash & (table.length - 1);
+        int x = table[bucket];
+        if (x == node) {
+            table[bucket] = nextInBucket(node);
+            return true;
+        }
+        while (x != NIL) {
+            int next = nextInBucket(x);
+            if (next == node) {
+                setNextInBucket(x, nextInBucket(node));
+                return true;
+            }
+            x = next;
+        }
+        return false;
+    }
+
+    /**
+     * Indexes every node of the list again, from the hashes they carry, into a table of the size
+     * the index had (or was growing to): after {@link SkipList#compact} gave the nodes new addresses.
+     */
+    public void rebuild() {
+        int size = rehashIndex != -1 ? table1.length : table0 == null ? INITIAL_SIZE : table0.length;
+        int[] t = new int[size];
+        int mask = size - 1;
+        for (int x = list.first(); x != NIL; x = list.next(x)) {
+            long w = list.chain(x);
+            int bucket = hashIn(w) & mask;
+            list.chain(x, (w & HIGH) | (t[bucket] & LOW));
+            t[bucket] = x;
+        }
+        table0 = t;
+        table1 = null;
+        used0 = list.length();
+        used1 = 0;
+        rehashIndex = -1;
+    }
+
+    // ---------------------------------------------------------------- resizing
+
+    private void expandIfNeeded() {
+        if (rehashIndex != -1) {
+            return;
+        }
+        if (table0 == null) {
+            table0 = new int[INITIAL_SIZE];
+            return;
+        }
+        if (used0 >= table0.length) {
+            startResize(used0 + 1);
+        }
+    }
+
+    /** Room for {@code size} members in one go (an RDB load knows the count): Redis's dictExpand. */
+    public void expand(long size) {
+        if (rehashIndex != -1 || size <= used0 || size > Dict.nextPowerOfTwo(Integer.MAX_VALUE)) {
+            return;
+        }
+        if (table0 == null) {
+            table0 = new int[Dict.nextPowerOfTwo((int) size)];
+            return;
+        }
+        startResize((int) size);
+    }
+
+    /** Starts shrinking a table less than a tenth full, as Redis does after deletions. */
+    public boolean shrinkIfSparse() {
+        if (table0 == null || rehashIndex != -1) {
+            return false;
+        }
+        int size = table0.length;
+        if (size > INITIAL_SIZE && (long) used0 * 100 / size < Dict.MIN_FILL_PERCENT) {
+            return startResize(Math.max(used0, INITIAL_SIZE));
+        }
+        return false;
+    }
+
+    private boolean startResize(int minimum) {
+        int size = Dict.nextPowerOfTwo(minimum);
+        if (size == table0.length) {
+            return false;
+        }
+        table1 = new int[size];
+        used1 = 0;
+        rehashIndex = 0;
+        return true;
+    }
+
+    /**
+     * Moves up to {@code n} buckets from the old table to the new one, visiting at most
+     * {@code 10 * n} empty buckets. Returns true while there is more to move.
+     */
+    public boolean rehash(int n) {
+        if (rehashIndex == -1) {
+            return false;
+        }
+        int emptyVisits = n * 10;
+        int[] from = table0;
+        int[] to = table1;
+        int mask = to.length - 1;
+        while (n-- > 0 && used0 != 0) {
+            while (from[rehashIndex] == NIL) {
+                rehashIndex++;
+                if (--emptyVisits == 0) {
+                    return true;
+                }
+            }
+            int x = from[rehashIndex];
+            while (x != NIL) {
+                long w = list.chain(x);
+                int bucket = hashIn(w) & mask;
+                list.chain(x, (w & HIGH) | (to[bucket] & LOW));
+                to[bucket] = x;
+                used0--;
+                used1++;
+                x = (int) w;
+            }
+            from[rehashIndex] = NIL;
+            rehashIndex++;
+        }
+        if (used0 == 0) {
+            table0 = table1;
+            used0 = used1;
+            table1 = null;
+            used1 = 0;
+            rehashIndex = -1;
+            return false;
+        }
+        return true;
+    }
+
+    private void rehashStep() {
+        if (rehashPaused == 0) {
+            rehash(1);
+        }
+    }
+
+    // ---------------------------------------------------------------- scan and iteration
+
+    /**
+     * Visits the nodes in the buckets at {@code cursor} and returns the next cursor, 0 when the
+     * scan is done; every member present from the first call to the last is visited at least
+     * once ({@link Dict#scan}). The visitor must not change the set.
+     */
+    public long scan(long cursor, IntConsumer visitor) {
+        if (used0 + used1 == 0) {
+            return 0;
+        }
+        rehashPaused++;
+        try {
+            return ScanCursor.step(cursor, table0.length, rehashIndex == -1 ? 0 : table1.length,
+                    (t, bucket) -> visitBucket((t == 0 ? table0 : table1)[bucket], visitor));
+        } finally {
+            rehashPaused--;
+        }
+    }
+
+    private void visitBucket(int x, IntConsumer visitor) {
+        while (x != NIL) {
+            int next = nextInBucket(x);
+            visitor.accept(x);
+            x = next;
+        }
+    }
+
+    /** Visits every node in bucket order (Redis's dict iteration order). The visitor must not change the set. */
+    public void forEach(IntConsumer visitor) {
+        rehashPaused++;
+        try {
+            for (int t = 0; t <= 1; t++) {
+                int[] table = t == 0 ? table0 : table1;
+                if (table != null) {
+                    for (int head : table) {
+                        visitBucket(head, visitor);
+                    }
+                }
+            }
+        } finally {
+            rehashPaused--;
+        }
+    }
+
+    // ---------------------------------------------------------------- figures
+
+    /** The heap this index holds: itself and its tables (the nodes' words are the list's). */
+    public long heapBytes() {
+        return OBJECT + (table0 == null ? 0 : JvmSizes.intArray(table0.length))
+                + (table1 == null ? 0 : JvmSizes.intArray(table1.length));
+    }
+
+    @Override
+    public boolean isRehashing() {
+        return rehashIndex != -1;
+    }
+
+    @Override
+    public int tableLength(int which) {
+        int[] t = which == 0 ? table0 : table1;
+        return t == null ? 0 : t.length;
+    }
+
+    @Override
+    public int used(int which) {
+        return which == 0 ? used0 : used1;
+    }
+
+    @Override
+    public int chainLength(int which, int bucket) {
+        int n = 0;
+        for (int x = (which == 0 ? table0 : table1)[bucket]; x != NIL; x = nextInBucket(x)) {
+            n++;
+        }
+        return n;
+    }
+}
