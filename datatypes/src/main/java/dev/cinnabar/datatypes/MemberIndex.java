@@ -4,34 +4,52 @@ import dev.cinnabar.datatypes.value.JvmSizes;
 import java.util.function.IntConsumer;
 
 /**
- * A sorted set's hash index from member to {@link SkipList} node: the dict of Redis's zset, with
- * its growth rules, incremental rehashing and SCAN guarantee (explained in {@link Dict}), but
+ * A hash index from member to node, for collections whose members live in numbered nodes: a
+ * sorted set's {@link SkipList}, a set's {@link MemberSlots}. It is the dict Redis keeps for them,
+ * with its growth rules, incremental rehashing and SCAN guarantee (explained in {@link Dict}), but
  * chained through the nodes themselves.
  *
- * <h2>Why the chains run through the skiplist's nodes</h2>
+ * <h2>Why the chains run through the nodes</h2>
  * A {@link Dict} costs an entry object per member (32 bytes) besides its bucket: a quarter of a
  * large sorted set's heap, and another object for the collector to trace. Here a bucket holds a
- * node address, and each node's index word ({@link SkipList#chain}) holds the member's hash in its
+ * node number, and each node's chain word ({@link Nodes#chain}) holds the member's hash in its
  * high half and the next node of its bucket in the low half: 8 bytes per member and no object.
  * The cached hash keeps what the entry's did: a lookup reads a member's bytes only when the hashes
  * are equal, a rehash never reads them, and removing a node (ZPOPMIN, range deletions) walks its
- * bucket by address without hashing or comparing its member at all.
+ * bucket by number without hashing or comparing its member at all.
  *
- * <p>A node's address is stable while it is in the list (score updates keep it), so the index
- * is touched only when members come and go. After {@link SkipList#compact} moved every node, the
- * index is rebuilt from the hashes the nodes carried along.
+ * <p>A node's number is stable while its member is in the collection (a skiplist's score
+ * updates keep it), so the index is touched only when members come and go. After the nodes were
+ * compacted into new numbers, the index is rebuilt from the hashes the nodes carried along.
  *
- * <p>Not thread-safe: the engine thread owns it with its sorted set.
+ * <p>Not thread-safe: the engine thread owns it with its collection.
  */
 public final class MemberIndex implements HashTableStats {
+    /** Where the indexed members live: numbered nodes, 0 meaning none, each with a chain word. */
+    public interface Nodes {
+        /** The number that means no node. */
+        int NONE = 0;
+
+        /** The node's member; never modified. */
+        byte[] member(int node);
+
+        /** The node's chain word, as the index last set it. */
+        long chain(int node);
+
+        void chain(int node, long word);
+
+        /** Visits every node that holds a member. */
+        void forEachNode(IntConsumer action);
+    }
+
     static final int INITIAL_SIZE = Dict.INITIAL_SIZE;
-    private static final int NIL = SkipList.NIL;
+    private static final int NIL = Nodes.NONE;
     private static final long LOW = 0xFFFFFFFFL;
     private static final long HIGH = ~LOW;
     /** This object: header, three references, a long, four ints. */
     private static final int OBJECT = 48;
 
-    private final SkipList list;
+    private final Nodes list;
     private final long seed;
     private int[] table0;
     private int[] table1;
@@ -42,12 +60,12 @@ public final class MemberIndex implements HashTableStats {
     /** While positive no rehash step runs: a scan or iteration is walking the tables. */
     private int rehashPaused;
 
-    public MemberIndex(SkipList list) {
+    public MemberIndex(Nodes list) {
         this(list, Hashing.SEED);
     }
 
     /** An index with its own hash seed; tests use a fixed one for repeatable layouts. */
-    MemberIndex(SkipList list, long seed) {
+    MemberIndex(Nodes list, long seed) {
         this.list = list;
         this.seed = seed;
     }
@@ -74,7 +92,7 @@ public final class MemberIndex implements HashTableStats {
 
     // ---------------------------------------------------------------- lookup
 
-    /** The node of {@code member}, or {@link SkipList#NIL}. */
+    /** The node of {@code member}, or {@link Nodes#NONE}. */
     public int find(byte[] member, int off, int len) {
         return find(member, off, len, hashOf(member, off, len));
     }
@@ -142,7 +160,7 @@ public final class MemberIndex implements HashTableStats {
 
     /**
      * Drops the node of {@code member} and returns it for the list to free, or returns
-     * {@link SkipList#NIL} when the member is absent: one rehash step, as Redis's dictUnlink.
+     * {@link Nodes#NONE} when the member is absent: one rehash step, as Redis's dictUnlink.
      */
     public int remove(byte[] member, int off, int len) {
         if (used0 + used1 == 0) {
@@ -182,22 +200,23 @@ public final class MemberIndex implements HashTableStats {
     }
 
     /**
-     * Indexes every node of the list again, from the hashes they carry, into a table of the size
-     * the index had (or was growing to): after {@link SkipList#compact} gave the nodes new addresses.
+     * Indexes every node again, from the hashes they carry, into a table of the size the index
+     * had (or was growing to): after a compaction gave the nodes new numbers.
      */
     public void rebuild() {
         int size = rehashIndex != -1 ? table1.length : table0 == null ? INITIAL_SIZE : table0.length;
         int[] t = new int[size];
         int mask = size - 1;
-        for (int x = list.first(); x != NIL; x = list.next(x)) {
+        used0 = 0;
+        list.forEachNode(x -> {
             long w = list.chain(x);
             int bucket = hashIn(w) & mask;
             list.chain(x, (w & HIGH) | (t[bucket] & LOW));
             t[bucket] = x;
-        }
+            used0++;
+        });
         table0 = t;
         table1 = null;
-        used0 = list.length();
         used1 = 0;
         rehashIndex = -1;
     }

@@ -3,6 +3,7 @@ package dev.cinnabar.datatypes;
 import dev.cinnabar.datatypes.value.JvmSizes;
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.IntConsumer;
 import java.util.function.IntUnaryOperator;
 
 /**
@@ -42,7 +43,7 @@ import java.util.function.IntUnaryOperator;
  * next node of that level: the pages only grow. A score update moves a node without freeing it,
  * so its address, which the index holds, never changes while the member is in the set.
  */
-public final class SkipList {
+public final class SkipList implements MemberIndex.Nodes {
     public static final int MAX_LEVEL = 32;
     /** The address that means no node. */
     public static final int NIL = 0;
@@ -151,6 +152,7 @@ public final class SkipList {
     }
 
     /** The node's member, shared: never modify it. */
+    @Override
     public byte[] member(int x) {
         int s = slot(x);
         return members[s >>> SLOT_SHIFT][s & SLOT_MASK];
@@ -170,12 +172,22 @@ public final class SkipList {
      * The node's word for the {@link MemberIndex} (its member's hash and the next node of its
      * bucket): the list never reads it, and compaction carries it to the node's new address.
      */
-    long chain(int x) {
+    @Override
+    public long chain(int x) {
         return word(x + CHAIN);
     }
 
-    void chain(int x, long w) {
+    @Override
+    public void chain(int x, long w) {
         word(x + CHAIN, w);
+    }
+
+    /** Visits every node in list order. */
+    @Override
+    public void forEachNode(IntConsumer action) {
+        for (int x = first(); x != NIL; x = next(x)) {
+            action.accept(x);
+        }
     }
 
     /** The node's number of levels. */

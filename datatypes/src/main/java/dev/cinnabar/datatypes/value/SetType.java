@@ -76,7 +76,7 @@ public final class SetType extends ValueType {
 
     @Override
     public HashTableStats hashTable(Object value) {
-        return ((SetValue) value).dict();
+        return ((SetValue) value).hashTable();
     }
 
     @Override

@@ -1,8 +1,11 @@
 package dev.cinnabar.datatypes.value;
 
-import dev.cinnabar.datatypes.Dict;
+import dev.cinnabar.datatypes.HashTableStats;
 import dev.cinnabar.datatypes.Intset;
+import dev.cinnabar.datatypes.MemberIndex;
+import dev.cinnabar.datatypes.MemberSlots;
 import dev.cinnabar.datatypes.Numbers;
+import java.util.Arrays;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
@@ -11,49 +14,58 @@ import java.util.random.RandomGenerator;
  * <ul>
  *   <li>{@code intset}: an {@link Intset} blob, while every member is a canonical 64-bit integer
  *       and there are at most {@code set-max-intset-entries} of them;</li>
- *   <li>{@code hashtable}: a {@link Dict} whose keys are the members (values unused).</li>
+ *   <li>{@code hashtable}: the members in {@link MemberSlots}, found through a {@link MemberIndex}
+ *       (Redis's dict, without an entry object per member).</li>
  * </ul>
  * A set only ever goes from intset to hashtable, never back; a command that builds a new set
  * (SINTERSTORE, SUNIONSTORE, SDIFFSTORE, SPOP's rebuild) starts it as an intset, as Redis does.
  *
- * <p>Members are handed out as {@code Long} (intset) or the dict's own {@code byte[]} key
+ * <p>Members are handed out as {@code Long} (intset) or the set's own {@code byte[]}
  * (hashtable), which callers must not modify. The heap figure is kept as the set changes: the
- * dict's table is measured after each change only, so that a lookup finishing an incremental
+ * index's table is measured after each change only, so that a lookup finishing an incremental
  * rehash leaves the figure alone until the next change.
  */
 public final class SetValue implements TypedValue {
-    /** This object: header, two references, an int, a long. */
-    static final int OBJECT = 32;
-    /** A {@link Dict} object without its tables and entries. */
-    static final int DICT_OBJECT = 48;
+    /** This object: header, three references, two longs. */
+    static final int OBJECT = 40;
     /** Redis caps set-max-intset-entries at 2^30 for the intset's sake. */
     private static final long MAX_INTSET_CAP = 1L << 30;
 
     private byte[] intset;
-    private Dict<Object> dict;
-    private int tableBytes;
-    /** Hashtable: each member's entry and key array. */
+    /** Hashtable: the members by slot, and the index from member to slot. */
+    private MemberSlots slots;
+    private MemberIndex index;
+    /** Hashtable: the slots' and the index's heap as of the last change. */
+    private long tableBytes;
+    /** Hashtable: the members' arrays. */
     private long memberBytes;
 
-    private SetValue(byte[] intset, Dict<Object> dict) {
+    private SetValue(byte[] intset) {
         this.intset = intset;
-        this.dict = dict;
+    }
+
+    private void startHashtable() {
+        intset = null;
+        slots = new MemberSlots();
+        index = new MemberIndex(slots);
+        memberBytes = 0;
+        refreshTable();
     }
 
     /** An empty intset-encoded set, as the commands that build a result start one. */
     public static SetValue newIntset() {
-        return new SetValue(Intset.empty(), null);
+        return new SetValue(Intset.empty());
     }
 
     /** A set holding the intset blob {@code blob} (kept; read from an RDB file, already validated). */
     public static SetValue ofIntset(byte[] blob) {
-        return new SetValue(blob, null);
+        return new SetValue(blob);
     }
 
     /** An empty hashtable-encoded set. */
     public static SetValue newHashtable() {
-        SetValue s = new SetValue(null, new Dict<>());
-        s.refreshTable();
+        SetValue s = new SetValue(null);
+        s.startHashtable();
         return s;
     }
 
@@ -76,13 +88,24 @@ public final class SetValue implements TypedValue {
         return intset;
     }
 
-    /** The hashtable (not to be modified by callers), or null when intset-encoded. */
-    public Dict<Object> dict() {
-        return dict;
+    /** The hashtable's index, for DEBUG HTSTATS-KEY, or null when intset-encoded. */
+    public HashTableStats hashTable() {
+        return index;
     }
 
     public int size() {
-        return intset != null ? Intset.size(intset) : dict.size();
+        return intset != null ? Intset.size(intset) : slots.count();
+    }
+
+    /**
+     * Room for {@code members} in the hashtable's index at once (Redis's dictExpand), as loading
+     * a dump of a known size does; nothing for an intset.
+     */
+    public void expand(long members) {
+        if (index != null) {
+            index.expand(members);
+            refreshTable();
+        }
     }
 
     // ---------------------------------------------------------------- writes
@@ -98,14 +121,14 @@ public final class SetValue implements TypedValue {
             }
             convertToHashtable();
         }
-        return addToDict(b, off, len);
+        return addToTable(b, off, len);
     }
 
     /** {@link #add} of an integer member. */
     public boolean addInteger(long v, long maxIntsetEntries) {
         if (intset == null) {
             byte[] text = Numbers.toBytes(v);
-            return addToDict(text, 0, text.length);
+            return addToTable(text, 0, text.length);
         }
         byte[] after = Intset.add(intset, v);
         if (after == intset) {
@@ -127,14 +150,13 @@ public final class SetValue implements TypedValue {
         return add(b, 0, b.length, maxIntsetEntries);
     }
 
-    private boolean addToDict(byte[] b, int off, int len) {
-        Dict.Entry<Object> e = dict.findOrCreate(b, off, len);
-        if (e.value() != null) {
+    private boolean addToTable(byte[] b, int off, int len) {
+        int hash = index.hashOf(b, off, len);
+        if (index.find(b, off, len, hash) != MemberIndex.Nodes.NONE) {
             return false;
         }
-        // A present member is marked by a non-null value, so that findOrCreate tells new from old.
-        e.value(Boolean.TRUE);
-        memberBytes += JvmSizes.DICT_ENTRY + JvmSizes.byteArray(len);
+        index.add(slots.allocate(Arrays.copyOfRange(b, off, off + len)), hash);
+        memberBytes += JvmSizes.byteArray(len);
         refreshTable();
         return true;
     }
@@ -147,12 +169,18 @@ public final class SetValue implements TypedValue {
             }
             return removeInteger(Numbers.parseLong(b, off, len));
         }
-        Dict.Entry<Object> e = dict.remove(b, off, len);
-        if (e == null) {
+        int slot = index.remove(b, off, len);
+        if (slot == MemberIndex.Nodes.NONE) {
             return false;
         }
-        memberBytes -= JvmSizes.DICT_ENTRY + JvmSizes.byteArray(len);
-        dict.shrinkIfSparse();
+        memberBytes -= JvmSizes.byteArray(len);
+        slots.release(slot);
+        index.shrinkIfSparse();
+        // At removal, not addition: a set drained by SPOP must stay dense for randomMember.
+        if (slots.worthCompacting()) {
+            slots.compact();
+            index.rebuild();
+        }
         refreshTable();
         return true;
     }
@@ -185,26 +213,17 @@ public final class SetValue implements TypedValue {
             return;
         }
         byte[] from = intset;
-        intset = null;
-        dict = new Dict<>();
-        memberBytes = 0;
+        startHashtable();
         int n = Intset.size(from);
         for (int i = 0; i < n; i++) {
             byte[] text = Numbers.toBytes(Intset.get(from, i));
-            addToDict(text, 0, text.length);
+            addToTable(text, 0, text.length);
         }
         refreshTable();
     }
 
     private void refreshTable() {
-        int bytes = 0;
-        for (int which = 0; which <= 1; which++) {
-            int length = dict.tableLength(which);
-            if (length > 0) {
-                bytes += (int) JvmSizes.referenceArray(length);
-            }
-        }
-        tableBytes = bytes;
+        tableBytes = slots.heapBytes() + index.heapBytes();
     }
 
     // ---------------------------------------------------------------- reads
@@ -213,7 +232,7 @@ public final class SetValue implements TypedValue {
         if (intset != null) {
             return Numbers.isLong(b, off, len) && Intset.contains(intset, Numbers.parseLong(b, off, len));
         }
-        return dict.find(b, off, len) != null;
+        return index.find(b, off, len) != MemberIndex.Nodes.NONE;
     }
 
     /** {@link #contains} of a member held as a {@code Long} or bytes. */
@@ -223,25 +242,40 @@ public final class SetValue implements TypedValue {
                 return Intset.contains(intset, (Long) member);
             }
             byte[] text = Numbers.toBytes((Long) member);
-            return dict.find(text, 0, text.length) != null;
+            return index.find(text, 0, text.length) != MemberIndex.Nodes.NONE;
         }
         byte[] b = (byte[]) member;
         return contains(b, 0, b.length);
     }
 
     /**
-     * A random member of a non-empty set: uniform over an intset, Redis's fair random key of the
-     * hashtable otherwise.
+     * A random member of a non-empty set, uniformly: by position in an intset, by slot in a
+     * hashtable (Redis samples its dict's buckets instead, which only approaches uniform). At
+     * least a quarter of the slots of a set past a few dozen hold a member (removals compact
+     * it), so a few draws find one.
      */
     public Object randomMember(RandomGenerator random) {
         if (intset != null) {
             return Intset.random(intset, random);
         }
-        return dict.fairRandomEntry(random).key();
+        int limit = slots.limit();
+        byte[] m;
+        do {
+            m = slots.member(1 + random.nextInt(limit - 1));
+        } while (m == null);
+        return m;
     }
 
     /**
-     * Visits every member: an intset's in increasing order, a hashtable's in table order. The
+     * One step of SSCAN over a hashtable: visits the members of the index's buckets at
+     * {@code cursor} and returns the next cursor (0 when done), with Redis's SCAN guarantee.
+     */
+    public long scan(long cursor, Consumer<byte[]> visitor) {
+        return index.scan(cursor, slot -> visitor.accept(slots.member(slot)));
+    }
+
+    /**
+     * Visits every member: an intset's in increasing order, a hashtable's in slot order. The
      * set must not change meanwhile.
      */
     public void forEach(Consumer<Object> visitor) {
@@ -252,14 +286,10 @@ public final class SetValue implements TypedValue {
             }
             return;
         }
-        try (Dict<Object>.Cursor c = dict.cursor()) {
-            while (c.hasNext()) {
-                visitor.accept(c.next().key());
-            }
-        }
+        slots.forEachNode(slot -> visitor.accept(slots.member(slot)));
     }
 
-    /** A member's text: the dict's array itself for bytes, the digits of an integer. */
+    /** A member's text: the set's array itself for bytes, the digits of an integer. */
     public static byte[] bytesOf(Object member) {
         return member instanceof Long ? Numbers.toBytes((Long) member) : (byte[]) member;
     }
@@ -269,18 +299,19 @@ public final class SetValue implements TypedValue {
         if (intset != null) {
             return OBJECT + JvmSizes.byteArray(intset.length);
         }
-        return OBJECT + DICT_OBJECT + tableBytes + memberBytes;
+        return OBJECT + tableBytes + memberBytes;
     }
 
     /** A deep copy in the same encoding (COPY). */
     SetValue copy() {
         if (intset != null) {
-            return new SetValue(intset.clone(), null);
+            return new SetValue(intset.clone());
         }
         SetValue s = newHashtable();
+        s.expand(size());
         forEach(m -> {
             byte[] b = (byte[]) m;
-            s.addToDict(b, 0, b.length);
+            s.addToTable(b, 0, b.length);
         });
         return s;
     }

@@ -154,6 +154,105 @@ class SetValueTest {
         }
     }
 
+    /**
+     * A large hashtable set grown, drained at random (as SPOP drains one) and grown again: the
+     * members stay a HashSet's, every random pick is a member, the heap figure is the sum of its
+     * parts, and a drained set gives its slots back.
+     */
+    @Test
+    void largeHashtableGrowsDrainsAndKeepsItsHeapFigure() {
+        Random r = new Random(5);
+        SetValue s = SetValue.newHashtable();
+        Set<String> model = new HashSet<>();
+        for (int i = 0; i < 50_000; i++) {
+            String m = "member:" + r.nextInt(40_000);
+            assertEquals(model.add(m), s.add(b(m), 0, b(m).length, 512));
+        }
+        long full = s.heapSize();
+        while (model.size() > 100) {
+            byte[] m = (byte[]) s.randomMember(r);
+            assertTrue(model.remove(new String(m, StandardCharsets.ISO_8859_1)));
+            assertTrue(s.removeMember(m));
+            assertEquals(model.size(), s.size());
+        }
+        // The index shrinks by Redis's rule (under a tenth full), so a small set keeps some room.
+        assertHeapIsItsParts(s, 8192);
+        assertTrue(s.heapSize() < full / 50, s.heapSize() + " against " + full);
+        for (String m : model) {
+            assertTrue(s.contains(b(m), 0, b(m).length), m);
+        }
+        for (int i = 0; i < 5000; i++) {
+            String m = "again:" + i;
+            model.add(m);
+            s.add(b(m), 0, b(m).length, 512);
+        }
+        List<String> members = new ArrayList<>();
+        s.forEach(x -> members.add(new String(SetValue.bytesOf(x), StandardCharsets.ISO_8859_1)));
+        assertEquals(model, new HashSet<>(members));
+        assertEquals(model.size(), members.size());
+        assertHeapIsItsParts(s, 512);
+    }
+
+    private static void assertHeapIsItsParts(SetValue s, long slack) {
+        long[] members = {0};
+        s.forEach(m -> members[0] += JvmSizes.byteArray(((byte[]) m).length));
+        // The slots' arrays are not visible from here; what is left once the members and the
+        // object are taken away is theirs and the index's: under the 32 bytes a dict entry alone took.
+        long rest = s.heapSize() - SetValue.OBJECT - members[0];
+        assertTrue(rest > 0 && rest <= 32L * s.size() + slack, rest + " for " + s.size() + " members");
+    }
+
+    /** Picks by slot are uniform: each of 300 members comes up about as often as the others. */
+    @Test
+    void randomMembersOfAHashtableAreUniform() {
+        SetValue s = SetValue.newHashtable();
+        for (int i = 0; i < 300; i++) {
+            s.add(b("m" + i), 0, b("m" + i).length, 512);
+        }
+        // Holes from removals must not skew the draw either.
+        for (int i = 0; i < 300; i += 3) {
+            s.remove(b("m" + i), 0, b("m" + i).length);
+        }
+        java.util.Map<String, Integer> counts = new java.util.HashMap<>();
+        Random r = new Random(9);
+        int draws = 200_000;
+        for (int i = 0; i < draws; i++) {
+            counts.merge(new String((byte[]) s.randomMember(r), StandardCharsets.ISO_8859_1), 1, Integer::sum);
+        }
+        assertEquals(200, counts.size());
+        double expected = draws / 200.0;
+        for (int c : counts.values()) {
+            assertTrue(Math.abs(c - expected) < expected * 0.25, c + " against " + expected);
+        }
+    }
+
+    /** SSCAN's walk returns every member present throughout, while others come and go. */
+    @Test
+    void scanReturnsEveryMemberPresentThroughout() {
+        SetValue s = SetValue.newHashtable();
+        for (int i = 0; i < 3000; i++) {
+            s.add(b("stay" + i), 0, b("stay" + i).length, 512);
+        }
+        Set<String> seen = new HashSet<>();
+        long cursor = 0;
+        int step = 0;
+        do {
+            cursor = s.scan(cursor, m -> seen.add(new String(m, StandardCharsets.ISO_8859_1)));
+            step++;
+            for (int k = 0; k < 200; k++) {
+                String m = "tmp" + (step % 7) + ":" + k;
+                if (step % 2 == 0) {
+                    s.add(b(m), 0, b(m).length, 512);
+                } else {
+                    s.remove(b(m), 0, b(m).length);
+                }
+            }
+        } while (cursor != 0);
+        for (int i = 0; i < 3000; i++) {
+            assertTrue(seen.contains("stay" + i), "stay" + i);
+        }
+    }
+
     private static String member(Random r, boolean text) {
         if (text && r.nextInt(5) == 0) {
             return "m" + r.nextInt(30);

@@ -219,9 +219,7 @@ public final class RdbValues {
         }
         long maxEntries = Math.min(s.setMaxIntsetEntries, 1L << 30);
         SetValue set = len > maxEntries ? SetValue.newHashtable() : SetValue.newIntset();
-        if (!set.isIntset()) {
-            set.dict().expand(presize(len));
-        }
+        set.expand(presize(len));
         for (long i = 0; i < len; i++) {
             byte[] m = in.readString();
             // the intset is never made longer than len <= maxEntries here, so only a

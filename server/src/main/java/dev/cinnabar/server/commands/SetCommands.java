@@ -675,7 +675,7 @@ public final class SetCommands {
         } else {
             long maxIterations = o.count * 10;
             do {
-                cursor = set.dict().scan(cursor, en -> found.add(en.key()));
+                cursor = set.scan(cursor, found::add);
             } while (cursor != 0 && maxIterations-- != 0 && found.size() < o.count);
         }
         int kept = 0;
