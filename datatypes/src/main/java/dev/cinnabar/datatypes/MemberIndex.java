@@ -97,13 +97,13 @@ public final class MemberIndex implements HashTableStats {
         return find(member, off, len, hashOf(member, off, len));
     }
 
-    /** {@link #find(byte[], int, int)} for a member whose {@link #hashOf} the caller has. */
+    /**
+     * {@link #find(byte[], int, int)} for a member whose {@link #hashOf} the caller has. Unlike
+     * Redis's dictFind, a lookup moves no bucket of a resize: see {@link #heapBytes}.
+     */
     public int find(byte[] member, int off, int len, int hash) {
         if (used0 + used1 == 0) {
             return NIL;
-        }
-        if (rehashIndex != -1) {
-            rehashStep();
         }
         int x = findIn(table0, member, off, len, hash);
         if (x == NIL && rehashIndex != -1) {
@@ -160,14 +160,12 @@ public final class MemberIndex implements HashTableStats {
 
     /**
      * Drops the node of {@code member} and returns it for the list to free, or returns
-     * {@link Nodes#NONE} when the member is absent: one rehash step, as Redis's dictUnlink.
+     * {@link Nodes#NONE} when the member is absent. A removal moves one bucket of a resize, as
+     * Redis's dictUnlink; looking for an absent member moves none.
      */
     public int remove(byte[] member, int off, int len) {
         if (used0 + used1 == 0) {
             return NIL;
-        }
-        if (rehashIndex != -1) {
-            rehashStep();
         }
         int hash = hashOf(member, off, len);
         int x = findIn(table0, member, off, len, hash);
@@ -177,6 +175,9 @@ public final class MemberIndex implements HashTableStats {
         } else if (rehashIndex != -1 && (x = findIn(table1, member, off, len, hash)) != NIL) {
             unlink(table1, x, hash);
             used1--;
+        }
+        if (x != NIL && rehashIndex != -1) {
+            rehashStep();
         }
         return x;
     }
@@ -367,7 +368,15 @@ public final class MemberIndex implements HashTableStats {
 
     // ---------------------------------------------------------------- figures
 
-    /** The heap this index holds: itself and its tables (the nodes' words are the list's). */
+    /**
+     * The heap this index holds: itself and its tables (the nodes' words are theirs).
+     *
+     * <p>It changes only when a member comes or goes, as the keyspace's heap counter, adjusted by
+     * writes alone, needs: that is why lookups move no bucket of a resize (Redis's do), since the
+     * one that moved the last would free the old table. A resize is finished by the next
+     * additions and removals instead; a collection that stops changing keeps its old table, at
+     * most a third of its buckets' bytes, until it changes again.
+     */
     public long heapBytes() {
         return OBJECT + (table0 == null ? 0 : JvmSizes.intArray(table0.length))
                 + (table1 == null ? 0 : JvmSizes.intArray(table1.length));

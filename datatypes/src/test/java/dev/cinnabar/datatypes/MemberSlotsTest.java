@@ -61,6 +61,30 @@ class MemberSlotsTest {
         assertEquals(201, slots.allocate(b("next")));
     }
 
+    /** Past the first page the slots come in whole pages, none of them a humongous object. */
+    @Test
+    void largeTablesUseWholePagesAndMeasureThem() {
+        MemberSlots slots = new MemberSlots(true);
+        int n = 3 * MemberSlots.PAGE + 5;
+        for (int i = 0; i < n; i++) {
+            int x = slots.allocate(b("m" + i));
+            slots.value(x, b("v" + i));
+            slots.chain(x, i);
+        }
+        for (int x = 1; x <= n; x++) {
+            assertArrayEquals(b("m" + (x - 1)), slots.member(x));
+            assertArrayEquals(b("v" + (x - 1)), slots.value(x));
+            assertEquals(x - 1, slots.chain(x));
+        }
+        long page = dev.cinnabar.datatypes.value.JvmSizes.referenceArray(MemberSlots.PAGE);
+        long words = dev.cinnabar.datatypes.value.JvmSizes.longArray(MemberSlots.PAGE);
+        assertTrue(words < 512 * 1024, "a page is never humongous, whatever G1's region size");
+        // Four pages of three arrays each, three directories of four, and the object.
+        long expected = 4 * (2 * page + words) + 3 * dev.cinnabar.datatypes.value.JvmSizes.referenceArray(4);
+        assertTrue(slots.heapBytes() >= expected && slots.heapBytes() < expected + 64,
+                slots.heapBytes() + " against " + expected);
+    }
+
     @Test
     void aFewSlotsAreNotCompacted() {
         MemberSlots slots = new MemberSlots();

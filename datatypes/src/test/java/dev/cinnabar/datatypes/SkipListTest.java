@@ -196,8 +196,10 @@ class SkipListTest {
             zsl.insert(i % 1000 + 0.5, b("m" + i));
         }
         zsl.check();
-        // Every new node took a freed one of its level; few needed fresh words.
-        assertTrue(zsl.heapBytes() < grown + grown / 50, zsl.heapBytes() + " against " + grown);
+        // Every new node took a freed one of its level; few needed fresh words. Without reuse
+        // the 50k new nodes would add some 40%; the levels are random, so the count of nodes of
+        // a level that found none free varies, and one of them can grow a page by a quarter.
+        assertTrue(zsl.heapBytes() < grown + grown / 10, zsl.heapBytes() + " against " + grown);
         assertEquals(n, zsl.length());
         for (int i = 0; i < n; i += 997) {
             double score = i % 2 == 0 ? i % 1000 + 0.5 : i % 1000;

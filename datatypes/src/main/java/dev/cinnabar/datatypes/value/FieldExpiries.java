@@ -25,8 +25,8 @@ public final class FieldExpiries {
     static final int TREE_ENTRY = 40;
     /** The TreeSet and its TreeMap. */
     static final int TREE = 16 + 48;
-    /** {@code Dict}: as {@link HashType#DICT_OBJECT}. */
-    static final int DICT = HashType.DICT_OBJECT;
+    /** {@code Dict}: header, two table references, four ints, a boolean, the seed. */
+    static final int DICT = 48;
 
     private static final class Node {
         final byte[] field;

@@ -1,6 +1,5 @@
 package dev.cinnabar.datatypes.value;
 
-import dev.cinnabar.datatypes.Dict;
 import dev.cinnabar.datatypes.HashTableStats;
 import dev.cinnabar.datatypes.Listpack;
 
@@ -19,12 +18,8 @@ public final class HashType extends ValueType {
 
     /** {@link HashValue}: header and two references (the pairs, the field expiry times). */
     static final int HASH_OBJECT = 24;
-    /** A hash's dict form: header, the dict's reference, the running byte count. */
-    static final int DICT_FORM = 24;
     /** {@link Listpack}: header and its array reference. */
     static final int LISTPACK_OBJECT = 16;
-    /** {@code Dict}: header, two table references, four ints, a boolean, the seed. */
-    static final int DICT_OBJECT = 48;
 
     private HashType() {
         super("hash");
@@ -58,9 +53,9 @@ public final class HashType extends ValueType {
             return RdbLengths.ofBytes(lp.array(), 0, lp.totalBytes(), compression);
         }
         long[] sum = {RdbLengths.length(h.size())};
-        h.dict().forEach(e -> {
-            sum[0] += RdbLengths.ofBytes(e.key(), 0, e.key().length, compression);
-            sum[0] += RdbLengths.ofBytes(e.value(), 0, e.value().length, compression);
+        h.forEachInTable((f, v) -> {
+            sum[0] += RdbLengths.ofBytes(f, 0, f.length, compression);
+            sum[0] += RdbLengths.ofBytes(v, 0, v.length, compression);
         });
         return sum[0];
     }
@@ -114,7 +109,7 @@ public final class HashType extends ValueType {
 
     @Override
     public HashTableStats hashTable(Object value) {
-        return ((HashValue) value).dict();
+        return ((HashValue) value).hashTable();
     }
 
     @Override

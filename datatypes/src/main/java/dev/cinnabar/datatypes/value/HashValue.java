@@ -1,23 +1,25 @@
 package dev.cinnabar.datatypes.value;
 
-import dev.cinnabar.datatypes.Dict;
+import dev.cinnabar.datatypes.HashTableStats;
 import dev.cinnabar.datatypes.Listpack;
+import dev.cinnabar.datatypes.MemberTable;
 import java.util.Arrays;
 import java.util.random.RandomGenerator;
 
 /**
  * A hash, in Redis's two encodings: a {@link Listpack} of fields and values in turn while it is
- * small, then a {@link Dict} from field to value, and never back. The thresholds come from the
+ * small, then a {@link MemberTable} of fields with their values (Redis's dict, without an entry
+ * object per field), and never back. The thresholds come from the
  * caller (the server's {@code hash-max-listpack-*}); this class only applies them as Redis does.
  *
  * <p>The heap figure is kept as the hash changes, so that {@link HashType#heapSize} is O(1): the
- * listpack's array, or the dict's entries, field and value arrays and its (final) table.
+ * listpack's array, or the table's.
  */
 public final class HashValue implements TypedValue {
     /** Above this many bytes a listpack is not grown further (Redis's LISTPACK_MAX_SAFETY_SIZE). */
     public static final long LISTPACK_MAX_SAFETY_SIZE = 1L << 30;
 
-    /** A {@link Listpack}, or a {@link DictForm} once converted: one field keeps the object small. */
+    /** A {@link Listpack}, or a {@link MemberTable} once converted: one field keeps the object small. */
     private Object repr;
     /**
      * The fields' expiry times (Redis 7.4), null until a field-expiry command first touches the
@@ -25,17 +27,6 @@ public final class HashValue implements TypedValue {
      * its order (fields with a time first, earliest first, then those without).
      */
     private FieldExpiries ttls;
-
-    /** The dict and the heap bytes of its entries, fields and values (the table apart). */
-    private static final class DictForm {
-        final Dict<byte[]> dict;
-        long bytes;
-
-        DictForm(Dict<byte[]> dict, long bytes) {
-            this.dict = dict;
-            this.bytes = bytes;
-        }
-    }
 
     /** An empty hash in listpack form, as Redis creates one. */
     public HashValue() {
@@ -65,14 +56,26 @@ public final class HashValue implements TypedValue {
         return repr instanceof Listpack ? (Listpack) repr : null;
     }
 
-    /** The dict once converted, else null. */
-    public Dict<byte[]> dict() {
-        return repr instanceof DictForm ? ((DictForm) repr).dict : null;
+    /** The table once converted, else null. */
+    private MemberTable table() {
+        return repr instanceof MemberTable ? (MemberTable) repr : null;
+    }
+
+    /** The table once converted, for DEBUG HTSTATS-KEY; else null. */
+    public HashTableStats hashTable() {
+        return table();
     }
 
     public int size() {
         Listpack lp = listpack();
-        return lp != null ? lp.size() / 2 : dict().size();
+        return lp != null ? lp.size() / 2 : table().size();
+    }
+
+    /** Room for {@code fields} in the table at once (an RDB load knows the count); nothing for a listpack. */
+    public void expand(long fields) {
+        if (repr instanceof MemberTable) {
+            ((MemberTable) repr).expand(fields);
+        }
     }
 
     // ------------------------------------------------------------------ conversion
@@ -91,27 +94,26 @@ public final class HashValue implements TypedValue {
         }
     }
 
-    /** Moves every pair into a dict; the listpack is dropped. */
+    /** Moves every pair into a table; the listpack is dropped. */
     public void convertToDict() {
         Listpack lp = listpack();
         if (lp == null) {
             return;
         }
-        Dict<byte[]> d = new Dict<>();
-        long bytes = 0;
+        MemberTable t = new MemberTable(true);
+        t.expand(lp.size() / 2);
         for (int p = lp.first(); p >= 0; ) {
             int v = lp.next(p);
             byte[] field = lp.getBytes(p);
-            byte[] value = lp.getBytes(v);
-            d.put(field, value);
-            bytes += pairBytes(field.length, value.length);
+            int slot = t.add(field, 0, field.length);
+            // A field twice can only come from a listpack loaded without sanitization: the
+            // first value, which lookups found, is kept.
+            if (slot > 0) {
+                t.value(slot, lp.getBytes(v));
+            }
             p = lp.next(v);
         }
-        this.repr = new DictForm(d, bytes);
-    }
-
-    private static long pairBytes(int fieldLength, int valueLength) {
-        return JvmSizes.DICT_ENTRY + JvmSizes.byteArray(fieldLength) + JvmSizes.byteArray(valueLength);
+        this.repr = t;
     }
 
     // ------------------------------------------------------------------ reading
@@ -134,11 +136,12 @@ public final class HashValue implements TypedValue {
             lp.get(lp.next(p), out);
             return true;
         }
-        byte[] v = dict().get(f, off, len);
-        if (v == null) {
+        MemberTable t = table();
+        int slot = t.find(f, off, len);
+        if (slot == MemberTable.NONE) {
             return false;
         }
-        setEntry(out, v);
+        setEntry(out, t.value(slot));
         return true;
     }
 
@@ -148,7 +151,7 @@ public final class HashValue implements TypedValue {
             int p = lp.first();
             return p >= 0 && lp.find(p, f, off, len, 1) >= 0;
         }
-        return dict().find(f, off, len) != null;
+        return table().find(f, off, len) != MemberTable.NONE;
     }
 
     /** The value of a field as a new array, or null. */
@@ -171,7 +174,7 @@ public final class HashValue implements TypedValue {
         void visit(Listpack.Entry field, Listpack.Entry value);
     }
 
-    /** Visits every pair: listpack order, or the dict's. The hash must not change meanwhile. */
+    /** Visits every pair: listpack order, or the table's. The hash must not change meanwhile. */
     public void forEach(PairVisitor visitor) {
         Listpack lp = listpack();
         Listpack.Entry f = new Listpack.Entry();
@@ -184,11 +187,27 @@ public final class HashValue implements TypedValue {
             }
             return;
         }
-        dict().forEach(e -> {
-            setEntry(f, e.key());
-            setEntry(v, e.value());
+        MemberTable t = table();
+        t.forEach(slot -> {
+            setEntry(f, t.member(slot));
+            setEntry(v, t.value(slot));
             visitor.visit(f, v);
         });
+    }
+
+    /** Receives one pair of a table-encoded hash as the table's own arrays. */
+    @FunctionalInterface
+    public interface ArrayPairVisitor {
+        void visit(byte[] field, byte[] value);
+    }
+
+    /**
+     * Visits every pair of a table-encoded hash as its own arrays, never to be modified (the RDB
+     * writer and the serialized-length estimate). The hash must not change meanwhile.
+     */
+    public void forEachInTable(ArrayPairVisitor visitor) {
+        MemberTable t = table();
+        t.forEach(slot -> visitor.visit(t.member(slot), t.value(slot)));
     }
 
     // ------------------------------------------------------------------ writing
@@ -231,34 +250,27 @@ public final class HashValue implements TypedValue {
             }
             return false;
         }
-        DictForm df = (DictForm) repr;
-        Dict.Entry<byte[]> e = df.dict.findOrCreate(f, foff, flen);
-        byte[] old = e.value();
+        MemberTable t = (MemberTable) repr;
+        int slot = t.add(f, foff, flen);
+        byte[] old = slot < 0 ? t.value(-slot) : null;
         if (old != null && old.length == vlen) {
-            // The value's array is the entry's alone (readers copy out of it within a command,
+            // The value's array is the table's alone (readers copy out of it within a command,
             // COPY clones it), so a value of the same length, as counters and status fields
             // mostly are, goes where the old one was. A new array would be garbage plus a young
-            // reference stored into an old entry, which G1 must remember: card refinement took
+            // reference stored into an old array, which G1 must remember: card refinement took
             // a fifth of the CPU under HSET of existing fields.
             System.arraycopy(v, voff, old, 0, vlen);
             return true;
         }
-        byte[] value = Arrays.copyOfRange(v, voff, voff + vlen);
-        if (old != null) {
-            df.bytes += JvmSizes.byteArray(vlen) - JvmSizes.byteArray(old.length);
-            e.value(value);
-            return true;
-        }
-        e.value(value);
-        df.bytes += pairBytes(flen, vlen);
-        return false;
+        t.value(Math.abs(slot), Arrays.copyOfRange(v, voff, voff + vlen));
+        return slot < 0;
     }
 
     public boolean set(byte[] f, byte[] v, long maxEntries, long maxValue) {
         return set(f, 0, f.length, v, 0, v.length, maxEntries, maxValue);
     }
 
-    /** Removes a field; true when it was there. A dict that became sparse starts shrinking. */
+    /** Removes a field; true when it was there. A table that became sparse starts shrinking. */
     public boolean delete(byte[] f, int off, int len) {
         if (ttls != null) {
             ttls.remove(f, off, len);
@@ -276,14 +288,7 @@ public final class HashValue implements TypedValue {
             lp.deleteRange(p, 2);
             return true;
         }
-        DictForm df = (DictForm) repr;
-        Dict.Entry<byte[]> e = df.dict.remove(f, off, len);
-        if (e == null) {
-            return false;
-        }
-        df.bytes -= pairBytes(e.key().length, e.value().length);
-        df.dict.shrinkIfSparse();
-        return true;
+        return ((MemberTable) repr).remove(f, off, len);
     }
 
     // ------------------------------------------------------------------ field expiry
@@ -414,23 +419,25 @@ public final class HashValue implements TypedValue {
             }
             return;
         }
-        Dict.Entry<byte[]> e = dict().fairRandomEntry(random);
-        setEntry(field, e.key());
+        MemberTable t = table();
+        int slot = t.randomSlot(random);
+        setEntry(field, t.member(slot));
         if (value != null) {
-            setEntry(value, e.value());
+            setEntry(value, t.value(slot));
         }
     }
 
     /**
-     * One step of HSCAN over a dict: visits the cursor's buckets and returns the next cursor.
+     * One step of HSCAN over a table: visits the cursor's buckets and returns the next cursor.
      * (A listpack is scanned whole by the caller, with {@link #forEach}.)
      */
     public long scanDict(long cursor, PairVisitor visitor) {
         Listpack.Entry f = new Listpack.Entry();
         Listpack.Entry v = new Listpack.Entry();
-        return dict().scan(cursor, e -> {
-            setEntry(f, e.key());
-            setEntry(v, e.value());
+        MemberTable t = table();
+        return t.scan(cursor, slot -> {
+            setEntry(f, t.member(slot));
+            setEntry(v, t.value(slot));
             visitor.visit(f, v);
         });
     }
@@ -443,10 +450,7 @@ public final class HashValue implements TypedValue {
         if (repr instanceof Listpack) {
             return extra + HashType.HASH_OBJECT + HashType.LISTPACK_OBJECT + JvmSizes.byteArray(((Listpack) repr).capacity());
         }
-        DictForm df = (DictForm) repr;
-        int table = df.dict.isRehashing() ? df.dict.tableLength(1) : df.dict.tableLength(0);
-        return extra + HashType.HASH_OBJECT + HashType.DICT_FORM + HashType.DICT_OBJECT
-                + (table > 0 ? JvmSizes.referenceArray(table) : 0) + df.bytes;
+        return extra + HashType.HASH_OBJECT + ((MemberTable) repr).heapBytes();
     }
 
     HashValue duplicate() {
@@ -455,10 +459,14 @@ public final class HashValue implements TypedValue {
         if (lp != null) {
             copy = new HashValue(lp.duplicate());
         } else {
-            DictForm df = (DictForm) repr;
-            Dict<byte[]> d = new Dict<>();
-            df.dict.forEach(e -> d.put(e.key().clone(), e.value().clone()));
-            copy = new HashValue(new DictForm(d, df.bytes));
+            MemberTable from = (MemberTable) repr;
+            MemberTable to = new MemberTable(true);
+            to.expand(from.size());
+            from.forEach(slot -> {
+                byte[] field = from.member(slot);
+                to.value(to.add(field, 0, field.length), from.value(slot).clone());
+            });
+            copy = new HashValue(to);
         }
         copy.ttls = ttls == null ? null : ttls.duplicate();
         return copy;

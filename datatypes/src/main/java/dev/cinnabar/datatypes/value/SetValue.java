@@ -2,10 +2,8 @@ package dev.cinnabar.datatypes.value;
 
 import dev.cinnabar.datatypes.HashTableStats;
 import dev.cinnabar.datatypes.Intset;
-import dev.cinnabar.datatypes.MemberIndex;
-import dev.cinnabar.datatypes.MemberSlots;
+import dev.cinnabar.datatypes.MemberTable;
 import dev.cinnabar.datatypes.Numbers;
-import java.util.Arrays;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
@@ -14,31 +12,24 @@ import java.util.random.RandomGenerator;
  * <ul>
  *   <li>{@code intset}: an {@link Intset} blob, while every member is a canonical 64-bit integer
  *       and there are at most {@code set-max-intset-entries} of them;</li>
- *   <li>{@code hashtable}: the members in {@link MemberSlots}, found through a {@link MemberIndex}
- *       (Redis's dict, without an entry object per member).</li>
+ *   <li>{@code hashtable}: a {@link MemberTable} (Redis's dict, without an entry object per
+ *       member).</li>
  * </ul>
  * A set only ever goes from intset to hashtable, never back; a command that builds a new set
  * (SINTERSTORE, SUNIONSTORE, SDIFFSTORE, SPOP's rebuild) starts it as an intset, as Redis does.
  *
  * <p>Members are handed out as {@code Long} (intset) or the set's own {@code byte[]}
- * (hashtable), which callers must not modify. The heap figure is kept as the set changes: the
- * index's table is measured after each change only, so that a lookup finishing an incremental
- * rehash leaves the figure alone until the next change.
+ * (hashtable), which callers must not modify. The heap figure is kept as the set changes.
  */
 public final class SetValue implements TypedValue {
-    /** This object: header, three references, two longs. */
-    static final int OBJECT = 40;
+    /** This object: header, two references. */
+    static final int OBJECT = 24;
     /** Redis caps set-max-intset-entries at 2^30 for the intset's sake. */
     private static final long MAX_INTSET_CAP = 1L << 30;
 
+    /** The intset, or null once the set is a hashtable. */
     private byte[] intset;
-    /** Hashtable: the members by slot, and the index from member to slot. */
-    private MemberSlots slots;
-    private MemberIndex index;
-    /** Hashtable: the slots' and the index's heap as of the last change. */
-    private long tableBytes;
-    /** Hashtable: the members' arrays. */
-    private long memberBytes;
+    private MemberTable table;
 
     private SetValue(byte[] intset) {
         this.intset = intset;
@@ -46,10 +37,7 @@ public final class SetValue implements TypedValue {
 
     private void startHashtable() {
         intset = null;
-        slots = new MemberSlots();
-        index = new MemberIndex(slots);
-        memberBytes = 0;
-        refreshTable();
+        table = new MemberTable(false);
     }
 
     /** An empty intset-encoded set, as the commands that build a result start one. */
@@ -88,13 +76,13 @@ public final class SetValue implements TypedValue {
         return intset;
     }
 
-    /** The hashtable's index, for DEBUG HTSTATS-KEY, or null when intset-encoded. */
+    /** The hashtable, for DEBUG HTSTATS-KEY, or null when intset-encoded. */
     public HashTableStats hashTable() {
-        return index;
+        return table;
     }
 
     public int size() {
-        return intset != null ? Intset.size(intset) : slots.count();
+        return intset != null ? Intset.size(intset) : table.size();
     }
 
     /**
@@ -102,9 +90,8 @@ public final class SetValue implements TypedValue {
      * a dump of a known size does; nothing for an intset.
      */
     public void expand(long members) {
-        if (index != null) {
-            index.expand(members);
-            refreshTable();
+        if (table != null) {
+            table.expand(members);
         }
     }
 
@@ -151,14 +138,7 @@ public final class SetValue implements TypedValue {
     }
 
     private boolean addToTable(byte[] b, int off, int len) {
-        int hash = index.hashOf(b, off, len);
-        if (index.find(b, off, len, hash) != MemberIndex.Nodes.NONE) {
-            return false;
-        }
-        index.add(slots.allocate(Arrays.copyOfRange(b, off, off + len)), hash);
-        memberBytes += JvmSizes.byteArray(len);
-        refreshTable();
-        return true;
+        return table.add(b, off, len) > 0;
     }
 
     /** Removes a member; true when it was there. */
@@ -169,20 +149,7 @@ public final class SetValue implements TypedValue {
             }
             return removeInteger(Numbers.parseLong(b, off, len));
         }
-        int slot = index.remove(b, off, len);
-        if (slot == MemberIndex.Nodes.NONE) {
-            return false;
-        }
-        memberBytes -= JvmSizes.byteArray(len);
-        slots.release(slot);
-        index.shrinkIfSparse();
-        // At removal, not addition: a set drained by SPOP must stay dense for randomMember.
-        if (slots.worthCompacting()) {
-            slots.compact();
-            index.rebuild();
-        }
-        refreshTable();
-        return true;
+        return table.remove(b, off, len);
     }
 
     /** Removes a member held as a {@code Long} or bytes (one this set handed out). */
@@ -219,11 +186,6 @@ public final class SetValue implements TypedValue {
             byte[] text = Numbers.toBytes(Intset.get(from, i));
             addToTable(text, 0, text.length);
         }
-        refreshTable();
-    }
-
-    private void refreshTable() {
-        tableBytes = slots.heapBytes() + index.heapBytes();
     }
 
     // ---------------------------------------------------------------- reads
@@ -232,7 +194,7 @@ public final class SetValue implements TypedValue {
         if (intset != null) {
             return Numbers.isLong(b, off, len) && Intset.contains(intset, Numbers.parseLong(b, off, len));
         }
-        return index.find(b, off, len) != MemberIndex.Nodes.NONE;
+        return table.find(b, off, len) != MemberTable.NONE;
     }
 
     /** {@link #contains} of a member held as a {@code Long} or bytes. */
@@ -242,7 +204,7 @@ public final class SetValue implements TypedValue {
                 return Intset.contains(intset, (Long) member);
             }
             byte[] text = Numbers.toBytes((Long) member);
-            return index.find(text, 0, text.length) != MemberIndex.Nodes.NONE;
+            return table.find(text, 0, text.length) != MemberTable.NONE;
         }
         byte[] b = (byte[]) member;
         return contains(b, 0, b.length);
@@ -250,20 +212,13 @@ public final class SetValue implements TypedValue {
 
     /**
      * A random member of a non-empty set, uniformly: by position in an intset, by slot in a
-     * hashtable (Redis samples its dict's buckets instead, which only approaches uniform). At
-     * least a quarter of the slots of a set past a few dozen hold a member (removals compact
-     * it), so a few draws find one.
+     * hashtable (Redis samples its dict's buckets instead, which only approaches uniform).
      */
     public Object randomMember(RandomGenerator random) {
         if (intset != null) {
             return Intset.random(intset, random);
         }
-        int limit = slots.limit();
-        byte[] m;
-        do {
-            m = slots.member(1 + random.nextInt(limit - 1));
-        } while (m == null);
-        return m;
+        return table.member(table.randomSlot(random));
     }
 
     /**
@@ -271,7 +226,7 @@ public final class SetValue implements TypedValue {
      * {@code cursor} and returns the next cursor (0 when done), with Redis's SCAN guarantee.
      */
     public long scan(long cursor, Consumer<byte[]> visitor) {
-        return index.scan(cursor, slot -> visitor.accept(slots.member(slot)));
+        return table.scan(cursor, slot -> visitor.accept(table.member(slot)));
     }
 
     /**
@@ -286,7 +241,7 @@ public final class SetValue implements TypedValue {
             }
             return;
         }
-        slots.forEachNode(slot -> visitor.accept(slots.member(slot)));
+        table.forEach(slot -> visitor.accept(table.member(slot)));
     }
 
     /** A member's text: the set's array itself for bytes, the digits of an integer. */
@@ -299,7 +254,7 @@ public final class SetValue implements TypedValue {
         if (intset != null) {
             return OBJECT + JvmSizes.byteArray(intset.length);
         }
-        return OBJECT + tableBytes + memberBytes;
+        return OBJECT + table.heapBytes();
     }
 
     /** A deep copy in the same encoding (COPY). */

@@ -53,17 +53,11 @@ public final class ZSetValue implements TypedValue {
     /** A {@link Listpack}, or a {@link Skip} once converted. */
     private Object repr;
 
-    /**
-     * The skiplist form: the list, its index by member, the heap bytes of the members, and the
-     * index's heap figure as of the last change. A lookup's rehash step can end a resize and
-     * free a table; the figure follows at the next write, so that the keyspace's heap counter,
-     * which only writes adjust, always agrees with {@link #heapSize}.
-     */
+    /** The skiplist form: the list, its index by member, and the heap bytes of the members. */
     private static final class Skip {
         final SkipList zsl = new SkipList();
         final MemberIndex index = new MemberIndex(zsl);
         long bytes;
-        long indexBytes = index.heapBytes();
     }
 
     private ZSetValue(Object repr) {
@@ -227,7 +221,7 @@ public final class ZSetValue implements TypedValue {
             return OBJECT + LISTPACK_OBJECT + JvmSizes.byteArray(((Listpack) repr).capacity());
         }
         Skip s = (Skip) repr;
-        return OBJECT + SKIP_FORM + s.zsl.heapBytes() + s.indexBytes + s.bytes;
+        return OBJECT + SKIP_FORM + s.zsl.heapBytes() + s.index.heapBytes() + s.bytes;
     }
 
     // ------------------------------------------------------------------ conversion
@@ -258,13 +252,6 @@ public final class ZSetValue implements TypedValue {
     private static void skipAdd(Skip s, byte[] owned, int hash, double score) {
         s.index.add(s.zsl.insert(score, owned), hash);
         s.bytes += memberBytes(owned);
-        s.indexBytes = s.index.heapBytes();
-    }
-
-    /** After removals: a sparse index starts shrinking, and the heap figure follows. */
-    private static void shrinkIndex(Skip s) {
-        s.index.shrinkIfSparse();
-        s.indexBytes = s.index.heapBytes();
     }
 
     /**
@@ -790,7 +777,7 @@ public final class ZSetValue implements TypedValue {
         }
         s.bytes -= memberBytes(s.zsl.member(node));
         s.zsl.deleteNode(node);
-        shrinkIndex(s);
+        s.index.shrinkIfSparse();
         return true;
     }
 
@@ -827,7 +814,7 @@ public final class ZSetValue implements TypedValue {
         }
         Skip s = (Skip) repr;
         long n = s.zsl.deleteRangeByRank(start + 1, end + 1, node -> unindex(s, node));
-        shrinkIndex(s);
+        s.index.shrinkIfSparse();
         return n;
     }
 
@@ -846,7 +833,7 @@ public final class ZSetValue implements TypedValue {
         }
         Skip s = (Skip) repr;
         long n = s.zsl.deleteRange(r, node -> unindex(s, node));
-        shrinkIndex(s);
+        s.index.shrinkIfSparse();
         return n;
     }
 
@@ -865,7 +852,7 @@ public final class ZSetValue implements TypedValue {
         }
         Skip s = (Skip) repr;
         long n = s.zsl.deleteRange(r, node -> unindex(s, node));
-        shrinkIndex(s);
+        s.index.shrinkIfSparse();
         return n;
     }
 
@@ -889,7 +876,7 @@ public final class ZSetValue implements TypedValue {
                 v.visit(entryOf(member, s.zsl.member(n)), s.zsl.score(n));
                 unindex(s, n);
                 s.zsl.deleteNode(n);
-                shrinkIndex(s);
+                s.index.shrinkIfSparse();
             }
             popped++;
         }

@@ -3,6 +3,7 @@ package dev.cinnabar.datatypes.value;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.cinnabar.datatypes.Listpack;
+import dev.cinnabar.datatypes.MemberTable;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,12 +36,7 @@ class HashValueTest {
         if (h.isListpack()) {
             return HashType.HASH_OBJECT + HashType.LISTPACK_OBJECT + JvmSizes.byteArray(h.listpack().capacity());
         }
-        long[] sum = {HashType.HASH_OBJECT + HashType.DICT_FORM + HashType.DICT_OBJECT};
-        int table = h.dict().isRehashing() ? h.dict().tableLength(1) : h.dict().tableLength(0);
-        sum[0] += table > 0 ? JvmSizes.referenceArray(table) : 0;
-        h.dict().forEach(e -> sum[0] += JvmSizes.DICT_ENTRY + JvmSizes.byteArray(e.key().length)
-                + JvmSizes.byteArray(e.value().length));
-        return sum[0];
+        return HashType.HASH_OBJECT + ((MemberTable) h.hashTable()).recountHeapBytes();
     }
 
     private static String randomText(Random r) {

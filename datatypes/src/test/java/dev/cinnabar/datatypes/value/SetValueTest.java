@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cinnabar.datatypes.MemberTable;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -198,6 +199,7 @@ class SetValueTest {
         s.forEach(m -> members[0] += JvmSizes.byteArray(((byte[]) m).length));
         // The slots' arrays are not visible from here; what is left once the members and the
         // object are taken away is theirs and the index's: under the 32 bytes a dict entry alone took.
+        assertEquals(SetValue.OBJECT + ((MemberTable) s.hashTable()).recountHeapBytes(), s.heapSize());
         long rest = s.heapSize() - SetValue.OBJECT - members[0];
         assertTrue(rest > 0 && rest <= 32L * s.size() + slack, rest + " for " + s.size() + " members");
     }

@@ -235,9 +235,9 @@ public final class RdbValues {
 
     private static void writeHashDict(RdbOutput out, HashValue h) {
         out.writeLength(h.size());
-        h.dict().forEach(e -> {
-            out.writeString(e.key());
-            out.writeString(e.value());
+        h.forEachInTable((f, v) -> {
+            out.writeString(f);
+            out.writeString(v);
         });
     }
 
@@ -264,7 +264,7 @@ public final class RdbValues {
         HashValue h = new HashValue();
         if (len > s.hashMaxListpackEntries) {
             h.convertToDict();
-            h.dict().expand(presize(len));
+            h.expand(presize(len));
         }
         while (len-- > 0) {
             byte[] f = in.readString();
@@ -315,12 +315,11 @@ public final class RdbValues {
         long min = h.minExpireTime();
         out.writeMillis(min);
         out.writeLength(h.size());
-        h.dict().forEach(e -> {
-            byte[] f = e.key();
+        h.forEachInTable((f, v) -> {
             long when = h.expireTime(f, 0, f.length);
             out.writeLength(when == FieldExpiries.NONE ? 0 : when - min + 1);
             out.writeString(f);
-            out.writeString(e.value());
+            out.writeString(v);
         });
     }
 
@@ -374,7 +373,7 @@ public final class RdbValues {
         h.enableExpiries();
         if (len > s.hashMaxListpackEntries) {
             h.convertToDict();
-            h.dict().expand(presize(len));
+            h.expand(presize(len));
         }
         while (len-- > 0) {
             long ttl = in.readUnsignedLength();

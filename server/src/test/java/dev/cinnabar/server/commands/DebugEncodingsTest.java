@@ -23,9 +23,17 @@ class DebugEncodingsTest {
         for (int i = 0; i < 100; i++) {
             h.call("SADD", "s", "m" + i);
         }
+        // As on redis-server 7.0.15: each addition moves one bucket of the resize the 65th
+        // started, so after 100 the old table still holds some members.
         String reply = h.call("DEBUG", "HTSTATS-KEY", "s");
-        assertTrue(reply.contains("Hash table 0 stats (main hash table):\n table size: 128\n number of elements: 100\n"),
-                reply);
+        assertTrue(reply.contains("Hash table 0 stats (main hash table):\n table size: 64\n"), reply);
+        assertTrue(reply.contains("Hash table 1 stats (rehashing target):\n table size: 128\n"), reply);
+        java.util.regex.Matcher used = java.util.regex.Pattern.compile("number of elements: (\\d+)").matcher(reply);
+        int total = 0;
+        while (used.find()) {
+            total += Integer.parseInt(used.group(1));
+        }
+        assertEquals(100, total, reply);
         assertTrue(reply.contains(" Chain length distribution:\n   0: "), reply);
         h.call("HELLO", "3");
         assertTrue(h.call("DEBUG", "HTSTATS-KEY", "s").startsWith("="), "a verbatim string in RESP3");
