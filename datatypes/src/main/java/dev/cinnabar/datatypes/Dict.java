@@ -75,14 +75,9 @@ public final class Dict<V> implements HashTableStats {
         }
     }
 
-    static final int INITIAL_SIZE = 4;
+    static final int INITIAL_SIZE = DictSizing.INITIAL;
     /** Entries {@link #fairRandomEntry} samples before picking one: Redis's GETFAIR_NUM_ENTRIES. */
     static final int FAIR_SAMPLE = 15;
-    /** Grow even while resizing is discouraged once there are this many entries per bucket. */
-    static final int FORCE_RESIZE_RATIO = 5;
-    /** Below this fill percentage a table is worth shrinking. */
-    static final int MIN_FILL_PERCENT = 10;
-    private static final int MAX_SIZE = 1 << 30;
 
     private Entry<V>[] table0 = null;
     private Entry<V>[] table1 = null;
@@ -348,9 +343,9 @@ public final class Dict<V> implements HashTableStats {
             table0 = newTable(INITIAL_SIZE);
             return;
         }
-        int size = table0.length;
-        if (used0 >= size && (resizeAllowed || used0 / size > FORCE_RESIZE_RATIO)) {
-            startResize(used0 + 1);
+        int grown = DictSizing.grownLength(used0, table0.length, resizeAllowed);
+        if (grown != 0) {
+            startResize(grown);
         }
     }
 
@@ -360,14 +355,14 @@ public final class Dict<V> implements HashTableStats {
      * table at once; a smaller one starts a resize; a dict already that big is left alone.
      */
     public void expand(long size) {
-        if (rehashIndex != -1 || size <= used0 || size > MAX_SIZE) {
+        if (rehashIndex != -1 || size <= used0 || size > DictSizing.MAX) {
             return;
         }
         if (table0 == null) {
-            table0 = newTable(nextPowerOfTwo((int) size));
+            table0 = newTable(DictSizing.lengthFor(size));
             return;
         }
-        startResize((int) size);
+        startResize(DictSizing.lengthFor(size));
     }
 
     /**
@@ -378,15 +373,11 @@ public final class Dict<V> implements HashTableStats {
         if (table0 == null || rehashIndex != -1 || !resizeAllowed) {
             return false;
         }
-        int size = table0.length;
-        if (size > INITIAL_SIZE && (long) used0 * 100 / size < MIN_FILL_PERCENT) {
-            return startResize(Math.max(used0, INITIAL_SIZE));
-        }
-        return false;
+        int shrunk = DictSizing.shrunkLength(used0, table0.length);
+        return shrunk != 0 && startResize(shrunk);
     }
 
-    private boolean startResize(int minimum) {
-        int size = nextPowerOfTwo(minimum);
+    private boolean startResize(int size) {
         if (size == table0.length) {
             return false;
         }
@@ -696,14 +687,4 @@ public final class Dict<V> implements HashTableStats {
         return (Entry<V>[]) new Entry[size];
     }
 
-    static int nextPowerOfTwo(int n) {
-        if (n >= MAX_SIZE) {
-            return MAX_SIZE;
-        }
-        int size = INITIAL_SIZE;
-        while (size < n) {
-            size <<= 1;
-        }
-        return size;
-    }
 }

@@ -42,7 +42,6 @@ public final class MemberIndex implements HashTableStats {
         void forEachNode(IntConsumer action);
     }
 
-    static final int INITIAL_SIZE = Dict.INITIAL_SIZE;
     private static final int NIL = Nodes.NONE;
     private static final long LOW = 0xFFFFFFFFL;
     private static final long HIGH = ~LOW;
@@ -205,7 +204,7 @@ public final class MemberIndex implements HashTableStats {
      * had (or was growing to): after a compaction gave the nodes new numbers.
      */
     public void rebuild() {
-        int size = rehashIndex != -1 ? table1.length : table0 == null ? INITIAL_SIZE : table0.length;
+        int size = rehashIndex != -1 ? table1.length : table0 == null ? DictSizing.INITIAL : table0.length;
         int[] t = new int[size];
         int mask = size - 1;
         used0 = 0;
@@ -229,24 +228,25 @@ public final class MemberIndex implements HashTableStats {
             return;
         }
         if (table0 == null) {
-            table0 = new int[INITIAL_SIZE];
+            table0 = new int[DictSizing.INITIAL];
             return;
         }
-        if (used0 >= table0.length) {
-            startResize(used0 + 1);
+        int grown = DictSizing.grownLength(used0, table0.length, true);
+        if (grown != 0) {
+            startResize(grown);
         }
     }
 
     /** Room for {@code size} members in one go (an RDB load knows the count): Redis's dictExpand. */
     public void expand(long size) {
-        if (rehashIndex != -1 || size <= used0 || size > Dict.nextPowerOfTwo(Integer.MAX_VALUE)) {
+        if (rehashIndex != -1 || size <= used0 || size > DictSizing.MAX) {
             return;
         }
         if (table0 == null) {
-            table0 = new int[Dict.nextPowerOfTwo((int) size)];
+            table0 = new int[DictSizing.lengthFor(size)];
             return;
         }
-        startResize((int) size);
+        startResize(DictSizing.lengthFor(size));
     }
 
     /** Starts shrinking a table less than a tenth full, as Redis does after deletions. */
@@ -254,15 +254,11 @@ public final class MemberIndex implements HashTableStats {
         if (table0 == null || rehashIndex != -1) {
             return false;
         }
-        int size = table0.length;
-        if (size > INITIAL_SIZE && (long) used0 * 100 / size < Dict.MIN_FILL_PERCENT) {
-            return startResize(Math.max(used0, INITIAL_SIZE));
-        }
-        return false;
+        int shrunk = DictSizing.shrunkLength(used0, table0.length);
+        return shrunk != 0 && startResize(shrunk);
     }
 
-    private boolean startResize(int minimum) {
-        int size = Dict.nextPowerOfTwo(minimum);
+    private boolean startResize(int size) {
         if (size == table0.length) {
             return false;
         }
