@@ -17,28 +17,34 @@ import java.util.function.IntConsumer;
  * owner then compacts it, which renumbers every member, and rebuilds the index.
  *
  * <h2>Pages</h2>
- * The slot arrays come in pages of {@value #PAGE} slots. The first page starts at 4 slots and
- * grows by half, so that a set of a few members (every non-integer set in Redis 7.0 is a
- * hashtable) stays about as small as it was with a {@link Dict}; later pages are whole. Flat
- * arrays would be humongous objects past 64k slots: G1 gives such an object whole regions,
- * and the tail of the last one is lost, a third again on the arrays of a 1M-field hash.
+ * The slot arrays come in pages of {@value #PAGE} slots. The first page starts at 2 slots (slot
+ * 0 and one member) and grows by half, and is held directly until a second page is needed, so
+ * that a set of a few members (every non-integer set in Redis 7.0 is a hashtable) pays for no
+ * directory; later pages are whole. Flat arrays would be humongous objects past 64k slots: G1
+ * gives such an object whole regions, and the tail of the last one is lost, a third again on
+ * the arrays of a 1M-field hash.
  */
 public final class MemberSlots implements MemberIndex.Nodes {
     private static final int PAGE_SHIFT = 14;
     static final int PAGE = 1 << PAGE_SHIFT;
     private static final int PAGE_MASK = PAGE - 1;
-    private static final int FIRST_LENGTH = 4;
+    private static final int FIRST_LENGTH = 2;
     /**
      * Below this many slots a set is not compacted: a random slot then holds a member at least
      * once in 32 draws however sparse the set.
      */
     private static final int COMPACT_MIN_SLOTS = 32;
-    /** This object: header, three references, three ints, a long. */
-    private static final int OBJECT = 40;
+    /** This object: header, six references, three ints, a long. */
+    private static final int OBJECT = 56;
 
-    private byte[][][] members = {new byte[FIRST_LENGTH][]};
-    private long[][] chains = {new long[FIRST_LENGTH]};
-    /** The values by slot, or null for a set. */
+    /** The first page, which is also page 0 of the directories once there are. */
+    private byte[][] members0 = new byte[FIRST_LENGTH][];
+    private long[] chains0 = new long[FIRST_LENGTH];
+    /** The first page of values, or null for a set. */
+    private byte[][] values0;
+    /** The pages by number, null while the first page is the only one. */
+    private byte[][][] members;
+    private long[][] chains;
     private byte[][][] values;
     /** Slots below this have been handed out (live, or on the free list). */
     private int top = 1;
@@ -55,7 +61,7 @@ public final class MemberSlots implements MemberIndex.Nodes {
     /** Slots for members with a value each (a hash's fields), when {@code withValues}. */
     public MemberSlots(boolean withValues) {
         if (withValues) {
-            values = new byte[][][] {new byte[FIRST_LENGTH][]};
+            values0 = new byte[FIRST_LENGTH][];
         }
         measure();
     }
@@ -72,31 +78,53 @@ public final class MemberSlots implements MemberIndex.Nodes {
 
     @Override
     public byte[] member(int slot) {
-        return members[slot >>> PAGE_SHIFT][slot & PAGE_MASK];
+        byte[][][] pages = members;
+        return pages == null ? members0[slot] : pages[slot >>> PAGE_SHIFT][slot & PAGE_MASK];
+    }
+
+    private void setMember(int slot, byte[] member) {
+        byte[][][] pages = members;
+        if (pages == null) {
+            members0[slot] = member;
+        } else {
+            pages[slot >>> PAGE_SHIFT][slot & PAGE_MASK] = member;
+        }
     }
 
     /** True for a hash's slots, which hold a value beside each member. */
     public boolean hasValues() {
-        return values != null;
+        return values0 != null;
     }
 
     /** The member's value (a hash's slots only). */
     public byte[] value(int slot) {
-        return values[slot >>> PAGE_SHIFT][slot & PAGE_MASK];
+        byte[][][] pages = values;
+        return pages == null ? values0[slot] : pages[slot >>> PAGE_SHIFT][slot & PAGE_MASK];
     }
 
     public void value(int slot, byte[] value) {
-        values[slot >>> PAGE_SHIFT][slot & PAGE_MASK] = value;
+        byte[][][] pages = values;
+        if (pages == null) {
+            values0[slot] = value;
+        } else {
+            pages[slot >>> PAGE_SHIFT][slot & PAGE_MASK] = value;
+        }
     }
 
     @Override
     public long chain(int slot) {
-        return chains[slot >>> PAGE_SHIFT][slot & PAGE_MASK];
+        long[][] pages = chains;
+        return pages == null ? chains0[slot] : pages[slot >>> PAGE_SHIFT][slot & PAGE_MASK];
     }
 
     @Override
     public void chain(int slot, long word) {
-        chains[slot >>> PAGE_SHIFT][slot & PAGE_MASK] = word;
+        long[][] pages = chains;
+        if (pages == null) {
+            chains0[slot] = word;
+        } else {
+            pages[slot >>> PAGE_SHIFT][slot & PAGE_MASK] = word;
+        }
     }
 
     /** Visits every slot that holds a member, in slot order. */
@@ -118,14 +146,33 @@ public final class MemberSlots implements MemberIndex.Nodes {
             slot = top++;
             makeRoom(slot);
         }
-        members[slot >>> PAGE_SHIFT][slot & PAGE_MASK] = member;
+        setMember(slot, member);
         count++;
         return slot;
     }
 
-    /** Makes {@code slot} addressable: a new whole page, or a longer first page. */
+    /** Makes {@code slot} addressable: a longer first page, or a new whole page. */
     private void makeRoom(int slot) {
         int page = slot >>> PAGE_SHIFT;
+        if (page == 0) {
+            if (slot == members0.length) {
+                int length = Math.min(PAGE, slot + (slot >> 1));
+                members0 = Arrays.copyOf(members0, length);
+                chains0 = Arrays.copyOf(chains0, length);
+                if (values0 != null) {
+                    values0 = Arrays.copyOf(values0, length);
+                }
+                measure();
+            }
+            return;
+        }
+        if (members == null) {
+            members = new byte[][][] {members0};
+            chains = new long[][] {chains0};
+            if (values0 != null) {
+                values = new byte[][][] {values0};
+            }
+        }
         if (page == members.length) {
             members = Arrays.copyOf(members, page + 1);
             members[page] = new byte[PAGE][];
@@ -136,21 +183,13 @@ public final class MemberSlots implements MemberIndex.Nodes {
                 values[page] = new byte[PAGE][];
             }
             measure();
-        } else if ((slot & PAGE_MASK) == members[page].length) {
-            int length = Math.min(PAGE, slot + (slot >> 1));
-            members[page] = Arrays.copyOf(members[page], length);
-            chains[page] = Arrays.copyOf(chains[page], length);
-            if (values != null) {
-                values[page] = Arrays.copyOf(values[page], length);
-            }
-            measure();
         }
     }
 
     /** Frees a slot whose member has left the index. */
     public void release(int slot) {
-        members[slot >>> PAGE_SHIFT][slot & PAGE_MASK] = null;
-        if (values != null) {
+        setMember(slot, null);
+        if (values0 != null) {
             value(slot, null);
         }
         chain(slot, free);
@@ -172,17 +211,20 @@ public final class MemberSlots implements MemberIndex.Nodes {
      * pages just large enough; every number changes, so the index must be rebuilt after.
      */
     public void compact() {
-        MemberSlots fresh = new MemberSlots(values != null);
+        MemberSlots fresh = new MemberSlots(values0 != null);
         for (int slot = 1; slot < top; slot++) {
             byte[] m = member(slot);
             if (m != null) {
                 int to = fresh.allocate(m);
                 fresh.chain(to, chain(slot));
-                if (values != null) {
+                if (values0 != null) {
                     fresh.value(to, value(slot));
                 }
             }
         }
+        members0 = fresh.members0;
+        chains0 = fresh.chains0;
+        values0 = fresh.values0;
         members = fresh.members;
         chains = fresh.chains;
         values = fresh.values;
@@ -193,16 +235,15 @@ public final class MemberSlots implements MemberIndex.Nodes {
 
     /** Re-measures the slot arrays after a page was added or grown. */
     private void measure() {
-        int pages = members.length;
-        long first = JvmSizes.referenceArray(members[0].length) + JvmSizes.longArray(chains[0].length);
-        long whole = JvmSizes.referenceArray(PAGE) + JvmSizes.longArray(PAGE);
-        long directories = JvmSizes.referenceArray(pages) * 2;
-        if (values != null) {
-            first += JvmSizes.referenceArray(values[0].length);
-            whole += JvmSizes.referenceArray(PAGE);
-            directories += JvmSizes.referenceArray(pages);
+        int arrays = values0 == null ? 2 : 3;
+        long first = JvmSizes.referenceArray(members0.length) * (arrays - 1) + JvmSizes.longArray(chains0.length);
+        if (members == null) {
+            arrayBytes = first;
+            return;
         }
-        arrayBytes = first + whole * (pages - 1) + directories;
+        int pages = members.length;
+        long whole = JvmSizes.referenceArray(PAGE) * (arrays - 1) + JvmSizes.longArray(PAGE);
+        arrayBytes = first + whole * (pages - 1) + JvmSizes.referenceArray(pages) * arrays;
     }
 
     /** The heap this holds besides the members' and values' arrays: itself and its slot arrays. */
