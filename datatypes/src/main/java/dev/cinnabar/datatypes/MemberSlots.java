@@ -7,9 +7,13 @@ import java.util.function.IntConsumer;
 /**
  * The members of a hashtable-encoded set, or the fields of a hashtable-encoded hash with their
  * values, numbered for a {@link MemberIndex}: slot {@code n} holds a member's array, the index's
- * chain word for it and, for a hash, the value's array, in arrays indexed by slot. A set member
- * costs its array, a reference and a word (12 bytes besides the array and its bucket), a hash
- * field 16, where a {@link Dict} entry was a 32-byte object.
+ * chain word for it and, for a hash, the value's array. A set member costs its array, a reference
+ * and a word (12 bytes besides the array and its bucket), a hash field 16, where a {@link Dict}
+ * entry was a 32-byte object.
+ *
+ * <p>The chain words are in {@code long} arrays, the references in arrays of their own where a
+ * hash's field and value sit side by side: an update of a field's value (HSET, HINCRBY) reads
+ * both from one cache line.
  *
  * <p>Slot 0 is never used (it is the index's "none"). A removed member's slot goes on a free
  * list, linked through its chain word, and the next member takes it, so the arrays only grow
@@ -34,18 +38,17 @@ public final class MemberSlots implements MemberIndex.Nodes {
      * once in 32 draws however sparse the set.
      */
     private static final int COMPACT_MIN_SLOTS = 32;
-    /** This object: header, six references, three ints, a long. */
+    /** This object: header, four references, four ints, a long. */
     private static final int OBJECT = 56;
 
+    /** References per slot: the member, and for a hash its value after it. */
+    private final int stride;
     /** The first page, which is also page 0 of the directories once there are. */
-    private byte[][] members0 = new byte[FIRST_LENGTH][];
+    private byte[][] refs0;
     private long[] chains0 = new long[FIRST_LENGTH];
-    /** The first page of values, or null for a set. */
-    private byte[][] values0;
     /** The pages by number, null while the first page is the only one. */
-    private byte[][][] members;
+    private byte[][][] refs;
     private long[][] chains;
-    private byte[][][] values;
     /** Slots below this have been handed out (live, or on the free list). */
     private int top = 1;
     private int free = NONE;
@@ -60,9 +63,8 @@ public final class MemberSlots implements MemberIndex.Nodes {
 
     /** Slots for members with a value each (a hash's fields), when {@code withValues}. */
     public MemberSlots(boolean withValues) {
-        if (withValues) {
-            values0 = new byte[FIRST_LENGTH][];
-        }
+        stride = withValues ? 2 : 1;
+        refs0 = new byte[FIRST_LENGTH * stride][];
         measure();
     }
 
@@ -76,39 +78,38 @@ public final class MemberSlots implements MemberIndex.Nodes {
         return top;
     }
 
-    @Override
-    public byte[] member(int slot) {
-        byte[][][] pages = members;
-        return pages == null ? members0[slot] : pages[slot >>> PAGE_SHIFT][slot & PAGE_MASK];
+    private byte[] ref(int slot, int which) {
+        byte[][][] pages = refs;
+        return pages == null ? refs0[slot * stride + which]
+                : pages[slot >>> PAGE_SHIFT][(slot & PAGE_MASK) * stride + which];
     }
 
-    private void setMember(int slot, byte[] member) {
-        byte[][][] pages = members;
+    private void ref(int slot, int which, byte[] array) {
+        byte[][][] pages = refs;
         if (pages == null) {
-            members0[slot] = member;
+            refs0[slot * stride + which] = array;
         } else {
-            pages[slot >>> PAGE_SHIFT][slot & PAGE_MASK] = member;
+            pages[slot >>> PAGE_SHIFT][(slot & PAGE_MASK) * stride + which] = array;
         }
+    }
+
+    @Override
+    public byte[] member(int slot) {
+        return ref(slot, 0);
     }
 
     /** True for a hash's slots, which hold a value beside each member. */
     public boolean hasValues() {
-        return values0 != null;
+        return stride == 2;
     }
 
     /** The member's value (a hash's slots only). */
     public byte[] value(int slot) {
-        byte[][][] pages = values;
-        return pages == null ? values0[slot] : pages[slot >>> PAGE_SHIFT][slot & PAGE_MASK];
+        return ref(slot, 1);
     }
 
     public void value(int slot, byte[] value) {
-        byte[][][] pages = values;
-        if (pages == null) {
-            values0[slot] = value;
-        } else {
-            pages[slot >>> PAGE_SHIFT][slot & PAGE_MASK] = value;
-        }
+        ref(slot, 1, value);
     }
 
     @Override
@@ -146,7 +147,7 @@ public final class MemberSlots implements MemberIndex.Nodes {
             slot = top++;
             makeRoom(slot);
         }
-        setMember(slot, member);
+        ref(slot, 0, member);
         count++;
         return slot;
     }
@@ -155,42 +156,32 @@ public final class MemberSlots implements MemberIndex.Nodes {
     private void makeRoom(int slot) {
         int page = slot >>> PAGE_SHIFT;
         if (page == 0) {
-            if (slot == members0.length) {
+            if (slot == chains0.length) {
                 int length = Math.min(PAGE, slot + (slot >> 1));
-                members0 = Arrays.copyOf(members0, length);
+                refs0 = Arrays.copyOf(refs0, length * stride);
                 chains0 = Arrays.copyOf(chains0, length);
-                if (values0 != null) {
-                    values0 = Arrays.copyOf(values0, length);
-                }
                 measure();
             }
             return;
         }
-        if (members == null) {
-            members = new byte[][][] {members0};
+        if (refs == null) {
+            refs = new byte[][][] {refs0};
             chains = new long[][] {chains0};
-            if (values0 != null) {
-                values = new byte[][][] {values0};
-            }
         }
-        if (page == members.length) {
-            members = Arrays.copyOf(members, page + 1);
-            members[page] = new byte[PAGE][];
+        if (page == refs.length) {
+            refs = Arrays.copyOf(refs, page + 1);
+            refs[page] = new byte[PAGE * stride][];
             chains = Arrays.copyOf(chains, page + 1);
             chains[page] = new long[PAGE];
-            if (values != null) {
-                values = Arrays.copyOf(values, page + 1);
-                values[page] = new byte[PAGE][];
-            }
             measure();
         }
     }
 
     /** Frees a slot whose member has left the index. */
     public void release(int slot) {
-        setMember(slot, null);
-        if (values0 != null) {
-            value(slot, null);
+        ref(slot, 0, null);
+        if (stride == 2) {
+            ref(slot, 1, null);
         }
         chain(slot, free);
         free = slot;
@@ -211,23 +202,21 @@ public final class MemberSlots implements MemberIndex.Nodes {
      * pages just large enough; every number changes, so the index must be rebuilt after.
      */
     public void compact() {
-        MemberSlots fresh = new MemberSlots(values0 != null);
+        MemberSlots fresh = new MemberSlots(stride == 2);
         for (int slot = 1; slot < top; slot++) {
             byte[] m = member(slot);
             if (m != null) {
                 int to = fresh.allocate(m);
                 fresh.chain(to, chain(slot));
-                if (values0 != null) {
+                if (stride == 2) {
                     fresh.value(to, value(slot));
                 }
             }
         }
-        members0 = fresh.members0;
+        refs0 = fresh.refs0;
         chains0 = fresh.chains0;
-        values0 = fresh.values0;
-        members = fresh.members;
+        refs = fresh.refs;
         chains = fresh.chains;
-        values = fresh.values;
         top = fresh.top;
         free = NONE;
         arrayBytes = fresh.arrayBytes;
@@ -235,15 +224,14 @@ public final class MemberSlots implements MemberIndex.Nodes {
 
     /** Re-measures the slot arrays after a page was added or grown. */
     private void measure() {
-        int arrays = values0 == null ? 2 : 3;
-        long first = JvmSizes.referenceArray(members0.length) * (arrays - 1) + JvmSizes.longArray(chains0.length);
-        if (members == null) {
+        long first = JvmSizes.referenceArray(refs0.length) + JvmSizes.longArray(chains0.length);
+        if (refs == null) {
             arrayBytes = first;
             return;
         }
-        int pages = members.length;
-        long whole = JvmSizes.referenceArray(PAGE) * (arrays - 1) + JvmSizes.longArray(PAGE);
-        arrayBytes = first + whole * (pages - 1) + JvmSizes.referenceArray(pages) * arrays;
+        int pages = refs.length;
+        long whole = JvmSizes.referenceArray((long) PAGE * stride) + JvmSizes.longArray(PAGE);
+        arrayBytes = first + whole * (pages - 1) + 2 * JvmSizes.referenceArray(pages);
     }
 
     /** The heap this holds besides the members' and values' arrays: itself and its slot arrays. */

@@ -76,11 +76,12 @@ class MemberSlotsTest {
             assertArrayEquals(b("v" + (x - 1)), slots.value(x));
             assertEquals(x - 1, slots.chain(x));
         }
-        long page = dev.cinnabar.datatypes.value.JvmSizes.referenceArray(MemberSlots.PAGE);
+        long pairs = dev.cinnabar.datatypes.value.JvmSizes.referenceArray(2L * MemberSlots.PAGE);
         long words = dev.cinnabar.datatypes.value.JvmSizes.longArray(MemberSlots.PAGE);
-        assertTrue(words < 512 * 1024, "a page is never humongous, whatever G1's region size");
-        // Four pages of three arrays each, three directories of four, and the object.
-        long expected = 4 * (2 * page + words) + 3 * dev.cinnabar.datatypes.value.JvmSizes.referenceArray(4);
+        assertTrue(words < 512 * 1024 && pairs < 512 * 1024, "a page is never humongous, whatever G1's region size");
+        // Four pages of references (a field and its value per slot) and of chain words, two
+        // directories of four, and the object.
+        long expected = 4 * (pairs + words) + 2 * dev.cinnabar.datatypes.value.JvmSizes.referenceArray(4);
         assertTrue(slots.heapBytes() >= expected && slots.heapBytes() < expected + 64,
                 slots.heapBytes() + " against " + expected);
     }
