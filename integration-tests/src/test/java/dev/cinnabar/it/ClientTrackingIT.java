@@ -137,9 +137,10 @@ class ClientTrackingIT {
             try (RawConnection a = resp3(port); RawConnection b = new RawConnection(port)) {
                 t.add(b.call("FLUSHALL"));
                 t.add(a.call("CLIENT", "TRACKING", "on"));
-                t.add(b.call("SET", "e", "v", "PX", "300"));
+                // A second: the GET must find the key even on a machine that stalls between the two.
+                t.add(b.call("SET", "e", "v", "PX", "1000"));
                 t.add(a.call("GET", "e"));
-                Thread.sleep(600);
+                Thread.sleep(1300);
                 // Deleted by active expiry or by this lookup: either way one message.
                 t.add(b.call("GET", "e"));
                 t.read(a, 1);
