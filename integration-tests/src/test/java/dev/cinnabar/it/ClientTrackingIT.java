@@ -322,7 +322,7 @@ class ClientTrackingIT {
                     t.add(b.call("INFO", "stats").lines().filter(l -> l.startsWith("tracking_total_keys")).toList().toString());
                     t.add(b.call("CONFIG", "SET", "tracking-table-max-keys", "1"));
                     // On an idle server the cron trims it.
-                    Waits.poll(5000, () -> b.call("INFO", "stats").contains("tracking_total_keys:1\r\n"));
+                    Waits.poll(15_000, () -> b.call("INFO", "stats").contains("tracking_total_keys:1\r\n"));
                     t.add(b.call("INFO", "stats").lines().filter(l -> l.startsWith("tracking_total_keys")).toList().toString());
                     for (int i = 0; i < 2; i++) {
                         t.add(a.readReply().replaceAll("\\$2\r\nt\\d\r\n", "<key>"));

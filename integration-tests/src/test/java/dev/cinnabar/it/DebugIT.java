@@ -306,7 +306,7 @@ class DebugIT {
      * another connection: the client's own replies would raise its peak.
      */
     private static void awaitShrunk(RawConnection observer, String id) throws Exception {
-        Waits.poll(5000, () -> observer.call("CLIENT", "LIST", "ID", id).contains(" rbs=1024 rbp=0 "));
+        Waits.poll(15_000, () -> observer.call("CLIENT", "LIST", "ID", id).contains(" rbs=1024 rbp=0 "));
     }
 
     @Test
