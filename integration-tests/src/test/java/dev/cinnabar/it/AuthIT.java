@@ -114,7 +114,6 @@ class AuthIT {
             List<String> seen = new ArrayList<>();
             for (ServerProcess s : List.of(SERVERS.redis(), SERVERS.cinnabar())) {
                 try (RawConnection c = new RawConnection(s.port())) {
-                    c.timeout(2000);
                     c.sendRaw(request);
                     if (request.startsWith("*10")) {
                         // Ten arguments are allowed: the server waits for the rest.

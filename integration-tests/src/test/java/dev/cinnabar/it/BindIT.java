@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cinnabar.it.support.RawConnection;
 import dev.cinnabar.it.support.ServerProcess;
+import dev.cinnabar.it.support.Waits;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.nio.file.Files;
@@ -93,10 +94,8 @@ class BindIT {
         return seen;
     }
 
-    private static void awaitFile(Path p) throws InterruptedException {
-        for (int i = 0; i < 500 && !Files.exists(p); i++) {
-            Thread.sleep(10);
-        }
+    private static void awaitFile(Path p) throws Exception {
+        Waits.until(p + " created", 20_000, () -> Files.exists(p));
     }
 
     @Test

@@ -133,6 +133,7 @@ class BlockingIT {
         List<String> seen = new ArrayList<>();
         for (ServerProcess s : SERVERS.both()) {
             List<String> out = new ArrayList<>();
+            long earliestLate = Long.MAX_VALUE;
             try (RawConnection a = new RawConnection(s.port())) {
                 for (String resp : List.of("2", "3")) {
                     a.call("HELLO", resp);
@@ -143,13 +144,19 @@ class BlockingIT {
                         out.add(a.call(cmd.toArray(new String[0])));
                         long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
                         double asked = Double.parseDouble(cmd.get(cmd.get(0).equals("BLMPOP") ? 1 : cmd.size() - 1)) * 1000;
-                        // Due once passed, answered at the next loop turn: at most a cron period
-                        // (100 ms at hz 10) late, on a loaded machine a little more.
-                        assertTrue(took >= asked && took < asked + 900, cmd + " took " + took + " ms on " + s);
+                        // Never before it is due. Once due, it is answered at the next loop turn, at
+                        // most a cron period (100 ms at hz 10) late, but a loaded machine can stall
+                        // any one call for seconds: each call only has to come at all.
+                        assertTrue(took >= asked, cmd + " answered after " + took + " ms on " + s);
+                        assertTrue(took < asked + 5000, cmd + " took " + took + " ms on " + s);
+                        earliestLate = Math.min(earliestLate, took - (long) asked);
                     }
                 }
                 out.add(a.call("PING"));
             }
+            // A server that rounds timeouts up to a second, or times out only on a slow cron, is
+            // late on every call; a stall hits a few.
+            assertTrue(earliestLate < 500, "every timeout at least " + earliestLate + " ms late on " + s);
             seen.add(String.join("|", out));
         }
         assertEquals(seen.get(0), seen.get(1));
@@ -298,7 +305,7 @@ class BlockingIT {
     }
 
     private static void awaitBlockedJedis(Jedis j) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!j.info("clients").contains("blocked_clients:1")) {
             assertTrue(System.nanoTime() < deadline, "never blocked");
             Thread.sleep(2);
@@ -336,7 +343,7 @@ class BlockingIT {
     }
 
     private static void awaitBlockedLettuce(StatefulRedisConnection<String, String> p) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!p.sync().info("clients").contains("blocked_clients:1")) {
             assertTrue(System.nanoTime() < deadline, "never blocked");
             Thread.sleep(2);

@@ -51,7 +51,7 @@ class ClientEvictionIT {
     }
 
     private static void awaitOnlyClient(RawConnection admin) throws Exception {
-        long deadline = System.currentTimeMillis() + 5000;
+        long deadline = System.currentTimeMillis() + 15_000;
         while (admin.call("CLIENT", "LIST").split("\nid=").length > 1 && System.currentTimeMillis() < deadline) {
             Thread.sleep(10);
         }

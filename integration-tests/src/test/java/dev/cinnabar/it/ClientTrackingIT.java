@@ -137,9 +137,10 @@ class ClientTrackingIT {
             try (RawConnection a = resp3(port); RawConnection b = new RawConnection(port)) {
                 t.add(b.call("FLUSHALL"));
                 t.add(a.call("CLIENT", "TRACKING", "on"));
-                t.add(b.call("SET", "e", "v", "PX", "300"));
+                // A second: the GET must find the key even on a machine that stalls between the two.
+                t.add(b.call("SET", "e", "v", "PX", "1000"));
                 t.add(a.call("GET", "e"));
-                Thread.sleep(600);
+                Thread.sleep(1300);
                 // Deleted by active expiry or by this lookup: either way one message.
                 t.add(b.call("GET", "e"));
                 t.read(a, 1);
@@ -321,7 +322,7 @@ class ClientTrackingIT {
                     t.add(b.call("INFO", "stats").lines().filter(l -> l.startsWith("tracking_total_keys")).toList().toString());
                     t.add(b.call("CONFIG", "SET", "tracking-table-max-keys", "1"));
                     // On an idle server the cron trims it.
-                    Waits.poll(5000, () -> b.call("INFO", "stats").contains("tracking_total_keys:1\r\n"));
+                    Waits.poll(15_000, () -> b.call("INFO", "stats").contains("tracking_total_keys:1\r\n"));
                     t.add(b.call("INFO", "stats").lines().filter(l -> l.startsWith("tracking_total_keys")).toList().toString());
                     for (int i = 0; i < 2; i++) {
                         t.add(a.readReply().replaceAll("\\$2\r\nt\\d\r\n", "<key>"));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cinnabar.it.support.RawConnection;
 import dev.cinnabar.it.support.Replies;
 import dev.cinnabar.it.support.ServerProcess;
+import dev.cinnabar.it.support.ThreadDumps;
 import dev.cinnabar.it.support.Waits;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -97,10 +98,17 @@ class DebugIT {
                 RawConnection sleeper = new RawConnection(s.port());
                 RawConnection other = new RawConnection(s.port())) {
             assertEquals("+PONG\r\n", other.call("PING"));
-            long start = System.nanoTime();
-            // Sent from this thread, not a pool's that a busy machine may start late: on its way before the pause.
-            sleeper.send("DEBUG", "SLEEP", "0.6");
-            Thread.sleep(100);
+            long start;
+            // The PING must go while the sleep runs: sent again if a stall let it end unseen.
+            for (int attempt = 1; ; attempt++) {
+                start = System.nanoTime();
+                sleeper.send("DEBUG", "SLEEP", "0.6");
+                if (ThreadDumps.awaitFrame(s, "DebugCommands.sleep(", sleeper::replyWaiting)) {
+                    break;
+                }
+                assertEquals("+OK\r\n", sleeper.readReply());
+                assertTrue(attempt < 5, "DEBUG SLEEP 0.6 was never seen running");
+            }
             assertEquals("+PONG\r\n", other.call("PING"));
             long pingMillis = (System.nanoTime() - start) / 1_000_000;
             assertEquals("+OK\r\n", sleeper.readReply());
@@ -159,10 +167,8 @@ class DebugIT {
             Thread.sleep(400);
             assertEquals(":20\r\n", c.call("DBSIZE"), "no active expiry");
             assertEquals("+OK\r\n", c.call("DEBUG", "SET-ACTIVE-EXPIRE", "1"));
-            long deadline = System.currentTimeMillis() + 5000;
-            while (!c.call("DBSIZE").equals(":0\r\n") && System.currentTimeMillis() < deadline) {
-                Thread.sleep(50);
-            }
+            // Rounds of the cron at hz 10; a loaded machine may hold them back for seconds.
+            Waits.poll(15_000, () -> c.call("DBSIZE").equals(":0\r\n"));
             assertEquals(":0\r\n", c.call("DBSIZE"));
         }
     }
@@ -300,7 +306,7 @@ class DebugIT {
      * another connection: the client's own replies would raise its peak.
      */
     private static void awaitShrunk(RawConnection observer, String id) throws Exception {
-        Waits.poll(5000, () -> observer.call("CLIENT", "LIST", "ID", id).contains(" rbs=1024 rbp=0 "));
+        Waits.poll(15_000, () -> observer.call("CLIENT", "LIST", "ID", id).contains(" rbs=1024 rbp=0 "));
     }
 
     @Test

@@ -65,8 +65,9 @@ class LimitsIT {
 
     /** Both servers given the same bytes in one write on a fresh connection: same reply, same close. */
     private RawExchange sameExchange(String input, int quietMillis) throws IOException {
-        RawExchange expected = RawExchange.send(SERVERS.redis().port(), input, quietMillis);
-        RawExchange actual = RawExchange.send(SERVERS.cinnabar().port(), input, quietMillis);
+        RawExchange[] both = RawExchange.sendBoth(SERVERS.redis().port(), SERVERS.cinnabar().port(), input, quietMillis);
+        RawExchange expected = both[0];
+        RawExchange actual = both[1];
         String what = input.length() > 60 ? input.substring(0, 60) + "..." : input;
         assertEquals(expected.toString(), actual.toString(), what.replace("\r\n", "\\r\\n"));
         return actual;

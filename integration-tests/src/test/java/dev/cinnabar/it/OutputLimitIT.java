@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cinnabar.it.support.RawConnection;
 import dev.cinnabar.it.support.ServerProcess;
+import dev.cinnabar.it.support.Waits;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -177,10 +178,8 @@ class OutputLimitIT {
         }
     }
 
-    private static void waitForLog(ServerProcess s, String text) throws InterruptedException {
-        for (int i = 0; i < 50 && !s.log().contains(text); i++) {
-            Thread.sleep(100);
-        }
+    private static void waitForLog(ServerProcess s, String text) throws Exception {
+        Waits.poll(15_000, () -> s.log().contains(text));
         assertTrue(s.log().contains(text), s.log());
     }
 }

@@ -315,7 +315,7 @@ class PersistenceIT {
             // A busy machine may run the cron, and finish the save, late.
             Waits.poll(10_000, () -> Files.exists(cdir.resolve("dump.rdb")));
             awaitBgsave(c);
-            Waits.poll(5000, () -> ours.log().contains("* Background saving terminated with success\n"));
+            Waits.poll(15_000, () -> ours.log().contains("* Background saving terminated with success\n"));
             assertTrue(ours.log().contains("* 2 changes in 1 seconds. Saving...\n"), ours.log());
             assertTrue(ours.log().contains("* Background saving terminated with success\n"), ours.log());
             assertNotEquals(before, c.call("LASTSAVE"));

@@ -61,19 +61,29 @@ class ProtectedModeIT {
     }
 
     private static RawExchange exchange(String source, String host, int port, String send) throws IOException {
-        try (Socket s = Sockets.connect(source, host, port, QUIET_MILLIS)) {
-            if (!send.isEmpty()) {
-                s.getOutputStream().write(send.getBytes(StandardCharsets.ISO_8859_1));
-                s.getOutputStream().flush();
-            }
+        try (Socket s = connect(source, host, port, send)) {
             return RawExchange.readUntilClose(s, QUIET_MILLIS);
         }
     }
 
+    private static Socket connect(String source, String host, int port, String send) throws IOException {
+        Socket s = Sockets.connect(source, host, port, QUIET_MILLIS);
+        if (!send.isEmpty()) {
+            s.getOutputStream().write(send.getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+        }
+        return s;
+    }
+
     /** Both servers seen from the same kind of client: the exact reply and whether they hang up. */
     private void sameFor(String source, String host, String send) throws IOException {
-        RawExchange expected = exchange(source, host, redis.port(), send);
-        RawExchange actual = exchange(source, host, cinnabar.port(), send);
+        RawExchange expected;
+        RawExchange actual;
+        try (Socket r = connect(source, host, redis.port(), send); Socket c = connect(source, host, cinnabar.port(), send)) {
+            RawExchange[] both = RawExchange.readBoth(r, c, QUIET_MILLIS);
+            expected = both[0];
+            actual = both[1];
+        }
         assertEquals(expected.reply, actual.reply, source + " -> " + host);
         assertEquals(expected.closed, actual.closed, source + " -> " + host + ": " + actual);
     }

@@ -200,8 +200,9 @@ class ProtocolIT {
     @Test
     void emptyRequestsAreSkipped() throws IOException {
         String input = "*0\r\n*-1\r\n*-9223372036854775808\r\n\r\n \t \r\n\n\u000b\r\nPING\r\n";
-        RawExchange expected = RawExchange.send(SERVERS.redis().port(), input, 1000);
-        RawExchange actual = RawExchange.send(SERVERS.cinnabar().port(), input, 1000);
+        RawExchange[] both = RawExchange.sendBoth(SERVERS.redis().port(), SERVERS.cinnabar().port(), input, 1000);
+        RawExchange expected = both[0];
+        RawExchange actual = both[1];
         assertEquals("+PONG\r\n", expected.reply);
         assertEquals(expected.toString(), actual.toString());
     }
@@ -212,8 +213,9 @@ class ProtocolIT {
         // longer than 64 KB that arrives complete in one read is still accepted.
         String input = "*1\rX$4\rYPINGxxPING\r\n" + resp("ECHO", "a").replace("a\r\n", "aZZ")
                 + "ECHO " + "a".repeat(70_000) + "\r\n" + "PING\n";
-        RawExchange expected = RawExchange.send(SERVERS.redis().port(), input, 1500);
-        RawExchange actual = RawExchange.send(SERVERS.cinnabar().port(), input, 1500);
+        RawExchange[] both = RawExchange.sendBoth(SERVERS.redis().port(), SERVERS.cinnabar().port(), input, 1500);
+        RawExchange expected = both[0];
+        RawExchange actual = both[1];
         assertTrue(expected.reply.endsWith("+PONG\r\n"), expected.toString());
         assertEquals(expected.toString(), actual.toString());
     }
@@ -223,18 +225,18 @@ class ProtocolIT {
         String input = resp("SET", "bytewise", "v\r\nalue") + "GET bytewise\r\n" + "*0\r\n" + "\r\n"
                 + resp("ECHO", "x".repeat(2000)) + "ECHO \"quoted \\x41\" 'single'\n" + resp("PING", "a b")
                 + "*1\r\n$4\r\nPING\r\n";
-        assertEquals(byteAtATime(SERVERS.redis().port(), input), byteAtATime(SERVERS.cinnabar().port(), input));
-    }
-
-    private static String byteAtATime(int port, String input) throws Exception {
-        try (Socket s = new Socket("127.0.0.1", port)) {
-            s.setTcpNoDelay(true);
-            OutputStream out = s.getOutputStream();
-            for (byte b : input.getBytes(StandardCharsets.ISO_8859_1)) {
-                out.write(b);
-                out.flush();
+        try (Socket r = new Socket("127.0.0.1", SERVERS.redis().port());
+                Socket c = new Socket("127.0.0.1", SERVERS.cinnabar().port())) {
+            for (Socket s : List.of(r, c)) {
+                s.setTcpNoDelay(true);
+                OutputStream out = s.getOutputStream();
+                for (byte b : input.getBytes(StandardCharsets.ISO_8859_1)) {
+                    out.write(b);
+                    out.flush();
+                }
             }
-            return RawExchange.readUntilClose(s, 1500).toString();
+            RawExchange[] both = RawExchange.readBoth(r, c, 1500);
+            assertEquals(both[0].toString(), both[1].toString());
         }
     }
 
@@ -530,8 +532,9 @@ class ProtocolIT {
                 "PING\r\n" + "*1\r\n$100000000\r\n",
             };
             for (String in : inputs) {
-                RawExchange expected = RawExchange.send(r.port(), in, 1500);
-                RawExchange actual = RawExchange.send(c.port(), in, 1500);
+                RawExchange[] both = RawExchange.sendBoth(r.port(), c.port(), in, 1500);
+                RawExchange expected = both[0];
+                RawExchange actual = both[1];
                 assertEquals(expected.toString(), actual.toString(), show(in.length() > 60 ? in.substring(0, 60) : in));
             }
         }
@@ -546,8 +549,9 @@ class ProtocolIT {
                 many[i] = "a";
             }
             String in = resp("AUTH", "pw") + resp(many) + resp("ECHO", "y".repeat(20_000));
-            RawExchange expected = RawExchange.send(r.port(), in, 1500);
-            RawExchange actual = RawExchange.send(c.port(), in, 1500);
+            RawExchange[] both = RawExchange.sendBoth(r.port(), c.port(), in, 1500);
+            RawExchange expected = both[0];
+            RawExchange actual = both[1];
             assertEquals(expected.toString(), actual.toString());
         }
     }

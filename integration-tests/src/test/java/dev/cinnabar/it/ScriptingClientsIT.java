@@ -226,15 +226,16 @@ class ScriptingClientsIT {
         try {
             RMapCache<String, String> map = r.getMapCache("cache");
             map.put("forever", "a");
-            map.put("short", "b", 300, TimeUnit.MILLISECONDS);
-            map.put("idle", "c", 0, TimeUnit.SECONDS, 300, TimeUnit.MILLISECONDS);
+            // Two seconds, not less: the reads below must find both even on a machine that stalls.
+            map.put("short", "b", 2, TimeUnit.SECONDS);
+            map.put("idle", "c", 0, TimeUnit.SECONDS, 2, TimeUnit.SECONDS);
             assertEquals("a", map.get("forever"));
             assertEquals("b", map.get("short"));
             assertEquals("c", map.get("idle"));
             assertEquals(3, map.size());
             assertEquals("a", map.putIfAbsent("forever", "x"));
             assertTrue(map.remainTimeToLive("short") > 0);
-            Thread.sleep(700);
+            Thread.sleep(2500);
             assertEquals("a", map.get("forever"));
             assertNull(map.get("short"));
             assertNull(map.get("idle"));

@@ -210,9 +210,7 @@ class ServerLifecycleIT {
                 "        out.flush()",
                 "        if 'STOPPING=1' in d:",
                 "            break"), sock.toString(), got.toString()).start();
-        for (int i = 0; i < 500 && !Files.exists(sock); i++) {
-            Thread.sleep(10);
-        }
+        Waits.until("listening on " + sock, 20_000, () -> Files.exists(sock));
         int port = ServerProcess.freePort();
         ProcessBuilder pb = new ProcessBuilder(ConfigFileIT.cinnabar("--port", Integer.toString(port), "--supervised",
                 "systemd")).directory(tmp.toFile()).redirectErrorStream(true).redirectOutput(tmp.resolve("log").toFile());

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cinnabar.it.support.RawConnection;
 import dev.cinnabar.it.support.RedisCli;
 import dev.cinnabar.it.support.ServerProcess;
+import dev.cinnabar.it.support.ThreadDumps;
+import dev.cinnabar.it.support.Waits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -136,9 +138,7 @@ class ShutdownIT {
             ServerLifecycleIT.logWhenReady(s);
             Files.delete(dir);
             s.process().destroy();
-            for (int i = 0; i < 100 && !s.log().contains("can't exit"); i++) {
-                Thread.sleep(50);
-            }
+            Waits.poll(15_000, () -> s.log().contains("can't exit"));
             assertTrue(s.log().contains("# Error trying to save the DB, can't exit.\n"), s.log());
             try (RawConnection c = new RawConnection(s.port())) {
                 assertEquals("+PONG\r\n", c.call("PING"));
@@ -161,8 +161,15 @@ class ShutdownIT {
         ServerProcess s = ServerProcess.cinnabar("--enable-debug-command", "yes", "--save", "");
         ServerLifecycleIT.logWhenReady(s);
         try (RawConnection c = new RawConnection(s.port())) {
-            c.send("DEBUG", "SLEEP", "0.5");
-            Thread.sleep(100);
+            // The signal must come while the command runs: sent again if a stall let it end unseen.
+            for (int attempt = 1; ; attempt++) {
+                c.send("DEBUG", "SLEEP", "2");
+                if (ThreadDumps.awaitFrame(s, "DebugCommands.sleep(", c::replyWaiting)) {
+                    break;
+                }
+                assertEquals("+OK\r\n", c.readReply());
+                assertTrue(attempt < 5, "DEBUG SLEEP 2 was never seen running");
+            }
             s.process().destroy();
             assertEquals("+OK\r\n", c.readReply(), "the command finishes first, as in Redis");
         }

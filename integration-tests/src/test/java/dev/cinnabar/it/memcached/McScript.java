@@ -38,7 +38,9 @@ import java.util.regex.Pattern;
  *                      lines, frames and data blocks across reads)
  * !quiet               this group's replies are read until both connections stay silent for
  *                      300 ms, instead of through the sync marker: for input that leaves the
- *                      server waiting (an incomplete data block) or that it swallows
+ *                      server waiting (an incomplete data block) or that it swallows (then the
+ *                      marker would be swallowed too). Replies that differ after the silence
+ *                      are read on for up to 3 s, for a server that answers late.
  * </pre>
  * Lines are gathered into groups; a group is sent at once on both servers, followed by a sync
  * marker (text connections: {@code mn}, answered {@code MN}; binary connections, those whose first
@@ -69,6 +71,8 @@ import java.util.regex.Pattern;
 public final class McScript {
     static final int SYNC_OPAQUE = 0x5EC0DE01;
     static final int TIMEOUT_MS = 3000;
+    /** How long a connection must stay silent to end a quiet group's reply. */
+    static final int QUIET_MS = 300;
 
     /** One step of a script: a group of chunks to send on a connection, or a sleep or close. */
     public static final class Step {
@@ -333,8 +337,16 @@ public final class McScript {
         Conn cb = b.conn(s.conn);
         send(s, a, ca);
         send(s, b, cb);
-        String ra = receive(s, a, ca);
-        String rb = receive(s, b, cb);
+        String ra;
+        String rb;
+        if (s.quiet) {
+            String[] r = receiveQuiet(a, ca, b, cb);
+            ra = r[0];
+            rb = r[1];
+        } else {
+            ra = receive(s, a, ca);
+            rb = receive(s, b, cb);
+        }
         if (ra.contains("<timeout>") || rb.contains("<timeout>") || ca.closed || cb.closed) {
             a.close(s.conn);
             b.close(s.conn);
@@ -401,7 +413,7 @@ public final class McScript {
         while (!done) {
             int wait;
             if (s.quiet) {
-                wait = 300;
+                wait = QUIET_MS;
             } else {
                 wait = (int) Math.max(1, deadline - System.currentTimeMillis());
             }
@@ -429,6 +441,50 @@ public final class McScript {
         }
         String r = normalise(got.toByteArray(), side, c.binary(), !s.quiet);
         return eof ? r + "<closed>" : r;
+    }
+
+    /**
+     * A quiet group's replies on both servers. Silence is the only sign that a server waits for
+     * more input, but a loaded machine can hold a reply back past it: while the two servers'
+     * replies differ, both connections are read on until the sync marker's timeout, so that only
+     * a difference that lasts is reported.
+     */
+    private static String[] receiveQuiet(Side a, Conn ca, Side b, Conn cb) throws IOException {
+        long deadline = System.currentTimeMillis() + TIMEOUT_MS;
+        ByteArrayOutputStream ga = new ByteArrayOutputStream();
+        ByteArrayOutputStream gb = new ByteArrayOutputStream();
+        boolean eofA = drain(ca, ga, QUIET_MS);
+        boolean eofB = drain(cb, gb, QUIET_MS);
+        while (true) {
+            String ra = normalise(ga.toByteArray(), a, ca.binary(), false) + (eofA ? "<closed>" : "");
+            String rb = normalise(gb.toByteArray(), b, cb.binary(), false) + (eofB ? "<closed>" : "");
+            if (same(ra, rb) || System.currentTimeMillis() > deadline) {
+                return new String[] {ra, rb};
+            }
+            eofA |= !eofA && drain(ca, ga, 50);
+            eofB |= !eofB && drain(cb, gb, 50);
+        }
+    }
+
+    /** Reads into {@code got} until {@code c} stays silent for {@code millis}; true at end of stream. */
+    private static boolean drain(Conn c, ByteArrayOutputStream got, int millis) throws IOException {
+        byte[] chunk = new byte[65536];
+        c.socket.setSoTimeout(millis);
+        while (true) {
+            int n;
+            try {
+                n = c.in.read(chunk);
+            } catch (SocketTimeoutException e) {
+                return false;
+            } catch (IOException e) {
+                n = -1;
+            }
+            if (n < 0) {
+                c.closed = true;
+                return true;
+            }
+            got.write(chunk, 0, n);
+        }
     }
 
     private static boolean endsWithMn(byte[] b, int expected) {

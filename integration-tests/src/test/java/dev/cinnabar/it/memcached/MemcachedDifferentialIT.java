@@ -164,7 +164,7 @@ class MemcachedDifferentialIT {
     private static java.util.Set<String> statNames(int port, String sub) throws IOException {
         java.util.Set<String> names = new java.util.TreeSet<>();
         try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
-            s.setSoTimeout(5000);
+            s.setSoTimeout(15_000);
             s.getOutputStream().write(("set statnames 0 0 1\r\nx\r\nstats " + sub + "\r\n")
                     .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             java.io.BufferedReader in = new java.io.BufferedReader(

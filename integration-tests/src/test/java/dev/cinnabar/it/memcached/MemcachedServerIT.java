@@ -98,7 +98,7 @@ class MemcachedServerIT {
     void noevictionAnswersMemcachedsOutOfMemory() throws Exception {
         try (McServers.Cinnabar s = McServers.cinnabar("--maxmemory", "4mb", "--maxmemory-policy", "noeviction")) {
             try (Socket sock = new Socket("127.0.0.1", s.memcachedPort)) {
-                sock.setSoTimeout(5000);
+                sock.setSoTimeout(15_000);
                 OutputStream out = sock.getOutputStream();
                 InputStream in = sock.getInputStream();
                 String value = "v".repeat(10_000);
@@ -131,7 +131,7 @@ class MemcachedServerIT {
     void infoCountsWhatStatsCounts() throws Exception {
         try (McServers.Cinnabar s = McServers.cinnabar()) {
             try (Socket sock = new Socket("127.0.0.1", s.memcachedPort)) {
-                sock.setSoTimeout(5000);
+                sock.setSoTimeout(15_000);
                 OutputStream out = sock.getOutputStream();
                 InputStream in = sock.getInputStream();
                 out.write("set a 0 0 1\r\nx\r\nget a\r\nget b\r\nget a b\r\ndelete a\r\ndelete a\r\nincr n 1\r\n"
@@ -175,7 +175,7 @@ class MemcachedServerIT {
     static Map<String, String> stats(int port, String sub) throws IOException {
         Map<String, String> m = new HashMap<>();
         try (Socket s = new Socket("127.0.0.1", port)) {
-            s.setSoTimeout(5000);
+            s.setSoTimeout(15_000);
             s.getOutputStream().write(("stats " + sub + "\r\n").getBytes(StandardCharsets.US_ASCII));
             String l;
             while (!(l = line(s.getInputStream())).equals("END")) {

@@ -87,6 +87,11 @@ public final class RawConnection implements AutoCloseable {
         return b.toString(StandardCharsets.ISO_8859_1);
     }
 
+    /** True when bytes of a reply can be read without waiting. */
+    public boolean replyWaiting() throws IOException {
+        return in.available() > 0;
+    }
+
     /** True when the server closed the connection (reads EOF within the timeout). */
     public boolean closedByServer() throws IOException {
         try {

@@ -21,7 +21,7 @@ public final class Waits {
 
     /** Waits until the server counts {@code n} blocked clients. */
     public static void awaitBlocked(RawConnection control, int n) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!Integer.toString(n).equals(field(control.call("INFO", "clients"), "blocked_clients"))) {
             assertTrue(System.nanoTime() < deadline, "never " + n + " blocked clients");
             Thread.sleep(2);
