@@ -2,13 +2,17 @@ package dev.cinnabar.it.support;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -16,6 +20,12 @@ import java.util.concurrent.TimeUnit;
  * Its output goes to a log file; {@link #close()} stops it with SIGTERM, then SIGKILL.
  */
 public final class ServerProcess implements AutoCloseable {
+    /** Servers get ports from here: below the ephemeral range (see {@link #freePort}). */
+    private static final int FIRST_PORT = 20_000;
+    private static final int PORTS = 12_000;
+    private static final Random RANDOM = new Random();
+    private static final Set<Integer> HANDED_OUT = new HashSet<>();
+
     private final Process process;
     private final int port;
     private final Path log;
@@ -150,10 +160,33 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * A port nothing listens on, for a server about to start. It is taken below the kernel's
+     * range of ephemeral ports (32768-60999 on Linux), from which every outgoing connection's
+     * local port comes: a port from that range can go to a client socket between this check and
+     * the server's bind, which failed a full run once with "Address already in use". Each port is
+     * handed out once per test JVM, so two servers of one run never race for it either.
+     */
     public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
+        synchronized (HANDED_OUT) {
+            for (int tries = 0; tries < 1000; tries++) {
+                int port = FIRST_PORT + RANDOM.nextInt(PORTS);
+                if (HANDED_OUT.add(port) && bindable(port)) {
+                    return port;
+                }
+            }
+        }
+        throw new IOException("no free port in " + FIRST_PORT + "-" + (FIRST_PORT + PORTS - 1));
+    }
+
+    /** True when the port can be bound on every address, as the servers bind it, right now. */
+    private static boolean bindable(int port) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(false);
+            s.bind(new InetSocketAddress(port));
+            return true;
+        } catch (IOException taken) {
+            return false;
         }
     }
 
