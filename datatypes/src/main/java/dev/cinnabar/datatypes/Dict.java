@@ -27,8 +27,7 @@ import java.util.random.RandomGenerator;
  * visits the cursor's bucket in the small table and all its expansions in the large one.
  *
  * <h2>Entries</h2>
- * One {@link Entry} per key, holding the key, the value, the cached hash and an {@code int} of
- * metadata. With compressed
+ * One {@link Entry} per key, holding the key, the value and the cached hash. With compressed
  * pointers an entry is 32 bytes: no boxing, no {@code HashMap.Node} plus wrapper.
  *
  * <p>Not thread-safe: the engine thread owns every Dict.
@@ -40,7 +39,6 @@ public final class Dict<V> implements HashTableStats {
         final int hash;
         V value;
         Entry<V> next;
-        int meta;
 
         Entry(byte[] key, int hash, V value, Entry<V> next) {
             this.key = key;
@@ -53,25 +51,12 @@ public final class Dict<V> implements HashTableStats {
             return key;
         }
 
-        /** The key's hash in its table, for callers that tell keys apart without hashing again. */
-        public int hash() {
-            return hash;
-        }
-
         public V value() {
             return value;
         }
 
         public void value(V v) {
             this.value = v;
-        }
-
-        public int meta() {
-            return meta;
-        }
-
-        public void meta(int m) {
-            this.meta = m;
         }
     }
 
@@ -161,18 +146,13 @@ public final class Dict<V> implements HashTableStats {
     }
 
     public Entry<V> find(byte[] key, int off, int len) {
-        return find(key, off, len, hashOf(key, off, len));
-    }
-
-    /** {@link #find(byte[], int, int)} for a key whose {@link #hashOf} the caller has. */
-    public Entry<V> find(byte[] key, int off, int len, int hash) {
         if (used0 + used1 == 0) {
             return null;
         }
         if (rehashIndex != -1) {
             rehashStep();
         }
-        return findHashed(key, off, len, hash);
+        return findHashed(key, off, len, hashOf(key, off, len));
     }
 
     private Entry<V> findHashed(byte[] key, int off, int len, int h) {
@@ -225,30 +205,6 @@ public final class Dict<V> implements HashTableStats {
             }
         }
         return insert(Arrays.copyOfRange(key, off, off + len), h, null);
-    }
-
-    /**
-     * Creates the entry of a key the caller has just looked up and not found, with a null value
-     * and a copy of the key bytes, without searching for it again.
-     */
-    public Entry<V> createAbsent(byte[] key, int off, int len) {
-        return createAbsent(key, off, len, hashOf(key, off, len));
-    }
-
-    /** {@link #createAbsent(byte[], int, int)} for a key whose {@link #hashOf} the caller has. */
-    public Entry<V> createAbsent(byte[] key, int off, int len, int hash) {
-        if (rehashIndex != -1) {
-            rehashStep();
-        }
-        return insert(Arrays.copyOfRange(key, off, off + len), hash, null);
-    }
-
-    /** {@link #createAbsent(byte[], int, int)} keeping {@code ownedKey} itself as the key. */
-    public Entry<V> createAbsent(byte[] ownedKey) {
-        if (rehashIndex != -1) {
-            rehashStep();
-        }
-        return insert(ownedKey, hashOf(ownedKey, 0, ownedKey.length), null);
     }
 
     /** Inserts or replaces; the dict keeps {@code key} without copying. Returns the previous value. */

@@ -45,7 +45,7 @@ public final class MemberIndex implements HashTableStats {
     private static final int NIL = Nodes.NONE;
     private static final long LOW = 0xFFFFFFFFL;
     private static final long HIGH = ~LOW;
-    /** This object: header, three references, a long, four ints. */
+    /** This object: header, three references, a long, three ints. */
     private static final int OBJECT = 48;
 
     private final Nodes list;
@@ -54,10 +54,12 @@ public final class MemberIndex implements HashTableStats {
     private int[] table1;
     private int used0;
     private int used1;
-    /** The next bucket of table0 to move, or -1 when not rehashing. */
+    /**
+     * The next bucket of table0 to move, or -1 when not rehashing. Only additions and removals
+     * move buckets, and nothing changes the collection while a scan or an iteration visits it,
+     * so a walk never sees a bucket move under it.
+     */
     private int rehashIndex = -1;
-    /** While positive no rehash step runs: a scan or iteration is walking the tables. */
-    private int rehashPaused;
 
     public MemberIndex(Nodes list) {
         this(list, Hashing.SEED);
@@ -128,7 +130,7 @@ public final class MemberIndex implements HashTableStats {
     /** Indexes {@code node}, just inserted into the list, whose member hashes to {@code hash}. */
     public void add(int node, int hash) {
         if (rehashIndex != -1) {
-            rehashStep();
+            rehash(1);
         }
         expandIfNeeded();
         int[] t = rehashIndex != -1 ? table1 : table0;
@@ -145,7 +147,7 @@ public final class MemberIndex implements HashTableStats {
     /** Drops {@code node}, which must be indexed, before the list frees it. */
     public void remove(int node) {
         if (rehashIndex != -1) {
-            rehashStep();
+            rehash(1);
         }
         int hash = hashIn(list.chain(node));
         if (unlink(table0, node, hash)) {
@@ -176,7 +178,7 @@ public final class MemberIndex implements HashTableStats {
             used1--;
         }
         if (x != NIL && rehashIndex != -1) {
-            rehashStep();
+            rehash(1);
         }
         return x;
     }
@@ -311,12 +313,6 @@ public final class MemberIndex implements HashTableStats {
         return true;
     }
 
-    private void rehashStep() {
-        if (rehashPaused == 0) {
-            rehash(1);
-        }
-    }
-
     // ---------------------------------------------------------------- scan and iteration
 
     /**
@@ -328,13 +324,8 @@ public final class MemberIndex implements HashTableStats {
         if (used0 + used1 == 0) {
             return 0;
         }
-        rehashPaused++;
-        try {
-            return ScanCursor.step(cursor, table0.length, rehashIndex == -1 ? 0 : table1.length,
-                    (t, bucket) -> visitBucket((t == 0 ? table0 : table1)[bucket], visitor));
-        } finally {
-            rehashPaused--;
-        }
+        return ScanCursor.step(cursor, table0.length, rehashIndex == -1 ? 0 : table1.length,
+                (t, bucket) -> visitBucket((t == 0 ? table0 : table1)[bucket], visitor));
     }
 
     private void visitBucket(int x, IntConsumer visitor) {
@@ -347,18 +338,13 @@ public final class MemberIndex implements HashTableStats {
 
     /** Visits every node in bucket order (Redis's dict iteration order). The visitor must not change the set. */
     public void forEach(IntConsumer visitor) {
-        rehashPaused++;
-        try {
-            for (int t = 0; t <= 1; t++) {
-                int[] table = t == 0 ? table0 : table1;
-                if (table != null) {
-                    for (int head : table) {
-                        visitBucket(head, visitor);
-                    }
+        for (int t = 0; t <= 1; t++) {
+            int[] table = t == 0 ? table0 : table1;
+            if (table != null) {
+                for (int head : table) {
+                    visitBucket(head, visitor);
                 }
             }
-        } finally {
-            rehashPaused--;
         }
     }
 

@@ -118,7 +118,7 @@ class MemberIndexTest {
             byte[] m = b(member);
             if (r.nextInt(3) > 0 && i < 15_000 || r.nextInt(5) == 0) {
                 if (present.add(member)) {
-                    d.createAbsent(m);
+                    d.put(m, null);
                     z.add(member, 1);
                 }
             } else if (present.remove(member)) {

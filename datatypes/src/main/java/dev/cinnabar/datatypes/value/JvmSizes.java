@@ -13,7 +13,7 @@ public final class JvmSizes {
     public static final int REFERENCE = 4;
     /** {@code java.lang.Long}: header, 4 bytes of padding to align the long, the long. */
     public static final int LONG = 24;
-    /** {@code Dict.Entry}: header, key, hash, value, next, meta. */
+    /** {@code Dict.Entry}: header, key, hash, value, next (28 bytes, rounded to 8). */
     public static final int DICT_ENTRY = 32;
     /** {@code RawString}: header, array reference, length; its array is counted apart. */
     public static final int RAW_STRING = 24;
