@@ -30,8 +30,8 @@ public final class MemberIndex implements HashTableStats {
         /** The number that means no node. */
         int NONE = 0;
 
-        /** The node's member; never modified. */
-        byte[] member(int node);
+        /** True when the node's member is {@code len} bytes equal to {@code b[off..]}. */
+        boolean memberEquals(int node, byte[] b, int off, int len);
 
         /** The node's chain word, as the index last set it. */
         long chain(int node);
@@ -117,7 +117,7 @@ public final class MemberIndex implements HashTableStats {
         int x = table[hash & (table.length - 1)];
         while (x != NIL) {
             long w = list.chain(x);
-            if (hashIn(w) == hash && Dict.keyEquals(list.member(x), member, off, len)) {
+            if (hashIn(w) == hash && list.memberEquals(x, member, off, len)) {
                 return x;
             }
             x = (int) w;

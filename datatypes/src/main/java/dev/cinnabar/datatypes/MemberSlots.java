@@ -6,55 +6,111 @@ import java.util.function.IntConsumer;
 
 /**
  * The members of a hashtable-encoded set, or the fields of a hashtable-encoded hash with their
- * values, numbered for a {@link MemberIndex}: slot {@code n} holds a member's array, the index's
- * chain word for it and, for a hash, the value's array. A set member costs its array, a reference
- * and a word (12 bytes besides the array and its bucket), a hash field 16, where a {@link Dict}
- * entry was a 32-byte object.
+ * values, numbered for a {@link MemberIndex}. Slot {@code n} has the index's chain word and a
+ * record: the member's bytes and, for a hash, the value's, written one after the other into a
+ * byte array its page shares with the other slots of the page.
  *
- * <p>The chain words are in {@code long} arrays, the references in arrays of their own where a
- * hash's field and value sit side by side: an update of a field's value (HSET, HINCRBY) reads
- * both from one cache line.
+ * <h2>Why the bytes are inline</h2>
+ * A member in an array of its own costs the array's 16-byte header and its padding to 8 bytes,
+ * and a reference: a 19-byte member took 44 bytes besides its chain word, and a hash field with
+ * its value 88. In the page's bytes the same member takes 20 (a length byte and the bytes), the
+ * pair 38, with a 4-byte position per slot. The collector also has a few arrays per page to
+ * trace instead of one object per member, and a lookup reads the member from the page it has
+ * just read the position in, one dependent load fewer than through a reference.
  *
- * <p>Slot 0 is never used (it is the index's "none"). A removed member's slot goes on a free
- * list, linked through its chain word, and the next member takes it, so the arrays only grow
- * until the set is down to a quarter of the slots it has had ({@link #worthCompacting}): its
- * owner then compacts it, which renumbers every member, and rebuilds the index.
+ * <p>A member or value longer than {@value #INLINE_MAX} bytes keeps an array of its own, named
+ * from the page's {@code large} references (made when a page first needs one): there the header
+ * is small against the bytes, and pages stay small enough never to be humongous objects.
  *
- * <h2>Pages</h2>
- * The slot arrays come in pages of {@value #PAGE} slots. The first page starts at 2 slots (slot
- * 0 and one member) and grows by half, and is held directly until a second page is needed, so
- * that a set of a few members (every non-integer set in Redis 7.0 is a hashtable) pays for no
- * directory; later pages are whole. Flat arrays would be humongous objects past 64k slots: G1
- * gives such an object whole regions, and the tail of the last one is lost, a third again on
- * the arrays of a 1M-field hash.
+ * <h2>Records and their space</h2>
+ * A record is a part for the member, then for a hash a part for the value; a part is a length
+ * byte and the bytes, or the single byte {@value #OUT_OF_LINE} for one kept in an array. Records
+ * are appended at the end of their page's bytes. A value rewritten at the same length goes where
+ * the old one was (counters and status fields mostly keep their length); one of another length
+ * rewrites the record at the end, and the old one is dead space. A page's dead space is reclaimed
+ * when the page must grow anyway, or when a removal leaves more than half of it dead: the page's
+ * live records are then copied, in slot order, into bytes just large enough. Each copy follows at
+ * least as many dead bytes as it moves live ones, so it is amortised O(1) per byte written.
+ *
+ * <p>Callers read records through {@link Listpack.Entry} views into the page's bytes, valid
+ * until the next change to these slots: a write may move every record of its page.
+ *
+ * <h2>Slots</h2>
+ * Slot 0 is never used (it is the index's "none"). A removed member's slot goes on a free list,
+ * linked through its chain word, and the next member takes it, so the slots only grow until the
+ * set is down to a quarter of the slots it has had ({@link #worthCompacting}): its owner then
+ * compacts it, which renumbers every member, and rebuilds the index.
+ *
+ * <p>Slots come in pages of {@value #PAGE}. The first page starts at 2 slots (slot 0 and one
+ * member) and grows by half, and is held directly until a second page is needed, so that a set
+ * of a few members (every non-integer set in Redis 7.0 is a hashtable) pays for no directory;
+ * later pages are whole. When a new page is started the previous one is full, and its bytes are
+ * trimmed to what its records take.
  */
 public final class MemberSlots implements MemberIndex.Nodes {
-    private static final int PAGE_SHIFT = 14;
+    private static final int PAGE_SHIFT = 11;
     static final int PAGE = 1 << PAGE_SHIFT;
     private static final int PAGE_MASK = PAGE - 1;
     private static final int FIRST_LENGTH = 2;
+    /** The longest member or value kept in a page's bytes, so that its length takes one byte. */
+    static final int INLINE_MAX = 127;
+    /** The part of a member or value kept in an array of its own. */
+    private static final int OUT_OF_LINE = 0x80;
+    /** The position of a slot without a record (free, or never handed out). */
+    private static final int FREE = -1;
     /**
      * Below this many slots a set is not compacted: a random slot then holds a member at least
      * once in 32 draws however sparse the set.
      */
     private static final int COMPACT_MIN_SLOTS = 32;
-    /** This object: header, four references, four ints, a long. */
-    private static final int OBJECT = 56;
+    /** A page's dead space is left alone below this, however much of the page it is. */
+    private static final int RECLAIM_MIN_BYTES = 256;
+    /** This object: header, two references, four ints, a long. */
+    private static final int OBJECT = 48;
 
-    /** References per slot: the member, and for a hash its value after it. */
-    private final int stride;
-    /** The first page, which is also page 0 of the directories once there are. */
-    private byte[][] refs0;
-    private long[] chains0 = new long[FIRST_LENGTH];
+    /**
+     * Up to {@value #PAGE} slots: their chain words, the positions of their records, the bytes the
+     * records are written into, and the arrays of members and values too long for them.
+     */
+    private static final class Page {
+        /** Header, four references, two ints. */
+        static final int OBJECT = 40;
+
+        long[] chains;
+        int[] where;
+        byte[] bytes;
+        /** {@code [0, end)} of {@link #bytes} is records, live or dead. */
+        int end;
+        /** Bytes of records no slot points at any more. */
+        int dead;
+        /** Per slot, the member's and (a hash's) the value's array when out of line, else null. */
+        byte[][] large;
+
+        Page(int slots) {
+            chains = new long[slots];
+            where = new int[slots];
+            Arrays.fill(where, FREE);
+            bytes = new byte[0];
+        }
+
+        long heapBytes() {
+            return OBJECT + JvmSizes.longArray(chains.length) + JvmSizes.intArray(where.length)
+                    + JvmSizes.byteArray(bytes.length) + (large == null ? 0 : JvmSizes.referenceArray(large.length));
+        }
+    }
+
+    /** Parts per record: the member, and for a hash its value after it. */
+    private final int parts;
+    /** Page 0. */
+    private Page first;
     /** The pages by number, null while the first page is the only one. */
-    private byte[][][] refs;
-    private long[][] chains;
+    private Page[] pages;
     /** Slots below this have been handed out (live, or on the free list). */
     private int top = 1;
     private int free = NONE;
     private int count;
-    /** The slot arrays' heap, pages and directories. */
-    private long arrayBytes;
+    /** The heap of everything here, this object included; kept as it changes. */
+    private long heapBytes;
 
     /** Slots for members only (a set's). */
     public MemberSlots() {
@@ -63,9 +119,9 @@ public final class MemberSlots implements MemberIndex.Nodes {
 
     /** Slots for members with a value each (a hash's fields), when {@code withValues}. */
     public MemberSlots(boolean withValues) {
-        stride = withValues ? 2 : 1;
-        refs0 = new byte[FIRST_LENGTH * stride][];
-        measure();
+        parts = withValues ? 2 : 1;
+        first = new Page(FIRST_LENGTH);
+        heapBytes = OBJECT + first.heapBytes();
     }
 
     /** Members held. */
@@ -78,68 +134,125 @@ public final class MemberSlots implements MemberIndex.Nodes {
         return top;
     }
 
-    private byte[] ref(int slot, int which) {
-        byte[][][] pages = refs;
-        return pages == null ? refs0[slot * stride + which]
-                : pages[slot >>> PAGE_SHIFT][(slot & PAGE_MASK) * stride + which];
-    }
-
-    private void ref(int slot, int which, byte[] array) {
-        byte[][][] pages = refs;
-        if (pages == null) {
-            refs0[slot * stride + which] = array;
-        } else {
-            pages[slot >>> PAGE_SHIFT][(slot & PAGE_MASK) * stride + which] = array;
-        }
-    }
-
-    @Override
-    public byte[] member(int slot) {
-        return ref(slot, 0);
-    }
-
     /** True for a hash's slots, which hold a value beside each member. */
     public boolean hasValues() {
-        return stride == 2;
+        return parts == 2;
     }
 
-    /** The member's value (a hash's slots only). */
-    public byte[] value(int slot) {
-        return ref(slot, 1);
+    private Page page(int slot) {
+        Page[] all = pages;
+        return all == null ? first : all[slot >>> PAGE_SHIFT];
     }
 
-    public void value(int slot, byte[] value) {
-        ref(slot, 1, value);
+    /** True when {@code slot} holds a member. */
+    public boolean isLive(int slot) {
+        return page(slot).where[slot & PAGE_MASK] != FREE;
     }
 
     @Override
     public long chain(int slot) {
-        long[][] pages = chains;
-        return pages == null ? chains0[slot] : pages[slot >>> PAGE_SHIFT][slot & PAGE_MASK];
+        return page(slot).chains[slot & PAGE_MASK];
     }
 
     @Override
     public void chain(int slot, long word) {
-        long[][] pages = chains;
-        if (pages == null) {
-            chains0[slot] = word;
-        } else {
-            pages[slot >>> PAGE_SHIFT][slot & PAGE_MASK] = word;
+        page(slot).chains[slot & PAGE_MASK] = word;
+    }
+
+    // ---------------------------------------------------------------- reading records
+
+    /** The bytes a part at {@code p} takes in its page. */
+    private static int partSize(byte[] bytes, int p) {
+        int h = bytes[p];
+        return h == (byte) OUT_OF_LINE ? 1 : 1 + h;
+    }
+
+    /** The bytes a part for {@code length} bytes takes in its page. */
+    private static int partSize(int length) {
+        return length <= INLINE_MAX ? 1 + length : 1;
+    }
+
+    private int recordSize(byte[] bytes, int p) {
+        int size = partSize(bytes, p);
+        return parts == 1 ? size : size + partSize(bytes, p + size);
+    }
+
+    @Override
+    public boolean memberEquals(int slot, byte[] b, int off, int len) {
+        Page pg = page(slot);
+        int i = slot & PAGE_MASK;
+        byte[] bytes = pg.bytes;
+        int p = pg.where[i];
+        int h = bytes[p];
+        if (h == (byte) OUT_OF_LINE) {
+            byte[] own = pg.large[i * parts];
+            return own.length == len && Arrays.equals(own, 0, len, b, off, off + len);
         }
+        return h == len && Arrays.equals(bytes, p + 1, p + 1 + len, b, off, off + len);
+    }
+
+    /** Points {@code out} at the member of {@code slot}: valid until the next change here. */
+    public Listpack.Entry member(int slot, Listpack.Entry out) {
+        return view(slot, 0, out);
+    }
+
+    /** Points {@code out} at the value of {@code slot} (a hash's slots only). */
+    public Listpack.Entry value(int slot, Listpack.Entry out) {
+        return view(slot, 1, out);
+    }
+
+    private Listpack.Entry view(int slot, int part, Listpack.Entry out) {
+        Page pg = page(slot);
+        int i = slot & PAGE_MASK;
+        byte[] bytes = pg.bytes;
+        int p = pg.where[i];
+        if (part == 1) {
+            p += partSize(bytes, p);
+        }
+        out.isInteger = false;
+        out.value = 0;
+        int h = bytes[p];
+        if (h == (byte) OUT_OF_LINE) {
+            byte[] own = pg.large[i * parts + part];
+            out.bytes = own;
+            out.offset = 0;
+            out.length = own.length;
+        } else {
+            out.bytes = bytes;
+            out.offset = p + 1;
+            out.length = h;
+        }
+        return out;
+    }
+
+    /** The member of {@code slot} as a new array. */
+    public byte[] memberCopy(int slot) {
+        Listpack.Entry e = member(slot, new Listpack.Entry());
+        return Arrays.copyOfRange(e.bytes, e.offset, e.offset + e.length);
     }
 
     /** Visits every slot that holds a member, in slot order. */
     @Override
     public void forEachNode(IntConsumer action) {
         for (int slot = 1; slot < top; slot++) {
-            if (member(slot) != null) {
+            if (isLive(slot)) {
                 action.accept(slot);
             }
         }
     }
 
-    /** A slot for {@code member} (kept, not copied): a free one, else a new one. */
-    public int allocate(byte[] member) {
+    // ---------------------------------------------------------------- writing records
+
+    /** A slot for a set's {@code member} (copied). */
+    public int allocate(byte[] member, int off, int len) {
+        return allocate(member, off, len, null, 0, 0);
+    }
+
+    /**
+     * A slot for {@code member} (copied) and, for a hash's slots, its {@code value} (copied): a
+     * free slot, else a new one.
+     */
+    public int allocate(byte[] member, int moff, int mlen, byte[] value, int voff, int vlen) {
         int slot = free;
         if (slot != NONE) {
             free = (int) chain(slot);
@@ -147,42 +260,181 @@ public final class MemberSlots implements MemberIndex.Nodes {
             slot = top++;
             makeRoom(slot);
         }
-        ref(slot, 0, member);
+        Page pg = page(slot);
+        int i = slot & PAGE_MASK;
+        int size = partSize(mlen) + (parts == 2 ? partSize(vlen) : 0);
+        long before = pg.heapBytes();
+        int start = reserve(pg, size);
+        int end = writePart(pg, i, 0, start, member, moff, mlen);
+        if (parts == 2) {
+            end = writePart(pg, i, 1, end, value, voff, vlen);
+        }
+        pg.where[i] = start;
+        pg.end = end;
+        heapBytes += pg.heapBytes() - before;
         count++;
         return slot;
     }
 
-    /** Makes {@code slot} addressable: a longer first page, or a new whole page. */
-    private void makeRoom(int slot) {
-        int page = slot >>> PAGE_SHIFT;
-        if (page == 0) {
-            if (slot == chains0.length) {
-                int length = Math.min(PAGE, slot + (slot >> 1));
-                refs0 = Arrays.copyOf(refs0, length * stride);
-                chains0 = Arrays.copyOf(chains0, length);
-                measure();
+    /** Writes one part at {@code p} of the page's bytes (room reserved); returns where it ends. */
+    private int writePart(Page pg, int i, int part, int p, byte[] b, int off, int len) {
+        if (len > INLINE_MAX) {
+            pg.bytes[p] = (byte) OUT_OF_LINE;
+            setLarge(pg, i * parts + part, Arrays.copyOfRange(b, off, off + len));
+            return p + 1;
+        }
+        pg.bytes[p] = (byte) len;
+        System.arraycopy(b, off, pg.bytes, p + 1, len);
+        return p + 1 + len;
+    }
+
+    /** Sets an out-of-line array (null to drop one), counting its heap; the page's own growth is the caller's. */
+    private void setLarge(Page pg, int at, byte[] array) {
+        if (pg.large == null) {
+            if (array == null) {
+                return;
+            }
+            pg.large = new byte[pg.where.length * parts][];
+        }
+        byte[] old = pg.large[at];
+        heapBytes += (array == null ? 0 : JvmSizes.byteArray(array.length)) - (old == null ? 0 : JvmSizes.byteArray(old.length));
+        pg.large[at] = array;
+    }
+
+    /**
+     * Gives the member at {@code slot} a new value (a hash's slots): where the old one was when it
+     * is as long, else in a record rewritten at the end of the page.
+     */
+    public void value(int slot, byte[] v, int voff, int vlen) {
+        Page pg = page(slot);
+        int i = slot & PAGE_MASK;
+        int p = pg.where[i];
+        int memberSize = partSize(pg.bytes, p);
+        int q = p + memberSize;
+        int h = pg.bytes[q];
+        boolean wasLarge = h == (byte) OUT_OF_LINE;
+        if (wasLarge ? vlen > INLINE_MAX : h == vlen) {
+            if (wasLarge) {
+                byte[] own = pg.large[i * 2 + 1];
+                if (own.length == vlen) {
+                    // In place, as the inline case: a new array would be garbage, and a young
+                    // reference stored into an old array for G1 to remember.
+                    System.arraycopy(v, voff, own, 0, vlen);
+                } else {
+                    setLarge(pg, i * 2 + 1, Arrays.copyOfRange(v, voff, voff + vlen));
+                }
+            } else {
+                System.arraycopy(v, voff, pg.bytes, q + 1, vlen);
             }
             return;
         }
-        if (refs == null) {
-            refs = new byte[][][] {refs0};
-            chains = new long[][] {chains0};
+        int oldSize = memberSize + partSize(pg.bytes, q);
+        int size = memberSize + partSize(vlen);
+        long before = pg.heapBytes();
+        int at = reserve(pg, size);
+        p = pg.where[i];
+        System.arraycopy(pg.bytes, p, pg.bytes, at, memberSize);
+        if (wasLarge) {
+            setLarge(pg, i * 2 + 1, null);
         }
-        if (page == refs.length) {
-            refs = Arrays.copyOf(refs, page + 1);
-            refs[page] = new byte[PAGE * stride][];
-            chains = Arrays.copyOf(chains, page + 1);
-            chains[page] = new long[PAGE];
-            measure();
+        pg.end = writePart(pg, i, 1, at + memberSize, v, voff, vlen);
+        pg.where[i] = at;
+        pg.dead += oldSize;
+        heapBytes += pg.heapBytes() - before;
+    }
+
+    /**
+     * Room for {@code size} more bytes at the end of the page's records; returns where they go.
+     * Growing the bytes copies them anyway, so dead space of a quarter or more is dropped then.
+     */
+    private int reserve(Page pg, int size) {
+        if (pg.end + size <= pg.bytes.length) {
+            return pg.end;
+        }
+        if (pg.dead > 0 && pg.dead >= pg.end / 4) {
+            // Room for half as much again as is live, not as the old bytes: a page whose values
+            // keep changing length would otherwise grow at each reclaim.
+            int need = pg.end - pg.dead + size;
+            repack(pg, need + (need >> 1));
+        } else {
+            pg.bytes = Arrays.copyOf(pg.bytes, Math.max(pg.end + size, pg.bytes.length + (pg.bytes.length >> 1)));
+        }
+        return pg.end;
+    }
+
+    /** Copies the page's live records, in slot order, into new bytes of {@code capacity}. */
+    private void repack(Page pg, int capacity) {
+        byte[] from = pg.bytes;
+        byte[] to = new byte[capacity];
+        int q = 0;
+        int[] where = pg.where;
+        for (int i = 0; i < where.length; i++) {
+            int p = where[i];
+            if (p != FREE) {
+                int n = recordSize(from, p);
+                System.arraycopy(from, p, to, q, n);
+                where[i] = q;
+                q += n;
+            }
+        }
+        pg.bytes = to;
+        pg.end = q;
+        pg.dead = 0;
+    }
+
+    /** Makes {@code slot} addressable: a longer first page, or a new whole page. */
+    private void makeRoom(int slot) {
+        int number = slot >>> PAGE_SHIFT;
+        if (number == 0) {
+            Page pg = first;
+            if (slot == pg.where.length) {
+                long before = pg.heapBytes();
+                int length = Math.min(PAGE, slot + (slot >> 1));
+                pg.chains = Arrays.copyOf(pg.chains, length);
+                pg.where = Arrays.copyOf(pg.where, length);
+                Arrays.fill(pg.where, slot, length, FREE);
+                if (pg.large != null) {
+                    pg.large = Arrays.copyOf(pg.large, length * parts);
+                }
+                heapBytes += pg.heapBytes() - before;
+            }
+            return;
+        }
+        if (pages == null) {
+            pages = new Page[] {first};
+            heapBytes += JvmSizes.referenceArray(1);
+        }
+        if (number == pages.length) {
+            heapBytes -= JvmSizes.referenceArray(pages.length);
+            pages = Arrays.copyOf(pages, number + 1);
+            heapBytes += JvmSizes.referenceArray(pages.length);
+            Page full = pages[number - 1];
+            if (full.bytes.length > full.end - full.dead) {
+                long before = full.heapBytes();
+                repack(full, full.end - full.dead);
+                heapBytes += full.heapBytes() - before;
+            }
+            Page pg = new Page(PAGE);
+            pages[number] = pg;
+            heapBytes += pg.heapBytes();
         }
     }
 
     /** Frees a slot whose member has left the index. */
     public void release(int slot) {
-        ref(slot, 0, null);
-        if (stride == 2) {
-            ref(slot, 1, null);
+        Page pg = page(slot);
+        int i = slot & PAGE_MASK;
+        int p = pg.where[i];
+        long before = pg.heapBytes();
+        pg.dead += recordSize(pg.bytes, p);
+        pg.where[i] = FREE;
+        for (int part = 0; part < parts; part++) {
+            setLarge(pg, i * parts + part, null);
         }
+        if (pg.dead > RECLAIM_MIN_BYTES && pg.dead > pg.end / 2) {
+            repack(pg, pg.end - pg.dead);
+        }
+        heapBytes += pg.heapBytes() - before;
         chain(slot, free);
         free = slot;
         count--;
@@ -190,8 +442,8 @@ public final class MemberSlots implements MemberIndex.Nodes {
 
     /**
      * True when fewer than a quarter of the slots handed out hold a member: a set trimmed from 1M
-     * members to 1k would otherwise keep 16 MB of slots for members that may never come, and a
-     * random slot would rarely hold one.
+     * members to 1k would otherwise keep its slots for members that may never come, and a random
+     * slot would rarely hold one.
      */
     public boolean worthCompacting() {
         return top >= COMPACT_MIN_SLOTS && count < top / 4;
@@ -202,40 +454,46 @@ public final class MemberSlots implements MemberIndex.Nodes {
      * pages just large enough; every number changes, so the index must be rebuilt after.
      */
     public void compact() {
-        MemberSlots fresh = new MemberSlots(stride == 2);
+        MemberSlots fresh = new MemberSlots(parts == 2);
+        Listpack.Entry m = new Listpack.Entry();
+        Listpack.Entry v = new Listpack.Entry();
         for (int slot = 1; slot < top; slot++) {
-            byte[] m = member(slot);
-            if (m != null) {
-                int to = fresh.allocate(m);
+            if (isLive(slot)) {
+                member(slot, m);
+                if (parts == 2) {
+                    value(slot, v);
+                }
+                int to = fresh.allocate(m.bytes, m.offset, m.length, v.bytes, v.offset, v.length);
                 fresh.chain(to, chain(slot));
-                if (stride == 2) {
-                    fresh.value(to, value(slot));
+            }
+        }
+        first = fresh.first;
+        pages = fresh.pages;
+        top = fresh.top;
+        free = NONE;
+        heapBytes = fresh.heapBytes;
+    }
+
+    /** The heap this holds: itself, its pages, and the arrays of long members and values. */
+    public long heapBytes() {
+        return heapBytes;
+    }
+
+    /** {@link #heapBytes} counted from scratch instead of kept (for tests). */
+    long recountHeapBytes() {
+        long sum = OBJECT;
+        Page[] all = pages == null ? new Page[] {first} : pages;
+        if (pages != null) {
+            sum += JvmSizes.referenceArray(pages.length);
+        }
+        for (Page pg : all) {
+            sum += pg.heapBytes();
+            if (pg.large != null) {
+                for (byte[] own : pg.large) {
+                    sum += own == null ? 0 : JvmSizes.byteArray(own.length);
                 }
             }
         }
-        refs0 = fresh.refs0;
-        chains0 = fresh.chains0;
-        refs = fresh.refs;
-        chains = fresh.chains;
-        top = fresh.top;
-        free = NONE;
-        arrayBytes = fresh.arrayBytes;
-    }
-
-    /** Re-measures the slot arrays after a page was added or grown. */
-    private void measure() {
-        long first = JvmSizes.referenceArray(refs0.length) + JvmSizes.longArray(chains0.length);
-        if (refs == null) {
-            arrayBytes = first;
-            return;
-        }
-        int pages = refs.length;
-        long whole = JvmSizes.referenceArray((long) PAGE * stride) + JvmSizes.longArray(PAGE);
-        arrayBytes = first + whole * (pages - 1) + 2 * JvmSizes.referenceArray(pages);
-    }
-
-    /** The heap this holds besides the members' and values' arrays: itself and its slot arrays. */
-    public long heapBytes() {
-        return OBJECT + arrayBytes;
+        return sum;
     }
 }

@@ -1,14 +1,14 @@
 package dev.cinnabar.datatypes;
 
-import dev.cinnabar.datatypes.value.JvmSizes;
-import java.util.Arrays;
 import java.util.function.IntConsumer;
 import java.util.random.RandomGenerator;
 
 /**
  * The hashtable encoding of a set, or of a hash with values: {@link MemberSlots} found through a
  * {@link MemberIndex}, with Redis's dict rules for growth, shrinking and SCAN, and no object per
- * member. Callers hold slot numbers only within one call: a removal may compact the slots.
+ * member: the members' and values' bytes sit in the slots' pages. Callers hold slot numbers only
+ * within one call (a removal may compact the slots), and views of members and values only until
+ * the next write.
  *
  * <p>The heap figure ({@link #heapBytes}) is O(1) and moves only with writes, as the keyspace's
  * heap counter needs (see {@link MemberIndex#heapBytes}).
@@ -16,13 +16,11 @@ import java.util.random.RandomGenerator;
 public final class MemberTable implements HashTableStats {
     /** Returned for an absent member. */
     public static final int NONE = MemberIndex.Nodes.NONE;
-    /** This object: header, two references, a long. */
-    private static final int OBJECT = 32;
+    /** This object: header, two references. */
+    private static final int OBJECT = 24;
 
     private final MemberSlots slots;
     private final MemberIndex index;
-    /** The members' and values' arrays. */
-    private long arrayBytes;
 
     /** A set's table ({@code withValues} false) or a hash's. */
     public MemberTable(boolean withValues) {
@@ -39,26 +37,24 @@ public final class MemberTable implements HashTableStats {
         return index.find(member, off, len);
     }
 
-    /** The member at a slot: the table's own array, never to be modified. */
-    public byte[] member(int slot) {
-        return slots.member(slot);
+    /** Points {@code out} at the member at a slot, in the table's own bytes: valid until the next write. */
+    public Listpack.Entry member(int slot, Listpack.Entry out) {
+        return slots.member(slot, out);
     }
 
-    /** The value at a slot (a hash's): the table's own array. */
-    public byte[] value(int slot) {
-        return slots.value(slot);
+    /** Points {@code out} at the value at a slot (a hash's), as {@link #member} does. */
+    public Listpack.Entry value(int slot, Listpack.Entry out) {
+        return slots.value(slot, out);
     }
 
-    /** Gives the member at {@code slot} a value; the table keeps the array. */
-    public void value(int slot, byte[] value) {
-        byte[] old = slots.value(slot);
-        arrayBytes += JvmSizes.byteArray(value.length) - (old == null ? 0 : JvmSizes.byteArray(old.length));
-        slots.value(slot, value);
+    /** The member at a slot as a new array. */
+    public byte[] memberCopy(int slot) {
+        return slots.memberCopy(slot);
     }
 
     /**
-     * Adds a copy of {@code member} unless present. Returns the new member's slot, or minus the
-     * slot of the member already there.
+     * Adds a copy of {@code member} (a set's table) unless present. Returns the new member's
+     * slot, or minus the slot of the member already there.
      */
     public int add(byte[] member, int off, int len) {
         int hash = index.hashOf(member, off, len);
@@ -66,9 +62,24 @@ public final class MemberTable implements HashTableStats {
         if (slot != NONE) {
             return -slot;
         }
-        slot = slots.allocate(Arrays.copyOfRange(member, off, off + len));
+        slot = slots.allocate(member, off, len);
         index.add(slot, hash);
-        arrayBytes += JvmSizes.byteArray(len);
+        return slot;
+    }
+
+    /**
+     * Sets a field of a hash's table to a copy of {@code value}, adding the field when absent.
+     * Returns the new field's slot, or minus the slot of the field that was there.
+     */
+    public int put(byte[] field, int foff, int flen, byte[] value, int voff, int vlen) {
+        int hash = index.hashOf(field, foff, flen);
+        int slot = index.find(field, foff, flen, hash);
+        if (slot != NONE) {
+            slots.value(slot, value, voff, vlen);
+            return -slot;
+        }
+        slot = slots.allocate(field, foff, flen, value, voff, vlen);
+        index.add(slot, hash);
         return slot;
     }
 
@@ -82,15 +93,23 @@ public final class MemberTable implements HashTableStats {
         if (slot == NONE) {
             return false;
         }
-        byte[] value = slots.hasValues() ? slots.value(slot) : null;
-        arrayBytes -= JvmSizes.byteArray(len) + (value == null ? 0 : JvmSizes.byteArray(value.length));
+        release(slot);
+        return true;
+    }
+
+    /** Removes the member at {@code slot}, found by a walk or a random draw: no lookup. */
+    public void removeSlot(int slot) {
+        index.remove(slot);
+        release(slot);
+    }
+
+    private void release(int slot) {
         slots.release(slot);
         index.shrinkIfSparse();
         if (slots.worthCompacting()) {
             slots.compact();
             index.rebuild();
         }
-        return true;
     }
 
     /** Room for {@code members} in the index at once (Redis's dictExpand), as a load of a known size wants. */
@@ -108,7 +127,7 @@ public final class MemberTable implements HashTableStats {
         int slot;
         do {
             slot = 1 + random.nextInt(limit - 1);
-        } while (slots.member(slot) == null);
+        } while (!slots.isLive(slot));
         return slot;
     }
 
@@ -125,9 +144,9 @@ public final class MemberTable implements HashTableStats {
         return index.scan(cursor, slotVisitor);
     }
 
-    /** The heap this table holds: itself, its slots and index, the members' and values' arrays. */
+    /** The heap this table holds: itself, its slots with the members' and values' bytes, and its index. */
     public long heapBytes() {
-        return OBJECT + slots.heapBytes() + index.heapBytes() + arrayBytes;
+        return OBJECT + slots.heapBytes() + index.heapBytes();
     }
 
     /**
@@ -135,14 +154,7 @@ public final class MemberTable implements HashTableStats {
      * after any write (for tests).
      */
     public long recountHeapBytes() {
-        long[] arrays = {0};
-        slots.forEachNode(slot -> {
-            arrays[0] += JvmSizes.byteArray(slots.member(slot).length);
-            if (slots.hasValues()) {
-                arrays[0] += JvmSizes.byteArray(slots.value(slot).length);
-            }
-        });
-        return OBJECT + slots.heapBytes() + index.heapBytes() + arrays[0];
+        return OBJECT + slots.recountHeapBytes() + index.heapBytes();
     }
 
     @Override

@@ -152,10 +152,14 @@ public final class SkipList implements MemberIndex.Nodes {
     }
 
     /** The node's member, shared: never modify it. */
-    @Override
     public byte[] member(int x) {
         int s = slot(x);
         return members[s >>> SLOT_SHIFT][s & SLOT_MASK];
+    }
+
+    @Override
+    public boolean memberEquals(int x, byte[] b, int off, int len) {
+        return Dict.keyEquals(member(x), b, off, len);
     }
 
     /** The next node in order, or {@link #NIL}. */

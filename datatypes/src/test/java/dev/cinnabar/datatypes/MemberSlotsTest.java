@@ -1,11 +1,10 @@
 package dev.cinnabar.datatypes;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cinnabar.datatypes.value.JvmSizes;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,29 +15,108 @@ class MemberSlotsTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
+    private static String s(Listpack.Entry e) {
+        return new String(e.bytes, e.offset, e.length, StandardCharsets.UTF_8);
+    }
+
+    private static int add(MemberSlots slots, String member) {
+        byte[] m = b(member);
+        return slots.allocate(m, 0, m.length);
+    }
+
+    private static int add(MemberSlots slots, String member, String value) {
+        byte[] m = b(member);
+        byte[] v = b(value);
+        return slots.allocate(m, 0, m.length, v, 0, v.length);
+    }
+
+    private static String member(MemberSlots slots, int slot) {
+        return s(slots.member(slot, new Listpack.Entry()));
+    }
+
+    private static String value(MemberSlots slots, int slot) {
+        return s(slots.value(slot, new Listpack.Entry()));
+    }
+
+    private static void setValue(MemberSlots slots, int slot, String value) {
+        byte[] v = b(value);
+        slots.value(slot, v, 0, v.length);
+    }
+
     @Test
     void slotsStartAtOneAndFreedOnesAreTakenFirst() {
         MemberSlots slots = new MemberSlots();
-        int a = slots.allocate(b("a"));
-        int c = slots.allocate(b("c"));
+        int a = add(slots, "a");
+        int c = add(slots, "c");
         assertEquals(1, a);
         assertEquals(2, c);
         slots.release(a);
-        assertNull(slots.member(a));
+        assertFalse(slots.isLive(a));
         assertEquals(1, slots.count());
-        assertEquals(a, slots.allocate(b("again")));
-        assertEquals(3, slots.allocate(b("d")));
+        assertEquals(a, add(slots, "again"));
+        assertEquals(3, add(slots, "d"));
         assertEquals(4, slots.limit());
         List<String> seen = new ArrayList<>();
-        slots.forEachNode(x -> seen.add(new String(slots.member(x), StandardCharsets.UTF_8)));
+        slots.forEachNode(x -> seen.add(member(slots, x)));
         assertEquals(List.of("again", "c", "d"), seen);
+        assertEquals(slots.recountHeapBytes(), slots.heapBytes());
+    }
+
+    @Test
+    void membersAreCopiedAndComparedInPlace() {
+        MemberSlots slots = new MemberSlots();
+        byte[] arg = b("xmemberx");
+        int x = slots.allocate(arg, 1, 6);
+        arg[1] = 'M';
+        assertEquals("member", member(slots, x));
+        assertTrue(slots.memberEquals(x, b("a member"), 2, 6));
+        assertFalse(slots.memberEquals(x, b("membe"), 0, 5));
+        assertFalse(slots.memberEquals(x, b("members"), 0, 7));
+        assertFalse(slots.memberEquals(x, b("Member"), 0, 6));
+        assertEquals("member", new String(slots.memberCopy(x), StandardCharsets.UTF_8));
+    }
+
+    /** Members and values past the inline limit keep arrays of their own, and move between the two forms. */
+    @Test
+    void longMembersAndValuesLiveOutOfLine() {
+        MemberSlots slots = new MemberSlots(true);
+        String inline = "i".repeat(MemberSlots.INLINE_MAX);
+        String longer = "L".repeat(MemberSlots.INLINE_MAX + 1);
+        String huge = "h".repeat(5000);
+        int a = add(slots, longer, "v");
+        int c = add(slots, inline, huge);
+        int d = add(slots, "", "");
+        assertEquals(longer, member(slots, a));
+        assertEquals("v", value(slots, a));
+        assertEquals(inline, member(slots, c));
+        assertEquals(huge, value(slots, c));
+        assertEquals("", member(slots, d));
+        assertTrue(slots.memberEquals(a, b(longer), 0, longer.length()));
+        assertFalse(slots.memberEquals(a, b(inline), 0, inline.length()));
+        assertEquals(slots.recountHeapBytes(), slots.heapBytes());
+        String[] values = {huge, "short", longer, longer.toLowerCase(), "", inline, huge + "x", "s"};
+        for (String v : values) {
+            setValue(slots, a, v);
+            setValue(slots, c, v);
+            assertEquals(v, value(slots, a));
+            assertEquals(v, value(slots, c));
+            assertEquals(longer, member(slots, a));
+            assertEquals(inline, member(slots, c));
+            assertEquals("", value(slots, d));
+            assertEquals(slots.recountHeapBytes(), slots.heapBytes(), "after setting a value of " + v.length());
+        }
+        slots.release(a);
+        assertEquals(slots.recountHeapBytes(), slots.heapBytes());
+        assertEquals(a, add(slots, "back", longer));
+        assertEquals(longer, value(slots, a));
+        assertEquals(slots.recountHeapBytes(), slots.heapBytes());
     }
 
     @Test
     void compactionRenumbersInSlotOrderAndCarriesTheChainWords() {
-        MemberSlots slots = new MemberSlots();
+        MemberSlots slots = new MemberSlots(true);
         for (int i = 0; i < 1000; i++) {
-            int x = slots.allocate(b("m" + i));
+            int x = add(slots, "m" + i, i % 100 == 4 ? "v".repeat(300) : "v" + i);
             slots.chain(x, 1000L + i);
         }
         for (int x = 1; x <= 1000; x++) {
@@ -54,43 +132,97 @@ class MemberSlotsTest {
         assertEquals(201, slots.limit());
         for (int x = 1; x <= 200; x++) {
             int i = 5 * x - 1;
-            assertArrayEquals(b("m" + i), slots.member(x));
+            assertEquals("m" + i, member(slots, x));
+            assertEquals(i % 100 == 4 ? "v".repeat(300) : "v" + i, value(slots, x));
             assertEquals(1000L + i, slots.chain(x));
         }
-        assertTrue(slots.heapBytes() < before / 3, slots.heapBytes() + " against " + before);
-        assertEquals(201, slots.allocate(b("next")));
+        MemberSlots fresh = new MemberSlots(true);
+        for (int x = 1; x <= 200; x++) {
+            int i = 5 * x - 1;
+            add(fresh, "m" + i, i % 100 == 4 ? "v".repeat(300) : "v" + i);
+        }
+        assertEquals(fresh.heapBytes(), slots.heapBytes(), "as small as the same members added afresh");
+        assertTrue(slots.heapBytes() < before / 2, slots.heapBytes() + " against " + before);
+        assertEquals(slots.recountHeapBytes(), slots.heapBytes());
+        assertEquals(201, add(slots, "next", "v"));
     }
 
-    /** Past the first page the slots come in whole pages, none of them a humongous object. */
+    /**
+     * Past the first page the slots come in whole pages, none of them a humongous object, and a
+     * page's bytes are trimmed when the next page starts: a 19-byte member costs its 20 bytes in
+     * the page, a position and a chain word.
+     */
     @Test
-    void largeTablesUseWholePagesAndMeasureThem() {
-        MemberSlots slots = new MemberSlots(true);
+    void largeTablesUseWholeTrimmedPages() {
+        MemberSlots slots = new MemberSlots();
         int n = 3 * MemberSlots.PAGE + 5;
         for (int i = 0; i < n; i++) {
-            int x = slots.allocate(b("m" + i));
-            slots.value(x, b("v" + i));
+            int x = add(slots, String.format("member:%012d", i));
             slots.chain(x, i);
         }
         for (int x = 1; x <= n; x++) {
-            assertArrayEquals(b("m" + (x - 1)), slots.member(x));
-            assertArrayEquals(b("v" + (x - 1)), slots.value(x));
+            assertEquals(String.format("member:%012d", x - 1), member(slots, x));
             assertEquals(x - 1, slots.chain(x));
         }
-        long pairs = dev.cinnabar.datatypes.value.JvmSizes.referenceArray(2L * MemberSlots.PAGE);
-        long words = dev.cinnabar.datatypes.value.JvmSizes.longArray(MemberSlots.PAGE);
-        assertTrue(words < 512 * 1024 && pairs < 512 * 1024, "a page is never humongous, whatever G1's region size");
-        // Four pages of references (a field and its value per slot) and of chain words, two
-        // directories of four, and the object.
-        long expected = 4 * (pairs + words) + 2 * dev.cinnabar.datatypes.value.JvmSizes.referenceArray(4);
-        assertTrue(slots.heapBytes() >= expected && slots.heapBytes() < expected + 64,
+        long words = JvmSizes.longArray(MemberSlots.PAGE);
+        long positions = JvmSizes.intArray(MemberSlots.PAGE);
+        long records = JvmSizes.byteArray(20L * MemberSlots.PAGE);
+        assertTrue(words + positions + records < 512 * 1024, "a page is never humongous, whatever G1's region size");
+        // Three full pages, a fourth with 6 slots' records and room to grow, the directory.
+        long full = 3 * (words + positions + records + 40);
+        long last = words + positions + 40;
+        long expected = full + last + JvmSizes.referenceArray(4) + 48;
+        assertTrue(slots.heapBytes() >= expected && slots.heapBytes() < expected + 64 * 20,
                 slots.heapBytes() + " against " + expected);
+        assertEquals(slots.recountHeapBytes(), slots.heapBytes());
+    }
+
+    /** Values rewritten at other lengths leave dead records, which are reclaimed as the page grows. */
+    @Test
+    void rewrittenValuesDoNotGrowAPageForever() {
+        MemberSlots slots = new MemberSlots(true);
+        for (int i = 0; i < 100; i++) {
+            add(slots, "field" + i, "0");
+        }
+        long settled = slots.heapBytes();
+        for (int round = 0; round < 1000; round++) {
+            for (int x = 1; x <= 100; x++) {
+                setValue(slots, x, Integer.toString(round * 7919 % (1 + round)));
+            }
+            assertTrue(slots.heapBytes() < settled + 100 * 8 * 2, round + ": " + slots.heapBytes() + " against " + settled);
+        }
+        for (int x = 1; x <= 100; x++) {
+            assertEquals("field" + (x - 1), member(slots, x));
+            assertEquals(Integer.toString(999 * 7919 % 1000), value(slots, x));
+        }
+        assertEquals(slots.recountHeapBytes(), slots.heapBytes());
+    }
+
+    /** Removals that leave most of a page dead give the bytes back without waiting for an addition. */
+    @Test
+    void removalsGiveBackAPagesBytes() {
+        MemberSlots slots = new MemberSlots();
+        for (int i = 0; i < MemberSlots.PAGE * 2; i++) {
+            add(slots, "a fairly long member, number " + i);
+        }
+        long full = slots.heapBytes();
+        for (int x = 1; x < MemberSlots.PAGE * 2; x += 4) {
+            slots.release(x);
+            slots.release(x + 1);
+            slots.release(x + 2);
+        }
+        assertTrue(slots.heapBytes() < full * 2 / 3, slots.heapBytes() + " against " + full);
+        assertEquals(slots.recountHeapBytes(), slots.heapBytes());
+        for (int x = 4; x < MemberSlots.PAGE * 2; x += 4) {
+            assertEquals("a fairly long member, number " + (x - 1), member(slots, x));
+        }
     }
 
     @Test
     void aFewSlotsAreNotCompacted() {
         MemberSlots slots = new MemberSlots();
         for (int i = 0; i < 20; i++) {
-            slots.allocate(b("m" + i));
+            add(slots, "m" + i);
         }
         for (int x = 2; x <= 20; x++) {
             slots.release(x);

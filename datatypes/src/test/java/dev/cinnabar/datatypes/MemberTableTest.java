@@ -15,17 +15,40 @@ class MemberTableTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
+    private static String s(Listpack.Entry e) {
+        return new String(e.bytes, e.offset, e.length, StandardCharsets.UTF_8);
+    }
+
+    private static int put(MemberTable t, String field, String value) {
+        byte[] f = b(field);
+        byte[] v = b(value);
+        return t.put(f, 0, f.length, v, 0, v.length);
+    }
+
     @Test
     void addTellsNewFromPresentAndCopiesTheMember() {
-        MemberTable t = new MemberTable(true);
-        byte[] arg = b("xfieldx");
-        int slot = t.add(arg, 1, 5);
+        MemberTable t = new MemberTable(false);
+        byte[] arg = b("xmemberx");
+        int slot = t.add(arg, 1, 6);
         assertTrue(slot > 0);
-        t.value(slot, b("v1"));
+        arg[1] = 'M';
+        assertEquals(-slot, t.add(b("member"), 0, 6), "present: minus its slot");
+        assertEquals("member", s(t.member(slot, new Listpack.Entry())));
+        assertArrayEquals(b("member"), t.memberCopy(slot));
+        assertEquals(MemberTable.NONE, t.find(b("Member"), 0, 6));
+    }
+
+    @Test
+    void putTellsNewFromPresentAndCopiesFieldAndValue() {
+        MemberTable t = new MemberTable(true);
+        byte[] arg = b("xfieldx=v1");
+        int slot = t.put(arg, 1, 5, arg, 8, 2);
+        assertTrue(slot > 0);
         arg[1] = 'F';
-        assertEquals(-slot, t.add(b("field"), 0, 5), "present: minus its slot");
-        assertArrayEquals(b("field"), t.member(slot));
-        assertArrayEquals(b("v1"), t.value(t.find(b("field"), 0, 5)));
+        arg[8] = 'w';
+        assertEquals(-slot, put(t, "field", "v2"), "present: minus its slot");
+        assertEquals("field", s(t.member(slot, new Listpack.Entry())));
+        assertEquals("v2", s(t.value(t.find(b("field"), 0, 5), new Listpack.Entry())));
         assertEquals(MemberTable.NONE, t.find(b("Field"), 0, 5));
     }
 
@@ -42,13 +65,16 @@ class MemberTableTest {
         for (int i = 0; i < 100_000; i++) {
             int range = 1 + (int) (3000 * Math.abs(Math.sin(i / 15_000.0)));
             String f = "f" + r.nextInt(range);
+            if (f.hashCode() % 16 == 0) {
+                f = f + "x".repeat(MemberSlots.INLINE_MAX);
+            }
             if (r.nextInt(3) == 0) {
                 assertEquals(model.remove(f) != null, t.remove(b(f), 0, b(f).length));
             } else {
-                String v = "v".repeat(r.nextInt(30));
-                int slot = t.add(b(f), 0, b(f).length);
+                // Lengths on both sides of the inline limit, for fields (some) and values.
+                String v = "v".repeat(r.nextInt(r.nextInt(8) == 0 ? 300 : 30));
+                int slot = put(t, f, v);
                 assertEquals(model.put(f, v) == null, slot > 0, f);
-                t.value(Math.abs(slot), b(v));
             }
             assertEquals(model.size(), t.size());
             if (i % 97 == 0) {
@@ -56,8 +82,9 @@ class MemberTableTest {
             }
         }
         Map<String, String> seen = new HashMap<>();
-        t.forEach(slot -> seen.put(new String(t.member(slot), StandardCharsets.UTF_8),
-                new String(t.value(slot), StandardCharsets.UTF_8)));
+        Listpack.Entry fe = new Listpack.Entry();
+        Listpack.Entry ve = new Listpack.Entry();
+        t.forEach(slot -> seen.put(s(t.member(slot, fe)), s(t.value(slot, ve))));
         assertEquals(model, seen);
         assertEquals(t.recountHeapBytes(), t.heapBytes());
     }

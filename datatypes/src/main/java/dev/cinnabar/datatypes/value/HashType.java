@@ -54,8 +54,8 @@ public final class HashType extends ValueType {
         }
         long[] sum = {RdbLengths.length(h.size())};
         h.forEachInTable((f, v) -> {
-            sum[0] += RdbLengths.ofBytes(f, 0, f.length, compression);
-            sum[0] += RdbLengths.ofBytes(v, 0, v.length, compression);
+            sum[0] += RdbLengths.ofBytes(f.bytes, f.offset, f.length, compression);
+            sum[0] += RdbLengths.ofBytes(v.bytes, v.offset, v.length, compression);
         });
         return sum[0];
     }

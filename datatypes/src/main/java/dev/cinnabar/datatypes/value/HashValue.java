@@ -3,7 +3,6 @@ package dev.cinnabar.datatypes.value;
 import dev.cinnabar.datatypes.HashTableStats;
 import dev.cinnabar.datatypes.Listpack;
 import dev.cinnabar.datatypes.MemberTable;
-import java.util.Arrays;
 import java.util.random.RandomGenerator;
 
 /**
@@ -105,11 +104,11 @@ public final class HashValue implements TypedValue {
         for (int p = lp.first(); p >= 0; ) {
             int v = lp.next(p);
             byte[] field = lp.getBytes(p);
-            int slot = t.add(field, 0, field.length);
             // A field twice can only come from a listpack loaded without sanitization: the
             // first value, which lookups found, is kept.
-            if (slot > 0) {
-                t.value(slot, lp.getBytes(v));
+            if (t.find(field, 0, field.length) == MemberTable.NONE) {
+                byte[] value = lp.getBytes(v);
+                t.put(field, 0, field.length, value, 0, value.length);
             }
             p = lp.next(v);
         }
@@ -141,7 +140,7 @@ public final class HashValue implements TypedValue {
         if (slot == MemberTable.NONE) {
             return false;
         }
-        setEntry(out, t.value(slot));
+        t.value(slot, out);
         return true;
     }
 
@@ -158,14 +157,6 @@ public final class HashValue implements TypedValue {
     public byte[] get(byte[] f) {
         Listpack.Entry e = new Listpack.Entry();
         return get(f, 0, f.length, e) ? e.toBytes() : null;
-    }
-
-    static void setEntry(Listpack.Entry out, byte[] v) {
-        out.isInteger = false;
-        out.value = 0;
-        out.bytes = v;
-        out.offset = 0;
-        out.length = v.length;
     }
 
     /** Receives one pair; the holders are reused from call to call. */
@@ -188,26 +179,16 @@ public final class HashValue implements TypedValue {
             return;
         }
         MemberTable t = table();
-        t.forEach(slot -> {
-            setEntry(f, t.member(slot));
-            setEntry(v, t.value(slot));
-            visitor.visit(f, v);
-        });
-    }
-
-    /** Receives one pair of a table-encoded hash as the table's own arrays. */
-    @FunctionalInterface
-    public interface ArrayPairVisitor {
-        void visit(byte[] field, byte[] value);
+        t.forEach(slot -> visitor.visit(t.member(slot, f), t.value(slot, v)));
     }
 
     /**
-     * Visits every pair of a table-encoded hash as its own arrays, never to be modified (the RDB
-     * writer and the serialized-length estimate). The hash must not change meanwhile.
+     * Visits every pair of a table-encoded hash: views of the table's bytes, never integers, valid
+     * during the call (the RDB writer and the serialized-length estimate). The hash must not
+     * change meanwhile.
      */
-    public void forEachInTable(ArrayPairVisitor visitor) {
-        MemberTable t = table();
-        t.forEach(slot -> visitor.visit(t.member(slot), t.value(slot)));
+    public void forEachInTable(PairVisitor visitor) {
+        forEach(visitor);
     }
 
     // ------------------------------------------------------------------ writing
@@ -250,20 +231,7 @@ public final class HashValue implements TypedValue {
             }
             return false;
         }
-        MemberTable t = (MemberTable) repr;
-        int slot = t.add(f, foff, flen);
-        byte[] old = slot < 0 ? t.value(-slot) : null;
-        if (old != null && old.length == vlen) {
-            // The value's array is the table's alone (readers copy out of it within a command,
-            // COPY clones it), so a value of the same length, as counters and status fields
-            // mostly are, goes where the old one was. A new array would be garbage plus a young
-            // reference stored into an old array, which G1 must remember: card refinement took
-            // a fifth of the CPU under HSET of existing fields.
-            System.arraycopy(v, voff, old, 0, vlen);
-            return true;
-        }
-        t.value(Math.abs(slot), Arrays.copyOfRange(v, voff, voff + vlen));
-        return slot < 0;
+        return ((MemberTable) repr).put(f, foff, flen, v, voff, vlen) < 0;
     }
 
     public boolean set(byte[] f, byte[] v, long maxEntries, long maxValue) {
@@ -421,9 +389,9 @@ public final class HashValue implements TypedValue {
         }
         MemberTable t = table();
         int slot = t.randomSlot(random);
-        setEntry(field, t.member(slot));
+        t.member(slot, field);
         if (value != null) {
-            setEntry(value, t.value(slot));
+            t.value(slot, value);
         }
     }
 
@@ -435,11 +403,7 @@ public final class HashValue implements TypedValue {
         Listpack.Entry f = new Listpack.Entry();
         Listpack.Entry v = new Listpack.Entry();
         MemberTable t = table();
-        return t.scan(cursor, slot -> {
-            setEntry(f, t.member(slot));
-            setEntry(v, t.value(slot));
-            visitor.visit(f, v);
-        });
+        return t.scan(cursor, slot -> visitor.visit(t.member(slot, f), t.value(slot, v)));
     }
 
     // ------------------------------------------------------------------ for the type
@@ -462,9 +426,12 @@ public final class HashValue implements TypedValue {
             MemberTable from = (MemberTable) repr;
             MemberTable to = new MemberTable(true);
             to.expand(from.size());
+            Listpack.Entry f = new Listpack.Entry();
+            Listpack.Entry v = new Listpack.Entry();
             from.forEach(slot -> {
-                byte[] field = from.member(slot);
-                to.value(to.add(field, 0, field.length), from.value(slot).clone());
+                from.member(slot, f);
+                from.value(slot, v);
+                to.put(f.bytes, f.offset, f.length, v.bytes, v.offset, v.length);
             });
             copy = new HashValue(to);
         }

@@ -43,10 +43,7 @@ public final class SetType extends ValueType {
             return RdbLengths.ofBytes(blob, 0, blob.length, compression);
         }
         long[] total = {RdbLengths.length(s.size())};
-        s.forEach(m -> {
-            byte[] b = (byte[]) m;
-            total[0] += RdbLengths.ofBytes(b, 0, b.length, compression);
-        });
+        s.forEachBytes((b, off, len) -> total[0] += RdbLengths.ofBytes(b, off, len, compression));
         return total[0];
     }
 

@@ -2,6 +2,7 @@ package dev.cinnabar.datatypes.value;
 
 import dev.cinnabar.datatypes.HashTableStats;
 import dev.cinnabar.datatypes.Intset;
+import dev.cinnabar.datatypes.Listpack;
 import dev.cinnabar.datatypes.MemberTable;
 import dev.cinnabar.datatypes.Numbers;
 import java.util.function.Consumer;
@@ -18,8 +19,9 @@ import java.util.random.RandomGenerator;
  * A set only ever goes from intset to hashtable, never back; a command that builds a new set
  * (SINTERSTORE, SUNIONSTORE, SDIFFSTORE, SPOP's rebuild) starts it as an intset, as Redis does.
  *
- * <p>Members are handed out as {@code Long} (intset) or the set's own {@code byte[]}
- * (hashtable), which callers must not modify. The heap figure is kept as the set changes.
+ * <p>Members are handed out as {@code Long} (intset) or a copy of their bytes (hashtable):
+ * the table keeps them in shared pages, not an array each. Replies that only write members out
+ * read them in place ({@link #forEachBytes}). The heap figure is kept as the set changes.
  */
 public final class SetValue implements TypedValue {
     /** This object: header, two references. */
@@ -218,7 +220,20 @@ public final class SetValue implements TypedValue {
         if (intset != null) {
             return Intset.random(intset, random);
         }
-        return table.member(table.randomSlot(random));
+        return table.memberCopy(table.randomSlot(random));
+    }
+
+    /** Removes a random member of a non-empty set, uniformly as {@link #randomMember}, and returns it. */
+    public Object popRandom(RandomGenerator random) {
+        if (intset != null) {
+            Long member = Intset.random(intset, random);
+            removeInteger(member);
+            return member;
+        }
+        int slot = table.randomSlot(random);
+        byte[] member = table.memberCopy(slot);
+        table.removeSlot(slot);
+        return member;
     }
 
     /**
@@ -226,7 +241,7 @@ public final class SetValue implements TypedValue {
      * {@code cursor} and returns the next cursor (0 when done), with Redis's SCAN guarantee.
      */
     public long scan(long cursor, Consumer<byte[]> visitor) {
-        return table.scan(cursor, slot -> visitor.accept(table.member(slot)));
+        return table.scan(cursor, slot -> visitor.accept(table.memberCopy(slot)));
     }
 
     /**
@@ -241,10 +256,28 @@ public final class SetValue implements TypedValue {
             }
             return;
         }
-        table.forEach(slot -> visitor.accept(table.member(slot)));
+        table.forEach(slot -> visitor.accept(table.memberCopy(slot)));
     }
 
-    /** A member's text: the set's array itself for bytes, the digits of an integer. */
+    /** Receives a hashtable member in place: {@code length} bytes of {@code bytes} from {@code offset}. */
+    @FunctionalInterface
+    public interface BytesVisitor {
+        void visit(byte[] bytes, int offset, int length);
+    }
+
+    /**
+     * Visits every member of a hashtable-encoded set in place, in slot order, without copying
+     * it: the bytes are valid only during the call, and the set must not change meanwhile.
+     */
+    public void forEachBytes(BytesVisitor visitor) {
+        Listpack.Entry m = new Listpack.Entry();
+        table.forEach(slot -> {
+            table.member(slot, m);
+            visitor.visit(m.bytes, m.offset, m.length);
+        });
+    }
+
+    /** A member's text: the array itself for bytes, the digits of an integer. */
     public static byte[] bytesOf(Object member) {
         return member instanceof Long ? Numbers.toBytes((Long) member) : (byte[]) member;
     }
@@ -264,10 +297,7 @@ public final class SetValue implements TypedValue {
         }
         SetValue s = newHashtable();
         s.expand(size());
-        forEach(m -> {
-            byte[] b = (byte[]) m;
-            s.addToTable(b, 0, b.length);
-        });
+        forEachBytes(s::addToTable);
         return s;
     }
 }

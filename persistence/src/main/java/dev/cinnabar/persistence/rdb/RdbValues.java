@@ -182,10 +182,7 @@ public final class RdbValues {
 
     private static void writeSetDict(RdbOutput out, SetValue s) {
         out.writeLength(s.size());
-        s.forEach(m -> {
-            byte[] b = (byte[]) m;
-            out.writeString(b, 0, b.length);
-        });
+        s.forEachBytes(out::writeString);
     }
 
     private static SetValue readIntset(RdbInput in, RdbLoadSettings s) throws RdbFormatException {
@@ -236,8 +233,8 @@ public final class RdbValues {
     private static void writeHashDict(RdbOutput out, HashValue h) {
         out.writeLength(h.size());
         h.forEachInTable((f, v) -> {
-            out.writeString(f);
-            out.writeString(v);
+            out.writeString(f.bytes, f.offset, f.length);
+            out.writeString(v.bytes, v.offset, v.length);
         });
     }
 
@@ -316,10 +313,10 @@ public final class RdbValues {
         out.writeMillis(min);
         out.writeLength(h.size());
         h.forEachInTable((f, v) -> {
-            long when = h.expireTime(f, 0, f.length);
+            long when = h.expireTime(f.bytes, f.offset, f.length);
             out.writeLength(when == FieldExpiries.NONE ? 0 : when - min + 1);
-            out.writeString(f);
-            out.writeString(v);
+            out.writeString(f.bytes, f.offset, f.length);
+            out.writeString(v.bytes, v.offset, v.length);
         });
     }
 

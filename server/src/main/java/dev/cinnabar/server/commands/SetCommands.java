@@ -230,8 +230,7 @@ public final class SetCommands {
         }
         SetValue set = (SetValue) e.value();
         long before = db.beforeChange(e);
-        Object member = set.randomMember(random());
-        set.removeMember(member);
+        Object member = set.popRandom(random());
         db.changed(e, before);
         Notify.arg(c, Notify.SET, "spop", 1);
         byte[] text = SetValue.bytesOf(member);
@@ -290,9 +289,8 @@ public final class SetCommands {
         RandomGenerator random = random();
         if (remaining * SPOP_MOVE_STRATEGY_MUL > count) {
             for (long i = 0; i < count; i++) {
-                Object member = set.randomMember(random);
+                Object member = set.popRandom(random);
                 replyMember(c, member);
-                set.removeMember(member);
                 if (propagate) {
                     c.server.propagation().add(dbId, srem(a, SetValue.bytesOf(member)));
                 }
@@ -303,13 +301,12 @@ public final class SetCommands {
             long max = maxIntset(c);
             SetValue kept = null;
             for (long i = 0; i < remaining; i++) {
-                Object member = set.randomMember(random);
+                Object member = set.popRandom(random);
                 if (kept == null) {
                     byte[] text = SetValue.bytesOf(member);
                     kept = SetValue.forMember(text, 0, text.length);
                 }
                 kept.addMember(member, max);
-                set.removeMember(member);
             }
             set.forEach(member -> {
                 replyMember(c, member);
@@ -373,12 +370,16 @@ public final class SetCommands {
         }
         if (count >= size) {
             c.reply.array(size);
-            set.forEach(m -> replyMember(c, m));
+            if (set.isIntset()) {
+                set.forEach(m -> replyMember(c, m));
+            } else {
+                set.forEachBytes(c.reply::bulk);
+            }
             return;
         }
         Dict<Object> picked = new Dict<>();
         if (count * SRANDMEMBER_SUB_STRATEGY_MUL > size) {
-            set.forEach(m -> picked.put(SetValue.bytesOf(m).clone(), Boolean.TRUE));
+            set.forEach(m -> picked.put(SetValue.bytesOf(m), Boolean.TRUE));
             for (int left = size; left > count; left--) {
                 picked.remove(picked.fairRandomEntry(random).key());
             }
@@ -386,7 +387,7 @@ public final class SetCommands {
             while (picked.size() < count) {
                 byte[] m = SetValue.bytesOf(set.randomMember(random));
                 if (picked.find(m) == null) {
-                    picked.put(m.clone(), Boolean.TRUE);
+                    picked.put(m, Boolean.TRUE);
                 }
             }
         }
@@ -504,6 +505,11 @@ public final class SetCommands {
             } else {
                 c.reply.set(0);
             }
+            return;
+        }
+        if (sets.size() == 1 && dst < 0 && !cardinalityOnly) {
+            // SMEMBERS, and SINTER of one key: the members straight from the set.
+            replyMembers(c, sets.get(0));
             return;
         }
         // Smallest first, so that each member of the smallest is tested against the others.
@@ -644,7 +650,11 @@ public final class SetCommands {
 
     private static void replyMembers(Client c, SetValue set) {
         c.reply.set(set.size());
-        set.forEach(m -> replyMember(c, m));
+        if (set.isIntset()) {
+            set.forEach(m -> replyMember(c, m));
+        } else {
+            set.forEachBytes(c.reply::bulk);
+        }
     }
 
     /** A copy built member by member into a new intset-first set, as SUNION of one key builds it. */

@@ -107,7 +107,7 @@ public final class ZSetAlgebraCommands {
             if (subject instanceof ZSetValue) {
                 ((ZSetValue) subject).forEach((Listpack.Entry m, double score) -> v.visit(m.toBytes(), score));
             } else if (subject != null) {
-                ((SetValue) subject).forEach(m -> v.visit(SetValue.bytesOf(m).clone(), 1.0));
+                ((SetValue) subject).forEach(m -> v.visit(SetValue.bytesOf(m), 1.0));
             }
         }
     }
