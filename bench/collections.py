@@ -7,7 +7,12 @@ appended to bench/RESULTS.md. A measurement, not a test.
 
   * throughput: 50 clients, -t lpush,rpush,lpop,rpop,sadd,hset,spop,lrange_100,lrange_600,
     zadd,zpopmin and ZRANGEBYSCORE of a 1000-member zset with LIMIT 0 10, -P 1 and -P 16,
-    -r 100000, medians of --rounds rounds and the ratio Cinnabar/Redis;
+    -r 100000, medians of --rounds rounds and the ratio Cinnabar/Redis, after a warm-up pass of
+    --warmup requests per test at -P 16; beside each, the CPU time per request of the thread that
+    runs the commands (Redis's main thread, Cinnabar's engine thread; Cinnabar's whole process in
+    brackets, its compilers and collector included) and Redis's over Cinnabar's. On a machine
+    where redis-benchmark needs a core of its own, the client, not the server, can set the
+    throughput of cheap commands at -P 16: the CPU per request still compares the servers;
   * memory: four datasets, each loaded into a fresh process of each server the way applications
     load them (50 clients, no pipelining, random members), then RSS right after the load and
     after --settle idle seconds, used_memory and the size of what was loaded:
@@ -78,35 +83,36 @@ DATASETS = {
 
 
 def benchmark_tests(server, pipeline, requests):
-    """redis-benchmark's own tests, names as it prints them lowercased up to the first blank,
-    then the custom ones."""
+    """Each test in a redis-benchmark run of its own: {test: (ops per second, CPU seconds of the
+    server's main thread during the run, of the whole process)}. The names are redis-benchmark's
+    lowercased up to the first blank, then the custom ones."""
     port = server.port
     result = {}
-    for name in [t for t in TESTS if t in CUSTOM]:
-        fill, command = CUSTOM[name]
-        for c in fill:
-            server.command(*c)
+    for name in TESTS:
+        if name in CUSTOM:
+            fill, command = CUSTOM[name]
+            for c in fill:
+                server.command(*c)
+            extra = command
+        else:
+            extra = ["-t", name]
         argv = ["redis-benchmark", "-p", str(port), "-c", str(compare.CLIENTS), "-n", str(requests),
-                "-P", str(pipeline), "-r", str(compare.KEYSPACE), "--csv"] + command
+                "-P", str(pipeline), "-r", str(compare.KEYSPACE), "--csv"] + extra
+        cpu, process = server.main_thread_cpu(), server.process_cpu()
         out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
+        cpu, process = server.main_thread_cpu() - cpu, server.process_cpu() - process
         for line in out.splitlines():
             cells = [c.strip('"') for c in line.split(",")]
-            if len(cells) > 1 and cells[0] != "test":
-                result[name] = float(cells[1])
-    builtin = [t for t in TESTS if t not in CUSTOM]
-    if not builtin:
-        return result
-    argv = ["redis-benchmark", "-p", str(port), "-c", str(compare.CLIENTS), "-n", str(requests),
-            "-P", str(pipeline), "-r", str(compare.KEYSPACE), "-t", ",".join(builtin), "--csv"]
-    out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
-    for line in out.splitlines():
-        cells = [c.strip('"') for c in line.split(",")]
-        if len(cells) > 1 and cells[0] != "test":
-            # "LRANGE_100 (first 100 elements)", "LPUSH (needed to benchmark LRANGE)"
-            name = cells[0].split(" ")[0].lower()
-            if "needed to benchmark" in cells[0]:
-                continue
-            result[name] = float(cells[1])
+            # "LRANGE_100 (first 100 elements)"; "LPUSH (needed to benchmark LRANGE)" is the fill
+            if len(cells) > 1 and cells[0] != "test" and "needed to benchmark" not in cells[0]:
+                result[name] = (float(cells[1]), cpu, process)
+    # An LRANGE run first fills its list with as many LPUSHes as it has requests: their CPU, as
+    # the LPUSH test of this pass measured it, is not the LRANGEs'.
+    if "lpush" in result:
+        for name in ("lrange_100", "lrange_600"):
+            if name in result:
+                ops, cpu, process = result[name]
+                result[name] = (ops, max(cpu - result["lpush"][1], 0.0), max(process - result["lpush"][2], 0.0))
     return result
 
 
@@ -127,6 +133,8 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--rounds", type=int, default=3, help="throughput rounds; 0 measures only memory")
     p.add_argument("--jar", default=compare.JAR)
+    p.add_argument("--warmup", type=int, default=None,
+                   help="requests per test in the warm-up pass at -P 16 before the rounds (default: --requests)")
     p.add_argument("--requests", type=int, default=200000)
     p.add_argument("--java", default="java")
     p.add_argument("--jvm-flags", default="")
@@ -151,21 +159,28 @@ def main():
     jvm_flags = a.jvm_flags.split()
     servers = {}
     throughput = {(n, t, pl): [] for n in ["cinnabar", "redis"] for t in TESTS for pl in pipelines}
+    cpu_per_request = {(n, t, pl): [] for n in ["cinnabar", "redis"] for t in TESTS for pl in pipelines}
+    process_per_request = {(n, t, pl): [] for n in ["cinnabar", "redis"] for t in TESTS for pl in pipelines}
     memory = {}
     try:
         if a.rounds > 0:
             servers["cinnabar"] = compare.start_cinnabar(a, jvm_flags, workdir)
             servers["redis"] = compare.start_redis(workdir)
-            benchmark_tests(servers["cinnabar"], 16, a.requests)
-            benchmark_tests(servers["redis"], 16, a.requests // 4)
+            warmup = a.warmup if a.warmup is not None else a.requests
+            benchmark_tests(servers["cinnabar"], 16, warmup)
+            benchmark_tests(servers["redis"], 16, max(warmup // 4, 20000))
             for rnd in range(a.rounds):
                 for pl in pipelines:
                     order = ["cinnabar", "redis"] if rnd % 2 == 0 else ["redis", "cinnabar"]
                     for n in order:
                         servers[n].command("FLUSHALL")
-                        res = benchmark_tests(servers[n], pl, a.requests if pl > 1 else max(a.requests // 4, 20000))
+                        requests = a.requests if pl > 1 else max(a.requests // 4, 20000)
+                        res = benchmark_tests(servers[n], pl, requests)
                         for t in TESTS:
-                            throughput[(n, t, pl)].append(res.get(t, 0.0))
+                            ops, cpu, process = res.get(t, (0.0, 0.0, 0.0))
+                            throughput[(n, t, pl)].append(ops)
+                            cpu_per_request[(n, t, pl)].append(cpu / requests * 1e6)
+                            process_per_request[(n, t, pl)].append(process / requests * 1e6)
                 print("round %d of %d done" % (rnd + 1, a.rounds), file=sys.stderr)
             for s in servers.values():
                 s.stop()
@@ -183,12 +198,17 @@ def main():
 
     lines = []
     if a.rounds > 0:
-        lines += ["| test | pipeline | Cinnabar ops/s | Redis ops/s | ratio |", "|---|---|---|---|---|"]
+        lines += ["| test | pipeline | Cinnabar ops/s | Redis ops/s | ratio | CPU µs/request: Cinnabar engine (process) | Redis | Redis/engine |",
+                  "|---|---|---|---|---|---|---|---|"]
         for pl in pipelines:
             for t in TESTS:
                 c = statistics.median(throughput[("cinnabar", t, pl)])
                 r = statistics.median(throughput[("redis", t, pl)])
-                lines.append("| %s | %d | %.0f | %.0f | %.2f |" % (t.upper(), pl, c, r, compare.ratio(c, r)))
+                cc = statistics.median(cpu_per_request[("cinnabar", t, pl)])
+                rc = statistics.median(cpu_per_request[("redis", t, pl)])
+                cp = statistics.median(process_per_request[("cinnabar", t, pl)])
+                lines.append("| %s | %d | %.0f | %.0f | %.2f | %.3f (%.3f) | %.3f | %.2f |" % (
+                    t.upper(), pl, c, r, compare.ratio(c, r), cc, cp, rc, compare.ratio(rc, cc)))
     if memory:
         if lines:
             lines.append("")
@@ -209,7 +229,9 @@ def main():
 
     if not a.no_record and table:
         compare.record("collections", a, "bench/collections.py: %d rounds, %d requests per run at -P 16, %d clients, "
-                       "-r %d; medians" % (a.rounds, a.requests, compare.CLIENTS, compare.KEYSPACE), table)
+                       "-r %d, warm-up %d requests per test; medians" % (
+                           a.rounds, a.requests, compare.CLIENTS, compare.KEYSPACE,
+                           a.warmup if a.warmup is not None else a.requests), table)
 
 
 if __name__ == "__main__":

@@ -84,6 +84,29 @@ class Server:
                     return int(line.split()[1]) * 1024
         return 0
 
+    def main_thread_cpu(self):
+        """CPU seconds used so far by the thread that runs the commands: Redis's main thread,
+        Cinnabar's engine thread (cinnabar-engine-*), found by name among the process's tasks."""
+        pid = self.proc.pid
+        tid = pid
+        if self.name == "cinnabar":
+            for t in os.listdir("/proc/%d/task" % pid):
+                with open("/proc/%d/task/%s/comm" % (pid, t)) as f:
+                    if f.read().startswith("cinnabar-engine"):
+                        tid = int(t)
+                        break
+        # The scheduler's own count, in nanoseconds: stat's clock ticks are 10 ms.
+        with open("/proc/%d/task/%d/schedstat" % (pid, tid)) as f:
+            return int(f.read().split()[0]) / 1e9
+
+    def process_cpu(self):
+        """CPU seconds used so far by the whole process: for Cinnabar the JIT compilers, the
+        collector and every other thread too."""
+        with open("/proc/%d/stat" % self.proc.pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        # utime and stime, fields 14 and 15 of stat(5), counted after the command name.
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def used_memory(self):
         m = re.search(r"^used_memory:(\d+)", self.command("INFO", "memory"), re.M)
         return int(m.group(1)) if m else 0
