@@ -118,8 +118,8 @@ public final class HashValue implements TypedValue {
     // ------------------------------------------------------------------ reading
 
     /**
-     * Reads the value of a field into {@code out} (the listpack's entry, or the dict's array as
-     * a string); false when the field is absent.
+     * Reads the value of a field into {@code out} (the listpack's entry, or a view of the table's
+     * bytes, valid until the hash next changes); false when the field is absent.
      */
     public boolean get(byte[] f, int off, int len, Listpack.Entry out) {
         Listpack lp = listpack();
