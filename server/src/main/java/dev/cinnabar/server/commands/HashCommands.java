@@ -142,17 +142,31 @@ public final class HashCommands {
     }
 
     /**
-     * Room in the listpack for the pairs in arguments {@code from..to} at once, when there are
-     * several and they will still fit in a listpack (after {@link Target}'s accounting has read the
-     * size before); returns the listpack, or null when nothing was reserved.
+     * Room in the listpack for the new pairs in arguments {@code from..to} at once, when there
+     * are several and they will still fit in a listpack (after {@link Target}'s accounting has
+     * read the size before); returns the listpack, or null when nothing was reserved. Fields
+     * already there are not counted: their values are rewritten where they are, and room reserved
+     * for them would cost two copies of the listpack per HSET (this one and the trim after), the
+     * old arrays left to the collector's old generation once the hash has been there a while.
      */
     private static Listpack reserveForPairs(Client c, HashValue h, int from, int to) {
         Listpack lp = h.listpack();
-        int pairs = (to - from + 1) / 2;
-        if (lp == null || pairs < 2 || lp.size() / 2 + pairs > c.server.config().hashMaxListpackEntries) {
+        if (lp == null || (to - from + 1) / 2 < 2) {
             return null;
         }
-        lp.reserve(Args.listpackBytes(c.argv, from, to));
+        Argv a = c.argv;
+        int pairs = 0;
+        int bytes = 0;
+        for (int i = from; i < to; i += 2) {
+            if (!h.contains(a.array(i), a.offset(i), a.length(i))) {
+                pairs++;
+                bytes += Args.listpackBytes(a, i, i + 1);
+            }
+        }
+        if (pairs < 2 || lp.size() / 2 + pairs > c.server.config().hashMaxListpackEntries) {
+            return null;
+        }
+        lp.reserve(bytes);
         return lp;
     }
 

@@ -164,28 +164,35 @@ public final class ZSetCommands {
     // ZADD key [NX | XX] [GT | LT] [CH] [INCR] score member [score member ...]
     // ZINCRBY key increment member
     /**
-     * Room in a listpack-encoded set for the members of a ZADD at once (as many as the listpack
-     * may still take): each entry would otherwise copy the whole listpack.
+     * Room in a listpack-encoded set for the new members of a ZADD at once (as many as the
+     * listpack may still take): each entry would otherwise copy the whole listpack.
      * A score is counted as the integer it is stored as, or as the longest %.17g text; what is
-     * not used is trimmed after the command.
+     * not used is trimmed after the command. Members already there are not counted: room
+     * reserved for them would cost two copies of the listpack per ZADD that only moves scores.
      */
     private static void reserveForMembers(Client c, ZSetValue z, double[] scores, int scoreIdx, ServerConfig cfg) {
         Listpack lp = z.listpack();
-        // Past the limit the set converts, but only once the listpack has filled up to it.
-        long room = cfg.zsetMaxListpackEntries - z.size();
-        int members = (int) Math.min(scores.length, Math.max(0, room));
-        if (lp == null || members < 2) {
+        if (lp == null || scores.length < 2) {
             return;
         }
+        // Past the limit the set converts, but only once the listpack has filled up to it.
+        long room = cfg.zsetMaxListpackEntries - z.size();
         Argv a = c.argv;
+        int members = 0;
         int bytes = 0;
-        for (int j = 0; j < members; j++) {
+        for (int j = 0; j < scores.length && members < room; j++) {
             int m = scoreIdx + 1 + 2 * j;
+            if (z.contains(a.array(m), a.offset(m), a.length(m))) {
+                continue;
+            }
+            members++;
             double s = scores[j];
             bytes += Listpack.entrySizeOf(a.array(m), a.offset(m), a.length(m))
                     + (s == Math.rint(s) && Math.abs(s) < 1e17 ? Listpack.entrySizeOf((long) s) : LONGEST_SCORE_ENTRY);
         }
-        lp.reserve(bytes);
+        if (members >= 2) {
+            lp.reserve(bytes);
+        }
     }
 
     /** A string entry of the longest %.17g text, 24 bytes: one byte of encoding, one of backlen. */

@@ -53,6 +53,38 @@ class HashCommandsTest {
         assertEquals("*0\r\n", h.call("HGETALL", "nokey"));
     }
 
+    private byte[] listpackArray(String key) {
+        byte[] k = key.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Object v = h.server.keyspace().db(0).lookupRead(k, 0, k.length);
+        return v instanceof dev.cinnabar.datatypes.value.HashValue
+                ? ((dev.cinnabar.datatypes.value.HashValue) v).listpack().array()
+                : ((dev.cinnabar.datatypes.value.ZSetValue) v).listpack().array();
+    }
+
+    /**
+     * An HSET or ZADD of several fields or members that are all there already rewrites them in
+     * the listpack's own array: room reserved for them (and trimmed again after) copied the
+     * listpack twice per command, and a load that kept updating 100k small hashes left the old
+     * arrays for the collector (RSS 182 MB against 110 MB for the same 37 MB of data).
+     */
+    @Test
+    void updatesOfExistingFieldsAndMembersKeepTheListpacksArray() {
+        h.call("HSET", "h", "f1", "aa", "f2", "bb", "f3", "cc");
+        byte[] before = listpackArray("h");
+        assertEquals(":0\r\n", h.call("HSET", "h", "f1", "xx", "f2", "yy", "f3", "zz"));
+        assertTrue(before == listpackArray("h"), "no copy for values of the same length");
+        assertEquals("*3\r\n$2\r\nxx\r\n$2\r\nyy\r\n$2\r\nzz\r\n", h.call("HMGET", "h", "f1", "f2", "f3"));
+        assertEquals(":2\r\n", h.call("HSET", "h", "f1", "a", "f4", "dd", "f5", "ee"));
+        assertEquals("*5\r\n$1\r\na\r\n$2\r\nyy\r\n$2\r\nzz\r\n$2\r\ndd\r\n$2\r\nee\r\n",
+                h.call("HMGET", "h", "f1", "f2", "f3", "f4", "f5"));
+        h.call("ZADD", "z", "1", "m1", "2", "m2", "3", "m3");
+        before = listpackArray("z");
+        assertEquals(":0\r\n", h.call("ZADD", "z", "4", "m1", "5", "m2", "6", "m3"));
+        assertTrue(before == listpackArray("z"), "no copy for scores of the same size");
+        assertEquals("*6\r\n$2\r\nm1\r\n$1\r\n4\r\n$2\r\nm2\r\n$1\r\n5\r\n$2\r\nm3\r\n$1\r\n6\r\n",
+                h.call("ZRANGE", "z", "0", "-1", "WITHSCORES"));
+    }
+
     @Test
     void resp3Shapes() {
         h.client.reply.protocol(3);
