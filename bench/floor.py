@@ -128,8 +128,12 @@ def snapshot(args, proc, port, label):
         d["heap_committed_kb"] = int(m.group(1))
         d["heap_used_kb"] = int(m.group(2))
         d["heap_resident_kb"] = resident_kb(pid, [(int(m.group(3), 16), int(m.group(4), 16))])
-    # " Metaspace       used 9000K, committed 9216K, reserved ..." (JDK 17 and 25)
+    # " Metaspace       used 9000K, committed 9216K, reserved ...": GC.heap_info prints it on JDK 17,
+    # VM.metaspace on both
     m = re.search(r"Metaspace\s+used (\d+)K, committed (\d+)K", heap)
+    if not m:
+        meta = subprocess.run([args.jcmd, str(pid), "VM.metaspace"], capture_output=True, text=True).stdout
+        m = re.search(r"Metaspace\s+used (\d+)K, committed (\d+)K", meta)
     if m:
         d["metaspace_used_kb"] = int(m.group(1))
         d["metaspace_committed_kb"] = int(m.group(2))
