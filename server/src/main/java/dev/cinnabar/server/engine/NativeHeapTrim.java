@@ -38,6 +38,9 @@ final class NativeHeapTrim {
 
     static NativeHeapTrim create() {
         try {
+            // The command's native method is in jdk.management's library, which this class's
+            // initialiser loads; the bean itself does not (it is normally made by that class).
+            Class.forName("com.sun.management.internal.PlatformMBeanProviderImpl");
             Class<?> impl = Class.forName("com.sun.management.internal.DiagnosticCommandImpl");
             Method get = impl.getDeclaredMethod("getDiagnosticCommandMBean");
             get.setAccessible(true);
