@@ -128,6 +128,21 @@ def snapshot(args, proc, port, label):
         d["heap_committed_kb"] = int(m.group(1))
         d["heap_used_kb"] = int(m.group(2))
         d["heap_resident_kb"] = resident_kb(pid, [(int(m.group(3), 16), int(m.group(4), 16))])
+    # " Metaspace       used 9000K, committed 9216K, reserved ...": GC.heap_info prints it on JDK 17,
+    # VM.metaspace on both
+    m = re.search(r"Metaspace\s+used (\d+)K, committed (\d+)K", heap)
+    if not m:
+        meta = subprocess.run([args.jcmd, str(pid), "VM.metaspace"], capture_output=True, text=True).stdout
+        m = re.search(r"Metaspace\s+used (\d+)K, committed (\d+)K", meta)
+    if m:
+        d["metaspace_used_kb"] = int(m.group(1))
+        d["metaspace_committed_kb"] = int(m.group(2))
+    counters = subprocess.run([args.jcmd, str(pid), "PerfCounter.print"], capture_output=True, text=True).stdout
+    for name, key in (("java.cls.loadedClasses", "classes_loaded"), ("java.cls.sharedLoadedClasses", "classes_shared"),
+                      ("java.cls.unloadedClasses", "classes_unloaded")):
+        m = re.search(re.escape(name) + r"=(\d+)", counters)
+        if m:
+            d[key] = int(m.group(1))
     if args.nmt:
         d["nmt_committed_kb"], d["nmt_resident_kb"] = nmt(args.jcmd, pid)
     return d

@@ -30,8 +30,9 @@ public final class CommandSpec {
     /** Where the keys are, parsed once; COMMAND INFO prints them and key extraction reads them. */
     public final List<KeySpec> keySpecs;
     /**
-     * The docs' JSON until they are first asked for: most starts never serve COMMAND DOCS, and
-     * they are half of the metadata. Null once parsed, or for a command without docs.
+     * The docs' JSON until they are first asked for (for the shipped files, only where it lies
+     * in its file): most starts never serve COMMAND DOCS, and the docs are half of the metadata.
+     * Null once parsed, or for a command without docs.
      */
     private Json.Raw docsSource;
     private volatile CommandDocs docs;

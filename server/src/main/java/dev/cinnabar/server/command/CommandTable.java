@@ -29,16 +29,46 @@ public final class CommandTable {
     /** The names commands answer to, once rename-command changed them; null until then. */
     private Map<String, CommandSpec> lookupNames;
 
-    /** Loads the metadata shipped with the server. */
+    /**
+     * Loads the metadata shipped with the server. The docs (COMMAND DOCS's texts and argument
+     * trees, half of the files) are neither parsed nor kept: each command remembers where its
+     * docs lie in its file, which is read again on the first {@link CommandSpec#docs()} that
+     * needs it. Most servers never serve COMMAND DOCS, and the docs' text was 220 KB of an idle
+     * server's 4 MB of live heap (bench/RESULTS.md, "The idle floor, cut again").
+     */
     public static CommandTable load() {
         CommandTable t = new CommandTable();
         for (String file : readResource(RESOURCE_DIR + "groups.txt").split("\\s+")) {
             if (!file.isBlank()) {
-                t.addAll(readResource(RESOURCE_DIR + file.trim()), file.trim());
+                ResourceText source = new ResourceText(RESOURCE_DIR + file.trim());
+                t.addAll(source.text(), file.trim(), source);
             }
         }
         t.lookup = new CommandLookup(t.topLevel);
         return t;
+    }
+
+    /**
+     * A shipped file's text, read again when asked for. The last reading is kept until the
+     * next collection, so that a COMMAND DOCS of every command reads each file once.
+     */
+    private static final class ResourceText implements Json.Source {
+        private final String path;
+        private java.lang.ref.WeakReference<String> last = new java.lang.ref.WeakReference<>(null);
+
+        ResourceText(String path) {
+            this.path = path;
+        }
+
+        @Override
+        public synchronized String text() {
+            String text = last.get();
+            if (text == null) {
+                text = readResource(path);
+                last = new java.lang.ref.WeakReference<>(text);
+            }
+            return text;
+        }
     }
 
     /**
@@ -47,7 +77,7 @@ public final class CommandTable {
      */
     public static CommandTable fromJson(String json) {
         CommandTable t = new CommandTable();
-        t.addAll(json, "<test>");
+        t.addAll(json, "<test>", null);
         t.readAllDocs("<test>");
         t.lookup = new CommandLookup(t.topLevel);
         return t;
@@ -58,13 +88,14 @@ public final class CommandTable {
      * form) to this table; for commands that exist only in tests.
      */
     public void add(String json, String source) {
-        addAll(json, source);
+        addAll(json, source, null);
         readAllDocs(source);
         lookup = new CommandLookup(topLevel);
     }
 
-    private void addAll(String json, String source) {
-        Object parsed = Json.parse(json, DEFERRED);
+    /** {@code text}: where the deferred docs are read from later; null to keep their text. */
+    private void addAll(String json, String source, Json.Source text) {
+        Object parsed = Json.parse(json, DEFERRED, text);
         if (!(parsed instanceof List)) {
             throw new IllegalArgumentException(source + ": expected a JSON array of commands");
         }

@@ -17,31 +17,55 @@ import java.util.Set;
 public final class Json {
     private final String s;
     private final Set<String> deferred;
+    /** Where deferred values are read back from; null: they keep their text. */
+    private final Source source;
     private int p;
     /** The next backslash at or after p, or the input's length: strings before it need no unescaping. */
     private int nextBackslash = -1;
 
-    /** The text of a value whose parsing was deferred; {@link #parse()} reads it. */
+    /**
+     * Gives back, on demand, the text a parse read: a deferred value then keeps only where it
+     * lies in that text, and the text need not stay in memory meanwhile.
+     */
+    public interface Source {
+        String text();
+    }
+
+    /** A deferred value: its text, or where it lies in a {@link Source}'s; {@link #parse()} reads it. */
     public static final class Raw {
         private final String text;
+        private final Source source;
+        private final int start;
+        private final int end;
 
         Raw(String text) {
             this.text = text;
+            this.source = null;
+            this.start = 0;
+            this.end = text.length();
+        }
+
+        Raw(Source source, int start, int end) {
+            this.text = null;
+            this.source = source;
+            this.start = start;
+            this.end = end;
         }
 
         public Object parse() {
-            return Json.parse(text);
+            return Json.parse(toString());
         }
 
         @Override
         public String toString() {
-            return text;
+            return text != null ? text : source.text().substring(start, end);
         }
     }
 
-    private Json(String s, Set<String> deferred) {
+    private Json(String s, Set<String> deferred, Source source) {
         this.s = s;
         this.deferred = deferred;
+        this.source = source;
     }
 
     public static Object parse(String text) {
@@ -53,7 +77,15 @@ public final class Json {
      * as a {@link Raw}: checked only for balanced brackets and terminated strings.
      */
     public static Object parse(String text, Set<String> deferredKeys) {
-        Json j = new Json(text, deferredKeys);
+        return parse(text, deferredKeys, null);
+    }
+
+    /**
+     * As {@link #parse(String, Set)}, but each deferred value keeps only its place in the text,
+     * and reads it from {@code source} (which gives back {@code text}) when it is parsed.
+     */
+    public static Object parse(String text, Set<String> deferredKeys, Source source) {
+        Json j = new Json(text, deferredKeys, source);
         j.ws();
         Object v = j.value();
         j.ws();
@@ -188,7 +220,7 @@ public final class Json {
         char first = p < s.length() ? s.charAt(p) : 0;
         if (first != '{' && first != '[') {
             value();
-            return new Raw(s.substring(start, p));
+            return raw(start);
         }
         int depth = 0;
         do {
@@ -204,7 +236,11 @@ public final class Json {
                 depth--;
             }
         } while (depth > 0);
-        return new Raw(s.substring(start, p));
+        return raw(start);
+    }
+
+    private Raw raw(int start) {
+        return source == null ? new Raw(s.substring(start, p)) : new Raw(source, start, p);
     }
 
     /** Moves p past the closing quote of the string whose opening quote is just before p. */

@@ -9,7 +9,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
-import java.lang.management.MemoryUsage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -55,7 +54,8 @@ public final class HeapGovernor {
     private final HotSpotDiagnosticMXBean vm;
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     private final List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans();
-    private final List<MemoryPoolMXBean> heapPools = new ArrayList<>();
+    /** The heap's pools but eden: what a collection leaves in use is in these. */
+    private final List<MemoryPoolMXBean> keptPools = new ArrayList<>();
     private final HeapPolicy policy = new HeapPolicy();
     private final EngineTask tick = e -> sample();
     /** A flag was refused: the governor put back what it could and stopped. */
@@ -94,8 +94,9 @@ public final class HeapGovernor {
         this.engine = engine;
         this.vm = vm;
         for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (p.getType() == MemoryType.HEAP) {
-                heapPools.add(p);
+            // G1's pools: "G1 Eden Space", "G1 Survivor Space", "G1 Old Gen".
+            if (p.getType() == MemoryType.HEAP && !p.getName().contains("Eden")) {
+                keptPools.add(p);
             }
         }
         this.minFree = found.minFree;
@@ -219,28 +220,22 @@ public final class HeapGovernor {
     }
 
     /**
-     * Heap in use when the last collection ended, from the collector's own report. The pools'
-     * "collection usage" will not do: G1's old generation updates it only at its own collections.
+     * Heap in use when the last collection ended: what is in use outside eden. A collection
+     * empties eden, and until the next one the survivors stay as they are and the old
+     * generation grows only by objects too big for eden (a keyspace slab page is one), which
+     * are counted here as soon as they exist; a concurrent cycle's Remark and Cleanup lower it.
+     * The pools' "collection usage" will not do: G1's old generation updates it only at its own
+     * collections. The collectors' last {@code GcInfo} would, but reading it builds open MBean
+     * types by reflection: 380 KB of metaspace in a server that never needs them otherwise
+     * (bench/RESULTS.md, "The idle floor, cut again").
      */
     private long usedAfterLastGc() {
-        com.sun.management.GcInfo last = null;
-        for (GarbageCollectorMXBean gc : collectors) {
-            if (gc instanceof com.sun.management.GarbageCollectorMXBean) {
-                com.sun.management.GcInfo info = ((com.sun.management.GarbageCollectorMXBean) gc).getLastGcInfo();
-                if (info != null && (last == null || info.getEndTime() > last.getEndTime())) {
-                    last = info;
-                }
-            }
-        }
-        if (last == null) {
+        if (keptPools.isEmpty()) {
             return memory.getHeapMemoryUsage().getUsed();
         }
         long used = 0;
-        for (MemoryPoolMXBean p : heapPools) {
-            MemoryUsage u = last.getMemoryUsageAfterGc().get(p.getName());
-            if (u != null) {
-                used += u.getUsed();
-            }
+        for (MemoryPoolMXBean p : keptPools) {
+            used += p.getUsage().getUsed();
         }
         return used;
     }

@@ -24,7 +24,8 @@ package dev.cinnabar.server.memory;
  * ({@link #takeNativeTrim}): the JIT compilers' arenas and the collector's work lists are freed to
  * glibc's malloc, which keeps them. Trimming once the server is quiet, and again after a cycle,
  * gave back 17 MB of an idle server's 92 MB RSS and 11 MB after a load of 865k keys; a second
- * trim later in the same quiet spell catches what the compilers freed after the first.
+ * trim later in the same quiet spell catches what the compilers freed after the first, and one
+ * a minute after that what an idle server's occasional compilations leave.
  */
 public final class HeapPolicy {
     /** How long the server must be quiet before heap is given back. */
@@ -35,6 +36,15 @@ public final class HeapPolicy {
      * idle server's RSS came back at a trim 12 s after start).
      */
     public static final long LATE_TRIM_NANOS = 10_000_000_000L;
+    /**
+     * After those two, one more trim this often for as long as the spell lasts. An idle server
+     * still compiles now and then (the cron's code gets hot over minutes), and glibc keeps what
+     * the compiler frees: an idle server's RSS had grown 1.7-3.4 MB two and a half minutes after
+     * its start, and a trim gave back 2.2 MB of it (bench/RESULTS.md, "The idle floor, cut
+     * again"). A trim of a small idle C heap took 0.1-0.2 ms in a test program; it runs on the
+     * governor's thread.
+     */
+    public static final long IDLE_TRIM_INTERVAL_NANOS = 60_000_000_000L;
     /** Fewer commands a second than this is quiet: a cycle's few milliseconds of pauses then touch almost no request. */
     public static final long QUIET_COMMANDS_PER_SECOND = 1000;
     /** The free share of the heap the cycle leaves, at most ({@code MaxHeapFreeRatio}, percent). */
@@ -90,8 +100,12 @@ public final class HeapPolicy {
     /** Collections counted when the last cycle ended; no new cycle until the heap has been used since. */
     private long gcsAfterLastCycle = -1;
     private long cycles;
-    /** Trims done in this quiet spell: one at {@link #QUIET_NANOS}, one at {@link #LATE_TRIM_NANOS}. */
+    /**
+     * Trims done in this quiet spell: one at {@link #QUIET_NANOS}, one at {@link #LATE_TRIM_NANOS},
+     * then one every {@link #IDLE_TRIM_INTERVAL_NANOS}.
+     */
     private int trimsThisSpell;
+    private long lastSpellTrimNanos;
     private boolean trimDue;
 
     /**
@@ -105,8 +119,10 @@ public final class HeapPolicy {
         if (!quiet) {
             trimsThisSpell = 0;
         } else if (trimsThisSpell == 0 ? nanos - quietSince >= QUIET_NANOS
-                : trimsThisSpell == 1 && nanos - quietSince >= LATE_TRIM_NANOS) {
+                : trimsThisSpell == 1 ? nanos - quietSince >= LATE_TRIM_NANOS
+                : nanos - lastSpellTrimNanos >= IDLE_TRIM_INTERVAL_NANOS) {
             trimsThisSpell++;
+            lastSpellTrimNanos = nanos;
             trimDue = true;
         }
         switch (state) {
@@ -154,8 +170,9 @@ public final class HeapPolicy {
     }
 
     /**
-     * True twice per quiet spell (after {@link #QUIET_NANOS} and {@link #LATE_TRIM_NANOS}) and after each cycle: time to give
-     * the native heap's free memory back to the system. Clears itself.
+     * True during a quiet spell (after {@link #QUIET_NANOS}, after {@link #LATE_TRIM_NANOS}, then
+     * every {@link #IDLE_TRIM_INTERVAL_NANOS}) and after each cycle: time to give the native
+     * heap's free memory back to the system. Clears itself.
      */
     public boolean takeNativeTrim() {
         boolean due = trimDue;

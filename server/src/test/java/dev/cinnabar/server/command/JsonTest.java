@@ -32,6 +32,26 @@ class JsonTest {
     }
 
     @Test
+    void aDeferredValueWithASourceIsReadFromItOnlyWhenParsed() {
+        String docs = "{\"summary\": \"x\", \"args\": [1, \"]\"]}";
+        String text = "[{\"name\": \"a\", \"docs\": " + docs + "}, {\"name\": \"b\", \"docs\": \"plain\"}]";
+        int[] reads = {0};
+        Json.Source source = () -> {
+            reads[0]++;
+            return text;
+        };
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> lazy = (List<Map<String, Object>>) Json.parse(text, Set.of("docs"), source);
+        assertEquals(0, reads[0], "the text was asked for before any value was parsed");
+        Json.Raw a = assertInstanceOf(Json.Raw.class, lazy.get(0).get("docs"));
+        Json.Raw b = assertInstanceOf(Json.Raw.class, lazy.get(1).get("docs"));
+        assertEquals(Json.parse(docs), a.parse());
+        assertEquals("plain", b.parse());
+        assertEquals(docs, a.toString());
+        assertEquals(3, reads[0]);
+    }
+
+    @Test
     void anUnterminatedDeferredValueIsAnError() {
         assertThrows(IllegalArgumentException.class, () -> Json.parse("{\"docs\": {\"a\": \"b}", Set.of("docs")));
         assertThrows(IllegalArgumentException.class, () -> Json.parse("{\"docs\": {\"a\": [1}", Set.of("docs")));

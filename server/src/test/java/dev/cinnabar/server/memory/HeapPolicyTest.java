@@ -190,7 +190,7 @@ class HeapPolicyTest {
     }
 
     @Test
-    void theNativeHeapIsTrimmedTwicePerQuietSpellAndAfterACycle() {
+    void theNativeHeapIsTrimmedTwiceEarlyInAQuietSpellThenEveryMinuteAndAfterACycle() {
         committed = 100 * MB; // nothing worth a cycle: only the trim is in play
         step(45_000);
         assertFalse(policy.takeNativeTrim(), "busy");
@@ -200,6 +200,11 @@ class HeapPolicyTest {
             trims += policy.takeNativeTrim() ? 1 : 0;
         }
         assertEquals(2, trims, "two trims in twenty quiet seconds: at two and at ten");
+        for (int i = 0; i < 360; i++) {
+            step(0);
+            trims += policy.takeNativeTrim() ? 1 : 0;
+        }
+        assertEquals(5, trims, "in 200 quiet seconds, then one a minute: at 70, 130 and 190");
         step(45_000);
         for (int i = 0; i < 4; i++) {
             step(0);
