@@ -263,7 +263,6 @@ public final class MemberSlots implements MemberIndex.Nodes {
         Page pg = page(slot);
         int i = slot & PAGE_MASK;
         int size = partSize(mlen) + (parts == 2 ? partSize(vlen) : 0);
-        long before = pg.heapBytes();
         int start = reserve(pg, size);
         int end = writePart(pg, i, 0, start, member, moff, mlen);
         if (parts == 2) {
@@ -271,7 +270,6 @@ public final class MemberSlots implements MemberIndex.Nodes {
         }
         pg.where[i] = start;
         pg.end = end;
-        heapBytes += pg.heapBytes() - before;
         count++;
         return slot;
     }
@@ -288,13 +286,14 @@ public final class MemberSlots implements MemberIndex.Nodes {
         return p + 1 + len;
     }
 
-    /** Sets an out-of-line array (null to drop one), counting its heap; the page's own growth is the caller's. */
+    /** Sets an out-of-line array (null to drop one), counting its heap. */
     private void setLarge(Page pg, int at, byte[] array) {
         if (pg.large == null) {
             if (array == null) {
                 return;
             }
             pg.large = new byte[pg.where.length * parts][];
+            heapBytes += JvmSizes.referenceArray(pg.large.length);
         }
         byte[] old = pg.large[at];
         heapBytes += (array == null ? 0 : JvmSizes.byteArray(array.length)) - (old == null ? 0 : JvmSizes.byteArray(old.length));
@@ -330,7 +329,6 @@ public final class MemberSlots implements MemberIndex.Nodes {
         }
         int oldSize = memberSize + partSize(pg.bytes, q);
         int size = memberSize + partSize(vlen);
-        long before = pg.heapBytes();
         int at = reserve(pg, size);
         p = pg.where[i];
         System.arraycopy(pg.bytes, p, pg.bytes, at, memberSize);
@@ -340,7 +338,6 @@ public final class MemberSlots implements MemberIndex.Nodes {
         pg.end = writePart(pg, i, 1, at + memberSize, v, voff, vlen);
         pg.where[i] = at;
         pg.dead += oldSize;
-        heapBytes += pg.heapBytes() - before;
     }
 
     /**
@@ -357,7 +354,7 @@ public final class MemberSlots implements MemberIndex.Nodes {
             int need = pg.end - pg.dead + size;
             repack(pg, need + (need >> 1));
         } else {
-            pg.bytes = Arrays.copyOf(pg.bytes, Math.max(pg.end + size, pg.bytes.length + (pg.bytes.length >> 1)));
+            replaceBytes(pg, Arrays.copyOf(pg.bytes, Math.max(pg.end + size, pg.bytes.length + (pg.bytes.length >> 1))));
         }
         return pg.end;
     }
@@ -377,9 +374,15 @@ public final class MemberSlots implements MemberIndex.Nodes {
                 q += n;
             }
         }
-        pg.bytes = to;
+        replaceBytes(pg, to);
         pg.end = q;
         pg.dead = 0;
+    }
+
+    /** Gives a page new bytes, counting the difference: the one place a page's bytes change size. */
+    private void replaceBytes(Page pg, byte[] bytes) {
+        heapBytes += JvmSizes.byteArray(bytes.length) - JvmSizes.byteArray(pg.bytes.length);
+        pg.bytes = bytes;
     }
 
     /** Makes {@code slot} addressable: a longer first page, or a new whole page. */
@@ -410,9 +413,7 @@ public final class MemberSlots implements MemberIndex.Nodes {
             heapBytes += JvmSizes.referenceArray(pages.length);
             Page full = pages[number - 1];
             if (full.bytes.length > full.end - full.dead) {
-                long before = full.heapBytes();
                 repack(full, full.end - full.dead);
-                heapBytes += full.heapBytes() - before;
             }
             Page pg = new Page(PAGE);
             pages[number] = pg;
@@ -425,7 +426,6 @@ public final class MemberSlots implements MemberIndex.Nodes {
         Page pg = page(slot);
         int i = slot & PAGE_MASK;
         int p = pg.where[i];
-        long before = pg.heapBytes();
         pg.dead += recordSize(pg.bytes, p);
         pg.where[i] = FREE;
         for (int part = 0; part < parts; part++) {
@@ -434,7 +434,6 @@ public final class MemberSlots implements MemberIndex.Nodes {
         if (pg.dead > RECLAIM_MIN_BYTES && pg.dead > pg.end / 2) {
             repack(pg, pg.end - pg.dead);
         }
-        heapBytes += pg.heapBytes() - before;
         chain(slot, free);
         free = slot;
         count--;

@@ -53,7 +53,7 @@ public final class HashType extends ValueType {
             return RdbLengths.ofBytes(lp.array(), 0, lp.totalBytes(), compression);
         }
         long[] sum = {RdbLengths.length(h.size())};
-        h.forEachInTable((f, v) -> {
+        h.forEach((f, v) -> {
             sum[0] += RdbLengths.ofBytes(f.bytes, f.offset, f.length, compression);
             sum[0] += RdbLengths.ofBytes(v.bytes, v.offset, v.length, compression);
         });

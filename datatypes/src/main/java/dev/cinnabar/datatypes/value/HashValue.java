@@ -165,7 +165,10 @@ public final class HashValue implements TypedValue {
         void visit(Listpack.Entry field, Listpack.Entry value);
     }
 
-    /** Visits every pair: listpack order, or the table's. The hash must not change meanwhile. */
+    /**
+     * Visits every pair: listpack order, or the table's. A table's pairs are views of its bytes,
+     * never integers. The hash must not change meanwhile.
+     */
     public void forEach(PairVisitor visitor) {
         Listpack lp = listpack();
         Listpack.Entry f = new Listpack.Entry();
@@ -180,15 +183,6 @@ public final class HashValue implements TypedValue {
         }
         MemberTable t = table();
         t.forEach(slot -> visitor.visit(t.member(slot, f), t.value(slot, v)));
-    }
-
-    /**
-     * Visits every pair of a table-encoded hash: views of the table's bytes, never integers, valid
-     * during the call (the RDB writer and the serialized-length estimate). The hash must not
-     * change meanwhile.
-     */
-    public void forEachInTable(PairVisitor visitor) {
-        forEach(visitor);
     }
 
     // ------------------------------------------------------------------ writing

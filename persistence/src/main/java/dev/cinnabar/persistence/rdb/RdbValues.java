@@ -232,7 +232,7 @@ public final class RdbValues {
 
     private static void writeHashDict(RdbOutput out, HashValue h) {
         out.writeLength(h.size());
-        h.forEachInTable((f, v) -> {
+        h.forEach((f, v) -> {
             out.writeString(f.bytes, f.offset, f.length);
             out.writeString(v.bytes, v.offset, v.length);
         });
@@ -312,7 +312,7 @@ public final class RdbValues {
         long min = h.minExpireTime();
         out.writeMillis(min);
         out.writeLength(h.size());
-        h.forEachInTable((f, v) -> {
+        h.forEach((f, v) -> {
             long when = h.expireTime(f.bytes, f.offset, f.length);
             out.writeLength(when == FieldExpiries.NONE ? 0 : when - min + 1);
             out.writeString(f.bytes, f.offset, f.length);

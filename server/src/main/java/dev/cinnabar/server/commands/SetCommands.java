@@ -370,11 +370,7 @@ public final class SetCommands {
         }
         if (count >= size) {
             c.reply.array(size);
-            if (set.isIntset()) {
-                set.forEach(m -> replyMember(c, m));
-            } else {
-                set.forEachBytes(c.reply::bulk);
-            }
+            writeMembers(c, set);
             return;
         }
         Dict<Object> picked = new Dict<>();
@@ -650,6 +646,11 @@ public final class SetCommands {
 
     private static void replyMembers(Client c, SetValue set) {
         c.reply.set(set.size());
+        writeMembers(c, set);
+    }
+
+    /** Every member as a bulk string, a hashtable's straight from its pages. */
+    private static void writeMembers(Client c, SetValue set) {
         if (set.isIntset()) {
             set.forEach(m -> replyMember(c, m));
         } else {
