@@ -302,6 +302,53 @@ public final class KeyTable {
         }
     }
 
+    /**
+     * Reads, for each of the first {@code n} hashes, what a lookup of that key will read first:
+     * its home slot, the key's per-id words and the start of its record. Nothing changes. A lookup
+     * follows a chain of dependent reads (slot, then the id's ref, then the record), each a cache
+     * miss once the table outgrows the caches, so looking keys up one at a time waits for every
+     * miss in turn. Done here stage by stage for a batch of keys, the misses of one stage are
+     * independent of each other and the processor overlaps them; the lookups that follow find the
+     * lines cached. The return value folds in what was read: the caller keeps it somewhere, so
+     * that the compiler cannot drop the reads. {@code scratch} holds at least {@code n} longs.
+     */
+    public long prefetch(int[] hashes, long[] scratch, int n) {
+        if (size == 0) {
+            return 0;
+        }
+        long[] t0 = table0;
+        int mask0 = t0.length - 1;
+        long[] t1 = rehashIndex == -1 ? null : table1;
+        for (int i = 0; i < n; i++) {
+            int h = hashes[i];
+            scratch[i] = t1 == null || (h & mask0) >= rehashIndex ? t0[h & mask0] : t1[h & (t1.length - 1)];
+        }
+        long folded = 0;
+        for (int i = 0; i < n; i++) {
+            long slot = scratch[i];
+            int ref = 0;
+            int id = (int) slot - 1;
+            // A slot of the old index may be a stale copy whose id has been freed since: it
+            // still names pages that exist, and a wrong guess costs only a wasted read.
+            if (slot != 0 && (int) (slot >>> 32) == hashes[i] && id < idLimit) {
+                ref = refs[id >>> ID_PAGE_BITS][id & ID_MASK];
+                folded += metas[id >>> ID_PAGE_BITS][id & ID_MASK];
+                if (values[id >>> ID_PAGE_BITS][id & ID_MASK] == null) {
+                    folded++;
+                }
+            }
+            scratch[i] = ref;
+        }
+        for (int i = 0; i < n; i++) {
+            int ref = (int) scratch[i];
+            byte[] page = ref > 0 && (ref >>> OFFSET_BITS) < pages.length ? pages[ref >>> OFFSET_BITS] : null;
+            if (page != null && offset(ref) + 4 < page.length) {
+                folded += page[offset(ref) + 4];
+            }
+        }
+        return folded;
+    }
+
     // ================================================================== per-id access
 
     public Object value(int id) {

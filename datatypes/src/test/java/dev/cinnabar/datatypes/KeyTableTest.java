@@ -53,7 +53,20 @@ class KeyTableTest {
             KeyTable t = new KeyTable(seed);
             Map<String, Model> model = new HashMap<>();
             int keySpace = 500 + r.nextInt(20_000);
+            // Warming batches of keys between operations, in every state the operations leave
+            // (resizes, compaction, removed and recycled ids), must change nothing the model sees.
+            Random warm = new Random(~seed);
+            int[] hashes = new int[32];
+            long[] scratch = new long[32];
             for (int op = 0; op < 150_000; op++) {
+                if (op % 3 == 0) {
+                    int n = 1 + warm.nextInt(hashes.length);
+                    for (int i = 0; i < n; i++) {
+                        byte[] any = k("key:" + warm.nextInt(keySpace));
+                        hashes[i] = warm.nextInt(8) == 0 ? warm.nextInt() : t.hashOf(any, 0, any.length);
+                    }
+                    t.prefetch(hashes, scratch, n);
+                }
                 String key = "key:" + r.nextInt(keySpace) + (r.nextInt(50) == 0 ? "x".repeat(r.nextInt(300)) : "");
                 byte[] kb = k(key);
                 Model m = model.get(key);

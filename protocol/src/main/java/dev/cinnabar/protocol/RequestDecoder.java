@@ -324,6 +324,94 @@ public final class RequestDecoder {
         bigArg = grown;
     }
 
+    /** What {@link #peekSecondArguments} hands each request's second argument to. */
+    @FunctionalInterface
+    public interface ArgumentSink {
+        void argument(byte[] bytes, int offset, int length);
+    }
+
+    /** Requests with more arguments than this end a {@link #peekSecondArguments} scan. */
+    static final int PEEK_MAX_ARGUMENTS = 64;
+
+    /**
+     * Hands {@code sink} the second argument (the first key, for most commands) of each complete
+     * multibulk request waiting in the buffer, at most {@code max} of them, and returns how many
+     * requests it looked at. It consumes nothing and checks nothing: it stops at the first request
+     * that is incomplete, inline, unusual ({@link #PEEK_MAX_ARGUMENTS}, a big argument) or
+     * malformed, which {@link #next} then parses and judges as always. For the engine, which warms
+     * the keyspace for the lookups a pipelined batch is about to make.
+     */
+    public int peekSecondArguments(int max, ArgumentSink sink) {
+        if (reqType != REQ_NONE || error != null || bigArg != null) {
+            return 0;
+        }
+        byte[] b = buf;
+        int end = writeIndex;
+        int p = readIndex;
+        int requests = 0;
+        while (requests < max && p < end && b[p] == '*') {
+            int count = peekNumber(b, p, end, PEEK_MAX_ARGUMENTS);
+            if (count < 1) {
+                break;
+            }
+            p = lineAfter(b, p);
+            int secondAt = -1;
+            int secondLength = 0;
+            for (int i = 0; i < count; i++) {
+                int len = p < end && b[p] == '$' ? peekNumber(b, p, end, BIG_ARG - 1) : -1;
+                if (len < 0) {
+                    return requests;
+                }
+                p = lineAfter(b, p);
+                if (end - p < len + 2) {
+                    return requests;
+                }
+                if (i == 1) {
+                    secondAt = p;
+                    secondLength = len;
+                }
+                p += len + 2;
+            }
+            if (secondAt >= 0) {
+                sink.argument(b, secondAt, secondLength);
+            }
+            requests++;
+        }
+        return requests;
+    }
+
+    /**
+     * The number after the type byte at {@code p} ({@code *3}, {@code $5}): plain digits, at most
+     * {@code limit}, followed by CRLF within the buffer; -1 for anything else.
+     */
+    private static int peekNumber(byte[] b, int p, int end, int limit) {
+        int q = p + 1;
+        int v = 0;
+        for (; q < end; q++) {
+            int d = b[q] - '0';
+            if (d < 0 || d > 9) {
+                break;
+            }
+            v = v * 10 + d;
+            if (v > limit) {
+                return -1;
+            }
+        }
+        if (q == p + 1 || q + 1 >= end || b[q] != '\r' || b[q + 1] != '\n') {
+            return -1;
+        }
+        return v;
+    }
+
+    /** The position after the CRLF that ends the header line at {@code p}, which {@link #peekNumber} checked. */
+    private static int lineAfter(byte[] b, int p) {
+        int q = p + 1;
+        while (b[q] != '\r') {
+            q++;
+        }
+        return q + 2;
+    }
+
     /**
      * Decodes the next command from the buffered bytes.
      *

@@ -16,6 +16,12 @@ final class DecoderRun {
     String error;
     boolean authRequired;
     long maxBulk = 512L * 1024 * 1024;
+    /** Peek ahead before every {@link RequestDecoder#next}, checking what the peek promised. */
+    boolean peek;
+    /** Second arguments the last peek saw, still to be matched by decoded commands. */
+    private final java.util.ArrayDeque<String> peeked = new java.util.ArrayDeque<>();
+    /** Requests the last peek looked at that have not been decoded yet. */
+    private int peekedRequests;
     /** Bound on {@link RequestDecoder#next} calls per feed; a decoder that loops trips it. */
     private static final int MAX_STEPS_PER_FEED = 10_000_000;
 
@@ -38,6 +44,11 @@ final class DecoderRun {
 
     DecoderRun auth(boolean required) {
         this.authRequired = required;
+        return this;
+    }
+
+    DecoderRun peek(boolean on) {
+        this.peek = on;
         return this;
     }
 
@@ -85,6 +96,9 @@ final class DecoderRun {
 
     private void drain() {
         for (int steps = 0; steps < MAX_STEPS_PER_FEED; steps++) {
+            if (peek && peekedRequests == 0) {
+                peekAhead();
+            }
             int r = decoder.next(authRequired, maxBulk);
             if (r == RequestDecoder.NEED_MORE) {
                 return;
@@ -104,8 +118,28 @@ final class DecoderRun {
                 cmd.add(a.latin1(i));
             }
             commands.add(cmd);
+            if (peekedRequests > 0) {
+                peekedRequests--;
+                if (a.count() >= 2 && !cmd.get(1).equals(peeked.poll())) {
+                    throw new AssertionError("the peek promised another second argument for " + shorten(String.join("|", cmd)));
+                }
+                if (peekedRequests == 0 && !peeked.isEmpty()) {
+                    throw new AssertionError("the peek saw more second arguments than its requests had: " + peeked.size());
+                }
+            }
         }
         throw new AssertionError("decoder did not stop within " + MAX_STEPS_PER_FEED + " steps");
+    }
+
+    /** Peeks, checking that every argument handed over lies within its array. */
+    private void peekAhead() {
+        peeked.clear();
+        peekedRequests = decoder.peekSecondArguments(64, (b, off, len) -> {
+            if (off < 0 || len < 0 || off + len > b.length) {
+                throw new AssertionError("peeked argument out of bounds: " + off + "+" + len + " of " + b.length);
+            }
+            peeked.add(new String(b, off, len, StandardCharsets.ISO_8859_1));
+        });
     }
 
     /**

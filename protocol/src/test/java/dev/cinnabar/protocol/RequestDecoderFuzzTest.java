@@ -95,8 +95,8 @@ class RequestDecoderFuzzTest {
         return b;
     }
 
-    private static DecoderRun run(byte[] input, Random cuts, boolean auth) {
-        DecoderRun run = new DecoderRun().auth(auth).maxBulk(1 + cuts.nextInt(100_000));
+    private static DecoderRun run(byte[] input, Random cuts, boolean auth, boolean peek) {
+        DecoderRun run = new DecoderRun().auth(auth).maxBulk(1 + cuts.nextInt(100_000)).peek(peek);
         int off = 0;
         while (off < input.length) {
             int n = Math.min(input.length - off, 1 + cuts.nextInt(cuts.nextBoolean() ? 8 : 5000));
@@ -116,9 +116,14 @@ class RequestDecoderFuzzTest {
                     "seed " + seed + ": " + whole.error);
         }
         if (!hasLongLine(input)) {
-            DecoderRun pieces = run(input, new Random(maxBulkSeed), auth);
+            // Half the runs peek ahead too, between reads that cut requests anywhere.
+            DecoderRun pieces = run(input, new Random(maxBulkSeed), auth, (seed & 1) == 0);
             assertEquals(whole.summary(), pieces.summary(), "seed " + seed);
         }
+        // Peeking ahead before every command changes nothing and names the arguments to come.
+        DecoderRun peeking = new DecoderRun().auth(auth).maxBulk(1 + new Random(maxBulkSeed).nextInt(100_000)).peek(true);
+        peeking.feed(input);
+        assertEquals(whole.summary(), peeking.summary(), "seed " + seed + ", peeking");
     }
 
     /** True when some stretch of 40 KB holds no CR or LF, so the 64 KB limits may depend on read sizes. */

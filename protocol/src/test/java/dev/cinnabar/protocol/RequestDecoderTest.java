@@ -636,4 +636,47 @@ class RequestDecoderTest {
             assertEquals(expected, run.summary(), "round " + round);
         }
     }
+
+    @Nested
+    class PeekAhead {
+        private List<String> peek(RequestDecoder d, int max, int[] requests) {
+            List<String> seen = new ArrayList<>();
+            requests[0] = d.peekSecondArguments(max, (b, off, len) -> seen.add(DecoderRun.text(Arrays.copyOfRange(b, off, off + len))));
+            return seen;
+        }
+
+        @Test
+        void namesTheSecondArgumentOfEachCompleteRequestAndConsumesNothing() {
+            RequestDecoder d = new RequestDecoder();
+            String batch = resp("SET", "k1", "v") + resp("PING") + resp("GET", "k2") + resp("MSET", "a", "1", "b", "2")
+                    + "*3\r\n$3\r\nSET\r\n$2\r\nk3"; // the last one incomplete
+            d.feed(bytes(batch), 0, batch.length());
+            int[] requests = new int[1];
+            assertEquals(List.of("k1", "k2", "a"), peek(d, 32, requests));
+            assertEquals(4, requests[0], "PING counts as a request, with no second argument");
+            assertEquals(List.of("k1"), peek(d, 1, requests), "at most max requests");
+            assertEquals(1, requests[0]);
+            // Nothing was consumed: the decoder still gives every request.
+            for (String key : List.of("k1", "PING", "k2", "a")) {
+                assertEquals(RequestDecoder.COMMAND, d.next(false, 512 * 1024 * 1024));
+                assertEquals(key, d.argv().latin1(d.argv().count() > 1 ? 1 : 0));
+            }
+            assertEquals(RequestDecoder.NEED_MORE, d.next(false, 512 * 1024 * 1024));
+            assertEquals(List.of(), peek(d, 32, requests), "mid-request: nothing to peek at");
+            assertEquals(0, requests[0]);
+        }
+
+        @Test
+        void stopsAtWhatNextMustJudge() {
+            int[] requests = new int[1];
+            for (String tail : List.of("PING\r\n", "*0\r\n", "*-1\r\n", "*x\r\n", "*2\r\n$-1\r\n", "*2\r\n:1\r\n",
+                    "*2\r\n$3\r\nGET\r\n$40000\r\n", "*65\r\n")) {
+                RequestDecoder d = new RequestDecoder();
+                String in = resp("GET", "first") + tail + resp("GET", "after");
+                d.feed(bytes(in), 0, in.length());
+                assertEquals(List.of("first"), peek(d, 32, requests), tail);
+                assertEquals(1, requests[0], tail);
+            }
+        }
+    }
 }

@@ -13,6 +13,7 @@ import dev.cinnabar.server.client.QueryBuffers;
 import dev.cinnabar.server.client.ServerContext;
 import dev.cinnabar.server.client.Tracking;
 import dev.cinnabar.server.config.ServerConfig;
+import dev.cinnabar.server.db.KeyPrefetch;
 import dev.cinnabar.server.exec.Dispatcher;
 import dev.cinnabar.server.log.ServerLog;
 import dev.cinnabar.server.memcached.MemcachedSession;
@@ -53,6 +54,7 @@ final class ClientInput {
     private final ServerStats stats;
     private final ClientRegistry clients;
     private final Dispatcher dispatcher;
+    private final KeyPrefetch prefetch = new KeyPrefetch();
     private final ClientOutputs outputs;
     private long lastAttackLogMillis = Long.MIN_VALUE / 2;
 
@@ -227,6 +229,9 @@ final class ClientInput {
         // engine's own buffer, which grows, is counted per command.
         long transport = c.channel == null ? 0 : c.output.transportPending(c.channel);
         long holdAt = OutputLimits.holdAt(config, c);
+        if (c.canRunCommand()) {
+            prefetch.warm(c.db(), decoder);
+        }
         while (c.canRunCommand()) {
             if (c.channel != null && transport + c.reply.buffer().readableBytes() >= holdAt) {
                 // Back-pressure: the rest waits until the replies drain (see OutputLimits).

@@ -1,0 +1,66 @@
+package dev.cinnabar.server.db;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import dev.cinnabar.protocol.RequestDecoder;
+import dev.cinnabar.server.testing.ManualClock;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** Warming the keyspace for a pipelined batch: when it reads, and that it changes nothing. */
+class KeyPrefetchTest {
+    private final Keyspace ks = new Keyspace(16, new ManualClock());
+    private final Db db = ks.db(0);
+    private final KeyPrefetch prefetch = new KeyPrefetch();
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static RequestDecoder batch(String... keys) {
+        StringBuilder sb = new StringBuilder();
+        for (String k : keys) {
+            sb.append("*2\r\n$3\r\nGET\r\n$").append(k.length()).append("\r\n").append(k).append("\r\n");
+        }
+        RequestDecoder d = new RequestDecoder();
+        byte[] in = b(sb.toString());
+        d.feed(in, 0, in.length);
+        return d;
+    }
+
+    private void fill(int keys) {
+        for (int i = 0; i < keys; i++) {
+            // Each record's length byte is the key's length: what the warm-up reads and folds.
+            db.add(b("key:" + i), b("v"));
+        }
+    }
+
+    @Test
+    void aBatchOfKeysInALargeDatabaseIsReadAndLeftUnchanged() {
+        fill(KeyPrefetch.MIN_KEYS);
+        RequestDecoder d = batch("key:1", "key:2", "absent", "key:3");
+        prefetch.warm(db, d);
+        assertNotEquals(0, prefetch.folded(), "the slots and records of the batch's keys were read");
+        assertEquals(KeyPrefetch.MIN_KEYS, db.keys().size());
+        for (String k : new String[] {"key:1", "key:2", "absent", "key:3"}) {
+            assertEquals(RequestDecoder.COMMAND, d.next(false, 1 << 20), "the batch is still there to run");
+            assertEquals(k, d.argv().latin1(1));
+        }
+    }
+
+    @Test
+    void aSmallDatabaseASingleRequestAndOneHotKeyAreLeftAlone() {
+        fill(KeyPrefetch.MIN_KEYS - 1);
+        prefetch.warm(db, batch("key:1", "key:2", "key:3"));
+        assertEquals(0, prefetch.folded(), "a database this small stays in the caches");
+
+        db.add(b("one more"), b("v"));
+        prefetch.warm(db, batch("key:1"));
+        assertEquals(0, prefetch.folded(), "a single request's lookup follows at once");
+        prefetch.warm(db, batch("key:7", "key:7", "key:7", "key:7"));
+        assertEquals(0, prefetch.folded(), "the same key sixteen times is one lookup's worth");
+        prefetch.warm(db, batch("key:7", "key:7", "key:8"));
+        assertNotEquals(0, prefetch.folded());
+    }
+}
