@@ -153,6 +153,65 @@ class FuzzIT {
         }
     }
 
+    /**
+     * Pipelined batches over a database big enough for the engine to warm the keys of a batch
+     * before running it (see {@code KeyPrefetch}): present and absent keys, several types, wrong
+     * types, deletions and SELECTs mid-batch, each batch in one write. The replies are Redis's,
+     * byte for byte.
+     */
+    @Test
+    void pipelinesOverALargeKeyspaceGetTheSameRepliesAsFromRedis() throws Exception {
+        long seed = Long.getLong("fuzz.seed", System.nanoTime());
+        String run = "pipeline seed=" + seed + " (rerun with -Dfuzz.seed=" + seed + ")";
+        System.out.println(run);
+        String[] args = {"--enable-debug-command", "yes"};
+        try (ServerProcess redis = ServerProcess.redis(args); ServerProcess cinnabar = ServerProcess.cinnabar(args)) {
+            for (ServerProcess server : List.of(redis, cinnabar)) {
+                try (RawConnection c = new RawConnection(server.port())) {
+                    assertEquals("+OK\r\n", c.call("DEBUG", "POPULATE", "30000"));
+                }
+            }
+            Random rnd = new Random(seed);
+            for (int connection = 0; connection < 40; connection++) {
+                ByteArrayOutputStream batch = new ByteArrayOutputStream();
+                for (int i = 50 + rnd.nextInt(250); i > 0; i--) {
+                    batch.writeBytes(pipelinedCommand(rnd));
+                }
+                byte[] input = batch.toByteArray();
+                assertEquals(oneWrite(redis.port(), input), oneWrite(cinnabar.port(), input),
+                        run + ", connection " + connection + "\ninput: " + show(input));
+            }
+        }
+    }
+
+    private static byte[] pipelinedCommand(Random rnd) {
+        String n = Integer.toString(rnd.nextInt(40_000)); // key:0 .. key:29999 exist to begin with
+        String key = "key:" + n;
+        String[] args;
+        switch (rnd.nextInt(16)) {
+            case 0: args = new String[] {"SET", key, "v" + rnd.nextInt(100)}; break;
+            case 1: args = new String[] {"INCR", rnd.nextBoolean() ? key : "counter:" + n}; break;
+            case 2: args = new String[] {"DEL", key}; break;
+            case 3: args = new String[] {"EXISTS", key}; break;
+            case 4: args = new String[] {"TYPE", rnd.nextBoolean() ? key : "list:" + n}; break;
+            case 5: args = new String[] {"LPUSH", rnd.nextInt(4) == 0 ? key : "list:" + n, "x"}; break;
+            case 6: args = new String[] {"HSET", rnd.nextInt(4) == 0 ? key : "hash:" + n, "f", n}; break;
+            case 7: args = new String[] {"SADD", "set:" + n, n}; break;
+            case 8: args = new String[] {"APPEND", key, "z"}; break;
+            case 9: args = new String[] {"STRLEN", key}; break;
+            case 10: args = new String[] {"GETDEL", key}; break;
+            case 11: args = new String[] {"EXPIRE", key, "1000"}; break;
+            case 12: args = new String[] {"SELECT", rnd.nextInt(4) == 0 ? "1" : "0"}; break;
+            case 13: args = new String[] {"PING"}; break;
+            default: args = new String[] {"GET", key}; break;
+        }
+        StringBuilder sb = new StringBuilder("*").append(args.length).append("\r\n");
+        for (String a : args) {
+            sb.append('$').append(a.length()).append("\r\n").append(a).append("\r\n");
+        }
+        return sb.toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
     private static Set<String> commandNames(int port) throws IOException {
         try (RawConnection c = new RawConnection(port)) {
             c.call("AUTH", FrameFuzzer.PASSWORD);
