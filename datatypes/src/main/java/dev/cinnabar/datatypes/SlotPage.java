@@ -35,7 +35,7 @@ class SlotPage {
     }
 
     /** The heap of the page's own arrays (not of this object, nor of the long members' arrays). */
-    long arrayBytes() {
+    long arrayHeapBytes() {
         return JvmSizes.longArray(chains.length) + JvmSizes.intArray(where.length)
                 + JvmSizes.byteArray(bytes.length) + (large == null ? 0 : JvmSizes.referenceArray(large.length));
     }

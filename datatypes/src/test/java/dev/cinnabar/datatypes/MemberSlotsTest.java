@@ -226,6 +226,36 @@ class MemberSlotsTest {
         }
     }
 
+    /**
+     * A first page that grows a member at a time replaces its slot arrays and its bytes together,
+     * at the 2nd, 4th, 6th and 9th members only: each replaced array is garbage, old garbage
+     * when the set grows commands apart.
+     */
+    @Test
+    void theFirstPageGrowsItsArraysTogether() {
+        MemberSlots slots = new MemberSlots();
+        List<Integer> grewAt = new ArrayList<>();
+        for (int i = 1; i <= 12; i++) {
+            long[] chains = slots.chains;
+            int[] where = slots.where;
+            byte[] bytes = slots.bytes;
+            add(slots, String.format("tag:%012d", i));
+            boolean grew = slots.chains != chains;
+            assertEquals(grew, slots.where != where, "member " + i);
+            if (i > 1) {
+                assertEquals(grew, slots.bytes != bytes, "member " + i);
+            }
+            if (grew) {
+                grewAt.add(i);
+            }
+            assertEquals(slots.recountHeapBytes(), slots.heapBytes());
+        }
+        assertEquals(List.of(2, 4, 6, 9), grewAt);
+        for (int x = 1; x <= 12; x++) {
+            assertEquals(String.format("tag:%012d", x), member(slots, x));
+        }
+    }
+
     @Test
     void aFewSlotsAreNotCompacted() {
         MemberSlots slots = new MemberSlots();
