@@ -36,13 +36,15 @@ import java.util.function.IntConsumer;
  * until the next change to these slots: a write may move every record of its page.
  *
  * <h2>Slots</h2>
- * Slot 0 is never used (it is the index's "none"). A removed member's slot goes on a free list,
+ * Slot 0 is never used (it is the index's "none"), and takes no place: slot {@code n} is at
+ * {@code n - 1} in the pages, so that a 1-member set's arrays have one element, not two. A
+ * removed member's slot goes on a free list,
  * linked through its chain word, and the next member takes it, so the slots only grow until the
  * set is down to a quarter of the slots it has had ({@link #worthCompacting}): its owner then
  * compacts it, which renumbers every member, and rebuilds the index.
  *
- * <p>Slots come in pages of {@value #PAGE}. The first page starts at 2 slots (slot 0 and one
- * member) and grows by half. It is this object itself ({@link SlotPage} is the superclass), and
+ * <p>Slots come in pages of {@value #PAGE}. The first page starts with one slot and grows
+ * ({@link #growFirstPage}). It is this object itself ({@link SlotPage} is the superclass), and
  * the only page until a second is needed, so that a set of a few members (every non-integer set
  * in Redis 7.0 is a hashtable) pays for neither a page object nor a directory; later pages are
  * whole objects of their own. When a new page is started the previous one is full, and its bytes
@@ -55,7 +57,7 @@ class MemberSlots extends SlotPage implements MemberIndex.Nodes {
     private static final int PAGE_SHIFT = 11;
     static final int PAGE = 1 << PAGE_SHIFT;
     private static final int PAGE_MASK = PAGE - 1;
-    private static final int FIRST_LENGTH = 2;
+    private static final int FIRST_LENGTH = 1;
     /** The longest member or value kept in a page's bytes, so that its length takes one byte. */
     static final int INLINE_MAX = 127;
     /** The part of a member or value kept in an array of its own. */
@@ -111,22 +113,32 @@ class MemberSlots extends SlotPage implements MemberIndex.Nodes {
 
     private SlotPage page(int slot) {
         SlotPage[] all = pages;
-        return all == null ? this : all[slot >>> PAGE_SHIFT];
+        return all == null ? this : all[pageOf(slot)];
+    }
+
+    /** The number of the page that holds {@code slot}. */
+    private static int pageOf(int slot) {
+        return (slot - 1) >>> PAGE_SHIFT;
+    }
+
+    /** Where {@code slot} is in its page's arrays: slot 0 has no place, so slot 1 is at 0. */
+    private static int at(int slot) {
+        return (slot - 1) & PAGE_MASK;
     }
 
     /** True when {@code slot} holds a member. */
     boolean isLive(int slot) {
-        return page(slot).where[slot & PAGE_MASK] != FREE;
+        return page(slot).where[at(slot)] != FREE;
     }
 
     @Override
     public long chain(int slot) {
-        return page(slot).chains[slot & PAGE_MASK];
+        return page(slot).chains[at(slot)];
     }
 
     @Override
     public void chain(int slot, long word) {
-        page(slot).chains[slot & PAGE_MASK] = word;
+        page(slot).chains[at(slot)] = word;
     }
 
     // ---------------------------------------------------------------- reading records
@@ -150,7 +162,7 @@ class MemberSlots extends SlotPage implements MemberIndex.Nodes {
     @Override
     public boolean memberEquals(int slot, byte[] b, int off, int len) {
         SlotPage pg = page(slot);
-        int i = slot & PAGE_MASK;
+        int i = at(slot);
         byte[] bytes = pg.bytes;
         int p = pg.where[i];
         int h = bytes[p];
@@ -173,7 +185,7 @@ class MemberSlots extends SlotPage implements MemberIndex.Nodes {
 
     private Listpack.Entry view(int slot, int part, Listpack.Entry out) {
         SlotPage pg = page(slot);
-        int i = slot & PAGE_MASK;
+        int i = at(slot);
         byte[] bytes = pg.bytes;
         int p = pg.where[i];
         if (part == 1) {
@@ -231,7 +243,7 @@ class MemberSlots extends SlotPage implements MemberIndex.Nodes {
             makeRoom(slot);
         }
         SlotPage pg = page(slot);
-        int i = slot & PAGE_MASK;
+        int i = at(slot);
         int size = partSize(mlen) + (parts == 2 ? partSize(vlen) : 0);
         int start = reserve(pg, size);
         int end = writePart(pg, i, 0, start, member, moff, mlen);
@@ -275,7 +287,7 @@ class MemberSlots extends SlotPage implements MemberIndex.Nodes {
      */
     void value(int slot, byte[] v, int voff, int vlen) {
         SlotPage pg = page(slot);
-        int i = slot & PAGE_MASK;
+        int i = at(slot);
         int p = pg.where[i];
         int memberSize = partSize(pg.bytes, p);
         int q = p + memberSize;
@@ -356,10 +368,10 @@ class MemberSlots extends SlotPage implements MemberIndex.Nodes {
 
     /** Makes {@code slot} addressable: a longer first page, or a new whole page. */
     private void makeRoom(int slot) {
-        int number = slot >>> PAGE_SHIFT;
+        int number = pageOf(slot);
         if (number == 0) {
-            if (slot == where.length) {
-                growFirstPage(slot);
+            if (at(slot) == where.length) {
+                growFirstPage();
             }
             return;
         }
@@ -382,30 +394,31 @@ class MemberSlots extends SlotPage implements MemberIndex.Nodes {
     }
 
     /**
-     * Gives the first page, whose slots below {@code slot} are all live, more slots: 4 from 2,
-     * then half as many again. Its bytes grow in the same step, to hold a record per slot at the
+     * Gives the full first page, every slot of which is live, more slots: 3 from 1, then half as
+     * many again (rounded up). Its bytes grow in the same step, to hold a record per slot at the
      * mean length of those it has.
      *
      * <p>Why together: a small set mostly grows a member at a time, commands apart. Growing the
      * slots and the bytes each as it fills reallocated one or the other at nearly every member
      * (the 2nd, 3rd, 4th, 5th, 7th...), and each reallocation leaves the old array as garbage,
      * in the old generation once the set is a few collections old, where G1 keeps it on an idle
-     * server. Together they reallocate at the 2nd, 4th, 6th and 9th members. From 2 slots
-     * straight to 4 because an {@code int[4]} takes the bytes of an {@code int[3]}; a 1-member
-     * set is as small as before, and one of 3 as small as when it grew one slot at a time.
+     * server. Together they reallocate at the 2nd, 4th, 6th and 9th members. From 1 slot
+     * straight to 3, so that a set's 3rd member reallocates nothing, while a 1-member set keeps
+     * arrays of one element.
      */
-    private void growFirstPage(int slot) {
+    private void growFirstPage() {
         long before = arrayHeapBytes();
-        int length = Math.min(PAGE, Math.max(4, slot + (slot >> 1)));
+        int members = where.length;
+        int length = Math.min(PAGE, Math.max(3, members + (members + 1) / 2));
         chains = Arrays.copyOf(chains, length);
         where = Arrays.copyOf(where, length);
-        Arrays.fill(where, slot, length, FREE);
+        Arrays.fill(where, members, length, FREE);
         if (large != null) {
             large = Arrays.copyOf(large, length * parts);
         }
         arrayBytes += arrayHeapBytes() - before;
         int live = end - dead;
-        int room = (int) ((long) live * (length - 1) / (slot - 1));
+        int room = (int) ((long) live * length / members);
         if (room > bytes.length) {
             if (dead > 0) {
                 repack(this, room);
@@ -418,7 +431,7 @@ class MemberSlots extends SlotPage implements MemberIndex.Nodes {
     /** Frees a slot whose member has left the index. */
     void release(int slot) {
         SlotPage pg = page(slot);
-        int i = slot & PAGE_MASK;
+        int i = at(slot);
         int p = pg.where[i];
         pg.dead += recordSize(pg.bytes, p);
         pg.where[i] = FREE;

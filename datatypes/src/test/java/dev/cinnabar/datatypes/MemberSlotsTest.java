@@ -175,7 +175,7 @@ class MemberSlotsTest {
         long positions = JvmSizes.intArray(MemberSlots.PAGE);
         long records = JvmSizes.byteArray(20L * MemberSlots.PAGE);
         assertTrue(words + positions + records < 512 * 1024, "a page is never humongous, whatever G1's region size");
-        // Three full pages, a fourth with 6 slots' records and room to grow, the directory, and
+        // Three full pages, a fourth with 5 slots' records and room to grow, the directory, and
         // the slots object, which is the first page itself: the later pages are objects of 40.
         long full = 3 * (words + positions + records) + 2 * 40;
         long last = words + positions + 40;
