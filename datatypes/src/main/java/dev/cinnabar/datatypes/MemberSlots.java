@@ -38,10 +38,10 @@ import java.util.function.IntConsumer;
  * <h2>Slots</h2>
  * Slot 0 is never used (it is the index's "none"), and takes no place: slot {@code n} is at
  * {@code n - 1} in the pages, so that a 1-member set's arrays have one element, not two. A
- * removed member's slot goes on a free list,
- * linked through its chain word, and the next member takes it, so the slots only grow until the
- * set is down to a quarter of the slots it has had ({@link #worthCompacting}): its owner then
- * compacts it, which renumbers every member, and rebuilds the index.
+ * removed member's slot goes on a free list, linked through its chain word, and the next member
+ * takes it, so the slots only grow until the set is down to a quarter of the slots it has had
+ * ({@link #worthCompacting}): its owner then compacts it, which renumbers every member, and
+ * rebuilds the index.
  *
  * <p>Slots come in pages of {@value #PAGE}. The first page starts with one slot and grows
  * ({@link #growFirstPage}). It is this object itself ({@link SlotPage} is the superclass), and
