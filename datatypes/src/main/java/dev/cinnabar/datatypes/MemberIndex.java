@@ -22,9 +22,12 @@ import java.util.function.IntConsumer;
  * updates keep it), so the index is touched only when members come and go. After the nodes were
  * compacted into new numbers, the index is rebuilt from the hashes the nodes carried along.
  *
+ * <p>The hash seed is the process's ({@link Hashing#SEED}), not a field: a field would cost every
+ * small set and sorted set 8 bytes. Tests that want repeatable layouts override {@link #hashOf}.
+ *
  * <p>Not thread-safe: the engine thread owns it with its collection.
  */
-public final class MemberIndex implements HashTableStats {
+public class MemberIndex implements HashTableStats {
     /** Where the indexed members live: numbered nodes, 0 meaning none, each with a chain word. */
     public interface Nodes {
         /** The number that means no node. */
@@ -45,11 +48,10 @@ public final class MemberIndex implements HashTableStats {
     private static final int NIL = Nodes.NONE;
     private static final long LOW = 0xFFFFFFFFL;
     private static final long HIGH = ~LOW;
-    /** This object: header, three references, a long, three ints. */
-    private static final int OBJECT = 48;
+    /** This object: header, three references, three ints. */
+    private static final int OBJECT = 40;
 
     private final Nodes list;
-    private final long seed;
     private int[] table0;
     private int[] table1;
     private int used0;
@@ -62,21 +64,16 @@ public final class MemberIndex implements HashTableStats {
     private int rehashIndex = -1;
 
     public MemberIndex(Nodes list) {
-        this(list, Hashing.SEED);
-    }
-
-    /** An index with its own hash seed; tests use a fixed one for repeatable layouts. */
-    MemberIndex(Nodes list, long seed) {
         this.list = list;
-        this.seed = seed;
     }
 
     public int size() {
         return used0 + used1;
     }
 
+    /** The hash the index files {@code member} under; every lookup and addition goes through it. */
     public int hashOf(byte[] member, int off, int len) {
-        return Hashing.hash(member, off, len, seed);
+        return Hashing.hash(member, off, len, Hashing.SEED);
     }
 
     private static int hashIn(long chainWord) {

@@ -36,28 +36,32 @@ import java.util.function.IntConsumer;
  * until the next change to these slots: a write may move every record of its page.
  *
  * <h2>Slots</h2>
- * Slot 0 is never used (it is the index's "none"). A removed member's slot goes on a free list,
- * linked through its chain word, and the next member takes it, so the slots only grow until the
- * set is down to a quarter of the slots it has had ({@link #worthCompacting}): its owner then
- * compacts it, which renumbers every member, and rebuilds the index.
+ * Slot 0 is never used (it is the index's "none"), and takes no place: slot {@code n} is at
+ * {@code n - 1} in the pages, so that a 1-member set's arrays have one element, not two. A
+ * removed member's slot goes on a free list, linked through its chain word, and the next member
+ * takes it, so the slots only grow until the set is down to a quarter of the slots it has had
+ * ({@link #worthCompacting}): its owner then compacts it, which renumbers every member, and
+ * rebuilds the index.
  *
- * <p>Slots come in pages of {@value #PAGE}. The first page starts at 2 slots (slot 0 and one
- * member) and grows by half, and is held directly until a second page is needed, so that a set
- * of a few members (every non-integer set in Redis 7.0 is a hashtable) pays for no directory;
- * later pages are whole. When a new page is started the previous one is full, and its bytes are
- * trimmed to what its records take.
+ * <p>Slots come in pages of {@value #PAGE}. The first page starts with one slot and grows
+ * ({@link #growFirstPage}). It is this object itself ({@link SlotPage} is the superclass), and
+ * the only page until a second is needed, so that a set of a few members (every non-integer set
+ * in Redis 7.0 is a hashtable) pays for neither a page object nor a directory; later pages are
+ * whole objects of their own. When a new page is started the previous one is full, and its bytes
+ * are trimmed to what its records take.
+ *
+ * <p>{@link MemberTable} extends this class, so that a hashtable set is one object with its
+ * first page rather than three; the methods that change slots are package-private, for it.
  */
-public final class MemberSlots implements MemberIndex.Nodes {
+class MemberSlots extends SlotPage implements MemberIndex.Nodes {
     private static final int PAGE_SHIFT = 11;
     static final int PAGE = 1 << PAGE_SHIFT;
     private static final int PAGE_MASK = PAGE - 1;
-    private static final int FIRST_LENGTH = 2;
+    private static final int FIRST_LENGTH = 1;
     /** The longest member or value kept in a page's bytes, so that its length takes one byte. */
     static final int INLINE_MAX = 127;
     /** The part of a member or value kept in an array of its own. */
     private static final int OUT_OF_LINE = 0x80;
-    /** The position of a slot without a record (free, or never handed out). */
-    private static final int FREE = -1;
     /**
      * Below this many slots a set is not compacted: a random slot then holds a member at least
      * once in 32 draws however sparse the set.
@@ -65,72 +69,40 @@ public final class MemberSlots implements MemberIndex.Nodes {
     private static final int COMPACT_MIN_SLOTS = 32;
     /** A page's dead space is left alone below this, however much of the page it is. */
     private static final int RECLAIM_MIN_BYTES = 256;
-    /** This object: header, two references, four ints, a long. */
-    private static final int OBJECT = 48;
-
     /**
-     * Up to {@value #PAGE} slots: their chain words, the positions of their records, the bytes the
-     * records are written into, and the arrays of members and values too long for them.
+     * This object when not a {@link MemberTable} (tests): header, the first page's fields, three
+     * ints, a reference, a long.
      */
-    private static final class Page {
-        /** Header, four references, two ints. */
-        static final int OBJECT = 40;
-
-        long[] chains;
-        int[] where;
-        byte[] bytes;
-        /** {@code [0, end)} of {@link #bytes} is records, live or dead. */
-        int end;
-        /** Bytes of records no slot points at any more. */
-        int dead;
-        /** Per slot, the member's and (a hash's) the value's array when out of line, else null. */
-        byte[][] large;
-
-        Page(int slots) {
-            chains = new long[slots];
-            where = new int[slots];
-            Arrays.fill(where, FREE);
-            bytes = new byte[0];
-        }
-
-        long heapBytes() {
-            return OBJECT + JvmSizes.longArray(chains.length) + JvmSizes.intArray(where.length)
-                    + JvmSizes.byteArray(bytes.length) + (large == null ? 0 : JvmSizes.referenceArray(large.length));
-        }
-    }
+    private static final int OBJECT = 64;
 
     /** Parts per record: the member, and for a hash its value after it. */
     private final int parts;
-    /** Page 0. */
-    private Page first;
-    /** The pages by number, null while the first page is the only one. */
-    private Page[] pages;
+    /** The pages by number, this object first; null while it is the only one. */
+    private SlotPage[] pages;
     /** Slots below this have been handed out (live, or on the free list). */
     private int top = 1;
     private int free = NONE;
-    private int count;
-    /** The heap of everything here, this object included; kept as it changes. */
-    private long heapBytes;
+    /**
+     * The heap of the arrays here (the first page's, the later pages with theirs, the directory,
+     * the long members' and values'), kept as it changes. Not this object, whose size depends on
+     * the subclass.
+     */
+    private long arrayBytes;
 
     /** Slots for members only (a set's). */
-    public MemberSlots() {
+    MemberSlots() {
         this(false);
     }
 
     /** Slots for members with a value each (a hash's fields), when {@code withValues}. */
-    public MemberSlots(boolean withValues) {
+    MemberSlots(boolean withValues) {
+        super(FIRST_LENGTH);
         parts = withValues ? 2 : 1;
-        first = new Page(FIRST_LENGTH);
-        heapBytes = OBJECT + first.heapBytes();
-    }
-
-    /** Members held. */
-    public int count() {
-        return count;
+        arrayBytes = arrayHeapBytes();
     }
 
     /** One more than the highest slot handed out: slots run from 1 to {@code limit() - 1}. */
-    public int limit() {
+    int limit() {
         return top;
     }
 
@@ -139,24 +111,34 @@ public final class MemberSlots implements MemberIndex.Nodes {
         return parts == 2;
     }
 
-    private Page page(int slot) {
-        Page[] all = pages;
-        return all == null ? first : all[slot >>> PAGE_SHIFT];
+    private SlotPage page(int slot) {
+        SlotPage[] all = pages;
+        return all == null ? this : all[pageOf(slot)];
+    }
+
+    /** The number of the page that holds {@code slot}. */
+    private static int pageOf(int slot) {
+        return (slot - 1) >>> PAGE_SHIFT;
+    }
+
+    /** Where {@code slot} is in its page's arrays: slot 0 has no place, so slot 1 is at 0. */
+    private static int at(int slot) {
+        return (slot - 1) & PAGE_MASK;
     }
 
     /** True when {@code slot} holds a member. */
-    public boolean isLive(int slot) {
-        return page(slot).where[slot & PAGE_MASK] != FREE;
+    boolean isLive(int slot) {
+        return page(slot).where[at(slot)] != FREE;
     }
 
     @Override
     public long chain(int slot) {
-        return page(slot).chains[slot & PAGE_MASK];
+        return page(slot).chains[at(slot)];
     }
 
     @Override
     public void chain(int slot, long word) {
-        page(slot).chains[slot & PAGE_MASK] = word;
+        page(slot).chains[at(slot)] = word;
     }
 
     // ---------------------------------------------------------------- reading records
@@ -179,8 +161,8 @@ public final class MemberSlots implements MemberIndex.Nodes {
 
     @Override
     public boolean memberEquals(int slot, byte[] b, int off, int len) {
-        Page pg = page(slot);
-        int i = slot & PAGE_MASK;
+        SlotPage pg = page(slot);
+        int i = at(slot);
         byte[] bytes = pg.bytes;
         int p = pg.where[i];
         int h = bytes[p];
@@ -202,8 +184,8 @@ public final class MemberSlots implements MemberIndex.Nodes {
     }
 
     private Listpack.Entry view(int slot, int part, Listpack.Entry out) {
-        Page pg = page(slot);
-        int i = slot & PAGE_MASK;
+        SlotPage pg = page(slot);
+        int i = at(slot);
         byte[] bytes = pg.bytes;
         int p = pg.where[i];
         if (part == 1) {
@@ -244,7 +226,7 @@ public final class MemberSlots implements MemberIndex.Nodes {
     // ---------------------------------------------------------------- writing records
 
     /** A slot for a set's {@code member} (copied). */
-    public int allocate(byte[] member, int off, int len) {
+    int allocate(byte[] member, int off, int len) {
         return allocate(member, off, len, null, 0, 0);
     }
 
@@ -252,7 +234,7 @@ public final class MemberSlots implements MemberIndex.Nodes {
      * A slot for {@code member} (copied) and, for a hash's slots, its {@code value} (copied): a
      * free slot, else a new one.
      */
-    public int allocate(byte[] member, int moff, int mlen, byte[] value, int voff, int vlen) {
+    int allocate(byte[] member, int moff, int mlen, byte[] value, int voff, int vlen) {
         int slot = free;
         if (slot != NONE) {
             free = (int) chain(slot);
@@ -260,8 +242,8 @@ public final class MemberSlots implements MemberIndex.Nodes {
             slot = top++;
             makeRoom(slot);
         }
-        Page pg = page(slot);
-        int i = slot & PAGE_MASK;
+        SlotPage pg = page(slot);
+        int i = at(slot);
         int size = partSize(mlen) + (parts == 2 ? partSize(vlen) : 0);
         int start = reserve(pg, size);
         int end = writePart(pg, i, 0, start, member, moff, mlen);
@@ -270,12 +252,11 @@ public final class MemberSlots implements MemberIndex.Nodes {
         }
         pg.where[i] = start;
         pg.end = end;
-        count++;
         return slot;
     }
 
     /** Writes one part at {@code p} of the page's bytes (room reserved); returns where it ends. */
-    private int writePart(Page pg, int i, int part, int p, byte[] b, int off, int len) {
+    private int writePart(SlotPage pg, int i, int part, int p, byte[] b, int off, int len) {
         if (len > INLINE_MAX) {
             pg.bytes[p] = (byte) OUT_OF_LINE;
             setLarge(pg, i * parts + part, Arrays.copyOfRange(b, off, off + len));
@@ -287,16 +268,16 @@ public final class MemberSlots implements MemberIndex.Nodes {
     }
 
     /** Sets an out-of-line array (null to drop one), counting its heap. */
-    private void setLarge(Page pg, int at, byte[] array) {
+    private void setLarge(SlotPage pg, int at, byte[] array) {
         if (pg.large == null) {
             if (array == null) {
                 return;
             }
             pg.large = new byte[pg.where.length * parts][];
-            heapBytes += JvmSizes.referenceArray(pg.large.length);
+            arrayBytes += JvmSizes.referenceArray(pg.large.length);
         }
         byte[] old = pg.large[at];
-        heapBytes += (array == null ? 0 : JvmSizes.byteArray(array.length)) - (old == null ? 0 : JvmSizes.byteArray(old.length));
+        arrayBytes += (array == null ? 0 : JvmSizes.byteArray(array.length)) - (old == null ? 0 : JvmSizes.byteArray(old.length));
         pg.large[at] = array;
     }
 
@@ -304,9 +285,9 @@ public final class MemberSlots implements MemberIndex.Nodes {
      * Gives the member at {@code slot} a new value (a hash's slots): where the old one was when it
      * is as long, else in a record rewritten at the end of the page.
      */
-    public void value(int slot, byte[] v, int voff, int vlen) {
-        Page pg = page(slot);
-        int i = slot & PAGE_MASK;
+    void value(int slot, byte[] v, int voff, int vlen) {
+        SlotPage pg = page(slot);
+        int i = at(slot);
         int p = pg.where[i];
         int memberSize = partSize(pg.bytes, p);
         int q = p + memberSize;
@@ -344,7 +325,7 @@ public final class MemberSlots implements MemberIndex.Nodes {
      * Room for {@code size} more bytes at the end of the page's records; returns where they go.
      * Growing the bytes copies them anyway, so dead space of a quarter or more is dropped then.
      */
-    private int reserve(Page pg, int size) {
+    private int reserve(SlotPage pg, int size) {
         if (pg.end + size <= pg.bytes.length) {
             return pg.end;
         }
@@ -360,7 +341,7 @@ public final class MemberSlots implements MemberIndex.Nodes {
     }
 
     /** Copies the page's live records, in slot order, into new bytes of {@code capacity}. */
-    private void repack(Page pg, int capacity) {
+    private void repack(SlotPage pg, int capacity) {
         byte[] from = pg.bytes;
         byte[] to = new byte[capacity];
         int q = 0;
@@ -380,51 +361,77 @@ public final class MemberSlots implements MemberIndex.Nodes {
     }
 
     /** Gives a page new bytes, counting the difference: the one place a page's bytes change size. */
-    private void replaceBytes(Page pg, byte[] bytes) {
-        heapBytes += JvmSizes.byteArray(bytes.length) - JvmSizes.byteArray(pg.bytes.length);
+    private void replaceBytes(SlotPage pg, byte[] bytes) {
+        arrayBytes += JvmSizes.byteArray(bytes.length) - JvmSizes.byteArray(pg.bytes.length);
         pg.bytes = bytes;
     }
 
     /** Makes {@code slot} addressable: a longer first page, or a new whole page. */
     private void makeRoom(int slot) {
-        int number = slot >>> PAGE_SHIFT;
+        int number = pageOf(slot);
         if (number == 0) {
-            Page pg = first;
-            if (slot == pg.where.length) {
-                long before = pg.heapBytes();
-                int length = Math.min(PAGE, slot + (slot >> 1));
-                pg.chains = Arrays.copyOf(pg.chains, length);
-                pg.where = Arrays.copyOf(pg.where, length);
-                Arrays.fill(pg.where, slot, length, FREE);
-                if (pg.large != null) {
-                    pg.large = Arrays.copyOf(pg.large, length * parts);
-                }
-                heapBytes += pg.heapBytes() - before;
+            if (at(slot) == where.length) {
+                growFirstPage();
             }
             return;
         }
         if (pages == null) {
-            pages = new Page[] {first};
-            heapBytes += JvmSizes.referenceArray(1);
+            pages = new SlotPage[] {this};
+            arrayBytes += JvmSizes.referenceArray(1);
         }
         if (number == pages.length) {
-            heapBytes -= JvmSizes.referenceArray(pages.length);
+            arrayBytes -= JvmSizes.referenceArray(pages.length);
             pages = Arrays.copyOf(pages, number + 1);
-            heapBytes += JvmSizes.referenceArray(pages.length);
-            Page full = pages[number - 1];
+            arrayBytes += JvmSizes.referenceArray(pages.length);
+            SlotPage full = pages[number - 1];
             if (full.bytes.length > full.end - full.dead) {
                 repack(full, full.end - full.dead);
             }
-            Page pg = new Page(PAGE);
+            SlotPage pg = new SlotPage(PAGE);
             pages[number] = pg;
-            heapBytes += pg.heapBytes();
+            arrayBytes += SlotPage.OBJECT + pg.arrayHeapBytes();
+        }
+    }
+
+    /**
+     * Gives the full first page, every slot of which is live, more slots: 3 from 1, then half as
+     * many again (rounded up). Its bytes grow in the same step, to hold a record per slot at the
+     * mean length of those it has.
+     *
+     * <p>Why together: a small set mostly grows a member at a time, commands apart. Growing the
+     * slots and the bytes each as it fills reallocated one or the other at nearly every member
+     * (the 2nd, 3rd, 4th, 5th, 7th...), and each reallocation leaves the old array as garbage,
+     * in the old generation once the set is a few collections old, where G1 keeps it on an idle
+     * server. Together they reallocate at the 2nd, 4th, 6th and 9th members. From 1 slot
+     * straight to 3, so that a set's 3rd member reallocates nothing, while a 1-member set keeps
+     * arrays of one element.
+     */
+    private void growFirstPage() {
+        long before = arrayHeapBytes();
+        int members = where.length;
+        int length = Math.min(PAGE, Math.max(3, members + (members + 1) / 2));
+        chains = Arrays.copyOf(chains, length);
+        where = Arrays.copyOf(where, length);
+        Arrays.fill(where, members, length, FREE);
+        if (large != null) {
+            large = Arrays.copyOf(large, length * parts);
+        }
+        arrayBytes += arrayHeapBytes() - before;
+        int live = end - dead;
+        int room = (int) ((long) live * length / members);
+        if (room > bytes.length) {
+            if (dead > 0) {
+                repack(this, room);
+            } else {
+                replaceBytes(this, Arrays.copyOf(bytes, room));
+            }
         }
     }
 
     /** Frees a slot whose member has left the index. */
-    public void release(int slot) {
-        Page pg = page(slot);
-        int i = slot & PAGE_MASK;
+    void release(int slot) {
+        SlotPage pg = page(slot);
+        int i = at(slot);
         int p = pg.where[i];
         pg.dead += recordSize(pg.bytes, p);
         pg.where[i] = FREE;
@@ -436,23 +443,23 @@ public final class MemberSlots implements MemberIndex.Nodes {
         }
         chain(slot, free);
         free = slot;
-        count--;
     }
 
     /**
      * True when fewer than a quarter of the slots handed out hold a member: a set trimmed from 1M
      * members to 1k would otherwise keep its slots for members that may never come, and a random
-     * slot would rarely hold one.
+     * slot would rarely hold one. The owner tells how many {@code members} there are: its index
+     * counts them, and a count here too would be a field more on every small set.
      */
-    public boolean worthCompacting() {
-        return top >= COMPACT_MIN_SLOTS && count < top / 4;
+    boolean worthCompacting(int members) {
+        return top >= COMPACT_MIN_SLOTS && members < top / 4;
     }
 
     /**
      * Moves every member, with its chain word and value, to the lowest slots in slot order, into
      * pages just large enough; every number changes, so the index must be rebuilt after.
      */
-    public void compact() {
+    void compact() {
         MemberSlots fresh = new MemberSlots(parts == 2);
         Listpack.Entry m = new Listpack.Entry();
         Listpack.Entry v = new Listpack.Entry();
@@ -466,27 +473,41 @@ public final class MemberSlots implements MemberIndex.Nodes {
                 fresh.chain(to, chain(slot));
             }
         }
-        first = fresh.first;
+        // The fresh slots' first page becomes this object's, and this object their first page.
+        chains = fresh.chains;
+        where = fresh.where;
+        bytes = fresh.bytes;
+        end = fresh.end;
+        dead = fresh.dead;
+        large = fresh.large;
         pages = fresh.pages;
+        if (pages != null) {
+            pages[0] = this;
+        }
         top = fresh.top;
         free = NONE;
-        heapBytes = fresh.heapBytes;
+        arrayBytes = fresh.arrayBytes;
     }
 
     /** The heap this holds: itself, its pages, and the arrays of long members and values. */
-    public long heapBytes() {
-        return heapBytes;
+    long heapBytes() {
+        return OBJECT + arrayBytes;
     }
 
-    /** {@link #heapBytes} counted from scratch instead of kept (for tests). */
-    long recountHeapBytes() {
-        long sum = OBJECT;
-        Page[] all = pages == null ? new Page[] {first} : pages;
+    /** The heap of the arrays and later pages this holds, without this object: kept as it changes. */
+    final long slotArrayBytes() {
+        return arrayBytes;
+    }
+
+    /** {@link #slotArrayBytes} counted from scratch instead of kept (for tests). */
+    final long recountSlotArrayBytes() {
+        long sum = 0;
+        SlotPage[] all = pages == null ? new SlotPage[] {this} : pages;
         if (pages != null) {
             sum += JvmSizes.referenceArray(pages.length);
         }
-        for (Page pg : all) {
-            sum += pg.heapBytes();
+        for (SlotPage pg : all) {
+            sum += (pg == this ? 0 : SlotPage.OBJECT) + pg.arrayHeapBytes();
             if (pg.large != null) {
                 for (byte[] own : pg.large) {
                     sum += own == null ? 0 : JvmSizes.byteArray(own.length);
@@ -494,5 +515,10 @@ public final class MemberSlots implements MemberIndex.Nodes {
             }
         }
         return sum;
+    }
+
+    /** {@link #heapBytes} counted from scratch instead of kept (for tests). */
+    long recountHeapBytes() {
+        return OBJECT + recountSlotArrayBytes();
     }
 }

@@ -10,46 +10,35 @@ import java.util.random.RandomGenerator;
  * within one call (a removal may compact the slots), and views of members and values only until
  * the next write.
  *
+ * <p>The table is its slots (it extends {@link MemberSlots}, which is its own first page), so a
+ * small set or hash is this object, its index and their arrays: every object more would cost
+ * a header and a reference on each of the many small sets applications keep (Redis 7.0 has no
+ * compact encoding for a set of strings).
+ *
  * <p>The heap figure ({@link #heapBytes}) is O(1) and moves only with writes, as the keyspace's
  * heap counter needs (see {@link MemberIndex#heapBytes}).
  */
-public final class MemberTable implements HashTableStats {
+public final class MemberTable extends MemberSlots implements HashTableStats {
     /** Returned for an absent member. */
     public static final int NONE = MemberIndex.Nodes.NONE;
-    /** This object: header, two references. */
-    private static final int OBJECT = 24;
+    /** This object: header, the slots' fields (see {@link MemberSlots}), the index's reference. */
+    private static final int OBJECT = 64;
 
-    private final MemberSlots slots;
-    private final MemberIndex index;
+    private final MemberIndex index = new MemberIndex(this);
 
     /** A set's table ({@code withValues} false) or a hash's. */
     public MemberTable(boolean withValues) {
-        slots = new MemberSlots(withValues);
-        index = new MemberIndex(slots);
+        super(withValues);
     }
 
+    /** Members held: the index counts them, so the slots need not. */
     public int size() {
-        return slots.count();
+        return index.size();
     }
 
     /** The slot of {@code member}, or {@link #NONE}. */
     public int find(byte[] member, int off, int len) {
         return index.find(member, off, len);
-    }
-
-    /** Points {@code out} at the member at a slot, in the table's own bytes: valid until the next write. */
-    public Listpack.Entry member(int slot, Listpack.Entry out) {
-        return slots.member(slot, out);
-    }
-
-    /** Points {@code out} at the value at a slot (a hash's), as {@link #member} does. */
-    public Listpack.Entry value(int slot, Listpack.Entry out) {
-        return slots.value(slot, out);
-    }
-
-    /** The member at a slot as a new array. */
-    public byte[] memberCopy(int slot) {
-        return slots.memberCopy(slot);
     }
 
     /**
@@ -62,7 +51,7 @@ public final class MemberTable implements HashTableStats {
         if (slot != NONE) {
             return -slot;
         }
-        slot = slots.allocate(member, off, len);
+        slot = allocate(member, off, len);
         index.add(slot, hash);
         return slot;
     }
@@ -75,10 +64,10 @@ public final class MemberTable implements HashTableStats {
         int hash = index.hashOf(field, foff, flen);
         int slot = index.find(field, foff, flen, hash);
         if (slot != NONE) {
-            slots.value(slot, value, voff, vlen);
+            value(slot, value, voff, vlen);
             return -slot;
         }
-        slot = slots.allocate(field, foff, flen, value, voff, vlen);
+        slot = allocate(field, foff, flen, value, voff, vlen);
         index.add(slot, hash);
         return slot;
     }
@@ -93,21 +82,22 @@ public final class MemberTable implements HashTableStats {
         if (slot == NONE) {
             return false;
         }
-        release(slot);
+        freeSlot(slot);
         return true;
     }
 
     /** Removes the member at {@code slot}, found by a walk or a random draw: no lookup. */
     public void removeSlot(int slot) {
         index.remove(slot);
-        release(slot);
+        freeSlot(slot);
     }
 
-    private void release(int slot) {
-        slots.release(slot);
+    /** Frees the slot of a member the index has dropped, then shrinks and compacts as due. */
+    private void freeSlot(int slot) {
+        release(slot);
         index.shrinkIfSparse();
-        if (slots.worthCompacting()) {
-            slots.compact();
+        if (worthCompacting(index.size())) {
+            compact();
             index.rebuild();
         }
     }
@@ -123,17 +113,17 @@ public final class MemberTable implements HashTableStats {
      * few draws find one. The table must not be empty.
      */
     public int randomSlot(RandomGenerator random) {
-        int limit = slots.limit();
+        int limit = limit();
         int slot;
         do {
             slot = 1 + random.nextInt(limit - 1);
-        } while (!slots.isLive(slot));
+        } while (!isLive(slot));
         return slot;
     }
 
     /** Visits every member's slot, in slot order. The table must not change meanwhile. */
     public void forEach(IntConsumer slotVisitor) {
-        slots.forEachNode(slotVisitor);
+        forEachNode(slotVisitor);
     }
 
     /**
@@ -145,16 +135,18 @@ public final class MemberTable implements HashTableStats {
     }
 
     /** The heap this table holds: itself, its slots with the members' and values' bytes, and its index. */
+    @Override
     public long heapBytes() {
-        return OBJECT + slots.heapBytes() + index.heapBytes();
+        return OBJECT + slotArrayBytes() + index.heapBytes();
     }
 
     /**
      * The heap figure counted from scratch instead of kept: what {@link #heapBytes} must equal
      * after any write (for tests).
      */
+    @Override
     public long recountHeapBytes() {
-        return OBJECT + slots.recountHeapBytes() + index.heapBytes();
+        return OBJECT + recountSlotArrayBytes() + index.heapBytes();
     }
 
     @Override

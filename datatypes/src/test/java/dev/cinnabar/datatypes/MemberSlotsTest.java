@@ -38,6 +38,13 @@ class MemberSlotsTest {
         return s(slots.value(slot, new Listpack.Entry()));
     }
 
+    /** The members held, counted: the slots keep no count (their owner's index does). */
+    private static int count(MemberSlots slots) {
+        int[] n = {0};
+        slots.forEachNode(x -> n[0]++);
+        return n[0];
+    }
+
     private static void setValue(MemberSlots slots, int slot, String value) {
         byte[] v = b(value);
         slots.value(slot, v, 0, v.length);
@@ -52,7 +59,7 @@ class MemberSlotsTest {
         assertEquals(2, c);
         slots.release(a);
         assertFalse(slots.isLive(a));
-        assertEquals(1, slots.count());
+        assertEquals(1, count(slots));
         assertEquals(a, add(slots, "again"));
         assertEquals(3, add(slots, "d"));
         assertEquals(4, slots.limit());
@@ -124,11 +131,11 @@ class MemberSlotsTest {
                 slots.release(x);
             }
         }
-        assertTrue(slots.worthCompacting());
+        assertTrue(slots.worthCompacting(count(slots)));
         long before = slots.heapBytes();
         slots.compact();
-        assertFalse(slots.worthCompacting());
-        assertEquals(200, slots.count());
+        assertFalse(slots.worthCompacting(count(slots)));
+        assertEquals(200, count(slots));
         assertEquals(201, slots.limit());
         for (int x = 1; x <= 200; x++) {
             int i = 5 * x - 1;
@@ -168,10 +175,11 @@ class MemberSlotsTest {
         long positions = JvmSizes.intArray(MemberSlots.PAGE);
         long records = JvmSizes.byteArray(20L * MemberSlots.PAGE);
         assertTrue(words + positions + records < 512 * 1024, "a page is never humongous, whatever G1's region size");
-        // Three full pages, a fourth with 6 slots' records and room to grow, the directory.
-        long full = 3 * (words + positions + records + 40);
+        // Three full pages, a fourth with 5 slots' records and room to grow, the directory, and
+        // the slots object, which is the first page itself: the later pages are objects of 40.
+        long full = 3 * (words + positions + records) + 2 * 40;
         long last = words + positions + 40;
-        long expected = full + last + JvmSizes.referenceArray(4) + 48;
+        long expected = full + last + JvmSizes.referenceArray(4) + 64;
         assertTrue(slots.heapBytes() >= expected && slots.heapBytes() < expected + 64 * 20,
                 slots.heapBytes() + " against " + expected);
         assertEquals(slots.recountHeapBytes(), slots.heapBytes());
@@ -218,6 +226,36 @@ class MemberSlotsTest {
         }
     }
 
+    /**
+     * A first page that grows a member at a time replaces its slot arrays and its bytes together,
+     * at the 2nd, 4th, 6th and 9th members only: each replaced array is garbage, old garbage
+     * when the set grows commands apart.
+     */
+    @Test
+    void theFirstPageGrowsItsArraysTogether() {
+        MemberSlots slots = new MemberSlots();
+        List<Integer> grewAt = new ArrayList<>();
+        for (int i = 1; i <= 12; i++) {
+            long[] chains = slots.chains;
+            int[] where = slots.where;
+            byte[] bytes = slots.bytes;
+            add(slots, String.format("tag:%012d", i));
+            boolean grew = slots.chains != chains;
+            assertEquals(grew, slots.where != where, "member " + i);
+            if (i > 1) {
+                assertEquals(grew, slots.bytes != bytes, "member " + i);
+            }
+            if (grew) {
+                grewAt.add(i);
+            }
+            assertEquals(slots.recountHeapBytes(), slots.heapBytes());
+        }
+        assertEquals(List.of(2, 4, 6, 9), grewAt);
+        for (int x = 1; x <= 12; x++) {
+            assertEquals(String.format("tag:%012d", x), member(slots, x));
+        }
+    }
+
     @Test
     void aFewSlotsAreNotCompacted() {
         MemberSlots slots = new MemberSlots();
@@ -227,6 +265,6 @@ class MemberSlotsTest {
         for (int x = 2; x <= 20; x++) {
             slots.release(x);
         }
-        assertFalse(slots.worthCompacting(), "under 32 slots a random draw still finds a member soon");
+        assertFalse(slots.worthCompacting(count(slots)), "under 32 slots a random draw still finds a member soon");
     }
 }

@@ -24,22 +24,33 @@ import java.util.random.RandomGenerator;
  * read them in place ({@link #forEachBytes}). The heap figure is kept as the set changes.
  */
 public final class SetValue implements TypedValue {
-    /** This object: header, two references. */
-    static final int OBJECT = 24;
+    /** This object: header, one reference. */
+    static final int OBJECT = 16;
     /** Redis caps set-max-intset-entries at 2^30 for the intset's sake. */
     private static final long MAX_INTSET_CAP = 1L << 30;
 
-    /** The intset, or null once the set is a hashtable. */
-    private byte[] intset;
-    private MemberTable table;
+    /**
+     * The intset blob ({@code byte[]}), or the {@link MemberTable} once the set is a hashtable: one
+     * field rather than one per form keeps this object at 16 bytes, on every set.
+     */
+    private Object repr;
 
     private SetValue(byte[] intset) {
-        this.intset = intset;
+        this.repr = intset;
     }
 
     private void startHashtable() {
-        intset = null;
-        table = new MemberTable(false);
+        repr = new MemberTable(false);
+    }
+
+    /** The intset blob, or null once the set is a hashtable. */
+    private byte[] intset() {
+        return repr instanceof byte[] ? (byte[]) repr : null;
+    }
+
+    /** The hashtable, or null while the set is an intset. */
+    private MemberTable table() {
+        return repr instanceof MemberTable ? (MemberTable) repr : null;
     }
 
     /** An empty intset-encoded set, as the commands that build a result start one. */
@@ -70,21 +81,22 @@ public final class SetValue implements TypedValue {
     }
 
     public boolean isIntset() {
-        return intset != null;
+        return repr instanceof byte[];
     }
 
     /** The intset blob (shared, not to be modified), or null when hashtable-encoded. */
     public byte[] intsetBlob() {
-        return intset;
+        return intset();
     }
 
     /** The hashtable, for DEBUG HTSTATS-KEY, or null when intset-encoded. */
     public HashTableStats hashTable() {
-        return table;
+        return table();
     }
 
     public int size() {
-        return intset != null ? Intset.size(intset) : table.size();
+        byte[] intset = intset();
+        return intset != null ? Intset.size(intset) : table().size();
     }
 
     /**
@@ -92,6 +104,7 @@ public final class SetValue implements TypedValue {
      * a dump of a known size does; nothing for an intset.
      */
     public void expand(long members) {
+        MemberTable table = table();
         if (table != null) {
             table.expand(members);
         }
@@ -104,7 +117,7 @@ public final class SetValue implements TypedValue {
      * integer, or when the intset would then hold more than {@code maxIntsetEntries}.
      */
     public boolean add(byte[] b, int off, int len, long maxIntsetEntries) {
-        if (intset != null) {
+        if (isIntset()) {
             if (Numbers.isLong(b, off, len)) {
                 return addInteger(Numbers.parseLong(b, off, len), maxIntsetEntries);
             }
@@ -115,6 +128,7 @@ public final class SetValue implements TypedValue {
 
     /** {@link #add} of an integer member. */
     public boolean addInteger(long v, long maxIntsetEntries) {
+        byte[] intset = intset();
         if (intset == null) {
             byte[] text = Numbers.toBytes(v);
             return addToTable(text, 0, text.length);
@@ -123,8 +137,8 @@ public final class SetValue implements TypedValue {
         if (after == intset) {
             return false;
         }
-        intset = after;
-        if (Intset.size(intset) > Math.min(maxIntsetEntries, MAX_INTSET_CAP)) {
+        repr = after;
+        if (Intset.size(after) > Math.min(maxIntsetEntries, MAX_INTSET_CAP)) {
             convertToHashtable();
         }
         return true;
@@ -140,24 +154,24 @@ public final class SetValue implements TypedValue {
     }
 
     private boolean addToTable(byte[] b, int off, int len) {
-        return table.add(b, off, len) > 0;
+        return table().add(b, off, len) > 0;
     }
 
     /** Removes a member; true when it was there. */
     public boolean remove(byte[] b, int off, int len) {
-        if (intset != null) {
+        if (isIntset()) {
             if (!Numbers.isLong(b, off, len)) {
                 return false;
             }
             return removeInteger(Numbers.parseLong(b, off, len));
         }
-        return table.remove(b, off, len);
+        return table().remove(b, off, len);
     }
 
     /** Removes a member held as a {@code Long} or bytes (one this set handed out). */
     public boolean removeMember(Object member) {
         if (member instanceof Long) {
-            if (intset != null) {
+            if (isIntset()) {
                 return removeInteger((Long) member);
             }
             byte[] text = Numbers.toBytes((Long) member);
@@ -168,20 +182,21 @@ public final class SetValue implements TypedValue {
     }
 
     private boolean removeInteger(long v) {
+        byte[] intset = intset();
         byte[] after = Intset.remove(intset, v);
         if (after == intset) {
             return false;
         }
-        intset = after;
+        repr = after;
         return true;
     }
 
     /** Turns an intset into a hashtable holding the same members as decimal text. */
     public void convertToHashtable() {
-        if (intset == null) {
+        byte[] from = intset();
+        if (from == null) {
             return;
         }
-        byte[] from = intset;
         startHashtable();
         int n = Intset.size(from);
         for (int i = 0; i < n; i++) {
@@ -193,20 +208,22 @@ public final class SetValue implements TypedValue {
     // ---------------------------------------------------------------- reads
 
     public boolean contains(byte[] b, int off, int len) {
+        byte[] intset = intset();
         if (intset != null) {
             return Numbers.isLong(b, off, len) && Intset.contains(intset, Numbers.parseLong(b, off, len));
         }
-        return table.find(b, off, len) != MemberTable.NONE;
+        return table().find(b, off, len) != MemberTable.NONE;
     }
 
     /** {@link #contains} of a member held as a {@code Long} or bytes. */
     public boolean containsMember(Object member) {
         if (member instanceof Long) {
+            byte[] intset = intset();
             if (intset != null) {
                 return Intset.contains(intset, (Long) member);
             }
             byte[] text = Numbers.toBytes((Long) member);
-            return table.find(text, 0, text.length) != MemberTable.NONE;
+            return table().find(text, 0, text.length) != MemberTable.NONE;
         }
         byte[] b = (byte[]) member;
         return contains(b, 0, b.length);
@@ -217,19 +234,23 @@ public final class SetValue implements TypedValue {
      * hashtable (Redis samples its dict's buckets instead, which only approaches uniform).
      */
     public Object randomMember(RandomGenerator random) {
+        byte[] intset = intset();
         if (intset != null) {
             return Intset.random(intset, random);
         }
+        MemberTable table = table();
         return table.memberCopy(table.randomSlot(random));
     }
 
     /** Removes a random member of a non-empty set, uniformly as {@link #randomMember}, and returns it. */
     public Object popRandom(RandomGenerator random) {
+        byte[] intset = intset();
         if (intset != null) {
             Long member = Intset.random(intset, random);
             removeInteger(member);
             return member;
         }
+        MemberTable table = table();
         int slot = table.randomSlot(random);
         byte[] member = table.memberCopy(slot);
         table.removeSlot(slot);
@@ -241,6 +262,7 @@ public final class SetValue implements TypedValue {
      * {@code cursor} and returns the next cursor (0 when done), with Redis's SCAN guarantee.
      */
     public long scan(long cursor, Consumer<byte[]> visitor) {
+        MemberTable table = table();
         return table.scan(cursor, slot -> visitor.accept(table.memberCopy(slot)));
     }
 
@@ -249,6 +271,7 @@ public final class SetValue implements TypedValue {
      * set must not change meanwhile.
      */
     public void forEach(Consumer<Object> visitor) {
+        byte[] intset = intset();
         if (intset != null) {
             int n = Intset.size(intset);
             for (int i = 0; i < n; i++) {
@@ -256,6 +279,7 @@ public final class SetValue implements TypedValue {
             }
             return;
         }
+        MemberTable table = table();
         table.forEach(slot -> visitor.accept(table.memberCopy(slot)));
     }
 
@@ -271,6 +295,7 @@ public final class SetValue implements TypedValue {
      */
     public void forEachBytes(BytesVisitor visitor) {
         Listpack.Entry m = new Listpack.Entry();
+        MemberTable table = table();
         table.forEach(slot -> {
             table.member(slot, m);
             visitor.visit(m.bytes, m.offset, m.length);
@@ -284,14 +309,16 @@ public final class SetValue implements TypedValue {
 
     /** The heap figure: this object and what only it holds. */
     long heapSize() {
+        byte[] intset = intset();
         if (intset != null) {
             return OBJECT + JvmSizes.byteArray(intset.length);
         }
-        return OBJECT + table.heapBytes();
+        return OBJECT + table().heapBytes();
     }
 
     /** A deep copy in the same encoding (COPY). */
     SetValue copy() {
+        byte[] intset = intset();
         if (intset != null) {
             return new SetValue(intset.clone());
         }

@@ -1,0 +1,42 @@
+package dev.cinnabar.datatypes;
+
+import dev.cinnabar.datatypes.value.JvmSizes;
+import java.util.Arrays;
+
+/**
+ * Up to {@value MemberSlots#PAGE} slots of a {@link MemberSlots}: their chain words, the positions
+ * of their records, the bytes the records are written into, and the arrays of members and values
+ * too long for them. {@link MemberSlots} reads and writes the fields; this class only holds them.
+ *
+ * <p>A {@link MemberSlots} is its own first page (it extends this class), so that a set of a few
+ * members pays for no page object; only the pages after the first are objects of this class.
+ */
+class SlotPage {
+    /** The position of a slot without a record (free, or never handed out). */
+    static final int FREE = -1;
+    /** A page after the first as an object of its own: header, four references, two ints. */
+    static final int OBJECT = 40;
+
+    long[] chains;
+    int[] where;
+    byte[] bytes;
+    /** {@code [0, end)} of {@link #bytes} is records, live or dead. */
+    int end;
+    /** Bytes of records no slot points at any more. */
+    int dead;
+    /** Per slot, the member's and (a hash's) the value's array when out of line, else null. */
+    byte[][] large;
+
+    SlotPage(int slots) {
+        chains = new long[slots];
+        where = new int[slots];
+        Arrays.fill(where, FREE);
+        bytes = new byte[0];
+    }
+
+    /** The heap of the page's own arrays (not of this object, nor of the long members' arrays). */
+    long arrayHeapBytes() {
+        return JvmSizes.longArray(chains.length) + JvmSizes.intArray(where.length)
+                + JvmSizes.byteArray(bytes.length) + (large == null ? 0 : JvmSizes.referenceArray(large.length));
+    }
+}
