@@ -2,6 +2,7 @@ package dev.cinnabar.server.memory;
 
 import dev.cinnabar.datatypes.value.JvmSizes;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
@@ -14,19 +15,85 @@ import java.nio.file.Path;
  */
 public final class ProcessMemory {
     private static final Path STATUS = Path.of("/proc/self/status");
+    private static final String STATM = "/proc/self/statm";
     private static final Path MEMINFO = Path.of("/proc/meminfo");
     private static final MemoryMXBean JVM = ManagementFactory.getMemoryMXBean();
 
     private ProcessMemory() {
     }
 
-    /** Resident bytes of this process, or what the JVM has committed where /proc is missing. */
+    /**
+     * Resident bytes of this process, or what the JVM has committed where /proc is missing. From
+     * {@code /proc/self/statm}, kept open and read again from its start: the cron samples RSS
+     * ten times a second on the engine thread, and opening and reading {@code /proc/self/status}
+     * there took 1-2 ms of the engine's time a sample under load (the status file has forty
+     * fields to format, and the open a file channel to set up), enough to put requests arriving
+     * meanwhile in GET's p99.9 at {@code -P 1}. statm's second field is the same count as
+     * status's VmRSS, in pages.
+     */
     public static long rss() {
+        long bytes = residentBytes();
+        if (bytes >= 0) {
+            return bytes;
+        }
         long kb = kilobytes(STATUS, "VmRSS:");
         if (kb >= 0) {
             return kb * 1024;
         }
         return JVM.getHeapMemoryUsage().getCommitted() + JVM.getNonHeapMemoryUsage().getCommitted();
+    }
+
+    private static RandomAccessFile statm;
+    private static long pageSize;
+
+    /** RSS from statm, or -1 where it cannot be read. */
+    private static synchronized long residentBytes() {
+        try {
+            if (statm == null) {
+                statm = new RandomAccessFile(STATM, "r");
+                pageSize = pageSize();
+            }
+            statm.seek(0);
+            int n = statm.read(BUFFER, 0, 128);
+            long pages = field(BUFFER, Math.max(n, 0), 1);
+            return pages < 0 || pageSize <= 0 ? -1 : pages * pageSize;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * The kernel's page size, which Java does not say: VmRSS (in kB) over statm's resident pages,
+     * read one after the other, rounded to the nearest power of two. -1 if either is missing.
+     */
+    private static long pageSize() throws IOException {
+        long kb = kilobytes(STATUS, "VmRSS:");
+        statm.seek(0);
+        int n = statm.read(BUFFER, 0, 128);
+        long pages = field(BUFFER, Math.max(n, 0), 1);
+        if (kb <= 0 || pages <= 0) {
+            return -1;
+        }
+        double ratio = kb * 1024.0 / pages;
+        return Long.highestOneBit(Math.round(ratio * 1.41421356));
+    }
+
+    /** The {@code index}th (from 0) space-separated number of {@code text[0..length)}, or -1. */
+    static long field(byte[] text, int length, int index) {
+        int i = 0;
+        for (int f = 0; f < index; f++) {
+            while (i < length && text[i] != ' ') {
+                i++;
+            }
+            i++;
+        }
+        long v = 0;
+        int start = i;
+        while (i < length && text[i] >= '0' && text[i] <= '9') {
+            v = v * 10 + (text[i] - '0');
+            i++;
+        }
+        return i > start ? v : -1;
     }
 
     /** Physical memory of the machine (Redis's total_system_memory), not a container limit. */

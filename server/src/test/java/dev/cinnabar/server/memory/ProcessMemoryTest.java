@@ -27,4 +27,29 @@ class ProcessMemoryTest {
         assertTrue(ProcessMemory.rss() > 1024 * 1024);
         assertTrue(ProcessMemory.totalSystemMemory() > ProcessMemory.rss());
     }
+
+    @Test
+    void readsTheFieldsOfStatm() {
+        byte[] statm = "1953846 59740 7393 1 0 140277 0\n".getBytes(StandardCharsets.US_ASCII);
+        assertEquals(1953846, ProcessMemory.field(statm, statm.length, 0));
+        assertEquals(59740, ProcessMemory.field(statm, statm.length, 1));
+        assertEquals(0, ProcessMemory.field(statm, statm.length, 6));
+        assertEquals(-1, ProcessMemory.field(statm, statm.length, 7), "past the last field");
+        assertEquals(-1, ProcessMemory.field(statm, 8, 1), "nothing read past the length");
+    }
+
+    @Test
+    void theResidentSetFromStatmIsWhatStatusCallsVmRss() {
+        for (int i = 0; i < 5; i++) {
+            long before = ProcessMemory.kilobytes(java.nio.file.Path.of("/proc/self/status"), "VmRSS:") * 1024;
+            long rss = ProcessMemory.rss();
+            long after = ProcessMemory.kilobytes(java.nio.file.Path.of("/proc/self/status"), "VmRSS:") * 1024;
+            // Read again and again from the same open file, it follows the process as it changes.
+            assertTrue(rss >= Math.min(before, after) - (1 << 20) && rss <= Math.max(before, after) + (1 << 20),
+                    "statm " + rss + ", status " + before + " / " + after);
+            byte[] grow = new byte[8 << 20];
+            java.util.Arrays.fill(grow, (byte) 1);
+            assertEquals(1, grow[grow.length - 1]);
+        }
+    }
 }
