@@ -87,6 +87,11 @@ public final class ProcessMemory {
             }
             i++;
         }
+        return digitsAt(text, length, i);
+    }
+
+    /** The decimal number starting at {@code i} of {@code text[0..length)}, or -1 if no digit is there. */
+    private static long digitsAt(byte[] text, int length, int i) {
         long v = 0;
         int start = i;
         while (i < length && text[i] >= '0' && text[i] <= '9') {
@@ -153,13 +158,7 @@ public final class ProcessMemory {
         while (i < length && (text[i] == ' ' || text[i] == '\t')) {
             i++;
         }
-        long v = 0;
-        int start = i;
-        while (i < length && text[i] >= '0' && text[i] <= '9') {
-            v = v * 10 + (text[i] - '0');
-            i++;
-        }
-        return i > start ? v : -1;
+        return digitsAt(text, length, i);
     }
 
     private static int indexOf(byte[] text, int length, String field) {
