@@ -155,9 +155,9 @@ class FuzzIT {
 
     /**
      * Pipelined batches over a database big enough for the engine to warm the keys of a batch
-     * before running it (see {@code KeyPrefetch}): present and absent keys, several types, wrong
-     * types, deletions and SELECTs mid-batch, each batch in one write. The replies are Redis's,
-     * byte for byte.
+     * before running it, and the keys of a multi-key command as it starts (see {@code KeyPrefetch}):
+     * present and absent keys, several types, wrong types, deletions and SELECTs mid-batch, each
+     * batch in one write. The replies are Redis's, byte for byte.
      */
     @Test
     void pipelinesOverALargeKeyspaceGetTheSameRepliesAsFromRedis() throws Exception {
@@ -188,7 +188,8 @@ class FuzzIT {
         String n = Integer.toString(rnd.nextInt(40_000)); // key:0 .. key:29999 exist to begin with
         String key = "key:" + n;
         String[] args;
-        switch (rnd.nextInt(16)) {
+        String other = "key:" + rnd.nextInt(40_000);
+        switch (rnd.nextInt(20)) {
             case 0: args = new String[] {"SET", key, "v" + rnd.nextInt(100)}; break;
             case 1: args = new String[] {"INCR", rnd.nextBoolean() ? key : "counter:" + n}; break;
             case 2: args = new String[] {"DEL", key}; break;
@@ -203,6 +204,10 @@ class FuzzIT {
             case 11: args = new String[] {"EXPIRE", key, "1000"}; break;
             case 12: args = new String[] {"SELECT", rnd.nextInt(4) == 0 ? "1" : "0"}; break;
             case 13: args = new String[] {"PING"}; break;
+            case 14: args = new String[] {"MGET", key, other, "key:" + rnd.nextInt(40_000), key}; break;
+            case 15: args = new String[] {"DEL", other, key}; break;
+            case 16: args = new String[] {"MSET", other, "m" + n, key, "m"}; break;
+            case 17: args = new String[] {"EXISTS", key, other, key}; break;
             default: args = new String[] {"GET", key}; break;
         }
         StringBuilder sb = new StringBuilder("*").append(args.length).append("\r\n");

@@ -1,6 +1,7 @@
 package dev.cinnabar.server.db;
 
 import dev.cinnabar.datatypes.KeyTable;
+import dev.cinnabar.protocol.Argv;
 import dev.cinnabar.protocol.RequestDecoder;
 import java.util.Arrays;
 
@@ -13,7 +14,8 @@ import java.util.Arrays;
  * warms nothing useful. Left alone: a single request (its lookup follows at once anyway), a
  * request naming the same key as the one before it (a hot list pushed to sixteen times), and a
  * database of fewer than {@link #MIN_KEYS} keys, whose table stays in the processor's caches.
- * One per engine; engine thread only.
+ * The keys of a command that names several are warmed the same way as it starts
+ * ({@link #warmKeys}). One per engine (the dispatcher's); engine thread only.
  */
 public final class KeyPrefetch implements RequestDecoder.ArgumentSink {
     /** At most this many requests of a batch are warmed ahead (redis-benchmark's -P 16 fits). */
@@ -48,6 +50,34 @@ public final class KeyPrefetch implements RequestDecoder.ArgumentSink {
             folded += t.prefetch(hashes, scratch, count);
         }
         table = null;
+    }
+
+    /**
+     * Warms the keys of one command that names several ({@code MGET}, {@code DEL}, {@code MSET}):
+     * arguments {@code first} to {@code last} (negative: from the end) every {@code step}, as the
+     * command table gives them. A command with one key, or keys found by parsing (numkeys), is
+     * left alone.
+     */
+    public void warmKeys(Db db, Argv argv, int first, int last, int step) {
+        KeyTable t = db.keys();
+        if (t.size() < MIN_KEYS || first <= 0 || step <= 0) {
+            return;
+        }
+        int end = last < 0 ? argv.count() + last : Math.min(last, argv.count() - 1);
+        if (end - first < step) {
+            return;
+        }
+        int n = 0;
+        for (int i = first; i <= end; i += step) {
+            hashes[n++] = t.hashOf(argv.array(i), argv.offset(i), argv.length(i));
+            if (n == BATCH) {
+                folded += t.prefetch(hashes, scratch, n);
+                n = 0;
+            }
+        }
+        if (n > 1) {
+            folded += t.prefetch(hashes, scratch, n);
+        }
     }
 
     @Override

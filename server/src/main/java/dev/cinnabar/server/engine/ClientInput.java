@@ -13,7 +13,6 @@ import dev.cinnabar.server.client.QueryBuffers;
 import dev.cinnabar.server.client.ServerContext;
 import dev.cinnabar.server.client.Tracking;
 import dev.cinnabar.server.config.ServerConfig;
-import dev.cinnabar.server.db.KeyPrefetch;
 import dev.cinnabar.server.exec.Dispatcher;
 import dev.cinnabar.server.log.ServerLog;
 import dev.cinnabar.server.memcached.MemcachedSession;
@@ -54,7 +53,6 @@ final class ClientInput {
     private final ServerStats stats;
     private final ClientRegistry clients;
     private final Dispatcher dispatcher;
-    private final KeyPrefetch prefetch = new KeyPrefetch();
     private final ClientOutputs outputs;
     private long lastAttackLogMillis = Long.MIN_VALUE / 2;
 
@@ -230,7 +228,7 @@ final class ClientInput {
         long transport = c.channel == null ? 0 : c.output.transportPending(c.channel);
         long holdAt = OutputLimits.holdAt(config, c);
         if (c.canRunCommand()) {
-            prefetch.warm(c.db(), decoder);
+            dispatcher.keyPrefetch().warm(c.db(), decoder);
         }
         while (c.canRunCommand()) {
             if (c.channel != null && transport + c.reply.buffer().readableBytes() >= holdAt) {

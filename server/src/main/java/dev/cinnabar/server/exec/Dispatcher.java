@@ -14,6 +14,7 @@ import dev.cinnabar.server.command.CommandFlags;
 import dev.cinnabar.server.command.CommandSpec;
 import dev.cinnabar.server.command.CommandTable;
 import dev.cinnabar.server.config.ServerConfig;
+import dev.cinnabar.server.db.KeyPrefetch;
 import dev.cinnabar.server.db.Keyspace;
 import dev.cinnabar.server.db.Propagation;
 import dev.cinnabar.server.log.ServerLog;
@@ -38,6 +39,7 @@ public final class Dispatcher {
     private final ServerContext server;
     private final CommandTable table;
     private final CommandHandlers handlers;
+    private final KeyPrefetch keyPrefetch = new KeyPrefetch();
     private static final byte[] QUEUED = {'Q', 'U', 'E', 'U', 'E', 'D'};
     static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
     static final String MISCONF = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to "
@@ -55,6 +57,11 @@ public final class Dispatcher {
      */
     private long errorsAfterLastCall;
     private AfterCommandStep[] afterCommand = new AfterCommandStep[0];
+
+    /** Warms the keys of a pipelined batch, or of a command that names several. */
+    public KeyPrefetch keyPrefetch() {
+        return keyPrefetch;
+    }
 
     public Dispatcher(ServerContext server, CommandHandlers handlers) {
         this.server = server;
@@ -244,6 +251,9 @@ public final class Dispatcher {
         int replyMark = replyBefore == null ? 0 : replyBefore.writerIndex();
         try {
             try {
+                if (cmd.keyStep > 0 && cmd.lastKey != cmd.firstKey) {
+                    keyPrefetch.warmKeys(c.db(), c.argv, cmd.firstKey, cmd.lastKey, cmd.keyStep);
+                }
                 handlers.of(cmd).execute(c);
             } catch (CommandError e) {
                 c.reply.error(e.getMessage());

@@ -3,6 +3,7 @@ package dev.cinnabar.server.db;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import dev.cinnabar.protocol.Argv;
 import dev.cinnabar.protocol.RequestDecoder;
 import dev.cinnabar.server.testing.ManualClock;
 import java.nio.charset.StandardCharsets;
@@ -77,5 +78,24 @@ class KeyPrefetchTest {
         distinct[0] = "key:7";
         prefetch.warm(db, batch(distinct));
         assertNotEquals(0, prefetch.folded(), "distinct keys after the hot one");
+    }
+
+    @Test
+    void theKeysOfAMultiKeyCommandAreReadAsItStarts() {
+        fill(KeyPrefetch.MIN_KEYS - 1);
+        String[] mget = new String[25];
+        mget[0] = "MGET";
+        System.arraycopy(keys(100, 24), 0, mget, 1, 24);
+        prefetch.warmKeys(db, Argv.of(mget), 1, -1, 1);
+        assertEquals(0, prefetch.folded(), "a small database is left alone");
+
+        db.add(b("one more"), b("v"));
+        prefetch.warmKeys(db, Argv.of("GET", "key:1"), 1, 1, 1);
+        assertEquals(0, prefetch.folded(), "one key");
+        prefetch.warmKeys(db, Argv.of("EVAL", "return 1", "0"), 0, 0, 0);
+        assertEquals(0, prefetch.folded(), "keys found by parsing are not the table's to give");
+        prefetch.warmKeys(db, Argv.of(mget), 1, -1, 1);
+        assertNotEquals(0, prefetch.folded());
+        assertEquals(KeyPrefetch.MIN_KEYS, db.keys().size());
     }
 }
