@@ -333,7 +333,10 @@ public final class KeyTable {
             if (slot != 0 && (int) (slot >>> 32) == hashes[i] && id < idLimit) {
                 ref = refs[id >>> ID_PAGE_BITS][id & ID_MASK];
                 folded += metas[id >>> ID_PAGE_BITS][id & ID_MASK];
-                if (values[id >>> ID_PAGE_BITS][id & ID_MASK] == null) {
+                Object v = values[id >>> ID_PAGE_BITS][id & ID_MASK];
+                // The value object's header too (its class word is read): a collection's
+                // command goes there next.
+                if (v != null && v.getClass() == Long.class) {
                     folded++;
                 }
             }
