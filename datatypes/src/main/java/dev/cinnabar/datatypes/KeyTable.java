@@ -302,6 +302,9 @@ public final class KeyTable {
         }
     }
 
+    /** Slots {@link #prefetch} looks at from a key's home: a line of the index and a little more. */
+    private static final int PREFETCH_PROBES = 12;
+
     /**
      * Reads, for each of the first {@code n} hashes, what a lookup of that key will read first:
      * its home slot, the key's per-id words and the start of its record. Nothing changes. A lookup
@@ -326,11 +329,22 @@ public final class KeyTable {
         long folded = 0;
         for (int i = 0; i < n; i++) {
             long slot = scratch[i];
+            int h = hashes[i];
+            if (slot != 0 && (int) (slot >>> 32) != h) {
+                // Another key holds the home slot: this one sits further along the run, most
+                // often within the same cache line or the next, which the first read brought in.
+                long[] t = t1 == null || (h & mask0) >= rehashIndex ? t0 : t1;
+                int mask = t.length - 1;
+                int at = h & mask;
+                for (int step = 1; step < PREFETCH_PROBES && slot != 0 && (int) (slot >>> 32) != h; step++) {
+                    slot = t[(at + step) & mask];
+                }
+            }
             int ref = 0;
             int id = (int) slot - 1;
             // A slot of the old index may be a stale copy whose id has been freed since: it
             // still names pages that exist, and a wrong guess costs only a wasted read.
-            if (slot != 0 && (int) (slot >>> 32) == hashes[i] && id < idLimit) {
+            if (slot != 0 && (int) (slot >>> 32) == h && id < idLimit) {
                 ref = refs[id >>> ID_PAGE_BITS][id & ID_MASK];
                 folded += metas[id >>> ID_PAGE_BITS][id & ID_MASK];
                 Object v = values[id >>> ID_PAGE_BITS][id & ID_MASK];
