@@ -307,7 +307,8 @@ public final class KeyTable {
 
     /**
      * Reads, for each of the first {@code n} hashes, what a lookup of that key will read first:
-     * its home slot, the key's per-id words and the start of its record. Nothing changes. A lookup
+     * its slot (the home slot or one of the next few), the key's per-id words, the start of its
+     * record and the value object's header. Nothing changes. A lookup
      * follows a chain of dependent reads (slot, then the id's ref, then the record), each a cache
      * miss once the table outgrows the caches, so looking keys up one at a time waits for every
      * miss in turn. Done here stage by stage for a batch of keys, the misses of one stage are

@@ -53,8 +53,8 @@ class KeyPrefetchTest {
         keys[5] = "absent";
         RequestDecoder d = batch(keys);
         prefetch.warm(db, d);
-        // Only keys in their home slot are read (a third or so of them sit further along their
-        // run, and which ones depends on the process's hash seed): one of 23 is certain enough.
+        // Only keys within a few slots of their home are read (which ones depends on the
+        // process's hash seed): one of 23 is certain enough.
         assertNotEquals(0, prefetch.folded(), "the slots and records of the batch's keys were read");
         assertEquals(KeyPrefetch.MIN_KEYS, db.keys().size());
         for (String k : keys) {
