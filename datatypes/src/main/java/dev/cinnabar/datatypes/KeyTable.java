@@ -302,6 +302,14 @@ public final class KeyTable {
         }
     }
 
+    /**
+     * The index a key of hash {@code h} is looked up in first: the old one while a resize has not
+     * reached its home bucket yet, else the current one ({@link #findHashed}'s order).
+     */
+    private long[] indexHolding(int h) {
+        return rehashIndex == -1 || (h & (table0.length - 1)) >= rehashIndex ? table0 : table1;
+    }
+
     /** Slots {@link #prefetch} looks at from a key's home: a line of the index and a little more. */
     private static final int PREFETCH_PROBES = 12;
 
@@ -320,12 +328,10 @@ public final class KeyTable {
         if (size == 0) {
             return 0;
         }
-        long[] t0 = table0;
-        int mask0 = t0.length - 1;
-        long[] t1 = rehashIndex == -1 ? null : table1;
         for (int i = 0; i < n; i++) {
             int h = hashes[i];
-            scratch[i] = t1 == null || (h & mask0) >= rehashIndex ? t0[h & mask0] : t1[h & (t1.length - 1)];
+            long[] t = indexHolding(h);
+            scratch[i] = t[h & (t.length - 1)];
         }
         long folded = 0;
         for (int i = 0; i < n; i++) {
@@ -334,7 +340,7 @@ public final class KeyTable {
             if (slot != 0 && (int) (slot >>> 32) != h) {
                 // Another key holds the home slot: this one sits further along the run, most
                 // often within the same cache line or the next, which the first read brought in.
-                long[] t = t1 == null || (h & mask0) >= rehashIndex ? t0 : t1;
+                long[] t = indexHolding(h);
                 int mask = t.length - 1;
                 int at = h & mask;
                 for (int step = 1; step < PREFETCH_PROBES && slot != 0 && (int) (slot >>> 32) != h; step++) {

@@ -350,19 +350,22 @@ public final class RequestDecoder {
         int p = readIndex;
         int requests = 0;
         while (requests < max && p < end && b[p] == '*') {
-            int count = peekNumber(b, p, end, PEEK_MAX_ARGUMENTS);
-            if (count < 1) {
+            int cr = headerEnd(b, p, end);
+            long count = cr < 0 ? INVALID : parseLength(b, p + 1, cr);
+            if (count < 1 || count > PEEK_MAX_ARGUMENTS) {
                 break;
             }
-            p = lineAfter(b, p);
+            p = cr + 2;
             int secondAt = -1;
             int secondLength = 0;
             for (int i = 0; i < count; i++) {
-                int len = p < end && b[p] == '$' ? peekNumber(b, p, end, BIG_ARG - 1) : -1;
-                if (len < 0) {
+                cr = p < end && b[p] == '$' ? headerEnd(b, p, end) : -1;
+                long bulk = cr < 0 ? INVALID : parseLength(b, p + 1, cr);
+                if (bulk < 0 || bulk >= BIG_ARG) {
                     return requests;
                 }
-                p = lineAfter(b, p);
+                int len = (int) bulk;
+                p = cr + 2;
                 if (end - p < len + 2) {
                     return requests;
                 }
@@ -381,35 +384,18 @@ public final class RequestDecoder {
     }
 
     /**
-     * The number after the type byte at {@code p} ({@code *3}, {@code $5}): plain digits, at most
-     * {@code limit}, followed by CRLF within the buffer; -1 for anything else.
+     * The '\r' ending the header line that starts at {@code p} ({@code *3}, {@code $5}) when the
+     * line is short and its CRLF is in the buffer, else -1; {@link #parseLength} then reads (and
+     * checks) the number as {@link #next} does.
      */
-    private static int peekNumber(byte[] b, int p, int end, int limit) {
-        int q = p + 1;
-        int v = 0;
-        for (; q < end; q++) {
-            int d = b[q] - '0';
-            if (d < 0 || d > 9) {
-                break;
-            }
-            v = v * 10 + d;
-            if (v > limit) {
-                return -1;
+    private static int headerEnd(byte[] b, int p, int end) {
+        int limit = Math.min(end - 1, p + 12);
+        for (int q = p + 1; q < limit; q++) {
+            if (b[q] == '\r') {
+                return b[q + 1] == '\n' ? q : -1;
             }
         }
-        if (q == p + 1 || q + 1 >= end || b[q] != '\r' || b[q + 1] != '\n') {
-            return -1;
-        }
-        return v;
-    }
-
-    /** The position after the CRLF that ends the header line at {@code p}, which {@link #peekNumber} checked. */
-    private static int lineAfter(byte[] b, int p) {
-        int q = p + 1;
-        while (b[q] != '\r') {
-            q++;
-        }
-        return q + 2;
+        return -1;
     }
 
     /**
