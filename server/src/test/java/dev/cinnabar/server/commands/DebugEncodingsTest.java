@@ -24,10 +24,16 @@ class DebugEncodingsTest {
             h.call("SADD", "s", "m" + i);
         }
         // As on redis-server 7.0.15: each addition moves one bucket of the resize the 65th
-        // started, so after 100 the old table still holds some members.
+        // started (skipping empty ones), so after 100 the old table mostly still holds some
+        // members. Whether 35 steps finish it depends on how many of its 64 buckets the
+        // process's random hash seed filled (about 41 on average; 35 or fewer now and then).
         String reply = h.call("DEBUG", "HTSTATS-KEY", "s");
-        assertTrue(reply.contains("Hash table 0 stats (main hash table):\n table size: 64\n"), reply);
-        assertTrue(reply.contains("Hash table 1 stats (rehashing target):\n table size: 128\n"), reply);
+        if (reply.contains("rehashing target")) {
+            assertTrue(reply.contains("Hash table 0 stats (main hash table):\n table size: 64\n"), reply);
+            assertTrue(reply.contains("Hash table 1 stats (rehashing target):\n table size: 128\n"), reply);
+        } else {
+            assertTrue(reply.contains("Hash table 0 stats (main hash table):\n table size: 128\n"), reply);
+        }
         java.util.regex.Matcher used = java.util.regex.Pattern.compile("number of elements: (\\d+)").matcher(reply);
         int total = 0;
         while (used.find()) {
