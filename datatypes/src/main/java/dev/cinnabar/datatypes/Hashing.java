@@ -53,13 +53,18 @@ public final class Hashing {
     public static int hashIgnoreCase(byte[] b, int off, int len) {
         long h = len * P1;
         for (int i = off, end = off + len; i < end; i++) {
-            int c = b[i];
-            if (c >= 'A' && c <= 'Z') {
-                c += 32;
-            }
-            h = (h ^ c) * P2;
+            h = (h ^ lowerAscii(b[i])) * P2;
         }
         return (int) finish(h);
+    }
+
+    /**
+     * {@code c} with A-Z folded to a-z, without a branch: the command lookup inlines this into the
+     * dispatcher, and a branch that had only ever seen upper case there made the JIT throw away
+     * the whole compiled dispatcher the first time a lower-case name arrived.
+     */
+    static int lowerAscii(int c) {
+        return c + ((~((c - 'A') | ('Z' - c)) >>> 31) << 5);
     }
 
     private static long finish(long h) {

@@ -99,11 +99,7 @@ public final class Argv {
         byte[] a = arrays[i];
         int off = offsets[i];
         for (int k = 0; k < len; k++) {
-            int c = a[off + k];
-            if (c >= 'A' && c <= 'Z') {
-                c += 32;
-            }
-            if (c != lowerAscii[k]) {
+            if (foldCase(a[off + k]) != lowerAscii[k]) {
                 return false;
             }
         }
@@ -119,15 +115,20 @@ public final class Argv {
         byte[] a = arrays[i];
         int off = offsets[i];
         for (int k = 0; k < len; k++) {
-            int c = a[off + k];
-            if (c >= 'A' && c <= 'Z') {
-                c += 32;
-            }
-            if (c != lowerAscii.charAt(k)) {
+            if (foldCase(a[off + k]) != lowerAscii.charAt(k)) {
                 return false;
             }
         }
         return true;
+    }
+
+    /**
+     * {@code c} with A-Z folded to a-z, without a branch: command and option names are compared
+     * inline in the dispatcher, and a branch that had only ever seen upper case there made the
+     * JIT throw away the whole compiled dispatcher the first time a lower-case name arrived.
+     */
+    private static int foldCase(int c) {
+        return c + ((~((c - 'A') | ('Z' - c)) >>> 31) << 5);
     }
 
     /** True when arguments {@code i} and {@code j} hold the same bytes. */
