@@ -8,7 +8,10 @@ appended to bench/RESULTS.md. A measurement, not a test.
   * throughput: 50 clients, -t lpush,rpush,lpop,rpop,sadd,hset,spop,lrange_100,lrange_600,
     zadd,zpopmin and ZRANGEBYSCORE of a 1000-member zset with LIMIT 0 10, -P 1 and -P 16,
     -r 100000, medians of --rounds rounds and the ratio Cinnabar/Redis, after a warm-up pass of
-    --warmup requests per test at -P 16; beside each, the CPU time per request of the thread that
+    --warmup requests per test at -P 16 (the JIT's C2 compiler spends about 2 s of a core on the
+    server's paths, and with runs of 200k requests it was still compiling, on the core
+    redis-benchmark needs, through the first rounds: the default runs of 1M measure the server
+    as it runs once warm, the shorter ones remain an option); beside each, the CPU time per request of the thread that
     runs the commands (Redis's main thread, Cinnabar's engine thread; Cinnabar's whole process in
     brackets, its compilers and collector included) and Redis's over Cinnabar's. On a machine
     where redis-benchmark needs a core of its own, the client, not the server, can set the
@@ -27,7 +30,7 @@ appended to bench/RESULTS.md. A measurement, not a test.
     Random members repeat, so the sizes are close but not equal on both sides: the table gives
     them, and the ratio is of RSS, not per element.
 
-  python3 bench/collections.py [--rounds 3] [--requests 200000] [--jvm-flags ...]
+  python3 bench/collections.py [--rounds 3] [--requests 1000000] [--jvm-flags ...]
                                [--datasets list,hash,set,small-hashes,zset,small-zsets,stream,hlls] [--skip-memory]
 """
 import argparse
@@ -135,7 +138,7 @@ def main():
     p.add_argument("--jar", default=compare.JAR)
     p.add_argument("--warmup", type=int, default=None,
                    help="requests per test in the warm-up pass at -P 16 before the rounds (default: --requests)")
-    p.add_argument("--requests", type=int, default=200000)
+    p.add_argument("--requests", type=int, default=1000000)
     p.add_argument("--java", default="java")
     p.add_argument("--jvm-flags", default="")
     p.add_argument("--server-args", default="", help="more redis-server style arguments for Cinnabar only")
