@@ -92,6 +92,9 @@ public final class SkipList implements MemberIndex.Nodes {
      */
     private final int[] path = new int[MAX_LEVEL];
     private final int[] pathRank = new int[MAX_LEVEL];
+    /** The second path of {@link #updateScore}: the node's old place, found beside the new one. */
+    private final int[] oldPath = new int[MAX_LEVEL];
+    private final int[] oldPathRank = new int[MAX_LEVEL];
     private int tail = NIL;
     private int length;
     private int level = 1;
@@ -425,6 +428,13 @@ public final class SkipList implements MemberIndex.Nodes {
             }
             update[i] = x;
         }
+        return linkAt(n, lvl);
+    }
+
+    /** Links node {@code n} of level {@code lvl} after the nodes of {@link #path}, whose ranks are in {@link #pathRank}. */
+    private int linkAt(int n, int lvl) {
+        int[] update = path;
+        int[] rank = pathRank;
         if (lvl > level) {
             for (int i = level; i < lvl; i++) {
                 rank[i] = 0;
@@ -543,10 +553,72 @@ public final class SkipList implements MemberIndex.Nodes {
             word(x + SCORE, Double.doubleToRawLongBits(score));
             return;
         }
-        seekNode(x, path);
-        unlink(x, path);
+        seekBoth(x, score);
+        int oldRank = oldPathRank[0] + 1;
+        unlink(x, oldPath);
+        // The new place's path was found with the node still listed at its old place: where it
+        // passed through the node, the node's own predecessor takes its place, and every rank
+        // beyond the node loses the one it counted.
+        int[] update = path;
+        int[] rank = pathRank;
+        for (int i = 0; i < level; i++) {
+            if (update[i] == x) {
+                update[i] = oldPath[i];
+                rank[i] = oldPathRank[i];
+            } else if (rank[i] > oldRank) {
+                rank[i]--;
+            }
+        }
         word(x + SCORE, Double.doubleToRawLongBits(score));
-        link(x, score, level(x));
+        linkAt(x, level(x));
+    }
+
+    /**
+     * The two searches of a moving score update, stepped in turn: into {@link #oldPath} the path
+     * to node {@code x} at its place, into {@link #path} the path to where its new score goes
+     * (with {@code x} still listed), with their ranks. Each step of either search waits on a cache
+     * miss (the next node's score) that does not depend on the other search's, so taking them one
+     * step at a time lets the processor wait for both at once: in a set of 100k members the two
+     * searches, one after the other, were half of ZADD's time.
+     */
+    private void seekBoth(int x, double newScore) {
+        double oldScore = score(x);
+        int[] oldUpdate = oldPath;
+        int[] oldRank = oldPathRank;
+        int[] update = path;
+        int[] rank = pathRank;
+        int a = HEADER;
+        int b = HEADER;
+        int ia = level - 1;
+        int ib = level - 1;
+        oldRank[ia] = 0;
+        rank[ib] = 0;
+        while (ia >= 0 || ib >= 0) {
+            if (ia >= 0) {
+                int f = forward(a, ia);
+                if (f != NIL && f != x && precedes(f, oldScore, x)) {
+                    oldRank[ia] += span(a, ia);
+                    a = f;
+                } else {
+                    oldUpdate[ia] = a;
+                    if (--ia >= 0) {
+                        oldRank[ia] = oldRank[ia + 1];
+                    }
+                }
+            }
+            if (ib >= 0) {
+                int f = forward(b, ib);
+                if (f != NIL && precedes(f, newScore, x)) {
+                    rank[ib] += span(b, ib);
+                    b = f;
+                } else {
+                    update[ib] = b;
+                    if (--ib >= 0) {
+                        rank[ib] = rank[ib + 1];
+                    }
+                }
+            }
+        }
     }
 
     // ------------------------------------------------------------------ ranks

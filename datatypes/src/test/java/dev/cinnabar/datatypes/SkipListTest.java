@@ -312,4 +312,40 @@ class SkipListTest {
         zsl.check();
         assertEquals(model.size(), zsl.length());
     }
+
+    @Test
+    void scoreUpdatesThatMoveNodesKeepOrderRanksAndSpans() {
+        Random rnd = new Random(11);
+        SkipList zsl = new SkipList();
+        List<Object[]> model = new ArrayList<>();
+        Comparator<Object[]> order = (x, y) -> SkipList.compare((Double) x[0], (byte[]) x[1], (Double) y[0], (byte[]) y[1]);
+        for (int i = 0; i < 3000; i++) {
+            byte[] m = b("m" + i);
+            double score = rnd.nextInt(300);
+            zsl.insert(score, m);
+            model.add(new Object[] {score, m});
+        }
+        model.sort(order);
+        for (int step = 0; step < 30_000; step++) {
+            int i = rnd.nextInt(model.size());
+            Object[] e = model.get(i);
+            int node = zsl.byRank(i + 1);
+            assertSame((byte[]) e[1], zsl.member(node));
+            // Small moves and far ones, up and down, onto scores other members hold, and the same score.
+            int kind = rnd.nextInt(4);
+            double to = kind == 0 ? (Double) e[0] : kind == 1 ? (Double) e[0] + rnd.nextInt(3) - 1 : rnd.nextInt(300);
+            zsl.updateScore(node, to);
+            e[0] = to;
+            model.sort(order);
+            int j = rnd.nextInt(model.size());
+            assertEquals(j + 1, zsl.rank((Double) model.get(j)[0], (byte[]) model.get(j)[1]));
+            if (step % 1000 == 0) {
+                zsl.check();
+            }
+        }
+        zsl.check();
+        for (int i = 0; i < model.size(); i++) {
+            assertSame((byte[]) model.get(i)[1], zsl.member(zsl.byRank(i + 1)));
+        }
+    }
 }
