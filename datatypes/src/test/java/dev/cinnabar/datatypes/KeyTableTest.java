@@ -570,6 +570,51 @@ class KeyTableTest {
         }
     }
 
+    /**
+     * The eviction pool's check: a sampled (id, hash) is held while its key is, through a resize,
+     * and not once the key is removed, nor when its id comes back for another key.
+     */
+    @Test
+    void holdsTellsWhetherASampledIdStillNamesItsKey() {
+        KeyTable t = new KeyTable(5);
+        Random r = new Random(9);
+        int n = 0;
+        while (t.size() < 2000) {
+            add(t, "k" + n++);
+        }
+        int[] ids = new int[5];
+        int[] hashes = new int[5];
+        assertEquals(5, t.sample(r, ids, hashes));
+        for (int j = 0; j < 5; j++) {
+            assertTrue(t.holds(ids[j], hashes[j]));
+            assertEquals(t.hashOfId(ids[j]), hashes[j]);
+            assertFalse(t.holds(ids[j], hashes[j] ^ 1));
+        }
+        // Through an incremental resize, whichever index each key is in.
+        boolean sawRehash = false;
+        while (t.size() < 40_000) {
+            add(t, "k" + n++);
+            if (t.isRehashing()) {
+                sawRehash = true;
+                for (int j = 0; j < 5; j++) {
+                    assertTrue(t.holds(ids[j], hashes[j]));
+                }
+            }
+        }
+        assertTrue(sawRehash);
+        byte[] gone = t.copyKey(ids[0]);
+        assertEquals(ids[0], t.remove(gone, 0, gone.length));
+        assertFalse(t.holds(ids[0], hashes[0]));
+        t.recycle();
+        int reused = add(t, "another key");
+        assertEquals(ids[0], reused, "the freed id goes to the next key");
+        assertFalse(t.holds(ids[0], hashes[0]));
+        assertTrue(t.holds(reused, t.hashOfId(reused)));
+        for (int j = 1; j < 5; j++) {
+            assertTrue(t.holds(ids[j], hashes[j]));
+        }
+    }
+
     @Test
     void rewritingAnInlineValueOfTheSameSizeMakesNoGarbage() {
         KeyTable t = new KeyTable(7);

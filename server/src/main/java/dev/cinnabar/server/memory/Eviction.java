@@ -71,6 +71,7 @@ public final class Eviction {
     private final int[] poolDb = new int[POOL_SIZE];
     private int[] samples = new int[5];
     private int[] sampleHashes = new int[5];
+    private int[] sampleMetas = new int[5];
     /** The database the random policies try first next time. */
     private int nextDb;
     private boolean running;
@@ -246,7 +247,7 @@ public final class Eviction {
                     continue;
                 }
                 KeyTable keys = keyspace.db(poolDb[k]).keys();
-                if (keys.isLive(id) && keys.hashOfId(id) == poolHashes[k] && (allKeys || keys.hasExpire(id))) {
+                if (keys.holds(id, poolHashes[k]) && (allKeys || keys.hasExpire(id))) {
                     return k;
                 }
                 // Deleted since it was sampled: a ghost; try the next best.
@@ -261,6 +262,7 @@ public final class Eviction {
         if (samples.length != want) {
             samples = new int[want];
             sampleHashes = new int[want];
+            sampleMetas = new int[want];
         }
         int[] out = samples;
         int count = allKeys ? keys.sample(random, out, sampleHashes) : sampleExpiring(keys, out);
@@ -268,6 +270,13 @@ public final class Eviction {
         boolean ttl = policy.equals("volatile-ttl");
         boolean lfu = policy.endsWith("lfu");
         int lruClock = clock.lruClock();
+        int[] metas = sampleMetas;
+        // The samples' meta words first, in a loop of nothing else: each is a cache miss of its
+        // own (the ids are random), and read together they are waited for at once, not in turn
+        // between the comparisons of the pool below.
+        for (int j = 0; j < count; j++) {
+            metas[j] = keys.meta(out[j]);
+        }
         for (int j = 0; j < count; j++) {
             int id = out[j];
             long idle;
@@ -275,7 +284,7 @@ public final class Eviction {
                 // Sooner expiry ranks higher.
                 idle = Long.MAX_VALUE - keys.expireAt(id);
             } else {
-                int meta = keys.meta(id);
+                int meta = metas[j];
                 idle = lfu ? 255 - clock.frequency(meta) : clock.idleMillis(meta, lruClock);
             }
             insert(dbIndex, id, sampleHashes[j], idle);
