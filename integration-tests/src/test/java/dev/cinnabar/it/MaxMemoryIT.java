@@ -190,10 +190,15 @@ class MaxMemoryIT {
                 long usedBefore = info(c, "used_memory");
                 fill(c, "soon", 0, 2000, "EX", "1000");
                 fill(c, "late", 0, 2000, "EX", "100000");
-                squeeze(c, usedBefore, 0.3);
+                // A fifth of the keys' memory, about 800 keys: the figure squeeze starts from can
+                // hold a few hundred KB more than the keys (an index being resized, the fill's
+                // buffers), and at a third the evictions reached the last few hundred soon keys,
+                // which five samples of the 2,000 late ones seldom find (in CI, once: 246 soon
+                // left and 133 late evicted). Random eviction would leave about 1,600 of each.
+                squeeze(c, usedBefore, 0.2);
                 int soon = existing(c, "soon", 0, 2000);
                 int late = existing(c, "late", 0, 2000);
-                assertTrue(late > 1900 && soon < 1000, "soon " + soon + ", late " + late + " on " + name(port));
+                assertTrue(late > 1950 && soon < 1400, "soon " + soon + ", late " + late + " on " + name(port));
             }
         }
     }
