@@ -9,9 +9,10 @@ import java.util.random.RandomGenerator;
  * A hash table of byte-string keys built for the keyspace's memory: no Java object per key. The
  * key bytes (and a small string value, when the caller puts one inline) live in large slab
  * pages; the index is an open-addressing {@code long[]}; the value and a 32-bit meta word live in
- * paged arrays by key id. A key of 16 bytes with a 64-byte inline value costs about 117 bytes,
- * against 150 for {@link Dict} (an entry, a key array and a value array) and about 170 in Redis
- * (measured at a million keys; the index is 40-80% full, so the figure moves by ±8 bytes).
+ * paged arrays by key id (a page of ids whose keys all hold inline strings shares one values
+ * page). A key of 16 bytes with a 64-byte inline value costs about 113 bytes, against 150 for
+ * {@link Dict} (an entry, a key array and a value array) and about 170 in Redis (measured at a
+ * million keys; the index is 40-80% full, so the figure moves by ±8 bytes).
  *
  * <h2>Ids</h2>
  * Each key gets an {@code int} id when it is added, kept until it is removed. Callers hold ids,
@@ -57,6 +58,20 @@ public final class KeyTable {
 
     /** {@link #value(int)} of a key whose value is inline in the slab. */
     public static final Object INLINE = new InlineMarker();
+
+    /**
+     * The values page shared by every page of ids whose keys all hold inline strings: read only,
+     * never written. A page gets an array of its own when one of its ids gets an object value,
+     * so a keyspace of short strings spends no 4 bytes a key on a reference that would read
+     * {@link #INLINE} anyway (3.5 MB of the heap for ~865k keys).
+     */
+    private static final Object[] INLINE_PAGE = inlinePage();
+
+    private static Object[] inlinePage() {
+        Object[] page = new Object[ID_PAGE];
+        Arrays.fill(page, INLINE);
+        return page;
+    }
 
     private static final class InlineMarker {
         @Override
@@ -110,6 +125,13 @@ public final class KeyTable {
     // ------------------------------------------------------------------ per-id arrays
 
     private Object[][] values = new Object[0][];
+    /**
+     * Pages of {@link #values} that are {@link #INLINE_PAGE}: every key of their ids holds an
+     * inline string, as all keys of a cache of short strings do.
+     */
+    private int inlineValuePages;
+    /** Live ids whose values page is an array of its own (the per-id words of {@link #heapBytes}). */
+    private long ownValueSlots;
     private int[][] refs = new int[0][];
     private int[][] metas = new int[0][];
     /** Ids below this have been handed out (live, or waiting in {@link #freeIds}). */
@@ -385,6 +407,12 @@ public final class KeyTable {
      */
     public void value(int id, Object v) {
         Object[] page = values[id >>> ID_PAGE_BITS];
+        if (page == INLINE_PAGE) {
+            if (v == INLINE) {
+                return;
+            }
+            page = ownValuesPage(id >>> ID_PAGE_BITS);
+        }
         if (page[id & ID_MASK] == INLINE) {
             int ref = ref(id);
             byte[] key = copyKey(id);
@@ -531,7 +559,34 @@ public final class KeyTable {
             writeRecord(id, key, 0, kl, value, off, len);
             kill(ref);
         }
-        values[id >>> ID_PAGE_BITS][id & ID_MASK] = INLINE;
+        setInline(id);
+    }
+
+    private void setInline(int id) {
+        Object[] page = values[id >>> ID_PAGE_BITS];
+        if (page != INLINE_PAGE) {
+            page[id & ID_MASK] = INLINE;
+        }
+    }
+
+    /**
+     * Gives page {@code p} of the ids a values array of its own, in place of {@link #INLINE_PAGE}:
+     * its keys, live or removed and waiting for {@link #recycle}, hold inline strings.
+     */
+    private Object[] ownValuesPage(int p) {
+        Object[] page = new Object[ID_PAGE];
+        int[] r = refs[p];
+        for (int i = 0; i < r.length; i++) {
+            if (r[i] != 0) {
+                page[i] = INLINE;
+                if (r[i] > 0) {
+                    ownValueSlots++;
+                }
+            }
+        }
+        values[p] = page;
+        inlineValuePages--;
+        return page;
     }
 
     // ================================================================== expiry times
@@ -692,7 +747,7 @@ public final class KeyTable {
     /** {@link #add(byte[], int, int, int)} with {@code value[voff, voff+vlen)} as its inline value. */
     public int addInline(byte[] key, int off, int len, int hash, byte[] value, int voff, int vlen) {
         int id = add(key, off, len, hash, value, voff, vlen);
-        values[id >>> ID_PAGE_BITS][id & ID_MASK] = INLINE;
+        setInline(id);
         return id;
     }
 
@@ -717,6 +772,16 @@ public final class KeyTable {
             used0++;
         }
         size++;
+        Object[] vp = values[id >>> ID_PAGE_BITS];
+        if (vp != INLINE_PAGE) {
+            ownValueSlots++;
+            if (value == null) {
+                vp[id & ID_MASK] = null;
+            }
+        } else if (value == null) {
+            // An object value is coming: the page needs slots (this id is counted with the rest).
+            ownValuesPage(id >>> ID_PAGE_BITS)[id & ID_MASK] = null;
+        }
         return id;
     }
 
@@ -788,6 +853,9 @@ public final class KeyTable {
         pendingIds[pendingCount++] = id;
         recycleDue.raised = true;
         size--;
+        if (values[id >>> ID_PAGE_BITS] != INLINE_PAGE) {
+            ownValueSlots--;
+        }
         return id;
     }
 
@@ -803,7 +871,10 @@ public final class KeyTable {
             int id = pendingIds[i];
             release(ref(id), true);
             setRef(id, 0);
-            values[id >>> ID_PAGE_BITS][id & ID_MASK] = null;
+            Object[] vp = values[id >>> ID_PAGE_BITS];
+            if (vp != INLINE_PAGE) {
+                vp[id & ID_MASK] = null;
+            }
             metas[id >>> ID_PAGE_BITS][id & ID_MASK] = 0;
             freeId(id);
         }
@@ -851,6 +922,8 @@ public final class KeyTable {
     /** Drops every key, the index and the slab. */
     public void clear() {
         values = new Object[0][];
+        inlineValuePages = 0;
+        ownValueSlots = 0;
         refs = new int[0][];
         metas = new int[0][];
         idLimit = 0;
@@ -1218,7 +1291,8 @@ public final class KeyTable {
         int idPages = values.length;
         // Slots of ids in use only: a free slot is room for the next key, as a freed dictEntry is
         // room in Redis's allocator, so deleting keys brings the figure down as it does in Redis.
-        b += size * 12L + idPages * 3L * JvmSizes.ARRAY_HEADER + 3 * JvmSizes.referenceArray(idPages);
+        b += size * 8L + ownValueSlots * 4L + (idPages * 3L - inlineValuePages) * JvmSizes.ARRAY_HEADER
+                + 3 * JvmSizes.referenceArray(idPages);
         // The free lists and the list of removed keys are bookkeeping of a few bytes per change,
         // left out so that deleting what was added gives the figure back exactly.
         return b + expiryBytes();
@@ -1286,7 +1360,13 @@ public final class KeyTable {
             // The first page starts small and doubles, so that a table of a few keys (most of the
             // sixteen databases) holds a few hundred bytes, not three 1024-slot arrays.
             int length = page == 0 ? FIRST_ID_PAGE : ID_PAGE;
-            values[page] = new Object[length];
+            // The first page stays an array of its own: it grows, and small tables hold any kind of value.
+            if (page == 0) {
+                values[page] = new Object[length];
+            } else {
+                values[page] = INLINE_PAGE;
+                inlineValuePages++;
+            }
             refs[page] = new int[length];
             metas[page] = new int[length];
         } else if (page == 0 && id == refs[0].length) {
