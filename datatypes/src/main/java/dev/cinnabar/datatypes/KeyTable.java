@@ -184,10 +184,14 @@ public final class KeyTable {
      *
      * <p>Compaction frees pages in bursts (keys written together age together, so their pages
      * thin out together) while the tail takes them back one at a time, so the pool holds up to
-     * an eighth of the slab's pages ({@link #sparesAllowed}). With four pages of 256 KB, a cache
+     * a quarter of the slab's pages ({@link #sparesAllowed}). With four pages of 256 KB, a cache
      * loaded past its 100 MB limit allocated 550-630 pages for 400 live ones; with an eighth, none
-     * beyond those (bench/RESULTS.md). Spare arrays are not in {@link #slabBytes} or
-     * {@link #heapBytes}: like pages a malloc keeps after a free, they are fragmentation.
+     * beyond those. Pages of a whole G1 region (4 MB at that heap) are 16 times fewer, and an
+     * eighth of 25 pages, three, did not absorb a burst: the rest became garbage that the rare
+     * young collections of a cache at its limit left in the heap, and the same load ended at
+     * 229-233 MB of RSS; with a quarter, 212-219 (bench/RESULTS.md, 2026-12-06). Spare arrays
+     * are not in {@link #slabBytes} or {@link #heapBytes}: like pages a malloc keeps after a
+     * free, they are fragmentation.
      */
     private byte[][] sparePages = new byte[MIN_SPARE_PAGES][];
     private int spareCount;
@@ -1551,7 +1555,7 @@ public final class KeyTable {
 
     /** See {@link #sparePages}. */
     private int sparesAllowed() {
-        return Math.max(MIN_SPARE_PAGES, pageCount() / 8);
+        return Math.max(MIN_SPARE_PAGES, pageCount() / 4);
     }
 
     /** Full-size page arrays kept for reuse (see {@link #sparePages}). */
