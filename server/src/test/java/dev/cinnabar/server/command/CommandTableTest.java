@@ -125,6 +125,24 @@ class CommandTableTest {
         }
     }
 
+    /** Lookups in turn: repeats, case variants, near misses, prefixes and extensions of names. */
+    @Test
+    void lookupsInTurnFindEachCommandAndNoPrefixOrExtension() {
+        CommandTable t = CommandTable.load();
+        String[] names = {"get", "GET", "gEt", "ge", "gets", "getex", "set", "SET", "get", "", "lpush", "lpushx",
+            "LPUSH", "nosuch", "getrange", "get"};
+        for (int round = 0; round < 3; round++) {
+            for (String name : names) {
+                CommandSpec found = t.lookup(Argv.of(name), 0);
+                CommandSpec expected = name.isEmpty() ? null : t.get(name);
+                assertSame(expected, found, name);
+                if (List.of("ge", "gets", "nosuch", "").contains(name)) {
+                    assertEquals(null, found, name);
+                }
+            }
+        }
+    }
+
     @Test
     void lookupIsCaseInsensitiveAndFindsSubcommands() {
         CommandTable t = CommandTable.load();
