@@ -776,14 +776,12 @@ public final class KeyTable {
             used0++;
         }
         size++;
-        Object[] vp = values[id >>> ID_PAGE_BITS];
-        if (vp != INLINE_PAGE) {
+        // A page of its own already holds null for this id (a fresh array, or recycle's); a shared
+        // page needs slots of its own when an object value is coming (this id is counted with
+        // the rest, and its slot, filled like theirs, made null).
+        if (values[id >>> ID_PAGE_BITS] != INLINE_PAGE) {
             ownValueSlots++;
-            if (value == null) {
-                vp[id & ID_MASK] = null;
-            }
         } else if (value == null) {
-            // An object value is coming: the page needs slots (this id is counted with the rest).
             ownValuesPage(id >>> ID_PAGE_BITS)[id & ID_MASK] = null;
         }
         return id;
