@@ -81,16 +81,16 @@ public final class RdbOutput {
 
     /** Hands over what was written as a chunk (a copy) and starts empty again, keeping the buffer. */
     public Chunk takeChunk() {
-        return takeChunk(null);
+        return takeChunk(null, null);
     }
 
     /**
-     * Hands over what was written as a chunk, giving away the buffer itself, and goes on in
-     * {@code next} (a buffer of an earlier chunk, done with); with null, the chunk is a copy and
-     * the buffer is kept. Recycling the buffers spares a background save the garbage of a copy
-     * of everything it writes.
+     * Hands over what was written as a chunk, giving away the buffers themselves, and goes on in
+     * {@code next} and {@code nextDeferred} (the arrays of an earlier chunk, done with; the
+     * latter may be null); with {@code next} null, the chunk is a copy and the buffers are kept.
+     * Recycling the arrays spares a background save the garbage of a copy of everything it writes.
      */
-    public Chunk takeChunk(byte[] next) {
+    public Chunk takeChunk(byte[] next, int[] nextDeferred) {
         if (sink != null) {
             throw new IllegalStateException("written to a sink");
         }
@@ -100,7 +100,7 @@ public final class RdbOutput {
         } else {
             c = new Chunk(buf, n, deferred, deferredInts);
             buf = next;
-            deferred = new int[Math.max(16, deferredInts)];
+            deferred = nextDeferred != null ? nextDeferred : new int[Math.max(16, deferredInts)];
         }
         n = 0;
         deferredInts = 0;

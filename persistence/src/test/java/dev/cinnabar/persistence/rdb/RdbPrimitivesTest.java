@@ -185,6 +185,7 @@ class RdbPrimitivesTest {
             RdbOutput writer = new RdbOutput(compression);
             RdbOutput ofResolved = new RdbOutput(compression);
             byte[] recycled = new byte[16];
+            int[] recycledDeferred = null;
             for (int chunk = 0; chunk < 20; chunk++) {
                 for (int i = 0; i < 50; i++) {
                     byte[] s = randomString(r);
@@ -195,13 +196,14 @@ class RdbPrimitivesTest {
                     }
                 }
                 // Every other chunk gives its buffer away and goes on in the last chunk's.
-                RdbOutput.Chunk c = chunk % 2 == 0 ? deferring.takeChunk() : deferring.takeChunk(recycled);
+                RdbOutput.Chunk c = chunk % 2 == 0 ? deferring.takeChunk() : deferring.takeChunk(recycled, recycledDeferred);
                 writer.writeChunk(c);
                 // Prepared on another thread in a SAVE: compressed, then only copied by the writer.
                 RdbOutput.Chunk resolved = RdbOutput.resolve(c, compression);
                 assertEquals(0, resolved.deferredInts());
                 ofResolved.writeChunk(resolved);
                 recycled = c.bytes();
+                recycledDeferred = chunk % 4 == 1 ? null : c.deferred();
             }
             assertEquals(0, deferring.takeChunk().size());
             org.junit.jupiter.api.Assertions.assertArrayEquals(direct.toByteArray(), writer.toByteArray());

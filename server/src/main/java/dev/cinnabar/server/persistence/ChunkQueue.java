@@ -25,8 +25,17 @@ final class ChunkQueue implements Snapshot.Output {
     private static final Slice END = new Slice(new RdbOutput.Chunk(new byte[0], new int[0]), 0);
 
     private final LinkedBlockingQueue<Slice> queue = new LinkedBlockingQueue<>();
-    /** Buffers of written chunks, for the next ones (see RdbOutput.takeChunk). */
-    private final ArrayBlockingQueue<byte[]> free = new ArrayBlockingQueue<>(8);
+    /**
+     * Written chunks, whose arrays the next ones take over (see RdbOutput.takeChunk): as many as
+     * were in flight at once, which {@link #HIGH} bounds (a slice is at most 512 keys or about
+     * 256 KB, so a save of small keys has a couple of hundred in flight). With room for only
+     * eight, most chunks of such a save got new arrays, grown from 256 bytes by doubling, and
+     * dropped them once written: garbage of about the size of the whole dump, which touched as
+     * much fresh heap while the save ran.
+     */
+    private final ArrayBlockingQueue<RdbOutput.Chunk> free = new ArrayBlockingQueue<>(4096);
+    /** The buffer size of the last chunk handed off, for a new one when no written chunk is free. */
+    private int lastCapacity = 256;
     private final AtomicLong queued = new AtomicLong();
     private final AtomicBoolean waiting = new AtomicBoolean();
     private final AtomicBoolean cancelled = new AtomicBoolean();
@@ -55,8 +64,10 @@ final class ChunkQueue implements Snapshot.Output {
         if (chunk.size() == 0 && keys == 0) {
             return;
         }
-        byte[] next = free.poll();
-        RdbOutput.Chunk c = chunk.takeChunk(next != null ? next : new byte[256]);
+        RdbOutput.Chunk spare = free.poll();
+        RdbOutput.Chunk c = spare != null ? chunk.takeChunk(spare.bytes(), spare.deferred())
+                : chunk.takeChunk(new byte[lastCapacity], null);
+        lastCapacity = c.bytes().length;
         queued.addAndGet(c.size());
         queue.add(new Slice(c, keys));
     }
@@ -108,7 +119,7 @@ final class ChunkQueue implements Snapshot.Output {
                 return true;
             }
             out.writeChunk(s.chunk);
-            free.offer(s.chunk.bytes());
+            free.offer(s.chunk);
             long left = queued.addAndGet(-s.chunk.size());
             if (keyDelay != 0 && s.keys > 0) {
                 LockSupport.parkNanos(keyDelay > 0 ? (long) keyDelay * 1000 * s.keys : (long) -keyDelay * s.keys);

@@ -10,6 +10,7 @@ import dev.cinnabar.server.db.Keyspace;
 import dev.cinnabar.server.db.KeyspaceObserver;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntConsumer;
 
 /**
  * A point-in-time image of the keyspace, in RDB form or as commands ({@link Format}), produced on the engine thread in slices
@@ -183,8 +184,9 @@ final class Snapshot implements KeyspaceObserver {
                 continue;
             }
             Db d = keyspace.db(db);
-            long from = frontier;
-            long next = d.keys().scan(cursor, id -> visit(d, id, from));
+            visiting = d;
+            visitFrom = frontier;
+            long next = d.keys().scan(cursor, visitor);
             cursor = next;
             frontier = next == 0 ? 1L << 32 : reversed((int) next);
             if (d.keys().size() == 0) {
@@ -223,6 +225,16 @@ final class Snapshot implements KeyspaceObserver {
         db = keyspace.count();
         return false;
     }
+
+    /** The database and frontier of the scan step under way, for {@link #visitor}. */
+    private Db visiting;
+    private long visitFrom;
+    /**
+     * Made once: a lambda capturing each step's database and frontier was an object per step,
+     * about 70 MB of garbage in a BGSAVE of 1.07M keys (two million steps), which touched that
+     * much fresh heap while the save ran.
+     */
+    private final IntConsumer visitor = id -> visit(visiting, id, visitFrom);
 
     private void visit(Db d, int id, long from) {
         KeyTable keys = d.keys();
