@@ -335,7 +335,14 @@ class MemberSlots extends SlotPage implements MemberIndex.Nodes {
             int need = pg.end - pg.dead + size;
             repack(pg, need + (need >> 1));
         } else {
-            replaceBytes(pg, Arrays.copyOf(pg.bytes, Math.max(pg.end + size, pg.bytes.length + (pg.bytes.length >> 1))));
+            int length = Math.max(pg.end + size, pg.bytes.length + (pg.bytes.length >> 1));
+            if (pg == this && pages == null && where.length > top - 1) {
+                // Slots were reserved ahead (reserveSlots): room for all of them at the mean
+                // length so far, rather than half as much again at a time.
+                length = (int) Math.max(length, Math.min(Integer.MAX_VALUE - 8,
+                        (long) (pg.end - pg.dead + size) * where.length / (top - 1)));
+            }
+            replaceBytes(pg, Arrays.copyOf(pg.bytes, length));
         }
         return pg.end;
     }
@@ -426,6 +433,30 @@ class MemberSlots extends SlotPage implements MemberIndex.Nodes {
                 replaceBytes(this, Arrays.copyOf(bytes, room));
             }
         }
+    }
+
+    /**
+     * Room for {@code members} more slots in the first page at once (up to a whole page), as a
+     * load of a known size wants: the first page otherwise grows half as large again at a time,
+     * each step a copy of its arrays (85 MB of copies loading 5,000 sets of 200 members).
+     */
+    void reserveSlots(long members) {
+        if (pages != null) {
+            return; // the pages after the first are whole
+        }
+        int length = (int) Math.min(PAGE, top - 1 + members);
+        if (length <= where.length) {
+            return;
+        }
+        long before = arrayHeapBytes();
+        int old = where.length;
+        chains = Arrays.copyOf(chains, length);
+        where = Arrays.copyOf(where, length);
+        Arrays.fill(where, old, length, FREE);
+        if (large != null) {
+            large = Arrays.copyOf(large, length * parts);
+        }
+        arrayBytes += arrayHeapBytes() - before;
     }
 
     /** Frees a slot whose member has left the index. */

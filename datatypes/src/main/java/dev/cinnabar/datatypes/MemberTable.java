@@ -105,6 +105,7 @@ public final class MemberTable extends MemberSlots implements HashTableStats {
     /** Room for {@code members} in the index at once (Redis's dictExpand), as a load of a known size wants. */
     public void expand(long members) {
         index.expand(members);
+        reserveSlots(members);
     }
 
     /**

@@ -215,17 +215,59 @@ public final class SkipList implements MemberIndex.Nodes {
         int size = LINKS + lvl;
         int c = Math.min(lvl, tops.length) - 1;
         x = tops[c];
-        // A class's next word at offset 0 is the start of a page that is not its own: its page
-        // filled exactly.
-        if ((x & PAGE_MASK) == 0 || (x & PAGE_MASK) + size > PAGE_WORDS) {
+        if (x == NIL || (x & PAGE_MASK) + size > PAGE_WORDS) {
             x = pages.length << PAGE_SHIFT;
         }
         ensureWords(x >>> PAGE_SHIFT, (x & PAGE_MASK) + size);
-        tops[c] = x + size;
+        // A class that filled its page exactly has none: the next page may be another class's.
+        tops[c] = ((x + size) & PAGE_MASK) == 0 ? NIL : x + size;
         int s = slots++;
         ensureSlot(s);
         word(x + INFO, s & LOW | (long) lvl << 32);
         return x;
+    }
+
+    /**
+     * Room for about {@code nodes} more nodes in the pages, as a load of a known size wants: each
+     * class of nodes gets its expected share (3/4 of the nodes have one level, 3/16 two, and 1/16
+     * more, 3 1/3 on average) and two standard deviations more, so that its page is seldom
+     * copied a quarter larger as it fills; loading a dump of 5,000 sorted sets of 200 members
+     * made 170 MB of such copies. Past a guess that was low, the page grows as usual; nothing is
+     * reserved past one page.
+     */
+    public void reserve(long nodes) {
+        reserveWords(0, share(nodes, 3, 4) * (LINKS + 1));
+        reserveWords(1, share(nodes, 3, 16) * (LINKS + 2));
+        reserveWords(2, share(nodes, 1, 16) * (3 * LINKS + 10) / 3);
+        // And the members' slots, in the page the next slot goes to.
+        int page = slots >>> SLOT_SHIFT;
+        if (page < members.length && members[page] != null) {
+            int want = (int) Math.min(SLOT_PAGE, (slots & SLOT_MASK) + nodes);
+            byte[][] p = members[page];
+            if (p.length < want) {
+                members[page] = Arrays.copyOf(p, want);
+                slotsAllocated += want - p.length;
+            }
+        }
+    }
+
+    /** How many of {@code nodes} to make room for when each is in a class with probability {@code num/den}. */
+    private static long share(long nodes, int num, int den) {
+        double mean = (double) nodes * num / den;
+        return (long) Math.ceil(mean + 2 * Math.sqrt(mean * (den - num) / den)) + 1;
+    }
+
+    private void reserveWords(int c, long words) {
+        if (words <= 0) {
+            return;
+        }
+        int x = tops[c];
+        if (x == NIL) {
+            // A page of the class's own, started now; its first node goes at its start.
+            x = pages.length << PAGE_SHIFT;
+            tops[c] = x;
+        }
+        ensureWords(x >>> PAGE_SHIFT, (int) Math.min(PAGE_WORDS, (x & PAGE_MASK) + words));
     }
 
     private void ensureWords(int page, int words) {

@@ -348,4 +348,37 @@ class SkipListTest {
             assertSame((byte[]) model.get(i)[1], zsl.member(zsl.byRank(i + 1)));
         }
     }
+
+    /**
+     * A list given room for its nodes up front (a load of a known size) is the same list, takes
+     * them with little more growth, and holds about what growing one node at a time would.
+     */
+    @Test
+    void roomReservedForALoadTakesItsNodes() {
+        for (int n : new int[] {1, 200, 5000, 100_000}) {
+            SkipList reserved = new SkipList();
+            reserved.reserve(n);
+            long before = reserved.heapBytes();
+            SkipList grown = new SkipList();
+            for (int i = 0; i < n; i++) {
+                reserved.insert(i % 97, b("m" + i));
+                grown.insert(i % 97, b("m" + i));
+            }
+            reserved.check();
+            assertEquals(n, reserved.length());
+            for (int i = 0; i < n; i += Math.max(1, n / 50)) {
+                long rank = reserved.rank(i % 97, b("m" + i));
+                assertEquals(grown.rank(i % 97, b("m" + i)), rank);
+                assertArrayEquals(b("m" + i), reserved.member(reserved.byRank(rank)));
+            }
+            long after = reserved.heapBytes();
+            // Random levels may need a little more than a class's expected share (past a page
+            // of 64k words, nothing more is reserved).
+            if (n <= 5000) {
+                assertTrue(after < before + before / 4 + 1024, n + ": " + before + " reserved, " + after + " after");
+            }
+            assertTrue(after < grown.heapBytes() + grown.heapBytes() / 10 + 1024,
+                    n + ": " + after + " against " + grown.heapBytes() + " grown");
+        }
+    }
 }

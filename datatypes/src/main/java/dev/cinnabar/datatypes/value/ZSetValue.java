@@ -115,6 +115,32 @@ public final class ZSetValue implements TypedValue {
         return repr instanceof Skip ? ((Skip) repr).index : null;
     }
 
+    /**
+     * Room for {@code members} at once in skiplist form, as loading a set of a known size wants
+     * (Redis's dictExpand): the index's buckets and the skiplist's pages. Nothing in listpack form.
+     */
+    public void expand(long members) {
+        if (repr instanceof Skip) {
+            Skip s = (Skip) repr;
+            s.index.expand(members);
+            s.zsl.reserve(members);
+        }
+    }
+
+    /**
+     * Adds a member that a load brings, in skiplist form, keeping {@code member} itself (the
+     * caller's array, not to be used again); false when it is there already.
+     */
+    public boolean addLoaded(double score, byte[] member) {
+        Skip s = (Skip) repr;
+        int hash = s.index.hashOf(member, 0, member.length);
+        if (s.index.find(member, 0, member.length, hash) != SkipList.NIL) {
+            return false;
+        }
+        skipAdd(s, member, hash, score);
+        return true;
+    }
+
     /** The skiplist in skiplist form, else null. Callers must not modify it. */
     public SkipList skipList() {
         return repr instanceof Skip ? ((Skip) repr).zsl : null;

@@ -114,7 +114,8 @@ class SetValueTest {
             assertEquals(SetType.TYPE.encoding(s), SetType.TYPE.encoding(copy));
             copy.add(b("3"), 0, 1, 512);
             assertFalse(s.contains(b("3"), 0, 1));
-            assertEquals(SetType.TYPE.heapSize(s), SetType.TYPE.heapSize(SetType.TYPE.duplicate(s)));
+            // The copy is sized for its members at once, the original grew a member at a time.
+            assertTrue(SetType.TYPE.heapSize(SetType.TYPE.duplicate(s)) <= SetType.TYPE.heapSize(s));
         }
     }
 

@@ -217,12 +217,17 @@ public final class RdbValues {
         long maxEntries = Math.min(s.setMaxIntsetEntries, 1L << 30);
         SetValue set = len > maxEntries ? SetValue.newHashtable() : SetValue.newIntset();
         set.expand(presize(len));
+        boolean intset = set.isIntset();
         for (long i = 0; i < len; i++) {
             byte[] m = in.readString();
             // the intset is never made longer than len <= maxEntries here, so only a
             // non-integer member converts it, as in Redis
             if (!set.add(m, 0, m.length, Long.MAX_VALUE)) {
                 throw new RdbFormatException("Duplicate set members detected");
+            }
+            if (intset && !set.isIntset()) {
+                set.expand(presize(len)); // converted: room for the rest at once
+                intset = false;
             }
         }
         return set;
@@ -431,7 +436,7 @@ public final class RdbValues {
             return null;
         }
         ZSetValue z = ZSetValue.newSkiplist();
-        z.index().expand(presize(len));
+        z.expand(presize(len));
         long longest = 0;
         long total = 0;
         while (len-- > 0) {
@@ -442,8 +447,7 @@ public final class RdbValues {
             }
             longest = Math.max(longest, m.length);
             total += m.length;
-            if ((z.add(score, m, 0, m.length, ZSetValue.NX, Long.MAX_VALUE, Long.MAX_VALUE, null)
-                    & ZSetValue.ADDED) == 0) {
+            if (!z.addLoaded(score, m)) {
                 throw new RdbFormatException("Duplicate zset fields detected");
             }
         }
