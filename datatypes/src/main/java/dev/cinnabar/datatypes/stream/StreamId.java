@@ -1,5 +1,6 @@
 package dev.cinnabar.datatypes.stream;
 
+import dev.cinnabar.datatypes.Numbers;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -60,7 +61,26 @@ public final class StreamId implements Comparable<StreamId> {
     }
 
     public static byte[] toBytes(long ms, long seq) {
-        return (Long.toUnsignedString(ms) + "-" + Long.toUnsignedString(seq)).getBytes(StandardCharsets.US_ASCII);
+        if (ms < 0 || seq < 0) {
+            // Above 2^63, unsigned: seldom, and as text.
+            return (Long.toUnsignedString(ms) + "-" + Long.toUnsignedString(seq)).getBytes(StandardCharsets.US_ASCII);
+        }
+        // Digits written straight into the array: XADD replies with its ID, and the strings
+        // this went through were a fifth of what a stream's appends allocated.
+        int a = Numbers.digits(ms);
+        byte[] out = new byte[a + 1 + Numbers.digits(seq)];
+        writeDigits(out, a, ms);
+        out[a] = '-';
+        writeDigits(out, out.length, seq);
+        return out;
+    }
+
+    /** Writes {@code v} (not negative) so that its last digit is at {@code end - 1}. */
+    private static void writeDigits(byte[] out, int end, long v) {
+        do {
+            out[--end] = (byte) ('0' + v % 10);
+            v /= 10;
+        } while (v != 0);
     }
 
     @Override

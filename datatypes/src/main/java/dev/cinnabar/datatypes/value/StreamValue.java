@@ -97,6 +97,7 @@ public final class StreamValue implements TypedValue {
             total += fv.length(from + i);
         }
         StreamNode lp = index.last();
+        int closedBytes = 0;
         if (lp != null) {
             long maxBytes = nodeMaxBytes;
             if (maxBytes == 0 || maxBytes > LISTPACK_MAX_SIZE) {
@@ -110,12 +111,20 @@ public final class StreamValue implements TypedValue {
                 long before = lp.heapSize();
                 lp.trimToSize();
                 nodesHeap += lp.heapSize() - before;
+                closedBytes = lp.totalBytes();
                 lp = null;
             }
         }
         long indexBefore = index.heapSize();
         if (lp == null) {
             lp = StreamNode.create(ms, seq, fv, from, n, 0);
+            // The node before filled up: this one will most likely fill as far, so it gets that
+            // room now (and its last entry's) instead of growing to it entry by entry; up to
+            // 64 KB, past which nodes are rare and grow by half (StreamNode.appendEntry).
+            if (closedBytes > lp.totalBytes() && closedBytes <= 64 * 1024) {
+                long entryRoom = Math.min(4096, total + 20L * n + 50);
+                lp.reserve((int) (closedBytes - lp.totalBytes() + entryRoom));
+            }
             index.add(lp);
             nodesHeap += lp.heapSize();
         } else {

@@ -91,6 +91,39 @@ class StreamValueTest {
         }
     }
 
+    /**
+     * Appending copies each node a bounded number of times: a node grows by half at a time, the
+     * node after a full one starts with the room the full one took, and a full node is trimmed
+     * to its bytes once. Growing to each entry's size cost 700-odd bytes of copies an entry.
+     */
+    @Test
+    void appendsCopyNodesFewTimesAndFullNodesKeepNoRoom() {
+        StreamValue s = new StreamValue();
+        byte[][] fields = fv("f1", "value:000000000001", "f2", "value:000000000002", "f3", "value:000000000003");
+        for (int i = 1; i <= 2000; i++) {
+            s.append(i, 0, fields, 0, 3, 4096, 100);
+        }
+        com.sun.management.ThreadMXBean bean =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        int n = 100_000;
+        long before = bean.getCurrentThreadAllocatedBytes();
+        for (int i = 2001; i <= 2000 + n; i++) {
+            s.append(i, 0, fields, 0, 3, 4096, 100);
+        }
+        long perEntry = (bean.getCurrentThreadAllocatedBytes() - before) / n;
+        // A node holds about 50 of these entries (4 KB): its own bytes, and one trimming copy
+        // (165 bytes an entry; 798 when nodes grew to each entry).
+        assertTrue(perEntry < 250, "bytes allocated per entry: " + perEntry);
+        long bytes = 0;
+        long capacity = 0;
+        for (int i = 0; i < s.index().size() - 1; i++) {
+            bytes += s.index().get(i).totalBytes();
+            capacity += s.index().get(i).capacity();
+        }
+        assertEquals(bytes, capacity, "full nodes keep no room");
+        assertEquals(2000 + n, s.length);
+    }
+
     @Test
     void indexFloorAndHeadRemoval() {
         StreamIndex idx = new StreamIndex();
