@@ -97,6 +97,14 @@ public class Listpack {
         }
     }
 
+    /** Drops the headroom past {@code capacity} bytes of array (rounded up to 8). */
+    public final void trimAbove(int capacity) {
+        int keep = Math.max(totalBytes(), capacity);
+        if (buf.length > ((keep + 7) & ~7)) {
+            buf = Arrays.copyOf(buf, (keep + 7) & ~7);
+        }
+    }
+
     /** Drops the headroom. */
     public final void trimToSize() {
         int total = totalBytes();

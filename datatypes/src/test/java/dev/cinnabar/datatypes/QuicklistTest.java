@@ -25,6 +25,37 @@ class QuicklistTest {
         return out;
     }
 
+    /**
+     * Pushes one at a time copy an end node a bounded number of times: it grows by a quarter at
+     * least, as an allocator's size classes would give it. Grown to each push, it was copied
+     * every other push below 512 bytes: 57 bytes of copies a push of a short element, 27 now.
+     * The full nodes behind the ends hold no more than they need.
+     */
+    @Test
+    void singlePushesGrowEndNodesByAQuarter() {
+        com.sun.management.ThreadMXBean bean =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        byte[] v = b("xxx");
+        for (boolean head : new boolean[] {true, false}) {
+            Quicklist q = new Quicklist(-2, 0);
+            for (int i = 0; i < 20_000; i++) {
+                q.push(v, head);
+            }
+            int n = 200_000;
+            long before = bean.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < n; i++) {
+                q.push(v, head);
+                q.endPushes();
+            }
+            long perPush = (bean.getCurrentThreadAllocatedBytes() - before) / n;
+            assertTrue(perPush < 40, (head ? "LPUSH" : "RPUSH") + " bytes allocated per push: " + perPush);
+            assertEquals(220_000, q.size());
+            // 8 KB nodes (fill -2): the ones behind the ends were filled and hold at most a
+            // quarter of room, as the ends may.
+            assertTrue(q.heapSize() < 220_000L * 5 * 5 / 4 + 64 * q.nodes() + 20_000, "heap " + q.heapSize());
+        }
+    }
+
     /** Pushes announced with expectPushes give the very nodes that one push at a time gives. */
     @Test
     void announcedPushesLeaveTheSameNodes() {
