@@ -304,9 +304,9 @@ public final class ListCommands {
 
     /** Elements left a list: lpop / rpop, then the key goes with del if it emptied (listElementsRemoved). */
     private static void popped(Client c, KeyEntry e, boolean head) {
-        Notify.key(c, Notify.LIST, head ? "lpop" : "rpop", e.key());
+        Notify.key(c, Notify.LIST, head ? "lpop" : "rpop", e);
         if (c.db().deleteIfEmpty(e)) {
-            Notify.key(c, Notify.GENERIC, "del", e.key());
+            Notify.key(c, Notify.GENERIC, "del", e);
         }
     }
 
@@ -625,8 +625,8 @@ public final class ListCommands {
         if (src.sameKey(dst)) {
             from.push(v, toHead);
             db.changed(src, before);
-            Notify.key(c, Notify.LIST, push, src.key());
-            Notify.key(c, Notify.LIST, fromHead ? "lpop" : "rpop", src.key());
+            Notify.key(c, Notify.LIST, push, src);
+            Notify.key(c, Notify.LIST, fromHead ? "lpop" : "rpop", src);
         } else {
             db.changed(src, before);
             if (dst == null) {

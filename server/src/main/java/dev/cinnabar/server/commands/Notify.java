@@ -2,6 +2,8 @@ package dev.cinnabar.server.commands;
 
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.config.KeyspaceEvents;
+import dev.cinnabar.server.db.KeyEntry;
+import dev.cinnabar.server.db.KeyspaceNotifications;
 
 /**
  * The keyspace events handlers fire, in the client's database (see
@@ -27,5 +29,16 @@ final class Notify {
     /** Event {@code event} of class {@code type} for {@code key}. */
     static void key(Client c, int type, String event, byte[] key) {
         c.server.keyspace().notifications().notify(type, event, key, c.db().id);
+    }
+
+    /**
+     * {@link #key} for a handle's key, copied out of the keyspace only when the class is
+     * published: every LPOP copied its key for events nobody had asked for.
+     */
+    static void key(Client c, int type, String event, KeyEntry e) {
+        KeyspaceNotifications n = c.server.keyspace().notifications();
+        if (n.enabled(type)) {
+            n.notify(type, event, e.key(), c.db().id);
+        }
     }
 }
