@@ -414,16 +414,9 @@ class MemberSlots extends SlotPage implements MemberIndex.Nodes {
      * arrays of one element.
      */
     private void growFirstPage() {
-        long before = arrayHeapBytes();
         int members = where.length;
         int length = Math.min(PAGE, Math.max(3, members + (members + 1) / 2));
-        chains = Arrays.copyOf(chains, length);
-        where = Arrays.copyOf(where, length);
-        Arrays.fill(where, members, length, FREE);
-        if (large != null) {
-            large = Arrays.copyOf(large, length * parts);
-        }
-        arrayBytes += arrayHeapBytes() - before;
+        growFirstPageSlots(length);
         int live = end - dead;
         int room = (int) ((long) live * length / members);
         if (room > bytes.length) {
@@ -445,9 +438,13 @@ class MemberSlots extends SlotPage implements MemberIndex.Nodes {
             return; // the pages after the first are whole
         }
         int length = (int) Math.min(PAGE, top - 1 + members);
-        if (length <= where.length) {
-            return;
+        if (length > where.length) {
+            growFirstPageSlots(length);
         }
+    }
+
+    /** The first page's slot arrays, {@code length} long (longer than now), the new slots free. */
+    private void growFirstPageSlots(int length) {
         long before = arrayHeapBytes();
         int old = where.length;
         chains = Arrays.copyOf(chains, length);
