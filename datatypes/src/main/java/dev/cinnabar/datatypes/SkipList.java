@@ -236,6 +236,9 @@ public final class SkipList implements MemberIndex.Nodes {
      * reserved past one page.
      */
     public void reserve(long nodes) {
+        if (nodes <= 0) {
+            return;
+        }
         reserveWords(0, share(nodes, 3, 4) * (LINKS + 1));
         reserveWords(1, share(nodes, 3, 16) * (LINKS + 2));
         reserveWords(2, share(nodes, 1, 16) * (3 * LINKS + 10) / 3);

@@ -109,7 +109,7 @@ public final class StreamNode extends Listpack {
      * Room for the entry about to be appended and half as much again as the node holds: a node
      * fills an entry at a time up to stream-node-max-bytes, and growing its array to each
      * element's size (to the next 8 bytes below 512, an eighth more above) copied the node over
-     * and over, about 730 bytes of copies per XADD of three short fields. The stream trims a node
+     * and over, 700-800 bytes of copies per XADD of three short fields. The stream trims a node
      * when it starts the next one, so the room outlives only the last node.
      */
     private void growFor(StreamFields fv, int from, int n) {

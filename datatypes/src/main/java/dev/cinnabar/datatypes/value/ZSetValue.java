@@ -123,7 +123,7 @@ public final class ZSetValue implements TypedValue {
         if (repr instanceof Skip) {
             Skip s = (Skip) repr;
             s.index.expand(members);
-            s.zsl.reserve(members);
+            s.zsl.reserve(members - s.zsl.length());
         }
     }
 

@@ -226,7 +226,7 @@ public final class RdbValues {
                 throw new RdbFormatException("Duplicate set members detected");
             }
             if (intset && !set.isIntset()) {
-                set.expand(presize(len)); // converted: room for the rest at once
+                set.expand(presize(len)); // converted: room for all of them at once
                 intset = false;
             }
         }
