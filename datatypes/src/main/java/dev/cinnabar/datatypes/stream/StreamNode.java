@@ -105,6 +105,15 @@ public final class StreamNode extends Listpack {
     /** At most what one element adds besides its bytes: its encoding's header and back-length. */
     private static final int ELEMENT_OVERHEAD = 10;
 
+    /** At most what appending the entry of {@code n} fields and values at {@code from} adds to a node. */
+    public static long entryRoom(StreamFields fv, int from, int n) {
+        long need = 5L * ELEMENT_OVERHEAD;
+        for (int i = 0; i < 2 * n; i++) {
+            need += fv.length(from + i) + ELEMENT_OVERHEAD;
+        }
+        return need;
+    }
+
     /**
      * Room for the entry about to be appended and half as much again as the node holds: a node
      * fills an entry at a time up to stream-node-max-bytes, and growing its array to each
@@ -113,10 +122,7 @@ public final class StreamNode extends Listpack {
      * when it starts the next one, so the room outlives only the last node.
      */
     private void growFor(StreamFields fv, int from, int n) {
-        long need = 5L * ELEMENT_OVERHEAD;
-        for (int i = 0; i < 2 * n; i++) {
-            need += fv.length(from + i) + ELEMENT_OVERHEAD;
-        }
+        long need = entryRoom(fv, from, n);
         int total = totalBytes();
         if (total + need > capacity()) {
             reserve((int) Math.min(Integer.MAX_VALUE - 8L - total, need + total / 2));

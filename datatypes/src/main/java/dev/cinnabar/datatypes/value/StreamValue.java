@@ -122,7 +122,7 @@ public final class StreamValue implements TypedValue {
             // room now (and its last entry's) instead of growing to it entry by entry; up to
             // 64 KB, past which nodes are rare and grow by half (StreamNode.appendEntry).
             if (closedBytes > lp.totalBytes() && closedBytes <= 64 * 1024) {
-                long entryRoom = Math.min(4096, total + 20L * n + 50);
+                long entryRoom = Math.min(4096, StreamNode.entryRoom(fv, from, n));
                 lp.reserve((int) (closedBytes - lp.totalBytes() + entryRoom));
             }
             index.add(lp);
