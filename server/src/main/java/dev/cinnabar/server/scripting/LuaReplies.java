@@ -146,10 +146,12 @@ final class LuaReplies {
         }
         msg = trimLineBreaks(msg);
         LuaTable t = new LuaTable();
-        t.rawset(ERR, LuaString.valueOf((code + " " + msg).getBytes(StandardCharsets.ISO_8859_1)));
+        // Both keys hash to the same bucket. Lua 5.1 iterates such a table (cjson.encode, pairs)
+        // with the key set second first; LuaJ in the order its chain was built, hence this order.
         if (ignoreStats) {
             t.rawset(IGNORE_STATS, LuaValue.TRUE);
         }
+        t.rawset(ERR, LuaString.valueOf((code + " " + msg).getBytes(StandardCharsets.ISO_8859_1)));
         return t;
     }
 
