@@ -71,10 +71,12 @@ public final class ReplyWriter {
     }
 
     /** Receives each error reply as it is written (the server counts them by error code). */
-    @FunctionalInterface
     public interface ErrorObserver {
         /** {@code message} as passed to {@link #error}; its text starts at {@code from} (after a leading '-'). */
         void errorReplied(String message, int from);
+
+        /** An error written by {@link #errorCountedElsewhere}. */
+        void errorPassedOn();
     }
 
     public ReplyWriter() {
@@ -217,6 +219,19 @@ public final class ReplyWriter {
             out.writeByte(b == '\r' || b == '\n' ? ' ' : b);
         }
         out.writeBytes(CRLF);
+    }
+
+    /**
+     * An error a script passes on that was counted where it arose (a command the script called
+     * answered it): written as {@link #uncountedError} writes, and not counted again as an error
+     * reply, but the command answering it still failed, as Redis's replies flagged
+     * ERR_REPLY_FLAG_NO_STATS_UPDATE count in {@code failed_calls}.
+     */
+    public void errorCountedElsewhere(byte[] text, int off, int len) {
+        if (errorObserver != null) {
+            errorObserver.errorPassedOn();
+        }
+        uncountedError(text, off, len);
     }
 
     private static boolean isLineBreak(char c) {

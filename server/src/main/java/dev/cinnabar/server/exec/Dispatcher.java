@@ -51,11 +51,6 @@ public final class Dispatcher {
      * the script runs (as the script's declared keys), not by the script command itself.
      */
     private static final java.util.Set<String> READ_ONLY_SCRIPTS = java.util.Set.of("eval_ro", "evalsha_ro", "fcall_ro");
-    /**
-     * The error count when the last command ended, as Redis's incrCommandStatsOnError keeps it:
-     * an EXEC counts as failed only for errors after its last command, which counted its own.
-     */
-    private long errorsAfterLastCall;
     private AfterCommandStep[] afterCommand = new AfterCommandStep[0];
 
     /** Warms the keys of a pipelined batch, or of a command that names several. */
@@ -245,8 +240,10 @@ public final class Dispatcher {
         c.clearEffects();
         propagation.beginUnit(!cmd.has(CommandFlags.TOUCHES_ARBITRARY_KEYS));
         ks.beginCommand(c);
-        long errorsBefore = c.reply.errors();
-        long allErrorsBefore = server.stats().errorReplies;
+        ServerStats stats = server.stats();
+        // Errors replied before this command are not its own.
+        stats.takeErrors();
+        stats.takeErrorsPassedOn();
         ByteBuf replyBefore = c.reply.buffer();
         int replyMark = replyBefore == null ? 0 : replyBefore.writerIndex();
         try {
@@ -283,19 +280,14 @@ public final class Dispatcher {
         }
         long micros = (server.clock().nanos() - start) / 1000;
         // Failed: it answered an error, or wrote one to another client (CLIENT UNBLOCK ... ERROR),
-        // as Redis compares its global count of error replies.
-        long allErrors = server.stats().errorReplies;
-        boolean failed = c.reply.errors() != errorsBefore || allErrors > allErrorsBefore;
-        if (failed && errorsAfterLastCall > allErrorsBefore) {
-            // Commands run by this one (EXEC's) counted the errors up to where they ended.
-            failed = allErrors > errorsAfterLastCall;
-        }
-        errorsAfterLastCall = allErrors;
+        // as Redis compares its global count of error replies; and once more for each error a
+        // script passed on, as Redis counts those where they are written.
+        int failures = (stats.takeErrors() ? 1 : 0) + stats.takeErrorsPassedOn();
         if (c.id == Client.AOF_CLIENT_ID) {
             // Replaying the AOF: no statistics, slow log or MONITOR, as Redis's loading
             return;
         }
-        record(c, cmd, micros, failed);
+        record(c, cmd, micros, failures);
         if (outermost) {
             // As Redis's lastcmd: the client's own command, not those an EXEC runs.
             c.lastCommand = cmd;
@@ -326,12 +318,10 @@ public final class Dispatcher {
      * What every executed command adds once it has run: its counters, its latency histogram, the
      * slow log and the latency monitor. Rejected commands never get here.
      */
-    private void record(Client c, CommandSpec cmd, long micros, boolean failed) {
+    private void record(Client c, CommandSpec cmd, long micros, int failures) {
         cmd.calls++;
         cmd.microseconds += micros;
-        if (failed) {
-            cmd.failedCalls++;
-        }
+        cmd.failedCalls += failures;
         ServerStats stats = server.stats();
         stats.commandsProcessed++;
         ServerConfig config = server.config();

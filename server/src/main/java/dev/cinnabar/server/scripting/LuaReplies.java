@@ -258,7 +258,7 @@ final class LuaReplies {
                 while (to > from && (text[to - 1] == '\r' || text[to - 1] == '\n')) {
                     to--;
                 }
-                w.uncountedError(text, from, to - from);
+                w.errorCountedElsewhere(text, from, to - from);
             } else {
                 w.error("-" + msg);
             }

@@ -302,9 +302,11 @@ final class RedisApi {
                 err = "-OOM command not allowed when used memory > 'maxmemory'.";
             }
             if (err != null) {
-                // Counted as the script connection's error, and the command's rejection, as in Redis.
+                // Counted as the script connection's error, and the command's rejection, as in
+                // Redis; taken by the rejection, so the script's command does not fail for it.
                 sc.reply.error(err.startsWith("-") ? err.substring(1) : "ERR " + err);
                 engine.takeClientOutput();
+                engine.server.stats().takeErrors();
                 if (cmd != null) {
                     cmd.rejectedCalls++;
                 }

@@ -481,7 +481,7 @@ public final class Scripting {
             while (to > 1 && (text[to - 1] == '\r' || text[to - 1] == '\n')) {
                 to--;
             }
-            caller.reply.uncountedError(text, 1, to - 1);
+            caller.reply.errorCountedElsewhere(text, 1, to - 1);
         } else {
             caller.reply.error(reply);
         }

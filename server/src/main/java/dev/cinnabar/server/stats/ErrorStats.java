@@ -26,6 +26,11 @@ public final class ErrorStats implements ReplyWriter.ErrorObserver {
     }
 
     @Override
+    public void errorPassedOn() {
+        stats.errorsPassedOn++;
+    }
+
+    @Override
     public void errorReplied(String message, int from) {
         stats.errorReplies++;
         int end = Math.min(message.length(), from + CODE_SEARCH);

@@ -12,6 +12,14 @@ public final class ServerStats {
     public long netOutputBytes;
     /** Every error reply; counted by {@link #errors} as the reply is written, never by hand. */
     public long errorReplies;
+    /**
+     * Error replies a script passed on from a command it called, already counted there (not in
+     * {@link #errorReplies}); each fails the script's command. Never reset.
+     */
+    public long errorsPassedOn;
+    /** {@link #errorReplies} and {@link #errorsPassedOn} as the last {@link #takeErrors} left them. */
+    private long errorsTaken;
+    private long passedOnTaken;
     /** Fraction of sampled keys found expired, smoothed; steers the fast expiry cycle. */
     public double expiredStalePercent;
     public long expireCycleTimeCapReached;
@@ -35,6 +43,25 @@ public final class ServerStats {
     public final LatencyMonitor latency = new LatencyMonitor();
     /** The memcached front end's counters ({@code stats}, INFO's {@code # Memcached}). */
     public final MemcachedStats memcached = new MemcachedStats();
+
+    /**
+     * Whether errors were replied since the last call, which takes them (Redis's
+     * incrCommandStatsOnError and its prev_err_count): a command fails for the errors replied
+     * while it ran and not yet taken by a command it ran itself (EXEC's, a script's, or a
+     * script's call that was refused), so that no error fails two commands.
+     */
+    public boolean takeErrors() {
+        boolean any = errorReplies > errorsTaken;
+        errorsTaken = errorReplies;
+        return any;
+    }
+
+    /** How many errors were passed on since the last call, which takes them. */
+    public int takeErrorsPassedOn() {
+        int n = (int) (errorsPassedOn - passedOnTaken);
+        passedOnTaken = errorsPassedOn;
+        return n;
+    }
 
     /** CONFIG RESETSTAT: the counters and error statistics (per-command ones are reset by the caller). */
     public void reset() {

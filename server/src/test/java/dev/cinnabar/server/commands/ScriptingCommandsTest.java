@@ -188,6 +188,34 @@ class ScriptingCommandsTest {
         assertTrue(errors.contains("errorstat_ERR:count=1"), errors);
     }
 
+    private String commandStat(String name) {
+        for (String line : h.call("INFO", "commandstats").split("\r\n")) {
+            if (line.startsWith("cmdstat_" + name + ":")) {
+                return line.replaceAll("usec=[^,]*,usec_per_call=[^,]*,", "");
+            }
+        }
+        return "";
+    }
+
+    @Test
+    void aScriptFailsForTheErrorsItPassesOnNotForThoseItCatches() {
+        // A refused call is the called command's rejection; caught, it fails nothing else.
+        assertEquals(":1\r\n", h.call("EVAL_RO", "redis.pcall('set', 'a', 'b') return 1", "0"));
+        assertEquals("cmdstat_set:calls=0,rejected_calls=1,failed_calls=0", commandStat("set"));
+        assertEquals("cmdstat_eval_ro:calls=1,rejected_calls=0,failed_calls=0", commandStat("eval_ro"));
+        // An error a called command answered, returned by the script: both failed, counted once.
+        h.call("SET", "s", "v");
+        assertEquals("-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+                h.call("EVAL", "return redis.pcall('hset', 's', 'f', 'v')", "0"));
+        assertEquals("cmdstat_hset:calls=1,rejected_calls=0,failed_calls=1", commandStat("hset"));
+        assertEquals("cmdstat_eval:calls=1,rejected_calls=0,failed_calls=1", commandStat("eval"));
+        // Each error passed on in a reply fails the script once more.
+        h.call("EVAL", "return {redis.pcall('hset', 's'), redis.pcall('nosuch')}", "0");
+        assertEquals("cmdstat_eval:calls=2,rejected_calls=0,failed_calls=3", commandStat("eval"));
+        String stats = h.call("INFO", "stats");
+        assertTrue(stats.contains("total_error_replies:4\r\n"), stats);
+    }
+
     @Test
     void globalsAreProtectedAndLibrariesReadOnly() {
         String s = "string.len = nil";

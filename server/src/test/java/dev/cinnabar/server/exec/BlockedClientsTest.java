@@ -111,6 +111,18 @@ class BlockedClientsTest {
     }
 
     @Test
+    void flushAndSwapLookAtTheKeysWaitedOnWithoutReadingThem() {
+        h.call(a, "QBPOP", "k", "0");
+        long hits = h.server.keyspace().hits;
+        long misses = h.server.keyspace().misses;
+        h.call("FLUSHALL");
+        h.call("SWAPDB", "0", "1");
+        assertEquals(hits, h.server.keyspace().hits);
+        assertEquals(misses, h.server.keyspace().misses);
+        assertEquals(1, h.server.clients().blockedCount());
+    }
+
+    @Test
     void inputSentWhileBlockedRunsOnceServed() {
         h.call(a, "QBPOP", "k", "0");
         assertEquals("", h.call(a, "PING"));
