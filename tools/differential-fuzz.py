@@ -302,12 +302,60 @@ class Blockers:
                 self.conns[1].read() if redis_ready else None)
 
 
+class Probe:
+    """A connection to each server for questions about the data (a type, an encoding) that
+    must not join the main connection's transaction. Both servers are asked, so that the
+    hits, misses and calls the questions count stay the same on both; Redis's answer is used."""
+
+    def __init__(self, ports):
+        self.conns = [Connection(port) for port in ports]
+
+    def call(self, args):
+        self.conns[0].call(args)
+        return self.conns[1].call(args)
+
+
+# Counters that follow from the commands alone, not from time or from how often a side was
+# asked whether it has answered (PING), compared every STATS_EVERY commands.
+COUNTED = ("keyspace_hits", "keyspace_misses", "total_error_replies", "pubsub_channels",
+           "pubsub_patterns", "blocked_clients", "total_blocking_keys")
+STATS_EVERY = [200]  # --counters-every
+
+
+def counters(conn):
+    """INFO's counters, commandstats' calls and errorstats of one server, as a dict."""
+    found = {}
+    for section in ("stats", "clients", "commandstats", "errorstats"):
+        reply = conn.call(["INFO", section])
+        text = (reply[1] if isinstance(reply, tuple) else reply).split(b"|", 1)[1].decode()
+        for line in text.splitlines():
+            if ":" not in line or line.startswith("#"):
+                continue
+            name, value = line.split(":", 1)
+            if name in COUNTED:
+                found[name] = value
+            elif name.startswith("cmdstat_") and name not in ("cmdstat_ping", "cmdstat_info"):
+                found[name] = ",".join(f for f in value.split(",") if not f.startswith("usec"))
+            elif name.startswith("errorstat_"):
+                found[name] = value
+    return found
+
+
+def counters_differ(probe):
+    """None if both servers counted the same, else (Cinnabar's, Redis's) that differ."""
+    ca, cb = counters(probe.conns[0]), counters(probe.conns[1])
+    if ca == cb:
+        return None
+    names = sorted(set(ca) | set(cb))
+    return ({n: ca.get(n) for n in names if ca.get(n) != cb.get(n)},
+            {n: cb.get(n) for n in names if ca.get(n) != cb.get(n)})
+
+
 class Events:
     """A subscriber to every keyspace and keyevent notification on each server; after each
     command the two must have received the same messages, in the same order."""
 
-    # Not `m`: the questions the probe connection asks Redis alone would fire keymiss events.
-    CLASSES = ["KEA", "KEA", "Kgl$", "Eshz", "KExtd"]
+    CLASSES = ["KEA", "KEA", "Kgl$", "Eshz", "KExtd", "KEm"]
 
     def __init__(self, ports, classes):
         self.conns = [Connection(port) for port in ports]
@@ -432,14 +480,14 @@ def as_json(reply):
 
 def run_seed(seed, ports, commands, resp, history_key, events):
     a, b = Connection(ports[0]), Connection(ports[1])
-    probe = Connection(ports[1])  # Redis, for questions that must not join b's transaction
+    probe = Probe(ports)
     blockers = Blockers(ports, resp)
     r = random.Random(seed)
     events = Events(ports, r.choice(Events.CLASSES)) if events else None
     try:
         return run_commands(r, seed, (a, b, probe), blockers, events, commands, resp, history_key)
     finally:
-        for conn in [a, b, probe] + blockers.conns + blockers.syncs:
+        for conn in [a, b] + probe.conns + blockers.conns + blockers.syncs:
             conn.close()
         if events:
             events.syncs[0].call(["CONFIG", "SET", "notify-keyspace-events", ""])
@@ -453,24 +501,32 @@ def run_commands(r, seed, conns, blockers, events, commands, resp, history_key):
               ("hash-max-listpack-entries", r.choice(["2", "4", "128"])),
               ("set-max-intset-entries", r.choice(["2", "4", "512"])),
               ("zset-max-listpack-entries", r.choice(["2", "4", "128"]))]
-    for conn in (a, b, probe):
+    for conn in [a, b] + probe.conns:
         if resp == 3:
             conn.call(["HELLO", "3"])
         for name, value in config:
             conn.call(["CONFIG", "SET", name, value])
     a.call(["FLUSHALL"])
     b.call(["FLUSHALL"])
+    a.call(["CONFIG", "RESETSTAT"])
+    b.call(["CONFIG", "RESETSTAT"])
     history = []
     in_multi = False
 
     def differ(i, cmd, ra, rb):
         print("seed %d, command %d: %r\n  cinnabar: %r\n  redis:    %r" % (seed, i, cmd, ra, rb))
         for j, c in history:
-            if history_key and (history_key in c or c[0] in ("FLUSHALL", "FLUSHDB", "SWAPDB", "SELECT")):
+            if cmd[0] == "(INFO counters before)" and j >= i - max(STATS_EVERY[0], 8):
+                print("    %d %r" % (j, c))
+            elif history_key and (history_key in c or c[0] in ("FLUSHALL", "FLUSHDB", "SWAPDB", "SELECT")):
                 print("    %d %r" % (j, c))
         return False
 
     for i in range(commands):
+        if i % STATS_EVERY[0] == 0 and not in_multi:
+            difference = counters_differ(probe)
+            if difference:
+                return differ(i, ["(INFO counters before)"], *difference)
         if blockers.pending is None and r.random() < 0.03:
             cmd = blocking_command(r, "0")
             history.append((i, ["(blocker)"] + cmd))
@@ -550,7 +606,10 @@ def main():
     p.add_argument("--events", action="store_true",
                    help="compare the keyspace notifications each command fires (slower)")
     p.add_argument("--history", help="on a difference, list the commands that named this key")
+    p.add_argument("--counters-every", type=int, default=200,
+                   help="compare INFO's counters every N commands (1 finds the command that differs)")
     a = p.parse_args()
+    STATS_EVERY[0] = a.counters_every
     first, last = (int(x) for x in a.seeds.split("-"))
     ports = (free_port(), free_port())
     servers = [subprocess.Popen(["java", "-jar", a.jar, "--port", str(ports[0]), "--save", ""],
