@@ -171,17 +171,20 @@ public final class KeyCommands {
         }
         Object value = src.value();
         int meta = src.meta();
-        long when = db.expireAt(src.key());
-        if (db.writeEntry(a, 2) != null) {
-            if (nx) {
-                c.reply.integer(0);
-                return;
-            }
+        byte[] srcKey = src.key();
+        long when = db.expireAt(srcKey);
+        boolean overwrite = db.writeEntry(a, 2) != null;
+        if (overwrite && nx) {
+            c.reply.integer(0);
+            return;
+        }
+        // The source goes first: watchers and tracking clients hear of the source, then the
+        // destination, as Redis signals them.
+        db.delete(srcKey, LazyFree.Cause.MOVED);
+        if (overwrite) {
             db.delete(a, 2);
         }
-        byte[] srcKey = src.key();
         moveValue(db, a.copy(2), value, meta, when);
-        db.delete(srcKey, LazyFree.Cause.MOVED);
         Notify.arg(c, Notify.GENERIC, "rename_from", 1);
         Notify.arg(c, Notify.GENERIC, "rename_to", 2);
         c.changes(1); // two keys changed, one change for Redis

@@ -616,7 +616,8 @@ public final class ListCommands {
     public static byte[] moveAndReply(Client c, KeyEntry src, KeyEntry dst,
             byte[] dstKey, int dstOff, int dstLen, boolean fromHead, boolean toHead) {
         Db db = c.db();
-        // Redis's order: the push's events on the destination, then the pop's on the source.
+        // Redis's order: the push's events on the destination, then the pop's on the source;
+        // watchers and tracking clients hear of the keys in that order too.
         long before = db.beforeChange(src);
         Quicklist from = (Quicklist) src.value();
         byte[] v = from.pop(fromHead);
@@ -628,7 +629,6 @@ public final class ListCommands {
             Notify.key(c, Notify.LIST, push, src);
             Notify.key(c, Notify.LIST, fromHead ? "lpop" : "rpop", src);
         } else {
-            db.changed(src, before);
             if (dst == null) {
                 ListValue l = newList(c);
                 l.push(v, toHead);
@@ -638,6 +638,7 @@ public final class ListCommands {
                 ((Quicklist) dst.value()).push(v, toHead);
                 db.changed(dst, dstBefore);
             }
+            db.changed(src, before);
             n.notify(KeyspaceEvents.LIST, push, dstKey, dstOff, dstLen, db.id);
             popped(c, src, fromHead);
         }

@@ -41,6 +41,26 @@ class TrackingTest {
         assertEquals(">2\r\n$10\r\ninvalidate\r\n*1\r\n$1\r\nk\r\n", h.drain(b));
     }
 
+    private static String invalidate(String key) {
+        return ">2\r\n$10\r\ninvalidate\r\n*1\r\n$" + key.length() + "\r\n" + key + "\r\n";
+    }
+
+    @Test
+    void keysAreInvalidatedInTheOrderRedisSignalsThem() {
+        Client a = resp3Tracker();
+        // RENAME: the source, then the destination, whether or not it is overwritten.
+        h.call(h.client, "SET", "from", "1");
+        h.call(h.client, "SET", "to", "2");
+        h.call(a, "MGET", "from", "to");
+        h.call(h.client, "RENAME", "from", "to");
+        assertEquals(invalidate("from") + invalidate("to"), h.drain(a));
+        // LMOVE: the destination's push, then the source's pop.
+        h.call(h.client, "RPUSH", "src", "a", "b");
+        h.call(a, "MGET", "src", "dst");
+        h.call(h.client, "LMOVE", "src", "dst", "LEFT", "LEFT");
+        assertEquals(invalidate("dst") + invalidate("src"), h.drain(a));
+    }
+
     @Test
     void rowsOfAClientThatLeftGoWhenTheKeyChanges() {
         Client a = resp3Tracker();
