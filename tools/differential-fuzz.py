@@ -351,19 +351,13 @@ def counters_differ(probe):
             {n: cb.get(n) for n in names if ca.get(n) != cb.get(n)})
 
 
-class Events:
-    """A subscriber to every keyspace and keyevent notification on each server; after each
-    command the two must have received the same messages, in the same order."""
+class Subscribers:
+    """A subscriber on each server; after each command the two must have received the same
+    messages, in the same order. PINGs on another connection tell when Redis's have all come."""
 
-    CLASSES = ["KEA", "KEA", "Kgl$", "Eshz", "KExtd", "KEm"]
-
-    def __init__(self, ports, classes):
+    def __init__(self, ports):
         self.conns = [Connection(port) for port in ports]
         self.syncs = [Connection(port) for port in ports]
-        for conn in self.syncs:
-            conn.call(["CONFIG", "SET", "notify-keyspace-events", classes])
-        for conn in self.conns:
-            conn.call(["PSUBSCRIBE", "__key*__:*"])
 
     def arrived(self, i):
         conn = self.conns[i]
@@ -387,11 +381,68 @@ class Events:
         finally:
             self.conns[0].s.settimeout(10)
         cinnabar += self.arrived(0)
-        STATS["notifications"] += len(redis)
+        STATS[self.COUNTED] += len(redis)
         return None if cinnabar == redis else (cinnabar, redis)
 
     def close(self):
         for conn in self.conns + self.syncs:
+            conn.close()
+
+
+class Events(Subscribers):
+    """A subscriber to every keyspace and keyevent notification on each server."""
+
+    CLASSES = ["KEA", "KEA", "Kgl$", "Eshz", "KExtd", "KEm"]
+    COUNTED = "notifications"
+
+    def __init__(self, ports, classes):
+        super().__init__(ports)
+        for conn in self.syncs:
+            conn.call(["CONFIG", "SET", "notify-keyspace-events", classes])
+        for conn in self.conns:
+            conn.call(["PSUBSCRIBE", "__key*__:*"])
+
+
+def tracked_read(r):
+    k = lambda: r.choice(KEYS)
+    return r.choice([["GET", k()], ["STRLEN", k()], ["LLEN", k()], ["LRANGE", k(), "0", "1"],
+                     ["HGET", k(), r.choice(MEMBERS)], ["SCARD", k()], ["ZCARD", k()], ["TYPE", k()],
+                     ["EXISTS", k(), k()], ["XLEN", k()], ["MGET", k(), k()], ["PFCOUNT", k()]])
+
+
+class Tracking(Subscribers):
+    """A client on each server that tracks the keys it reads (CLIENT TRACKING with REDIRECT to a
+    subscriber of __redis__:invalidate, in one of the modes), reading now and then from database
+    0 while the main connection changes keys in every database; the invalidations the two
+    subscribers receive are compared after each command, the readers' replies as they come."""
+
+    MODES = [[], [], ["BCAST"], ["BCAST", "PREFIX", "k"], ["BCAST", "PREFIX", "k1", "PREFIX", "{"],
+             ["OPTIN"], ["OPTOUT"]]
+    COUNTED = "invalidations"
+
+    def __init__(self, ports, mode):
+        super().__init__(ports)
+        self.mode = mode
+        self.readers = [Connection(port) for port in ports]
+        for sub, reader in zip(self.conns, self.readers):
+            sub_id = int(sub.call(["CLIENT", "ID"])[1:])
+            sub.call(["SUBSCRIBE", "__redis__:invalidate"])
+            reader.call(["CLIENT", "TRACKING", "ON", "REDIRECT", str(sub_id)] + mode)
+
+    def read(self, r):
+        """A read by the tracking client: None, or (the command, Cinnabar's reply, Redis's)."""
+        cmd = tracked_read(r)
+        caching = ("YES" if "OPTIN" in self.mode and r.random() < .7 else
+                   "NO" if "OPTOUT" in self.mode and r.random() < .3 else None)
+        if caching:
+            for reader in self.readers:
+                reader.call(["CLIENT", "CACHING", caching])
+        replies = [reader.call(cmd) for reader in self.readers]
+        return None if replies[0] == replies[1] else (cmd, replies[0], replies[1])
+
+    def close(self):
+        super().close()
+        for conn in self.readers:
             conn.close()
 
 
@@ -478,14 +529,15 @@ def as_json(reply):
     return reply
 
 
-def run_seed(seed, ports, commands, resp, history_key, events):
+def run_seed(seed, ports, commands, resp, history_key, events, tracking):
     a, b = Connection(ports[0]), Connection(ports[1])
     probe = Probe(ports)
     blockers = Blockers(ports, resp)
     r = random.Random(seed)
     events = Events(ports, r.choice(Events.CLASSES)) if events else None
+    tracking = Tracking(ports, r.choice(Tracking.MODES)) if tracking else None
     try:
-        return run_commands(r, seed, (a, b, probe), blockers, events, commands, resp, history_key)
+        return run_commands(r, seed, (a, b, probe), blockers, (events, tracking), commands, resp, history_key)
     finally:
         for conn in [a, b] + probe.conns + blockers.conns + blockers.syncs:
             conn.close()
@@ -493,10 +545,13 @@ def run_seed(seed, ports, commands, resp, history_key, events):
             events.syncs[0].call(["CONFIG", "SET", "notify-keyspace-events", ""])
             events.syncs[1].call(["CONFIG", "SET", "notify-keyspace-events", ""])
             events.close()
+        if tracking:
+            tracking.close()
 
 
-def run_commands(r, seed, conns, blockers, events, commands, resp, history_key):
+def run_commands(r, seed, conns, blockers, subscribers, commands, resp, history_key):
     a, b, probe = conns
+    events, tracking = subscribers
     config = [("list-max-listpack-size", r.choice(["2", "4", "128", "-1"])),
               ("hash-max-listpack-entries", r.choice(["2", "4", "128"])),
               ("set-max-intset-entries", r.choice(["2", "4", "512"])),
@@ -577,6 +632,13 @@ def run_commands(r, seed, conns, blockers, events, commands, resp, history_key):
         difference = events and events.compare()
         if difference:
             return differ(i, ["(notifications of)"] + cmd, *difference)
+        difference = tracking and tracking.compare()
+        if difference:
+            return differ(i, ["(invalidations after)"] + cmd, *difference)
+        if tracking and r.random() < .3:
+            difference = tracking.read(r)
+            if difference:
+                return differ(i, ["(tracking client)"] + difference[0], *difference[1:])
     return True
 
 
@@ -605,6 +667,8 @@ def main():
     p.add_argument("--resp", type=int, choices=(2, 3), default=2)
     p.add_argument("--events", action="store_true",
                    help="compare the keyspace notifications each command fires (slower)")
+    p.add_argument("--tracking", action="store_true",
+                   help="compare the invalidations a client tracking what it reads receives (slower)")
     p.add_argument("--history", help="on a difference, list the commands that named this key")
     p.add_argument("--counters-every", type=int, default=200,
                    help="compare INFO's counters every N commands (1 finds the command that differs)")
@@ -620,7 +684,7 @@ def main():
         for port in ports:
             wait(port)
         for seed in range(first, last + 1):
-            if not run_seed(seed, ports, a.commands, a.resp, a.history, a.events):
+            if not run_seed(seed, ports, a.commands, a.resp, a.history, a.events, a.tracking):
                 return 1
         print("seeds %d-%d: %d commands each, the same replies (RESP%d)" % (first, last, a.commands, a.resp))
         print(", ".join("%s %d" % item for item in sorted(STATS.items())))
