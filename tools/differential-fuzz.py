@@ -7,9 +7,13 @@ sequence of string, list, hash, set, sorted-set, key, SORT, bitmap, HLL, geo and
 over five keys, with expiry, MULTI/EXEC/WATCH, databases (SELECT, MOVE, SWAPDB, COPY ... DB) and
 EVAL/EVAL_RO wrappers (call, pcall, setresp(3), cjson.encode of the reply) now and then, bad
 arguments and wrong types mixed in, and compares the raw replies (a TTL only as -2, -1 or set).
-Blocking commands run on a second connection per server and are served (or timed out, or ended
-by CLIENT UNBLOCK) by what the main connection sends. With --events, a keyspace-notification
-subscriber per server compares the events each command fires.
+Now and then an encoding limit changes under the existing values, and each server RESTOREs the
+other's DUMP of a key. Blocking commands run on a second connection per server and are served
+(or timed out, or ended by CLIENT UNBLOCK) by what the main connection sends. Every 200 commands
+INFO's counters are compared: hits, misses, error replies, errorstats and each command's calls,
+rejected and failed calls. With --events, a keyspace-notification subscriber per server compares
+the events each command fires; with --tracking, a client tracking what it reads (in one of
+CLIENT TRACKING's modes) compares the invalidations it is sent.
 
 What Redis itself leaves unordered (the members of a hashtable, intset or skiplist-encoded value,
 as HGETALL, SMEMBERS and the SCANs reply, and SINTER/SUNION/SDIFF) is compared as a multiset;
@@ -25,7 +29,8 @@ RESP3 (5000); with databases, scripts, blocking and events: 1-160 in RESP2 (3000
 without --events), 1000-1030 and 2000-2030 in RESP3.
 
   python3 tools/differential-fuzz.py [--jar server/target/cinnabar-server.jar] [--seeds 1-40]
-                                     [--commands 3000] [--resp 2|3] [--events] [--history k3]
+                                     [--commands 3000] [--resp 2|3] [--events] [--tracking]
+                                     [--counters-every 200] [--history k3]
 """
 import argparse
 import collections
@@ -501,9 +506,19 @@ def as_multiset(reply, cmd):
     return (head, sorted(items, key=repr))
 
 
+ENCODING_LIMITS = {"list-max-listpack-size": ["2", "4", "128", "-1"], "list-compress-depth": ["0", "1", "2"],
+                   "hash-max-listpack-entries": ["2", "4", "128"], "hash-max-listpack-value": ["1", "64"],
+                   "set-max-intset-entries": ["2", "4", "512"], "zset-max-listpack-entries": ["2", "4", "128"],
+                   "zset-max-listpack-value": ["1", "64"]}
+
+
 def next_command(r, in_multi):
     """The next command, and the name of the script that wraps it (None if it is sent as is)."""
     x = r.random()
+    if x < 0.005:
+        # Limits changed under existing values: they convert when next written, not now.
+        name = r.choice(sorted(ENCODING_LIMITS))
+        return ["CONFIG", "SET", name, r.choice(ENCODING_LIMITS[name])], None
     if x < 0.1:
         return other_command(r), None
     if x < 0.14:
@@ -527,6 +542,24 @@ def as_json(reply):
         except ValueError:
             pass
     return reply
+
+
+NIL = (b"$-1", b"_")
+
+
+def cross_restore(a, b, key):
+    """Each server restores the other's DUMP of the key, replacing it: the same content, not
+    necessarily the same bytes (encodings, stream IDs). None if both took it, else what differed."""
+    dump_a, dump_b = a.call(["DUMP", key]), b.call(["DUMP", key])
+    if (dump_a in NIL) != (dump_b in NIL):
+        return dump_a, dump_b
+    if dump_a in NIL:
+        return None
+    STATS["cross RESTORE"] += 1
+    payload = lambda reply: reply.split(b"|", 1)[1]
+    ra = a.call(["RESTORE", key, "0", payload(dump_b), "REPLACE"])
+    rb = b.call(["RESTORE", key, "0", payload(dump_a), "REPLACE"])
+    return None if ra == rb == b"+OK" else (ra, rb)
 
 
 def run_seed(seed, ports, commands, resp, history_key, events, tracking):
@@ -555,7 +588,9 @@ def run_commands(r, seed, conns, blockers, subscribers, commands, resp, history_
     config = [("list-max-listpack-size", r.choice(["2", "4", "128", "-1"])),
               ("hash-max-listpack-entries", r.choice(["2", "4", "128"])),
               ("set-max-intset-entries", r.choice(["2", "4", "512"])),
-              ("zset-max-listpack-entries", r.choice(["2", "4", "128"]))]
+              ("zset-max-listpack-entries", r.choice(["2", "4", "128"])),
+              # What a previous seed may have changed, back to the defaults.
+              ("list-compress-depth", "0"), ("hash-max-listpack-value", "64"), ("zset-max-listpack-value", "64")]
     for conn in [a, b] + probe.conns:
         if resp == 3:
             conn.call(["HELLO", "3"])
@@ -597,6 +632,13 @@ def run_commands(r, seed, conns, blockers, subscribers, commands, resp, history_
             rb = b.call(["CLIENT", "UNBLOCK", str(blockers.ids[1])] + how)
             if ra != rb:
                 return differ(i, ["CLIENT", "UNBLOCK", "(blocker)"] + how, ra, rb)
+            continue
+        if not in_multi and r.random() < .02:
+            key = r.choice(KEYS)
+            history.append((i, ["(cross RESTORE)", key]))
+            difference = cross_restore(a, b, key)
+            if difference:
+                return differ(i, ["(cross RESTORE)", key], *difference)
             continue
         cmd, script = next_command(r, in_multi)
         inner = inner_command(cmd)
