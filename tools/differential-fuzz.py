@@ -189,6 +189,60 @@ def command(r):
     return ["FLUSHALL"] if r.random() < .3 else ["DBSIZE"]
 
 
+def more_command(r):
+    """Rarer commands and options: SORT's patterns, SCAN, bit fields, geo searches, LCS, string
+    variants; drawn in place of a command above one time in seven."""
+    k = lambda: r.choice(KEYS)
+    m = lambda: r.choice(MEMBERS)
+    n = lambda: r.choice(["0", "1", "-1", "2", "-2", "5", "100", "x", "9223372036854775807"])
+    c = r.randrange(20)
+    if c < 3:
+        # Patterns that name the other keys: element "1" of SORT k BY k* weighs by the key k1.
+        by = ["BY", r.choice(["k*", "nosort", "k*->a", "{k}*", "*", "k*->"])] if r.random() < .7 else []
+        gets = sum([["GET", r.choice(["#", "k*", "k*->a", "k*->b", "nokey*"])] for _ in range(r.choice([0, 1, 2]))], [])
+        name = "SORT_RO" if r.random() < .2 else "SORT"
+        return ([name, k()] + by + gets + r.sample(["ALPHA", "DESC"], r.choice([0, 1, 2]))
+                + (["LIMIT", n(), n()] if r.random() < .3 else [])
+                + (["STORE", k()] if name == "SORT" and r.random() < .2 else []))
+    if c < 5:
+        return (["SCAN", "0", "COUNT", "1000"] + (["MATCH", r.choice(["k*", "*1", "{*", "k[0-2]", "nothing"])] if r.random() < .5 else [])
+                + (["TYPE", r.choice(["string", "list", "hash", "set", "zset", "stream", "x"])] if r.random() < .5 else []))
+    if c < 7:
+        ops = []
+        for _ in range(r.randint(1, 3)):
+            t = r.choice(["u8", "i4", "u1", "i64", "u63", "u64", "i8", "x"])
+            off = r.choice(["0", "4", "#1", "100", "-1"])
+            ops += r.choice([["GET", t, off], ["SET", t, off, n()], ["INCRBY", t, off, n()],
+                             ["OVERFLOW", r.choice(["WRAP", "SAT", "FAIL", "x"])]])
+        return [r.choice(["BITFIELD", "BITFIELD_RO"]) if not any(o in ops for o in ("SET", "INCRBY", "OVERFLOW")) else "BITFIELD", k()] + ops
+    if c < 8: return ["BITPOS", k(), r.choice(["0", "1", "2"])] + r.choice([[], [n()], [n(), n()], [n(), n(), r.choice(["BYTE", "BIT", "x"])]])
+    if c < 9: return ["BITOP", r.choice(["AND", "OR", "XOR", "NOT", "x"]), k(), k()] + ([k()] if r.random() < .5 else [])
+    if c < 10: return ["BITCOUNT", k(), n(), n()] + ([r.choice(["BYTE", "BIT"])] if r.random() < .5 else [])
+    if c < 12:
+        where = r.choice([["FROMMEMBER", m()], ["FROMLONLAT", "13.36", "38.11"], ["FROMLONLAT", "200", "0"]])
+        shape = r.choice([["BYRADIUS", r.choice(["100", "5000", "-1"]), r.choice(["km", "m", "mi", "x"])],
+                          ["BYBOX", "400", "400", "km"]])
+        opts = r.sample(["ASC", "DESC", "WITHDIST", "WITHCOORD", "WITHHASH"], r.choice([0, 1, 2]))
+        if "ASC" in opts and "DESC" in opts:
+            opts.remove("DESC")
+        if "ASC" not in opts and "DESC" not in opts:
+            opts.append(r.choice(["ASC", "DESC"]))  # unsorted results come in Redis's box order
+        count = ["COUNT", r.choice(["1", "2", "0"])] + (["ANY"] if r.random() < .3 else []) if r.random() < .4 else []
+        if "ANY" in count:
+            opts = [o for o in opts if o not in ("ASC", "DESC")] + ["ASC"]
+        if r.random() < .3:
+            return ["GEOSEARCHSTORE", k(), k()] + where + shape + [o for o in opts if not o.startswith("WITH")] + count + (["STOREDIST"] if r.random() < .5 else [])
+        return ["GEOSEARCH", k()] + where + shape + opts + count
+    if c < 13: return [r.choice(["GEOPOS", "GEOHASH"]), k(), m(), m()]
+    if c < 14: return ["LCS", k(), k()] + r.choice([[], ["LEN"], ["IDX"], ["IDX", "MINMATCHLEN", "2", "WITHMATCHLEN"]])
+    if c < 15: return [r.choice(["INCRBYFLOAT", "DECRBY", "SETNX"]), k(), r.choice(["1.5", "-3", "x", "1e400", "10"])]
+    if c < 16: return [r.choice(["MGET", "EXISTS", "TOUCH", "UNLINK"]), k(), k(), k()]
+    if c < 17: return ["RENAMENX", k(), k()]
+    if c < 18: return [r.choice(["GETRANGE", "SUBSTR"]), k(), n(), n()]
+    if c < 19: return ["MSET", k(), m(), k(), m()]
+    return [r.choice(["HRANDFIELD", "SRANDMEMBER", "ZRANDMEMBER"]), k(), "0"]
+
+
 def other_command(r):
     """Expiry and transactions, drawn one time in ten."""
     k = lambda: r.choice(KEYS)
@@ -468,6 +522,17 @@ def is_lex(cmd):
     return cmd[0] in LEX or (cmd[0] == "ZRANGE" and "BYLEX" in cmd)
 
 
+def sort_by_over_unordered(cmd, redis, in_multi):
+    """SORT ... BY over a hashtable set, or over a zset (which SORT turns into a skiplist first):
+    elements of equal weight (keys that do not exist, BY nosort of a set) keep the order Redis's
+    dict iterates in, which depends on its random hash seed; so such a command is not sent, nor
+    one queued, whose key may change form by EXEC."""
+    if cmd[0] not in ("SORT", "SORT_RO") or "BY" not in cmd:
+        return False
+    return (in_multi or redis.call(["OBJECT", "ENCODING", cmd[1]]) == b"$9|hashtable"
+            or redis.call(["TYPE", cmd[1]]) == b"+zset")
+
+
 def lex_on_mixed_scores(cmd, redis):
     """A lex range over members of different scores: Redis leaves its result unspecified (it
     depends on the skiplist's random levels), so such a command is not sent at all."""
@@ -482,7 +547,7 @@ def lex_on_mixed_scores(cmd, redis):
         scores = set(items[1::2])
     return len(scores) > 1
 ONE_KEY_UNORDERED = {"HVALS", "HKEYS", "HGETALL", "SMEMBERS", "HSCAN", "SSCAN", "ZSCAN"}
-UNORDERED = {"SINTER", "SUNION", "SDIFF"}
+UNORDERED = {"SINTER", "SUNION", "SDIFF", "SCAN"}
 UNORDERED_ENCODINGS = (b"$9|hashtable", b"$8|skiplist", b"$6|intset")
 
 
@@ -499,8 +564,8 @@ def as_multiset(reply, cmd):
     if not isinstance(reply, tuple):
         return reply
     head, items = reply
-    if cmd[0] in ("HSCAN", "SSCAN", "ZSCAN"):
-        return (head, [items[0], as_multiset(items[1], ["SMEMBERS" if cmd[0] == "SSCAN" else "HGETALL"])])
+    if cmd[0] in ("HSCAN", "SSCAN", "ZSCAN", "SCAN"):
+        return (head, [items[0], as_multiset(items[1], ["SMEMBERS" if cmd[0] in ("SSCAN", "SCAN") else "HGETALL"])])
     if cmd[0] == "HGETALL" or head.startswith(b"%"):
         return (head, sorted(zip(items[0::2], items[1::2]), key=repr))
     return (head, sorted(items, key=repr))
@@ -526,7 +591,7 @@ def next_command(r, in_multi):
         return (["DBSIZE"] if in_multi and cmd[0] == "SELECT" else cmd), None
     if x < 0.17:
         return blocking_command(r, r.choice(BLOCKING_TIMEOUTS)), None
-    cmd = command(r)
+    cmd = more_command(r) if r.random() < 1 / 7 else command(r)
     if x < 0.27 and cmd[0] != "FLUSHALL":
         return script_command(r, cmd)
     return cmd, None
@@ -642,7 +707,7 @@ def run_commands(r, seed, conns, blockers, subscribers, commands, resp, history_
             continue
         cmd, script = next_command(r, in_multi)
         inner = inner_command(cmd)
-        if lex_on_mixed_scores(inner, probe):
+        if lex_on_mixed_scores(inner, probe) or sort_by_over_unordered(inner, probe, in_multi):
             continue
         if in_multi and (inner[0] in ONE_KEY_UNORDERED or inner[0] in UNORDERED or inner[0] in NOT_COMPARED
                          or inner[0] in TIMES or is_lex(inner)):
