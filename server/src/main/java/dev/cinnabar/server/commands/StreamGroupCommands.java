@@ -529,6 +529,8 @@ public final class StreamGroupCommands {
     static void xautoclaim(Client c) {
         Argv a = c.argv;
         Db db = c.db();
+        // Read before the arguments are checked (a hit or a miss even when they are bad), as Redis does.
+        Object found = db.lookupRead(a, 1);
         long minidle = Args.longArg(c, 4, "ERR Invalid min-idle-time argument for XAUTOCLAIM");
         if (minidle < 0) {
             minidle = 0;
@@ -550,7 +552,7 @@ public final class StreamGroupCommands {
             }
             j++;
         }
-        StreamValue s = (StreamValue) TypedLookup.read(c, 1, StreamType.TYPE);
+        StreamValue s = (StreamValue) TypedLookup.checked(found, StreamType.TYPE);
         StreamGroup g = s == null ? null : s.group(a.copy(2));
         if (g == null) {
             throw new CommandError(noGroup(c, 1, 2));

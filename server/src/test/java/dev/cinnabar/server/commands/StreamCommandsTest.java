@@ -1,6 +1,7 @@
 package dev.cinnabar.server.commands;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cinnabar.protocol.Argv;
 import dev.cinnabar.server.client.Client;
@@ -155,6 +156,18 @@ class StreamCommandsTest {
         a.denyBlocking = true;
         assertEquals("*-1\r\n", h.call(a, "XREAD", "BLOCK", "0", "STREAMS", "s", "$"));
         assertEquals(0, h.server.clients().blockedCount());
+    }
+
+    @Test
+    void xautoclaimReadsItsKeyBeforeCheckingItsArguments() {
+        long misses = h.server.keyspace().misses;
+        assertTrue(h.call("XAUTOCLAIM", "nokey", "g", "c", "0", "x").startsWith("-ERR Invalid stream ID"));
+        assertEquals(misses + 1, h.server.keyspace().misses);
+        h.call("XADD", "s", "1-1", "f", "v");
+        h.call("XGROUP", "CREATE", "s", "g", "0");
+        long hits = h.server.keyspace().hits;
+        assertTrue(h.call("XAUTOCLAIM", "s", "g", "c", "x", "0").startsWith("-ERR Invalid min-idle-time"));
+        assertEquals(hits + 1, h.server.keyspace().hits);
     }
 
     @Test
