@@ -50,6 +50,8 @@ import java.util.List;
  */
 public final class SortCommands {
     static final String CONVERSION = "ERR One or more scores can't be converted into double";
+    /** quicklistCreate()'s fill: nodes of up to 8 KB. */
+    private static final int SORT_STORE_FILL = -2;
 
     /**
      * The family's bindings, in a class of their own so that a start binds every command
@@ -284,7 +286,10 @@ public final class SortCommands {
             }
             return;
         }
-        ListValue result = ListCommands.newList(c);
+        // Redis makes the stored list with quicklist's own defaults (8 KB nodes, no compression),
+        // not list-max-listpack-size and list-compress-depth, and it keeps them as it grows: the
+        // same nodes here, so that DUMP and the RDB file hold the same bytes.
+        ListValue result = new ListValue(SORT_STORE_FILL, 0);
         for (long j = start; j <= end; j++) {
             byte[] obj = vector[(int) j].obj;
             if (gets.isEmpty()) {
