@@ -4,29 +4,34 @@
 Each seed configures both servers with the same small encoding limits (so values cross between
 listpack, intset, quicklist, hashtable and skiplist forms often), then sends the same random
 sequence of string, list, hash, set, sorted-set, key, SORT, bitmap, HLL, geo and stream commands
-over five keys, with expiry, MULTI/EXEC/WATCH, databases (SELECT, MOVE, SWAPDB, COPY ... DB) and
-EVAL/EVAL_RO wrappers (call, pcall, setresp(3), cjson.encode of the reply) now and then, bad
-arguments and wrong types mixed in, and compares the raw replies (a TTL only as -2, -1 or set).
-Now and then an encoding limit changes under the existing values, and each server RESTOREs the
-other's DUMP of a key. Blocking commands run on a second connection per server and are served
-(or timed out, or ended by CLIENT UNBLOCK) by what the main connection sends. Every 200 commands
-INFO's counters are compared: hits, misses, error replies, errorstats and each command's calls,
-rejected and failed calls. With --events, a keyspace-notification subscriber per server compares
-the events each command fires; with --tracking, a client tracking what it reads (in one of
-CLIENT TRACKING's modes) compares the invalidations it is sent.
+(streams with IDs the test chooses, consumer groups and claims) over five keys, with expiry,
+MULTI/EXEC/WATCH, databases (SELECT, MOVE, SWAPDB, COPY ... DB) and script wrappers (EVAL,
+EVAL_RO, FCALL and FCALL_RO of call, pcall, setresp(3), cjson.encode of the reply) now and then,
+bad arguments and wrong types mixed in, and compares the raw replies (a TTL only as -2, -1 or
+set) and DUMP's bytes. Now and then an encoding limit changes under the existing values, and
+each server RESTOREs the other's DUMP of a key. Blocking commands run on a second connection per
+server and are served (or timed out, or ended by CLIENT UNBLOCK) by what the main connection
+sends. Every 200 commands INFO's counters are compared: hits, misses, error replies, errorstats,
+each command's calls, rejected and failed calls, and each database's keys and expires. With
+--events, a keyspace-notification subscriber per server compares the events each command fires;
+with --tracking, a client tracking what it reads (in one of CLIENT TRACKING's modes) compares the
+invalidations it is sent.
 
-What Redis itself leaves unordered (the members of a hashtable, intset or skiplist-encoded value,
-as HGETALL, SMEMBERS and the SCANs reply, and SINTER/SUNION/SDIFF) is compared as a multiset;
-so are maps and sets that pass through a Lua table (setresp(3)) and multi-key objects in
-cjson.encode, whose order follows the Lua table's hash layout, which LuaJ's differs from Lua
-5.1's. XADD's and DUMP's replies depend on the time and are not compared; a lex range over
-members of different scores, whose result Redis leaves unspecified, is not sent.
+Left uncompared, because Redis itself does not fix them: the order of a hashtable, intset or
+skiplist-encoded value's members (HGETALL, SMEMBERS, the SCANs, SINTER/SUNION/SDIFF are compared
+as multisets; a hashtable's DUMP and its cross RESTORE are skipped; SORT BY over a hashtable set
+or a zset is not sent), which follows Redis's dict and its random hash seed; maps and sets that
+pass through a Lua table (setresp(3)) and multi-key objects in cjson.encode, whose order follows
+the Lua table's hash layout, which LuaJ's differs from Lua 5.1's; idle times (XPENDING, XINFO
+CONSUMERS) and a stream's DUMP beyond its length (consumers' seen-times); a lex range over
+members of different scores (not sent). Two Redis 7.0 quirks are set aside, not copied: a key a
+SWAPDB made ready for a blocked pop is never invalidated there, and a BITFIELD whose writes all
+failed on overflow creates its key without telling tracking clients.
 
 A difference prints the seed, the command and both replies; with --history KEY, the commands that
 touched KEY before it. Not a test that CI runs: a tool for looking for bugs. On 2026-12-06 every
 seed matched, with expiry and transactions: 1-400 in RESP2 (3000-5000 commands each), 1000-1200 in
-RESP3 (5000); with databases, scripts, blocking and events: 1-160 in RESP2 (3000, with and
-without --events), 1000-1030 and 2000-2030 in RESP3.
+RESP3 (5000); with everything above: SEEDS_PLACEHOLDER.
 
   python3 tools/differential-fuzz.py [--jar server/target/cinnabar-server.jar] [--seeds 1-40]
                                      [--commands 3000] [--resp 2|3] [--events] [--tracking]
@@ -355,7 +360,15 @@ def script_command(r, inner):
 
 # A RESP3 map or set reply becomes a Lua table inside a script, and comes back in the order the
 # table iterates: Lua 5.1's hash layout in Redis, LuaJ's here. Compared as multisets.
-LUA_ORDERED = {"HGETALL", "SMEMBERS", "SINTER", "SUNION", "SDIFF"}
+LUA_ORDERED = {"HGETALL", "SMEMBERS", "SINTER", "SUNION", "SDIFF", "XREAD", "XREADGROUP"}
+# Maps inside the reply: compared as the multiset of all their leaves.
+LUA_ORDERED_DEEP = {"XINFO"}
+
+
+def leaves(reply):
+    if not isinstance(reply, tuple):
+        return [reply]
+    return sorted((leaf for item in reply[1] for leaf in leaves(item)), key=repr)
 
 
 def inner_command(cmd):
@@ -509,6 +522,15 @@ class Subscribers:
             self.conns[0].s.settimeout(10)
         cinnabar += self.arrived(0)
         STATS[self.COUNTED] += len(redis)
+        if cinnabar != redis:
+            # A key whose time passed may be expired by one server's active cycle a moment
+            # before the other's: once both cycles have run, both must have said the same.
+            time.sleep(0.3)
+            redis += self.arrived(1)
+            cinnabar += self.arrived(0)
+            if sorted(cinnabar, key=repr) == sorted(redis, key=repr):
+                STATS["messages that came a cycle apart"] += 1
+                return None
         return None if cinnabar == redis else (cinnabar, redis)
 
     def close(self):
@@ -837,6 +859,8 @@ def run_commands(r, seed, conns, blockers, subscribers, commands, resp, history_
                 continue  # a dict's order, or a consumer's seen-time (the clock's)
         if inner[0] in NOT_COMPARED:
             continue
+        if ra != rb and script == "resp3" and inner[0] in LUA_ORDERED_DEEP:
+            ra, rb = leaves(ra), leaves(rb)
         if ra != rb and (unordered(inner, probe) or script == "resp3" and inner[0] in LUA_ORDERED):
             ra, rb = as_multiset(ra, inner), as_multiset(rb, inner)
         if inner[0] in TIMES:
