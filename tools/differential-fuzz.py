@@ -24,9 +24,8 @@ or a zset is not sent), which follows Redis's dict and its random hash seed; map
 pass through a Lua table (setresp(3)) and multi-key objects in cjson.encode, whose order follows
 the Lua table's hash layout, which LuaJ's differs from Lua 5.1's; idle times (XPENDING, XINFO
 CONSUMERS) and a stream's DUMP beyond its length (consumers' seen-times); a lex range over
-members of different scores (not sent). Two Redis 7.0 quirks are set aside, not copied: a key a
-SWAPDB made ready for a blocked pop is never invalidated there, and a BITFIELD whose writes all
-failed on overflow creates its key without telling tracking clients.
+members of different scores (not sent). One Redis 7.0 quirk is set aside, not copied: a key a
+SWAPDB made ready for a blocked pop is never invalidated there.
 
 A difference prints the seed, the command and both replies; with --history KEY, the commands that
 touched KEY before it. Not a test that CI runs: a tool for looking for bugs. On 2026-12-06 every
@@ -878,11 +877,6 @@ def run_commands(r, seed, conns, blockers, subscribers, commands, resp, history_
         if difference and cmd[0] == "SWAPDB" and blockers.pending:
             # Redis 7.0 serves a blocked pop without signalling the key (the push that made it
             # ready did); a key a swap made ready is so never invalidated there. Cinnabar does.
-            difference = None
-        if difference and inner[0] == "BITFIELD" and "FAIL" in inner:
-            # Redis 7.0 creates the key of a BITFIELD whose writes all failed on overflow without
-            # signalling it (nor propagating it): a client that cached its absence is not told.
-            # Cinnabar invalidates it.
             difference = None
         if difference:
             return differ(i, ["(invalidations after)"] + cmd, *difference)

@@ -110,7 +110,9 @@ final class BitfieldCommand {
             e = TypedLookup.write(c, 1, StringType.TYPE);
             if (e == null) {
                 raw = new RawString(new byte[byteIndex + 1]);
-                e = db.setKey(a, 1, raw, false);
+                // Created even if every write then fails on overflow, as Redis does; watchers
+                // and tracking clients hear of it only if a write changes a bit (finishEdit).
+                e = db.addUnsignalled(a.copy(1), raw);
                 created = true;
                 before = db.beforeChange(e);
                 old = raw;

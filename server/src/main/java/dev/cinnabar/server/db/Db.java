@@ -599,6 +599,19 @@ public final class Db {
 
     /** Adds a key the caller knows is absent (it just looked). */
     public KeyEntry add(byte[] key, Object value) {
+        return add(key, value, true);
+    }
+
+    /**
+     * {@link #add} that tells no watcher or tracking client and counts no change: the command
+     * signals the key itself if its outcome changes anything. Redis's BITFIELD creates its key
+     * before it knows whether any write will succeed, and signals it only if one changed a bit.
+     */
+    public KeyEntry addUnsignalled(byte[] key, Object value) {
+        return add(key, value, false);
+    }
+
+    private KeyEntry add(byte[] key, Object value, boolean signal) {
         keyspace.beforeWrite(this, key, 0, key.length, null);
         int hash = keys.hashOf(key, 0, key.length);
         int e;
@@ -614,7 +627,9 @@ public final class Db {
         keys.meta(e, keyspace.access().created());
         fieldExpiries.update(key, 0, key.length, value);
         keyspace.keyAdded(this, key, 0, key.length);
-        keyspace.keyModified(this, key, 0, key.length, hash, true);
+        if (signal) {
+            keyspace.keyModified(this, key, 0, key.length, hash, true);
+        }
         return entryOf(e);
     }
 
