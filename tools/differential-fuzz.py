@@ -688,7 +688,8 @@ def as_multiset(reply, cmd):
 ENCODING_LIMITS = {"list-max-listpack-size": ["2", "4", "128", "-1"], "list-compress-depth": ["0", "1", "2"],
                    "hash-max-listpack-entries": ["2", "4", "128"], "hash-max-listpack-value": ["1", "64"],
                    "set-max-intset-entries": ["2", "4", "512"], "zset-max-listpack-entries": ["2", "4", "128"],
-                   "zset-max-listpack-value": ["1", "64"]}
+                   "zset-max-listpack-value": ["1", "64"], "stream-node-max-entries": ["2", "3", "100"],
+                   "stream-node-max-bytes": ["40", "4096"]}
 
 
 def next_command(r, in_multi):
@@ -778,7 +779,9 @@ def run_commands(r, seed, conns, blockers, subscribers, commands, resp, history_
               ("set-max-intset-entries", r.choice(["2", "4", "512"])),
               ("zset-max-listpack-entries", r.choice(["2", "4", "128"])),
               # What a previous seed may have changed, back to the defaults.
-              ("list-compress-depth", "0"), ("hash-max-listpack-value", "64"), ("zset-max-listpack-value", "64")]
+              ("list-compress-depth", "0"), ("hash-max-listpack-value", "64"), ("zset-max-listpack-value", "64"),
+              ("stream-node-max-entries", r.choice(["2", "3", "100"])),
+              ("stream-node-max-bytes", r.choice(["40", "4096", "4096"]))]
     for conn in [a, b] + probe.conns:
         if resp == 3:
             conn.call(["HELLO", "3"])
