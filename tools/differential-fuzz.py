@@ -245,7 +245,7 @@ def more_command(r):
     k = lambda: r.choice(KEYS)
     m = lambda: r.choice(MEMBERS)
     n = lambda: r.choice(["0", "1", "-1", "2", "-2", "5", "100", "x", "9223372036854775807"])
-    c = r.randrange(20)
+    c = r.randrange(21)
     if c < 3:
         # Patterns that name the other keys: element "1" of SORT k BY k* weighs by the key k1.
         by = ["BY", r.choice(["k*", "nosort", "k*->a", "{k}*", "*", "k*->"])] if r.random() < .7 else []
@@ -290,6 +290,8 @@ def more_command(r):
     if c < 17: return ["RENAMENX", k(), k()]
     if c < 18: return [r.choice(["GETRANGE", "SUBSTR"]), k(), n(), n()]
     if c < 19: return ["MSET", k(), m(), k(), m()]
+    if c < 20: return r.choice([["FUNCTION", "DUMP"], ["FUNCTION", "LIST"], ["FUNCTION", "LIST", "WITHCODE"],
+                                ["FUNCTION", "LIST", "LIBRARYNAME", r.choice(["f*", "x"])], ["FUNCTION", "STATS"]])
     return [r.choice(["HRANDFIELD", "SRANDMEMBER", "ZRANDMEMBER"]), k(), "0"]
 
 
@@ -624,6 +626,22 @@ def mask_idle(cmd, reply):
     return reply
 
 
+def functions_unordered(cmd, reply):
+    """FUNCTION LIST gives a library's functions in its dict's order: sorted before comparing."""
+    if cmd[:2] != ["FUNCTION", "LIST"] or not isinstance(reply, tuple):
+        return reply
+    libraries = []
+    for library in reply[1]:
+        if isinstance(library, tuple):
+            kv = list(library[1])
+            for j in range(0, len(kv) - 1, 2):
+                if kv[j] in (b"$9|functions", b"+functions") and isinstance(kv[j + 1], tuple):
+                    kv[j + 1] = (kv[j + 1][0], sorted(kv[j + 1][1], key=repr))
+            library = (library[0], kv)
+        libraries.append(library)
+    return (reply[0], libraries)
+
+
 def time_class(reply):
     """A TTL or expiry time read a moment apart on two servers: only -2, -1 or 'set' compare."""
     if isinstance(reply, bytes) and reply.startswith(b":") and int(reply[1:]) >= 0:
@@ -839,7 +857,8 @@ def run_commands(r, seed, conns, blockers, subscribers, commands, resp, history_
         if lex_on_mixed_scores(inner, probe) or sort_by_over_unordered(inner, probe, in_multi):
             continue
         if in_multi and (inner[0] in ONE_KEY_UNORDERED or inner[0] in UNORDERED or inner[0] in NOT_COMPARED
-                         or inner[0] in TIMES or inner[0] in ("XPENDING", "XINFO", "DUMP") or is_lex(inner)):
+                         or inner[0] in TIMES or inner[0] in ("XPENDING", "XINFO", "DUMP", "FUNCTION")
+                         or is_lex(inner)):
             continue  # inside EXEC's reply they could not be compared as they are above
         if script == "json" and (inner[0] in ONE_KEY_UNORDERED or inner[0] in UNORDERED):
             continue  # an order Redis leaves open, inside a string
@@ -869,6 +888,8 @@ def run_commands(r, seed, conns, blockers, subscribers, commands, resp, history_
             ra, rb = time_class(ra), time_class(rb)
         if inner[0] in ("XPENDING", "XINFO"):
             ra, rb = mask_idle(inner, ra), mask_idle(inner, rb)
+        if inner[0] == "FUNCTION":
+            ra, rb = functions_unordered(inner, ra), functions_unordered(inner, rb)
         if ra != rb and script == "json":
             ra, rb = as_json(ra), as_json(rb)
         if ra != rb:
