@@ -15,7 +15,8 @@ sends. Every 200 commands INFO's counters are compared: hits, misses, error repl
 each command's calls, rejected and failed calls, and each database's keys and expires. With
 --events, a keyspace-notification subscriber per server compares the events each command fires;
 with --tracking, a client tracking what it reads (in one of CLIENT TRACKING's modes) compares the
-invalidations it is sent.
+invalidations it is sent; with --pubsub, a subscriber to channels, patterns and a shard channel
+compares what PUBLISH and SPUBLISH deliver.
 
 Left uncompared, because Redis itself does not fix them: the order of a hashtable, intset or
 skiplist-encoded value's members (HGETALL, SMEMBERS, the SCANs, SINTER/SUNION/SDIFF are compared
@@ -33,7 +34,7 @@ seed matched, with expiry and transactions: 1-400 in RESP2 (3000-5000 commands e
 RESP3 (5000); with everything above: SEEDS_PLACEHOLDER.
 
   python3 tools/differential-fuzz.py [--jar server/target/cinnabar-server.jar] [--seeds 1-40]
-                                     [--commands 3000] [--resp 2|3] [--events] [--tracking]
+                                     [--commands 3000] [--resp 2|3] [--events] [--tracking] [--pubsub]
                                      [--counters-every 200] [--history k3]
 """
 import argparse
@@ -553,6 +554,32 @@ class Events(Subscribers):
             conn.call(["PSUBSCRIBE", "__key*__:*"])
 
 
+class PubSub(Subscribers):
+    """A subscriber on each server to channels, patterns and a shard channel that PUBLISH and
+    SPUBLISH (sent as commands, in transactions and from scripts) reach or miss."""
+
+    COUNTED = "published messages"
+
+    def __init__(self, ports):
+        super().__init__(ports)
+        for conn in self.conns:
+            conn.call(["SUBSCRIBE", "c1", "c2"])
+            conn.read()
+            conn.call(["PSUBSCRIBE", "c*", "{k}*"])
+            conn.read()
+            conn.call(["SSUBSCRIBE", "s1"])
+
+
+def pubsub_command(r):
+    channel = lambda: r.choice(["c1", "c2", "c3", "{k}4", "s1", "x"])
+    c = r.randrange(8)
+    if c < 4: return ["PUBLISH", channel(), r.choice(MEMBERS)]
+    if c < 5: return ["SPUBLISH", channel(), r.choice(MEMBERS)]
+    if c < 6: return ["PUBSUB", r.choice(["CHANNELS", "SHARDCHANNELS"])] + ([r.choice(["c*", "s*", "*", "x"])] if r.random() < .5 else [])
+    if c < 7: return ["PUBSUB", r.choice(["NUMSUB", "SHARDNUMSUB"]), channel(), channel()]
+    return ["PUBSUB", "NUMPAT"]
+
+
 def tracked_read(r):
     k = lambda: r.choice(KEYS)
     return r.choice([["GET", k()], ["STRLEN", k()], ["LLEN", k()], ["LRANGE", k(), "0", "1"],
@@ -679,7 +706,7 @@ def lex_on_mixed_scores(cmd, redis):
         scores = set(items[1::2])
     return len(scores) > 1
 ONE_KEY_UNORDERED = {"HVALS", "HKEYS", "HGETALL", "SMEMBERS", "HSCAN", "SSCAN", "ZSCAN"}
-UNORDERED = {"SINTER", "SUNION", "SDIFF", "SCAN"}
+UNORDERED = {"SINTER", "SUNION", "SDIFF", "SCAN", "PUBSUB"}
 UNORDERED_ENCODINGS = (b"$9|hashtable", b"$8|skiplist", b"$6|intset")
 
 
@@ -725,7 +752,8 @@ def next_command(r, in_multi):
     if x < 0.17:
         return blocking_command(r, r.choice(BLOCKING_TIMEOUTS)), None
     y = r.random()
-    cmd = more_command(r) if y < 1 / 7 else stream_command(r) if y < 1 / 7 + 1 / 12 else command(r)
+    cmd = (more_command(r) if y < 1 / 7 else stream_command(r) if y < 1 / 7 + 1 / 12
+           else pubsub_command(r) if y < 1 / 7 + 1 / 12 + 1 / 40 else command(r))
     if x < 0.27 and cmd[0] != "FLUSHALL":
         return script_command(r, cmd)
     return cmd, None
@@ -769,15 +797,16 @@ def cross_restore(a, b, key):
     return None if ra == rb == b"+OK" else (ra, rb)
 
 
-def run_seed(seed, ports, commands, resp, history_key, events, tracking):
+def run_seed(seed, ports, commands, resp, history_key, events, tracking, pubsub):
     a, b = Connection(ports[0]), Connection(ports[1])
     probe = Probe(ports)
     blockers = Blockers(ports, resp)
     r = random.Random(seed)
     events = Events(ports, r.choice(Events.CLASSES)) if events else None
     tracking = Tracking(ports, r.choice(Tracking.MODES)) if tracking else None
+    pubsub = PubSub(ports) if pubsub else None
     try:
-        return run_commands(r, seed, (a, b, probe), blockers, (events, tracking), commands, resp, history_key)
+        return run_commands(r, seed, (a, b, probe), blockers, (events, tracking, pubsub), commands, resp, history_key)
     finally:
         for conn in [a, b] + probe.conns + blockers.conns + blockers.syncs:
             conn.close()
@@ -787,11 +816,13 @@ def run_seed(seed, ports, commands, resp, history_key, events, tracking):
             events.close()
         if tracking:
             tracking.close()
+        if pubsub:
+            pubsub.close()
 
 
 def run_commands(r, seed, conns, blockers, subscribers, commands, resp, history_key):
     a, b, probe = conns
-    events, tracking = subscribers
+    events, tracking, pubsub = subscribers
     config = [("list-max-listpack-size", r.choice(["2", "4", "128", "-1"])),
               ("hash-max-listpack-entries", r.choice(["2", "4", "128"])),
               ("set-max-intset-entries", r.choice(["2", "4", "512"])),
@@ -897,6 +928,9 @@ def run_commands(r, seed, conns, blockers, subscribers, commands, resp, history_
         difference = events and events.compare()
         if difference:
             return differ(i, ["(notifications of)"] + cmd, *difference)
+        difference = pubsub and pubsub.compare()
+        if difference:
+            return differ(i, ["(messages after)"] + cmd, *difference)
         difference = tracking and tracking.compare()
         if difference and cmd[0] == "SWAPDB" and blockers.pending:
             # Redis 7.0 serves a blocked pop without signalling the key (the push that made it
@@ -936,6 +970,8 @@ def main():
     p.add_argument("--resp", type=int, choices=(2, 3), default=2)
     p.add_argument("--events", action="store_true",
                    help="compare the keyspace notifications each command fires (slower)")
+    p.add_argument("--pubsub", action="store_true",
+                   help="compare the messages PUBLISH and SPUBLISH deliver to a subscriber (slower)")
     p.add_argument("--tracking", action="store_true",
                    help="compare the invalidations a client tracking what it reads receives (slower)")
     p.add_argument("--history", help="on a difference, list the commands that named this key")
@@ -953,7 +989,7 @@ def main():
         for port in ports:
             wait(port)
         for seed in range(first, last + 1):
-            if not run_seed(seed, ports, a.commands, a.resp, a.history, a.events, a.tracking):
+            if not run_seed(seed, ports, a.commands, a.resp, a.history, a.events, a.tracking, a.pubsub):
                 return 1
         print("seeds %d-%d: %d commands each, the same replies (RESP%d)" % (first, last, a.commands, a.resp))
         print(", ".join("%s %d" % item for item in sorted(STATS.items())))
