@@ -12,7 +12,8 @@ set) and DUMP's bytes. Now and then an encoding limit changes under the existing
 each server RESTOREs the other's DUMP of a key. Blocking commands run on a second connection per
 server and are served (or timed out, or ended by CLIENT UNBLOCK) by what the main connection
 sends. Every 200 commands INFO's counters are compared: hits, misses, error replies, errorstats,
-each command's calls, rejected and failed calls, and each database's keys and expires. With
+each command's calls, rejected and failed calls, each database's keys and expires, changes since
+the last save, lazily freed objects, blocked clients and keys, tracking's tables. With
 --events, a keyspace-notification subscriber per server compares the events each command fires;
 with --tracking, a client tracking what it reads (in one of CLIENT TRACKING's modes) compares the
 invalidations it is sent; with --pubsub, a subscriber to channels, patterns and a shard channel
@@ -459,14 +460,17 @@ class Probe:
 # Counters that follow from the commands alone, not from time or from how often a side was
 # asked whether it has answered (PING), compared every STATS_EVERY commands.
 COUNTED = ("keyspace_hits", "keyspace_misses", "total_error_replies", "pubsub_channels",
-           "pubsub_patterns", "blocked_clients", "total_blocking_keys")
+           "pubsub_patterns", "pubsubshard_channels", "blocked_clients", "total_blocking_keys",
+           "total_blocking_keys_on_nokey", "rdb_changes_since_last_save", "lazyfreed_objects",
+           "tracking_clients", "tracking_total_keys", "tracking_total_items", "tracking_total_prefixes",
+           "dump_payload_sanitizations", "unexpected_error_replies")
 STATS_EVERY = [200]  # --counters-every
 
 
 def counters(conn):
     """INFO's counters, commandstats' calls and errorstats of one server, as a dict."""
     found = {}
-    for section in ("stats", "clients", "commandstats", "errorstats", "keyspace"):
+    for section in ("stats", "clients", "persistence", "commandstats", "errorstats", "keyspace"):
         reply = conn.call(["INFO", section])
         text = (reply[1] if isinstance(reply, tuple) else reply).split(b"|", 1)[1].decode()
         for line in text.splitlines():
