@@ -511,6 +511,32 @@ public class Quicklist {
         }
     }
 
+    /**
+     * Fills {@code e} with the first (or last) element, read in place, and returns it; null when
+     * the list is empty. The view holds until the list changes: a pop replies from it, then
+     * {@link #removeEnd}s, with no copy of the element.
+     */
+    public Listpack.Entry end(boolean fromHead, Listpack.Entry e) {
+        if (count == 0) {
+            return null;
+        }
+        Node n = fromHead ? head : tail;
+        if (n.plain) {
+            e.isInteger = false;
+            e.bytes = n.buf;
+            e.offset = 0;
+            e.length = n.sz;
+            return e;
+        }
+        return n.get(fromHead ? n.first() : n.last(), e);
+    }
+
+    /** Removes the first (or last) element of a list that has one. */
+    public void removeEnd(boolean fromHead) {
+        Node n = fromHead ? head : tail;
+        deleteAt(n, n.plain ? 0 : fromHead ? n.first() : n.last());
+    }
+
     /** Removes and returns the first (or last) element, or null when the list is empty. */
     public byte[] pop(boolean fromHead) {
         if (count == 0) {

@@ -194,6 +194,37 @@ class QuicklistTest {
         randomOperations(42);
     }
 
+    private static String text(Listpack.Entry e) {
+        return e.isInteger ? Long.toString(e.value) : new String(e.bytes, e.offset, e.length, StandardCharsets.UTF_8);
+    }
+
+    /** end() reads the element pop() would return, in packed, integer and plain nodes; removeEnd() takes it. */
+    @Test
+    void endsAreReadInPlaceThenRemoved() {
+        assertTrue(Quicklist.setPackedThreshold(60));
+        try {
+            Quicklist q = new Quicklist(2, 0);
+            assertNull(q.end(true, new Listpack.Entry()));
+            String big = "x".repeat(100);
+            for (String v : new String[] {"a", "42", big, "b", "-7", big + "y"}) {
+                q.push(b(v), false);
+            }
+            Quicklist model = new Quicklist(q);
+            Listpack.Entry e = new Listpack.Entry();
+            boolean head = true;
+            while (model.size() > 0) {
+                String expected = new String(model.pop(head), StandardCharsets.UTF_8);
+                assertEquals(expected, text(q.end(head, e)));
+                q.removeEnd(head);
+                assertEquals(strings(model), strings(q));
+                head = !head;
+            }
+            assertNull(q.end(false, e));
+        } finally {
+            Quicklist.setPackedThreshold(0);
+        }
+    }
+
     /** The same with a 60-byte packed threshold (the long values go into plain nodes), then a 1-byte one. */
     @Test
     void behavesLikeAListAcrossPlainNodes() {

@@ -260,8 +260,14 @@ public final class ListCommands {
             return;
         }
         if (!hasCount) {
-            byte[] v = popOne(c, e, head);
-            c.reply.bulk(v);
+            // Replied from the node in place, then removed: no copy of the element.
+            Db db = c.db();
+            long before = db.beforeChange(e);
+            Quicklist l = (Quicklist) e.value();
+            replyEntry(c.reply, l.end(head, ELEMENT));
+            l.removeEnd(head);
+            db.changed(e, before);
+            popped(c, e, head);
             c.changes(1);
         } else {
             c.changes(popRangeAndReply(c, e, head, count));
@@ -415,7 +421,10 @@ public final class ListCommands {
     }
 
     private static void replyElement(ReplyWriter w, Quicklist.Cursor cur) {
-        Listpack.Entry en = cur.entry(ELEMENT);
+        replyEntry(w, cur.entry(ELEMENT));
+    }
+
+    private static void replyEntry(ReplyWriter w, Listpack.Entry en) {
         if (en.isInteger) {
             w.bulk(en.value);
         } else {
