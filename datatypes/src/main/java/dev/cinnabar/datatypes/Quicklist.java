@@ -521,6 +521,21 @@ public class Quicklist {
             return null;
         }
         Node n = fromHead ? head : tail;
+        return entryAt(n, endPosition(n, fromHead), e);
+    }
+
+    /** Removes the first (or last) element of a list that has one. */
+    public void removeEnd(boolean fromHead) {
+        Node n = fromHead ? head : tail;
+        deleteAt(n, endPosition(n, fromHead));
+    }
+
+    private static int endPosition(Node n, boolean first) {
+        return n.plain ? 0 : first ? n.first() : n.last();
+    }
+
+    /** Fills {@code e} with the element at byte position {@code p} of {@code n} (a plain node's only one), read in place. */
+    private static Listpack.Entry entryAt(Node n, int p, Listpack.Entry e) {
         if (n.plain) {
             e.isInteger = false;
             e.bytes = n.buf;
@@ -528,13 +543,7 @@ public class Quicklist {
             e.length = n.sz;
             return e;
         }
-        return n.get(fromHead ? n.first() : n.last(), e);
-    }
-
-    /** Removes the first (or last) element of a list that has one. */
-    public void removeEnd(boolean fromHead) {
-        Node n = fromHead ? head : tail;
-        deleteAt(n, n.plain ? 0 : fromHead ? n.first() : n.last());
+        return n.get(p, e);
     }
 
     /** Removes and returns the first (or last) element, or null when the list is empty. */
@@ -645,14 +654,7 @@ public class Quicklist {
 
         /** Fills {@code e} with the current element, read in place; returns it. */
         public Listpack.Entry entry(Listpack.Entry e) {
-            if (entryNode.plain) {
-                e.isInteger = false;
-                e.bytes = entryNode.buf;
-                e.offset = 0;
-                e.length = entryNode.sz;
-                return e;
-            }
-            return entryNode.get(entryPos, e);
+            return entryAt(entryNode, entryPos, e);
         }
 
         /** Deletes the current element (quicklistDelEntry); {@link #next()} then gives the one after it. */
