@@ -127,7 +127,8 @@ class Connection:
 
 
 KEYS = ["k0", "k1", "k2", "k3", "{k}4"]
-MEMBERS = ["a", "b", "c", "d", "1", "2", "10", "-3", "3.5", "x" * 70, ""]
+# Binary members too: a zero byte (strcoll stops there, memcmp does not), high bytes, a line break.
+MEMBERS = ["a", "b", "c", "d", "1", "2", "10", "-3", "3.5", "x" * 70, "", b"\x00\xff", b"a\r\nb", "\u00e9"]
 
 
 def command(r):
@@ -720,12 +721,13 @@ def is_lex(cmd):
 
 
 def sort_by_over_unordered(cmd, redis, in_multi):
-    """SORT ... BY over a hashtable set, or over a zset (which SORT turns into a skiplist first):
-    elements of equal weight (keys that do not exist, BY nosort of a set) keep the order Redis's
+    """SORT ... BY or ALPHA over a hashtable set, or over a zset (which SORT turns into a skiplist
+    first): elements of equal weight (keys that do not exist, BY nosort of a set, "" and "\0x"
+    for strcoll) keep the order Redis's
     dict iterates in, which depends on its random hash seed; so such a command is not sent, nor
     one queued, whose key may change form by EXEC."""
-    if cmd[0] not in ("SORT", "SORT_RO") or "BY" not in cmd:
-        return False
+    if cmd[0] not in ("SORT", "SORT_RO") or ("BY" not in cmd and "ALPHA" not in cmd):
+        return False  # (ALPHA: strcoll finds a member with a zero byte equal to its prefix)
     return (in_multi or redis.call(["OBJECT", "ENCODING", cmd[1]]) == b"$9|hashtable"
             or redis.call(["TYPE", cmd[1]]) == b"+zset")
 
