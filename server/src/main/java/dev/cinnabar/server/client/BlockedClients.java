@@ -62,6 +62,8 @@ public final class BlockedClients implements KeyspaceObserver {
         final CommandSpec command;
         /** How long the command ran when it blocked; counted again when it ends, as Redis does. */
         long micros;
+        /** XREAD or XREADGROUP: see {@link #blockOnStreams}. */
+        boolean onStreams;
 
         Blocking(Db db, byte[][] keys, long deadline, Waiter waiter, Argv argv, CommandSpec command) {
             this.db = db;
@@ -145,6 +147,8 @@ public final class BlockedClients implements KeyspaceObserver {
     private final TreeSet<Client> deadlines = new TreeSet<>(BY_DEADLINE);
     private final List<Client> unblocked = new ArrayList<>();
     private int count;
+    /** Clients blocked by XREAD or XREADGROUP. */
+    private int streamWaiters;
 
     // ------------------------------------------------------------------ blocking and unblocking
 
@@ -153,6 +157,18 @@ public final class BlockedClients implements KeyspaceObserver {
      * once) until {@code deadline} (Unix milliseconds; 0: no deadline). The client must not have
      * {@link Client#denyBlocking} set: a command then answers as if it had timed out.
      */
+    /**
+     * {@link #block} for XREAD and XREADGROUP. Redis signals a key whose stream goes (deleted or
+     * overwritten) only while some client, on any key, waits on streams: its signal carries the
+     * stream type and is dropped otherwise, so a client waiting on another type for that key is
+     * then not served by the new value. Counted here to do the same.
+     */
+    public void blockOnStreams(Client c, Db db, byte[][] keys, long deadline, Waiter waiter) {
+        block(c, db, keys, deadline, waiter);
+        c.blocking.onStreams = true;
+        streamWaiters++;
+    }
+
     public void block(Client c, Db db, byte[][] keys, long deadline, Waiter waiter) {
         if (c.blocking != null || c.denyBlocking) {
             throw new IllegalStateException("client " + c.id + " cannot block");
@@ -217,6 +233,9 @@ public final class BlockedClients implements KeyspaceObserver {
         c.blocking = null;
         c.clear(Client.BLOCKED);
         count--;
+        if (b.onStreams) {
+            streamWaiters--;
+        }
         return b;
     }
 
@@ -336,7 +355,9 @@ public final class BlockedClients implements KeyspaceObserver {
     /** Redis signals a stream's key when the stream goes, for XREADGROUP's waiters to fail. */
     @Override
     public void streamRemoved(Db db, byte[] key, int off, int len) {
-        signal(db, key, off, len);
+        if (streamWaiters > 0) {
+            signal(db, key, off, len);
+        }
     }
 
     private static boolean holdsStream(Db db, byte[] key) {
@@ -350,7 +371,7 @@ public final class BlockedClients implements KeyspaceObserver {
      */
     @Override
     public void beforeFlush(Db db, Db replacedWith) {
-        if (count == 0) {
+        if (streamWaiters == 0) {
             return;
         }
         Map<Key, LinkedHashSet<Client>> byKey = waiting.get(db.id);

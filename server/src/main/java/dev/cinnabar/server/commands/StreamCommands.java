@@ -757,7 +757,7 @@ public final class StreamCommands {
             long blockCount = count != 0 ? count : BLOCKED_DEFAULT_COUNT;
             byte[] consumerName = consumerArg >= 0 ? a.copy(consumerArg) : null;
             boolean noAck = noack;
-            c.server.clients().blocked().block(c, db, keys, deadline,
+            c.server.clients().blocked().blockOnStreams(c, db, keys, deadline,
                     (receiver, rdb, key) -> serveBlocked(receiver, rdb, key, keys, ids, blockCount, groupName,
                             consumerName, noAck));
             return;

@@ -48,6 +48,25 @@ class ZSetPopCommandsTest {
     }
 
     @Test
+    void aStreamOverwrittenByAZsetWakesAZsetWaiterOnlyWhileSomeoneWaitsOnStreams() {
+        h.call("ZADD", "src", "1", "a");
+        // Nobody waits on streams: the stream's going is not a signal, so b keeps waiting.
+        assertEquals("", h.call(b, "BZPOPMAX", "k", "0"));
+        h.call("XADD", "k", "1-1", "f", "v");
+        assertEquals(":1\r\n", h.call("ZUNIONSTORE", "k", "1", "src"));
+        h.engine.handleBlockedClients();
+        assertEquals("", h.drain(b));
+        assertEquals(1, h.server.clients().blocked().count());
+        // With an XREAD waiting elsewhere it is, and the zset now there serves the waiter.
+        Client c = h.newClient();
+        assertEquals("", h.call(c, "XREAD", "BLOCK", "0", "STREAMS", "elsewhere", "$"));
+        assertEquals("", h.call(a, "BZPOPMAX", "k2", "0"));
+        h.call("XADD", "k2", "1-1", "f", "v");
+        h.call("ZUNIONSTORE", "k2", "1", "src");
+        assertEquals("*3\r\n$2\r\nk2\r\n$1\r\na\r\n$1\r\n1\r\n", h.drain(a));
+    }
+
+    @Test
     void propagationAndChangesOfTheImmediateForms() {
         h.call("ZADD", "z", "1", "a", "2", "b", "3", "c", "4", "d", "5", "e", "6", "f");
         long dirty = h.server.keyspace().dirty;
