@@ -37,9 +37,9 @@ touched KEY before it. Not a test that CI runs: a tool for looking for bugs. On 
 seed matched, with expiry and transactions: 1-400 in RESP2 (3000-5000 commands each), 1000-1200 in
 RESP3 (5000); with what came after (databases, scripts and functions, blocking, streams, DUMP,
 counters, events, tracking, pub/sub), once the differences it found were fixed: 1-440 and
-1000-1150 in RESP2 (3000 commands each; 1-260 with --events --tracking, 1000-1150 with those and
---pubsub), 4000-4090, 5000-5040, 6000-6030, 7000-7200 (--events --tracking), 8000-8080 and
-9000-9060 (--events --tracking --pubsub) in RESP3.
+1000-1150, 2000-2100 and 3000-3080 in RESP2 (3000 commands each; 1-260 with --events --tracking,
+the others with those and --pubsub), 4000-4090, 5000-5040, 6000-6030, 7000-7200 (--events
+--tracking), 8000-8080 and 9000-9290 (--events --tracking --pubsub) in RESP3.
 
   python3 tools/differential-fuzz.py [--jar server/target/cinnabar-server.jar] [--seeds 1-40]
                                      [--commands 3000] [--resp 2|3] [--events] [--tracking] [--pubsub]
