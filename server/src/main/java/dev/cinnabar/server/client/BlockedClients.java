@@ -157,18 +157,6 @@ public final class BlockedClients implements KeyspaceObserver {
      * once) until {@code deadline} (Unix milliseconds; 0: no deadline). The client must not have
      * {@link Client#denyBlocking} set: a command then answers as if it had timed out.
      */
-    /**
-     * {@link #block} for XREAD and XREADGROUP. Redis signals a key whose stream goes (deleted or
-     * overwritten) only while some client, on any key, waits on streams: its signal carries the
-     * stream type and is dropped otherwise, so a client waiting on another type for that key is
-     * then not served by the new value. Counted here to do the same.
-     */
-    public void blockOnStreams(Client c, Db db, byte[][] keys, long deadline, Waiter waiter) {
-        block(c, db, keys, deadline, waiter);
-        c.blocking.onStreams = true;
-        streamWaiters++;
-    }
-
     public void block(Client c, Db db, byte[][] keys, long deadline, Waiter waiter) {
         if (c.blocking != null || c.denyBlocking) {
             throw new IllegalStateException("client " + c.id + " cannot block");
@@ -190,6 +178,18 @@ public final class BlockedClients implements KeyspaceObserver {
         if (deadline != 0) {
             deadlines.add(c);
         }
+    }
+
+    /**
+     * {@link #block} for XREAD and XREADGROUP. Redis signals a key whose stream goes (deleted or
+     * overwritten) only while some client, on any key, waits on streams: its signal carries the
+     * stream type and is dropped otherwise, so a client waiting on another type for that key is
+     * then not served by the new value. Counted here to do the same.
+     */
+    public void blockOnStreams(Client c, Db db, byte[][] keys, long deadline, Waiter waiter) {
+        block(c, db, keys, deadline, waiter);
+        c.blocking.onStreams = true;
+        streamWaiters++;
     }
 
     /**

@@ -120,10 +120,9 @@ public final class ListBlockingCommands {
                 return;
             }
             byte[] key = a.copy(k);
-            byte[] v = ListCommands.popOne(c, e, head);
             c.reply.array(2);
             c.reply.bulk(key);
-            c.reply.bulk(v);
+            ListCommands.popOneAndReply(c, e, head);
             c.changes(1);
             if (c.server.propagation().active()) {
                 c.propagateAs(popArgv(head, key, -1));
@@ -148,11 +147,10 @@ public final class ListBlockingCommands {
                 return true;
             }
             propagate(receiver, db, popArgv(head, key, -1));
-            // popOne fires lpop / rpop (and del when emptied).
-            byte[] v = ListCommands.popOne(receiver, e, head);
             receiver.reply.array(2);
             receiver.reply.bulk(key);
-            receiver.reply.bulk(v);
+            // Fires lpop / rpop (and del when emptied).
+            ListCommands.popOneAndReply(receiver, e, head);
             return true;
         });
     }

@@ -22,7 +22,7 @@ import java.nio.charset.StandardCharsets;
  * is created; like Redis, a later CONFIG SET changes only lists created afterwards.
  *
  * <p>The pop and move paths are public so that the blocking commands can serve a client with
- * them: {@link #popOne}, {@link #popRangeAndReply}, {@link #popRangeWithKeyAndReply} and
+ * them: {@link #popOneAndReply}, {@link #popRangeAndReply}, {@link #popRangeWithKeyAndReply} and
  * {@link #moveAndReply}. They go through the write path (the key is signalled, memory kept,
  * an emptied list deleted) but leave the changes counted and the propagation to the caller.
  */
@@ -260,14 +260,7 @@ public final class ListCommands {
             return;
         }
         if (!hasCount) {
-            // Replied from the node in place, then removed: no copy of the element.
-            Db db = c.db();
-            long before = db.beforeChange(e);
-            Quicklist l = (Quicklist) e.value();
-            replyEntry(c.reply, l.end(head, ELEMENT));
-            l.removeEnd(head);
-            db.changed(e, before);
-            popped(c, e, head);
+            popOneAndReply(c, e, head);
             c.changes(1);
         } else {
             c.changes(popRangeAndReply(c, e, head, count));
@@ -275,16 +268,19 @@ public final class ListCommands {
     }
 
     /**
-     * Pops one element off a live list entry through the write path, deleting the key when it was
-     * the last (Redis's listTypePop with listElementsRemoved). Counts no change; the caller does.
+     * Pops one element off a live list entry through the write path and replies with it as a
+     * bulk string, deleting the key when it was the last (Redis's listTypePop with
+     * listElementsRemoved). Counts no change; the caller does.
      */
-    public static byte[] popOne(Client c, KeyEntry e, boolean head) {
+    public static void popOneAndReply(Client c, KeyEntry e, boolean head) {
         Db db = c.db();
         long before = db.beforeChange(e);
-        byte[] v = ((Quicklist) e.value()).pop(head);
+        Quicklist l = (Quicklist) e.value();
+        // Replied from the node in place, then removed: no copy of the element.
+        replyEntry(c.reply, l.end(head, ELEMENT));
+        l.removeEnd(head);
         db.changed(e, before);
         popped(c, e, head);
-        return v;
     }
 
     /**
