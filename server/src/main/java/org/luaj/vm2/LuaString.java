@@ -5,7 +5,8 @@
  * white space, hex, inf, the text ending at a zero byte); LuaJ trimmed spaces only and threw an
  * ArrayIndexOutOfBoundsException on '0x'. NaN still means "not a number" here, so the string "nan"
  * does not convert in arithmetic (it does in tonumber). Added: {@link #copyOf}, a copy that skips
- * the recent-strings cache, for the keys and arguments of each script call.
+ * the recent-strings cache, for the keys and arguments of each script call; {@link #luaHash}, the
+ * hash that places a string key in a table (LuaTable, also shadowed) as Redis's Lua does.
  */
 /*******************************************************************************
 * Copyright (c) 2009-2011 Luaj.org. All rights reserved.
@@ -92,6 +93,9 @@ public class LuaString extends LuaValue {
 	
 	/** The hashcode for this string.  Computed at construct time. */
 	private final int m_hashcode;
+
+	/** Lua 5.1's hash of this string as Redis computes it (see {@link #luaHash()}), or 0 until asked. */
+	private int m_luahash;
 
 	/** Size of cache of recent short strings. This is the maximum number of LuaStrings that 
 	 * will be retained in the cache of recent short strings.  Exposed to package for testing. */
@@ -471,6 +475,24 @@ public class LuaString extends LuaValue {
 		int step = (length>>5)+1;  /* if string is too long, don't hash all its chars */
 		for (int l1=length; l1>=step; l1-=step)  /* compute hash */
 		    h = h ^ ((h<<5)+(h>>2)+(((int) bytes[offset+l1-1] ) & 0x0FF ));
+		return h;
+	}
+
+	/**
+	 * The hash Redis's Lua (5.1.5) gives this string, which places it in a table's hash part and
+	 * so decides the order {@code next} visits keys in: seeded with the length, every byte mixed in
+	 * from the last to the first (Redis hashes every byte where Lua 5.1 skipped some of a long
+	 * string's), in unsigned arithmetic. Computed on first use, so that strings never used as
+	 * keys (replies, arguments) never pay for it.
+	 */
+	public int luaHash() {
+		int h = m_luahash;
+		if (h == 0) {
+			h = m_length;
+			for (int i = m_offset + m_length - 1; i >= m_offset; i--)
+				h ^= (h << 5) + (h >>> 2) + (m_bytes[i] & 0xff);
+			m_luahash = h;
+		}
 		return h;
 	}
 

@@ -16,14 +16,15 @@ import org.luaj.vm2.Varargs;
 
 /**
  * The base functions where Lua 5.1 differs from LuaJ's 5.2 ones: tonumber, load (functions only),
- * loadstring (text only, as Redis's Lua refuses bytecode), unpack, select, gcinfo, collectgarbage;
- * and 5.1 argument errors for the LuaJ functions kept.
+ * loadstring (text only, as Redis's Lua refuses bytecode), unpack, select, gcinfo, collectgarbage,
+ * rawset (a nil key is the table's error, not an argument error); and 5.1 argument errors for the
+ * LuaJ functions kept.
  */
 final class BaseFunctions extends LibFunction51 {
     private static final String[] NAMES = {"tonumber", "load", "loadstring", "unpack", "select", "gcinfo",
-        "collectgarbage", "setmetatable"};
+        "collectgarbage", "setmetatable", "rawset"};
     private static final int TONUMBER = 0, LOAD = 1, LOADSTRING = 2, UNPACK = 3, SELECT = 4, GCINFO = 5,
-        COLLECTGARBAGE = 6, SETMETATABLE = 7;
+        COLLECTGARBAGE = 6, SETMETATABLE = 7, RAWSET = 8;
 
     private final Globals globals;
 
@@ -67,6 +68,13 @@ final class BaseFunctions extends LibFunction51 {
                     throw new LuaError("cannot change a protected metatable");
                 }
                 t.setmetatable(mt.isnil() ? null : mt);
+                return t;
+            }
+            case RAWSET: {
+                LuaTable t = LuaErrors.checkTable(a, 1, name);
+                LuaErrors.checkAny(a, 2, name);
+                LuaErrors.checkAny(a, 3, name);
+                t.rawset(a.arg(2), a.arg(3));
                 return t;
             }
             default:

@@ -505,7 +505,7 @@ final class CmsgpackFunctions extends LibFunction51 {
     }
 
     private static LuaValue array(Cursor c, long len) {
-        LuaTable t = new LuaTable((int) Math.min(len, 1024), 0);
+        LuaTable t = new LuaTable(); // filled from empty as lua-cmsgpack's is: a nil element takes a node
         int index = 1;
         while (len-- > 0) {
             LuaValue v = decode(c);

@@ -60,7 +60,7 @@ public final class LuaSandbox {
             g.rawset(name, LuaValue.NIL);
         }
         for (String name : new String[] {"assert", "getmetatable", "ipairs", "next", "pairs", "rawequal",
-            "rawget", "rawset", "tostring", "type", "xpcall"}) {
+            "rawget", "tostring", "type", "xpcall"}) {
             g.rawset(name, new StringFunctions.Reworded(name, g.rawget(name)));
         }
         BaseFunctions.install(g);

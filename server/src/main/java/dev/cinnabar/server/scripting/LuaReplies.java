@@ -63,13 +63,22 @@ final class LuaReplies {
                 if (n < 0) {
                     return LuaValue.FALSE;
                 }
-                LuaTable t = new LuaTable();
                 if (type == '*') {
-                    for (int i = 1; i <= n; i++) {
-                        t.rawset(i, toLua(b, pos));
+                    LuaValue[] values = new LuaValue[(int) n];
+                    boolean nils = false;
+                    for (int i = 0; i < n; i++) {
+                        values[i] = toLua(b, pos);
+                        nils |= values[i].isnil();
+                    }
+                    // Redis fills the table one by one from empty; only a nil (a RESP3 null) makes
+                    // that layout differ from the presized one
+                    LuaTable t = nils ? new LuaTable() : LuaTable.forSequence(values.length);
+                    for (int i = 0; i < values.length; i++) {
+                        t.rawset(i + 1, values[i]);
                     }
                     return t;
                 }
+                LuaTable t = new LuaTable();
                 LuaTable inner = new LuaTable();
                 for (int i = 0; i < n; i++) {
                     LuaValue k = toLua(b, pos);
@@ -98,8 +107,8 @@ final class LuaReplies {
                 int from = pos[0];
                 pos[0] = from + (int) n + 2;
                 LuaTable v = new LuaTable();
-                v.rawset(FORMAT, LuaString.valueOf(copy(b, from, 3)));
                 v.rawset(STRING, LuaString.valueOf(copy(b, from + 4, (int) n - 4)));
+                v.rawset(FORMAT, LuaString.valueOf(copy(b, from, 3)));
                 LuaTable t = new LuaTable();
                 t.rawset(VERBATIM, v);
                 return t;
@@ -145,13 +154,12 @@ final class LuaReplies {
             code = "ERR";
         }
         msg = trimLineBreaks(msg);
+        // Redis's order: err, then the flag (the order cjson.encode and pairs show them in follows from it)
         LuaTable t = new LuaTable();
-        // Both keys hash to the same bucket. Lua 5.1 iterates such a table (cjson.encode, pairs)
-        // with the key set second first; LuaJ in the order its chain was built, hence this order.
+        t.rawset(ERR, LuaString.valueOf((code + " " + msg).getBytes(StandardCharsets.ISO_8859_1)));
         if (ignoreStats) {
             t.rawset(IGNORE_STATS, LuaValue.TRUE);
         }
-        t.rawset(ERR, LuaString.valueOf((code + " " + msg).getBytes(StandardCharsets.ISO_8859_1)));
         return t;
     }
 

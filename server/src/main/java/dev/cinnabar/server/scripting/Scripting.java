@@ -341,6 +341,19 @@ public final class Scripting {
         return i > n + 1 ? m.substring(n + 1, i) : null;
     }
 
+    /** The line of an interpreter position ("@user_script:3" gives "3"), or null. */
+    static String lineOf(String fileline) {
+        if (fileline == null) {
+            return null;
+        }
+        int colon = fileline.lastIndexOf(':');
+        int i = colon + 1;
+        while (i < fileline.length() && Character.isDigit(fileline.charAt(i))) {
+            i++;
+        }
+        return colon >= 0 && i == fileline.length() && i > colon + 1 ? fileline.substring(colon + 1) : null;
+    }
+
     /** Set by the engine thread's runs: the hook that knows where a stack overflow happened. */
     private static final ThreadLocal<ScriptHook> CURRENT_HOOK = new ThreadLocal<>();
 
@@ -418,13 +431,14 @@ public final class Scripting {
         client.select(caller.db());
         client.reply.protocol(2);
         client.argv = null;
-        LuaTable keys = new LuaTable(numkeys, 0);
+        // sized as Redis's, which fills them one by one from empty
+        LuaTable keys = LuaTable.forSequence(numkeys);
         for (int i = 0; i < numkeys; i++) {
             int a = firstKey + i;
             keys.rawset(i + 1, LuaString.copyOf(argv.array(a), argv.offset(a), argv.length(a)));
         }
         int nargs = argv.count() - firstKey - numkeys;
-        LuaTable args = new LuaTable(nargs, 0);
+        LuaTable args = LuaTable.forSequence(nargs);
         for (int i = 0; i < nargs; i++) {
             int a = firstKey + numkeys + i;
             args.rawset(i + 1, LuaString.copyOf(argv.array(a), argv.offset(a), argv.length(a)));
@@ -465,6 +479,11 @@ public final class Scripting {
         LuaValue v = errorValue(t);
         String line = t instanceof LuaError e ? errorLine(stripTraceback(e.getMessage()))
                 : t instanceof StackOverflowError && v.isstring() ? errorLine(v.tojstring()) : null;
+        if (line == null && t instanceof LuaError e) {
+            // Raised without a position (a library function's error, as Lua 5.1 raises it from C):
+            // Redis's error handler still names the script's line that called it
+            line = lineOf(e.fileline());
+        }
         String msg;
         boolean ignoreStats = false;
         if (v.istable()) {
