@@ -4,7 +4,9 @@
  * tables start at the sizes Lua 5.1 gives them (which decide where their keys go, see LuaTable):
  * NEWTABLE decodes its sizes from the compiler's "floating point byte" form (LuaJ read the raw
  * bits, so a constructor of 8 or more fields got another size), and a SETLIST with a variable
- * count ({...}, {f()}) grows the array part to the values' count first, as Lua 5.1 does.
+ * count ({...}, {f()}) grows the array part to the values' count first, as Lua 5.1 does. And an
+ * error raised by one of its own instructions has the operand named, as Lua 5.1 names it ("attempt
+ * to index local 't' (a nil value)"; dev.cinnabar.server.lua.LuaOperandNames).
  */
 /*******************************************************************************
 * Copyright (c) 2009 Luaj.org. All rights reserved.
@@ -506,8 +508,10 @@ public class LuaClosure extends LuaFunction {
 				}
 			}
 		} catch ( LuaError le ) {
-			if (le.traceback == null)
+			if (le.traceback == null) {
+				dev.cinnabar.server.lua.LuaOperandNames.name(le, p, pc, stack, upValues);
 				processErrorHooks(le, p, pc);
+			}
 			throw le;
 		} catch ( Exception e ) {
 			LuaError le = new LuaError(e);

@@ -3,7 +3,8 @@
  * class of the luaj-jse jar (the server's shade configuration drops the jar's copy). Changes, so that
  * messages read as Lua 5.1 writes them: the position is "chunk:line: message" (LuaJ wrote
  * "chunk:line message"), the chunk named as Lua 5.1's luaO_chunkid does ("@user_script" gives
- * "user_script"), and an error raised with level 0 carries no position. Added: {@link #fileline()}.
+ * "user_script"), and an error raised with level 0 carries no position. Added: {@link #fileline()}, and a message the interpreter may rewrite
+ * ({@link #setMessageWithoutPosition}) to name the operand of a type error.
  */
 /*******************************************************************************
 * Copyright (c) 2009-2011 Luaj.org. All rights reserved.
@@ -61,10 +62,23 @@ public class LuaError extends RuntimeException {
 	/** Get the string message if it was supplied, or a string 
 	 * representation of the message object if that was supplied.
 	 */
+	/** The message as rewritten by {@link #setMessageWithoutPosition}, or null. */
+	private String rewritten;
+
+	/** The message before a position is added. */
+	public String getMessageWithoutPosition() {
+		return rewritten != null ? rewritten : super.getMessage();
+	}
+
+	/** Replaces the message (not its position): the interpreter names the operand of a type error. */
+	public void setMessageWithoutPosition(String m) {
+		rewritten = m;
+	}
+
 	public String getMessage() {
 		if (traceback != null)
 			return traceback;
-		String m = super.getMessage();
+		String m = getMessageWithoutPosition();
 		if (m == null)
 			return null;
 		if (fileline != null && level > 0)

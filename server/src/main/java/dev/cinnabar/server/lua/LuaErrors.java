@@ -19,8 +19,8 @@ public final class LuaErrors {
         "while", "..", "...", "==", ">=", "<=", "~=", "::", "<eof>", "<number>", "<name>", "<string>", "<eof>"};
 
     /**
-     * LuaJ's runtime error texts in Lua 5.1's words (without 5.1's variable names, which LuaJ does
-     * not track): "attempt to perform arithmetic on a nil value", "attempt to concatenate a table
+     * LuaJ's runtime error texts in Lua 5.1's words (the interpreter adds 5.1's variable names
+     * afterwards, LuaOperandNames): "attempt to perform arithmetic on a nil value", "attempt to concatenate a table
      * value", "attempt to compare number with nil", "attempt to index a nil value", "attempt to call
      * a nil value", "attempt to get length of a boolean value", "unexpected symbol near '+'".
      */

@@ -112,7 +112,7 @@ class LuaSandboxTest {
         e = assertThrows(LuaError.class, () -> eval(g, "error('plain', 0)"));
         assertEquals("plain", e.getMessage());
         e = assertThrows(LuaError.class, () -> eval(g, "local t = nil\nlocal x = t.y"));
-        assertEquals("user_script:2: attempt to index a nil value", e.getMessage());
+        assertEquals("user_script:2: attempt to index local 't' (a nil value)", e.getMessage());
     }
 
     @Test
