@@ -6,7 +6,9 @@
  * bits, so a constructor of 8 or more fields got another size), and a SETLIST with a variable
  * count ({...}, {f()}) grows the array part to the values' count first, as Lua 5.1 does. And an
  * error raised by one of its own instructions has the operand named, as Lua 5.1 names it ("attempt
- * to index local 't' (a nil value)"; dev.cinnabar.server.lua.LuaOperandNames).
+ * to index local 't' (a nil value)"; dev.cinnabar.server.lua.LuaOperandNames), as has the function
+ * of a "bad argument" error by the call that made it; an error raised with a level above 1 takes
+ * the position of the frame that many levels out.
  */
 /*******************************************************************************
 * Copyright (c) 2009 Luaj.org. All rights reserved.
@@ -509,6 +511,13 @@ public class LuaClosure extends LuaFunction {
 			}
 		} catch ( LuaError le ) {
 			if (le.traceback == null) {
+				if (le.raisedAt == null)
+					le.raisedAt = position(p, pc);
+				if (le.level > 1) {
+					// error(msg, 2): the position is where the caller's caller is, a frame further out
+					le.level--;
+					throw le;
+				}
 				dev.cinnabar.server.lua.LuaOperandNames.name(le, p, pc, stack, upValues);
 				processErrorHooks(le, p, pc);
 			}
@@ -556,9 +565,13 @@ public class LuaClosure extends LuaFunction {
 	}
 
 	private void processErrorHooks(LuaError le, Prototype p, int pc) {
-		le.fileline = (p.source != null? p.source.tojstring(): "?") + ":" 
-			+ (p.lineinfo != null && pc >= 0 && pc < p.lineinfo.length? String.valueOf(p.lineinfo[pc]): "?");
+		le.fileline = position(p, pc);
 		le.traceback = errorHook(le.getMessage(), le.level);
+	}
+
+	private static String position(Prototype p, int pc) {
+		return (p.source != null? p.source.tojstring(): "?") + ":" 
+			+ (p.lineinfo != null && pc >= 0 && pc < p.lineinfo.length? String.valueOf(p.lineinfo[pc]): "?");
 	}
 	
 	private UpValue findupval(LuaValue[] stack, short idx, UpValue[] openups) {

@@ -12,6 +12,12 @@ abstract class LibFunction51 extends VarArgFunction {
         this.op = op;
     }
 
+    /** The name error texts use, which LuaOperandNames matches against the call that failed. */
+    @Override
+    public String name() {
+        return name;
+    }
+
     /** As Lua 5.1 prints a C function: "function: 0x..." (an address there, an identity hash here). */
     @Override
     public String tojstring() {

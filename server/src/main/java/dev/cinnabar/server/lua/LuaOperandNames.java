@@ -2,10 +2,12 @@ package dev.cinnabar.server.lua;
 
 import org.luaj.vm2.Lua;
 import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaFunction;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Prototype;
 import org.luaj.vm2.UpValue;
+
 
 /**
  * Names the value an operation failed on, as Lua 5.1's luaG_typeerror does: "attempt to index
@@ -19,7 +21,8 @@ import org.luaj.vm2.UpValue;
  * code from the start (following forward jumps that do not pass it), says what it held: a global
  * (a field of the _ENV upvalue in LuaJ's Lua 5.2 code), a field with a constant string key (else
  * '?'), an upvalue, a method, or a copy of a lower register, named in turn. Anything else, and
- * constants, get no name, as in Lua 5.1.
+ * constants, get no name, as in Lua 5.1. The same names give the function of a "bad argument"
+ * error the name its call site gives it.
  */
 public final class LuaOperandNames {
     private LuaOperandNames() {
@@ -37,6 +40,10 @@ public final class LuaOperandNames {
     public static void name(LuaError error, Prototype p, int pc, LuaValue[] stack, UpValue[] upvalues) {
         try {
             String message = error.getMessageWithoutPosition();
+            if (message != null && message.startsWith(BAD_ARGUMENT)) {
+                nameCallee(error, message, p, pc, stack);
+                return;
+            }
             if (message == null || !message.startsWith(ATTEMPT) || !message.endsWith(" value")) {
                 return;
             }
@@ -57,6 +64,57 @@ public final class LuaOperandNames {
             }
         } catch (RuntimeException e) {
             // a name is a courtesy: the error stands as it is
+        }
+    }
+
+    private static final String BAD_ARGUMENT = "bad argument #";
+    private static final java.util.regex.Pattern ARGUMENT_ERROR =
+        java.util.regex.Pattern.compile("(?s)bad argument #(\\d+) to '([^']*)' \\((.*)\\)");
+
+    /**
+     * Lua 5.1's luaL_argerror names a function by the call that made it, not by what the function
+     * is: {@code local r = string.rep; r()} is "bad argument #1 to 'r'", and a method call does
+     * not count self ({@code s:rep()} is "bad argument #1 to 'rep'", "calling 'f' on bad self"
+     * when self is the bad one). Only a library function called by this very instruction is
+     * renamed; one called by another library function keeps its own name.
+     */
+    private static void nameCallee(LuaError error, String message, Prototype p, int pc, LuaValue[] stack) {
+        int i = p.code[pc];
+        int op = Lua.GET_OPCODE(i);
+        if (op != Lua.OP_CALL && op != Lua.OP_TAILCALL && op != Lua.OP_TFORCALL) {
+            return;
+        }
+        java.util.regex.Matcher m = ARGUMENT_ERROR.matcher(message);
+        int a = Lua.GETARG_A(i);
+        if (!m.matches() || !(stack[a] instanceof LuaFunction) || !m.group(2).equals(((LuaFunction) stack[a]).name())) {
+            return;
+        }
+        int n = Integer.parseInt(m.group(1));
+        String[] callee = objectName(p, pc, a);
+        String name = callee == null ? "?" : callee[1];
+        if (callee != null && callee[0].equals("method")) {
+            n--;
+            if (n == 0) {
+                error.setMessageWithoutPosition("calling '" + name + "' on bad self (" + m.group(3) + ")");
+                return;
+            }
+        }
+        error.setMessageWithoutPosition("bad argument #" + n + " to '" + name + "' (" + m.group(3) + ")");
+    }
+
+    /**
+     * A library function called straight from another one (pcall) has no call site to be named
+     * by: Lua 5.1 says '?'. For an error {@code function} raised itself, before any Lua frame.
+     */
+    public static void nameCalledFromLibrary(LuaError error, LuaValue function) {
+        String message = error.getMessageWithoutPosition();
+        if (error.raisedAt() != null || message == null || !message.startsWith(BAD_ARGUMENT)
+                || !(function instanceof LuaFunction)) {
+            return;
+        }
+        java.util.regex.Matcher m = ARGUMENT_ERROR.matcher(message);
+        if (m.matches() && m.group(2).equals(((LuaFunction) function).name())) {
+            error.setMessageWithoutPosition("bad argument #" + m.group(1) + " to '?' (" + m.group(3) + ")");
         }
     }
 
@@ -118,7 +176,8 @@ public final class LuaOperandNames {
         if (reg < 0 || !stack[reg].typename().equals(type)) {
             return null;
         }
-        return objectName(p, pc, reg);
+        String[] name = objectName(p, pc, reg);
+        return name == null ? null : name[0] + " '" + name[1] + "'";
     }
 
     private static LuaValue rk(int x, Prototype p, LuaValue[] stack) {
@@ -152,11 +211,11 @@ public final class LuaOperandNames {
         return j;
     }
 
-    /** Lua 5.1's getobjname: "local 'x'", "global 'x'", "field 'x'", "upvalue 'x'", "method 'x'" or null. */
-    static String objectName(Prototype p, int pc, int reg) {
+    /** Lua 5.1's getobjname: {kind, name}, the kind "local", "global", "field", "upvalue" or "method"; or null. */
+    static String[] objectName(Prototype p, int pc, int reg) {
         LuaString local = p.getlocalname(reg + 1, pc);
         if (local != null) {
-            return "local '" + local.tojstring() + "'";
+            return new String[] {"local", local.tojstring()};
         }
         int setter = lastSetter(p, pc, reg);
         if (setter < 0) {
@@ -171,16 +230,16 @@ public final class LuaOperandNames {
             case Lua.OP_GETTABUP: {
                 LuaString up = p.upvalues[Lua.GETARG_B(i)].name;
                 boolean global = up != null && up.tojstring().equals("_ENV");
-                return (global ? "global '" : "field '") + constantName(p, Lua.GETARG_C(i)) + "'";
+                return new String[] {global ? "global" : "field", constantName(p, Lua.GETARG_C(i))};
             }
             case Lua.OP_GETTABLE:
-                return "field '" + constantName(p, Lua.GETARG_C(i)) + "'";
+                return new String[] {"field", constantName(p, Lua.GETARG_C(i))};
             case Lua.OP_GETUPVAL: {
                 LuaString up = p.upvalues[Lua.GETARG_B(i)].name;
-                return "upvalue '" + (up != null ? up.tojstring() : "?") + "'";
+                return new String[] {"upvalue", up != null ? up.tojstring() : "?"};
             }
             case Lua.OP_SELF:
-                return "method '" + constantName(p, Lua.GETARG_C(i)) + "'";
+                return new String[] {"method", constantName(p, Lua.GETARG_C(i))};
             default:
                 return null;
         }

@@ -65,6 +65,11 @@ final class StringFunctions extends LibFunction51 {
         }
 
         @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
         public Varargs invoke(Varargs a) {
             try {
                 return f.invoke(a);

@@ -6,6 +6,7 @@ import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.command.CommandFlags;
 import dev.cinnabar.server.command.CommandSpec;
 import dev.cinnabar.server.log.ServerLog;
+import dev.cinnabar.server.lua.LuaOperandNames;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaString;
@@ -150,6 +151,9 @@ final class RedisApi {
         } catch (ScriptKilled k) {
             throw k;
         } catch (LuaError | StackOverflowError | OutOfMemoryError e) {
+            if (e instanceof LuaError le) {
+                LuaOperandNames.nameCalledFromLibrary(le, f);
+            }
             LuaValue v = Scripting.errorValue(e);
             if (v.istable()) {
                 LuaValue err = v.rawget(LuaReplies.ERR);

@@ -477,11 +477,15 @@ public final class Scripting {
     /** Redis's reply for a script that raised an error: the message, then where it was raised. */
     private static void writeError(Client caller, Object name, String chunk, Throwable t) {
         LuaValue v = errorValue(t);
-        String line = t instanceof LuaError e ? errorLine(stripTraceback(e.getMessage()))
+        // Redis's error handler names the line of the Lua function that raised the error, also
+        // when the message has no position (a library function's error, raised from C in Lua
+        // 5.1) or another one (error(msg, 2))
+        String line = t instanceof LuaError e ? lineOf(e.raisedAt()) : null;
+        if (line == null) {
+            line = t instanceof LuaError e ? errorLine(stripTraceback(e.getMessage()))
                 : t instanceof StackOverflowError && v.isstring() ? errorLine(v.tojstring()) : null;
+        }
         if (line == null && t instanceof LuaError e) {
-            // Raised without a position (a library function's error, as Lua 5.1 raises it from C):
-            // Redis's error handler still names the script's line that called it
             line = lineOf(e.fileline());
         }
         String msg;
