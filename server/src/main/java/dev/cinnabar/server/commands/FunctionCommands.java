@@ -119,7 +119,10 @@ public final class FunctionCommands {
 
     // FUNCTION FLUSH [ASYNC | SYNC]
     static void flush(Client c) {
-        if (c.argv.count() > 3 || (c.argv.count() == 3 && !c.argv.is(2, "sync") && !c.argv.is(2, "async"))) {
+        if (c.argv.count() > 3) {
+            throw new CommandError(Errors.subcommandSyntax(c.argv));
+        }
+        if (c.argv.count() == 3 && !c.argv.is(2, "sync") && !c.argv.is(2, "async")) {
             throw new CommandError("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
         }
         Scripting.of(c.server).functions().reset();
@@ -195,8 +198,7 @@ public final class FunctionCommands {
     // FUNCTION RESTORE serialized-value [FLUSH | APPEND | REPLACE]
     static void restore(Client c) {
         if (c.argv.count() > 4) {
-            throw new CommandError("ERR unknown subcommand or wrong number of arguments for '"
-                    + c.argv.cString(1) + "'. Try " + c.argv.cStringUpper(0) + " HELP.");
+            throw new CommandError(Errors.subcommandSyntax(c.argv));
         }
         Functions.Policy policy = Functions.Policy.APPEND;
         if (c.argv.count() == 4) {

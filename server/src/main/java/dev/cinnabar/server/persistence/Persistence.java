@@ -446,8 +446,9 @@ public final class Persistence {
 
     /**
      * Loads the dump into the keyspace ({@code allowDup}: a key already there is replaced, as
-     * DEBUG RELOAD MERGE). A format error ends the process as in Redis; a missing file is
-     * {@link LoadOutcome#NO_FILE}.
+     * DEBUG RELOAD MERGE). A format error ends the process as in Redis when loading at start
+     * ({@code owner} null); for a client it is {@link LoadOutcome#FAILED}, with what was read
+     * before it kept, as Redis does. A missing file is {@link LoadOutcome#NO_FILE}.
      */
     public LoadOutcome load(Client owner, boolean allowDup) {
         return load(dumpPath(), owner, allowDup);
@@ -466,6 +467,9 @@ public final class Persistence {
             if (e.getMessage() != null && e.getMessage().contains("No such file")) {
                 return LoadOutcome.NO_FILE;
             }
+            if (owner != null) {
+                return LoadOutcome.FAILED;
+            }
             ServerLog.warning("Fatal error loading the DB: " + SnapshotFile.reason(e) + ". Exiting.");
             fatal();
             return LoadOutcome.FAILED;
@@ -476,7 +480,7 @@ public final class Persistence {
                 : server.control().beginLongTask(owner, BusyState.LOADING)) {
             RdbFileException e = readRdb(new RdbInput(in), task, allowDup, false, 0);
             if (e != null) {
-                loadFailed(e);
+                loadFailed(e, owner == null);
                 return LoadOutcome.FAILED;
             }
             return LoadOutcome.LOADED;
@@ -557,37 +561,47 @@ public final class Persistence {
                 "yes".equals(config.sanitizeDumpPayload));
     }
 
-    /** Redis's log lines for a dump it cannot load, then the exit. */
-    private void loadFailed(RdbFileException e) {
+    /**
+     * Redis's log lines for a dump it cannot load, then, loading at start, the exit. Loading for
+     * a client (DEBUG RELOAD) Redis reports the read error only at verbose level and carries on
+     * with what it loaded (rdbReportError in a client's context), and the client gets an error.
+     */
+    private void loadFailed(RdbFileException e, boolean atStart) {
+        java.util.function.Consumer<String> report = atStart ? ServerLog::warning : ServerLog::verbose;
         switch (e.kind()) {
             case SIGNATURE:
             case VERSION:
                 ServerLog.warning(e.getMessage());
-                ServerLog.warning("Fatal error loading the DB: Invalid argument. Exiting.");
+                if (atStart) {
+                    ServerLog.warning("Fatal error loading the DB: Invalid argument. Exiting.");
+                }
                 break;
             case SHORT_READ:
                 ServerLog.warning("Short read or OOM loading DB. Unrecoverable error, aborting now.");
-                ServerLog.warning("Internal error in RDB reading offset " + e.offset() + ", function at rdb.c:3249 -> "
+                report.accept("Internal error in RDB reading offset " + e.offset() + ", function at rdb.c:3249 -> "
                         + e.getMessage());
                 break;
             case CHECKSUM:
                 ServerLog.warning(e.getMessage());
-                ServerLog.warning("Internal error in RDB reading offset " + e.offset()
+                report.accept("Internal error in RDB reading offset " + e.offset()
                         + ", function at rdb.c:3225 -> RDB CRC error");
                 break;
             case FUNCTION:
                 ServerLog.warning("Failed loading library, " + e.getMessage());
                 ServerLog.warning("Short read or OOM loading DB. Unrecoverable error, aborting now.");
-                ServerLog.warning("Internal error in RDB reading offset " + e.offset()
+                report.accept("Internal error in RDB reading offset " + e.offset()
                         + ", function at rdb.c:3249 -> Unexpected EOF reading RDB file");
                 break;
             case CORRUPT:
-                ServerLog.warning("Internal error in RDB reading offset " + e.offset() + ", function at rdb.c:0 -> "
+                report.accept("Internal error in RDB reading offset " + e.offset() + ", function at rdb.c:0 -> "
                         + e.getMessage());
                 break;
             default:
                 ServerLog.warning(e.getMessage());
                 break;
+        }
+        if (!atStart) {
+            return;
         }
         if (e.kind() != RdbFileException.Kind.SIGNATURE && e.kind() != RdbFileException.Kind.VERSION) {
             ServerLog.warning("Terminating server after rdb file reading failure.");

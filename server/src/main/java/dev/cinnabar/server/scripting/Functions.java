@@ -227,7 +227,7 @@ public final class Functions {
                 return "ERR Failed loading library payload";
             }
             try {
-                create(code, false, libs, fns, "ERR ");
+                create(code, false, libs, fns, "ERR ", 0);
             } catch (LoadError e) {
                 return e.getMessage();
             }
@@ -281,9 +281,12 @@ public final class Functions {
         return true;
     }
 
+    /** How long FUNCTION LOAD lets a library's code run (Redis's LOAD_TIMEOUT_MS); restores have no limit. */
+    static final long LOAD_TIMEOUT_MILLIS = 500;
+
     /** FUNCTION LOAD: the library's name, or a LoadError with Redis's text. */
     public String load(byte[] code, boolean replace) throws LoadError {
-        return create(code, replace, libraries, functions, "ERR ");
+        return create(code, replace, libraries, functions, "ERR ", LOAD_TIMEOUT_MILLIS);
     }
 
     /**
@@ -292,16 +295,16 @@ public final class Functions {
      * where the caller adds its own).
      */
     private String create(byte[] code, boolean replace, Map<String, Library> libs, Map<String, Function> fns,
-            String prefix) throws LoadError {
+            String prefix, long timeoutMillis) throws LoadError {
         try {
-            return create(code, replace, libs, fns);
+            return create(code, replace, libs, fns, timeoutMillis);
         } catch (LoadError e) {
             throw new LoadError(prefix + e.getMessage().substring(4));
         }
     }
 
-    private String create(byte[] code, boolean replace, Map<String, Library> libs, Map<String, Function> fns)
-            throws LoadError {
+    private String create(byte[] code, boolean replace, Map<String, Library> libs, Map<String, Function> fns,
+            long timeoutMillis) throws LoadError {
         if (code.length < 2 || code[0] != '#' || code[1] != '!') {
             throw new LoadError("ERR Missing library metadata");
         }
@@ -359,6 +362,7 @@ public final class Functions {
         loading = li;
         lookup = loadGlobals;
         engine.random.allow(false);
+        engine.hook().loadDeadline(timeoutMillis);
         try {
             chunk.call();
         } catch (LuaError | StackOverflowError e) {
@@ -371,6 +375,7 @@ public final class Functions {
             }
             throw new LoadError("ERR Error registering functions: " + msg);
         } finally {
+            engine.hook().loadDeadline(0);
             loading = null;
             lookup = runtimeGlobals;
             engine.random.allow(true);

@@ -10,7 +10,8 @@ import org.luaj.vm2.lib.DebugLib;
  * The instruction hook, Redis's count hook: LuaJ's interpreter calls {@link #onInstruction} for
  * every instruction once a debug library is installed, and this one only counts down, looking
  * at the running script every {@link #CHECK_EVERY} instructions (time past
- * {@code busy-reply-threshold}, SCRIPT KILL, SHUTDOWN NOSAVE, memory). The call-stack tracking
+ * {@code busy-reply-threshold}, SCRIPT KILL, SHUTDOWN NOSAVE, memory), or at the time a library's
+ * code has left while FUNCTION LOAD runs it. The call-stack tracking
  * of LuaJ's own debug library is left out: it is what makes that library slow.
  */
 final class ScriptHook extends DebugLib {
@@ -25,6 +26,9 @@ final class ScriptHook extends DebugLib {
     private LuaClosure current;
     private int pc;
 
+    /** While FUNCTION LOAD runs a library's code: when it must be done by (System.nanoTime()), else 0. */
+    private long loadDeadline;
+
     @Override
     public void onInstruction(int pc, Varargs v, int top) {
         this.pc = pc;
@@ -33,7 +37,19 @@ final class ScriptHook extends DebugLib {
             ScriptRun r = run;
             if (r != null) {
                 r.interrupt();
+            } else if (loadDeadline != 0 && System.nanoTime() - loadDeadline > 0) {
+                // as Redis: from then on every step fails again, so that nothing can catch it for good
+                countdown = 0;
+                throw new RaisedValue(LuaReplies.errorTable("FUNCTION LOAD timeout", false));
             }
+        }
+    }
+
+    /** Bounds the library code FUNCTION LOAD runs to {@code millis} (Redis's load hook); 0 lifts it. */
+    void loadDeadline(long millis) {
+        loadDeadline = millis <= 0 ? 0 : System.nanoTime() + millis * 1_000_000L;
+        if (millis <= 0) {
+            countdown = CHECK_EVERY;
         }
     }
 
