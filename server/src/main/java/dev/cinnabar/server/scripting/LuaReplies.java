@@ -215,11 +215,119 @@ final class LuaReplies {
      * is the protocol the script chose with {@code redis.setresp}: booleans follow it.
      */
     static void write(ReplyWriter w, LuaValue v, int scriptResp) {
+        Aggregate open = writeOne(w, v, scriptResp, RESULT_SLOTS);
+        if (open == null) {
+            return;
+        }
+        // Nested tables are walked with a stack of their own: a result nested thousands deep
+        // (a table that contains itself) would overflow the thread's stack by recursion.
+        java.util.ArrayDeque<Aggregate> stack = new java.util.ArrayDeque<>();
+        stack.push(open);
+        while (!stack.isEmpty()) {
+            Aggregate a = stack.peek();
+            LuaValue child = a.next();
+            if (child == null) {
+                a.end(w);
+                stack.pop();
+                continue;
+            }
+            Aggregate sub = writeOne(w, child, scriptResp, a.childSlots);
+            if (sub != null) {
+                stack.push(sub);
+            }
+        }
+    }
+
+    /**
+     * Redis converts a script's result on the Lua stack, which holds at most 8000 values
+     * (LUAI_MAXCSTACK): each nested array keeps one more value there, a map's key four and its
+     * value three, a set's member three, and an element that would need more than the stack has
+     * becomes the error "reached lua stack limit" (after 7995 nested arrays). {@code slots} is
+     * how many values the stack holds when a value is converted; the result starts at two, the
+     * error handler below it.
+     */
+    private static final int RESULT_SLOTS = 2;
+    private static final int LUA_STACK_LIMIT = 8000;
+
+    /** An array, map or set reply being written: its elements come one by one from {@link #next}. */
+    private static final class Aggregate {
+        static final int ARRAY = 0;
+        static final int MAP = 1;
+        static final int SET = 2;
+        final int kind;
+        final LuaValue table;
+        final int mark;
+        final int slots;
+        int n;
+        int index;
+        LuaValue key = LuaValue.NIL;
+        LuaValue pendingValue;
+        int childSlots;
+
+        Aggregate(int kind, LuaValue table, int mark, int slots) {
+            this.kind = kind;
+            this.table = table;
+            this.mark = mark;
+            this.slots = slots;
+        }
+
+        /** The next element to write (a map's key, then its value), or null when there are no more. */
+        LuaValue next() {
+            if (kind == ARRAY) {
+                LuaValue e = table.rawget(++index);
+                if (e.isnil()) {
+                    return null;
+                }
+                n++;
+                childSlots = slots + 1;
+                return e;
+            }
+            if (pendingValue != null) {
+                LuaValue v = pendingValue;
+                pendingValue = null;
+                childSlots = slots + 3;
+                return v;
+            }
+            Varargs entry = table.next(key);
+            key = entry.arg1();
+            if (key.isnil()) {
+                return null;
+            }
+            n++;
+            if (kind == MAP) {
+                pendingValue = entry.arg(2);
+                childSlots = slots + 4;
+            } else {
+                childSlots = slots + 3;
+            }
+            return key;
+        }
+
+        void end(ReplyWriter w) {
+            switch (kind) {
+                case MAP:
+                    w.endMap(mark, n);
+                    break;
+                case SET:
+                    w.endSet(mark, n);
+                    break;
+                default:
+                    w.endArray(mark, n);
+            }
+        }
+    }
+
+    /** Writes a value, or begins the aggregate a table stands for and returns it; null when written whole. */
+    private static Aggregate writeOne(ReplyWriter w, LuaValue v, int scriptResp, int slots) {
+        if (slots + 4 > LUA_STACK_LIMIT) {
+            w.error("-ERR reached lua stack limit");
+            return null;
+        }
         switch (v.type()) {
             case LuaValue.TSTRING: {
                 LuaString s = (LuaString) v;
                 w.bulk(s.m_bytes, s.m_offset, s.m_length);
-                return;
+                return null;
             }
             case LuaValue.TNUMBER:
                 if (v.isint()) {
@@ -227,7 +335,7 @@ final class LuaReplies {
                 } else {
                     w.integer(truncate(v.todouble()));
                 }
-                return;
+                return null;
             case LuaValue.TBOOLEAN:
                 if (scriptResp == 2) {
                     if (v.toboolean()) {
@@ -238,12 +346,12 @@ final class LuaReplies {
                 } else {
                     w.bool(v.toboolean());
                 }
-                return;
+                return null;
             case LuaValue.TTABLE:
-                writeTable(w, (LuaTable) v, scriptResp);
-                return;
+                return writeTable(w, (LuaTable) v, slots);
             default:
                 w.nullBulk();
+                return null;
         }
     }
 
@@ -255,7 +363,7 @@ final class LuaReplies {
         return (long) d;
     }
 
-    private static void writeTable(ReplyWriter w, LuaTable t, int scriptResp) {
+    private static Aggregate writeTable(ReplyWriter w, LuaTable t, int slots) {
         LuaValue err = t.rawget(ERR);
         if (err.type() == LuaValue.TSTRING) {
             String msg = err.tojstring();
@@ -270,7 +378,7 @@ final class LuaReplies {
             } else {
                 w.error("-" + msg);
             }
-            return;
+            return null;
         }
         LuaValue ok = t.rawget(OK);
         if (ok.type() == LuaValue.TSTRING) {
@@ -281,12 +389,12 @@ final class LuaReplies {
                 }
             }
             w.simple(s);
-            return;
+            return null;
         }
         LuaValue dbl = t.rawget(DOUBLE);
         if (dbl.type() == LuaValue.TNUMBER) {
             w.doubleText(Doubles.format17g(dbl.todouble()));
-            return;
+            return null;
         }
         LuaValue big = t.rawget(BIG_NUMBER);
         if (big.type() == LuaValue.TSTRING) {
@@ -297,7 +405,7 @@ final class LuaReplies {
                 }
             }
             w.bigNumber(new String(s, StandardCharsets.ISO_8859_1));
-            return;
+            return null;
         }
         LuaValue verb = t.rawget(VERBATIM);
         if (verb.type() == LuaValue.TTABLE) {
@@ -305,54 +413,17 @@ final class LuaReplies {
             LuaValue string = verb.rawget(STRING);
             if (format.type() == LuaValue.TSTRING && string.type() == LuaValue.TSTRING) {
                 w.verbatim(format.tojstring(), bytes((LuaString) string));
-                return;
+                return null;
             }
         }
         LuaValue map = t.rawget(MAP);
         if (map.type() == LuaValue.TTABLE) {
-            int mark = w.beginDeferred();
-            int n = 0;
-            LuaValue k = LuaValue.NIL;
-            while (true) {
-                Varargs next = map.next(k);
-                k = next.arg1();
-                if (k.isnil()) {
-                    break;
-                }
-                write(w, k, scriptResp);
-                write(w, next.arg(2), scriptResp);
-                n++;
-            }
-            w.endMap(mark, n);
-            return;
+            return new Aggregate(Aggregate.MAP, map, w.beginDeferred(), slots);
         }
         LuaValue set = t.rawget(SET);
         if (set.type() == LuaValue.TTABLE) {
-            int mark = w.beginDeferred();
-            int n = 0;
-            LuaValue k = LuaValue.NIL;
-            while (true) {
-                Varargs next = set.next(k);
-                k = next.arg1();
-                if (k.isnil()) {
-                    break;
-                }
-                write(w, k, scriptResp);
-                n++;
-            }
-            w.endSet(mark, n);
-            return;
+            return new Aggregate(Aggregate.SET, set, w.beginDeferred(), slots);
         }
-        int mark = w.beginDeferred();
-        int n = 0;
-        for (int i = 1; ; i++) {
-            LuaValue e = t.rawget(i);
-            if (e.isnil()) {
-                break;
-            }
-            write(w, e, scriptResp);
-            n++;
-        }
-        w.endArray(mark, n);
+        return new Aggregate(Aggregate.ARRAY, t, w.beginDeferred(), slots);
     }
 }
