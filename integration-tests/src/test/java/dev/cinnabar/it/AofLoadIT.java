@@ -560,4 +560,33 @@ class AofLoadIT {
         // and a restart agrees
         assertEquals(digest, run(false, cdir).digest());
     }
+
+    /**
+     * An approximate trim goes into the AOF as Redis writes it, an exact one with the caller's
+     * LIMIT still there (XADD s MAXLEN = 71 LIMIT 30 ...); replayed, it trims exactly and with no
+     * limit, whatever the node size is by then (Redis's tests/unit/type/stream.tcl).
+     */
+    @Test
+    void approximateTrimsReplayAsTheyCameOut() throws Exception {
+        for (boolean redis : new boolean[] {true, false}) {
+            Path dir = Files.createDirectories(tmp.resolve("trim-" + redis));
+            String[] args = {"--dir", dir.toString(), "--appendonly", "yes", "--stream-node-max-entries", "10",
+                "--enable-debug-command", "yes", "--save", ""};
+            try (ServerProcess s = redis ? ServerProcess.redis(args) : ServerProcess.cinnabar(args);
+                    RawConnection c = new RawConnection(s.port())) {
+                for (int j = 1; j <= 100; j++) {
+                    c.call("XADD", "maxlen", "*", "f", "v");
+                    c.call("XADD", "minid", String.valueOf(j), "f", "v");
+                }
+                c.call("XADD", "maxlen", "MAXLEN", "~", "55", "LIMIT", "30", "*", "f", "v");
+                c.call("XADD", "minid", "MINID", "~", "55", "LIMIT", "30", "*", "f", "v");
+                c.call("XTRIM", "maxlen", "MAXLEN", "~", "20", "LIMIT", "20");
+                String before = c.call("XLEN", "maxlen") + c.call("XLEN", "minid");
+                assertEquals(":51\r\n:71\r\n", before, (redis ? "redis" : "cinnabar"));
+                assertEquals("+OK\r\n", c.call("CONFIG", "SET", "stream-node-max-entries", "1"));
+                assertEquals("+OK\r\n", c.call("DEBUG", "LOADAOF"));
+                assertEquals(before, c.call("XLEN", "maxlen") + c.call("XLEN", "minid"), s.log());
+            }
+        }
+    }
 }

@@ -168,7 +168,11 @@ public final class StreamCommands {
         if (!xadd && args.strategy == 0) {
             throw new CommandError("ERR syntax error, XTRIM must be called with a trimming strategy");
         }
-        if (limitGiven) {
+        if (c.id == Client.AOF_CLIENT_ID) {
+            // The AOF holds the trim as it came out (MAXLEN = <length> or MINID = <first id>, with the
+            // caller's LIMIT still there): Redis replays it exactly, with no limit.
+            args.limit = 0;
+        } else if (limitGiven) {
             if (!args.approx) {
                 throw new CommandError("ERR syntax error, LIMIT cannot be used without the special ~ option");
             }
