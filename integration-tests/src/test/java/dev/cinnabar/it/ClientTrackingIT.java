@@ -131,6 +131,33 @@ class ClientTrackingIT {
         });
     }
 
+    /**
+     * A blocked client served by another's push writes as the current client: the invalidation
+     * of a key it tracks comes after its own reply, and NOLOOP drops it (Redis's
+     * tests/unit/tracking.tcl, "Unblocked BLMOVE gets notification after response").
+     */
+    @Test
+    void aServedBlockedClientGetsItsInvalidationAfterItsReply() throws Exception {
+        compare((port, t) -> {
+            for (String mode : new String[] {"on", "noloop"}) {
+                try (RawConnection a = resp3(port); RawConnection b = new RawConnection(port)) {
+                    t.add(b.call("FLUSHALL"));
+                    t.add(b.call("RPUSH", "list2", "a"));
+                    t.add(mode.equals("on") ? a.call("CLIENT", "TRACKING", "on")
+                            : a.call("CLIENT", "TRACKING", "on", "NOLOOP"));
+                    t.add(a.call("LRANGE", "list2", "0", "-1"));
+                    a.send("BLMOVE", "list1", "list2", "LEFT", "LEFT", "0");
+                    while (!b.call("INFO", "clients").contains("blocked_clients:1\r\n")) {
+                        Thread.sleep(5);
+                    }
+                    t.add(b.call("RPUSH", "list1", "foo"));
+                    t.read(a, 1);
+                    t.add(a.call("PING"));
+                }
+            }
+        });
+    }
+
     @Test
     void expiryInvalidates() throws Exception {
         compare((port, t) -> {

@@ -4,6 +4,7 @@ import dev.cinnabar.protocol.Argv;
 import dev.cinnabar.server.client.BlockedClients;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.client.ServerContext;
+import dev.cinnabar.server.client.Tracking;
 import dev.cinnabar.server.command.CommandError;
 import dev.cinnabar.server.db.Keyspace;
 import dev.cinnabar.server.db.Propagation;
@@ -74,6 +75,10 @@ public final class BlockedKeysStep implements AfterCommandStep {
         boolean served;
         propagation.beginUnit(true);
         ks.beginCommand(receiver);
+        // The receiver runs as the current client, as in Redis: what its own write invalidates
+        // for it comes after its reply (and not at all under NOLOOP).
+        Tracking tracking = server.clients().tracking();
+        tracking.commandStarts(receiver);
         try {
             try {
                 served = b.waiter().serve(receiver, r.db, r.key);
@@ -85,6 +90,7 @@ public final class BlockedKeysStep implements AfterCommandStep {
             ks.endCommand();
             propagation.endUnit();
             receiver.argv = argv;
+            tracking.commandEnds();
         }
         if (receiver.declaredChanges() > 0) {
             ks.dirty += receiver.declaredChanges();
