@@ -1,0 +1,75 @@
+#!/bin/bash
+# Runs Redis 7.0.15's own test suite (tests/unit/*.tcl, Tcl) against the Cinnabar JAR.
+#
+#   tools/redis-test-suite.sh REDIS_SOURCE_DIR [--jar server/target/cinnabar-server.jar]
+#                             [--external] [unit/type/list unit/scripting ...]
+#
+# REDIS_SOURCE_DIR is a Redis 7.0.15 source tree (only its tests/ directory is used); a git
+# checkout of redis/redis at tag 7.0.15 will do. The tests are copied to a temporary directory
+# whose src/redis-server runs `java -jar JAR "$@"` (redis-cli, redis-benchmark and the check
+# tools are Debian's), so the suite starts, configures, restarts and kills Cinnabar as it does
+# redis-server: each unit gets servers of its own. With --external, one Cinnabar is started per
+# unit on port 7102 instead and the suite runs in its external mode (tests tagged external:skip
+# are skipped). Tests tagged needs:repl are left out: replication is not served yet.
+#
+# Needs tclsh (Debian's tcl package). Prints one line per unit (passed, failed, exceptions,
+# timeouts); the full output of each unit is in the temporary directory it names.
+#
+# Known failures on 2026-12-06 (everything else in tests/unit passed, external mode): tests that
+# use SYNC or the replication stream without the needs:repl tag, ACL and CLUSTER (not served),
+# the expire-cycle latency event (freeing a big set is too quick here to reach the threshold),
+# and tests that kill the fork child of a BGSAVE (there is none).
+set -u
+if [ $# -lt 1 ]; then
+    sed -n '2,20p' "$0"
+    exit 2
+fi
+src=$1
+shift
+jar=$(pwd)/server/target/cinnabar-server.jar
+external=0
+units=()
+while [ $# -gt 0 ]; do
+    case $1 in
+        --jar) jar=$(readlink -f "$2"); shift 2 ;;
+        --external) external=1; shift ;;
+        *) units+=("$1"); shift ;;
+    esac
+done
+command -v tclsh >/dev/null || { echo "tclsh is needed (apt-get install -y tcl)"; exit 2; }
+[ -f "$jar" ] || { echo "no JAR at $jar"; exit 2; }
+work=$(mktemp -d /tmp/redis-test-suite.XXXXXX)
+cp -r "$src/tests" "$src/runtest" "$work/"
+mkdir -p "$work/src" "$work/logs"
+printf '#!/bin/bash\nexec java -jar %s "$@"\n' "$jar" > "$work/src/redis-server"
+chmod +x "$work/src/redis-server"
+for b in redis-cli redis-benchmark redis-check-aof redis-check-rdb; do
+    ln -sf "$(command -v $b)" "$work/src/$b"
+done
+if [ ${#units[@]} -eq 0 ]; then
+    while read -r u; do units+=("$u"); done < <(cd "$work/tests" && ls unit/*.tcl unit/type/*.tcl | sed 's/\.tcl$//' \
+        | grep -v -e list-common -e '^unit/acl' -e cluster -e tls -e moduleapi -e printver)
+fi
+echo "tests and logs in $work"
+cd "$work"
+for u in "${units[@]}"; do
+    log=$work/logs/$(echo "$u" | tr '/' '_').log
+    pid=
+    args=()
+    if [ $external = 1 ]; then
+        dir=$(mktemp -d "$work/server.XXXXXX")
+        java -jar "$jar" --port 7102 --save '' --enable-debug-command yes --dir "$dir" > "$dir/log" 2>&1 &
+        pid=$!
+        for _ in $(seq 100); do redis-cli -p 7102 ping >/dev/null 2>&1 && break; sleep 0.1; done
+        args=(--host 127.0.0.1 --port 7102)
+    fi
+    timeout 900 tclsh tests/test_helper.tcl "${args[@]}" --single "$u" --clients 1 --timeout 120 \
+        --tags -needs:repl > "$log" 2>&1
+    rc=$?
+    echo "$u exit=$rc passed=$(grep -c '\[.*ok.*\]:' "$log") failed=$(grep -c '\[.*err.*\]:' "$log")" \
+        "exceptions=$(grep -c '\[.*exception.*\]:' "$log") timeouts=$(grep -c 'TIMEOUT' "$log")"
+    if [ -n "$pid" ]; then
+        kill -9 "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+    fi
+done
