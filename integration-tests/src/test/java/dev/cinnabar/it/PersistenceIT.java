@@ -266,11 +266,21 @@ class PersistenceIT {
             assertEquals("+OK\r\n", c.call("SAVE"));
         }
         try (ServerProcess ours = ServerProcess.cinnabar("--dir", cdir.toString(), "--enable-debug-command", "yes",
-                "--save", "", "--key-load-delay", "100", "--loading-process-events-interval-bytes", "1024");
+                "--save", "", "--key-load-delay", "100", "--loading-process-events-interval-bytes", "1024",
+                "--enable-protected-configs", "yes");
                 RawConnection c = new RawConnection(ours.port())) {
             assertEquals("-LOADING Redis is loading the dataset in memory\r\n", c.call("GET", "key:1"));
             String info = c.call("INFO", "persistence");
             assertTrue(info.contains("loading:1\r\n") && info.contains("loading_loaded_perc:"), info);
+            // Some directives may change while loading, not dir or appendonly (Redis's
+            // DENY_LOADING_CONFIG, which wins over the other errors); tests/unit/introspection.tcl
+            assertEquals("+OK\r\n", c.call("CONFIG", "SET", "loglevel", "debug"));
+            assertEquals("-LOADING Redis is loading the dataset in memory\r\n", c.call("CONFIG", "SET", "dir", "asdf"));
+            assertEquals("-LOADING Redis is loading the dataset in memory\r\n",
+                    c.call("CONFIG", "SET", "maxmemory", "x", "appendonly", "yes"));
+            assertEquals("-ERR Unknown option or number of arguments for CONFIG SET - 'nosuch'\r\n",
+                    c.call("CONFIG", "SET", "nosuch", "1", "dir", "asdf"));
+            assertTrue(c.call("INFO", "persistence").contains("loading:1\r\n"));
             for (int i = 0; i < 1000 && c.call("PING").startsWith("-LOADING"); i++) {
                 Thread.sleep(20);
             }

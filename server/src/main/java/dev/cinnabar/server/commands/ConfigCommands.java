@@ -90,7 +90,7 @@ public final class ConfigCommands {
                 }
             }
         }
-        String error = ConfigSet.set(c.server.config(), pairs, isLocal(c));
+        String error = ConfigSet.set(c.server.config(), pairs, isLocal(c), c.server.busy().loading());
         if (error != null) {
             throw new CommandError(error);
         }

@@ -21,6 +21,15 @@ public final class ConfigSet {
      *     {@code enable-protected-configs local} lets change protected directives
      */
     public static String set(ServerConfig c, List<String> pairs, boolean localClient) {
+        return set(c, pairs, localClient, false);
+    }
+
+    /**
+     * {@link #set(ServerConfig, List, boolean)} while a dataset may be loading: then a directive
+     * Redis denies during loading (dir, appendonly) makes the whole call fail with -LOADING,
+     * which takes precedence over the other errors, as in Redis.
+     */
+    public static String set(ServerConfig c, List<String> pairs, boolean localClient, boolean loading) {
         int n = pairs.size() / 2;
         Directive[] targets = new Directive[n];
         String[] shownNames = new String[n];
@@ -28,6 +37,7 @@ public final class ConfigSet {
         String errName = null;
         String errText = null;
         boolean invalid = false;
+        boolean denyLoading = false;
         for (int i = 0; i < n; i++) {
             String typed = pairs.get(2 * i);
             Directive d = Directives.lookup(typed);
@@ -47,6 +57,11 @@ public final class ConfigSet {
                 invalid = true;
                 continue;
             }
+            if (loading && d.has(Directive.DENY_LOADING)) {
+                denyLoading = true;
+                invalid = true;
+                continue;
+            }
             // An alias is a separate entry in Redis's table, so "name" and "alias" together pass.
             String entry = registeredName(d, typed);
             for (int j = 0; j < i; j++) {
@@ -59,6 +74,9 @@ public final class ConfigSet {
             }
             targets[i] = d;
             shownNames[i] = entry;
+        }
+        if (denyLoading) {
+            return dev.cinnabar.server.client.BusyState.LOADING;
         }
         if (invalid) {
             return error(unknown, errName, errText);

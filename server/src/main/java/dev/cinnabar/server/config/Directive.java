@@ -22,6 +22,8 @@ public abstract class Directive {
      * only when set, so that a config file stays one redis-server can read.
      */
     public static final int OWN = 1 << 5;
+    /** CONFIG SET refuses it with -LOADING while a dataset loads (Redis's DENY_LOADING_CONFIG). */
+    public static final int DENY_LOADING = 1 << 6;
 
     /** Whether a directive's value changes what Cinnabar does. */
     public enum Effect {

@@ -86,7 +86,7 @@ public final class Directives {
                 .effect(IGNORED);
         bool("syslog-enabled", null, IMMUTABLE, "syslogEnabled", false);
         bool("cluster-enabled", null, IMMUTABLE, "clusterEnabled", false);
-        bool("appendonly", null, MOD, "appendOnly", false).apply(c -> c.hooks.appendOnlyChanged(c)).effect(ACTIVE);
+        bool("appendonly", null, MOD | Directive.DENY_LOADING, "appendOnly", false).apply(c -> c.hooks.appendOnlyChanged(c)).effect(ACTIVE);
         bool("cluster-allow-reads-when-down", null, MOD, "clusterAllowReadsWhenDown", false);
         bool("cluster-allow-pubsubshard-when-down", null, MOD, "clusterAllowPubsubshardWhenDown", true);
         bool("crash-log-enabled", null, MOD, "crashLogEnabled", true).effect(IGNORED);
@@ -135,7 +135,7 @@ public final class Directives {
         words("supervised", IMMUTABLE, "supervised", "no", "upstart", "systemd", "auto", "no").effect(ACTIVE);
         words("syslog-facility", IMMUTABLE, "syslogFacility", "local0",
                 "user", "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7");
-        words("repl-diskless-load", MOD, "replDisklessLoad", "disabled", "disabled", "on-empty-db", "swapdb");
+        words("repl-diskless-load", MOD | Directive.DENY_LOADING, "replDisklessLoad", "disabled", "disabled", "on-empty-db", "swapdb");
         words("loglevel", MOD, "logLevel", "notice", "debug", "verbose", "notice", "warning").effect(ACTIVE)
                 .apply(c -> ServerLog.level(ServerLog.Level.parse(c.logLevel)));
         words("maxmemory-policy", MOD, "maxMemoryPolicy", "noeviction", "volatile-lru", "volatile-lfu",

@@ -22,7 +22,7 @@ final class SpecialDirectives {
      */
     static final class Dir extends Directive {
         Dir() {
-            super("dir", null, PROTECTED);
+            super("dir", null, PROTECTED | DENY_LOADING);
         }
 
         @Override
