@@ -148,6 +148,28 @@ class PersistenceIT {
         }
     }
 
+    /** Each background save or rewrite counts as the fork Redis would have made (INFO's total_forks). */
+    @Test
+    void backgroundJobsCountAsForks() throws Exception {
+        Path cdir = dir("c");
+        try (ServerProcess ours = ServerProcess.cinnabar("--dir", cdir.toString(), "--save", "");
+                RawConnection c = new RawConnection(ours.port())) {
+            assertTrue(c.call("INFO", "stats").contains("\r\ntotal_forks:0\r\n"));
+            assertEquals("+OK\r\n", c.call("SET", "k", "v"));
+            assertEquals("+Background saving started\r\n", c.call("BGSAVE"));
+            awaitBgsave(c);
+            assertTrue(c.call("INFO", "stats").contains("\r\ntotal_forks:1\r\n"));
+            assertEquals("+Background append only file rewriting started\r\n", c.call("BGREWRITEAOF"));
+            for (int i = 0; i < 500 && !c.call("INFO", "persistence").contains("aof_rewrite_in_progress:0"); i++) {
+                Thread.sleep(10);
+            }
+            String stats = c.call("INFO", "stats");
+            assertTrue(stats.contains("\r\ntotal_forks:2\r\n") && stats.contains("\r\nlatest_fork_usec:"), stats);
+            assertEquals("+OK\r\n", c.call("CONFIG", "RESETSTAT"));
+            assertTrue(c.call("INFO", "stats").contains("\r\ntotal_forks:0\r\n"));
+        }
+    }
+
     @Test
     void bgsaveIsThePointInTimeOfItsStart() throws Exception {
         Path cdir = dir("c");

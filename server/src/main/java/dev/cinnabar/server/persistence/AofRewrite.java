@@ -166,6 +166,7 @@ public final class AofRewrite {
                 return false;
             }
         }
+        long asked = System.nanoTime();
         rewrites++;
         Path workDir = Path.of(config.dir);
         long pid = ServerLog.pid();
@@ -177,6 +178,7 @@ public final class AofRewrite {
             file = new FileOutputStream(temp.toFile());
         } catch (IOException e) {
             // Redis's child fails here, after the fork: the rewrite has started, then fails.
+            server.stats().forked(System.nanoTime() - asked);
             ServerLog.notice("Background append only file rewriting started by pid " + pid);
             ServerLog.warning("Opening the temp file for AOF rewrite in rewriteAppendOnlyFile(): "
                     + SnapshotFile.reason(e));
@@ -190,6 +192,7 @@ public final class AofRewrite {
         j.snapshot = new Snapshot(server.keyspace(), j.chunks, preamble && config.rdbCompression, config.maxMemoryPolicy,
                 preamble ? Snapshot.rdb(aux(), libraries()) : commands());
         server.keyspace().addObserver(j.snapshot);
+        server.stats().forked(System.nanoTime() - asked);
         ServerLog.notice("Background append only file rewriting started by pid " + pid);
         scheduled = false;
         timeStartSeconds = nowSeconds();

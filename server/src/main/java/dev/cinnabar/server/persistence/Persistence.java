@@ -239,6 +239,7 @@ public final class Persistence {
         if (background != null || otherChild.getAsBoolean()) {
             return false;
         }
+        long asked = System.nanoTime();
         saves++;
         dirtyBeforeBgsave = server.keyspace().dirty;
         lastBgsaveTrySeconds = nowSeconds();
@@ -247,6 +248,7 @@ public final class Persistence {
             f = SnapshotFile.open(Path.of(config.dir), true, config.rdbCompression, config.rdbSaveIncrementalFsync);
         } catch (SnapshotFile.SaveError e) {
             // Redis's child fails here after the fork succeeded: BGSAVE has started, then failed.
+            server.stats().forked(System.nanoTime() - asked);
             ServerLog.notice("Background saving started by pid " + ServerLog.pid());
             ServerLog.warning(e.getMessage());
             ServerLog.warning("Background saving error");
@@ -258,6 +260,7 @@ public final class Persistence {
         background = bg;
         running = new Snapshot(server.keyspace(), bg.chunks, config.rdbCompression, config.maxMemoryPolicy, aux(), libraries());
         server.keyspace().addObserver(running);
+        server.stats().forked(System.nanoTime() - asked);
         ServerLog.notice("Background saving started by pid " + ServerLog.pid());
         saveTimeStartSeconds = nowSeconds();
         bg.thread.start();

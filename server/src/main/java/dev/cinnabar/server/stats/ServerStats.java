@@ -64,7 +64,23 @@ public final class ServerStats {
     }
 
     /** CONFIG RESETSTAT: the counters and error statistics (per-command ones are reset by the caller). */
+    /**
+     * Background saves and rewrites started: the forks Redis would have made (INFO's total_forks,
+     * which tools and Redis's tests watch to see one start), and how long the last one held the
+     * engine while it started (latest_fork_usec). Cinnabar's snapshots fork nothing.
+     */
+    public long totalForks;
+    public long latestForkMicros;
+
+    /** A background save or rewrite started {@code nanos} after it was asked for. */
+    public void forked(long nanos) {
+        totalForks++;
+        latestForkMicros = nanos / 1000;
+    }
+
     public void reset() {
+        totalForks = 0;
+        latestForkMicros = 0;
         connectionsReceived = 0;
         rejectedConnections = 0;
         dumpPayloadSanitizations = 0;
