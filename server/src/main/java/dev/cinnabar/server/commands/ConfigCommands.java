@@ -1,6 +1,7 @@
 package dev.cinnabar.server.commands;
 
 import dev.cinnabar.protocol.ReplyWriter;
+import dev.cinnabar.server.client.BusyState;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.command.CommandError;
 import dev.cinnabar.server.config.ConfigGet;
@@ -92,7 +93,7 @@ public final class ConfigCommands {
         }
         String error = ConfigSet.set(c.server.config(), pairs, isLocal(c), c.server.busy().loading());
         if (error != null) {
-            throw new CommandError(error);
+            throw new CommandError(error == ConfigSet.DENIED_WHILE_LOADING ? BusyState.LOADING : error);
         }
         c.reply.ok();
     }

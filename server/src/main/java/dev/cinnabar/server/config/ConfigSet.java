@@ -24,6 +24,9 @@ public final class ConfigSet {
         return set(c, pairs, localClient, false);
     }
 
+    /** What {@link #set(ServerConfig, List, boolean, boolean)} returns for -LOADING: the caller words it. */
+    public static final String DENIED_WHILE_LOADING = "LOADING";
+
     /**
      * {@link #set(ServerConfig, List, boolean)} while a dataset may be loading: then a directive
      * Redis denies during loading (dir, appendonly) makes the whole call fail with -LOADING,
@@ -76,7 +79,7 @@ public final class ConfigSet {
             shownNames[i] = entry;
         }
         if (denyLoading) {
-            return dev.cinnabar.server.client.BusyState.LOADING;
+            return DENIED_WHILE_LOADING;
         }
         if (invalid) {
             return error(unknown, errName, errText);
