@@ -25,18 +25,25 @@ public interface Clock {
         /** How long the wall clock is read off the monotonic one before it is read again. */
         private static final long RESYNC_NANOS = 1_000_000L;
 
-        /** A wall-clock reading and the monotonic one just before it. */
+        /** A wall-clock reading, to the nanosecond, and the monotonic one just after it. */
         private final class Anchor {
             final long nanos;
-            final long millis;
+            final long epochNanos;
 
-            Anchor(long nanos, long millis) {
+            Anchor(long epochNanos, long nanos) {
+                this.epochNanos = epochNanos;
                 this.nanos = nanos;
-                this.millis = millis;
             }
         }
 
-        private volatile Anchor anchor = new Anchor(System.nanoTime(), System.currentTimeMillis());
+        private volatile Anchor anchor = newAnchor();
+
+        /** The wall clock first, so that what is derived from the anchor is never ahead of it. */
+        private Anchor newAnchor() {
+            java.time.Instant wall = java.time.Instant.now();
+            long nanos = System.nanoTime();
+            return new Anchor(wall.getEpochSecond() * 1_000_000_000L + wall.getNano(), nanos);
+        }
 
         @Override
         public long millis() {
@@ -47,22 +54,23 @@ public interface Clock {
          * Each command reads the clock twice, to time itself, and its start is also the time it
          * sees (as Redis's call() does with one reading). Two of the JVM's clocks would make that
          * three readings: over a tenth of the engine's time under pipelined GETs went to the
-         * vDSO. So the wall clock is read once a millisecond and the monotonic reading gives the
-         * rest. The result stays within a millisecond of the wall clock (behind it, not ahead),
-         * and a step of the wall clock shows within a millisecond.
+         * vDSO. So the wall clock is read once a millisecond, to the nanosecond, and the
+         * monotonic reading gives the rest: the result is the wall clock's millisecond less the
+         * few nanoseconds between the two readings (never ahead of it, and not a millisecond
+         * behind, which a client comparing its own clock would see: a PXAT of its now + 10 s read
+         * back by PTTL as 10001), and a step of the wall clock shows within a millisecond.
          */
         @Override
         public long millisAt(long nanos) {
             Anchor a = anchor;
             long since = nanos - a.nanos;
-            if (since >= 0 && since < RESYNC_NANOS) {
-                return a.millis + since / 1_000_000L;
+            if (since < 0 || since >= RESYNC_NANOS) {
+                // Anchored on a reading of its own: one passed in late would put the time ahead.
+                a = newAnchor();
+                anchor = a;
+                since = Math.max(0, nanos - a.nanos);
             }
-            // Anchored on a reading of its own: one passed in late would put the time ahead.
-            long now = System.nanoTime();
-            long millis = System.currentTimeMillis();
-            anchor = new Anchor(now, millis);
-            return millis;
+            return (a.epochNanos + since) / 1_000_000L;
         }
 
         @Override

@@ -31,4 +31,24 @@ class ClockTest {
         long millis = Clock.SYSTEM.millisAt(old);
         assertTrue(millis >= before - 1 && millis <= System.currentTimeMillis(), Long.toString(millis));
     }
+
+    /**
+     * Not a whole millisecond behind as a rule: a client that compares its own clock (a PXAT of
+     * its now + 10 s read back by PTTL) saw 10001 about half the time when the command's time
+     * was floored from a millisecond anchor (Redis's tests/unit/type/string.tcl, GETEX PXAT).
+     * The anchor is now read to the nanosecond; only a boundary falling in the nanoseconds
+     * between its two readings can still put a reading a millisecond behind.
+     */
+    @Test
+    void aCommandsTimeIsSeldomAMillisecondBehindTheWallClock() {
+        int behind = 0;
+        int n = 200_000;
+        for (int i = 0; i < n; i++) {
+            long before = System.currentTimeMillis();
+            if (Clock.SYSTEM.millisAt(System.nanoTime()) < before) {
+                behind++;
+            }
+        }
+        assertTrue(behind < n / 200, behind + " of " + n + " readings a millisecond behind");
+    }
 }
