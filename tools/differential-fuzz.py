@@ -57,56 +57,15 @@ import subprocess
 import sys
 import time
 
-
-def encode(args):
-    out = [b"*%d\r\n" % len(args)]
-    for a in args:
-        a = a if isinstance(a, bytes) else str(a).encode()
-        out.append(b"$%d\r\n%s\r\n" % (len(a), a))
-    return b"".join(out)
+import resp
+from resp import encode
 
 
-class Connection:
+class Connection(resp.Connection):
     def __init__(self, port):
-        self.s = socket.create_connection(("127.0.0.1", port))
-        self.s.settimeout(10)
-        self.buf = b""
+        super().__init__(port, timeout=10)
         # When a list: RESP3 pushes are set aside here instead of being taken for replies.
         self.pushes = None
-
-    def fill(self):
-        d = self.s.recv(65536)
-        if not d:
-            raise EOFError("closed")
-        self.buf += d
-
-    def line(self):
-        while b"\r\n" not in self.buf:
-            self.fill()
-        i = self.buf.index(b"\r\n")
-        line, self.buf = self.buf[:i], self.buf[i + 2:]
-        return line
-
-    def read(self):
-        """A reply as bytes, or (header, [replies]) for an aggregate: enough to compare two."""
-        line = self.line()
-        t = line[:1]
-        if t in b"+-:,#_(":
-            return line
-        if t in b"$=!":
-            n = int(line[1:])
-            if n < 0:
-                return line
-            while len(self.buf) < n + 2:
-                self.fill()
-            data, self.buf = self.buf[:n], self.buf[n + 2:]
-            return line + b"|" + data
-        if t in b"*~>%|":
-            n = int(line[1:])
-            if n < 0:
-                return line
-            return (line, [self.read() for _ in range(n * 2 if t in b"%|" else n)])
-        raise ValueError("not RESP: %r" % line)
 
     def reply(self):
         """The next reply, past any pushes (kept in self.pushes)."""
@@ -124,9 +83,6 @@ class Connection:
     def call(self, args):
         self.s.sendall(encode(args))
         return self.reply()
-
-    def close(self):
-        self.s.close()
 
 
 KEYS = ["k0", "k1", "k2", "k3", "{k}4"]
