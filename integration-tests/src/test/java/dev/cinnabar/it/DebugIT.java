@@ -290,7 +290,7 @@ class DebugIT {
                 assertTrue(found >= 0, "not in Redis's help, or out of order: " + entry);
                 at += found + 1;
             }
-            assertEquals(21, ours.size(), ours.toString());
+            assertEquals(22, ours.size(), ours.toString());
         });
     }
 

@@ -172,6 +172,12 @@ public final class ServerContext {
         return eviction.perform() != Eviction.Result.FAIL;
     }
 
+    /**
+     * DEBUG SET-SKIP-CHECKSUM-VALIDATION: RESTORE and FUNCTION RESTORE take a payload whatever
+     * its CRC64 (Redis's skip_checksum_validation; its version is still checked).
+     */
+    public boolean skipChecksumValidation;
+
     /** The active expiry cycle, which DEBUG SET-ACTIVE-EXPIRE turns off and on. */
     public ActiveExpireCycle activeExpire() {
         return activeExpire;

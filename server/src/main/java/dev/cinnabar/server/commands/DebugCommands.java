@@ -16,7 +16,7 @@ import dev.cinnabar.server.log.ServerLog;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * DEBUG: OBJECT, SLEEP, SET-ACTIVE-EXPIRE, QUICKLIST-PACKED-THRESHOLD, CHANGE-REPL-ID, PAUSE-CRON
+ * DEBUG: OBJECT, SLEEP, SET-ACTIVE-EXPIRE, SET-SKIP-CHECKSUM-VALIDATION, QUICKLIST-PACKED-THRESHOLD, CHANGE-REPL-ID, PAUSE-CRON
  * and HELP here; HTSTATS, HTSTATS-KEY and LISTPACK in {@code DebugEncodings}; POPULATE,
  * DIGEST, DIGEST-VALUE, PROTOCOL, ERROR, STRINGMATCH-TEST, CONFIG-REWRITE-FORCE-ALL and
  * REPLYBUFFER each in a class of its own ({@code Debug*}). DEBUG is a plain command that reads
@@ -78,6 +78,8 @@ public final class DebugCommands {
         "QUICKLIST-PACKED-THRESHOLD <size>",
         "    Sets the threshold for elements to be inserted as plain vs packed nodes",
         "    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.",
+        "SET-SKIP-CHECKSUM-VALIDATION <0|1>",
+        "    Enables or disables checksum checks for RDB files and RESTORE's payload.",
         "SLEEP <seconds>",
         "    Stop the server for <seconds>. Decimals allowed.",
         "STRINGMATCH-TEST",
@@ -131,6 +133,9 @@ public final class DebugCommands {
             sleep(c);
         } else if (n == 3 && a.is(1, "quicklist-packed-threshold")) {
             quicklistPackedThreshold(c);
+        } else if (n == 3 && a.is(1, "set-skip-checksum-validation")) {
+            c.server.skipChecksumValidation = atoi(a, 2) != 0;
+            c.reply.ok();
         } else if (n == 3 && a.is(1, "set-active-expire")) {
             c.server.activeExpire().enabled(atoi(a, 2) != 0);
             c.reply.ok();

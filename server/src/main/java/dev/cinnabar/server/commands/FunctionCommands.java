@@ -212,7 +212,7 @@ public final class FunctionCommands {
                 throw new CommandError("ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.");
             }
         }
-        String error = Scripting.of(c.server).functions().restore(c.argv.copy(2), policy);
+        String error = Scripting.of(c.server).functions().restore(c.argv.copy(2), policy, !c.server.skipChecksumValidation);
         if (error != null) {
             throw new CommandError(error);
         }

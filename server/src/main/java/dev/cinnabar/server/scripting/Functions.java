@@ -192,6 +192,11 @@ public final class Functions {
 
     /** FUNCTION RESTORE: null when done, else the error reply. */
     public String restore(byte[] payload, Policy policy) {
+        return restore(payload, policy, true);
+    }
+
+    /** {@link #restore(byte[], Policy)}, the CRC64 checked unless {@code checkCrc} is false (DEBUG SET-SKIP-CHECKSUM-VALIDATION). */
+    public String restore(byte[] payload, Policy policy, boolean checkCrc) {
         int len = payload.length;
         if (len < 10) {
             return "ERR DUMP payload version or checksum are wrong";
@@ -201,7 +206,7 @@ public final class Functions {
         for (int i = 0; i < 8; i++) {
             crc |= (long) (payload[len - 8 + i] & 0xff) << (8 * i);
         }
-        if (version > RDB_VERSION || Crc64.of(payload, 0, len - 8) != crc) {
+        if (version > RDB_VERSION || (checkCrc && Crc64.of(payload, 0, len - 8) != crc)) {
             return "ERR DUMP payload version or checksum are wrong";
         }
         Map<String, Library> libs = new LinkedHashMap<>();

@@ -193,14 +193,14 @@ class DebugCommandsTest {
         assertEquals("-ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.\r\n",
                 h.call("DEBUG", "reload", "merge", "now"));
         String help = h.call("DEBUG", "HELP");
-        assertTrue(help.startsWith("*67\r\n+DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"
+        assertTrue(help.startsWith("*69\r\n+DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"
                 + "+CHANGE-REPL-ID\r\n"), help);
         assertTrue(help.endsWith("+HELP\r\n+    Prints this help.\r\n"), help);
         // The subcommands served, in Redis's order (DebugIT compares the lines with redis-server's).
         int at = 0;
         for (String sub : new String[] {"CHANGE-REPL-ID", "CONFIG-REWRITE-FORCE-ALL", "DIGEST", "DIGEST-VALUE",
             "ERROR", "HTSTATS", "HTSTATS-KEY", "LOADAOF", "OBJECT", "POPULATE", "PROTOCOL", "RELOAD", "SET-ACTIVE-EXPIRE",
-            "QUICKLIST-PACKED-THRESHOLD", "SLEEP",
+            "QUICKLIST-PACKED-THRESHOLD", "SET-SKIP-CHECKSUM-VALIDATION", "SLEEP",
             "STRINGMATCH-TEST", "LISTPACK", "PAUSE-CRON",
             "REPLYBUFFER PEAK-RESET-TIME", "REPLYBUFFER RESIZING", "HELP"}) {
             int next = help.indexOf("\r\n+" + sub, at);
