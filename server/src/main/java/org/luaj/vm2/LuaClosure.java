@@ -524,6 +524,7 @@ public class LuaClosure extends LuaFunction {
 			throw le;
 		} catch ( Exception e ) {
 			LuaError le = new LuaError(e);
+			le.raisedAt = position(p, pc);
 			processErrorHooks(le, p, pc);
 			throw le;
 		} finally {

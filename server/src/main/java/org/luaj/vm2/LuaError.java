@@ -3,7 +3,7 @@
  * class of the luaj-jse jar (the server's shade configuration drops the jar's copy). Changes, so that
  * messages read as Lua 5.1 writes them: the position is "chunk:line: message" (LuaJ wrote
  * "chunk:line message"), the chunk named as Lua 5.1's luaO_chunkid does ("@user_script" gives
- * "user_script"), and an error raised with level 0 carries no position. Added: {@link #fileline()}, {@link #raisedAt()}, and a message the interpreter may rewrite
+ * "user_script"), and an error raised with level 0 carries no position. Added: {@link #raisedAt()}, and a message the interpreter may rewrite
  * ({@link #setMessageWithoutPosition}) to name the operand of a type error.
  */
 /*******************************************************************************
@@ -92,12 +92,10 @@ public class LuaError extends RuntimeException {
 	 * containing the message.
 	 */
 	/** Cinnabar: whether a Lua function has already given this error its position (or traceback). */
-	/** Where the interpreter saw the error pass ("chunk:line"), even when the message carries no position; or null. */
-	public String fileline() {
-		return fileline;
-	}
-
-	/** Where the innermost Lua function was when the error was raised ("chunk:line"), whatever its level; or null. */
+	/**
+	 * Where the innermost Lua function was when the error was raised ("chunk:line"), whatever its
+	 * level and even when the message carries no position; null until it passes a Lua frame.
+	 */
 	String raisedAt;
 
 	public String raisedAt() {

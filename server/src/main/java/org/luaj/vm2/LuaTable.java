@@ -124,7 +124,7 @@ public class LuaTable extends LuaValue implements Metatable {
 		this(
 			(unnamed != null ? unnamed.length : 0) + (lastarg != null ? lastarg.narg() : 0),
 			(named != null ? named.length : 0) >> 1);
-		int nu = (unnamed != null ? unnamed.length : 0);
+		int nu = array.length - (lastarg != null ? lastarg.narg() : 0);
 		for (int i = 0; i < nu; i++)
 			rawset(i + 1, unnamed[i]);
 		if (lastarg != null)
@@ -189,22 +189,6 @@ public class LuaTable extends LuaValue implements Metatable {
 		resize(narray, nhash);
 	}
 
-	/**
-	 * Get the length of the array part of the table.
-	 * @return length of the array part, does not relate to count of objects in the table.
-	 */
-	protected int getArrayLength() {
-		return array.length;
-	}
-
-	/**
-	 * Get the length of the hash part of the table.
-	 * @return length of the hash part, does not relate to count of objects in the table.
-	 */
-	protected int getHashLength() {
-		return nodeKeys.length;
-	}
-
 	public LuaValue getmetatable() {
 		return (m_metatable != null) ? m_metatable.toLuaValue() : null;
 	}
@@ -260,11 +244,6 @@ public class LuaTable extends LuaValue implements Metatable {
 		return n < 0 ? NIL : orNil(nodeValue(n));
 	}
 
-	/** The value at {@code key}, without metatables; kept for LuaJ's callers. */
-	protected LuaValue hashget(LuaValue key) {
-		return rawget(key);
-	}
-
 	public void set(int key, LuaValue value) {
 		if (m_metatable == null || !rawget(key).isnil() || metatag(NEWINDEX).isnil()) {
 			rawset(key, value);
@@ -294,11 +273,6 @@ public class LuaTable extends LuaValue implements Metatable {
 	public void rawset(LuaValue key, LuaValue value) {
 		checkKey(key, 0);
 		store(setSlot(key), value);
-	}
-
-	/** Set a hashtable value; kept for LuaJ's callers. */
-	public void hashset(LuaValue key, LuaValue value) {
-		rawset(key, value);
 	}
 
 	/**

@@ -64,19 +64,14 @@ final class LuaReplies {
                     return LuaValue.FALSE;
                 }
                 if (type == '*') {
-                    LuaValue[] values = new LuaValue[(int) n];
+                    LuaTable t = LuaTable.forSequence((int) Math.min(n, 1 << 20));
                     boolean nils = false;
-                    for (int i = 0; i < n; i++) {
-                        values[i] = toLua(b, pos);
-                        nils |= values[i].isnil();
+                    for (int i = 1; i <= n; i++) {
+                        LuaValue e = toLua(b, pos);
+                        nils |= e.isnil();
+                        t.rawset(i, e);
                     }
-                    // Redis fills the table one by one from empty; only a nil (a RESP3 null) makes
-                    // that layout differ from the presized one
-                    LuaTable t = nils ? new LuaTable() : LuaTable.forSequence(values.length);
-                    for (int i = 0; i < values.length; i++) {
-                        t.rawset(i + 1, values[i]);
-                    }
-                    return t;
+                    return nils ? refilledFromEmpty(t, (int) n) : t;
                 }
                 LuaTable t = new LuaTable();
                 LuaTable inner = new LuaTable();
@@ -159,6 +154,18 @@ final class LuaReplies {
         t.rawset(ERR, LuaString.valueOf((code + " " + msg).getBytes(StandardCharsets.ISO_8859_1)));
         if (ignoreStats) {
             t.rawset(IGNORE_STATS, LuaValue.TRUE);
+        }
+        return t;
+    }
+
+    /**
+     * Redis fills a reply's table one by one from empty, which the presized one matches unless an
+     * element is nil (a RESP3 null): then it takes a node, and the table must be filled as Redis does.
+     */
+    private static LuaTable refilledFromEmpty(LuaTable presized, int n) {
+        LuaTable t = new LuaTable();
+        for (int i = 1; i <= n; i++) {
+            t.rawset(i, presized.rawget(i));
         }
         return t;
     }

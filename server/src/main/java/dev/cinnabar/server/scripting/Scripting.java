@@ -485,9 +485,6 @@ public final class Scripting {
             line = t instanceof LuaError e ? errorLine(stripTraceback(e.getMessage()))
                 : t instanceof StackOverflowError && v.isstring() ? errorLine(v.tojstring()) : null;
         }
-        if (line == null && t instanceof LuaError e) {
-            line = lineOf(e.fileline());
-        }
         String msg;
         boolean ignoreStats = false;
         if (v.istable()) {
