@@ -87,7 +87,7 @@ class HeapGuardIT {
                 assertEquals("+OK\r\n", c.call("SET", "after", "1"));
                 assertEquals("$1\r\n1\r\n", c.call("GET", "after"));
             }
-            assertTrue(s.process().isAlive(), s.log());
+            assertTrue(s.process().isAlive(), s::exitReport);
         }
     }
 
@@ -132,7 +132,7 @@ class HeapGuardIT {
                 pool.shutdownNow();
             }
             assertEquals(4 * clients, outcomes);
-            assertTrue(s.process().isAlive(), s.log());
+            assertTrue(s.process().isAlive(), s::exitReport);
             try (RawConnection c = new RawConnection(s.port())) {
                 assertEquals("+PONG\r\n", c.call("PING"));
                 assertEquals("+OK\r\n", c.call("FLUSHALL"));
@@ -169,7 +169,7 @@ class HeapGuardIT {
             assertTrue(stored >= 1, "no union fit");
             assertEquals(":300000\r\n", c.call("SCARD", "union:0"));
             assertEquals("+PONG\r\n", c.call("PING"));
-            assertTrue(s.process().isAlive(), s.log());
+            assertTrue(s.process().isAlive(), s::exitReport);
         }
     }
 }

@@ -29,13 +29,15 @@ public final class ServerProcess implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path log;
+    private final Path dir;
     private final String name;
 
-    private ServerProcess(String name, Process process, int port, Path log) {
+    private ServerProcess(String name, Process process, int port, Path log, Path dir) {
         this.name = name;
         this.process = process;
         this.port = port;
         this.log = log;
+        this.dir = dir;
     }
 
     /** Starts the built Cinnabar JAR with {@code --port <free>} and the given extra arguments. */
@@ -73,12 +75,13 @@ public final class ServerProcess implements AutoCloseable {
     /** Starts any command that listens on {@code port}; the caller chose the port. */
     public static ServerProcess start(String name, List<String> command, int port) throws IOException {
         Path log = Files.createTempFile(name + "-" + port + "-", ".log");
+        Path dir = Files.createTempDirectory(name + "-dir");
         ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
-                .directory(Files.createTempDirectory(name + "-dir").toFile());
+                .directory(dir.toFile());
         Process p = pb.start();
-        ServerProcess s = new ServerProcess(name, p, port, log);
+        ServerProcess s = new ServerProcess(name, p, port, log, dir);
         s.awaitListening(20_000);
         return s;
     }
@@ -101,6 +104,37 @@ public final class ServerProcess implements AutoCloseable {
         } catch (IOException e) {
             return "<log unreadable: " + e + ">";
         }
+    }
+
+    /**
+     * For a test that found the server gone: how it ended first (a CI report keeps only the
+     * start of a long message), then the end of its log, then the JVM's crash report if it
+     * wrote one into the server's working directory.
+     */
+    public String exitReport() {
+        StringBuilder b = new StringBuilder(name);
+        if (process.isAlive()) {
+            b.append(" is still running");
+        } else {
+            b.append(" exited with status ").append(process.exitValue());
+        }
+        String[] lines = log().split("\n");
+        b.append("; the last lines of its log:\n");
+        for (int i = Math.max(0, lines.length - 40); i < lines.length; i++) {
+            b.append(lines[i]).append('\n');
+        }
+        try (var files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                if (f.getFileName().toString().startsWith("hs_err")) {
+                    String crash = Files.readString(f, StandardCharsets.ISO_8859_1);
+                    b.append("JVM crash report ").append(f).append(":\n")
+                            .append(crash, 0, Math.min(crash.length(), 4000));
+                }
+            }
+        } catch (IOException e) {
+            b.append("<working directory unreadable: ").append(e).append(">");
+        }
+        return b.toString();
     }
 
     /**

@@ -128,17 +128,22 @@ final class EngineLoop {
         if (!running) {
             return;
         }
-        runQueuedBeforeStart();
-        if (!work.busy()) {
-            try {
+        try {
+            runQueuedBeforeStart();
+            if (!work.busy()) {
                 work.cron();
                 work.beforeSleep();
-            } catch (RuntimeException e) {
-                ServerLog.warning("Cron failed on the engine thread: " + e);
-                e.printStackTrace();
             }
+        } catch (RuntimeException e) {
+            ServerLog.warning("Cron failed on the engine thread: " + e);
+            e.printStackTrace();
+        } catch (OutOfMemoryError e) {
+            heapExhausted();
+        } finally {
+            // Whatever happened to this tick, the next one comes: expiry, the heap guard and
+            // the replies' flush depend on it.
+            eventLoop.schedule(this::cronTick, cron.periodNanos(), TimeUnit.NANOSECONDS);
         }
-        eventLoop.schedule(this::cronTick, cron.periodNanos(), TimeUnit.NANOSECONDS);
     }
 
     /**

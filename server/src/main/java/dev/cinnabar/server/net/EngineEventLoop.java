@@ -5,7 +5,6 @@ import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.IoHandlerContext;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.SingleThreadIoEventLoop;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 
@@ -15,9 +14,10 @@ import java.util.concurrent.ThreadFactory;
  * processEventsWhileBlocked. A script past {@code busy-reply-threshold}, or a long load, polls
  * through {@link #pollIoAndTasksNow}, so other clients are read and answered -BUSY or -LOADING
  * instead of waiting in silence. What the poll reads reaches the channel handlers as any read
- * does, and the batch it produces runs in the same poll.
+ * does, and the batch it produces runs in the same poll. Like every loop of the transport it
+ * survives the heap running out in a turn ({@link SurvivingIoEventLoop}).
  */
-final class EngineEventLoop extends SingleThreadIoEventLoop {
+final class EngineEventLoop extends SurvivingIoEventLoop {
     /** Tells the I/O handler to take what is ready and return: no wait, no timer to arm. */
     private static final IoHandlerContext NO_WAIT = new IoHandlerContext() {
         @Override

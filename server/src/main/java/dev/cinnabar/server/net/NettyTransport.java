@@ -13,7 +13,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
@@ -75,9 +74,9 @@ public final class NettyTransport implements ReplyFlusher {
             // otherwise. Listeners get a loop of their own, so that the engine can open and
             // close them (CONFIG SET port) and wait for the outcome.
             group = EngineEventLoop.group(new DefaultThreadFactory("cinnabar-engine", false), io);
-            acceptGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("cinnabar-accept", true), io);
+            acceptGroup = SurvivingIoEventLoop.group(1, new DefaultThreadFactory("cinnabar-accept", true), io);
         } else {
-            group = new MultiThreadIoEventLoopGroup(config.ioThreads - 1, new DefaultThreadFactory("cinnabar-io", true), io);
+            group = SurvivingIoEventLoop.group(config.ioThreads - 1, new DefaultThreadFactory("cinnabar-io", true), io);
             acceptGroup = group;
         }
         // The Unix socket first: whoever sees the TCP port open (a test harness, a health
