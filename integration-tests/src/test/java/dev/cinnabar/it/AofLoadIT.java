@@ -503,6 +503,25 @@ class AofLoadIT {
         assertFalse(ours.digest().equals("+0000000000000000000000000000000000000000\r\n"), ours.log());
     }
 
+    @Test
+    void aTimeAlreadyPastSetsTheTtlWhileLoading() throws Exception {
+        // Redis's checkAlreadyExpired: while loading, EXPIRE, PEXPIREAT, GETEX and RESTORE with
+        // a past time set it rather than delete, so the writes after them find the key (the
+        // PERSISTs keep the outcome clear of the expiry cycle that follows the load).
+        Path dir = tmp.resolve("past");
+        Files.createDirectories(dir.resolve("appendonlydir"));
+        Files.writeString(dir.resolve("appendonlydir/appendonly.aof.manifest"), "file appendonly.aof.1.incr.aof seq 1 type i\n");
+        Files.writeString(incr(dir, 1), resp("SELECT", "0")
+                + resp("RPUSH", "list", "foo") + resp("PEXPIREAT", "list", "1000") + resp("RPUSH", "list", "bar")
+                + resp("PERSIST", "list")
+                + resp("SET", "s", "v") + resp("EXPIRE", "s", "-1") + resp("APPEND", "s", "w") + resp("PERSIST", "s")
+                + resp("SET", "g", "v") + resp("GETEX", "g", "PXAT", "1000") + resp("APPEND", "g", "w")
+                + resp("PERSIST", "g")
+                + resp("SADD", "h", "a") + resp("EXPIREAT", "h", "1") + resp("SADD", "h", "b") + resp("PERSIST", "h"));
+        Run ours = sameAsRedis(dir);
+        assertFalse(ours.digest().equals("+0000000000000000000000000000000000000000\r\n"), ours.log());
+    }
+
     // ------------------------------------------------------------------ DEBUG LOADAOF and -LOADING
 
     @Test

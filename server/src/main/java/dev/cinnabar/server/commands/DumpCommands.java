@@ -138,7 +138,7 @@ public final class DumpCommands {
         if (ttl != 0 && !absttl) {
             ttl += ks.now();
         }
-        if (ttl != 0 && ttl <= ks.now() && ks.expiryEnabled()) {
+        if (ttl != 0 && ks.alreadyExpired(ttl)) {
             // Already past its time: nothing is created; a replaced key is gone and that is
             // what replicas get.
             if (deleted) {

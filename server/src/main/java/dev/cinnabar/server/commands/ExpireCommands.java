@@ -80,9 +80,7 @@ public final class ExpireCommands {
             c.reply.integer(0);
             return;
         }
-        // A time already past deletes the key, except on a replica, which keeps it with its
-        // past time until the master's DEL arrives.
-        if (when <= ks.now() && ks.expiryEnabled()) {
+        if (ks.alreadyExpired(when)) {
             db.delete(a, 1, LazyFree.Cause.EXPIRE);
             Notify.arg(c, Notify.GENERIC, "del", 1);
             Rewrites.delete(c, c.server.config().lazyfreeLazyExpire);

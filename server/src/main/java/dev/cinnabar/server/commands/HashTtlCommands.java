@@ -197,9 +197,9 @@ public final class HashTtlCommands {
         }
     }
 
-    /** True when a time at or before now deletes the field rather than set it (not on a replica). */
+    /** True when a time at or before now deletes the field rather than set it ({@link dev.cinnabar.server.db.Keyspace#alreadyExpired}). */
     private static boolean alreadyExpired(Client c, long when) {
-        return when <= c.server.keyspace().now() && c.server.keyspace().expiryEnabled();
+        return c.server.keyspace().alreadyExpired(when);
     }
 
     // ------------------------------------------------------------------ HEXPIRE

@@ -184,7 +184,7 @@ public final class StringCommands {
         long when = expireArg > 0 ? SetOptions.expireMillis(c, expireArg, flags) : 0;
         StringValues.reply(c.reply, v);
         boolean absolute = (flags & (SetOptions.EXAT | SetOptions.PXAT)) != 0;
-        if (absolute && when <= c.server.keyspace().now()) {
+        if (absolute && c.server.keyspace().alreadyExpired(when)) {
             db.delete(c.argv, 1, LazyFree.Cause.EXPIRE);
             Notify.arg(c, Notify.GENERIC, "del", 1);
             Rewrites.delete(c, c.server.config().lazyfreeLazyExpire);

@@ -530,13 +530,10 @@ public final class Db {
             int dlen, boolean keepTtl) {
         int hash = keys.hashOf(key, off, len);
         int e = keys.find(key, off, len, hash);
-        if (e != NONE && keys.expiresSize() > 0 && keys.hasExpire(e)) {
-            long when = keys.expireAt(e);
-            // A key past its TTL is absent to every command, KEEPTTL included.
-            if (when >= 0 && keyspace.now() > when && keyspace.expiryEnabled()) {
-                deleteExpired(e, key, off, len);
-                e = NONE;
-            }
+        // A key past its TTL is absent to every command, KEEPTTL included.
+        if (e != NONE && keys.expiresSize() > 0 && isExpired(e) && keyspace.expiryEnabled()) {
+            deleteExpired(e, key, off, len);
+            e = NONE;
         }
         Object old = e == NONE ? null : keys.value(e);
         keyspace.beforeWrite(this, key, off, len, old);

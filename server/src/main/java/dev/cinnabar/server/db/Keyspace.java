@@ -119,6 +119,16 @@ public final class Keyspace {
         return loading;
     }
 
+    /**
+     * Whether a command given an expiry time at or before now deletes the key at once rather
+     * than set it (Redis's checkAlreadyExpired): not while loading, where the file's later
+     * commands may still write to the key and nothing expires until the load is over, and not
+     * on a replica, which waits for the master's DEL.
+     */
+    public boolean alreadyExpired(long when) {
+        return when <= now && expiryEnabled && !loading;
+    }
+
     /** False on a replica, where keys expire only when the master says so. */
     public void expiryEnabled(boolean enabled) {
         this.expiryEnabled = enabled;
