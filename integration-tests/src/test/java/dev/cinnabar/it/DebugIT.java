@@ -173,6 +173,34 @@ class DebugIT {
         }
     }
 
+    @Test
+    void logWritesItsMessageAsRedisDoes() throws Exception {
+        try (ServerProcess redis = ServerProcess.redis("--enable-debug-command", "yes");
+                ServerProcess ours = ServerProcess.cinnabar("--enable-debug-command", "yes");
+                RawConnection r = new RawConnection(redis.port());
+                RawConnection c = new RawConnection(ours.port())) {
+            same(r, c, "DEBUG", "LOG", "hello world\u0000cut here");
+            Waits.poll(5_000, () -> redis.log().contains("# DEBUG LOG: hello world\n"));
+            Waits.poll(5_000, () -> ours.log().contains("# DEBUG LOG: hello world\n"));
+            assertTrue(ours.log().contains("# DEBUG LOG: hello world\n"), ours.log());
+        }
+    }
+
+    @Test
+    void aofFlushSleepHoldsTheReplyUntilTheWrite() throws Exception {
+        try (ServerProcess s = ServerProcess.cinnabar("--enable-debug-command", "yes", "--appendonly", "yes",
+                "--appendfsync", "always");
+                RawConnection c = new RawConnection(s.port())) {
+            assertEquals("+OK\r\n", c.call("DEBUG", "AOF-FLUSH-SLEEP", "300000"));
+            long started = System.nanoTime();
+            assertEquals(":1\r\n", c.call("INCR", "n"));
+            long tookMillis = (System.nanoTime() - started) / 1_000_000;
+            assertTrue(tookMillis >= 290, "INCR answered after " + tookMillis + " ms");
+            assertEquals("+OK\r\n", c.call("DEBUG", "AOF-FLUSH-SLEEP", "0"));
+            assertEquals(":2\r\n", c.call("INCR", "n"));
+        }
+    }
+
     /** Starts both servers with DEBUG on and runs {@code body} with a connection to each. */
     private interface PairBody {
         void run(RawConnection redis, RawConnection ours) throws Exception;
@@ -290,7 +318,7 @@ class DebugIT {
                 assertTrue(found >= 0, "not in Redis's help, or out of order: " + entry);
                 at += found + 1;
             }
-            assertEquals(22, ours.size(), ours.toString());
+            assertEquals(24, ours.size(), ours.toString());
         });
     }
 

@@ -16,7 +16,7 @@ import dev.cinnabar.server.log.ServerLog;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * DEBUG: OBJECT, SLEEP, SET-ACTIVE-EXPIRE, SET-SKIP-CHECKSUM-VALIDATION, QUICKLIST-PACKED-THRESHOLD, CHANGE-REPL-ID, PAUSE-CRON
+ * DEBUG: OBJECT, SLEEP, LOG, AOF-FLUSH-SLEEP, SET-ACTIVE-EXPIRE, SET-SKIP-CHECKSUM-VALIDATION, QUICKLIST-PACKED-THRESHOLD, CHANGE-REPL-ID, PAUSE-CRON
  * and HELP here; HTSTATS, HTSTATS-KEY and LISTPACK in {@code DebugEncodings}; POPULATE,
  * DIGEST, DIGEST-VALUE, PROTOCOL, ERROR, STRINGMATCH-TEST, CONFIG-REWRITE-FORCE-ALL and
  * REPLYBUFFER each in a class of its own ({@code Debug*}). DEBUG is a plain command that reads
@@ -28,6 +28,8 @@ import java.util.concurrent.locks.LockSupport;
 public final class DebugCommands {
     /** Redis's help lines for the subcommands served here. */
     private static final String[] HELP = {
+        "AOF-FLUSH-SLEEP <microsec>",
+        "    Server will sleep before flushing the AOF, this is used for testing.",
         "CHANGE-REPL-ID",
         "    Change the replication IDs of the instance.",
         "    Dangerous: should be used only for testing the replication subsystem.",
@@ -41,6 +43,8 @@ public final class DebugCommands {
         "ERROR <string>",
         "    Return a Redis protocol error with <string> as message. Useful for clients",
         "    unit tests to simulate Redis errors.",
+        "LOG <message>",
+        "    Write <message> to the server log.",
         "HTSTATS <dbid>",
         "    Return hash table statistics of the specified Redis database.",
         "HTSTATS-KEY <key>",
@@ -135,6 +139,12 @@ public final class DebugCommands {
             quicklistPackedThreshold(c);
         } else if (n == 3 && a.is(1, "set-skip-checksum-validation")) {
             c.server.skipChecksumValidation = atoi(a, 2) != 0;
+            c.reply.ok();
+        } else if (n == 3 && a.is(1, "log")) {
+            ServerLog.warning("DEBUG LOG: " + a.cString(2));
+            c.reply.ok();
+        } else if (n == 3 && a.is(1, "aof-flush-sleep")) {
+            dev.cinnabar.server.persistence.AppendOnlyFile.of(c.server).flushSleep(atoi(a, 2));
             c.reply.ok();
         } else if (n == 3 && a.is(1, "set-active-expire")) {
             c.server.activeExpire().enabled(atoi(a, 2) != 0);

@@ -29,6 +29,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -78,6 +79,8 @@ public final class AppendOnlyFile implements Propagation.Sink {
     // fsync policy state
     private long lastFsyncSeconds;
     private long flushPostponedStart;
+    /** DEBUG AOF-FLUSH-SLEEP: a pause before each write of the buffer, for tests of the order of replies and writes. */
+    private long flushSleepMicros;
     private long delayedFsync;
 
     // errors
@@ -196,6 +199,11 @@ public final class AppendOnlyFile implements Propagation.Sink {
         return pendingFsync.get() != 0;
     }
 
+    /** DEBUG AOF-FLUSH-SLEEP: microseconds to wait before each write of a non-empty buffer; 0 for none. */
+    public void flushSleep(long micros) {
+        flushSleepMicros = micros;
+    }
+
     /**
      * Redis's flushAppendOnlyFile: the buffer to the file, fsynced as appendfsync says.
      * {@code force}: write even while an everysec fsync is still running.
@@ -230,6 +238,9 @@ public final class AppendOnlyFile implements Propagation.Sink {
                     + "without waiting for fsync to complete, this may slow down Redis.");
         }
         flushPostponedStart = 0;
+        if (flushSleepMicros > 0) {
+            LockSupport.parkNanos(flushSleepMicros * 1000);
+        }
         int len = buf.size();
         long written = 0;
         IOException error = null;
