@@ -1,5 +1,6 @@
 package dev.cinnabar.server;
 
+import dev.cinnabar.server.info.CrashReport;
 import dev.cinnabar.server.log.ServerLog;
 import sun.misc.Signal;
 
@@ -11,12 +12,19 @@ import sun.misc.Signal;
  *
  * <p>A signal that comes while the server is still starting (its port may already answer) is
  * kept, like Redis's shutdown flag, and acted on as soon as the server is up.
+ *
+ * <p>SIGABRT from outside gets Redis's crash report (under {@code crash-log-enabled}), then the process ends with the status a
+ * shell shows for a process killed by it (134). SIGSEGV, SIGFPE, SIGILL and SIGQUIT are the
+ * JVM's own and keep its behaviour.
  */
 final class ShutdownSignals {
     private static final Object LOCK = new Object();
     private static CinnabarServer server;
     private static boolean requested;
     private static boolean lastWasSigint;
+    private static final int SIGABRT = 6;
+    /** si_code of a signal sent by kill(2). */
+    private static final int SI_USER = 0;
 
     private ShutdownSignals() {
     }
@@ -25,6 +33,7 @@ final class ShutdownSignals {
         try {
             Signal.handle(new Signal("TERM"), s -> received("SIGTERM"));
             Signal.handle(new Signal("INT"), s -> received("SIGINT"));
+            Signal.handle(new Signal("ABRT"), s -> aborted());
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             // No signal support here: the shutdown hook still stops the server, with the JVM's status.
         }
@@ -42,6 +51,21 @@ final class ShutdownSignals {
         if (stopNow) {
             s.shutdownOnSignal(sigint);
         }
+    }
+
+    private static void aborted() {
+        CinnabarServer s;
+        synchronized (LOCK) {
+            s = server;
+        }
+        if (s != null && s.config().crashLogEnabled) {
+            CrashReport report = new CrashReport(s.engine().server());
+            report.start();
+            report.signal(SIGABRT, SI_USER);
+            report.body(null);
+            report.end();
+        }
+        Runtime.getRuntime().halt(128 + SIGABRT);
     }
 
     private static void received(String name) {

@@ -16,20 +16,23 @@ import dev.cinnabar.server.log.ServerLog;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * DEBUG: OBJECT, SLEEP, LOG, AOF-FLUSH-SLEEP, SET-ACTIVE-EXPIRE, SET-SKIP-CHECKSUM-VALIDATION, QUICKLIST-PACKED-THRESHOLD, CHANGE-REPL-ID, PAUSE-CRON
- * and HELP here; HTSTATS, HTSTATS-KEY and LISTPACK in {@code DebugEncodings}; POPULATE,
- * DIGEST, DIGEST-VALUE, PROTOCOL, ERROR, STRINGMATCH-TEST, CONFIG-REWRITE-FORCE-ALL and
- * REPLYBUFFER each in a class of its own ({@code Debug*}). DEBUG is a plain command that reads
- * its subcommand itself, as in Redis, where a subcommand with the wrong number of arguments gets
- * the same error as an unknown one. RELOAD is {@code DebugReload}'s. Redis's other subcommands (ASSERT, ...) do not exist
- * here: they get that error too and DEBUG HELP does not list them. Who may run DEBUG at all is the dispatcher's
- * business ({@code enable-debug-command}).
+ * DEBUG: OBJECT, SLEEP, LOG, AOF-FLUSH-SLEEP, SET-ACTIVE-EXPIRE, SET-SKIP-CHECKSUM-VALIDATION,
+ * QUICKLIST-PACKED-THRESHOLD, CHANGE-REPL-ID, PAUSE-CRON and HELP here; HTSTATS, HTSTATS-KEY and
+ * LISTPACK in {@code DebugEncodings}; SEGFAULT, PANIC, ASSERT and OOM in {@code DebugCrash};
+ * POPULATE, DIGEST, DIGEST-VALUE, PROTOCOL, ERROR, STRINGMATCH-TEST, CONFIG-REWRITE-FORCE-ALL,
+ * RELOAD and REPLYBUFFER each in a class of its own ({@code Debug*}). DEBUG is a plain command
+ * that reads its subcommand itself, as in Redis, where a subcommand with the wrong number of
+ * arguments gets the same error as an unknown one. Redis's other subcommands (RESTART, SDSLEN,
+ * SET-DISABLE-DENY-SCRIPTS, ...) do not exist here: they get that error too and DEBUG HELP does
+ * not list them. Who may run DEBUG at all is the dispatcher's business ({@code enable-debug-command}).
  */
 public final class DebugCommands {
     /** Redis's help lines for the subcommands served here. */
     private static final String[] HELP = {
         "AOF-FLUSH-SLEEP <microsec>",
         "    Server will sleep before flushing the AOF, this is used for testing.",
+        "ASSERT",
+        "    Crash by assertion failed.",
         "CHANGE-REPL-ID",
         "    Change the replication IDs of the instance.",
         "    Dangerous: should be used only for testing the replication subsystem.",
@@ -53,6 +56,10 @@ public final class DebugCommands {
         "    Flush the AOF buffers on disk and reload the AOF in memory.",
         "OBJECT <key>",
         "    Show low level info about `key` and associated value.",
+        "OOM",
+        "    Crash the server simulating an out-of-memory error.",
+        "PANIC",
+        "    Crash the server simulating a panic.",
         "POPULATE <count> [<prefix>] [<size>]",
         "    Create <count> string keys named key:<num>. If <prefix> is specified then",
         "    it is used instead of the 'key' prefix. These are not propagated to",
@@ -75,6 +82,8 @@ public final class DebugCommands {
         "      existing RDB file.",
         "    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB",
         "      file to the database.",
+        "SEGFAULT",
+        "    Crash the server with sigsegv.",
         "SET-ACTIVE-EXPIRE <0|1>",
         "    Setting it to 0 disables expiring keys in background when they are not",
         "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
@@ -140,6 +149,14 @@ public final class DebugCommands {
         } else if (n == 3 && a.is(1, "set-skip-checksum-validation")) {
             c.server.skipChecksumValidation = atoi(a, 2) != 0;
             c.reply.ok();
+        } else if (a.is(1, "segfault")) {
+            DebugCrash.segfault(c);
+        } else if (a.is(1, "panic")) {
+            DebugCrash.panic(c);
+        } else if (a.is(1, "assert")) {
+            DebugCrash.assertion(c);
+        } else if (a.is(1, "oom")) {
+            DebugCrash.oom(c);
         } else if (n == 3 && a.is(1, "log")) {
             ServerLog.warning("DEBUG LOG: " + a.cString(2));
             c.reply.ok();

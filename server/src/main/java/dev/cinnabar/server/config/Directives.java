@@ -89,7 +89,7 @@ public final class Directives {
         bool("appendonly", null, MOD | Directive.DENY_LOADING, "appendOnly", false).apply(c -> c.hooks.appendOnlyChanged(c)).effect(ACTIVE);
         bool("cluster-allow-reads-when-down", null, MOD, "clusterAllowReadsWhenDown", false);
         bool("cluster-allow-pubsubshard-when-down", null, MOD, "clusterAllowPubsubshardWhenDown", true);
-        bool("crash-log-enabled", null, MOD, "crashLogEnabled", true).effect(IGNORED);
+        bool("crash-log-enabled", null, MOD, "crashLogEnabled", true);
         bool("crash-memcheck-enabled", null, MOD, "crashMemcheckEnabled", true).effect(IGNORED);
         bool("use-exit-on-panic", null, MOD | HIDDEN, "useExitOnPanic", false).effect(IGNORED);
         bool("disable-thp", null, IMMUTABLE, "disableThp", true).effect(IGNORED);
