@@ -77,6 +77,8 @@ public final class Main {
                 s.shutdown();
             }
         }, "cinnabar-shutdown"));
+        // Before the port answers, as Redis before its event loop starts; a failure is only logged.
+        dev.cinnabar.server.config.OomScoreAdj.apply(config);
         try {
             running = CinnabarServer.start(config, commands.join());
         } catch (IOException e) {

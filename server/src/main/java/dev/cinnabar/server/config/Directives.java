@@ -143,7 +143,7 @@ public final class Directives {
                 .apply(c -> c.hooks.accessTrackingChanged(c)).effect(ACTIVE);
         words("appendfsync", MOD, "appendFsync", "everysec", "everysec", "always", "no").effect(ACTIVE);
         add(new EnumDirective("oom-score-adj", null, MOD, "oomScoreAdj", new String[] {"no", "yes", "relative", "absolute"},
-                new int[] {0, 1, 1, 2}, 0, false, null)).effect(IGNORED);
+                new int[] {0, 1, 1, 2}, 0, false, null)).apply(Directives::applyOomScoreAdj).effect(ACTIVE);
         words("acl-pubsub-default", MOD, "aclPubsubDefault", "resetchannels", "allchannels", "resetchannels");
         words("sanitize-dump-payload", MOD, "sanitizeDumpPayload", "no", "no", "yes", "clients").effect(ACTIVE);
         words("enable-protected-configs", IMMUTABLE, "enableProtectedConfigs", "no", "no", "yes", "local").effect(ACTIVE);
@@ -302,7 +302,7 @@ public final class Directives {
         add(new SpecialDirectives.Dir()).effect(ACTIVE);
         add(new SpecialDirectives.Save()).effect(ACTIVE);
         add(new SpecialDirectives.ClientOutputBufferLimit()).effect(ACTIVE);
-        add(new SpecialDirectives.OomScoreAdjValues()).effect(IGNORED);
+        add(new SpecialDirectives.OomScoreAdjValues()).apply(Directives::applyOomScoreAdj).effect(ACTIVE);
         add(new SpecialDirectives.NotifyKeyspaceEvents()).effect(ACTIVE);
         add(new SpecialDirectives.Bind()).effect(ACTIVE).apply(c -> c.hooks.bindChanged(c));
         add(new SpecialDirectives.ReplicaOf());
@@ -389,6 +389,13 @@ public final class Directives {
         NumericDirective d = new NumericDirective(name, alias, flags, field, kind, format, lower, upper, def);
         add(d);
         return d;
+    }
+
+    /** Redis's updateOOMScoreAdj, after either directive changed. */
+    private static void applyOomScoreAdj(ServerConfig c) throws ConfigError {
+        if (!OomScoreAdj.apply(c)) {
+            throw new ConfigError("Failed to set current oom_score_adj. Check server logs.");
+        }
     }
 
     private static boolean isBaseName(String v) {
