@@ -1,9 +1,14 @@
 package dev.cinnabar.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import dev.cinnabar.it.support.RawConnection;
 import dev.cinnabar.it.support.ServerPair;
+import dev.cinnabar.it.support.ServerProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -74,6 +79,33 @@ class ClientEvictionIT {
                 t.add(admin.call("PING"));
             }
         });
+    }
+
+    @Test
+    void aSubscriberThatMessagesTakeOverTheLimitIsEvictedWithoutWaitingForTheCron() throws Exception {
+        // With the cron paused only the memory taken as each message goes out can tell.
+        List<String> seen = new ArrayList<>();
+        for (ServerProcess s : List.of(ServerProcess.redis("--enable-debug-command", "yes"),
+                ServerProcess.cinnabar("--enable-debug-command", "yes"))) {
+            try (s; RawConnection admin = new RawConnection(s.port()); RawConnection sub = new RawConnection(s.port())) {
+                List<String> t = new ArrayList<>();
+                t.add(admin.call("CLIENT", "NO-EVICT", "on"));
+                t.add(sub.call("SUBSCRIBE", "ch"));
+                t.add(admin.call("CONFIG", "SET", "maxmemory-clients", "1mb"));
+                t.add(admin.call("DEBUG", "PAUSE-CRON", "1"));
+                String message = "m".repeat(100_000);
+                int sent = 0;
+                while (sent < 500 && admin.call("CLIENT", "LIST").contains("cmd=subscribe")) {
+                    admin.call("PUBLISH", "ch", message);
+                    sent++;
+                }
+                t.add(sent < 500 ? "subscriber evicted" : "subscriber still connected after 50 MB");
+                t.add(evictedClients(admin));
+                t.add(admin.call("DEBUG", "PAUSE-CRON", "0"));
+                seen.add(String.join(" | ", t));
+            }
+        }
+        assertEquals(seen.get(0), seen.get(1));
     }
 
     @Test

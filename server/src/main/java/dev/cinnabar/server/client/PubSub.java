@@ -126,6 +126,9 @@ public final class PubSub {
             if (c.repliesSuppressed() && start >= 0) {
                 c.pushWritten(start, w.buffer().writerIndex());
             }
+            if (control != null) {
+                control.pushed(c);
+            }
         }
         f.clear();
         f.trim(FRAME_KEPT);

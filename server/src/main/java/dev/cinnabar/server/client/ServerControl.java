@@ -30,4 +30,11 @@ public interface ServerControl {
      * unblocking): its buffer ready and the client queued for the next flush.
      */
     ReplyWriter output(Client c);
+
+    /**
+     * A message went to {@code c} outside its own command (a published message, an invalidation):
+     * its memory is taken again for {@code maxmemory-clients}, as Redis's
+     * updateClientMemUsageAndBucket after each, so that the eviction after the command sees it.
+     */
+    void pushed(Client c);
 }

@@ -525,6 +525,9 @@ public final class Tracking implements KeyspaceObserver {
         if (receiver.repliesSuppressed() && frameStart >= 0) {
             receiver.pushWritten(frameStart, w.buffer().writerIndex());
         }
+        if (control != null) {
+            control.pushed(receiver);
+        }
         receiver = null;
     }
 

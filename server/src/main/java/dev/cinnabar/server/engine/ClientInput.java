@@ -157,6 +157,13 @@ final class ClientInput {
         return c.isClosed();
     }
 
+    /** See {@link dev.cinnabar.server.client.ServerControl#pushed}. */
+    void pushed(Client c) {
+        if (ClientEviction.limit(config) != 0) {
+            clients.eviction().update(c, ClientListFormat.pendingOutput(c), false);
+        }
+    }
+
     /** Takes every client's memory again, when maxmemory-clients is on. */
     void refreshClientMemory() {
         if (ClientEviction.limit(config) == 0) {

@@ -335,4 +335,9 @@ public final class Engine implements ServerControl {
     public ReplyWriter output(Client c) {
         return outputs.output(c);
     }
+
+    @Override
+    public void pushed(Client c) {
+        input.pushed(c);
+    }
 }
