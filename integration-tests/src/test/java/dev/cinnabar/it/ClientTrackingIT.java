@@ -73,6 +73,55 @@ class ClientTrackingIT {
         return c;
     }
 
+    /** CLIENT INFO's tot-mem less {@code base}. */
+    private static String totMemOver(RawConnection c, long base) throws IOException {
+        Matcher m = Pattern.compile(" tot-mem=(\\d+) ").matcher(c.call("CLIENT", "INFO"));
+        assertTrue(m.find());
+        return "tot-mem +" + (Long.parseLong(m.group(1)) - base);
+    }
+
+    @Test
+    void bcastPrefixesCountInTheClientsMemoryAsRedisCountsItsRadixTree() throws Exception {
+        // 32 bytes a node of the radix tree Redis keeps the prefixes in: runs of bytes no prefix
+        // parts in are one node, each parting and each end are nodes, whatever the order added.
+        java.util.Random random = new java.util.Random(11);
+        List<String> prefixes = new ArrayList<>();
+        while (prefixes.size() < 60) {
+            StringBuilder p = new StringBuilder();
+            for (int i = 1 + random.nextInt(8); i > 0; i--) {
+                p.append("abc".charAt(random.nextInt(3)));
+            }
+            String s = p.toString();
+            if (prefixes.stream().noneMatch(q -> q.startsWith(s) || s.startsWith(q))) {
+                prefixes.add(s);
+            }
+            if (random.nextInt(50) == 0) {
+                prefixes.add("x".repeat(1 + random.nextInt(300)) + prefixes.size());
+            }
+        }
+        compare((port, t) -> {
+            try (RawConnection a = new RawConnection(port)) {
+                Matcher m = Pattern.compile(" tot-mem=(\\d+) ").matcher(a.call("CLIENT", "INFO"));
+                assertTrue(m.find());
+                long base = Long.parseLong(m.group(1));
+                for (int i = 0; i < prefixes.size(); i += 7) {
+                    List<String> command = new ArrayList<>(List.of("CLIENT", "TRACKING", "on", "BCAST"));
+                    for (String p : prefixes.subList(i, Math.min(prefixes.size(), i + 7))) {
+                        command.add("PREFIX");
+                        command.add(p);
+                    }
+                    t.add(a.call(command.toArray(new String[0])));
+                    t.add(totMemOver(a, base));
+                }
+                t.add(a.call("CLIENT", "TRACKING", "off"));
+                t.add(totMemOver(a, base));
+                t.add(a.call("CLIENT", "TRACKING", "on", "BCAST"));
+                t.add(totMemOver(a, base));
+                t.add(a.call("CLIENT", "TRACKING", "off"));
+            }
+        });
+    }
+
     @Test
     void defaultModeInvalidatesEachKeyReadOnce() throws Exception {
         compare((port, t) -> {

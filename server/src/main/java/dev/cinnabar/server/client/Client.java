@@ -126,6 +126,8 @@ public final class Client {
     public long trackingRedirect;
     /** Its BCAST prefixes, in byte order; null when it has none. */
     java.util.TreeSet<byte[]> trackingPrefixes;
+    /** The nodes Redis's radix tree of those prefixes would have (see {@link PrefixTreeSize}). */
+    int trackingPrefixNodes;
     /** CLIENT NO-EVICT ON (flag {@code e}). */
     public boolean noEvict;
     /** CLIENT NO-TOUCH ON (flag {@code T}): its commands leave the keys' access data alone. */

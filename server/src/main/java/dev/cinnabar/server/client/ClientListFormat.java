@@ -104,7 +104,8 @@ public final class ClientListFormat {
 
     private static long totalMemory(Client c, long omem, long argvMem, int argc, long multiMem) {
         return omem + c.decoder.redisQueryBufferAllocation() + CLIENT_OVERHEAD + c.output.bufferSize()
-                + argvMem + 8L * argc + multiStateOverhead(c, multiMem) + PubSub.memoryOverhead(c);
+                + argvMem + 8L * argc + multiStateOverhead(c, multiMem) + PubSub.memoryOverhead(c)
+                + (long) PrefixTreeSize.BYTES_PER_NODE * c.trackingPrefixNodes;
     }
 
     /** The arguments a client holds: a client held by a pause or blocked on keys still holds its command's. */

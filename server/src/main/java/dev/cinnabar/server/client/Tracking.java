@@ -146,6 +146,7 @@ public final class Tracking implements KeyspaceObserver {
             for (byte[] p : newPrefixes) {
                 addPrefix(c, p);
             }
+            c.trackingPrefixNodes = PrefixTreeSize.nodes(c.trackingPrefixes);
         }
         c.tracking |= options & (OPTIN | OPTOUT | NOLOOP);
     }
@@ -172,6 +173,7 @@ public final class Tracking implements KeyspaceObserver {
                 }
             }
             c.trackingPrefixes = null;
+            c.trackingPrefixNodes = 0;
         }
         if ((c.tracking & ON) != 0) {
             clients--;
