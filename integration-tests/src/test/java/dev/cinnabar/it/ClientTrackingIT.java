@@ -113,6 +113,9 @@ class ClientTrackingIT {
                     t.add(a.call(command.toArray(new String[0])));
                     t.add(totMemOver(a, base));
                 }
+                // BCAST without a prefix adds the empty one beside them.
+                t.add(a.call("CLIENT", "TRACKING", "on", "BCAST"));
+                t.add(totMemOver(a, base));
                 t.add(a.call("CLIENT", "TRACKING", "off"));
                 t.add(totMemOver(a, base));
                 t.add(a.call("CLIENT", "TRACKING", "on", "BCAST"));

@@ -103,42 +103,43 @@ public final class RawConnection implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads one whole value, however deeply nested: a count of the values still owed rather than
+     * recursion, since replies thousands of levels deep (a script's nested tables) would overflow
+     * the test thread's stack while the reading code is still interpreted.
+     */
     private void readValue(ByteArrayOutputStream b) throws IOException {
-        String line = readLine(b);
-        char type = line.charAt(0);
-        switch (type) {
-            case '+': case '-': case ':': case '_': case ',': case '#': case '(':
-                return;
-            case '$': case '=': case '!': {
-                int n = Integer.parseInt(line.substring(1));
-                if (n >= 0) {
-                    byte[] data = in.readNBytes(n + 2);
-                    if (data.length < n + 2) {
-                        throw new IOException("connection closed inside a bulk");
+        long owed = 1;
+        while (owed > 0) {
+            owed--;
+            String line = readLine(b);
+            char type = line.charAt(0);
+            switch (type) {
+                case '+': case '-': case ':': case '_': case ',': case '#': case '(':
+                    break;
+                case '$': case '=': case '!': {
+                    int n = Integer.parseInt(line.substring(1));
+                    if (n >= 0) {
+                        byte[] data = in.readNBytes(n + 2);
+                        if (data.length < n + 2) {
+                            throw new IOException("connection closed inside a bulk");
+                        }
+                        b.write(data);
                     }
-                    b.write(data);
+                    break;
                 }
-                return;
+                case '*': case '~': case '>':
+                    owed += Math.max(0, Integer.parseInt(line.substring(1)));
+                    break;
+                case '%':
+                    owed += 2L * Integer.parseInt(line.substring(1));
+                    break;
+                case '|':
+                    owed += 2L * Integer.parseInt(line.substring(1)) + 1; // and the attributed value itself
+                    break;
+                default:
+                    throw new IOException("unexpected reply line: " + line);
             }
-            case '*': case '~': case '>': {
-                int n = Integer.parseInt(line.substring(1));
-                for (int i = 0; i < n; i++) {
-                    readValue(b);
-                }
-                return;
-            }
-            case '%': case '|': {
-                int n = Integer.parseInt(line.substring(1));
-                for (int i = 0; i < 2 * n; i++) {
-                    readValue(b);
-                }
-                if (type == '|') {
-                    readValue(b); // the attributed value itself
-                }
-                return;
-            }
-            default:
-                throw new IOException("unexpected reply line: " + line);
         }
     }
 

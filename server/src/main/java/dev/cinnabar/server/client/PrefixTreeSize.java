@@ -6,10 +6,11 @@ import java.util.Collection;
 /**
  * How many nodes Redis's radix tree (rax) would have for a client's BCAST prefixes: Redis counts
  * 32 bytes a node of it in the client's memory ({@code tot-mem}, {@code maxmemory-clients}). The
- * prefixes only grow until tracking is turned off, and none is a prefix of another (CLIENT
- * TRACKING refuses overlaps), so the tree is the one insertion builds in any order: the head,
- * then at each position where the keys part (a branch) one node per next byte, a run of bytes
- * no key parts in held by one compressed node, and a node where each key ends.
+ * prefixes only grow until tracking is turned off, so the tree is the one insertion builds in
+ * any order: the head, then at each position where the keys part (a branch) one node per next
+ * byte, a run of bytes no key parts or ends in held by one compressed node, and a node where
+ * each key ends. CLIENT TRACKING refuses overlapping prefixes given together, but BCAST without
+ * one adds the empty prefix beside those a client has: a key may end where others go on.
  */
 final class PrefixTreeSize {
     /** Redis's per-node figure: sizeof(raxNode) * sizeof(raxNode*), 4 * 8. */
@@ -34,8 +35,11 @@ final class PrefixTreeSize {
             int hi = t[1];
             int d = t[2];
             nodes++;
-            if (hi - lo == 1 && keys[lo].length == d) {
-                continue; // where a key ends
+            if (keys[lo].length == d) {
+                lo++; // the key that ends here (the shortest sorts first)
+                if (lo == hi) {
+                    continue;
+                }
             }
             int common = commonPrefix(keys[lo], keys[hi - 1]);
             if (common > d) {

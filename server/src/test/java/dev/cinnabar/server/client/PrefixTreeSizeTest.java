@@ -28,5 +28,9 @@ class PrefixTreeSizeTest {
         assertEquals(5, nodes("abcxyz", "abd"), "a run after a parting is a node of its own");
         assertEquals(5, nodes("x1", "x2", "y"), "the head parts at once");
         assertEquals(5, nodes("a", "b", "c", "d"));
+        // The empty prefix (BCAST without one) beside others: the head is where it ends.
+        assertEquals(2, nodes("", "abc"));
+        assertEquals(4, nodes("", "ab", "ac"));
+        assertEquals(3, nodes("", "a", "b"));
     }
 }
