@@ -187,6 +187,28 @@ class DebugIT {
     }
 
     @Test
+    void theWatchdogLogsTheStackOfAStallAsRedisDoes() throws Exception {
+        try (ServerProcess redis = ServerProcess.redis("--enable-debug-command", "yes");
+                ServerProcess ours = ServerProcess.cinnabar("--enable-debug-command", "yes");
+                RawConnection r = new RawConnection(redis.port());
+                RawConnection c = new RawConnection(ours.port())) {
+            same(r, c, "CONFIG", "SET", "watchdog-period", "200");
+            same(r, c, "DEBUG", "SLEEP", "1");
+            same(r, c, "CONFIG", "GET", "watchdog-period");
+            for (ServerProcess s : List.of(redis, ours)) {
+                String log = s.log();
+                int first = log.indexOf("--- WATCHDOG TIMER EXPIRED ---");
+                assertTrue(first >= 0 && log.indexOf("------ STACK TRACE ------", first) > first, log);
+            }
+            // The engine's stack, caught in the command that stalls it.
+            String log = ours.log();
+            int trace = log.indexOf("------ STACK TRACE ------", log.indexOf("--- WATCHDOG TIMER EXPIRED ---"));
+            assertTrue(log.indexOf("DebugCommands.sleep", trace) > trace, log);
+            same(r, c, "CONFIG", "SET", "watchdog-period", "0");
+        }
+    }
+
+    @Test
     void aofFlushSleepHoldsTheReplyUntilTheWrite() throws Exception {
         try (ServerProcess s = ServerProcess.cinnabar("--enable-debug-command", "yes", "--appendonly", "yes",
                 "--appendfsync", "always");

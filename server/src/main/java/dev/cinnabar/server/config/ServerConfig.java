@@ -78,7 +78,8 @@ public final class ServerConfig {
     public int shutdownOnSigterm = 0;
     public int shutdownOnSigint = 0;
     public int shutdownTimeout = 10;
-    public int watchdogPeriod = 0;
+    /** Read by the watchdog's own thread. */
+    public volatile int watchdogPeriod = 0;
 
     // ---------------------------------------------------------------- keyspace and memory
     /** Bytes; 0 means no limit. */

@@ -37,6 +37,7 @@ public final class Engine implements ServerControl {
     private final ClientInput input;
     private final ServerCron cron;
     private final EngineLoop loop;
+    private final Watchdog watchdog;
     private final Shutdown shutdown;
     private final AtomicLong nextClientId = new AtomicLong(1);
     private final List<Runnable> shutdownActions = new ArrayList<>();
@@ -58,6 +59,7 @@ public final class Engine implements ServerControl {
         this.input = new ClientInput(server, dispatcher, outputs);
         this.cron = new ServerCron(server, input, outputs);
         this.loop = new EngineLoop(this, clock, cron, new LoopWork());
+        this.watchdog = new Watchdog(config, loop::thread);
         this.shutdown = new Shutdown(config, () -> stop(0));
         server.control(this);
         Persistence persistence = Persistence.of(server);
@@ -89,6 +91,7 @@ public final class Engine implements ServerControl {
 
         @Override
         public void cron() {
+            watchdog.cronRan();
             cron.run();
         }
 

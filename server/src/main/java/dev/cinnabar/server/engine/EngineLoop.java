@@ -276,6 +276,11 @@ final class EngineLoop {
         return running && stopped.getCount() > 0;
     }
 
+    /** The thread the engine runs on, once started; null before. */
+    Thread thread() {
+        return thread;
+    }
+
     boolean inEngineThread() {
         return Thread.currentThread() == thread;
     }
