@@ -175,23 +175,17 @@ class DebugIT {
 
     @Test
     void logWritesItsMessageAsRedisDoes() throws Exception {
-        try (ServerProcess redis = ServerProcess.redis("--enable-debug-command", "yes");
-                ServerProcess ours = ServerProcess.cinnabar("--enable-debug-command", "yes");
-                RawConnection r = new RawConnection(redis.port());
-                RawConnection c = new RawConnection(ours.port())) {
+        withLoggedPair((redis, ours, r, c) -> {
             same(r, c, "DEBUG", "LOG", "hello world\u0000cut here");
             Waits.poll(5_000, () -> redis.log().contains("# DEBUG LOG: hello world\n"));
             Waits.poll(5_000, () -> ours.log().contains("# DEBUG LOG: hello world\n"));
             assertTrue(ours.log().contains("# DEBUG LOG: hello world\n"), ours.log());
-        }
+        });
     }
 
     @Test
     void theWatchdogLogsTheStackOfAStallAsRedisDoes() throws Exception {
-        try (ServerProcess redis = ServerProcess.redis("--enable-debug-command", "yes");
-                ServerProcess ours = ServerProcess.cinnabar("--enable-debug-command", "yes");
-                RawConnection r = new RawConnection(redis.port());
-                RawConnection c = new RawConnection(ours.port())) {
+        withLoggedPair((redis, ours, r, c) -> {
             same(r, c, "CONFIG", "SET", "watchdog-period", "200");
             same(r, c, "DEBUG", "SLEEP", "1");
             same(r, c, "CONFIG", "GET", "watchdog-period");
@@ -205,7 +199,7 @@ class DebugIT {
             int trace = log.indexOf("------ STACK TRACE ------", log.indexOf("--- WATCHDOG TIMER EXPIRED ---"));
             assertTrue(log.indexOf("DebugCommands.sleep", trace) > trace, log);
             same(r, c, "CONFIG", "SET", "watchdog-period", "0");
-        }
+        });
     }
 
     @Test
@@ -228,12 +222,21 @@ class DebugIT {
         void run(RawConnection redis, RawConnection ours) throws Exception;
     }
 
+    /** A {@link PairBody} that reads the servers' logs as well. */
+    private interface LoggedPairBody {
+        void run(ServerProcess redis, ServerProcess ours, RawConnection r, RawConnection c) throws Exception;
+    }
+
     private static void withPair(PairBody body) throws Exception {
+        withLoggedPair((redis, ours, r, c) -> body.run(r, c));
+    }
+
+    private static void withLoggedPair(LoggedPairBody body) throws Exception {
         try (ServerProcess redis = ServerProcess.redis("--enable-debug-command", "yes");
                 ServerProcess ours = ServerProcess.cinnabar("--enable-debug-command", "yes");
                 RawConnection r = new RawConnection(redis.port());
                 RawConnection c = new RawConnection(ours.port())) {
-            body.run(r, c);
+            body.run(redis, ours, r, c);
         }
     }
 
