@@ -25,8 +25,13 @@ class OomScoreAdjIT {
 
     @Test
     void appliedAtStart() throws Exception {
-        try (ServerProcess s = ServerProcess.cinnabar("--oom-score-adj", "absolute", "--oom-score-adj-values", "123 200 300")) {
-            assertEquals(123, score(s));
+        String[] args = {"--oom-score-adj", "absolute", "--oom-score-adj-values", "123 200 300"};
+        try (ServerProcess redis = ServerProcess.redis(args); ServerProcess ours = ServerProcess.cinnabar(args);
+                RawConnection r = new RawConnection(redis.port()); RawConnection c = new RawConnection(ours.port())) {
+            // Redis sets it just before its event loop runs: a reply means it has.
+            assertEquals(r.call("PING"), c.call("PING"));
+            // 123 where the process may set it (an unprivileged one cannot go below its start).
+            assertEquals(score(redis), score(ours));
         }
     }
 
