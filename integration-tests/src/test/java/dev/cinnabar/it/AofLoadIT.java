@@ -580,6 +580,37 @@ class AofLoadIT {
         assertEquals(digest, run(false, cdir).digest());
     }
 
+    @Test
+    void aSlowScriptInTheAofRunsToItsEndWhileClientsGetLoading() throws Exception {
+        // Redis's tests/integration/aof.tcl, "EVAL timeout with slow verbatim Lua script from
+        // AOF": past busy-reply-threshold the script serves the sockets, inside the load, so
+        // clients get -LOADING (not -BUSY), and it runs to its end.
+        Path dir = tmp.resolve("slow-script");
+        Files.createDirectories(dir.resolve("appendonlydir"));
+        Files.writeString(dir.resolve("appendonlydir/appendonly.aof.manifest"), "file appendonly.aof.1.incr.aof seq 1 type i\n");
+        Files.writeString(incr(dir, 1), resp("SELECT", "9") + resp("EVAL", "redis.call('set', KEYS[1], 'y') "
+                + "for i = 1, 1500000 do redis.call('ping') end redis.call('set', 'done', 'yes')", "1", "x"));
+        try (ServerProcess ours = ServerProcess.cinnabar("--dir", dir.toString(), "--appendonly", "yes",
+                "--enable-debug-command", "yes", "--save", "", "--lua-time-limit", "1", "--aof-use-rdb-preamble", "no");
+                RawConnection c = new RawConnection(ours.port()); RawConnection loader = new RawConnection(ours.port())) {
+            ours.awaitReady(60_000);
+            assertEquals("*2\r\n$1\r\ny\r\n$3\r\nyes\r\n", c.call("EVAL",
+                    "redis.call('select', 9) return redis.call('mget', 'x', 'done')", "0"), "loaded at start");
+            loader.send("DEBUG", "LOADAOF");
+            String reply = c.call("PING");
+            for (int i = 0; i < 500 && reply.equals("+PONG\r\n"); i++) {
+                Thread.sleep(2);
+                reply = c.call("PING");
+            }
+            assertEquals("-LOADING Redis is loading the dataset in memory\r\n", reply);
+            loader.timeout(60_000);
+            assertEquals("+OK\r\n", loader.readReply());
+            assertEquals("*2\r\n$1\r\ny\r\n$3\r\nyes\r\n", c.call("EVAL",
+                    "redis.call('select', 9) return redis.call('mget', 'x', 'done')", "0"), "loaded by DEBUG LOADAOF");
+            assertTrue(ours.log().contains("Slow script detected"), ours.log());
+        }
+    }
+
     /**
      * An approximate trim goes into the AOF as Redis writes it, an exact one with the caller's
      * LIMIT still there (XADD s MAXLEN = 71 LIMIT 30 ...); replayed, it trims exactly and with no

@@ -21,6 +21,8 @@ final class LongTaskRun implements LongTask {
     private final Clock clock;
     private long lastPollNanos;
     private boolean closed;
+    /** Runs inside another long task, whose busy state it leaves as it is. */
+    private final boolean nested;
 
     LongTaskRun(BusyState busy, Client owner, String rejection, EngineLoop loop, ClientOutputs outputs, Clock clock) {
         this.busy = busy;
@@ -28,9 +30,14 @@ final class LongTaskRun implements LongTask {
         this.loop = loop;
         this.outputs = outputs;
         this.clock = clock;
-        busy.begin(owner, rejection);
-        if (owner != null) {
-            owner.set(Client.RUNNING_LONG_TASK);
+        // A long task started inside another (a slow script in an AOF being loaded) serves the
+        // sockets as that one does: clients keep getting its reply (-LOADING), as in Redis.
+        this.nested = busy.active();
+        if (!nested) {
+            busy.begin(owner, rejection);
+            if (owner != null) {
+                owner.set(Client.RUNNING_LONG_TASK);
+            }
         }
         this.lastPollNanos = clock.nanos();
     }
@@ -62,6 +69,9 @@ final class LongTaskRun implements LongTask {
             return;
         }
         closed = true;
+        if (nested) {
+            return;
+        }
         busy.end();
         if (owner != null) {
             owner.clear(Client.RUNNING_LONG_TASK);
