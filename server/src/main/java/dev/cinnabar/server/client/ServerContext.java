@@ -177,6 +177,8 @@ public final class ServerContext {
      * its CRC64 (Redis's skip_checksum_validation; its version is still checked).
      */
     public boolean skipChecksumValidation;
+    /** DEBUG SET-DISABLE-DENY-SCRIPTS: scripts may call no-script commands (see {@code DenyScriptsOverride}). */
+    public boolean disableDenyScripts;
 
     /** The active expiry cycle, which DEBUG SET-ACTIVE-EXPIRE turns off and on. */
     public ActiveExpireCycle activeExpire() {

@@ -22,8 +22,8 @@ import java.util.concurrent.locks.LockSupport;
  * POPULATE, DIGEST, DIGEST-VALUE, PROTOCOL, ERROR, STRINGMATCH-TEST, CONFIG-REWRITE-FORCE-ALL,
  * RELOAD and REPLYBUFFER each in a class of its own ({@code Debug*}). DEBUG is a plain command
  * that reads its subcommand itself, as in Redis, where a subcommand with the wrong number of
- * arguments gets the same error as an unknown one. Redis's other subcommands (RESTART, SDSLEN,
- * SET-DISABLE-DENY-SCRIPTS, ...) do not exist here: they get that error too and DEBUG HELP does
+ * arguments gets the same error as an unknown one. SET-DISABLE-DENY-SCRIPTS is here and in
+ * {@code DenyScriptsOverride}. Redis's other subcommands (RESTART, SDSLEN, ...) do not exist here: they get that error too and DEBUG HELP does
  * not list them. Who may run DEBUG at all is the dispatcher's business ({@code enable-debug-command}).
  */
 public final class DebugCommands {
@@ -157,6 +157,9 @@ public final class DebugCommands {
             DebugCrash.assertion(c);
         } else if (a.is(1, "oom")) {
             DebugCrash.oom(c);
+        } else if (n == 3 && a.is(1, "set-disable-deny-scripts")) {
+            c.server.disableDenyScripts = atoi(a, 2) != 0;
+            c.reply.ok();
         } else if (n == 3 && a.is(1, "log")) {
             ServerLog.warning("DEBUG LOG: " + a.cString(2));
             c.reply.ok();

@@ -296,7 +296,8 @@ final class RedisApi {
                 err = "Unknown Redis command called from script";
             } else if (!cmd.arityAccepts(a.count())) {
                 err = "Wrong number of args calling Redis command from script";
-            } else if (cmd.has(CommandFlags.NOSCRIPT)) {
+            } else if (cmd.has(CommandFlags.NOSCRIPT)
+                    && (!engine.server.disableDenyScripts || DenyScriptsOverride.stillDenied(cmd))) {
                 err = "This Redis command is not allowed from script";
             } else if (run.readOnly && cmd.has(CommandFlags.WRITE | CommandFlags.MAY_REPLICATE)) {
                 err = "Write commands are not allowed from read-only scripts.";

@@ -59,6 +59,21 @@ class DebugCommandsTest {
     }
 
     @Test
+    void disableDenyScriptsStillRefusesWhatWouldActOnTheScriptsOwnClient() {
+        assertEquals("+OK\r\n", h.call("DEBUG", "SET-DISABLE-DENY-SCRIPTS", "1"));
+        assertEquals("$3\r\nbar\r\n", h.call("EVAL", "redis.call('set', 'foo', 'bar') return redis.call('debug', "
+                + "'digest-value', 'foo') and redis.call('get', 'foo')", "0"));
+        for (String call : new String[] {"'eval', 'return 1', '0'", "'multi'", "'subscribe', 'ch'", "'blpop', 'l', '0'",
+            "'client', 'reply', 'off'", "'hello', '3'", "'shutdown', 'nosave'", "'function', 'flush'"}) {
+            String reply = h.call("EVAL", "return redis.call(" + call + ")", "0");
+            assertTrue(reply.startsWith("-ERR This Redis command is not allowed from script "), call + ": " + reply);
+        }
+        assertEquals("+OK\r\n", h.call("DEBUG", "SET-DISABLE-DENY-SCRIPTS", "0"));
+        assertTrue(h.call("EVAL", "return redis.call('debug', 'digest')", "0")
+                .startsWith("-ERR This Redis command is not allowed from script "));
+    }
+
+    @Test
     void refusedByDefaultEvenLocally() {
         EngineHarness no = harness("no");
         assertEquals(DENIED, no.call("DEBUG", "SLEEP", "0"));
