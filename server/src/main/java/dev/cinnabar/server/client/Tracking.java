@@ -146,7 +146,6 @@ public final class Tracking implements KeyspaceObserver {
             for (byte[] p : newPrefixes) {
                 addPrefix(c, p);
             }
-            c.trackingPrefixNodes = PrefixTreeSize.nodes(c.trackingPrefixes);
         }
         c.tracking |= options & (OPTIN | OPTOUT | NOLOOP);
     }
@@ -158,7 +157,10 @@ public final class Tracking implements KeyspaceObserver {
             if (c.trackingPrefixes == null) {
                 c.trackingPrefixes = new TreeSet<>(Arrays::compareUnsigned);
             }
-            c.trackingPrefixes.add(prefix);
+            if (!c.trackingPrefixes.contains(prefix)) {
+                c.trackingPrefixNodes += PrefixTreeSize.added(c.trackingPrefixes, prefix);
+                c.trackingPrefixes.add(prefix);
+            }
         }
     }
 
