@@ -1,8 +1,6 @@
 package dev.cinnabar.server.client;
 
-import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.NavigableSet;
 
 /**
@@ -92,54 +90,8 @@ final class PrefixTreeSize {
         return a.length >= prefix.length && Arrays.equals(a, 0, prefix.length, prefix, 0, prefix.length);
     }
 
-    /** The node count for {@code sorted}, in unsigned byte order; 0 for none (Redis has no tree then). */
-    static int nodes(Collection<byte[]> sorted) {
-        byte[][] keys = sorted.toArray(new byte[0][]);
-        if (keys.length == 0) {
-            return 0;
-        }
-        int nodes = 0;
-        // Each entry: the keys [lo, hi) below one node, which sits at depth d.
-        ArrayDeque<int[]> todo = new ArrayDeque<>();
-        todo.push(new int[] {0, keys.length, 0});
-        while (!todo.isEmpty()) {
-            int[] t = todo.pop();
-            int lo = t[0];
-            int hi = t[1];
-            int d = t[2];
-            nodes++;
-            if (keys[lo].length == d) {
-                lo++; // the key that ends here (the shortest sorts first)
-                if (lo == hi) {
-                    continue;
-                }
-            }
-            int common = commonPrefix(keys[lo], keys[hi - 1]);
-            if (common > d) {
-                todo.push(new int[] {lo, hi, common}); // a compressed run down to the next node
-                continue;
-            }
-            // A branch: one child per next byte.
-            int from = lo;
-            while (from < hi) {
-                byte b = keys[from][d];
-                int to = from + 1;
-                while (to < hi && keys[to][d] == b) {
-                    to++;
-                }
-                todo.push(new int[] {from, to, d + 1});
-                from = to;
-            }
-        }
-        return nodes;
-    }
-
     private static int commonPrefix(byte[] a, byte[] b) {
-        int n = Math.min(a.length, b.length);
-        int i = 0;
-        while (i < n && a[i] == b[i]) {
-            i++;
-        }
-        return i;
+        int at = Arrays.mismatch(a, b);
+        return at < 0 ? a.length : at;
     }
 }

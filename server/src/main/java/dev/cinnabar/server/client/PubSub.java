@@ -114,6 +114,7 @@ public final class PubSub {
         f.bulk(message, off, len);
         byte[] bytes = f.array();
         int size = f.size();
+        boolean measure = control != null && control.measuresPushes();
         for (int i = 0; i < n; i++) {
             Client c = clients.get(i);
             // Counted even when nothing can be written to it (closing), as Redis counts it.
@@ -126,7 +127,7 @@ public final class PubSub {
             if (c.repliesSuppressed() && start >= 0) {
                 c.pushWritten(start, w.buffer().writerIndex());
             }
-            if (control != null) {
+            if (measure) {
                 control.pushed(c);
             }
         }

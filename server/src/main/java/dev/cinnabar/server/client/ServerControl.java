@@ -31,10 +31,14 @@ public interface ServerControl {
      */
     ReplyWriter output(Client c);
 
+    /** Whether {@code maxmemory-clients} is on, so that {@link #pushed} has something to do. */
+    boolean measuresPushes();
+
     /**
      * A message went to {@code c} outside its own command (a published message, an invalidation):
      * its memory is taken again for {@code maxmemory-clients}, as Redis's
      * updateClientMemUsageAndBucket after each, so that the eviction after the command sees it.
+     * Only while {@link #measuresPushes}, which a sender asks once for all its receivers.
      */
     void pushed(Client c);
 }

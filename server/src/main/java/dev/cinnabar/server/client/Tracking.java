@@ -529,7 +529,7 @@ public final class Tracking implements KeyspaceObserver {
         if (receiver.repliesSuppressed() && frameStart >= 0) {
             receiver.pushWritten(frameStart, w.buffer().writerIndex());
         }
-        if (control != null) {
+        if (control != null && control.measuresPushes()) {
             control.pushed(receiver);
         }
         receiver = null;

@@ -159,9 +159,7 @@ final class ClientInput {
 
     /** See {@link dev.cinnabar.server.client.ServerControl#pushed}. */
     void pushed(Client c) {
-        if (ClientEviction.limit(config) != 0) {
-            clients.eviction().update(c, ClientListFormat.pendingOutput(c), false);
-        }
+        clients.eviction().update(c, ClientListFormat.pendingOutput(c), false);
     }
 
     /** Takes every client's memory again, when maxmemory-clients is on. */

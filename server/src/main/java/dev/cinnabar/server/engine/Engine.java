@@ -2,6 +2,7 @@ package dev.cinnabar.server.engine;
 
 import dev.cinnabar.protocol.ReplyWriter;
 import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.client.ClientEviction;
 import dev.cinnabar.server.client.LongTask;
 import dev.cinnabar.server.client.ServerContext;
 import dev.cinnabar.server.client.ServerControl;
@@ -337,6 +338,11 @@ public final class Engine implements ServerControl {
     @Override
     public ReplyWriter output(Client c) {
         return outputs.output(c);
+    }
+
+    @Override
+    public boolean measuresPushes() {
+        return ClientEviction.limit(server.config()) != 0;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.cinnabar.server.engine;
 
 import dev.cinnabar.server.config.ServerConfig;
+import dev.cinnabar.server.info.CrashReport;
 import dev.cinnabar.server.log.ServerLog;
 import java.util.function.Supplier;
 
@@ -53,16 +54,9 @@ final class Watchdog {
     }
 
     private void report() {
-        Thread engine = engineThread.get();
-        StringBuilder sb = new StringBuilder("\n------ STACK TRACE ------\n");
-        if (engine != null) {
-            sb.append('"').append(engine.getName()).append("\" ").append(engine.getState()).append('\n');
-            for (StackTraceElement f : engine.getStackTrace()) {
-                sb.append("    at ").append(f).append('\n');
-            }
-        }
+        String trace = CrashReport.stackTraceSection(engineThread.get());
         ServerLog.fromSignalHandler("\n--- WATCHDOG TIMER EXPIRED ---");
-        ServerLog.raw(ServerLog.Level.WARNING, sb.toString());
+        ServerLog.raw(ServerLog.Level.WARNING, trace);
         ServerLog.fromSignalHandler("--------\n");
     }
 }

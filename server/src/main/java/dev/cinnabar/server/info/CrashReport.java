@@ -116,6 +116,15 @@ public final class CrashReport {
         return sb.toString();
     }
 
+    /** Redis's stack-trace section for one thread, as Java prints its frames (the watchdog's). */
+    public static String stackTraceSection(Thread t) {
+        StringBuilder sb = new StringBuilder("\n------ STACK TRACE ------\n");
+        if (t != null) {
+            appendThread(sb, t, t.getStackTrace());
+        }
+        return sb.toString();
+    }
+
     private static void appendThread(StringBuilder sb, Thread t, StackTraceElement[] frames) {
         sb.append('\n').append('"').append(t.getName()).append("\" ").append(t.getState()).append('\n');
         for (StackTraceElement f : frames) {

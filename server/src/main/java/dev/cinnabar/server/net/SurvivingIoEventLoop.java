@@ -19,7 +19,7 @@ import java.util.concurrent.ThreadFactory;
  * again, as the engine goes on after a task that ran out of heap.
  */
 class SurvivingIoEventLoop extends SingleThreadIoEventLoop {
-    static final String HEAP_EXHAUSTED =
+    private static final String HEAP_EXHAUSTED =
             "The Java heap ran out while serving the sockets; that turn of the event loop was abandoned. "
                     + "Consider a larger -Xmx or heap-reserve.";
 
