@@ -110,6 +110,36 @@ class OutputLimitIT {
         }
     }
 
+    /**
+     * Redis's obuf-limits test "KEYS stopped mid-run": a reply of about 105 KB against a limit of
+     * 100000 bytes. Beyond the 16 KB buffer that is 89 KB of data, under the limit, but Redis
+     * counts its reply list in whole nodes of 20,464 bytes, and five of them pass it.
+     */
+    @Test
+    void theLimitCountsRepliesInRedisReplyListNodes() throws Exception {
+        String name = "long-key-name-prefix-of-100-chars" + "-".repeat(67);
+        for (boolean ours : new boolean[] {false, true}) {
+            String who = ours ? "cinnabar" : "redis";
+            String[] args = {"--client-output-buffer-limit", "normal 100000 0 0", "--enable-debug-command", "yes"};
+            try (ServerProcess s = ours ? ServerProcess.cinnabar(args) : ServerProcess.redis(args);
+                    RawConnection other = new RawConnection(s.port())) {
+                assertEquals("+OK\r\n", other.call("DEBUG", "POPULATE", "1000", name));
+                try (Socket greedy = new Socket("127.0.0.1", s.port())) {
+                    greedy.getOutputStream().write("KEYS *\r\n".getBytes(StandardCharsets.US_ASCII));
+                    assertEquals(0, readToEof(greedy, 10_000), who);
+                }
+                waitForLog(s, "scheduled to be closed ASAP for overcoming of output buffer limits.");
+                // Half as many keys answer about 55 KB: under the limit in both counts.
+                assertEquals(":500\r\n", other.call("EVAL", "for i=0,499 do redis.call('del', KEYS[1]..':'..i) end "
+                        + "return redis.call('dbsize')", "1", name));
+                try (Socket reader = new Socket("127.0.0.1", s.port())) {
+                    reader.getOutputStream().write("KEYS *\r\nQUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+                    assertTrue(readToEof(reader, 10_000) > 50_000, who);
+                }
+            }
+        }
+    }
+
     @Test
     void softLimitClosesAfterItsSeconds() throws Exception {
         for (boolean ours : new boolean[] {false, true}) {

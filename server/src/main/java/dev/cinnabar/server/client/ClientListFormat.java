@@ -39,8 +39,8 @@ public final class ClientListFormat {
             }
         }
         long obl = Math.min(pending, c.output.bufferSize());
-        long omem = pending - obl;
-        long oll = (omem + ClientOutput.REPLY_CHUNK - 1) / ClientOutput.REPLY_CHUNK;
+        long oll = ClientOutput.replyListNodes(c.output.beyondBuffer(pending));
+        long omem = ClientOutput.replyListBytes(c.output.beyondBuffer(pending));
         Transaction t = c.transaction();
         long multiMem = t == null ? 0 : t.argvBytes();
         long totMem = totalMemory(c, omem, argvMem, argc, multiMem);
@@ -97,7 +97,7 @@ public final class ClientListFormat {
                 argvMem += a.length(i);
             }
         }
-        long omem = pending - Math.min(pending, c.output.bufferSize());
+        long omem = ClientOutput.replyListBytes(c.output.beyondBuffer(pending));
         Transaction t = c.transaction();
         return totalMemory(c, omem, argvMem, argc, t == null ? 0 : t.argvBytes());
     }

@@ -38,6 +38,34 @@ public final class ClientOutput {
         this.peakResetMillis = createdMillis / 1000;
     }
 
+    /**
+     * What one node of Redis's reply list counts in {@code omem} and against the output limits:
+     * a node holds at least PROTO_REPLY_CHUNK_BYTES, allocated with its 16-byte header through
+     * jemalloc, whose size class for 16,400 bytes is 20,480, and Redis counts the usable size
+     * less the header. Replies that overflow the fixed buffer fill such nodes one after another.
+     */
+    static final int REPLY_NODE_BYTES = 20_480 - 16;
+
+    /** The unsent bytes of {@code pending} beyond the fixed buffer, where Redis's reply list holds them. */
+    public long beyondBuffer(long pending) {
+        return pending - Math.min(pending, bufferSize);
+    }
+
+    /** Nodes of Redis's reply list that would hold {@code beyondBuffer} bytes ({@code oll}). */
+    public static long replyListNodes(long beyondBuffer) {
+        return (beyondBuffer + REPLY_NODE_BYTES - 1) / REPLY_NODE_BYTES;
+    }
+
+    /**
+     * What Redis's reply list would count for {@code beyondBuffer} bytes ({@code omem}, the
+     * figure the output limits and {@code maxmemory-clients} measure): whole nodes. A single
+     * reply larger than a node gets a node of its own size in Redis, rounded to jemalloc's next
+     * size class (up to a quarter more); counting it in whole nodes here is within that.
+     */
+    public static long replyListBytes(long beyondBuffer) {
+        return replyListNodes(beyondBuffer) * REPLY_NODE_BYTES;
+    }
+
     /** Bytes queued on the connection: in transit plus what Netty holds unwritten. */
     public long transportPending(Channel channel) {
         long n = inTransit.get();

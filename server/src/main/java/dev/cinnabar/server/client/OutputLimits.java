@@ -31,11 +31,11 @@ public final class OutputLimits {
     }
 
     /**
-     * What Redis compares with the limits: the unsent bytes beyond its fixed reply buffer.
-     * {@code pending} is every unsent byte.
+     * What Redis compares with the limits: the unsent bytes beyond its fixed reply buffer, in
+     * the whole nodes of its reply list. {@code pending} is every unsent byte.
      */
     public static long measured(Client c, long pending) {
-        return Math.max(0, pending - Math.min(pending, c.output.bufferSize()));
+        return ClientOutput.replyListBytes(c.output.beyondBuffer(Math.max(0, pending)));
     }
 
     /**

@@ -65,7 +65,12 @@ class ClientLimitsTest {
         config.clientOutputBufferLimits[ServerConfig.OBUF_NORMAL] = new long[] {1 << 20, 0, 0};
         Client c = h.client;
         assertEquals(0, OutputLimits.measured(c, 16 * 1024));
-        assertEquals(100, OutputLimits.measured(c, 16 * 1024 + 100));
+        // Beyond the fixed buffer, in Redis's reply-list nodes of 20,464 bytes each (KEYS of
+        // 1000 keys of 100 bytes reached a limit of 100000 with five of them in Redis 7.0).
+        assertEquals(20_464, OutputLimits.measured(c, 16 * 1024 + 100));
+        assertEquals(20_464, OutputLimits.measured(c, 16 * 1024 + 20_464));
+        assertEquals(2 * 20_464, OutputLimits.measured(c, 16 * 1024 + 20_465));
+        assertEquals(5 * 20_464, OutputLimits.measured(c, 105_000));
         assertFalse(OutputLimits.exceeded(config, c, (1 << 20) - 1, 0));
         assertTrue(OutputLimits.exceeded(config, c, 1 << 20, 0));
         // Back-pressure never starts before the limit can be reached.
