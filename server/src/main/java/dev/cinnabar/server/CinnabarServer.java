@@ -168,6 +168,8 @@ public final class CinnabarServer implements ConfigHooks, Shutdown.Hooks {
     @Override
     public void maxMemoryChanged(ServerConfig c) {
         engine.maxMemoryChanged();
+        // Whether integers may be shared depends on the limit as well as on the policy.
+        engine.server().applyAccessTracking();
     }
 
     @Override

@@ -248,6 +248,11 @@ public final class StringType extends ValueType {
         return ((RawString) v).length();
     }
 
+    /** {@code v}, or a distinct copy of it when it is one of the shared integer objects. */
+    public static Object own(Object v) {
+        return isShared(v) ? unshared((Long) v) : v;
+    }
+
     @SuppressWarnings({"removal", "deprecation"})
     private static Long unshared(Long shared) {
         // Long.valueOf would return the cached instance, which is the shared one; only the

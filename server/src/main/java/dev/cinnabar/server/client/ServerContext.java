@@ -81,11 +81,13 @@ public final class ServerContext {
     }
 
     /**
-     * Keys carry LFU counters instead of LRU times under an LFU policy. Read from the config at
-     * start and again whenever CONFIG SET changes one of the settings involved.
+     * Keys carry LFU counters instead of LRU times under an LFU policy, and integer objects of
+     * their own under an evicting one. Read from the config at start and again whenever CONFIG
+     * SET changes one of the settings involved (maxmemory among them).
      */
     public void applyAccessTracking() {
         keyspace.access().lfu(config.lfuPolicy());
+        keyspace.access().ownIntegers(config.noSharedIntegers());
         keyspace.access().lfuLogFactor(config.lfuLogFactor);
         keyspace.access().lfuDecayTime(config.lfuDecayTime);
     }

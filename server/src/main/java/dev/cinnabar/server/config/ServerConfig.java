@@ -272,6 +272,11 @@ public final class ServerConfig {
         return !requirePass.isEmpty();
     }
 
+    /** With a memory limit and an LRU or LFU policy, Redis shares no integer objects between keys. */
+    public boolean noSharedIntegers() {
+        return maxMemory != 0 && (maxMemoryPolicy.endsWith("-lru") || maxMemoryPolicy.endsWith("-lfu"));
+    }
+
     /** The policies whose names end in "-lfu" are Redis's LFU ones: keys keep access counters. */
     public boolean lfuPolicy() {
         return maxMemoryPolicy.endsWith("-lfu");

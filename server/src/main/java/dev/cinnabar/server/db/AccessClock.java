@@ -23,6 +23,7 @@ public final class AccessClock {
     // The engine thread is the only user, so an unsynchronized generator is right.
     private final SplittableRandom random = new SplittableRandom();
     private boolean lfu;
+    private boolean ownIntegers;
     private int lfuLogFactor = 10;
     private int lfuDecayMinutes = 1;
 
@@ -37,6 +38,20 @@ public final class AccessClock {
     /** True under an {@code *-lfu} maxmemory policy. */
     public void lfu(boolean enabled) {
         this.lfu = enabled;
+    }
+
+    /**
+     * True when every key is to hold an integer object of its own: Redis keeps a value's LRU or
+     * LFU data in the value object, so with a {@code maxmemory} and an LRU or LFU policy it stops
+     * handing out its shared integers 0..9999 (MAXMEMORY_FLAG_NO_SHARED_INTEGERS), and OBJECT
+     * REFCOUNT of an integer written then says 1.
+     */
+    public boolean ownIntegers() {
+        return ownIntegers;
+    }
+
+    public void ownIntegers(boolean own) {
+        this.ownIntegers = own;
     }
 
     /** {@code lfu-log-factor}: how many accesses it takes to raise the counter. */

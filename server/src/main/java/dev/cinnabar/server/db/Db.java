@@ -556,13 +556,15 @@ public final class Db {
         if (value == null) {
             Long asInt = StringType.asInteger(src, srcOff, srcLen);
             if (asInt != null) {
-                value = asInt;
+                value = ownedIfNeeded(asInt);
             } else if (srcLen > INLINE_LIMIT) {
                 value = from != null ? StringValues.textFromArgReusing(from, fromArg, old)
                         : StringValues.textFromBytesReusing(data, doff, dlen, old);
             } else {
                 inline = true;
             }
+        } else {
+            value = ownedIfNeeded(value);
         }
         if (inline) {
             if (e == NONE) {
@@ -609,6 +611,7 @@ public final class Db {
     }
 
     private KeyEntry add(byte[] key, Object value, boolean signal) {
+        value = ownedIfNeeded(value);
         keyspace.beforeWrite(this, key, 0, key.length, null);
         int hash = keys.hashOf(key, 0, key.length);
         int e;
@@ -719,6 +722,7 @@ public final class Db {
 
     /** Replaces the value of a live entry with another object, keeping its TTL and access data (INCRBYFLOAT). */
     public void replaceValue(KeyEntry e, Object value) {
+        value = ownedIfNeeded(value);
         // The key is read where the table keeps it (no copy on this path of every write), so
         // after anything that may move its record: e.value() takes an inline string out.
         Object old = e.value();
@@ -727,6 +731,11 @@ public final class Db {
         e.meta(replaced(e.meta(), e.meta() & LRU_CLOCK_MAX));
         bytes += EntrySizes.value(value) - EntrySizes.value(old);
         signalChanged(e, value, true);
+    }
+
+    /** A shared integer becomes one of the key's own where the policy keeps no shared ones ({@link AccessClock#ownIntegers}). */
+    private Object ownedIfNeeded(Object value) {
+        return value instanceof Long && keyspace.access().ownIntegers() ? StringType.own(value) : value;
     }
 
     /** Keeps the field-expiry index and signals the key, read in place, after a change to its value. */
