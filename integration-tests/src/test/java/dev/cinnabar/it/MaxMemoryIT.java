@@ -265,4 +265,54 @@ class MaxMemoryIT {
             }
         }
     }
+    /**
+     * Replies that clients do not read are memory, as in Redis's "eviction due to output buffers
+     * of many MGET clients": twenty clients asking for a 100 KB value over and over make keys go,
+     * and once they are gone the memory is back at once, so the same keys fit again.
+     */
+    @Test
+    void repliesClientsDoNotReadCountAndAreGivenBackWhenTheyGo() throws Exception {
+        byte[] request = "*2\r\n$4\r\nMGET\r\n$1\r\n0\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        for (int port : ports()) {
+            String who = name(port);
+            try (RawConnection c = new RawConnection(port)) {
+                c.call("CONFIG", "SET", "maxmemory", "11mb");
+                c.call("CONFIG", "SET", "maxmemory-policy", "allkeys-lru");
+                assertEquals(50, fillHundredKb(c), who);
+                List<java.nio.channels.SocketChannel> greedy = new java.util.ArrayList<>();
+                try {
+                    for (int i = 0; i < 20; i++) {
+                        java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(
+                                new java.net.InetSocketAddress("127.0.0.1", port));
+                        ch.configureBlocking(false);
+                        greedy.add(ch);
+                    }
+                    long deadline = System.nanoTime() + 20_000_000_000L;
+                    while (info(c, "evicted_keys") == 0 && System.nanoTime() < deadline) {
+                        for (java.nio.channels.SocketChannel ch : greedy) {
+                            ch.write(java.nio.ByteBuffer.wrap(request));
+                        }
+                    }
+                    assertTrue(info(c, "evicted_keys") > 0, who);
+                    assertTrue(Long.parseLong(c.call("DBSIZE").replaceAll("[^0-9]", "")) < 50, who);
+                } finally {
+                    for (java.nio.channels.SocketChannel ch : greedy) {
+                        ch.close();
+                    }
+                }
+                // Right after: no wait for a cron to notice.
+                assertEquals(50, fillHundredKb(c), who);
+            }
+        }
+    }
+
+    /** FLUSHALL, then 50 keys of 100 KB (5 MB), as Redis's maxmemory test fills; returns DBSIZE. */
+    private static long fillHundredKb(RawConnection c) throws IOException {
+        c.call("FLUSHALL");
+        c.call("CONFIG", "RESETSTAT");
+        for (int j = 0; j < 50; j++) {
+            c.call("SETRANGE", String.valueOf(j), "100000", "x");
+        }
+        return Long.parseLong(c.call("DBSIZE").replaceAll("[^0-9]", ""));
+    }
 }

@@ -123,7 +123,12 @@ public final class ClientRegistry {
         return total;
     }
 
-    /** One client's memory: fixed part, query buffer, reply buffer not yet handed to the network. */
+    /**
+     * One client's memory: fixed part, query buffer, the reply buffer of the running batch, and
+     * the replies handed to the network that the socket has not taken yet. Redis counts all of
+     * its output buffers in {@code used_memory}, so replies a client does not read can make keys
+     * be evicted (up to what back-pressure lets a client hold here, see {@link OutputLimits}).
+     */
     public static long memoryOf(Client c) {
         long bytes = CLIENT_FIXED;
         int query = c.decoder.capacity();
@@ -134,6 +139,6 @@ public final class ClientRegistry {
         if (out != null) {
             bytes += out.capacity();
         }
-        return bytes;
+        return bytes + c.output.transportPending(c.channel);
     }
 }

@@ -237,6 +237,7 @@ final class ClientOutputs {
             return;
         }
         server.clients().remove(c);
+        server.memory().clientGone();
         if (closeConnection && flusher != null) {
             flusher.close(c);
         }

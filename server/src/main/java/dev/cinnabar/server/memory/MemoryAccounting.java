@@ -28,6 +28,8 @@ public final class MemoryAccounting {
     private long totalSystem = -1;
     private long peak;
     private long clientBytes;
+    /** A client ended since {@link #clientBytes} was summed. */
+    private boolean clientGone;
     /**
      * Heap held beside the keyspace by tables keyed like it (the memcached items' flags and CAS
      * uniques), kept up to date by their owner; part of used_memory, so maxmemory counts it.
@@ -52,8 +54,14 @@ public final class MemoryAccounting {
         // management classes, which would lengthen the start.
     }
 
-    /** used_memory: fixed structures, the keyspace, and client buffers as of the last cron. */
+    /**
+     * used_memory: fixed structures, the keyspace, and client buffers as of the last cron, or
+     * of now when a client ended since.
+     */
     public long used() {
+        if (clientGone) {
+            refreshClients();
+        }
         return fixed + keyspace.memory() + clientBytes + besideKeyspace;
     }
 
@@ -123,6 +131,17 @@ public final class MemoryAccounting {
     /** Sums the clients' memory now; INFO and MEMORY STATS call it so that they are current. */
     public void refreshClients() {
         clientBytes = clients.getAsLong();
+        clientGone = false;
+    }
+
+    /**
+     * A client ended: what its buffers held is given back at once in Redis's used_memory, so
+     * the next reading sums the clients again rather than wait for the cron. Clients that
+     * stopped reading their replies can hold megabytes each, and a maxmemory check in between
+     * would evict keys for memory no longer held.
+     */
+    public void clientGone() {
+        clientGone = true;
     }
 
     private void sampleProcess(long nanos) {
