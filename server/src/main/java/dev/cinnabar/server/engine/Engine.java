@@ -64,14 +64,15 @@ public final class Engine implements ServerControl {
         this.shutdown = new Shutdown(config, () -> stop(0));
         server.control(this);
         Persistence persistence = Persistence.of(server);
-        persistence.engineExecutor(r -> submit(e -> r.run()));
+        // Snapshot slices queue their own next one: each waits for the sockets to be served.
+        persistence.engineExecutor(r -> loop.submitAfterIo(e -> r.run()));
         shutdown.persistence(() -> {
             boolean was = persistence.bgsaveInProgress();
             persistence.cancelBackground();
             return was;
         }, persistence::save, () -> persistence.loading);
         AofRewrite rewrite = AofRewrite.of(server);
-        rewrite.engineExecutor(r -> submit(e -> r.run()));
+        rewrite.engineExecutor(r -> loop.submitAfterIo(e -> r.run()));
         shutdown.aofRewrite(rewrite::beforeShutdown);
         AppendOnlyFile aof = AppendOnlyFile.of(server);
         shutdown.appendOnly(aof::shutdown);

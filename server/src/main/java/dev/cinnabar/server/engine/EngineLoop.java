@@ -342,6 +342,23 @@ final class EngineLoop {
         }
     }
 
+    /**
+     * Queues a step of background work to run once the sockets have been served again. On the
+     * event loop a task queued by a task runs in the same round of tasks, before the loop reads
+     * any socket: work that queues its own next step (a BGSAVE's slices) would hold every client
+     * until it ended, and did, for the whole of a 0.6 s save. A task scheduled with no delay
+     * waits for the next round instead, which comes after a poll of the sockets. On the
+     * engine's own thread the inbox is one queue in order, input included, so a plain submit
+     * already takes its turn.
+     */
+    void submitAfterIo(EngineTask task) {
+        if (eventLoop != null) {
+            eventLoop.schedule(() -> runBatch(task), 0, TimeUnit.NANOSECONDS);
+            return;
+        }
+        submit(task);
+    }
+
     /** Runs a task on the engine thread and waits for it; for the embedded API and shutdown. */
     void runAndWait(EngineTask task, long timeoutMillis) throws InterruptedException {
         if (inEngineThread()) {
