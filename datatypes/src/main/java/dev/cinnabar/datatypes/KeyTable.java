@@ -1187,6 +1187,26 @@ public final class KeyTable {
      * once. The visitor must not change the table.
      */
     public long scan(long cursor, IntConsumer visitor) {
+        plainVisitor = visitor;
+        try {
+            return scanHashed(cursor, toPlainVisitor);
+        } finally {
+            plainVisitor = null;
+        }
+    }
+
+    /** Told each key a {@link #scanHashed} step visits, with its hash as the index holds it. */
+    @FunctionalInterface
+    public interface HashedVisitor {
+        void visit(int id, int hash);
+    }
+
+    /**
+     * {@link #scan}, telling the visitor each key's hash too, read from the index slot the step
+     * reads anyway: a caller that needs it need not read the key's record for it (a snapshot
+     * placing each key against its frontier).
+     */
+    public long scanHashed(long cursor, HashedVisitor visitor) {
         if (size == 0) {
             return 0;
         }
@@ -1201,8 +1221,36 @@ public final class KeyTable {
         }
     }
 
-    /** The visitor of the {@link #scan} step under way, for {@link #scanBuckets}. */
-    private IntConsumer scanVisitor;
+    /**
+     * Reads the home slots of the next {@code steps} scan steps from {@code cursor}, so that
+     * the steps find them cached. The cursor counts in reversed binary, so each step's bucket is
+     * far from the last one's: every step of a scan over an index bigger than the caches begins
+     * with a miss, and these reads, independent of each other, overlap. Nothing is read during
+     * a resize. Returns what was read folded together, for the caller to keep.
+     */
+    public long prefetchScan(long cursor, int steps) {
+        if (size == 0 || rehashIndex != -1) {
+            return 0;
+        }
+        long[] t = table0;
+        long mask = t.length - 1;
+        long folded = 0;
+        long v = cursor;
+        for (int i = 0; i < steps; i++) {
+            folded += t[(int) (v & mask)];
+            v = ScanCursor.next(v, mask);
+            if (v == 0) {
+                break;
+            }
+        }
+        return folded;
+    }
+
+    /** The visitor of the {@link #scanHashed} step under way, for {@link #scanBuckets}. */
+    private HashedVisitor scanVisitor;
+    /** {@link #scan}'s visitor, and the adapter made once that tells it the ids only. */
+    private IntConsumer plainVisitor;
+    private final HashedVisitor toPlainVisitor = (id, hash) -> plainVisitor.accept(id);
     /**
      * {@link #scan}'s bucket visitor, made once: a lambda capturing each call's visitor was an
      * object per step, and a background save steps once per home bucket: two million steps for
@@ -1211,7 +1259,7 @@ public final class KeyTable {
     private final ScanCursor.Buckets scanBuckets =
             (t, bucket) -> visitBucket(t == 0 ? table0 : table1, bucket, t == 0 && rehashIndex != -1, scanVisitor);
 
-    private void visitBucket(long[] t, int bucket, boolean draining, IntConsumer visitor) {
+    private void visitBucket(long[] t, int bucket, boolean draining, HashedVisitor visitor) {
         if (draining && bucket < rehashIndex) {
             return; // moved: its keys are in the other index now
         }
@@ -1222,7 +1270,7 @@ public final class KeyTable {
                 return;
             }
             if (held == d) {
-                visitor.accept((int) t[i] - 1);
+                visitor.visit((int) t[i] - 1, (int) (t[i] >>> 32));
             }
         }
     }
@@ -1387,6 +1435,37 @@ public final class KeyTable {
     }
 
     /** Bytes of slab pages, live records and dead ones. */
+    /**
+     * {@link #prefetch} for keys known by id (a snapshot's next few): reads each id's words, then
+     * each record's first two cache lines (a key and a small value inline), stage by stage so that
+     * the misses of a stage overlap. Returns what was read folded together, for the caller to
+     * keep. {@code scratch} holds at least {@code n} ints.
+     */
+    public long prefetchIds(int[] ids, int[] scratch, int n) {
+        long folded = 0;
+        for (int i = 0; i < n; i++) {
+            int id = ids[i];
+            scratch[i] = ref(id);
+            folded += metas[id >>> ID_PAGE_BITS][id & ID_MASK];
+            Object v = values[id >>> ID_PAGE_BITS][id & ID_MASK];
+            if (v != null && v.getClass() == Long.class) {
+                folded++;
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            int ref = scratch[i];
+            byte[] page = ref > 0 && (ref >>> OFFSET_BITS) < pages.length ? pages[ref >>> OFFSET_BITS] : null;
+            int at = offset(ref);
+            if (page != null && at + 4 < page.length) {
+                folded += page[at + 4];
+                if (at + 68 < page.length) {
+                    folded += page[at + 68];
+                }
+            }
+        }
+        return folded;
+    }
+
     public long slabBytes() {
         return slabBytes;
     }

@@ -40,7 +40,7 @@ final class ScanCursor {
     }
 
     /** The cursor after {@code v} for a table of mask {@code mask}: its high bits incremented. */
-    private static long next(long v, long mask) {
+    static long next(long v, long mask) {
         return Long.reverse(Long.reverse(v | ~mask) + 1);
     }
 }

@@ -437,6 +437,44 @@ class KeyTableTest {
         assertEquals(10_000, new HashSet<>(seen).size());
     }
 
+    /**
+     * The hash a hashed scan tells is the key's own, during a resize too (a snapshot places keys
+     * against its frontier with it), and the read-ahead of ids and scan steps changes nothing.
+     */
+    @Test
+    void hashedScanTellsEachKeysHash() {
+        KeyTable t = new KeyTable(5);
+        for (int i = 0; i < 5_000; i++) {
+            add(t, "k" + i);
+        }
+        for (boolean resizing : new boolean[] {false, true}) {
+            if (resizing) {
+                for (int i = 5_000; i < 9_000 && !t.isRehashing(); i++) {
+                    add(t, "k" + i);
+                }
+                assertTrue(t.isRehashing());
+            }
+            int before = t.size();
+            Set<String> seen = new HashSet<>();
+            int[] ids = new int[64];
+            int[] scratch = new int[64];
+            long cursor = 0;
+            do {
+                t.prefetchScan(cursor, 32);
+                int[] n = {0};
+                cursor = t.scanHashed(cursor, (id, hash) -> {
+                    byte[] key = t.keyArray(id);
+                    assertEquals(t.hashOf(key, t.keyOffset(id), t.keyLength(id)), hash, key(t, id));
+                    seen.add(key(t, id));
+                    ids[n[0]++ % ids.length] = id;
+                });
+                t.prefetchIds(ids, scratch, Math.min(n[0], ids.length));
+            } while (cursor != 0);
+            assertEquals(before, seen.size());
+            assertEquals(before, t.size());
+        }
+    }
+
     @Test
     void growingRehashesIncrementallyAndEndsWithOneIndex() {
         KeyTable t = new KeyTable(1);
