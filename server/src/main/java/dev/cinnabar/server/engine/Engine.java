@@ -64,8 +64,10 @@ public final class Engine implements ServerControl {
         this.shutdown = new Shutdown(config, () -> stop(0));
         server.control(this);
         Persistence persistence = Persistence.of(server);
-        // Snapshot slices queue their own next one: each waits for the sockets to be served.
+        // Snapshot slices queue their own next one: each waits for the sockets to be served,
+        // and for as long again as it took.
         persistence.engineExecutor(r -> loop.submitAfterIo(e -> r.run()));
+        persistence.sliceScheduler((r, pause) -> loop.submitAfterIo(e -> r.run(), pause));
         shutdown.persistence(() -> {
             boolean was = persistence.bgsaveInProgress();
             persistence.cancelBackground();
@@ -73,6 +75,7 @@ public final class Engine implements ServerControl {
         }, persistence::save, () -> persistence.loading);
         AofRewrite rewrite = AofRewrite.of(server);
         rewrite.engineExecutor(r -> loop.submitAfterIo(e -> r.run()));
+        rewrite.sliceScheduler((r, pause) -> loop.submitAfterIo(e -> r.run(), pause));
         shutdown.aofRewrite(rewrite::beforeShutdown);
         AppendOnlyFile aof = AppendOnlyFile.of(server);
         shutdown.appendOnly(aof::shutdown);

@@ -352,8 +352,13 @@ final class EngineLoop {
      * already takes its turn.
      */
     void submitAfterIo(EngineTask task) {
+        submitAfterIo(task, 0);
+    }
+
+    /** {@link #submitAfterIo(EngineTask)} no sooner than {@code delayNanos} from now (on the event loop). */
+    void submitAfterIo(EngineTask task, long delayNanos) {
         if (eventLoop != null) {
-            eventLoop.schedule(() -> runBatch(task), 0, TimeUnit.NANOSECONDS);
+            eventLoop.schedule(() -> runBatch(task), delayNanos, TimeUnit.NANOSECONDS);
             return;
         }
         submit(task);

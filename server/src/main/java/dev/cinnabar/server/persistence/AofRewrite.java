@@ -20,6 +20,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.ObjLongConsumer;
 
 /**
  * BGREWRITEAOF without a fork (Redis 7.0's rewriteAppendOnlyFileBackground and
@@ -45,6 +46,7 @@ public final class AofRewrite {
     private final ServerContext server;
     private final ServerConfig config;
     private Consumer<Runnable> engineExecutor = Runnable::run;
+    private ObjLongConsumer<Runnable> sliceScheduler = (r, pause) -> r.run();
 
     // INFO persistence
     public boolean scheduled;
@@ -77,6 +79,17 @@ public final class AofRewrite {
     /** How work reaches the engine thread from the writer thread (the engine sets it up). */
     public void engineExecutor(Consumer<Runnable> executor) {
         this.engineExecutor = executor;
+        // Slices too, with no pause, until sliceScheduler says otherwise (tests that play the
+        // engine's turns themselves).
+        this.sliceScheduler = (r, pause) -> executor.accept(r);
+    }
+
+    /**
+     * Where the snapshot's next slice goes: {@code (slice, pause)} runs it on the engine once
+     * the sockets were served and {@code pause} nanoseconds have passed.
+     */
+    public void sliceScheduler(ObjLongConsumer<Runnable> scheduler) {
+        this.sliceScheduler = scheduler;
     }
 
     private long nowSeconds() {
@@ -234,8 +247,10 @@ public final class AofRewrite {
         Snapshot s = j.snapshot;
         boolean finished = false;
         RuntimeException failed;
+        long started = System.nanoTime();
         try {
-            finished = s.failure() == null && s.slice(Persistence.SLICE_KEYS, Persistence.SLICE_BYTES);
+            finished = s.failure() == null
+                    && s.slice(Persistence.SLICE_KEYS, Persistence.SLICE_BYTES, Persistence.SLICE_NANOS);
             failed = s.failure();
         } catch (RuntimeException e) {
             failed = e;
@@ -251,7 +266,7 @@ public final class AofRewrite {
             return;
         }
         if (!j.chunks.full()) {
-            engineExecutor.accept(() -> produce(j));
+            sliceScheduler.accept(() -> produce(j), Persistence.slicePause(System.nanoTime() - started));
         }
     }
 
