@@ -13,10 +13,11 @@ import argparse
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
+
+import resp
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RES = os.path.join(HERE, "..", "server", "src", "test", "resources", "aof")
@@ -48,30 +49,6 @@ def commands(path):
             yield [unescape(t) for t in line.split(" ")]
 
 
-def resp(args):
-    b = b"*%d\r\n" % len(args)
-    for a in args:
-        b += b"$%d\r\n%s\r\n" % (len(a), a)
-    return b
-
-
-def read_reply(f):
-    line = f.readline()
-    kind = line[:1]
-    if kind in b"+-:":
-        return line
-    if kind == b"$":
-        n = int(line[1:])
-        return line + (f.read(n + 2) if n >= 0 else b"")
-    if kind == b"*":
-        n = int(line[1:])
-        out = line
-        for _ in range(max(n, 0)):
-            out += read_reply(f)
-        return out
-    raise RuntimeError("unexpected reply %r" % line)
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, default=7450)
@@ -84,15 +61,14 @@ def main():
     try:
         for _ in range(100):
             try:
-                s = socket.create_connection(("127.0.0.1", a.port))
+                conn = resp.Connection(a.port)
                 break
             except OSError:
                 time.sleep(0.05)
-        f = s.makefile("rb")
 
         def call(*args):
-            s.sendall(resp([x if isinstance(x, bytes) else x.encode() for x in args]))
-            return read_reply(f)
+            r = conn.call(list(args))
+            return r if isinstance(r, bytes) else r[0]
 
         for cmd in commands(os.path.join(RES, "base-setup.txt")):
             r = call(*cmd)
