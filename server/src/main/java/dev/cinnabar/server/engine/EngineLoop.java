@@ -355,7 +355,11 @@ final class EngineLoop {
         submitAfterIo(task, 0);
     }
 
-    /** {@link #submitAfterIo(EngineTask)} no sooner than {@code delayNanos} from now (on the event loop). */
+    /**
+     * {@link #submitAfterIo(EngineTask)} no sooner than {@code delayNanos} from now. On the
+     * engine's own thread ({@code io-threads} above 1) the task is queued at once: the I/O
+     * threads read and write meanwhile, and the inbox serves their batches in turn.
+     */
     void submitAfterIo(EngineTask task, long delayNanos) {
         if (eventLoop != null) {
             eventLoop.schedule(() -> runBatch(task), delayNanos, TimeUnit.NANOSECONDS);
