@@ -365,6 +365,35 @@ class PersistenceIT {
         assertTrue(java.util.Arrays.equals(dump, Files.readAllBytes(cdir.resolve("dump.rdb"))), "dump untouched");
     }
 
+    /**
+     * SIGTERM during the load at start stops the server there, without saving, as Redis's
+     * whileBlockedCron does: it waited for the whole load (the signal was only acted on once
+     * the server was up), then saved, since save points were set.
+     */
+    @Test
+    void sigtermWhileLoadingStopsThereWithoutSaving() throws Exception {
+        Path cdir = dir("c");
+        try (ServerProcess ours = ServerProcess.cinnabar("--dir", cdir.toString(), "--enable-debug-command", "yes",
+                "--save", ""); RawConnection c = new RawConnection(ours.port())) {
+            assertEquals("+OK\r\n", c.call("DEBUG", "POPULATE", "20000"));
+            assertEquals("+OK\r\n", c.call("SAVE"));
+        }
+        byte[] dump = Files.readAllBytes(cdir.resolve("dump.rdb"));
+        // 20000 keys at 200 µs each: four seconds of loading, with the default save points.
+        ServerProcess ours = ServerProcess.cinnabar("--dir", cdir.toString(), "--key-load-delay", "200",
+                "--loading-process-events-interval-bytes", "1024");
+        try (RawConnection c = new RawConnection(ours.port())) {
+            assertEquals("-LOADING Redis is loading the dataset in memory\r\n", c.call("PING"));
+            ours.process().destroy();
+            assertTrue(ours.process().waitFor(2, TimeUnit.SECONDS), ours.log());
+        }
+        assertEquals(0, ours.process().exitValue(), ours.log());
+        assertTrue(ours.log().contains("Received SIGTERM scheduling shutdown..."), ours.log());
+        assertFalse(ours.log().contains("DB loaded from disk"), ours.log());
+        assertFalse(ours.log().contains("Saving the final RDB snapshot"), ours.log());
+        assertTrue(java.util.Arrays.equals(dump, Files.readAllBytes(cdir.resolve("dump.rdb"))), "dump untouched");
+    }
+
     @Test
     void savePointsStartABgsaveFromTheCron() throws Exception {
         Path cdir = dir("c");

@@ -80,11 +80,14 @@ public final class Main {
         // Before the port answers, as Redis before its event loop starts; a failure is only logged.
         dev.cinnabar.server.config.OomScoreAdj.apply(config);
         try {
-            running = CinnabarServer.start(config, commands.join());
+            // A signal during the load stops the server there (ShutdownSignals.started).
+            running = CinnabarServer.start(config, commands.join(), s -> {
+                running = s;
+                ShutdownSignals.started(s);
+            });
         } catch (IOException e) {
             System.exit(1);
         }
-        ShutdownSignals.started(running);
         // Where Redis checks maxmemory: once the server is up.
         for (String warning : MaxMemoryWarnings.check(config.maxMemory, Runtime.getRuntime().maxMemory())) {
             ServerLog.warning(warning);
