@@ -21,12 +21,11 @@
 # tests that kill the fork child of a BGSAVE (there is none). Normal mode (a server per unit,
 # external:skip tests included) adds: SLAVEOF/REPLICAOF in auth, bitfield, functions, maxmemory,
 # networking, pendingquerybuf, pubsubshard, stream-cgroups, oom-score-adj and wait; fork children
-# in type/set, shutdown and integration/aof-multi-part; maxmemory's output-buffer evictions (the
-# later tests of its first server then fail too, finding the memory of the first test's clients)
-# and client-eviction's "client total memory grows": a client that does not read its replies is
-# not read either here (see ClientChannelHandler), so its output buffer stops growing where
-# Redis's grows on. (obuf-limits' "KEYS stopped mid-run" and maxmemory's unshared integers pass
-# since 2026-12-06 evening.)
+# in type/set, shutdown and integration/aof-multi-part; and client-eviction's "client total
+# memory grows": a client that does not read its replies is not read either here (see
+# ClientChannelHandler), so its output buffer stops growing where Redis's grows on. (obuf-limits'
+# "KEYS stopped mid-run", maxmemory's output-buffer evictions and its unshared integers pass since
+# 2026-12-06 evening.)
 # A unit stops at its first exception, so the tests after a replication or ACL one never run:
 # run tclsh tests/test_helper.tcl in the printed directory with --skipfile (regexps, one a line,
 # such as /[Ss]lave, /[Rr]eplica, /ACL, /MASTERAUTH, /[Pp]ropagat) to reach them. Done that way on
