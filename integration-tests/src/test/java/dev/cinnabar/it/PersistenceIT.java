@@ -347,24 +347,40 @@ class PersistenceIT {
         }
     }
 
-    @Test
-    void shutdownWhileLoadingNeverSavesThePartialDataset() throws Exception {
-        Path cdir = dir("c");
+    /** Saves 20000 keys into {@code cdir} and returns the dump's bytes. */
+    private static byte[] dumpOfManyKeys(Path cdir) throws Exception {
         try (ServerProcess ours = ServerProcess.cinnabar("--dir", cdir.toString(), "--enable-debug-command", "yes",
                 "--save", ""); RawConnection c = new RawConnection(ours.port())) {
             assertEquals("+OK\r\n", c.call("DEBUG", "POPULATE", "20000"));
             assertEquals("+OK\r\n", c.call("SAVE"));
         }
-        byte[] dump = Files.readAllBytes(cdir.resolve("dump.rdb"));
-        // Default save points: a SHUTDOWN would save, but not while loading.
-        ServerProcess ours = ServerProcess.cinnabar("--dir", cdir.toString(), "--key-load-delay", "200",
+        return Files.readAllBytes(cdir.resolve("dump.rdb"));
+    }
+
+    /** A server loading that dump at 200 µs a key (four seconds), with the default save points. */
+    private static ServerProcess slowLoad(Path cdir) throws Exception {
+        return ServerProcess.cinnabar("--dir", cdir.toString(), "--key-load-delay", "200",
                 "--loading-process-events-interval-bytes", "1024");
+    }
+
+    @Test
+    void shutdownWhileLoadingNeverSavesThePartialDataset() throws Exception {
+        Path cdir = dir("c");
+        byte[] dump = dumpOfManyKeys(cdir);
+        // Default save points: a SHUTDOWN would save, but not while loading.
+        ServerProcess ours = slowLoad(cdir);
         try (RawConnection c = new RawConnection(ours.port())) {
             assertEquals("-LOADING Redis is loading the dataset in memory\r\n", c.call("PING"));
             c.send("SHUTDOWN", "SAVE");
             assertTrue(c.closedByServer());
         }
-        assertTrue(ours.process().waitFor(20, TimeUnit.SECONDS), ours.log());
+        assertEndedWithoutSaving(ours, 20, dump, cdir);
+    }
+
+    /** The server ended within {@code seconds}, with status 0, and left the dump as it was. */
+    private static void assertEndedWithoutSaving(ServerProcess ours, int seconds, byte[] dump, Path cdir)
+            throws Exception {
+        assertTrue(ours.process().waitFor(seconds, TimeUnit.SECONDS), ours.log());
         assertEquals(0, ours.process().exitValue(), ours.log());
         assertFalse(ours.log().contains("Saving the final RDB snapshot"), ours.log());
         assertTrue(java.util.Arrays.equals(dump, Files.readAllBytes(cdir.resolve("dump.rdb"))), "dump untouched");
@@ -378,25 +394,15 @@ class PersistenceIT {
     @Test
     void sigtermWhileLoadingStopsThereWithoutSaving() throws Exception {
         Path cdir = dir("c");
-        try (ServerProcess ours = ServerProcess.cinnabar("--dir", cdir.toString(), "--enable-debug-command", "yes",
-                "--save", ""); RawConnection c = new RawConnection(ours.port())) {
-            assertEquals("+OK\r\n", c.call("DEBUG", "POPULATE", "20000"));
-            assertEquals("+OK\r\n", c.call("SAVE"));
-        }
-        byte[] dump = Files.readAllBytes(cdir.resolve("dump.rdb"));
-        // 20000 keys at 200 µs each: four seconds of loading, with the default save points.
-        ServerProcess ours = ServerProcess.cinnabar("--dir", cdir.toString(), "--key-load-delay", "200",
-                "--loading-process-events-interval-bytes", "1024");
+        byte[] dump = dumpOfManyKeys(cdir);
+        ServerProcess ours = slowLoad(cdir);
         try (RawConnection c = new RawConnection(ours.port())) {
             assertEquals("-LOADING Redis is loading the dataset in memory\r\n", c.call("PING"));
             ours.process().destroy();
-            assertTrue(ours.process().waitFor(2, TimeUnit.SECONDS), ours.log());
+            assertEndedWithoutSaving(ours, 2, dump, cdir);
         }
-        assertEquals(0, ours.process().exitValue(), ours.log());
         assertTrue(ours.log().contains("Received SIGTERM scheduling shutdown..."), ours.log());
         assertFalse(ours.log().contains("DB loaded from disk"), ours.log());
-        assertFalse(ours.log().contains("Saving the final RDB snapshot"), ours.log());
-        assertTrue(java.util.Arrays.equals(dump, Files.readAllBytes(cdir.resolve("dump.rdb"))), "dump untouched");
     }
 
     @Test
