@@ -398,22 +398,44 @@ public final class KeyTable {
             // still names pages that exist, and a wrong guess costs only a wasted read.
             if (slot != 0 && (int) (slot >>> 32) == h && id < idLimit) {
                 ref = refs[id >>> ID_PAGE_BITS][id & ID_MASK];
-                folded += metas[id >>> ID_PAGE_BITS][id & ID_MASK];
-                Object v = values[id >>> ID_PAGE_BITS][id & ID_MASK];
-                // The value object's header too (its class word is read): a collection's
-                // command goes there next.
-                if (v != null && v.getClass() == Long.class) {
-                    folded++;
-                }
+                folded += readIdWords(id);
             }
             scratch[i] = ref;
         }
         for (int i = 0; i < n; i++) {
-            int ref = (int) scratch[i];
-            byte[] page = ref > 0 && (ref >>> OFFSET_BITS) < pages.length ? pages[ref >>> OFFSET_BITS] : null;
-            if (page != null && offset(ref) + 4 < page.length) {
-                folded += page[offset(ref) + 4];
-            }
+            folded += readRecord((int) scratch[i], false);
+        }
+        return folded;
+    }
+
+    /**
+     * Reads what a command reads of id {@code id} after its ref: its access word and its value
+     * object's header (the class word; a collection's command goes there next). For the
+     * prefetches: returns what was read, folded.
+     */
+    private long readIdWords(int id) {
+        long folded = metas[id >>> ID_PAGE_BITS][id & ID_MASK];
+        Object v = values[id >>> ID_PAGE_BITS][id & ID_MASK];
+        if (v != null && v.getClass() == Long.class) {
+            folded++;
+        }
+        return folded;
+    }
+
+    /**
+     * Reads the start of the record at {@code ref} (a guess that may name a freed record: only
+     * pages that exist are read), and with {@code twoLines} the cache line after it too, where
+     * a small value inline follows its key. For the prefetches: returns what was read.
+     */
+    private long readRecord(int ref, boolean twoLines) {
+        byte[] page = ref > 0 && (ref >>> OFFSET_BITS) < pages.length ? pages[ref >>> OFFSET_BITS] : null;
+        int at = offset(ref);
+        if (page == null || at + 4 >= page.length) {
+            return 0;
+        }
+        long folded = page[at + 4];
+        if (twoLines && at + 68 < page.length) {
+            folded += page[at + 68];
         }
         return folded;
     }
@@ -1446,22 +1468,10 @@ public final class KeyTable {
         for (int i = 0; i < n; i++) {
             int id = ids[i];
             scratch[i] = ref(id);
-            folded += metas[id >>> ID_PAGE_BITS][id & ID_MASK];
-            Object v = values[id >>> ID_PAGE_BITS][id & ID_MASK];
-            if (v != null && v.getClass() == Long.class) {
-                folded++;
-            }
+            folded += readIdWords(id);
         }
         for (int i = 0; i < n; i++) {
-            int ref = scratch[i];
-            byte[] page = ref > 0 && (ref >>> OFFSET_BITS) < pages.length ? pages[ref >>> OFFSET_BITS] : null;
-            int at = offset(ref);
-            if (page != null && at + 4 < page.length) {
-                folded += page[at + 4];
-                if (at + 68 < page.length) {
-                    folded += page[at + 68];
-                }
-            }
+            folded += readRecord(scratch[i], true);
         }
         return folded;
     }

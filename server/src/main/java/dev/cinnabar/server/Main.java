@@ -80,8 +80,8 @@ public final class Main {
         // Before the port answers, as Redis before its event loop starts; a failure is only logged.
         dev.cinnabar.server.config.OomScoreAdj.apply(config);
         try {
-            // A signal during the load stops the server there (ShutdownSignals.started).
-            running = CinnabarServer.start(config, commands.join(), s -> {
+            // Known to the shutdown hook and the signals before the load, which a signal then stops.
+            CinnabarServer.start(config, commands.join(), s -> {
                 running = s;
                 ShutdownSignals.started(s);
             });

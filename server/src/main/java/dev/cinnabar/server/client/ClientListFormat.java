@@ -39,8 +39,9 @@ public final class ClientListFormat {
             }
         }
         long obl = Math.min(pending, c.output.bufferSize());
-        long oll = ClientOutput.replyListNodes(c.output.beyondBuffer(pending));
-        long omem = ClientOutput.replyListBytes(c.output.beyondBuffer(pending));
+        long beyond = c.output.beyondBuffer(pending);
+        long oll = ClientOutput.replyListNodes(beyond);
+        long omem = ClientOutput.replyListBytes(beyond);
         Transaction t = c.transaction();
         long multiMem = t == null ? 0 : t.argvBytes();
         long totMem = totalMemory(c, omem, argvMem, argc, multiMem);

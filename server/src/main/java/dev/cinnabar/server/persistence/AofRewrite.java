@@ -247,7 +247,6 @@ public final class AofRewrite {
         Snapshot s = j.snapshot;
         boolean finished = false;
         RuntimeException failed;
-        long started = System.nanoTime();
         try {
             finished = s.failure() == null
                     && s.slice(Persistence.SLICE_KEYS, Persistence.SLICE_BYTES, Persistence.SLICE_NANOS);
@@ -266,7 +265,7 @@ public final class AofRewrite {
             return;
         }
         if (!j.chunks.full()) {
-            sliceScheduler.accept(() -> produce(j), Persistence.slicePause(System.nanoTime() - started));
+            sliceScheduler.accept(() -> produce(j), Persistence.slicePause(s.lastSliceNanos()));
         }
     }
 

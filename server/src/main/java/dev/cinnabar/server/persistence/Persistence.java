@@ -305,7 +305,6 @@ public final class Persistence {
         Snapshot s = running;
         boolean done = false;
         RuntimeException failed;
-        long started = System.nanoTime();
         try {
             done = s.failure() == null && s.slice(SLICE_KEYS, SLICE_BYTES, SLICE_NANOS);
             failed = s.failure();
@@ -322,7 +321,7 @@ public final class Persistence {
             return;
         }
         if (!bg.chunks.full()) {
-            sliceScheduler.accept(() -> produce(bg), slicePause(System.nanoTime() - started));
+            sliceScheduler.accept(() -> produce(bg), slicePause(s.lastSliceNanos()));
         }
     }
 

@@ -214,7 +214,15 @@ final class Snapshot implements KeyspaceObserver {
             writeBatch(keyspace.db(db));
         }
         output.handOff(keysInSlice);
+        if (nanos != Long.MAX_VALUE) {
+            lastSliceNanos = System.nanoTime() - start;
+        }
         return finished;
+    }
+
+    /** How long the last slice given a time budget took, hand-off included. */
+    long lastSliceNanos() {
+        return lastSliceNanos;
     }
 
     /** Moves to the next database with keys at the start; false when there is none. */
@@ -245,6 +253,7 @@ final class Snapshot implements KeyspaceObserver {
         return false;
     }
 
+    private long lastSliceNanos;
     /** The frontier of the scan step under way, for {@link #visitor}. */
     private long visitFrom;
     /**
