@@ -2,6 +2,9 @@ package dev.cinnabar.datatypes;
 
 import dev.cinnabar.datatypes.value.JvmSizes;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.function.IntConsumer;
 import java.util.random.RandomGenerator;
 
@@ -87,8 +90,6 @@ public final class KeyTable {
     private static final int ID_PAGE = 1 << ID_PAGE_BITS;
     private static final int ID_MASK = ID_PAGE - 1;
     private static final int FIRST_ID_PAGE = 16;
-    private static final int[] EMPTY_INTS = new int[0];
-    private static final long[] EMPTY_LONGS = new long[0];
 
     /**
      * A full page is as big as one of G1's heap regions, less the array's header, so that it is a
@@ -140,6 +141,21 @@ public final class KeyTable {
      * at 92%; an open-addressing table cannot overflow into chains as {@link Dict} does.
      */
     static final int HELD_FILL_PERCENT = 92;
+    /**
+     * An index array at least this long (1 MB) is made on {@link #indexMaker}'s thread when the
+     * table has one. Java zeroes an array as it makes it, and a fresh array of the heap faults
+     * its pages in as it is zeroed: about a millisecond a megabyte here, so the doubling of an
+     * index of two million keys (a 32 MB array) stopped the engine for 27-35 ms and the next one
+     * would take twice that. Redis's calloc leaves those pages to fault in as the rehash reaches
+     * them.
+     */
+    static final int OFF_THREAD_INDEX_LENGTH = 1 << 17;
+    /**
+     * The fill at which the next index is asked of {@link #indexMaker}, a little before it is
+     * needed at {@link #MAX_FILL_PERCENT}: between the two, 6% of the slots, ~125k inserts for
+     * an index of two million keys.
+     */
+    static final int EARLY_FILL_PERCENT = 84;
 
     // ------------------------------------------------------------------ per-id arrays
 
@@ -164,16 +180,8 @@ public final class KeyTable {
 
     // ------------------------------------------------------------------ expiry times
 
-    /**
-     * The keys with a TTL, densely: their ids and times side by side (active expiry walks them,
-     * volatile eviction samples them), and an open-addressing index from id to place in them.
-     * A key without a TTL costs nothing here, as with Redis's separate expires dict.
-     */
-    private int[] ttlIds = EMPTY_INTS;
-    private long[] ttlTimes = EMPTY_LONGS;
-    private int ttlCount;
-    /** 1 + the place in {@link #ttlIds} of the id hashed to each slot, or 0. */
-    private int[] ttlIndex = EMPTY_INTS;
+    /** The keys with a TTL and their times; a key without one costs nothing there. */
+    private final ExpiryTimes expiries = new ExpiryTimes();
     /** Bytes of the records of keys in the table (live ones): what the slab holds for them. */
     private long recordBytes;
 
@@ -234,6 +242,9 @@ public final class KeyTable {
     private int rehashPaused;
     private boolean resizeAllowed = true;
     private ExpandCheck expandCheck;
+    private Executor indexMaker;
+    /** The next index's array, being made on {@link #indexMaker}, or null. */
+    private CompletableFuture<long[]> nextIndex;
     private final long seed;
 
     /**
@@ -638,136 +649,27 @@ public final class KeyTable {
 
     /** True when the key has an expiry time. */
     public boolean hasExpire(int id) {
-        return ttlPlace(id) >= 0;
+        return expiries.has(id);
     }
 
     /** The key's expiry time; meaningful only when {@link #hasExpire}. */
     public long expireAt(int id) {
-        int at = ttlPlace(id);
-        return at < 0 ? 0 : ttlTimes[at];
+        return expiries.time(id);
     }
 
     /** Gives the key an expiry time, or a new one. */
     public void expireAt(int id, long when) {
-        int at = ttlPlace(id);
-        if (at >= 0) {
-            ttlTimes[at] = when;
-            return;
-        }
-        if (ttlCount == ttlIds.length) {
-            int n = Math.max(16, ttlCount + (ttlCount >> 1));
-            ttlIds = Arrays.copyOf(ttlIds, n);
-            ttlTimes = Arrays.copyOf(ttlTimes, n);
-        }
-        ttlIds[ttlCount] = id;
-        ttlTimes[ttlCount] = when;
-        ttlCount++;
-        if ((long) ttlCount * 2 > ttlIndex.length) {
-            rebuildTtlIndex(Integer.highestOneBit(Math.max(8, ttlCount * 4 - 1)));
-        } else {
-            placeTtl(ttlIndex, id, ttlCount);
-        }
+        expiries.set(id, when);
     }
 
     /** Takes the key's expiry time away; true when it had one. */
     public boolean removeExpire(int id) {
-        if (ttlCount == 0) {
-            return false;
-        }
-        int mask = ttlIndex.length - 1;
-        int slot = ttlMix(id) & mask;
-        while (true) {
-            int v = ttlIndex[slot];
-            if (v == 0) {
-                return false;
-            }
-            if (ttlIds[v - 1] == id) {
-                break;
-            }
-            slot = (slot + 1) & mask;
-        }
-        int at = ttlIndex[slot] - 1;
-        // Backward-shift deletion, as in the key index.
-        int hole = slot;
-        for (int j = (hole + 1) & mask; ttlIndex[j] != 0; j = (j + 1) & mask) {
-            int home = ttlMix(ttlIds[ttlIndex[j] - 1]) & mask;
-            if (((j - home) & mask) >= ((j - hole) & mask)) {
-                ttlIndex[hole] = ttlIndex[j];
-                hole = j;
-            }
-        }
-        ttlIndex[hole] = 0;
-        int last = --ttlCount;
-        if (at != last) {
-            // The last one moves into the gap; its index slot follows.
-            int moved = ttlIds[last];
-            ttlIds[at] = moved;
-            ttlTimes[at] = ttlTimes[last];
-            for (int j = ttlMix(moved) & mask; ; j = (j + 1) & mask) {
-                if (ttlIndex[j] == last + 1) {
-                    ttlIndex[j] = at + 1;
-                    break;
-                }
-            }
-        }
-        if (ttlCount == 0) {
-            ttlIds = EMPTY_INTS;
-            ttlTimes = EMPTY_LONGS;
-            ttlIndex = EMPTY_INTS;
-        } else if (ttlCount < ttlIds.length / 4 && ttlIds.length > 64) {
-            ttlIds = Arrays.copyOf(ttlIds, ttlIds.length / 2);
-            ttlTimes = Arrays.copyOf(ttlTimes, ttlTimes.length / 2);
-            rebuildTtlIndex(Integer.highestOneBit(Math.max(8, ttlCount * 4 - 1)));
-        }
-        return true;
-    }
-
-    /** The key's place in the TTL list, or -1. */
-    private int ttlPlace(int id) {
-        if (ttlCount == 0) {
-            return -1;
-        }
-        int mask = ttlIndex.length - 1;
-        for (int slot = ttlMix(id) & mask; ; slot = (slot + 1) & mask) {
-            int v = ttlIndex[slot];
-            if (v == 0) {
-                return -1;
-            }
-            if (ttlIds[v - 1] == id) {
-                return v - 1;
-            }
-        }
-    }
-
-    private static int ttlMix(int id) {
-        int h = id * 0x9E3779B9;
-        return h ^ (h >>> 16);
-    }
-
-    private static void placeTtl(int[] index, int id, int placePlusOne) {
-        int mask = index.length - 1;
-        int slot = ttlMix(id) & mask;
-        while (index[slot] != 0) {
-            slot = (slot + 1) & mask;
-        }
-        index[slot] = placePlusOne;
-    }
-
-    /**
-     * A new TTL index of {@code length} slots (a quarter to a half full). This is a stop of the
-     * engine of a few milliseconds per million keys with a TTL, once per doubling or halving.
-     */
-    private void rebuildTtlIndex(int length) {
-        int[] index = new int[length];
-        for (int i = 0; i < ttlCount; i++) {
-            placeTtl(index, ttlIds[i], i + 1);
-        }
-        ttlIndex = index;
+        return expiries.remove(id);
     }
 
     /** Keys with an expiry time (Redis's expires dict size). */
     public int expiresSize() {
-        return ttlCount;
+        return expiries.size();
     }
 
     /**
@@ -776,7 +678,7 @@ public final class KeyTable {
      * one that moved meanwhile, which sampling and active expiry can afford.
      */
     public int expiringId(int i) {
-        return ttlIds[i];
+        return expiries.idAt(i);
     }
 
     // ================================================================== insert and remove
@@ -996,10 +898,7 @@ public final class KeyTable {
         freeCount = 0;
         pendingIds = new int[0];
         pendingCount = 0;
-        ttlIds = EMPTY_INTS;
-        ttlTimes = EMPTY_LONGS;
-        ttlIndex = EMPTY_INTS;
-        ttlCount = 0;
+        expiries.clear();
         recordBytes = 0;
         size = 0;
         pages = new byte[1][];
@@ -1020,6 +919,7 @@ public final class KeyTable {
         table1 = null;
         used0 = used1 = 0;
         rehashIndex = -1;
+        nextIndex = null;
     }
 
     // ================================================================== resizing
@@ -1036,14 +936,60 @@ public final class KeyTable {
             table0 = new long[INITIAL_SIZE];
             return;
         }
-        int limit = fillLimit(table0.length, resizeAllowed ? MAX_FILL_PERCENT : HELD_FILL_PERCENT);
-        if (used0 + 1 > limit && table0.length < MAX_SIZE) {
-            if (resizeAllowed && expandCheck != null && used0 + 1 <= fillLimit(table0.length, HELD_FILL_PERCENT)
-                    && !expandCheck.allows(JvmSizes.longArray(table0.length * 2))) {
-                return;
-            }
-            startResize(table0.length * 2);
+        int length = table0.length;
+        if (length >= MAX_SIZE) {
+            return;
         }
+        int next = used0 + 1;
+        long moreBytes = JvmSizes.longArray(length * 2L);
+        if (nextIndex == null && indexMaker != null && resizeAllowed && length * 2 >= OFF_THREAD_INDEX_LENGTH
+                && next > fillLimit(length, EARLY_FILL_PERCENT) && (expandCheck == null || expandCheck.allows(moreBytes))) {
+            nextIndex = CompletableFuture.supplyAsync(() -> new long[length * 2], indexMaker);
+        }
+        if (next <= fillLimit(length, resizeAllowed ? MAX_FILL_PERCENT : HELD_FILL_PERCENT)) {
+            return;
+        }
+        boolean mayHold = next <= fillLimit(length, HELD_FILL_PERCENT);
+        if (resizeAllowed && expandCheck != null && mayHold && !expandCheck.allows(moreBytes)) {
+            nextIndex = null;
+            return;
+        }
+        if (nextIndex != null && mayHold && !nextIndex.isDone()) {
+            return; // the array is still being zeroed: a few more keys fit meanwhile
+        }
+        startResize(takeNextIndex(length * 2));
+    }
+
+    /** The array the next index is made of: the one {@link #indexMaker} made, or a new one. */
+    private long[] takeNextIndex(int length) {
+        CompletableFuture<long[]> made = nextIndex;
+        nextIndex = null;
+        if (made != null) {
+            try {
+                long[] t = made.join();
+                if (t.length == length) {
+                    return t;
+                }
+            } catch (CompletionException e) {
+                // Made here instead: an OutOfMemoryError then comes where it always did.
+            }
+        }
+        return new long[length];
+    }
+
+    /**
+     * Where arrays of a big new index are made (see {@link #OFF_THREAD_INDEX_LENGTH}); null, the
+     * default, makes them on the caller's thread. The array is asked for when the index is
+     * {@link #EARLY_FILL_PERCENT} full, and the index fills up to {@link #HELD_FILL_PERCENT}
+     * while it is not ready, past which the table waits for it.
+     */
+    public void indexMaker(Executor maker) {
+        this.indexMaker = maker;
+    }
+
+    /** True while a new index's array is being made on {@link #indexMaker} (for tests). */
+    boolean indexBeingMade() {
+        return nextIndex != null;
     }
 
     /** See {@link ExpandCheck}; null allows every expansion. */
@@ -1094,10 +1040,14 @@ public final class KeyTable {
         if (length == table0.length) {
             return false;
         }
-        table1 = new long[length];
+        startResize(new long[length]);
+        return true;
+    }
+
+    private void startResize(long[] t) {
+        table1 = t;
         used1 = 0;
         rehashIndex = 0;
-        return true;
     }
 
     public void resizeAllowed(boolean allowed) {
@@ -1429,10 +1379,7 @@ public final class KeyTable {
 
     /** The part of {@link #heapBytes} that holds expiry times. */
     public long expiryBytes() {
-        if (ttlCount == 0) {
-            return 0;
-        }
-        return JvmSizes.intArray(ttlIds.length) + JvmSizes.longArray(ttlTimes.length) + JvmSizes.intArray(ttlIndex.length);
+        return expiries.bytes();
     }
 
     /** The hash of the key with id {@code id}, as {@link #hashOf} gives it. */

@@ -910,6 +910,58 @@ class KeyTableTest {
         assertEquals(model.size() - 1, t.expiresSize());
     }
 
+    /**
+     * A big index's array is asked of the table's maker a little before it is needed, and keys
+     * keep going into the full index while it is being made, up to the held fill.
+     */
+    @Test
+    void aBigIndexIsMadeElsewhereWhileKeysKeepComing() {
+        KeyTable t = new KeyTable(21);
+        List<Runnable> asked = new ArrayList<>();
+        t.indexMaker(asked::add);
+        int n = 0;
+        while (!t.indexBeingMade()) {
+            add(t, "k" + n++);
+        }
+        // 84% of an index of 65,536 slots, the first whose successor is made elsewhere.
+        assertEquals(65_536 * KeyTable.EARLY_FILL_PERCENT / 100 + 1, n);
+        assertEquals(1, asked.size());
+        while (n < 65_536 * KeyTable.HELD_FILL_PERCENT / 100) {
+            add(t, "k" + n++);
+            assertFalse(t.isRehashing(), "no resize before the array is made, at " + n);
+        }
+        asked.get(0).run();
+        add(t, "k" + n++);
+        assertTrue(t.isRehashing());
+        assertFalse(t.indexBeingMade());
+        assertEquals(1, asked.size(), "one array asked for");
+        for (int i = 0; i < n; i++) {
+            assertNotEquals(KeyTable.NONE, t.find(k("k" + i)), "k" + i);
+        }
+    }
+
+    /** Past the held fill the table waits for the array being made: no key is lost, none loops. */
+    @Test
+    @Timeout(30)
+    void aFullIndexWaitsForTheArrayBeingMade() {
+        KeyTable t = new KeyTable(22);
+        t.indexMaker(r -> new Thread(() -> {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            r.run();
+        }).start());
+        for (int i = 0; i < 300_000; i++) {
+            add(t, "k" + i);
+        }
+        assertEquals(300_000, t.size());
+        for (int i = 0; i < 300_000; i++) {
+            assertNotEquals(KeyTable.NONE, t.find(k("k" + i)), "k" + i);
+        }
+    }
+
     /** A shrink that a burst of inserts outgrows: every key stays, nothing loops. */
     @Test
     @Timeout(30)

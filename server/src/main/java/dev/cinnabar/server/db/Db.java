@@ -121,10 +121,11 @@ public final class Db {
         keys = newTable();
     }
 
-    /** An empty table on the keyspace's recycle flag and memory check. */
+    /** An empty table on the keyspace's recycle flag and memory check, its big indexes made off the engine. */
     private KeyTable newTable() {
         KeyTable t = new KeyTable(keyspace.recycleDue());
         t.expandCheck(keyspace::expandAllowed);
+        t.indexMaker(IndexMaker.EXECUTOR);
         return t;
     }
 

@@ -85,9 +85,10 @@ class MemoryCommandsTest {
         assertTrue(reply.startsWith("*58\r\n"), reply);
         // db.3, one key: a 4-slot index (48), its value, record and meta slots (12), the headers
         // of the first id page's three arrays (48), the arrays of pages (72 + 24 + 72). Its
-        // expiry: the first 16 slots of the lists of ids (80) and times (144), an 8-slot index (48).
+        // expiry: the first 4 slots of the lists of ids (32) and times (48) and their arrays of
+        // pages (2 x 24), a first page of 8 places (48), its array of pages and its count (2 x 24).
         assertTrue(reply.contains("$4\r\ndb.3\r\n*6\r\n$23\r\noverhead.hashtable.main\r\n:276\r\n"
-                + "$26\r\noverhead.hashtable.expires\r\n:272\r\n"), reply);
+                + "$26\r\noverhead.hashtable.expires\r\n:224\r\n"), reply);
         assertTrue(reply.contains("$10\r\nkeys.count\r\n:2\r\n"), reply);
         h.call("HELLO", "3");
         String resp3 = h.call("MEMORY", "STATS");
