@@ -128,6 +128,20 @@ public final class MemberTable extends MemberSlots implements HashTableStats {
     }
 
     /**
+     * The first slot at or after {@code slot} (from 1) that holds a member, or {@link #NONE} past
+     * the last: {@link #forEach}'s order, as a walk that can stop and go on later as long as the
+     * table does not change in between (a snapshot writing a big set a part at a time).
+     */
+    public int nextLive(int slot) {
+        for (int top = limit(); slot < top; slot++) {
+            if (isLive(slot)) {
+                return slot;
+            }
+        }
+        return NONE;
+    }
+
+    /**
      * One step of a SCAN-like walk: visits the slots of the members in the index's buckets at
      * {@code cursor} and returns the next cursor (0 when done), with Redis's guarantee.
      */

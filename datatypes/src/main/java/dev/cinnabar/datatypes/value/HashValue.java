@@ -56,6 +56,14 @@ public final class HashValue implements TypedValue {
     }
 
     /** The table once converted, else null. */
+    /**
+     * The hashtable's table, read only, for a walk by slot ({@link MemberTable#nextLive}) in the
+     * order of {@link #forEach}; null for a listpack.
+     */
+    public MemberTable memberTable() {
+        return table();
+    }
+
     private MemberTable table() {
         return repr instanceof MemberTable ? (MemberTable) repr : null;
     }

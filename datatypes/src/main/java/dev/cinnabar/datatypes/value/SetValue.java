@@ -89,6 +89,14 @@ public final class SetValue implements TypedValue {
         return intset();
     }
 
+    /**
+     * The hashtable's table, read only, for a walk by slot ({@link MemberTable#nextLive}) in the
+     * order of {@link #forEachBytes}; null for an intset.
+     */
+    public MemberTable memberTable() {
+        return repr instanceof MemberTable ? (MemberTable) repr : null;
+    }
+
     /** The hashtable, for DEBUG HTSTATS-KEY, or null when intset-encoded. */
     public HashTableStats hashTable() {
         return table();

@@ -90,6 +90,20 @@ public final class RdbFileWriter {
     }
 
     /**
+     * {@link #keyValue} of a big collection written a part at a time ({@link RdbValueParts}):
+     * the key's prefix, the value's type and length now, and the parts to write after them;
+     * null, with nothing written, when the value is to be written whole.
+     */
+    public static RdbValueParts keyValueInParts(RdbOutput out, byte[] key, int keyOff, int keyLen, Object value,
+            long expireAt, long idleSeconds, int lfuFreq) {
+        if (!RdbValueParts.inParts(value)) {
+            return null;
+        }
+        keyPrefix(out, key, keyOff, keyLen, expireAt, idleSeconds, lfuFreq);
+        return RdbValueParts.start(out, value);
+    }
+
+    /**
      * {@link #keyValue} of a string value given as bytes where they lie (a string kept inside the
      * keyspace's table), so that a snapshot makes no copy of it.
      */

@@ -1,0 +1,198 @@
+package dev.cinnabar.persistence.rdb;
+
+import dev.cinnabar.datatypes.Listpack;
+import dev.cinnabar.datatypes.MemberTable;
+import dev.cinnabar.datatypes.SkipList;
+import dev.cinnabar.datatypes.value.HashValue;
+import dev.cinnabar.datatypes.value.SetValue;
+import dev.cinnabar.datatypes.value.ZSetValue;
+
+/**
+ * A big collection's RDB payload written a few thousand elements at a time, byte for byte what
+ * {@link RdbValues#write} writes at once: a snapshot taken on the engine thread writes a set,
+ * hash or sorted set of a million elements between the clients' commands instead of holding
+ * them for the 100-150 ms the whole value takes (Redis's fork child writes it on another core).
+ *
+ * <p>The walk is by the value's own positions (a table's slots, a skiplist's nodes), which stay
+ * put while the value does not change: the caller writes the rest at once before any write to
+ * the value. The length in the header is the size at the start; a value that nonetheless changed
+ * underneath (a count that does not match) fails with an {@link IllegalStateException} rather
+ * than leave a file that cannot be read.
+ *
+ * <p>Hashtable sets, hashtable hashes without field TTLs and skiplist sorted sets are written in
+ * parts; everything else, smaller or another encoding, at once.
+ */
+public abstract class RdbValueParts {
+    /** Elements past which a value is written in parts: this many take about a third of a millisecond. */
+    public static final int MIN_ELEMENTS = 4096;
+
+    private final long length;
+    private long written;
+
+    private RdbValueParts(long length) {
+        this.length = length;
+    }
+
+    /**
+     * Writes the type byte and the length of {@code value} when it is to be written in parts
+     * and returns its parts, else writes nothing and returns null.
+     */
+    static RdbValueParts start(RdbOutput out, Object value) {
+        RdbValueParts parts = of(value);
+        if (parts != null) {
+            out.writeByte(parts.type());
+            out.writeLength(parts.length);
+        }
+        return parts;
+    }
+
+    /** True when {@code value} would be written in parts. */
+    public static boolean inParts(Object value) {
+        return of(value) != null;
+    }
+
+    private static RdbValueParts of(Object value) {
+        if (value instanceof SetValue) {
+            SetValue s = (SetValue) value;
+            MemberTable t = s.memberTable();
+            return t != null && s.size() > MIN_ELEMENTS ? new SetParts(t, s.size()) : null;
+        }
+        if (value instanceof HashValue) {
+            HashValue h = (HashValue) value;
+            MemberTable t = h.memberTable();
+            return t != null && h.size() > MIN_ELEMENTS && h.expiringCount() == 0 ? new HashParts(t, h.size()) : null;
+        }
+        if (value instanceof ZSetValue) {
+            ZSetValue z = (ZSetValue) value;
+            return !z.isListpack() && z.size() > MIN_ELEMENTS ? new ZSetParts(z.skipList()) : null;
+        }
+        return null;
+    }
+
+    abstract int type();
+
+    /**
+     * Writes about {@code elements} more; true once the value is complete. Throws
+     * {@link IllegalStateException} when the value turns out to have changed.
+     */
+    public final boolean write(RdbOutput out, int elements) {
+        int n = writeSome(out, elements);
+        written += n;
+        boolean done = done();
+        if (written > length || done && written != length) {
+            throw new IllegalStateException("a value changed while it was written in parts: " + written
+                    + " elements of " + length);
+        }
+        return done;
+    }
+
+    /** Writes up to {@code elements} elements and says how many it wrote. */
+    abstract int writeSome(RdbOutput out, int elements);
+
+    abstract boolean done();
+
+    /** Members in slot order, as {@link RdbValues}'s writeSetDict. */
+    private static final class SetParts extends RdbValueParts {
+        private final MemberTable table;
+        private final Listpack.Entry member = new Listpack.Entry();
+        private int slot;
+
+        SetParts(MemberTable table, long size) {
+            super(size);
+            this.table = table;
+            this.slot = table.nextLive(1);
+        }
+
+        @Override
+        int type() {
+            return Rdb.TYPE_SET;
+        }
+
+        @Override
+        int writeSome(RdbOutput out, int elements) {
+            int n = 0;
+            for (; n < elements && slot != MemberTable.NONE; n++) {
+                table.member(slot, member);
+                out.writeString(member.bytes, member.offset, member.length);
+                slot = table.nextLive(slot + 1);
+            }
+            return n;
+        }
+
+        @Override
+        boolean done() {
+            return slot == MemberTable.NONE;
+        }
+    }
+
+    /** Fields with their values in slot order, as {@link RdbValues}'s writeHashDict. */
+    private static final class HashParts extends RdbValueParts {
+        private final MemberTable table;
+        private final Listpack.Entry field = new Listpack.Entry();
+        private final Listpack.Entry value = new Listpack.Entry();
+        private int slot;
+
+        HashParts(MemberTable table, long size) {
+            super(size);
+            this.table = table;
+            this.slot = table.nextLive(1);
+        }
+
+        @Override
+        int type() {
+            return Rdb.TYPE_HASH;
+        }
+
+        @Override
+        int writeSome(RdbOutput out, int elements) {
+            int n = 0;
+            for (; n < elements && slot != MemberTable.NONE; n++) {
+                table.member(slot, field);
+                out.writeString(field.bytes, field.offset, field.length);
+                table.value(slot, value);
+                out.writeString(value.bytes, value.offset, value.length);
+                slot = table.nextLive(slot + 1);
+            }
+            return n;
+        }
+
+        @Override
+        boolean done() {
+            return slot == MemberTable.NONE;
+        }
+    }
+
+    /** Members from the highest score down, as {@link RdbValues}'s writeSkiplist. */
+    private static final class ZSetParts extends RdbValueParts {
+        private final SkipList list;
+        private int node;
+
+        ZSetParts(SkipList list) {
+            super(list.length());
+            this.list = list;
+            this.node = list.last();
+        }
+
+        @Override
+        int type() {
+            return Rdb.TYPE_ZSET_2;
+        }
+
+        @Override
+        int writeSome(RdbOutput out, int elements) {
+            int n = 0;
+            for (; n < elements && node != SkipList.NIL; n++) {
+                byte[] m = list.member(node);
+                out.writeString(m, 0, m.length);
+                out.writeBinaryDouble(list.score(node));
+                node = list.previous(node);
+            }
+            return n;
+        }
+
+        @Override
+        boolean done() {
+            return node == SkipList.NIL;
+        }
+    }
+}
