@@ -11,8 +11,8 @@ for both). Scenarios, each in a fresh process of each server:
   * load: 4M SETs of 64 bytes over 3M random keys at -P 16 (~2.2M keys), the index doubling
     past one and two million keys;
   * load-ttl: the same SETs with EX, every key with a TTL;
-  * bgsave-big: a BGSAVE of a set, a hash and a sorted set of ~865k elements each (loaded
-    first, at -P 16, with nothing measured), with no other load.
+  * bgsave-big: a BGSAVE of a set, a hash and a sorted set of ~865k elements each, a list and
+    a stream of 2M (loaded first, at -P 16, with nothing measured), with no other load.
 
   python3 bench/stalls.py [--scenarios load,load-ttl,bgsave-big] [--no-record] [--note "..."]
 """
@@ -34,7 +34,8 @@ SCENARIOS = {
     "bgsave-big": None,
 }
 BIG_KEYS = [["SADD", "bigset", "__rand_int__"], ["HSET", "bighash", "f:__rand_int__", "__rand_int__"],
-            ["ZADD", "bigzset", "__rand_int__", "m:__rand_int__"]]
+            ["ZADD", "bigzset", "__rand_int__", "m:__rand_int__"], ["RPUSH", "biglist", "element:__rand_int__"],
+            ["XADD", "bigstream", "*", "sensor", "__rand_int__", "reading", "42"]]
 
 
 class Probe(threading.Thread):

@@ -1011,8 +1011,38 @@ public class Quicklist {
 
     /** Visits every node, head to tail, in the form it is held in; the list must not change meanwhile. */
     public void forEachNode(NodeVisitor v) {
-        for (Node n = head; n != null; n = n.next) {
+        NodeWalk w = nodeWalk();
+        while (w.visitNext(v)) {
+            // head to tail
+        }
+    }
+
+    /** {@link #forEachNode} a node at a time, to stop and go on later while the list does not change. */
+    public NodeWalk nodeWalk() {
+        return new NodeWalk(head);
+    }
+
+    /** See {@link #nodeWalk}. */
+    public static final class NodeWalk {
+        private Node next;
+
+        private NodeWalk(Node first) {
+            next = first;
+        }
+
+        /** Visits the next node; false when there is none left. */
+        public boolean visitNext(NodeVisitor v) {
+            Node n = next;
+            if (n == null) {
+                return false;
+            }
+            next = n.next;
             v.node(n.plain, n.lzf, n.buf, n.lzf ? n.buf.length : n.sz, n.sz);
+            return true;
+        }
+
+        public boolean done() {
+            return next == null;
         }
     }
 

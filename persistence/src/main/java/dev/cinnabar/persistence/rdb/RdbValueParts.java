@@ -2,28 +2,33 @@ package dev.cinnabar.persistence.rdb;
 
 import dev.cinnabar.datatypes.Listpack;
 import dev.cinnabar.datatypes.MemberTable;
+import dev.cinnabar.datatypes.Quicklist;
 import dev.cinnabar.datatypes.SkipList;
 import dev.cinnabar.datatypes.value.HashValue;
+import dev.cinnabar.datatypes.value.ListValue;
 import dev.cinnabar.datatypes.value.SetValue;
+import dev.cinnabar.datatypes.value.StreamValue;
 import dev.cinnabar.datatypes.value.ZSetValue;
 
 /**
- * A big collection's RDB payload written a few thousand elements at a time, byte for byte what
+ * A big collection's RDB payload written some kilobytes at a time, byte for byte what
  * {@link RdbValues#write} writes at once: a snapshot taken on the engine thread writes a set,
- * hash or sorted set of a million elements between the clients' commands instead of holding
- * them for the 100-150 ms the whole value takes (Redis's fork child writes it on another core).
+ * hash, sorted set, list or stream of a million elements between the clients' commands instead
+ * of holding them for the 60-400 ms the whole value takes (Redis's fork child writes it on
+ * another core).
  *
- * <p>The walk is by the value's own positions (a table's slots, a skiplist's nodes), which stay
- * put while the value does not change: the caller writes the rest at once before any write to
- * the value. The length in the header is the size at the start; a value that nonetheless changed
- * underneath (a count that does not match) fails with an {@link IllegalStateException} rather
- * than leave a file that cannot be read.
+ * <p>The walk is by the value's own positions (a table's slots, a skiplist's nodes, a list's or
+ * a stream's nodes), which stay put while the value does not change: the caller writes the rest
+ * at once before any write to the value. The count in the header is the one at the start; a
+ * value that nonetheless changed underneath (a count that does not match) fails with an
+ * {@link IllegalStateException} rather than leave a file that cannot be read.
  *
- * <p>Hashtable sets, hashtable hashes without field TTLs and skiplist sorted sets are written in
- * parts; everything else, smaller or another encoding, at once.
+ * <p>Hashtable sets, hashtable hashes without field TTLs, skiplist sorted sets, lists and
+ * streams of more than {@link #MIN_ELEMENTS} elements are written in parts; everything else at
+ * once. A stream's consumer groups come whole after its last node.
  */
 public abstract class RdbValueParts {
-    /** Elements past which a value is written in parts: this many take about a third of a millisecond. */
+    /** Elements past which a value is written in parts: this many members take about a third of a millisecond. */
     public static final int MIN_ELEMENTS = 4096;
 
     private final long length;
@@ -66,17 +71,27 @@ public abstract class RdbValueParts {
             ZSetValue z = (ZSetValue) value;
             return !z.isListpack() && z.size() > MIN_ELEMENTS ? new ZSetParts(z.skipList()) : null;
         }
+        if (value instanceof ListValue) {
+            ListValue l = (ListValue) value;
+            return l.size() > MIN_ELEMENTS ? new ListParts(l) : null;
+        }
+        if (value instanceof StreamValue) {
+            StreamValue st = (StreamValue) value;
+            return st.length > MIN_ELEMENTS ? new StreamParts(st) : null;
+        }
         return null;
     }
 
     abstract int type();
 
     /**
-     * Writes about {@code elements} more; true once the value is complete. Throws
-     * {@link IllegalStateException} when the value turns out to have changed.
+     * Writes elements until about {@code bytes} more are in {@code out} (at least one); true
+     * once the value is complete. Throws {@link IllegalStateException} when the value turns out
+     * to have changed.
      */
-    public final boolean write(RdbOutput out, int elements) {
-        int n = writeSome(out, elements);
+    public final boolean write(RdbOutput out, long bytes) {
+        long until = bytes >= Long.MAX_VALUE - out.size() ? Long.MAX_VALUE : out.size() + bytes;
+        int n = writeSome(out, until);
         written += n;
         boolean done = done();
         if (written > length || done && written != length) {
@@ -86,8 +101,8 @@ public abstract class RdbValueParts {
         return done;
     }
 
-    /** Writes up to {@code elements} elements and says how many it wrote. */
-    abstract int writeSome(RdbOutput out, int elements);
+    /** Writes elements while {@code out} holds fewer than {@code until} bytes; says how many it wrote. */
+    abstract int writeSome(RdbOutput out, long until);
 
     abstract boolean done();
 
@@ -109,9 +124,9 @@ public abstract class RdbValueParts {
         }
 
         @Override
-        int writeSome(RdbOutput out, int elements) {
+        int writeSome(RdbOutput out, long until) {
             int n = 0;
-            for (; n < elements && slot != MemberTable.NONE; n++) {
+            for (; out.size() < until && slot != MemberTable.NONE; n++) {
                 table.member(slot, member);
                 out.writeString(member.bytes, member.offset, member.length);
                 slot = table.nextLive(slot + 1);
@@ -144,9 +159,9 @@ public abstract class RdbValueParts {
         }
 
         @Override
-        int writeSome(RdbOutput out, int elements) {
+        int writeSome(RdbOutput out, long until) {
             int n = 0;
-            for (; n < elements && slot != MemberTable.NONE; n++) {
+            for (; out.size() < until && slot != MemberTable.NONE; n++) {
                 table.member(slot, field);
                 out.writeString(field.bytes, field.offset, field.length);
                 table.value(slot, value);
@@ -179,9 +194,9 @@ public abstract class RdbValueParts {
         }
 
         @Override
-        int writeSome(RdbOutput out, int elements) {
+        int writeSome(RdbOutput out, long until) {
             int n = 0;
-            for (; n < elements && node != SkipList.NIL; n++) {
+            for (; out.size() < until && node != SkipList.NIL; n++) {
                 byte[] m = list.member(node);
                 out.writeString(m, 0, m.length);
                 out.writeBinaryDouble(list.score(node));
@@ -193,6 +208,80 @@ public abstract class RdbValueParts {
         @Override
         boolean done() {
             return node == SkipList.NIL;
+        }
+    }
+
+    /** The quicklist's nodes head to tail, as {@link RdbValues}'s writeList; counted in nodes. */
+    private static final class ListParts extends RdbValueParts {
+        private final Quicklist.NodeWalk walk;
+        private final Quicklist.NodeVisitor writer;
+        private RdbOutput to;
+
+        ListParts(ListValue list) {
+            super(list.nodes());
+            this.walk = list.nodeWalk();
+            this.writer = (plain, compressed, data, length, size) ->
+                    RdbValues.writeListNode(to, plain, compressed, data, length, size);
+        }
+
+        @Override
+        int type() {
+            return Rdb.TYPE_LIST_QUICKLIST_2;
+        }
+
+        @Override
+        int writeSome(RdbOutput out, long until) {
+            to = out;
+            int n = 0;
+            while (out.size() < until && walk.visitNext(writer)) {
+                n++;
+            }
+            return n;
+        }
+
+        @Override
+        boolean done() {
+            return walk.done();
+        }
+    }
+
+    /**
+     * The stream's nodes, as {@link RdbValues}'s writeStream, counted in nodes; its length, IDs
+     * and consumer groups once the last node is out.
+     */
+    private static final class StreamParts extends RdbValueParts {
+        private final StreamValue stream;
+        private final byte[] key = new byte[16];
+        private int node;
+        private boolean tailWritten;
+
+        StreamParts(StreamValue stream) {
+            super(stream.index().size());
+            this.stream = stream;
+        }
+
+        @Override
+        int type() {
+            return Rdb.TYPE_STREAM_LISTPACKS_2;
+        }
+
+        @Override
+        int writeSome(RdbOutput out, long until) {
+            int nodes = stream.index().size();
+            int n = 0;
+            for (; out.size() < until && node < nodes; n++) {
+                RdbValues.writeStreamNode(out, stream.index().get(node++), key);
+            }
+            if (node >= nodes && out.size() < until && !tailWritten) {
+                RdbValues.writeStreamTail(out, stream);
+                tailWritten = true;
+            }
+            return n;
+        }
+
+        @Override
+        boolean done() {
+            return tailWritten;
         }
     }
 }

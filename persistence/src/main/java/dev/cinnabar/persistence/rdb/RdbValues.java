@@ -134,18 +134,21 @@ public final class RdbValues {
 
     private static void writeList(RdbOutput out, ListValue l) {
         out.writeLength(l.nodes());
-        l.forEachNode((plain, compressed, data, length, size) -> {
-            out.writeLength(plain ? Rdb.QUICKLIST_NODE_PLAIN : Rdb.QUICKLIST_NODE_PACKED);
-            if (compressed) {
-                // Redis's rdbSaveLzfBlob: the node's LZF bytes as they are.
-                out.writeByte(Rdb.LEN_ENCODED << 6 | Rdb.ENC_LZF);
-                out.writeLength(length);
-                out.writeLength(size);
-                out.writeBytes(data, 0, length);
-            } else {
-                out.writeString(data, 0, length);
-            }
-        });
+        l.forEachNode((plain, compressed, data, length, size) -> writeListNode(out, plain, compressed, data, length, size));
+    }
+
+    /** One quicklist node, in the form the list holds it (see {@link dev.cinnabar.datatypes.Quicklist.NodeVisitor}). */
+    static void writeListNode(RdbOutput out, boolean plain, boolean compressed, byte[] data, int length, int size) {
+        out.writeLength(plain ? Rdb.QUICKLIST_NODE_PLAIN : Rdb.QUICKLIST_NODE_PACKED);
+        if (compressed) {
+            // Redis's rdbSaveLzfBlob: the node's LZF bytes as they are.
+            out.writeByte(Rdb.LEN_ENCODED << 6 | Rdb.ENC_LZF);
+            out.writeLength(length);
+            out.writeLength(size);
+            out.writeBytes(data, 0, length);
+        } else {
+            out.writeString(data, 0, length);
+        }
     }
 
     private static ListValue readList(RdbInput in, RdbLoadSettings s) throws RdbFormatException {
@@ -467,14 +470,23 @@ public final class RdbValues {
         out.writeLength(nodes);
         byte[] key = new byte[16];
         for (int i = 0; i < nodes; i++) {
-            StreamNode n = st.index().get(i);
-            for (int b = 0; b < 8; b++) {
-                key[b] = (byte) (n.masterMs >>> (56 - 8 * b));
-                key[8 + b] = (byte) (n.masterSeq >>> (56 - 8 * b));
-            }
-            out.writeString(key, 0, 16);
-            out.writeString(n.array(), 0, n.totalBytes());
+            writeStreamNode(out, st.index().get(i), key);
         }
+        writeStreamTail(out, st);
+    }
+
+    /** A node of the stream's radix tree: its master ID as the 16-byte key, then its listpack. */
+    static void writeStreamNode(RdbOutput out, StreamNode n, byte[] key) {
+        for (int b = 0; b < 8; b++) {
+            key[b] = (byte) (n.masterMs >>> (56 - 8 * b));
+            key[8 + b] = (byte) (n.masterSeq >>> (56 - 8 * b));
+        }
+        out.writeString(key, 0, 16);
+        out.writeString(n.array(), 0, n.totalBytes());
+    }
+
+    /** What follows a stream's nodes: its length and IDs, then its consumer groups. */
+    static void writeStreamTail(RdbOutput out, StreamValue st) {
         out.writeLength(st.length);
         out.writeLength(st.lastMs);
         out.writeLength(st.lastSeq);

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.cinnabar.datatypes.value.HashValue;
+import dev.cinnabar.datatypes.value.ListValue;
 import dev.cinnabar.datatypes.value.SetValue;
+import dev.cinnabar.datatypes.value.StreamValue;
 import dev.cinnabar.datatypes.value.ZSetValue;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
@@ -45,6 +47,25 @@ class RdbValuePartsTest {
         return z;
     }
 
+    /** A list of {@code n} elements, its nodes compressed past the first and last when {@code depth} is 1. */
+    private static ListValue list(int n, int depth) {
+        ListValue l = new ListValue(-2, depth);
+        for (int i = 0; i < n; i++) {
+            byte[] e = b("element number " + i + " of the list, long enough to compress");
+            l.pushTail(e, 0, e.length);
+        }
+        return l;
+    }
+
+    private static StreamValue stream(int n) {
+        StreamValue st = new StreamValue();
+        for (int i = 0; i < n; i++) {
+            st.append(1000 + i / 3, i % 3, new byte[][] {b("sensor"), b("s" + i % 7), b("reading"), b("" + i)}, 0, 2,
+                    4096, 100);
+        }
+        return st;
+    }
+
     /** The value written in parts of {@code step} elements, against the whole of RdbValues. */
     private static void sameAsWhole(Object value, int step, boolean compression) {
         RdbOutput whole = new RdbOutput(compression);
@@ -60,7 +81,7 @@ class RdbValuePartsTest {
 
     @Test
     void partsAreTheWholeValueByteForByte() {
-        for (Object v : new Object[] {set(N), hash(N), zset(N)}) {
+        for (Object v : new Object[] {set(N), hash(N), zset(N), list(N, 0), list(N, 1), stream(N)}) {
             for (int step : new int[] {1, 1000, 1024, N, Integer.MAX_VALUE}) {
                 sameAsWhole(v, step, false);
                 sameAsWhole(v, step, true);

@@ -149,8 +149,8 @@ final class Snapshot implements KeyspaceObserver {
     private long keysWritten;
     private int keysInSlice;
     private long extraBytes;
-    /** Elements of a big value written between two looks at the slice's budgets. */
-    static final int PART_ELEMENTS = 1024;
+    /** Bytes of a big value written between two looks at the slice's budgets: about a thousand set members. */
+    static final long PART_BYTES = 32 * 1024;
     /** The big value being written in parts, or null, and its key's id in {@link #db}. */
     private RdbValueParts inParts;
     private int inPartsId;
@@ -230,7 +230,7 @@ final class Snapshot implements KeyspaceObserver {
         while (keysInSlice < keyBudget && out.size() - startBytes < byteBudget
                 && (nanos == Long.MAX_VALUE || batched > 0 || System.nanoTime() - start < nanos)) {
             if (inParts != null) {
-                if (inParts.write(out, PART_ELEMENTS)) {
+                if (inParts.write(out, PART_BYTES)) {
                     endParts(out);
                 }
                 continue;
@@ -404,7 +404,7 @@ final class Snapshot implements KeyspaceObserver {
         RdbOutput out = output.out();
         boolean found = false;
         if (inParts != null && (id == KeyTable.NONE || id == inPartsId)) {
-            while (!inParts.write(out, Integer.MAX_VALUE)) {
+            while (!inParts.write(out, Long.MAX_VALUE)) {
                 // a value that is still growing fails in write
             }
             endParts(out);

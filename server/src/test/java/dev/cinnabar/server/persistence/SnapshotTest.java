@@ -6,8 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cinnabar.datatypes.Dict;
+import dev.cinnabar.datatypes.Listpack;
+import dev.cinnabar.datatypes.Quicklist;
 import dev.cinnabar.datatypes.value.HashValue;
+import dev.cinnabar.datatypes.value.ListValue;
 import dev.cinnabar.datatypes.value.SetValue;
+import dev.cinnabar.datatypes.value.StreamValue;
 import dev.cinnabar.datatypes.value.StringType;
 import dev.cinnabar.datatypes.value.ZSetValue;
 import dev.cinnabar.persistence.rdb.RdbFileException;
@@ -17,6 +21,7 @@ import dev.cinnabar.persistence.rdb.RdbInput;
 import dev.cinnabar.persistence.rdb.RdbLoadSettings;
 import dev.cinnabar.persistence.rdb.RdbOutput;
 import dev.cinnabar.persistence.rdb.RdbValueParts;
+import dev.cinnabar.persistence.rdb.RdbValues;
 import dev.cinnabar.server.db.Db;
 import dev.cinnabar.server.db.Keyspace;
 import dev.cinnabar.server.testing.ManualClock;
@@ -101,6 +106,22 @@ class SnapshotTest {
             TreeMap<String, Double> m = new TreeMap<>();
             z.forEach((member, score) -> m.put(s(member.toBytes()), score));
             return "zset" + m;
+        }
+        if (v instanceof ListValue l) {
+            List<String> m = new ArrayList<>();
+            Listpack.Entry e = new Listpack.Entry();
+            try (Quicklist.Cursor c = l.cursor(true)) {
+                while (c.next()) {
+                    m.add(s(c.entry(e).toBytes()));
+                }
+            }
+            return "list" + m;
+        }
+        if (v instanceof StreamValue st) {
+            // Its nodes as they are, read back as they were written.
+            RdbOutput o = new RdbOutput(false);
+            RdbValues.write(o, st);
+            return "stream" + java.util.Arrays.hashCode(o.toByteArray()) + "/" + st.length;
         }
         return s(StringType.bytes(v));
     }
@@ -243,10 +264,10 @@ class SnapshotTest {
         for (int i = 0; i < space; i++) {
             ks.db(r.nextInt(2)).setKey(key(r, space), value(r), false);
         }
-        int bigs = 3 + r.nextInt(5);
+        int bigs = 5 + r.nextInt(5);
         for (int i = 0; i < bigs; i++) {
             Db d = ks.db(r.nextInt(2));
-            KeyEntry e = d.setKey(("big" + i).getBytes(StandardCharsets.ISO_8859_1), bigValue(r, i % 3), false);
+            KeyEntry e = d.setKey(("big" + i).getBytes(StandardCharsets.ISO_8859_1), bigValue(r, i % 5), false);
             if (r.nextBoolean()) {
                 d.setExpire(e, clock.millis() + 1_000_000);
             }
@@ -284,7 +305,7 @@ class SnapshotTest {
         assertEquals(expected, read(out.toByteArray()), "seed " + seed + " after " + rounds + " slices");
     }
 
-    /** A set of non-integers, a hash or a sorted set, each past the size written in parts. */
+    /** A set of non-integers, a hash, a sorted set, a list or a stream, each past the size written in parts. */
     private static Object bigValue(Random r, int kind) {
         int n = RdbValueParts.MIN_ELEMENTS + 1 + r.nextInt(4000);
         if (kind == 0) {
@@ -302,11 +323,27 @@ class SnapshotTest {
             }
             return h;
         }
-        ZSetValue z = ZSetValue.newSkiplist();
-        for (int i = 0; i < n; i++) {
-            z.add(r.nextInt(1000), ("z" + i).getBytes(StandardCharsets.ISO_8859_1), 0, 128, 64, null);
+        if (kind == 2) {
+            ZSetValue z = ZSetValue.newSkiplist();
+            for (int i = 0; i < n; i++) {
+                z.add(r.nextInt(1000), ("z" + i).getBytes(StandardCharsets.ISO_8859_1), 0, 128, 64, null);
+            }
+            return z;
         }
-        return z;
+        if (kind == 3) {
+            ListValue l = new ListValue(-2, r.nextInt(2));
+            for (int i = 0; i < n; i++) {
+                byte[] e = ("element " + i + " " + r.nextInt(1000)).getBytes(StandardCharsets.ISO_8859_1);
+                l.pushTail(e, 0, e.length);
+            }
+            return l;
+        }
+        StreamValue st = new StreamValue();
+        for (int i = 0; i < n; i++) {
+            st.append(1 + i, 0, new byte[][] {"f".getBytes(StandardCharsets.ISO_8859_1),
+                ("v" + r.nextInt(1000)).getBytes(StandardCharsets.ISO_8859_1)}, 0, 1, 4096, 100);
+        }
+        return st;
     }
 
     /** A change to a big key in place, its deletion or its replacement by a string. */
@@ -342,6 +379,10 @@ class SnapshotTest {
             } else {
                 z.remove(("z" + r.nextInt(8000)).getBytes(StandardCharsets.ISO_8859_1));
             }
+        } else if (v instanceof ListValue l) {
+            l.push(m, r.nextBoolean());
+        } else if (v instanceof StreamValue st) {
+            st.append(st.lastMs + 1, 0, new byte[][] {m, m}, 0, 1, 4096, 100);
         }
         d.changed(e, before);
     }
