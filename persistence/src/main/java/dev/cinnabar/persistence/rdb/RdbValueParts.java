@@ -60,12 +60,12 @@ public abstract class RdbValueParts {
         if (value instanceof SetValue) {
             SetValue s = (SetValue) value;
             MemberTable t = s.memberTable();
-            return t != null && s.size() > MIN_ELEMENTS ? new SetParts(t, s.size()) : null;
+            return t != null && s.size() > MIN_ELEMENTS ? new TableParts(t, s.size(), Rdb.TYPE_SET) : null;
         }
         if (value instanceof HashValue) {
             HashValue h = (HashValue) value;
             MemberTable t = h.memberTable();
-            return t != null && h.size() > MIN_ELEMENTS && h.expiringCount() == 0 ? new HashParts(t, h.size()) : null;
+            return t != null && h.size() > MIN_ELEMENTS && h.expiringCount() == 0 ? new TableParts(t, h.size(), Rdb.TYPE_HASH) : null;
         }
         if (value instanceof ZSetValue) {
             ZSetValue z = (ZSetValue) value;
@@ -106,66 +106,40 @@ public abstract class RdbValueParts {
 
     abstract boolean done();
 
-    /** Members in slot order, as {@link RdbValues}'s writeSetDict. */
-    private static final class SetParts extends RdbValueParts {
+    /**
+     * Members in slot order, each with its value in a hash's table, as {@link RdbValues}'s
+     * writeSetDict and writeHashDict.
+     */
+    private static final class TableParts extends RdbValueParts {
         private final MemberTable table;
+        private final int type;
         private final Listpack.Entry member = new Listpack.Entry();
+        private final Listpack.Entry value = new Listpack.Entry();
         private int slot;
 
-        SetParts(MemberTable table, long size) {
+        TableParts(MemberTable table, long size, int type) {
             super(size);
             this.table = table;
+            this.type = type;
             this.slot = table.nextLive(1);
         }
 
         @Override
         int type() {
-            return Rdb.TYPE_SET;
+            return type;
         }
 
         @Override
         int writeSome(RdbOutput out, long until) {
+            boolean values = table.hasValues();
             int n = 0;
             for (; out.size() < until && slot != MemberTable.NONE; n++) {
                 table.member(slot, member);
                 out.writeString(member.bytes, member.offset, member.length);
-                slot = table.nextLive(slot + 1);
-            }
-            return n;
-        }
-
-        @Override
-        boolean done() {
-            return slot == MemberTable.NONE;
-        }
-    }
-
-    /** Fields with their values in slot order, as {@link RdbValues}'s writeHashDict. */
-    private static final class HashParts extends RdbValueParts {
-        private final MemberTable table;
-        private final Listpack.Entry field = new Listpack.Entry();
-        private final Listpack.Entry value = new Listpack.Entry();
-        private int slot;
-
-        HashParts(MemberTable table, long size) {
-            super(size);
-            this.table = table;
-            this.slot = table.nextLive(1);
-        }
-
-        @Override
-        int type() {
-            return Rdb.TYPE_HASH;
-        }
-
-        @Override
-        int writeSome(RdbOutput out, long until) {
-            int n = 0;
-            for (; out.size() < until && slot != MemberTable.NONE; n++) {
-                table.member(slot, field);
-                out.writeString(field.bytes, field.offset, field.length);
-                table.value(slot, value);
-                out.writeString(value.bytes, value.offset, value.length);
+                if (values) {
+                    table.value(slot, value);
+                    out.writeString(value.bytes, value.offset, value.length);
+                }
                 slot = table.nextLive(slot + 1);
             }
             return n;

@@ -90,6 +90,22 @@ class SnapshotTest {
         return m;
     }
 
+    /** A snapshot of {@code ks} into {@code out}, hooked into its writes. */
+    private static Snapshot snapshotInto(Keyspace ks, RdbOutput out) {
+        Snapshot snap = new Snapshot(ks, new Snapshot.Output() {
+            @Override
+            public RdbOutput out() {
+                return out;
+            }
+
+            @Override
+            public void handOff(int keys) {
+            }
+        }, out.compression(), "allkeys-lru", new RdbFileWriter.Aux(), List.of());
+        ks.addObserver(snap);
+        return snap;
+    }
+
     /** A value as text, a collection's elements in order: the same whatever its table's layout. */
     private static String render(Object v) {
         if (v instanceof SetValue set) {
@@ -158,17 +174,7 @@ class SnapshotTest {
         }
         Map<Integer, Map<String, String>> expected = model(ks);
         RdbOutput out = new RdbOutput(r.nextBoolean());
-        Snapshot snap = new Snapshot(ks, new Snapshot.Output() {
-            @Override
-            public RdbOutput out() {
-                return out;
-            }
-
-            @Override
-            public void handOff(int keys) {
-            }
-        }, out.compression(), "allkeys-lru", new RdbFileWriter.Aux(), List.of());
-        ks.addObserver(snap);
+        Snapshot snap = snapshotInto(ks, out);
         int budget = 1 + r.nextInt(40);
         boolean done = false;
         int rounds = 0;
@@ -274,17 +280,7 @@ class SnapshotTest {
         }
         Map<Integer, Map<String, String>> expected = model(ks);
         RdbOutput out = new RdbOutput(r.nextBoolean());
-        Snapshot snap = new Snapshot(ks, new Snapshot.Output() {
-            @Override
-            public RdbOutput out() {
-                return out;
-            }
-
-            @Override
-            public void handOff(int keys) {
-            }
-        }, out.compression(), "allkeys-lru", new RdbFileWriter.Aux(), List.of());
-        ks.addObserver(snap);
+        Snapshot snap = snapshotInto(ks, out);
         boolean done = false;
         int rounds = 0;
         while (!done) {
