@@ -12,7 +12,9 @@ for both). Scenarios, each in a fresh process of each server:
     past one and two million keys;
   * load-ttl: the same SETs with EX, every key with a TTL;
   * bgsave-big: a BGSAVE of a set, a hash and a sorted set of ~865k elements each, a list and
-    a stream of 2M (loaded first, at -P 16, with nothing measured), with no other load.
+    a stream of 2M (loaded first, at -P 16, with nothing measured), with no other load;
+  * bgsave-big-writes: the same BGSAVE while another client writes to the big keys in turn, a
+    command every 2 ms (a write to a key the save has not reached makes the save copy it first).
 
   python3 bench/stalls.py [--scenarios load,load-ttl,bgsave-big] [--no-record] [--note "..."]
 """
@@ -32,10 +34,38 @@ SCENARIOS = {
     "load-ttl": ["-r", "3000000", "-n", "4000000", "-c", "50", "-P", "16", "-q",
                  "SET", "key:__rand_int__", VALUE, "EX", "100000"],
     "bgsave-big": None,
+    "bgsave-big-writes": None,
 }
+BIG_WRITES = [b"*3\r\n$4\r\nSADD\r\n$6\r\nbigset\r\n$3\r\nnew\r\n",
+              b"*4\r\n$4\r\nHSET\r\n$7\r\nbighash\r\n$3\r\nnew\r\n$1\r\n1\r\n",
+              b"*4\r\n$4\r\nZADD\r\n$7\r\nbigzset\r\n$1\r\n1\r\n$3\r\nnew\r\n",
+              b"*3\r\n$5\r\nRPUSH\r\n$7\r\nbiglist\r\n$3\r\nnew\r\n",
+              b"*5\r\n$4\r\nXADD\r\n$9\r\nbigstream\r\n$1\r\n*\r\n$1\r\nf\r\n$1\r\nv\r\n"]
 BIG_KEYS = [["SADD", "bigset", "__rand_int__"], ["HSET", "bighash", "f:__rand_int__", "__rand_int__"],
             ["ZADD", "bigzset", "__rand_int__", "m:__rand_int__"], ["RPUSH", "biglist", "element:__rand_int__"],
             ["XADD", "bigstream", "*", "sensor", "__rand_int__", "reading", "42"]]
+
+
+class Writer(threading.Thread):
+    """The big keys' writes of bgsave-big-writes, one every 2 ms, in turn."""
+
+    def __init__(self, port):
+        super().__init__(daemon=True)
+        self.port = port
+        self.done = threading.Event()
+
+    def run(self):
+        c = socket.create_connection(("127.0.0.1", self.port))
+        c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        i = 0
+        while not self.done.is_set():
+            c.sendall(BIG_WRITES[i % len(BIG_WRITES)])
+            got = b""
+            while not got.endswith(b"\r\n"):
+                got += c.recv(256)
+            i += 1
+            time.sleep(0.002)
+        c.close()
 
 
 class Probe(threading.Thread):
@@ -71,7 +101,8 @@ def bgsave(s):
 
 
 def measure(s, scenario):
-    if scenario == "bgsave-big":
+    big = scenario.startswith("bgsave-big")
+    if big:
         for command in BIG_KEYS:
             subprocess.run(["redis-benchmark", "-p", str(s.port), "-r", "1000000", "-n", "2000000", "-c", "50",
                             "-P", "16", "-q"] + command, capture_output=True, check=True)
@@ -79,8 +110,14 @@ def measure(s, scenario):
     probe.start()
     time.sleep(0.3)
     t0 = time.perf_counter()
-    if scenario == "bgsave-big":
+    if big:
+        writer = Writer(s.port) if scenario == "bgsave-big-writes" else None
+        if writer:
+            writer.start()
         bgsave(s)
+        if writer:
+            writer.done.set()
+            writer.join()
     else:
         subprocess.run(["redis-benchmark", "-p", str(s.port)] + SCENARIOS[scenario], capture_output=True, check=True)
     t1 = time.perf_counter()

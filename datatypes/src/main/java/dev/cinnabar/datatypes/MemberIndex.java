@@ -67,6 +67,16 @@ public class MemberIndex implements HashTableStats {
         this.list = list;
     }
 
+    /** A copy of {@code from} for {@code list}, a copy of its nodes: the tables copied, a rehash where it was. */
+    public MemberIndex(Nodes list, MemberIndex from) {
+        this.list = list;
+        table0 = from.table0 == null ? null : from.table0.clone();
+        table1 = from.table1 == null ? null : from.table1.clone();
+        used0 = from.used0;
+        used1 = from.used1;
+        rehashIndex = from.rehashIndex;
+    }
+
     public int size() {
         return used0 + used1;
     }

@@ -89,6 +89,22 @@ class MemberSlots extends SlotPage implements MemberIndex.Nodes {
      */
     private long arrayBytes;
 
+    /** A copy of {@code from}: every page's arrays copied, nothing shared. */
+    MemberSlots(MemberSlots from) {
+        super(from);
+        parts = from.parts;
+        if (from.pages != null) {
+            pages = new SlotPage[from.pages.length];
+            pages[0] = this;
+            for (int i = 1; i < pages.length; i++) {
+                pages[i] = from.pages[i] == null ? null : new SlotPage(from.pages[i]);
+            }
+        }
+        top = from.top;
+        free = from.free;
+        arrayBytes = from.arrayBytes;
+    }
+
     /** Slots for members only (a set's). */
     MemberSlots() {
         this(false);

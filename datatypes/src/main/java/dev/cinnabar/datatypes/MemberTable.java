@@ -24,11 +24,26 @@ public final class MemberTable extends MemberSlots implements HashTableStats {
     /** This object: header, the slots' fields (see {@link MemberSlots}), the index's reference. */
     private static final int OBJECT = 64;
 
-    private final MemberIndex index = new MemberIndex(this);
+    private final MemberIndex index;
 
     /** A set's table ({@code withValues} false) or a hash's. */
     public MemberTable(boolean withValues) {
         super(withValues);
+        index = new MemberIndex(this);
+    }
+
+    private MemberTable(MemberTable from) {
+        super(from);
+        index = new MemberIndex(this, from.index);
+    }
+
+    /**
+     * A copy made of copies of this table's arrays, without hashing a member again: for COPY,
+     * and for a snapshot that must keep a big value as it is while a write changes it (about
+     * 10 ms for a million members, against 50-100 for adding them one by one).
+     */
+    public MemberTable copy() {
+        return new MemberTable(this);
     }
 
     /** Members held: the index counts them, so the slots need not. */

@@ -1022,6 +1022,15 @@ public class Quicklist {
         return new NodeWalk(head);
     }
 
+    /** {@link #nodeWalk} from the node {@code skip} nodes past the head. */
+    public NodeWalk nodeWalk(int skip) {
+        Node n = head;
+        for (int i = 0; i < skip && n != null; i++) {
+            n = n.next;
+        }
+        return new NodeWalk(n);
+    }
+
     /** See {@link #nodeWalk}. */
     public static final class NodeWalk {
         private Node next;

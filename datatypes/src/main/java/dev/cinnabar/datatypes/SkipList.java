@@ -103,6 +103,36 @@ public final class SkipList implements MemberIndex.Nodes {
         pages[0][HEADER + INFO] = (long) MAX_LEVEL << 32;
     }
 
+    private SkipList(SkipList from) {
+        pages = new long[from.pages.length][];
+        for (int i = 0; i < pages.length; i++) {
+            pages[i] = from.pages[i] == null ? null : from.pages[i].clone();
+        }
+        System.arraycopy(from.tops, 0, tops, 0, tops.length);
+        wordsAllocated = from.wordsAllocated;
+        // A member's bytes never change while it is in the list: the pages of references are
+        // copied, the members shared.
+        members = new byte[from.members.length][][];
+        for (int i = 0; i < members.length; i++) {
+            members[i] = from.members[i] == null ? null : from.members[i].clone();
+        }
+        slots = from.slots;
+        slotsAllocated = from.slotsAllocated;
+        System.arraycopy(from.free, 0, free, 0, free.length);
+        tail = from.tail;
+        length = from.length;
+        level = from.level;
+    }
+
+    /**
+     * A copy of the nodes as they are: the node pages copied, the members shared. Its members'
+     * chain words are those of this list's index, which a copy of the index would go with; a
+     * snapshot walks the copy in order without one while this list changes.
+     */
+    public SkipList copy() {
+        return new SkipList(this);
+    }
+
     // ------------------------------------------------------------------ words
 
     private long word(int a) {

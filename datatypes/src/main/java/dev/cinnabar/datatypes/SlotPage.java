@@ -34,6 +34,23 @@ class SlotPage {
         bytes = new byte[0];
     }
 
+    /** A copy of {@code from}'s arrays, the long members' and values' too (a value may be rewritten in place). */
+    SlotPage(SlotPage from) {
+        chains = from.chains.clone();
+        where = from.where.clone();
+        bytes = from.bytes.clone();
+        end = from.end;
+        dead = from.dead;
+        if (from.large != null) {
+            large = from.large.clone();
+            for (int i = 0; i < large.length; i++) {
+                if (large[i] != null) {
+                    large[i] = large[i].clone();
+                }
+            }
+        }
+    }
+
     /** The heap of the page's own arrays (not of this object, nor of the long members' arrays). */
     long arrayHeapBytes() {
         return JvmSizes.longArray(chains.length) + JvmSizes.intArray(where.length)

@@ -425,17 +425,7 @@ public final class HashValue implements TypedValue {
         if (lp != null) {
             copy = new HashValue(lp.duplicate());
         } else {
-            MemberTable from = (MemberTable) repr;
-            MemberTable to = new MemberTable(true);
-            to.expand(from.size());
-            Listpack.Entry f = new Listpack.Entry();
-            Listpack.Entry v = new Listpack.Entry();
-            from.forEach(slot -> {
-                from.member(slot, f);
-                from.value(slot, v);
-                to.put(f.bytes, f.offset, f.length, v.bytes, v.offset, v.length);
-            });
-            copy = new HashValue(to);
+            copy = new HashValue(((MemberTable) repr).copy());
         }
         copy.ttls = ttls == null ? null : ttls.duplicate();
         return copy;

@@ -330,9 +330,8 @@ public final class SetValue implements TypedValue {
         if (intset != null) {
             return new SetValue(intset.clone());
         }
-        SetValue s = newHashtable();
-        s.expand(size());
-        forEachBytes(s::addToTable);
+        SetValue s = new SetValue(null);
+        s.repr = table().copy();
         return s;
     }
 }

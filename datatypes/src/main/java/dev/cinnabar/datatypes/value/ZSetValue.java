@@ -55,9 +55,21 @@ public final class ZSetValue implements TypedValue {
 
     /** The skiplist form: the list, its index by member, and the heap bytes of the members. */
     private static final class Skip {
-        final SkipList zsl = new SkipList();
-        final MemberIndex index = new MemberIndex(zsl);
+        final SkipList zsl;
+        final MemberIndex index;
         long bytes;
+
+        Skip() {
+            zsl = new SkipList();
+            index = new MemberIndex(zsl);
+        }
+
+        /** A copy of {@code from}'s arrays; the index chains through the copied nodes' words. */
+        Skip(Skip from) {
+            zsl = from.zsl.copy();
+            index = new MemberIndex(zsl, from.index);
+            bytes = from.bytes;
+        }
     }
 
     private ZSetValue(Object repr) {
@@ -914,14 +926,6 @@ public final class ZSetValue implements TypedValue {
         if (repr instanceof Listpack) {
             return new ZSetValue(((Listpack) repr).duplicate());
         }
-        ZSetValue copy = newSkiplist();
-        Skip to = (Skip) copy.repr;
-        SkipList zsl = ((Skip) repr).zsl;
-        to.index.expand(zsl.length());
-        for (int n = zsl.first(); n != SkipList.NIL; n = zsl.next(n)) {
-            byte[] m = zsl.member(n).clone();
-            skipAdd(to, m, to.index.hashOf(m, 0, m.length), zsl.score(n));
-        }
-        return copy;
+        return new ZSetValue(new Skip((Skip) repr));
     }
 }

@@ -90,17 +90,13 @@ public final class RdbFileWriter {
     }
 
     /**
-     * {@link #keyValue} of a big collection written a part at a time ({@link RdbValueParts}):
-     * the key's prefix, the value's type and length now, and the parts to write after them;
-     * null, with nothing written, when the value is to be written whole.
+     * {@link #keyValue} of a big collection written a part at a time: the key's prefix, the
+     * value's type and count now; {@code parts} ({@link RdbValueParts#of}) write the rest after.
      */
-    public static RdbValueParts keyValueInParts(RdbOutput out, byte[] key, int keyOff, int keyLen, Object value,
+    public static void keyValueInParts(RdbOutput out, byte[] key, int keyOff, int keyLen, RdbValueParts parts,
             long expireAt, long idleSeconds, int lfuFreq) {
-        if (!RdbValueParts.inParts(value)) {
-            return null;
-        }
         keyPrefix(out, key, keyOff, keyLen, expireAt, idleSeconds, lfuFreq);
-        return RdbValueParts.start(out, value);
+        parts.start(out);
     }
 
     /**

@@ -7,9 +7,12 @@ import dev.cinnabar.persistence.rdb.RdbFileWriter;
 import dev.cinnabar.persistence.rdb.RdbOutput;
 import dev.cinnabar.persistence.rdb.RdbValueParts;
 import dev.cinnabar.server.db.Db;
+import dev.cinnabar.server.db.EntrySizes;
 import dev.cinnabar.server.db.Keyspace;
 import dev.cinnabar.server.db.KeyspaceObserver;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.ListIterator;
 import java.util.List;
 
 /**
@@ -30,11 +33,15 @@ import java.util.List;
  * Those early copies are the extra memory the snapshot costs ({@link #extraBytes()}).
  *
  * <p>A big collection is written a part at a time ({@link RdbValueParts}, RDB format only), a
- * few slices for a value of a million elements instead of one stop of 100-150 ms. The walk
- * queues the big keys of a batch ({@link #bigIds}) and writes them, one after the other, before
+ * few slices for a value of a million elements instead of one stop of 100-400 ms. The walk
+ * queues the big keys of a batch ({@link #bigKeys}) and writes them, one after the other, before
  * it walks on. A value's record must be whole in the file, so meanwhile early copies of other
- * keys wait in {@link #afterParts}, and a write to the value being written, or to one queued,
- * first writes the whole of it as it still is.
+ * keys wait in {@link #afterParts}. Before a write to a big key, whether the walk is writing
+ * it, has queued it or has not reached it, the snapshot takes a copy of the value's arrays
+ * ({@link RdbValueParts#detach}, {@link RdbValueParts#frozen}: 10-20 ms for a million elements,
+ * where encoding it took 100-400) and writes the copy in parts in its turn: in the database
+ * being walked at once, in another when the walk gets there ({@link #laterBigKeys}). A flush
+ * does the same for every big key of the database it empties.
  */
 final class Snapshot implements KeyspaceObserver {
     /** Where encoded bytes go: the file itself (SAVE) or chunks for a writer thread (BGSAVE). */
@@ -67,18 +74,20 @@ final class Snapshot implements KeyspaceObserver {
         /** True when {@link #key} writes the LRU idle time or LFU frequency the policy keeps. */
         boolean recordsAccess();
 
-        /** True when {@link #keyInParts} would write {@code value} in parts. */
-        default boolean inParts(Object value) {
-            return false;
+        /** The parts {@code value} is written in ({@link RdbValueParts#of}), or null to write it whole. */
+        default RdbValueParts parts(Object value) {
+            return null;
         }
 
-        /**
-         * {@link #key} of a value written in parts: the key and the value's header now, and the
-         * parts to follow; null, with nothing written, when the value is written whole.
-         */
-        default RdbValueParts keyInParts(RdbOutput out, byte[] key, int off, int len, Object value, long expireAt,
-                long idle, int freq) {
+        /** {@link #parts} of a copy of {@code value} as it is now ({@link RdbValueParts#frozen}). */
+        default RdbValueParts frozenParts(Object value) {
             return null;
+        }
+
+        /** {@link #key} of a value written in {@code parts}: the key and the value's header, the parts to follow. */
+        default void keyInParts(RdbOutput out, byte[] key, int off, int len, RdbValueParts parts, long expireAt,
+                long idle, int freq) {
+            throw new UnsupportedOperationException("this format writes every value whole");
         }
     }
 
@@ -116,14 +125,19 @@ final class Snapshot implements KeyspaceObserver {
             }
 
             @Override
-            public boolean inParts(Object value) {
-                return RdbValueParts.inParts(value);
+            public RdbValueParts parts(Object value) {
+                return RdbValueParts.of(value);
             }
 
             @Override
-            public RdbValueParts keyInParts(RdbOutput out, byte[] key, int off, int len, Object value, long expireAt,
+            public RdbValueParts frozenParts(Object value) {
+                return RdbValueParts.frozen(value);
+            }
+
+            @Override
+            public void keyInParts(RdbOutput out, byte[] key, int off, int len, RdbValueParts parts, long expireAt,
                     long idle, int freq) {
-                return RdbFileWriter.keyValueInParts(out, key, off, len, value, expireAt, idle, freq);
+                RdbFileWriter.keyValueInParts(out, key, off, len, parts, expireAt, idle, freq);
             }
         };
     }
@@ -151,12 +165,35 @@ final class Snapshot implements KeyspaceObserver {
     private long extraBytes;
     /** Bytes of a big value written between two looks at the slice's budgets: about a thousand set members. */
     static final long PART_BYTES = 32 * 1024;
-    /** The big value being written in parts, or null, and its key's id in {@link #db}. */
-    private RdbValueParts inParts;
-    private int inPartsId;
-    /** Big keys of {@link #db} the walk has passed and not written yet: their turn comes before the walk goes on. */
-    private int[] bigIds = new int[4];
-    private int bigCount;
+    /**
+     * A big key whose value goes in parts: a live key of {@link #db} by id, its value read when
+     * its turn comes, or a copy made before a write ({@code id} NONE) with its key, expiry and
+     * access word as they were.
+     */
+    private static final class BigKey {
+        final int id;
+        final RdbValueParts parts;
+        final byte[] key;
+        final long expire;
+        final int meta;
+        final long bytes;
+
+        BigKey(int id, RdbValueParts parts, byte[] key, long expire, int meta, long bytes) {
+            this.id = id;
+            this.parts = parts;
+            this.key = key;
+            this.expire = expire;
+            this.meta = meta;
+            this.bytes = bytes;
+        }
+    }
+
+    /** The big key being written in parts, or null. */
+    private BigKey inParts;
+    /** Big keys of {@link #db} not written yet: their turn comes before the walk goes on. */
+    private final List<BigKey> bigKeys = new ArrayList<>();
+    /** Copies of big keys of databases the walk has not reached, by database. */
+    private final List<BigKey>[] laterBigKeys;
     /** Early copies of keys of {@link #db} made while a value is written in parts: they follow it. */
     private RdbOutput afterParts;
 
@@ -179,6 +216,7 @@ final class Snapshot implements KeyspaceObserver {
         walkDone = new boolean[n];
         handled = new Dict[n];
         pending = new RdbOutput[n];
+        laterBigKeys = new List[n];
         long total = 0;
         for (int i = 0; i < n; i++) {
             startSize[i] = keyspace.db(i).size();
@@ -230,12 +268,12 @@ final class Snapshot implements KeyspaceObserver {
         while (keysInSlice < keyBudget && out.size() - startBytes < byteBudget
                 && (nanos == Long.MAX_VALUE || batched > 0 || System.nanoTime() - start < nanos)) {
             if (inParts != null) {
-                if (inParts.write(out, PART_BYTES)) {
+                if (inParts.parts.write(out, PART_BYTES)) {
                     endParts(out);
                 }
                 continue;
             }
-            if (bigCount > 0) {
+            if (!bigKeys.isEmpty()) {
                 startBig(keyspace.db(db), out);
                 continue;
             }
@@ -296,9 +334,15 @@ final class Snapshot implements KeyspaceObserver {
                 out.writeBytes(b);
                 extraBytes -= b.length;
             }
+            if (laterBigKeys[db] != null) {
+                bigKeys.addAll(laterBigKeys[db]);
+                laterBigKeys[db] = null;
+            }
             if (walkDone[db]) {
                 frontier = 1L << 32;
-                continue;
+                if (bigKeys.isEmpty()) {
+                    continue;
+                }
             }
             return true;
         }
@@ -355,11 +399,9 @@ final class Snapshot implements KeyspaceObserver {
             if (h != null && h.size() > 0 && h.find(keys.keyArray(id), keys.keyOffset(id), keys.keyLength(id)) != null) {
                 continue;
             }
-            if (!keys.isInline(id) && format.inParts(keys.value(id))) {
-                if (bigCount == bigIds.length) {
-                    bigIds = Arrays.copyOf(bigIds, bigCount * 2);
-                }
-                bigIds[bigCount++] = id;
+            RdbValueParts parts = keys.isInline(id) ? null : format.parts(keys.value(id));
+            if (parts != null) {
+                bigKeys.add(new BigKey(id, parts, null, 0, 0, 0));
                 continue;
             }
             writeLive(out, d, id);
@@ -367,25 +409,25 @@ final class Snapshot implements KeyspaceObserver {
         }
     }
 
-    /** Starts writing the first queued big key in parts (or whole, if its format says so). */
+    /** Starts writing the first queued big key in parts. */
     private void startBig(Db d, RdbOutput out) {
-        int id = bigIds[0];
-        System.arraycopy(bigIds, 1, bigIds, 0, --bigCount);
-        KeyTable keys = d.keys();
-        int meta = keys.meta(id);
-        inParts = format.keyInParts(out, keys.keyArray(id), keys.keyOffset(id), keys.keyLength(id), keys.value(id),
-                d.expireAtId(id), idle(meta), freq(meta));
-        if (inParts == null) {
-            writeLive(out, d, id);
+        BigKey b = bigKeys.remove(0);
+        if (b.id == KeyTable.NONE) {
+            format.keyInParts(out, b.key, 0, b.key.length, b.parts, b.expire, idle(b.meta), freq(b.meta));
         } else {
-            inPartsId = id;
-            keysWritten++;
+            KeyTable keys = d.keys();
+            int meta = keys.meta(b.id);
+            format.keyInParts(out, keys.keyArray(b.id), keys.keyOffset(b.id), keys.keyLength(b.id), b.parts,
+                    d.expireAtId(b.id), idle(meta), freq(meta));
         }
+        inParts = b;
+        keysWritten++;
         keysInSlice++;
     }
 
     /** The value in parts is complete: the early copies made meanwhile follow it. */
     private void endParts(RdbOutput out) {
+        extraBytes -= inParts.bytes;
         inParts = null;
         if (afterParts != null) {
             byte[] b = afterParts.toByteArray();
@@ -397,29 +439,48 @@ final class Snapshot implements KeyspaceObserver {
 
     /**
      * Before a write to key {@code id} of {@link #db}, or a flush of it ({@code id} NONE): the
-     * value being written in parts, when it is that key's (or any, for a flush), is finished at
-     * once, and a queued big key goes whole. True when the key was one of them.
+     * value being written in parts, when it is that key's (any, for a flush), goes on from a
+     * copy of its arrays ({@link RdbValueParts#detach}), and so will a queued big key of that id
+     * (every live one, for a flush). True when the key was one of them.
      */
     private boolean writeBigNow(Db d, int id) {
-        RdbOutput out = output.out();
         boolean found = false;
-        if (inParts != null && (id == KeyTable.NONE || id == inPartsId)) {
-            while (!inParts.write(out, Long.MAX_VALUE)) {
-                // a value that is still growing fails in write
-            }
-            endParts(out);
+        if (inParts != null && inParts.id != KeyTable.NONE && (id == KeyTable.NONE || id == inParts.id)) {
+            inParts = detached(d, inParts, null, 0, 0);
             found = true;
         }
-        for (int i = 0; i < bigCount; i++) {
-            if (id == KeyTable.NONE || bigIds[i] == id) {
-                writeLive(inParts != null ? afterParts() : out, d, bigIds[i]);
-                System.arraycopy(bigIds, i + 1, bigIds, i, bigCount - i - 1);
-                bigCount--;
-                i--;
+        for (ListIterator<BigKey> i = bigKeys.listIterator(); i.hasNext(); ) {
+            BigKey b = i.next();
+            if (b.id != KeyTable.NONE && (id == KeyTable.NONE || b.id == id)) {
+                KeyTable keys = d.keys();
+                i.set(detached(d, b, keys.copyKey(b.id), d.expireAtId(b.id), keys.meta(b.id)));
                 found = true;
             }
         }
         return found;
+    }
+
+    /** {@code b}'s parts on a copy of its value as it is now, with the key, expiry and access word given. */
+    private BigKey detached(Db d, BigKey b, byte[] key, long expire, int meta) {
+        b.parts.detach();
+        long bytes = EntrySizes.value(d.keys().value(b.id));
+        extraBytes += bytes;
+        return new BigKey(KeyTable.NONE, b.parts, key, expire, meta, bytes);
+    }
+
+    /** Queues a copy of a big key's value made before a write or a flush, in its database's turn. */
+    private void queueFrozen(int dbId, RdbValueParts frozen, byte[] key, Object value, long expire, int meta) {
+        long bytes = EntrySizes.value(value);
+        extraBytes += bytes;
+        BigKey b = new BigKey(KeyTable.NONE, frozen, key, expire, meta, bytes);
+        if (dbId == db) {
+            bigKeys.add(b);
+        } else {
+            if (laterBigKeys[dbId] == null) {
+                laterBigKeys[dbId] = new ArrayList<>();
+            }
+            laterBigKeys[dbId].add(b);
+        }
     }
 
     /** Where an early copy of a key of {@link #db} goes: after the value being written in parts, if one is. */
@@ -501,7 +562,7 @@ final class Snapshot implements KeyspaceObserver {
         if (finished || id < db || walkDone[id] || startSize[id] == 0) {
             return;
         }
-        if (id == db && (inParts != null || bigCount > 0)) {
+        if (id == db && (inParts != null || !bigKeys.isEmpty())) {
             int k = d.keys().find(key, off, len);
             if (k != KeyTable.NONE && writeBigNow(d, k)) {
                 return;
@@ -527,6 +588,11 @@ final class Snapshot implements KeyspaceObserver {
         KeyEntry e = d.find(key, off, len);
         int meta = e == null ? 0 : e.meta();
         long expire = e == null ? -1 : d.expireAtId(e.id());
+        RdbValueParts frozen = format.frozenParts(value);
+        if (frozen != null) {
+            queueFrozen(id, frozen, copy, value, expire, meta);
+            return;
+        }
         if (id == db) {
             RdbOutput early = earlyCopies();
             long before = early.size();
@@ -567,7 +633,7 @@ final class Snapshot implements KeyspaceObserver {
         RdbOutput target;
         if (id == db) {
             writeBigNow(d, KeyTable.NONE);
-            target = output.out();
+            target = earlyCopies();
         } else {
             if (pending[id] == null) {
                 pending[id] = new RdbOutput(compression);
@@ -584,9 +650,14 @@ final class Snapshot implements KeyspaceObserver {
             if (reversed(keys.hashOfId(k)) < from || (h != null && h.size() > 0 && h.find(key, off, len) != null)) {
                 continue;
             }
+            RdbValueParts frozen = keys.isInline(k) ? null : format.frozenParts(keys.value(k));
+            if (frozen != null) {
+                queueFrozen(id, frozen, keys.copyKey(k), keys.value(k), d.expireAtId(k), keys.meta(k));
+                continue;
+            }
             writeLive(t, d, k);
         }
-        if (id != db) {
+        if (target != output.out()) {
             extraBytes += target.size() - before;
         }
         walkDone[id] = true;
