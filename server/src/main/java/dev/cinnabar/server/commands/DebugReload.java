@@ -7,7 +7,7 @@ import dev.cinnabar.server.db.Keyspace;
 import dev.cinnabar.server.log.ServerLog;
 import dev.cinnabar.server.persistence.Persistence;
 import dev.cinnabar.server.scripting.Functions;
-import dev.cinnabar.server.scripting.Scripting;
+import dev.cinnabar.server.scripting.LoadedFunctions;
 
 /**
  * DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: saves the dump, empties the server (keys and function
@@ -42,7 +42,7 @@ final class DebugReload {
             for (int i = 0; i < ks.count(); i++) {
                 ks.db(i).flush();
             }
-            Functions f = Scripting.functionsIfAny(c.server);
+            Functions f = LoadedFunctions.of(c.server);
             if (f != null) {
                 f.reset();
             }

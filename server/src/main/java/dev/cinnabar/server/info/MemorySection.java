@@ -6,6 +6,7 @@ import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.memory.HumanBytes;
 import dev.cinnabar.server.memory.MemoryFigures;
 import dev.cinnabar.server.persistence.AppendOnlyFile;
+import dev.cinnabar.server.scripting.LoadedFunctions;
 import dev.cinnabar.server.scripting.Scripting;
 
 /**
@@ -55,10 +56,10 @@ final class MemorySection implements InfoSection {
                 .field("used_memory_lua_human", HumanBytes.of(0))
                 .field("used_memory_scripts_eval", Scripting.scriptsMemory(server))
                 .field("number_of_cached_scripts", Scripting.cachedScripts(server))
-                .field("number_of_functions", Scripting.functionsIfAny(server) == null ? 0
-                        : Scripting.functionsIfAny(server).functionCount())
-                .field("number_of_libraries", Scripting.functionsIfAny(server) == null ? 0
-                        : Scripting.functionsIfAny(server).libraries().size())
+                .field("number_of_functions", LoadedFunctions.of(server) == null ? 0
+                        : LoadedFunctions.of(server).functionCount())
+                .field("number_of_libraries", LoadedFunctions.of(server) == null ? 0
+                        : LoadedFunctions.of(server).libraries().size())
                 .field("used_memory_vm_functions", 0)
                 .field("used_memory_vm_total", 0)
                 .field("used_memory_vm_total_human", HumanBytes.of(0))

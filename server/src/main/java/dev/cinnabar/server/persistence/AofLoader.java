@@ -13,7 +13,7 @@ import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.db.Keyspace;
 import dev.cinnabar.server.log.ServerLog;
 import dev.cinnabar.server.scripting.Functions;
-import dev.cinnabar.server.scripting.Scripting;
+import dev.cinnabar.server.scripting.LoadedFunctions;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.BufferedInputStream;
@@ -129,7 +129,7 @@ public final class AofLoader {
         for (int i = 0; i < ks.count(); i++) {
             ks.db(i).flush();
         }
-        Functions f = Scripting.functionsIfAny(server);
+        Functions f = LoadedFunctions.of(server);
         if (f != null) {
             f.reset();
         }

@@ -10,7 +10,7 @@ import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.db.Propagation;
 import dev.cinnabar.server.log.ServerLog;
 import dev.cinnabar.server.scripting.Functions;
-import dev.cinnabar.server.scripting.Scripting;
+import dev.cinnabar.server.scripting.LoadedFunctions;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -644,7 +644,7 @@ public final class AppendOnlyFile implements Propagation.Sink {
 
     private List<byte[]> libraries() {
         List<byte[]> codes = new ArrayList<>();
-        Functions f = Scripting.functionsIfAny(server);
+        Functions f = LoadedFunctions.of(server);
         if (f != null) {
             for (Functions.Library li : f.libraries()) {
                 codes.add(li.code);

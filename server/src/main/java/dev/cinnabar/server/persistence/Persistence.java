@@ -20,6 +20,7 @@ import dev.cinnabar.server.db.Db;
 import dev.cinnabar.server.db.Keyspace;
 import dev.cinnabar.server.log.ServerLog;
 import dev.cinnabar.server.scripting.Functions;
+import dev.cinnabar.server.scripting.LoadedFunctions;
 import dev.cinnabar.server.scripting.Scripting;
 import java.io.BufferedInputStream;
 import java.io.FileInputStream;
@@ -154,7 +155,7 @@ public final class Persistence {
 
     private List<byte[]> libraries() {
         List<byte[]> codes = new ArrayList<>();
-        Functions f = Scripting.functionsIfAny(server);
+        Functions f = LoadedFunctions.of(server);
         if (f != null) {
             for (Functions.Library li : f.libraries()) {
                 codes.add(li.code);

@@ -43,6 +43,7 @@ public final class Functions {
     private LuaTable loadGlobals;
     /** Where the environment's unknown names are looked up: the loading API or the globals. */
     private LuaTable lookup;
+
     /** The library being loaded; null otherwise (redis.register_function is refused then). */
     private Library loading;
 

@@ -29,7 +29,7 @@ public final class ScriptCommandFlags {
             return cmd.flags;
         }
         if (name.equals("fcall") || name.equals("fcall_ro")) {
-            Functions functions = Scripting.functionsIfAny(server);
+            Functions functions = LoadedFunctions.of(server);
             Functions.Function f = functions == null ? null
                     : functions.function(new String(argv.copy(1), java.nio.charset.StandardCharsets.ISO_8859_1));
             return f == null ? cmd.flags : declared(cmd.flags, f.flags());

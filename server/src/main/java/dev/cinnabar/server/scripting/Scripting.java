@@ -570,9 +570,9 @@ public final class Scripting {
         return functions;
     }
 
-    /** INFO's function counts without making the engine. */
-    public static Functions functionsIfAny(ServerContext server) {
-        return server.scripting instanceof Scripting s ? s.functions : null;
+    /** The functions' side if it was made, else null. */
+    Functions functionsIfMade() {
+        return functions;
     }
 
     /** The run in progress (FUNCTION STATS): its name, and the caller's command. */

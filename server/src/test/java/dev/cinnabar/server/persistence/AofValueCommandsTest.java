@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.scripting.Functions;
-import dev.cinnabar.server.scripting.Scripting;
+import dev.cinnabar.server.scripting.LoadedFunctions;
 import dev.cinnabar.server.testing.EngineHarness;
 import java.io.IOException;
 import java.io.InputStream;
@@ -497,7 +497,7 @@ class AofValueCommandsTest {
 
     static List<byte[]> libraries(EngineHarness h) {
         List<byte[]> codes = new ArrayList<>();
-        Functions f = Scripting.functionsIfAny(h.server);
+        Functions f = LoadedFunctions.of(h.server);
         if (f != null) {
             for (Functions.Library li : f.libraries()) {
                 codes.add(li.code);
