@@ -443,7 +443,7 @@ final class Snapshot implements KeyspaceObserver {
      * copy of its arrays ({@link RdbValueParts#detach}), and so will a queued big key of that id
      * (every live one, for a flush). True when the key was one of them.
      */
-    private boolean writeBigNow(Db d, int id) {
+    private boolean copyBigBeforeWrite(Db d, int id) {
         boolean found = false;
         if (inParts != null && inParts.id != KeyTable.NONE && (id == KeyTable.NONE || id == inParts.id)) {
             inParts = detached(d, inParts, null, 0, 0);
@@ -564,7 +564,7 @@ final class Snapshot implements KeyspaceObserver {
         }
         if (id == db && (inParts != null || !bigKeys.isEmpty())) {
             int k = d.keys().find(key, off, len);
-            if (k != KeyTable.NONE && writeBigNow(d, k)) {
+            if (k != KeyTable.NONE && copyBigBeforeWrite(d, k)) {
                 return;
             }
         }
@@ -632,7 +632,7 @@ final class Snapshot implements KeyspaceObserver {
         long from = id == db ? frontier : 0;
         RdbOutput target;
         if (id == db) {
-            writeBigNow(d, KeyTable.NONE);
+            copyBigBeforeWrite(d, KeyTable.NONE);
             target = earlyCopies();
         } else {
             if (pending[id] == null) {
