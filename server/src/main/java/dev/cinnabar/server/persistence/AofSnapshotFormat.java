@@ -58,6 +58,22 @@ final class AofSnapshotFormat implements Snapshot.Format {
         return false;
     }
 
+    @Override
+    public Snapshot.Parts parts(Object value) {
+        return AofValueParts.of(value);
+    }
+
+    @Override
+    public Snapshot.Parts frozenParts(Object value) {
+        return AofValueParts.frozen(value);
+    }
+
+    @Override
+    public void keyInParts(RdbOutput out, byte[] key, int off, int len, Snapshot.Parts parts, long expireAt, long idle,
+            int freq) {
+        ((AofValueParts) parts).begin(key, off, len, expireAt);
+    }
+
     private void emit(RdbOutput out) {
         out.writeBytes(scratch.array(), 0, scratch.size());
         scratch.clear();

@@ -32,7 +32,8 @@ import java.util.List;
  * from the image). FLUSHDB, FLUSHALL and SWAPDB save every key of the database not yet written.
  * Those early copies are the extra memory the snapshot costs ({@link #extraBytes()}).
  *
- * <p>A big collection is written a part at a time ({@link RdbValueParts}, RDB format only), a
+ * <p>A big collection is written a part at a time ({@link RdbValueParts}; in the AOF's command
+ * form {@link AofValueParts}, for sets, hashes and sorted sets only), a
  * few slices for a value of a million elements instead of one stop of 100-400 ms. The walk
  * queues the big keys of a batch ({@link #bigKeys}) and writes them, one after the other, before
  * it walks on. A value's record must be whole in the file, so meanwhile early copies of other
@@ -75,19 +76,38 @@ final class Snapshot implements KeyspaceObserver {
         boolean recordsAccess();
 
         /** The parts {@code value} is written in ({@link RdbValueParts#of}), or null to write it whole. */
-        default RdbValueParts parts(Object value) {
-            return null;
-        }
+        Parts parts(Object value);
 
         /** {@link #parts} of a copy of {@code value} as it is now ({@link RdbValueParts#frozen}). */
-        default RdbValueParts frozenParts(Object value) {
-            return null;
-        }
+        Parts frozenParts(Object value);
 
         /** {@link #key} of a value written in {@code parts}: the key and the value's header, the parts to follow. */
-        default void keyInParts(RdbOutput out, byte[] key, int off, int len, RdbValueParts parts, long expireAt,
-                long idle, int freq) {
-            throw new UnsupportedOperationException("this format writes every value whole");
+        void keyInParts(RdbOutput out, byte[] key, int off, int len, Parts parts, long expireAt, long idle, int freq);
+    }
+
+    /** A big value written some kilobytes at a time, in a format's own form: see {@link RdbValueParts}. */
+    interface Parts {
+        /** Writes about {@code bytes} more; true once the value is complete. */
+        boolean write(RdbOutput out, long bytes);
+
+        /** Goes on from a copy of the value as it is now, where it was. */
+        void detach();
+    }
+
+    /** {@link RdbValueParts} as the snapshot's {@link Parts}. */
+    private record RdbParts(RdbValueParts rdb) implements Parts {
+        static RdbParts of(RdbValueParts p) {
+            return p == null ? null : new RdbParts(p);
+        }
+
+        @Override
+        public boolean write(RdbOutput out, long bytes) {
+            return rdb.write(out, bytes);
+        }
+
+        @Override
+        public void detach() {
+            rdb.detach();
         }
     }
 
@@ -125,19 +145,19 @@ final class Snapshot implements KeyspaceObserver {
             }
 
             @Override
-            public RdbValueParts parts(Object value) {
-                return RdbValueParts.of(value);
+            public Parts parts(Object value) {
+                return RdbParts.of(RdbValueParts.of(value));
             }
 
             @Override
-            public RdbValueParts frozenParts(Object value) {
-                return RdbValueParts.frozen(value);
+            public Parts frozenParts(Object value) {
+                return RdbParts.of(RdbValueParts.frozen(value));
             }
 
             @Override
-            public void keyInParts(RdbOutput out, byte[] key, int off, int len, RdbValueParts parts, long expireAt,
+            public void keyInParts(RdbOutput out, byte[] key, int off, int len, Parts parts, long expireAt,
                     long idle, int freq) {
-                RdbFileWriter.keyValueInParts(out, key, off, len, parts, expireAt, idle, freq);
+                RdbFileWriter.keyValueInParts(out, key, off, len, ((RdbParts) parts).rdb(), expireAt, idle, freq);
             }
         };
     }
@@ -172,13 +192,13 @@ final class Snapshot implements KeyspaceObserver {
      */
     private static final class BigKey {
         final int id;
-        final RdbValueParts parts;
+        final Parts parts;
         final byte[] key;
         final long expire;
         final int meta;
         final long bytes;
 
-        BigKey(int id, RdbValueParts parts, byte[] key, long expire, int meta, long bytes) {
+        BigKey(int id, Parts parts, byte[] key, long expire, int meta, long bytes) {
             this.id = id;
             this.parts = parts;
             this.key = key;
@@ -399,7 +419,7 @@ final class Snapshot implements KeyspaceObserver {
             if (h != null && h.size() > 0 && h.find(keys.keyArray(id), keys.keyOffset(id), keys.keyLength(id)) != null) {
                 continue;
             }
-            RdbValueParts parts = keys.isInline(id) ? null : format.parts(keys.value(id));
+            Parts parts = keys.isInline(id) ? null : format.parts(keys.value(id));
             if (parts != null) {
                 bigKeys.add(new BigKey(id, parts, null, 0, 0, 0));
                 continue;
@@ -469,7 +489,7 @@ final class Snapshot implements KeyspaceObserver {
     }
 
     /** Queues a copy of a big key's value made before a write or a flush, in its database's turn. */
-    private void queueFrozen(int dbId, RdbValueParts frozen, byte[] key, Object value, long expire, int meta) {
+    private void queueFrozen(int dbId, Parts frozen, byte[] key, Object value, long expire, int meta) {
         long bytes = EntrySizes.value(value);
         extraBytes += bytes;
         BigKey b = new BigKey(KeyTable.NONE, frozen, key, expire, meta, bytes);
@@ -588,7 +608,7 @@ final class Snapshot implements KeyspaceObserver {
         KeyEntry e = d.find(key, off, len);
         int meta = e == null ? 0 : e.meta();
         long expire = e == null ? -1 : d.expireAtId(e.id());
-        RdbValueParts frozen = format.frozenParts(value);
+        Parts frozen = format.frozenParts(value);
         if (frozen != null) {
             queueFrozen(id, frozen, copy, value, expire, meta);
             return;
@@ -650,7 +670,7 @@ final class Snapshot implements KeyspaceObserver {
             if (reversed(keys.hashOfId(k)) < from || (h != null && h.size() > 0 && h.find(key, off, len) != null)) {
                 continue;
             }
-            RdbValueParts frozen = keys.isInline(k) ? null : format.frozenParts(keys.value(k));
+            Parts frozen = keys.isInline(k) ? null : format.frozenParts(keys.value(k));
             if (frozen != null) {
                 queueFrozen(id, frozen, keys.copyKey(k), keys.value(k), d.expireAtId(k), keys.meta(k));
                 continue;
