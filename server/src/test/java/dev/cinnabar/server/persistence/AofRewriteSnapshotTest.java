@@ -37,17 +37,7 @@ class AofRewriteSnapshotTest {
         String digest = h.call("DEBUG", "DIGEST");
         Keyspace ks = h.server.keyspace();
         RdbOutput out = new RdbOutput(false);
-        Snapshot snap = new Snapshot(ks, new Snapshot.Output() {
-            @Override
-            public RdbOutput out() {
-                return out;
-            }
-
-            @Override
-            public void handOff(int keys) {
-            }
-        }, false, "noeviction", AofSnapshotFormat.of(AofValueCommandsTest.libraries(h), -1));
-        ks.addObserver(snap);
+        Snapshot snap = commandSnapshot(h, out);
         int budget = 1 + r.nextInt(20);
         boolean done = false;
         int rounds = 0;
@@ -60,15 +50,7 @@ class AofRewriteSnapshotTest {
         }
         ks.removeObserver(snap);
         assertEquals(null, snap.failure());
-
-        EngineHarness fresh = AofValueCommandsTest.harness();
-        fresh.clock.advance(h.clock.millis() - fresh.clock.millis());
-        String replies = fresh.send(new String(out.toByteArray(), StandardCharsets.ISO_8859_1));
-        for (String line : replies.split("\r\n")) {
-            assertFalse(line.startsWith("-"), "seed " + seed + ": " + line);
-        }
-        fresh.call("SELECT", "0");
-        assertEquals(digest, fresh.call("DEBUG", "DIGEST"), "seed " + seed + " after " + rounds + " slices");
+        assertReplaysTo(digest, h, out, "seed " + seed + " after " + rounds + " slices");
     }
 
     /**
@@ -101,17 +83,7 @@ class AofRewriteSnapshotTest {
         String digest = h.call("DEBUG", "DIGEST");
         Keyspace ks = h.server.keyspace();
         RdbOutput out = new RdbOutput(false);
-        Snapshot snap = new Snapshot(ks, new Snapshot.Output() {
-            @Override
-            public RdbOutput out() {
-                return out;
-            }
-
-            @Override
-            public void handOff(int keys) {
-            }
-        }, false, "noeviction", AofSnapshotFormat.of(AofValueCommandsTest.libraries(h), -1));
-        ks.addObserver(snap);
+        Snapshot snap = commandSnapshot(h, out);
         boolean done = false;
         int rounds = 0;
         while (!done) {
@@ -127,14 +99,7 @@ class AofRewriteSnapshotTest {
         }
         ks.removeObserver(snap);
         assertEquals(null, snap.failure());
-        EngineHarness fresh = AofValueCommandsTest.harness();
-        fresh.clock.advance(h.clock.millis() - fresh.clock.millis());
-        String replies = fresh.send(new String(out.toByteArray(), StandardCharsets.ISO_8859_1));
-        for (String line : replies.split("\r\n")) {
-            assertFalse(line.startsWith("-"), "seed " + seed + ": " + line);
-        }
-        fresh.call("SELECT", "0");
-        assertEquals(digest, fresh.call("DEBUG", "DIGEST"), "seed " + seed + " after " + rounds + " slices");
+        assertReplaysTo(digest, h, out, "seed " + seed + " after " + rounds + " slices");
     }
 
     /** A set, hash or sorted set past the size written in parts. */
@@ -176,6 +141,34 @@ class AofRewriteSnapshotTest {
             case 7 -> h.call("RENAME", k, "big" + r.nextInt(6));
             default -> h.call("DEL", k);
         }
+    }
+
+    /** A snapshot of {@code h}'s keyspace in the command form into {@code out}, hooked into its writes. */
+    private static Snapshot commandSnapshot(EngineHarness h, RdbOutput out) {
+        Snapshot snap = new Snapshot(h.server.keyspace(), new Snapshot.Output() {
+            @Override
+            public RdbOutput out() {
+                return out;
+            }
+
+            @Override
+            public void handOff(int keys) {
+            }
+        }, false, "noeviction", AofSnapshotFormat.of(AofValueCommandsTest.libraries(h), -1));
+        h.server.keyspace().addObserver(snap);
+        return snap;
+    }
+
+    /** Replays {@code out} into a fresh server at {@code h}'s time: no error, and the digest taken at the start. */
+    private static void assertReplaysTo(String digest, EngineHarness h, RdbOutput out, String context) {
+        EngineHarness fresh = AofValueCommandsTest.harness();
+        fresh.clock.advance(h.clock.millis() - fresh.clock.millis());
+        String replies = fresh.send(new String(out.toByteArray(), StandardCharsets.ISO_8859_1));
+        for (String line : replies.split("\r\n")) {
+            assertFalse(line.startsWith("-"), context + ": " + line);
+        }
+        fresh.call("SELECT", "0");
+        assertEquals(digest, fresh.call("DEBUG", "DIGEST"), context);
     }
 
     private static String k(Random r, int space) {
