@@ -941,9 +941,12 @@ public final class KeyTable {
             return;
         }
         int next = used0 + 1;
+        if (next <= fillLimit(length, EARLY_FILL_PERCENT)) {
+            return; // nearly every insert: nothing to ask for yet
+        }
         long moreBytes = JvmSizes.longArray(length * 2L);
         if (nextIndex == null && indexMaker != null && resizeAllowed && length * 2 >= OFF_THREAD_INDEX_LENGTH
-                && next > fillLimit(length, EARLY_FILL_PERCENT) && (expandCheck == null || expandCheck.allows(moreBytes))) {
+                && (expandCheck == null || expandCheck.allows(moreBytes))) {
             nextIndex = CompletableFuture.supplyAsync(() -> new long[length * 2], indexMaker);
         }
         if (next <= fillLimit(length, resizeAllowed ? MAX_FILL_PERCENT : HELD_FILL_PERCENT)) {

@@ -80,24 +80,11 @@ public abstract class RdbValueParts {
      * not encoded (100-150 ms).
      */
     public static RdbValueParts frozen(Object value) {
-        if (of(value) == null) {
-            return null;
+        RdbValueParts parts = of(value);
+        if (parts != null) {
+            parts.detach();
         }
-        if (value instanceof SetValue) {
-            SetValue s = (SetValue) value;
-            return new TableParts(s.memberTable().copy(), s.size(), Rdb.TYPE_SET);
-        }
-        if (value instanceof HashValue) {
-            HashValue h = (HashValue) value;
-            return new TableParts(h.memberTable().copy(), h.size(), Rdb.TYPE_HASH);
-        }
-        if (value instanceof ZSetValue) {
-            return new ZSetParts(((ZSetValue) value).skipList().copy());
-        }
-        if (value instanceof ListValue) {
-            return new ListParts(((ListValue) value).copy());
-        }
-        return new StreamParts(((StreamValue) value).duplicate());
+        return parts;
     }
 
     abstract int type();

@@ -40,9 +40,9 @@ public final class AofValueCommands {
 
     private static final byte[] SET = ascii("SET");
     private static final byte[] RPUSH = ascii("RPUSH");
-    private static final byte[] SADD = ascii("SADD");
-    private static final byte[] ZADD = ascii("ZADD");
-    private static final byte[] HMSET = ascii("HMSET");
+    static final byte[] SADD = ascii("SADD");
+    static final byte[] ZADD = ascii("ZADD");
+    static final byte[] HMSET = ascii("HMSET");
     private static final byte[] HPEXPIREAT = ascii("HPEXPIREAT");
     private static final byte[] FIELDS = ascii("FIELDS");
     private static final byte[] PEXPIREAT = ascii("PEXPIREAT");
@@ -101,10 +101,15 @@ public final class AofValueCommands {
 
     /** The PEXPIREAT after a key's commands, when it has an expiry ({@code expireAtMs} not -1). */
     private static void expiry(AofOutput out, Key k, long expireAtMs) {
+        expiry(out, k.b, k.off, k.len, expireAtMs);
+    }
+
+    /** {@code PEXPIREAT key expireAtMs} when {@code expireAtMs} is not -1. */
+    static void expiry(AofOutput out, byte[] key, int off, int len, long expireAtMs) {
         if (expireAtMs != -1) {
             out.arrayHeader(3);
             out.bulk(PEXPIREAT);
-            k.write(out);
+            out.bulk(key, off, len);
             out.bulk(expireAtMs);
         }
     }
@@ -313,7 +318,7 @@ public final class AofValueCommands {
         out.bulk(Long.toUnsignedString(ms) + "-" + Long.toUnsignedString(seq));
     }
 
-    private static void entry(AofOutput out, Listpack.Entry e) {
+    static void entry(AofOutput out, Listpack.Entry e) {
         if (e.isInteger) {
             out.bulk(e.value);
         } else {

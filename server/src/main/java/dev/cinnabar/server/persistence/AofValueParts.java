@@ -9,7 +9,6 @@ import dev.cinnabar.datatypes.value.SetValue;
 import dev.cinnabar.datatypes.value.ZSetValue;
 import dev.cinnabar.persistence.rdb.RdbOutput;
 import dev.cinnabar.persistence.rdb.RdbValueParts;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -21,11 +20,6 @@ import java.util.Arrays;
  * element cursor may not stay open between slices).
  */
 final class AofValueParts implements Snapshot.Parts {
-    private static final byte[] SADD = "SADD".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] HMSET = "HMSET".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] ZADD = "ZADD".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] PEXPIREAT = "PEXPIREAT".getBytes(StandardCharsets.US_ASCII);
-
     private final AofOutput scratch = new AofOutput(4096);
     private final Listpack.Entry member = new Listpack.Entry();
     private final Listpack.Entry value = new Listpack.Entry();
@@ -52,14 +46,14 @@ final class AofValueParts implements Snapshot.Parts {
     /** The parts of {@code value}, read as it is when written; null when it goes whole. */
     static AofValueParts of(Object value) {
         if (value instanceof SetValue s && s.memberTable() != null && s.size() > RdbValueParts.MIN_ELEMENTS) {
-            return new AofValueParts(s.memberTable(), null, SADD, 1, s.size());
+            return new AofValueParts(s.memberTable(), null, AofValueCommands.SADD, 1, s.size());
         }
         if (value instanceof HashValue h && h.memberTable() != null && h.size() > RdbValueParts.MIN_ELEMENTS
                 && h.expiringCount() == 0) {
-            return new AofValueParts(h.memberTable(), null, HMSET, 2, h.size());
+            return new AofValueParts(h.memberTable(), null, AofValueCommands.HMSET, 2, h.size());
         }
         if (value instanceof ZSetValue z && !z.isListpack() && z.size() > RdbValueParts.MIN_ELEMENTS) {
-            return new AofValueParts(null, z.skipList(), ZADD, 2, z.size());
+            return new AofValueParts(null, z.skipList(), AofValueCommands.ZADD, 2, z.size());
         }
         return null;
     }
@@ -102,15 +96,10 @@ final class AofValueParts implements Snapshot.Parts {
         if (position != 0) {
             throw new IllegalStateException("a value changed while its commands were written in parts");
         }
-        if (expireAt != -1) {
-            scratch.arrayHeader(3);
-            scratch.bulk(PEXPIREAT);
-            scratch.bulk(key, 0, key.length);
-            scratch.bulk(expireAt);
-            out.writeBytes(scratch.array(), 0, scratch.size());
-            scratch.clear();
-            expireAt = -1;
-        }
+        AofValueCommands.expiry(scratch, key, 0, key.length, expireAt);
+        out.writeBytes(scratch.array(), 0, scratch.size());
+        scratch.clear();
+        expireAt = -1;
         return true;
     }
 
@@ -125,9 +114,9 @@ final class AofValueParts implements Snapshot.Parts {
                 throw new IllegalStateException("a value changed while its commands were written in parts");
             }
             if (table != null) {
-                entry(table.member(position, member));
+                AofValueCommands.entry(scratch, table.member(position, member));
                 if (width == 2) {
-                    entry(table.value(position, value));
+                    AofValueCommands.entry(scratch, table.value(position, value));
                 }
                 position = table.nextLive(position + 1);
             } else {
@@ -138,13 +127,5 @@ final class AofValueParts implements Snapshot.Parts {
             }
         }
         left -= n;
-    }
-
-    private void entry(Listpack.Entry e) {
-        if (e.isInteger) {
-            scratch.bulk(e.value);
-        } else {
-            scratch.bulk(e.bytes, e.offset, e.length);
-        }
     }
 }
