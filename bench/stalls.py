@@ -14,12 +14,16 @@ for both). Scenarios, each in a fresh process of each server:
   * bgsave-big: a BGSAVE of a set, a hash and a sorted set of ~865k elements each, a list and
     a stream of 2M (loaded first, at -P 16, with nothing measured), with no other load;
   * bgsave-big-writes: the same BGSAVE while another client writes to the big keys in turn, a
-    command every 2 ms (a write to a key the save has not reached makes the save copy it first).
+    command every 2 ms (a write to a key the save has not reached makes the save copy it first);
+  * rewrite-big: BGREWRITEAOF of the same keys under `appendonly yes` (the base an RDB preamble);
+  * rewrite-big-commands: the same with `aof-use-rdb-preamble no` (the base the commands that
+    rebuild each key: RPUSH, SADD, HMSET, ZADD of 64 elements, an XADD per entry).
 
   python3 bench/stalls.py [--scenarios load,load-ttl,bgsave-big] [--no-record] [--note "..."]
 """
 import argparse
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -35,6 +39,12 @@ SCENARIOS = {
                  "SET", "key:__rand_int__", VALUE, "EX", "100000"],
     "bgsave-big": None,
     "bgsave-big-writes": None,
+    "rewrite-big": None,
+    "rewrite-big-commands": None,
+}
+SERVER_ARGS = {
+    "rewrite-big": ["--appendonly", "yes", "--aof-use-rdb-preamble", "yes"],
+    "rewrite-big-commands": ["--appendonly", "yes", "--aof-use-rdb-preamble", "no"],
 }
 BIG_WRITES = [b"*3\r\n$4\r\nSADD\r\n$6\r\nbigset\r\n$3\r\nnew\r\n",
               b"*4\r\n$4\r\nHSET\r\n$7\r\nbighash\r\n$3\r\nnew\r\n$1\r\n1\r\n",
@@ -100,8 +110,19 @@ def bgsave(s):
         time.sleep(0.01)
 
 
+def rewrite(s):
+    """BGREWRITEAOF, and back once INFO says it is over."""
+    s.command("BGREWRITEAOF")
+    time.sleep(0.1)
+    while True:
+        info = s.command("INFO", "persistence")
+        if "aof_rewrite_in_progress:0" in info and "aof_rewrite_scheduled:0" in info:
+            return
+        time.sleep(0.01)
+
+
 def measure(s, scenario):
-    big = scenario.startswith("bgsave-big")
+    big = scenario.startswith("bgsave-big") or scenario.startswith("rewrite-big")
     if big:
         for command in BIG_KEYS:
             subprocess.run(["redis-benchmark", "-p", str(s.port), "-r", "1000000", "-n", "2000000", "-c", "50",
@@ -114,7 +135,10 @@ def measure(s, scenario):
         writer = Writer(s.port) if scenario == "bgsave-big-writes" else None
         if writer:
             writer.start()
-        bgsave(s)
+        if scenario.startswith("rewrite"):
+            rewrite(s)
+        else:
+            bgsave(s)
         if writer:
             writer.done.set()
             writer.join()
@@ -129,14 +153,15 @@ def measure(s, scenario):
             "keys": int(s.command("DBSIZE").strip())}
 
 
-def start(a, name, jvm_flags, workdir):
-    """A fresh server whose BGSAVE writes into the scratch directory."""
+def start(a, name, jvm_flags, workdir, scenario):
+    """A fresh server whose BGSAVE and AOF write into the scratch directory."""
     port = compare.free_port()
-    common = ["--port", str(port), "--save", "", "--dir", workdir, "--dbfilename", name + ".rdb"]
+    common = ["--port", str(port), "--save", "", "--dir", workdir, "--dbfilename", name + ".rdb",
+              "--appenddirname", name + "-" + scenario + "-aof"] + SERVER_ARGS.get(scenario, ["--appendonly", "no"])
     if name == "cinnabar":
         argv = [a.java] + jvm_flags + ["-jar", a.jar] + common + a.server_args.split()
     else:
-        argv = ["redis-server"] + common + ["--appendonly", "no"]
+        argv = ["redis-server"] + common
     return compare.Server(name, argv, port, workdir)
 
 
@@ -149,11 +174,12 @@ def main():
             "|---|---|---|---|---|---|---|---|---|"]
     for scenario in a.scenarios.split(","):
         for name in ["cinnabar", "redis"]:
-            s = start(a, name, jvm_flags, workdir)
+            s = start(a, name, jvm_flags, workdir, scenario)
             try:
                 x = measure(s, scenario)
             finally:
                 s.stop()
+                shutil.rmtree(os.path.join(workdir, name + "-" + scenario + "-aof"), ignore_errors=True)
             rows.append("| %s | %s | %.1f | %d | %d | %.2f ms | %.2f ms | %.1f ms | %d |" % (
                 scenario, name, x["seconds"], x["keys"], x["n"], x["p99"], x["p99.9"], x["max"], x["over10"]))
             print(rows[-1], file=sys.stderr)

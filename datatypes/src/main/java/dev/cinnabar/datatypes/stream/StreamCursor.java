@@ -174,6 +174,18 @@ public final class StreamCursor {
         }
     }
 
+    /**
+     * Goes on in {@code copy}, a copy of the walked index whose nodes hold the same bytes at the
+     * same offsets ({@link StreamIndex#copy}), from where this walk is: for a walk that must
+     * outlive changes to the stream it began on.
+     */
+    public void continueIn(StreamIndex copy) {
+        if (lp != null) {
+            lp = copy.get(rev ? nodePos + 1 : nodePos - 1);
+        }
+        index = copy;
+    }
+
     /** The node the current entry is in. */
     public StreamNode node() {
         return lp;

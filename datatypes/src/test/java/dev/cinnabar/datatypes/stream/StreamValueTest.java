@@ -295,4 +295,44 @@ class StreamValueTest {
         assertTrue(s.destroyGroup("g".getBytes()));
         assertEquals(s.recountHeap(), s.heapSize());
     }
+
+    /** A walk moved onto a copy halfway reads on from where it was, and the original may change meanwhile. */
+    @Test
+    void aCursorGoesOnInACopyWhereItWas() {
+        for (boolean rev : new boolean[] {false, true}) {
+            StreamValue s = new StreamValue();
+            for (int i = 1; i <= 50; i++) {
+                s.append(i, 0, fv("f", "v" + i), 0, 1, 4096, 7);
+            }
+            s.delete(20, 0);
+            assertTrue(s.index().size() > 5);
+            StreamCursor c = new StreamCursor().start(s.index(), rev);
+            List<Long> seen = new ArrayList<>();
+            for (int i = 0; i < 17; i++) {
+                assertTrue(c.next());
+                seen.add(c.ms);
+            }
+            StreamValue copy = s.duplicate();
+            c.continueIn(copy.index());
+            s.delete(rev ? 30 : 21, 0);
+            s.trim(StreamValue.TRIM_MAXLEN, 3, 0, 0, false, 0);
+            Listpack.Entry f = new Listpack.Entry();
+            Listpack.Entry v = new Listpack.Entry();
+            while (c.next()) {
+                c.field(f, v);
+                assertEquals("v" + c.ms, new String(v.toBytes(), StandardCharsets.UTF_8));
+                seen.add(c.ms);
+            }
+            List<Long> expected = new ArrayList<>();
+            for (long i = 1; i <= 50; i++) {
+                if (i != 20) {
+                    expected.add(i);
+                }
+            }
+            if (rev) {
+                java.util.Collections.reverse(expected);
+            }
+            assertEquals(expected, seen);
+        }
+    }
 }

@@ -39,7 +39,7 @@ public final class AofValueCommands {
     public static final int ITEMS_PER_COMMAND = 64;
 
     private static final byte[] SET = ascii("SET");
-    private static final byte[] RPUSH = ascii("RPUSH");
+    static final byte[] RPUSH = ascii("RPUSH");
     static final byte[] SADD = ascii("SADD");
     static final byte[] ZADD = ascii("ZADD");
     static final byte[] HMSET = ascii("HMSET");
@@ -99,17 +99,12 @@ public final class AofValueCommands {
         expiry(out, k, expireAtMs);
     }
 
-    /** The PEXPIREAT after a key's commands, when it has an expiry ({@code expireAtMs} not -1). */
-    private static void expiry(AofOutput out, Key k, long expireAtMs) {
-        expiry(out, k.b, k.off, k.len, expireAtMs);
-    }
-
-    /** {@code PEXPIREAT key expireAtMs} when {@code expireAtMs} is not -1. */
-    static void expiry(AofOutput out, byte[] key, int off, int len, long expireAtMs) {
+    /** {@code PEXPIREAT key expireAtMs}, after a key's commands, when {@code expireAtMs} is not -1. */
+    static void expiry(AofOutput out, Key k, long expireAtMs) {
         if (expireAtMs != -1) {
             out.arrayHeader(3);
             out.bulk(PEXPIREAT);
-            out.bulk(key, off, len);
+            k.write(out);
             out.bulk(expireAtMs);
         }
     }
@@ -242,15 +237,7 @@ public final class AofValueCommands {
             Listpack.Entry f = new Listpack.Entry();
             Listpack.Entry v = new Listpack.Entry();
             while (c.next()) {
-                out.arrayHeader(3 + c.fields * 2);
-                out.bulk(XADD);
-                k.write(out);
-                id(out, c.ms, c.seq);
-                for (int i = 0; i < c.fields; i++) {
-                    c.field(f, v);
-                    entry(out, f);
-                    entry(out, v);
-                }
+                streamEntry(out, k, c, f, v);
             }
         } else {
             // An empty stream: XADD MAXLEN 0 creates the key and trims the entry away at once.
@@ -263,6 +250,28 @@ public final class AofValueCommands {
             out.bulk(X);
             out.bulk(Y);
         }
+        streamTail(out, k, s);
+    }
+
+    /** {@code XADD key id field value ...} of the entry {@code c} is on; {@code f}, {@code v} are scratch. */
+    static void streamEntry(AofOutput out, Key k, StreamCursor c, Listpack.Entry f, Listpack.Entry v) {
+        out.arrayHeader(3 + c.fields * 2);
+        out.bulk(XADD);
+        k.write(out);
+        id(out, c.ms, c.seq);
+        for (int i = 0; i < c.fields; i++) {
+            c.field(f, v);
+            entry(out, f);
+            entry(out, v);
+        }
+    }
+
+    /**
+     * What follows a stream's entries: XSETID with its last and max deleted IDs and entries
+     * added, then per group XGROUP CREATE and its consumers (XCLAIM per pending entry,
+     * XGROUP CREATECONSUMER for a consumer with none).
+     */
+    static void streamTail(AofOutput out, Key k, StreamValue s) {
         out.arrayHeader(7);
         out.bulk(XSETID);
         k.write(out);
@@ -330,7 +339,8 @@ public final class AofValueCommands {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
 
-    private static final class Key {
+    /** A key's bytes where they lie. */
+    static final class Key {
         final byte[] b;
         final int off;
         final int len;
@@ -351,7 +361,7 @@ public final class AofValueCommands {
      * {@code *<2 + items * width>}, the command name and the key, where items is what is left,
      * at most {@link #ITEMS_PER_COMMAND}.
      */
-    private static final class Batches {
+    static final class Batches {
         final AofOutput out;
         final byte[] command;
         final Key key;

@@ -33,8 +33,8 @@ import java.util.List;
  * Those early copies are the extra memory the snapshot costs ({@link #extraBytes()}).
  *
  * <p>A big collection is written a part at a time ({@link RdbValueParts}; in the AOF's command
- * form {@link AofValueParts}, for sets, hashes and sorted sets only), a
- * few slices for a value of a million elements instead of one stop of 100-400 ms. The walk
+ * form {@link AofValueParts}), a few slices for a value of a million elements instead of one
+ * stop of 100-400 ms. The walk
  * queues the big keys of a batch ({@link #bigKeys}) and writes them, one after the other, before
  * it walks on. A value's record must be whole in the file, so meanwhile early copies of other
  * keys wait in {@link #afterParts}. Before a write to a big key, whether the walk is writing

@@ -74,7 +74,7 @@ class AofRewriteSnapshotTest {
         }
         for (int b = 0; b < 6; b++) {
             h.call("SELECT", DBS[r.nextInt(2)]);
-            fillBig(h, r, "big" + b, b % 3);
+            fillBig(h, r, "big" + b, b % 5);
             if (r.nextBoolean()) {
                 h.call("PEXPIRE", "big" + b, String.valueOf(10_000_000 + r.nextInt(1000)));
             }
@@ -102,13 +102,24 @@ class AofRewriteSnapshotTest {
         assertReplaysTo(digest, h, out, "seed " + seed + " after " + rounds + " slices");
     }
 
-    /** A set, hash or sorted set past the size written in parts. */
+    /** A set, hash, sorted set, list or stream past the size written in parts. */
     private static void fillBig(EngineHarness h, Random r, String key, int kind) {
         int n = 4200 + r.nextInt(2000);
         for (int from = 0; from < n; from += 500) {
             int to = Math.min(n, from + 500);
-            String[] a = new String[2 + (to - from) * (kind == 0 ? 1 : 2)];
-            a[0] = kind == 0 ? "SADD" : kind == 1 ? "HSET" : "ZADD";
+            if (kind == 4) {
+                for (int i = from; i < to; i++) {
+                    h.call("XADD", key, "*", "f", "m" + i, "g", v(r));
+                }
+                continue;
+            }
+            String[] a = new String[2 + (to - from) * (kind == 1 || kind == 2 ? 2 : 1)];
+            a[0] = switch (kind) {
+                case 0 -> "SADD";
+                case 1 -> "HSET";
+                case 2 -> "ZADD";
+                default -> "RPUSH";
+            };
             a[1] = key;
             int j = 2;
             for (int i = from; i < to; i++) {
@@ -117,29 +128,69 @@ class AofRewriteSnapshotTest {
                 } else if (kind == 1) {
                     a[j++] = "f" + i;
                     a[j++] = v(r);
-                } else {
+                } else if (kind == 2) {
                     a[j++] = String.valueOf(r.nextInt(1000) / 7.0);
                     a[j++] = "z" + i;
+                } else {
+                    a[j++] = v(r);
                 }
             }
             h.call(a);
         }
+        if (kind == 4) {
+            h.call("XGROUP", "CREATE", key, "readers", "0");
+            h.call("XREADGROUP", "GROUP", "readers", "alice", "COUNT", "30", "STREAMS", key, ">");
+        }
     }
 
-    /** A command on a big key: adds, removals, in-place updates, expiry, rename, deletion. */
+    /**
+     * A command on a big key, mostly one of its type's (adds, removals, in-place updates), else
+     * an expiry, a rename or a deletion.
+     */
     private static void bigWrite(EngineHarness h, Random r) {
         h.call("SELECT", DBS[r.nextInt(2)]);
         String k = "big" + r.nextInt(6);
-        switch (r.nextInt(9)) {
-            case 0 -> h.call("SADD", k, "m" + r.nextInt(9000));
-            case 1 -> h.call("SREM", k, "m" + r.nextInt(9000));
-            case 2 -> h.call("HSET", k, "f" + r.nextInt(9000), v(r));
-            case 3 -> h.call("HINCRBY", k, "f" + r.nextInt(9000), "1");
-            case 4 -> h.call("ZADD", k, String.valueOf(r.nextInt(100)), "z" + r.nextInt(9000));
-            case 5 -> h.call("ZREM", k, "z" + r.nextInt(9000));
-            case 6 -> h.call("PEXPIRE", k, String.valueOf(20_000_000 + r.nextInt(1000)));
-            case 7 -> h.call("RENAME", k, "big" + r.nextInt(6));
-            default -> h.call("DEL", k);
+        String type = h.call("TYPE", k).trim().substring(1);
+        int op = r.nextInt(5);
+        switch (op < 4 ? type : "any") {
+            case "set" -> h.call(op < 2 ? "SADD" : "SREM", k, "m" + r.nextInt(9000));
+            case "hash" -> {
+                if (op < 2) {
+                    h.call("HSET", k, "f" + r.nextInt(9000), v(r));
+                } else {
+                    h.call("HINCRBY", k, "f" + r.nextInt(9000), "1");
+                }
+            }
+            case "zset" -> {
+                if (op < 2) {
+                    h.call("ZADD", k, String.valueOf(r.nextInt(100)), "z" + r.nextInt(9000));
+                } else {
+                    h.call("ZREM", k, "z" + r.nextInt(9000));
+                }
+            }
+            case "list" -> {
+                switch (op) {
+                    case 0 -> h.call("RPUSH", k, v(r));
+                    case 1 -> h.call("LPOP", k);
+                    case 2 -> h.call("LSET", k, String.valueOf(r.nextInt(5000)), v(r));
+                    default -> h.call("LTRIM", k, String.valueOf(r.nextInt(50)), "-" + (1 + r.nextInt(50)));
+                }
+            }
+            case "stream" -> {
+                switch (op) {
+                    case 0 -> h.call("XADD", k, "*", "f", v(r));
+                    case 1 -> h.call("XTRIM", k, "MAXLEN", String.valueOf(3000 + r.nextInt(3000)));
+                    case 2 -> h.call("XREADGROUP", "GROUP", "readers", "bob", "COUNT", "5", "STREAMS", k, ">");
+                    default -> h.call("XGROUP", "CREATECONSUMER", k, "readers", "c" + r.nextInt(5));
+                }
+            }
+            default -> {
+                switch (r.nextInt(3)) {
+                    case 0 -> h.call("PEXPIRE", k, String.valueOf(20_000_000 + r.nextInt(1000)));
+                    case 1 -> h.call("RENAME", k, "big" + r.nextInt(6));
+                    default -> h.call("DEL", k);
+                }
+            }
         }
     }
 
