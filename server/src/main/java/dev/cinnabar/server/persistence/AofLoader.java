@@ -181,11 +181,7 @@ public final class AofLoader {
         }
         for (AofManifest.Entry e : m.takeHistory()) {
             ServerLog.notice("Removing the history file " + e.fileName() + " in the background");
-            try {
-                Files.deleteIfExists(dir.file(e.fileName()));
-            } catch (IOException ex) {
-                // Redis's background unlink does not report either
-            }
+            BackgroundUnlink.unlink(dir.file(e.fileName()));
         }
         try {
             dir.writeManifest(m);

@@ -374,13 +374,8 @@ public final class AofRewrite {
     }
 
     private static void deleteQuietly(Path p) {
-        if (p == null) {
-            return;
-        }
-        try {
-            Files.deleteIfExists(p);
-        } catch (IOException ignored) {
-            // as Redis's bg_unlink: nothing to report
+        if (p != null) {
+            BackgroundUnlink.unlink(p);
         }
     }
 

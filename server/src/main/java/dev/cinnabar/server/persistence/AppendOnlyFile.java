@@ -662,11 +662,7 @@ public final class AppendOnlyFile implements Propagation.Sink {
         AofManifest m = manifest.copy();
         for (AofManifest.Entry e : m.takeHistory()) {
             ServerLog.notice("Removing the history file " + e.fileName() + " in the background");
-            try {
-                Files.deleteIfExists(dir.file(e.fileName()));
-            } catch (IOException ignored) {
-                // Redis's bg_unlink does not report either
-            }
+            BackgroundUnlink.unlink(dir.file(e.fileName()));
         }
         try {
             installManifest(m);
