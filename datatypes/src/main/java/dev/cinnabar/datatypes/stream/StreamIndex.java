@@ -29,6 +29,11 @@ public final class StreamIndex {
         return tail == head ? null : nodes[tail - 1];
     }
 
+    /** Puts {@code n} at position {@code i} in place of a node with the same master ID (its copy). */
+    public void set(int i, StreamNode n) {
+        nodes[head + i] = n;
+    }
+
     /** Adds a node whose master ID is above every other's. */
     public void add(StreamNode n) {
         if (tail == nodes.length) {
@@ -96,6 +101,19 @@ public final class StreamIndex {
         c.nodes = new StreamNode[Math.max(2, size())];
         for (int i = 0; i < size(); i++) {
             c.nodes[i] = get(i).copy();
+        }
+        c.tail = size();
+        return c;
+    }
+
+    /** A copy of the index holding the same nodes, each marked {@link StreamNode#shared}. */
+    public StreamIndex sharingCopy() {
+        StreamIndex c = new StreamIndex();
+        c.nodes = new StreamNode[Math.max(2, size())];
+        for (int i = 0; i < size(); i++) {
+            StreamNode n = get(i);
+            n.shared = true;
+            c.nodes[i] = n;
         }
         c.tail = size();
         return c;

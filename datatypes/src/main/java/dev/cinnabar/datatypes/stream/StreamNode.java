@@ -17,11 +17,18 @@ public final class StreamNode extends Listpack {
     public static final int FLAG_DELETED = 1;
     public static final int FLAG_SAMEFIELDS = 2;
 
-    /** Object header, the array reference, the two longs. */
-    public static final int OBJECT = 32;
+    /** Object header, the array reference, the two longs, the flag (and padding). */
+    public static final int OBJECT = 40;
 
     public final long masterMs;
     public final long masterSeq;
+    /**
+     * Whether another stream may hold this node too (a snapshot's copy, {@link
+     * dev.cinnabar.datatypes.value.StreamValue#sharingCopy}): a stream copies it before changing
+     * it. Never cleared: a node once shared is copied at its next change even if the other
+     * holder has let it go, once.
+     */
+    public boolean shared;
 
     StreamNode(long masterMs, long masterSeq, int capacity) {
         super(capacity);

@@ -96,7 +96,7 @@ public final class StreamValue implements TypedValue {
         for (int i = 0; i < 2 * n; i++) {
             total += fv.length(from + i);
         }
-        StreamNode lp = index.last();
+        StreamNode lp = index.size() == 0 ? null : owned(index.size() - 1);
         int closedBytes = 0;
         if (lp != null) {
             long maxBytes = nodeMaxBytes;
@@ -158,6 +158,10 @@ public final class StreamValue implements TypedValue {
 
     /** Marks the entry the cursor is on deleted (Redis's streamIteratorRemoveEntry, without the re-seek). */
     public void removeAt(StreamCursor c) {
+        if (c.node().shared) {
+            owned(index.indexOf(c.node()));
+            c.continueIn(index);
+        }
         StreamNode lp = c.node();
         long before = lp.heapSize();
         c.markDeleted();
@@ -234,6 +238,7 @@ public final class StreamValue implements TypedValue {
             if (approx) {
                 break;
             }
+            lp = owned(0);
             long before = lp.heapSize();
             long fromLp = trimWithin(lp, strategy, maxlen, minMs, minSeq);
             deleted += fromLp;
@@ -404,7 +409,21 @@ public final class StreamValue implements TypedValue {
 
     /** A deep copy: nodes, metadata, groups, consumers and pending entries (Redis's streamDup). */
     public StreamValue duplicate() {
-        StreamValue d = new StreamValue(index.copy());
+        return copyOver(index.copy());
+    }
+
+    /**
+     * {@link #duplicate} that shares the nodes instead of copying them: this stream copies a
+     * node before it changes it ({@link #owned}), so the copy stays as this stream is now. For a
+     * snapshot that must write the stream as it was while it keeps changing: a copy of the
+     * index and the groups, where a deep copy of two million entries took 13-60 ms.
+     */
+    public StreamValue sharingCopy() {
+        return copyOver(index.sharingCopy());
+    }
+
+    private StreamValue copyOver(StreamIndex nodes) {
+        StreamValue d = new StreamValue(nodes);
         d.length = length;
         d.lastMs = lastMs;
         d.lastSeq = lastSeq;
@@ -429,6 +448,18 @@ public final class StreamValue implements TypedValue {
             }
         }
         return d;
+    }
+
+    /** The node at position {@code i}, to change: a copy of it in its place first when it is shared. */
+    private StreamNode owned(int i) {
+        StreamNode n = index.get(i);
+        if (!n.shared) {
+            return n;
+        }
+        StreamNode own = n.copy();
+        index.set(i, own);
+        nodesHeap += own.heapSize() - n.heapSize();
+        return own;
     }
 
     /** Redis's RDB_TYPE_STREAM_LISTPACKS_2 payload, measured. */

@@ -335,4 +335,61 @@ class StreamValueTest {
             assertEquals(expected, seen);
         }
     }
+
+    /** Every entry of {@code s} in order, as "ms-seq f=v ..." strings, and its counts. */
+    private static List<String> contents(StreamValue s) {
+        List<String> out = new ArrayList<>();
+        StreamCursor c = new StreamCursor().start(s.index(), false);
+        Listpack.Entry f = new Listpack.Entry();
+        Listpack.Entry v = new Listpack.Entry();
+        while (c.next()) {
+            StringBuilder b = new StringBuilder(c.ms + "-" + c.seq);
+            for (int i = 0; i < c.fields; i++) {
+                c.field(f, v);
+                b.append(' ').append(new String(f.toBytes(), StandardCharsets.UTF_8)).append('=')
+                        .append(new String(v.toBytes(), StandardCharsets.UTF_8));
+            }
+            out.add(b.toString());
+        }
+        out.add("length " + s.length + " nodes " + s.index().size());
+        for (int i = 0; i < s.index().size(); i++) {
+            out.add("node " + s.index().get(i).live() + "/" + s.index().get(i).deleted());
+        }
+        return out;
+    }
+
+    /**
+     * A sharing copy keeps what the stream held when it was made while the stream goes on
+     * changing every way it can (appends, deletions, exact and approximate trims), and the stream
+     * changes as a deep copy changed alike does.
+     */
+    @Test
+    void aSharingCopyStaysAsTheStreamWasWhileTheStreamChanges() {
+        Random r = new Random(7);
+        for (int round = 0; round < 30; round++) {
+            StreamValue s = new StreamValue();
+            long ms = 1;
+            for (int i = 0; i < 300 + r.nextInt(300); i++) {
+                s.append(ms++, 0, fv("f", "v" + i, "g", "w"), 0, r.nextInt(4) == 0 ? 1 : 2, 4096, 10);
+            }
+            StreamValue shared = s.sharingCopy();
+            StreamValue twin = s.duplicate();
+            List<String> before = contents(s);
+            for (int op = 0; op < 40; op++) {
+                for (StreamValue x : new StreamValue[] {s, twin}) {
+                    Random same = new Random(round * 1000L + op);
+                    switch (same.nextInt(4)) {
+                        case 0 -> x.append(ms, 0, fv("f", "new"), 0, 1, 4096, 10);
+                        case 1 -> x.delete(1 + same.nextInt((int) ms), 0);
+                        case 2 -> x.trim(StreamValue.TRIM_MAXLEN, x.length - same.nextInt(15), 0, 0, false, 0);
+                        default -> x.trim(StreamValue.TRIM_MINID, 0, 1 + same.nextInt((int) ms), 0, true, 0);
+                    }
+                }
+                ms++;
+                assertEquals(contents(twin), contents(s));
+                assertEquals(s.recountHeap(), s.heapSize());
+            }
+            assertEquals(before, contents(shared));
+        }
+    }
 }

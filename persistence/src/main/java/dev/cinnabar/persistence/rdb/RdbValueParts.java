@@ -291,7 +291,7 @@ public abstract class RdbValueParts {
 
         @Override
         public void detach() {
-            stream = stream.duplicate();
+            stream = stream.sharingCopy();
         }
     }
 }

@@ -289,7 +289,7 @@ abstract class AofValueParts implements Snapshot.Parts {
 
         @Override
         public void detach() {
-            stream = stream.duplicate();
+            stream = stream.sharingCopy();
             cursor.continueIn(stream.index());
         }
     }
