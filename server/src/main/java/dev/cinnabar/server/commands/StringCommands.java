@@ -139,7 +139,7 @@ public final class StringCommands {
         if (get) {
             replyOldValue(c);
         }
-        boolean found = db.lookupWrite(c.argv, 1) != null;
+        boolean found = db.existsForWrite(c.argv, 1);
         if (((flags & SetOptions.NX) != 0 && found) || ((flags & SetOptions.XX) != 0 && !found)) {
             if (!get) {
                 if (counting) {
@@ -250,7 +250,7 @@ public final class StringCommands {
         Argv a = c.argv;
         Db db = c.db();
         for (int i = 1; i < a.count(); i += 2) {
-            if (db.lookupWrite(a, i) != null) {
+            if (db.existsForWrite(a, i)) {
                 c.reply.integer(0);
                 return;
             }

@@ -292,6 +292,20 @@ public final class Db {
         return valueForWrite(keys, e);
     }
 
+    /**
+     * {@link #lookupWrite} for a command that only needs to know whether the key is there (SET,
+     * MSETNX): the same expiry and access, without taking an inline string out of the key's
+     * record, which the command then writes over (two record rewrites per SET).
+     */
+    public boolean existsForWrite(Argv argv, int i) {
+        int e = lookup(argv.array(i), argv.offset(i), argv.length(i));
+        if (e == NONE) {
+            return false;
+        }
+        touch(e);
+        return true;
+    }
+
     /** The entry behind {@link #lookupWrite}, for commands that move or re-time the key. */
     public KeyEntry writeEntry(Argv argv, int i) {
         return writeEntry(argv.array(i), argv.offset(i), argv.length(i));
