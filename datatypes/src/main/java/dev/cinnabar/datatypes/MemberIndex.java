@@ -77,6 +77,17 @@ public class MemberIndex implements HashTableStats {
         rehashIndex = from.rehashIndex;
     }
 
+    /**
+     * An index for a copy of {@code from}'s nodes that is only walked by slot, never looked up
+     * in (a snapshot's {@link MemberTable#sharingCopy}): it counts the members and has no
+     * buckets, so that the copy need not copy them.
+     */
+    static MemberIndex countOnly(Nodes list, MemberIndex from) {
+        MemberIndex i = new MemberIndex(list);
+        i.used0 = from.size();
+        return i;
+    }
+
     public int size() {
         return used0 + used1;
     }

@@ -91,13 +91,32 @@ class MemberSlots extends SlotPage implements MemberIndex.Nodes {
 
     /** A copy of {@code from}: every page's arrays copied, nothing shared. */
     MemberSlots(MemberSlots from) {
+        this(from, false);
+    }
+
+    /**
+     * A copy of {@code from}; with {@code sharePages}, one that shares {@code from}'s pages after
+     * the first instead of copying them, and {@code from} then copies a page before it writes to
+     * it (its pages become {@link SlotPage.Shared}): a copy of a million members in a
+     * directory's time, for a snapshot that must keep a big value as it is while writes change it.
+     */
+    MemberSlots(MemberSlots from, boolean sharePages) {
         super(from);
         parts = from.parts;
         if (from.pages != null) {
             pages = new SlotPage[from.pages.length];
             pages[0] = this;
             for (int i = 1; i < pages.length; i++) {
-                pages[i] = from.pages[i] == null ? null : new SlotPage(from.pages[i]);
+                SlotPage pg = from.pages[i];
+                if (pg == null) {
+                    continue;
+                }
+                if (sharePages) {
+                    pages[i] = pg;
+                    from.pages[i] = new SlotPage.Shared(pg);
+                } else {
+                    pages[i] = new SlotPage(pg);
+                }
             }
         }
         top = from.top;
@@ -132,6 +151,24 @@ class MemberSlots extends SlotPage implements MemberIndex.Nodes {
         return all == null ? this : all[pageOf(slot)];
     }
 
+    /** {@link #page} to write to: a page shared with a copy is copied first, and the copy is this table's. */
+    private SlotPage pageForWrite(int slot) {
+        SlotPage[] all = pages;
+        if (all == null) {
+            return this;
+        }
+        return own(all, pageOf(slot));
+    }
+
+    private static SlotPage own(SlotPage[] all, int number) {
+        SlotPage pg = all[number];
+        if (pg instanceof SlotPage.Shared) {
+            pg = new SlotPage(pg);
+            all[number] = pg;
+        }
+        return pg;
+    }
+
     /** The number of the page that holds {@code slot}. */
     private static int pageOf(int slot) {
         return (slot - 1) >>> PAGE_SHIFT;
@@ -154,7 +191,7 @@ class MemberSlots extends SlotPage implements MemberIndex.Nodes {
 
     @Override
     public void chain(int slot, long word) {
-        page(slot).chains[at(slot)] = word;
+        pageForWrite(slot).chains[at(slot)] = word;
     }
 
     // ---------------------------------------------------------------- reading records
@@ -258,7 +295,7 @@ class MemberSlots extends SlotPage implements MemberIndex.Nodes {
             slot = top++;
             makeRoom(slot);
         }
-        SlotPage pg = page(slot);
+        SlotPage pg = pageForWrite(slot);
         int i = at(slot);
         int size = partSize(mlen) + (parts == 2 ? partSize(vlen) : 0);
         int start = reserve(pg, size);
@@ -302,7 +339,7 @@ class MemberSlots extends SlotPage implements MemberIndex.Nodes {
      * is as long, else in a record rewritten at the end of the page.
      */
     void value(int slot, byte[] v, int voff, int vlen) {
-        SlotPage pg = page(slot);
+        SlotPage pg = pageForWrite(slot);
         int i = at(slot);
         int p = pg.where[i];
         int memberSize = partSize(pg.bytes, p);
@@ -406,7 +443,7 @@ class MemberSlots extends SlotPage implements MemberIndex.Nodes {
             arrayBytes -= JvmSizes.referenceArray(pages.length);
             pages = Arrays.copyOf(pages, number + 1);
             arrayBytes += JvmSizes.referenceArray(pages.length);
-            SlotPage full = pages[number - 1];
+            SlotPage full = own(pages, number - 1);
             if (full.bytes.length > full.end - full.dead) {
                 repack(full, full.end - full.dead);
             }
@@ -474,7 +511,7 @@ class MemberSlots extends SlotPage implements MemberIndex.Nodes {
 
     /** Frees a slot whose member has left the index. */
     void release(int slot) {
-        SlotPage pg = page(slot);
+        SlotPage pg = pageForWrite(slot);
         int i = at(slot);
         int p = pg.where[i];
         pg.dead += recordSize(pg.bytes, p);

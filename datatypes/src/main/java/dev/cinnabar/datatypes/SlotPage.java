@@ -51,6 +51,25 @@ class SlotPage {
         }
     }
 
+    private SlotPage() {
+    }
+
+    /**
+     * A page whose arrays another table holds too (a snapshot's copy, {@link
+     * MemberTable#sharingCopy}): its table copies them before it writes to the page ({@link
+     * MemberSlots}'s pageForWrite). The class is the mark, so that a page pays no field for it.
+     */
+    static final class Shared extends SlotPage {
+        Shared(SlotPage of) {
+            chains = of.chains;
+            where = of.where;
+            bytes = of.bytes;
+            end = of.end;
+            dead = of.dead;
+            large = of.large;
+        }
+    }
+
     /** The heap of the page's own arrays (not of this object, nor of the long members' arrays). */
     long arrayHeapBytes() {
         return JvmSizes.longArray(chains.length) + JvmSizes.intArray(where.length)

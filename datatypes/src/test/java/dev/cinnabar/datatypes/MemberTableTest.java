@@ -108,4 +108,60 @@ class MemberTableTest {
         }
         assertEquals(t.recountHeapBytes(), t.heapBytes());
     }
+
+    private static Map<String, String> contents(MemberTable t) {
+        Map<String, String> seen = new HashMap<>();
+        Listpack.Entry fe = new Listpack.Entry();
+        Listpack.Entry ve = new Listpack.Entry();
+        for (int slot = t.nextLive(1); slot != MemberTable.NONE; slot = t.nextLive(slot + 1)) {
+            seen.put(s(t.member(slot, fe)), s(t.value(slot, ve)));
+        }
+        return seen;
+    }
+
+    /**
+     * A sharing copy keeps the table as it was while the table goes on changing every way it can
+     * (values rewritten in place and moved, long values in place, additions through a doubling
+     * of the index, removals down to a compaction), and the table still agrees with its model.
+     */
+    @Test
+    void aSharingCopyStaysAsTheTableWasWhileTheTableChanges() {
+        Random r = new Random(11);
+        for (int round = 0; round < 6; round++) {
+            MemberTable t = new MemberTable(true);
+            Map<String, String> model = new HashMap<>();
+            for (int i = 0; i < 9000; i++) {
+                String v = i % 50 == 0 ? "L".repeat(200) : "v" + i;
+                put(t, "f" + i, v);
+                model.put("f" + i, v);
+            }
+            MemberTable copy = t.sharingCopy();
+            Map<String, String> before = new HashMap<>(model);
+            for (int op = 0; op < 20_000; op++) {
+                String f = "f" + r.nextInt(round % 2 == 0 ? 9000 : 40_000);
+                switch (r.nextInt(round < 3 ? 4 : 2)) {
+                    case 0, 1 -> {
+                        String v = switch (r.nextInt(3)) {
+                            case 0 -> model.getOrDefault(f, "v0").length() == 200 ? "M".repeat(200) : "w" + f.substring(1);
+                            case 1 -> "longer value " + op;
+                            default -> "N".repeat(150 + r.nextInt(2));
+                        };
+                        put(t, f, v);
+                        model.put(f, v);
+                    }
+                    default -> {
+                        assertEquals(model.remove(f) != null, t.remove(b(f), 0, b(f).length));
+                    }
+                }
+                if (op % 1000 == 0) {
+                    assertEquals(before, contents(copy));
+                }
+            }
+            assertEquals(model, contents(t));
+            assertEquals(model.size(), t.size());
+            assertEquals(t.recountHeapBytes(), t.heapBytes());
+            assertEquals(before, contents(copy));
+            assertEquals(before.size(), copy.size());
+        }
+    }
 }

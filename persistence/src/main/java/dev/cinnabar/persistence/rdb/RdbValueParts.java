@@ -163,7 +163,7 @@ public abstract class RdbValueParts {
 
         @Override
         public void detach() {
-            table = table.copy();
+            table = table.sharingCopy();
         }
     }
 

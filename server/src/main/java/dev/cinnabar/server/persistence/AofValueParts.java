@@ -152,7 +152,7 @@ abstract class AofValueParts implements Snapshot.Parts {
 
         @Override
         public void detach() {
-            table = table.copy();
+            table = table.sharingCopy();
         }
     }
 
