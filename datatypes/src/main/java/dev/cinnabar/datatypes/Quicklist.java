@@ -57,6 +57,11 @@ public class Quicklist {
         boolean dontCompress;
         /** A PLAIN node: {@code buf} holds one element's raw bytes (exactly, when not compressed). */
         boolean plain;
+        /**
+         * {@code buf} is held by another list's node too ({@link #Quicklist(Quicklist, boolean)}):
+         * copied before a change in place ({@link #own}). In the object's padding: no cost.
+         */
+        boolean shared;
     }
 
     /**
@@ -95,10 +100,26 @@ public class Quicklist {
 
     /** A deep copy with the same nodes, compressed the same way (quicklistDup). */
     protected Quicklist(Quicklist orig) {
+        this(orig, false);
+    }
+
+    /**
+     * A copy with the same nodes, compressed the same way; with {@code shareArrays}, nodes of its
+     * own that hold {@code orig}'s arrays, each list then copying a node's array before it
+     * changes it in place: a copy of two million elements in the time of its few thousand node
+     * objects, for a snapshot that writes a big list as it was while writes change it.
+     */
+    protected Quicklist(Quicklist orig, boolean shareArrays) {
         this(orig.fill, orig.compress);
         for (Node cur = orig.head; cur != null; cur = cur.next) {
             Node n = new Node();
-            n.buf = cur.lzf || cur.plain ? cur.buf.clone() : cur.toByteArray();
+            if (shareArrays) {
+                n.buf = cur.buf;
+                n.shared = true;
+                cur.shared = true;
+            } else {
+                n.buf = cur.lzf || cur.plain ? cur.buf.clone() : cur.toByteArray();
+            }
             n.plain = cur.plain;
             n.count = cur.count;
             n.sz = cur.sz;
@@ -186,6 +207,15 @@ public class Quicklist {
     private void setData(Node n, byte[] data) {
         heap += JvmSizes.byteArray(data.length) - JvmSizes.byteArray(n.buf.length);
         n.buf = data;
+        n.shared = false;
+    }
+
+    /** Before {@code n}'s array is changed in place: a copy of its own when it is shared. */
+    private static void own(Node n) {
+        if (n.shared) {
+            n.buf = n.buf.clone();
+            n.shared = false;
+        }
     }
 
     /**
@@ -464,6 +494,7 @@ public class Quicklist {
             return;
         }
         if (allowInsert(head, vlen)) {
+            own(head);
             int cap = head.capacity();
             reserveForPushes(head, vlen);
             head.prepend(v, off, vlen);
@@ -487,6 +518,7 @@ public class Quicklist {
             return;
         }
         if (allowInsert(tail, vlen)) {
+            own(tail);
             int cap = tail.capacity();
             reserveForPushes(tail, vlen);
             tail.append(v, off, vlen);
@@ -569,6 +601,7 @@ public class Quicklist {
             deleteNode(n);
             return true;
         }
+        own(n);
         int cap = n.capacity();
         n.delete(p);
         changed(n, cap);
@@ -770,6 +803,7 @@ public class Quicklist {
     private void replaceEntry(Node node, int offset, int pos, byte[] v) {
         boolean large = isLarge(v.length);
         if (!node.plain && !large) {
+            own(node);
             int cap = node.capacity();
             node.replace(pos, v);
             changed(node, cap);
@@ -812,6 +846,7 @@ public class Quicklist {
         int origExtent = after ? Integer.MAX_VALUE : offset;
         int newStart = after ? 0 : offset;
         int newExtent = after ? offset + 1 : Integer.MAX_VALUE;
+        own(node);
         int cap = node.capacity();
         node.deleteRange((long) origStart, origExtent);
         changed(node, cap);
@@ -853,6 +888,7 @@ public class Quicklist {
         }
         if (!full) {
             decompressNodeForUse(node);
+            own(node);
             int cap = node.capacity();
             node.insert(pos, after ? Listpack.AFTER : Listpack.BEFORE, v);
             changed(node, cap);
@@ -861,6 +897,7 @@ public class Quicklist {
         } else if (atTail && availNext) {
             Node n = node.next;
             decompressNodeForUse(n);
+            own(n);
             int cap = n.capacity();
             n.prepend(v);
             changed(n, cap);
@@ -870,6 +907,7 @@ public class Quicklist {
         } else if (atHead && availPrev) {
             Node n = node.prev;
             decompressNodeForUse(n);
+            own(n);
             int cap = n.capacity();
             n.append(v);
             changed(n, cap);
@@ -904,6 +942,7 @@ public class Quicklist {
         decompressNode(a);
         decompressNode(b);
         // lpMerge: the entries of b after those of a, the same bytes whichever array is kept.
+        own(a);
         int cap = a.capacity();
         a.addAll(b, false);
         changed(a, cap);
@@ -978,6 +1017,7 @@ public class Quicklist {
                 deleteNode(node);
             } else {
                 decompressNodeForUse(node);
+                own(node);
                 int cap = node.capacity();
                 node.deleteRange(offset, (int) del);
                 changed(node, cap);

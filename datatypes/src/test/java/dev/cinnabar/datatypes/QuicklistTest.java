@@ -327,7 +327,16 @@ class QuicklistTest {
             int depth = round % 4;
             Quicklist q = new Quicklist(fill, depth);
             List<String> model = new ArrayList<>();
+            // Halfway, a copy that shares the nodes' arrays: it must stay as the list was.
+            Quicklist shared = null;
+            List<String> sharedModel = null;
+            List<String> sharedNodes = null;
             for (int step = 0; step < 600; step++) {
+                if (step == 300) {
+                    shared = new Quicklist(q, true) { };
+                    sharedModel = new ArrayList<>(model);
+                    sharedNodes = nodes(q);
+                }
                 int op = r.nextInt(100);
                 String v = value(r);
                 if (op < 25) {
@@ -407,11 +416,22 @@ class QuicklistTest {
                 assertEquals(model.size(), q.size());
             }
             assertEquals(model, strings(q));
+            assertEquals(sharedNodes, nodes(shared));
+            assertEquals(sharedModel, strings(shared));
+            shared.verify();
             Quicklist copy = new Quicklist(q) { };
             copy.verify();
             assertEquals(q.layout(), copy.layout());
             assertEquals(model, strings(copy));
         }
+    }
+
+    /** Every node as the RDB writer sees it: plain, compressed, and its bytes. */
+    private static List<String> nodes(Quicklist q) {
+        List<String> out = new ArrayList<>();
+        q.forEachNode((plain, compressed, data, length, size) -> out.add(plain + " " + compressed + " " + size + " "
+                + new String(data, 0, length, StandardCharsets.ISO_8859_1)));
+        return out;
     }
 
     private static String value(SplittableRandom r) {

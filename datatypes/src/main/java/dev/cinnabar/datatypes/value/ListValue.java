@@ -9,13 +9,21 @@ public final class ListValue extends Quicklist implements TypedValue {
         super(fill, compressDepth);
     }
 
-    private ListValue(ListValue orig) {
-        super(orig);
+    private ListValue(ListValue orig, boolean shareArrays) {
+        super(orig, shareArrays);
     }
 
     /** A deep copy with the same nodes (COPY). */
     public ListValue copy() {
-        return new ListValue(this);
+        return new ListValue(this, false);
+    }
+
+    /**
+     * A copy with the same nodes holding this list's arrays, each list copying an array before
+     * it changes it: for a snapshot that writes a big list as it was while writes change it.
+     */
+    public ListValue sharingCopy() {
+        return new ListValue(this, true);
     }
 
     @Override

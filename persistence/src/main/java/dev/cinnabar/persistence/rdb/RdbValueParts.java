@@ -245,7 +245,7 @@ public abstract class RdbValueParts {
 
         @Override
         public void detach() {
-            list = list.copy();
+            list = list.sharingCopy();
             walk = list.nodeWalk(visited);
         }
     }

@@ -258,7 +258,7 @@ abstract class AofValueParts implements Snapshot.Parts {
 
         @Override
         public void detach() {
-            list = list.copy();
+            list = list.sharingCopy();
             walk = list.nodeWalk(visited);
         }
     }
