@@ -381,4 +381,49 @@ class SkipListTest {
                     n + ": " + after + " against " + grown.heapBytes() + " grown");
         }
     }
+
+    /** Every node in order as "score member", with its level. */
+    private static List<String> nodes(SkipList zsl) {
+        List<String> out = new ArrayList<>();
+        for (int x = zsl.first(); x != SkipList.NIL; x = zsl.next(x)) {
+            out.add(zsl.score(x) + " " + s(zsl.member(x)) + " " + zsl.level(x));
+        }
+        return out;
+    }
+
+    /**
+     * A sharing copy of a list over many pages stays as the list was while the list goes on
+     * changing (insertions, deletions, score updates that move nodes, a compaction), and the list
+     * stays consistent.
+     */
+    @Test
+    void aSharingCopyStaysAsTheListWasWhileTheListChanges() {
+        Random rnd = new Random(5);
+        for (int round = 0; round < 3; round++) {
+            SkipList zsl = new SkipList();
+            for (int i = 0; i < 60_000; i++) {
+                zsl.insert(rnd.nextInt(100_000), b("m" + i));
+            }
+            SkipList copy = zsl.sharingCopy();
+            List<String> before = nodes(zsl);
+            for (int step = 0; step < 20_000; step++) {
+                switch (rnd.nextInt(3)) {
+                    case 0 -> zsl.insert(rnd.nextInt(100_000) + 0.5, b("new" + round + "-" + step));
+                    case 1 -> zsl.deleteNode(zsl.byRank(1 + rnd.nextInt(zsl.length())));
+                    default -> zsl.updateScore(zsl.byRank(1 + rnd.nextInt(zsl.length())), rnd.nextInt(100_000) + 0.25);
+                }
+            }
+            if (round == 2) {
+                for (int n = zsl.length() - 1000; n > 0; n--) {
+                    zsl.deleteNode(zsl.first());
+                }
+                assertTrue(zsl.worthCompacting());
+                zsl.compact();
+                zsl.insert(1, b("after compaction"));
+            }
+            zsl.check();
+            assertEquals(before, nodes(copy));
+            copy.check();
+        }
+    }
 }

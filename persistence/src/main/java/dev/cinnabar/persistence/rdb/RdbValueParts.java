@@ -202,7 +202,7 @@ public abstract class RdbValueParts {
 
         @Override
         public void detach() {
-            list = list.copy();
+            list = list.sharingCopy();
         }
     }
 

@@ -190,7 +190,7 @@ abstract class AofValueParts implements Snapshot.Parts {
 
         @Override
         public void detach() {
-            list = list.copy();
+            list = list.sharingCopy();
         }
     }
 
