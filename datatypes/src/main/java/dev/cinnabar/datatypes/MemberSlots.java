@@ -555,12 +555,7 @@ class MemberSlots extends SlotPage implements MemberIndex.Nodes {
             }
         }
         // The fresh slots' first page becomes this object's, and this object their first page.
-        chains = fresh.chains;
-        where = fresh.where;
-        bytes = fresh.bytes;
-        end = fresh.end;
-        dead = fresh.dead;
-        large = fresh.large;
+        holdArraysOf(fresh);
         pages = fresh.pages;
         if (pages != null) {
             pages[0] = this;

@@ -61,13 +61,18 @@ class SlotPage {
      */
     static final class Shared extends SlotPage {
         Shared(SlotPage of) {
-            chains = of.chains;
-            where = of.where;
-            bytes = of.bytes;
-            end = of.end;
-            dead = of.dead;
-            large = of.large;
+            holdArraysOf(of);
         }
+    }
+
+    /** Makes this page hold {@code of}'s arrays and figures (the arrays are not copied). */
+    final void holdArraysOf(SlotPage of) {
+        chains = of.chains;
+        where = of.where;
+        bytes = of.bytes;
+        end = of.end;
+        dead = of.dead;
+        large = of.large;
     }
 
     /** The heap of the page's own arrays (not of this object, nor of the long members' arrays). */

@@ -75,9 +75,10 @@ public abstract class RdbValueParts {
     }
 
     /**
-     * {@link #of} a copy of {@code value} as it is now, for a value about to change: its
-     * table's, skiplist's, list's or stream's arrays copied (10-20 ms for a million elements),
-     * not encoded (100-150 ms).
+     * {@link #of} a copy of {@code value} as it is now, for a value about to change: a copy that
+     * shares the table's, skiplist's, list's or stream's arrays, which the value copies a page or
+     * node at a time as it changes them (a whole copy took 5-30 ms for a million elements, an
+     * encoding 100-150 ms).
      */
     public static RdbValueParts frozen(Object value) {
         RdbValueParts parts = of(value);

@@ -38,9 +38,10 @@ import java.util.List;
  * queues the big keys of a batch ({@link #bigKeys}) and writes them, one after the other, before
  * it walks on. A value's record must be whole in the file, so meanwhile early copies of other
  * keys wait in {@link #afterParts}. Before a write to a big key, whether the walk is writing
- * it, has queued it or has not reached it, the snapshot takes a copy of the value's arrays
- * ({@link RdbValueParts#detach}, {@link RdbValueParts#frozen}: 10-20 ms for a million elements,
- * where encoding it took 100-400) and writes the copy in parts in its turn: in the database
+ * it, has queued it or has not reached it, the snapshot takes a copy of the value that shares
+ * its arrays ({@link RdbValueParts#detach}, {@link RdbValueParts#frozen}: the value copies a page
+ * or node before it changes it; a whole copy took 5-30 ms for a million elements, encoding it
+ * 100-400) and writes the copy in parts in its turn: in the database
  * being walked at once, in another when the walk gets there ({@link #laterBigKeys}). A flush
  * does the same for every big key of the database it empties.
  */
@@ -460,7 +461,7 @@ final class Snapshot implements KeyspaceObserver {
     /**
      * Before a write to key {@code id} of {@link #db}, or a flush of it ({@code id} NONE): the
      * value being written in parts, when it is that key's (any, for a flush), goes on from a
-     * copy of its arrays ({@link RdbValueParts#detach}), and so will a queued big key of that id
+     * copy of the value ({@link RdbValueParts#detach}), and so will a queued big key of that id
      * (every live one, for a flush). True when the key was one of them.
      */
     private boolean copyBigBeforeWrite(Db d, int id) {
