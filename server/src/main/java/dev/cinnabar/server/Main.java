@@ -107,6 +107,10 @@ public final class Main {
                 Class.forName("io.netty.buffer.PooledByteBufAllocator").getField("DEFAULT").get(null);
                 // The JVM's memory figures (INFO memory, the cron's samples): slow to load the first time.
                 dev.cinnabar.server.memory.ProcessMemory.warmUp();
+                // INFO's sections and the unpooled buffers its reply goes out in: the first INFO,
+                // which a supervisor or a test harness sends early, loaded them on the engine thread.
+                Class.forName("dev.cinnabar.server.info.InfoSections");
+                Class.forName("io.netty.buffer.Unpooled");
             } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
                 // Only a warm-up: the real start reports any problem.
             }

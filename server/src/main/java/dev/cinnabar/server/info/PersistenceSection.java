@@ -1,10 +1,10 @@
 package dev.cinnabar.server.info;
 
+import dev.cinnabar.datatypes.Doubles;
 import dev.cinnabar.server.client.ServerContext;
 import dev.cinnabar.server.persistence.AofRewrite;
 import dev.cinnabar.server.persistence.AppendOnlyFile;
 import dev.cinnabar.server.persistence.Persistence;
-import java.util.Locale;
 
 /**
  * {@code # Persistence}: the RDB figures of {@link Persistence} (a BGSAVE's extra copies stand
@@ -33,7 +33,8 @@ final class PersistenceSection implements InfoSection {
         long keysTotal = rewriting ? rw.currentKeysTotal() : p.currentKeysTotal();
         long keysDone = rewriting ? rw.currentKeysProcessed() : p.currentKeysProcessed();
         long extra = rewriting ? rw.currentExtraBytes() : p.currentExtraBytes();
-        String perc = keysTotal > 0 ? String.format(Locale.ROOT, "%.2f", keysDone * 100.0 / keysTotal) : "0.00";
+        // Not String.format: its first use loads the locale machinery, 30 ms on the engine thread.
+        String perc = keysTotal > 0 ? Doubles.fixed(keysDone * 100.0 / keysTotal, 2) : "0.00";
         out.header("Persistence")
                 .field("loading", p.loading ? 1 : 0)
                 .field("async_loading", 0)
@@ -89,7 +90,7 @@ final class PersistenceSection implements InfoSection {
                     .field("loading_total_bytes", p.loadingTotalBytes)
                     .field("loading_rdb_used_mem", p.loadingRdbUsedMem)
                     .field("loading_loaded_bytes", p.loadingLoadedBytes)
-                    .field("loading_loaded_perc", String.format(Locale.ROOT, "%.2f", loadedPerc))
+                    .field("loading_loaded_perc", Doubles.fixed(loadedPerc, 2))
                     .field("loading_eta_seconds", eta);
         }
     }
