@@ -284,12 +284,8 @@ public final class Db {
 
     /** A write lookup: expires the key if due and records the access; no hit/miss counting. */
     public Object lookupWrite(Argv argv, int i) {
-        int e = lookup(argv.array(i), argv.offset(i), argv.length(i));
-        if (e == NONE) {
-            return null;
-        }
-        touch(e);
-        return valueForWrite(keys, e);
+        int e = findForWrite(argv.array(i), argv.offset(i), argv.length(i));
+        return e == NONE ? null : valueForWrite(keys, e);
     }
 
     /**
@@ -298,12 +294,7 @@ public final class Db {
      * record, which the command then writes over (two record rewrites per SET).
      */
     public boolean existsForWrite(Argv argv, int i) {
-        int e = lookup(argv.array(i), argv.offset(i), argv.length(i));
-        if (e == NONE) {
-            return false;
-        }
-        touch(e);
-        return true;
+        return findForWrite(argv.array(i), argv.offset(i), argv.length(i)) != NONE;
     }
 
     /** The entry behind {@link #lookupWrite}, for commands that move or re-time the key. */
@@ -312,12 +303,17 @@ public final class Db {
     }
 
     public KeyEntry writeEntry(byte[] key, int off, int len) {
+        int e = findForWrite(key, off, len);
+        return e == NONE ? null : entryOf(e);
+    }
+
+    /** The write lookups' common step: the live key's id, its access recorded, or NONE. */
+    private int findForWrite(byte[] key, int off, int len) {
         int e = lookup(key, off, len);
-        if (e == NONE) {
-            return null;
+        if (e != NONE) {
+            touch(e);
         }
-        touch(e);
-        return entryOf(e);
+        return e;
     }
 
     /** The live entry for a key, or null; expires it first if due. Does not count or touch. */

@@ -54,9 +54,10 @@ class AofRewriteSnapshotTest {
     }
 
     /**
-     * Big sets, hashes and sorted sets go a few commands at a time (AofValueParts) across
-     * slices of a few kilobytes, while commands write to them, rename, expire and delete them,
-     * and everything else runs: the base still replays to the digest of the start.
+     * Big sets, hashes, sorted sets, lists and streams go a few commands at a time
+     * (AofValueParts) across slices of a few kilobytes, while commands write to them, rename,
+     * expire and delete them, and everything else runs: the base still replays to the digest of
+     * the start.
      */
     @Test
     void bigValuesWrittenInPartsStillGiveTheDatasetAtTheStart() {
