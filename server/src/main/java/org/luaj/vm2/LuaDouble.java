@@ -5,6 +5,9 @@
  *  - tojstring() formats as C Lua's "%.14g" (LuaJ printed Float.toString((float) v): 1/3 gave
  *    "0.33333334" and 1e15 gave "1000000000000000"), with "nan"/"-nan" by the sign bit as glibc does;
  *  - valueOf keeps -0.0 a double, so that it prints "-0";
+ *  - x ^ y is C's pow (pow51), where LuaJ approximated fractional powers;
+ *  - a number compared with anything but a number fails as Lua 5.1 says it: "attempt to compare
+ *    number with table" (LuaJ named the operands the other way round);
  *  - 0/0 and x%0 give the NaN x86 gives (sign bit set, printed "-nan"), and x/-0 gives -inf.
  */
 /*******************************************************************************
@@ -29,8 +32,6 @@
 * THE SOFTWARE.
 ******************************************************************************/
 package org.luaj.vm2;
-
-import org.luaj.vm2.lib.MathLib;
 
 /**
  * Extension of {@link LuaNumber} which can hold a Java double as its value. 
@@ -85,6 +86,32 @@ public class LuaDouble extends LuaNumber {
 	
 	/** The value being held by this instance. */
 	final double v;
+
+	/**
+	 * Lua 5.1's x ^ y: C's pow as glibc computes it on x86-64. A NaN operand gives the NaN that
+	 * x + y gives there (the first NaN, its sign kept), except that a NaN base raised to an odd
+	 * integer loses its sign bit; 1 ^ y (y NaN too) and -1 ^ inf are 1. LuaJ's own pow, used
+	 * when no JSE math library is installed, approximated fractional powers by repeated square
+	 * roots (10 ^ 0.3 came out 3e-5 too small).
+	 */
+	public static double pow51(double x, double y) {
+		if ( y == 0 || x == 1.0 ) return 1.0;
+		if ( x != x ) {
+			if ( y != y || Double.isInfinite(y) ) return x;
+			boolean oddInteger = Math.abs(y) < 0x1p53 && y == Math.rint(y) && Math.rint(y) % 2 != 0;
+			long bits = Double.doubleToRawLongBits(x);
+			return bits < 0 && oddInteger? Double.longBitsToDouble(bits & Long.MAX_VALUE): x;
+		}
+		if ( y != y ) return y;
+		if ( x == -1.0 && Double.isInfinite(y) ) return 1.0;
+		return Math.pow(x, y);
+	}
+
+	/** What a number may be compared with: another number; anything else fails as Lua 5.1 says it. */
+	static LuaValue comparableWithNumber(LuaValue rhs) {
+		if (rhs instanceof LuaNumber) return rhs;
+		throw new LuaError("attempt to compare number with " + rhs.typename());
+	}
 
 	public static LuaNumber valueOf(double d) {
 		int id = (int) d;
@@ -147,10 +174,10 @@ public class LuaDouble extends LuaNumber {
 	public LuaValue   mul( double lhs )   { return LuaDouble.valueOf(lhs * v); }
 	public LuaValue   mul( int lhs )      { return LuaDouble.valueOf(lhs * v); }
 	public LuaValue   pow( LuaValue rhs )        { return rhs.powWith(v); }
-	public LuaValue   pow( double rhs )        { return MathLib.dpow(v,rhs); }
-	public LuaValue   pow( int rhs )        { return MathLib.dpow(v,rhs); }
-	public LuaValue   powWith( double lhs )   { return MathLib.dpow(lhs,v); }
-	public LuaValue   powWith( int lhs )      { return MathLib.dpow(lhs,v); }
+	public LuaValue   pow( double rhs )        { return valueOf(pow51(v,rhs)); }
+	public LuaValue   pow( int rhs )        { return valueOf(pow51(v,rhs)); }
+	public LuaValue   powWith( double lhs )   { return valueOf(pow51(lhs,v)); }
+	public LuaValue   powWith( int lhs )      { return valueOf(pow51(lhs,v)); }
 	public LuaValue   div( LuaValue rhs )        { return rhs.divInto(v); }
 	public LuaValue   div( double rhs )        { return LuaDouble.ddiv(v,rhs); }
 	public LuaValue   div( int rhs )        { return LuaDouble.ddiv(v,rhs); }
@@ -207,16 +234,16 @@ public class LuaDouble extends LuaNumber {
 	}
 
 	// relational operators
-	public LuaValue   lt( LuaValue rhs )         { return rhs.gt_b(v)? LuaValue.TRUE: FALSE; }
+	public LuaValue   lt( LuaValue rhs )         { return LuaDouble.comparableWithNumber(rhs).gt_b(v)? LuaValue.TRUE: FALSE; }
 	public LuaValue   lt( double rhs )      { return v < rhs? TRUE: FALSE; }
 	public LuaValue   lt( int rhs )         { return v < rhs? TRUE: FALSE; }
-	public boolean lt_b( LuaValue rhs )       { return rhs.gt_b(v); }
+	public boolean lt_b( LuaValue rhs )       { return LuaDouble.comparableWithNumber(rhs).gt_b(v); }
 	public boolean lt_b( int rhs )         { return v < rhs; }
 	public boolean lt_b( double rhs )      { return v < rhs; }
-	public LuaValue   lteq( LuaValue rhs )       { return rhs.gteq_b(v)? LuaValue.TRUE: FALSE; }
+	public LuaValue   lteq( LuaValue rhs )       { return LuaDouble.comparableWithNumber(rhs).gteq_b(v)? LuaValue.TRUE: FALSE; }
 	public LuaValue   lteq( double rhs )    { return v <= rhs? TRUE: FALSE; }
 	public LuaValue   lteq( int rhs )       { return v <= rhs? TRUE: FALSE; }
-	public boolean lteq_b( LuaValue rhs )     { return rhs.gteq_b(v); }
+	public boolean lteq_b( LuaValue rhs )     { return LuaDouble.comparableWithNumber(rhs).gteq_b(v); }
 	public boolean lteq_b( int rhs )       { return v <= rhs; }
 	public boolean lteq_b( double rhs )    { return v <= rhs; }
 	public LuaValue   gt( LuaValue rhs )         { return rhs.lt_b(v)? LuaValue.TRUE: FALSE; }

@@ -2,7 +2,9 @@
  * Cinnabar: this file is LuaJ 3.0.1's org.luaj.vm2.LuaInteger (MIT licence, kept below), shadowing the
  * class of the luaj-jse jar (the server's shade configuration drops the jar's copy). Change: negating
  * zero, or multiplying zero by a negative number, gives -0 as Lua 5.1's doubles do ("-0" printed,
- * 0x80000000 packed by struct), instead of the integer 0.
+ * 0x80000000 packed by struct), instead of the integer 0; and a number compared with anything but a
+ * number fails as Lua 5.1 says it, "attempt to compare number with table" (LuaJ named the operands the
+ * other way round); x ^ y is C's pow (LuaDouble.pow51), where LuaJ approximated fractional powers.
  */
 /*******************************************************************************
 * Copyright (c) 2009 Luaj.org. All rights reserved.
@@ -26,8 +28,6 @@
 * THE SOFTWARE.
 ******************************************************************************/
 package org.luaj.vm2;
-
-import org.luaj.vm2.lib.MathLib;
 
 /**
  * Extension of {@link LuaNumber} which can hold a Java int as its value. 
@@ -164,10 +164,10 @@ public class LuaInteger extends LuaNumber {
 	public LuaValue   mul( double lhs )   { return LuaDouble.valueOf(lhs * v); }
 	public LuaValue   mul( int lhs )      { long r = lhs * (long)v; return r == 0 && (lhs < 0 || v < 0)? LuaDouble.valueOf(-0.0): LuaInteger.valueOf(r); }
 	public LuaValue   pow( LuaValue rhs )        { return rhs.powWith(v); }
-	public LuaValue   pow( double rhs )        { return MathLib.dpow(v,rhs); }
-	public LuaValue   pow( int rhs )        { return MathLib.dpow(v,rhs); }
-	public LuaValue   powWith( double lhs )   { return MathLib.dpow(lhs,v); }
-	public LuaValue   powWith( int lhs )      { return MathLib.dpow(lhs,v); }
+	public LuaValue   pow( double rhs )        { return LuaDouble.valueOf(LuaDouble.pow51(v,rhs)); }
+	public LuaValue   pow( int rhs )        { return LuaDouble.valueOf(LuaDouble.pow51(v,rhs)); }
+	public LuaValue   powWith( double lhs )   { return LuaDouble.valueOf(LuaDouble.pow51(lhs,v)); }
+	public LuaValue   powWith( int lhs )      { return LuaDouble.valueOf(LuaDouble.pow51(lhs,v)); }
 	public LuaValue   div( LuaValue rhs )        { return rhs.divInto(v); }
 	public LuaValue   div( double rhs )        { return LuaDouble.ddiv(v,rhs); }
 	public LuaValue   div( int rhs )        { return LuaDouble.ddiv(v,rhs); }
@@ -178,16 +178,16 @@ public class LuaInteger extends LuaNumber {
 	public LuaValue   modFrom( double lhs )   { return LuaDouble.dmod(lhs,v); }
 	
 	// relational operators
-	public LuaValue   lt( LuaValue rhs )         { return rhs.gt_b(v)? TRUE: FALSE; }	
+	public LuaValue   lt( LuaValue rhs )         { return LuaDouble.comparableWithNumber(rhs).gt_b(v)? TRUE: FALSE; }	
 	public LuaValue   lt( double rhs )      { return v < rhs? TRUE: FALSE; }
 	public LuaValue   lt( int rhs )         { return v < rhs? TRUE: FALSE; }
-	public boolean lt_b( LuaValue rhs )       { return rhs.gt_b(v); }
+	public boolean lt_b( LuaValue rhs )       { return LuaDouble.comparableWithNumber(rhs).gt_b(v); }
 	public boolean lt_b( int rhs )         { return v < rhs; }
 	public boolean lt_b( double rhs )      { return v < rhs; }
-	public LuaValue   lteq( LuaValue rhs )       { return rhs.gteq_b(v)? TRUE: FALSE; }
+	public LuaValue   lteq( LuaValue rhs )       { return LuaDouble.comparableWithNumber(rhs).gteq_b(v)? TRUE: FALSE; }
 	public LuaValue   lteq( double rhs )    { return v <= rhs? TRUE: FALSE; }
 	public LuaValue   lteq( int rhs )       { return v <= rhs? TRUE: FALSE; }
-	public boolean lteq_b( LuaValue rhs )     { return rhs.gteq_b(v); }
+	public boolean lteq_b( LuaValue rhs )     { return LuaDouble.comparableWithNumber(rhs).gteq_b(v); }
 	public boolean lteq_b( int rhs )       { return v <= rhs; }
 	public boolean lteq_b( double rhs )    { return v <= rhs; }
 	public LuaValue   gt( LuaValue rhs )         { return rhs.lt_b(v)? TRUE: FALSE; }

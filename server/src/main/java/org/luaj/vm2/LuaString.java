@@ -6,7 +6,10 @@
  * ArrayIndexOutOfBoundsException on '0x'. NaN still means "not a number" here, so the string "nan"
  * does not convert in arithmetic (it does in tonumber). Added: {@link #copyOf}, a copy that skips
  * the recent-strings cache, for the keys and arguments of each script call; {@link #luaHash}, the
- * hash that places a string key in a table (LuaTable, also shadowed) as Redis's Lua does.
+ * hash that places a string key in a table (LuaTable, also shadowed) as Redis's Lua does. Strings
+ * order by their bytes taken as unsigned (LuaJ took them signed: "\200" sorted before "a"), and one
+ * compared with a table or a boolean fails as Lua 5.1 says it ("attempt to compare string with table");
+ * '2' ^ x is C's pow (LuaDouble.pow51), where LuaJ approximated fractional powers.
  */
 /*******************************************************************************
 * Copyright (c) 2009-2011 Luaj.org. All rights reserved.
@@ -31,14 +34,12 @@
 ******************************************************************************/
 package org.luaj.vm2;
 
-
 import java.io.ByteArrayInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 
-import org.luaj.vm2.lib.MathLib;
 
 /**
  * Subclass of {@link LuaValue} for representing lua strings. 
@@ -294,10 +295,10 @@ public class LuaString extends LuaValue {
 	public LuaValue   mul( double rhs )        { return valueOf( checkarith() * rhs ); }
 	public LuaValue   mul( int rhs )           { return valueOf( checkarith() * rhs ); }
 	public LuaValue   pow( LuaValue rhs )      { double d = scannumber(); return Double.isNaN(d)? arithmt(POW,rhs): rhs.powWith(d); }
-	public LuaValue   pow( double rhs )        { return MathLib.dpow(checkarith(),rhs); }
-	public LuaValue   pow( int rhs )           { return MathLib.dpow(checkarith(),rhs); }
-	public LuaValue   powWith( double lhs )    { return MathLib.dpow(lhs, checkarith()); }
-	public LuaValue   powWith( int lhs )       { return MathLib.dpow(lhs, checkarith()); }
+	public LuaValue   pow( double rhs )        { return LuaDouble.valueOf(LuaDouble.pow51(checkarith(),rhs)); }
+	public LuaValue   pow( int rhs )           { return LuaDouble.valueOf(LuaDouble.pow51(checkarith(),rhs)); }
+	public LuaValue   powWith( double lhs )    { return LuaDouble.valueOf(LuaDouble.pow51(lhs, checkarith())); }
+	public LuaValue   powWith( int lhs )       { return LuaDouble.valueOf(LuaDouble.pow51(lhs, checkarith())); }
 	public LuaValue   div( LuaValue rhs )      { double d = scannumber(); return Double.isNaN(d)? arithmt(DIV,rhs): rhs.divInto(d); }
 	public LuaValue   div( double rhs )        { return LuaDouble.ddiv(checkarith(),rhs); }
 	public LuaValue   div( int rhs )           { return LuaDouble.ddiv(checkarith(),rhs); }
@@ -308,12 +309,12 @@ public class LuaString extends LuaValue {
 	public LuaValue   modFrom( double lhs )    { return LuaDouble.dmod(lhs, checkarith()); }
 	
 	// relational operators, these only work with other strings
-	public LuaValue   lt( LuaValue rhs )         { return rhs.strcmp(this)>0? LuaValue.TRUE: FALSE; }
-	public boolean lt_b( LuaValue rhs )       { return rhs.strcmp(this)>0; }
+	public LuaValue   lt( LuaValue rhs )         { return comparable(rhs).strcmp(this)>0? LuaValue.TRUE: FALSE; }
+	public boolean lt_b( LuaValue rhs )       { return comparable(rhs).strcmp(this)>0; }
 	public boolean lt_b( int rhs )         { typerror("attempt to compare string with number"); return false; }
 	public boolean lt_b( double rhs )      { typerror("attempt to compare string with number"); return false; }
-	public LuaValue   lteq( LuaValue rhs )       { return rhs.strcmp(this)>=0? LuaValue.TRUE: FALSE; }
-	public boolean lteq_b( LuaValue rhs )     { return rhs.strcmp(this)>=0; }
+	public LuaValue   lteq( LuaValue rhs )       { return comparable(rhs).strcmp(this)>=0? LuaValue.TRUE: FALSE; }
+	public boolean lteq_b( LuaValue rhs )     { return comparable(rhs).strcmp(this)>=0; }
 	public boolean lteq_b( int rhs )       { typerror("attempt to compare string with number"); return false; }
 	public boolean lteq_b( double rhs )    { typerror("attempt to compare string with number"); return false; }
 	public LuaValue   gt( LuaValue rhs )         { return rhs.strcmp(this)<0? LuaValue.TRUE: FALSE; }
@@ -336,12 +337,18 @@ public class LuaString extends LuaValue {
 		return valueUsing(b, 0, b.length);
 	}
 
-	// string comparison 
+	/** A string compares only with a string (numbers fail in strcmp, with their own words). */
+	private LuaValue comparable(LuaValue rhs) {
+		if (rhs instanceof LuaString || rhs instanceof LuaNumber) return rhs;
+		throw new LuaError("attempt to compare string with " + rhs.typename());
+	}
+
+	// string comparison: bytes as unsigned, as C's strcoll in the C locale
 	public int strcmp(LuaValue lhs)           { return -lhs.strcmp(this); }
 	public int strcmp(LuaString rhs) {
 		for ( int i=0, j=0; i<m_length && j<rhs.m_length; ++i, ++j ) {
 			if ( m_bytes[m_offset+i] != rhs.m_bytes[rhs.m_offset+j] ) {
-				return ((int)m_bytes[m_offset+i]) - ((int) rhs.m_bytes[rhs.m_offset+j]);
+				return (m_bytes[m_offset+i] & 0xff) - (rhs.m_bytes[rhs.m_offset+j] & 0xff);
 			}
 		}
 		return m_length - rhs.m_length;

@@ -87,7 +87,8 @@ final class CFormat {
             }
             switch (conv) {
                 case 'c': {
-                    int ch = (int) LuaNumbers.cLong(LuaErrors.checkNumber(a, arg, fname)) & 0xff;
+                    // C's (int) cast: past an int's range it is INT_MIN, whose low byte is zero
+                    int ch = LuaNumbers.cInt(LuaErrors.checkNumber(a, arg, fname)) & 0xff;
                     // the item ends at the zero byte
                     if (ch == 0) {
                         if (width > 1 && !left) {
@@ -275,9 +276,12 @@ final class CFormat {
         return Long.toUnsignedString(-v);
     }
 
-    /** C's (unsigned long) cast of a double as gcc on x86-64 does it. */
+    /**
+     * C's (unsigned long) cast of a double as gcc on x86-64 does it: a NaN compares as below
+     * 2^63 there (comisd sets the carry flag for unordered operands), so it casts as signed.
+     */
     private static long toUnsigned(double d) {
-        if (d < 9.223372036854775807E18) {
+        if (!(d >= 9.223372036854775807E18)) {
             return LuaNumbers.cLong(d);
         }
         return LuaNumbers.cLong(d - 9.223372036854775808E18) ^ Long.MIN_VALUE;

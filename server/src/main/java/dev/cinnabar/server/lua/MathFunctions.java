@@ -57,8 +57,10 @@ final class MathFunctions extends LibFunction51 {
                 return positiveNan(Math.asin(num(a, 1)));
             case ATAN:
                 return valueOf(Math.atan(num(a, 1)));
-            case ATAN2:
-                return valueOf(Math.atan2(num(a, 1), num(a, 2)));
+            case ATAN2: {
+                double y = num(a, 2); // the second first: see FMOD
+                return valueOf(Math.atan2(num(a, 1), y));
+            }
             case CEIL:
                 return valueOf(Math.ceil(num(a, 1)));
             case COS:
@@ -73,8 +75,10 @@ final class MathFunctions extends LibFunction51 {
                 return valueOf(Math.floor(num(a, 1)));
             case FMOD:
             case MOD: {
-                double x = num(a, 1);
+                // Lua 5.1 reads both in one C call, f(check(1), check(2)), whose arguments gcc
+                // evaluates right to left: with both bad, the error names #2.
                 double y = num(a, 2);
+                double x = num(a, 1);
                 return y == y ? nanIfNew(x % y, x) : valueOf(y);
             }
             case FREXP: {
@@ -94,8 +98,10 @@ final class MathFunctions extends LibFunction51 {
                 }
                 return varargsOf(valueOf(m), valueOf(e + 1));
             }
-            case LDEXP:
-                return valueOf(Math.scalb(num(a, 1), LuaErrors.checkInt(a, 2, name)));
+            case LDEXP: {
+                int e = LuaErrors.checkInt(a, 2, name); // the second first: see FMOD
+                return valueOf(Math.scalb(num(a, 1), e));
+            }
             case LOG: {
                 double x = num(a, 1);
                 return nanIfNew(Math.log(x), x);
@@ -119,11 +125,14 @@ final class MathFunctions extends LibFunction51 {
             case MODF: {
                 double x = num(a, 1);
                 double ip = x >= 0 ? Math.floor(x) : Math.ceil(x);
-                double fp = Double.isInfinite(x) ? Math.copySign(0.0, x) : x - ip;
+                // C's modf: the fraction has x's sign, -0 for a whole negative number.
+                double fp = Double.isInfinite(x) ? Math.copySign(0.0, x) : Math.copySign(x - ip, x);
                 return varargsOf(valueOf(ip), valueOf(fp));
             }
-            case POW:
-                return valueOf(Math.pow(num(a, 1), num(a, 2)));
+            case POW: {
+                double y = num(a, 2); // the second first: see FMOD
+                return valueOf(org.luaj.vm2.LuaDouble.pow51(num(a, 1), y));
+            }
             case RAD:
                 return valueOf(num(a, 1) * RADIANS_PER_DEGREE);
             case RANDOM:

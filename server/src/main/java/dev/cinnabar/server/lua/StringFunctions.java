@@ -202,7 +202,7 @@ final class StringFunctions extends LibFunction51 {
             }
             case REP: {
                 LuaString s = LuaErrors.checkString(a, 1, name);
-                long n = LuaErrors.checkInteger(a, 2, name);
+                int n = LuaErrors.checkInt(a, 2, name); // luaL_checkint: 2^32 + 2 stands for 2
                 if (n <= 0 || s.m_length == 0) {
                     return EMPTYSTRING;
                 }

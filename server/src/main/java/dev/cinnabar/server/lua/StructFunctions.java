@@ -396,7 +396,8 @@ final class StructFunctions extends LibFunction51 {
             } else if (opt == 'c' && size == 0) {
                 throw LuaErrors.arg(1, name, "option 'c0' has no fixed size");
             }
-            if (!Character.isLetterOrDigit(opt)) {
+            // C's isalnum in the C locale: ASCII only ('\334' is no letter there, and fails)
+            if (!((opt >= 'a' && opt <= 'z') || (opt >= 'A' && opt <= 'Z') || (opt >= '0' && opt <= '9'))) {
                 controloptions(opt, f);
             }
             pos += size;

@@ -97,16 +97,18 @@ final class TableFunctions extends LibFunction51 {
     }
 
     private Varargs concat(Varargs a) {
-        LuaTable t = LuaErrors.checkTable(a, 1, name);
+        // Lua 5.1's order: the separator is checked before the table; positions are C ints
+        // (luaL_optint), so 2^32 + 1 stands for 1.
         LuaString sep = LuaErrors.optString(a, 2, name, EMPTYSTRING);
-        long i = LuaErrors.optInteger(a, 3, name, 1);
-        long last = a.arg(4).isnil() ? t.rawlen() : LuaErrors.checkInteger(a, 4, name);
+        LuaTable t = LuaErrors.checkTable(a, 1, name);
+        int i = LuaErrors.optInt(a, 3, name, 1);
+        int last = a.arg(4).isnil() ? t.rawlen() : LuaErrors.checkInt(a, 4, name);
         if (i > last) {
             return EMPTYSTRING;
         }
         Buffer b = new Buffer();
         for (; i <= last; i++) {
-            LuaValue v = t.rawget((int) i);
+            LuaValue v = t.rawget(i);
             int type = v.type();
             if (type != TSTRING && type != TNUMBER) {
                 throw new LuaError("invalid value (" + v.typename() + ") at index " + i + " in table for 'concat'");
