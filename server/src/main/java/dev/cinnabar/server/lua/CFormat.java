@@ -109,6 +109,9 @@ final class CFormat {
                 case 'd':
                 case 'i': {
                     long v = LuaNumbers.cLong(LuaErrors.checkNumber(a, arg, fname));
+                    if (prec >= 0) {
+                        zero = false; // C ignores the 0 flag when a precision is given
+                    }
                     integer(item, v < 0, v < 0 ? negToUnsigned(v) : Long.toString(v), plus, space, prec);
                     break;
                 }

@@ -53,7 +53,7 @@ public final class LuaNumbers {
         }
         if (v == 0) {
             sb.append('0');
-            if (alt && prec > 1) {
+            if (alt) { // '#': the point always, and the zeros after it
                 sb.append('.');
                 for (int i = 1; i < prec; i++) {
                     sb.append('0');
@@ -93,7 +93,7 @@ public final class LuaNumbers {
                 for (int i = 0; i <= x; i++) {
                     sb.append(i < n ? digits[i] : '0');
                 }
-                if (keep > x + 1 || (alt && prec > x + 1)) {
+                if (keep > x + 1 || alt) {
                     sb.append('.');
                     for (int i = x + 1; i < keep; i++) {
                         sb.append(i < n ? digits[i] : '0');

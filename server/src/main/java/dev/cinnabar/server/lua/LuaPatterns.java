@@ -262,7 +262,10 @@ final class LuaPatterns extends LibFunction51 {
         int matchCapture(int s, int l) {
             l = checkCapture(l);
             int len = capLen[l];
-            if (srcEnd - s >= len && java.util.Arrays.equals(src, capInit[l], capInit[l] + len, src, s, s + len)) {
+            // A position capture's length is CAP_POSITION, which C compares as a huge size_t:
+            // a back reference to one never matches.
+            if (len >= 0 && srcEnd - s >= len
+                    && java.util.Arrays.equals(src, capInit[l], capInit[l] + len, src, s, s + len)) {
                 return s + len;
             }
             return -1;
