@@ -21,7 +21,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Random commands of every data type ({@link CommandFuzzer}) sent to a real redis-server and to
  * Cinnabar in the same order, each reply compared with Redis's, and after each round the whole
  * dataset: every key's type, encoding, contents and, where Redis's own order is not left to its
- * hash tables, its DUMP payload byte for byte. Rounds start from empty servers with encoding
+ * hash tables, its DUMP payload byte for byte; and every keyspace event either sent, in order
+ * ({@code notify-keyspace-events KEA}, read by a subscriber on each server). Rounds start from empty servers with encoding
  * thresholds drawn for the round (so that small limits make values change encoding often), half
  * of them in RESP3.
  *
@@ -40,7 +41,7 @@ class CommandFuzzIT {
     private static final int HISTORY = 25;
 
     @RegisterExtension
-    static final ServerPair SERVERS = new ServerPair();
+    static final ServerPair SERVERS = new ServerPair("--enable-debug-command", "yes");
 
     /** Encoding settings drawn per round: Redis's default first, then small ones. */
     private static final String[][] CONFIGS = {
@@ -63,13 +64,18 @@ class CommandFuzzIT {
         List<String> failures = new ArrayList<>();
         int commands = 0;
         try (RawConnection redis = new RawConnection(SERVERS.redis().port());
-                RawConnection cinnabar = new RawConnection(SERVERS.cinnabar().port())) {
+                RawConnection cinnabar = new RawConnection(SERVERS.cinnabar().port());
+                RawConnection redisEvents = subscriber(SERVERS.redis().port());
+                RawConnection cinnabarEvents = subscriber(SERVERS.cinnabar().port())) {
             for (int round = 0; round < ROUNDS; round++) {
                 if (ONLY_ROUND >= 0 && round != ONLY_ROUND) {
                     continue;
                 }
                 Random random = new Random(seed * 1_000_003L + round);
                 List<String> setup = setUp(random, redis, cinnabar);
+                // What a failed round left unread
+                eventsUntil(redis, redisEvents, "start " + round);
+                eventsUntil(cinnabar, cinnabarEvents, "start " + round);
                 CommandFuzzer fuzzer = new CommandFuzzer(random);
                 Deque<String> history = new ArrayDeque<>();
                 String failure = null;
@@ -94,12 +100,18 @@ class CommandFuzzIT {
                         history.removeFirst();
                     }
                     if (failure == null && (i + 1) % CHECK_EVERY == 0) {
-                        String differs = compareDatasets(redis, cinnabar);
+                        String differs = compareEvents(redis, redisEvents, cinnabar, cinnabarEvents, round + "." + i);
+                        if (differs == null) {
+                            differs = compareDatasets(redis, cinnabar);
+                        }
                         if (differs != null) {
                             failure = "after command " + i + ", " + differs;
                             history.addLast("(and nothing after)");
                         }
                     }
+                }
+                if (failure == null) {
+                    failure = compareEvents(redis, redisEvents, cinnabar, cinnabarEvents, round + ".end");
                 }
                 if (failure == null) {
                     failure = compareDatasets(redis, cinnabar);
@@ -149,6 +161,46 @@ class CommandFuzzIT {
         return null;
     }
 
+    private static final String MARKER = "fuzz:marker";
+
+    /** A connection that receives every keyspace event (notify-keyspace-events KEA) and the marker channel. */
+    private static RawConnection subscriber(int port) throws IOException {
+        RawConnection c = new RawConnection(port);
+        c.call("PSUBSCRIBE", "__key*__:*");
+        c.call("SUBSCRIBE", MARKER);
+        return c;
+    }
+
+    /** The events {@code events} received until the marker {@code id}, which it publishes now. */
+    private static List<String> eventsUntil(RawConnection command, RawConnection events, String id) throws IOException {
+        command.call("PUBLISH", MARKER, id);
+        String marker = "*3\r\n$7\r\nmessage\r\n$" + MARKER.length() + "\r\n" + MARKER + "\r\n$" + id.length() + "\r\n"
+                + id + "\r\n";
+        List<String> got = new ArrayList<>();
+        for (String m = events.readReply(); !m.equals(marker); m = events.readReply()) {
+            got.add(m);
+        }
+        return got;
+    }
+
+    /** Both servers' keyspace events since the last marker, in order: null when the same. */
+    private static String compareEvents(RawConnection redis, RawConnection redisEvents, RawConnection cinnabar,
+            RawConnection cinnabarEvents, String id) throws IOException {
+        List<String> expected = eventsUntil(redis, redisEvents, id);
+        List<String> actual = eventsUntil(cinnabar, cinnabarEvents, id);
+        if (expected.equals(actual)) {
+            return null;
+        }
+        int at = 0;
+        while (at < expected.size() && at < actual.size() && expected.get(at).equals(actual.get(at))) {
+            at++;
+        }
+        List<String> e = expected.subList(Math.max(0, at - 2), Math.min(expected.size(), at + 4));
+        List<String> a = actual.subList(Math.max(0, at - 2), Math.min(actual.size(), at + 4));
+        return "keyspace events differ at event " + at + " of " + expected.size() + " (Cinnabar " + actual.size()
+                + ")\n  redis:    " + show(String.join(" ", e)) + "\n  cinnabar: " + show(String.join(" ", a));
+    }
+
     /** Empties both servers and draws the round's settings and protocol. */
     private static List<String> setUp(Random random, RawConnection redis, RawConnection cinnabar) throws IOException {
         List<String> setup = new ArrayList<>();
@@ -158,6 +210,12 @@ class CommandFuzzIT {
             c.call("FLUSHALL");
         }
         setup.add(resp3 ? "RESP3" : "RESP2");
+        for (RawConnection c : List.of(redis, cinnabar)) {
+            c.call("CONFIG", "SET", "notify-keyspace-events", "KEA");
+            // A key set to expire in the past (SET ... EXAT 1) then goes when a command finds it,
+            // the same on both, and not when each server's expiry cycle happens to sample it.
+            c.call("DEBUG", "SET-ACTIVE-EXPIRE", "0");
+        }
         for (String[] option : CONFIGS) {
             String value = random.nextInt(3) == 0 ? option[2 + random.nextInt(option.length - 2)] : option[1];
             for (RawConnection c : List.of(redis, cinnabar)) {

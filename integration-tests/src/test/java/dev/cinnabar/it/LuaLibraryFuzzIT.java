@@ -15,7 +15,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Random calls of the libraries scripts get (string, math, table, bit, cjson, cmsgpack, struct and
  * Lua's own operators), with awkward arguments, random patterns for find, match, gsub and gmatch,
- * and random conversions for string.format, evaluated by EVAL on a real redis-server and on
+ * random conversions for string.format, and random JSON, Lua values and MessagePack bytes for
+ * the codecs, evaluated by EVAL on a real redis-server and on
  * Cinnabar: each result, or the error a pcall caught, is printed by the script itself
  * (numbers as {@code tostring} shows them, so -0 counts, tables with their keys sorted) and the
  * two texts must be the same. Lua 5.1's C library is the reference here: argument check order,
@@ -193,6 +194,68 @@ class LuaLibraryFuzzIT {
         return call.append(')').toString();
     }
 
+    private static final String[] JSON_LEAVES = {"0", "-0", "1", "-1", "1.5", "1e10", "1E-5",
+            "123456789012345678901234567890", "0.1", "-0.0", "1e400", "2e-400", "true", "false", "null", "\"a\"", "\"\"",
+            "\"\\\\u00e9\"", "\"\\\\ud83d\\\\ude00\"", "\"\\\\n\\\\t\\\\/\"", "\"\\\\u0000\"", "01", "1.", ".5", "+1",
+            "NaN", "Infinity", "-Infinity", "0x10", "1e", "\"open", "[", "]", "{", "}", ",", "nul"};
+    private static final String[] LUA_LEAVES = {"0", "-0", "1", "-1", "1.5", "1e16", "2^53", "2^63", "1e300", "0.1",
+            "1/3", "0/0", "1/0", "-1/0", "true", "false", "nil", "'a'", "''", "'\\0'", "'\\200\\201'", "'\\n\\t/'",
+            "'\\31'", "'\\127'", "cjson.null", "123456789012", "-2^31", "2^31", "1e-7", "2^64", "-2^63"};
+    private static final int[] MSGPACK_BYTES = {0x00, 0x01, 0x7f, 0x80, 0x81, 0x90, 0x91, 0x92, 0xa1, 0xa3, 0xc0, 0xc2,
+            0xc3, 0xca, 0xcb, 0xcc, 0xcd, 0xce, 0xcf, 0xd0, 0xd1, 0xd2, 0xd3, 0xd9, 0xda, 0xdb, 0xdc, 0xdd, 0xde, 0xdf, 0xe0,
+            0xff, 0x41, 0x3f, 0xf0};
+
+    private static String json(Random random, int depth) {
+        int k = random.nextInt(20);
+        if (depth > 3 || k < 9) {
+            return JSON_LEAVES[random.nextInt(JSON_LEAVES.length)];
+        }
+        StringBuilder b = new StringBuilder(k < 15 ? "[" : "{");
+        for (int i = random.nextInt(4); i > 0; i--) {
+            if (k >= 15) {
+                b.append(new String[] {"\"a\":", "\"b\":", "\"1\":", "\"\":"}[random.nextInt(4)]);
+            }
+            b.append(json(random, depth + 1)).append(i > 1 ? "," : "");
+        }
+        return b.append(random.nextInt(8) == 0 ? "" : k < 15 ? "]" : "}").toString();
+    }
+
+    private static String luaValue(Random random, int depth) {
+        int k = random.nextInt(20);
+        if (depth > 3 || k < 10) {
+            return LUA_LEAVES[random.nextInt(LUA_LEAVES.length)];
+        }
+        StringBuilder b = new StringBuilder("{");
+        for (int i = random.nextInt(4); i > 0; i--) {
+            if (k >= 16) {
+                b.append('[').append(new String[] {"1", "2", "5", "0", "-1", "1.5", "'a'", "'1'", "true"}[random.nextInt(9)])
+                        .append("] = ");
+            } else if (k >= 14) {
+                b.append(new String[] {"a", "b", "x"}[random.nextInt(3)]).append(" = ");
+            }
+            b.append(luaValue(random, depth + 1)).append(i > 1 ? ", " : "");
+        }
+        return b.append('}').toString();
+    }
+
+    /** cjson and cmsgpack: random JSON text, random Lua values, random MessagePack bytes. */
+    private static String codecCall(Random random) {
+        switch (random.nextInt(6)) {
+            case 0: return "cjson.decode('" + json(random, 0).replace("'", "\\'") + "')";
+            case 1: return "cjson.encode(" + luaValue(random, 0) + ")";
+            case 2: return "cjson.decode(cjson.encode(" + luaValue(random, 0) + "))";
+            case 3: return "cmsgpack.pack(" + luaValue(random, 0) + ")";
+            case 4: return "cmsgpack.unpack(cmsgpack.pack(" + luaValue(random, 0) + "))";
+            default: {
+                StringBuilder b = new StringBuilder("cmsgpack.unpack('");
+                for (int i = random.nextInt(11); i > 0; i--) {
+                    b.append('\\').append(MSGPACK_BYTES[random.nextInt(MSGPACK_BYTES.length)]);
+                }
+                return b.append("')").toString();
+            }
+        }
+    }
+
     /** A call with random arguments, or null for one Redis could not survive. */
     private static String expression(Random random) {
         int kind = random.nextInt(10);
@@ -201,6 +264,9 @@ class LuaLibraryFuzzIT {
         }
         if (kind < 4) {
             return formatCall(random);
+        }
+        if (kind < 5) {
+            return codecCall(random);
         }
         String call = CALLS_OF[random.nextInt(CALLS_OF.length)];
         List<String> args = new ArrayList<>();

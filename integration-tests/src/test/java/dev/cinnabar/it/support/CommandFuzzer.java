@@ -415,7 +415,7 @@ public final class CommandFuzzer {
             case 18: return exact("SETNX", k, member());
             case 19: return exact("SET", k, pick("0", "-1", "12345", "1.5", "9223372036854775807"));
             case 20: return exact("SUBSTR", k, index(), index());
-            case 21: return exact("GETEX", k, pick("PERSIST", "EX", "PX"), pick("100", "0", "-1", "x"));
+            case 21: return exact("GETEX", k, pick("PERSIST", "EX", "PX"), pick("100000", "0", "-1", "x"));
             case 22: return exact("SETEX", k, pick("100", "0", "-5", "x"), member());
             default: return exact("INCR", "str:n");
         }
@@ -430,7 +430,7 @@ public final class CommandFuzzer {
                 case 1: a.add("XX"); break;
                 case 2: a.add("GET"); break;
                 case 3: a.add("KEEPTTL"); break;
-                case 4: a.add(pick("EX", "PX")); a.add(pick("100", "0", "-1", "x")); break;
+                case 4: a.add(pick("EX", "PX")); a.add(pick("100000", "0", "-1", "x")); break;
                 default: a.add(pick("EXAT", "PXAT")); a.add(pick("1", "99999999999", "0")); break;
             }
         }

@@ -371,8 +371,8 @@ final class CmsgpackFunctions extends LibFunction51 {
                     return NIL;
                 }
                 try {
-                    long l = be(c, 8);
-                    return valueOf(l >= 0 ? (double) l : (double) (l >>> 1) * 2.0 + (l & 1));
+                    // Redis's lua_cmsgpack pushes it as a signed 64-bit integer: past 2^63 it is negative
+                    return valueOf((double) be(c, 8));
                 } finally {
                     c.consume(9);
                 }
@@ -529,7 +529,8 @@ final class CmsgpackFunctions extends LibFunction51 {
                 return t;
             }
             if (k.isnil()) {
-                throw new LuaError("table index is nil");
+                // raised inside C (lua_settable) in Redis: no script position in front
+                throw LuaErrors.noPosition("table index is nil");
             }
             t.set(k, v);
         }
