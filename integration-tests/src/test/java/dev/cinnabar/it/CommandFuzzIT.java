@@ -22,7 +22,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Cinnabar in the same order, each reply compared with Redis's, and after each round the whole
  * dataset: every key's type, encoding, contents and, where Redis's own order is not left to its
  * hash tables, its DUMP payload byte for byte; and every keyspace event either sent, in order
- * ({@code notify-keyspace-events KEA}, read by a subscriber on each server). Rounds start from empty servers with encoding
+ * ({@code notify-keyspace-events KEA}, read by a subscriber on each server), and every
+ * invalidation a client with broadcast tracking got. Rounds start from empty servers with encoding
  * thresholds drawn for the round (so that small limits make values change encoding often), half
  * of them in RESP3.
  *
@@ -66,7 +67,9 @@ class CommandFuzzIT {
         try (RawConnection redis = new RawConnection(SERVERS.redis().port());
                 RawConnection cinnabar = new RawConnection(SERVERS.cinnabar().port());
                 RawConnection redisEvents = subscriber(SERVERS.redis().port());
-                RawConnection cinnabarEvents = subscriber(SERVERS.cinnabar().port())) {
+                RawConnection cinnabarEvents = subscriber(SERVERS.cinnabar().port());
+                RawConnection redisTracking = broadcastTracking(SERVERS.redis().port());
+                RawConnection cinnabarTracking = broadcastTracking(SERVERS.cinnabar().port())) {
             for (int round = 0; round < ROUNDS; round++) {
                 if (ONLY_ROUND >= 0 && round != ONLY_ROUND) {
                     continue;
@@ -74,8 +77,8 @@ class CommandFuzzIT {
                 Random random = new Random(seed * 1_000_003L + round);
                 List<String> setup = setUp(random, redis, cinnabar);
                 // What a failed round left unread
-                eventsUntil(redis, redisEvents, "start " + round);
-                eventsUntil(cinnabar, cinnabarEvents, "start " + round);
+                eventsUntil(redis, List.of(redisEvents, redisTracking), "start " + round);
+                eventsUntil(cinnabar, List.of(cinnabarEvents, cinnabarTracking), "start " + round);
                 CommandFuzzer fuzzer = new CommandFuzzer(random);
                 Deque<String> history = new ArrayDeque<>();
                 String failure = null;
@@ -100,7 +103,8 @@ class CommandFuzzIT {
                         history.removeFirst();
                     }
                     if (failure == null && (i + 1) % CHECK_EVERY == 0) {
-                        String differs = compareEvents(redis, redisEvents, cinnabar, cinnabarEvents, round + "." + i);
+                        String differs = compareEvents(redis, List.of(redisEvents, redisTracking), cinnabar,
+                                List.of(cinnabarEvents, cinnabarTracking), round + "." + i);
                         if (differs == null) {
                             differs = compareDatasets(redis, cinnabar);
                         }
@@ -111,7 +115,8 @@ class CommandFuzzIT {
                     }
                 }
                 if (failure == null) {
-                    failure = compareEvents(redis, redisEvents, cinnabar, cinnabarEvents, round + ".end");
+                    failure = compareEvents(redis, List.of(redisEvents, redisTracking), cinnabar,
+                            List.of(cinnabarEvents, cinnabarTracking), round + ".end");
                 }
                 if (failure == null) {
                     failure = compareDatasets(redis, cinnabar);
@@ -123,8 +128,10 @@ class CommandFuzzIT {
                 }
             }
         }
-        System.out.println(run + ": " + commands + " commands in " + ROUNDS + " rounds, " + failures.size() + " rounds failed");
+        System.out.println(run + ": " + commands + " commands in " + ROUNDS + " rounds, " + failures.size()
+                + " rounds failed; " + keyspaceEvents + " keyspace events and " + invalidations + " invalidations compared");
         assertTrue(failures.isEmpty(), run + "\n" + String.join("\n\n", failures));
+        assertTrue(keyspaceEvents > commands / 4 && invalidations > commands / 20, run + ": too few events to compare");
     }
 
     /**
@@ -162,6 +169,9 @@ class CommandFuzzIT {
     }
 
     private static final String MARKER = "fuzz:marker";
+    /** What Redis sent the listeners in all: both must be many for the comparison to mean anything. */
+    private static long keyspaceEvents;
+    private static long invalidations;
 
     /** A connection that receives every keyspace event (notify-keyspace-events KEA) and the marker channel. */
     private static RawConnection subscriber(int port) throws IOException {
@@ -171,23 +181,48 @@ class CommandFuzzIT {
         return c;
     }
 
-    /** The events {@code events} received until the marker {@code id}, which it publishes now. */
-    private static List<String> eventsUntil(RawConnection command, RawConnection events, String id) throws IOException {
+    /**
+     * A RESP3 connection with broadcast tracking on (CLIENT TRACKING ON BCAST): an invalidation
+     * for every key written, sent once per event loop turn. It takes the marker too.
+     */
+    private static RawConnection broadcastTracking(int port) throws IOException {
+        RawConnection c = new RawConnection(port);
+        c.call("HELLO", "3");
+        c.call("CLIENT", "TRACKING", "ON", "BCAST");
+        c.call("SUBSCRIBE", MARKER);
+        return c;
+    }
+
+    /**
+     * What each of {@code listeners} received until the marker {@code id}, which this publishes
+     * now: keyspace events from the subscriber, invalidations from the tracking connection.
+     */
+    private static List<String> eventsUntil(RawConnection command, List<RawConnection> listeners, String id)
+            throws IOException {
         command.call("PUBLISH", MARKER, id);
-        String marker = "*3\r\n$7\r\nmessage\r\n$" + MARKER.length() + "\r\n" + MARKER + "\r\n$" + id.length() + "\r\n"
-                + id + "\r\n";
+        String marker = "3\r\n$7\r\nmessage\r\n$" + MARKER.length() + "\r\n" + MARKER + "\r\n$" + id.length()
+                + "\r\n" + id + "\r\n";
         List<String> got = new ArrayList<>();
-        for (String m = events.readReply(); !m.equals(marker); m = events.readReply()) {
-            got.add(m);
+        for (RawConnection listener : listeners) {
+            for (String m = listener.readReply(); !m.substring(1).equals(marker); m = listener.readReply()) {
+                got.add(m);
+            }
         }
         return got;
     }
 
-    /** Both servers' keyspace events since the last marker, in order: null when the same. */
-    private static String compareEvents(RawConnection redis, RawConnection redisEvents, RawConnection cinnabar,
-            RawConnection cinnabarEvents, String id) throws IOException {
-        List<String> expected = eventsUntil(redis, redisEvents, id);
-        List<String> actual = eventsUntil(cinnabar, cinnabarEvents, id);
+    /** Both servers' keyspace events and invalidations since the last marker, in order: null when the same. */
+    private static String compareEvents(RawConnection redis, List<RawConnection> redisListeners, RawConnection cinnabar,
+            List<RawConnection> cinnabarListeners, String id) throws IOException {
+        List<String> expected = eventsUntil(redis, redisListeners, id);
+        List<String> actual = eventsUntil(cinnabar, cinnabarListeners, id);
+        for (String m : expected) {
+            if (m.startsWith(">2\r\n$10\r\ninvalidate")) {
+                invalidations++;
+            } else {
+                keyspaceEvents++;
+            }
+        }
         if (expected.equals(actual)) {
             return null;
         }
@@ -197,7 +232,7 @@ class CommandFuzzIT {
         }
         List<String> e = expected.subList(Math.max(0, at - 2), Math.min(expected.size(), at + 4));
         List<String> a = actual.subList(Math.max(0, at - 2), Math.min(actual.size(), at + 4));
-        return "keyspace events differ at event " + at + " of " + expected.size() + " (Cinnabar " + actual.size()
+        return "keyspace events or invalidations differ at message " + at + " of " + expected.size() + " (Cinnabar " + actual.size()
                 + ")\n  redis:    " + show(String.join(" ", e)) + "\n  cinnabar: " + show(String.join(" ", a));
     }
 
