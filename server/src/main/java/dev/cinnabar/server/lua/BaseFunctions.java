@@ -22,9 +22,11 @@ import org.luaj.vm2.Varargs;
  */
 final class BaseFunctions extends LibFunction51 {
     private static final String[] NAMES = {"tonumber", "load", "loadstring", "unpack", "select", "gcinfo",
-        "collectgarbage", "setmetatable", "rawset"};
+        "collectgarbage", "setmetatable", "rawset", "assert"};
     private static final int TONUMBER = 0, LOAD = 1, LOADSTRING = 2, UNPACK = 3, SELECT = 4, GCINFO = 5,
-        COLLECTGARBAGE = 6, SETMETATABLE = 7, RAWSET = 8;
+        COLLECTGARBAGE = 6, SETMETATABLE = 7, RAWSET = 8, ASSERT = 9;
+
+    private static final LuaString ASSERTION_FAILED = LuaString.valueOf("assertion failed!");
 
     private final Globals globals;
 
@@ -51,6 +53,16 @@ final class BaseFunctions extends LibFunction51 {
             }
             case UNPACK:
                 return unpack(a);
+            case ASSERT: {
+                // luaB_assert: the message is luaL_optstring's (#2, "string expected, got table")
+                if (a.narg() == 0) {
+                    throw LuaErrors.arg(1, name, "value expected");
+                }
+                if (a.arg1().toboolean()) {
+                    return a;
+                }
+                throw new LuaError(LuaErrors.optString(a, 2, name, ASSERTION_FAILED).tojstring());
+            }
             case SELECT:
                 return select(a);
             case GCINFO:
@@ -225,23 +237,25 @@ final class BaseFunctions extends LibFunction51 {
 
     private Varargs unpack(Varargs a) {
         LuaTable t = LuaErrors.checkTable(a, 1, name);
-        long i = LuaErrors.optInteger(a, 2, name, 1);
-        long e = a.arg(3).isnil() ? t.length() : LuaErrors.checkInteger(a, 3, name);
+        // C ints, as luaB_unpack has them (luaL_optint): 2^31 is INT_MIN, and e - i + 1 may
+        // overflow to a count of zero or less, which is "too many results" there too.
+        int i = LuaErrors.optInt(a, 2, name, 1);
+        int e = a.arg(3).isnil() ? t.length() : LuaErrors.checkInt(a, 3, name);
         if (i > e) {
             return NONE;
         }
-        long n = e - i + 1;
+        int n = e - i + 1;
         if (n <= 0 || n >= 8000) {
             // LUAI_MAXCSTACK bounds how many results a C function may push
             throw new LuaError("too many results to unpack");
         }
-        int count = (int) n;
+        int count = n;
         if (count == 1) {
-            return t.rawget((int) i);
+            return t.rawget(i);
         }
         LuaValue[] v = new LuaValue[count];
         for (int k = 0; k < count; k++) {
-            v[k] = t.rawget((int) (i + k));
+            v[k] = t.rawget(i + k);
         }
         return varargsOf(v);
     }

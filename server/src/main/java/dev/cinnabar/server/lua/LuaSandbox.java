@@ -59,7 +59,7 @@ public final class LuaSandbox {
         for (String name : new String[] {"print", "dofile", "loadfile", "rawlen", "load"}) {
             g.rawset(name, LuaValue.NIL);
         }
-        for (String name : new String[] {"assert", "getmetatable", "ipairs", "next", "pairs", "rawequal",
+        for (String name : new String[] {"getmetatable", "ipairs", "next", "pairs", "rawequal",
             "rawget", "tostring", "type", "xpcall"}) {
             g.rawset(name, new StringFunctions.Reworded(name, g.rawget(name)));
         }

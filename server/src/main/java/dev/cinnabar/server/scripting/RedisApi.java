@@ -6,6 +6,7 @@ import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.command.CommandFlags;
 import dev.cinnabar.server.command.CommandSpec;
 import dev.cinnabar.server.log.ServerLog;
+import dev.cinnabar.server.lua.LuaErrors;
 import dev.cinnabar.server.lua.LuaOperandNames;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaError;
@@ -106,6 +107,7 @@ final class RedisApi {
         }));
         g.set("redis", redis);
         g.set("pcall", fn(RedisApi::pcall));
+        g.set("xpcall", fn(RedisApi::xpcall));
         g.set("error", fn(RedisApi::error));
     }
 
@@ -166,12 +168,43 @@ final class RedisApi {
     }
 
     /**
+     * Lua 5.1's xpcall(f, handler): f is called without arguments; if it fails, the result is
+     * false and what the handler returns for the error value (LuaJ's own xpcall kept the error
+     * and dropped the handler's answer). A failing handler gives "error in error handling", as
+     * LUA_ERRERR does.
+     */
+    private static Varargs xpcall(Varargs args) {
+        if (args.narg() < 2) {
+            throw LuaErrors.arg(2, "xpcall", "value expected");
+        }
+        LuaValue f = args.arg1();
+        LuaValue handler = args.arg(2);
+        try {
+            return LuaValue.varargsOf(LuaValue.TRUE, f.invoke(LuaValue.NONE));
+        } catch (ScriptKilled k) {
+            throw k;
+        } catch (LuaError | StackOverflowError | OutOfMemoryError e) {
+            if (e instanceof LuaError le) {
+                LuaOperandNames.nameCalledFromLibrary(le, f);
+            }
+            LuaValue v = Scripting.errorValue(e);
+            try {
+                return LuaValue.varargsOf(LuaValue.FALSE, handler.call(v));
+            } catch (ScriptKilled k) {
+                throw k;
+            } catch (LuaError | StackOverflowError handlerFailed) {
+                return LuaValue.varargsOf(LuaValue.FALSE, LuaValue.valueOf("error in error handling"));
+            }
+        }
+    }
+
+    /**
      * Lua's error, keeping where it was raised even when the message has no position (level 0,
      * a table, nil): Redis's reply names the line all the same.
      */
     private static Varargs error(Varargs args) {
         LuaValue msg = args.arg1();
-        int level = args.optint(2, 1);
+        int level = LuaErrors.optInt(args, 2, "error", 1);
         if (level > 0 && (msg.type() == LuaValue.TSTRING || msg.type() == LuaValue.TNUMBER)) {
             throw new LuaError(msg.tojstring(), level);
         }
