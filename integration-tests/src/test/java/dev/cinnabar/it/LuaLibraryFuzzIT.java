@@ -114,7 +114,8 @@ class LuaLibraryFuzzIT {
                     unparsed++;
                 }
                 if (!expected.equals(actual) && !expected.contains(": 0x")
-                        && !(TRANSCENDENTAL.matcher(expr).find() && closeEnough(expected, actual))) {
+                        && !(TRANSCENDENTAL.matcher(expr).find() && closeEnough(expected, actual))
+                        && !failedWithHighBytes(expected, actual)) {
                     failures.add(expr + "\n  redis:    " + expected.replace("\r\n", "\\r\\n")
                             + "\n  cinnabar: " + actual.replace("\r\n", "\\r\\n"));
                 }
@@ -123,6 +124,15 @@ class LuaLibraryFuzzIT {
         assertTrue(failures.isEmpty(), run + "\n" + String.join("\n", failures));
         // The generator's own mistakes would compare equal on both sides and test nothing.
         assertTrue(unparsed * 50 < evaluated, run + ": " + unparsed + " of " + evaluated + " scripts did not compile");
+    }
+
+    /**
+     * Known (README): an error message carrying bytes above 127 that are not UTF-8 passes through a
+     * Java String, and pcall sees them replaced. Both must have failed.
+     */
+    private static boolean failedWithHighBytes(String expected, String actual) {
+        return expected.contains("boolean:false ; \"") && actual.contains("boolean:false ; \"")
+                && expected.chars().anyMatch(ch -> ch >= 0x80);
     }
 
     private static final Pattern TRANSCENDENTAL = Pattern.compile("math\\.(pow|log|exp|atan2)|\\^");
@@ -292,9 +302,6 @@ class LuaLibraryFuzzIT {
         }
         if (call.equals("error(%s, %s)") && DEEP_LEVELS.contains(args.get(1))) {
             return null; // known: a level of 3 or more under pcall gets no position here (README)
-        }
-        if (call.contains("error(") && args.stream().anyMatch(v -> v.matches(".*\\\\(1[2-9][0-9]|2[0-9][0-9]).*"))) {
-            return null; // known: an error message's bytes above 127 pass through a Java String (README)
         }
         return String.format(call, args.toArray());
     }

@@ -78,7 +78,9 @@ final class ClientOutputs {
             return buffered + EARLY_FLUSH_BYTES; // none now; CONFIG SET may add one
         }
         long pending = buffered + c.output.transportPending(c.channel);
-        if (OutputLimits.exceeded(config, c, OutputLimits.measured(c, pending), server.clock().millis() / 1000)) {
+        long measured = OutputLimits.measured(c, pending);
+        // Nothing past the fixed buffer is never over a limit: the clock is read only otherwise.
+        if (measured != 0 && OutputLimits.exceeded(config, c, measured, server.clock().millis() / 1000)) {
             logOverLimit(c, pending, true);
             c.set(Client.CLOSE_ASAP);
             return -1;
@@ -106,7 +108,7 @@ final class ClientOutputs {
         }
         long pending = ClientListFormat.pendingOutput(c);
         long measured = OutputLimits.measured(c, pending);
-        if (!OutputLimits.exceeded(config, c, measured, server.clock().millis() / 1000)) {
+        if (measured == 0 || !OutputLimits.exceeded(config, c, measured, server.clock().millis() / 1000)) {
             return false;
         }
         logOverLimit(c, pending, async);

@@ -61,7 +61,13 @@ final class BaseFunctions extends LibFunction51 {
                 if (a.arg1().toboolean()) {
                     return a;
                 }
-                throw new LuaError(LuaErrors.optString(a, 2, name, ASSERTION_FAILED).tojstring());
+                // luaL_error(L, "%s", msg): the message ends at its first zero byte
+                LuaString msg = LuaErrors.optString(a, 2, name, ASSERTION_FAILED);
+                int end = 0;
+                while (end < msg.m_length && msg.m_bytes[msg.m_offset + end] != 0) {
+                    end++;
+                }
+                throw new LuaError(msg.substring(0, end).tojstring());
             }
             case SELECT:
                 return select(a);
