@@ -153,10 +153,7 @@ final class RedisApi {
         } catch (ScriptKilled k) {
             throw k;
         } catch (LuaError | StackOverflowError | OutOfMemoryError e) {
-            if (e instanceof LuaError le) {
-                LuaOperandNames.nameCalledFromLibrary(le, f);
-            }
-            LuaValue v = Scripting.errorValue(e);
+            LuaValue v = caught(e, f);
             if (v.istable()) {
                 LuaValue err = v.rawget(LuaReplies.ERR);
                 if (err.isstring()) {
@@ -165,6 +162,14 @@ final class RedisApi {
             }
             return LuaValue.varargsOf(LuaValue.FALSE, v);
         }
+    }
+
+    /** The value a failure of {@code f} called by pcall or xpcall gives, its function named '?' as Lua's do. */
+    private static LuaValue caught(Throwable e, LuaValue f) {
+        if (e instanceof LuaError le) {
+            LuaOperandNames.nameCalledFromLibrary(le, f);
+        }
+        return Scripting.errorValue(e);
     }
 
     /**
@@ -184,10 +189,7 @@ final class RedisApi {
         } catch (ScriptKilled k) {
             throw k;
         } catch (LuaError | StackOverflowError | OutOfMemoryError e) {
-            if (e instanceof LuaError le) {
-                LuaOperandNames.nameCalledFromLibrary(le, f);
-            }
-            LuaValue v = Scripting.errorValue(e);
+            LuaValue v = caught(e, f);
             try {
                 return LuaValue.varargsOf(LuaValue.FALSE, handler.call(v));
             } catch (ScriptKilled k) {
