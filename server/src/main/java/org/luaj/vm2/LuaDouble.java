@@ -98,7 +98,7 @@ public class LuaDouble extends LuaNumber {
 		if ( y == 0 || x == 1.0 ) return 1.0;
 		if ( x != x ) {
 			if ( y != y || Double.isInfinite(y) ) return x;
-			boolean oddInteger = Math.abs(y) < 0x1p53 && y == Math.rint(y) && Math.rint(y) % 2 != 0;
+			boolean oddInteger = Math.abs(y) < 0x1p53 && y == Math.rint(y) && y % 2 != 0;
 			long bits = Double.doubleToRawLongBits(x);
 			return bits < 0 && oddInteger? Double.longBitsToDouble(bits & Long.MAX_VALUE): x;
 		}

@@ -1,6 +1,7 @@
 package dev.cinnabar.server.client;
 
 import dev.cinnabar.server.config.ServerConfig;
+import dev.cinnabar.server.db.Clock;
 
 /**
  * {@code client-output-buffer-limit} and the back-pressure built on it.
@@ -36,6 +37,20 @@ public final class OutputLimits {
      */
     public static long measured(Client c, long pending) {
         return ClientOutput.replyListBytes(c.output.beyondBuffer(Math.max(0, pending)));
+    }
+
+    /**
+     * {@link #exceeded(ServerConfig, Client, long, long)} with the time read from {@code clock}
+     * only when the soft limit is reached, the one case that needs it: most checks find nothing
+     * past the fixed buffer, and reading the clock for each was a cost of every client flush.
+     */
+    public static boolean exceeded(ServerConfig config, Client c, long measured, Clock clock) {
+        if (measured == 0) {
+            return false;
+        }
+        long soft = config.clientOutputBufferLimits[limitClass(c)][1];
+        boolean softReached = soft != 0 && Long.compareUnsigned(measured, soft) >= 0;
+        return exceeded(config, c, measured, softReached ? clock.millis() / 1000 : 0);
     }
 
     /**

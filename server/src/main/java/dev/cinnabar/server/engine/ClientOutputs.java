@@ -78,9 +78,7 @@ final class ClientOutputs {
             return buffered + EARLY_FLUSH_BYTES; // none now; CONFIG SET may add one
         }
         long pending = buffered + c.output.transportPending(c.channel);
-        long measured = OutputLimits.measured(c, pending);
-        // Nothing past the fixed buffer is never over a limit: the clock is read only otherwise.
-        if (measured != 0 && OutputLimits.exceeded(config, c, measured, server.clock().millis() / 1000)) {
+        if (OutputLimits.exceeded(config, c, OutputLimits.measured(c, pending), server.clock())) {
             logOverLimit(c, pending, true);
             c.set(Client.CLOSE_ASAP);
             return -1;
@@ -108,7 +106,7 @@ final class ClientOutputs {
         }
         long pending = ClientListFormat.pendingOutput(c);
         long measured = OutputLimits.measured(c, pending);
-        if (measured == 0 || !OutputLimits.exceeded(config, c, measured, server.clock().millis() / 1000)) {
+        if (!OutputLimits.exceeded(config, c, measured, server.clock())) {
             return false;
         }
         logOverLimit(c, pending, async);

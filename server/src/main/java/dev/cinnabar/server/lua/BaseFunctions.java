@@ -63,11 +63,8 @@ final class BaseFunctions extends LibFunction51 {
                 }
                 // luaL_error(L, "%s", msg): the message ends at its first zero byte
                 LuaString msg = LuaErrors.optString(a, 2, name, ASSERTION_FAILED);
-                int end = 0;
-                while (end < msg.m_length && msg.m_bytes[msg.m_offset + end] != 0) {
-                    end++;
-                }
-                throw new LuaError(msg.substring(0, end).tojstring());
+                int nul = msg.indexOf((byte) 0, 0);
+                throw new LuaError((nul < 0 ? msg : msg.substring(0, nul)).tojstring());
             }
             case SELECT:
                 return select(a);
