@@ -9,7 +9,9 @@
  * hash that places a string key in a table (LuaTable, also shadowed) as Redis's Lua does. Strings
  * order by their bytes taken as unsigned (LuaJ took them signed: "\200" sorted before "a"), and one
  * compared with a table or a boolean fails as Lua 5.1 says it ("attempt to compare string with table");
- * '2' ^ x is C's pow (LuaDouble.pow51), where LuaJ approximated fractional powers.
+ * '2' ^ x is C's pow (LuaDouble.pow51), where LuaJ approximated fractional powers. A string and a
+ * Java String convert byte for char (Latin-1) both ways, where LuaJ used UTF-8: error messages
+ * and names with bytes above 127 kept none of them.
  */
 /*******************************************************************************
 * Copyright (c) 2009-2011 Luaj.org. All rights reserved.
@@ -119,15 +121,25 @@ public class LuaString extends LuaValue {
 	}
 
 	/**
-	 * Get a {@link LuaString} instance whose bytes match 
-	 * the supplied Java String using the UTF8 encoding. 
-	 * @param string Java String containing characters to encode as UTF8
-	 * @return {@link LuaString} with UTF8 bytes corresponding to the supplied String
+	 * The string whose bytes are the chars of {@code string}, one byte a char: the server's Java
+	 * strings (error texts above all) hold client and script bytes as Latin-1 chars, and the reply
+	 * writer writes them back that way, so a message a script raises or receives keeps its bytes.
+	 * A string with a char above 0xFF did not come from bytes (a Java message naming a file, say)
+	 * and is encoded as UTF-8.
 	 */
 	public static LuaString valueOf(String string) {
 		char[] c = string.toCharArray();
-		byte[] b = new byte[lengthAsUtf8(c)];
-		encodeToUtf8(c, c.length, b, 0);
+		for (int i = 0; i < c.length; i++) {
+			if (c[i] > 0xFF) {
+				byte[] b = new byte[lengthAsUtf8(c)];
+				encodeToUtf8(c, c.length, b, 0);
+				return valueUsing(b, 0, b.length);
+			}
+		}
+		byte[] b = new byte[c.length];
+		for (int i = 0; i < c.length; i++) {
+			b[i] = (byte) c[i];
+		}
 		return valueUsing(b, 0, b.length);
 	}
 
@@ -276,8 +288,9 @@ public class LuaString extends LuaValue {
 		return "string";
 	}
 	
+	/** The bytes as Latin-1 chars, one char a byte (see {@link #valueOf(String)}). */
 	public String tojstring() {
-		return decodeAsUtf8(m_bytes, m_offset, m_length);
+		return new String(m_bytes, m_offset, m_length, java.nio.charset.StandardCharsets.ISO_8859_1);
 	}
 
 	// unary operators

@@ -8,6 +8,7 @@ import dev.cinnabar.server.command.CommandSpec;
 import dev.cinnabar.server.log.ServerLog;
 import dev.cinnabar.server.lua.LuaErrors;
 import dev.cinnabar.server.lua.LuaOperandNames;
+import java.nio.charset.StandardCharsets;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaString;
@@ -138,8 +139,7 @@ final class RedisApi {
     }
 
     static String latin1(LuaValue v) {
-        LuaString s = v.checkstring();
-        return new String(s.m_bytes, s.m_offset, s.m_length, java.nio.charset.StandardCharsets.ISO_8859_1);
+        return v.checkstring().tojstring();
     }
 
     /** Redis's pcall: as Lua's, but an error table carrying {@code err} gives that string. */
@@ -237,7 +237,9 @@ final class RedisApi {
                 if (!first) {
                     sb.append(' ');
                 }
-                sb.append(v.tojstring());
+                // The log file is UTF-8 text: a script's UTF-8 bytes are written back as they are.
+                LuaString b = v.strvalue();
+                sb.append(new String(b.m_bytes, b.m_offset, b.m_length, StandardCharsets.UTF_8));
                 first = false;
             }
         }
