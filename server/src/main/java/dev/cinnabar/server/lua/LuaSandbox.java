@@ -3,13 +3,9 @@ package dev.cinnabar.server.lua;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
-import org.luaj.vm2.LuaThread;
 import org.luaj.vm2.LuaValue;
-import org.luaj.vm2.Varargs;
 import org.luaj.vm2.compiler.LuaC;
 import org.luaj.vm2.lib.BaseLib;
-import org.luaj.vm2.lib.CoroutineLib;
-import org.luaj.vm2.lib.VarArgFunction;
 
 /**
  * The Lua environment Redis 7.0 gives scripts, built on LuaJ: the libraries Redis opens and
@@ -66,17 +62,7 @@ public final class LuaSandbox {
         BaseFunctions.install(g);
         g.rawset("_VERSION", LuaValue.valueOf("Lua 5.1"));
 
-        g.load(new CoroutineLib());
-        LuaTable co = (LuaTable) g.rawget("coroutine");
-        co.rawset("running", new Running(g));
-        for (String name : new String[] {"create", "resume", "status", "wrap", "yield"}) {
-            co.rawset(name, new StringFunctions.Reworded(name, co.rawget(name)));
-        }
-        LuaValue isyieldable = co.rawget("isyieldable");
-        if (!isyieldable.isnil()) {
-            co.rawset("isyieldable", LuaValue.NIL);
-        }
-
+        g.rawset("coroutine", CoroutineFunctions.create(g));
         g.rawset("package", LuaValue.NIL);
         g.rawset("table", TableFunctions.create());
         g.rawset("string", STRING);
@@ -91,21 +77,5 @@ public final class LuaSandbox {
         g.STDOUT = null;
         g.STDERR = null;
         return g;
-    }
-
-    /** coroutine.running as in 5.1: nil in the main thread. */
-    private static final class Running extends VarArgFunction {
-        private final Globals globals;
-
-        Running(Globals g) {
-            this.globals = g;
-            this.name = "running";
-        }
-
-        @Override
-        public Varargs invoke(Varargs args) {
-            LuaThread r = globals.running;
-            return r.isMainThread() ? NIL : r;
-        }
     }
 }

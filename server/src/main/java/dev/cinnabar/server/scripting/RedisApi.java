@@ -13,6 +13,7 @@ import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaThread;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
 import org.luaj.vm2.lib.VarArgFunction;
@@ -155,10 +156,13 @@ final class RedisApi {
         } catch (LuaError | StackOverflowError | OutOfMemoryError e) {
             LuaValue v = caught(e, f);
             if (v.istable()) {
-                LuaValue err = v.rawget(LuaReplies.ERR);
-                if (err.isstring()) {
-                    v = err;
+                LuaValue err = v.get(LuaReplies.ERR);
+                if (!err.isstring()) {
+                    // Redis's pcall reads the field as lua_getfield does (__index too) and leaves it on
+                    // the stack when it is no string: a third value.
+                    return LuaValue.varargsOf(LuaValue.FALSE, v, err);
                 }
+                v = err;
             }
             return LuaValue.varargsOf(LuaValue.FALSE, v);
         }
@@ -308,6 +312,16 @@ final class RedisApi {
 
         @Override
         public Varargs invoke(Varargs args) {
+            if (LuaThread.runsCoroutine()) {
+                // Commands run on the engine's thread: a coroutine's thread hands the call to it.
+                Varargs[] out = new Varargs[1];
+                LuaThread.runOnResumer(() -> out[0] = call(args));
+                return out[0];
+            }
+            return call(args);
+        }
+
+        private Varargs call(Varargs args) {
             ScriptRun run = engine.running;
             if (run == null) {
                 throw raise("redis.call/pcall can only be called inside a script invocation");

@@ -2,6 +2,7 @@ package dev.cinnabar.server.scripting;
 
 import org.luaj.vm2.LuaClosure;
 import org.luaj.vm2.LuaFunction;
+import org.luaj.vm2.LuaThread;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
 import org.luaj.vm2.lib.DebugLib;
@@ -36,7 +37,8 @@ final class ScriptHook extends DebugLib {
             countdown = CHECK_EVERY;
             ScriptRun r = run;
             if (r != null) {
-                r.interrupt();
+                // The busy check may serve clients: on the engine's thread, also from a coroutine.
+                LuaThread.runOnResumer(r::interrupt);
             } else if (loadDeadline != 0 && System.nanoTime() - loadDeadline > 0) {
                 // as Redis: from then on every step fails again, so that nothing can catch it for good
                 countdown = 0;

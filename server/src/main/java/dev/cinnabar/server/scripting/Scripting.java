@@ -15,6 +15,7 @@ import org.luaj.vm2.LuaClosure;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaThread;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Prototype;
 import org.luaj.vm2.Varargs;
@@ -354,6 +355,14 @@ public final class Scripting {
         return colon >= 0 && i == fileline.length() && i > colon + 1 ? fileline.substring(colon + 1) : null;
     }
 
+    /** Script runs so far: each run's coroutines are known by its number (see LuaThread). */
+    private long runs;
+
+    static {
+        // A coroutine's failure gives its resumer the value pcall would; a killed script ends.
+        LuaThread.errorValues = t -> t instanceof ScriptKilled ? null : errorValue(t);
+    }
+
     /** Set by the engine thread's runs: the hook that knows where a stack overflow happened. */
     private static final ThreadLocal<ScriptHook> CURRENT_HOOK = new ThreadLocal<>();
 
@@ -452,6 +461,8 @@ public final class Scripting {
         hook.reset();
         CURRENT_HOOK.set(hook);
         hook.run = run;
+        long coroutines = ++runs;
+        LuaThread.currentRun = coroutines;
         LuaValue result = null;
         Throwable failure = null;
         try {
@@ -466,6 +477,10 @@ public final class Scripting {
             running = null;
             client.scriptCaller = null;
             run.end();
+            LuaThread.currentRun = 0;
+            if (eval) {
+                LuaThread.abandonStartedIn(coroutines);
+            }
         }
         if (failure == null) {
             LuaReplies.write(caller.reply, result, client.reply.protocol());
