@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Coroutines hold a Java thread each here (LuaThread): a script cannot make the server start
- * threads without bound, the ones an EVAL leaves suspended end with it, and a coroutine that
+ * threads without bound, the ones a script or function call leaves suspended end with it, and a coroutine that
  * never yields is a busy script like any other (others get -BUSY, SCRIPT KILL ends it). What
  * coroutines compute is compared with Redis in differential/scripting-coroutines.txt.
  */
@@ -60,6 +60,16 @@ class ScriptCoroutineIT {
                     "local n = 0 for i = 1, 20000 do local co = coroutine.create(function(x) return x end) "
                     + "local ok, v = coroutine.resume(co, i) n = n + v end return n", "0"));
             assertEquals("+PONG\r\n", c.call("PING"));
+
+            // A function that leaves a generator unfinished at every call: more calls than the bound.
+            assertEquals("$3\r\ngen\r\n", c.call("FUNCTION", "LOAD", "#!lua name=gen\n"
+                    + "redis.register_function('first', function(keys, args) "
+                    + "local g = coroutine.wrap(function() for i = 1, 10 do coroutine.yield(i) end end) "
+                    + "return g() + g() end)"));
+            for (int i = 0; i < 1500; i++) {
+                assertEquals(":3\r\n", c.call("FCALL", "first", "0"));
+            }
+            assertTrue(settledThreads(s, idle + 5) <= idle + 5, "threads left by function calls: " + threads(s));
         }
     }
 

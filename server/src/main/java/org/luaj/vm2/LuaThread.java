@@ -4,7 +4,7 @@
  * coroutine on a Java thread of its own; Lua's cost a few hundred bytes. Changes, so that a script
  * cannot take the machine's threads or leave the engine: at most MAX_SUSPENDED coroutines hold a
  * thread at once (a script of 40,000 suspended coroutines took 60 s and the machine's process
- * limit, where Redis takes 20 ms); the coroutines an EVAL leaves suspended are ended when it ends
+ * limit, where Redis takes 20 ms); the coroutines a script leaves suspended are ended when it ends
  * ({@link #abandonStartedIn}); work that must run on the thread that resumed (the engine's: the
  * busy-script check, redis.call) is handed to it ({@link #runOnResumer}); a coroutine's error
  * keeps its value (LuaJ kept its message as a string, so error({}) came back as "table: ...");
@@ -186,8 +186,9 @@ public class LuaThread extends LuaValue {
 
 	/**
 	 * Ends the coroutines started during script run {@code run} that are still suspended: their
-	 * threads end now, not when the collector finds them unreachable. An EVAL's coroutines cannot
-	 * outlive it (scripts cannot store values anywhere that lasts); a library's can.
+	 * threads end now, not when the collector finds them unreachable (a generator left unfinished
+	 * by each call of a function would otherwise hold a thread per call). An EVAL's coroutines
+	 * cannot outlive it anyway; a function's could, in its library's locals, and are ended too.
 	 */
 	public static void abandonStartedIn(long run) {
 		for (State s : startedStates) {

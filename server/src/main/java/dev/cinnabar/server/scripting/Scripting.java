@@ -478,9 +478,7 @@ public final class Scripting {
             client.scriptCaller = null;
             run.end();
             LuaThread.currentRun = 0;
-            if (eval) {
-                LuaThread.abandonStartedIn(coroutines);
-            }
+            LuaThread.abandonStartedIn(coroutines);
         }
         if (failure == null) {
             LuaReplies.write(caller.reply, result, client.reply.protocol());

@@ -4,7 +4,8 @@
  * Change: a numeric constant of -0 (what "-0" or "0 * -1" folds to) stays the double -0, as in
  * Lua 5.1, where LuaJ made it the integer 0 ("0" printed where Redis prints "-0"); and -0 and 0
  * share one slot of the constant table, whichever comes first, as Lua 5.1's constant table,
- * keyed by number, makes them do.
+ * keyed by number, makes them do. A function may use 60 upvalues, as in Lua 5.1 (LuaJ allowed
+ * 255), and a limit passed gives Lua's message (LuaJ's raised a NullPointerException).
  */
 /*******************************************************************************
 * Copyright (c) 2009 Luaj.org. All rights reserved.
@@ -59,6 +60,9 @@ public class FuncState extends Constants {
 	FuncState prev;  /* enclosing function */
 	LexState ls;  /* lexical state */
 	LuaC.CompileState L;  /* compiler being invoked */
+
+	/** Lua 5.1's LUAI_MAXUPVALUES: a function may use 60 upvalues (LuaJ allowed 255). */
+	static final int LUA51_MAXUPVALUES = 60;
 	BlockCnt bl;  /* chain of current blocks */
 	int pc;  /* next position to code (equivalent to `ncode') */
 	int lasttarget;   /* `pc' of last `jump target' */
@@ -121,8 +125,8 @@ public class FuncState extends Constants {
 	void errorlimit (int limit, String what) {
 		// TODO: report message logic.
 	  	String msg = (f.linedefined == 0) ?
-	  	    L.pushfstring("main function has more than "+limit+" "+what) :
-	  	    L.pushfstring("function at line "+f.linedefined+" has more than "+limit+" "+what);
+	  	    ls.L.pushfstring("main function has more than "+limit+" "+what) :
+	  	    ls.L.pushfstring("function at line "+f.linedefined+" has more than "+limit+" "+what);
 	  	  ls.lexerror(msg, 0);
 	}
 
@@ -149,7 +153,7 @@ public class FuncState extends Constants {
 	}
 
 	int newupvalue (LuaString name, expdesc v) {
-		checklimit(nups + 1, LUAI_MAXUPVAL, "upvalues");
+		checklimit(nups + 1, LUA51_MAXUPVALUES, "upvalues");
 		if (f.upvalues == null || nups + 1 > f.upvalues.length)
 			f.upvalues = realloc( f.upvalues, nups > 0 ? nups*2 : 1 );
 		f.upvalues[nups] = new Upvaldesc(name, v.k == LexState.VLOCAL, v.u.info);

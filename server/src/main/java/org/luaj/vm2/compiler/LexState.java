@@ -8,7 +8,8 @@
  *  - syntax errors say "near '<token>'" and name the chunk as Lua 5.1's lexer does;
  *  - "unexpected symbol" no longer carries LuaJ's token number;
  *  - goto is an ordinary name, as in Lua 5.1;
- *  - numerals are read as Lua 5.1 reads them ("malformed number near '1e'").
+ *  - numerals are read as Lua 5.1 reads them ("malformed number near '1e'");
+ *  - the limit of 200 locals counts a function's own, not its enclosing functions' too.
  */
 /*******************************************************************************
 * Copyright (c) 2009 Luaj.org. All rights reserved.
@@ -929,7 +930,8 @@ public class LexState extends Constants {
 	
 	void new_localvar(LuaString name) {
 		int reg = registerlocalvar(name);
-		fs.checklimit(dyd.n_actvar + 1, FuncState.LUAI_MAXVARS, "local variables");
+		// a function's own locals, as Lua 5.1 counts them (LuaJ counted the enclosing functions' too)
+		fs.checklimit(dyd.n_actvar + 1 - fs.firstlocal, FuncState.LUAI_MAXVARS, "local variables");
 		if (dyd.actvar == null || dyd.n_actvar + 1 > dyd.actvar.length)
 			dyd.actvar = realloc(dyd.actvar, Math.max(1, dyd.n_actvar * 2));
 		dyd.actvar[dyd.n_actvar++] = new Vardesc(reg);
