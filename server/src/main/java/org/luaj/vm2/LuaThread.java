@@ -167,6 +167,31 @@ public class LuaThread extends LuaValue {
 		return started.get();
 	}
 
+	/**
+	 * Before a library function calls Lua (pcall, table.sort's comparator, gsub's replacement):
+	 * a yield from in there fails, as one across a C call does in Lua 5.1. Returns what
+	 * {@link #exitLibraryCall} takes.
+	 */
+	public static State enterLibraryCall() {
+		State s = CURRENT.get();
+		if (s != null) {
+			s.libraryCalls++;
+		}
+		return s;
+	}
+
+	public static void exitLibraryCall(State s) {
+		if (s != null) {
+			s.libraryCalls--;
+		}
+	}
+
+	/** Whether the running code may yield: inside a coroutine, with no library call in between. */
+	public static boolean yieldable() {
+		State s = CURRENT.get();
+		return s != null && s.libraryCalls == 0;
+	}
+
 	/** Whether this Java thread is a coroutine's (work for the engine is then handed outwards). */
 	public static boolean runsCoroutine() {
 		return CURRENT.get() != null;
@@ -232,6 +257,8 @@ public class LuaThread extends LuaValue {
 		boolean taskPending;
 		Throwable taskFailure;
 		long run;
+		/** Library functions between the coroutine's body and the code running now. */
+		int libraryCalls;
 
 		public LuaValue hookfunc;
 

@@ -10,6 +10,7 @@ import org.luaj.vm2.LuaClosure;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaThread;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Prototype;
 import org.luaj.vm2.Varargs;
@@ -202,7 +203,13 @@ final class BaseFunctions extends LibFunction51 {
         String chunkname = LuaErrors.optString(a, 2, name, LuaString.valueOf("=(load)")).tojstring();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         while (true) {
-            LuaValue piece = f.call();
+            LuaValue piece;
+            LuaThread.State lc = LuaThread.enterLibraryCall();
+            try {
+                piece = f.call();
+            } finally {
+                LuaThread.exitLibraryCall(lc);
+            }
             if (piece.isnil()) {
                 break;
             }

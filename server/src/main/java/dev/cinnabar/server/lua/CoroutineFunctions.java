@@ -12,7 +12,8 @@ import org.luaj.vm2.lib.VarArgFunction;
 /**
  * The {@code coroutine} library as Lua 5.1's lbaselib has it, on LuaJ's threads (see LuaThread):
  * its argument checks ("Lua function expected", "coroutine expected"), running() nil in the main
- * thread, a yield outside a coroutine refused as Lua refuses one across a C call, and wrap's
+ * thread, a yield outside a coroutine or inside a library function's call of Lua (pcall,
+ * table.sort, gsub) refused as Lua refuses one across a C call, and wrap's
  * errors passed on with the caller's position when they are strings and as they are otherwise.
  */
 final class CoroutineFunctions extends LibFunction51 {
@@ -49,7 +50,7 @@ final class CoroutineFunctions extends LibFunction51 {
                 return new Wrapped(new LuaThread(globals, luaFunction(a)));
             case YIELD: {
                 LuaThread r = globals.running;
-                if (r == null || r.isMainThread()) {
+                if (r == null || r.isMainThread() || !LuaThread.yieldable()) {
                     // Lua 5.1 says this of the main thread too; level 0: no position, as luaG_runerror in C
                     throw new LuaError("attempt to yield across metamethod/C-call boundary", 0);
                 }

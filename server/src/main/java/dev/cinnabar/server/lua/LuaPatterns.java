@@ -3,6 +3,7 @@ package dev.cinnabar.server.lua;
 import org.luaj.vm2.Buffer;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaString;
+import org.luaj.vm2.LuaThread;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
 import org.luaj.vm2.lib.VarArgFunction;
@@ -567,7 +568,12 @@ final class LuaPatterns extends LibFunction51 {
             return;
         }
         if (repl.isfunction()) {
-            v = repl.invoke(ms.captures(s, e, true)).arg1();
+            LuaThread.State lc = LuaThread.enterLibraryCall();
+            try {
+                v = repl.invoke(ms.captures(s, e, true)).arg1();
+            } finally {
+                LuaThread.exitLibraryCall(lc);
+            }
         } else {
             v = repl.get(ms.oneCapture(0, s, e));
         }

@@ -4,6 +4,7 @@ import org.luaj.vm2.Buffer;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaThread;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
 
@@ -39,7 +40,7 @@ final class TableFunctions extends LibFunction51 {
                     if (k.isnil()) {
                         return NIL;
                     }
-                    LuaValue r = f.call(k, kv.arg(2));
+                    LuaValue r = callLua(f, k, kv.arg(2));
                     if (!r.isnil()) {
                         return r;
                     }
@@ -50,7 +51,7 @@ final class TableFunctions extends LibFunction51 {
                 LuaValue f = checkFunction(a, 2);
                 int n = t.rawlen();
                 for (int i = 1; i <= n; i++) {
-                    LuaValue r = f.call(valueOf(i), t.rawget(i));
+                    LuaValue r = callLua(f, valueOf(i), t.rawget(i));
                     if (!r.isnil()) {
                         return r;
                     }
@@ -174,9 +175,19 @@ final class TableFunctions extends LibFunction51 {
         return NONE;
     }
 
+    /** A call of Lua from here, which a coroutine cannot yield across (see LuaThread.enterLibraryCall). */
+    private static LuaValue callLua(LuaValue f, LuaValue x, LuaValue y) {
+        LuaThread.State s = LuaThread.enterLibraryCall();
+        try {
+            return f.call(x, y);
+        } finally {
+            LuaThread.exitLibraryCall(s);
+        }
+    }
+
     private static boolean less(LuaValue f, LuaValue x, LuaValue y) {
         if (f != null) {
-            return f.call(x, y).toboolean();
+            return callLua(f, x, y).toboolean();
         }
         int tx = x.type();
         int ty = y.type();
@@ -192,7 +203,7 @@ final class TableFunctions extends LibFunction51 {
                 h = y.metatag(LT);
             }
             if (!h.isnil()) {
-                return h.call(x, y).toboolean();
+                return callLua(h, x, y).toboolean();
             }
         }
         String t1 = x.typename();

@@ -149,6 +149,7 @@ final class RedisApi {
             return LuaValue.varargsOf(LuaValue.FALSE, LuaValue.valueOf("bad argument #1 to 'pcall' (value expected)"));
         }
         LuaValue f = args.arg1();
+        LuaThread.State lc = LuaThread.enterLibraryCall();
         try {
             return LuaValue.varargsOf(LuaValue.TRUE, f.invoke(args.subargs(2)));
         } catch (ScriptKilled k) {
@@ -165,6 +166,8 @@ final class RedisApi {
                 v = err;
             }
             return LuaValue.varargsOf(LuaValue.FALSE, v);
+        } finally {
+            LuaThread.exitLibraryCall(lc);
         }
     }
 
@@ -188,6 +191,7 @@ final class RedisApi {
         }
         LuaValue f = args.arg1();
         LuaValue handler = args.arg(2);
+        LuaThread.State lc = LuaThread.enterLibraryCall();
         try {
             return LuaValue.varargsOf(LuaValue.TRUE, f.invoke(LuaValue.NONE));
         } catch (ScriptKilled k) {
@@ -201,6 +205,8 @@ final class RedisApi {
             } catch (LuaError | StackOverflowError handlerFailed) {
                 return LuaValue.varargsOf(LuaValue.FALSE, LuaValue.valueOf("error in error handling"));
             }
+        } finally {
+            LuaThread.exitLibraryCall(lc);
         }
     }
 
