@@ -5,7 +5,7 @@
  * cannot take the machine's threads or leave the engine: at most MAX_SUSPENDED coroutines hold a
  * thread at once (a script of 40,000 suspended coroutines took 60 s and the machine's process
  * limit, where Redis takes 20 ms); the coroutines a script leaves suspended are ended when it ends
- * ({@link #abandonStartedIn}); work that must run on the thread that resumed (the engine's: the
+ * ({@link #endRun}); work that must run on the thread that resumed (the engine's: the
  * busy-script check, redis.call) is handed to it ({@link #runOnResumer}); a coroutine's error
  * keeps its value (LuaJ kept its message as a string, so error({}) came back as "table: ...");
  * what ends a script (SCRIPT KILL) ends it past the coroutine too; "cannot resume running
@@ -42,6 +42,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 
@@ -90,8 +91,9 @@ public class LuaThread extends LuaValue {
 	/** The coroutine whose Java thread this is; unset on threads that are no coroutine's. */
 	private static final ThreadLocal<State> CURRENT = new ThreadLocal<>();
 
-	/** The script run coroutines started now belong to (see {@link #abandonStartedIn}). */
-	public static volatile long currentRun;
+	private static final AtomicLong runs = new AtomicLong();
+	/** The script run a thread that is no coroutine's runs now, 0 for none (see {@link #beginRun}). */
+	private static final ThreadLocal<long[]> RUN = ThreadLocal.withInitial(() -> new long[1]);
 
 	/**
 	 * The value a failure inside a coroutine gives its resumer (false, value), or null for a
@@ -212,12 +214,29 @@ public class LuaThread extends LuaValue {
 	}
 
 	/**
+	 * A script run begins on this thread: the coroutines it starts, and those they start, are
+	 * the run's, which {@link #endRun} ends. Numbers are unique in the process, where several
+	 * servers (each an engine thread) may run scripts at once.
+	 */
+	public static long beginRun() {
+		long id = runs.incrementAndGet();
+		RUN.get()[0] = id;
+		return id;
+	}
+
+	/** The run {@link #beginRun} began is over: its coroutines still suspended end. */
+	public static void endRun(long run) {
+		RUN.get()[0] = 0;
+		abandonStartedIn(run);
+	}
+
+	/**
 	 * Ends the coroutines started during script run {@code run} that are still suspended: their
 	 * threads end now, not when the collector finds them unreachable (a generator left unfinished
 	 * by each call of a function would otherwise hold a thread per call). An EVAL's coroutines
 	 * cannot outlive it anyway; a function's could, in its library's locals, and are ended too.
 	 */
-	public static void abandonStartedIn(long run) {
+	private static void abandonStartedIn(long run) {
 		for (State s : startedStates) {
 			if (s.run == run) {
 				s.abandon();
@@ -322,7 +341,8 @@ public class LuaThread extends LuaValue {
 					previous_thread.state.status = STATUS_NORMAL;
 				this.status = STATUS_RUNNING;
 				if (first) {
-					this.run = currentRun;
+					State starter = CURRENT.get();
+					this.run = starter != null ? starter.run : RUN.get()[0];
 					started.incrementAndGet();
 					startedStates.add(this);
 					this.turn = COROUTINE;

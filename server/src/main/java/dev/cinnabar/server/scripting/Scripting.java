@@ -355,9 +355,6 @@ public final class Scripting {
         return colon >= 0 && i == fileline.length() && i > colon + 1 ? fileline.substring(colon + 1) : null;
     }
 
-    /** Script runs so far: each run's coroutines are known by its number (see LuaThread). */
-    private long runs;
-
     static {
         // A coroutine's failure gives its resumer the value pcall would; a killed script ends.
         LuaThread.errorValues = t -> t instanceof ScriptKilled ? null : errorValue(t);
@@ -461,8 +458,7 @@ public final class Scripting {
         hook.reset();
         CURRENT_HOOK.set(hook);
         hook.run = run;
-        long coroutines = ++runs;
-        LuaThread.currentRun = coroutines;
+        long coroutines = LuaThread.beginRun();
         LuaValue result = null;
         Throwable failure = null;
         try {
@@ -477,8 +473,7 @@ public final class Scripting {
             running = null;
             client.scriptCaller = null;
             run.end();
-            LuaThread.currentRun = 0;
-            LuaThread.abandonStartedIn(coroutines);
+            LuaThread.endRun(coroutines);
         }
         if (failure == null) {
             LuaReplies.write(caller.reply, result, client.reply.protocol());
