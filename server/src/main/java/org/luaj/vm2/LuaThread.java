@@ -170,28 +170,55 @@ public class LuaThread extends LuaValue {
 	}
 
 	/**
-	 * Before a library function calls Lua (pcall, table.sort's comparator, gsub's replacement):
-	 * a yield from in there fails, as one across a C call does in Lua 5.1. Returns what
-	 * {@link #exitLibraryCall} takes.
+	 * Lua 5.1's LUAI_MAXCCALLS: calls of Lua from C (pcall, a sort's comparator, a resume) nest
+	 * 200 deep at most, past which they fail with "C stack overflow". It also ends a recursion
+	 * through them long before the Java stack would (a comparator sorting again in each call ran
+	 * for good here, where Redis stops at the 200th).
 	 */
-	public static State enterLibraryCall() {
+	static final int MAX_C_CALLS = 200;
+	/** The C-call depth of a thread that is no coroutine's: 1 while a script runs (Redis calls it from C). */
+	private static final ThreadLocal<int[]> MAIN_C_CALLS = ThreadLocal.withInitial(() -> new int[1]);
+
+	/**
+	 * Before a library function calls Lua (pcall, table.sort's comparator, gsub's replacement),
+	 * as luaD_call: one C call deeper, or "C stack overflow" (raised, without a position, with
+	 * nothing to undo); a coroutine cannot yield from in there. {@link #exitLibraryCall} after.
+	 */
+	public static void enterLibraryCall() {
 		State s = CURRENT.get();
 		if (s != null) {
-			s.libraryCalls++;
+			if (++s.cCalls >= MAX_C_CALLS) {
+				s.cCalls--;
+				throw new LuaError("C stack overflow", 0);
+			}
+		} else {
+			int[] c = MAIN_C_CALLS.get();
+			if (++c[0] >= MAX_C_CALLS) {
+				c[0]--;
+				throw new LuaError("C stack overflow", 0);
+			}
 		}
-		return s;
 	}
 
-	public static void exitLibraryCall(State s) {
+	public static void exitLibraryCall() {
+		State s = CURRENT.get();
 		if (s != null) {
-			s.libraryCalls--;
+			s.cCalls--;
+		} else {
+			MAIN_C_CALLS.get()[0]--;
 		}
+	}
+
+	/** This thread's C-call depth: a coroutine's, or that of a thread that is none's. */
+	private static int cCalls() {
+		State s = CURRENT.get();
+		return s != null ? s.cCalls : MAIN_C_CALLS.get()[0];
 	}
 
 	/** Whether the running code may yield: inside a coroutine, with no library call in between. */
 	public static boolean yieldable() {
 		State s = CURRENT.get();
-		return s != null && s.libraryCalls == 0;
+		return s != null && s.cCalls == s.baseCCalls;
 	}
 
 	/** Whether this Java thread is a coroutine's (work for the engine is then handed outwards). */
@@ -221,12 +248,14 @@ public class LuaThread extends LuaValue {
 	public static long beginRun() {
 		long id = runs.incrementAndGet();
 		RUN.get()[0] = id;
+		MAIN_C_CALLS.get()[0] = 1;
 		return id;
 	}
 
 	/** The run {@link #beginRun} began is over: its coroutines still suspended end. */
 	public static void endRun(long run) {
 		RUN.get()[0] = 0;
+		MAIN_C_CALLS.get()[0] = 0;
 		abandonStartedIn(run);
 	}
 
@@ -276,8 +305,9 @@ public class LuaThread extends LuaValue {
 		boolean taskPending;
 		Throwable taskFailure;
 		long run;
-		/** Library functions between the coroutine's body and the code running now. */
-		int libraryCalls;
+		/** The C-call depth now, and at the coroutine's base (its resumer's, plus the resume). */
+		int cCalls;
+		int baseCCalls;
 
 		public LuaValue hookfunc;
 
@@ -328,6 +358,10 @@ public class LuaThread extends LuaValue {
 		}
 
 		public Varargs lua_resume(LuaThread new_thread, Varargs args) {
+			int depth = cCalls();
+			if (depth >= MAX_C_CALLS) {
+				return LuaValue.varargsOf(LuaValue.FALSE, LuaValue.valueOf("C stack overflow"));
+			}
 			if (this.status == STATUS_INITIAL && started.get() >= MAX_SUSPENDED) {
 				throw new LuaError("too many coroutines: at most " + MAX_SUSPENDED + " can be suspended at once");
 			}
@@ -335,6 +369,7 @@ public class LuaThread extends LuaValue {
 			try {
 				globals.running = new_thread;
 				this.args = args;
+				this.cCalls = this.baseCCalls = depth + 1;
 				this.resumerThread = Thread.currentThread();
 				boolean first = this.status == STATUS_INITIAL;
 				if (previous_thread != null)

@@ -204,11 +204,11 @@ final class BaseFunctions extends LibFunction51 {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         while (true) {
             LuaValue piece;
-            LuaThread.State lc = LuaThread.enterLibraryCall();
+            LuaThread.enterLibraryCall();
             try {
                 piece = f.call();
             } finally {
-                LuaThread.exitLibraryCall(lc);
+                LuaThread.exitLibraryCall();
             }
             if (piece.isnil()) {
                 break;

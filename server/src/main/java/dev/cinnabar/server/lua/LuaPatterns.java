@@ -568,11 +568,11 @@ final class LuaPatterns extends LibFunction51 {
             return;
         }
         if (repl.isfunction()) {
-            LuaThread.State lc = LuaThread.enterLibraryCall();
+            LuaThread.enterLibraryCall();
             try {
                 v = repl.invoke(ms.captures(s, e, true)).arg1();
             } finally {
-                LuaThread.exitLibraryCall(lc);
+                LuaThread.exitLibraryCall();
             }
         } else {
             v = repl.get(ms.oneCapture(0, s, e));

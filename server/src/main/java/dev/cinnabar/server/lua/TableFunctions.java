@@ -175,13 +175,13 @@ final class TableFunctions extends LibFunction51 {
         return NONE;
     }
 
-    /** A call of Lua from here, which a coroutine cannot yield across (see LuaThread.enterLibraryCall). */
+    /** A call of Lua from C, as Lua 5.1 counts them (see LuaThread.enterLibraryCall). */
     private static LuaValue callLua(LuaValue f, LuaValue x, LuaValue y) {
-        LuaThread.State s = LuaThread.enterLibraryCall();
+        LuaThread.enterLibraryCall();
         try {
             return f.call(x, y);
         } finally {
-            LuaThread.exitLibraryCall(s);
+            LuaThread.exitLibraryCall();
         }
     }
 

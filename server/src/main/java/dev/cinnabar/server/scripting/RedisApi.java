@@ -149,9 +149,13 @@ final class RedisApi {
             return LuaValue.varargsOf(LuaValue.FALSE, LuaValue.valueOf("bad argument #1 to 'pcall' (value expected)"));
         }
         LuaValue f = args.arg1();
-        LuaThread.State lc = LuaThread.enterLibraryCall();
         try {
-            return LuaValue.varargsOf(LuaValue.TRUE, f.invoke(args.subargs(2)));
+            LuaThread.enterLibraryCall();
+            try {
+                return LuaValue.varargsOf(LuaValue.TRUE, f.invoke(args.subargs(2)));
+            } finally {
+                LuaThread.exitLibraryCall();
+            }
         } catch (ScriptKilled k) {
             throw k;
         } catch (LuaError | StackOverflowError | OutOfMemoryError e) {
@@ -166,8 +170,6 @@ final class RedisApi {
                 v = err;
             }
             return LuaValue.varargsOf(LuaValue.FALSE, v);
-        } finally {
-            LuaThread.exitLibraryCall(lc);
         }
     }
 
@@ -191,9 +193,13 @@ final class RedisApi {
         }
         LuaValue f = args.arg1();
         LuaValue handler = args.arg(2);
-        LuaThread.State lc = LuaThread.enterLibraryCall();
         try {
-            return LuaValue.varargsOf(LuaValue.TRUE, f.invoke(LuaValue.NONE));
+            LuaThread.enterLibraryCall();
+            try {
+                return LuaValue.varargsOf(LuaValue.TRUE, f.invoke(LuaValue.NONE));
+            } finally {
+                LuaThread.exitLibraryCall();
+            }
         } catch (ScriptKilled k) {
             throw k;
         } catch (LuaError | StackOverflowError | OutOfMemoryError e) {
@@ -205,8 +211,6 @@ final class RedisApi {
             } catch (LuaError | StackOverflowError handlerFailed) {
                 return LuaValue.varargsOf(LuaValue.FALSE, LuaValue.valueOf("error in error handling"));
             }
-        } finally {
-            LuaThread.exitLibraryCall(lc);
         }
     }
 
