@@ -44,7 +44,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * A Lua coroutine, run on a Java thread of its own once resumed. The resuming thread waits while
@@ -99,7 +99,7 @@ public class LuaThread extends LuaValue {
 	 * The value a failure inside a coroutine gives its resumer (false, value), or null for a
 	 * failure that must go on past the coroutine (a killed script). Set by the scripting layer.
 	 */
-	public static volatile Function<Throwable, LuaValue> errorValues = t ->
+	public static volatile BiFunction<Globals, Throwable, LuaValue> errorValues = (g, t) ->
 		t instanceof LuaError e ? e.getMessageObject() : null;
 
 	public final State state;
@@ -338,7 +338,7 @@ public class LuaThread extends LuaValue {
 			} catch (OrphanedThread o) {
 				orphaned = true; // abandoned while suspended: nobody waits for it
 			} catch (Throwable t) {
-				LuaValue v = errorValues.apply(t);
+				LuaValue v = errorValues.apply(globals, t);
 				if (v != null) {
 					this.error = v;
 				} else {

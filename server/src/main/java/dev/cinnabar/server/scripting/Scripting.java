@@ -357,24 +357,26 @@ public final class Scripting {
 
     static {
         // A coroutine's failure gives its resumer the value pcall would; a killed script ends.
-        LuaThread.errorValues = t -> t instanceof ScriptKilled ? null : errorValue(t);
+        // A stack overflow there is placed by the hook, which follows the coroutine's calls too.
+        LuaThread.errorValues = (g, t) -> t instanceof ScriptKilled ? null
+            : errorValue(t, g.debuglib instanceof ScriptHook h ? h : null);
     }
 
     /** Set by the engine thread's runs: the hook that knows where a stack overflow happened. */
     private static final ThreadLocal<ScriptHook> CURRENT_HOOK = new ThreadLocal<>();
 
-    private static String hookOf(Throwable t) {
-        ScriptHook h = CURRENT_HOOK.get();
-        return h == null ? null : h.overflowPosition();
-    }
-
     /** The value a Lua error carries, as a script's pcall sees it. */
     static LuaValue errorValue(Throwable t) {
+        return errorValue(t, CURRENT_HOOK.get());
+    }
+
+    /** The same, {@code hook} (or null) knowing where a stack overflow happened. */
+    static LuaValue errorValue(Throwable t, ScriptHook hook) {
         if (t instanceof RaisedValue r) {
             return r.value;
         }
         if (t instanceof StackOverflowError) {
-            String at = hookOf(t);
+            String at = hook == null ? null : hook.overflowPosition();
             return LuaValue.valueOf(at == null ? "stack overflow" : at + ": stack overflow");
         }
         if (t instanceof OutOfMemoryError) {
