@@ -6,7 +6,8 @@
  * border the length operator finds in a table with holes, and where a key set to nil stays.
  * LuaJ's own table chains entries in buckets and rehashes on a load factor, so the same script
  * gave another order on Cinnabar than on Redis. The algorithms are Lua 5.1's, as the comments
- * explain; the code is written for this class.
+ * explain; the code is written for this class. tostring prints a made-up address of the table's
+ * own, "table: 0x...", where LuaJ printed its identity hash.
  */
 /*******************************************************************************
 * Copyright (c) 2009 Luaj.org. All rights reserved.
@@ -164,6 +165,15 @@ public class LuaTable extends LuaValue implements Metatable {
 
 	public String typename() {
 		return "table";
+	}
+
+	/** Assigned when first printed: "table: 0x..." as Lua 5.1 prints an address (dev.cinnabar.server.lua.LuaAddresses). */
+	private long address;
+
+	public String tojstring() {
+		if (address == 0)
+			address = dev.cinnabar.server.lua.LuaAddresses.next();
+		return dev.cinnabar.server.lua.LuaAddresses.format("table", address);
 	}
 
 	public boolean istable() {

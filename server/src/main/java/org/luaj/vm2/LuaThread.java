@@ -148,6 +148,15 @@ public class LuaThread extends LuaValue {
 		return s_metatable;
 	}
 
+	/** Assigned when first printed (see dev.cinnabar.server.lua.LuaAddresses). */
+	private long address;
+
+	public String tojstring() {
+		if (address == 0)
+			address = dev.cinnabar.server.lua.LuaAddresses.next();
+		return dev.cinnabar.server.lua.LuaAddresses.format("thread", address);
+	}
+
 	public String getStatus() {
 		return STATUS_NAMES[state.status];
 	}

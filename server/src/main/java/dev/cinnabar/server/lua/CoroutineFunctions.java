@@ -94,10 +94,5 @@ final class CoroutineFunctions extends LibFunction51 {
             // luaL_where(L, 1) and a concatenation for strings (and numbers); any other value as it is
             throw e.isstring() ? new LuaError(e.tojstring(), 1) : new LuaError(e);
         }
-
-        @Override
-        public String tojstring() {
-            return "function: 0x" + Integer.toHexString(System.identityHashCode(this));
-        }
     }
 }

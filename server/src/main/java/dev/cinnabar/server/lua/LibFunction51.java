@@ -18,12 +18,6 @@ abstract class LibFunction51 extends VarArgFunction {
         return name;
     }
 
-    /** As Lua 5.1 prints a C function: "function: 0x..." (an address there, an identity hash here). */
-    @Override
-    public String tojstring() {
-        return "function: 0x" + Integer.toHexString(System.identityHashCode(this));
-    }
-
     interface Factory {
         LibFunction51 make(String name, int op);
     }
