@@ -390,7 +390,16 @@ public class LuaThread extends LuaValue {
 					started.incrementAndGet();
 					startedStates.add(this);
 					this.turn = COROUTINE;
-					THREADS.execute(this);
+					try {
+						THREADS.execute(this);
+					} catch (Throwable t) {
+						// no thread to be had (the process's limit): the coroutine never started
+						startedStates.remove(this);
+						started.decrementAndGet();
+						this.turn = RESUMER;
+						this.status = STATUS_INITIAL;
+						throw t;
+					}
 				} else {
 					handTo(COROUTINE, coroutineThread);
 				}
