@@ -193,7 +193,7 @@ public class LuaThread extends LuaValue {
 	 * as luaD_call: one C call deeper, or "C stack overflow" (raised, without a position, with
 	 * nothing to undo); a coroutine cannot yield from in there. {@link #exitLibraryCall} after.
 	 */
-	public static void enterLibraryCall() {
+	private static void enterLibraryCall() {
 		State s = CURRENT.get();
 		if (s != null) {
 			if (++s.cCalls >= MAX_C_CALLS) {
@@ -209,12 +209,32 @@ public class LuaThread extends LuaValue {
 		}
 	}
 
-	public static void exitLibraryCall() {
+	private static void exitLibraryCall() {
 		State s = CURRENT.get();
 		if (s != null) {
 			s.cCalls--;
 		} else {
 			MAIN_C_CALLS.get()[0]--;
+		}
+	}
+
+	/** {@code f(args)} called from a library function, one C call deeper (see {@link #enterLibraryCall}). */
+	public static Varargs invokeFromLibrary(LuaValue f, Varargs args) {
+		enterLibraryCall();
+		try {
+			return f.invoke(args);
+		} finally {
+			exitLibraryCall();
+		}
+	}
+
+	/** {@code f(a, b)} called from a library function, without packing the arguments. */
+	public static LuaValue callFromLibrary(LuaValue f, LuaValue a, LuaValue b) {
+		enterLibraryCall();
+		try {
+			return f.call(a, b);
+		} finally {
+			exitLibraryCall();
 		}
 	}
 

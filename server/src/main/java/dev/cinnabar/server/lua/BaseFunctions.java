@@ -203,13 +203,7 @@ final class BaseFunctions extends LibFunction51 {
         String chunkname = LuaErrors.optString(a, 2, name, LuaString.valueOf("=(load)")).tojstring();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         while (true) {
-            LuaValue piece;
-            LuaThread.enterLibraryCall();
-            try {
-                piece = f.call();
-            } finally {
-                LuaThread.exitLibraryCall();
-            }
+            LuaValue piece = LuaThread.invokeFromLibrary(f, NONE).arg1();
             if (piece.isnil()) {
                 break;
             }

@@ -568,12 +568,7 @@ final class LuaPatterns extends LibFunction51 {
             return;
         }
         if (repl.isfunction()) {
-            LuaThread.enterLibraryCall();
-            try {
-                v = repl.invoke(ms.captures(s, e, true)).arg1();
-            } finally {
-                LuaThread.exitLibraryCall();
-            }
+            v = LuaThread.invokeFromLibrary(repl, ms.captures(s, e, true)).arg1();
         } else {
             v = repl.get(ms.oneCapture(0, s, e));
         }

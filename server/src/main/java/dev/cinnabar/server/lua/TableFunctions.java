@@ -40,7 +40,7 @@ final class TableFunctions extends LibFunction51 {
                     if (k.isnil()) {
                         return NIL;
                     }
-                    LuaValue r = callLua(f, k, kv.arg(2));
+                    LuaValue r = LuaThread.callFromLibrary(f, k, kv.arg(2));
                     if (!r.isnil()) {
                         return r;
                     }
@@ -51,7 +51,7 @@ final class TableFunctions extends LibFunction51 {
                 LuaValue f = checkFunction(a, 2);
                 int n = t.rawlen();
                 for (int i = 1; i <= n; i++) {
-                    LuaValue r = callLua(f, valueOf(i), t.rawget(i));
+                    LuaValue r = LuaThread.callFromLibrary(f, valueOf(i), t.rawget(i));
                     if (!r.isnil()) {
                         return r;
                     }
@@ -175,19 +175,9 @@ final class TableFunctions extends LibFunction51 {
         return NONE;
     }
 
-    /** A call of Lua from C, as Lua 5.1 counts them (see LuaThread.enterLibraryCall). */
-    private static LuaValue callLua(LuaValue f, LuaValue x, LuaValue y) {
-        LuaThread.enterLibraryCall();
-        try {
-            return f.call(x, y);
-        } finally {
-            LuaThread.exitLibraryCall();
-        }
-    }
-
     private static boolean less(LuaValue f, LuaValue x, LuaValue y) {
         if (f != null) {
-            return callLua(f, x, y).toboolean();
+            return LuaThread.callFromLibrary(f, x, y).toboolean();
         }
         int tx = x.type();
         int ty = y.type();
@@ -203,7 +193,7 @@ final class TableFunctions extends LibFunction51 {
                 h = y.metatag(LT);
             }
             if (!h.isnil()) {
-                return callLua(h, x, y).toboolean();
+                return LuaThread.callFromLibrary(h, x, y).toboolean();
             }
         }
         String t1 = x.typename();

@@ -150,12 +150,7 @@ final class RedisApi {
         }
         LuaValue f = args.arg1();
         try {
-            LuaThread.enterLibraryCall();
-            try {
-                return LuaValue.varargsOf(LuaValue.TRUE, f.invoke(args.subargs(2)));
-            } finally {
-                LuaThread.exitLibraryCall();
-            }
+            return LuaValue.varargsOf(LuaValue.TRUE, LuaThread.invokeFromLibrary(f, args.subargs(2)));
         } catch (ScriptKilled k) {
             throw k;
         } catch (LuaError | StackOverflowError | OutOfMemoryError e) {
@@ -194,12 +189,7 @@ final class RedisApi {
         LuaValue f = args.arg1();
         LuaValue handler = args.arg(2);
         try {
-            LuaThread.enterLibraryCall();
-            try {
-                return LuaValue.varargsOf(LuaValue.TRUE, f.invoke(LuaValue.NONE));
-            } finally {
-                LuaThread.exitLibraryCall();
-            }
+            return LuaValue.varargsOf(LuaValue.TRUE, LuaThread.invokeFromLibrary(f, LuaValue.NONE));
         } catch (ScriptKilled k) {
             throw k;
         } catch (LuaError | StackOverflowError | OutOfMemoryError e) {
