@@ -52,6 +52,9 @@ public final class ScriptingCommands {
     // EVALSHA sha1 numkeys [key [key ...]] [arg [arg ...]]
     // EVAL_RO / EVALSHA_RO: the same, for scripts that only read
     static void eval(Client c, boolean evalsha, boolean ro) {
+        // EVAL is skip_monitor: MONITOR sees it here, before the commands it runs, and as Redis
+        // feeds it, first: a call that fails (NOSCRIPT, a bad script or key count) is shown too.
+        feedMonitors(c);
         long numkeys = Args.longArg(c, 2);
         if (numkeys > c.argv.count() - 3) {
             throw new CommandError("ERR Number of keys can't be greater than number of args");
@@ -73,8 +76,6 @@ public final class ScriptingCommands {
                 throw new CommandError(e.getMessage());
             }
         }
-        // EVAL is skip_monitor: MONITOR sees it here, before the commands it runs.
-        feedMonitors(c);
         Argv argv = c.argv;
         try {
             engine.run(c, script, argv, 3, (int) numkeys, ro);
