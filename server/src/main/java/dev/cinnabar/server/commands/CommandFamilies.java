@@ -41,6 +41,7 @@ public final class CommandFamilies {
             new LatencyCommands.Binding(),
             new MemoryCommands.Binding(),
             new DebugCommands.Binding(),
+            new ModuleCommands.Binding(),
             new ShutdownCommand.Binding(),
             new PersistenceCommands.Binding(),
             new AofCommands.Binding());
