@@ -26,12 +26,31 @@ final class BlockingTimeout {
      * 0 for none. A deadline past the end of time never comes.
      */
     static long deadline(Client c, int i) {
-        long ms = millis(c.argv.array(i), c.argv.offset(i), c.argv.length(i));
+        return deadlineAfter(c, millis(c.argv.array(i), c.argv.offset(i), c.argv.length(i)));
+    }
+
+    /**
+     * The deadline {@code ms} milliseconds from the command's time, in Unix milliseconds, or 0
+     * for none when {@code ms} is 0. A deadline past the end of time never comes.
+     */
+    static long deadlineAfter(Client c, long ms) {
         if (ms == 0) {
             return 0;
         }
         long now = c.server.keyspace().now();
         return ms > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + ms;
+    }
+
+    /**
+     * A timeout given in whole milliseconds (XREAD's BLOCK, WAIT), as Redis reads those: a
+     * 64-bit integer, not negative; 0 for none.
+     */
+    static long integerMillis(Client c, int i) {
+        long t = Args.longArg(c, i, "ERR timeout is not an integer or out of range");
+        if (t < 0) {
+            throw new CommandError(NEGATIVE);
+        }
+        return t;
     }
 
     /** The timeout in milliseconds; 0 for none. */

@@ -42,6 +42,7 @@ public final class CommandFamilies {
             new MemoryCommands.Binding(),
             new DebugCommands.Binding(),
             new ModuleCommands.Binding(),
+            new ReplicationCommands.Binding(),
             new ShutdownCommand.Binding(),
             new PersistenceCommands.Binding(),
             new AofCommands.Binding());

@@ -606,7 +606,7 @@ public final class StreamCommands {
                     throw new CommandError("ERR " + a.cString(0) + " command is not allowed with BLOCK option from scripts");
                 }
                 i++;
-                timeout = timeoutMillis(c, i);
+                timeout = BlockingTimeout.integerMillis(c, i);
             } else if (a.is(i, "count") && more > 0) {
                 i++;
                 count = Args.longArg(c, i);
@@ -757,7 +757,7 @@ public final class StreamCommands {
                 return;
             }
             byte[][] keys = Args.copies(a, streamsArg, streamsArg + streamsCount);
-            long deadline = timeout == 0 ? 0 : deadlineOf(c, timeout);
+            long deadline = BlockingTimeout.deadlineAfter(c, timeout);
             long blockCount = count != 0 ? count : BLOCKED_DEFAULT_COUNT;
             byte[] consumerName = consumerArg >= 0 ? a.copy(consumerArg) : null;
             boolean noAck = noack;
@@ -767,20 +767,6 @@ public final class StreamCommands {
             return;
         }
         r.nullArray();
-    }
-
-    private static long deadlineOf(Client c, long timeout) {
-        long now = c.server.keyspace().now();
-        return timeout > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + timeout;
-    }
-
-    /** Redis's getTimeoutFromObjectOrReply in milliseconds. */
-    private static long timeoutMillis(Client c, int i) {
-        long t = Args.longArg(c, i, "ERR timeout is not an integer or out of range");
-        if (t < 0) {
-            throw new CommandError("ERR timeout is negative");
-        }
-        return t;
     }
 
     /**
