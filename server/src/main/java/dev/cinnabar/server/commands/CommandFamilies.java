@@ -39,6 +39,7 @@ public final class CommandFamilies {
             new PubSubCommands.Binding(),
             new SlowlogCommands.Binding(),
             new LatencyCommands.Binding(),
+            new LolwutCommand.Binding(),
             new MemoryCommands.Binding(),
             new DebugCommands.Binding(),
             new ModuleCommands.Binding(),
