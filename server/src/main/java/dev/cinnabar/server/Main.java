@@ -3,6 +3,7 @@ package dev.cinnabar.server;
 import dev.cinnabar.server.command.CommandSpec;
 import dev.cinnabar.server.command.CommandTable;
 import dev.cinnabar.server.commands.CommandFamilies;
+import dev.cinnabar.server.config.AclUserLines;
 import dev.cinnabar.server.config.ConfigLoader;
 import dev.cinnabar.server.config.Directives;
 import dev.cinnabar.server.config.MaxMemoryWarnings;
@@ -162,6 +163,25 @@ public final class Main {
         if (!config.modules.isEmpty()) {
             ServerLog.warning("Module " + config.modules.get(0).get(0)
                     + " failed to load: Cinnabar cannot load Redis modules");
+            System.exit(1);
+        }
+        if (!config.aclFile.isEmpty() && !config.users.isEmpty()) {
+            ServerLog.warning("Configuring Redis with users defined in redis.conf and at the same setting an ACL file "
+                    + "path is invalid. This setup is very likely to lead to configuration errors and security holes, "
+                    + "please define either an ACL file or declare users directly in your redis.conf, but not both.");
+            System.exit(1);
+        }
+        if (!config.aclFile.isEmpty()) {
+            // Running without the users the file declares would let in clients it keeps out.
+            ServerLog.warning("Aborting Redis startup because of ACL errors: Cinnabar has no access control yet "
+                    + "and cannot serve the users of aclfile " + config.aclFile);
+            System.exit(1);
+        }
+        try {
+            config.defaultUserFromConfigFile = AclUserLines.defaultUser(config.users);
+        } catch (AclUserLines.Unsupported e) {
+            ServerLog.warning(e.getMessage());
+            ServerLog.warning("Critical error while loading ACLs. Exiting.");
             System.exit(1);
         }
         if (!loader.moduleConfigs().isEmpty()) {

@@ -1,15 +1,13 @@
 package dev.cinnabar.server.client;
 
 import dev.cinnabar.protocol.Argv;
-import dev.cinnabar.server.config.ServerConfig;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 
 /**
  * Credential checks for AUTH and HELLO AUTH. Until ACL users exist there is one user,
- * {@code default}, whose password is {@code requirepass}; with no password set it accepts any
+ * {@code default}, whose passwords are {@code requirepass} or those a {@code user default} line
+ * gave it ({@link dev.cinnabar.server.config.DefaultUser}); without any it accepts every
  * password, like Redis's {@code nopass} default user.
  */
 public final class Auth {
@@ -39,24 +37,11 @@ public final class Auth {
 
     /** Checks {@code argv[passwordIndex]} as the default user's password; see {@link #authenticate}. */
     public static boolean authenticateDefault(Client c, Argv argv, int passwordIndex) {
-        String required = c.server.config().requirePass;
-        if (!required.isEmpty()
-                && !sameSecret(ServerConfig.bytes(required), argv.copy(passwordIndex))) {
+        if (!c.server.config().defaultUser().accepts(argv.copy(passwordIndex))) {
             return false;
         }
         c.user = Client.DEFAULT_USER;
         c.authenticated = true;
         return true;
-    }
-
-    /** Compares digests rather than the texts, so the time taken says nothing about either. */
-    private static boolean sameSecret(byte[] expected, byte[] given) {
-        try {
-            MessageDigest a = MessageDigest.getInstance("SHA-256");
-            MessageDigest b = MessageDigest.getInstance("SHA-256");
-            return MessageDigest.isEqual(a.digest(expected), b.digest(given));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
     }
 }

@@ -11,8 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -164,31 +162,27 @@ public final class ConfigRewriter {
         List<List<String>> users = new ArrayList<>();
         boolean hasDefault = false;
         for (List<String> u : c.users) {
+            // A default user line that a CONFIG SET requirepass has since overridden is not current.
+            if (u.get(0).equals("default") && c.defaultUserFromConfigFile == null) {
+                continue;
+            }
             hasDefault |= u.get(0).equals("default");
             users.add(u);
         }
         if (!hasDefault) {
-            String password = c.requirePass.isEmpty() ? "nopass" : "#" + sha256Hex(c.requirePass);
-            users.add(List.of("default", "on", password, "~*", "&*", "+@all"));
+            List<String> line = new ArrayList<>(List.of("default", "on"));
+            String passwords = c.defaultUser().passwordRules();
+            if (!passwords.isEmpty()) {
+                line.add(passwords);
+            }
+            line.addAll(List.of("~*", "&*", "+@all"));
+            users.add(line);
         }
         users.sort(Comparator.comparing(u -> u.get(0)));
         for (List<String> u : users) {
             st.rewriteLine("user", "user " + String.join(" ", u), true);
         }
         st.markProcessed("user");
-    }
-
-    private static String sha256Hex(String password) {
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest(ServerConfig.bytes(password));
-            StringBuilder sb = new StringBuilder();
-            for (byte b : h) {
-                sb.append(String.format("%02x", b & 0xff));
-            }
-            return sb.toString();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static void removeOrphaned(State st) {

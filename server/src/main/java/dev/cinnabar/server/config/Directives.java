@@ -129,7 +129,9 @@ public final class Directives {
         str("bind-source-addr", null, MOD, "bindSourceAddr", true, null, null);
         str("logfile", null, IMMUTABLE, "logFile", false, "", null).effect(ACTIVE);
         str("masterauth", null, MOD | SENSITIVE, "masterAuth", true, null, null);
-        str("requirepass", null, MOD | SENSITIVE, "requirePass", true, null, null).effect(ACTIVE);
+        // As Redis's: the default user's passwords become requirepass's, whatever a user line said.
+        str("requirepass", null, MOD | SENSITIVE, "requirePass", true, null, null).effect(ACTIVE)
+                .apply(c -> c.defaultUserFromConfigFile = null);
 
         // ---- enums
         words("supervised", IMMUTABLE, "supervised", "no", "upstart", "systemd", "auto", "no").effect(ACTIVE);
@@ -328,7 +330,7 @@ public final class Directives {
     }
 
     /**
-     * Of the directives a configuration set ({@code seen}, primary names, plus "user"), those that
+     * Of the directives a configuration set ({@code seen}, primary names), those that
      * ask for a feature not built yet: what a start-up warning must name.
      */
     public static List<String> pendingChanges(ServerConfig config, java.util.Collection<String> seen) {
@@ -337,8 +339,8 @@ public final class Directives {
         for (String name : seen) {
             Directive d = lookup(name);
             if (d == null) {
-                // ACL users: no ACL yet, so the users a file declares do not exist.
-                out.add(name);
+                // "user": the start goes on only with user lines that are in effect (AclUserLines).
+                continue;
             } else if (d.requestsPendingFeature(config, defaults)) {
                 out.add(name);
             }

@@ -268,8 +268,30 @@ public final class ServerConfig {
     /** What CONFIG SET calls to make a new value take effect beyond this object. */
     public ConfigHooks hooks = ConfigHooks.NONE;
 
+    /**
+     * The default user as a {@code user default} line of the config file left it, or null: as
+     * {@code requirepass} makes it. A later CONFIG SET requirepass sets it back to null, as in
+     * Redis requirepass replaces the default user's passwords.
+     */
+    public DefaultUser defaultUserFromConfigFile;
+    /** {@link #defaultUser()} for the requirepass it was made from. */
+    private DefaultUser fromRequirePass = DefaultUser.NO_PASSWORD;
+    private String fromRequirePassOf = "";
+
+    /** The default user's passwords: the one user there is until Cinnabar has ACLs. */
+    public DefaultUser defaultUser() {
+        if (defaultUserFromConfigFile != null) {
+            return defaultUserFromConfigFile;
+        }
+        if (!requirePass.equals(fromRequirePassOf)) {
+            fromRequirePass = DefaultUser.withRequirePass(requirePass);
+            fromRequirePassOf = requirePass;
+        }
+        return fromRequirePass;
+    }
+
     public boolean authRequired() {
-        return !requirePass.isEmpty();
+        return defaultUser().passwordRequired();
     }
 
     /** With a memory limit and an LRU or LFU policy, Redis shares no integer objects between keys. */

@@ -1,15 +1,13 @@
 package dev.cinnabar.server.memcached;
 
 import dev.cinnabar.server.client.Client;
-import dev.cinnabar.server.config.ServerConfig;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /**
  * Authentication of memcached clients when {@code requirepass} is set: the text protocol's
  * {@code set <any key> <flags> <exptime> <bytes>} whose data is {@code <user> <password>} (as
  * memcached 1.6 with an auth file), and the binary protocol's SASL PLAIN. Cinnabar has one user,
- * so the user name is not checked; the password must be {@code requirepass}. Until then text
+ * so the user name is not checked; the password must be one of the default user's
+ * ({@code requirepass}, or those a {@code user default} line gives). Until then text
  * clients get {@code CLIENT_ERROR unauthenticated}.
  */
 public final class MemcachedAuth {
@@ -27,26 +25,12 @@ public final class MemcachedAuth {
      */
     public static boolean check(Client c, byte[] user, int uoff, int ulen, byte[] pass, int poff, int plen) {
         c.server.stats().memcached.authCmds++;
-        String required = c.server.config().requirePass;
-        if (!required.isEmpty()) {
-            byte[] given = java.util.Arrays.copyOfRange(pass, poff, poff + plen);
-            if (!sameSecret(ServerConfig.bytes(required), given)) {
-                c.server.stats().memcached.authErrors++;
-                return false;
-            }
+        if (!c.server.config().defaultUser().accepts(java.util.Arrays.copyOfRange(pass, poff, poff + plen))) {
+            c.server.stats().memcached.authErrors++;
+            return false;
         }
         c.user = Client.DEFAULT_USER;
         c.authenticated = true;
         return true;
-    }
-
-    private static boolean sameSecret(byte[] expected, byte[] given) {
-        try {
-            MessageDigest a = MessageDigest.getInstance("SHA-256");
-            MessageDigest b = MessageDigest.getInstance("SHA-256");
-            return MessageDigest.isEqual(a.digest(expected), b.digest(given));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
     }
 }
