@@ -44,6 +44,7 @@ public final class CommandFamilies {
             new DebugCommands.Binding(),
             new ModuleCommands.Binding(),
             new ReplicationCommands.Binding(),
+            new ClusterCommands.Binding(),
             new ShutdownCommand.Binding(),
             new PersistenceCommands.Binding(),
             new AofCommands.Binding());

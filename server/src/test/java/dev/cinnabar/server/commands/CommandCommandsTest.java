@@ -131,7 +131,7 @@ class CommandCommandsTest {
                 "command|help", "command|info", "command|list"),
                 sorted(bulks(h.call("COMMAND", "LIST", "FILTERBY", "PATTERN", "command|*"))));
         assertEquals(List.of("command"), bulks(h.call("COMMAND", "LIST", "filterby", "pattern", "COMMAND")));
-        assertEquals(List.of("command|getkeys", "command|getkeysandflags"),
+        assertEquals(List.of("cluster|getkeysinslot", "command|getkeys", "command|getkeysandflags"),
                 sorted(bulks(h.call("COMMAND", "LIST", "FILTERBY", "PATTERN", "*get[k]ey*"))));
         List<String> connection = bulks(h.call("COMMAND", "LIST", "FILTERBY", "ACLCAT", "CONNECTION"));
         assertTrue(connection.contains("command") && connection.contains("command|list") && connection.contains("ping"));
