@@ -1,18 +1,21 @@
 package dev.cinnabar.server.commands;
 
+import dev.cinnabar.protocol.Argv;
 import dev.cinnabar.protocol.ReplyWriter;
 import dev.cinnabar.server.client.BlockedClients;
 import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.command.CommandError;
 import dev.cinnabar.server.db.Db;
 import dev.cinnabar.server.exec.CommandHandlers;
 
 /**
- * ROLE and WAIT, as Redis 7.0 answers them on a master that no replica has connected to, which
+ * ROLE, WAIT and FAILOVER, as Redis 7.0 answers them on a master that no replica has connected to, which
  * is what Cinnabar always is until it serves replication (SYNC, PSYNC and REPLICAOF are not
  * served yet): ROLE says master at offset 0 (Redis keeps no replication offset before its first
  * replica), and WAIT counts no acknowledgements, so it answers at once when it asks for none and
- * otherwise blocks for its timeout (forever for 0) and answers 0. Client libraries call both:
- * redis-py and ioredis test them, and some applications WAIT for durability.
+ * otherwise blocks for its timeout (forever for 0) and answers 0; FAILOVER checks its arguments
+ * and then finds no replica to hand over to. Client libraries call these: redis-py and ioredis
+ * test ROLE and WAIT, and some applications WAIT for durability.
  */
 public final class ReplicationCommands {
     /** WAIT's answer: the replicas that acknowledged this client's writes. */
@@ -28,6 +31,7 @@ public final class ReplicationCommands {
         public void register(CommandHandlers t) {
             t.bind("role", this, 0);
             t.bind("wait", this, 1);
+            t.bind("failover", this, 2);
         }
 
         @Override
@@ -35,6 +39,7 @@ public final class ReplicationCommands {
             switch (handler) {
                 case 0 -> ReplicationCommands.role(c);
                 case 1 -> ReplicationCommands.waitForReplicas(c);
+                case 2 -> ReplicationCommands.failover(c);
                 default -> throw new IllegalArgumentException("ReplicationCommands has no handler " + handler);
             }
         }
@@ -71,5 +76,35 @@ public final class ReplicationCommands {
             return;
         }
         c.server.clients().blocked().block(c, c.db(), new byte[0][], deadline, NO_REPLICA_WILL_ACKNOWLEDGE);
+    }
+
+    // FAILOVER [TO host port [FORCE]] [ABORT] [TIMEOUT milliseconds]
+    static void failover(Client c) {
+        Argv a = c.argv;
+        if (a.count() == 2 && a.is(1, "abort")) {
+            throw new CommandError("ERR No failover in progress.");
+        }
+        boolean timeout = false;
+        boolean to = false;
+        boolean force = false;
+        for (int i = 1; i < a.count(); i++) {
+            if (a.is(i, "timeout") && i + 1 < a.count() && !timeout) {
+                if (Args.longArg(c, i + 1) <= 0) {
+                    throw new CommandError("ERR FAILOVER timeout must be greater than 0");
+                }
+                timeout = true;
+                i++;
+            } else if (a.is(i, "to") && i + 2 < a.count() && !to) {
+                Args.longArg(c, i + 2);
+                to = true;
+                i += 2;
+            } else if (a.is(i, "force") && !force) {
+                force = true;
+            } else {
+                throw new CommandError(Errors.SYNTAX);
+            }
+        }
+        // Redis checks for replicas before it looks at FORCE or the target.
+        throw new CommandError("ERR FAILOVER requires connected replicas.");
     }
 }
