@@ -17,9 +17,14 @@ The suites are not vendored and need what CI does not have, so this is a tool to
     and a Python with pytest, pytest-asyncio and pytest-timeout (`pip download` them, then
     `pip install --no-index --find-links` into a venv). Runs the command, pipeline, pub/sub,
     scripting, lock, monitor, connection and cache tests, sync and asyncio.
+  * Jedis: a checkout (`git archive HEAD pom.xml src` of github:redis/jedis) whose test classes
+    are built (`mvn -B -DskipTests -Djacoco.skip=true -Dformatter.skip=true test-compile`), with
+    `<argLine>-Xmx1g</argLine>` added to the pom's properties (jacoco, skipped, would have set
+    it). Runs the standalone command tests (commands.jedis, commands.unified.client and
+    .pipeline) against servers with `requirepass foobared`, as its endpoints file expects.
 
   python3 tools/client-suites.py --ioredis /tmp/ioredis --redis-py /tmp/redis-py \\
-      --python /tmp/venv/bin/python [--jar server/target/cinnabar-server.jar] [--port 6379]
+      --python /tmp/venv/bin/python --jedis /tmp/jedis [--jar server/target/cinnabar-server.jar]
 
 Exit status 1 when an outcome differs. The commands Cinnabar does not serve yet (ACL, MODULE,
 LOLWUT, ROLE, REPLICAOF, WAIT) show up as differences; see the README's list.
@@ -49,17 +54,23 @@ REDIS_PY_TESTS = [
     "tests/test_asyncio/test_connection.py",
 ]
 SERVER_ARGS = ["--save", "", "--appendonly", "no", "--enable-debug-command", "yes"]
+JEDIS_TESTS = ",".join([
+    "redis/clients/jedis/commands/jedis/*Test.java", "redis/clients/jedis/commands/unified/client/*Test.java",
+    "redis/clients/jedis/commands/unified/pipeline/*Test.java", "!**/jedis/Cluster*", "!**/FailoverCommandsTest*",
+    "!**/MigrateTest*", "!**/ModuleTest*", "!**/*Hotkeys*", "!**/SentinelCommandsTest*", "!**/*IntegrationTest*",
+])
 
 
-def wait_ready(port, proc, timeout=30):
+def wait_ready(port, proc, password, timeout=30):
     deadline = time.time() + timeout
     while time.time() < deadline:
         if proc.poll() is not None:
             raise RuntimeError("server exited with %s" % proc.returncode)
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+                # Without a password PONG; with one, NOAUTH: either way the server answers.
                 s.sendall(b"PING\r\n")
-                if s.recv(16).startswith(b"+PONG"):
+                if s.recv(16).startswith(b"-NOAUTH" if password else b"+PONG"):
                     return
         except OSError:
             pass
@@ -79,11 +90,11 @@ def port_free(port):
 
 
 class Server:
-    def __init__(self, name, argv, port, workdir):
+    def __init__(self, name, argv, port, workdir, extra):
         self.name = name
         log = open(os.path.join(workdir, name + ".log"), "w")
         self.proc = subprocess.Popen(argv, cwd=workdir, stdout=log, stderr=subprocess.STDOUT)
-        wait_ready(port, self.proc)
+        wait_ready(port, self.proc, "requirepass" in " ".join(extra))
 
     def stop(self):
         self.proc.terminate()
@@ -94,14 +105,14 @@ class Server:
             self.proc.wait()
 
 
-def start(name, port, jar, java, workdir):
+def start(name, port, jar, java, workdir, extra):
     if not port_free(port):
         raise SystemExit("port %d is taken: the suites need it free" % port)
     if name == "redis":
-        argv = ["redis-server", "--port", str(port), "--dir", workdir] + SERVER_ARGS
+        argv = ["redis-server", "--port", str(port), "--dir", workdir] + SERVER_ARGS + extra
     else:
-        argv = [java, "-jar", jar, "--port", str(port), "--dir", workdir] + SERVER_ARGS
-    return Server(name, argv, port, workdir)
+        argv = [java, "-jar", jar, "--port", str(port), "--dir", workdir] + SERVER_ARGS + extra
+    return Server(name, argv, port, workdir, extra)
 
 
 def run_ioredis(checkout, out):
@@ -122,8 +133,28 @@ def run_redis_py(checkout, python, port, out):
     subprocess.run([python, "-m", "pytest", "-p", "no:cacheprovider", "--timeout", "60", "-q",
                     "--redis-url", "redis://127.0.0.1:%d/0" % port, "--junitxml", out] + REDIS_PY_TESTS,
                    cwd=checkout, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=3600)
+    return junit_outcomes(out)
+
+
+def run_jedis(checkout, out):
+    reports = os.path.join(checkout, "target", "surefire-reports")
+    if os.path.isdir(reports):
+        for f in os.listdir(reports):
+            os.remove(os.path.join(reports, f))
+    with open(out, "w") as f:
+        subprocess.run(["mvn", "-B", "-o", "surefire:test", "-Dtest=" + JEDIS_TESTS, "-DexcludedGroupsForUnitTests=none",
+                        "-DfailIfNoTests=false", "-Dsurefire.failIfNoSpecifiedTests=false", "-DtrimStackTrace=true"],
+                       cwd=checkout, stdout=f, stderr=subprocess.STDOUT, timeout=3600)
     outcomes = {}
-    for tc in ET.parse(out).getroot().iter("testcase"):
+    for name in sorted(os.listdir(reports)):
+        if name.startswith("TEST-") and name.endswith(".xml"):
+            outcomes.update(junit_outcomes(os.path.join(reports, name)))
+    return outcomes
+
+
+def junit_outcomes(path):
+    outcomes = {}
+    for tc in ET.parse(path).getroot().iter("testcase"):
         kind, message = "pass", ""
         for child in tc:
             if child.tag in ("failure", "error"):
@@ -150,27 +181,31 @@ def main():
     p.add_argument("--ioredis", help="an ioredis checkout with node_modules")
     p.add_argument("--redis-py", help="a redis-py checkout")
     p.add_argument("--python", default=sys.executable, help="a Python with pytest, pytest-asyncio, pytest-timeout")
+    p.add_argument("--jedis", help="a Jedis checkout with its test classes built")
     p.add_argument("--jar", default=JAR)
     p.add_argument("--java", default="java")
     p.add_argument("--port", type=int, default=6379)
     a = p.parse_args()
-    if not a.ioredis and not a.redis_py:
-        p.error("give --ioredis and/or --redis-py")
+    if not a.ioredis and not a.redis_py and not a.jedis:
+        p.error("give at least one of --ioredis, --redis-py, --jedis")
     workdir = tempfile.mkdtemp(prefix="cinnabar-suites-")
     differ = 0
-    for suite, checkout in (("ioredis", a.ioredis), ("redis-py", a.redis_py)):
+    for suite, checkout in (("ioredis", a.ioredis), ("redis-py", a.redis_py), ("jedis", a.jedis)):
         if not checkout:
             continue
-        if suite == "ioredis" and a.port != 6379:
-            raise SystemExit("ioredis's tests only connect to port 6379")
+        if suite in ("ioredis", "jedis") and a.port != 6379:
+            raise SystemExit(suite + "'s tests only connect to port 6379")
+        extra = ["--requirepass", "foobared"] if suite == "jedis" else []
         results = {}
         for name in ("redis", "cinnabar"):
-            server = start(name, a.port, a.jar, a.java, workdir)
+            server = start(name, a.port, a.jar, a.java, workdir, extra)
             try:
                 out = os.path.join(workdir, "%s-%s.out" % (suite, name))
                 started = time.time()
                 if suite == "ioredis":
                     results[name] = run_ioredis(checkout, out)
+                elif suite == "jedis":
+                    results[name] = run_jedis(checkout, out)
                 else:
                     results[name] = run_redis_py(checkout, a.python, a.port, out)
                 counts = {}
