@@ -178,7 +178,7 @@ public final class Main {
             System.exit(1);
         }
         try {
-            config.defaultUserFromConfigFile = AclUserLines.defaultUser(config.users);
+            config.defaultUserSet = AclUserLines.defaultUser(config.users);
         } catch (AclUserLines.Unsupported e) {
             ServerLog.warning(e.getMessage());
             ServerLog.warning("Critical error while loading ACLs. Exiting.");

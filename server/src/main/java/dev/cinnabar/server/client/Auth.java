@@ -16,9 +16,9 @@ public final class Auth {
     private Auth() {
     }
 
-    /** True when the default user has no password, so AUTH with a password alone is a mistake. */
+    /** True when the default user is nopass, so AUTH with a password alone is a mistake. */
     public static boolean defaultUserHasNoPassword(Client c) {
-        return !c.server.config().authRequired();
+        return c.server.config().defaultUser().noPass();
     }
 
     /**

@@ -45,6 +45,7 @@ public final class CommandFamilies {
             new ModuleCommands.Binding(),
             new ReplicationCommands.Binding(),
             new ClusterCommands.Binding(),
+            new AclCommands.Binding(),
             new ShutdownCommand.Binding(),
             new PersistenceCommands.Binding(),
             new AofCommands.Binding());

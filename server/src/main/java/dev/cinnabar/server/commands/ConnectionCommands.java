@@ -4,6 +4,7 @@ import dev.cinnabar.protocol.Argv;
 import dev.cinnabar.server.Version;
 import dev.cinnabar.server.client.Auth;
 import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.client.ClientListFormat;
 import dev.cinnabar.server.command.CommandError;
 import dev.cinnabar.server.exec.CommandHandlers;
 import java.nio.charset.StandardCharsets;
@@ -119,9 +120,19 @@ public final class ConnectionCommands {
             ok = Auth.authenticate(c, c.argv, 1, 2);
         }
         if (!ok) {
+            logFailedAuth(c, argc == 3 ? c.argv.latin1(1) : Client.DEFAULT_USER);
             throw new CommandError(WRONGPASS);
         }
         c.reply.ok();
+    }
+
+    /** A failed AUTH or HELLO AUTH goes in ACL LOG, as Redis's ACLAuthenticateUser puts it there. */
+    private static void logFailedAuth(Client c, String username) {
+        StringBuilder info = new StringBuilder(320);
+        long now = c.server.clock().millis();
+        ClientListFormat.append(info, c, now, ClientListFormat.pendingOutput(c), true);
+        c.server.stats().aclLog.add("auth", c.has(Client.MULTI) ? "multi" : "toplevel", c.argv.latin1(0), username,
+                now, info.toString(), c.server.config().acllogMaxLen);
     }
 
     // HELLO [protover [AUTH username password] [SETNAME clientname]]
@@ -143,6 +154,7 @@ public final class ConnectionCommands {
                 c.redactArgument(j + 1);
                 c.redactArgument(j + 2);
                 if (!Auth.authenticate(c, c.argv, j + 1, j + 2)) {
+                    logFailedAuth(c, c.argv.latin1(j + 1));
                     throw new CommandError(WRONGPASS);
                 }
                 j += 2;

@@ -152,7 +152,7 @@ public final class ConfigRewriter {
 
     /**
      * The ACL users. Redis writes every user from its ACL table; without ACLs here, that is the
-     * default user as requirepass makes it, and the other user lines as the file gave them.
+     * default user, and any other user lines as the file gave them (a start refuses those).
      */
     private static void rewriteUsers(ServerConfig c, State st) {
         if (!c.aclFile.isEmpty()) {
@@ -160,24 +160,16 @@ public final class ConfigRewriter {
             return;
         }
         List<List<String>> users = new ArrayList<>();
-        boolean hasDefault = false;
         for (List<String> u : c.users) {
-            // A default user line that a CONFIG SET requirepass has since overridden is not current.
-            if (u.get(0).equals("default") && c.defaultUserFromConfigFile == null) {
-                continue;
+            if (!u.get(0).equals("default")) {
+                users.add(u);
             }
-            hasDefault |= u.get(0).equals("default");
-            users.add(u);
         }
-        if (!hasDefault) {
-            List<String> line = new ArrayList<>(List.of("default", "on"));
-            String passwords = c.defaultUser().passwordRules();
-            if (!passwords.isEmpty()) {
-                line.add(passwords);
-            }
-            line.addAll(List.of("~*", "&*", "+@all"));
-            users.add(line);
-        }
+        // The default user as it is now (a user line, ACL SETUSER or requirepass made it), as
+        // Redis describes every user it holds.
+        List<String> line = new ArrayList<>(List.of("default"));
+        line.addAll(c.defaultUser().rules());
+        users.add(line);
         users.sort(Comparator.comparing(u -> u.get(0)));
         for (List<String> u : users) {
             st.rewriteLine("user", "user " + String.join(" ", u), true);

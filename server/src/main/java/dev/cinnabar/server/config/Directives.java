@@ -131,7 +131,8 @@ public final class Directives {
         str("masterauth", null, MOD | SENSITIVE, "masterAuth", true, null, null);
         // As Redis's: the default user's passwords become requirepass's, whatever a user line said.
         str("requirepass", null, MOD | SENSITIVE, "requirePass", true, null, null).effect(ACTIVE)
-                .apply(c -> c.defaultUserFromConfigFile = null);
+                .apply(c -> c.defaultUserSet = c.defaultUserSet == null ? null
+                        : c.defaultUserSet.withRequirePass(c.requirePass));
 
         // ---- enums
         words("supervised", IMMUTABLE, "supervised", "no", "upstart", "systemd", "auto", "no").effect(ACTIVE);

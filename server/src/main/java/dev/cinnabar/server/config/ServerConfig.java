@@ -269,22 +269,22 @@ public final class ServerConfig {
     public ConfigHooks hooks = ConfigHooks.NONE;
 
     /**
-     * The default user as a {@code user default} line of the config file left it, or null: as
-     * {@code requirepass} makes it. A later CONFIG SET requirepass sets it back to null, as in
-     * Redis requirepass replaces the default user's passwords.
+     * The default user as a {@code user default} line of the config file or ACL SETUSER left it,
+     * or null: as {@code requirepass} makes it. CONFIG SET requirepass replaces its passwords, as
+     * in Redis.
      */
-    public DefaultUser defaultUserFromConfigFile;
+    public DefaultUser defaultUserSet;
     /** {@link #defaultUser()} for the requirepass it was made from. */
     private DefaultUser fromRequirePass = DefaultUser.NO_PASSWORD;
     private String fromRequirePassOf = "";
 
     /** The default user's passwords: the one user there is until Cinnabar has ACLs. */
     public DefaultUser defaultUser() {
-        if (defaultUserFromConfigFile != null) {
-            return defaultUserFromConfigFile;
+        if (defaultUserSet != null) {
+            return defaultUserSet;
         }
         if (!requirePass.equals(fromRequirePassOf)) {
-            fromRequirePass = DefaultUser.withRequirePass(requirePass);
+            fromRequirePass = DefaultUser.ofRequirePass(requirePass);
             fromRequirePassOf = requirePass;
         }
         return fromRequirePass;

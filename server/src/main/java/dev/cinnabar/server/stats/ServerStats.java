@@ -40,6 +40,7 @@ public final class ServerStats {
     public final InstantaneousMetrics instantaneous = new InstantaneousMetrics();
     /** Not cleared by CONFIG RESETSTAT, as in Redis: SLOWLOG RESET and LATENCY RESET do that. */
     public final SlowLog slowLog = new SlowLog();
+    public final AclLog aclLog = new AclLog();
     public final LatencyMonitor latency = new LatencyMonitor();
     /** The memcached front end's counters ({@code stats}, INFO's {@code # Memcached}). */
     public final MemcachedStats memcached = new MemcachedStats();
