@@ -38,7 +38,8 @@ public final class ProtectedMode {
 
     /** True when a client connecting from {@code remote} must be turned away. */
     public static boolean denies(ServerConfig config, SocketAddress remote) {
-        if (!config.protectedMode || config.authRequired()) {
+        // As Redis: the default user's nopass flag decides, whether or not the user is on.
+        if (!config.protectedMode || !config.defaultUser().noPass()) {
             return false;
         }
         // Unix sockets (and connection-less clients) are local by nature.
