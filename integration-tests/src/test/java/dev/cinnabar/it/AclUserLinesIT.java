@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,32 +61,17 @@ class AclUserLinesIT {
         assertTrue(seen.get(1).startsWith("-NOAUTH Authentication required.\r\n-WRONGPASS"), seen.get(1));
     }
 
-    /** Starts the JAR with {@code args}, which must make it exit; returns its log and status. */
-    private String failedStart(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(ServerProcess.javaBinary(), "-jar", ServerProcess.jar(),
-                "--port", Integer.toString(ServerProcess.freePort())));
-        cmd.addAll(List.of(args));
-        Path log = dir.resolve("log");
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
-        try {
-            assertTrue(p.waitFor(20, TimeUnit.SECONDS), "still running with " + cmd);
-            return Files.readString(log) + "exit " + p.exitValue();
-        } finally {
-            p.destroyForcibly();
-        }
-    }
-
     @Test
     void usersThatNeedAccessControlStopTheStart() throws Exception {
-        String other = failedStart("--user", "alice", "on", ">pw", "~*", "+@all");
+        String other = ServerProcess.failedStart(dir, "--user", "alice", "on", ">pw", "~*", "+@all");
         assertTrue(other.contains("the user named 'alice' cannot be served"), other);
         assertTrue(other.contains("Critical error while loading ACLs. Exiting.") && other.endsWith("exit 1"), other);
-        String narrower = failedStart("--user", "default", "on", "nopass", "~*", "&*", "+@all", "-flushall");
+        String narrower = ServerProcess.failedStart(dir, "--user", "default", "on", "nopass", "~*", "&*", "+@all",
+                "-flushall");
         assertTrue(narrower.contains("these rules leave it without every command"), narrower);
         assertTrue(narrower.endsWith("exit 1"), narrower);
         Path acl = Files.writeString(dir.resolve("users.acl"), "user default on nopass ~* &* +@all\n");
-        String file = failedStart("--aclfile", acl.toString());
+        String file = ServerProcess.failedStart(dir, "--aclfile", acl.toString());
         assertTrue(file.contains("Aborting Redis startup because of ACL errors") && file.endsWith("exit 1"), file);
     }
 }

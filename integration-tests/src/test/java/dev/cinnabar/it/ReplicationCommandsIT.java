@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cinnabar.it.support.RawConnection;
 import dev.cinnabar.it.support.ServerPair;
 import dev.cinnabar.it.support.ServerProcess;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * WAIT on a master without replicas, against redis-server: it blocks as a blocked client does
@@ -64,5 +66,17 @@ class ReplicationCommandsIT {
         }
         assertEquals(seen.get(0), seen.get(1));
         assertTrue(seen.get(1).contains("|true true|0|:1\r\n|:0\r\n|"), seen.get(1));
+    }
+
+    @Test
+    void aReplicaConfigurationStopsTheStart(@TempDir Path dir) throws Exception {
+        String log = ServerProcess.failedStart(dir, "--replicaof", "127.0.0.1", "6999");
+        assertTrue(log.contains("Cinnabar cannot replicate yet: it will not start as a replica of 127.0.0.1:6999")
+                && log.endsWith("exit 1"), log);
+        try (RawConnection c = new RawConnection(SERVERS.cinnabar().port())) {
+            assertEquals("-ERR Cinnabar cannot replicate yet: it stays a master\r\n",
+                    c.call("REPLICAOF", "127.0.0.1", "6999"));
+            assertEquals("+OK\r\n", c.call("SET", "k", "v"));
+        }
     }
 }

@@ -165,6 +165,12 @@ public final class Main {
                     + " failed to load: Cinnabar cannot load Redis modules");
             System.exit(1);
         }
+        if (!config.masterHost.isEmpty()) {
+            // As a master it would take writes its master never sees, and serve data that master lacks.
+            ServerLog.warning("Cinnabar cannot replicate yet: it will not start as a replica of " + config.masterHost
+                    + ":" + config.masterPort + " (replicaof). Exiting.");
+            System.exit(1);
+        }
         if (!config.aclFile.isEmpty() && !config.users.isEmpty()) {
             ServerLog.warning("Configuring Redis with users defined in redis.conf and at the same setting an ACL file "
                     + "path is invalid. This setup is very likely to lead to configuration errors and security holes, "

@@ -241,6 +241,26 @@ public final class ServerProcess implements AutoCloseable {
         return binary("redis-server");
     }
 
+    /**
+     * Starts the JAR with {@code args} in {@code dir}, expecting it to exit (a configuration it
+     * refuses); returns its log followed by {@code "exit <status>"}.
+     */
+    public static String failedStart(Path dir, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-jar", jar(), "--port", Integer.toString(freePort())));
+        cmd.addAll(List.of(args));
+        Path log = dir.resolve("failed-start.log");
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        try {
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                throw new AssertionError("still running with " + cmd);
+            }
+            return Files.readString(log) + "exit " + p.exitValue();
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
     public static String redisCliBinary() {
         return binary("redis-cli");
     }

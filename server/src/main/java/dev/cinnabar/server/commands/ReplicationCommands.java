@@ -9,7 +9,7 @@ import dev.cinnabar.server.db.Db;
 import dev.cinnabar.server.exec.CommandHandlers;
 
 /**
- * ROLE, WAIT and FAILOVER, as Redis 7.0 answers them on a master that no replica has connected to, which
+ * ROLE, WAIT, FAILOVER and REPLICAOF NO ONE, as Redis 7.0 answers them on a master that no replica has connected to, which
  * is what Cinnabar always is until it serves replication (SYNC, PSYNC and REPLICAOF are not
  * served yet): ROLE says master at offset 0 (Redis keeps no replication offset before its first
  * replica), and WAIT counts no acknowledgements, so it answers at once when it asks for none and
@@ -32,6 +32,8 @@ public final class ReplicationCommands {
             t.bind("role", this, 0);
             t.bind("wait", this, 1);
             t.bind("failover", this, 2);
+            t.bind("replicaof", this, 3);
+            t.bind("slaveof", this, 3);
         }
 
         @Override
@@ -40,6 +42,7 @@ public final class ReplicationCommands {
                 case 0 -> ReplicationCommands.role(c);
                 case 1 -> ReplicationCommands.waitForReplicas(c);
                 case 2 -> ReplicationCommands.failover(c);
+                case 3 -> ReplicationCommands.replicaof(c);
                 default -> throw new IllegalArgumentException("ReplicationCommands has no handler " + handler);
             }
         }
@@ -106,5 +109,17 @@ public final class ReplicationCommands {
         }
         // Redis checks for replicas before it looks at FORCE or the target.
         throw new CommandError("ERR FAILOVER requires connected replicas.");
+    }
+
+    // REPLICAOF host port | NO ONE (SLAVEOF, its old name)
+    static void replicaof(Client c) {
+        if (c.argv.is(1, "no") && c.argv.is(2, "one")) {
+            // Already a master: nothing to undo, as in Redis.
+            c.reply.ok();
+            return;
+        }
+        Args.longArg(c, 2, 0, 65535, "ERR Invalid master port");
+        // Going on as a master would take writes its new master never sees; refusing says why.
+        throw new CommandError("ERR Cinnabar cannot replicate yet: it stays a master");
     }
 }

@@ -49,4 +49,13 @@ class ReplicationCommandsTest {
         h.call(b, "WAIT", "2", "0");
         assertEquals("*1\r\n:0\r\n", h.call(b, "EXEC"));
     }
+
+    @Test
+    void replicaofNoOneKeepsTheMasterAndAnythingElseIsRefused() {
+        assertEquals("+OK\r\n", h.call("REPLICAOF", "NO", "ONE"));
+        assertEquals("+OK\r\n", h.call("SLAVEOF", "no", "one"));
+        assertEquals("-ERR Invalid master port\r\n", h.call("REPLICAOF", "127.0.0.1", "65536"));
+        assertEquals("-ERR Cinnabar cannot replicate yet: it stays a master\r\n", h.call("REPLICAOF", "127.0.0.1", "6380"));
+        assertEquals("*3\r\n$6\r\nmaster\r\n:0\r\n*0\r\n", h.call("ROLE"));
+    }
 }
