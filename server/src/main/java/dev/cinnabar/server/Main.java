@@ -165,6 +165,20 @@ public final class Main {
                     + " failed to load: Cinnabar cannot load Redis modules");
             System.exit(1);
         }
+        exitOnWhatCannotBeServed(config);
+        if (!loader.moduleConfigs().isEmpty()) {
+            ServerLog.warning("Module Configuration detected without loadmodule directive or no ApplyConfig call: aborting");
+            System.exit(1);
+        }
+        return loader.seen();
+    }
+
+    /**
+     * Settings that ask for what Cinnabar does not have yet, where running without it would do
+     * harm rather than lack a feature: a replica that would take writes as a master, users and
+     * permissions that would not be enforced. The start fails, with Redis's words where it has any.
+     */
+    private static void exitOnWhatCannotBeServed(ServerConfig config) {
         if (!config.masterHost.isEmpty()) {
             // As a master it would take writes its master never sees, and serve data that master lacks.
             ServerLog.warning("Cinnabar cannot replicate yet: it will not start as a replica of " + config.masterHost
@@ -190,11 +204,6 @@ public final class Main {
             ServerLog.warning("Critical error while loading ACLs. Exiting.");
             System.exit(1);
         }
-        if (!loader.moduleConfigs().isEmpty()) {
-            ServerLog.warning("Module Configuration detected without loadmodule directive or no ApplyConfig call: aborting");
-            System.exit(1);
-        }
-        return loader.seen();
     }
 
     /** Names for rename-command to check against; asked for only when a rename-command line is read. */
