@@ -166,7 +166,8 @@ public final class AclCommands {
         if (!isDefault(a, 2)) {
             throw new CommandError("ERR User '" + a.cString(2) + "' not found");
         }
-        CommandSpec cmd = c.server.commands().get(a.latin1(3).toLowerCase(java.util.Locale.ROOT));
+        // The dispatcher's lookup: a name as typed, never a full name such as config|get.
+        CommandSpec cmd = c.server.commands().lookup(a, 3);
         if (cmd != null && cmd.isContainer() && a.count() > 4) {
             cmd = cmd.subcommand(a, 4);
         }
