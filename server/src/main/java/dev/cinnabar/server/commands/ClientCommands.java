@@ -158,8 +158,13 @@ public final class ClientCommands {
     }
 
     private static void appendInfo(StringBuilder sb, Client who, Client caller) {
-        ClientListFormat.append(sb, who, caller.server.clock().millis(), ClientListFormat.pendingOutput(who), who == caller);
+        appendLine(sb, who, caller);
         sb.append('\n');
+    }
+
+    /** {@code who}'s CLIENT INFO line without its newline, as {@code caller} sees it (ACL LOG keeps one). */
+    static void appendLine(StringBuilder sb, Client who, Client caller) {
+        ClientListFormat.append(sb, who, caller.server.clock().millis(), ClientListFormat.pendingOutput(who), who == caller);
     }
 
     private static final int TYPE_NORMAL = 0;

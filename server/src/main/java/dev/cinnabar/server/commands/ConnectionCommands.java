@@ -4,7 +4,6 @@ import dev.cinnabar.protocol.Argv;
 import dev.cinnabar.server.Version;
 import dev.cinnabar.server.client.Auth;
 import dev.cinnabar.server.client.Client;
-import dev.cinnabar.server.client.ClientListFormat;
 import dev.cinnabar.server.command.CommandError;
 import dev.cinnabar.server.exec.CommandHandlers;
 import java.nio.charset.StandardCharsets;
@@ -129,10 +128,9 @@ public final class ConnectionCommands {
     /** A failed AUTH or HELLO AUTH goes in ACL LOG, as Redis's ACLAuthenticateUser puts it there. */
     private static void logFailedAuth(Client c, String username) {
         StringBuilder info = new StringBuilder(320);
-        long now = c.server.clock().millis();
-        ClientListFormat.append(info, c, now, ClientListFormat.pendingOutput(c), true);
+        ClientCommands.appendLine(info, c, c);
         c.server.stats().aclLog.add("auth", c.has(Client.MULTI) ? "multi" : "toplevel", c.argv.latin1(0), username,
-                now, info.toString(), c.server.config().acllogMaxLen);
+                c.server.clock().millis(), info.toString(), c.server.config().acllogMaxLen);
     }
 
     // HELLO [protover [AUTH username password] [SETNAME clientname]]

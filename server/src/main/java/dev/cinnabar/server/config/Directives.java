@@ -339,10 +339,8 @@ public final class Directives {
         List<String> out = new ArrayList<>();
         for (String name : seen) {
             Directive d = lookup(name);
-            if (d == null) {
-                // "user": the start goes on only with user lines that are in effect (AclUserLines).
-                continue;
-            } else if (d.requestsPendingFeature(config, defaults)) {
+            // No directive for "user": the start goes on only with user lines in effect (AclUserLines).
+            if (d != null && d.requestsPendingFeature(config, defaults)) {
                 out.add(name);
             }
         }
