@@ -60,6 +60,7 @@ public final class CinnabarServer implements ConfigHooks, Shutdown.Hooks {
             throws IOException {
         CinnabarServer s = new CinnabarServer(config, commands);
         applyRenames(commands, config);
+        loadUsers(s.engine.server().acl(), config);
         s.systemd = SystemdNotify.forConfig(config);
         ServerLog.role(config.masterHost.isEmpty() ? 'M' : 'S');
         try {
@@ -113,6 +114,27 @@ public final class CinnabarServer implements ConfigHooks, Shutdown.Hooks {
             s.systemd.ready(config);
         }
         return s;
+    }
+
+    /**
+     * The config file's user lines, or the ACL file's users, before any client can connect
+     * (Redis's ACLLoadUsersAtStartup); a rule refused ends the start, with Redis's log lines.
+     */
+    private static void loadUsers(dev.cinnabar.server.acl.Acl acl, ServerConfig config) throws IOException {
+        try {
+            acl.loadConfigured(config.users);
+        } catch (dev.cinnabar.server.acl.Acl.AclError e) {
+            ServerLog.warning(e.getMessage());
+            ServerLog.warning("Critical error while loading ACLs. Exiting.");
+            throw new IOException("ACL errors");
+        }
+        if (!config.aclFile.isEmpty()) {
+            String errors = acl.loadFile(config.resolvePath(config.aclFile).toString(), new java.util.ArrayList<>());
+            if (errors != null) {
+                ServerLog.warning("Aborting Redis startup because of ACL errors: " + errors);
+                throw new IOException("ACL errors");
+            }
+        }
     }
 
     /** The rename-command lines, checked when the file was read, applied to the live table. */

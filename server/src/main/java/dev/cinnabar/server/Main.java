@@ -3,7 +3,7 @@ package dev.cinnabar.server;
 import dev.cinnabar.server.command.CommandSpec;
 import dev.cinnabar.server.command.CommandTable;
 import dev.cinnabar.server.commands.CommandFamilies;
-import dev.cinnabar.server.config.AclUserLines;
+import dev.cinnabar.server.acl.Acl;
 import dev.cinnabar.server.config.ConfigLoader;
 import dev.cinnabar.server.config.Directives;
 import dev.cinnabar.server.config.MaxMemoryWarnings;
@@ -134,6 +134,13 @@ public final class Main {
      */
     private static Set<String> load(ServerConfig config, ServerArguments cli, CompletableFuture<CommandHandlers> commands) {
         ConfigLoader loader = new ConfigLoader(config, () -> commandNames(commands.join().table()));
+        Acl[] scratch = new Acl[1];
+        loader.checkingUserLines((line, before) -> {
+            if (scratch[0] == null) {
+                scratch[0] = new Acl(config, commands.join().table());
+            }
+            return scratch[0].checkUserLine(line, before);
+        });
         if (cli.noArguments) {
             return loader.seen();
         }
@@ -175,8 +182,9 @@ public final class Main {
 
     /**
      * Settings that ask for what Cinnabar does not have yet, where running without it would do
-     * harm rather than lack a feature: a replica that would take writes as a master, users and
-     * permissions that would not be enforced. The start fails, with Redis's words where it has any.
+     * harm rather than lack a feature (a replica that would take writes as a master), and users
+     * declared both in the file and in an ACL file, which Redis refuses. The start fails, with
+     * Redis's words where it has any.
      */
     private static void exitOnWhatCannotBeServed(ServerConfig config) {
         if (!config.masterHost.isEmpty()) {
@@ -189,19 +197,6 @@ public final class Main {
             ServerLog.warning("Configuring Redis with users defined in redis.conf and at the same setting an ACL file "
                     + "path is invalid. This setup is very likely to lead to configuration errors and security holes, "
                     + "please define either an ACL file or declare users directly in your redis.conf, but not both.");
-            System.exit(1);
-        }
-        if (!config.aclFile.isEmpty()) {
-            // Running without the users the file declares would let in clients it keeps out.
-            ServerLog.warning("Aborting Redis startup because of ACL errors: Cinnabar has no access control yet "
-                    + "and cannot serve the users of aclfile " + config.aclFile);
-            System.exit(1);
-        }
-        try {
-            config.defaultUserSet = AclUserLines.defaultUser(config.users);
-        } catch (AclUserLines.Unsupported e) {
-            ServerLog.warning(e.getMessage());
-            ServerLog.warning("Critical error while loading ACLs. Exiting.");
             System.exit(1);
         }
     }

@@ -23,8 +23,6 @@ import java.util.BitSet;
  * input ({@link #MULTI}, {@link #SUBSCRIBED}) decide what the dispatcher does with the command.
  */
 public final class Client {
-    /** The user every connection starts as, and the only one until ACL users exist. */
-    public static final String DEFAULT_USER = "default";
     /** The id of the client that replays the AOF (Redis's CLIENT_ID_AOF, UINT64_MAX). */
     public static final long AOF_CLIENT_ID = -1;
 
@@ -79,7 +77,7 @@ public final class Client {
     private Db db;
     private int state;
     public boolean authenticated;
-    public String user = DEFAULT_USER;
+    public dev.cinnabar.server.acl.AclUser user;
     /** Set by CLIENT SETNAME / HELLO SETNAME; null when unnamed. */
     public String name;
     /** Set by CLIENT SETINFO; null when unset. RESET keeps them: the library has not changed. */
@@ -189,7 +187,8 @@ public final class Client {
         this.lastInteractionMillis = createdMillis;
         this.output = new ClientOutput(createdMillis);
         this.db = server.keyspace().db(0);
-        this.authenticated = !server.config().authRequired();
+        this.user = server.acl().defaultUser();
+        this.authenticated = user.noPass() && user.enabled();
         this.reply.errorObserver(server.stats().errors);
     }
 
@@ -277,8 +276,8 @@ public final class Client {
     public void clearConnectionState() {
         db = server.keyspace().db(0);
         reply.protocol(2);
-        user = DEFAULT_USER;
-        authenticated = !server.config().authRequired();
+        user = server.acl().defaultUser();
+        authenticated = user.noPass() && user.enabled();
         name = null;
         if (monitor) {
             server.clients().monitors().remove(this);

@@ -79,7 +79,7 @@ public final class ClientListFormat {
             }
         }
         sb.append(" cmd=").append(c.lastCommand == null ? "NULL" : c.lastCommand.fullName)
-                .append(" user=").append(c.user)
+                .append(" user=").append(c.user.name)
                 .append(" redir=").append((c.tracking & Tracking.ON) != 0 ? c.trackingRedirect : -1)
                 .append(" resp=").append(c.protocol());
     }

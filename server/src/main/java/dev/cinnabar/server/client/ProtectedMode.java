@@ -37,9 +37,9 @@ public final class ProtectedMode {
     }
 
     /** True when a client connecting from {@code remote} must be turned away. */
-    public static boolean denies(ServerConfig config, SocketAddress remote) {
+    public static boolean denies(ServerConfig config, boolean defaultUserNoPass, SocketAddress remote) {
         // As Redis: the default user's nopass flag decides, whether or not the user is on.
-        if (!config.protectedMode || !config.defaultUser().noPass()) {
+        if (!config.protectedMode || !defaultUserNoPass) {
             return false;
         }
         // Unix sockets (and connection-less clients) are local by nature.

@@ -433,6 +433,21 @@ public final class PubSub {
     // ------------------------------------------------------------------ the parts
 
     /** One client's subscriptions. */
+    /**
+     * A client's subscriptions of one kind, in order: patterns when {@code patterns}, else
+     * channels (shard channels too when {@code shard}).
+     */
+    public static List<byte[]> subscribed(Client c, boolean patterns, boolean shard) {
+        List<byte[]> out = new ArrayList<>();
+        Subscriptions s = c.subscriptions;
+        if (s != null) {
+            for (Name n : patterns ? s.patterns : shard ? s.shardChannels : s.channels) {
+                out.add(n.bytes);
+            }
+        }
+        return out;
+    }
+
     static final class Subscriptions {
         final LinkedHashSet<Name> channels = new LinkedHashSet<>();
         final LinkedHashSet<Name> shardChannels = new LinkedHashSet<>();

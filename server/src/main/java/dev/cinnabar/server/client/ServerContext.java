@@ -24,6 +24,7 @@ public final class ServerContext {
     private final Clock clock;
     private final Keyspace keyspace;
     private final CommandTable commands;
+    private final dev.cinnabar.server.acl.Acl acl;
     private final ServerStats stats = new ServerStats();
     private final ClientRegistry clients = new ClientRegistry();
     private final MemoryAccounting memory;
@@ -53,6 +54,8 @@ public final class ServerContext {
         this.config = config;
         this.clock = clock;
         this.commands = commands;
+        this.acl = new dev.cinnabar.server.acl.Acl(config, commands);
+        config.acl = acl;
         this.keyspace = new Keyspace(config.databases, clock);
         keyspace.addObserver(clients.blocked());
         keyspace.addObserver(clients.watched());
@@ -138,6 +141,11 @@ public final class ServerContext {
 
     public Keyspace keyspace() {
         return keyspace;
+    }
+
+    /** The ACL users. */
+    public dev.cinnabar.server.acl.Acl acl() {
+        return acl;
     }
 
     public CommandTable commands() {

@@ -7,8 +7,11 @@ import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.command.AclCategories;
 import dev.cinnabar.server.command.CommandError;
 import dev.cinnabar.server.command.CommandSpec;
-import dev.cinnabar.server.config.DefaultUser;
-import dev.cinnabar.server.config.DefaultUserRules;
+import dev.cinnabar.server.acl.Acl;
+import dev.cinnabar.server.acl.AclCheck;
+import dev.cinnabar.server.acl.AclFiles;
+import dev.cinnabar.server.acl.AclUser;
+import dev.cinnabar.server.client.AclClients;
 import dev.cinnabar.server.exec.CommandHandlers;
 import dev.cinnabar.server.stats.AclLog;
 import java.nio.charset.StandardCharsets;
@@ -17,13 +20,10 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * ACL, for a server whose one user is {@code default} with every key, channel and command (see
- * {@link DefaultUser}): the answers that describe users, categories and the log are Redis 7.0's
- * for such a server, and ACL SETUSER default applies the rules that keep it so (on, off,
- * passwords, the payload flags) with Redis's errors. Rules that would take a permission away, and
- * any other user, are refused: Cinnabar cannot enforce them, and a user it only pretended to
- * restrict would be worse than an error. ACL SAVE and LOAD answer as Redis does without an ACL
- * file, which Cinnabar never has (an {@code aclfile} stops its start).
+ * ACL: the users ({@link Acl}), their rules in Redis 7.0's syntax and descriptions, ACL LOG,
+ * DRYRUN's checks, and the ACL file (LOAD and SAVE). A user deleted, or reloaded from the file,
+ * takes its connections with it; a user that loses channels loses the subscribers that listen to
+ * them ({@link AclClients}).
  */
 public final class AclCommands {
     private static final String[] HELP = {
@@ -54,7 +54,6 @@ public final class AclCommands {
         "WHOAMI",
         "    Return the current connection username.",
     };
-    private static final String DEFAULT = "default";
     private static final String NO_ACL_FILE = "ERR This Redis instance is not configured to use an ACL file. You may "
             + "want to specify users via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have "
             + "a Redis configuration file set) in order to store users in the Redis configuration.";
@@ -82,7 +81,7 @@ public final class AclCommands {
             t.bind("acl|list", this, 6);
             t.bind("acl|load", this, 7);
             t.bind("acl|log", this, 8);
-            t.bind("acl|save", this, 7);
+            t.bind("acl|save", this, 12);
             t.bind("acl|setuser", this, 9);
             t.bind("acl|users", this, 10);
             t.bind("acl|whoami", this, 11);
@@ -98,18 +97,15 @@ public final class AclCommands {
                 case 4 -> AclCommands.getuser(c);
                 case 5 -> Help.reply(c, HELP);
                 case 6 -> AclCommands.list(c);
-                case 7 -> throw new CommandError(NO_ACL_FILE);
+                case 7 -> AclCommands.load(c);
                 case 8 -> AclCommands.log(c);
                 case 9 -> AclCommands.setuser(c);
                 case 10 -> AclCommands.users(c);
-                case 11 -> c.reply.bulk(c.user.getBytes(StandardCharsets.ISO_8859_1));
+                case 11 -> c.reply.bulk(c.user.name.getBytes(StandardCharsets.ISO_8859_1));
+                case 12 -> AclCommands.save(c);
                 default -> throw new IllegalArgumentException("AclCommands has no handler " + handler);
             }
         }
-    }
-
-    private static boolean isDefault(Argv a, int i) {
-        return a.latin1(i).equals(DEFAULT);
     }
 
     // ACL CAT [category]
@@ -152,18 +148,26 @@ public final class AclCommands {
     // ACL DELUSER username [username ...]
     static void deluser(Client c) {
         for (int i = 2; i < c.argv.count(); i++) {
-            if (isDefault(c.argv, i)) {
+            if (c.argv.latin1(i).equals(Acl.DEFAULT)) {
                 throw new CommandError("ERR The 'default' user cannot be removed");
             }
         }
-        // No other user exists to be deleted.
-        c.reply.integer(0);
+        int deleted = 0;
+        for (int i = 2; i < c.argv.count(); i++) {
+            AclUser gone = c.server.acl().delete(c.argv.latin1(i));
+            if (gone != null) {
+                AclClients.disconnect(c, gone);
+                deleted++;
+            }
+        }
+        c.reply.integer(deleted);
     }
 
     // ACL DRYRUN username command [arg [arg ...]]
     static void dryrun(Client c) {
         Argv a = c.argv;
-        if (!isDefault(a, 2)) {
+        AclUser u = c.server.acl().user(a.latin1(2));
+        if (u == null) {
             throw new CommandError("ERR User '" + a.cString(2) + "' not found");
         }
         // The dispatcher's lookup: a name as typed, never a full name such as config|get.
@@ -177,8 +181,17 @@ public final class AclCommands {
         if (!cmd.arityAccepts(a.count() - 3)) {
             throw new CommandError("ERR wrong number of arguments for '" + cmd.fullName + "' command");
         }
-        // The default user may run every command on every key and channel.
-        c.reply.ok();
+        AclCheck check = c.server.acl().check;
+        int reason = check.check(u, cmd, a, 3);
+        switch (reason) {
+            case AclCheck.OK -> c.reply.ok();
+            case AclCheck.DENIED_COMMAND ->
+                    bulk(c.reply, "This user has no permissions to run the '" + cmd.fullName + "' command");
+            case AclCheck.DENIED_KEY ->
+                    bulk(c.reply, "This user has no permissions to access the '" + a.latin1(3 + check.position()) + "' key");
+            default -> bulk(c.reply, "This user has no permissions to access the '" + a.latin1(3 + check.position())
+                    + "' channel");
+        }
     }
 
     // ACL GENPASS [bits]
@@ -201,11 +214,11 @@ public final class AclCommands {
 
     // ACL GETUSER username
     static void getuser(Client c) {
-        if (!isDefault(c.argv, 2)) {
+        AclUser u = c.server.acl().user(c.argv.latin1(2));
+        if (u == null) {
             c.reply.nullBulk();
             return;
         }
-        DefaultUser u = c.server.config().defaultUser();
         ReplyWriter w = c.reply;
         w.map(6);
         bulk(w, "flags");
@@ -215,25 +228,36 @@ public final class AclCommands {
             bulk(w, f);
         }
         bulk(w, "passwords");
-        List<String> passwords = u.passwordDigests();
+        List<String> passwords = u.passwords();
         w.array(passwords.size());
         for (String p : passwords) {
             bulk(w, p);
         }
-        bulk(w, "commands");
-        bulk(w, "+@all");
-        bulk(w, "keys");
-        bulk(w, "~*");
-        bulk(w, "channels");
-        bulk(w, "&*");
+        selector(w, u.describeSelector(0));
         bulk(w, "selectors");
-        w.array(0);
+        w.array(u.extraSelectors());
+        for (int i = 1; i <= u.extraSelectors(); i++) {
+            w.map(3);
+            selector(w, u.describeSelector(i));
+        }
+    }
+
+    private static void selector(ReplyWriter w, String[] commandsKeysChannels) {
+        bulk(w, "commands");
+        bulk(w, commandsKeysChannels[0]);
+        bulk(w, "keys");
+        bulk(w, commandsKeysChannels[1]);
+        bulk(w, "channels");
+        bulk(w, commandsKeysChannels[2]);
     }
 
     // ACL LIST
     static void list(Client c) {
-        c.reply.array(1);
-        bulk(c.reply, "user default " + String.join(" ", c.server.config().defaultUser().rules()));
+        java.util.Collection<AclUser> users = c.server.acl().users();
+        c.reply.array(users.size());
+        for (AclUser u : users) {
+            bulk(c.reply, "user " + u.name + " " + u.describe());
+        }
     }
 
     // ACL LOG [count | RESET]
@@ -275,28 +299,67 @@ public final class AclCommands {
 
     // ACL SETUSER username [rule [rule ...]]
     static void setuser(Client c) {
-        if (!isDefault(c.argv, 2)) {
-            throw new CommandError("ERR Cinnabar has no ACL users but the default one yet: the user named '"
-                    + c.argv.cString(2) + "' cannot be created");
+        for (int i = 2; i < c.argv.count(); i++) {
+            c.redactArgument(i);
+        }
+        String name = c.argv.latin1(2);
+        if (Acl.hasSpaces(name)) {
+            throw new CommandError("ERR Usernames can't contain spaces or null characters");
         }
         List<String> rules = new java.util.ArrayList<>();
         for (int i = 3; i < c.argv.count(); i++) {
             rules.add(c.argv.latin1(i));
         }
+        Acl.Staged staged;
         try {
-            c.server.config().defaultUserSet = DefaultUserRules.apply(c.server.config().defaultUser(), rules);
-        } catch (DefaultUserRules.RuleError e) {
-            throw new CommandError("ERR Error in ACL SETUSER modifier '" + e.rule + "': " + e.getMessage());
-        } catch (DefaultUserRules.Narrower e) {
+            staged = c.server.acl().stage(name, rules);
+        } catch (Acl.AclError e) {
             throw new CommandError("ERR " + e.getMessage());
         }
+        if (staged.existing != null) {
+            AclClients.disconnectRevokedSubscribers(c, staged.existing, staged.staged);
+        }
+        c.server.acl().take(staged);
         c.reply.ok();
     }
 
     // ACL USERS
     static void users(Client c) {
-        c.reply.array(1);
-        bulk(c.reply, DEFAULT);
+        java.util.Collection<AclUser> users = c.server.acl().users();
+        c.reply.array(users.size());
+        for (AclUser u : users) {
+            bulk(c.reply, u.name);
+        }
+    }
+
+    // ACL LOAD
+    static void load(Client c) {
+        String file = c.server.config().aclFile;
+        if (file.isEmpty()) {
+            throw new CommandError(NO_ACL_FILE);
+        }
+        List<AclUser> removed = new java.util.ArrayList<>();
+        String errors = c.server.acl().loadFile(c.server.config().resolvePath(file).toString(), removed);
+        if (errors != null) {
+            throw new CommandError("ERR " + errors);
+        }
+        for (AclUser gone : removed) {
+            AclClients.disconnect(c, gone);
+        }
+        c.reply.ok();
+    }
+
+    // ACL SAVE
+    static void save(Client c) {
+        String file = c.server.config().aclFile;
+        if (file.isEmpty()) {
+            throw new CommandError(NO_ACL_FILE);
+        }
+        if (!AclFiles.save(c.server.acl(), c.server.config().resolvePath(file).toString())) {
+            throw new CommandError("ERR There was an error trying to save the ACLs. Please check the server logs for "
+                    + "more information");
+        }
+        c.reply.ok();
     }
 
     private static void bulk(ReplyWriter w, String s) {

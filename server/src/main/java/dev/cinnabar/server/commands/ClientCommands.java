@@ -207,7 +207,7 @@ public final class ClientCommands {
         int argc = c.argv.count();
         String addr = null;
         String laddr = null;
-        String user = null;
+        dev.cinnabar.server.acl.AclUser user = null;
         int type = -1;
         long id = 0;
         long maxAge = 0;
@@ -227,11 +227,10 @@ public final class ClientCommands {
                 } else if (c.argv.is(i, "laddr") && more) {
                     laddr = c.argv.cString(i + 1);
                 } else if (c.argv.is(i, "user") && more) {
-                    // Until ACL users exist there is only the default one.
-                    if (!c.argv.string(i + 1).equals(Client.DEFAULT_USER)) {
+                    user = c.server.acl().user(c.argv.latin1(i + 1));
+                    if (user == null) {
                         throw new CommandError("ERR No such user '" + c.argv.cString(i + 1) + "'");
                     }
-                    user = Client.DEFAULT_USER;
                 } else if (c.argv.is(i, "skipme") && more) {
                     if (c.argv.is(i + 1, "yes")) {
                         skipMe = true;
@@ -255,7 +254,7 @@ public final class ClientCommands {
                     || laddr != null && !laddr.equals(other.localAddress)
                     || type != -1 && typeOf(other) != type
                     || id != 0 && other.id != id
-                    || user != null && !user.equals(other.user)
+                    || user != null && user != other.user
                     || maxAge != 0 && nowSeconds - other.createdMillis / 1000 <= maxAge
                     || other == c && skipMe) {
                 continue;

@@ -119,7 +119,7 @@ public final class ConnectionCommands {
             ok = Auth.authenticate(c, c.argv, 1, 2);
         }
         if (!ok) {
-            logFailedAuth(c, argc == 3 ? c.argv.latin1(1) : Client.DEFAULT_USER);
+            logFailedAuth(c, argc == 3 ? c.argv.latin1(1) : dev.cinnabar.server.acl.Acl.DEFAULT);
             throw new CommandError(WRONGPASS);
         }
         c.reply.ok();

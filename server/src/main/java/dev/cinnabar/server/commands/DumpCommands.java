@@ -63,11 +63,11 @@ public final class DumpCommands {
 
     /**
      * Whether a RESTORE from this client checks payloads deeply: sanitize-dump-payload {@code yes},
-     * or {@code clients} (every client here: there is no master link nor skip-sanitize-payload user).
+     * or {@code clients} unless the client's user has {@code skip-sanitize-payload}.
      */
     static boolean deepSanitize(Client c) {
         String mode = c.server.config().sanitizeDumpPayload;
-        return "yes".equals(mode) || "clients".equals(mode);
+        return "yes".equals(mode) || "clients".equals(mode) && !c.user.skipsSanitizing();
     }
 
     // DUMP key

@@ -51,6 +51,12 @@ import java.util.List;
 public final class SortCommands {
     static final String CONVERSION = "ERR One or more scores can't be converted into double";
     /** quicklistCreate()'s fill: nodes of up to 8 KB. */
+    /** Whether the user may run this SORT with read access to every key, as BY and GET patterns need. */
+    private static boolean everyKeyReadable(Client c) {
+        return c.user.unrestricted() || c.server.acl().check.checkWithEveryKey(c.user, c.command, c.argv, 0,
+                dev.cinnabar.server.command.KeyFlags.ACCESS);
+    }
+
     private static final int SORT_STORE_FILL = -2;
 
     /**
@@ -119,9 +125,15 @@ public final class SortCommands {
                 // Once set, a later BY with a star does not undo it (as in Redis).
                 if (indexOf(sortby, (byte) '*', 0, cLength(sortby)) < 0) {
                     dontsort = true;
+                } else if (!everyKeyReadable(c)) {
+                    // A pattern reaches keys the ACL check never saw.
+                    throw new CommandError("ERR BY option of SORT denied due to insufficient ACL permissions.");
                 }
                 j++;
             } else if (a.is(j, "get") && left >= 1) {
+                if (!everyKeyReadable(c)) {
+                    throw new CommandError("ERR GET option of SORT denied due to insufficient ACL permissions.");
+                }
                 gets.add(a.copy(j + 1));
                 j++;
             } else {

@@ -1,6 +1,8 @@
 package dev.cinnabar.server.commands;
 
 import dev.cinnabar.protocol.Argv;
+import dev.cinnabar.server.acl.AclCheck;
+import dev.cinnabar.server.client.AclDenials;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.client.CommandCaller;
 import dev.cinnabar.server.client.Transaction;
@@ -89,7 +91,9 @@ public final class TransactionCommands {
         try {
             for (int i = 0; i < t.size(); i++) {
                 c.argv = t.argv(i);
-                caller.call(c, t.command(i));
+                if (!deniedSinceQueued(c, t.command(i))) {
+                    caller.call(c, t.command(i));
+                }
             }
         } finally {
             c.denyBlocking = denied;
@@ -102,6 +106,31 @@ public final class TransactionCommands {
             c.preventPropagation();
             c.changes(0);
         }
+    }
+
+    /**
+     * The ACL check again at EXEC, in case the user's permissions changed after the command was
+     * queued: a refused command answers -NOPERM in its place and the others still run, as in Redis.
+     */
+    private static boolean deniedSinceQueued(Client c, CommandSpec cmd) {
+        if (c.user.unrestricted()) {
+            return false;
+        }
+        AclCheck check = c.server.acl().check;
+        int reason = check.check(c.user, cmd, c.argv, 0);
+        if (reason == AclCheck.OK) {
+            return false;
+        }
+        String why = switch (reason) {
+            case AclCheck.DENIED_COMMAND -> "no permission to execute the command or subcommand";
+            case AclCheck.DENIED_KEY -> "no permission to touch the specified keys";
+            case AclCheck.DENIED_CHANNEL -> "no permission to access one of the channels used as arguments";
+            default -> "no permission";
+        };
+        AclDenials.log(c, reason, check.position(), "multi", cmd, c.argv, 0);
+        c.reply.error("NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC "
+                + "call. This command is no longer allowed for the following reason: " + why);
+        return true;
     }
 
     // WATCH key [key ...]

@@ -28,6 +28,9 @@ public final class ConfigLoader {
     private final List<String> moduleConfigs = new ArrayList<>();
     private Set<String> liveCommandNames;
     private boolean checkLogFile = true;
+    /** Checks a user line's words given the names declared before it: null, or the error. */
+    private java.util.function.BiFunction<List<String>, List<String>, String> userLineCheck = (line, before) -> null;
+    private final List<String> userNames = new ArrayList<>();
 
     /**
      * @param commandNames the server's command names, asked for only when a rename-command line
@@ -44,6 +47,15 @@ public final class ConfigLoader {
      */
     ConfigLoader withoutLogFileCheck() {
         checkLogFile = false;
+        return this;
+    }
+
+    /**
+     * Checks each {@code user} line as it is read, as Redis's config reader does: a refused
+     * line is a config file error.
+     */
+    public ConfigLoader checkingUserLines(java.util.function.BiFunction<List<String>, List<String>, String> check) {
+        this.userLineCheck = check;
         return this;
     }
 
@@ -153,7 +165,13 @@ public final class ConfigLoader {
         } else if (name.equals("rename-command") && argc == 3) {
             renameCommand(argv.get(1), argv.get(2));
         } else if (name.equals("user") && argc >= 2) {
-            config.users.add(new ArrayList<>(argv.subList(1, argc)));
+            List<String> words = new ArrayList<>(argv.subList(1, argc));
+            String error = userLineCheck.apply(words, userNames);
+            if (error != null) {
+                throw new ConfigError(error);
+            }
+            userNames.add(words.get(0));
+            config.users.add(words);
             seen.add("user");
         } else if (name.equals("loadmodule") && argc >= 2) {
             config.modules.add(new ArrayList<>(argv.subList(1, argc)));

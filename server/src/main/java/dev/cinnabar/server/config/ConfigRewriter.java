@@ -151,30 +151,41 @@ public final class ConfigRewriter {
     }
 
     /**
-     * The ACL users. Redis writes every user from its ACL table; without ACLs here, that is the
-     * default user, and any other user lines as the file gave them (a start refuses those).
+     * The ACL users, as Redis writes them: every user it holds, in name order, unless they live
+     * in an ACL file. A config no server uses writes its own user lines and the default user
+     * requirepass makes.
      */
     private static void rewriteUsers(ServerConfig c, State st) {
         if (!c.aclFile.isEmpty()) {
             st.markProcessed("user");
             return;
         }
-        List<List<String>> users = new ArrayList<>();
-        for (List<String> u : c.users) {
-            if (!u.get(0).equals("default")) {
-                users.add(u);
+        List<String> lines = new ArrayList<>();
+        if (c.acl != null) {
+            lines.addAll(c.acl.userLines());
+        } else {
+            for (List<String> u : c.users) {
+                lines.add("user " + String.join(" ", u));
             }
+            if (c.users.stream().noneMatch(u -> u.get(0).equals("default"))) {
+                lines.add("user default on " + (c.requirePass.isEmpty() ? "nopass"
+                        : "#" + sha256Hex(c.requirePass)) + " ~* &* +@all");
+            }
+            lines.sort(Comparator.comparing(l -> l.split(" ")[1]));
         }
-        // The default user as it is now (a user line, ACL SETUSER or requirepass made it), as
-        // Redis describes every user it holds.
-        List<String> line = new ArrayList<>(List.of("default"));
-        line.addAll(c.defaultUser().rules());
-        users.add(line);
-        users.sort(Comparator.comparing(u -> u.get(0)));
-        for (List<String> u : users) {
-            st.rewriteLine("user", "user " + String.join(" ", u), true);
+        for (String line : lines) {
+            st.rewriteLine("user", line, true);
         }
         st.markProcessed("user");
+    }
+
+    private static String sha256Hex(String password) {
+        try {
+            return java.util.HexFormat.of().formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(ServerConfig.bytes(password)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void removeOrphaned(State st) {

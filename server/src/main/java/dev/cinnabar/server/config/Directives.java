@@ -131,8 +131,11 @@ public final class Directives {
         str("masterauth", null, MOD | SENSITIVE, "masterAuth", true, null, null);
         // As Redis's: the default user's passwords become requirepass's, whatever a user line said.
         str("requirepass", null, MOD | SENSITIVE, "requirePass", true, null, null).effect(ACTIVE)
-                .apply(c -> c.defaultUserSet = c.defaultUserSet == null ? null
-                        : c.defaultUserSet.withRequirePass(c.requirePass));
+                .apply(c -> {
+                    if (c.acl != null) {
+                        c.acl.applyRequirePass(c.requirePass);
+                    }
+                });
 
         // ---- enums
         words("supervised", IMMUTABLE, "supervised", "no", "upstart", "systemd", "auto", "no").effect(ACTIVE);
@@ -339,7 +342,7 @@ public final class Directives {
         List<String> out = new ArrayList<>();
         for (String name : seen) {
             Directive d = lookup(name);
-            // No directive for "user": the start goes on only with user lines in effect (AclUserLines).
+            // No directive for "user": user lines are always in effect (acl/Acl loads them).
             if (d != null && d.requestsPendingFeature(config, defaults)) {
                 out.add(name);
             }

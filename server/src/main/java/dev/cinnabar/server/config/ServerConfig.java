@@ -269,30 +269,10 @@ public final class ServerConfig {
     public ConfigHooks hooks = ConfigHooks.NONE;
 
     /**
-     * The default user as a {@code user default} line of the config file or ACL SETUSER left it,
-     * or null: as {@code requirepass} makes it. CONFIG SET requirepass replaces its passwords, as
-     * in Redis.
+     * The ACL users, made with the server (they need its command table); null for a config
+     * that no server uses.
      */
-    public DefaultUser defaultUserSet;
-    /** {@link #defaultUser()} for the requirepass it was made from. */
-    private DefaultUser fromRequirePass = DefaultUser.NO_PASSWORD;
-    private String fromRequirePassOf = "";
-
-    /** The default user's passwords: the one user there is until Cinnabar has ACLs. */
-    public DefaultUser defaultUser() {
-        if (defaultUserSet != null) {
-            return defaultUserSet;
-        }
-        if (!requirePass.equals(fromRequirePassOf)) {
-            fromRequirePass = DefaultUser.ofRequirePass(requirePass);
-            fromRequirePassOf = requirePass;
-        }
-        return fromRequirePass;
-    }
-
-    public boolean authRequired() {
-        return defaultUser().passwordRequired();
-    }
+    public AclView acl;
 
     /** With a memory limit and an LRU or LFU policy, Redis shares no integer objects between keys. */
     public boolean noSharedIntegers() {

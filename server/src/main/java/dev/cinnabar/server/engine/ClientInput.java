@@ -82,7 +82,7 @@ final class ClientInput {
             c.closeAfterReply();
             return;
         }
-        if (c.channel != null && ProtectedMode.denies(config, c.channel.remoteAddress())) {
+        if (c.channel != null && ProtectedMode.denies(config, c.server.acl().defaultUser().noPass(), c.channel.remoteAddress())) {
             stats.rejectedConnections++;
             if (c.memcached != null) {
                 // The same words as a memcached server error line.

@@ -1,6 +1,7 @@
 package dev.cinnabar.server.exec;
 
 import dev.cinnabar.protocol.Argv;
+import dev.cinnabar.server.acl.AclCheck;
 import dev.cinnabar.server.client.BlockedClients;
 import dev.cinnabar.server.client.BusyState;
 import dev.cinnabar.server.client.Client;
@@ -27,10 +28,10 @@ import java.util.Arrays;
  * The one place a command goes from arguments to handler, Redis's processCommand and call().
  *
  * <p>The checks run in Redis's order: known command and subcommand, arity, protected commands
- * (DEBUG), authentication, a monitor touching keys, loading and busy scripts, CLIENT PAUSE;
- * then (as they are built) ACL, cluster slot, out-of-memory, MULTI queueing, pub/sub context and
- * read-only replica take their places among them. Handlers rely on all of them and never recount
- * their arguments.
+ * (DEBUG), authentication, commands MULTI refuses, ACL, out-of-memory, disk errors, the pub/sub
+ * context, a monitor touching keys, loading and busy scripts, CLIENT PAUSE and MULTI queueing
+ * (cluster slots and read-only replicas will take their places among them). Handlers rely on all
+ * of them and never recount their arguments.
  *
  * <p>{@link #call} runs a command that passed, with the time frozen, and does what follows every
  * command: the statistics, the slow log, MONITOR, the count of changes, and propagation.
@@ -103,12 +104,15 @@ public final class Dispatcher {
                 return;
             }
         }
-        if (!c.authenticated && !cmd.has(CommandFlags.NO_AUTH)) {
+        if (!c.authenticated && !cmd.has(CommandFlags.NO_AUTH) && server.acl().authRequired()) {
             reject(c, cmd, "NOAUTH Authentication required.");
             return;
         }
         if (c.has(Client.MULTI) && cmd.has(CommandFlags.NO_MULTI)) {
             reject(c, cmd, "ERR Command not allowed inside a transaction");
+            return;
+        }
+        if (!c.user.unrestricted() && deniedByAcl(c, cmd)) {
             return;
         }
         // maxmemory: evict first; refuse what could grow the dataset if that was not enough.
@@ -169,6 +173,27 @@ public final class Dispatcher {
         for (AfterCommandStep step : afterCommand) {
             step.afterCommand(c);
         }
+    }
+
+    /**
+     * The ACL check (Redis's ACLCheckAllPerm in processCommand): the command, its keys and its
+     * channels against the client's user. A refusal goes to ACL LOG and is answered with -NOPERM.
+     */
+    private boolean deniedByAcl(Client c, CommandSpec cmd) {
+        AclCheck check = server.acl().check;
+        int reason = check.check(c.user, cmd, c.argv, 0);
+        if (reason == AclCheck.OK) {
+            return false;
+        }
+        dev.cinnabar.server.client.AclDenials.log(c, reason, check.position(), c.has(Client.MULTI) ? "multi" : "toplevel", cmd, c.argv, 0);
+        reject(c, cmd, switch (reason) {
+            case AclCheck.DENIED_COMMAND -> "NOPERM this user has no permissions to run the '" + cmd.fullName + "' command";
+            case AclCheck.DENIED_KEY -> "NOPERM this user has no permissions to access one of the keys used as arguments";
+            case AclCheck.DENIED_CHANNEL ->
+                    "NOPERM this user has no permissions to access one of the channels used as arguments";
+            default -> "ERR no permission";
+        });
+        return true;
     }
 
     /**

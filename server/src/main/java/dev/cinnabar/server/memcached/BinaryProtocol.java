@@ -194,7 +194,7 @@ public final class BinaryProtocol {
             s.close();
             return MemcachedSession.DONE;
         }
-        if (saslEnabled(c) && !c.authenticated && !authFree(st.opcode)) {
+        if (saslEnabled(c) && MemcachedAuth.required(c) && !authFree(st.opcode)) {
             s.consume(head);
             error(s, st, AUTH_ERROR);
             s.close();
@@ -355,9 +355,12 @@ public final class BinaryProtocol {
         return opcode == SASL_LIST_MECHS || opcode == SASL_AUTH || opcode == SASL_STEP || opcode == VERSION;
     }
 
-    /** SASL is on when the server wants a password (memcached -S). */
+    /**
+     * SASL is on when the server wants a password (memcached -S), or when the default user
+     * cannot have every permission (see {@link MemcachedAuth}).
+     */
     static boolean saslEnabled(Client c) {
-        return c.server.config().authRequired();
+        return c.server.acl().authRequired() || !c.server.acl().defaultUser().unrestricted();
     }
 
     // ------------------------------------------------------------------ writing

@@ -261,8 +261,8 @@ public final class Stats {
         sink.stat("cas_enabled", "yes");
         sink.stat("tcp_backlog", n(config.tcpBacklog));
         sink.stat("binding_protocol", "auto-negotiate");
-        sink.stat("auth_enabled_sasl", config.authRequired() ? "yes" : "no");
-        sink.stat("auth_enabled_ascii", config.authRequired() ? "requirepass" : "no");
+        sink.stat("auth_enabled_sasl", server.acl().authRequired() ? "yes" : "no");
+        sink.stat("auth_enabled_ascii", server.acl().authRequired() ? "requirepass" : "no");
         sink.stat("item_size_max", n(config.memcachedMaxItemSize));
         sink.stat("maxconns_fast", "yes");
         sink.stat("hashpower_init", "0");

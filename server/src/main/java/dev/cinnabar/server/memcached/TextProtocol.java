@@ -121,7 +121,7 @@ public final class TextProtocol {
             return authBlock(s, st);
         }
         if (nl < 0) {
-            if (to - from > TextLine.MAX_LINE && !s.client.authenticated) {
+            if (to - from > TextLine.MAX_LINE && MemcachedAuth.required(s.client)) {
                 s.consume(to - from);
                 s.close(); // as memcached, which takes this for junk before authentication
                 return MemcachedSession.DONE;
@@ -143,7 +143,7 @@ public final class TextProtocol {
         line.split(b, from, end, nl + 1);
         Client c = s.client;
         c.server.stats().memcached.commands++;
-        if (!c.authenticated) {
+        if (MemcachedAuth.required(c)) {
             return authLine(s, st, line);
         }
         if (line.count() == 0 || line.length(0) < 2) {

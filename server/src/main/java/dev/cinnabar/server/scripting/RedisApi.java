@@ -101,11 +101,18 @@ final class RedisApi {
         redis.rawset("debug", fn(args -> LuaValue.NONE));
         redis.rawset("acl_check_cmd", fn(args -> {
             running(engine, "redis.acl_check_cmd can only be called inside a script invocation");
-            byte[][] argv = toArgv(args, true);
-            if (engine.server.commands().lookup(Argv.of(argv), 0) == null) {
+            Argv line = Argv.of(toArgv(args, true));
+            CommandSpec cmd = engine.server.commands().lookup(line, 0);
+            if (cmd != null && cmd.isContainer() && line.count() >= 2) {
+                cmd = cmd.subcommand(line, 1);
+            }
+            if (cmd == null) {
                 throw raise("Invalid command passed to redis.acl_check_cmd()");
             }
-            return LuaValue.TRUE; // One user, allowed everything, until ACL users exist.
+            // The script client runs with its caller's user.
+            dev.cinnabar.server.acl.AclUser user = engine.client.user;
+            return LuaValue.valueOf(engine.server.acl().check.check(user, cmd, line, 0)
+                    == dev.cinnabar.server.acl.AclCheck.OK);
         }));
         g.set("redis", redis);
         g.set("pcall", fn(RedisApi::pcall));
@@ -127,6 +134,23 @@ final class RedisApi {
     }
 
     /** Redis's luaPushError + lua_error: an error table with code ERR. */
+    /**
+     * The ACL check of a script's command against its caller's user (Redis's scriptVerifyACL):
+     * null when allowed, else the error, after an ACL LOG entry in context "lua".
+     */
+    private static String aclDenial(Client sc, CommandSpec cmd, Argv a) {
+        if (sc.user.unrestricted()) {
+            return null;
+        }
+        dev.cinnabar.server.acl.AclCheck check = sc.server.acl().check;
+        int reason = check.check(sc.user, cmd, a, 0);
+        if (reason == dev.cinnabar.server.acl.AclCheck.OK) {
+            return null;
+        }
+        dev.cinnabar.server.client.AclDenials.log(sc, reason, check.position(), "lua", cmd, a, 0);
+        return "The user executing the script " + dev.cinnabar.server.acl.AclCheck.scriptMessage(reason);
+    }
+
     static RaisedValue raise(String message) {
         return new RaisedValue(LuaReplies.errorTable(message, false));
     }
@@ -350,6 +374,8 @@ final class RedisApi {
             } else if (cmd.has(CommandFlags.NOSCRIPT)
                     && (!engine.server.disableDenyScripts || DenyScriptsOverride.stillDenied(cmd))) {
                 err = "This Redis command is not allowed from script";
+            } else if ((err = aclDenial(sc, cmd, a)) != null) {
+                // the caller's user may not run it: err says why
             } else if (run.readOnly && cmd.has(CommandFlags.WRITE | CommandFlags.MAY_REPLICATE)) {
                 err = "Write commands are not allowed from read-only scripts.";
             } else if (!run.allowOom && !run.writeDirty && cmd.has(CommandFlags.DENYOOM)

@@ -457,6 +457,8 @@ public final class Scripting {
         }
         running = run;
         client.scriptCaller = caller;
+        // The script's commands run with its caller's permissions, as Redis's script client takes its user.
+        client.user = caller.user;
         hook.reset();
         CURRENT_HOOK.set(hook);
         hook.run = run;

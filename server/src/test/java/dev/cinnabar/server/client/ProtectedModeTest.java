@@ -21,32 +21,31 @@ class ProtectedModeTest {
     @Test
     void onlyExactlyTheTwoLoopbackAddressesAreLetIn() throws UnknownHostException {
         ServerConfig c = new ServerConfig();
-        assertFalse(ProtectedMode.denies(c, from("127.0.0.1")));
-        assertFalse(ProtectedMode.denies(c, from("::1")));
+        assertFalse(ProtectedMode.denies(c, true, from("127.0.0.1")));
+        assertFalse(ProtectedMode.denies(c, true, from("::1")));
         // An IPv4 client of a dual-stack listener.
-        assertFalse(ProtectedMode.denies(c, new InetSocketAddress(InetAddress.getByAddress(
+        assertFalse(ProtectedMode.denies(c, true, new InetSocketAddress(InetAddress.getByAddress(
                 new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1, 127, 0, 0, 1}), 40000)));
         // Redis compares the text, so the rest of 127/8 is "external".
-        assertTrue(ProtectedMode.denies(c, from("127.0.0.2")));
-        assertTrue(ProtectedMode.denies(c, from("192.0.2.2")));
-        assertTrue(ProtectedMode.denies(c, from("::2")));
-        assertTrue(ProtectedMode.denies(c, from("fe80::1")));
+        assertTrue(ProtectedMode.denies(c, true, from("127.0.0.2")));
+        assertTrue(ProtectedMode.denies(c, true, from("192.0.2.2")));
+        assertTrue(ProtectedMode.denies(c, true, from("::2")));
+        assertTrue(ProtectedMode.denies(c, true, from("fe80::1")));
     }
 
     @Test
     void unixSocketClientsAreAlwaysLetIn() {
-        assertFalse(ProtectedMode.denies(new ServerConfig(), new DomainSocketAddress("/tmp/cinnabar.sock")));
-        assertFalse(ProtectedMode.denies(new ServerConfig(), null));
+        assertFalse(ProtectedMode.denies(new ServerConfig(), true, new DomainSocketAddress("/tmp/cinnabar.sock")));
+        assertFalse(ProtectedMode.denies(new ServerConfig(), true, null));
     }
 
     @Test
     void aPasswordOrProtectedModeOffLetsEveryoneIn() throws UnknownHostException {
-        ServerConfig withPassword = new ServerConfig();
-        withPassword.requirePass = "secret";
-        assertFalse(ProtectedMode.denies(withPassword, from("192.0.2.2")));
+        // A default user with a password (requirepass or ACL SETUSER) is not nopass.
+        assertFalse(ProtectedMode.denies(new ServerConfig(), false, from("192.0.2.2")));
         ServerConfig off = new ServerConfig();
         off.protectedMode = false;
-        assertFalse(ProtectedMode.denies(off, from("192.0.2.2")));
+        assertFalse(ProtectedMode.denies(off, true, from("192.0.2.2")));
     }
 
     @Test

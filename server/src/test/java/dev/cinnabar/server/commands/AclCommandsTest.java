@@ -1,13 +1,14 @@
 package dev.cinnabar.server.commands;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.testing.EngineHarness;
 import org.junit.jupiter.api.Test;
 
-/** ACL for the one default user: descriptions, SETUSER default, and the log of failed logins. */
+/** ACL: descriptions, SETUSER, checks at dispatch, DRYRUN, and the log of refusals and failed logins. */
 class AclCommandsTest {
     private final EngineHarness h = new EngineHarness();
 
@@ -29,18 +30,40 @@ class AclCommandsTest {
     }
 
     @Test
-    void setuserDefaultChangesWhatItCanAndRefusesTheRest() {
+    void setuserStagesEveryRuleBeforeTakingAny() {
         assertEquals("+OK\r\n", h.call("ACL", "SETUSER", "default", ">s3cret", "skip-sanitize-payload"));
-        assertTrue(h.server.config().authRequired());
+        assertTrue(h.server.acl().authRequired());
         assertEquals("*1\r\n" + bulk("user default on skip-sanitize-payload "
                 + "#1ec1c26b50d5d3c58d9583181af8076655fe00756bf7285940ba3670f99fcba0 ~* &* +@all"), h.call("ACL", "LIST"));
         assertEquals("-ERR Error in ACL SETUSER modifier 'bogus': Syntax error\r\n",
                 h.call("ACL", "SETUSER", "default", "nopass", "bogus"));
-        assertTrue(h.call("ACL", "SETUSER", "default", "nopass", "-debug").endsWith("without every command\r\n"));
-        assertTrue(h.server.config().authRequired(), "a refused SETUSER changes nothing, nopass included");
-        assertTrue(h.call("ACL", "SETUSER", "bob", "on").startsWith("-ERR Cinnabar has no ACL users but the default"));
+        assertTrue(h.server.acl().authRequired(), "a refused SETUSER changes nothing, nopass included");
+        assertEquals("+OK\r\n", h.call("ACL", "SETUSER", "bob", "on", ">pw", "~app:*", "+get"));
+        assertEquals("*2\r\n" + bulk("user bob on #30c952fab122c3f9759f02a6d95c3758b246b4fee239957b2d4fee46e26170c4 "
+                + "~app:* resetchannels -@all +get") + bulk("user default on skip-sanitize-payload "
+                + "#1ec1c26b50d5d3c58d9583181af8076655fe00756bf7285940ba3670f99fcba0 ~* &* +@all"), h.call("ACL", "LIST"));
         assertEquals("+OK\r\n", h.call("ACL", "SETUSER", "default", "nopass"));
-        assertTrue(!h.server.config().authRequired());
+        assertFalse(h.server.acl().authRequired());
+    }
+
+    @Test
+    void aRestrictedUserIsCheckedAtDispatch() {
+        h.call("ACL", "SETUSER", "app", "on", "nopass", "%R~app:*", "~tmp:*", "+@read", "+set", "&news");
+        Client c = h.newClient();
+        assertEquals("+OK\r\n", h.call(c, "AUTH", "app", "any"));
+        assertEquals("$-1\r\n", h.call(c, "GET", "app:1"));
+        assertEquals("-NOPERM this user has no permissions to access one of the keys used as arguments\r\n",
+                h.call(c, "SET", "app:1", "v"), "read-only pattern");
+        assertEquals("+OK\r\n", h.call(c, "SET", "tmp:1", "v"));
+        assertEquals("-NOPERM this user has no permissions to run the 'del' command\r\n", h.call(c, "DEL", "tmp:1"));
+        assertEquals("-NOPERM this user has no permissions to access one of the keys used as arguments\r\n",
+                h.call(c, "MGET", "app:1", "other"));
+        assertEquals("$2\r\nOK\r\n", h.call("ACL", "DRYRUN", "app", "get", "app:2").replace("+OK", "$2\r\nOK"));
+        assertEquals(bulk("This user has no permissions to access the 'other' key"),
+                h.call("ACL", "DRYRUN", "app", "mget", "app:1", "other"));
+        String log = h.call("ACL", "LOG", "1");
+        assertTrue(log.contains("$6\r\nreason\r\n$3\r\nkey\r\n$7\r\ncontext\r\n$8\r\ntoplevel\r\n"
+                + "$6\r\nobject\r\n$5\r\nother\r\n$8\r\nusername\r\n$3\r\napp\r\n"), log);
     }
 
     @Test

@@ -94,6 +94,7 @@ class BinaryFramingTest {
     @Test
     void saslPlainWithRequirepass() {
         h.config.requirePass = "secret";
+        h.server.acl().applyRequirePass("secret");
         MemcachedTestConnection a = new MemcachedTestConnection(h);
         assertFalse(a.client.authenticated);
         assertEquals("81 0b 00 k0 e0 o0 c0 1.6.18\n81 20 00 k0 e0 o0 c0 PLAIN\n",
