@@ -14,14 +14,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * ACL SETUSER of the default user and ACL LOG, against redis-server on fresh servers (the
- * differential corpus shares its servers, and these change the one user there is).
+ * differential corpus shares its servers, and these change the user every connection starts as).
  */
 class AclIT {
+    /** DEBUG from a local connection, so that a refused DEBUG is the ACL's doing. */
     @RegisterExtension
-    static final ServerPair SERVERS = new ServerPair();
+    static final ServerPair SERVERS = new ServerPair("--enable-debug-command", "local");
 
     /** ACL LOG entries with their age and client line masked, which differ by nature. */
-    private static String masked(String reply) {
+    static String masked(String reply) {
         return reply.replaceAll("(age-seconds\r\n)[$,][^\r]*\r\n(?:[^\r$]*\r\n)?", "$1<age>\r\n")
                 .replaceAll("(client-info\r\n)\\$\\d+\r\n[^\r]*\r\n", "$1<client>\r\n");
     }
@@ -75,18 +76,58 @@ class AclIT {
     }
 
     @Test
-    void whatCannotBeEnforcedIsRefusedAndChangesNothing() throws Exception {
-        try (RawConnection c = new RawConnection(SERVERS.cinnabar().port())) {
-            String before = c.call("ACL", "LIST");
-            assertEquals("-ERR Cinnabar has no ACL users but the default one yet: the user named 'alice' cannot be "
-                    + "created\r\n", c.call("ACL", "SETUSER", "alice", "on", ">pw"));
-            assertTrue(c.call("ACL", "SETUSER", "default", ">new", "-flushall").endsWith(
-                    "these rules leave it without every command\r\n"));
-            assertTrue(c.call("ACL", "SETUSER", "default", "resetkeys", "~app:*").endsWith("without every key\r\n"));
-            assertTrue(c.call("ACL", "SETUSER", "default", "(~x", "+get)").startsWith(
-                    "-ERR Error in ACL SETUSER modifier '(~x': Cinnabar has no access control yet"));
-            assertEquals(before, c.call("ACL", "LIST"), "a refused SETUSER changes nothing, not even >new");
-            assertEquals("+PONG\r\n", c.call("PING"));
+    void aNarrowedDefaultUserIsEnforcedAsInRedis() throws Exception {
+        List<String> seen = new ArrayList<>();
+        for (ServerProcess s : SERVERS.both()) {
+            List<String> out = new ArrayList<>();
+            try (RawConnection admin = new RawConnection(s.port());
+                    RawConnection subscriber = new RawConnection(s.port())) {
+                out.add(admin.call("ACL", "LOG", "RESET"));
+                out.add(subscriber.call("SUBSCRIBE", "sports"));
+                out.add(admin.call("DEBUG", "SLEEP", "0"));
+                out.add(admin.call("ACL", "SETUSER", "default", "-debug"));
+                out.add(admin.call("ACL", "LIST"));
+                out.add(admin.call("DEBUG", "SLEEP", "0"));
+                out.add(admin.call("ACL", "DRYRUN", "default", "debug", "sleep", "0"));
+                try (RawConnection other = new RawConnection(s.port())) {
+                    // A new connection is the same user.
+                    out.add(other.call("DEBUG", "SLEEP", "0"));
+                    out.add(other.call("SET", "other", "v"));
+                }
+                out.add(admin.call("ACL", "SETUSER", "default", "resetkeys", "~app:*", "%R~ro:*", "resetchannels",
+                        "&news.*"));
+                out.add(admin.call("ACL", "LIST"));
+                out.add(admin.call("ACL", "GETUSER", "default"));
+                // Its subscriber to a channel it may no longer use is gone.
+                out.add(pingOrClosed(subscriber));
+                out.add(admin.call("GET", "other"));
+                out.add(admin.call("SET", "app:1", "v"));
+                out.add(admin.call("GET", "ro:1"));
+                out.add(admin.call("SET", "ro:1", "v"));
+                out.add(admin.call("PUBLISH", "sports", "m"));
+                out.add(admin.call("PUBLISH", "news.today", "m"));
+                out.add(masked(admin.call("ACL", "LOG")));
+                out.add(admin.call("ACL", "SETUSER", "default", "allkeys", "allchannels", "+debug"));
+                out.add(admin.call("ACL", "LIST"));
+                out.add(admin.call("DEBUG", "SLEEP", "0"));
+                out.add(admin.call("GET", "other"));
+            }
+            seen.add(String.join("\n", out));
+        }
+        assertEquals(seen.get(0), seen.get(1));
+        assertTrue(seen.get(1).contains("\n-NOPERM this user has no permissions to run the 'debug' command\r\n"),
+                seen.get(1));
+        assertTrue(seen.get(1).contains(" ~app:* %R~ro:* resetchannels &news.* +@all -debug\r\n"), seen.get(1));
+        assertTrue(seen.get(1).contains("\n<closed>\n"), seen.get(1));
+    }
+
+    /** PING's reply, or "<closed>" when the server has closed the connection. */
+    private static String pingOrClosed(RawConnection c) {
+        try {
+            c.send("PING");
+            return c.readReply();
+        } catch (IOException closed) {
+            return "<closed>";
         }
     }
 }
