@@ -181,7 +181,14 @@ public final class Acl implements dev.cinnabar.server.config.AclView {
         try {
             rules = mergeSelectors(words.subList(1, words.size()));
         } catch (AclError e) {
-            return "Error in user declaration '" + words.get(0) + "': Syntax error";
+            // Redis names the word at the selector's index among the rules, counted from "user"
+            // itself, and gives the reason its last failed lookup left (an unknown name).
+            int opened = 0;
+            while (!words.get(1 + opened).startsWith("(") || words.get(1 + opened).endsWith(")")) {
+                opened++;
+            }
+            String named = opened == 0 ? "user" : words.get(opened - 1);
+            return "Error in user declaration '" + named + "': " + AclRuleException.unknownCommand().getMessage();
         }
         AclUser scratch = new AclUser("__fakeuser__", table, allChannelsByDefault());
         for (int j = 0; j < rules.size(); j++) {

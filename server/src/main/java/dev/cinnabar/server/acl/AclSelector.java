@@ -147,7 +147,7 @@ final class AclSelector {
                 throw AclRuleException.channelAfterAll();
             }
             String pattern = op.substring(1);
-            if (hasSpaces(pattern)) {
+            if (Acl.hasSpaces(pattern)) {
                 throw AclRuleException.syntax();
             }
             if (!channels.contains(pattern)) {
@@ -202,7 +202,7 @@ final class AclSelector {
             permissions = READ_WRITE;
         }
         String pattern = op.substring(Math.min(at, op.length()));
-        if (hasSpaces(pattern)) {
+        if (Acl.hasSpaces(pattern)) {
             throw AclRuleException.syntax();
         }
         for (KeyPattern k : keys) {
@@ -309,17 +309,6 @@ final class AclSelector {
                 }
             }
         }
-    }
-
-    private static boolean hasSpaces(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char ch = s.charAt(i);
-            // C's isspace: space, \t, \n, \v, \f, \r; and NUL.
-            if (ch == ' ' || (ch >= '\t' && ch <= '\r') || ch == 0) {
-                return true;
-            }
-        }
-        return false;
     }
 
     // ------------------------------------------------------------------ checks
@@ -464,14 +453,11 @@ final class AclSelector {
         if (has(ALL_KEYS)) {
             return "~*";
         }
-        StringBuilder b = new StringBuilder();
+        List<String> out = new ArrayList<>();
         for (KeyPattern k : keys) {
-            if (b.length() > 0) {
-                b.append(' ');
-            }
-            b.append(k.describe());
+            out.add(k.describe());
         }
-        return b.toString();
+        return String.join(" ", out);
     }
 
     /** ACL GETUSER's "channels". */
@@ -479,13 +465,10 @@ final class AclSelector {
         if (has(ALL_CHANNELS)) {
             return "&*";
         }
-        StringBuilder b = new StringBuilder();
+        List<String> out = new ArrayList<>();
         for (String ch : channels) {
-            if (b.length() > 0) {
-                b.append(' ');
-            }
-            b.append('&').append(ch);
+            out.add("&" + ch);
         }
-        return b.toString();
+        return String.join(" ", out);
     }
 }

@@ -20,6 +20,9 @@ import dev.cinnabar.server.exec.CommandHandlers;
 public final class ReplicationCommands {
     /** WAIT's answer: the replicas that acknowledged this client's writes. */
     private static final long ACKNOWLEDGED = 0;
+    private static final String NO_REPLICAS = "ERR Cinnabar cannot serve replicas yet";
+    /** Redis's NET_HOST_STR_LEN: the longest host text a replica may announce, and one. */
+    private static final int HOST_TEXT_MAX = 256;
     private static final byte[] MASTER = {'m', 'a', 's', 't', 'e', 'r'};
 
     /**
@@ -34,6 +37,9 @@ public final class ReplicationCommands {
             t.bind("failover", this, 2);
             t.bind("replicaof", this, 3);
             t.bind("slaveof", this, 3);
+            t.bind("sync", this, 4);
+            t.bind("psync", this, 4);
+            t.bind("replconf", this, 5);
         }
 
         @Override
@@ -43,6 +49,8 @@ public final class ReplicationCommands {
                 case 1 -> ReplicationCommands.waitForReplicas(c);
                 case 2 -> ReplicationCommands.failover(c);
                 case 3 -> ReplicationCommands.replicaof(c);
+                case 4 -> throw new CommandError(NO_REPLICAS);
+                case 5 -> ReplicationCommands.replconf(c);
                 default -> throw new IllegalArgumentException("ReplicationCommands has no handler " + handler);
             }
         }
@@ -121,5 +129,48 @@ public final class ReplicationCommands {
         Args.longArg(c, 2, 0, 65535, "ERR Invalid master port");
         // Going on as a master would take writes its new master never sees; refusing says why.
         throw new CommandError("ERR Cinnabar cannot replicate yet: it stays a master");
+    }
+
+    // REPLCONF option value [option value ...]
+    static void replconf(Client c) {
+        Argv a = c.argv;
+        if (a.count() % 2 == 0) {
+            throw new CommandError(Errors.SYNTAX);
+        }
+        // The options a replica announces before its PSYNC, checked as Redis checks them; what
+        // they announce is not kept, since PSYNC is refused.
+        for (int j = 1; j < a.count(); j += 2) {
+            if (a.is(j, "listening-port")) {
+                Args.longArg(c, j + 1);
+            } else if (a.is(j, "ip-address")) {
+                if (a.length(j + 1) >= HOST_TEXT_MAX) {
+                    throw new CommandError("ERR REPLCONF ip-address provided by replica instance is too long: "
+                            + a.length(j + 1) + " bytes");
+                }
+            } else if (a.is(j, "capa")) {
+                continue;
+            } else if (a.is(j, "ack") || a.is(j, "getack")) {
+                // From a replica, or to one: neither is answered, and there is no replica here.
+                return;
+            } else if (a.is(j, "rdb-only")) {
+                long rdbOnly = Args.longArg(c, j + 1);
+                if (rdbOnly < 0 || rdbOnly > 1) {
+                    throw new CommandError("ERR value is out of range, value must between 0 and 1");
+                }
+            } else if (a.is(j, "rdb-filter-only")) {
+                java.util.List<String> filters = dev.cinnabar.server.config.Quoting.splitArgs(a.latin1(j + 1));
+                if (filters == null) {
+                    throw new CommandError("ERR Missing rdb-filter-only values");
+                }
+                for (String f : filters) {
+                    if (!f.equalsIgnoreCase("functions")) {
+                        throw new CommandError("ERR Unsupported rdb-filter-only option: " + f);
+                    }
+                }
+            } else {
+                throw new CommandError("ERR Unrecognized REPLCONF option: " + a.cString(j));
+            }
+        }
+        c.reply.ok();
     }
 }

@@ -29,6 +29,7 @@ public final class ScriptingCommands {
             t.bind("script|flush", this, 6);
             t.bind("script|kill", this, 7);
             t.bind("script|help", this, 8);
+            t.bind("script|debug", this, 9);
         }
 
         @Override
@@ -43,8 +44,21 @@ public final class ScriptingCommands {
                 case 6 -> ScriptingCommands.flush(c);
                 case 7 -> ScriptingCommands.kill(c);
                 case 8 -> ScriptingCommands.help(c);
+                case 9 -> ScriptingCommands.debug(c);
                 default -> throw new IllegalArgumentException("ScriptingCommands has no handler " + handler);
             }
+        }
+    }
+
+    // SCRIPT DEBUG YES|SYNC|NO
+    static void debug(Client c) {
+        if (c.argv.is(2, "no")) {
+            // No debugging session is ever on here: turning it off is done.
+            c.reply.ok();
+        } else if (c.argv.is(2, "yes") || c.argv.is(2, "sync")) {
+            throw new CommandError("ERR Cinnabar has no Lua debugger: SCRIPT DEBUG YES and SYNC are not served");
+        } else {
+            throw new CommandError("ERR Use SCRIPT DEBUG YES/SYNC/NO");
         }
     }
 

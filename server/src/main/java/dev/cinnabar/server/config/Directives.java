@@ -101,7 +101,7 @@ public final class Directives {
         bool("replica-ignore-disk-write-errors", null, MOD, "replicaIgnoreDiskWriteErrors", false);
 
         // ---- strings; "true" marks the ones Redis keeps unset while empty
-        str("aclfile", null, IMMUTABLE, "aclFile", false, "", null);
+        str("aclfile", null, IMMUTABLE, "aclFile", false, "", null).effect(ACTIVE);
         str("unixsocket", null, IMMUTABLE, "unixSocket", true, null, null).effect(ACTIVE);
         str("pidfile", null, IMMUTABLE, "pidFile", true, null, null).effect(ACTIVE);
         str("replica-announce-ip", "slave-announce-ip", MOD, "replicaAnnounceIp", true, null, null);
@@ -150,7 +150,7 @@ public final class Directives {
         words("appendfsync", MOD, "appendFsync", "everysec", "everysec", "always", "no").effect(ACTIVE);
         add(new EnumDirective("oom-score-adj", null, MOD, "oomScoreAdj", new String[] {"no", "yes", "relative", "absolute"},
                 new int[] {0, 1, 1, 2}, 0, false, null)).apply(Directives::applyOomScoreAdj).effect(ACTIVE);
-        words("acl-pubsub-default", MOD, "aclPubsubDefault", "resetchannels", "allchannels", "resetchannels");
+        words("acl-pubsub-default", MOD, "aclPubsubDefault", "resetchannels", "allchannels", "resetchannels").effect(ACTIVE);
         words("sanitize-dump-payload", MOD, "sanitizeDumpPayload", "no", "no", "yes", "clients").effect(ACTIVE);
         words("enable-protected-configs", IMMUTABLE, "enableProtectedConfigs", "no", "no", "yes", "local").effect(ACTIVE);
         words("enable-debug-command", IMMUTABLE, "enableDebugCommand", "no", "no", "yes", "local").effect(ACTIVE);
@@ -236,7 +236,7 @@ public final class Directives {
         num("active-defrag-max-scan-fields", null, MOD, "activeDefragMaxScanFields", SIGNED, INTEGER, 1, LONG_MAX, 1000)
                 .effect(IGNORED);
         num("slowlog-max-len", null, MOD, "slowlogMaxLen", SIGNED, INTEGER, 0, LONG_MAX, 128).effect(ACTIVE);
-        num("acllog-max-len", null, MOD, "acllogMaxLen", SIGNED, INTEGER, 0, LONG_MAX, 128);
+        num("acllog-max-len", null, MOD, "acllogMaxLen", SIGNED, INTEGER, 0, LONG_MAX, 128).effect(ACTIVE);
 
         // ---- long long
         num("busy-reply-threshold", "lua-time-limit", MOD, "busyReplyThreshold", SIGNED, INTEGER, 0, LONG_MAX, 5000).effect(ACTIVE);
