@@ -287,6 +287,18 @@ class TextProtocolTest {
         h.call("CONFIG", "SET", "requirepass", "");
     }
 
+    @Test
+    void aDefaultUserWithoutEveryPermissionKeepsMemcachedClientsOut() {
+        // Memcached requests bypass the ACL checks: only a default user that could run them all may.
+        h.call("ACL", "SETUSER", "default", "resetkeys", "~public:*");
+        Client c = h.memcachedClient();
+        assertEquals("CLIENT_ERROR unauthenticated\r\n", h.memcached(c, "get public:a\r\n"));
+        assertEquals("CLIENT_ERROR authentication failure\r\n", h.memcached(c, "set a 0 0 7\r\nfoo bar\r\n"));
+        h.call("ACL", "SETUSER", "default", "~*");
+        Client again = h.memcachedClient();
+        assertEquals("END\r\n", h.memcached(again, "get public:a\r\n"));
+    }
+
     private String stat(Client c, String name) {
         String all = h.memcached(c, "stats\r\n");
         for (String line : all.split("\r\n")) {
