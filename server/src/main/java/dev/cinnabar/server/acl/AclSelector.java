@@ -62,6 +62,8 @@ final class AclSelector {
     String[][] firstArgs;
     final List<KeyPattern> keys = new ArrayList<>();
     final List<String> channels = new ArrayList<>();
+    /** The same patterns as bytes, so that a check allocates nothing. */
+    private final List<byte[]> channelBytes = new ArrayList<>();
 
     AclSelector(CommandTable table, int flags) {
         this.table = table;
@@ -83,6 +85,7 @@ final class AclSelector {
             s.keys.add(new KeyPattern(k.text, k.permissions));
         }
         s.channels.addAll(channels);
+        s.channelBytes.addAll(channelBytes);
         return s;
     }
 
@@ -114,11 +117,13 @@ final class AclSelector {
             case "allchannels", "&*" -> {
                 flags |= ALL_CHANNELS;
                 channels.clear();
+                channelBytes.clear();
                 return;
             }
             case "resetchannels" -> {
                 flags &= ~ALL_CHANNELS;
                 channels.clear();
+                channelBytes.clear();
                 return;
             }
             case "allcommands", "+@all" -> {
@@ -152,6 +157,7 @@ final class AclSelector {
             }
             if (!channels.contains(pattern)) {
                 channels.add(pattern);
+                channelBytes.add(pattern.getBytes(StandardCharsets.ISO_8859_1));
             }
             flags &= ~ALL_CHANNELS;
         } else if (first == '+' && second != '@') {
@@ -341,7 +347,8 @@ final class AclSelector {
                 int last = AclChannels.last(channelKind, argc);
                 boolean patterns = (channelKind & AclChannels.PATTERN) != 0;
                 for (int pos = 1; pos <= last; pos++) {
-                    if (!channelAllowed(channels, argv, base + pos, patterns)) {
+                    if (!channelAllowed(channelBytes, argv.array(base + pos), argv.offset(base + pos),
+                            argv.length(base + pos), patterns)) {
                         check.position = pos;
                         return AclCheck.DENIED_CHANNEL;
                     }
@@ -410,12 +417,8 @@ final class AclSelector {
      * A channel against a list of channel patterns: a channel name matches them as globs, a
      * pattern (PSUBSCRIBE's) only one written exactly the same.
      */
-    static boolean channelAllowed(List<String> patterns, Argv argv, int i, boolean isPattern) {
-        byte[] a = argv.array(i);
-        int off = argv.offset(i);
-        int len = argv.length(i);
-        for (String p : patterns) {
-            byte[] pb = p.getBytes(StandardCharsets.ISO_8859_1);
+    static boolean channelAllowed(List<byte[]> patterns, byte[] a, int off, int len, boolean isPattern) {
+        for (byte[] pb : patterns) {
             if (isPattern ? Arrays.equals(pb, 0, pb.length, a, off, off + len)
                     : Glob.matches(pb, 0, pb.length, a, off, len, false)) {
                 return true;

@@ -239,7 +239,11 @@ public final class AclUser {
 
     /** A subscription against granted channel patterns (a pattern subscription matched literally). */
     public static boolean channelGranted(List<String> granted, byte[] name, boolean isPattern) {
-        return AclSelector.channelAllowed(granted, dev.cinnabar.protocol.Argv.of(name), 0, isPattern);
+        List<byte[]> patterns = new ArrayList<>(granted.size());
+        for (String g : granted) {
+            patterns.add(g.getBytes(StandardCharsets.ISO_8859_1));
+        }
+        return AclSelector.channelAllowed(patterns, name, 0, name.length, isPattern);
     }
 
     // ------------------------------------------------------------------ descriptions
