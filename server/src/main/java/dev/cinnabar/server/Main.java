@@ -15,7 +15,6 @@ import dev.cinnabar.server.log.ServerLog;
 import dev.cinnabar.server.net.NettyDefaults;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
