@@ -163,6 +163,7 @@ public final class CinnabarServer implements ConfigHooks, Shutdown.Hooks {
     private void logo() {
         String pad = "                ";
         String mode = config.clusterEnabled ? "cluster" : "standalone";
+        ServerLog.syslogOpened("Running mode=" + mode + ", port=" + config.port + ".");
         ServerLog.raw(pad + "Cinnabar " + Version.CINNABAR + " (Redis " + Version.REDIS + " compatible) 64 bit\n"
                 + pad + "Running in " + mode + " mode\n"
                 + pad + "Port: " + config.port + "\n"

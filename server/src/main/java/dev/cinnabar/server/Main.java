@@ -54,6 +54,10 @@ public final class Main {
         Set<String> seen = load(config, cli, commands);
         ServerLog.level(ServerLog.Level.parse(config.logLevel));
         ServerLog.file(config.logFile.isEmpty() ? null : config.resolvePath(config.logFile));
+        if (config.syslogEnabled) {
+            ServerLog.syslog(new dev.cinnabar.server.log.Syslog(config.syslogIdent, config.syslogFacility,
+                    dev.cinnabar.server.log.Syslog.DEV_LOG));
+        }
 
         ServerLog.warning("oO0OoO0OoO0Oo Cinnabar is starting oO0OoO0OoO0Oo");
         ServerLog.warning("Cinnabar version=" + Version.CINNABAR + ", redis_version=" + Version.REDIS

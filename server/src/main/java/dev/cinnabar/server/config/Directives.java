@@ -84,7 +84,7 @@ public final class Directives {
                 v -> v ? "Active defragmentation cannot be enabled: it requires a Redis server compiled with a "
                         + "modified Jemalloc like the one shipped by default with the Redis source distribution" : null))
                 .effect(IGNORED);
-        bool("syslog-enabled", null, IMMUTABLE, "syslogEnabled", false);
+        bool("syslog-enabled", null, IMMUTABLE, "syslogEnabled", false).effect(ACTIVE);
         bool("cluster-enabled", null, IMMUTABLE, "clusterEnabled", false);
         bool("appendonly", null, MOD | Directive.DENY_LOADING, "appendOnly", false).apply(c -> c.hooks.appendOnlyChanged(c)).effect(ACTIVE);
         bool("cluster-allow-reads-when-down", null, MOD, "clusterAllowReadsWhenDown", false);
@@ -109,7 +109,7 @@ public final class Directives {
         str("cluster-announce-ip", null, MOD, "clusterAnnounceIp", true, null, null);
         str("cluster-config-file", null, IMMUTABLE, "clusterConfigFile", false, "nodes.conf", null);
         str("cluster-announce-hostname", null, MOD, "clusterAnnounceHostname", true, null, Directives::hostnameError);
-        str("syslog-ident", null, IMMUTABLE, "syslogIdent", false, "redis", null);
+        str("syslog-ident", null, IMMUTABLE, "syslogIdent", false, "redis", null).effect(ACTIVE);
         str("dbfilename", null, MOD | PROTECTED, "dbFilename", false, "dump.rdb",
                 v -> isBaseName(v) ? null : "dbfilename can't be a path, just a filename").effect(ACTIVE);
         str("appendfilename", null, IMMUTABLE, "appendFilename", false, "appendonly.aof",
@@ -140,7 +140,7 @@ public final class Directives {
         // ---- enums
         words("supervised", IMMUTABLE, "supervised", "no", "upstart", "systemd", "auto", "no").effect(ACTIVE);
         words("syslog-facility", IMMUTABLE, "syslogFacility", "local0",
-                "user", "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7");
+                "user", "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7").effect(ACTIVE);
         words("repl-diskless-load", MOD | Directive.DENY_LOADING, "replDisklessLoad", "disabled", "disabled", "on-empty-db", "swapdb");
         words("loglevel", MOD, "logLevel", "notice", "debug", "verbose", "notice", "warning").effect(ACTIVE)
                 .apply(c -> ServerLog.level(ServerLog.Level.parse(c.logLevel)));

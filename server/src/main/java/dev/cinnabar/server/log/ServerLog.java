@@ -45,6 +45,8 @@ public final class ServerLog {
     private static volatile PrintStream out = System.out;
     /** The log file, or null to log to {@link #out}. */
     private static volatile Path file;
+    /** Where messages also go with syslog-enabled, or null. */
+    private static volatile Syslog syslog;
     /** 'C' while starting (Redis's "child/config" phase marker), 'M' once running as a master. */
     private static volatile char role = 'C';
 
@@ -78,6 +80,25 @@ public final class ServerLog {
         file(path.isEmpty() ? null : Path.of(path));
     }
 
+    /** Sends every message to the system logger as well, or stops for null (syslog-enabled). */
+    public static void syslog(Syslog s) {
+        syslog = s;
+    }
+
+    /**
+     * The server is initialized: the system logger gets the configured ident from now on, and
+     * the line Redis logs in place of its logo when syslog is on (the logo goes to the log only).
+     */
+    public static void syslogOpened(String runningLine) {
+        Syslog s = syslog;
+        if (s != null) {
+            s.open();
+            if (enabled(Level.NOTICE)) {
+                s.send(Level.NOTICE, runningLine);
+            }
+        }
+    }
+
     public static boolean enabled(Level l) {
         return l.ordinal() >= level.ordinal() && l != Level.NOTHING;
     }
@@ -107,6 +128,10 @@ public final class ServerLog {
         long now = System.currentTimeMillis();
         stamp(b, now, TimeZone.getDefault().getOffset(now));
         write(b.append(' ').append(l.mark).append(' ').append(msg).append('\n').toString());
+        Syslog s = syslog;
+        if (s != null) {
+            s.send(l, msg);
+        }
     }
 
     /** Appends {@code dd Mon yyyy HH:mm:ss.mmm} for {@code millis} at {@code offsetMillis} from UTC. */
