@@ -212,6 +212,15 @@ public final class ServerConfig {
     public int replPingReplicaPeriod = 10;
     public int minReplicasToWrite = 0;
     public int minReplicasMaxLag = 10;
+
+    /**
+     * Redis's checkGoodReplicasStatus for a master without replicas: false when
+     * min-replicas-to-write asks for replicas (and min-replicas-max-lag is not 0), since none
+     * is connected, so writes are refused with -NOREPLICAS.
+     */
+    public boolean enoughGoodReplicas() {
+        return minReplicasToWrite == 0 || minReplicasMaxLag == 0;
+    }
     public String propagationErrorBehavior = "ignore";
 
     // ---------------------------------------------------------------- cluster

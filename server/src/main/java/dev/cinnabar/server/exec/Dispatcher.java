@@ -43,7 +43,8 @@ public final class Dispatcher {
     private final KeyPrefetch keyPrefetch = new KeyPrefetch();
     private static final byte[] QUEUED = {'Q', 'U', 'E', 'U', 'E', 'D'};
     static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
-    static final String MISCONF = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to "
+    public static final String NOREPLICAS = "NOREPLICAS Not enough good replicas to write.";
+    public static final String MISCONF = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to "
             + "persist to disk. Commands that may modify the data set are disabled, because this instance is "
             + "configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error "
             + "option). Please check the Redis logs for details about the RDB error.";
@@ -134,6 +135,10 @@ public final class Dispatcher {
             reject(c, cmd, aofError);
             return;
         }
+        if (!server.config().enoughGoodReplicas() && isWrite(c, cmd, flags)) {
+            reject(c, cmd, NOREPLICAS);
+            return;
+        }
         if (c.pubsub && c.protocol() == 2 && !SubscribedContext.allows(cmd)) {
             reject(c, cmd, "ERR Can't execute '" + cmd.fullName + "': only (P|S)SUBSCRIBE / "
                     + "(P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
@@ -213,10 +218,14 @@ public final class Dispatcher {
 
     /** After a failed BGSAVE Redis refuses writes (an EXEC with one queued too), and PING. */
     private static boolean deniedOnDiskError(Client c, CommandSpec cmd, long flags) {
+        return isWrite(c, cmd, flags) || cmd.fullName.equals("ping");
+    }
+
+    /** A write, or an EXEC with a write queued: Redis's is_write_command. */
+    private static boolean isWrite(Client c, CommandSpec cmd, long flags) {
         Transaction t = c.transaction();
         boolean exec = cmd.fullName.equals("exec");
-        return (flags & CommandFlags.WRITE) != 0 || (exec && t != null && (t.flags() & CommandFlags.WRITE) != 0)
-                || cmd.fullName.equals("ping");
+        return (flags & CommandFlags.WRITE) != 0 || (exec && t != null && (t.flags() & CommandFlags.WRITE) != 0);
     }
 
     /** Inside MULTI every command is queued but those that end or shape the transaction. */

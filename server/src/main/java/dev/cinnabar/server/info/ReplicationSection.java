@@ -21,8 +21,11 @@ final class ReplicationSection implements InfoSection {
     public void write(ServerContext server, InfoWriter out) {
         out.header("Replication")
                 .field("role", "master")
-                .field("connected_slaves", 0)
-                .field("master_failover_state", "no-failover")
+                .field("connected_slaves", 0);
+        if (server.config().minReplicasToWrite != 0 && server.config().minReplicasMaxLag != 0) {
+            out.field("min_slaves_good_slaves", 0);
+        }
+        out.field("master_failover_state", "no-failover")
                 .field("master_replid", server.ids().replicationId())
                 .field("master_replid2", server.ids().replicationId2())
                 .field("master_repl_offset", 0)

@@ -135,6 +135,25 @@ final class RedisApi {
 
     /** Redis's luaPushError + lua_error: an error table with code ERR. */
     /**
+     * Why a script's first write is refused, as Redis's scriptVerifyWriteCommandAllow checks:
+     * a failed BGSAVE or AOF write, or too few good replicas; null when writes are taken. After
+     * its first write a script is never stopped this way, which would break its atomicity.
+     */
+    private static String writeRefusal(Scripting engine) {
+        if (engine.server.diskError.getAsBoolean()) {
+            return "-" + dev.cinnabar.server.exec.Dispatcher.MISCONF;
+        }
+        String aofError = engine.server.aofDiskError.get();
+        if (aofError != null) {
+            return "-" + aofError;
+        }
+        if (!engine.server.config().enoughGoodReplicas()) {
+            return "-" + dev.cinnabar.server.exec.Dispatcher.NOREPLICAS;
+        }
+        return null;
+    }
+
+    /**
      * The ACL check of a script's command against its caller's user (Redis's scriptVerifyACL):
      * null when allowed, else the error, after an ACL LOG entry in context "lua".
      */
@@ -378,6 +397,8 @@ final class RedisApi {
                 // the caller's user may not run it: err says why
             } else if (run.readOnly && cmd.has(CommandFlags.WRITE | CommandFlags.MAY_REPLICATE)) {
                 err = "Write commands are not allowed from read-only scripts.";
+            } else if (cmd.has(CommandFlags.WRITE) && !run.writeDirty && (err = writeRefusal(engine)) != null) {
+                // the server refuses writes now: err says why
             } else if (!run.allowOom && !run.writeDirty && cmd.has(CommandFlags.DENYOOM)
                     && engine.server.eviction().outOfMemoryAtCommandStart()) {
                 // Only before its first write: a script stopped halfway would break atomicity.
