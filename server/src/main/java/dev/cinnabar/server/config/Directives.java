@@ -89,7 +89,7 @@ public final class Directives {
         bool("appendonly", null, MOD | Directive.DENY_LOADING, "appendOnly", false).apply(c -> c.hooks.appendOnlyChanged(c)).effect(ACTIVE);
         bool("cluster-allow-reads-when-down", null, MOD, "clusterAllowReadsWhenDown", false);
         bool("cluster-allow-pubsubshard-when-down", null, MOD, "clusterAllowPubsubshardWhenDown", true);
-        bool("crash-log-enabled", null, MOD, "crashLogEnabled", true);
+        bool("crash-log-enabled", null, MOD, "crashLogEnabled", true).effect(ACTIVE);
         bool("crash-memcheck-enabled", null, MOD, "crashMemcheckEnabled", true).effect(IGNORED);
         bool("use-exit-on-panic", null, MOD | HIDDEN, "useExitOnPanic", false).effect(IGNORED);
         bool("disable-thp", null, IMMUTABLE, "disableThp", true).effect(IGNORED);
@@ -154,7 +154,7 @@ public final class Directives {
         words("sanitize-dump-payload", MOD, "sanitizeDumpPayload", "no", "no", "yes", "clients").effect(ACTIVE);
         words("enable-protected-configs", IMMUTABLE, "enableProtectedConfigs", "no", "no", "yes", "local").effect(ACTIVE);
         words("enable-debug-command", IMMUTABLE, "enableDebugCommand", "no", "no", "yes", "local").effect(ACTIVE);
-        words("enable-module-command", IMMUTABLE, "enableModuleCommand", "no", "no", "yes", "local");
+        words("enable-module-command", IMMUTABLE, "enableModuleCommand", "no", "no", "yes", "local").effect(ACTIVE);
         words("cluster-preferred-endpoint-type", MOD, "clusterPreferredEndpointType", "ip",
                 "ip", "hostname", "unknown-endpoint");
         words("propagation-error-behavior", MOD, "propagationErrorBehavior", "ignore",
