@@ -24,6 +24,12 @@ public final class ServerContext {
     private final Clock clock;
     private final Keyspace keyspace;
     private final CommandTable commands;
+    /** Redis's MAX_CLIENTS_PER_CLOCK_TICK and CONFIG_MAX_HZ. */
+    private static final int MAX_CLIENTS_PER_TICK = 200;
+    private static final int MAX_HZ = 500;
+    private int hz;
+    /** The configured hz {@link #hz} was computed from. */
+    private int hzFrom;
     private final dev.cinnabar.server.acl.Acl acl;
     private final ServerStats stats = new ServerStats();
     private final ClientRegistry clients = new ClientRegistry();
@@ -54,6 +60,8 @@ public final class ServerContext {
         this.config = config;
         this.clock = clock;
         this.commands = commands;
+        this.hz = config.hz;
+        this.hzFrom = config.hz;
         this.acl = new dev.cinnabar.server.acl.Acl(config, commands);
         config.acl = acl;
         this.keyspace = new Keyspace(config.databases, clock);
@@ -150,6 +158,35 @@ public final class ServerContext {
 
     public CommandTable commands() {
         return commands;
+    }
+
+    /**
+     * The cron's frequency now (INFO's {@code hz}): {@code hz}, doubled while there are more than
+     * 200 clients a tick, up to 500, with {@code dynamic-hz yes} (Redis's serverCron). The cron
+     * sets it at each run; a CONFIG SET hz since then is the answer until the next run, as
+     * Redis's updateHZ sets it at once.
+     */
+    public int hz() {
+        return config.hz != hzFrom ? config.hz : hz;
+    }
+
+    public void hz(int hz) {
+        this.hz = hz;
+        this.hzFrom = config.hz;
+    }
+
+    /** {@link #hz()} for {@code clients} clients. */
+    public static int dynamicHz(int configured, boolean dynamic, int clients) {
+        int hz = Math.max(1, configured);
+        if (dynamic) {
+            while (clients / hz > MAX_CLIENTS_PER_TICK) {
+                hz *= 2;
+                if (hz > MAX_HZ) {
+                    return MAX_HZ;
+                }
+            }
+        }
+        return hz;
     }
 
     public ServerStats stats() {

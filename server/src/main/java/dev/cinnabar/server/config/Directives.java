@@ -59,7 +59,7 @@ public final class Directives {
         bool("activerehashing", null, MOD, "activeRehashing", true).effect(ACTIVE);
         bool("stop-writes-on-bgsave-error", null, MOD, "stopWritesOnBgsaveError", true).effect(ACTIVE);
         bool("set-proc-title", null, IMMUTABLE, "setProcTitle", true).effect(IGNORED);
-        bool("dynamic-hz", null, MOD, "dynamicHz", true);
+        bool("dynamic-hz", null, MOD, "dynamicHz", true).effect(ACTIVE);
         bool("lazyfree-lazy-eviction", null, MOD, "lazyfreeLazyEviction", false).effect(ACTIVE);
         bool("lazyfree-lazy-expire", null, MOD, "lazyfreeLazyExpire", false).effect(ACTIVE);
         bool("lazyfree-lazy-server-del", null, MOD, "lazyfreeLazyServerDel", false).effect(ACTIVE);

@@ -107,7 +107,7 @@ public final class Engine implements ServerControl {
             blockedKeys.serveReadyKeys();
             BlockedTimeouts.run(server, outputs);
             input.runUnblockedClients();
-            server.activeExpire().fast(config.hz, config.activeExpireEffort);
+            server.activeExpire().fast(server.hz(), config.activeExpireEffort);
             server.clients().tracking().broadcast();
             if (server.eviction().running()) {
                 continueEviction();

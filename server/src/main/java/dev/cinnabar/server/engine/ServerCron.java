@@ -41,9 +41,9 @@ final class ServerCron {
         return paused;
     }
 
-    /** The nanoseconds between two runs: 1/hz, read again each time as CONFIG SET may change it. */
+    /** The nanoseconds between two runs: 1/hz, as the last run set it (CONFIG SET, dynamic-hz). */
     long periodNanos() {
-        return 1_000_000_000L / Math.max(1, config.hz);
+        return 1_000_000_000L / Math.max(1, server.hz());
     }
 
     void run() {
@@ -53,7 +53,8 @@ final class ServerCron {
         loops++;
         Keyspace keyspace = server.keyspace();
         keyspace.updateTime();
-        server.activeExpire().slow(config.hz, config.activeExpireEffort);
+        server.hz(ServerContext.dynamicHz(config.hz, config.dynamicHz, server.clients().size()));
+        server.activeExpire().slow(server.hz(), config.activeExpireEffort);
         for (int i = 0; i < keyspace.count(); i++) {
             keyspace.db(i).cron(config.activeRehashing);
         }
@@ -83,7 +84,7 @@ final class ServerCron {
 
     /** Every 100 ms of cron, as Redis's run_with_period(100): the samples behind INFO's rates. */
     private void sampleInstantaneousMetrics() {
-        int cronMillis = 1000 / Math.max(1, config.hz);
+        int cronMillis = 1000 / Math.max(1, server.hz());
         int period = InstantaneousMetrics.PERIOD_MILLIS;
         if (cronMillis >= period || loops % (period / cronMillis) == 0) {
             ServerStats stats = server.stats();
@@ -94,7 +95,7 @@ final class ServerCron {
 
     /** Redis's run_with_period(1000). */
     private boolean everySecond() {
-        int cronMillis = 1000 / Math.max(1, config.hz);
+        int cronMillis = 1000 / Math.max(1, server.hz());
         return cronMillis >= 1000 || loops % (1000 / cronMillis) == 0;
     }
 

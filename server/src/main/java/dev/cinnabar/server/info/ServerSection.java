@@ -56,7 +56,7 @@ final class ServerSection implements InfoSection {
                 .field("server_time_usec", server.clock().micros())
                 .field("uptime_in_seconds", uptimeSeconds)
                 .field("uptime_in_days", uptimeSeconds / 86400)
-                .field("hz", config.hz)
+                .field("hz", server.hz())
                 .field("configured_hz", config.hz)
                 .field("lru_clock", server.keyspace().lruClock())
                 .field("executable", EXECUTABLE)
