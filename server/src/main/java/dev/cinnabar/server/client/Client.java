@@ -130,6 +130,12 @@ public final class Client {
     public boolean noEvict;
     /** CLIENT NO-TOUCH ON (flag {@code T}): its commands leave the keys' access data alone. */
     public boolean noTouch;
+    /**
+     * REPLCONF rdb-only 1: a SYNC asks for the RDB alone, as {@code redis-cli --rdb} does; with
+     * rdb-filter-only functions, for the functions alone.
+     */
+    public boolean rdbOnly;
+    public boolean functionsOnly;
     /** CLIENT REPLY OFF: nothing is sent to this client until REPLY ON. */
     public boolean replyOff;
     /** CLIENT REPLY SKIP was the last command: the next command's reply is dropped. */

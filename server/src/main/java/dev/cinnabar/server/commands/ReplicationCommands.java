@@ -7,6 +7,7 @@ import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.command.CommandError;
 import dev.cinnabar.server.db.Db;
 import dev.cinnabar.server.exec.CommandHandlers;
+import dev.cinnabar.server.persistence.RdbTransfer;
 
 /**
  * ROLE, WAIT, FAILOVER and REPLICAOF NO ONE, as Redis 7.0 answers them on a master that no replica has connected to, which
@@ -20,7 +21,7 @@ import dev.cinnabar.server.exec.CommandHandlers;
 public final class ReplicationCommands {
     /** WAIT's answer: the replicas that acknowledged this client's writes. */
     private static final long ACKNOWLEDGED = 0;
-    private static final String NO_REPLICAS = "ERR Cinnabar cannot serve replicas yet";
+    private static final String NO_REPLICAS = "ERR Cinnabar cannot serve replicas yet: SYNC serves only clients that ask for the RDB alone (REPLCONF rdb-only 1, as redis-cli --rdb does)";
     /** Redis's NET_HOST_STR_LEN: the longest host text a replica may announce, and one. */
     private static final int HOST_TEXT_MAX = 256;
     private static final byte[] MASTER = {'m', 'a', 's', 't', 'e', 'r'};
@@ -49,7 +50,7 @@ public final class ReplicationCommands {
                 case 1 -> ReplicationCommands.waitForReplicas(c);
                 case 2 -> ReplicationCommands.failover(c);
                 case 3 -> ReplicationCommands.replicaof(c);
-                case 4 -> throw new CommandError(NO_REPLICAS);
+                case 4 -> ReplicationCommands.sync(c);
                 case 5 -> ReplicationCommands.replconf(c);
                 default -> throw new IllegalArgumentException("ReplicationCommands has no handler " + handler);
             }
@@ -131,6 +132,18 @@ public final class ReplicationCommands {
         throw new CommandError("ERR Cinnabar cannot replicate yet: it stays a master");
     }
 
+    // SYNC
+    // PSYNC replicationid offset
+    static void sync(Client c) {
+        if (!c.rdbOnly) {
+            throw new CommandError(NO_REPLICAS);
+        }
+        if (c.functionsOnly) {
+            throw new CommandError("ERR Cinnabar cannot send an RDB of the functions alone yet");
+        }
+        RdbTransfer.start(c, c.argv.is(0, "psync"), c.server.ids().replicationId());
+    }
+
     // REPLCONF option value [option value ...]
     static void replconf(Client c) {
         Argv a = c.argv;
@@ -157,16 +170,20 @@ public final class ReplicationCommands {
                 if (rdbOnly < 0 || rdbOnly > 1) {
                     throw new CommandError("ERR value is out of range, value must between 0 and 1");
                 }
+                c.rdbOnly = rdbOnly == 1;
             } else if (a.is(j, "rdb-filter-only")) {
                 java.util.List<String> filters = dev.cinnabar.server.config.Quoting.splitArgs(a.latin1(j + 1));
                 if (filters == null) {
                     throw new CommandError("ERR Missing rdb-filter-only values");
                 }
+                boolean functions = false;
                 for (String f : filters) {
                     if (!f.equalsIgnoreCase("functions")) {
                         throw new CommandError("ERR Unsupported rdb-filter-only option: " + f);
                     }
+                    functions = true;
                 }
+                c.functionsOnly = functions;
             } else {
                 throw new CommandError("ERR Unrecognized REPLCONF option: " + a.cString(j));
             }

@@ -57,6 +57,8 @@ public final class Persistence {
     private final ServerConfig config;
     private Consumer<Runnable> engineExecutor = Runnable::run;
     private ObjLongConsumer<Runnable> sliceScheduler = (r, pause) -> r.run();
+    /** Run once the BGSAVE in progress ends: given null when it succeeded, else why not. */
+    private final List<Consumer<String>> whenBackgroundDone = new ArrayList<>();
 
     // INFO persistence
     public long lastSaveSeconds;
@@ -326,6 +328,19 @@ public final class Persistence {
         }
     }
 
+    /**
+     * Runs {@code then} on the engine when the BGSAVE in progress ends: with null when it
+     * succeeded, else its error ("cancelled" when it was stopped on purpose).
+     */
+    public void whenBackgroundDone(Consumer<String> then) {
+        whenBackgroundDone.add(then);
+    }
+
+    /** Runs {@code task} on the engine after {@code delayNanos}, between the clients' turns. */
+    public void later(Runnable task, long delayNanos) {
+        sliceScheduler.accept(task, delayNanos);
+    }
+
     /** The writer thread is done: Redis's backgroundSaveDoneHandlerDisk. */
     private void backgroundDone(Background bg, String error) {
         if (background != bg) {
@@ -352,6 +367,15 @@ public final class Persistence {
         }
         saveTimeLastSeconds = nowSeconds() - saveTimeStartSeconds;
         saveTimeStartSeconds = -1;
+        notifyWaiting(bg.chunks.cancelled() ? "cancelled" : error);
+    }
+
+    private void notifyWaiting(String outcome) {
+        List<Consumer<String>> waiting = new ArrayList<>(whenBackgroundDone);
+        whenBackgroundDone.clear();
+        for (Consumer<String> w : waiting) {
+            w.accept(outcome);
+        }
     }
 
     /** The snapshot could not encode something: the BGSAVE fails as a child's would. */
@@ -382,6 +406,7 @@ public final class Persistence {
         running = null;
         saveTimeLastSeconds = nowSeconds() - saveTimeStartSeconds;
         saveTimeStartSeconds = -1;
+        notifyWaiting("cancelled");
     }
 
     /** The writer thread of a BGSAVE and its queue of encoded slices. */

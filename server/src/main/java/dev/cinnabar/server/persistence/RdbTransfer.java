@@ -1,0 +1,82 @@
+package dev.cinnabar.server.persistence;
+
+import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.log.ServerLog;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.DefaultFileRegion;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * SYNC and PSYNC for a client that asked for the RDB alone (REPLCONF rdb-only 1), as
+ * {@code redis-cli --rdb} does to take a backup: a BGSAVE (or the next one, when one is already
+ * running), then the file as Redis's disk-based transfer sends it, {@code $<length>\r\n} and the
+ * bytes ({@code +FULLRESYNC <replid> <offset>} first for PSYNC), then the connection is closed.
+ * The file goes out from the kernel's page cache (sendfile) at the pace the client reads, and
+ * from the file as it was when the save ended, even if a later save replaces it.
+ */
+public final class RdbTransfer {
+    /** How often a client waiting for a save that cannot start yet (an AOF rewrite runs) tries again. */
+    private static final long RETRY_NANOS = 100_000_000L;
+
+    private RdbTransfer() {
+    }
+
+    /** Starts the transfer; nothing more is answered to the client until the payload. */
+    public static void start(Client c, boolean psync, String replicationId) {
+        // Redis answers nothing else to a replica (its replies are not written), and stops
+        // reading commands from it until the transfer is over.
+        c.replyOff = true;
+        ServerLog.notice("Replica " + c.remoteAddress + " asks for synchronization");
+        ServerLog.notice("Full resync requested by replica " + c.remoteAddress);
+        begin(c, psync, replicationId);
+    }
+
+    private static void begin(Client c, boolean psync, String replicationId) {
+        if (c.isClosed()) {
+            return;
+        }
+        Persistence p = Persistence.of(c.server);
+        if (p.bgsaveInProgress()) {
+            // Redis cannot attach a client to a save it did not start for replicas: the next one.
+            p.whenBackgroundDone(outcome -> begin(c, psync, replicationId));
+            return;
+        }
+        if (p.otherChild.getAsBoolean()) {
+            p.later(() -> begin(c, psync, replicationId), RETRY_NANOS);
+            return;
+        }
+        ServerLog.notice("Starting BGSAVE for SYNC with target: disk");
+        p.startBackground();
+        p.whenBackgroundDone(error -> send(c, p.dumpPath(), psync, replicationId, error));
+    }
+
+    private static void send(Client c, Path dump, boolean psync, String replicationId, String error) {
+        if (c.isClosed()) {
+            return;
+        }
+        if (error != null) {
+            ServerLog.warning("SYNC failed. BGSAVE child returned an error");
+            c.server.control().kill(c);
+            return;
+        }
+        FileChannel file;
+        long size;
+        try {
+            file = FileChannel.open(dump, StandardOpenOption.READ);
+            size = file.size();
+        } catch (IOException e) {
+            ServerLog.warning("SYNC failed. Can't open/stat DB after BGSAVE: " + e.getMessage());
+            c.server.control().kill(c);
+            return;
+        }
+        String header = (psync ? "+FULLRESYNC " + replicationId + " 0\r\n" : "") + "$" + size + "\r\n";
+        c.channel.write(Unpooled.wrappedBuffer(header.getBytes(StandardCharsets.US_ASCII)));
+        c.channel.writeAndFlush(new DefaultFileRegion(file, 0, size)).addListener(ChannelFutureListener.CLOSE);
+        ServerLog.notice("Synchronization with replica " + c.remoteAddress + " succeeded");
+    }
+}
