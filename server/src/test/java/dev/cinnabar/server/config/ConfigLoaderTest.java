@@ -300,9 +300,9 @@ class ConfigLoaderTest {
     @Test
     void pendingChangesNameOnlyNonDefaultValuesOfMissingFeatures() throws Exception {
         ConfigLoader l = loader();
-        l.load("dynamic-hz yes\ndynamic-hz no\nappendonly yes\nhz 20\nactivedefrag no\nnotify-keyspace-events Ex\n"
-                + "user bob on\n");
-        assertEquals(List.of("dynamic-hz"), Directives.pendingChanges(config, l.seen()));
+        l.load("replica-read-only yes\nreplica-read-only no\nappendonly yes\nhz 20\nactivedefrag no\n"
+                + "notify-keyspace-events Ex\nuser bob on\ndynamic-hz no\n");
+        assertEquals(List.of("replica-read-only"), Directives.pendingChanges(config, l.seen()));
     }
 
     @Test

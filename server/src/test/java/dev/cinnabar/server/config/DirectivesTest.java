@@ -45,11 +45,12 @@ class DirectivesTest {
     void activeDirectivesAreTheOnesCinnabarHonours() {
         for (String name : List.of("port", "bind", "hz", "timeout", "maxclients", "requirepass", "loglevel", "logfile",
                 "pidfile", "dir", "databases", "unixsocket", "proto-max-bulk-len", "appendonly", "appendfsync",
-                "appendfilename", "appenddirname", "aof-timestamp-enabled", "no-appendfsync-on-rewrite")) {
+                "appendfilename", "appenddirname", "aof-timestamp-enabled", "no-appendfsync-on-rewrite", "dynamic-hz",
+                "syslog-enabled", "aclfile", "min-replicas-to-write")) {
             assertEquals(Directive.Effect.ACTIVE, Directives.lookup(name).effect(), name);
         }
         assertEquals(Directive.Effect.ACTIVE, Directives.lookup("appendonly").effect());
-        assertEquals(Directive.Effect.PENDING, Directives.lookup("dynamic-hz").effect());
+        assertEquals(Directive.Effect.PENDING, Directives.lookup("replica-read-only").effect());
         assertEquals(Directive.Effect.PENDING, Directives.lookup("repl-diskless-sync").effect());
         assertEquals(Directive.Effect.IGNORED, Directives.lookup("jemalloc-bg-thread").effect());
     }
