@@ -88,13 +88,14 @@ class PersistenceIT {
     /**
      * redis-cli --rdb, the usual way to take a backup from a running server, asks for the RDB
      * alone (REPLCONF rdb-only 1, then SYNC): the file it writes passes redis-check-rdb and
-     * loads into Redis with the same dataset, writes made meanwhile included or not as a
-     * snapshot has them. A SYNC without rdb-only is still refused (no replicas yet).
+     * loads into Redis with the same dataset; --functions-rdb's holds the libraries alone. A SYNC
+     * without rdb-only is still refused (no replicas yet).
      */
     @Test
     void redisCliRdbTakesABackup() throws Exception {
         Path cdir = dir("cli-ours");
         Path backup = dir("cli-backup").resolve("backup.rdb");
+        Path functionsBackup = dir("cli-functions").resolve("functions.rdb");
         String digest;
         try (ServerProcess ours = ServerProcess.cinnabar("--dir", cdir.toString(), "--enable-debug-command", "yes");
                 RawConnection c = new RawConnection(ours.port())) {
@@ -112,6 +113,13 @@ class PersistenceIT {
             assertEquals(0, cli.exitValue(), out);
             assertTrue(out.contains("Transfer finished with success"), out);
             assertEquals("+PONG\r\n", c.call("PING"), "the server goes on");
+            Process functionsCli = new ProcessBuilder(
+                    ServerProcess.redisServerBinary().replace("redis-server", "redis-cli"), "-p",
+                    Integer.toString(ours.port()), "--functions-rdb", functionsBackup.toString())
+                    .redirectErrorStream(true).start();
+            String fout = new String(functionsCli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(functionsCli.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(0, functionsCli.exitValue(), fout);
             assertTrue(c.call("SYNC").startsWith("-ERR Cinnabar cannot serve replicas yet"));
         }
         assertEquals(0, checkRdb(backup));
@@ -121,6 +129,13 @@ class PersistenceIT {
             assertEquals(digest, r.call("DEBUG", "DIGEST"), "the backup loaded into Redis");
             String functions = r.call("FUNCTION", "LIST");
             assertTrue(functions.contains("$3\r\nlib\r\n"), "the functions came too: " + functions);
+        }
+        assertEquals(0, checkRdb(functionsBackup));
+        try (ServerProcess redis = ServerProcess.redis("--dir", functionsBackup.getParent().toString(), "--dbfilename",
+                "functions.rdb");
+                RawConnection r = new RawConnection(redis.port())) {
+            assertEquals(":0\r\n", r.call("DBSIZE"), "--functions-rdb: no keys");
+            assertTrue(r.call("FUNCTION", "LIST").contains("$3\r\nlib\r\n"));
         }
     }
 

@@ -138,9 +138,6 @@ public final class ReplicationCommands {
         if (!c.rdbOnly) {
             throw new CommandError(NO_REPLICAS);
         }
-        if (c.functionsOnly) {
-            throw new CommandError("ERR Cinnabar cannot send an RDB of the functions alone yet");
-        }
         RdbTransfer.start(c, c.argv.is(0, "psync"), c.server.ids().replicationId());
     }
 

@@ -166,6 +166,20 @@ public final class Persistence {
         return codes;
     }
 
+    /**
+     * An RDB of the functions alone (REPLCONF rdb-filter-only functions, {@code redis-cli
+     * --functions-rdb}): the header, the libraries and the end, no database. Small: made at once.
+     */
+    byte[] functionsOnly() {
+        dev.cinnabar.persistence.rdb.RdbOutput out = new dev.cinnabar.persistence.rdb.RdbOutput(config.rdbCompression);
+        RdbFileWriter.header(out, aux());
+        for (byte[] code : libraries()) {
+            RdbFileWriter.function(out, code);
+        }
+        RdbFileWriter.end(out, config.rdbChecksum);
+        return out.toByteArray();
+    }
+
     // ------------------------------------------------------------------ SAVE
 
     /** SAVE, and the saves of SHUTDOWN, FLUSHALL and DEBUG RELOAD: null when done, else the reason logged. */

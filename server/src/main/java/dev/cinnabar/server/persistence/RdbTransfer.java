@@ -16,6 +16,8 @@ import java.nio.file.StandardOpenOption;
  * {@code redis-cli --rdb} does to take a backup: a BGSAVE (or the next one, when one is already
  * running), then the file as Redis's disk-based transfer sends it, {@code $<length>\r\n} and the
  * bytes ({@code +FULLRESYNC <replid> <offset>} first for PSYNC), then the connection is closed.
+ * With rdb-filter-only functions ({@code redis-cli --functions-rdb}) the RDB holds the functions
+ * alone and is made at once, without a save.
  * The file goes out from the kernel's page cache (sendfile) at the pace the client reads, and
  * from the file as it was when the save ended, even if a later save replaces it.
  */
@@ -33,7 +35,19 @@ public final class RdbTransfer {
         c.replyOff = true;
         ServerLog.notice("Replica " + c.remoteAddress + " asks for synchronization");
         ServerLog.notice("Full resync requested by replica " + c.remoteAddress);
+        if (c.functionsOnly) {
+            byte[] rdb = Persistence.of(c.server).functionsOnly();
+            c.channel.write(Unpooled.wrappedBuffer(header(psync, replicationId, rdb.length)));
+            c.channel.writeAndFlush(Unpooled.wrappedBuffer(rdb)).addListener(ChannelFutureListener.CLOSE);
+            ServerLog.notice("Synchronization with replica " + c.remoteAddress + " succeeded");
+            return;
+        }
         begin(c, psync, replicationId);
+    }
+
+    private static byte[] header(boolean psync, String replicationId, long size) {
+        return ((psync ? "+FULLRESYNC " + replicationId + " 0\r\n" : "") + "$" + size + "\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
     }
 
     private static void begin(Client c, boolean psync, String replicationId) {
@@ -74,8 +88,7 @@ public final class RdbTransfer {
             c.server.control().kill(c);
             return;
         }
-        String header = (psync ? "+FULLRESYNC " + replicationId + " 0\r\n" : "") + "$" + size + "\r\n";
-        c.channel.write(Unpooled.wrappedBuffer(header.getBytes(StandardCharsets.US_ASCII)));
+        c.channel.write(Unpooled.wrappedBuffer(header(psync, replicationId, size)));
         c.channel.writeAndFlush(new DefaultFileRegion(file, 0, size)).addListener(ChannelFutureListener.CLOSE);
         ServerLog.notice("Synchronization with replica " + c.remoteAddress + " succeeded");
     }
