@@ -603,14 +603,7 @@ public final class BinaryProtocol {
 
     /** FLUSH [delay]: the same moment as the text flush_all (memcached's oldest_live, one second before the time given). */
     private static void flush(MemcachedSession s, State st, long exptime) {
-        MemcachedItems items = s.items();
-        if (exptime > 0) {
-            long now = now(s);
-            long at = MemcachedItems.expireAtMillis(exptime, now);
-            items.flushAllAt(s.client, at == MemcachedItems.EXPIRED ? now : at - 1000);
-        } else {
-            items.flushAll(s.client, 0);
-        }
+        s.items().flushAllFor(s.client, exptime);
         response(s, st, null, 0, 0);
     }
 

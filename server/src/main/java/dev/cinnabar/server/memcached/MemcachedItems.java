@@ -46,6 +46,8 @@ public final class MemcachedItems implements KeyspaceObserver {
     public static final long NO_EXPIRY = -1;
     /** {@code expireAtMillis}: already expired (a negative exptime, an absolute time passed). */
     public static final long EXPIRED = -2;
+    /** memcached's process_started: its start less ITEM_UPDATE_INTERVAL (60 s) and 2 s. */
+    private static final long CLOCK_START_BEFORE_MILLIS = 62_000;
     /** {@link #getAndTouch}: keep the item's expiry. */
     public static final long KEEP = Long.MIN_VALUE;
 
@@ -913,6 +915,36 @@ public final class MemcachedItems implements KeyspaceObserver {
             flushNow(c);
         } finally {
             end(c);
+        }
+    }
+
+    /**
+     * flush_all (text) or FLUSH (binary) with an exptime, as memcached 1.6 reads it (its
+     * process_flush_all through realtime()): 0 flushes now; a relative delay, or an absolute time
+     * to come, hides what is stored up to one second before that time; an absolute time already
+     * past flushes the items there are now, not those stored after; and one before memcached's
+     * clock began (its start less 62 seconds), which realtime() cannot place, flushes nothing,
+     * though it still cancels a delayed flush.
+     */
+    public void flushAllFor(Client c, long exptime) {
+        long now = now();
+        if (exptime <= 0) {
+            flushAll(c, 0);
+        } else if (exptime <= REALTIME_MAXDELTA) {
+            flushAllAt(c, now + exptime * 1000 - 1000);
+        } else if (exptime * 1000 <= server.stats().startMillis - CLOCK_START_BEFORE_MILLIS) {
+            begin(c);
+            try {
+                stats.flushCmds++;
+                nextCas();
+                flushAtMillis = 0;
+            } finally {
+                end(c);
+            }
+        } else if (exptime * 1000 <= now) {
+            flushAll(c, 0);
+        } else {
+            flushAllAt(c, exptime * 1000 - 1000);
         }
     }
 

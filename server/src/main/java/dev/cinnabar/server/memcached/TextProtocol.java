@@ -611,15 +611,7 @@ public final class TextProtocol {
                 return reply(s, line, INVALID_EXPTIME);
             }
         }
-        MemcachedItems items = s.items();
-        if (exptime > 0) {
-            // memcached hides the items one second before the time given (its oldest_live is
-            // that time less one), at its one-second resolution.
-            long at = MemcachedItems.expireAtMillis(exptime, s.client.server.clock().millis());
-            items.flushAllAt(s.client, at == MemcachedItems.EXPIRED ? s.client.server.clock().millis() : at - 1000);
-        } else {
-            items.flushAll(s.client, 0);
-        }
+        s.items().flushAllFor(s.client, exptime);
         return reply(s, line, OK);
     }
 
