@@ -30,8 +30,7 @@ public final class RdbTransfer {
 
     /** Starts the transfer; nothing more is answered to the client until the payload. */
     public static void start(Client c, boolean psync, String replicationId) {
-        // Redis answers nothing else to a replica (its replies are not written), and stops
-        // reading commands from it until the transfer is over.
+        // Redis writes nothing else to a replica: what it sends meanwhile gets no reply.
         c.replyOff = true;
         ServerLog.notice("Replica " + c.remoteAddress + " asks for synchronization");
         ServerLog.notice("Full resync requested by replica " + c.remoteAddress);
