@@ -1,6 +1,7 @@
 package dev.cinnabar.server.acl;
 
 import dev.cinnabar.server.command.CommandTable;
+import dev.cinnabar.server.config.ConfigRewriter;
 import dev.cinnabar.server.config.ServerConfig;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -254,7 +255,7 @@ public final class Acl implements dev.cinnabar.server.config.AclView {
                     java.nio.charset.StandardCharsets.ISO_8859_1);
             lines = List.of(text.split("\n", -1));
         } catch (java.io.IOException e) {
-            return "Error loading ACLs, opening file '" + path + "': " + AclFiles.reason(e);
+            return "Error loading ACLs, opening file '" + path + "': " + ConfigRewriter.strerror(e);
         }
         String file = config.aclFile;
         StringBuilder errors = new StringBuilder();

@@ -77,6 +77,28 @@ public final class AclCheck {
         return keys;
     }
 
+    /** The error a refused command gets from the dispatcher (Redis's processCommand), without "-". */
+    public static String refusal(int reason, CommandSpec cmd) {
+        return switch (reason) {
+            case DENIED_COMMAND -> "NOPERM this user has no permissions to run the '" + cmd.fullName + "' command";
+            case DENIED_KEY -> "NOPERM this user has no permissions to access one of the keys used as arguments";
+            case DENIED_CHANNEL -> "NOPERM this user has no permissions to access one of the channels used as arguments";
+            default -> "ERR no permission";
+        };
+    }
+
+    /** The error of a queued command that EXEC finds refused since it was queued (Redis's execCommand). */
+    public static String refusalAtExec(int reason) {
+        String why = switch (reason) {
+            case DENIED_COMMAND -> "no permission to execute the command or subcommand";
+            case DENIED_KEY -> "no permission to touch the specified keys";
+            case DENIED_CHANNEL -> "no permission to access one of the channels used as arguments";
+            default -> "no permission";
+        };
+        return "NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. "
+                + "This command is no longer allowed for the following reason: " + why;
+    }
+
     /** The words Redis uses for a reason in script errors (getAclErrorMessage). */
     public static String scriptMessage(int reason) {
         return switch (reason) {

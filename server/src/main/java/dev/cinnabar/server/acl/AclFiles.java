@@ -1,11 +1,10 @@
 package dev.cinnabar.server.acl;
 
+import dev.cinnabar.server.config.ConfigRewriter;
 import dev.cinnabar.server.log.ServerLog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
@@ -26,14 +25,14 @@ public final class AclFiles {
         try {
             Files.write(tmp, acl.fileText().getBytes(StandardCharsets.ISO_8859_1));
         } catch (IOException e) {
-            ServerLog.warning("Opening temp ACL file for ACL SAVE: " + reason(e));
+            ServerLog.warning("Opening temp ACL file for ACL SAVE: " + ConfigRewriter.strerror(e));
             deleteQuietly(tmp);
             return false;
         }
         try {
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            ServerLog.warning("Renaming ACL file for ACL SAVE: " + reason(e));
+            ServerLog.warning("Renaming ACL file for ACL SAVE: " + ConfigRewriter.strerror(e));
             deleteQuietly(tmp);
             return false;
         }
@@ -46,17 +45,6 @@ public final class AclFiles {
         } catch (IOException e) {
             // Nothing more to do: the save already failed.
         }
-    }
-
-    /** strerror's words for the usual failures. */
-    static String reason(IOException e) {
-        if (e instanceof NoSuchFileException) {
-            return "No such file or directory";
-        }
-        if (e instanceof AccessDeniedException) {
-            return "Permission denied";
-        }
-        return e.getMessage();
     }
 
     /** Removes the characters of {@code set} from both ends, as sdstrim. */

@@ -49,6 +49,27 @@ final class AclSelector {
         }
     }
 
+    /** A channel pattern: its text for descriptions, its bytes so that a check allocates nothing. */
+    static final class ChannelPattern {
+        final String text;
+        final byte[] bytes;
+
+        ChannelPattern(String text) {
+            this.text = text;
+            this.bytes = text.getBytes(StandardCharsets.ISO_8859_1);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ChannelPattern p && p.text.equals(text);
+        }
+
+        @Override
+        public int hashCode() {
+            return text.hashCode();
+        }
+    }
+
     final CommandTable table;
     int flags;
     /** A bit per command id ({@link CommandSpec#id()}). */
@@ -61,9 +82,7 @@ final class AclSelector {
     /** First arguments allowed of a command whose bit is clear, by command id; null when none. */
     String[][] firstArgs;
     final List<KeyPattern> keys = new ArrayList<>();
-    final List<String> channels = new ArrayList<>();
-    /** The same patterns as bytes, so that a check allocates nothing. */
-    private final List<byte[]> channelBytes = new ArrayList<>();
+    final List<ChannelPattern> channels = new ArrayList<>();
 
     AclSelector(CommandTable table, int flags) {
         this.table = table;
@@ -85,7 +104,6 @@ final class AclSelector {
             s.keys.add(new KeyPattern(k.text, k.permissions));
         }
         s.channels.addAll(channels);
-        s.channelBytes.addAll(channelBytes);
         return s;
     }
 
@@ -117,13 +135,11 @@ final class AclSelector {
             case "allchannels", "&*" -> {
                 flags |= ALL_CHANNELS;
                 channels.clear();
-                channelBytes.clear();
                 return;
             }
             case "resetchannels" -> {
                 flags &= ~ALL_CHANNELS;
                 channels.clear();
-                channelBytes.clear();
                 return;
             }
             case "allcommands", "+@all" -> {
@@ -155,9 +171,9 @@ final class AclSelector {
             if (Acl.hasSpaces(pattern)) {
                 throw AclRuleException.syntax();
             }
-            if (!channels.contains(pattern)) {
-                channels.add(pattern);
-                channelBytes.add(pattern.getBytes(StandardCharsets.ISO_8859_1));
+            ChannelPattern p = new ChannelPattern(pattern);
+            if (!channels.contains(p)) {
+                channels.add(p);
             }
             flags &= ~ALL_CHANNELS;
         } else if (first == '+' && second != '@') {
@@ -347,7 +363,7 @@ final class AclSelector {
                 int last = AclChannels.last(channelKind, argc);
                 boolean patterns = (channelKind & AclChannels.PATTERN) != 0;
                 for (int pos = 1; pos <= last; pos++) {
-                    if (!channelAllowed(channelBytes, argv.array(base + pos), argv.offset(base + pos),
+                    if (!channelAllowed(channels, argv.array(base + pos), argv.offset(base + pos),
                             argv.length(base + pos), patterns)) {
                         check.position = pos;
                         return AclCheck.DENIED_CHANNEL;
@@ -417,8 +433,9 @@ final class AclSelector {
      * A channel against a list of channel patterns: a channel name matches them as globs, a
      * pattern (PSUBSCRIBE's) only one written exactly the same.
      */
-    static boolean channelAllowed(List<byte[]> patterns, byte[] a, int off, int len, boolean isPattern) {
-        for (byte[] pb : patterns) {
+    static boolean channelAllowed(List<ChannelPattern> patterns, byte[] a, int off, int len, boolean isPattern) {
+        for (ChannelPattern p : patterns) {
+            byte[] pb = p.bytes;
             if (isPattern ? Arrays.equals(pb, 0, pb.length, a, off, off + len)
                     : Glob.matches(pb, 0, pb.length, a, off, len, false)) {
                 return true;
@@ -443,8 +460,8 @@ final class AclSelector {
             b.append("&* ");
         } else {
             b.append("resetchannels ");
-            for (String ch : channels) {
-                b.append('&').append(ch).append(' ');
+            for (ChannelPattern ch : channels) {
+                b.append('&').append(ch.text).append(' ');
             }
         }
         b.append(AclCommandRules.describe(this));
@@ -469,8 +486,8 @@ final class AclSelector {
             return "&*";
         }
         List<String> out = new ArrayList<>();
-        for (String ch : channels) {
-            out.add("&" + ch);
+        for (ChannelPattern ch : channels) {
+            out.add("&" + ch.text);
         }
         return String.join(" ", out);
     }

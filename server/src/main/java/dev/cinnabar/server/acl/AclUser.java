@@ -114,7 +114,6 @@ public final class AclUser {
 
     /** Applies one rule, as Redis's ACLSetUser; a selector rule goes to the root selector. */
     void apply(String op, boolean allChannelsByDefault) throws AclRuleException {
-        description = null;
         try {
             applyRule(op, allChannelsByDefault);
         } finally {
@@ -214,36 +213,41 @@ public final class AclUser {
 
     // ------------------------------------------------------------------ channels
 
+    /** The channel patterns a user grants, to check its subscribers' channels against. */
+    public static final class ChannelGrant {
+        private final List<AclSelector.ChannelPattern> patterns;
+
+        private ChannelGrant(List<AclSelector.ChannelPattern> patterns) {
+            this.patterns = patterns;
+        }
+
+        /** A subscription's channel or pattern (a pattern subscription matched literally). */
+        public boolean grants(byte[] name, boolean isPattern) {
+            return AclSelector.channelAllowed(patterns, name, 0, name.length, isPattern);
+        }
+    }
+
     /**
      * The channel patterns {@code upcoming} grants, when they may not cover all that
      * {@code original} granted (Redis's ACLKillPubsubClientsIfNeeded before its scan of the
      * clients); null when no subscriber of the user can have lost a channel.
      */
-    public static List<String> channelsIfNarrowed(AclUser original, AclUser upcoming) {
+    public static ChannelGrant channelsIfNarrowed(AclUser original, AclUser upcoming) {
         for (AclSelector s : upcoming.selectors) {
             if (s.has(AclSelector.ALL_CHANNELS)) {
                 return null;
             }
         }
-        List<String> granted = new ArrayList<>();
+        List<AclSelector.ChannelPattern> granted = new ArrayList<>();
         for (AclSelector s : upcoming.selectors) {
             granted.addAll(s.channels);
         }
         for (AclSelector s : original.selectors) {
             if (s.has(AclSelector.ALL_CHANNELS) || !granted.containsAll(s.channels)) {
-                return granted;
+                return new ChannelGrant(granted);
             }
         }
         return null;
-    }
-
-    /** A subscription against granted channel patterns (a pattern subscription matched literally). */
-    public static boolean channelGranted(List<String> granted, byte[] name, boolean isPattern) {
-        List<byte[]> patterns = new ArrayList<>(granted.size());
-        for (String g : granted) {
-            patterns.add(g.getBytes(StandardCharsets.ISO_8859_1));
-        }
-        return AclSelector.channelAllowed(patterns, name, 0, name.length, isPattern);
     }
 
     // ------------------------------------------------------------------ descriptions

@@ -1,7 +1,6 @@
 package dev.cinnabar.server.client;
 
 import dev.cinnabar.server.acl.AclUser;
-import java.util.List;
 
 /**
  * What a change of ACL users does to the connections: a deleted user's clients are
@@ -34,7 +33,7 @@ public final class AclClients {
      * to a channel or pattern it no longer grants are disconnected.
      */
     public static void disconnectRevokedSubscribers(Client running, AclUser original, AclUser upcoming) {
-        List<String> granted = AclUser.channelsIfNarrowed(original, upcoming);
+        AclUser.ChannelGrant granted = AclUser.channelsIfNarrowed(original, upcoming);
         if (granted == null) {
             return;
         }
@@ -50,15 +49,15 @@ public final class AclClients {
         }
     }
 
-    private static boolean lostAny(Client c, List<String> granted) {
+    private static boolean lostAny(Client c, AclUser.ChannelGrant granted) {
         for (byte[] p : PubSub.subscribed(c, true, false)) {
-            if (!AclUser.channelGranted(granted, p, true)) {
+            if (!granted.grants(p, true)) {
                 return true;
             }
         }
         for (boolean shard : new boolean[] {false, true}) {
             for (byte[] ch : PubSub.subscribed(c, false, shard)) {
-                if (!AclUser.channelGranted(granted, ch, false)) {
+                if (!granted.grants(ch, false)) {
                     return true;
                 }
             }

@@ -113,23 +113,13 @@ public final class TransactionCommands {
      * queued: a refused command answers -NOPERM in its place and the others still run, as in Redis.
      */
     private static boolean deniedSinceQueued(Client c, CommandSpec cmd) {
-        if (c.user.unrestricted()) {
-            return false;
-        }
         AclCheck check = c.server.acl().check;
         int reason = check.check(c.user, cmd, c.argv, 0);
         if (reason == AclCheck.OK) {
             return false;
         }
-        String why = switch (reason) {
-            case AclCheck.DENIED_COMMAND -> "no permission to execute the command or subcommand";
-            case AclCheck.DENIED_KEY -> "no permission to touch the specified keys";
-            case AclCheck.DENIED_CHANNEL -> "no permission to access one of the channels used as arguments";
-            default -> "no permission";
-        };
         AclDenials.log(c, reason, check.position(), "multi", cmd, c.argv, 0);
-        c.reply.error("NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC "
-                + "call. This command is no longer allowed for the following reason: " + why);
+        c.reply.error(AclCheck.refusalAtExec(reason));
         return true;
     }
 

@@ -13,7 +13,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -152,8 +151,7 @@ public final class ConfigRewriter {
 
     /**
      * The ACL users, as Redis writes them: every user it holds, in name order, unless they live
-     * in an ACL file. A config no server uses writes its own user lines and the default user
-     * requirepass makes.
+     * in an ACL file. A config no server uses keeps its user lines as they were read.
      */
     private static void rewriteUsers(ServerConfig c, State st) {
         if (!c.aclFile.isEmpty()) {
@@ -167,25 +165,11 @@ public final class ConfigRewriter {
             for (List<String> u : c.users) {
                 lines.add("user " + String.join(" ", u));
             }
-            if (c.users.stream().noneMatch(u -> u.get(0).equals("default"))) {
-                lines.add("user default on " + (c.requirePass.isEmpty() ? "nopass"
-                        : "#" + sha256Hex(c.requirePass)) + " ~* &* +@all");
-            }
-            lines.sort(Comparator.comparing(l -> l.split(" ")[1]));
         }
         for (String line : lines) {
             st.rewriteLine("user", line, true);
         }
         st.markProcessed("user");
-    }
-
-    private static String sha256Hex(String password) {
-        try {
-            return java.util.HexFormat.of().formatHex(
-                    java.security.MessageDigest.getInstance("SHA-256").digest(ServerConfig.bytes(password)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static void removeOrphaned(State st) {
@@ -270,7 +254,7 @@ public final class ConfigRewriter {
     }
 
     /** The errno text C would print for a failed file operation. */
-    static String strerror(IOException e) {
+    public static String strerror(IOException e) {
         if (e instanceof AccessDeniedException) {
             return "Permission denied";
         }

@@ -191,13 +191,7 @@ public final class Dispatcher {
             return false;
         }
         dev.cinnabar.server.client.AclDenials.log(c, reason, check.position(), c.has(Client.MULTI) ? "multi" : "toplevel", cmd, c.argv, 0);
-        reject(c, cmd, switch (reason) {
-            case AclCheck.DENIED_COMMAND -> "NOPERM this user has no permissions to run the '" + cmd.fullName + "' command";
-            case AclCheck.DENIED_KEY -> "NOPERM this user has no permissions to access one of the keys used as arguments";
-            case AclCheck.DENIED_CHANNEL ->
-                    "NOPERM this user has no permissions to access one of the channels used as arguments";
-            default -> "ERR no permission";
-        });
+        reject(c, cmd, AclCheck.refusal(reason, cmd));
         return true;
     }
 
