@@ -40,7 +40,9 @@ import org.junit.jupiter.api.TestInstance;
  * replication stream: every scenario under {@code src/test/resources/propagation} runs against a
  * real redis-server, read through {@link ReplicationStream}, and against Cinnabar's engine with a
  * recording sink ({@link #candidate()}), and the two streams must be the same command for
- * command (clock times within a tolerance, see {@link PropagationDiff}). The reader and the
+ * command (clock times within a tolerance, see {@link PropagationDiff}). Each scenario runs a
+ * third time against the Cinnabar JAR, read through the same {@link ReplicationStream} as
+ * Redis: what a real replica of Cinnabar is sent must be Redis's stream too. The reader and the
  * comparator are checked here too.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -50,11 +52,15 @@ class PropagationIT {
     private ServerProcess redis;
     private RedisPropagation reference;
     private CinnabarPropagation cinnabar;
+    private ServerProcess jar;
+    private RedisPropagation jarStream;
 
     @BeforeAll
     void start() throws IOException {
         redis = ServerProcess.redis("--enable-debug-command", "yes");
         reference = new RedisPropagation(redis.port());
+        jar = ServerProcess.cinnabar("--save", "", "--enable-debug-command", "yes");
+        jarStream = new RedisPropagation(jar.port());
     }
 
     @AfterAll
@@ -64,6 +70,12 @@ class PropagationIT {
         }
         if (redis != null) {
             redis.close();
+        }
+        if (jarStream != null) {
+            jarStream.close();
+        }
+        if (jar != null) {
+            jar.close();
         }
     }
 
@@ -106,6 +118,7 @@ class PropagationIT {
                 if (candidate() == cinnabar) {
                     assertEquals(reference.lastChanges(), cinnabar.lastChanges(),
                             s.where() + ": rdb_changes_since_last_save after the scenario");
+                    PropagationDiff.now().assertSame(s, "redis", expected, "cinnabar's replication stream", jarStream.run(s));
                 }
             } catch (AssertionError e) {
                 throw new AssertionError(e.getMessage() + "redis's replies:\n" + replies.stream()

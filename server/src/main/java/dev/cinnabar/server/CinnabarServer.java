@@ -14,6 +14,7 @@ import dev.cinnabar.server.net.NettyTransport;
 import dev.cinnabar.server.persistence.AofRewrite;
 import dev.cinnabar.server.persistence.AppendOnlyFile;
 import dev.cinnabar.server.persistence.Persistence;
+import dev.cinnabar.server.replication.Replication;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -210,6 +211,11 @@ public final class CinnabarServer implements ConfigHooks, Shutdown.Hooks {
     @Override
     public void clientEvictionChanged(ServerConfig c) {
         engine.clientEvictionChanged();
+    }
+
+    @Override
+    public void replicationBacklogSizeChanged(ServerConfig c) {
+        Replication.of(engine.server()).backlogSizeChanged();
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.cinnabar.protocol.ReplyWriter;
 import dev.cinnabar.protocol.RequestDecoder;
 import dev.cinnabar.server.command.CommandSpec;
 import dev.cinnabar.server.db.Db;
+import dev.cinnabar.server.db.Propagation;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import java.util.ArrayDeque;
@@ -136,6 +137,16 @@ public final class Client {
      */
     public boolean rdbOnly;
     public boolean functionsOnly;
+    /**
+     * What a replica told about itself (REPLCONF) and, once it synchronized, its place in the
+     * replication (Redis's CLIENT_SLAVE); null for every other client.
+     */
+    public ReplicaLink replica;
+    /**
+     * The replication offset once its last command ran (Redis's {@code woff}): what WAIT asks the
+     * replicas to have acknowledged.
+     */
+    public long writeOffset;
     /** CLIENT REPLY OFF: nothing is sent to this client until REPLY ON. */
     public boolean replyOff;
     /** CLIENT REPLY SKIP was the last command: the next command's reply is dropped. */
@@ -179,7 +190,8 @@ public final class Client {
 
     // What the running command asked of its propagation; reset before each command.
     private Argv propagateAs;
-    private boolean forcePropagation;
+    /** Where the command propagates even when it changed nothing: Propagation's targets, 0 for nowhere. */
+    private int forcedTargets;
     private boolean preventPropagation;
     private long changes = -1;
 
@@ -444,7 +456,12 @@ public final class Client {
 
     /** The command propagates even when it changed nothing (FLUSHALL on an empty server). */
     public void forcePropagation() {
-        forcePropagation = true;
+        forcedTargets = Propagation.TO_ALL;
+    }
+
+    /** The command goes to the replicas alone, changed or not (PUBLISH, as Redis 7.0 outside a cluster). */
+    public void forcePropagationToReplicas() {
+        forcedTargets = Propagation.TO_REPLICAS;
     }
 
     /** The command does not propagate itself; what it propagates it adds on its own. */
@@ -463,7 +480,7 @@ public final class Client {
     /** Forgets the previous command's requests; the dispatcher calls it before each command. */
     public void clearEffects() {
         propagateAs = null;
-        forcePropagation = false;
+        forcedTargets = 0;
         preventPropagation = false;
         changes = -1;
     }
@@ -474,7 +491,12 @@ public final class Client {
     }
 
     public boolean propagationForced() {
-        return forcePropagation;
+        return forcedTargets != 0;
+    }
+
+    /** Which sinks the command goes to: those it was forced to, else all. */
+    public int propagationTargets() {
+        return forcedTargets == 0 ? Propagation.TO_ALL : forcedTargets;
     }
 
     public boolean propagationPrevented() {

@@ -132,6 +132,8 @@ public final class ClientListFormat {
         int start = sb.length();
         if (c.monitor) {
             sb.append('O');
+        } else if (ReplicaLink.isReplica(c)) {
+            sb.append('S');
         }
         if (c.pubsub) {
             sb.append('P');

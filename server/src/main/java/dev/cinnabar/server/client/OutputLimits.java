@@ -28,6 +28,9 @@ public final class OutputLimits {
         if (c.monitor) {
             return ServerConfig.OBUF_NORMAL;
         }
+        if (ReplicaLink.isReplica(c)) {
+            return ServerConfig.OBUF_REPLICA;
+        }
         return c.pubsub ? ServerConfig.OBUF_PUBSUB : ServerConfig.OBUF_NORMAL;
     }
 

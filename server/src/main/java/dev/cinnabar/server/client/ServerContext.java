@@ -49,6 +49,10 @@ public final class ServerContext {
     public Object appendOnly;
     /** BGREWRITEAOF and turning the AOF on and off (package {@code persistence}), made on first use. */
     public Object aofRewrite;
+    /** The master's replication (package {@code replication}, a layer above), made on first use. */
+    public Object replication;
+    /** Replicas online that acknowledged within min-replicas-max-lag (Redis's repl_good_slaves_count). */
+    public int goodReplicas;
     /** The memcached item store (package {@code memcached}, a layer above), made on first use. */
     public Object memcached;
     /** True while writes are refused because the last BGSAVE failed (stop-writes-on-bgsave-error). */

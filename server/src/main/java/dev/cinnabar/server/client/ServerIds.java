@@ -5,7 +5,8 @@ import dev.cinnabar.datatypes.RandomBytes;
 /**
  * The random identities a server shows: the run id, new at every start so tools can tell a
  * restart apart, and the replication ids of Redis's PSYNC (the current history and the previous
- * one), which belong to this server, not to the JVM it runs in.
+ * one), which belong to this server, not to the JVM it runs in, with the offset of each: how
+ * many bytes of replication stream this server produced in the current history.
  */
 public final class ServerIds {
     /** Redis's replication id of no history: forty zeros. */
@@ -14,6 +15,8 @@ public final class ServerIds {
     private final String runId = randomHex(40);
     private String replicationId = randomHex(40);
     private String replicationId2 = NO_ID;
+    private long replicationOffset;
+    private long secondReplicationOffset = -1;
 
     public String runId() {
         return runId;
@@ -29,6 +32,21 @@ public final class ServerIds {
         return replicationId2;
     }
 
+    /** INFO's {@code master_repl_offset}: the stream's bytes so far, the last one's offset. */
+    public long replicationOffset() {
+        return replicationOffset;
+    }
+
+    /** The stream grew by {@code bytes}. */
+    public void advanceReplicationOffset(long bytes) {
+        replicationOffset += bytes;
+    }
+
+    /** INFO's {@code second_repl_offset}: up to where the previous id's history is shared, or -1. */
+    public long secondReplicationOffset() {
+        return secondReplicationOffset;
+    }
+
     /**
      * A new replication history, as DEBUG CHANGE-REPL-ID and a promotion start: a new id, and
      * no previous one to continue from.
@@ -36,6 +54,7 @@ public final class ServerIds {
     public void changeReplicationId() {
         replicationId = randomHex(40);
         replicationId2 = NO_ID;
+        secondReplicationOffset = -1;
     }
 
     /** {@code digits} random lowercase hex digits. */

@@ -6,6 +6,7 @@ import dev.cinnabar.server.client.BlockedClients;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.client.ClientListFormat;
 import dev.cinnabar.server.client.ClientPause;
+import dev.cinnabar.server.client.ReplicaLink;
 import dev.cinnabar.server.command.CommandError;
 import dev.cinnabar.server.exec.CommandHandlers;
 import dev.cinnabar.server.exec.Dispatcher;
@@ -174,6 +175,9 @@ public final class ClientCommands {
 
     /** Redis's client types for the TYPE filters: a monitor is a normal client. */
     static int typeOf(Client c) {
+        if (ReplicaLink.isReplica(c)) {
+            return TYPE_REPLICA;
+        }
         return c.pubsub && !c.monitor ? TYPE_PUBSUB : TYPE_NORMAL;
     }
 

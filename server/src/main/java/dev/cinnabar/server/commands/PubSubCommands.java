@@ -153,8 +153,8 @@ public final class PubSubCommands {
     static void publish(Client c) {
         int receivers = registry(c).publish(c.argv.copy(1), c.argv.array(2), c.argv.offset(2),
                 c.argv.length(2));
-        // Replicas get every PUBLISH, as Redis without cluster sends them.
-        c.forcePropagation();
+        // Replicas get every PUBLISH, as Redis without cluster sends them; the AOF none.
+        c.forcePropagationToReplicas();
         c.reply.integer(receivers);
     }
 
@@ -162,7 +162,7 @@ public final class PubSubCommands {
     static void spublish(Client c) {
         int receivers = registry(c).publishShard(c.argv.copy(1), c.argv.array(2),
                 c.argv.offset(2), c.argv.length(2));
-        c.forcePropagation();
+        c.forcePropagationToReplicas();
         c.reply.integer(receivers);
     }
 

@@ -1,27 +1,22 @@
 package dev.cinnabar.server.commands;
 
+import dev.cinnabar.datatypes.Numbers;
 import dev.cinnabar.protocol.Argv;
-import dev.cinnabar.protocol.ReplyWriter;
-import dev.cinnabar.server.client.BlockedClients;
 import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.client.ReplicaLink;
 import dev.cinnabar.server.command.CommandError;
-import dev.cinnabar.server.db.Db;
 import dev.cinnabar.server.exec.CommandHandlers;
 import dev.cinnabar.server.persistence.RdbTransfer;
+import dev.cinnabar.server.replication.Replication;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * ROLE, WAIT, FAILOVER and REPLICAOF NO ONE, as Redis 7.0 answers them on a master that no replica has connected to, which
- * is what Cinnabar always is until it serves replication (SYNC, PSYNC and REPLICAOF are not
- * served yet): ROLE says master at offset 0 (Redis keeps no replication offset before its first
- * replica), and WAIT counts no acknowledgements, so it answers at once when it asks for none and
- * otherwise blocks for its timeout (forever for 0) and answers 0; FAILOVER checks its arguments
- * and then finds no replica to hand over to. Client libraries call these: redis-py and ioredis
- * test ROLE and WAIT, and some applications WAIT for durability.
+ * ROLE, WAIT, FAILOVER, REPLICAOF, and the commands replicas send: SYNC, PSYNC and REPLCONF.
+ * Cinnabar serves replication as a master (see the replication package); it cannot become a
+ * replica yet, so REPLICAOF host port and FAILOVER, which would make it one, are refused.
  */
 public final class ReplicationCommands {
-    /** WAIT's answer: the replicas that acknowledged this client's writes. */
-    private static final long ACKNOWLEDGED = 0;
-    private static final String NO_REPLICAS = "ERR Cinnabar cannot serve replicas yet: SYNC serves only clients that ask for the RDB alone (REPLCONF rdb-only 1, as redis-cli --rdb does)";
     /** Redis's NET_HOST_STR_LEN: the longest host text a replica may announce, and one. */
     private static final int HOST_TEXT_MAX = 256;
     private static final byte[] MASTER = {'m', 'a', 's', 't', 'e', 'r'};
@@ -57,37 +52,32 @@ public final class ReplicationCommands {
         }
     }
 
-    /** A WAIT that blocks: no key can serve it, only its timeout or CLIENT UNBLOCK ends it. */
-    private static final BlockedClients.Waiter NO_REPLICA_WILL_ACKNOWLEDGE = new BlockedClients.Waiter() {
-        @Override
-        public boolean serve(Client c, Db db, byte[] key) {
-            return false;
-        }
-
-        @Override
-        public void timedOut(ReplyWriter reply) {
-            reply.integer(ACKNOWLEDGED);
-        }
-    };
-
     // ROLE
     static void role(Client c) {
+        Replication replication = Replication.of(c.server);
+        List<Client> online = new ArrayList<>();
+        for (Client r : replication.replicas()) {
+            if (r.replica.state == ReplicaLink.ONLINE) {
+                online.add(r);
+            }
+        }
         c.reply.array(3);
         c.reply.bulk(MASTER);
-        c.reply.integer(0);
-        c.reply.array(0);
+        c.reply.integer(c.server.ids().replicationOffset());
+        c.reply.array(online.size());
+        for (Client r : online) {
+            c.reply.array(3);
+            c.reply.bulk(Replication.ip(r));
+            c.reply.bulk(Long.toString(r.replica.listeningPort));
+            c.reply.bulk(Long.toString(r.replica.ackOffset));
+        }
     }
 
     // WAIT numreplicas timeout
     static void waitForReplicas(Client c) {
         long numreplicas = Args.longArg(c, 1);
         long deadline = BlockingTimeout.deadlineAfter(c, BlockingTimeout.integerMillis(c, 2));
-        // Redis answers at once when enough replicas acknowledged, and inside MULTI whatever the count.
-        if (ACKNOWLEDGED >= numreplicas || c.denyBlocking) {
-            c.reply.integer(ACKNOWLEDGED);
-            return;
-        }
-        c.server.clients().blocked().block(c, c.db(), new byte[0][], deadline, NO_REPLICA_WILL_ACKNOWLEDGE);
+        Replication.of(c.server).waitForAcks(c, numreplicas, deadline);
     }
 
     // FAILOVER [TO host port [FORCE]] [ABORT] [TIMEOUT milliseconds]
@@ -117,7 +107,10 @@ public final class ReplicationCommands {
             }
         }
         // Redis checks for replicas before it looks at FORCE or the target.
-        throw new CommandError("ERR FAILOVER requires connected replicas.");
+        if (Replication.of(c.server).replicas().isEmpty()) {
+            throw new CommandError("ERR FAILOVER requires connected replicas.");
+        }
+        throw new CommandError("ERR Cinnabar cannot fail over yet: it cannot become a replica");
     }
 
     // REPLICAOF host port | NO ONE (SLAVEOF, its old name)
@@ -135,10 +128,21 @@ public final class ReplicationCommands {
     // SYNC
     // PSYNC replicationid offset
     static void sync(Client c) {
-        if (!c.rdbOnly) {
-            throw new CommandError(NO_REPLICAS);
+        boolean psync = c.argv.is(0, "psync");
+        if (c.rdbOnly && !ReplicaLink.isReplica(c)) {
+            RdbTransfer.start(c, psync, c.server.ids().replicationId());
+            return;
         }
-        RdbTransfer.start(c, c.argv.is(0, "psync"), c.server.ids().replicationId());
+        String id = psync ? c.argv.latin1(1) : null;
+        long offset = psync ? Args.longArg(c, 2) : 0;
+        Replication.of(c.server).sync(c, psync, id, offset);
+    }
+
+    private static ReplicaLink link(Client c) {
+        if (c.replica == null) {
+            c.replica = new ReplicaLink();
+        }
+        return c.replica;
     }
 
     // REPLCONF option value [option value ...]
@@ -147,20 +151,34 @@ public final class ReplicationCommands {
         if (a.count() % 2 == 0) {
             throw new CommandError(Errors.SYNTAX);
         }
-        // The options a replica announces before its PSYNC, checked as Redis checks them; what
-        // they announce is not kept, since PSYNC is refused.
+        // What a replica announces before its PSYNC, and its acknowledgements after.
         for (int j = 1; j < a.count(); j += 2) {
             if (a.is(j, "listening-port")) {
-                Args.longArg(c, j + 1);
+                link(c).listeningPort = (int) Args.longArg(c, j + 1);
             } else if (a.is(j, "ip-address")) {
                 if (a.length(j + 1) >= HOST_TEXT_MAX) {
                     throw new CommandError("ERR REPLCONF ip-address provided by replica instance is too long: "
                             + a.length(j + 1) + " bytes");
                 }
+                link(c).announcedIp = a.latin1(j + 1);
             } else if (a.is(j, "capa")) {
-                continue;
-            } else if (a.is(j, "ack") || a.is(j, "getack")) {
-                // From a replica, or to one: neither is answered, and there is no replica here.
+                // Capabilities this master does not know are ignored, as Redis does.
+                if (a.is(j + 1, "eof")) {
+                    link(c).capaEof = true;
+                } else if (a.is(j + 1, "psync2")) {
+                    link(c).capaPsync2 = true;
+                }
+            } else if (a.is(j, "ack")) {
+                // Never answered; from anything but a replica, or not a number, ignored.
+                if (ReplicaLink.isReplica(c)) {
+                    if (Numbers.isLong(a.array(j + 1), a.offset(j + 1), a.length(j + 1))) {
+                        Replication.of(c.server).acknowledged(c,
+                                Numbers.parseLong(a.array(j + 1), a.offset(j + 1), a.length(j + 1)));
+                    }
+                }
+                return;
+            } else if (a.is(j, "getack")) {
+                // For a replica from its master: this server is none.
                 return;
             } else if (a.is(j, "rdb-only")) {
                 long rdbOnly = Args.longArg(c, j + 1);

@@ -38,6 +38,10 @@ public interface ConfigHooks {
     default void appendOnlyChanged(ServerConfig config) throws ConfigError {
     }
 
+    /** repl-backlog-size changed: the backlog keeps the newest bytes that fit. */
+    default void replicationBacklogSizeChanged(ServerConfig config) {
+    }
+
     /** aof-disable-auto-gc changed: turned off, the history files go now. */
     default void aofAutoGcChanged(ServerConfig config) {
     }

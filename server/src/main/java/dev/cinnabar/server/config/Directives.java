@@ -210,9 +210,9 @@ public final class Directives {
         num("cluster-announce-bus-port", null, MOD, "clusterAnnounceBusPort", SIGNED, INTEGER, 0, 65535, 0);
         num("cluster-announce-port", null, MOD, "clusterAnnouncePort", SIGNED, INTEGER, 0, 65535, 0);
         num("cluster-announce-tls-port", null, MOD, "clusterAnnounceTlsPort", SIGNED, INTEGER, 0, 65535, 0);
-        num("repl-timeout", null, MOD, "replTimeout", SIGNED, INTEGER, 1, INT_MAX, 60);
+        num("repl-timeout", null, MOD, "replTimeout", SIGNED, INTEGER, 1, INT_MAX, 60).effect(ACTIVE);
         num("repl-ping-replica-period", "repl-ping-slave-period", MOD, "replPingReplicaPeriod", SIGNED, INTEGER,
-                1, INT_MAX, 10);
+                1, INT_MAX, 10).effect(ACTIVE);
         num("list-compress-depth", null, MOD, "listCompressDepth", SIGNED, INTEGER, 0, INT_MAX, 0).effect(ACTIVE);
         num("rdb-key-save-delay", null, MOD | HIDDEN, "rdbKeySaveDelay", SIGNED, INTEGER, INT_MIN, INT_MAX, 0).effect(ACTIVE);
         num("key-load-delay", null, MOD | HIDDEN, "keyLoadDelay", SIGNED, INTEGER, INT_MIN, INT_MAX, 0).effect(ACTIVE);
@@ -246,7 +246,8 @@ public final class Directives {
         num("proto-max-bulk-len", null, MOD, "protoMaxBulkLen", SIGNED, MEMORY, 1024 * 1024, LONG_MAX,
                 512L * 1024 * 1024).effect(ACTIVE);
         num("stream-node-max-entries", null, MOD, "streamNodeMaxEntries", SIGNED, INTEGER, 0, LONG_MAX, 100).effect(ACTIVE);
-        num("repl-backlog-size", null, MOD, "replBacklogSize", SIGNED, MEMORY, 1, LONG_MAX, 1024 * 1024);
+        num("repl-backlog-size", null, MOD, "replBacklogSize", SIGNED, MEMORY, 1, LONG_MAX, 1024 * 1024)
+                .apply(c -> c.hooks.replicationBacklogSizeChanged(c)).effect(ACTIVE);
 
         // ---- unsigned long long
         num("maxmemory", null, MOD, "maxMemory", UNSIGNED, MEMORY, 0, ULLONG_MAX, 0)
@@ -274,7 +275,7 @@ public final class Directives {
                 .apply(c -> c.hooks.clientEvictionChanged(c)).effect(ACTIVE);
 
         // ---- time_t and off_t
-        num("repl-backlog-ttl", null, MOD, "replBacklogTtl", SIGNED, INTEGER, 0, LONG_MAX, 3600);
+        num("repl-backlog-ttl", null, MOD, "replBacklogTtl", SIGNED, INTEGER, 0, LONG_MAX, 3600).effect(ACTIVE);
         num("auto-aof-rewrite-min-size", null, MOD, "autoAofRewriteMinSize", SIGNED, MEMORY, 0, LONG_MAX,
                 64L * 1024 * 1024).effect(ACTIVE);
         num("loading-process-events-interval-bytes", null, MOD | HIDDEN, "loadingProcessEventsIntervalBytes",

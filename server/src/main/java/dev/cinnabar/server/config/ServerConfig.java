@@ -214,12 +214,12 @@ public final class ServerConfig {
     public int minReplicasMaxLag = 10;
 
     /**
-     * Redis's checkGoodReplicasStatus for a master without replicas: false when
-     * min-replicas-to-write asks for replicas (and min-replicas-max-lag is not 0), since none
-     * is connected, so writes are refused with -NOREPLICAS.
+     * Redis's checkGoodReplicasStatus: false when min-replicas-to-write asks for more replicas
+     * (and min-replicas-max-lag is not 0) than the {@code good} ones, online and acknowledging
+     * within that lag, so writes are refused with -NOREPLICAS.
      */
-    public boolean enoughGoodReplicas() {
-        return minReplicasToWrite == 0 || minReplicasMaxLag == 0;
+    public boolean enoughGoodReplicas(int good) {
+        return minReplicasToWrite == 0 || minReplicasMaxLag == 0 || good >= minReplicasToWrite;
     }
     public String propagationErrorBehavior = "ignore";
 

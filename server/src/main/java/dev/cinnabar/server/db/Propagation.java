@@ -22,13 +22,27 @@ public final class Propagation {
     public interface Sink {
         /** One command to apply in database {@code db}: a stream selects it first if it must. */
         void propagate(int db, Argv command);
+
+        /** Which of {@link #TO_AOF} and {@link #TO_REPLICAS} this sink is; a recorder sees both. */
+        default int target() {
+            return TO_ALL;
+        }
     }
+
+    /** Redis's PROPAGATE_AOF: what the append-only file is to see. */
+    public static final int TO_AOF = 1;
+    /** Redis's PROPAGATE_REPL: what replicas are to see (PUBLISH goes to them alone). */
+    public static final int TO_REPLICAS = 2;
+    public static final int TO_ALL = TO_AOF | TO_REPLICAS;
 
     private static final Argv MULTI = Argv.of("MULTI");
     private static final Argv EXEC = Argv.of("EXEC");
 
     private Sink[] sinks = new Sink[0];
+    /** The targets of the sinks attached, or'ed together. */
+    private int sinkTargets;
     private int[] dbs = new int[4];
+    private int[] targets = new int[4];
     private Argv[] commands = new Argv[4];
     private int size;
     private int depth;
@@ -46,6 +60,7 @@ public final class Propagation {
     public void addSink(Sink s) {
         sinks = Arrays.copyOf(sinks, sinks.length + 1);
         sinks[sinks.length - 1] = s;
+        sinkTargets |= s.target();
     }
 
     public void removeSink(Sink s) {
@@ -57,6 +72,10 @@ public final class Propagation {
             }
         }
         sinks = Arrays.copyOf(left, n);
+        sinkTargets = 0;
+        for (Sink x : sinks) {
+            sinkTargets |= x.target();
+        }
     }
 
     /**
@@ -83,14 +102,26 @@ public final class Propagation {
      * {@code command} must stay as it is until the unit ends.
      */
     public void add(int db, Argv command) {
-        if (sinks.length == 0 || suspended || loading) {
+        add(db, command, TO_ALL);
+    }
+
+    /**
+     * {@link #add(int, Argv)} for the sinks of {@code target} alone (a mask of TO_AOF and
+     * TO_REPLICAS). With no sink of that target it is not even gathered, as Redis's
+     * alsoPropagate drops it: a transaction of PUBLISHes without replicas leaves no MULTI/EXEC
+     * in the AOF (with replicas it leaves an empty one).
+     */
+    public void add(int db, Argv command, int target) {
+        if ((sinkTargets & target) == 0 || suspended || loading) {
             return;
         }
         if (size == commands.length) {
             dbs = Arrays.copyOf(dbs, size * 2);
+            targets = Arrays.copyOf(targets, size * 2);
             commands = Arrays.copyOf(commands, size * 2);
         }
         dbs[size] = db;
+        targets[size] = target;
         commands[size] = command;
         size++;
         if (depth == 0) {
@@ -111,27 +142,30 @@ public final class Propagation {
     /**
      * Sends what the unit gathered. MULTI goes in the first command's database, so that the
      * stream selects it before the transaction; EXEC in the last one's, so that none is
-     * selected before it.
+     * selected before it. The wrapping goes to every sink, as Redis's propagatePendingCommands
+     * does: while replicas are fed, a transaction of two PUBLISHes is an empty MULTI/EXEC in the AOF.
      */
     private void flush() {
         boolean transaction = size > 1 && transactional;
         if (transaction) {
-            emit(dbs[0], MULTI);
+            emit(dbs[0], MULTI, TO_ALL);
         }
         int last = dbs[size - 1];
         for (int i = 0; i < size; i++) {
-            emit(dbs[i], commands[i]);
+            emit(dbs[i], commands[i], targets[i]);
             commands[i] = null;
         }
         if (transaction) {
-            emit(last, EXEC);
+            emit(last, EXEC, TO_ALL);
         }
         size = 0;
     }
 
-    private void emit(int db, Argv command) {
+    private void emit(int db, Argv command, int target) {
         for (Sink s : sinks) {
-            s.propagate(db, command);
+            if ((s.target() & target) != 0) {
+                s.propagate(db, command);
+            }
         }
     }
 }

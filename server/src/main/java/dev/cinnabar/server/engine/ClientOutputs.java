@@ -8,6 +8,7 @@ import dev.cinnabar.server.client.ServerContext;
 import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.log.ServerLog;
 import dev.cinnabar.server.persistence.AppendOnlyFile;
+import dev.cinnabar.server.replication.Replication;
 import dev.cinnabar.server.stats.ServerStats;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -155,6 +156,7 @@ final class ClientOutputs {
         // The AOF first: under appendfsync always no reply leaves before its write is on disk.
         AppendOnlyFile aof = AppendOnlyFile.of(server);
         aof.flush(false);
+        Replication.of(server).feed(); // into the replicas' output buffers, sent with this batch
         if (flushList.isEmpty()) {
             return;
         }

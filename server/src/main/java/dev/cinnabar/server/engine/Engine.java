@@ -16,6 +16,7 @@ import dev.cinnabar.server.log.ServerLog;
 import dev.cinnabar.server.persistence.AofRewrite;
 import dev.cinnabar.server.persistence.AppendOnlyFile;
 import dev.cinnabar.server.persistence.Persistence;
+import dev.cinnabar.server.replication.Replication;
 import dev.cinnabar.server.scripting.ScriptCommandFlags;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
@@ -79,6 +80,7 @@ public final class Engine implements ServerControl {
         shutdown.aofRewrite(rewrite::beforeShutdown);
         AppendOnlyFile aof = AppendOnlyFile.of(server);
         shutdown.appendOnly(aof::shutdown);
+        Replication.of(server).engineExecutor(r -> loop.submitAfterIo(e -> r.run()));
         dispatcher.afterCommand(aof::commandRan);
     }
 
@@ -112,6 +114,7 @@ public final class Engine implements ServerControl {
             if (server.eviction().running()) {
                 continueEviction();
             }
+            Replication.of(server).beforeSleep();
             outputs.flush();
         }
 

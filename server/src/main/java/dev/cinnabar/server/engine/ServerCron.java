@@ -7,6 +7,7 @@ import dev.cinnabar.server.memcached.MemcachedItems;
 import dev.cinnabar.server.persistence.AofRewrite;
 import dev.cinnabar.server.persistence.AppendOnlyFile;
 import dev.cinnabar.server.persistence.Persistence;
+import dev.cinnabar.server.replication.Replication;
 import dev.cinnabar.server.stats.InstantaneousMetrics;
 import dev.cinnabar.server.stats.ServerStats;
 
@@ -67,6 +68,7 @@ final class ServerCron {
         sampleInstantaneousMetrics();
         if (everySecond()) {
             server.migrateSockets().closeIdle(server.clock().millis() / 1000);
+            Replication.of(server).cron();
         }
         if (server.memcached != null) {
             MemcachedItems.of(server).cron(); // a delayed flush_all whose time came

@@ -135,7 +135,7 @@ public final class Dispatcher {
             reject(c, cmd, aofError);
             return;
         }
-        if (!server.config().enoughGoodReplicas() && isWrite(c, cmd, flags)) {
+        if (!server.config().enoughGoodReplicas(server.goodReplicas) && isWrite(c, cmd, flags)) {
             reject(c, cmd, NOREPLICAS);
             return;
         }
@@ -167,6 +167,7 @@ public final class Dispatcher {
             return;
         }
         call(c, cmd);
+        c.writeOffset = server.ids().replicationOffset();
         afterCommandSteps(c);
     }
 
@@ -295,7 +296,7 @@ public final class Dispatcher {
             ks.dirty += changes;
             if ((changes > 0 || c.propagationForced()) && !c.propagationPrevented() && propagation.active()) {
                 Argv as = c.propagatedAs();
-                propagation.add(c.db().id, as != null ? as : c.argv);
+                propagation.add(c.db().id, as != null ? as : c.argv, c.propagationTargets());
             }
         } finally {
             ks.endCommand();

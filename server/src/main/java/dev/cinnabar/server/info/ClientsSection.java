@@ -2,6 +2,7 @@ package dev.cinnabar.server.info;
 
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.client.ServerContext;
+import dev.cinnabar.server.replication.Replication;
 import io.netty.buffer.ByteBuf;
 
 /** {@code # Clients}: connection counts and buffer peaks. */
@@ -30,7 +31,8 @@ final class ClientsSection implements InfoSection {
             }
         }
         out.header("Clients")
-                .field("connected_clients", server.clients().size())
+                // Replicas are not clients here, as in Redis.
+                .field("connected_clients", server.clients().size() - Replication.of(server).replicas().size())
                 .field("cluster_connections", 0)
                 .field("maxclients", server.config().maxClients)
                 .field("client_recent_max_input_buffer", maxInput)

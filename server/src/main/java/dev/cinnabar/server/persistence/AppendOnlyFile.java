@@ -164,6 +164,11 @@ public final class AppendOnlyFile implements Propagation.Sink {
 
     // ------------------------------------------------------------------ feeding
 
+    @Override
+    public int target() {
+        return Propagation.TO_AOF;
+    }
+
     /** Redis's feedAppendOnlyFile. */
     @Override
     public void propagate(int db, Argv command) {

@@ -3,6 +3,7 @@ package dev.cinnabar.server.persistence;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.log.ServerLog;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.DefaultFileRegion;
 import java.io.IOException;
@@ -77,6 +78,21 @@ public final class RdbTransfer {
             c.server.control().kill(c);
             return;
         }
+        String preamble = psync ? "+FULLRESYNC " + replicationId + " 0\r\n" : "";
+        ChannelFuture sent = sendFile(c, dump, preamble);
+        if (sent != null) {
+            sent.addListener(ChannelFutureListener.CLOSE);
+            ServerLog.notice("Synchronization with replica " + c.remoteAddress + " succeeded");
+        }
+    }
+
+    /**
+     * Sends the RDB at {@code dump} as a disk-based sync does: {@code preamble}, {@code $<length>\r\n}
+     * and the file, as it is now even if a save replaces it meanwhile. Returns the transfer's
+     * future, or null when the file could not be opened (logged as Redis logs it; the client is
+     * closed).
+     */
+    public static ChannelFuture sendFile(Client c, Path dump, String preamble) {
         FileChannel file;
         long size;
         try {
@@ -85,10 +101,9 @@ public final class RdbTransfer {
         } catch (IOException e) {
             ServerLog.warning("SYNC failed. Can't open/stat DB after BGSAVE: " + e.getMessage());
             c.server.control().kill(c);
-            return;
+            return null;
         }
-        c.channel.write(Unpooled.wrappedBuffer(header(psync, replicationId, size)));
-        c.channel.writeAndFlush(new DefaultFileRegion(file, 0, size)).addListener(ChannelFutureListener.CLOSE);
-        ServerLog.notice("Synchronization with replica " + c.remoteAddress + " succeeded");
+        c.channel.write(Unpooled.wrappedBuffer((preamble + "$" + size + "\r\n").getBytes(StandardCharsets.US_ASCII)));
+        return c.channel.writeAndFlush(new DefaultFileRegion(file, 0, size));
     }
 }

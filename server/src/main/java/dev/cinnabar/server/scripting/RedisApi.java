@@ -147,7 +147,7 @@ final class RedisApi {
         if (aofError != null) {
             return "-" + aofError;
         }
-        if (!engine.server.config().enoughGoodReplicas()) {
+        if (!engine.server.config().enoughGoodReplicas(engine.server.goodReplicas)) {
             return "-" + dev.cinnabar.server.exec.Dispatcher.NOREPLICAS;
         }
         return null;

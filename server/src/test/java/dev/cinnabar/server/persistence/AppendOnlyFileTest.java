@@ -137,6 +137,22 @@ class AppendOnlyFileTest {
     }
 
     @Test
+    void publishGoesToReplicasAloneNotToTheAof() throws IOException {
+        // Redis 7.0 propagates PUBLISH with PROPAGATE_REPL only: loading the AOF publishes nothing.
+        start();
+        h.call("PUBLISH", "ch", "m");
+        h.call("SET", "a", "1");
+        h.call("MULTI");
+        h.call("PUBLISH", "ch", "m1");
+        h.call("PUBLISH", "ch", "m2");
+        h.call("EXEC");
+        h.engine.flush();
+        // Without replicas not even the transaction's MULTI/EXEC, as redis-server 7.0.15 writes it.
+        assertEquals("*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n",
+                file("appendonly.aof.1.incr.aof"));
+    }
+
+    @Test
     void infoShowsTheAofFields() throws IOException {
         start();
         h.call("SET", "a", "1");

@@ -1,0 +1,621 @@
+package dev.cinnabar.server.replication;
+
+import dev.cinnabar.protocol.Argv;
+import dev.cinnabar.protocol.ReplyWriter;
+import dev.cinnabar.server.client.BlockedClients;
+import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.client.ReplicaLink;
+import dev.cinnabar.server.client.ServerContext;
+import dev.cinnabar.server.client.ServerIds;
+import dev.cinnabar.server.config.ServerConfig;
+import dev.cinnabar.server.db.Db;
+import dev.cinnabar.server.db.Propagation;
+import dev.cinnabar.server.log.ServerLog;
+import dev.cinnabar.server.persistence.AofOutput;
+import dev.cinnabar.server.persistence.Persistence;
+import dev.cinnabar.server.persistence.RdbTransfer;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The master's side of Redis's replication: replicas synchronize with PSYNC (a full sync from a
+ * BGSAVE, or a partial one from the backlog), then get the stream of propagated writes; they
+ * acknowledge offsets with REPLCONF ACK, which WAIT and min-replicas-to-write count.
+ *
+ * <p>The stream is the propagated commands in RESP, with SELECT where the database changes, and
+ * the PINGs and GETACKs the master adds: each byte has an offset (the server's
+ * {@code master_repl_offset} counts them), which is what replicas acknowledge and resume from.
+ * Commands are encoded as they propagate, and handed to the backlog and the replicas when the
+ * engine flushes its replies ({@link #feed}), so a batch of commands costs one copy per replica.
+ *
+ * <p>A full sync is disk-based: a BGSAVE (the forkless snapshot, whose point in time is the
+ * moment it starts), {@code +FULLRESYNC <id> <offset>} with the offset of that moment, then once
+ * the save is done the file and the stream held since. Replicas that come while it runs join it
+ * when it was started for replicas, as Redis attaches them to a disk save, else wait for the next.
+ */
+public final class Replication implements Propagation.Sink {
+    /** Lowercase, as Redis 7.0 writes it into the stream. */
+    private static final Argv PING = Argv.of("ping");
+    private static final Argv GETACK = Argv.of("REPLCONF", "GETACK", "*");
+
+    private final ServerContext server;
+    private final ServerConfig config;
+    private final ServerIds ids;
+    /** Replicas in the order they came (INFO's slave0, slave1, ...). */
+    private final List<Client> replicas = new ArrayList<>();
+    /** Null until the first replica; freed after repl-backlog-ttl without replicas. */
+    private ReplicationBacklog backlog;
+    /** The stream made since the last {@link #feed}. */
+    private final AofOutput pending = new AofOutput(4096);
+    /** The database the stream last selected (Redis's slaveseldb), -1 to select again. */
+    private int selectedDb = -1;
+    private long noReplicasSinceSeconds;
+    /** A WAIT blocked: the replicas are asked for an ACK before the loop sleeps. */
+    private boolean ackRequested;
+    private final List<WaitForAcks> waiting = new ArrayList<>();
+    /** The BGSAVE in progress was started for replicas: more can join it. */
+    private boolean saveForReplicas;
+    /** A callback waits for the end of the BGSAVE in progress. */
+    private boolean awaitingSave;
+    private long cronLoops;
+    private Consumer<Runnable> engineExecutor = Runnable::run;
+
+    /** INFO's sync_full, sync_partial_ok and sync_partial_err. */
+    public long syncFull;
+    public long syncPartialOk;
+    public long syncPartialErr;
+
+    private Replication(ServerContext server) {
+        this.server = server;
+        this.config = server.config();
+        this.ids = server.ids();
+        server.clients().onReplicaGone(this::replicaGone);
+    }
+
+    public static Replication of(ServerContext server) {
+        if (server.replication == null) {
+            server.replication = new Replication(server);
+        }
+        return (Replication) server.replication;
+    }
+
+    /** How work reaches the engine thread from the transport's threads (the engine sets it up). */
+    public void engineExecutor(Consumer<Runnable> executor) {
+        this.engineExecutor = executor;
+    }
+
+    private long nowSeconds() {
+        return server.clock().millis() / 1000;
+    }
+
+    // ------------------------------------------------------------------ the stream
+
+    @Override
+    public int target() {
+        return Propagation.TO_REPLICAS;
+    }
+
+    @Override
+    public void propagate(int db, Argv command) {
+        append(db, command);
+    }
+
+    /**
+     * Redis's replicationFeedSlaves: {@code command} joins the stream, after a SELECT when
+     * {@code db} is not the selected one (-1 keeps whatever is selected).
+     */
+    private void append(int db, Argv command) {
+        if (backlog == null) {
+            return; // no replica ever came: nothing to keep, and the offset stays
+        }
+        int before = pending.size();
+        if (db >= 0 && db != selectedDb) {
+            pending.select(db);
+            selectedDb = db;
+        }
+        pending.command(command);
+        ids.advanceReplicationOffset(pending.size() - before);
+    }
+
+    /**
+     * Hands the stream made since the last call to the backlog and the replicas: online ones
+     * get it in their output buffer (sent with the replies of this batch), those waiting for
+     * their RDB keep what follows their sync's offset. Called before every flush of replies.
+     */
+    public void feed() {
+        int n = pending.size();
+        if (n == 0) {
+            return;
+        }
+        byte[] bytes = pending.array();
+        long end = ids.replicationOffset() + 1; // the offset after the last byte
+        long start = end - n;
+        backlog.append(bytes, 0, n);
+        for (int i = 0; i < replicas.size(); i++) {
+            Client c = replicas.get(i);
+            ReplicaLink r = c.replica;
+            if (r.state == ReplicaLink.WAIT_BGSAVE_END) {
+                long from = Math.max(start, r.initialOffset + 1);
+                if (from < end) {
+                    r.held.writeBytes(bytes, (int) (from - start), (int) (end - from));
+                    closeIfHeldTooMuch(c);
+                }
+            } else if (r.state >= ReplicaLink.SEND_BULK) {
+                server.control().output(c).buffer().writeBytes(bytes, 0, n);
+            }
+        }
+        pending.clear();
+        if (pending.array().length > 1024 * 1024) {
+            pending.trim(4096);
+        }
+    }
+
+    /** The hard limit of the replica class applies to what waits for the RDB too. */
+    private void closeIfHeldTooMuch(Client c) {
+        long hard = config.clientOutputBufferLimits[ServerConfig.OBUF_REPLICA][0];
+        if (hard != 0 && c.replica.held.readableBytes() >= hard) {
+            ServerLog.warning("Client " + name(c) + " scheduled to be closed ASAP for overcoming of output buffer limits.");
+            server.control().kill(c);
+        }
+    }
+
+    // ------------------------------------------------------------------ SYNC and PSYNC
+
+    /**
+     * Redis's syncCommand for a replica (not for {@code redis-cli --rdb}, see RdbTransfer):
+     * PSYNC continues from the backlog when it can, else (and for SYNC) a full sync begins.
+     * Errors are thrown as Redis replies them; nothing else is replied.
+     */
+    public void sync(Client c, boolean psync, String replicationId, long offset) {
+        if (ReplicaLink.isReplica(c)) {
+            return; // Redis ignores SYNC from a replica
+        }
+        if (c.reply.buffer() != null && c.reply.buffer().isReadable()) {
+            throw new dev.cinnabar.server.command.CommandError("ERR SYNC and PSYNC are invalid with pending output");
+        }
+        if (c.replica == null) {
+            c.replica = new ReplicaLink();
+        }
+        ReplicaLink r = c.replica;
+        ServerLog.notice("Replica " + name(c) + " asks for synchronization");
+        feed(); // the backlog and the replicas' buffers up to now: what this one continues from
+        if (psync) {
+            if (tryPartialResync(c, replicationId, offset)) {
+                syncPartialOk++;
+                return;
+            }
+            if (!replicationId.startsWith("?")) {
+                syncPartialErr++;
+            }
+        } else {
+            r.preSync = true;
+        }
+        syncFull++;
+        r.state = ReplicaLink.WAIT_BGSAVE_START;
+        attach(c);
+        if (replicas.size() == 1 && backlog == null) {
+            // A backlog from scratch has no history a replica could continue: a new id.
+            ids.changeReplicationId();
+            createBacklog();
+            ServerLog.notice("Replication backlog created, my new replication IDs are '" + ids.replicationId()
+                    + "' and '" + ids.replicationId2() + "'");
+        }
+        Persistence p = Persistence.of(server);
+        if (p.bgsaveInProgress()) {
+            Client joined = saveForReplicas ? replicaWaitingForTheSave() : null;
+            if (joined != null) {
+                r.held = Unpooled.buffer(Math.max(256, joined.replica.held.readableBytes()));
+                r.held.writeBytes(joined.replica.held, joined.replica.held.readerIndex(), joined.replica.held.readableBytes());
+                setUpFullResync(c, joined.replica.initialOffset);
+                ServerLog.notice("Waiting for end of BGSAVE for SYNC");
+            } else {
+                ServerLog.notice("Can't attach the replica to the current BGSAVE. Waiting for next BGSAVE for SYNC");
+            }
+            awaitSave();
+        } else if (p.otherChild.getAsBoolean()) {
+            ServerLog.notice("No BGSAVE in progress, but another BG operation is active. BGSAVE for replication delayed");
+        } else {
+            startSaveForReplicas();
+        }
+    }
+
+    private void attach(Client c) {
+        replicas.add(c);
+        // A replica's commands (REPLCONF ACK) get no replies: its connection carries the stream.
+        c.replyOff = true;
+    }
+
+    private Client replicaWaitingForTheSave() {
+        for (Client other : replicas) {
+            if (other.replica.state == ReplicaLink.WAIT_BGSAVE_END) {
+                return other;
+            }
+        }
+        return null;
+    }
+
+    private void createBacklog() {
+        backlog = new ReplicationBacklog(backlogSize(), ids.replicationOffset() + 1);
+        server.propagation().addSink(this);
+    }
+
+    private int backlogSize() {
+        return (int) Math.min(Integer.MAX_VALUE - 8, Math.max(1, config.replBacklogSize));
+    }
+
+    /** CONFIG SET repl-backlog-size: the backlog keeps the newest bytes that fit. */
+    public void backlogSizeChanged() {
+        if (backlog != null) {
+            backlog.resize(backlogSize());
+        }
+    }
+
+    /** Redis's masterTryPartialResynchronization: true when the replica continues from the backlog. */
+    private boolean tryPartialResync(Client c, String replicationId, long offset) {
+        String id = ids.replicationId();
+        String id2 = ids.replicationId2();
+        if (!replicationId.equalsIgnoreCase(id)
+                && (!replicationId.equalsIgnoreCase(id2) || offset > ids.secondReplicationOffset())) {
+            if (replicationId.startsWith("?")) {
+                ServerLog.notice("Full resync requested by replica " + name(c));
+            } else if (!replicationId.equalsIgnoreCase(id) && !replicationId.equalsIgnoreCase(id2)) {
+                ServerLog.notice("Partial resynchronization not accepted: Replication ID mismatch (Replica asked for '"
+                        + replicationId + "', my replication IDs are '" + id + "' and '" + id2 + "')");
+            } else {
+                ServerLog.notice("Partial resynchronization not accepted: Requested offset for second ID was " + offset
+                        + ", but I can reply up to " + ids.secondReplicationOffset());
+            }
+            return false;
+        }
+        if (backlog == null || !backlog.holdsFrom(offset)) {
+            ServerLog.notice("Unable to partial resync with replica " + name(c)
+                    + " for lack of backlog (Replica request was: " + offset + ").");
+            if (offset > ids.replicationOffset()) {
+                ServerLog.warning("Warning: replica " + name(c)
+                        + " tried to PSYNC with an offset that is greater than the master replication offset.");
+            }
+            return false;
+        }
+        ReplicaLink r = c.replica;
+        r.state = ReplicaLink.ONLINE;
+        r.ackSeconds = nowSeconds();
+        attach(c);
+        byte[] reply = (r.capaPsync2 ? "+CONTINUE " + id + "\r\n" : "+CONTINUE\r\n").getBytes(StandardCharsets.US_ASCII);
+        ByteBuf out = Unpooled.buffer(reply.length + (int) (backlog.firstOffset() + backlog.length() - offset));
+        out.writeBytes(reply);
+        int header = out.readableBytes();
+        backlog.copyFrom(offset, out);
+        long sent = out.readableBytes() - header;
+        // Before anything the stream adds from now on, which goes through the output buffer.
+        c.channel.writeAndFlush(out);
+        ServerLog.notice("Partial resynchronization request from " + name(c) + " accepted. Sending " + sent
+                + " bytes of backlog starting from offset " + offset + ".");
+        refreshGoodReplicas();
+        return true;
+    }
+
+    /** Redis's startBgsaveForReplication with a disk target. */
+    private void startSaveForReplicas() {
+        ServerLog.notice("Starting BGSAVE for SYNC with target: disk");
+        Persistence p = Persistence.of(server);
+        if (!p.startBackground() || !p.bgsaveInProgress()) {
+            // Not started, or started and failed at once (the temporary file could not be made).
+            ServerLog.warning("BGSAVE for replication failed");
+            for (Client c : new ArrayList<>(replicas)) {
+                if (c.replica.state == ReplicaLink.WAIT_BGSAVE_START) {
+                    detach(c);
+                    c.replyOff = false;
+                    server.control().output(c).error("ERR BGSAVE failed, replication can't continue");
+                    c.closeAfterReply();
+                }
+            }
+            return;
+        }
+        saveForReplicas = true;
+        long offset = ids.replicationOffset();
+        for (Client c : replicas) {
+            if (c.replica.state == ReplicaLink.WAIT_BGSAVE_START) {
+                c.replica.held = Unpooled.buffer(256);
+                setUpFullResync(c, offset);
+            }
+        }
+        awaitSave();
+    }
+
+    /** Redis's replicationSetupSlaveForFullResync. */
+    private void setUpFullResync(Client c, long offset) {
+        ReplicaLink r = c.replica;
+        r.initialOffset = offset;
+        r.state = ReplicaLink.WAIT_BGSAVE_END;
+        selectedDb = -1; // the stream it gets must select its database first
+        if (!r.preSync) {
+            c.channel.writeAndFlush(Unpooled.wrappedBuffer(
+                    ("+FULLRESYNC " + ids.replicationId() + " " + offset + "\r\n").getBytes(StandardCharsets.US_ASCII)));
+        }
+    }
+
+    private void awaitSave() {
+        if (!awaitingSave) {
+            awaitingSave = true;
+            Persistence.of(server).whenBackgroundDone(this::saveDone);
+        }
+    }
+
+    /** Redis's updateSlavesWaitingBgsave with a disk target, then the next save for those that came meanwhile. */
+    private void saveDone(String error) {
+        awaitingSave = false;
+        saveForReplicas = false;
+        for (Client c : new ArrayList<>(replicas)) {
+            ReplicaLink r = c.replica;
+            if (r.state != ReplicaLink.WAIT_BGSAVE_END) {
+                continue;
+            }
+            if (error != null) {
+                ServerLog.warning("SYNC failed. BGSAVE child returned an error");
+                server.control().kill(c);
+                continue;
+            }
+            ChannelFuture sent = RdbTransfer.sendFile(c, Persistence.of(server).dumpPath(), "");
+            if (sent == null) {
+                continue;
+            }
+            r.state = ReplicaLink.SEND_BULK;
+            if (r.held.isReadable()) {
+                c.channel.writeAndFlush(r.held);
+            } else {
+                r.held.release();
+            }
+            r.held = null;
+            sent.addListener(f -> engineExecutor.accept(() -> putOnline(c)));
+        }
+        startPendingSync();
+    }
+
+    /** Redis's replicaPutOnline: the RDB went out. */
+    private void putOnline(Client c) {
+        if (c.isClosed() || c.replica.state != ReplicaLink.SEND_BULK) {
+            return;
+        }
+        c.replica.state = ReplicaLink.ONLINE;
+        c.replica.ackSeconds = nowSeconds();
+        refreshGoodReplicas();
+        ServerLog.notice("Synchronization with replica " + name(c) + " succeeded");
+    }
+
+    /** Redis's replicationStartPendingFork: replicas that wait for a save get one when none runs. */
+    private void startPendingSync() {
+        Persistence p = Persistence.of(server);
+        if (p.bgsaveInProgress()) {
+            for (Client c : replicas) {
+                if (c.replica.state == ReplicaLink.WAIT_BGSAVE_START) {
+                    awaitSave();
+                    return;
+                }
+            }
+            return;
+        }
+        if (p.otherChild.getAsBoolean()) {
+            return;
+        }
+        for (Client c : replicas) {
+            if (c.replica.state == ReplicaLink.WAIT_BGSAVE_START) {
+                startSaveForReplicas();
+                return;
+            }
+        }
+    }
+
+    private void replicaGone(Client c) {
+        if (!replicas.contains(c)) {
+            return;
+        }
+        ServerLog.notice("Connection with replica " + name(c) + " lost.");
+        detach(c);
+    }
+
+    private void detach(Client c) {
+        replicas.remove(c);
+        c.replica.state = ReplicaLink.HANDSHAKE;
+        c.replica.release();
+        if (replicas.isEmpty()) {
+            noReplicasSinceSeconds = nowSeconds();
+        }
+        refreshGoodReplicas();
+    }
+
+    // ------------------------------------------------------------------ acknowledgements and WAIT
+
+    /** REPLCONF ACK from a replica: the offset it processed. */
+    public void acknowledged(Client c, long offset) {
+        ReplicaLink r = c.replica;
+        if (offset > r.ackOffset) {
+            r.ackOffset = offset;
+        }
+        r.ackSeconds = nowSeconds();
+    }
+
+    /** Redis's replicationCountAcksByOffset. */
+    public int acknowledgedBy(long offset) {
+        int n = 0;
+        for (Client c : replicas) {
+            if (c.replica.state == ReplicaLink.ONLINE && c.replica.ackOffset >= offset) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * WAIT numreplicas: answers at once when enough replicas acknowledged the client's last
+     * write (or the client may not block), else blocks it until they do or {@code deadline}.
+     */
+    public void waitForAcks(Client c, long numreplicas, long deadline) {
+        long offset = c.writeOffset;
+        int acked = acknowledgedBy(offset);
+        if (acked >= numreplicas || c.denyBlocking) {
+            c.reply.integer(acked);
+            return;
+        }
+        WaitForAcks w = new WaitForAcks(c, offset, numreplicas);
+        server.clients().blocked().block(c, c.db(), new byte[0][], deadline, w);
+        waiting.add(w);
+        ackRequested = true;
+    }
+
+    /** A blocked WAIT; it answers the acknowledgements of its offset when its time is up. */
+    private final class WaitForAcks implements BlockedClients.Waiter {
+        final Client client;
+        final long offset;
+        final long replicas;
+
+        WaitForAcks(Client client, long offset, long replicas) {
+            this.client = client;
+            this.offset = offset;
+            this.replicas = replicas;
+        }
+
+        @Override
+        public boolean serve(Client c, Db db, byte[] key) {
+            return false;
+        }
+
+        @Override
+        public void timedOut(ReplyWriter reply) {
+            reply.integer(acknowledgedBy(offset));
+        }
+    }
+
+    /**
+     * Before the loop sleeps (Redis's beforeSleep): WAITs whose replicas acknowledged are
+     * answered, then one GETACK goes to the replicas for all the WAITs that blocked.
+     */
+    public void beforeSleep() {
+        if (!waiting.isEmpty()) {
+            answerWaits();
+        }
+        if (ackRequested) {
+            ackRequested = false;
+            append(-1, GETACK);
+        }
+    }
+
+    private void answerWaits() {
+        BlockedClients blocked = server.clients().blocked();
+        for (int i = 0; i < waiting.size(); i++) {
+            WaitForAcks w = waiting.get(i);
+            Client c = w.client;
+            BlockedClients.Blocking b = BlockedClients.of(c);
+            if (c.isClosed() || b == null || b.waiter() != w) {
+                waiting.remove(i--); // answered by its timeout, unblocked, or gone
+                continue;
+            }
+            int acked = acknowledgedBy(w.offset);
+            if (acked >= w.replicas) {
+                ByteBuf out = server.control().output(c).buffer();
+                int mark = out.writerIndex();
+                c.reply.integer(acked);
+                if (c.repliesSuppressed() && c.reply.buffer() == out) {
+                    out.writerIndex(mark);
+                }
+                blocked.unblock(c);
+                waiting.remove(i--);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ the cron
+
+    /** Once a second (Redis's replicationCron, the master's part). */
+    public void cron() {
+        long now = nowSeconds();
+        if (!replicas.isEmpty() && cronLoops % Math.max(1, config.replPingReplicaPeriod) == 0) {
+            append(-1, PING);
+        }
+        for (Client c : new ArrayList<>(replicas)) {
+            ReplicaLink r = c.replica;
+            if (r.state == ReplicaLink.WAIT_BGSAVE_START || r.state == ReplicaLink.WAIT_BGSAVE_END) {
+                // Out of band, not in the stream: keeps a replica waiting for its RDB from timing out.
+                c.channel.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {'\n'}));
+            } else if (r.state == ReplicaLink.ONLINE && !r.preSync && now - r.ackSeconds > config.replTimeout) {
+                ServerLog.warning("Disconnecting timedout replica (streaming sync): " + name(c));
+                server.control().kill(c);
+            }
+        }
+        if (replicas.isEmpty() && backlog != null && config.replBacklogTtl != 0
+                && now - noReplicasSinceSeconds > config.replBacklogTtl) {
+            // Without a backlog the offset stops; a new id keeps a later PSYNC from trusting it.
+            ids.changeReplicationId();
+            backlog = null;
+            selectedDb = -1;
+            pending.clear();
+            server.propagation().removeSink(this);
+            ServerLog.notice("Replication backlog freed after " + config.replBacklogTtl
+                    + " seconds without connected replicas.");
+        }
+        startPendingSync();
+        refreshGoodReplicas();
+        cronLoops++;
+    }
+
+    /** Redis's refreshGoodSlavesCount. */
+    private void refreshGoodReplicas() {
+        if (config.minReplicasToWrite == 0 || config.minReplicasMaxLag == 0) {
+            return;
+        }
+        long now = nowSeconds();
+        int good = 0;
+        for (Client c : replicas) {
+            if (c.replica.state == ReplicaLink.ONLINE && now - c.replica.ackSeconds <= config.minReplicasMaxLag) {
+                good++;
+            }
+        }
+        server.goodReplicas = good;
+    }
+
+    // ------------------------------------------------------------------ what INFO and ROLE show
+
+    public List<Client> replicas() {
+        return replicas;
+    }
+
+    public boolean backlogActive() {
+        return backlog != null;
+    }
+
+    public long backlogFirstOffset() {
+        return backlog == null ? 0 : backlog.firstOffset();
+    }
+
+    public long backlogLength() {
+        return backlog == null ? 0 : backlog.length();
+    }
+
+    /** The replica's address as INFO and ROLE show it: announced, or its connection's peer. */
+    public static String ip(Client c) {
+        if (c.replica != null && c.replica.announcedIp != null) {
+            return c.replica.announcedIp;
+        }
+        String addr = c.remoteAddress;
+        int colon = addr.lastIndexOf(':');
+        String ip = colon < 0 ? addr : addr.substring(0, colon);
+        return ip.startsWith("[") && ip.endsWith("]") ? ip.substring(1, ip.length() - 1) : ip;
+    }
+
+    /** Redis's replicationGetSlaveName: the address and the port it listens on, for the log. */
+    static String name(Client c) {
+        if (c.remoteAddress == null || c.remoteAddress.isEmpty()) {
+            return "client id #" + c.id;
+        }
+        String ip = ip(c);
+        int port = c.replica == null ? 0 : c.replica.listeningPort;
+        if (port == 0) {
+            return ip + ":<unknown-replica-port>";
+        }
+        return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + port;
+    }
+}
