@@ -204,6 +204,69 @@ class ReplicationIT {
         }
     }
 
+    private static void signal(ServerProcess p, String signal) throws Exception {
+        assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor());
+    }
+
+    /**
+     * SHUTDOWN with a replica behind waits for it (writes paused meanwhile) up to
+     * shutdown-timeout; SHUTDOWN ABORT cancels the wait, and the blocked SHUTDOWN gets Redis's
+     * error; a replica that caught up lets the shutdown finish at once.
+     */
+    @Test
+    void shutdownWaitsForTheReplicasToCatchUp() throws Exception {
+        try (ServerProcess master = ServerProcess.cinnabar("--shutdown-timeout", "2");
+             RawConnection m = new RawConnection(master.port());
+             RawConnection waiting = new RawConnection(master.port());
+             RawConnection writer = new RawConnection(master.port());
+             ServerProcess replica = replicaOf(master);
+             RawConnection r = new RawConnection(replica.port())) {
+            awaitLinkUp(r);
+            signal(replica, "STOP");
+            try {
+                m.call("SET", "a", "1");
+                waiting.send("SHUTDOWN");
+                until("the shutdown waiting", 5000, () -> master.log().contains("Waiting for replicas before shutting down."));
+                writer.send("SET", "b", "2");
+                assertTrue(dev.cinnabar.it.support.Waits.silent(writer, 300), "writes are paused while the shutdown waits");
+                assertEquals("$1\r\n1\r\n", m.call("GET", "a"), "reads are served");
+                assertEquals("+OK\r\n", m.call("SHUTDOWN", "ABORT"));
+                assertEquals("-ERR Errors trying to SHUTDOWN. Check logs.\r\n", waiting.readReply());
+                assertEquals("+OK\r\n", writer.readReply());
+                assertEquals("-ERR No shutdown in progress.\r\n", m.call("SHUTDOWN", "ABORT"));
+                assertTrue(master.log().contains("Shutdown manually aborted."));
+            } finally {
+                signal(replica, "CONT");
+            }
+            until("the replica caught up", 5000, () -> m.call("WAIT", "1", "100").equals(":1\r\n"));
+            m.send("SHUTDOWN");
+            assertTrue(master.process().waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "the shutdown finished");
+            assertTrue(master.log().contains("1 of 1 replicas are in sync when shutting down."), master.log());
+        }
+    }
+
+    @Test
+    void aShutdownThatWaitedInVainLogsTheLaggingReplica() throws Exception {
+        try (ServerProcess master = ServerProcess.cinnabar("--shutdown-timeout", "1");
+             RawConnection m = new RawConnection(master.port());
+             ServerProcess replica = replicaOf(master);
+             RawConnection r = new RawConnection(replica.port())) {
+            awaitLinkUp(r);
+            signal(replica, "STOP");
+            try {
+                m.call("SET", "a", "1");
+                long start = System.nanoTime();
+                m.send("SHUTDOWN");
+                assertTrue(master.process().waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "the shutdown finished");
+                assertTrue(System.nanoTime() - start >= 900_000_000L, "it waited for shutdown-timeout");
+                assertTrue(master.log().contains("Lagging replica 127.0.0.1:" + replica.port() + " reported offset "), master.log());
+                assertTrue(master.log().contains("0 of 1 replicas are in sync when shutting down."), master.log());
+            } finally {
+                signal(replica, "CONT");
+            }
+        }
+    }
+
     /** What a replica reads: the handshake's replies, then the stream, on a plain socket. */
     @Test
     void psyncContinuesWithTheExactBytesTheReplicaMissed() throws Exception {

@@ -32,6 +32,7 @@ import io.netty.buffer.ByteBuf;
  * <p>Not thread-safe: one decoder per client, used by one thread at a time.
  */
 public final class RequestDecoder {
+    private long totalFed;
     /** The longest inline request, and the longest header line, that Redis accepts (PROTO_INLINE_MAX_SIZE). */
     public static final int INLINE_MAX_SIZE = 64 * 1024;
     /** Multibulk headers above this count are refused before the client has authenticated. */
@@ -112,6 +113,14 @@ public final class RequestDecoder {
     /** The input at the error as Redis's log line quotes it; null before any. */
     public String errorSample() {
         return errorSample;
+    }
+
+    /**
+     * Every byte fed so far. Less {@link #unparsedBytes()} after a command, the bytes up to its
+     * end: a replica's offset in its master's stream.
+     */
+    public long totalFed() {
+        return totalFed;
     }
 
     /** Bytes received but not yet consumed by a complete command. */
@@ -230,6 +239,7 @@ public final class RequestDecoder {
 
     public void feed(ByteBuf in) {
         int n = in.readableBytes();
+        totalFed += n;
         if (error != null) {
             in.skipBytes(n);
             return;
@@ -251,6 +261,7 @@ public final class RequestDecoder {
     }
 
     public void feed(byte[] in, int off, int len) {
+        totalFed += len;
         if (error != null) {
             return;
         }

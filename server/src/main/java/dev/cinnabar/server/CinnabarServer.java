@@ -14,6 +14,7 @@ import dev.cinnabar.server.net.NettyTransport;
 import dev.cinnabar.server.persistence.AofRewrite;
 import dev.cinnabar.server.persistence.AppendOnlyFile;
 import dev.cinnabar.server.persistence.Persistence;
+import dev.cinnabar.server.replication.MasterLink;
 import dev.cinnabar.server.replication.Replication;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -98,6 +99,8 @@ public final class CinnabarServer implements ConfigHooks, Shutdown.Hooks {
                 s.transport.acceptConnections();
                 Persistence.of(e.server()).loadAtStart();
                 AppendOnlyFile.of(e.server()).openOnServerStart();
+                // A replicaof line: the data loaded stays until the master's arrives.
+                MasterLink.of(e.server()).startAsReplica();
             }, Long.MAX_VALUE / 4);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -184,18 +184,10 @@ public final class Main {
     }
 
     /**
-     * Settings that ask for what Cinnabar does not have yet, where running without it would do
-     * harm rather than lack a feature (a replica that would take writes as a master), and users
-     * declared both in the file and in an ACL file, which Redis refuses. The start fails, with
-     * Redis's words where it has any.
+     * Users declared both in the file and in an ACL file, which Redis refuses: the start fails,
+     * with Redis's words.
      */
     private static void exitOnWhatCannotBeServed(ServerConfig config) {
-        if (!config.masterHost.isEmpty()) {
-            // As a master it would take writes its master never sees, and serve data that master lacks.
-            ServerLog.warning("Cinnabar cannot replicate yet: it will not start as a replica of " + config.masterHost
-                    + ":" + config.masterPort + " (replicaof). Exiting.");
-            System.exit(1);
-        }
         if (!config.aclFile.isEmpty() && !config.users.isEmpty()) {
             ServerLog.warning("Configuring Redis with users defined in redis.conf and at the same setting an ACL file "
                     + "path is invalid. This setup is very likely to lead to configuration errors and security holes, "

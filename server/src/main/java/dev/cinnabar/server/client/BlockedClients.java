@@ -50,6 +50,22 @@ public final class BlockedClients implements KeyspaceObserver {
         }
     }
 
+    /**
+     * SHUTDOWN waiting for the replicas: only the shutdown ends it (the process exits), or its
+     * failure or SHUTDOWN ABORT, which answer Redis's error.
+     */
+    public static final Waiter SHUTDOWN = new Waiter() {
+        @Override
+        public boolean serve(Client c, Db db, byte[] key) {
+            return false;
+        }
+
+        @Override
+        public void timedOut(ReplyWriter reply) {
+            reply.error("ERR Errors trying to SHUTDOWN. Check logs.");
+        }
+    };
+
     /** What a blocked client waits for; kept in the client while it is blocked. */
     public static final class Blocking {
         final Db db;

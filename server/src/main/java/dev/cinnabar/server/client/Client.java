@@ -142,6 +142,14 @@ public final class Client {
      * replication (Redis's CLIENT_SLAVE); null for every other client.
      */
     public ReplicaLink replica;
+    /** This server's master, whose stream this connection carries (Redis's CLIENT_MASTER). */
+    public boolean master;
+    /**
+     * Set on a connection this server opened before it becomes a client (the link to its
+     * master): called with the client on the engine thread, before any of its input.
+     */
+    public static final io.netty.util.AttributeKey<java.util.function.Consumer<Client>> ADOPTED =
+            io.netty.util.AttributeKey.valueOf("cinnabar.adopted");
     /**
      * The replication offset once its last command ran (Redis's {@code woff}): what WAIT asks the
      * replicas to have acknowledged.

@@ -79,7 +79,7 @@ public final class ClientListFormat {
             }
         }
         sb.append(" cmd=").append(c.lastCommand == null ? "NULL" : c.lastCommand.fullName)
-                .append(" user=").append(c.user.name)
+                .append(" user=").append(c.master ? "(superuser)" : c.user.name)
                 .append(" redir=").append((c.tracking & Tracking.ON) != 0 ? c.trackingRedirect : -1)
                 .append(" resp=").append(c.protocol());
     }
@@ -134,6 +134,9 @@ public final class ClientListFormat {
             sb.append('O');
         } else if (ReplicaLink.isReplica(c)) {
             sb.append('S');
+        }
+        if (c.master) {
+            sb.append('M');
         }
         if (c.pubsub) {
             sb.append('P');

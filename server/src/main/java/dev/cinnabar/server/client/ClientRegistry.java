@@ -29,8 +29,8 @@ public final class ClientRegistry {
     private final ReplyBufferSettings replyBuffers = new ReplyBufferSettings();
     private final QueryBuffers queryBuffers = new QueryBuffers();
     private final ClientEviction eviction = new ClientEviction();
-    /** What the replication does when a replica's connection ends. */
-    private java.util.function.Consumer<Client> replicaGone = c -> { };
+    /** What the replication does when a replica's or the master's connection ends. */
+    private java.util.function.Consumer<Client> linkGone = c -> { };
 
     public void add(Client c) {
         byId.put(c.id, c);
@@ -55,16 +55,18 @@ public final class ClientRegistry {
         tracking.forget(c);
         queryBuffers.forget(c);
         eviction.forget(c);
+        if (c.replica != null || c.master) {
+            linkGone.accept(c);
+        }
         if (c.replica != null) {
-            replicaGone.accept(c);
             c.replica.release();
         }
         c.releaseBuffers();
     }
 
-    /** Sets what {@link #remove} does for a client that announced itself as a replica. */
-    public void onReplicaGone(java.util.function.Consumer<Client> hook) {
-        replicaGone = hook;
+    /** Sets what {@link #remove} does for a replica (one that announced itself) or the master. */
+    public void onLinkGone(java.util.function.Consumer<Client> hook) {
+        linkGone = hook;
     }
 
     public Client get(long id) {

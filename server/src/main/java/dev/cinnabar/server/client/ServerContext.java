@@ -51,6 +51,8 @@ public final class ServerContext {
     public Object aofRewrite;
     /** The master's replication (package {@code replication}, a layer above), made on first use. */
     public Object replication;
+    /** A replica's link to its master is up: its stream flows (Redis's repl_state == CONNECTED). */
+    public boolean masterLinkUp;
     /** Replicas online that acknowledged within min-replicas-max-lag (Redis's repl_good_slaves_count). */
     public int goodReplicas;
     /** The memcached item store (package {@code memcached}, a layer above), made on first use. */

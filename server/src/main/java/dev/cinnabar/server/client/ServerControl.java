@@ -19,6 +19,9 @@ public interface ServerControl {
     /** True while a shutdown waits for replicas; SHUTDOWN ABORT cancels one. */
     boolean shutdownInProgress();
 
+    /** SHUTDOWN ABORT: cancels the shutdown that waits; false when none does. */
+    boolean abortShutdown();
+
     /** DEBUG PAUSE-CRON: stops and restarts the cron (expiry, client timeouts, statistics). */
     void pauseCron(boolean paused);
 

@@ -57,6 +57,36 @@ public final class ServerIds {
         secondReplicationOffset = -1;
     }
 
+    /** A full sync from a master: its history is ours now, with no previous one. */
+    public void adoptHistory(String id, long offset) {
+        replicationId = id;
+        replicationId2 = NO_ID;
+        secondReplicationOffset = -1;
+        replicationOffset = offset;
+    }
+
+    /**
+     * A replica becomes a master (Redis's shiftReplicationId): a new history, the old one kept
+     * as the second id up to here, so that the other replicas of the old master continue.
+     */
+    public void shiftReplicationId() {
+        replicationId2 = replicationId;
+        secondReplicationOffset = replicationOffset + 1;
+        replicationId = randomHex(40);
+    }
+
+    /** The master continued us under a new id from {@code secondOffset} on (its own shift). */
+    public void continueAs(String id, long secondOffset) {
+        replicationId2 = replicationId;
+        secondReplicationOffset = secondOffset;
+        replicationId = id;
+    }
+
+    /** The offset a replica applied of its master's stream, which its own offset follows. */
+    public void replicationOffset(long offset) {
+        replicationOffset = offset;
+    }
+
     /** {@code digits} random lowercase hex digits. */
     static String randomHex(int digits) {
         byte[] bytes = RandomBytes.of(digits);

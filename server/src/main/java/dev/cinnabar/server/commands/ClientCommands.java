@@ -178,6 +178,9 @@ public final class ClientCommands {
         if (ReplicaLink.isReplica(c)) {
             return TYPE_REPLICA;
         }
+        if (c.master) {
+            return TYPE_MASTER;
+        }
         return c.pubsub && !c.monitor ? TYPE_PUBSUB : TYPE_NORMAL;
     }
 

@@ -7,19 +7,24 @@ import dev.cinnabar.server.client.ReplicaLink;
 import dev.cinnabar.server.command.CommandError;
 import dev.cinnabar.server.exec.CommandHandlers;
 import dev.cinnabar.server.persistence.RdbTransfer;
+import dev.cinnabar.server.config.ServerConfig;
+import dev.cinnabar.server.log.ServerLog;
+import dev.cinnabar.server.replication.MasterLink;
 import dev.cinnabar.server.replication.Replication;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * ROLE, WAIT, FAILOVER, REPLICAOF, and the commands replicas send: SYNC, PSYNC and REPLCONF.
- * Cinnabar serves replication as a master (see the replication package); it cannot become a
- * replica yet, so REPLICAOF host port and FAILOVER, which would make it one, are refused.
+ * The replication itself is the replication package's (Replication for a master, MasterLink for
+ * a replica). FAILOVER checks its arguments and its preconditions as Redis does, then answers
+ * that Cinnabar cannot fail over yet.
  */
 public final class ReplicationCommands {
     /** Redis's NET_HOST_STR_LEN: the longest host text a replica may announce, and one. */
     private static final int HOST_TEXT_MAX = 256;
     private static final byte[] MASTER = {'m', 'a', 's', 't', 'e', 'r'};
+    private static final byte[] SLAVE = {'s', 'l', 'a', 'v', 'e'};
 
     /**
      * The family's bindings, in a class of their own so that a start binds every command
@@ -54,6 +59,16 @@ public final class ReplicationCommands {
 
     // ROLE
     static void role(Client c) {
+        if (!c.server.config().masterHost.isEmpty()) {
+            MasterLink link = MasterLink.of(c.server);
+            c.reply.array(5);
+            c.reply.bulk(SLAVE);
+            c.reply.bulk(c.server.config().masterHost);
+            c.reply.integer(c.server.config().masterPort);
+            c.reply.bulk(link.roleState());
+            c.reply.integer(link.roleOffset());
+            return;
+        }
         Replication replication = Replication.of(c.server);
         List<Client> online = new ArrayList<>();
         for (Client r : replication.replicas()) {
@@ -106,6 +121,9 @@ public final class ReplicationCommands {
                 throw new CommandError(Errors.SYNTAX);
             }
         }
+        if (!c.server.config().masterHost.isEmpty()) {
+            throw new CommandError("ERR FAILOVER is not valid when server is a replica.");
+        }
         // Redis checks for replicas before it looks at FORCE or the target.
         if (Replication.of(c.server).replicas().isEmpty()) {
             throw new CommandError("ERR FAILOVER requires connected replicas.");
@@ -115,14 +133,27 @@ public final class ReplicationCommands {
 
     // REPLICAOF host port | NO ONE (SLAVEOF, its old name)
     static void replicaof(Client c) {
+        MasterLink link = MasterLink.of(c.server);
         if (c.argv.is(1, "no") && c.argv.is(2, "one")) {
-            // Already a master: nothing to undo, as in Redis.
+            link.noOne(c); // nothing to undo on a master
             c.reply.ok();
             return;
         }
-        Args.longArg(c, 2, 0, 65535, "ERR Invalid master port");
-        // Going on as a master would take writes its new master never sees; refusing says why.
-        throw new CommandError("ERR Cinnabar cannot replicate yet: it stays a master");
+        if (ReplicaLink.isReplica(c)) {
+            // It would flush every replica, this client included.
+            throw new CommandError("ERR Command is not valid when client is a replica.");
+        }
+        int port = (int) Args.longArg(c, 2, 0, 65535, "ERR Invalid master port");
+        String host = c.argv.latin1(1);
+        ServerConfig config = c.server.config();
+        if (config.masterHost.equalsIgnoreCase(host) && config.masterPort == port) {
+            ServerLog.notice("REPLICAOF would result into synchronization with the master we are already connected "
+                    + "with. No operation performed.");
+            c.reply.simple("OK Already connected to specified master");
+            return;
+        }
+        link.replicaOf(host, port, c);
+        c.reply.ok();
     }
 
     // SYNC
@@ -178,7 +209,10 @@ public final class ReplicationCommands {
                 }
                 return;
             } else if (a.is(j, "getack")) {
-                // For a replica from its master: this server is none.
+                // From this replica's master: an ACK at once. Never answered otherwise.
+                if (c.master) {
+                    MasterLink.of(c.server).sendAck();
+                }
                 return;
             } else if (a.is(j, "rdb-only")) {
                 long rdbOnly = Args.longArg(c, j + 1);

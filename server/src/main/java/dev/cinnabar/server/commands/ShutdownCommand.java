@@ -1,6 +1,7 @@
 package dev.cinnabar.server.commands;
 
 import dev.cinnabar.protocol.Argv;
+import dev.cinnabar.server.client.BlockedClients;
 import dev.cinnabar.server.client.BusyState;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.client.ServerControl;
@@ -56,7 +57,7 @@ public final class ShutdownCommand {
         }
         ServerControl control = c.server.control();
         if (abort) {
-            if (!control.shutdownInProgress()) {
+            if (!control.abortShutdown()) {
                 throw new CommandError("ERR No shutdown in progress.");
             }
             c.reply.ok();
@@ -79,6 +80,11 @@ public final class ShutdownCommand {
         }
         // On success the process ends and the connection closes without a reply.
         if (!control.shutdown(flags)) {
+            if (control.shutdownInProgress()) {
+                // Waiting for the replicas: the client waits too, until the exit or a failure.
+                c.server.clients().blocked().block(c, c.db(), new byte[0][], 0, BlockedClients.SHUTDOWN);
+                return;
+            }
             throw new CommandError("ERR Errors trying to SHUTDOWN. Check logs.");
         }
     }

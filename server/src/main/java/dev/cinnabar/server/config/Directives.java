@@ -312,7 +312,7 @@ public final class Directives {
         add(new SpecialDirectives.OomScoreAdjValues()).apply(Directives::applyOomScoreAdj).effect(ACTIVE);
         add(new SpecialDirectives.NotifyKeyspaceEvents()).effect(ACTIVE);
         add(new SpecialDirectives.Bind()).effect(ACTIVE).apply(c -> c.hooks.bindChanged(c));
-        add(new SpecialDirectives.ReplicaOf());
+        add(new SpecialDirectives.ReplicaOf()).effect(ACTIVE);
         add(new SpecialDirectives.LatencyPercentiles()).effect(ACTIVE);
     }
 

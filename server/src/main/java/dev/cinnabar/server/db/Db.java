@@ -401,7 +401,7 @@ public final class Db {
      * replica it stays in memory until the master's DEL, but readers must not see it.
      */
     private boolean expireIfNeeded(int e, byte[] key, int off, int len) {
-        if (!isExpired(e)) {
+        if (!isExpired(e) || keyspace.fromMaster()) {
             return false;
         }
         if (keyspace.expiryEnabled() && !keyspace.expiryPaused()) {

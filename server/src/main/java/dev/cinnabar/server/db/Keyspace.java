@@ -40,6 +40,7 @@ public final class Keyspace {
     private int depth;
     private long now;
     private boolean expiryEnabled = true;
+    private boolean fromMaster;
     /** Says whether CLIENT PAUSE holds expiry back (ending a pause that is over); null: never. */
     private BooleanSupplier expiryPauseCheck;
     private final LazyFree lazyFree = new LazyFree();
@@ -127,6 +128,19 @@ public final class Keyspace {
      */
     public boolean alreadyExpired(long when) {
         return when <= now && expiryEnabled && !loading;
+    }
+
+    /**
+     * True while a replica applies its master's command: keys past their time are still there
+     * for it, as Redis's expireIfNeeded answers the master's client (the master's clock and DELs
+     * decide).
+     */
+    public void fromMaster(boolean on) {
+        fromMaster = on;
+    }
+
+    public boolean fromMaster() {
+        return fromMaster;
     }
 
     /** False on a replica, where keys expire only when the master says so. */

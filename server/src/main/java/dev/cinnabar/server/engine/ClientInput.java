@@ -16,6 +16,7 @@ import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.exec.Dispatcher;
 import dev.cinnabar.server.log.ServerLog;
 import dev.cinnabar.server.memcached.MemcachedSession;
+import dev.cinnabar.server.replication.MasterLink;
 import dev.cinnabar.server.stats.ServerStats;
 import io.netty.buffer.ByteBuf;
 import java.net.InetSocketAddress;
@@ -67,6 +68,14 @@ final class ClientInput {
 
     /** A new connection, on the engine thread. */
     void connected(Client c) {
+        java.util.function.Consumer<Client> adopted = c.channel == null ? null : c.channel.attr(Client.ADOPTED).get();
+        if (adopted != null) {
+            // A connection this server opened (to its master): no limit or protection applies.
+            clients.add(c);
+            outputs.watchLimits(c);
+            adopted.accept(c);
+            return;
+        }
         if (c.channel != null && ServerLog.enabled(ServerLog.Level.VERBOSE)) {
             ServerLog.verbose(c.channel.remoteAddress() instanceof InetSocketAddress
                     ? "Accepted " + c.remoteAddress : "Accepted connection to " + config.unixSocket);
@@ -372,7 +381,18 @@ final class ClientInput {
         ByteBuf out = c.reply.buffer();
         int mark = out == null ? 0 : out.writerIndex();
         c.recordSilencedPushes(true);
-        dispatcher.dispatch(c);
+        if (c.master) {
+            // The master's view of expiry is the one that counts (see Keyspace.fromMaster).
+            server.keyspace().fromMaster(true);
+            try {
+                dispatcher.dispatch(c);
+            } finally {
+                server.keyspace().fromMaster(false);
+            }
+            MasterLink.of(server).applied(c);
+        } else {
+            dispatcher.dispatch(c);
+        }
         c.recordSilencedPushes(false);
         feedHeldInput(c);
         if (c.isPostponed()) {

@@ -66,11 +66,11 @@ final class ClientsCron {
 
     /**
      * {@code timeout}: idle for more than that many whole seconds, counted on Unix seconds as
-     * Redis counts them. Monitors, replicas, held and pub/sub clients never time out.
+     * Redis counts them. Monitors, replicas, the master, held and pub/sub clients never time out.
      */
     static boolean isIdle(ServerConfig config, Client c, long nowMillis) {
         long timeout = config.timeoutSeconds;
-        return timeout > 0 && !c.monitor && !ReplicaLink.isReplica(c) && !c.has(Client.PAUSED | Client.BLOCKED) && !c.pubsub
+        return timeout > 0 && !c.monitor && !ReplicaLink.isReplica(c) && !c.master && !c.has(Client.PAUSED | Client.BLOCKED) && !c.pubsub
                 && nowMillis / 1000 - c.lastInteractionMillis / 1000 > timeout;
     }
 }

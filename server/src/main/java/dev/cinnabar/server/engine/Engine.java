@@ -1,8 +1,10 @@
 package dev.cinnabar.server.engine;
 
 import dev.cinnabar.protocol.ReplyWriter;
+import dev.cinnabar.server.client.BlockedClients;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.client.ClientEviction;
+import dev.cinnabar.server.client.ClientPause;
 import dev.cinnabar.server.client.LongTask;
 import dev.cinnabar.server.client.ServerContext;
 import dev.cinnabar.server.client.ServerControl;
@@ -80,6 +82,7 @@ public final class Engine implements ServerControl {
         shutdown.aofRewrite(rewrite::beforeShutdown);
         AppendOnlyFile aof = AppendOnlyFile.of(server);
         shutdown.appendOnly(aof::shutdown);
+        shutdown.replicas(new ShutdownReplicas());
         Replication.of(server).engineExecutor(r -> loop.submitAfterIo(e -> r.run()));
         dispatcher.afterCommand(aof::commandRan);
     }
@@ -100,6 +103,7 @@ public final class Engine implements ServerControl {
         public void cron() {
             watchdog.cronRan();
             cron.run();
+            shutdown.cron();
         }
 
         @Override
@@ -133,6 +137,48 @@ public final class Engine implements ServerControl {
         @Override
         public boolean busy() {
             return server.busy().active();
+        }
+    }
+
+    /** A shutdown's wait for the replicas to catch up, with Redis's pause of the writes meanwhile. */
+    private final class ShutdownReplicas implements Shutdown.Replicas {
+        /** The pause is the shutdown's, not a CLIENT PAUSE that was on before it. */
+        private boolean pausedForShutdown;
+
+        @Override
+        public boolean caughtUp() {
+            return Replication.of(server).caughtUp();
+        }
+
+        @Override
+        public void waitFor() {
+            ClientPause pause = server.clients().pause();
+            if (!pause.active()) {
+                Replication.of(server).requestAcks();
+            }
+            pausedForShutdown = !pause.active();
+            pause.pause(Long.MAX_VALUE, ClientPause.WRITE, server.clock().millis());
+        }
+
+        @Override
+        public void stopWaiting() {
+            if (pausedForShutdown) {
+                server.clients().pause().unpause();
+                pausedForShutdown = false;
+            }
+            BlockedClients blocked = server.clients().blocked();
+            for (Client c : new ArrayList<>(server.clients().all())) {
+                BlockedClients.Blocking b = BlockedClients.of(c);
+                if (b != null && b.waiter() == BlockedClients.SHUTDOWN) {
+                    b.waiter().timedOut(outputs.output(c));
+                    blocked.unblock(c);
+                }
+            }
+        }
+
+        @Override
+        public void logLagging() {
+            Replication.of(server).logLaggingReplicas();
         }
     }
 
@@ -330,6 +376,11 @@ public final class Engine implements ServerControl {
     @Override
     public boolean shutdownInProgress() {
         return shutdown.inProgress();
+    }
+
+    @Override
+    public boolean abortShutdown() {
+        return shutdown.abort();
     }
 
     @Override

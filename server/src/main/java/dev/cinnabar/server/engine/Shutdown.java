@@ -14,8 +14,10 @@ import dev.cinnabar.server.log.ServerLog;
  * exit anyway (signals included: the operator can fix the disk and signal again). NOSAVE, or
  * {@code save ""}, skips the save.
  *
- * <p>There are no replicas to wait for, so the shutdown never stays pending: {@code
- * shutdown-timeout} has nothing to wait on and SHUTDOWN ABORT never finds one to cancel.
+ * <p>With replicas that have not acknowledged everything, the shutdown waits for them first, up
+ * to {@code shutdown-timeout} seconds (not with NOW, nor with a timeout of 0), as Redis 7.0's:
+ * writes are paused, the replicas asked for an ACK, and the cron finishes the shutdown once they
+ * caught up or the time is over; SHUTDOWN ABORT cancels it meanwhile.
  */
 public final class Shutdown {
     /** What only the running server can do: systemd notices, and the exit itself. */
@@ -40,6 +42,49 @@ public final class Shutdown {
     private java.util.function.Supplier<String> save = () -> "no snapshot writer";
     /** Flushes and fsyncs the AOF when it is on (with Redis's log line). */
     private Runnable appendOnly = () -> { };
+    /** The replicas the shutdown may wait for; none without a server. */
+    private Replicas replicas = Replicas.NONE;
+    /** Unix milliseconds by which a pending shutdown ends anyway, 0 when none is pending (Redis's shutdown_mstime). */
+    private long deadline;
+    private int pendingFlags;
+
+    /** What the shutdown asks of the replication. */
+    interface Replicas {
+        Replicas NONE = new Replicas() {
+            @Override
+            public boolean caughtUp() {
+                return true;
+            }
+
+            @Override
+            public void waitFor() {
+            }
+
+            @Override
+            public void stopWaiting() {
+            }
+
+            @Override
+            public void logLagging() {
+            }
+        };
+
+        /** Every replica acknowledged the whole stream (Redis's isReadyToShutdown). */
+        boolean caughtUp();
+
+        /** Asks them for an ACK and pauses writes meanwhile. */
+        void waitFor();
+
+        /** The shutdown was cancelled: writes go on, clients blocked in SHUTDOWN get an error. */
+        void stopWaiting();
+
+        /** Logs the replicas that did not catch up, and how many did. */
+        void logLagging();
+    }
+
+    void replicas(Replicas r) {
+        this.replicas = r;
+    }
 
     Shutdown(ServerConfig config, Runnable stopEngine) {
         this.config = config;
@@ -83,9 +128,35 @@ public final class Shutdown {
         this.appendOnly = flushAndSync;
     }
 
-    /** True while a shutdown waits for replicas; there are none, so never. */
+    /** True while a shutdown waits for replicas. */
     public boolean inProgress() {
-        return false;
+        return deadline != 0;
+    }
+
+    /** SHUTDOWN ABORT: false when no shutdown waits. */
+    public boolean abort() {
+        if (deadline == 0) {
+            return false;
+        }
+        cancel();
+        ServerLog.notice("Shutdown manually aborted.");
+        return true;
+    }
+
+    private void cancel() {
+        boolean waited = deadline != 0;
+        deadline = 0;
+        pendingFlags = 0;
+        if (waited) {
+            replicas.stopWaiting();
+        }
+    }
+
+    /** From the cron: a pending shutdown ends once the replicas caught up or its time is over. */
+    void cron() {
+        if (deadline != 0 && (System.currentTimeMillis() >= deadline || replicas.caughtUp())) {
+            finish(pendingFlags);
+        }
     }
 
     /**
@@ -94,16 +165,33 @@ public final class Shutdown {
      * the process ends inside {@link Hooks#exit()}, so this returns true only without a server.
      */
     public boolean run(int flags) {
+        if (deadline != 0) {
+            return false; // one is pending already (Redis's isShutdownInitiated)
+        }
         ServerLog.warning("User requested shutdown...");
         if (loading.getAsBoolean()) {
             flags = (flags & ~ShutdownFlags.SAVE) | ShutdownFlags.NOSAVE;
         }
         hooks.stopping();
+        if ((flags & ShutdownFlags.NOW) == 0 && config.shutdownTimeout != 0 && !replicas.caughtUp()) {
+            deadline = System.currentTimeMillis() + config.shutdownTimeout * 1000L;
+            pendingFlags = flags;
+            replicas.waitFor();
+            ServerLog.notice("Waiting for replicas before shutting down.");
+            return false;
+        }
+        return finish(flags);
+    }
+
+    /** Redis's finishShutdown. */
+    private boolean finish(int flags) {
+        replicas.logLagging();
         if (stopBackgroundSave.getAsBoolean()) {
             ServerLog.warning("There is a child saving an .rdb. Killing it!");
         }
         if (!stopAofRewrite.test(flags)) {
             ServerLog.warning("Errors trying to shut down the server. Check the logs for more information.");
+            cancel();
             return false;
         }
         appendOnly.run();
@@ -119,6 +207,7 @@ public final class Shutdown {
                     ServerLog.warning("Error trying to save the DB, can't exit.");
                     hooks.status("Error trying to save the DB, can't exit.");
                     ServerLog.warning("Errors trying to shut down the server. Check the logs for more information.");
+                    cancel();
                     return false;
                 }
             }

@@ -43,6 +43,10 @@ public final class Dispatcher {
     private final KeyPrefetch keyPrefetch = new KeyPrefetch();
     private static final byte[] QUEUED = {'Q', 'U', 'E', 'U', 'E', 'D'};
     static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
+    /** Redis's roslaveerr: a write to a replica with replica-read-only yes. */
+    public static final String READONLY_REPLICA = "READONLY You can't write against a read only replica.";
+    /** Redis's masterdownerr: replica-serve-stale-data no while the link is down. */
+    static final String MASTERDOWN = "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
     public static final String NOREPLICAS = "NOREPLICAS Not enough good replicas to write.";
     public static final String MISCONF = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to "
             + "persist to disk. Commands that may modify the data set are disabled, because this instance is "
@@ -113,12 +117,16 @@ public final class Dispatcher {
             reject(c, cmd, "ERR Command not allowed inside a transaction");
             return;
         }
-        if (!c.user.unrestricted() && deniedByAcl(c, cmd)) {
+        // The master's stream is obeyed: no check that could refuse it (Redis's obey_client).
+        boolean obey = c.master;
+        if (!obey && !c.user.unrestricted() && deniedByAcl(c, cmd)) {
             return;
         }
+        boolean replica = !server.config().masterHost.isEmpty();
         // maxmemory: evict first; refuse what could grow the dataset if that was not enough.
+        // A replica that ignores maxmemory leaves its memory to its master's evictions.
         long flags = server.commandFlags(c, cmd);
-        if (!server.busy().active()) {
+        if (!server.busy().active() && !(replica && server.config().replicaIgnoreMaxmemory)) {
             boolean oom = server.eviction().active() && !server.evictIfNeeded();
             if (oom && deniedWhenOutOfMemory(c, cmd, flags)) {
                 reject(c, cmd, OOM);
@@ -126,17 +134,21 @@ public final class Dispatcher {
             }
             server.eviction().outOfMemoryAtCommandStart(oom);
         }
-        if (server.diskError.getAsBoolean() && deniedOnDiskError(c, cmd, flags)) {
+        if (!obey && server.diskError.getAsBoolean() && deniedOnDiskError(c, cmd, flags)) {
             reject(c, cmd, MISCONF);
             return;
         }
-        String aofError = server.aofDiskError.get();
+        String aofError = obey ? null : server.aofDiskError.get();
         if (aofError != null && deniedOnDiskError(c, cmd, flags)) {
             reject(c, cmd, aofError);
             return;
         }
-        if (!server.config().enoughGoodReplicas(server.goodReplicas) && isWrite(c, cmd, flags)) {
+        if (!replica && !server.config().enoughGoodReplicas(server.goodReplicas) && isWrite(c, cmd, flags)) {
             reject(c, cmd, NOREPLICAS);
+            return;
+        }
+        if (replica && !obey && server.config().replicaReadOnly && isWrite(c, cmd, flags)) {
+            reject(c, cmd, READONLY_REPLICA);
             return;
         }
         if (c.pubsub && c.protocol() == 2 && !SubscribedContext.allows(cmd)) {
@@ -152,6 +164,10 @@ public final class Dispatcher {
         BusyState busy = server.busy();
         if (busy.active() && !cmd.has(busy.loading() ? CommandFlags.LOADING : CommandFlags.ALLOW_BUSY)) {
             reject(c, cmd, busy.rejection());
+            return;
+        }
+        if (replica && !server.masterLinkUp && !server.config().replicaServeStaleData && !cmd.has(CommandFlags.STALE)) {
+            reject(c, cmd, MASTERDOWN);
             return;
         }
         Tracking tracking = server.clients().tracking();

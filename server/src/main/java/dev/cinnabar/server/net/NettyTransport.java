@@ -5,9 +5,14 @@ import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.engine.Engine;
 import dev.cinnabar.server.engine.ReplyFlusher;
 import dev.cinnabar.server.log.ServerLog;
+import dev.cinnabar.server.replication.MasterLink;
+import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -20,8 +25,10 @@ import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
@@ -33,6 +40,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * TCP and Unix-socket listeners on Netty, with native epoll where the platform has it. Owns the
@@ -79,6 +87,7 @@ public final class NettyTransport implements ReplyFlusher {
             group = SurvivingIoEventLoop.group(config.ioThreads - 1, new DefaultThreadFactory("cinnabar-io", true), io);
             acceptGroup = group;
         }
+        MasterLink.of(engine.server()).connector(new MasterConnector());
         // The Unix socket first: whoever sees the TCP port open (a test harness, a health
         // check) may then use the socket at once.
         if (!config.unixSocket.isEmpty()) {
@@ -217,6 +226,53 @@ public final class NettyTransport implements ReplyFlusher {
                         ch.pipeline().addLast(new ClientChannelHandler(engine, memcached));
                     }
                 });
+    }
+
+    /**
+     * A replica's connection to its master: opened on the clients' loops, and once synchronized
+     * handed to a {@link ClientChannelHandler} like any client's, with what had arrived after
+     * the handshake as its first input.
+     */
+    private final class MasterConnector implements MasterLink.Connector {
+        @Override
+        public ChannelFuture connect(String host, int port, ChannelHandler handler) {
+            Bootstrap b = new Bootstrap()
+                    .group(group)
+                    .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.max(1, config.replTimeout) * 1000)
+                    .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+                    .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                    .handler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            keepAlive(ch);
+                            ch.pipeline().addLast(handler);
+                        }
+                    });
+            return b.connect(host, port);
+        }
+
+        @Override
+        public void adopt(Channel ch, ChannelHandler handshake, Supplier<ByteBuf> leftover) {
+            ch.eventLoop().execute(() -> {
+                ByteBuf left = leftover.get();
+                if (!ch.isActive()) {
+                    left.release();
+                    return;
+                }
+                ClientChannelHandler h = new ClientChannelHandler(engine);
+                ch.pipeline().replace(handshake, "client", h);
+                ChannelHandlerContext ctx = ch.pipeline().context(h);
+                h.channelActive(ctx);
+                if (left.isReadable()) {
+                    h.channelRead(ctx, left);
+                    h.channelReadComplete(ctx);
+                } else {
+                    left.release();
+                }
+                ch.config().setAutoRead(true);
+            });
+        }
     }
 
     /** {@code tcp-keepalive}: probes after that many idle seconds, as Redis sets them. */

@@ -528,6 +528,18 @@ public final class Persistence {
 
     /** {@link #load(Client, boolean)} of the dump at {@code path}. */
     public LoadOutcome load(Path path, Client owner, boolean allowDup) {
+        return load(path, owner, allowDup, owner == null);
+    }
+
+    /**
+     * A replica's load of what its master sent ({@code path}): an error is logged and the sync
+     * fails, the server goes on (it syncs again).
+     */
+    public LoadOutcome loadFromMaster(Path path) {
+        return load(path, null, false, false);
+    }
+
+    private LoadOutcome load(Path path, Client owner, boolean allowDup, boolean fatal) {
         InputStream in;
         long size;
         try {
@@ -539,7 +551,7 @@ public final class Persistence {
             if (e.getMessage() != null && e.getMessage().contains("No such file")) {
                 return LoadOutcome.NO_FILE;
             }
-            if (owner != null) {
+            if (!fatal) {
                 return LoadOutcome.FAILED;
             }
             ServerLog.warning("Fatal error loading the DB: " + SnapshotFile.reason(e) + ". Exiting.");
@@ -552,7 +564,7 @@ public final class Persistence {
                 : server.control().beginLongTask(owner, BusyState.LOADING)) {
             RdbFileException e = readRdb(new RdbInput(in), task, allowDup, false, 0);
             if (e != null) {
-                loadFailed(e, owner == null);
+                loadFailed(e, fatal);
                 return LoadOutcome.FAILED;
             }
             return LoadOutcome.LOADED;

@@ -64,6 +64,8 @@ public final class Replication implements Propagation.Sink {
     private boolean awaitingSave;
     private long cronLoops;
     private Consumer<Runnable> engineExecutor = Runnable::run;
+    /** The replica's side, made when first needed (see MasterLink.of). */
+    MasterLink link;
 
     /** INFO's sync_full, sync_partial_ok and sync_partial_err. */
     public long syncFull;
@@ -74,7 +76,13 @@ public final class Replication implements Propagation.Sink {
         this.server = server;
         this.config = server.config();
         this.ids = server.ids();
-        server.clients().onReplicaGone(this::replicaGone);
+        server.clients().onLinkGone(c -> {
+            if (c.master) {
+                MasterLink.of(server).masterGone(c);
+            } else {
+                replicaGone(c);
+            }
+        });
     }
 
     public static Replication of(ServerContext server) {
@@ -87,6 +95,7 @@ public final class Replication implements Propagation.Sink {
     /** How work reaches the engine thread from the transport's threads (the engine sets it up). */
     public void engineExecutor(Consumer<Runnable> executor) {
         this.engineExecutor = executor;
+        MasterLink.of(server).engineExecutor(executor);
     }
 
     private long nowSeconds() {
@@ -110,8 +119,10 @@ public final class Replication implements Propagation.Sink {
      * {@code db} is not the selected one (-1 keeps whatever is selected).
      */
     private void append(int db, Argv command) {
-        if (backlog == null) {
-            return; // no replica ever came: nothing to keep, and the offset stays
+        if (backlog == null || !config.masterHost.isEmpty()) {
+            // No replica ever came: nothing to keep, and the offset stays. On a replica the
+            // stream is its master's, passed on as it is applied (passOn).
+            return;
         }
         int before = pending.size();
         if (db >= 0 && db != selectedDb) {
@@ -174,6 +185,9 @@ public final class Replication implements Propagation.Sink {
     public void sync(Client c, boolean psync, String replicationId, long offset) {
         if (ReplicaLink.isReplica(c)) {
             return; // Redis ignores SYNC from a replica
+        }
+        if (!config.masterHost.isEmpty() && !MasterLink.of(server).linkUp()) {
+            throw new dev.cinnabar.server.command.CommandError("NOMASTERLINK Can't SYNC while not connected with my master");
         }
         if (c.reply.buffer() != null && c.reply.buffer().isReadable()) {
             throw new dev.cinnabar.server.command.CommandError("ERR SYNC and PSYNC are invalid with pending output");
@@ -240,8 +254,46 @@ public final class Replication implements Propagation.Sink {
     }
 
     private void createBacklog() {
+        if (backlog == null) {
+            server.propagation().addSink(this);
+        }
         backlog = new ReplicationBacklog(backlogSize(), ids.replicationOffset() + 1);
-        server.propagation().addSink(this);
+    }
+
+    /**
+     * A replica took its master's history (a full sync): a backlog of it from the offset it
+     * starts at, kept even without replicas, so that replicas can continue after a promotion.
+     */
+    void newHistory() {
+        pending.clear();
+        selectedDb = -1;
+        createBacklog();
+    }
+
+    /**
+     * On a replica: commands of the master's stream, applied up to {@code offset}, go on to this
+     * server's backlog and replicas as they came.
+     */
+    void passOn(byte[] bytes, int n, long offset) {
+        if (backlog != null) {
+            pending.raw(bytes, 0, n);
+        }
+        ids.replicationOffset(offset);
+    }
+
+    /** Closes every replica's connection: they sync again (Redis's disconnectSlaves). */
+    void disconnectReplicas() {
+        feed();
+        for (Client c : new ArrayList<>(replicas)) {
+            server.control().kill(c);
+        }
+    }
+
+    /** This replica became a master: the stream it makes selects its database first. */
+    void promoted() {
+        feed();
+        selectedDb = -1;
+        noReplicasSinceSeconds = nowSeconds();
     }
 
     private int backlogSize() {
@@ -455,6 +507,11 @@ public final class Replication implements Propagation.Sink {
      * write (or the client may not block), else blocks it until they do or {@code deadline}.
      */
     public void waitForAcks(Client c, long numreplicas, long deadline) {
+        if (!config.masterHost.isEmpty()) {
+            throw new dev.cinnabar.server.command.CommandError("ERR WAIT cannot be used with replica instances. Please also "
+                    + "note that since Redis 4.0 if a replica is configured to be writable (which is not the default) "
+                    + "writes to replicas are just local and are not propagated.");
+        }
         long offset = c.writeOffset;
         int acked = acknowledgedBy(offset);
         if (acked >= numreplicas || c.denyBlocking) {
@@ -546,7 +603,7 @@ public final class Replication implements Propagation.Sink {
                 server.control().kill(c);
             }
         }
-        if (replicas.isEmpty() && backlog != null && config.replBacklogTtl != 0
+        if (replicas.isEmpty() && backlog != null && config.replBacklogTtl != 0 && config.masterHost.isEmpty()
                 && now - noReplicasSinceSeconds > config.replBacklogTtl) {
             // Without a backlog the offset stops; a new id keeps a later PSYNC from trusting it.
             ids.changeReplicationId();
@@ -559,7 +616,44 @@ public final class Replication implements Propagation.Sink {
         }
         startPendingSync();
         refreshGoodReplicas();
+        MasterLink.of(server).cron();
         cronLoops++;
+    }
+
+    /** Every replica acknowledged the whole stream (Redis's isReadyToShutdown). */
+    public boolean caughtUp() {
+        long offset = ids.replicationOffset();
+        for (Client c : replicas) {
+            if (c.replica.ackOffset != offset) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A GETACK to the replicas now (Redis's sendGetackToReplicas). */
+    public void requestAcks() {
+        append(-1, GETACK);
+    }
+
+    /** What a shutdown logs of the replicas (Redis's finishShutdown). */
+    public void logLaggingReplicas() {
+        long offset = ids.replicationOffset();
+        long now = nowSeconds();
+        int lagging = 0;
+        for (Client c : replicas) {
+            ReplicaLink r = c.replica;
+            if (r.ackOffset != offset) {
+                lagging++;
+                long lag = r.state == ReplicaLink.ONLINE ? now - r.ackSeconds : 0;
+                ServerLog.warning("Lagging replica " + name(c) + " reported offset " + (offset - r.ackOffset)
+                        + " behind master, lag=" + lag + ", state=" + r.stateName() + ".");
+            }
+        }
+        if (!replicas.isEmpty()) {
+            ServerLog.notice((replicas.size() - lagging) + " of " + replicas.size()
+                    + " replicas are in sync when shutting down.");
+        }
     }
 
     /** Redis's refreshGoodSlavesCount. */

@@ -136,10 +136,15 @@ final class RedisApi {
     /** Redis's luaPushError + lua_error: an error table with code ERR. */
     /**
      * Why a script's first write is refused, as Redis's scriptVerifyWriteCommandAllow checks:
-     * a failed BGSAVE or AOF write, or too few good replicas; null when writes are taken. After
-     * its first write a script is never stopped this way, which would break its atomicity.
+     * a read-only replica (unless its master runs the script), a failed BGSAVE or AOF write, or
+     * too few good replicas; null when writes are taken. After its first write a script is never
+     * stopped this way, which would break its atomicity.
      */
-    private static String writeRefusal(Scripting engine) {
+    private static String writeRefusal(Scripting engine, Client caller) {
+        boolean replica = !engine.server.config().masterHost.isEmpty();
+        if (replica && engine.server.config().replicaReadOnly && (caller == null || !caller.master)) {
+            return "-" + dev.cinnabar.server.exec.Dispatcher.READONLY_REPLICA;
+        }
         if (engine.server.diskError.getAsBoolean()) {
             return "-" + dev.cinnabar.server.exec.Dispatcher.MISCONF;
         }
@@ -147,7 +152,7 @@ final class RedisApi {
         if (aofError != null) {
             return "-" + aofError;
         }
-        if (!engine.server.config().enoughGoodReplicas(engine.server.goodReplicas)) {
+        if (!replica && !engine.server.config().enoughGoodReplicas(engine.server.goodReplicas)) {
             return "-" + dev.cinnabar.server.exec.Dispatcher.NOREPLICAS;
         }
         return null;
@@ -394,7 +399,7 @@ final class RedisApi {
                 // the caller's user may not run it: err says why
             } else if (run.readOnly && cmd.has(CommandFlags.WRITE | CommandFlags.MAY_REPLICATE)) {
                 err = "Write commands are not allowed from read-only scripts.";
-            } else if (cmd.has(CommandFlags.WRITE) && !run.writeDirty && (err = writeRefusal(engine)) != null) {
+            } else if (cmd.has(CommandFlags.WRITE) && !run.writeDirty && (err = writeRefusal(engine, run.caller)) != null) {
                 // the server refuses writes now: err says why
             } else if (!run.allowOom && !run.writeDirty && cmd.has(CommandFlags.DENYOOM)
                     && engine.server.eviction().outOfMemoryAtCommandStart()) {

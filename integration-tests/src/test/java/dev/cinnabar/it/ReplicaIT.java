@@ -1,0 +1,199 @@
+package dev.cinnabar.it;
+
+import static dev.cinnabar.it.support.Waits.field;
+import static dev.cinnabar.it.support.Waits.until;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cinnabar.it.support.RawConnection;
+import dev.cinnabar.it.support.ServerProcess;
+import java.io.IOException;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Cinnabar as the replica: of a real Redis 7.0 master (full sync, disk-based and diskless; the
+ * stream; acknowledgements; partial resynchronization after its link drops), as the middle of a
+ * chain (its own replicas get its master's stream with the master's offsets), promoted with
+ * REPLICAOF NO ONE while its replicas continue, and of another Cinnabar. Datasets are compared
+ * with DEBUG DIGEST, which Cinnabar computes as Redis does.
+ */
+class ReplicaIT {
+    private static final long SYNC_MILLIS = 20_000;
+
+    private static void awaitLinkUp(RawConnection replica) throws Exception {
+        until("replica linked", SYNC_MILLIS,
+                () -> "up".equals(field(replica.call("INFO", "replication"), "master_link_status")));
+    }
+
+    private static ServerProcess cinnabarReplicaOf(ServerProcess master, String... extra) throws IOException {
+        String[] args = new String[extra.length + 5];
+        args[0] = "--replicaof";
+        args[1] = "127.0.0.1";
+        args[2] = Integer.toString(master.port());
+        args[3] = "--enable-debug-command";
+        args[4] = "yes";
+        System.arraycopy(extra, 0, args, 5, extra.length);
+        return ServerProcess.cinnabar(args);
+    }
+
+    private static void fill(RawConnection m) throws IOException {
+        m.call("SET", "s", "v", "EX", "1000");
+        m.call("SET", "n", "12345");
+        m.call("RPUSH", "l", "a", "b", "c");
+        m.call("HSET", "h", "f1", "1", "f2", "2");
+        m.call("SADD", "set", "x", "y");
+        m.call("ZADD", "z", "1", "one", "2.5", "two");
+        m.call("XADD", "x", "1-1", "f", "v");
+        m.call("PFADD", "hll", "a", "b", "c");
+        m.call("SETBIT", "bits", "100", "1");
+        m.call("FUNCTION", "LOAD", "#!lua name=lib\nredis.register_function('f', function() return 1 end)");
+        m.call("SELECT", "4");
+        m.call("SET", "db4", "here");
+        m.call("SELECT", "0");
+    }
+
+    private static void writeMore(RawConnection m) throws IOException {
+        m.call("INCR", "n");
+        m.call("MULTI");
+        m.call("LPUSH", "l", "z");
+        m.call("HDEL", "h", "f1");
+        m.call("EXEC");
+        m.call("EVAL", "redis.call('set', KEYS[1], ARGV[1]); return redis.call('pexpire', KEYS[1], 100)", "1", "brief", "x");
+        m.call("SELECT", "4");
+        m.call("APPEND", "db4", "!");
+        m.call("SELECT", "0");
+        m.call("SET", "big", "v".repeat(200_000));
+        m.call("ZINCRBY", "z", "10", "one");
+    }
+
+    /** The replica's dataset, offset and view of its master match the master's. */
+    private static void assertInStep(RawConnection m, RawConnection r) throws Exception {
+        if (field(m.call("INFO", "replication"), "role").equals("master")) {
+            assertEquals(":1\r\n", m.call("WAIT", "1", "5000")); // a replica cannot WAIT
+        }
+        until("the replica's dataset equal to the master's", 5000,
+                () -> m.call("DEBUG", "DIGEST").equals(r.call("DEBUG", "DIGEST")));
+        String offset = field(m.call("INFO", "replication"), "master_repl_offset");
+        until("the replica at the master's offset", 5000,
+                () -> offset.equals(field(r.call("INFO", "replication"), "slave_repl_offset")));
+        String info = r.call("INFO", "replication");
+        assertEquals(offset, field(info, "master_repl_offset"));
+        assertEquals(offset, field(info, "slave_read_repl_offset"));
+        assertEquals(field(m.call("INFO", "replication"), "master_replid"), field(info, "master_replid"));
+    }
+
+    @Test
+    void aReplicaOfRedisWithADisklessSync() throws Exception {
+        try (ServerProcess master = ServerProcess.redis("--enable-debug-command", "yes", "--repl-diskless-sync", "yes",
+                "--repl-diskless-sync-delay", "0");
+             RawConnection m = new RawConnection(master.port())) {
+            fill(m);
+            try (ServerProcess replica = cinnabarReplicaOf(master); RawConnection r = new RawConnection(replica.port())) {
+                awaitLinkUp(r);
+                writeMore(m);
+                assertInStep(m, r);
+                assertTrue(replica.log().contains("MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF to disk"),
+                        replica.log());
+                assertTrue(replica.log().contains("MASTER <-> REPLICA sync: Finished with success"), replica.log());
+                // The short-lived key expired on the master, whose DEL removed it here.
+                until("brief gone", 5000, () -> r.call("EXISTS", "brief").equals(":0\r\n"));
+                assertEquals("$5\r\nhere!\r\n", r.call("SELECT", "4").equals("+OK\r\n") ? r.call("GET", "db4") : "");
+                r.call("SELECT", "0");
+                assertTrue(r.call("FUNCTION", "LIST").contains("$3\r\nlib\r\n"), "the functions came with the RDB");
+                String info = r.call("INFO", "replication");
+                assertEquals("slave", field(info, "role"));
+                assertEquals(Integer.toString(master.port()), field(info, "master_port"));
+                assertEquals("0", field(info, "master_sync_in_progress"));
+                String offset = field(info, "slave_repl_offset");
+                assertEquals("*5\r\n$5\r\nslave\r\n$9\r\n127.0.0.1\r\n:" + master.port() + "\r\n$9\r\nconnected\r\n:" + offset
+                        + "\r\n", r.call("ROLE"));
+                assertEquals("-READONLY You can't write against a read only replica.\r\n", r.call("SET", "k", "v"));
+                assertEquals("-READONLY You can't write against a read only replica. script: "
+                        + "2d991be581da74a0c0c441c4beb92ae41c2e1eb9, on @user_script:1.\r\n",
+                        r.call("EVAL", "return redis.call('set', 'k', 'v')", "0"));
+                assertTrue(r.call("WAIT", "1", "10").startsWith("-ERR WAIT cannot be used with replica instances."));
+                String clients = r.call("CLIENT", "LIST", "TYPE", "master");
+                assertTrue(clients.contains(" flags=M ") && clients.contains(" user=(superuser) "), clients);
+                String slave0 = field(m.call("INFO", "replication"), "slave0");
+                assertTrue(slave0.startsWith("ip=127.0.0.1,port=" + replica.port() + ",state=online,"), slave0);
+            }
+        }
+    }
+
+    @Test
+    void aReplicaContinuesFromItsOffsetWhenItsLinkDrops() throws Exception {
+        try (ServerProcess master = ServerProcess.redis("--enable-debug-command", "yes", "--repl-diskless-sync", "no");
+             RawConnection m = new RawConnection(master.port());
+             ServerProcess replica = cinnabarReplicaOf(master);
+             RawConnection r = new RawConnection(replica.port())) {
+            fill(m);
+            awaitLinkUp(r);
+            assertTrue(replica.log().contains("MASTER <-> REPLICA sync: receiving "), replica.log());
+            assertEquals(":1\r\n", m.call("CLIENT", "KILL", "TYPE", "replica"));
+            writeMore(m);
+            until("the replica back", SYNC_MILLIS, () -> m.call("WAIT", "1", "100").equals(":1\r\n"));
+            assertInStep(m, r);
+            assertTrue(replica.log().contains("Successful partial resynchronization with master."), replica.log());
+            assertEquals("1", field(m.call("INFO", "stats"), "sync_partial_ok"));
+            assertEquals("1", field(m.call("INFO", "stats"), "sync_full"));
+        }
+    }
+
+    @Test
+    void theMiddleOfAChainPassesTheStreamOnAndIsPromotedWithoutAFullSync() throws Exception {
+        try (ServerProcess top = ServerProcess.redis("--enable-debug-command", "yes", "--repl-diskless-sync-delay", "0");
+             RawConnection t = new RawConnection(top.port());
+             ServerProcess middle = cinnabarReplicaOf(top);
+             RawConnection m = new RawConnection(middle.port())) {
+            fill(t);
+            awaitLinkUp(m);
+            try (ServerProcess bottom = ServerProcess.redis("--replicaof", "127.0.0.1", Integer.toString(middle.port()),
+                    "--enable-debug-command", "yes");
+                 RawConnection b = new RawConnection(bottom.port())) {
+                awaitLinkUp(b);
+                writeMore(t);
+                assertInStep(t, m);
+                assertInStep(m, b);
+                assertEquals(field(t.call("INFO", "replication"), "master_repl_offset"),
+                        field(b.call("INFO", "replication"), "master_repl_offset"), "one offset down the chain");
+                // The failover: the middle becomes a master, the bottom continues from it.
+                String fullSyncs = field(m.call("INFO", "stats"), "sync_full");
+                assertEquals("+OK\r\n", m.call("REPLICAOF", "NO", "ONE"));
+                assertEquals("+OK\r\n", m.call("SET", "after", "promotion"));
+                until("the bottom back", SYNC_MILLIS, () -> m.call("WAIT", "1", "100").equals(":1\r\n"));
+                assertEquals("$9\r\npromotion\r\n", b.call("GET", "after"));
+                assertTrue(bottom.log().contains("Successful partial resynchronization with master."), bottom.log());
+                assertEquals(fullSyncs, field(m.call("INFO", "stats"), "sync_full"), "no full sync after the promotion");
+                assertEquals("1", field(m.call("INFO", "stats"), "sync_partial_ok"));
+                String info = m.call("INFO", "replication");
+                assertEquals("master", field(info, "role"));
+                assertEquals(field(t.call("INFO", "replication"), "master_replid"), field(info, "master_replid2"));
+                assertTrue(middle.log().contains("MASTER MODE enabled (user request from 'id="), middle.log());
+            }
+        }
+    }
+
+    @Test
+    void aCinnabarReplicaOfCinnabarAndReplicaofAtRunTime() throws Exception {
+        try (ServerProcess master = ServerProcess.cinnabar("--enable-debug-command", "yes");
+             RawConnection m = new RawConnection(master.port());
+             ServerProcess other = ServerProcess.cinnabar("--enable-debug-command", "yes");
+             RawConnection o = new RawConnection(other.port())) {
+            fill(m);
+            o.call("SET", "mine", "1");
+            assertEquals("+OK\r\n", o.call("REPLICAOF", "127.0.0.1", Integer.toString(master.port())));
+            assertEquals("+OK Already connected to specified master\r\n",
+                    o.call("REPLICAOF", "127.0.0.1", Integer.toString(master.port())));
+            awaitLinkUp(o);
+            assertEquals(":0\r\n", o.call("EXISTS", "mine"), "a full sync replaces the dataset");
+            writeMore(m);
+            assertInStep(m, o);
+            assertTrue(other.log().contains("REPLICAOF 127.0.0.1:" + master.port() + " enabled (user request from 'id="),
+                    other.log());
+            assertEquals("+OK\r\n", o.call("REPLICAOF", "NO", "ONE"));
+            assertEquals("+OK\r\n", o.call("SET", "mine", "2"));
+            assertEquals("$1\r\n2\r\n", o.call("GET", "mine"));
+            assertEquals(":0\r\n", m.call("EXISTS", "mine"), "a promoted replica's writes stay its own");
+        }
+    }
+}
