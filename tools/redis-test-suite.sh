@@ -10,7 +10,7 @@
 # tools are Debian's), so the suite starts, configures, restarts and kills Cinnabar as it does
 # redis-server: each unit gets servers of its own. With --external, one Cinnabar is started per
 # unit on port 7102 instead and the suite runs in its external mode (tests tagged external:skip
-# are skipped). Tests tagged needs:repl are left out: replication is not served yet.
+# are skipped).
 #
 # Needs tclsh (Debian's tcl package). Prints one line per unit (passed, failed, exceptions,
 # timeouts); the full output of each unit is in the temporary directory it names.
@@ -84,8 +84,7 @@ for u in "${units[@]}"; do
         for _ in $(seq 100); do redis-cli -p 7102 ping >/dev/null 2>&1 && break; sleep 0.1; done
         args=(--host 127.0.0.1 --port 7102)
     fi
-    timeout 900 tclsh tests/test_helper.tcl "${args[@]}" --single "$u" --clients 1 --timeout 120 \
-        --tags -needs:repl > "$log" 2>&1
+    timeout 900 tclsh tests/test_helper.tcl "${args[@]}" --single "$u" --clients 1 --timeout 120 > "$log" 2>&1
     rc=$?
     echo "$u exit=$rc passed=$(grep -c '\[.*ok.*\]:' "$log") failed=$(grep -c '\[.*err.*\]:' "$log")" \
         "exceptions=$(grep -c '\[.*exception.*\]:' "$log") timeouts=$(grep -c 'TIMEOUT' "$log")"

@@ -217,6 +217,11 @@ public final class CinnabarServer implements ConfigHooks, Shutdown.Hooks {
     }
 
     @Override
+    public void goodReplicasChanged(ServerConfig c) {
+        Replication.of(engine.server()).refreshGoodReplicas();
+    }
+
+    @Override
     public void replicationBacklogSizeChanged(ServerConfig c) {
         Replication.of(engine.server()).backlogSizeChanged();
     }

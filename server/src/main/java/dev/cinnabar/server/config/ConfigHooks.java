@@ -38,6 +38,10 @@ public interface ConfigHooks {
     default void appendOnlyChanged(ServerConfig config) throws ConfigError {
     }
 
+    /** min-replicas-to-write or min-replicas-max-lag changed: the good replicas are counted again now. */
+    default void goodReplicasChanged(ServerConfig config) {
+    }
+
     /** repl-backlog-size changed: the backlog keeps the newest bytes that fit. */
     default void replicationBacklogSizeChanged(ServerConfig config) {
     }

@@ -220,8 +220,10 @@ public final class Directives {
         num("hz", null, MOD, "hz", SIGNED, INTEGER, 0, INT_MAX, 10)
                 // Redis takes any hz but runs (and reports) it within 1..500.
                 .check(v -> Math.max(1, Math.min(500, v))).effect(ACTIVE);
-        num("min-replicas-to-write", "min-slaves-to-write", MOD, "minReplicasToWrite", SIGNED, INTEGER, 0, INT_MAX, 0).effect(ACTIVE);
-        num("min-replicas-max-lag", "min-slaves-max-lag", MOD, "minReplicasMaxLag", SIGNED, INTEGER, 0, INT_MAX, 10).effect(ACTIVE);
+        num("min-replicas-to-write", "min-slaves-to-write", MOD, "minReplicasToWrite", SIGNED, INTEGER, 0, INT_MAX, 0)
+                .apply(c -> c.hooks.goodReplicasChanged(c)).effect(ACTIVE);
+        num("min-replicas-max-lag", "min-slaves-max-lag", MOD, "minReplicasMaxLag", SIGNED, INTEGER, 0, INT_MAX, 10)
+                .apply(c -> c.hooks.goodReplicasChanged(c)).effect(ACTIVE);
         num("watchdog-period", null, MOD | HIDDEN, "watchdogPeriod", SIGNED, INTEGER, 0, INT_MAX, 0).effect(ACTIVE);
         num("shutdown-timeout", null, MOD, "shutdownTimeout", SIGNED, INTEGER, 0, INT_MAX, 10);
         num("repl-diskless-sync-max-replicas", null, MOD, "replDisklessSyncMaxReplicas", SIGNED, INTEGER, 0, INT_MAX, 0);

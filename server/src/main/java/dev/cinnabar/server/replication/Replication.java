@@ -657,7 +657,7 @@ public final class Replication implements Propagation.Sink {
     }
 
     /** Redis's refreshGoodSlavesCount. */
-    private void refreshGoodReplicas() {
+    public void refreshGoodReplicas() {
         if (config.minReplicasToWrite == 0 || config.minReplicasMaxLag == 0) {
             return;
         }
