@@ -196,4 +196,78 @@ class ReplicaIT {
             assertEquals(":0\r\n", m.call("EXISTS", "mine"), "a promoted replica's writes stay its own");
         }
     }
+
+    /** Starts the JAR in {@code dir} on {@code port} (a restart keeps both). */
+    private static ServerProcess cinnabarAt(java.nio.file.Path dir, int port, String... extra) throws IOException {
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(ServerProcess.javaBinary(), "-jar",
+                ServerProcess.jar(), "--port", Integer.toString(port), "--dir", dir.toString(), "--enable-debug-command", "yes"));
+        cmd.addAll(java.util.List.of(extra));
+        return ServerProcess.start("cinnabar", cmd, port);
+    }
+
+    @Test
+    void aRestartedReplicaContinuesFromTheHistoryInItsDump(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        try (ServerProcess master = ServerProcess.redis("--enable-debug-command", "yes", "--repl-diskless-sync-delay", "0");
+             RawConnection m = new RawConnection(master.port())) {
+            fill(m);
+            int port = ServerProcess.freePort();
+            String[] asReplica = {"--replicaof", "127.0.0.1", Integer.toString(master.port())};
+            try (ServerProcess replica = cinnabarAt(dir, port, asReplica); RawConnection r = new RawConnection(port)) {
+                awaitLinkUp(r);
+                writeMore(m);
+                assertInStep(m, r);
+                r.send("SHUTDOWN", "SAVE");
+                assertTrue(replica.process().waitFor(10, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            m.call("SET", "while-down", "1");
+            try (ServerProcess replica = cinnabarAt(dir, port, asReplica); RawConnection r = new RawConnection(port)) {
+                awaitLinkUp(r);
+                assertInStep(m, r);
+                assertTrue(replica.log().contains("Before turning into a replica, using my own master parameters"),
+                        replica.log());
+                assertTrue(replica.log().contains("Successful partial resynchronization with master."), replica.log());
+                assertEquals("1", field(m.call("INFO", "stats"), "sync_partial_ok"));
+                assertEquals("1", field(m.call("INFO", "stats"), "sync_full"));
+            }
+        }
+    }
+
+    @Test
+    void aWritableReplicaExpiresTheKeysItsClientsGaveATtl() throws Exception {
+        try (ServerProcess master = ServerProcess.redis("--enable-debug-command", "yes", "--repl-diskless-sync-delay", "0");
+             RawConnection m = new RawConnection(master.port());
+             ServerProcess replica = cinnabarReplicaOf(master);
+             RawConnection r = new RawConnection(replica.port())) {
+            awaitLinkUp(r);
+            m.call("DEBUG", "SET-ACTIVE-EXPIRE", "0");
+            m.call("SET", "masters", "v", "PX", "10");
+            assertEquals("+OK\r\n", r.call("CONFIG", "SET", "replica-read-only", "no"));
+            assertEquals("+OK\r\n", r.call("SET", "own", "v", "PX", "100"));
+            until("the replica's own key expired by the replica", 5000, () -> r.call("DBSIZE").equals(":1\r\n"));
+            // The master's key is past its time: hidden, but kept until the master's DEL.
+            assertEquals(":0\r\n", r.call("EXISTS", "masters"));
+            // A write of the replica's own deletes it, as Redis's lookupKeyWrite on a replica.
+            assertEquals(":1\r\n", r.call("INCR", "masters"));
+            assertEquals(":-1\r\n", r.call("TTL", "masters"));
+        }
+    }
+
+    @Test
+    void aCommandOfTheMasterThatFailsHereIsLoggedAsCritical() throws Exception {
+        try (ServerProcess master = ServerProcess.redis("--enable-debug-command", "yes", "--repl-diskless-sync-delay", "0");
+             RawConnection m = new RawConnection(master.port());
+             ServerProcess replica = cinnabarReplicaOf(master);
+             RawConnection r = new RawConnection(replica.port())) {
+            awaitLinkUp(r);
+            assertEquals("+OK\r\n", m.call("DEBUG", "REPLICATE", "fake-command-1"));
+            m.call("SET", "after", "1");
+            assertEquals(":1\r\n", m.call("WAIT", "1", "5000"));
+            assertTrue(replica.log().contains("== CRITICAL == This replica is sending an error to its master: "
+                    + "'ERR unknown command 'fake-command-1', with args beginning with: ' after processing the command "
+                    + "'<unknown>'"), replica.log());
+            assertEquals("1", field(r.call("INFO", "stats"), "unexpected_error_replies"));
+            assertEquals("$1\r\n1\r\n", r.call("GET", "after"), "the stream goes on");
+        }
+    }
 }

@@ -350,4 +350,39 @@ class ReplicationIT {
         String s = out.toString(StandardCharsets.US_ASCII);
         return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
     }
+
+    @Test
+    void aRestartedMasterLetsItsReplicasContinue(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        int port = ServerProcess.freePort();
+        java.util.List<String> cmd = java.util.List.of(ServerProcess.javaBinary(), "-jar", ServerProcess.jar(), "--port",
+                Integer.toString(port), "--dir", dir.toString(), "--enable-debug-command", "yes");
+        ServerProcess first = ServerProcess.start("cinnabar", cmd, port);
+        try (ServerProcess replica = replicaOf(first); RawConnection r = new RawConnection(replica.port())) {
+            String oldId;
+            try (first; RawConnection m = new RawConnection(port)) {
+                awaitLinkUp(r);
+                m.call("SET", "a", "1");
+                m.call("SET", "short", "v", "PX", "300");
+                m.call("DEBUG", "SET-ACTIVE-EXPIRE", "0");
+                assertEquals(":1\r\n", m.call("WAIT", "1", "5000"));
+                oldId = field(m.call("INFO", "replication"), "master_replid");
+                m.send("SHUTDOWN", "SAVE");
+                assertTrue(first.process().waitFor(10, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            Thread.sleep(400); // "short" is past its time when the dump loads
+            try (ServerProcess again = ServerProcess.start("cinnabar", cmd, port); RawConnection m = new RawConnection(port)) {
+                m.call("SET", "b", "2");
+                until("the replica back", SYNC_MILLIS, () -> m.call("WAIT", "1", "100").equals(":1\r\n"));
+                String info = m.call("INFO", "replication");
+                assertEquals(oldId, field(info, "master_replid2"));
+                assertTrue(replica.log().contains("Successful partial resynchronization with master."), replica.log());
+                assertEquals("1", field(m.call("INFO", "stats"), "sync_partial_ok"));
+                assertEquals("0", field(m.call("INFO", "stats"), "sync_full"));
+                // The key dropped as expired at the load: its DEL reached the replica.
+                until("the DEL of the key expired at the load", 5000, () -> r.call("DBSIZE").equals(":2\r\n"));
+                until("the replica's dataset equal to the master's", 5000,
+                        () -> m.call("DEBUG", "DIGEST").equals(r.call("DEBUG", "DIGEST")));
+            }
+        }
+    }
 }

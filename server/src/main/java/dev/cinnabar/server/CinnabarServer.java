@@ -97,7 +97,9 @@ public final class CinnabarServer implements ConfigHooks, Shutdown.Hooks {
             // One task: a write served between the two would reach no AOF file.
             s.engine.runAndWait(e -> {
                 s.transport.acceptConnections();
+                Replication.of(e.server()).loadingAtStart();
                 Persistence.of(e.server()).loadAtStart();
+                Replication.of(e.server()).loadedAtStart();
                 AppendOnlyFile.of(e.server()).openOnServerStart();
                 // A replicaof line: the data loaded stays until the master's arrives.
                 MasterLink.of(e.server()).startAsReplica();

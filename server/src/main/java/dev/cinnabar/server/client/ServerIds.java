@@ -82,6 +82,17 @@ public final class ServerIds {
         replicationId = id;
     }
 
+    /**
+     * A master restarted from a dump that recorded its history ({@code id} up to {@code offset}):
+     * that history stays the second one, so that its replicas continue, and this run's new id
+     * goes on from there (Redis's loadDataFromDisk).
+     */
+    public void restartedFrom(String id, long offset) {
+        replicationId2 = id;
+        secondReplicationOffset = offset + 1;
+        replicationOffset = offset;
+    }
+
     /** The offset a replica applied of its master's stream, which its own offset follows. */
     public void replicationOffset(long offset) {
         replicationOffset = offset;

@@ -1,6 +1,5 @@
 package dev.cinnabar.server.commands;
 
-import dev.cinnabar.server.db.KeyEntry;
 import dev.cinnabar.datatypes.Dict;
 import dev.cinnabar.datatypes.Doubles;
 import dev.cinnabar.datatypes.Numbers;
@@ -11,8 +10,10 @@ import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.command.CommandError;
 import dev.cinnabar.server.db.AccessClock;
 import dev.cinnabar.server.db.Db;
+import dev.cinnabar.server.db.KeyEntry;
 import dev.cinnabar.server.exec.CommandHandlers;
 import dev.cinnabar.server.log.ServerLog;
+import dev.cinnabar.server.replication.Replication;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -54,6 +55,8 @@ public final class DebugCommands {
         "    Like HTSTATS but for the hash table stored at <key>'s value.",
         "LOADAOF",
         "    Flush the AOF buffers on disk and reload the AOF in memory.",
+        "REPLICATE <string>",
+        "    Replicates the provided string to replicas, allowing data divergence.",
         "OBJECT <key>",
         "    Show low level info about `key` and associated value.",
         "OOM",
@@ -190,6 +193,13 @@ public final class DebugCommands {
         } else if (n == 2 && a.is(1, "change-repl-id")) {
             ServerLog.warning("Changing replication IDs after receiving DEBUG change-repl-id");
             c.server.ids().changeReplicationId();
+            c.reply.ok();
+        } else if (n >= 3 && a.is(1, "replicate")) {
+            byte[][] command = new byte[n - 2][];
+            for (int i = 2; i < n; i++) {
+                command[i - 2] = a.copy(i);
+            }
+            Replication.of(c.server).replicate(Argv.of(command));
             c.reply.ok();
         } else if (n == 3 && a.is(1, "pause-cron")) {
             c.server.control().pauseCron(atoi(a, 2) != 0);

@@ -307,9 +307,16 @@ public final class Db {
         return e == NONE ? null : entryOf(e);
     }
 
-    /** The write lookups' common step: the live key's id, its access recorded, or NONE. */
+    /**
+     * The write lookups' common step: the live key's id, its access recorded, or NONE. A key
+     * past its time is deleted here even on a replica (a writable one's own write), as Redis's
+     * lookupKeyWrite forces; the master's writes still see it.
+     */
     private int findForWrite(byte[] key, int off, int len) {
-        int e = lookup(key, off, len);
+        int e = keys.find(key, off, len);
+        if (e != NONE && keys.expiresSize() > 0 && keys.hasExpire(e) && expireIfNeeded(e, key, off, len, true)) {
+            e = NONE;
+        }
         if (e != NONE) {
             touch(e);
         }
@@ -390,7 +397,7 @@ public final class Db {
 
     private int lookup(byte[] key, int off, int len) {
         int e = keys.find(key, off, len);
-        if (e != NONE && keys.expiresSize() > 0 && keys.hasExpire(e) && expireIfNeeded(e, key, off, len)) {
+        if (e != NONE && keys.expiresSize() > 0 && keys.hasExpire(e) && expireIfNeeded(e, key, off, len, false)) {
             return NONE;
         }
         return e;
@@ -400,11 +407,11 @@ public final class Db {
      * Deletes the key if its time has passed. Returns true when the key counts as gone: on a
      * replica it stays in memory until the master's DEL, but readers must not see it.
      */
-    private boolean expireIfNeeded(int e, byte[] key, int off, int len) {
+    private boolean expireIfNeeded(int e, byte[] key, int off, int len, boolean forWrite) {
         if (!isExpired(e) || keyspace.fromMaster()) {
             return false;
         }
-        if (keyspace.expiryEnabled() && !keyspace.expiryPaused()) {
+        if ((keyspace.expiryEnabled() || forWrite) && !keyspace.expiryPaused()) {
             deleteExpired(e, key, off, len);
         }
         return true;
@@ -448,10 +455,20 @@ public final class Db {
             return false;
         }
         int e = keys.find(key, 0, key.length);
-        return e != NONE && expireIfNeeded(e, key, 0, key.length);
+        return e != NONE && expireIfNeeded(e, key, 0, key.length, false);
     }
 
     /** Removes a key whose TTL passed, as both lazy and active expiry do, and propagates its deletion. */
+    /** A key a writable replica gave a TTL: deleted (with its DEL to the AOF) if its time has passed. */
+    boolean deleteIfExpiredOnReplica(byte[] key) {
+        int e = keys.find(key, 0, key.length);
+        if (e == NONE || !isExpired(e)) {
+            return false;
+        }
+        deleteExpired(e, key, 0, key.length);
+        return true;
+    }
+
     public void deleteExpired(byte[] key) {
         int e = keys.find(key, 0, key.length);
         if (e != NONE) {
@@ -493,7 +510,7 @@ public final class Db {
                 if (allVolatile && (!keyspace.expiryEnabled() || keyspace.expiryPaused()) && --tries == 0) {
                     return key;
                 }
-                if (expireIfNeeded(e, key, 0, key.length)) {
+                if (expireIfNeeded(e, key, 0, key.length, false)) {
                     continue;
                 }
             }
@@ -931,6 +948,10 @@ public final class Db {
     public void setExpire(byte[] key, int off, int len, int e, long whenMillis) {
         keyspace.beforeWrite(this, key, off, len, keys.value(e));
         keys.expireAt(e, whenMillis);
+        if (!keyspace.expiryEnabled() && !keyspace.fromMaster() && !keyspace.loading() && keyspace.commandDepth() > 0) {
+            // A writable replica's client set it: the master will never send its DEL.
+            keyspace.replicaKeysWithExpire().remember(id, key, off, len);
+        }
         keyspace.keyModified(this, key, off, len, keys.hashOf(key, off, len), true);
     }
 

@@ -41,6 +41,7 @@ public final class Keyspace {
     private long now;
     private boolean expiryEnabled = true;
     private boolean fromMaster;
+    private final ReplicaKeysWithExpire replicaKeysWithExpire = new ReplicaKeysWithExpire();
     /** Says whether CLIENT PAUSE holds expiry back (ending a pause that is over); null: never. */
     private BooleanSupplier expiryPauseCheck;
     private final LazyFree lazyFree = new LazyFree();
@@ -141,6 +142,17 @@ public final class Keyspace {
 
     public boolean fromMaster() {
         return fromMaster;
+    }
+
+    ReplicaKeysWithExpire replicaKeysWithExpire() {
+        return replicaKeysWithExpire;
+    }
+
+    /** On a replica, the active expiry of the keys its own clients gave a TTL (Redis's expireSlaveKeys). */
+    public void expireReplicaKeys(long nowNanos, java.util.function.LongSupplier clockNanos) {
+        if (replicaKeysWithExpire.size() != 0 && !expiryPaused()) {
+            replicaKeysWithExpire.expire(this, nowNanos, clockNanos);
+        }
     }
 
     /** False on a replica, where keys expire only when the master says so. */

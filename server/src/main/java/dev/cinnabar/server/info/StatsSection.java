@@ -71,7 +71,7 @@ final class StatsSection implements InfoSection {
                 .field("tracking_total_keys", server.clients().tracking().keys())
                 .field("tracking_total_items", server.clients().tracking().items())
                 .field("tracking_total_prefixes", server.clients().tracking().prefixCount())
-                .field("unexpected_error_replies", 0)
+                .field("unexpected_error_replies", s.unexpectedErrorReplies)
                 .field("total_error_replies", s.errorReplies)
                 .field("dump_payload_sanitizations", s.dumpPayloadSanitizations)
                 .field("total_reads_processed", s.readsProcessed)

@@ -152,8 +152,37 @@ public final class Persistence {
         aux.redisVersion = Version.REDIS;
         aux.ctimeSeconds = server.clock().millis() / 1000;
         aux.usedMemory = server.memory().used();
+        replicationAux.accept(aux);
         return aux;
     }
+
+    /**
+     * Fills a save's replication fields (repl-stream-db, repl-id, repl-offset), when this server
+     * has a replication history to continue from after a restart (Redis's rdbPopulateSaveInfo);
+     * the replication package sets it.
+     */
+    public Consumer<RdbFileWriter.Aux> replicationAux = aux -> { };
+
+    /** The replication fields of the last dump loaded, or null when it had none (or not all). */
+    public record ReplicationHistory(String id, long offset, int streamDb) {
+    }
+
+    private String loadedReplId;
+    private long loadedReplOffset = -1;
+    private int loadedReplStreamDb = -1;
+
+    public ReplicationHistory loadedReplicationHistory() {
+        if (loadedReplId == null || loadedReplOffset == -1 || loadedReplStreamDb == -1) {
+            return null;
+        }
+        return new ReplicationHistory(loadedReplId, loadedReplOffset, loadedReplStreamDb);
+    }
+
+    /**
+     * Keys a master drops while it loads because their time has passed (db, key): given, the
+     * replication sends their DELs once it continues the history the dump recorded.
+     */
+    public java.util.function.ObjIntConsumer<byte[]> expiredWhileLoading;
 
     private List<byte[]> libraries() {
         List<byte[]> codes = new ArrayList<>();
@@ -581,6 +610,9 @@ public final class Persistence {
     /** Redis's startLoading: INFO's loading fields from now on. */
     void startLoading(long totalBytes) {
         loading = true;
+        loadedReplId = null;
+        loadedReplOffset = -1;
+        loadedReplStreamDb = -1;
         loadingStartSeconds = nowSeconds();
         loadingTotalBytes = totalBytes;
         loadingLoadedBytes = 0;
@@ -743,6 +775,14 @@ public final class Persistence {
                 if (parseLong(val) != 0) {
                     ServerLog.notice("RDB is base AOF");
                 }
+            } else if (key.equalsIgnoreCase("repl-stream-db")) {
+                loadedReplStreamDb = (int) parseLong(val);
+            } else if (key.equalsIgnoreCase("repl-id")) {
+                if (val.length() == 40) {
+                    loadedReplId = val;
+                }
+            } else if (key.equalsIgnoreCase("repl-offset")) {
+                loadedReplOffset = parseLong(val);
             }
         }
 
@@ -778,6 +818,9 @@ public final class Persistence {
         public void key(byte[] key, Object value, long expireAt, long idle, int freq) throws RdbFileException {
             if (master && !aofBase && expireAt != -1 && expireAt < now) {
                 lastLoadKeysExpired++;
+                if (expiredWhileLoading != null) {
+                    expiredWhileLoading.accept(key, db.id);
+                }
             } else {
                 KeyEntry old = db.find(key);
                 if (old != null) {

@@ -268,7 +268,7 @@ final class MasterHandshake extends ChannelInboundHandlerAdapter {
         temp = dir.resolve("temp-" + System.currentTimeMillis() / 1000 + "." + ServerLog.pid() + ".rdb");
         file = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING);
-        link.transferStarted(this, size);
+        link.transferStarted(this, mark != null ? 0 : size); // Redis shows 0 for a diskless transfer
         phase = PAYLOAD;
     }
 

@@ -1,6 +1,8 @@
 package dev.cinnabar.server.replication;
 
+import dev.cinnabar.protocol.ReplyWriter;
 import dev.cinnabar.protocol.RespBuffer;
+import dev.cinnabar.server.client.BlockedClients;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.client.ClientListFormat;
 import dev.cinnabar.server.client.ServerContext;
@@ -148,10 +150,29 @@ public final class MasterLink {
             config.masterHost = "";
             server.control().kill(master);
         }
+        disconnectBlockedClients();
         config.masterHost = host;
         config.masterPort = port;
         becomeReplica(host, port, wasMaster);
         ServerLog.notice("REPLICAOF " + host + ":" + port + " enabled (user request from '" + describe(by) + "')");
+    }
+
+    /**
+     * Redis's disconnectAllBlockedClients: a client blocked on this server as a master (BLPOP,
+     * WAIT) would be served by writes that are now its master's to make; it gets an error and
+     * its connection closes.
+     */
+    private void disconnectBlockedClients() {
+        BlockedClients blocked = server.clients().blocked();
+        for (Client c : new ArrayList<>(server.clients().all())) {
+            if (BlockedClients.of(c) == null || c.isClosed()) {
+                continue;
+            }
+            server.control().output(c).error("UNBLOCKED force unblock from blocking operation, instance state changed "
+                    + "(master -> replica?)");
+            blocked.unblock(c);
+            c.closeAfterReply();
+        }
     }
 
     private void becomeReplica(String host, int port, boolean wasMaster) {
@@ -284,12 +305,16 @@ public final class MasterLink {
         });
     }
 
+    /** +FULLRESYNC: the transfer begins (its size unknown until the payload's header), as Redis's. */
     void fullResync(MasterHandshake h, String id, long offset) {
+        transferRead = 0;
+        transferSize = -1;
         engineExecutor.accept(() -> {
             if (handshake == h) {
                 syncId = id;
                 syncOffset = offset;
                 cachedId = null; // Redis's replicationDiscardCachedMaster
+                state(State.TRANSFER);
             }
         });
     }
@@ -297,11 +322,6 @@ public final class MasterLink {
     void transferStarted(MasterHandshake h, long size) {
         transferRead = 0;
         transferSize = size;
-        engineExecutor.accept(() -> {
-            if (handshake == h) {
-                state(State.TRANSFER);
-            }
-        });
     }
 
     void transferProgress(MasterHandshake h, long read) {
@@ -407,6 +427,7 @@ public final class MasterLink {
         c.authenticated = true;
         // Nothing is answered to the master (Redis's CLIENT_MASTER), but the ACKs it asks for.
         c.replyOff = true;
+        c.reply.errorObserver(new MasterErrors(c));
         c.select(server.keyspace().db(db));
         appliedOffset = offset;
         decoderBase = offset;
@@ -414,6 +435,42 @@ public final class MasterLink {
         state(State.CONNECTED);
         downSinceSeconds = 0;
         sendAck(); // a diskless master starts the stream at the first ACK
+    }
+
+    /**
+     * What a replica does when a command of its master fails here (Redis's afterErrorReply for
+     * the master's client): the data may have diverged, so it says so loudly, and with
+     * propagation-error-behavior panic (or panic-on-replicas) on a read-only replica it stops.
+     */
+    private final class MasterErrors implements ReplyWriter.ErrorObserver {
+        private final Client client;
+        private final ReplyWriter.ErrorObserver stats = server.stats().errors;
+
+        MasterErrors(Client client) {
+            this.client = client;
+        }
+
+        @Override
+        public void errorReplied(String message, int from) {
+            stats.errorReplied(message, from);
+            String command = client.lastCommand == null ? "<unknown>" : client.lastCommand.fullName;
+            ServerLog.warning("== CRITICAL == This replica is sending an error to its master: '" + message.substring(from)
+                    + "' after processing the command '" + command + "'");
+            server.stats().unexpectedErrorReplies++;
+            String behavior = config.propagationErrorBehavior;
+            if (config.replicaReadOnly && (behavior.equals("panic") || behavior.equals("panic-on-replicas"))) {
+                ServerLog.warning("------------------------------------------------");
+                ServerLog.warning("!!! Software Failure. Press left mouse button to continue");
+                ServerLog.warning("Guru Meditation: This replica panicked sending an error to its master after processing "
+                        + "the command '" + command + "' #MasterLink.java");
+                Runtime.getRuntime().halt(134);
+            }
+        }
+
+        @Override
+        public void errorPassedOn() {
+            stats.errorPassedOn();
+        }
     }
 
     /**
@@ -465,6 +522,27 @@ public final class MasterLink {
             ServerLog.notice("Reconnecting to MASTER " + config.masterHost + ":" + config.masterPort);
             connect();
         }
+    }
+
+    /**
+     * A replica restarted with its history in its dump: that history is its cached master
+     * (Redis's replicationCacheMasterUsingMyself), in the database its stream was in.
+     */
+    void cacheOwnHistory(int db) {
+        ServerLog.notice("Before turning into a replica, using my own master parameters to synthesize a cached "
+                + "master: I may be able to synchronize with the new master with just a partial transfer.");
+        cachedId = ids.replicationId();
+        cachedOffset = ids.replicationOffset();
+        cachedDb = db;
+        appliedOffset = cachedOffset;
+    }
+
+    /** The database the master's stream is in, for a save's history; -1 without a master, live or cached. */
+    int streamDb() {
+        if (master != null) {
+            return master.db().id;
+        }
+        return cachedId != null ? cachedDb : -1;
     }
 
     // ------------------------------------------------------------------ the cron

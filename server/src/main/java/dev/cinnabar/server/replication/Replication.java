@@ -76,6 +76,7 @@ public final class Replication implements Propagation.Sink {
         this.server = server;
         this.config = server.config();
         this.ids = server.ids();
+        Persistence.of(server).replicationAux = this::savedHistory;
         server.clients().onLinkGone(c -> {
             if (c.master) {
                 MasterLink.of(server).masterGone(c);
@@ -618,6 +619,77 @@ public final class Replication implements Propagation.Sink {
         refreshGoodReplicas();
         MasterLink.of(server).cron();
         cronLoops++;
+    }
+
+    // ------------------------------------------------------------------ the history across restarts
+
+    /**
+     * Redis's rdbPopulateSaveInfo: a save records where this server's replication history is, so
+     * that after a restart it continues it (its replicas with PSYNC, or itself as a replica): a
+     * master with a backlog, a replica with a master or a cached one.
+     */
+    private void savedHistory(dev.cinnabar.persistence.rdb.RdbFileWriter.Aux aux) {
+        int db;
+        if (config.masterHost.isEmpty()) {
+            if (backlog == null) {
+                return;
+            }
+            db = selectedDb == -1 ? 0 : selectedDb; // the next write selects its own anyway
+        } else {
+            db = MasterLink.of(server).streamDb();
+            if (db < 0) {
+                return;
+            }
+        }
+        aux.replStreamDb = db;
+        aux.replId = ids.replicationId();
+        aux.replOffset = ids.replicationOffset();
+    }
+
+    /** The keys a master dropped as expired while it loaded at start: their DELs follow the history. */
+    private List<Object[]> expiredAtStart;
+
+    /** Before the dump loads at start: a master keeps the keys it drops as expired. */
+    public void loadingAtStart() {
+        if (config.masterHost.isEmpty() && !config.appendOnly) {
+            List<Object[]> expired = new ArrayList<>();
+            expiredAtStart = expired;
+            Persistence.of(server).expiredWhileLoading = (key, db) -> expired.add(new Object[] {db, key});
+        }
+    }
+
+    /**
+     * After the load at start (Redis's loadDataFromDisk): with a history recorded in the dump, a
+     * replica takes it as its cached master, to continue with PSYNC; a master keeps it as its
+     * second id, with a backlog from there holding the DELs of the keys it dropped as expired.
+     */
+    public void loadedAtStart() {
+        Persistence p = Persistence.of(server);
+        p.expiredWhileLoading = null;
+        List<Object[]> expired = expiredAtStart;
+        expiredAtStart = null;
+        Persistence.ReplicationHistory h = config.appendOnly ? null : p.loadedReplicationHistory();
+        if (h == null) {
+            return;
+        }
+        if (!config.masterHost.isEmpty()) {
+            ids.adoptHistory(h.id(), h.offset());
+            MasterLink.of(server).cacheOwnHistory(h.streamDb());
+            return;
+        }
+        ids.restartedFrom(h.id(), h.offset());
+        createBacklog();
+        noReplicasSinceSeconds = nowSeconds();
+        byte[] del = (config.lazyfreeLazyExpire ? "UNLINK" : "DEL").getBytes(StandardCharsets.US_ASCII);
+        for (Object[] e : expired == null ? List.<Object[]>of() : expired) {
+            append((Integer) e[0], Argv.of(del, (byte[]) e[1]));
+        }
+        feed();
+    }
+
+    /** DEBUG REPLICATE: {@code command} goes to the replicas as is, in the selected database. */
+    public void replicate(Argv command) {
+        append(-1, command);
     }
 
     /** Every replica acknowledged the whole stream (Redis's isReadyToShutdown). */

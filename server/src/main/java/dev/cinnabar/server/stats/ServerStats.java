@@ -34,6 +34,9 @@ public final class ServerStats {
     /** Blobs (listpacks, intsets, quicklist and stream nodes) checked entry by entry by RESTORE or a load. */
     public long dumpPayloadSanitizations;
 
+    /** Errors a replica answered its master (INFO's unexpected_error_replies). */
+    public long unexpectedErrorReplies;
+
     /** Error replies by error code (INFO errorstats). */
     public final ErrorStats errors = new ErrorStats(this);
     /** The {@code instantaneous_*} rates, sampled by the cron. */
