@@ -3,7 +3,6 @@ package dev.cinnabar.server.info;
 import dev.cinnabar.datatypes.Doubles;
 import dev.cinnabar.server.client.ServerContext;
 import dev.cinnabar.server.db.Keyspace;
-import dev.cinnabar.server.replication.Replication;
 import dev.cinnabar.server.stats.InstantaneousMetrics;
 import dev.cinnabar.server.stats.ServerStats;
 
@@ -28,7 +27,6 @@ final class StatsSection implements InfoSection {
         ServerStats s = server.stats();
         Keyspace ks = server.keyspace();
         InstantaneousMetrics rates = s.instantaneous;
-        Replication replication = Replication.of(server);
         out.header("Stats")
                 .field("total_connections_received", s.connectionsReceived)
                 .field("total_commands_processed", s.commandsProcessed)
@@ -42,9 +40,9 @@ final class StatsSection implements InfoSection {
                 .field("instantaneous_input_repl_kbps", "0.00")
                 .field("instantaneous_output_repl_kbps", "0.00")
                 .field("rejected_connections", s.rejectedConnections)
-                .field("sync_full", replication.syncFull)
-                .field("sync_partial_ok", replication.syncPartialOk)
-                .field("sync_partial_err", replication.syncPartialErr)
+                .field("sync_full", s.syncFull)
+                .field("sync_partial_ok", s.syncPartialOk)
+                .field("sync_partial_err", s.syncPartialErr)
                 .field("expired_keys", ks.expiredKeys)
                 .field("expired_stale_perc", Doubles.fixed(s.expiredStalePercent * 100, 2))
                 .field("expired_time_cap_reached_count", s.expireCycleTimeCapReached)

@@ -67,10 +67,6 @@ public final class Replication implements Propagation.Sink {
     /** The replica's side, made when first needed (see MasterLink.of). */
     MasterLink link;
 
-    /** INFO's sync_full, sync_partial_ok and sync_partial_err. */
-    public long syncFull;
-    public long syncPartialOk;
-    public long syncPartialErr;
 
     private Replication(ServerContext server) {
         this.server = server;
@@ -201,16 +197,16 @@ public final class Replication implements Propagation.Sink {
         feed(); // the backlog and the replicas' buffers up to now: what this one continues from
         if (psync) {
             if (tryPartialResync(c, replicationId, offset)) {
-                syncPartialOk++;
+                server.stats().syncPartialOk++;
                 return;
             }
             if (!replicationId.startsWith("?")) {
-                syncPartialErr++;
+                server.stats().syncPartialErr++;
             }
         } else {
             r.preSync = true;
         }
-        syncFull++;
+        server.stats().syncFull++;
         r.state = ReplicaLink.WAIT_BGSAVE_START;
         attach(c);
         if (replicas.size() == 1 && backlog == null) {
@@ -591,7 +587,9 @@ public final class Replication implements Propagation.Sink {
     /** Once a second (Redis's replicationCron, the master's part). */
     public void cron() {
         long now = nowSeconds();
-        if (!replicas.isEmpty() && cronLoops % Math.max(1, config.replPingReplicaPeriod) == 0) {
+        // Not at the first run: Redis's comes before any replica can have connected, ours may
+        // come after replicas reconnected to a restarted master, whose offset must stay put.
+        if (!replicas.isEmpty() && cronLoops > 0 && cronLoops % Math.max(1, config.replPingReplicaPeriod) == 0) {
             append(-1, PING);
         }
         for (Client c : new ArrayList<>(replicas)) {

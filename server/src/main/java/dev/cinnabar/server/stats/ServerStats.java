@@ -36,6 +36,10 @@ public final class ServerStats {
 
     /** Errors a replica answered its master (INFO's unexpected_error_replies). */
     public long unexpectedErrorReplies;
+    /** Replicas synchronized in full, continued from the backlog, refused a continuation (INFO's sync_*). */
+    public long syncFull;
+    public long syncPartialOk;
+    public long syncPartialErr;
 
     /** Error replies by error code (INFO errorstats). */
     public final ErrorStats errors = new ErrorStats(this);
@@ -84,6 +88,10 @@ public final class ServerStats {
 
     public void reset() {
         totalForks = 0;
+        unexpectedErrorReplies = 0;
+        syncFull = 0;
+        syncPartialOk = 0;
+        syncPartialErr = 0;
         latestForkMicros = 0;
         connectionsReceived = 0;
         rejectedConnections = 0;
