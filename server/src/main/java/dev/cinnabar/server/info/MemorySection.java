@@ -6,6 +6,7 @@ import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.memory.HumanBytes;
 import dev.cinnabar.server.memory.MemoryFigures;
 import dev.cinnabar.server.persistence.AppendOnlyFile;
+import dev.cinnabar.server.replication.Replication;
 import dev.cinnabar.server.scripting.LoadedFunctions;
 import dev.cinnabar.server.scripting.Scripting;
 
@@ -79,9 +80,10 @@ final class MemorySection implements InfoSection {
                 .field("mem_fragmentation_ratio", Doubles.fixed(f.fragmentation, 2))
                 .field("mem_fragmentation_bytes", f.fragmentationBytes)
                 .field("mem_not_counted_for_evict", 0)
-                .field("mem_replication_backlog", 0)
-                .field("mem_total_replication_buffers", 0)
-                .field("mem_clients_slaves", 0)
+                .field("mem_replication_backlog", Replication.of(server).backlogLength())
+                .field("mem_total_replication_buffers", Replication.of(server).backlogLength()
+                        + Replication.of(server).replicaBufferBytes())
+                .field("mem_clients_slaves", Replication.of(server).replicaBufferBytes())
                 .field("mem_clients_normal", f.clientsNormal)
                 .field("mem_cluster_links", 0)
                 .field("mem_aof_buffer", AppendOnlyFile.memAofBuffer(server))

@@ -759,6 +759,20 @@ public final class Replication implements Propagation.Sink {
         return backlog == null ? 0 : backlog.length();
     }
 
+    /**
+     * The stream waiting for the replicas: held for those waiting for their RDB, unsent in the
+     * others' buffers (INFO's mem_clients_slaves; Redis counts its shared buffer beyond the backlog).
+     */
+    public long replicaBufferBytes() {
+        long n = 0;
+        for (Client c : replicas) {
+            ByteBuf held = c.replica.held;
+            n += held == null ? 0 : held.readableBytes();
+            n += dev.cinnabar.server.client.ClientListFormat.pendingOutput(c);
+        }
+        return n;
+    }
+
     /** The replica's address as INFO and ROLE show it: announced, or its connection's peer. */
     public static String ip(Client c) {
         if (c.replica != null && c.replica.announcedIp != null) {
