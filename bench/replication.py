@@ -1,0 +1,172 @@
+#!/usr/bin/env python3
+"""Replication: Cinnabar against Redis, on this machine.
+
+The companion of compare.py for replication, with the same rules: fresh servers on free ports,
+each in a directory of its own, figures to bench/RESULTS.md. The replica is always a
+redis-server 7.0.15 (what is measured is the master's side), and each master is measured with
+its replica attached and online:
+
+  * SET and INCR with redis-benchmark at -P 1 and -P 16 (50 clients, -r 100000) on the master,
+    medians of --rounds rounds after a warm-up; then WAIT 1 to see the replica caught up;
+  * a full sync of --keys keys (64-byte values, loaded with -P 16): the seconds from REPLICAOF
+    on a fresh replica to its master_link_status:up, and the master's RSS before and at its
+    peak during the sync (sampled every 50 ms).
+
+  python3 bench/replication.py [--rounds 3] [--requests 200000] [--keys 1000000] [--no-record] [--note "..."]
+"""
+import argparse
+import os
+import subprocess
+import sys
+import threading
+import time
+
+import compare
+
+TESTS = ["set", "incr"]
+
+
+def start_master(a, name, workdir, jvm_flags):
+    d = os.path.join(workdir, name + "-master")
+    os.makedirs(d, exist_ok=True)
+    port = compare.free_port()
+    common = ["--port", str(port), "--save", "", "--dir", d]
+    if name == "cinnabar":
+        argv = [a.java] + jvm_flags + ["-jar", a.jar] + common + a.server_args.split()
+    else:
+        # Disk-based, as Cinnabar's full sync is, so that the two send the same way.
+        argv = ["redis-server"] + common + ["--repl-diskless-sync", "no"]
+    return compare.Server(name, argv, port, d)
+
+
+def start_replica(workdir, tag):
+    d = os.path.join(workdir, "replica-" + tag)
+    os.makedirs(d, exist_ok=True)
+    port = compare.free_port()
+    return compare.Server("replica-" + tag, ["redis-server", "--port", str(port), "--save", "", "--dir", d], port, d)
+
+
+def field(server, section, name):
+    for line in server.command("INFO", section).splitlines():
+        if line.startswith(name + ":"):
+            return line.split(":", 1)[1].strip()
+    return None
+
+
+def link_up(replica, master, timeout=600):
+    replica.command("REPLICAOF", "127.0.0.1", str(master.port))
+    start = time.time()
+    while field(replica, "replication", "master_link_status") != "up":
+        if time.time() - start > timeout:
+            raise RuntimeError("replica never linked")
+        time.sleep(0.02)
+    return time.time() - start
+
+
+def rss(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def throughput(a, workdir, jvm_flags):
+    results = {"cinnabar": {}, "redis": {}}
+    for name in results:
+        m = start_master(a, name, workdir, jvm_flags)
+        r = start_replica(workdir, name)
+        try:
+            link_up(r, m)
+            compare.benchmark(m.port, TESTS, 16, a.requests)  # warm-up
+            for _ in range(a.rounds):
+                for pl in compare.PIPELINES:
+                    n = a.requests if pl > 1 else max(a.requests // 4, 20000)
+                    res = compare.benchmark(m.port, TESTS, pl, n)
+                    for t in TESTS:
+                        results[name].setdefault((t, pl), []).append(res[t])
+            ack = m.command("WAIT", "1", "10000").strip()
+            results[name]["acked"] = ack
+        finally:
+            r.stop()
+            m.stop()
+    return results
+
+
+def full_sync(a, workdir, jvm_flags):
+    out = {}
+    for name in ["cinnabar", "redis"]:
+        m = start_master(a, name, workdir, jvm_flags)
+        r = start_replica(workdir, name + "-sync")
+        try:
+            subprocess.run(["redis-benchmark", "-p", str(m.port), "-t", "set", "-r", str(a.keys), "-n", str(a.keys),
+                            "-d", "64", "-c", str(compare.CLIENTS), "-P", "16", "-q"], capture_output=True, check=True)
+            keys = int(m.command("DBSIZE").strip())
+            time.sleep(2)
+            before = rss(m.proc.pid)
+            peak = [before]
+            stop = threading.Event()
+
+            def sample():
+                while not stop.is_set():
+                    peak[0] = max(peak[0], rss(m.proc.pid))
+                    time.sleep(0.05)
+
+            t = threading.Thread(target=sample)
+            t.start()
+            try:
+                seconds = link_up(r, m)
+            finally:
+                stop.set()
+                t.join()
+            replica_keys = int(r.command("DBSIZE").strip())
+            out[name] = {"keys": keys, "replica_keys": replica_keys, "seconds": seconds, "before": before,
+                         "peak": peak[0]}
+        finally:
+            r.stop()
+            m.stop()
+    return out
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--requests", type=int, default=200000)
+    p.add_argument("--keys", type=int, default=1000000)
+    p.add_argument("--skip-sync", action="store_true")
+    compare.server_options(p)
+    a, workdir, jvm_flags = compare.parse_server_options(p)
+    median = lambda xs: sorted(xs)[len(xs) // 2]
+    rows = ["| with a replica online | pipeline | Cinnabar ops/s | Redis ops/s | ratio |", "|---|---|---|---|---|"]
+    r = throughput(a, workdir, jvm_flags)
+    for pl in compare.PIPELINES:
+        for t in TESTS:
+            c, d = median(r["cinnabar"][(t, pl)]), median(r["redis"][(t, pl)])
+            rows.append("| %s | %d | %.0f | %.0f | %.2f |" % (t.upper(), pl, c, d, compare.ratio(c, d)))
+            print(rows[-1], file=sys.stderr)
+    rows.append("| WAIT 1 after the runs | | %s | %s | |" % (r["cinnabar"]["acked"], r["redis"]["acked"]))
+    table = "\n".join(rows)
+    if not a.skip_sync:
+        x = full_sync(a, workdir, jvm_flags)
+        rows2 = ["| full sync, disk-based | keys | replica's keys | seconds to link up | master RSS before | peak during |",
+                 "|---|---|---|---|---|---|"]
+        for name in ["cinnabar", "redis"]:
+            v = x[name]
+            rows2.append("| %s | %d | %d | %.2f | %s | %s |" % (name, v["keys"], v["replica_keys"], v["seconds"],
+                                                              compare.human(v["before"]), compare.human(v["peak"])))
+        rows2.append("| ratio | | | %.2f | | %.2f (peak/before: %.2f against %.2f) |" % (
+            compare.ratio(x["cinnabar"]["seconds"], x["redis"]["seconds"]),
+            compare.ratio(x["cinnabar"]["peak"], x["redis"]["peak"]),
+            compare.ratio(x["cinnabar"]["peak"], x["cinnabar"]["before"]),
+            compare.ratio(x["redis"]["peak"], x["redis"]["before"])))
+        print("\n".join(rows2), file=sys.stderr)
+        table += "\n\n" + "\n".join(rows2)
+    print(table)
+    if not a.no_record:
+        compare.record("replication", a, "%d rounds, %d requests at -P 16, %d clients, -r %d, a redis-server replica "
+                       "online; medians; a full sync of %d keys" % (a.rounds, a.requests, compare.CLIENTS,
+                                                                    compare.KEYSPACE, a.keys), table)
+
+
+if __name__ == "__main__":
+    main()
