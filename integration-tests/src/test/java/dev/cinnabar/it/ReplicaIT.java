@@ -18,11 +18,10 @@ import org.junit.jupiter.api.Test;
  * with DEBUG DIGEST, which Cinnabar computes as Redis does.
  */
 class ReplicaIT {
-    private static final long SYNC_MILLIS = 20_000;
+    private static final long SYNC_MILLIS = ReplicationIT.SYNC_MILLIS;
 
     private static void awaitLinkUp(RawConnection replica) throws Exception {
-        until("replica linked", SYNC_MILLIS,
-                () -> "up".equals(field(replica.call("INFO", "replication"), "master_link_status")));
+        ReplicationIT.awaitLinkUp(replica);
     }
 
     private static ServerProcess cinnabarReplicaOf(ServerProcess master, String... extra) throws IOException {

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * dataset must end up equal to the master's (DEBUG DIGEST, which both compute the same way).
  */
 class ReplicationIT {
-    private static final long SYNC_MILLIS = 20_000;
+    static final long SYNC_MILLIS = 20_000;
 
     private static ServerProcess replicaOf(ServerProcess master, String... args) throws IOException {
         List<String> all = new ArrayList<>(List.of("--replicaof", "127.0.0.1", Integer.toString(master.port()),
@@ -35,7 +35,8 @@ class ReplicationIT {
         return ServerProcess.redis(all.toArray(new String[0]));
     }
 
-    private static void awaitLinkUp(RawConnection replica) throws Exception {
+    /** Waits for {@code replica} to report its master link up. */
+    static void awaitLinkUp(RawConnection replica) throws Exception {
         until("replica linked", SYNC_MILLIS,
                 () -> "up".equals(field(replica.call("INFO", "replication"), "master_link_status")));
     }

@@ -3,11 +3,8 @@ package dev.cinnabar.server.commands;
 import dev.cinnabar.protocol.Argv;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.command.CommandError;
-import dev.cinnabar.server.db.Keyspace;
 import dev.cinnabar.server.log.ServerLog;
 import dev.cinnabar.server.persistence.Persistence;
-import dev.cinnabar.server.scripting.Functions;
-import dev.cinnabar.server.scripting.LoadedFunctions;
 
 /**
  * DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: saves the dump, empties the server (keys and function
@@ -38,14 +35,7 @@ final class DebugReload {
             throw new CommandError("ERR");
         }
         if (flush) {
-            Keyspace ks = c.server.keyspace();
-            for (int i = 0; i < ks.count(); i++) {
-                ks.db(i).flush();
-            }
-            Functions f = LoadedFunctions.of(c.server);
-            if (f != null) {
-                f.reset();
-            }
+            p.emptyData();
         }
         Persistence.LoadOutcome o = p.load(c, merge);
         // Loading is not a change of the dataset: nothing for the save points or the replicas.

@@ -12,8 +12,6 @@ import dev.cinnabar.server.command.CommandSpec;
 import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.db.Keyspace;
 import dev.cinnabar.server.log.ServerLog;
-import dev.cinnabar.server.scripting.Functions;
-import dev.cinnabar.server.scripting.LoadedFunctions;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.BufferedInputStream;
@@ -125,14 +123,7 @@ public final class AofLoader {
         if (aof.state() != AppendOnlyFile.State.OFF) {
             aof.flush(true);
         }
-        Keyspace ks = server.keyspace();
-        for (int i = 0; i < ks.count(); i++) {
-            ks.db(i).flush();
-        }
-        Functions f = LoadedFunctions.of(server);
-        if (f != null) {
-            f.reset();
-        }
+        Persistence.of(server).emptyData();
         AofLoader loader = new AofLoader(server);
         AofManifest m = loader.loadManifestFromDisk();
         loader.deleteHistoryFiles(m);
@@ -166,7 +157,7 @@ public final class AofLoader {
         // Loading is not a change of the dataset: nothing for the save points, replicas or the AOF.
         c.changes(0);
         c.preventPropagation();
-        ks.dirty = 0;
+        server.keyspace().dirty = 0;
         ServerLog.warning("Append Only File loaded by DEBUG LOADAOF");
         c.reply.ok();
     }

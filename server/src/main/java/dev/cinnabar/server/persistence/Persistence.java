@@ -607,6 +607,21 @@ public final class Persistence {
         }
     }
 
+    /**
+     * Redis's emptyData before a load that replaces the dataset (DEBUG RELOAD, DEBUG LOADAOF, a
+     * replica's full sync): every database flushed, and the functions gone.
+     */
+    public void emptyData() {
+        Keyspace ks = server.keyspace();
+        for (int i = 0; i < ks.count(); i++) {
+            ks.db(i).flush();
+        }
+        Functions f = LoadedFunctions.of(server);
+        if (f != null) {
+            f.reset();
+        }
+    }
+
     /** Redis's startLoading: INFO's loading fields from now on. */
     void startLoading(long totalBytes) {
         loading = true;

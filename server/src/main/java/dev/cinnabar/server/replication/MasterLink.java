@@ -8,12 +8,9 @@ import dev.cinnabar.server.client.ClientListFormat;
 import dev.cinnabar.server.client.ServerContext;
 import dev.cinnabar.server.client.ServerIds;
 import dev.cinnabar.server.config.ServerConfig;
-import dev.cinnabar.server.db.Keyspace;
 import dev.cinnabar.server.log.ServerLog;
 import dev.cinnabar.server.persistence.AofRewrite;
 import dev.cinnabar.server.persistence.Persistence;
-import dev.cinnabar.server.scripting.Functions;
-import dev.cinnabar.server.scripting.LoadedFunctions;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -345,14 +342,7 @@ public final class MasterLink {
         Replication replication = Replication.of(server);
         replication.disconnectReplicas();
         ServerLog.notice("MASTER <-> REPLICA sync: Flushing old data");
-        Keyspace ks = server.keyspace();
-        for (int i = 0; i < ks.count(); i++) {
-            ks.db(i).flush();
-        }
-        Functions f = LoadedFunctions.of(server);
-        if (f != null) {
-            f.reset();
-        }
+        p.emptyData();
         Path dump = p.dumpPath();
         try {
             Files.move(temp, dump, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
