@@ -21,7 +21,7 @@
 # for the replica's diskless load (swapdb, async_loading: the RDB always goes through a file) and
 # the tests that need a fork child or a diskless master, and replication-buffer fails on the
 # shared replication buffer's accounting (mem_total_replication_buffers), which Cinnabar does not
-# keep (each replica has its own copy of the stream). integration/failover: FAILOVER is not served.
+# keep (each replica has its own copy of the stream). integration/failover (13) passes whole.
 # 2026-12-07, all of tests/unit in external mode: failures only in expire and type/list (they
 # attach to the replication stream, SYNC), latency-monitor (the expire-cycle event), type/set
 # (SRANDMEMBER "with a dict containing long chain" waits for a fork child); unit/acl and

@@ -269,4 +269,40 @@ class ReplicaIT {
             assertEquals("$1\r\n1\r\n", r.call("GET", "after"), "the stream goes on");
         }
     }
+
+    private static String role(RawConnection c) throws IOException {
+        String r = c.call("ROLE");
+        return r.substring(r.indexOf("$") + 1).split("\r\n")[1];
+    }
+
+    /** FAILOVER both ways between a Redis 7.0 master and a Cinnabar replica: the roles swap and writes follow. */
+    @Test
+    void failoverHandsTheMasterRoleOverAndBack() throws Exception {
+        try (ServerProcess redis = ServerProcess.redis("--enable-debug-command", "yes", "--repl-diskless-sync-delay", "0");
+             RawConnection r = new RawConnection(redis.port());
+             ServerProcess cinnabar = cinnabarReplicaOf(redis, "--repl-diskless-sync", "no");
+             RawConnection c = new RawConnection(cinnabar.port())) {
+            awaitLinkUp(c);
+            r.call("SET", "a", "1");
+            assertEquals("+OK\r\n", r.call("FAILOVER"));
+            until("Cinnabar the master", SYNC_MILLIS, () -> role(c).equals("master") && role(r).equals("slave"));
+            assertTrue(cinnabar.log().contains("MASTER MODE enabled (failover request from 'id="), cinnabar.log());
+            awaitLinkUp(r);
+            assertEquals("+OK\r\n", c.call("SET", "b", "2"));
+            assertEquals(":1\r\n", c.call("WAIT", "1", "5000"));
+            assertEquals("$1\r\n2\r\n", r.call("GET", "b"));
+            assertEquals("$1\r\n1\r\n", c.call("GET", "a"));
+            // And back, naming the target: Cinnabar waits for it to catch up, then hands over.
+            assertEquals("+OK\r\n", c.call("FAILOVER", "TO", "127.0.0.1", Integer.toString(redis.port()), "TIMEOUT", "5000"));
+            until("Redis the master again", SYNC_MILLIS, () -> role(r).equals("master") && role(c).equals("slave"));
+            assertTrue(cinnabar.log().contains("Failover target 127.0.0.1:" + redis.port() + " is synced, failing over."),
+                    cinnabar.log());
+            awaitLinkUp(c);
+            assertEquals("no-failover", field(c.call("INFO", "replication"), "master_failover_state"));
+            assertEquals("+OK\r\n", r.call("SET", "c", "3"));
+            assertEquals(":1\r\n", r.call("WAIT", "1", "5000"));
+            assertEquals("$1\r\n3\r\n", c.call("GET", "c"));
+            assertEquals("-ERR No failover in progress.\r\n", c.call("FAILOVER", "ABORT"));
+        }
+    }
 }

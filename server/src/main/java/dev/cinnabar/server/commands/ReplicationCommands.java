@@ -9,6 +9,7 @@ import dev.cinnabar.server.exec.CommandHandlers;
 import dev.cinnabar.server.persistence.RdbTransfer;
 import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.log.ServerLog;
+import dev.cinnabar.server.replication.Failover;
 import dev.cinnabar.server.replication.MasterLink;
 import dev.cinnabar.server.replication.Replication;
 import java.util.ArrayList;
@@ -17,8 +18,7 @@ import java.util.List;
 /**
  * ROLE, WAIT, FAILOVER, REPLICAOF, and the commands replicas send: SYNC, PSYNC and REPLCONF.
  * The replication itself is the replication package's (Replication for a master, MasterLink for
- * a replica). FAILOVER checks its arguments and its preconditions as Redis does, then answers
- * that Cinnabar cannot fail over yet.
+ * a replica, Failover for FAILOVER).
  */
 public final class ReplicationCommands {
     /** Redis's NET_HOST_STR_LEN: the longest host text a replica may announce, and one. */
@@ -99,21 +99,24 @@ public final class ReplicationCommands {
     static void failover(Client c) {
         Argv a = c.argv;
         if (a.count() == 2 && a.is(1, "abort")) {
-            throw new CommandError("ERR No failover in progress.");
+            Failover.of(c.server).abortCommand();
+            c.reply.ok();
+            return;
         }
-        boolean timeout = false;
-        boolean to = false;
+        long timeout = 0;
+        String host = null;
+        int port = 0;
         boolean force = false;
         for (int i = 1; i < a.count(); i++) {
-            if (a.is(i, "timeout") && i + 1 < a.count() && !timeout) {
-                if (Args.longArg(c, i + 1) <= 0) {
+            if (a.is(i, "timeout") && i + 1 < a.count() && timeout == 0) {
+                timeout = Args.longArg(c, i + 1);
+                if (timeout <= 0) {
                     throw new CommandError("ERR FAILOVER timeout must be greater than 0");
                 }
-                timeout = true;
                 i++;
-            } else if (a.is(i, "to") && i + 2 < a.count() && !to) {
-                Args.longArg(c, i + 2);
-                to = true;
+            } else if (a.is(i, "to") && i + 2 < a.count() && host == null) {
+                port = (int) Args.longArg(c, i + 2);
+                host = a.latin1(i + 1);
                 i += 2;
             } else if (a.is(i, "force") && !force) {
                 force = true;
@@ -121,18 +124,15 @@ public final class ReplicationCommands {
                 throw new CommandError(Errors.SYNTAX);
             }
         }
-        if (!c.server.config().masterHost.isEmpty()) {
-            throw new CommandError("ERR FAILOVER is not valid when server is a replica.");
-        }
-        // Redis checks for replicas before it looks at FORCE or the target.
-        if (Replication.of(c.server).replicas().isEmpty()) {
-            throw new CommandError("ERR FAILOVER requires connected replicas.");
-        }
-        throw new CommandError("ERR Cinnabar cannot fail over yet: it cannot become a replica");
+        Failover.of(c.server).start(host, port, timeout, force);
+        c.reply.ok();
     }
 
     // REPLICAOF host port | NO ONE (SLAVEOF, its old name)
     static void replicaof(Client c) {
+        if (Failover.of(c.server).active()) {
+            throw new CommandError("ERR REPLICAOF not allowed while failing over.");
+        }
         MasterLink link = MasterLink.of(c.server);
         if (c.argv.is(1, "no") && c.argv.is(2, "one")) {
             link.noOne(c); // nothing to undo on a master
@@ -163,6 +163,17 @@ public final class ReplicationCommands {
         if (c.rdbOnly && !ReplicaLink.isReplica(c)) {
             RdbTransfer.start(c, psync, c.server.ids().replicationId());
             return;
+        }
+        if (psync && c.argv.count() > 3 && c.argv.is(3, "failover") && !ReplicaLink.isReplica(c)) {
+            // Our master hands over to us (its FAILOVER): we take over, then continue it as a replica.
+            ServerLog.warning("Failover request received for replid " + c.argv.latin1(1) + ".");
+            if (c.server.config().masterHost.isEmpty()) {
+                throw new CommandError("ERR PSYNC FAILOVER can't be sent to a master.");
+            }
+            if (!c.argv.latin1(1).equalsIgnoreCase(c.server.ids().replicationId())) {
+                throw new CommandError("ERR PSYNC FAILOVER replid must match my replid.");
+            }
+            MasterLink.of(c.server).takeOver(c);
         }
         String id = psync ? c.argv.latin1(1) : null;
         long offset = psync ? Args.longArg(c, 2) : 0;

@@ -3,6 +3,7 @@ package dev.cinnabar.server.info;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.client.ReplicaLink;
 import dev.cinnabar.server.client.ServerContext;
+import dev.cinnabar.server.replication.Failover;
 import dev.cinnabar.server.replication.MasterLink;
 import dev.cinnabar.server.replication.Replication;
 import java.util.List;
@@ -47,7 +48,7 @@ final class ReplicationSection implements InfoSection {
             out.field("slave" + n++, "ip=" + Replication.ip(c) + ",port=" + r.listeningPort + ",state=" + state
                     + ",offset=" + r.ackOffset + ",lag=" + lag);
         }
-        out.field("master_failover_state", "no-failover")
+        out.field("master_failover_state", Failover.of(server).stateName())
                 .field("master_replid", server.ids().replicationId())
                 .field("master_replid2", server.ids().replicationId2())
                 .field("master_repl_offset", server.ids().replicationOffset())

@@ -54,6 +54,8 @@ final class MasterHandshake extends ChannelInboundHandlerAdapter {
     private final List<Step> steps;
     private final String psyncId;
     private final long psyncOffset;
+    /** PSYNC carries FAILOVER: this master hands over to the server it connects to. */
+    private final boolean failover;
     private final Path dir;
     private ChannelHandlerContext ctx;
     private ByteBuf in = Unpooled.EMPTY_BUFFER;
@@ -67,12 +69,14 @@ final class MasterHandshake extends ChannelInboundHandlerAdapter {
     private final byte[] tail = new byte[MARK_LENGTH];
     private volatile boolean cancelled;
 
-    MasterHandshake(MasterLink link, List<String[]> handshake, List<Step> steps, String psyncId, long psyncOffset, Path dir) {
+    MasterHandshake(MasterLink link, List<String[]> handshake, List<Step> steps, String psyncId, long psyncOffset,
+            boolean failover, Path dir) {
         this.link = link;
         this.handshake = handshake;
         this.steps = steps;
         this.psyncId = psyncId;
         this.psyncOffset = psyncOffset;
+        this.failover = failover;
         this.dir = dir;
     }
 
@@ -201,7 +205,11 @@ final class MasterHandshake extends ChannelInboundHandlerAdapter {
         } else {
             ServerLog.notice("Trying a partial resynchronization (request " + psyncId + ":" + psyncOffset + ").");
         }
-        send("PSYNC", psyncId, Long.toString(psyncOffset));
+        if (failover) {
+            send("PSYNC", psyncId, Long.toString(psyncOffset), "FAILOVER");
+        } else {
+            send("PSYNC", psyncId, Long.toString(psyncOffset));
+        }
         ctx.flush();
         phase = PSYNC_REPLY;
     }
@@ -233,8 +241,10 @@ final class MasterHandshake extends ChannelInboundHandlerAdapter {
             ctx.channel().config().setAutoRead(false);
             link.continued(this, id.length() == MARK_LENGTH ? id : null);
         } else if (line.startsWith("-NOMASTERLINK") || line.startsWith("-LOADING")) {
+            link.psyncRefused(this);
             fail("Master is currently unable to PSYNC but should be in the future: " + line, false);
         } else {
+            link.psyncRefused(this);
             fail("Unexpected reply to PSYNC from master: " + line);
         }
     }

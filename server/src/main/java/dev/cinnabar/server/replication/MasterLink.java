@@ -189,8 +189,29 @@ public final class MasterLink {
         connect();
     }
 
-    /** REPLICAOF NO ONE (Redis's replicationUnsetMaster), by {@code by}. */
+    /** REPLICAOF NO ONE, by {@code by}. */
     public void noOne(Client by) {
+        if (!isReplica()) {
+            return;
+        }
+        unsetMaster();
+        ServerLog.notice("MASTER MODE enabled (user request from '" + describe(by) + "')");
+    }
+
+    /** PSYNC ... FAILOVER from this replica's master: it takes over, by {@code by}'s request. */
+    public void takeOver(Client by) {
+        unsetMaster();
+        ServerLog.notice("MASTER MODE enabled (failover request from '" + describe(by) + "')");
+    }
+
+    /** FAILOVER: this master becomes a replica of {@code host:port}, whose PSYNC carries FAILOVER. */
+    void failOverTo(String host, int port) {
+        disconnectBlockedClients();
+        becomeReplica(host, port, true);
+    }
+
+    /** Redis's replicationUnsetMaster: a master again, its history so far the second id. */
+    void unsetMaster() {
         if (!isReplica()) {
             return;
         }
@@ -209,7 +230,6 @@ public final class MasterLink {
         downSinceSeconds = 0;
         server.keyspace().expiryEnabled(true);
         ServerLog.role('M');
-        ServerLog.notice("MASTER MODE enabled (user request from '" + describe(by) + "')");
     }
 
     private String describe(Client c) {
@@ -244,7 +264,8 @@ public final class MasterLink {
         steps.add(MasterHandshake.Step.CAPA);
         String id = cachedId != null ? cachedId : "?";
         long offset = cachedId != null ? cachedOffset + 1 : -1;
-        MasterHandshake h = new MasterHandshake(this, commands, steps, id, offset, Path.of(config.dir));
+        MasterHandshake h = new MasterHandshake(this, commands, steps, id, offset, Failover.of(server).inProgress(),
+                Path.of(config.dir));
         handshake = h;
         ServerLog.notice("MASTER <-> REPLICA sync started");
         ChannelFuture f = connector.connect(config.masterHost, config.masterPort, h);
@@ -291,6 +312,15 @@ public final class MasterLink {
         }
     }
 
+    /** The master refused our PSYNC: a failover in progress is aborted (Redis's syncWithMaster). */
+    void psyncRefused(MasterHandshake h) {
+        engineExecutor.accept(() -> {
+            if (handshake == h && Failover.of(server).inProgress()) {
+                Failover.of(server).abort("Failover target rejected psync request");
+            }
+        });
+    }
+
     void handshakeFailed(MasterHandshake h) {
         engineExecutor.accept(() -> {
             if (handshake == h) {
@@ -312,6 +342,9 @@ public final class MasterLink {
                 syncOffset = offset;
                 cachedId = null; // Redis's replicationDiscardCachedMaster
                 state(State.TRANSFER);
+                if (Failover.of(server).inProgress()) {
+                    Failover.of(server).succeeded(); // a full sync is unexpected but no failure
+                }
             }
         });
     }
@@ -381,6 +414,9 @@ public final class MasterLink {
         engineExecutor.accept(() -> {
             if (handshake != h || cachedId == null) {
                 return;
+            }
+            if (Failover.of(server).inProgress()) {
+                Failover.of(server).succeeded();
             }
             if (newId != null && !newId.equals(cachedId)) {
                 // The master's history has a new id from here: ours too, the old one as the second.

@@ -66,6 +66,8 @@ public final class Replication implements Propagation.Sink {
     private Consumer<Runnable> engineExecutor = Runnable::run;
     /** The replica's side, made when first needed (see MasterLink.of). */
     MasterLink link;
+    /** A coordinated FAILOVER's state (see Failover.of). */
+    Failover failover;
 
 
     private Replication(ServerContext server) {
@@ -182,6 +184,9 @@ public final class Replication implements Propagation.Sink {
     public void sync(Client c, boolean psync, String replicationId, long offset) {
         if (ReplicaLink.isReplica(c)) {
             return; // Redis ignores SYNC from a replica
+        }
+        if (Failover.of(server).active()) {
+            throw new dev.cinnabar.server.command.CommandError("NOMASTERLINK Can't SYNC while failing over");
         }
         if (!config.masterHost.isEmpty() && !MasterLink.of(server).linkUp()) {
             throw new dev.cinnabar.server.command.CommandError("NOMASTERLINK Can't SYNC while not connected with my master");
@@ -549,6 +554,9 @@ public final class Replication implements Propagation.Sink {
      * answered, then one GETACK goes to the replicas for all the WAITs that blocked.
      */
     public void beforeSleep() {
+        if (failover != null) {
+            failover.update();
+        }
         if (!waiting.isEmpty()) {
             answerWaits();
         }
