@@ -26,6 +26,8 @@ public final class Transaction {
     private byte[] bytes = new byte[512];
     private int used;
     private long flags;
+    /** The union of the flags the queued commands lack (Redis's cmd_inv_flags). */
+    private long missingFlags;
     /** A command was refused while queueing (Redis's CLIENT_DIRTY_EXEC). */
     boolean aborted;
 
@@ -53,6 +55,7 @@ public final class Transaction {
         }
         commands[size++] = cmd;
         flags |= cmdFlags;
+        missingFlags |= ~cmdFlags;
     }
 
     public int size() {
@@ -70,6 +73,11 @@ public final class Transaction {
     /** The union of the queued commands' flags. */
     public long flags() {
         return flags;
+    }
+
+    /** The union of the flags some queued command lacks: STALE here means one may not run stale. */
+    public long missingFlags() {
+        return missingFlags;
     }
 
     public boolean aborted() {
@@ -96,6 +104,7 @@ public final class Transaction {
         size = 0;
         used = 0;
         flags = 0;
+        missingFlags = 0;
         aborted = false;
     }
 

@@ -166,7 +166,7 @@ public final class Dispatcher {
             reject(c, cmd, busy.rejection());
             return;
         }
-        if (replica && !server.masterLinkUp && !server.config().replicaServeStaleData && !cmd.has(CommandFlags.STALE)) {
+        if (replica && !server.masterLinkUp && !server.config().replicaServeStaleData && deniedWhenStale(c, cmd)) {
             reject(c, cmd, MASTERDOWN);
             return;
         }
@@ -230,6 +230,15 @@ public final class Dispatcher {
     /** After a failed BGSAVE Redis refuses writes (an EXEC with one queued too), and PING. */
     private static boolean deniedOnDiskError(Client c, CommandSpec cmd, long flags) {
         return isWrite(c, cmd, flags) || cmd.fullName.equals("ping");
+    }
+
+    /** Not flagged stale, or an EXEC with such a command queued: Redis's is_denystale_command. */
+    private static boolean deniedWhenStale(Client c, CommandSpec cmd) {
+        if (!cmd.has(CommandFlags.STALE)) {
+            return true;
+        }
+        Transaction t = c.transaction();
+        return cmd.fullName.equals("exec") && t != null && (t.missingFlags() & CommandFlags.STALE) != 0;
     }
 
     /** A write, or an EXEC with a write queued: Redis's is_write_command. */

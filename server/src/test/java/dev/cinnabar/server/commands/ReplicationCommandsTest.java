@@ -81,5 +81,12 @@ class ReplicationCommandsTest {
         assertTrue(h.call("INFO", "replication").contains("master_link_status:down"), "INFO is stale");
         h.call("REPLICAOF", "NO", "ONE");
         assertEquals("$-1\r\n", h.call("GET", "k"));
+        // A transaction queued before the link went down is refused at EXEC, as Redis refuses it.
+        assertEquals("+OK\r\n", h.call(a, "MULTI"));
+        assertEquals("+QUEUED\r\n", h.call(a, "GET", "k"));
+        h.call("REPLICAOF", "127.0.0.1", "6380");
+        assertEquals("-EXECABORT Transaction discarded because of: MASTERDOWN Link with MASTER is down and "
+                + "replica-serve-stale-data is set to 'no'.\r\n", h.call(a, "EXEC"));
+        h.call("REPLICAOF", "NO", "ONE");
     }
 }
