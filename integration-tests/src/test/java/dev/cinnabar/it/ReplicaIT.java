@@ -24,6 +24,11 @@ class ReplicaIT {
         ReplicationIT.awaitLinkUp(replica);
     }
 
+    /** A redis-server master that starts a replica's sync at once (no diskless delay). */
+    private static ServerProcess redisMaster() throws IOException {
+        return ServerProcess.redis("--enable-debug-command", "yes", "--repl-diskless-sync-delay", "0");
+    }
+
     private static ServerProcess cinnabarReplicaOf(ServerProcess master, String... extra) throws IOException {
         String[] args = new String[extra.length + 5];
         args[0] = "--replicaof";
@@ -140,7 +145,7 @@ class ReplicaIT {
 
     @Test
     void theMiddleOfAChainPassesTheStreamOnAndIsPromotedWithoutAFullSync() throws Exception {
-        try (ServerProcess top = ServerProcess.redis("--enable-debug-command", "yes", "--repl-diskless-sync-delay", "0");
+        try (ServerProcess top = redisMaster();
              RawConnection t = new RawConnection(top.port());
              ServerProcess middle = cinnabarReplicaOf(top);
              RawConnection m = new RawConnection(middle.port())) {
@@ -207,7 +212,7 @@ class ReplicaIT {
     @Test
     void aRestartedReplicaContinuesFromTheHistoryInItsDump(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
-        try (ServerProcess master = ServerProcess.redis("--enable-debug-command", "yes", "--repl-diskless-sync-delay", "0");
+        try (ServerProcess master = redisMaster();
              RawConnection m = new RawConnection(master.port())) {
             fill(m);
             int port = ServerProcess.freePort();
@@ -234,7 +239,7 @@ class ReplicaIT {
 
     @Test
     void aWritableReplicaExpiresTheKeysItsClientsGaveATtl() throws Exception {
-        try (ServerProcess master = ServerProcess.redis("--enable-debug-command", "yes", "--repl-diskless-sync-delay", "0");
+        try (ServerProcess master = redisMaster();
              RawConnection m = new RawConnection(master.port());
              ServerProcess replica = cinnabarReplicaOf(master);
              RawConnection r = new RawConnection(replica.port())) {
@@ -254,7 +259,7 @@ class ReplicaIT {
 
     @Test
     void aCommandOfTheMasterThatFailsHereIsLoggedAsCritical() throws Exception {
-        try (ServerProcess master = ServerProcess.redis("--enable-debug-command", "yes", "--repl-diskless-sync-delay", "0");
+        try (ServerProcess master = redisMaster();
              RawConnection m = new RawConnection(master.port());
              ServerProcess replica = cinnabarReplicaOf(master);
              RawConnection r = new RawConnection(replica.port())) {
@@ -278,7 +283,7 @@ class ReplicaIT {
     /** FAILOVER both ways between a Redis 7.0 master and a Cinnabar replica: the roles swap and writes follow. */
     @Test
     void failoverHandsTheMasterRoleOverAndBack() throws Exception {
-        try (ServerProcess redis = ServerProcess.redis("--enable-debug-command", "yes", "--repl-diskless-sync-delay", "0");
+        try (ServerProcess redis = redisMaster();
              RawConnection r = new RawConnection(redis.port());
              ServerProcess cinnabar = cinnabarReplicaOf(redis, "--repl-diskless-sync", "no");
              RawConnection c = new RawConnection(cinnabar.port())) {

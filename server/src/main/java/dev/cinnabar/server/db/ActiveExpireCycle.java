@@ -63,7 +63,7 @@ public final class ActiveExpireCycle {
     private void run(boolean fast, int hz, int effortSetting) {
         if (enabled && !fast && !keyspace.expiryEnabled()) {
             // A replica: only the keys its own clients gave a TTL (the master sends DELs for the rest).
-            keyspace.expireReplicaKeys(clock.nanos(), clock::nanos);
+            keyspace.expireReplicaKeys(clock::nanos);
             return;
         }
         if (!enabled || !keyspace.expiryEnabled() || keyspace.expiryPaused()) {

@@ -149,9 +149,9 @@ public final class Keyspace {
     }
 
     /** On a replica, the active expiry of the keys its own clients gave a TTL (Redis's expireSlaveKeys). */
-    public void expireReplicaKeys(long nowNanos, java.util.function.LongSupplier clockNanos) {
+    public void expireReplicaKeys(java.util.function.LongSupplier clockNanos) {
         if (replicaKeysWithExpire.size() != 0 && !expiryPaused()) {
-            replicaKeysWithExpire.expire(this, nowNanos, clockNanos);
+            replicaKeysWithExpire.expire(this, clockNanos);
         }
     }
 

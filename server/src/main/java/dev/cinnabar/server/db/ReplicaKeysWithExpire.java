@@ -40,7 +40,8 @@ final class ReplicaKeysWithExpire {
      * gone or without a TTL any more. The keys looked at go to the back of the queue, so that
      * runs cycle through them all.
      */
-    void expire(Keyspace keyspace, long nowNanos, java.util.function.LongSupplier clockNanos) {
+    void expire(Keyspace keyspace, java.util.function.LongSupplier clockNanos) {
+        long start = clockNanos.getAsLong();
         int notDue = 0;
         int cycles = 0;
         while (!keys.isEmpty()) {
@@ -73,7 +74,7 @@ final class ReplicaKeysWithExpire {
             if (notDue > NOT_DUE_LIMIT) {
                 break;
             }
-            if (cycles % 64 == 0 && clockNanos.getAsLong() - nowNanos > TIME_LIMIT_NANOS) {
+            if (cycles % 64 == 0 && clockNanos.getAsLong() - start > TIME_LIMIT_NANOS) {
                 break;
             }
         }

@@ -1,5 +1,6 @@
 package dev.cinnabar.server.info;
 
+import dev.cinnabar.datatypes.Doubles;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.client.ReplicaLink;
 import dev.cinnabar.server.client.ServerContext;
@@ -76,7 +77,7 @@ final class ReplicationSection implements InfoSection {
             out.field("master_sync_total_bytes", size)
                     .field("master_sync_read_bytes", read)
                     .field("master_sync_left_bytes", size - read)
-                    .field("master_sync_perc", String.format(java.util.Locale.ROOT, "%.2f", perc))
+                    .field("master_sync_perc", Doubles.fixed(perc, 2))
                     .field("master_sync_last_io_seconds_ago", link.transferLastIoSecondsAgo());
         }
         if (!link.linkUp()) {

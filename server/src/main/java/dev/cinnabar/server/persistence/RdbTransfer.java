@@ -37,7 +37,7 @@ public final class RdbTransfer {
         ServerLog.notice("Full resync requested by replica " + c.remoteAddress);
         if (c.functionsOnly) {
             byte[] rdb = Persistence.of(c.server).functionsOnly();
-            c.channel.write(Unpooled.wrappedBuffer(header(psync, replicationId, rdb.length)));
+            c.channel.write(Unpooled.wrappedBuffer(header(preamble(psync, replicationId), rdb.length)));
             c.channel.writeAndFlush(Unpooled.wrappedBuffer(rdb)).addListener(ChannelFutureListener.CLOSE);
             ServerLog.notice("Synchronization with replica " + c.remoteAddress + " succeeded");
             return;
@@ -45,9 +45,14 @@ public final class RdbTransfer {
         begin(c, psync, replicationId);
     }
 
-    private static byte[] header(boolean psync, String replicationId, long size) {
-        return ((psync ? "+FULLRESYNC " + replicationId + " 0\r\n" : "") + "$" + size + "\r\n")
-                .getBytes(StandardCharsets.US_ASCII);
+    /** What PSYNC is answered before the payload (SYNC gets nothing). */
+    private static String preamble(boolean psync, String replicationId) {
+        return psync ? "+FULLRESYNC " + replicationId + " 0\r\n" : "";
+    }
+
+    /** {@code preamble} and the payload's bulk header, {@code $<size>\r\n}. */
+    private static byte[] header(String preamble, long size) {
+        return (preamble + "$" + size + "\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     private static void begin(Client c, boolean psync, String replicationId) {
@@ -78,8 +83,7 @@ public final class RdbTransfer {
             c.server.control().kill(c);
             return;
         }
-        String preamble = psync ? "+FULLRESYNC " + replicationId + " 0\r\n" : "";
-        ChannelFuture sent = sendFile(c, dump, preamble);
+        ChannelFuture sent = sendFile(c, dump, preamble(psync, replicationId));
         if (sent != null) {
             sent.addListener(ChannelFutureListener.CLOSE);
             ServerLog.notice("Synchronization with replica " + c.remoteAddress + " succeeded");
@@ -103,7 +107,7 @@ public final class RdbTransfer {
             c.server.control().kill(c);
             return null;
         }
-        c.channel.write(Unpooled.wrappedBuffer((preamble + "$" + size + "\r\n").getBytes(StandardCharsets.US_ASCII)));
+        c.channel.write(Unpooled.wrappedBuffer(header(preamble, size)));
         return c.channel.writeAndFlush(new DefaultFileRegion(file, 0, size));
     }
 }

@@ -94,12 +94,7 @@ final class MasterHandshake extends ChannelInboundHandlerAdapter {
     }
 
     private void send(String... args) {
-        StringBuilder b = new StringBuilder("*").append(args.length).append("\r\n");
-        for (String a : args) {
-            byte[] bytes = a.getBytes(StandardCharsets.UTF_8);
-            b.append('$').append(bytes.length).append("\r\n").append(a).append("\r\n");
-        }
-        ctx.write(Unpooled.wrappedBuffer(b.toString().getBytes(StandardCharsets.UTF_8)));
+        ctx.write(Unpooled.wrappedBuffer(MasterLink.encode(args)));
     }
 
     @Override

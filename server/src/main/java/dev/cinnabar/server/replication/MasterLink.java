@@ -1,5 +1,6 @@
 package dev.cinnabar.server.replication;
 
+import dev.cinnabar.protocol.Argv;
 import dev.cinnabar.protocol.ReplyWriter;
 import dev.cinnabar.protocol.RespBuffer;
 import dev.cinnabar.server.client.BlockedClients;
@@ -17,7 +18,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -525,10 +525,14 @@ public final class MasterLink {
         if (m == null || m.isClosed()) {
             return;
         }
-        String off = Long.toString(appliedOffset);
-        byte[] ack = ("*3\r\n$8\r\nREPLCONF\r\n$3\r\nACK\r\n$" + off.length() + "\r\n" + off + "\r\n")
-                .getBytes(StandardCharsets.US_ASCII);
-        m.channel.writeAndFlush(Unpooled.wrappedBuffer(ack));
+        m.channel.writeAndFlush(Unpooled.wrappedBuffer(encode("REPLCONF", "ACK", Long.toString(appliedOffset))));
+    }
+
+    /** A command in RESP, as this replica sends it to its master. */
+    static byte[] encode(String... args) {
+        RespBuffer b = new RespBuffer(64);
+        b.command(Argv.of(args));
+        return b.toByteArray();
     }
 
     /** The master's connection ended (Redis's replicationCacheMaster, then a reconnection). */

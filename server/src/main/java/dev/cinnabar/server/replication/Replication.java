@@ -1,12 +1,15 @@
 package dev.cinnabar.server.replication;
 
+import dev.cinnabar.persistence.rdb.RdbFileWriter;
 import dev.cinnabar.protocol.Argv;
 import dev.cinnabar.protocol.ReplyWriter;
 import dev.cinnabar.server.client.BlockedClients;
 import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.client.ClientListFormat;
 import dev.cinnabar.server.client.ReplicaLink;
 import dev.cinnabar.server.client.ServerContext;
 import dev.cinnabar.server.client.ServerIds;
+import dev.cinnabar.server.command.CommandError;
 import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.db.Db;
 import dev.cinnabar.server.db.Propagation;
@@ -186,13 +189,13 @@ public final class Replication implements Propagation.Sink {
             return; // Redis ignores SYNC from a replica
         }
         if (Failover.of(server).active()) {
-            throw new dev.cinnabar.server.command.CommandError("NOMASTERLINK Can't SYNC while failing over");
+            throw new CommandError("NOMASTERLINK Can't SYNC while failing over");
         }
         if (!config.masterHost.isEmpty() && !MasterLink.of(server).linkUp()) {
-            throw new dev.cinnabar.server.command.CommandError("NOMASTERLINK Can't SYNC while not connected with my master");
+            throw new CommandError("NOMASTERLINK Can't SYNC while not connected with my master");
         }
         if (c.reply.buffer() != null && c.reply.buffer().isReadable()) {
-            throw new dev.cinnabar.server.command.CommandError("ERR SYNC and PSYNC are invalid with pending output");
+            throw new CommandError("ERR SYNC and PSYNC are invalid with pending output");
         }
         if (c.replica == null) {
             c.replica = new ReplicaLink();
@@ -510,7 +513,7 @@ public final class Replication implements Propagation.Sink {
      */
     public void waitForAcks(Client c, long numreplicas, long deadline) {
         if (!config.masterHost.isEmpty()) {
-            throw new dev.cinnabar.server.command.CommandError("ERR WAIT cannot be used with replica instances. Please also "
+            throw new CommandError("ERR WAIT cannot be used with replica instances. Please also "
                     + "note that since Redis 4.0 if a replica is configured to be writable (which is not the default) "
                     + "writes to replicas are just local and are not propagated.");
         }
@@ -634,7 +637,7 @@ public final class Replication implements Propagation.Sink {
      * that after a restart it continues it (its replicas with PSYNC, or itself as a replica): a
      * master with a backlog, a replica with a master or a cached one.
      */
-    private void savedHistory(dev.cinnabar.persistence.rdb.RdbFileWriter.Aux aux) {
+    private void savedHistory(RdbFileWriter.Aux aux) {
         int db;
         if (config.masterHost.isEmpty()) {
             if (backlog == null) {
@@ -652,15 +655,18 @@ public final class Replication implements Propagation.Sink {
         aux.replOffset = ids.replicationOffset();
     }
 
-    /** The keys a master dropped as expired while it loaded at start: their DELs follow the history. */
-    private List<Object[]> expiredAtStart;
+    /** A key a master dropped as expired while it loaded at start: its DEL follows the history. */
+    private record ExpiredKey(int db, byte[] key) {
+    }
+
+    private List<ExpiredKey> expiredAtStart;
 
     /** Before the dump loads at start: a master keeps the keys it drops as expired. */
     public void loadingAtStart() {
         if (config.masterHost.isEmpty() && !config.appendOnly) {
-            List<Object[]> expired = new ArrayList<>();
+            List<ExpiredKey> expired = new ArrayList<>();
             expiredAtStart = expired;
-            Persistence.of(server).expiredWhileLoading = (key, db) -> expired.add(new Object[] {db, key});
+            Persistence.of(server).expiredWhileLoading = (key, db) -> expired.add(new ExpiredKey(db, key));
         }
     }
 
@@ -672,7 +678,7 @@ public final class Replication implements Propagation.Sink {
     public void loadedAtStart() {
         Persistence p = Persistence.of(server);
         p.expiredWhileLoading = null;
-        List<Object[]> expired = expiredAtStart;
+        List<ExpiredKey> expired = expiredAtStart;
         expiredAtStart = null;
         Persistence.ReplicationHistory h = config.appendOnly ? null : p.loadedReplicationHistory();
         if (h == null) {
@@ -687,8 +693,8 @@ public final class Replication implements Propagation.Sink {
         createBacklog();
         noReplicasSinceSeconds = nowSeconds();
         byte[] del = (config.lazyfreeLazyExpire ? "UNLINK" : "DEL").getBytes(StandardCharsets.US_ASCII);
-        for (Object[] e : expired == null ? List.<Object[]>of() : expired) {
-            append((Integer) e[0], Argv.of(del, (byte[]) e[1]));
+        for (ExpiredKey e : expired == null ? List.<ExpiredKey>of() : expired) {
+            append(e.db(), Argv.of(del, e.key()));
         }
         feed();
     }
@@ -776,7 +782,7 @@ public final class Replication implements Propagation.Sink {
         for (Client c : replicas) {
             ByteBuf held = c.replica.held;
             n += held == null ? 0 : held.readableBytes();
-            n += dev.cinnabar.server.client.ClientListFormat.pendingOutput(c);
+            n += ClientListFormat.pendingOutput(c);
         }
         return n;
     }
