@@ -227,13 +227,15 @@ class ConfigFileIT {
 
     @Test
     void unsupportedSettingsAreNamedOnceAtStart() throws Exception {
-        // The AOF's directives are in effect: not named.
+        // The AOF's and the replication's directives are in effect: not named; a replica's
+        // diskless load is not built (the RDB always goes through a file).
         try (ServerProcess s = ServerProcess.cinnabar("--appendonly", "yes", "--appendfsync", "always",
-                "--replica-serve-stale-data", "no", "--hz", "20", "--jemalloc-bg-thread", "no")) {
+                "--replica-serve-stale-data", "no", "--repl-diskless-load", "swapdb", "--hz", "20",
+                "--jemalloc-bg-thread", "no")) {
             List<String> warnings = s.log().lines().filter(l -> l.contains("not in effect")).toList();
             assertEquals(1, warnings.size(), s.log());
             assertTrue(warnings.get(0).endsWith("# WARNING: these directives are accepted but not in effect in Cinnabar "
-                    + "yet: replica-serve-stale-data"), warnings.get(0));
+                    + "yet: repl-diskless-load"), warnings.get(0));
         }
     }
 

@@ -34,6 +34,8 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What Cinnabar propagates to replicas and the AOF, compared with what Redis sends on its
@@ -316,12 +318,18 @@ class PropagationIT {
         }
     }
 
-    @Test
-    void diskPayloadIsSkippedWhateverItHolds() throws Exception {
-        try (RawConnection c = new RawConnection(redis.port())) {
+    /** The server a payload test reads: the reader is checked on Redis, the JAR's framing with it. */
+    private int port(String server) {
+        return server.equals("redis") ? redis.port() : jar.port();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"redis", "cinnabar"})
+    void diskPayloadIsSkippedWhateverItHolds(String server) throws Exception {
+        try (RawConnection c = new RawConnection(port(server))) {
             c.call("FLUSHALL");
             fillWithLookalikes(c);
-            try (ReplicationStream stream = ReplicationStream.open(redis.port(), ReplicationStream.Handshake.SYNC, TIMEOUT)) {
+            try (ReplicationStream stream = ReplicationStream.open(port(server), ReplicationStream.Handshake.SYNC, TIMEOUT)) {
                 assertEquals(ReplicationStream.PayloadForm.DISK, stream.payloadForm());
                 assertTrue(stream.payloadBytes() > 20_000, "payload of " + stream.payloadBytes() + " bytes");
                 c.call("SET", "k", "v");
@@ -330,13 +338,14 @@ class PropagationIT {
         }
     }
 
-    @Test
-    void disklessPayloadIsSkippedAndTheStreamStartsAfterAnAck() throws Exception {
-        try (RawConnection c = new RawConnection(redis.port())) {
+    @ParameterizedTest
+    @ValueSource(strings = {"redis", "cinnabar"})
+    void disklessPayloadIsSkippedAndTheStreamStartsAfterAnAck(String server) throws Exception {
+        try (RawConnection c = new RawConnection(port(server))) {
             c.call("FLUSHALL");
             fillWithLookalikes(c);
             assertEquals("+OK\r\n", c.call("CONFIG", "SET", "repl-diskless-sync", "yes", "repl-diskless-sync-delay", "0"));
-            try (ReplicationStream stream = ReplicationStream.open(redis.port(), ReplicationStream.Handshake.PSYNC, TIMEOUT)) {
+            try (ReplicationStream stream = ReplicationStream.open(port(server), ReplicationStream.Handshake.PSYNC, TIMEOUT)) {
                 assertEquals(ReplicationStream.PayloadForm.DISKLESS, stream.payloadForm());
                 assertTrue(stream.payloadBytes() > 20_000, "payload of " + stream.payloadBytes() + " bytes");
                 c.call("SET", "k", "v");

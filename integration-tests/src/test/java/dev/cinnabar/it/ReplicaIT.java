@@ -179,7 +179,7 @@ class ReplicaIT {
 
     @Test
     void aCinnabarReplicaOfCinnabarAndReplicaofAtRunTime() throws Exception {
-        try (ServerProcess master = ServerProcess.cinnabar("--enable-debug-command", "yes");
+        try (ServerProcess master = ReplicationIT.master("--enable-debug-command", "yes");
              RawConnection m = new RawConnection(master.port());
              ServerProcess other = ServerProcess.cinnabar("--enable-debug-command", "yes");
              RawConnection o = new RawConnection(other.port())) {

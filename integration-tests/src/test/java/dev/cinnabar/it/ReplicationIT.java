@@ -17,9 +17,11 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Cinnabar as the master of real Redis 7.0 replicas: the full sync (the RDB of a BGSAVE, then
+ * Cinnabar as the master of real Redis 7.0 replicas: the full sync (the RDB of a snapshot, then
  * the writes made meanwhile), the stream after it, partial resynchronization from the backlog,
  * WAIT, min-replicas-to-write, and what INFO, ROLE and CLIENT LIST show. What the stream carries
  * command by command is compared with Redis's own stream in PropagationIT; here the replica's
@@ -28,7 +30,17 @@ import org.junit.jupiter.api.Test;
 class ReplicationIT {
     static final long SYNC_MILLIS = 20_000;
 
-    private static ServerProcess replicaOf(ServerProcess master, String... args) throws IOException {
+    /**
+     * A Cinnabar master with its default diskless sync, started at once: repl-diskless-sync-delay
+     * 0 instead of the default 5 s, which DisklessSyncIT covers.
+     */
+    static ServerProcess master(String... args) throws IOException {
+        List<String> all = new ArrayList<>(List.of("--repl-diskless-sync-delay", "0"));
+        all.addAll(List.of(args));
+        return ServerProcess.cinnabar(all.toArray(new String[0]));
+    }
+
+    static ServerProcess replicaOf(ServerProcess master, String... args) throws IOException {
         List<String> all = new ArrayList<>(List.of("--replicaof", "127.0.0.1", Integer.toString(master.port()),
                 "--enable-debug-command", "yes"));
         all.addAll(List.of(args));
@@ -47,7 +59,7 @@ class ReplicationIT {
 
     @Test
     void aRedisReplicaGetsTheDatasetAndEveryWriteAfterIt() throws Exception {
-        try (ServerProcess master = ServerProcess.cinnabar("--enable-debug-command", "yes");
+        try (ServerProcess master = master("--enable-debug-command", "yes");
              RawConnection m = new RawConnection(master.port())) {
             m.call("SET", "s", "v", "EX", "1000");
             m.call("RPUSH", "l", "a", "b", "c");
@@ -119,7 +131,7 @@ class ReplicationIT {
 
     @Test
     void aReplicaThatReconnectsContinuesFromTheBacklog() throws Exception {
-        try (ServerProcess master = ServerProcess.cinnabar("--enable-debug-command", "yes");
+        try (ServerProcess master = master("--enable-debug-command", "yes");
              RawConnection m = new RawConnection(master.port());
              ServerProcess replica = replicaOf(master);
              RawConnection r = new RawConnection(replica.port())) {
@@ -140,11 +152,14 @@ class ReplicationIT {
         }
     }
 
-    @Test
-    void writesMadeWhileTheSnapshotIsTakenArriveAfterIt() throws Exception {
+    /** With the RDB sent from the dump once it is saved, and streamed to the replica as it is made. */
+    @ParameterizedTest(name = "repl-diskless-sync {0}")
+    @ValueSource(strings = {"no", "yes"})
+    void writesMadeWhileTheSnapshotIsTakenArriveAfterIt(String diskless) throws Exception {
         // rdb-key-save-delay slows the save to a few seconds: the replica waits in wait_bgsave
         // while the master takes writes, which it must get after its RDB, each exactly once.
-        try (ServerProcess master = ServerProcess.cinnabar("--enable-debug-command", "yes", "--rdb-key-save-delay", "2000");
+        try (ServerProcess master = master("--enable-debug-command", "yes", "--rdb-key-save-delay", "2000",
+                "--repl-diskless-sync", diskless);
              RawConnection m = new RawConnection(master.port())) {
             for (int i = 0; i < 1000; i++) {
                 m.send("SET", "key:" + i, "value:" + i);
@@ -172,7 +187,7 @@ class ReplicationIT {
 
     @Test
     void waitAndMinReplicasCountOnlineReplicasThatAcknowledge() throws Exception {
-        try (ServerProcess master = ServerProcess.cinnabar();
+        try (ServerProcess master = master();
              RawConnection m = new RawConnection(master.port())) {
             m.call("CONFIG", "SET", "min-replicas-to-write", "1");
             m.call("CONFIG", "SET", "min-replicas-max-lag", "10");
@@ -193,7 +208,7 @@ class ReplicationIT {
 
     @Test
     void theBacklogIsFreedAfterItsTtlWithoutReplicas() throws Exception {
-        try (ServerProcess master = ServerProcess.cinnabar("--repl-backlog-ttl", "1");
+        try (ServerProcess master = master("--repl-backlog-ttl", "1");
              RawConnection m = new RawConnection(master.port())) {
             try (ServerProcess replica = replicaOf(master); RawConnection r = new RawConnection(replica.port())) {
                 awaitLinkUp(r);
@@ -216,7 +231,7 @@ class ReplicationIT {
      */
     @Test
     void shutdownWaitsForTheReplicasToCatchUp() throws Exception {
-        try (ServerProcess master = ServerProcess.cinnabar("--shutdown-timeout", "2");
+        try (ServerProcess master = master("--shutdown-timeout", "2");
              RawConnection m = new RawConnection(master.port());
              RawConnection waiting = new RawConnection(master.port());
              RawConnection writer = new RawConnection(master.port());
@@ -248,7 +263,7 @@ class ReplicationIT {
 
     @Test
     void aShutdownThatWaitedInVainLogsTheLaggingReplica() throws Exception {
-        try (ServerProcess master = ServerProcess.cinnabar("--shutdown-timeout", "1");
+        try (ServerProcess master = master("--shutdown-timeout", "1");
              RawConnection m = new RawConnection(master.port());
              ServerProcess replica = replicaOf(master);
              RawConnection r = new RawConnection(replica.port())) {
@@ -271,8 +286,9 @@ class ReplicationIT {
     /** What a replica reads: the handshake's replies, then the stream, on a plain socket. */
     @Test
     void psyncContinuesWithTheExactBytesTheReplicaMissed() throws Exception {
-        // No periodic PING in the stream while the test reads it.
-        try (ServerProcess master = ServerProcess.cinnabar("--repl-ping-replica-period", "3600");
+        // No periodic PING in the stream while the test reads it; the RDB as a disk-based sync
+        // sends it (DisklessSyncIT reads the diskless form).
+        try (ServerProcess master = master("--repl-ping-replica-period", "3600", "--repl-diskless-sync", "no");
              RawConnection m = new RawConnection(master.port())) {
             String replid;
             long offset;

@@ -90,6 +90,11 @@ public final class ServerProcess implements AutoCloseable {
         return port;
     }
 
+    /** The working directory it was started in (its {@code dir}, unless configured otherwise). */
+    public Path dir() {
+        return dir;
+    }
+
     public Process process() {
         return process;
     }

@@ -40,6 +40,11 @@ public final class ReplicaLink {
     public long ackSeconds;
     /** The stream made since {@link #initialOffset}, held until its RDB is sent; null when none. */
     public ByteBuf held;
+    /**
+     * Online after a diskless sync, the stream still {@link #held} until its first ACK: the RDB
+     * it read ends with a mark, which it finds only if nothing follows before it answers.
+     */
+    public boolean streamOnAck;
 
     /** True once it synchronizes: a replica (flag S, type replica), no longer a client. */
     public boolean attached() {

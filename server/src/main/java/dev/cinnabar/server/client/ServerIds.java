@@ -99,7 +99,7 @@ public final class ServerIds {
     }
 
     /** {@code digits} random lowercase hex digits. */
-    static String randomHex(int digits) {
+    public static String randomHex(int digits) {
         byte[] bytes = RandomBytes.of(digits);
         char[] hex = new char[digits];
         for (int i = 0; i < digits; i++) {

@@ -55,7 +55,7 @@ public final class Directives {
         bool("always-show-logo", null, IMMUTABLE, "alwaysShowLogo", false).effect(IGNORED);
         bool("protected-mode", null, MOD, "protectedMode", true).effect(ACTIVE);
         bool("rdbcompression", null, MOD, "rdbCompression", true).effect(ACTIVE);
-        bool("rdb-del-sync-files", null, MOD, "rdbDelSyncFiles", false);
+        bool("rdb-del-sync-files", null, MOD, "rdbDelSyncFiles", false).effect(ACTIVE);
         bool("activerehashing", null, MOD, "activeRehashing", true).effect(ACTIVE);
         bool("stop-writes-on-bgsave-error", null, MOD, "stopWritesOnBgsaveError", true).effect(ACTIVE);
         bool("set-proc-title", null, IMMUTABLE, "setProcTitle", true).effect(IGNORED);
@@ -65,8 +65,8 @@ public final class Directives {
         bool("lazyfree-lazy-server-del", null, MOD, "lazyfreeLazyServerDel", false).effect(ACTIVE);
         bool("lazyfree-lazy-user-del", null, MOD, "lazyfreeLazyUserDel", false).effect(ACTIVE);
         bool("lazyfree-lazy-user-flush", null, MOD, "lazyfreeLazyUserFlush", false).effect(ACTIVE);
-        bool("repl-disable-tcp-nodelay", null, MOD, "replDisableTcpNodelay", false);
-        bool("repl-diskless-sync", null, MOD, "replDisklessSync", true);
+        bool("repl-disable-tcp-nodelay", null, MOD, "replDisableTcpNodelay", false).effect(ACTIVE);
+        bool("repl-diskless-sync", null, MOD, "replDisklessSync", true).effect(ACTIVE);
         bool("aof-rewrite-incremental-fsync", null, MOD, "aofRewriteIncrementalFsync", true).effect(ACTIVE);
         bool("no-appendfsync-on-rewrite", null, MOD, "noAppendfsyncOnRewrite", false).effect(ACTIVE);
         bool("cluster-require-full-coverage", null, MOD, "clusterRequireFullCoverage", true);
@@ -76,9 +76,9 @@ public final class Directives {
         bool("aof-timestamp-enabled", null, MOD, "aofTimestampEnabled", false).effect(ACTIVE);
         bool("cluster-replica-no-failover", "cluster-slave-no-failover", MOD, "clusterReplicaNoFailover", false);
         bool("replica-lazy-flush", "slave-lazy-flush", MOD, "replicaLazyFlush", false);
-        bool("replica-serve-stale-data", "slave-serve-stale-data", MOD, "replicaServeStaleData", true);
-        bool("replica-read-only", "slave-read-only", MOD, "replicaReadOnly", true);
-        bool("replica-ignore-maxmemory", "slave-ignore-maxmemory", MOD, "replicaIgnoreMaxmemory", true);
+        bool("replica-serve-stale-data", "slave-serve-stale-data", MOD, "replicaServeStaleData", true).effect(ACTIVE);
+        bool("replica-read-only", "slave-read-only", MOD, "replicaReadOnly", true).effect(ACTIVE);
+        bool("replica-ignore-maxmemory", "slave-ignore-maxmemory", MOD, "replicaIgnoreMaxmemory", true).effect(ACTIVE);
         bool("jemalloc-bg-thread", null, MOD, "jemallocBgThread", true).effect(IGNORED);
         add(new BoolDirective("activedefrag", null, MOD, "activeDefrag", false,
                 v -> v ? "Active defragmentation cannot be enabled: it requires a Redis server compiled with a "
@@ -94,7 +94,7 @@ public final class Directives {
         bool("use-exit-on-panic", null, MOD | HIDDEN, "useExitOnPanic", false).effect(IGNORED);
         bool("disable-thp", null, IMMUTABLE, "disableThp", true).effect(IGNORED);
         bool("cluster-allow-replica-migration", null, MOD, "clusterAllowReplicaMigration", true);
-        bool("replica-announced", null, MOD, "replicaAnnounced", true);
+        bool("replica-announced", null, MOD, "replicaAnnounced", true).effect(ACTIVE);
         bool("latency-tracking", null, MOD, "latencyTracking", true).effect(ACTIVE);
         bool("aof-disable-auto-gc", null, MOD, "aofDisableAutoGc", false).apply(c -> c.hooks.aofAutoGcChanged(c))
                 .effect(ACTIVE);
@@ -104,8 +104,8 @@ public final class Directives {
         str("aclfile", null, IMMUTABLE, "aclFile", false, "", null).effect(ACTIVE);
         str("unixsocket", null, IMMUTABLE, "unixSocket", true, null, null).effect(ACTIVE);
         str("pidfile", null, IMMUTABLE, "pidFile", true, null, null).effect(ACTIVE);
-        str("replica-announce-ip", "slave-announce-ip", MOD, "replicaAnnounceIp", true, null, null);
-        str("masteruser", null, MOD | SENSITIVE, "masterUser", true, null, null);
+        str("replica-announce-ip", "slave-announce-ip", MOD, "replicaAnnounceIp", true, null, null).effect(ACTIVE);
+        str("masteruser", null, MOD | SENSITIVE, "masterUser", true, null, null).effect(ACTIVE);
         str("cluster-announce-ip", null, MOD, "clusterAnnounceIp", true, null, null);
         str("cluster-config-file", null, IMMUTABLE, "clusterConfigFile", false, "nodes.conf", null);
         str("cluster-announce-hostname", null, MOD, "clusterAnnounceHostname", true, null, Directives::hostnameError);
@@ -128,7 +128,7 @@ public final class Directives {
                 .effect(IGNORED);
         str("bind-source-addr", null, MOD, "bindSourceAddr", true, null, null);
         str("logfile", null, IMMUTABLE, "logFile", false, "", null).effect(ACTIVE);
-        str("masterauth", null, MOD | SENSITIVE, "masterAuth", true, null, null);
+        str("masterauth", null, MOD | SENSITIVE, "masterAuth", true, null, null).effect(ACTIVE);
         // As Redis's: the default user's passwords become requirepass's, whatever a user line said.
         str("requirepass", null, MOD | SENSITIVE, "requirePass", true, null, null).effect(ACTIVE)
                 .apply(c -> {
@@ -158,7 +158,7 @@ public final class Directives {
         words("cluster-preferred-endpoint-type", MOD, "clusterPreferredEndpointType", "ip",
                 "ip", "hostname", "unknown-endpoint");
         words("propagation-error-behavior", MOD, "propagationErrorBehavior", "ignore",
-                "ignore", "panic", "panic-on-replicas");
+                "ignore", "panic", "panic-on-replicas").effect(ACTIVE);
         shutdownFlags("shutdown-on-sigterm", "shutdownOnSigterm");
         shutdownFlags("shutdown-on-sigint", "shutdownOnSigint");
 
@@ -185,8 +185,8 @@ public final class Directives {
                 .apply(c -> c.hooks.accessTrackingChanged(c));
         num("lfu-decay-time", null, MOD, "lfuDecayTime", SIGNED, INTEGER, 0, INT_MAX, 1).effect(ACTIVE)
                 .apply(c -> c.hooks.accessTrackingChanged(c));
-        num("replica-priority", "slave-priority", MOD, "replicaPriority", SIGNED, INTEGER, 0, INT_MAX, 100);
-        num("repl-diskless-sync-delay", null, MOD, "replDisklessSyncDelay", SIGNED, INTEGER, 0, INT_MAX, 5);
+        num("replica-priority", "slave-priority", MOD, "replicaPriority", SIGNED, INTEGER, 0, INT_MAX, 100).effect(ACTIVE);
+        num("repl-diskless-sync-delay", null, MOD, "replDisklessSyncDelay", SIGNED, INTEGER, 0, INT_MAX, 5).effect(ACTIVE);
         num("maxmemory-samples", null, MOD, "maxMemorySamples", SIGNED, INTEGER, 1, INT_MAX, 5).effect(ACTIVE);
         num("maxmemory-eviction-tenacity", null, MOD, "maxMemoryEvictionTenacity", SIGNED, INTEGER, 0, 100, 10).effect(ACTIVE);
         // Cinnabar's own (Redis has no heap): hidden from CONFIG GET patterns, which list Redis's.
@@ -204,7 +204,7 @@ public final class Directives {
         num("memcached-max-item-size", null, MOD | HIDDEN | OWN, "memcachedMaxItemSize", SIGNED, MEMORY,
                 1024, 1024L * 1024 * 1024, 1024 * 1024).effect(ACTIVE);
         num("timeout", null, MOD, "timeoutSeconds", SIGNED, INTEGER, 0, INT_MAX, 0).effect(ACTIVE);
-        num("replica-announce-port", "slave-announce-port", MOD, "replicaAnnouncePort", SIGNED, INTEGER, 0, 65535, 0);
+        num("replica-announce-port", "slave-announce-port", MOD, "replicaAnnouncePort", SIGNED, INTEGER, 0, 65535, 0).effect(ACTIVE);
         num("tcp-backlog", null, IMMUTABLE, "tcpBacklog", SIGNED, INTEGER, 0, INT_MAX, 511).effect(ACTIVE);
         num("cluster-port", null, IMMUTABLE, "clusterPort", SIGNED, INTEGER, 0, 65535, 0);
         num("cluster-announce-bus-port", null, MOD, "clusterAnnounceBusPort", SIGNED, INTEGER, 0, 65535, 0);
@@ -225,8 +225,8 @@ public final class Directives {
         num("min-replicas-max-lag", "min-slaves-max-lag", MOD, "minReplicasMaxLag", SIGNED, INTEGER, 0, INT_MAX, 10)
                 .apply(c -> c.hooks.goodReplicasChanged(c)).effect(ACTIVE);
         num("watchdog-period", null, MOD | HIDDEN, "watchdogPeriod", SIGNED, INTEGER, 0, INT_MAX, 0).effect(ACTIVE);
-        num("shutdown-timeout", null, MOD, "shutdownTimeout", SIGNED, INTEGER, 0, INT_MAX, 10);
-        num("repl-diskless-sync-max-replicas", null, MOD, "replDisklessSyncMaxReplicas", SIGNED, INTEGER, 0, INT_MAX, 0);
+        num("shutdown-timeout", null, MOD, "shutdownTimeout", SIGNED, INTEGER, 0, INT_MAX, 10).effect(ACTIVE);
+        num("repl-diskless-sync-max-replicas", null, MOD, "replDisklessSyncMaxReplicas", SIGNED, INTEGER, 0, INT_MAX, 0).effect(ACTIVE);
 
         // ---- unsigned 32-bit
         num("maxclients", null, MOD, "maxClients", UNSIGNED, INTEGER, 1, UINT_MAX, 10000).effect(ACTIVE)

@@ -22,6 +22,7 @@ import dev.cinnabar.server.log.ServerLog;
 import dev.cinnabar.server.scripting.Functions;
 import dev.cinnabar.server.scripting.LoadedFunctions;
 import dev.cinnabar.server.scripting.Scripting;
+import io.netty.channel.Channel;
 import java.io.BufferedInputStream;
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -123,6 +124,11 @@ public final class Persistence {
 
     public Path dumpPath() {
         return Path.of(config.dir).resolve(config.dbFilename);
+    }
+
+    /** Deletes the dump without waiting for the file system (rdb-del-sync-files). */
+    public void unlinkDump() {
+        BackgroundUnlink.unlink(dumpPath());
     }
 
     public boolean bgsaveInProgress() {
@@ -317,16 +323,80 @@ public final class Persistence {
             saveTimeLastSeconds = 0;
             return true;
         }
-        Background bg = new Background(f, dumpPath(), config.rdbChecksum, config.rdbKeySaveDelay);
+        Background bg = new Background(fileTarget(f, dumpPath()), false, config.rdbChecksum, config.rdbKeySaveDelay);
+        begin(bg);
+        server.stats().forked(System.nanoTime() - asked);
+        ServerLog.notice("Background saving started by pid " + ServerLog.pid());
+        produce(bg);
+        return true;
+    }
+
+    /**
+     * Redis's rdbSaveToSlavesSockets: a background save whose RDB goes to {@code replicas}'
+     * connections ({@link DisklessTransfer}) instead of a file, framed by {@code eofMark}. Not a
+     * BGSAVE for the statistics (rdb_saves, lastsave, the dirty count stay), but it is the one
+     * background save there can be. False when another one runs.
+     */
+    public boolean startBackgroundToReplicas(List<Channel> replicas, String eofMark) {
+        if (background != null || otherChild.getAsBoolean()) {
+            return false;
+        }
+        long asked = System.nanoTime();
+        Background[] self = new Background[1];
+        DisklessTransfer transfer = new DisklessTransfer(replicas, eofMark, config.rdbCompression,
+                () -> self[0].chunks.cancelled());
+        self[0] = new Background(transfer, true, config.rdbChecksum, config.rdbKeySaveDelay);
+        begin(self[0]);
+        server.stats().forked(System.nanoTime() - asked);
+        ServerLog.notice("Background RDB transfer started by pid " + ServerLog.pid());
+        produce(self[0]);
+        return true;
+    }
+
+    /** True while a background save streams to replicas (Redis's RDB_CHILD_TYPE_SOCKET). */
+    public boolean bgsaveToReplicas() {
+        return background != null && background.toReplicas;
+    }
+
+    /**
+     * For a replica's connection in a diskless transfer: since when (epoch ms) the transfer has
+     * waited for it to take more, 0 when it has not or there is no such transfer.
+     */
+    public long replicaStalledSinceMillis(Channel channel) {
+        Background bg = background;
+        return bg != null && bg.target instanceof DisklessTransfer t ? t.stalledSinceMillis(channel) : 0;
+    }
+
+    private void begin(Background bg) {
         background = bg;
         running = new Snapshot(server.keyspace(), bg.chunks, config.rdbCompression, config.maxMemoryPolicy, aux(), libraries());
         server.keyspace().addObserver(running);
-        server.stats().forked(System.nanoTime() - asked);
-        ServerLog.notice("Background saving started by pid " + ServerLog.pid());
         saveTimeStartSeconds = nowSeconds();
         bg.thread.start();
-        produce(bg);
-        return true;
+    }
+
+    private static SaveTarget fileTarget(SnapshotFile file, Path dump) {
+        return new SaveTarget() {
+            @Override
+            public RdbOutput out() {
+                return file.out();
+            }
+
+            @Override
+            public void finish(boolean checksum) throws SnapshotFile.SaveError {
+                file.finish(checksum, dump);
+            }
+
+            @Override
+            public void abandon() {
+                file.abandon();
+            }
+
+            @Override
+            public String failure(Exception e) {
+                return "Write error saving DB on disk(rdbSaveRio): " + SnapshotFile.reason(e);
+            }
+        };
     }
 
     /**
@@ -397,6 +467,14 @@ public final class Persistence {
         running = null;
         if (bg.chunks.cancelled()) {
             // Killed on purpose (shutdown, FLUSHALL): Redis's SIGUSR1 case, no error recorded.
+        } else if (bg.toReplicas) {
+            // Redis's backgroundSaveDoneHandlerSocket: the dump and its statistics are not involved.
+            if (error == null) {
+                ServerLog.notice("Background RDB transfer terminated with success");
+            } else {
+                ServerLog.warning(error);
+                ServerLog.warning("Background transfer error");
+            }
         } else if (error == null) {
             ServerLog.notice("DB saved on disk");
             ServerLog.notice("Background saving terminated with success");
@@ -452,20 +530,21 @@ public final class Persistence {
         notifyWaiting("cancelled");
     }
 
-    /** The writer thread of a BGSAVE and its queue of encoded slices. */
+    /** The writer thread of a background save and its queue of encoded slices. */
     private final class Background {
         final ChunkQueue chunks;
         final Thread thread;
-        private final SnapshotFile file;
-        private final Path target;
+        final SaveTarget target;
+        /** A diskless transfer to replicas, not a BGSAVE to the dump. */
+        final boolean toReplicas;
         private final boolean checksum;
 
-        Background(SnapshotFile file, Path target, boolean checksum, int keyDelay) {
-            this.file = file;
+        Background(SaveTarget target, boolean toReplicas, boolean checksum, int keyDelay) {
             this.target = target;
+            this.toReplicas = toReplicas;
             this.checksum = checksum;
             this.chunks = new ChunkQueue(config.rdbCompression, keyDelay, () -> engineExecutor.accept(() -> produce(this)));
-            this.thread = new Thread(this::write, "cinnabar-bgsave");
+            this.thread = new Thread(this::write, toReplicas ? "cinnabar-rdb-to-replicas" : "cinnabar-bgsave");
             thread.setDaemon(true);
         }
 
@@ -480,18 +559,18 @@ public final class Persistence {
         private void write() {
             String error = null;
             try {
-                if (!chunks.drainInto(file.out())) {
-                    file.abandon();
+                if (!chunks.drainInto(target.out())) {
+                    target.abandon();
                     return;
                 }
-                file.finish(checksum, target);
+                target.finish(checksum);
             } catch (SnapshotFile.SaveError e) {
                 error = e.getMessage();
             } catch (RuntimeException e) {
-                file.abandon();
-                error = "Write error saving DB on disk(rdbSaveRio): " + SnapshotFile.reason(e);
+                target.abandon();
+                error = target.failure(e);
             } catch (InterruptedException e) {
-                file.abandon();
+                target.abandon();
                 return;
             }
             String err = error;

@@ -19,8 +19,12 @@ import dev.cinnabar.server.persistence.Persistence;
 import dev.cinnabar.server.persistence.RdbTransfer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -36,10 +40,14 @@ import java.util.function.Consumer;
  * Commands are encoded as they propagate, and handed to the backlog and the replicas when the
  * engine flushes its replies ({@link #feed}), so a batch of commands costs one copy per replica.
  *
- * <p>A full sync is disk-based: a BGSAVE (the forkless snapshot, whose point in time is the
- * moment it starts), {@code +FULLRESYNC <id> <offset>} with the offset of that moment, then once
- * the save is done the file and the stream held since. Replicas that come while it runs join it
- * when it was started for replicas, as Redis attaches them to a disk save, else wait for the next.
+ * <p>A full sync starts from a forkless snapshot, whose point in time is the moment it starts:
+ * {@code +FULLRESYNC <id> <offset>} with the offset of that moment, then the RDB, then the stream
+ * held since. With repl-diskless-sync (the default) the snapshot's RDB goes straight to the
+ * replicas' connections ({@code DisklessTransfer}), one transfer for the replicas that came within
+ * repl-diskless-sync-delay, and each one's stream starts at its first ACK; otherwise a BGSAVE
+ * writes the dump and the file is sent once it is done. Replicas that come while a save runs join
+ * it when it writes the dump for replicas, as Redis attaches them to a disk save, else wait for
+ * the next.
  */
 public final class Replication implements Propagation.Sink {
     /** Lowercase, as Redis 7.0 writes it into the stream. */
@@ -63,6 +71,15 @@ public final class Replication implements Propagation.Sink {
     private final List<WaitForAcks> waiting = new ArrayList<>();
     /** The BGSAVE in progress was started for replicas: more can join it. */
     private boolean saveForReplicas;
+    /** A replica acknowledged its diskless sync: its held stream goes out at the next feed. */
+    private boolean streamsToStart;
+    /** That save streams its RDB to their connections (a diskless sync). */
+    private boolean savingToSockets;
+    /**
+     * A BGSAVE made the dump for replicas with rdb-del-sync-files on: once no replica needs it,
+     * a server without persistence deletes it (Redis's RDBGeneratedByReplication).
+     */
+    private boolean rdbMadeForReplicas;
     /** A callback waits for the end of the BGSAVE in progress. */
     private boolean awaitingSave;
     private long cronLoops;
@@ -141,6 +158,9 @@ public final class Replication implements Propagation.Sink {
      * their RDB keep what follows their sync's offset. Called before every flush of replies.
      */
     public void feed() {
+        if (streamsToStart) {
+            startHeldStreams();
+        }
         int n = pending.size();
         if (n == 0) {
             return;
@@ -152,7 +172,7 @@ public final class Replication implements Propagation.Sink {
         for (int i = 0; i < replicas.size(); i++) {
             Client c = replicas.get(i);
             ReplicaLink r = c.replica;
-            if (r.state == ReplicaLink.WAIT_BGSAVE_END) {
+            if (r.state == ReplicaLink.WAIT_BGSAVE_END || r.streamOnAck) {
                 long from = Math.max(start, r.initialOffset + 1);
                 if (from < end) {
                     r.held.writeBytes(bytes, (int) (from - start), (int) (end - from));
@@ -165,6 +185,20 @@ public final class Replication implements Propagation.Sink {
         pending.clear();
         if (pending.array().length > 1024 * 1024) {
             pending.trim(4096);
+        }
+    }
+
+    /** Replicas that acknowledged their diskless sync get the stream held for them since. */
+    private void startHeldStreams() {
+        streamsToStart = false;
+        for (int i = 0; i < replicas.size(); i++) {
+            Client c = replicas.get(i);
+            ReplicaLink r = c.replica;
+            if (r.state == ReplicaLink.ONLINE && !r.streamOnAck && r.held != null) {
+                server.control().output(c).buffer().writeBytes(r.held);
+                r.held.release();
+                r.held = null;
+            }
         }
     }
 
@@ -215,6 +249,10 @@ public final class Replication implements Propagation.Sink {
             r.preSync = true;
         }
         server.stats().syncFull++;
+        if (config.replDisableTcpNodelay) {
+            // Fewer, bigger packets to the replica, at the price of some delay (Redis's option).
+            c.channel.config().setOption(ChannelOption.TCP_NODELAY, false);
+        }
         r.state = ReplicaLink.WAIT_BGSAVE_START;
         attach(c);
         if (replicas.size() == 1 && backlog == null) {
@@ -225,7 +263,11 @@ public final class Replication implements Propagation.Sink {
                     + "' and '" + ids.replicationId2() + "'");
         }
         Persistence p = Persistence.of(server);
-        if (p.bgsaveInProgress()) {
+        if (p.bgsaveToReplicas()) {
+            // Its RDB goes to the replicas it started with, from the start: the next one.
+            ServerLog.notice("Current BGSAVE has socket target. Waiting for next BGSAVE for SYNC");
+            awaitSave();
+        } else if (p.bgsaveInProgress()) {
             Client joined = saveForReplicas ? replicaWaitingForTheSave() : null;
             if (joined != null) {
                 r.held = Unpooled.buffer(Math.max(256, joined.replica.held.readableBytes()));
@@ -236,10 +278,13 @@ public final class Replication implements Propagation.Sink {
                 ServerLog.notice("Can't attach the replica to the current BGSAVE. Waiting for next BGSAVE for SYNC");
             }
             awaitSave();
+        } else if (config.replDisklessSync && r.capaEof && config.replDisklessSyncDelay > 0) {
+            // The cron starts it once more replicas had the time to come (startPendingSync).
+            ServerLog.notice("Delay next BGSAVE for diskless SYNC");
         } else if (p.otherChild.getAsBoolean()) {
             ServerLog.notice("No BGSAVE in progress, but another BG operation is active. BGSAVE for replication delayed");
         } else {
-            startSaveForReplicas();
+            startSaveForReplicas(r.capaEof);
         }
     }
 
@@ -356,12 +401,45 @@ public final class Replication implements Propagation.Sink {
         return true;
     }
 
-    /** Redis's startBgsaveForReplication with a disk target. */
-    private void startSaveForReplicas() {
-        ServerLog.notice("Starting BGSAVE for SYNC with target: disk");
+    /**
+     * Redis's startBgsaveForReplication: a diskless transfer to the replicas waiting when
+     * repl-diskless-sync is on and they all read an RDB ended by a mark ({@code allCapaEof}),
+     * else a BGSAVE whose file is sent once it is done.
+     */
+    private void startSaveForReplicas(boolean allCapaEof) {
+        boolean toSockets = config.replDisklessSync && allCapaEof;
+        ServerLog.notice("Starting BGSAVE for SYNC with target: " + (toSockets ? "replicas sockets" : "disk"));
         Persistence p = Persistence.of(server);
-        if (!p.startBackground() || !p.bgsaveInProgress()) {
+        boolean started;
+        if (toSockets) {
+            List<Channel> channels = new ArrayList<>();
+            List<Client> starting = new ArrayList<>();
+            for (Client c : replicas) {
+                if (c.replica.state == ReplicaLink.WAIT_BGSAVE_START) {
+                    channels.add(c.channel);
+                    starting.add(c);
+                }
+            }
+            long offset = ids.replicationOffset();
+            for (Client c : starting) {
+                c.replica.held = Unpooled.buffer(256);
+                setUpFullResync(c, offset);
+            }
+            started = p.startBackgroundToReplicas(channels, ServerIds.randomHex(40));
+            if (!started) {
+                for (Client c : starting) {
+                    c.replica.release();
+                    c.replica.state = ReplicaLink.WAIT_BGSAVE_START;
+                }
+            }
+        } else {
             // Not started, or started and failed at once (the temporary file could not be made).
+            started = p.startBackground() && p.bgsaveInProgress();
+            if (started && config.rdbDelSyncFiles) {
+                rdbMadeForReplicas = true;
+            }
+        }
+        if (!started) {
             ServerLog.warning("BGSAVE for replication failed");
             for (Client c : new ArrayList<>(replicas)) {
                 if (c.replica.state == ReplicaLink.WAIT_BGSAVE_START) {
@@ -374,11 +452,14 @@ public final class Replication implements Propagation.Sink {
             return;
         }
         saveForReplicas = true;
-        long offset = ids.replicationOffset();
-        for (Client c : replicas) {
-            if (c.replica.state == ReplicaLink.WAIT_BGSAVE_START) {
-                c.replica.held = Unpooled.buffer(256);
-                setUpFullResync(c, offset);
+        savingToSockets = toSockets;
+        if (!toSockets) {
+            long offset = ids.replicationOffset();
+            for (Client c : replicas) {
+                if (c.replica.state == ReplicaLink.WAIT_BGSAVE_START) {
+                    c.replica.held = Unpooled.buffer(256);
+                    setUpFullResync(c, offset);
+                }
             }
         }
         awaitSave();
@@ -403,10 +484,12 @@ public final class Replication implements Propagation.Sink {
         }
     }
 
-    /** Redis's updateSlavesWaitingBgsave with a disk target, then the next save for those that came meanwhile. */
+    /** Redis's updateSlavesWaitingBgsave, then the next save for those that came meanwhile. */
     private void saveDone(String error) {
         awaitingSave = false;
         saveForReplicas = false;
+        boolean streamed = savingToSockets;
+        savingToSockets = false;
         for (Client c : new ArrayList<>(replicas)) {
             ReplicaLink r = c.replica;
             if (r.state != ReplicaLink.WAIT_BGSAVE_END) {
@@ -415,6 +498,16 @@ public final class Replication implements Propagation.Sink {
             if (error != null) {
                 ServerLog.warning("SYNC failed. BGSAVE child returned an error");
                 server.control().kill(c);
+                continue;
+            }
+            if (streamed) {
+                // Its RDB ended with the mark; the stream starts after its first ACK, so that it
+                // finds the mark at the end of what it read (Redis's repl_start_cmd_stream_on_ack).
+                ServerLog.notice("Streamed RDB transfer with replica " + name(c)
+                        + " succeeded (socket). Waiting for REPLCONF ACK from slave to enable streaming");
+                r.streamOnAck = true;
+                r.state = ReplicaLink.SEND_BULK;
+                putOnline(c);
                 continue;
             }
             ChannelFuture sent = RdbTransfer.sendFile(c, Persistence.of(server).dumpPath(), "");
@@ -459,11 +552,24 @@ public final class Replication implements Propagation.Sink {
         if (p.otherChild.getAsBoolean()) {
             return;
         }
+        // Redis's shouldStartChildReplication: a diskless sync waits repl-diskless-sync-delay
+        // seconds (from the PSYNC of the replica that waited longest) for others to come, so that
+        // one transfer serves them all, or until repl-diskless-sync-max-replicas are there.
+        int waiting = 0;
+        long maxIdleSeconds = 0;
+        boolean allCapaEof = true;
+        long nowSeconds = server.clock().millis() / 1000;
         for (Client c : replicas) {
             if (c.replica.state == ReplicaLink.WAIT_BGSAVE_START) {
-                startSaveForReplicas();
-                return;
+                waiting++;
+                maxIdleSeconds = Math.max(maxIdleSeconds, nowSeconds - c.lastInteractionMillis / 1000);
+                allCapaEof &= c.replica.capaEof;
             }
+        }
+        if (waiting > 0 && (!config.replDisklessSync
+                || (config.replDisklessSyncMaxReplicas > 0 && waiting >= config.replDisklessSyncMaxReplicas)
+                || maxIdleSeconds >= config.replDisklessSyncDelay)) {
+            startSaveForReplicas(allCapaEof);
         }
     }
 
@@ -494,6 +600,12 @@ public final class Replication implements Propagation.Sink {
             r.ackOffset = offset;
         }
         r.ackSeconds = nowSeconds();
+        if (r.streamOnAck && r.state == ReplicaLink.ONLINE) {
+            // Redis's replicaStartCommandStream: what was held goes out with the next flush,
+            // not into this command's reply, which a replica does not get.
+            r.streamOnAck = false;
+            streamsToStart = true;
+        }
     }
 
     /** Redis's replicationCountAcksByOffset. */
@@ -605,12 +717,21 @@ public final class Replication implements Propagation.Sink {
         }
         for (Client c : new ArrayList<>(replicas)) {
             ReplicaLink r = c.replica;
-            if (r.state == ReplicaLink.WAIT_BGSAVE_START || r.state == ReplicaLink.WAIT_BGSAVE_END) {
-                // Out of band, not in the stream: keeps a replica waiting for its RDB from timing out.
+            if (r.state == ReplicaLink.WAIT_BGSAVE_START
+                    || (r.state == ReplicaLink.WAIT_BGSAVE_END && !savingToSockets)) {
+                // Out of band, not in the stream: keeps a replica waiting for its RDB from timing
+                // out. Not into an RDB on its way (a diskless transfer): it would be part of it.
                 c.channel.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {'\n'}));
             } else if (r.state == ReplicaLink.ONLINE && !r.preSync && now - r.ackSeconds > config.replTimeout) {
                 ServerLog.warning("Disconnecting timedout replica (streaming sync): " + name(c));
                 server.control().kill(c);
+            } else if (r.state == ReplicaLink.WAIT_BGSAVE_END && savingToSockets) {
+                // A replica that stopped reading its transfer holds back the others' and the save.
+                long stalledSince = Persistence.of(server).replicaStalledSinceMillis(c.channel);
+                if (stalledSince != 0 && System.currentTimeMillis() - stalledSince > config.replTimeout * 1000L) {
+                    ServerLog.warning("Disconnecting timedout replica (full sync): " + name(c));
+                    server.control().kill(c);
+                }
             }
         }
         if (replicas.isEmpty() && backlog != null && config.replBacklogTtl != 0 && config.masterHost.isEmpty()
@@ -625,9 +746,38 @@ public final class Replication implements Propagation.Sink {
                     + " seconds without connected replicas.");
         }
         startPendingSync();
+        removeRdbMadeForReplicas();
         refreshGoodReplicas();
         MasterLink.of(server).cron();
         cronLoops++;
+    }
+
+    /**
+     * Redis's removeRDBUsedToSyncReplicas: with rdb-del-sync-files, a server that persists
+     * nothing (no save points, no AOF) does not keep the dump it made to sync replicas once none
+     * of them needs it, for setups where no data may stay on disk.
+     */
+    private void removeRdbMadeForReplicas() {
+        if (!config.rdbDelSyncFiles) {
+            rdbMadeForReplicas = false;
+            return;
+        }
+        if (!rdbMadeForReplicas || config.save.length > 0 || config.appendOnly) {
+            return;
+        }
+        for (Client c : replicas) {
+            int state = c.replica.state;
+            if (state == ReplicaLink.WAIT_BGSAVE_START || state == ReplicaLink.WAIT_BGSAVE_END
+                    || state == ReplicaLink.SEND_BULK) {
+                return;
+            }
+        }
+        Persistence p = Persistence.of(server);
+        if (Files.exists(p.dumpPath(), LinkOption.NOFOLLOW_LINKS)) {
+            rdbMadeForReplicas = false;
+            ServerLog.notice("Removing the RDB file used to feed replicas in a persistence-less instance");
+            p.unlinkDump();
+        }
     }
 
     // ------------------------------------------------------------------ the history across restarts

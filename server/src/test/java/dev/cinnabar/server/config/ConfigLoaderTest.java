@@ -300,9 +300,9 @@ class ConfigLoaderTest {
     @Test
     void pendingChangesNameOnlyNonDefaultValuesOfMissingFeatures() throws Exception {
         ConfigLoader l = loader();
-        l.load("replica-read-only yes\nreplica-read-only no\nappendonly yes\nhz 20\nactivedefrag no\n"
-                + "notify-keyspace-events Ex\nuser bob on\ndynamic-hz no\n");
-        assertEquals(List.of("replica-read-only"), Directives.pendingChanges(config, l.seen()));
+        l.load("repl-diskless-load disabled\nrepl-diskless-load swapdb\nreplica-read-only no\nappendonly yes\nhz 20\n"
+                + "activedefrag no\nnotify-keyspace-events Ex\nuser bob on\ndynamic-hz no\n");
+        assertEquals(List.of("repl-diskless-load"), Directives.pendingChanges(config, l.seen()));
     }
 
     @Test

@@ -46,12 +46,13 @@ class DirectivesTest {
         for (String name : List.of("port", "bind", "hz", "timeout", "maxclients", "requirepass", "loglevel", "logfile",
                 "pidfile", "dir", "databases", "unixsocket", "proto-max-bulk-len", "appendonly", "appendfsync",
                 "appendfilename", "appenddirname", "aof-timestamp-enabled", "no-appendfsync-on-rewrite", "dynamic-hz",
-                "syslog-enabled", "aclfile", "min-replicas-to-write")) {
+                "syslog-enabled", "aclfile", "min-replicas-to-write", "repl-diskless-sync", "repl-diskless-sync-delay",
+                "rdb-del-sync-files", "masterauth", "replica-read-only", "shutdown-timeout")) {
             assertEquals(Directive.Effect.ACTIVE, Directives.lookup(name).effect(), name);
         }
         assertEquals(Directive.Effect.ACTIVE, Directives.lookup("appendonly").effect());
-        assertEquals(Directive.Effect.PENDING, Directives.lookup("replica-read-only").effect());
-        assertEquals(Directive.Effect.PENDING, Directives.lookup("repl-diskless-sync").effect());
+        assertEquals(Directive.Effect.PENDING, Directives.lookup("repl-diskless-load").effect());
+        assertEquals(Directive.Effect.PENDING, Directives.lookup("cluster-enabled").effect());
         assertEquals(Directive.Effect.IGNORED, Directives.lookup("jemalloc-bg-thread").effect());
     }
 
