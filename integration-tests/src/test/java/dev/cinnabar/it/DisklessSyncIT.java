@@ -158,6 +158,11 @@ class DisklessSyncIT {
 
                 String info = m.call("INFO", "replication");
                 assertTrue(field(info, "slave0").contains("state=online"), info);
+                // Replication traffic is counted apart: the framed RDB and the stream, not +FULLRESYNC.
+                String stats = m.call("INFO", "stats");
+                long framed = "$EOF:\r\n".length() + 2L * mark.length + rdb.length;
+                assertEquals(framed + expected.length(), Long.parseLong(field(stats, "total_net_repl_output_bytes")), stats);
+                assertEquals("0", field(stats, "total_net_repl_input_bytes"));
                 String persistence = m.call("INFO", "persistence");
                 assertEquals("0", field(persistence, "rdb_saves"), "a transfer is not a save");
                 assertEquals("0", field(persistence, "rdb_bgsave_in_progress"));

@@ -117,7 +117,11 @@ final class ClientInput {
             data.release();
             return;
         }
-        stats.netInputBytes += data.readableBytes();
+        if (c.master) {
+            stats.netReplInputBytes += data.readableBytes();
+        } else {
+            stats.netInputBytes += data.readableBytes();
+        }
         stats.readsProcessed++;
         c.lastInteractionMillis = server.clock().millis();
         if (c.has(Client.RUNNING_LONG_TASK)) {

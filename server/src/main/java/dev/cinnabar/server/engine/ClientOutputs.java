@@ -4,6 +4,7 @@ import dev.cinnabar.protocol.ReplyWriter;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.client.ClientListFormat;
 import dev.cinnabar.server.client.OutputLimits;
+import dev.cinnabar.server.client.ReplicaLink;
 import dev.cinnabar.server.client.ServerContext;
 import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.log.ServerLog;
@@ -142,7 +143,11 @@ final class ClientOutputs {
     }
 
     private void counted(Client c, long bytes) {
-        stats.netOutputBytes += bytes;
+        if (ReplicaLink.isReplica(c)) {
+            stats.netReplOutputBytes += bytes;
+        } else {
+            stats.netOutputBytes += bytes;
+        }
         stats.writesProcessed++;
         c.output.wrote(bytes);
     }

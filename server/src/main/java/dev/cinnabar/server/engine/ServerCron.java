@@ -91,7 +91,7 @@ final class ServerCron {
         if (cronMillis >= period || loops % (period / cronMillis) == 0) {
             ServerStats stats = server.stats();
             stats.instantaneous.sample(server.clock().millis(), stats.commandsProcessed, stats.netInputBytes,
-                    stats.netOutputBytes);
+                    stats.netOutputBytes, stats.netReplInputBytes, stats.netReplOutputBytes);
         }
     }
 

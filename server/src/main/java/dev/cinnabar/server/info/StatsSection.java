@@ -33,12 +33,14 @@ final class StatsSection implements InfoSection {
                 .field("instantaneous_ops_per_sec", rates.perSecond(InstantaneousMetrics.COMMANDS))
                 .field("total_net_input_bytes", s.netInputBytes)
                 .field("total_net_output_bytes", s.netOutputBytes)
-                .field("total_net_repl_input_bytes", 0)
-                .field("total_net_repl_output_bytes", 0)
+                .field("total_net_repl_input_bytes", s.netReplInputBytes)
+                .field("total_net_repl_output_bytes", s.netReplOutputBytes)
                 .field("instantaneous_input_kbps", Doubles.fixed(rates.kbps(InstantaneousMetrics.NET_INPUT), 2))
                 .field("instantaneous_output_kbps", Doubles.fixed(rates.kbps(InstantaneousMetrics.NET_OUTPUT), 2))
-                .field("instantaneous_input_repl_kbps", "0.00")
-                .field("instantaneous_output_repl_kbps", "0.00")
+                .field("instantaneous_input_repl_kbps",
+                        Doubles.fixed(rates.kbps(InstantaneousMetrics.NET_REPL_INPUT), 2))
+                .field("instantaneous_output_repl_kbps",
+                        Doubles.fixed(rates.kbps(InstantaneousMetrics.NET_REPL_OUTPUT), 2))
                 .field("rejected_connections", s.rejectedConnections)
                 .field("sync_full", s.syncFull)
                 .field("sync_partial_ok", s.syncPartialOk)

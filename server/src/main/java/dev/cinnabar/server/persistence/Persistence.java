@@ -469,6 +469,7 @@ public final class Persistence {
             // Killed on purpose (shutdown, FLUSHALL): Redis's SIGUSR1 case, no error recorded.
         } else if (bg.toReplicas) {
             // Redis's backgroundSaveDoneHandlerSocket: the dump and its statistics are not involved.
+            server.stats().netReplOutputBytes += ((DisklessTransfer) bg.target).sent();
             if (error == null) {
                 ServerLog.notice("Background RDB transfer terminated with success");
             } else {

@@ -108,6 +108,7 @@ public final class RdbTransfer {
             return null;
         }
         c.channel.write(Unpooled.wrappedBuffer(header(preamble, size)));
+        c.server.stats().netReplOutputBytes += size;
         return c.channel.writeAndFlush(new DefaultFileRegion(file, 0, size));
     }
 }

@@ -308,7 +308,7 @@ final class MasterHandshake extends ChannelInboundHandlerAdapter {
         phase = DONE;
         // What follows is the stream: it waits here for the master's client.
         ctx.channel().config().setAutoRead(false);
-        link.transferDone(this, temp);
+        link.transferDone(this, temp, read);
         return true;
     }
 

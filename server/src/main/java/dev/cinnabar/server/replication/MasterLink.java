@@ -359,11 +359,12 @@ public final class MasterLink {
     }
 
     /** The RDB is all in {@code temp}: Redis's readSyncBulkPayload from "Flushing old data" on. */
-    void transferDone(MasterHandshake h, Path temp) {
+    void transferDone(MasterHandshake h, Path temp, long bytes) {
         engineExecutor.accept(() -> {
             if (handshake != h) {
                 return;
             }
+            server.stats().netReplInputBytes += bytes;
             loadSync(h, temp);
         });
     }

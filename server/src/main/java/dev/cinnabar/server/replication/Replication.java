@@ -393,6 +393,7 @@ public final class Replication implements Propagation.Sink {
         int header = out.readableBytes();
         backlog.copyFrom(offset, out);
         long sent = out.readableBytes() - header;
+        server.stats().netReplOutputBytes += sent;
         // Before anything the stream adds from now on, which goes through the output buffer.
         c.channel.writeAndFlush(out);
         ServerLog.notice("Partial resynchronization request from " + name(c) + " accepted. Sending " + sent
@@ -516,6 +517,7 @@ public final class Replication implements Propagation.Sink {
             }
             r.state = ReplicaLink.SEND_BULK;
             if (r.held.isReadable()) {
+                server.stats().netReplOutputBytes += r.held.readableBytes();
                 c.channel.writeAndFlush(r.held);
             } else {
                 r.held.release();

@@ -12,7 +12,9 @@ public final class InstantaneousMetrics {
     public static final int COMMANDS = 0;
     public static final int NET_INPUT = 1;
     public static final int NET_OUTPUT = 2;
-    private static final int METRICS = 3;
+    public static final int NET_REPL_INPUT = 3;
+    public static final int NET_REPL_OUTPUT = 4;
+    private static final int METRICS = 5;
 
     private final long[][] samples = new long[METRICS][SAMPLES];
     private final long[] lastCount = new long[METRICS];
@@ -20,19 +22,27 @@ public final class InstantaneousMetrics {
     /** Long.MIN_VALUE until the first sample after a start or reset sets the baseline. */
     private long lastSampleMillis = Long.MIN_VALUE;
 
-    /** Takes one sample of each counter; the counters are totals since the last reset. */
-    public void sample(long nowMillis, long commands, long netInput, long netOutput) {
+    /**
+     * Takes one sample of each counter; the counters are totals since the last reset. The
+     * replication traffic (from this replica's master, to this master's replicas) is counted
+     * apart from the clients', as Redis counts it.
+     */
+    public void sample(long nowMillis, long commands, long netInput, long netOutput, long replInput, long replOutput) {
         if (lastSampleMillis == Long.MIN_VALUE) {
             lastSampleMillis = nowMillis;
             lastCount[COMMANDS] = commands;
             lastCount[NET_INPUT] = netInput;
             lastCount[NET_OUTPUT] = netOutput;
+            lastCount[NET_REPL_INPUT] = replInput;
+            lastCount[NET_REPL_OUTPUT] = replOutput;
             return;
         }
         long elapsed = nowMillis - lastSampleMillis;
         record(COMMANDS, commands, elapsed);
         record(NET_INPUT, netInput, elapsed);
         record(NET_OUTPUT, netOutput, elapsed);
+        record(NET_REPL_INPUT, replInput, elapsed);
+        record(NET_REPL_OUTPUT, replOutput, elapsed);
         index = (index + 1) % SAMPLES;
         lastSampleMillis = nowMillis;
     }

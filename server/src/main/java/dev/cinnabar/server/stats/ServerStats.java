@@ -10,6 +10,9 @@ public final class ServerStats {
     public long commandsProcessed;
     public long netInputBytes;
     public long netOutputBytes;
+    /** Bytes from this replica's master and to this master's replicas: Redis counts them apart. */
+    public long netReplInputBytes;
+    public long netReplOutputBytes;
     /** Every error reply; counted by {@link #errors} as the reply is written, never by hand. */
     public long errorReplies;
     /**
@@ -99,6 +102,8 @@ public final class ServerStats {
         commandsProcessed = 0;
         netInputBytes = 0;
         netOutputBytes = 0;
+        netReplInputBytes = 0;
+        netReplOutputBytes = 0;
         errorReplies = 0;
         expiredStalePercent = 0;
         expireCycleTimeCapReached = 0;
