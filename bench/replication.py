@@ -10,9 +10,11 @@ its replica attached and online:
     medians of --rounds rounds after a warm-up; then WAIT 1 to see the replica caught up;
   * a full sync of --keys keys (64-byte values, loaded with -P 16): the seconds from REPLICAOF
     on a fresh replica to its master_link_status:up, and the master's RSS before and at its
-    peak during the sync (sampled every 50 ms).
+    peak during the sync (sampled every 50 ms); diskless (repl-diskless-sync yes, Redis 7.0's
+    default) and disk-based, both masters the same way, with repl-diskless-sync-delay 0.
 
-  python3 bench/replication.py [--rounds 3] [--requests 200000] [--keys 1000000] [--no-record] [--note "..."]
+  python3 bench/replication.py [--rounds 3] [--requests 200000] [--keys 1000000] [--skip-sync]
+                               [--skip-throughput] [--no-record] [--note "..."]
 """
 import argparse
 import os
@@ -26,16 +28,17 @@ import compare
 TESTS = ["set", "incr"]
 
 
-def start_master(a, name, workdir, jvm_flags):
-    d = os.path.join(workdir, name + "-master")
+def start_master(a, name, workdir, jvm_flags, diskless="yes"):
+    d = os.path.join(workdir, name + "-master-" + diskless)
     os.makedirs(d, exist_ok=True)
     port = compare.free_port()
-    common = ["--port", str(port), "--save", "", "--dir", d]
+    # A sync that starts at once: without a delay for more replicas to come.
+    common = ["--port", str(port), "--save", "", "--dir", d, "--repl-diskless-sync", diskless,
+              "--repl-diskless-sync-delay", "0"]
     if name == "cinnabar":
         argv = [a.java] + jvm_flags + ["-jar", a.jar] + common + a.server_args.split()
     else:
-        # Disk-based, as Cinnabar's full sync is, so that the two send the same way.
-        argv = ["redis-server"] + common + ["--repl-diskless-sync", "no"]
+        argv = ["redis-server"] + common
     return compare.Server(name, argv, port, d)
 
 
@@ -93,11 +96,11 @@ def throughput(a, workdir, jvm_flags):
     return results
 
 
-def full_sync(a, workdir, jvm_flags):
+def full_sync(a, workdir, jvm_flags, diskless):
     out = {}
     for name in ["cinnabar", "redis"]:
-        m = start_master(a, name, workdir, jvm_flags)
-        r = start_replica(workdir, name + "-sync")
+        m = start_master(a, name, workdir, jvm_flags, diskless)
+        r = start_replica(workdir, name + "-sync-" + diskless)
         try:
             subprocess.run(["redis-benchmark", "-p", str(m.port), "-t", "set", "-r", str(a.keys), "-n", str(a.keys),
                             "-d", "64", "-c", str(compare.CLIENTS), "-P", "16", "-q"], capture_output=True, check=True)
@@ -134,33 +137,38 @@ def main():
     p.add_argument("--requests", type=int, default=200000)
     p.add_argument("--keys", type=int, default=1000000)
     p.add_argument("--skip-sync", action="store_true")
+    p.add_argument("--skip-throughput", action="store_true")
     compare.server_options(p)
     a, workdir, jvm_flags = compare.parse_server_options(p)
     median = lambda xs: sorted(xs)[len(xs) // 2]
-    rows = ["| with a replica online | pipeline | Cinnabar ops/s | Redis ops/s | ratio |", "|---|---|---|---|---|"]
-    r = throughput(a, workdir, jvm_flags)
-    for pl in compare.PIPELINES:
-        for t in TESTS:
-            c, d = median(r["cinnabar"][(t, pl)]), median(r["redis"][(t, pl)])
-            rows.append("| %s | %d | %.0f | %.0f | %.2f |" % (t.upper(), pl, c, d, compare.ratio(c, d)))
-            print(rows[-1], file=sys.stderr)
-    rows.append("| WAIT 1 after the runs | | %s | %s | |" % (r["cinnabar"]["acked"], r["redis"]["acked"]))
-    table = "\n".join(rows)
+    tables = []
+    if not a.skip_throughput:
+        rows = ["| with a replica online | pipeline | Cinnabar ops/s | Redis ops/s | ratio |", "|---|---|---|---|---|"]
+        r = throughput(a, workdir, jvm_flags)
+        for pl in compare.PIPELINES:
+            for t in TESTS:
+                c, d = median(r["cinnabar"][(t, pl)]), median(r["redis"][(t, pl)])
+                rows.append("| %s | %d | %.0f | %.0f | %.2f |" % (t.upper(), pl, c, d, compare.ratio(c, d)))
+                print(rows[-1], file=sys.stderr)
+        rows.append("| WAIT 1 after the runs | | %s | %s | |" % (r["cinnabar"]["acked"], r["redis"]["acked"]))
+        tables.append("\n".join(rows))
     if not a.skip_sync:
-        x = full_sync(a, workdir, jvm_flags)
-        rows2 = ["| full sync, disk-based | keys | replica's keys | seconds to link up | master RSS before | peak during |",
-                 "|---|---|---|---|---|---|"]
-        for name in ["cinnabar", "redis"]:
-            v = x[name]
-            rows2.append("| %s | %d | %d | %.2f | %s | %s |" % (name, v["keys"], v["replica_keys"], v["seconds"],
-                                                              compare.human(v["before"]), compare.human(v["peak"])))
-        rows2.append("| ratio | | | %.2f | | %.2f (peak/before: %.2f against %.2f) |" % (
-            compare.ratio(x["cinnabar"]["seconds"], x["redis"]["seconds"]),
-            compare.ratio(x["cinnabar"]["peak"], x["redis"]["peak"]),
-            compare.ratio(x["cinnabar"]["peak"], x["cinnabar"]["before"]),
-            compare.ratio(x["redis"]["peak"], x["redis"]["before"])))
-        print("\n".join(rows2), file=sys.stderr)
-        table += "\n\n" + "\n".join(rows2)
+        for diskless in ["yes", "no"]:
+            x = full_sync(a, workdir, jvm_flags, diskless)
+            rows2 = ["| full sync, %s | keys | replica's keys | seconds to link up | master RSS before | peak during |"
+                     % ("diskless" if diskless == "yes" else "disk-based"), "|---|---|---|---|---|---|"]
+            for name in ["cinnabar", "redis"]:
+                v = x[name]
+                rows2.append("| %s | %d | %d | %.2f | %s | %s |" % (name, v["keys"], v["replica_keys"], v["seconds"],
+                                                                  compare.human(v["before"]), compare.human(v["peak"])))
+            rows2.append("| ratio | | | %.2f | | %.2f (peak/before: %.2f against %.2f) |" % (
+                compare.ratio(x["cinnabar"]["seconds"], x["redis"]["seconds"]),
+                compare.ratio(x["cinnabar"]["peak"], x["redis"]["peak"]),
+                compare.ratio(x["cinnabar"]["peak"], x["cinnabar"]["before"]),
+                compare.ratio(x["redis"]["peak"], x["redis"]["before"])))
+            print("\n".join(rows2), file=sys.stderr)
+            tables.append("\n".join(rows2))
+    table = "\n\n".join(tables)
     print(table)
     if not a.no_record:
         compare.record("replication", a, "%d rounds, %d requests at -P 16, %d clients, -r %d, a redis-server replica "

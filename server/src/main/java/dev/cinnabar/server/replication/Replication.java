@@ -16,22 +16,17 @@ import dev.cinnabar.server.db.Propagation;
 import dev.cinnabar.server.log.ServerLog;
 import dev.cinnabar.server.persistence.AofOutput;
 import dev.cinnabar.server.persistence.Persistence;
-import dev.cinnabar.server.persistence.RdbTransfer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
  * The master's side of Redis's replication: replicas synchronize with PSYNC (a full sync from a
- * BGSAVE, or a partial one from the backlog), then get the stream of propagated writes; they
+ * snapshot, or a partial one from the backlog), then get the stream of propagated writes; they
  * acknowledge offsets with REPLCONF ACK, which WAIT and min-replicas-to-write count.
  *
  * <p>The stream is the propagated commands in RESP, with SELECT where the database changes, and
@@ -40,14 +35,8 @@ import java.util.function.Consumer;
  * Commands are encoded as they propagate, and handed to the backlog and the replicas when the
  * engine flushes its replies ({@link #feed}), so a batch of commands costs one copy per replica.
  *
- * <p>A full sync starts from a forkless snapshot, whose point in time is the moment it starts:
- * {@code +FULLRESYNC <id> <offset>} with the offset of that moment, then the RDB, then the stream
- * held since. With repl-diskless-sync (the default) the snapshot's RDB goes straight to the
- * replicas' connections ({@code DisklessTransfer}), one transfer for the replicas that came within
- * repl-diskless-sync-delay, and each one's stream starts at its first ACK; otherwise a BGSAVE
- * writes the dump and the file is sent once it is done. Replicas that come while a save runs join
- * it when it writes the dump for replicas, as Redis attaches them to a disk save, else wait for
- * the next.
+ * <p>A replica that cannot continue from the backlog gets a full sync ({@link FullSync}): an RDB
+ * of a snapshot, streamed to it or sent from the dump, then the stream held for it since.
  */
 public final class Replication implements Propagation.Sink {
     /** Lowercase, as Redis 7.0 writes it into the stream. */
@@ -69,20 +58,10 @@ public final class Replication implements Propagation.Sink {
     /** A WAIT blocked: the replicas are asked for an ACK before the loop sleeps. */
     private boolean ackRequested;
     private final List<WaitForAcks> waiting = new ArrayList<>();
-    /** The BGSAVE in progress was started for replicas: more can join it. */
-    private boolean saveForReplicas;
     /** A replica acknowledged its diskless sync: its held stream goes out at the next feed. */
     private boolean streamsToStart;
-    /** That save streams its RDB to their connections (a diskless sync). */
-    private boolean savingToSockets;
-    /**
-     * A BGSAVE made the dump for replicas with rdb-del-sync-files on: once no replica needs it,
-     * a server without persistence deletes it (Redis's RDBGeneratedByReplication).
-     */
-    private boolean rdbMadeForReplicas;
-    /** A callback waits for the end of the BGSAVE in progress. */
-    private boolean awaitingSave;
     private long cronLoops;
+    private final FullSync fullSync;
     private Consumer<Runnable> engineExecutor = Runnable::run;
     /** The replica's side, made when first needed (see MasterLink.of). */
     MasterLink link;
@@ -94,6 +73,7 @@ public final class Replication implements Propagation.Sink {
         this.server = server;
         this.config = server.config();
         this.ids = server.ids();
+        this.fullSync = new FullSync(server, this);
         Persistence.of(server).replicationAux = this::savedHistory;
         server.clients().onLinkGone(c -> {
             if (c.master) {
@@ -117,7 +97,7 @@ public final class Replication implements Propagation.Sink {
         MasterLink.of(server).engineExecutor(executor);
     }
 
-    private long nowSeconds() {
+    long nowSeconds() {
         return server.clock().millis() / 1000;
     }
 
@@ -262,45 +242,13 @@ public final class Replication implements Propagation.Sink {
             ServerLog.notice("Replication backlog created, my new replication IDs are '" + ids.replicationId()
                     + "' and '" + ids.replicationId2() + "'");
         }
-        Persistence p = Persistence.of(server);
-        if (p.bgsaveToReplicas()) {
-            // Its RDB goes to the replicas it started with, from the start: the next one.
-            ServerLog.notice("Current BGSAVE has socket target. Waiting for next BGSAVE for SYNC");
-            awaitSave();
-        } else if (p.bgsaveInProgress()) {
-            Client joined = saveForReplicas ? replicaWaitingForTheSave() : null;
-            if (joined != null) {
-                r.held = Unpooled.buffer(Math.max(256, joined.replica.held.readableBytes()));
-                r.held.writeBytes(joined.replica.held, joined.replica.held.readerIndex(), joined.replica.held.readableBytes());
-                setUpFullResync(c, joined.replica.initialOffset);
-                ServerLog.notice("Waiting for end of BGSAVE for SYNC");
-            } else {
-                ServerLog.notice("Can't attach the replica to the current BGSAVE. Waiting for next BGSAVE for SYNC");
-            }
-            awaitSave();
-        } else if (config.replDisklessSync && r.capaEof && config.replDisklessSyncDelay > 0) {
-            // The cron starts it once more replicas had the time to come (startPendingSync).
-            ServerLog.notice("Delay next BGSAVE for diskless SYNC");
-        } else if (p.otherChild.getAsBoolean()) {
-            ServerLog.notice("No BGSAVE in progress, but another BG operation is active. BGSAVE for replication delayed");
-        } else {
-            startSaveForReplicas(r.capaEof);
-        }
+        fullSync.begin(c);
     }
 
     private void attach(Client c) {
         replicas.add(c);
         // A replica's commands (REPLCONF ACK) get no replies: its connection carries the stream.
         c.replyOff = true;
-    }
-
-    private Client replicaWaitingForTheSave() {
-        for (Client other : replicas) {
-            if (other.replica.state == ReplicaLink.WAIT_BGSAVE_END) {
-                return other;
-            }
-        }
-        return null;
     }
 
     private void createBacklog() {
@@ -402,179 +350,6 @@ public final class Replication implements Propagation.Sink {
         return true;
     }
 
-    /**
-     * Redis's startBgsaveForReplication: a diskless transfer to the replicas waiting when
-     * repl-diskless-sync is on and they all read an RDB ended by a mark ({@code allCapaEof}),
-     * else a BGSAVE whose file is sent once it is done.
-     */
-    private void startSaveForReplicas(boolean allCapaEof) {
-        boolean toSockets = config.replDisklessSync && allCapaEof;
-        ServerLog.notice("Starting BGSAVE for SYNC with target: " + (toSockets ? "replicas sockets" : "disk"));
-        Persistence p = Persistence.of(server);
-        boolean started;
-        if (toSockets) {
-            List<Channel> channels = new ArrayList<>();
-            List<Client> starting = new ArrayList<>();
-            for (Client c : replicas) {
-                if (c.replica.state == ReplicaLink.WAIT_BGSAVE_START) {
-                    channels.add(c.channel);
-                    starting.add(c);
-                }
-            }
-            long offset = ids.replicationOffset();
-            for (Client c : starting) {
-                c.replica.held = Unpooled.buffer(256);
-                setUpFullResync(c, offset);
-            }
-            started = p.startBackgroundToReplicas(channels, ServerIds.randomHex(40));
-            if (!started) {
-                for (Client c : starting) {
-                    c.replica.release();
-                    c.replica.state = ReplicaLink.WAIT_BGSAVE_START;
-                }
-            }
-        } else {
-            // Not started, or started and failed at once (the temporary file could not be made).
-            started = p.startBackground() && p.bgsaveInProgress();
-            if (started && config.rdbDelSyncFiles) {
-                rdbMadeForReplicas = true;
-            }
-        }
-        if (!started) {
-            ServerLog.warning("BGSAVE for replication failed");
-            for (Client c : new ArrayList<>(replicas)) {
-                if (c.replica.state == ReplicaLink.WAIT_BGSAVE_START) {
-                    detach(c);
-                    c.replyOff = false;
-                    server.control().output(c).error("ERR BGSAVE failed, replication can't continue");
-                    c.closeAfterReply();
-                }
-            }
-            return;
-        }
-        saveForReplicas = true;
-        savingToSockets = toSockets;
-        if (!toSockets) {
-            long offset = ids.replicationOffset();
-            for (Client c : replicas) {
-                if (c.replica.state == ReplicaLink.WAIT_BGSAVE_START) {
-                    c.replica.held = Unpooled.buffer(256);
-                    setUpFullResync(c, offset);
-                }
-            }
-        }
-        awaitSave();
-    }
-
-    /** Redis's replicationSetupSlaveForFullResync. */
-    private void setUpFullResync(Client c, long offset) {
-        ReplicaLink r = c.replica;
-        r.initialOffset = offset;
-        r.state = ReplicaLink.WAIT_BGSAVE_END;
-        selectedDb = -1; // the stream it gets must select its database first
-        if (!r.preSync) {
-            c.channel.writeAndFlush(Unpooled.wrappedBuffer(
-                    ("+FULLRESYNC " + ids.replicationId() + " " + offset + "\r\n").getBytes(StandardCharsets.US_ASCII)));
-        }
-    }
-
-    private void awaitSave() {
-        if (!awaitingSave) {
-            awaitingSave = true;
-            Persistence.of(server).whenBackgroundDone(this::saveDone);
-        }
-    }
-
-    /** Redis's updateSlavesWaitingBgsave, then the next save for those that came meanwhile. */
-    private void saveDone(String error) {
-        awaitingSave = false;
-        saveForReplicas = false;
-        boolean streamed = savingToSockets;
-        savingToSockets = false;
-        for (Client c : new ArrayList<>(replicas)) {
-            ReplicaLink r = c.replica;
-            if (r.state != ReplicaLink.WAIT_BGSAVE_END) {
-                continue;
-            }
-            if (error != null) {
-                ServerLog.warning("SYNC failed. BGSAVE child returned an error");
-                server.control().kill(c);
-                continue;
-            }
-            if (streamed) {
-                // Its RDB ended with the mark; the stream starts after its first ACK, so that it
-                // finds the mark at the end of what it read (Redis's repl_start_cmd_stream_on_ack).
-                ServerLog.notice("Streamed RDB transfer with replica " + name(c)
-                        + " succeeded (socket). Waiting for REPLCONF ACK from slave to enable streaming");
-                r.streamOnAck = true;
-                r.state = ReplicaLink.SEND_BULK;
-                putOnline(c);
-                continue;
-            }
-            ChannelFuture sent = RdbTransfer.sendFile(c, Persistence.of(server).dumpPath(), "");
-            if (sent == null) {
-                continue;
-            }
-            r.state = ReplicaLink.SEND_BULK;
-            if (r.held.isReadable()) {
-                server.stats().netReplOutputBytes += r.held.readableBytes();
-                c.channel.writeAndFlush(r.held);
-            } else {
-                r.held.release();
-            }
-            r.held = null;
-            sent.addListener(f -> engineExecutor.accept(() -> putOnline(c)));
-        }
-        startPendingSync();
-    }
-
-    /** Redis's replicaPutOnline: the RDB went out. */
-    private void putOnline(Client c) {
-        if (c.isClosed() || c.replica.state != ReplicaLink.SEND_BULK) {
-            return;
-        }
-        c.replica.state = ReplicaLink.ONLINE;
-        c.replica.ackSeconds = nowSeconds();
-        refreshGoodReplicas();
-        ServerLog.notice("Synchronization with replica " + name(c) + " succeeded");
-    }
-
-    /** Redis's replicationStartPendingFork: replicas that wait for a save get one when none runs. */
-    private void startPendingSync() {
-        Persistence p = Persistence.of(server);
-        if (p.bgsaveInProgress()) {
-            for (Client c : replicas) {
-                if (c.replica.state == ReplicaLink.WAIT_BGSAVE_START) {
-                    awaitSave();
-                    return;
-                }
-            }
-            return;
-        }
-        if (p.otherChild.getAsBoolean()) {
-            return;
-        }
-        // Redis's shouldStartChildReplication: a diskless sync waits repl-diskless-sync-delay
-        // seconds (from the PSYNC of the replica that waited longest) for others to come, so that
-        // one transfer serves them all, or until repl-diskless-sync-max-replicas are there.
-        int waiting = 0;
-        long maxIdleSeconds = 0;
-        boolean allCapaEof = true;
-        long nowSeconds = server.clock().millis() / 1000;
-        for (Client c : replicas) {
-            if (c.replica.state == ReplicaLink.WAIT_BGSAVE_START) {
-                waiting++;
-                maxIdleSeconds = Math.max(maxIdleSeconds, nowSeconds - c.lastInteractionMillis / 1000);
-                allCapaEof &= c.replica.capaEof;
-            }
-        }
-        if (waiting > 0 && (!config.replDisklessSync
-                || (config.replDisklessSyncMaxReplicas > 0 && waiting >= config.replDisklessSyncMaxReplicas)
-                || maxIdleSeconds >= config.replDisklessSyncDelay)) {
-            startSaveForReplicas(allCapaEof);
-        }
-    }
-
     private void replicaGone(Client c) {
         if (!replicas.contains(c)) {
             return;
@@ -583,7 +358,17 @@ public final class Replication implements Propagation.Sink {
         detach(c);
     }
 
-    private void detach(Client c) {
+    /** The stream selects its database again before the next command (a replica starts from it). */
+    void selectAgain() {
+        selectedDb = -1;
+    }
+
+    /** Runs {@code task} on the engine thread (from the transport's). */
+    void onEngine(Runnable task) {
+        engineExecutor.accept(task);
+    }
+
+    void detach(Client c) {
         replicas.remove(c);
         c.replica.state = ReplicaLink.HANDSHAKE;
         c.replica.release();
@@ -717,23 +502,12 @@ public final class Replication implements Propagation.Sink {
         if (!replicas.isEmpty() && cronLoops > 0 && cronLoops % Math.max(1, config.replPingReplicaPeriod) == 0) {
             append(-1, PING);
         }
+        fullSync.keepAlive();
         for (Client c : new ArrayList<>(replicas)) {
             ReplicaLink r = c.replica;
-            if (r.state == ReplicaLink.WAIT_BGSAVE_START
-                    || (r.state == ReplicaLink.WAIT_BGSAVE_END && !savingToSockets)) {
-                // Out of band, not in the stream: keeps a replica waiting for its RDB from timing
-                // out. Not into an RDB on its way (a diskless transfer): it would be part of it.
-                c.channel.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {'\n'}));
-            } else if (r.state == ReplicaLink.ONLINE && !r.preSync && now - r.ackSeconds > config.replTimeout) {
+            if (r.state == ReplicaLink.ONLINE && !r.preSync && now - r.ackSeconds > config.replTimeout) {
                 ServerLog.warning("Disconnecting timedout replica (streaming sync): " + name(c));
                 server.control().kill(c);
-            } else if (r.state == ReplicaLink.WAIT_BGSAVE_END && savingToSockets) {
-                // A replica that stopped reading its transfer holds back the others' and the save.
-                long stalledSince = Persistence.of(server).replicaStalledSinceMillis(c.channel);
-                if (stalledSince != 0 && System.currentTimeMillis() - stalledSince > config.replTimeout * 1000L) {
-                    ServerLog.warning("Disconnecting timedout replica (full sync): " + name(c));
-                    server.control().kill(c);
-                }
             }
         }
         if (replicas.isEmpty() && backlog != null && config.replBacklogTtl != 0 && config.masterHost.isEmpty()
@@ -747,39 +521,11 @@ public final class Replication implements Propagation.Sink {
             ServerLog.notice("Replication backlog freed after " + config.replBacklogTtl
                     + " seconds without connected replicas.");
         }
-        startPendingSync();
-        removeRdbMadeForReplicas();
+        fullSync.startPending();
+        fullSync.removeDumpMadeForReplicas();
         refreshGoodReplicas();
         MasterLink.of(server).cron();
         cronLoops++;
-    }
-
-    /**
-     * Redis's removeRDBUsedToSyncReplicas: with rdb-del-sync-files, a server that persists
-     * nothing (no save points, no AOF) does not keep the dump it made to sync replicas once none
-     * of them needs it, for setups where no data may stay on disk.
-     */
-    private void removeRdbMadeForReplicas() {
-        if (!config.rdbDelSyncFiles) {
-            rdbMadeForReplicas = false;
-            return;
-        }
-        if (!rdbMadeForReplicas || config.save.length > 0 || config.appendOnly) {
-            return;
-        }
-        for (Client c : replicas) {
-            int state = c.replica.state;
-            if (state == ReplicaLink.WAIT_BGSAVE_START || state == ReplicaLink.WAIT_BGSAVE_END
-                    || state == ReplicaLink.SEND_BULK) {
-                return;
-            }
-        }
-        Persistence p = Persistence.of(server);
-        if (Files.exists(p.dumpPath(), LinkOption.NOFOLLOW_LINKS)) {
-            rdbMadeForReplicas = false;
-            ServerLog.notice("Removing the RDB file used to feed replicas in a persistence-less instance");
-            p.unlinkDump();
-        }
     }
 
     // ------------------------------------------------------------------ the history across restarts
