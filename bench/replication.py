@@ -171,9 +171,13 @@ def main():
     table = "\n\n".join(tables)
     print(table)
     if not a.no_record:
-        compare.record("replication", a, "%d rounds, %d requests at -P 16, %d clients, -r %d, a redis-server replica "
-                       "online; medians; a full sync of %d keys" % (a.rounds, a.requests, compare.CLIENTS,
-                                                                    compare.KEYSPACE, a.keys), table)
+        what = []
+        if not a.skip_throughput:
+            what.append("%d rounds, %d requests at -P 16, %d clients, -r %d, a redis-server replica online; medians"
+                        % (a.rounds, a.requests, compare.CLIENTS, compare.KEYSPACE))
+        if not a.skip_sync:
+            what.append("a full sync of %d keys, diskless and disk-based, one run each" % a.keys)
+        compare.record("replication", a, "; ".join(what), table)
 
 
 if __name__ == "__main__":

@@ -28,9 +28,9 @@ import java.util.function.BooleanSupplier;
  */
 final class DisklessTransfer implements SaveTarget {
     /** Bytes per write to the connections; Redis moves its pipe in 16 KB reads, the sockets in as many. */
-    static final int CHUNK = 64 * 1024;
+    static final int CHUNK = 256 * 1024;
     /** Chunks in flight per connection before the writer waits for the oldest. */
-    static final int WINDOW = 4;
+    static final int WINDOW = 8;
     /** How often a wait looks whether the save was cancelled meanwhile. */
     private static final long POLL_MILLIS = 100;
 
