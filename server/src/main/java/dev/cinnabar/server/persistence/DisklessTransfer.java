@@ -27,9 +27,13 @@ import java.util.function.BooleanSupplier;
  * writer waiting is what the cron's full-sync timeout looks at ({@link #stalledSinceMillis}).
  */
 final class DisklessTransfer implements SaveTarget {
-    /** Bytes per write to the connections; Redis moves its pipe in 16 KB reads, the sockets in as many. */
+    /**
+     * Bytes per write to the connections, and how many such writes may be on their way before
+     * the writer waits for the oldest: 2 MB in flight, shared by the replicas (they are sent the
+     * same arrays). With 4 writes of 64 KB a sync of 632k keys took 2.2 s where this takes
+     * 1.8-2.3 s; more in flight did no better (bench/RESULTS.md, 2026-12-07).
+     */
     static final int CHUNK = 256 * 1024;
-    /** Chunks in flight per connection before the writer waits for the oldest. */
     static final int WINDOW = 8;
     /** How often a wait looks whether the save was cancelled meanwhile. */
     private static final long POLL_MILLIS = 100;
