@@ -33,6 +33,8 @@ public final class CinnabarServer implements ConfigHooks, Shutdown.Hooks {
     private volatile boolean stopped;
     private Path pidFile;
     private SystemdNotify systemd;
+    /** What the end of the shutdown sequence does once everything is released: end the process. */
+    private Runnable exitAction = () -> System.exit(0);
 
     private CinnabarServer(ServerConfig config, CommandHandlers commands) {
         this.config = config;
@@ -60,7 +62,24 @@ public final class CinnabarServer implements ConfigHooks, Shutdown.Hooks {
      */
     static CinnabarServer start(ServerConfig config, CommandHandlers commands, Consumer<CinnabarServer> engineUp)
             throws IOException {
+        return start(config, commands, engineUp, false, null);
+    }
+
+    /**
+     * A server inside a JVM that is not its own (the embedded module): SHUTDOWN, once it has
+     * released everything, runs {@code onExit} instead of ending the process, and the heap's
+     * flags stay the host's (no heap governor). Everything else is as {@link #start(ServerConfig)}.
+     */
+    public static CinnabarServer startInProcess(ServerConfig config, Runnable onExit) throws IOException {
+        return start(config, CommandFamilies.newHandlers(), s -> { }, true, onExit);
+    }
+
+    private static CinnabarServer start(ServerConfig config, CommandHandlers commands, Consumer<CinnabarServer> engineUp,
+            boolean inProcess, Runnable onExit) throws IOException {
         CinnabarServer s = new CinnabarServer(config, commands);
+        if (inProcess) {
+            s.exitAction = onExit;
+        }
         applyRenames(commands, config);
         loadUsers(s.engine.server().acl(), config);
         s.systemd = SystemdNotify.forConfig(config);
@@ -88,7 +107,9 @@ public final class CinnabarServer implements ConfigHooks, Shutdown.Hooks {
         ServerLog.warning("Server initialized");
         s.engine.shutdown().hooks(s);
         s.transport.startEngine();
-        HeapGovernor.start(s.engine);
+        if (!inProcess) {
+            HeapGovernor.start(s.engine);
+        }
         config.hooks = s;
         engineUp.accept(s);
         // Redis's loadDataFromDisk: the listeners accept from the first moment of the load, and
@@ -343,7 +364,7 @@ public final class CinnabarServer implements ConfigHooks, Shutdown.Hooks {
         }
         release();
         // The JVM's shutdown hook finds the server stopped and does nothing more.
-        System.exit(0);
+        exitAction.run();
     }
 
     /** Redis's order: the pid file, then the listeners and the socket file, then the last line. */
