@@ -12,6 +12,8 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 
@@ -34,8 +36,10 @@ class EmbeddedCinnabarTest {
             assertEquals("OK", j.set("k", "v"));
             assertEquals("v", j.get("k"));
             assertEquals(3L, j.rpush("l", "a", "b", "c"));
-            // Lua 5.1's numbers, as Redis's scripts see them
+            // Lua 5.1's numbers, as Redis's scripts see them: the server's own LuaJ classes, not
+            // those of the luaj-jse jar beside it on the classpath (which prints 1.0E100)
             assertEquals("2.5", j.eval("return tostring(5/2)"));
+            assertEquals("1e+100", j.eval("return tostring(1e100)"));
             assertEquals("", j.configGet("save").get("save"));
             assertTrue(redis.isRunning());
         }
@@ -78,9 +82,11 @@ class EmbeddedCinnabarTest {
         assertThrows(IllegalArgumentException.class, () -> EmbeddedCinnabar.builder().setting("no-such-directive", "1").start());
     }
 
-    @Test
-    void aClientsShutdownStopsTheServerNotTheJvm() throws InterruptedException {
-        try (EmbeddedCinnabar redis = EmbeddedCinnabar.start()) {
+    /** With the engine on the event loop (the default) and on a thread of its own. */
+    @ParameterizedTest(name = "io-threads {0}")
+    @ValueSource(strings = {"1", "2"})
+    void aClientsShutdownStopsTheServerNotTheJvm(String ioThreads) throws InterruptedException {
+        try (EmbeddedCinnabar redis = EmbeddedCinnabar.builder().setting("io-threads", ioThreads).start()) {
             try (Jedis j = new Jedis(redis.host(), redis.port())) {
                 j.set("k", "v");
                 try {
