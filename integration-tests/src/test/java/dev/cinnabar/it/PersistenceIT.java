@@ -96,6 +96,7 @@ class PersistenceIT {
         Path cdir = dir("cli-ours");
         Path backup = dir("cli-backup").resolve("backup.rdb");
         Path functionsBackup = dir("cli-functions").resolve("functions.rdb");
+        Path diskBackup = dir("cli-disk").resolve("disk.rdb");
         String digest;
         try (ServerProcess ours = ServerProcess.cinnabar("--dir", cdir.toString(), "--enable-debug-command", "yes");
                 RawConnection c = new RawConnection(ours.port())) {
@@ -113,6 +114,19 @@ class PersistenceIT {
             assertEquals(0, cli.exitValue(), out);
             assertTrue(out.contains("Transfer finished with success"), out);
             assertEquals("+PONG\r\n", c.call("PING"), "the server goes on");
+            // As Redis 7.0's default (repl-diskless-sync yes): the RDB went to the client alone,
+            // as to any replica, after repl-diskless-sync-delay, and no dump was written.
+            assertFalse(Files.exists(cdir.resolve("dump.rdb")), "no dump written for the backup");
+            assertTrue(ours.log().contains("Starting BGSAVE for SYNC with target: replicas sockets"), ours.log());
+            assertEquals("1", dev.cinnabar.it.support.Waits.field(c.call("INFO", "stats"), "sync_full"));
+            // Disk-based: a BGSAVE, then its file.
+            assertEquals("+OK\r\n", c.call("CONFIG", "SET", "repl-diskless-sync", "no"));
+            Process diskCli = new ProcessBuilder(ServerProcess.redisServerBinary().replace("redis-server", "redis-cli"),
+                    "-p", Integer.toString(ours.port()), "--rdb", diskBackup.toString()).redirectErrorStream(true).start();
+            String diskOut = new String(diskCli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(diskCli.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(0, diskCli.exitValue(), diskOut);
+            assertTrue(Files.exists(cdir.resolve("dump.rdb")), "the BGSAVE's dump");
             Process functionsCli = new ProcessBuilder(
                     ServerProcess.redisServerBinary().replace("redis-server", "redis-cli"), "-p",
                     Integer.toString(ours.port()), "--functions-rdb", functionsBackup.toString())
@@ -122,6 +136,7 @@ class PersistenceIT {
             assertEquals(0, functionsCli.exitValue(), fout);
         }
         assertEquals(0, checkRdb(backup));
+        assertEquals(0, checkRdb(diskBackup));
         try (ServerProcess redis = ServerProcess.redis("--dir", backup.getParent().toString(), "--dbfilename",
                 "backup.rdb", "--enable-debug-command", "yes");
                 RawConnection r = new RawConnection(redis.port())) {

@@ -160,8 +160,8 @@ public final class ReplicationCommands {
     // PSYNC replicationid offset
     static void sync(Client c) {
         boolean psync = c.argv.is(0, "psync");
-        if (c.rdbOnly && !ReplicaLink.isReplica(c)) {
-            RdbTransfer.start(c, psync, c.server.ids().replicationId());
+        if (c.rdbOnly && c.functionsOnly && !ReplicaLink.isReplica(c)) {
+            RdbTransfer.functionsOnly(c, psync, c.server.ids().replicationId());
             return;
         }
         if (psync && c.argv.count() > 3 && c.argv.is(3, "failover") && !ReplicaLink.isReplica(c)) {

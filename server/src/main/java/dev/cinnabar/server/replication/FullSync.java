@@ -74,7 +74,7 @@ final class FullSync {
             ServerLog.notice("Current BGSAVE has socket target. Waiting for next BGSAVE for SYNC");
             awaitSave();
         } else if (p.bgsaveInProgress()) {
-            Client joined = saveForReplicas ? replicaWaitingForTheSave() : null;
+            Client joined = saveForReplicas ? replicaWaitingForTheSave(c) : null;
             if (joined != null) {
                 r.held = Unpooled.buffer(Math.max(256, joined.replica.held.readableBytes()));
                 r.held.writeBytes(joined.replica.held, joined.replica.held.readerIndex(), joined.replica.held.readableBytes());
@@ -94,9 +94,14 @@ final class FullSync {
         }
     }
 
-    private Client replicaWaitingForTheSave() {
+    /**
+     * A replica whose save {@code c} can share: one waiting for it, whose stream since the save
+     * began is held, so not a {@code redis-cli --rdb} client (which holds none) unless {@code c}
+     * is one too.
+     */
+    private Client replicaWaitingForTheSave(Client c) {
         for (Client other : replicas) {
-            if (other.replica.state == ReplicaLink.WAIT_BGSAVE_END) {
+            if (other.replica.state == ReplicaLink.WAIT_BGSAVE_END && (!other.rdbOnly || c.rdbOnly)) {
                 return other;
             }
         }
@@ -238,6 +243,11 @@ final class FullSync {
     /** Redis's replicaPutOnline: the RDB went out. */
     private void putOnline(Client c) {
         if (c.isClosed() || c.replica.state != ReplicaLink.SEND_BULK) {
+            return;
+        }
+        if (c.rdbOnly) {
+            ServerLog.notice("RDB transfer completed, rdb only replica (" + name(c) + ") should be disconnected asap");
+            server.control().kill(c);
             return;
         }
         c.replica.state = ReplicaLink.ONLINE;

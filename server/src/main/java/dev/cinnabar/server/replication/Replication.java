@@ -152,6 +152,9 @@ public final class Replication implements Propagation.Sink {
         for (int i = 0; i < replicas.size(); i++) {
             Client c = replicas.get(i);
             ReplicaLink r = c.replica;
+            if (c.rdbOnly) {
+                continue; // redis-cli --rdb: the RDB and nothing after it
+            }
             if (r.state == ReplicaLink.WAIT_BGSAVE_END || r.streamOnAck) {
                 long from = Math.max(start, r.initialOffset + 1);
                 if (from < end) {
