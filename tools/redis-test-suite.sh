@@ -20,10 +20,9 @@
 # pass whole; integration/replication stops at "Master stream is correctly processed while the
 # replica has a script in -BUSY state" (its EVAL of a 3e9-step Lua loop takes about 100 s on
 # LuaJ, some 6 times Redis's Lua, past the suite's --timeout 120); past it (--skipfile), what
-# fails is the replica's diskless load (swapdb, async_loading) and the "diskless ... replicas drop
-# during rdb pipe" tests, whose replicas must be slow readers of the pipe, which they are only
-# with a diskless load (a Cinnabar replica reads the RDB into a file at once), then the fork
-# tests. DisklessSyncIT covers the master's side of those drops with raw-socket replicas.
+# fails is the replica's swapdb load (async_loading) and the "diskless ... replicas drop during
+# rdb pipe" tests, whose slow replica loads with swapdb (a Cinnabar replica then reads the RDB
+# into a file at once, never slow), then the fork tests. DisklessSyncIT covers the master's side of those drops with raw-socket replicas.
 # 2026-12-07, replication (normal mode, Cinnabar as every master and replica): integration/
 # replication-psync (60), psync2 (52), psync2-reg, psync2-pingoff, psync2-master-restart,
 # replication-2, -3, -4, block-repl and unit/wait pass whole; integration/replication passes but

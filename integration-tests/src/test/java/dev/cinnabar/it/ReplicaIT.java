@@ -8,7 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cinnabar.it.support.RawConnection;
 import dev.cinnabar.it.support.ServerProcess;
 import java.io.IOException;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Cinnabar as the replica: of a real Redis 7.0 master (full sync, disk-based and diskless; the
@@ -120,6 +123,70 @@ class ReplicaIT {
                 assertTrue(clients.contains(" flags=M ") && clients.contains(" user=(superuser) "), clients);
                 String slave0 = field(m.call("INFO", "replication"), "slave0");
                 assertTrue(slave0.startsWith("ip=127.0.0.1,port=" + replica.port() + ",state=online,"), slave0);
+            }
+        }
+    }
+
+    /**
+     * repl-diskless-load on-empty-db: an empty replica parses the RDB as it comes off the
+     * connection, whether the master streams it (an end mark) or sends its dump (a length), and
+     * writes no file; one with keys loads through a file, as Redis decides.
+     */
+    @ParameterizedTest(name = "master repl-diskless-sync {0}")
+    @ValueSource(strings = {"yes", "no"})
+    void aDisklessLoadParsesTheRdbFromTheConnection(String masterDiskless) throws Exception {
+        try (ServerProcess master = ServerProcess.redis("--enable-debug-command", "yes", "--repl-diskless-sync",
+                masterDiskless, "--repl-diskless-sync-delay", "0");
+             RawConnection m = new RawConnection(master.port())) {
+            fill(m);
+            m.call("DEBUG", "POPULATE", "20000", "bulk", "100");
+            try (ServerProcess replica = cinnabarReplicaOf(master, "--repl-diskless-load", "on-empty-db");
+                 RawConnection r = new RawConnection(replica.port())) {
+                awaitLinkUp(r);
+                writeMore(m);
+                assertInStep(m, r);
+                String framing = masterDiskless.equals("yes") ? "streamed RDB from master with EOF" : "bytes from master";
+                assertTrue(replica.log().matches("(?s).*MASTER <-> REPLICA sync: receiving .*" + framing + " to parser.*"),
+                        replica.log());
+                assertTrue(r.call("FUNCTION", "LIST").contains("$3\r\nlib\r\n"), "the functions came with the RDB");
+                try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(replica.dir())) {
+                    assertEquals(List.of(), files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".rdb")).toList(),
+                            "no file written");
+                }
+                assertTrue(Long.parseLong(field(r.call("INFO", "stats"), "total_net_repl_input_bytes")) > 200_000, "the 20k keys came in");
+            }
+            // A server with keys loads through a file.
+            try (ServerProcess other = ServerProcess.cinnabar("--repl-diskless-load", "on-empty-db",
+                    "--enable-debug-command", "yes");
+                 RawConnection o = new RawConnection(other.port())) {
+                o.call("SET", "mine", "1");
+                assertEquals("+OK\r\n", o.call("REPLICAOF", "127.0.0.1", Integer.toString(master.port())));
+                awaitLinkUp(o);
+                assertInStep(m, o);
+                assertTrue(other.log().matches("(?s).*MASTER <-> REPLICA sync: receiving .* to disk.*"), other.log());
+            }
+        }
+    }
+
+    @Test
+    void aDisklessLoadCutShortLeavesNothingAndTheReplicaSyncsAgain() throws Exception {
+        // About 10 s of transfer (50 us a key), cut after one.
+        try (ServerProcess master = ServerProcess.redis("--enable-debug-command", "yes", "--repl-diskless-sync", "yes",
+                "--repl-diskless-sync-delay", "0", "--rdb-key-save-delay", "50");
+             RawConnection m = new RawConnection(master.port())) {
+            m.call("DEBUG", "POPULATE", "200000", "key", "100");
+            try (ServerProcess replica = cinnabarReplicaOf(master, "--repl-diskless-load", "on-empty-db");
+                 RawConnection r = new RawConnection(replica.port())) {
+                until("the load under way", SYNC_MILLIS,
+                        () -> "1".equals(field(r.call("INFO", "persistence"), "loading")));
+                assertTrue(r.call("GET", "key:1").startsWith("-LOADING"));
+                m.call("CONFIG", "SET", "rdb-key-save-delay", "0");
+                assertEquals(":1\r\n", m.call("CLIENT", "KILL", "TYPE", "replica"));
+                until("the load abandoned", SYNC_MILLIS, () -> replica.log().contains(
+                        "Failed trying to load the MASTER synchronization DB from socket"));
+                awaitLinkUp(r);
+                assertInStep(m, r);
+                assertEquals(":200000\r\n", r.call("DBSIZE"));
             }
         }
     }

@@ -648,6 +648,29 @@ public final class Persistence {
         return load(path, null, false, false);
     }
 
+    /**
+     * A master's RDB read from the connection as it arrives (a diskless load), {@code size}
+     * bytes long or of unknown length (0). A failure is logged and leaves what was loaded so far.
+     */
+    public LoadOutcome loadFromMaster(InputStream in, long size) {
+        boolean stopped = false;
+        startLoading(Math.max(0, size));
+        try (LongTask task = server.control() == null ? null
+                : server.control().beginLongTask(null, BusyState.LOADING)) {
+            RdbFileException e = readRdb(new RdbInput(in), task, false, false, 0);
+            if (e != null) {
+                loadFailed(e, false);
+                return LoadOutcome.FAILED;
+            }
+            return LoadOutcome.LOADED;
+        } catch (StopLoading e) {
+            stopped = true;
+            return LoadOutcome.FAILED;
+        } finally {
+            stopLoading(stopped);
+        }
+    }
+
     private LoadOutcome load(Path path, Client owner, boolean allowDup, boolean fatal) {
         InputStream in;
         long size;

@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -68,6 +69,15 @@ final class MasterHandshake extends ChannelInboundHandlerAdapter {
     private byte[] mark;
     private final byte[] tail = new byte[MARK_LENGTH];
     private volatile boolean cancelled;
+    /** A diskless load's stream to the loader, instead of the temporary file; null when loading from disk. */
+    private PayloadStream stream;
+    /**
+     * With an end mark, what arrived but is not in {@link #stream} yet: the last
+     * {@link #MARK_LENGTH} bytes, which may be the mark, so that the loader gets the RDB alone.
+     */
+    private ByteBuf lag;
+    /** The whole payload arrived (the loader may still be reading it). */
+    private volatile boolean payloadDone;
 
     MasterHandshake(MasterLink link, List<String[]> handshake, List<Step> steps, String psyncId, long psyncOffset,
             boolean failover, Path dir) {
@@ -257,9 +267,11 @@ final class MasterHandshake extends ChannelInboundHandlerAdapter {
                     + "'), are you sure the host and port are right?");
             return;
         }
+        boolean diskless = link.loadsWithoutDisk();
+        String to = diskless ? "to parser" : "to disk";
         if (line.startsWith("$EOF:") && line.length() == 5 + MARK_LENGTH) {
             mark = line.substring(5).getBytes(StandardCharsets.ISO_8859_1);
-            ServerLog.notice("MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF to disk");
+            ServerLog.notice("MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF " + to);
         } else {
             try {
                 size = Long.parseLong(line.substring(1));
@@ -268,7 +280,22 @@ final class MasterHandshake extends ChannelInboundHandlerAdapter {
                         + "'), are you sure the host and port are right?");
                 return;
             }
-            ServerLog.notice("MASTER <-> REPLICA sync: receiving " + size + " bytes from master to disk");
+            ServerLog.notice("MASTER <-> REPLICA sync: receiving " + size + " bytes from master " + to);
+        }
+        if (diskless) {
+            io.netty.channel.Channel ch = ctx.channel();
+            stream = new PayloadStream(() -> ch.eventLoop().execute(() -> {
+                if (!cancelled && phase == PAYLOAD) {
+                    ch.config().setAutoRead(true);
+                }
+            }), link.transferTimeoutMillis());
+            if (mark != null) {
+                lag = ctx.alloc().buffer(2 * MARK_LENGTH);
+            }
+            link.transferStarted(this, mark != null ? 0 : size);
+            link.streamStarted(this, stream);
+            phase = PAYLOAD;
+            return;
         }
         temp = dir.resolve("temp-" + System.currentTimeMillis() / 1000 + "." + ServerLog.pid() + ".rdb");
         file = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -284,12 +311,16 @@ final class MasterHandshake extends ChannelInboundHandlerAdapter {
             n = (int) Math.min(n, size - read);
         }
         if (n > 0) {
-            ByteBuffer chunk = in.nioBuffer(in.readerIndex(), n);
             if (mark != null) {
                 keepTail(in, in.readerIndex(), n);
             }
-            while (chunk.hasRemaining()) {
-                file.write(chunk);
+            if (stream != null) {
+                toStream(n);
+            } else {
+                ByteBuffer chunk = in.nioBuffer(in.readerIndex(), n);
+                while (chunk.hasRemaining()) {
+                    file.write(chunk);
+                }
             }
             in.skipBytes(n);
             read += n;
@@ -298,6 +329,18 @@ final class MasterHandshake extends ChannelInboundHandlerAdapter {
         boolean complete = size >= 0 ? read == size : read >= MARK_LENGTH && Arrays.equals(tail, mark);
         if (!complete) {
             return false;
+        }
+        if (stream != null) {
+            // The mark stays out of the stream: the loader reads the RDB alone, to its end.
+            phase = DONE;
+            payloadDone = true;
+            ctx.channel().config().setAutoRead(false);
+            if (lag != null) {
+                lag.release();
+                lag = null;
+            }
+            stream.end();
+            return true;
         }
         if (mark != null) {
             file.truncate(read - MARK_LENGTH);
@@ -310,6 +353,35 @@ final class MasterHandshake extends ChannelInboundHandlerAdapter {
         ctx.channel().config().setAutoRead(false);
         link.transferDone(this, temp, read);
         return true;
+    }
+
+    /** Hands {@code n} bytes of {@link #in} to the loader, keeping back the last ones that may be the mark. */
+    private void toStream(int n) {
+        boolean full;
+        if (lag == null) {
+            full = stream.offer(in, in.readerIndex(), n);
+        } else {
+            lag.writeBytes(in, in.readerIndex(), n);
+            int ready = lag.readableBytes() - MARK_LENGTH;
+            full = false;
+            if (ready > 0) {
+                full = stream.offer(lag, lag.readerIndex(), ready);
+                lag.skipBytes(ready);
+                lag.discardReadBytes();
+            }
+        }
+        if (full) {
+            ctx.channel().config().setAutoRead(false); // until the loader catches up
+        }
+    }
+
+    boolean isCancelled() {
+        return cancelled;
+    }
+
+    /** True once the whole payload arrived; the loader may still be reading it. Any thread. */
+    boolean payloadDone() {
+        return payloadDone;
     }
 
     /** Keeps the last {@link #MARK_LENGTH} bytes received, to see the diskless transfer's end mark. */
@@ -346,6 +418,9 @@ final class MasterHandshake extends ChannelInboundHandlerAdapter {
     /** Ends the attempt: the connection closes and a partial temporary file goes. Any thread. */
     void cancel() {
         cancelled = true;
+        if (stream != null && !payloadDone) {
+            stream.fail(new java.io.IOException("Transfer cancelled"));
+        }
         if (ctx != null) {
             ctx.channel().close();
         }
@@ -353,11 +428,27 @@ final class MasterHandshake extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (stream != null && !payloadDone) {
+            stream.fail(new java.io.IOException("Connection lost with the MASTER during the transfer"));
+        }
         if (phase != DONE) {
             link.handshakeFailed(this);
         }
         cleanUp();
         ctx.fireChannelInactive();
+    }
+
+    /**
+     * The master closed its side (the connection allows half-closure for the stream that
+     * follows): before the payload is whole, that is a lost transfer, as Redis's read of 0 bytes.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent && phase != DONE && !cancelled) {
+            fail("I/O error trying to sync with MASTER: connection lost");
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
     }
 
     @Override
@@ -369,6 +460,10 @@ final class MasterHandshake extends ChannelInboundHandlerAdapter {
     private void cleanUp() {
         in.release();
         in = Unpooled.EMPTY_BUFFER;
+        if (lag != null) {
+            lag.release();
+            lag = null;
+        }
         if (file != null) {
             try {
                 file.close();

@@ -4,8 +4,10 @@ import dev.cinnabar.protocol.Argv;
 import dev.cinnabar.protocol.ReplyWriter;
 import dev.cinnabar.protocol.RespBuffer;
 import dev.cinnabar.server.client.BlockedClients;
+import dev.cinnabar.server.client.BusyState;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.client.ClientListFormat;
+import dev.cinnabar.server.client.LongTask;
 import dev.cinnabar.server.client.ServerContext;
 import dev.cinnabar.server.client.ServerIds;
 import dev.cinnabar.server.config.ServerConfig;
@@ -23,6 +25,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -400,6 +403,86 @@ public final class MasterLink {
             // The AOF must hold the dataset just loaded: a rewrite, as Redis's restartAOFAfterSYNC.
             AofRewrite.of(server).bgrewriteaofCommand(false);
         }
+    }
+
+    /**
+     * Redis's useDisklessLoad: repl-diskless-load on-empty-db with no keys. (swapdb, which loads
+     * beside the data it keeps until the new one is whole, is not built: such a load goes
+     * through a file.) Asked on the connection's thread when the payload begins.
+     */
+    boolean loadsWithoutDisk() {
+        return "on-empty-db".equals(config.replDisklessLoad) && server.keyspace().totalKeys() == 0;
+    }
+
+    /** How long a diskless load waits for the master's next bytes (repl-timeout). */
+    long transferTimeoutMillis() {
+        return config.replTimeout * 1000L;
+    }
+
+    /** A diskless load begins: the engine parses {@code stream} as the connection fills it. */
+    void streamStarted(MasterHandshake h, PayloadStream stream) {
+        engineExecutor.accept(() -> {
+            if (handshake != h) {
+                stream.fail(new IOException("the handshake was abandoned"));
+                return;
+            }
+            loadStreaming(h, stream);
+        });
+    }
+
+    /**
+     * Redis's readSyncBulkPayload with a diskless load: the old data flushed (there is none but
+     * what the server's clients may have written since), the RDB loaded from the connection,
+     * serving clients -LOADING meanwhile; a failure leaves the server empty and the link to retry.
+     */
+    private void loadStreaming(MasterHandshake h, PayloadStream stream) {
+        Persistence p = Persistence.of(server);
+        p.cancelBackground();
+        AofRewrite.of(server).kill();
+        Replication replication = Replication.of(server);
+        replication.disconnectReplicas();
+        ServerLog.notice("MASTER <-> REPLICA sync: Flushing old data");
+        p.emptyData();
+        ServerLog.notice("MASTER <-> REPLICA sync: Loading DB in memory");
+        boolean loaded = p.loadFromMaster(stream, transferSize) == Persistence.LoadOutcome.LOADED;
+        if (loaded && !awaitPayloadEnd(h)) {
+            ServerLog.warning("Replication stream EOF marker is broken");
+            loaded = false;
+        }
+        if (!loaded) {
+            ServerLog.warning("Failed trying to load the MASTER synchronization DB from socket");
+            p.emptyData();
+            failSync(h);
+            return;
+        }
+        // The dataset changed without a save (Redis counts it as one change).
+        server.keyspace().dirty++;
+        server.stats().netReplInputBytes += transferRead;
+        ids.adoptHistory(syncId, syncOffset);
+        replication.newHistory();
+        streamFrom(h, syncOffset, 0);
+        ServerLog.notice("MASTER <-> REPLICA sync: Finished with success");
+        if (config.appendOnly) {
+            AofRewrite.of(server).bgrewriteaofCommand(false);
+        }
+    }
+
+    /**
+     * After the loader found the RDB's end: true once the connection has seen the payload's end
+     * too (its mark), which a well-formed transfer sends at once; false after repl-timeout.
+     */
+    private boolean awaitPayloadEnd(MasterHandshake h) {
+        long deadline = System.currentTimeMillis() + transferTimeoutMillis();
+        try (LongTask waiting = server.control().beginLongTask(null, BusyState.LOADING)) {
+            while (!h.payloadDone()) {
+                if (System.currentTimeMillis() > deadline || h.isCancelled()) {
+                    return false;
+                }
+                waiting.poll(); // reads the connection too, when it is on this thread
+                LockSupport.parkNanos(1_000_000);
+            }
+        }
+        return true;
     }
 
     private void failSync(MasterHandshake h) {
