@@ -374,12 +374,7 @@ public final class MasterLink {
 
     private void loadSync(MasterHandshake h, Path temp) {
         Persistence p = Persistence.of(server);
-        p.cancelBackground();
-        AofRewrite.of(server).kill();
-        Replication replication = Replication.of(server);
-        replication.disconnectReplicas();
-        ServerLog.notice("MASTER <-> REPLICA sync: Flushing old data");
-        p.emptyData();
+        dropOldData();
         Path dump = p.dumpPath();
         try {
             Files.move(temp, dump, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -395,8 +390,22 @@ public final class MasterLink {
             failSync(h);
             return;
         }
+        synced(h);
+    }
+
+    /** Before a full sync's load: no save, rewrite or replica of the old data goes on, and it goes. */
+    private void dropOldData() {
+        Persistence.of(server).cancelBackground();
+        AofRewrite.of(server).kill();
+        Replication.of(server).disconnectReplicas();
+        ServerLog.notice("MASTER <-> REPLICA sync: Flushing old data");
+        Persistence.of(server).emptyData();
+    }
+
+    /** The master's dataset is loaded: its history is ours, and the stream follows. */
+    private void synced(MasterHandshake h) {
         ids.adoptHistory(syncId, syncOffset);
-        replication.newHistory();
+        Replication.of(server).newHistory();
         streamFrom(h, syncOffset, 0);
         ServerLog.notice("MASTER <-> REPLICA sync: Finished with success");
         if (config.appendOnly) {
@@ -437,12 +446,7 @@ public final class MasterLink {
      */
     private void loadStreaming(MasterHandshake h, PayloadStream stream) {
         Persistence p = Persistence.of(server);
-        p.cancelBackground();
-        AofRewrite.of(server).kill();
-        Replication replication = Replication.of(server);
-        replication.disconnectReplicas();
-        ServerLog.notice("MASTER <-> REPLICA sync: Flushing old data");
-        p.emptyData();
+        dropOldData();
         ServerLog.notice("MASTER <-> REPLICA sync: Loading DB in memory");
         boolean loaded = p.loadFromMaster(stream, transferSize) == Persistence.LoadOutcome.LOADED;
         if (loaded && !awaitPayloadEnd(h)) {
@@ -458,13 +462,7 @@ public final class MasterLink {
         // The dataset changed without a save (Redis counts it as one change).
         server.keyspace().dirty++;
         server.stats().netReplInputBytes += transferRead;
-        ids.adoptHistory(syncId, syncOffset);
-        replication.newHistory();
-        streamFrom(h, syncOffset, 0);
-        ServerLog.notice("MASTER <-> REPLICA sync: Finished with success");
-        if (config.appendOnly) {
-            AofRewrite.of(server).bgrewriteaofCommand(false);
-        }
+        synced(h);
     }
 
     /**
