@@ -413,6 +413,22 @@ public final class Persistence {
         return 2 * took;
     }
 
+    /** Commands run when the last slice of a BGSAVE ended; -1 before its first. */
+    private long commandsAtLastSlice = -1;
+
+    /**
+     * {@link #slicePause}, unless no command ran since the previous slice: with no client to
+     * leave the engine to, the next slice comes as soon as the sockets are served, and a save or
+     * a replica's sync of an idle server takes the time its encoding takes, as Redis's fork child
+     * does. One command since, and the pauses are back.
+     */
+    private long pauseAfter(long took) {
+        long commands = server.stats().commandsProcessed;
+        boolean idle = commands == commandsAtLastSlice;
+        commandsAtLastSlice = commands;
+        return idle ? 0 : slicePause(took);
+    }
+
     /** One engine slice of the snapshot; schedules the next while the writer keeps up. */
     private void produce(Background bg) {
         if (background != bg || bg.chunks.cancelled()) {
@@ -437,7 +453,7 @@ public final class Persistence {
             return;
         }
         if (!bg.chunks.full()) {
-            sliceScheduler.accept(() -> produce(bg), slicePause(s.lastSliceNanos()));
+            sliceScheduler.accept(() -> produce(bg), pauseAfter(s.lastSliceNanos()));
         }
     }
 
