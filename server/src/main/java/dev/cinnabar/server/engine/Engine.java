@@ -68,7 +68,7 @@ public final class Engine implements ServerControl {
         server.control(this);
         Persistence persistence = Persistence.of(server);
         // Snapshot slices queue their own next one: each waits for the sockets to be served,
-        // and then for a pause that Persistence.slicePause sets.
+        // and then for a pause that SlicePacing sets.
         persistence.engineExecutor(r -> loop.submitAfterIo(e -> r.run()));
         persistence.sliceScheduler((r, pause) -> loop.submitAfterIo(e -> r.run(), pause));
         shutdown.persistence(() -> {

@@ -47,6 +47,7 @@ public final class AofRewrite {
     private final ServerConfig config;
     private Consumer<Runnable> engineExecutor = Runnable::run;
     private ObjLongConsumer<Runnable> sliceScheduler = (r, pause) -> r.run();
+    private final SlicePacing pacing;
 
     // INFO persistence
     public boolean scheduled;
@@ -63,6 +64,7 @@ public final class AofRewrite {
 
     private AofRewrite(ServerContext server) {
         this.server = server;
+        this.pacing = new SlicePacing(server.stats());
         this.config = server.config();
         Persistence.of(server).otherChild = () -> job != null;
         AppendOnlyFile aof = AppendOnlyFile.of(server);
@@ -265,7 +267,7 @@ public final class AofRewrite {
             return;
         }
         if (!j.chunks.full()) {
-            sliceScheduler.accept(() -> produce(j), Persistence.slicePause(s.lastSliceNanos()));
+            sliceScheduler.accept(() -> produce(j), pacing.pauseAfter(s.lastSliceNanos()));
         }
     }
 

@@ -58,6 +58,7 @@ public final class Persistence {
     private final ServerConfig config;
     private Consumer<Runnable> engineExecutor = Runnable::run;
     private ObjLongConsumer<Runnable> sliceScheduler = (r, pause) -> r.run();
+    private final SlicePacing pacing;
     /** Run once the BGSAVE in progress ends: given null when it succeeded, else why not. */
     private final List<Consumer<String>> whenBackgroundDone = new ArrayList<>();
 
@@ -92,6 +93,7 @@ public final class Persistence {
         this.config = server.config();
         this.lastSaveSeconds = server.clock().millis() / 1000;
         this.lastBgsaveTrySeconds = lastSaveSeconds;
+        this.pacing = new SlicePacing(server.stats());
         server.diskError = this::writesDenied;
     }
 
@@ -399,36 +401,6 @@ public final class Persistence {
         };
     }
 
-    /**
-     * The pause after a background snapshot's slice that took {@code took} nanoseconds: twice
-     * the slice, so that a BGSAVE or an AOF rewrite takes at most about a third of the engine's
-     * time. Redis's fork child does that work on another core and leaves the main thread alone;
-     * here the walk runs on the engine's thread, and on a small machine a walk flat out also
-     * took the core the clients' own processes needed. On two cores, during a BGSAVE of 1.06M
-     * keys under GET at -P 1 (bench/persistence.py): flat out, p99 2.0 ms and p99.9 5.0 ms;
-     * pausing as long as each slice, about the same; twice as long, 1.5-1.6 and 3.5-4.4 ms, the
-     * save taking 3.1 s against Redis's 2.6 s (Redis's p99 0.6 ms, p99.9 1.5-2.2 ms).
-     */
-    static long slicePause(long took) {
-        return 2 * took;
-    }
-
-    /** Commands run when the last slice of a BGSAVE ended; -1 before its first. */
-    private long commandsAtLastSlice = -1;
-
-    /**
-     * {@link #slicePause}, unless no command ran since the previous slice: with no client to
-     * leave the engine to, the next slice comes as soon as the sockets are served, and a save or
-     * a replica's sync of an idle server takes the time its encoding takes, as Redis's fork child
-     * does. One command since, and the pauses are back.
-     */
-    private long pauseAfter(long took) {
-        long commands = server.stats().commandsProcessed;
-        boolean idle = commands == commandsAtLastSlice;
-        commandsAtLastSlice = commands;
-        return idle ? 0 : slicePause(took);
-    }
-
     /** One engine slice of the snapshot; schedules the next while the writer keeps up. */
     private void produce(Background bg) {
         if (background != bg || bg.chunks.cancelled()) {
@@ -453,7 +425,7 @@ public final class Persistence {
             return;
         }
         if (!bg.chunks.full()) {
-            sliceScheduler.accept(() -> produce(bg), pauseAfter(s.lastSliceNanos()));
+            sliceScheduler.accept(() -> produce(bg), pacing.pauseAfter(s.lastSliceNanos()));
         }
     }
 
