@@ -1,5 +1,7 @@
 package dev.cinnabar.embedded;
 
+import dev.cinnabar.protocol.Argv;
+import dev.cinnabar.protocol.RespBuffer;
 import dev.cinnabar.server.CinnabarServer;
 import dev.cinnabar.server.config.ConfigLoader;
 import dev.cinnabar.server.config.ServerConfig;
@@ -11,7 +13,6 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -234,26 +235,23 @@ public final class EmbeddedCinnabar implements AutoCloseable {
             s.setSoTimeout(10_000);
             OutputStream out = s.getOutputStream();
             InputStream in = s.getInputStream();
-            List<List<String>> commands = new ArrayList<>();
+            List<Argv> commands = new ArrayList<>();
             if (password != null) {
-                commands.add(List.of("AUTH", password));
+                commands.add(Argv.of("AUTH", password));
             }
-            commands.add(List.of("FLUSHALL"));
-            commands.add(List.of("SCRIPT", "FLUSH"));
-            commands.add(List.of("FUNCTION", "FLUSH"));
-            for (List<String> c : commands) {
-                StringBuilder b = new StringBuilder("*").append(c.size()).append("\r\n");
-                for (String a : c) {
-                    byte[] bytes = a.getBytes(StandardCharsets.UTF_8);
-                    b.append('$').append(bytes.length).append("\r\n").append(a).append("\r\n");
-                }
-                out.write(b.toString().getBytes(StandardCharsets.UTF_8));
+            commands.add(Argv.of("FLUSHALL"));
+            commands.add(Argv.of("SCRIPT", "FLUSH"));
+            commands.add(Argv.of("FUNCTION", "FLUSH"));
+            RespBuffer requests = new RespBuffer(128);
+            for (Argv c : commands) {
+                requests.command(c);
             }
+            requests.writeTo(out);
             out.flush();
-            for (List<String> c : commands) {
+            for (Argv c : commands) {
                 String reply = line(in);
                 if (!reply.startsWith("+")) {
-                    throw new IllegalStateException(String.join(" ", c) + ": " + reply);
+                    throw new IllegalStateException(c.latin1(0) + ": " + reply);
                 }
             }
         } catch (IOException e) {

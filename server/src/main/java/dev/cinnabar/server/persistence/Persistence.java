@@ -641,22 +641,7 @@ public final class Persistence {
      * bytes long or of unknown length (0). A failure is logged and leaves what was loaded so far.
      */
     public LoadOutcome loadFromMaster(InputStream in, long size) {
-        boolean stopped = false;
-        startLoading(Math.max(0, size));
-        try (LongTask task = server.control() == null ? null
-                : server.control().beginLongTask(null, BusyState.LOADING)) {
-            RdbFileException e = readRdb(new RdbInput(in), task, false, false, 0);
-            if (e != null) {
-                loadFailed(e, false);
-                return LoadOutcome.FAILED;
-            }
-            return LoadOutcome.LOADED;
-        } catch (StopLoading e) {
-            stopped = true;
-            return LoadOutcome.FAILED;
-        } finally {
-            stopLoading(stopped);
-        }
+        return load(in, Math.max(0, size), null, false, false);
     }
 
     private LoadOutcome load(Path path, Client owner, boolean allowDup, boolean fatal) {
@@ -678,9 +663,18 @@ public final class Persistence {
             fatal();
             return LoadOutcome.FAILED;
         }
+        try (in) {
+            return load(in, size, owner, allowDup, fatal);
+        } catch (IOException e) {
+            return LoadOutcome.LOADED; // closing a file read to its end
+        }
+    }
+
+    /** Loads the RDB {@code in} holds ({@code size} bytes, 0 when unknown), serving -LOADING meanwhile. */
+    private LoadOutcome load(InputStream in, long size, Client owner, boolean allowDup, boolean fatal) {
         boolean stopped = false;
         startLoading(size);
-        try (in; LongTask task = server.control() == null ? null
+        try (LongTask task = server.control() == null ? null
                 : server.control().beginLongTask(owner, BusyState.LOADING)) {
             RdbFileException e = readRdb(new RdbInput(in), task, allowDup, false, 0);
             if (e != null) {
@@ -691,8 +685,6 @@ public final class Persistence {
         } catch (StopLoading e) {
             stopped = true;
             return LoadOutcome.FAILED;
-        } catch (IOException e) {
-            return LoadOutcome.LOADED;
         } finally {
             stopLoading(stopped);
         }

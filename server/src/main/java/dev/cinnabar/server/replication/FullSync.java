@@ -114,9 +114,11 @@ final class FullSync {
      * file is sent once it is done.
      */
     private void startSaveForReplicas() {
+        List<Client> starting = new ArrayList<>();
         boolean allCapaEof = true;
         for (Client c : replicas) {
             if (c.replica.state == ReplicaLink.WAIT_BGSAVE_START) {
+                starting.add(c);
                 allCapaEof &= c.replica.capaEof;
             }
         }
@@ -125,18 +127,11 @@ final class FullSync {
         Persistence p = Persistence.of(server);
         boolean started;
         if (toSockets) {
+            // +FULLRESYNC before the transfer's first bytes, which its writer thread sends.
+            setUpFullResync(starting);
             List<Channel> channels = new ArrayList<>();
-            List<Client> starting = new ArrayList<>();
-            for (Client c : replicas) {
-                if (c.replica.state == ReplicaLink.WAIT_BGSAVE_START) {
-                    channels.add(c.channel);
-                    starting.add(c);
-                }
-            }
-            long offset = ids.replicationOffset();
             for (Client c : starting) {
-                c.replica.held = Unpooled.buffer(256);
-                setUpFullResync(c, offset);
+                channels.add(c.channel);
             }
             started = p.startBackgroundToReplicas(channels, ServerIds.randomHex(40));
             if (!started) {
@@ -148,34 +143,33 @@ final class FullSync {
         } else {
             // Not started, or started and failed at once (the temporary file could not be made).
             started = p.startBackground() && p.bgsaveInProgress();
-            if (started && config.rdbDelSyncFiles) {
-                rdbMadeForReplicas = true;
+            if (started) {
+                rdbMadeForReplicas |= config.rdbDelSyncFiles;
+                setUpFullResync(starting);
             }
         }
         if (!started) {
             ServerLog.warning("BGSAVE for replication failed");
-            for (Client c : new ArrayList<>(replicas)) {
-                if (c.replica.state == ReplicaLink.WAIT_BGSAVE_START) {
-                    replication.detach(c);
-                    c.replyOff = false;
-                    server.control().output(c).error("ERR BGSAVE failed, replication can't continue");
-                    c.closeAfterReply();
-                }
+            for (Client c : starting) {
+                replication.detach(c);
+                c.replyOff = false;
+                server.control().output(c).error("ERR BGSAVE failed, replication can't continue");
+                c.closeAfterReply();
             }
             return;
         }
         saveForReplicas = true;
         savingToSockets = toSockets;
-        if (!toSockets) {
-            long offset = ids.replicationOffset();
-            for (Client c : replicas) {
-                if (c.replica.state == ReplicaLink.WAIT_BGSAVE_START) {
-                    c.replica.held = Unpooled.buffer(256);
-                    setUpFullResync(c, offset);
-                }
-            }
-        }
         awaitSave();
+    }
+
+    /** The replicas a save starts for: their sync's offset is now, the stream after it held. */
+    private void setUpFullResync(List<Client> starting) {
+        long offset = ids.replicationOffset();
+        for (Client c : starting) {
+            c.replica.held = Unpooled.buffer(256);
+            setUpFullResync(c, offset);
+        }
     }
 
     /** Redis's replicationSetupSlaveForFullResync. */

@@ -3,6 +3,7 @@ package dev.cinnabar.server.replication;
 import dev.cinnabar.server.log.ServerLog;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
@@ -283,7 +284,7 @@ final class MasterHandshake extends ChannelInboundHandlerAdapter {
             ServerLog.notice("MASTER <-> REPLICA sync: receiving " + size + " bytes from master " + to);
         }
         if (diskless) {
-            io.netty.channel.Channel ch = ctx.channel();
+            Channel ch = ctx.channel();
             stream = new PayloadStream(() -> ch.eventLoop().execute(() -> {
                 if (!cancelled && phase == PAYLOAD) {
                     ch.config().setAutoRead(true);
@@ -419,7 +420,7 @@ final class MasterHandshake extends ChannelInboundHandlerAdapter {
     void cancel() {
         cancelled = true;
         if (stream != null && !payloadDone) {
-            stream.fail(new java.io.IOException("Transfer cancelled"));
+            stream.fail(new IOException("Transfer cancelled"));
         }
         if (ctx != null) {
             ctx.channel().close();
@@ -429,7 +430,7 @@ final class MasterHandshake extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (stream != null && !payloadDone) {
-            stream.fail(new java.io.IOException("Connection lost with the MASTER during the transfer"));
+            stream.fail(new IOException("Connection lost with the MASTER during the transfer"));
         }
         if (phase != DONE) {
             link.handshakeFailed(this);
