@@ -53,6 +53,11 @@ import java.util.random.RandomGenerator;
  * padded size happens in place, so a workload that SETs values of one size makes no slab
  * garbage at all.
  *
+ * <h2>Cluster slots</h2>
+ * On a cluster-enabled server a table also keeps its ids by hash slot ({@link #indexSlots},
+ * {@link SlotKeyIndex}), from its own {@link #add} and {@link #remove}: about 8 bytes a key, and
+ * nothing at all on other servers.
+ *
  * <p>Not thread-safe: the engine thread owns every table.
  */
 public final class KeyTable {
@@ -184,6 +189,17 @@ public final class KeyTable {
     private final ExpiryTimes expiries = new ExpiryTimes();
     /** Bytes of the records of keys in the table (live ones): what the slab holds for them. */
     private long recordBytes;
+
+    // ------------------------------------------------------------------ cluster slots
+
+    /**
+     * The ids by cluster hash slot, on a cluster-enabled server only ({@link #indexSlots}); null
+     * otherwise, which costs nothing. Kept here rather than by the callers because every key
+     * enters through {@link #add} and leaves through {@link #remove} or {@link #clear}, whoever
+     * calls them: the index cannot miss a path, and leaves with the table when a database
+     * is flushed, swapped or loaded anew.
+     */
+    private SlotKeyIndex slotIndex;
 
     // ------------------------------------------------------------------ the slab
 
@@ -719,6 +735,9 @@ public final class KeyTable {
             used0++;
         }
         size++;
+        if (slotIndex != null) {
+            slotIndex.add(id, HashSlot.of(key, off, len));
+        }
         // A page of its own already holds null for this id (a fresh array, or recycle's); a shared
         // page needs slots of its own when an object value is coming (this id is counted with
         // the rest, and its slot, filled like theirs, made null).
@@ -798,6 +817,10 @@ public final class KeyTable {
         pendingIds[pendingCount++] = id;
         recycleDue.raised = true;
         size--;
+        // Out of the slot index at once: the id may go to another key at the next recycle().
+        if (slotIndex != null) {
+            slotIndex.remove(id, HashSlot.of(key, off, len));
+        }
         if (values[id >>> ID_PAGE_BITS] != INLINE_PAGE) {
             ownValueSlots--;
         }
@@ -920,6 +943,52 @@ public final class KeyTable {
         used0 = used1 = 0;
         rehashIndex = -1;
         nextIndex = null;
+        if (slotIndex != null) {
+            slotIndex.clear();
+        }
+    }
+
+    // ================================================================== cluster slots
+
+    /**
+     * Keeps the keys' ids by cluster hash slot from now on (Redis's slot-to-keys map of a
+     * cluster-enabled server), the keys already here included. Its arrays are made with the
+     * first key.
+     */
+    public void indexSlots() {
+        if (slotIndex != null) {
+            return;
+        }
+        slotIndex = new SlotKeyIndex();
+        for (int id = nextId(0); id != NONE; id = nextId(id + 1)) {
+            slotIndex.add(id, HashSlot.of(keyArray(id), keyOffset(id), keyLength(id)));
+        }
+    }
+
+    public boolean slotsIndexed() {
+        return slotIndex != null;
+    }
+
+    /** Keys of {@code slot} ({@link HashSlot}); 0 when slots are not indexed. */
+    public int countInSlot(int slot) {
+        return slotIndex == null ? 0 : slotIndex.count(slot);
+    }
+
+    /**
+     * The id of the {@code i}th key of {@code slot}, {@code 0 <= i < countInSlot(slot)}. Removing
+     * a key of the slot moves its last key into the removed one's place; other slots' orders
+     * stay as they are.
+     */
+    public int idInSlot(int slot, int i) {
+        if (slotIndex == null) {
+            throw new IllegalStateException("slots are not indexed");
+        }
+        return slotIndex.idAt(slot, i);
+    }
+
+    /** The part of {@link #heapBytes} that the slot index holds. */
+    public long slotIndexBytes() {
+        return slotIndex == null ? 0 : slotIndex.heapBytes();
     }
 
     // ================================================================== resizing
@@ -1377,7 +1446,7 @@ public final class KeyTable {
                 + 3 * JvmSizes.referenceArray(idPages);
         // The free lists and the list of removed keys are bookkeeping of a few bytes per change,
         // left out so that deleting what was added gives the figure back exactly.
-        return b + expiryBytes();
+        return b + expiryBytes() + slotIndexBytes();
     }
 
     /** The part of {@link #heapBytes} that holds expiry times. */
