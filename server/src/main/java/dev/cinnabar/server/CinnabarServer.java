@@ -1,5 +1,6 @@
 package dev.cinnabar.server;
 
+import dev.cinnabar.server.cluster.Cluster;
 import dev.cinnabar.server.commands.CommandFamilies;
 import dev.cinnabar.server.config.ConfigError;
 import dev.cinnabar.server.config.ConfigHooks;
@@ -102,6 +103,14 @@ public final class CinnabarServer implements ConfigHooks, Shutdown.Hooks {
             s.transport.stop();
             throw new IOException("Configured to not listen anywhere");
         }
+        if (config.clusterEnabled) {
+            try {
+                s.engine.startCluster(toEngine -> s.transport.clusterBus(() -> Cluster.of(s.engine.server()), toEngine));
+            } catch (IOException e) {
+                s.transport.stop();
+                throw e;
+            }
+        }
         s.writePidFile();
         s.logo();
         ServerLog.warning("Server initialized");
@@ -124,6 +133,12 @@ public final class CinnabarServer implements ConfigHooks, Shutdown.Hooks {
                 AppendOnlyFile.of(e.server()).openOnServerStart();
                 // A replicaof line: the data loaded stays until the master's arrives.
                 MasterLink.of(e.server()).startAsReplica();
+                Cluster cluster = Cluster.of(e.server());
+                if (cluster != null && !cluster.verifyWithData()) {
+                    ServerLog.warning("You can't have keys in a DB different than DB 0 when in Cluster mode. Exiting.");
+                    System.out.flush();
+                    Runtime.getRuntime().halt(1);
+                }
             }, Long.MAX_VALUE / 4);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -237,6 +252,14 @@ public final class CinnabarServer implements ConfigHooks, Shutdown.Hooks {
     @Override
     public void clientEvictionChanged(ServerConfig c) {
         engine.clientEvictionChanged();
+    }
+
+    @Override
+    public void clusterAnnouncedChanged(ServerConfig config) {
+        Cluster cluster = Cluster.of(engine.server());
+        if (cluster != null) {
+            cluster.announcedChanged();
+        }
     }
 
     @Override
@@ -376,6 +399,10 @@ public final class CinnabarServer implements ConfigHooks, Shutdown.Hooks {
             } catch (IOException ignored) {
                 // exiting anyway
             }
+        }
+        Cluster cluster = Cluster.of(engine.server());
+        if (cluster != null) {
+            cluster.close();
         }
         transport.stop();
         if (!config.unixSocket.isEmpty()) {

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class PackageLayersTest {
     /** Bottom first; a package may use only the packages before it. */
     static final List<String> LAYERS = List.of(
-            "log", "lua", "config", "stats", "command", "db", "memory", "acl", "client", "exec", "scripting", "persistence", "replication", "info", "commands", "memcached", "engine",
+            "log", "lua", "config", "stats", "command", "db", "memory", "acl", "client", "exec", "scripting", "persistence", "replication", "cluster", "info", "commands", "memcached", "engine",
             "net", "(root)");
 
     private static final Path SOURCES = Path.of("src/main/java/dev/cinnabar/server");

@@ -98,6 +98,11 @@ public final class BlockedClients implements KeyspaceObserver {
             return waiter;
         }
 
+        /** The first key it waits on (cluster mode moves the client on when that key's slot leaves). */
+        public byte[] firstKey() {
+            return keys.length == 0 ? null : keys[0];
+        }
+
         public Argv argv() {
             return argv;
         }

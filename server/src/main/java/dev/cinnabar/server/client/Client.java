@@ -56,12 +56,23 @@ public final class Client {
      * command ends (Redis's CLOSE_ASAP).
      */
     public static final int CLOSE_ASAP = 1 << 9;
+    /** ASKING: the next command may touch a slot this node is importing (cluster mode). */
+    public static final int ASKING = 1 << 10;
+    /** READONLY: a cluster replica serves this client's reads of its master's slots; flag {@code r}. */
+    public static final int CLUSTER_READONLY = 1 << 11;
 
     /** Any of these stops the next command from running. */
     private static final int WAITS = CLOSE_AFTER_REPLY | CLOSED | CLOSE_ASAP | PAUSED | BLOCKED | OUTPUT_HELD
             | RUNNING_LONG_TASK;
 
     public final long id;
+    /**
+     * Cluster mode: the slot the running command's keys hash to, -1 when it has none (Redis's
+     * c->slot); a script's commands must stay in it unless the script allows otherwise.
+     */
+    public int slot = -1;
+    /** Cluster mode: the running command came right after ASKING (which then no longer counts). */
+    public boolean asking;
     public final ServerContext server;
     /** Null for clients without a connection (scripts, tests). */
     public final Channel channel;

@@ -165,6 +165,9 @@ public final class ClientListFormat {
         if (c.unixSocket) {
             sb.append('U');
         }
+        if (c.has(Client.CLUSTER_READONLY)) {
+            sb.append('r');
+        }
         if (c.noEvict) {
             sb.append('e');
         }

@@ -208,6 +208,33 @@ public final class PubSub {
         confirm(c, SUNSUBSCRIBE, channel, shardCount(c));
     }
 
+    /**
+     * The shard channels of a slot this node's shard no longer serves: every subscriber is
+     * unsubscribed from them and told so with an {@code sunsubscribe} message, as Redis's
+     * removeChannelsInSlot does when a slot moves away.
+     */
+    public void dropShardChannelsInSlot(int slot) {
+        if (shardChannels.isEmpty()) {
+            return;
+        }
+        for (Name n : new ArrayList<>(shardChannels.keySet())) {
+            if (dev.cinnabar.datatypes.HashSlot.of(n.bytes, 0, n.bytes.length) != slot) {
+                continue;
+            }
+            for (Client c : new ArrayList<>(shardChannels.get(n).clients)) {
+                Subscriptions s = c.subscriptions;
+                if (s != null && s.shardChannels.remove(n)) {
+                    remove(shardChannels, null, n, c);
+                }
+                ReplyWriter w = writer(c);
+                w.push(3);
+                w.bulk(SUNSUBSCRIBE);
+                w.bulk(n.bytes);
+                w.integer(shardCount(c));
+            }
+        }
+    }
+
     /** PUNSUBSCRIBE of one pattern, with its confirmation. */
     public void unsubscribePattern(Client c, byte[] pattern) {
         Name n = new Name(pattern);

@@ -55,6 +55,10 @@ public final class ServerContext {
     public boolean masterLinkUp;
     /** Replicas online that acknowledged within min-replicas-max-lag (Redis's repl_good_slaves_count). */
     public int goodReplicas;
+    /** The cluster state (package {@code cluster}, a layer above) when cluster-enabled is yes; null otherwise. */
+    public Object cluster;
+    /** Cluster mode's slot check, for the dispatcher and for scripts; null when cluster-enabled is no. */
+    public CommandRouter router;
     /** The memcached item store (package {@code memcached}, a layer above), made on first use. */
     public Object memcached;
     /** True while writes are refused because the last BGSAVE failed (stop-writes-on-bgsave-error). */
@@ -71,6 +75,9 @@ public final class ServerContext {
         this.acl = new dev.cinnabar.server.acl.Acl(config, commands);
         config.acl = acl;
         this.keyspace = new Keyspace(config.databases, clock);
+        if (config.clusterEnabled) {
+            keyspace.indexSlots(); // Redis's slot-to-keys map, kept by every key table from the start
+        }
         keyspace.addObserver(clients.blocked());
         keyspace.addObserver(clients.watched());
         keyspace.addObserver(clients.tracking());

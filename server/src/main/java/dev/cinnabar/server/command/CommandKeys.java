@@ -57,6 +57,28 @@ public final class CommandKeys {
     }
 
     /**
+     * True when cluster mode must find which slot the command touches: it has key specs (shard
+     * channels count, as in Redis's legacy range) or finds its keys itself.
+     */
+    public static boolean routed(CommandSpec cmd) {
+        return cmd.keyFinder != null || !cmd.keySpecs.isEmpty();
+    }
+
+    /**
+     * The keys cluster mode checks the slots of (Redis's getKeysFromCommand as getNodeByQuery
+     * uses it): the command's keys, or for SPUBLISH, SSUBSCRIBE and SUNSUBSCRIBE, whose specs
+     * name channels, the channels.
+     */
+    public static int forRouting(CommandSpec cmd, Argv argv, int base, int argc, KeyResult out) {
+        int n = find(cmd, argv, base, argc, out);
+        if (n == 0 && !cmd.hasRealKeySpec && !cmd.keySpecs.isEmpty()) {
+            out.clear();
+            n = Math.max(0, fromSpecs(cmd, argv, base, argc, true, true, out));
+        }
+        return n;
+    }
+
+    /**
      * Redis's getKeysFromCommandWithSpecs: the specs first when they are complete and their
      * flags fixed, then the command's own finder. Returns the number of keys in {@code out}.
      */

@@ -82,6 +82,9 @@ public final class ConnectionCommands {
     // SELECT index
     static void select(Client c) {
         int index = Args.intArg(c, 1);
+        if (index != 0 && c.server.config().clusterEnabled) {
+            throw new CommandError("ERR SELECT is not allowed in cluster mode");
+        }
         if (index < 0 || index >= c.server.keyspace().count()) {
             throw new CommandError(Errors.DB_INDEX);
         }
@@ -180,9 +183,9 @@ public final class ConnectionCommands {
         c.reply.bulk("id");
         c.reply.integer(c.id);
         c.reply.bulk("mode");
-        c.reply.bulk("standalone");
+        c.reply.bulk(c.server.config().clusterEnabled ? "cluster" : "standalone");
         c.reply.bulk("role");
-        c.reply.bulk("master");
+        c.reply.bulk(c.server.config().masterHost.isEmpty() ? "master" : "replica");
         c.reply.bulk("modules");
         c.reply.emptyArray();
     }

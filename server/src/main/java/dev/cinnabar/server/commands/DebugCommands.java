@@ -7,6 +7,7 @@ import dev.cinnabar.datatypes.value.ValueType;
 import dev.cinnabar.datatypes.value.ValueTypes;
 import dev.cinnabar.protocol.Argv;
 import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.cluster.Cluster;
 import dev.cinnabar.server.command.CommandError;
 import dev.cinnabar.server.db.AccessClock;
 import dev.cinnabar.server.db.Db;
@@ -59,6 +60,8 @@ public final class DebugCommands {
         "    Replicates the provided string to replicas, allowing data divergence.",
         "OBJECT <key>",
         "    Show low level info about `key` and associated value.",
+        "DROP-CLUSTER-PACKET-FILTER <packet-type>",
+        "    Drop all packets that match the filtered type. Set to -1 allow all packets.",
         "OOM",
         "    Crash the server simulating an out-of-memory error.",
         "PANIC",
@@ -158,6 +161,16 @@ public final class DebugCommands {
             DebugCrash.panic(c);
         } else if (a.is(1, "assert")) {
             DebugCrash.assertion(c);
+        } else if (n == 3 && a.is(1, "drop-cluster-packet-filter")) {
+            long type = Args.longArg(c, 2);
+            if (type < Integer.MIN_VALUE || type > Integer.MAX_VALUE) {
+                throw new CommandError(Errors.NOT_INTEGER);
+            }
+            Cluster cluster = Cluster.of(c.server);
+            if (cluster != null) {
+                cluster.dropPacketFilter((int) type);
+            }
+            c.reply.ok();
         } else if (a.is(1, "oom")) {
             DebugCrash.oom(c);
         } else if (n == 3 && a.is(1, "set-disable-deny-scripts")) {

@@ -197,6 +197,9 @@ public final class KeyCommands {
 
     // MOVE key db
     static void move(Client c) {
+        if (c.server.config().clusterEnabled) {
+            throw new CommandError("ERR MOVE is not allowed in cluster mode");
+        }
         Argv a = c.argv;
         Keyspace ks = c.server.keyspace();
         Db src = c.db();
@@ -242,6 +245,9 @@ public final class KeyCommands {
             } else {
                 throw new CommandError(Errors.SYNTAX);
             }
+        }
+        if (c.server.config().clusterEnabled && (src.id != 0 || dst.id != 0)) {
+            throw new CommandError("ERR Copying to another database is not allowed in cluster mode");
         }
         if (src == dst && a.sameBytes(1, 2)) {
             throw new CommandError(Errors.SAME_OBJECT);

@@ -124,7 +124,7 @@ public final class MemoryCommands {
             entry(w, "overhead.hashtable.main", db.main);
             entry(w, "overhead.hashtable.expires", db.expires);
             // Only cluster mode keeps a slot-to-keys index.
-            entry(w, "overhead.hashtable.slot-to-keys", 0);
+            entry(w, "overhead.hashtable.slot-to-keys", c.server.keyspace().db(db.id).slotIndexOverhead());
         }
         entry(w, "overhead.total", f.overheadTotal);
         entry(w, "keys.count", f.totalKeys);

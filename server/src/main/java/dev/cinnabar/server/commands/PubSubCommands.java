@@ -1,6 +1,7 @@
 package dev.cinnabar.server.commands;
 
 import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.cluster.Cluster;
 import dev.cinnabar.server.client.PubSub;
 import dev.cinnabar.server.command.CommandError;
 import dev.cinnabar.server.exec.CommandHandlers;
@@ -153,16 +154,26 @@ public final class PubSubCommands {
     static void publish(Client c) {
         int receivers = registry(c).publish(c.argv.copy(1), c.argv.array(2), c.argv.offset(2),
                 c.argv.length(2));
-        // Replicas get every PUBLISH, as Redis without cluster sends them; the AOF none.
-        c.forcePropagationToReplicas();
+        // Replicas get every PUBLISH, as Redis without cluster sends them; the AOF none. In a
+        // cluster the bus carries it to every node instead.
+        propagate(c, false);
         c.reply.integer(receivers);
+    }
+
+    private static void propagate(Client c, boolean sharded) {
+        Cluster cluster = Cluster.of(c.server);
+        if (cluster != null) {
+            cluster.propagatePublish(c.argv.copy(1), c.argv.copy(2), sharded);
+        } else {
+            c.forcePropagationToReplicas();
+        }
     }
 
     // SPUBLISH shardchannel message
     static void spublish(Client c) {
         int receivers = registry(c).publishShard(c.argv.copy(1), c.argv.array(2),
                 c.argv.offset(2), c.argv.length(2));
-        c.forcePropagationToReplicas();
+        propagate(c, true);
         c.reply.integer(receivers);
     }
 

@@ -97,6 +97,9 @@ public final class ReplicationCommands {
 
     // FAILOVER [TO host port [FORCE]] [ABORT] [TIMEOUT milliseconds]
     static void failover(Client c) {
+        if (c.server.config().clusterEnabled) {
+            throw new CommandError("ERR FAILOVER not allowed in cluster mode. Use CLUSTER FAILOVER command instead.");
+        }
         Argv a = c.argv;
         if (a.count() == 2 && a.is(1, "abort")) {
             Failover.of(c.server).abortCommand();
@@ -130,6 +133,9 @@ public final class ReplicationCommands {
 
     // REPLICAOF host port | NO ONE (SLAVEOF, its old name)
     static void replicaof(Client c) {
+        if (c.server.config().clusterEnabled) {
+            throw new CommandError("ERR REPLICAOF not allowed in cluster mode.");
+        }
         if (Failover.of(c.server).active()) {
             throw new CommandError("ERR REPLICAOF not allowed while failing over.");
         }

@@ -79,6 +79,9 @@ public final class ServerCommands {
 
     // SWAPDB index1 index2
     static void swapdb(Client c) {
+        if (c.server.config().clusterEnabled) {
+            throw new CommandError("ERR SWAPDB is not allowed in cluster mode");
+        }
         int a = (int) Args.longArg(c, 1, Integer.MIN_VALUE, Integer.MAX_VALUE, "ERR invalid first DB index");
         int b = (int) Args.longArg(c, 2, Integer.MIN_VALUE, Integer.MAX_VALUE, "ERR invalid second DB index");
         Keyspace ks = c.server.keyspace();

@@ -49,4 +49,8 @@ public interface ConfigHooks {
     /** aof-disable-auto-gc changed: turned off, the history files go now. */
     default void aofAutoGcChanged(ServerConfig config) {
     }
+
+    /** cluster-announce-ip, -port, -bus-port or -hostname, or cluster-replica-no-failover changed: this node says so at once. */
+    default void clusterAnnouncedChanged(ServerConfig config) {
+    }
 }

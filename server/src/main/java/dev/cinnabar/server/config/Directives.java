@@ -69,12 +69,13 @@ public final class Directives {
         bool("repl-diskless-sync", null, MOD, "replDisklessSync", true).effect(ACTIVE);
         bool("aof-rewrite-incremental-fsync", null, MOD, "aofRewriteIncrementalFsync", true).effect(ACTIVE);
         bool("no-appendfsync-on-rewrite", null, MOD, "noAppendfsyncOnRewrite", false).effect(ACTIVE);
-        bool("cluster-require-full-coverage", null, MOD, "clusterRequireFullCoverage", true);
+        bool("cluster-require-full-coverage", null, MOD, "clusterRequireFullCoverage", true).effect(ACTIVE);
         bool("rdb-save-incremental-fsync", null, MOD, "rdbSaveIncrementalFsync", true).effect(ACTIVE);
         bool("aof-load-truncated", null, MOD, "aofLoadTruncated", true).effect(ACTIVE);
         bool("aof-use-rdb-preamble", null, MOD, "aofUseRdbPreamble", true).effect(ACTIVE);
         bool("aof-timestamp-enabled", null, MOD, "aofTimestampEnabled", false).effect(ACTIVE);
-        bool("cluster-replica-no-failover", "cluster-slave-no-failover", MOD, "clusterReplicaNoFailover", false);
+        bool("cluster-replica-no-failover", "cluster-slave-no-failover", MOD, "clusterReplicaNoFailover", false)
+                .apply(c -> c.hooks.clusterAnnouncedChanged(c)).effect(ACTIVE);
         bool("replica-lazy-flush", "slave-lazy-flush", MOD, "replicaLazyFlush", false);
         bool("replica-serve-stale-data", "slave-serve-stale-data", MOD, "replicaServeStaleData", true).effect(ACTIVE);
         bool("replica-read-only", "slave-read-only", MOD, "replicaReadOnly", true).effect(ACTIVE);
@@ -85,15 +86,15 @@ public final class Directives {
                         + "modified Jemalloc like the one shipped by default with the Redis source distribution" : null))
                 .effect(IGNORED);
         bool("syslog-enabled", null, IMMUTABLE, "syslogEnabled", false).effect(ACTIVE);
-        bool("cluster-enabled", null, IMMUTABLE, "clusterEnabled", false);
+        bool("cluster-enabled", null, IMMUTABLE, "clusterEnabled", false).effect(ACTIVE);
         bool("appendonly", null, MOD | Directive.DENY_LOADING, "appendOnly", false).apply(c -> c.hooks.appendOnlyChanged(c)).effect(ACTIVE);
-        bool("cluster-allow-reads-when-down", null, MOD, "clusterAllowReadsWhenDown", false);
-        bool("cluster-allow-pubsubshard-when-down", null, MOD, "clusterAllowPubsubshardWhenDown", true);
+        bool("cluster-allow-reads-when-down", null, MOD, "clusterAllowReadsWhenDown", false).effect(ACTIVE);
+        bool("cluster-allow-pubsubshard-when-down", null, MOD, "clusterAllowPubsubshardWhenDown", true).effect(ACTIVE);
         bool("crash-log-enabled", null, MOD, "crashLogEnabled", true).effect(ACTIVE);
         bool("crash-memcheck-enabled", null, MOD, "crashMemcheckEnabled", true).effect(IGNORED);
         bool("use-exit-on-panic", null, MOD | HIDDEN, "useExitOnPanic", false).effect(IGNORED);
         bool("disable-thp", null, IMMUTABLE, "disableThp", true).effect(IGNORED);
-        bool("cluster-allow-replica-migration", null, MOD, "clusterAllowReplicaMigration", true);
+        bool("cluster-allow-replica-migration", null, MOD, "clusterAllowReplicaMigration", true).effect(ACTIVE);
         bool("replica-announced", null, MOD, "replicaAnnounced", true).effect(ACTIVE);
         bool("latency-tracking", null, MOD, "latencyTracking", true).effect(ACTIVE);
         bool("aof-disable-auto-gc", null, MOD, "aofDisableAutoGc", false).apply(c -> c.hooks.aofAutoGcChanged(c))
@@ -106,9 +107,11 @@ public final class Directives {
         str("pidfile", null, IMMUTABLE, "pidFile", true, null, null).effect(ACTIVE);
         str("replica-announce-ip", "slave-announce-ip", MOD, "replicaAnnounceIp", true, null, null).effect(ACTIVE);
         str("masteruser", null, MOD | SENSITIVE, "masterUser", true, null, null).effect(ACTIVE);
-        str("cluster-announce-ip", null, MOD, "clusterAnnounceIp", true, null, null);
-        str("cluster-config-file", null, IMMUTABLE, "clusterConfigFile", false, "nodes.conf", null);
-        str("cluster-announce-hostname", null, MOD, "clusterAnnounceHostname", true, null, Directives::hostnameError);
+        str("cluster-announce-ip", null, MOD, "clusterAnnounceIp", true, null, null)
+                .apply(c -> c.hooks.clusterAnnouncedChanged(c)).effect(ACTIVE);
+        str("cluster-config-file", null, IMMUTABLE, "clusterConfigFile", false, "nodes.conf", null).effect(ACTIVE);
+        str("cluster-announce-hostname", null, MOD, "clusterAnnounceHostname", true, null, Directives::hostnameError)
+                .apply(c -> c.hooks.clusterAnnouncedChanged(c)).effect(ACTIVE);
         str("syslog-ident", null, IMMUTABLE, "syslogIdent", false, "redis", null).effect(ACTIVE);
         str("dbfilename", null, MOD | PROTECTED, "dbFilename", false, "dump.rdb",
                 v -> isBaseName(v) ? null : "dbfilename can't be a path, just a filename").effect(ACTIVE);
@@ -158,7 +161,7 @@ public final class Directives {
         words("enable-debug-command", IMMUTABLE, "enableDebugCommand", "no", "no", "yes", "local").effect(ACTIVE);
         words("enable-module-command", IMMUTABLE, "enableModuleCommand", "no", "no", "yes", "local").effect(ACTIVE);
         words("cluster-preferred-endpoint-type", MOD, "clusterPreferredEndpointType", "ip",
-                "ip", "hostname", "unknown-endpoint");
+                "ip", "hostname", "unknown-endpoint").effect(ACTIVE);
         words("propagation-error-behavior", MOD, "propagationErrorBehavior", "ignore",
                 "ignore", "panic", "panic-on-replicas").effect(ACTIVE);
         shutdownFlags("shutdown-on-sigterm", "shutdownOnSigterm");
@@ -172,11 +175,11 @@ public final class Directives {
         num("auto-aof-rewrite-percentage", null, MOD, "autoAofRewritePercentage", SIGNED, INTEGER, 0, INT_MAX, 100)
                 .effect(ACTIVE);
         num("cluster-replica-validity-factor", "cluster-slave-validity-factor", MOD, "clusterReplicaValidityFactor",
-                SIGNED, INTEGER, 0, INT_MAX, 10);
+                SIGNED, INTEGER, 0, INT_MAX, 10).effect(ACTIVE);
         num("list-max-listpack-size", "list-max-ziplist-size", MOD, "listMaxListpackSize", SIGNED, INTEGER,
                 INT_MIN, INT_MAX, -2).effect(ACTIVE);
         num("tcp-keepalive", null, MOD, "tcpKeepAlive", SIGNED, INTEGER, 0, INT_MAX, 300).effect(ACTIVE);
-        num("cluster-migration-barrier", null, MOD, "clusterMigrationBarrier", SIGNED, INTEGER, 0, INT_MAX, 1);
+        num("cluster-migration-barrier", null, MOD, "clusterMigrationBarrier", SIGNED, INTEGER, 0, INT_MAX, 1).effect(ACTIVE);
         num("active-defrag-cycle-min", null, MOD, "activeDefragCycleMin", SIGNED, INTEGER, 1, 99, 1).effect(IGNORED);
         num("active-defrag-cycle-max", null, MOD, "activeDefragCycleMax", SIGNED, INTEGER, 1, 99, 25).effect(IGNORED);
         num("active-defrag-threshold-lower", null, MOD, "activeDefragThresholdLower", SIGNED, INTEGER, 0, 1000, 10)
@@ -208,9 +211,11 @@ public final class Directives {
         num("timeout", null, MOD, "timeoutSeconds", SIGNED, INTEGER, 0, INT_MAX, 0).effect(ACTIVE);
         num("replica-announce-port", "slave-announce-port", MOD, "replicaAnnouncePort", SIGNED, INTEGER, 0, 65535, 0).effect(ACTIVE);
         num("tcp-backlog", null, IMMUTABLE, "tcpBacklog", SIGNED, INTEGER, 0, INT_MAX, 511).effect(ACTIVE);
-        num("cluster-port", null, IMMUTABLE, "clusterPort", SIGNED, INTEGER, 0, 65535, 0);
-        num("cluster-announce-bus-port", null, MOD, "clusterAnnounceBusPort", SIGNED, INTEGER, 0, 65535, 0);
-        num("cluster-announce-port", null, MOD, "clusterAnnouncePort", SIGNED, INTEGER, 0, 65535, 0);
+        num("cluster-port", null, IMMUTABLE, "clusterPort", SIGNED, INTEGER, 0, 65535, 0).effect(ACTIVE);
+        num("cluster-announce-bus-port", null, MOD, "clusterAnnounceBusPort", SIGNED, INTEGER, 0, 65535, 0)
+                .apply(c -> c.hooks.clusterAnnouncedChanged(c)).effect(ACTIVE);
+        num("cluster-announce-port", null, MOD, "clusterAnnouncePort", SIGNED, INTEGER, 0, 65535, 0)
+                .apply(c -> c.hooks.clusterAnnouncedChanged(c)).effect(ACTIVE);
         num("cluster-announce-tls-port", null, MOD, "clusterAnnounceTlsPort", SIGNED, INTEGER, 0, 65535, 0);
         num("repl-timeout", null, MOD, "replTimeout", SIGNED, INTEGER, 1, INT_MAX, 60).effect(ACTIVE);
         num("repl-ping-replica-period", "repl-ping-slave-period", MOD, "replPingReplicaPeriod", SIGNED, INTEGER,
@@ -244,7 +249,7 @@ public final class Directives {
 
         // ---- long long
         num("busy-reply-threshold", "lua-time-limit", MOD, "busyReplyThreshold", SIGNED, INTEGER, 0, LONG_MAX, 5000).effect(ACTIVE);
-        num("cluster-node-timeout", null, MOD, "clusterNodeTimeout", SIGNED, INTEGER, 0, LONG_MAX, 15000);
+        num("cluster-node-timeout", null, MOD, "clusterNodeTimeout", SIGNED, INTEGER, 0, LONG_MAX, 15000).effect(ACTIVE);
         num("slowlog-log-slower-than", null, MOD, "slowlogLogSlowerThan", SIGNED, INTEGER, -1, LONG_MAX, 10000).effect(ACTIVE);
         num("latency-monitor-threshold", null, MOD, "latencyMonitorThreshold", SIGNED, INTEGER, 0, LONG_MAX, 0).effect(ACTIVE);
         num("proto-max-bulk-len", null, MOD, "protoMaxBulkLen", SIGNED, MEMORY, 1024 * 1024, LONG_MAX,
@@ -256,7 +261,7 @@ public final class Directives {
         // ---- unsigned long long
         num("maxmemory", null, MOD, "maxMemory", UNSIGNED, MEMORY, 0, ULLONG_MAX, 0)
                 .apply(c -> c.hooks.maxMemoryChanged(c)).effect(ACTIVE);
-        num("cluster-link-sendbuf-limit", null, MOD, "clusterLinkSendbufLimit", UNSIGNED, MEMORY, 0, ULLONG_MAX, 0);
+        num("cluster-link-sendbuf-limit", null, MOD, "clusterLinkSendbufLimit", UNSIGNED, MEMORY, 0, ULLONG_MAX, 0).effect(ACTIVE);
 
         // ---- size_t (compared unsigned) and ssize_t
         num("hash-max-listpack-entries", "hash-max-ziplist-entries", MOD, "hashMaxListpackEntries", UNSIGNED, INTEGER,

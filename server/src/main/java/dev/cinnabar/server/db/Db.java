@@ -11,8 +11,10 @@ import dev.cinnabar.datatypes.value.ValueType;
 import dev.cinnabar.datatypes.value.ValueTypes;
 import dev.cinnabar.protocol.Argv;
 import dev.cinnabar.server.config.KeyspaceEvents;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import java.util.TreeSet;
 import java.util.random.RandomGenerator;
 
@@ -126,6 +128,9 @@ public final class Db {
         KeyTable t = new KeyTable(keyspace.recycleDue());
         t.expandCheck(keyspace::expandAllowed);
         t.indexMaker(IndexMaker.EXECUTOR);
+        if (keyspace.slotsIndexed()) {
+            t.indexSlots();
+        }
         return t;
     }
 
@@ -699,6 +704,11 @@ public final class Db {
     }
 
     private boolean delete(int e, byte[] key, int off, int len, LazyFree.Cause cause) {
+        return delete(e, key, off, len, cause, true);
+    }
+
+    /** {@code counts}: the deletion is the running command's change (false for the server's own). */
+    private boolean delete(int e, byte[] key, int off, int len, LazyFree.Cause cause, boolean counts) {
         if (e == NONE) {
             return false;
         }
@@ -712,7 +722,7 @@ public final class Db {
         if (StreamType.TYPE.holds(value)) {
             keyspace.streamRemoved(this, key, off, len);
         }
-        keyspace.keyModified(this, key, off, len, hash, true);
+        keyspace.keyModified(this, key, off, len, hash, counts);
         return true;
     }
 
@@ -980,12 +990,80 @@ public final class Db {
      * data, as Redis's key strings are.
      */
     public long keyTableOverhead() {
-        return keys.heapBytes() - keys.expiryBytes() - keys.recordBytes();
+        return keys.heapBytes() - keys.expiryBytes() - keys.recordBytes() - keys.slotIndexBytes();
+    }
+
+    /** The cluster slot index's cost (MEMORY STATS's overhead.hashtable.slot-to-keys); 0 outside cluster mode. */
+    public long slotIndexOverhead() {
+        return keys.slotIndexBytes();
     }
 
     /** The expiry times' cost (MEMORY STATS). */
     public long expiresOverhead() {
         return keys.expiryBytes();
+    }
+
+    // ------------------------------------------------------------------ cluster slots
+
+    /** Starts the slot index of this database's table ({@link Keyspace#indexSlots}). */
+    void indexSlots() {
+        keys.indexSlots();
+    }
+
+    /**
+     * True on a cluster-enabled server: the keys are indexed by hash slot ({@link
+     * dev.cinnabar.datatypes.HashSlot}), as Redis 7.0 keeps its slot-to-keys map.
+     */
+    public boolean slotsIndexed() {
+        return keys.slotsIndexed();
+    }
+
+    /**
+     * CLUSTER COUNTKEYSINSLOT: the keys of {@code slot} in O(1), keys past their time that no one
+     * has deleted yet included, as Redis counts them. 0 when slots are not indexed.
+     */
+    public long countKeysInSlot(int slot) {
+        return keys.countInSlot(slot);
+    }
+
+    public boolean hasKeysInSlot(int slot) {
+        return keys.countInSlot(slot) != 0;
+    }
+
+    /**
+     * CLUSTER GETKEYSINSLOT: copies of up to {@code max} names of keys of {@code slot}. As in
+     * Redis, keys past their time are listed too (nothing is expired, counted or touched), the
+     * latest added first while no key of the slot is deleted (Redis's list puts each new key at
+     * its head; a deletion here moves the slot's latest key into the deleted one's place).
+     */
+    public List<byte[]> keysInSlot(int slot, int max) {
+        int count = keys.countInSlot(slot);
+        int n = Math.max(0, Math.min(max, count));
+        List<byte[]> out = new ArrayList<>(n);
+        for (int i = count - 1; i >= count - n; i--) {
+            out.add(keys.copyKey(keys.idInSlot(slot, i)));
+        }
+        return out;
+    }
+
+    /**
+     * Deletes every key of {@code slot}, as Redis 7.0's delKeysInSlot does when this node loses a
+     * slot it still has keys of: each as a plain deletion (dbDelete; freed lazily under
+     * {@code lazyfree-lazy-server-del}), keys past their time included. As in 7.0.15 nothing is
+     * propagated, no keyspace event fires and nothing counts as a change ({@code dirty}), even
+     * inside a command. Unlike 7.0.15, watchers and tracking clients are told (the write path
+     * signals every deletion, as Redis 7.2's does). Returns how many keys went.
+     */
+    public int deleteKeysInSlot(int slot) {
+        int n = 0;
+        for (int left = keys.countInSlot(slot); left > 0; left = keys.countInSlot(slot)) {
+            // The last: its removal moves no other id of the slot. The key is read in place, its
+            // record kept until recycle() as for evict().
+            int e = keys.idInSlot(slot, left - 1);
+            delete(e, keys.keyArray(e), keys.keyOffset(e), keys.keyLength(e), LazyFree.Cause.SERVER_DEL, false);
+            n++;
+        }
+        return n;
     }
 
     // ------------------------------------------------------------------ whole database

@@ -48,6 +48,8 @@ public final class Keyspace {
     private final KeyspaceNotifications notifications = new KeyspaceNotifications();
     /** The running command leaves the keys' access data alone (CLIENT NO-TOUCH). */
     private boolean noTouch;
+    /** The databases' tables index their keys by cluster hash slot (cluster mode). */
+    private boolean slotsIndexed;
     /** Whether a key table may double its index now (maxmemory's say); null: always. */
     private KeyTable.ExpandCheck expandCheck;
 
@@ -68,6 +70,23 @@ public final class Keyspace {
 
     public Db db(int index) {
         return dbs[index];
+    }
+
+    /**
+     * From now on every database keeps its keys by cluster hash slot, the keys it has included,
+     * and so do the tables a flush or a load puts in its place: a cluster-enabled server's
+     * slot-to-keys map. An index costs nothing until its database holds a key.
+     */
+    public void indexSlots() {
+        slotsIndexed = true;
+        for (Db d : dbs) {
+            d.indexSlots();
+        }
+    }
+
+    /** True once {@link #indexSlots} was called. */
+    public boolean slotsIndexed() {
+        return slotsIndexed;
     }
 
     KeyTable.RecycleDue recycleDue() {

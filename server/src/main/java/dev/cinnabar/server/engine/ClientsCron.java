@@ -1,12 +1,16 @@
 package dev.cinnabar.server.engine;
 
+import dev.cinnabar.server.client.BlockedClients;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.client.ClientEviction;
 import dev.cinnabar.server.client.ClientListFormat;
 import dev.cinnabar.server.client.ClientRegistry;
 import dev.cinnabar.server.client.ReplicaLink;
 import dev.cinnabar.server.client.ServerContext;
+import dev.cinnabar.server.cluster.Cluster;
+import dev.cinnabar.server.command.CommandFlags;
 import dev.cinnabar.server.config.ServerConfig;
+import dev.cinnabar.server.exec.Dispatcher;
 import dev.cinnabar.server.log.ServerLog;
 
 /**
@@ -31,6 +35,7 @@ final class ClientsCron {
         }
         ServerConfig config = server.config();
         long evictionLimit = ClientEviction.limit(config);
+        Cluster cluster = Cluster.of(server);
         // A copy: closing a client changes the registry.
         for (Client c : clients.all().toArray(new Client[0])) {
             if (c.isClosed()) {
@@ -48,6 +53,9 @@ final class ClientsCron {
             if (outputs.closeIfOverOutputLimit(c, false)) {
                 continue;
             }
+            if (cluster != null && c.has(Client.BLOCKED)) {
+                redirectIfSlotMoved(server, cluster, outputs, c);
+            }
             c.output.cron(now, clients.replyBuffers());
             long idleSeconds = now / 1000 - c.lastInteractionMillis / 1000;
             c.decoder.cron(idleSeconds);
@@ -61,6 +69,21 @@ final class ClientsCron {
         }
         if (evictionLimit != 0) {
             input.evictClients(evictionLimit);
+        }
+    }
+
+    /** A blocked client whose key's slot moved away gets MOVED (or CLUSTERDOWN) and is unblocked. */
+    private static void redirectIfSlotMoved(ServerContext server, Cluster cluster, ClientOutputs outputs, Client c) {
+        BlockedClients.Blocking b = BlockedClients.of(c);
+        byte[] key = b == null ? null : b.firstKey();
+        if (key == null) {
+            return;
+        }
+        String redirect = cluster.redirectBlocked(c, key, b.command().has(CommandFlags.WRITE));
+        if (redirect != null) {
+            outputs.output(c).error(redirect);
+            server.clients().blocked().unblock(c);
+            Dispatcher.statsOnUnblock(server, c, b, 0, true);
         }
     }
 

@@ -8,6 +8,8 @@ import dev.cinnabar.server.client.ClientPause;
 import dev.cinnabar.server.client.LongTask;
 import dev.cinnabar.server.client.ServerContext;
 import dev.cinnabar.server.client.ServerControl;
+import dev.cinnabar.server.cluster.Cluster;
+import dev.cinnabar.server.cluster.SlotRouting;
 import dev.cinnabar.server.commands.CommandFamilies;
 import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.db.Clock;
@@ -119,6 +121,10 @@ public final class Engine implements ServerControl {
                 continueEviction();
             }
             Replication.of(server).beforeSleep();
+            Cluster cluster = Cluster.of(server);
+            if (cluster != null) {
+                cluster.beforeSleep();
+            }
             outputs.flush();
         }
 
@@ -254,6 +260,19 @@ public final class Engine implements ServerControl {
     }
 
     // ------------------------------------------------------------------ the loop
+
+    /**
+     * Cluster mode (cluster-enabled yes): loads or creates nodes.conf, listens on the bus port
+     * through {@code transport}, and puts the slot check in the dispatcher. Before the engine
+     * starts; what the bus hears waits for the engine thread.
+     */
+    public Cluster startCluster(java.util.function.Function<java.util.function.Consumer<Runnable>, Cluster.Transport> transport)
+            throws java.io.IOException {
+        java.util.function.Consumer<Runnable> toEngine = r -> loop.submitAfterIo(e -> r.run());
+        Cluster cluster = Cluster.start(server, transport.apply(toEngine), toEngine);
+        server.router = SlotRouting.of(cluster);
+        return cluster;
+    }
 
     /** Starts the engine on a thread of its own, sending replies through {@code flusher}. */
     public void start(ReplyFlusher flusher) {

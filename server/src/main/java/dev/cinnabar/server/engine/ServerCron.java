@@ -1,6 +1,7 @@
 package dev.cinnabar.server.engine;
 
 import dev.cinnabar.server.client.ServerContext;
+import dev.cinnabar.server.cluster.Cluster;
 import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.db.Keyspace;
 import dev.cinnabar.server.memcached.MemcachedItems;
@@ -66,6 +67,10 @@ final class ServerCron {
             server.clients().tracking().limitTable(config.trackingTableMaxKeys);
         }
         sampleInstantaneousMetrics();
+        Cluster cluster = Cluster.of(server);
+        if (cluster != null && every100Millis()) {
+            cluster.cron();
+        }
         if (everySecond()) {
             server.migrateSockets().closeIdle(server.clock().millis() / 1000);
             Replication.of(server).cron();
@@ -93,6 +98,12 @@ final class ServerCron {
             stats.instantaneous.sample(server.clock().millis(), stats.commandsProcessed, stats.netInputBytes,
                     stats.netOutputBytes, stats.netReplInputBytes, stats.netReplOutputBytes);
         }
+    }
+
+    /** Redis's run_with_period(100). */
+    private boolean every100Millis() {
+        int cronMillis = 1000 / Math.max(1, server.hz());
+        return cronMillis >= 100 || loops % (100 / cronMillis) == 0;
     }
 
     /** Redis's run_with_period(1000). */

@@ -6,12 +6,14 @@ import dev.cinnabar.server.client.BlockedClients;
 import dev.cinnabar.server.client.BusyState;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.client.ClientPause;
+import dev.cinnabar.server.client.CommandRouter;
 import dev.cinnabar.server.client.Monitors;
 import dev.cinnabar.server.client.ServerContext;
 import dev.cinnabar.server.client.Tracking;
 import dev.cinnabar.server.client.Transaction;
 import dev.cinnabar.server.command.CommandError;
 import dev.cinnabar.server.command.CommandFlags;
+import dev.cinnabar.server.command.CommandKeys;
 import dev.cinnabar.server.command.CommandSpec;
 import dev.cinnabar.server.command.CommandTable;
 import dev.cinnabar.server.config.ServerConfig;
@@ -30,7 +32,7 @@ import java.util.Arrays;
  * <p>The checks run in Redis's order: known command and subcommand, arity, protected commands
  * (DEBUG), authentication, commands MULTI refuses, ACL, out-of-memory, disk errors, the pub/sub
  * context, a monitor touching keys, loading and busy scripts, CLIENT PAUSE and MULTI queueing
- * (cluster slots and read-only replicas will take their places among them). Handlers rely on all
+ * (cluster mode's slot check comes after the ACL, as in Redis). Handlers rely on all
  * of them and never recount their arguments.
  *
  * <p>{@link #call} runs a command that passed, with the time frozen, and does what follows every
@@ -126,6 +128,21 @@ public final class Dispatcher {
         // maxmemory: evict first; refuse what could grow the dataset if that was not enough.
         // A replica that ignores maxmemory leaves its memory to its master's evictions.
         long flags = server.commandFlags(c, cmd);
+        // ASKING counts for the next command only (or the transaction it is sent in).
+        boolean asking = c.has(Client.ASKING);
+        if (asking && (!c.has(Client.MULTI) || cmd.fullName.equals("exec")) && !cmd.fullName.equals("asking")) {
+            c.clear(Client.ASKING);
+        }
+        c.asking = asking;
+        c.slot = -1;
+        CommandRouter router = server.router;
+        if (router != null && !obey && (CommandKeys.routed(cmd) || cmd.fullName.equals("exec"))) {
+            String redirection = router.redirect(c, cmd, flags, asking);
+            if (redirection != null) {
+                redirect(c, cmd, redirection);
+                return;
+            }
+        }
         if (!server.busy().active() && !(replica && server.config().replicaIgnoreMaxmemory)) {
             boolean oom = server.eviction().active() && !server.evictIfNeeded();
             if (oom && deniedWhenOutOfMemory(c, cmd, flags)) {
@@ -469,6 +486,17 @@ public final class Dispatcher {
                 server.control().output(m).raw(line);
             }
         }
+    }
+
+    /** Redis's clusterRedirectClient: a refused EXEC takes its transaction with it, as a plain error. */
+    private void redirect(Client c, CommandSpec cmd, String error) {
+        cmd.rejectedCalls++;
+        if (cmd.fullName.equals("exec")) {
+            c.discardTransaction();
+        } else {
+            c.flagTransaction();
+        }
+        c.reply.error(error);
     }
 
     private void reject(Client c, CommandSpec cmd, String error) {

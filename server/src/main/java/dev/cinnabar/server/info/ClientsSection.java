@@ -2,6 +2,7 @@ package dev.cinnabar.server.info;
 
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.client.ServerContext;
+import dev.cinnabar.server.cluster.Cluster;
 import dev.cinnabar.server.replication.Replication;
 import io.netty.buffer.ByteBuf;
 
@@ -33,7 +34,7 @@ final class ClientsSection implements InfoSection {
         out.header("Clients")
                 // Replicas are not clients here, as in Redis.
                 .field("connected_clients", server.clients().size() - Replication.of(server).replicas().size())
-                .field("cluster_connections", 0)
+                .field("cluster_connections", Cluster.of(server) == null ? 0 : Cluster.of(server).connectionCount())
                 .field("maxclients", server.config().maxClients)
                 .field("client_recent_max_input_buffer", maxInput)
                 .field("client_recent_max_output_buffer", maxOutput)

@@ -2,7 +2,7 @@ package dev.cinnabar.server.info;
 
 import dev.cinnabar.server.client.ServerContext;
 
-/** {@code # Cluster}: cluster mode is not built, so it is reported off. */
+/** {@code # Cluster}: whether the server runs in cluster mode (CLUSTER INFO tells the rest). */
 final class ClusterSection implements InfoSection {
     @Override
     public String name() {
@@ -16,6 +16,6 @@ final class ClusterSection implements InfoSection {
 
     @Override
     public void write(ServerContext server, InfoWriter out) {
-        out.header("Cluster").field("cluster_enabled", 0);
+        out.header("Cluster").field("cluster_enabled", server.config().clusterEnabled ? 1 : 0);
     }
 }

@@ -39,7 +39,7 @@ final class ServerSection implements InfoSection {
                 .field("redis_git_sha1", "00000000")
                 .field("redis_git_dirty", 0)
                 .field("redis_build_id", BUILD_ID)
-                .field("redis_mode", "standalone")
+                .field("redis_mode", server.config().clusterEnabled ? "cluster" : "standalone")
                 .field("os", OS)
                 .field("arch_bits", ARCH_BITS)
                 // System.nanoTime is clock_gettime(CLOCK_MONOTONIC) on Linux, as Redis's default.

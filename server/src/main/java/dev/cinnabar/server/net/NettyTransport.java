@@ -275,6 +275,16 @@ public final class NettyTransport implements ReplyFlusher {
         }
     }
 
+    /**
+     * The cluster bus's sockets on this transport's loops and addresses; {@code toEngine} takes
+     * what the bus hears to the engine thread.
+     */
+    public dev.cinnabar.server.cluster.Cluster.Transport clusterBus(
+            Supplier<dev.cinnabar.server.cluster.Cluster> cluster, java.util.function.Consumer<Runnable> toEngine) {
+        return new ClusterBusTransport(config, acceptGroup, group, tcpServerChannel(),
+                epoll ? EpollSocketChannel.class : NioSocketChannel.class, bindAddresses(), cluster, toEngine);
+    }
+
     /** {@code tcp-keepalive}: probes after that many idle seconds, as Redis sets them. */
     private void keepAlive(Channel ch) {
         if (config.tcpKeepAlive > 0) {

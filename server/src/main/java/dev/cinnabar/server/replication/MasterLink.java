@@ -192,6 +192,39 @@ public final class MasterLink {
         connect();
     }
 
+    /**
+     * The cluster made this node a replica of {@code host:port} (CLUSTER REPLICATE, a master
+     * that took its slots, a failover): Redis's replicationSetMaster, with no client to name.
+     */
+    public void clusterReplicaOf(String host, int port) {
+        boolean wasMaster = !isReplica();
+        if (!wasMaster && host.equals(config.masterHost) && port == config.masterPort) {
+            return;
+        }
+        if (master != null) {
+            config.masterHost = "";
+            server.control().kill(master);
+        }
+        disconnectBlockedClients();
+        becomeReplica(host, port, wasMaster);
+    }
+
+    /**
+     * How old this replica's data may be, for a cluster replica deciding whether it may fail
+     * over: since the master last wrote, or since the link went down.
+     */
+    public long dataAgeMillis() {
+        if (master != null && state == State.CONNECTED) {
+            return server.clock().millis() - master.lastInteractionMillis;
+        }
+        return Math.max(0, nowSeconds() - downSinceSeconds) * 1000;
+    }
+
+    /** The cluster made this replica a master (CLUSTER RESET, a failover it won). */
+    public void clusterUnsetMaster() {
+        unsetMaster();
+    }
+
     /** REPLICAOF NO ONE, by {@code by}. */
     public void noOne(Client by) {
         if (!isReplica()) {

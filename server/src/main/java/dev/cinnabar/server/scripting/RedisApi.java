@@ -405,6 +405,9 @@ final class RedisApi {
                     && engine.server.eviction().outOfMemoryAtCommandStart()) {
                 // Only before its first write: a script stopped halfway would break atomicity.
                 err = "-OOM command not allowed when used memory > 'maxmemory'.";
+            } else if (engine.server.router != null
+                    && (err = engine.server.router.scriptDenial(run.caller, sc, cmd, a, cmd.flags, run.allowCrossSlot)) != null) {
+                // cluster mode: a key this node does not serve, or of another slot than the script's
             }
             if (err != null) {
                 // Counted as the script connection's error, and the command's rejection, as in

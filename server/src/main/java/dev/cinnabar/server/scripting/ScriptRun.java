@@ -29,6 +29,8 @@ final class ScriptRun {
     boolean writeDirty;
     /** Declared {@code allow-oom}: its commands may grow the dataset even when memory is out. */
     boolean allowOom;
+    /** Cluster mode: its commands may touch keys of several slots (no shebang, or allow-cross-slot-keys). */
+    boolean allowCrossSlot;
     /** redis.set_repl: where the script's commands propagate (REPL_ALL by default). */
     int replFlags = RedisApi.REPL_AOF | RedisApi.REPL_REPLICA;
     private LongTask task;

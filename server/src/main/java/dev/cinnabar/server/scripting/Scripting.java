@@ -422,6 +422,10 @@ public final class Scripting {
     void run(Client caller, LuaValue function, Object name, String chunk, int flags, boolean eval, Argv argv,
             int firstKey, int numkeys, boolean readOnlyCommand) {
         boolean compat = (flags & Shebang.EVAL_COMPAT) != 0;
+        if (!compat && (flags & Shebang.NO_CLUSTER) != 0 && server.config().clusterEnabled) {
+            caller.reply.error("ERR Can not run script on cluster, 'no-cluster' flag is set.");
+            return;
+        }
         if (!compat && (flags & Shebang.NO_WRITES) == 0 && readOnlyCommand) {
             caller.reply.error("ERR Can not execute a script with write flag using *_ro command.");
             return;
@@ -436,6 +440,7 @@ public final class Scripting {
         }
         ScriptRun run = new ScriptRun(this, caller, name, eval, readOnly, server.config().busyReplyThreshold);
         run.allowOom = !compat && (flags & Shebang.ALLOW_OOM) != 0;
+        run.allowCrossSlot = compat || (flags & Shebang.ALLOW_CROSS_SLOT) != 0;
         client.select(caller.db());
         client.reply.protocol(2);
         client.argv = null;

@@ -208,13 +208,13 @@ class DebugCommandsTest {
         assertEquals("-ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.\r\n",
                 h.call("DEBUG", "reload", "merge", "now"));
         String help = h.call("DEBUG", "HELP");
-        assertTrue(help.startsWith("*83\r\n+DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"
+        assertTrue(help.startsWith("*85\r\n+DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"
                 + "+AOF-FLUSH-SLEEP <microsec>\r\n"), help);
         assertTrue(help.endsWith("+HELP\r\n+    Prints this help.\r\n"), help);
         // The subcommands served, in Redis's order (DebugIT compares the lines with redis-server's).
         int at = 0;
         for (String sub : new String[] {"AOF-FLUSH-SLEEP", "ASSERT", "CHANGE-REPL-ID", "CONFIG-REWRITE-FORCE-ALL", "DIGEST",
-            "DIGEST-VALUE", "ERROR", "LOG", "HTSTATS", "HTSTATS-KEY", "LOADAOF", "REPLICATE", "OBJECT", "OOM", "PANIC", "POPULATE",
+            "DIGEST-VALUE", "ERROR", "LOG", "HTSTATS", "HTSTATS-KEY", "LOADAOF", "REPLICATE", "OBJECT", "DROP-CLUSTER-PACKET-FILTER", "OOM", "PANIC", "POPULATE",
             "PROTOCOL", "RELOAD", "SEGFAULT", "SET-ACTIVE-EXPIRE",
             "QUICKLIST-PACKED-THRESHOLD", "SET-SKIP-CHECKSUM-VALIDATION", "SLEEP",
             "STRINGMATCH-TEST", "LISTPACK", "PAUSE-CRON",

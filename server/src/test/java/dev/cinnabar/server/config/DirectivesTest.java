@@ -47,12 +47,13 @@ class DirectivesTest {
                 "pidfile", "dir", "databases", "unixsocket", "proto-max-bulk-len", "appendonly", "appendfsync",
                 "appendfilename", "appenddirname", "aof-timestamp-enabled", "no-appendfsync-on-rewrite", "dynamic-hz",
                 "syslog-enabled", "aclfile", "min-replicas-to-write", "repl-diskless-sync", "repl-diskless-sync-delay",
-                "rdb-del-sync-files", "masterauth", "replica-read-only", "shutdown-timeout")) {
+                "rdb-del-sync-files", "masterauth", "replica-read-only", "shutdown-timeout", "cluster-enabled",
+                "cluster-config-file", "cluster-node-timeout", "cluster-announce-ip", "cluster-port")) {
             assertEquals(Directive.Effect.ACTIVE, Directives.lookup(name).effect(), name);
         }
         assertEquals(Directive.Effect.ACTIVE, Directives.lookup("appendonly").effect());
         assertEquals(Directive.Effect.PENDING, Directives.lookup("repl-diskless-load").effect());
-        assertEquals(Directive.Effect.PENDING, Directives.lookup("cluster-enabled").effect());
+        assertEquals(Directive.Effect.PENDING, Directives.lookup("cluster-announce-tls-port").effect());
         assertEquals(Directive.Effect.IGNORED, Directives.lookup("jemalloc-bg-thread").effect());
     }
 

@@ -1,0 +1,38 @@
+#!/bin/bash
+# Runs Redis 7.0.15's cluster test suite (tests/cluster/tests/*.tcl, run by runtest-cluster)
+# against the Cinnabar JAR: the suite starts twenty nodes from src/redis-server, which here runs
+# the JAR, and drives them with Debian's redis-cli.
+#
+#   tools/redis-cluster-suite.sh REDIS_SOURCE_DIR [--jar server/target/cinnabar-server.jar] [UNIT ...]
+#
+# REDIS_SOURCE_DIR is a Redis 7.0.15 source tree (a git checkout of redis/redis at tag 7.0.15
+# will do); UNIT is a test's name without .tcl (00-base, 04-resharding, ...), all when none.
+# Needs tclsh 8.6 (Debian's tcl). Twenty JVMs take about 2 GB and, on two cores, some patience:
+# the whole suite runs for half an hour or more. Logs are in the temporary directory it prints.
+set -u
+if [ $# -lt 1 ]; then
+    sed -n '2,12p' "$0"
+    exit 2
+fi
+src=$1
+shift
+jar=$(pwd)/server/target/cinnabar-server.jar
+units=()
+while [ $# -gt 0 ]; do
+    case $1 in
+        --jar) jar=$(readlink -f "$2"); shift 2 ;;
+        *) units+=(--single "$1"); shift ;;
+    esac
+done
+command -v tclsh8.6 >/dev/null || { echo "tclsh8.6 is needed (apt-get install -y tcl)"; exit 2; }
+[ -f "$jar" ] || { echo "no JAR at $jar"; exit 2; }
+work=$(mktemp -d /tmp/redis-cluster-suite.XXXXXX)
+cp -r "$src/tests" "$src/runtest-cluster" "$work/"
+mkdir -p "$work/src"
+# C1 only and small thread stacks: twenty servers start and idle in less memory and CPU.
+printf '#!/bin/bash\nexec java -XX:TieredStopAtLevel=1 -Xss512k -jar %s "$@"\n' "$jar" > "$work/src/redis-server"
+chmod +x "$work/src/redis-server"
+ln -s "$(command -v redis-cli)" "$work/src/redis-cli"
+ln -s "$(command -v redis-benchmark)" "$work/src/redis-benchmark"
+echo "tests and logs in $work"
+cd "$work" && ./runtest-cluster "${units[@]}" 2>&1 | tee "$work/run.log" | grep -E "^[0-9:]+> .*(OK|FAILED|err)|Testing unit|GOOD|WARNING"
