@@ -60,7 +60,7 @@ final class BusProtocol {
         m.state = cluster.stateOk ? 0 : 1;
         m.currentEpoch = cluster.currentEpoch;
         m.configEpoch = master.configEpoch;
-        m.offset = myself.isReplica() ? MasterLink.of(cluster.server).appliedOffset()
+        m.offset = myself.isReplica() ? MasterLink.of(cluster.server).processedOffset()
                 : cluster.server.ids().replicationOffset();
         if (myself.isMaster() && cluster.failovers.manualInProgress()) {
             m.mflags0 |= BusMessage.MFLAG_PAUSED;

@@ -363,7 +363,7 @@ public final class ClusterAdmin {
         if (n.failed()) {
             return false;
         }
-        long offset = n.isMyself() ? MasterLink.of(cluster.server).appliedOffset() : n.replOffset;
+        long offset = n.isMyself() ? MasterLink.of(cluster.server).processedOffset() : n.replOffset;
         return offset != 0;
     }
 
@@ -437,7 +437,7 @@ public final class ClusterAdmin {
         }
         long offset;
         if (n.isMyself()) {
-            offset = n.isReplica() ? MasterLink.of(cluster.server).appliedOffset() : cluster.server.ids().replicationOffset();
+            offset = n.isReplica() ? MasterLink.of(cluster.server).processedOffset() : cluster.server.ids().replicationOffset();
         } else {
             offset = n.replOffset;
         }

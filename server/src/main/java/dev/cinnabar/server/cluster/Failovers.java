@@ -115,7 +115,7 @@ final class Failovers {
         if (manualEnd == 0 || manualCanStart || manualMasterOffset == -1) {
             return;
         }
-        if (manualMasterOffset == MasterLink.of(cluster.server).appliedOffset()) {
+        if (manualMasterOffset == MasterLink.of(cluster.server).processedOffset()) {
             manualCanStart = true;
             ServerLog.warning("All master replication stream processed, manual failover can start.");
             cluster.todo(Cluster.TODO_HANDLE_FAILOVER);
@@ -130,7 +130,7 @@ final class Failovers {
         if (master == null) {
             return 0;
         }
-        long mine = MasterLink.of(cluster.server).appliedOffset();
+        long mine = MasterLink.of(cluster.server).processedOffset();
         int rank = 0;
         for (ClusterNode r : master.replicas) {
             if (r != cluster.myself && !r.has(ClusterNode.NOFAILOVER) && r.replOffset > mine) {
@@ -213,7 +213,7 @@ final class Failovers {
                 cluster.todo(Cluster.TODO_HANDLE_FAILOVER);
             }
             ServerLog.warning("Start of election delayed for " + (authTime - now) + " milliseconds (rank #" + authRank
-                    + ", offset " + MasterLink.of(cluster.server).appliedOffset() + ").");
+                    + ", offset " + MasterLink.of(cluster.server).processedOffset() + ").");
             // The other replicas learn this one's offset, for their own ranks.
             cluster.bus.broadcastPong(true);
             return;

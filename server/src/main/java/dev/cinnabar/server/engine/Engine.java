@@ -268,7 +268,20 @@ public final class Engine implements ServerControl {
      */
     public Cluster startCluster(java.util.function.Function<java.util.function.Consumer<Runnable>, Cluster.Transport> transport)
             throws java.io.IOException {
-        java.util.function.Consumer<Runnable> toEngine = r -> loop.submitAfterIo(e -> r.run());
+        // What the bus hears is input, as a client's is: served while a load or a busy script
+        // holds the engine (Redis's processEventsWhileBlocked reads the bus too), so that the
+        // other nodes keep hearing from this one and see it loading instead of failing.
+        java.util.function.Consumer<Runnable> toEngine = r -> loop.submitAfterIo(new EngineTask() {
+            @Override
+            public void run(Engine engine) {
+                r.run();
+            }
+
+            @Override
+            public boolean isInput() {
+                return true;
+            }
+        });
         Cluster cluster = Cluster.start(server, transport.apply(toEngine), toEngine);
         server.router = SlotRouting.of(cluster);
         return cluster;

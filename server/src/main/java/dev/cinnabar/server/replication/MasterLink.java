@@ -741,6 +741,21 @@ public final class MasterLink {
         return cachedId != null ? cachedOffset : 1;
     }
 
+    /**
+     * Redis's replicationGetSlaveOffset, which the cluster bus carries: the offset applied from
+     * the master, or the one a lost master left; 0 while a full sync replaces the data (the
+     * cluster shows such a replica as "loading").
+     */
+    public long processedOffset() {
+        if (!isReplica()) {
+            return 0;
+        }
+        if (master != null) {
+            return appliedOffset;
+        }
+        return cachedId != null ? cachedOffset : 0;
+    }
+
     /** INFO's slave_read_repl_offset: read from the master, applied or not. */
     public long readOffset() {
         if (master != null) {
