@@ -4,6 +4,7 @@ import dev.cinnabar.datatypes.HashSlot;
 import dev.cinnabar.protocol.cluster.BusMessage;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.client.ServerContext;
+import dev.cinnabar.server.command.CommandError;
 import dev.cinnabar.server.config.ServerConfig;
 import dev.cinnabar.server.log.ServerLog;
 import dev.cinnabar.server.replication.MasterLink;
@@ -349,6 +350,24 @@ public final class Cluster {
             } else if (n.inboundLink == link) {
                 n.inboundLink = null;
             }
+        }
+    }
+
+    /** DEBUG CLUSTERLINK KILL to|from|all node: drops links as a network fault would (the cron reconnects). */
+    public void killLinks(String direction, String nodeName) {
+        ClusterNode n = lookup(nodeName);
+        if (n == null) {
+            throw new CommandError("ERR Unknown node " + nodeName);
+        }
+        String d = direction.toLowerCase(java.util.Locale.ROOT);
+        if (!d.equals("from") && !d.equals("to") && !d.equals("all")) {
+            throw new CommandError("ERR Unknown direction " + direction);
+        }
+        if ((d.equals("to") || d.equals("all")) && n.link != null) {
+            freeLink(n.link);
+        }
+        if ((d.equals("from") || d.equals("all")) && n.inboundLink != null) {
+            freeLink(n.inboundLink);
         }
     }
 

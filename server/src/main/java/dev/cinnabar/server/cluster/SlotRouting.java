@@ -50,6 +50,7 @@ public final class SlotRouting implements CommandRouter {
         boolean importing = false;
         int missing = 0;
         int existing = 0;
+        boolean timeRead = false;
         int commands = exec ? (t == null || !c.has(Client.MULTI) ? 0 : t.size()) : 1;
         if (exec && commands == 0) {
             return null;
@@ -87,6 +88,11 @@ public final class SlotRouting implements CommandRouter {
                     multipleKeys = true;
                 }
                 if ((migrating || importing) && !shardPubsub) {
+                    if (!timeRead && c.scriptCaller == null) {
+                        // A key past its time counts as gone, by the clock now, not the last command's.
+                        cluster.server.keyspace().updateTime();
+                        timeRead = true;
+                    }
                     int e = db.keys().find(k, off, len);
                     if (e == KeyTable.NONE || db.isExpiredId(e)) {
                         missing++;

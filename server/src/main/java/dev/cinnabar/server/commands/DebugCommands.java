@@ -113,6 +113,8 @@ public final class DebugCommands {
         "    In case RESET is provided the peak reset time will be restored to the default value",
         "REPLYBUFFER RESIZING <0|1>",
         "    Enable or disable the reply buffer resize cron job",
+        "CLUSTERLINK KILL <to|from|all> <node-id>",
+        "    Kills the link based on the direction to/from (both) with the provided node.",
     };
 
     /**
@@ -161,6 +163,13 @@ public final class DebugCommands {
             DebugCrash.panic(c);
         } else if (a.is(1, "assert")) {
             DebugCrash.assertion(c);
+        } else if (n == 5 && a.is(1, "clusterlink") && a.is(2, "kill")) {
+            Cluster cluster = Cluster.of(c.server);
+            if (cluster == null) {
+                throw new CommandError("ERR Debug option only available for cluster mode enabled setup!");
+            }
+            cluster.killLinks(a.cString(3), a.cString(4));
+            c.reply.ok();
         } else if (n == 3 && a.is(1, "drop-cluster-packet-filter")) {
             long type = Args.longArg(c, 2);
             if (type < Integer.MIN_VALUE || type > Integer.MAX_VALUE) {

@@ -208,7 +208,7 @@ class DebugCommandsTest {
         assertEquals("-ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.\r\n",
                 h.call("DEBUG", "reload", "merge", "now"));
         String help = h.call("DEBUG", "HELP");
-        assertTrue(help.startsWith("*85\r\n+DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"
+        assertTrue(help.startsWith("*87\r\n+DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"
                 + "+AOF-FLUSH-SLEEP <microsec>\r\n"), help);
         assertTrue(help.endsWith("+HELP\r\n+    Prints this help.\r\n"), help);
         // The subcommands served, in Redis's order (DebugIT compares the lines with redis-server's).
@@ -218,7 +218,7 @@ class DebugCommandsTest {
             "PROTOCOL", "RELOAD", "SEGFAULT", "SET-ACTIVE-EXPIRE",
             "QUICKLIST-PACKED-THRESHOLD", "SET-SKIP-CHECKSUM-VALIDATION", "SLEEP",
             "STRINGMATCH-TEST", "LISTPACK", "PAUSE-CRON",
-            "REPLYBUFFER PEAK-RESET-TIME", "REPLYBUFFER RESIZING", "HELP"}) {
+            "REPLYBUFFER PEAK-RESET-TIME", "REPLYBUFFER RESIZING", "CLUSTERLINK KILL", "HELP"}) {
             int next = help.indexOf("\r\n+" + sub, at);
             assertTrue(next > at, sub + " after the one before it\n" + help);
             at = next;
