@@ -96,6 +96,26 @@ class ClusterIT {
         });
     }
 
+    /** redis-cli --cluster add-node, as a replica of {@code master}, through {@code entry}. */
+    private static void addReplica(ServerProcess replica, ServerProcess entry, ServerProcess master) throws Exception {
+        RedisCli added = RedisCli.run(null, 60, "--cluster", "add-node", address(replica), address(entry),
+                "--cluster-slave", "--cluster-master-id", myId(master));
+        assertEquals(0, added.exitCode, added.out + added.err);
+    }
+
+    /** Sends each command to both servers on one connection each; returns the two transcripts. */
+    private static String[] transcripts(ServerProcess redis, ServerProcess cinnabar, String[][] script) throws Exception {
+        StringBuilder expected = new StringBuilder();
+        StringBuilder actual = new StringBuilder();
+        try (RawConnection r = new RawConnection(redis.port()); RawConnection c = new RawConnection(cinnabar.port())) {
+            for (String[] command : script) {
+                expected.append(String.join(" ", command)).append(" -> ").append(r.call(command)).append('\n');
+                actual.append(String.join(" ", command)).append(" -> ").append(c.call(command)).append('\n');
+            }
+        }
+        return new String[] {expected.toString(), actual.toString()};
+    }
+
     private static JedisCluster jedis(ServerProcess entry) {
         return new JedisCluster(Set.of(new HostAndPort("127.0.0.1", entry.port())));
     }
@@ -159,6 +179,16 @@ class ClusterIT {
                 call(owner, "MSET", "key:1", "a", "key:2", "b"));
         assertEquals(":1\r\n", call(owner, "CLUSTER", "COUNTKEYSINSLOT", slot));
         assertTrue(call(owner, "CLUSTER", "GETKEYSINSLOT", slot, "10").contains("key:1"));
+        assertPublishCrossesTheBus(masters.get(0), masters.get(2));
+    }
+
+    /** A message published on one node reaches a subscriber connected to another. */
+    private static void assertPublishCrossesTheBus(ServerProcess publisher, ServerProcess subscriberNode) throws Exception {
+        try (RawConnection sub = new RawConnection(subscriberNode.port())) {
+            assertEquals("*3\r\n$9\r\nsubscribe\r\n$4\r\nnews\r\n:1\r\n", sub.call("SUBSCRIBE", "news"));
+            assertEquals(":0\r\n", call(publisher, "PUBLISH", "news", "hello"));
+            assertEquals("*3\r\n$7\r\nmessage\r\n$4\r\nnews\r\n$5\r\nhello\r\n", sub.readReply());
+        }
     }
 
     @Test
@@ -167,9 +197,7 @@ class ClusterIT {
         create(masters);
         ServerProcess replica = node(false);
         ServerProcess victim = masters.get(1);
-        RedisCli added = RedisCli.run(null, 60, "--cluster", "add-node", address(replica), address(masters.get(0)),
-                "--cluster-slave", "--cluster-master-id", myId(victim));
-        assertEquals(0, added.exitCode, added.out + added.err);
+        addReplica(replica, masters.get(0), victim);
         writeKeys(masters.get(0), 200);
         long victimKeys = dbsize(victim);
         Waits.until("the replica has its master's keys", 20_000, () -> dbsize(replica) == victimKeys);
@@ -186,9 +214,7 @@ class ClusterIT {
         create(masters);
         ServerProcess replica = node(false);
         ServerProcess master = masters.get(2);
-        RedisCli added = RedisCli.run(null, 60, "--cluster", "add-node", address(replica), address(masters.get(0)),
-                "--cluster-slave", "--cluster-master-id", myId(master));
-        assertEquals(0, added.exitCode, added.out + added.err);
+        addReplica(replica, masters.get(0), master);
         writeKeys(masters.get(0), 100);
         Waits.until("the replica is in sync", 20_000, () -> dbsize(replica) == dbsize(master));
         assertEquals("+OK\r\n", call(replica, "CLUSTER", "FAILOVER"));
@@ -213,12 +239,12 @@ class ClusterIT {
         reshard(cinnabarA, cinnabarB, redisMaster, 300);
         awaitHealthy(cinnabarA);
         assertKeys(redisMaster, 300);
+        assertPublishCrossesTheBus(redisMaster, cinnabarB);
+        assertPublishCrossesTheBus(cinnabarA, redisMaster);
         long total = dbsize(redisMaster) + dbsize(cinnabarA) + dbsize(cinnabarB);
         assertEquals(300, total);
         ServerProcess redisReplica = node(true);
-        RedisCli added = RedisCli.run(null, 60, "--cluster", "add-node", address(redisReplica), address(redisMaster),
-                "--cluster-slave", "--cluster-master-id", myId(cinnabarB));
-        assertEquals(0, added.exitCode, added.out + added.err);
+        addReplica(redisReplica, redisMaster, cinnabarB);
         Waits.until("the Redis replica has the Cinnabar master's keys", 30_000,
                 () -> dbsize(redisReplica) == dbsize(cinnabarB));
         cinnabarB.process().destroyForcibly().waitFor();
@@ -319,15 +345,8 @@ class ClusterIT {
             {"CLUSTER", "RESET", "SOFT"},
             {"GET", "a"},
         };
-        StringBuilder expected = new StringBuilder();
-        StringBuilder actual = new StringBuilder();
-        try (RawConnection r = new RawConnection(redis.port()); RawConnection c = new RawConnection(cinnabar.port())) {
-            for (String[] command : script) {
-                expected.append(String.join(" ", command)).append(" -> ").append(r.call(command)).append('\n');
-                actual.append(String.join(" ", command)).append(" -> ").append(c.call(command)).append('\n');
-            }
-        }
-        assertEquals(expected.toString(), actual.toString());
+        String[] t = transcripts(redis, cinnabar, script);
+        assertEquals(t[0], t[1]);
     }
 
     /**
@@ -354,17 +373,9 @@ class ClusterIT {
             {"EVAL", "return 1", "2", "b", "c"},
             {"EVAL", "#!lua flags=no-cluster\nreturn 1", "0"},
         };
-        StringBuilder expected = new StringBuilder();
-        StringBuilder actual = new StringBuilder();
-        try (RawConnection r = new RawConnection(redis.port()); RawConnection c = new RawConnection(cinnabar.port())) {
-            for (String[] command : script) {
-                expected.append(String.join(" ", command)).append(" -> ").append(r.call(command)).append('\n');
-                actual.append(String.join(" ", command)).append(" -> ").append(c.call(command)).append('\n');
-            }
-        }
-        assertEquals(expected.toString(), actual.toString());
-        assertTrue(expected.toString().contains("Script attempted to access keys that do not hash to the same slot"),
-                expected.toString());
+        String[] t = transcripts(redis, cinnabar, script);
+        assertEquals(t[0], t[1]);
+        assertTrue(t[0].contains("Script attempted to access keys that do not hash to the same slot"), t[0]);
     }
 
     /** CLUSTER INFO and INFO's cluster section name the same fields as Redis's, in its order. */

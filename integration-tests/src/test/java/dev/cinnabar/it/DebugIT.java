@@ -343,7 +343,7 @@ class DebugIT {
                 assertTrue(found >= 0, "not in Redis's help, or out of order: " + entry);
                 at += found + 1;
             }
-            assertEquals(29, ours.size(), ours.toString());
+            assertEquals(31, ours.size(), ours.toString());
         });
     }
 

@@ -324,25 +324,10 @@ public final class ClusterAdmin {
      * have data (Redis's isReplicaAvailable), each as endpoint, port, id and extra fields.
      */
     public void slots(ReplyWriter w) {
-        List<int[]> runs = new ArrayList<>();
-        List<ClusterNode> owners = new ArrayList<>();
-        ClusterNode current = null;
-        int start = -1;
-        for (int i = 0; i <= Cluster.SLOTS; i++) {
-            ClusterNode n = i < Cluster.SLOTS ? cluster.slots[i] : null;
-            if (n == current) {
-                continue;
-            }
-            if (current != null) {
-                runs.add(new int[] {start, i - 1});
-                owners.add(current);
-            }
-            current = n;
-            start = i;
-        }
+        List<NodeDescriptions.SlotRun> runs = NodeDescriptions.slotRuns(cluster);
         w.array(runs.size());
-        for (int r = 0; r < runs.size(); r++) {
-            ClusterNode n = owners.get(r);
+        for (NodeDescriptions.SlotRun run : runs) {
+            ClusterNode n = run.node();
             List<ClusterNode> available = new ArrayList<>();
             for (ClusterNode replica : n.replicas) {
                 if (replicaAvailable(replica)) {
@@ -350,8 +335,8 @@ public final class ClusterAdmin {
                 }
             }
             w.array(3 + available.size());
-            w.integer(runs.get(r)[0]);
-            w.integer(runs.get(r)[1]);
+            w.integer(run.start());
+            w.integer(run.end());
             nodeEntry(w, n);
             for (ClusterNode replica : available) {
                 nodeEntry(w, replica);

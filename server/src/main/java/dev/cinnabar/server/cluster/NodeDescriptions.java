@@ -56,12 +56,13 @@ public final class NodeDescriptions {
         return b.toString();
     }
 
-    /**
-     * The runs of consecutive slots each node serves, read from the slot table (Redis's
-     * clusterGenNodesSlotsInfo): what the cluster says a node serves, which is what clients act on.
-     */
-    static Map<ClusterNode, List<int[]>> slotRanges(Cluster cluster) {
-        Map<ClusterNode, List<int[]>> out = new HashMap<>();
+    /** A run of consecutive slots one node serves. */
+    record SlotRun(int start, int end, ClusterNode node) {
+    }
+
+    /** The slot table as runs of one owner, in slot order; unserved slots are in none. */
+    static List<SlotRun> slotRuns(Cluster cluster) {
+        List<SlotRun> runs = new ArrayList<>();
         ClusterNode current = null;
         int start = -1;
         for (int i = 0; i <= Cluster.SLOTS; i++) {
@@ -70,10 +71,22 @@ public final class NodeDescriptions {
                 continue;
             }
             if (current != null) {
-                out.computeIfAbsent(current, k -> new ArrayList<>()).add(new int[] {start, i - 1});
+                runs.add(new SlotRun(start, i - 1, current));
             }
             current = n;
             start = i;
+        }
+        return runs;
+    }
+
+    /**
+     * The runs of consecutive slots each node serves, read from the slot table (Redis's
+     * clusterGenNodesSlotsInfo): what the cluster says a node serves, which is what clients act on.
+     */
+    static Map<ClusterNode, List<int[]>> slotRanges(Cluster cluster) {
+        Map<ClusterNode, List<int[]>> out = new HashMap<>();
+        for (SlotRun r : slotRuns(cluster)) {
+            out.computeIfAbsent(r.node(), k -> new ArrayList<>()).add(new int[] {r.start(), r.end()});
         }
         return out;
     }
