@@ -521,7 +521,7 @@ public final class AofLoader {
         switch (e.kind()) {
             case SHORT_READ -> {
                 ServerLog.warning("Short read or OOM loading DB. Unrecoverable error, aborting now.");
-                ServerLog.warning(at + "3249 -> Unexpected EOF reading RDB file");
+                ServerLog.warning(at + "3241 -> Unexpected EOF reading RDB file");
             }
             case VERSION, SIGNATURE -> {
                 ServerLog.warning(e.getMessage());
@@ -533,7 +533,7 @@ public final class AofLoader {
             }
             case CHECKSUM -> {
                 ServerLog.warning(e.getMessage());
-                ServerLog.warning(at + "3225 -> RDB CRC error");
+                ServerLog.warning(at + "3217 -> RDB CRC error");
             }
             default -> ServerLog.warning(at + "0 -> " + e.getMessage());
         }

@@ -791,20 +791,22 @@ public final class Persistence {
                 }
                 break;
             case SHORT_READ:
+                // rdb.c's line numbers as Debian's redis-server 7.0.15 (1~deb12u7) prints them:
+                // its security patches moved them (upstream's tag says 3240 and 3216).
                 ServerLog.warning("Short read or OOM loading DB. Unrecoverable error, aborting now.");
-                report.accept("Internal error in RDB reading offset " + e.offset() + ", function at rdb.c:3249 -> "
+                report.accept("Internal error in RDB reading offset " + e.offset() + ", function at rdb.c:3241 -> "
                         + e.getMessage());
                 break;
             case CHECKSUM:
                 ServerLog.warning(e.getMessage());
                 report.accept("Internal error in RDB reading offset " + e.offset()
-                        + ", function at rdb.c:3225 -> RDB CRC error");
+                        + ", function at rdb.c:3217 -> RDB CRC error");
                 break;
             case FUNCTION:
                 ServerLog.warning("Failed loading library, " + e.getMessage());
                 ServerLog.warning("Short read or OOM loading DB. Unrecoverable error, aborting now.");
                 report.accept("Internal error in RDB reading offset " + e.offset()
-                        + ", function at rdb.c:3249 -> Unexpected EOF reading RDB file");
+                        + ", function at rdb.c:3241 -> Unexpected EOF reading RDB file");
                 break;
             case CORRUPT:
                 report.accept("Internal error in RDB reading offset " + e.offset() + ", function at rdb.c:0 -> "
