@@ -15,6 +15,8 @@
 # Needs tclsh (Debian's tcl package). Prints one line per unit (passed, failed, exceptions,
 # timeouts); the full output of each unit is in the temporary directory it names.
 #
+# 2026-12-07 evening, with cluster mode: unit/cluster/misc, links and announced-endpoints pass
+# (the cluster suite proper, tests/cluster, has a runner of its own: tools/redis-cluster-suite.sh).
 # 2026-12-07 afternoon, with the master's diskless sync (Redis's default since then here too):
 # integration/replication-2, -3, -4, replication-psync, psync2, block-repl, failover and unit/wait
 # pass whole; integration/replication stops at "Master stream is correctly processed while the
