@@ -15,7 +15,6 @@ import java.util.concurrent.ThreadLocalRandom;
  * each other, detect failures and converge on who serves which slot.
  */
 final class BusProtocol {
-    private static final byte[] NO_SLOTS = new byte[Cluster.SLOTS / 8];
     private final Cluster cluster;
     /** PINGs sent so far: a node goes in the gossip of one PING at most once. */
     private long pingsSent;
@@ -605,9 +604,5 @@ final class BusProtocol {
                 cluster.deleteKeysInSlot(dirty[i]);
             }
         }
-    }
-
-    static byte[] noSlots() {
-        return NO_SLOTS;
     }
 }
