@@ -241,6 +241,12 @@ class ClusterIT {
         assertKeys(redisMaster, 300);
         assertPublishCrossesTheBus(redisMaster, cinnabarB);
         assertPublishCrossesTheBus(cinnabarA, redisMaster);
+        // Both kinds of node see the same cluster: the same CLUSTER SLOTS reply, byte for byte,
+        // and the same CLUSTER NODES lines but for the times and which one is "myself".
+        Waits.until("the same view of the cluster", 15_000,
+                () -> call(redisMaster, "CLUSTER", "SLOTS").equals(call(cinnabarA, "CLUSTER", "SLOTS"))
+                        && comparableNodes(redisMaster).equals(comparableNodes(cinnabarA)));
+        assertEquals(3, comparableNodes(cinnabarA).size(), comparableNodes(cinnabarA).toString());
         long total = dbsize(redisMaster) + dbsize(cinnabarA) + dbsize(cinnabarB);
         assertEquals(300, total);
         ServerProcess redisReplica = node(true);
@@ -252,6 +258,25 @@ class ClusterIT {
                 && "ok".equals(Waits.field(call(cinnabarA, "CLUSTER", "INFO"), "cluster_state"))
                 && "ok".equals(Waits.field(call(redisMaster, "CLUSTER", "INFO"), "cluster_state")));
         assertKeys(cinnabarA, 300);
+    }
+
+    /** CLUSTER NODES sorted, without the ping and pong times, the link states and the myself flag. */
+    private static List<String> comparableNodes(ServerProcess s) throws Exception {
+        String reply = call(s, "CLUSTER", "NODES");
+        List<String> lines = new ArrayList<>();
+        for (String line : reply.substring(reply.indexOf('\n') + 1).split("\n")) {
+            String[] f = line.trim().split(" ");
+            if (f.length < 8) {
+                continue;
+            }
+            f[2] = f[2].replace("myself,", "");
+            f[4] = "_";
+            f[5] = "_";
+            f[7] = "_";
+            lines.add(String.join(" ", f));
+        }
+        java.util.Collections.sort(lines);
+        return lines;
     }
 
     private static void reshard(ServerProcess entry, ServerProcess from, ServerProcess to, int slots) throws Exception {
