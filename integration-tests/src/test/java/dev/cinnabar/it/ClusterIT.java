@@ -375,8 +375,8 @@ class ClusterIT {
     }
 
     /**
-     * Scripts on a node that serves half the slots: keys it does not serve, keys of two slots
-     * (allowed without a shebang or with allow-cross-slot-keys), the declared keys' slot.
+     * Scripts and functions on a node that serves half the slots: keys it does not serve, keys of
+     * two slots (allowed without a shebang or with allow-cross-slot-keys), the declared keys' slot.
      */
     @Test
     void scriptsKeepToTheirSlotAsInRedis() throws Exception {
@@ -397,6 +397,18 @@ class ClusterIT {
             {"EVAL", "#!lua\nreturn redis.call('set', 'b', 1)", "1", "c"},
             {"EVAL", "return 1", "2", "b", "c"},
             {"EVAL", "#!lua flags=no-cluster\nreturn 1", "0"},
+            {"FUNCTION", "LOAD", "#!lua name=lib\n"
+                + "redis.register_function('f1', function(keys, args) redis.call('set','b',1); return redis.call('set','c',1) end)\n"
+                + "redis.register_function{function_name='f2', callback=function(keys, args) redis.call('set','b',1); "
+                + "return redis.call('set','c',1) end, flags={'allow-cross-slot-keys'}}\n"
+                + "redis.register_function{function_name='f3', callback=function(keys, args) return 1 end, flags={'no-cluster'}}\n"
+                + "redis.register_function('f4', function(keys, args) return redis.call('get', keys[1]) end)"},
+            {"FCALL", "f1", "0"},
+            {"FCALL", "f2", "0"},
+            {"FCALL", "f3", "0"},
+            {"FCALL", "f4", "1", "a"},
+            {"FCALL", "f4", "1", "c"},
+            {"FCALL", "f4", "2", "b", "c"},
         };
         String[] t = transcripts(redis, cinnabar, script);
         assertEquals(t[0], t[1]);
