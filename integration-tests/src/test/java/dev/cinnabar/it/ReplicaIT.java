@@ -191,6 +191,39 @@ class ReplicaIT {
         }
     }
 
+    /**
+     * repl-diskless-load swapdb: a replica with data loads its master's RDB from the connection
+     * and keeps its old data until the new is whole; a load cut short gives the old data back
+     * (Redis's "Main db not affected when fail to diskless load"), a whole one replaces it.
+     */
+    @Test
+    void aSwapdbLoadKeepsTheOldDataUntilTheNewIsWhole() throws Exception {
+        try (ServerProcess master = ServerProcess.redis("--enable-debug-command", "yes", "--repl-diskless-sync", "yes",
+                "--repl-diskless-sync-delay", "0", "--rdb-key-save-delay", "50");
+             RawConnection m = new RawConnection(master.port());
+             ServerProcess replica = ServerProcess.cinnabar("--repl-diskless-load", "swapdb", "--enable-debug-command", "yes");
+             RawConnection r = new RawConnection(replica.port())) {
+            m.call("DEBUG", "POPULATE", "200000", "key", "100");
+            r.call("SET", "old", "data");
+            r.call("SET", "key:1", "mine");
+            assertEquals("+OK\r\n", r.call("REPLICAOF", "127.0.0.1", Integer.toString(master.port())));
+            until("the load under way", SYNC_MILLIS, () -> "1".equals(field(r.call("INFO", "persistence"), "loading")));
+            assertEquals(":1\r\n", m.call("CLIENT", "KILL", "TYPE", "replica"));
+            until("the load abandoned", SYNC_MILLIS, () -> replica.log().contains(
+                    "MASTER <-> REPLICA sync: Discarding temporary DB in background"));
+            assertEquals("$4\r\ndata\r\n", r.call("GET", "old"));
+            assertEquals("$4\r\nmine\r\n", r.call("GET", "key:1"));
+            assertEquals(":2\r\n", r.call("DBSIZE"));
+            m.call("CONFIG", "SET", "rdb-key-save-delay", "0");
+            awaitLinkUp(r);
+            assertInStep(m, r);
+            assertEquals(":200000\r\n", r.call("DBSIZE"));
+            assertEquals("$-1\r\n", r.call("GET", "old"));
+            assertTrue(replica.log().contains("MASTER <-> REPLICA sync: Swapping active DB with loaded DB"), replica.log());
+            assertTrue(replica.log().matches("(?s).*MASTER <-> REPLICA sync: receiving .* to parser.*"), replica.log());
+        }
+    }
+
     @Test
     void aReplicaContinuesFromItsOffsetWhenItsLinkDrops() throws Exception {
         try (ServerProcess master = ServerProcess.redis("--enable-debug-command", "yes", "--repl-diskless-sync", "no");

@@ -373,6 +373,44 @@ public final class Keyspace {
         }
     }
 
+    /**
+     * repl-diskless-load swapdb: every database's contents move into the returned databases,
+     * which nothing serves, and the live ones are left empty for a master's RDB, as after a flush.
+     * {@link #restoreAside} puts them back when that load fails; {@link #dropAside} lets them go
+     * once it succeeded. (Redis loads into the spare databases instead and swaps at the end; the
+     * outcome is the same, the live ones serve nobody but -LOADING meanwhile.)
+     */
+    public Db[] setAside() {
+        Db[] aside = new Db[dbs.length];
+        for (int i = 0; i < dbs.length; i++) {
+            Db live = dbs[i];
+            Db spare = new Db(i, this);
+            beforeFlush(live, spare);
+            live.swapContents(spare);
+            databaseFlushed(live);
+            aside[i] = spare;
+        }
+        return aside;
+    }
+
+    /** The load failed: what it put in the live databases goes, and what was set aside is back. */
+    public void restoreAside(Db[] aside) {
+        for (int i = 0; i < dbs.length; i++) {
+            Db live = dbs[i];
+            beforeFlush(live, aside[i]);
+            live.swapContents(aside[i]);
+            databaseFlushed(live);
+        }
+        dropAside(aside);
+    }
+
+    /** The databases set aside are freed, in the background as far as INFO's lazyfree figures go. */
+    public void dropAside(Db[] aside) {
+        for (Db spare : aside) {
+            lazyFree.flushed(spare.size());
+        }
+    }
+
     /** Swaps the contents of two databases, as SWAPDB does; clients stay on their index. */
     public void swap(int a, int b) {
         Db x = dbs[a];

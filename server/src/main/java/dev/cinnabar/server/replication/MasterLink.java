@@ -11,6 +11,7 @@ import dev.cinnabar.server.client.LongTask;
 import dev.cinnabar.server.client.ServerContext;
 import dev.cinnabar.server.client.ServerIds;
 import dev.cinnabar.server.config.ServerConfig;
+import dev.cinnabar.server.db.Db;
 import dev.cinnabar.server.log.ServerLog;
 import dev.cinnabar.server.persistence.AofRewrite;
 import dev.cinnabar.server.persistence.Persistence;
@@ -448,12 +449,20 @@ public final class MasterLink {
     }
 
     /**
-     * Redis's useDisklessLoad: repl-diskless-load on-empty-db with no keys. (swapdb, which loads
-     * beside the data it keeps until the new one is whole, is not built: such a load goes
-     * through a file.) Asked on the connection's thread when the payload begins.
+     * Redis's useDisklessLoad: repl-diskless-load swapdb, or on-empty-db with no keys. Asked on
+     * the connection's thread when the payload begins.
      */
     boolean loadsWithoutDisk() {
-        return "on-empty-db".equals(config.replDisklessLoad) && server.keyspace().totalKeys() == 0;
+        return swapDb() || ("on-empty-db".equals(config.replDisklessLoad) && server.keyspace().totalKeys() == 0);
+    }
+
+    /**
+     * repl-diskless-load swapdb: the old data stays until the master's is whole, and comes back
+     * if the load fails. Redis 7.0 also serves reads of the old data meanwhile when the master's
+     * replication id is the one it had (async_loading); here the load answers -LOADING as any.
+     */
+    private boolean swapDb() {
+        return "swapdb".equals(config.replDisklessLoad);
     }
 
     /** How long a diskless load waits for the master's next bytes (repl-timeout). */
@@ -479,7 +488,15 @@ public final class MasterLink {
      */
     private void loadStreaming(MasterHandshake h, PayloadStream stream) {
         Persistence p = Persistence.of(server);
-        dropOldData();
+        Db[] aside = null;
+        if (swapDb()) {
+            // The old data is kept until the new is whole: a failed load gives it back.
+            p.cancelBackground();
+            AofRewrite.of(server).kill();
+            aside = server.keyspace().setAside();
+        } else {
+            dropOldData();
+        }
         ServerLog.notice("MASTER <-> REPLICA sync: Loading DB in memory");
         boolean loaded = p.loadFromMaster(stream, transferSize) == Persistence.LoadOutcome.LOADED;
         if (loaded && !awaitPayloadEnd(h)) {
@@ -488,9 +505,21 @@ public final class MasterLink {
         }
         if (!loaded) {
             ServerLog.warning("Failed trying to load the MASTER synchronization DB from socket");
-            p.emptyData();
+            if (aside != null) {
+                server.keyspace().restoreAside(aside);
+                ServerLog.notice("MASTER <-> REPLICA sync: Discarding temporary DB in background");
+            } else {
+                p.emptyData();
+            }
             failSync(h);
             return;
+        }
+        if (aside != null) {
+            // Redis's replicationAttachToNewMaster, which the swapdb load defers to its success.
+            Replication.of(server).disconnectReplicas();
+            ServerLog.notice("MASTER <-> REPLICA sync: Swapping active DB with loaded DB");
+            server.keyspace().dropAside(aside);
+            ServerLog.notice("MASTER <-> REPLICA sync: Discarding old DB in background");
         }
         // The dataset changed without a save (Redis counts it as one change).
         server.keyspace().dirty++;

@@ -300,9 +300,9 @@ class ConfigLoaderTest {
     @Test
     void pendingChangesNameOnlyNonDefaultValuesOfMissingFeatures() throws Exception {
         ConfigLoader l = loader();
-        l.load("repl-diskless-load disabled\nrepl-diskless-load swapdb\nreplica-read-only no\nappendonly yes\nhz 20\n"
-                + "activedefrag no\nnotify-keyspace-events Ex\nuser bob on\ndynamic-hz no\n");
-        assertEquals(List.of("repl-diskless-load"), Directives.pendingChanges(config, l.seen()));
+        l.load("cluster-announce-tls-port 0\ncluster-announce-tls-port 7000\nreplica-read-only no\nappendonly yes\nhz 20\n"
+                + "activedefrag no\nnotify-keyspace-events Ex\nuser bob on\ndynamic-hz no\nrepl-diskless-load swapdb\n");
+        assertEquals(List.of("cluster-announce-tls-port"), Directives.pendingChanges(config, l.seen()));
     }
 
     @Test

@@ -52,7 +52,7 @@ class DirectivesTest {
             assertEquals(Directive.Effect.ACTIVE, Directives.lookup(name).effect(), name);
         }
         assertEquals(Directive.Effect.ACTIVE, Directives.lookup("appendonly").effect());
-        assertEquals(Directive.Effect.PENDING, Directives.lookup("repl-diskless-load").effect());
+        assertEquals(Directive.Effect.ACTIVE, Directives.lookup("repl-diskless-load").effect());
         assertEquals(Directive.Effect.PENDING, Directives.lookup("cluster-announce-tls-port").effect());
         assertEquals(Directive.Effect.IGNORED, Directives.lookup("jemalloc-bg-thread").effect());
     }
