@@ -258,7 +258,7 @@ public final class CinnabarServer implements ConfigHooks, Shutdown.Hooks {
     public void clusterAnnouncedChanged(ServerConfig config) {
         Cluster cluster = Cluster.of(engine.server());
         if (cluster != null) {
-            cluster.announcedChanged();
+            cluster.updateMyselfAnnounced();
         }
     }
 

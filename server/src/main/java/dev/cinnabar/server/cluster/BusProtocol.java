@@ -50,7 +50,7 @@ final class BusProtocol {
         m.type = type;
         m.sender = myself.name;
         m.myip = cluster.config.clusterAnnounceIp == null ? "" : cluster.config.clusterAnnounceIp;
-        m.myslots = master.slots.clone();
+        m.myslots = master.slots; // encoded before anything changes it: send() writes at once
         m.slaveof = myself.master != null ? myself.master.name : null;
         m.port = cluster.announcedPort();
         m.pport = 0;

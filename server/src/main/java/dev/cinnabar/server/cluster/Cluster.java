@@ -83,6 +83,7 @@ public final class Cluster {
     final BusProtocol bus;
     final ClusterCron cron;
     final Failovers failovers;
+    private final ClusterAdmin admin;
     Transport transport;
     Consumer<Runnable> engineExecutor = Runnable::run;
 
@@ -93,6 +94,12 @@ public final class Cluster {
         this.bus = new BusProtocol(this);
         this.cron = new ClusterCron(this);
         this.failovers = new Failovers(this);
+        this.admin = new ClusterAdmin(this);
+    }
+
+    /** What the CLUSTER subcommands do. */
+    public ClusterAdmin admin() {
+        return admin;
     }
 
     /** The cluster of a server started with {@code cluster-enabled yes}; null otherwise. */
@@ -193,9 +200,10 @@ public final class Cluster {
 
     /**
      * Keeps myself's ports, IP, hostname and nofailover flag in line with the configuration,
-     * which CONFIG SET may change at any time: at start and in every cron.
+     * which CONFIG SET may change at any time: at start, at CONFIG SET (CLUSTER NODES shows it
+     * at once, the next PING tells the others) and in every cron.
      */
-    void updateMyselfAnnounced() {
+    public void updateMyselfAnnounced() {
         myself.port = announcedPort();
         myself.pport = 0;
         myself.cport = announcedBusPort();
@@ -218,11 +226,6 @@ public final class Cluster {
     }
 
     private String announcedIp = "";
-
-    /** CONFIG SET changed what this node announces: CLUSTER NODES shows it now, the next PING tells the others. */
-    public void announcedChanged() {
-        updateMyselfAnnounced();
-    }
 
 
     // ------------------------------------------------------------------ nodes
@@ -555,7 +558,24 @@ public final class Cluster {
         if (node == null) {
             return "CLUSTERDOWN Hash slot not served";
         }
-        return "MOVED " + slot + " " + new SlotRouting(this).preferredEndpoint(node) + ":" + node.port;
+        return redirection("MOVED", slot, node);
+    }
+
+    /** A MOVED or ASK error's text (Redis's clusterRedirectClient), without the leading '-'. */
+    String redirection(String kind, int slot, ClusterNode n) {
+        return kind + " " + slot + " " + preferredEndpoint(n) + ":" + n.port;
+    }
+
+    /** Redis's getPreferredEndpoint: what clients are told to connect to (cluster-preferred-endpoint-type). */
+    String preferredEndpoint(ClusterNode n) {
+        switch (config.clusterPreferredEndpointType) {
+            case "hostname":
+                return n.hostname.isEmpty() ? "?" : n.hostname;
+            case "unknown-endpoint":
+                return "";
+            default:
+                return n.ip;
+        }
     }
 
     // ------------------------------------------------------------------ epochs

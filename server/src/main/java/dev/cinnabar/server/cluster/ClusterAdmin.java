@@ -355,10 +355,10 @@ public final class ClusterAdmin {
     private void nodeEntry(ReplyWriter w, ClusterNode n) {
         String type = cluster.config.clusterPreferredEndpointType;
         w.array(4);
-        switch (type) {
-            case "hostname" -> w.bulk(n.hostname.isEmpty() ? "?" : n.hostname);
-            case "unknown-endpoint" -> w.nullBulk();
-            default -> w.bulk(n.ip);
+        if (type.equals("unknown-endpoint")) {
+            w.nullBulk(); // a null here, where MOVED and SHARDS print an empty endpoint
+        } else {
+            w.bulk(cluster.preferredEndpoint(n));
         }
         w.integer(n.port);
         w.bulk(n.name);
@@ -415,7 +415,7 @@ public final class ClusterAdmin {
         w.bulk("ip");
         w.bulk(n.ip);
         w.bulk("endpoint");
-        w.bulk(new SlotRouting(cluster).preferredEndpoint(n));
+        w.bulk(cluster.preferredEndpoint(n));
         if (hostname) {
             w.bulk("hostname");
             w.bulk(n.hostname);

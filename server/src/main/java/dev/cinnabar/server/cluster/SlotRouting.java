@@ -124,7 +124,7 @@ public final class SlotRouting implements CommandRouter {
             if (existing > 0) {
                 return "TRYAGAIN Multiple keys request during rehashing of slot";
             }
-            return redirection("ASK", slot, cluster.migratingTo[slot]);
+            return cluster.redirection("ASK", slot, cluster.migratingTo[slot]);
         }
         if (importing && (asking || (flags & CommandFlags.ASKING) != 0)) {
             if (multipleKeys && missing > 0) {
@@ -138,7 +138,7 @@ public final class SlotRouting implements CommandRouter {
             return null;
         }
         if (n != cluster.myself) {
-            return redirection("MOVED", slot, n);
+            return cluster.redirection("MOVED", slot, n);
         }
         return null;
     }
@@ -173,22 +173,6 @@ public final class SlotRouting implements CommandRouter {
             }
         }
         return null;
-    }
-
-    private String redirection(String kind, int slot, ClusterNode n) {
-        return kind + " " + slot + " " + preferredEndpoint(n) + ":" + n.port;
-    }
-
-    /** Redis's getPreferredEndpoint: what clients are told to connect to. */
-    String preferredEndpoint(ClusterNode n) {
-        switch (cluster.config.clusterPreferredEndpointType) {
-            case "hostname":
-                return n.hostname.isEmpty() ? "?" : n.hostname;
-            case "unknown-endpoint":
-                return "";
-            default:
-                return n.ip;
-        }
     }
 
     private static boolean isShardPubsub(CommandSpec cmd) {

@@ -107,7 +107,7 @@ public final class ClusterCommands {
             if (cluster == null) {
                 throw new CommandError(DISABLED);
             }
-            ClusterAdmin admin = new ClusterAdmin(cluster);
+            ClusterAdmin admin = cluster.admin();
             switch (handler) {
                 case 0 -> addSlots(c, admin, false);
                 case 1 -> addSlotsRange(c, admin, false);
