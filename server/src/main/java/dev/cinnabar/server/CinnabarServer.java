@@ -37,6 +37,8 @@ public final class CinnabarServer implements ConfigHooks, Shutdown.Hooks {
     /** What the end of the shutdown sequence does once everything is released: end the process. */
     private Runnable exitAction = () -> System.exit(0);
 
+    private static final String TLS_ERROR = "Unable to update TLS configuration. Check server logs.";
+
     private CinnabarServer(ServerConfig config, CommandHandlers commands) {
         this.config = config;
         this.engine = new Engine(config, Clock.SYSTEM, commands);
@@ -97,7 +99,8 @@ public final class CinnabarServer implements ConfigHooks, Shutdown.Hooks {
         // No TCP listener (port 0, bind "", or only optional addresses that are not there) and
         // no Unix socket: Redis gives up.
         // A memcached listener alone (port 0, memcached-port set) is a way in too.
-        boolean tcp = s.transport.boundPort() != 0 || s.transport.memcachedBoundPort() != 0;
+        boolean tcp = s.transport.boundPort() != 0 || s.transport.tlsBoundPort() != 0
+                || s.transport.memcachedBoundPort() != 0;
         if (!tcp && config.unixSocket.isEmpty()) {
             ServerLog.warning("Configured to not listen anywhere, exiting.");
             s.transport.stop();
@@ -243,6 +246,26 @@ public final class CinnabarServer implements ConfigHooks, Shutdown.Hooks {
     }
 
     @Override
+    public void tlsPortChanged(ServerConfig c) throws ConfigError {
+        // Redis's applyTLSPort: TLS set up on first use, even for a port of 0.
+        if (!transport.tlsConfigured() && !transport.configureTls()) {
+            throw new ConfigError(TLS_ERROR);
+        }
+        try {
+            transport.rebindTls();
+        } catch (IOException e) {
+            throw new ConfigError("Unable to listen on this port. Check server logs.");
+        }
+    }
+
+    @Override
+    public void tlsChanged(ServerConfig c) throws ConfigError {
+        if ((c.tlsPort != 0 || c.tlsReplication || c.tlsCluster) && !transport.configureTls()) {
+            throw new ConfigError(TLS_ERROR);
+        }
+    }
+
+    @Override
     public void maxMemoryChanged(ServerConfig c) {
         engine.maxMemoryChanged();
         // Whether integers may be shared depends on the limit as well as on the policy.
@@ -291,6 +314,7 @@ public final class CinnabarServer implements ConfigHooks, Shutdown.Hooks {
     public void bindChanged(ServerConfig c) throws ConfigError {
         try {
             transport.rebindTcp();
+            transport.rebindTls();
         } catch (IOException e) {
             ServerLog.warning("Failed to bind");
             throw new ConfigError("Failed to bind to specified addresses.");

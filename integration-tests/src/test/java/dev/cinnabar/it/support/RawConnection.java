@@ -27,6 +27,16 @@ public final class RawConnection implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
+    /** A connection over a socket already open, a TLS one for instance. */
+    public RawConnection(Socket connected) throws IOException {
+        socket = connected;
+        socket.setSoTimeout(10_000);
+        socket.setTcpNoDelay(true);
+        unix = null;
+        in = new java.io.BufferedInputStream(socket.getInputStream());
+        out = socket.getOutputStream();
+    }
+
     /** A connection to a server's Unix socket; reads block without a timeout. */
     public RawConnection(java.nio.file.Path unixSocket) throws IOException {
         socket = null;

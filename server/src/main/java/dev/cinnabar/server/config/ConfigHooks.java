@@ -14,6 +14,17 @@ public interface ConfigHooks {
     default void portChanged(ServerConfig config) throws ConfigError {
     }
 
+    /**
+     * tls-port changed: TLS is configured if it was not yet, then the TLS listeners move to
+     * {@link ServerConfig#tlsPort} (none when 0).
+     */
+    default void tlsPortChanged(ServerConfig config) throws ConfigError {
+    }
+
+    /** A tls-* setting changed: the TLS contexts are built again if TLS is in use, or refused whole. */
+    default void tlsChanged(ServerConfig config) throws ConfigError {
+    }
+
     /** Listens for memcached clients on {@link ServerConfig#memcachedPort} instead of the old port (0: not at all). */
     default void memcachedPortChanged(ServerConfig config) throws ConfigError {
     }

@@ -35,13 +35,8 @@ public final class Directives {
     private static final long ULLONG_MAX = -1L;
     private static final int MOD = 0;
 
-    private static final String TLS_ERROR = "Unable to update TLS configuration. Check server logs.";
     /** Redis runs TLS's apply once for several tls-* changes; sharing one instance does the same. */
-    private static final Directive.Apply APPLY_TLS = c -> {
-        if (c.tlsPort != 0 || c.tlsReplication || c.tlsCluster) {
-            throw new ConfigError(TLS_ERROR);
-        }
-    };
+    private static final Directive.Apply APPLY_TLS = c -> c.hooks.tlsChanged(c);
 
     private static final List<Directive> ALL = new ArrayList<>();
     /** Lowercase name or alias to directive. */
@@ -290,19 +285,18 @@ public final class Directives {
         num("loading-process-events-interval-bytes", null, MOD | HIDDEN, "loadingProcessEventsIntervalBytes",
                 SIGNED, INTEGER, 1024, INT_MAX, 2L * 1024 * 1024).effect(ACTIVE);
 
-        // ---- TLS (Debian builds Redis with TLS, so these exist; Cinnabar does not speak TLS yet)
-        num("tls-port", null, MOD, "tlsPort", SIGNED, INTEGER, 0, 65535, 0).apply(c -> {
-            throw new ConfigError(TLS_ERROR);
-        });
+        // ---- TLS (Debian builds Redis with TLS; the JDK's TLS stands in for OpenSSL, see net/TlsContexts)
+        num("tls-port", null, MOD, "tlsPort", SIGNED, INTEGER, 0, 65535, 0).apply(c -> c.hooks.tlsPortChanged(c))
+                .effect(ACTIVE);
         num("tls-session-cache-size", null, MOD, "tlsSessionCacheSize", SIGNED, INTEGER, 0, INT_MAX, 20 * 1024)
-                .apply(APPLY_TLS);
+                .apply(APPLY_TLS).effect(ACTIVE);
         num("tls-session-cache-timeout", null, MOD, "tlsSessionCacheTimeout", SIGNED, INTEGER, 0, INT_MAX, 300)
-                .apply(APPLY_TLS);
+                .apply(APPLY_TLS).effect(ACTIVE);
         bool("tls-cluster", null, MOD, "tlsCluster", false).apply(APPLY_TLS);
-        bool("tls-replication", null, MOD, "tlsReplication", false).apply(APPLY_TLS);
-        words("tls-auth-clients", MOD, "tlsAuthClients", "yes", "no", "yes", "optional");
-        bool("tls-prefer-server-ciphers", null, MOD, "tlsPreferServerCiphers", false).apply(APPLY_TLS);
-        bool("tls-session-caching", null, MOD, "tlsSessionCaching", true).apply(APPLY_TLS);
+        bool("tls-replication", null, MOD, "tlsReplication", false).apply(APPLY_TLS).effect(ACTIVE);
+        words("tls-auth-clients", MOD, "tlsAuthClients", "yes", "no", "yes", "optional").effect(ACTIVE);
+        bool("tls-prefer-server-ciphers", null, MOD, "tlsPreferServerCiphers", false).apply(APPLY_TLS).effect(ACTIVE);
+        bool("tls-session-caching", null, MOD, "tlsSessionCaching", true).apply(APPLY_TLS).effect(ACTIVE);
         String[][] tlsStrings = {
             {"tls-cert-file", "tlsCertFile"}, {"tls-key-file", "tlsKeyFile"}, {"tls-key-file-pass", "tlsKeyFilePass"},
             {"tls-client-cert-file", "tlsClientCertFile"}, {"tls-client-key-file", "tlsClientKeyFile"},
@@ -311,7 +305,7 @@ public final class Directives {
             {"tls-protocols", "tlsProtocols"}, {"tls-ciphers", "tlsCiphers"}, {"tls-ciphersuites", "tlsCiphersuites"},
         };
         for (String[] t : tlsStrings) {
-            str(t[0], null, MOD, t[1], true, null, null).apply(APPLY_TLS);
+            str(t[0], null, MOD, t[1], true, null, null).apply(APPLY_TLS).effect(ACTIVE);
         }
 
         // ---- special

@@ -54,9 +54,14 @@ public final class NettyTransport implements ReplyFlusher {
     private EventLoopGroup group;
     /** Where the listeners run: the I/O threads, or a loop of their own beside the engine's. */
     private EventLoopGroup acceptGroup;
+    /** The RESP listeners: TCP on {@code port} and the Unix socket. */
     private final List<Channel> listeners = new ArrayList<>();
+    /** The TLS listeners ({@code tls-port}), on the same addresses as the RESP ones. */
+    private final List<Channel> tlsListeners = new ArrayList<>();
     /** The memcached listeners ({@code memcached-port}), on the same addresses as the RESP ones. */
     private final List<Channel> memcachedListeners = new ArrayList<>();
+    /** The TLS set-up, once {@code tls-port}, {@code tls-replication} or {@code tls-cluster} asked for it. */
+    private volatile TlsContexts tls;
     /** Set once the server has started taking connections (see acceptConnections). */
     private volatile boolean accepting;
     private Path unixSocketPath;
@@ -87,23 +92,70 @@ public final class NettyTransport implements ReplyFlusher {
             group = SurvivingIoEventLoop.group(config.ioThreads - 1, new DefaultThreadFactory("cinnabar-io", true), io);
             acceptGroup = group;
         }
+        if ((config.tlsPort != 0 || config.tlsReplication || config.tlsCluster) && !configureTls()) {
+            ServerLog.warning("Failed to configure TLS. Check logs for more info.");
+            throw new IOException("Failed to configure TLS");
+        }
         MasterLink.of(engine.server()).connector(new MasterConnector());
         // The Unix socket first: whoever sees the TCP port open (a test harness, a health
         // check) may then use the socket at once.
         if (!config.unixSocket.isEmpty()) {
             bindUnix();
         }
-        // The memcached listener before the RESP one, for the same reason.
-        if (config.memcachedPort != 0) {
-            for (String address : bindAddresses()) {
-                bindTcp(address, config.memcachedPort, true);
+        // The memcached and TLS listeners before the plain RESP one, for the same reason.
+        for (Front front : new Front[] {Front.MEMCACHED, Front.TLS, Front.RESP}) {
+            if (portOf(front) != 0) {
+                for (String address : bindAddresses()) {
+                    bindTcp(address, front);
+                }
             }
         }
-        if (config.port != 0) {
-            for (String address : bindAddresses()) {
-                bindTcp(address);
-            }
+    }
+
+    /** What a TCP listener serves. */
+    private enum Front {
+        RESP("TCP"), TLS("TLS"), MEMCACHED("TCP");
+
+        /** How Redis's "Failed listening on port" line names the listener. */
+        final String kind;
+
+        Front(String kind) {
+            this.kind = kind;
         }
+    }
+
+    private int portOf(Front front) {
+        return switch (front) {
+            case RESP -> config.port;
+            case TLS -> config.tlsPort;
+            case MEMCACHED -> config.memcachedPort;
+        };
+    }
+
+    private List<Channel> listenersOf(Front front) {
+        return switch (front) {
+            case RESP -> listeners;
+            case TLS -> tlsListeners;
+            case MEMCACHED -> memcachedListeners;
+        };
+    }
+
+    /**
+     * (Re)builds the TLS contexts from the tls-* settings; false, with Redis's log lines, when
+     * they are refused, leaving the contexts there were in place (Redis's tlsConfigure).
+     */
+    public boolean configureTls() {
+        TlsContexts made = TlsContexts.configureOrNull(config);
+        if (made == null) {
+            return false;
+        }
+        tls = made;
+        return true;
+    }
+
+    /** Whether TLS has been configured since the start (Redis's isTlsConfigured). */
+    public boolean tlsConfigured() {
+        return tls != null;
     }
 
     private List<String> bindAddresses() {
@@ -133,20 +185,16 @@ public final class NettyTransport implements ReplyFlusher {
         return out;
     }
 
-    private boolean dualStackBound;
+    /** The fronts whose "::" listener took IPv4 as well, so that "*" is not bound again. */
+    private final Set<Front> dualStackBound = EnumSet.noneOf(Front.class);
 
-    private void bindTcp(String spec) throws IOException {
-        bindTcp(spec, config.port, false);
-    }
-
-    private boolean memcachedDualStackBound;
-
-    /** Binds one address of {@code port}: a RESP listener, or a memcached one. */
-    private void bindTcp(String spec, int port, boolean memcached) throws IOException {
+    /** Binds one address of the port {@code front} listens on. */
+    private void bindTcp(String spec, Front front) throws IOException {
+        int port = portOf(front);
         boolean optional = spec.startsWith("-");
         String address = optional ? spec.substring(1) : spec;
         if (address.equals("*@fallback")) {
-            if (memcached ? memcachedDualStackBound : dualStackBound) {
+            if (dualStackBound.contains(front)) {
                 return;
             }
             address = "*";
@@ -157,28 +205,16 @@ public final class NettyTransport implements ReplyFlusher {
             // Java takes "" for the loopback address; Redis's getaddrinfo finds no such name.
             ServerLog.warning("Warning: Could not create server TCP listening socket " + address + ":"
                     + port + ": Name or service not known");
-            throw new IOException("Failed listening on port " + port + " (TCP), aborting.");
+            throw new IOException("Failed listening on port " + port + " (" + front.kind + "), aborting.");
         }
-        ServerBootstrap b = listener(tcpServerChannel(), true, memcached)
+        ServerBootstrap b = listener(tcpServerChannel(), true, front)
                 .option(ChannelOption.SO_BACKLOG, config.tcpBacklog)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true);
         try {
-            Channel ch = b.bind(at).sync().channel();
-            if (memcached) {
-                memcachedListeners.add(ch);
-                if (accepting) {
-                    ch.config().setAutoRead(true);
-                }
-            } else {
-                listen(ch);
-            }
+            listen(b.bind(at).sync().channel(), listenersOf(front));
             if (host.equals("::")) {
-                if (memcached) {
-                    memcachedDualStackBound = true;
-                } else {
-                    dualStackBound = true;
-                }
+                dualStackBound.add(front);
             }
         } catch (Exception e) {
             if (host.equals("::")) {
@@ -195,7 +231,7 @@ public final class NettyTransport implements ReplyFlusher {
                     || why.endsWith("Address family not supported by protocol") || why.endsWith("Protocol not supported")) {
                 return;
             }
-            throw new IOException("Failed listening on port " + port + " (TCP), aborting.", e);
+            throw new IOException("Failed listening on port " + port + " (" + front.kind + "), aborting.", e);
         }
     }
 
@@ -204,11 +240,7 @@ public final class NettyTransport implements ReplyFlusher {
      * drive back-pressure, half-closed connections kept for their replies, and a
      * {@link ClientChannelHandler} for each connection; TCP keepalive on TCP connections.
      */
-    private ServerBootstrap listener(Class<? extends ServerChannel> channel, boolean tcp) {
-        return listener(channel, tcp, false);
-    }
-
-    private ServerBootstrap listener(Class<? extends ServerChannel> channel, boolean tcp, boolean memcached) {
+    private ServerBootstrap listener(Class<? extends ServerChannel> channel, boolean tcp, Front front) {
         return new ServerBootstrap()
                 .group(acceptGroup, group)
                 .channel(channel)
@@ -223,7 +255,10 @@ public final class NettyTransport implements ReplyFlusher {
                         if (tcp) {
                             keepAlive(ch);
                         }
-                        ch.pipeline().addLast(new ClientChannelHandler(engine, memcached));
+                        if (front == Front.TLS) {
+                            tls.accept(ch, config.tlsAuthClients);
+                        }
+                        ch.pipeline().addLast(new ClientChannelHandler(engine, front == Front.MEMCACHED));
                     }
                 });
     }
@@ -246,6 +281,9 @@ public final class NettyTransport implements ReplyFlusher {
                         @Override
                         protected void initChannel(Channel ch) {
                             keepAlive(ch);
+                            if (config.tlsReplication) {
+                                tls.connect(ch);
+                            }
                             ch.pipeline().addLast(handler);
                         }
                     });
@@ -305,9 +343,9 @@ public final class NettyTransport implements ReplyFlusher {
         }
         Path path = config.resolvePath(config.unixSocket);
         Files.deleteIfExists(path);
-        ServerBootstrap b = listener(EpollServerDomainSocketChannel.class, false);
+        ServerBootstrap b = listener(EpollServerDomainSocketChannel.class, false, Front.RESP);
         try {
-            listen(b.bind(new DomainSocketAddress(path.toFile())).sync().channel());
+            listen(b.bind(new DomainSocketAddress(path.toFile())).sync().channel(), listeners);
             unixSocketPath = path;
             if (config.unixSocketPerm != 0) {
                 Files.setPosixFilePermissions(path, permissions(config.unixSocketPerm));
@@ -341,63 +379,61 @@ public final class NettyTransport implements ReplyFlusher {
      * settings, as Redis does. On failure nothing new is left open and the caller restores the
      * old settings and calls this again.
      */
-    public synchronized void rebindTcp() throws IOException {
+    public void rebindTcp() throws IOException {
+        rebind(Front.RESP);
+    }
+
+    /** CONFIG SET tls-port (and bind): the same for the TLS listeners; none when the port is 0. */
+    public void rebindTls() throws IOException {
+        rebind(Front.TLS);
+    }
+
+    /** CONFIG SET memcached-port (and bind): the same for the memcached listeners. */
+    public void rebindMemcached() throws IOException {
+        rebind(Front.MEMCACHED);
+    }
+
+    private synchronized void rebind(Front front) throws IOException {
+        List<Channel> list = listenersOf(front);
         List<Channel> old = new ArrayList<>();
-        for (Channel ch : listeners) {
+        for (Channel ch : list) {
             if (ch.localAddress() instanceof InetSocketAddress) {
                 old.add(ch);
             }
         }
         for (Channel ch : old) {
             ch.close().awaitUninterruptibly(1000);
-            listeners.remove(ch);
+            list.remove(ch);
         }
-        dualStackBound = false;
-        if (config.port == 0) {
+        dualStackBound.remove(front);
+        if (portOf(front) == 0) {
             return;
         }
-        int before = listeners.size();
+        int before = list.size();
         try {
             for (String address : bindAddresses()) {
-                bindTcp(address);
+                bindTcp(address, front);
             }
         } catch (IOException e) {
-            while (listeners.size() > before) {
-                listeners.remove(listeners.size() - 1).close().awaitUninterruptibly(1000);
+            while (list.size() > before) {
+                list.remove(list.size() - 1).close().awaitUninterruptibly(1000);
             }
-            throw e;
-        }
-    }
-
-    /**
-     * CONFIG SET memcached-port (and bind): closes the memcached listeners, then listens again on
-     * {@code memcached-port} (none when 0). On failure nothing new is left open.
-     */
-    public synchronized void rebindMemcached() throws IOException {
-        for (Channel ch : memcachedListeners) {
-            ch.close().awaitUninterruptibly(1000);
-        }
-        memcachedListeners.clear();
-        memcachedDualStackBound = false;
-        if (config.memcachedPort == 0) {
-            return;
-        }
-        try {
-            for (String address : bindAddresses()) {
-                bindTcp(address, config.memcachedPort, true);
-            }
-        } catch (IOException e) {
-            for (Channel ch : memcachedListeners) {
-                ch.close().awaitUninterruptibly(1000);
-            }
-            memcachedListeners.clear();
             throw e;
         }
     }
 
     /** The memcached listener's port (differs from the configured one only for port 0 tests); 0 when none. */
     public int memcachedBoundPort() {
-        for (Channel ch : memcachedListeners) {
+        return boundPort(Front.MEMCACHED);
+    }
+
+    /** The TLS listener's port; 0 when none. */
+    public int tlsBoundPort() {
+        return boundPort(Front.TLS);
+    }
+
+    private int boundPort(Front front) {
+        for (Channel ch : listenersOf(front)) {
             if (ch.localAddress() instanceof InetSocketAddress) {
                 return ((InetSocketAddress) ch.localAddress()).getPort();
             }
@@ -424,12 +460,7 @@ public final class NettyTransport implements ReplyFlusher {
 
     /** The TCP port actually bound (differs from the configured one only for port 0 tests). */
     public int boundPort() {
-        for (Channel ch : listeners) {
-            if (ch.localAddress() instanceof InetSocketAddress) {
-                return ((InetSocketAddress) ch.localAddress()).getPort();
-            }
-        }
-        return 0;
+        return boundPort(Front.RESP);
     }
 
     /**
@@ -444,17 +475,16 @@ public final class NettyTransport implements ReplyFlusher {
      */
     public void acceptConnections() {
         accepting = true;
-        for (Channel ch : listeners) {
-            ch.config().setAutoRead(true);
-        }
-        for (Channel ch : memcachedListeners) {
-            ch.config().setAutoRead(true);
+        for (Front front : Front.values()) {
+            for (Channel ch : listenersOf(front)) {
+                ch.config().setAutoRead(true);
+            }
         }
     }
 
     /** A listener bound: it accepts at once once the server has started (CONFIG SET port, bind). */
-    private void listen(Channel ch) {
-        listeners.add(ch);
+    private void listen(Channel ch, List<Channel> list) {
+        list.add(ch);
         if (accepting) {
             ch.config().setAutoRead(true);
         }
@@ -484,14 +514,12 @@ public final class NettyTransport implements ReplyFlusher {
         // When the engine runs on the event loop, this may be called from that loop (SHUTDOWN),
         // which must not wait for itself: it closes what it can and lets the process exit.
         boolean onLoop = group != null && engineOnEventLoop() && group.next().inEventLoop();
-        for (Channel ch : listeners) {
-            ch.close().awaitUninterruptibly(1000);
+        for (Front front : Front.values()) {
+            for (Channel ch : listenersOf(front)) {
+                ch.close().awaitUninterruptibly(1000);
+            }
+            listenersOf(front).clear();
         }
-        listeners.clear();
-        for (Channel ch : memcachedListeners) {
-            ch.close().awaitUninterruptibly(1000);
-        }
-        memcachedListeners.clear();
         if (acceptGroup != null && acceptGroup != group) {
             acceptGroup.shutdownGracefully(0, 500, java.util.concurrent.TimeUnit.MILLISECONDS).awaitUninterruptibly(2000);
         }

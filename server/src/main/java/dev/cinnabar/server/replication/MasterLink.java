@@ -290,7 +290,9 @@ public final class MasterLink {
                     : new String[] {"AUTH", config.masterUser, config.masterAuth});
             steps.add(MasterHandshake.Step.AUTH);
         }
-        int port = config.replicaAnnouncePort != 0 ? config.replicaAnnouncePort : config.port;
+        // A replica that talks TLS to its master is reached on its own TLS port too.
+        int port = config.replicaAnnouncePort != 0 ? config.replicaAnnouncePort
+                : config.tlsReplication && config.tlsPort != 0 ? config.tlsPort : config.port;
         commands.add(new String[] {"REPLCONF", "listening-port", Integer.toString(port)});
         steps.add(MasterHandshake.Step.PORT);
         if (!config.replicaAnnounceIp.isEmpty()) {
