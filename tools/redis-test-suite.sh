@@ -2,7 +2,7 @@
 # Runs Redis 7.0.15's own test suite (tests/unit/*.tcl, Tcl) against the Cinnabar JAR.
 #
 #   tools/redis-test-suite.sh REDIS_SOURCE_DIR [--jar server/target/cinnabar-server.jar]
-#                             [--external] [unit/type/list unit/scripting ...]
+#                             [--external] [--tls] [unit/type/list unit/scripting ...]
 #
 # REDIS_SOURCE_DIR is a Redis 7.0.15 source tree (only its tests/ directory is used); a git
 # checkout of redis/redis at tag 7.0.15 will do. The tests are copied to a temporary directory
@@ -11,6 +11,10 @@
 # redis-server: each unit gets servers of its own. With --external, one Cinnabar is started per
 # unit on port 7102 instead and the suite runs in its external mode (tests tagged external:skip
 # are skipped).
+#
+# With --tls, the suite runs in its TLS mode: utils/gen-test-certs.sh makes tests/tls (openssl),
+# every server listens on its TLS port alone and every client, redis-cli included, speaks TLS;
+# it needs Tcl's TLS package too (apt-get install -y tcl-tls).
 #
 # Needs tclsh (Debian's tcl package). Prints one line per unit (passed, failed, exceptions,
 # timeouts); the full output of each unit is in the temporary directory it names.
@@ -66,19 +70,27 @@ src=$1
 shift
 jar=$(pwd)/server/target/cinnabar-server.jar
 external=0
+tls=0
 units=()
 while [ $# -gt 0 ]; do
     case $1 in
         --jar) jar=$(readlink -f "$2"); shift 2 ;;
         --external) external=1; shift ;;
+        --tls) tls=1; shift ;;
         *) units+=("$1"); shift ;;
     esac
 done
 command -v tclsh >/dev/null || { echo "tclsh is needed (apt-get install -y tcl)"; exit 2; }
+[ $tls = 1 ] && [ $external = 1 ] && { echo "--tls runs servers of the suite's own, not --external"; exit 2; }
 [ -f "$jar" ] || { echo "no JAR at $jar"; exit 2; }
 work=$(mktemp -d /tmp/redis-test-suite.XXXXXX)
 cp -r "$src/tests" "$src/runtest" "$work/"
 mkdir -p "$work/src" "$work/logs"
+if [ $tls = 1 ]; then
+    echo 'package require tls' | tclsh >/dev/null 2>&1 || { echo "Tcl's TLS package is needed (apt-get install -y tcl-tls)"; exit 2; }
+    mkdir -p "$work/utils" && cp "$src/utils/gen-test-certs.sh" "$work/utils/"
+    (cd "$work" && ./utils/gen-test-certs.sh > /dev/null 2>&1) || { echo "gen-test-certs.sh failed"; exit 2; }
+fi
 printf '#!/bin/bash\nexec java -jar %s "$@"\n' "$jar" > "$work/src/redis-server"
 chmod +x "$work/src/redis-server"
 for b in redis-cli redis-benchmark redis-check-aof redis-check-rdb; do
@@ -100,6 +112,9 @@ for u in "${units[@]}"; do
         pid=$!
         for _ in $(seq 100); do redis-cli -p 7102 ping >/dev/null 2>&1 && break; sleep 0.1; done
         args=(--host 127.0.0.1 --port 7102)
+    fi
+    if [ $tls = 1 ]; then
+        args+=(--tls)
     fi
     timeout 900 tclsh tests/test_helper.tcl "${args[@]}" --single "$u" --clients 1 --timeout 120 > "$log" 2>&1
     rc=$?

@@ -227,15 +227,15 @@ class ConfigFileIT {
 
     @Test
     void unsupportedSettingsAreNamedOnceAtStart() throws Exception {
-        // The AOF's and the replication's directives are in effect: not named; the cluster bus
-        // has no TLS (cluster-announce-tls-port).
+        // The AOF's and the replication's directives are in effect: not named; sockets get no
+        // firewall mark (socket-mark-id).
         try (ServerProcess s = ServerProcess.cinnabar("--appendonly", "yes", "--appendfsync", "always",
                 "--replica-serve-stale-data", "no", "--repl-diskless-load", "swapdb", "--hz", "20",
-                "--jemalloc-bg-thread", "no", "--cluster-announce-tls-port", "7000")) {
+                "--jemalloc-bg-thread", "no", "--socket-mark-id", "7000")) {
             List<String> warnings = s.log().lines().filter(l -> l.contains("not in effect")).toList();
             assertEquals(1, warnings.size(), s.log());
             assertTrue(warnings.get(0).endsWith("# WARNING: these directives are accepted but not in effect in Cinnabar "
-                    + "yet: cluster-announce-tls-port"), warnings.get(0));
+                    + "yet: socket-mark-id"), warnings.get(0));
         }
     }
 

@@ -54,6 +54,16 @@ class TlsIT {
         }
     }
 
+    /** A TLSv1.2 client offering one suite: the reply to PING, or "refused". */
+    private static String suiteOnly(int port, String suite) {
+        try (SSLSocket s = certs.connect(port, true, new String[] {"TLSv1.2"}, new String[] {suite});
+                RawConnection c = new RawConnection(s)) {
+            return c.call("PING").trim();
+        } catch (Exception e) {
+            return "refused";
+        }
+    }
+
     private static String ok(RawConnection c, String... args) throws IOException {
         return String.join(" ", args).replace(certs.dir.toString(), "CERTS") + " -> " + c.call(args).trim();
     }
@@ -87,6 +97,20 @@ class TlsIT {
             try (SSLSocket sock = certs.connect(tlsPort, true, "TLSv1.2")) {
                 seen.add("negotiated: " + sock.getSession().getCipherSuite());
             }
+            // Whose order picks the suite: the client's, unless tls-prefer-server-ciphers.
+            seen.add(ok(c, "CONFIG", "SET", "tls-ciphers", "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384"));
+            String[] clientOrder = {"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"};
+            try (SSLSocket sock = certs.connect(tlsPort, true, new String[] {"TLSv1.2"}, clientOrder)) {
+                seen.add("client's order: " + sock.getSession().getCipherSuite());
+            }
+            seen.add(ok(c, "CONFIG", "SET", "tls-prefer-server-ciphers", "yes"));
+            try (SSLSocket sock = certs.connect(tlsPort, true, new String[] {"TLSv1.2"}, clientOrder)) {
+                seen.add("server's order: " + sock.getSession().getCipherSuite());
+            }
+            // '-' takes a cipher out of a list: a client offering only that one is refused.
+            seen.add(ok(c, "CONFIG", "SET", "tls-ciphers", "DEFAULT:-ECDHE-RSA-AES128-GCM-SHA256"));
+            seen.add("removed: " + suiteOnly(tlsPort, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"));
+            seen.add("kept: " + suiteOnly(tlsPort, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"));
             seen.add(ok(c, "CONFIG", "SET", "tls-ciphersuites", "TLS_AES_256_GCM_SHA384", "tls-protocols", "TLSv1.3"));
             try (SSLSocket sock = certs.connect(tlsPort, true)) {
                 seen.add("negotiated: " + sock.getSession().getProtocol() + " " + sock.getSession().getCipherSuite());
@@ -211,7 +235,7 @@ class TlsIT {
                 RawConnection c = new RawConnection(s.port())) {
             for (KeyFormat format : KeyFormat.values()) {
                 Path[] keyAndCert = certs.key(format);
-                String pass = format == KeyFormat.PKCS8_ENCRYPTED ? "secret" : "";
+                String pass = format.password();
                 assertEquals("+OK\r\n", c.call("CONFIG", "SET", "tls-key-file-pass", pass, "tls-key-file",
                         keyAndCert[0].toString(), "tls-cert-file", keyAndCert[1].toString()), format.name() + ": " + s.log());
                 try (SSLSocket sock = certs.connect(tlsPort, true); RawConnection t = new RawConnection(sock)) {
@@ -248,17 +272,36 @@ class TlsIT {
                 mc.call("SET", "key:" + i, "value " + i);
                 big.append(i).append(',');
             }
-            mc.call("SET", "big", big.toString());
+            // Several TLS records and several pieces of the dump: 64 KB pieces, 16 KB records.
+            mc.call("SET", "big", big.toString().repeat(40));
+            // Writes go on while the replica syncs: what the master sends after the dump must
+            // arrive after it, whole.
+            java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+            java.util.concurrent.CompletableFuture<Void> writer = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try (RawConnection w = new RawConnection(master.port())) {
+                    while (writing.get()) {
+                        w.call("INCR", "counter");
+                        w.call("APPEND", "log", "x");
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
             try (ServerProcess replica = masterIsRedis ? ServerProcess.cinnabar(withSave(r))
                     : ServerProcess.redis(r.toArray(new String[0]));
                     RawConnection rc = new RawConnection(replica.port())) {
                 Waits.until("in sync", 20_000,
                         () -> rc.call("INFO", "replication").contains("master_link_status:up"));
+                Thread.sleep(300);
+                writing.set(false);
+                writer.join();
                 mc.call("SET", "after", "the sync");
                 Waits.until("the write after the sync there", 10_000, () -> rc.call("GET", "after").contains("the sync"));
                 assertEquals(mc.call("DBSIZE"), rc.call("DBSIZE"));
                 assertEquals(mc.call("GET", "big"), rc.call("GET", "big"));
                 assertEquals(mc.call("GET", "key:1999"), rc.call("GET", "key:1999"));
+                assertEquals(mc.call("GET", "counter"), rc.call("GET", "counter"));
+                assertEquals(mc.call("GET", "log"), rc.call("GET", "log"));
                 // The replica says where it listens: its TLS port, since it replicates over TLS.
                 String info = mc.call("INFO", "replication");
                 assertTrue(info.contains("port=" + replicaTls + ","), info);
@@ -286,5 +329,113 @@ class TlsIT {
     @Test
     void redisReplicatesFromUsOverTlsDiskless() throws Exception {
         replicateOverTls(false, "--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "0");
+    }
+    // ------------------------------------------------------------------ tls-cluster
+
+    /** A cluster node speaking TLS on its bus and its TLS port, the plaintext port beside. */
+    private static ServerProcess tlsNode(boolean redis, int tlsPort) throws Exception {
+        List<String> args = certs.serverArgs();
+        args.addAll(List.of("--tls-port", Integer.toString(tlsPort), "--tls-cluster", "yes", "--tls-replication", "yes",
+                "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+                "--cluster-port", Integer.toString(ServerProcess.freePort()), "--cluster-node-timeout", "2000"));
+        return redis ? ServerProcess.redis(args.toArray(new String[0])) : ServerProcess.cinnabar(withSave(args));
+    }
+
+    private static String tlsCall(int tlsPort, String... args) throws Exception {
+        try (SSLSocket s = certs.connect(tlsPort, true); RawConnection c = new RawConnection(s)) {
+            return c.call(args);
+        }
+    }
+
+    private static String plainCall(ServerProcess s, String... args) throws Exception {
+        try (RawConnection c = new RawConnection(s.port())) {
+            return c.call(args);
+        }
+    }
+
+    @Test
+    void aTlsClusterOfRedisAndCinnabarNodesTellsEachClientItsOwnPorts() throws Exception {
+        int[] tls = {ServerProcess.freePort(), ServerProcess.freePort(), ServerProcess.freePort(), ServerProcess.freePort()};
+        List<ServerProcess> nodes = new ArrayList<>();
+        try {
+            nodes.add(tlsNode(true, tls[0]));
+            nodes.add(tlsNode(false, tls[1]));
+            nodes.add(tlsNode(false, tls[2]));
+            List<String> create = certs.cliArgs();
+            create.addAll(List.of("--cluster", "create", "127.0.0.1:" + tls[0], "127.0.0.1:" + tls[1],
+                    "127.0.0.1:" + tls[2], "--cluster-yes"));
+            RedisCli created = RedisCli.run(null, 60, create.toArray(new String[0]));
+            assertEquals(0, created.exitCode, created.out + created.err);
+            Waits.until("the cluster up on every node", 30_000, () -> {
+                for (ServerProcess n : nodes) {
+                    if (!"ok".equals(Waits.field(plainCall(n, "CLUSTER", "INFO"), "cluster_state"))) {
+                        return false;
+                    }
+                }
+                return true;
+            });
+            ServerProcess redis = nodes.get(0);
+            ServerProcess ours = nodes.get(1);
+            // The same CLUSTER SLOTS from both kinds of node: plaintext ports to a client without
+            // TLS, TLS ports to one with it.
+            Waits.until("the same view of the cluster", 15_000,
+                    () -> plainCall(redis, "CLUSTER", "SLOTS").equals(plainCall(ours, "CLUSTER", "SLOTS"))
+                            && tlsCall(tls[0], "CLUSTER", "SLOTS").equals(tlsCall(tls[1], "CLUSTER", "SLOTS")));
+            String plainSlots = plainCall(ours, "CLUSTER", "SLOTS");
+            String tlsSlots = tlsCall(tls[1], "CLUSTER", "SLOTS");
+            for (int i = 0; i < 3; i++) {
+                assertTrue(plainSlots.contains(":" + nodes.get(i).port() + "\r\n"), plainSlots);
+                assertTrue(tlsSlots.contains(":" + tls[i] + "\r\n"), tlsSlots);
+                assertTrue(!plainSlots.contains(":" + tls[i] + "\r\n"), plainSlots);
+            }
+            // CLUSTER NODES and MOVED the same way; SHARDS names both ports.
+            assertTrue(plainCall(ours, "CLUSTER", "NODES").contains("127.0.0.1:" + redis.port() + "@"));
+            assertTrue(tlsCall(tls[1], "CLUSTER", "NODES").contains("127.0.0.1:" + tls[0] + "@"));
+            String shards = plainCall(ours, "CLUSTER", "SHARDS");
+            assertTrue(shards.contains("$8\r\ntls-port\r\n:" + tls[0] + "\r\n")
+                    && shards.contains("$4\r\nport\r\n:" + redis.port() + "\r\n"), shards);
+            String key = keyServedBy(redis);
+            String movedPlain = plainCall(ours, "GET", key);
+            assertTrue(movedPlain.startsWith("-MOVED ") && movedPlain.trim().endsWith("127.0.0.1:" + redis.port()), movedPlain);
+            assertEquals(movedPlain.replace(Integer.toString(redis.port()), "P"),
+                    plainCall(nodes.get(2), "GET", key).replace(Integer.toString(redis.port()), "P"));
+            String movedTls = tlsCall(tls[1], "GET", key);
+            assertTrue(movedTls.trim().endsWith("127.0.0.1:" + tls[0]), movedTls);
+
+            // A Cinnabar replica of the Redis master joins over the TLS bus and syncs over TLS.
+            tlsCall(tls[0], "SET", key, "served by redis");
+            ServerProcess replica = tlsNode(false, tls[3]);
+            nodes.add(replica);
+            List<String> add = certs.cliArgs();
+            String redisId = plainCall(redis, "CLUSTER", "MYID").split("\r\n")[1];
+            add.addAll(List.of("--cluster", "add-node", "127.0.0.1:" + tls[3], "127.0.0.1:" + tls[0], "--cluster-slave",
+                    "--cluster-master-id", redisId));
+            RedisCli added = RedisCli.run(null, 60, add.toArray(new String[0]));
+            assertEquals(0, added.exitCode, added.out + added.err);
+            Waits.until("the replica has the master's key", 30_000, () -> {
+                try (RawConnection c = new RawConnection(replica.port())) {
+                    c.call("READONLY");
+                    return c.call("GET", key).contains("served by redis");
+                }
+            });
+            String info = plainCall(redis, "INFO", "replication");
+            assertTrue(info.contains("port=" + tls[3] + ","), info);
+        } finally {
+            for (ServerProcess n : nodes) {
+                n.close();
+            }
+        }
+    }
+
+    /** A key whose slot {@code node} serves, found by asking it. */
+    private static String keyServedBy(ServerProcess node) throws Exception {
+        try (RawConnection c = new RawConnection(node.port())) {
+            for (int i = 0; ; i++) {
+                String key = "key" + i;
+                if (!c.call("GET", key).startsWith("-MOVED")) {
+                    return key;
+                }
+            }
+        }
     }
 }

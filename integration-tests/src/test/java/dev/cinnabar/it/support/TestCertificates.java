@@ -69,7 +69,14 @@ public final class TestCertificates {
         /** {@code BEGIN EC PRIVATE KEY} after {@code BEGIN EC PARAMETERS}, from {@code openssl ecparam -genkey}. */
         SEC1_EC,
         /** {@code BEGIN ENCRYPTED PRIVATE KEY}, AES-256 under the password "secret". */
-        PKCS8_ENCRYPTED
+        PKCS8_ENCRYPTED,
+        /** {@code BEGIN RSA PRIVATE KEY} with {@code Proc-Type: 4,ENCRYPTED} (OpenSSL 1.x's {@code genrsa -aes256}), password "secret". */
+        PKCS1_RSA_ENCRYPTED;
+
+        /** The password its key file needs; empty for none. */
+        public String password() {
+            return this == PKCS8_ENCRYPTED || this == PKCS1_RSA_ENCRYPTED ? "secret" : "";
+        }
     }
 
     /** A key in {@code format} and a certificate for it signed by the CA: {key, cert}. */
@@ -89,8 +96,13 @@ public final class TestCertificates {
                 openssl("pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", name + ".plain", "-out", name + ".key",
                         "-passout", "pass:secret");
             }
+            case PKCS1_RSA_ENCRYPTED -> {
+                openssl("genrsa", "-traditional", "-out", name + ".plain", "2048");
+                openssl("rsa", "-traditional", "-aes256", "-in", name + ".plain", "-out", name + ".key",
+                        "-passout", "pass:secret");
+            }
         }
-        sign(format == KeyFormat.PKCS8_ENCRYPTED ? name + ".plain" : name + ".key", name + ".crt", name);
+        sign(format.password().isEmpty() ? name + ".key" : name + ".plain", name + ".crt", name);
         return new Path[] {key, cert};
     }
 
@@ -109,9 +121,18 @@ public final class TestCertificates {
     /** A TLS socket to {@code port}, handshake done, trusting the CA; with the client certificate when asked. */
     public SSLSocket connect(int port, boolean withClientCertificate, String... protocols)
             throws IOException, GeneralSecurityException {
+        return connect(port, withClientCertificate, protocols, new String[0]);
+    }
+
+    /** {@link #connect(int, boolean, String...)} offering only {@code suites}, in that order. */
+    public SSLSocket connect(int port, boolean withClientCertificate, String[] protocols, String[] suites)
+            throws IOException, GeneralSecurityException {
         SSLSocket s = (SSLSocket) context(withClientCertificate).getSocketFactory().createSocket("127.0.0.1", port);
         if (protocols.length > 0) {
             s.setEnabledProtocols(protocols);
+        }
+        if (suites.length > 0) {
+            s.setEnabledCipherSuites(suites);
         }
         s.setSoTimeout(10_000);
         s.startHandshake();

@@ -109,6 +109,8 @@ public final class Client {
     public int fd = -1;
     /** Connected through the Unix socket (CLIENT LIST flag {@code U}, MONITOR's {@code unix:} origin). */
     public boolean unixSocket;
+    /** Came in on the TLS port: a TLS cluster tells it of TLS ports, others of plaintext ones. */
+    public boolean tls;
     /** The connection of the scripting engine (MONITOR shows its commands as {@code lua}). */
     public boolean scriptClient;
     /** On the scripting engine's connection, while a script runs: the client whose command runs it. */

@@ -53,7 +53,7 @@ final class BusProtocol {
         m.myslots = master.slots; // encoded before anything changes it: send() writes at once
         m.slaveof = myself.master != null ? myself.master.name : null;
         m.port = cluster.announcedPort();
-        m.pport = 0;
+        m.pport = cluster.announcedPlaintextPort();
         m.cport = cluster.announcedBusPort();
         m.flags = myself.flags;
         m.state = cluster.stateOk ? 0 : 1;

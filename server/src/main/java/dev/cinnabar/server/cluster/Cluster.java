@@ -125,7 +125,7 @@ public final class Cluster {
             c.addNode(c.myself);
             c.file.saveOrDie(true);
         }
-        int port = c.config.port;
+        int port = c.config.tlsCluster ? c.config.tlsPort : c.config.port;
         if (c.config.clusterPort == 0 && port > 65535 - PORT_INCR) {
             ServerLog.warning("Redis port number too high. Cluster communication port is 10,000 port numbers higher "
                     + "than your Redis port. Your Redis port number must be 55535 or less.");
@@ -186,16 +186,44 @@ public final class Cluster {
 
     // ------------------------------------------------------------------ announced address
 
-    /** Redis's deriveAnnouncedPorts (no TLS here): the client, plaintext and bus ports others see. */
+    /**
+     * Redis's deriveAnnouncedPorts: the port clients are sent to. With {@code tls-cluster} that is
+     * the TLS port, and the plaintext one goes beside it ({@link #announcedPlaintextPort}) for
+     * clients that do not speak TLS. As in Redis, {@code cluster-announce-port} overrides the TLS
+     * port when {@code cluster-announce-tls-port} is not set.
+     */
     int announcedPort() {
-        return config.clusterAnnouncePort != 0 ? config.clusterAnnouncePort : config.port;
+        if (config.tlsCluster && config.clusterAnnounceTlsPort != 0) {
+            return config.clusterAnnounceTlsPort;
+        }
+        if (config.clusterAnnouncePort != 0) {
+            return config.clusterAnnouncePort;
+        }
+        return config.tlsCluster ? config.tlsPort : config.port;
+    }
+
+    /** The plaintext port of a TLS cluster's node ({@code pport}); 0 without {@code tls-cluster}. */
+    int announcedPlaintextPort() {
+        if (!config.tlsCluster) {
+            return 0;
+        }
+        return config.clusterAnnounceTlsPort != 0 ? config.clusterAnnouncePort : config.port;
     }
 
     int announcedBusPort() {
         if (config.clusterAnnounceBusPort != 0) {
             return config.clusterAnnounceBusPort;
         }
-        return config.clusterPort != 0 ? config.clusterPort : config.port + PORT_INCR;
+        int port = config.tlsCluster ? config.tlsPort : config.port;
+        return config.clusterPort != 0 ? config.clusterPort : port + PORT_INCR;
+    }
+
+    /**
+     * The port a client is told of for {@code n}: in a TLS cluster, its plaintext port for a
+     * client that came in without TLS, when the node has one (Redis's use_pport).
+     */
+    public int clientPort(ClusterNode n, boolean tlsClient) {
+        return config.tlsCluster && !tlsClient && n.pport != 0 ? n.pport : n.port;
     }
 
     /**
@@ -205,7 +233,7 @@ public final class Cluster {
      */
     public void updateMyselfAnnounced() {
         myself.port = announcedPort();
-        myself.pport = 0;
+        myself.pport = announcedPlaintextPort();
         myself.cport = announcedBusPort();
         String ip = config.clusterAnnounceIp == null ? "" : config.clusterAnnounceIp;
         if (!ip.equals(announcedIp)) {
@@ -558,12 +586,15 @@ public final class Cluster {
         if (node == null) {
             return "CLUSTERDOWN Hash slot not served";
         }
-        return redirection("MOVED", slot, node);
+        return redirection("MOVED", slot, node, c.tls);
     }
 
-    /** A MOVED or ASK error's text (Redis's clusterRedirectClient), without the leading '-'. */
-    String redirection(String kind, int slot, ClusterNode n) {
-        return kind + " " + slot + " " + preferredEndpoint(n) + ":" + n.port;
+    /**
+     * A MOVED or ASK error's text (Redis's clusterRedirectClient), without the leading '-', for
+     * a client that came in with TLS or not.
+     */
+    String redirection(String kind, int slot, ClusterNode n, boolean tlsClient) {
+        return kind + " " + slot + " " + preferredEndpoint(n) + ":" + clientPort(n, tlsClient);
     }
 
     /** Redis's getPreferredEndpoint: what clients are told to connect to (cluster-preferred-endpoint-type). */

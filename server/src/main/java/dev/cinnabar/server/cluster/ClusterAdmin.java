@@ -193,14 +193,14 @@ public final class ClusterAdmin {
         cluster.todo(Cluster.TODO_UPDATE_STATE | Cluster.TODO_SAVE_CONFIG);
     }
 
-    public List<String> replicas(String name) {
+    public List<String> replicas(String name, boolean tlsClient) {
         ClusterNode n = known(name);
         if (n.isReplica()) {
             throw new CommandError("ERR The specified node is not a master");
         }
         List<String> out = new ArrayList<>();
         for (ClusterNode r : n.replicas) {
-            out.add(NodeDescriptions.of(cluster, r));
+            out.add(NodeDescriptions.of(cluster, r, usePport(tlsClient)));
         }
         return out;
     }
@@ -262,8 +262,13 @@ public final class ClusterAdmin {
 
     // ------------------------------------------------------------------ reports
 
-    public String nodes() {
-        return NodeDescriptions.all(cluster, 0);
+    public String nodes(boolean tlsClient) {
+        return NodeDescriptions.all(cluster, 0, usePport(tlsClient));
+    }
+
+    /** Redis's use_pport: a TLS cluster shows a client without TLS the plaintext ports. */
+    private boolean usePport(boolean tlsClient) {
+        return cluster.config.tlsCluster && !tlsClient;
     }
 
     /** CLUSTER INFO's text. */
@@ -323,7 +328,7 @@ public final class ClusterAdmin {
      * CLUSTER SLOTS: each run of slots one master serves, with the master and its replicas that
      * have data (Redis's isReplicaAvailable), each as endpoint, port, id and extra fields.
      */
-    public void slots(ReplyWriter w) {
+    public void slots(ReplyWriter w, boolean tlsClient) {
         List<NodeDescriptions.SlotRun> runs = NodeDescriptions.slotRuns(cluster);
         w.array(runs.size());
         for (NodeDescriptions.SlotRun run : runs) {
@@ -337,9 +342,9 @@ public final class ClusterAdmin {
             w.array(3 + available.size());
             w.integer(run.start());
             w.integer(run.end());
-            nodeEntry(w, n);
+            nodeEntry(w, n, tlsClient);
             for (ClusterNode replica : available) {
-                nodeEntry(w, replica);
+                nodeEntry(w, replica, tlsClient);
             }
         }
     }
@@ -352,7 +357,7 @@ public final class ClusterAdmin {
         return offset != 0;
     }
 
-    private void nodeEntry(ReplyWriter w, ClusterNode n) {
+    private void nodeEntry(ReplyWriter w, ClusterNode n, boolean tlsClient) {
         String type = cluster.config.clusterPreferredEndpointType;
         w.array(4);
         if (type.equals("unknown-endpoint")) {
@@ -360,7 +365,7 @@ public final class ClusterAdmin {
         } else {
             w.bulk(cluster.preferredEndpoint(n));
         }
-        w.integer(n.port);
+        w.integer(cluster.clientPort(n, tlsClient));
         w.bulk(n.name);
         boolean ip = !type.equals("ip");
         boolean hostname = !type.equals("hostname") && !n.hostname.isEmpty();
@@ -407,11 +412,20 @@ public final class ClusterAdmin {
 
     private void shardNode(ReplyWriter w, ClusterNode n) {
         boolean hostname = !n.hostname.isEmpty();
-        w.map(hostname ? 8 : 7);
+        // Which port is which, a TLS cluster being taken for one whose nodes' ports are TLS ports.
+        int plaintextPort = cluster.config.tlsCluster ? n.pport : n.port;
+        int tlsPort = cluster.config.tlsCluster ? n.port : 0;
+        w.map(6 + (hostname ? 1 : 0) + (plaintextPort != 0 ? 1 : 0) + (tlsPort != 0 ? 1 : 0));
         w.bulk("id");
         w.bulk(n.name);
-        w.bulk("port");
-        w.integer(n.port);
+        if (plaintextPort != 0) {
+            w.bulk("port");
+            w.integer(plaintextPort);
+        }
+        if (tlsPort != 0) {
+            w.bulk("tls-port");
+            w.integer(tlsPort);
+        }
         w.bulk("ip");
         w.bulk(n.ip);
         w.bulk("endpoint");

@@ -35,24 +35,27 @@ public final class NodeDescriptions {
         return b.length() == 0 ? "noflags" : b.toString();
     }
 
-    /** Every node but those with a flag in {@code filter}, a line each. */
-    public static String all(Cluster cluster, int filter) {
+    /**
+     * Every node but those with a flag in {@code filter}, a line each; with {@code usePport}, a
+     * TLS cluster's nodes by their plaintext ports (for a client without TLS, never nodes.conf).
+     */
+    public static String all(Cluster cluster, int filter, boolean usePport) {
         Map<ClusterNode, List<int[]>> ranges = slotRanges(cluster);
         StringBuilder b = new StringBuilder();
         for (ClusterNode n : cluster.nodes.values()) {
             if ((n.flags & filter) != 0) {
                 continue;
             }
-            describe(cluster, n, ranges.get(n), b);
+            describe(cluster, n, ranges.get(n), usePport, b);
             b.append('\n');
         }
         return b.toString();
     }
 
     /** One node's line, without the newline (CLUSTER REPLICAS). */
-    public static String of(Cluster cluster, ClusterNode n) {
+    public static String of(Cluster cluster, ClusterNode n, boolean usePport) {
         StringBuilder b = new StringBuilder();
-        describe(cluster, n, slotRanges(cluster).get(n), b);
+        describe(cluster, n, slotRanges(cluster).get(n), usePport, b);
         return b.toString();
     }
 
@@ -91,8 +94,9 @@ public final class NodeDescriptions {
         return out;
     }
 
-    private static void describe(Cluster cluster, ClusterNode n, List<int[]> ranges, StringBuilder b) {
-        b.append(n.name).append(' ').append(n.ip).append(':').append(n.port).append('@').append(n.cport);
+    private static void describe(Cluster cluster, ClusterNode n, List<int[]> ranges, boolean usePport, StringBuilder b) {
+        int port = usePport && n.pport != 0 ? n.pport : n.port;
+        b.append(n.name).append(' ').append(n.ip).append(':').append(port).append('@').append(n.cport);
         if (!n.hostname.isEmpty()) {
             b.append(',').append(n.hostname);
         }

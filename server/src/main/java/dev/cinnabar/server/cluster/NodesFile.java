@@ -287,7 +287,7 @@ final class NodesFile {
     /** Redis's clusterSaveConfig; false when the file could not be written. */
     boolean save(boolean fsync) {
         cluster.todo &= ~Cluster.TODO_SAVE_CONFIG;
-        String content = NodeDescriptions.all(cluster, ClusterNode.HANDSHAKE)
+        String content = NodeDescriptions.all(cluster, ClusterNode.HANDSHAKE, false)
                 + "vars currentEpoch " + Long.toUnsignedString(cluster.currentEpoch)
                 + " lastVoteEpoch " + Long.toUnsignedString(cluster.lastVoteEpoch) + "\n";
         byte[] bytes = content.getBytes(StandardCharsets.ISO_8859_1);

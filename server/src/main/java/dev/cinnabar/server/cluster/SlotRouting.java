@@ -124,7 +124,7 @@ public final class SlotRouting implements CommandRouter {
             if (existing > 0) {
                 return "TRYAGAIN Multiple keys request during rehashing of slot";
             }
-            return cluster.redirection("ASK", slot, cluster.migratingTo[slot]);
+            return cluster.redirection("ASK", slot, cluster.migratingTo[slot], c.tls);
         }
         if (importing && (asking || (flags & CommandFlags.ASKING) != 0)) {
             if (multipleKeys && missing > 0) {
@@ -138,7 +138,7 @@ public final class SlotRouting implements CommandRouter {
             return null;
         }
         if (n != cluster.myself) {
-            return cluster.redirection("MOVED", slot, n);
+            return cluster.redirection("MOVED", slot, n, c.tls);
         }
         return null;
     }

@@ -126,7 +126,7 @@ public final class ClusterCommands {
                 case 14 -> admin.links(c.reply);
                 case 15 -> meet(c, admin);
                 case 16 -> c.reply.bulk(cluster.myself().name());
-                case 17 -> c.reply.verbatim("txt", ascii(admin.nodes()));
+                case 17 -> c.reply.verbatim("txt", ascii(admin.nodes(c.tls)));
                 case 18, 25 -> replicas(c, admin);
                 case 19 -> ok(c, () -> admin.replicate(nodeName(c, 2)));
                 case 20 -> reset(c, admin);
@@ -134,7 +134,7 @@ public final class ClusterCommands {
                 case 22 -> ok(c, () -> admin.setConfigEpoch(Args.longArg(c, 2)));
                 case 23 -> setSlot(c, admin);
                 case 24 -> admin.shards(c.reply);
-                case 26 -> admin.slots(c.reply);
+                case 26 -> admin.slots(c.reply, c.tls);
                 case 27 -> {
                     c.set(Client.CLUSTER_READONLY);
                     c.reply.ok();
@@ -249,7 +249,7 @@ public final class ClusterCommands {
 
     // CLUSTER REPLICAS node-id, CLUSTER SLAVES node-id
     private static void replicas(Client c, ClusterAdmin admin) {
-        List<String> lines = admin.replicas(nodeName(c, 2));
+        List<String> lines = admin.replicas(nodeName(c, 2), c.tls);
         c.reply.array(lines.size());
         for (String line : lines) {
             c.reply.bulk(line);

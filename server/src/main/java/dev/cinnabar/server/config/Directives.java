@@ -211,7 +211,8 @@ public final class Directives {
                 .apply(c -> c.hooks.clusterAnnouncedChanged(c)).effect(ACTIVE);
         num("cluster-announce-port", null, MOD, "clusterAnnouncePort", SIGNED, INTEGER, 0, 65535, 0)
                 .apply(c -> c.hooks.clusterAnnouncedChanged(c)).effect(ACTIVE);
-        num("cluster-announce-tls-port", null, MOD, "clusterAnnounceTlsPort", SIGNED, INTEGER, 0, 65535, 0);
+        num("cluster-announce-tls-port", null, MOD, "clusterAnnounceTlsPort", SIGNED, INTEGER, 0, 65535, 0)
+                .apply(c -> c.hooks.clusterAnnouncedChanged(c)).effect(ACTIVE);
         num("repl-timeout", null, MOD, "replTimeout", SIGNED, INTEGER, 1, INT_MAX, 60).effect(ACTIVE);
         num("repl-ping-replica-period", "repl-ping-slave-period", MOD, "replPingReplicaPeriod", SIGNED, INTEGER,
                 1, INT_MAX, 10).effect(ACTIVE);
@@ -292,7 +293,7 @@ public final class Directives {
                 .apply(APPLY_TLS).effect(ACTIVE);
         num("tls-session-cache-timeout", null, MOD, "tlsSessionCacheTimeout", SIGNED, INTEGER, 0, INT_MAX, 300)
                 .apply(APPLY_TLS).effect(ACTIVE);
-        bool("tls-cluster", null, MOD, "tlsCluster", false).apply(APPLY_TLS);
+        bool("tls-cluster", null, MOD, "tlsCluster", false).apply(APPLY_TLS).effect(ACTIVE);
         bool("tls-replication", null, MOD, "tlsReplication", false).apply(APPLY_TLS).effect(ACTIVE);
         words("tls-auth-clients", MOD, "tlsAuthClients", "yes", "no", "yes", "optional").effect(ACTIVE);
         bool("tls-prefer-server-ciphers", null, MOD, "tlsPreferServerCiphers", false).apply(APPLY_TLS).effect(ACTIVE);

@@ -40,6 +40,8 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
     private final Engine engine;
     /** The connection came in through the memcached listener. */
     private final boolean memcached;
+    /** The connection came in through the TLS listener. */
+    private final boolean tls;
     private Client client;
     private ChannelHandlerContext ctx;
     /** Bytes read and handed to the engine that it has not consumed yet; the engine lowers it. */
@@ -52,12 +54,13 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
     private boolean inputShutdown;
 
     ClientChannelHandler(Engine engine) {
-        this(engine, false);
+        this(engine, false, false);
     }
 
-    ClientChannelHandler(Engine engine, boolean memcached) {
+    ClientChannelHandler(Engine engine, boolean memcached, boolean tls) {
         this.engine = engine;
         this.memcached = memcached;
+        this.tls = tls;
     }
 
     @Override
@@ -75,6 +78,7 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
         }
         client.unixSocket = ctx.channel().remoteAddress() instanceof DomainSocketAddress
                 || ctx.channel().localAddress() instanceof DomainSocketAddress;
+        client.tls = tls;
         if (memcached) {
             client.memcached = new MemcachedSession(client);
         }

@@ -40,10 +40,13 @@ final class ClusterBusTransport implements Cluster.Transport {
     private final List<Channel> listeners = new ArrayList<>();
     private final Supplier<Cluster> cluster;
     private final Consumer<Runnable> toEngine;
+    /** The TLS set-up while {@code tls-cluster} is on, else null: read at each connection, as Redis does. */
+    private final Supplier<TlsContexts> tls;
 
     ClusterBusTransport(ServerConfig config, EventLoopGroup acceptGroup, EventLoopGroup group,
             Class<? extends ServerChannel> serverChannel, Class<? extends Channel> clientChannel, List<String> addresses,
-            Supplier<Cluster> cluster, Consumer<Runnable> toEngine) {
+            Supplier<Cluster> cluster, Consumer<Runnable> toEngine, Supplier<TlsContexts> tls) {
+        this.tls = tls;
         this.config = config;
         this.acceptGroup = acceptGroup;
         this.group = group;
@@ -66,6 +69,10 @@ final class ClusterBusTransport implements Cluster.Transport {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         BusLink link = BusLink.accepted(ch, System.currentTimeMillis());
+                        TlsContexts t = tls.get();
+                        if (t != null) {
+                            t.acceptBus(ch);
+                        }
                         ch.pipeline().addLast(new Frames(link, true));
                     }
                 });
@@ -110,6 +117,10 @@ final class ClusterBusTransport implements Cluster.Transport {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        TlsContexts t = tls.get();
+                        if (t != null) {
+                            t.connect(ch);
+                        }
                         ch.pipeline().addLast(new Frames(link, false));
                     }
                 });

@@ -258,7 +258,7 @@ public final class NettyTransport implements ReplyFlusher {
                         if (front == Front.TLS) {
                             tls.accept(ch, config.tlsAuthClients);
                         }
-                        ch.pipeline().addLast(new ClientChannelHandler(engine, front == Front.MEMCACHED));
+                        ch.pipeline().addLast(new ClientChannelHandler(engine, front == Front.MEMCACHED, front == Front.TLS));
                     }
                 });
     }
@@ -320,7 +320,8 @@ public final class NettyTransport implements ReplyFlusher {
     public dev.cinnabar.server.cluster.Cluster.Transport clusterBus(
             Supplier<dev.cinnabar.server.cluster.Cluster> cluster, java.util.function.Consumer<Runnable> toEngine) {
         return new ClusterBusTransport(config, acceptGroup, group, tcpServerChannel(),
-                epoll ? EpollSocketChannel.class : NioSocketChannel.class, bindAddresses(), cluster, toEngine);
+                epoll ? EpollSocketChannel.class : NioSocketChannel.class, bindAddresses(), cluster, toEngine,
+                () -> config.tlsCluster ? tls : null);
     }
 
     /** {@code tcp-keepalive}: probes after that many idle seconds, as Redis sets them. */

@@ -104,11 +104,11 @@ final class PemFiles {
                 case "PRIVATE KEY":
                     return pkcs8(b.der);
                 case "RSA PRIVATE KEY":
-                    refuseLegacyEncryption(b);
-                    return pkcs8(privateKeyInfo(RSA_ALGORITHM, b.der));
-                case "EC PRIVATE KEY":
-                    refuseLegacyEncryption(b);
-                    return pkcs8(privateKeyInfo(ecAlgorithm(b.der), b.der));
+                    return pkcs8(privateKeyInfo(RSA_ALGORITHM, legacyDecrypt(b, password)));
+                case "EC PRIVATE KEY": {
+                    byte[] sec1 = legacyDecrypt(b, password);
+                    return pkcs8(privateKeyInfo(ecAlgorithm(sec1), sec1));
+                }
                 case "ENCRYPTED PRIVATE KEY":
                     return pkcs8(decrypt(b.der, password));
                 default:
@@ -169,10 +169,52 @@ final class PemFiles {
         }
     }
 
-    private static void refuseLegacyEncryption(Block b) throws PemException {
-        if (b.encrypted) {
-            throw new PemException("unsupported encryption (legacy PEM encryption; rewrite the key as PKCS#8 with "
-                    + "'openssl pkcs8 -topk8')");
+    /**
+     * A PKCS#1 or SEC1 key as written with {@code Proc-Type: 4,ENCRYPTED} (OpenSSL 1.x's {@code
+     * genrsa -aes256}): the key is OpenSSL's EVP_BytesToKey of the password with MD5, salted with
+     * the IV's first eight bytes, for the CBC cipher DEK-Info names.
+     */
+    private static byte[] legacyDecrypt(Block b, String password) throws PemException {
+        if (b.dekInfo == null) {
+            return b.der;
+        }
+        if (password.isEmpty()) {
+            throw new PemException("bad decrypt (the key is encrypted and tls-key-file-pass is not set)");
+        }
+        int comma = b.dekInfo.indexOf(',');
+        String cipherName = comma < 0 ? b.dekInfo : b.dekInfo.substring(0, comma).trim();
+        byte[] iv = java.util.HexFormat.of().parseHex(comma < 0 ? "" : b.dekInfo.substring(comma + 1).trim());
+        String transformation;
+        int keyLength;
+        switch (cipherName) {
+            case "AES-128-CBC" -> { transformation = "AES"; keyLength = 16; }
+            case "AES-192-CBC" -> { transformation = "AES"; keyLength = 24; }
+            case "AES-256-CBC" -> { transformation = "AES"; keyLength = 32; }
+            case "DES-EDE3-CBC" -> { transformation = "DESede"; keyLength = 24; }
+            case "DES-CBC" -> { transformation = "DES"; keyLength = 8; }
+            default -> throw new PemException("unsupported encryption " + cipherName);
+        }
+        if (iv.length < 8) {
+            throw new PemException("bad DEK-Info");
+        }
+        try {
+            byte[] pass = password.getBytes(StandardCharsets.UTF_8);
+            byte[] key = new byte[keyLength];
+            byte[] block = new byte[0];
+            java.security.MessageDigest md5 = java.security.MessageDigest.getInstance("MD5");
+            for (int filled = 0; filled < keyLength; filled += block.length) {
+                md5.update(block);
+                md5.update(pass);
+                md5.update(iv, 0, 8);
+                block = md5.digest();
+                System.arraycopy(block, 0, key, filled, Math.min(block.length, keyLength - filled));
+            }
+            Cipher cipher = Cipher.getInstance(transformation + "/CBC/PKCS5Padding");
+            cipher.init(Cipher.DECRYPT_MODE, new javax.crypto.spec.SecretKeySpec(key, transformation),
+                    new javax.crypto.spec.IvParameterSpec(iv));
+            return cipher.doFinal(b.der);
+        } catch (GeneralSecurityException e) {
+            throw new PemException("bad decrypt");
         }
     }
 
@@ -246,8 +288,8 @@ final class PemFiles {
         return new int[] {at, len};
     }
 
-    /** One {@code -----BEGIN type-----} block, decoded. */
-    private record Block(String type, byte[] der, boolean encrypted) {
+    /** One {@code -----BEGIN type-----} block, decoded; {@code dekInfo} when its headers say it is encrypted. */
+    private record Block(String type, byte[] der, String dekInfo) {
     }
 
     private static List<Block> blocks(byte[] file) throws PemException {
@@ -270,17 +312,17 @@ final class PemFiles {
                 throw new PemException("bad PEM: no " + endLine);
             }
             StringBuilder base64 = new StringBuilder();
-            boolean encrypted = false;
+            String dekInfo = null;
             for (String line : text.substring(typeEnd + 5, end).split("\r?\n")) {
                 String l = line.trim();
-                if (l.contains(":")) {
-                    encrypted |= l.startsWith("Proc-Type:") && l.contains("ENCRYPTED");
-                } else {
+                if (l.startsWith("DEK-Info:")) {
+                    dekInfo = l.substring(9).trim();
+                } else if (!l.contains(":")) {
                     base64.append(l);
                 }
             }
             try {
-                out.add(new Block(type, Base64.getDecoder().decode(base64.toString()), encrypted));
+                out.add(new Block(type, Base64.getDecoder().decode(base64.toString()), dekInfo));
             } catch (IllegalArgumentException e) {
                 throw new PemException("bad PEM: " + e.getMessage());
             }

@@ -143,6 +143,15 @@ final class TlsContexts {
      * {@code tls-auth-clients} now, as Redis reads it at each accept.
      */
     void accept(Channel ch, String authClients) {
+        accept(ch, authClients, "Error accepting a client connection: ", ServerLog.Level.WARNING);
+    }
+
+    /** The same for a connection to the cluster bus ({@code tls-cluster}): a node always shows a certificate. */
+    void acceptBus(Channel ch) {
+        accept(ch, "yes", "Error accepting cluster node connection: ", ServerLog.Level.VERBOSE);
+    }
+
+    private void accept(Channel ch, String authClients, String failure, ServerLog.Level level) {
         SSLEngine engine = server.newEngine(ch.alloc());
         switch (authClients) {
             case "no":
@@ -155,28 +164,23 @@ final class TlsContexts {
                 engine.setNeedClientAuth(true);
                 break;
         }
-        if (preferServerCiphers) {
-            SSLParameters p = engine.getSSLParameters();
-            p.setUseCipherSuitesOrder(true);
-            engine.setSSLParameters(p);
-        }
+        // Set either way: the JDK's server prefers its own order unless told not to, OpenSSL the client's.
+        SSLParameters p = engine.getSSLParameters();
+        p.setUseCipherSuitesOrder(preferServerCiphers);
+        engine.setSSLParameters(p);
         SslHandler tls = new SslHandler(engine);
         // Redis has no handshake deadline of its own; a silent client is the timeout directive's.
         tls.setHandshakeTimeoutMillis(0);
         tls.handshakeFuture().addListener(f -> {
             if (!f.isSuccess()) {
-                String why = reason(f.cause());
-                if (f.cause() instanceof ClosedChannelException) {
-                    ServerLog.verbose("Error accepting a client connection: " + why);
-                } else {
-                    ServerLog.warning("Error accepting a client connection: " + why);
-                }
+                boolean closed = f.cause() instanceof ClosedChannelException;
+                ServerLog.log(closed ? ServerLog.Level.VERBOSE : level, failure + reason(f.cause()));
             }
         });
         ch.pipeline().addFirst(HANDLER_NAME, tls);
     }
 
-    /** Makes {@code ch}, a connection this server opens (to its master), speak TLS first. */
+    /** Makes {@code ch}, a connection this server opens (to its master, to another node), speak TLS first. */
     void connect(Channel ch) {
         SslHandler tls = client.newHandler(ch.alloc());
         tls.setHandshakeTimeoutMillis(0);
@@ -273,21 +277,34 @@ final class TlsContexts {
                 if (token.isEmpty()) {
                     continue;
                 }
-                if (DEFAULT_KEYWORDS.contains(token)) {
-                    for (String s : tls12) {
-                        if (!wanted.contains(s)) {
-                            wanted.add(s);
+                // OpenSSL's operators on a single cipher: '!' and '-' take it out, '+' moves it last.
+                char op = "!-+".indexOf(token.charAt(0)) >= 0 ? token.charAt(0) : 0;
+                String name = op == 0 ? token : token.substring(1);
+                if (DEFAULT_KEYWORDS.contains(name)) {
+                    if (op == 0) {
+                        for (String s : tls12) {
+                            if (!wanted.contains(s)) {
+                                wanted.add(s);
+                            }
                         }
+                    } else {
+                        ServerLog.notice("tls-ciphers: " + token + " is not translated to the JDK's suites; ignored");
                     }
                     continue;
                 }
-                String java = supported.contains(token) ? token : CipherSuiteConverter.toJava(token, "TLS");
-                if (java != null && supported.contains(java) && !isTls13(java)) {
-                    if (!wanted.contains(java)) {
+                String java = supported.contains(name) ? name : CipherSuiteConverter.toJava(name, "TLS");
+                if (java == null || !supported.contains(java) || isTls13(java)) {
+                    ServerLog.notice("tls-ciphers: " + token + " names no cipher the JDK has; ignored");
+                    continue;
+                }
+                if (op == '!' || op == '-') {
+                    wanted.remove(java);
+                } else if (op == '+') {
+                    if (wanted.remove(java)) {
                         wanted.add(java);
                     }
-                } else {
-                    ServerLog.notice("tls-ciphers: " + token + " names no cipher the JDK has; ignored");
+                } else if (!wanted.contains(java)) {
+                    wanted.add(java);
                 }
             }
             if (wanted.isEmpty()) {

@@ -2,12 +2,9 @@ package dev.cinnabar.server.persistence;
 
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.log.ServerLog;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelPromise;
 import io.netty.channel.DefaultFileRegion;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -67,50 +64,18 @@ public final class RdbTransfer {
         c.channel.write(Unpooled.wrappedBuffer(header(preamble, size)));
         c.server.stats().netReplOutputBytes += size;
         if (c.channel.pipeline().get(TLS_HANDLER) != null) {
-            ChannelPromise sent = c.channel.newPromise();
-            c.channel.eventLoop().execute(() -> sendChunk(c.channel, file, 0, size, sent));
-            return sent;
+            try {
+                return ChunkedTransfer.send(c.channel, TLS_HANDLER, file, size);
+            } catch (IOException e) {
+                closeQuietly(file);
+                return c.channel.newFailedFuture(e);
+            }
         }
         return c.channel.writeAndFlush(new DefaultFileRegion(file, 0, size));
     }
 
     /** The pipeline name of a TLS connection's handler (net.TlsContexts.HANDLER_NAME). */
     private static final String TLS_HANDLER = "tls";
-    private static final int CHUNK = 64 * 1024;
-
-    /**
-     * The file through TLS, whose handler must see the bytes to encrypt them (no sendfile): a
-     * piece at a time, each read once the last is written, on the connection's loop.
-     */
-    private static void sendChunk(Channel ch, FileChannel file, long at, long size, ChannelPromise sent) {
-        if (at >= size) {
-            closeQuietly(file);
-            sent.trySuccess();
-            return;
-        }
-        int n = (int) Math.min(CHUNK, size - at);
-        ByteBuf piece = ch.alloc().buffer(n);
-        try {
-            while (piece.writerIndex() < n) {
-                if (piece.writeBytes(file, at + piece.writerIndex(), n - piece.writerIndex()) < 0) {
-                    throw new IOException("the file ended early");
-                }
-            }
-        } catch (IOException e) {
-            piece.release();
-            closeQuietly(file);
-            sent.tryFailure(e);
-            return;
-        }
-        ch.writeAndFlush(piece).addListener(f -> {
-            if (f.isSuccess()) {
-                sendChunk(ch, file, at + n, size, sent);
-            } else {
-                closeQuietly(file);
-                sent.tryFailure(f.cause());
-            }
-        });
-    }
 
     private static void closeQuietly(FileChannel file) {
         try {

@@ -92,7 +92,7 @@ class ClusterTest {
     /** CLUSTER NODES sorted (Redis's order is its hash table's), without the ping and pong times. */
     private String nodesWithoutTimes() {
         StringBuilder b = new StringBuilder();
-        String[] lines = new ClusterAdmin(cluster).nodes().split("\n");
+        String[] lines = new ClusterAdmin(cluster).nodes(false).split("\n");
         java.util.Arrays.sort(lines);
         for (String line : lines) {
             String[] f = line.split(" ");
@@ -244,7 +244,7 @@ class ClusterTest {
         cluster.received(met.link, pong(name, BusMessage.NODE_MASTER, slots, 3));
         assertEquals(met, cluster.slotOwner(42));
         assertEquals(3, cluster.currentEpoch);
-        assertTrue(new ClusterAdmin(cluster).nodes().contains(name + " 127.0.0.1:7777@17777 master - 0 "));
+        assertTrue(new ClusterAdmin(cluster).nodes(false).contains(name + " 127.0.0.1:7777@17777 master - 0 "));
     }
 
     @Test

@@ -300,9 +300,9 @@ class ConfigLoaderTest {
     @Test
     void pendingChangesNameOnlyNonDefaultValuesOfMissingFeatures() throws Exception {
         ConfigLoader l = loader();
-        l.load("cluster-announce-tls-port 0\ncluster-announce-tls-port 7000\nreplica-read-only no\nappendonly yes\nhz 20\n"
+        l.load("socket-mark-id 0\nsocket-mark-id 7000\nreplica-read-only no\nappendonly yes\nhz 20\n"
                 + "activedefrag no\nnotify-keyspace-events Ex\nuser bob on\ndynamic-hz no\nrepl-diskless-load swapdb\n");
-        assertEquals(List.of("cluster-announce-tls-port"), Directives.pendingChanges(config, l.seen()));
+        assertEquals(List.of("socket-mark-id"), Directives.pendingChanges(config, l.seen()));
     }
 
     @Test

@@ -53,7 +53,9 @@ class DirectivesTest {
         }
         assertEquals(Directive.Effect.ACTIVE, Directives.lookup("appendonly").effect());
         assertEquals(Directive.Effect.ACTIVE, Directives.lookup("repl-diskless-load").effect());
-        assertEquals(Directive.Effect.PENDING, Directives.lookup("cluster-announce-tls-port").effect());
+        assertEquals(Directive.Effect.ACTIVE, Directives.lookup("tls-cluster").effect());
+        assertEquals(Directive.Effect.ACTIVE, Directives.lookup("cluster-announce-tls-port").effect());
+        assertEquals(Directive.Effect.PENDING, Directives.lookup("socket-mark-id").effect());
         assertEquals(Directive.Effect.IGNORED, Directives.lookup("jemalloc-bg-thread").effect());
     }
 
