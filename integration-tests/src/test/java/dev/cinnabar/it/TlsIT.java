@@ -402,6 +402,26 @@ class TlsIT {
             String movedTls = tlsCall(tls[1], "GET", key);
             assertTrue(movedTls.trim().endsWith("127.0.0.1:" + tls[0]), movedTls);
 
+            // Resharding moves keys by MIGRATE, over TLS in a TLS cluster: from us to Redis, and
+            // back. redis-cli takes a source's lowest slots first; a part of them, since a master
+            // left with no slot becomes a replica of the node that took its last one.
+            List<String> ours1000 = keysInSlots(ours, 5461, 6461, 40);
+            for (String k : ours1000) {
+                plainCall(ours, "SET", k, "value of " + k);
+            }
+            reshard(tls[0], ours, redis, 1000);
+            for (String k : ours1000) {
+                assertEquals("$" + ("value of " + k).length() + "\r\nvalue of " + k + "\r\n", plainCall(redis, "GET", k));
+            }
+            List<String> redis1000 = keysInSlots(redis, 0, 1000, 40);
+            for (String k : redis1000) {
+                plainCall(redis, "SET", k, "value of " + k);
+            }
+            reshard(tls[0], redis, ours, 1000);
+            for (String k : redis1000) {
+                assertEquals("$" + ("value of " + k).length() + "\r\nvalue of " + k + "\r\n", plainCall(ours, "GET", k));
+            }
+
             // A Cinnabar replica of the Redis master joins over the TLS bus and syncs over TLS.
             tlsCall(tls[0], "SET", key, "served by redis");
             ServerProcess replica = tlsNode(false, tls[3]);
@@ -437,5 +457,32 @@ class TlsIT {
                 }
             }
         }
+    }
+
+    /** {@code n} keys whose slots are in [{@code from}, {@code to}), by CLUSTER KEYSLOT. */
+    private static List<String> keysInSlots(ServerProcess node, int from, int to, int n) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (RawConnection c = new RawConnection(node.port())) {
+            for (int i = 0; out.size() < n; i++) {
+                String key = "key" + i;
+                int slot = Integer.parseInt(c.call("CLUSTER", "KEYSLOT", key).substring(1).trim());
+                if (slot >= from && slot < to) {
+                    out.add(key);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** redis-cli --tls --cluster reshard of {@code slots} slots, through the node on {@code entryTls}. */
+    private static void reshard(int entryTls, ServerProcess from, ServerProcess to, int slots) throws Exception {
+        List<String> args = certs.cliArgs();
+        args.addAll(List.of("--cluster", "reshard", "127.0.0.1:" + entryTls,
+                "--cluster-from", plainCall(from, "CLUSTER", "MYID").split("\r\n")[1],
+                "--cluster-to", plainCall(to, "CLUSTER", "MYID").split("\r\n")[1],
+                "--cluster-slots", Integer.toString(slots), "--cluster-yes"));
+        RedisCli moved = RedisCli.run(null, 120, args.toArray(new String[0]));
+        assertEquals(0, moved.exitCode, moved.out + moved.err);
+        assertTrue(moved.out.contains("Moving slot"), moved.out);
     }
 }

@@ -16,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLEngine;
 
 /**
  * MIGRATE's connections to its targets, kept per {@code host:port} as the client wrote them (the
@@ -39,6 +41,16 @@ public final class MigrateSockets {
     public static final int LINE_MAX = 1023;
 
     private final Map<String, Link> cache = new LinkedHashMap<>();
+
+    /**
+     * A new client-side TLS engine for each connection while {@code tls-cluster} is on, else null
+     * (Redis's migrateGetSocket connects with TLS then). Set by the transport, which owns TLS.
+     */
+    private Supplier<SSLEngine> tlsEngines = () -> null;
+
+    public void tlsEngines(Supplier<SSLEngine> engines) {
+        this.tlsEngines = engines;
+    }
 
     /** The number of cached connections (INFO {@code migrate_cached_sockets}). */
     public int size() {
@@ -66,7 +78,7 @@ public final class MigrateSockets {
             String victim = names.get(ThreadLocalRandom.current().nextInt(names.size()));
             cache.remove(victim).close();
         }
-        link = Link.connect(new String(host, StandardCharsets.ISO_8859_1), atoi(port), timeoutMillis);
+        link = Link.connect(new String(host, StandardCharsets.ISO_8859_1), atoi(port), timeoutMillis, tlsEngines.get());
         if (link == null) {
             return null;
         }
@@ -149,12 +161,37 @@ public final class MigrateSockets {
         private boolean timedOut;
 
         private IOException failure;
+        /** The connection's TLS, null for a plain one; {@link #in} then holds what it decrypted. */
+        private MigrateTls tls;
 
         private Link(SocketChannel channel, Selector selector, SelectionKey key, boolean connected) {
             this.channel = channel;
             this.selector = selector;
             this.key = key;
             this.connected = connected;
+        }
+
+        /**
+         * A connection to {@code host:port}; with {@code engine}, connected and through its TLS
+         * handshake within the timeout, as Redis's blocking TLS connect is, or null.
+         */
+        static Link connect(String host, int port, long timeoutMillis, SSLEngine engine) {
+            Link link = connect(host, port, timeoutMillis);
+            if (link == null || engine == null) {
+                return link;
+            }
+            long start = System.nanoTime();
+            link.finishConnect();
+            if (!link.connected) {
+                link.close();
+                return null;
+            }
+            link.tls = new MigrateTls(engine, link);
+            if (!link.tls.handshake(start, timeoutMillis)) {
+                link.close();
+                return null;
+            }
+            return link;
         }
 
         static Link connect(String host, int port, long timeoutMillis) {
@@ -227,6 +264,11 @@ public final class MigrateSockets {
             timedOut = false;
             long start = System.nanoTime();
             ByteBuffer buf = ByteBuffer.wrap(b, off, len);
+            return tls != null ? tls.write(buf, start, timeoutMillis) : send(buf, start, timeoutMillis);
+        }
+
+        /** All of {@code buf} to the socket, by {@code timeoutMillis} after {@code start}, or false. */
+        boolean send(ByteBuffer buf, long start, long timeoutMillis) {
             try {
                 while (true) {
                     if (failure != null) {
@@ -296,15 +338,28 @@ public final class MigrateSockets {
                 return -1;
             }
             long start = System.nanoTime();
-            while (true) {
+            if (tls != null) {
                 in.clear();
-                int r = channel.read(in);
+                boolean got = tls.read(in, start, timeoutMillis);
                 in.flip();
-                if (r < 0) {
-                    return -1;
-                }
-                if (r > 0) {
-                    return in.get() & 0xFF;
+                return got && in.hasRemaining() ? in.get() & 0xFF : -1;
+            }
+            in.clear();
+            int r = fill(in, start, timeoutMillis);
+            in.flip();
+            return r > 0 ? in.get() & 0xFF : -1;
+        }
+
+        /**
+         * Reads what the socket has into {@code dst}, waiting for something until
+         * {@code timeoutMillis} after {@code start}: the bytes read, or -1 at the end of the
+         * stream or the deadline ({@link #timedOut} then set).
+         */
+        int fill(ByteBuffer dst, long start, long timeoutMillis) throws IOException {
+            while (true) {
+                int r = channel.read(dst);
+                if (r != 0) {
+                    return r;
                 }
                 long elapsed = (System.nanoTime() - start) / 1_000_000;
                 waitFor(SelectionKey.OP_READ, Math.max(10, timeoutMillis - elapsed));

@@ -97,6 +97,8 @@ public final class NettyTransport implements ReplyFlusher {
             throw new IOException("Failed to configure TLS");
         }
         MasterLink.of(engine.server()).connector(new MasterConnector());
+        // MIGRATE speaks TLS to its targets in a TLS cluster, as Redis's migrateGetSocket does.
+        engine.server().migrateSockets().tlsEngines(() -> config.tlsCluster && tls != null ? tls.clientEngine() : null);
         // The Unix socket first: whoever sees the TCP port open (a test harness, a health
         // check) may then use the socket at once.
         if (!config.unixSocket.isEmpty()) {

@@ -2,6 +2,7 @@ package dev.cinnabar.server.net;
 
 import dev.cinnabar.server.log.ServerLog;
 import dev.cinnabar.server.config.ServerConfig;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.CipherSuiteConverter;
 import io.netty.handler.ssl.ClientAuth;
@@ -185,6 +186,11 @@ final class TlsContexts {
         SslHandler tls = client.newHandler(ch.alloc());
         tls.setHandshakeTimeoutMillis(0);
         ch.pipeline().addFirst(HANDLER_NAME, tls);
+    }
+
+    /** A client-side engine for a connection driven by hand (MIGRATE's, in a TLS cluster). */
+    SSLEngine clientEngine() {
+        return client.newEngine(ByteBufAllocator.DEFAULT);
     }
 
     private static String reason(Throwable t) {
