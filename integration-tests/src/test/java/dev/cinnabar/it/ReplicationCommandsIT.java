@@ -71,6 +71,22 @@ class ReplicationCommandsIT {
      * A replicaof line whose master does not answer: a replica that keeps trying, as Redis's,
      * field for field (the port is one nothing listens on).
      */
+    /** bind-source-addr: the replica's connection to its master leaves from that address (Redis's networking test). */
+    @Test
+    void bindSourceAddrIsWhereTheReplicaConnectsFrom() throws Exception {
+        try (ServerProcess master = ServerProcess.redis("--protected-mode", "no");
+                ServerProcess replica = ServerProcess.cinnabar("--save", "");
+                RawConnection m = new RawConnection(master.port());
+                RawConnection r = new RawConnection(replica.port())) {
+            assertEquals("+OK\r\n", r.call("CONFIG", "SET", "bind-source-addr", "127.0.0.2"));
+            r.call("REPLICAOF", "127.0.0.1", Integer.toString(master.port()));
+            dev.cinnabar.it.support.Waits.until("in sync", 10_000,
+                    () -> "up".equals(field(r.call("INFO", "replication"), "master_link_status")));
+            String slave0 = field(m.call("INFO", "replication"), "slave0");
+            assertTrue(slave0.startsWith("ip=127.0.0.2,"), slave0);
+        }
+    }
+
     @Test
     void aReplicaWhoseMasterIsDownAnswersAsRedisDoes() throws Exception {
         int nobody = ServerProcess.freePort();

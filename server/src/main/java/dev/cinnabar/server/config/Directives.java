@@ -124,7 +124,7 @@ public final class Directives {
         str("proc-title-template", null, MOD, "procTitleTemplate", false, "{title} {listen-addr} {server-mode}",
                 v -> ProcTitleTemplate.isValid(v) ? null : "template format is invalid or contains unknown variables")
                 .effect(IGNORED);
-        str("bind-source-addr", null, MOD, "bindSourceAddr", true, null, null);
+        str("bind-source-addr", null, MOD, "bindSourceAddr", true, null, null).effect(ACTIVE);
         str("logfile", null, IMMUTABLE, "logFile", false, "", null).effect(ACTIVE);
         str("masterauth", null, MOD | SENSITIVE, "masterAuth", true, null, null).effect(ACTIVE);
         // As Redis's: the default user's passwords become requirepass's, whatever a user line said.

@@ -124,7 +124,7 @@ final class ClusterBusTransport implements Cluster.Transport {
                         ch.pipeline().addLast(new Frames(link, false));
                     }
                 });
-        ChannelFuture f = b.connect(ip, port);
+        ChannelFuture f = b.connect(new InetSocketAddress(ip, port), NettyTransport.sourceAddress(config));
         f.addListener(done -> {
             if (!done.isSuccess()) {
                 Throwable cause = done.cause();

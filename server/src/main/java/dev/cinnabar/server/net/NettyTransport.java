@@ -289,7 +289,7 @@ public final class NettyTransport implements ReplyFlusher {
                             ch.pipeline().addLast(handler);
                         }
                     });
-            return b.connect(host, port);
+            return b.connect(new InetSocketAddress(host, port), sourceAddress(config));
         }
 
         @Override
@@ -324,6 +324,14 @@ public final class NettyTransport implements ReplyFlusher {
         return new ClusterBusTransport(config, acceptGroup, group, tcpServerChannel(),
                 epoll ? EpollSocketChannel.class : NioSocketChannel.class, bindAddresses(), cluster, toEngine,
                 () -> config.tlsCluster ? tls : null);
+    }
+
+    /**
+     * {@code bind-source-addr}: the local address of the connections the server opens (to its
+     * master, to other nodes of its cluster); null for the kernel's choice.
+     */
+    static InetSocketAddress sourceAddress(ServerConfig config) {
+        return config.bindSourceAddr.isEmpty() ? null : new InetSocketAddress(config.bindSourceAddr, 0);
     }
 
     /** {@code tcp-keepalive}: probes after that many idle seconds, as Redis sets them. */
