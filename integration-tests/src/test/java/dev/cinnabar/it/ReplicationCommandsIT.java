@@ -71,6 +71,31 @@ class ReplicationCommandsIT {
      * A replicaof line whose master does not answer: a replica that keeps trying, as Redis's,
      * field for field (the port is one nothing listens on).
      */
+    /** replica-lazy-flush: the replica's old keys are freed in the background at a full sync, and INFO counts them. */
+    @Test
+    void replicaLazyFlushCountsTheOldKeysAsLazilyFreed() throws Exception {
+        List<String> seen = new ArrayList<>();
+        try (ServerProcess master = ServerProcess.redis()) {
+            for (String lazy : List.of("no", "yes")) {
+                for (ServerProcess replica : List.of(ServerProcess.redis("--replica-lazy-flush", lazy),
+                        ServerProcess.cinnabar("--save", "", "--replica-lazy-flush", lazy))) {
+                    try (replica; RawConnection r = new RawConnection(replica.port())) {
+                        for (int i = 0; i < 100; i++) {
+                            r.call("SET", "old:" + i, "v");
+                        }
+                        r.call("REPLICAOF", "127.0.0.1", Integer.toString(master.port()));
+                        dev.cinnabar.it.support.Waits.until("in sync", 10_000,
+                                () -> "up".equals(field(r.call("INFO", "replication"), "master_link_status")));
+                        seen.add("replica-lazy-flush " + lazy + ": lazyfreed_objects "
+                                + field(r.call("INFO", "memory"), "lazyfreed_objects") + ", keys " + r.call("DBSIZE").trim());
+                    }
+                }
+            }
+        }
+        assertEquals(List.of("replica-lazy-flush no: lazyfreed_objects 0, keys :0", "replica-lazy-flush no: lazyfreed_objects 0, keys :0",
+                "replica-lazy-flush yes: lazyfreed_objects 100, keys :0", "replica-lazy-flush yes: lazyfreed_objects 100, keys :0"), seen);
+    }
+
     /** bind-source-addr: the replica's connection to its master leaves from that address (Redis's networking test). */
     @Test
     void bindSourceAddrIsWhereTheReplicaConnectsFrom() throws Exception {

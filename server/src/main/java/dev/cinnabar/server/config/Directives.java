@@ -71,7 +71,7 @@ public final class Directives {
         bool("aof-timestamp-enabled", null, MOD, "aofTimestampEnabled", false).effect(ACTIVE);
         bool("cluster-replica-no-failover", "cluster-slave-no-failover", MOD, "clusterReplicaNoFailover", false)
                 .apply(c -> c.hooks.clusterAnnouncedChanged(c)).effect(ACTIVE);
-        bool("replica-lazy-flush", "slave-lazy-flush", MOD, "replicaLazyFlush", false);
+        bool("replica-lazy-flush", "slave-lazy-flush", MOD, "replicaLazyFlush", false).effect(ACTIVE);
         bool("replica-serve-stale-data", "slave-serve-stale-data", MOD, "replicaServeStaleData", true).effect(ACTIVE);
         bool("replica-read-only", "slave-read-only", MOD, "replicaReadOnly", true).effect(ACTIVE);
         bool("replica-ignore-maxmemory", "slave-ignore-maxmemory", MOD, "replicaIgnoreMaxmemory", true).effect(ACTIVE);

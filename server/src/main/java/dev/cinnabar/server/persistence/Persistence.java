@@ -695,9 +695,14 @@ public final class Persistence {
      * replica's full sync): every database flushed, and the functions gone.
      */
     public void emptyData() {
+        emptyData(false);
+    }
+
+    /** {@link #emptyData()}; {@code lazily} counts the keys as freed in the background, as FLUSHALL ASYNC does. */
+    public void emptyData(boolean lazily) {
         Keyspace ks = server.keyspace();
         for (int i = 0; i < ks.count(); i++) {
-            ks.db(i).flush();
+            ks.db(i).flush(lazily);
         }
         Functions f = LoadedFunctions.of(server);
         if (f != null) {

@@ -435,7 +435,8 @@ public final class MasterLink {
         AofRewrite.of(server).kill();
         Replication.of(server).disconnectReplicas();
         ServerLog.notice("MASTER <-> REPLICA sync: Flushing old data");
-        Persistence.of(server).emptyData();
+        // replica-lazy-flush: Redis empties the old data in the background (INFO's lazyfreed_objects).
+        Persistence.of(server).emptyData(config.replicaLazyFlush);
     }
 
     /** The master's dataset is loaded: its history is ours, and the stream follows. */
