@@ -96,6 +96,54 @@ class ReplicationCommandsIT {
                 "replica-lazy-flush yes: lazyfreed_objects 100, keys :0", "replica-lazy-flush yes: lazyfreed_objects 100, keys :0"), seen);
     }
 
+    /**
+     * A replica that cannot persist (its last BGSAVE failed, with save points set) and gets a
+     * write from its master: it panics, or with replica-ignore-disk-write-errors applies it and
+     * says so in its log. Redis and Cinnabar replicas of the same Redis master.
+     */
+    @Test
+    void aReplicaThatCannotPersistPanicsUnlessToldToIgnoreIt() throws Exception {
+        List<String> seen = new ArrayList<>();
+        try (ServerProcess master = ServerProcess.redis(); RawConnection m = new RawConnection(master.port())) {
+            for (String ignore : List.of("no", "yes")) {
+                for (boolean redis : new boolean[] {true, false}) {
+                    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("replica-dir");
+                    String[] args = {"--save", "3600 1", "--dir", dir.toString(), "--replica-ignore-disk-write-errors", ignore};
+                    try (ServerProcess replica = redis ? ServerProcess.redis(args) : ServerProcess.cinnabar(args);
+                            RawConnection r = new RawConnection(replica.port())) {
+                        r.call("REPLICAOF", "127.0.0.1", Integer.toString(master.port()));
+                        dev.cinnabar.it.support.Waits.until("in sync", 10_000,
+                                () -> "up".equals(field(r.call("INFO", "replication"), "master_link_status")));
+                        // No directory left to save into: the next BGSAVE fails.
+                        try (var files = java.nio.file.Files.walk(dir)) {
+                            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                        }
+                        r.call("BGSAVE");
+                        dev.cinnabar.it.support.Waits.until("the BGSAVE failed", 10_000,
+                                () -> "err".equals(field(r.call("INFO", "persistence"), "rdb_last_bgsave_status")));
+                        // Its own clients are refused before anything else, PING too (Redis 7.0).
+                        seen.add("client: " + r.call("PING").trim() + " / " + r.call("SET", "x", "y").trim());
+                        m.call("SET", "written", "while the replica cannot persist " + ignore);
+                        boolean ended = replica.process().waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+                        String log = replica.log();
+                        seen.add("ignore " + ignore + ": " + (ended ? "exited" : "running, GET " + r.call("GET", "written").trim())
+                                + (log.contains("Guru Meditation: Replica was unable to write command to disk.") ? ", panic logged" : "")
+                                + (log.contains("Replica is applying a command even though it is unable to write to disk.")
+                                        ? ", warning logged" : ""));
+                    }
+                }
+            }
+        }
+        String misconf = "client: -MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist "
+                + "to disk. Commands that may modify the data set are disabled, because this instance is configured to "
+                + "report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please "
+                + "check the Redis logs for details about the RDB error.";
+        String refused = misconf + " / " + misconf.substring("client: ".length());
+        assertEquals(List.of(refused, "ignore no: exited, panic logged", refused, "ignore no: exited, panic logged",
+                refused, "ignore yes: running, GET $36\r\nwhile the replica cannot persist yes, warning logged",
+                refused, "ignore yes: running, GET $36\r\nwhile the replica cannot persist yes, warning logged"), seen);
+    }
+
     /** bind-source-addr: the replica's connection to its master leaves from that address (Redis's networking test). */
     @Test
     void bindSourceAddrIsWhereTheReplicaConnectsFrom() throws Exception {

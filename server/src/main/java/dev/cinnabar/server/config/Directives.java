@@ -94,7 +94,7 @@ public final class Directives {
         bool("latency-tracking", null, MOD, "latencyTracking", true).effect(ACTIVE);
         bool("aof-disable-auto-gc", null, MOD, "aofDisableAutoGc", false).apply(c -> c.hooks.aofAutoGcChanged(c))
                 .effect(ACTIVE);
-        bool("replica-ignore-disk-write-errors", null, MOD, "replicaIgnoreDiskWriteErrors", false);
+        bool("replica-ignore-disk-write-errors", null, MOD, "replicaIgnoreDiskWriteErrors", false).effect(ACTIVE);
 
         // ---- strings; "true" marks the ones Redis keeps unset while empty
         str("aclfile", null, IMMUTABLE, "aclFile", false, "", null).effect(ACTIVE);

@@ -151,6 +151,10 @@ public final class Dispatcher {
             }
             server.eviction().outOfMemoryAtCommandStart(oom);
         }
+        if (obey && deniedOnDiskError(c, cmd, flags)
+                && (server.diskError.getAsBoolean() || server.aofDiskError.get() != null)) {
+            replicaCannotPersist(cmd);
+        }
         if (!obey && server.diskError.getAsBoolean() && deniedOnDiskError(c, cmd, flags)) {
             reject(c, cmd, MISCONF);
             return;
@@ -247,6 +251,28 @@ public final class Dispatcher {
     /** After a failed BGSAVE Redis refuses writes (an EXEC with one queued too), and PING. */
     private static boolean deniedOnDiskError(Client c, CommandSpec cmd, long flags) {
         return isWrite(c, cmd, flags) || cmd.fullName.equals("ping");
+    }
+
+    private long lastDiskErrorWarning;
+
+    /**
+     * A write from the master while this replica cannot persist (a failed BGSAVE with save
+     * points, or an AOF write error): Redis 7.0 panics unless replica-ignore-disk-write-errors,
+     * and then (and for PING) applies it with a warning at most every ten seconds.
+     */
+    private void replicaCannotPersist(CommandSpec cmd) {
+        if (!server.config().replicaIgnoreDiskWriteErrors && !cmd.fullName.equals("ping")) {
+            ServerLog.warning("------------------------------------------------");
+            ServerLog.warning("!!! Software Failure. Press left mouse button to continue");
+            ServerLog.warning("Guru Meditation: Replica was unable to write command to disk. #Dispatcher.java");
+            System.out.flush();
+            Runtime.getRuntime().halt(134);
+        }
+        long now = server.clock().millis();
+        if (now > lastDiskErrorWarning + 10_000) {
+            lastDiskErrorWarning = now;
+            ServerLog.warning("Replica is applying a command even though it is unable to write to disk.");
+        }
     }
 
     /** Not flagged stale, or an EXEC with such a command queued: Redis's is_denystale_command. */

@@ -152,7 +152,9 @@ public final class Persistence {
 
     /** True when writes are refused for a failed BGSAVE (stop-writes-on-bgsave-error). */
     public boolean writesDenied() {
-        return !lastBgsaveOk && config.stopWritesOnBgsaveError && config.save.length > 0 && config.masterHost.isEmpty();
+        // Replicas too, since Redis 7.0: their clients get -MISCONF, their master's writes a panic
+        // or a warning (replica-ignore-disk-write-errors).
+        return !lastBgsaveOk && config.stopWritesOnBgsaveError && config.save.length > 0;
     }
 
     private RdbFileWriter.Aux aux() {
