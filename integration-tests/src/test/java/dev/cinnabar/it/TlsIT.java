@@ -405,22 +405,8 @@ class TlsIT {
             // Resharding moves keys by MIGRATE, over TLS in a TLS cluster: from us to Redis, and
             // back. redis-cli takes a source's lowest slots first; a part of them, since a master
             // left with no slot becomes a replica of the node that took its last one.
-            List<String> ours1000 = keysInSlots(ours, 5461, 6461, 40);
-            for (String k : ours1000) {
-                plainCall(ours, "SET", k, "value of " + k);
-            }
-            reshard(tls[0], ours, redis, 1000);
-            for (String k : ours1000) {
-                assertEquals("$" + ("value of " + k).length() + "\r\nvalue of " + k + "\r\n", plainCall(redis, "GET", k));
-            }
-            List<String> redis1000 = keysInSlots(redis, 0, 1000, 40);
-            for (String k : redis1000) {
-                plainCall(redis, "SET", k, "value of " + k);
-            }
-            reshard(tls[0], redis, ours, 1000);
-            for (String k : redis1000) {
-                assertEquals("$" + ("value of " + k).length() + "\r\nvalue of " + k + "\r\n", plainCall(ours, "GET", k));
-            }
+            moveKeys(tls[0], ours, 5461, redis);
+            moveKeys(tls[0], redis, 0, ours);
 
             // A Cinnabar replica of the Redis master joins over the TLS bus and syncs over TLS.
             tlsCall(tls[0], "SET", key, "served by redis");
@@ -456,6 +442,21 @@ class TlsIT {
                     return key;
                 }
             }
+        }
+    }
+
+    /**
+     * Writes keys into the 1000 slots from {@code firstSlot} on {@code from}, moves those slots
+     * to {@code to} by redis-cli (MIGRATE), and reads the keys there.
+     */
+    private static void moveKeys(int entryTls, ServerProcess from, int firstSlot, ServerProcess to) throws Exception {
+        List<String> keys = keysInSlots(from, firstSlot, firstSlot + 1000, 40);
+        for (String k : keys) {
+            plainCall(from, "SET", k, "value of " + k);
+        }
+        reshard(entryTls, from, to, 1000);
+        for (String k : keys) {
+            assertEquals("$" + ("value of " + k).length() + "\r\nvalue of " + k + "\r\n", plainCall(to, "GET", k));
         }
     }
 
