@@ -174,8 +174,8 @@ final class TlsContexts {
         tls.setHandshakeTimeoutMillis(0);
         tls.handshakeFuture().addListener(f -> {
             if (!f.isSuccess()) {
-                boolean closed = f.cause() instanceof ClosedChannelException;
-                ServerLog.log(closed ? ServerLog.Level.VERBOSE : level, failure + reason(f.cause()));
+                // A peer gone before its handshake (a port probe) too, as Redis logs it.
+                ServerLog.log(level, failure + reason(f.cause()));
             }
         });
         ch.pipeline().addFirst(HANDLER_NAME, tls);
