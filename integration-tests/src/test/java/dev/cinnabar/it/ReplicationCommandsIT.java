@@ -71,6 +71,13 @@ class ReplicationCommandsIT {
      * A replicaof line whose master does not answer: a replica that keeps trying, as Redis's,
      * field for field (the port is one nothing listens on).
      */
+    /** Makes the server on {@code r} a replica of {@code master} and waits for the link to be up. */
+    private static void replicate(RawConnection r, ServerProcess master) throws Exception {
+        r.call("REPLICAOF", "127.0.0.1", Integer.toString(master.port()));
+        dev.cinnabar.it.support.Waits.until("in sync", 10_000,
+                () -> "up".equals(field(r.call("INFO", "replication"), "master_link_status")));
+    }
+
     /** replica-lazy-flush: the replica's old keys are freed in the background at a full sync, and INFO counts them. */
     @Test
     void replicaLazyFlushCountsTheOldKeysAsLazilyFreed() throws Exception {
@@ -83,9 +90,7 @@ class ReplicationCommandsIT {
                         for (int i = 0; i < 100; i++) {
                             r.call("SET", "old:" + i, "v");
                         }
-                        r.call("REPLICAOF", "127.0.0.1", Integer.toString(master.port()));
-                        dev.cinnabar.it.support.Waits.until("in sync", 10_000,
-                                () -> "up".equals(field(r.call("INFO", "replication"), "master_link_status")));
+                        replicate(r, master);
                         seen.add("replica-lazy-flush " + lazy + ": lazyfreed_objects "
                                 + field(r.call("INFO", "memory"), "lazyfreed_objects") + ", keys " + r.call("DBSIZE").trim());
                     }
@@ -111,9 +116,7 @@ class ReplicationCommandsIT {
                     String[] args = {"--save", "3600 1", "--dir", dir.toString(), "--replica-ignore-disk-write-errors", ignore};
                     try (ServerProcess replica = redis ? ServerProcess.redis(args) : ServerProcess.cinnabar(args);
                             RawConnection r = new RawConnection(replica.port())) {
-                        r.call("REPLICAOF", "127.0.0.1", Integer.toString(master.port()));
-                        dev.cinnabar.it.support.Waits.until("in sync", 10_000,
-                                () -> "up".equals(field(r.call("INFO", "replication"), "master_link_status")));
+                        replicate(r, master);
                         // No directory left to save into: the next BGSAVE fails.
                         try (var files = java.nio.file.Files.walk(dir)) {
                             files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
@@ -152,9 +155,7 @@ class ReplicationCommandsIT {
                 RawConnection m = new RawConnection(master.port());
                 RawConnection r = new RawConnection(replica.port())) {
             assertEquals("+OK\r\n", r.call("CONFIG", "SET", "bind-source-addr", "127.0.0.2"));
-            r.call("REPLICAOF", "127.0.0.1", Integer.toString(master.port()));
-            dev.cinnabar.it.support.Waits.until("in sync", 10_000,
-                    () -> "up".equals(field(r.call("INFO", "replication"), "master_link_status")));
+            replicate(r, master);
             String slave0 = field(m.call("INFO", "replication"), "slave0");
             assertTrue(slave0.startsWith("ip=127.0.0.2,"), slave0);
         }

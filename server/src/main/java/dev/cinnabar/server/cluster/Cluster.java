@@ -125,7 +125,7 @@ public final class Cluster {
             c.addNode(c.myself);
             c.file.saveOrDie(true);
         }
-        int port = c.config.tlsCluster ? c.config.tlsPort : c.config.port;
+        int port = clusterClientPort(c.config);
         if (c.config.clusterPort == 0 && port > 65535 - PORT_INCR) {
             ServerLog.warning("Redis port number too high. Cluster communication port is 10,000 port numbers higher "
                     + "than your Redis port. Your Redis port number must be 55535 or less.");
@@ -199,7 +199,7 @@ public final class Cluster {
         if (config.clusterAnnouncePort != 0) {
             return config.clusterAnnouncePort;
         }
-        return config.tlsCluster ? config.tlsPort : config.port;
+        return clusterClientPort(config);
     }
 
     /** The plaintext port of a TLS cluster's node ({@code pport}); 0 without {@code tls-cluster}. */
@@ -214,8 +214,7 @@ public final class Cluster {
         if (config.clusterAnnounceBusPort != 0) {
             return config.clusterAnnounceBusPort;
         }
-        int port = config.tlsCluster ? config.tlsPort : config.port;
-        return config.clusterPort != 0 ? config.clusterPort : port + PORT_INCR;
+        return config.clusterPort != 0 ? config.clusterPort : clusterClientPort(config) + PORT_INCR;
     }
 
     /**
@@ -223,7 +222,17 @@ public final class Cluster {
      * client that came in without TLS, when the node has one (Redis's use_pport).
      */
     public int clientPort(ClusterNode n, boolean tlsClient) {
-        return config.tlsCluster && !tlsClient && n.pport != 0 ? n.pport : n.port;
+        return n.port(usePport(tlsClient));
+    }
+
+    /** Redis's use_pport: a TLS cluster shows a client without TLS the plaintext ports. */
+    boolean usePport(boolean tlsClient) {
+        return config.tlsCluster && !tlsClient;
+    }
+
+    /** The port this node serves clients on in the cluster: its TLS port in a TLS cluster. */
+    private static int clusterClientPort(ServerConfig config) {
+        return config.tlsCluster ? config.tlsPort : config.port;
     }
 
     /**

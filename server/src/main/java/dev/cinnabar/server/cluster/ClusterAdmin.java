@@ -200,7 +200,7 @@ public final class ClusterAdmin {
         }
         List<String> out = new ArrayList<>();
         for (ClusterNode r : n.replicas) {
-            out.add(NodeDescriptions.of(cluster, r, usePport(tlsClient)));
+            out.add(NodeDescriptions.of(cluster, r, cluster.usePport(tlsClient)));
         }
         return out;
     }
@@ -263,12 +263,7 @@ public final class ClusterAdmin {
     // ------------------------------------------------------------------ reports
 
     public String nodes(boolean tlsClient) {
-        return NodeDescriptions.all(cluster, 0, usePport(tlsClient));
-    }
-
-    /** Redis's use_pport: a TLS cluster shows a client without TLS the plaintext ports. */
-    private boolean usePport(boolean tlsClient) {
-        return cluster.config.tlsCluster && !tlsClient;
+        return NodeDescriptions.all(cluster, 0, cluster.usePport(tlsClient));
     }
 
     /** CLUSTER INFO's text. */

@@ -78,6 +78,11 @@ public final class ClusterNode {
         return port;
     }
 
+    /** Its port, or with {@code plaintext} its plaintext port where it has one (a TLS cluster's pport). */
+    int port(boolean plaintext) {
+        return plaintext && pport != 0 ? pport : port;
+    }
+
     public boolean isMaster() {
         return (flags & MASTER) != 0;
     }

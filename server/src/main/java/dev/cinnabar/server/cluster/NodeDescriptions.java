@@ -95,8 +95,7 @@ public final class NodeDescriptions {
     }
 
     private static void describe(Cluster cluster, ClusterNode n, List<int[]> ranges, boolean usePport, StringBuilder b) {
-        int port = usePport && n.pport != 0 ? n.pport : n.port;
-        b.append(n.name).append(' ').append(n.ip).append(':').append(port).append('@').append(n.cport);
+        b.append(n.name).append(' ').append(n.ip).append(':').append(n.port(usePport)).append('@').append(n.cport);
         if (!n.hostname.isEmpty()) {
             b.append(',').append(n.hostname);
         }

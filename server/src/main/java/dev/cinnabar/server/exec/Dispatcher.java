@@ -151,18 +151,16 @@ public final class Dispatcher {
             }
             server.eviction().outOfMemoryAtCommandStart(oom);
         }
-        if (obey && deniedOnDiskError(c, cmd, flags)
-                && (server.diskError.getAsBoolean() || server.aofDiskError.get() != null)) {
-            replicaCannotPersist(cmd);
-        }
-        if (!obey && server.diskError.getAsBoolean() && deniedOnDiskError(c, cmd, flags)) {
-            reject(c, cmd, MISCONF);
-            return;
-        }
-        String aofError = obey ? null : server.aofDiskError.get();
-        if (aofError != null && deniedOnDiskError(c, cmd, flags)) {
-            reject(c, cmd, aofError);
-            return;
+        // Redis's writeCommandsDeniedByDiskError: a failed BGSAVE first, then the AOF's error.
+        boolean rdbError = server.diskError.getAsBoolean();
+        String aofError = server.aofDiskError.get();
+        if ((rdbError || aofError != null) && deniedOnDiskError(c, cmd, flags)) {
+            if (obey) {
+                replicaCannotPersist(cmd);
+            } else {
+                reject(c, cmd, rdbError ? MISCONF : aofError);
+                return;
+            }
         }
         if (!replica && !server.config().enoughGoodReplicas(server.goodReplicas) && isWrite(c, cmd, flags)) {
             reject(c, cmd, NOREPLICAS);

@@ -46,7 +46,7 @@ import javax.net.ssl.SSLParameters;
  */
 final class TlsContexts {
     /** The pipeline name of a connection's TLS handler: transfers that cannot go through TLS look for it. */
-    static final String HANDLER_NAME = "tls";
+    static final String HANDLER_NAME = dev.cinnabar.server.persistence.RdbTransfer.TLS_HANDLER;
     private static final String[] DEFAULT_PROTOCOLS = {"TLSv1.2", "TLSv1.3"};
     /** OpenSSL cipher-string keywords that mean "the library's usual choice". */
     private static final Set<String> DEFAULT_KEYWORDS = Set.of("DEFAULT", "ALL", "HIGH", "SECURE");

@@ -74,8 +74,11 @@ public final class RdbTransfer {
         return c.channel.writeAndFlush(new DefaultFileRegion(file, 0, size));
     }
 
-    /** The pipeline name of a TLS connection's handler (net.TlsContexts.HANDLER_NAME). */
-    private static final String TLS_HANDLER = "tls";
+    /**
+     * The pipeline name of a connection's TLS handler. Defined here, below the transport that
+     * adds the handler (net.TlsContexts), so that a transfer can look for it.
+     */
+    public static final String TLS_HANDLER = "tls";
 
     private static void closeQuietly(FileChannel file) {
         try {
