@@ -11,6 +11,12 @@ public final class BusyState {
     public static final String SCRIPT = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
     public static final String FUNCTION = "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
     public static final String LOADING = "LOADING Redis is loading the dataset in memory";
+    /**
+     * Redis 7.0's async loading: a replica's swapdb load while its old data keeps being served.
+     * Not a reply of its own: other clients' commands run, and only those flagged
+     * {@code no_async_loading} get {@link #LOADING}.
+     */
+    public static final String ASYNC_LOADING = "async " + LOADING;
 
     private String rejection;
     private Client owner;
@@ -22,14 +28,30 @@ public final class BusyState {
         return rejection != null;
     }
 
-    /** True while the long task is a dataset loading (commands flagged {@code loading} pass). */
+    /**
+     * True while the long task is a dataset loading, async loading included (Redis's
+     * server.loading): SHUTDOWN does not save, CONFIG SET refuses the directives it would upset.
+     */
     public boolean loading() {
-        return rejection == LOADING;
+        return rejection == LOADING || rejection == ASYNC_LOADING;
     }
 
-    /** The error other clients get, or null when not busy. */
+    /** True while a replica loads its master's data aside and serves the old meanwhile. */
+    public boolean asyncLoading() {
+        return rejection == ASYNC_LOADING;
+    }
+
+    /**
+     * True while the long task holds other clients' commands back (answering them its rejection
+     * unless they are let through): every long task but async loading.
+     */
+    public boolean holdsClients() {
+        return rejection != null && rejection != ASYNC_LOADING;
+    }
+
+    /** The error other clients get (those async loading refuses, there), or null when not busy. */
     public String rejection() {
-        return rejection;
+        return rejection == ASYNC_LOADING ? LOADING : rejection;
     }
 
     /** The client whose command runs the task; null for a loading at start. */
@@ -51,6 +73,31 @@ public final class BusyState {
         rejection = null;
         owner = null;
         killRequested = false;
+    }
+
+    /** A long task's state put away while another runs inside it; see {@link #suspend}. */
+    public record Suspended(String rejection, Client owner, boolean killRequested) {
+    }
+
+    /**
+     * Puts away the state of the task running, so that a task started inside it holds the
+     * engine as it would alone: a script that goes busy during async loading answers -BUSY, as
+     * in Redis, where the script's check comes after the loading's. A shutdown asked for
+     * meanwhile stays asked for.
+     */
+    public Suspended suspend() {
+        Suspended s = new Suspended(rejection, owner, killRequested);
+        rejection = null;
+        owner = null;
+        killRequested = false;
+        return s;
+    }
+
+    /** The inner task ended: the state {@link #suspend} put away is back. */
+    public void resume(Suspended s) {
+        rejection = s.rejection;
+        owner = s.owner;
+        killRequested = s.killRequested;
     }
 
     /** SCRIPT KILL and FUNCTION KILL. */

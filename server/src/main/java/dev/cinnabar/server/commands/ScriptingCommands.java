@@ -104,7 +104,7 @@ public final class ScriptingCommands {
 
     static void feedMonitors(Client c) {
         Monitors monitors = c.server.clients().monitors();
-        if (monitors.isEmpty()) {
+        if (monitors.isEmpty() || c.server.keyspace().loading()) {
             return;
         }
         byte[] line = Monitors.line(c.server.clock().micros(), c.db().id, c, c.server.config().unixSocket, c.argv);

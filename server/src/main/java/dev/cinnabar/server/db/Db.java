@@ -118,10 +118,22 @@ public final class Db {
     }
 
     Db(int id, Keyspace keyspace) {
+        this(id, keyspace, false);
+    }
+
+    Db(int id, Keyspace keyspace, boolean staged) {
         this.id = id;
         this.keyspace = keyspace;
+        this.staged = staged;
         keys = newTable();
     }
+
+    /**
+     * A database nothing serves, filled by a load before it becomes the live one's contents
+     * ({@link Keyspace#newStaged}): its writes tell no watcher, blocked client, tracking table,
+     * save in progress or keyspace event, as Redis's loading into its temporary databases.
+     */
+    final boolean staged;
 
     /** An empty table on the keyspace's recycle flag and memory check, its big indexes made off the engine. */
     private KeyTable newTable() {
@@ -958,7 +970,7 @@ public final class Db {
     public void setExpire(byte[] key, int off, int len, int e, long whenMillis) {
         keyspace.beforeWrite(this, key, off, len, keys.value(e));
         keys.expireAt(e, whenMillis);
-        if (!keyspace.expiryEnabled() && !keyspace.fromMaster() && !keyspace.loading() && keyspace.commandDepth() > 0) {
+        if (!keyspace.expiryEnabled() && !keyspace.fromMaster() && !keyspace.replayingFile() && keyspace.commandDepth() > 0) {
             // A writable replica's client set it: the master will never send its DEL.
             keyspace.replicaKeysWithExpire().remember(id, key, off, len);
         }

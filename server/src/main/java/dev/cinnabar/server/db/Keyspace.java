@@ -68,6 +68,9 @@ public final class Keyspace {
         this.now = clock.millis();
     }
 
+    /** The databases a swapdb load is filling ({@link #newStaged}), until swapped in or discarded. */
+    private Db[] staged;
+
     public Db db(int index) {
         return dbs[index];
     }
@@ -116,6 +119,7 @@ public final class Keyspace {
 
     /** Milliseconds since the epoch, as of the start of the running command. */
     private boolean loading;
+    private boolean asyncLoading;
 
     public long now() {
         return now;
@@ -138,6 +142,20 @@ public final class Keyspace {
 
     public boolean loading() {
         return loading;
+    }
+
+    /**
+     * Async loading: {@link #loading} too, but the commands that run meanwhile are clients', not
+     * a file's, so a writable replica remembers the TTLs they set as at any other time.
+     */
+    public void asyncLoading(boolean on) {
+        this.loading = on;
+        this.asyncLoading = on;
+    }
+
+    /** True while the commands that run are a file's (the AOF's), which no client sent. */
+    boolean replayingFile() {
+        return loading && !asyncLoading;
     }
 
     /**
@@ -292,6 +310,9 @@ public final class Keyspace {
     // ------------------------------------------------------------------ the write path
 
     void beforeWrite(Db db, byte[] key, int off, int len, Object value) {
+        if (db.staged) {
+            return;
+        }
         for (KeyspaceObserver o : observers) {
             o.beforeWrite(db, key, off, len, value);
         }
@@ -303,6 +324,9 @@ public final class Keyspace {
      * command's changes.
      */
     void keyModified(Db db, byte[] key, int off, int len, int hash, boolean counts) {
+        if (db.staged) {
+            return;
+        }
         Object client = null;
         if (depth > 0) {
             int top = depth - 1;
@@ -324,6 +348,9 @@ public final class Keyspace {
     }
 
     void keyAdded(Db db, byte[] key, int off, int len) {
+        if (db.staged) {
+            return;
+        }
         notifications.notify(KeyspaceEvents.NEW, "new", key, off, len, db.id);
         for (KeyspaceObserver o : observers) {
             o.keyAdded(db, key, off, len);
@@ -331,6 +358,9 @@ public final class Keyspace {
     }
 
     void streamRemoved(Db db, byte[] key, int off, int len) {
+        if (db.staged) {
+            return;
+        }
         for (KeyspaceObserver o : observers) {
             o.streamRemoved(db, key, off, len);
         }
@@ -374,40 +404,41 @@ public final class Keyspace {
     }
 
     /**
-     * repl-diskless-load swapdb: every database's contents move into the returned databases,
-     * which nothing serves, and the live ones are left empty for a master's RDB, as after a flush.
-     * {@link #restoreAside} puts them back when that load fails; {@link #dropAside} lets them go
-     * once it succeeded. (Redis loads into the spare databases instead and swaps at the end; the
-     * outcome is the same, the live ones serve nobody but -LOADING meanwhile.)
+     * repl-diskless-load swapdb: empty databases that nothing serves, for a master's RDB to load
+     * into while the live ones keep their data (Redis's disklessLoadInitTempDb): served meanwhile
+     * to async loading's readers, given back whole if the load fails.
      */
-    public Db[] setAside() {
-        Db[] aside = new Db[dbs.length];
+    public Db[] newStaged() {
+        Db[] staged = new Db[dbs.length];
         for (int i = 0; i < dbs.length; i++) {
-            Db live = dbs[i];
-            Db spare = new Db(i, this);
-            beforeFlush(live, spare);
-            live.swapContents(spare);
-            databaseFlushed(live);
-            aside[i] = spare;
+            staged[i] = new Db(i, this, true);
         }
-        return aside;
+        this.staged = staged;
+        return staged;
     }
 
-    /** The load failed: what it put in the live databases goes, and what was set aside is back. */
-    public void restoreAside(Db[] aside) {
+    /**
+     * The load into {@code staged} succeeded: each live database takes its contents as SWAPDB
+     * would take them (watchers, blocked clients and tracking told), and the old data, now in
+     * {@code staged}, goes (Redis's swapMainDbWithTempDb and disklessLoadDiscardTempDb).
+     */
+    public void swapInStaged(Db[] staged) {
         for (int i = 0; i < dbs.length; i++) {
             Db live = dbs[i];
-            beforeFlush(live, aside[i]);
-            live.swapContents(aside[i]);
+            beforeFlush(live, staged[i]);
+            live.swapContents(staged[i]);
             databaseFlushed(live);
         }
-        dropAside(aside);
+        discardStaged(staged);
     }
 
-    /** The databases set aside are freed, in the background as far as INFO's lazyfree figures go. */
-    public void dropAside(Db[] aside) {
-        for (Db spare : aside) {
-            lazyFree.flushed(spare.size());
+    /** Databases {@link #newStaged} made are freed, in the background as far as INFO's lazyfree figures go. */
+    public void discardStaged(Db[] staged) {
+        for (Db d : staged) {
+            lazyFree.flushed(d.size());
+        }
+        if (this.staged == staged) {
+            this.staged = null;
         }
     }
 
@@ -422,11 +453,20 @@ public final class Keyspace {
         databaseFlushed(y);
     }
 
-    /** Estimated heap bytes of every database; see {@link Db#memory()}. */
+    /**
+     * Estimated heap bytes of every database, and of those a load is filling aside (Redis's
+     * used_memory counts its temporary databases too); see {@link Db#memory()}.
+     */
     public long memory() {
         long n = 0;
         for (Db d : dbs) {
             n += d.memory();
+        }
+        Db[] s = staged;
+        if (s != null) {
+            for (Db d : s) {
+                n += d.memory();
+            }
         }
         return n;
     }

@@ -23,6 +23,8 @@ final class LongTaskRun implements LongTask {
     private boolean closed;
     /** Runs inside another long task, whose busy state it leaves as it is. */
     private final boolean nested;
+    /** The async loading this task runs inside, put away until it ends; null otherwise. */
+    private final BusyState.Suspended outer;
 
     LongTaskRun(BusyState busy, Client owner, String rejection, EngineLoop loop, ClientOutputs outputs, Clock clock) {
         this.busy = busy;
@@ -32,6 +34,8 @@ final class LongTaskRun implements LongTask {
         this.clock = clock;
         // A long task started inside another (a slow script in an AOF being loaded) serves the
         // sockets as that one does: clients keep getting its reply (-LOADING), as in Redis.
+        // Inside async loading, which answers no one, it holds the engine as it would alone.
+        this.outer = busy.asyncLoading() ? busy.suspend() : null;
         this.nested = busy.active();
         if (!nested) {
             busy.begin(owner, rejection);
@@ -75,6 +79,9 @@ final class LongTaskRun implements LongTask {
         busy.end();
         if (owner != null) {
             owner.clear(Client.RUNNING_LONG_TASK);
+        }
+        if (outer != null) {
+            busy.resume(outer);
         }
     }
 }

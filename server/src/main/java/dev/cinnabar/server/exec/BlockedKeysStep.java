@@ -38,9 +38,9 @@ public final class BlockedKeysStep implements AfterCommandStep {
     /** Serves every key that is ready, until none is. */
     public void serveReadyKeys() {
         BlockedClients blocked = server.clients().blocked();
-        if (!blocked.hasReady() || server.busy().active()) {
+        if (!blocked.hasReady() || server.busy().holdsClients()) {
             // While a long task holds the engine, the keys wait for it to end (Redis's
-            // isInsideYieldingLongCommand).
+            // isInsideYieldingLongCommand); async loading, which serves commands, serves them too.
             return;
         }
         Keyspace ks = server.keyspace();

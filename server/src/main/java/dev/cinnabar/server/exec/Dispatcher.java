@@ -181,7 +181,8 @@ public final class Dispatcher {
             return;
         }
         BusyState busy = server.busy();
-        if (busy.active() && !cmd.has(busy.loading() ? CommandFlags.LOADING : CommandFlags.ALLOW_BUSY)) {
+        if (busy.active() && (busy.asyncLoading() ? deniedWhenAsyncLoading(c, cmd)
+                : !cmd.has(busy.loading() ? CommandFlags.LOADING : CommandFlags.ALLOW_BUSY))) {
             reject(c, cmd, busy.rejection());
             return;
         }
@@ -280,6 +281,15 @@ public final class Dispatcher {
         }
         Transaction t = c.transaction();
         return cmd.fullName.equals("exec") && t != null && (t.missingFlags() & CommandFlags.STALE) != 0;
+    }
+
+    /** Flagged no_async_loading, or an EXEC with such a command queued: Redis's is_deny_async_loading_command. */
+    private static boolean deniedWhenAsyncLoading(Client c, CommandSpec cmd) {
+        if (cmd.has(CommandFlags.NO_ASYNC_LOADING)) {
+            return true;
+        }
+        Transaction t = c.transaction();
+        return cmd.fullName.equals("exec") && t != null && (t.flags() & CommandFlags.NO_ASYNC_LOADING) != 0;
     }
 
     /** A write, or an EXEC with a write queued: Redis's is_write_command. */
@@ -497,11 +507,12 @@ public final class Dispatcher {
 
     /**
      * MONITOR: every command that ran, after it ran (so SELECT shows its new database), except
-     * the administrative ones and those that ask not to be shown; secrets redacted.
+     * the administrative ones and those that ask not to be shown; secrets redacted. Nothing while
+     * commands run during a load (the AOF's, or clients' during async loading), as in Redis.
      */
     private void feedMonitors(Client c, CommandSpec cmd) {
         Monitors monitors = server.clients().monitors();
-        if (monitors.isEmpty() || cmd.has(CommandFlags.SKIP_MONITOR | CommandFlags.ADMIN)) {
+        if (monitors.isEmpty() || cmd.has(CommandFlags.SKIP_MONITOR | CommandFlags.ADMIN) || server.keyspace().loading()) {
             return;
         }
         byte[] line = Monitors.line(server.clock().micros(), c.db().id, c, server.config().unixSocket, c.argv);

@@ -36,8 +36,8 @@ final class PersistenceSection implements InfoSection {
         // Not String.format: its first use loads the locale machinery, 30 ms on the engine thread.
         String perc = keysTotal > 0 ? Doubles.fixed(keysDone * 100.0 / keysTotal, 2) : "0.00";
         out.header("Persistence")
-                .field("loading", p.loading ? 1 : 0)
-                .field("async_loading", 0)
+                .field("loading", p.loading && !p.asyncLoading ? 1 : 0)
+                .field("async_loading", p.asyncLoading ? 1 : 0)
                 .field("current_cow_peak", extra)
                 .field("current_cow_size", extra)
                 .field("current_cow_size_age", 0)

@@ -506,7 +506,7 @@ public final class BinaryProtocol {
         boolean returnKey = st.cmd == GETK || st.cmd == GATK;
         boolean returnValue = st.cmd != TOUCH;
         MemcachedItems items = s.items();
-        if (s.client.server.busy().active()) {
+        if (s.client.server.busy().holdsClients()) {
             // a script or a load holds the server: Redis's BUSY/LOADING text, as for refused writes
             busyReply(s, st, s.client.server.busy().rejection());
             return;

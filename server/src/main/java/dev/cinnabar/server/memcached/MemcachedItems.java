@@ -349,7 +349,7 @@ public final class MemcachedItems implements KeyspaceObserver {
      * they may, else Redis's refusal (an out-of-memory refusal is {@link Outcome#OUT_OF_MEMORY}).
      */
     private Outcome checkWrite(boolean growing) {
-        if (server.busy().active()) {
+        if (server.busy().holdsClients()) {
             deniedReason = server.busy().rejection();
             return Outcome.DENIED;
         }

@@ -217,7 +217,7 @@ public final class MetaCommands {
      * LOADING text as a SERVER_ERROR (as the text protocol's reads and every write are).
      */
     private static boolean busy(MemcachedSession s) {
-        if (!s.client.server.busy().active()) {
+        if (!s.client.server.busy().holdsClients()) {
             return false;
         }
         error(s, "SERVER_ERROR " + s.client.server.busy().rejection());

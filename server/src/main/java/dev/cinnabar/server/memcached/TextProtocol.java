@@ -359,7 +359,7 @@ public final class TextProtocol {
             expireAt = MemcachedItems.expireAtMillis(exptime, c.server.clock().millis());
             first = 2;
         }
-        if (c.server.busy().active()) {
+        if (c.server.busy().holdsClients()) {
             // A script or a load holds the server: reads wait for no one, as Redis's -BUSY.
             return reply(s, line, serverError(c.server.busy().rejection()));
         }

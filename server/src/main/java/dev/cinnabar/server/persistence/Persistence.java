@@ -81,6 +81,8 @@ public final class Persistence {
 
     // loading
     public boolean loading;
+    /** Of {@link #loading}: Redis 7.0's async loading, which serves the old data meanwhile. */
+    public boolean asyncLoading;
     /** What the start found of the AOF (manifest and sizes); see {@link AofLoader}. */
     public AofLoader.Loaded aofAtStart;
     public long loadingStartSeconds;
@@ -643,7 +645,25 @@ public final class Persistence {
      * bytes long or of unknown length (0). A failure is logged and leaves what was loaded so far.
      */
     public LoadOutcome loadFromMaster(InputStream in, long size) {
-        return load(in, Math.max(0, size), null, false, false);
+        return load(in, Math.max(0, size), null, false, false, new Target(null, false, true));
+    }
+
+    /**
+     * {@link #loadFromMaster(InputStream, long)} into {@code staged} (repl-diskless-load
+     * swapdb). With {@code async}, Redis 7.0's async loading: clients go on being served from
+     * the live data meanwhile, all but the commands flagged {@code no_async_loading}; nothing
+     * expires, is evicted or is propagated until the load ends, as while any load.
+     */
+    public LoadOutcome loadFromMaster(InputStream in, long size, StagedDataset staged, boolean async) {
+        return load(in, Math.max(0, size), null, false, false, new Target(staged, async, true));
+    }
+
+    /**
+     * Where a load goes and what it reads: the live databases or {@code staged}; async loading
+     * or not; from the master's connection (read by the engine's event loop) or from a file.
+     */
+    private record Target(StagedDataset staged, boolean async, boolean fromConnection) {
+        static final Target FILE = new Target(null, false, false);
     }
 
     private LoadOutcome load(Path path, Client owner, boolean allowDup, boolean fatal) {
@@ -666,19 +686,27 @@ public final class Persistence {
             return LoadOutcome.FAILED;
         }
         try (in) {
-            return load(in, size, owner, allowDup, fatal);
+            return load(in, size, owner, allowDup, fatal, Target.FILE);
         } catch (IOException e) {
             return LoadOutcome.LOADED; // closing a file read to its end
         }
     }
 
-    /** Loads the RDB {@code in} holds ({@code size} bytes, 0 when unknown), serving -LOADING meanwhile. */
-    private LoadOutcome load(InputStream in, long size, Client owner, boolean allowDup, boolean fatal) {
+    /**
+     * Loads the RDB {@code in} holds ({@code size} bytes, 0 when unknown) into the live
+     * databases or the target's staged ones, serving -LOADING meanwhile (or, with async loading,
+     * the live data).
+     */
+    private LoadOutcome load(InputStream in, long size, Client owner, boolean allowDup, boolean fatal, Target target) {
+        boolean async = target.async;
         boolean stopped = false;
         startLoading(size);
+        if (async) {
+            asyncLoading(true);
+        }
         try (LongTask task = server.control() == null ? null
-                : server.control().beginLongTask(owner, BusyState.LOADING)) {
-            RdbFileException e = readRdb(new RdbInput(in), task, allowDup, false, 0);
+                : server.control().beginLongTask(owner, async ? BusyState.ASYNC_LOADING : BusyState.LOADING)) {
+            RdbFileException e = readRdb(new RdbInput(in), task, allowDup, false, 0, target);
             if (e != null) {
                 loadFailed(e, fatal);
                 return LoadOutcome.FAILED;
@@ -688,8 +716,21 @@ public final class Persistence {
             stopped = true;
             return LoadOutcome.FAILED;
         } finally {
+            if (async) {
+                asyncLoading(false);
+            }
             stopLoading(stopped);
         }
+    }
+
+    /**
+     * While commands run during a load (Redis's server.loading with async_loading), keys past
+     * their time are still served and nothing the commands write is propagated.
+     */
+    private void asyncLoading(boolean on) {
+        asyncLoading = on;
+        server.keyspace().asyncLoading(on);
+        server.propagation().loading(on);
     }
 
     /**
@@ -744,12 +785,18 @@ public final class Persistence {
      * reported as {@code progressBase} plus the bytes read. Throws {@link StopLoading}.
      */
     RdbFileException readRdb(RdbInput in, LongTask task, boolean allowDup, boolean aofBase, long progressBase) {
-        Loader loader = new Loader(task, allowDup, aofBase, progressBase);
+        return readRdb(in, task, allowDup, aofBase, progressBase, Target.FILE);
+    }
+
+    /** {@link #readRdb(RdbInput, LongTask, boolean, boolean, long)} as {@code target} says. */
+    private RdbFileException readRdb(RdbInput in, LongTask task, boolean allowDup, boolean aofBase, long progressBase,
+            Target target) {
+        Loader loader = new Loader(task, allowDup, aofBase, progressBase, target);
         RdbLoadSettings settings = loadSettings();
         boolean checksumDisabled;
         try {
             checksumDisabled = RdbReadAhead.read(in, settings, loader, config.rdbChecksum,
-                    config.loadingProcessEventsIntervalBytes, loader::keepServing);
+                    config.loadingProcessEventsIntervalBytes, loader::awaitingInput);
         } catch (RdbFileException e) {
             return e;
         } finally {
@@ -848,15 +895,25 @@ public final class Persistence {
         private final Keyspace keyspace = server.keyspace();
         private final long now = server.clock().millis();
         private final boolean master = config.masterHost.isEmpty();
-        private Db db = keyspace.db(0);
+        /** Where the keys and libraries go instead of the live data; null for the live data. */
+        private final StagedDataset staged;
+        private final boolean fromConnection;
+        private Db db;
         private int sinceDelay;
         long emptyKeysSkipped;
 
-        Loader(LongTask task, boolean allowDup, boolean aofBase, long progressBase) {
+        Loader(LongTask task, boolean allowDup, boolean aofBase, long progressBase, Target target) {
             this.task = task;
             this.allowDup = allowDup;
             this.aofBase = aofBase;
             this.progressBase = progressBase;
+            this.staged = target.staged;
+            this.fromConnection = target.fromConnection;
+            this.db = database(0);
+        }
+
+        private Db database(int index) {
+            return staged != null ? staged.db(index) : keyspace.db(index);
         }
 
         private final long startNanos = System.nanoTime();
@@ -902,7 +959,7 @@ public final class Persistence {
                         + keyspace.count() + " databases. Exiting\n");
                 fatal();
             }
-            db = keyspace.db((int) id);
+            db = database((int) id);
         }
 
         @Override
@@ -916,7 +973,11 @@ public final class Persistence {
         @Override
         public void function(byte[] code) throws RdbFileException {
             try {
-                Scripting.of(server).functions().load(code, allowDup);
+                if (staged != null) {
+                    staged.loadFunction(code);
+                } else {
+                    Scripting.of(server).functions().load(code, allowDup);
+                }
             } catch (Functions.LoadError e) {
                 String m = e.getMessage();
                 throw new RdbFileException(RdbFileException.Kind.FUNCTION, m.startsWith("ERR ") ? m.substring(4) : m, 0);
@@ -983,6 +1044,23 @@ public final class Persistence {
         private boolean mayServe() {
             return loadingLoadedBytes - progressBase >= config.loadingProcessEventsIntervalBytes || config.keyLoadDelay != 0
                     || System.nanoTime() - startNanos > 1_000_000_000L;
+        }
+
+        /**
+         * The loader waits for the reader, which waits for bytes. A file's come without the
+         * engine; the master's connection is read by the engine's event loop, only when it is
+         * polled: a diskless load that left that to {@link #mayServe} read nothing for its
+         * first second.
+         */
+        void awaitingInput() {
+            if (fromConnection && task != null) {
+                task.poll();
+                if (task.stopRequested()) {
+                    throw new StopLoading();
+                }
+                return;
+            }
+            keepServing();
         }
 
         /** Serves the clients (-LOADING) while the load holds the engine, and stops on SHUTDOWN. */

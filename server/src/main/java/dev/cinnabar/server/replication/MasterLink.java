@@ -11,10 +11,10 @@ import dev.cinnabar.server.client.LongTask;
 import dev.cinnabar.server.client.ServerContext;
 import dev.cinnabar.server.client.ServerIds;
 import dev.cinnabar.server.config.ServerConfig;
-import dev.cinnabar.server.db.Db;
 import dev.cinnabar.server.log.ServerLog;
 import dev.cinnabar.server.persistence.AofRewrite;
 import dev.cinnabar.server.persistence.Persistence;
+import dev.cinnabar.server.persistence.StagedDataset;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -363,10 +363,14 @@ public final class MasterLink {
     void handshakeFailed(MasterHandshake h) {
         engineExecutor.accept(() -> {
             if (handshake == h) {
+                boolean transferring = state == State.TRANSFER;
                 handshake = null;
                 channel = null;
                 transferSize = -1;
-                state(State.CONNECT); // the cron tries again
+                state(State.CONNECT); // the cron tries again, or at once after a transfer
+                if (transferring) {
+                    reconnectAfterFailure();
+                }
             }
         });
     }
@@ -460,9 +464,8 @@ public final class MasterLink {
     }
 
     /**
-     * repl-diskless-load swapdb: the old data stays until the master's is whole, and comes back
-     * if the load fails. Redis 7.0 also serves reads of the old data meanwhile when the master's
-     * replication id is the one it had (async_loading); here the load answers -LOADING as any.
+     * repl-diskless-load swapdb: the master's RDB loads into databases aside and replaces the
+     * old data only once whole; a failed load leaves the old data as it was.
      */
     private boolean swapDb() {
         return "swapdb".equals(config.replDisklessLoad);
@@ -485,31 +488,36 @@ public final class MasterLink {
     }
 
     /**
-     * Redis's readSyncBulkPayload with a diskless load: the old data flushed (there is none but
-     * what the server's clients may have written since), the RDB loaded from the connection,
-     * serving clients -LOADING meanwhile; a failure leaves the server empty and the link to retry.
+     * Redis's readSyncBulkPayload with a diskless load. Without swapdb the old data is flushed
+     * and the RDB loaded in its place, clients answered -LOADING meanwhile; a failure leaves the
+     * server empty and the link to retry. With swapdb it loads aside and is swapped in at the
+     * end; when the master's replication id is the one this replica had (a full sync of the same
+     * history, after the backlog ran out), that is Redis 7.0's async loading: the old data is
+     * served meanwhile, as the point in time of the same dataset it is.
      */
     private void loadStreaming(MasterHandshake h, PayloadStream stream) {
         Persistence p = Persistence.of(server);
-        Db[] aside = null;
+        StagedDataset staged = null;
+        boolean async = false;
         if (swapDb()) {
-            // The old data is kept until the new is whole: a failed load gives it back.
             p.cancelBackground();
             AofRewrite.of(server).kill();
-            aside = server.keyspace().setAside();
+            staged = new StagedDataset(server);
+            async = ids.replicationId().equals(syncId);
         } else {
             dropOldData();
         }
         ServerLog.notice("MASTER <-> REPLICA sync: Loading DB in memory");
-        boolean loaded = p.loadFromMaster(stream, transferSize) == Persistence.LoadOutcome.LOADED;
-        if (loaded && !awaitPayloadEnd(h)) {
+        boolean loaded = (staged == null ? p.loadFromMaster(stream, transferSize)
+                : p.loadFromMaster(stream, transferSize, staged, async)) == Persistence.LoadOutcome.LOADED;
+        if (loaded && !awaitPayloadEnd(h, async)) {
             ServerLog.warning("Replication stream EOF marker is broken");
             loaded = false;
         }
         if (!loaded) {
             ServerLog.warning("Failed trying to load the MASTER synchronization DB from socket");
-            if (aside != null) {
-                server.keyspace().restoreAside(aside);
+            if (staged != null) {
+                staged.discard();
                 ServerLog.notice("MASTER <-> REPLICA sync: Discarding temporary DB in background");
             } else {
                 p.emptyData();
@@ -517,11 +525,11 @@ public final class MasterLink {
             failSync(h);
             return;
         }
-        if (aside != null) {
+        if (staged != null) {
             // Redis's replicationAttachToNewMaster, which the swapdb load defers to its success.
             Replication.of(server).disconnectReplicas();
             ServerLog.notice("MASTER <-> REPLICA sync: Swapping active DB with loaded DB");
-            server.keyspace().dropAside(aside);
+            staged.swapIn();
             ServerLog.notice("MASTER <-> REPLICA sync: Discarding old DB in background");
         }
         // The dataset changed without a save (Redis counts it as one change).
@@ -534,9 +542,9 @@ public final class MasterLink {
      * After the loader found the RDB's end: true once the connection has seen the payload's end
      * too (its mark), which a well-formed transfer sends at once; false after repl-timeout.
      */
-    private boolean awaitPayloadEnd(MasterHandshake h) {
+    private boolean awaitPayloadEnd(MasterHandshake h, boolean async) {
         long deadline = System.currentTimeMillis() + transferTimeoutMillis();
-        try (LongTask waiting = server.control().beginLongTask(null, BusyState.LOADING)) {
+        try (LongTask waiting = server.control().beginLongTask(null, async ? BusyState.ASYNC_LOADING : BusyState.LOADING)) {
             while (!h.payloadDone()) {
                 if (System.currentTimeMillis() > deadline || h.isCancelled()) {
                     return false;
@@ -554,6 +562,18 @@ public final class MasterLink {
         channel = null;
         transferSize = -1;
         state(State.CONNECT);
+        reconnectAfterFailure();
+    }
+
+    /**
+     * A transfer or its load failed: the next attempt starts now rather than at the next cron,
+     * as Redis's cancelReplicationHandshake(1), so that the backlog has a second less to outrun.
+     */
+    private void reconnectAfterFailure() {
+        if (isReplica()) {
+            ServerLog.notice("Reconnecting to MASTER " + config.masterHost + ":" + config.masterPort + " after failure");
+            connect();
+        }
     }
 
     /** +CONTINUE: the stream goes on from the cached offset, in the cached database. */

@@ -290,6 +290,42 @@ public final class Functions {
     /** How long FUNCTION LOAD lets a library's code run (Redis's LOAD_TIMEOUT_MS); restores have no limit. */
     static final long LOAD_TIMEOUT_MILLIS = 500;
 
+    /**
+     * Libraries loaded apart from the live ones, by a replica's swapdb load (Redis's
+     * temp_functions_lib_ctx): their names clash only among themselves, FCALL still finds the
+     * old ones, and {@link #adopt} links them in once the load succeeded.
+     */
+    public final class Staged {
+        private final Map<String, Library> libraries = new LinkedHashMap<>();
+        private final Map<String, Function> functions = new LinkedHashMap<>();
+
+        private Staged() {
+        }
+
+        /** A library of the RDB being loaded; a LoadError with Redis's text if it cannot be. */
+        public void load(byte[] code) throws LoadError {
+            create(code, false, libraries, functions, "ERR ", LOAD_TIMEOUT_MILLIS);
+        }
+    }
+
+    public Staged stage() {
+        return new Staged();
+    }
+
+    /**
+     * The staged libraries replace every live one (Redis's functionsLibCtxSwapWithCurrent);
+     * {@code null}, a load that had none: no library is left.
+     */
+    public void adopt(Staged staged) {
+        libraries.clear();
+        functions.clear();
+        if (staged != null) {
+            for (Library li : staged.libraries.values()) {
+                link(li, libraries, functions);
+            }
+        }
+    }
+
     /** FUNCTION LOAD: the library's name, or a LoadError with Redis's text. */
     public String load(byte[] code, boolean replace) throws LoadError {
         return create(code, replace, libraries, functions, "ERR ", LOAD_TIMEOUT_MILLIS);

@@ -399,6 +399,19 @@ class TextProtocolTest {
     }
 
     @Test
+    void asyncLoadingServesRequestsAsItServesCommands() {
+        send("set a 0 0 1\r\nx\r\n");
+        h.server.busy().begin(null, dev.cinnabar.server.client.BusyState.ASYNC_LOADING);
+        try {
+            assertEquals("VALUE a 0 1\r\nx\r\nEND\r\n", send("get a\r\n"));
+            assertEquals("STORED\r\n", send("set a 0 0 1\r\ny\r\n"));
+        } finally {
+            h.server.busy().end();
+        }
+        assertEquals("VALUE a 0 1\r\ny\r\nEND\r\n", send("get a\r\n"));
+    }
+
+    @Test
     void memcachedDbDirective() {
         h.call("CONFIG", "SET", "memcached-db", "3");
         send("set a 0 0 1\r\nx\r\n");
