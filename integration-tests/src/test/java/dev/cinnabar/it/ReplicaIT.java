@@ -227,6 +227,33 @@ class ReplicaIT {
         }
     }
 
+    /**
+     * SIGTERM during a diskless load: the replica exits at once, as redis-server does. The
+     * loader's reader waited for the master's next bytes, which only the engine (then waiting
+     * for the reader) would have read, until repl-timeout: a minute.
+     */
+    @Test
+    void aReplicaSignalledDuringADisklessLoadExitsPromptly() throws Exception {
+        try (ServerProcess master = ServerProcess.redis("--enable-debug-command", "yes", "--repl-diskless-sync", "yes",
+                "--repl-diskless-sync-delay", "0", "--rdb-key-save-delay", "100", "--rdbcompression", "no");
+             RawConnection m = new RawConnection(master.port())) {
+            m.call("DEBUG", "POPULATE", "20000", "key", "10000");
+            for (String mode : new String[] {"swapdb", "on-empty-db"}) {
+                try (ServerProcess replica = ServerProcess.cinnabar("--repl-diskless-load", mode,
+                        "--key-load-delay", "100", "--save", "");
+                     RawConnection r = new RawConnection(replica.port())) {
+                    r.call("REPLICAOF", "127.0.0.1", Integer.toString(master.port()));
+                    until("the load under way", SYNC_MILLIS, () -> replica.log().contains("RDB memory usage when created"));
+                    Thread.sleep(300);
+                    long start = System.nanoTime();
+                    assertEquals(0, replica.terminate(30_000), replica.log());
+                    long millis = (System.nanoTime() - start) / 1_000_000;
+                    assertTrue(millis < 5_000, mode + ": exited after " + millis + " ms\n" + replica.log());
+                }
+            }
+        }
+    }
+
     @Test
     void aReplicaContinuesFromItsOffsetWhenItsLinkDrops() throws Exception {
         try (ServerProcess master = ServerProcess.redis("--enable-debug-command", "yes", "--repl-diskless-sync", "no");

@@ -102,6 +102,10 @@ public final class RdbReadAhead {
             if (!done) {
                 pipe.cancelled = true;
                 pipe.full.clear();
+                // The reader may be waiting for bytes that only the caller's thread would
+                // bring (a replica's diskless load, whose connection the engine's loop reads):
+                // it must not wait for them, nor for its read timeout, before the join returns.
+                reader.interrupt();
             }
             joinUninterruptibly(reader);
         }

@@ -96,6 +96,52 @@ class RdbReadAheadTest {
     }
 
     /**
+     * The stream stalls (a replica's diskless load whose bytes only the consumer's thread would
+     * bring in) and the consumer stops while it waits: the reader is woken, not left to wait for
+     * the stream's timeout before the consumer can go on.
+     */
+    @Test
+    void aConsumerThatStopsWhileTheStreamStallsIsNotHeldByTheReader() {
+        byte[] file = many(2_000);
+        InputStream stalling = new InputStream() {
+            private int pos;
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public synchronized int read(byte[] b, int off, int len) throws IOException {
+                if (pos >= file.length / 2) {
+                    try {
+                        wait(60_000); // as PayloadStream waits for repl-timeout
+                    } catch (InterruptedException e) {
+                        throw new IOException("interrupted");
+                    }
+                    throw new IOException("timed out");
+                }
+                int n = Math.min(len, file.length / 2 - pos);
+                System.arraycopy(file, pos, b, off, n);
+                pos += n;
+                return n;
+            }
+        };
+        RuntimeException stop = new IllegalStateException("stop");
+        AtomicInteger waits = new AtomicInteger();
+        long start = System.nanoTime();
+        RuntimeException e = assertThrows(RuntimeException.class, () -> RdbReadAhead.read(new RdbInput(stalling),
+                RdbLoadSettings.DEFAULTS, new RdbFileTest.Recorder(), true, 1 << 20, () -> {
+                    if (waits.incrementAndGet() == 20) {
+                        throw stop;
+                    }
+                }));
+        assertSame(stop, e);
+        assertTrue(System.nanoTime() - start < 10_000_000_000L, "the stop waited for the stream");
+    }
+
+    /**
      * A slow consumer holds a bounded amount: the reader waits instead of decoding the whole
      * file ahead. Counted in bytes the reader has taken from the stream.
      */
