@@ -392,6 +392,25 @@ class AofLoadIT {
         assertTrue(ours.log().contains("Revert incomplete MULTI/EXEC transaction"), ours.log());
     }
 
+    /**
+     * A tail cut inside a transaction goes back to before its MULTI, so that the writes after
+     * the restart do not follow a MULTI without EXEC (Redis 7.0.15 cuts after the last whole
+     * command inside it, and loses those writes at the next start).
+     */
+    @Test
+    void aTailCutInsideATransactionGoesBackToItsMulti() throws Exception {
+        Path dir = simple("multi-cut");
+        long before = Files.size(incr(dir, 2));
+        Files.write(incr(dir, 2), "*1\r\n$5\r\nMULTI\r\n*3\r\n$3\r\nSET\r\n$1\r\nq\r\n$1\r\n1\r\n*2\r\n$4\r\nIN"
+                .getBytes(StandardCharsets.US_ASCII), java.nio.file.StandardOpenOption.APPEND);
+        Run ours = run(false, dir);
+        assertEquals(0, ours.exit(), ours.log());
+        assertTrue(ours.log().contains("!!! Truncating the AOF appendonly.aof.2.incr.aof at offset " + before + " !!!"),
+                ours.log());
+        assertEquals(before, Files.size(incr(dir, 2)));
+        AofCrashIT.checkAof(dir);
+    }
+
     @Test
     void corruptMiddle() throws Exception {
         Path dir = simple("corrupt");

@@ -495,7 +495,12 @@ public final class AofLoader {
             }
         } catch (AofCommandReader.Truncated e) {
             cx.progressBase = fileBase + size;
-            return unexpectedEof(name, path, validUpTo);
+            // Cut inside a transaction (a kill -9 in the middle of writing one): the cut goes
+            // back before its MULTI. Redis 7.0 cuts after the last whole command, which leaves a
+            // MULTI whose EXEC never comes at the end of the file; the writes appended after
+            // the restart are queued into it at the next load and lost with it (Valkey fixed it
+            // the same way, valkey-io/valkey#4342). redis-check-aof rejects such a file.
+            return unexpectedEof(name, path, c.has(Client.MULTI) ? validBeforeMulti : validUpTo);
         } catch (AofCommandReader.BadFormat e) {
             ServerLog.warning("Bad file format reading the append only file " + name
                     + ": make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>");
