@@ -10,6 +10,7 @@
 # Needs tclsh 8.6 (Debian's tcl). Twenty JVMs take about 2 GB and, on two cores, some patience:
 # the whole suite runs for about twenty minutes. Logs are in the temporary directory it prints.
 #
+# 2026-12-08: 17-diskless-load-swapdb passes (async loading is built).
 # 2026-12-07 evening (the first cluster-mode JAR), all thirty units on two cores: everything
 # passes but 17-diskless-load-swapdb (it waits for async_loading:1, Redis 7.0's reads of the old
 # data during a swapdb load, which is not built; swapdb itself is) and, in both whole

@@ -21,6 +21,8 @@ public final class RdbInput {
     private static final long LZF_MAX_EXPANSION = 88;
 
     private final InputStream source;
+    /** Run before a read of the source that may wait; see {@link #beforeWaiting}. */
+    private Runnable beforeWaiting;
     private byte[] buf;
     private int pos;
     private int end;
@@ -287,6 +289,15 @@ public final class RdbInput {
         return out;
     }
 
+    /**
+     * {@code r} runs before each read of the source that may have to wait for it (the source
+     * says nothing is available), so that what was decoded so far can be handed over first;
+     * null for none.
+     */
+    public void beforeWaiting(Runnable r) {
+        beforeWaiting = r;
+    }
+
     private void need(int bytes) throws RdbFormatException {
         if (end - pos < bytes && !fill(bytes)) {
             throw truncated();
@@ -307,6 +318,9 @@ public final class RdbInput {
         end = left;
         try {
             while (end < bytes) {
+                if (beforeWaiting != null && source.available() <= 0) {
+                    beforeWaiting.run();
+                }
                 int k = source.read(buf, end, buf.length - end);
                 if (k < 0) {
                     return false;

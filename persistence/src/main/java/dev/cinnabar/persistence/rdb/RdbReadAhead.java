@@ -131,6 +131,10 @@ public final class RdbReadAhead {
 
     private void produce(RdbInput in, RdbLoadSettings settings, boolean verifyChecksum, long progressInterval) {
         Producer p = new Producer();
+        // Before the reader waits on its source (a replica's diskless load that the master
+        // feeds slowly), the batch it has so far goes to the consumer instead of waiting for
+        // 255 more keys: the keys, and the header's log lines, arrive when they are read.
+        in.beforeWaiting(p::flush);
         try {
             RdbFileReader reader = new RdbFileReader(in, settings, p, verifyChecksum, progressInterval);
             reader.read();
@@ -145,6 +149,8 @@ public final class RdbReadAhead {
             } catch (Cancelled e) {
                 // as above
             }
+        } finally {
+            in.beforeWaiting(null);
         }
     }
 

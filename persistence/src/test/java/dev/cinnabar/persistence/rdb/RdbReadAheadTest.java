@@ -142,6 +142,70 @@ class RdbReadAheadTest {
     }
 
     /**
+     * The stream stalls after a few keys (a master that sends slowly): the keys read before the
+     * stall reach the consumer while it lasts, not 256 keys later.
+     */
+    @Test
+    void keysReadBeforeAStallReachTheConsumerDuringIt() throws Exception {
+        byte[] file = many(2_000);
+        int stallAt = file.length / 10;
+        Object released = new Object();
+        boolean[] open = {false};
+        InputStream stalling = new InputStream() {
+            private int pos;
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int available() {
+                synchronized (released) {
+                    return open[0] ? file.length - pos : Math.max(0, stallAt - pos);
+                }
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                synchronized (released) {
+                    while (!open[0] && pos >= stallAt) {
+                        try {
+                            released.wait();
+                        } catch (InterruptedException e) {
+                            throw new IOException("interrupted");
+                        }
+                    }
+                    int limit = open[0] ? file.length : stallAt;
+                    if (pos >= file.length) {
+                        return -1;
+                    }
+                    int n = Math.min(len, limit - pos);
+                    System.arraycopy(file, pos, b, off, n);
+                    pos += n;
+                    return n;
+                }
+            }
+        };
+        RdbFileTest.Recorder r = new RdbFileTest.Recorder();
+        int[] keysDuringStall = {-1};
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        RdbReadAhead.read(new RdbInput(stalling), RdbLoadSettings.DEFAULTS, r, true, 1 << 30, () -> {
+            synchronized (released) {
+                long keys = r.events.stream().filter(e -> e.startsWith("key ")).count();
+                if (!open[0] && (keys > 0 || System.nanoTime() > deadline)) {
+                    keysDuringStall[0] = (int) keys;
+                    open[0] = true;
+                    released.notifyAll();
+                }
+            }
+        });
+        assertTrue(keysDuringStall[0] > 0, "no key reached the consumer while the stream stalled");
+        assertEquals(direct(file), r.events);
+    }
+
+    /**
      * A slow consumer holds a bounded amount: the reader waits instead of decoding the whole
      * file ahead. Counted in bytes the reader has taken from the stream.
      */

@@ -139,7 +139,8 @@ public final class Directives {
         words("supervised", IMMUTABLE, "supervised", "no", "upstart", "systemd", "auto", "no").effect(ACTIVE);
         words("syslog-facility", IMMUTABLE, "syslogFacility", "local0",
                 "user", "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7").effect(ACTIVE);
-        // on-empty-db and swapdb load from the connection; swapdb keeps the old data until the new is whole.
+        // on-empty-db and swapdb load from the connection; swapdb loads aside, keeps the old data until the
+        // new is whole, and serves it meanwhile when the history is the same (async loading).
         words("repl-diskless-load", MOD | Directive.DENY_LOADING, "replDisklessLoad", "disabled", "disabled", "on-empty-db",
                 "swapdb").effect(ACTIVE);
         words("loglevel", MOD, "logLevel", "notice", "debug", "verbose", "notice", "warning").effect(ACTIVE)

@@ -59,6 +59,12 @@ final class PayloadStream extends InputStream {
         notifyAll();
     }
 
+    /** What can be read without waiting for the connection. */
+    @Override
+    public synchronized int available() {
+        return (int) Math.min(Integer.MAX_VALUE, buffered);
+    }
+
     @Override
     public int read() throws IOException {
         byte[] one = new byte[1];
