@@ -13,8 +13,13 @@ its replica attached and online:
     peak during the sync (sampled every 50 ms); diskless (repl-diskless-sync yes, Redis 7.0's
     default) and disk-based, both masters the same way, with repl-diskless-sync-delay 0.
 
+  * with --replica-side, the other way round: a redis-server 7.0.15 master (diskless sync) of
+    --keys keys, and a fresh replica, Cinnabar then Redis, for each repl-diskless-load mode
+    (disabled: through a file; on-empty-db and swapdb: parsed from the connection): the
+    seconds from REPLICAOF to master_link_status:up, and the replica's RSS once linked.
+
   python3 bench/replication.py [--rounds 3] [--requests 200000] [--keys 1000000] [--skip-sync]
-                               [--skip-throughput] [--no-record] [--note "..."]
+                               [--skip-throughput] [--replica-side] [--no-record] [--note "..."]
 """
 import argparse
 import os
@@ -131,6 +136,38 @@ def full_sync(a, workdir, jvm_flags, diskless):
     return out
 
 
+def replica_side(a, workdir, jvm_flags):
+    """{(load mode, server): (seconds to link up, replica keys, replica RSS)} against one Redis master."""
+    d = os.path.join(workdir, "redis-master-for-replicas")
+    os.makedirs(d, exist_ok=True)
+    port = compare.free_port()
+    m = compare.Server("redis-master", ["redis-server", "--port", str(port), "--save", "", "--dir", d,
+                                        "--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "0"], port, d)
+    out = {}
+    try:
+        subprocess.run(["redis-benchmark", "-p", str(port), "-t", "set", "-r", str(a.keys), "-n", str(a.keys),
+                        "-d", "64", "-c", str(compare.CLIENTS), "-P", "16", "-q"], capture_output=True, check=True)
+        for load in ["disabled", "on-empty-db", "swapdb"]:
+            for name in ["cinnabar", "redis"]:
+                rd = os.path.join(workdir, "replica-%s-%s" % (name, load))
+                os.makedirs(rd, exist_ok=True)
+                rport = compare.free_port()
+                common = ["--port", str(rport), "--save", "", "--dir", rd, "--repl-diskless-load", load]
+                if name == "cinnabar":
+                    argv = [a.java] + jvm_flags + ["-jar", a.jar] + common + a.server_args.split()
+                else:
+                    argv = ["redis-server"] + common
+                r = compare.Server("replica-" + name, argv, rport, rd)
+                try:
+                    seconds = link_up(r, m)
+                    out[(load, name)] = (seconds, int(r.command("DBSIZE").strip()), rss(r.proc.pid))
+                finally:
+                    r.stop()
+    finally:
+        m.stop()
+    return out
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--rounds", type=int, default=3)
@@ -138,10 +175,26 @@ def main():
     p.add_argument("--keys", type=int, default=1000000)
     p.add_argument("--skip-sync", action="store_true")
     p.add_argument("--skip-throughput", action="store_true")
+    p.add_argument("--replica-side", action="store_true", help="only the replica's full sync, of a Redis master")
     compare.server_options(p)
     a, workdir, jvm_flags = compare.parse_server_options(p)
     median = lambda xs: sorted(xs)[len(xs) // 2]
     tables = []
+    if a.replica_side:
+        x = replica_side(a, workdir, jvm_flags)
+        rows = ["| replica's full sync of a Redis master | server | seconds to link up | replica's keys | replica RSS |",
+                "|---|---|---|---|---|"]
+        for load in ["disabled", "on-empty-db", "swapdb"]:
+            for name in ["cinnabar", "redis"]:
+                sec, keys, mem = x[(load, name)]
+                rows.append("| repl-diskless-load %s | %s | %.2f | %d | %s |" % (load, name, sec, keys, compare.human(mem)))
+            rows.append("| | ratio | %.2f | | |" % compare.ratio(x[(load, "cinnabar")][0], x[(load, "redis")][0]))
+        table = "\n".join(rows)
+        print(table)
+        if not a.no_record:
+            compare.record("replication", a, "a replica's full sync of %d keys from a redis-server master, one run each"
+                           % a.keys, table)
+        return
     if not a.skip_throughput:
         rows = ["| with a replica online | pipeline | Cinnabar ops/s | Redis ops/s | ratio |", "|---|---|---|---|---|"]
         r = throughput(a, workdir, jvm_flags)

@@ -31,10 +31,12 @@ class ClusterKeyspaceIT {
         dir = Files.createTempDirectory("cluster-keyspace");
         Files.createDirectories(dir.resolve("redis"));
         Files.createDirectories(dir.resolve("cinnabar"));
+        // Bus ports of their own, as ClusterIT's: port + 10000 may be taken (a client socket's
+        // ephemeral port), and the node then stops at start.
         redis = ServerProcess.redis("--cluster-enabled", "yes", "--cluster-config-file",
-                dir.resolve("redis/nodes.conf").toString());
+                dir.resolve("redis/nodes.conf").toString(), "--cluster-port", Integer.toString(ServerProcess.freePort()));
         cinnabar = ServerProcess.cinnabar("--save", "", "--cluster-enabled", "yes", "--cluster-config-file",
-                dir.resolve("cinnabar/nodes.conf").toString());
+                dir.resolve("cinnabar/nodes.conf").toString(), "--cluster-port", Integer.toString(ServerProcess.freePort()));
         takeEverySlot(redis);
         takeEverySlot(cinnabar);
     }
