@@ -258,6 +258,42 @@ class ReplicaIT {
         }
     }
 
+    /**
+     * A master that accepts the connection and never answers: after repl-timeout the replica
+     * gives up on the handshake and tries again at once, with Redis's lines.
+     */
+    @Test
+    void aSilentMasterTimesOutAndTheReplicaTriesAgainAtOnce() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress());
+             ServerProcess replica = ServerProcess.cinnabar("--repl-timeout", "1");
+             RawConnection r = new RawConnection(replica.port())) {
+            List<java.net.Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        accepted.add(silent.accept());
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            acceptor.start();
+            try {
+                r.call("REPLICAOF", "127.0.0.1", Integer.toString(silent.getLocalPort()));
+                until("a second attempt", SYNC_MILLIS, () -> accepted.size() >= 2);
+                String log = replica.log();
+                assertTrue(log.matches("(?s).*Timeout connecting to the MASTER\\.\\.\\.\n[^\n]*Reconnecting to MASTER 127\\.0\\.0\\.1:"
+                        + silent.getLocalPort() + " after failure\n[^\n]*MASTER <-> REPLICA sync started.*"), log);
+            } finally {
+                silent.close();
+                for (java.net.Socket s : accepted) {
+                    s.close();
+                }
+                acceptor.join(5000);
+            }
+        }
+    }
+
     @Test
     void aReplicaContinuesFromItsOffsetWhenItsLinkDrops() throws Exception {
         try (ServerProcess master = ServerProcess.redis("--enable-debug-command", "yes", "--repl-diskless-sync", "no");

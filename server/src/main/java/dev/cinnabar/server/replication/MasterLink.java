@@ -566,8 +566,9 @@ public final class MasterLink {
     }
 
     /**
-     * A transfer or its load failed: the next attempt starts now rather than at the next cron,
-     * as Redis's cancelReplicationHandshake(1), so that the backlog has a second less to outrun.
+     * A transfer or its load failed, or the handshake or transfer timed out: the next attempt
+     * starts now rather than at the next cron, as Redis's cancelReplicationHandshake(1), so that
+     * the backlog has a second less to outrun.
      */
     private void reconnectAfterFailure() {
         if (isReplica()) {
@@ -754,11 +755,13 @@ public final class MasterLink {
         if ((state == State.CONNECTING || state == State.HANDSHAKE) && idleMillis > timeoutMillis) {
             ServerLog.warning("Timeout connecting to the MASTER...");
             cancelHandshake();
+            reconnectAfterFailure();
         }
         if (state == State.TRANSFER && idleMillis > timeoutMillis) {
             ServerLog.warning("Timeout receiving bulk data from MASTER... If the problem persists try to set the "
                     + "'repl-timeout' parameter in redis.conf to a larger value.");
             cancelHandshake();
+            reconnectAfterFailure();
         }
         if (state == State.CONNECTED && master != null
                 && server.clock().millis() - master.lastInteractionMillis > timeoutMillis) {
