@@ -141,16 +141,23 @@ class AsyncLoadingIT {
 
     @Test
     void asyncLoadingServesTheOldDataAsRedisDoes() throws Exception {
-        List<String> redis = asyncLoading(false);
-        List<String> cinnabar = asyncLoading(true);
+        assertAsRedis(asyncLoading(false), asyncLoading(true),
+                "GET mykey -> $7\\r\\nmyvalue\\r\\n",
+                "FCALL test -> $6\\r\\nhello1\\r\\n",
+                "REPLICAOF NO ONE -> -LOADING Redis is loading the dataset in memory\\r\\n",
+                "FCALL after the swap -> $6\\r\\nhello2\\r\\n",
+                "digest -> true");
+    }
+
+    /**
+     * The replies match Redis's step by step, and hold {@code facts}: what the comparison stands
+     * on, should both servers change together.
+     */
+    private static void assertAsRedis(List<String> redis, List<String> cinnabar, String... facts) {
         assertEquals(String.join("\n", redis), String.join("\n", cinnabar));
-        // What the comparison stands on, should both servers change together.
-        assertTrue(cinnabar.contains("GET mykey -> $7\\r\\nmyvalue\\r\\n"), cinnabar.toString());
-        assertTrue(cinnabar.contains("FCALL test -> $6\\r\\nhello1\\r\\n"), cinnabar.toString());
-        assertTrue(cinnabar.contains("REPLICAOF NO ONE -> -LOADING Redis is loading the dataset in memory\\r\\n"),
-                cinnabar.toString());
-        assertTrue(cinnabar.contains("FCALL after the swap -> $6\\r\\nhello2\\r\\n"), cinnabar.toString());
-        assertTrue(cinnabar.contains("digest -> true"), cinnabar.toString());
+        for (String fact : facts) {
+            assertTrue(cinnabar.contains(fact), fact + " in " + cinnabar);
+        }
     }
 
     /**
@@ -190,11 +197,9 @@ class AsyncLoadingIT {
 
     @Test
     void aSwapdbLoadOfAnotherHistoryAnswersLoadingAsRedisDoes() throws Exception {
-        List<String> redis = swapdbLoading(false);
-        List<String> cinnabar = swapdbLoading(true);
-        assertEquals(String.join("\n", redis), String.join("\n", cinnabar));
-        assertTrue(cinnabar.contains("GET mykey -> -LOADING Redis is loading the dataset in memory\\r\\n"), cinnabar.toString());
-        assertTrue(cinnabar.contains("FCALL after the failure -> $6\\r\\nhello1\\r\\n"), cinnabar.toString());
-        assertTrue(cinnabar.contains("FCALL after the swap -> $6\\r\\nhello2\\r\\n"), cinnabar.toString());
+        assertAsRedis(swapdbLoading(false), swapdbLoading(true),
+                "GET mykey -> -LOADING Redis is loading the dataset in memory\\r\\n",
+                "FCALL after the failure -> $6\\r\\nhello1\\r\\n",
+                "FCALL after the swap -> $6\\r\\nhello2\\r\\n");
     }
 }

@@ -21,6 +21,15 @@ class RdbReadAheadTest {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
 
+    /** A stream that reads in blocks only; the single-byte read goes through them. */
+    private abstract static class BlockStream extends InputStream {
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+    }
+
     /** A dump of {@code keys} string keys over two databases, with progress every 4 KB. */
     private static byte[] many(int keys) {
         RdbOutput out = new RdbOutput(true);
@@ -103,14 +112,8 @@ class RdbReadAheadTest {
     @Test
     void aConsumerThatStopsWhileTheStreamStallsIsNotHeldByTheReader() {
         byte[] file = many(2_000);
-        InputStream stalling = new InputStream() {
+        InputStream stalling = new BlockStream() {
             private int pos;
-
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
 
             @Override
             public synchronized int read(byte[] b, int off, int len) throws IOException {
@@ -151,14 +154,8 @@ class RdbReadAheadTest {
         int stallAt = file.length / 10;
         Object released = new Object();
         boolean[] open = {false};
-        InputStream stalling = new InputStream() {
+        InputStream stalling = new BlockStream() {
             private int pos;
-
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
 
             @Override
             public int available() {

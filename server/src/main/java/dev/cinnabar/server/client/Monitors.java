@@ -40,6 +40,23 @@ public final class Monitors {
     }
 
     /**
+     * Sends the line of {@code c}'s command to every monitor. Nothing while commands run during
+     * a load (the AOF's, or clients' during async loading), as Redis's replicationFeedMonitors.
+     */
+    public void feed(Client c) {
+        ServerContext server = c.server;
+        if (monitors.isEmpty() || server.keyspace().loading()) {
+            return;
+        }
+        byte[] line = line(server.clock().micros(), c.db().id, c, server.config().unixSocket, c.argv);
+        for (Client m : monitors) {
+            if (!m.isClosed() && !m.repliesSuppressed()) {
+                server.control().output(m).raw(line);
+            }
+        }
+    }
+
+    /**
      * The line for one command. {@code micros} is the wall-clock time in microseconds,
      * {@code unixSocketPath} the configured socket (Redis names the server's socket, not the
      * peer's).

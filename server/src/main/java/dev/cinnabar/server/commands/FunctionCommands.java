@@ -58,7 +58,7 @@ public final class FunctionCommands {
     // FCALL_RO: the same, for functions flagged no-writes
     static void fcall(Client c, boolean ro) {
         // FCALL is skip_monitor: MONITOR sees it here, before the commands it runs.
-        ScriptingCommands.feedMonitors(c);
+        c.server.clients().monitors().feed(c);
         Functions functions = Scripting.of(c.server).functions();
         Functions.Function f = functions.function(c.argv.latin1(1));
         if (f == null) {

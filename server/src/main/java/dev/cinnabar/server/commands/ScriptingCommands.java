@@ -2,7 +2,6 @@ package dev.cinnabar.server.commands;
 
 import dev.cinnabar.protocol.Argv;
 import dev.cinnabar.server.client.Client;
-import dev.cinnabar.server.client.Monitors;
 import dev.cinnabar.server.command.CommandError;
 import dev.cinnabar.server.exec.CommandHandlers;
 import dev.cinnabar.server.scripting.Scripting;
@@ -68,7 +67,7 @@ public final class ScriptingCommands {
     static void eval(Client c, boolean evalsha, boolean ro) {
         // EVAL is skip_monitor: MONITOR sees it here, before the commands it runs, and as Redis
         // feeds it, first: a call that fails (NOSCRIPT, a bad script or key count) is shown too.
-        feedMonitors(c);
+        c.server.clients().monitors().feed(c);
         long numkeys = Args.longArg(c, 2);
         if (numkeys > c.argv.count() - 3) {
             throw new CommandError("ERR Number of keys can't be greater than number of args");
@@ -99,19 +98,6 @@ public final class ScriptingCommands {
             // inside this command's unit (wrapped in MULTI/EXEC when there are several).
             c.preventPropagation();
             c.changes(0);
-        }
-    }
-
-    static void feedMonitors(Client c) {
-        Monitors monitors = c.server.clients().monitors();
-        if (monitors.isEmpty() || c.server.keyspace().loading()) {
-            return;
-        }
-        byte[] line = Monitors.line(c.server.clock().micros(), c.db().id, c, c.server.config().unixSocket, c.argv);
-        for (Client m : monitors.all()) {
-            if (!m.isClosed() && !m.repliesSuppressed()) {
-                c.server.control().output(m).raw(line);
-            }
         }
     }
 

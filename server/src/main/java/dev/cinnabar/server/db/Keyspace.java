@@ -153,6 +153,11 @@ public final class Keyspace {
         this.asyncLoading = on;
     }
 
+    /** True during Redis 7.0's async loading (INFO's async_loading). */
+    public boolean asyncLoading() {
+        return asyncLoading;
+    }
+
     /** True while the commands that run are a file's (the AOF's), which no client sent. */
     boolean replayingFile() {
         return loading && !asyncLoading;

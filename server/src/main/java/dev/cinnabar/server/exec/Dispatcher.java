@@ -507,19 +507,12 @@ public final class Dispatcher {
 
     /**
      * MONITOR: every command that ran, after it ran (so SELECT shows its new database), except
-     * the administrative ones and those that ask not to be shown; secrets redacted. Nothing while
-     * commands run during a load (the AOF's, or clients' during async loading), as in Redis.
+     * the administrative ones and those that ask not to be shown; secrets redacted.
      */
     private void feedMonitors(Client c, CommandSpec cmd) {
         Monitors monitors = server.clients().monitors();
-        if (monitors.isEmpty() || cmd.has(CommandFlags.SKIP_MONITOR | CommandFlags.ADMIN) || server.keyspace().loading()) {
-            return;
-        }
-        byte[] line = Monitors.line(server.clock().micros(), c.db().id, c, server.config().unixSocket, c.argv);
-        for (Client m : monitors.all()) {
-            if (!m.isClosed() && !m.repliesSuppressed()) {
-                server.control().output(m).raw(line);
-            }
+        if (!monitors.isEmpty() && !cmd.has(CommandFlags.SKIP_MONITOR | CommandFlags.ADMIN)) {
+            monitors.feed(c);
         }
     }
 

@@ -35,9 +35,10 @@ final class PersistenceSection implements InfoSection {
         long extra = rewriting ? rw.currentExtraBytes() : p.currentExtraBytes();
         // Not String.format: its first use loads the locale machinery, 30 ms on the engine thread.
         String perc = keysTotal > 0 ? Doubles.fixed(keysDone * 100.0 / keysTotal, 2) : "0.00";
+        boolean asyncLoading = server.keyspace().asyncLoading();
         out.header("Persistence")
-                .field("loading", p.loading && !p.asyncLoading ? 1 : 0)
-                .field("async_loading", p.asyncLoading ? 1 : 0)
+                .field("loading", p.loading && !asyncLoading ? 1 : 0)
+                .field("async_loading", asyncLoading ? 1 : 0)
                 .field("current_cow_peak", extra)
                 .field("current_cow_size", extra)
                 .field("current_cow_size_age", 0)

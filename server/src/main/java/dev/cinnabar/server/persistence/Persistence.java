@@ -81,8 +81,6 @@ public final class Persistence {
 
     // loading
     public boolean loading;
-    /** Of {@link #loading}: Redis 7.0's async loading, which serves the old data meanwhile. */
-    public boolean asyncLoading;
     /** What the start found of the AOF (manifest and sizes); see {@link AofLoader}. */
     public AofLoader.Loaded aofAtStart;
     public long loadingStartSeconds;
@@ -642,17 +640,11 @@ public final class Persistence {
 
     /**
      * A master's RDB read from the connection as it arrives (a diskless load), {@code size}
-     * bytes long or of unknown length (0). A failure is logged and leaves what was loaded so far.
-     */
-    public LoadOutcome loadFromMaster(InputStream in, long size) {
-        return load(in, Math.max(0, size), null, false, false, new Target(null, false, true));
-    }
-
-    /**
-     * {@link #loadFromMaster(InputStream, long)} into {@code staged} (repl-diskless-load
-     * swapdb). With {@code async}, Redis 7.0's async loading: clients go on being served from
-     * the live data meanwhile, all but the commands flagged {@code no_async_loading}; nothing
-     * expires, is evicted or is propagated until the load ends, as while any load.
+     * bytes long or of unknown length (0), into the live databases, or into {@code staged} when
+     * not null (repl-diskless-load swapdb). With {@code async}, Redis 7.0's async loading:
+     * clients go on being served from the live data meanwhile, all but the commands flagged
+     * {@code no_async_loading}; nothing expires, is evicted or is propagated until the load
+     * ends, as while any load. A failure is logged and leaves what was loaded so far.
      */
     public LoadOutcome loadFromMaster(InputStream in, long size, StagedDataset staged, boolean async) {
         return load(in, Math.max(0, size), null, false, false, new Target(staged, async, true));
@@ -728,7 +720,6 @@ public final class Persistence {
      * their time are still served and nothing the commands write is propagated.
      */
     private void asyncLoading(boolean on) {
-        asyncLoading = on;
         server.keyspace().asyncLoading(on);
         server.propagation().loading(on);
     }

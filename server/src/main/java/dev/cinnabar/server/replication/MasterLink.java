@@ -364,10 +364,7 @@ public final class MasterLink {
         engineExecutor.accept(() -> {
             if (handshake == h) {
                 boolean transferring = state == State.TRANSFER;
-                handshake = null;
-                channel = null;
-                transferSize = -1;
-                state(State.CONNECT); // the cron tries again, or at once after a transfer
+                dropHandshake(); // the cron tries again, or at once after a transfer
                 if (transferring) {
                     reconnectAfterFailure();
                 }
@@ -508,8 +505,7 @@ public final class MasterLink {
             dropOldData();
         }
         ServerLog.notice("MASTER <-> REPLICA sync: Loading DB in memory");
-        boolean loaded = (staged == null ? p.loadFromMaster(stream, transferSize)
-                : p.loadFromMaster(stream, transferSize, staged, async)) == Persistence.LoadOutcome.LOADED;
+        boolean loaded = p.loadFromMaster(stream, transferSize, staged, async) == Persistence.LoadOutcome.LOADED;
         if (loaded && !awaitPayloadEnd(h, async)) {
             ServerLog.warning("Replication stream EOF marker is broken");
             loaded = false;
@@ -558,11 +554,16 @@ public final class MasterLink {
 
     private void failSync(MasterHandshake h) {
         h.cancel();
+        dropHandshake();
+        reconnectAfterFailure();
+    }
+
+    /** The attempt in progress is over: the link waits to connect again. */
+    private void dropHandshake() {
         handshake = null;
         channel = null;
         transferSize = -1;
         state(State.CONNECT);
-        reconnectAfterFailure();
     }
 
     /**

@@ -239,11 +239,7 @@ public final class Functions {
             }
         }
         if (policy == Policy.FLUSH) {
-            libraries.clear();
-            functions.clear();
-            for (Library li : libs.values()) {
-                link(li, libraries, functions);
-            }
+            replaceAll(libs);
             return null;
         }
         List<Library> replaced = new ArrayList<>();
@@ -317,12 +313,15 @@ public final class Functions {
      * {@code null}, a load that had none: no library is left.
      */
     public void adopt(Staged staged) {
+        replaceAll(staged == null ? Map.of() : staged.libraries);
+    }
+
+    /** Every live library goes; {@code libs} takes their place. */
+    private void replaceAll(Map<String, Library> libs) {
         libraries.clear();
         functions.clear();
-        if (staged != null) {
-            for (Library li : staged.libraries.values()) {
-                link(li, libraries, functions);
-            }
+        for (Library li : libs.values()) {
+            link(li, libraries, functions);
         }
     }
 
