@@ -34,7 +34,7 @@ NOLOOP client whose own push was popped is not told); invalidations while a bloc
 not compared, nor, once that has left the two tracking tables apart, their sizes in INFO.
 
 A difference prints the seed, the command and both replies; with --history KEY, the commands that
-touched KEY before it. Not a test that CI runs: a tool for looking for bugs. On 2026-12-06 every
+touched KEY before it (and those that switch databases or change an encoding limit). Not a test that CI runs: a tool for looking for bugs. On 2026-12-06 every
 seed matched, with expiry and transactions: 1-400 in RESP2 (3000-5000 commands each), 1000-1200 in
 RESP3 (5000); with what came after (databases, scripts and functions, blocking, streams, DUMP,
 counters, events, tracking, pub/sub), once the differences it found were fixed: 1-440 and
@@ -851,7 +851,7 @@ def run_commands(r, seed, conns, blockers, subscribers, commands, resp, history_
         for j, c in history:
             if cmd[0] == "(INFO counters before)" and j >= i - max(STATS_EVERY[0], 8):
                 print("    %d %r" % (j, c))
-            elif history_key and (history_key in c or c[0] in ("FLUSHALL", "FLUSHDB", "SWAPDB", "SELECT")):
+            elif history_key and (history_key in c or c[0] in ("FLUSHALL", "FLUSHDB", "SWAPDB", "SELECT", "CONFIG", "MOVE", "COPY", "RENAME")):
                 print("    %d %r" % (j, c))
         return False
 

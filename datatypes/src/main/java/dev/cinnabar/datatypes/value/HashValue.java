@@ -219,19 +219,24 @@ public final class HashValue implements TypedValue {
         if (repr instanceof Listpack) {
             Listpack lp = (Listpack) repr;
             int p = lp.first();
+            boolean updated = false;
             if (p >= 0) {
                 p = lp.find(p, f, foff, flen, 1);
                 if (p >= 0) {
                     lp.replace(lp.next(p), v, voff, vlen);
-                    return true;
+                    updated = true;
                 }
             }
-            lp.append(f, foff, flen);
-            lp.append(v, voff, vlen);
+            if (!updated) {
+                lp.append(f, foff, flen);
+                lp.append(v, voff, vlen);
+            }
+            // Checked after an update too, as Redis does: a hash left over a limit lowered by
+            // CONFIG SET converts at its next write, whether or not that adds a field.
             if (lp.size() / 2 > maxEntries) {
                 convertToDict();
             }
-            return false;
+            return updated;
         }
         return ((MemberTable) repr).put(f, foff, flen, v, voff, vlen) < 0;
     }

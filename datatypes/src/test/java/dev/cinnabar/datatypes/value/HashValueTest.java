@@ -150,6 +150,18 @@ class HashValueTest {
     }
 
     @Test
+    void aListpackOverALoweredEntryLimitConvertsAtItsNextSetEvenAnUpdate() {
+        HashValue h = new HashValue();
+        for (String f : new String[] {"a", "b", "c"}) {
+            assertFalse(h.set(b(f), b("1"), 512, 64));
+        }
+        assertTrue(h.isListpack());
+        assertTrue(h.set(b("a"), b("5"), 2, 64), "an update, not a new field");
+        assertFalse(h.isListpack());
+        assertEquals(Map.of("a", "5", "b", "1", "c", "1"), contents(h));
+    }
+
+    @Test
     void digestIsTheSameInBothEncodingsAndAnyOrder() {
         HashValue a = new HashValue();
         HashValue b = new HashValue();
