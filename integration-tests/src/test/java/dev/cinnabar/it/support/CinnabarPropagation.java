@@ -44,6 +44,12 @@ public final class CinnabarPropagation implements PropagationSubject {
             }
             commands.add(args);
         }
+
+        /** What Redis's replication stream shows: not what a script sent to the AOF alone. */
+        @Override
+        public int target() {
+            return Propagation.TO_REPLICAS;
+        }
     }
 
     /** The last scenario's replies, one per step, for failure messages. */

@@ -213,6 +213,8 @@ public final class Client {
     private Argv propagateAs;
     /** Where the command propagates even when it changed nothing: Propagation's targets, 0 for nowhere. */
     private int forcedTargets;
+    /** See {@link #allowPropagationTo}; kept across commands, unlike the effects above. */
+    private int allowedTargets = Propagation.TO_ALL;
     private boolean preventPropagation;
     private long changes = -1;
 
@@ -515,9 +517,22 @@ public final class Client {
         return forcedTargets != 0;
     }
 
-    /** Which sinks the command goes to: those it was forced to, else all. */
+    /**
+     * Which sinks the command goes to: those it was forced to, else all, less those a script's
+     * {@code redis.set_repl} keeps its commands from (0: none).
+     */
     public int propagationTargets() {
-        return forcedTargets == 0 ? Propagation.TO_ALL : forcedTargets;
+        return (forcedTargets == 0 ? Propagation.TO_ALL : forcedTargets) & allowedTargets;
+    }
+
+    /**
+     * A script's {@code redis.set_repl}: the sinks its commands' own propagation may reach, a
+     * mask of {@link Propagation#TO_AOF} and {@link Propagation#TO_REPLICAS}. As in Redis's
+     * call(), what a command propagates besides itself (the DEL of a key that expired as it was
+     * read, the SREMs of SPOP) is not restricted.
+     */
+    public void allowPropagationTo(int targets) {
+        allowedTargets = targets;
     }
 
     public boolean propagationPrevented() {

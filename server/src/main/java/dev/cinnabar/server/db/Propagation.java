@@ -48,7 +48,7 @@ public final class Propagation {
     private int depth;
     /** Whether the outermost unit may be wrapped in MULTI/EXEC. */
     private boolean transactional = true;
-    /** Commands added meanwhile are dropped (a script's redis.set_repl(redis.REPL_NONE)). */
+    /** Commands added meanwhile are dropped (DEBUG LOADAOF's commands, inside its own unit). */
     private boolean suspended;
     private boolean loading;
 

@@ -370,9 +370,11 @@ public final class Dispatcher {
             }
             long changes = c.declaredChanges() >= 0 ? c.declaredChanges() : ks.commandChanges();
             ks.dirty += changes;
-            if ((changes > 0 || c.propagationForced()) && !c.propagationPrevented() && propagation.active()) {
+            int targets = c.propagationTargets();
+            if ((changes > 0 || c.propagationForced()) && !c.propagationPrevented() && targets != 0
+                    && propagation.active()) {
                 Argv as = c.propagatedAs();
-                propagation.add(c.db().id, as != null ? as : c.argv, c.propagationTargets());
+                propagation.add(c.db().id, as != null ? as : c.argv, targets);
             }
         } finally {
             ks.endCommand();

@@ -5,6 +5,7 @@ import dev.cinnabar.protocol.Argv;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.command.CommandFlags;
 import dev.cinnabar.server.command.CommandSpec;
+import dev.cinnabar.server.db.Propagation;
 import dev.cinnabar.server.log.ServerLog;
 import dev.cinnabar.server.lua.LuaErrors;
 import dev.cinnabar.server.lua.LuaOperandNames;
@@ -428,16 +429,12 @@ final class RedisApi {
                 run.writeDirty = true;
             }
             sc.argv = a;
-            boolean unreplicated = (run.replFlags & REPL_REPLICA) == 0;
-            if (unreplicated) {
-                engine.server.propagation().suspend(true);
-            }
+            sc.allowPropagationTo(((run.replFlags & REPL_AOF) != 0 ? Propagation.TO_AOF : 0)
+                    | ((run.replFlags & REPL_REPLICA) != 0 ? Propagation.TO_REPLICAS : 0));
             try {
                 engine.server.caller().call(sc, cmd);
             } finally {
-                if (unreplicated) {
-                    engine.server.propagation().suspend(false);
-                }
+                sc.allowPropagationTo(Propagation.TO_ALL);
             }
             sc.argv = null;
             if (a == callArgv) {
