@@ -60,6 +60,10 @@ public final class Client {
     public static final int ASKING = 1 << 10;
     /** READONLY: a cluster replica serves this client's reads of its master's slots; flag {@code r}. */
     public static final int CLUSTER_READONLY = 1 << 11;
+    /** SCRIPT DEBUG YES or SYNC: its EVALs run under the Lua debugger. */
+    public static final int LUA_DEBUG = 1 << 12;
+    /** SCRIPT DEBUG SYNC: the debugging session runs in the server itself, its changes kept. */
+    public static final int LUA_DEBUG_SYNC = 1 << 13;
 
     /** Any of these stops the next command from running. */
     private static final int WAITS = CLOSE_AFTER_REPLY | CLOSED | CLOSE_ASAP | PAUSED | BLOCKED | OUTPUT_HELD

@@ -21,6 +21,13 @@ public interface LongTask extends AutoCloseable {
     /** The server is to shut down (SHUTDOWN NOSAVE): the task must end now. */
     boolean stopRequested();
 
+    /**
+     * Sends what was written to the owner so far although its command still runs: the Lua
+     * debugger's side of its conversation with the client debugging (the client's input
+     * arrives meanwhile in {@link Client#takeHeldInput()}).
+     */
+    void sendToOwner();
+
     /** The task is over: clients are served normally again, the owner's held input runs. */
     @Override
     void close();

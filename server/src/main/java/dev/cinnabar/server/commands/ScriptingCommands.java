@@ -5,6 +5,7 @@ import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.command.CommandError;
 import dev.cinnabar.server.exec.CommandHandlers;
 import dev.cinnabar.server.scripting.Scripting;
+import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -51,14 +52,22 @@ public final class ScriptingCommands {
 
     // SCRIPT DEBUG YES|SYNC|NO
     static void debug(Client c) {
+        ByteBuf pending = c.reply.buffer();
+        if (pending != null && pending.isReadable()) {
+            // The session talks on the connection itself: earlier replies would be in the way.
+            throw new CommandError("ERR SCRIPT DEBUG must be called outside a pipeline");
+        }
         if (c.argv.is(2, "no")) {
-            // No debugging session is ever on here: turning it off is done.
-            c.reply.ok();
-        } else if (c.argv.is(2, "yes") || c.argv.is(2, "sync")) {
-            throw new CommandError("ERR Cinnabar has no Lua debugger: SCRIPT DEBUG YES and SYNC are not served");
+            c.clear(Client.LUA_DEBUG | Client.LUA_DEBUG_SYNC);
+        } else if (c.argv.is(2, "yes")) {
+            c.set(Client.LUA_DEBUG);
+            c.clear(Client.LUA_DEBUG_SYNC);
+        } else if (c.argv.is(2, "sync")) {
+            c.set(Client.LUA_DEBUG | Client.LUA_DEBUG_SYNC);
         } else {
             throw new CommandError("ERR Use SCRIPT DEBUG YES/SYNC/NO");
         }
+        c.reply.ok();
     }
 
     // EVAL script numkeys [key [key ...]] [arg [arg ...]]
@@ -68,6 +77,26 @@ public final class ScriptingCommands {
         // EVAL is skip_monitor: MONITOR sees it here, before the commands it runs, and as Redis
         // feeds it, first: a call that fails (NOSCRIPT, a bad script or key count) is shown too.
         c.server.clients().monitors().feed(c);
+        if (c.has(Client.LUA_DEBUG)) {
+            if (evalsha) {
+                throw new CommandError(c.argv.length(1) != 40 ? "NOSCRIPT No matching script. Please use EVAL."
+                        : "ERR Please use EVAL instead of EVALSHA for debugging");
+            }
+            if (!c.has(Client.LUA_DEBUG_SYNC)) {
+                // Redis forks a child that debugs a copy of the data while the server goes on.
+                // Cinnabar does not fork: rather than run the script on the real data where the
+                // user expects it rolled back, it is not run.
+                throw new CommandError("ERR SCRIPT DEBUG YES (a forked session whose changes are rolled back) is not "
+                        + "served: use SCRIPT DEBUG SYNC (redis-cli --ldb-sync-mode), which keeps the script's "
+                        + "changes and holds the server while it lasts");
+            }
+            Scripting.of(c.server).debug(c, () -> evalNow(c, false, ro));
+            return;
+        }
+        evalNow(c, evalsha, ro);
+    }
+
+    private static void evalNow(Client c, boolean evalsha, boolean ro) {
         long numkeys = Args.longArg(c, 2);
         if (numkeys > c.argv.count() - 3) {
             throw new CommandError("ERR Number of keys can't be greater than number of args");

@@ -220,6 +220,22 @@ final class ClientOutputs {
         }
     }
 
+    /**
+     * Hands {@code c}'s output to the transport now, even while its own command runs (see
+     * {@link dev.cinnabar.server.client.LongTask#sendToOwner}).
+     */
+    void sendNow(Client c) {
+        ByteBuf out = c.reply.buffer();
+        if (flusher == null || c.isClosing() || out == null || !out.isReadable()) {
+            return;
+        }
+        counted(c, out.readableBytes());
+        c.lastInteractionMillis = server.clock().millis();
+        flusher.flush(List.of(c));
+        // The transport took the buffer: the command goes on writing into a new one.
+        output(c);
+    }
+
     /** Before replies leave early: the AOF is written first, and a client held by it waits. */
     private boolean appendOnlyWritten(Client c) {
         AppendOnlyFile aof = AppendOnlyFile.of(server);

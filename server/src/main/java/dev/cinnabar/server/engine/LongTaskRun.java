@@ -68,6 +68,13 @@ final class LongTaskRun implements LongTask {
     }
 
     @Override
+    public void sendToOwner() {
+        if (owner != null && !closed) {
+            outputs.sendNow(owner);
+        }
+    }
+
+    @Override
     public void close() {
         if (closed) {
             return;

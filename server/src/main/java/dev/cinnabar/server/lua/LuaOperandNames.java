@@ -212,7 +212,7 @@ public final class LuaOperandNames {
     }
 
     /** Lua 5.1's getobjname: {kind, name}, the kind "local", "global", "field", "upvalue" or "method"; or null. */
-    static String[] objectName(Prototype p, int pc, int reg) {
+    public static String[] objectName(Prototype p, int pc, int reg) {
         LuaString local = p.getlocalname(reg + 1, pc);
         if (local != null) {
             return new String[] {"local", local.tojstring()};

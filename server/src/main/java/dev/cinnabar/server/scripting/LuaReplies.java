@@ -133,6 +133,7 @@ final class LuaReplies {
      * a text without one gets {@code ERR}; line breaks at the ends are trimmed.
      */
     static LuaTable errorTable(String text, boolean ignoreStats) {
+        LuaDebugger.errorRaised(text);
         String msg;
         String code;
         if (text.startsWith("-")) {

@@ -97,9 +97,22 @@ final class RedisApi {
         redis.rawset("REPL_ALL", LuaValue.valueOf(REPL_AOF | REPL_REPLICA));
         // Effects replication is the only kind since 7.0: this says yes and does nothing.
         redis.rawset("replicate_commands", fn(args -> LuaValue.TRUE));
-        // The debugger is not served (SCRIPT DEBUG): as in Redis outside a debugging session.
-        redis.rawset("breakpoint", fn(args -> LuaValue.FALSE));
-        redis.rawset("debug", fn(args -> LuaValue.NONE));
+        // The Lua debugger's (SCRIPT DEBUG SYNC); outside a session they do nothing.
+        redis.rawset("breakpoint", fn(args -> {
+            LuaDebugger d = engine.debugger;
+            if (d == null) {
+                return LuaValue.FALSE;
+            }
+            d.breakpoint();
+            return LuaValue.TRUE;
+        }));
+        redis.rawset("debug", fn(args -> {
+            LuaDebugger d = engine.debugger;
+            if (d != null) {
+                d.debug(args);
+            }
+            return LuaValue.NONE;
+        }));
         redis.rawset("acl_check_cmd", fn(args -> {
             running(engine, "redis.acl_check_cmd can only be called inside a script invocation");
             Argv line = Argv.of(toArgv(args, true));
@@ -384,6 +397,10 @@ final class RedisApi {
                 return bad.value;
             }
             Client sc = engine.client;
+            LuaDebugger debugger = engine.debugger;
+            if (debugger != null && debugger.stepping()) {
+                debugger.logCommand(a);
+            }
             CommandSpec cmd = engine.server.commands().lookup(a, 0);
             if (cmd != null && cmd.isContainer() && a.count() >= 2) {
                 cmd = cmd.subcommand(a, 1);
@@ -440,7 +457,11 @@ final class RedisApi {
             if (a == callArgv) {
                 a.clear();
             }
+            byte[] shown = debugger != null && debugger.stepping() ? engine.peekClientReply() : null;
             LuaValue v = engine.takeClientReply();
+            if (shown != null) {
+                debugger.logReply(shown);
+            }
             if (v == null) {
                 return LuaValue.NIL;
             }

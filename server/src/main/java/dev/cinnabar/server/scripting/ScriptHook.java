@@ -20,6 +20,8 @@ final class ScriptHook extends DebugLib {
     private int countdown = CHECK_EVERY;
     /** The run being watched; null between scripts. */
     ScriptRun run;
+    /** The Lua debugger's session, told of every call, return and instruction; usually null. */
+    LuaDebugger debugger;
     /**
      * The function last entered and the instruction last run: where a stack overflow happened
      * (a Java StackOverflowError has no Lua position of its own).
@@ -33,6 +35,9 @@ final class ScriptHook extends DebugLib {
     @Override
     public void onInstruction(int pc, Varargs v, int top) {
         this.pc = pc;
+        if (debugger != null) {
+            debugger.onInstruction(pc);
+        }
         if (--countdown <= 0) {
             countdown = CHECK_EVERY;
             ScriptRun r = run;
@@ -72,6 +77,9 @@ final class ScriptHook extends DebugLib {
     @Override
     public void onCall(LuaClosure c, Varargs varargs, LuaValue[] stack) {
         current = c;
+        if (debugger != null) {
+            debugger.onCall(c, stack);
+        }
     }
 
     /** "user_script:N" for where the stack ran out, or null when unknown. */
@@ -86,6 +94,9 @@ final class ScriptHook extends DebugLib {
 
     @Override
     public void onReturn() {
+        if (debugger != null) {
+            debugger.onReturn();
+        }
     }
 
     /** No traceback is appended to error messages: Redis's replies carry none. */

@@ -34,6 +34,8 @@ final class ScriptRun {
     /** redis.set_repl: where the script's commands propagate (REPL_ALL by default). */
     int replFlags = RedisApi.REPL_AOF | RedisApi.REPL_REPLICA;
     private LongTask task;
+    /** The task is the Lua debugger's, which ends it: the run serves clients through it from the start. */
+    private boolean adopted;
     private boolean killed;
 
     ScriptRun(Scripting engine, Client caller, Object name, boolean eval, boolean readOnly, long thresholdMillis) {
@@ -97,8 +99,14 @@ final class ScriptRun {
         MemoryGuard.check();
     }
 
+    /** Runs inside {@code debugSession}'s long task (SCRIPT KILL may end it at once). */
+    void adopt(LongTask debugSession) {
+        task = debugSession;
+        adopted = true;
+    }
+
     void end() {
-        if (task != null) {
+        if (task != null && !adopted) {
             task.close();
             task = null;
         }

@@ -1,8 +1,11 @@
 package dev.cinnabar.server.scripting;
 
 import dev.cinnabar.protocol.Argv;
+import dev.cinnabar.server.client.BusyState;
 import dev.cinnabar.server.client.Client;
+import dev.cinnabar.server.client.LongTask;
 import dev.cinnabar.server.client.ServerContext;
+import dev.cinnabar.server.log.ServerLog;
 import dev.cinnabar.server.lua.LuaSandbox;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -38,10 +41,12 @@ public final class Scripting {
     /** The connection {@code redis.call} runs commands on (MONITOR shows it as {@code lua}). */
     final Client client;
     private final ByteBuf clientOutput = Unpooled.buffer(256);
-    private Globals globals;
-    private ProtectedGlobals env;
+    Globals globals;
+    ProtectedGlobals env;
     private SharedNames names;
     private final ScriptHook hook = new ScriptHook();
+    /** The Lua debugger's session while an EVAL runs under SCRIPT DEBUG SYNC; null otherwise. */
+    LuaDebugger debugger;
     /** math.random's generator, one per server as Redis has one per process. */
     final dev.cinnabar.server.lua.LuaRandom random = new dev.cinnabar.server.lua.LuaRandom();
     private Functions functions;
@@ -439,6 +444,9 @@ public final class Scripting {
             return;
         }
         ScriptRun run = new ScriptRun(this, caller, name, eval, readOnly, server.config().busyReplyThreshold);
+        if (debugger != null) {
+            run.adopt(debugger.task());
+        }
         run.allowOom = !compat && (flags & Shebang.ALLOW_OOM) != 0;
         run.allowCrossSlot = compat || (flags & Shebang.ALLOW_CROSS_SLOT) != 0;
         client.select(caller.db());
@@ -491,6 +499,53 @@ public final class Scripting {
         }
     }
 
+    /**
+     * Runs {@code eval} (an EVAL: its script's creation, then its run) under the Lua debugger,
+     * for a client that sent SCRIPT DEBUG SYNC: see {@link LuaDebugger}. The session's last logs
+     * go before the command's reply, and the connection closes after it, as Redis ends a session.
+     */
+    public void debug(Client caller, Runnable eval) {
+        ServerLog.warning("Redis synchronous debugging eval session started");
+        LongTask task = server.control().beginLongTask(caller, BusyState.SCRIPT);
+        LuaDebugger session = new LuaDebugger(this, caller, task, caller.argv.copy(1));
+        debugger = session;
+        hook.debugger = session;
+        session.activate(true);
+        ByteBuf before = caller.reply.buffer();
+        int replyStart = before == null ? 0 : before.writerIndex();
+        try {
+            eval.run();
+        } finally {
+            debugger = null;
+            hook.debugger = null;
+            session.activate(false);
+            try {
+                // What the command replied waits behind the session's last logs.
+                // (The logs sent meanwhile took the buffer of then: the reply is in a new one.)
+                ByteBuf now = caller.reply.buffer();
+                byte[] reply = takeReplySince(caller, now == before ? replyStart : now == null ? 0 : now.readerIndex());
+                session.endSession();
+                caller.reply.raw(reply);
+            } finally {
+                task.close();
+                ServerLog.warning("Redis synchronous debugging eval session ended");
+                caller.closeAfterReply();
+            }
+        }
+    }
+
+    /** The bytes written to {@code c} since {@code from} (its buffer's writer index then), taken out. */
+    private static byte[] takeReplySince(Client c, int from) {
+        ByteBuf out = c.reply.buffer();
+        if (out == null || out.writerIndex() <= from) {
+            return new byte[0];
+        }
+        byte[] b = new byte[out.writerIndex() - from];
+        out.getBytes(from, b);
+        out.writerIndex(from);
+        return b;
+    }
+
     /** Redis's reply for a script that raised an error: the message, then where it was raised. */
     private static void writeError(Client caller, Object name, String chunk, Throwable t) {
         LuaValue v = errorValue(t);
@@ -539,6 +594,14 @@ public final class Scripting {
         LuaValue v = LuaReplies.toLua(out.array(), replyPos);
         out.clear();
         return v;
+    }
+
+    /** What the script's connection received since the last take, left where it is (for the debugger's log). */
+    byte[] peekClientReply() {
+        ByteBuf out = client.reply.buffer();
+        byte[] b = new byte[out.readableBytes()];
+        out.getBytes(out.readerIndex(), b);
+        return b;
     }
 
     private final int[] replyPos = new int[1];
