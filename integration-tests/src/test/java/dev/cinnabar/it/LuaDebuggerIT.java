@@ -220,6 +220,22 @@ class LuaDebuggerIT {
         });
     }
 
+    @Test
+    void aSessionWithoutABusyThreshold() throws Exception {
+        SERVERS.compare((port, out) -> {
+            try (RawConnection c = new RawConnection(port)) {
+                c.call("CONFIG", "SET", "busy-reply-threshold", "0");
+            }
+            try {
+                run(session("busy-reply-threshold 0", "local a = 1\nreturn a", cmd("s"), cmd("p"), cmd("c")), port, out);
+            } finally {
+                try (RawConnection c = new RawConnection(port)) {
+                    c.call("CONFIG", "SET", "busy-reply-threshold", "5000");
+                }
+            }
+        });
+    }
+
     /**
      * Where Cinnabar differs: Redis answers no one while a synchronous session lasts; Cinnabar
      * answers -BUSY, and SCRIPT KILL ends a session whose script has not written.

@@ -48,7 +48,7 @@ public final class Dispatcher {
     /** Redis's roslaveerr: a write to a replica with replica-read-only yes. */
     public static final String READONLY_REPLICA = "READONLY You can't write against a read only replica.";
     /** Redis's masterdownerr: replica-serve-stale-data no while the link is down. */
-    static final String MASTERDOWN = "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
+    public static final String MASTERDOWN = "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
     public static final String NOREPLICAS = "NOREPLICAS Not enough good replicas to write.";
     public static final String MISCONF = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to "
             + "persist to disk. Commands that may modify the data set are disabled, because this instance is "
@@ -186,7 +186,7 @@ public final class Dispatcher {
             reject(c, cmd, busy.rejection());
             return;
         }
-        if (replica && !server.masterLinkUp && !server.config().replicaServeStaleData && deniedWhenStale(c, cmd)) {
+        if (replica && !server.masterLinkUp && !server.config().replicaServeStaleData && deniedWhenStale(c, cmd, flags)) {
             reject(c, cmd, MASTERDOWN);
             return;
         }
@@ -275,8 +275,8 @@ public final class Dispatcher {
     }
 
     /** Not flagged stale, or an EXEC with such a command queued: Redis's is_denystale_command. */
-    private static boolean deniedWhenStale(Client c, CommandSpec cmd) {
-        if (!cmd.has(CommandFlags.STALE)) {
+    private static boolean deniedWhenStale(Client c, CommandSpec cmd, long flags) {
+        if ((flags & CommandFlags.STALE) == 0) {
             return true;
         }
         Transaction t = c.transaction();

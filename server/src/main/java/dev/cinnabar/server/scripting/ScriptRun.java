@@ -71,7 +71,7 @@ final class ScriptRun {
         if (killed) {
             throw new ScriptKilled();
         }
-        if (threshold <= 0) {
+        if (threshold <= 0 && !adopted) {
             // busy-reply-threshold 0: never busy (Redis installs no hook then), but still bounded.
             MemoryGuard.check();
             return;

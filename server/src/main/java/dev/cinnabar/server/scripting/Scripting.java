@@ -427,12 +427,9 @@ public final class Scripting {
     void run(Client caller, LuaValue function, Object name, String chunk, int flags, boolean eval, Argv argv,
             int firstKey, int numkeys, boolean readOnlyCommand) {
         boolean compat = (flags & Shebang.EVAL_COMPAT) != 0;
-        if (!compat && (flags & Shebang.NO_CLUSTER) != 0 && server.config().clusterEnabled) {
-            caller.reply.error("ERR Can not run script on cluster, 'no-cluster' flag is set.");
-            return;
-        }
-        if (!compat && (flags & Shebang.NO_WRITES) == 0 && readOnlyCommand) {
-            caller.reply.error("ERR Can not execute a script with write flag using *_ro command.");
+        String refusal = refusal(caller, flags, readOnlyCommand);
+        if (refusal != null) {
+            caller.reply.error(refusal);
             return;
         }
         boolean readOnly = readOnlyCommand || (!compat && (flags & Shebang.NO_WRITES) != 0);
@@ -544,6 +541,50 @@ public final class Scripting {
         out.getBytes(from, b);
         out.writerIndex(from);
         return b;
+    }
+
+    /**
+     * Why the server's state keeps a script with these {@code flags} from running, or null
+     * (Redis's scriptPrepareForRun; OOM is checked after). A script without a shebang (EVAL's
+     * compatibility mode) is refused only on a replica that lost its master and serves no stale
+     * data; one that declares flags answers for what it declares.
+     */
+    private String refusal(Client caller, int flags, boolean readOnlyCommand) {
+        boolean replica = !server.config().masterHost.isEmpty();
+        boolean stale = replica && !server.masterLinkUp && !server.config().replicaServeStaleData;
+        if ((flags & Shebang.EVAL_COMPAT) != 0) {
+            return stale ? dev.cinnabar.server.exec.Dispatcher.MASTERDOWN : null;
+        }
+        if ((flags & Shebang.NO_CLUSTER) != 0 && server.config().clusterEnabled) {
+            return "ERR Can not run script on cluster, 'no-cluster' flag is set.";
+        }
+        if (stale && (flags & Shebang.ALLOW_STALE) == 0) {
+            return "MASTERDOWN Link with MASTER is down, replica-serve-stale-data is set to 'no' "
+                    + "and 'allow-stale' flag is not set on the script.";
+        }
+        if ((flags & Shebang.NO_WRITES) == 0) {
+            boolean obeyed = caller.master;
+            if (replica && server.config().replicaReadOnly && !obeyed) {
+                return "READONLY Can not run script with write flag on readonly replica";
+            }
+            if (!obeyed && server.diskError.getAsBoolean()) {
+                return "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to "
+                        + "disk. Writable scripts are blocked. Use 'no-writes' flag for read only scripts.";
+            }
+            String aof = obeyed ? null : server.aofDiskError.get();
+            if (aof != null) {
+                return "MISCONF Redis is configured to persist data to AOF, but it's currently unable to persist to "
+                        + "disk. Writable scripts are blocked. Use 'no-writes' flag for read only scripts. AOF error: "
+                        + aof.substring(aof.indexOf(": ") + 2);
+            }
+            if (readOnlyCommand) {
+                return "ERR Can not execute a script with write flag using *_ro command.";
+            }
+            if (!replica && !server.config().enoughGoodReplicas(server.goodReplicas)) {
+                return dev.cinnabar.server.exec.Dispatcher.NOREPLICAS;
+            }
+        }
+        return null;
     }
 
     /** Redis's reply for a script that raised an error: the message, then where it was raised. */
