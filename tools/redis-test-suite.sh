@@ -19,6 +19,8 @@
 # Needs tclsh (Debian's tcl package). Prints one line per unit (passed, failed, exceptions,
 # timeouts); the full output of each unit is in the temporary directory it names.
 #
+# 2026-12-08, later: unit/scripting (306 tests, the Lua debugger's included) and unit/functions
+# (109) pass whole.
 # 2026-12-08, integration/replication with --skipfile for its 3e9-step Lua loop ("Master stream is
 # correctly processed while the replica has a script in -BUSY state"): every test up to the fork
 # ones passes, the swapdb and async_loading tests, "diskless loading short read" (17 s) and the five
