@@ -758,6 +758,26 @@ public class LuaTable extends LuaValue implements Metatable {
 		}
 	}
 
+	/**
+	 * Cinnabar: makes this table hold {@code source}'s entries, and nothing else, in
+	 * {@code source}'s very layout, each value passed through {@code map}, so that next and pairs
+	 * visit the copy in the source's order (a copy filled key by key in that order lays out
+	 * otherwise). Not for weak tables; the metatable is not copied.
+	 */
+	public void copyLayoutOf(LuaTable source, java.util.function.UnaryOperator<LuaValue> map) {
+		if (source.weakKeys || source.weakValues)
+			throw new IllegalArgumentException("a weak table");
+		array = new LuaValue[source.array.length];
+		for (int i = 0; i < array.length; i++)
+			array[i] = source.array[i] == null ? null : map.apply(source.array[i]);
+		nodeKeys = source.nodeKeys.length == 0 ? NOVALS : source.nodeKeys.clone();
+		nodeValues = source.nodeValues.length == 0 ? NOVALS : new LuaValue[source.nodeValues.length];
+		for (int i = 0; i < nodeValues.length; i++)
+			nodeValues[i] = source.nodeValues[i] == null ? null : map.apply(source.nodeValues[i]);
+		nodeNext = source.nodeNext.length == 0 ? NO_LINKS : source.nodeNext.clone();
+		lastFree = source.lastFree;
+	}
+
 	private void setNodeVector(int size) {
 		if (size <= 0) {
 			nodeKeys = NOVALS;

@@ -27,7 +27,8 @@ public final class LuaSandbox {
     private static final LuaTable STRING;
 
     static {
-        STRING = StringFunctions.create();
+        STRING = inLuaOrder(StringFunctions.create(), 15, "byte", "char", "dump", "find", "format", "gfind", "gmatch",
+                "gsub", "len", "lower", "match", "rep", "reverse", "sub", "upper");
         LuaTable mt = new LuaTable();
         mt.rawset(LuaValue.INDEX, STRING);
         LuaString.s_metatable = mt;
@@ -62,11 +63,15 @@ public final class LuaSandbox {
         BaseFunctions.install(g);
         g.rawset("_VERSION", LuaValue.valueOf("Lua 5.1"));
 
-        g.rawset("coroutine", CoroutineFunctions.create(g));
+        g.rawset("coroutine", inLuaOrder(CoroutineFunctions.create(g), 6, "create", "resume", "running", "status",
+                "wrap", "yield"));
         g.rawset("package", LuaValue.NIL);
-        g.rawset("table", TableFunctions.create());
+        g.rawset("table", inLuaOrder(TableFunctions.create(), 9, "concat", "foreach", "foreachi", "getn", "maxn",
+                "insert", "remove", "setn", "sort"));
         g.rawset("string", STRING);
-        g.rawset("math", MathFunctions.create(random));
+        g.rawset("math", inLuaOrder(MathFunctions.create(random), 28, "abs", "acos", "asin", "atan2", "atan", "ceil",
+                "cosh", "cos", "deg", "exp", "floor", "fmod", "frexp", "ldexp", "log10", "log", "max", "min", "modf",
+                "pow", "rad", "random", "randomseed", "sinh", "sin", "sqrt", "tanh", "tan", "pi", "huge", "mod"));
         g.rawset("cjson", CjsonFunctions.create());
         g.rawset("struct", StructFunctions.create());
         g.rawset("cmsgpack", CmsgpackFunctions.create());
@@ -77,5 +82,61 @@ public final class LuaSandbox {
         g.STDOUT = null;
         g.STDERR = null;
         return g;
+    }
+
+    /**
+     * {@code built}'s entries in a table laid out as Lua 5.1's luaL_register leaves a library:
+     * made with room for {@code presize} entries, then filled in the order of the library's C
+     * array (and what luaopen adds after), so that pairs visits it in Redis's order.
+     */
+    static LuaTable inLuaOrder(LuaTable built, int presize, String... keys) {
+        LuaTable t = new LuaTable(0, presize);
+        for (String k : keys) {
+            LuaValue v = built.rawget(k);
+            if (v.isnil()) {
+                throw new IllegalStateException("no " + k + " in the library");
+            }
+            t.rawset(k, v);
+        }
+        if (t.keyCount() != built.keyCount()) {
+            throw new IllegalStateException("the library has keys its order does not name");
+        }
+        return t;
+    }
+
+    /**
+     * What Redis 7.0's Lua state does to its globals table, in order: a name assigns the value
+     * {@code g} has for it, a name after "-" assigns nil. Every global a library sets takes a
+     * node, also one Redis's allow list refuses (dofile, loadfile, print, and in Debian's build
+     * getfenv, setfenv and newproxy): Lua's settable makes the key before it calls the table's
+     * __newindex, which then declines to set it. Then the libraries, the {@code redis} table,
+     * and the debug library goes once the error handler took it.
+     */
+    private static final String[] GLOBALS = {"_G", "assert", "collectgarbage", "-dofile", "error", "gcinfo",
+        "-getfenv", "getmetatable", "-loadfile", "load", "loadstring", "next", "pcall", "-print", "rawequal", "rawget",
+        "rawset", "select", "-setfenv", "setmetatable", "tonumber", "tostring", "type", "unpack", "xpcall", "_VERSION",
+        "ipairs", "pairs", "-newproxy", "coroutine", "table", "string", "math", "debug", "cjson", "struct", "cmsgpack",
+        "bit", "redis", "-debug"};
+
+    /**
+     * Lays {@code g} out as Redis's globals table is once its Lua state is set up; {@code extra}
+     * are the names the scripting layer adds after that, in order (EVAL's error handler).
+     */
+    public static void layOutGlobals(Globals g, String... extra) {
+        LuaTable t = new LuaTable(0, 2);
+        for (String step : GLOBALS) {
+            if (step.startsWith("-")) {
+                t.rawset(step.substring(1), LuaValue.NIL);
+            } else {
+                t.rawset(step, step.equals("debug") ? LuaValue.TRUE : g.rawget(step));
+            }
+        }
+        for (String name : extra) {
+            t.rawset(name, g.rawget(name));
+        }
+        if (t.keyCount() != g.keyCount()) {
+            throw new IllegalStateException("the globals have names their order does not name");
+        }
+        g.copyLayoutOf(t, v -> v);
     }
 }

@@ -84,7 +84,7 @@ public final class Functions {
         libraries.clear();
         functions.clear();
         Globals g = Scripting.baseGlobals(engine.random);
-        RedisApi.install(engine, g);
+        RedisApi.install(engine, g, false);
         g.setmetatable(nonexistentGlobalError());
         ProtectedGlobals globals = ProtectedGlobals.copyOf(g);
         g.setmetatable(null);

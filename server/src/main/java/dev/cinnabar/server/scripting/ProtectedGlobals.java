@@ -75,21 +75,7 @@ final class ProtectedGlobals extends Globals {
         copy.loader = source.loader;
         copy.undumper = source.undumper;
         copy.baselib = source.baselib;
-        LuaValue k = LuaValue.NIL;
-        while (true) {
-            Varargs next = source.next(k);
-            k = next.arg1();
-            if (k.isnil()) {
-                break;
-            }
-            LuaValue v = next.arg(2);
-            if (v == source) {
-                v = copy;
-            } else if (v.istable()) {
-                v = ProtectedTable.copyOf((LuaTable) v, done);
-            }
-            copy.force(k, v);
-        }
+        copy.copyLayoutOf(source, v -> v == source ? copy : v.istable() ? ProtectedTable.copyOf((LuaTable) v, done) : v);
         LuaValue mt = source.getmetatable();
         if (mt != null && mt.istable()) {
             copy.setmetatable(ProtectedTable.copyOf((LuaTable) mt, done));

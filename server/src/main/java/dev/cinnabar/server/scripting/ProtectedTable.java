@@ -62,19 +62,8 @@ final class ProtectedTable extends LuaTable {
         }
         copy = new ProtectedTable();
         done.put(source, copy);
-        LuaValue k = LuaValue.NIL;
-        while (true) {
-            Varargs next = source.next(k);
-            k = next.arg1();
-            if (k.isnil()) {
-                break;
-            }
-            LuaValue v = next.arg(2);
-            if (v.istable()) {
-                v = copyOf((LuaTable) v, done);
-            }
-            copy.force(k, v);
-        }
+        // In the source's layout: pairs visits a library in Redis's order only if the copy does too.
+        copy.copyLayoutOf(source, v -> v.istable() ? copyOf((LuaTable) v, done) : v);
         LuaValue mt = source.getmetatable();
         if (mt != null && mt.istable()) {
             copy.setmetatable(copyOf((LuaTable) mt, done));

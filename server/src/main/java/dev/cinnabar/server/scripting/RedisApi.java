@@ -8,6 +8,7 @@ import dev.cinnabar.server.command.CommandSpec;
 import dev.cinnabar.server.db.Propagation;
 import dev.cinnabar.server.log.ServerLog;
 import dev.cinnabar.server.lua.LuaErrors;
+import dev.cinnabar.server.lua.LuaSandbox;
 import dev.cinnabar.server.lua.LuaOperandNames;
 import java.nio.charset.StandardCharsets;
 import org.luaj.vm2.Globals;
@@ -32,7 +33,11 @@ final class RedisApi {
     private RedisApi() {
     }
 
-    static void install(Scripting engine, Globals g) {
+    /**
+     * Puts the {@code redis} table in {@code g}; {@code eval}: EVAL's, with what Redis adds for it
+     * alone (replicate_commands and the debugger's breakpoint and debug), which functions lack.
+     */
+    static void install(Scripting engine, Globals g, boolean eval) {
         LuaTable redis = new LuaTable();
         redis.rawset("call", new CallFunction(engine, true));
         redis.rawset("pcall", new CallFunction(engine, false));
@@ -95,24 +100,9 @@ final class RedisApi {
         redis.rawset("REPL_SLAVE", LuaValue.valueOf(REPL_REPLICA));
         redis.rawset("REPL_REPLICA", LuaValue.valueOf(REPL_REPLICA));
         redis.rawset("REPL_ALL", LuaValue.valueOf(REPL_AOF | REPL_REPLICA));
-        // Effects replication is the only kind since 7.0: this says yes and does nothing.
-        redis.rawset("replicate_commands", fn(args -> LuaValue.TRUE));
-        // The Lua debugger's (SCRIPT DEBUG SYNC); outside a session they do nothing.
-        redis.rawset("breakpoint", fn(args -> {
-            LuaDebugger d = engine.debugger;
-            if (d == null) {
-                return LuaValue.FALSE;
-            }
-            d.breakpoint();
-            return LuaValue.TRUE;
-        }));
-        redis.rawset("debug", fn(args -> {
-            LuaDebugger d = engine.debugger;
-            if (d != null) {
-                d.debug(args);
-            }
-            return LuaValue.NONE;
-        }));
+        if (eval) {
+            installEvalOnly(engine, redis);
+        }
         redis.rawset("acl_check_cmd", fn(args -> {
             running(engine, "redis.acl_check_cmd can only be called inside a script invocation");
             Argv line = Argv.of(toArgv(args, true));
@@ -132,6 +122,45 @@ final class RedisApi {
         g.set("pcall", fn(RedisApi::pcall));
         g.set("xpcall", fn(RedisApi::xpcall));
         g.set("error", fn(RedisApi::error));
+        if (eval) {
+            // A global in Redis 7.0, which its EVAL passes to lua_pcall. Errors here are made
+            // tables where they are raised; a script that calls it gets the table it would.
+            g.set(ERROR_HANDLER, fn(args -> {
+                LuaValue err = args.arg1();
+                if (err.istable()) {
+                    return err;
+                }
+                LuaTable t = new LuaTable();
+                t.rawset(LuaReplies.ERR, LuaValue.valueOf("ERR " + err.tojstring()));
+                return t;
+            }));
+            LuaSandbox.layOutGlobals(g, ERROR_HANDLER);
+        } else {
+            LuaSandbox.layOutGlobals(g);
+        }
+    }
+
+    static final String ERROR_HANDLER = "__redis__err__handler";
+
+    private static void installEvalOnly(Scripting engine, LuaTable redis) {
+        // Effects replication is the only kind since 7.0: this says yes and does nothing.
+        redis.rawset("replicate_commands", fn(args -> LuaValue.TRUE));
+        // The Lua debugger's (SCRIPT DEBUG SYNC); outside a session they do nothing.
+        redis.rawset("breakpoint", fn(args -> {
+            LuaDebugger d = engine.debugger;
+            if (d == null) {
+                return LuaValue.FALSE;
+            }
+            d.breakpoint();
+            return LuaValue.TRUE;
+        }));
+        redis.rawset("debug", fn(args -> {
+            LuaDebugger d = engine.debugger;
+            if (d != null) {
+                d.debug(args);
+            }
+            return LuaValue.NONE;
+        }));
     }
 
     interface Body {

@@ -138,7 +138,7 @@ public final class Scripting {
         scripts.clear();
         scriptsMemory = 0;
         Globals g = baseGlobals(random);
-        RedisApi.install(this, g);
+        RedisApi.install(this, g, true);
         // Reading a global nobody set is an error, as in Redis.
         LuaTable mt = new LuaTable();
         mt.rawset(LuaValue.INDEX, new VarArgFunction() {
