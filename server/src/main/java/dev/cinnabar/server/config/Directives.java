@@ -88,6 +88,9 @@ public final class Directives {
         bool("crash-log-enabled", null, MOD, "crashLogEnabled", true).effect(ACTIVE);
         bool("crash-memcheck-enabled", null, MOD, "crashMemcheckEnabled", true).effect(IGNORED);
         bool("use-exit-on-panic", null, MOD | HIDDEN, "useExitOnPanic", false).effect(IGNORED);
+        // Debian's 7.0.15 (CVE-2025-46818): getfenv, setfenv and newproxy for scripts when yes.
+        // LuaJ has no function environments to give them: yes is kept and named as pending.
+        bool("lua-enable-deprecated-api", null, IMMUTABLE | HIDDEN, "luaEnableDeprecatedApi", false).offValue("no");
         bool("disable-thp", null, IMMUTABLE, "disableThp", true).effect(IGNORED);
         bool("cluster-allow-replica-migration", null, MOD, "clusterAllowReplicaMigration", true).effect(ACTIVE);
         bool("replica-announced", null, MOD, "replicaAnnounced", true).effect(ACTIVE);

@@ -52,6 +52,7 @@ public final class ServerConfig {
     public String logLevel = "notice";
     public String logFile = "";
     public boolean syslogEnabled = false;
+    public boolean luaEnableDeprecatedApi = false;
     public String syslogIdent = "redis";
     public String syslogFacility = "local0";
     public boolean crashLogEnabled = true;
