@@ -427,6 +427,29 @@ class ReplicaIT {
         }
     }
 
+    /** As Redis 7.0: a paused replica reads its master's writes but applies them, and counts them applied, after. */
+    @Test
+    void aPausedReplicaHoldsItsMastersWritesAndTheirOffset() throws Exception {
+        try (ServerProcess master = redisMaster();
+             RawConnection m = new RawConnection(master.port());
+             ServerProcess replica = cinnabarReplicaOf(master);
+             RawConnection r = new RawConnection(replica.port())) {
+            awaitLinkUp(r);
+            m.call("SET", "foo", "bar");
+            String before = field(m.call("INFO", "replication"), "master_repl_offset");
+            until("the first write applied", 5000, () -> before.equals(field(r.call("INFO", "replication"), "slave_repl_offset")));
+            assertEquals("+OK\r\n", r.call("CLIENT", "PAUSE", "100000", "WRITE"));
+            m.call("SET", "foo2", "bar2");
+            String after = field(m.call("INFO", "replication"), "master_repl_offset");
+            until("the second write read", 5000, () -> after.equals(field(r.call("INFO", "replication"), "slave_read_repl_offset")));
+            assertEquals(before, field(r.call("INFO", "replication"), "slave_repl_offset"));
+            assertEquals("$-1\r\n", r.call("GET", "foo2"));
+            assertEquals("+OK\r\n", r.call("CLIENT", "UNPAUSE"));
+            until("the second write applied", 5000, () -> after.equals(field(r.call("INFO", "replication"), "slave_repl_offset")));
+            assertEquals("$4\r\nbar2\r\n", r.call("GET", "foo2"));
+        }
+    }
+
     @Test
     void aCommandOfTheMasterThatFailsHereIsLoggedAsCritical() throws Exception {
         try (ServerProcess master = redisMaster();

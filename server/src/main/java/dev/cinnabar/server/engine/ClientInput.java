@@ -393,7 +393,10 @@ final class ClientInput {
             } finally {
                 server.keyspace().fromMaster(false);
             }
-            MasterLink.of(server).applied(c);
+            if (!c.isPostponed()) {
+                // A command CLIENT PAUSE holds is applied, and counted, when the pause lets it run.
+                MasterLink.of(server).applied(c);
+            }
         } else {
             dispatcher.dispatch(c);
         }
