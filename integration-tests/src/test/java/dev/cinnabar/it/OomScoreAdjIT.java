@@ -43,6 +43,10 @@ class OomScoreAdjIT {
             step(seen, s, base, c, "CONFIG", "SET", "oom-score-adj-values", "10 20 30");
             step(seen, s, base, c, "CONFIG", "SET", "oom-score-adj", "yes");
             step(seen, s, base, c, "CONFIG", "SET", "oom-score-adj-values", "15 20 30");
+            // A replica takes the second value, a master again the first.
+            step(seen, s, base, c, "REPLICAOF", "127.0.0.1", "1");
+            step(seen, s, base, c, "CONFIG", "SET", "oom-score-adj-values", "16 21 30");
+            step(seen, s, base, c, "REPLICAOF", "NO", "ONE");
             step(seen, s, base, c, "CONFIG", "SET", "oom-score-adj", "no");
             // Not ours to touch while off; the score found when turned on is the new base.
             setScore(s, base + 22);

@@ -10,13 +10,14 @@ import java.nio.file.Path;
  * {@code oom-score-adj} and {@code oom-score-adj-values}: the kernel's OOM-killer preference of
  * this process, written to {@code /proc/self/oom_score_adj} as Redis's setOOMScoreAdj writes it.
  * The score found the first time the server takes control is the base that {@code relative}
- * adds to, and what turning it off puts back. The process is the JVM, which is the server; the
- * replica and background-child classes have no process of their own here (no replication yet,
- * and BGSAVE does not fork), so only the first value is ever applied.
+ * adds to, and what turning it off puts back. The process is the JVM, which is the server: its
+ * class is the master's or, while it replicates, the replica's (applied again when REPLICAOF
+ * changes that); the background-child class has no process here (BGSAVE does not fork).
  */
 public final class OomScoreAdj {
     private static final Path FILE = Path.of("/proc/self/oom_score_adj");
     private static final int MASTER = 0;
+    private static final int REPLICA = 1;
 
     /** Whether the server has changed the score, and so owns the base below. */
     private static boolean adjusted;
@@ -38,7 +39,7 @@ public final class OomScoreAdj {
                 }
                 adjusted = true;
             }
-            value = c.oomScoreAdjValues[MASTER];
+            value = c.oomScoreAdjValues[c.masterHost.isEmpty() ? MASTER : REPLICA];
             if (!c.oomScoreAdj.equals("absolute")) {
                 value += base;
             }

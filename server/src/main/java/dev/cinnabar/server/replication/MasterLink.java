@@ -189,6 +189,7 @@ public final class MasterLink {
             cachedDb = 0;
         }
         state(State.CONNECT);
+        dev.cinnabar.server.config.OomScoreAdj.apply(config);
         ServerLog.notice("Connecting to MASTER " + host + ":" + port);
         connect();
     }
@@ -253,6 +254,7 @@ public final class MasterLink {
             return;
         }
         config.masterHost = "";
+        dev.cinnabar.server.config.OomScoreAdj.apply(config);
         if (master != null) {
             server.control().kill(master);
             master = null;
