@@ -631,6 +631,30 @@ class AofLoadIT {
     }
 
     /**
+     * Redis's tests/integration/aof.tcl, "EVAL can process writes from AOF in read-only
+     * replicas": the AOF is obeyed as a master's stream is, so a read-only replica (whose master
+     * is not even there) replays the writes of the scripts in it.
+     */
+    @Test
+    void aReadOnlyReplicaReplaysTheScriptsOfItsAof() throws Exception {
+        Path dir = tmp.resolve("replica-scripts");
+        Files.createDirectories(dir.resolve("appendonlydir"));
+        Files.writeString(dir.resolve("appendonlydir/appendonly.aof.manifest"), "file appendonly.aof.1.incr.aof seq 1 type i\n");
+        Files.writeString(incr(dir, 1), resp("SELECT", "9") + resp("EVAL", "redis.call('set', KEYS[1], '100')", "1", "foo")
+                + resp("EVAL", "redis.call('incr', KEYS[1])", "1", "foo")
+                + resp("EVAL", "#!lua\nredis.call('incr', KEYS[1])", "1", "foo"));
+        try (ServerProcess ours = ServerProcess.cinnabar("--dir", dir.toString(), "--appendonly", "yes", "--save", "",
+                "--replica-read-only", "yes", "--replicaof", "127.0.0.1", "0");
+                RawConnection c = new RawConnection(ours.port())) {
+            ours.awaitReady(60_000);
+            assertEquals("+OK\r\n", c.call("SELECT", "9"));
+            assertEquals("$3\r\n102\r\n", c.call("GET", "foo"));
+            assertTrue(c.call("EVAL", "redis.call('incr', KEYS[1])", "1", "foo").startsWith("-READONLY"),
+                    "a client of the replica is still refused");
+        }
+    }
+
+    /**
      * An approximate trim goes into the AOF as Redis writes it, an exact one with the caller's
      * LIMIT still there (XADD s MAXLEN = 71 LIMIT 30 ...); replayed, it trims exactly and with no
      * limit, whatever the node size is by then (Redis's tests/unit/type/stream.tcl).

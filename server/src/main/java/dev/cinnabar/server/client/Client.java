@@ -264,6 +264,14 @@ public final class Client {
         return (state & CLOSED) != 0;
     }
 
+    /**
+     * Redis's mustObeyClient: the master's stream and the AOF being loaded are applied whatever
+     * the server's state (read-only replica, disk errors, ACLs) would refuse a client.
+     */
+    public boolean mustObey() {
+        return master || id == AOF_CLIENT_ID;
+    }
+
     /** Closing or closed: nothing more is run for this client. */
     public boolean isClosing() {
         return (state & (CLOSED | CLOSE_AFTER_REPLY | CLOSE_ASAP)) != 0;

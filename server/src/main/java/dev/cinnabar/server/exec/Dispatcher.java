@@ -119,8 +119,8 @@ public final class Dispatcher {
             reject(c, cmd, "ERR Command not allowed inside a transaction");
             return;
         }
-        // The master's stream is obeyed: no check that could refuse it (Redis's obey_client).
-        boolean obey = c.master;
+        // The master's stream and the AOF are obeyed: no check that could refuse them (Redis's obey_client).
+        boolean obey = c.mustObey();
         if (!obey && !c.user.unrestricted() && deniedByAcl(c, cmd)) {
             return;
         }

@@ -189,15 +189,17 @@ final class RedisApi {
                 && !engine.server.config().replicaServeStaleData;
     }
 
+    /** Redis's scriptVerifyWriteCommandAllow: what keeps the script's first write from running, or null. */
     private static String writeRefusal(Scripting engine, Client caller) {
         boolean replica = !engine.server.config().masterHost.isEmpty();
-        if (replica && engine.server.config().replicaReadOnly && (caller == null || !caller.master)) {
+        boolean obeyed = caller != null && caller.mustObey();
+        if (replica && engine.server.config().replicaReadOnly && !obeyed) {
             return "-" + dev.cinnabar.server.exec.Dispatcher.READONLY_REPLICA;
         }
-        if (engine.server.diskError.getAsBoolean()) {
+        if (!obeyed && engine.server.diskError.getAsBoolean()) {
             return "-" + dev.cinnabar.server.exec.Dispatcher.MISCONF;
         }
-        String aofError = engine.server.aofDiskError.get();
+        String aofError = obeyed ? null : engine.server.aofDiskError.get();
         if (aofError != null) {
             return "-" + aofError;
         }

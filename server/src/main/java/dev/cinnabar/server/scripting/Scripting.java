@@ -563,7 +563,7 @@ public final class Scripting {
                     + "and 'allow-stale' flag is not set on the script.";
         }
         if ((flags & Shebang.NO_WRITES) == 0) {
-            boolean obeyed = caller.master;
+            boolean obeyed = caller.mustObey();
             if (replica && server.config().replicaReadOnly && !obeyed) {
                 return "READONLY Can not run script with write flag on readonly replica";
             }
