@@ -21,10 +21,11 @@ class DirectivesTest {
 
     @Test
     void theTableHasRedisesCount() {
-        // 192 names (aliases included) shown by CONFIG GET *, plus 5 hidden ones; Cinnabar's own aside.
+        // 192 names (aliases included) shown by CONFIG GET *, plus 6 hidden ones (Debian's build
+        // adds lua-enable-deprecated-api to upstream's 5); Cinnabar's own aside.
         long shown = Directives.byName().values().stream().filter(d -> !d.has(Directive.HIDDEN)).count();
         assertEquals(192, shown);
-        assertEquals(197, Directives.byName().values().stream().filter(d -> !d.has(Directive.OWN)).count());
+        assertEquals(198, Directives.byName().values().stream().filter(d -> !d.has(Directive.OWN)).count());
     }
 
     @Test
