@@ -9,8 +9,9 @@ package dev.cinnabar.datatypes;
  * bytes; then 0xFF. A length is one byte below 254, else 254 (or 255) and a u32 in the writer's
  * byte order (little-endian on every machine Redis ran on).
  *
- * <p>{@link #validate} applies Redis 7.0's zipmapValidateIntegrity rules; nothing is read
- * outside the array, whatever the bytes.
+ * <p>{@link #validate} applies Redis 7.0's zipmapValidateIntegrity rules, with the check
+ * Redis added for CVE-2026-25243 (in Debian's 7.0.15 since deb12u10): a length below 254 written
+ * in the 5-byte form is corrupt. Nothing is read outside the array, whatever the bytes.
  */
 public final class Zipmap {
     public static final int END = 0xFF;
@@ -47,6 +48,9 @@ public final class Zipmap {
                 return false;
             }
             long l = length(zm, (int) p);
+            if (l < BIGLEN && s != 1) {
+                return false;
+            }
             p += s + l;
             if (p > last) {
                 return false;
@@ -56,6 +60,9 @@ public final class Zipmap {
                 return false;
             }
             l = length(zm, (int) p);
+            if (l < BIGLEN && s != 1) {
+                return false;
+            }
             p += s;
             int free = zm[(int) p] & 0xFF;
             p += 1 + l + free;

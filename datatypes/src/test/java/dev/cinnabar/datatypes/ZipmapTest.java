@@ -41,6 +41,15 @@ class ZipmapTest {
         assertEquals(List.of("k=v", "a".repeat(300) + "=w"), pairs(zm));
     }
 
+    /** Redis's corrupt-dump tests of CVE-2026-25243: a short length in the 5-byte form. */
+    @Test
+    void aShortLengthInTheLongFormIsCorrupt() {
+        // "k" => "val1" with the field's length 1 written as fe 01000000, then the value's.
+        assertFalse(Zipmap.validate(hex("01" + "fe01000000" + "6b" + "0400" + "76616c31" + "ff"), true));
+        assertFalse(Zipmap.validate(hex("01" + "016b" + "fe04000000" + "00" + "76616c31" + "ff"), true));
+        assertTrue(Zipmap.validate(hex("01" + "016b" + "0400" + "76616c31" + "ff"), true));
+    }
+
     @Test
     void theHeaderCountMustMatchUnlessBig() {
         byte[] zm = hex("020266310200763102663202007632ff");
