@@ -53,6 +53,14 @@ public final class ServerContext {
     public Object replication;
     /** A replica's link to its master is up: its stream flows (Redis's repl_state == CONNECTED). */
     public boolean masterLinkUp;
+
+    /**
+     * A replica that lost its master and is configured not to serve stale data
+     * (replica-serve-stale-data no): commands not flagged stale are refused with MASTERDOWN.
+     */
+    public boolean servesNoStaleData() {
+        return !config.masterHost.isEmpty() && !masterLinkUp && !config.replicaServeStaleData;
+    }
     /** Replicas online that acknowledged within min-replicas-max-lag (Redis's repl_good_slaves_count). */
     public int goodReplicas;
     /** The cluster state (package {@code cluster}, a layer above) when cluster-enabled is yes; null otherwise. */

@@ -186,7 +186,7 @@ public final class Dispatcher {
             reject(c, cmd, busy.rejection());
             return;
         }
-        if (replica && !server.masterLinkUp && !server.config().replicaServeStaleData && deniedWhenStale(c, cmd, flags)) {
+        if (server.servesNoStaleData() && deniedWhenStale(c, cmd, flags)) {
             reject(c, cmd, MASTERDOWN);
             return;
         }

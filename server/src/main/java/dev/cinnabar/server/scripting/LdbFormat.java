@@ -110,7 +110,7 @@ final class LdbFormat {
      */
     static void reply(StringBuilder sb, byte[] b, int[] pos) {
         int p = pos[0];
-        int eol = lineEnd(b, p);
+        int eol = LuaReplies.lineEnd(b, p);
         char type = (char) b[p];
         switch (type) {
             case ':' -> {
@@ -118,7 +118,7 @@ final class LdbFormat {
                 pos[0] = eol + 2;
             }
             case '$' -> {
-                int len = (int) parseLong(b, p + 1, eol);
+                int len = (int) LuaReplies.parseLong(b, p + 1, eol);
                 if (len < 0) {
                     sb.append("NULL");
                     pos[0] = eol + 2;
@@ -132,7 +132,7 @@ final class LdbFormat {
                 pos[0] = eol + 2;
             }
             case '*', '~' -> {
-                long n = parseLong(b, p + 1, eol);
+                long n = LuaReplies.parseLong(b, p + 1, eol);
                 pos[0] = eol + 2;
                 if (n == -1) {
                     sb.append("NULL");
@@ -148,7 +148,7 @@ final class LdbFormat {
                 sb.append(type == '*' ? "]" : ")");
             }
             case '%' -> {
-                long n = parseLong(b, p + 1, eol);
+                long n = LuaReplies.parseLong(b, p + 1, eol);
                 pos[0] = eol + 2;
                 sb.append('{');
                 for (long j = 0; j < n; j++) {
@@ -179,23 +179,6 @@ final class LdbFormat {
                 pos[0] = eol + 2;
             }
         }
-    }
-
-    private static int lineEnd(byte[] b, int from) {
-        int i = from;
-        while (i < b.length - 1 && !(b[i] == '\r' && b[i + 1] == '\n')) {
-            i++;
-        }
-        return i;
-    }
-
-    private static long parseLong(byte[] b, int from, int to) {
-        boolean neg = from < to && b[from] == '-';
-        long v = 0;
-        for (int i = neg ? from + 1 : from; i < to; i++) {
-            v = v * 10 + (b[i] - '0');
-        }
-        return neg ? -v : v;
     }
 
     static String latin1(byte[] b, int off, int len) {

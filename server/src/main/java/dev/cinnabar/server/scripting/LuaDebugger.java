@@ -1,6 +1,7 @@
 package dev.cinnabar.server.scripting;
 
 import dev.cinnabar.protocol.Argv;
+import dev.cinnabar.datatypes.Numbers;
 import dev.cinnabar.server.client.Client;
 import dev.cinnabar.server.client.LongTask;
 import dev.cinnabar.server.lua.LuaOperandNames;
@@ -362,11 +363,7 @@ final class LuaDebugger {
                 return false;
             }
             // Serves the other clients (-BUSY), and ends the session on SCRIPT KILL or SHUTDOWN NOSAVE.
-            if (run != null) {
-                run.interrupt();
-            } else {
-                task.poll();
-            }
+            run.interrupt();
             try {
                 Thread.sleep(1);
             } catch (InterruptedException e) {
@@ -454,30 +451,13 @@ final class LuaDebugger {
         return -1;
     }
 
-    /** C's atoi: blanks, a sign, digits, and no complaint about what follows. */
+    /** C's atoi over {@code b[from, to)}. */
     private static int atoi(byte[] b, int from, int to) {
-        int i = from;
-        while (i < to && (b[i] == ' ' || (b[i] >= '\t' && b[i] <= '\r'))) {
-            i++;
-        }
-        boolean neg = false;
-        if (i < to && (b[i] == '-' || b[i] == '+')) {
-            neg = b[i] == '-';
-            i++;
-        }
-        long v = 0;
-        while (i < to && b[i] >= '0' && b[i] <= '9') {
-            v = v * 10 + (b[i] - '0');
-            if (v > Integer.MAX_VALUE + 1L) {
-                v = Integer.MAX_VALUE + 1L;
-            }
-            i++;
-        }
-        return (int) (neg ? -v : v);
+        return Numbers.atoi(b, from, to - from);
     }
 
     private static int atoi(byte[] arg) {
-        return atoi(arg, 0, arg.length);
+        return Numbers.atoi(arg, 0, arg.length);
     }
 
     /** strcasecmp against a debugger command's name: the argument read as a C string, up to a NUL. */
@@ -591,7 +571,8 @@ final class LuaDebugger {
             return;
         }
         for (int j = 1; j < argv.length; j++) {
-            Long line = strictLong(argv[j]);
+            // Redis's string2l: a canonical integer
+            Long line = Numbers.isLong(argv[j], 0, argv[j].length) ? Numbers.parseLong(argv[j]) : null;
             if (line == null) {
                 log("Invalid argument:'" + string(argv[j]) + "'");
             } else if (line == 0) {
@@ -653,25 +634,6 @@ final class LuaDebugger {
         for (int i = 0; i < MAX_BREAKPOINTS; i++) {
             breakpoints[i] = (le[i * 4] & 0xff) | (le[i * 4 + 1] & 0xff) << 8 | (le[i * 4 + 2] & 0xff) << 16
                     | (le[i * 4 + 3] & 0xff) << 24;
-        }
-    }
-
-    /** Redis's string2l: an optional '-', digits, no leading zero, in a long; else null. */
-    private static Long strictLong(byte[] arg) {
-        String s = LdbFormat.latin1(arg, 0, arg.length);
-        if (s.isEmpty() || s.length() > 20 || (s.length() > 1 && (s.charAt(0) == '0' || s.startsWith("-0")))
-                || s.equals("-")) {
-            return null;
-        }
-        for (int i = s.charAt(0) == '-' ? 1 : 0; i < s.length(); i++) {
-            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
-                return null;
-            }
-        }
-        try {
-            return Long.parseLong(s);
-        } catch (NumberFormatException e) {
-            return null;
         }
     }
 

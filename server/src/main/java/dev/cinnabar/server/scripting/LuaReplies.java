@@ -188,14 +188,14 @@ final class LuaReplies {
         return s.substring(from, to);
     }
 
-    private static int lineEnd(byte[] b, int p) {
+    static int lineEnd(byte[] b, int p) {
         while (b[p] != '\r') {
             p++;
         }
         return p;
     }
 
-    private static long parseLong(byte[] b, int from, int to) {
+    static long parseLong(byte[] b, int from, int to) {
         boolean neg = b[from] == '-';
         long v = 0;
         for (int i = neg ? from + 1 : from; i < to; i++) {

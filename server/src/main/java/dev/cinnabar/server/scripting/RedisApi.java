@@ -183,12 +183,6 @@ final class RedisApi {
      * too few good replicas; null when writes are taken. After its first write a script is never
      * stopped this way, which would break its atomicity.
      */
-    /** A replica that lost its master and is configured not to serve stale data (Redis's scriptVerifyAllowStale). */
-    private static boolean servesNoStaleData(Scripting engine) {
-        return !engine.server.config().masterHost.isEmpty() && !engine.server.masterLinkUp
-                && !engine.server.config().replicaServeStaleData;
-    }
-
     /** Redis's scriptVerifyWriteCommandAllow: what keeps the script's first write from running, or null. */
     private static String writeRefusal(Scripting engine, Client caller) {
         boolean replica = !engine.server.config().masterHost.isEmpty();
@@ -463,7 +457,8 @@ final class RedisApi {
             } else if (engine.server.router != null
                     && (err = engine.server.router.scriptDenial(run.caller, sc, cmd, a, cmd.flags, run.allowCrossSlot)) != null) {
                 // cluster mode: a key this node does not serve, or of another slot than the script's
-            } else if (!cmd.has(CommandFlags.STALE) && servesNoStaleData(engine)) {
+            } else if (!cmd.has(CommandFlags.STALE) && engine.server.servesNoStaleData()) {
+                // Redis's scriptVerifyAllowStale
                 err = "Can not execute the command on a stale replica";
             }
             if (err != null) {

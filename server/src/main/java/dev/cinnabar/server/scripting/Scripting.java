@@ -551,7 +551,7 @@ public final class Scripting {
      */
     private String refusal(Client caller, int flags, boolean readOnlyCommand) {
         boolean replica = !server.config().masterHost.isEmpty();
-        boolean stale = replica && !server.masterLinkUp && !server.config().replicaServeStaleData;
+        boolean stale = server.servesNoStaleData();
         if ((flags & Shebang.EVAL_COMPAT) != 0) {
             return stale ? dev.cinnabar.server.exec.Dispatcher.MASTERDOWN : null;
         }
